@@ -1,0 +1,19 @@
+package dev.hotline.acd;
+
+/** A call queue (座席组) of one enterprise. Plain record for now; ACD behaviour comes with issue 6. */
+public record Queue(long id, String name, Strategy strategy, String description) {
+
+    /** Ring strategies of ACD-1. */
+    public enum Strategy {
+        RING_ALL, RANDOM, ROUND_ROBIN, LINEAR, LINEAR_CONTINUE, FEWEST_CALLS, FEWEST_ANSWERED, LONGEST_IDLE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String key() {
+            return name().toLowerCase();
+        }
+
+        public static java.util.Optional<Strategy> parse(String s) {
+            return java.util.Arrays.stream(values()).filter(v -> v.key().equals(s)).findFirst();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.hotline.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Hotline's configuration. Every key can come from, in rising precedence: built-in defaults,
+ * a properties file ({@code hotline.properties} in the working directory, or the file named by
+ * {@code --config} / {@code HOTLINE_CONFIG}), and environment variables named {@code HOTLINE_}
+ * plus the key upper-cased with dots as underscores ({@code http.port} → {@code HOTLINE_HTTP_PORT}).
+ */
+public record Config(
+        String httpHost,
+        int httpPort,
+        String sipHost,
+        int sipPort,
+        int rtpPortMin,
+        int rtpPortMax,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        boolean demo,
+        Optional<String> demoPassword,
+        Optional<String> operatorPassword,
+        int bcryptCost,
+        int sessionHours) {
+
+    public Config {
+        checkPort("http.port", httpPort, true);
+        checkPort("sip.port", sipPort, true);
+        checkPort("rtp.port.min", rtpPortMin, false);
+        checkPort("rtp.port.max", rtpPortMax, false);
+        if (rtpPortMin > rtpPortMax || rtpPortMin % 2 != 0) {
+            throw new IllegalArgumentException("rtp.port.min must be even and not above rtp.port.max: " + rtpPortMin + ".." + rtpPortMax);
+        }
+        if (bcryptCost < 4 || bcryptCost > 31) throw new IllegalArgumentException("bcrypt.cost must be 4..31");
+        if (sessionHours < 1) throw new IllegalArgumentException("session.hours must be at least 1");
+    }
+
+    private static void checkPort(String key, int port, boolean zeroAllowed) {
+        if (port < (zeroAllowed ? 0 : 1) || port > 65535) throw new IllegalArgumentException(key + " out of range: " + port);
+    }
+
+    /** The JDBC URL is for PostgreSQL (as opposed to the embedded H2). */
+    public boolean postgres() {
+        return dbUrl.startsWith("jdbc:postgresql:");
+    }
+
+    public static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("http.host", "0.0.0.0"),
+            Map.entry("http.port", "8080"),
+            Map.entry("sip.host", "0.0.0.0"),
+            Map.entry("sip.port", "5060"),
+            Map.entry("rtp.port.min", "20000"),
+            Map.entry("rtp.port.max", "29999"),
+            Map.entry("data.dir", "data"),
+            Map.entry("db.url", ""),
+            Map.entry("db.user", ""),
+            Map.entry("db.password", ""),
+            Map.entry("demo", "true"),
+            Map.entry("demo.password", ""),
+            Map.entry("operator.password", ""),
+            Map.entry("bcrypt.cost", "10"),
+            Map.entry("session.hours", "12"));
+
+    /** Loads defaults ← file ← environment ← explicit overrides (used by tests and CLI flags). */
+    public static Config load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        Properties p = new Properties();
+        DEFAULTS.forEach(p::setProperty);
+        Path f = file.or(() -> Optional.ofNullable(env.get("HOTLINE_CONFIG")).map(Path::of))
+                .orElse(Path.of("hotline.properties"));
+        if (Files.isRegularFile(f)) {
+            try (InputStream in = Files.newInputStream(f)) {
+                Properties fromFile = new Properties();
+                fromFile.load(in);
+                for (String k : fromFile.stringPropertyNames()) {
+                    if (!DEFAULTS.containsKey(k)) throw new IllegalArgumentException("unknown setting '" + k + "' in " + f);
+                    p.setProperty(k, fromFile.getProperty(k).trim());
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read config file " + f + ": " + e.getMessage(), e);
+            }
+        } else if (file.isPresent()) {
+            throw new IllegalArgumentException("config file not found: " + f);
+        }
+        for (String k : DEFAULTS.keySet()) {
+            String v = env.get(envName(k));
+            if (v != null) p.setProperty(k, v.trim());
+        }
+        overrides.forEach(p::setProperty);
+        return fromProperties(p);
+    }
+
+    public static String envName(String key) {
+        return "HOTLINE_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    private static Config fromProperties(Properties p) {
+        Path dataDir = Path.of(p.getProperty("data.dir")).toAbsolutePath().normalize();
+        String url = p.getProperty("db.url");
+        if (url.isBlank()) {
+            // H2 in PostgreSQL mode so that the same SQL runs on both databases.
+            url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("hotline")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        }
+        return new Config(
+                p.getProperty("http.host"), intOf(p, "http.port"),
+                p.getProperty("sip.host"), intOf(p, "sip.port"),
+                intOf(p, "rtp.port.min"), intOf(p, "rtp.port.max"),
+                dataDir, url, p.getProperty("db.user"), p.getProperty("db.password"),
+                boolOf(p, "demo"),
+                nonBlank(p.getProperty("demo.password")),
+                nonBlank(p.getProperty("operator.password")),
+                intOf(p, "bcrypt.cost"), intOf(p, "session.hours"));
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+
+    private static int intOf(Properties p, String key) {
+        String v = p.getProperty(key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " (" + envName(key) + ") must be a number, got '" + v + "'");
+        }
+    }
+
+    private static boolean boolOf(Properties p, String key) {
+        String v = p.getProperty(key).toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new IllegalArgumentException("setting " + key + " must be true or false, got '" + v + "'");
+        };
+    }
+}

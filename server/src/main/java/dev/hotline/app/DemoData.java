@@ -1,0 +1,62 @@
+package dev.hotline.app;
+
+import dev.hotline.acd.Queue;
+import dev.hotline.acd.QueueStore;
+import dev.hotline.auth.Passwords;
+import dev.hotline.auth.Permission;
+import dev.hotline.directory.DepartmentStore;
+import dev.hotline.directory.ExtensionStore;
+import dev.hotline.directory.RoleStore;
+import dev.hotline.directory.UserStore;
+import dev.hotline.tenant.Enterprise;
+import dev.hotline.tenant.EnterpriseStore;
+import dev.hotline.tenant.Enterprises;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * First-start data: the operator's {@code system} enterprise always, and on an empty database
+ * the demo enterprise {@code demo} (OPS-1) with an admin, a supervisor, three agents with
+ * extensions 1001–1003, departments and the queues {@code sales} and {@code support}.
+ */
+final class DemoData {
+    static final String DEMO = "demo";
+
+    /** What was created, with the passwords to print once (empty when nothing was created). */
+    record Seeded(Optional<String> operatorPassword, Optional<String> demoPassword) {}
+
+    private DemoData() {}
+
+    static Seeded seed(Jdbi jdbi, Enterprises enterprises, Passwords passwords, Config cfg, Clock clock) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> operatorPw = Optional.empty();
+            if (EnterpriseStore.byCode(h, Enterprise.SYSTEM).isEmpty()) {
+                String pw = cfg.operatorPassword().or(cfg::demoPassword).orElseGet(() -> Passwords.generate(12));
+                enterprises.createUnchecked(h, Enterprise.SYSTEM, "Hotline operator", "operator", passwords.hash(pw), Permission.BuiltinRole.OPERATOR);
+                operatorPw = Optional.of(pw);
+            }
+            boolean empty = EnterpriseStore.list(h).stream().allMatch(e -> e.code().equals(Enterprise.SYSTEM));
+            if (!cfg.demo() || !empty) return new Seeded(operatorPw, Optional.empty());
+
+            String pw = cfg.demoPassword().orElseGet(() -> Passwords.generate(12));
+            String hash = passwords.hash(pw);
+            Enterprise demo = enterprises.createUnchecked(h, DEMO, "演示企业 Demo Co.", "admin", hash, Permission.BuiltinRole.ADMIN);
+            long e = demo.id();
+            long service = DepartmentStore.insert(h, e, "客服部 Customer Service", null);
+            long sales = DepartmentStore.insert(h, e, "销售部 Sales", null);
+            long supervisor = RoleStore.byName(h, e, "supervisor").orElseThrow().id();
+            long agent = RoleStore.byName(h, e, "agent").orElseThrow().id();
+            UserStore.insert(h, e, new UserStore.Fields("lead", "王班长 Lead Wang", supervisor, service, "8000", null, true), hash, clock.instant());
+            String[] names = {"李娜 Li Na", "张伟 Zhang Wei", "刘洋 Liu Yang"};
+            for (int i = 1; i <= 3; i++) {
+                long uid = UserStore.insert(h, e, new UserStore.Fields("agent" + i, names[i - 1], agent, i == 3 ? sales : service,
+                        String.valueOf(8000 + i), null, true), hash, clock.instant());
+                ExtensionStore.insert(h, e, String.valueOf(1000 + i), uid, pw, true);
+            }
+            QueueStore.insert(h, e, "sales", Queue.Strategy.RING_ALL, "销售热线 Sales line");
+            QueueStore.insert(h, e, "support", Queue.Strategy.LONGEST_IDLE, "客户服务 Customer support");
+            return new Seeded(operatorPw, Optional.of(pw));
+        });
+    }
+}

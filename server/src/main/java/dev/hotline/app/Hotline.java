@@ -1,0 +1,88 @@
+package dev.hotline.app;
+
+import dev.hotline.acd.QueueRoutes;
+import dev.hotline.audit.AuditLog;
+import dev.hotline.audit.AuditRoutes;
+import dev.hotline.auth.Auth;
+import dev.hotline.auth.AuthRoutes;
+import dev.hotline.auth.LoginThrottle;
+import dev.hotline.auth.Passwords;
+import dev.hotline.directory.Directory;
+import dev.hotline.directory.DirectoryRoutes;
+import dev.hotline.store.Database;
+import dev.hotline.tenant.EnterpriseRoutes;
+import dev.hotline.tenant.Enterprises;
+import dev.hotline.web.Api;
+import dev.hotline.web.WebServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The whole server, wired by hand in one place: construct, {@link #start()}, {@link #close()}. */
+public final class Hotline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Hotline.class);
+
+    private final Config config;
+    private final Database db;
+    private final WebServer web;
+    private final DemoData.Seeded seeded;
+
+    public Hotline(Config config) {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data folder " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        this.db = new Database(config.dbUrl(), config.dbUser(), config.dbPassword());
+        var jdbi = db.jdbi();
+        Passwords passwords = new Passwords(config.bcryptCost());
+        AuditLog audit = new AuditLog(clock);
+        Duration sessionLifetime = Duration.ofHours(config.sessionHours());
+        Auth auth = new Auth(jdbi, passwords, new LoginThrottle(clock), audit, clock, sessionLifetime);
+        Enterprises enterprises = new Enterprises(passwords, clock);
+        Directory directory = new Directory(passwords, clock);
+
+        Api api = new Api();
+        AuthRoutes.register(api, auth, jdbi, (int) sessionLifetime.toSeconds());
+        EnterpriseRoutes.register(api, enterprises, jdbi, audit);
+        DirectoryRoutes.register(api, directory, jdbi, audit);
+        QueueRoutes.register(api, jdbi, audit);
+        AuditRoutes.register(api, audit, jdbi);
+
+        this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
+        this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth);
+    }
+
+    public Hotline start() {
+        web.start();
+        return this;
+    }
+
+    public int httpPort() {
+        return web.port();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    DemoData.Seeded seeded() {
+        return seeded;
+    }
+
+    Path dataDir() {
+        return config.dataDir();
+    }
+
+    @Override
+    public void close() {
+        log.info("stopping Hotline");
+        web.close();
+        db.close();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.hotline.auth;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** What a role may do. Roles are sets of these; every API route names the one it needs. */
+public enum Permission {
+    USER_READ("user.read"), USER_WRITE("user.write"),
+    DEPARTMENT_READ("department.read"), DEPARTMENT_WRITE("department.write"),
+    ROLE_READ("role.read"), ROLE_WRITE("role.write"),
+    EXTENSION_READ("extension.read"), EXTENSION_WRITE("extension.write"),
+    QUEUE_READ("queue.read"), QUEUE_WRITE("queue.write"),
+    AUDIT_READ("audit.read"),
+    TOKEN_WRITE("token.write"),
+    MONITOR_READ("monitor.read"),
+    AGENT_DESK("agent.desk"),
+    ENTERPRISE_MANAGE("enterprise.manage");
+
+    private final String key;
+
+    Permission(String key) {
+        this.key = key;
+    }
+
+    @JsonValue
+    public String key() {
+        return key;
+    }
+
+    public String group() {
+        return key.substring(0, key.indexOf('.'));
+    }
+
+    public static Optional<Permission> parse(String key) {
+        return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
+    }
+
+    /** Permissions an enterprise role may hold (enterprise.manage belongs to the operator alone). */
+    public static Set<Permission> enterpriseAssignable() {
+        return EnumSet.complementOf(EnumSet.of(ENTERPRISE_MANAGE));
+    }
+
+    /** The built-in roles every enterprise gets, with their fixed permissions. */
+    public enum BuiltinRole {
+        ADMIN("admin", enterpriseAssignable()),
+        SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
+                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK)),
+        AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE)),
+        OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
+
+        private final String roleName;
+        private final Set<Permission> permissions;
+
+        BuiltinRole(String roleName, Set<Permission> permissions) {
+            this.roleName = roleName;
+            this.permissions = permissions;
+        }
+
+        public String roleName() {
+            return roleName;
+        }
+
+        public Set<Permission> permissions() {
+            return EnumSet.copyOf(permissions);
+        }
+    }
+}

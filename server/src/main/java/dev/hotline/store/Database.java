@@ -1,0 +1,45 @@
+package dev.hotline.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database: a HikariCP pool, Flyway migrations (portable SQL under {@code db/migration},
+ * the same files for H2 and PostgreSQL) and a JDBI handle for the feature stores.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    public Database(String url, String user, String password) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (!user.isBlank()) hc.setUsername(user);
+        if (!password.isBlank()) hc.setPassword(password);
+        hc.setMaximumPoolSize(10);
+        hc.setPoolName("hotline-db");
+        this.dataSource = new HikariDataSource(hc);
+        var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        log.info("database {} at schema version {} ({} migrations applied)",
+                redact(url), result.targetSchemaVersion, result.migrationsExecuted);
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

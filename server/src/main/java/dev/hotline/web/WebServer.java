@@ -1,0 +1,165 @@
+package dev.hotline.web;
+
+import dev.hotline.auth.Auth;
+import dev.hotline.auth.Permission;
+import dev.hotline.auth.Principal;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HandlerType;
+import io.javalin.http.SameSite;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: mounts the routes of {@link Api}, resolves who is calling (session cookie or
+ * bearer token), enforces permissions and CSRF, maps every failure to the one error body, and
+ * serves the static console.
+ */
+public final class WebServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+    public static final String SESSION_COOKIE = "HOTLINE_SESSION";
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final String PRINCIPAL = "hotline.principal";
+
+    private final Javalin app;
+
+    public WebServer(String host, int port, Api api, Auth auth) {
+        OpenApi openApi = new OpenApi(api);
+        this.app = Javalin.create(cfg -> {
+            cfg.jetty.host = host;
+            cfg.jetty.port = port;
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = 2_000_000;
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.staticFiles.enableWebjars();
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/web";
+                sf.location = Location.CLASSPATH;
+                sf.headers = java.util.Map.of("Cache-Control", "no-cache");
+            });
+            cfg.routes.before(ctx -> {
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("X-Frame-Options", "DENY");
+                ctx.header("Referrer-Policy", "same-origin");
+            });
+            cfg.routes.before(Api.PREFIX + "/*", ctx -> ctx.attribute(PRINCIPAL, resolve(ctx, auth).orElse(null)));
+            for (Api.Route r : api.routes()) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
+            cfg.routes.get(Api.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi.json()));
+            cfg.routes.get(Api.PREFIX + "/health", ctx -> ctx.json(java.util.Map.of("status", "UP")));
+            cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(ErrorBody.of(e)));
+            cfg.routes.exception(UnableToExecuteStatementException.class, (e, ctx) -> {
+                ApiException mapped = fromSql(e);
+                if (mapped.status() == 500) log.error("database error on {} {}", ctx.method(), ctx.path(), e);
+                ctx.status(mapped.status()).json(ErrorBody.of(mapped));
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                String ref = UUID.randomUUID().toString().substring(0, 8);
+                log.error("internal error {} on {} {}", ref, ctx.method(), ctx.path(), e);
+                ctx.status(500).json(new ErrorBody("internal", "internal error (reference " + ref + ")", java.util.List.of()));
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.path().startsWith(Api.PREFIX)) {
+                    ctx.json(new ErrorBody("not_found", "no such route: " + ctx.method() + " " + ctx.path(), java.util.List.of()));
+                }
+            });
+            cfg.routes.error(405, ctx -> {
+                if (ctx.path().startsWith(Api.PREFIX)) {
+                    ctx.json(new ErrorBody("method_not_allowed", "method " + ctx.method() + " not allowed on " + ctx.path(), java.util.List.of()));
+                }
+            });
+        });
+    }
+
+    public WebServer start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static Optional<Principal> resolve(Context ctx, Auth auth) {
+        String authz = ctx.header("Authorization");
+        if (authz != null && authz.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Optional<Principal> p = auth.byToken(authz.substring(7).strip());
+            if (p.isEmpty()) throw new ApiException(401, "unauthenticated", "invalid API token");
+            return p;
+        }
+        String sid = ctx.cookie(SESSION_COOKIE);
+        return sid == null || sid.isBlank() ? Optional.empty() : auth.bySession(sid);
+    }
+
+    /**
+     * The caller of an API route, checked: logged in, holding {@code permission} (null: any
+     * logged-in user), and, for a cookie session changing state, carrying the CSRF token.
+     */
+    static Principal principal(Context ctx, Permission permission) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null) throw ApiException.unauthenticated();
+        if (p.via() == Principal.Via.SESSION && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+            String sent = ctx.header(CSRF_HEADER);
+            if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), p.csrfToken().getBytes(StandardCharsets.UTF_8))) {
+                throw new ApiException(403, "csrf", "missing or wrong " + CSRF_HEADER + " header");
+            }
+        }
+        if (permission != null && !p.can(permission)) throw ApiException.forbidden("permission " + permission.key() + " required");
+        return p;
+    }
+
+    /** The session cookie: HttpOnly, SameSite=Strict, whole site. */
+    public static void setSessionCookie(Context ctx, String sessionId, int maxAgeSeconds) {
+        ctx.cookie(new Cookie(SESSION_COOKIE, sessionId, "/", maxAgeSeconds, ctx.scheme().equals("https"), true, null, SameSite.STRICT));
+    }
+
+    public static void clearSessionCookie(Context ctx) {
+        ctx.cookie(new Cookie(SESSION_COOKIE, "", "/", 0, ctx.scheme().equals("https"), true, null, SameSite.STRICT));
+    }
+
+    /** Unique violations (SQLState 23505) are conflicts and foreign-key violations (23503) mean "in use". */
+    static ApiException fromSql(UnableToExecuteStatementException e) {
+        Throwable c = e.getCause();
+        if (c instanceof SQLException sql) {
+            if ("23505".equals(sql.getSQLState())) return ApiException.conflict("already exists");
+            if ("23503".equals(sql.getSQLState())) return ApiException.conflict("still in use or refers to something missing");
+        }
+        return new ApiException(500, "internal", "database error");
+    }
+
+    /** A query parameter as a long, or a 400 naming it. */
+    public static Long longParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) return null;
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(name, "must be a number");
+        }
+    }
+
+    /** The {id} path parameter; anything but a positive number is simply not found. */
+    public static long id(Context ctx) {
+        try {
+            long id = Long.parseLong(ctx.pathParam("id"));
+            if (id > 0) return id;
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw ApiException.notFound("object");
+    }
+}

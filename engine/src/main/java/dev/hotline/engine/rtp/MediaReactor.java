@@ -1,0 +1,88 @@
+package dev.hotline.engine.rtp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One NIO selector thread relaying the packets of many endpoints with a single reused buffer. */
+final class MediaReactor implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(MediaReactor.class);
+    private final Selector selector;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ByteBuffer buffer = ByteBuffer.allocate(2048);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    MediaReactor(String name) throws IOException {
+        this.selector = Selector.open();
+        this.thread = new Thread(this, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    void register(RtpEndpoint endpoint) {
+        execute(() -> {
+            try {
+                endpoint.rtp.register(selector, SelectionKey.OP_READ, endpoint);
+                endpoint.rtcp.register(selector, SelectionKey.OP_READ, endpoint);
+            } catch (ClosedChannelException e) {
+                // released before registration
+            }
+        });
+    }
+
+    void close(DatagramChannel... channels) {
+        execute(() -> {
+            for (DatagramChannel c : channels) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
+        });
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                selector.select(this::onKey, 200);
+                Runnable t;
+                while ((t = tasks.poll()) != null) {
+                    t.run();
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("media reactor error", e);
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // shutting down
+        }
+    }
+
+    private void onKey(SelectionKey key) {
+        if (key.isValid() && key.isReadable()) {
+            ((RtpEndpoint) key.attachment()).onReadable(key, buffer);
+        }
+    }
+
+    void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.hotline.engine.rtp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Allocates anchored media ports from a range and relays RTP/RTCP between linked endpoints
+ * on a few NIO reactor threads (no thread per call).
+ */
+public final class MediaRelay implements AutoCloseable {
+    private final InetAddress bindAddress;
+    private final int portMin;
+    private final int portMax;
+    private final MediaReactor[] reactors;
+    private final BitSet inUse = new BitSet();
+    private final AtomicInteger nextReactor = new AtomicInteger();
+    private int cursor;
+    private int allocated;
+
+    public MediaRelay(String bindAddress, int portMin, int portMax, int threads) throws IOException {
+        if (portMin < 1024 || portMax > 65535 || portMax - portMin < 3) {
+            throw new IllegalArgumentException("bad RTP port range " + portMin + "-" + portMax);
+        }
+        this.bindAddress = InetAddress.getByName(bindAddress);
+        this.portMin = portMin + (portMin & 1);
+        this.portMax = portMax;
+        this.cursor = this.portMin;
+        this.reactors = new MediaReactor[Math.max(1, threads)];
+        for (int i = 0; i < reactors.length; i++) {
+            reactors[i] = new MediaReactor("hotline-media-" + i);
+        }
+    }
+
+    /** Binds a fresh even/odd port pair and starts relaying on it. */
+    public RtpEndpoint allocate() throws IOException {
+        int span = (portMax - portMin) / 2;
+        for (int attempt = 0; attempt < span; attempt++) {
+            int port = claimPort();
+            if (port < 0) {
+                break;
+            }
+            DatagramChannel rtp = null;
+            DatagramChannel rtcp = null;
+            try {
+                rtp = open(port);
+                rtcp = open(port + 1);
+                MediaReactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
+                RtpEndpoint ep = new RtpEndpoint(this, reactor, rtp, rtcp, port);
+                reactor.register(ep);
+                return ep;
+            } catch (IOException e) {
+                closeQuietly(rtp);
+                closeQuietly(rtcp);
+                freePort(port);
+            }
+        }
+        throw new IOException("no free RTP port in " + portMin + "-" + portMax);
+    }
+
+    public synchronized int allocatedCount() {
+        return allocated;
+    }
+
+    private DatagramChannel open(int port) throws IOException {
+        DatagramChannel ch = DatagramChannel.open();
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, 256 * 1024);
+        ch.bind(new InetSocketAddress(bindAddress, port));
+        ch.configureBlocking(false);
+        return ch;
+    }
+
+    private synchronized int claimPort() {
+        int span = (portMax - portMin) / 2;
+        for (int i = 0; i < span; i++) {
+            int port = cursor;
+            cursor += 2;
+            if (cursor + 1 > portMax) {
+                cursor = portMin;
+            }
+            int idx = (port - portMin) / 2;
+            if (!inUse.get(idx)) {
+                inUse.set(idx);
+                allocated++;
+                return port;
+            }
+        }
+        return -1;
+    }
+
+    private synchronized void freePort(int port) {
+        int idx = (port - portMin) / 2;
+        if (inUse.get(idx)) {
+            inUse.clear(idx);
+            allocated--;
+        }
+    }
+
+    void release(RtpEndpoint ep) {
+        ep.reactor.close(ep.rtp, ep.rtcp);
+        ep.reactor.execute(() -> freePort(ep.localPort()));
+    }
+
+    private static void closeQuietly(DatagramChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (MediaReactor r : reactors) {
+            r.shutdown();
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package dev.hotline.engine.rtp;
+
+import dev.hotline.engine.codec.G711;
+import dev.hotline.engine.sdp.PayloadType;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+
+/**
+ * One leg's anchored media port pair on the engine: RTP on an even port, RTCP on the next one.
+ * Packets received here are relayed to the linked peer endpoint, transcoded between μ-law and
+ * A-law when the two legs negotiated different G.711 laws.
+ * <p>
+ * Threading: receive, latch and in-counters belong to this endpoint's reactor thread; out-counters
+ * belong to the peer's reactor thread; the configuration fields are volatile and set by call threads.
+ */
+public final class RtpEndpoint {
+    private final MediaRelay relay;
+    final MediaReactor reactor;
+    final DatagramChannel rtp;
+    final DatagramChannel rtcp;
+    private final int localPort;
+
+    volatile RtpEndpoint peer;
+    volatile InetSocketAddress remoteRtp;
+    volatile InetSocketAddress remoteRtcp;
+    volatile boolean rtcpMux;
+    volatile PayloadType codec;
+    volatile int telephoneEventPt = -1;
+    /** When false, received packets are counted but not forwarded (e.g. this leg is held). */
+    volatile boolean forwarding = true;
+    /** Symmetric RTP (latching): once the first packet arrives the channel is connected to its source. */
+    volatile boolean rtpLatched;
+    volatile boolean rtcpLatched;
+    volatile boolean closed;
+
+    volatile long packetsIn;
+    volatile long bytesIn;
+    volatile long packetsOut;
+    volatile long bytesOut;
+    volatile long packetsDropped;
+    volatile long lastReceivedNanos;
+    // RFC 3550 Appendix A.3 loss estimate: extended highest sequence number vs. packets received.
+    private int baseSeq = -1;
+    private long extendedMax;
+    private long cycles;
+    private int maxSeq;
+
+    RtpEndpoint(MediaRelay relay, MediaReactor reactor, DatagramChannel rtp, DatagramChannel rtcp, int localPort) {
+        this.relay = relay;
+        this.reactor = reactor;
+        this.rtp = rtp;
+        this.rtcp = rtcp;
+        this.localPort = localPort;
+        this.lastReceivedNanos = System.nanoTime();
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    public int localRtcpPort() {
+        return localPort + 1;
+    }
+
+    /** Sets where to send media, from the peer's SDP; an address change drops the latch (re-INVITE). */
+    public void setRemote(String address, int rtpPort, int rtcpPort, boolean mux) {
+        InetSocketAddress newRtp = new InetSocketAddress(address, rtpPort);
+        InetSocketAddress old = remoteRtp;
+        this.rtcpMux = mux;
+        this.remoteRtcp = new InetSocketAddress(address, mux ? rtpPort : rtcpPort);
+        this.remoteRtp = newRtp;
+        if (old != null && !old.equals(newRtp) && rtpLatched) {
+            reactor.execute(this::unlatch);
+        }
+    }
+
+    /** The negotiated audio format and telephone-event payload type for this leg (-1 when none). */
+    public void setCodec(PayloadType codec, int telephoneEventPt) {
+        this.codec = codec;
+        this.telephoneEventPt = telephoneEventPt;
+    }
+
+    public PayloadType codec() {
+        return codec;
+    }
+
+    public void setForwarding(boolean forwarding) {
+        this.forwarding = forwarding;
+    }
+
+    /** Links two endpoints both ways so that each relays to the other. */
+    public static void link(RtpEndpoint a, RtpEndpoint b) {
+        a.peer = b;
+        b.peer = a;
+    }
+
+    public void unlink() {
+        RtpEndpoint p = peer;
+        peer = null;
+        if (p != null && p.peer == this) {
+            p.peer = null;
+        }
+    }
+
+    public RtpEndpoint peer() {
+        return peer;
+    }
+
+    /** Nanos (System.nanoTime) of the last RTP or RTCP packet received on this leg. */
+    public long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    /** Resets the media timeout clock (e.g. when the leg is answered or taken off hold). */
+    public void touch() {
+        lastReceivedNanos = System.nanoTime();
+    }
+
+    public LegCounters counters() {
+        long lost = 0;
+        if (baseSeq >= 0) {
+            long expected = extendedMax - baseSeq + 1;
+            lost = Math.max(0, expected - packetsIn);
+        }
+        return new LegCounters(packetsIn, bytesIn, packetsOut, bytesOut, lost, packetsDropped);
+    }
+
+    public void close() {
+        if (!closed) {
+            closed = true;
+            unlink();
+            relay.release(this);
+        }
+    }
+
+    // ---- reactor thread only ----
+
+    void onReadable(SelectionKey key, ByteBuffer buf) {
+        DatagramChannel ch = (DatagramChannel) key.channel();
+        boolean isRtcpPort = ch == rtcp;
+        for (int i = 0; i < 64; i++) {
+            buf.clear();
+            try {
+                boolean latched = isRtcpPort ? rtcpLatched : rtpLatched;
+                if (latched) {
+                    if (ch.read(buf) <= 0) {
+                        return;
+                    }
+                } else {
+                    InetSocketAddress src = (InetSocketAddress) ch.receive(buf);
+                    if (src == null) {
+                        return;
+                    }
+                    latch(ch, src, isRtcpPort);
+                }
+            } catch (IOException e) {
+                // ICMP port unreachable on a connected channel and similar: drop and keep going.
+                return;
+            }
+            buf.flip();
+            lastReceivedNanos = System.nanoTime();
+            if (isRtcpPort || (rtcpMux && isRtcp(buf))) {
+                forwardRtcp(buf);
+            } else {
+                onRtp(buf);
+            }
+        }
+    }
+
+    private void latch(DatagramChannel ch, InetSocketAddress src, boolean isRtcpPort) {
+        try {
+            ch.connect(src);
+            if (isRtcpPort) {
+                remoteRtcp = src;
+                rtcpLatched = true;
+            } else {
+                remoteRtp = src;
+                rtpLatched = true;
+                if (rtcpMux) {
+                    remoteRtcp = src;
+                }
+            }
+        } catch (IOException e) {
+            // keep sending to the SDP address
+        }
+    }
+
+    private void unlatch() {
+        try {
+            if (rtp.isConnected()) {
+                rtp.disconnect();
+            }
+            if (rtcp.isConnected()) {
+                rtcp.disconnect();
+            }
+        } catch (IOException ignored) {
+            // channel closing
+        }
+        rtpLatched = false;
+        rtcpLatched = false;
+    }
+
+    /** RFC 5761 §4: with rtcp-mux, packet types 192–223 in the second byte are RTCP. */
+    private static boolean isRtcp(ByteBuffer buf) {
+        if (buf.remaining() < 2) {
+            return false;
+        }
+        int pt = buf.get(buf.position() + 1) & 0xFF;
+        return pt >= 192 && pt <= 223;
+    }
+
+    private void onRtp(ByteBuffer buf) {
+        int len = buf.remaining();
+        byte[] a = buf.array();
+        // RFC 3550 §5.1: version 2 and a 12-byte fixed header at least.
+        if (len < 12 || (a[0] & 0xC0) != 0x80) {
+            packetsDropped++;
+            return;
+        }
+        packetsIn++;
+        bytesIn += len;
+        trackSequence(((a[2] & 0xFF) << 8) | (a[3] & 0xFF));
+        RtpEndpoint dst = peer;
+        if (dst == null || !forwarding || dst.closed) {
+            return;
+        }
+        int pt = a[1] & 0x7F;
+        PayloadType in = codec;
+        PayloadType out = dst.codec;
+        if (pt == telephoneEventPt && telephoneEventPt >= 0) {
+            if (dst.telephoneEventPt < 0) {
+                return;
+            }
+            a[1] = (byte) ((a[1] & 0x80) | dst.telephoneEventPt);
+        } else if (in != null && out != null && pt == in.number()) {
+            int headerLen = 12 + 4 * (a[0] & 0x0F);
+            if ((a[0] & 0x10) != 0 && len >= headerLen + 4) {
+                headerLen += 4 + 4 * (((a[headerLen + 2] & 0xFF) << 8) | (a[headerLen + 3] & 0xFF));
+            }
+            if (headerLen > len) {
+                packetsDropped++;
+                return;
+            }
+            if (in.isPcmu() && out.isPcma()) {
+                G711.ulawToAlaw(a, headerLen, len - headerLen);
+            } else if (in.isPcma() && out.isPcmu()) {
+                G711.alawToUlaw(a, headerLen, len - headerLen);
+            }
+            if (out.number() != pt) {
+                a[1] = (byte) ((a[1] & 0x80) | out.number());
+            }
+        }
+        if (dst.send(dst.rtp, dst.rtpLatched, dst.remoteRtp, buf)) {
+            dst.packetsOut++;
+            dst.bytesOut += len;
+        }
+    }
+
+    private void forwardRtcp(ByteBuffer buf) {
+        RtpEndpoint dst = peer;
+        if (dst == null || dst.closed) {
+            return;
+        }
+        if (dst.rtcpMux) {
+            dst.send(dst.rtp, dst.rtpLatched, dst.remoteRtcp, buf);
+        } else {
+            dst.send(dst.rtcp, dst.rtcpLatched, dst.remoteRtcp, buf);
+        }
+    }
+
+    private boolean send(DatagramChannel ch, boolean latched, InetSocketAddress to, ByteBuffer buf) {
+        try {
+            if (latched && ch.isConnected()) {
+                return ch.write(buf) > 0;
+            }
+            if (to == null) {
+                return false;
+            }
+            return ch.send(buf, to) > 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void trackSequence(int seq) {
+        if (baseSeq < 0) {
+            baseSeq = seq;
+            maxSeq = seq;
+            extendedMax = seq;
+            return;
+        }
+        int delta = (seq - maxSeq) & 0xFFFF;
+        if (delta > 0 && delta < 0x8000) {
+            if (seq < maxSeq) {
+                cycles += 0x10000;
+            }
+            maxSeq = seq;
+            extendedMax = cycles + seq;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.hotline.engine.sdp;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The audio stream of a session description, reduced to what the engine relays:
+ * where to send RTP and RTCP, which payload formats are offered, and the direction.
+ */
+public record MediaDescription(
+        String address,
+        int port,
+        int rtcpPort,
+        boolean rtcpMux,
+        List<PayloadType> payloads,
+        MediaDirection direction,
+        int ptime) {
+
+    public MediaDescription {
+        payloads = List.copyOf(payloads);
+    }
+
+    /** The first offered G.711 format, in the offerer's order of preference. */
+    public Optional<PayloadType> firstG711() {
+        return payloads.stream().filter(PayloadType::isG711).findFirst();
+    }
+
+    public Optional<PayloadType> find(java.util.function.Predicate<PayloadType> p) {
+        return payloads.stream().filter(p).findFirst();
+    }
+
+    public Optional<PayloadType> telephoneEvent() {
+        return find(PayloadType::isTelephoneEvent);
+    }
+
+    /** Hold per RFC 3264 §8.4: sendonly/inactive, or the legacy c=0.0.0.0 form (RFC 2543). */
+    public boolean isHold() {
+        return direction.isHold() || "0.0.0.0".equals(address);
+    }
+
+    public MediaDescription withDirection(MediaDirection d) {
+        return new MediaDescription(address, port, rtcpPort, rtcpMux, payloads, d, ptime);
+    }
+}

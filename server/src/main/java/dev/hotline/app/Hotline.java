@@ -29,6 +29,7 @@ public final class Hotline implements AutoCloseable {
     private final Database db;
     private final WebServer web;
     private final DemoData.Seeded seeded;
+    private final Api api;
 
     public Hotline(Config config) {
         this.config = config;
@@ -48,6 +49,7 @@ public final class Hotline implements AutoCloseable {
         Directory directory = new Directory(passwords, clock);
 
         Api api = new Api();
+        this.api = api;
         AuthRoutes.register(api, auth, jdbi, (int) sessionLifetime.toSeconds());
         EnterpriseRoutes.register(api, enterprises, jdbi, audit);
         DirectoryRoutes.register(api, directory, jdbi, audit);
@@ -65,6 +67,11 @@ public final class Hotline implements AutoCloseable {
 
     public int httpPort() {
         return web.port();
+    }
+
+    /** Every HTTP API route, as documented in the OpenAPI document. */
+    public java.util.List<Api.Route> routes() {
+        return api.routes();
     }
 
     public Config config() {

@@ -190,7 +190,8 @@ public final class Directory {
     public record ExtensionInput(String number, Long userId, String sipPassword, Boolean enabled) {}
 
     /** An extension as returned after a save; {@code generatedPassword} is set once, when the server made the secret. */
-    public record SavedExtension(long id, String number, Long userId, String userName, boolean enabled, String generatedPassword) {
+    public record SavedExtension(long id, String number, Long userId, String userName, boolean enabled,
+                                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String generatedPassword) {
         static SavedExtension of(Extension x, String generated) {
             return new SavedExtension(x.id(), x.number(), x.userId(), x.userName(), x.enabled(), generated);
         }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs and starts what the test suite needs on Debian: SIPp, Chromium + driver, espeak-ng,
+# a CJK font for screenshots, and PostgreSQL 15 with the test database. Idempotent; run as root.
+set -euo pipefail
+
+need=()
+command -v sipp >/dev/null || need+=(sip-tester)
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v sox >/dev/null || need+=(sox)
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# PostgreSQL for the store tests: cluster 15/main on 127.0.0.1:5432, user/db hotline_test.
+if ! pg_lsclusters -h 2>/dev/null | grep -q '^15 *main'; then
+  pg_createcluster 15 main >/dev/null
+fi
+if ! pg_lsclusters -h | grep -q '^15 *main.*online'; then
+  pg_ctlcluster 15 main start
+fi
+for i in $(seq 1 30); do
+  su postgres -c "psql -qtAc 'select 1'" >/dev/null 2>&1 && break
+  sleep 1
+done
+su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='hotline_test'\"" | grep -q 1 \
+  || su postgres -c "psql -qc \"create role hotline_test login password 'hotline_test'\""
+su postgres -c "psql -qtAc \"select 1 from pg_database where datname='hotline_test'\"" | grep -q 1 \
+  || su postgres -c "psql -qc 'create database hotline_test owner hotline_test'"
+echo "test dependencies ready (PostgreSQL on 127.0.0.1:5432, database hotline_test)"

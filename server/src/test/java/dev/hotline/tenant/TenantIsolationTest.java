@@ -1,0 +1,150 @@
+package dev.hotline.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.TestServer;
+import dev.hotline.web.Api;
+import io.javalin.http.HandlerType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ADM-1 / SEC-4: an admin of one enterprise cannot read or change another enterprise's data by
+ * any API route. The test walks every registered route, so a new route is covered the day it is added.
+ */
+class TenantIsolationTest {
+    static TestServer server;
+    static ApiClient demoAdmin;
+    static ApiClient acmeAdmin;
+    static Map<String, Long> demoIds = new HashMap<>();
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
+        var acme = operator.post("/api/v1/enterprises", Map.of("code", "acme", "name", "Acme", "adminUsername", "boss", "adminPassword", "acme-pass-1"));
+        assertThat(acme.status()).as(acme.toString()).isEqualTo(201);
+        acmeAdmin = ApiClient.loggedIn(server.baseUrl(), "acme", "boss", "acme-pass-1");
+        demoAdmin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        demoIds.put("users", firstId(demoAdmin.get("/api/v1/users?q=agent1").json()));
+        demoIds.put("departments", firstId(demoAdmin.get("/api/v1/departments").json()));
+        demoIds.put("roles", demoAdmin.post("/api/v1/roles", Map.of("name", "demo-custom", "permissions", List.of("user.read"))).json().get("id").asLong());
+        demoIds.put("extensions", firstId(demoAdmin.get("/api/v1/extensions").json()));
+        demoIds.put("queues", firstId(demoAdmin.get("/api/v1/queues").json()));
+        demoIds.put("tokens", demoAdmin.post("/api/v1/tokens", Map.of("name", "demo-token")).json().get("id").asLong());
+        demoIds.put("enterprises", acme.json().get("id").asLong() - 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static long firstId(JsonNode list) {
+        return list.get(0).get("id").asLong();
+    }
+
+    /** A body that passes validation in acme, so the only thing that can stop the change is isolation. */
+    static Map<String, Object> validBody(String resource) {
+        return switch (resource) {
+            case "users" -> Map.of("username", "hijacked", "password", "hijack-pass-1", "roleId", firstId(acmeAdmin.get("/api/v1/roles").json()));
+            case "departments" -> Map.of("name", "hijacked");
+            case "roles" -> Map.of("name", "hijacked", "permissions", List.of("user.read"));
+            case "extensions" -> Map.of("number", "7777", "sipPassword", "hijack-pass-1");
+            case "queues" -> Map.of("name", "hijacked");
+            case "enterprises" -> Map.of("name", "hijacked", "enabled", false);
+            default -> Map.of("name", "hijacked");
+        };
+    }
+
+    String snapshotOfDemo() {
+        StringBuilder sb = new StringBuilder();
+        for (String path : List.of("/api/v1/users", "/api/v1/departments", "/api/v1/roles", "/api/v1/extensions", "/api/v1/queues", "/api/v1/tokens")) {
+            sb.append(demoAdmin.get(path).body());
+        }
+        return sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");
+    }
+
+    @Test
+    void everyRouteWithAnIdRefusesAnotherEnterprisesObjects() {
+        String before = snapshotOfDemo();
+        int checked = 0;
+        for (Api.Route r : server.hotline().routes()) {
+            if (!r.path().contains("{id}")) continue;
+            String resource = r.path().substring(Api.PREFIX.length() + 1, r.path().indexOf('/', Api.PREFIX.length() + 1));
+            Long id = demoIds.get(resource);
+            assertThat(id).as("test knows a demo object for " + r.path()).isNotNull();
+            String path = r.path().replace("{id}", String.valueOf(id));
+            ApiClient.Response resp = switch (r.method().name()) {
+                case "GET" -> acmeAdmin.get(path);
+                case "PUT" -> acmeAdmin.put(path, validBody(resource));
+                case "POST" -> acmeAdmin.post(path, validBody(resource));
+                case "DELETE" -> acmeAdmin.delete(path);
+                default -> throw new AssertionError(r.method());
+            };
+            assertThat(resp.status()).as(r.method() + " " + path + " → " + resp).isIn(403, 404);
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(14);
+        assertThat(snapshotOfDemo()).as("demo's data unchanged").isEqualTo(before);
+    }
+
+    @Test
+    void everyListRouteShowsOnlyTheCallersOwnData() {
+        int checked = 0;
+        for (Api.Route r : server.hotline().routes()) {
+            if (r.method() != HandlerType.GET || r.path().contains("{") || !r.authenticated()) continue;
+            var resp = acmeAdmin.get(r.path());
+            if (resp.status() == 403) continue;
+            assertThat(resp.status()).as(r.path()).isEqualTo(200);
+            assertThat(resp.body()).as(r.path()).doesNotContain("agent1").doesNotContain("\"demo\"").doesNotContain("1001")
+                    .doesNotContain("demo-custom").doesNotContain("demo-token").doesNotContain("support");
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void anAcmeUserCannotBeGivenADemoRoleOrDepartment() {
+        var r = acmeAdmin.post("/api/v1/users", Map.of("username", "x1", "password", "hijack-pass-1",
+                "roleId", demoIds.get("roles"), "departmentId", demoIds.get("departments")));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("fieldErrors").findValuesAsText("field")).contains("roleId", "departmentId");
+        var x = acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001", "userId", demoIds.get("users")));
+        assertThat(x.status()).isEqualTo(400);
+    }
+
+    @Test
+    void sameNamesMayExistInTwoEnterprises() {
+        var u = acmeAdmin.post("/api/v1/users", Map.of("username", "lead", "password", "acme-pass-1",
+                "roleId", firstId(acmeAdmin.get("/api/v1/roles").json()), "extension", "1003"));
+        assertThat(u.status()).as(u.toString()).isEqualTo(201);
+        assertThat(acmeAdmin.get("/api/v1/users").json()).hasSize(2);
+        assertThat(new ApiClient(server.baseUrl()).login("acme", "lead", TestServer.DEMO_PASSWORD).status()).isEqualTo(401);
+        assertThat(new ApiClient(server.baseUrl()).login("acme", "lead", "acme-pass-1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyTheOperatorManagesEnterprisesAndDisabledOnesCannotLogIn() {
+        assertThat(demoAdmin.get("/api/v1/enterprises").status()).isEqualTo(403);
+        ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
+        assertThat(operator.get("/api/v1/users").status()).as("operator does not read tenants' users").isEqualTo(403);
+        assertThat(operator.post("/api/v1/enterprises", Map.of("code", "system", "name", "x", "adminUsername", "a1", "adminPassword", "aaaa-bbbb")).status()).isEqualTo(400);
+        assertThat(operator.post("/api/v1/enterprises", Map.of("code", "demo", "name", "x", "adminUsername", "a1", "adminPassword", "aaaa-bbbb")).status()).isEqualTo(409);
+        assertThat(operator.post("/api/v1/enterprises", Map.of("code", "Bad Code", "name", "x")).status()).isEqualTo(400);
+        var tmp = operator.post("/api/v1/enterprises", Map.of("code", "tmp-co", "name", "Tmp", "adminUsername", "t1", "adminPassword", "tmp-pass-1"));
+        long id = tmp.json().get("id").asLong();
+        assertThat(new ApiClient(server.baseUrl()).login("tmp-co", "t1", "tmp-pass-1").status()).isEqualTo(200);
+        ApiClient tmpAdmin = ApiClient.loggedIn(server.baseUrl(), "tmp-co", "t1", "tmp-pass-1");
+        assertThat(operator.put("/api/v1/enterprises/" + id, Map.of("enabled", false)).status()).isEqualTo(200);
+        assertThat(new ApiClient(server.baseUrl()).login("tmp-co", "t1", "tmp-pass-1").status()).isEqualTo(401);
+        assertThat(tmpAdmin.get("/api/v1/me").status()).as("existing sessions end too").isEqualTo(401);
+        assertThat(operator.get("/api/v1/enterprises").json().findValuesAsText("code")).contains("system", "demo", "acme", "tmp-co");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.hotline.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A real HTTP client of the API for tests: keeps the session cookie and sends the CSRF token like the console does. */
+public final class ApiClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String base;
+    private final HttpClient http;
+    private String csrf;
+    private String bearer;
+
+    public record Response(int status, JsonNode json, String body, Map<String, List<String>> headers) {
+        public String code() {
+            return json == null || !json.has("code") ? null : json.get("code").asText();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    public ApiClient(String baseUrl) {
+        this.base = baseUrl;
+        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public static ApiClient loggedIn(String baseUrl, String enterprise, String user, String password) {
+        ApiClient c = new ApiClient(baseUrl);
+        Response r = c.login(enterprise, user, password);
+        if (r.status() != 200) throw new AssertionError("login of " + enterprise + "/" + user + " failed: " + r);
+        return c;
+    }
+
+    public Response login(String enterprise, String user, String password) {
+        Response r = post("/api/v1/auth/login", Map.of("enterprise", enterprise, "username", user, "password", password));
+        if (r.status() == 200) csrf = r.json().get("csrfToken").asText();
+        return r;
+    }
+
+    /** Uses an API token instead of the cookie session. */
+    public ApiClient withBearer(String token) {
+        this.bearer = token;
+        return this;
+    }
+
+    public ApiClient withoutCsrf() {
+        this.csrf = null;
+        return this;
+    }
+
+    public Response get(String path) { return send("GET", path, null); }
+    public Response post(String path, Object body) { return send("POST", path, body); }
+    public Response put(String path, Object body) { return send("PUT", path, body); }
+    public Response delete(String path) { return send("DELETE", path, null); }
+
+    public Response raw(String method, String path, String body, String contentType) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (contentType != null) b.header("Content-Type", contentType);
+        if (csrf != null) b.header("X-CSRF-Token", csrf);
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            if (resp.body() != null && !resp.body().isBlank() && resp.headers().firstValue("Content-Type").orElse("").contains("json")) {
+                json = JSON.readTree(resp.body());
+            }
+            return new Response(resp.statusCode(), json, resp.body(), resp.headers().map());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Response send(String method, String path, Object body) {
+        try {
+            return raw(method, path, body == null ? null : JSON.writeValueAsString(body), body == null ? null : "application/json");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.hotline.testing;
+
+import dev.hotline.app.Config;
+import dev.hotline.app.Hotline;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole server in-process for tests: 127.0.0.1, random ports, a fresh database (H2 by default)
+ * and the demo enterprise whose users all have {@link #DEMO_PASSWORD}.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String DEMO_PASSWORD = "demo-pass-123";
+
+    private final Hotline hotline;
+    private final Path dataDir;
+
+    private TestServer(Hotline hotline, Path dataDir) {
+        this.hotline = hotline;
+        this.dataDir = dataDir;
+    }
+
+    public static TestServer start() {
+        return start(TestDatabases.Kind.H2, Map.of());
+    }
+
+    public static TestServer start(TestDatabases.Kind db, Map<String, String> settings) {
+        try {
+            Path dir = Files.createTempDirectory("hotline-test");
+            Map<String, String> o = new HashMap<>();
+            o.put("http.host", "127.0.0.1");
+            o.put("http.port", "0");
+            o.put("sip.host", "127.0.0.1");
+            o.put("sip.port", String.valueOf(freePort()));
+            o.put("data.dir", dir.toString());
+            o.put("db.url", TestDatabases.fresh(db));
+            o.put("demo.password", DEMO_PASSWORD);
+            o.put("bcrypt.cost", "6");
+            o.putAll(settings);
+            Config cfg = Config.load(Optional.of(dir.resolve("none.properties")).filter(Files::exists), Map.of(), o);
+            return new TestServer(new Hotline(cfg).start(), dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + hotline.httpPort();
+    }
+
+    public String demoPassword() {
+        return DEMO_PASSWORD;
+    }
+
+    public Hotline hotline() {
+        return hotline;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        hotline.close();
+    }
+}

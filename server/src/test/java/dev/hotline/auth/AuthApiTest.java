@@ -8,17 +8,25 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import dev.hotline.testing.TestDatabases;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthApiTest {
-    static TestServer server;
+    /** The database this class runs on; a subclass runs the same tests on PostgreSQL. */
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.H2;
+    }
+
+    TestServer server;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    void start() {
+        server = TestServer.start(kind(), java.util.Map.of());
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 

@@ -11,28 +11,36 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import dev.hotline.testing.TestDatabases;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DirectoryApiTest {
-    static TestServer server;
-    static ApiClient admin;
+    /** The database this class runs on; a subclass runs the same tests on PostgreSQL. */
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.H2;
+    }
+
+    TestServer server;
+    ApiClient admin;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    void start() {
+        server = TestServer.start(kind(), java.util.Map.of());
         admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
-    static long roleId(String name) {
+    long roleId(String name) {
         for (JsonNode r : admin.get("/api/v1/roles").json()) if (r.get("name").asText().equals(name)) return r.get("id").asLong();
         throw new AssertionError("no role " + name);
     }
 
-    static Map<String, Object> user(String username, String extension, String job) {
+    Map<String, Object> user(String username, String extension, String job) {
         Map<String, Object> m = new HashMap<>();
         m.put("username", username);
         m.put("displayName", "User " + username);

@@ -13,20 +13,28 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import dev.hotline.testing.TestDatabases;
 
 /**
  * ADM-1 / SEC-4: an admin of one enterprise cannot read or change another enterprise's data by
  * any API route. The test walks every registered route, so a new route is covered the day it is added.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
-    static TestServer server;
-    static ApiClient demoAdmin;
-    static ApiClient acmeAdmin;
-    static Map<String, Long> demoIds = new HashMap<>();
+    /** The database this class runs on; a subclass runs the same tests on PostgreSQL. */
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.H2;
+    }
+
+    TestServer server;
+    ApiClient demoAdmin;
+    ApiClient acmeAdmin;
+    Map<String, Long> demoIds = new HashMap<>();
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    void start() {
+        server = TestServer.start(kind(), java.util.Map.of());
         ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
         var acme = operator.post("/api/v1/enterprises", Map.of("code", "acme", "name", "Acme", "adminUsername", "boss", "adminPassword", "acme-pass-1"));
         assertThat(acme.status()).as(acme.toString()).isEqualTo(201);
@@ -42,16 +50,16 @@ class TenantIsolationTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
-    static long firstId(JsonNode list) {
+    long firstId(JsonNode list) {
         return list.get(0).get("id").asLong();
     }
 
     /** A body that passes validation in acme, so the only thing that can stop the change is isolation. */
-    static Map<String, Object> validBody(String resource) {
+    Map<String, Object> validBody(String resource) {
         return switch (resource) {
             case "users" -> Map.of("username", "hijacked", "password", "hijack-pass-1", "roleId", firstId(acmeAdmin.get("/api/v1/roles").json()));
             case "departments" -> Map.of("name", "hijacked");

@@ -1,0 +1,63 @@
+package dev.hotline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+    @TempDir
+    Path dir;
+
+    Optional<Path> none() {
+        return Optional.empty();
+    }
+
+    @Test
+    void defaultsNeedNoConfiguration() {
+        Config c = Config.load(none(), Map.of("HOTLINE_CONFIG", dir.resolve("absent.properties").toString()), Map.of());
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.sipPort()).isEqualTo(5060);
+        assertThat(c.rtpPortMin()).isEqualTo(20000);
+        assertThat(c.rtpPortMax()).isEqualTo(29999);
+        assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("MODE=PostgreSQL");
+        assertThat(c.postgres()).isFalse();
+        assertThat(c.demo()).isTrue();
+        assertThat(c.demoPassword()).isEmpty();
+    }
+
+    @Test
+    void fileThenEnvironmentThenOverrides() throws Exception {
+        Path f = dir.resolve("hotline.properties");
+        Files.writeString(f, "http.port=9000\nsip.port=5070\ndb.url=jdbc:postgresql://db/hotline\n");
+        Config fromFile = Config.load(Optional.of(f), Map.of(), Map.of());
+        assertThat(fromFile.httpPort()).isEqualTo(9000);
+        assertThat(fromFile.postgres()).isTrue();
+        Config env = Config.load(Optional.of(f), Map.of("HOTLINE_HTTP_PORT", "9100", "HOTLINE_DEMO_PASSWORD", "pw-from-env"), Map.of());
+        assertThat(env.httpPort()).isEqualTo(9100);
+        assertThat(env.sipPort()).isEqualTo(5070);
+        assertThat(env.demoPassword()).contains("pw-from-env");
+        Config over = Config.load(Optional.of(f), Map.of("HOTLINE_HTTP_PORT", "9100"), Map.of("http.port", "9200", "demo", "false"));
+        assertThat(over.httpPort()).isEqualTo(9200);
+        assertThat(over.demo()).isFalse();
+    }
+
+    @Test
+    void badSettingsSayWhatIsWrong() throws Exception {
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_HTTP_PORT", "eighty"), Map.of()))
+                .hasMessageContaining("HOTLINE_HTTP_PORT").hasMessageContaining("eighty");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SIP_PORT", "70000"), Map.of())).hasMessageContaining("sip.port");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_RTP_PORT_MIN", "30001"), Map.of())).hasMessageContaining("rtp.port.min");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_DEMO", "maybe"), Map.of())).hasMessageContaining("true or false");
+        Path f = dir.resolve("typo.properties");
+        Files.writeString(f, "http.prot=9000\n");
+        assertThatThrownBy(() -> Config.load(Optional.of(f), Map.of(), Map.of())).hasMessageContaining("unknown setting 'http.prot'");
+        assertThatThrownBy(() -> Config.load(Optional.of(dir.resolve("missing.properties")), Map.of(), Map.of()))
+                .hasMessageContaining("not found");
+    }
+}

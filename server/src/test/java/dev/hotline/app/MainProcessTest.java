@@ -1,0 +1,137 @@
+package dev.hotline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotline.testing.ApiClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OPS-1: the start command as a user runs it, in its own JVM, configured only by environment variables. */
+class MainProcessTest {
+    @TempDir
+    Path dir;
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    record Run(Process process, List<String> lines, String url) {}
+
+    Run start(String password, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.hotline.app.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        int http = freePort();
+        pb.environment().put("HOTLINE_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("HOTLINE_HTTP_PORT", String.valueOf(http));
+        pb.environment().put("HOTLINE_SIP_HOST", "127.0.0.1");
+        pb.environment().put("HOTLINE_SIP_PORT", String.valueOf(freePort()));
+        pb.environment().put("HOTLINE_DATA_DIR", dir.toString());
+        if (password != null) pb.environment().put("HOTLINE_DEMO_PASSWORD", password);
+        else pb.environment().remove("HOTLINE_DEMO_PASSWORD");
+        Process p = pb.start();
+        List<String> lines = new ArrayList<>();
+        CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
+            Pattern console = Pattern.compile("Console : (http://\\S+)");
+            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String found = null;
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                    Matcher m = console.matcher(line);
+                    if (m.find()) found = m.group(1);
+                    if (line.contains("Hotline ready in")) return found;
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            throw new IllegalStateException("process ended before it was ready: " + lines);
+        });
+        return new Run(p, lines, url.get(60, TimeUnit.SECONDS));
+    }
+
+    void stop(Process p) throws Exception {
+        p.destroy();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+    }
+
+    @Test
+    void startsWithEnvironmentOnlyPrintsWhereToGoAndServesTheConsole() throws Exception {
+        Run run = start("env-pass-123");
+        try {
+            String out = String.join("\n", run.lines());
+            assertThat(run.url()).startsWith("http://127.0.0.1:");
+            assertThat(out).contains("SIP     : 127.0.0.1:").contains("(UDP and TCP)").contains("RTP     : ports 20000-29999")
+                    .contains("Demo    : enterprise 'demo'").contains("env-pass-123");
+            var login = new ApiClient(run.url().replaceAll("/$", "")).login("demo", "admin", "env-pass-123");
+            assertThat(login.status()).isEqualTo(200);
+            var page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(run.url()))
+                    .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).containsIgnoringCase("<html");
+        } finally {
+            stop(run.process());
+        }
+        assertThat(Files.exists(dir.resolve("db"))).as("H2 database in the data folder").isTrue();
+
+        Run again = start(null);
+        try {
+            String out = String.join("\n", again.lines());
+            assertThat(out).as("second start keeps the data and prints no new passwords").doesNotContain("Demo    :").doesNotContain("Operator:");
+            assertThat(new ApiClient(again.url().replaceAll("/$", "")).login("demo", "admin", "env-pass-123").status()).isEqualTo(200);
+        } finally {
+            stop(again.process());
+        }
+    }
+
+    @Test
+    void generatesAndPrintsPasswordsOnceWithoutConfiguration() throws Exception {
+        Run run = start(null);
+        try {
+            String out = String.join("\n", run.lines());
+            Matcher m = Pattern.compile("Demo    : .* password (\\S+)").matcher(out);
+            assertThat(m.find()).as(out).isTrue();
+            assertThat(new ApiClient(run.url().replaceAll("/$", "")).login("demo", "agent1", m.group(1)).status()).isEqualTo(200);
+        } finally {
+            stop(run.process());
+        }
+    }
+
+    @Test
+    void noDemoSkipsTheDemoEnterprise() throws Exception {
+        Run run = start("env-pass-123", "--no-demo");
+        try {
+            assertThat(String.join("\n", run.lines())).doesNotContain("Demo    :").contains("Operator: enterprise 'system'");
+            assertThat(new ApiClient(run.url().replaceAll("/$", "")).login("demo", "admin", "env-pass-123").status()).isEqualTo(401);
+        } finally {
+            stop(run.process());
+        }
+    }
+
+    @Test
+    void badArgumentsFailWithAMessage() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.hotline.app.Main", "--bogus").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out).contains("unknown argument --bogus");
+    }
+}

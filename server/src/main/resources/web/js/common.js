@@ -1,0 +1,236 @@
+// Shared pieces of every page: boot (language + /me + CSRF), the top bar, the language switch,
+// modal, form field with its API error, confirm dialog and toasts.
+
+import { api, setCsrfToken, setUnauthenticatedHandler } from './api.js';
+import { i18n, t, tOr, loadLang, setLang, adoptUserLang, errorText, fieldErrorText, LANGS } from './i18n.js';
+
+const { createApp, reactive } = window.Vue;
+
+export const ICONS = {
+  logo: '<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="#fff" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/></svg>',
+};
+
+let redirecting = false;
+/** Sends the browser to the login page, coming back here afterwards. */
+export function goLogin() {
+  if (redirecting) return;
+  redirecting = true;
+  const here = location.pathname + location.hash;
+  const next = (here && here !== '/' && here !== '/index.html') ? '?next=' + encodeURIComponent(here) : '';
+  location.replace('/login.html' + next);
+}
+
+const CONSOLE_PERMS = ['enterprise.manage', 'user.read', 'department.read', 'role.read', 'extension.read',
+  'queue.read', 'audit.read', 'token.write'];
+
+/** Where a user goes after login: operator → enterprises, agents → desk, others → console. */
+export function landingFor(me) {
+  const perms = new Set((me && me.permissions) || []);
+  if (me && me.enterprise && me.enterprise.code === 'system') return '/#/enterprises';
+  if (me && me.role === 'agent') return '/agent.html';
+  if (CONSOLE_PERMS.some((p) => perms.has(p))) return '/';
+  if (perms.has('agent.desk')) return '/agent.html';
+  if (perms.has('monitor.read')) return '/supervisor.html';
+  return '/';
+}
+
+export function hasConsoleAccess(me) {
+  const perms = new Set((me && me.permissions) || []);
+  return CONSOLE_PERMS.some((p) => perms.has(p));
+}
+
+/** Loads the language and the current user; redirects to login when there is no session. */
+export async function boot() {
+  setUnauthenticatedHandler(() => goLogin());
+  await loadLang(i18n.lang);
+  let me;
+  try {
+    me = await api.get('/me');
+  } catch (e) {
+    if (e.status === 401) { goLogin(); return null; }
+    throw e;
+  }
+  setCsrfToken(me.csrfToken);
+  await adoptUserLang(me);
+  return me;
+}
+
+export async function logout() {
+  try { await api.post('/auth/logout'); } catch (e) { /* session may already be gone */ }
+  setCsrfToken(null);
+  location.replace('/login.html');
+}
+
+/** Formats an ISO-8601 instant as local "YYYY-MM-DD HH:mm:ss". */
+export function fmtTime(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return String(iso);
+  const p = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds());
+}
+
+export function dash(v) { return v === null || v === undefined || v === '' ? '—' : v; }
+
+/** '' → null, trimmed otherwise. */
+export function blankToNull(v) {
+  if (v === null || v === undefined) return null;
+  const s = String(v).trim();
+  return s === '' ? null : s;
+}
+
+// ---------- toasts and confirm ----------
+export const ui = reactive({ toasts: [], confirm: null });
+let toastSeq = 0;
+export function toast(message, kind) {
+  const id = ++toastSeq;
+  ui.toasts.push({ id, message, kind: kind || 'ok' });
+  setTimeout(() => { const i = ui.toasts.findIndex((x) => x.id === id); if (i >= 0) ui.toasts.splice(i, 1); }, kind === 'error' ? 6000 : 3000);
+}
+export function toastError(err) { toast(errorText(err), 'error'); }
+/** Resolves true when the user confirms. */
+export function confirmDialog(message, opts) {
+  return new Promise((resolve) => {
+    ui.confirm = { message, danger: !(opts && opts.danger === false), okKey: (opts && opts.okKey) || 'common.delete', resolve };
+  });
+}
+
+const UiHost = {
+  setup() { return { ui }; },
+  methods: {
+    answer(v) { const c = ui.confirm; ui.confirm = null; if (c) c.resolve(v); },
+  },
+  template: `
+    <div class="toasts" data-testid="toasts">
+      <div v-for="x in ui.toasts" :key="x.id" class="toast" :class="x.kind" data-testid="toast">{{ x.message }}</div>
+    </div>
+    <div v-if="ui.confirm" class="modal-backdrop" @keydown.esc="answer(false)">
+      <div class="modal small" role="alertdialog" data-testid="confirm-dialog">
+        <div class="modal-head"><h3>{{ t('common.confirmTitle') }}</h3></div>
+        <div class="modal-body"><div>{{ ui.confirm.message }}</div></div>
+        <div class="modal-foot">
+          <button class="btn" data-testid="confirm-cancel" @click="answer(false)">{{ t('common.cancel') }}</button>
+          <button class="btn" :class="ui.confirm.danger ? 'btn-danger-solid' : 'btn-primary'" data-testid="confirm-ok" @click="answer(true)">{{ t(ui.confirm.okKey) }}</button>
+        </div>
+      </div>
+    </div>`,
+};
+
+// ---------- components ----------
+export const LangSwitch = {
+  props: { light: Boolean },
+  setup() { return { i18n, LANGS }; },
+  methods: { pick(l) { if (l !== i18n.lang) setLang(l); } },
+  template: `
+    <div class="lang-switch" :class="{ light }" role="group" :aria-label="t('common.language')">
+      <button type="button" data-testid="lang-zh" :class="{ active: i18n.lang === 'zh' }" @click="pick('zh')">{{ t('lang.zh') }}</button>
+      <button type="button" data-testid="lang-en" :class="{ active: i18n.lang === 'en' }" @click="pick('en')">{{ t('lang.en') }}</button>
+    </div>`,
+};
+
+export const AppHeader = {
+  props: { me: Object, titleKey: String },
+  components: { LangSwitch },
+  setup() { return { logo: ICONS.logo }; },
+  computed: {
+    initial() { const n = (this.me && (this.me.displayName || this.me.username)) || '?'; return n.charAt(0).toUpperCase(); },
+    roleLabel() {
+      const r = this.me && this.me.role;
+      if (!r) return '';
+      return tOr('role.builtin.' + r, r);
+    },
+  },
+  methods: { logout },
+  template: `
+    <header class="topbar">
+      <div class="brand">
+        <span class="logo" v-html="logo"></span>
+        <span data-testid="app-company">{{ me && me.enterprise ? me.enterprise.name : t('app.name') }}</span>
+        <span class="product" data-testid="app-title">{{ t(titleKey || 'app.console') }}</span>
+      </div>
+      <div class="spacer"></div>
+      <slot></slot>
+      <lang-switch></lang-switch>
+      <div class="user" v-if="me">
+        <span class="avatar">{{ initial }}</span>
+        <span><span data-testid="app-user">{{ me.displayName || me.username }}</span> <span class="role">· {{ roleLabel }}</span></span>
+      </div>
+      <button class="btn btn-sm" data-testid="logout" @click="logout">{{ t('common.logout') }}</button>
+    </header>`,
+};
+
+export const Modal = {
+  props: { title: String, size: String, testid: String },
+  emits: ['close'],
+  mounted() {
+    const first = this.$el.querySelector('input:not([type=checkbox]):not(:disabled), select, textarea');
+    if (first) first.focus();
+  },
+  template: `
+    <div class="modal-backdrop" @keydown.esc="$emit('close')">
+      <div class="modal" :class="size" role="dialog" :data-testid="testid">
+        <div class="modal-head">
+          <h3>{{ title }}</h3>
+          <button type="button" class="icon-btn" :aria-label="t('common.close')" @click="$emit('close')">×</button>
+        </div>
+        <div class="modal-body"><slot></slot></div>
+        <div class="modal-foot"><slot name="footer"></slot></div>
+      </div>
+    </div>`,
+};
+
+export const FormField = {
+  props: { label: String, error: String, testid: String, required: Boolean, hint: String, span: Boolean },
+  methods: { fieldErrorText },
+  template: `
+    <label class="field" :class="{ invalid: !!error, 'span-2': span }">
+      <span class="field-label">{{ label }}<span v-if="required" class="req">*</span></span>
+      <slot></slot>
+      <span v-if="error" class="field-error" :data-testid="testid">{{ fieldErrorText(error) }}</span>
+      <span v-else-if="hint" class="field-hint">{{ hint }}</span>
+    </label>`,
+};
+
+/** Shows the errors of an ApiError that no field on the form claims. */
+export const FormAlert = {
+  props: { error: Object, known: Array, testid: String },
+  computed: {
+    lines() {
+      const e = this.error;
+      if (!e) return [];
+      const known = new Set(this.known || []);
+      const rest = (e.fieldErrors || []).filter((fe) => !known.has(fe.field)).map((fe) => fe.field + ': ' + fieldErrorText(fe.message));
+      return [errorText(e)].concat(rest);
+    },
+  },
+  template: `<div v-if="error" class="alert alert-error" :data-testid="testid"><div v-for="l in lines">{{ l }}</div></div>`,
+};
+
+/** Creates and mounts a Vue app with t(), can() and the shared components. */
+export function mountApp(root, selector, me) {
+  const app = createApp(root);
+  const perms = new Set((me && me.permissions) || []);
+  app.config.globalProperties.t = t;
+  app.config.globalProperties.tOr = tOr;
+  app.config.globalProperties.can = (p) => perms.has(p);
+  app.config.globalProperties.fmtTime = fmtTime;
+  app.config.globalProperties.dash = dash;
+  app.config.globalProperties.errorText = errorText;
+  app.config.globalProperties.fieldErrorText = fieldErrorText;
+  app.component('lang-switch', LangSwitch);
+  app.component('app-header', AppHeader);
+  app.component('modal', Modal);
+  app.component('form-field', FormField);
+  app.component('form-alert', FormAlert);
+  app.component('ui-host', UiHost);
+  app.mount(selector);
+  return app;
+}
+
+/** Keeps document.title translated. */
+export function titleFrom(key) {
+  const { watchEffect } = window.Vue;
+  watchEffect(() => { document.title = t(key) + ' · ' + t('app.name'); });
+}
+
+export { api, t, tOr, i18n, errorText, fieldErrorText };

@@ -1,0 +1,108 @@
+// Admin console: one page, hash routes (#/users, #/roles, ...), menu by the user's permissions.
+
+import { boot, mountApp, hasConsoleAccess, landingFor, titleFrom, t } from './common.js';
+import { UsersPage } from './pages/users.js';
+import { DepartmentsPage } from './pages/departments.js';
+import { RolesPage } from './pages/roles.js';
+import { ExtensionsPage } from './pages/extensions.js';
+import { QueuesPage } from './pages/queues.js';
+import { AuditPage } from './pages/audit.js';
+import { TokensPage } from './pages/tokens.js';
+import { EnterprisesPage } from './pages/enterprises.js';
+
+const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
+const MENU = [
+  { id: 'enterprises', perm: 'enterprise.manage', group: 'platform', component: EnterprisesPage,
+    icon: I('<path d="M3 21h18M5 21V7l7-4 7 4v14M9 9h1M14 9h1M9 13h1M14 13h1M9 17h1M14 17h1"/>') },
+  { id: 'users', perm: 'user.read', group: 'org', component: UsersPage,
+    icon: I('<circle cx="9" cy="8" r="4"/><path d="M1 21v-1a7 7 0 0 1 14 0v1M17 11a3 3 0 1 0 0-6M23 21v-1a6 6 0 0 0-4-5.6"/>') },
+  { id: 'departments', perm: 'department.read', group: 'org', component: DepartmentsPage,
+    icon: I('<rect x="9" y="2" width="6" height="5" rx="1"/><rect x="2" y="17" width="6" height="5" rx="1"/><rect x="16" y="17" width="6" height="5" rx="1"/><path d="M12 7v5M5 17v-5h14v5"/>') },
+  { id: 'roles', perm: 'role.read', group: 'org', component: RolesPage,
+    icon: I('<path d="M12 2l8 4v6c0 5-3.5 9-8 10-4.5-1-8-5-8-10V6z"/><path d="M9 12l2 2 4-4"/>') },
+  { id: 'extensions', perm: 'extension.read', group: 'telephony', component: ExtensionsPage,
+    icon: I('<rect x="6" y="2" width="12" height="20" rx="2"/><path d="M10 18h4"/>') },
+  { id: 'queues', perm: 'queue.read', group: 'telephony', component: QueuesPage,
+    icon: I('<path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/>') },
+  { id: 'audit', perm: 'audit.read', group: 'system', component: AuditPage,
+    icon: I('<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6M8 13h8M8 17h8"/>') },
+  { id: 'tokens', perm: 'token.write', group: 'system', component: TokensPage,
+    icon: I('<circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3L21 2M16 7l3 3M18 5l2 2"/>') },
+];
+const LINKS = [
+  { id: 'agent', perm: 'agent.desk', href: '/agent.html',
+    icon: I('<path d="M3 18v-6a9 9 0 0 1 18 0v6"/><path d="M21 19a2 2 0 0 1-2 2h-1v-6h3zM3 19a2 2 0 0 0 2 2h1v-6H3z"/>') },
+  { id: 'supervisor', perm: 'monitor.read', href: '/supervisor.html',
+    icon: I('<path d="M3 3v18h18"/><path d="M7 14l4-4 4 4 5-6"/>') },
+];
+const GROUPS = ['platform', 'org', 'telephony', 'system'];
+
+function routeFromHash() {
+  const m = /^#\/([a-z-]+)/.exec(location.hash || '');
+  return m ? m[1] : '';
+}
+
+const me = await boot();
+if (me) {
+  if (!hasConsoleAccess(me) && landingFor(me) !== '/') {
+    location.replace(landingFor(me));
+  } else {
+    start(me);
+  }
+}
+
+function start(me) {
+  const perms = new Set(me.permissions || []);
+  const menu = MENU.filter((m) => perms.has(m.perm));
+  const links = LINKS.filter((m) => perms.has(m.perm));
+  const components = {};
+  for (const m of MENU) components['page-' + m.id] = m.component;
+
+  const Console = {
+    components,
+    setup() { return { me, menu, links }; },
+    data() { return { route: '' }; },
+    computed: {
+      groups() {
+        return GROUPS.map((g) => ({ id: g, items: menu.filter((m) => m.group === g) })).filter((g) => g.items.length);
+      },
+      current() { return menu.find((m) => m.id === this.route) || null; },
+    },
+    created() {
+      this.sync();
+      window.addEventListener('hashchange', this.sync);
+    },
+    methods: {
+      sync() {
+        const r = routeFromHash();
+        if (menu.some((m) => m.id === r)) { this.route = r; return; }
+        if (menu.length) { location.replace('#/' + menu[0].id); this.route = menu[0].id; } else { this.route = ''; }
+      },
+    },
+    template: `
+      <app-header :me="me" title-key="app.console"></app-header>
+      <div class="layout">
+        <nav class="sidebar" data-testid="sidebar">
+          <template v-for="g in groups" :key="g.id">
+            <div class="group">{{ t('nav.group.' + g.id) }}</div>
+            <a v-for="m in g.items" :key="m.id" class="nav" :class="{ active: route === m.id }" :href="'#/' + m.id" :data-testid="'nav-' + m.id">
+              <span v-html="m.icon"></span><span>{{ t('nav.' + m.id) }}</span>
+            </a>
+          </template>
+          <template v-if="links.length">
+            <div class="group">{{ t('nav.group.workspace') }}</div>
+            <a v-for="m in links" :key="m.id" class="nav" :href="m.href" :data-testid="'nav-' + m.id">
+              <span v-html="m.icon"></span><span>{{ t('nav.' + m.id) }}</span>
+            </a>
+          </template>
+        </nav>
+        <main class="main" data-testid="main">
+          <component v-if="current" :is="'page-' + current.id" :me="me" :key="current.id"></component>
+          <div v-else class="center-msg" data-testid="no-access">{{ t('console.noAccess') }}</div>
+        </main>
+      </div>
+      <ui-host></ui-host>`,
+  };
+  titleFrom('app.console');
+  mountApp(Console, '#app', me);
+}

@@ -1,0 +1,142 @@
+// Message bundles: web/i18n/<lang>.json, flat key -> text, "{name}" placeholders.
+// The chosen language lives in localStorage "hotline.lang"; without a choice it follows the
+// browser (zh for zh-*, otherwise en). When logged in, a switch is also saved on the server.
+
+import { api, isLoggedIn } from './api.js';
+
+export const LANGS = ['zh', 'en'];
+const STORAGE_KEY = 'hotline.lang';
+const reactive = (window.Vue && window.Vue.reactive) ? window.Vue.reactive : (o) => o;
+
+/** Reactive: templates that call t() re-render when the language changes. */
+export const i18n = reactive({ lang: initialLang(), messages: {} });
+const bundles = {};
+
+function storedLang() {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    return LANGS.includes(v) ? v : null;
+  } catch (e) { return null; }
+}
+
+function browserLang() {
+  const n = ((navigator.languages && navigator.languages[0]) || navigator.language || 'en').toLowerCase();
+  return n.startsWith('zh') ? 'zh' : 'en';
+}
+
+function initialLang() { return storedLang() || browserLang(); }
+
+/** True when the user has picked a language in this browser. */
+export function hasStoredLang() { return storedLang() != null; }
+
+async function fetchBundle(lang) {
+  if (!bundles[lang]) {
+    const res = await fetch('/i18n/' + lang + '.json', { cache: 'no-cache' });
+    if (!res.ok) throw new Error('cannot load language bundle ' + lang);
+    bundles[lang] = await res.json();
+  }
+  return bundles[lang];
+}
+
+/** Loads the bundle and makes it current (without remembering the choice). */
+export async function loadLang(lang) {
+  if (!LANGS.includes(lang)) lang = 'en';
+  const messages = await fetchBundle(lang);
+  i18n.messages = messages;
+  i18n.lang = lang;
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  applyDom();
+  return lang;
+}
+
+/** Switches language on the user's request: remembered locally and, when logged in, on the server. */
+export async function setLang(lang) {
+  try { localStorage.setItem(STORAGE_KEY, lang); } catch (e) { /* private mode */ }
+  await loadLang(lang);
+  if (isLoggedIn()) {
+    try { await api.put('/me/language', { language: lang }); } catch (e) { /* not fatal */ }
+  }
+}
+
+/** After /me: adopt the user's saved language unless this browser has its own choice, which is then saved. */
+export async function adoptUserLang(me) {
+  const userLang = me && LANGS.includes(me.language) ? me.language : null;
+  const stored = storedLang();
+  if (stored) {
+    if (userLang !== stored && isLoggedIn()) {
+      try { await api.put('/me/language', { language: stored }); } catch (e) { /* not fatal */ }
+    }
+    if (stored !== i18n.lang) await loadLang(stored);
+  } else if (userLang && userLang !== i18n.lang) {
+    await loadLang(userLang);
+  }
+}
+
+export function has(key) { return Object.prototype.hasOwnProperty.call(i18n.messages, key); }
+
+/** Text for key, with {name} placeholders filled from params. Unknown keys show the key itself. */
+export function t(key, params) {
+  let s = i18n.messages[key];
+  if (s === undefined || s === null) return key;
+  if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] !== undefined && params[k] !== null ? String(params[k]) : m));
+  return s;
+}
+
+/** Text for key, or fallback when the bundle has no such key (for keys built from data, e.g. a role name). */
+export function tOr(key, fallback, params) {
+  return has(key) ? t(key, params) : fallback;
+}
+
+/** Fills static markup: data-i18n (text), data-i18n-placeholder, data-i18n-title. */
+export function applyDom(root) {
+  const r = root || document;
+  r.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.getAttribute('data-i18n')); });
+  r.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.setAttribute('placeholder', t(el.getAttribute('data-i18n-placeholder'))); });
+  r.querySelectorAll('[data-i18n-title]').forEach((el) => { el.setAttribute('title', t(el.getAttribute('data-i18n-title'))); });
+}
+
+// Codes whose server message says what exactly went wrong (e.g. "department still has users").
+const DETAIL_CODES = ['conflict', 'forbidden', 'bad_request', 'not_found'];
+
+/** Text for an ApiError (or any error): error.<code> from the bundle (+ the server's detail), else the message. */
+export function errorText(err) {
+  if (!err) return '';
+  const key = 'error.' + (err.code || 'internal');
+  if (!has(key)) return err.message || t('error.internal');
+  const detail = DETAIL_CODES.includes(err.code) && err.message && !(err.fieldErrors && err.fieldErrors.length) ? err.message : '';
+  return detail ? t('error.withDetail', { text: t(key), detail }) : t(key);
+}
+
+// Field error messages of the API (English) → bundle keys, so that they show in the UI language.
+const FIELD_MESSAGES = {
+  'required': 'validation.required',
+  'already exists': 'validation.alreadyExists',
+  'already used by another user': 'validation.alreadyUsed',
+  'already has an extension': 'validation.hasExtension',
+  'belongs to another user': 'validation.belongsToOther',
+  '1–6 digits': 'validation.extension',
+  '1–16 letters or digits': 'validation.jobNumber',
+  "2–32 letters, digits, '.', '_' or '-'": 'validation.username',
+  "2–32 lower-case letters, digits or '-', starting with a letter": 'validation.code',
+  'not an e-mail address': 'validation.email',
+  'no such role': 'validation.noSuchRole',
+  'no such department': 'validation.noSuchDepartment',
+  'no such user': 'validation.noSuchUser',
+  'would make a cycle': 'validation.cycle',
+  'reserved': 'validation.reserved',
+  'wrong password': 'validation.wrongPassword',
+  'printable ASCII without spaces': 'validation.printable',
+  'must be a number': 'validation.number',
+};
+
+/** Text for a field error message from the API, translated when known, else as sent. */
+export function fieldErrorText(message) {
+  if (!message) return '';
+  const key = FIELD_MESSAGES[message];
+  if (key && has(key)) return t(key);
+  let m = /^at least (\d+) characters$/.exec(message);
+  if (m) return t('validation.minLength', { n: m[1] });
+  m = /^at most (\d+) characters$/.exec(message);
+  if (m) return t('validation.maxLength', { n: m[1] });
+  return message;
+}

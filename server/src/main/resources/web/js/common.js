@@ -48,7 +48,12 @@ export async function boot() {
     me = await api.get('/me');
   } catch (e) {
     if (e.status === 401) { goLogin(); return null; }
-    throw e;
+    const box = document.getElementById('app');
+    if (box) {
+      box.innerHTML = '<div class="center-msg" data-testid="boot-error"></div>';
+      box.firstChild.textContent = errorText(e);
+    }
+    return null;
   }
   setCsrfToken(me.csrfToken);
   await adoptUserLang(me);
@@ -140,7 +145,22 @@ export const AppHeader = {
       return tOr('role.builtin.' + r, r);
     },
   },
-  methods: { logout },
+  data() { return { pw: null }; },
+  methods: {
+    logout,
+    openPassword() { this.pw = { form: { oldPassword: '', newPassword: '', confirm: '' }, errors: {}, error: null, saving: false }; },
+    async savePassword() {
+      const d = this.pw;
+      d.errors = {}; d.error = null;
+      if (d.form.newPassword !== d.form.confirm) { d.errors = { confirm: t('password.mismatch') }; return; }
+      d.saving = true;
+      try {
+        await api.put('/me/password', { oldPassword: d.form.oldPassword, newPassword: d.form.newPassword });
+        this.pw = null;
+        toast(t('password.changed'));
+      } catch (e) { d.errors = e.fields ? e.fields() : {}; d.error = e; d.saving = false; }
+    },
+  },
   template: `
     <header class="topbar">
       <div class="brand">
@@ -151,12 +171,31 @@ export const AppHeader = {
       <div class="spacer"></div>
       <slot></slot>
       <lang-switch></lang-switch>
-      <div class="user" v-if="me">
+      <button type="button" class="user clickable" v-if="me" data-testid="change-password" :title="t('password.title')" @click="openPassword">
         <span class="avatar">{{ initial }}</span>
         <span><span data-testid="app-user">{{ me.displayName || me.username }}</span> <span class="role">· {{ roleLabel }}</span></span>
-      </div>
+      </button>
       <button class="btn btn-sm" data-testid="logout" @click="logout">{{ t('common.logout') }}</button>
-    </header>`,
+    </header>
+    <modal v-if="pw" size="small" :title="t('password.title')" testid="password-dialog" @close="pw = null">
+      <form @submit.prevent="savePassword" novalidate style="display:flex;flex-direction:column;gap:14px">
+        <form-field :label="t('password.old')" required :error="pw.errors.oldPassword" testid="password-old-error">
+          <input type="password" v-model="pw.form.oldPassword" data-testid="password-old" autocomplete="current-password">
+        </form-field>
+        <form-field :label="t('password.new')" required :error="pw.errors.newPassword" testid="password-new-error" :hint="t('users.passwordRule')">
+          <input type="password" v-model="pw.form.newPassword" data-testid="password-new" autocomplete="new-password">
+        </form-field>
+        <form-field :label="t('password.confirm')" required :error="pw.errors.confirm" testid="password-confirm-error">
+          <input type="password" v-model="pw.form.confirm" data-testid="password-confirm" autocomplete="new-password">
+        </form-field>
+        <form-alert :error="pw.error" :known="['oldPassword', 'newPassword']"></form-alert>
+        <button type="submit" hidden></button>
+      </form>
+      <template #footer>
+        <button class="btn" @click="pw = null">{{ t('common.cancel') }}</button>
+        <button class="btn btn-primary" data-testid="password-save" :disabled="pw.saving" @click="savePassword">{{ t('common.save') }}</button>
+      </template>
+    </modal>`,
 };
 
 export const Modal = {

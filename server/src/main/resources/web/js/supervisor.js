@@ -35,7 +35,7 @@ if (me) {
               <th>{{ t('supervisor.col.answered') }}</th><th>{{ t('supervisor.col.abandoned') }}</th><th>{{ t('supervisor.col.agents') }}</th>
             </tr></thead>
             <tbody>
-              <tr v-for="q in queues" :key="q.id"><td><strong>{{ q.name }}</strong></td><td>—</td><td>—</td><td>—</td><td>—</td><td>—</td></tr>
+              <tr v-for="q in queues" :key="q.id"><td><span class="name">{{ q.name }}</span></td><td>—</td><td>—</td><td>—</td><td>—</td><td>—</td></tr>
               <tr v-if="!queues.length"><td class="empty" colspan="6">{{ t('supervisor.noQueues') }}</td></tr>
             </tbody>
           </table>

@@ -46,7 +46,7 @@ export const DepartmentsPage = {
         <thead><tr><th>{{ t('departments.name') }}</th><th>{{ t('departments.parent') }}</th><th v-if="can('department.write')"></th></tr></thead>
         <tbody>
           <tr v-for="d in items" :key="d.id" :data-testid="'department-row-' + d.id">
-            <td><strong>{{ d.name }}</strong></td>
+            <td><span class="name">{{ d.name }}</span></td>
             <td>{{ parentName(d) }}</td>
             <td v-if="can('department.write')" class="actions">
               <button class="btn-link" :data-testid="'department-edit-' + d.id" @click="openEdit(d)">{{ t('common.edit') }}</button>

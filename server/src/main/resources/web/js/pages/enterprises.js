@@ -39,7 +39,7 @@ export const EnterprisesPage = {
         <thead><tr><th>{{ t('enterprises.code') }}</th><th>{{ t('enterprises.name') }}</th><th>{{ t('enterprises.status') }}</th><th>{{ t('enterprises.createdAt') }}</th><th></th></tr></thead>
         <tbody>
           <tr v-for="x in items" :key="x.id" :data-testid="'enterprise-row-' + x.code">
-            <td><strong class="mono">{{ x.code }}</strong></td>
+            <td><span class="name mono">{{ x.code }}</span></td>
             <td>{{ x.name }}</td>
             <td><span class="badge" :class="x.enabled ? 'badge-ok' : 'badge-off'">{{ x.enabled ? t('common.enabled') : t('common.disabled') }}</span></td>
             <td class="mono">{{ fmtTime(x.createdAt) }}</td>

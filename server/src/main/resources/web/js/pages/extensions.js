@@ -56,7 +56,7 @@ export const ExtensionsPage = {
         </tr></thead>
         <tbody>
           <tr v-for="x in sorted()" :key="x.id" :data-testid="'extension-row-' + x.number">
-            <td><strong class="mono">{{ x.number }}</strong></td>
+            <td><span class="name mono">{{ x.number }}</span></td>
             <td>{{ dash(x.userName) }}</td>
             <td><span class="badge" :class="x.enabled ? 'badge-ok' : 'badge-off'">{{ x.enabled ? t('common.enabled') : t('common.disabled') }}</span></td>
             <td class="muted">{{ x.registration ? tOr('extensions.reg.' + x.registration, x.registration) : '—' }}</td>

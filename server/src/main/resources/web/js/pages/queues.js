@@ -47,7 +47,7 @@ export const QueuesPage = {
         <thead><tr><th>{{ t('queues.name') }}</th><th>{{ t('queues.strategy') }}</th><th>{{ t('queues.description') }}</th><th v-if="can('queue.write')"></th></tr></thead>
         <tbody>
           <tr v-for="q in items" :key="q.id" :data-testid="'queue-row-' + q.name">
-            <td><strong>{{ q.name }}</strong></td>
+            <td><span class="name">{{ q.name }}</span></td>
             <td>{{ strategyLabel(q.strategy) }}</td>
             <td>{{ dash(q.description) }}</td>
             <td v-if="can('queue.write')" class="actions">

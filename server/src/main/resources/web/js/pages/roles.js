@@ -71,7 +71,7 @@ export const RolesPage = {
         <thead><tr><th style="width:180px">{{ t('roles.name') }}</th><th style="width:110px">{{ t('roles.type') }}</th><th>{{ t('roles.permissions') }}</th><th></th></tr></thead>
         <tbody>
           <tr v-for="r in roles" :key="r.id" :data-testid="'role-row-' + r.name">
-            <td><strong>{{ roleLabel(r) }}</strong></td>
+            <td><span class="name">{{ roleLabel(r) }}</span></td>
             <td><span class="badge" :class="r.builtin ? 'badge-blue' : ''">{{ r.builtin ? t('roles.builtin') : t('roles.custom') }}</span></td>
             <td><div class="chips"><span v-for="p in r.permissions" :key="p" class="badge">{{ permLabel(p) }}</span><span v-if="!r.permissions || !r.permissions.length" class="muted">—</span></div></td>
             <td class="actions">

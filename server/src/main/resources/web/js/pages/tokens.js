@@ -42,7 +42,7 @@ export const TokensPage = {
         <thead><tr><th>{{ t('tokens.name') }}</th><th>{{ t('tokens.createdAt') }}</th><th>{{ t('tokens.lastUsedAt') }}</th><th></th></tr></thead>
         <tbody>
           <tr v-for="x in items" :key="x.id" :data-testid="'token-row-' + x.name">
-            <td><strong>{{ x.name }}</strong></td>
+            <td><span class="name">{{ x.name }}</span></td>
             <td class="mono">{{ fmtTime(x.createdAt) }}</td>
             <td class="mono">{{ fmtTime(x.lastUsedAt) }}</td>
             <td class="actions"><button class="btn-link danger" :data-testid="'token-delete-' + x.name" @click="remove(x)">{{ t('common.delete') }}</button></td>

@@ -136,7 +136,7 @@ export const UsersPage = {
         </tr></thead>
         <tbody>
           <tr v-for="u in users" :key="u.id" :data-testid="'user-row-' + u.username">
-            <td><strong>{{ u.username }}</strong></td>
+            <td><span class="name">{{ u.username }}</span></td>
             <td>{{ dash(u.displayName) }}</td>
             <td>{{ roleText(u) }}</td>
             <td>{{ dash(u.departmentName) }}</td>

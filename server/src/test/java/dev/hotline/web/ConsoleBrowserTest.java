@@ -190,6 +190,15 @@ class ConsoleBrowserTest {
         click("nav-roles");
         waitFor(d -> text("roles-table").contains(zh.get("role.builtin.supervisor")));
 
+        // A custom role from permission checkboxes.
+        click("role-new");
+        type("role-form-name", "qa");
+        click("role-perm-user.read");
+        click("role-perm-audit.read");
+        chrome.screenshot("console-role-form-zh");
+        click("role-save");
+        waitFor(d -> text("role-row-qa").contains(zh.get("perm.audit.read")) && text("role-row-qa").contains(zh.get("roles.custom")));
+
         click("lang-en");
         click("nav-audit");
         waitText("page-title", en.get("audit.title"));
@@ -233,6 +242,29 @@ class ConsoleBrowserTest {
         waitFor(ExpectedConditions.urlContains("/login.html"));
         open("/");
         waitFor(ExpectedConditions.urlContains("/login.html"));
+    }
+
+    @Test
+    void userChangesOwnPassword() {
+        click("lang-en");
+        login("demo", "agent3", server.demoPassword());
+        el("agent-desk");
+        click("change-password");
+        el("password-dialog");
+        type("password-old", "not-my-password");
+        type("password-new", "agent3-new-pass");
+        type("password-confirm", "agent3-new-pass");
+        click("password-save");
+        waitText("password-old-error", en.get("validation.wrongPassword"));
+        chrome.screenshot("password-wrong-en");
+        type("password-old", server.demoPassword());
+        click("password-save");
+        waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("password-dialog")));
+        waitText("toast", en.get("password.changed"));
+
+        click("logout");
+        login("demo", "agent3", "agent3-new-pass");
+        el("agent-desk");
     }
 
     @Test

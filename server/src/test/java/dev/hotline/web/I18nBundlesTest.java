@@ -6,10 +6,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hotline.acd.Queue;
+import dev.hotline.auth.Permission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,15 +47,13 @@ class I18nBundlesTest {
     static {
         DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor"));
         DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "system", "workspace"));
-        DYNAMIC.put("role.builtin.", List.of("admin", "supervisor", "agent", "operator"));
-        DYNAMIC.put("perm.", List.of("user.read", "user.write", "department.read", "department.write", "role.read", "role.write",
-                "extension.read", "extension.write", "queue.read", "queue.write", "audit.read", "token.write", "monitor.read",
-                "agent.desk", "enterprise.manage"));
-        DYNAMIC.put("permGroup.", List.of("user", "department", "role", "extension", "queue", "audit", "token", "monitor", "agent", "enterprise"));
+        // From the server's own enums, so a new permission, role or strategy needs its texts here.
+        DYNAMIC.put("role.builtin.", Arrays.stream(Permission.BuiltinRole.values()).map(Permission.BuiltinRole::roleName).toList());
+        DYNAMIC.put("perm.", Arrays.stream(Permission.values()).map(Permission::key).toList());
+        DYNAMIC.put("permGroup.", Arrays.stream(Permission.values()).map(Permission::group).distinct().toList());
         DYNAMIC.put("error.", List.of("validation_failed", "bad_request", "unauthenticated", "bad_credentials", "forbidden", "csrf",
                 "not_found", "conflict", "locked_out", "internal", "network"));
-        DYNAMIC.put("strategy.", List.of("ring_all", "random", "round_robin", "linear", "linear_continue", "fewest_calls",
-                "fewest_answered", "longest_idle"));
+        DYNAMIC.put("strategy.", Arrays.stream(Queue.Strategy.values()).map(Queue.Strategy::key).toList());
         DYNAMIC.put("audit.action.", List.of("auth.login", "auth.login_failed", "auth.logout", "user.create", "user.update", "user.delete"));
         DYNAMIC.put("agent.action.", List.of("checkIn", "ready", "notReady", "break", "checkOut"));
         DYNAMIC.put("supervisor.kpi.", List.of("waiting", "longestWait", "answered", "abandoned", "agentsReady"));

@@ -1,0 +1,267 @@
+package dev.hotline.engine.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.ChannelState;
+import dev.hotline.engine.call.Direction;
+import dev.hotline.engine.call.EngineConfig;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.InboundPolicy;
+import dev.hotline.engine.call.SipAccount;
+import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.engine.rtp.LegCounters;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.engine.testing.TestCallHandler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine in-process against SIPp peers over 127.0.0.1. */
+class SippCallsTest {
+    static final String DOMAIN = "test.local";
+    static final Map<String, String> PASSWORDS = Map.of("1001", "pw-1001", "2001", "pw-2001", "2002", "pw-2002");
+    static final Duration SIPP_TIMEOUT = Duration.ofSeconds(40);
+
+    static TelephonyEngine engine;
+    static TestCallHandler handler;
+    static int port;
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path work;
+
+    @BeforeAll
+    static void startEngine() throws Exception {
+        Sipp.binary(); // fails with the install hint when SIPp is missing
+        port = Ports.free();
+        int rtp = Ports.free(400);
+        handler = new TestCallHandler(DOMAIN);
+        EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withDefaultDomain(DOMAIN)
+                .withRtpPorts(rtp, rtp + 399).withAuthThrottle(1000, Duration.ofMinutes(1), Duration.ofMinutes(1))
+                .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(1800));
+        InboundPolicy policy = s -> s.fromUser() != null && s.fromUser().matches("[12]\\d{3}")
+                ? InboundPolicy.Decision.AUTHENTICATE : InboundPolicy.Decision.TRUSTED;
+        engine = TelephonyEngine.start(config,
+                (domain, user) -> DOMAIN.equals(domain) && PASSWORDS.containsKey(user)
+                        ? Optional.of(new SipAccount("acct-" + user, PASSWORDS.get(user))) : Optional.empty(),
+                policy, handler);
+        handler.engine = engine;
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        handler.clear();
+    }
+
+    private String remote() {
+        return "127.0.0.1:" + port;
+    }
+
+    private static Map<String, String> vars(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        m.put("CODEC", "8");
+        m.put("CODECNAME", "PCMA");
+        m.put("FROM", "0551234");
+        m.put("FROMCHECK", "sip:");
+        m.put("PAUSE", "500");
+        m.put("ENGINE", "127.0.0.1:" + port);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private Sipp.Run uas(String scenario, int sipPort, Map<String, String> vars) throws Exception {
+        int media = Ports.free(4);
+        Sipp.Run run = Sipp.start(work, scenario, vars, null, sipPort, List.of("-rtp_echo", "-mp", Integer.toString(media)));
+        Sipp.awaitUdpBound(sipPort);
+        return run;
+    }
+
+    private Sipp.Run uac(String scenario, String service, Map<String, String> vars, String... extra) throws Exception {
+        int media = Ports.free(4);
+        List<String> args = new java.util.ArrayList<>(List.of("-s", service, "-mp", Integer.toString(media)));
+        args.addAll(List.of(extra));
+        return Sipp.start(work, scenario, vars, remote(), Ports.free(), args);
+    }
+
+    private static void assertOk(Sipp.Run run) {
+        int code = run.await(SIPP_TIMEOUT);
+        assertThat(code).as(run.logs()).isZero();
+    }
+
+    private void register(String user, String password, int contactPort, int expires, String expect) throws Exception {
+        Sipp.Run reg = Sipp.start(work, "register", vars("EXPECT", expect, "EXPIRES", Integer.toString(expires)), remote(),
+                Ports.free(), List.of("-s", user, "-au", user, "-ap", password, "-set", "contactport", Integer.toString(contactPort)));
+        assertOk(reg);
+    }
+
+    @Test
+    void registerWithGoodAndBadPasswordThenUnregister() throws Exception {
+        int contact = Ports.free();
+        register("2001", "pw-2001", contact, 600, "200");
+        assertThat(engine.locations().lookup(DOMAIN, "2001")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.accountKey()).isEqualTo("acct-2001");
+                    assertThat(r.contact()).contains(":" + contact);
+                });
+        register("2001", "wrong", contact, 600, "403");
+        register("1001", "pw-1001", Ports.free(), 600, "200");
+        assertThat(engine.locations().isRegistered(DOMAIN, "1001")).isTrue();
+        register("2001", "pw-2001", contact, 0, "200");
+        assertThat(engine.locations().isRegistered(DOMAIN, "2001")).isFalse();
+    }
+
+    @Test
+    void extensionCallsExtensionWithAnchoredTranscodedMedia() throws Exception {
+        int uasPort = Ports.free();
+        register("2002", "pw-2002", uasPort, 600, "200");
+        // Callee answers μ-law, caller sends A-law: the relay transcodes both ways.
+        Sipp.Run callee = uas("uas_answer", uasPort, vars("CODEC", "0", "CODECNAME", "PCMU"));
+        Sipp.Run caller = uac("uac_call", "2002", vars("FROM", "1001", "PAUSE", "2000"), "-au", "1001", "-ap", "pw-1001");
+        assertOk(caller);
+        assertOk(callee);
+        CallEvent.IncomingCall in = handler.lastIncoming();
+        assertThat(in.trusted()).isFalse();
+        assertThat(in.accountKey()).contains("acct-1001");
+        assertThat(in.callee().user()).isEqualTo("2002");
+        Channel inbound = in.channel();
+        Channel outbound = handler.channels.values().stream().filter(c -> c.direction() == Direction.OUTBOUND).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> inbound.state() == ChannelState.TERMINATED
+                && outbound.state() == ChannelState.TERMINATED);
+        LegCounters a = inbound.counters();
+        LegCounters b = outbound.counters();
+        assertThat(a.packetsIn()).as("caller -> engine").isPositive();
+        assertThat(b.packetsOut()).as("engine -> callee").isPositive();
+        assertThat(b.packetsIn()).as("callee echo -> engine").isPositive();
+        assertThat(a.packetsOut()).as("engine -> caller").isPositive();
+        assertThat(handler.hangupsOf(inbound.id())).singleElement()
+                .extracting(CallEvent.ChannelHungUp::cause).isEqualTo(HangupCause.NORMAL_CLEARING);
+        assertThat(handler.events(CallEvent.ChannelBridged.class)).hasSize(1);
+    }
+
+    @Test
+    void callerCancelsBeforeAnswer() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("9001", uasPort);
+        Sipp.Run callee = uas("uas_ring_cancel", uasPort, vars());
+        Sipp.Run caller = uac("uac_cancel", "9001", vars());
+        assertOk(caller);
+        assertOk(callee);
+        String inId = handler.lastIncoming().channelId();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(handler.hangupsOf(inId)).singleElement()
+                .extracting(CallEvent.ChannelHungUp::cause).isEqualTo(HangupCause.ORIGINATOR_CANCEL));
+    }
+
+    @Test
+    void calleeBusyIsPassedThrough() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("9002", uasPort);
+        Sipp.Run callee = uas("uas_reject", uasPort, vars("CODE", "486"));
+        Sipp.Run caller = uac("uac_fail", "9002", vars("CODE", "486"));
+        assertOk(caller);
+        assertOk(callee);
+        String inId = handler.lastIncoming().channelId();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(handler.hangupsOf(inId)).singleElement()
+                .extracting(CallEvent.ChannelHungUp::cause).isEqualTo(HangupCause.USER_BUSY));
+    }
+
+    @Test
+    void byeFromCallee() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("9003", uasPort);
+        Sipp.Run callee = uas("uas_bye", uasPort, vars("PAUSE", "500"));
+        Sipp.Run caller = uac("uac_wait_bye", "9003", vars());
+        assertOk(callee);
+        assertOk(caller);
+        String inId = handler.lastIncoming().channelId();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(handler.hangupsOf(inId)).singleElement()
+                .extracting(CallEvent.ChannelHungUp::cause).isEqualTo(HangupCause.NORMAL_CLEARING));
+    }
+
+    @Test
+    void trunkCallCarriesTheChosenCallerId() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("8001", uasPort);
+        // The UAS fails the call unless its From carries the caller id chosen by the handler.
+        Sipp.Run callee = uas("uas_answer", uasPort, vars("FROMCHECK", "sip:5551234@"));
+        Sipp.Run caller = uac("uac_call", "8001", vars("PAUSE", "300"));
+        assertOk(caller);
+        assertOk(callee);
+        assertThat(handler.lastIncoming().trusted()).isTrue();
+    }
+
+    @Test
+    void blacklistedCallerGets603() throws Exception {
+        Sipp.Run caller = uac("uac_fail", "9004", vars("FROM", "666", "CODE", "603"));
+        assertOk(caller);
+    }
+
+    @Test
+    void unregisteredExtensionGets480AndUnknownNumber404() throws Exception {
+        assertOk(uac("uac_fail", "2999", vars("CODE", "480")));
+        assertOk(uac("uac_fail", "7777", vars("CODE", "404")));
+        String inId = handler.events(CallEvent.IncomingCall.class).get(0).channelId();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(handler.hangupsOf(inId)).singleElement()
+                .extracting(CallEvent.ChannelHungUp::cause).isEqualTo(HangupCause.SUBSCRIBER_ABSENT));
+    }
+
+    @Test
+    void noAnswerTimeoutCancelsTheCalleeAndGives480() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("9501", uasPort);
+        Sipp.Run callee = uas("uas_ring_cancel", uasPort, vars());
+        Sipp.Run caller = uac("uac_fail", "9501", vars("CODE", "480"));
+        assertOk(caller);
+        assertOk(callee);
+    }
+
+    @Test
+    void holdAndResumeByReInvite() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("9005", uasPort);
+        Sipp.Run callee = uas("uas_answer", uasPort, vars());
+        Sipp.Run caller = uac("uac_hold", "9005", vars());
+        assertOk(caller);
+        assertOk(callee);
+        String inId = handler.lastIncoming().channelId();
+        assertThat(handler.events(CallEvent.ChannelHold.class)).filteredOn(h -> h.channelId().equals(inId))
+                .extracting(CallEvent.ChannelHold::held).containsExactly(true, false);
+    }
+
+    @Test
+    void blindTransferByRefer() throws Exception {
+        int bPort = Ports.free();
+        int cPort = Ports.free();
+        handler.routes.put("9006", bPort);
+        handler.routes.put("9007", cPort);
+        Sipp.Run b = uas("uas_refer", bPort, vars("REFERTO", "9007"));
+        Sipp.Run c = uas("uas_bye", cPort, vars("PAUSE", "500"));
+        Sipp.Run a = uac("uac_wait_bye", "9006", vars());
+        assertOk(b);
+        assertOk(c);
+        assertOk(a);
+        assertThat(handler.events(CallEvent.TransferRequested.class)).singleElement()
+                .satisfies(t -> assertThat(t.referTo().user()).isEqualTo("9007"));
+        assertThat(handler.events(CallEvent.TransferCompleted.class)).singleElement()
+                .extracting(CallEvent.TransferCompleted::sipStatus).isEqualTo(200);
+    }
+}

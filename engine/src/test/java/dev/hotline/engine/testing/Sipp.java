@@ -1,0 +1,145 @@
+package dev.hotline.engine.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+
+/** Runs SIPp (Debian package sip-tester) as a real SIP peer over loopback. */
+public final class Sipp {
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private Sipp() {
+    }
+
+    /** The sipp binary; fails (never skips) when it is missing. */
+    public static String binary() {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            Path p = Path.of(dir, "sipp");
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new AssertionError("SIPp is not installed (binary 'sipp' not on PATH): apt-get install -y sip-tester");
+    }
+
+    /** A running or finished SIPp process with its logs. */
+    public static final class Run {
+        private final Process process;
+        private final Path dir;
+        private final String name;
+
+        Run(Process process, Path dir, String name) {
+            this.process = process;
+            this.dir = dir;
+            this.name = name;
+        }
+
+        /** Waits for the exit code (0 = all calls succeeded). */
+        public int await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("SIPp " + name + " did not finish within " + timeout + "\n" + logs());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            return process.exitValue();
+        }
+
+        public void kill() {
+            process.destroyForcibly();
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** The tail of this run's logs, for failure messages. */
+        public String logs() {
+            StringBuilder sb = new StringBuilder("---- SIPp " + name + " logs ----\n");
+            for (String f : List.of("err.log", "msg.log", "out.log")) {
+                Path p = dir.resolve(name + "-" + f);
+                try {
+                    if (Files.exists(p)) {
+                        String s = Files.readString(p, StandardCharsets.ISO_8859_1);
+                        sb.append("== ").append(f).append(" ==\n").append(s.length() > 6000 ? s.substring(s.length() - 6000) : s).append('\n');
+                    }
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Starts SIPp with a scenario from {@code /sipp/} whose {@code @KEY@} placeholders are replaced.
+     *
+     * @param remote "127.0.0.1:port" of the peer, or null for a UAS
+     */
+    public static Run start(Path workDir, String scenario, Map<String, String> vars, String remote, int localPort,
+                            List<String> extraArgs) throws IOException {
+        String bin = binary();
+        String text;
+        try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + scenario + ".xml")) {
+            if (in == null) {
+                throw new IOException("no scenario " + scenario);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        for (Map.Entry<String, String> e : vars.entrySet()) {
+            text = text.replace("@" + e.getKey() + "@", e.getValue());
+        }
+        if (text.matches("(?s).*@[A-Z]+@.*")) {
+            throw new IllegalArgumentException("unreplaced placeholder in " + scenario + ": " + text.replaceAll("(?s).*?(@[A-Z]+@).*", "$1"));
+        }
+        String name = scenario + "-" + RUNS.incrementAndGet();
+        Path file = workDir.resolve(name + ".xml");
+        Files.writeString(file, text, StandardCharsets.ISO_8859_1);
+        List<String> cmd = new ArrayList<>(List.of(bin));
+        if (remote != null) {
+            cmd.add(remote);
+        }
+        cmd.addAll(List.of("-sf", file.toString(), "-i", "127.0.0.1", "-p", Integer.toString(localPort), "-m", "1",
+                "-nostdin", "-timeout", "30", "-timeout_error", "-recv_timeout", "15000", "-trace_err",
+                "-error_file", workDir.resolve(name + "-err.log").toString(), "-trace_msg",
+                "-message_file", workDir.resolve(name + "-msg.log").toString()));
+        cmd.addAll(extraArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(workDir.resolve(name + "-out.log").toFile());
+        pb.environment().put("TERM", "dumb");
+        return new Run(pb.start(), workDir, name);
+    }
+
+    /** Waits until something listens on the UDP port (the SIPp UAS is ready). */
+    public static void awaitUdpBound(int port) {
+        Awaitility.await("SIPp listening on udp/" + port).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20)).until(() -> udpInUse(port));
+    }
+
+    static boolean udpInUse(int port) {
+        try (DatagramSocket s = new DatagramSocket(null)) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return false;
+        } catch (SocketException e) {
+            return true;
+        }
+    }
+}

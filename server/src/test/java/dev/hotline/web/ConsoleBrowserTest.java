@@ -149,6 +149,20 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void repeatedFailuresLockTheAccountOut() {
+        click("lang-en");
+        for (int i = 0; i < 5; i++) {
+            login("demo", "agent2", "wrong-" + i);
+            waitText("login-error", en.get("error.bad_credentials"));
+            waitFor(ExpectedConditions.elementToBeClickable(tid("login-submit")));
+        }
+        login("demo", "agent2", server.demoPassword());
+        waitText("login-error", en.get("error.locked_out"));
+        assertThat(chrome.driver().getCurrentUrl()).contains("/login.html");
+        chrome.screenshot("login-locked-en");
+    }
+
+    @Test
     void agentLandsOnTheAgentDesktop() {
         click("lang-en");
         login("demo", "agent1", server.demoPassword());

@@ -233,6 +233,15 @@ class ConsoleBrowserTest {
         el("extension-row-1201");
         chrome.screenshot("console-extensions-en");
 
+        // A new API token is shown once, then listed by name.
+        click("nav-tokens");
+        click("token-new");
+        type("token-form-name", "crm");
+        click("token-save");
+        waitFor(d -> text("token-secret").startsWith("hl_"));
+        click("token-secret-close");
+        el("token-row-crm");
+
         // Supervisor monitor shell.
         open("/supervisor.html");
         el("supervisor-monitor");

@@ -20,6 +20,8 @@ public record Config(
         int httpPort,
         String sipHost,
         int sipPort,
+        String sipExternalAddress,
+        String sipDefaultEnterprise,
         int rtpPortMin,
         int rtpPortMax,
         Path dataDir,
@@ -58,6 +60,8 @@ public record Config(
             Map.entry("http.port", "8080"),
             Map.entry("sip.host", "0.0.0.0"),
             Map.entry("sip.port", "5060"),
+            Map.entry("sip.external.address", ""),
+            Map.entry("sip.default.enterprise", ""),
             Map.entry("rtp.port.min", "20000"),
             Map.entry("rtp.port.max", "29999"),
             Map.entry("data.dir", "data"),
@@ -112,7 +116,8 @@ public record Config(
         }
         return new Config(
                 p.getProperty("http.host"), intOf(p, "http.port"),
-                p.getProperty("sip.host"), intOf(p, "sip.port"),
+                p.getProperty("sip.host"), intOf(p, "sip.port"), p.getProperty("sip.external.address"),
+                p.getProperty("sip.default.enterprise"),
                 intOf(p, "rtp.port.min"), intOf(p, "rtp.port.max"),
                 dataDir, url, p.getProperty("db.user"), p.getProperty("db.password"),
                 boolOf(p, "demo"),

@@ -8,6 +8,7 @@ import dev.hotline.directory.DepartmentStore;
 import dev.hotline.directory.ExtensionStore;
 import dev.hotline.directory.RoleStore;
 import dev.hotline.directory.UserStore;
+import dev.hotline.routing.RoutingStore;
 import dev.hotline.tenant.Enterprise;
 import dev.hotline.tenant.EnterpriseStore;
 import dev.hotline.tenant.Enterprises;
@@ -54,6 +55,12 @@ final class DemoData {
                         String.valueOf(8000 + i), null, true), hash, clock.instant());
                 ExtensionStore.insert(h, e, String.valueOf(1000 + i), uid, pw, true);
             }
+            // PBX-2 demo: an IP trunk accepting calls from this machine, DID 4000 to extension 1001, and
+            // an outbound route sending every other number to the same trunk (a SIP peer on 127.0.0.1:5080).
+            long trunk = RoutingStore.insertTrunk(h, e, new RoutingStore.TrunkFields("loopback", "ip", "127.0.0.1", 5080, "udp",
+                    "127.0.0.1", null, 600, "4000", 0, true), null);
+            RoutingStore.insertDid(h, e, new RoutingStore.Did(0, "4000", trunk, "extension", "1001", "演示热线 Demo hotline"));
+            RoutingStore.insertRoute(h, e, new RoutingStore.RouteFields("outside", "", 0, null, trunk, "4000", 100, true), null);
             QueueStore.insert(h, e, "sales", Queue.Strategy.RING_ALL, "销售热线 Sales line");
             QueueStore.insert(h, e, "support", Queue.Strategy.LONGEST_IDLE, "客户服务 Customer support");
             return new Seeded(operatorPw, Optional.of(pw));

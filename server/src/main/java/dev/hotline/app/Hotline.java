@@ -9,6 +9,12 @@ import dev.hotline.auth.LoginThrottle;
 import dev.hotline.auth.Passwords;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
+import dev.hotline.engine.call.EngineConfig;
+import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.report.CallRoutes;
+import dev.hotline.report.EventLog;
+import dev.hotline.routing.CallRouter;
+import dev.hotline.routing.RoutingRoutes;
 import dev.hotline.store.Database;
 import dev.hotline.tenant.EnterpriseRoutes;
 import dev.hotline.tenant.Enterprises;
@@ -28,6 +34,9 @@ public final class Hotline implements AutoCloseable {
     private final Config config;
     private final Database db;
     private final WebServer web;
+    private final EventLog eventLog;
+    private final CallRouter router;
+    private final TelephonyEngine engine;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -55,9 +64,54 @@ public final class Hotline implements AutoCloseable {
         DirectoryRoutes.register(api, directory, jdbi, audit);
         QueueRoutes.register(api, jdbi, audit);
         AuditRoutes.register(api, audit, jdbi);
+        CallRoutes.register(api, jdbi);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
+        this.eventLog = new EventLog(jdbi, clock);
+        this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30));
+        EngineConfig engineConfig = EngineConfig.defaults()
+                .withBind(config.sipHost(), config.sipPort())
+                .withAdvertisedAddress(advertisedAddress(config))
+                .withRtpPorts(config.rtpPortMin(), config.rtpPortMax());
+        try {
+            this.engine = TelephonyEngine.start(engineConfig, router, router, router);
+        } catch (java.io.IOException e) {
+            eventLog.close();
+            db.close();
+            throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
+        }
+        router.attach(engine);
+        RoutingRoutes.register(api, jdbi, audit, clock, engine::locations);
         this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth);
+    }
+
+    /** The address phones and trunks reach us at: configured, else the bind address, else this host's first LAN address. */
+    static String advertisedAddress(Config config) {
+        if (!config.sipExternalAddress().isBlank()) return config.sipExternalAddress();
+        if (!config.sipHost().equals("0.0.0.0")) return config.sipHost();
+        try {
+            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) continue;
+                for (var a : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) return a.getHostAddress();
+                }
+            }
+        } catch (java.net.SocketException e) {
+            log.warn("cannot list network interfaces: {}", e.getMessage());
+        }
+        return "127.0.0.1";
+    }
+
+    public TelephonyEngine engine() {
+        return engine;
+    }
+
+    public EventLog eventLog() {
+        return eventLog;
+    }
+
+    public CallRouter router() {
+        return router;
     }
 
     public Hotline start() {
@@ -90,6 +144,8 @@ public final class Hotline implements AutoCloseable {
     public void close() {
         log.info("stopping Hotline");
         web.close();
+        engine.close();
+        eventLog.close();
         db.close();
     }
 }

@@ -14,6 +14,8 @@ public enum Permission {
     EXTENSION_READ("extension.read"), EXTENSION_WRITE("extension.write"),
     QUEUE_READ("queue.read"), QUEUE_WRITE("queue.write"),
     AUDIT_READ("audit.read"),
+    ROUTING_READ("routing.read"), ROUTING_WRITE("routing.write"),
+    CALL_READ("call.read"),
     TOKEN_WRITE("token.write"),
     MONITOR_READ("monitor.read"),
     AGENT_DESK("agent.desk"),
@@ -47,7 +49,7 @@ public enum Permission {
     public enum BuiltinRole {
         ADMIN("admin", enterpriseAssignable()),
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
-                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK)),
+                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, ROUTING_READ, CALL_READ)),
         AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
 

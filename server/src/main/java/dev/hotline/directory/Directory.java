@@ -187,13 +187,13 @@ public final class Directory {
         RoleStore.delete(h, enterpriseId, id);
     }
 
-    public record ExtensionInput(String number, Long userId, String sipPassword, Boolean enabled) {}
+    public record ExtensionInput(String number, Long userId, String sipPassword, Boolean enabled, Boolean outboundAllowed) {}
 
     /** An extension as returned after a save; {@code generatedPassword} is set once, when the server made the secret. */
-    public record SavedExtension(long id, String number, Long userId, String userName, boolean enabled,
+    public record SavedExtension(long id, String number, Long userId, String userName, boolean enabled, boolean outboundAllowed,
                                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String generatedPassword) {
         static SavedExtension of(Extension x, String generated) {
-            return new SavedExtension(x.id(), x.number(), x.userId(), x.userName(), x.enabled(), generated);
+            return new SavedExtension(x.id(), x.number(), x.userId(), x.userName(), x.enabled(), x.outboundAllowed(), generated);
         }
     }
 
@@ -220,11 +220,13 @@ public final class Directory {
         if (id == null) {
             String generated = given == null ? Passwords.generate(12) : null;
             long newId = ExtensionStore.insert(h, enterpriseId, number, in.userId(), given != null ? given : generated, enabled);
+            if (in.outboundAllowed() != null) ExtensionStore.setOutboundAllowed(h, enterpriseId, newId, in.outboundAllowed());
             return SavedExtension.of(ExtensionStore.byId(h, enterpriseId, newId).orElseThrow(), generated);
         }
         ExtensionStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("extension"));
         ExtensionStore.update(h, enterpriseId, id, number, in.userId(), enabled);
         if (given != null) ExtensionStore.setPassword(h, enterpriseId, id, given);
+        if (in.outboundAllowed() != null) ExtensionStore.setOutboundAllowed(h, enterpriseId, id, in.outboundAllowed());
         return SavedExtension.of(ExtensionStore.byId(h, enterpriseId, id).orElseThrow(), null);
     }
 

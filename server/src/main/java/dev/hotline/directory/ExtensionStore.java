@@ -11,13 +11,13 @@ public final class ExtensionStore {
     private ExtensionStore() {}
 
     private static final String SELECT = """
-            SELECT x.id, x.number, x.user_id, x.enabled, u.username
+            SELECT x.id, x.number, x.user_id, x.enabled, x.outbound_allowed, u.username
             FROM extension x LEFT JOIN app_user u ON u.id = x.user_id
             WHERE x.enterprise_id = :e""";
 
     static Extension map(ResultSet rs) throws SQLException {
         return new Extension(rs.getLong("id"), rs.getString("number"), rs.getObject("user_id", Long.class),
-                rs.getString("username"), rs.getBoolean("enabled"));
+                rs.getString("username"), rs.getBoolean("enabled"), rs.getBoolean("outbound_allowed"));
     }
 
     public static List<Extension> list(Handle h, long enterpriseId) {
@@ -51,6 +51,12 @@ public final class ExtensionStore {
     public static void update(Handle h, long enterpriseId, long id, String number, Long userId, boolean enabled) {
         h.createUpdate("UPDATE extension SET number = :n, user_id = :u, enabled = :en WHERE id = :id AND enterprise_id = :e")
                 .bind("n", number).bind("u", userId).bind("en", enabled).bind("id", id).bind("e", enterpriseId).execute();
+    }
+
+    /** PBX-7: whether the extension may call out through outbound routes. */
+    public static void setOutboundAllowed(Handle h, long enterpriseId, long id, boolean allowed) {
+        h.createUpdate("UPDATE extension SET outbound_allowed = :a WHERE id = :id AND enterprise_id = :e")
+                .bind("a", allowed).bind("id", id).bind("e", enterpriseId).execute();
     }
 
     public static void setPassword(Handle h, long enterpriseId, long id, String sipPassword) {

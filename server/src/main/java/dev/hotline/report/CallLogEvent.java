@@ -1,0 +1,129 @@
+package dev.hotline.report;
+
+import java.time.Instant;
+
+/**
+ * One event of a call as the event log stores it. The log is append-only; call records and
+ * (later) every report are computed from it.
+ */
+public sealed interface CallLogEvent {
+    long enterpriseId();
+    String callId();
+    Instant at();
+    /** The channel the event is about, or null for call-level events. */
+    String channelId();
+
+    /** Stable type name stored in the log. */
+    String type();
+
+    /** A short human-readable payload stored beside the type. */
+    String data();
+
+    /** A call entered the system. {@code direction}: inbound (trunk), outbound (extension to trunk) or internal. */
+    record Arrived(long enterpriseId, String callId, Instant at, String channelId, String direction, String caller,
+                   String callee, String trunk, String extension) implements CallLogEvent {
+        public String type() {
+            return "arrived";
+        }
+
+        public String data() {
+            return "direction=" + direction + " caller=" + caller + " callee=" + callee
+                    + (trunk == null ? "" : " trunk=" + trunk) + (extension == null ? "" : " extension=" + extension);
+        }
+    }
+
+    /** The caller is on the blacklist. */
+    record Blocked(long enterpriseId, String callId, Instant at, String channelId, String rule) implements CallLogEvent {
+        public String type() {
+            return "blocked";
+        }
+
+        public String data() {
+            return "rule=" + rule;
+        }
+    }
+
+    /** Routing refused the call with {@code sipStatus} for {@code reason}. */
+    record Rejected(long enterpriseId, String callId, Instant at, String channelId, int sipStatus, String reason) implements CallLogEvent {
+        public String type() {
+            return "rejected";
+        }
+
+        public String data() {
+            return "status=" + sipStatus + " reason=" + reason;
+        }
+    }
+
+    /** An outbound leg was placed to {@code target}. */
+    record Dialing(long enterpriseId, String callId, Instant at, String channelId, String target) implements CallLogEvent {
+        public String type() {
+            return "dialing";
+        }
+
+        public String data() {
+            return "target=" + target;
+        }
+    }
+
+    record Ringing(long enterpriseId, String callId, Instant at, String channelId) implements CallLogEvent {
+        public String type() {
+            return "ringing";
+        }
+
+        public String data() {
+            return null;
+        }
+    }
+
+    record Answered(long enterpriseId, String callId, Instant at, String channelId) implements CallLogEvent {
+        public String type() {
+            return "answered";
+        }
+
+        public String data() {
+            return null;
+        }
+    }
+
+    record Hold(long enterpriseId, String callId, Instant at, String channelId, boolean held) implements CallLogEvent {
+        public String type() {
+            return held ? "hold" : "unhold";
+        }
+
+        public String data() {
+            return null;
+        }
+    }
+
+    record Transfer(long enterpriseId, String callId, Instant at, String channelId, String kind, String target) implements CallLogEvent {
+        public String type() {
+            return "transfer";
+        }
+
+        public String data() {
+            return "kind=" + kind + " target=" + target;
+        }
+    }
+
+    /** A leg ended. */
+    record HungUp(long enterpriseId, String callId, Instant at, String channelId, String cause, int sipStatus) implements CallLogEvent {
+        public String type() {
+            return "hangup";
+        }
+
+        public String data() {
+            return "cause=" + cause + " status=" + sipStatus;
+        }
+    }
+
+    /** The call ended and its record was computed. */
+    record Closed(long enterpriseId, String callId, Instant at, String channelId, CallRecord record) implements CallLogEvent {
+        public String type() {
+            return "closed";
+        }
+
+        public String data() {
+            return "outcome=" + record.outcome() + " cause=" + record.hangupCause();
+        }
+    }
+}

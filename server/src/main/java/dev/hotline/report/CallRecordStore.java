@@ -1,0 +1,106 @@
+package dev.hotline.report;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** SQL for call records and for reading a call's events back. */
+public final class CallRecordStore {
+    private CallRecordStore() {}
+
+    static void insert(Handle h, long enterpriseId, CallRecord r) {
+        h.createUpdate("""
+                INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, extension, started_at,
+                    answered_at, ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status)
+                VALUES (:id, :e, :dir, :caller, :callee, :trunk, :ext, :start, :ans, :end, :talk, :outcome, :cause, :by, :sip)""")
+                .bind("id", r.callId()).bind("e", enterpriseId).bind("dir", r.direction()).bind("caller", cut(r.caller(), 64))
+                .bind("callee", cut(r.callee(), 64)).bind("trunk", r.trunk()).bind("ext", r.extension())
+                .bind("start", Timestamp.from(r.startedAt())).bind("ans", r.answeredAt() == null ? null : Timestamp.from(r.answeredAt()))
+                .bind("end", Timestamp.from(r.endedAt())).bind("talk", r.talkSeconds()).bind("outcome", r.outcome().key())
+                .bind("cause", r.hangupCause()).bind("by", r.hangupBy()).bind("sip", r.sipStatus()).execute();
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    static CallRecord map(ResultSet rs) throws SQLException {
+        Timestamp ans = rs.getTimestamp("answered_at");
+        return new CallRecord(rs.getString("call_id"), rs.getString("direction"), rs.getString("caller"), rs.getString("callee"),
+                rs.getString("trunk"), rs.getString("extension"), rs.getTimestamp("started_at").toInstant(),
+                ans == null ? null : ans.toInstant(), rs.getTimestamp("ended_at").toInstant(), rs.getInt("talk_seconds"),
+                CallRecord.Outcome.valueOf(rs.getString("outcome").toUpperCase()), rs.getString("hangup_cause"),
+                rs.getString("hangup_by"), rs.getObject("sip_status", Integer.class));
+    }
+
+    public record Filter(Instant from, Instant to, String number, String outcome, int limit, int offset) {}
+
+    public record Page(long total, List<CallRecord> items) {}
+
+    public static Page search(Handle h, long enterpriseId, Filter f) {
+        String where = " WHERE enterprise_id = :e"
+                + (f.from() != null ? " AND started_at >= :from" : "")
+                + (f.to() != null ? " AND started_at < :to" : "")
+                + (f.number() != null ? " AND (caller LIKE :num OR callee LIKE :num OR extension = :exact)" : "")
+                + (f.outcome() != null ? " AND outcome = :outcome" : "");
+        var count = h.createQuery("SELECT COUNT(*) FROM call_record" + where);
+        var items = h.createQuery("SELECT * FROM call_record" + where + " ORDER BY started_at DESC LIMIT :limit OFFSET :offset");
+        for (var q : List.of(count, items)) {
+            q.bind("e", enterpriseId);
+            if (f.from() != null) q.bind("from", Timestamp.from(f.from()));
+            if (f.to() != null) q.bind("to", Timestamp.from(f.to()));
+            if (f.number() != null) q.bind("num", "%" + f.number() + "%").bind("exact", f.number());
+            if (f.outcome() != null) q.bind("outcome", f.outcome());
+        }
+        return new Page(count.mapTo(Long.class).one(),
+                items.bind("limit", f.limit()).bind("offset", f.offset()).map((rs, c) -> map(rs)).list());
+    }
+
+    public static Optional<CallRecord> byId(Handle h, long enterpriseId, String callId) {
+        return h.createQuery("SELECT * FROM call_record WHERE enterprise_id = :e AND call_id = :id")
+                .bind("e", enterpriseId).bind("id", callId).map((rs, c) -> map(rs)).findOne();
+    }
+
+    /** One logged event as the API shows it. */
+    public record LoggedEvent(int seq, Instant at, String type, String channelId, String data) {}
+
+    public static List<LoggedEvent> timeline(Handle h, long enterpriseId, String callId) {
+        return h.createQuery("SELECT seq, at, type, channel_id, data FROM call_event WHERE enterprise_id = :e AND call_id = :id ORDER BY seq")
+                .bind("e", enterpriseId).bind("id", callId)
+                .map((rs, c) -> new LoggedEvent(rs.getInt(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5)))
+                .list();
+    }
+
+    /** Reads a call's events back as {@link CallLogEvent}s, for closing unfinished calls. */
+    static List<CallLogEvent> events(Handle h, String callId) {
+        List<CallLogEvent> out = new ArrayList<>();
+        h.createQuery("SELECT enterprise_id, at, type, channel_id, data FROM call_event WHERE call_id = :id ORDER BY seq")
+                .bind("id", callId).map((rs, c) -> {
+                    long e = rs.getLong(1);
+                    Instant at = rs.getTimestamp(2).toInstant();
+                    String ch = rs.getString(4);
+                    String data = rs.getString(5) == null ? "" : rs.getString(5);
+                    return switch (rs.getString(3)) {
+                        case "arrived" -> new CallLogEvent.Arrived(e, callId, at, ch, field(data, "direction"), field(data, "caller"),
+                                field(data, "callee"), field(data, "trunk"), field(data, "extension"));
+                        case "dialing" -> new CallLogEvent.Dialing(e, callId, at, ch, field(data, "target"));
+                        case "answered" -> new CallLogEvent.Answered(e, callId, at, ch);
+                        case "blocked" -> new CallLogEvent.Blocked(e, callId, at, ch, field(data, "rule"));
+                        case "rejected" -> new CallLogEvent.Rejected(e, callId, at, ch, Integer.parseInt(field(data, "status")), field(data, "reason"));
+                        case "hangup" -> new CallLogEvent.HungUp(e, callId, at, ch, field(data, "cause"), Integer.parseInt(field(data, "status")));
+                        default -> new CallLogEvent.Ringing(e, callId, at, ch);
+                    };
+                }).forEach(out::add);
+        return out;
+    }
+
+    private static String field(String data, String key) {
+        for (String part : data.split(" ")) if (part.startsWith(key + "=")) return part.substring(key.length() + 1);
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.hotline.report;
+
+import dev.hotline.auth.Permission;
+import dev.hotline.web.Api;
+import dev.hotline.web.ApiException;
+import dev.hotline.web.Validator;
+import dev.hotline.web.WebServer;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import org.jdbi.v3.core.Jdbi;
+
+/** Call records (RPT-1, first part) and the logged events of one call. */
+public final class CallRoutes {
+    private CallRoutes() {}
+
+    public static void register(Api root, Jdbi jdbi) {
+        Api api = root.tagged("calls");
+        api.get("/calls", "Call records, newest first (filters: from, to ISO-8601; number; outcome; limit ≤ 500; offset)")
+                .returns(CallRecordStore.Page.class).handle(Permission.CALL_READ, (ctx, me) -> {
+                    Long limit = WebServer.longParam(ctx, "limit");
+                    Long offset = WebServer.longParam(ctx, "offset");
+                    String outcome = Validator.clean(ctx.queryParam("outcome"));
+                    Validator.of().check(limit == null || (limit >= 1 && limit <= 500), "limit", "1..500")
+                            .check(offset == null || offset >= 0, "offset", "0 or more")
+                            .check(outcome == null || Arrays.stream(CallRecord.Outcome.values()).anyMatch(o -> o.key().equals(outcome)),
+                                    "outcome", "unknown outcome")
+                            .throwIfInvalid();
+                    var f = new CallRecordStore.Filter(instant(ctx.queryParam("from"), "from"), instant(ctx.queryParam("to"), "to"),
+                            Validator.clean(ctx.queryParam("number")), outcome, limit == null ? 50 : limit.intValue(),
+                            offset == null ? 0 : offset.intValue());
+                    ctx.json(jdbi.withHandle(h -> CallRecordStore.search(h, me.enterpriseId(), f)));
+                });
+        api.get("/calls/{callId}/events", "Every logged event of one call, in order").returnsList(CallRecordStore.LoggedEvent.class)
+                .handle(Permission.CALL_READ, (ctx, me) -> {
+                    var events = jdbi.withHandle(h -> CallRecordStore.timeline(h, me.enterpriseId(), ctx.pathParam("callId")));
+                    if (events.isEmpty()) throw ApiException.notFound("call");
+                    ctx.json(events);
+                });
+    }
+
+    static Instant instant(String v, String name) {
+        if (v == null || v.isBlank()) return null;
+        try {
+            return Instant.parse(v.strip());
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(name, "ISO-8601 instant such as 2026-01-31T08:00:00Z");
+        }
+    }
+}

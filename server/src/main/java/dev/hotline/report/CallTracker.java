@@ -1,0 +1,111 @@
+package dev.hotline.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Folds the events of one call into its {@link CallRecord}. Pure: the same events always give the
+ * same record, whether they arrive live or are read back from the log after a restart.
+ */
+public final class CallTracker {
+    private CallLogEvent.Arrived arrived;
+    private String inboundChannel;
+    private final Map<String, Boolean> legsOpen = new LinkedHashMap<>();
+    private final Map<String, String> causes = new HashMap<>();
+    private Instant answeredAt;
+    private Instant lastAt;
+    private String firstHangupChannel;
+    private String firstHangupCause;
+    private Integer sipStatus;
+    private boolean blocked;
+    private Integer rejectedStatus;
+
+    public void apply(CallLogEvent e) {
+        lastAt = e.at();
+        if (e instanceof CallLogEvent.Arrived a) {
+            arrived = a;
+            inboundChannel = a.channelId();
+            legsOpen.put(a.channelId(), true);
+        } else if (e instanceof CallLogEvent.Blocked) {
+            blocked = true;
+        } else if (e instanceof CallLogEvent.Rejected r) {
+            rejectedStatus = r.sipStatus();
+        } else if (e instanceof CallLogEvent.Dialing d) {
+            legsOpen.put(d.channelId(), true);
+        } else if (e instanceof CallLogEvent.Answered a) {
+            if (answeredAt == null) answeredAt = a.at();
+        } else if (e instanceof CallLogEvent.HungUp h) {
+            legsOpen.put(h.channelId(), false);
+            causes.put(h.channelId(), h.cause());
+            if (firstHangupChannel == null) {
+                firstHangupChannel = h.channelId();
+                firstHangupCause = h.cause();
+            }
+            if (!h.channelId().equals(inboundChannel) && h.sipStatus() >= 300) sipStatus = h.sipStatus();
+            if (h.channelId().equals(inboundChannel) && sipStatus == null && h.sipStatus() >= 300) sipStatus = h.sipStatus();
+        }
+    }
+
+    public boolean started() {
+        return arrived != null;
+    }
+
+    /** True once the inbound leg and every leg dialled for it have ended. */
+    public boolean finished() {
+        return arrived != null && !legsOpen.containsValue(true);
+    }
+
+    /** The record of a finished call. */
+    public CallRecord record() {
+        return build(lastAt, null);
+    }
+
+    /** Closes an unfinished call found after a crash or restart. */
+    public Optional<CallRecord> closeUnfinished(String cause) {
+        return arrived == null ? Optional.empty() : Optional.of(build(lastAt, cause));
+    }
+
+    private CallRecord build(Instant endedAt, String forcedCause) {
+        CallLogEvent.Arrived a = arrived;
+        String cause = forcedCause != null ? forcedCause : causeOfRecord();
+        CallRecord.Outcome outcome = outcome(cause);
+        int talk = answeredAt == null ? 0 : (int) Math.max(0, Duration.between(answeredAt, endedAt).toSeconds());
+        String by = forcedCause != null ? "system"
+                : firstHangupCause == null ? "system"
+                : systemCause(firstHangupCause) ? "system"
+                : firstHangupChannel.equals(inboundChannel) ? "caller" : "callee";
+        if (outcome == CallRecord.Outcome.BLOCKED || outcome == CallRecord.Outcome.REJECTED) by = "system";
+        return new CallRecord(a.callId(), a.direction(), a.caller(), a.callee(), a.trunk(), a.extension(), a.at(),
+                answeredAt, endedAt, talk, outcome, cause.toLowerCase(), by, answeredAt != null ? Integer.valueOf(200) : sipStatus);
+    }
+
+    private String causeOfRecord() {
+        if (answeredAt != null) return firstHangupCause == null ? "NORMAL_CLEARING" : firstHangupCause;
+        // Unanswered: the dialled leg's cause tells what happened; the caller's own cancel wins.
+        String inbound = causes.get(inboundChannel);
+        if ("ORIGINATOR_CANCEL".equals(inbound) && inboundChannel.equals(firstHangupChannel)) return inbound;
+        return causes.entrySet().stream().filter(en -> !en.getKey().equals(inboundChannel)).map(Map.Entry::getValue)
+                .reduce((x, y) -> y).orElse(inbound == null ? "NORMAL_CLEARING" : inbound);
+    }
+
+    private CallRecord.Outcome outcome(String cause) {
+        if (blocked) return CallRecord.Outcome.BLOCKED;
+        if (answeredAt != null) return CallRecord.Outcome.ANSWERED;
+        if (rejectedStatus != null) return CallRecord.Outcome.REJECTED;
+        return switch (cause) {
+            case "USER_BUSY" -> CallRecord.Outcome.BUSY;
+            case "NO_ANSWER", "NO_USER_RESPONSE" -> CallRecord.Outcome.NO_ANSWER;
+            case "ORIGINATOR_CANCEL" -> CallRecord.Outcome.CANCELLED;
+            case "CALL_REJECTED", "FORBIDDEN", "UNALLOCATED_NUMBER", "SUBSCRIBER_ABSENT" -> CallRecord.Outcome.REJECTED;
+            default -> CallRecord.Outcome.FAILED;
+        };
+    }
+
+    private static boolean systemCause(String cause) {
+        return cause.equals("MEDIA_TIMEOUT") || cause.equals("SESSION_TIMEOUT") || cause.equals("SYSTEM_RESTART");
+    }
+}

@@ -1,0 +1,171 @@
+package dev.hotline.report;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only call event log. {@link #append} never blocks a call: events go to a queue that
+ * one writer thread drains in batches, each batch in one transaction together with the call
+ * records of the calls it closes. {@link #close} writes everything still queued. At start,
+ * calls that have events but no record (the server died mid-call) are closed as "system_restart".
+ */
+public final class EventLog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+    private static final int BATCH = 500;
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final BlockingQueue<CallLogEvent> queue = new LinkedBlockingQueue<>();
+    private final Map<String, Integer> seq = new HashMap<>();
+    private final Thread writer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicLong written = new AtomicLong();
+    private volatile boolean running = true;
+
+    public EventLog(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        int closed = closeUnfinishedCalls();
+        if (closed > 0) log.warn("closed {} call(s) left unfinished by the last run (cause system_restart)", closed);
+        this.writer = new Thread(this::run, "event-log-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Queues an event; returns at once. */
+    public void append(CallLogEvent e) {
+        queue.add(e);
+    }
+
+    /** Events written so far (for tests and metrics). */
+    public long written() {
+        return written.get();
+    }
+
+    /** Blocks until every event appended before this call is written, or the timeout passes. */
+    public boolean flush(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (!queue.isEmpty() || inFlight) {
+            if (System.nanoTime() > deadline) return false;
+            synchronized (this) {
+                wait(10);
+            }
+        }
+        return true;
+    }
+
+    private volatile boolean inFlight;
+
+    private void run() {
+        List<CallLogEvent> batch = new ArrayList<>(BATCH);
+        try {
+            while (running || !queue.isEmpty()) {
+                CallLogEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                inFlight = true;
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch);
+                batch.clear();
+                inFlight = false;
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void write(List<CallLogEvent> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbi.useTransaction(h -> insert(h, batch));
+                written.addAndGet(batch.size());
+                return;
+            } catch (RuntimeException e) {
+                // Never drop events: retry with back-off; the queue keeps growing meanwhile, calls are not blocked.
+                log.error("event log write failed (attempt {}), retrying", attempt, e);
+                try {
+                    Thread.sleep(Math.min(5000, 100L * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void insert(Handle h, List<CallLogEvent> batch) {
+        var events = h.prepareBatch("""
+                INSERT INTO call_event (enterprise_id, call_id, seq, at, type, channel_id, data)
+                VALUES (:e, :call, :seq, :at, :type, :ch, :data)""");
+        for (CallLogEvent e : batch) {
+            int n = seq.merge(e.callId(), 1, Integer::sum);
+            events.bind("e", e.enterpriseId()).bind("call", e.callId()).bind("seq", n).bind("at", Timestamp.from(e.at()))
+                    .bind("type", e.type()).bind("ch", e.channelId()).bind("data", e.data()).add();
+            if (e instanceof CallLogEvent.Closed c) {
+                CallRecordStore.insert(h, e.enterpriseId(), c.record());
+                seq.remove(e.callId());
+            }
+        }
+        events.execute();
+    }
+
+    /** Folds the logged events of every call without a record into one, closed as system_restart. */
+    private int closeUnfinishedCalls() {
+        return jdbi.inTransaction(h -> {
+            List<String> open = h.createQuery("""
+                    SELECT DISTINCT call_id FROM call_event e
+                    WHERE NOT EXISTS (SELECT 1 FROM call_record r WHERE r.call_id = e.call_id)""").mapTo(String.class).list();
+            int closed = 0;
+            for (String callId : open) {
+                CallTracker t = new CallTracker();
+                long[] enterprise = {0};
+                List<CallLogEvent> events = CallRecordStore.events(h, callId);
+                events.forEach(t::apply);
+                if (!events.isEmpty()) enterprise[0] = events.get(0).enterpriseId();
+                var record = t.closeUnfinished("SYSTEM_RESTART");
+                if (record.isPresent()) {
+                    CallRecord r = record.get();
+                    CallRecord ended = new CallRecord(r.callId(), r.direction(), r.caller(), r.callee(), r.trunk(), r.extension(),
+                            r.startedAt(), r.answeredAt(), clock.instant(), r.talkSeconds(), r.outcome(), "system_restart", "system", r.sipStatus());
+                    CallRecordStore.insert(h, enterprise[0], ended);
+                    int seqNo = events.size() + 1;
+                    h.createUpdate("""
+                            INSERT INTO call_event (enterprise_id, call_id, seq, at, type, channel_id, data)
+                            VALUES (:e, :call, :seq, :at, 'closed', NULL, 'outcome=' || :o || ' cause=system_restart')""")
+                            .bind("e", enterprise[0]).bind("call", callId).bind("seq", seqNo).bind("at", Timestamp.from(clock.instant()))
+                            .bind("o", ended.outcome().key()).execute();
+                    closed++;
+                }
+            }
+            return closed;
+        });
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            if (!stopped.await(30, TimeUnit.SECONDS)) log.error("event log writer did not finish; {} events not written", queue.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

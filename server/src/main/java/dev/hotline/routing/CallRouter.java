@@ -1,0 +1,314 @@
+package dev.hotline.routing;
+
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.CallHandler;
+import dev.hotline.engine.call.CallerId;
+import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.DialRequest;
+import dev.hotline.engine.call.InboundPolicy;
+import dev.hotline.engine.call.SipAccount;
+import dev.hotline.engine.call.SipAccountDirectory;
+import dev.hotline.engine.call.Target;
+import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.CallTracker;
+import dev.hotline.report.EventLog;
+import dev.hotline.tenant.Enterprise;
+import dev.hotline.tenant.EnterpriseStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what happens to every call (PBX-1..3, PBX-6, PBX-7): which enterprise a SIP request
+ * belongs to, whether an INVITE comes from a trunk or must authenticate as an extension, the
+ * blacklist, DIDs, extension-to-extension calls and outbound routes; and writes every step to
+ * the event log. It sees channels and events only, never SIP.
+ */
+public final class CallRouter implements CallHandler, InboundPolicy, SipAccountDirectory {
+    private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
+
+    private final Jdbi jdbi;
+    private final EventLog events;
+    private final Clock clock;
+    private final String defaultEnterprise;
+    private final Duration ringTimeout;
+    private Supplier<TelephonyEngine> engine = () -> {
+        throw new IllegalStateException("engine not started");
+    };
+
+    /** State of one call in progress: its enterprise, its tracker, and the channels that belong to it. */
+    private record Call(long enterpriseId, String callId, CallTracker tracker) {}
+
+    private final Map<String, Call> callsByChannel = new ConcurrentHashMap<>();
+
+    public CallRouter(Jdbi jdbi, EventLog events, Clock clock, String defaultEnterprise, Duration ringTimeout) {
+        this.jdbi = jdbi;
+        this.events = events;
+        this.clock = clock;
+        this.defaultEnterprise = defaultEnterprise;
+        this.ringTimeout = ringTimeout;
+    }
+
+    public void attach(TelephonyEngine engine) {
+        this.engine = () -> engine;
+    }
+
+    /** Calls in progress (for tests and monitoring). */
+    public int activeCalls() {
+        return (int) callsByChannel.values().stream().map(Call::callId).distinct().count();
+    }
+
+    // --- which enterprise a SIP domain belongs to
+
+    /**
+     * The enterprise of a SIP domain: the one whose {@code sip_domain} it is, otherwise (an IP
+     * address or the engine's default domain) the default enterprise: the configured one, or the
+     * only enterprise besides {@code system}.
+     */
+    Optional<Enterprise> enterpriseOfDomain(Handle h, String domain) {
+        Optional<Enterprise> byDomain = h.createQuery("SELECT id FROM enterprise WHERE sip_domain = :d AND enabled = TRUE")
+                .bind("d", domain == null ? "" : domain.toLowerCase()).mapTo(Long.class).findOne().flatMap(id -> EnterpriseStore.byId(h, id));
+        if (byDomain.isPresent()) return byDomain;
+        if (!defaultEnterprise.isBlank()) return EnterpriseStore.byCode(h, defaultEnterprise).filter(Enterprise::enabled);
+        List<Enterprise> tenants = EnterpriseStore.list(h).stream().filter(e -> !e.code().equals(Enterprise.SYSTEM) && e.enabled()).toList();
+        return tenants.size() == 1 ? Optional.of(tenants.get(0)) : Optional.empty();
+    }
+
+    /** Account keys are "enterpriseId:extension". */
+    static String accountKey(long enterpriseId, String extension) {
+        return enterpriseId + ":" + extension;
+    }
+
+    @Override
+    public Optional<SipAccount> lookup(String domain, String user) {
+        return jdbi.withHandle(h -> enterpriseOfDomain(h, domain).flatMap(e ->
+                h.createQuery("SELECT sip_password FROM extension WHERE enterprise_id = :e AND number = :n AND enabled = TRUE")
+                        .bind("e", e.id()).bind("n", user).mapTo(String.class).findOne()
+                        .map(pw -> new SipAccount(accountKey(e.id(), user), pw))));
+    }
+
+    // --- admission: trunks by source address, everyone else authenticates
+
+    /**
+     * An INVITE from an IP trunk's address is trusted, unless it comes from a phone registered at that
+     * same address under its From user: then it is an extension calling and must authenticate. (On one
+     * machine, or behind one NAT, phones and the carrier share an address.)
+     */
+    @Override
+    public Decision admit(InviteSource source) {
+        String ip = source.source().getAddress().getHostAddress();
+        boolean fromTrunk = jdbi.withHandle(h -> RoutingStore.allEnabledTrunks(h).stream().anyMatch(t -> t.trunk().kind() == Trunk.Kind.IP && t.trunk().accepts(ip)));
+        if (!fromTrunk) return Decision.AUTHENTICATE;
+        boolean registeredPhone = engine.get().locations().all().stream().anyMatch(r -> r.user().equals(source.fromUser())
+                && r.source() != null && r.source().getAddress().getHostAddress().equals(ip));
+        return registeredPhone ? Decision.AUTHENTICATE : Decision.TRUSTED;
+    }
+
+    // --- incoming calls
+
+    @Override
+    public void onIncomingCall(CallEvent.IncomingCall call) {
+        Channel ch = call.channel();
+        try {
+            if (call.trusted()) fromTrunk(call);
+            else if (call.accountKey().isPresent()) fromExtension(call);
+            else ch.reject(403);
+        } catch (RuntimeException e) {
+            log.error("routing failed for call {}", ch.id(), e);
+            ch.reject(500);
+            Call c = callsByChannel.get(ch.id());
+            if (c != null) record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(), clock.instant(), ch.id(), 500, "routing error"));
+        }
+    }
+
+    private void fromTrunk(CallEvent.IncomingCall call) {
+        Channel ch = call.channel();
+        String ip = call.source().getAddress().getHostAddress();
+        String dialled = call.callee().user();
+        record Match(long enterpriseId, Trunk trunk, RoutingStore.Did did) {}
+        Optional<Match> match = jdbi.withHandle(h -> {
+            for (RoutingStore.OwnedTrunk t : RoutingStore.allEnabledTrunks(h)) {
+                if (t.trunk().kind() != Trunk.Kind.IP || !t.trunk().accepts(ip)) continue;
+                var did = RoutingStore.didByNumber(h, t.enterpriseId(), dialled)
+                        .filter(d -> d.trunkId() == null || d.trunkId() == t.trunk().id());
+                if (did.isPresent()) return Optional.of(new Match(t.enterpriseId(), t.trunk(), did.get()));
+            }
+            return RoutingStore.allEnabledTrunks(h).stream().filter(t -> t.trunk().kind() == Trunk.Kind.IP && t.trunk().accepts(ip)).findFirst()
+                    .map(t -> new Match(t.enterpriseId(), t.trunk(), null));
+        });
+        if (match.isEmpty()) {
+            ch.reject(403);
+            return;
+        }
+        Match m = match.get();
+        Call c = begin(m.enterpriseId(), ch, "inbound", call.caller().user(), dialled, m.trunk().name(),
+                m.did() == null ? null : m.did().destination());
+        if (blocked(c, ch, call.caller().user())) return;
+        if (m.did() == null) {
+            reject(c, ch, 404, "no such number " + dialled);
+            return;
+        }
+        switch (m.did().destinationType()) {
+            case "extension" -> dialExtension(c, ch, m.did().destination(), null);
+            default -> reject(c, ch, 404, "destination type " + m.did().destinationType() + " not routable yet");
+        }
+    }
+
+    private void fromExtension(CallEvent.IncomingCall call) {
+        Channel ch = call.channel();
+        String[] key = call.accountKey().get().split(":", 2);
+        long enterpriseId = Long.parseLong(key[0]);
+        String extension = key[1];
+        String dialled = call.callee().user();
+        boolean internal = jdbi.withHandle(h -> RoutingStore.extension(h, enterpriseId, dialled).isPresent());
+        Call c = begin(enterpriseId, ch, internal ? "internal" : "outbound", extension, dialled, null, extension);
+        if (internal) {
+            dialExtension(c, ch, dialled, CallerId.of(extension));
+            return;
+        }
+        dialOut(c, ch, extension, dialled);
+    }
+
+    private boolean blocked(Call c, Channel ch, String caller) {
+        Optional<RoutingStore.BlacklistEntry> hit = jdbi.withHandle(h -> RoutingStore.blacklist(h, c.enterpriseId()).stream()
+                .filter(b -> b.matches(caller)).findFirst());
+        if (hit.isEmpty()) return false;
+        record(c, new CallLogEvent.Blocked(c.enterpriseId(), c.callId(), clock.instant(), ch.id(), hit.get().number()));
+        ch.reject(603); // PBX-6: blacklisted callers are declined before anything else runs
+        return true;
+    }
+
+    private void reject(Call c, Channel ch, int status, String reason) {
+        record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(), clock.instant(), ch.id(), status, reason));
+        ch.reject(status);
+    }
+
+    private void dialExtension(Call c, Channel ch, String extension, CallerId callerId) {
+        Optional<Enterprise> e = jdbi.withHandle(h -> EnterpriseStore.byId(h, c.enterpriseId()));
+        var line = jdbi.withHandle(h -> RoutingStore.extension(h, c.enterpriseId(), extension));
+        if (line.isEmpty() || !line.get().enabled()) {
+            reject(c, ch, 404, "no such extension " + extension);
+            return;
+        }
+        String domain = e.orElseThrow().sipDomain();
+        // Registrations are keyed by the domain the phone registered to; find the account's binding by key.
+        String key = accountKey(c.enterpriseId(), extension);
+        var binding = engine.get().locations().all().stream().filter(r -> key.equals(r.accountKey())).findFirst();
+        if (binding.isEmpty()) {
+            reject(c, ch, 480, "extension " + extension + " not registered");
+            return;
+        }
+        DialRequest req = DialRequest.to(new Target.Registered(binding.get().domain(), binding.get().user())).withTimeout(ringTimeout);
+        if (callerId != null) req = req.withCallerId(callerId);
+        Channel out = engine.get().dial(ch, req);
+        join(c, out, "extension " + extension + "@" + domain);
+    }
+
+    private void dialOut(Call c, Channel ch, String extension, String dialled) {
+        record Plan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status) {}
+        Plan plan = jdbi.withHandle(h -> {
+            var line = RoutingStore.extension(h, c.enterpriseId(), extension).orElseThrow();
+            if (!line.outboundAllowed()) return new Plan(null, null, null, "extension " + extension + " may not call out", 403);
+            for (RoutingStore.OutboundRoute r : RoutingStore.routes(h, c.enterpriseId())) {
+                if (!r.enabled()) continue;
+                String number = dialled;
+                if (r.hasPin()) {
+                    String pin = RoutingStore.routePin(h, c.enterpriseId(), r.id()).orElse("");
+                    if (!number.startsWith(pin + "*")) continue; // PBX-7: PIN-restricted routes are dialled as PIN*number
+                    number = number.substring(pin.length() + 1);
+                }
+                if (!number.startsWith(r.prefix()) || !number.matches("[0-9+*#]+")) continue;
+                var trunk = RoutingStore.trunk(h, c.enterpriseId(), r.trunkId()).filter(Trunk::enabled);
+                if (trunk.isEmpty()) continue;
+                String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
+                return new Plan(r, trunk.get(), out, null, 0);
+            }
+            return new Plan(null, null, null, "no outbound route for " + dialled, 404);
+        });
+        if (plan.error() != null) {
+            reject(c, ch, plan.status(), plan.error());
+            return;
+        }
+        String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
+        DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
+                .withTimeout(ringTimeout).withCallerId(CallerId.of(cid != null ? cid : extension));
+        Channel out = engine.get().dial(ch, req);
+        join(c, out, "trunk " + plan.trunk().name() + " " + plan.number());
+    }
+
+    // --- call bookkeeping through the event log
+
+    private Call begin(long enterpriseId, Channel inbound, String direction, String caller, String callee, String trunk, String extension) {
+        Call c = new Call(enterpriseId, inbound.id(), new CallTracker());
+        callsByChannel.put(inbound.id(), c);
+        record(c, new CallLogEvent.Arrived(enterpriseId, c.callId(), clock.instant(), inbound.id(), direction, caller, callee, trunk, extension));
+        return c;
+    }
+
+    private void join(Call c, Channel out, String target) {
+        callsByChannel.put(out.id(), c);
+        record(c, new CallLogEvent.Dialing(c.enterpriseId(), c.callId(), clock.instant(), out.id(), target));
+    }
+
+    private void record(Call c, CallLogEvent e) {
+        synchronized (c) {
+            c.tracker().apply(e);
+            events.append(e);
+            if (c.tracker().finished() && !(e instanceof CallLogEvent.Closed)) {
+                var closed = new CallLogEvent.Closed(c.enterpriseId(), c.callId(), e.at(), null, c.tracker().record());
+                events.append(closed);
+                callsByChannel.values().removeIf(x -> x == c);
+            }
+        }
+    }
+
+    @Override
+    public void onEvent(CallEvent event) {
+        Call c = callsByChannel.get(event.channelId());
+        if (c == null) {
+            if (event instanceof CallEvent.TransferRequested t) t.transfer().reject();
+            return;
+        }
+        long e = c.enterpriseId();
+        if (event instanceof CallEvent.ChannelRinging r) {
+            record(c, new CallLogEvent.Ringing(e, c.callId(), r.at(), r.channelId()));
+        } else if (event instanceof CallEvent.ChannelAnswered a) {
+            record(c, new CallLogEvent.Answered(e, c.callId(), a.at(), a.channelId()));
+        } else if (event instanceof CallEvent.ChannelHold h) {
+            record(c, new CallLogEvent.Hold(e, c.callId(), h.at(), h.channelId(), h.held()));
+        } else if (event instanceof CallEvent.ChannelHungUp h) {
+            record(c, new CallLogEvent.HungUp(e, c.callId(), h.at(), h.channelId(), h.cause().name(), h.sipStatus()));
+        } else if (event instanceof CallEvent.TransferRequested t) {
+            transfer(c, t);
+        }
+    }
+
+    /** PBX-4: blind transfer to an extension of the same enterprise, or attended transfer by Replaces. */
+    private void transfer(Call c, CallEvent.TransferRequested t) {
+        if (t.replacesChannelId().isPresent()) {
+            record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "attended", t.replacesChannelId().get()));
+            t.transfer().acceptReplaces();
+            return;
+        }
+        String target = t.referTo().user();
+        var line = jdbi.withHandle(h -> RoutingStore.extension(h, c.enterpriseId(), target));
+        String key = accountKey(c.enterpriseId(), target);
+        var binding = engine.get().locations().all().stream().filter(r -> key.equals(r.accountKey())).findFirst();
+        if (line.isEmpty() || binding.isEmpty()) {
+            record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind-refused", target));
+            t.transfer().reject();
+            return;
+        }
+        record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind", target));
+        t.transfer().accept(DialRequest.to(new Target.Registered(binding.get().domain(), binding.get().user())).withTimeout(ringTimeout));
+    }
+}

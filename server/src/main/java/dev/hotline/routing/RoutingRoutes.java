@@ -1,0 +1,256 @@
+package dev.hotline.routing;
+
+import dev.hotline.audit.AuditLog;
+import dev.hotline.auth.Permission;
+import dev.hotline.engine.call.LocationService;
+import dev.hotline.web.Api;
+import dev.hotline.web.ApiException;
+import dev.hotline.web.Json;
+import dev.hotline.web.Validator;
+import dev.hotline.web.WebServer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** HTTP routes of trunks, numbers (DIDs), outbound routes, the blacklist and registration status. */
+public final class RoutingRoutes {
+    private RoutingRoutes() {}
+
+    static final String HOST = "[A-Za-z0-9.:\\-\\[\\]]{1,128}";
+    static final String NUMBER = "\\+?[0-9*#]{1,32}";
+
+    public record TrunkInput(String name, String kind, String host, Integer port, String transport, List<String> allowedIps,
+                             String username, String secret, Integer registerExpires, String callerId, Integer maxChannels, Boolean enabled) {}
+
+    public record DidInput(String number, Long trunkId, String destinationType, String destination, String description) {}
+
+    public record RouteInput(String name, String prefix, Integer stripDigits, String addPrefix, Long trunkId, String callerId,
+                             String pin, Integer priority, Boolean enabled) {}
+
+    public record BlacklistInput(String number, String note) {}
+
+    /** A live registration of one of the enterprise's extensions. */
+    public record RegistrationView(String extension, String contact, String source, String transport, Instant expiresAt, String userAgent) {}
+
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations) {
+        Api t = root.tagged("trunks");
+        t.get("/trunks", "List trunks").returnsList(Trunk.class).handle(Permission.ROUTING_READ, (ctx, me) ->
+                ctx.json(jdbi.withHandle(h -> RoutingStore.trunks(h, me.enterpriseId()))));
+        t.post("/trunks", "Create a trunk (kind ip: allowedIps; kind register: username and secret)").body(TrunkInput.class)
+                .returns(Trunk.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, TrunkInput.class);
+                    ctx.status(201).json(jdbi.inTransaction(h -> {
+                        Trunk tr = saveTrunk(h, me.enterpriseId(), null, in);
+                        audit.record(h, me, ctx.ip(), "trunk.create", tr.name(), tr.kind().key() + " " + tr.host() + ":" + tr.port());
+                        return tr;
+                    }));
+                });
+        t.put("/trunks/{id}", "Change a trunk (secret optional)").body(TrunkInput.class).returns(Trunk.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            var in = Json.body(ctx, TrunkInput.class);
+            long id = WebServer.id(ctx);
+            ctx.json(jdbi.inTransaction(h -> {
+                Trunk tr = saveTrunk(h, me.enterpriseId(), id, in);
+                audit.record(h, me, ctx.ip(), "trunk.update", tr.name(), tr.kind().key() + " " + tr.host() + ":" + tr.port() + " enabled=" + tr.enabled());
+                return tr;
+            }));
+        });
+        t.delete("/trunks/{id}", "Delete a trunk no route or number uses").handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            jdbi.useTransaction(h -> {
+                Trunk tr = RoutingStore.trunk(h, me.enterpriseId(), id).orElseThrow(() -> ApiException.notFound("trunk"));
+                if (RoutingStore.trunkInUse(h, me.enterpriseId(), id)) throw ApiException.conflict("trunk is used by routes or numbers");
+                RoutingStore.deleteTrunk(h, me.enterpriseId(), id);
+                audit.record(h, me, ctx.ip(), "trunk.delete", tr.name(), null);
+            });
+            ctx.status(204);
+        });
+
+        Api d = root.tagged("numbers");
+        d.get("/numbers", "List numbers (DIDs) and their destinations").returnsList(RoutingStore.Did.class).handle(Permission.ROUTING_READ, (ctx, me) ->
+                ctx.json(jdbi.withHandle(h -> RoutingStore.dids(h, me.enterpriseId()))));
+        d.post("/numbers", "Route a number (DID) to a destination").body(DidInput.class).returns(RoutingStore.Did.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            var in = Json.body(ctx, DidInput.class);
+            ctx.status(201).json(jdbi.inTransaction(h -> {
+                var did = saveDid(h, me.enterpriseId(), null, in);
+                audit.record(h, me, ctx.ip(), "number.create", did.number(), did.destinationType() + " " + did.destination());
+                return did;
+            }));
+        });
+        d.put("/numbers/{id}", "Change a number's destination").body(DidInput.class).returns(RoutingStore.Did.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            var in = Json.body(ctx, DidInput.class);
+            long id = WebServer.id(ctx);
+            ctx.json(jdbi.inTransaction(h -> {
+                var did = saveDid(h, me.enterpriseId(), id, in);
+                audit.record(h, me, ctx.ip(), "number.update", did.number(), did.destinationType() + " " + did.destination());
+                return did;
+            }));
+        });
+        d.delete("/numbers/{id}", "Delete a number").handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            jdbi.useTransaction(h -> {
+                var did = RoutingStore.did(h, me.enterpriseId(), id).orElseThrow(() -> ApiException.notFound("number"));
+                RoutingStore.deleteDid(h, me.enterpriseId(), id);
+                audit.record(h, me, ctx.ip(), "number.delete", did.number(), null);
+            });
+            ctx.status(204);
+        });
+
+        Api r = root.tagged("outbound-routes");
+        r.get("/outbound-routes", "List outbound routes in matching order").returnsList(RoutingStore.OutboundRoute.class)
+                .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> RoutingStore.routes(h, me.enterpriseId()))));
+        r.post("/outbound-routes", "Create an outbound route (prefix → trunk, caller ID, optional PIN)").body(RouteInput.class)
+                .returns(RoutingStore.OutboundRoute.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, RouteInput.class);
+                    ctx.status(201).json(jdbi.inTransaction(h -> {
+                        var route = saveRoute(h, me.enterpriseId(), null, in);
+                        audit.record(h, me, ctx.ip(), "route.create", route.name(), "prefix=" + route.prefix() + " trunk=" + route.trunkId());
+                        return route;
+                    }));
+                });
+        r.put("/outbound-routes/{id}", "Change an outbound route (pin: omit to keep, empty to remove)").body(RouteInput.class)
+                .returns(RoutingStore.OutboundRoute.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, RouteInput.class);
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        var route = saveRoute(h, me.enterpriseId(), id, in);
+                        audit.record(h, me, ctx.ip(), "route.update", route.name(), "prefix=" + route.prefix() + " trunk=" + route.trunkId());
+                        return route;
+                    }));
+                });
+        r.delete("/outbound-routes/{id}", "Delete an outbound route").handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            jdbi.useTransaction(h -> {
+                var route = RoutingStore.route(h, me.enterpriseId(), id).orElseThrow(() -> ApiException.notFound("route"));
+                RoutingStore.deleteRoute(h, me.enterpriseId(), id);
+                audit.record(h, me, ctx.ip(), "route.delete", route.name(), null);
+            });
+            ctx.status(204);
+        });
+
+        Api b = root.tagged("blacklist");
+        b.get("/blacklist", "Blocked caller numbers").returnsList(RoutingStore.BlacklistEntry.class).handle(Permission.ROUTING_READ, (ctx, me) ->
+                ctx.json(jdbi.withHandle(h -> RoutingStore.blacklist(h, me.enterpriseId()))));
+        b.post("/blacklist", "Block a number (exact, or a prefix ending in *)").body(BlacklistInput.class)
+                .returns(RoutingStore.BlacklistEntry.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, BlacklistInput.class);
+                    String number = Validator.clean(in.number());
+                    Validator.of().required("number", number).matches("number", number, "\\+?[0-9]{1,31}\\*?", "digits, optionally ending in *")
+                            .maxLength("note", in.note(), 128).throwIfInvalid();
+                    ctx.status(201).json(jdbi.inTransaction(h -> {
+                        if (RoutingStore.blacklist(h, me.enterpriseId()).stream().anyMatch(x -> x.number().equals(number))) {
+                            throw ApiException.conflict("number already blocked");
+                        }
+                        long id = RoutingStore.insertBlacklist(h, me.enterpriseId(), number, Validator.clean(in.note()), clock.instant());
+                        audit.record(h, me, ctx.ip(), "blacklist.add", number, in.note());
+                        return RoutingStore.blacklist(h, me.enterpriseId()).stream().filter(x -> x.id() == id).findFirst().orElseThrow();
+                    }));
+                });
+        b.delete("/blacklist/{id}", "Unblock a number").handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            jdbi.useTransaction(h -> {
+                String number = RoutingStore.blacklist(h, me.enterpriseId()).stream().filter(x -> x.id() == id).findFirst()
+                        .map(RoutingStore.BlacklistEntry::number).orElseThrow(() -> ApiException.notFound("blacklist entry"));
+                RoutingStore.deleteBlacklist(h, me.enterpriseId(), id);
+                audit.record(h, me, ctx.ip(), "blacklist.remove", number, null);
+            });
+            ctx.status(204);
+        });
+
+        root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")
+                .returnsList(RegistrationView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {
+                    String prefix = me.enterpriseId() + ":";
+                    ctx.json(locations.get().all().stream().filter(x -> x.accountKey() != null && x.accountKey().startsWith(prefix))
+                            .map(x -> new RegistrationView(x.accountKey().substring(prefix.length()), x.contact(),
+                                    x.source() == null ? null : x.source().getAddress().getHostAddress() + ":" + x.source().getPort(),
+                                    x.transport(), x.expiresAt(), x.userAgent()))
+                            .toList());
+                });
+    }
+
+    static Trunk saveTrunk(Handle h, long enterpriseId, Long id, TrunkInput in) {
+        String name = Validator.clean(in.name());
+        String host = Validator.clean(in.host());
+        String kindKey = in.kind() == null ? "ip" : in.kind();
+        var kind = Trunk.Kind.parse(kindKey);
+        String transport = in.transport() == null ? "udp" : in.transport().toLowerCase();
+        List<String> ips = in.allowedIps() == null ? List.of() : in.allowedIps().stream().map(Validator::clean).filter(x -> x != null).toList();
+        Validator v = Validator.of().required("name", name).maxLength("name", name, 64)
+                .check(kind.isPresent(), "kind", "ip or register")
+                .required("host", host).matches("host", host, HOST, "a host name or IP address")
+                .check(in.port() == null || (in.port() > 0 && in.port() < 65536), "port", "1..65535")
+                .check(transport.equals("udp") || transport.equals("tcp"), "transport", "udp or tcp")
+                .check(ips.stream().allMatch(ip -> ip.matches("[0-9a-fA-F.:]{2,45}")), "allowedIps", "IP addresses")
+                .matches("callerId", in.callerId(), NUMBER, "a phone number")
+                .check(in.maxChannels() == null || in.maxChannels() >= 0, "maxChannels", "0 (unlimited) or more")
+                .check(in.registerExpires() == null || (in.registerExpires() >= 60 && in.registerExpires() <= 86400), "registerExpires", "60..86400 seconds")
+                .maxLength("username", in.username(), 64).maxLength("secret", in.secret(), 128);
+        if (kind.orElse(null) == Trunk.Kind.REGISTER) {
+            v.required("username", in.username());
+            if (id == null) v.required("secret", in.secret());
+        }
+        v.throwIfInvalid();
+        RoutingStore.trunks(h, enterpriseId).stream().filter(x -> x.name().equalsIgnoreCase(name) && !Long.valueOf(x.id()).equals(id)).findAny()
+                .ifPresent(x -> {
+                    throw new ApiException(409, "conflict", "trunk name already exists", List.of(new ApiException.FieldError("name", "already exists")));
+                });
+        var f = new RoutingStore.TrunkFields(name, kind.get().key(), host, in.port() == null ? 5060 : in.port(), transport, String.join(",", ips),
+                Validator.clean(in.username()), in.registerExpires() == null ? 600 : in.registerExpires(), Validator.clean(in.callerId()),
+                in.maxChannels() == null ? 0 : in.maxChannels(), in.enabled() == null || in.enabled());
+        String secret = in.secret() == null || in.secret().isEmpty() ? null : in.secret();
+        if (id == null) return RoutingStore.trunk(h, enterpriseId, RoutingStore.insertTrunk(h, enterpriseId, f, secret)).orElseThrow();
+        RoutingStore.trunk(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("trunk"));
+        RoutingStore.updateTrunk(h, enterpriseId, id, f, secret);
+        return RoutingStore.trunk(h, enterpriseId, id).orElseThrow();
+    }
+
+    static RoutingStore.Did saveDid(Handle h, long enterpriseId, Long id, DidInput in) {
+        String number = Validator.clean(in.number());
+        String type = in.destinationType() == null ? "extension" : in.destinationType();
+        String dest = Validator.clean(in.destination());
+        Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
+                .check(type.equals("extension"), "destinationType", "extension (queues and flows come later)")
+                .required("destination", dest).maxLength("description", in.description(), 128);
+        if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
+        if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
+        v.throwIfInvalid();
+        RoutingStore.didByNumber(h, enterpriseId, number).filter(x -> !Long.valueOf(x.id()).equals(id)).ifPresent(x -> {
+            throw new ApiException(409, "conflict", "number already routed", List.of(new ApiException.FieldError("number", "already exists")));
+        });
+        var did = new RoutingStore.Did(0, number, in.trunkId(), type, dest, Validator.clean(in.description()));
+        if (id == null) return RoutingStore.did(h, enterpriseId, RoutingStore.insertDid(h, enterpriseId, did)).orElseThrow();
+        RoutingStore.did(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("number"));
+        RoutingStore.updateDid(h, enterpriseId, id, did);
+        return RoutingStore.did(h, enterpriseId, id).orElseThrow();
+    }
+
+    static RoutingStore.OutboundRoute saveRoute(Handle h, long enterpriseId, Long id, RouteInput in) {
+        String name = Validator.clean(in.name());
+        String prefix = in.prefix() == null ? "" : in.prefix().strip();
+        Validator v = Validator.of().required("name", name).maxLength("name", name, 64)
+                .check(prefix.matches("\\+?[0-9*#]{0,16}"), "prefix", "up to 16 digits")
+                .check(in.stripDigits() == null || (in.stripDigits() >= 0 && in.stripDigits() <= 16), "stripDigits", "0..16")
+                .matches("addPrefix", in.addPrefix(), "\\+?[0-9*#]{1,16}", "up to 16 digits")
+                .required("trunkId", in.trunkId())
+                .matches("callerId", in.callerId(), NUMBER, "a phone number")
+                .matches("pin", in.pin(), "[0-9]{4,16}", "4–16 digits")
+                .check(in.priority() == null || (in.priority() >= 0 && in.priority() <= 10000), "priority", "0..10000");
+        if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
+        v.throwIfInvalid();
+        RoutingStore.routes(h, enterpriseId).stream().filter(x -> x.name().equalsIgnoreCase(name) && !Long.valueOf(x.id()).equals(id)).findAny()
+                .ifPresent(x -> {
+                    throw new ApiException(409, "conflict", "route name already exists", List.of(new ApiException.FieldError("name", "already exists")));
+                });
+        var f = new RoutingStore.RouteFields(name, prefix, in.stripDigits() == null ? 0 : in.stripDigits(), Validator.clean(in.addPrefix()),
+                in.trunkId(), Validator.clean(in.callerId()), in.priority() == null ? 100 : in.priority(), in.enabled() == null || in.enabled());
+        if (id == null) {
+            String pin = in.pin() == null || in.pin().isEmpty() ? null : in.pin();
+            return RoutingStore.route(h, enterpriseId, RoutingStore.insertRoute(h, enterpriseId, f, pin)).orElseThrow();
+        }
+        RoutingStore.route(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("route"));
+        RoutingStore.updateRoute(h, enterpriseId, id, f, in.pin());
+        return RoutingStore.route(h, enterpriseId, id).orElseThrow();
+    }
+}

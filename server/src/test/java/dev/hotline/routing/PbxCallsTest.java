@@ -1,0 +1,282 @@
+package dev.hotline.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 3 end to end: SIPp phones and SIPp trunks against the whole server (demo enterprise,
+ * routing from the database, call records from the event log), configured only through the HTTP API.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PbxCallsTest {
+    static final Duration SIPP = Duration.ofSeconds(40);
+    static final String PW = TestServer.DEMO_PASSWORD;
+
+    TestServer server;
+    ApiClient admin;
+    int sipPort;
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        sipPort = server.hotline().engine().sipPort();
+        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    String remote() {
+        return "127.0.0.1:" + sipPort;
+    }
+
+    static Map<String, String> vars(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        m.put("CODEC", "8");
+        m.put("CODECNAME", "PCMA");
+        m.put("FROM", "13800138000");
+        m.put("FROMCHECK", "sip:");
+        m.put("PAUSE", "500");
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return m;
+    }
+
+    Sipp.Run uas(String scenario, int port, Map<String, String> vars) throws Exception {
+        vars.put("ENGINE", remote());
+        Sipp.Run run = Sipp.start(work, scenario, vars, null, port, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
+        Sipp.awaitUdpBound(port);
+        return run;
+    }
+
+    Sipp.Run uac(String scenario, String dialled, Map<String, String> vars, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-s", dialled, "-mp", Integer.toString(Ports.free(4))));
+        args.addAll(List.of(extra));
+        return Sipp.start(work, scenario, vars, remote(), Ports.free(), args);
+    }
+
+    /** A phone registering extension {@code ext}, with its calls delivered to {@code contactPort}. */
+    void register(String ext, String password, int contactPort, String expect) throws Exception {
+        ok(Sipp.start(work, "register", vars("EXPECT", expect, "EXPIRES", "600"), remote(), Ports.free(),
+                List.of("-s", ext, "-au", ext, "-ap", password, "-set", "contactport", Integer.toString(contactPort))));
+    }
+
+    static void ok(Sipp.Run run) {
+        assertThat(run.await(SIPP)).as(run.logs()).isZero();
+    }
+
+    /** The call record whose caller and callee match, once the event log has written it. */
+    JsonNode record(String caller, String callee) {
+        return await("call record " + caller + " -> " + callee).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> find(caller, callee), Optional::isPresent).get();
+    }
+
+    Optional<JsonNode> find(String caller, String callee) {
+        for (JsonNode r : admin.get("/api/v1/calls?limit=500").json().get("items")) {
+            if (r.get("caller").asText().equals(caller) && r.get("callee").asText().equals(callee)) return Optional.of(r);
+        }
+        return Optional.empty();
+    }
+
+    List<String> eventTypes(JsonNode record) {
+        List<String> types = new ArrayList<>();
+        admin.get("/api/v1/calls/" + record.get("callId").asText() + "/events").json().forEach(e -> types.add(e.get("type").asText()));
+        return types;
+    }
+
+    @Test
+    void phonesRegisterWithTheirExtensionPasswordAndShowInTheConsoleApi() throws Exception {
+        int contact = Ports.free();
+        register("1002", PW, contact, "200");
+        register("1002", "wrong-password", contact, "403");
+        JsonNode regs = admin.get("/api/v1/registrations").json();
+        assertThat(regs.findValuesAsText("extension")).contains("1002");
+        assertThat(regs.toString()).contains(":" + contact);
+        register("9999", PW, contact, "403");
+    }
+
+    @Test
+    void trunkCallToDid4000ReachesExtension1001AndLeavesACallRecord() throws Exception {
+        int phone = Ports.free();
+        register("1001", PW, phone, "200");
+        Sipp.Run callee = uas("uas_answer", phone, vars());
+        Sipp.Run caller = uac("uac_call", "4000", vars("FROM", "13800138001", "PAUSE", "1000"));
+        ok(caller);
+        ok(callee);
+        JsonNode r = record("13800138001", "4000");
+        assertThat(r.get("direction").asText()).isEqualTo("inbound");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(r.get("trunk").asText()).isEqualTo("loopback");
+        assertThat(r.get("extension").asText()).isEqualTo("1001");
+        assertThat(r.get("hangupBy").asText()).isEqualTo("caller");
+        assertThat(r.get("hangupCause").asText()).isEqualTo("normal_clearing");
+        assertThat(eventTypes(r)).containsSubsequence("arrived", "dialing", "answered", "hangup", "closed");
+    }
+
+    @Test
+    void extensionCallsExtensionWithDigestAuth() throws Exception {
+        register("1001", PW, Ports.free(), "200");
+        int phone2 = Ports.free();
+        register("1002", PW, phone2, "200");
+        Sipp.Run callee = uas("uas_answer", phone2, vars("FROMCHECK", "sip:1001@"));
+        Sipp.Run caller = uac("uac_call", "1002", vars("FROM", "1001", "PAUSE", "500"), "-au", "1001", "-ap", PW);
+        ok(caller);
+        ok(callee);
+        JsonNode r = record("1001", "1002");
+        assertThat(r.get("direction").asText()).isEqualTo("internal");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+    }
+
+    @Test
+    void outboundCallGoesThroughTheRouteWithItsCallerIdAndRespectsPermissionsAndPins() throws Exception {
+        int carrier = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "carrier", "host", "127.0.0.1", "port", carrier,
+                "allowedIps", List.of())).json().get("id").asLong();
+        var route = admin.post("/api/v1/outbound-routes", Map.of("name", "national", "prefix", "9", "stripDigits", 1,
+                "trunkId", trunk, "callerId", "02188886666", "priority", 10));
+        assertThat(route.status()).as(route.toString()).isEqualTo(201);
+        register("1003", PW, Ports.free(), "200");
+
+        Sipp.Run far = uas("uas_answer", carrier, vars("FROMCHECK", "sip:02188886666@"));
+        ok(uac("uac_call", "913800138002", vars("FROM", "1003", "PAUSE", "300"), "-au", "1003", "-ap", PW));
+        ok(far);
+        JsonNode r = record("1003", "913800138002");
+        assertThat(r.get("direction").asText()).isEqualTo("outbound");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(eventTypes(r)).contains("dialing");
+        assertThat(admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").body()).contains("carrier 13800138002");
+
+        // PBX-7: an extension without outbound permission is refused.
+        long ext1003 = admin.get("/api/v1/extensions").json().findParents("number").stream()
+                .filter(x -> x.get("number").asText().equals("1003")).findFirst().orElseThrow().get("id").asLong();
+        assertThat(admin.put("/api/v1/extensions/" + ext1003, Map.of("number", "1003", "outboundAllowed", false)).status()).isEqualTo(200);
+        ok(uac("uac_fail_auth", "913800138003", vars("FROM", "1003", "CODE", "403"), "-au", "1003", "-ap", PW));
+        admin.put("/api/v1/extensions/" + ext1003, Map.of("number", "1003", "outboundAllowed", true));
+
+        // A PIN-restricted route is only taken when dialled as PIN*number.
+        long outside = admin.get("/api/v1/outbound-routes").json().findParents("name").stream()
+                .filter(x -> x.get("name").asText().equals("outside")).findFirst().orElseThrow().get("id").asLong();
+        admin.put("/api/v1/outbound-routes/" + outside, Map.of("name", "outside", "prefix", "", "trunkId", trunk, "enabled", false));
+        admin.post("/api/v1/outbound-routes", Map.of("name", "intl", "prefix", "00", "trunkId", trunk, "pin", "4321", "priority", 5));
+        ok(uac("uac_fail_auth", "0044123456", vars("FROM", "1003", "CODE", "404"), "-au", "1003", "-ap", PW));
+        Sipp.Run intl = uas("uas_answer", carrier, vars());
+        ok(uac("uac_call", "4321*0044123456", vars("FROM", "1003", "PAUSE", "300"), "-au", "1003", "-ap", PW));
+        ok(intl);
+    }
+
+    @Test
+    void blacklistedCallersAreDeclinedBeforeAnythingElse() throws Exception {
+        assertThat(admin.post("/api/v1/blacklist", Map.of("number", "1390000*", "note", "spam")).status()).isEqualTo(201);
+        ok(uac("uac_fail", "4000", vars("FROM", "13900001111", "CODE", "603")));
+        JsonNode r = record("13900001111", "4000");
+        assertThat(r.get("outcome").asText()).isEqualTo("blocked");
+        assertThat(eventTypes(r)).contains("blocked").doesNotContain("dialing");
+    }
+
+    @Test
+    void unknownNumbersUnregisteredExtensionsAndBusyCallees() throws Exception {
+        ok(uac("uac_fail", "4999", vars("FROM", "13800138010", "CODE", "404")));
+        assertThat(record("13800138010", "4999").get("outcome").asText()).isEqualTo("rejected");
+
+        assertThat(admin.post("/api/v1/extensions", Map.of("number", "2100", "sipPassword", "ext-2100-pw")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4100", "destination", "2100")).status()).isEqualTo(201);
+        ok(uac("uac_fail", "4100", vars("FROM", "13800138011", "CODE", "480")));
+        assertThat(record("13800138011", "4100").get("outcome").asText()).isEqualTo("rejected");
+
+        int phone = Ports.free();
+        register("2100", "ext-2100-pw", phone, "200");
+        Sipp.Run busy = uas("uas_reject", phone, vars("CODE", "486"));
+        ok(uac("uac_fail", "4100", vars("FROM", "13800138012", "CODE", "486")));
+        ok(busy);
+        JsonNode r = record("13800138012", "4100");
+        assertThat(r.get("outcome").asText()).isEqualTo("busy");
+        assertThat(r.get("sipStatus").asInt()).isEqualTo(486);
+    }
+
+    @Test
+    void callerCancelsBeforeAnswerAndCalleeHangsUp() throws Exception {
+        assertThat(admin.post("/api/v1/extensions", Map.of("number", "2200", "sipPassword", "ext-2200-pw")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4200", "destination", "2200")).status()).isEqualTo(201);
+        int phone = Ports.free();
+        register("2200", "ext-2200-pw", phone, "200");
+
+        Sipp.Run ringing = uas("uas_ring_cancel", phone, vars());
+        ok(uac("uac_cancel", "4200", vars("FROM", "13800138020")));
+        ok(ringing);
+        JsonNode cancelled = record("13800138020", "4200");
+        assertThat(cancelled.get("outcome").asText()).isEqualTo("cancelled");
+        assertThat(cancelled.get("talkSeconds").asInt()).isZero();
+
+        Sipp.Run hangsUp = uas("uas_bye", phone, vars("PAUSE", "300"));
+        ok(uac("uac_wait_bye", "4200", vars("FROM", "13800138021")));
+        ok(hangsUp);
+        JsonNode byCallee = record("13800138021", "4200");
+        assertThat(byCallee.get("outcome").asText()).isEqualTo("answered");
+        assertThat(byCallee.get("hangupBy").asText()).isEqualTo("callee");
+    }
+
+    @Test
+    void holdAndResumeAreLogged() throws Exception {
+        assertThat(admin.post("/api/v1/extensions", Map.of("number", "2300", "sipPassword", "ext-2300-pw")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4300", "destination", "2300")).status()).isEqualTo(201);
+        int phone = Ports.free();
+        register("2300", "ext-2300-pw", phone, "200");
+        Sipp.Run callee = uas("uas_answer", phone, vars());
+        ok(uac("uac_hold", "4300", vars("FROM", "13800138030")));
+        ok(callee);
+        assertThat(eventTypes(record("13800138030", "4300"))).containsSubsequence("answered", "hold", "unhold", "hangup");
+    }
+
+    @Test
+    void blindTransferByReferReachesTheTargetExtension() throws Exception {
+        for (String n : List.of("2400", "2401")) {
+            assertThat(admin.post("/api/v1/extensions", Map.of("number", n, "sipPassword", "ext-" + n + "-pw")).status()).isEqualTo(201);
+        }
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4400", "destination", "2400")).status()).isEqualTo(201);
+        int b = Ports.free();
+        int c = Ports.free();
+        register("2400", "ext-2400-pw", b, "200");
+        register("2401", "ext-2401-pw", c, "200");
+        Sipp.Run transferor = uas("uas_refer", b, vars("REFERTO", "2401"));
+        Sipp.Run target = uas("uas_bye", c, vars("PAUSE", "500"));
+        ok(uac("uac_wait_bye", "4400", vars("FROM", "13800138040")));
+        ok(transferor);
+        ok(target);
+        JsonNode r = record("13800138040", "4400");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").body()).contains("kind=blind target=2401");
+    }
+
+    @Test
+    void malformedSipGets400AndTheServerKeepsWorking() throws Exception {
+        try (var s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(3000);
+            byte[] junk = "INVITE sip:4000@127.0.0.1 SIP/2.0\r\nVia: garbage\r\nContent-Length: 99999\r\n\r\nv=0".getBytes();
+            s.send(new java.net.DatagramPacket(junk, junk.length, java.net.InetAddress.getLoopbackAddress(), sipPort));
+            byte[] hostile = ("OPTIONS sip:x SIP/2.0\r\n" + "X: " + "a".repeat(9000) + "\r\n\r\n").getBytes();
+            s.send(new java.net.DatagramPacket(hostile, hostile.length, java.net.InetAddress.getLoopbackAddress(), sipPort));
+        }
+        register("1002", PW, Ports.free(), "200");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.hotline.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotline.store.Database;
+import dev.hotline.testing.TestDatabases;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The event log on both databases: nothing lost on a clean stop, unfinished calls closed at start. */
+class EventLogTest {
+    static long enterprise(Database db) {
+        return db.jdbi().withHandle(h -> h.createUpdate("INSERT INTO enterprise (code, name, sip_domain, enabled, created_at) VALUES ('e1', 'E1', 'e1.hotline', TRUE, :at)")
+                .bind("at", Instant.now()).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void everyEventAppendedBeforeCloseIsWrittenWithItsCallRecord(TestDatabases.Kind kind) throws Exception {
+        try (Database db = new Database(TestDatabases.fresh(kind), "", "")) {
+            long e = enterprise(db);
+            EventLog log = new EventLog(db.jdbi(), Clock.systemUTC());
+            Instant t = Instant.parse("2026-11-25T10:00:00Z");
+            int calls = 300;
+            for (int i = 0; i < calls; i++) {
+                String id = "call-" + i;
+                CallTracker tracker = new CallTracker();
+                CallLogEvent[] events = {
+                        new CallLogEvent.Arrived(e, id, t, "in-" + i, "inbound", "138" + i, "4000", "loopback", "1001"),
+                        new CallLogEvent.Dialing(e, id, t.plusMillis(5), "out-" + i, "extension 1001"),
+                        new CallLogEvent.Answered(e, id, t.plusSeconds(2), "out-" + i),
+                        new CallLogEvent.HungUp(e, id, t.plusSeconds(62), "in-" + i, "NORMAL_CLEARING", 0),
+                        new CallLogEvent.HungUp(e, id, t.plusSeconds(62), "out-" + i, "NORMAL_CLEARING", 0)};
+                for (CallLogEvent ev : events) {
+                    tracker.apply(ev);
+                    log.append(ev);
+                }
+                assertThat(tracker.finished()).isTrue();
+                log.append(new CallLogEvent.Closed(e, id, t.plusSeconds(62), null, tracker.record()));
+            }
+            log.close();
+            long records = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM call_record").mapTo(Long.class).one());
+            long events = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM call_event").mapTo(Long.class).one());
+            assertThat(records).isEqualTo(calls);
+            assertThat(events).isEqualTo(calls * 6L);
+            var r = db.jdbi().withHandle(h -> CallRecordStore.byId(h, e, "call-7")).orElseThrow();
+            assertThat(r.talkSeconds()).isEqualTo(60);
+            assertThat(r.outcome()).isEqualTo(CallRecord.Outcome.ANSWERED);
+            assertThat(r.hangupBy()).isEqualTo("caller");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void callsLeftUnfinishedByACrashAreClosedAtStart(TestDatabases.Kind kind) throws Exception {
+        try (Database db = new Database(TestDatabases.fresh(kind), "", "")) {
+            long e = enterprise(db);
+            EventLog first = new EventLog(db.jdbi(), Clock.systemUTC());
+            Instant t = Instant.now().minusSeconds(30);
+            first.append(new CallLogEvent.Arrived(e, "crashed", t, "in-1", "inbound", "13800000000", "4000", "loopback", "1001"));
+            first.append(new CallLogEvent.Dialing(e, "crashed", t.plusMillis(3), "out-1", "extension 1001"));
+            first.append(new CallLogEvent.Answered(e, "crashed", t.plusSeconds(1), "out-1"));
+            assertThat(first.flush(10, TimeUnit.SECONDS)).isTrue();
+            // No close(): the process "dies" here. The next start finds the call open.
+            EventLog second = new EventLog(db.jdbi(), Clock.systemUTC());
+            var r = db.jdbi().withHandle(h -> CallRecordStore.byId(h, e, "crashed")).orElseThrow();
+            assertThat(r.hangupCause()).isEqualTo("system_restart");
+            assertThat(r.hangupBy()).isEqualTo("system");
+            assertThat(r.outcome()).isEqualTo(CallRecord.Outcome.ANSWERED);
+            assertThat(r.answeredAt()).isNotNull();
+            assertThat(db.jdbi().withHandle(h -> CallRecordStore.timeline(h, e, "crashed")).get(3).type()).isEqualTo("closed");
+            second.close();
+            first.close();
+        }
+    }
+}

@@ -732,7 +732,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             CallIdHeader callId = provider.getNewCallId();
             out.callId = callId.getCallId();
             List<ViaHeader> vias = new ArrayList<>(1);
-            vias.add(hf.createViaHeader(config.advertisedAddress(), config.sipPort(), transport, null));
+            vias.add(hf.createViaHeader(config.advertisedAddress(), config.sipPort(), transport, newBranch()));
             Request invite = mf.createRequest(requestUri, Request.INVITE, callId,
                     hf.createCSeqHeader(1L, Request.INVITE), hf.createFromHeader(fromAddr, out.localTag),
                     hf.createToHeader(af.createAddress(toUri), null), vias, hf.createMaxForwardsHeader(70),
@@ -896,6 +896,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             reinvite.addHeader(hf.createHeader("Session-Expires", leg.sessionInterval + ";refresher=uac"));
             reinvite.addHeader(hf.createSupportedHeader("timer"));
             reinvite.addHeader(contact(leg.transport));
+            withBranch(reinvite);
             ClientTransaction ct = provider.getNewClientTransaction(reinvite);
             ct.setApplicationData(leg);
             leg.dialog.sendRequest(ct);
@@ -944,6 +945,23 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     // ================================================================ message helpers
+
+    /**
+     * A fresh RFC 3261 branch (§8.1.1.7). Set before the client transaction is created: JAIN-SIP hashes
+     * the transaction by the branch at that moment, and a request without one makes every response
+     * fall back to a linear scan of all client transactions.
+     */
+    static String newBranch() {
+        return gov.nist.javax.sip.Utils.getInstance().generateBranchId();
+    }
+
+    static Request withBranch(Request r) throws java.text.ParseException {
+        ViaHeader via = (ViaHeader) r.getHeader(ViaHeader.NAME);
+        if (via != null) {
+            via.setBranch(newBranch());
+        }
+        return r;
+    }
 
     String newId() {
         return "ch-" + idPrefix + "-" + ids.incrementAndGet();
@@ -1038,6 +1056,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         }
         try {
             Request bye = d.createRequest(Request.BYE);
+            withBranch(bye);
             ClientTransaction ct = provider.getNewClientTransaction(bye);
             d.sendRequest(ct);
         } catch (Exception ex) {

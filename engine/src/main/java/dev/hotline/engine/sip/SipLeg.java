@@ -612,6 +612,7 @@ final class SipLeg implements Channel {
             ContentTypeHeader ct = engine.hf.createContentTypeHeader("message", "sipfrag");
             ct.setParameter("version", "2.0");
             n.setContent(sipfrag + "\r\n", ct);
+            SipEngine.withBranch(n);
             ClientTransaction tx = engine.provider.getNewClientTransaction(n);
             tx.setApplicationData(this);
             dialog.sendRequest(tx);

@@ -1,0 +1,112 @@
+package dev.hotline.engine.sdp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class SdpTest {
+    static final String OFFER = """
+            v=0\r
+            o=alice 2890844526 2890844526 IN IP4 192.0.2.10\r
+            s=-\r
+            c=IN IP4 192.0.2.10\r
+            t=0 0\r
+            m=audio 49170 RTP/AVP 8 0 101\r
+            a=rtpmap:8 PCMA/8000\r
+            a=rtpmap:0 PCMU/8000\r
+            a=rtpmap:101 telephone-event/8000\r
+            a=fmtp:101 0-15\r
+            a=ptime:20\r
+            """;
+
+    @Test
+    void parsesAnAudioOffer() throws Exception {
+        MediaDescription md = Sdp.parse(OFFER);
+        assertThat(md.address()).isEqualTo("192.0.2.10");
+        assertThat(md.port()).isEqualTo(49170);
+        assertThat(md.rtcpPort()).isEqualTo(49171);
+        assertThat(md.rtcpMux()).isFalse();
+        assertThat(md.payloads()).extracting(PayloadType::number).containsExactly(8, 0, 101);
+        assertThat(md.firstG711()).contains(PayloadType.PCMA);
+        assertThat(md.telephoneEvent()).map(PayloadType::number).contains(101);
+        assertThat(md.direction()).isEqualTo(MediaDirection.SENDRECV);
+        assertThat(md.isHold()).isFalse();
+    }
+
+    @Test
+    void staticPayloadTypesWithoutRtpmapAndMediaLevelConnection() throws Exception {
+        MediaDescription md = Sdp.parse("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nt=0 0\r\n"
+                + "m=audio 4000 RTP/AVP 0\r\nc=IN IP4 10.0.0.2\r\na=sendonly\r\na=rtcp-mux\r\n");
+        assertThat(md.address()).isEqualTo("10.0.0.2");
+        assertThat(md.firstG711()).contains(PayloadType.PCMU);
+        assertThat(md.direction()).isEqualTo(MediaDirection.SENDONLY);
+        assertThat(md.isHold()).isTrue();
+        assertThat(md.rtcpMux()).isTrue();
+        assertThat(md.rtcpPort()).isEqualTo(4000);
+    }
+
+    @Test
+    void legacyHoldAndExplicitRtcpPort() throws Exception {
+        MediaDescription md = Sdp.parse(OFFER.replace("c=IN IP4 192.0.2.10", "c=IN IP4 0.0.0.0")
+                + "a=rtcp:53020\r\n");
+        assertThat(md.isHold()).isTrue();
+        assertThat(md.rtcpPort()).isEqualTo(53020);
+    }
+
+    @Test
+    void writesWhatItReads() throws Exception {
+        String text = Sdp.write(7, 2, "127.0.0.1", 20000,
+                List.of(PayloadType.PCMU, PayloadType.TELEPHONE_EVENT), MediaDirection.RECVONLY, false);
+        MediaDescription md = Sdp.parse(text);
+        assertThat(md.port()).isEqualTo(20000);
+        assertThat(md.firstG711()).contains(PayloadType.PCMU);
+        assertThat(md.direction()).isEqualTo(MediaDirection.RECVONLY);
+        assertThat(MediaDirection.SENDONLY.answer()).isEqualTo(MediaDirection.RECVONLY);
+        assertThat(MediaDirection.INACTIVE.answer()).isEqualTo(MediaDirection.INACTIVE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "",
+            "hello",
+            "o=- 1 1 IN IP4 1.2.3.4\r\nv=0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=video 4000 RTP/AVP 96\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio abc RTP/AVP 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 99999 RTP/AVP 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 4000 RTP/AVP 300\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP6 ::1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 example.com\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 4000 TCP/MSRP *\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:x PCMU/8000\r\n",
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio\r\n"
+    })
+    void rejectsBadSdpWithAReason(String text) {
+        assertThatThrownBy(() -> Sdp.parse(text)).isInstanceOf(SdpException.class).hasMessageNotContaining("null");
+    }
+
+    @Test
+    void rejectsHugeAndBinaryBodies() {
+        byte[] huge = (OFFER + "a=x:" + "y".repeat(Sdp.MAX_SDP_BYTES) + "\r\n").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Sdp.parse(huge)).isInstanceOf(SdpException.class).hasMessageContaining("too large");
+        byte[] binary = new byte[200];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (i * 37);
+        }
+        assertThatThrownBy(() -> Sdp.parse(binary)).isInstanceOf(SdpException.class);
+        assertThatThrownBy(() -> Sdp.parse((byte[]) null)).isInstanceOf(SdpException.class).hasMessageContaining("missing");
+    }
+
+    @Test
+    void anOfferWithoutG711StillParsesButHasNoCommonCodec() throws Exception {
+        MediaDescription md = Sdp.parse(OFFER.replace("m=audio 49170 RTP/AVP 8 0 101", "m=audio 49170 RTP/AVP 18")
+                .replace("a=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n", "a=rtpmap:18 G729/8000\r\n"));
+        assertThat(md.firstG711()).isEmpty();
+    }
+}

@@ -9,6 +9,11 @@ import { QueuesPage } from './pages/queues.js';
 import { AuditPage } from './pages/audit.js';
 import { TokensPage } from './pages/tokens.js';
 import { EnterprisesPage } from './pages/enterprises.js';
+import { TrunksPage } from './pages/trunks.js';
+import { NumbersPage } from './pages/numbers.js';
+import { RoutesPage } from './pages/routes.js';
+import { BlacklistPage } from './pages/blacklist.js';
+import { CallsPage } from './pages/calls.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -24,6 +29,16 @@ const MENU = [
     icon: I('<rect x="6" y="2" width="12" height="20" rx="2"/><path d="M10 18h4"/>') },
   { id: 'queues', perm: 'queue.read', group: 'telephony', component: QueuesPage,
     icon: I('<path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/>') },
+  { id: 'trunks', perm: 'routing.read', group: 'telephony', component: TrunksPage,
+    icon: I('<rect x="2" y="3" width="20" height="7" rx="2"/><rect x="2" y="14" width="20" height="7" rx="2"/><path d="M6 6.5h.01M6 17.5h.01M10 6.5h8M10 17.5h8"/>') },
+  { id: 'numbers', perm: 'routing.read', group: 'telephony', component: NumbersPage,
+    icon: I('<path d="M4 9h16M4 15h16M10 3L8 21M16 3l-2 18"/>') },
+  { id: 'routes', perm: 'routing.read', group: 'telephony', component: RoutesPage,
+    icon: I('<circle cx="6" cy="19" r="3"/><path d="M9 19h8.5a3.5 3.5 0 0 0 0-7h-11a3.5 3.5 0 0 1 0-7H15"/><path d="M15 2l3 3-3 3"/>') },
+  { id: 'blacklist', perm: 'routing.read', group: 'telephony', component: BlacklistPage,
+    icon: I('<circle cx="12" cy="12" r="10"/><path d="M4.9 4.9l14.2 14.2"/>') },
+  { id: 'calls', perm: 'call.read', group: 'reports', component: CallsPage,
+    icon: I('<path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/><path d="M15 3h6M15 7h6M15 11h3"/>') },
   { id: 'audit', perm: 'audit.read', group: 'system', component: AuditPage,
     icon: I('<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6M8 13h8M8 17h8"/>') },
   { id: 'tokens', perm: 'token.write', group: 'system', component: TokensPage,
@@ -35,7 +50,7 @@ const LINKS = [
   { id: 'supervisor', perm: 'monitor.read', href: '/supervisor.html',
     icon: I('<path d="M3 3v18h18"/><path d="M7 14l4-4 4 4 5-6"/>') },
 ];
-const GROUPS = ['platform', 'org', 'telephony', 'system'];
+const GROUPS = ['platform', 'org', 'telephony', 'reports', 'system'];
 
 function routeFromHash() {
   const m = /^#\/([a-z-]+)/.exec(location.hash || '');

@@ -12,6 +12,10 @@ export const ACTIONS = {
   role: ['role.create', 'role.update', 'role.delete'],
   extension: ['extension.create', 'extension.update', 'extension.delete'],
   queue: ['queue.create', 'queue.update', 'queue.delete'],
+  trunk: ['trunk.create', 'trunk.update', 'trunk.delete'],
+  number: ['number.create', 'number.update', 'number.delete'],
+  route: ['route.create', 'route.update', 'route.delete'],
+  blacklist: ['blacklist.add', 'blacklist.remove'],
   token: ['token.create', 'token.delete'],
   enterprise: ['enterprise.create', 'enterprise.update'],
 };

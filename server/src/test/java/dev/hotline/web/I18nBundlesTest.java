@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hotline.acd.Queue;
 import dev.hotline.auth.Permission;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.report.CallRecord;
+import dev.hotline.routing.Trunk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +48,9 @@ class I18nBundlesTest {
     /** Keys the code builds from data: every value that data can take needs a text. */
     static final Map<String, List<String>> DYNAMIC = new LinkedHashMap<>();
     static {
-        DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor"));
-        DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "system", "workspace"));
+        DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor",
+                "trunks", "numbers", "routes", "blacklist", "calls"));
+        DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "reports", "system", "workspace"));
         // From the server's own enums, so a new permission, role or strategy needs its texts here.
         DYNAMIC.put("role.builtin.", Arrays.stream(Permission.BuiltinRole.values()).map(Permission.BuiltinRole::roleName).toList());
         DYNAMIC.put("perm.", Arrays.stream(Permission.values()).map(Permission::key).toList());
@@ -55,10 +59,26 @@ class I18nBundlesTest {
                 "not_found", "conflict", "locked_out", "internal", "network"));
         DYNAMIC.put("strategy.", Arrays.stream(Queue.Strategy.values()).map(Queue.Strategy::key).toList());
         DYNAMIC.put("audit.action.", List.of("auth.login", "auth.login_failed", "auth.logout", "user.create", "user.update", "user.delete"));
+        DYNAMIC.put("audit.category.", List.of("trunk", "number", "route", "blacklist"));
+        DYNAMIC.put("audit.action.trunk.", List.of("create", "update", "delete"));
+        DYNAMIC.put("audit.action.number.", List.of("create", "update", "delete"));
+        DYNAMIC.put("audit.action.route.", List.of("create", "update", "delete"));
+        DYNAMIC.put("audit.action.blacklist.", List.of("add", "remove"));
+        // Telephony pages: values of the server's enums and the call log's event types.
+        DYNAMIC.put("trunks.kind.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
+        DYNAMIC.put("trunks.kindHint.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
+        DYNAMIC.put("numbers.destType.", List.of("extension"));
+        DYNAMIC.put("calls.outcome.", Arrays.stream(CallRecord.Outcome.values()).map(CallRecord.Outcome::key).toList());
+        DYNAMIC.put("calls.cause.", Arrays.stream(HangupCause.values()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList());
+        DYNAMIC.put("calls.hangupBy.", List.of("caller", "callee", "system"));
+        DYNAMIC.put("calls.direction.", List.of("inbound", "outbound", "internal"));
+        DYNAMIC.put("calls.event.", List.of("arrived", "blocked", "rejected", "dialing", "ringing", "answered", "hold", "unhold",
+                "transfer", "hangup", "closed"));
         DYNAMIC.put("agent.action.", List.of("checkIn", "ready", "notReady", "break", "checkOut"));
         DYNAMIC.put("supervisor.kpi.", List.of("waiting", "longestWait", "answered", "abandoned", "agentsReady"));
         DYNAMIC.put("users.", List.of("title"));
-        for (String page : List.of("departments", "roles", "extensions", "queues", "audit", "tokens", "enterprises")) {
+        for (String page : List.of("departments", "roles", "extensions", "queues", "audit", "tokens", "enterprises",
+                "trunks", "numbers", "routes", "blacklist", "calls")) {
             DYNAMIC.put(page + ".", List.of("title"));
         }
     }

@@ -1,0 +1,146 @@
+// Call records (RPT-1): every call with who, when, how long, outcome and who hung up; filters by
+// time, number and outcome; a row opens the call's event timeline from the event log.
+
+import { api, t, tOr } from '../common.js';
+
+const PAGE = 50;
+
+export const OUTCOMES = ['answered', 'busy', 'no_answer', 'cancelled', 'rejected', 'blocked', 'failed'];
+const OUTCOME_CLASS = { answered: 'badge-ok', blocked: 'badge-danger', rejected: 'badge-warn', failed: 'badge-danger' };
+
+function toIso(local) {
+  if (!local) return '';
+  const d = new Date(local);
+  return isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+/** 75 → "1:15", 3700 → "1:01:40". */
+export function fmtDuration(seconds) {
+  const s = Math.max(0, Math.round(Number(seconds) || 0));
+  const p = (n) => String(n).padStart(2, '0');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? h + ':' + p(m) + ':' + p(s % 60) : m + ':' + p(s % 60);
+}
+
+export const CallsPage = {
+  setup() { return { OUTCOMES, PAGE, fmtDuration }; },
+  data() {
+    return { items: [], total: 0, offset: 0, loading: true, loadError: null,
+      f: { from: '', to: '', number: '', outcome: '' }, detail: null };
+  },
+  created() { this.load(); },
+  computed: {
+    first() { return this.total ? this.offset + 1 : 0; },
+    last() { return Math.min(this.offset + this.items.length, this.total); },
+  },
+  methods: {
+    outcomeLabel(o) { return o ? tOr('calls.outcome.' + o, o) : '—'; },
+    outcomeClass(o) { return OUTCOME_CLASS[o] || ''; },
+    directionLabel(d) { return d ? tOr('calls.direction.' + d, d) : '—'; },
+    hangupByLabel(b) { return b ? tOr('calls.hangupBy.' + b, b) : '—'; },
+    causeLabel(c) { return c ? tOr('calls.cause.' + String(c).toLowerCase(), c) : '—'; },
+    eventLabel(type) { return tOr('calls.event.' + type, type); },
+    async load() {
+      this.loading = true;
+      try {
+        const res = await api.get('/calls', {
+          from: toIso(this.f.from), to: toIso(this.f.to), number: this.f.number.trim(), outcome: this.f.outcome,
+          limit: PAGE, offset: this.offset,
+        });
+        this.items = (res && res.items) || [];
+        this.total = (res && res.total) || 0;
+        this.loadError = null;
+      } catch (e) { this.loadError = e; } finally { this.loading = false; }
+    },
+    search() { this.offset = 0; this.load(); },
+    reset() { this.f = { from: '', to: '', number: '', outcome: '' }; this.search(); },
+    prev() { this.offset = Math.max(0, this.offset - PAGE); this.load(); },
+    next() { if (this.offset + PAGE < this.total) { this.offset += PAGE; this.load(); } },
+    async open(c) {
+      this.detail = { call: c, events: [], loading: true, error: null };
+      const d = this.detail;
+      try { d.events = await api.get('/calls/' + encodeURIComponent(c.callId) + '/events'); } catch (e) { d.error = e; } finally { d.loading = false; }
+    },
+    offsetOf(ev) {
+      const start = new Date(this.detail.call.startedAt).getTime();
+      const at = new Date(ev.at).getTime();
+      if (isNaN(start) || isNaN(at)) return '';
+      return '+' + ((at - start) / 1000).toFixed(1) + ' s';
+    },
+  },
+  template: `
+    <div class="page-head">
+      <h1 data-testid="page-title">{{ t('calls.title') }}</h1>
+      <span class="sub">{{ t('calls.subtitle') }}</span>
+    </div>
+    <form class="toolbar" @submit.prevent="search">
+      <form-field :label="t('calls.from')"><input type="datetime-local" v-model="f.from" data-testid="calls-from"></form-field>
+      <form-field :label="t('calls.to')"><input type="datetime-local" v-model="f.to" data-testid="calls-to"></form-field>
+      <form-field :label="t('calls.number')"><input type="text" v-model="f.number" data-testid="calls-number" :placeholder="t('calls.numberHint')"></form-field>
+      <form-field :label="t('calls.outcome')">
+        <select v-model="f.outcome" data-testid="calls-outcome" @change="search">
+          <option value="">{{ t('calls.allOutcomes') }}</option>
+          <option v-for="o in OUTCOMES" :key="o" :value="o">{{ outcomeLabel(o) }}</option>
+        </select>
+      </form-field>
+      <button type="submit" class="btn btn-primary" data-testid="calls-search">{{ t('common.search') }}</button>
+      <button type="button" class="btn" data-testid="calls-reset" @click="reset">{{ t('common.reset') }}</button>
+    </form>
+    <div v-if="loadError" class="alert alert-error" data-testid="calls-error">{{ errorText(loadError) }}</div>
+    <div class="panel table-wrap">
+      <table class="grid clickable" data-testid="calls-table">
+        <thead><tr>
+          <th>{{ t('calls.startedAt') }}</th><th>{{ t('calls.direction') }}</th><th>{{ t('calls.caller') }}</th><th>{{ t('calls.callee') }}</th>
+          <th>{{ t('calls.trunk') }}</th><th>{{ t('calls.extension') }}</th><th>{{ t('calls.talk') }}</th><th>{{ t('calls.outcome') }}</th>
+          <th>{{ t('calls.hangupByCol') }}</th><th>{{ t('calls.cause') }}</th>
+        </tr></thead>
+        <tbody>
+          <tr v-for="c in items" :key="c.callId" :data-testid="'call-row-' + c.callId" tabindex="0" @click="open(c)" @keydown.enter="open(c)">
+            <td class="mono" style="white-space:nowrap">{{ fmtTime(c.startedAt) }}</td>
+            <td>{{ directionLabel(c.direction) }}</td>
+            <td class="mono">{{ dash(c.caller) }}</td>
+            <td class="mono">{{ dash(c.callee) }}</td>
+            <td>{{ dash(c.trunk) }}</td>
+            <td class="mono">{{ dash(c.extension) }}</td>
+            <td class="mono">{{ c.answeredAt ? fmtDuration(c.talkSeconds) : '—' }}</td>
+            <td><span class="badge" :class="outcomeClass(c.outcome)" data-testid="call-outcome">{{ outcomeLabel(c.outcome) }}</span></td>
+            <td>{{ hangupByLabel(c.hangupBy) }}</td>
+            <td class="muted">{{ causeLabel(c.hangupCause) }}<span v-if="c.sipStatus && c.sipStatus !== 200" class="mono"> ({{ c.sipStatus }})</span></td>
+          </tr>
+          <tr v-if="loading && !items.length"><td class="empty" colspan="10">{{ t('common.loading') }}</td></tr>
+          <tr v-if="!loading && !items.length"><td class="empty" colspan="10" data-testid="calls-empty">{{ t('calls.empty') }}</td></tr>
+        </tbody>
+      </table>
+      <div class="pager">
+        <span data-testid="calls-range">{{ t('common.range', { first, last, total }) }}</span>
+        <button class="btn btn-sm" data-testid="calls-prev" :disabled="offset === 0 || loading" @click="prev">{{ t('common.prev') }}</button>
+        <button class="btn btn-sm" data-testid="calls-next" :disabled="offset + PAGE >= total || loading" @click="next">{{ t('common.next') }}</button>
+      </div>
+    </div>
+    <modal v-if="detail" size="wide" :title="t('calls.detailTitle', { caller: detail.call.caller || '?', callee: detail.call.callee || '?' })" testid="call-detail" @close="detail = null">
+      <dl class="kv cols-2" data-testid="call-summary">
+        <dt>{{ t('calls.callId') }}</dt><dd class="mono">{{ detail.call.callId }}</dd>
+        <dt>{{ t('calls.direction') }}</dt><dd>{{ directionLabel(detail.call.direction) }}</dd>
+        <dt>{{ t('calls.startedAt') }}</dt><dd class="mono">{{ fmtTime(detail.call.startedAt) }}</dd>
+        <dt>{{ t('calls.answeredAt') }}</dt><dd class="mono">{{ fmtTime(detail.call.answeredAt) }}</dd>
+        <dt>{{ t('calls.endedAt') }}</dt><dd class="mono">{{ fmtTime(detail.call.endedAt) }}</dd>
+        <dt>{{ t('calls.talk') }}</dt><dd class="mono">{{ fmtDuration(detail.call.talkSeconds) }}</dd>
+        <dt>{{ t('calls.outcome') }}</dt><dd><span class="badge" :class="outcomeClass(detail.call.outcome)">{{ outcomeLabel(detail.call.outcome) }}</span></dd>
+        <dt>{{ t('calls.hangupByCol') }}</dt><dd>{{ hangupByLabel(detail.call.hangupBy) }}</dd>
+        <dt>{{ t('calls.cause') }}</dt><dd>{{ causeLabel(detail.call.hangupCause) }}<span v-if="detail.call.sipStatus" class="mono"> · SIP {{ detail.call.sipStatus }}</span></dd>
+      </dl>
+      <h3>{{ t('calls.timeline') }}</h3>
+      <div v-if="detail.error" class="alert alert-error">{{ errorText(detail.error) }}</div>
+      <div v-else-if="detail.loading" class="muted">{{ t('common.loading') }}</div>
+      <ol v-else class="timeline" data-testid="call-events">
+        <li v-for="ev in detail.events" :key="ev.seq" :class="'ev-' + ev.type" :data-testid="'call-event-' + ev.type">
+          <span class="ev-time mono">{{ fmtTime(ev.at) }} <span class="muted">{{ offsetOf(ev) }}</span></span>
+          <span class="ev-type">{{ eventLabel(ev.type) }}</span>
+          <span class="ev-channel mono muted" :title="t('calls.channel')">{{ ev.channelId || '' }}</span>
+          <span class="ev-data mono">{{ ev.data || '' }}</span>
+        </li>
+      </ol>
+      <template #footer><button class="btn btn-primary" data-testid="call-detail-close" @click="detail = null">{{ t('common.close') }}</button></template>
+    </modal>`,
+};

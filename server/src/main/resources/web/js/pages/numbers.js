@@ -1,0 +1,118 @@
+// Numbers (DIDs): a called number arriving on a trunk and the extension it rings (PBX-2).
+
+import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+
+function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
+
+export const NumbersPage = {
+  data() { return { items: [], trunks: [], extensions: [], loading: true, loadError: null, dialog: null }; },
+  created() { this.load(); this.loadChoices(); },
+  computed: {
+    sorted() { return [...this.items].sort(byNumber); },
+    extensionChoices() { return [...this.extensions].sort(byNumber); },
+  },
+  methods: {
+    async load() {
+      this.loading = true;
+      try { this.items = await api.get('/numbers'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
+    },
+    async loadChoices() {
+      try { this.trunks = await api.get('/trunks'); } catch (e) { this.trunks = []; }
+      if (this.can('extension.read')) {
+        try { this.extensions = await api.get('/extensions'); } catch (e) { this.extensions = []; }
+      }
+    },
+    trunkName(id) {
+      if (id === null || id === undefined) return null;
+      const tr = this.trunks.find((x) => x.id === id);
+      return tr ? tr.name : '#' + id;
+    },
+    extensionUser(number) {
+      const x = this.extensions.find((e) => String(e.number) === String(number));
+      return x && x.userName ? x.userName : null;
+    },
+    openCreate() { this.dialog = { mode: 'create', id: null, form: { number: '', trunkId: '', destination: '', description: '' }, errors: {}, error: null, saving: false }; },
+    openEdit(x) {
+      this.dialog = { mode: 'edit', id: x.id, errors: {}, error: null, saving: false,
+        form: { number: x.number, trunkId: x.trunkId === null || x.trunkId === undefined ? '' : x.trunkId, destination: x.destination || '', description: x.description || '' } };
+    },
+    async save() {
+      const d = this.dialog;
+      const f = d.form;
+      const body = { number: f.number.trim(), trunkId: f.trunkId === '' ? null : Number(f.trunkId), destinationType: 'extension',
+        destination: blankToNull(f.destination), description: blankToNull(f.description) };
+      d.saving = true; d.errors = {}; d.error = null;
+      try {
+        if (d.mode === 'create') await api.post('/numbers', body); else await api.put('/numbers/' + d.id, body);
+        this.dialog = null; toast(t('common.saved')); await this.load();
+      } catch (e) { d.errors = e.fields ? e.fields() : {}; d.error = e; d.saving = false; }
+    },
+    async remove(x) {
+      if (!(await confirmDialog(t('numbers.confirmDelete', { number: x.number })))) return;
+      try { await api.del('/numbers/' + x.id); toast(t('common.deleted')); await this.load(); } catch (e) { toastError(e); }
+    },
+  },
+  template: `
+    <div class="page-head">
+      <h1 data-testid="page-title">{{ t('numbers.title') }}</h1>
+      <span class="sub">{{ t('numbers.subtitle') }}</span>
+      <div class="spacer"></div>
+      <button v-if="can('routing.write')" class="btn btn-primary" data-testid="number-new" @click="openCreate">+ {{ t('numbers.new') }}</button>
+    </div>
+    <div v-if="loadError" class="alert alert-error">{{ errorText(loadError) }}</div>
+    <div class="panel table-wrap">
+      <table class="grid" data-testid="numbers-table">
+        <thead><tr>
+          <th>{{ t('numbers.number') }}</th><th>{{ t('numbers.trunk') }}</th><th>{{ t('numbers.destination') }}</th>
+          <th>{{ t('numbers.description') }}</th><th v-if="can('routing.write')"></th>
+        </tr></thead>
+        <tbody>
+          <tr v-for="x in sorted" :key="x.id" :data-testid="'number-row-' + x.number">
+            <td><span class="name mono">{{ x.number }}</span></td>
+            <td>{{ trunkName(x.trunkId) || t('numbers.anyTrunk') }}</td>
+            <td>
+              <span class="badge badge-blue">{{ tOr('numbers.destType.' + x.destinationType, x.destinationType) }}</span>
+              <span class="mono"> {{ x.destination }}</span>
+              <span v-if="extensionUser(x.destination)" class="muted"> · {{ extensionUser(x.destination) }}</span>
+            </td>
+            <td>{{ dash(x.description) }}</td>
+            <td v-if="can('routing.write')" class="actions">
+              <button class="btn-link" :data-testid="'number-edit-' + x.number" @click="openEdit(x)">{{ t('common.edit') }}</button>
+              <button class="btn-link danger" :data-testid="'number-delete-' + x.number" @click="remove(x)">{{ t('common.delete') }}</button>
+            </td>
+          </tr>
+          <tr v-if="!loading && !items.length"><td class="empty" colspan="5">{{ t('common.noData') }}</td></tr>
+        </tbody>
+      </table>
+    </div>
+    <modal v-if="dialog" size="small" :title="t(dialog.mode === 'create' ? 'numbers.new' : 'numbers.edit')" testid="number-dialog" @close="dialog = null">
+      <form @submit.prevent="save" novalidate style="display:flex;flex-direction:column;gap:14px">
+        <form-field :label="t('numbers.number')" required :error="dialog.errors.number" testid="number-form-number-error" :hint="t('numbers.numberHint')">
+          <input type="text" v-model="dialog.form.number" data-testid="number-form-number" inputmode="tel">
+        </form-field>
+        <form-field :label="t('numbers.trunk')" :error="dialog.errors.trunkId" testid="number-form-trunk-error" :hint="t('numbers.trunkHint')">
+          <select v-model="dialog.form.trunkId" data-testid="number-form-trunk">
+            <option value="">{{ t('numbers.anyTrunk') }}</option>
+            <option v-for="tr in trunks" :key="tr.id" :value="tr.id">{{ tr.name }}</option>
+          </select>
+        </form-field>
+        <form-field :label="t('numbers.destinationExtension')" required :error="dialog.errors.destination || dialog.errors.destinationType" testid="number-form-destination-error">
+          <select v-if="can('extension.read')" v-model="dialog.form.destination" data-testid="number-form-destination">
+            <option value="">{{ t('common.choose') }}</option>
+            <option v-if="dialog.form.destination && !extensions.some((e) => String(e.number) === String(dialog.form.destination))" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
+            <option v-for="e in extensionChoices" :key="e.id" :value="String(e.number)">{{ e.number }}{{ e.userName ? ' · ' + e.userName : '' }}</option>
+          </select>
+          <input v-else type="text" v-model="dialog.form.destination" data-testid="number-form-destination" inputmode="numeric">
+        </form-field>
+        <form-field :label="t('numbers.description')" :error="dialog.errors.description" testid="number-form-description-error">
+          <input type="text" v-model="dialog.form.description" data-testid="number-form-description">
+        </form-field>
+        <form-alert :error="dialog.error" :known="['number', 'trunkId', 'destination', 'destinationType', 'description']"></form-alert>
+        <button type="submit" hidden></button>
+      </form>
+      <template #footer>
+        <button class="btn" @click="dialog = null">{{ t('common.cancel') }}</button>
+        <button class="btn btn-primary" data-testid="number-save" :disabled="dialog.saving" @click="save">{{ t('common.save') }}</button>
+      </template>
+    </modal>`,
+};

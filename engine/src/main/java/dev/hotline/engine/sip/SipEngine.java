@@ -348,7 +348,19 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         } catch (TransactionAlreadyExistsException ex) {
             return null; // a retransmission being handled
         } catch (Exception ex) {
+            // JAIN-SIP refuses requests that lack a header their method requires (Contact on INVITE...).
             log.debug("no server transaction: {}", ex.toString());
+            if (!Request.ACK.equals(e.getRequest().getMethod())) {
+                Response r = response(Response.BAD_REQUEST, e.getRequest(), null,
+                        ex.getMessage() == null ? "Bad Request" : ex.getMessage().replaceAll("[\\r\\n]", " "));
+                try {
+                    if (r != null) {
+                        provider.sendResponse(r);
+                    }
+                } catch (Exception ignored) {
+                    // nothing more to do for a request we cannot even answer
+                }
+            }
             return null;
         }
     }

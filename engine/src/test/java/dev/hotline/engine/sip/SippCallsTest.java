@@ -131,6 +131,15 @@ class SippCallsTest {
     }
 
     @Test
+    void registerOverTcp() throws Exception {
+        int contact = Ports.free();
+        Sipp.Run reg = Sipp.start(work, "register", vars("EXPECT", "200", "EXPIRES", "600"), remote(), Ports.free(),
+                List.of("-t", "t1", "-s", "1001", "-au", "1001", "-ap", "pw-1001", "-set", "contactport", Integer.toString(contact)));
+        assertOk(reg);
+        assertThat(engine.locations().lookup(DOMAIN, "1001")).anySatisfy(r -> assertThat(r.transport()).isEqualTo("tcp"));
+    }
+
+    @Test
     void extensionCallsExtensionWithAnchoredTranscodedMedia() throws Exception {
         int uasPort = Ports.free();
         register("2002", "pw-2002", uasPort, 600, "200");

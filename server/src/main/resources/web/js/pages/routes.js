@@ -71,7 +71,7 @@ export const RoutesPage = {
             <td class="muted">{{ i + 1 }}</td>
             <td><span class="name">{{ x.name }}</span></td>
             <td><span v-if="x.prefix" class="mono">{{ x.prefix }}</span><span v-else class="muted">{{ t('routes.anyNumber') }}</span></td>
-            <td class="muted">{{ t('routes.stripAdd', { strip: x.stripDigits || 0, add: x.addPrefix || '—' }) }}</td>
+            <td class="muted">{{ x.stripDigits || x.addPrefix ? t('routes.stripAdd', { strip: x.stripDigits || 0, add: x.addPrefix || '—' }) : t('routes.asDialled') }}</td>
             <td>{{ trunkName(x.trunkId) }}</td>
             <td class="mono">{{ x.callerId || t('routes.trunkCallerId') }}</td>
             <td><span v-if="x.hasPin" class="badge badge-blue" :data-testid="'route-pin-' + x.name">{{ t('routes.hasPin') }}</span><span v-else class="muted">—</span></td>

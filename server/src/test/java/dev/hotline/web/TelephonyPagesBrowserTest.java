@@ -184,7 +184,7 @@ class TelephonyPagesBrowserTest {
         type("route-form-priority", "20");
         click("route-save");
         waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("route-dialog")));
-        waitFor(d -> Integer.valueOf(20).equals(find(fetchList("/api/v1/outbound-routes"), "name", "intl").get("priority")));
+        waitFor(d -> ((Number) find(fetchList("/api/v1/outbound-routes"), "name", "intl").get("priority")).intValue() == 20);
         assertThat(find(fetchList("/api/v1/outbound-routes"), "name", "intl")).containsEntry("hasPin", true);
         click("route-edit-intl");
         click("route-form-remove-pin");
@@ -228,6 +228,16 @@ class TelephonyPagesBrowserTest {
         waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("extension-dialog")));
         waitText("extension-outbound-1002", en.get("extensions.outboundNo"));
         assertThat(find(fetchList("/api/v1/extensions"), "number", "1002")).containsEntry("outboundAllowed", false);
+        // A phone registers 1003 (password set in the form): the column shows where it is and until when.
+        click("extension-edit-1003");
+        type("extension-form-password", "phone-1003-pw");
+        click("extension-save");
+        waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("extension-dialog")));
+        int phonePort = register("1003", "phone-1003-pw");
+        click("extensions-refresh");
+        waitFor(d -> text("extension-reg-1003").contains(en.get("extensions.reg.registered")));
+        assertThat(text("extension-reg-1003")).contains("127.0.0.1:" + phonePort, "UDP", "hotline-browser-test");
+        assertThat(text("extension-reg-1001")).isEqualTo(en.get("extensions.reg.unregistered"));
         chrome.screenshot("tel-extensions-en");
 
         // ---- call records: a blacklisted caller on the loopback trunk leaves a "blocked" record
@@ -372,6 +382,82 @@ class TelephonyPagesBrowserTest {
                 return code;
             }
             throw new AssertionError("no final answer to the INVITE from " + caller);
+        }
+    }
+
+    /** Registers {@code ext} over UDP from 127.0.0.1 with digest auth (RFC 2617); returns the phone's port. */
+    private static int register(String ext, String password) throws IOException {
+        int sipPort = server.hotline().engine().sipPort();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            socket.setSoTimeout(5000);
+            int me = socket.getLocalPort();
+            String callId = UUID.randomUUID() + "@127.0.0.1";
+            String tag = Long.toHexString(System.nanoTime());
+            String uri = "sip:127.0.0.1:" + sipPort;
+            String authorization = null;
+            for (int cseq = 1; cseq <= 2; cseq++) {
+                String msg = "REGISTER " + uri + " SIP/2.0\r\n"
+                        + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";branch=z9hG4bK" + UUID.randomUUID().toString().replace("-", "") + ";rport\r\n"
+                        + "Max-Forwards: 70\r\n"
+                        + "From: <sip:" + ext + "@127.0.0.1>;tag=" + tag + "\r\n"
+                        + "To: <sip:" + ext + "@127.0.0.1>\r\n"
+                        + "Call-ID: " + callId + "\r\n"
+                        + "CSeq: " + cseq + " REGISTER\r\n"
+                        + "Contact: <sip:" + ext + "@127.0.0.1:" + me + ">\r\n"
+                        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                        + "Expires: 600\r\n"
+                        + "User-Agent: hotline-browser-test\r\n"
+                        + "Content-Length: 0\r\n\r\n";
+                send(socket, msg, lo, sipPort);
+                String answer = finalAnswer(socket);
+                int code = Integer.parseInt(answer.substring(8, 11));
+                if (code == 200) return me;
+                Matcher challenge = Pattern.compile("(?im)^WWW-Authenticate:\\s*Digest\\s+(.+)$").matcher(answer);
+                if (code != 401 || authorization != null || !challenge.find()) throw new AssertionError("REGISTER answered " + answer);
+                String realm = param(challenge.group(1), "realm");
+                String nonce = param(challenge.group(1), "nonce");
+                String qop = param(challenge.group(1), "qop");
+                String ha1 = md5(ext + ":" + realm + ":" + password);
+                String ha2 = md5("REGISTER:" + uri);
+                if (qop != null && qop.contains("auth")) {
+                    String cnonce = Long.toHexString(System.nanoTime());
+                    String response = md5(ha1 + ":" + nonce + ":00000001:" + cnonce + ":auth:" + ha2);
+                    authorization = "Digest username=\"" + ext + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri
+                            + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"" + cnonce + "\"";
+                } else {
+                    String response = md5(ha1 + ":" + nonce + ":" + ha2);
+                    authorization = "Digest username=\"" + ext + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri
+                            + "\", response=\"" + response + "\", algorithm=MD5";
+                }
+            }
+            throw new AssertionError("REGISTER of " + ext + " not accepted");
+        }
+    }
+
+    /** The next final (non-1xx) SIP response on the socket. */
+    private static String finalAnswer(DatagramSocket socket) throws IOException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        byte[] buf = new byte[65535];
+        while (System.nanoTime() < deadline) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            socket.receive(p);
+            String msg = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+            if (msg.startsWith("SIP/2.0 ") && msg.charAt(8) != '1') return msg;
+        }
+        throw new AssertionError("no final SIP answer");
+    }
+
+    private static String param(String header, String name) {
+        Matcher m = Pattern.compile("(?i)\\b" + name + "=(?:\"([^\"]*)\"|([^,\\s]+))").matcher(header);
+        return m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
+    }
+
+    private static String md5(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -51,20 +51,29 @@ class MainProcessTest {
             Pattern console = Pattern.compile("Console : (http://\\S+)");
             try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String found = null;
+                boolean readyLine = false;
                 for (String line; (line = r.readLine()) != null; ) {
                     synchronized (lines) {
                         lines.add(line);
                     }
                     Matcher m = console.matcher(line);
                     if (m.find()) found = m.group(1);
-                    if (line.contains("Hotline ready in")) return found;
+                    if (line.contains("Hotline is ready")) readyLine = true;
+                    if (readyLine && found != null && line.isBlank()) return found;
                 }
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
             throw new IllegalStateException("process ended before it was ready: " + lines);
         });
-        return new Run(p, lines, url.get(60, TimeUnit.SECONDS));
+        try {
+            return new Run(p, lines, url.get(60, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            p.destroyForcibly();
+            synchronized (lines) {
+                throw new AssertionError("not ready within 60 s: " + lines, e);
+            }
+        }
     }
 
     void stop(Process p) throws Exception {

@@ -31,9 +31,9 @@ public final class RtpEndpoint {
     volatile int telephoneEventPt = -1;
     /** When false, received packets are counted but not forwarded (e.g. this leg is held). */
     volatile boolean forwarding = true;
-    /** Symmetric RTP (latching): once the first packet arrives the channel is connected to its source. */
-    volatile boolean rtpLatched;
-    volatile boolean rtcpLatched;
+    /** Symmetric RTP (latching): the source of the first packets; null until then. Reactor thread only. */
+    private InetSocketAddress latchedRtp;
+    private InetSocketAddress latchedRtcp;
     volatile boolean closed;
 
     volatile long packetsIn;
@@ -72,7 +72,7 @@ public final class RtpEndpoint {
         this.rtcpMux = mux;
         this.remoteRtcp = new InetSocketAddress(address, mux ? rtpPort : rtcpPort);
         this.remoteRtp = newRtp;
-        if (old != null && !old.equals(newRtp) && rtpLatched) {
+        if (old != null && !old.equals(newRtp)) {
             reactor.execute(this::unlatch);
         }
     }
@@ -143,26 +143,24 @@ public final class RtpEndpoint {
         boolean isRtcpPort = ch == rtcp;
         for (int i = 0; i < 64; i++) {
             buf.clear();
+            InetSocketAddress src;
             try {
-                boolean latched = isRtcpPort ? rtcpLatched : rtpLatched;
-                if (latched) {
-                    if (ch.read(buf) <= 0) {
-                        return;
-                    }
-                } else {
-                    InetSocketAddress src = (InetSocketAddress) ch.receive(buf);
-                    if (src == null) {
-                        return;
-                    }
-                    latch(ch, src, isRtcpPort);
-                }
+                // The JDK reuses the returned address object while the sender stays the same.
+                src = (InetSocketAddress) ch.receive(buf);
             } catch (IOException e) {
-                // ICMP port unreachable on a connected channel and similar: drop and keep going.
+                return;
+            }
+            if (src == null) {
                 return;
             }
             buf.flip();
+            boolean rtcpPacket = isRtcpPort || (rtcpMux && isRtcp(buf));
+            if (!latchOrCheck(src, rtcpPacket)) {
+                packetsDropped++;
+                continue;
+            }
             lastReceivedNanos = System.nanoTime();
-            if (isRtcpPort || (rtcpMux && isRtcp(buf))) {
+            if (rtcpPacket) {
                 forwardRtcp(buf);
             } else {
                 onRtp(buf);
@@ -170,37 +168,36 @@ public final class RtpEndpoint {
         }
     }
 
-    private void latch(DatagramChannel ch, InetSocketAddress src, boolean isRtcpPort) {
-        try {
-            ch.connect(src);
-            if (isRtcpPort) {
+    /**
+     * Symmetric RTP: the first source heard becomes where we send (NATed phones announce private
+     * addresses); afterwards packets from any other source are dropped until the SDP changes.
+     */
+    private boolean latchOrCheck(InetSocketAddress src, boolean rtcpPacket) {
+        if (rtcpPacket) {
+            InetSocketAddress l = latchedRtcp;
+            if (l == null) {
+                latchedRtcp = src;
                 remoteRtcp = src;
-                rtcpLatched = true;
-            } else {
-                remoteRtp = src;
-                rtpLatched = true;
-                if (rtcpMux) {
-                    remoteRtcp = src;
-                }
+                return true;
             }
-        } catch (IOException e) {
-            // keep sending to the SDP address
+            return l == src || l.equals(src);
         }
+        InetSocketAddress l = latchedRtp;
+        if (l == null) {
+            latchedRtp = src;
+            remoteRtp = src;
+            if (rtcpMux) {
+                latchedRtcp = src;
+                remoteRtcp = src;
+            }
+            return true;
+        }
+        return l == src || l.equals(src);
     }
 
     private void unlatch() {
-        try {
-            if (rtp.isConnected()) {
-                rtp.disconnect();
-            }
-            if (rtcp.isConnected()) {
-                rtcp.disconnect();
-            }
-        } catch (IOException ignored) {
-            // channel closing
-        }
-        rtpLatched = false;
-        rtcpLatched = false;
+        latchedRtp = null;
+        latchedRtcp = null;
     }
 
     /** RFC 5761 §4: with rtcp-mux, packet types 192–223 in the second byte are RTCP. */
@@ -253,7 +250,7 @@ public final class RtpEndpoint {
                 a[1] = (byte) ((a[1] & 0x80) | out.number());
             }
         }
-        if (dst.send(dst.rtp, dst.rtpLatched, dst.remoteRtp, buf)) {
+        if (dst.send(dst.rtp, dst.remoteRtp, buf)) {
             dst.packetsOut++;
             dst.bytesOut += len;
         }
@@ -265,17 +262,14 @@ public final class RtpEndpoint {
             return;
         }
         if (dst.rtcpMux) {
-            dst.send(dst.rtp, dst.rtpLatched, dst.remoteRtcp, buf);
+            dst.send(dst.rtp, dst.remoteRtcp, buf);
         } else {
-            dst.send(dst.rtcp, dst.rtcpLatched, dst.remoteRtcp, buf);
+            dst.send(dst.rtcp, dst.remoteRtcp, buf);
         }
     }
 
-    private boolean send(DatagramChannel ch, boolean latched, InetSocketAddress to, ByteBuffer buf) {
+    private boolean send(DatagramChannel ch, InetSocketAddress to, ByteBuffer buf) {
         try {
-            if (latched && ch.isConnected()) {
-                return ch.write(buf) > 0;
-            }
             if (to == null) {
                 return false;
             }

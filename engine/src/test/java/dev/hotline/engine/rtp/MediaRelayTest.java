@@ -86,11 +86,14 @@ class MediaRelayTest {
         assertThat(toA.getData()[1] & 0x7F).isEqualTo(0);
         assertThat(toA.getData()[12]).isEqualTo(G711.alawToUlaw((byte) 0xD5));
 
-        assertThat(a.counters().packetsIn()).isEqualTo(2);
-        assertThat(b.counters().packetsOut()).isEqualTo(2);
-        assertThat(b.counters().packetsIn()).isEqualTo(1);
-        assertThat(a.counters().packetsOut()).isEqualTo(1);
-        assertThat(a.counters().bytesIn()).isEqualTo(172 + 16);
+        // Counters are bumped by the reactor right after the send the test has just seen: wait for them.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(a.counters().packetsIn()).isEqualTo(2);
+            assertThat(b.counters().packetsOut()).isEqualTo(2);
+            assertThat(b.counters().packetsIn()).isEqualTo(1);
+            assertThat(a.counters().packetsOut()).isEqualTo(1);
+            assertThat(a.counters().bytesIn()).isEqualTo(172 + 16);
+        });
         a.close();
         b.close();
     }
@@ -111,6 +114,15 @@ class MediaRelayTest {
         byte[] fromA = rtp(8, 1, (byte) 2, 160);
         phoneA.send(new DatagramPacket(fromA, fromA.length, lo, a.localPort()));
         assertThat(receive(phoneB).getData()[12]).isEqualTo((byte) 2);
+        // Once latched, another source cannot inject media into the leg.
+        try (DatagramSocket intruder = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            byte[] evil = rtp(8, 2, (byte) 9, 160);
+            intruder.send(new DatagramPacket(evil, evil.length, lo, b.localPort()));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                    .until(() -> b.counters().packetsDropped() == 1);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                .until(() -> b.counters().packetsIn() == 1);
         a.close();
         b.close();
     }
@@ -139,8 +151,10 @@ class MediaRelayTest {
         a.close();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
                 .until(() -> relay.allocatedCount() == before);
-        for (int i = 0; i < 40; i++) {
-            relay.allocate().close(); // the 20-pair range cycles without running out
+        for (int i = 0; i < 25; i++) { // more than the 20 pairs of the range: ports come back
+            relay.allocate().close();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                    .until(() -> relay.allocatedCount() == before);
         }
     }
 }

@@ -82,7 +82,7 @@ public final class Hotline implements AutoCloseable {
         }
         router.attach(engine);
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations);
-        this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth);
+        this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth, router::invalidate);
     }
 
     /** The address phones and trunks reach us at: configured, else the bind address, else this host's first LAN address. */

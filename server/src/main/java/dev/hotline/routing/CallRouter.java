@@ -14,15 +14,12 @@ import dev.hotline.report.CallLogEvent;
 import dev.hotline.report.CallTracker;
 import dev.hotline.report.EventLog;
 import dev.hotline.tenant.Enterprise;
-import dev.hotline.tenant.EnterpriseStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +47,30 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
 
     private final Map<String, Call> callsByChannel = new ConcurrentHashMap<>();
 
+    /** Bumped by every change made through the API; the snapshot is rebuilt when it is behind. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile RoutingSnapshot snapshot;
+    private volatile long snapshotVersion = -1;
+
+    /** Tells the router that routing data may have changed (any successful API write). */
+    public void invalidate() {
+        changes.incrementAndGet();
+    }
+
+    RoutingSnapshot snapshot() {
+        long wanted = changes.get();
+        RoutingSnapshot s = snapshot;
+        if (s != null && snapshotVersion == wanted) return s;
+        synchronized (this) {
+            if (snapshot == null || snapshotVersion != changes.get()) {
+                long v = changes.get();
+                snapshot = jdbi.withHandle(RoutingSnapshot::load);
+                snapshotVersion = v;
+            }
+            return snapshot;
+        }
+    }
+
     public CallRouter(Jdbi jdbi, EventLog events, Clock clock, String defaultEnterprise, Duration ringTimeout) {
         this.jdbi = jdbi;
         this.events = events;
@@ -74,13 +95,11 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
      * address or the engine's default domain) the default enterprise: the configured one, or the
      * only enterprise besides {@code system}.
      */
-    Optional<Enterprise> enterpriseOfDomain(Handle h, String domain) {
-        Optional<Enterprise> byDomain = h.createQuery("SELECT id FROM enterprise WHERE sip_domain = :d AND enabled = TRUE")
-                .bind("d", domain == null ? "" : domain.toLowerCase()).mapTo(Long.class).findOne().flatMap(id -> EnterpriseStore.byId(h, id));
-        if (byDomain.isPresent()) return byDomain;
-        if (!defaultEnterprise.isBlank()) return EnterpriseStore.byCode(h, defaultEnterprise).filter(Enterprise::enabled);
-        List<Enterprise> tenants = EnterpriseStore.list(h).stream().filter(e -> !e.code().equals(Enterprise.SYSTEM) && e.enabled()).toList();
-        return tenants.size() == 1 ? Optional.of(tenants.get(0)) : Optional.empty();
+    Optional<Enterprise> enterpriseOfDomain(RoutingSnapshot s, String domain) {
+        Enterprise byDomain = s.enterprisesByDomain().get(domain == null ? "" : domain.toLowerCase());
+        if (byDomain != null) return Optional.of(byDomain);
+        if (!defaultEnterprise.isBlank()) return s.tenants().stream().filter(e -> e.code().equals(defaultEnterprise)).findFirst();
+        return s.tenants().size() == 1 ? Optional.of(s.tenants().get(0)) : Optional.empty();
     }
 
     /** Account keys are "enterpriseId:extension". */
@@ -90,10 +109,11 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
 
     @Override
     public Optional<SipAccount> lookup(String domain, String user) {
-        return jdbi.withHandle(h -> enterpriseOfDomain(h, domain).flatMap(e ->
-                h.createQuery("SELECT sip_password FROM extension WHERE enterprise_id = :e AND number = :n AND enabled = TRUE")
-                        .bind("e", e.id()).bind("n", user).mapTo(String.class).findOne()
-                        .map(pw -> new SipAccount(accountKey(e.id(), user), pw))));
+        RoutingSnapshot s = snapshot();
+        Optional<Enterprise> e = enterpriseOfDomain(s, domain);
+        if (e.isEmpty()) return Optional.empty();
+        String password = s.tenant(e.get().id()).map(t -> t.sipPasswords().get(user)).orElse(null);
+        return password == null ? Optional.empty() : Optional.of(new SipAccount(accountKey(e.get().id(), user), password));
     }
 
     // --- admission: trunks by source address, everyone else authenticates
@@ -106,7 +126,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     @Override
     public Decision admit(InviteSource source) {
         String ip = source.source().getAddress().getHostAddress();
-        boolean fromTrunk = jdbi.withHandle(h -> RoutingStore.allEnabledTrunks(h).stream().anyMatch(t -> t.trunk().kind() == Trunk.Kind.IP && t.trunk().accepts(ip)));
+        boolean fromTrunk = snapshot().ipTrunks().stream().anyMatch(t -> t.trunk().accepts(ip));
         if (!fromTrunk) return Decision.AUTHENTICATE;
         boolean registeredPhone = engine.get().locations().all().stream().anyMatch(r -> r.user().equals(source.fromUser())
                 && r.source() != null && r.source().getAddress().getHostAddress().equals(ip));
@@ -135,16 +155,20 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         String ip = call.source().getAddress().getHostAddress();
         String dialled = call.callee().user();
         record Match(long enterpriseId, Trunk trunk, RoutingStore.Did did) {}
-        Optional<Match> match = jdbi.withHandle(h -> {
-            for (RoutingStore.OwnedTrunk t : RoutingStore.allEnabledTrunks(h)) {
-                if (t.trunk().kind() != Trunk.Kind.IP || !t.trunk().accepts(ip)) continue;
-                var did = RoutingStore.didByNumber(h, t.enterpriseId(), dialled)
-                        .filter(d -> d.trunkId() == null || d.trunkId() == t.trunk().id());
-                if (did.isPresent()) return Optional.of(new Match(t.enterpriseId(), t.trunk(), did.get()));
+        RoutingSnapshot s = snapshot();
+        Optional<Match> match = Optional.empty();
+        for (RoutingStore.OwnedTrunk t : s.ipTrunks()) {
+            if (!t.trunk().accepts(ip)) continue;
+            var did = s.tenant(t.enterpriseId()).map(x -> x.dids().get(dialled))
+                    .filter(d -> d.trunkId() == null || d.trunkId() == t.trunk().id());
+            if (did.isPresent()) {
+                match = Optional.of(new Match(t.enterpriseId(), t.trunk(), did.get()));
+                break;
             }
-            return RoutingStore.allEnabledTrunks(h).stream().filter(t -> t.trunk().kind() == Trunk.Kind.IP && t.trunk().accepts(ip)).findFirst()
-                    .map(t -> new Match(t.enterpriseId(), t.trunk(), null));
-        });
+        }
+        if (match.isEmpty()) {
+            match = s.ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).findFirst().map(t -> new Match(t.enterpriseId(), t.trunk(), null));
+        }
         if (match.isEmpty()) {
             ch.reject(403);
             return;
@@ -169,7 +193,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         long enterpriseId = Long.parseLong(key[0]);
         String extension = key[1];
         String dialled = call.callee().user();
-        boolean internal = jdbi.withHandle(h -> RoutingStore.extension(h, enterpriseId, dialled).isPresent());
+        boolean internal = snapshot().tenant(enterpriseId).map(t -> t.extensions().containsKey(dialled)).orElse(false);
         Call c = begin(enterpriseId, ch, internal ? "internal" : "outbound", extension, dialled, null, extension);
         if (internal) {
             dialExtension(c, ch, dialled, CallerId.of(extension));
@@ -179,8 +203,8 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     }
 
     private boolean blocked(Call c, Channel ch, String caller) {
-        Optional<RoutingStore.BlacklistEntry> hit = jdbi.withHandle(h -> RoutingStore.blacklist(h, c.enterpriseId()).stream()
-                .filter(b -> b.matches(caller)).findFirst());
+        Optional<RoutingStore.BlacklistEntry> hit = snapshot().tenant(c.enterpriseId()).stream()
+                .flatMap(t -> t.blacklist().stream()).filter(b -> b.matches(caller)).findFirst();
         if (hit.isEmpty()) return false;
         record(c, new CallLogEvent.Blocked(c.enterpriseId(), c.callId(), clock.instant(), ch.id(), hit.get().number()));
         ch.reject(603); // PBX-6: blacklisted callers are declined before anything else runs
@@ -193,8 +217,9 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     }
 
     private void dialExtension(Call c, Channel ch, String extension, CallerId callerId) {
-        Optional<Enterprise> e = jdbi.withHandle(h -> EnterpriseStore.byId(h, c.enterpriseId()));
-        var line = jdbi.withHandle(h -> RoutingStore.extension(h, c.enterpriseId(), extension));
+        RoutingSnapshot s = snapshot();
+        Optional<Enterprise> e = Optional.ofNullable(s.enterprisesById().get(c.enterpriseId()));
+        var line = s.tenant(c.enterpriseId()).map(t -> t.extensions().get(extension));
         if (line.isEmpty() || !line.get().enabled()) {
             reject(c, ch, 404, "no such extension " + extension);
             return;
@@ -213,27 +238,32 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         join(c, out, "extension " + extension + "@" + domain);
     }
 
-    private void dialOut(Call c, Channel ch, String extension, String dialled) {
-        record Plan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status) {}
-        Plan plan = jdbi.withHandle(h -> {
-            var line = RoutingStore.extension(h, c.enterpriseId(), extension).orElseThrow();
-            if (!line.outboundAllowed()) return new Plan(null, null, null, "extension " + extension + " may not call out", 403);
-            for (RoutingStore.OutboundRoute r : RoutingStore.routes(h, c.enterpriseId())) {
-                if (!r.enabled()) continue;
-                String number = dialled;
-                if (r.hasPin()) {
-                    String pin = RoutingStore.routePin(h, c.enterpriseId(), r.id()).orElse("");
-                    if (!number.startsWith(pin + "*")) continue; // PBX-7: PIN-restricted routes are dialled as PIN*number
-                    number = number.substring(pin.length() + 1);
-                }
-                if (!number.startsWith(r.prefix()) || !number.matches("[0-9+*#]+")) continue;
-                var trunk = RoutingStore.trunk(h, c.enterpriseId(), r.trunkId()).filter(Trunk::enabled);
-                if (trunk.isEmpty()) continue;
-                String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
-                return new Plan(r, trunk.get(), out, null, 0);
+    private record Plan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status) {}
+
+    /** PBX-2/PBX-7: the first enabled route (by priority, then longest prefix) that takes the dialled number. */
+    static Plan planOut(RoutingSnapshot.Tenant t, String extension, String dialled) {
+        var line = t.extensions().get(extension);
+        if (line == null || !line.outboundAllowed()) return new Plan(null, null, null, "extension " + extension + " may not call out", 403);
+        for (RoutingStore.OutboundRoute r : t.routes()) {
+            if (!r.enabled()) continue;
+            String number = dialled;
+            if (r.hasPin()) {
+                String pin = t.routePins().getOrDefault(r.id(), "");
+                if (!number.startsWith(pin + "*")) continue; // PBX-7: PIN-restricted routes are dialled as PIN*number
+                number = number.substring(pin.length() + 1);
             }
-            return new Plan(null, null, null, "no outbound route for " + dialled, 404);
-        });
+            if (!number.startsWith(r.prefix()) || !number.matches("[0-9+*#]+")) continue;
+            Trunk trunk = t.trunks().get(r.trunkId());
+            if (trunk == null || !trunk.enabled()) continue;
+            String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
+            return new Plan(r, trunk, out, null, 0);
+        }
+        return new Plan(null, null, null, "no outbound route for " + dialled, 404);
+    }
+
+    private void dialOut(Call c, Channel ch, String extension, String dialled) {
+        Plan plan = snapshot().tenant(c.enterpriseId()).map(t -> planOut(t, extension, dialled))
+                .orElse(new Plan(null, null, null, "enterprise disabled", 403));
         if (plan.error() != null) {
             reject(c, ch, plan.status(), plan.error());
             return;
@@ -300,7 +330,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             return;
         }
         String target = t.referTo().user();
-        var line = jdbi.withHandle(h -> RoutingStore.extension(h, c.enterpriseId(), target));
+        var line = snapshot().tenant(c.enterpriseId()).map(x -> x.extensions().get(target));
         String key = accountKey(c.enterpriseId(), target);
         var binding = engine.get().locations().all().stream().filter(r -> key.equals(r.accountKey())).findFirst();
         if (line.isEmpty() || binding.isEmpty()) {

@@ -32,7 +32,7 @@ public final class WebServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public WebServer(String host, int port, Api api, Auth auth) {
+    public WebServer(String host, int port, Api api, Auth auth, Runnable afterChange) {
         OpenApi openApi = new OpenApi(api);
         this.app = Javalin.create(cfg -> {
             cfg.jetty.host = host;
@@ -54,6 +54,10 @@ public final class WebServer implements AutoCloseable {
             });
             cfg.routes.before(Api.PREFIX + "/*", ctx -> ctx.attribute(PRINCIPAL, resolve(ctx, auth).orElse(null)));
             for (Api.Route r : api.routes()) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
+            // Caches derived from the database (e.g. the call router's snapshot) follow every successful change.
+            cfg.routes.after(Api.PREFIX + "/*", ctx -> {
+                if (ctx.method() != HandlerType.GET && ctx.status().getCode() < 400) afterChange.run();
+            });
             cfg.routes.get(Api.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi.json()));
             cfg.routes.get(Api.PREFIX + "/health", ctx -> ctx.json(java.util.Map.of("status", "UP")));
             cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(ErrorBody.of(e)));

@@ -1,0 +1,70 @@
+package dev.hotline.routing;
+
+import dev.hotline.tenant.Enterprise;
+import dev.hotline.tenant.EnterpriseStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Everything the call router reads, for every enterprise, as one immutable snapshot: so that an
+ * INVITE is routed from memory, without a database round trip. Built from the stores; the router
+ * swaps in a new one after any change made through the API.
+ */
+record RoutingSnapshot(
+        Map<String, Enterprise> enterprisesByDomain,
+        Map<Long, Enterprise> enterprisesById,
+        List<Enterprise> tenants,
+        List<RoutingStore.OwnedTrunk> ipTrunks,
+        Map<Long, Tenant> byEnterprise) {
+
+    /** One enterprise's routing data. */
+    record Tenant(Map<String, RoutingStore.Did> dids, List<RoutingStore.OutboundRoute> routes, Map<Long, String> routePins,
+                  Map<Long, Trunk> trunks, List<RoutingStore.BlacklistEntry> blacklist,
+                  Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords) {}
+
+    static RoutingSnapshot load(Handle h) {
+        Map<String, Enterprise> byDomain = new HashMap<>();
+        Map<Long, Enterprise> byId = new HashMap<>();
+        Map<Long, Tenant> tenants = new HashMap<>();
+        List<Enterprise> all = EnterpriseStore.list(h);
+        for (Enterprise e : all) {
+            byId.put(e.id(), e);
+            if (!e.enabled()) continue;
+            byDomain.put(e.sipDomain().toLowerCase(), e);
+            Map<String, RoutingStore.Did> dids = new HashMap<>();
+            RoutingStore.dids(h, e.id()).forEach(d -> dids.put(d.number(), d));
+            Map<Long, String> pins = new HashMap<>();
+            List<RoutingStore.OutboundRoute> routes = RoutingStore.routes(h, e.id());
+            routes.stream().filter(RoutingStore.OutboundRoute::hasPin)
+                    .forEach(r -> pins.put(r.id(), RoutingStore.routePin(h, e.id(), r.id()).orElse("")));
+            Map<Long, Trunk> trunks = new HashMap<>();
+            RoutingStore.trunks(h, e.id()).forEach(t -> trunks.put(t.id(), t));
+            Map<String, RoutingStore.ExtensionLine> lines = new HashMap<>();
+            Map<String, String> secrets = new HashMap<>();
+            record Row(RoutingStore.ExtensionLine line, String secret) {}
+            h.createQuery("""
+                    SELECT x.number, x.enabled, x.outbound_allowed, x.sip_password, u.username
+                    FROM extension x LEFT JOIN app_user u ON u.id = x.user_id WHERE x.enterprise_id = :e""")
+                    .bind("e", e.id())
+                    .map((rs, c) -> new Row(new RoutingStore.ExtensionLine(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3),
+                            rs.getString(5)), rs.getString(4)))
+                    .forEach(r -> {
+                        lines.put(r.line().number(), r.line());
+                        if (r.line().enabled()) secrets.put(r.line().number(), r.secret());
+                    });
+            tenants.put(e.id(), new Tenant(Map.copyOf(dids), List.copyOf(routes), Map.copyOf(pins), Map.copyOf(trunks),
+                    List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets)));
+        }
+        List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
+                .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();
+        List<Enterprise> tenantList = all.stream().filter(e -> !e.code().equals(Enterprise.SYSTEM) && e.enabled()).toList();
+        return new RoutingSnapshot(Map.copyOf(byDomain), Map.copyOf(byId), tenantList, ipTrunks, Map.copyOf(tenants));
+    }
+
+    Optional<Tenant> tenant(long enterpriseId) {
+        return Optional.ofNullable(byEnterprise.get(enterpriseId));
+    }
+}

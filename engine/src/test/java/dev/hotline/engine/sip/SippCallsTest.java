@@ -273,4 +273,65 @@ class SippCallsTest {
         assertThat(handler.events(CallEvent.TransferCompleted.class)).singleElement()
                 .extracting(CallEvent.TransferCompleted::sipStatus).isEqualTo(200);
     }
+
+    @Test
+    void attendedTransferByReferWithReplaces() throws Exception {
+        try (dev.hotline.engine.testing.RawUa b = new dev.hotline.engine.testing.RawUa(port)) {
+            int cPort = Ports.free();
+            handler.routes.put("9020", b.port());
+            handler.routes.put("9021", cPort);
+            Sipp.Run c = uas("uas_bye", cPort, vars("PAUSE", "800"));
+            Sipp.Run a = uac("uac_wait_bye", "9020", vars());
+            // Dialog 1: the engine calls B on behalf of A.
+            var inv1 = b.await(m -> m.isRequest("INVITE"), "INVITE from the engine");
+            b.respond(inv1, 200, "OK", "b1", null, dev.hotline.engine.testing.RawUa.sdp(Ports.free(2)));
+            b.await(m -> m.isRequest("ACK"), "ACK of dialog 1");
+            // Dialog 2: B consults C through the engine.
+            String d2 = "consult-" + java.util.UUID.randomUUID();
+            b.send("INVITE sip:9021@127.0.0.1:" + port + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + b.port() + ";branch=" + dev.hotline.engine.testing.RawUa.branch() + "\r\n"
+                    + "From: <sip:0999@127.0.0.1>;tag=b2\r\nTo: <sip:9021@127.0.0.1>\r\nCall-ID: " + d2 + "\r\n"
+                    + "CSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContact: <sip:b@127.0.0.1:" + b.port() + ">\r\n"
+                    + "Content-Type: application/sdp\r\n\r\n" + dev.hotline.engine.testing.RawUa.sdp(Ports.free(2)));
+            var ok2 = b.await(m -> m.status() == 200 && d2.equals(m.header("Call-ID")), "200 of dialog 2");
+            String engineTag = ok2.tag("To");
+            b.send("ACK sip:127.0.0.1:" + port + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + b.port() + ";branch=" + dev.hotline.engine.testing.RawUa.branch() + "\r\n"
+                    + "From: <sip:0999@127.0.0.1>;tag=b2\r\nTo: " + ok2.header("To") + "\r\nCall-ID: " + d2 + "\r\n"
+                    + "CSeq: 1 ACK\r\nMax-Forwards: 70\r\n\r\n");
+            // REFER on dialog 1 with Replaces naming dialog 2 (RFC 3891 §3: to-tag is the engine's tag there).
+            String callId1 = inv1.header("Call-ID");
+            b.send("REFER sip:127.0.0.1:" + port + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + b.port() + ";branch=" + dev.hotline.engine.testing.RawUa.branch() + "\r\n"
+                    + "From: " + inv1.header("To") + ";tag=b1\r\nTo: " + inv1.header("From") + "\r\n"
+                    + "Call-ID: " + callId1 + "\r\nCSeq: 5 REFER\r\nMax-Forwards: 70\r\n"
+                    + "Contact: <sip:b@127.0.0.1:" + b.port() + ">\r\n"
+                    + "Refer-To: <sip:9021@127.0.0.1?Replaces=" + d2 + "%3Bto-tag%3D" + engineTag + "%3Bfrom-tag%3Db2>\r\n\r\n");
+            assertThat(b.await(m -> m.status() > 0 && m.header("CSeq").contains("REFER"), "REFER answer").status()).isEqualTo(202);
+            boolean notified = false;
+            boolean bye1 = false;
+            boolean bye2 = false;
+            while (!(notified && bye1 && bye2)) {
+                var req = b.await(m -> m.status() == 0, "NOTIFY and BYEs");
+                b.respond(req, 200, "OK", null, null, null);
+                if (req.isRequest("NOTIFY") && req.body().contains("SIP/2.0 200")) {
+                    notified = true;
+                } else if (req.isRequest("BYE")) {
+                    if (callId1.equals(req.header("Call-ID"))) {
+                        bye1 = true;
+                    } else if (d2.equals(req.header("Call-ID"))) {
+                        bye2 = true;
+                    }
+                }
+            }
+            assertOk(c);
+            assertOk(a);
+            assertThat(handler.events(CallEvent.TransferRequested.class)).singleElement()
+                    .satisfies(t -> assertThat(t.replacesChannelId()).isPresent());
+            String aId = handler.events(CallEvent.IncomingCall.class).get(0).channelId();
+            assertThat(handler.events(CallEvent.ChannelBridged.class)).anySatisfy(br -> assertThat(br.channelId()).isEqualTo(aId));
+            assertThat(handler.events(CallEvent.TransferCompleted.class)).singleElement()
+                    .extracting(CallEvent.TransferCompleted::sipStatus).isEqualTo(200);
+        }
+    }
 }

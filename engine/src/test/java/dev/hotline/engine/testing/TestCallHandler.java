@@ -61,7 +61,9 @@ public final class TestCallHandler implements CallHandler {
     @Override
     public void onEvent(CallEvent event) {
         events.add(event);
-        if (event instanceof CallEvent.TransferRequested t) {
+        if (event instanceof CallEvent.TransferRequested t && t.replacesChannelId().isPresent()) {
+            t.transfer().acceptReplaces();
+        } else if (event instanceof CallEvent.TransferRequested t) {
             Integer port = routes.get(t.referTo().user());
             if (port == null) {
                 t.transfer().reject();

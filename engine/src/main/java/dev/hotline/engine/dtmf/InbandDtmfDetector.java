@@ -12,8 +12,10 @@ package dev.hotline.engine.dtmf;
  *   <li>each is at least 8 dB above the other tones of its group, and</li>
  *   <li>the two tones carry most of the block's energy (rejects speech, music and noise).</li>
  * </ul>
- * A key is reported once, after hits in two consecutive blocks (about 25 ms of a clean tone,
- * so every tone of 40 ms or more is caught), and released after two blocks without it.
+ * A key is reported once, after hits in two consecutive blocks, and released after two
+ * blocks without it: every tone of 40 ms or more is caught (two whole blocks fit in it at any
+ * alignment), tones under about 18 ms never are (a partly covered block falls below the
+ * energy share), tones in between may be.
  *
  * <p>One instance per channel, not thread-safe, no allocation after construction.
  */

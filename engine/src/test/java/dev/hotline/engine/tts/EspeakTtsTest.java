@@ -85,13 +85,20 @@ class EspeakTtsTest {
 
     @Test
     void mandarinVoiceReadsChineseAsMandarin() throws Exception {
-        // espeak-ng 1.51's plain "cmn" voice reads many characters as English-spelled pinyin, shown as "(en)"
-        // in its phoneme output; the voice Hotline uses must not.
-        Process p = new ProcessBuilder("espeak-ng", "-q", "-x", "-v", Language.ZH.espeakVoice(), "您好，欢迎致电，请按井号键")
+        // espeak-ng 1.51's plain "cmn" voice reads many characters as English-spelled pinyin, shown as "(en)" in
+        // its phoneme output; the voice Hotline uses must not, for free text and for every shipped Chinese prompt.
+        StringBuilder texts = new StringBuilder("您好，欢迎致电，请按井号键\n");
+        for (PromptKey key : PromptKey.values()) {
+            texts.append(key.text(Language.ZH)).append('\n');
+        }
+        Process p = new ProcessBuilder("espeak-ng", "-q", "-x", "-v", Language.ZH.espeakVoice(), "--stdin")
                 .redirectErrorStream(true).start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(texts.toString().getBytes(StandardCharsets.UTF_8));
+        }
         String phonemes = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(phonemes).isNotBlank().doesNotContain("(en)");
+        assertThat(phonemes).contains("j'Au55").doesNotContain("(en)"); // 幺 is yao1
     }
 
     @Test

@@ -16,7 +16,9 @@ log() { echo "[bench] $*" >&2; }
 # Build the engine and its test classes (the bench main lives there), and get the class path.
 mvn -q -B -pl engine test-compile >&2
 mvn -q -B -pl engine org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt" >&2
-CP="engine/target/classes:engine/target/test-classes:$(cat "$OUT/cp.txt")"
+# Copy the classes away: another build (mvn clean) in the same tree must not pull them from under the JVM.
+cp -r engine/target/classes "$OUT/classes" && cp -r engine/target/test-classes "$OUT/test-classes"
+CP="$OUT/classes:$OUT/test-classes:$(cat "$OUT/cp.txt")"
 
 # Raise the default socket receive buffer for the run, restore it after.
 OLD_RMEM=$(sysctl -n net.core.rmem_default 2>/dev/null || echo "")

@@ -1,0 +1,298 @@
+package dev.hotline.engine.media;
+
+/**
+ * A jitter buffer for decoded audio of one RTP stream, with packet-loss concealment.
+ *
+ * <p>{@link #put} takes a decoded packet with its RTP sequence number and timestamp; the
+ * media clock calls {@link #get} every 20 ms for the next frame. Frames are placed by
+ * timestamp, so reordering within the buffer's window is undone; duplicates are dropped,
+ * and so are packets arriving after their play-out time (late). A missing frame is
+ * concealed by repeating the last frame with a falling gain (75 %, 50 %, 25 %), then
+ * silence.
+ *
+ * <p>The play-out delay starts at {@code minDepth} frames. When adaptive, each late packet
+ * adds a frame of delay (up to {@code maxDepth}) and 10 s without a late packet take one
+ * back. A timestamp jump beyond the window (a new talk spurt after a long pause, a restarted
+ * sender) re-synchronises the buffer.
+ *
+ * <p>Confined to one thread (the channel's media thread); no locks, no allocation after
+ * construction.
+ */
+public final class JitterBuffer {
+    /** What {@link #get} produced. */
+    public enum Frame {
+        /** Received audio. */
+        AUDIO,
+        /** A missing frame filled by concealment. */
+        CONCEALED,
+        /** Silence: nothing received yet, or loss beyond what concealment covers. */
+        SILENCE;
+
+        /** Whether the frame carries sound worth mixing or recording. */
+        public boolean audible() {
+            return this != SILENCE;
+        }
+    }
+
+    /** Counters since creation. */
+    public record Stats(long received, long lost, long late, long duplicated, long concealed, int depthFrames) {
+    }
+
+    private static final int[] CONCEAL_GAIN_Q15 = {24576, 16384, 8192};
+    private static final int ADAPT_WINDOW_FRAMES = 500;
+
+    private final int frameSamples;
+    private final int minDepth;
+    private final int maxDepth;
+    private final boolean adaptive;
+    private final int slots;
+    private final short[] ring;
+    private final boolean[] present;
+    private final int[] slotTs;
+    private final short[] last;
+
+    private boolean started;
+    /** Timestamp of the next frame to play, and its slot. */
+    private int nextTs;
+    private int head;
+    private int depth;
+    private int concealRun;
+    private boolean haveLast;
+    private int growPending;
+    private int shrinkPending;
+    private int framesSinceLate;
+
+    // RFC 3550 A.1 style sequence tracking for the loss counter
+    private boolean seqStarted;
+    private int baseSeq;
+    private int maxSeq;
+    private long cycles;
+    private long uniqueReceived;
+
+    private long received;
+    private long late;
+    private long duplicated;
+    private long concealed;
+    private long playoutMissing;
+
+    /**
+     * @param frameSamples samples per frame (160 = 20 ms at 8 kHz)
+     * @param minDepth     initial and smallest play-out delay in frames (2 = 40 ms)
+     * @param maxDepth     largest delay in frames (6 = 120 ms)
+     * @param adaptive     whether the delay follows late packets
+     */
+    public JitterBuffer(int frameSamples, int minDepth, int maxDepth, boolean adaptive) {
+        if (frameSamples <= 0 || minDepth < 1 || maxDepth < minDepth) {
+            throw new IllegalArgumentException("bad jitter buffer geometry");
+        }
+        this.frameSamples = frameSamples;
+        this.minDepth = minDepth;
+        this.maxDepth = maxDepth;
+        this.adaptive = adaptive;
+        this.slots = Integer.highestOneBit(maxDepth * 4 + 16) * 2;
+        this.ring = new short[slots * frameSamples];
+        this.present = new boolean[slots];
+        this.slotTs = new int[slots];
+        this.last = new short[frameSamples];
+        this.depth = minDepth;
+    }
+
+    /** 20 ms frames at 8 kHz, 40 ms initial delay, adaptive up to 120 ms. */
+    public static JitterBuffer standard() {
+        return new JitterBuffer(160, 2, 6, true);
+    }
+
+    /**
+     * Offers one decoded packet. A packet of several frames is split by timestamp; samples past a
+     * whole frame of a short packet fill the start of its frame, the rest stays silent.
+     *
+     * @return false when the packet was dropped (late or duplicate)
+     */
+    public boolean put(int seq, int timestamp, short[] pcm, int off, int len) {
+        trackSeq(seq & 0xFFFF);
+        if (!started) {
+            start(timestamp);
+        } else {
+            int ahead = timestamp - nextTs;
+            if (ahead < 0) {
+                if (-ahead > slots * frameSamples * 4) {
+                    resync(timestamp); // the sender restarted far back
+                } else {
+                    late++;
+                    framesSinceLate = 0;
+                    if (adaptive && depth + growPending < maxDepth) {
+                        growPending++;
+                    }
+                    return false;
+                }
+            } else if (ahead + len > (slots - 1) * frameSamples) {
+                resync(timestamp);
+            }
+        }
+        boolean stored = false;
+        boolean dup = false;
+        int first = (timestamp - nextTs) / frameSamples; // >= 0 here
+        for (int done = 0, k = first; done < len; done += frameSamples, k++) {
+            int ts = nextTs + k * frameSamples; // aligned to the play-out grid
+            int slot = (head + k) & (slots - 1);
+            if (present[slot] && slotTs[slot] == ts) {
+                dup = true;
+                continue;
+            }
+            int n = Math.min(frameSamples, len - done);
+            System.arraycopy(pcm, off + done, ring, slot * frameSamples, n);
+            if (n < frameSamples) {
+                java.util.Arrays.fill(ring, slot * frameSamples + n, (slot + 1) * frameSamples, (short) 0);
+            }
+            present[slot] = true;
+            slotTs[slot] = ts;
+            stored = true;
+        }
+        if (!stored && dup) {
+            duplicated++;
+            return false;
+        }
+        received++;
+        return true;
+    }
+
+    /** Writes the next {@code frameSamples} samples of play-out into {@code out}. */
+    public Frame get(short[] out, int off) {
+        if (!started) {
+            java.util.Arrays.fill(out, off, off + frameSamples, (short) 0);
+            return Frame.SILENCE;
+        }
+        if (adaptive) {
+            adapt();
+        }
+        if (growPending > 0) {
+            // hold the play-out point one frame: the delay grows by a frame
+            growPending--;
+            depth++;
+            return conceal(out, off, false);
+        }
+        int slot = head;
+        boolean have = present[slot] && slotTs[slot] == nextTs;
+        if (shrinkPending > 0 && have) {
+            // skip one frame: the delay shrinks by a frame
+            shrinkPending--;
+            depth--;
+            present[slot] = false;
+            advance();
+            slot = head;
+            have = present[slot] && slotTs[slot] == nextTs;
+        }
+        if (have) {
+            present[slot] = false;
+            System.arraycopy(ring, slot * frameSamples, out, off, frameSamples);
+            System.arraycopy(ring, slot * frameSamples, last, 0, frameSamples);
+            haveLast = true;
+            concealRun = 0;
+            advance();
+            return Frame.AUDIO;
+        }
+        present[slot] = false;
+        advance();
+        if (!haveLast) {
+            java.util.Arrays.fill(out, off, off + frameSamples, (short) 0);
+            return Frame.SILENCE; // the stream's first packet is still in the delay
+        }
+        playoutMissing++;
+        return conceal(out, off, true);
+    }
+
+    /** Forgets all state except the counters (e.g. on an SSRC change). */
+    public void reset() {
+        started = false;
+        haveLast = false;
+        concealRun = 0;
+        growPending = 0;
+        shrinkPending = 0;
+        java.util.Arrays.fill(present, false);
+        seqStarted = false;
+    }
+
+    public Stats stats() {
+        long expected = seqStarted ? cycles + maxSeq - baseSeq + 1 : 0;
+        long lost = Math.max(0, expected - uniqueReceived);
+        return new Stats(received, lost, late, duplicated, concealed, depth);
+    }
+
+    /** Current play-out delay in frames. */
+    public int depth() {
+        return depth;
+    }
+
+    /** Frames that were missing at their play-out time. */
+    public long missingAtPlayout() {
+        return playoutMissing;
+    }
+
+    private Frame conceal(short[] out, int off, boolean count) {
+        if (haveLast && concealRun < CONCEAL_GAIN_Q15.length) {
+            int g = CONCEAL_GAIN_Q15[concealRun++];
+            for (int i = 0; i < frameSamples; i++) {
+                out[off + i] = (short) ((last[i] * g) >> 15);
+            }
+            if (count) {
+                concealed++;
+            }
+            return Frame.CONCEALED;
+        }
+        if (haveLast) {
+            concealRun++;
+        }
+        java.util.Arrays.fill(out, off, off + frameSamples, (short) 0);
+        return Frame.SILENCE;
+    }
+
+    private void adapt() {
+        if (++framesSinceLate >= ADAPT_WINDOW_FRAMES) {
+            framesSinceLate = 0;
+            if (depth - shrinkPending > minDepth) {
+                shrinkPending++;
+            }
+        }
+    }
+
+    private void start(int timestamp) {
+        started = true;
+        nextTs = timestamp - depth * frameSamples;
+    }
+
+    private void resync(int timestamp) {
+        java.util.Arrays.fill(present, false);
+        growPending = 0;
+        shrinkPending = 0;
+        start(timestamp);
+    }
+
+    private void advance() {
+        nextTs += frameSamples;
+        head = (head + 1) & (slots - 1);
+    }
+
+    private void trackSeq(int seq) {
+        if (!seqStarted) {
+            seqStarted = true;
+            baseSeq = seq;
+            maxSeq = seq;
+            cycles = 0;
+            uniqueReceived = 1;
+            return;
+        }
+        int delta = (seq - maxSeq) & 0xFFFF;
+        if (delta == 0) {
+            return; // duplicate
+        }
+        if (delta < 0x8000) {
+            if (seq < maxSeq) {
+                cycles += 0x10000;
+            }
+            maxSeq = seq;
+            uniqueReceived++;
+        } else if (((maxSeq - seq) & 0xFFFF) < 3000) {
+            uniqueReceived++; // reordered, older than the highest (duplicates of it are not told apart)
+        }
+    }
+}

@@ -34,7 +34,11 @@ public final class JitterBuffer {
         }
     }
 
-    /** Counters since creation. */
+    /**
+     * Counters since creation: packets received in time, lost (never arrived, from the
+     * sequence numbers), late (arrived after their play-out), duplicated (copies of packets
+     * already received), frames concealed, and the current delay in frames.
+     */
     public record Stats(long received, long lost, long late, long duplicated, long concealed, int depthFrames) {
     }
 
@@ -48,6 +52,8 @@ public final class JitterBuffer {
     private final int slots;
     private final short[] ring;
     private final boolean[] present;
+    /** Set when a slot's frame was played (kept to tell a late copy from a late original). */
+    private final boolean[] played;
     private final int[] slotTs;
     private final short[] last;
 
@@ -62,12 +68,10 @@ public final class JitterBuffer {
     private int shrinkPending;
     private int framesSinceLate;
 
-    // RFC 3550 A.1 style sequence tracking for the loss counter
+    // extended sequence numbers (RFC 3550 §6.4.1 "cumulative number of packets lost")
     private boolean seqStarted;
-    private int baseSeq;
-    private int maxSeq;
-    private long cycles;
-    private long uniqueReceived;
+    private long minExtSeq;
+    private long maxExtSeq;
 
     private long received;
     private long late;
@@ -92,6 +96,7 @@ public final class JitterBuffer {
         this.slots = Integer.highestOneBit(maxDepth * 4 + 16) * 2;
         this.ring = new short[slots * frameSamples];
         this.present = new boolean[slots];
+        this.played = new boolean[slots];
         this.slotTs = new int[slots];
         this.last = new short[frameSamples];
         this.depth = minDepth;
@@ -109,7 +114,6 @@ public final class JitterBuffer {
      * @return false when the packet was dropped (late or duplicate)
      */
     public boolean put(int seq, int timestamp, short[] pcm, int off, int len) {
-        trackSeq(seq & 0xFFFF);
         if (!started) {
             start(timestamp);
         } else {
@@ -118,12 +122,7 @@ public final class JitterBuffer {
                 if (-ahead > slots * frameSamples * 4) {
                     resync(timestamp); // the sender restarted far back
                 } else {
-                    late++;
-                    framesSinceLate = 0;
-                    if (adaptive && depth + growPending < maxDepth) {
-                        growPending++;
-                    }
-                    return false;
+                    return tooLate(seq, ahead);
                 }
             } else if (ahead + len > (slots - 1) * frameSamples) {
                 resync(timestamp);
@@ -145,6 +144,7 @@ public final class JitterBuffer {
                 java.util.Arrays.fill(ring, slot * frameSamples + n, (slot + 1) * frameSamples, (short) 0);
             }
             present[slot] = true;
+            played[slot] = false;
             slotTs[slot] = ts;
             stored = true;
         }
@@ -153,7 +153,26 @@ public final class JitterBuffer {
             return false;
         }
         received++;
+        trackSeq(seq & 0xFFFF);
         return true;
+    }
+
+    /** A packet for a frame already due: a copy of one that played, or a late arrival. */
+    private boolean tooLate(int seq, int ahead) {
+        int k = (ahead - frameSamples + 1) / frameSamples; // frames behind the head, negative
+        int ts = nextTs + k * frameSamples;
+        int slot = (head + k) & (slots - 1);
+        if (-k < slots && played[slot] && slotTs[slot] == ts) {
+            duplicated++;
+            return false;
+        }
+        late++;
+        trackSeq(seq & 0xFFFF);
+        framesSinceLate = 0;
+        if (adaptive && depth + growPending < maxDepth) {
+            growPending++;
+        }
+        return false;
     }
 
     /** Writes the next {@code frameSamples} samples of play-out into {@code out}. */
@@ -178,12 +197,14 @@ public final class JitterBuffer {
             shrinkPending--;
             depth--;
             present[slot] = false;
+            played[slot] = true;
             advance();
             slot = head;
             have = present[slot] && slotTs[slot] == nextTs;
         }
         if (have) {
             present[slot] = false;
+            played[slot] = true;
             System.arraycopy(ring, slot * frameSamples, out, off, frameSamples);
             System.arraycopy(ring, slot * frameSamples, last, 0, frameSamples);
             haveLast = true;
@@ -192,6 +213,7 @@ public final class JitterBuffer {
             return Frame.AUDIO;
         }
         present[slot] = false;
+        played[slot] = false;
         advance();
         if (!haveLast) {
             java.util.Arrays.fill(out, off, off + frameSamples, (short) 0);
@@ -213,8 +235,8 @@ public final class JitterBuffer {
     }
 
     public Stats stats() {
-        long expected = seqStarted ? cycles + maxSeq - baseSeq + 1 : 0;
-        long lost = Math.max(0, expected - uniqueReceived);
+        long expected = seqStarted ? maxExtSeq - minExtSeq + 1 : 0;
+        long lost = Math.max(0, expected - received - late);
         return new Stats(received, lost, late, duplicated, concealed, depth);
     }
 
@@ -272,27 +294,19 @@ public final class JitterBuffer {
         head = (head + 1) & (slots - 1);
     }
 
+    /** Tracks the lowest and highest extended sequence numbers of the packets that arrived. */
     private void trackSeq(int seq) {
         if (!seqStarted) {
             seqStarted = true;
-            baseSeq = seq;
-            maxSeq = seq;
-            cycles = 0;
-            uniqueReceived = 1;
+            minExtSeq = seq;
+            maxExtSeq = seq;
             return;
         }
-        int delta = (seq - maxSeq) & 0xFFFF;
-        if (delta == 0) {
-            return; // duplicate
-        }
-        if (delta < 0x8000) {
-            if (seq < maxSeq) {
-                cycles += 0x10000;
-            }
-            maxSeq = seq;
-            uniqueReceived++;
-        } else if (((maxSeq - seq) & 0xFFFF) < 3000) {
-            uniqueReceived++; // reordered, older than the highest (duplicates of it are not told apart)
+        long ext = maxExtSeq + (short) (seq - (int) (maxExtSeq & 0xFFFF)); // nearest to the highest
+        if (ext > maxExtSeq) {
+            maxExtSeq = ext;
+        } else if (ext < minExtSeq && maxExtSeq - ext < 3000) {
+            minExtSeq = ext;
         }
     }
 }

@@ -29,6 +29,9 @@ public interface TelephonyEngine extends AutoCloseable {
 
     LocationService locations();
 
+    /** Outbound registrations to carriers for registering trunks. */
+    TrunkRegistrations trunkRegistrations();
+
     /** The SIP port actually listened on. */
     int sipPort();
 

@@ -119,6 +119,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final String idPrefix = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
     private final SecureRandom random = new SecureRandom();
     private final Header userAgent;
+    private final TrunkRegistrar trunkRegistrar;
 
     private SipEngine(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy, CallHandler handler)
             throws Exception {
@@ -178,6 +179,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("hotline-timer"));
         timer.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
         stack.start();
+        this.trunkRegistrar = new TrunkRegistrar(this, clock);
         log.info("SIP engine listening on {}:{} (udp={}, tcp={}), RTP {}-{}", config.bindAddress(), config.sipPort(),
                 config.udp(), config.tcp(), config.rtpPortMin(), config.rtpPortMax());
     }
@@ -232,6 +234,15 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         return config.sipPort();
     }
 
+    @Override
+    public dev.hotline.engine.call.TrunkRegistrations trunkRegistrations() {
+        return trunkRegistrar;
+    }
+
+    SipStack stack() {
+        return stack;
+    }
+
     public int liveLegs() {
         return legsById.size();
     }
@@ -245,6 +256,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         for (SipLeg leg : legsById.values()) {
             leg.hangup(HangupCause.SERVICE_UNAVAILABLE);
         }
+        trunkRegistrar.close();
         timer.shutdownNow();
         callPool.shutdown();
         try {
@@ -369,6 +381,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     @Override
     public void processResponse(ResponseEvent e) {
         ClientTransaction ct = e.getClientTransaction();
+        if (ct != null && ct.getApplicationData() instanceof TrunkRegistrar.Attempt attempt) {
+            trunkRegistrar.onResponse(e, attempt);
+            return;
+        }
         if (ct == null || !(ct.getApplicationData() instanceof SipLeg leg)) {
             // A 2xx retransmission after the transaction ended: JAIN-SIP's dialog re-sends the ACK.
             return;
@@ -378,6 +394,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
 
     @Override
     public void processTimeout(TimeoutEvent e) {
+        if (!e.isServerTransaction() && e.getClientTransaction().getApplicationData() instanceof TrunkRegistrar.Attempt attempt) {
+            trunkRegistrar.onTimeout(attempt);
+            return;
+        }
         if (!e.isServerTransaction() && e.getClientTransaction().getApplicationData() instanceof SipLeg leg
                 && Request.INVITE.equals(e.getClientTransaction().getRequest().getMethod())) {
             leg.post(leg::onTimeout);

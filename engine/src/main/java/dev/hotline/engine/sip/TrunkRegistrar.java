@@ -1,0 +1,242 @@
+package dev.hotline.engine.sip;
+
+import dev.hotline.engine.call.TrunkRegistration;
+import dev.hotline.engine.call.TrunkRegistrationStatus;
+import dev.hotline.engine.call.TrunkRegistrations;
+import gov.nist.javax.sip.SipStackExt;
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
+import gov.nist.javax.sip.clientauthutils.UserCredentials;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.ClientTransaction;
+import javax.sip.ResponseEvent;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps registrations with carriers (RFC 3261 §10.2): REGISTER, digest challenges answered by
+ * JAIN-SIP's {@link AuthenticationHelper}, refresh before expiry, exponential back-off after a
+ * failure, unregister when a trunk goes away or the engine stops.
+ */
+final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TrunkRegistrar.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+    private final SipEngine engine;
+    private final Clock clock;
+    private final AuthenticationHelper auth;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    /** One registration and its state; all changes happen under its monitor. */
+    final class Entry {
+        final TrunkRegistration reg;
+        final String callId;
+        long cseq;
+        int authTries;
+        int failures;
+        boolean stopped;
+        volatile TrunkRegistrationStatus status;
+        ScheduledFuture<?> next;
+
+        Entry(TrunkRegistration reg, String callId) {
+            this.reg = reg;
+            this.callId = callId;
+            this.status = new TrunkRegistrationStatus(reg.key(), TrunkRegistrationStatus.State.REGISTERING, null, clock.instant(), null, null, 0);
+        }
+    }
+
+    /** Application data of a REGISTER client transaction. */
+    record Attempt(Entry entry, boolean unregister) {}
+
+    TrunkRegistrar(SipEngine engine, Clock clock) {
+        this.engine = engine;
+        this.clock = clock;
+        this.auth = ((SipStackExt) engine.stack()).getAuthenticationHelper((ct, realm) -> {
+            Entry e = ((Attempt) ct.getApplicationData()).entry();
+            return new UserCredentials() {
+                public String getUserName() { return e.reg.username(); }
+                public String getPassword() { return e.reg.password(); }
+                public String getSipDomain() { return e.reg.domain(); }
+            };
+        }, engine.hf);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hotline-trunk-registrar");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public synchronized void configure(Collection<TrunkRegistration> wanted) {
+        Set<String> keep = new HashSet<>();
+        for (TrunkRegistration w : wanted) {
+            keep.add(w.key());
+            Entry old = entries.get(w.key());
+            if (old != null && old.reg.equals(w)) continue;
+            if (old != null) stop(old, true);
+            Entry e = new Entry(w, engine.provider.getNewCallId().getCallId());
+            entries.put(w.key(), e);
+            timer.execute(() -> send(e, false));
+        }
+        for (Entry e : List.copyOf(entries.values())) {
+            if (!keep.contains(e.reg.key())) {
+                entries.remove(e.reg.key());
+                stop(e, true);
+            }
+        }
+    }
+
+    @Override
+    public List<TrunkRegistrationStatus> status() {
+        List<TrunkRegistrationStatus> out = new ArrayList<>();
+        for (Entry e : entries.values()) out.add(e.status);
+        return out;
+    }
+
+    private void stop(Entry e, boolean unregister) {
+        boolean wasRegistered;
+        synchronized (e) {
+            e.stopped = true;
+            if (e.next != null) e.next.cancel(false);
+            wasRegistered = e.status.state() == TrunkRegistrationStatus.State.REGISTERED;
+        }
+        if (unregister && wasRegistered) send(e, true);
+    }
+
+    /** Sends REGISTER (or the unregister, Expires: 0) for {@code e}. */
+    private void send(Entry e, boolean unregister) {
+        try {
+            Request req;
+            synchronized (e) {
+                if (e.stopped && !unregister) return;
+                TrunkRegistration r = e.reg;
+                SipURI registrar = engine.af.createSipURI(null, r.host());
+                registrar.setPort(r.port());
+                if (!r.transport().equals("udp")) registrar.setTransportParam(r.transport());
+                SipURI aor = engine.af.createSipURI(r.username(), r.domain());
+                CallIdHeader callId = engine.hf.createCallIdHeader(e.callId);
+                List<ViaHeader> vias = List.of(engine.hf.createViaHeader(engine.config.advertisedAddress(), engine.config.sipPort(),
+                        r.transport(), SipEngine.newBranch()));
+                req = engine.mf.createRequest(registrar, Request.REGISTER, callId, engine.hf.createCSeqHeader(++e.cseq, Request.REGISTER),
+                        engine.hf.createFromHeader(engine.af.createAddress(aor), engine.newTag()),
+                        engine.hf.createToHeader(engine.af.createAddress(aor), null), vias, engine.hf.createMaxForwardsHeader(70));
+                SipURI contactUri = engine.af.createSipURI(r.username(), engine.config.advertisedAddress());
+                contactUri.setPort(engine.config.sipPort());
+                if (!r.transport().equals("udp")) contactUri.setTransportParam(r.transport());
+                req.addHeader(engine.hf.createContactHeader(engine.af.createAddress(contactUri)));
+                req.addHeader(engine.hf.createExpiresHeader(unregister ? 0 : (int) r.expires().toSeconds()));
+                req.addHeader(engine.hf.createHeader("User-Agent", "Hotline"));
+                if (!unregister) e.authTries = 0;
+            }
+            ClientTransaction ct = engine.provider.getNewClientTransaction(req);
+            ct.setApplicationData(new Attempt(e, unregister));
+            ct.sendRequest();
+        } catch (Exception ex) {
+            if (!unregister) failed(e, "cannot send REGISTER: " + ex.getMessage());
+        }
+    }
+
+    /** A response to one of our REGISTERs. */
+    void onResponse(ResponseEvent ev, Attempt a) {
+        Entry e = a.entry();
+        Response resp = ev.getResponse();
+        int code = resp.getStatusCode();
+        if (code < 200 || a.unregister()) return;
+        if (code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED) {
+            synchronized (e) {
+                if (e.stopped) return;
+                if (++e.authTries > 2) {
+                    failed(e, code + " " + resp.getReasonPhrase() + " (credentials rejected)");
+                    return;
+                }
+            }
+            try {
+                ClientTransaction retry = auth.handleChallenge(resp, ev.getClientTransaction(), engine.provider, 5);
+                retry.setApplicationData(a);
+                synchronized (e) {
+                    e.cseq = ((CSeqHeader) retry.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();
+                }
+                retry.sendRequest();
+            } catch (Exception ex) {
+                failed(e, "cannot answer the challenge: " + ex.getMessage());
+            }
+            return;
+        }
+        if (code >= 300) {
+            failed(e, code + " " + resp.getReasonPhrase());
+            return;
+        }
+        long granted = grantedSeconds(resp, e.reg.expires().toSeconds());
+        synchronized (e) {
+            if (e.stopped) return;
+            e.failures = 0;
+            Instant now = clock.instant();
+            // Refresh well before expiry: halfway for short grants, a minute early for long ones.
+            long refreshIn = granted <= 120 ? Math.max(1, granted / 2) : granted - 60;
+            e.status = new TrunkRegistrationStatus(e.reg.key(), TrunkRegistrationStatus.State.REGISTERED, code + " " + resp.getReasonPhrase(),
+                    now, now.plusSeconds(granted), now.plusSeconds(refreshIn), 0);
+            e.next = timer.schedule(() -> send(e, false), refreshIn, TimeUnit.SECONDS);
+        }
+        log.info("trunk {} registered at {}:{} for {} s", e.reg.key(), e.reg.host(), e.reg.port(), granted);
+    }
+
+    /** The transaction timed out: the carrier did not answer. */
+    void onTimeout(Attempt a) {
+        if (!a.unregister()) failed(a.entry(), "no response from " + a.entry().reg.host() + ":" + a.entry().reg.port());
+    }
+
+    /** RFC 3261 §10.2.4: the expiry the registrar granted, from our Contact's expires or the Expires header. */
+    private static long grantedSeconds(Response resp, long asked) {
+        var contacts = resp.getHeaders(ContactHeader.NAME);
+        while (contacts.hasNext()) {
+            ContactHeader c = (ContactHeader) contacts.next();
+            if (c.getExpires() >= 0) return c.getExpires();
+        }
+        ExpiresHeader ex = (ExpiresHeader) resp.getHeader(ExpiresHeader.NAME);
+        return ex != null ? ex.getExpires() : asked;
+    }
+
+    private void failed(Entry e, String why) {
+        synchronized (e) {
+            if (e.stopped) return;
+            e.failures++;
+            long base = e.reg.retryBase().toMillis();
+            long delay = Math.min(MAX_BACKOFF.toMillis(), base << Math.min(10, e.failures - 1));
+            Instant now = clock.instant();
+            e.status = new TrunkRegistrationStatus(e.reg.key(), TrunkRegistrationStatus.State.FAILED, why, now, null,
+                    now.plusMillis(delay), e.failures);
+            if (e.next != null) e.next.cancel(false);
+            e.next = timer.schedule(() -> send(e, false), delay, TimeUnit.MILLISECONDS);
+        }
+        log.warn("trunk {} registration failed ({}); retry #{} in {} ms", e.reg.key(), why, e.failures, e.status.nextAttemptAt() == null ? 0
+                : Duration.between(clock.instant(), e.status.nextAttemptAt()).toMillis());
+    }
+
+    @Override
+    public void close() {
+        for (Entry e : List.copyOf(entries.values())) stop(e, true);
+        entries.clear();
+        timer.shutdownNow();
+    }
+}

@@ -96,6 +96,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
             if (old != null && old.reg.equals(w)) continue;
             if (old != null) stop(old, true);
             Entry e = new Entry(w, engine.provider.getNewCallId().getCallId());
+            log.info("trunk {}: {} registration to {}:{}", w.key(), old == null ? "starting" : "restarting", w.host(), w.port());
             entries.put(w.key(), e);
             timer.execute(() -> send(e, false));
         }

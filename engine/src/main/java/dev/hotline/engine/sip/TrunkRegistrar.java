@@ -122,7 +122,12 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
             if (e.next != null) e.next.cancel(false);
             wasRegistered = e.status.state() == TrunkRegistrationStatus.State.REGISTERED;
         }
-        if (unregister && wasRegistered) send(e, true);
+        if (unregister && wasRegistered) {
+            synchronized (e) {
+                e.authTries = 0;
+            }
+            send(e, true);
+        }
     }
 
     /** Sends REGISTER (or the unregister, Expires: 0) for {@code e}. */
@@ -163,12 +168,13 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
         Entry e = a.entry();
         Response resp = ev.getResponse();
         int code = resp.getStatusCode();
-        if (code < 200 || a.unregister()) return;
+        if (code < 200) return;
         if (code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED) {
+            // Carriers challenge every REGISTER, the unregister (Expires: 0) included.
             synchronized (e) {
-                if (e.stopped) return;
+                if (e.stopped && !a.unregister()) return;
                 if (++e.authTries > 2) {
-                    failed(e, code + " " + resp.getReasonPhrase() + " (credentials rejected)");
+                    if (!a.unregister()) failed(e, code + " " + resp.getReasonPhrase() + " (credentials rejected)");
                     return;
                 }
             }
@@ -180,10 +186,11 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
                 }
                 retry.sendRequest();
             } catch (Exception ex) {
-                failed(e, "cannot answer the challenge: " + ex.getMessage());
+                if (!a.unregister()) failed(e, "cannot answer the challenge: " + ex.getMessage());
             }
             return;
         }
+        if (a.unregister()) return;
         if (code >= 300) {
             failed(e, code + " " + resp.getReasonPhrase());
             return;

@@ -81,7 +81,7 @@ public final class Hotline implements AutoCloseable {
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
         router.attach(engine);
-        RoutingRoutes.register(api, jdbi, audit, clock, engine::locations);
+        RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, router);
         this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth, router::invalidate);
     }
 

@@ -55,6 +55,26 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     /** Tells the router that routing data may have changed (any successful API write). */
     public void invalidate() {
         changes.incrementAndGet();
+        syncTrunkRegistrations();
+    }
+
+    /** Makes the engine's carrier registrations match the registering trunks in the database. */
+    void syncTrunkRegistrations() {
+        RoutingSnapshot s = snapshot();
+        engine.get().trunkRegistrations().configure(s.registrations());
+    }
+
+    /** Registration state of the enterprise's registering trunks, by trunk id. */
+    public Map<Long, dev.hotline.engine.call.TrunkRegistrationStatus> trunkStatus(long enterpriseId) {
+        Map<Long, dev.hotline.engine.call.TrunkRegistrationStatus> out = new java.util.HashMap<>();
+        var tenant = snapshot().tenant(enterpriseId);
+        if (tenant.isEmpty()) return out;
+        for (var st : engine.get().trunkRegistrations().status()) {
+            for (Long id : tenant.get().trunks().keySet()) {
+                if (RoutingSnapshot.registrationKey(id).equals(st.key())) out.put(id, st);
+            }
+        }
+        return out;
     }
 
     RoutingSnapshot snapshot() {
@@ -81,6 +101,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
 
     public void attach(TelephonyEngine engine) {
         this.engine = () -> engine;
+        syncTrunkRegistrations();
     }
 
     /** Calls in progress (for tests and monitoring). */

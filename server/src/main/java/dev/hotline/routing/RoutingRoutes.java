@@ -35,8 +35,17 @@ public final class RoutingRoutes {
     /** A live registration of one of the enterprise's extensions. */
     public record RegistrationView(String extension, String contact, String source, String transport, Instant expiresAt, String userAgent) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations) {
+    /** Registration state of one registering trunk. */
+    public record TrunkStatusView(long trunkId, String state, String detail, Instant since, Instant expiresAt, Instant nextAttemptAt,
+                                  int failures) {}
+
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations, CallRouter router) {
         Api t = root.tagged("trunks");
+        t.get("/trunk-registrations", "Registration state of the registering trunks (registering, registered, failed)")
+                .returnsList(TrunkStatusView.class).handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(router.trunkStatus(me.enterpriseId())
+                        .entrySet().stream().map(en -> new TrunkStatusView(en.getKey(), en.getValue().state().name().toLowerCase(),
+                                en.getValue().detail(), en.getValue().since(), en.getValue().expiresAt(), en.getValue().nextAttemptAt(),
+                                en.getValue().failures())).toList()));
         t.get("/trunks", "List trunks").returnsList(Trunk.class).handle(Permission.ROUTING_READ, (ctx, me) ->
                 ctx.json(jdbi.withHandle(h -> RoutingStore.trunks(h, me.enterpriseId()))));
         t.post("/trunks", "Create a trunk (kind ip: allowedIps; kind register: username and secret)").body(TrunkInput.class)

@@ -18,7 +18,8 @@ record RoutingSnapshot(
         Map<Long, Enterprise> enterprisesById,
         List<Enterprise> tenants,
         List<RoutingStore.OwnedTrunk> ipTrunks,
-        Map<Long, Tenant> byEnterprise) {
+        Map<Long, Tenant> byEnterprise,
+        List<dev.hotline.engine.call.TrunkRegistration> registrations) {
 
     /** One enterprise's routing data. */
     record Tenant(Map<String, RoutingStore.Did> dids, List<RoutingStore.OutboundRoute> routes, Map<Long, String> routePins,
@@ -61,7 +62,18 @@ record RoutingSnapshot(
         List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();
         List<Enterprise> tenantList = all.stream().filter(e -> !e.code().equals(Enterprise.SYSTEM) && e.enabled()).toList();
-        return new RoutingSnapshot(Map.copyOf(byDomain), Map.copyOf(byId), tenantList, ipTrunks, Map.copyOf(tenants));
+        // PBX-2: every enabled registering trunk of an enabled enterprise keeps a registration with its carrier.
+        List<dev.hotline.engine.call.TrunkRegistration> regs = RoutingStore.allEnabledTrunks(h).stream()
+                .filter(t -> t.trunk().kind() == Trunk.Kind.REGISTER)
+                .map(t -> new dev.hotline.engine.call.TrunkRegistration(registrationKey(t.trunk().id()), t.trunk().host(), t.trunk().port(),
+                        t.trunk().transport(), t.trunk().username(), RoutingStore.trunkSecret(h, t.enterpriseId(), t.trunk().id()).orElse(""),
+                        t.trunk().host(), java.time.Duration.ofSeconds(t.trunk().registerExpires()), java.time.Duration.ofSeconds(30)))
+                .toList();
+        return new RoutingSnapshot(Map.copyOf(byDomain), Map.copyOf(byId), tenantList, ipTrunks, Map.copyOf(tenants), regs);
+    }
+
+    static String registrationKey(long trunkId) {
+        return "trunk-" + trunkId;
     }
 
     Optional<Tenant> tenant(long enterpriseId) {

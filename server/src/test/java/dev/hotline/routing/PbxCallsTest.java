@@ -269,6 +269,45 @@ class PbxCallsTest {
     }
 
     @Test
+    void registeringTrunkRegistersWithTheCarrierAndShowsItsState() throws Exception {
+        int carrier = Ports.free();
+        // Two bindings: the first registration, then the one restarted with the changed secret.
+        Sipp.Run registrar = Sipp.start(work, "uas_registrar", Map.of("USER", "acct77", "PASS", "carrier-pw", "EXPIRES", "3600"),
+                null, carrier, List.of("-m", "2"));
+        Sipp.awaitUdpBound(carrier);
+        var trunk = admin.post("/api/v1/trunks", Map.of("name", "reg-carrier", "kind", "register", "host", "127.0.0.1",
+                "port", carrier, "username", "acct77", "secret", "carrier-pw", "registerExpires", 3600));
+        assertThat(trunk.status()).as(trunk.toString()).isEqualTo(201);
+        assertThat(trunk.body()).doesNotContain("carrier-pw");
+        long id = trunk.json().get("id").asLong();
+        JsonNode st = await("trunk registered").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> statusOf(id), s -> s != null && s.get("state").asText().equals("registered"));
+        assertThat(st.get("expiresAt").asText()).isNotBlank();
+
+        // A wrong secret: the carrier refuses, the console shows why and when it retries.
+        var upd = admin.put("/api/v1/trunks/" + id, Map.of("name", "reg-carrier", "kind", "register", "host", "127.0.0.1",
+                "port", carrier, "username", "acct77", "secret", "not-the-pw", "registerExpires", 3600));
+        assertThat(upd.status()).isEqualTo(200);
+        JsonNode failed;
+        try {
+            failed = await("trunk failed").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> statusOf(id), s -> s != null && s.get("state").asText().equals("failed"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(statusOf(id) + "\n" + registrar.logs(), e);
+        }
+        assertThat(failed.get("detail").asText()).contains("403");
+        assertThat(failed.get("nextAttemptAt").asText()).isNotBlank();
+        registrar.kill();
+        assertThat(admin.delete("/api/v1/trunks/" + id).status()).isEqualTo(204);
+        assertThat(statusOf(id)).as("no registration for a deleted trunk").isNull();
+    }
+
+    JsonNode statusOf(long trunkId) {
+        for (JsonNode n : admin.get("/api/v1/trunk-registrations").json()) if (n.get("trunkId").asLong() == trunkId) return n;
+        return null;
+    }
+
+    @Test
     void malformedSipGets400AndTheServerKeepsWorking() throws Exception {
         try (var s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(3000);

@@ -20,13 +20,17 @@ export function intOrNull(v) {
 
 export const TrunksPage = {
   setup() { return { TRUNK_KINDS, TRANSPORTS }; },
-  data() { return { items: [], loading: true, loadError: null, actionError: null, dialog: null }; },
+  data() { return { items: [], regs: [], loading: true, loadError: null, actionError: null, dialog: null }; },
   created() { this.load(); },
   methods: {
     async load() {
       this.loading = true;
       try { this.items = await api.get('/trunks'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
+      try { this.regs = await api.get('/trunk-registrations'); } catch (e) { this.regs = []; }
     },
+    /** The carrier registration of a registering trunk: registering, registered or failed (with the reason). */
+    regOf(x) { return x.kind === 'register' ? this.regs.find((r) => r.trunkId === x.id) : null; },
+    regClass(r) { return r.state === 'registered' ? 'badge-ok' : r.state === 'failed' ? 'badge-warn' : 'badge-blue'; },
     kindLabel(k) { return this.tOr('trunks.kind.' + k, k); },
     address(x) { return x.host + ':' + x.port + ' / ' + String(x.transport || '').toUpperCase(); },
     openCreate() {
@@ -102,7 +106,9 @@ export const TrunksPage = {
             </td>
             <td class="mono">{{ dash(x.callerId) }}</td>
             <td>{{ x.maxChannels ? x.maxChannels : t('trunks.unlimited') }}</td>
-            <td><span class="badge" :class="x.enabled ? 'badge-ok' : 'badge-off'">{{ x.enabled ? t('common.enabled') : t('common.disabled') }}</span></td>
+            <td><span class="badge" :class="x.enabled ? 'badge-ok' : 'badge-off'">{{ x.enabled ? t('common.enabled') : t('common.disabled') }}</span>
+              <span v-if="regOf(x)" class="badge" :class="regClass(regOf(x))" :title="regOf(x).detail || ''" data-testid="trunk-registration">{{ t('trunks.reg.' + regOf(x).state) }}</span>
+              <div v-if="regOf(x) && regOf(x).state === 'failed'" class="hint">{{ regOf(x).detail }}</div></td>
             <td v-if="can('routing.write')" class="actions">
               <button class="btn-link" :data-testid="'trunk-edit-' + x.name" @click="openEdit(x)">{{ t('common.edit') }}</button>
               <button class="btn-link danger" :data-testid="'trunk-delete-' + x.name" @click="remove(x)">{{ t('common.delete') }}</button>

@@ -114,6 +114,10 @@ class TelephonyPagesBrowserTest {
         waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("trunk-dialog")));
         waitFor(d -> text("trunk-row-carrier-b").contains("sip.carrier.example:5060 / UDP"));
         assertThat(text("trunk-row-carrier-b")).contains(en.get("trunks.kind.register"), "acct-77", "02150000000");
+        // Nothing answers at sip.carrier.example: the registration state is shown (registering, then failed with its reason).
+        chrome.driver().navigate().refresh();
+        waitFor(d -> text("trunk-row-carrier-b").contains(en.get("trunks.reg.registering"))
+                || text("trunk-row-carrier-b").contains(en.get("trunks.reg.failed")));
         Map<String, Object> stored = find(fetchList("/api/v1/trunks"), "name", "carrier-b");
         assertThat(stored).containsEntry("kind", "register").doesNotContainKey("secret");
 

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Full-server CPS benchmark: SIPp UAC (a carrier on the demo `loopback` trunk) -> Hotline (routing from the
+# demo enterprise's DID 4000, blacklist check, call records through the event log into H2) -> SIPp UAS
+# registered as extension 1001. No media: INVITE/100/180/200/ACK then BYE at once. Same rates SIPp -> SIPp
+# directly as the baseline. One JSON document on stdout; progress on stderr.
+#   RATES="500 1000 1500" DURATION=30 bench/run-server-cps.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATES=${RATES:-"500 1000 1500"}
+DURATION=${DURATION:-25}
+BUFF=2097152
+OUT=$(mktemp -d /tmp/hotline-server-bench.XXXXXX)
+command -v sipp >/dev/null || { echo "sipp missing: apt-get install -y sip-tester" >&2; exit 2; }
+log() { echo "[bench] $*" >&2; }
+
+log "building the server jar"
+mvn -q -B -DskipTests package >&2
+cp server/target/hotline.jar "$OUT/hotline.jar"
+
+OLD_RMEM=$(sysctl -n net.core.rmem_default 2>/dev/null || echo "")
+OLD_RMEM_MAX=$(sysctl -n net.core.rmem_max 2>/dev/null || echo "")
+[ -n "$OLD_RMEM" ] && { sysctl -qw net.core.rmem_max=8388608 net.core.rmem_default=4194304 2>/dev/null || log "cannot raise rmem_default (not root?)"; }
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  [ -n "$OLD_RMEM" ] && { sysctl -qw net.core.rmem_default="$OLD_RMEM" net.core.rmem_max="$OLD_RMEM_MAX" 2>/dev/null || true; }
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# run_one NAME TARGET_PORT RATE CPU_PID SERVICE -> JSON object
+run_one() {
+  local name=$1 target=$2 rate=$3 cpupid=$4 service=$5
+  local calls=$((rate * DURATION)) stf="$OUT/$name-$rate.csv"
+  local t0 c0 c1 t1
+  t0=$(date +%s.%N); c0=$(cpu_ticks "$cpupid")
+  sipp "127.0.0.1:$target" -sn uac -s "$service" -i 127.0.0.1 -p "$(free_port)" -r "$rate" -m "$calls" -d 0 -l $((rate * 8)) \
+    -buff_size $BUFF -nostdin -timeout $((DURATION + 40)) -trace_stat -stf "$stf" -fd 1 \
+    -trace_rtt -rtt_freq 1000000 >"$OUT/$name-$rate.out" 2>&1 || true
+  t1=$(date +%s.%N); c1=$(cpu_ticks "$cpupid")
+  python3 - "$stf" "$name" "$rate" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$cpupid")" <<'PY'
+import csv, json, sys
+path, name, rate, t0, t1, c0, c1, hz, rss = sys.argv[1:]
+rows = list(csv.reader(open(path), delimiter=';'))
+head, last = rows[0], rows[-1]
+col = lambda n: last[head.index(n)]
+succ, fail, retr = int(col("SuccessfulCall(C)")), int(col("FailedCall(C)")), int(col("Retransmissions(C)"))
+parts = [int(x) for x in col("ElapsedTime(C)").split(":")]
+secs = parts[0] * 3600 + parts[1] * 60 + parts[2] + (parts[3] / 1e6 if len(parts) > 3 else 0)
+cpu = (int(c1) - int(c0)) / int(hz)
+# SIPp's response time 1 (default: INVITE sent -> 200 received) averaged over the run, in ms.
+rt = col("ResponseTime1(C)") if "ResponseTime1(C)" in head else None
+def ms(v):
+    try:
+        h, m, s = v.split(":")[:3]; us = v.split(":")[3] if v.count(":") > 2 else "0"
+        return round((int(h) * 3600 + int(m) * 60 + int(s)) * 1000 + int(us) / 1000, 2)
+    except Exception:
+        return None
+print(json.dumps({"target": name, "rate": int(rate), "calls": succ + fail, "successful": succ, "failed": fail,
+                  "retransmissions": retr, "achieved_cps": round(succ / secs, 1) if secs else 0,
+                  "elapsed_s": round(secs, 2), "cpu_s_of_system_under_test": round(cpu, 2),
+                  "rss_mb_of_system_under_test": round(int(rss) / 1024, 1),
+                  "setup_ms_mean": ms(rt) if rt else None}))
+PY
+}
+
+RESULTS=()
+UAS_PORT=$(free_port)
+sipp -sn uas -i 127.0.0.1 -p "$UAS_PORT" -buff_size $BUFF -nostdin >/dev/null 2>&1 &
+UAS_PID=$!; PIDS+=("$UAS_PID")
+for r in $RATES; do
+  log "baseline sipp->sipp at $r cps for ${DURATION}s"
+  RESULTS+=("$(run_one sipp-direct "$UAS_PORT" "$r" "$UAS_PID" 4000)")
+done
+
+HTTP_PORT=$(free_port); SIP_PORT=$(free_port)
+log "starting Hotline (SIP $SIP_PORT, HTTP $HTTP_PORT)"
+HOTLINE_HTTP_HOST=127.0.0.1 HOTLINE_HTTP_PORT=$HTTP_PORT HOTLINE_SIP_HOST=127.0.0.1 HOTLINE_SIP_PORT=$SIP_PORT \
+HOTLINE_DATA_DIR="$OUT/data" HOTLINE_DEMO_PASSWORD=bench-pass-123 \
+  java -Xms1g -Xmx1g -Dlogback.configurationFile=bench/logback-bench.xml -jar "$OUT/hotline.jar" >"$OUT/hotline.out" 2>&1 &
+HOT_PID=$!; PIDS+=("$HOT_PID")
+for i in $(seq 1 150); do grep -q "Hotline is ready" "$OUT/hotline.out" && break; sleep 0.2; done
+grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
+
+# Extension 1001 registers with its contact at the SIPp UAS, as a phone would.
+sed -e 's/@EXPECT@/200/' -e 's/@EXPIRES@/3600/' engine/src/test/resources/sipp/register.xml > "$OUT/register.xml"
+sipp "127.0.0.1:$SIP_PORT" -sf "$OUT/register.xml" -s 1001 -au 1001 -ap bench-pass-123 -set contactport "$UAS_PORT" \
+  -i 127.0.0.1 -p "$(free_port)" -m 1 -nostdin -timeout 10 >"$OUT/register.out" 2>&1 \
+  || { log "extension 1001 did not register"; cat "$OUT/register.out" >&2; exit 1; }
+
+sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4000 -i 127.0.0.1 -p "$(free_port)" -r 200 -m 2000 -d 0 -buff_size $BUFF -nostdin \
+  -timeout 60 >/dev/null 2>&1 || true
+for r in $RATES; do
+  log "hotline server at $r cps for ${DURATION}s"
+  RESULTS+=("$(run_one hotline-server "$SIP_PORT" "$r" "$HOT_PID" 4000)")
+done
+CALLS=$(curl -s -c "$OUT/cj" -H 'Content-Type: application/json' -d '{"enterprise":"demo","username":"admin","password":"bench-pass-123"}' \
+  "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null && curl -s -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/calls?limit=1" \
+  | python3 -c 'import json,sys;print(json.load(sys.stdin)["total"])' || echo null)
+
+python3 - "$DURATION" "$CALLS" "${RESULTS[@]}" <<'PY'
+import json, sys, os, datetime
+duration = int(sys.argv[1]); records = sys.argv[2]; runs = [json.loads(x) for x in sys.argv[3:]]
+def best(target):
+    ok = [r for r in runs if r["target"] == target and r["failed"] == 0 and r["retransmissions"] <= 0.01 * max(1, r["calls"])]
+    return max((r["achieved_cps"] for r in ok), default=0)
+base, hot = best("sipp-direct"), best("hotline-server")
+print(json.dumps({"benchmark": "server-cps", "date": datetime.datetime.utcnow().isoformat() + "Z", "duration_s": duration,
+                  "cores": os.cpu_count(), "runs": runs, "call_records_written": None if records == "null" else int(records),
+                  "max_cps_passing": {"sipp-direct": base, "hotline-server": hot},
+                  "ratio_to_baseline": round(hot / base, 3) if base else None}, indent=2))
+PY
+log "raw files in $OUT"

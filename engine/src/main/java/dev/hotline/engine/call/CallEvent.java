@@ -1,6 +1,8 @@
 package dev.hotline.engine.call;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -58,5 +60,31 @@ public sealed interface CallEvent {
 
     /** The transfer asked for by {@code channelId} ended; {@code sipStatus} 200 on success. */
     record TransferCompleted(String channelId, int sipStatus, Instant at) implements CallEvent {
+    }
+
+    /** A DTMF key pressed by the party of {@code channelId}, reported once whatever carried it. */
+    record DtmfReceived(String channelId, char digit, DtmfSource source, Instant at) implements CallEvent {
+    }
+
+    /** The end of {@link Channel#collectDigits}: the keys (without the terminator) and why it ended. */
+    record DigitsCollected(String channelId, String digits, CollectEnd end, Instant at) implements CallEvent {
+    }
+
+    /** A playback ended: {@code completed} when it played to the end, false when stopped or interrupted. */
+    record PlaybackFinished(String channelId, String playbackId, boolean completed, Instant at) implements CallEvent {
+    }
+
+    /**
+     * A recording file is complete and closed. {@code channelId} is the recorded channel or the
+     * conference id; {@code duration} the audio in the file.
+     */
+    record RecordingFinished(String channelId, String recordingId, Path path, Duration duration, Instant at)
+            implements CallEvent {
+    }
+
+    record ConferenceJoined(String channelId, String conferenceId, Instant at) implements CallEvent {
+    }
+
+    record ConferenceLeft(String channelId, String conferenceId, Instant at) implements CallEvent {
     }
 }

@@ -1,6 +1,8 @@
 package dev.hotline.engine.call;
 
 import dev.hotline.engine.rtp.LegCounters;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** One call leg as the server sees it (no SIP message, no SDP). All operations are asynchronous. */
@@ -37,4 +39,51 @@ public interface Channel {
 
     /** True when the peer holds the call (sendonly/inactive re-INVITE). */
     boolean onHold();
+
+    // ---------------------------------------------------------------- media (MEDIA-2, MEDIA-4, REC-1, PBX-4)
+
+    /**
+     * Plays to this channel's party, replacing any playback in progress (and, while it plays, the
+     * bridged peer's audio). Files are loaded here, on the calling thread, through the engine's cache;
+     * an unreadable file fails with {@link java.io.UncheckedIOException}.
+     */
+    Playback play(PlaybackRequest request);
+
+    /** Stops whatever plays. */
+    void stopPlayback();
+
+    /**
+     * Collects keys: ends after {@code maxDigits}, on {@code terminator} ({@code 0} for none), when the
+     * first key does not come within {@code firstDigitTimeout} or the next within
+     * {@code interDigitTimeout}; result as {@link CallEvent.DigitsCollected}. Keys pressed since the
+     * last collection (e.g. during a barge-in prompt) count first.
+     */
+    void collectDigits(int maxDigits, char terminator, Duration firstDigitTimeout, Duration interDigitTimeout);
+
+    /** Sends keys to the party: RFC 4733 events when negotiated, otherwise in-band tones. */
+    void sendDtmf(String digits);
+
+    /**
+     * Records this channel into {@code file} (parent folders created). Left/first channel: what the
+     * party says; right: what it hears (the bridged peer, prompts, the conference). A bridged call is
+     * recorded from either leg. Fails with {@link java.io.UncheckedIOException} if the file cannot be
+     * created.
+     */
+    Recording record(Path file, RecordFormat format, RecordMode mode);
+
+    /**
+     * Holds the party: it hears the WAV files of {@code musicFolder} (sorted by name, looped), from
+     * where it left them at its last hold; its bridged peer no longer hears it.
+     */
+    void hold(Path musicFolder);
+
+    void unhold();
+
+    /** True between {@link #hold} and {@link #unhold}. */
+    boolean musicOnHold();
+
+    /** A muted party is heard by nobody (peer, conference, taps); it still hears. */
+    void mute(boolean muted);
+
+    boolean muted();
 }

@@ -25,6 +25,15 @@ public interface TelephonyEngine extends AutoCloseable {
 
     Optional<Channel> channel(String id);
 
+    /** A new, empty conference room. */
+    Conference createConference(String name);
+
+    /**
+     * Puts {@code supervisor} (an answered, unbridged channel) on the bridged call of
+     * {@code agentChannel}: the call is then mixed by the media clock instead of relayed.
+     */
+    Tap tap(Channel agentChannel, Channel supervisor, TapMode mode);
+
     Collection<Channel> channels();
 
     LocationService locations();

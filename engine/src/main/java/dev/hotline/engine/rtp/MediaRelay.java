@@ -17,6 +17,8 @@ public final class MediaRelay implements AutoCloseable {
     private final int portMin;
     private final int portMax;
     private final MediaReactor[] reactors;
+    private final RecordingWriter recordings = new RecordingWriter();
+    private final MediaClock clock = new MediaClock(recordings);
     private final BitSet inUse = new BitSet();
     private final AtomicInteger nextReactor = new AtomicInteger();
     private int cursor;
@@ -50,7 +52,7 @@ public final class MediaRelay implements AutoCloseable {
                 rtp = open(port);
                 rtcp = open(port + 1);
                 MediaReactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
-                RtpEndpoint ep = new RtpEndpoint(this, reactor, rtp, rtcp, port);
+                RtpEndpoint ep = new RtpEndpoint(this, reactor, clock, rtp, rtcp, port);
                 reactor.register(ep);
                 return ep;
             } catch (IOException e) {
@@ -115,8 +117,25 @@ public final class MediaRelay implements AutoCloseable {
         }
     }
 
+    /** The engine's one 20 ms media clock. */
+    public MediaClock clock() {
+        return clock;
+    }
+
+    /**
+     * Opens a recording file (header written at once); feed it with {@link ChannelMedia#record} or
+     * {@link MixGroup#record}. {@code onFinished} runs on the writer thread once the file is closed.
+     */
+    public Recorder openRecording(java.nio.file.Path file, dev.hotline.engine.media.WavEncoding encoding, boolean stereo,
+                                  java.util.function.Consumer<Recorder> onFinished) throws IOException {
+        return recordings.open(file, encoding, stereo, onFinished);
+    }
+
+    /** Stops the clock, then closes every recording (complete files) and the reactors. */
     @Override
     public void close() {
+        clock.shutdown();
+        recordings.shutdown();
         for (MediaReactor r : reactors) {
             r.shutdown();
         }

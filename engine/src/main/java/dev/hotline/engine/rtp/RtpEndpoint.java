@@ -1,6 +1,8 @@
 package dev.hotline.engine.rtp;
 
 import dev.hotline.engine.codec.G711;
+import dev.hotline.engine.dtmf.DtmfDigit;
+import dev.hotline.engine.dtmf.TelephoneEventReceiver;
 import dev.hotline.engine.sdp.PayloadType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,7 +13,10 @@ import java.nio.channels.SelectionKey;
 /**
  * One leg's anchored media port pair on the engine: RTP on an even port, RTCP on the next one.
  * Packets received here are relayed to the linked peer endpoint, transcoded between μ-law and
- * A-law when the two legs negotiated different G.711 laws.
+ * A-law when the two legs negotiated different G.711 laws. RFC 4733 telephone-events are reported
+ * (once per key) to the endpoint's {@link ChannelMedia}; while the media clock decodes this leg,
+ * audio packets are also copied to it, and while the clock sends to a leg, the peer's packets are
+ * not relayed there.
  * <p>
  * Threading: receive, latch and in-counters belong to this endpoint's reactor thread; out-counters
  * belong to the peer's reactor thread; the configuration fields are volatile and set by call threads.
@@ -29,8 +34,10 @@ public final class RtpEndpoint {
     volatile boolean rtcpMux;
     volatile PayloadType codec;
     volatile int telephoneEventPt = -1;
-    /** When false, received packets are counted but not forwarded (e.g. this leg is held). */
-    volatile boolean forwarding = true;
+    /** Engine media of this leg (playback, recording, mixing, DTMF), run by the media clock. */
+    final ChannelMedia media;
+    /** RFC 4733 once-only key detection; reactor thread only. */
+    private final TelephoneEventReceiver dtmfIn = new TelephoneEventReceiver();
     /** Symmetric RTP (latching): the source of the first packets; null until then. Reactor thread only. */
     private InetSocketAddress latchedRtp;
     private InetSocketAddress latchedRtcp;
@@ -48,8 +55,10 @@ public final class RtpEndpoint {
     private long cycles;
     private int maxSeq;
 
-    RtpEndpoint(MediaRelay relay, MediaReactor reactor, DatagramChannel rtp, DatagramChannel rtcp, int localPort) {
+    RtpEndpoint(MediaRelay relay, MediaReactor reactor, MediaClock clock, DatagramChannel rtp, DatagramChannel rtcp,
+                int localPort) {
         this.relay = relay;
+        this.media = new ChannelMedia(this, clock);
         this.reactor = reactor;
         this.rtp = rtp;
         this.rtcp = rtcp;
@@ -87,8 +96,9 @@ public final class RtpEndpoint {
         return codec;
     }
 
-    public void setForwarding(boolean forwarding) {
-        this.forwarding = forwarding;
+    /** The engine media of this leg: play, record, mix, DTMF. */
+    public ChannelMedia media() {
+        return media;
     }
 
     /** Links two endpoints both ways so that each relays to the other. */
@@ -102,7 +112,9 @@ public final class RtpEndpoint {
         peer = null;
         if (p != null && p.peer == this) {
             p.peer = null;
+            p.media.wake();
         }
+        media.wake();
     }
 
     public RtpEndpoint peer() {
@@ -132,6 +144,7 @@ public final class RtpEndpoint {
         if (!closed) {
             closed = true;
             unlink();
+            media.close();
             relay.release(this);
         }
     }
@@ -220,27 +233,44 @@ public final class RtpEndpoint {
         packetsIn++;
         bytesIn += len;
         trackSequence(((a[2] & 0xFF) << 8) | (a[3] & 0xFF));
-        RtpEndpoint dst = peer;
-        if (dst == null || !forwarding || dst.closed) {
+        int pt = a[1] & 0x7F;
+        int headerLen = 12 + 4 * (a[0] & 0x0F);
+        if ((a[0] & 0x10) != 0 && len >= headerLen + 4) {
+            headerLen += 4 + 4 * (((a[headerLen + 2] & 0xFF) << 8) | (a[headerLen + 3] & 0xFF));
+        }
+        if (headerLen > len) {
+            packetsDropped++;
             return;
         }
-        int pt = a[1] & 0x7F;
+        boolean event = pt == telephoneEventPt && telephoneEventPt >= 0;
+        if (event) {
+            // RFC 4733 §2.5.1: all packets of one key share its start timestamp; report it once
+            int ts = ((a[4] & 0xFF) << 24) | ((a[5] & 0xFF) << 16) | ((a[6] & 0xFF) << 8) | (a[7] & 0xFF);
+            int code = dtmfIn.onPacket(ts, a, headerLen, len - headerLen);
+            if (code != TelephoneEventReceiver.NONE) {
+                DtmfDigit d = DtmfDigit.fromEvent(code);
+                if (d != null) {
+                    media.onTelephoneEvent(d);
+                }
+            }
+        } else {
+            PacketRing ring = media.ring;
+            if (ring != null) {
+                ring.offer(a, 0, len); // before any in-place transcoding below
+            }
+        }
+        RtpEndpoint dst = peer;
+        if (dst == null || !media.forwardIn || dst.closed || dst.media.generating) {
+            return;
+        }
         PayloadType in = codec;
         PayloadType out = dst.codec;
-        if (pt == telephoneEventPt && telephoneEventPt >= 0) {
+        if (event) {
             if (dst.telephoneEventPt < 0) {
                 return;
             }
             a[1] = (byte) ((a[1] & 0x80) | dst.telephoneEventPt);
         } else if (in != null && out != null && pt == in.number()) {
-            int headerLen = 12 + 4 * (a[0] & 0x0F);
-            if ((a[0] & 0x10) != 0 && len >= headerLen + 4) {
-                headerLen += 4 + 4 * (((a[headerLen + 2] & 0xFF) << 8) | (a[headerLen + 3] & 0xFF));
-            }
-            if (headerLen > len) {
-                packetsDropped++;
-                return;
-            }
             if (in.isPcmu() && out.isPcma()) {
                 G711.ulawToAlaw(a, headerLen, len - headerLen);
             } else if (in.isPcma() && out.isPcmu()) {
@@ -253,6 +283,15 @@ public final class RtpEndpoint {
         if (dst.send(dst.rtp, dst.remoteRtp, buf)) {
             dst.packetsOut++;
             dst.bytesOut += len;
+        }
+    }
+
+    /** Media clock: sends a packet the engine made (prompt, mix, DTMF) to this leg's remote party. */
+    void sendGenerated(ByteBuffer buf) {
+        int len = buf.remaining();
+        if (send(rtp, remoteRtp, buf)) {
+            packetsOut++;
+            bytesOut += len;
         }
     }
 

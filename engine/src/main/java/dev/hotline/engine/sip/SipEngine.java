@@ -5,6 +5,12 @@ import dev.hotline.engine.call.CallHandler;
 import dev.hotline.engine.call.CallParty;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.Conference;
+import dev.hotline.engine.call.Tap;
+import dev.hotline.engine.call.TapMode;
+import dev.hotline.engine.media.AudioClipCache;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.Direction;
@@ -105,6 +111,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     final AddressFactory af;
     final MessageFactory mf;
     private final MediaRelay relay;
+    /** Prompt and music files, converted to 8 kHz once (about 30 minutes of audio at most). */
+    final AudioClipCache clips = new AudioClipCache(8000L * 60 * 30);
+    private final AtomicLong conferenceIds = new AtomicLong();
     private final Registrar registrar;
     private final DigestAuthenticator auth;
     private final AuthThrottle throttle;
@@ -243,6 +252,42 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         return stack;
     }
 
+    @Override
+    public Conference createConference(String name) {
+        return new SipConference(this, "conf-" + idPrefix + "-" + conferenceIds.incrementAndGet(), name,
+                new SerialExecutor(callPool));
+    }
+
+    @Override
+    public Tap tap(Channel agentChannel, Channel supervisor, TapMode mode) {
+        return SipTap.start(leg(agentChannel), leg(supervisor), mode);
+    }
+
+    SipLeg leg(Channel c) {
+        if (!(c instanceof SipLeg l) || l.engine != this) {
+            throw new IllegalArgumentException("not a channel of this engine: " + c);
+        }
+        return l;
+    }
+
+    MediaRelay relay() {
+        return relay;
+    }
+
+    /** The media clock's load: legs decoded or generated now, ticks dropped under overload. */
+    public int mediaActiveLegs() {
+        return relay.clock().activeLegs();
+    }
+
+    /** Runs {@code task} on the engine timer after {@code delay} (digit timeouts). */
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            return timer.schedule(task, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null; // closing
+        }
+    }
+
     public int liveLegs() {
         return legsById.size();
     }
@@ -346,7 +391,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             case Request.INVITE -> leg.post(() -> leg.onReInvite(e, st));
             case Request.UPDATE -> leg.post(() -> leg.onUpdate(e, st));
             case Request.REFER -> leg.post(() -> leg.onRefer(e, st));
-            case Request.INFO, Request.NOTIFY, Request.OPTIONS -> send(st, response(Response.OK, e.getRequest(), null));
+            case Request.INFO -> leg.post(() -> leg.onInfo(e, st));
+            case Request.NOTIFY, Request.OPTIONS -> send(st, response(Response.OK, e.getRequest(), null));
             default -> send(st, response(Response.METHOD_NOT_ALLOWED, e.getRequest(), null));
         }
     }

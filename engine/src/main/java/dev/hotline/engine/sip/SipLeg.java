@@ -2,6 +2,27 @@ package dev.hotline.engine.sip;
 
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallParty;
+import dev.hotline.engine.call.CollectEnd;
+import dev.hotline.engine.call.DtmfSource;
+import dev.hotline.engine.call.Playback;
+import dev.hotline.engine.call.PlaybackRequest;
+import dev.hotline.engine.call.RecordFormat;
+import dev.hotline.engine.call.RecordMode;
+import dev.hotline.engine.call.Recording;
+import dev.hotline.engine.dtmf.DtmfDigit;
+import dev.hotline.engine.dtmf.SipInfoDtmf;
+import dev.hotline.engine.media.AudioClip;
+import dev.hotline.engine.rtp.ChannelMedia;
+import dev.hotline.engine.rtp.MediaListener;
+import dev.hotline.engine.rtp.Recorder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.stream.Stream;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.call.DialRequest;
@@ -42,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * One SIP call leg of the B2BUA: its dialog, its anchored media port and its state. Every method
  * whose name starts with "on" or that changes state runs on the call's serial executor {@link #ctx}.
  */
-final class SipLeg implements Channel {
+final class SipLeg implements Channel, MediaListener {
     private static final Logger log = LoggerFactory.getLogger(SipLeg.class);
 
     final SipEngine engine;
@@ -101,6 +122,9 @@ final class SipLeg implements Channel {
         this.caller = caller;
         this.callee = callee;
         this.media = media;
+        if (media != null) {
+            media.media().setListener(this);
+        }
     }
 
     // ---------------------------------------------------------------- Channel API
@@ -182,6 +206,320 @@ final class SipLeg implements Channel {
         ctx.execute(() -> terminate(cause, cause.sipStatus(), true));
     }
 
+    // ---------------------------------------------------------------- media API
+
+    private ChannelMedia cm() {
+        if (media == null) {
+            throw new IllegalStateException("channel " + id + " has no media");
+        }
+        return media.media();
+    }
+
+    @Override
+    public Playback play(PlaybackRequest request) {
+        AudioClip[] clips = new AudioClip[request.items().size()];
+        for (int i = 0; i < clips.length; i++) {
+            PlaybackRequest.Item it = request.items().get(i);
+            if (it instanceof PlaybackRequest.Item.Clip c) {
+                clips[i] = c.clip();
+            } else {
+                Path file = ((PlaybackRequest.Item.File) it).path();
+                try {
+                    clips[i] = engine.clips.get(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot play " + file, e);
+                }
+            }
+        }
+        long pid = cm().play(clips, request.loop(), request.bargeIn());
+        return new PlaybackHandle("pb-" + pid, pid);
+    }
+
+    private final class PlaybackHandle implements Playback {
+        private final String pbId;
+        private final long pid;
+
+        PlaybackHandle(String pbId, long pid) {
+            this.pbId = pbId;
+            this.pid = pid;
+        }
+
+        @Override
+        public String id() {
+            return pbId;
+        }
+
+        @Override
+        public String channelId() {
+            return id;
+        }
+
+        @Override
+        public void stop() {
+            cm().stopPlayback(pid);
+        }
+    }
+
+    @Override
+    public void stopPlayback() {
+        cm().stopPlayback(0);
+    }
+
+    @Override
+    public void sendDtmf(String digits) {
+        List<DtmfDigit> keys = new ArrayList<>();
+        for (char c : digits.toCharArray()) {
+            DtmfDigit d = DtmfDigit.fromSymbol(c);
+            if (d == null) {
+                throw new IllegalArgumentException("not a DTMF key: '" + c + "'");
+            }
+            keys.add(d);
+        }
+        cm().sendDtmf(keys);
+    }
+
+    @Override
+    public Recording record(Path file, RecordFormat format, RecordMode mode) {
+        if (mode.stereo() && !format.supportsStereo()) {
+            throw new IllegalArgumentException(format + " recordings are mono");
+        }
+        ChannelMedia m = cm();
+        Recorder r;
+        try {
+            r = engine.relay().openRecording(file, format.encoding(), mode.stereo(), this::onRecordingFinished);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record to " + file, e);
+        }
+        m.record(r);
+        return new RecordingHandle(r, () -> m.stopRecording(r));
+    }
+
+    /** A recording handle over the media layer's recorder. */
+    static final class RecordingHandle implements Recording {
+        private final Recorder r;
+        private final Runnable stopper;
+
+        RecordingHandle(Recorder r, Runnable stopper) {
+            this.r = r;
+            this.stopper = stopper;
+        }
+
+        @Override
+        public String id() {
+            return r.id();
+        }
+
+        @Override
+        public Path path() {
+            return r.file();
+        }
+
+        @Override
+        public Duration duration() {
+            return r.duration();
+        }
+
+        @Override
+        public void pause() {
+            r.pause();
+        }
+
+        @Override
+        public void resume() {
+            r.resume();
+        }
+
+        @Override
+        public void stop() {
+            stopper.run();
+        }
+
+        @Override
+        public boolean finished() {
+            return r.finished();
+        }
+    }
+
+    private volatile boolean musicOnHold;
+    private volatile boolean muted;
+
+    @Override
+    public void hold(Path musicFolder) {
+        Path dir = musicFolder.toAbsolutePath().normalize();
+        List<AudioClip> tracks = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".wav"))
+                    .sorted().toList()) {
+                tracks.add(engine.clips.get(f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read music folder " + dir, e);
+        }
+        if (tracks.isEmpty()) {
+            tracks.add(AudioClip.silence(Duration.ofSeconds(1)));
+        }
+        musicOnHold = true;
+        cm().hold(tracks.toArray(new AudioClip[0]), dir.toString());
+    }
+
+    @Override
+    public void unhold() {
+        musicOnHold = false;
+        cm().unhold();
+    }
+
+    @Override
+    public boolean musicOnHold() {
+        return musicOnHold;
+    }
+
+    @Override
+    public void mute(boolean on) {
+        muted = on;
+        cm().mute(on);
+    }
+
+    @Override
+    public boolean muted() {
+        return muted;
+    }
+
+    // ---- digits: collection state belongs to the call executor
+
+    private final StringBuilder typeAhead = new StringBuilder();
+    private DigitCollection collection;
+    private long collectionGen;
+    private ScheduledFuture<?> collectionTimer;
+
+    /** One {@link #collectDigits} in progress. */
+    private static final class DigitCollection {
+        final int max;
+        final char terminator;
+        final Duration first;
+        final Duration inter;
+        final StringBuilder digits = new StringBuilder();
+
+        DigitCollection(int max, char terminator, Duration first, Duration inter) {
+            this.max = max;
+            this.terminator = terminator;
+            this.first = first;
+            this.inter = inter;
+        }
+    }
+
+    @Override
+    public void collectDigits(int maxDigits, char terminator, Duration firstDigitTimeout, Duration interDigitTimeout) {
+        if (maxDigits < 1) {
+            throw new IllegalArgumentException("maxDigits must be at least 1");
+        }
+        post(() -> {
+            if (collection != null) {
+                endCollection(CollectEnd.CANCELLED);
+            }
+            if (state.isFinal()) {
+                engine.emit(new CallEvent.DigitsCollected(id, "", CollectEnd.HANGUP, Instant.now()));
+                return;
+            }
+            collection = new DigitCollection(maxDigits, terminator, firstDigitTimeout, interDigitTimeout);
+            String pending = typeAhead.toString();
+            typeAhead.setLength(0);
+            for (int i = 0; i < pending.length() && collection != null; i++) {
+                feedCollection(pending.charAt(i));
+            }
+            if (collection != null) {
+                armCollection(collection.digits.length() == 0 ? firstDigitTimeout : interDigitTimeout);
+            }
+        });
+    }
+
+    private void armCollection(Duration d) {
+        if (collectionTimer != null) {
+            collectionTimer.cancel(false);
+        }
+        long gen = ++collectionGen;
+        collectionTimer = engine.schedule(() -> post(() -> {
+            if (collection != null && collectionGen == gen) {
+                endCollection(collection.digits.length() == 0 ? CollectEnd.FIRST_DIGIT_TIMEOUT
+                        : CollectEnd.INTER_DIGIT_TIMEOUT);
+            }
+        }), d);
+    }
+
+    private void feedCollection(char c) {
+        DigitCollection dc = collection;
+        if (dc.terminator != 0 && c == dc.terminator) {
+            endCollection(CollectEnd.TERMINATOR);
+            return;
+        }
+        dc.digits.append(c);
+        if (dc.digits.length() >= dc.max) {
+            endCollection(CollectEnd.MAX_DIGITS);
+        } else {
+            armCollection(dc.inter);
+        }
+    }
+
+    private void endCollection(CollectEnd end) {
+        DigitCollection dc = collection;
+        collection = null;
+        collectionGen++;
+        if (collectionTimer != null) {
+            collectionTimer.cancel(false);
+            collectionTimer = null;
+        }
+        if (dc != null) {
+            engine.emit(new CallEvent.DigitsCollected(id, dc.digits.toString(), end, Instant.now()));
+        }
+    }
+
+    /** Every key, whatever carried it, comes here on the call executor. */
+    void onDigit(DtmfDigit d, DtmfSource source) {
+        if (state.isFinal()) {
+            return;
+        }
+        engine.emit(new CallEvent.DtmfReceived(id, d.symbol(), source, Instant.now()));
+        if (collection != null) {
+            feedCollection(d.symbol());
+        } else if (typeAhead.length() < 32) {
+            typeAhead.append(d.symbol());
+        }
+    }
+
+    /** SIP INFO inside the dialog: DTMF bodies become keys; anything else is just acknowledged. */
+    void onInfo(RequestEvent e, ServerTransaction st) {
+        Request req = e.getRequest();
+        engine.send(st, engine.response(Response.OK, req, null));
+        ContentTypeHeader ct = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
+        byte[] body = req.getRawContent();
+        if (ct == null || body == null) {
+            return;
+        }
+        String type = ct.getContentType() + "/" + ct.getContentSubType();
+        SipInfoDtmf.parse(type, new String(body, StandardCharsets.UTF_8)).ifPresent(k -> {
+            if (media != null) {
+                media.media().keyPressed();
+            }
+            onDigit(k.digit(), DtmfSource.SIP_INFO);
+        });
+    }
+
+    // ---- MediaListener: media threads hand over to the call executor
+
+    @Override
+    public void onDtmf(DtmfDigit digit, boolean inband) {
+        post(() -> onDigit(digit, inband ? DtmfSource.INBAND : DtmfSource.RFC4733));
+    }
+
+    @Override
+    public void onPlaybackFinished(long playbackId, boolean completed) {
+        post(() -> engine.emit(new CallEvent.PlaybackFinished(id, "pb-" + playbackId, completed, Instant.now())));
+    }
+
+    @Override
+    public void onRecordingFinished(Recorder r) {
+        post(() -> engine.emit(new CallEvent.RecordingFinished(id, r.id(), r.file(), r.duration(), Instant.now())));
+    }
+
     private void requireInbound(String op) {
         if (direction != Direction.INBOUND) {
             throw new IllegalStateException(op + " is only for inbound channels");
@@ -198,6 +536,7 @@ final class SipLeg implements Channel {
             answeredNanos = System.nanoTime();
             if (media != null) {
                 media.touch();
+                media.media().markAnswered();
             }
         }
     }
@@ -726,6 +1065,9 @@ final class SipLeg implements Channel {
         }
         moveTo(ChannelState.TERMINATED);
         cause = why;
+        if (collection != null) {
+            endCollection(CollectEnd.HANGUP);
+        }
         terminatedNanos = System.nanoTime();
         if (media != null) {
             media.close();

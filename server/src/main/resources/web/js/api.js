@@ -39,13 +39,15 @@ function codeForStatus(status) {
 
 export async function request(method, path, body) {
   const headers = { 'Accept': 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const multipart = typeof FormData !== 'undefined' && body instanceof FormData;
+  // FormData: the browser sets multipart/form-data with its boundary itself.
+  if (body !== undefined && !multipart) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
     res = await fetch('/api/v1' + path, {
       method, headers, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : (multipart ? body : JSON.stringify(body)),
     });
   } catch (e) {
     throw new ApiError(0, { code: 'network', message: String(e) });
@@ -76,4 +78,6 @@ export const api = {
   post: (path, body) => request('POST', path, body === undefined ? {} : body),
   put: (path, body) => request('PUT', path, body === undefined ? {} : body),
   del: (path) => request('DELETE', path),
+  /** POST of a file as multipart/form-data (one part named by field, "file" unless told). */
+  upload: (path, file, field) => { const fd = new FormData(); fd.append(field || 'file', file, file.name); return request('POST', path, fd); },
 };

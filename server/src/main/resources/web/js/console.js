@@ -14,6 +14,9 @@ import { NumbersPage } from './pages/numbers.js';
 import { RoutesPage } from './pages/routes.js';
 import { BlacklistPage } from './pages/blacklist.js';
 import { CallsPage } from './pages/calls.js';
+import { RecordingsPage } from './pages/recordings.js';
+import { MohPage } from './pages/moh.js';
+import { ConferencesPage } from './pages/conferences.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -37,8 +40,14 @@ const MENU = [
     icon: I('<circle cx="6" cy="19" r="3"/><path d="M9 19h8.5a3.5 3.5 0 0 0 0-7h-11a3.5 3.5 0 0 1 0-7H15"/><path d="M15 2l3 3-3 3"/>') },
   { id: 'blacklist', perm: 'routing.read', group: 'telephony', component: BlacklistPage,
     icon: I('<circle cx="12" cy="12" r="10"/><path d="M4.9 4.9l14.2 14.2"/>') },
+  { id: 'conferences', perm: 'routing.read', group: 'telephony', component: ConferencesPage,
+    icon: I('<circle cx="12" cy="7" r="3"/><circle cx="5" cy="10" r="2"/><circle cx="19" cy="10" r="2"/><path d="M7 21v-2a5 5 0 0 1 10 0v2M1 21v-1a4 4 0 0 1 4-4M23 21v-1a4 4 0 0 0-4-4"/>') },
+  { id: 'moh', perm: 'recording.read', group: 'telephony', component: MohPage,
+    icon: I('<path d="M9 18V5l12-2v13"/><circle cx="6" cy="18" r="3"/><circle cx="18" cy="16" r="3"/>') },
   { id: 'calls', perm: 'call.read', group: 'reports', component: CallsPage,
     icon: I('<path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/><path d="M15 3h6M15 7h6M15 11h3"/>') },
+  { id: 'recordings', perm: 'recording.read', group: 'reports', component: RecordingsPage,
+    icon: I('<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="3.5" fill="currentColor"/>') },
   { id: 'audit', perm: 'audit.read', group: 'system', component: AuditPage,
     icon: I('<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6M8 13h8M8 17h8"/>') },
   { id: 'tokens', perm: 'token.write', group: 'system', component: TokensPage,

@@ -1,15 +1,20 @@
-// Numbers (DIDs): a called number arriving on a trunk and the extension it rings (PBX-2).
+// Numbers (DIDs): a called number arriving on a trunk and where it goes: an extension it rings
+// (PBX-2) or a conference room it joins (PBX-5).
 
 import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+
+export const DEST_TYPES = ['extension', 'conference'];
 
 function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
 
 export const NumbersPage = {
-  data() { return { items: [], trunks: [], extensions: [], loading: true, loadError: null, dialog: null }; },
+  setup() { return { DEST_TYPES }; },
+  data() { return { items: [], trunks: [], extensions: [], rooms: [], loading: true, loadError: null, dialog: null }; },
   created() { this.load(); this.loadChoices(); },
   computed: {
     sorted() { return [...this.items].sort(byNumber); },
     extensionChoices() { return [...this.extensions].sort(byNumber); },
+    roomChoices() { return [...this.rooms].sort(byNumber); },
   },
   methods: {
     async load() {
@@ -21,25 +26,36 @@ export const NumbersPage = {
       if (this.can('extension.read')) {
         try { this.extensions = await api.get('/extensions'); } catch (e) { this.extensions = []; }
       }
+      try { this.rooms = await api.get('/conference-rooms'); } catch (e) { this.rooms = []; }
     },
     trunkName(id) {
       if (id === null || id === undefined) return null;
       const tr = this.trunks.find((x) => x.id === id);
       return tr ? tr.name : '#' + id;
     },
+    /** The bound user of an extension or the name of a conference room, to show beside the number. */
+    destinationName(x) {
+      if (x.destinationType === 'conference') {
+        const r = this.rooms.find((c) => String(c.number) === String(x.destination));
+        return r && r.name ? r.name : null;
+      }
+      return this.extensionUser(x.destination);
+    },
+    destTypeLabel(d) { return this.tOr('numbers.destType.' + d, d); },
+    setDestType(d) { if (this.dialog.form.destinationType !== d) { this.dialog.form.destinationType = d; this.dialog.form.destination = ''; } },
     extensionUser(number) {
       const x = this.extensions.find((e) => String(e.number) === String(number));
       return x && x.userName ? x.userName : null;
     },
-    openCreate() { this.dialog = { mode: 'create', id: null, form: { number: '', trunkId: '', destination: '', description: '' }, errors: {}, error: null, saving: false }; },
+    openCreate() { this.dialog = { mode: 'create', id: null, form: { number: '', trunkId: '', destinationType: 'extension', destination: '', description: '' }, errors: {}, error: null, saving: false }; },
     openEdit(x) {
       this.dialog = { mode: 'edit', id: x.id, errors: {}, error: null, saving: false,
-        form: { number: x.number, trunkId: x.trunkId === null || x.trunkId === undefined ? '' : x.trunkId, destination: x.destination || '', description: x.description || '' } };
+        form: { number: x.number, trunkId: x.trunkId === null || x.trunkId === undefined ? '' : x.trunkId, destinationType: x.destinationType || 'extension', destination: x.destination || '', description: x.description || '' } };
     },
     async save() {
       const d = this.dialog;
       const f = d.form;
-      const body = { number: f.number.trim(), trunkId: f.trunkId === '' ? null : Number(f.trunkId), destinationType: 'extension',
+      const body = { number: f.number.trim(), trunkId: f.trunkId === '' ? null : Number(f.trunkId), destinationType: f.destinationType || 'extension',
         destination: blankToNull(f.destination), description: blankToNull(f.description) };
       d.saving = true; d.errors = {}; d.error = null;
       try {
@@ -71,9 +87,9 @@ export const NumbersPage = {
             <td><span class="name mono">{{ x.number }}</span></td>
             <td>{{ trunkName(x.trunkId) || t('numbers.anyTrunk') }}</td>
             <td>
-              <span class="badge badge-blue">{{ tOr('numbers.destType.' + x.destinationType, x.destinationType) }}</span>
+              <span class="badge" :class="x.destinationType === 'conference' ? 'badge-warn' : 'badge-blue'" :data-testid="'number-desttype-' + x.number">{{ destTypeLabel(x.destinationType) }}</span>
               <span class="mono"> {{ x.destination }}</span>
-              <span v-if="extensionUser(x.destination)" class="muted"> · {{ extensionUser(x.destination) }}</span>
+              <span v-if="destinationName(x)" class="muted"> · {{ destinationName(x) }}</span>
             </td>
             <td>{{ dash(x.description) }}</td>
             <td v-if="can('routing.write')" class="actions">
@@ -96,7 +112,20 @@ export const NumbersPage = {
             <option v-for="tr in trunks" :key="tr.id" :value="tr.id">{{ tr.name }}</option>
           </select>
         </form-field>
-        <form-field :label="t('numbers.destinationExtension')" required :error="dialog.errors.destination || dialog.errors.destinationType" testid="number-form-destination-error">
+        <form-field :label="t('numbers.destinationType')" :error="dialog.errors.destinationType" testid="number-form-desttype-error">
+          <select :value="dialog.form.destinationType" data-testid="number-form-desttype" @change="setDestType($event.target.value)">
+            <option v-for="d in DEST_TYPES" :key="d" :value="d">{{ destTypeLabel(d) }}</option>
+          </select>
+        </form-field>
+        <form-field v-if="dialog.form.destinationType === 'conference'" :label="t('numbers.destinationConference')" required
+                    :error="dialog.errors.destination" testid="number-form-destination-error" :hint="rooms.length ? '' : t('numbers.noRooms')">
+          <select v-model="dialog.form.destination" data-testid="number-form-destination">
+            <option value="">{{ t('common.choose') }}</option>
+            <option v-if="dialog.form.destination && !rooms.some((r) => String(r.number) === String(dialog.form.destination))" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
+            <option v-for="r in roomChoices" :key="r.id" :value="String(r.number)">{{ r.number }}{{ r.name ? ' · ' + r.name : '' }}</option>
+          </select>
+        </form-field>
+        <form-field v-else :label="t('numbers.destinationExtension')" required :error="dialog.errors.destination" testid="number-form-destination-error">
           <select v-if="can('extension.read')" v-model="dialog.form.destination" data-testid="number-form-destination">
             <option value="">{{ t('common.choose') }}</option>
             <option v-if="dialog.form.destination && !extensions.some((e) => String(e.number) === String(dialog.form.destination))" :value="dialog.form.destination">{{ dialog.form.destination }}</option>

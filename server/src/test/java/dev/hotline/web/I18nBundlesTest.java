@@ -49,7 +49,7 @@ class I18nBundlesTest {
     static final Map<String, List<String>> DYNAMIC = new LinkedHashMap<>();
     static {
         DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor",
-                "trunks", "numbers", "routes", "blacklist", "calls"));
+                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences"));
         DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "reports", "system", "workspace"));
         // From the server's own enums, so a new permission, role or strategy needs its texts here.
         DYNAMIC.put("role.builtin.", Arrays.stream(Permission.BuiltinRole.values()).map(Permission.BuiltinRole::roleName).toList());
@@ -67,7 +67,12 @@ class I18nBundlesTest {
         // Telephony pages: values of the server's enums and the call log's event types.
         DYNAMIC.put("trunks.kind.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
         DYNAMIC.put("trunks.kindHint.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
-        DYNAMIC.put("numbers.destType.", List.of("extension"));
+        DYNAMIC.put("numbers.destType.", List.of("extension", "conference"));
+        // Recording settings (docs/api.md): policy and format values.
+        DYNAMIC.put("recordings.policy.", List.of("none", "all", "inbound", "outbound", "internal"));
+        DYNAMIC.put("recordings.policyHint.", List.of("none", "all", "inbound", "outbound", "internal"));
+        DYNAMIC.put("recordings.format.", List.of("pcm", "ulaw", "gsm"));
+        DYNAMIC.put("recordings.formatHint.", List.of("pcm", "ulaw", "gsm"));
         DYNAMIC.put("calls.outcome.", Arrays.stream(CallRecord.Outcome.values()).map(CallRecord.Outcome::key).toList());
         DYNAMIC.put("calls.cause.", Arrays.stream(HangupCause.values()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList());
         DYNAMIC.put("calls.hangupBy.", List.of("caller", "callee", "system"));
@@ -78,7 +83,7 @@ class I18nBundlesTest {
         DYNAMIC.put("supervisor.kpi.", List.of("waiting", "longestWait", "answered", "abandoned", "agentsReady"));
         DYNAMIC.put("users.", List.of("title"));
         for (String page : List.of("departments", "roles", "extensions", "queues", "audit", "tokens", "enterprises",
-                "trunks", "numbers", "routes", "blacklist", "calls")) {
+                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences")) {
             DYNAMIC.put(page + ".", List.of("title"));
         }
     }

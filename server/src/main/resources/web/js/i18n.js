@@ -145,6 +145,14 @@ const FIELD_MESSAGES = {
   '0..10000': 'validation.priority',
   'extension (queues and flows come later)': 'validation.destinationType',
   'unknown outcome': 'validation.outcome',
+  'none, all, inbound, outbound or internal': 'validation.recordingPolicy',
+  'pcm, ulaw or gsm': 'validation.recordingFormat',
+  'GSM recordings are mono': 'validation.gsmMono',
+  '1..3650': 'validation.retentionDays',
+  'larger than 20 MB': 'validation.tooLarge',
+  'file larger than 20 MB': 'validation.tooLarge',
+  "file name must be letters, digits, '.', '_' or '-' and end in .wav": 'validation.mohName',
+  'audio shorter than 0.2 s': 'validation.audioTooShort',
 };
 
 /** Text for a field error message from the API, translated when known, else as sent. */
@@ -156,5 +164,6 @@ export function fieldErrorText(message) {
   if (m) return t('validation.minLength', { n: m[1] });
   m = /^at most (\d+) characters$/.exec(message);
   if (m) return t('validation.maxLength', { n: m[1] });
+  if (/^not a WAV audio file/.test(message)) return t('validation.notWav');
   return message;
 }

@@ -34,14 +34,15 @@ export const MohPage = {
         if (this.$refs.file) this.$refs.file.value = '';
         await this.load();
       } catch (e) {
-        this.uploadError = e.status === 400 || e.status === 413 ? t('moh.notAudio', { name: this.file.name }) + this.detail(e) : this.errorText(e);
+        this.uploadError = this.refusal(e, this.file.name);
       } finally { this.uploading = false; }
     },
-    /** The server's reason for a refused file, when it gives one. */
-    detail(e) {
-      const fe = (e.fieldErrors || []).map((x) => this.fieldErrorText(x.message)).filter((x) => x);
-      const m = fe.length ? fe.join('; ') : (e.message && !/^HTTP \d+$/.test(e.message) ? e.message : '');
-      return m ? ' (' + m + ')' : '';
+    /** Why the server refused a file (400 with a field error on "file"), in the UI language. */
+    refusal(e, name) {
+      if (e.status !== 400 && e.status !== 413) return this.errorText(e);
+      const fe = (e.fieldErrors || []).filter((x) => x && x.message);
+      const reason = fe.length ? fe.map((x) => this.fieldErrorText(x.message)).join('; ') : t('validation.notWav');
+      return t('moh.refused', { name, reason });
     },
     async remove(x) {
       if (!(await confirmDialog(t('moh.confirmDelete', { name: x.name })))) return;

@@ -17,6 +17,9 @@ export const ACTIONS = {
   route: ['route.create', 'route.update', 'route.delete'],
   blacklist: ['blacklist.add', 'blacklist.remove'],
   token: ['token.create', 'token.delete'],
+  conference: ['conference.create', 'conference.update', 'conference.delete'],
+  recording: ['recording.settings'],
+  moh: ['moh.upload', 'moh.delete'],
   enterprise: ['enterprise.create', 'enterprise.update'],
 };
 

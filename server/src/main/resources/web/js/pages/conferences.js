@@ -39,7 +39,9 @@ export const ConferencesPage = {
     },
     async remove(x) {
       if (!(await confirmDialog(t('conferences.confirmDelete', { number: x.number })))) return;
-      try { await api.del('/conference-rooms/' + x.id); toast(t('common.deleted')); await this.load(); } catch (e) { toastError(e); }
+      try { await api.del('/conference-rooms/' + x.id); toast(t('common.deleted')); await this.load(); } catch (e) {
+        if (e.status === 409) toast(t('conferences.inUse', { number: x.number }), 'error'); else toastError(e);
+      }
     },
   },
   template: `
@@ -82,7 +84,7 @@ export const ConferencesPage = {
         <form-field :label="t('conferences.number')" required :error="dialog.errors.number" testid="conference-form-number-error" :hint="t('conferences.numberHint')">
           <input type="text" v-model="dialog.form.number" data-testid="conference-form-number" inputmode="numeric">
         </form-field>
-        <form-field :label="t('conferences.name')" :error="dialog.errors.name" testid="conference-form-name-error">
+        <form-field :label="t('conferences.name')" required :error="dialog.errors.name" testid="conference-form-name-error">
           <input type="text" v-model="dialog.form.name" data-testid="conference-form-name">
         </form-field>
         <div class="field">

@@ -10,9 +10,6 @@ export const MohPage = {
   setup() { return { fmtMs, fmtSize }; },
   data() { return { items: [], loading: true, loadError: null, file: null, uploading: false, uploadError: null }; },
   created() { this.load(); },
-  computed: {
-    sorted() { return [...this.items].sort((a, b) => String(a.name).localeCompare(String(b.name))); },
-  },
   methods: {
     async load() {
       this.loading = true;
@@ -72,7 +69,7 @@ export const MohPage = {
           <th>#</th><th>{{ t('moh.name') }}</th><th>{{ t('moh.duration') }}</th><th>{{ t('moh.size') }}</th><th v-if="can('recording.write')"></th>
         </tr></thead>
         <tbody>
-          <tr v-for="(x, i) in sorted" :key="x.name" :data-testid="'moh-row-' + x.name">
+          <tr v-for="(x, i) in items" :key="x.name" :data-testid="'moh-row-' + x.name">
             <td class="muted">{{ i + 1 }}</td>
             <td><span class="name">{{ x.name }}</span></td>
             <td class="mono">{{ fmtMs(x.durationMs) }}</td>

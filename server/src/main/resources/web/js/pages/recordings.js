@@ -172,7 +172,7 @@ export const RecordingsPage = {
             <td>{{ directionLabel(r.direction) }}</td>
             <td class="mono">{{ dash(r.extension) }}</td>
             <td class="mono">{{ fmtMs(r.durationMs) }}</td>
-            <td class="mono" style="white-space:nowrap">{{ fmtSize(r.sizeBytes) }} <span class="badge">{{ formatLabel(r.format) }}</span></td>
+            <td class="mono" style="white-space:nowrap">{{ fmtSize(r.sizeBytes) }} <span class="badge">{{ formatLabel(r.format) }}<template v-if="r.stereo"> · {{ t('recordings.stereoShort') }}</template></span></td>
             <td><audio class="player" controls preload="none" :src="audioUrl(r)" :data-testid="'recording-audio-' + r.id"></audio></td>
             <td class="actions"><a class="btn-link" :href="downloadUrl(r)" download :data-testid="'recording-download-' + r.id">{{ t('recordings.download') }}</a></td>
           </tr>

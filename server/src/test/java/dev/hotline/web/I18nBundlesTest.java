@@ -59,11 +59,14 @@ class I18nBundlesTest {
                 "not_found", "conflict", "locked_out", "internal", "network"));
         DYNAMIC.put("strategy.", Arrays.stream(Queue.Strategy.values()).map(Queue.Strategy::key).toList());
         DYNAMIC.put("audit.action.", List.of("auth.login", "auth.login_failed", "auth.logout", "user.create", "user.update", "user.delete"));
-        DYNAMIC.put("audit.category.", List.of("trunk", "number", "route", "blacklist"));
         DYNAMIC.put("audit.action.trunk.", List.of("create", "update", "delete"));
         DYNAMIC.put("audit.action.number.", List.of("create", "update", "delete"));
         DYNAMIC.put("audit.action.route.", List.of("create", "update", "delete"));
         DYNAMIC.put("audit.action.blacklist.", List.of("add", "remove"));
+        DYNAMIC.put("audit.category.", List.of("trunk", "number", "route", "blacklist", "conference", "recording", "moh"));
+        DYNAMIC.put("audit.action.conference.", List.of("create", "update", "delete"));
+        DYNAMIC.put("audit.action.recording.", List.of("settings"));
+        DYNAMIC.put("audit.action.moh.", List.of("upload", "delete"));
         // Telephony pages: values of the server's enums and the call log's event types.
         DYNAMIC.put("trunks.kind.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
         DYNAMIC.put("trunks.kindHint.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());

@@ -1,7 +1,9 @@
 // Call records (RPT-1): every call with who, when, how long, outcome and who hung up; filters by
-// time, number and outcome; a row opens the call's event timeline from the event log.
+// time, number and outcome; a row opens the call's event timeline from the event log and, with
+// recording.read, the call's recording to play.
 
 import { api, t, tOr } from '../common.js';
+import { audioUrl, downloadUrl } from './recordings.js';
 
 const PAGE = 50;
 
@@ -24,7 +26,7 @@ export function fmtDuration(seconds) {
 }
 
 export const CallsPage = {
-  setup() { return { OUTCOMES, PAGE, fmtDuration }; },
+  setup() { return { OUTCOMES, PAGE, fmtDuration, audioUrl, downloadUrl }; },
   data() {
     return { items: [], total: 0, offset: 0, loading: true, loadError: null,
       f: { from: '', to: '', number: '', outcome: '' }, detail: null };
@@ -58,9 +60,21 @@ export const CallsPage = {
     prev() { this.offset = Math.max(0, this.offset - PAGE); this.load(); },
     next() { if (this.offset + PAGE < this.total) { this.offset += PAGE; this.load(); } },
     async open(c) {
-      this.detail = { call: c, events: [], loading: true, error: null };
+      this.detail = { call: c, events: [], loading: true, error: null, recording: null };
       const d = this.detail;
+      if (c.answeredAt && this.can('recording.read')) this.findRecording(d);
       try { d.events = await api.get('/calls/' + encodeURIComponent(c.callId) + '/events'); } catch (e) { d.error = e; } finally { d.loading = false; }
+    },
+    /** The recording of the call, if any: recordings of the caller's number in the call's time span, matched by call ID. */
+    async findRecording(d) {
+      const c = d.call;
+      const from = new Date(new Date(c.startedAt).getTime() - 60000);
+      const to = new Date(new Date(c.endedAt || Date.now()).getTime() + 60000);
+      if (isNaN(from.getTime()) || isNaN(to.getTime())) return;
+      try {
+        const res = await api.get('/recordings', { from: from.toISOString(), to: to.toISOString(), number: c.caller || c.callee || '', limit: 500 });
+        d.recording = ((res && res.items) || []).find((r) => r.callId === c.callId) || null;
+      } catch (e) { d.recording = null; }
     },
     offsetOf(ev) {
       const start = new Date(this.detail.call.startedAt).getTime();
@@ -130,6 +144,11 @@ export const CallsPage = {
         <dt>{{ t('calls.hangupByCol') }}</dt><dd>{{ hangupByLabel(detail.call.hangupBy) }}</dd>
         <dt>{{ t('calls.cause') }}</dt><dd>{{ causeLabel(detail.call.hangupCause) }}<span v-if="detail.call.sipStatus" class="mono"> · SIP {{ detail.call.sipStatus }}</span></dd>
       </dl>
+      <div v-if="detail.recording" class="call-recording" data-testid="call-recording">
+        <span class="field-label">{{ t('calls.recording') }}</span>
+        <audio class="player" controls preload="none" :src="audioUrl(detail.recording)" data-testid="call-recording-audio"></audio>
+        <a class="btn-link" :href="downloadUrl(detail.recording)" download data-testid="call-recording-download">{{ t('recordings.download') }}</a>
+      </div>
       <h3>{{ t('calls.timeline') }}</h3>
       <div v-if="detail.error" class="alert alert-error">{{ errorText(detail.error) }}</div>
       <div v-else-if="detail.loading" class="muted">{{ t('common.loading') }}</div>

@@ -24,8 +24,8 @@ export function fmtSize(bytes) {
   return (n / (1024 * 1024)).toFixed(1) + ' MB';
 }
 
-/** Milliseconds as "m:ss" (rounded to the second). */
-export function fmtMs(ms) { return fmtDuration((Number(ms) || 0) / 1000); }
+/** Milliseconds as "m:ss", whole seconds down, as the browser's player shows the length. */
+export function fmtMs(ms) { return fmtDuration(Math.floor((Number(ms) || 0) / 1000)); }
 
 export function audioUrl(r) { return '/api/v1/recordings/' + encodeURIComponent(r.id) + '/audio'; }
 export function downloadUrl(r) { return audioUrl(r) + '?download=1'; }
@@ -161,7 +161,7 @@ export const RecordingsPage = {
           <th class="check-col"><input type="checkbox" :checked="allSelected" :disabled="!items.length" data-testid="recordings-select-all" :aria-label="t('recordings.selectAll')" @change="toggleAll"></th>
           <th>{{ t('recordings.startedAt') }}</th><th>{{ t('calls.caller') }}</th><th>{{ t('calls.callee') }}</th>
           <th>{{ t('calls.direction') }}</th><th>{{ t('calls.extension') }}</th><th>{{ t('recordings.duration') }}</th>
-          <th>{{ t('recordings.size') }}</th><th>{{ t('recordings.play') }}</th><th></th>
+          <th>{{ t('recordings.size') }}</th><th>{{ t('recordings.play') }}</th>
         </tr></thead>
         <tbody>
           <tr v-for="r in items" :key="r.id" :data-testid="'recording-row-' + r.id">
@@ -172,12 +172,14 @@ export const RecordingsPage = {
             <td>{{ directionLabel(r.direction) }}</td>
             <td class="mono">{{ dash(r.extension) }}</td>
             <td class="mono">{{ fmtMs(r.durationMs) }}</td>
-            <td class="mono" style="white-space:nowrap">{{ fmtSize(r.sizeBytes) }} <span class="badge">{{ formatLabel(r.format) }}<template v-if="r.stereo"> · {{ t('recordings.stereoShort') }}</template></span></td>
-            <td><audio class="player" controls preload="none" :src="audioUrl(r)" :data-testid="'recording-audio-' + r.id"></audio></td>
-            <td class="actions"><a class="btn-link" :href="downloadUrl(r)" download :data-testid="'recording-download-' + r.id">{{ t('recordings.download') }}</a></td>
+            <td class="size-cell"><span class="mono">{{ fmtSize(r.sizeBytes) }}</span><span class="badge">{{ formatLabel(r.format) }}<template v-if="r.stereo"> · {{ t('recordings.stereoShort') }}</template></span></td>
+            <td><div class="play-cell">
+              <audio class="player" controls preload="none" :src="audioUrl(r)" :data-testid="'recording-audio-' + r.id"></audio>
+              <a class="btn-link" :href="downloadUrl(r)" download :data-testid="'recording-download-' + r.id">{{ t('recordings.download') }}</a>
+            </div></td>
           </tr>
-          <tr v-if="loading && !items.length"><td class="empty" colspan="10">{{ t('common.loading') }}</td></tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="10" data-testid="recordings-empty">{{ t('recordings.empty') }}</td></tr>
+          <tr v-if="loading && !items.length"><td class="empty" colspan="9">{{ t('common.loading') }}</td></tr>
+          <tr v-if="!loading && !items.length"><td class="empty" colspan="9" data-testid="recordings-empty">{{ t('recordings.empty') }}</td></tr>
         </tbody>
       </table>
       <div class="pager">

@@ -253,6 +253,21 @@ class MediaPagesBrowserTest {
         assertThat(el("recording-select-" + id).isSelected()).isTrue();
         chrome.screenshot("media-recordings-row-en");
 
+        // The call's record opens with its recording to play.
+        click("nav-calls");
+        waitText("page-title", en.get("calls.title"));
+        type("calls-number", "13800138077");
+        click("calls-search");
+        WebElement call = waitFor(d -> d.findElement(By.xpath("//tr[starts-with(@data-testid,'call-row-')][contains(., '13800138077')]")));
+        call.click();
+        el("call-detail");
+        assertThat(el("call-recording-audio").getAttribute("src")).endsWith("/api/v1/recordings/" + id + "/audio");
+        assertThat(el("call-recording-download").getAttribute("href")).endsWith("/api/v1/recordings/" + id + "/audio?download=1");
+        chrome.screenshot("media-call-recording-en");
+        click("call-detail-close");
+        click("nav-recordings");
+        waitText("page-title", en.get("recordings.title"));
+
         // ---- the same pages in Chinese
         click("lang-zh");
         waitText("page-title", zh.get("recordings.title"));

@@ -11,6 +11,8 @@ import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.recording.MediaFiles;
+import dev.hotline.recording.RecordingRoutes;
 import dev.hotline.report.CallRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.routing.CallRouter;
@@ -37,6 +39,7 @@ public final class Hotline implements AutoCloseable {
     private final EventLog eventLog;
     private final CallRouter router;
     private final TelephonyEngine engine;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -68,7 +71,8 @@ public final class Hotline implements AutoCloseable {
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.eventLog = new EventLog(jdbi, clock);
-        this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30));
+        MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
+        this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles);
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withBind(config.sipHost(), config.sipPort())
                 .withAdvertisedAddress(advertisedAddress(config))
@@ -81,6 +85,20 @@ public final class Hotline implements AutoCloseable {
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
         router.attach(engine);
+        RecordingRoutes.register(api, jdbi, audit, mediaFiles);
+        this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hotline-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        // REC-2 retention: once at start, then every six hours.
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                mediaFiles.sweepRetention(jdbi);
+            } catch (RuntimeException e) {
+                log.error("retention sweep failed", e);
+            }
+        }, 0, 6, java.util.concurrent.TimeUnit.HOURS);
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, router);
         this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth, router::invalidate);
     }
@@ -144,6 +162,7 @@ public final class Hotline implements AutoCloseable {
     public void close() {
         log.info("stopping Hotline");
         web.close();
+        housekeeping.shutdownNow();
         engine.close();
         eventLog.close();
         db.close();

@@ -116,6 +116,18 @@ public sealed interface CallLogEvent {
         }
     }
 
+    /** A recording of the call is complete on disk (REC-1); written to the recordings table by the log. */
+    record Recorded(long enterpriseId, String callId, Instant at, String channelId, java.nio.file.Path path, String format,
+                    boolean stereo, Instant startedAt, long durationMs) implements CallLogEvent {
+        public String type() {
+            return "recorded";
+        }
+
+        public String data() {
+            return "file=" + path.getFileName() + " duration_ms=" + durationMs + " format=" + format;
+        }
+    }
+
     /** The call ended and its record was computed. */
     record Closed(long enterpriseId, String callId, Instant at, String channelId, CallRecord record) implements CallLogEvent {
         public String type() {

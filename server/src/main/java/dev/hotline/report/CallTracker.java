@@ -50,6 +50,10 @@ public final class CallTracker {
         }
     }
 
+    public boolean answered() {
+        return answeredAt != null;
+    }
+
     public boolean started() {
         return arrived != null;
     }

@@ -3,7 +3,6 @@ package dev.hotline.report;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -29,7 +28,13 @@ public final class EventLog implements AutoCloseable {
     private final Jdbi jdbi;
     private final Clock clock;
     private final BlockingQueue<CallLogEvent> queue = new LinkedBlockingQueue<>();
-    private final Map<String, Integer> seq = new HashMap<>();
+    /** Next sequence number per call; the least recently used calls are forgotten (a late event then asks the database). */
+    private final Map<String, Integer> seq = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > 100_000;
+        }
+    };
     private final Thread writer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong written = new AtomicLong();
@@ -116,12 +121,20 @@ public final class EventLog implements AutoCloseable {
                 INSERT INTO call_event (enterprise_id, call_id, seq, at, type, channel_id, data)
                 VALUES (:e, :call, :seq, :at, :type, :ch, :data)""");
         for (CallLogEvent e : batch) {
+            if (!(e instanceof CallLogEvent.Arrived) && !seq.containsKey(e.callId())) {
+                // A late event of a call already closed (e.g. its recording finishing): continue its numbering.
+                seq.put(e.callId(), h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM call_event WHERE call_id = :c")
+                        .bind("c", e.callId()).mapTo(Integer.class).one());
+            }
             int n = seq.merge(e.callId(), 1, Integer::sum);
             events.bind("e", e.enterpriseId()).bind("call", e.callId()).bind("seq", n).bind("at", Timestamp.from(e.at()))
                     .bind("type", e.type()).bind("ch", e.channelId()).bind("data", e.data()).add();
             if (e instanceof CallLogEvent.Closed c) {
                 CallRecordStore.insert(h, e.enterpriseId(), c.record());
-                seq.remove(e.callId());
+            }
+            if (e instanceof CallLogEvent.Recorded r) {
+                dev.hotline.recording.RecordingStore.insert(h, r.enterpriseId(), r.callId(), r.path(), r.format(), r.stereo(),
+                        r.startedAt(), r.durationMs());
             }
         }
         events.execute();

@@ -42,8 +42,13 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         throw new IllegalStateException("engine not started");
     };
 
-    /** State of one call in progress: its enterprise, its tracker, and the channels that belong to it. */
-    private record Call(long enterpriseId, String callId, CallTracker tracker) {}
+    /** State of one call in progress: its enterprise, direction and tracker; its channels map to it. */
+    private record Call(long enterpriseId, String callId, String direction, CallTracker tracker) {}
+
+    /** A recording in progress, kept until the engine reports the file finished (which may be after the call closed). */
+    private record ActiveRecording(long enterpriseId, String callId, String format, boolean stereo, java.time.Instant startedAt) {}
+
+    private final Map<String, ActiveRecording> recordings = new ConcurrentHashMap<>();
 
     private final Map<String, Call> callsByChannel = new ConcurrentHashMap<>();
 
@@ -91,7 +96,12 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         }
     }
 
-    public CallRouter(Jdbi jdbi, EventLog events, Clock clock, String defaultEnterprise, Duration ringTimeout) {
+    private final dev.hotline.recording.MediaFiles files;
+    private final ConferenceRooms rooms = new ConferenceRooms(() -> engine.get());
+
+    public CallRouter(Jdbi jdbi, EventLog events, Clock clock, String defaultEnterprise, Duration ringTimeout,
+                      dev.hotline.recording.MediaFiles files) {
+        this.files = files;
         this.jdbi = jdbi;
         this.events = events;
         this.clock = clock;
@@ -204,6 +214,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         }
         switch (m.did().destinationType()) {
             case "extension" -> dialExtension(c, ch, m.did().destination(), null);
+            case "conference" -> enterRoom(c, ch, m.did().destination());
             default -> reject(c, ch, 404, "destination type " + m.did().destinationType() + " not routable yet");
         }
     }
@@ -214,13 +225,33 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         long enterpriseId = Long.parseLong(key[0]);
         String extension = key[1];
         String dialled = call.callee().user();
-        boolean internal = snapshot().tenant(enterpriseId).map(t -> t.extensions().containsKey(dialled)).orElse(false);
+        var tenant = snapshot().tenant(enterpriseId);
+        if (tenant.map(t -> t.rooms().containsKey(dialled)).orElse(false)) {
+            enterRoom(begin(enterpriseId, ch, "internal", extension, dialled, null, extension), ch, dialled);
+            return;
+        }
+        boolean internal = tenant.map(t -> t.extensions().containsKey(dialled)).orElse(false);
         Call c = begin(enterpriseId, ch, internal ? "internal" : "outbound", extension, dialled, null, extension);
         if (internal) {
             dialExtension(c, ch, dialled, CallerId.of(extension));
             return;
         }
         dialOut(c, ch, extension, dialled);
+    }
+
+    /** PBX-5: into conference room {@code number}. */
+    private void enterRoom(Call c, Channel ch, String number) {
+        var room = snapshot().tenant(c.enterpriseId()).map(t -> t.rooms().get(number));
+        if (room.isEmpty()) {
+            reject(c, ch, 404, "no conference room " + number);
+            return;
+        }
+        rooms.enter(c.enterpriseId(), ch, room.get());
+    }
+
+    /** Live participants of a conference room. */
+    public int roomParticipants(long enterpriseId, String number) {
+        return rooms.participants(enterpriseId, number);
     }
 
     private boolean blocked(Call c, Channel ch, String caller) {
@@ -299,7 +330,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     // --- call bookkeeping through the event log
 
     private Call begin(long enterpriseId, Channel inbound, String direction, String caller, String callee, String trunk, String extension) {
-        Call c = new Call(enterpriseId, inbound.id(), new CallTracker());
+        Call c = new Call(enterpriseId, inbound.id(), direction, new CallTracker());
         callsByChannel.put(inbound.id(), c);
         record(c, new CallLogEvent.Arrived(enterpriseId, c.callId(), clock.instant(), inbound.id(), direction, caller, callee, trunk, extension));
         return c;
@@ -324,6 +355,15 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
 
     @Override
     public void onEvent(CallEvent event) {
+        if (rooms.onEvent(event)) return;
+        if (event instanceof CallEvent.RecordingFinished f) {
+            ActiveRecording r = recordings.remove(f.recordingId());
+            if (r != null) {
+                events.append(new CallLogEvent.Recorded(r.enterpriseId(), r.callId(), f.at(), f.channelId(), f.path(), r.format(), r.stereo(),
+                        r.startedAt(), f.duration().toMillis()));
+            }
+            return;
+        }
         Call c = callsByChannel.get(event.channelId());
         if (c == null) {
             if (event instanceof CallEvent.TransferRequested t) t.transfer().reject();
@@ -333,14 +373,40 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (event instanceof CallEvent.ChannelRinging r) {
             record(c, new CallLogEvent.Ringing(e, c.callId(), r.at(), r.channelId()));
         } else if (event instanceof CallEvent.ChannelAnswered a) {
+            boolean first = !c.tracker().answered();
             record(c, new CallLogEvent.Answered(e, c.callId(), a.at(), a.channelId()));
+            if (first) startRecording(c, a.at());
         } else if (event instanceof CallEvent.ChannelHold h) {
             record(c, new CallLogEvent.Hold(e, c.callId(), h.at(), h.channelId(), h.held()));
+            musicOnHold(c, h);
         } else if (event instanceof CallEvent.ChannelHungUp h) {
             record(c, new CallLogEvent.HungUp(e, c.callId(), h.at(), h.channelId(), h.cause().name(), h.sipStatus()));
         } else if (event instanceof CallEvent.TransferRequested t) {
             transfer(c, t);
         }
+    }
+
+    /** REC-1: records the call from its inbound leg when the enterprise's policy covers its direction. */
+    private void startRecording(Call c, java.time.Instant at) {
+        var settings = snapshot().tenant(c.enterpriseId()).map(RoutingSnapshot.Tenant::recording).orElse(null);
+        if (settings == null || !settings.policy().records(c.direction())) return;
+        engine.get().channel(c.callId()).ifPresent(in -> {
+            try {
+                var rec = in.record(files.recordingFile(c.enterpriseId(), c.callId(), at), settings.format().engineFormat(),
+                        settings.stereo() ? dev.hotline.engine.call.RecordMode.STEREO : dev.hotline.engine.call.RecordMode.MONO);
+                recordings.put(rec.id(), new ActiveRecording(c.enterpriseId(), c.callId(), settings.format().key(), settings.stereo(), at));
+            } catch (RuntimeException ex) {
+                log.error("cannot record call {}: {}", c.callId(), ex.toString());
+            }
+        });
+    }
+
+    /** PBX-4: the party put on hold hears the enterprise's music until the holder resumes. */
+    private void musicOnHold(Call c, CallEvent.ChannelHold h) {
+        engine.get().channel(h.channelId()).flatMap(Channel::bridgedWith).ifPresent(peer -> {
+            if (h.held()) peer.hold(files.musicFolder(c.enterpriseId()));
+            else peer.unhold();
+        });
     }
 
     /** PBX-4: blind transfer to an extension of the same enterprise, or attended transfer by Replaces. */

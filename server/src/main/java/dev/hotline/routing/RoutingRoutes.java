@@ -32,6 +32,11 @@ public final class RoutingRoutes {
 
     public record BlacklistInput(String number, String note) {}
 
+    public record RoomInput(String number, String name, String pin, Boolean record) {}
+
+    /** A conference room as the API shows it: the PIN never, whether there is one, and who is in it now. */
+    public record RoomView(long id, String number, String name, boolean hasPin, boolean record, int participants) {}
+
     /** A live registration of one of the enterprise's extensions. */
     public record RegistrationView(String extension, String contact, String source, String transport, Instant expiresAt, String userAgent) {}
 
@@ -168,6 +173,45 @@ public final class RoutingRoutes {
             ctx.status(204);
         });
 
+        Api rooms = root.tagged("conference-rooms");
+        rooms.get("/conference-rooms", "Conference rooms with their live participant count").returnsList(RoomView.class)
+                .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> ConferenceRooms.load(h, me.enterpriseId())).values().stream()
+                        .sorted(java.util.Comparator.comparing(ConferenceRooms.Room::number))
+                        .map(rm -> view(rm, router.roomParticipants(me.enterpriseId(), rm.number()))).toList()));
+        rooms.post("/conference-rooms", "Create a conference room (number, name, optional PIN, record)").body(RoomInput.class)
+                .returns(RoomView.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, RoomInput.class);
+                    ctx.status(201).json(jdbi.inTransaction(h -> {
+                        RoomView saved = saveRoom(h, me.enterpriseId(), null, in);
+                        audit.record(h, me, ctx.ip(), "conference.create", saved.number(), saved.name());
+                        return saved;
+                    }));
+                });
+        rooms.put("/conference-rooms/{id}", "Change a conference room (pin: omit to keep, empty to remove)").body(RoomInput.class)
+                .returns(RoomView.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, RoomInput.class);
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        RoomView saved = saveRoom(h, me.enterpriseId(), id, in);
+                        audit.record(h, me, ctx.ip(), "conference.update", saved.number(), saved.name());
+                        return saved;
+                    }));
+                });
+        rooms.delete("/conference-rooms/{id}", "Delete a conference room no number points to").handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            jdbi.useTransaction(h -> {
+                var room = ConferenceRooms.load(h, me.enterpriseId()).values().stream().filter(rm -> rm.id() == id).findFirst()
+                        .orElseThrow(() -> ApiException.notFound("conference room"));
+                if (RoutingStore.dids(h, me.enterpriseId()).stream().anyMatch(n -> n.destinationType().equals("conference")
+                        && n.destination().equals(room.number()))) {
+                    throw ApiException.conflict("a number still points to this room");
+                }
+                h.createUpdate("DELETE FROM conference_room WHERE id = :id AND enterprise_id = :e").bind("id", id).bind("e", me.enterpriseId()).execute();
+                audit.record(h, me, ctx.ip(), "conference.delete", room.number(), null);
+            });
+            ctx.status(204);
+        });
+
         root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")
                 .returnsList(RegistrationView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {
                     String prefix = me.enterpriseId() + ":";
@@ -177,6 +221,40 @@ public final class RoutingRoutes {
                                     x.transport(), x.expiresAt(), x.userAgent()))
                             .toList());
                 });
+    }
+
+    static RoomView view(ConferenceRooms.Room r, int participants) {
+        return new RoomView(r.id(), r.number(), r.name(), r.pin() != null && !r.pin().isEmpty(), r.record(), participants);
+    }
+
+    static RoomView saveRoom(Handle h, long enterpriseId, Long id, RoomInput in) {
+        String number = Validator.clean(in.number());
+        String name = Validator.clean(in.name());
+        Validator v = Validator.of().required("number", number).matches("number", number, "[0-9]{1,6}", "1–6 digits")
+                .required("name", name).maxLength("name", name, 64)
+                .check(in.pin() == null || in.pin().isEmpty() || in.pin().matches("[0-9]{4,8}"), "pin", "4–8 digits");
+        if (number != null) v.check(RoutingStore.extension(h, enterpriseId, number).isEmpty(), "number", "is an extension's number");
+        v.throwIfInvalid();
+        var existing = ConferenceRooms.load(h, enterpriseId);
+        if (existing.containsKey(number) && existing.get(number).id() != (id == null ? -1 : id)) {
+            throw new ApiException(409, "conflict", "room number already exists", List.of(new ApiException.FieldError("number", "already exists")));
+        }
+        boolean record = in.record() != null && in.record();
+        if (id == null) {
+            long newId = h.createUpdate("INSERT INTO conference_room (enterprise_id, number, name, pin, record) VALUES (:e, :n, :name, :pin, :r)")
+                    .bind("e", enterpriseId).bind("n", number).bind("name", name)
+                    .bind("pin", in.pin() == null || in.pin().isEmpty() ? null : in.pin()).bind("r", record)
+                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+            return view(ConferenceRooms.load(h, enterpriseId).values().stream().filter(r -> r.id() == newId).findFirst().orElseThrow(), 0);
+        }
+        if (existing.values().stream().noneMatch(r -> r.id() == id)) throw ApiException.notFound("conference room");
+        h.createUpdate("UPDATE conference_room SET number = :n, name = :name, record = :r WHERE id = :id AND enterprise_id = :e")
+                .bind("n", number).bind("name", name).bind("r", record).bind("id", id).bind("e", enterpriseId).execute();
+        if (in.pin() != null) {
+            h.createUpdate("UPDATE conference_room SET pin = :pin WHERE id = :id AND enterprise_id = :e")
+                    .bind("pin", in.pin().isEmpty() ? null : in.pin()).bind("id", id).bind("e", enterpriseId).execute();
+        }
+        return view(ConferenceRooms.load(h, enterpriseId).values().stream().filter(r -> r.id() == id).findFirst().orElseThrow(), 0);
     }
 
     static Trunk saveTrunk(Handle h, long enterpriseId, Long id, TrunkInput in) {
@@ -220,10 +298,11 @@ public final class RoutingRoutes {
         String type = in.destinationType() == null ? "extension" : in.destinationType();
         String dest = Validator.clean(in.destination());
         Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
-                .check(type.equals("extension"), "destinationType", "extension (queues and flows come later)")
+                .check(type.equals("extension") || type.equals("conference"), "destinationType", "extension or conference (queues and flows come later)")
                 .required("destination", dest).maxLength("description", in.description(), 128);
         if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
+        if (dest != null && type.equals("conference")) v.check(ConferenceRooms.load(h, enterpriseId).containsKey(dest), "destination", "no such conference room");
         v.throwIfInvalid();
         RoutingStore.didByNumber(h, enterpriseId, number).filter(x -> !Long.valueOf(x.id()).equals(id)).ifPresent(x -> {
             throw new ApiException(409, "conflict", "number already routed", List.of(new ApiException.FieldError("number", "already exists")));

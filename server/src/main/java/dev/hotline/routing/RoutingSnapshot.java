@@ -24,7 +24,8 @@ record RoutingSnapshot(
     /** One enterprise's routing data. */
     record Tenant(Map<String, RoutingStore.Did> dids, List<RoutingStore.OutboundRoute> routes, Map<Long, String> routePins,
                   Map<Long, Trunk> trunks, List<RoutingStore.BlacklistEntry> blacklist,
-                  Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords) {}
+                  Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords,
+                  dev.hotline.recording.RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms) {}
 
     static RoutingSnapshot load(Handle h) {
         Map<String, Enterprise> byDomain = new HashMap<>();
@@ -57,7 +58,8 @@ record RoutingSnapshot(
                         if (r.line().enabled()) secrets.put(r.line().number(), r.secret());
                     });
             tenants.put(e.id(), new Tenant(Map.copyOf(dids), List.copyOf(routes), Map.copyOf(pins), Map.copyOf(trunks),
-                    List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets)));
+                    List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets),
+                    dev.hotline.recording.RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id())));
         }
         List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();

@@ -51,6 +51,9 @@ class TenantIsolationTest {
         demoIds.put("numbers", firstId(demoAdmin.get("/api/v1/numbers").json()));
         demoIds.put("outbound-routes", firstId(demoAdmin.get("/api/v1/outbound-routes").json()));
         demoIds.put("blacklist", demoAdmin.post("/api/v1/blacklist", Map.of("number", "1390000", "note", "demo")).json().get("id").asLong());
+        demoIds.put("conference-rooms", demoAdmin.post("/api/v1/conference-rooms", Map.of("number", "8899", "name", "demo room"))
+                .json().get("id").asLong());
+        demoIds.put("recordings", 1L); // no recording exists yet: the route must still answer 404, never another tenant's file
         acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001"));
         acmeAdmin.post("/api/v1/trunks", Map.of("name", "acme-trunk", "host", "10.1.1.1"));
     }
@@ -74,6 +77,7 @@ class TenantIsolationTest {
             case "queues" -> Map.of("name", "hijacked");
             case "enterprises" -> Map.of("name", "hijacked", "enabled", false);
             case "trunks" -> Map.of("name", "hijacked", "host", "10.9.9.9");
+            case "conference-rooms" -> Map.of("number", "8898", "name", "hijacked");
             case "numbers" -> Map.of("number", "4999", "destination", "1001");
             case "outbound-routes" -> Map.of("name", "hijacked", "prefix", "9", "trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()));
             default -> Map.of("name", "hijacked");
@@ -83,7 +87,8 @@ class TenantIsolationTest {
     String snapshotOfDemo() {
         StringBuilder sb = new StringBuilder();
         for (String path : List.of("/api/v1/users", "/api/v1/departments", "/api/v1/roles", "/api/v1/extensions", "/api/v1/queues",
-                "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist")) {
+                "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist",
+                "/api/v1/conference-rooms", "/api/v1/settings/recording")) {
             sb.append(demoAdmin.get(path).body());
         }
         return sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");
@@ -109,7 +114,7 @@ class TenantIsolationTest {
             assertThat(resp.status()).as(r.method() + " " + path + " → " + resp).isIn(403, 404);
             checked++;
         }
-        assertThat(checked).isGreaterThanOrEqualTo(21);
+        assertThat(checked).isGreaterThanOrEqualTo(24);
         assertThat(snapshotOfDemo()).as("demo's data unchanged").isEqualTo(before);
     }
 

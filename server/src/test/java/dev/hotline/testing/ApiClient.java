@@ -55,6 +55,12 @@ public final class ApiClient {
         return this;
     }
 
+    /** The session cookie as a Cookie header value, for requests made with another client (uploads, audio). */
+    public String cookieHeader() {
+        return ((CookieManager) http.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
+                .map(c -> c.getName() + "=" + c.getValue()).reduce((a, b) -> a + "; " + b).orElse("");
+    }
+
     public ApiClient withoutCsrf() {
         this.csrf = null;
         return this;

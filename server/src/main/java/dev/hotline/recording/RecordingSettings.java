@@ -1,0 +1,99 @@
+package dev.hotline.recording;
+
+import dev.hotline.engine.call.RecordFormat;
+import dev.hotline.web.ApiException;
+import dev.hotline.web.Validator;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** An enterprise's recording policy (REC-1), file format (REC-2) and retention. */
+public record RecordingSettings(Policy policy, Format format, boolean stereo, int retentionDays) {
+    public static final RecordingSettings DEFAULT = new RecordingSettings(Policy.NONE, Format.PCM, true, 90);
+
+    /** Which calls are recorded. */
+    public enum Policy {
+        NONE, ALL, INBOUND, OUTBOUND, INTERNAL;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether a call of {@code direction} (inbound, outbound, internal) is recorded under this policy. */
+        public boolean records(String direction) {
+            return this == ALL || key().equals(direction);
+        }
+
+        static Optional<Policy> parse(String s) {
+            return Arrays.stream(values()).filter(p -> p.key().equals(s)).findFirst();
+        }
+    }
+
+    /** WAV encodings offered (REC-2). */
+    public enum Format {
+        PCM(RecordFormat.PCM), ULAW(RecordFormat.ULAW), GSM(RecordFormat.GSM);
+
+        private final RecordFormat engine;
+
+        Format(RecordFormat engine) {
+            this.engine = engine;
+        }
+
+        public RecordFormat engineFormat() {
+            return engine;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Optional<Format> parse(String s) {
+            return Arrays.stream(values()).filter(f -> f.key().equals(s)).findFirst();
+        }
+    }
+
+    public record Input(String policy, String format, Boolean stereo, Integer retentionDays) {}
+
+    public static RecordingSettings load(Handle h, long enterpriseId) {
+        Map<String, String> m = new HashMap<>();
+        h.createQuery("SELECT name, setting_value FROM enterprise_setting WHERE enterprise_id = :e AND name LIKE 'recording.%'")
+                .bind("e", enterpriseId).map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(en -> m.put(en.getKey(), en.getValue()));
+        return new RecordingSettings(
+                Policy.parse(m.getOrDefault("recording.policy", "")).orElse(DEFAULT.policy()),
+                Format.parse(m.getOrDefault("recording.format", "")).orElse(DEFAULT.format()),
+                m.containsKey("recording.stereo") ? Boolean.parseBoolean(m.get("recording.stereo")) : DEFAULT.stereo(),
+                m.containsKey("recording.retentionDays") ? Integer.parseInt(m.get("recording.retentionDays")) : DEFAULT.retentionDays());
+    }
+
+    public static RecordingSettings validate(Input in) {
+        if (in == null) throw ApiException.badRequest("a JSON body is required");
+        var policy = Policy.parse(in.policy());
+        var format = Format.parse(in.format());
+        boolean stereo = in.stereo() == null || in.stereo();
+        Validator.of().check(policy.isPresent(), "policy", "none, all, inbound, outbound or internal")
+                .check(format.isPresent(), "format", "pcm, ulaw or gsm")
+                .check(!(format.orElse(null) == Format.GSM && stereo), "stereo", "GSM recordings are mono")
+                .required("retentionDays", in.retentionDays())
+                .check(in.retentionDays() == null || (in.retentionDays() >= 1 && in.retentionDays() <= 3650), "retentionDays", "1..3650")
+                .throwIfInvalid();
+        return new RecordingSettings(policy.get(), format.get(), stereo, in.retentionDays());
+    }
+
+    public void save(Handle h, long enterpriseId) {
+        put(h, enterpriseId, "recording.policy", policy.key());
+        put(h, enterpriseId, "recording.format", format.key());
+        put(h, enterpriseId, "recording.stereo", Boolean.toString(stereo));
+        put(h, enterpriseId, "recording.retentionDays", Integer.toString(retentionDays));
+    }
+
+    private static void put(Handle h, long enterpriseId, String name, String value) {
+        h.createUpdate("DELETE FROM enterprise_setting WHERE enterprise_id = :e AND name = :n").bind("e", enterpriseId).bind("n", name).execute();
+        h.createUpdate("INSERT INTO enterprise_setting (enterprise_id, name, setting_value) VALUES (:e, :n, :v)")
+                .bind("e", enterpriseId).bind("n", name).bind("v", value).execute();
+    }
+}

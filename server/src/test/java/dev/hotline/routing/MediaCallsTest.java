@@ -1,0 +1,250 @@
+package dev.hotline.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4 through the whole server: recorded calls (REC-1..3), music on hold (PBX-4), conference rooms (PBX-5). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MediaCallsTest {
+    static final Duration SIPP = Duration.ofSeconds(40);
+    static final String PW = TestServer.DEMO_PASSWORD;
+    TestServer server;
+    ApiClient admin;
+    int sipPort;
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        sipPort = server.hotline().engine().sipPort();
+        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    static Map<String, String> vars(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        m.put("CODEC", "8");
+        m.put("CODECNAME", "PCMA");
+        m.put("FROM", "13700000000");
+        m.put("FROMCHECK", "sip:");
+        m.put("PAUSE", "500");
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return m;
+    }
+
+    Sipp.Run uas(String scenario, int port, Map<String, String> vars) throws Exception {
+        vars.put("ENGINE", "127.0.0.1:" + sipPort);
+        Sipp.Run run = Sipp.start(work, scenario, vars, null, port, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
+        Sipp.awaitUdpBound(port);
+        return run;
+    }
+
+    Sipp.Run uac(String scenario, String dialled, Map<String, String> vars, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-s", dialled, "-mp", Integer.toString(Ports.free(4))));
+        args.addAll(List.of(extra));
+        return Sipp.start(work, scenario, vars, "127.0.0.1:" + sipPort, Ports.free(), args);
+    }
+
+    void register(String ext, int contactPort) throws Exception {
+        ok(Sipp.start(work, "register", vars("EXPECT", "200", "EXPIRES", "600"), "127.0.0.1:" + sipPort, Ports.free(),
+                List.of("-s", ext, "-au", ext, "-ap", PW, "-set", "contactport", Integer.toString(contactPort))));
+    }
+
+    static void ok(Sipp.Run run) {
+        assertThat(run.await(SIPP)).as(run.logs()).isZero();
+    }
+
+    JsonNode callRecord(String caller) {
+        return await("call record of " + caller).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (JsonNode r : admin.get("/api/v1/calls?number=" + caller).json().get("items")) return Optional.of(r);
+            return Optional.<JsonNode>empty();
+        }, Optional::isPresent).get();
+    }
+
+    @Test
+    void callsAreRecordedByPolicyToAPlayableFileAsLongAsTheCall() throws Exception {
+        var bad = admin.put("/api/v1/settings/recording", Map.of("policy", "all", "format", "gsm", "stereo", true, "retentionDays", 30));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("fieldErrors").findValuesAsText("field")).contains("stereo");
+        var set = admin.put("/api/v1/settings/recording", Map.of("policy", "inbound", "format", "pcm", "stereo", true, "retentionDays", 30));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/settings/recording").json().get("policy").asText()).isEqualTo("inbound");
+
+        int phone = Ports.free();
+        register("1001", phone);
+        Sipp.Run callee = uas("uas_answer", phone, vars());
+        ok(uac("uac_call", "4000", vars("FROM", "13700000001", "PAUSE", "2000")));
+        ok(callee);
+        JsonNode call = callRecord("13700000001");
+        JsonNode rec = await("recording listed").atMost(Duration.ofSeconds(10)).until(() -> {
+            for (JsonNode r : admin.get("/api/v1/recordings?number=13700000001").json().get("items")) return Optional.of(r);
+            return Optional.<JsonNode>empty();
+        }, Optional::isPresent).get();
+        assertThat(rec.get("callId").asText()).isEqualTo(call.get("callId").asText());
+        assertThat(rec.get("stereo").asBoolean()).isTrue();
+        long talkMs = Duration.between(Instant.parse(call.get("answeredAt").asText()), Instant.parse(call.get("endedAt").asText())).toMillis();
+        assertThat(rec.get("durationMs").asLong()).as("recording as long as the call (%d ms)", talkMs).isCloseTo(talkMs, org.assertj.core.data.Offset.offset(150L));
+
+        // The file is served to the browser's player, whole and by range, and is a valid stereo WAV.
+        String cookie = sessionCookie();
+        HttpClient http = HttpClient.newHttpClient();
+        var whole = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/recordings/" + rec.get("id").asLong() + "/audio"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("Content-Type").orElse("")).contains("audio/wav");
+        Path wav = work.resolve("got.wav");
+        Files.write(wav, whole.body());
+        try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
+            assertThat(in.getFormat().getChannels()).isEqualTo(2);
+            assertThat(in.getFormat().getSampleRate()).isEqualTo(8000f);
+        }
+        var part = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/recordings/" + rec.get("id").asLong() + "/audio"))
+                .header("Cookie", cookie).header("Range", "bytes=0-99").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        // Javalin answers a range with a chunk from its start; Content-Range says exactly which bytes came.
+        var range = java.util.regex.Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)").matcher(part.headers().firstValue("Content-Range").orElse(""));
+        assertThat(range.matches()).as(part.headers().map().toString()).isTrue();
+        assertThat(Long.parseLong(range.group(1))).isZero();
+        assertThat(part.body()).hasSize((int) (Long.parseLong(range.group(2)) + 1));
+        assertThat(Long.parseLong(range.group(3))).isEqualTo(whole.body().length);
+        assertThat(admin.get("/api/v1/recordings/999999/audio").status()).isEqualTo(404);
+
+        // Outbound calls are not recorded under the "inbound" policy.
+        assertThat(admin.get("/api/v1/recordings").json().get("total").asLong()).isEqualTo(1);
+    }
+
+    String sessionCookie() {
+        var login = new ApiClient(server.baseUrl()).login("demo", "admin", PW);
+        return login.headers().get("set-cookie").get(0).split(";")[0];
+    }
+
+    @Test
+    void musicOnHoldUploadsAreCheckedAndHeldCallersHearMusic() throws Exception {
+        ByteArrayOutputStream wav = new ByteArrayOutputStream();
+        short[] tone = new short[8000];
+        for (int i = 0; i < tone.length; i++) tone[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0));
+        byte[] pcm = new byte[tone.length * 2];
+        for (int i = 0; i < tone.length; i++) {
+            pcm[2 * i] = (byte) tone[i];
+            pcm[2 * i + 1] = (byte) (tone[i] >> 8);
+        }
+        AudioSystem.write(new AudioInputStream(new java.io.ByteArrayInputStream(pcm), new AudioFormat(8000, 16, 1, true, false), tone.length),
+                AudioFileFormat.Type.WAVE, wav);
+        var up = upload("our music.wav", wav.toByteArray());
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+        assertThat(up.body()).contains("our_music.wav");
+        var junk = upload("fake.wav", "this is not audio".getBytes(StandardCharsets.UTF_8));
+        assertThat(junk.statusCode()).isEqualTo(400);
+        assertThat(junk.body()).contains("not a WAV");
+        assertThat(admin.get("/api/v1/moh").json().findValuesAsText("name")).containsExactly("our_music.wav");
+
+        int phone = Ports.free();
+        register("1002", phone);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4002", "destination", "1002")).status()).isEqualTo(201);
+        Sipp.Run callee = uas("uas_answer", phone, vars());
+        Sipp.Run caller = uac("uac_hold", "4002", vars("FROM", "13700000002"));
+        // While the caller holds, the callee's leg plays the enterprise's music.
+        await("music on hold").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .until(() -> server.hotline().engine().channels().stream().anyMatch(ch -> ch.musicOnHold()));
+        ok(caller);
+        ok(callee);
+        assertThat(admin.delete("/api/v1/moh/our_music.wav").status()).isEqualTo(204);
+        assertThat(admin.delete("/api/v1/moh/our_music.wav").status()).isEqualTo(404);
+    }
+
+    HttpResponse<String> upload(String name, byte[] content) throws Exception {
+        String boundary = "----hotline" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                + "\"\r\nContent-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(content);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        String csrf = admin.get("/api/v1/me").json().get("csrfToken").asText();
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/moh"))
+                .header("Cookie", sessionCookieOf(admin)).header("X-CSRF-Token", csrf)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The admin client's own session (its CSRF token belongs to it). */
+    String sessionCookieOf(ApiClient c) {
+        return c.cookieHeader();
+    }
+
+    @Test
+    void conferenceRoomsJoinCallersAndAskForTheirPin() throws Exception {
+        var room = admin.post("/api/v1/conference-rooms", Map.of("number", "8800", "name", "Weekly", "record", false));
+        assertThat(room.status()).as(room.toString()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/conference-rooms", Map.of("number", "1001", "name", "clash")).status()).as("extension number").isEqualTo(400);
+        assertThat(admin.post("/api/v1/conference-rooms", Map.of("number", "8800", "name", "dup")).status()).isEqualTo(409);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4800", "destinationType", "conference", "destination", "8800")).status()).isEqualTo(201);
+
+        register("1003", Ports.free());
+        // Two callers meet in the room: one from a trunk through DID 4800, one dialling 8800 from extension 1003.
+        Sipp.Run a = uac("uac_call", "4800", vars("FROM", "13700000003", "PAUSE", "3000"));
+        Sipp.Run b = uac("uac_call", "8800", vars("FROM", "1003", "PAUSE", "3000"), "-au", "1003", "-ap", PW);
+        await("two in the room").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> admin.get("/api/v1/conference-rooms").json().get(0).get("participants").asInt() == 2);
+        ok(a);
+        ok(b);
+        await("room empty").atMost(Duration.ofSeconds(10))
+                .until(() -> admin.get("/api/v1/conference-rooms").json().get(0).get("participants").asInt() == 0);
+        assertThat(callRecord("13700000003").get("outcome").asText()).isEqualTo("answered");
+
+        // With a PIN: the right digits (RFC 4733 from SIPp's pcaps) let the caller in; wrong ones three times hang up.
+        long id = room.json().get("id").asLong();
+        assertThat(admin.put("/api/v1/conference-rooms/" + id, Map.of("number", "8800", "name", "Weekly", "pin", "1234")).json()
+                .get("hasPin").asBoolean()).isTrue();
+        Sipp.Run good = uac("uac_digits", "4800", vars("FROM", "13700000004", "PAUSE", "800", "AFTER", "3000",
+                "DTMFACTIONS", dtmf("1234#")));
+        await("PIN accepted").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> admin.get("/api/v1/conference-rooms").json().get(0).get("participants").asInt() == 1);
+        ok(good);
+    }
+
+    /** SIPp actions playing the RFC 4733 packets of each key, 300 ms apart. */
+    static String dtmf(String keys) {
+        StringBuilder sb = new StringBuilder();
+        for (char k : keys.toCharArray()) {
+            String name = k == '#' ? "pound" : k == '*' ? "star" : String.valueOf(k);
+            sb.append("<nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/dtmf_2833_").append(name)
+                    .append(".pcap\"/></action></nop><pause milliseconds=\"300\"/>");
+        }
+        return sb.toString();
+    }
+}

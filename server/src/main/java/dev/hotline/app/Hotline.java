@@ -164,6 +164,7 @@ public final class Hotline implements AutoCloseable {
         web.close();
         housekeeping.shutdownNow();
         engine.close();
+        router.finishRecordingsOnStop();
         eventLog.close();
         db.close();
     }

@@ -46,7 +46,8 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     private record Call(long enterpriseId, String callId, String direction, CallTracker tracker) {}
 
     /** A recording in progress, kept until the engine reports the file finished (which may be after the call closed). */
-    private record ActiveRecording(long enterpriseId, String callId, String format, boolean stereo, java.time.Instant startedAt) {}
+    private record ActiveRecording(long enterpriseId, String callId, String format, boolean stereo, java.time.Instant startedAt,
+                                   java.nio.file.Path path) {}
 
     private final Map<String, ActiveRecording> recordings = new ConcurrentHashMap<>();
 
@@ -394,11 +395,31 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             try {
                 var rec = in.record(files.recordingFile(c.enterpriseId(), c.callId(), at), settings.format().engineFormat(),
                         settings.stereo() ? dev.hotline.engine.call.RecordMode.STEREO : dev.hotline.engine.call.RecordMode.MONO);
-                recordings.put(rec.id(), new ActiveRecording(c.enterpriseId(), c.callId(), settings.format().key(), settings.stereo(), at));
+                recordings.put(rec.id(), new ActiveRecording(c.enterpriseId(), c.callId(), settings.format().key(), settings.stereo(), at,
+                        rec.path()));
             } catch (RuntimeException ex) {
                 log.error("cannot record call {}: {}", c.callId(), ex.toString());
             }
         });
+    }
+
+    /**
+     * SEC-3: after the engine stopped, registers every recording whose end it did not report, with the
+     * length its (always valid) file has, so that no recording is lost from the recordings list.
+     */
+    public void finishRecordingsOnStop() {
+        for (var en : java.util.List.copyOf(recordings.entrySet())) {
+            if (recordings.remove(en.getKey()) == null) continue;
+            ActiveRecording r = en.getValue();
+            long ms = 0;
+            try {
+                ms = dev.hotline.engine.media.WavReader.read(r.path()).duration().toMillis();
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("recording {} of call {} unreadable at stop: {}", r.path(), r.callId(), e.toString());
+            }
+            events.append(new CallLogEvent.Recorded(r.enterpriseId(), r.callId(), clock.instant(), r.callId(), r.path(), r.format(),
+                    r.stereo(), r.startedAt(), ms));
+        }
     }
 
     /** PBX-4: the party put on hold hears the enterprise's music until the holder resumes. */

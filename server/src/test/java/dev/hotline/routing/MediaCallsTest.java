@@ -118,7 +118,7 @@ class MediaCallsTest {
         assertThat(rec.get("callId").asText()).isEqualTo(call.get("callId").asText());
         assertThat(rec.get("stereo").asBoolean()).isTrue();
         long talkMs = Duration.between(Instant.parse(call.get("answeredAt").asText()), Instant.parse(call.get("endedAt").asText())).toMillis();
-        assertThat(rec.get("durationMs").asLong()).as("recording as long as the call (%d ms)", talkMs).isCloseTo(talkMs, org.assertj.core.data.Offset.offset(150L));
+        assertThat(rec.get("durationMs").asLong()).as("recording as long as the call (%d ms)", talkMs).isCloseTo(talkMs, org.assertj.core.data.Offset.offset(100L));
 
         // The file is served to the browser's player, whole and by range, and is a valid stereo WAV.
         String cookie = sessionCookie();

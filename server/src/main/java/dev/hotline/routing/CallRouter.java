@@ -98,7 +98,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     }
 
     private final dev.hotline.recording.MediaFiles files;
-    private final ConferenceRooms rooms = new ConferenceRooms(() -> engine.get());
+    private final ConferenceRooms rooms = new ConferenceRooms(() -> engine.get(), this::recordRoom);
 
     public CallRouter(Jdbi jdbi, EventLog events, Clock clock, String defaultEnterprise, Duration ringTimeout,
                       dev.hotline.recording.MediaFiles files) {
@@ -248,6 +248,20 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             return;
         }
         rooms.enter(c.enterpriseId(), ch, room.get());
+    }
+
+    /** PBX-5: a room with recording on is recorded (mono mix of the room) from its first participant to its last. */
+    private void recordRoom(long enterpriseId, dev.hotline.engine.call.Conference conf) {
+        var settings = snapshot().tenant(enterpriseId).map(RoutingSnapshot.Tenant::recording)
+                .orElse(dev.hotline.recording.RecordingSettings.DEFAULT);
+        java.time.Instant now = clock.instant();
+        String id = "conf-" + conf.id();
+        try {
+            var rec = conf.record(files.recordingFile(enterpriseId, id, now), settings.format().engineFormat());
+            recordings.put(rec.id(), new ActiveRecording(enterpriseId, id, settings.format().key(), false, now, rec.path()));
+        } catch (RuntimeException ex) {
+            log.error("cannot record conference {}: {}", conf.name(), ex.toString());
+        }
     }
 
     /** Live participants of a conference room. */

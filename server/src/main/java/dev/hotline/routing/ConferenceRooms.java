@@ -46,8 +46,13 @@ final class ConferenceRooms {
     private final Map<String, String> members = new ConcurrentHashMap<>();
     private final PromptLibrary prompts = PromptLibrary.shipped();
 
-    ConferenceRooms(Supplier<TelephonyEngine> engine) {
+    /** Called when a room's conference opens, e.g. to start recording it. */
+    private final java.util.function.BiConsumer<Long, Conference> onOpen;
+    private final Map<String, Room> roomOf = new ConcurrentHashMap<>();
+
+    ConferenceRooms(Supplier<TelephonyEngine> engine, java.util.function.BiConsumer<Long, Conference> onOpen) {
         this.engine = engine;
+        this.onOpen = onOpen;
     }
 
     static Map<String, Room> load(Handle h, long enterpriseId) {
@@ -134,7 +139,12 @@ final class ConferenceRooms {
 
     private void join(long enterpriseId, Channel ch, Room room) {
         String k = key(enterpriseId, room.number());
-        Conference conf = open.computeIfAbsent(k, x -> engine.get().createConference("room " + room.number()));
+        boolean[] created = {false};
+        Conference conf = open.computeIfAbsent(k, x -> {
+            created[0] = true;
+            return engine.get().createConference("room " + room.number());
+        });
+        if (created[0] && room.record()) onOpen.accept(enterpriseId, conf);
         members.put(ch.id(), k);
         conf.add(ch);
     }

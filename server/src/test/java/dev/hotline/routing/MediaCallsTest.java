@@ -208,7 +208,7 @@ class MediaCallsTest {
 
     @Test
     void conferenceRoomsJoinCallersAndAskForTheirPin() throws Exception {
-        var room = admin.post("/api/v1/conference-rooms", Map.of("number", "8800", "name", "Weekly", "record", false));
+        var room = admin.post("/api/v1/conference-rooms", Map.of("number", "8800", "name", "Weekly", "record", true));
         assertThat(room.status()).as(room.toString()).isEqualTo(201);
         assertThat(admin.post("/api/v1/conference-rooms", Map.of("number", "1001", "name", "clash")).status()).as("extension number").isEqualTo(400);
         assertThat(admin.post("/api/v1/conference-rooms", Map.of("number", "8800", "name", "dup")).status()).isEqualTo(409);
@@ -225,6 +225,13 @@ class MediaCallsTest {
         await("room empty").atMost(Duration.ofSeconds(10))
                 .until(() -> admin.get("/api/v1/conference-rooms").json().get(0).get("participants").asInt() == 0);
         assertThat(callRecord("13700000003").get("outcome").asText()).isEqualTo("answered");
+        // The room was recorded from its first participant to its last.
+        await("room recording").atMost(Duration.ofSeconds(10)).until(() -> {
+            for (JsonNode r : admin.get("/api/v1/recordings?limit=500").json().get("items")) {
+                if (r.get("callId").asText().startsWith("conf-") && r.get("durationMs").asLong() > 2000) return true;
+            }
+            return false;
+        });
 
         // With a PIN: the right digits (RFC 4733 from SIPp's pcaps) let the caller in; wrong ones three times hang up.
         long id = room.json().get("id").asLong();

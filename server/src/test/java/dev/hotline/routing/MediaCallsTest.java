@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -36,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Issue 4 through the whole server: recorded calls (REC-1..3), music on hold (PBX-4), conference rooms (PBX-5). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MediaCallsTest {
-    static final Duration SIPP = Duration.ofSeconds(40);
     static final String PW = TestServer.DEMO_PASSWORD;
     TestServer server;
     ApiClient admin;
@@ -56,37 +56,29 @@ class MediaCallsTest {
         server.close();
     }
 
+    /** The @TempDir is per test, so the peers are too. */
+    SipPeers peers() {
+        return new SipPeers(work, sipPort);
+    }
+
     static Map<String, String> vars(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CODEC", "8");
-        m.put("CODECNAME", "PCMA");
-        m.put("FROM", "13700000000");
-        m.put("FROMCHECK", "sip:");
-        m.put("PAUSE", "500");
-        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
-        return m;
+        return SipPeers.vars("13700000000", kv);
     }
 
     Sipp.Run uas(String scenario, int port, Map<String, String> vars) throws Exception {
-        vars.put("ENGINE", "127.0.0.1:" + sipPort);
-        Sipp.Run run = Sipp.start(work, scenario, vars, null, port, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
-        Sipp.awaitUdpBound(port);
-        return run;
+        return peers().uas(scenario, port, vars);
     }
 
     Sipp.Run uac(String scenario, String dialled, Map<String, String> vars, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-s", dialled, "-mp", Integer.toString(Ports.free(4))));
-        args.addAll(List.of(extra));
-        return Sipp.start(work, scenario, vars, "127.0.0.1:" + sipPort, Ports.free(), args);
+        return peers().uac(scenario, dialled, vars, extra);
     }
 
     void register(String ext, int contactPort) throws Exception {
-        ok(Sipp.start(work, "register", vars("EXPECT", "200", "EXPIRES", "600"), "127.0.0.1:" + sipPort, Ports.free(),
-                List.of("-s", ext, "-au", ext, "-ap", PW, "-set", "contactport", Integer.toString(contactPort))));
+        peers().register(ext, PW, contactPort, "200");
     }
 
     static void ok(Sipp.Run run) {
-        assertThat(run.await(SIPP)).as(run.logs()).isZero();
+        SipPeers.ok(run);
     }
 
     JsonNode callRecord(String caller) {

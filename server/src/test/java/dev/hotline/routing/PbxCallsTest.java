@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PbxCallsTest {
-    static final Duration SIPP = Duration.ofSeconds(40);
     static final String PW = TestServer.DEMO_PASSWORD;
 
     TestServer server;
@@ -52,38 +52,29 @@ class PbxCallsTest {
         return "127.0.0.1:" + sipPort;
     }
 
+    /** The @TempDir is per test, so the peers are too. */
+    SipPeers peers() {
+        return new SipPeers(work, sipPort);
+    }
+
     static Map<String, String> vars(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CODEC", "8");
-        m.put("CODECNAME", "PCMA");
-        m.put("FROM", "13800138000");
-        m.put("FROMCHECK", "sip:");
-        m.put("PAUSE", "500");
-        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
-        return m;
+        return SipPeers.vars("13800138000", kv);
     }
 
     Sipp.Run uas(String scenario, int port, Map<String, String> vars) throws Exception {
-        vars.put("ENGINE", remote());
-        Sipp.Run run = Sipp.start(work, scenario, vars, null, port, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
-        Sipp.awaitUdpBound(port);
-        return run;
+        return peers().uas(scenario, port, vars);
     }
 
     Sipp.Run uac(String scenario, String dialled, Map<String, String> vars, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-s", dialled, "-mp", Integer.toString(Ports.free(4))));
-        args.addAll(List.of(extra));
-        return Sipp.start(work, scenario, vars, remote(), Ports.free(), args);
+        return peers().uac(scenario, dialled, vars, extra);
     }
 
-    /** A phone registering extension {@code ext}, with its calls delivered to {@code contactPort}. */
     void register(String ext, String password, int contactPort, String expect) throws Exception {
-        ok(Sipp.start(work, "register", vars("EXPECT", expect, "EXPIRES", "600"), remote(), Ports.free(),
-                List.of("-s", ext, "-au", ext, "-ap", password, "-set", "contactport", Integer.toString(contactPort))));
+        peers().register(ext, password, contactPort, expect);
     }
 
     static void ok(Sipp.Run run) {
-        assertThat(run.await(SIPP)).as(run.logs()).isZero();
+        SipPeers.ok(run);
     }
 
     /** The call record whose caller and callee match, once the event log has written it. */

@@ -8,12 +8,11 @@ import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.TestDatabases;
+import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.Test;
@@ -35,13 +34,10 @@ class RestartTest {
         assertThat(admin.put("/api/v1/settings/recording", Map.of("policy", "all", "format", "ulaw", "stereo", false, "retentionDays", 7))
                 .status()).isEqualTo(200);
         int phone = Ports.free();
-        Map<String, String> vars = new HashMap<>(Map.of("EXPECT", "200", "EXPIRES", "600", "CODEC", "8", "CODECNAME", "PCMA",
-                "FROM", "13600000001", "FROMCHECK", "sip:", "PAUSE", "30000", "ENGINE", "127.0.0.1:" + sip));
-        assertThat(Sipp.start(work, "register", vars, "127.0.0.1:" + sip, Ports.free(), List.of("-s", "1001", "-au", "1001", "-ap",
-                TestServer.DEMO_PASSWORD, "-set", "contactport", Integer.toString(phone))).await(Duration.ofSeconds(20))).isZero();
-        Sipp.Run callee = Sipp.start(work, "uas_answer", vars, null, phone, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
-        Sipp.awaitUdpBound(phone);
-        Sipp.Run caller = Sipp.start(work, "uac_call", vars, "127.0.0.1:" + sip, Ports.free(), List.of("-s", "4000", "-mp", Integer.toString(Ports.free(4))));
+        SipPeers peers = new SipPeers(work, sip);
+        peers.register("1001", TestServer.DEMO_PASSWORD, phone, "200");
+        Sipp.Run callee = peers.uas("uas_answer", phone, SipPeers.vars("13600000001"));
+        Sipp.Run caller = peers.uac("uac_call", "4000", SipPeers.vars("13600000001", "PAUSE", "30000"));
         await("call up").atMost(Duration.ofSeconds(10)).until(() -> first.hotline().engine().channels().stream()
                 .filter(c -> c.state().isAnswered()).count() == 2);
         await("some audio recorded").atMost(Duration.ofSeconds(10)).until(() -> first.hotline().engine().channels().stream()

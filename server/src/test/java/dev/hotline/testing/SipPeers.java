@@ -1,0 +1,67 @@
+package dev.hotline.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SIPp peers of a Hotline under test: phones that register extensions, callees that answer (and
+ * echo RTP), callers from a trunk or from an extension. Scenarios come from the engine's test jar
+ * ({@code /sipp/*.xml}) and this module's test resources.
+ */
+public final class SipPeers {
+    public static final Duration TIMEOUT = Duration.ofSeconds(40);
+
+    private final Path work;
+    private final String remote;
+
+    public SipPeers(Path work, int sipPort) {
+        this.work = work;
+        this.remote = "127.0.0.1:" + sipPort;
+    }
+
+    /** Scenario variables: A-law, caller {@code defaultFrom}, then {@code kv} pairs on top. */
+    public static Map<String, String> vars(String defaultFrom, String... kv) {
+        Map<String, String> m = new HashMap<>();
+        m.put("CODEC", "8");
+        m.put("CODECNAME", "PCMA");
+        m.put("FROM", defaultFrom);
+        m.put("FROMCHECK", "sip:");
+        m.put("PAUSE", "500");
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return m;
+    }
+
+    /** A callee listening on {@code port} (echoing RTP), ready when this returns. */
+    public Sipp.Run uas(String scenario, int port, Map<String, String> vars) throws Exception {
+        vars.put("ENGINE", remote);
+        Sipp.Run run = Sipp.start(work, scenario, vars, null, port, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
+        Sipp.awaitUdpBound(port);
+        return run;
+    }
+
+    /** A caller dialling {@code dialled} at Hotline; {@code extra} e.g. {@code -au 1001 -ap pw} for a phone. */
+    public Sipp.Run uac(String scenario, String dialled, Map<String, String> vars, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-s", dialled, "-mp", Integer.toString(Ports.free(4))));
+        args.addAll(List.of(extra));
+        return Sipp.start(work, scenario, vars, remote, Ports.free(), args);
+    }
+
+    /** A phone registering extension {@code ext}, with its calls delivered to {@code contactPort}; expects {@code expect}. */
+    public void register(String ext, String password, int contactPort, String expect) throws Exception {
+        ok(Sipp.start(work, "register", vars("", "EXPECT", expect, "EXPIRES", "600"), remote, Ports.free(),
+                List.of("-s", ext, "-au", ext, "-ap", password, "-set", "contactport", Integer.toString(contactPort))));
+    }
+
+    /** The SIPp run ended with every call successful. */
+    public static void ok(Sipp.Run run) {
+        assertThat(run.await(TIMEOUT)).as(run.logs()).isZero();
+    }
+}

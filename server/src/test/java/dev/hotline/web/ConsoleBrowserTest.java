@@ -1,27 +1,14 @@
 package dev.hotline.web;
 
+import static dev.hotline.web.ConsoleDriver.tid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hotline.testing.Chromium;
-import dev.hotline.testing.TestServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console in a real browser (headless Debian Chromium) against the whole server
@@ -29,351 +16,239 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * every console page in both languages. Screenshots go to {@code target/screenshots/}.
  */
 class ConsoleBrowserTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(15);
-
-    private static TestServer server;
-    private static Chromium chrome;
-    private static Map<String, String> en;
-    private static Map<String, String> zh;
-
-    @BeforeAll
-    static void start() {
-        en = bundle("en");
-        zh = bundle("zh");
-        server = TestServer.start();
-        chrome = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (chrome != null) chrome.close();
-        } finally {
-            if (server != null) server.close();
-        }
-    }
-
-    /** Every test starts signed out, with no language chosen in the browser. */
-    @BeforeEach
-    void freshBrowser() {
-        open("/login.html");
-        chrome.driver().manage().deleteAllCookies();
-        js().executeScript("localStorage.clear()");
-        open("/login.html");
-        el("login-submit");
-        chrome.consoleLog();
-    }
-
-    @AfterEach
-    void noScriptErrors() {
-        assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
-    }
+    /** Server and browser for the class; each test starts signed out and must leave no script errors. */
+    @RegisterExtension
+    static final ConsoleDriver ui = new ConsoleDriver();
 
     @Test
     void adminLogsInSwitchesLanguageAndCreatesUser() {
-        click("lang-zh");
-        waitText("login-submit", zh.get("login.submit"));
-        chrome.screenshot("login-zh");
-        click("lang-en");
-        waitText("login-submit", en.get("login.submit"));
-        chrome.screenshot("login-en");
+        ui.click("lang-zh");
+        ui.waitText("login-submit", ui.zh("login.submit"));
+        ui.screenshot("login-zh");
+        ui.click("lang-en");
+        ui.waitText("login-submit", ui.en("login.submit"));
+        ui.screenshot("login-en");
 
-        login("demo", "admin", server.demoPassword());
-        waitFor(ExpectedConditions.urlContains("#/users"));
-        waitText("page-title", en.get("users.title"));
-        waitFor(d -> text("users-table").contains("agent1"));
-        assertThat(text("nav-users")).isEqualTo(en.get("nav.users"));
-        assertThat(text("app-user")).isNotBlank();
-        assertThat(text("app-company")).isNotBlank();
-        chrome.screenshot("console-users-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("#/users"));
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.waitFor(d -> ui.text("users-table").contains("agent1"));
+        assertThat(ui.text("nav-users")).isEqualTo(ui.en("nav.users"));
+        assertThat(ui.text("app-user")).isNotBlank();
+        assertThat(ui.text("app-company")).isNotBlank();
+        ui.screenshot("console-users-en");
 
         // Switch to Chinese: visible labels change and the server remembers the choice.
-        click("lang-zh");
-        waitText("nav-users", zh.get("nav.users"));
-        waitText("page-title", zh.get("users.title"));
-        assertThat(text("user-new")).contains(zh.get("users.new"));
-        waitFor(d -> "zh".equals(fetchJson("/api/v1/me").get("language")));
-        chrome.screenshot("console-users-zh");
-        click("lang-en");
-        waitText("nav-users", en.get("nav.users"));
-        waitFor(d -> "en".equals(fetchJson("/api/v1/me").get("language")));
+        ui.click("lang-zh");
+        ui.waitText("nav-users", ui.zh("nav.users"));
+        ui.waitText("page-title", ui.zh("users.title"));
+        assertThat(ui.text("user-new")).contains(ui.zh("users.new"));
+        ui.waitFor(d -> "zh".equals(ui.fetchJson("/api/v1/me").get("language")));
+        ui.screenshot("console-users-zh");
+        ui.click("lang-en");
+        ui.waitText("nav-users", ui.en("nav.users"));
+        ui.waitFor(d -> "en".equals(ui.fetchJson("/api/v1/me").get("language")));
 
         // The form shows the API's field errors beside the fields.
-        click("user-new");
-        el("user-dialog");
-        type("user-form-username", "x");
-        type("user-form-password", "short");
-        click("user-save");
-        el("user-form-username-error");
-        assertThat(text("user-form-password-error")).isEqualTo(en.get("validation.minLength").replace("{n}", "8"));
-        chrome.screenshot("console-user-form-errors-en");
+        ui.click("user-new");
+        ui.el("user-dialog");
+        ui.type("user-form-username", "x");
+        ui.type("user-form-password", "short");
+        ui.click("user-save");
+        ui.el("user-form-username-error");
+        assertThat(ui.text("user-form-password-error")).isEqualTo(ui.en("validation.minLength").replace("{n}", "8"));
+        ui.screenshot("console-user-form-errors-en");
 
-        type("user-form-username", "browser.user");
-        type("user-form-display-name", "Browser User");
-        type("user-form-password", "browser-pass-1");
-        new Select(el("user-form-role")).selectByVisibleText(en.get("role.builtin.agent"));
-        Select department = new Select(el("user-form-department"));
+        ui.type("user-form-username", "browser.user");
+        ui.type("user-form-display-name", "Browser User");
+        ui.type("user-form-password", "browser-pass-1");
+        new Select(ui.el("user-form-role")).selectByVisibleText(ui.en("role.builtin.agent"));
+        Select department = new Select(ui.el("user-form-department"));
         department.selectByIndex(1);
         String departmentName = department.getFirstSelectedOption().getText();
-        type("user-form-job-number", "8101");
-        type("user-form-extension", "1101");
-        type("user-form-email", "browser.user@example.com");
-        assertThat(el("user-form-enabled").isSelected()).isTrue();
-        click("user-save");
-        waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("user-dialog")));
+        ui.type("user-form-job-number", "8101");
+        ui.type("user-form-extension", "1101");
+        ui.type("user-form-email", "browser.user@example.com");
+        assertThat(ui.el("user-form-enabled").isSelected()).isTrue();
+        ui.click("user-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("user-dialog")));
 
-        WebElement row = el("user-row-browser.user");
-        assertThat(row.getText()).contains("Browser User", en.get("role.builtin.agent"), departmentName, "8101", "1101");
-        chrome.screenshot("console-user-created-en");
+        WebElement row = ui.el("user-row-browser.user");
+        assertThat(row.getText()).contains("Browser User", ui.en("role.builtin.agent"), departmentName, "8101", "1101");
+        ui.screenshot("console-user-created-en");
 
         // It is really stored: still there after a reload, and searchable.
-        chrome.driver().navigate().refresh();
-        type("users-search", "browser");
-        waitFor(d -> text("users-table").contains("browser.user") && !text("users-table").contains("agent1"));
+        ui.driver().navigate().refresh();
+        ui.type("users-search", "browser");
+        ui.waitFor(d -> ui.text("users-table").contains("browser.user") && !ui.text("users-table").contains("agent1"));
     }
 
     @Test
     void wrongPasswordShowsTheErrorText() {
-        click("lang-zh");
-        waitText("login-submit", zh.get("login.submit"));
-        login("demo", "lead", "not-the-password");
-        waitText("login-error", zh.get("error.bad_credentials"));
-        assertThat(chrome.driver().getCurrentUrl()).contains("/login.html");
-        chrome.screenshot("login-error-zh");
+        ui.click("lang-zh");
+        ui.waitText("login-submit", ui.zh("login.submit"));
+        ui.login("demo", "lead", "not-the-password");
+        ui.waitText("login-error", ui.zh("error.bad_credentials"));
+        assertThat(ui.driver().getCurrentUrl()).contains("/login.html");
+        ui.screenshot("login-error-zh");
 
-        click("lang-en");
-        waitText("login-submit", en.get("login.submit"));
-        login("demo", "nobody", "not-the-password");
-        waitText("login-error", en.get("error.bad_credentials"));
-        chrome.screenshot("login-error-en");
+        ui.click("lang-en");
+        ui.waitText("login-submit", ui.en("login.submit"));
+        ui.login("demo", "nobody", "not-the-password");
+        ui.waitText("login-error", ui.en("error.bad_credentials"));
+        ui.screenshot("login-error-en");
     }
 
     @Test
     void repeatedFailuresLockTheAccountOut() {
-        click("lang-en");
+        ui.click("lang-en");
         for (int i = 0; i < 5; i++) {
-            login("demo", "agent2", "wrong-" + i);
-            waitText("login-error", en.get("error.bad_credentials"));
-            waitFor(ExpectedConditions.elementToBeClickable(tid("login-submit")));
+            ui.login("demo", "agent2", "wrong-" + i);
+            ui.waitText("login-error", ui.en("error.bad_credentials"));
+            ui.waitFor(ExpectedConditions.elementToBeClickable(tid("login-submit")));
         }
-        login("demo", "agent2", server.demoPassword());
-        waitText("login-error", en.get("error.locked_out"));
-        assertThat(chrome.driver().getCurrentUrl()).contains("/login.html");
-        chrome.screenshot("login-locked-en");
+        ui.login("demo", "agent2", ui.server().demoPassword());
+        ui.waitText("login-error", ui.en("error.locked_out"));
+        assertThat(ui.driver().getCurrentUrl()).contains("/login.html");
+        ui.screenshot("login-locked-en");
     }
 
     @Test
     void agentLandsOnTheAgentDesktop() {
-        click("lang-en");
-        login("demo", "agent1", server.demoPassword());
-        waitFor(ExpectedConditions.urlContains("/agent.html"));
-        el("agent-desk");
-        waitText("agent-extension", "1001");
-        assertThat(text("agent-job-number")).isEqualTo("8001");
-        assertThat(el("agent-btn-ready").isEnabled()).isFalse();
-        assertThat(text("agent-softphone-coming")).isEqualTo(en.get("agent.softphoneComing"));
-        chrome.screenshot("agent-desk-en");
-        click("lang-zh");
-        waitText("agent-btn-ready", zh.get("agent.action.ready"));
-        chrome.screenshot("agent-desk-zh");
+        ui.click("lang-en");
+        ui.login("demo", "agent1", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("/agent.html"));
+        ui.el("agent-desk");
+        ui.waitText("agent-extension", "1001");
+        assertThat(ui.text("agent-job-number")).isEqualTo("8001");
+        assertThat(ui.el("agent-btn-ready").isEnabled()).isFalse();
+        assertThat(ui.text("agent-softphone-coming")).isEqualTo(ui.en("agent.softphoneComing"));
+        ui.screenshot("agent-desk-en");
+        ui.click("lang-zh");
+        ui.waitText("agent-btn-ready", ui.zh("agent.action.ready"));
+        ui.screenshot("agent-desk-zh");
 
         // In the console an agent finds only what the role allows (API tokens) and the way back.
-        click("link-console");
-        waitFor(ExpectedConditions.urlContains("#/tokens"));
-        el("nav-agent");
-        assertThat(chrome.driver().findElements(tid("nav-users"))).isEmpty();
-        click("nav-agent");
-        el("agent-desk");
+        ui.click("link-console");
+        ui.waitFor(ExpectedConditions.urlContains("#/tokens"));
+        ui.el("nav-agent");
+        assertThat(ui.driver().findElements(tid("nav-users"))).isEmpty();
+        ui.click("nav-agent");
+        ui.el("agent-desk");
     }
 
     @Test
     void everyConsolePageRendersInBothLanguages() {
-        click("lang-zh");
-        login("demo", "admin", server.demoPassword());
-        waitText("page-title", zh.get("users.title"));
+        ui.click("lang-zh");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.zh("users.title"));
         for (String page : List.of("users", "departments", "roles", "extensions", "queues", "audit", "tokens")) {
-            click("nav-" + page);
-            waitText("page-title", zh.get(page + ".title"));
-            waitFor(d -> !text(page + "-table").contains(zh.get("common.loading")));
-            chrome.screenshot("console-" + page + "-zh");
+            ui.click("nav-" + page);
+            ui.waitText("page-title", ui.zh(page + ".title"));
+            ui.waitFor(d -> !ui.text(page + "-table").contains(ui.zh("common.loading")));
+            ui.screenshot("console-" + page + "-zh");
         }
-        click("nav-departments");
-        waitFor(d -> text("departments-table").lines().count() > 1);
-        click("nav-queues");
-        waitFor(d -> text("queues-table").contains("sales") && text("queues-table").contains("support"));
-        click("nav-roles");
-        waitFor(d -> text("roles-table").contains(zh.get("role.builtin.supervisor")));
+        ui.click("nav-departments");
+        ui.waitFor(d -> ui.text("departments-table").lines().count() > 1);
+        ui.click("nav-queues");
+        ui.waitFor(d -> ui.text("queues-table").contains("sales") && ui.text("queues-table").contains("support"));
+        ui.click("nav-roles");
+        ui.waitFor(d -> ui.text("roles-table").contains(ui.zh("role.builtin.supervisor")));
 
         // A custom role from permission checkboxes.
-        click("role-new");
-        type("role-form-name", "qa");
-        click("role-perm-user.read");
-        click("role-perm-audit.read");
-        chrome.screenshot("console-role-form-zh");
-        click("role-save");
-        waitFor(d -> text("role-row-qa").contains(zh.get("perm.audit.read")) && text("role-row-qa").contains(zh.get("roles.custom")));
+        ui.click("role-new");
+        ui.type("role-form-name", "qa");
+        ui.click("role-perm-user.read");
+        ui.click("role-perm-audit.read");
+        ui.screenshot("console-role-form-zh");
+        ui.click("role-save");
+        ui.waitFor(d -> ui.text("role-row-qa").contains(ui.zh("perm.audit.read")) && ui.text("role-row-qa").contains(ui.zh("roles.custom")));
 
-        click("lang-en");
-        click("nav-audit");
-        waitText("page-title", en.get("audit.title"));
-        waitFor(d -> text("audit-table").contains(en.get("audit.action.auth.login")));
-        new Select(el("audit-action")).selectByValue("user.");
-        waitFor(d -> !text("audit-table").contains(en.get("audit.action.auth.login")));
-        chrome.screenshot("console-audit-en");
+        ui.click("lang-en");
+        ui.click("nav-audit");
+        ui.waitText("page-title", ui.en("audit.title"));
+        ui.waitFor(d -> ui.text("audit-table").contains(ui.en("audit.action.auth.login")));
+        new Select(ui.el("audit-action")).selectByValue("user.");
+        ui.waitFor(d -> !ui.text("audit-table").contains(ui.en("audit.action.auth.login")));
+        ui.screenshot("console-audit-en");
 
         // A new extension shows its generated SIP password once.
-        click("nav-extensions");
-        waitFor(d -> text("extensions-table").contains("1001"));
-        click("extension-new");
-        type("extension-form-number", "1201");
-        click("extension-save");
-        waitFor(d -> text("extension-secret").length() >= 8);
-        chrome.screenshot("console-extension-secret-en");
-        click("extension-secret-close");
-        el("extension-row-1201");
-        chrome.screenshot("console-extensions-en");
+        ui.click("nav-extensions");
+        ui.waitFor(d -> ui.text("extensions-table").contains("1001"));
+        ui.click("extension-new");
+        ui.type("extension-form-number", "1201");
+        ui.click("extension-save");
+        ui.waitFor(d -> ui.text("extension-secret").length() >= 8);
+        ui.screenshot("console-extension-secret-en");
+        ui.click("extension-secret-close");
+        ui.el("extension-row-1201");
+        ui.screenshot("console-extensions-en");
 
         // A new API token is shown once, then listed by name.
-        click("nav-tokens");
-        click("token-new");
-        type("token-form-name", "crm");
-        click("token-save");
-        waitFor(d -> text("token-secret").startsWith("hl_"));
-        click("token-secret-close");
-        el("token-row-crm");
+        ui.click("nav-tokens");
+        ui.click("token-new");
+        ui.type("token-form-name", "crm");
+        ui.click("token-save");
+        ui.waitFor(d -> ui.text("token-secret").startsWith("hl_"));
+        ui.click("token-secret-close");
+        ui.el("token-row-crm");
 
         // Supervisor monitor shell.
-        open("/supervisor.html");
-        el("supervisor-monitor");
-        waitFor(d -> text("supervisor-queues").contains("sales"));
-        chrome.screenshot("supervisor-en");
+        ui.open("/supervisor.html");
+        ui.el("supervisor-monitor");
+        ui.waitFor(d -> ui.text("supervisor-queues").contains("sales"));
+        ui.screenshot("supervisor-en");
     }
 
     @Test
     void supervisorSeesConsoleAndMonitor() {
-        click("lang-zh");
-        login("demo", "lead", server.demoPassword());
-        waitText("page-title", zh.get("users.title"));
-        assertThat(chrome.driver().findElements(tid("user-new"))).as("read-only: no new-user button").isEmpty();
-        click("nav-supervisor");
-        el("supervisor-monitor");
-        waitText("app-title", zh.get("supervisor.title"));
-        waitFor(d -> text("supervisor-queues").contains("sales"));
-        chrome.screenshot("supervisor-zh");
+        ui.click("lang-zh");
+        ui.login("demo", "lead", ui.server().demoPassword());
+        ui.waitText("page-title", ui.zh("users.title"));
+        assertThat(ui.driver().findElements(tid("user-new"))).as("read-only: no new-user button").isEmpty();
+        ui.click("nav-supervisor");
+        ui.el("supervisor-monitor");
+        ui.waitText("app-title", ui.zh("supervisor.title"));
+        ui.waitFor(d -> ui.text("supervisor-queues").contains("sales"));
+        ui.screenshot("supervisor-zh");
 
-        click("logout");
-        waitFor(ExpectedConditions.urlContains("/login.html"));
-        open("/");
-        waitFor(ExpectedConditions.urlContains("/login.html"));
+        ui.click("logout");
+        ui.waitFor(ExpectedConditions.urlContains("/login.html"));
+        ui.open("/");
+        ui.waitFor(ExpectedConditions.urlContains("/login.html"));
     }
 
     @Test
     void userChangesOwnPassword() {
-        click("lang-en");
-        login("demo", "agent3", server.demoPassword());
-        el("agent-desk");
-        click("change-password");
-        el("password-dialog");
-        type("password-old", "not-my-password");
-        type("password-new", "agent3-new-pass");
-        type("password-confirm", "agent3-new-pass");
-        click("password-save");
-        waitText("password-old-error", en.get("validation.wrongPassword"));
-        chrome.screenshot("password-wrong-en");
-        type("password-old", server.demoPassword());
-        click("password-save");
-        waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("password-dialog")));
-        waitText("toast", en.get("password.changed"));
+        ui.click("lang-en");
+        ui.login("demo", "agent3", ui.server().demoPassword());
+        ui.el("agent-desk");
+        ui.click("change-password");
+        ui.el("password-dialog");
+        ui.type("password-old", "not-my-password");
+        ui.type("password-new", "agent3-new-pass");
+        ui.type("password-confirm", "agent3-new-pass");
+        ui.click("password-save");
+        ui.waitText("password-old-error", ui.en("validation.wrongPassword"));
+        ui.screenshot("password-wrong-en");
+        ui.type("password-old", ui.server().demoPassword());
+        ui.click("password-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("password-dialog")));
+        ui.waitText("toast", ui.en("password.changed"));
 
-        click("logout");
-        login("demo", "agent3", "agent3-new-pass");
-        el("agent-desk");
+        ui.click("logout");
+        ui.login("demo", "agent3", "agent3-new-pass");
+        ui.el("agent-desk");
     }
 
     @Test
     void operatorLandsOnEnterprises() {
-        click("lang-en");
-        login("system", "operator", server.demoPassword());
-        waitFor(ExpectedConditions.urlContains("#/enterprises"));
-        waitText("page-title", en.get("enterprises.title"));
-        waitFor(d -> text("enterprises-table").contains("demo"));
-        assertThat(chrome.driver().findElements(tid("nav-users"))).isEmpty();
-        chrome.screenshot("console-enterprises-en");
-    }
-
-    // ---------- helpers ----------
-
-    private static Map<String, String> bundle(String lang) {
-        try (InputStream in = ConsoleBrowserTest.class.getResourceAsStream("/web/i18n/" + lang + ".json")) {
-            assertThat(in).as("bundle " + lang).isNotNull();
-            return new ObjectMapper().readValue(in, new TypeReference<Map<String, String>>() {});
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private void login(String enterprise, String username, String password) {
-        type("login-enterprise", enterprise);
-        type("login-username", username);
-        type("login-password", password);
-        click("login-submit");
-    }
-
-    private static void open(String path) {
-        chrome.driver().get(server.baseUrl() + path);
-    }
-
-    private static JavascriptExecutor js() {
-        return chrome.driver();
-    }
-
-    /** GET of a same-origin JSON URL from inside the page (with the session cookie). */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> fetchJson(String path) {
-        Object r = js().executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.json()).then(done, e => done({error: String(e)}));",
-                path);
-        return (Map<String, Object>) r;
-    }
-
-    private static By tid(String testId) {
-        return By.cssSelector("[data-testid='" + testId + "']");
-    }
-
-    private static <T> T waitFor(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
-        WebDriverWait wait = chrome.waitAtMost(DEADLINE);
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        wait.ignoring(org.openqa.selenium.NoSuchElementException.class);
-        return wait.until(condition::apply);
-    }
-
-    /** The visible element with this data-testid, waiting for it. */
-    private static WebElement el(String testId) {
-        return waitFor(ExpectedConditions.visibilityOfElementLocated(tid(testId)));
-    }
-
-    private static String text(String testId) {
-        return chrome.driver().findElement(tid(testId)).getText().strip();
-    }
-
-    private static void waitText(String testId, String expected) {
-        try {
-            waitFor(d -> expected.equals(d.findElement(tid(testId)).getText().strip()));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("[data-testid=" + testId + "] shows \""
-                    + chrome.driver().findElements(tid(testId)).stream().map(WebElement::getText).findFirst().orElse("(absent)")
-                    + "\", expected \"" + expected + "\"", e);
-        }
-    }
-
-    private static void click(String testId) {
-        waitFor(ExpectedConditions.elementToBeClickable(tid(testId))).click();
-    }
-
-    private static void type(String testId, String value) {
-        WebElement e = el(testId);
-        e.clear();
-        e.sendKeys(value);
+        ui.click("lang-en");
+        ui.login("system", "operator", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("#/enterprises"));
+        ui.waitText("page-title", ui.en("enterprises.title"));
+        ui.waitFor(d -> ui.text("enterprises-table").contains("demo"));
+        assertThat(ui.driver().findElements(tid("nav-users"))).isEmpty();
+        ui.screenshot("console-enterprises-en");
     }
 }

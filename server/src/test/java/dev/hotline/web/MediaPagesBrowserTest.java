@@ -1,17 +1,14 @@
 package dev.hotline.web;
 
+import static dev.hotline.web.ConsoleDriver.find;
+import static dev.hotline.web.ConsoleDriver.tid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
-import dev.hotline.testing.Chromium;
-import dev.hotline.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,18 +20,13 @@ import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The media pages of the console (recordings with their settings, music on hold, conference
@@ -43,162 +35,127 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Screenshots go to {@code target/screenshots/media-*.png}.
  */
 class MediaPagesBrowserTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(15);
     private static final Duration SIPP = Duration.ofSeconds(40);
 
-    private static TestServer server;
-    private static Chromium chrome;
-    private static Map<String, String> en;
-    private static Map<String, String> zh;
+    /** Server and browser for the class; each test starts signed out and must leave no script errors. */
+    @RegisterExtension
+    static final ConsoleDriver ui = new ConsoleDriver();
 
     @TempDir
     Path work;
 
-    @BeforeAll
-    static void start() {
-        en = bundle("en");
-        zh = bundle("zh");
-        server = TestServer.start();
-        chrome = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (chrome != null) chrome.close();
-        } finally {
-            if (server != null) server.close();
-        }
-    }
-
-    /** Every test starts signed out, with no language chosen in the browser. */
-    @BeforeEach
-    void freshBrowser() {
-        open("/login.html");
-        chrome.driver().manage().deleteAllCookies();
-        js().executeScript("localStorage.clear()");
-        open("/login.html");
-        el("login-submit");
-        chrome.consoleLog();
-    }
-
-    @AfterEach
-    void noScriptErrors() {
-        assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
-    }
-
     @Test
     void adminConfiguresRecordingMusicOnHoldAndConferenceRooms() throws Exception {
-        click("lang-en");
-        login("demo", "admin", server.demoPassword());
-        waitText("page-title", en.get("users.title"));
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
         for (String page : List.of("recordings", "moh", "conferences")) {
-            assertThat(text("nav-" + page)).isEqualTo(en.get("nav." + page));
+            assertThat(ui.text("nav-" + page)).isEqualTo(ui.en("nav." + page));
         }
 
         // ---- recording settings: defaults, GSM refuses stereo beside the field, saved values survive a reload
-        click("nav-recordings");
-        waitText("page-title", en.get("recordings.title"));
-        el("recording-settings");
-        waitFor(d -> "none".equals(el("recset-policy").getAttribute("value")));
-        assertThat(el("recset-format-pcm").getAttribute("aria-checked")).isEqualTo("true");
-        assertThat(el("recset-stereo").isSelected()).isTrue();
-        assertThat(el("recset-retention").getAttribute("value")).isEqualTo("90");
-        click("recset-format-gsm");
-        click("recset-save");
-        waitText("recset-stereo-error", en.get("validation.gsmMono"));
-        chrome.screenshot("media-recording-settings-error-en");
-        click("recset-format-pcm");
-        new Select(el("recset-policy")).selectByValue("all");
-        type("recset-retention", "0");
-        click("recset-save");
-        waitText("recset-retention-error", en.get("validation.retentionDays"));
-        type("recset-retention", "30");
-        click("recset-save");
-        waitFor(d -> d.findElements(tid("recset-retention-error")).isEmpty() && text("toasts").contains(en.get("common.saved")));
-        chrome.driver().navigate().refresh();
-        waitText("page-title", en.get("recordings.title"));
-        waitFor(d -> "all".equals(el("recset-policy").getAttribute("value")));
-        assertThat(el("recset-format-pcm").getAttribute("aria-checked")).isEqualTo("true");
-        assertThat(el("recset-stereo").isSelected()).isTrue();
-        assertThat(el("recset-retention").getAttribute("value")).isEqualTo("30");
-        assertThat(fetchJson("/api/v1/settings/recording")).isEqualTo(Map.of("policy", "all", "format", "pcm", "stereo", true, "retentionDays", 30L));
-        waitFor(d -> !d.findElements(tid("recordings-empty")).isEmpty() || !d.findElements(By.cssSelector("[data-testid^='recording-row-']")).isEmpty());
-        chrome.screenshot("media-recordings-en");
+        ui.click("nav-recordings");
+        ui.waitText("page-title", ui.en("recordings.title"));
+        ui.el("recording-settings");
+        ui.waitFor(d -> "none".equals(ui.el("recset-policy").getAttribute("value")));
+        assertThat(ui.el("recset-format-pcm").getAttribute("aria-checked")).isEqualTo("true");
+        assertThat(ui.el("recset-stereo").isSelected()).isTrue();
+        assertThat(ui.el("recset-retention").getAttribute("value")).isEqualTo("90");
+        ui.click("recset-format-gsm");
+        ui.click("recset-save");
+        ui.waitText("recset-stereo-error", ui.en("validation.gsmMono"));
+        ui.screenshot("media-recording-settings-error-en");
+        ui.click("recset-format-pcm");
+        new Select(ui.el("recset-policy")).selectByValue("all");
+        ui.type("recset-retention", "0");
+        ui.click("recset-save");
+        ui.waitText("recset-retention-error", ui.en("validation.retentionDays"));
+        ui.type("recset-retention", "30");
+        ui.click("recset-save");
+        ui.waitFor(d -> d.findElements(tid("recset-retention-error")).isEmpty() && ui.text("toasts").contains(ui.en("common.saved")));
+        ui.driver().navigate().refresh();
+        ui.waitText("page-title", ui.en("recordings.title"));
+        ui.waitFor(d -> "all".equals(ui.el("recset-policy").getAttribute("value")));
+        assertThat(ui.el("recset-format-pcm").getAttribute("aria-checked")).isEqualTo("true");
+        assertThat(ui.el("recset-stereo").isSelected()).isTrue();
+        assertThat(ui.el("recset-retention").getAttribute("value")).isEqualTo("30");
+        assertThat(ui.fetchJson("/api/v1/settings/recording")).isEqualTo(Map.of("policy", "all", "format", "pcm", "stereo", true, "retentionDays", 30L));
+        ui.waitFor(d -> !d.findElements(tid("recordings-empty")).isEmpty() || !d.findElements(By.cssSelector("[data-testid^='recording-row-']")).isEmpty());
+        ui.screenshot("media-recordings-en");
 
         // ---- music on hold: a real WAV is listed with its length, a text file named .wav is refused, delete
-        click("nav-moh");
-        waitText("page-title", en.get("moh.title"));
-        waitFor(d -> !text("moh-table").contains(en.get("common.loading")));
+        ui.click("nav-moh");
+        ui.waitText("page-title", ui.en("moh.title"));
+        ui.waitFor(d -> !ui.text("moh-table").contains(ui.en("common.loading")));
         Path tone = wav(work.resolve("test-tone.wav"), 1.0);
-        el("moh-file").sendKeys(tone.toString());
-        click("moh-upload-submit");
-        waitFor(d -> text("moh-row-test-tone.wav").contains("0:01"));
-        assertThat(find(fetchList("/api/v1/moh"), "name", "test-tone.wav").get("durationMs")).isInstanceOf(Number.class);
-        assertThat(chrome.driver().findElements(tid("moh-upload-error"))).isEmpty();
+        ui.el("moh-file").sendKeys(tone.toString());
+        ui.click("moh-upload-submit");
+        ui.waitFor(d -> ui.text("moh-row-test-tone.wav").contains("0:01"));
+        assertThat(find(ui.fetchList("/api/v1/moh"), "name", "test-tone.wav").get("durationMs")).isInstanceOf(Number.class);
+        assertThat(ui.driver().findElements(tid("moh-upload-error"))).isEmpty();
         Path fake = Files.writeString(work.resolve("notes.wav"), "these are meeting notes, not audio\n".repeat(20), StandardCharsets.UTF_8);
-        el("moh-file").sendKeys(fake.toString());
-        click("moh-upload-submit");
-        waitText("moh-upload-error", en.get("moh.refused").replace("{name}", "notes.wav").replace("{reason}", en.get("validation.notWav")));
-        assertThat(chrome.driver().findElements(tid("moh-row-notes.wav"))).isEmpty();
-        chrome.screenshot("media-moh-error-en");
-        click("moh-delete-test-tone.wav");
-        click("confirm-ok");
-        waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("moh-row-test-tone.wav")));
-        assertThat(fetchList("/api/v1/moh").stream().map(m -> m.get("name"))).doesNotContain("test-tone.wav");
+        ui.el("moh-file").sendKeys(fake.toString());
+        ui.click("moh-upload-submit");
+        ui.waitText("moh-upload-error", ui.en("moh.refused").replace("{name}", "notes.wav").replace("{reason}", ui.en("validation.notWav")));
+        assertThat(ui.driver().findElements(tid("moh-row-notes.wav"))).isEmpty();
+        ui.screenshot("media-moh-error-en");
+        ui.click("moh-delete-test-tone.wav");
+        ui.click("confirm-ok");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("moh-row-test-tone.wav")));
+        assertThat(ui.fetchList("/api/v1/moh").stream().map(m -> m.get("name"))).doesNotContain("test-tone.wav");
 
         // ---- conference rooms: PIN is write only, errors beside the fields
-        click("nav-conferences");
-        waitText("page-title", en.get("conferences.title"));
-        click("conference-new");
-        el("conference-dialog");
-        click("conference-save");
-        waitText("conference-form-number-error", en.get("validation.required"));
-        type("conference-form-number", "8800");
-        type("conference-form-name", "Weekly sync");
-        type("conference-form-pin", "12");
-        click("conference-save");
-        waitText("conference-form-pin-error", en.get("validation.conferencePin"));
-        chrome.screenshot("media-conference-form-error-en");
-        type("conference-form-pin", "2468");
-        click("conference-form-record");
-        click("conference-save");
-        waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("conference-dialog")));
-        waitText("conference-pin-8800", en.get("conferences.hasPin"));
-        assertThat(text("conference-row-8800")).contains("Weekly sync", en.get("conferences.recorded"));
-        assertThat(text("conference-participants-8800")).isEqualTo(en.get("conferences.live").replace("{n}", "0"));
-        Map<String, Object> room = find(fetchList("/api/v1/conference-rooms"), "number", "8800");
+        ui.click("nav-conferences");
+        ui.waitText("page-title", ui.en("conferences.title"));
+        ui.click("conference-new");
+        ui.el("conference-dialog");
+        ui.click("conference-save");
+        ui.waitText("conference-form-number-error", ui.en("validation.required"));
+        ui.type("conference-form-number", "8800");
+        ui.type("conference-form-name", "Weekly sync");
+        ui.type("conference-form-pin", "12");
+        ui.click("conference-save");
+        ui.waitText("conference-form-pin-error", ui.en("validation.conferencePin"));
+        ui.screenshot("media-conference-form-error-en");
+        ui.type("conference-form-pin", "2468");
+        ui.click("conference-form-record");
+        ui.click("conference-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("conference-dialog")));
+        ui.waitText("conference-pin-8800", ui.en("conferences.hasPin"));
+        assertThat(ui.text("conference-row-8800")).contains("Weekly sync", ui.en("conferences.recorded"));
+        assertThat(ui.text("conference-participants-8800")).isEqualTo(ui.en("conferences.live").replace("{n}", "0"));
+        Map<String, Object> room = find(ui.fetchList("/api/v1/conference-rooms"), "number", "8800");
         assertThat(room).containsEntry("hasPin", true).containsEntry("record", true).doesNotContainKey("pin");
-        click("conference-edit-8800");
-        waitFor(d -> text("conference-dialog").contains(en.get("conferences.pinKeep")));
-        assertThat(el("conference-form-pin").getAttribute("value")).isEmpty();
-        chrome.screenshot("media-conference-edit-en");
-        chrome.driver().findElement(By.cssSelector("[data-testid='conference-dialog'] .icon-btn")).click();
-        chrome.screenshot("media-conferences-en");
+        ui.click("conference-edit-8800");
+        ui.waitFor(d -> ui.text("conference-dialog").contains(ui.en("conferences.pinKeep")));
+        assertThat(ui.el("conference-form-pin").getAttribute("value")).isEmpty();
+        ui.screenshot("media-conference-edit-en");
+        ui.driver().findElement(By.cssSelector("[data-testid='conference-dialog'] .icon-btn")).click();
+        ui.screenshot("media-conferences-en");
 
         // ---- numbers: a DID can point to the room; extension stays the default type
-        click("nav-numbers");
-        waitText("page-title", en.get("numbers.title"));
-        waitFor(d -> text("number-row-4000").contains("1001"));
-        click("number-new");
-        assertThat(new Select(el("number-form-desttype")).getFirstSelectedOption().getAttribute("value")).isEqualTo("extension");
-        type("number-form-number", "4800");
-        new Select(el("number-form-desttype")).selectByValue("conference");
-        waitFor(d -> text("number-dialog").contains(en.get("numbers.destinationConference")));
-        new Select(el("number-form-destination")).selectByValue("8800");
-        chrome.screenshot("media-number-conference-form-en");
-        click("number-save");
-        waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("number-dialog")));
-        waitFor(d -> text("number-row-4800").contains("8800"));
-        assertThat(text("number-row-4800")).contains(en.get("numbers.destType.conference"), "Weekly sync");
-        assertThat(find(fetchList("/api/v1/numbers"), "number", "4800"))
+        ui.click("nav-numbers");
+        ui.waitText("page-title", ui.en("numbers.title"));
+        ui.waitFor(d -> ui.text("number-row-4000").contains("1001"));
+        ui.click("number-new");
+        assertThat(new Select(ui.el("number-form-desttype")).getFirstSelectedOption().getAttribute("value")).isEqualTo("extension");
+        ui.type("number-form-number", "4800");
+        new Select(ui.el("number-form-desttype")).selectByValue("conference");
+        ui.waitFor(d -> ui.text("number-dialog").contains(ui.en("numbers.destinationConference")));
+        new Select(ui.el("number-form-destination")).selectByValue("8800");
+        ui.screenshot("media-number-conference-form-en");
+        ui.click("number-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("number-dialog")));
+        ui.waitFor(d -> ui.text("number-row-4800").contains("8800"));
+        assertThat(ui.text("number-row-4800")).contains(ui.en("numbers.destType.conference"), "Weekly sync");
+        assertThat(find(ui.fetchList("/api/v1/numbers"), "number", "4800"))
                 .containsEntry("destinationType", "conference").containsEntry("destination", "8800");
-        chrome.screenshot("media-numbers-en");
+        ui.screenshot("media-numbers-en");
 
         // ---- a recorded call: DID 4000 answered by a registered phone, with policy "all"
         int phone = Ports.free();
         ok(Sipp.start(work, "register", vars("EXPECT", "200", "EXPIRES", "600"), remote(), Ports.free(),
-                List.of("-s", "1001", "-au", "1001", "-ap", server.demoPassword(), "-set", "contactport", Integer.toString(phone))));
+                List.of("-s", "1001", "-au", "1001", "-ap", ui.server().demoPassword(), "-set", "contactport", Integer.toString(phone))));
         Map<String, String> uasVars = vars();
         uasVars.put("ENGINE", remote());
         Sipp.Run callee = Sipp.start(work, "uas_answer", uasVars, null, phone, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
@@ -208,17 +165,17 @@ class MediaPagesBrowserTest {
         ok(caller);
         ok(callee);
 
-        click("nav-recordings");
-        waitText("page-title", en.get("recordings.title"));
-        type("recordings-number", "13800138077");
-        waitFor(d -> {
-            click("recordings-search");
+        ui.click("nav-recordings");
+        ui.waitText("page-title", ui.en("recordings.title"));
+        ui.type("recordings-number", "13800138077");
+        ui.waitFor(d -> {
+            ui.click("recordings-search");
             return !d.findElements(By.xpath("//tr[starts-with(@data-testid,'recording-row-')][contains(., '13800138077')]")).isEmpty();
         });
-        WebElement row = chrome.driver().findElement(By.xpath("//tr[starts-with(@data-testid,'recording-row-')][contains(., '13800138077')]"));
+        WebElement row = ui.driver().findElement(By.xpath("//tr[starts-with(@data-testid,'recording-row-')][contains(., '13800138077')]"));
         String id = row.getAttribute("data-testid").substring("recording-row-".length());
-        assertThat(row.getText()).contains("4000", "1001", en.get("calls.direction.inbound"), en.get("recordings.format.pcm"));
-        waitText("recordings-range", en.get("common.range").replace("{first}", "1").replace("{last}", "1").replace("{total}", "1"));
+        assertThat(row.getText()).contains("4000", "1001", ui.en("calls.direction.inbound"), ui.en("recordings.format.pcm"));
+        ui.waitText("recordings-range", ui.en("common.range").replace("{first}", "1").replace("{last}", "1").replace("{total}", "1"));
 
         // The file: 200 audio/wav, Range answers 206, the download link is an attachment, the player reads its length.
         Map<String, Object> full = fetchHead("/api/v1/recordings/" + id + "/audio", null);
@@ -232,102 +189,102 @@ class MediaPagesBrowserTest {
         assertThat(part.get("length")).isEqualTo(Long.parseLong(range.group(1)) + 1);
         assertThat(Long.parseLong(range.group(1))).isGreaterThanOrEqualTo(99L);
         assertThat(full.get("length")).isEqualTo(Long.parseLong(range.group(2)));
-        Map<String, Object> download = fetchHead(el("recording-download-" + id).getAttribute("href"), null);
+        Map<String, Object> download = fetchHead(ui.el("recording-download-" + id).getAttribute("href"), null);
         assertThat((String) download.get("disposition")).startsWith("attachment");
-        js().executeScript("const a = arguments[0]; a.preload = 'metadata'; a.load();", el("recording-audio-" + id));
-        double seconds = waitFor(d -> {
-            Object v = js().executeScript("const a = arguments[0]; return a.readyState >= 1 && isFinite(a.duration) ? a.duration : null;",
-                    el("recording-audio-" + id));
+        ui.js().executeScript("const a = arguments[0]; a.preload = 'metadata'; a.load();", ui.el("recording-audio-" + id));
+        double seconds = ui.waitFor(d -> {
+            Object v = ui.js().executeScript("const a = arguments[0]; return a.readyState >= 1 && isFinite(a.duration) ? a.duration : null;",
+                    ui.el("recording-audio-" + id));
             return v == null ? null : ((Number) v).doubleValue();
         });
         assertThat(seconds).as("length the browser's player reads").isBetween(1.0, 4.0);
 
         // Batch download: the selection counts in the button.
-        assertThat(el("recordings-download-selected").isEnabled()).isFalse();
-        click("recording-select-" + id);
-        waitText("recordings-download-selected", en.get("recordings.downloadSelected").replace("{n}", "1"));
-        assertThat(el("recordings-download-selected").isEnabled()).isTrue();
-        click("recordings-select-all");
-        assertThat(el("recording-select-" + id).isSelected()).isFalse();
-        click("recordings-select-all");
-        assertThat(el("recording-select-" + id).isSelected()).isTrue();
-        chrome.screenshot("media-recordings-row-en");
+        assertThat(ui.el("recordings-download-selected").isEnabled()).isFalse();
+        ui.click("recording-select-" + id);
+        ui.waitText("recordings-download-selected", ui.en("recordings.downloadSelected").replace("{n}", "1"));
+        assertThat(ui.el("recordings-download-selected").isEnabled()).isTrue();
+        ui.click("recordings-select-all");
+        assertThat(ui.el("recording-select-" + id).isSelected()).isFalse();
+        ui.click("recordings-select-all");
+        assertThat(ui.el("recording-select-" + id).isSelected()).isTrue();
+        ui.screenshot("media-recordings-row-en");
 
         // The call's record opens with its recording to play.
-        click("nav-calls");
-        waitText("page-title", en.get("calls.title"));
-        type("calls-number", "13800138077");
-        click("calls-search");
-        WebElement call = waitFor(d -> d.findElement(By.xpath("//tr[starts-with(@data-testid,'call-row-')][contains(., '13800138077')]")));
+        ui.click("nav-calls");
+        ui.waitText("page-title", ui.en("calls.title"));
+        ui.type("calls-number", "13800138077");
+        ui.click("calls-search");
+        WebElement call = ui.waitFor(d -> d.findElement(By.xpath("//tr[starts-with(@data-testid,'call-row-')][contains(., '13800138077')]")));
         call.click();
-        el("call-detail");
-        assertThat(el("call-recording-audio").getAttribute("src")).endsWith("/api/v1/recordings/" + id + "/audio");
-        assertThat(el("call-recording-download").getAttribute("href")).endsWith("/api/v1/recordings/" + id + "/audio?download=1");
-        chrome.screenshot("media-call-recording-en");
-        click("call-detail-close");
-        click("nav-recordings");
-        waitText("page-title", en.get("recordings.title"));
+        ui.el("call-detail");
+        assertThat(ui.el("call-recording-audio").getAttribute("src")).endsWith("/api/v1/recordings/" + id + "/audio");
+        assertThat(ui.el("call-recording-download").getAttribute("href")).endsWith("/api/v1/recordings/" + id + "/audio?download=1");
+        ui.screenshot("media-call-recording-en");
+        ui.click("call-detail-close");
+        ui.click("nav-recordings");
+        ui.waitText("page-title", ui.en("recordings.title"));
 
         // ---- the same pages in Chinese
-        click("lang-zh");
-        waitText("page-title", zh.get("recordings.title"));
-        waitFor(d -> text("recordings-table").contains(zh.get("calls.direction.inbound")));
-        click("recset-format-gsm");
-        click("recset-save");
-        waitText("recset-stereo-error", zh.get("validation.gsmMono"));
-        chrome.screenshot("media-recordings-zh");
-        click("recset-format-pcm");
-        click("nav-moh");
-        waitText("page-title", zh.get("moh.title"));
-        el("moh-file").sendKeys(fake.toString());
-        click("moh-upload-submit");
-        waitText("moh-upload-error", zh.get("moh.refused").replace("{name}", "notes.wav").replace("{reason}", zh.get("validation.notWav")));
-        chrome.screenshot("media-moh-zh");
-        click("nav-conferences");
-        waitText("page-title", zh.get("conferences.title"));
-        waitText("conference-pin-8800", zh.get("conferences.hasPin"));
-        chrome.screenshot("media-conferences-zh");
-        click("nav-numbers");
-        waitFor(d -> text("number-row-4800").contains(zh.get("numbers.destType.conference")));
-        chrome.screenshot("media-numbers-zh");
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("recordings.title"));
+        ui.waitFor(d -> ui.text("recordings-table").contains(ui.zh("calls.direction.inbound")));
+        ui.click("recset-format-gsm");
+        ui.click("recset-save");
+        ui.waitText("recset-stereo-error", ui.zh("validation.gsmMono"));
+        ui.screenshot("media-recordings-zh");
+        ui.click("recset-format-pcm");
+        ui.click("nav-moh");
+        ui.waitText("page-title", ui.zh("moh.title"));
+        ui.el("moh-file").sendKeys(fake.toString());
+        ui.click("moh-upload-submit");
+        ui.waitText("moh-upload-error", ui.zh("moh.refused").replace("{name}", "notes.wav").replace("{reason}", ui.zh("validation.notWav")));
+        ui.screenshot("media-moh-zh");
+        ui.click("nav-conferences");
+        ui.waitText("page-title", ui.zh("conferences.title"));
+        ui.waitText("conference-pin-8800", ui.zh("conferences.hasPin"));
+        ui.screenshot("media-conferences-zh");
+        ui.click("nav-numbers");
+        ui.waitFor(d -> ui.text("number-row-4800").contains(ui.zh("numbers.destType.conference")));
+        ui.screenshot("media-numbers-zh");
     }
 
     @Test
     void supervisorListensButChangesNothing() {
-        ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", server.demoPassword());
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
         assertThat(admin.post("/api/v1/conference-rooms", Map.of("number", "8801", "name", "Supervisors")).status()).isEqualTo(201);
 
-        click("lang-zh");
-        login("demo", "lead", server.demoPassword());
-        waitText("page-title", zh.get("users.title"));
-        assertThat(text("nav-recordings")).isEqualTo(zh.get("nav.recordings"));
+        ui.click("lang-zh");
+        ui.login("demo", "lead", ui.server().demoPassword());
+        ui.waitText("page-title", ui.zh("users.title"));
+        assertThat(ui.text("nav-recordings")).isEqualTo(ui.zh("nav.recordings"));
 
-        click("nav-recordings");
-        waitText("page-title", zh.get("recordings.title"));
-        waitFor(d -> !d.findElements(tid("recordings-empty")).isEmpty() || !d.findElements(By.cssSelector("[data-testid^='recording-row-']")).isEmpty());
-        assertThat(chrome.driver().findElements(tid("recording-settings"))).as("read-only: no recording settings").isEmpty();
-        assertThat(chrome.driver().findElements(tid("recordings-error"))).isEmpty();
-        chrome.screenshot("media-recordings-supervisor-zh");
+        ui.click("nav-recordings");
+        ui.waitText("page-title", ui.zh("recordings.title"));
+        ui.waitFor(d -> !d.findElements(tid("recordings-empty")).isEmpty() || !d.findElements(By.cssSelector("[data-testid^='recording-row-']")).isEmpty());
+        assertThat(ui.driver().findElements(tid("recording-settings"))).as("read-only: no recording settings").isEmpty();
+        assertThat(ui.driver().findElements(tid("recordings-error"))).isEmpty();
+        ui.screenshot("media-recordings-supervisor-zh");
 
-        click("nav-moh");
-        waitText("page-title", zh.get("moh.title"));
-        waitFor(d -> !d.findElements(tid("moh-empty")).isEmpty() || !d.findElements(By.cssSelector("[data-testid^='moh-row-']")).isEmpty());
-        assertThat(chrome.driver().findElements(tid("moh-upload"))).isEmpty();
-        assertThat(chrome.driver().findElements(By.cssSelector("[data-testid^='moh-delete-']"))).isEmpty();
-        chrome.screenshot("media-moh-supervisor-zh");
+        ui.click("nav-moh");
+        ui.waitText("page-title", ui.zh("moh.title"));
+        ui.waitFor(d -> !d.findElements(tid("moh-empty")).isEmpty() || !d.findElements(By.cssSelector("[data-testid^='moh-row-']")).isEmpty());
+        assertThat(ui.driver().findElements(tid("moh-upload"))).isEmpty();
+        assertThat(ui.driver().findElements(By.cssSelector("[data-testid^='moh-delete-']"))).isEmpty();
+        ui.screenshot("media-moh-supervisor-zh");
 
-        click("nav-conferences");
-        waitText("page-title", zh.get("conferences.title"));
-        waitFor(d -> text("conference-row-8801").contains("Supervisors"));
-        assertThat(chrome.driver().findElements(tid("conference-new"))).isEmpty();
-        assertThat(chrome.driver().findElements(tid("conference-edit-8801"))).isEmpty();
-        assertThat(chrome.driver().findElements(tid("conference-delete-8801"))).isEmpty();
+        ui.click("nav-conferences");
+        ui.waitText("page-title", ui.zh("conferences.title"));
+        ui.waitFor(d -> ui.text("conference-row-8801").contains("Supervisors"));
+        assertThat(ui.driver().findElements(tid("conference-new"))).isEmpty();
+        assertThat(ui.driver().findElements(tid("conference-edit-8801"))).isEmpty();
+        assertThat(ui.driver().findElements(tid("conference-delete-8801"))).isEmpty();
     }
 
     // ---------- SIPp ----------
 
     private static String remote() {
-        return "127.0.0.1:" + server.hotline().engine().sipPort();
+        return "127.0.0.1:" + ui.server().hotline().engine().sipPort();
     }
 
     private static Map<String, String> vars(String... kv) {
@@ -363,49 +320,10 @@ class MediaPagesBrowserTest {
 
     // ---------- helpers ----------
 
-    private static Map<String, String> bundle(String lang) {
-        try (InputStream in = MediaPagesBrowserTest.class.getResourceAsStream("/web/i18n/" + lang + ".json")) {
-            assertThat(in).as("bundle " + lang).isNotNull();
-            return new ObjectMapper().readValue(in, new TypeReference<Map<String, String>>() {});
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private void login(String enterprise, String username, String password) {
-        type("login-enterprise", enterprise);
-        type("login-username", username);
-        type("login-password", password);
-        click("login-submit");
-    }
-
-    private static void open(String path) {
-        chrome.driver().get(server.baseUrl() + path);
-    }
-
-    private static JavascriptExecutor js() {
-        return chrome.driver();
-    }
-
-    /** GET of same-origin JSON from inside the page (with the session cookie). */
-    private static Object fetchJson(String path) {
-        return js().executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.json()).then(done, e => done({error: String(e)}));",
-                path);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> fetchList(String path) {
-        Object r = fetchJson(path);
-        assertThat(r).as("GET " + path).isInstanceOf(List.class);
-        return (List<Map<String, Object>>) r;
-    }
-
     /** GET from inside the page (optionally with a Range header): status and the headers a player cares about. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> fetchHead(String url, String range) {
-        return (Map<String, Object>) js().executeAsyncScript(
+        return (Map<String, Object>) ui.js().executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                         + "const h = arguments[1] ? {Range: arguments[1]} : {};"
                         + "fetch(arguments[0], {credentials: 'same-origin', headers: h}).then(async r => {"
@@ -414,50 +332,5 @@ class MediaPagesBrowserTest {
                         + "        disposition: r.headers.get('Content-Disposition') || '', length: b.byteLength});"
                         + "}, e => done({error: String(e)}));",
                 url, range);
-    }
-
-    private static Map<String, Object> find(List<Map<String, Object>> items, String key, Object value) {
-        return items.stream().filter(m -> value.equals(m.get(key))).findFirst()
-                .orElseThrow(() -> new AssertionError("no item with " + key + "=" + value + " in " + items));
-    }
-
-    private static By tid(String testId) {
-        return By.cssSelector("[data-testid='" + testId + "']");
-    }
-
-    private static <T> T waitFor(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
-        WebDriverWait wait = chrome.waitAtMost(DEADLINE);
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        wait.ignoring(org.openqa.selenium.NoSuchElementException.class);
-        return wait.until(condition::apply);
-    }
-
-    /** The visible element with this data-testid, waiting for it. */
-    private static WebElement el(String testId) {
-        return waitFor(ExpectedConditions.visibilityOfElementLocated(tid(testId)));
-    }
-
-    private static String text(String testId) {
-        return chrome.driver().findElement(tid(testId)).getText().strip();
-    }
-
-    private static void waitText(String testId, String expected) {
-        try {
-            waitFor(d -> expected.equals(d.findElement(tid(testId)).getText().strip()));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("[data-testid=" + testId + "] shows \""
-                    + chrome.driver().findElements(tid(testId)).stream().map(WebElement::getText).findFirst().orElse("(absent)")
-                    + "\", expected \"" + expected + "\"", e);
-        }
-    }
-
-    private static void click(String testId) {
-        waitFor(ExpectedConditions.elementToBeClickable(tid(testId))).click();
-    }
-
-    private static void type(String testId, String value) {
-        WebElement e = el(testId);
-        e.clear();
-        e.sendKeys(value);
     }
 }

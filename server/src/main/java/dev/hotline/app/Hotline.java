@@ -40,6 +40,7 @@ public final class Hotline implements AutoCloseable {
     private final CallRouter router;
     private final TelephonyEngine engine;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
+    private final dev.hotline.ivr.Ivr ivr;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -72,7 +73,9 @@ public final class Hotline implements AutoCloseable {
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.eventLog = new EventLog(jdbi, clock);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
-        this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles);
+        this.ivr = new dev.hotline.ivr.Ivr(config.dataDir());
+        this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles, ivr);
+        dev.hotline.ivr.FlowRoutes.register(api, jdbi, audit, ivr, clock);
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withBind(config.sipHost(), config.sipPort())
                 .withAdvertisedAddress(advertisedAddress(config))
@@ -165,6 +168,7 @@ public final class Hotline implements AutoCloseable {
         housekeeping.shutdownNow();
         engine.close();
         router.finishRecordingsOnStop();
+        ivr.close();
         eventLog.close();
         db.close();
     }

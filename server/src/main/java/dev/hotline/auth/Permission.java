@@ -17,6 +17,7 @@ public enum Permission {
     ROUTING_READ("routing.read"), ROUTING_WRITE("routing.write"),
     CALL_READ("call.read"),
     RECORDING_READ("recording.read"), RECORDING_WRITE("recording.write"),
+    IVR_READ("ivr.read"), IVR_WRITE("ivr.write"),
     TOKEN_WRITE("token.write"),
     MONITOR_READ("monitor.read"),
     AGENT_DESK("agent.desk"),
@@ -50,7 +51,7 @@ public enum Permission {
     public enum BuiltinRole {
         ADMIN("admin", enterpriseAssignable()),
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
-                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, ROUTING_READ, CALL_READ, RECORDING_READ)),
+                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ)),
         AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
 

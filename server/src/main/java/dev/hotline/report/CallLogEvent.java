@@ -128,6 +128,30 @@ public sealed interface CallLogEvent {
         }
     }
 
+    /** The call entered an IVR node (IVR-5 statistics are counted from these). */
+    record IvrNode(long enterpriseId, String callId, Instant at, String channelId, String flow, String node, String nodeType)
+            implements CallLogEvent {
+        public String type() {
+            return "ivr_node";
+        }
+
+        public String data() {
+            return "flow=" + flow + " node=" + node + " type=" + nodeType;
+        }
+    }
+
+    /** A key pressed in an IVR node, or how the node's input ended (timeout, invalid). */
+    record IvrKey(long enterpriseId, String callId, Instant at, String channelId, String flow, String node, String key)
+            implements CallLogEvent {
+        public String type() {
+            return "ivr_key";
+        }
+
+        public String data() {
+            return "flow=" + flow + " node=" + node + " key=" + key;
+        }
+    }
+
     /** The call ended and its record was computed. */
     record Closed(long enterpriseId, String callId, Instant at, String channelId, CallRecord record) implements CallLogEvent {
         public String type() {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * blacklist, DIDs, extension-to-extension calls and outbound routes; and writes every step to
  * the event log. It sees channels and events only, never SIP.
  */
-public final class CallRouter implements CallHandler, InboundPolicy, SipAccountDirectory {
+public final class CallRouter implements CallHandler, InboundPolicy, SipAccountDirectory, dev.hotline.ivr.IvrHost {
     private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
 
     private final Jdbi jdbi;
@@ -99,10 +99,12 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
 
     private final dev.hotline.recording.MediaFiles files;
     private final ConferenceRooms rooms = new ConferenceRooms(() -> engine.get(), this::recordRoom);
+    private final dev.hotline.ivr.IvrRunner flows;
 
     public CallRouter(Jdbi jdbi, EventLog events, Clock clock, String defaultEnterprise, Duration ringTimeout,
-                      dev.hotline.recording.MediaFiles files) {
+                      dev.hotline.recording.MediaFiles files, dev.hotline.ivr.Ivr ivr) {
         this.files = files;
+        this.flows = new dev.hotline.ivr.IvrRunner(ivr, clock);
         this.jdbi = jdbi;
         this.events = events;
         this.clock = clock;
@@ -216,6 +218,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         switch (m.did().destinationType()) {
             case "extension" -> dialExtension(c, ch, m.did().destination(), null);
             case "conference" -> enterRoom(c, ch, m.did().destination());
+            case "flow" -> enterFlow(c, ch, m.did().destination());
             default -> reject(c, ch, 404, "destination type " + m.did().destinationType() + " not routable yet");
         }
     }
@@ -262,6 +265,76 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         } catch (RuntimeException ex) {
             log.error("cannot record conference {}: {}", conf.name(), ex.toString());
         }
+    }
+
+    /** IVR-1: runs the published flow {@code name} on the call. */
+    private void enterFlow(Call c, Channel ch, String name) {
+        var graph = publishedFlow(c.enterpriseId(), name);
+        if (graph == null) {
+            reject(c, ch, 404, "flow " + name + " is not published");
+            return;
+        }
+        flows.start(c.enterpriseId(), c.callId(), ch, name, graph, this);
+    }
+
+    @Override
+    public dev.hotline.ivr.Flow.Graph publishedFlow(long enterpriseId, String name) {
+        return snapshot().tenant(enterpriseId).map(t -> t.flows().get(name)).orElse(null);
+    }
+
+    @Override
+    public void logNode(String callId, String channelId, String flow, String node, String type) {
+        Call c = callsByChannel.get(channelId);
+        if (c != null) record(c, new CallLogEvent.IvrNode(c.enterpriseId(), callId, clock.instant(), channelId, flow, node, type));
+    }
+
+    @Override
+    public void logKey(String callId, String channelId, String flow, String node, String key) {
+        Call c = callsByChannel.get(channelId);
+        if (c != null) record(c, new CallLogEvent.IvrKey(c.enterpriseId(), callId, clock.instant(), channelId, flow, node, key));
+    }
+
+    /** IVR transfer: the caller, already answered, goes to an extension, a room or an outside number. */
+    @Override
+    public boolean transfer(String callId, Channel channel, String target, String value) {
+        Call c = callsByChannel.get(channel.id());
+        if (c == null) return false;
+        switch (target) {
+            case "extension" -> {
+                var line = snapshot().tenant(c.enterpriseId()).map(t -> t.extensions().get(value));
+                String key = accountKey(c.enterpriseId(), value);
+                if (line.isEmpty() || engine.get().locations().all().stream().noneMatch(r -> key.equals(r.accountKey()))) return false;
+                dialExtension(c, channel, value, null);
+                return true;
+            }
+            case "conference" -> {
+                if (snapshot().tenant(c.enterpriseId()).map(t -> t.rooms().containsKey(value)).orElse(false)) {
+                    enterRoom(c, channel, value);
+                    return true;
+                }
+                return false;
+            }
+            case "external" -> {
+                var tenant = snapshot().tenant(c.enterpriseId());
+                if (tenant.isEmpty()) return false;
+                Plan plan = planRoute(tenant.get(), value);
+                if (plan.error() != null) return false;
+                String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
+                DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
+                        .withTimeout(ringTimeout);
+                if (cid != null) req = req.withCallerId(CallerId.of(cid));
+                join(c, engine.get().dial(channel, req), "trunk " + plan.trunk().name() + " " + plan.number());
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public void ended(String channelId) {
+        // the call's own events close it; nothing to keep for the IVR
     }
 
     /** Live participants of a conference room. */
@@ -311,6 +384,10 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     static Plan planOut(RoutingSnapshot.Tenant t, String extension, String dialled) {
         var line = t.extensions().get(extension);
         if (line == null || !line.outboundAllowed()) return new Plan(null, null, null, "extension " + extension + " may not call out", 403);
+        return planRoute(t, dialled);
+    }
+
+    static Plan planRoute(RoutingSnapshot.Tenant t, String dialled) {
         for (RoutingStore.OutboundRoute r : t.routes()) {
             if (!r.enabled()) continue;
             String number = dialled;
@@ -371,6 +448,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     @Override
     public void onEvent(CallEvent event) {
         if (rooms.onEvent(event)) return;
+        if (flows.onEvent(event)) return;
         if (event instanceof CallEvent.RecordingFinished f) {
             ActiveRecording r = recordings.remove(f.recordingId());
             if (r != null) {

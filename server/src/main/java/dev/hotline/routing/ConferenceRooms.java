@@ -75,6 +75,10 @@ final class ConferenceRooms {
 
     /** Answers {@code ch} and takes it into {@code room}, through the PIN prompt when the room has a PIN. */
     void enter(long enterpriseId, Channel ch, Room room) {
+        if (ch.state().isAnswered()) { // e.g. transferred here from an IVR
+            answered(enterpriseId, ch, room);
+            return;
+        }
         answering.put(ch.id(), new PinEntry(enterpriseId, room, 0));
         ch.answer();
     }

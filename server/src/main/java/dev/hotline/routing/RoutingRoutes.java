@@ -298,11 +298,13 @@ public final class RoutingRoutes {
         String type = in.destinationType() == null ? "extension" : in.destinationType();
         String dest = Validator.clean(in.destination());
         Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
-                .check(type.equals("extension") || type.equals("conference"), "destinationType", "extension or conference (queues and flows come later)")
+                .check(type.equals("extension") || type.equals("conference") || type.equals("flow"), "destinationType",
+                        "extension, conference or flow (queues come later)")
                 .required("destination", dest).maxLength("description", in.description(), 128);
         if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
         if (dest != null && type.equals("conference")) v.check(ConferenceRooms.load(h, enterpriseId).containsKey(dest), "destination", "no such conference room");
+        if (dest != null && type.equals("flow")) v.check(dev.hotline.ivr.FlowStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such flow");
         v.throwIfInvalid();
         RoutingStore.didByNumber(h, enterpriseId, number).filter(x -> !Long.valueOf(x.id()).equals(id)).ifPresent(x -> {
             throw new ApiException(409, "conflict", "number already routed", List.of(new ApiException.FieldError("number", "already exists")));

@@ -25,7 +25,8 @@ record RoutingSnapshot(
     record Tenant(Map<String, RoutingStore.Did> dids, List<RoutingStore.OutboundRoute> routes, Map<Long, String> routePins,
                   Map<Long, Trunk> trunks, List<RoutingStore.BlacklistEntry> blacklist,
                   Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords,
-                  dev.hotline.recording.RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms) {}
+                  dev.hotline.recording.RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms,
+                  Map<String, dev.hotline.ivr.Flow.Graph> flows) {}
 
     static RoutingSnapshot load(Handle h) {
         Map<String, Enterprise> byDomain = new HashMap<>();
@@ -59,7 +60,8 @@ record RoutingSnapshot(
                     });
             tenants.put(e.id(), new Tenant(Map.copyOf(dids), List.copyOf(routes), Map.copyOf(pins), Map.copyOf(trunks),
                     List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets),
-                    dev.hotline.recording.RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id())));
+                    dev.hotline.recording.RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id()),
+                    Map.copyOf(dev.hotline.ivr.FlowStore.published(h, e.id()))));
         }
         List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();

@@ -1,0 +1,165 @@
+package dev.hotline.ivr;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An IVR flow as a graph (IVR-1): a start node and nodes by id, each with its exits to other nodes.
+ * Stored as JSON in versions; {@code layout} belongs to the editor and is kept as it is.
+ */
+public final class Flow {
+    private Flow() {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Graph(String start, Map<String, Node> nodes, JsonNode layout) {
+        public Graph {
+            nodes = nodes == null ? Map.of() : new LinkedHashMap<>(nodes);
+        }
+
+        public static Graph empty() {
+            return new Graph("start", Map.of("start", new Hangup()), null);
+        }
+    }
+
+    /** Something to say: synthesized text (with ${var}), a shipped phrase, or an uploaded file. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Prompt(String tts, String prompt, String file) {}
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = Play.class, name = "play"),
+            @JsonSubTypes.Type(value = Menu.class, name = "menu"),
+            @JsonSubTypes.Type(value = Collect.class, name = "collect"),
+            @JsonSubTypes.Type(value = Time.class, name = "time"),
+            @JsonSubTypes.Type(value = SetVar.class, name = "set"),
+            @JsonSubTypes.Type(value = Http.class, name = "http"),
+            @JsonSubTypes.Type(value = Say.class, name = "say"),
+            @JsonSubTypes.Type(value = LanguageChoice.class, name = "language"),
+            @JsonSubTypes.Type(value = Goto.class, name = "goto"),
+            @JsonSubTypes.Type(value = Transfer.class, name = "transfer"),
+            @JsonSubTypes.Type(value = Hangup.class, name = "hangup")})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public sealed interface Node {
+        /** Every exit of the node with its name, for validation and the editor. */
+        Map<String, String> exits();
+    }
+
+    public record Play(List<Prompt> prompts, String next) implements Node {
+        public Map<String, String> exits() {
+            return exitsOf("next", next);
+        }
+    }
+
+    public record Menu(List<Prompt> prompts, Map<String, String> options, Integer timeoutSeconds, Integer retries,
+                       List<Prompt> invalidPrompts, List<Prompt> timeoutPrompts, String fail) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            if (options != null) options.forEach((k, v) -> m.put("options." + k, v));
+            m.put("fail", fail);
+            return m;
+        }
+
+        int timeout() {
+            return timeoutSeconds == null ? 5 : timeoutSeconds;
+        }
+
+        int tries() {
+            return retries == null ? 2 : retries;
+        }
+    }
+
+    public record Collect(List<Prompt> prompts, String variable, Integer maxDigits, String terminator, Integer timeoutSeconds,
+                          String next) implements Node {
+        public Map<String, String> exits() {
+            return exitsOf("next", next);
+        }
+    }
+
+    public record WeeklyRange(List<Integer> days, String from, String to) {}
+
+    public record SpecialDay(String date, String from, String to) {}
+
+    public record Time(String timezone, List<WeeklyRange> weekly, List<String> holidays, List<SpecialDay> specialDays,
+                       String open, String closed) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("open", open);
+            m.put("closed", closed);
+            return m;
+        }
+    }
+
+    public record SetVar(String variable, String value, String next) implements Node {
+        public Map<String, String> exits() {
+            return exitsOf("next", next);
+        }
+    }
+
+    public record Http(String method, String url, String body, Integer timeoutMs, Map<String, String> assign, String next,
+                       String error) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("next", next);
+            m.put("error", error);
+            return m;
+        }
+    }
+
+    public record Say(String value, String as, String next) implements Node {
+        public Map<String, String> exits() {
+            return exitsOf("next", next);
+        }
+    }
+
+    public record LanguageChoice(List<Prompt> prompts, Map<String, String> options, String next) implements Node {
+        public Map<String, String> exits() {
+            return exitsOf("next", next);
+        }
+    }
+
+    public record Goto(String flow) implements Node {
+        public Map<String, String> exits() {
+            return Map.of();
+        }
+    }
+
+    public record Transfer(String target, String value, String fail) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            if (fail != null) m.put("fail", fail);
+            return m;
+        }
+    }
+
+    public record Hangup() implements Node {
+        public Map<String, String> exits() {
+            return Map.of();
+        }
+    }
+
+    static Map<String, String> exitsOf(String name, String target) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(name, target);
+        return m;
+    }
+
+    /** One thing wrong with a graph, located at a node and property. */
+    public record Problem(String node, String field, String message) {}
+
+    /** The type name of a node as in the JSON. */
+    public static String typeOf(Node n) {
+        return switch (n.getClass().getSimpleName()) {
+            case "SetVar" -> "set";
+            case "LanguageChoice" -> "language";
+            default -> n.getClass().getSimpleName().toLowerCase();
+        };
+    }
+}

@@ -1,0 +1,208 @@
+package dev.hotline.ivr;
+
+import dev.hotline.engine.tts.PromptKey;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a flow before it is published (IVR-3): the start exists, no exit dangles, every node is
+ * reachable, prompts exist, and what nodes refer to (extensions, rooms, other flows) exists.
+ */
+public final class FlowValidator {
+    static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+    static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
+    static final Set<String> KEYS = Set.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#");
+
+    /** What a flow may refer to in its enterprise. */
+    public record Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> promptFiles, boolean ttsAvailable) {}
+
+    private FlowValidator() {}
+
+    public static List<Flow.Problem> validate(Flow.Graph g, Context ctx) {
+        List<Flow.Problem> p = new ArrayList<>();
+        if (g == null || g.nodes().isEmpty()) {
+            p.add(new Flow.Problem(null, "nodes", "a flow needs at least one node"));
+            return p;
+        }
+        if (g.start() == null || !g.nodes().containsKey(g.start())) p.add(new Flow.Problem(null, "start", "start node does not exist"));
+        for (var en : g.nodes().entrySet()) {
+            String id = en.getKey();
+            Flow.Node n = en.getValue();
+            if (!NODE_ID.matcher(id).matches()) p.add(new Flow.Problem(id, "id", "node ids are 1–40 letters, digits, '_' or '-'"));
+            if (n == null) {
+                p.add(new Flow.Problem(id, "type", "unknown node type"));
+                continue;
+            }
+            for (var exit : n.exits().entrySet()) {
+                if (exit.getValue() == null || exit.getValue().isBlank()) {
+                    if (!(n instanceof Flow.Http && exit.getKey().equals("error"))) p.add(new Flow.Problem(id, exit.getKey(), "not connected"));
+                } else if (!g.nodes().containsKey(exit.getValue())) {
+                    p.add(new Flow.Problem(id, exit.getKey(), "goes to missing node " + exit.getValue()));
+                }
+            }
+            checkNode(id, n, ctx, p);
+        }
+        if (g.start() != null && g.nodes().containsKey(g.start())) {
+            Set<String> seen = new HashSet<>();
+            Deque<String> todo = new ArrayDeque<>(List.of(g.start()));
+            while (!todo.isEmpty()) {
+                String id = todo.pop();
+                if (!seen.add(id)) continue;
+                Flow.Node n = g.nodes().get(id);
+                if (n == null) continue;
+                n.exits().values().stream().filter(v -> v != null && g.nodes().containsKey(v)).forEach(todo::push);
+            }
+            for (String id : g.nodes().keySet()) {
+                if (!seen.contains(id)) p.add(new Flow.Problem(id, "id", "unreachable from the start"));
+            }
+        }
+        return p;
+    }
+
+    private static void checkNode(String id, Flow.Node n, Context ctx, List<Flow.Problem> p) {
+        if (n instanceof Flow.Play x) {
+            prompts(id, "prompts", x.prompts(), true, ctx, p);
+        } else if (n instanceof Flow.Menu x) {
+            prompts(id, "prompts", x.prompts(), true, ctx, p);
+            prompts(id, "invalidPrompts", x.invalidPrompts(), false, ctx, p);
+            prompts(id, "timeoutPrompts", x.timeoutPrompts(), false, ctx, p);
+            if (x.options() == null || x.options().isEmpty()) p.add(new Flow.Problem(id, "options", "a menu needs at least one option"));
+            else x.options().keySet().stream().filter(k -> !KEYS.contains(k))
+                    .forEach(k -> p.add(new Flow.Problem(id, "options." + k, "keys are 0-9, * or #")));
+            range(id, "timeoutSeconds", x.timeoutSeconds(), 1, 30, p);
+            range(id, "retries", x.retries(), 0, 5, p);
+        } else if (n instanceof Flow.Collect x) {
+            prompts(id, "prompts", x.prompts(), false, ctx, p);
+            variable(id, x.variable(), p);
+            range(id, "maxDigits", x.maxDigits(), 1, 32, p);
+            range(id, "timeoutSeconds", x.timeoutSeconds(), 1, 60, p);
+            if (x.terminator() != null && !Set.of("", "#", "*").contains(x.terminator())) p.add(new Flow.Problem(id, "terminator", "#, * or none"));
+        } else if (n instanceof Flow.Time x) {
+            try {
+                if (x.timezone() != null) ZoneId.of(x.timezone());
+            } catch (RuntimeException e) {
+                p.add(new Flow.Problem(id, "timezone", "unknown time zone"));
+            }
+            if (x.weekly() != null) {
+                for (int i = 0; i < x.weekly().size(); i++) {
+                    var w = x.weekly().get(i);
+                    if (w.days() == null || w.days().isEmpty() || w.days().stream().anyMatch(d -> d == null || d < 1 || d > 7)) {
+                        p.add(new Flow.Problem(id, "weekly." + i + ".days", "days 1 (Monday) to 7 (Sunday)"));
+                    }
+                    times(id, "weekly." + i, w.from(), w.to(), p);
+                }
+            }
+            if (x.holidays() != null) for (String d : x.holidays()) date(id, "holidays", d, p);
+            if (x.specialDays() != null) {
+                for (int i = 0; i < x.specialDays().size(); i++) {
+                    var s = x.specialDays().get(i);
+                    date(id, "specialDays." + i + ".date", s.date(), p);
+                    times(id, "specialDays." + i, s.from(), s.to(), p);
+                }
+            }
+        } else if (n instanceof Flow.SetVar x) {
+            variable(id, x.variable(), p);
+        } else if (n instanceof Flow.Http x) {
+            if (x.method() != null && !Set.of("GET", "POST").contains(x.method())) p.add(new Flow.Problem(id, "method", "GET or POST"));
+            if (x.url() == null || !(x.url().startsWith("http://") || x.url().startsWith("https://"))) {
+                p.add(new Flow.Problem(id, "url", "an http:// or https:// address"));
+            }
+            range(id, "timeoutMs", x.timeoutMs(), 100, 10_000, p);
+            if (x.assign() != null) x.assign().keySet().forEach(v -> variable(id, v, p));
+        } else if (n instanceof Flow.Say x) {
+            if (x.value() == null || x.value().isBlank()) p.add(new Flow.Problem(id, "value", "required"));
+            if (x.as() == null || !Set.of("digits", "number", "amount", "date", "time").contains(x.as())) {
+                p.add(new Flow.Problem(id, "as", "digits, number, amount, date or time"));
+            }
+        } else if (n instanceof Flow.LanguageChoice x) {
+            prompts(id, "prompts", x.prompts(), false, ctx, p);
+            if (x.options() == null || x.options().isEmpty()) p.add(new Flow.Problem(id, "options", "at least one language"));
+            else x.options().forEach((k, v) -> {
+                if (!KEYS.contains(k)) p.add(new Flow.Problem(id, "options." + k, "keys are 0-9, * or #"));
+                if (!Set.of("zh", "en").contains(v)) p.add(new Flow.Problem(id, "options." + k, "zh or en"));
+            });
+        } else if (n instanceof Flow.Goto x) {
+            if (x.flow() == null || !ctx.flows().contains(x.flow())) p.add(new Flow.Problem(id, "flow", "no such flow"));
+        } else if (n instanceof Flow.Transfer x) {
+            String target = x.target() == null ? "" : x.target();
+            switch (target) {
+                case "extension" -> {
+                    if (!ctx.extensions().contains(x.value())) p.add(new Flow.Problem(id, "value", "no such extension"));
+                }
+                case "conference" -> {
+                    if (!ctx.rooms().contains(x.value())) p.add(new Flow.Problem(id, "value", "no such conference room"));
+                }
+                case "external" -> {
+                    if (x.value() == null || !x.value().matches("\\+?[0-9]{2,32}")) p.add(new Flow.Problem(id, "value", "a phone number"));
+                }
+                default -> p.add(new Flow.Problem(id, "target", "extension, conference or external"));
+            }
+        }
+    }
+
+    private static void prompts(String id, String field, List<Flow.Prompt> prompts, boolean required, Context ctx, List<Flow.Problem> p) {
+        if (prompts == null || prompts.isEmpty()) {
+            if (required) p.add(new Flow.Problem(id, field, "needs at least one prompt"));
+            return;
+        }
+        for (int i = 0; i < prompts.size(); i++) {
+            Flow.Prompt pr = prompts.get(i);
+            String f = field + "." + i;
+            int kinds = (pr.tts() != null ? 1 : 0) + (pr.prompt() != null ? 1 : 0) + (pr.file() != null ? 1 : 0);
+            if (kinds != 1) {
+                p.add(new Flow.Problem(id, f, "one of tts, prompt or file"));
+            } else if (pr.tts() != null) {
+                if (pr.tts().isBlank() || pr.tts().length() > 1000) p.add(new Flow.Problem(id, f, "text of 1–1000 characters"));
+                else if (!ctx.ttsAvailable()) p.add(new Flow.Problem(id, f, "text to speech needs espeak-ng on the server (apt-get install espeak-ng)"));
+            } else if (pr.prompt() != null) {
+                try {
+                    PromptKey.valueOf(pr.prompt());
+                } catch (IllegalArgumentException e) {
+                    p.add(new Flow.Problem(id, f, "no shipped prompt " + pr.prompt()));
+                }
+            } else if (!ctx.promptFiles().contains(pr.file())) {
+                p.add(new Flow.Problem(id, f, "no uploaded prompt " + pr.file()));
+            }
+        }
+    }
+
+    private static void variable(String id, String v, List<Flow.Problem> p) {
+        if (v == null || !VARIABLE.matcher(v).matches()) p.add(new Flow.Problem(id, "variable", "a name of letters, digits and '_'"));
+    }
+
+    private static void range(String id, String field, Integer v, int min, int max, List<Flow.Problem> p) {
+        if (v != null && (v < min || v > max)) p.add(new Flow.Problem(id, field, min + ".." + max));
+    }
+
+    private static void times(String id, String field, String from, String to, List<Flow.Problem> p) {
+        try {
+            if (!LocalTime.parse(from).isBefore(LocalTime.parse(to))) p.add(new Flow.Problem(id, field, "from must be before to"));
+        } catch (RuntimeException e) {
+            p.add(new Flow.Problem(id, field, "times as HH:MM"));
+        }
+    }
+
+    private static void date(String id, String field, String d, List<Flow.Problem> p) {
+        try {
+            LocalDate.parse(d);
+        } catch (RuntimeException e) {
+            p.add(new Flow.Problem(id, field, "dates as YYYY-MM-DD"));
+        }
+    }
+
+    /** Problems as API field errors: field "nodes.<id>.<prop>". */
+    public static List<dev.hotline.web.ApiException.FieldError> asFieldErrors(List<Flow.Problem> problems) {
+        return problems.stream().map(x -> new dev.hotline.web.ApiException.FieldError(
+                x.node() == null ? x.field() : "nodes." + x.node() + "." + x.field(), x.message())).toList();
+    }
+
+}

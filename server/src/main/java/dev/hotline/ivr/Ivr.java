@@ -1,0 +1,107 @@
+package dev.hotline.ivr;
+
+import dev.hotline.engine.media.AudioClip;
+import dev.hotline.engine.tts.EspeakTts;
+import dev.hotline.engine.tts.Language;
+import dev.hotline.engine.tts.PromptKey;
+import dev.hotline.engine.tts.PromptLibrary;
+import dev.hotline.engine.tts.Utterance;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * What the IVR needs besides the flows: shipped prompts, text to speech (rendered off the call
+ * threads and cached), uploaded prompt files per enterprise, and an HTTP client for lookups.
+ */
+public final class Ivr implements AutoCloseable {
+    private final PromptLibrary prompts = PromptLibrary.shipped();
+    private final EspeakTts tts;
+    private final Path promptRoot;
+    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "hotline-ivr-worker");
+        t.setDaemon(true);
+        return t;
+    });
+    final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public Ivr(Path dataDir) {
+        this.promptRoot = dataDir.resolve("prompts");
+        this.tts = new EspeakTts(EspeakTts.Options.defaults(dataDir.resolve("tts-cache")));
+    }
+
+    /** Whether espeak-ng can be run (checked at publish time: text prompts fail there, not mid-call). */
+    public boolean ttsAvailable() {
+        try {
+            tts.checkAvailable();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Renders the flow's fixed texts now, so calls find them in the cache. */
+    public void warm(Flow.Graph g, Language language) {
+        for (Flow.Node n : g.nodes().values()) {
+            for (Flow.Prompt p : promptsOf(n)) {
+                if (p.tts() != null && !p.tts().contains("${")) tts.render(p.tts(), language);
+            }
+        }
+    }
+
+    static java.util.List<Flow.Prompt> promptsOf(Flow.Node n) {
+        java.util.List<Flow.Prompt> all = new java.util.ArrayList<>();
+        if (n instanceof Flow.Play x && x.prompts() != null) all.addAll(x.prompts());
+        if (n instanceof Flow.Menu x) {
+            if (x.prompts() != null) all.addAll(x.prompts());
+            if (x.invalidPrompts() != null) all.addAll(x.invalidPrompts());
+            if (x.timeoutPrompts() != null) all.addAll(x.timeoutPrompts());
+        }
+        if (n instanceof Flow.Collect x && x.prompts() != null) all.addAll(x.prompts());
+        if (n instanceof Flow.LanguageChoice x && x.prompts() != null) all.addAll(x.prompts());
+        return all;
+    }
+
+    public Set<String> promptFiles(long enterpriseId) {
+        Path dir = promptRoot.resolve(Long.toString(enterpriseId));
+        if (!Files.isDirectory(dir)) return Set.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".wav")).collect(Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    Path promptFile(long enterpriseId, String name) {
+        return promptRoot.resolve(Long.toString(enterpriseId)).resolve(name);
+    }
+
+    AudioClip shipped(Language language, PromptKey... keys) {
+        return AudioClip.of(prompts.render(Utterance.of(language, keys)));
+    }
+
+    AudioClip utterance(Utterance u) {
+        return AudioClip.of(prompts.render(u));
+    }
+
+    /** Text to speech off the call threads; completes with the 8 kHz clip. */
+    CompletableFuture<AudioClip> speak(String text, Language language) {
+        return tts.renderAsync(text, language, workers).thenApply(r -> AudioClip.of(r.samples()));
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

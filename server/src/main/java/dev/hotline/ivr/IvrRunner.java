@@ -1,0 +1,51 @@
+package dev.hotline.ivr;
+
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.Channel;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Runs flows on calls (IVR-1): one session per channel in a flow, fed with that channel's events. */
+public final class IvrRunner {
+    private final Ivr ivr;
+    private final Clock clock;
+    private final Map<String, IvrSession> sessions = new ConcurrentHashMap<>();
+
+    public IvrRunner(Ivr ivr, Clock clock) {
+        this.ivr = ivr;
+        this.clock = clock;
+    }
+
+    /** Answers {@code channel} and runs {@code graph} on it. */
+    public void start(long enterpriseId, String callId, Channel channel, String flowName, Flow.Graph graph, IvrHost host) {
+        IvrHost forgetting = new IvrHost() {
+            public void logNode(String c, String ch, String f, String n, String t) { host.logNode(c, ch, f, n, t); }
+            public void logKey(String c, String ch, String f, String n, String k) { host.logKey(c, ch, f, n, k); }
+            public boolean transfer(String c, Channel ch, String t, String v) { return host.transfer(c, ch, t, v); }
+            public Flow.Graph publishedFlow(long e, String n) { return host.publishedFlow(e, n); }
+            public void ended(String ch) {
+                sessions.remove(ch);
+                host.ended(ch);
+            }
+        };
+        IvrSession s = new IvrSession(enterpriseId, callId, channel, flowName, graph, forgetting, ivr, clock);
+        sessions.put(channel.id(), s);
+        s.start();
+    }
+
+    /**
+     * Gives the event to the channel's session, if it is in a flow. True when the event belongs only
+     * to the IVR (playback, digits); answers and hang-ups are the router's to log too.
+     */
+    public boolean onEvent(CallEvent e) {
+        IvrSession s = sessions.get(e.channelId());
+        if (s == null) return false;
+        s.onEvent(e);
+        return e instanceof CallEvent.PlaybackFinished || e instanceof CallEvent.DigitsCollected || e instanceof CallEvent.DtmfReceived;
+    }
+
+    public int active() {
+        return sessions.size();
+    }
+}

@@ -1,0 +1,350 @@
+package dev.hotline.ivr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.CollectEnd;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.PlaybackRequest;
+import dev.hotline.engine.media.AudioClip;
+import dev.hotline.engine.tts.Language;
+import dev.hotline.engine.tts.PromptKey;
+import dev.hotline.engine.tts.Say;
+import dev.hotline.engine.tts.Utterance;
+import dev.hotline.web.Json;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call running a flow (IVR-1): visits nodes, plays prompts, collects keys, evaluates time
+ * conditions, calls HTTP lookups, and hands the call back to routing for transfers. Driven by the
+ * call's events; every method runs under the session's lock (events and async completions meet here).
+ */
+final class IvrSession {
+    private static final Logger log = LoggerFactory.getLogger(IvrSession.class);
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    static final int MAX_STEPS = 500;
+
+    private enum Waiting { NOTHING, ANSWER, PLAYBACK, DIGITS, ASYNC }
+
+    private final long enterpriseId;
+    private final String callId;
+    private final Channel channel;
+    private final IvrHost host;
+    private final Ivr ivr;
+    private final Clock clock;
+    private final Map<String, String> vars = new HashMap<>();
+    private String flowName;
+    private Flow.Graph graph;
+    private String nodeId;
+    private Waiting waiting = Waiting.NOTHING;
+    private String playbackId;
+    private int tries;
+    private int steps;
+    private boolean done;
+    /** What to do when the current playback ends. */
+    private Runnable afterPlayback;
+
+    IvrSession(long enterpriseId, String callId, Channel channel, String flowName, Flow.Graph graph, IvrHost host, Ivr ivr, Clock clock) {
+        this.enterpriseId = enterpriseId;
+        this.callId = callId;
+        this.channel = channel;
+        this.flowName = flowName;
+        this.graph = graph;
+        this.host = host;
+        this.ivr = ivr;
+        this.clock = clock;
+        vars.put("caller", channel.caller().user());
+        vars.put("callee", channel.callee().user());
+        vars.put("language", "zh");
+    }
+
+    synchronized void start() {
+        waiting = Waiting.ANSWER;
+        channel.answer();
+    }
+
+    Language language() {
+        return "en".equals(vars.get("language")) ? Language.EN : Language.ZH;
+    }
+
+    /** An event of this session's channel. */
+    synchronized void onEvent(CallEvent e) {
+        if (done) return;
+        if (e instanceof CallEvent.ChannelAnswered && waiting == Waiting.ANSWER) {
+            waiting = Waiting.NOTHING;
+            run(graph.start());
+        } else if (e instanceof CallEvent.PlaybackFinished f && waiting == Waiting.PLAYBACK && f.playbackId().equals(playbackId)) {
+            waiting = Waiting.NOTHING;
+            Runnable next = afterPlayback;
+            afterPlayback = null;
+            if (next != null) next.run();
+        } else if (e instanceof CallEvent.DigitsCollected d && waiting == Waiting.DIGITS) {
+            waiting = Waiting.NOTHING;
+            onDigits(d.digits(), d.end());
+        } else if (e instanceof CallEvent.ChannelHungUp) {
+            finish();
+        }
+    }
+
+    private void finish() {
+        done = true;
+        host.ended(channel.id());
+    }
+
+    private void run(String id) {
+        if (done) return;
+        if (++steps > MAX_STEPS) {
+            log.warn("call {}: flow {} looped more than {} steps; hanging up", callId, flowName, MAX_STEPS);
+            hangup();
+            return;
+        }
+        Flow.Node n = id == null ? null : graph.nodes().get(id);
+        if (n == null) {
+            log.warn("call {}: flow {} has no node {}; hanging up", callId, flowName, id);
+            hangup();
+            return;
+        }
+        nodeId = id;
+        tries = 0;
+        host.logNode(callId, channel.id(), flowName, id, Flow.typeOf(n));
+        if (n instanceof Flow.Play x) {
+            play(x.prompts(), false, () -> run(x.next()));
+        } else if (n instanceof Flow.Menu x) {
+            play(x.prompts(), true, () -> collect(1, (char) 0, x.timeout()));
+        } else if (n instanceof Flow.Collect x) {
+            int timeout = x.timeoutSeconds() == null ? 5 : x.timeoutSeconds();
+            char term = x.terminator() == null || x.terminator().isEmpty() ? 0 : x.terminator().charAt(0);
+            play(x.prompts(), true, () -> collect(x.maxDigits() == null ? 32 : x.maxDigits(), term, timeout));
+        } else if (n instanceof Flow.Time x) {
+            run(isOpen(x) ? x.open() : x.closed());
+        } else if (n instanceof Flow.SetVar x) {
+            vars.put(x.variable(), fill(x.value()));
+            run(x.next());
+        } else if (n instanceof Flow.Http x) {
+            http(x);
+        } else if (n instanceof Flow.Say x) {
+            say(x);
+        } else if (n instanceof Flow.LanguageChoice x) {
+            play(x.prompts(), true, () -> collect(1, (char) 0, 5));
+        } else if (n instanceof Flow.Goto x) {
+            Flow.Graph other = host.publishedFlow(enterpriseId, x.flow());
+            if (other == null) {
+                hangup();
+                return;
+            }
+            flowName = x.flow();
+            graph = other;
+            run(other.start());
+        } else if (n instanceof Flow.Transfer x) {
+            channel.stopPlayback();
+            done = true;
+            if (host.transfer(callId, channel, x.target(), fill(x.value()))) {
+                host.ended(channel.id());
+            } else if (x.fail() != null) {
+                done = false;
+                run(x.fail());
+            } else {
+                hangup();
+            }
+        } else {
+            hangup();
+        }
+    }
+
+    private void hangup() {
+        done = true;
+        channel.hangup(HangupCause.NORMAL_CLEARING);
+        host.ended(channel.id());
+    }
+
+    private void collect(int max, char terminator, int timeoutSeconds) {
+        waiting = Waiting.DIGITS;
+        channel.collectDigits(max, terminator, Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(Math.max(2, timeoutSeconds)));
+    }
+
+    private void onDigits(String digits, CollectEnd end) {
+        Flow.Node n = graph.nodes().get(nodeId);
+        if (n instanceof Flow.Menu x) {
+            String key = digits.isEmpty() ? null : digits.substring(0, 1);
+            host.logKey(callId, channel.id(), flowName, nodeId, key == null ? "timeout" : key);
+            if (key != null && x.options() != null && x.options().containsKey(key)) {
+                vars.put("lastKey", key);
+                run(x.options().get(key));
+                return;
+            }
+            if (++tries > x.tries()) {
+                run(x.fail());
+                return;
+            }
+            List<Flow.Prompt> again = key == null ? x.timeoutPrompts() : x.invalidPrompts();
+            if (again == null || again.isEmpty()) {
+                again = key == null ? List.of() : List.of(new Flow.Prompt(null, PromptKey.INVALID_INPUT.name(), null));
+            }
+            List<Flow.Prompt> replay = new ArrayList<>(again);
+            replay.addAll(x.prompts());
+            play(replay, true, () -> collect(1, (char) 0, x.timeout()));
+        } else if (n instanceof Flow.Collect x) {
+            host.logKey(callId, channel.id(), flowName, nodeId, digits.isEmpty() ? "timeout" : "digits");
+            vars.put(x.variable(), digits);
+            run(x.next());
+        } else if (n instanceof Flow.LanguageChoice x) {
+            String key = digits.isEmpty() ? null : digits.substring(0, 1);
+            host.logKey(callId, channel.id(), flowName, nodeId, key == null ? "timeout" : key);
+            if (key != null && x.options().containsKey(key)) vars.put("language", x.options().get(key));
+            run(x.next());
+        }
+    }
+
+    /** Plays prompts (text rendered off the call threads first), then {@code then}. */
+    private void play(List<Flow.Prompt> prompts, boolean bargeIn, Runnable then) {
+        if (prompts == null || prompts.isEmpty()) {
+            then.run();
+            return;
+        }
+        List<CompletableFuture<PlaybackRequest.Item>> items = new ArrayList<>();
+        for (Flow.Prompt p : prompts) {
+            if (p.tts() != null) {
+                items.add(ivr.speak(fill(p.tts()), language()).thenApply(PlaybackRequest.Item.Clip::new));
+            } else if (p.prompt() != null) {
+                items.add(CompletableFuture.completedFuture(new PlaybackRequest.Item.Clip(ivr.shipped(language(), PromptKey.valueOf(p.prompt())))));
+            } else {
+                items.add(CompletableFuture.completedFuture(new PlaybackRequest.Item.File(ivr.promptFile(enterpriseId, p.file()))));
+            }
+        }
+        waiting = Waiting.ASYNC;
+        String atNode = nodeId;
+        CompletableFuture.allOf(items.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
+            synchronized (this) {
+                if (done || !atNode.equals(nodeId) || waiting != Waiting.ASYNC) return;
+                if (err != null) {
+                    log.error("call {}: prompt of node {} failed: {}", callId, nodeId, err.toString());
+                    waiting = Waiting.NOTHING;
+                    then.run();
+                    return;
+                }
+                List<PlaybackRequest.Item> list = items.stream().map(CompletableFuture::join).toList();
+                waiting = Waiting.PLAYBACK;
+                afterPlayback = then;
+                playbackId = channel.play(new PlaybackRequest(list, false, bargeIn)).id();
+            }
+        });
+    }
+
+    private void say(Flow.Say x) {
+        String v = fill(x.value());
+        Say say = Say.in(language());
+        Utterance u;
+        try {
+            u = switch (x.as()) {
+                case "digits" -> say.digits(v.replaceAll("[^0-9*#]", ""));
+                case "number" -> say.number(Long.parseLong(v.trim()));
+                case "amount" -> say.amount(new BigDecimal(v.trim()));
+                case "date" -> say.date(LocalDate.parse(v.trim()));
+                case "time" -> say.time(LocalTime.parse(v.trim()));
+                default -> throw new IllegalArgumentException(x.as());
+            };
+        } catch (RuntimeException e) {
+            log.info("call {}: cannot say '{}' as {}: {}", callId, v, x.as(), e.toString());
+            run(x.next());
+            return;
+        }
+        AudioClip clip = ivr.utterance(u);
+        waiting = Waiting.PLAYBACK;
+        afterPlayback = () -> run(x.next());
+        playbackId = channel.play(new PlaybackRequest(List.of(new PlaybackRequest.Item.Clip(clip)), false, false)).id();
+    }
+
+    private boolean isOpen(Flow.Time x) {
+        ZoneId zone = ZoneId.of(x.timezone() == null ? "Asia/Shanghai" : x.timezone());
+        ZonedDateTime now = ZonedDateTime.now(clock.withZone(zone));
+        LocalDate today = now.toLocalDate();
+        LocalTime t = now.toLocalTime();
+        if (x.specialDays() != null) {
+            for (Flow.SpecialDay s : x.specialDays()) {
+                if (LocalDate.parse(s.date()).equals(today)) return !t.isBefore(LocalTime.parse(s.from())) && t.isBefore(LocalTime.parse(s.to()));
+            }
+        }
+        if (x.holidays() != null && x.holidays().stream().anyMatch(d -> LocalDate.parse(d).equals(today))) return false;
+        if (x.weekly() == null) return false;
+        int dow = now.getDayOfWeek().getValue();
+        return x.weekly().stream().anyMatch(w -> w.days().contains(dow) && !t.isBefore(LocalTime.parse(w.from())) && t.isBefore(LocalTime.parse(w.to())));
+    }
+
+    private void http(Flow.Http x) {
+        int timeout = x.timeoutMs() == null ? 3000 : x.timeoutMs();
+        HttpRequest.Builder b;
+        try {
+            b = HttpRequest.newBuilder(URI.create(fill(x.url()))).timeout(Duration.ofMillis(timeout));
+        } catch (IllegalArgumentException e) {
+            run(x.error() != null ? x.error() : x.next());
+            return;
+        }
+        if ("POST".equals(x.method())) {
+            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(x.body() == null ? "" : fill(x.body())));
+        }
+        waiting = Waiting.ASYNC;
+        String atNode = nodeId;
+        ivr.http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).orTimeout(timeout, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((resp, err) -> {
+                    synchronized (this) {
+                        if (done || !atNode.equals(nodeId) || waiting != Waiting.ASYNC) return;
+                        waiting = Waiting.NOTHING;
+                        if (err != null || resp.statusCode() >= 400) {
+                            vars.put("httpStatus", err != null ? "error" : Integer.toString(resp.statusCode()));
+                            run(x.error() != null ? x.error() : x.next());
+                            return;
+                        }
+                        vars.put("httpStatus", Integer.toString(resp.statusCode()));
+                        try {
+                            JsonNode json = Json.MAPPER.readTree(resp.body());
+                            if (x.assign() != null) x.assign().forEach((var, path) -> vars.put(var, pick(json, path)));
+                            run(x.next());
+                        } catch (Exception e) {
+                            run(x.error() != null ? x.error() : x.next());
+                        }
+                    }
+                });
+    }
+
+    /** A value from JSON by a dotted path ("a.b.0.c"); empty when absent. */
+    static String pick(JsonNode json, String path) {
+        JsonNode cur = json;
+        for (String part : path.split("\\.")) {
+            if (cur == null) return "";
+            cur = part.matches("\\d+") && cur.isArray() ? cur.get(Integer.parseInt(part)) : cur.get(part);
+        }
+        return cur == null || cur.isNull() ? "" : cur.isValueNode() ? cur.asText() : cur.toString();
+    }
+
+    /** Fills ${var} from the call's variables. */
+    String fill(String template) {
+        if (template == null) return "";
+        Matcher m = VAR.matcher(template);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(vars.getOrDefault(m.group(1), "")));
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    String variable(String name) {
+        return vars.get(name);
+    }
+}

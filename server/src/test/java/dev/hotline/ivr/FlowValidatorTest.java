@@ -1,0 +1,102 @@
+package dev.hotline.ivr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotline.web.Json;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Each validation rule of IVR-3 on a small graph. */
+class FlowValidatorTest {
+    static final FlowValidator.Context CTX = new FlowValidator.Context(Set.of("1001"), Set.of("8800"), Set.of("main", "other"),
+            Set.of("hello.wav"), true);
+
+    static Flow.Graph graph(String json) throws Exception {
+        return Json.MAPPER.readValue(json.replace('\'', '"'), Flow.Graph.class);
+    }
+
+    static List<String> problems(String json) throws Exception {
+        return FlowValidator.validate(graph(json), CTX).stream().map(p -> p.node() + "." + p.field() + ": " + p.message()).toList();
+    }
+
+    @Test
+    void aCompleteFlowHasNoProblems() throws Exception {
+        assertThat(problems("""
+                {'start':'welcome','nodes':{
+                  'welcome':{'type':'play','prompts':[{'prompt':'WELCOME'},{'tts':'您好 ${caller}'}],'next':'hours'},
+                  'hours':{'type':'time','timezone':'Asia/Shanghai','weekly':[{'days':[1,2,3,4,5],'from':'09:00','to':'18:00'}],
+                           'holidays':['2026-10-01'],'open':'menu','closed':'bye'},
+                  'menu':{'type':'menu','prompts':[{'file':'hello.wav'}],'options':{'1':'ext','2':'room','3':'say','#':'bye'},'fail':'bye'},
+                  'ext':{'type':'transfer','target':'extension','value':'1001','fail':'bye'},
+                  'room':{'type':'transfer','target':'conference','value':'8800'},
+                  'say':{'type':'say','value':'${caller}','as':'digits','next':'look'},
+                  'look':{'type':'http','method':'GET','url':'http://crm.example/c/${caller}','timeoutMs':2000,'assign':{'tier':'customer.tier'},'next':'bye','error':'bye'},
+                  'bye':{'type':'hangup'}}}""")).isEmpty();
+    }
+
+    @Test
+    void startMustExist() throws Exception {
+        assertThat(problems("{'start':'nope','nodes':{'a':{'type':'hangup'}}}")).anyMatch(p -> p.contains("start node does not exist"));
+        assertThat(problems("{'start':'a','nodes':{}}")).anyMatch(p -> p.contains("at least one node"));
+    }
+
+    @Test
+    void danglingAndUnconnectedExitsAreNamed() throws Exception {
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'play','prompts':[{'prompt':'WELCOME'}],'next':'ghost'}}}"))
+                .contains("a.next: goes to missing node ghost");
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'play','prompts':[{'prompt':'WELCOME'}]}}}")).contains("a.next: not connected");
+        assertThat(problems("{'start':'m','nodes':{'m':{'type':'menu','prompts':[{'prompt':'WELCOME'}],'options':{'1':'x'},'fail':'b'},'b':{'type':'hangup'}}}"))
+                .contains("m.options.1: goes to missing node x");
+    }
+
+    @Test
+    void unreachableNodesAreFound() throws Exception {
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'hangup'},'lost':{'type':'hangup'}}}")).contains("lost.id: unreachable from the start");
+    }
+
+    @Test
+    void promptsMustExist() throws Exception {
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'play','prompts':[{'prompt':'NO_SUCH'}],'next':'b'},'b':{'type':'hangup'}}}"))
+                .anyMatch(p -> p.contains("no shipped prompt NO_SUCH"));
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'play','prompts':[{'file':'missing.wav'}],'next':'b'},'b':{'type':'hangup'}}}"))
+                .anyMatch(p -> p.contains("no uploaded prompt missing.wav"));
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'play','prompts':[],'next':'b'},'b':{'type':'hangup'}}}"))
+                .anyMatch(p -> p.contains("needs at least one prompt"));
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'play','prompts':[{'tts':'x','prompt':'WELCOME'}],'next':'b'},'b':{'type':'hangup'}}}"))
+                .anyMatch(p -> p.contains("one of tts, prompt or file"));
+        var noTts = new FlowValidator.Context(Set.of(), Set.of(), Set.of(), Set.of(), false);
+        assertThat(FlowValidator.validate(graph("{'start':'a','nodes':{'a':{'type':'play','prompts':[{'tts':'hi'}],'next':'b'},'b':{'type':'hangup'}}}"), noTts))
+                .anyMatch(p -> p.message().contains("apt-get install espeak-ng"));
+    }
+
+    @Test
+    void referencesMustExist() throws Exception {
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'extension','value':'9999'}}}")).contains("a.value: no such extension");
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'conference','value':'1'}}}")).contains("a.value: no such conference room");
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'queue','value':'sales'}}}"))
+                .contains("a.target: extension, conference or external");
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'goto','flow':'nowhere'}}}")).contains("a.flow: no such flow");
+    }
+
+    @Test
+    void nodeSettingsAreChecked() throws Exception {
+        assertThat(problems("{'start':'m','nodes':{'m':{'type':'menu','prompts':[{'prompt':'WELCOME'}],'options':{'x':'b'},'timeoutSeconds':99,'fail':'b'},'b':{'type':'hangup'}}}"))
+                .contains("m.options.x: keys are 0-9, * or #", "m.timeoutSeconds: 1..30");
+        assertThat(problems("{'start':'t','nodes':{'t':{'type':'time','timezone':'Mars/Base','weekly':[{'days':[8],'from':'18:00','to':'09:00'}],'holidays':['soon'],'open':'b','closed':'b'},'b':{'type':'hangup'}}}"))
+                .contains("t.timezone: unknown time zone", "t.weekly.0.days: days 1 (Monday) to 7 (Sunday)", "t.weekly.0: from must be before to",
+                        "t.holidays: dates as YYYY-MM-DD");
+        assertThat(problems("{'start':'h','nodes':{'h':{'type':'http','url':'ftp://x','timeoutMs':5,'next':'b'},'b':{'type':'hangup'}}}"))
+                .contains("h.url: an http:// or https:// address", "h.timeoutMs: 100..10000");
+        assertThat(problems("{'start':'c','nodes':{'c':{'type':'collect','variable':'1bad','next':'b'},'b':{'type':'hangup'}}}"))
+                .contains("c.variable: a name of letters, digits and '_'");
+        assertThat(problems("{'start':'s','nodes':{'s':{'type':'say','value':'1','as':'poem','next':'b'},'b':{'type':'hangup'}}}"))
+                .contains("s.as: digits, number, amount, date or time");
+    }
+
+    @Test
+    void unknownNodeTypesAreRefusedWhenRead() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> graph("{'start':'a','nodes':{'a':{'type':'teleport'}}}"))
+                .isInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class);
+    }
+}

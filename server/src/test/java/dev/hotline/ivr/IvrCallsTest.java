@@ -1,0 +1,219 @@
+package dev.hotline.ivr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestServer;
+import dev.hotline.web.Json;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 5 through the whole server: published flows on numbers, followed by SIPp callers keying RFC 4733 digits. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IvrCallsTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+    TestServer server;
+    ApiClient admin;
+    HttpServer crm;
+    final CountDownLatch slowRelease = new CountDownLatch(1);
+    int nextNumber = 4600;
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = TestServer.start();
+        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+        crm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        crm.createContext("/ok", ex -> {
+            byte[] body = "{\"customer\":{\"tier\":\"gold\",\"name\":\"Li\"}}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        crm.createContext("/slow", ex -> {
+            try {
+                slowRelease.await(10, TimeUnit.SECONDS); // answers far later than the node's timeout
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        crm.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        crm.start();
+    }
+
+    @AfterAll
+    void stop() {
+        slowRelease.countDown();
+        crm.stop(0);
+        server.close();
+    }
+
+    SipPeers peers() {
+        return new SipPeers(work, server.hotline().engine().sipPort());
+    }
+
+    /** Creates, saves and publishes a flow, and points a new number at it; returns the number. */
+    String publish(String name, String graphJson) throws Exception {
+        long id = admin.post("/api/v1/flows", Map.of("name", name)).json().get("id").asLong();
+        var saved = admin.raw("PUT", "/api/v1/flows/" + id + "/draft", graphJson.replace('\'', '"'), "application/json");
+        assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
+        assertThat(saved.json().get("problems")).as(saved.toString()).isEmpty();
+        var pub = admin.post("/api/v1/flows/" + id + "/publish", null);
+        assertThat(pub.status()).as(pub.toString()).isEqualTo(200);
+        String number = Integer.toString(nextNumber++);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", number, "destinationType", "flow", "destination", name)).status()).isEqualTo(201);
+        return number;
+    }
+
+    /** A caller that waits {@code pauseMs}, keys {@code keys} (RFC 4733), stays {@code afterMs}, hangs up. */
+    Sipp.Run caller(String number, String from, int pauseMs, String keys, int afterMs) throws Exception {
+        return peers().uac("uac_digits", number, SipPeers.vars(from, "PAUSE", Integer.toString(pauseMs), "AFTER", Integer.toString(afterMs),
+                "DTMFACTIONS", dtmf(keys)));
+    }
+
+    static String dtmf(String keys) {
+        StringBuilder sb = new StringBuilder();
+        for (char k : keys.toCharArray()) {
+            String name = k == '#' ? "pound" : k == '*' ? "star" : String.valueOf(k);
+            sb.append("<nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/dtmf_2833_").append(name)
+                    .append(".pcap\"/></action></nop><pause milliseconds=\"300\"/>");
+        }
+        return sb.toString();
+    }
+
+    /** The logged IVR steps of the caller's call, once it is closed: "node:<id>" and "key:<key>". */
+    List<String> steps(String caller) {
+        JsonNode call = await("call of " + caller).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (JsonNode r : admin.get("/api/v1/calls?number=" + caller).json().get("items")) return Optional.of(r);
+            return Optional.<JsonNode>empty();
+        }, Optional::isPresent).get();
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : admin.get("/api/v1/calls/" + call.get("callId").asText() + "/events").json()) {
+            String data = e.path("data").asText();
+            if (e.get("type").asText().equals("ivr_node")) out.add("node:" + data.replaceAll(".*node=(\\S+).*", "$1"));
+            if (e.get("type").asText().equals("ivr_key")) out.add("key:" + data.replaceAll(".*key=(\\S+).*", "$1"));
+        }
+        return out;
+    }
+
+    /** Waiting at the end of a branch: a silent collect that outlasts the caller. */
+    static final String WAIT = "'wait':{'type':'collect','variable':'x','maxDigits':1,'timeoutSeconds':30,'next':'bye'},'bye':{'type':'hangup'}";
+
+    @Test
+    void eachMenuBranchIsFollowedByItsKey() throws Exception {
+        String number = publish("branches", "{'start':'menu','nodes':{"
+                + "'menu':{'type':'menu','prompts':[{'prompt':'WELCOME'}],'options':{'1':'one','2':'two'},'timeoutSeconds':5,'fail':'bye'},"
+                + "'one':{'type':'play','prompts':[{'prompt':'THANK_YOU_FOR_CALLING'}],'next':'wait'},"
+                + "'two':{'type':'say','value':'${caller}','as':'digits','next':'wait'}," + WAIT + "}}");
+        SipPeers.ok(caller(number, "13500000001", 1200, "1", 2500));
+        SipPeers.ok(caller(number, "13500000002", 1200, "2", 9000)); // saying eleven digits takes a while
+        assertThat(steps("13500000001")).containsSubsequence("node:menu", "key:1", "node:one", "node:wait");
+        assertThat(steps("13500000002")).containsSubsequence("node:menu", "key:2", "node:two", "node:wait").doesNotContain("node:one");
+    }
+
+    @Test
+    void invalidAndTimeoutRetriesThenTheFallbackExit() throws Exception {
+        String number = publish("retries", "{'start':'menu','nodes':{"
+                + "'menu':{'type':'menu','prompts':[{'prompt':'PLEASE_ENTER'}],'options':{'1':'wait'},'timeoutSeconds':2,'retries':1,"
+                + "'invalidPrompts':[{'prompt':'INVALID_INPUT'}],'fail':'sorry'},"
+                + "'sorry':{'type':'play','prompts':[{'prompt':'TRY_LATER'}],'next':'wait'}," + WAIT + "}}");
+        // 7 is not an option (invalid, retry 1 of 1), then no key at all (timeout): the menu gives up through "fail".
+        SipPeers.ok(caller(number, "13500000003", 600, "7", 9000));
+        assertThat(steps("13500000003")).containsSubsequence("node:menu", "key:7", "key:timeout", "node:sorry").doesNotContain("key:1");
+    }
+
+    @Test
+    void theNightBranchOutsideBusinessHours() throws Exception {
+        int today = LocalDate.now(ZoneId.of("Asia/Shanghai")).getDayOfWeek().getValue();
+        // Open every day but today (in the flow's time zone): the call now is outside business hours.
+        String days = IntStream.rangeClosed(1, 7).filter(d -> d != today).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElse("");
+        String number = publish("hours", "{'start':'hours','nodes':{"
+                + "'hours':{'type':'time','timezone':'Asia/Shanghai','weekly':[{'days':[" + days + "],'from':'00:00','to':'23:59'}],"
+                + "'open':'day','closed':'night'},"
+                + "'day':{'type':'play','prompts':[{'prompt':'WELCOME'}],'next':'wait'},"
+                + "'night':{'type':'play','prompts':[{'prompt':'TRY_LATER'}],'next':'wait'}," + WAIT + "}}");
+        SipPeers.ok(caller(number, "13500000004", 1500, "", 500));
+        assertThat(steps("13500000004")).containsSubsequence("node:hours", "node:night").doesNotContain("node:day");
+        assertThat(DayOfWeek.of(today)).isNotNull();
+    }
+
+    @Test
+    void httpLookupsBranchOnTheAnswerAndOnTimeout() throws Exception {
+        String base = "http://127.0.0.1:" + crm.getAddress().getPort();
+        String number = publish("lookup", "{'start':'ok','nodes':{"
+                + "'ok':{'type':'http','method':'GET','url':'" + base + "/ok?c=${caller}','timeoutMs':2000,'assign':{'tier':'customer.tier'},'next':'tier','error':'err'},"
+                + "'tier':{'type':'set','variable':'seen','value':'${tier}','next':'slow'},"
+                + "'slow':{'type':'http','method':'GET','url':'" + base + "/slow','timeoutMs':500,'next':'late','error':'err'},"
+                + "'late':{'type':'hangup'},"
+                + "'err':{'type':'play','prompts':[{'prompt':'TRY_LATER'}],'next':'wait'}," + WAIT + "}}");
+        SipPeers.ok(caller(number, "13500000005", 3000, "", 500));
+        assertThat(steps("13500000005")).containsSubsequence("node:ok", "node:tier", "node:slow", "node:err").doesNotContain("node:late");
+    }
+
+    @Test
+    void transferToAnExtensionConnectsTheCaller() throws Exception {
+        int phone = Ports.free();
+        peers().register("1002", PW, phone, "200");
+        String number = publish("to_agent", "{'start':'menu','nodes':{"
+                + "'menu':{'type':'menu','prompts':[{'prompt':'PLEASE_HOLD'}],'options':{'0':'agent'},'timeoutSeconds':5,'fail':'bye'},"
+                + "'agent':{'type':'transfer','target':'extension','value':'1002','fail':'bye'},'bye':{'type':'hangup'}}}");
+        Sipp.Run agent = peers().uas("uas_answer", phone, SipPeers.vars("13500000006"));
+        SipPeers.ok(caller(number, "13500000006", 800, "0", 2000));
+        SipPeers.ok(agent);
+        assertThat(steps("13500000006")).containsSubsequence("node:menu", "key:0", "node:agent");
+        JsonNode call = admin.get("/api/v1/calls?number=13500000006").json().get("items").get(0);
+        assertThat(admin.get("/api/v1/calls/" + call.get("callId").asText() + "/events").body()).contains("extension 1002");
+    }
+
+    @Test
+    void publishingRefusesABrokenDraftAndRollBackRestoresAVersion() throws Exception {
+        long id = admin.post("/api/v1/flows", Map.of("name", "versions")).json().get("id").asLong();
+        admin.raw("PUT", "/api/v1/flows/" + id + "/draft", "{\"start\":\"a\",\"nodes\":{\"a\":{\"type\":\"hangup\"}}}", "application/json");
+        assertThat(admin.post("/api/v1/flows/" + id + "/publish", null).json().get("version").asInt()).isEqualTo(1);
+        var broken = admin.raw("PUT", "/api/v1/flows/" + id + "/draft",
+                "{\"start\":\"a\",\"nodes\":{\"a\":{\"type\":\"play\",\"prompts\":[{\"prompt\":\"WELCOME\"}],\"next\":\"ghost\"}}}", "application/json");
+        assertThat(broken.json().get("version").asInt()).as("a published version is never changed").isEqualTo(2);
+        assertThat(broken.json().get("problems").toString()).contains("ghost");
+        var refused = admin.post("/api/v1/flows/" + id + "/publish", null);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("fieldErrors").findValuesAsText("field")).contains("nodes.a.next");
+        assertThat(admin.get("/api/v1/flows/" + id).json().get("publishedVersion").asInt()).isEqualTo(1);
+        assertThat(admin.get("/api/v1/flows/" + id + "/versions").json()).hasSize(2);
+        assertThat(admin.post("/api/v1/flows/" + id + "/versions/1/publish", null).status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/flows/" + id + "/versions/9/publish", null).status()).isEqualTo(404);
+        assertThat(admin.raw("PUT", "/api/v1/flows/" + id + "/draft", "{\"start\":", "application/json").status()).isEqualTo(400);
+        assertThat(admin.raw("PUT", "/api/v1/flows/" + id + "/draft", "{\"start\":\"a\",\"nodes\":{\"a\":{\"type\":\"warp\"}}}", "application/json")
+                .status()).isEqualTo(400);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4999", "destinationType", "flow", "destination", "versions")).status()).isEqualTo(201);
+        assertThat(admin.delete("/api/v1/flows/" + id).status()).as("a number points to it").isEqualTo(409);
+        assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).get("/api/v1/flows").status()).isEqualTo(403);
+        assertThat(Json.MAPPER).isNotNull();
+    }
+}

@@ -273,8 +273,8 @@ public final class ChannelMedia {
     }
 
     boolean needed(long tick) {
-        if (closed) {
-            return false;
+        if (closed || ep.closed) {
+            return false; // a leg being released never needs the clock (no buffers for it)
         }
         return (answered && ep.peer == null) || playback != null || held || group != null || recorder != null
                 || dtmfBusy() || peerNeedTick >= tick - 2;

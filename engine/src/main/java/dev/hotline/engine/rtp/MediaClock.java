@@ -141,9 +141,9 @@ public final class MediaClock implements Runnable {
         activeCount = active.size();
     }
 
-    /** Clock thread: starts working on {@code m} (idempotent). */
+    /** Clock thread: starts working on {@code m} if it needs the clock (idempotent). */
     void activate(ChannelMedia m) {
-        if (!m.listed && !m.closed) {
+        if (!m.listed && !m.closed && m.needed(tick)) {
             m.listed = true;
             m.activate();
             active.add(m);

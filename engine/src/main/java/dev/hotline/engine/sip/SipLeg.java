@@ -536,7 +536,9 @@ final class SipLeg implements Channel, MediaListener {
             answeredNanos = System.nanoTime();
             if (media != null) {
                 media.touch();
-                media.media().markAnswered();
+                if (direction == Direction.INBOUND || partner == null) {
+                    media.media().markAnswered(); // bridged legs stay on the pass-through relay
+                }
             }
         }
     }

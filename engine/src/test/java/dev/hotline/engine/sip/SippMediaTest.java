@@ -200,6 +200,63 @@ class SippMediaTest {
     }
 
     @Test
+    void sipInfoKeyIsReceivedAndStopsABargeInPrompt() throws Exception {
+        handler.onIncoming = c -> {
+            c.channel().answer();
+            c.channel().play(PlaybackRequest.of(tone(10_000)).withBargeIn());
+        };
+        Sipp.Run run = uac(port, "uac_info", "102", vars("PAUSE", "600", "AFTER", "600", "KEY", "7"));
+        assertOk(run);
+        String ch = handler.events(CallEvent.IncomingCall.class).get(0).channelId();
+        await().atMost(WAIT).until(() -> !handler.events(CallEvent.PlaybackFinished.class, ch).isEmpty());
+        List<CallEvent.DtmfReceived> keys = handler.events(CallEvent.DtmfReceived.class, ch);
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0).digit()).isEqualTo('7');
+        assertThat(keys.get(0).source()).isEqualTo(DtmfSource.SIP_INFO);
+        assertThat(handler.events(CallEvent.PlaybackFinished.class, ch).get(0).completed()).isFalse();
+    }
+
+    @Test
+    void supervisorListensThenBargesIntoABridgedCall() throws Exception {
+        int uasPort = Ports.free();
+        Sipp.Run uas = Sipp.start(work, "uas_answer", vars(), null, uasPort,
+                List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
+        Sipp.awaitUdpBound(uasPort);
+        List<Channel> supervisors = new CopyOnWriteArrayList<>();
+        handler.onIncoming = c -> {
+            if (c.callee().user().equals("sup")) {
+                supervisors.add(c.channel());
+                c.channel().answer();
+            } else {
+                handler.engine.dial(c.channel(), DialRequest.to(Target.Uri.udp("9000", "127.0.0.1", uasPort)));
+            }
+        };
+        Sipp.Run caller = uac(port, "uac_call", "9000", vars("PAUSE", "5000"));
+        await().atMost(WAIT).until(() -> !handler.events(CallEvent.ChannelBridged.class).isEmpty());
+        Sipp.Run sup = uac(port, "uac_ivr", "sup", vars("PAUSE", "3000", "AFTER", "100",
+                "DTMFPCAP", "/usr/share/sip-tester/dtmf_2833_5.pcap"));
+        await().atMost(WAIT).until(() -> !supervisors.isEmpty() && supervisors.get(0).state().isAnswered());
+        CallEvent.ChannelBridged b = handler.events(CallEvent.ChannelBridged.class).get(0);
+        Channel customer = engine.channel(b.channelId()).orElseThrow();
+        Channel agent = engine.channel(b.otherChannelId()).orElseThrow();
+        Channel supervisor = supervisors.get(0);
+        Recording heard = supervisor.record(work.resolve("sup.wav"), RecordFormat.PCM, RecordMode.STEREO);
+        dev.hotline.engine.call.Tap tap = engine.tap(agent, supervisor, dev.hotline.engine.call.TapMode.LISTEN);
+        long customerOut = customer.counters().packetsOut();
+        await().atMost(WAIT).until(() -> heard.duration().toMillis() > 1000);
+        tap.mode(dev.hotline.engine.call.TapMode.BARGE);
+        // the bridge is now mixed by the clock and still reaches the customer
+        await().atMost(WAIT).until(() -> customer.counters().packetsOut() > customerOut + 40);
+        tap.stop();
+        assertOk(sup);
+        assertOk(caller);
+        assertOk(uas);
+        await().atMost(WAIT).until(heard::finished);
+        short[] supHears = WavReader.decode(heard.path()).channel(1);
+        assertThat(rms(supHears, 0, supHears.length)).as("supervisor hears the call").isGreaterThan(100);
+    }
+
+    @Test
     void promptPacketsReachTheCaller() throws Exception {
         AudioClip prompt = tone(1000);
         List<Channel> calls = new CopyOnWriteArrayList<>();

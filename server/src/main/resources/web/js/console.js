@@ -17,6 +17,7 @@ import { CallsPage } from './pages/calls.js';
 import { RecordingsPage } from './pages/recordings.js';
 import { MohPage } from './pages/moh.js';
 import { ConferencesPage } from './pages/conferences.js';
+import { FlowsPage } from './pages/flows.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -32,6 +33,8 @@ const MENU = [
     icon: I('<rect x="6" y="2" width="12" height="20" rx="2"/><path d="M10 18h4"/>') },
   { id: 'queues', perm: 'queue.read', group: 'telephony', component: QueuesPage,
     icon: I('<path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/>') },
+  { id: 'flows', perm: 'ivr.read', group: 'telephony', component: FlowsPage,
+    icon: I('<rect x="9" y="2" width="6" height="5" rx="1"/><rect x="2" y="17" width="6" height="5" rx="1"/><rect x="16" y="17" width="6" height="5" rx="1"/><path d="M12 7v4M5 17c0-3 2-6 7-6s7 3 7 6"/>') },
   { id: 'trunks', perm: 'routing.read', group: 'telephony', component: TrunksPage,
     icon: I('<rect x="2" y="3" width="20" height="7" rx="2"/><rect x="2" y="14" width="20" height="7" rx="2"/><path d="M6 6.5h.01M6 17.5h.01M10 6.5h8M10 17.5h8"/>') },
   { id: 'numbers', perm: 'routing.read', group: 'telephony', component: NumbersPage,

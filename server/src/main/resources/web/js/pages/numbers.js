@@ -1,20 +1,21 @@
 // Numbers (DIDs): a called number arriving on a trunk and where it goes: an extension it rings
-// (PBX-2) or a conference room it joins (PBX-5).
+// (PBX-2), a conference room it joins (PBX-5) or an IVR flow it runs (IVR-1, by the flow's name).
 
 import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
 
-export const DEST_TYPES = ['extension', 'conference'];
+export const DEST_TYPES = ['extension', 'conference', 'flow'];
 
 function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
 
 export const NumbersPage = {
   setup() { return { DEST_TYPES }; },
-  data() { return { items: [], trunks: [], extensions: [], rooms: [], loading: true, loadError: null, dialog: null }; },
+  data() { return { items: [], trunks: [], extensions: [], rooms: [], flows: [], loading: true, loadError: null, dialog: null }; },
   created() { this.load(); this.loadChoices(); },
   computed: {
     sorted() { return [...this.items].sort(byNumber); },
     extensionChoices() { return [...this.extensions].sort(byNumber); },
     roomChoices() { return [...this.rooms].sort(byNumber); },
+    flowChoices() { return [...this.flows].sort((a, b) => String(a.name).localeCompare(String(b.name))); },
   },
   methods: {
     async load() {
@@ -27,14 +28,21 @@ export const NumbersPage = {
         try { this.extensions = await api.get('/extensions'); } catch (e) { this.extensions = []; }
       }
       try { this.rooms = await api.get('/conference-rooms'); } catch (e) { this.rooms = []; }
+      if (this.can('ivr.read')) {
+        try { this.flows = await api.get('/flows'); } catch (e) { this.flows = []; }
+      }
     },
     trunkName(id) {
       if (id === null || id === undefined) return null;
       const tr = this.trunks.find((x) => x.id === id);
       return tr ? tr.name : '#' + id;
     },
-    /** The bound user of an extension or the name of a conference room, to show beside the number. */
+    /** The bound user of an extension, the name of a conference room or the description of a flow, to show beside the number. */
     destinationName(x) {
+      if (x.destinationType === 'flow') {
+        const f = this.flows.find((c) => c.name === x.destination);
+        return f && f.description ? f.description : null;
+      }
       if (x.destinationType === 'conference') {
         const r = this.rooms.find((c) => String(c.number) === String(x.destination));
         return r && r.name ? r.name : null;
@@ -42,6 +50,8 @@ export const NumbersPage = {
       return this.extensionUser(x.destination);
     },
     destTypeLabel(d) { return this.tOr('numbers.destType.' + d, d); },
+    destBadge(d) { return d === 'conference' ? 'badge-warn' : d === 'flow' ? 'badge-ok' : 'badge-blue'; },
+    flowHref(x) { const f = x.destinationType === 'flow' ? this.flows.find((c) => c.name === x.destination) : null; return f ? '#/flows/' + f.id : null; },
     setDestType(d) { if (this.dialog.form.destinationType !== d) { this.dialog.form.destinationType = d; this.dialog.form.destination = ''; } },
     extensionUser(number) {
       const x = this.extensions.find((e) => String(e.number) === String(number));
@@ -87,8 +97,9 @@ export const NumbersPage = {
             <td><span class="name mono">{{ x.number }}</span></td>
             <td>{{ trunkName(x.trunkId) || t('numbers.anyTrunk') }}</td>
             <td>
-              <span class="badge" :class="x.destinationType === 'conference' ? 'badge-warn' : 'badge-blue'" :data-testid="'number-desttype-' + x.number">{{ destTypeLabel(x.destinationType) }}</span>
-              <span class="mono"> {{ x.destination }}</span>
+              <span class="badge" :class="destBadge(x.destinationType)" :data-testid="'number-desttype-' + x.number">{{ destTypeLabel(x.destinationType) }}</span>
+              <a v-if="flowHref(x)" class="mono" :href="flowHref(x)" :data-testid="'number-flow-' + x.number"> {{ x.destination }}</a>
+              <span v-else class="mono"> {{ x.destination }}</span>
               <span v-if="destinationName(x)" class="muted"> · {{ destinationName(x) }}</span>
             </td>
             <td>{{ dash(x.description) }}</td>
@@ -124,6 +135,15 @@ export const NumbersPage = {
             <option v-if="dialog.form.destination && !rooms.some((r) => String(r.number) === String(dialog.form.destination))" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
             <option v-for="r in roomChoices" :key="r.id" :value="String(r.number)">{{ r.number }}{{ r.name ? ' · ' + r.name : '' }}</option>
           </select>
+        </form-field>
+        <form-field v-else-if="dialog.form.destinationType === 'flow'" :label="t('numbers.destinationFlow')" required
+                    :error="dialog.errors.destination" testid="number-form-destination-error" :hint="!can('ivr.read') || flows.length ? '' : t('numbers.noFlows')">
+          <select v-if="can('ivr.read')" v-model="dialog.form.destination" data-testid="number-form-destination">
+            <option value="">{{ t('common.choose') }}</option>
+            <option v-if="dialog.form.destination && !flows.some((f) => f.name === dialog.form.destination)" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
+            <option v-for="f in flowChoices" :key="f.id" :value="f.name">{{ f.name }}{{ f.description ? ' · ' + f.description : '' }}{{ f.publishedVersion ? '' : ' (' + t('flows.notPublished') + ')' }}</option>
+          </select>
+          <input v-else type="text" v-model="dialog.form.destination" data-testid="number-form-destination">
         </form-field>
         <form-field v-else :label="t('numbers.destinationExtension')" required :error="dialog.errors.destination" testid="number-form-destination-error">
           <select v-if="can('extension.read')" v-model="dialog.form.destination" data-testid="number-form-destination">

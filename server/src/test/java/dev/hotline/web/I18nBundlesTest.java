@@ -49,7 +49,7 @@ class I18nBundlesTest {
     static final Map<String, List<String>> DYNAMIC = new LinkedHashMap<>();
     static {
         DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor",
-                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences"));
+                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows"));
         DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "reports", "system", "workspace"));
         // From the server's own enums, so a new permission, role or strategy needs its texts here.
         DYNAMIC.put("role.builtin.", Arrays.stream(Permission.BuiltinRole.values()).map(Permission.BuiltinRole::roleName).toList());
@@ -70,7 +70,20 @@ class I18nBundlesTest {
         // Telephony pages: values of the server's enums and the call log's event types.
         DYNAMIC.put("trunks.kind.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
         DYNAMIC.put("trunks.kindHint.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
-        DYNAMIC.put("numbers.destType.", List.of("extension", "conference"));
+        DYNAMIC.put("numbers.destType.", List.of("extension", "conference", "flow"));
+        // IVR flow editor (docs/api.md "IVR flows"): node types, exits, prompt kinds and the values of the node forms.
+        List<String> nodeTypes = List.of("play", "menu", "collect", "time", "set", "http", "say", "language", "goto", "transfer", "hangup");
+        DYNAMIC.put("flows.type.", nodeTypes);
+        DYNAMIC.put("flows.typeHint.", nodeTypes);
+        DYNAMIC.put("flows.exit.", List.of("next", "fail", "open", "closed", "error"));
+        DYNAMIC.put("flows.exitHint.", List.of("play.next", "collect.next", "set.next", "say.next", "language.next", "menu.fail",
+                "time.open", "time.closed", "http.next", "http.error", "transfer.fail"));
+        DYNAMIC.put("flows.prompt.kind.", List.of("tts", "prompt", "file"));
+        DYNAMIC.put("flows.prompt.placeholder.", List.of("tts", "prompt", "file"));
+        DYNAMIC.put("flows.sayAs.", List.of("digits", "number", "amount", "date", "time"));
+        DYNAMIC.put("flows.transfer.", List.of("extension", "conference", "external"));
+        DYNAMIC.put("flows.transferValue.", List.of("extension", "conference", "external"));
+        DYNAMIC.put("flows.weekday.", List.of("1", "2", "3", "4", "5", "6", "7"));
         // Recording settings (docs/api.md): policy and format values.
         DYNAMIC.put("recordings.policy.", List.of("none", "all", "inbound", "outbound", "internal"));
         DYNAMIC.put("recordings.policyHint.", List.of("none", "all", "inbound", "outbound", "internal"));
@@ -86,7 +99,7 @@ class I18nBundlesTest {
         DYNAMIC.put("supervisor.kpi.", List.of("waiting", "longestWait", "answered", "abandoned", "agentsReady"));
         DYNAMIC.put("users.", List.of("title"));
         for (String page : List.of("departments", "roles", "extensions", "queues", "audit", "tokens", "enterprises",
-                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences")) {
+                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows")) {
             DYNAMIC.put(page + ".", List.of("title"));
         }
     }

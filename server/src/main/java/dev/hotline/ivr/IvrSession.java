@@ -181,6 +181,7 @@ final class IvrSession {
     }
 
     private void onDigits(String digits, CollectEnd end) {
+        if (end == CollectEnd.HANGUP || end == CollectEnd.CANCELLED) return; // the caller left; the hang-up ends the session
         Flow.Node n = graph.nodes().get(nodeId);
         if (n instanceof Flow.Menu x) {
             String key = digits.isEmpty() ? null : digits.substring(0, 1);

@@ -159,7 +159,7 @@ public sealed interface CallLogEvent {
         }
 
         public String data() {
-            return "outcome=" + record.outcome() + " cause=" + record.hangupCause();
+            return "outcome=" + record.outcome().key() + " cause=" + record.hangupCause();
         }
     }
 }

@@ -136,6 +136,19 @@ class IvrCallsTest {
         SipPeers.ok(caller(number, "13500000002", 1200, "2", 9000)); // saying eleven digits takes a while
         assertThat(steps("13500000001")).containsSubsequence("node:menu", "key:1", "node:one", "node:wait");
         assertThat(steps("13500000002")).containsSubsequence("node:menu", "key:2", "node:two", "node:wait").doesNotContain("node:one");
+        // IVR-5: the statistics count the visits, the keys, and where the callers hung up.
+        long flowId = admin.get("/api/v1/flows").json().findParents("name").stream().filter(f -> f.get("name").asText().equals("branches"))
+                .findFirst().orElseThrow().get("id").asLong();
+        JsonNode stats = admin.get("/api/v1/flows/" + flowId + "/stats").json();
+        assertThat(stats.get("calls").asLong()).isEqualTo(2);
+        JsonNode menu = stats.get("nodes").findParents("node").stream().filter(n -> n.get("node").asText().equals("menu")).findFirst().orElseThrow();
+        assertThat(menu.get("visits").asLong()).isEqualTo(2);
+        assertThat(menu.get("keys").get("1").asLong()).isEqualTo(1);
+        assertThat(menu.get("keys").get("2").asLong()).isEqualTo(1);
+        JsonNode wait = stats.get("nodes").findParents("node").stream().filter(n -> n.get("node").asText().equals("wait")).findFirst().orElseThrow();
+        JsonNode one = admin.get("/api/v1/calls?number=13500000001").json().get("items").get(0);
+        assertThat(wait.get("hangups").asLong()).as("both callers hung up while waiting: %s %s", stats,
+                admin.get("/api/v1/calls/" + one.get("callId").asText() + "/events").body()).isEqualTo(2);
     }
 
     @Test

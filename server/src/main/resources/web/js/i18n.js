@@ -157,6 +157,34 @@ const FIELD_MESSAGES = {
   'file larger than 20 MB': 'validation.tooLarge',
   "file name must be letters, digits, '.', '_' or '-' and end in .wav": 'validation.mohName',
   'audio shorter than 0.2 s': 'validation.audioTooShort',
+  'extension, conference or flow (queues come later)': 'validation.destinationType',
+  'no such flow': 'validation.noSuchFlow',
+  "1–32 lower-case letters, digits, '_' or '-'": 'validation.flowName',
+  // IVR flow validation (problems of a draft, refusals of a publish)
+  'not connected': 'validation.flow.notConnected',
+  'unreachable from the start': 'validation.flow.unreachable',
+  'start node does not exist': 'validation.flow.noStart',
+  'a flow needs at least one node': 'validation.flow.noNodes',
+  "node ids are 1–40 letters, digits, '_' or '-'": 'validation.flow.nodeId',
+  'unknown node type': 'validation.flow.nodeType',
+  'needs at least one prompt': 'validation.flow.needsPrompt',
+  'one of tts, prompt or file': 'validation.flow.promptKind',
+  'text of 1–1000 characters': 'validation.flow.ttsLength',
+  'a menu needs at least one option': 'validation.flow.noOptions',
+  'keys are 0-9, * or #': 'validation.flow.keys',
+  '#, * or none': 'validation.flow.terminator',
+  'unknown time zone': 'validation.flow.timezone',
+  'days 1 (Monday) to 7 (Sunday)': 'validation.flow.days',
+  'from must be before to': 'validation.flow.fromBeforeTo',
+  'times as HH:MM': 'validation.flow.timeFormat',
+  'dates as YYYY-MM-DD': 'validation.flow.dateFormat',
+  "a name of letters, digits and '_'": 'validation.flow.variable',
+  'GET or POST': 'validation.flow.method',
+  'an http:// or https:// address': 'validation.flow.url',
+  'digits, number, amount, date or time': 'validation.flow.sayAs',
+  'at least one language': 'validation.flow.noLanguages',
+  'zh or en': 'validation.flow.language',
+  'extension, conference or external': 'validation.flow.transferTarget',
 };
 
 /** Text for a field error message from the API, translated when known, else as sent. */
@@ -169,5 +197,15 @@ export function fieldErrorText(message) {
   m = /^at most (\d+) characters$/.exec(message);
   if (m) return t('validation.maxLength', { n: m[1] });
   if (/^not a WAV audio file/.test(message)) return t('validation.notWav');
+  m = /^goes to missing node (.+)$/.exec(message);
+  if (m) return t('validation.flow.missingNode', { node: m[1] });
+  m = /^no shipped prompt (.+)$/.exec(message);
+  if (m) return t('validation.flow.noShippedPrompt', { name: m[1] });
+  m = /^no uploaded prompt (.+)$/.exec(message);
+  if (m) return t('validation.flow.noUploadedPrompt', { name: m[1] });
+  m = /^text to speech needs espeak-ng/.exec(message);
+  if (m) return t('validation.flow.noTts');
+  m = /^(\d+)\.\.(\d+)$/.exec(message);
+  if (m) return t('validation.range', { min: m[1], max: m[2] });
   return message;
 }

@@ -21,7 +21,7 @@ const NODE_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 // Canvas geometry (px): node width, header, summary line, one row per exit, bottom padding.
 const W = 190, HEAD = 30, SUM = 22, ROW = 22, PAD = 6;
-const GRID_X = 240, GRID_Y = 40;
+const GRID_X = 240;
 
 /** A new node of a type, with the contract's defaults filled in. */
 function newNode(type) {
@@ -210,6 +210,23 @@ export const FlowEditor = {
     /** Problem text of the selected node's property (exact field, as the server names it). */
     perr(field) { const p = this.nodeProblems.find((x) => x.field === field); return p ? p.message : null; },
     problemText(p) { return fieldErrorText(p.message); },
+    /** The property a problem is about, in words: "Key 3", "Next", "Prompts #1"; the field name as sent when unknown. */
+    fieldLabel(p) {
+      const f = String(p.field || '');
+      if (!f || f === 'id' || f === 'type') return '';
+      let m = /^options\.(.+)$/.exec(f);
+      if (m) return t('flows.exit.key', { key: m[1] });
+      if (['next', 'fail', 'open', 'closed', 'error'].includes(f)) return t('flows.exit.' + f);
+      if (f === 'start') return t('flows.startNode');
+      m = /^(prompts|invalidPrompts|timeoutPrompts)\.(\d+)$/.exec(f);
+      if (m) return t('flows.' + m[1]) + ' #' + (Number(m[2]) + 1);
+      return f;
+    },
+    /** Problem texts of a list property and its items ("prompts", "prompts.0", ...), numbered from 1 for people. */
+    perrs(field) {
+      return this.nodeProblems.filter((x) => x.field === field || String(x.field).startsWith(field + '.'))
+        .map((x) => { const m = /\.(\d+)/.exec(String(x.field).slice(field.length)); return (m ? '#' + (Number(m[1]) + 1) + ' ' : '') + fieldErrorText(x.message); });
+    },
 
     // ---------- geometry ----------
     pos(id) { return this.graph.layout[id] || { x: 0, y: 0 }; },
@@ -263,10 +280,16 @@ export const FlowEditor = {
       let i = 1;
       while (this.graph.nodes[base + '_' + i]) i++;
       const id = base + '_' + i;
-      this.graph.layout[id] = freeSpot(this.graph, id, this.selected ? this.pos(this.selected) : null);
+      const c = this.$refs.canvas;
+      const view = c ? { x: c.scrollLeft, y: c.scrollTop, w: c.clientWidth, h: c.clientHeight } : null;
+      this.graph.layout[id] = freeSpot(this.graph, id, view);
       this.graph.nodes[id] = newNode(type);
       if (!this.graph.start || !this.graph.nodes[this.graph.start]) this.graph.start = id;
       this.select(id);
+      this.$nextTick(() => {
+        const el = this.$el.querySelector && this.$el.querySelector('[data-node-id="' + id + '"]');
+        if (el && el.scrollIntoView) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      });
     },
     removeNode(id) {
       const g = this.graph;
@@ -429,7 +452,7 @@ export const FlowEditor = {
           <li v-for="(p, i) in problems" :key="i" data-testid="flow-problem">
             <button v-if="p.node && graph.nodes[p.node]" type="button" class="btn-link mono" @click="select(p.node)">{{ p.node }}</button>
             <span v-else-if="p.node" class="mono">{{ p.node }}</span>
-            <span v-if="p.field" class="mono muted"> {{ p.field }}</span>: {{ problemText(p) }}
+            <span v-if="fieldLabel(p)" class="fp-field">{{ fieldLabel(p) }}</span><span class="fp-msg">{{ problemText(p) }}</span>
           </li>
         </ul>
       </div>
@@ -442,7 +465,7 @@ export const FlowEditor = {
                   :title="t('flows.typeHint.' + ty)" @click="addNode(ty)"><span class="dot"></span>{{ typeLabel(ty) }}</button>
         </aside>
 
-        <div class="panel flow-canvas" data-testid="flow-canvas">
+        <div class="panel flow-canvas" ref="canvas" data-testid="flow-canvas">
           <div class="flow-canvas-inner" ref="inner" :style="{ width: canvasSize.w + 'px', height: canvasSize.h + 'px' }" @pointerdown="backgroundDown">
             <svg class="flow-edges" :width="canvasSize.w" :height="canvasSize.h">
               <defs>
@@ -484,10 +507,10 @@ export const FlowEditor = {
             <div class="fs-body">
               <div class="field-hint">{{ t('flows.typeHint.' + node.type) }}</div>
               <ul v-if="nodeProblems.length" class="node-problems" data-testid="node-problems">
-                <li v-for="(p, i) in nodeProblems" :key="i">{{ p.field ? p.field + ': ' : '' }}{{ problemText(p) }}</li>
+                <li v-for="(p, i) in nodeProblems" :key="i">{{ fieldLabel(p) ? fieldLabel(p) + ': ' : '' }}{{ problemText(p) }}</li>
               </ul>
               <fieldset class="plain" :disabled="!canWrite">
-                <form-field :label="t('flows.nodeId')" :error="renameError" testid="node-id-error" :hint="t('flows.nodeIdHint')">
+                <form-field :label="t('flows.nodeId')" :error="renameError || perr('id')" testid="node-id-error" :hint="t('flows.nodeIdHint')">
                   <input type="text" :value="selected" data-testid="node-id" @change="renameNode(selected, $event.target.value)">
                 </form-field>
 
@@ -495,7 +518,7 @@ export const FlowEditor = {
                 <div v-if="node.prompts" class="field" :class="{ invalid: !!perr('prompts') }">
                   <span class="field-label">{{ t('flows.prompts') }}</span>
                   <prompt-list :list="node.prompts" name="prompts" :editable="canWrite"></prompt-list>
-                  <span v-if="perr('prompts')" class="field-error">{{ fieldErrorText(perr('prompts')) }}</span>
+                  <span v-for="(m, i) in perrs('prompts')" :key="i" class="field-error" data-testid="node-prompts-error">{{ m }}</span>
                 </div>
 
                 <!-- menu -->
@@ -529,10 +552,12 @@ export const FlowEditor = {
                   <div class="field">
                     <span class="field-label">{{ t('flows.invalidPrompts') }}</span>
                     <prompt-list :list="node.invalidPrompts" name="invalidPrompts" :editable="canWrite"></prompt-list>
+                    <span v-for="(m, i) in perrs('invalidPrompts')" :key="i" class="field-error">{{ m }}</span>
                   </div>
                   <div class="field">
                     <span class="field-label">{{ t('flows.timeoutPrompts') }}</span>
                     <prompt-list :list="node.timeoutPrompts" name="timeoutPrompts" :editable="canWrite"></prompt-list>
+                    <span v-for="(m, i) in perrs('timeoutPrompts')" :key="i" class="field-error">{{ m }}</span>
                   </div>
                 </template>
 
@@ -576,7 +601,7 @@ export const FlowEditor = {
                         <button v-if="canWrite" type="button" class="icon-btn" :aria-label="t('common.delete')" :data-testid="'weekly-' + i + '-remove'" @click="node.weekly.splice(i, 1)">×</button>
                       </div>
                     </div>
-                    <span v-if="perr('weekly')" class="field-error">{{ fieldErrorText(perr('weekly')) }}</span>
+                    <span v-for="(m, i) in perrs('weekly')" :key="i" class="field-error">{{ m }}</span>
                     <button v-if="canWrite" type="button" class="btn btn-sm" data-testid="weekly-add" @click="node.weekly.push({ days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' })">+ {{ t('flows.addHours') }}</button>
                   </div>
                   <div class="field">
@@ -585,6 +610,7 @@ export const FlowEditor = {
                       <input type="date" :value="h" :data-testid="'holiday-' + i" @input="node.holidays[i] = $event.target.value">
                       <button v-if="canWrite" type="button" class="icon-btn" :aria-label="t('common.delete')" @click="node.holidays.splice(i, 1)">×</button>
                     </div>
+                    <span v-for="(m, i) in perrs('holidays')" :key="i" class="field-error">{{ m }}</span>
                     <span class="field-hint">{{ t('flows.holidaysHint') }}</span>
                     <button v-if="canWrite" type="button" class="btn btn-sm" data-testid="holiday-add" @click="node.holidays.push('')">+ {{ t('flows.addHoliday') }}</button>
                   </div>
@@ -597,6 +623,7 @@ export const FlowEditor = {
                       <input type="time" v-model="s.to" :aria-label="t('flows.to')">
                       <button v-if="canWrite" type="button" class="icon-btn" :aria-label="t('common.delete')" @click="node.specialDays.splice(i, 1)">×</button>
                     </div>
+                    <span v-for="(m, i) in perrs('specialDays')" :key="i" class="field-error">{{ m }}</span>
                     <span class="field-hint">{{ t('flows.specialDaysHint') }}</span>
                     <button v-if="canWrite" type="button" class="btn btn-sm" data-testid="special-add" @click="node.specialDays.push({ date: '', from: '09:00', to: '12:00' })">+ {{ t('flows.addSpecialDay') }}</button>
                   </div>
@@ -710,7 +737,7 @@ export const FlowEditor = {
                 <div class="spacer"></div>
                 <button type="button" class="btn btn-sm btn-danger" data-testid="node-delete" @click="removeNode(selected)">{{ t('flows.deleteNode') }}</button>
               </div>
-              <div v-else-if="graph.start === selected" class="badge badge-ok">{{ t('flows.isStart') }}</div>
+              <div v-else-if="graph.start === selected"><span class="badge badge-ok">{{ t('flows.isStart') }}</span></div>
             </div>
           </template>
           <template v-else>
@@ -725,21 +752,20 @@ export const FlowEditor = {
               <div class="field-hint">{{ canWrite ? t('flows.editHelp') : t('flows.viewHelp') }}</div>
               <div class="field">
                 <span class="field-label">{{ t('flows.versions') }}</span>
-                <table class="grid compact" data-testid="flow-versions">
-                  <thead><tr><th>{{ t('flows.version') }}</th><th>{{ t('flows.savedAt') }}</th><th></th></tr></thead>
-                  <tbody>
-                    <tr v-for="v in versions" :key="v.version" :data-testid="'flow-version-' + v.version">
-                      <td><span class="mono">v{{ v.version }}</span>
-                        <span v-if="v.version === flow.publishedVersion" class="badge badge-ok" :data-testid="'flow-version-live-' + v.version">{{ t('flows.live') }}</span>
-                        <span v-else-if="v.published" class="badge badge-off">{{ t('flows.publishedBefore') }}</span></td>
-                      <td><div>{{ fmtTime(v.createdAt) }}</div><div class="muted small">{{ dash(v.createdBy) }}</div></td>
-                      <td class="actions">
-                        <button v-if="canWrite && v.version !== flow.publishedVersion && v.published" type="button" class="btn-link" :data-testid="'flow-rollback-' + v.version" @click="rollback(v)">{{ t('flows.rollback') }}</button>
-                      </td>
-                    </tr>
-                    <tr v-if="!versions.length"><td class="empty" colspan="3">{{ t('flows.noVersions') }}</td></tr>
-                  </tbody>
-                </table>
+                <ul class="version-list" data-testid="flow-versions">
+                  <li v-for="v in versions" :key="v.version" :data-testid="'flow-version-' + v.version" :class="{ live: v.version === flow.publishedVersion }">
+                    <div class="vr-top">
+                      <span class="mono vr-n">{{ t('flows.versionN', { n: v.version }) }}</span>
+                      <span v-if="v.version === flow.publishedVersion" class="badge badge-ok" :data-testid="'flow-version-live-' + v.version">{{ t('flows.live') }}</span>
+                      <span v-else-if="v.version < flow.draftVersion" class="badge badge-off">{{ t('flows.publishedBefore') }}</span>
+                      <span v-else class="badge badge-warn">{{ t('flows.draftVersion') }}</span>
+                      <span class="spacer"></span>
+                      <button v-if="canWrite && v.version !== flow.publishedVersion && v.version < flow.draftVersion" type="button" class="btn btn-sm" :data-testid="'flow-rollback-' + v.version" @click="rollback(v)">{{ t('flows.rollback') }}</button>
+                    </div>
+                    <div class="muted small">{{ t('flows.savedBy', { at: fmtTime(v.createdAt), by: dash(v.createdBy) }) }}</div>
+                  </li>
+                  <li v-if="!versions.length" class="muted">{{ t('flows.noVersions') }}</li>
+                </ul>
               </div>
             </div>
           </template>
@@ -762,16 +788,22 @@ function exitField(field) {
 }
 
 function curve(a, b) {
-  const d = Math.max(40, Math.abs(b.x - a.x) / 2);
+  // Forward: a smooth S; backward (target left of the exit): small loops out of the exit and into the target.
+  const d = b.x >= a.x + 40 ? Math.max(40, (b.x - a.x) / 2) : Math.min(110, 50 + Math.abs(b.y - a.y) / 4);
   return 'M' + a.x + ' ' + a.y + ' C' + (a.x + d) + ' ' + a.y + ' ' + (b.x - d) + ' ' + b.y + ' ' + b.x + ' ' + b.y;
 }
 
-/** A free spot for a new node: right of `near` if given, else the first free cell of a grid. */
-function freeSpot(g, id, near) {
+/** A free spot for a new node: the first free grid cell in the visible part of the canvas if there is one, else of the whole grid. */
+function freeSpot(g, id, view) {
   const boxes = Object.keys(g.layout || {}).filter((k) => k !== id && g.nodes[k]).map((k) => ({ x: g.layout[k].x, y: g.layout[k].y, h: nodeHeight(g.nodes[k]) }));
   const free = (x, y) => boxes.every((b) => x + W + 20 <= b.x || b.x + W + 20 <= x || y + 150 <= b.y || b.y + b.h + 20 <= y);
-  if (near) {
-    for (let dy = 0; dy < 2000; dy += GRID_Y) if (free(near.x + GRID_X, near.y + dy)) return { x: near.x + GRID_X, y: near.y + dy };
+  if (view) {
+    const x0 = Math.floor(view.x / GRID_X) * GRID_X, y0 = Math.floor(view.y / 160) * 160;
+    for (let y = y0 + 40; y + 100 <= view.y + view.h; y += 160) {
+      for (let x = x0 + 40; x + W <= view.x + view.w; x += GRID_X) {
+        if (x >= view.x && y >= view.y && free(x, y)) return { x, y };
+      }
+    }
   }
   for (let row = 0; row < 50; row++) {
     for (let col = 0; col < 4; col++) {

@@ -98,7 +98,7 @@ export const NumbersPage = {
             <td>{{ trunkName(x.trunkId) || t('numbers.anyTrunk') }}</td>
             <td>
               <span class="badge" :class="destBadge(x.destinationType)" :data-testid="'number-desttype-' + x.number">{{ destTypeLabel(x.destinationType) }}</span>
-              <a v-if="flowHref(x)" class="mono" :href="flowHref(x)" :data-testid="'number-flow-' + x.number"> {{ x.destination }}</a>
+              <a v-if="flowHref(x)" class="mono dest-link" :href="flowHref(x)" :data-testid="'number-flow-' + x.number"> {{ x.destination }}</a>
               <span v-else class="mono"> {{ x.destination }}</span>
               <span v-if="destinationName(x)" class="muted"> · {{ destinationName(x) }}</span>
             </td>

@@ -1,0 +1,226 @@
+package dev.hotline.web;
+
+import static dev.hotline.web.ConsoleDriver.find;
+import static dev.hotline.web.ConsoleDriver.tid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.TestServer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.Point;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The visual IVR flow editor (IVR-3) in headless Chromium against the whole server: an admin
+ * builds a menu with the mouse and the side panel, publishes it, points a number at it, sees a
+ * broken draft refused on publish and rolls back; a supervisor sees the editor read-only. Screenshots go to {@code target/screenshots/flow-*.png}.
+ */
+class FlowEditorBrowserTest {
+    @RegisterExtension
+    static final ConsoleDriver ui = new ConsoleDriver();
+
+    @Test
+    void adminBuildsPublishesAndRollsBackAFlow() throws Exception {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        assertThat(ui.text("nav-flows")).isEqualTo(ui.en("nav.flows"));
+        ui.click("nav-flows");
+        ui.waitText("page-title", ui.en("flows.title"));
+        ui.el("flows-table");
+
+        // ---- create: the name rule is shown beside the field, then the editor opens on the new flow
+        ui.click("flow-new");
+        ui.type("flow-form-name", "Sales Menu");
+        ui.click("flow-save");
+        ui.waitText("flow-form-name-error", ui.en("validation.flowName"));
+        ui.type("flow-form-name", "sales_menu");
+        ui.type("flow-form-description", "Sales hotline");
+        ui.click("flow-save");
+        ui.el("flow-editor");
+        ui.waitText("page-title", "sales_menu");
+        assertThat(ui.driver().getCurrentUrl()).matches(".*#/flows/\\d+$");
+        long flowId = Long.parseLong(ui.driver().getCurrentUrl().replaceAll(".*#/flows/", ""));
+        ui.el("flow-node-start"); // the empty draft: one hang-up node
+        assertThat(ui.text("flow-published-version")).isEqualTo(ui.en("flows.notPublished"));
+
+        // ---- build: a play node with TTS text, a hang-up, and a menu 1 → play, 2 → hang-up
+        ui.click("palette-play");
+        ui.el("flow-node-play_1");
+        ui.type("prompt-prompts-0-text", "Thank you for calling sales");
+        ui.click("palette-hangup");
+        ui.el("flow-node-hangup_1");
+        ui.click("palette-menu");
+        ui.el("flow-node-menu_1");
+        new Select(ui.el("prompt-prompts-0-kind")).selectByValue("prompt");
+        ui.type("prompt-prompts-0-text", "WELCOME");
+        ui.click("option-add");
+        ui.click("option-add");
+        new Select(ui.el("option-target-1")).selectByValue("play_1");
+        new Select(ui.el("option-target-2")).selectByValue("hangup_1");
+        // Connections are curves from the exit to the node.
+        ui.waitFor(d -> "play_1".equals(ui.el("flow-edge-menu_1-1").getAttribute("data-to")));
+        assertThat(ui.el("flow-edge-menu_1-2").getAttribute("data-to")).isEqualTo("hangup_1");
+        // The fail exit by dragging its dot onto the hang-up node.
+        new Actions(ui.driver()).clickAndHold(ui.el("flow-exit-menu_1-fail")).moveToElement(ui.el("flow-node-hangup_1")).release().perform();
+        ui.waitFor(d -> "hangup_1".equals(new Select(ui.el("exit-fail")).getFirstSelectedOption().getAttribute("value")));
+        ui.el("flow-edge-menu_1-fail");
+        ui.click("node-set-start");
+        ui.el("flow-node-menu_1").findElement(org.openqa.selenium.By.cssSelector("[data-testid='flow-start-mark']"));
+        // play → hang-up through the side panel.
+        ui.click("flow-node-play_1");
+        new Select(ui.el("exit-next")).selectByValue("hangup_1");
+        ui.el("flow-edge-play_1-next");
+        // The initial node is no longer needed: deleting it unsets what pointed to it.
+        ui.click("flow-node-start");
+        ui.click("node-delete");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("flow-node-start")));
+        // Move the menu with the mouse: the position goes into the graph's layout.
+        Point before = ui.el("flow-node-menu_1").getLocation();
+        new Actions(ui.driver()).clickAndHold(ui.el("flow-node-menu_1")).moveByOffset(0, 120).release().perform();
+        ui.waitFor(d -> ui.el("flow-node-menu_1").getLocation().getY() >= before.getY() + 100);
+        ui.el("flow-dirty");
+
+        // ---- save: no problems; the graph and the layout are stored as drawn
+        ui.click("flow-save-draft");
+        ui.el("flow-ok");
+        assertThat(ui.driver().findElements(tid("flow-problems"))).isEmpty();
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("flow-dirty")));
+        Map<String, Object> flow = ui.fetchJson("/api/v1/flows/" + flowId);
+        Map<String, Object> draft = map(flow.get("draft"));
+        assertThat(draft).containsEntry("start", "menu_1");
+        Map<String, Object> nodes = map(draft.get("nodes"));
+        assertThat(nodes).containsOnlyKeys("play_1", "hangup_1", "menu_1");
+        Map<String, Object> menu = map(nodes.get("menu_1"));
+        assertThat(menu).containsEntry("type", "menu").containsEntry("fail", "hangup_1");
+        assertThat(map(menu.get("options"))).containsExactlyInAnyOrderEntriesOf(Map.of("1", "play_1", "2", "hangup_1"));
+        assertThat(menu.get("prompts")).isEqualTo(List.of(Map.of("prompt", "WELCOME")));
+        assertThat(map(nodes.get("play_1")).get("prompts")).isEqualTo(List.of(Map.of("tts", "Thank you for calling sales")));
+        Map<String, Object> layout = map(draft.get("layout"));
+        assertThat(layout).containsKeys("play_1", "hangup_1", "menu_1");
+        assertThat(((Number) map(layout.get("menu_1")).get("y")).intValue()).isGreaterThanOrEqualTo(100);
+        ui.screenshot("flow-editor-en");
+
+        // ---- publish: version 1 is live
+        ui.click("flow-publish");
+        ui.waitText("flow-published-version", ui.en("flows.liveVersion").replace("{n}", "1"));
+        assertThat(((Number) ui.fetchJson("/api/v1/flows/" + flowId).get("publishedVersion")).intValue()).isEqualTo(1);
+
+        // ---- numbers: a DID points to the flow, picked from the flows
+        ui.click("nav-numbers");
+        ui.waitText("page-title", ui.en("numbers.title"));
+        ui.click("number-new");
+        ui.type("number-form-number", "4100");
+        new Select(ui.el("number-form-desttype")).selectByValue("flow");
+        assertThat(ui.text("number-dialog")).contains(ui.en("numbers.destinationFlow"));
+        new Select(ui.el("number-form-destination")).selectByValue("sales_menu");
+        ui.click("number-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("number-dialog")));
+        ui.waitFor(d -> ui.text("number-row-4100").contains("sales_menu"));
+        assertThat(ui.text("number-desttype-4100")).isEqualTo(ui.en("numbers.destType.flow"));
+        assertThat(find(ui.fetchList("/api/v1/numbers"), "number", "4100")).containsEntry("destinationType", "flow").containsEntry("destination", "sales_menu");
+        ui.screenshot("flow-numbers-en");
+
+        // ---- a flow a number points to cannot be deleted, and the list says why
+        ui.click("nav-flows");
+        ui.waitFor(d -> ui.text("flow-published-sales_menu").equals(ui.en("flows.versionN").replace("{n}", "1")));
+        ui.click("flow-delete-sales_menu");
+        ui.click("confirm-ok");
+        ui.waitText("flow-action-error", ui.en("flows.inUse").replace("{name}", "sales_menu"));
+        ui.el("flow-row-sales_menu");
+        ui.screenshot("flow-list-en");
+
+        // ---- a second version: change the text and publish
+        ui.click("flow-open-sales_menu");
+        ui.el("flow-editor");
+        ui.click("flow-node-play_1");
+        ui.type("prompt-prompts-0-text", "Thanks for calling the sales team");
+        ui.click("flow-publish");
+        ui.waitText("flow-published-version", ui.en("flows.liveVersion").replace("{n}", "2"));
+
+        // ---- break the draft: option 3 goes nowhere; publish is refused and the menu is marked
+        ui.click("flow-node-menu_1");
+        ui.click("option-add");
+        ui.el("option-target-3");
+        ui.click("flow-publish");
+        ui.waitText("flow-problems-title", ui.en("flows.publishRefused").replace("{n}", "1"));
+        assertThat(ui.text("flow-problem")).contains("menu_1", ui.en("flows.exit.key").replace("{key}", "3"), ui.en("validation.flow.notConnected"));
+        assertThat(ui.el("flow-node-menu_1").getAttribute("class")).contains("problem");
+        assertThat(ui.el("flow-node-play_1").getAttribute("class")).doesNotContain("problem");
+        ui.waitText("option-error-3", ui.en("validation.flow.notConnected"));
+        assertThat(ui.text("flow-published-version")).isEqualTo(ui.en("flows.liveVersion").replace("{n}", "2"));
+        ui.screenshot("flow-publish-refused-en");
+        ui.click("lang-zh");
+        ui.waitText("flow-problems-title", ui.zh("flows.publishRefused").replace("{n}", "1"));
+        assertThat(ui.text("option-error-3")).isEqualTo(ui.zh("validation.flow.notConnected"));
+        ui.screenshot("flow-publish-refused-zh");
+        ui.click("lang-en");
+
+        // ---- roll back to version 1 from the versions list
+        ui.click("node-close");
+        ui.el("flow-versions");
+        ui.el("flow-version-live-2");
+        ui.click("flow-rollback-1");
+        ui.click("confirm-ok");
+        ui.waitText("flow-published-version", ui.en("flows.liveVersion").replace("{n}", "1"));
+        ui.el("flow-version-live-1");
+        assertThat(((Number) ui.fetchJson("/api/v1/flows/" + flowId).get("publishedVersion")).intValue()).isEqualTo(1);
+        ui.screenshot("flow-versions-en");
+    }
+
+    @Test
+    void supervisorSeesTheEditorReadOnly() {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        long id = admin.post("/api/v1/flows", Map.of("name", "night_line", "description", "After hours")).json().get("id").asLong();
+        var saved = admin.raw("PUT", "/api/v1/flows/" + id + "/draft", ("{'start':'closed','nodes':{"
+                + "'closed':{'type':'play','prompts':[{'tts':'We are closed'}],'next':'bye'},'bye':{'type':'hangup'}},"
+                + "'layout':{'closed':{'x':40,'y':40},'bye':{'x':320,'y':60}}}").replace('\'', '"'), "application/json");
+        assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/flows/" + id + "/publish", null).status()).isEqualTo(200);
+
+        ui.click("lang-zh");
+        ui.login("demo", "lead", ui.server().demoPassword());
+        ui.click("nav-flows");
+        ui.waitText("page-title", ui.zh("flows.title"));
+        ui.waitFor(d -> ui.text("flow-row-night_line").contains("After hours"));
+        assertThat(ui.driver().findElements(tid("flow-new"))).isEmpty();
+        assertThat(ui.driver().findElements(tid("flow-delete-night_line"))).isEmpty();
+        ui.click("flow-open-night_line");
+        ui.el("flow-editor");
+        ui.waitText("flow-readonly", ui.zh("flows.readOnly"));
+        for (String absent : List.of("flow-palette", "flow-save-draft", "flow-publish")) {
+            assertThat(ui.driver().findElements(tid(absent))).as(absent).isEmpty();
+        }
+        ui.el("flow-edge-closed-next");
+        // Nodes open read-only in the side panel; dragging does not move them.
+        Point before = ui.el("flow-node-closed").getLocation();
+        new Actions(ui.driver()).clickAndHold(ui.el("flow-node-closed")).moveByOffset(80, 80).release().perform();
+        assertThat(ui.el("flow-node-closed").getLocation()).isEqualTo(before);
+        WebElement text = ui.el("prompt-prompts-0-text");
+        assertThat(text.getAttribute("value")).isEqualTo("We are closed");
+        assertThat(text.isEnabled()).isFalse();
+        assertThat(ui.el("exit-next").isEnabled()).isFalse();
+        for (String absent : List.of("node-delete", "node-set-start", "prompt-prompts-add", "flow-rollback-1")) {
+            assertThat(ui.driver().findElements(tid(absent))).as(absent).isEmpty();
+        }
+        ui.screenshot("flow-readonly-zh");
+        // Validate is a read: it answers for the saved draft.
+        ui.click("node-close");
+        ui.click("flow-validate");
+        ui.waitText("flow-ok", ui.zh("flows.noProblems"));
+        ui.el("flow-version-live-1");
+        assertThat(ui.el("flow-start").isEnabled()).isFalse();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        assertThat(o).isInstanceOf(Map.class);
+        return (Map<String, Object>) o;
+    }
+}

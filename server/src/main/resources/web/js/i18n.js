@@ -185,6 +185,8 @@ const FIELD_MESSAGES = {
   'at least one language': 'validation.flow.noLanguages',
   'zh or en': 'validation.flow.language',
   'extension, conference or external': 'validation.flow.transferTarget',
+  'extension or queue': 'validation.flow.boxType',
+  'no such queue': 'validation.noSuchQueue',
 };
 
 /** Text for a field error message from the API, translated when known, else as sent. */

@@ -20,6 +20,7 @@ export const ACTIONS = {
   conference: ['conference.create', 'conference.update', 'conference.delete'],
   recording: ['recording.settings'],
   moh: ['moh.upload', 'moh.delete'],
+  flow: ['flow.create', 'flow.save', 'flow.publish', 'flow.rollback', 'flow.delete'],
   enterprise: ['enterprise.create', 'enterprise.update'],
 };
 

@@ -8,7 +8,8 @@
 import { api, t, tOr, toast, toastError, confirmDialog, errorText, fieldErrorText } from '../common.js';
 import { intOrNull } from './trunks.js';
 
-export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'hangup'];
+export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'hangup'];
+export const BOX_TYPES = ['extension', 'queue'];
 export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 export const PROMPT_KINDS = ['tts', 'prompt', 'file'];
 export const SAY_AS = ['digits', 'number', 'amount', 'date', 'time'];
@@ -36,6 +37,7 @@ function newNode(type) {
     case 'language': return { type, prompts: [{ tts: '' }], options: { '1': 'zh', '2': 'en' } };
     case 'goto': return { type, flow: '' };
     case 'transfer': return { type, target: 'extension', value: '' };
+    case 'voicemail': return { type, boxType: 'extension', box: '' };
     default: return { type };
   }
 }
@@ -61,6 +63,7 @@ export function exitsOf(n) {
     case 'time': return [{ name: 'open' }, { name: 'closed' }];
     case 'http': return [{ name: 'next' }, { name: 'error' }];
     case 'transfer': return [{ name: 'fail' }];
+    case 'voicemail': return [{ name: 'next' }];
     default: return [];
   }
 }
@@ -102,7 +105,7 @@ export const FlowEditor = {
   props: { flowId: Number },
   components: { PromptList },
   setup() {
-    return { NODE_TYPES, MENU_KEYS, SAY_AS, TRANSFER_TARGETS, CALL_LANGS, WEEKDAYS, TERMINATORS, HTTP_METHODS, W, HEAD, SUM, ROW };
+    return { NODE_TYPES, BOX_TYPES, MENU_KEYS, SAY_AS, TRANSFER_TARGETS, CALL_LANGS, WEEKDAYS, TERMINATORS, HTTP_METHODS, W, HEAD, SUM, ROW };
   },
   data() {
     return {
@@ -182,6 +185,10 @@ export const FlowEditor = {
       this.graph = g;
       this.dirty = false;
     },
+    async back() {
+      if (this.dirty && this.canWrite && !(await confirmDialog(t('flows.confirmLeave'), { okKey: 'flows.leave' }))) return;
+      location.hash = '#/flows';
+    },
     warnUnsaved(e) { if (this.dirty && this.canWrite) { e.preventDefault(); e.returnValue = ''; } },
 
     // ---------- labels ----------
@@ -200,6 +207,7 @@ export const FlowEditor = {
         case 'say': return (n.value || '') + (n.as ? ' (' + tOr('flows.sayAs.' + n.as, n.as) + ')' : '');
         case 'goto': return n.flow ? '→ ' + n.flow : '';
         case 'transfer': return tOr('flows.transfer.' + n.target, n.target || '') + ' ' + (n.value || '');
+        case 'voicemail': return n.box ? tOr('flows.boxType.' + n.boxType, n.boxType || '') + ' ' + n.box : '';
         case 'hangup': return t('flows.hangupSummary');
         default: return '';
       }
@@ -431,7 +439,7 @@ export const FlowEditor = {
     <div v-else-if="!flow || !graph" class="center-msg">{{ t('common.loading') }}</div>
     <div v-else class="flow-page" data-testid="flow-editor">
       <div class="page-head flow-head">
-        <a href="#/flows" class="btn btn-sm" data-testid="flow-back">← {{ t('flows.back') }}</a>
+        <a href="#/flows" class="btn btn-sm" data-testid="flow-back" @click.prevent="back">← {{ t('flows.back') }}</a>
         <h1 data-testid="page-title" class="mono">{{ flow.name }}</h1>
         <span class="sub" v-if="flow.description">{{ flow.description }}</span>
         <span class="badge" :class="flow.publishedVersion ? 'badge-ok' : 'badge-off'" data-testid="flow-published-version">{{ flow.publishedVersion ? t('flows.liveVersion', { n: flow.publishedVersion }) : t('flows.notPublished') }}</span>
@@ -714,6 +722,16 @@ export const FlowEditor = {
                   </form-field>
                   <form-field :label="t('flows.transferValue.' + (node.target || 'extension'))" required :error="perr('value')" testid="node-value-error">
                     <input type="text" v-model="node.value" data-testid="node-value" inputmode="tel">
+                  </form-field>
+                </template>
+
+                <!-- voicemail -->
+                <template v-if="node.type === 'voicemail'">
+                  <form-field :label="t('flows.boxType')" :error="perr('boxType')" testid="node-box-type-error">
+                    <select v-model="node.boxType" data-testid="node-box-type"><option v-for="x in BOX_TYPES" :key="x" :value="x">{{ t('flows.boxType.' + x) }}</option></select>
+                  </form-field>
+                  <form-field :label="t('flows.box.' + (node.boxType || 'extension'))" required :error="perr('box')" testid="node-box-error">
+                    <input type="text" v-model="node.box" data-testid="node-box">
                   </form-field>
                 </template>
 

@@ -63,21 +63,24 @@ class I18nBundlesTest {
         DYNAMIC.put("audit.action.number.", List.of("create", "update", "delete"));
         DYNAMIC.put("audit.action.route.", List.of("create", "update", "delete"));
         DYNAMIC.put("audit.action.blacklist.", List.of("add", "remove"));
-        DYNAMIC.put("audit.category.", List.of("trunk", "number", "route", "blacklist", "conference", "recording", "moh"));
+        DYNAMIC.put("audit.category.", List.of("trunk", "number", "route", "blacklist", "conference", "recording", "moh", "flow"));
         DYNAMIC.put("audit.action.conference.", List.of("create", "update", "delete"));
         DYNAMIC.put("audit.action.recording.", List.of("settings"));
         DYNAMIC.put("audit.action.moh.", List.of("upload", "delete"));
+        DYNAMIC.put("audit.action.flow.", List.of("create", "save", "publish", "rollback", "delete"));
         // Telephony pages: values of the server's enums and the call log's event types.
         DYNAMIC.put("trunks.kind.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
         DYNAMIC.put("trunks.kindHint.", Arrays.stream(Trunk.Kind.values()).map(Trunk.Kind::key).toList());
         DYNAMIC.put("numbers.destType.", List.of("extension", "conference", "flow"));
         // IVR flow editor (docs/api.md "IVR flows"): node types, exits, prompt kinds and the values of the node forms.
-        List<String> nodeTypes = List.of("play", "menu", "collect", "time", "set", "http", "say", "language", "goto", "transfer", "hangup");
+        List<String> nodeTypes = List.of("play", "menu", "collect", "time", "set", "http", "say", "language", "goto", "transfer", "voicemail", "hangup");
         DYNAMIC.put("flows.type.", nodeTypes);
         DYNAMIC.put("flows.typeHint.", nodeTypes);
         DYNAMIC.put("flows.exit.", List.of("next", "fail", "open", "closed", "error"));
         DYNAMIC.put("flows.exitHint.", List.of("play.next", "collect.next", "set.next", "say.next", "language.next", "menu.fail",
-                "time.open", "time.closed", "http.next", "http.error", "transfer.fail"));
+                "time.open", "time.closed", "http.next", "http.error", "transfer.fail", "voicemail.next"));
+        DYNAMIC.put("flows.boxType.", List.of("extension", "queue"));
+        DYNAMIC.put("flows.box.", List.of("extension", "queue"));
         DYNAMIC.put("flows.prompt.kind.", List.of("tts", "prompt", "file"));
         DYNAMIC.put("flows.prompt.placeholder.", List.of("tts", "prompt", "file"));
         DYNAMIC.put("flows.sayAs.", List.of("digits", "number", "amount", "date", "time"));

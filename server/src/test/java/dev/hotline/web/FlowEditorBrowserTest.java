@@ -172,6 +172,20 @@ class FlowEditorBrowserTest {
         ui.el("flow-version-live-1");
         assertThat(((Number) ui.fetchJson("/api/v1/flows/" + flowId).get("publishedVersion")).intValue()).isEqualTo(1);
         ui.screenshot("flow-versions-en");
+
+        // ---- every node type of the contract can be added from the palette, each with its form
+        for (String type : List.of("play", "menu", "collect", "time", "set", "http", "say", "language", "goto", "transfer", "voicemail", "hangup")) {
+            ui.click("palette-" + type);
+            ui.waitFor(d -> ui.text("flow-panel").contains(ui.en("flows.typeHint." + type)));
+        }
+        ui.click("flow-node-time_1");
+        ui.el("weekly-0");
+        ui.screenshot("flow-node-time-en");
+        ui.click("flow-node-http_1");
+        new Select(ui.el("node-method")).selectByValue("POST");
+        ui.el("node-body");
+        ui.click("assign-add");
+        ui.screenshot("flow-node-http-en");
     }
 
     @Test

@@ -76,6 +76,7 @@ public final class Hotline implements AutoCloseable {
         this.ivr = new dev.hotline.ivr.Ivr(config.dataDir());
         this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles, ivr);
         dev.hotline.ivr.FlowRoutes.register(api, jdbi, audit, ivr, clock);
+        dev.hotline.voicemail.VoicemailRoutes.register(api, jdbi, audit, clock);
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withBind(config.sipHost(), config.sipPort())
                 .withAdvertisedAddress(advertisedAddress(config))

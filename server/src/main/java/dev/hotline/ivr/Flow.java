@@ -44,6 +44,7 @@ public final class Flow {
             @JsonSubTypes.Type(value = LanguageChoice.class, name = "language"),
             @JsonSubTypes.Type(value = Goto.class, name = "goto"),
             @JsonSubTypes.Type(value = Transfer.class, name = "transfer"),
+            @JsonSubTypes.Type(value = Voicemail.class, name = "voicemail"),
             @JsonSubTypes.Type(value = Hangup.class, name = "hangup")})
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -135,6 +136,15 @@ public final class Flow {
         public Map<String, String> exits() {
             Map<String, String> m = new LinkedHashMap<>();
             if (fail != null) m.put("fail", fail);
+            return m;
+        }
+    }
+
+    /** MSG-1: the caller leaves a message in the box of an extension or a queue. */
+    public record Voicemail(String boxType, String box, String next) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            if (next != null) m.put("next", next);
             return m;
         }
     }

@@ -163,6 +163,8 @@ public final class FlowRoutes {
                 .mapTo(String.class).list());
         Set<String> flows = new HashSet<>(h.createQuery("SELECT name FROM ivr_flow WHERE enterprise_id = :e").bind("e", enterpriseId)
                 .mapTo(String.class).list());
-        return new FlowValidator.Context(extensions, rooms, flows, ivr.promptFiles(enterpriseId), ivr.ttsAvailable());
+        Set<String> queues = new HashSet<>(h.createQuery("SELECT name FROM acd_queue WHERE enterprise_id = :e").bind("e", enterpriseId)
+                .mapTo(String.class).list());
+        return new FlowValidator.Context(extensions, rooms, flows, queues, ivr.promptFiles(enterpriseId), ivr.ttsAvailable());
     }
 }

@@ -23,7 +23,8 @@ public final class FlowValidator {
     static final Set<String> KEYS = Set.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#");
 
     /** What a flow may refer to in its enterprise. */
-    public record Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> promptFiles, boolean ttsAvailable) {}
+    public record Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
+                          boolean ttsAvailable) {}
 
     private FlowValidator() {}
 
@@ -132,6 +133,14 @@ public final class FlowValidator {
             });
         } else if (n instanceof Flow.Goto x) {
             if (x.flow() == null || !ctx.flows().contains(x.flow())) p.add(new Flow.Problem(id, "flow", "no such flow"));
+        } else if (n instanceof Flow.Voicemail x) {
+            if ("extension".equals(x.boxType())) {
+                if (!ctx.extensions().contains(x.box())) p.add(new Flow.Problem(id, "box", "no such extension"));
+            } else if ("queue".equals(x.boxType())) {
+                if (!ctx.queues().contains(x.box())) p.add(new Flow.Problem(id, "box", "no such queue"));
+            } else {
+                p.add(new Flow.Problem(id, "boxType", "extension or queue"));
+            }
         } else if (n instanceof Flow.Transfer x) {
             String target = x.target() == null ? "" : x.target();
             switch (target) {

@@ -15,4 +15,11 @@ public interface IvrHost {
     Flow.Graph publishedFlow(long enterpriseId, String name);
 
     void ended(String channelId);
+
+    /** Where a voicemail of the call goes on disk. */
+    java.nio.file.Path voicemailFile(String callId, String boxType, String box);
+
+    /** Keeps a voicemail once its recording is complete (now, or when the engine reports it finished). */
+    void saveVoicemail(String callId, String channelId, String boxType, String box, String caller, String callback,
+                       dev.hotline.engine.call.Recording recording);
 }

@@ -24,6 +24,10 @@ public final class IvrRunner {
             public void logKey(String c, String ch, String f, String n, String k) { host.logKey(c, ch, f, n, k); }
             public boolean transfer(String c, Channel ch, String t, String v) { return host.transfer(c, ch, t, v); }
             public Flow.Graph publishedFlow(long e, String n) { return host.publishedFlow(e, n); }
+            public java.nio.file.Path voicemailFile(String c, String bt, String b) { return host.voicemailFile(c, bt, b); }
+            public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, dev.hotline.engine.call.Recording r) {
+                host.saveVoicemail(c, ch, bt, b, caller, cb, r);
+            }
             public void ended(String ch) {
                 sessions.remove(ch);
                 host.ended(ch);

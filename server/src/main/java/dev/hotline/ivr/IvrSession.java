@@ -42,7 +42,15 @@ final class IvrSession {
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     static final int MAX_STEPS = 500;
 
-    private enum Waiting { NOTHING, ANSWER, PLAYBACK, DIGITS, ASYNC }
+    private enum Waiting { NOTHING, ANSWER, PLAYBACK, DIGITS, ASYNC, RECORDING, RECORDED }
+
+    /** Where a voicemail is: recording, reviewing (1 listen, 2 re-record, 3/# save), asking for a callback number. */
+    private enum VmStep { RECORD, REVIEW, CALLBACK }
+
+    private Flow.Voicemail vm;
+    private VmStep vmStep;
+    private dev.hotline.engine.call.Recording vmRecording;
+    private boolean vmSaved;
 
     private final long enterpriseId;
     private final String callId;
@@ -88,6 +96,7 @@ final class IvrSession {
     /** An event of this session's channel. */
     synchronized void onEvent(CallEvent e) {
         if (done) return;
+        if (log.isDebugEnabled()) log.debug("call {}: {} while {} at {}", callId, e, waiting, nodeId);
         if (e instanceof CallEvent.ChannelAnswered && waiting == Waiting.ANSWER) {
             waiting = Waiting.NOTHING;
             run(graph.start());
@@ -99,7 +108,12 @@ final class IvrSession {
         } else if (e instanceof CallEvent.DigitsCollected d && waiting == Waiting.DIGITS) {
             waiting = Waiting.NOTHING;
             onDigits(d.digits(), d.end());
+        } else if (e instanceof CallEvent.RecordingFinished f && vmRecording != null && f.recordingId().equals(vmRecording.id())
+                && waiting == Waiting.RECORDED) {
+            waiting = Waiting.NOTHING;
+            vmReview();
         } else if (e instanceof CallEvent.ChannelHungUp) {
+            if (vm != null) saveVoicemail(null); // most callers just hang up after their message
             finish();
         }
     }
@@ -153,6 +167,11 @@ final class IvrSession {
             flowName = x.flow();
             graph = other;
             run(other.start());
+        } else if (n instanceof Flow.Voicemail x) {
+            vm = x;
+            vmSaved = false;
+            play(List.of(new Flow.Prompt(null, PromptKey.LEAVE_MESSAGE.name(), null), new Flow.Prompt(null, PromptKey.BEEP.name(), null)),
+                    false, this::vmRecord);
         } else if (n instanceof Flow.Transfer x) {
             channel.stopPlayback();
             done = true;
@@ -182,6 +201,10 @@ final class IvrSession {
 
     private void onDigits(String digits, CollectEnd end) {
         if (end == CollectEnd.HANGUP || end == CollectEnd.CANCELLED) return; // the caller left; the hang-up ends the session
+        if (vm != null) {
+            vmDigits(digits);
+            return;
+        }
         Flow.Node n = graph.nodes().get(nodeId);
         if (n instanceof Flow.Menu x) {
             String key = digits.isEmpty() ? null : digits.substring(0, 1);
@@ -226,8 +249,10 @@ final class IvrSession {
                 items.add(ivr.speak(fill(p.tts()), language()).thenApply(PlaybackRequest.Item.Clip::new));
             } else if (p.prompt() != null) {
                 items.add(CompletableFuture.completedFuture(new PlaybackRequest.Item.Clip(ivr.shipped(language(), PromptKey.valueOf(p.prompt())))));
-            } else {
+            } else if (p.file() != null) {
                 items.add(CompletableFuture.completedFuture(new PlaybackRequest.Item.File(ivr.promptFile(enterpriseId, p.file()))));
+            } else if (vmRecording != null) { // the caller listens to the message just recorded
+                items.add(CompletableFuture.completedFuture(new PlaybackRequest.Item.File(vmRecording.path())));
             }
         }
         waiting = Waiting.ASYNC;
@@ -235,7 +260,7 @@ final class IvrSession {
         CompletableFuture.allOf(items.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
             synchronized (this) {
                 if (done || !atNode.equals(nodeId) || waiting != Waiting.ASYNC) return;
-                if (err != null) {
+                if (err != null || items.isEmpty()) {
                     log.error("call {}: prompt of node {} failed: {}", callId, nodeId, err.toString());
                     waiting = Waiting.NOTHING;
                     then.run();
@@ -247,6 +272,65 @@ final class IvrSession {
                 playbackId = channel.play(new PlaybackRequest(list, false, bargeIn)).id();
             }
         });
+    }
+
+    // --- voicemail (MSG-1)
+
+    private void vmRecord() {
+        vmStep = VmStep.RECORD;
+        vmRecording = channel.record(host.voicemailFile(callId, vm.boxType(), vm.box()), dev.hotline.engine.call.RecordFormat.PCM,
+                dev.hotline.engine.call.RecordMode.MONO);
+        // A key (# above all) or two minutes ends the message.
+        waiting = Waiting.DIGITS;
+        channel.collectDigits(1, '#', Duration.ofSeconds(120), Duration.ofSeconds(120));
+    }
+
+    private void vmReview() {
+        vmStep = VmStep.REVIEW;
+        List<Flow.Prompt> prompt = ivr.ttsAvailable()
+                ? List.of(new Flow.Prompt(language() == Language.EN ? "To listen press 1, to record again press 2, to save press 3."
+                        : "听取留言请按1，重新录制请按2，保存请按3", null, null))
+                : List.of(new Flow.Prompt(null, PromptKey.PRESS.name(), null), new Flow.Prompt(null, PromptKey.N1.name(), null),
+                        new Flow.Prompt(null, PromptKey.N2.name(), null), new Flow.Prompt(null, PromptKey.N3.name(), null));
+        play(prompt, true, () -> collect(1, (char) 0, 5));
+    }
+
+    private void vmDigits(String digits) {
+        switch (vmStep) {
+            case RECORD -> {
+                waiting = Waiting.RECORDED;
+                vmRecording.stop(); // RecordingFinished then leads to the review
+            }
+            case REVIEW -> {
+                host.logKey(callId, channel.id(), flowName, nodeId, digits.isEmpty() ? "timeout" : digits);
+                if ("1".equals(digits)) {
+                    waiting = Waiting.ASYNC;
+                    play(List.of(new Flow.Prompt(null, null, null)), true, this::vmReview);
+                } else if ("2".equals(digits)) {
+                    play(List.of(new Flow.Prompt(null, PromptKey.BEEP.name(), null)), false, this::vmRecord);
+                } else {
+                    vmStep = VmStep.CALLBACK;
+                    play(List.of(new Flow.Prompt(null, PromptKey.CALLBACK.name(), null), new Flow.Prompt(null, PromptKey.PLEASE_ENTER.name(), null),
+                            new Flow.Prompt(null, PromptKey.END_WITH_POUND.name(), null)), true, () -> collect(20, '#', 6));
+                }
+            }
+            case CALLBACK -> {
+                saveVoicemail(digits.isEmpty() ? null : digits);
+                Flow.Voicemail done = vm;
+                vm = null;
+                play(List.of(new Flow.Prompt(null, PromptKey.THANK_YOU_FOR_CALLING.name(), null), new Flow.Prompt(null, PromptKey.GOODBYE.name(), null)),
+                        false, () -> {
+                            if (done.next() != null) run(done.next());
+                            else hangup();
+                        });
+            }
+        }
+    }
+
+    private void saveVoicemail(String callback) {
+        if (vmSaved || vmRecording == null) return;
+        vmSaved = true;
+        host.saveVoicemail(callId, channel.id(), vm.boxType(), vm.box(), vars.get("caller"), callback, vmRecording);
     }
 
     private void say(Flow.Say x) {

@@ -45,6 +45,12 @@ public final class MediaFiles {
                 .resolve(callId.replaceAll("[^A-Za-z0-9._-]", "_") + ".wav");
     }
 
+    /** A voicemail's file: {@code voicemail/<enterprise>/<boxType>-<box>/<call>-<millis>.wav}. */
+    public Path voicemailFile(long enterpriseId, String boxType, String box, String callId) {
+        return root.resolve("voicemail").resolve(Long.toString(enterpriseId)).resolve((boxType + "-" + box).replaceAll("[^A-Za-z0-9._-]", "_"))
+                .resolve(callId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + clock.millis() + ".wav");
+    }
+
     /** The music an enterprise's held callers hear: its own files, or the shipped default when it has none. */
     public Path musicFolder(long enterpriseId) {
         Path own = mohDir(enterpriseId);

@@ -152,6 +152,18 @@ public sealed interface CallLogEvent {
         }
     }
 
+    /** A caller left a voicemail (MSG-1); the log writes it to the voicemail table. */
+    record VoicemailLeft(long enterpriseId, String callId, Instant at, String channelId, String boxType, String box, String caller,
+                         String callbackNumber, java.nio.file.Path path, long durationMs) implements CallLogEvent {
+        public String type() {
+            return "voicemail";
+        }
+
+        public String data() {
+            return "box=" + boxType + ":" + box + " duration_ms=" + durationMs + (callbackNumber == null ? "" : " callback=" + callbackNumber);
+        }
+    }
+
     /** The call ended and its record was computed. */
     record Closed(long enterpriseId, String callId, Instant at, String channelId, CallRecord record) implements CallLogEvent {
         public String type() {

@@ -132,6 +132,9 @@ public final class EventLog implements AutoCloseable {
             if (e instanceof CallLogEvent.Closed c) {
                 CallRecordStore.insert(h, e.enterpriseId(), c.record());
             }
+            if (e instanceof CallLogEvent.VoicemailLeft v) {
+                dev.hotline.voicemail.VoicemailStore.insert(h, v);
+            }
             if (e instanceof CallLogEvent.Recorded r) {
                 dev.hotline.recording.RecordingStore.insert(h, r.enterpriseId(), r.callId(), r.path(), r.format(), r.stereo(),
                         r.startedAt(), r.durationMs());

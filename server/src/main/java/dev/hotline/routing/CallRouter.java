@@ -333,6 +333,32 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     }
 
     @Override
+    public java.nio.file.Path voicemailFile(String callId, String boxType, String box) {
+        Call c = callsByChannel.get(callId);
+        return files.voicemailFile(c == null ? 0 : c.enterpriseId(), boxType, box, callId);
+    }
+
+    /** A voicemail waiting for its recording to finish. */
+    private record PendingVoicemail(long enterpriseId, String callId, String channelId, String boxType, String box, String caller,
+                                    String callback, java.nio.file.Path path) {}
+
+    private final Map<String, PendingVoicemail> pendingVoicemail = new ConcurrentHashMap<>();
+
+    @Override
+    public void saveVoicemail(String callId, String channelId, String boxType, String box, String caller, String callback,
+                              dev.hotline.engine.call.Recording recording) {
+        Call c = callsByChannel.get(channelId);
+        if (c == null) return;
+        var p = new PendingVoicemail(c.enterpriseId(), callId, channelId, boxType, box, caller, callback, recording.path());
+        if (recording.finished()) {
+            events.append(new CallLogEvent.VoicemailLeft(p.enterpriseId(), callId, clock.instant(), channelId, boxType, box, caller, callback,
+                    recording.path(), recording.duration().toMillis()));
+        } else {
+            pendingVoicemail.put(recording.id(), p);
+        }
+    }
+
+    @Override
     public void ended(String channelId) {
         // the call's own events close it; nothing to keep for the IVR
     }
@@ -450,6 +476,12 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (rooms.onEvent(event)) return;
         if (flows.onEvent(event)) return;
         if (event instanceof CallEvent.RecordingFinished f) {
+            PendingVoicemail v = pendingVoicemail.remove(f.recordingId());
+            if (v != null) {
+                events.append(new CallLogEvent.VoicemailLeft(v.enterpriseId(), v.callId(), f.at(), v.channelId(), v.boxType(), v.box(),
+                        v.caller(), v.callback(), f.path(), f.duration().toMillis()));
+                return;
+            }
             ActiveRecording r = recordings.remove(f.recordingId());
             if (r != null) {
                 events.append(new CallLogEvent.Recorded(r.enterpriseId(), r.callId(), f.at(), f.channelId(), f.path(), r.format(), r.stereo(),

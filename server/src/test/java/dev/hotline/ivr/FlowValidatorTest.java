@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** Each validation rule of IVR-3 on a small graph. */
 class FlowValidatorTest {
-    static final FlowValidator.Context CTX = new FlowValidator.Context(Set.of("1001"), Set.of("8800"), Set.of("main", "other"),
+    static final FlowValidator.Context CTX = new FlowValidator.Context(Set.of("1001"), Set.of("8800"), Set.of("main", "other"), Set.of("support"),
             Set.of("hello.wav"), true);
 
     static Flow.Graph graph(String json) throws Exception {
@@ -65,7 +65,7 @@ class FlowValidatorTest {
                 .anyMatch(p -> p.contains("needs at least one prompt"));
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'play','prompts':[{'tts':'x','prompt':'WELCOME'}],'next':'b'},'b':{'type':'hangup'}}}"))
                 .anyMatch(p -> p.contains("one of tts, prompt or file"));
-        var noTts = new FlowValidator.Context(Set.of(), Set.of(), Set.of(), Set.of(), false);
+        var noTts = new FlowValidator.Context(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), false);
         assertThat(FlowValidator.validate(graph("{'start':'a','nodes':{'a':{'type':'play','prompts':[{'tts':'hi'}],'next':'b'},'b':{'type':'hangup'}}}"), noTts))
                 .anyMatch(p -> p.message().contains("apt-get install espeak-ng"));
     }

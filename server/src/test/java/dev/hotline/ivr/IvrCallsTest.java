@@ -206,6 +206,38 @@ class IvrCallsTest {
     }
 
     @Test
+    void voicemailIsLeftThenListedPlayedAndHandledThroughTheApi() throws Exception {
+        String number = publish("vm", "{'start':'vm','nodes':{'vm':{'type':'voicemail','boxType':'queue','box':'support','next':'wait'}," + WAIT + "}}");
+        // One caller speaks and hangs up; another ends the message with a key, saves with 3 and leaves a callback number.
+        // (SIPp replays its DTMF pcaps with their recorded timestamps, which only rise in the order 1 0 2 3 ... 9 * #:
+        // a receiver rightly takes a key with an older timestamp for a late packet, so the test keys in that order.)
+        SipPeers.ok(caller(number, "13500000010", 4500, "", 2500));
+        SipPeers.ok(caller(number, "13500000011", 4500, "23456789#", 9000));
+        JsonNode list = await("two messages").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(
+                () -> admin.get("/api/v1/voicemail?boxType=queue&box=support").json(), l -> l.size() == 2);
+        JsonNode hungUp = list.findParents("caller").stream().filter(m -> m.get("caller").asText().equals("13500000010")).findFirst().orElseThrow();
+        JsonNode saved = list.findParents("caller").stream().filter(m -> m.get("caller").asText().equals("13500000011")).findFirst().orElseThrow();
+        assertThat(hungUp.get("durationMs").asLong()).as("about the 2.5 s spoken").isBetween(1500L, 4000L);
+        assertThat(saved.get("callbackNumber").asText()).as("%s", admin.get("/api/v1/calls/" + saved.get("callId").asText() + "/events").body())
+                .isEqualTo("456789");
+        long id = saved.get("id").asLong();
+        var audio = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.baseUrl() + "/api/v1/voicemail/" + id + "/audio")).header("Cookie", admin.cookieHeader()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(audio.statusCode()).isEqualTo(200);
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(audio.body()))) {
+            assertThat(in.getFrameLength()).isGreaterThan(800);
+        }
+        assertThat(admin.put("/api/v1/voicemail/" + id, Map.of("handled", true)).json().get("handledBy").asText()).isEqualTo("admin");
+        assertThat(admin.get("/api/v1/voicemail?handled=false").json()).hasSize(1);
+        // An agent sees only the box of their own extension, not the queue's.
+        assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).get("/api/v1/voicemail").json()).isEmpty();
+        assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).get("/api/v1/voicemail/" + id + "/audio").status()).isEqualTo(404);
+        assertThat(admin.delete("/api/v1/voicemail/" + id).status()).isEqualTo(204);
+        assertThat(admin.get("/api/v1/voicemail").json()).hasSize(1);
+    }
+
+    @Test
     void publishingRefusesABrokenDraftAndRollBackRestoresAVersion() throws Exception {
         long id = admin.post("/api/v1/flows", Map.of("name", "versions")).json().get("id").asLong();
         admin.raw("PUT", "/api/v1/flows/" + id + "/draft", "{\"start\":\"a\",\"nodes\":{\"a\":{\"type\":\"hangup\"}}}", "application/json");

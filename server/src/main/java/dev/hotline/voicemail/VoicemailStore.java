@@ -1,0 +1,61 @@
+package dev.hotline.voicemail;
+
+import dev.hotline.report.CallLogEvent;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** SQL for voicemail messages (MSG-1). */
+public final class VoicemailStore {
+    private VoicemailStore() {}
+
+    public record Message(long id, String boxType, String box, String callId, String caller, String callbackNumber, long durationMs,
+                          Instant createdAt, Instant handledAt, String handledBy) {}
+
+    /** Called from the event log's writer thread. */
+    public static void insert(Handle h, CallLogEvent.VoicemailLeft v) {
+        h.createUpdate("""
+                INSERT INTO voicemail (enterprise_id, box_type, box, call_id, caller, callback_number, path, duration_ms, created_at)
+                VALUES (:e, :bt, :b, :c, :caller, :cb, :p, :d, :at)""")
+                .bind("e", v.enterpriseId()).bind("bt", v.boxType()).bind("b", v.box()).bind("c", v.callId()).bind("caller", v.caller())
+                .bind("cb", v.callbackNumber()).bind("p", v.path().toString()).bind("d", v.durationMs()).bind("at", Timestamp.from(v.at()))
+                .execute();
+    }
+
+    public record Filter(String boxType, String box, Boolean handled) {}
+
+    public static List<Message> list(Handle h, long enterpriseId, Filter f) {
+        String sql = "SELECT * FROM voicemail WHERE enterprise_id = :e AND deleted_at IS NULL"
+                + (f.boxType() != null ? " AND box_type = :bt" : "") + (f.box() != null ? " AND box = :b" : "")
+                + (f.handled() == null ? "" : f.handled() ? " AND handled_at IS NOT NULL" : " AND handled_at IS NULL")
+                + " ORDER BY created_at DESC LIMIT 500";
+        var q = h.createQuery(sql).bind("e", enterpriseId);
+        if (f.boxType() != null) q.bind("bt", f.boxType());
+        if (f.box() != null) q.bind("b", f.box());
+        return q.map((rs, c) -> new Message(rs.getLong("id"), rs.getString("box_type"), rs.getString("box"), rs.getString("call_id"),
+                rs.getString("caller"), rs.getString("callback_number"), rs.getLong("duration_ms"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("handled_at") == null ? null : rs.getTimestamp("handled_at").toInstant(), rs.getString("handled_by"))).list();
+    }
+
+    public static Optional<Message> byId(Handle h, long enterpriseId, long id) {
+        return list(h, enterpriseId, new Filter(null, null, null)).stream().filter(m -> m.id() == id).findFirst();
+    }
+
+    public static Optional<Path> file(Handle h, long enterpriseId, long id) {
+        return h.createQuery("SELECT path FROM voicemail WHERE enterprise_id = :e AND id = :id AND deleted_at IS NULL")
+                .bind("e", enterpriseId).bind("id", id).mapTo(String.class).findOne().map(Path::of);
+    }
+
+    public static void setHandled(Handle h, long enterpriseId, long id, boolean handled, String by, Instant at) {
+        h.createUpdate("UPDATE voicemail SET handled_at = :at, handled_by = :by WHERE enterprise_id = :e AND id = :id")
+                .bind("at", handled ? Timestamp.from(at) : null).bind("by", handled ? by : null).bind("e", enterpriseId).bind("id", id).execute();
+    }
+
+    public static void delete(Handle h, long enterpriseId, long id, Instant at) {
+        h.createUpdate("UPDATE voicemail SET deleted_at = :at WHERE enterprise_id = :e AND id = :id")
+                .bind("at", Timestamp.from(at)).bind("e", enterpriseId).bind("id", id).execute();
+    }
+}

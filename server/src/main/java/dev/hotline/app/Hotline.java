@@ -71,7 +71,7 @@ public final class Hotline implements AutoCloseable {
         CallRoutes.register(api, jdbi);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
-        this.eventLog = new EventLog(jdbi, clock);
+        this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"));
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new dev.hotline.ivr.Ivr(config.dataDir());
         this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles, ivr);

@@ -19,7 +19,7 @@ public final class CallRecordStore {
                     answered_at, ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status)
                 VALUES (:id, :e, :dir, :caller, :callee, :trunk, :ext, :start, :ans, :end, :talk, :outcome, :cause, :by, :sip)""")
                 .bind("id", r.callId()).bind("e", enterpriseId).bind("dir", r.direction()).bind("caller", cut(r.caller(), 64))
-                .bind("callee", cut(r.callee(), 64)).bind("trunk", r.trunk()).bind("ext", r.extension())
+                .bind("callee", cut(r.callee(), 64)).bind("trunk", cut(r.trunk(), 64)).bind("ext", cut(r.extension(), 64))
                 .bind("start", Timestamp.from(r.startedAt())).bind("ans", r.answeredAt() == null ? null : Timestamp.from(r.answeredAt()))
                 .bind("end", Timestamp.from(r.endedAt())).bind("talk", r.talkSeconds()).bind("outcome", r.outcome().key())
                 .bind("cause", r.hangupCause()).bind("by", r.hangupBy()).bind("sip", r.sipStatus()).execute();

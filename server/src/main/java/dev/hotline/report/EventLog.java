@@ -40,9 +40,17 @@ public final class EventLog implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private volatile boolean running = true;
 
+    private final java.nio.file.Path rejectedFile;
+
     public EventLog(Jdbi jdbi, Clock clock) {
+        this(jdbi, clock, null);
+    }
+
+    /** @param rejectedFile where events the database refuses for their data are kept (a line each); null: only logged */
+    public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.rejectedFile = rejectedFile;
         int closed = closeUnfinishedCalls();
         if (closed > 0) log.warn("closed {} call(s) left unfinished by the last run (cause system_restart)", closed);
         this.writer = new Thread(this::run, "event-log-writer");
@@ -98,21 +106,59 @@ public final class EventLog implements AutoCloseable {
     }
 
     private void write(List<CallLogEvent> batch) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                jdbi.useTransaction(h -> insert(h, batch));
-                written.addAndGet(batch.size());
-                return;
-            } catch (RuntimeException e) {
-                // Never drop events: retry with back-off; the queue keeps growing meanwhile, calls are not blocked.
-                log.error("event log write failed (attempt {}), retrying", attempt, e);
+        try {
+            jdbi.useTransaction(h -> insert(h, batch));
+            written.addAndGet(batch.size());
+            return;
+        } catch (RuntimeException e) {
+            log.warn("event log batch of {} failed ({}); writing its events one by one", batch.size(), e.toString());
+        }
+        // One bad event must not hold back the others: each alone, and one the database refuses for its data
+        // is kept in a file beside the database instead of being retried forever.
+        for (CallLogEvent ev : batch) {
+            for (int attempt = 1; ; attempt++) {
                 try {
-                    Thread.sleep(Math.min(5000, 100L * attempt));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    jdbi.useTransaction(h -> insert(h, List.of(ev)));
+                    written.incrementAndGet();
+                    break;
+                } catch (RuntimeException e) {
+                    if (refusedForItsData(e)) {
+                        rejected(ev, e);
+                        break;
+                    }
+                    // The database is unreachable: retry with back-off; the queue grows meanwhile, calls are not blocked.
+                    log.error("event log write failed (attempt {}), retrying", attempt, e);
+                    try {
+                        Thread.sleep(Math.min(5000, 100L * attempt));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
+        }
+    }
+
+    /** SQLState class 22 (data exception) or 23 (integrity constraint): retrying cannot help. */
+    static boolean refusedForItsData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void rejected(CallLogEvent ev, RuntimeException e) {
+        log.error("event log: the database refused {} of call {}; kept in {}", ev.type(), ev.callId(), rejectedFile, e);
+        if (rejectedFile == null) return;
+        try {
+            java.nio.file.Files.writeString(rejectedFile, ev.at() + "\t" + ev.enterpriseId() + "\t" + ev.callId() + "\t" + ev.type()
+                            + "\t" + ev.data() + "\t" + e.getMessage().replace('\n', ' ') + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException io) {
+            log.error("cannot keep refused event in {}", rejectedFile, io);
         }
     }
 

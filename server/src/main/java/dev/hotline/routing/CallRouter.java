@@ -209,7 +209,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         }
         Match m = match.get();
         Call c = begin(m.enterpriseId(), ch, "inbound", call.caller().user(), dialled, m.trunk().name(),
-                m.did() == null ? null : m.did().destination());
+                m.did() != null && m.did().destinationType().equals("extension") ? m.did().destination() : null);
         if (blocked(c, ch, call.caller().user())) return;
         if (m.did() == null) {
             reject(c, ch, 404, "no such number " + dialled);

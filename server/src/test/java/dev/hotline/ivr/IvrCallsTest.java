@@ -128,7 +128,7 @@ class IvrCallsTest {
 
     @Test
     void eachMenuBranchIsFollowedByItsKey() throws Exception {
-        String number = publish("branches", "{'start':'menu','nodes':{"
+        String number = publish("branches_with_a_long_name", "{'start':'menu','nodes':{"
                 + "'menu':{'type':'menu','prompts':[{'prompt':'WELCOME'}],'options':{'1':'one','2':'two'},'timeoutSeconds':5,'fail':'bye'},"
                 + "'one':{'type':'play','prompts':[{'prompt':'THANK_YOU_FOR_CALLING'}],'next':'wait'},"
                 + "'two':{'type':'say','value':'${caller}','as':'digits','next':'wait'}," + WAIT + "}}");
@@ -137,7 +137,7 @@ class IvrCallsTest {
         assertThat(steps("13500000001")).containsSubsequence("node:menu", "key:1", "node:one", "node:wait");
         assertThat(steps("13500000002")).containsSubsequence("node:menu", "key:2", "node:two", "node:wait").doesNotContain("node:one");
         // IVR-5: the statistics count the visits, the keys, and where the callers hung up.
-        long flowId = admin.get("/api/v1/flows").json().findParents("name").stream().filter(f -> f.get("name").asText().equals("branches"))
+        long flowId = admin.get("/api/v1/flows").json().findParents("name").stream().filter(f -> f.get("name").asText().equals("branches_with_a_long_name"))
                 .findFirst().orElseThrow().get("id").asLong();
         JsonNode stats = admin.get("/api/v1/flows/" + flowId + "/stats").json();
         assertThat(stats.get("calls").asLong()).isEqualTo(2);

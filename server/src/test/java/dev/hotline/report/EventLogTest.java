@@ -55,6 +55,27 @@ class EventLogTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void anEventTheDatabaseRefusesIsKeptAsideAndHoldsNothingBack(TestDatabases.Kind kind, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (Database db = new Database(TestDatabases.fresh(kind), "", "")) {
+            long e = enterprise(db);
+            java.nio.file.Path refused = dir.resolve("refused.tsv");
+            EventLog log = new EventLog(db.jdbi(), Clock.systemUTC(), refused);
+            Instant t = Instant.parse("2026-11-25T10:00:00Z");
+            log.append(new CallLogEvent.Arrived(424242, "orphan", t, "in-x", "inbound", "1", "2", null, null)); // no such enterprise
+            for (int i = 0; i < 20; i++) {
+                log.append(new CallLogEvent.Arrived(e, "good-" + i, t, "in-" + i, "inbound", "138", "4000", "loopback", null));
+            }
+            log.close();
+            long good = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM call_event WHERE call_id LIKE 'good-%'")
+                    .mapTo(Long.class).one());
+            assertThat(good).isEqualTo(20);
+            assertThat(java.nio.file.Files.readString(refused)).contains("orphan").contains("arrived");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void callsLeftUnfinishedByACrashAreClosedAtStart(TestDatabases.Kind kind) throws Exception {
         try (Database db = new Database(TestDatabases.fresh(kind), "", "")) {
             long e = enterprise(db);

@@ -1,5 +1,14 @@
 package dev.hotline.web;
 
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.testing.SipPeers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
 import static dev.hotline.web.ConsoleDriver.find;
 import static dev.hotline.web.ConsoleDriver.tid;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +31,9 @@ import org.openqa.selenium.support.ui.Select;
  * broken draft refused on publish and rolls back; a supervisor sees the editor read-only. Screenshots go to {@code target/screenshots/flow-*.png}.
  */
 class FlowEditorBrowserTest {
+    @TempDir
+    Path work;
+
     @RegisterExtension
     static final ConsoleDriver ui = new ConsoleDriver();
 
@@ -126,6 +138,12 @@ class FlowEditorBrowserTest {
         assertThat(ui.text("number-desttype-4100")).isEqualTo(ui.en("numbers.destType.flow"));
         assertThat(find(ui.fetchList("/api/v1/numbers"), "number", "4100")).containsEntry("destinationType", "flow").containsEntry("destination", "sales_menu");
         ui.screenshot("flow-numbers-en");
+
+        // A caller on the number follows the published flow: key 1 reaches the play node.
+        SipPeers.ok(new SipPeers(work, ui.server().hotline().engine().sipPort()).uac("uac_digits", "4100",
+                SipPeers.vars("13700000001", "PAUSE", "1200", "AFTER", "1500",
+                        "DTMFACTIONS", "<nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/dtmf_2833_1.pcap\"/></action></nop>")));
+        assertThat(ivrSteps("13700000001")).containsSubsequence("node:menu_1", "key:1", "node:play_1");
 
         // ---- a flow a number points to cannot be deleted, and the list says why
         ui.click("nav-flows");
@@ -236,5 +254,21 @@ class FlowEditorBrowserTest {
     private static Map<String, Object> map(Object o) {
         assertThat(o).isInstanceOf(Map.class);
         return (Map<String, Object>) o;
+    }
+
+    /** The IVR steps logged for the caller's call once it is recorded: "node:<id>" and "key:<key>". */
+    private static List<String> ivrSteps(String caller) {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        JsonNode call = await("call of " + caller).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (JsonNode r : admin.get("/api/v1/calls?number=" + caller).json().get("items")) return Optional.of(r);
+            return Optional.<JsonNode>empty();
+        }, Optional::isPresent).get();
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : admin.get("/api/v1/calls/" + call.get("callId").asText() + "/events").json()) {
+            String data = e.path("data").asText();
+            if (e.get("type").asText().equals("ivr_node")) out.add("node:" + data.replaceAll(".*node=(\\S+).*", "$1"));
+            if (e.get("type").asText().equals("ivr_key")) out.add("key:" + data.replaceAll(".*key=(\\S+).*", "$1"));
+        }
+        return out;
     }
 }

@@ -53,7 +53,9 @@ class TenantIsolationTest {
         demoIds.put("blacklist", demoAdmin.post("/api/v1/blacklist", Map.of("number", "1390000", "note", "demo")).json().get("id").asLong());
         demoIds.put("conference-rooms", demoAdmin.post("/api/v1/conference-rooms", Map.of("number", "8899", "name", "demo room"))
                 .json().get("id").asLong());
-        demoIds.put("recordings", 1L); // no recording exists yet: the route must still answer 404, never another tenant's file
+        demoIds.put("recordings", 1L);
+        demoIds.put("voicemail", 1L); // likewise: no message yet, the answer must be 404
+        demoIds.put("flows", demoAdmin.post("/api/v1/flows", Map.of("name", "demo_flow")).json().get("id").asLong()); // no recording exists yet: the route must still answer 404, never another tenant's file
         acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001"));
         acmeAdmin.post("/api/v1/trunks", Map.of("name", "acme-trunk", "host", "10.1.1.1"));
     }
@@ -78,6 +80,8 @@ class TenantIsolationTest {
             case "enterprises" -> Map.of("name", "hijacked", "enabled", false);
             case "trunks" -> Map.of("name", "hijacked", "host", "10.9.9.9");
             case "conference-rooms" -> Map.of("number", "8898", "name", "hijacked");
+            case "flows" -> Map.of("start", "a", "nodes", Map.of("a", Map.of("type", "hangup")));
+            case "voicemail" -> Map.of("handled", true);
             case "numbers" -> Map.of("number", "4999", "destination", "1001");
             case "outbound-routes" -> Map.of("name", "hijacked", "prefix", "9", "trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()));
             default -> Map.of("name", "hijacked");
@@ -88,7 +92,7 @@ class TenantIsolationTest {
         StringBuilder sb = new StringBuilder();
         for (String path : List.of("/api/v1/users", "/api/v1/departments", "/api/v1/roles", "/api/v1/extensions", "/api/v1/queues",
                 "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist",
-                "/api/v1/conference-rooms", "/api/v1/settings/recording")) {
+                "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail")) {
             sb.append(demoAdmin.get(path).body());
         }
         return sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");
@@ -103,7 +107,7 @@ class TenantIsolationTest {
             String resource = r.path().substring(Api.PREFIX.length() + 1, r.path().indexOf('/', Api.PREFIX.length() + 1));
             Long id = demoIds.get(resource);
             assertThat(id).as("test knows a demo object for " + r.path()).isNotNull();
-            String path = r.path().replace("{id}", String.valueOf(id));
+            String path = r.path().replace("{id}", String.valueOf(id)).replace("{version}", "1");
             ApiClient.Response resp = switch (r.method().name()) {
                 case "GET" -> acmeAdmin.get(path);
                 case "PUT" -> acmeAdmin.put(path, validBody(resource));
@@ -114,7 +118,7 @@ class TenantIsolationTest {
             assertThat(resp.status()).as(r.method() + " " + path + " → " + resp).isIn(403, 404);
             checked++;
         }
-        assertThat(checked).isGreaterThanOrEqualTo(24);
+        assertThat(checked).isGreaterThanOrEqualTo(32);
         assertThat(snapshotOfDemo()).as("demo's data unchanged").isEqualTo(before);
     }
 
@@ -127,7 +131,7 @@ class TenantIsolationTest {
             if (resp.status() == 403) continue;
             assertThat(resp.status()).as(r.path()).isEqualTo(200);
             assertThat(resp.body()).as(r.path()).doesNotContain("agent1").doesNotContain("\"demo\"").doesNotContain("\"1002\"")
-                    .doesNotContain("loopback").doesNotContain("1390000")
+                    .doesNotContain("loopback").doesNotContain("1390000").doesNotContain("demo_flow")
                     .doesNotContain("demo-custom").doesNotContain("demo-token").doesNotContain("support");
             checked++;
         }

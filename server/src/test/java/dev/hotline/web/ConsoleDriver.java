@@ -170,8 +170,11 @@ final class ConsoleDriver implements BeforeAllCallback, AfterAllCallback, Before
         }
     }
 
+    /** Clicks like a person: the element brought to the middle of the window first, clear of the sticky top bar. */
     void click(String testId) {
-        waitFor(ExpectedConditions.elementToBeClickable(tid(testId))).click();
+        WebElement e = waitFor(ExpectedConditions.elementToBeClickable(tid(testId)));
+        js().executeScript("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", e);
+        e.click();
     }
 
     void type(String testId, String value) {

@@ -59,7 +59,7 @@ final class DemoData {
             // an outbound route sending every other number to the same trunk (a SIP peer on 127.0.0.1:5080).
             long trunk = RoutingStore.insertTrunk(h, e, new RoutingStore.TrunkFields("loopback", "ip", "127.0.0.1", 5080, "udp",
                     "127.0.0.1", null, 600, "4000", 0, true), null);
-            RoutingStore.insertDid(h, e, new RoutingStore.Did(0, "4000", trunk, "extension", "1001", "演示热线 Demo hotline"));
+            RoutingStore.insertDid(h, e, new RoutingStore.Did(0, "4000", trunk, "extension", "1001", "演示热线 Demo hotline", null));
             RoutingStore.insertRoute(h, e, new RoutingStore.RouteFields("outside", "", 0, null, trunk, "4000", 100, true), null);
             QueueStore.insert(h, e, "sales", Queue.Strategy.RING_ALL, "销售热线 Sales line");
             QueueStore.insert(h, e, "support", Queue.Strategy.LONGEST_IDLE, "客户服务 Customer support");

@@ -77,6 +77,7 @@ public final class Hotline implements AutoCloseable {
         this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles, ivr);
         dev.hotline.ivr.FlowRoutes.register(api, jdbi, audit, ivr, clock);
         dev.hotline.voicemail.VoicemailRoutes.register(api, jdbi, audit, clock);
+        dev.hotline.ivr.PromptRoutes.register(api, jdbi, audit, ivr);
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withBind(config.sipHost(), config.sipPort())
                 .withAdvertisedAddress(advertisedAddress(config))
@@ -103,7 +104,8 @@ public final class Hotline implements AutoCloseable {
                 log.error("retention sweep failed", e);
             }
         }, 0, 6, java.util.concurrent.TimeUnit.HOURS);
-        RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, router);
+        RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, router,
+                (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name));
         this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth, router::invalidate);
     }
 

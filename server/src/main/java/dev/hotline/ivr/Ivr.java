@@ -79,6 +79,11 @@ public final class Ivr implements AutoCloseable {
         }
     }
 
+    /** Renders (or finds in the cache) and returns the 8 kHz WAV file of {@code text}. */
+    Path renderToFile(String text, Language language) {
+        return tts.render(text, language).file();
+    }
+
     Path promptFile(long enterpriseId, String name) {
         return promptRoot.resolve(Long.toString(enterpriseId)).resolve(name);
     }

@@ -211,8 +211,18 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         Call c = begin(m.enterpriseId(), ch, "inbound", call.caller().user(), dialled, m.trunk().name(),
                 m.did() != null && m.did().destinationType().equals("extension") ? m.did().destination() : null);
         if (blocked(c, ch, call.caller().user())) return;
+        // PBX-6 smart direct line: a customer calling back within 24 h reaches the extension that called them.
+        var direct = directLine(m.enterpriseId(), call.caller().user());
+        if (direct.isPresent() && isRegistered(m.enterpriseId(), direct.get())) {
+            dialExtension(c, ch, direct.get(), null);
+            return;
+        }
         if (m.did() == null) {
             reject(c, ch, 404, "no such number " + dialled);
+            return;
+        }
+        if (m.did().welcomePrompt() != null) {
+            welcomeThen(c, ch, m.did());
             return;
         }
         switch (m.did().destinationType()) {
@@ -265,6 +275,24 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         } catch (RuntimeException ex) {
             log.error("cannot record conference {}: {}", conf.name(), ex.toString());
         }
+    }
+
+    private boolean isRegistered(long enterpriseId, String extension) {
+        String key = accountKey(enterpriseId, extension);
+        return engine.get().locations().all().stream().anyMatch(r -> key.equals(r.accountKey()));
+    }
+
+    /** IVR-2: the number's welcome prompt, then its destination, run as a two-node flow. */
+    private void welcomeThen(Call c, Channel ch, RoutingStore.Did did) {
+        dev.hotline.ivr.Flow.Node dest = switch (did.destinationType()) {
+            case "flow" -> new dev.hotline.ivr.Flow.Goto(did.destination());
+            case "conference" -> new dev.hotline.ivr.Flow.Transfer("conference", did.destination(), null);
+            default -> new dev.hotline.ivr.Flow.Transfer("extension", did.destination(), null);
+        };
+        var graph = new dev.hotline.ivr.Flow.Graph("welcome", java.util.Map.of(
+                "welcome", new dev.hotline.ivr.Flow.Play(java.util.List.of(new dev.hotline.ivr.Flow.Prompt(null, null, did.welcomePrompt())), "destination"),
+                "destination", dest), null);
+        flows.start(c.enterpriseId(), c.callId(), ch, "welcome-" + did.number(), graph, this);
     }
 
     /** IVR-1: runs the published flow {@code name} on the call. */
@@ -343,6 +371,27 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                                     String callback, java.nio.file.Path path) {}
 
     private final Map<String, PendingVoicemail> pendingVoicemail = new ConcurrentHashMap<>();
+
+    /** PBX-6 smart direct line: who called a number out, and when (enterprise:number → extension). */
+    private record OutboundCall(String extension, java.time.Instant at) {}
+
+    private final Map<String, OutboundCall> recentOutbound = new ConcurrentHashMap<>();
+    static final Duration DIRECT_LINE_WINDOW = Duration.ofHours(24);
+
+    /** The extension that called {@code caller} out in the last 24 h, matching on the last 8 digits at least. */
+    Optional<String> directLine(long enterpriseId, String caller) {
+        if (caller == null || caller.length() < 7) return Optional.empty();
+        java.time.Instant since = clock.instant().minus(DIRECT_LINE_WINDOW);
+        String tail = caller.length() > 8 ? caller.substring(caller.length() - 8) : caller;
+        return recentOutbound.entrySet().stream()
+                .filter(en -> en.getKey().startsWith(enterpriseId + ":") && en.getValue().at().isAfter(since))
+                .filter(en -> {
+                    String n = en.getKey().substring(en.getKey().indexOf(':') + 1);
+                    return n.equals(caller) || n.endsWith(tail);
+                })
+                .max(java.util.Comparator.comparing(en -> en.getValue().at()))
+                .map(en -> en.getValue().extension());
+    }
 
     @Override
     public void saveVoicemail(String callId, String channelId, String boxType, String box, String caller, String callback,
@@ -443,6 +492,11 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                 .withTimeout(ringTimeout).withCallerId(CallerId.of(cid != null ? cid : extension));
         Channel out = engine.get().dial(ch, req);
         join(c, out, "trunk " + plan.trunk().name() + " " + plan.number());
+        recentOutbound.put(c.enterpriseId() + ":" + plan.number(), new OutboundCall(extension, clock.instant()));
+        if (recentOutbound.size() > 100_000) {
+            java.time.Instant since = clock.instant().minus(DIRECT_LINE_WINDOW);
+            recentOutbound.values().removeIf(o -> o.at().isBefore(since));
+        }
     }
 
     // --- call bookkeeping through the event log

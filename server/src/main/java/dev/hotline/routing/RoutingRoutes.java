@@ -25,7 +25,8 @@ public final class RoutingRoutes {
     public record TrunkInput(String name, String kind, String host, Integer port, String transport, List<String> allowedIps,
                              String username, String secret, Integer registerExpires, String callerId, Integer maxChannels, Boolean enabled) {}
 
-    public record DidInput(String number, Long trunkId, String destinationType, String destination, String description) {}
+    public record DidInput(String number, Long trunkId, String destinationType, String destination, String description,
+                           String welcomePrompt) {}
 
     public record RouteInput(String name, String prefix, Integer stripDigits, String addPrefix, Long trunkId, String callerId,
                              String pin, Integer priority, Boolean enabled) {}
@@ -44,7 +45,9 @@ public final class RoutingRoutes {
     public record TrunkStatusView(long trunkId, String state, String detail, Instant since, Instant expiresAt, Instant nextAttemptAt,
                                   int failures) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations, CallRouter router) {
+    /** @param prompts whether an enterprise has an uploaded prompt of that name (for a number's welcome prompt) */
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations, CallRouter router,
+                                java.util.function.BiPredicate<Long, String> prompts) {
         Api t = root.tagged("trunks");
         t.get("/trunk-registrations", "Registration state of the registering trunks (registering, registered, failed)")
                 .returnsList(TrunkStatusView.class).handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(router.trunkStatus(me.enterpriseId())
@@ -88,7 +91,7 @@ public final class RoutingRoutes {
         d.post("/numbers", "Route a number (DID) to a destination").body(DidInput.class).returns(RoutingStore.Did.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
             var in = Json.body(ctx, DidInput.class);
             ctx.status(201).json(jdbi.inTransaction(h -> {
-                var did = saveDid(h, me.enterpriseId(), null, in);
+                var did = saveDid(h, me.enterpriseId(), null, in, prompts);
                 audit.record(h, me, ctx.ip(), "number.create", did.number(), did.destinationType() + " " + did.destination());
                 return did;
             }));
@@ -97,7 +100,7 @@ public final class RoutingRoutes {
             var in = Json.body(ctx, DidInput.class);
             long id = WebServer.id(ctx);
             ctx.json(jdbi.inTransaction(h -> {
-                var did = saveDid(h, me.enterpriseId(), id, in);
+                var did = saveDid(h, me.enterpriseId(), id, in, prompts);
                 audit.record(h, me, ctx.ip(), "number.update", did.number(), did.destinationType() + " " + did.destination());
                 return did;
             }));
@@ -293,7 +296,8 @@ public final class RoutingRoutes {
         return RoutingStore.trunk(h, enterpriseId, id).orElseThrow();
     }
 
-    static RoutingStore.Did saveDid(Handle h, long enterpriseId, Long id, DidInput in) {
+    static RoutingStore.Did saveDid(Handle h, long enterpriseId, Long id, DidInput in,
+                                    java.util.function.BiPredicate<Long, String> prompts) {
         String number = Validator.clean(in.number());
         String type = in.destinationType() == null ? "extension" : in.destinationType();
         String dest = Validator.clean(in.destination());
@@ -305,11 +309,13 @@ public final class RoutingRoutes {
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
         if (dest != null && type.equals("conference")) v.check(ConferenceRooms.load(h, enterpriseId).containsKey(dest), "destination", "no such conference room");
         if (dest != null && type.equals("flow")) v.check(dev.hotline.ivr.FlowStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such flow");
+        String welcome = Validator.clean(in.welcomePrompt());
+        if (welcome != null) v.check(prompts.test(enterpriseId, welcome), "welcomePrompt", "no such uploaded prompt");
         v.throwIfInvalid();
         RoutingStore.didByNumber(h, enterpriseId, number).filter(x -> !Long.valueOf(x.id()).equals(id)).ifPresent(x -> {
             throw new ApiException(409, "conflict", "number already routed", List.of(new ApiException.FieldError("number", "already exists")));
         });
-        var did = new RoutingStore.Did(0, number, in.trunkId(), type, dest, Validator.clean(in.description()));
+        var did = new RoutingStore.Did(0, number, in.trunkId(), type, dest, Validator.clean(in.description()), welcome);
         if (id == null) return RoutingStore.did(h, enterpriseId, RoutingStore.insertDid(h, enterpriseId, did)).orElseThrow();
         RoutingStore.did(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("number"));
         RoutingStore.updateDid(h, enterpriseId, id, did);

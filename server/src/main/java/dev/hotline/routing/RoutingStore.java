@@ -80,11 +80,12 @@ public final class RoutingStore {
 
     // --- numbers (DIDs)
 
-    public record Did(long id, String number, Long trunkId, String destinationType, String destination, String description) {}
+    public record Did(long id, String number, Long trunkId, String destinationType, String destination, String description,
+                      String welcomePrompt) {}
 
     static Did mapDid(ResultSet rs) throws SQLException {
         return new Did(rs.getLong("id"), rs.getString("number"), rs.getObject("trunk_id", Long.class), rs.getString("destination_type"),
-                rs.getString("destination"), rs.getString("description"));
+                rs.getString("destination"), rs.getString("description"), rs.getString("welcome_prompt"));
     }
 
     public static List<Did> dids(Handle h, long enterpriseId) {
@@ -102,12 +103,12 @@ public final class RoutingStore {
     }
 
     public static long insertDid(Handle h, long enterpriseId, Did d) {
-        return h.createUpdate("INSERT INTO did (enterprise_id, number, trunk_id, destination_type, destination, description) VALUES (:e, :number, :trunkId, :destinationType, :destination, :description)")
+        return h.createUpdate("INSERT INTO did (enterprise_id, number, trunk_id, destination_type, destination, description, welcome_prompt) VALUES (:e, :number, :trunkId, :destinationType, :destination, :description, :welcomePrompt)")
                 .bind("e", enterpriseId).bindMethods(d).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 
     public static void updateDid(Handle h, long enterpriseId, long id, Did d) {
-        h.createUpdate("UPDATE did SET number = :number, trunk_id = :trunkId, destination_type = :destinationType, destination = :destination, description = :description WHERE id = :id2 AND enterprise_id = :e")
+        h.createUpdate("UPDATE did SET number = :number, trunk_id = :trunkId, destination_type = :destinationType, destination = :destination, description = :description, welcome_prompt = :welcomePrompt WHERE id = :id2 AND enterprise_id = :e")
                 .bindMethods(d).bind("id2", id).bind("e", enterpriseId).execute();
     }
 

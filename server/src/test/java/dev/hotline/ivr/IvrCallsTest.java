@@ -238,6 +238,79 @@ class IvrCallsTest {
     }
 
     @Test
+    void uploadedPromptsServeFlowsAndNumbersWelcomePromptsAndTtsIsPreviewed() throws Exception {
+        // A 44.1 kHz stereo WAV upload is converted to 8 kHz mono; junk is refused with the reason.
+        byte[] wav = wav(44100, 2, 1.0);
+        var up = upload("/api/v1/prompts", "Hello There.wav", wav);
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+        assertThat(up.body()).contains("Hello_There.wav");
+        var junk = upload("/api/v1/prompts", "junk.wav", "no audio here".getBytes(StandardCharsets.UTF_8));
+        assertThat(junk.statusCode()).isEqualTo(400);
+        assertThat(junk.body()).contains("not audio");
+        JsonNode listed = admin.get("/api/v1/prompts").json();
+        assertThat(listed.findValuesAsText("name")).containsExactly("Hello_There.wav");
+        assertThat(listed.get(0).get("durationMs").asLong()).isBetween(950L, 1050L);
+        var audio = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.baseUrl() + "/api/v1/prompts/Hello_There.wav/audio")).header("Cookie", admin.cookieHeader()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(audio.body()))) {
+            assertThat(in.getFormat().getSampleRate()).isEqualTo(8000f);
+            assertThat(in.getFormat().getChannels()).isEqualTo(1);
+        }
+
+        // A number with a welcome prompt plays it, then runs its flow.
+        String flowNumber = publish("after_welcome", "{'start':'menu','nodes':{"
+                + "'menu':{'type':'menu','prompts':[{'file':'Hello_There.wav'}],'options':{'1':'wait'},'timeoutSeconds':5,'fail':'wait'}," + WAIT + "}}");
+        long didId = admin.get("/api/v1/numbers").json().findParents("number").stream().filter(n -> n.get("number").asText().equals(flowNumber))
+                .findFirst().orElseThrow().get("id").asLong();
+        assertThat(admin.put("/api/v1/numbers/" + didId, Map.of("number", flowNumber, "destinationType", "flow", "destination", "after_welcome",
+                "welcomePrompt", "missing.wav")).status()).isEqualTo(400);
+        assertThat(admin.put("/api/v1/numbers/" + didId, Map.of("number", flowNumber, "destinationType", "flow", "destination", "after_welcome",
+                "welcomePrompt", "Hello_There.wav")).status()).isEqualTo(200);
+        SipPeers.ok(caller(flowNumber, "13500000020", 2500, "1", 1500));
+        assertThat(steps("13500000020")).containsSubsequence("node:welcome", "node:destination", "node:menu", "key:1", "node:wait");
+        assertThat(admin.delete("/api/v1/prompts/Hello_There.wav").status()).as("in use").isEqualTo(409);
+
+        // The editor's TTS preview.
+        var tts = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                server.baseUrl() + "/api/v1/tts/preview?language=zh&text=" + java.net.URLEncoder.encode("您好，欢迎致电", StandardCharsets.UTF_8)))
+                .header("Cookie", admin.cookieHeader()).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(tts.statusCode()).isEqualTo(200);
+        assertThat(tts.headers().firstValue("Content-Type").orElse("")).contains("audio/wav");
+        assertThat(tts.body().length).isGreaterThan(8000);
+        assertThat(admin.get("/api/v1/tts/preview?text=").status()).isEqualTo(400);
+    }
+
+    static byte[] wav(int rate, int channels, double seconds) throws Exception {
+        int frames = (int) (rate * seconds);
+        byte[] pcm = new byte[frames * channels * 2];
+        for (int i = 0; i < frames; i++) {
+            short v = (short) (6000 * Math.sin(2 * Math.PI * 500 * i / rate));
+            for (int c = 0; c < channels; c++) {
+                pcm[(i * channels + c) * 2] = (byte) v;
+                pcm[(i * channels + c) * 2 + 1] = (byte) (v >> 8);
+            }
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        javax.sound.sampled.AudioSystem.write(new javax.sound.sampled.AudioInputStream(new java.io.ByteArrayInputStream(pcm),
+                new javax.sound.sampled.AudioFormat(rate, 16, channels, true, false), frames), javax.sound.sampled.AudioFileFormat.Type.WAVE, out);
+        return out.toByteArray();
+    }
+
+    java.net.http.HttpResponse<String> upload(String path, String name, byte[] content) throws Exception {
+        String boundary = "----hotline" + System.nanoTime();
+        var body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(content);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        String csrf = admin.get("/api/v1/me").json().get("csrfToken").asText();
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path))
+                .header("Cookie", admin.cookieHeader()).header("X-CSRF-Token", csrf).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void publishingRefusesABrokenDraftAndRollBackRestoresAVersion() throws Exception {
         long id = admin.post("/api/v1/flows", Map.of("name", "versions")).json().get("id").asLong();
         admin.raw("PUT", "/api/v1/flows/" + id + "/draft", "{\"start\":\"a\",\"nodes\":{\"a\":{\"type\":\"hangup\"}}}", "application/json");

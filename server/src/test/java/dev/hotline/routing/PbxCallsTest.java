@@ -177,6 +177,26 @@ class PbxCallsTest {
     }
 
     @Test
+    void aCustomerCallingBackReachesTheExtensionThatCalledThem() throws Exception {
+        int carrier = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "carrier-dl", "host", "127.0.0.1", "port", carrier)).json().get("id").asLong();
+        assertThat(admin.post("/api/v1/outbound-routes", Map.of("name", "direct-line", "prefix", "7", "stripDigits", 1,
+                "trunkId", trunk, "priority", 1)).status()).isEqualTo(201);
+        int phone2 = Ports.free();
+        register("1002", PW, phone2, "200");
+        // 1002 calls the customer 13912345678 through the carrier...
+        Sipp.Run customer = uas("uas_answer", carrier, vars());
+        ok(uac("uac_call", "713912345678", vars("FROM", "1002", "PAUSE", "300"), "-au", "1002", "-ap", PW));
+        ok(customer);
+        // ...who calls the hotline back (DID 4000 goes to 1001) and reaches 1002 directly (PBX-6 smart direct line).
+        Sipp.Run agent = uas("uas_answer", phone2, vars());
+        ok(uac("uac_call", "4000", vars("FROM", "+8613912345678", "PAUSE", "300")));
+        ok(agent);
+        assertThat(admin.get("/api/v1/calls/" + record("+8613912345678", "4000").get("callId").asText() + "/events").body())
+                .contains("extension 1002");
+    }
+
+    @Test
     void blacklistedCallersAreDeclinedBeforeAnythingElse() throws Exception {
         assertThat(admin.post("/api/v1/blacklist", Map.of("number", "1390000*", "note", "spam")).status()).isEqualTo(201);
         ok(uac("uac_fail", "4000", vars("FROM", "13900001111", "CODE", "603")));

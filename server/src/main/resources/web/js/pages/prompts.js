@@ -1,0 +1,180 @@
+// IVR prompts (IVR-2/3): the enterprise's uploaded recordings (WAV or MP3, converted by the server
+// to 8 kHz mono WAV), used in flows as {"file": name} and as a number's welcome prompt; upload and
+// delete with ivr.write. Also the text-to-speech preview (TtsPreview) used here and in the flow editor.
+
+import { api, t, i18n, toast, confirmDialog, errorText, fieldErrorText } from '../common.js';
+import { fmtMs, fmtSize } from './recordings.js';
+
+const MAX_BYTES = 20 * 1024 * 1024;
+
+export function promptAudioUrl(name) { return '/api/v1/prompts/' + encodeURIComponent(name) + '/audio'; }
+
+/** zh when the text has Chinese characters, en when it has only Latin letters, else the UI language. */
+export function guessLanguage(text) {
+  const s = String(text || '');
+  if (/[\u3400-\u9fff]/.test(s)) return 'zh';
+  if (/[A-Za-z]/.test(s)) return 'en';
+  return i18n.lang === 'zh' ? 'zh' : 'en';
+}
+
+export function ttsUrl(text, language) {
+  return '/api/v1/tts/preview?text=' + encodeURIComponent(text) + '&language=' + encodeURIComponent(language);
+}
+
+/**
+ * A "Preview" button that speaks a text through GET /tts/preview and plays it in an <audio>
+ * element; 503 tts_unavailable and refusals show as a message beside the button.
+ */
+export const TtsPreview = {
+  props: { text: String, language: String, testid: { type: String, default: 'tts-preview' } },
+  data() { return { url: null, src: null, busy: false, error: null }; },
+  unmounted() { this.release(); },
+  watch: { text() { this.error = null; } },
+  methods: {
+    release() { if (this.url) URL.revokeObjectURL(this.url); this.url = null; },
+    async preview() {
+      const text = String(this.text || '').trim();
+      this.error = null;
+      if (!text) { this.error = t('tts.emptyText'); return; }
+      const src = ttsUrl(text, this.language || guessLanguage(text));
+      this.busy = true;
+      try {
+        const res = await fetch(src, { credentials: 'same-origin', cache: 'no-store' });
+        if (!res.ok) {
+          let body = null;
+          try { body = await res.json(); } catch (e) { body = null; }
+          if (res.status === 503) this.error = t('tts.unavailable');
+          else if (res.status === 400 && body && Array.isArray(body.fieldErrors) && body.fieldErrors.length) {
+            this.error = body.fieldErrors.map((fe) => fieldErrorText(fe.message)).join('; ');
+          } else this.error = errorText({ code: (body && body.code) || 'internal', message: (body && body.message) || ('HTTP ' + res.status) });
+          return;
+        }
+        const blob = await res.blob();
+        this.release();
+        this.url = URL.createObjectURL(blob);
+        this.src = src;
+        await this.$nextTick();
+        const a = this.$refs.audio;
+        if (a && a.play) a.play().catch(() => { /* autoplay refused: the controls are there */ });
+      } catch (e) {
+        this.error = errorText({ code: 'network', message: String(e) });
+      } finally { this.busy = false; }
+    },
+  },
+  template: `
+    <span class="tts-preview">
+      <button type="button" class="btn btn-sm" :data-testid="testid" :disabled="busy" :title="t('tts.previewHint')" @click="preview">▶ {{ busy ? t('tts.previewing') : t('tts.preview') }}</button>
+      <audio v-if="url" ref="audio" class="player" controls :src="url" :data-src="src" :data-testid="testid + '-audio'"></audio>
+      <span v-if="error" class="field-error" role="alert" :data-testid="testid + '-error'">{{ error }}</span>
+    </span>`,
+};
+
+export const PromptsPage = {
+  components: { TtsPreview },
+  setup() { return { fmtMs, fmtSize, promptAudioUrl }; },
+  data() {
+    return { items: [], loading: true, loadError: null, actionError: null, file: null, uploading: false, uploadError: null,
+      tts: { text: '', language: '' } };
+  },
+  created() { this.load(); },
+  computed: { sorted() { return [...this.items].sort((a, b) => String(a.name).localeCompare(String(b.name))); } },
+  methods: {
+    async load() {
+      this.loading = true;
+      try { this.items = await api.get('/prompts'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
+    },
+    pick(ev) {
+      this.uploadError = null;
+      this.file = (ev.target.files && ev.target.files[0]) || null;
+    },
+    async upload() {
+      this.uploadError = null;
+      this.actionError = null;
+      if (!this.file) { this.uploadError = t('prompts.chooseFile'); return; }
+      if (this.file.size > MAX_BYTES) { this.uploadError = t('prompts.tooLarge'); return; }
+      this.uploading = true;
+      try {
+        const res = await api.upload('/prompts', this.file);
+        toast(t('prompts.uploaded', { name: (res && res.name) || this.file.name }));
+        this.file = null;
+        if (this.$refs.file) this.$refs.file.value = '';
+        await this.load();
+      } catch (e) {
+        this.uploadError = this.refusal(e, this.file.name);
+      } finally { this.uploading = false; }
+    },
+    /** Why the server refused a file (400 with a field error on "file"), in the UI language. */
+    refusal(e, name) {
+      if (e.status !== 400 && e.status !== 413) return errorText(e);
+      const fe = (e.fieldErrors || []).filter((x) => x && x.message);
+      const reason = fe.length ? fe.map((x) => fieldErrorText(x.message)).join('; ') : (e.status === 413 ? t('prompts.tooLarge') : errorText(e));
+      return t('prompts.refused', { name, reason });
+    },
+    async remove(x) {
+      this.actionError = null;
+      if (!(await confirmDialog(t('prompts.confirmDelete', { name: x.name })))) return;
+      try { await api.del('/prompts/' + encodeURIComponent(x.name)); toast(t('common.deleted')); await this.load(); } catch (e) {
+        this.actionError = e.status === 409 ? t('prompts.inUse', { name: x.name }) : errorText(e);
+      }
+    },
+  },
+  template: `
+    <div class="page-head">
+      <h1 data-testid="page-title">{{ t('prompts.title') }}</h1>
+      <span class="sub">{{ t('prompts.subtitle') }}</span>
+    </div>
+    <div v-if="can('ivr.write')" class="panel upload-panel" data-testid="prompt-upload">
+      <form class="upload-row" @submit.prevent="upload" novalidate>
+        <label class="field grow" :class="{ invalid: !!uploadError }">
+          <span class="field-label">{{ t('prompts.file') }}</span>
+          <input type="file" ref="file" accept=".wav,.mp3,audio/wav,audio/x-wav,audio/mpeg" data-testid="prompt-file" @change="pick">
+          <span v-if="uploadError" class="field-error" role="alert" data-testid="prompt-upload-error">{{ uploadError }}</span>
+          <span v-else class="field-hint">{{ t('prompts.fileHint') }}</span>
+        </label>
+        <button type="submit" class="btn btn-primary" data-testid="prompt-upload-submit" :disabled="uploading">{{ uploading ? t('prompts.uploading') : t('prompts.upload') }}</button>
+      </form>
+    </div>
+    <div v-if="loadError" class="alert alert-error">{{ errorText(loadError) }}</div>
+    <div v-if="actionError" class="alert alert-error alert-row" role="alert">
+      <span data-testid="prompt-action-error">{{ actionError }}</span><button type="button" class="icon-btn" :aria-label="t('common.close')" @click="actionError = null">×</button>
+    </div>
+    <div class="panel table-wrap">
+      <table class="grid" data-testid="prompts-table">
+        <thead><tr>
+          <th>{{ t('prompts.name') }}</th><th>{{ t('prompts.duration') }}</th><th>{{ t('prompts.size') }}</th><th>{{ t('prompts.play') }}</th><th v-if="can('ivr.write')"></th>
+        </tr></thead>
+        <tbody>
+          <tr v-for="x in sorted" :key="x.name" :data-testid="'prompt-row-' + x.name">
+            <td><span class="name mono">{{ x.name }}</span></td>
+            <td class="mono" :data-testid="'prompt-duration-' + x.name">{{ fmtMs(x.durationMs) }}</td>
+            <td class="mono">{{ fmtSize(x.sizeBytes) }}</td>
+            <td><audio class="player" controls preload="none" :src="promptAudioUrl(x.name)" :data-testid="'prompt-audio-' + x.name"></audio></td>
+            <td v-if="can('ivr.write')" class="actions">
+              <button class="btn-link danger" :data-testid="'prompt-delete-' + x.name" @click="remove(x)">{{ t('common.delete') }}</button>
+            </td>
+          </tr>
+          <tr v-if="loading && !items.length"><td class="empty" colspan="5">{{ t('common.loading') }}</td></tr>
+          <tr v-if="!loading && !items.length"><td class="empty" colspan="5" data-testid="prompts-empty">{{ t('prompts.empty') }}</td></tr>
+        </tbody>
+      </table>
+    </div>
+    <div class="field-hint page-note">{{ t('prompts.usageHint') }}</div>
+    <section class="panel tts-panel" data-testid="tts-panel">
+      <div class="panel-head"><h2>{{ t('tts.title') }}</h2><span class="muted">{{ t('tts.subtitle') }}</span></div>
+      <div class="panel-body tts-row">
+        <label class="field grow">
+          <span class="field-label">{{ t('tts.text') }}</span>
+          <input type="text" v-model="tts.text" data-testid="tts-text" maxlength="1000" :placeholder="t('tts.textHint')">
+        </label>
+        <label class="field">
+          <span class="field-label">{{ t('tts.language') }}</span>
+          <select v-model="tts.language" data-testid="tts-language">
+            <option value="">{{ t('tts.auto') }}</option>
+            <option value="zh">{{ t('lang.zh') }}</option>
+            <option value="en">{{ t('lang.en') }}</option>
+          </select>
+        </label>
+        <tts-preview :text="tts.text" :language="tts.language" testid="tts-preview"></tts-preview>
+      </div>
+    </section>`,
+};

@@ -1,6 +1,7 @@
 // Agent desktop (shell): state bar, softphone and call panels arrive in later issues.
 
 import { boot, mountApp, hasConsoleAccess, titleFrom } from './common.js';
+import { VoicemailList } from './pages/voicemail.js';
 
 const PHONE = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.6"><path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/></svg>';
 const PERSON = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.6"><circle cx="12" cy="8" r="4"/><path d="M4 21v-1a8 8 0 0 1 16 0v1"/></svg>';
@@ -8,6 +9,7 @@ const PERSON = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strok
 const me = await boot();
 if (me) {
   const Desk = {
+    components: { VoicemailList },
     setup() {
       return {
         me, PHONE, PERSON,
@@ -68,6 +70,13 @@ if (me) {
                 <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.direction') }}</th><th>{{ t('agent.col.number') }}</th><th>{{ t('agent.col.duration') }}</th><th>{{ t('agent.col.result') }}</th></tr></thead>
                 <tbody><tr><td class="empty" colspan="5">{{ t('agent.noCalls') }}</td></tr></tbody>
               </table>
+            </div>
+            <div class="panel agent-voicemail" data-testid="agent-voicemail">
+              <div class="panel-head"><h2>{{ t('agent.voicemail') }}</h2><span class="muted">{{ me.extension ? t('agent.voicemailHint', { extension: me.extension }) : '' }}</span></div>
+              <div class="panel-body">
+                <voicemail-list v-if="me.extension" :fixed="{ boxType: 'extension', box: String(me.extension) }" prefix="agent-vm" compact></voicemail-list>
+                <div v-else class="muted" data-testid="agent-vm-no-extension">{{ t('agent.voicemailNoExtension') }}</div>
+              </div>
             </div>
           </div>
         </div>

@@ -18,6 +18,8 @@ import { RecordingsPage } from './pages/recordings.js';
 import { MohPage } from './pages/moh.js';
 import { ConferencesPage } from './pages/conferences.js';
 import { FlowsPage } from './pages/flows.js';
+import { PromptsPage } from './pages/prompts.js';
+import { VoicemailPage } from './pages/voicemail.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -35,6 +37,8 @@ const MENU = [
     icon: I('<path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/>') },
   { id: 'flows', perm: 'ivr.read', group: 'telephony', component: FlowsPage,
     icon: I('<rect x="9" y="2" width="6" height="5" rx="1"/><rect x="2" y="17" width="6" height="5" rx="1"/><rect x="16" y="17" width="6" height="5" rx="1"/><path d="M12 7v4M5 17c0-3 2-6 7-6s7 3 7 6"/>') },
+  { id: 'prompts', perm: 'ivr.read', group: 'telephony', component: PromptsPage,
+    icon: I('<path d="M11 5L6 9H2v6h4l5 4z"/><path d="M15.5 8.5a5 5 0 0 1 0 7M19 5a10 10 0 0 1 0 14"/>') },
   { id: 'trunks', perm: 'routing.read', group: 'telephony', component: TrunksPage,
     icon: I('<rect x="2" y="3" width="20" height="7" rx="2"/><rect x="2" y="14" width="20" height="7" rx="2"/><path d="M6 6.5h.01M6 17.5h.01M10 6.5h8M10 17.5h8"/>') },
   { id: 'numbers', perm: 'routing.read', group: 'telephony', component: NumbersPage,
@@ -51,6 +55,9 @@ const MENU = [
     icon: I('<path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/><path d="M15 3h6M15 7h6M15 11h3"/>') },
   { id: 'recordings', perm: 'recording.read', group: 'reports', component: RecordingsPage,
     icon: I('<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="3.5" fill="currentColor"/>') },
+  // Every console user with a desk or the recordings sees the inbox; the server filters the boxes.
+  { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'reports', component: VoicemailPage,
+    icon: I('<circle cx="6" cy="12" r="4"/><circle cx="18" cy="12" r="4"/><path d="M6 16h12"/>') },
   { id: 'audit', perm: 'audit.read', group: 'system', component: AuditPage,
     icon: I('<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6M8 13h8M8 17h8"/>') },
   { id: 'tokens', perm: 'token.write', group: 'system', component: TokensPage,
@@ -80,7 +87,7 @@ if (me) {
 
 function start(me) {
   const perms = new Set(me.permissions || []);
-  const menu = MENU.filter((m) => perms.has(m.perm));
+  const menu = MENU.filter((m) => (m.perms ? m.perms.some((p) => perms.has(p)) : perms.has(m.perm)));
   const links = LINKS.filter((m) => perms.has(m.perm));
   const components = {};
   for (const m of MENU) components['page-' + m.id] = m.component;

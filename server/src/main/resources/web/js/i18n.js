@@ -205,6 +205,10 @@ export function fieldErrorText(message) {
   if (m) return t('validation.flow.noShippedPrompt', { name: m[1] });
   m = /^no uploaded prompt (.+)$/.exec(message);
   if (m) return t('validation.flow.noUploadedPrompt', { name: m[1] });
+  if (/^not audio this server can play/.test(message)) return t('validation.notAudio');
+  if (/^MP3 needs sox/.test(message)) return t('validation.mp3NeedsSox');
+  if (/^cannot read this MP3/.test(message)) return t('validation.badMp3');
+  if (/^file name must be letters, digits, '\.', '_' or '-', ending in \.wav or \.mp3$/.test(message)) return t('validation.promptName');
   m = /^text to speech needs espeak-ng/.exec(message);
   if (m) return t('validation.flow.noTts');
   m = /^(\d+)\.\.(\d+)$/.exec(message);

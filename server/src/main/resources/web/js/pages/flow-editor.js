@@ -7,6 +7,13 @@
 
 import { api, t, tOr, toast, toastError, confirmDialog, errorText, fieldErrorText } from '../common.js';
 import { intOrNull } from './trunks.js';
+import { FlowStats } from './flow-stats.js';
+import { TtsPreview, promptAudioUrl } from './prompts.js';
+import { SHIPPED_PROMPTS } from '../prompt-keys.js';
+
+const { reactive } = window.Vue;
+/** The enterprise's uploaded prompts (GET /prompts), for the "file" prompt selects. */
+const promptStore = reactive({ files: [], loaded: false });
 
 export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'hangup'];
 export const BOX_TYPES = ['extension', 'queue'];
@@ -77,24 +84,57 @@ function nodeHeight(n) { return HEAD + SUM + exitsOf(n).length * ROW + PAD; }
 
 function kindOf(p) { return PROMPT_KINDS.find((k) => p && p[k] !== undefined) || 'tts'; }
 
-/** A prompt list (tts text, shipped prompt key or uploaded file name per row). */
+/**
+ * A prompt list: per row a TTS text (with a Preview button), a shipped phrase key (chosen from the
+ * list of shipped prompts, shown with its text) or an uploaded file (chosen from GET /prompts).
+ */
 const PromptList = {
   props: { list: Array, name: String, editable: Boolean },
-  setup() { return { PROMPT_KINDS, kindOf }; },
+  components: { TtsPreview },
+  setup() { return { PROMPT_KINDS, kindOf, SHIPPED_PROMPTS, promptStore, promptAudioUrl }; },
+  computed: {
+    fileNames() { return promptStore.files.map((f) => f.name); },
+  },
   methods: {
     setKind(i, kind) { const old = this.list[i]; this.list.splice(i, 1, { [kind]: old[kindOf(old)] || '' }); },
     setText(p, v) { p[kindOf(p)] = v; },
     placeholder(p) { return t('flows.prompt.placeholder.' + kindOf(p)); },
+    shippedText(key) { return SHIPPED_PROMPTS.includes(key) ? t('promptKey.' + key) : ''; },
+    shippedLabel(key) { return key + ' · ' + t('promptKey.' + key); },
   },
   template: `
     <div class="prompt-list" :data-testid="'prompts-' + name">
-      <div v-for="(p, i) in list" :key="i" class="prompt-row">
-        <select :value="kindOf(p)" @change="setKind(i, $event.target.value)" :data-testid="'prompt-' + name + '-' + i + '-kind'" :aria-label="t('flows.prompt.kind')">
-          <option v-for="k in PROMPT_KINDS" :key="k" :value="k">{{ t('flows.prompt.kind.' + k) }}</option>
-        </select>
-        <input type="text" :value="p[kindOf(p)]" @input="setText(p, $event.target.value)" :placeholder="placeholder(p)"
-               :data-testid="'prompt-' + name + '-' + i + '-text'">
-        <button v-if="editable" type="button" class="icon-btn" :aria-label="t('common.delete')" :data-testid="'prompt-' + name + '-' + i + '-remove'" @click="list.splice(i, 1)">×</button>
+      <div v-for="(p, i) in list" :key="i" class="prompt-item">
+        <div class="prompt-row">
+          <select :value="kindOf(p)" @change="setKind(i, $event.target.value)" :data-testid="'prompt-' + name + '-' + i + '-kind'" :aria-label="t('flows.prompt.kind')">
+            <option v-for="k in PROMPT_KINDS" :key="k" :value="k">{{ t('flows.prompt.kind.' + k) }}</option>
+          </select>
+          <select v-if="kindOf(p) === 'file'" class="prompt-value" :value="p.file" @change="setText(p, $event.target.value)" :data-testid="'prompt-' + name + '-' + i + '-text'" :aria-label="t('flows.prompt.kind.file')">
+            <option value="">{{ promptStore.loaded && !fileNames.length ? t('flows.prompt.noFiles') : t('common.choose') }}</option>
+            <option v-if="p.file && !fileNames.includes(p.file)" :value="p.file">{{ p.file }} ({{ t('flows.missing') }})</option>
+            <option v-for="f in fileNames" :key="f" :value="f">{{ f }}</option>
+          </select>
+          <template v-else-if="kindOf(p) === 'prompt'">
+            <input type="text" :value="p.prompt" @input="setText(p, $event.target.value.trim().toUpperCase())" :placeholder="placeholder(p)"
+                   :list="'shipped-prompts-' + name + '-' + i" autocomplete="off" :data-testid="'prompt-' + name + '-' + i + '-text'">
+            <datalist :id="'shipped-prompts-' + name + '-' + i">
+              <option v-for="k in SHIPPED_PROMPTS" :key="k" :value="k">{{ shippedLabel(k) }}</option>
+            </datalist>
+          </template>
+          <input v-else type="text" :value="p[kindOf(p)]" @input="setText(p, $event.target.value)" :placeholder="placeholder(p)"
+                 :data-testid="'prompt-' + name + '-' + i + '-text'">
+          <button v-if="editable" type="button" class="icon-btn" :aria-label="t('common.delete')" :data-testid="'prompt-' + name + '-' + i + '-remove'" @click="list.splice(i, 1)">×</button>
+        </div>
+        <div v-if="kindOf(p) === 'prompt'" class="prompt-sub muted small" :data-testid="'prompt-' + name + '-' + i + '-says'">
+          <template v-if="shippedText(p.prompt)">{{ t('flows.prompt.says', { text: shippedText(p.prompt) }) }}</template>
+          <template v-else>{{ t('flows.prompt.pickShipped') }}</template>
+        </div>
+        <div v-else-if="kindOf(p) === 'tts'" class="prompt-sub">
+          <tts-preview :text="p.tts" :testid="'prompt-' + name + '-' + i + '-preview'"></tts-preview>
+        </div>
+        <div v-else-if="p.file" class="prompt-sub">
+          <audio class="player" controls preload="none" :src="promptAudioUrl(p.file)" :data-testid="'prompt-' + name + '-' + i + '-audio'"></audio>
+        </div>
       </div>
       <div v-if="!list.length" class="muted small">{{ t('flows.prompt.none') }}</div>
       <button v-if="editable" type="button" class="btn btn-sm" :data-testid="'prompt-' + name + '-add'" @click="list.push({ tts: '' })">+ {{ t('flows.prompt.add') }}</button>
@@ -103,7 +143,7 @@ const PromptList = {
 
 export const FlowEditor = {
   props: { flowId: Number },
-  components: { PromptList },
+  components: { PromptList, FlowStats },
   setup() {
     return { NODE_TYPES, BOX_TYPES, MENU_KEYS, SAY_AS, TRANSFER_TARGETS, CALL_LANGS, WEEKDAYS, TERMINATORS, HTTP_METHODS, W, HEAD, SUM, ROW };
   },
@@ -112,7 +152,7 @@ export const FlowEditor = {
       flow: null, graph: null, loadError: null, versions: [], flowNames: [],
       selected: null, renameError: null, dirty: false, busy: false,
       problems: [], checked: false, publishRefused: false,
-      drag: null, link: null,
+      drag: null, link: null, tab: 'editor',
     };
   },
   created() { this.load(); window.addEventListener('beforeunload', this.warnUnsaved); },
@@ -163,7 +203,12 @@ export const FlowEditor = {
         this.loadError = null;
       } catch (e) { this.loadError = e; return; }
       this.loadVersions();
+      this.loadPrompts();
       try { this.flowNames = (await api.get('/flows')).map((x) => x.name); } catch (e) { this.flowNames = []; }
+    },
+    async loadPrompts() {
+      try { promptStore.files = await api.get('/prompts'); } catch (e) { promptStore.files = []; }
+      promptStore.loaded = true;
     },
     async loadVersions() {
       try { this.versions = (await api.get('/flows/' + this.flowId + '/versions')).slice().sort((a, b) => b.version - a.version); } catch (e) { this.versions = []; }
@@ -445,14 +490,23 @@ export const FlowEditor = {
         <span class="badge" :class="flow.publishedVersion ? 'badge-ok' : 'badge-off'" data-testid="flow-published-version">{{ flow.publishedVersion ? t('flows.liveVersion', { n: flow.publishedVersion }) : t('flows.notPublished') }}</span>
         <span class="badge" data-testid="flow-draft-version">{{ t('flows.draftN', { n: flow.draftVersion || '—' }) }}</span>
         <span v-if="dirty && canWrite" class="badge badge-warn" data-testid="flow-dirty">{{ t('flows.unsaved') }}</span>
+        <div class="seg flow-tabs" role="tablist">
+          <button type="button" role="tab" :aria-selected="tab === 'editor'" :class="{ active: tab === 'editor' }" data-testid="flow-tab-editor" @click="tab = 'editor'">{{ t('flows.tab.editor') }}</button>
+          <button type="button" role="tab" :aria-selected="tab === 'stats'" :class="{ active: tab === 'stats' }" data-testid="flow-tab-stats" @click="tab = 'stats'">{{ t('flows.tab.stats') }}</button>
+        </div>
         <div class="spacer"></div>
+        <template v-if="tab === 'editor'">
         <button class="btn" data-testid="flow-validate" :disabled="busy" :title="t('flows.validateHint')" @click="validate">{{ t('flows.validate') }}</button>
         <template v-if="canWrite">
           <button class="btn" data-testid="flow-save-draft" :disabled="busy" @click="saveDraft(false)">{{ t('flows.saveDraft') }}</button>
           <button class="btn btn-primary" data-testid="flow-publish" :disabled="busy" :title="t('flows.publishHint')" @click="publish">{{ t('flows.publish') }}</button>
         </template>
         <span v-else class="badge badge-blue" data-testid="flow-readonly">{{ t('flows.readOnly') }}</span>
+        </template>
       </div>
+
+      <flow-stats v-if="tab === 'stats'" :flow-id="flowId" :graph="graph"></flow-stats>
+      <template v-else>
 
       <div v-if="problems.length" class="alert alert-error flow-problems" role="alert" data-testid="flow-problems">
         <div class="fp-title" data-testid="flow-problems-title">{{ publishRefused ? t('flows.publishRefused', { n: problems.length }) : t('flows.problemsTitle', { n: problems.length }) }}</div>
@@ -789,6 +843,7 @@ export const FlowEditor = {
           </template>
         </aside>
       </div>
+      </template>
     </div>`,
 };
 

@@ -1,5 +1,6 @@
 // Numbers (DIDs): a called number arriving on a trunk and where it goes: an extension it rings
-// (PBX-2), a conference room it joins (PBX-5) or an IVR flow it runs (IVR-1, by the flow's name).
+// (PBX-2), a conference room it joins (PBX-5) or an IVR flow it runs (IVR-1, by the flow's name);
+// optionally a welcome prompt (an uploaded prompt) played to callers first (IVR-2).
 
 import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
 
@@ -9,7 +10,7 @@ function byNumber(a, b) { return String(a.number).localeCompare(String(b.number)
 
 export const NumbersPage = {
   setup() { return { DEST_TYPES }; },
-  data() { return { items: [], trunks: [], extensions: [], rooms: [], flows: [], loading: true, loadError: null, dialog: null }; },
+  data() { return { items: [], trunks: [], extensions: [], rooms: [], flows: [], prompts: [], loading: true, loadError: null, dialog: null }; },
   created() { this.load(); this.loadChoices(); },
   computed: {
     sorted() { return [...this.items].sort(byNumber); },
@@ -30,6 +31,7 @@ export const NumbersPage = {
       try { this.rooms = await api.get('/conference-rooms'); } catch (e) { this.rooms = []; }
       if (this.can('ivr.read')) {
         try { this.flows = await api.get('/flows'); } catch (e) { this.flows = []; }
+        try { this.prompts = await api.get('/prompts'); } catch (e) { this.prompts = []; }
       }
     },
     trunkName(id) {
@@ -57,16 +59,16 @@ export const NumbersPage = {
       const x = this.extensions.find((e) => String(e.number) === String(number));
       return x && x.userName ? x.userName : null;
     },
-    openCreate() { this.dialog = { mode: 'create', id: null, form: { number: '', trunkId: '', destinationType: 'extension', destination: '', description: '' }, errors: {}, error: null, saving: false }; },
+    openCreate() { this.dialog = { mode: 'create', id: null, form: { number: '', trunkId: '', destinationType: 'extension', destination: '', description: '', welcomePrompt: '' }, errors: {}, error: null, saving: false }; },
     openEdit(x) {
       this.dialog = { mode: 'edit', id: x.id, errors: {}, error: null, saving: false,
-        form: { number: x.number, trunkId: x.trunkId === null || x.trunkId === undefined ? '' : x.trunkId, destinationType: x.destinationType || 'extension', destination: x.destination || '', description: x.description || '' } };
+        form: { number: x.number, trunkId: x.trunkId === null || x.trunkId === undefined ? '' : x.trunkId, destinationType: x.destinationType || 'extension', destination: x.destination || '', description: x.description || '', welcomePrompt: x.welcomePrompt || '' } };
     },
     async save() {
       const d = this.dialog;
       const f = d.form;
       const body = { number: f.number.trim(), trunkId: f.trunkId === '' ? null : Number(f.trunkId), destinationType: f.destinationType || 'extension',
-        destination: blankToNull(f.destination), description: blankToNull(f.description) };
+        destination: blankToNull(f.destination), description: blankToNull(f.description), welcomePrompt: blankToNull(f.welcomePrompt) };
       d.saving = true; d.errors = {}; d.error = null;
       try {
         if (d.mode === 'create') await api.post('/numbers', body); else await api.put('/numbers/' + d.id, body);
@@ -90,7 +92,7 @@ export const NumbersPage = {
       <table class="grid" data-testid="numbers-table">
         <thead><tr>
           <th>{{ t('numbers.number') }}</th><th>{{ t('numbers.trunk') }}</th><th>{{ t('numbers.destination') }}</th>
-          <th>{{ t('numbers.description') }}</th><th v-if="can('routing.write')"></th>
+          <th>{{ t('numbers.welcomePrompt') }}</th><th>{{ t('numbers.description') }}</th><th v-if="can('routing.write')"></th>
         </tr></thead>
         <tbody>
           <tr v-for="x in sorted" :key="x.id" :data-testid="'number-row-' + x.number">
@@ -102,13 +104,14 @@ export const NumbersPage = {
               <span v-else class="mono"> {{ x.destination }}</span>
               <span v-if="destinationName(x)" class="muted"> · {{ destinationName(x) }}</span>
             </td>
+            <td :data-testid="'number-welcome-' + x.number"><span v-if="x.welcomePrompt" class="mono welcome-prompt" :title="t('numbers.welcomePrompt')">♪ {{ x.welcomePrompt }}</span><span v-else class="muted">—</span></td>
             <td>{{ dash(x.description) }}</td>
             <td v-if="can('routing.write')" class="actions">
               <button class="btn-link" :data-testid="'number-edit-' + x.number" @click="openEdit(x)">{{ t('common.edit') }}</button>
               <button class="btn-link danger" :data-testid="'number-delete-' + x.number" @click="remove(x)">{{ t('common.delete') }}</button>
             </td>
           </tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="5">{{ t('common.noData') }}</td></tr>
+          <tr v-if="!loading && !items.length"><td class="empty" colspan="6">{{ t('common.noData') }}</td></tr>
         </tbody>
       </table>
     </div>
@@ -153,10 +156,19 @@ export const NumbersPage = {
           </select>
           <input v-else type="text" v-model="dialog.form.destination" data-testid="number-form-destination" inputmode="numeric">
         </form-field>
+        <form-field :label="t('numbers.welcomePrompt')" :error="dialog.errors.welcomePrompt" testid="number-form-welcome-error"
+                    :hint="can('ivr.read') && !prompts.length ? t('numbers.noPrompts') : t('numbers.welcomePromptHint')">
+          <select v-if="can('ivr.read')" v-model="dialog.form.welcomePrompt" data-testid="number-form-welcome">
+            <option value="">{{ t('numbers.noWelcome') }}</option>
+            <option v-if="dialog.form.welcomePrompt && !prompts.some((p) => p.name === dialog.form.welcomePrompt)" :value="dialog.form.welcomePrompt">{{ dialog.form.welcomePrompt }}</option>
+            <option v-for="p in prompts" :key="p.name" :value="p.name">{{ p.name }}</option>
+          </select>
+          <input v-else type="text" v-model="dialog.form.welcomePrompt" data-testid="number-form-welcome">
+        </form-field>
         <form-field :label="t('numbers.description')" :error="dialog.errors.description" testid="number-form-description-error">
           <input type="text" v-model="dialog.form.description" data-testid="number-form-description">
         </form-field>
-        <form-alert :error="dialog.error" :known="['number', 'trunkId', 'destination', 'destinationType', 'description']"></form-alert>
+        <form-alert :error="dialog.error" :known="['number', 'trunkId', 'destination', 'destinationType', 'description', 'welcomePrompt']"></form-alert>
         <button type="submit" hidden></button>
       </form>
       <template #footer>

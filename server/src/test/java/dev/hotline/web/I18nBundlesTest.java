@@ -49,7 +49,7 @@ class I18nBundlesTest {
     static final Map<String, List<String>> DYNAMIC = new LinkedHashMap<>();
     static {
         DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor",
-                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows"));
+                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows", "prompts", "voicemail"));
         DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "reports", "system", "workspace"));
         // From the server's own enums, so a new permission, role or strategy needs its texts here.
         DYNAMIC.put("role.builtin.", Arrays.stream(Permission.BuiltinRole.values()).map(Permission.BuiltinRole::roleName).toList());
@@ -87,6 +87,10 @@ class I18nBundlesTest {
         DYNAMIC.put("flows.transfer.", List.of("extension", "conference", "external"));
         DYNAMIC.put("flows.transferValue.", List.of("extension", "conference", "external"));
         DYNAMIC.put("flows.weekday.", List.of("1", "2", "3", "4", "5", "6", "7"));
+        // IVR pages: the editor's tabs, the shipped prompt phrases (engine PromptKey) and the voicemail box types.
+        DYNAMIC.put("flows.tab.", List.of("editor", "stats"));
+        DYNAMIC.put("promptKey.", Arrays.stream(dev.hotline.engine.tts.PromptKey.values()).map(Enum::name).toList());
+        DYNAMIC.put("voicemail.boxType.", List.of("extension", "queue"));
         // Recording settings (docs/api.md): policy and format values.
         DYNAMIC.put("recordings.policy.", List.of("none", "all", "inbound", "outbound", "internal"));
         DYNAMIC.put("recordings.policyHint.", List.of("none", "all", "inbound", "outbound", "internal"));
@@ -102,7 +106,7 @@ class I18nBundlesTest {
         DYNAMIC.put("supervisor.kpi.", List.of("waiting", "longestWait", "answered", "abandoned", "agentsReady"));
         DYNAMIC.put("users.", List.of("title"));
         for (String page : List.of("departments", "roles", "extensions", "queues", "audit", "tokens", "enterprises",
-                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows")) {
+                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows", "prompts", "voicemail")) {
             DYNAMIC.put(page + ".", List.of("title"));
         }
     }

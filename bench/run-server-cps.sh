@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full-server CPS benchmark: SIPp UAC (a carrier on the demo `loopback` trunk) -> Hotline (routing from the
-# demo enterprise's DID 4000, blacklist check, call records through the event log into H2) -> SIPp UAS
+# demo enterprise's DID 4010, blacklist check, call records through the event log into H2) -> SIPp UAS
 # registered as extension 1001. No media: INVITE/100/180/200/ACK then BYE at once. Same rates SIPp -> SIPp
 # directly as the baseline. One JSON document on stdout; progress on stderr.
 #   RATES="500 1000 1500" DURATION=30 bench/run-server-cps.sh
@@ -72,7 +72,7 @@ sipp -sn uas -i 127.0.0.1 -p "$UAS_PORT" -buff_size $BUFF -nostdin >/dev/null 2>
 UAS_PID=$!; PIDS+=("$UAS_PID")
 for r in $RATES; do
   log "baseline sipp->sipp at $r cps for ${DURATION}s"
-  RESULTS+=("$(run_one sipp-direct "$UAS_PORT" "$r" "$UAS_PID" 4000)")
+  RESULTS+=("$(run_one sipp-direct "$UAS_PORT" "$r" "$UAS_PID" 4010)")
 done
 
 HTTP_PORT=$(free_port); SIP_PORT=$(free_port)
@@ -90,11 +90,11 @@ sipp "127.0.0.1:$SIP_PORT" -sf "$OUT/register.xml" -s 1001 -au 1001 -ap bench-pa
   -i 127.0.0.1 -p "$(free_port)" -m 1 -nostdin -timeout 10 >"$OUT/register.out" 2>&1 \
   || { log "extension 1001 did not register"; cat "$OUT/register.out" >&2; exit 1; }
 
-sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4000 -i 127.0.0.1 -p "$(free_port)" -r 200 -m 2000 -d 0 -buff_size $BUFF -nostdin \
+sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4010 -i 127.0.0.1 -p "$(free_port)" -r 200 -m 2000 -d 0 -buff_size $BUFF -nostdin \
   -timeout 60 >/dev/null 2>&1 || true
 for r in $RATES; do
   log "hotline server at $r cps for ${DURATION}s"
-  RESULTS+=("$(run_one hotline-server "$SIP_PORT" "$r" "$HOT_PID" 4000)")
+  RESULTS+=("$(run_one hotline-server "$SIP_PORT" "$r" "$HOT_PID" 4010)")
 done
 CALLS=$(curl -s -c "$OUT/cj" -H 'Content-Type: application/json' -d '{"enterprise":"demo","username":"admin","password":"bench-pass-123"}' \
   "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null && curl -s -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/calls?limit=1" \

@@ -29,6 +29,36 @@ final class DemoData {
 
     private DemoData() {}
 
+    /**
+     * The demo hotline (issue 5 item 8): in business hours a welcome and a menu (1 sales, 2 support,
+     * 3 hear your number, 0 operator, 9 voicemail); outside them a night message and voicemail. Queues
+     * get their ACD in issue 6: until then 1 and 2 ring a sales and a support agent directly.
+     */
+    static dev.hotline.ivr.Flow.Graph mainFlow() {
+        try {
+            return dev.hotline.web.Json.MAPPER.readValue("""
+                    {"start": "hours", "nodes": {
+                      "hours": {"type": "time", "timezone": "Asia/Shanghai",
+                                "weekly": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}], "open": "menu", "closed": "night"},
+                      "menu": {"type": "menu", "prompts": [{"prompt": "WELCOME"},
+                                 {"tts": "销售请按1，客服请按2，听取您的来电号码请按3，总机请按0，留言请按9。"}],
+                               "options": {"1": "sales", "2": "support", "3": "number", "0": "operator", "9": "voicemail"},
+                               "timeoutSeconds": 5, "retries": 2, "invalidPrompts": [{"prompt": "INVALID_INPUT"}], "fail": "operator"},
+                      "sales": {"type": "transfer", "target": "extension", "value": "1002", "fail": "voicemail"},
+                      "support": {"type": "transfer", "target": "extension", "value": "1003", "fail": "voicemail"},
+                      "number": {"type": "say", "value": "${caller}", "as": "digits", "next": "menu"},
+                      "operator": {"type": "transfer", "target": "extension", "value": "1001", "fail": "voicemail"},
+                      "night": {"type": "play", "prompts": [{"prompt": "THANK_YOU_FOR_CALLING"},
+                                 {"tts": "现在是非工作时间，请在提示音后留言，我们会尽快回电。"}], "next": "voicemail"},
+                      "voicemail": {"type": "voicemail", "boxType": "queue", "box": "support"}},
+                     "layout": {"hours": {"x": 40, "y": 200}, "menu": {"x": 280, "y": 120}, "night": {"x": 280, "y": 380},
+                                "sales": {"x": 560, "y": 20}, "support": {"x": 560, "y": 120}, "number": {"x": 560, "y": 220},
+                                "operator": {"x": 560, "y": 320}, "voicemail": {"x": 820, "y": 380}}}""", dev.hotline.ivr.Flow.Graph.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Seeded seed(Jdbi jdbi, Enterprises enterprises, Passwords passwords, Config cfg, Clock clock) {
         return jdbi.inTransaction(h -> {
             Optional<String> operatorPw = Optional.empty();
@@ -59,7 +89,12 @@ final class DemoData {
             // an outbound route sending every other number to the same trunk (a SIP peer on 127.0.0.1:5080).
             long trunk = RoutingStore.insertTrunk(h, e, new RoutingStore.TrunkFields("loopback", "ip", "127.0.0.1", 5080, "udp",
                     "127.0.0.1", null, 600, "4000", 0, true), null);
-            RoutingStore.insertDid(h, e, new RoutingStore.Did(0, "4000", trunk, "extension", "1001", "演示热线 Demo hotline", null));
+            // IVR-1/2: DID 4000 runs the demo flow `main`; DID 4010 rings extension 1001 directly.
+            long flow = dev.hotline.ivr.FlowStore.create(h, e, "main", "演示主菜单 Demo main menu", "demo", clock.instant());
+            dev.hotline.ivr.FlowStore.saveDraft(h, dev.hotline.ivr.FlowStore.byId(h, e, flow).orElseThrow(), mainFlow(), "demo", clock.instant());
+            dev.hotline.ivr.FlowStore.publish(h, flow, 1, clock.instant());
+            RoutingStore.insertDid(h, e, new RoutingStore.Did(0, "4000", trunk, "flow", "main", "演示热线 Demo hotline", null));
+            RoutingStore.insertDid(h, e, new RoutingStore.Did(0, "4010", trunk, "extension", "1001", "总机直线 Direct line to 1001", null));
             RoutingStore.insertRoute(h, e, new RoutingStore.RouteFields("outside", "", 0, null, trunk, "4000", 100, true), null);
             QueueStore.insert(h, e, "sales", Queue.Strategy.RING_ALL, "销售热线 Sales line");
             QueueStore.insert(h, e, "support", Queue.Strategy.LONGEST_IDLE, "客户服务 Customer support");

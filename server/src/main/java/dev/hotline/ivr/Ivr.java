@@ -56,6 +56,22 @@ public final class Ivr implements AutoCloseable {
         }
     }
 
+    /** Renders the fixed texts of every published flow in the background, so first callers do not wait. */
+    public void warmPublished(org.jdbi.v3.core.Jdbi jdbi) {
+        if (!ttsAvailable()) return;
+        workers.execute(() -> {
+            for (long e : jdbi.withHandle(h -> h.createQuery("SELECT id FROM enterprise").mapTo(Long.class).list())) {
+                for (Flow.Graph g : jdbi.withHandle(h -> FlowStore.published(h, e)).values()) {
+                    try {
+                        warm(g, Language.ZH);
+                    } catch (RuntimeException ex) {
+                        org.slf4j.LoggerFactory.getLogger(Ivr.class).warn("cannot pre-render prompts: {}", ex.toString());
+                    }
+                }
+            }
+        });
+    }
+
     static java.util.List<Flow.Prompt> promptsOf(Flow.Node n) {
         java.util.List<Flow.Prompt> all = new java.util.ArrayList<>();
         if (n instanceof Flow.Play x && x.prompts() != null) all.addAll(x.prompts());

@@ -127,6 +127,14 @@ class IvrCallsTest {
     static final String WAIT = "'wait':{'type':'collect','variable':'x','maxDigits':1,'timeoutSeconds':30,'next':'bye'},'bye':{'type':'hangup'}";
 
     @Test
+    void theDemoNumber4000RunsTheDemoFlow() throws Exception {
+        SipPeers.ok(caller("4000", "13500000030", 1500, "", 500));
+        List<String> steps = steps("13500000030");
+        assertThat(steps.get(0)).isEqualTo("node:hours");
+        assertThat(steps.get(1)).isIn("node:menu", "node:night");
+    }
+
+    @Test
     void eachMenuBranchIsFollowedByItsKey() throws Exception {
         String number = publish("branches_with_a_long_name", "{'start':'menu','nodes':{"
                 + "'menu':{'type':'menu','prompts':[{'prompt':'WELCOME'}],'options':{'1':'one','2':'two'},'timeoutSeconds':5,'fail':'bye'},"

@@ -100,7 +100,7 @@ class MediaCallsTest {
         int phone = Ports.free();
         register("1001", phone);
         Sipp.Run callee = uas("uas_answer", phone, vars());
-        ok(uac("uac_call", "4000", vars("FROM", "13700000001", "PAUSE", "2000")));
+        ok(uac("uac_call", "4010", vars("FROM", "13700000001", "PAUSE", "2000")));
         ok(callee);
         JsonNode call = callRecord("13700000001");
         JsonNode rec = await("recording listed").atMost(Duration.ofSeconds(10)).until(() -> {

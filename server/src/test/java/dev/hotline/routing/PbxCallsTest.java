@@ -108,14 +108,14 @@ class PbxCallsTest {
     }
 
     @Test
-    void trunkCallToDid4000ReachesExtension1001AndLeavesACallRecord() throws Exception {
+    void trunkCallToDid4010ReachesExtension1001AndLeavesACallRecord() throws Exception {
         int phone = Ports.free();
         register("1001", PW, phone, "200");
         Sipp.Run callee = uas("uas_answer", phone, vars());
-        Sipp.Run caller = uac("uac_call", "4000", vars("FROM", "13800138001", "PAUSE", "1000"));
+        Sipp.Run caller = uac("uac_call", "4010", vars("FROM", "13800138001", "PAUSE", "1000"));
         ok(caller);
         ok(callee);
-        JsonNode r = record("13800138001", "4000");
+        JsonNode r = record("13800138001", "4010");
         assertThat(r.get("direction").asText()).isEqualTo("inbound");
         assertThat(r.get("outcome").asText()).isEqualTo("answered");
         assertThat(r.get("trunk").asText()).isEqualTo("loopback");

@@ -37,7 +37,7 @@ class RestartTest {
         SipPeers peers = new SipPeers(work, sip);
         peers.register("1001", TestServer.DEMO_PASSWORD, phone, "200");
         Sipp.Run callee = peers.uas("uas_answer", phone, SipPeers.vars("13600000001"));
-        Sipp.Run caller = peers.uac("uac_call", "4000", SipPeers.vars("13600000001", "PAUSE", "30000"));
+        Sipp.Run caller = peers.uac("uac_call", "4010", SipPeers.vars("13600000001", "PAUSE", "30000"));
         await("call up").atMost(Duration.ofSeconds(10)).until(() -> first.hotline().engine().channels().stream()
                 .filter(c -> c.state().isAnswered()).count() == 2);
         await("some audio recorded").atMost(Duration.ofSeconds(10)).until(() -> first.hotline().engine().channels().stream()

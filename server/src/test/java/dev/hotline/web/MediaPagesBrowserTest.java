@@ -31,7 +31,7 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The media pages of the console (recordings with their settings, music on hold, conference
  * rooms, numbers pointing to a room) in headless Chromium against the whole server in-process; a
- * SIPp call through DID 4000 leaves a recording that the page lists and the browser can play.
+ * SIPp call through DID 4010 leaves a recording that the page lists and the browser can play.
  * Screenshots go to {@code target/screenshots/media-*.png}.
  */
 class MediaPagesBrowserTest {
@@ -136,7 +136,7 @@ class MediaPagesBrowserTest {
         // ---- numbers: a DID can point to the room; extension stays the default type
         ui.click("nav-numbers");
         ui.waitText("page-title", ui.en("numbers.title"));
-        ui.waitFor(d -> ui.text("number-row-4000").contains("1001"));
+        ui.waitFor(d -> ui.text("number-row-4010").contains("1001"));
         ui.click("number-new");
         assertThat(new Select(ui.el("number-form-desttype")).getFirstSelectedOption().getAttribute("value")).isEqualTo("extension");
         ui.type("number-form-number", "4800");
@@ -161,7 +161,7 @@ class MediaPagesBrowserTest {
         Sipp.Run callee = Sipp.start(work, "uas_answer", uasVars, null, phone, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
         Sipp.awaitUdpBound(phone);
         Sipp.Run caller = Sipp.start(work, "uac_call", vars("FROM", "13800138077", "PAUSE", "1500"), remote(), Ports.free(),
-                List.of("-s", "4000", "-mp", Integer.toString(Ports.free(4))));
+                List.of("-s", "4010", "-mp", Integer.toString(Ports.free(4))));
         ok(caller);
         ok(callee);
 
@@ -174,7 +174,7 @@ class MediaPagesBrowserTest {
         });
         WebElement row = ui.driver().findElement(By.xpath("//tr[starts-with(@data-testid,'recording-row-')][contains(., '13800138077')]"));
         String id = row.getAttribute("data-testid").substring("recording-row-".length());
-        assertThat(row.getText()).contains("4000", "1001", ui.en("calls.direction.inbound"), ui.en("recordings.format.pcm"));
+        assertThat(row.getText()).contains("4010", "1001", ui.en("calls.direction.inbound"), ui.en("recordings.format.pcm"));
         ui.waitText("recordings-range", ui.en("common.range").replace("{first}", "1").replace("{last}", "1").replace("{total}", "1"));
 
         // The file: 200 audio/wav, Range answers 206, the download link is an attachment, the player reads its length.

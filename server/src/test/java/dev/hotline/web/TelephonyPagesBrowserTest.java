@@ -99,7 +99,7 @@ class TelephonyPagesBrowserTest {
         // ---- numbers: the destination is chosen from the extensions
         ui.click("nav-numbers");
         ui.waitText("page-title", ui.en("numbers.title"));
-        ui.waitFor(d -> ui.text("number-row-4000").contains("1001") && ui.text("number-row-4000").contains("loopback"));
+        ui.waitFor(d -> ui.text("number-row-4010").contains("1001") && ui.text("number-row-4010").contains("loopback"));
         ui.click("number-new");
         ui.type("number-form-number", "4001");
         ui.click("number-save");
@@ -256,7 +256,7 @@ class TelephonyPagesBrowserTest {
         ui.screenshot("tel-trunks-readonly-zh");
 
         ui.click("nav-numbers");
-        ui.waitFor(d -> ui.text("number-row-4000").contains("1001"));
+        ui.waitFor(d -> ui.text("number-row-4010").contains("1001"));
         assertThat(ui.driver().findElements(tid("number-new"))).isEmpty();
         assertThat(ui.driver().findElements(tid("number-edit-4000"))).isEmpty();
 

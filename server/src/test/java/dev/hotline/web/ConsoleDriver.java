@@ -172,7 +172,10 @@ final class ConsoleDriver implements BeforeAllCallback, AfterAllCallback, Before
 
     /** Clicks like a person: the element brought to the middle of the window first, clear of the sticky top bar. */
     void click(String testId) {
-        WebElement e = waitFor(ExpectedConditions.elementToBeClickable(tid(testId)));
+        click(waitFor(ExpectedConditions.elementToBeClickable(tid(testId))));
+    }
+
+    void click(WebElement e) {
         js().executeScript("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", e);
         e.click();
     }

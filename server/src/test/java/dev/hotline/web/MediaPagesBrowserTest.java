@@ -216,7 +216,7 @@ class MediaPagesBrowserTest {
         ui.type("calls-number", "13800138077");
         ui.click("calls-search");
         WebElement call = ui.waitFor(d -> d.findElement(By.xpath("//tr[starts-with(@data-testid,'call-row-')][contains(., '13800138077')]")));
-        call.click();
+        ui.click(call);
         ui.el("call-detail");
         assertThat(ui.el("call-recording-audio").getAttribute("src")).endsWith("/api/v1/recordings/" + id + "/audio");
         assertThat(ui.el("call-recording-download").getAttribute("href")).endsWith("/api/v1/recordings/" + id + "/audio?download=1");

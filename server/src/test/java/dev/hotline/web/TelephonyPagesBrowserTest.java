@@ -207,7 +207,7 @@ class TelephonyPagesBrowserTest {
         WebElement row = ui.driver().findElement(By.xpath("//tr[starts-with(@data-testid,'call-row-')][contains(., '13900001234')]"));
         assertThat(row.getText()).contains("4000", ui.en("calls.outcome.blocked"), ui.en("calls.hangupBy.system"), ui.en("calls.direction.inbound"));
         ui.screenshot("tel-calls-en");
-        row.click();
+        ui.click(row);
         ui.el("call-detail");
         ui.waitFor(d -> !d.findElements(tid("call-event-blocked")).isEmpty());
         assertThat(ui.text("call-events")).contains(ui.en("calls.event.arrived"), ui.en("calls.event.blocked"), "rule=1390000*");

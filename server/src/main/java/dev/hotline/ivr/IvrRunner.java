@@ -19,6 +19,11 @@ public final class IvrRunner {
 
     /** Answers {@code channel} and runs {@code graph} on it. */
     public void start(long enterpriseId, String callId, Channel channel, String flowName, Flow.Graph graph, IvrHost host) {
+        start(enterpriseId, callId, channel, flowName, graph, host, false);
+    }
+
+    /** Runs {@code graph} on {@code channel}, answering it first unless it is {@code answered} already. */
+    public void start(long enterpriseId, String callId, Channel channel, String flowName, Flow.Graph graph, IvrHost host, boolean answered) {
         IvrHost forgetting = new IvrHost() {
             public void logNode(String c, String ch, String f, String n, String t) { host.logNode(c, ch, f, n, t); }
             public void logKey(String c, String ch, String f, String n, String k) { host.logKey(c, ch, f, n, k); }
@@ -35,7 +40,8 @@ public final class IvrRunner {
         };
         IvrSession s = new IvrSession(enterpriseId, callId, channel, flowName, graph, forgetting, ivr, clock);
         sessions.put(channel.id(), s);
-        s.start();
+        if (answered) s.startAnswered();
+        else s.start();
     }
 
     /**

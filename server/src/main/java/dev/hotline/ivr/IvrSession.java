@@ -89,6 +89,11 @@ final class IvrSession {
         channel.answer();
     }
 
+    /** For a channel already answered (e.g. a call back we placed): the flow starts at once. */
+    synchronized void startAnswered() {
+        run(graph.start());
+    }
+
     Language language() {
         return "en".equals(vars.get("language")) ? Language.EN : Language.ZH;
     }

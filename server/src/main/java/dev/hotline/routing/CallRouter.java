@@ -5,6 +5,7 @@ import dev.hotline.engine.call.CallHandler;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.DialRequest;
+import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.SipAccountDirectory;
@@ -211,6 +212,16 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         Call c = begin(m.enterpriseId(), ch, "inbound", call.caller().user(), dialled, m.trunk().name(),
                 m.did() != null && m.did().destinationType().equals("extension") ? m.did().destination() : null);
         if (blocked(c, ch, call.caller().user())) return;
+        // PBX-6 callback list: a listed caller is hung up on, then called back and connected to the number's destination.
+        var callback = snapshot().tenant(m.enterpriseId()).stream().flatMap(t -> t.callbacks().stream())
+                .filter(x -> x.matches(call.caller().user())).findFirst();
+        if (callback.isPresent() && m.did() != null) {
+            reject(c, ch, 486, "callback list: called back in " + callback.get().delaySeconds() + " s");
+            RoutingStore.Did did = m.did();
+            String number = call.caller().user();
+            callbacks.schedule(() -> callBack(m.enterpriseId(), number, did), callback.get().delaySeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            return;
+        }
         // PBX-6 smart direct line: a customer calling back within 24 h reaches the extension that called them.
         var direct = directLine(m.enterpriseId(), call.caller().user());
         if (direct.isPresent() && isRegistered(m.enterpriseId(), direct.get())) {
@@ -274,6 +285,52 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             recordings.put(rec.id(), new ActiveRecording(enterpriseId, id, settings.format().key(), false, now, rec.path()));
         } catch (RuntimeException ex) {
             log.error("cannot record conference {}: {}", conf.name(), ex.toString());
+        }
+    }
+
+    private final java.util.concurrent.ScheduledExecutorService callbacks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hotline-callbacks");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Calls back placed and not yet answered: channel → the number (DID) whose destination they go to. */
+    private final Map<String, RoutingStore.Did> pendingCallbacks = new ConcurrentHashMap<>();
+
+    /** PBX-6: calls {@code number} through the outbound routes, showing the hotline number, to connect it to the DID's destination. */
+    void callBack(long enterpriseId, String number, RoutingStore.Did did) {
+        try {
+            var tenant = snapshot().tenant(enterpriseId);
+            if (tenant.isEmpty()) return;
+            Plan plan = planRoute(tenant.get(), number);
+            if (plan.error() != null) {
+                log.warn("cannot call back {}: {}", number, plan.error());
+                return;
+            }
+            DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
+                    .withCallerId(CallerId.of(did.number())).withTimeout(ringTimeout);
+            Channel out = engine.get().originate(req);
+            pendingCallbacks.put(out.id(), did);
+            begin(enterpriseId, out, "outbound", did.number(), number, plan.trunk().name(), null);
+        } catch (RuntimeException e) {
+            log.error("call back to {} failed", number, e);
+        }
+    }
+
+    /** The customer answered our call back: on to the number's destination. */
+    private void connectCallback(Call c, String channelId, RoutingStore.Did did) {
+        Channel ch = engine.get().channel(channelId).orElse(null);
+        if (ch == null) return;
+        switch (did.destinationType()) {
+            case "flow" -> {
+                var graph = publishedFlow(c.enterpriseId(), did.destination());
+                if (graph != null) flows.start(c.enterpriseId(), c.callId(), ch, did.destination(), graph, this, true);
+                else ch.hangup(HangupCause.NORMAL_CLEARING);
+            }
+            case "conference" -> enterRoom(c, ch, did.destination());
+            default -> {
+                if (isRegistered(c.enterpriseId(), did.destination())) dialExtension(c, ch, did.destination(), null);
+                else ch.hangup(HangupCause.SUBSCRIBER_ABSENT);
+            }
         }
     }
 
@@ -555,10 +612,13 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             boolean first = !c.tracker().answered();
             record(c, new CallLogEvent.Answered(e, c.callId(), a.at(), a.channelId()));
             if (first) startRecording(c, a.at());
+            RoutingStore.Did callbackTo = pendingCallbacks.remove(a.channelId());
+            if (callbackTo != null) connectCallback(c, a.channelId(), callbackTo);
         } else if (event instanceof CallEvent.ChannelHold h) {
             record(c, new CallLogEvent.Hold(e, c.callId(), h.at(), h.channelId(), h.held()));
             musicOnHold(c, h);
         } else if (event instanceof CallEvent.ChannelHungUp h) {
+            pendingCallbacks.remove(h.channelId());
             record(c, new CallLogEvent.HungUp(e, c.callId(), h.at(), h.channelId(), h.cause().name(), h.sipStatus()));
         } else if (event instanceof CallEvent.TransferRequested t) {
             transfer(c, t);

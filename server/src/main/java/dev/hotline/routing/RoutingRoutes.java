@@ -35,6 +35,8 @@ public final class RoutingRoutes {
 
     public record RoomInput(String number, String name, String pin, Boolean record) {}
 
+    public record CallbackInput(String number, Integer delaySeconds, String note) {}
+
     /** A conference room as the API shows it: the PIN never, whether there is one, and who is in it now. */
     public record RoomView(long id, String number, String name, boolean hasPin, boolean record, int participants) {}
 
@@ -172,6 +174,37 @@ public final class RoutingRoutes {
                         .map(RoutingStore.BlacklistEntry::number).orElseThrow(() -> ApiException.notFound("blacklist entry"));
                 RoutingStore.deleteBlacklist(h, me.enterpriseId(), id);
                 audit.record(h, me, ctx.ip(), "blacklist.remove", number, null);
+            });
+            ctx.status(204);
+        });
+
+        Api cb = root.tagged("callback-list");
+        cb.get("/callback-list", "Callers that are hung up on and called back (PBX-6)").returnsList(RoutingStore.CallbackEntry.class)
+                .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> RoutingStore.callbacks(h, me.enterpriseId()))));
+        cb.post("/callback-list", "Add a number (exact, or a prefix ending in *) with the delay before the call back")
+                .body(CallbackInput.class).returns(RoutingStore.CallbackEntry.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, CallbackInput.class);
+                    String number = Validator.clean(in.number());
+                    Validator.of().required("number", number).matches("number", number, "\\+?[0-9]{1,31}\\*?", "digits, optionally ending in *")
+                            .check(in.delaySeconds() == null || (in.delaySeconds() >= 0 && in.delaySeconds() <= 3600), "delaySeconds", "0..3600")
+                            .maxLength("note", in.note(), 128).throwIfInvalid();
+                    ctx.status(201).json(jdbi.inTransaction(h -> {
+                        if (RoutingStore.callbacks(h, me.enterpriseId()).stream().anyMatch(x -> x.number().equals(number))) {
+                            throw ApiException.conflict("number already on the callback list");
+                        }
+                        long id = RoutingStore.insertCallback(h, me.enterpriseId(), number, in.delaySeconds() == null ? 10 : in.delaySeconds(),
+                                Validator.clean(in.note()), clock.instant());
+                        audit.record(h, me, ctx.ip(), "callback.add", number, in.note());
+                        return RoutingStore.callbacks(h, me.enterpriseId()).stream().filter(x -> x.id() == id).findFirst().orElseThrow();
+                    }));
+                });
+        cb.delete("/callback-list/{id}", "Remove a number from the callback list").handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            jdbi.useTransaction(h -> {
+                String number = RoutingStore.callbacks(h, me.enterpriseId()).stream().filter(x -> x.id() == id).findFirst()
+                        .map(RoutingStore.CallbackEntry::number).orElseThrow(() -> ApiException.notFound("callback entry"));
+                RoutingStore.deleteCallback(h, me.enterpriseId(), id);
+                audit.record(h, me, ctx.ip(), "callback.remove", number, null);
             });
             ctx.status(204);
         });

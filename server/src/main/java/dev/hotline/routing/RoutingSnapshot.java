@@ -26,7 +26,7 @@ record RoutingSnapshot(
                   Map<Long, Trunk> trunks, List<RoutingStore.BlacklistEntry> blacklist,
                   Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords,
                   dev.hotline.recording.RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms,
-                  Map<String, dev.hotline.ivr.Flow.Graph> flows) {}
+                  Map<String, dev.hotline.ivr.Flow.Graph> flows, List<RoutingStore.CallbackEntry> callbacks) {}
 
     static RoutingSnapshot load(Handle h) {
         Map<String, Enterprise> byDomain = new HashMap<>();
@@ -61,7 +61,7 @@ record RoutingSnapshot(
             tenants.put(e.id(), new Tenant(Map.copyOf(dids), List.copyOf(routes), Map.copyOf(pins), Map.copyOf(trunks),
                     List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets),
                     dev.hotline.recording.RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id()),
-                    Map.copyOf(dev.hotline.ivr.FlowStore.published(h, e.id()))));
+                    Map.copyOf(dev.hotline.ivr.FlowStore.published(h, e.id())), List.copyOf(RoutingStore.callbacks(h, e.id()))));
         }
         List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();

@@ -195,6 +195,32 @@ public final class RoutingStore {
         return h.createUpdate("DELETE FROM blacklist WHERE id = :id AND enterprise_id = :e").bind("id", id).bind("e", enterpriseId).execute();
     }
 
+    // --- callback list (PBX-6)
+
+    public record CallbackEntry(long id, String number, int delaySeconds, String note, Instant createdAt) {
+        /** Exact number, or a prefix when the entry ends in '*'. */
+        public boolean matches(String caller) {
+            if (caller == null) return false;
+            return number.endsWith("*") ? caller.startsWith(number.substring(0, number.length() - 1)) : caller.equals(number);
+        }
+    }
+
+    public static List<CallbackEntry> callbacks(Handle h, long enterpriseId) {
+        return h.createQuery("SELECT * FROM callback_entry WHERE enterprise_id = :e ORDER BY number").bind("e", enterpriseId)
+                .map((rs, c) -> new CallbackEntry(rs.getLong("id"), rs.getString("number"), rs.getInt("delay_seconds"), rs.getString("note"),
+                        rs.getTimestamp("created_at").toInstant())).list();
+    }
+
+    public static long insertCallback(Handle h, long enterpriseId, String number, int delay, String note, Instant now) {
+        return h.createUpdate("INSERT INTO callback_entry (enterprise_id, number, delay_seconds, note, created_at) VALUES (:e, :n, :d, :note, :at)")
+                .bind("e", enterpriseId).bind("n", number).bind("d", delay).bind("note", note).bind("at", now)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    public static int deleteCallback(Handle h, long enterpriseId, long id) {
+        return h.createUpdate("DELETE FROM callback_entry WHERE id = :id AND enterprise_id = :e").bind("id", id).bind("e", enterpriseId).execute();
+    }
+
     // --- extensions as the router needs them
 
     public record ExtensionLine(String number, boolean enabled, boolean outboundAllowed, String userName) {}

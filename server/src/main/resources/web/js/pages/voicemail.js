@@ -71,7 +71,7 @@ export const VoicemailList = {
       <button type="button" class="btn btn-sm" :data-testid="prefix + '-refresh'" @click="load">{{ t('voicemail.refresh') }}</button>
     </form>
     <div v-if="loadError" class="alert alert-error" :data-testid="prefix + '-error'">{{ errorText(loadError) }}</div>
-    <div class="panel table-wrap">
+    <div class="panel table-wrap vm-table-wrap">
       <table class="grid" :data-testid="prefix + '-table'">
         <thead><tr>
           <th>{{ t('voicemail.time') }}</th><th v-if="!fixed">{{ t('voicemail.box') }}</th><th>{{ t('voicemail.caller') }}</th>
@@ -88,17 +88,17 @@ export const VoicemailList = {
             <td :data-testid="prefix + '-status-' + m.id">
               <span v-if="m.handledAt" class="badge badge-ok" :title="t('voicemail.handledBy', { by: dash(m.handledBy), at: fmtTime(m.handledAt) })">{{ t('voicemail.handled') }}</span>
               <span v-else class="badge badge-warn">{{ t('voicemail.unhandled') }}</span>
-              <div v-if="m.handledAt && !compact" class="muted small">{{ t('voicemail.handledBy', { by: dash(m.handledBy), at: fmtTime(m.handledAt) }) }}</div>
+              <div v-if="m.handledAt && !compact" class="muted small" :title="t('voicemail.handledBy', { by: dash(m.handledBy), at: fmtTime(m.handledAt) })">{{ dash(m.handledBy) }}</div>
             </td>
             <td><div class="play-cell">
               <audio class="player" controls preload="none" :src="voicemailAudioUrl(m)" :data-testid="prefix + '-audio-' + m.id"></audio>
               <a class="btn-link" :href="voicemailAudioUrl(m) + '?download=1'" download :data-testid="prefix + '-download-' + m.id">{{ t('voicemail.download') }}</a>
             </div></td>
-            <td class="actions" style="white-space:nowrap">
+            <td class="actions-cell"><div class="actions">
               <button v-if="!m.handledAt" class="btn-link" :data-testid="prefix + '-handle-' + m.id" @click="setHandled(m, true)">{{ t('voicemail.markHandled') }}</button>
               <button v-else class="btn-link" :data-testid="prefix + '-unhandle-' + m.id" @click="setHandled(m, false)">{{ t('voicemail.markUnhandled') }}</button>
               <button class="btn-link danger" :data-testid="prefix + '-delete-' + m.id" @click="remove(m)">{{ t('common.delete') }}</button>
-            </td>
+            </div></td>
           </tr>
           <tr v-if="loading && !items.length"><td class="empty" :colspan="fixed ? 7 : 8">{{ t('common.loading') }}</td></tr>
           <tr v-if="!loading && !items.length"><td class="empty" :colspan="fixed ? 7 : 8" :data-testid="prefix + '-empty'">{{ t('voicemail.empty') }}</td></tr>

@@ -197,6 +197,31 @@ class PbxCallsTest {
     }
 
     @Test
+    void listedCallersAreHungUpOnAndCalledBackToTheNumbersDestination() throws Exception {
+        int customerPhone = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "carrier-cb", "host", "127.0.0.1", "port", customerPhone)).json().get("id").asLong();
+        assertThat(admin.post("/api/v1/outbound-routes", Map.of("name", "callbacks", "prefix", "1360", "trunkId", trunk, "priority", 1)).status())
+                .isEqualTo(201);
+        var entry = admin.post("/api/v1/callback-list", Map.of("number", "1360*", "delaySeconds", 1, "note", "prepaid"));
+        assertThat(entry.status()).as(entry.toString()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/callback-list", Map.of("number", "abc")).status()).isEqualTo(400);
+        int agentPhone = Ports.free();
+        register("1001", PW, agentPhone, "200");
+
+        // The customer's phone will be called back on the carrier; the agent answers and hangs up after a moment.
+        Sipp.Run customer = uas("uas_answer", customerPhone, vars("FROMCHECK", "sip:4010@"));
+        Sipp.Run agent = uas("uas_bye", agentPhone, vars("PAUSE", "800"));
+        ok(uac("uac_fail", "4010", vars("FROM", "13600001111", "CODE", "486")));
+        ok(customer);
+        ok(agent);
+        JsonNode back = record("4010", "13600001111");
+        assertThat(back.get("direction").asText()).isEqualTo("outbound");
+        assertThat(back.get("outcome").asText()).isEqualTo("answered");
+        assertThat(admin.get("/api/v1/calls/" + back.get("callId").asText() + "/events").body()).contains("extension 1001");
+        assertThat(admin.delete("/api/v1/callback-list/" + entry.json().get("id").asLong()).status()).isEqualTo(204);
+    }
+
+    @Test
     void blacklistedCallersAreDeclinedBeforeAnythingElse() throws Exception {
         assertThat(admin.post("/api/v1/blacklist", Map.of("number", "1390000*", "note", "spam")).status()).isEqualTo(201);
         ok(uac("uac_fail", "4000", vars("FROM", "13900001111", "CODE", "603")));

@@ -23,6 +23,13 @@ public interface TelephonyEngine extends AutoCloseable {
      */
     Channel dial(Channel inbound, DialRequest request);
 
+    /**
+     * Places a call of its own (no inbound leg): the channel is answered by the far end, then the
+     * server drives it like any answered channel (play, collect digits, record, dial a second leg).
+     * Its events come to the {@link CallHandler} like every other channel's.
+     */
+    Channel originate(DialRequest request);
+
     Optional<Channel> channel(String id);
 
     /** A new, empty conference room. */

@@ -723,6 +723,34 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         leg.post(() -> leg.onCancel(e, st));
     }
 
+    @Override
+    public Channel originate(DialRequest request) {
+        CallerId cid = request.callerId() != null ? request.callerId() : new CallerId("anonymous", "");
+        Target target = request.target();
+        String calleeUser = target instanceof Target.Registered r ? r.user() : ((Target.Uri) target).user();
+        String calleeDomain = target instanceof Target.Registered r ? r.domain() : ((Target.Uri) target).host();
+        RtpEndpoint ep;
+        try {
+            ep = relay.allocate();
+        } catch (IOException ex) {
+            ep = null;
+        }
+        SipLeg out = new SipLeg(this, newId(), Direction.OUTBOUND, new SerialExecutor(callPool),
+                new CallParty(cid.user(), config.advertisedAddress(), cid.displayName()),
+                new CallParty(calleeUser == null ? "" : calleeUser, calleeDomain, ""), ep);
+        out.dialRequest = request;
+        legsById.put(out.id, out);
+        RtpEndpoint media = ep;
+        out.post(() -> {
+            if (media == null) {
+                out.terminateSilently(HangupCause.SERVICE_UNAVAILABLE, Response.SERVICE_UNAVAILABLE);
+                return;
+            }
+            startOutbound(out, cid);
+        });
+        return out;
+    }
+
     /** Creates and starts an outbound leg that follows {@code partner} (runs on the partner's executor). */
     SipLeg dialFor(SipLeg partner, DialRequest request) {
         CallerId cid = request.callerId() != null ? request.callerId()
@@ -815,7 +843,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             Request invite = mf.createRequest(requestUri, Request.INVITE, callId,
                     hf.createCSeqHeader(1L, Request.INVITE), hf.createFromHeader(fromAddr, out.localTag),
                     hf.createToHeader(af.createAddress(toUri), null), vias, hf.createMaxForwardsHeader(70),
-                    hf.createContentTypeHeader("application", "sdp"), out.offerSdp(out.partner));
+                    hf.createContentTypeHeader("application", "sdp"), out.offerSdp(out.partner != null ? out.partner : out));
             invite.addHeader(contact(transport));
             invite.addHeader(hf.createAllowHeader(ALLOW));
             invite.addHeader(hf.createSupportedHeader("timer, replaces"));

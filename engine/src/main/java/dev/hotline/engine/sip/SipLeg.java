@@ -606,7 +606,8 @@ final class SipLeg implements Channel, MediaListener {
                 : from.remote != null ? from.remote.firstG711().orElse(PayloadType.PCMU) : PayloadType.PCMU;
         pts.add(first.isPcmu() ? PayloadType.PCMU : PayloadType.PCMA);
         pts.add(first.isPcmu() ? PayloadType.PCMA : PayloadType.PCMU);
-        int te = from.remote != null ? from.remote.telephoneEvent().map(PayloadType::number).orElse(-1) : -1;
+        // An originated leg (no partner) offers telephone-event itself, to hear the party's keys (RFC 4733).
+        int te = from == this ? 101 : from.remote != null ? from.remote.telephoneEvent().map(PayloadType::number).orElse(-1) : -1;
         if (te >= 0) {
             pts.add(new PayloadType(te, "telephone-event", 8000));
         }

@@ -55,13 +55,14 @@ const MENU = [
     icon: I('<path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/><path d="M15 3h6M15 7h6M15 11h3"/>') },
   { id: 'recordings', perm: 'recording.read', group: 'reports', component: RecordingsPage,
     icon: I('<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="3.5" fill="currentColor"/>') },
-  // Every console user with a desk or the recordings sees the inbox; the server filters the boxes.
-  { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'reports', component: VoicemailPage,
-    icon: I('<circle cx="6" cy="12" r="4"/><circle cx="18" cy="12" r="4"/><path d="M6 16h12"/>') },
   { id: 'audit', perm: 'audit.read', group: 'system', component: AuditPage,
     icon: I('<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6M8 13h8M8 17h8"/>') },
   { id: 'tokens', perm: 'token.write', group: 'system', component: TokensPage,
     icon: I('<circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3L21 2M16 7l3 3M18 5l2 2"/>') },
+  // Every console user with a desk or the recordings sees the inbox; the server filters the boxes. Listed last so
+  // that it is nobody's landing page (the sidebar shows it under Reports).
+  { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'reports', component: VoicemailPage,
+    icon: I('<circle cx="6" cy="12" r="4"/><circle cx="18" cy="12" r="4"/><path d="M6 16h12"/>') },
 ];
 const LINKS = [
   { id: 'agent', perm: 'agent.desk', href: '/agent.html',

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
-import dev.hotline.testing.SipPeers;
-import dev.hotline.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,66 +17,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 4 through the whole server: recorded calls (REC-1..3), music on hold (PBX-4), conference rooms (PBX-5). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MediaCallsTest {
-    static final String PW = TestServer.DEMO_PASSWORD;
-    TestServer server;
-    ApiClient admin;
-    int sipPort;
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start();
-        sipPort = server.hotline().engine().sipPort();
-        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
-
-    /** The @TempDir is per test, so the peers are too. */
-    SipPeers peers() {
-        return new SipPeers(work, sipPort);
-    }
-
-    static Map<String, String> vars(String... kv) {
-        return SipPeers.vars("13700000000", kv);
-    }
-
-    Sipp.Run uas(String scenario, int port, Map<String, String> vars) throws Exception {
-        return peers().uas(scenario, port, vars);
-    }
-
-    Sipp.Run uac(String scenario, String dialled, Map<String, String> vars, String... extra) throws Exception {
-        return peers().uac(scenario, dialled, vars, extra);
+class MediaCallsTest extends ServerCallTest {
+    @Override
+    String defaultCaller() {
+        return "13700000000";
     }
 
     void register(String ext, int contactPort) throws Exception {
-        peers().register(ext, PW, contactPort, "200");
-    }
-
-    static void ok(Sipp.Run run) {
-        SipPeers.ok(run);
+        register(ext, PW, contactPort, "200");
     }
 
     JsonNode callRecord(String caller) {

@@ -6,75 +6,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
-import dev.hotline.testing.ApiClient;
-import dev.hotline.testing.SipPeers;
-import dev.hotline.testing.TestServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 3 end to end: SIPp phones and SIPp trunks against the whole server (demo enterprise,
  * routing from the database, call records from the event log), configured only through the HTTP API.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PbxCallsTest {
-    static final String PW = TestServer.DEMO_PASSWORD;
-
-    TestServer server;
-    ApiClient admin;
-    int sipPort;
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start();
-        sipPort = server.hotline().engine().sipPort();
-        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
-
-    String remote() {
-        return "127.0.0.1:" + sipPort;
-    }
-
-    /** The @TempDir is per test, so the peers are too. */
-    SipPeers peers() {
-        return new SipPeers(work, sipPort);
-    }
-
-    static Map<String, String> vars(String... kv) {
-        return SipPeers.vars("13800138000", kv);
-    }
-
-    Sipp.Run uas(String scenario, int port, Map<String, String> vars) throws Exception {
-        return peers().uas(scenario, port, vars);
-    }
-
-    Sipp.Run uac(String scenario, String dialled, Map<String, String> vars, String... extra) throws Exception {
-        return peers().uac(scenario, dialled, vars, extra);
-    }
-
-    void register(String ext, String password, int contactPort, String expect) throws Exception {
-        peers().register(ext, password, contactPort, expect);
-    }
-
-    static void ok(Sipp.Run run) {
-        SipPeers.ok(run);
+class PbxCallsTest extends ServerCallTest {
+    @Override
+    String defaultCaller() {
+        return "13800138000";
     }
 
     /** The call record whose caller and callee match, once the event log has written it. */

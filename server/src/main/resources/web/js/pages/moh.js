@@ -3,43 +3,18 @@
 
 import { api, t, toast, toastError, confirmDialog } from '../common.js';
 import { fmtMs, fmtSize } from './recordings.js';
+import { uploadMixin } from '../upload.js';
 
-const MAX_BYTES = 20 * 1024 * 1024;
 
 export const MohPage = {
   setup() { return { fmtMs, fmtSize }; },
-  data() { return { items: [], loading: true, loadError: null, file: null, uploading: false, uploadError: null }; },
+  mixins: [uploadMixin('/moh', 'moh')],
+  data() { return { items: [], loading: true, loadError: null }; },
   created() { this.load(); },
   methods: {
     async load() {
       this.loading = true;
       try { this.items = await api.get('/moh'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
-    },
-    pick(ev) {
-      this.uploadError = null;
-      this.file = (ev.target.files && ev.target.files[0]) || null;
-    },
-    async upload() {
-      this.uploadError = null;
-      if (!this.file) { this.uploadError = t('moh.chooseFile'); return; }
-      if (this.file.size > MAX_BYTES) { this.uploadError = t('moh.tooLarge'); return; }
-      this.uploading = true;
-      try {
-        const res = await api.upload('/moh', this.file);
-        toast(t('moh.uploaded', { name: (res && res.name) || this.file.name }));
-        this.file = null;
-        if (this.$refs.file) this.$refs.file.value = '';
-        await this.load();
-      } catch (e) {
-        this.uploadError = this.refusal(e, this.file.name);
-      } finally { this.uploading = false; }
-    },
-    /** Why the server refused a file (400 with a field error on "file"), in the UI language. */
-    refusal(e, name) {
-      if (e.status !== 400 && e.status !== 413) return this.errorText(e);
-      const fe = (e.fieldErrors || []).filter((x) => x && x.message);
-      const reason = fe.length ? fe.map((x) => this.fieldErrorText(x.message)).join('; ') : t('validation.notWav');
-      return t('moh.refused', { name, reason });
     },
     async remove(x) {
       if (!(await confirmDialog(t('moh.confirmDelete', { name: x.name })))) return;

@@ -4,8 +4,8 @@
 
 import { api, t, i18n, toast, confirmDialog, errorText, fieldErrorText } from '../common.js';
 import { fmtMs, fmtSize } from './recordings.js';
+import { uploadMixin } from '../upload.js';
 
-const MAX_BYTES = 20 * 1024 * 1024;
 
 export function promptAudioUrl(name) { return '/api/v1/prompts/' + encodeURIComponent(name) + '/audio'; }
 
@@ -71,9 +71,10 @@ export const TtsPreview = {
 
 export const PromptsPage = {
   components: { TtsPreview },
+  mixins: [uploadMixin('/prompts', 'prompts')],
   setup() { return { fmtMs, fmtSize, promptAudioUrl }; },
   data() {
-    return { items: [], loading: true, loadError: null, actionError: null, file: null, uploading: false, uploadError: null,
+    return { items: [], loading: true, loadError: null, actionError: null,
       tts: { text: '', language: '' } };
   },
   created() { this.load(); },
@@ -82,33 +83,6 @@ export const PromptsPage = {
     async load() {
       this.loading = true;
       try { this.items = await api.get('/prompts'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
-    },
-    pick(ev) {
-      this.uploadError = null;
-      this.file = (ev.target.files && ev.target.files[0]) || null;
-    },
-    async upload() {
-      this.uploadError = null;
-      this.actionError = null;
-      if (!this.file) { this.uploadError = t('prompts.chooseFile'); return; }
-      if (this.file.size > MAX_BYTES) { this.uploadError = t('prompts.tooLarge'); return; }
-      this.uploading = true;
-      try {
-        const res = await api.upload('/prompts', this.file);
-        toast(t('prompts.uploaded', { name: (res && res.name) || this.file.name }));
-        this.file = null;
-        if (this.$refs.file) this.$refs.file.value = '';
-        await this.load();
-      } catch (e) {
-        this.uploadError = this.refusal(e, this.file.name);
-      } finally { this.uploading = false; }
-    },
-    /** Why the server refused a file (400 with a field error on "file"), in the UI language. */
-    refusal(e, name) {
-      if (e.status !== 400 && e.status !== 413) return errorText(e);
-      const fe = (e.fieldErrors || []).filter((x) => x && x.message);
-      const reason = fe.length ? fe.map((x) => fieldErrorText(x.message)).join('; ') : (e.status === 413 ? t('prompts.tooLarge') : errorText(e));
-      return t('prompts.refused', { name, reason });
     },
     async remove(x) {
       this.actionError = null;

@@ -13,6 +13,7 @@ import { TrunksPage } from './pages/trunks.js';
 import { NumbersPage } from './pages/numbers.js';
 import { RoutesPage } from './pages/routes.js';
 import { BlacklistPage } from './pages/blacklist.js';
+import { CallbacksPage } from './pages/callbacks.js';
 import { CallsPage } from './pages/calls.js';
 import { RecordingsPage } from './pages/recordings.js';
 import { MohPage } from './pages/moh.js';
@@ -47,6 +48,8 @@ const MENU = [
     icon: I('<circle cx="6" cy="19" r="3"/><path d="M9 19h8.5a3.5 3.5 0 0 0 0-7h-11a3.5 3.5 0 0 1 0-7H15"/><path d="M15 2l3 3-3 3"/>') },
   { id: 'blacklist', perm: 'routing.read', group: 'telephony', component: BlacklistPage,
     icon: I('<circle cx="12" cy="12" r="10"/><path d="M4.9 4.9l14.2 14.2"/>') },
+  { id: 'callbacks', perm: 'routing.read', group: 'telephony', component: CallbacksPage,
+    icon: I('<path d="M3 5a2 2 0 0 1 2-2h3l2 5-2.5 1.5a11 11 0 0 0 5 5L14 12l5 2v3a2 2 0 0 1-2 2A16 16 0 0 1 3 5z"/><path d="M15 3h6v6M21 3l-7 7"/>') },
   { id: 'conferences', perm: 'routing.read', group: 'telephony', component: ConferencesPage,
     icon: I('<circle cx="12" cy="7" r="3"/><circle cx="5" cy="10" r="2"/><circle cx="19" cy="10" r="2"/><path d="M7 21v-2a5 5 0 0 1 10 0v2M1 21v-1a4 4 0 0 1 4-4M23 21v-1a4 4 0 0 0-4-4"/>') },
   { id: 'moh', perm: 'recording.read', group: 'telephony', component: MohPage,

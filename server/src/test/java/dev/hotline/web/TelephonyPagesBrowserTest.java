@@ -242,6 +242,31 @@ class TelephonyPagesBrowserTest {
     }
 
     @Test
+    void adminKeepsTheCallbackList() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-callbacks");
+        ui.waitText("page-title", ui.en("callbacks.title"));
+        ui.waitFor(d -> ui.text("callbacks-table").contains(ui.en("callbacks.empty")));
+        ui.click("callback-new");
+        ui.type("callback-form-number", "1380*");
+        ui.type("callback-form-delay", "9999");
+        ui.click("callback-save");
+        ui.waitFor(d -> !ui.text("callback-form-delay-error").isBlank());
+        ui.type("callback-form-delay", "15");
+        ui.type("callback-form-note", "prepaid line");
+        ui.click("callback-save");
+        ui.waitFor(d -> ui.text("callbacks-table").contains("1380*"));
+        assertThat(ui.text("callback-row-1380*")).contains(ui.en("callbacks.after").replace("{n}", "15"), "prepaid line");
+        assertThat(find(ui.fetchList("/api/v1/callback-list"), "number", "1380*")).containsEntry("delaySeconds", 15L);
+        ui.screenshot("tel-callbacks-en");
+        ui.click("callback-delete-1380*");
+        ui.click("confirm-ok");
+        ui.waitFor(d -> ui.text("callbacks-table").contains(ui.en("callbacks.empty")));
+    }
+
+    @Test
     void supervisorSeesTelephonyPagesWithoutEditing() {
         ui.click("lang-zh");
         ui.login("demo", "lead", ui.server().demoPassword());

@@ -2,11 +2,8 @@ package dev.hotline.audit;
 
 import dev.hotline.auth.Permission;
 import dev.hotline.web.Api;
-import dev.hotline.web.ApiException;
 import dev.hotline.web.Validator;
 import dev.hotline.web.WebServer;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.jdbi.v3.core.Jdbi;
 
 /** Browsing the operation log of one's own enterprise. */
@@ -20,19 +17,10 @@ public final class AuditRoutes {
                     Long offset = WebServer.longParam(ctx, "offset");
                     Validator.of().check(limit == null || (limit >= 1 && limit <= 500), "limit", "1..500")
                             .check(offset == null || offset >= 0, "offset", "0 or more").throwIfInvalid();
-                    var f = new AuditLog.Filter(instant(ctx.queryParam("from"), "from"), instant(ctx.queryParam("to"), "to"),
+                    var f = new AuditLog.Filter(WebServer.instantParam(ctx, "from"), WebServer.instantParam(ctx, "to"),
                             Validator.clean(ctx.queryParam("user")), Validator.clean(ctx.queryParam("action")),
                             limit == null ? 50 : limit.intValue(), offset == null ? 0 : offset.intValue());
                     ctx.json(jdbi.withHandle(h -> audit.search(h, me.enterpriseId(), f)));
                 });
-    }
-
-    private static Instant instant(String v, String name) {
-        if (v == null || v.isBlank()) return null;
-        try {
-            return Instant.parse(v.strip());
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(name, "ISO-8601 instant such as 2026-01-31T08:00:00Z");
-        }
     }
 }

@@ -94,8 +94,9 @@ public final class FlowRoutes {
                 });
         api.get("/flows/{id}/stats", "IVR statistics per node: visits, keys, timeouts, hang-ups (from, to ISO-8601; default the last 7 days)")
                 .returns(FlowStats.Stats.class).handle(Permission.IVR_READ, (ctx, me) -> {
-                    java.time.Instant to = instant(ctx.queryParam("to"), "to", clock.instant());
-                    java.time.Instant from = instant(ctx.queryParam("from"), "from", to.minus(java.time.Duration.ofDays(7)));
+                    java.time.Instant to = java.util.Objects.requireNonNullElse(WebServer.instantParam(ctx, "to"), clock.instant());
+                    java.time.Instant from = java.util.Objects.requireNonNullElse(WebServer.instantParam(ctx, "from"),
+                            to.minus(java.time.Duration.ofDays(7)));
                     Validator.of().check(from.isBefore(to), "from", "must be before to").throwIfInvalid();
                     ctx.json(jdbi.withHandle(h -> FlowStats.compute(h, me.enterpriseId(), flow(h, me, WebServer.id(ctx)).name(), from, to)));
                 });
@@ -111,15 +112,6 @@ public final class FlowRoutes {
             });
             ctx.status(204);
         });
-    }
-
-    static java.time.Instant instant(String v, String name, java.time.Instant dflt) {
-        if (v == null || v.isBlank()) return dflt;
-        try {
-            return java.time.Instant.parse(v.strip());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.invalid(name, "ISO-8601 instant such as 2026-01-31T08:00:00Z");
-        }
     }
 
     static FlowStore.FlowInfo flow(Handle h, Principal me, long id) {

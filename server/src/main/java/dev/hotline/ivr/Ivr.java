@@ -37,14 +37,22 @@ public final class Ivr implements AutoCloseable {
         this.tts = new EspeakTts(EspeakTts.Options.defaults(dataDir.resolve("tts-cache")));
     }
 
+    /** Whether espeak-ng could be run, probed once (a process start) and remembered: calls ask it too. */
+    private volatile Boolean ttsAvailable;
+
     /** Whether espeak-ng can be run (checked at publish time: text prompts fail there, not mid-call). */
     public boolean ttsAvailable() {
+        Boolean known = ttsAvailable;
+        if (known != null) return known;
+        boolean ok;
         try {
             tts.checkAvailable();
-            return true;
+            ok = true;
         } catch (RuntimeException e) {
-            return false;
+            ok = false;
         }
+        ttsAvailable = ok;
+        return ok;
     }
 
     /** Renders the flow's fixed texts now, so calls find them in the cache. */

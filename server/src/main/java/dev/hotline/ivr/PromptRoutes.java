@@ -10,6 +10,7 @@ import dev.hotline.engine.tts.Language;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Validator;
+import dev.hotline.web.WebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public final class PromptRoutes {
             String name = ctx.pathParam("name");
             Path p = ivr.promptFile(me.enterpriseId(), name);
             if (!name.matches(NAME) || !Files.isRegularFile(p)) throw ApiException.notFound("prompt");
-            ctx.writeSeekableStream(Files.newInputStream(p), "audio/wav", Files.size(p));
+            WebServer.sendWav(ctx, p, name);
         });
         api.delete("/prompts/{name}", "Delete a prompt no published flow uses").handle(Permission.IVR_WRITE, (ctx, me) -> {
             String name = ctx.pathParam("name");
@@ -82,7 +83,7 @@ public final class PromptRoutes {
                     .check(lang.equals("zh") || lang.equals("en"), "language", "zh or en").throwIfInvalid();
             if (!ivr.ttsAvailable()) throw new ApiException(503, "tts_unavailable", "text to speech needs espeak-ng on the server (apt-get install espeak-ng)");
             Path file = ivr.renderToFile(text, lang.equals("en") ? Language.EN : Language.ZH);
-            ctx.writeSeekableStream(Files.newInputStream(file), "audio/wav", Files.size(file));
+            WebServer.sendWav(ctx, file, "preview.wav");
         });
     }
 

@@ -7,11 +7,8 @@ import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.Validator;
 import dev.hotline.web.WebServer;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.jdbi.v3.core.Jdbi;
 
 /** Recording settings, recordings (search, play with Range, download) and music-on-hold files (REC-1..3, PBX-4). */
@@ -38,7 +35,7 @@ public final class RecordingRoutes {
                     Long offset = WebServer.longParam(ctx, "offset");
                     Validator.of().check(limit == null || (limit >= 1 && limit <= 500), "limit", "1..500")
                             .check(offset == null || offset >= 0, "offset", "0 or more").throwIfInvalid();
-                    var f = new RecordingStore.Filter(instant(ctx.queryParam("from"), "from"), instant(ctx.queryParam("to"), "to"),
+                    var f = new RecordingStore.Filter(WebServer.instantParam(ctx, "from"), WebServer.instantParam(ctx, "to"),
                             Validator.clean(ctx.queryParam("number")), limit == null ? 50 : limit.intValue(), offset == null ? 0 : offset.intValue());
                     ctx.json(jdbi.withHandle(h -> RecordingStore.search(h, me.enterpriseId(), f)));
                 });
@@ -47,11 +44,7 @@ public final class RecordingRoutes {
                     long id = WebServer.id(ctx);
                     Path file = jdbi.withHandle(h -> RecordingStore.file(h, me.enterpriseId(), id)).filter(Files::isRegularFile)
                             .orElseThrow(() -> ApiException.notFound("recording"));
-                    if ("1".equals(ctx.queryParam("download"))) {
-                        ctx.header("Content-Disposition", "attachment; filename=\"recording-" + id + ".wav\"");
-                    }
-                    InputStream in = Files.newInputStream(file);
-                    ctx.writeSeekableStream(in, "audio/wav", Files.size(file));
+                    WebServer.sendWav(ctx, file, "recording-" + id + ".wav");
                 });
         Api moh = root.tagged("music-on-hold");
         moh.get("/moh", "The enterprise's music-on-hold files, played in name order").returnsList(MediaFiles.MusicFile.class)
@@ -77,14 +70,5 @@ public final class RecordingRoutes {
             jdbi.useTransaction(h -> audit.record(h, me, ctx.ip(), "moh.delete", name, null));
             ctx.status(204);
         });
-    }
-
-    static Instant instant(String v, String name) {
-        if (v == null || v.isBlank()) return null;
-        try {
-            return Instant.parse(v.strip());
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(name, "ISO-8601 instant such as 2026-01-31T08:00:00Z");
-        }
     }
 }

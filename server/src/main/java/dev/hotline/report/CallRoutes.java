@@ -5,8 +5,6 @@ import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Validator;
 import dev.hotline.web.WebServer;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import org.jdbi.v3.core.Jdbi;
 
@@ -26,7 +24,7 @@ public final class CallRoutes {
                             .check(outcome == null || Arrays.stream(CallRecord.Outcome.values()).anyMatch(o -> o.key().equals(outcome)),
                                     "outcome", "unknown outcome")
                             .throwIfInvalid();
-                    var f = new CallRecordStore.Filter(instant(ctx.queryParam("from"), "from"), instant(ctx.queryParam("to"), "to"),
+                    var f = new CallRecordStore.Filter(WebServer.instantParam(ctx, "from"), WebServer.instantParam(ctx, "to"),
                             Validator.clean(ctx.queryParam("number")), outcome, limit == null ? 50 : limit.intValue(),
                             offset == null ? 0 : offset.intValue());
                     ctx.json(jdbi.withHandle(h -> CallRecordStore.search(h, me.enterpriseId(), f)));
@@ -37,14 +35,5 @@ public final class CallRoutes {
                     if (events.isEmpty()) throw ApiException.notFound("call");
                     ctx.json(events);
                 });
-    }
-
-    static Instant instant(String v, String name) {
-        if (v == null || v.isBlank()) return null;
-        try {
-            return Instant.parse(v.strip());
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(name, "ISO-8601 instant such as 2026-01-31T08:00:00Z");
-        }
     }
 }

@@ -334,9 +334,14 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         }
     }
 
-    private boolean isRegistered(long enterpriseId, String extension) {
+    /** The live binding of an extension: registrations are keyed by the domain the phone used, so find it by account key. */
+    private Optional<dev.hotline.engine.call.Registration> binding(long enterpriseId, String extension) {
         String key = accountKey(enterpriseId, extension);
-        return engine.get().locations().all().stream().anyMatch(r -> key.equals(r.accountKey()));
+        return engine.get().locations().all().stream().filter(r -> key.equals(r.accountKey())).findFirst();
+    }
+
+    private boolean isRegistered(long enterpriseId, String extension) {
+        return binding(enterpriseId, extension).isPresent();
     }
 
     /** IVR-2: the number's welcome prompt, then its destination, run as a two-node flow. */
@@ -387,8 +392,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         switch (target) {
             case "extension" -> {
                 var line = snapshot().tenant(c.enterpriseId()).map(t -> t.extensions().get(value));
-                String key = accountKey(c.enterpriseId(), value);
-                if (line.isEmpty() || engine.get().locations().all().stream().noneMatch(r -> key.equals(r.accountKey()))) return false;
+                if (line.isEmpty() || !isRegistered(c.enterpriseId(), value)) return false;
                 dialExtension(c, channel, value, null);
                 return true;
             }
@@ -497,9 +501,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             return;
         }
         String domain = e.orElseThrow().sipDomain();
-        // Registrations are keyed by the domain the phone registered to; find the account's binding by key.
-        String key = accountKey(c.enterpriseId(), extension);
-        var binding = engine.get().locations().all().stream().filter(r -> key.equals(r.accountKey())).findFirst();
+        var binding = binding(c.enterpriseId(), extension);
         if (binding.isEmpty()) {
             reject(c, ch, 480, "extension " + extension + " not registered");
             return;
@@ -677,8 +679,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         }
         String target = t.referTo().user();
         var line = snapshot().tenant(c.enterpriseId()).map(x -> x.extensions().get(target));
-        String key = accountKey(c.enterpriseId(), target);
-        var binding = engine.get().locations().all().stream().filter(r -> key.equals(r.accountKey())).findFirst();
+        var binding = binding(c.enterpriseId(), target);
         if (line.isEmpty() || binding.isEmpty()) {
             record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind-refused", target));
             t.transfer().reject();

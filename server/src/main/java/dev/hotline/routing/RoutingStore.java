@@ -169,13 +169,17 @@ public final class RoutingStore {
         h.createUpdate("DELETE FROM outbound_route WHERE id = :id AND enterprise_id = :e").bind("id", id).bind("e", enterpriseId).execute();
     }
 
+    /** A listed number matches a caller exactly, or as a prefix when it ends in '*' (blacklist, callback list). */
+    static boolean matches(String pattern, String caller) {
+        if (caller == null) return false;
+        return pattern.endsWith("*") ? caller.startsWith(pattern.substring(0, pattern.length() - 1)) : caller.equals(pattern);
+    }
+
     // --- blacklist
 
     public record BlacklistEntry(long id, String number, String note, Instant createdAt) {
-        /** Exact number, or a prefix when the entry ends in '*'. */
         public boolean matches(String caller) {
-            if (caller == null) return false;
-            return number.endsWith("*") ? caller.startsWith(number.substring(0, number.length() - 1)) : caller.equals(number);
+            return RoutingStore.matches(number, caller);
         }
     }
 
@@ -198,10 +202,8 @@ public final class RoutingStore {
     // --- callback list (PBX-6)
 
     public record CallbackEntry(long id, String number, int delaySeconds, String note, Instant createdAt) {
-        /** Exact number, or a prefix when the entry ends in '*'. */
         public boolean matches(String caller) {
-            if (caller == null) return false;
-            return number.endsWith("*") ? caller.startsWith(number.substring(0, number.length() - 1)) : caller.equals(number);
+            return RoutingStore.matches(number, caller);
         }
     }
 

@@ -42,8 +42,7 @@ public final class VoicemailRoutes {
                         return VoicemailStore.file(h, me.enterpriseId(), m.id()).filter(Files::isRegularFile)
                                 .orElseThrow(() -> ApiException.notFound("voicemail"));
                     });
-                    if ("1".equals(ctx.queryParam("download"))) ctx.header("Content-Disposition", "attachment; filename=\"voicemail-" + id + ".wav\"");
-                    ctx.writeSeekableStream(Files.newInputStream(file), "audio/wav", Files.size(file));
+                    WebServer.sendWav(ctx, file, "voicemail-" + id + ".wav");
                 });
         api.put("/voicemail/{id}", "Mark a message handled or not").body(HandledInput.class).returns(VoicemailStore.Message.class)
                 .handleAuthenticated((ctx, me) -> {

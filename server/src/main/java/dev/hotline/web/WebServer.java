@@ -156,6 +156,26 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
+    /** A query parameter as an ISO-8601 instant, or null when absent; anything else is a 400 naming it. */
+    public static java.time.Instant instantParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) return null;
+        try {
+            return java.time.Instant.parse(v.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid(name, "ISO-8601 instant such as 2026-01-31T08:00:00Z");
+        }
+    }
+
+    /**
+     * Sends a WAV file for the browser's player (Range requests answered) or, with {@code ?download=1},
+     * as an attachment named {@code downloadName}.
+     */
+    public static void sendWav(Context ctx, java.nio.file.Path file, String downloadName) throws java.io.IOException {
+        if ("1".equals(ctx.queryParam("download"))) ctx.header("Content-Disposition", "attachment; filename=\"" + downloadName + "\"");
+        ctx.writeSeekableStream(java.nio.file.Files.newInputStream(file), "audio/wav", java.nio.file.Files.size(file));
+    }
+
     /** The {id} path parameter; anything but a positive number is simply not found. */
     public static long id(Context ctx) {
         try {

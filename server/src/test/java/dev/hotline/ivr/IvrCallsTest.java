@@ -95,18 +95,9 @@ class IvrCallsTest {
     /** A caller that waits {@code pauseMs}, keys {@code keys} (RFC 4733), stays {@code afterMs}, hangs up. */
     Sipp.Run caller(String number, String from, int pauseMs, String keys, int afterMs) throws Exception {
         return peers().uac("uac_digits", number, SipPeers.vars(from, "PAUSE", Integer.toString(pauseMs), "AFTER", Integer.toString(afterMs),
-                "DTMFACTIONS", dtmf(keys)));
+                "DTMFACTIONS", SipPeers.dtmf(keys)));
     }
 
-    static String dtmf(String keys) {
-        StringBuilder sb = new StringBuilder();
-        for (char k : keys.toCharArray()) {
-            String name = k == '#' ? "pound" : k == '*' ? "star" : String.valueOf(k);
-            sb.append("<nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/dtmf_2833_").append(name)
-                    .append(".pcap\"/></action></nop><pause milliseconds=\"300\"/>");
-        }
-        return sb.toString();
-    }
 
     /** The logged IVR steps of the caller's call, once it is closed: "node:<id>" and "key:<key>". */
     List<String> steps(String caller) {

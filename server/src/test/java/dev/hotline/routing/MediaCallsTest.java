@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -185,20 +186,10 @@ class MediaCallsTest extends ServerCallTest {
         assertThat(admin.put("/api/v1/conference-rooms/" + id, Map.of("number", "8800", "name", "Weekly", "pin", "1234")).json()
                 .get("hasPin").asBoolean()).isTrue();
         Sipp.Run good = uac("uac_digits", "4800", vars("FROM", "13700000004", "PAUSE", "800", "AFTER", "3000",
-                "DTMFACTIONS", dtmf("1234#")));
+                "DTMFACTIONS", SipPeers.dtmf("1234#")));
         await("PIN accepted").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                 .until(() -> admin.get("/api/v1/conference-rooms").json().get(0).get("participants").asInt() == 1);
         ok(good);
     }
 
-    /** SIPp actions playing the RFC 4733 packets of each key, 300 ms apart. */
-    static String dtmf(String keys) {
-        StringBuilder sb = new StringBuilder();
-        for (char k : keys.toCharArray()) {
-            String name = k == '#' ? "pound" : k == '*' ? "star" : String.valueOf(k);
-            sb.append("<nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/dtmf_2833_").append(name)
-                    .append(".pcap\"/></action></nop><pause milliseconds=\"300\"/>");
-        }
-        return sb.toString();
-    }
 }

@@ -60,6 +60,20 @@ public final class SipPeers {
                 List.of("-s", ext, "-au", ext, "-ap", password, "-set", "contactport", Integer.toString(contactPort))));
     }
 
+    /**
+     * SIPp actions (for a scenario's @DTMFACTIONS@) playing SIPp's RFC 4733 pcap of each key, 300 ms apart.
+     * The pcaps keep their recorded timestamps, which only rise in the order 1 0 2 3 ... 9 * #.
+     */
+    public static String dtmf(String keys) {
+        StringBuilder sb = new StringBuilder();
+        for (char k : keys.toCharArray()) {
+            String name = k == '#' ? "pound" : k == '*' ? "star" : String.valueOf(k);
+            sb.append("<nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/dtmf_2833_").append(name)
+                    .append(".pcap\"/></action></nop><pause milliseconds=\"300\"/>");
+        }
+        return sb.toString();
+    }
+
     /** The SIPp run ended with every call successful. */
     public static void ok(Sipp.Run run) {
         assertThat(run.await(TIMEOUT)).as(run.logs()).isZero();

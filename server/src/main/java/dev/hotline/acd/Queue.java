@@ -1,9 +1,13 @@
 package dev.hotline.acd;
 
-/** A call queue (座席组) of one enterprise. Plain record for now; ACD behaviour comes with issue 6. */
-public record Queue(long id, String name, Strategy strategy, String description) {
+/** A call queue (座席组) of one enterprise with its ring strategy and its ACD settings. */
+public record Queue(long id, String name, Strategy strategy, String description, QueueSettings settings) {
 
-    /** Ring strategies of ACD-1. */
+    public Queue {
+        settings = settings == null ? QueueSettings.DEFAULTS : settings;
+    }
+
+    /** Ring strategies of ACD-1 (see {@link Strategies} for what each does). */
     public enum Strategy {
         RING_ALL, RANDOM, ROUND_ROBIN, LINEAR, LINEAR_CONTINUE, FEWEST_CALLS, FEWEST_ANSWERED, LONGEST_IDLE;
 

@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class QueueRoutes {
     private QueueRoutes() {}
 
-    public record QueueInput(String name, String strategy, String description) {}
+    public record QueueInput(String name, String strategy, String description, QueueSettings settings) {}
 
     public static void register(Api root, Jdbi jdbi, AuditLog audit) {
         Api api = root.tagged("queues");
@@ -60,9 +60,11 @@ public final class QueueRoutes {
                 .ifPresent(q -> {
                     throw new ApiException(409, "conflict", "queue name already exists", List.of(new ApiException.FieldError("name", "already exists")));
                 });
-        if (id == null) return QueueStore.byId(h, enterpriseId, QueueStore.insert(h, enterpriseId, name, strategy.get(), Validator.clean(in.description()))).orElseThrow();
-        QueueStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("queue"));
-        QueueStore.update(h, enterpriseId, id, name, strategy.get(), Validator.clean(in.description()));
+        if (id == null) return QueueStore.byId(h, enterpriseId, QueueStore.insert(h, enterpriseId, name, strategy.get(),
+                Validator.clean(in.description()), in.settings())).orElseThrow();
+        Queue old = QueueStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("queue"));
+        QueueStore.update(h, enterpriseId, id, name, strategy.get(), Validator.clean(in.description()),
+                in.settings() == null ? old.settings() : in.settings());
         return QueueStore.byId(h, enterpriseId, id).orElseThrow();
     }
 }

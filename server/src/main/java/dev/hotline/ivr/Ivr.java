@@ -112,16 +112,16 @@ public final class Ivr implements AutoCloseable {
         return promptRoot.resolve(Long.toString(enterpriseId)).resolve(name);
     }
 
-    AudioClip shipped(Language language, PromptKey... keys) {
+    public AudioClip shipped(Language language, PromptKey... keys) {
         return AudioClip.of(prompts.render(Utterance.of(language, keys)));
     }
 
-    AudioClip utterance(Utterance u) {
+    public AudioClip utterance(Utterance u) {
         return AudioClip.of(prompts.render(u));
     }
 
     /** Text to speech off the call threads; completes with the 8 kHz clip. */
-    CompletableFuture<AudioClip> speak(String text, Language language) {
+    public CompletableFuture<AudioClip> speak(String text, Language language) {
         return tts.renderAsync(text, language, workers).thenApply(r -> AudioClip.of(r.samples()));
     }
 

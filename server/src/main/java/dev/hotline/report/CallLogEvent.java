@@ -6,7 +6,7 @@ import java.time.Instant;
  * One event of a call as the event log stores it. The log is append-only; call records and
  * (later) every report are computed from it.
  */
-public sealed interface CallLogEvent {
+public sealed interface CallLogEvent extends LogEvent {
     long enterpriseId();
     String callId();
     Instant at();
@@ -161,6 +161,70 @@ public sealed interface CallLogEvent {
 
         public String data() {
             return "box=" + boxType + ":" + box + " duration_ms=" + durationMs + (callbackNumber == null ? "" : " callback=" + callbackNumber);
+        }
+    }
+
+    /** The call joined queue {@code queue} (ACD-1) with {@code priority} (higher first), at {@code position} (1 = next). */
+    record QueueJoined(long enterpriseId, String callId, Instant at, String channelId, String queue, int priority, int position)
+            implements CallLogEvent {
+        public String type() {
+            return "queue_join";
+        }
+
+        public String data() {
+            return "queue=" + queue + " priority=" + priority + " position=" + position;
+        }
+    }
+
+    /** The queue offered the call to an agent: {@code channelId} is the leg ringing the agent's device. */
+    record QueueOffered(long enterpriseId, String callId, Instant at, String channelId, String queue, long agentUserId, String agentJob,
+                        String device) implements CallLogEvent {
+        public String type() {
+            return "queue_offer";
+        }
+
+        public String data() {
+            return "queue=" + queue + " agent=" + agentUserId + " job=" + agentJob + " device=" + device;
+        }
+    }
+
+    /** An offer ended without the agent taking the call: no_answer (RONA), busy, failed, or cancelled (another agent answered, the caller left). */
+    record QueueOfferEnded(long enterpriseId, String callId, Instant at, String channelId, String queue, long agentUserId, String result)
+            implements CallLogEvent {
+        public String type() {
+            return "queue_offer_end";
+        }
+
+        public String data() {
+            return "queue=" + queue + " agent=" + agentUserId + " result=" + result;
+        }
+    }
+
+    /** An agent answered: the caller is connected after waiting {@code waitMs} in the queue. */
+    record QueueConnected(long enterpriseId, String callId, Instant at, String channelId, String queue, long agentUserId, String agentJob,
+                          long waitMs) implements CallLogEvent {
+        public String type() {
+            return "queue_connect";
+        }
+
+        public String data() {
+            return "queue=" + queue + " agent=" + agentUserId + " job=" + agentJob + " wait_ms=" + waitMs;
+        }
+    }
+
+    /**
+     * The caller left the queue without an agent: {@code result} abandoned (hung up), overflow (max wait,
+     * queue full or no agents; {@code destination} says where to), voicemail or callback (by key).
+     */
+    record QueueLeft(long enterpriseId, String callId, Instant at, String channelId, String queue, String result, String reason,
+                     String destination, long waitMs) implements CallLogEvent {
+        public String type() {
+            return "queue_leave";
+        }
+
+        public String data() {
+            return "queue=" + queue + " result=" + result + (reason == null ? "" : " reason=" + reason)
+                    + (destination == null ? "" : " destination=" + destination) + " wait_ms=" + waitMs;
         }
     }
 

@@ -16,13 +16,17 @@ public final class CallRecordStore {
     static void insert(Handle h, long enterpriseId, CallRecord r) {
         h.createUpdate("""
                 INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, extension, started_at,
-                    answered_at, ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status)
-                VALUES (:id, :e, :dir, :caller, :callee, :trunk, :ext, :start, :ans, :end, :talk, :outcome, :cause, :by, :sip)""")
+                    answered_at, ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status, queue, agent_user_id, agent_job,
+                    wait_ms, queue_result)
+                VALUES (:id, :e, :dir, :caller, :callee, :trunk, :ext, :start, :ans, :end, :talk, :outcome, :cause, :by, :sip, :queue,
+                    :agent, :job, :wait, :qres)""")
                 .bind("id", r.callId()).bind("e", enterpriseId).bind("dir", r.direction()).bind("caller", cut(r.caller(), 64))
                 .bind("callee", cut(r.callee(), 64)).bind("trunk", cut(r.trunk(), 64)).bind("ext", cut(r.extension(), 64))
                 .bind("start", Timestamp.from(r.startedAt())).bind("ans", r.answeredAt() == null ? null : Timestamp.from(r.answeredAt()))
                 .bind("end", Timestamp.from(r.endedAt())).bind("talk", r.talkSeconds()).bind("outcome", r.outcome().key())
-                .bind("cause", r.hangupCause()).bind("by", r.hangupBy()).bind("sip", r.sipStatus()).execute();
+                .bind("cause", r.hangupCause()).bind("by", r.hangupBy()).bind("sip", r.sipStatus())
+                .bind("queue", cut(r.queue(), 64)).bind("agent", r.agentUserId()).bind("job", cut(r.agentJob(), 16)).bind("wait", r.waitMs())
+                .bind("qres", r.queueResult()).execute();
     }
 
     private static String cut(String s, int max) {
@@ -35,7 +39,9 @@ public final class CallRecordStore {
                 rs.getString("trunk"), rs.getString("extension"), rs.getTimestamp("started_at").toInstant(),
                 ans == null ? null : ans.toInstant(), rs.getTimestamp("ended_at").toInstant(), rs.getInt("talk_seconds"),
                 CallRecord.Outcome.valueOf(rs.getString("outcome").toUpperCase()), rs.getString("hangup_cause"),
-                rs.getString("hangup_by"), rs.getObject("sip_status", Integer.class));
+                rs.getString("hangup_by"), rs.getObject("sip_status", Integer.class), rs.getString("queue"),
+                rs.getObject("agent_user_id", Long.class), rs.getString("agent_job"), rs.getObject("wait_ms", Long.class),
+                rs.getString("queue_result"));
     }
 
     public record Filter(Instant from, Instant to, String number, String outcome, int limit, int offset) {}
@@ -93,6 +99,12 @@ public final class CallRecordStore {
                         case "blocked" -> new CallLogEvent.Blocked(e, callId, at, ch, field(data, "rule"));
                         case "rejected" -> new CallLogEvent.Rejected(e, callId, at, ch, Integer.parseInt(field(data, "status")), field(data, "reason"));
                         case "hangup" -> new CallLogEvent.HungUp(e, callId, at, ch, field(data, "cause"), Integer.parseInt(field(data, "status")));
+                        case "queue_join" -> new CallLogEvent.QueueJoined(e, callId, at, ch, field(data, "queue"),
+                                Integer.parseInt(field(data, "priority")), Integer.parseInt(field(data, "position")));
+                        case "queue_connect" -> new CallLogEvent.QueueConnected(e, callId, at, ch, field(data, "queue"),
+                                Long.parseLong(field(data, "agent")), field(data, "job"), Long.parseLong(field(data, "wait_ms")));
+                        case "queue_leave" -> new CallLogEvent.QueueLeft(e, callId, at, ch, field(data, "queue"), field(data, "result"),
+                                field(data, "reason"), field(data, "destination"), Long.parseLong(field(data, "wait_ms")));
                         default -> new CallLogEvent.Ringing(e, callId, at, ch);
                     };
                 }).forEach(out::add);

@@ -23,6 +23,14 @@ public final class CallTracker {
     private Integer sipStatus;
     private boolean blocked;
     private Integer rejectedStatus;
+    private final java.util.Set<String> answeredLegs = new java.util.HashSet<>();
+    // ACD: the last queue the call joined, and what came of it
+    private String queue;
+    private Instant queueJoinedAt;
+    private Long agentUserId;
+    private String agentJob;
+    private Long waitMs;
+    private String queueResult;
 
     public void apply(CallLogEvent e) {
         lastAt = e.at();
@@ -38,10 +46,28 @@ public final class CallTracker {
             legsOpen.put(d.channelId(), true);
         } else if (e instanceof CallLogEvent.Answered a) {
             if (answeredAt == null) answeredAt = a.at();
+            answeredLegs.add(a.channelId());
+        } else if (e instanceof CallLogEvent.QueueJoined q) {
+            queue = q.queue();
+            if (queueJoinedAt == null) queueJoinedAt = q.at();
+            queueResult = null;
+        } else if (e instanceof CallLogEvent.QueueConnected q) {
+            queue = q.queue();
+            agentUserId = q.agentUserId();
+            agentJob = q.agentJob();
+            waitMs = q.waitMs();
+            queueResult = "answered";
+        } else if (e instanceof CallLogEvent.QueueLeft q) {
+            queue = q.queue();
+            waitMs = q.waitMs();
+            queueResult = q.result();
         } else if (e instanceof CallLogEvent.HungUp h) {
             legsOpen.put(h.channelId(), false);
             causes.put(h.channelId(), h.cause());
-            if (firstHangupChannel == null) {
+            // Who ended the call: the first of the caller and the legs that were answered (an agent who never
+            // answered, e.g. a queue offer that rang out, did not end it).
+            boolean counts = h.channelId().equals(inboundChannel) || answeredLegs.contains(h.channelId()) || answeredAt == null;
+            if (firstHangupChannel == null && counts) {
                 firstHangupChannel = h.channelId();
                 firstHangupCause = h.cause();
             }
@@ -83,8 +109,16 @@ public final class CallTracker {
                 : systemCause(firstHangupCause) ? "system"
                 : firstHangupChannel.equals(inboundChannel) ? "caller" : "callee";
         if (outcome == CallRecord.Outcome.BLOCKED || outcome == CallRecord.Outcome.REJECTED) by = "system";
+        String qResult = queueResult;
+        Long wait = waitMs;
+        if (queue != null && qResult == null) {
+            // Joined and never left nor connected: the caller hung up waiting (or the server stopped).
+            qResult = "abandoned";
+            wait = Duration.between(queueJoinedAt, endedAt).toMillis();
+        }
         return new CallRecord(a.callId(), a.direction(), a.caller(), a.callee(), a.trunk(), a.extension(), a.at(),
-                answeredAt, endedAt, talk, outcome, cause.toLowerCase(), by, answeredAt != null ? Integer.valueOf(200) : sipStatus);
+                answeredAt, endedAt, talk, outcome, cause.toLowerCase(), by, answeredAt != null ? Integer.valueOf(200) : sipStatus,
+                queue, agentUserId, agentJob, wait, qResult);
     }
 
     private String causeOfRecord() {

@@ -27,7 +27,7 @@ public final class EventLog implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final Clock clock;
-    private final BlockingQueue<CallLogEvent> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<LogEvent> queue = new LinkedBlockingQueue<>();
     /** Next sequence number per call; the least recently used calls are forgotten (a late event then asks the database). */
     private final Map<String, Integer> seq = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -59,7 +59,7 @@ public final class EventLog implements AutoCloseable {
     }
 
     /** Queues an event; returns at once. */
-    public void append(CallLogEvent e) {
+    public void append(LogEvent e) {
         queue.add(e);
     }
 
@@ -83,10 +83,10 @@ public final class EventLog implements AutoCloseable {
     private volatile boolean inFlight;
 
     private void run() {
-        List<CallLogEvent> batch = new ArrayList<>(BATCH);
+        List<LogEvent> batch = new ArrayList<>(BATCH);
         try {
             while (running || !queue.isEmpty()) {
-                CallLogEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                LogEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 inFlight = true;
                 batch.add(first);
@@ -105,7 +105,7 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
-    private void write(List<CallLogEvent> batch) {
+    private void write(List<LogEvent> batch) {
         try {
             jdbi.useTransaction(h -> insert(h, batch));
             written.addAndGet(batch.size());
@@ -115,7 +115,7 @@ public final class EventLog implements AutoCloseable {
         }
         // One bad event must not hold back the others: each alone, and one the database refuses for its data
         // is kept in a file beside the database instead of being retried forever.
-        for (CallLogEvent ev : batch) {
+        for (LogEvent ev : batch) {
             for (int attempt = 1; ; attempt++) {
                 try {
                     jdbi.useTransaction(h -> insert(h, List.of(ev)));
@@ -150,23 +150,40 @@ public final class EventLog implements AutoCloseable {
         return false;
     }
 
-    private void rejected(CallLogEvent ev, RuntimeException e) {
-        log.error("event log: the database refused {} of call {}; kept in {}", ev.type(), ev.callId(), rejectedFile, e);
+    private void rejected(LogEvent ev, RuntimeException e) {
+        String subject = ev instanceof CallLogEvent c ? c.callId() : "agent-" + ((AgentLogEvent) ev).userId();
+        String type = ev instanceof CallLogEvent c ? c.type() : "agent_state";
+        String data = ev instanceof CallLogEvent c ? c.data() : ev.toString();
+        log.error("event log: the database refused {} of {}; kept in {}", type, subject, rejectedFile, e);
         if (rejectedFile == null) return;
         try {
-            java.nio.file.Files.writeString(rejectedFile, ev.at() + "\t" + ev.enterpriseId() + "\t" + ev.callId() + "\t" + ev.type()
-                            + "\t" + ev.data() + "\t" + e.getMessage().replace('\n', ' ') + "\n",
+            java.nio.file.Files.writeString(rejectedFile, ev.at() + "\t" + ev.enterpriseId() + "\t" + subject + "\t" + type
+                            + "\t" + data + "\t" + e.getMessage().replace('\n', ' ') + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (java.io.IOException io) {
             log.error("cannot keep refused event in {}", rejectedFile, io);
         }
     }
 
-    private void insert(Handle h, List<CallLogEvent> batch) {
+    private void insert(Handle h, List<LogEvent> batch) {
         var events = h.prepareBatch("""
                 INSERT INTO call_event (enterprise_id, call_id, seq, at, type, channel_id, data)
                 VALUES (:e, :call, :seq, :at, :type, :ch, :data)""");
-        for (CallLogEvent e : batch) {
+        var agents = h.prepareBatch("""
+                INSERT INTO agent_event (enterprise_id, user_id, at, state, previous, reason, device, call_id, cause)
+                VALUES (:e, :u, :at, :s, :p, :r, :d, :c, :cause)""");
+        boolean anyCall = false;
+        boolean anyAgent = false;
+        for (LogEvent le : batch) {
+            if (le instanceof AgentLogEvent a) {
+                agents.bind("e", a.enterpriseId()).bind("u", a.userId()).bind("at", Timestamp.from(a.at())).bind("s", a.state())
+                        .bind("p", a.previous()).bind("r", a.reason()).bind("d", a.device()).bind("c", a.callId()).bind("cause", a.cause())
+                        .add();
+                anyAgent = true;
+                continue;
+            }
+            CallLogEvent e = (CallLogEvent) le;
+            anyCall = true;
             if (!(e instanceof CallLogEvent.Arrived) && !seq.containsKey(e.callId())) {
                 // A late event of a call already closed (e.g. its recording finishing): continue its numbering.
                 seq.put(e.callId(), h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM call_event WHERE call_id = :c")
@@ -186,7 +203,8 @@ public final class EventLog implements AutoCloseable {
                         r.startedAt(), r.durationMs());
             }
         }
-        events.execute();
+        if (anyCall) events.execute();
+        if (anyAgent) agents.execute();
     }
 
     /** Folds the logged events of every call without a record into one, closed as system_restart. */
@@ -205,8 +223,7 @@ public final class EventLog implements AutoCloseable {
                 var record = t.closeUnfinished("SYSTEM_RESTART");
                 if (record.isPresent()) {
                     CallRecord r = record.get();
-                    CallRecord ended = new CallRecord(r.callId(), r.direction(), r.caller(), r.callee(), r.trunk(), r.extension(),
-                            r.startedAt(), r.answeredAt(), clock.instant(), r.talkSeconds(), r.outcome(), "system_restart", "system", r.sipStatus());
+                    CallRecord ended = r.closedBySystem(clock.instant(), "system_restart");
                     CallRecordStore.insert(h, enterprise[0], ended);
                     int seqNo = events.size() + 1;
                     h.createUpdate("""

@@ -55,6 +55,7 @@ public final class Enterprises {
         for (var r : roles) RoleStore.insert(h, id, r.roleName(), true, r.permissions());
         long roleId = RoleStore.byName(h, id, firstRole.roleName()).orElseThrow().id();
         UserStore.insert(h, id, new UserStore.Fields(firstUser, firstUser, roleId, null, null, null, true), passwordHash, clock.instant());
+        if (!code.equals(Enterprise.SYSTEM)) dev.hotline.acd.QueueStore.seedReasons(h, id);
         return EnterpriseStore.byId(h, id).orElseThrow();
     }
 

@@ -28,7 +28,15 @@ public interface TelephonyEngine extends AutoCloseable {
      * server drives it like any answered channel (play, collect digits, record, dial a second leg).
      * Its events come to the {@link CallHandler} like every other channel's.
      */
-    Channel originate(DialRequest request);
+    default Channel originate(DialRequest request) {
+        return originate(request, c -> { });
+    }
+
+    /**
+     * As {@link #originate(DialRequest)}, calling {@code beforeStart} with the new channel before the
+     * call is placed, so the server can file the channel before any of its events can arrive.
+     */
+    Channel originate(DialRequest request, java.util.function.Consumer<Channel> beforeStart);
 
     Optional<Channel> channel(String id);
 

@@ -724,7 +724,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     @Override
-    public Channel originate(DialRequest request) {
+    public Channel originate(DialRequest request, java.util.function.Consumer<Channel> beforeStart) {
         CallerId cid = request.callerId() != null ? request.callerId() : new CallerId("anonymous", "");
         Target target = request.target();
         String calleeUser = target instanceof Target.Registered r ? r.user() : ((Target.Uri) target).user();
@@ -740,6 +740,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 new CallParty(calleeUser == null ? "" : calleeUser, calleeDomain, ""), ep);
         out.dialRequest = request;
         legsById.put(out.id, out);
+        beforeStart.accept(out);
         RtpEndpoint media = ep;
         out.post(() -> {
             if (media == null) {

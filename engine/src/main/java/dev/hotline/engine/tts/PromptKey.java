@@ -83,6 +83,9 @@ public enum PromptKey {
     TRANSFERRING("正在为您转接", "your call is being transferred"),
     LEAVE_MESSAGE("请在提示音后留言", "please leave a message after the tone"),
     TRY_LATER("请稍后再拨", "please call again later"),
+    AGENT_NUMBER("工号", "agent number"),
+    AT_YOUR_SERVICE("为您服务", "is taking your call"),
+    CALLBACK_REGISTERED("已为您登记回电，请挂机等候", "we will call you back, you may hang up now"),
     /** A 1 kHz tone of 400 ms, the same in both languages. */
     BEEP("", "");
 

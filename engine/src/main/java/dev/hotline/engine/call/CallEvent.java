@@ -45,6 +45,13 @@ public sealed interface CallEvent {
     record ChannelBridged(String channelId, String otherChannelId, Instant at) implements CallEvent {
     }
 
+    /**
+     * {@link TelephonyEngine#unbridge} split the bridge of {@code channelId} and {@code otherChannelId}:
+     * both stay up, unlinked. Reported once, for the channel the split was asked for.
+     */
+    record ChannelUnbridged(String channelId, String otherChannelId, Instant at) implements CallEvent {
+    }
+
     /** The remote party of {@code channelId} put the call on hold (true) or resumed it (false). */
     record ChannelHold(String channelId, boolean held, Instant at) implements CallEvent {
     }

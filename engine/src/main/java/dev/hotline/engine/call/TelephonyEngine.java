@@ -38,6 +38,30 @@ public interface TelephonyEngine extends AutoCloseable {
      */
     Channel originate(DialRequest request, java.util.function.Consumer<Channel> beforeStart);
 
+    /**
+     * Bridges two existing answered channels of this engine that have no bridged peer (typically a
+     * queued caller hearing music and an agent leg from {@link #originate}). Playback, music on hold
+     * and digit collection stop on both; then packets are relayed between them (G.711 laws
+     * transcoded) and {@link CallEvent.ChannelBridged} comes for {@code a} with {@code b} as the other.
+     * From then on they behave like a dialled call: a hang-up of either ends the other, hold, REFER,
+     * recording and taps work. Asynchronous and safe from any thread: when either leg ends before
+     * the bridge is made, nothing is linked and no event comes (the other leg stays up as it was).
+     *
+     * @throws IllegalArgumentException when a channel is not of this engine, or both are the same
+     * @throws IllegalStateException    when a channel is not answered, has ended, is bridged with
+     *                                  (or dialling) another channel, or is being bridged already
+     */
+    void bridge(Channel a, Channel b);
+
+    /**
+     * Splits the bridge {@code channel} is in: both channels stay up, unlinked, each ready to play,
+     * hold or be bridged again; {@link CallEvent.ChannelUnbridged} follows, and a tap on the call
+     * ends. Asynchronous; does nothing when the channel is not bridged (or its peer ends meanwhile).
+     *
+     * @throws IllegalArgumentException when the channel is not of this engine
+     */
+    void unbridge(Channel channel);
+
     Optional<Channel> channel(String id);
 
     /** A new, empty conference room. */

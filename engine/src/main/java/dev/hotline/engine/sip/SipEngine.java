@@ -224,6 +224,16 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     @Override
+    public void bridge(Channel a, Channel b) {
+        SipBridge.bridge(leg(a), leg(b));
+    }
+
+    @Override
+    public void unbridge(Channel channel) {
+        SipBridge.unbridge(leg(channel));
+    }
+
+    @Override
     public Optional<Channel> channel(String id) {
         return Optional.ofNullable(legsById.get(id));
     }

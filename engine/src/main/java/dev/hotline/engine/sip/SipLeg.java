@@ -111,7 +111,15 @@ final class SipLeg implements Channel, MediaListener {
     volatile long expireAtNanos;
     volatile long answeredNanos;
     volatile long terminatedNanos;
+    /** Why and with which SIP status (0 for BYE) this leg ended; written before the state turns final. */
     HangupCause cause;
+    int endStatus;
+
+    // bridging two existing legs (SipBridge)
+    /** The leg this one is being bridged with by {@link SipBridge}, until the bridge is made or given up. */
+    volatile SipLeg bridging;
+    /** The supervisor tap on this leg's bridged call, if any (ended when the call is unbridged). */
+    volatile SipTap tap;
 
     SipLeg(SipEngine engine, String id, Direction direction, SerialExecutor ctx, CallParty caller, CallParty callee,
            RtpEndpoint media) {
@@ -518,6 +526,52 @@ final class SipLeg implements Channel, MediaListener {
     @Override
     public void onRecordingFinished(Recorder r) {
         post(() -> engine.emit(new CallEvent.RecordingFinished(id, r.id(), r.file(), r.duration(), Instant.now())));
+    }
+
+    // ---- bridging (SipBridge)
+
+    /** Throws when this leg cannot be bridged with {@code other} now (any thread; checked again on the executors). */
+    void checkBridgeable(SipLeg other) {
+        ChannelState s = state;
+        if (s.isFinal()) {
+            throw new IllegalStateException("channel " + id + " has ended");
+        }
+        if (s != ChannelState.UP || media == null) {
+            throw new IllegalStateException("channel " + id + " is not answered (" + s + ")");
+        }
+        SipLeg p = partner;
+        if (p != null && !p.isFinal()) {
+            if (p == other) {
+                throw new IllegalStateException("channels " + id + " and " + other.id + " are already bridged");
+            }
+            throw new IllegalStateException(p.state == ChannelState.UP
+                    ? "channel " + id + " is already bridged with " + p.id
+                    : "channel " + id + " is dialling " + p.id);
+        }
+        SipLeg pending = bridging;
+        if (pending != null) {
+            throw new IllegalStateException("channel " + id + " is being bridged with " + pending.id);
+        }
+    }
+
+    /**
+     * Stops what the engine itself sends to this party (playback, music on hold) so that the clock
+     * no longer generates to it and the bridged peer's packets are relayed. Any thread.
+     */
+    void stopGenerating() {
+        if (media == null) {
+            return;
+        }
+        stopPlayback();
+        unhold();
+    }
+
+    /** Ends a digit collection in progress ({@link CollectEnd#CANCELLED}) and forgets typed-ahead keys. Call executor. */
+    void cancelDigitCollection() {
+        if (collection != null) {
+            endCollection(CollectEnd.CANCELLED);
+        }
+        typeAhead.setLength(0);
     }
 
     private void requireInbound(String op) {
@@ -1066,8 +1120,9 @@ final class SipLeg implements Channel, MediaListener {
                 cancelPending = true; // RFC 3261 §9.1: CANCEL only after a provisional response
             }
         }
-        moveTo(ChannelState.TERMINATED);
         cause = why;
+        endStatus = status;
+        moveTo(ChannelState.TERMINATED);
         if (collection != null) {
             endCollection(CollectEnd.HANGUP);
         }

@@ -47,6 +47,8 @@ final class SipTap implements Tap {
         g.add(a, MixMode.NORMAL, null, null);
         g.add(c, MixMode.NORMAL, null, null);
         g.add(s, mode.mixMode(), a, null);
+        agent.tap = tap;
+        customer.tap = tap; // SipBridge.unbridge ends it
         return tap;
     }
 

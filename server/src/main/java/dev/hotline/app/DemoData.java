@@ -1,7 +1,9 @@
 package dev.hotline.app;
 
 import dev.hotline.acd.Queue;
+import dev.hotline.acd.QueueSettings;
 import dev.hotline.acd.QueueStore;
+import java.util.List;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
 import dev.hotline.directory.DepartmentStore;
@@ -31,8 +33,7 @@ final class DemoData {
 
     /**
      * The demo hotline (issue 5 item 8): in business hours a welcome and a menu (1 sales, 2 support,
-     * 3 hear your number, 0 operator, 9 voicemail); outside them a night message and voicemail. Queues
-     * get their ACD in issue 6: until then 1 and 2 ring a sales and a support agent directly.
+     * 3 hear your number, 0 operator, 9 voicemail); outside them a night message and voicemail.
      */
     static dev.hotline.ivr.Flow.Graph mainFlow() {
         try {
@@ -44,8 +45,8 @@ final class DemoData {
                                  {"tts": "销售请按1，客服请按2，听取您的来电号码请按3，总机请按0，留言请按9。"}],
                                "options": {"1": "sales", "2": "support", "3": "number", "0": "operator", "9": "voicemail"},
                                "timeoutSeconds": 5, "retries": 2, "invalidPrompts": [{"prompt": "INVALID_INPUT"}], "fail": "operator"},
-                      "sales": {"type": "transfer", "target": "extension", "value": "1002", "fail": "voicemail"},
-                      "support": {"type": "transfer", "target": "extension", "value": "1003", "fail": "voicemail"},
+                      "sales": {"type": "transfer", "target": "queue", "value": "sales", "fail": "voicemail"},
+                      "support": {"type": "transfer", "target": "queue", "value": "support", "fail": "voicemail"},
                       "number": {"type": "say", "value": "${caller}", "as": "digits", "next": "menu"},
                       "operator": {"type": "transfer", "target": "extension", "value": "1001", "fail": "voicemail"},
                       "night": {"type": "play", "prompts": [{"prompt": "THANK_YOU_FOR_CALLING"},
@@ -80,10 +81,12 @@ final class DemoData {
             long agent = RoleStore.byName(h, e, "agent").orElseThrow().id();
             UserStore.insert(h, e, new UserStore.Fields("lead", "王班长 Lead Wang", supervisor, service, "8000", null, true), hash, clock.instant());
             String[] names = {"李娜 Li Na", "张伟 Zhang Wei", "刘洋 Liu Yang"};
+            long[] agents = new long[3];
             for (int i = 1; i <= 3; i++) {
                 long uid = UserStore.insert(h, e, new UserStore.Fields("agent" + i, names[i - 1], agent, i == 3 ? sales : service,
                         String.valueOf(8000 + i), null, true), hash, clock.instant());
                 ExtensionStore.insert(h, e, String.valueOf(1000 + i), uid, pw, true);
+                agents[i - 1] = uid;
             }
             // PBX-2 demo: an IP trunk accepting calls from this machine, DID 4000 to extension 1001, and
             // an outbound route sending every other number to the same trunk (a SIP peer on 127.0.0.1:5080).
@@ -96,8 +99,24 @@ final class DemoData {
             RoutingStore.insertDid(h, e, new RoutingStore.Did(0, "4000", trunk, "flow", "main", "演示热线 Demo hotline", null));
             RoutingStore.insertDid(h, e, new RoutingStore.Did(0, "4010", trunk, "extension", "1001", "总机直线 Direct line to 1001", null));
             RoutingStore.insertRoute(h, e, new RoutingStore.RouteFields("outside", "", 0, null, trunk, "4000", 100, true), null);
-            QueueStore.insert(h, e, "sales", Queue.Strategy.RING_ALL, "销售热线 Sales line");
-            QueueStore.insert(h, e, "support", Queue.Strategy.LONGEST_IDLE, "客户服务 Customer support");
+            // ACD demo (issue 6): sales rings round robin; support needs English and billing skills, with
+            // a wider search after 30 s. All three agents serve both queues.
+            long salesQ = QueueStore.insert(h, e, "sales", Queue.Strategy.ROUND_ROBIN, "销售热线 Sales line", new QueueSettings(
+                    20, 300, 0, new QueueSettings.Destination("voicemail", "queue:sales"), null, 5, 3, 30, null, 0, "9", "*",
+                    true, true, List.of(), 0, List.of()));
+            long supportQ = QueueStore.insert(h, e, "support", Queue.Strategy.LONGEST_IDLE, "客户服务 Customer support", new QueueSettings(
+                    20, 300, 0, new QueueSettings.Destination("voicemail", "queue:support"), null, 5, 3, 30, null, 0, "9", "*",
+                    true, true, List.of(new QueueSettings.SkillRequirement("english", 1), new QueueSettings.SkillRequirement("billing", 1)),
+                    30, List.of()));
+            long english = QueueStore.insertSkill(h, e, "english");
+            long billing = QueueStore.insertSkill(h, e, "billing");
+            for (int i = 0; i < 3; i++) {
+                QueueStore.setMember(h, salesQ, agents[i], 0);
+                QueueStore.setMember(h, supportQ, agents[i], 0);
+            }
+            QueueStore.setAgentSkills(h, agents[0], java.util.Map.of(english, 5, billing, 3));
+            QueueStore.setAgentSkills(h, agents[1], java.util.Map.of(english, 2, billing, 5));
+            QueueStore.setAgentSkills(h, agents[2], java.util.Map.of(billing, 4));
             return new Seeded(operatorPw, Optional.of(pw));
         });
     }

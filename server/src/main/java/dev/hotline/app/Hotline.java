@@ -38,6 +38,7 @@ public final class Hotline implements AutoCloseable {
     private final WebServer web;
     private final EventLog eventLog;
     private final CallRouter router;
+    private final dev.hotline.acd.Acd acd;
     private final TelephonyEngine engine;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final dev.hotline.ivr.Ivr ivr;
@@ -74,7 +75,9 @@ public final class Hotline implements AutoCloseable {
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"));
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new dev.hotline.ivr.Ivr(config.dataDir());
-        this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles, ivr);
+        this.acd = new dev.hotline.acd.Acd(jdbi, eventLog, clock, ivr, new java.util.Random());
+        this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles, ivr, acd);
+        dev.hotline.acd.AcdRoutes.register(api, jdbi, audit, acd);
         dev.hotline.ivr.FlowRoutes.register(api, jdbi, audit, ivr, clock);
         dev.hotline.voicemail.VoicemailRoutes.register(api, jdbi, audit, clock);
         dev.hotline.ivr.PromptRoutes.register(api, jdbi, audit, ivr);
@@ -91,6 +94,7 @@ public final class Hotline implements AutoCloseable {
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
         router.attach(engine);
+        acd.start(router);
         RecordingRoutes.register(api, jdbi, audit, mediaFiles);
         this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotline-housekeeping");
@@ -107,7 +111,10 @@ public final class Hotline implements AutoCloseable {
         }, 0, 6, java.util.concurrent.TimeUnit.HOURS);
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, router,
                 (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name));
-        this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth, router::invalidate);
+        this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth, () -> {
+            router.invalidate();
+            acd.invalidate();
+        });
     }
 
     /** The address phones and trunks reach us at: configured, else the bind address, else this host's first LAN address. */
@@ -137,6 +144,10 @@ public final class Hotline implements AutoCloseable {
 
     public CallRouter router() {
         return router;
+    }
+
+    public dev.hotline.acd.Acd acd() {
+        return acd;
     }
 
     public Hotline start() {
@@ -171,6 +182,7 @@ public final class Hotline implements AutoCloseable {
         web.close();
         housekeeping.shutdownNow();
         engine.close();
+        acd.close();
         router.finishRecordingsOnStop();
         ivr.close();
         eventLog.close();

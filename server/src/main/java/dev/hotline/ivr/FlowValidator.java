@@ -153,7 +153,10 @@ public final class FlowValidator {
                 case "external" -> {
                     if (x.value() == null || !x.value().matches("\\+?[0-9]{2,32}")) p.add(new Flow.Problem(id, "value", "a phone number"));
                 }
-                default -> p.add(new Flow.Problem(id, "target", "extension, conference or external"));
+                case "queue" -> {
+                    if (!ctx.queues().contains(x.value())) p.add(new Flow.Problem(id, "value", "no such queue"));
+                }
+                default -> p.add(new Flow.Problem(id, "target", "extension, queue, conference or external"));
             }
         }
     }

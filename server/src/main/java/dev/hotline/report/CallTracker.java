@@ -31,6 +31,8 @@ public final class CallTracker {
     private String agentJob;
     private Long waitMs;
     private String queueResult;
+    /** Offers ringing an agent: leg → the offer (until answered or ended). */
+    private final Map<String, CallLogEvent.QueueOffered> openOffers = new HashMap<>();
 
     public void apply(CallLogEvent e) {
         lastAt = e.at();
@@ -47,10 +49,15 @@ public final class CallTracker {
         } else if (e instanceof CallLogEvent.Answered a) {
             if (answeredAt == null) answeredAt = a.at();
             answeredLegs.add(a.channelId());
+            openOffers.remove(a.channelId());
         } else if (e instanceof CallLogEvent.QueueJoined q) {
             queue = q.queue();
             if (queueJoinedAt == null) queueJoinedAt = q.at();
             queueResult = null;
+        } else if (e instanceof CallLogEvent.QueueOffered o) {
+            openOffers.put(o.channelId(), o);
+        } else if (e instanceof CallLogEvent.QueueOfferEnded o) {
+            openOffers.remove(o.channelId());
         } else if (e instanceof CallLogEvent.QueueConnected q) {
             queue = q.queue();
             agentUserId = q.agentUserId();
@@ -74,6 +81,21 @@ public final class CallTracker {
             if (!h.channelId().equals(inboundChannel) && h.sipStatus() >= 300) sipStatus = h.sipStatus();
             if (h.channelId().equals(inboundChannel) && sipStatus == null && h.sipStatus() >= 300) sipStatus = h.sipStatus();
         }
+    }
+
+    /** The offer ringing on {@code channelId}, if it is one that was neither answered nor ended. */
+    public Optional<CallLogEvent.QueueOffered> openOffer(String channelId) {
+        return Optional.ofNullable(openOffers.get(channelId));
+    }
+
+    /** The queue the caller waits in, with when they joined, if they wait now (joined, not connected, not left). */
+    public Optional<Map.Entry<String, Instant>> waitingInQueue() {
+        return queue != null && queueResult == null ? Optional.of(Map.entry(queue, queueJoinedAt)) : Optional.empty();
+    }
+
+    /** The inbound (first) channel of the call. */
+    public String inboundChannel() {
+        return inboundChannel;
     }
 
     public boolean answered() {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * blacklist, DIDs, extension-to-extension calls and outbound routes; and writes every step to
  * the event log. It sees channels and events only, never SIP.
  */
-public final class CallRouter implements CallHandler, InboundPolicy, SipAccountDirectory, dev.hotline.ivr.IvrHost {
+public final class CallRouter implements CallHandler, InboundPolicy, SipAccountDirectory, dev.hotline.ivr.IvrHost, dev.hotline.acd.Acd.Host {
     private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
 
     private final Jdbi jdbi;
@@ -102,8 +102,11 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     private final ConferenceRooms rooms = new ConferenceRooms(() -> engine.get(), this::recordRoom);
     private final dev.hotline.ivr.IvrRunner flows;
 
+    private final dev.hotline.acd.Acd acd;
+
     public CallRouter(Jdbi jdbi, EventLog events, Clock clock, String defaultEnterprise, Duration ringTimeout,
-                      dev.hotline.recording.MediaFiles files, dev.hotline.ivr.Ivr ivr) {
+                      dev.hotline.recording.MediaFiles files, dev.hotline.ivr.Ivr ivr, dev.hotline.acd.Acd acd) {
+        this.acd = acd;
         this.files = files;
         this.flows = new dev.hotline.ivr.IvrRunner(ivr, clock);
         this.jdbi = jdbi;
@@ -240,6 +243,8 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             case "extension" -> dialExtension(c, ch, m.did().destination(), null);
             case "conference" -> enterRoom(c, ch, m.did().destination());
             case "flow" -> enterFlow(c, ch, m.did().destination());
+            case "queue", "voicemail" -> runNode(c, ch, m.did().destinationType() + "-" + m.did().number(),
+                    destinationNode(m.did().destinationType(), m.did().destination()), false);
             default -> reject(c, ch, 404, "destination type " + m.did().destinationType() + " not routable yet");
         }
     }
@@ -253,6 +258,11 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         var tenant = snapshot().tenant(enterpriseId);
         if (tenant.map(t -> t.rooms().containsKey(dialled)).orElse(false)) {
             enterRoom(begin(enterpriseId, ch, "internal", extension, dialled, null, extension), ch, dialled);
+            return;
+        }
+        if (dev.hotline.acd.FeatureCodes.matches(dialled)) {
+            Call c = begin(enterpriseId, ch, "internal", extension, dialled, null, extension);
+            featureCode(c, ch, extension, dialled);
             return;
         }
         boolean internal = tenant.map(t -> t.extensions().containsKey(dialled)).orElse(false);
@@ -308,9 +318,10 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             }
             DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
                     .withCallerId(CallerId.of(did.number())).withTimeout(ringTimeout);
-            Channel out = engine.get().originate(req);
-            pendingCallbacks.put(out.id(), did);
-            begin(enterpriseId, out, "outbound", did.number(), number, plan.trunk().name(), null);
+            engine.get().originate(req, out -> {
+                pendingCallbacks.put(out.id(), did);
+                begin(enterpriseId, out, "outbound", did.number(), number, plan.trunk().name(), null);
+            });
         } catch (RuntimeException e) {
             log.error("call back to {} failed", number, e);
         }
@@ -327,6 +338,8 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                 else ch.hangup(HangupCause.NORMAL_CLEARING);
             }
             case "conference" -> enterRoom(c, ch, did.destination());
+            case "queue", "voicemail" -> runNode(c, ch, did.destinationType() + "-" + did.number(),
+                    destinationNode(did.destinationType(), did.destination()), true);
             default -> {
                 if (isRegistered(c.enterpriseId(), did.destination())) dialExtension(c, ch, did.destination(), null);
                 else ch.hangup(HangupCause.SUBSCRIBER_ABSENT);
@@ -346,15 +359,32 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
 
     /** IVR-2: the number's welcome prompt, then its destination, run as a two-node flow. */
     private void welcomeThen(Call c, Channel ch, RoutingStore.Did did) {
-        dev.hotline.ivr.Flow.Node dest = switch (did.destinationType()) {
-            case "flow" -> new dev.hotline.ivr.Flow.Goto(did.destination());
-            case "conference" -> new dev.hotline.ivr.Flow.Transfer("conference", did.destination(), null);
-            default -> new dev.hotline.ivr.Flow.Transfer("extension", did.destination(), null);
-        };
+        dev.hotline.ivr.Flow.Node dest = destinationNode(did.destinationType(), did.destination());
         var graph = new dev.hotline.ivr.Flow.Graph("welcome", java.util.Map.of(
                 "welcome", new dev.hotline.ivr.Flow.Play(java.util.List.of(new dev.hotline.ivr.Flow.Prompt(null, null, did.welcomePrompt())), "destination"),
                 "destination", dest), null);
         flows.start(c.enterpriseId(), c.callId(), ch, "welcome-" + did.number(), graph, this);
+    }
+
+    /**
+     * The IVR node that takes a call to a destination: a flow, a queue, an extension, a conference room
+     * or a voicemail box ("queue:support", "extension:1001", or a bare extension number).
+     */
+    static dev.hotline.ivr.Flow.Node destinationNode(String type, String value) {
+        return switch (type) {
+            case "flow" -> new dev.hotline.ivr.Flow.Goto(value);
+            case "conference" -> new dev.hotline.ivr.Flow.Transfer("conference", value, null);
+            case "queue" -> new dev.hotline.ivr.Flow.Transfer("queue", value, null);
+            case "voicemail" -> value.startsWith("queue:") ? new dev.hotline.ivr.Flow.Voicemail("queue", value.substring(6), null)
+                    : new dev.hotline.ivr.Flow.Voicemail("extension", value.startsWith("extension:") ? value.substring(10) : value, null);
+            default -> new dev.hotline.ivr.Flow.Transfer("extension", value, null);
+        };
+    }
+
+    /** Runs a one-node flow (a destination) on the call; {@code answered}: the channel is answered already. */
+    private void runNode(Call c, Channel ch, String name, dev.hotline.ivr.Flow.Node node, boolean answered) {
+        var graph = new dev.hotline.ivr.Flow.Graph("destination", java.util.Map.of("destination", node), null);
+        flows.start(c.enterpriseId(), c.callId(), ch, name, graph, this, answered);
     }
 
     /** IVR-1: runs the published flow {@code name} on the call. */
@@ -402,6 +432,9 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                     return true;
                 }
                 return false;
+            }
+            case "queue" -> {
+                return acd.enqueue(c.enterpriseId(), c.callId(), channel, channel.caller().user(), value, 0, false);
             }
             case "external" -> {
                 var tenant = snapshot().tenant(c.enterpriseId());
@@ -586,6 +619,14 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
 
     @Override
     public void onEvent(CallEvent event) {
+        try {
+            route(event);
+        } finally {
+            if (!(event instanceof CallEvent.RecordingFinished)) acd.onEvent(event);
+        }
+    }
+
+    private void route(CallEvent event) {
         if (rooms.onEvent(event)) return;
         if (flows.onEvent(event)) return;
         if (event instanceof CallEvent.RecordingFinished f) {
@@ -621,6 +662,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             musicOnHold(c, h);
         } else if (event instanceof CallEvent.ChannelHungUp h) {
             pendingCallbacks.remove(h.channelId());
+            queueEventsOfHangup(c, h);
             record(c, new CallLogEvent.HungUp(e, c.callId(), h.at(), h.channelId(), h.cause().name(), h.sipStatus()));
         } else if (event instanceof CallEvent.TransferRequested t) {
             transfer(c, t);
@@ -629,8 +671,13 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
 
     /** REC-1: records the call from its inbound leg when the enterprise's policy covers its direction. */
     private void startRecording(Call c, java.time.Instant at) {
+        startRecording(c, at, false);
+    }
+
+    /** {@code always}: record whatever the enterprise's policy says (a queue that records its calls, REC-1). */
+    private void startRecording(Call c, java.time.Instant at, boolean always) {
         var settings = snapshot().tenant(c.enterpriseId()).map(RoutingSnapshot.Tenant::recording).orElse(null);
-        if (settings == null || !settings.policy().records(c.direction())) return;
+        if (settings == null || !always && !settings.policy().records(c.direction())) return;
         engine.get().channel(c.callId()).ifPresent(in -> {
             try {
                 var rec = in.record(files.recordingFile(c.enterpriseId(), c.callId(), at), settings.format().engineFormat(),
@@ -687,5 +734,172 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         }
         record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind", target));
         t.transfer().accept(DialRequest.to(new Target.Registered(binding.get().domain(), binding.get().user())).withTimeout(ringTimeout));
+    }
+    // --- ACD host (dev.hotline.acd.Acd.Host)
+
+    /**
+     * What a hang-up means to a queue, logged before the hang-up itself so that the call's record sees
+     * it: a caller who hangs up while waiting abandoned the queue; an offer leg that ends unanswered
+     * was not taken (no_answer is the RONA of ACD-5).
+     */
+    private void queueEventsOfHangup(Call c, CallEvent.ChannelHungUp h) {
+        var tracker = c.tracker();
+        if (h.channelId().equals(c.callId())) {
+            var waitingIn = tracker.waitingInQueue();
+            if (waitingIn.isPresent()) {
+                long waitMs = Duration.between(waitingIn.get().getValue(), h.at()).toMillis();
+                record(c, new CallLogEvent.QueueLeft(c.enterpriseId(), c.callId(), h.at(), h.channelId(), waitingIn.get().getKey(),
+                        "abandoned", "caller_hangup", null, Math.max(0, waitMs)));
+            }
+        }
+        var offer = tracker.openOffer(h.channelId());
+        if (offer.isPresent()) {
+            String result = switch (h.cause()) {
+                case NO_ANSWER, NO_USER_RESPONSE -> "no_answer";
+                case USER_BUSY -> "busy";
+                case CALL_REJECTED -> "rejected";
+                case ORIGINATOR_CANCEL, NORMAL_CLEARING -> "cancelled";
+                default -> "failed";
+            };
+            record(c, new CallLogEvent.QueueOfferEnded(c.enterpriseId(), c.callId(), h.at(), h.channelId(), offer.get().queue(),
+                    offer.get().agentUserId(), result));
+        }
+    }
+
+    @Override
+    public void log(CallLogEvent e) {
+        Call c = callsByChannel.get(e.callId());
+        if (c != null) record(c, e);
+        else events.append(e);
+    }
+
+    /** Where an agent's device is called: their registered phone, or an outside number through the outbound routes. */
+    private Optional<Target> deviceTarget(long enterpriseId, dev.hotline.acd.Device device) {
+        if (device.kind() == dev.hotline.acd.Device.Kind.EXTERNAL) {
+            var tenant = snapshot().tenant(enterpriseId);
+            if (tenant.isEmpty()) return Optional.empty();
+            Plan plan = planRoute(tenant.get(), device.number());
+            if (plan.error() != null) return Optional.empty();
+            return Optional.of(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()));
+        }
+        return binding(enterpriseId, device.number()).map(b -> new Target.Registered(b.domain(), b.user()));
+    }
+
+    @Override
+    public boolean reachable(long enterpriseId, dev.hotline.acd.Device device) {
+        return deviceTarget(enterpriseId, device).isPresent();
+    }
+
+    @Override
+    public Optional<Channel> offer(long enterpriseId, String callId, dev.hotline.acd.Device device, String callerNumber, Duration timeout,
+                                   String queue, long agentUserId, String agentJob) {
+        Call c = callsByChannel.get(callId);
+        var target = deviceTarget(enterpriseId, device);
+        if (c == null || target.isEmpty()) return Optional.empty();
+        DialRequest req = DialRequest.to(target.get()).withTimeout(timeout)
+                .withCallerId(CallerId.of(callerNumber == null || callerNumber.isEmpty() ? "anonymous" : callerNumber));
+        return Optional.of(engine.get().originate(req, leg -> {
+            join(c, leg, "agent " + (agentJob == null ? agentUserId : agentJob) + " " + device);
+            record(c, new CallLogEvent.QueueOffered(enterpriseId, callId, clock.instant(), leg.id(), queue, agentUserId, agentJob, device.toString()));
+        }));
+    }
+
+    @Override
+    public Optional<Channel> offerCallback(long enterpriseId, dev.hotline.acd.Device device, String customerNumber, Duration timeout,
+                                           String queue, long agentUserId, String agentJob) {
+        var target = deviceTarget(enterpriseId, device);
+        if (target.isEmpty()) return Optional.empty();
+        DialRequest req = DialRequest.to(target.get()).withTimeout(timeout).withCallerId(CallerId.of(customerNumber));
+        return Optional.of(engine.get().originate(req, leg -> {
+            Call c = begin(enterpriseId, leg, "outbound", agentJob == null ? String.valueOf(agentUserId) : agentJob, customerNumber, null,
+                    device.kind() == dev.hotline.acd.Device.Kind.EXTERNAL ? null : device.number());
+            record(c, new CallLogEvent.QueueJoined(enterpriseId, c.callId(), clock.instant(), leg.id(), queue, 0, 1));
+            record(c, new CallLogEvent.QueueOffered(enterpriseId, c.callId(), clock.instant(), leg.id(), queue, agentUserId, agentJob,
+                    device.toString()));
+        }));
+    }
+
+    @Override
+    public Optional<Channel> dialCustomer(long enterpriseId, String callId, String number) {
+        Call c = callsByChannel.get(callId);
+        var tenant = snapshot().tenant(enterpriseId);
+        if (c == null || tenant.isEmpty()) return Optional.empty();
+        Plan plan = planRoute(tenant.get(), number);
+        if (plan.error() != null) return Optional.empty();
+        String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
+        DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
+                .withTimeout(ringTimeout);
+        if (cid != null) req = req.withCallerId(CallerId.of(cid));
+        return Optional.of(engine.get().originate(req, leg -> join(c, leg, "trunk " + plan.trunk().name() + " " + plan.number())));
+    }
+
+    @Override
+    public void bridge(Channel a, Channel b) {
+        engine.get().bridge(a, b);
+    }
+
+    @Override
+    public Optional<Channel> channel(String id) {
+        return engine.get().channel(id);
+    }
+
+    @Override
+    public java.nio.file.Path musicFolder(long enterpriseId) {
+        return files.musicFolder(enterpriseId);
+    }
+
+    @Override
+    public boolean leaveTo(long enterpriseId, String callId, Channel caller, dev.hotline.acd.QueueSettings.Destination destination,
+                           String fromQueue) {
+        Call c = callsByChannel.get(caller.id());
+        if (c == null || destination == null) return false;
+        String type = destination.type();
+        String value = destination.value();
+        switch (type) {
+            case "queue" -> {
+                return acd.enqueue(enterpriseId, callId, caller, caller.caller().user(), value, 0, true);
+            }
+            case "flow" -> {
+                var graph = publishedFlow(enterpriseId, value);
+                if (graph == null) return false;
+                flows.start(enterpriseId, callId, caller, value, graph, this, true);
+                return true;
+            }
+            case "voicemail", "extension" -> {
+                runNode(c, caller, "overflow-" + fromQueue, destinationNode(type, value), true);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public void record(long enterpriseId, String callId) {
+        Call c = callsByChannel.get(callId);
+        if (c == null || recordings.values().stream().anyMatch(r -> r.callId().equals(callId))) return;
+        startRecording(c, clock.instant(), true);
+    }
+
+    /** AGENT-1 from a SIP phone: *21 log in with this phone, *22 log out, *23 ready, *24 not ready (break). */
+    private void featureCode(Call c, Channel ch, String extension, String dialled) {
+        var user = snapshot().tenant(c.enterpriseId()).map(t -> t.extensions().get(extension)).map(x -> x.userId()).orElse(null);
+        boolean ok;
+        if (user == null) {
+            ok = false;
+        } else {
+            try {
+                dev.hotline.acd.FeatureCodes.apply(acd, c.enterpriseId(), user, dialled);
+                ok = true;
+            } catch (RuntimeException e) {
+                log.info("feature code {} from {} refused: {}", dialled, extension, e.getMessage());
+                ok = false;
+            }
+        }
+        var key = ok ? dev.hotline.engine.tts.PromptKey.BEEP : dev.hotline.engine.tts.PromptKey.INVALID_INPUT;
+        var node = new dev.hotline.ivr.Flow.Play(java.util.List.of(new dev.hotline.ivr.Flow.Prompt(null, key.name(), null)), "bye");
+        var graph = new dev.hotline.ivr.Flow.Graph("code", java.util.Map.of("code", node, "bye", new dev.hotline.ivr.Flow.Hangup()), null);
+        flows.start(c.enterpriseId(), c.callId(), ch, "feature-code", graph, this);
     }
 }

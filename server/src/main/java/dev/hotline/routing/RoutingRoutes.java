@@ -335,13 +335,19 @@ public final class RoutingRoutes {
         String type = in.destinationType() == null ? "extension" : in.destinationType();
         String dest = Validator.clean(in.destination());
         Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
-                .check(type.equals("extension") || type.equals("conference") || type.equals("flow"), "destinationType",
-                        "extension, conference or flow (queues come later)")
+                .check(java.util.List.of("extension", "conference", "flow", "queue", "voicemail").contains(type), "destinationType",
+                        "extension, conference, flow, queue or voicemail")
                 .required("destination", dest).maxLength("description", in.description(), 128);
         if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
         if (dest != null && type.equals("conference")) v.check(ConferenceRooms.load(h, enterpriseId).containsKey(dest), "destination", "no such conference room");
         if (dest != null && type.equals("flow")) v.check(dev.hotline.ivr.FlowStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such flow");
+        if (dest != null && type.equals("queue")) v.check(dev.hotline.acd.QueueStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such queue");
+        if (dest != null && type.equals("voicemail")) {
+            boolean ok = dest.startsWith("queue:") ? dev.hotline.acd.QueueStore.byName(h, enterpriseId, dest.substring(6)).isPresent()
+                    : RoutingStore.extension(h, enterpriseId, dest.startsWith("extension:") ? dest.substring(10) : dest).isPresent();
+            v.check(ok, "destination", "queue:<name> or extension:<number> of an existing box");
+        }
         String welcome = Validator.clean(in.welcomePrompt());
         if (welcome != null) v.check(prompts.test(enterpriseId, welcome), "welcomePrompt", "no such uploaded prompt");
         v.throwIfInvalid();

@@ -49,11 +49,11 @@ record RoutingSnapshot(
             Map<String, String> secrets = new HashMap<>();
             record Row(RoutingStore.ExtensionLine line, String secret) {}
             h.createQuery("""
-                    SELECT x.number, x.enabled, x.outbound_allowed, x.sip_password, u.username
+                    SELECT x.number, x.enabled, x.outbound_allowed, x.sip_password, u.username, x.user_id
                     FROM extension x LEFT JOIN app_user u ON u.id = x.user_id WHERE x.enterprise_id = :e""")
                     .bind("e", e.id())
                     .map((rs, c) -> new Row(new RoutingStore.ExtensionLine(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3),
-                            rs.getString(5)), rs.getString(4)))
+                            rs.getString(5), rs.getObject(6, Long.class)), rs.getString(4)))
                     .forEach(r -> {
                         lines.put(r.line().number(), r.line());
                         if (r.line().enabled()) secrets.put(r.line().number(), r.secret());

@@ -225,12 +225,13 @@ public final class RoutingStore {
 
     // --- extensions as the router needs them
 
-    public record ExtensionLine(String number, boolean enabled, boolean outboundAllowed, String userName) {}
+    public record ExtensionLine(String number, boolean enabled, boolean outboundAllowed, String userName, Long userId) {}
 
     public static Optional<ExtensionLine> extension(Handle h, long enterpriseId, String number) {
         return h.createQuery("""
-                SELECT x.number, x.enabled, x.outbound_allowed, u.username FROM extension x LEFT JOIN app_user u ON u.id = x.user_id
+                SELECT x.number, x.enabled, x.outbound_allowed, u.username, x.user_id FROM extension x LEFT JOIN app_user u ON u.id = x.user_id
                 WHERE x.enterprise_id = :e AND x.number = :n""").bind("e", enterpriseId).bind("n", number)
-                .map((rs, c) -> new ExtensionLine(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getString(4))).findOne();
+                .map((rs, c) -> new ExtensionLine(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getString(4),
+                        rs.getObject(5, Long.class))).findOne();
     }
 }

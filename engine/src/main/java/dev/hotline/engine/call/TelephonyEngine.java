@@ -56,7 +56,8 @@ public interface TelephonyEngine extends AutoCloseable {
     /**
      * Splits the bridge {@code channel} is in: both channels stay up, unlinked, each ready to play,
      * hold or be bridged again; {@link CallEvent.ChannelUnbridged} follows, and a tap on the call
-     * ends. Asynchronous; does nothing when the channel is not bridged (or its peer ends meanwhile).
+     * ends. Asynchronous; does nothing when the channel is not bridged (or its peer ends meanwhile),
+     * including a {@link #bridge} not yet reported by {@link CallEvent.ChannelBridged}.
      *
      * @throws IllegalArgumentException when the channel is not of this engine
      */

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *       keeps other bridges away; {@code a.partner} stays null, so a hang-up of {@code a} now does
  *       not reach {@code b});</li>
  *   <li>on {@code b}: {@code b} is answered and free; {@code b.partner = a};</li>
- *   <li>on {@code a}: both still live: {@code a.partner = b}, playback, music on hold and digit
- *       collection stop on both, media linked, {@link CallEvent.ChannelBridged}.</li>
+ *   <li>on {@code a}: both still live: playback, music on hold and digit collection stop on both,
+ *       media linked, {@code a.partner = b}, {@link CallEvent.ChannelBridged}.</li>
  * </ol>
  * A leg that ends between the steps makes the bridge give up without linking anything: when
  * {@code a} ends before step 3 its end did not cascade (no partner yet), so step 3 clears
@@ -84,12 +84,13 @@ final class SipBridge {
             });
             return;
         }
-        a.partner = b;
         a.stopGenerating();
         a.cancelDigitCollection();
         b.stopGenerating();
         b.post(b::cancelDigitCollection);
         RtpEndpoint.link(a.media, b.media);
+        // Published last: an unbridge of b (on b's executor) acts only once a.partner == b, and then sees the link.
+        a.partner = b;
         a.engine.emit(new CallEvent.ChannelBridged(a.id, b.id, Instant.now()));
     }
 
@@ -117,12 +118,16 @@ final class SipBridge {
         return p != null ? "with " + p.id : q != null ? "being bridged with " + q.id : "without media";
     }
 
-    /** Splits the bridge {@code a} is in; both legs stay up. */
+    /**
+     * Splits the bridge {@code a} is in; both legs stay up. A bridge counts once both partner fields
+     * point at each other: not while a dial still rings (hang the dialled leg up instead), nor while a
+     * {@link #bridge} is between its steps (the server waits for {@link CallEvent.ChannelBridged}).
+     */
     static void unbridge(SipLeg a) {
         a.post(() -> {
             SipLeg b = a.partner;
-            if (a.state() != ChannelState.UP || b == null || b.state() != ChannelState.UP) {
-                return; // not bridged (a dial still ringing is cancelled by hangup, not here), or ending
+            if (a.state() != ChannelState.UP || b == null || b.state() != ChannelState.UP || b.partner != a) {
+                return;
             }
             a.partner = null;
             stopTap(a);

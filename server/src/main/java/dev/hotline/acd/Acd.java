@@ -164,6 +164,18 @@ public final class Acd implements AutoCloseable {
         });
     }
 
+    /** Waits until configuration reloads asked for so far are applied and the dispatcher is idle (tests, tools). */
+    public void settle() {
+        try {
+            loader.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+        call(() -> null);
+    }
+
     @Override
     public void close() {
         loader.shutdownNow();
@@ -770,6 +782,9 @@ public final class Acd implements AutoCloseable {
         Say say = Say.in(Language.ZH);
         AudioClip clip = AudioClip.concat(List.of(ivr.utterance(say.queuePosition(Math.min(pos, 9999))), ivr.utterance(say.expectedWait(expected))));
         w.channel.play(new PlaybackRequest(List.of(new PlaybackRequest.Item.Clip(clip)), false, false));
+        Queue q = config.tenant(w.enterpriseId).queues().get(w.queueId);
+        host.log(new CallLogEvent.QueueAnnounced(w.enterpriseId, w.callId, clock.instant(), w.channel.id(), q == null ? "?" : q.name(), pos,
+                expected.toSeconds()));
     }
 
     private void periodic(Waiting w) {

@@ -188,6 +188,18 @@ public sealed interface CallLogEvent extends LogEvent {
         }
     }
 
+    /** The caller in a queue heard their position and expected wait (ACD-6). */
+    record QueueAnnounced(long enterpriseId, String callId, Instant at, String channelId, String queue, int position, long expectedWaitSeconds)
+            implements CallLogEvent {
+        public String type() {
+            return "queue_announce";
+        }
+
+        public String data() {
+            return "queue=" + queue + " position=" + position + " expected_s=" + expectedWaitSeconds;
+        }
+    }
+
     /** An offer ended without the agent taking the call: no_answer (RONA), busy, failed, or cancelled (another agent answered, the caller left). */
     record QueueOfferEnded(long enterpriseId, String callId, Instant at, String channelId, String queue, long agentUserId, String result)
             implements CallLogEvent {

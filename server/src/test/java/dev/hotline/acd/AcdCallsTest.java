@@ -1,0 +1,229 @@
+package dev.hotline.acd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 6 through the whole server: three SIPp phones registered as the demo agents 1001–1003 and
+ * SIPp callers from the trunk on a number routed to a queue. Which agent took each call comes from
+ * the call records (derived from the event log), as a report would read it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AcdCallsTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+    TestServer server;
+    ApiClient admin;
+    Acd acd;
+    long enterprise;
+    final Map<String, Long> users = new HashMap<>();
+    final List<Sipp.Run> phones = new ArrayList<>();
+    final AtomicInteger numbers = new AtomicInteger(4700);
+    final AtomicInteger callers = new AtomicInteger();
+    long queueId;
+    String queueNumber;
+    Path phoneDir;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = TestServer.start();
+        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+        acd = server.hotline().acd();
+        phoneDir = java.nio.file.Files.createTempDirectory("acd-phones");
+        for (JsonNode u : admin.get("/api/v1/users").json()) users.put(u.get("username").asText(), u.get("id").asLong());
+        enterprise = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+        // The demo queue sales (the three agents are members, in the order agent1, agent2, agent3) on a number of its own.
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) queueId = q.get("id").asLong();
+        queueNumber = "4699";
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", queueNumber, "destinationType", "queue", "destination", "sales"))
+                .status()).isEqualTo(201);
+        acd.settle();
+    }
+
+    @AfterAll
+    void stop() {
+        phones.forEach(Sipp.Run::kill);
+        server.close();
+    }
+
+    @AfterEach
+    void hangUpPhones() {
+        phones.forEach(Sipp.Run::kill);
+        phones.clear();
+        for (long id : users.values()) {
+            try {
+                acd.logout(enterprise, id, "agent");
+            } catch (RuntimeException e) {
+                // not an agent or on a call: the next test logs in again
+            }
+        }
+    }
+
+    SipPeers peers() {
+        return new SipPeers(phoneDir, server.hotline().engine().sipPort());
+    }
+
+    /** Agent {@code n} (1..3): a SIPp phone with {@code scenario} registered as extension 100n, logged in on it, ready. */
+    void agentPhone(int n, String scenario) throws Exception {
+        int port = Ports.free();
+        var vars = SipPeers.vars("x");
+        Sipp.Run phone = Sipp.start(phoneDir, scenario, withEngine(vars), null, port,
+                List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "1000", "-timeout", "300"));
+        Sipp.awaitUdpBound(port);
+        phones.add(phone);
+        peers().register("100" + n, PW, port, "200");
+        long uid = users.get("agent" + n);
+        acd.login(enterprise, uid, new Device(Device.Kind.SIP, null), "agent");
+        acd.setState(enterprise, uid, AgentState.READY, null, "agent");
+    }
+
+    Map<String, String> withEngine(Map<String, String> vars) {
+        vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+        return vars;
+    }
+
+    void queue(String strategy, Map<String, Object> settings) {
+        var r = admin.put("/api/v1/queues/" + queueId, Map.of("name", "sales", "strategy", strategy, "settings", settings));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        acd.settle();
+    }
+
+    /** {@code count} calls one after the other from {@code caller}, each staying {@code stayMs} after being answered. */
+    void calls(String caller, int count, int stayMs) throws Exception {
+        SipPeers.ok(peers().uac("uac_call", queueNumber, SipPeers.vars(caller, "PAUSE", Integer.toString(stayMs)),
+                "-m", Integer.toString(count), "-l", "1", "-r", "2", "-timeout", "120"));
+    }
+
+    /** The call records of {@code caller}, oldest first, once {@code count} are written. */
+    List<JsonNode> records(String caller, int count) {
+        return await("records of " + caller).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<JsonNode> out = new ArrayList<>();
+            for (JsonNode r : admin.get("/api/v1/calls?limit=100&number=" + caller).json().get("items")) out.add(0, r);
+            return out;
+        }, l -> l.size() >= count);
+    }
+
+    List<String> agentsOf(List<JsonNode> records) {
+        return records.stream().map(r -> r.path("agentJob").asText("-")).toList();
+    }
+
+    /** Queue events of a call as "type key=value..." strings. */
+    List<String> queueEvents(JsonNode record) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : admin.get("/api/v1/calls/" + record.get("callId").asText() + "/events").json()) {
+            if (e.get("type").asText().startsWith("queue_")) out.add(e.get("type").asText() + " " + e.path("data").asText());
+        }
+        return out;
+    }
+
+    String nextCaller() {
+        return "1390000" + String.format("%04d", callers.incrementAndGet());
+    }
+
+    void threeAnsweringAgents() throws Exception {
+        for (int i = 1; i <= 3; i++) agentPhone(i, "uas_answer");
+    }
+
+    @Test
+    void roundRobinWithMemoryTakesTurns() throws Exception {
+        threeAnsweringAgents();
+        queue("round_robin", Map.of("ringTimeoutSeconds", 5));
+        String caller = nextCaller();
+        calls(caller, 12, 400);
+        List<String> got = agentsOf(records(caller, 12));
+        assertThat(got).hasSize(12);
+        // Every agent in turn, four each, the turn never repeating an agent twice in a row.
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        got.forEach(a -> counts.merge(a, 1, Integer::sum));
+        assertThat(counts).containsOnlyKeys("8001", "8002", "8003").allSatisfy((k, v) -> assertThat(v).isEqualTo(4));
+        for (int i = 3; i < 12; i++) assertThat(got.get(i)).isEqualTo(got.get(i - 3));
+    }
+
+    @Test
+    void linearAlwaysStartsWithTheFirstMember() throws Exception {
+        threeAnsweringAgents();
+        queue("linear", Map.of("ringTimeoutSeconds", 5));
+        String caller = nextCaller();
+        calls(caller, 12, 300);
+        assertThat(agentsOf(records(caller, 12))).containsOnly("8001").hasSize(12);
+    }
+
+    @Test
+    void ringAllOffersEveryFreeAgentAndOneTakesIt() throws Exception {
+        threeAnsweringAgents();
+        queue("ring_all", Map.of("ringTimeoutSeconds", 5));
+        String caller = nextCaller();
+        calls(caller, 3, 300);
+        for (JsonNode r : records(caller, 3)) {
+            List<String> ev = queueEvents(r);
+            assertThat(ev.stream().filter(e -> e.startsWith("queue_offer ")).count()).as(ev.toString()).isEqualTo(3);
+            assertThat(ev.stream().filter(e -> e.startsWith("queue_connect ")).count()).as(ev.toString()).isEqualTo(1);
+            assertThat(r.get("queueResult").asText()).isEqualTo("answered");
+        }
+    }
+
+    @Test
+    void ringNoAnswerMovesOnAndPausesTheAgent() throws Exception {
+        agentPhone(1, "uas_ring_cancel"); // rings, never answers: first in line
+        agentPhone(2, "uas_answer");
+        agentPhone(3, "uas_answer");
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "autoPauseAfterMissed", 1));
+        String caller = nextCaller();
+        calls(caller, 1, 7000); // stays through agent 1's 5 s of ringing, then talks to agent 2
+        JsonNode r = records(caller, 1).get(0);
+        assertThat(r.get("agentJob").asText()).isEqualTo("8002");
+        List<String> ev = queueEvents(r);
+        assertThat(ev).anySatisfy(e -> assertThat(e).startsWith("queue_offer_end").contains("agent=" + users.get("agent1"), "result=no_answer"));
+        AgentView a1 = acd.agentView(enterprise, users.get("agent1")).orElseThrow();
+        assertThat(a1.state()).isEqualTo(AgentState.NOT_READY);
+        assertThat(a1.reason()).isEqualTo("missed");
+    }
+
+    @Test
+    void aCallerWhoHangsUpWaitingIsAbandonedWithTheWaitTime() throws Exception {
+        queue("ring_all", Map.of("ringTimeoutSeconds", 5));
+        String caller = nextCaller();
+        calls(caller, 1, 1500); // nobody logged in: waits 1.5 s, hangs up
+        JsonNode r = records(caller, 1).get(0);
+        assertThat(r.get("queueResult").asText()).isEqualTo("abandoned");
+        assertThat(r.get("waitMs").asLong()).isBetween(1300L, 3000L);
+        assertThat(queueEvents(r)).anySatisfy(e -> assertThat(e).startsWith("queue_leave").contains("result=abandoned"));
+    }
+
+    @Test
+    void maxWaitOverflowsAndWrapUpBlocksOffers() throws Exception {
+        agentPhone(1, "uas_answer");
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "wrapUpSeconds", 3, "maxWaitSeconds", 2));
+        String first = nextCaller();
+        calls(first, 1, 300);
+        assertThat(records(first, 1).get(0).get("agentJob").asText()).isEqualTo("8001");
+        // Agent 1 is in wrap-up for 3 s: the next caller is not offered and overflows after 2 s (hang-up).
+        await().atMost(Duration.ofSeconds(5)).until(() -> acd.agentView(enterprise, users.get("agent1")).orElseThrow().state() == AgentState.WRAP_UP);
+        String second = nextCaller();
+        SipPeers.ok(peers().uac("uac_wait_bye", queueNumber, SipPeers.vars(second)));
+        JsonNode r = records(second, 1).get(0);
+        assertThat(r.get("queueResult").asText()).isEqualTo("overflow");
+        assertThat(queueEvents(r)).noneMatch(e -> e.startsWith("queue_offer "))
+                .anySatisfy(e -> assertThat(e).contains("reason=max_wait", "destination=hangup"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> acd.agentView(enterprise, users.get("agent1")).orElseThrow().state() == AgentState.READY);
+    }
+}

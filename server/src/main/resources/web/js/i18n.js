@@ -192,7 +192,7 @@ const FIELD_MESSAGES = {
   'cannot be the queue itself': 'validation.notItself',
   'one of 0-9, * or #': 'validation.queueKey',
   'must differ from the voicemail key': 'validation.keysDiffer',
-  '0 (never) or 15..600': 'validation.announceSeconds',
+  '0 (never) or 5..600': 'validation.announceSeconds',
   '0 (never) or 10..3600': 'validation.periodicSeconds',
   '1..32 letters, digits, _ or -': 'validation.acdCode',
   'level 1..10': 'validation.level',

@@ -84,8 +84,8 @@ public final class QueueRoutes {
         destination(h, enterpriseId, queueName, "noAgents", s.noAgents(), v);
         range(v, "wrapUpSeconds", s.wrapUpSeconds(), 0, 3600);
         range(v, "autoPauseAfterMissed", s.autoPauseAfterMissed(), 0, 20);
-        v.check(s.announcePositionSeconds() == 0 || (s.announcePositionSeconds() >= 15 && s.announcePositionSeconds() <= 600),
-                "settings.announcePositionSeconds", "0 (never) or 15..600");
+        v.check(s.announcePositionSeconds() == 0 || (s.announcePositionSeconds() >= 5 && s.announcePositionSeconds() <= 600),
+                "settings.announcePositionSeconds", "0 (never) or 5..600");
         v.check(s.periodicSeconds() == 0 || (s.periodicSeconds() >= 10 && s.periodicSeconds() <= 3600), "settings.periodicSeconds",
                 "0 (never) or 10..3600");
         v.maxLength("settings.periodicText", s.periodicText(), 500);

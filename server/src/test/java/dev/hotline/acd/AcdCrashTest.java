@@ -53,7 +53,14 @@ class AcdCrashTest {
             // Connected once the agent's phone got its ACK (agent announce plays first, then the bridge).
             await("agent answered").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> agentPhone.logs().contains("ACK sip:"));
-            await("caller connected").pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            // Connected after the agent announce: the live figures count it; the event log writes it within a batch (~100 ms).
+            await("caller connected").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                for (JsonNode q : admin.get("/api/v1/queues/live").json()) {
+                    if (q.get("name").asText().equals("sales") && q.get("answered").asLong() >= 1) return true;
+                }
+                return false;
+            });
+            await("event log batch written").pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
         } finally {
             first.kill();
             if (caller != null) caller.kill();

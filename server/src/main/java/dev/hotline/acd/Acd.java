@@ -227,6 +227,9 @@ public final class Acd implements AutoCloseable {
             Device d = checkDevice(a, device);
             if (a.state == AgentState.LOGGED_OUT) {
                 a.device = d;
+                a.offered = 0; // FEWEST_CALLS / FEWEST_ANSWERED count since login
+                a.answered = 0;
+                a.missedInRow = 0;
                 move(a, AgentState.NOT_READY, "login", by);
             } else {
                 a.device = d;

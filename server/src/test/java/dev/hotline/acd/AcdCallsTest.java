@@ -162,6 +162,34 @@ class AcdCallsTest {
         for (int i = 3; i < 12; i++) assertThat(got.get(i)).isEqualTo(got.get(i - 3));
     }
 
+    /** Linear continuing, fewest calls, fewest answered and longest idle all turn round the three when every call is answered. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"linear_continue", "fewest_calls", "fewest_answered", "longest_idle"})
+    void theFairStrategiesShareTwelveCallsFourEachInTurn(String strategy) throws Exception {
+        threeAnsweringAgents();
+        queue(strategy, Map.of("ringTimeoutSeconds", 5));
+        String caller = nextCaller();
+        calls(caller, 12, 300);
+        List<String> got = agentsOf(records(caller, 12));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        got.forEach(a -> counts.merge(a, 1, Integer::sum));
+        assertThat(counts).as(got.toString()).containsOnlyKeys("8001", "8002", "8003").allSatisfy((k, v) -> assertThat(v).isEqualTo(4));
+        assertThat(got.subList(0, 3)).as("members in order first").containsExactly("8001", "8002", "8003");
+        for (int i = 3; i < 12; i++) assertThat(got.get(i)).isEqualTo(got.get(i - 3));
+    }
+
+    @Test
+    void randomOffersEachCallToExactlyOneMember() throws Exception {
+        threeAnsweringAgents();
+        queue("random", Map.of("ringTimeoutSeconds", 5));
+        String caller = nextCaller();
+        calls(caller, 12, 300);
+        for (JsonNode r : records(caller, 12)) {
+            assertThat(r.get("agentJob").asText()).isIn("8001", "8002", "8003");
+            assertThat(queueEvents(r).stream().filter(e -> e.startsWith("queue_offer ")).count()).isEqualTo(1);
+        }
+    }
+
     @Test
     void linearAlwaysStartsWithTheFirstMember() throws Exception {
         threeAnsweringAgents();

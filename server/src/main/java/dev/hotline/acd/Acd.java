@@ -661,6 +661,10 @@ public final class Acd implements AutoCloseable {
     private void onCustomerLeg(Waiting w, CallEvent e) {
         if (e instanceof CallEvent.ChannelAnswered) {
             customerLegs.remove(e.channelId());
+            Queue q = config.tenant(w.enterpriseId).queues().get(w.queueId);
+            host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.agentLeg.id(), clock.instant(), e.channelId(), q == null ? "?" : q.name(),
+                    w.agent.userId, w.agent.jobNumber, Duration.between(w.enqueuedAt, clock.instant()).toMillis()));
+            counters.computeIfAbsent(w.queueId, k -> new Counters()).answered++;
             host.channel(e.channelId()).ifPresent(cust -> {
                 try {
                     host.bridge(w.agentLeg, cust);

@@ -276,6 +276,38 @@ class AcdCallsTest {
     }
 
     @Test
+    void aCallerWhoAsksForACallbackKeepsTheirPlaceAndIsCalledBackWhenAnAgentIsFree() throws Exception {
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "callbackKey", "*"));
+        // The customer is reached through a carrier trunk of their own (route prefix 139).
+        int carrier = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "cb-carrier", "host", "127.0.0.1", "port", carrier, "allowedIps", List.of()))
+                .json().get("id").asLong();
+        assertThat(admin.post("/api/v1/outbound-routes", Map.of("name", "cb", "prefix", "139", "trunkId", trunk, "priority", 1)).status())
+                .isEqualTo(201);
+        String caller = nextCaller();
+        // Nobody is ready: the caller keys * after 1.5 s, hears the confirmation and hangs up.
+        SipPeers.ok(peers().uac("uac_digits", queueNumber, SipPeers.vars(caller, "PAUSE", "1500", "AFTER", "1500",
+                "DTMFACTIONS", SipPeers.dtmf("*"))));
+        JsonNode first = records(caller, 1).get(0);
+        assertThat(first.get("queueResult").asText()).isEqualTo("callback");
+        assertThat(acd.waiting(enterprise)).singleElement().satisfies(w -> assertThat(w.callback()).isTrue());
+
+        Sipp.Run customer = peers().uas("uas_bye", carrier, SipPeers.vars("x", "PAUSE", "1000"));
+        agentPhone(1, "uas_answer"); // ready: the agent is rung first, then the customer, and they are connected
+        SipPeers.ok(customer);
+        JsonNode back = await("call back record").atMost(Duration.ofSeconds(20)).until(() -> {
+            for (JsonNode r : admin.get("/api/v1/calls?limit=100&number=" + caller).json().get("items")) {
+                if (r.get("direction").asText().equals("outbound")) return java.util.Optional.of(r);
+            }
+            return java.util.Optional.<JsonNode>empty();
+        }, java.util.Optional::isPresent).get();
+        assertThat(back.get("callee").asText()).isEqualTo(caller);
+        assertThat(back.get("agentJob").asText()).isEqualTo("8001");
+        assertThat(back.get("queueResult").asText()).isEqualTo("answered");
+        assertThat(acd.waiting(enterprise)).isEmpty();
+    }
+
+    @Test
     void maxWaitOverflowsAndWrapUpBlocksOffers() throws Exception {
         agentPhone(1, "uas_answer");
         queue("linear", Map.of("ringTimeoutSeconds", 5, "wrapUpSeconds", 3, "maxWaitSeconds", 2));

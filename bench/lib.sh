@@ -12,7 +12,11 @@ cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 bench_cleanup() {
+  local p _
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do   # the JVM takes a moment to stop: leave nothing behind
+    for _ in $(seq 1 50); do [ -n "$p" ] && kill -0 "$p" 2>/dev/null && sleep 0.2 || break; done
+  done
   [ -n "$OLD_RMEM" ] && { sysctl -qw net.core.rmem_default="$OLD_RMEM" net.core.rmem_max="$OLD_RMEM_MAX" 2>/dev/null || true; }
   return 0
 }

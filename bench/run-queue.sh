@@ -8,14 +8,18 @@
 # from the UAS's INVITE arrival times. One JSON document on stdout; progress on stderr.
 #   bench/run-queue.sh > queue.json
 #   AGENTS=50 CALLERS=150 RATE=50 TALK=5 bench/run-queue.sh
+#   TRACE=1 bench/run-queue.sh        # also SIPp message traces of the callers and the agents' phone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 AGENTS=${AGENTS:-50}
+CALLERS_GIVEN=${CALLERS:-}
 CALLERS=${CALLERS:-150}
 RATE=${RATE:-50}
 TALK=${TALK:-5}                  # seconds an agent talks before hanging up
 NUMBER=${NUMBER:-4800}
+TRACE=${TRACE:-0}
+TRACE_ARGS=(); [ "$TRACE" = 1 ] && TRACE_ARGS=(-trace_msg)
 PW=bench-pass-123                # demo admin, the agents' logins and their SIP passwords
 OUT=$(mktemp -d /tmp/hotline-queue-bench.XXXXXX)
 . bench/lib.sh
@@ -80,14 +84,14 @@ json.dump(setup, open(out + "/setup.json", "w"))
 print(f"[bench] {len(users)} agents on queue {setup['queue']}, number {number}", file=sys.stderr)
 PY
 N_AGENTS=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["agents"])' "$OUT/setup.json")
-[ "$N_AGENTS" != "$AGENTS" ] && CALLERS=$((N_AGENTS * 3))
+[ "$N_AGENTS" != "$AGENTS" ] && [ -z "$CALLERS_GIVEN" ] && CALLERS=$((N_AGENTS * 3))
 sleep 1   # API writes reload the routing and ACD configuration asynchronously
 
 # The agents' phones: one UAS for all of them, logging INVITE arrivals (-trace_logs).
 UAS_PORT=$(free_port)
 sed -e "s/@TALK@/$((TALK * 1000))/" -e "s/@ENGINE@/127.0.0.1:$SIP_PORT/" bench/scenarios/uas_agent.xml > "$OUT/uas_agent.xml"
 (cd "$OUT" && exec sipp -sf "$OUT/uas_agent.xml" -i 127.0.0.1 -p "$UAS_PORT" -mp "$(free_port)" -buff_size $BUFF -nostdin \
-  -trace_logs -log_file "$OUT/uas_invites.log" -trace_stat -stf "$OUT/uas.csv" -fd 1 >"$OUT/uas.out" 2>&1) &
+  -trace_logs -log_file "$OUT/uas_invites.log" -trace_stat -stf "$OUT/uas.csv" -fd 1 "${TRACE_ARGS[@]}" >"$OUT/uas.out" 2>&1) &
 UAS_PID=$!; PIDS+=("$UAS_PID")
 sleep 0.5
 # each_agent NAME SIPP ARGS...: one SIPp per agent's extension (@EXT@ in ARGS), digest auth as that extension, 10 at a
@@ -121,7 +125,7 @@ C0=$(cpu_ticks "$HOT_PID"); T0=$(date +%s.%N)
 WAIT_MAX=$(( (CALLERS / N_AGENTS + 2) * (TALK + 2) + 30 ))
 (cd "$OUT" && sipp "127.0.0.1:$SIP_PORT" -sf "$OUT/uac_queue.xml" -s "$NUMBER" -i 127.0.0.1 -p "$(free_port)" -mp "$(free_port)" \
    -r "$RATE" -m "$CALLERS" -l "$CALLERS" -buff_size $BUFF -nostdin -timeout "$WAIT_MAX" -trace_stat -stf "$OUT/callers.csv" -fd 1 \
-   >"$OUT/callers.out" 2>&1) || log "callers: SIPp reported failed calls"
+   "${TRACE_ARGS[@]}" >"$OUT/callers.out" 2>&1) || log "callers: SIPp reported failed calls"
 C1=$(cpu_ticks "$HOT_PID"); T1=$(date +%s.%N)
 read -r SUCC FAIL RETR < <(python3 - "$OUT/callers.csv" <<'PY'
 import csv, sys

@@ -6,6 +6,7 @@ import { DepartmentsPage } from './pages/departments.js';
 import { RolesPage } from './pages/roles.js';
 import { ExtensionsPage } from './pages/extensions.js';
 import { QueuesPage } from './pages/queues.js';
+import { SkillsPage } from './pages/skills.js';
 import { AuditPage } from './pages/audit.js';
 import { TokensPage } from './pages/tokens.js';
 import { EnterprisesPage } from './pages/enterprises.js';
@@ -36,6 +37,8 @@ const MENU = [
     icon: I('<rect x="6" y="2" width="12" height="20" rx="2"/><path d="M10 18h4"/>') },
   { id: 'queues', perm: 'queue.read', group: 'telephony', component: QueuesPage,
     icon: I('<path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/>') },
+  { id: 'skills', perm: 'queue.read', group: 'telephony', component: SkillsPage,
+    icon: I('<path d="M12 2l2.9 6.9 7.1.6-5.4 4.7 1.6 7.3L12 17.8 5.8 21.5l1.6-7.3L2 9.5l7.1-.6z"/>') },
   { id: 'flows', perm: 'ivr.read', group: 'telephony', component: FlowsPage,
     icon: I('<rect x="9" y="2" width="6" height="5" rx="1"/><rect x="2" y="17" width="6" height="5" rx="1"/><rect x="16" y="17" width="6" height="5" rx="1"/><path d="M12 7v4M5 17c0-3 2-6 7-6s7 3 7 6"/>') },
   { id: 'prompts', perm: 'ivr.read', group: 'telephony', component: PromptsPage,

@@ -187,6 +187,19 @@ const FIELD_MESSAGES = {
   'extension, conference or external': 'validation.flow.transferTarget',
   'extension or queue': 'validation.flow.boxType',
   'no such queue': 'validation.noSuchQueue',
+  // ACD: queue settings, skills, reason codes, agent states
+  'queue:<name> or extension:<number> of an existing box': 'validation.voicemailBox',
+  'cannot be the queue itself': 'validation.notItself',
+  'one of 0-9, * or #': 'validation.queueKey',
+  'must differ from the voicemail key': 'validation.keysDiffer',
+  '0 (never) or 5..600': 'validation.announceSeconds',
+  '0 (never) or 10..3600': 'validation.periodicSeconds',
+  '1..32 letters, digits, _ or -': 'validation.acdCode',
+  'level 1..10': 'validation.level',
+  'no such skill': 'validation.noSuchSkill',
+  'no such reason code': 'validation.noSuchReason',
+  'sip, webrtc or external': 'validation.device',
+  'ready, not_ready or logged_out': 'validation.agentState',
 };
 
 /** Text for a field error message from the API, translated when known, else as sent. */
@@ -211,6 +224,15 @@ export function fieldErrorText(message) {
   if (/^file name must be letters, digits, '\.', '_' or '-', ending in \.wav or \.mp3$/.test(message)) return t('validation.promptName');
   m = /^text to speech needs espeak-ng/.exec(message);
   if (m) return t('validation.flow.noTts');
+  m = /^no such skill: (.+)$/.exec(message);
+  if (m) return t('validation.noSuchSkillNamed', { name: m[1] });
+  m = /^minimum level of (.+) must be 1\.\.10$/.exec(message);
+  if (m) return t('validation.skillLevel', { name: m[1] });
+  m = /^(.+) listed twice$/.exec(message);
+  if (m) return t('validation.listedTwice', { name: m[1] });
+  m = /^digits, optionally ending in \* for a prefix: (.*)$/.exec(message);
+  if (m) return t('validation.vipNumber', { number: m[1] });
+  if (/^type must be one of /.test(message)) return t('validation.destinationKind');
   m = /^(\d+)\.\.(\d+)$/.exec(message);
   if (m) return t('validation.range', { min: m[1], max: m[2] });
   return message;

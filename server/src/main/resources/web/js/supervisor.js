@@ -1,18 +1,67 @@
-// Supervisor monitor (shell): live figures arrive with the ACD and monitor issues.
+// Supervisor monitor (SUP-1, SUP-2): live queue figures and agents, refreshed every 2 s; force ready / not ready / log out.
 
-import { api, boot, mountApp, hasConsoleAccess, titleFrom } from './common.js';
+import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t } from './common.js';
+import { clock } from './clock.js';
+
+const REFRESH_MS = 2000;
 
 const me = await boot();
 if (me) {
   const Monitor = {
     setup() {
-      return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'agentsReady'], consoleLink: hasConsoleAccess(me) };
+      return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'agentsReady'], consoleLink: hasConsoleAccess(me), clock };
     },
-    data() { return { queues: [] }; },
+    data() { return { queues: [], agents: [], reasons: [], now: Date.now(), error: null, force: null, timer: null, ticker: null }; },
     async created() {
-      if (this.can('monitor.read') && this.can('queue.read')) {
-        try { this.queues = await api.get('/queues'); } catch (e) { this.queues = []; }
-      }
+      if (!this.can('monitor.read')) return;
+      try { this.reasons = await api.get('/reason-codes'); } catch (e) { this.reasons = []; }
+      await this.refresh();
+      this.timer = setInterval(this.refresh, REFRESH_MS);
+      this.ticker = setInterval(() => { this.now = Date.now(); }, 1000);
+    },
+    unmounted() {
+      clearInterval(this.timer);
+      clearInterval(this.ticker);
+    },
+    computed: {
+      kpiValues() {
+        const sum = (f) => this.queues.reduce((a, q) => a + (f(q) || 0), 0);
+        return {
+          waiting: sum((q) => q.waiting),
+          longestWait: clock(this.queues.reduce((a, q) => Math.max(a, q.longestWaitSeconds || 0), 0)),
+          answered: sum((q) => q.answered),
+          abandoned: sum((q) => q.abandoned),
+          agentsReady: this.agents.filter((a) => a.state === 'ready').length,
+        };
+      },
+    },
+    methods: {
+      async refresh() {
+        try {
+          [this.queues, this.agents] = await Promise.all([api.get('/queues/live'), api.get('/agents')]);
+          this.error = null;
+        } catch (e) { this.error = e; }
+        this.now = Date.now();
+      },
+      inState(a) { return a.since ? clock((this.now - Date.parse(a.since)) / 1000) : '—'; },
+      agentsOf(q) {
+        const s = q.agents || {};
+        return ['ready', 'ringing', 'on_call', 'wrap_up', 'not_ready'].filter((k) => s[k]).map((k) => t('agentState.' + k) + ' ' + s[k]).join(' · ') || '—';
+      },
+      reasonName(code) {
+        const r = this.reasons.find((x) => x.code === code);
+        return r ? r.name : (code ? t('agentReason.' + (code === 'login' ? 'login' : 'other'), { code }) : '');
+      },
+      device(a) { return a.device ? t('device.' + a.device) + (a.deviceNumber ? ' ' + a.deviceNumber : '') : '—'; },
+      async setState(a, state, reason) {
+        try {
+          await api.put('/agents/' + a.userId + '/state', reason ? { state, reason } : { state });
+          toast(t('supervisor.forced', { name: a.name || a.jobNumber || a.userId, state: t('agentState.' + state) }));
+          this.force = null;
+          await this.refresh();
+        } catch (e) { toastError(e); }
+      },
+      openNotReady(a) { this.force = { agent: a, reason: this.reasons.length ? this.reasons[0].code : '' }; },
     },
     template: `
       <app-header :me="me" title-key="supervisor.title">
@@ -20,23 +69,27 @@ if (me) {
       </app-header>
       <div v-if="!can('monitor.read')" class="center-msg" data-testid="no-access">{{ t('supervisor.noAccess') }}</div>
       <div v-else class="desk" data-testid="supervisor-monitor">
-        <div class="alert alert-info" data-testid="supervisor-coming">{{ t('supervisor.comingSoon') }}</div>
+        <div v-if="error" class="alert alert-error" data-testid="supervisor-error">{{ errorText(error) }}</div>
         <div class="kpis">
           <div v-for="k in kpis" :key="k" class="panel kpi" :data-testid="'kpi-' + k">
             <div class="label">{{ t('supervisor.kpi.' + k) }}</div>
-            <div class="value muted">—</div>
+            <div class="value" :data-testid="'kpi-value-' + k">{{ kpiValues[k] }}</div>
           </div>
         </div>
         <div class="panel table-wrap">
-          <div class="panel-head"><h2>{{ t('supervisor.queues') }}</h2></div>
+          <div class="panel-head"><h2>{{ t('supervisor.queues') }}</h2><span class="muted">{{ t('supervisor.refreshHint') }}</span></div>
           <table class="grid" data-testid="supervisor-queues">
             <thead><tr>
               <th>{{ t('supervisor.col.queue') }}</th><th>{{ t('supervisor.col.waiting') }}</th><th>{{ t('supervisor.col.longestWait') }}</th>
-              <th>{{ t('supervisor.col.answered') }}</th><th>{{ t('supervisor.col.abandoned') }}</th><th>{{ t('supervisor.col.agents') }}</th>
+              <th>{{ t('supervisor.col.entered') }}</th><th>{{ t('supervisor.col.answered') }}</th><th>{{ t('supervisor.col.abandoned') }}</th>
+              <th>{{ t('supervisor.col.overflowed') }}</th><th>{{ t('supervisor.col.agents') }}</th>
             </tr></thead>
             <tbody>
-              <tr v-for="q in queues" :key="q.id"><td><span class="name">{{ q.name }}</span></td><td>—</td><td>—</td><td>—</td><td>—</td><td>—</td></tr>
-              <tr v-if="!queues.length"><td class="empty" colspan="6">{{ t('supervisor.noQueues') }}</td></tr>
+              <tr v-for="q in queues" :key="q.queueId" :data-testid="'live-queue-' + q.name">
+                <td><span class="name">{{ q.name }}</span></td><td>{{ q.waiting }}</td><td>{{ clock(q.longestWaitSeconds) }}</td>
+                <td>{{ q.entered }}</td><td>{{ q.answered }}</td><td>{{ q.abandoned }}</td><td>{{ q.overflowed }}</td><td>{{ agentsOf(q) }}</td>
+              </tr>
+              <tr v-if="!queues.length"><td class="empty" colspan="8">{{ t('supervisor.noQueues') }}</td></tr>
             </tbody>
           </table>
         </div>
@@ -44,13 +97,42 @@ if (me) {
           <div class="panel-head"><h2>{{ t('supervisor.agents') }}</h2></div>
           <table class="grid" data-testid="supervisor-agents">
             <thead><tr>
-              <th>{{ t('supervisor.col.agent') }}</th><th>{{ t('users.jobNumber') }}</th><th>{{ t('users.extension') }}</th>
-              <th>{{ t('supervisor.col.state') }}</th><th>{{ t('supervisor.col.duration') }}</th><th>{{ t('supervisor.col.calls') }}</th>
+              <th>{{ t('supervisor.col.agent') }}</th><th>{{ t('users.jobNumber') }}</th><th>{{ t('supervisor.col.device') }}</th>
+              <th>{{ t('supervisor.col.state') }}</th><th>{{ t('supervisor.col.reason') }}</th><th>{{ t('supervisor.col.duration') }}</th>
+              <th>{{ t('supervisor.col.call') }}</th><th>{{ t('supervisor.col.offeredAnswered') }}</th><th v-if="can('agent.manage')"></th>
             </tr></thead>
-            <tbody><tr><td class="empty" colspan="6">{{ t('supervisor.noAgents') }}</td></tr></tbody>
+            <tbody>
+              <tr v-for="a in agents" :key="a.userId" :data-testid="'agent-row-' + a.userId">
+                <td><span class="name">{{ dash(a.name) }}</span></td><td>{{ dash(a.jobNumber) }}</td><td>{{ device(a) }}</td>
+                <td :data-testid="'agent-state-' + a.userId"><span class="state-chip" :class="'st-' + a.state"><span class="dot"></span>{{ t('agentState.' + a.state) }}</span></td>
+                <td :data-testid="'agent-reason-' + a.userId">{{ a.state === 'not_ready' ? reasonName(a.reason) : '' }}</td>
+                <td :data-testid="'agent-time-' + a.userId">{{ a.state === 'logged_out' ? '—' : inState(a) }}</td>
+                <td class="mono">{{ dash(a.callId) }}</td>
+                <td>{{ a.offered }} / {{ a.answered }}</td>
+                <td v-if="can('agent.manage')" class="actions">
+                  <template v-if="a.state !== 'logged_out'">
+                    <button v-if="a.state !== 'ready'" class="btn-link" :data-testid="'force-ready-' + a.userId" @click="setState(a, 'ready')">{{ t('agent.action.ready') }}</button>
+                    <button class="btn-link" :data-testid="'force-not-ready-' + a.userId" @click="openNotReady(a)">{{ t('agent.action.notReady') }}</button>
+                    <button class="btn-link danger" :data-testid="'force-logout-' + a.userId" @click="setState(a, 'logged_out')">{{ t('agent.action.checkOut') }}</button>
+                  </template>
+                </td>
+              </tr>
+              <tr v-if="!agents.length"><td class="empty" :colspan="can('agent.manage') ? 9 : 8">{{ t('supervisor.noAgents') }}</td></tr>
+            </tbody>
           </table>
         </div>
       </div>
+      <modal v-if="force" size="small" :title="t('supervisor.forceNotReady', { name: force.agent.name || force.agent.userId })" testid="force-dialog" @close="force = null">
+        <form-field :label="t('agent.reason')">
+          <select v-model="force.reason" data-testid="force-reason">
+            <option v-for="r in reasons" :key="r.code" :value="r.code">{{ r.name }}</option>
+          </select>
+        </form-field>
+        <template #footer>
+          <button class="btn" @click="force = null">{{ t('common.cancel') }}</button>
+          <button class="btn btn-primary" data-testid="force-confirm" :disabled="!force.reason" @click="setState(force.agent, 'not_ready', force.reason)">{{ t('agent.action.notReady') }}</button>
+        </template>
+      </modal>
       <ui-host></ui-host>`,
   };
   titleFrom('supervisor.title');

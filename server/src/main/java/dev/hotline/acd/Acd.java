@@ -127,6 +127,8 @@ public final class Acd implements AutoCloseable {
     private final Map<Long, Counters> counters = new HashMap<>();
     private long seq;
 
+    private final java.util.concurrent.atomic.AtomicBoolean reloadPending = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The snapshot the API thread uses to accept or refuse a queue at once. */
     private volatile AcdConfig published = AcdConfig.EMPTY;
 
@@ -153,7 +155,10 @@ public final class Acd implements AutoCloseable {
 
     /** Configuration may have changed (any API write): reload it off the dispatcher thread, then apply it there. */
     public void invalidate() {
+        // Many writes in a burst (agents clicking ready) coalesce into one reload.
+        if (!reloadPending.compareAndSet(false, true)) return;
         loader.execute(() -> {
+            reloadPending.set(false);
             try {
                 AcdConfig c = jdbi.withHandle(AcdConfig::load);
                 published = c;
@@ -247,6 +252,9 @@ public final class Acd implements AutoCloseable {
     public AgentView setState(long enterpriseId, long userId, AgentState to, String reason, String by) {
         if (!to.requestable() || to == AgentState.LOGGED_OUT) {
             throw new ApiException(400, "bad_request", "state must be ready or not_ready");
+        }
+        if (to == AgentState.NOT_READY && (reason == null || reason.isBlank())) {
+            throw new ApiException(400, "bad_request", "not ready needs a reason", List.of(new ApiException.FieldError("reason", "required")));
         }
         return call(() -> {
             Agent a = agent(enterpriseId, userId);

@@ -114,11 +114,13 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         this.clock = clock;
         this.defaultEnterprise = defaultEnterprise;
         this.ringTimeout = ringTimeout;
+        this.pbx6 = new Pbx6Store(jdbi, DIRECT_LINE_WINDOW);
     }
 
     public void attach(TelephonyEngine engine) {
         this.engine = () -> engine;
         syncTrunkRegistrations();
+        restorePbx6();
     }
 
     /** Calls in progress (for tests and monitoring). */
@@ -222,7 +224,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             reject(c, ch, 486, "callback list: called back in " + callback.get().delaySeconds() + " s");
             RoutingStore.Did did = m.did();
             String number = call.caller().user();
-            callbacks.schedule(() -> callBack(m.enterpriseId(), number, did), callback.get().delaySeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            scheduleCallBack(m.enterpriseId(), number, did, clock.instant().plusSeconds(callback.get().delaySeconds()), null);
             return;
         }
         // PBX-6 smart direct line: a customer calling back within 24 h reaches the extension that called them.
@@ -303,6 +305,41 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         t.setDaemon(true);
         return t;
     });
+    /** PBX-6 state kept across restarts: pending call backs and the direct-line memory. */
+    private final Pbx6Store pbx6;
+
+    /** A call back due at {@code due}, stored so that a restart does not lose it ({@code storedId}: already stored). */
+    private void scheduleCallBack(long enterpriseId, String number, RoutingStore.Did did, java.time.Instant due, String storedId) {
+        String id = storedId != null ? storedId : pbx6.callbackPending(enterpriseId, number, did.number(), due);
+        long delayMs = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+        callbacks.schedule(() -> {
+            pbx6.callbackPlaced(id);
+            callBack(enterpriseId, number, did);
+        }, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** At start: the direct-line memory of the last 24 h, and the call backs still to place (to the number's current destination). */
+    private void restorePbx6() {
+        try {
+            for (var o : pbx6.recentOutbound(clock.instant().minus(DIRECT_LINE_WINDOW))) {
+                recentOutbound.merge(o.enterpriseId() + ":" + o.number(), new OutboundCall(o.extension(), o.at()),
+                        (a, b) -> a.at().isAfter(b.at()) ? a : b);
+            }
+            java.time.Instant soon = clock.instant().plusSeconds(3); // overdue ones: a moment for phones to register again
+            for (var p : pbx6.pendingCallbacks()) {
+                var did = snapshot().tenant(p.enterpriseId()).map(t -> t.dids().get(p.did()));
+                if (did.isPresent()) {
+                    scheduleCallBack(p.enterpriseId(), p.number(), did.get(), p.dueAt().isBefore(soon) ? soon : p.dueAt(), p.id());
+                } else {
+                    log.warn("call back to {} dropped: number {} is gone", p.number(), p.did());
+                    pbx6.callbackPlaced(p.id());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("cannot restore call backs and direct lines", e);
+        }
+    }
+
     /** Calls back placed and not yet answered: channel → the number (DID) whose destination they go to. */
     private final Map<String, RoutingStore.Did> pendingCallbacks = new ConcurrentHashMap<>();
 
@@ -585,6 +622,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         Channel out = engine.get().dial(ch, req);
         join(c, out, "trunk " + plan.trunk().name() + " " + plan.number());
         recentOutbound.put(c.enterpriseId() + ":" + plan.number(), new OutboundCall(extension, clock.instant()));
+        pbx6.outbound(c.enterpriseId(), plan.number(), extension, clock.instant());
         if (recentOutbound.size() > 100_000) {
             java.time.Instant since = clock.instant().minus(DIRECT_LINE_WINDOW);
             recentOutbound.values().removeIf(o -> o.at().isBefore(since));
@@ -695,6 +733,8 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
      * length its (always valid) file has, so that no recording is lost from the recordings list.
      */
     public void finishRecordingsOnStop() {
+        callbacks.shutdownNow(); // pending call backs stay stored for the next start
+        pbx6.close();
         for (var en : java.util.List.copyOf(recordings.entrySet())) {
             if (recordings.remove(en.getKey()) == null) continue;
             ActiveRecording r = en.getValue();

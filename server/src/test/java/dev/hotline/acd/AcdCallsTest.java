@@ -91,9 +91,13 @@ class AcdCallsTest {
         Sipp.awaitUdpBound(port);
         phones.add(phone);
         peers().register("100" + n, PW, port, "200");
-        long uid = users.get("agent" + n);
-        acd.login(enterprise, uid, new Device(Device.Kind.SIP, null), "agent");
-        acd.setState(enterprise, uid, AgentState.READY, null, "agent");
+        // AGENT-1 over HTTP as the agent: log in on the SIP phone, then ready.
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent" + n, PW);
+        var login = agent.post("/api/v1/agent/session", Map.of("device", "sip"));
+        assertThat(login.status()).as(login.toString()).isEqualTo(200);
+        var ready = agent.put("/api/v1/agent/state", Map.of("state", "ready"));
+        assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+        assertThat(ready.json().get("state").asText()).isEqualTo("ready");
     }
 
     Map<String, String> withEngine(Map<String, String> vars) {
@@ -192,6 +196,15 @@ class AcdCallsTest {
         JsonNode r = records(caller, 1).get(0);
         assertThat(r.get("agentJob").asText()).isEqualTo("8002");
         List<String> ev = queueEvents(r);
+        // The event log of the call, exactly: join, offer to 1, 1 rang out, offer to 2, connected to 2.
+        long a1 = users.get("agent1");
+        long a2 = users.get("agent2");
+        assertThat(ev.stream().map(e -> e.replaceAll(" priority=\\S+| job=\\S+| device=\\S+| wait_ms=\\S+", "")).toList()).containsExactly(
+                "queue_join queue=sales position=1",
+                "queue_offer queue=sales agent=" + a1,
+                "queue_offer_end queue=sales agent=" + a1 + " result=no_answer",
+                "queue_offer queue=sales agent=" + a2,
+                "queue_connect queue=sales agent=" + a2);
         assertThat(ev).anySatisfy(e -> assertThat(e).startsWith("queue_offer_end").contains("agent=" + users.get("agent1"), "result=no_answer"));
         AgentView a1 = acd.agentView(enterprise, users.get("agent1")).orElseThrow();
         assertThat(a1.state()).isEqualTo(AgentState.NOT_READY);
@@ -207,6 +220,31 @@ class AcdCallsTest {
         assertThat(r.get("queueResult").asText()).isEqualTo("abandoned");
         assertThat(r.get("waitMs").asLong()).isBetween(1300L, 3000L);
         assertThat(queueEvents(r)).anySatisfy(e -> assertThat(e).startsWith("queue_leave").contains("result=abandoned"));
+    }
+
+    @Test
+    void waitingCallersHearTheirPositionWithoutAGapInTheAudio() throws Exception {
+        queue("ring_all", Map.of("ringTimeoutSeconds", 5, "announcePositionSeconds", 5, "maxWaitSeconds", 12));
+        String first = nextCaller();
+        String second = nextCaller();
+        Sipp.Run a = peers().uac("uac_wait_bye", queueNumber, SipPeers.vars(first));
+        await().atMost(Duration.ofSeconds(5)).until(() -> acd.waiting(enterprise).size() == 1);
+        Sipp.Run b = peers().uac("uac_wait_bye", queueNumber, SipPeers.vars(second));
+        await().atMost(Duration.ofSeconds(5)).until(() -> acd.waiting(enterprise).size() == 2);
+        var channel = server.hotline().engine().channels().stream().filter(ch -> ch.caller().user().equals(second)).findFirst().orElseThrow();
+        long before = channel.counters().packetsOut();
+        long t0 = System.nanoTime();
+        // 8 s of music and announcements at 50 packets a second, with no gap between them.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> channel.counters().packetsOut() - before >= 400);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(8600));
+        SipPeers.ok(a);
+        SipPeers.ok(b);
+        List<String> firstEv = queueEvents(records(first, 1).get(0));
+        List<String> secondEv = queueEvents(records(second, 1).get(0));
+        assertThat(firstEv.stream().filter(e -> e.startsWith("queue_announce")).toList()).hasSize(2).allMatch(e -> e.contains("position=1"));
+        assertThat(secondEv.stream().filter(e -> e.startsWith("queue_announce")).toList()).hasSizeGreaterThanOrEqualTo(1)
+                .allMatch(e -> e.contains("position=2") || e.contains("position=1"));
+        assertThat(secondEv.get(secondEv.size() - 1)).contains("queue_leave", "result=overflow", "reason=max_wait");
     }
 
     @Test

@@ -3,16 +3,12 @@ package dev.hotline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hotline.testing.ApiClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
+import dev.hotline.testing.ChildServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,56 +20,11 @@ class MainProcessTest {
     @TempDir
     Path dir;
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     record Run(Process process, List<String> lines, String url) {}
 
     Run start(String password, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.hotline.app.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        int http = freePort();
-        pb.environment().put("HOTLINE_HTTP_HOST", "127.0.0.1");
-        pb.environment().put("HOTLINE_HTTP_PORT", String.valueOf(http));
-        pb.environment().put("HOTLINE_SIP_HOST", "127.0.0.1");
-        pb.environment().put("HOTLINE_SIP_PORT", String.valueOf(freePort()));
-        pb.environment().put("HOTLINE_DATA_DIR", dir.toString());
-        if (password != null) pb.environment().put("HOTLINE_DEMO_PASSWORD", password);
-        else pb.environment().remove("HOTLINE_DEMO_PASSWORD");
-        Process p = pb.start();
-        List<String> lines = new ArrayList<>();
-        CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
-            Pattern console = Pattern.compile("Console : (http://\\S+)");
-            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String found = null;
-                boolean readyLine = false;
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (lines) {
-                        lines.add(line);
-                    }
-                    Matcher m = console.matcher(line);
-                    if (m.find()) found = m.group(1);
-                    if (line.contains("Hotline is ready")) readyLine = true;
-                    if (readyLine && found != null && line.isBlank()) return found;
-                }
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            throw new IllegalStateException("process ended before it was ready: " + lines);
-        });
-        try {
-            return new Run(p, lines, url.get(60, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            p.destroyForcibly();
-            synchronized (lines) {
-                throw new AssertionError("not ready within 60 s: " + lines, e);
-            }
-        }
+        ChildServer c = ChildServer.start(dir, password, args);
+        return new Run(c.process(), c.lines(), c.url() + "/");
     }
 
     void stop(Process p) throws Exception {

@@ -58,6 +58,9 @@ class TenantIsolationTest {
         demoIds.put("callback-list", demoAdmin.post("/api/v1/callback-list", Map.of("number", "1370*", "delaySeconds", 5))
                 .json().get("id").asLong());
         demoIds.put("flows", demoAdmin.post("/api/v1/flows", Map.of("name", "demo_flow")).json().get("id").asLong()); // no recording exists yet: the route must still answer 404, never another tenant's file
+        demoIds.put("skills", firstId(demoAdmin.get("/api/v1/skills").json()));
+        demoIds.put("reason-codes", firstId(demoAdmin.get("/api/v1/reason-codes").json()));
+        demoIds.put("agents", demoIds.get("users")); // agent1: a member of both demo queues
         acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001"));
         acmeAdmin.post("/api/v1/trunks", Map.of("name", "acme-trunk", "host", "10.1.1.1"));
     }
@@ -94,7 +97,8 @@ class TenantIsolationTest {
         StringBuilder sb = new StringBuilder();
         for (String path : List.of("/api/v1/users", "/api/v1/departments", "/api/v1/roles", "/api/v1/extensions", "/api/v1/queues",
                 "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist",
-                "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail", "/api/v1/callback-list")) {
+                "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail", "/api/v1/callback-list",
+                "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/agents", "/api/v1/agents/" + demoIds.get("users") + "/events")) {
             sb.append(demoAdmin.get(path).body());
         }
         return sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");
@@ -109,7 +113,8 @@ class TenantIsolationTest {
             String resource = r.path().substring(Api.PREFIX.length() + 1, r.path().indexOf('/', Api.PREFIX.length() + 1));
             Long id = demoIds.get(resource);
             assertThat(id).as("test knows a demo object for " + r.path()).isNotNull();
-            String path = r.path().replace("{id}", String.valueOf(id)).replace("{version}", "1");
+            String path = r.path().replace("{id}", String.valueOf(id)).replace("{version}", "1")
+                    .replace("{userId}", String.valueOf(demoIds.get("users")));
             ApiClient.Response resp = switch (r.method().name()) {
                 case "GET" -> acmeAdmin.get(path);
                 case "PUT" -> acmeAdmin.put(path, validBody(resource));

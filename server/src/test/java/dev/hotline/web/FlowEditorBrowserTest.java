@@ -206,6 +206,84 @@ class FlowEditorBrowserTest {
         ui.screenshot("flow-node-http-en");
     }
 
+    /**
+     * Issue 5 "a Chromium test builds a two-level flow in the editor, publishes it, and a SIPp call
+     * follows it": menu_1 key 1 → menu_2, menu_2 key 2 → say the caller's number; the caller keys 1,
+     * then 2 once the second menu answers.
+     */
+    @Test
+    void aCallerKeysThroughATwoLevelMenuBuiltInTheEditor() throws Exception {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-flows");
+        ui.waitText("page-title", ui.en("flows.title"));
+        ui.click("flow-new");
+        ui.type("flow-form-name", "two_levels");
+        ui.click("flow-save");
+        ui.el("flow-editor");
+        ui.waitText("page-title", "two_levels");
+        long flowId = Long.parseLong(ui.driver().getCurrentUrl().replaceAll(".*#/flows/", ""));
+
+        // First level: the welcome menu, the start of the flow.
+        ui.click("palette-menu");
+        ui.el("flow-node-menu_1");
+        new Select(ui.el("prompt-prompts-0-kind")).selectByValue("prompt");
+        ui.type("prompt-prompts-0-text", "WELCOME");
+        ui.click("node-set-start");
+        ui.click("option-add");
+        // Second level: another menu whose only option is key 2.
+        ui.click("palette-menu");
+        ui.el("flow-node-menu_2");
+        ui.waitFor(d -> ui.el("flow-node-menu_2").getAttribute("class").contains("selected"));
+        new Select(ui.el("prompt-prompts-0-kind")).selectByValue("prompt");
+        ui.type("prompt-prompts-0-text", "PLEASE_ENTER");
+        ui.click("option-add");
+        new Select(ui.el("option-key-1")).selectByValue("2");
+        ui.el("option-target-2");
+        // The leaves: say the caller's number, hang up.
+        ui.click("palette-say");
+        ui.el("flow-node-say_1");
+        assertThat(ui.el("node-value").getAttribute("value")).isEqualTo("${caller}");
+        ui.click("palette-hangup");
+        ui.el("flow-node-hangup_1");
+
+        // Connect: in the side panel for the first menu, by dragging for the second.
+        ui.click("flow-node-menu_1");
+        new Select(ui.el("option-target-1")).selectByValue("menu_2");
+        new Select(ui.el("exit-fail")).selectByValue("hangup_1");
+        ui.waitFor(d -> "menu_2".equals(ui.el("flow-edge-menu_1-1").getAttribute("data-to")));
+        new Actions(ui.driver()).clickAndHold(ui.el("flow-exit-menu_2-2")).moveToElement(ui.el("flow-node-say_1")).release().perform();
+        ui.waitFor(d -> "say_1".equals(ui.el("flow-edge-menu_2-2").getAttribute("data-to")));
+        new Actions(ui.driver()).clickAndHold(ui.el("flow-exit-menu_2-fail")).moveToElement(ui.el("flow-node-hangup_1")).release().perform();
+        ui.waitFor(d -> "hangup_1".equals(ui.el("flow-edge-menu_2-fail").getAttribute("data-to")));
+        ui.click("flow-node-say_1");
+        new Select(ui.el("exit-next")).selectByValue("hangup_1");
+        ui.el("flow-edge-say_1-next");
+        // The draft's initial hang-up is not needed.
+        ui.click("flow-node-start");
+        ui.click("node-delete");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("flow-node-start")));
+        ui.screenshot("flow-two-levels-en");
+
+        ui.click("flow-publish");
+        ui.waitText("flow-published-version", ui.en("flows.liveVersion").replace("{n}", "1"));
+        Map<String, Object> published = map(ui.fetchJson("/api/v1/flows/" + flowId).get("draft"));
+        assertThat(published).containsEntry("start", "menu_1");
+        Map<String, Object> nodes = map(published.get("nodes"));
+        assertThat(map(map(nodes.get("menu_1")).get("options"))).isEqualTo(Map.of("1", "menu_2"));
+        assertThat(map(map(nodes.get("menu_2")).get("options"))).isEqualTo(Map.of("2", "say_1"));
+
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4101", "destinationType", "flow", "destination", "two_levels")).status()).isEqualTo(201);
+        // Key 1 in the first menu, then (once the second menu plays) key 2; the caller leaves while the number is said.
+        SipPeers.ok(new SipPeers(work, ui.server().hotline().engine().sipPort()).uac("uac_digits", "4101",
+                SipPeers.vars("13700000002", "PAUSE", "1200", "AFTER", "1500",
+                        "DTMFACTIONS", SipPeers.dtmf("1") + "<pause milliseconds=\"2500\"/>" + SipPeers.dtmf("2"))));
+        assertThat(ivrSteps("13700000002")).containsSubsequence("node:menu_1", "key:1", "node:menu_2", "key:2", "node:say_1")
+                .doesNotContain("node:hangup_1");
+    }
+
     @Test
     void supervisorSeesTheEditorReadOnly() {
         ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);

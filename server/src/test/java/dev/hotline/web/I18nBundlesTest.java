@@ -49,7 +49,7 @@ class I18nBundlesTest {
     static final Map<String, List<String>> DYNAMIC = new LinkedHashMap<>();
     static {
         DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor",
-                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows", "prompts", "voicemail"));
+                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows", "prompts", "voicemail", "skills"));
         DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "reports", "system", "workspace"));
         // From the server's own enums, so a new permission, role or strategy needs its texts here.
         DYNAMIC.put("role.builtin.", Arrays.stream(Permission.BuiltinRole.values()).map(Permission.BuiltinRole::roleName).toList());
@@ -58,6 +58,21 @@ class I18nBundlesTest {
         DYNAMIC.put("error.", List.of("validation_failed", "bad_request", "unauthenticated", "bad_credentials", "forbidden", "csrf",
                 "not_found", "conflict", "locked_out", "internal", "network"));
         DYNAMIC.put("strategy.", Arrays.stream(Queue.Strategy.values()).map(Queue.Strategy::key).toList());
+        DYNAMIC.put("strategyHint.", Arrays.stream(Queue.Strategy.values()).map(Queue.Strategy::key).toList());
+        // ACD pages: agent states and devices (server enums), queue destinations and the queue form's sections.
+        DYNAMIC.put("agentState.", Arrays.stream(dev.hotline.acd.AgentState.values()).map(dev.hotline.acd.AgentState::key).toList());
+        DYNAMIC.put("device.", Arrays.stream(dev.hotline.acd.Device.Kind.values()).map(dev.hotline.acd.Device.Kind::key).toList());
+        DYNAMIC.put("agentReason.", List.of("login", "other"));
+        DYNAMIC.put("queues.dest.", dev.hotline.acd.QueueSettings.Destination.TYPES);
+        DYNAMIC.put("queues.dest.none.", List.of("overflow", "noAgents"));
+        DYNAMIC.put("queues.section.", List.of("basics", "ringing", "waiting", "overflow", "skills", "vip"));
+        DYNAMIC.put("queues.hint.", List.of("overflow", "noAgents"));
+        DYNAMIC.put("audit.action.queue.", List.of("create", "update", "delete", "member.set", "member.remove"));
+        DYNAMIC.put("audit.category.", List.of("trunk", "number", "route", "blacklist", "conference", "recording", "moh", "flow",
+                "skill", "reason", "agent"));
+        DYNAMIC.put("audit.action.skill.", List.of("create", "delete"));
+        DYNAMIC.put("audit.action.reason.", List.of("create", "delete"));
+        DYNAMIC.put("audit.action.agent.", List.of("skills", "state"));
         DYNAMIC.put("audit.action.", List.of("auth.login", "auth.login_failed", "auth.logout", "user.create", "user.update", "user.delete"));
         DYNAMIC.put("audit.action.trunk.", List.of("create", "update", "delete"));
         DYNAMIC.put("audit.action.number.", List.of("create", "update", "delete"));
@@ -105,7 +120,7 @@ class I18nBundlesTest {
         DYNAMIC.put("agent.action.", List.of("checkIn", "ready", "notReady", "break", "checkOut"));
         DYNAMIC.put("supervisor.kpi.", List.of("waiting", "longestWait", "answered", "abandoned", "agentsReady"));
         DYNAMIC.put("users.", List.of("title"));
-        for (String page : List.of("departments", "roles", "extensions", "queues", "audit", "tokens", "enterprises",
+        for (String page : List.of("departments", "roles", "extensions", "queues", "skills", "audit", "tokens", "enterprises",
                 "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows", "prompts", "voicemail")) {
             DYNAMIC.put(page + ".", List.of("title"));
         }

@@ -48,3 +48,11 @@ start_hotline() {
   for _ in $(seq 1 150); do grep -q "Hotline is ready" "$OUT/hotline.out" && break; sleep 0.2; done
   grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
 }
+
+# api_login PASSWORD: a session of the demo admin in the cookie jar $OUT/cj (enough for GETs; writes need the CSRF header).
+api_login() {
+  curl -sf -c "$OUT/cj" -H 'Content-Type: application/json' \
+    -d "{\"enterprise\":\"demo\",\"username\":\"admin\",\"password\":\"$1\"}" "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null
+}
+# api_get PATH: GET /api/v1/PATH with that session, the JSON on stdout.
+api_get() { curl -sf -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/$1"; }

@@ -30,7 +30,7 @@ start_hotline "$PW"
 API="http://127.0.0.1:$HTTP_PORT"
 
 # Agents, their extensions, the queue and its number through the HTTP API (as the console would). Writes agents.txt
-# (their extensions) and setup.json. Without the members route (PUT /queues/{id}/members/{userId},
+# (their extensions) and setup.json. Without the members routes (GET and PUT /queues/{id}/members/..,
 # ACD-2 API) no new user can join a queue: then the demo queue `sales` and its three demo agents (extensions
 # 1001-1003) take the load instead, CALLERS scaled to 3 per agent, and the JSON says so (`degraded`).
 python3 - "$API" "$PW" "$AGENTS" "$NUMBER" "$OUT" <<'PY' >&2
@@ -61,29 +61,29 @@ for i in range(1, n + 1):
     call("POST", "/extensions", {"number": ext, "userId": u["id"], "sipPassword": pw})
     users.append((u["id"], ext))
 _, q = call("POST", "/queues", {"name": "bench", "strategy": "longest_idle", "settings": {"ringTimeoutSeconds": 15}})
-status, body = call("PUT", f"/queues/{q['id']}/members/{users[0][0]}", {"penalty": 0}, ok=None)
+status, _ = call("GET", f"/queues/{q['id']}/members", ok=None)   # 404 here: the route does not exist
 setup = {"queue": "bench", "agents": n, "degraded": None}
-if status in (404, 405):
-    print(f"[bench] PUT /queues/{{id}}/members/{{userId}} -> {status}: no members route in this build; "
+if status == 404:
+    print("[bench] GET /queues/{id}/members -> 404: no members route in this build; "
           "falling back to the demo queue sales and its agents 1001-1003", file=sys.stderr)
     sales = next(x for x in call("GET", "/queues")[1] if x["name"] == "sales")
     # The same behaviour as `bench`: longest idle, 15 s ring, no wrap-up, announcements, max wait or keys.
     call("PUT", f"/queues/{sales['id']}", {"name": "sales", "strategy": "longest_idle", "settings": {"ringTimeoutSeconds": 15}})
     users = [(None, x) for x in ("1001", "1002", "1003")]
-    setup = {"queue": "sales", "agents": 3, "degraded": "members route missing (PUT /api/v1/queues/{id}/members/{userId} -> "
-             f"{status}): the demo queue sales with its 3 demo agents instead of {n} new ones"}
-elif status not in (200, 201, 204):
-    sys.exit(f"PUT members -> {status} {body}")
+    setup = {"queue": "sales", "agents": 3, "degraded": "members route missing (GET /api/v1/queues/{id}/members -> 404): "
+             f"the demo queue sales with its 3 demo agents instead of {n} new ones"}
 else:
-    for uid, _ in users[1:]:
+    for uid, _ in users:
         call("PUT", f"/queues/{q['id']}/members/{uid}", {"penalty": 0})
+    members = call("GET", f"/queues/{q['id']}/members")[1]
+    if len(members) != n: sys.exit(f"queue bench has {len(members)} members, not {n}")
 call("POST", "/numbers", {"number": number, "destinationType": "queue", "destination": setup["queue"]})
 with open(out + "/agents.txt", "w") as f:
     f.write("".join(ext + "\n" for _, ext in users))
 json.dump(setup, open(out + "/setup.json", "w"))
 print(f"[bench] {len(users)} agents on queue {setup['queue']}, number {number}", file=sys.stderr)
 PY
-N_AGENTS=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["agents"])' "$OUT/setup.json")
+read -r N_AGENTS QUEUE < <(python3 -c 'import json,sys;s=json.load(open(sys.argv[1]));print(s["agents"],s["queue"])' "$OUT/setup.json")
 [ "$N_AGENTS" != "$AGENTS" ] && [ -z "$CALLERS_GIVEN" ] && CALLERS=$((N_AGENTS * 3))
 sleep 1   # API writes reload the routing and ACD configuration asynchronously
 
@@ -118,6 +118,15 @@ log "agents log in (*21) and go ready (*23) from their phones"
 each_agent login -sf "$ROOT/bench/scenarios/uac_code.xml" -s '*21' -set ext @EXT@
 each_agent ready -sf "$ROOT/bench/scenarios/uac_code.xml" -s '*23' -set ext @EXT@
 sleep 0.5
+api_login "$PW"
+# queue_live: the queue's live figures (GET /queues/live, ACD-6), "null" on a build without them.
+queue_live() {
+  api_get queues/live 2>/dev/null | python3 -c 'import json,sys
+q=[x for x in json.load(sys.stdin) if x["name"]==sys.argv[1]]
+print(json.dumps(q[0] if q else None))' "$QUEUE" 2>/dev/null || echo null
+}
+LIVE_BEFORE=$(queue_live)
+log "queue before the load: $LIVE_BEFORE"
 
 log "$CALLERS callers to $NUMBER at $RATE cps; agents talk ${TALK}s"
 sed -e "s/@PREFIX@/1391000/" bench/scenarios/uac_queue.xml > "$OUT/uac_queue.xml"
@@ -135,14 +144,17 @@ print(l[h.index("SuccessfulCall(C)")], l[h.index("FailedCall(C)")], l[h.index("R
 PY
 )
 sleep 1
+LIVE_AFTER=$(queue_live)
+log "queue after the load: $LIVE_AFTER"
 
 log "reading the event log of the calls"
 python3 - "$API" "$PW" "$NUMBER" "$CALLERS" "$OUT" "$SUCC" "$FAIL" "$RETR" "$RATE" "$TALK" "$T0" "$T1" "$C0" "$C1" "$(getconf CLK_TCK)" \
-  "$(rss_kb "$HOT_PID")" <<'PY'
+  "$(rss_kb "$HOT_PID")" "$LIVE_BEFORE" "$LIVE_AFTER" <<'PY'
 import datetime, json, os, re, sys, time, urllib.request, urllib.error, http.cookiejar
 api, pw, number, callers, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 succ, fail, retr, rate, talk = map(int, sys.argv[6:11])
 t0, t1, c0, c1, hz, rss = float(sys.argv[11]), float(sys.argv[12]), int(sys.argv[13]), int(sys.argv[14]), int(sys.argv[15]), int(sys.argv[16])
+live_before, live_after = json.loads(sys.argv[17]), json.loads(sys.argv[18])
 setup = json.load(open(out + "/setup.json"))
 http_ = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 def get(path):
@@ -244,6 +256,9 @@ print(json.dumps({
         "immediate": {"what": "queue_join -> INVITE received by the agent's phone", **stats(imm_wire)},
         "queued": {"what": "agent's previous leg hangup -> INVITE received by the agent's phone", **stats(queued_wire)},
         "offer_event_to_invite": {"what": "queue_offer logged -> INVITE received", **stats(offer_to_wire)}},
+    # The ACD's own view (GET /queues/live): every agent ready before and again after (none stuck ringing or on a
+    # call), its counters against the event log's.
+    "queue_live_before": live_before, "queue_live_after": live_after,
     "cpu_s_of_server": round((c1 - c0) / hz, 2), "elapsed_s": round(t1 - t0, 1), "rss_mb_of_server": round(rss / 1024, 1),
 }, indent=2))
 PY

@@ -73,9 +73,7 @@ for r in $RATES; do
   log "hotline server at $r cps for ${DURATION}s"
   RESULTS+=("$(run_one hotline-server "$SIP_PORT" "$r" "$HOT_PID" 4010)")
 done
-CALLS=$(curl -s -c "$OUT/cj" -H 'Content-Type: application/json' -d '{"enterprise":"demo","username":"admin","password":"bench-pass-123"}' \
-  "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null && curl -s -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/calls?limit=1" \
-  | python3 -c 'import json,sys;print(json.load(sys.stdin)["total"])' || echo null)
+CALLS=$(api_login bench-pass-123 && api_get "calls?limit=1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["total"])' || echo null)
 
 python3 - "$DURATION" "$CALLS" "${RESULTS[@]}" <<'PY'
 import json, sys, os, datetime

@@ -8,27 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RATES=${RATES:-"500 1000 1500"}
 DURATION=${DURATION:-25}
-BUFF=2097152
 OUT=$(mktemp -d /tmp/hotline-server-bench.XXXXXX)
-command -v sipp >/dev/null || { echo "sipp missing: apt-get install -y sip-tester" >&2; exit 2; }
-log() { echo "[bench] $*" >&2; }
-
-log "building the server jar"
-mvn -q -B -DskipTests package >&2
-cp server/target/hotline.jar "$OUT/hotline.jar"
-
-OLD_RMEM=$(sysctl -n net.core.rmem_default 2>/dev/null || echo "")
-OLD_RMEM_MAX=$(sysctl -n net.core.rmem_max 2>/dev/null || echo "")
-[ -n "$OLD_RMEM" ] && { sysctl -qw net.core.rmem_max=8388608 net.core.rmem_default=4194304 2>/dev/null || log "cannot raise rmem_default (not root?)"; }
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  [ -n "$OLD_RMEM" ] && { sysctl -qw net.core.rmem_default="$OLD_RMEM" net.core.rmem_max="$OLD_RMEM_MAX" 2>/dev/null || true; }
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+. bench/lib.sh
+need_sipp
+build_server_jar
+bench_begin
 
 # run_one NAME TARGET_PORT RATE CPU_PID SERVICE -> JSON object
 run_one() {
@@ -75,14 +59,7 @@ for r in $RATES; do
   RESULTS+=("$(run_one sipp-direct "$UAS_PORT" "$r" "$UAS_PID" 4010)")
 done
 
-HTTP_PORT=$(free_port); SIP_PORT=$(free_port)
-log "starting Hotline (SIP $SIP_PORT, HTTP $HTTP_PORT)"
-HOTLINE_HTTP_HOST=127.0.0.1 HOTLINE_HTTP_PORT=$HTTP_PORT HOTLINE_SIP_HOST=127.0.0.1 HOTLINE_SIP_PORT=$SIP_PORT \
-HOTLINE_DATA_DIR="$OUT/data" HOTLINE_DEMO_PASSWORD=bench-pass-123 \
-  java -Xms1g -Xmx1g -Dlogback.configurationFile=bench/logback-bench.xml -jar "$OUT/hotline.jar" >"$OUT/hotline.out" 2>&1 &
-HOT_PID=$!; PIDS+=("$HOT_PID")
-for i in $(seq 1 150); do grep -q "Hotline is ready" "$OUT/hotline.out" && break; sleep 0.2; done
-grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
+start_hotline bench-pass-123
 
 # Extension 1001 registers with its contact at the SIPp UAS, as a phone would.
 sed -e 's/@EXPECT@/200/' -e 's/@EXPIRES@/3600/' engine/src/test/resources/sipp/register.xml > "$OUT/register.xml"
@@ -96,9 +73,7 @@ for r in $RATES; do
   log "hotline server at $r cps for ${DURATION}s"
   RESULTS+=("$(run_one hotline-server "$SIP_PORT" "$r" "$HOT_PID" 4010)")
 done
-CALLS=$(curl -s -c "$OUT/cj" -H 'Content-Type: application/json' -d '{"enterprise":"demo","username":"admin","password":"bench-pass-123"}' \
-  "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null && curl -s -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/calls?limit=1" \
-  | python3 -c 'import json,sys;print(json.load(sys.stdin)["total"])' || echo null)
+CALLS=$(api_login bench-pass-123 && api_get "calls?limit=1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["total"])' || echo null)
 
 python3 - "$DURATION" "$CALLS" "${RESULTS[@]}" <<'PY'
 import json, sys, os, datetime

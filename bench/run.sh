@@ -5,11 +5,12 @@
 # at the end.
 #   bench/run.sh                                  # all suites, a few minutes each
 #   SUITES="concurrency" LEVELS="500 1000 1500" bench/run.sh > conc.json
-# Suites: concurrency (a), cps (b, bench/run-cps.sh), ivr (c), latency (d); the baseline (e) runs in each.
+# Suites: concurrency (a), cps (b, bench/run-cps.sh), ivr (c), latency (d); the baseline (e) runs in each; queue
+# (bench/run-queue.sh, the whole server: ACD queue offer latency, issue 6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-SUITES=${SUITES:-"concurrency ivr latency cps"}
+SUITES=${SUITES:-"concurrency ivr latency cps queue"}
 LEVELS=${LEVELS:-"200 500 1000"}     # concurrent calls per concurrency step
 HOLD=${HOLD:-30}                     # seconds of RTP per call
 RAMP=${RAMP:-10}                     # seconds to reach a level
@@ -19,6 +20,8 @@ IVR_RATE=${IVR_RATE:-40}
 IVR_CALLS=${IVR_CALLS:-400}
 CPS_RATES=${CPS_RATES:-"500 1000 1500"}
 CPS_DURATION=${CPS_DURATION:-15}
+QUEUE_AGENTS=${QUEUE_AGENTS:-50}
+QUEUE_CALLERS=${QUEUE_CALLERS:-150}
 BUFF=2097152
 OUT=$(mktemp -d /tmp/hotline-bench.XXXXXX)
 HZ=$(getconf CLK_TCK)
@@ -195,10 +198,16 @@ if [[ " $SUITES " == *" cps "* ]]; then
   CPS_JSON=$(RATES="$CPS_RATES" DURATION="$CPS_DURATION" bench/run-cps.sh)
 fi
 
-python3 - "$CPS_JSON" "$HOLD" "$RAMP" "${RESULTS[@]}" <<'PY'
+QUEUE_JSON=null
+if [[ " $SUITES " == *" queue "* ]]; then
+  log "queue: bench/run-queue.sh AGENTS=$QUEUE_AGENTS CALLERS=$QUEUE_CALLERS"
+  QUEUE_JSON=$(AGENTS="$QUEUE_AGENTS" CALLERS="$QUEUE_CALLERS" bench/run-queue.sh) || QUEUE_JSON=null
+fi
+
+python3 - "$CPS_JSON" "$QUEUE_JSON" "$HOLD" "$RAMP" "${RESULTS[@]}" <<'PY'
 import json, sys, os, datetime
-cps = json.loads(sys.argv[1]); hold, ramp = int(sys.argv[2]), int(sys.argv[3])
-runs = [json.loads(x) for x in sys.argv[4:]]
+cps, queue = json.loads(sys.argv[1]), json.loads(sys.argv[2]); hold, ramp = int(sys.argv[3]), int(sys.argv[4])
+runs = [json.loads(x) for x in sys.argv[5:]]
 def best(target):
     ok = [r["calls"] for r in runs if r["suite"] == "concurrency" and r["target"] == target and r.get("pass")]
     return max(ok, default=0)
@@ -209,11 +218,14 @@ summary = {"concurrent_calls_passing": {"sipp-direct": base, "hotline-b2bua": ho
 if cps:
     summary["cps_passing"] = cps["max_cps_passing"]
     summary["cps_ratio_to_baseline"] = cps["ratio_to_baseline"]
+if queue:
+    summary["queue_offer_latency_ms"] = {k: {p: queue["offer_latency"][k][p] for p in ("p50_ms", "p99_ms")}
+                                         for k in ("immediate", "queued")}
 if "hotline-b2bua" in lat:
     summary["setup_latency_ms_hotline"] = {k: lat["hotline-b2bua"][k] for k in ("p50_ms", "p95_ms", "p99_ms")}
 if "sipp-direct" in lat:
     summary["setup_latency_ms_sipp_direct"] = {k: lat["sipp-direct"][k] for k in ("p50_ms", "p95_ms", "p99_ms")}
 print(json.dumps({"benchmark": "suite", "date": datetime.datetime.utcnow().isoformat() + "Z", "cores": os.cpu_count(),
-                  "hold_s": hold, "ramp_s": ramp, "summary": summary, "runs": runs, "cps": cps}, indent=2))
+                  "hold_s": hold, "ramp_s": ramp, "summary": summary, "runs": runs, "cps": cps, "queue": queue}, indent=2))
 PY
 log "raw files in $OUT"

@@ -1,0 +1,59 @@
+# Shell helpers shared by the full-server benchmarks (run-server-cps.sh, run-queue.sh). Source it from the repository
+# root after setting OUT (the run's scratch folder, named on stderr at the end of a run):
+#   OUT=$(mktemp -d /tmp/hotline-xxx-bench.XXXXXX); . bench/lib.sh
+BUFF=2097152                       # SIPp -buff_size on both sides (DESIGN.md "Performance")
+PIDS=()                            # processes to stop on exit
+OLD_RMEM=""; OLD_RMEM_MAX=""
+
+log() { echo "[bench] $*" >&2; }
+need_sipp() { command -v sipp >/dev/null || { echo "sipp missing: apt-get install -y sip-tester" >&2; exit 2; }; }
+free_port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+bench_cleanup() {
+  local p _
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do   # the JVM takes a moment to stop: leave nothing behind
+    for _ in $(seq 1 50); do [ -n "$p" ] && kill -0 "$p" 2>/dev/null && sleep 0.2 || break; done
+  done
+  [ -n "$OLD_RMEM" ] && { sysctl -qw net.core.rmem_default="$OLD_RMEM" net.core.rmem_max="$OLD_RMEM_MAX" 2>/dev/null || true; }
+  return 0
+}
+
+# Raises net.core.rmem_default to 4 MiB for the run (restored on exit; needs root) and stops every process in PIDS on exit.
+bench_begin() {
+  OLD_RMEM=$(sysctl -n net.core.rmem_default 2>/dev/null || echo "")
+  OLD_RMEM_MAX=$(sysctl -n net.core.rmem_max 2>/dev/null || echo "")
+  [ -n "$OLD_RMEM" ] && { sysctl -qw net.core.rmem_max=8388608 net.core.rmem_default=4194304 2>/dev/null || log "cannot raise rmem_default (not root?)"; }
+  trap bench_cleanup EXIT
+}
+
+# Builds the server jar and copies it to $OUT/hotline.jar (a later build in the tree cannot change the running one).
+# Tests are not even compiled: the benchmark needs none, and a test that does not compile must not stop it.
+build_server_jar() {
+  log "building the server jar"
+  mvn -q -B -ntp -Dmaven.test.skip=true package >&2
+  cp server/target/hotline.jar "$OUT/hotline.jar"
+}
+
+# start_hotline PASSWORD: Hotline with its demo enterprise (admin, agents and extensions with PASSWORD), H2 in
+# $OUT/data, on free ports bound to 127.0.0.1. Sets HTTP_PORT, SIP_PORT and HOT_PID; exits when it does not come up.
+start_hotline() {
+  HTTP_PORT=$(free_port); SIP_PORT=$(free_port)
+  log "starting Hotline (SIP $SIP_PORT, HTTP $HTTP_PORT)"
+  HOTLINE_HTTP_HOST=127.0.0.1 HOTLINE_HTTP_PORT=$HTTP_PORT HOTLINE_SIP_HOST=127.0.0.1 HOTLINE_SIP_PORT=$SIP_PORT \
+  HOTLINE_DATA_DIR="$OUT/data" HOTLINE_DEMO_PASSWORD=$1 \
+    java -Xms1g -Xmx1g -Dlogback.configurationFile=bench/logback-bench.xml -jar "$OUT/hotline.jar" >"$OUT/hotline.out" 2>&1 &
+  HOT_PID=$!; PIDS+=("$HOT_PID")
+  for _ in $(seq 1 150); do grep -q "Hotline is ready" "$OUT/hotline.out" && break; sleep 0.2; done
+  grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
+}
+
+# api_login PASSWORD: a session of the demo admin in the cookie jar $OUT/cj (enough for GETs; writes need the CSRF header).
+api_login() {
+  curl -sf -c "$OUT/cj" -H 'Content-Type: application/json' \
+    -d "{\"enterprise\":\"demo\",\"username\":\"admin\",\"password\":\"$1\"}" "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null
+}
+# api_get PATH: GET /api/v1/PATH with that session, the JSON on stdout.
+api_get() { curl -sf -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/$1"; }

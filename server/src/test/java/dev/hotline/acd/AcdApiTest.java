@@ -97,7 +97,7 @@ class AcdApiTest {
         bad.put("noAgents", Map.of("type", "teleport", "value", "x"));
         bad.put("wrapUpSeconds", 3601);
         bad.put("autoPauseAfterMissed", 21);
-        bad.put("announcePositionSeconds", 10);
+        bad.put("announcePositionSeconds", 3);
         bad.put("periodicSeconds", 5);
         bad.put("voicemailKey", "A");
         bad.put("callbackKey", "12");

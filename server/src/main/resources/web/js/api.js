@@ -80,4 +80,6 @@ export const api = {
   del: (path) => request('DELETE', path),
   /** POST of a file as multipart/form-data (one part named by field, "file" unless told). */
   upload: (path, file, field) => { const fd = new FormData(); fd.append(field || 'file', file, file.name); return request('POST', path, fd); },
+  /** PUT of a file as multipart/form-data (part "file"): replaces the resource. */
+  uploadPut: (path, file) => { const fd = new FormData(); fd.append('file', file, file.name); return request('PUT', path, fd); },
 };

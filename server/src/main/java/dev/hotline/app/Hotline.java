@@ -81,6 +81,7 @@ public final class Hotline implements AutoCloseable {
         dev.hotline.ivr.FlowRoutes.register(api, jdbi, audit, ivr, clock);
         dev.hotline.voicemail.VoicemailRoutes.register(api, jdbi, audit, clock);
         dev.hotline.ivr.PromptRoutes.register(api, jdbi, audit, ivr);
+        dev.hotline.ivr.GreetingRoutes.register(api, jdbi, audit, ivr);
         ivr.warmPublished(jdbi);
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withBind(config.sipHost(), config.sipPort())

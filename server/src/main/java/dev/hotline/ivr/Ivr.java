@@ -32,8 +32,11 @@ public final class Ivr implements AutoCloseable {
     });
     final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
+    private final Path greetingRoot;
+
     public Ivr(Path dataDir) {
         this.promptRoot = dataDir.resolve("prompts");
+        this.greetingRoot = dataDir.resolve("greetings");
         this.tts = new EspeakTts(EspeakTts.Options.defaults(dataDir.resolve("tts-cache")));
     }
 
@@ -110,6 +113,17 @@ public final class Ivr implements AutoCloseable {
 
     Path promptFile(long enterpriseId, String name) {
         return promptRoot.resolve(Long.toString(enterpriseId)).resolve(name);
+    }
+
+    /** MSG-1: where a voicemail box's own greeting is: {@code greetings/<enterprise>/<boxType>-<box>.wav} (it may not exist). */
+    Path greetingFile(long enterpriseId, String boxType, String box) {
+        return greetingRoot.resolve(Long.toString(enterpriseId)).resolve((boxType + "-" + box).replaceAll("[^A-Za-z0-9._-]", "_") + ".wav");
+    }
+
+    /** The box's own greeting, if it has one. */
+    java.util.Optional<Path> greeting(long enterpriseId, String boxType, String box) {
+        Path p = greetingFile(enterpriseId, boxType, box);
+        return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
     }
 
     public AudioClip shipped(Language language, PromptKey... keys) {

@@ -11,6 +11,8 @@ public final class IvrRunner {
     private final Ivr ivr;
     private final Clock clock;
     private final Map<String, IvrSession> sessions = new ConcurrentHashMap<>();
+    /** Calls recording a prompt by phone (IVR-2), by channel. */
+    private final Map<String, PhonePrompts.Session> recorders = new ConcurrentHashMap<>();
 
     public IvrRunner(Ivr ivr, Clock clock) {
         this.ivr = ivr;
@@ -49,13 +51,28 @@ public final class IvrRunner {
      * to the IVR (playback, digits); answers and hang-ups are the router's to log too.
      */
     public boolean onEvent(CallEvent e) {
+        PhonePrompts.Session r = recorders.get(e.channelId());
+        if (r != null) {
+            if (r.onEvent(e)) recorders.remove(e.channelId());
+            return e instanceof CallEvent.PlaybackFinished || e instanceof CallEvent.DigitsCollected || e instanceof CallEvent.DtmfReceived;
+        }
         IvrSession s = sessions.get(e.channelId());
         if (s == null) return false;
         s.onEvent(e);
         return e instanceof CallEvent.PlaybackFinished || e instanceof CallEvent.DigitsCollected || e instanceof CallEvent.DtmfReceived;
     }
 
+    /** Starts recording a prompt by phone on the session's channel. */
+    void record(PhonePrompts.Session s) {
+        recorders.put(s.channelId(), s);
+        s.start();
+    }
+
+    Ivr ivr() {
+        return ivr;
+    }
+
     public int active() {
-        return sessions.size();
+        return sessions.size() + recorders.size();
     }
 }

@@ -175,8 +175,14 @@ final class IvrSession {
         } else if (n instanceof Flow.Voicemail x) {
             vm = x;
             vmSaved = false;
-            play(List.of(new Flow.Prompt(null, PromptKey.LEAVE_MESSAGE.name(), null), new Flow.Prompt(null, PromptKey.BEEP.name(), null)),
-                    false, this::vmRecord);
+            var greeting = ivr.greeting(enterpriseId, x.boxType(), x.box());
+            if (greeting.isPresent()) { // the box's own greeting instead of "please leave a message after the tone"
+                playItems(List.of(CompletableFuture.completedFuture(new PlaybackRequest.Item.File(greeting.get())),
+                        CompletableFuture.completedFuture(new PlaybackRequest.Item.Clip(ivr.shipped(language(), PromptKey.BEEP)))), false, this::vmRecord);
+            } else {
+                play(List.of(new Flow.Prompt(null, PromptKey.LEAVE_MESSAGE.name(), null), new Flow.Prompt(null, PromptKey.BEEP.name(), null)),
+                        false, this::vmRecord);
+            }
         } else if (n instanceof Flow.Transfer x) {
             channel.stopPlayback();
             done = true;
@@ -260,6 +266,11 @@ final class IvrSession {
                 items.add(CompletableFuture.completedFuture(new PlaybackRequest.Item.File(vmRecording.path())));
             }
         }
+        playItems(items, bargeIn, then);
+    }
+
+    /** Plays items once all are ready (text rendered off the call threads), then {@code then}. */
+    private void playItems(List<CompletableFuture<PlaybackRequest.Item>> items, boolean bargeIn, Runnable then) {
         waiting = Waiting.ASYNC;
         String atNode = nodeId;
         CompletableFuture.allOf(items.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {

@@ -93,7 +93,15 @@ public final class PromptRoutes {
         boolean mp3 = base.toLowerCase().endsWith(".mp3");
         String name = base.replaceAll("(?i)\\.(wav|mp3)$", "") + ".wav";
         if (!name.matches(NAME)) throw ApiException.invalid("file", "file name must be letters, digits, '.', '_' or '-', ending in .wav or .mp3");
-        Path target = ivr.promptFile(enterpriseId, name);
+        long ms = convert(content, mp3, ivr.promptFile(enterpriseId, name));
+        return new PromptFile(name, Files.size(ivr.promptFile(enterpriseId, name)), ms);
+    }
+
+    /**
+     * Checks an uploaded WAV (any common format) or MP3 and stores it at {@code target} as 8 kHz mono
+     * 16-bit WAV, replacing what is there; returns its duration in ms. A bad file is a 400 that says why.
+     */
+    static long convert(InputStream content, boolean mp3, Path target) throws IOException {
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(target.getParent(), "upload", mp3 ? ".mp3" : ".wav");
         Path converted = Files.createTempFile(target.getParent(), "converted", ".wav");
@@ -121,7 +129,7 @@ public final class PromptRoutes {
                 w.write(s, 0, s.length);
             }
             Files.move(out, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new PromptFile(name, Files.size(target), clip.duration().toMillis());
+            return clip.duration().toMillis();
         } finally {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(converted);

@@ -262,6 +262,12 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             enterRoom(begin(enterpriseId, ch, "internal", extension, dialled, null, extension), ch, dialled);
             return;
         }
+        if (dev.hotline.ivr.PhonePrompts.matches(dialled)) { // IVR-2: *30<n> records prompt phone-<n>.wav
+            Call c = begin(enterpriseId, ch, "internal", extension, dialled, null, extension);
+            dev.hotline.ivr.PhonePrompts.start(jdbi, flows, enterpriseId, c.callId(), ch,
+                    tenant.map(t -> t.extensions().get(extension)).map(x -> x.userId()).orElse(null), dialled, this);
+            return;
+        }
         if (dev.hotline.acd.FeatureCodes.matches(dialled)) {
             Call c = begin(enterpriseId, ch, "internal", extension, dialled, null, extension);
             featureCode(c, ch, extension, dialled);

@@ -237,6 +237,93 @@ class IvrCallsTest {
     }
 
     @Test
+    void aBoxsOwnGreetingIsPlayedInsteadOfTheDefault() throws Exception {
+        String base = "/api/v1/voicemail/boxes/extension/1003/greeting";
+        assertThat(admin.get(base).status()).as("the default greeting").isEqualTo(404);
+        // A 5 s greeting (44.1 kHz stereo: converted like a prompt); refused for a box that does not exist, or by an agent for another's box.
+        var up = upload("PUT", base, "greeting.wav", wav(44100, 2, 5.0));
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+        JsonNode g = admin.get(base).json();
+        assertThat(g.get("durationMs").asLong()).isBetween(4950L, 5050L);
+        assertThat(admin.get("/api/v1/voicemail/greetings").json().findValuesAsText("box")).containsExactly("1003");
+        assertThat(upload("PUT", "/api/v1/voicemail/boxes/extension/9999/greeting", "greeting.wav", wav(8000, 1, 1.0)).statusCode()).isEqualTo(404);
+        assertThat(upload("PUT", base, "junk.wav", "no audio".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        assertThat(agent.get(base).status()).isEqualTo(404);
+        assertThat(agent.delete(base).status()).isEqualTo(404);
+
+        // Two callers stay 8 s each: one hears the 5 s greeting and the tone, the other (after the greeting is removed) the default.
+        String number = publish("vm_greeting", "{'start':'vm','nodes':{'vm':{'type':'voicemail','boxType':'extension','box':'1003','next':'wait'}," + WAIT + "}}");
+        SipPeers.ok(caller(number, "13500000040", 7500, "", 500));
+        assertThat(admin.delete(base).status()).isEqualTo(204);
+        assertThat(admin.get(base).status()).isEqualTo(404);
+        SipPeers.ok(caller(number, "13500000041", 7500, "", 500));
+        JsonNode list = await("two messages").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(
+                () -> admin.get("/api/v1/voicemail?boxType=extension&box=1003").json(), l -> l.size() == 2);
+        long withGreeting = list.findParents("caller").stream().filter(m -> m.get("caller").asText().equals("13500000040")).findFirst().orElseThrow()
+                .get("durationMs").asLong();
+        long withDefault = list.findParents("caller").stream().filter(m -> m.get("caller").asText().equals("13500000041")).findFirst().orElseThrow()
+                .get("durationMs").asLong();
+        long defaultMs;
+        try (Ivr ivr = new Ivr(work)) {
+            defaultMs = ivr.shipped(dev.hotline.engine.tts.Language.ZH, dev.hotline.engine.tts.PromptKey.LEAVE_MESSAGE).duration().toMillis();
+        }
+        assertThat(defaultMs).as("the default greeting is clearly shorter than the box's").isLessThan(3000);
+        // The message starts after the greeting: shorter by the greeting's length less the default's.
+        assertThat(withDefault - withGreeting).as("default %d ms, with greeting %d ms, default greeting %d ms", withDefault, withGreeting, defaultMs)
+                .isBetween(5000 - defaultMs - 700, 5000 - defaultMs + 700);
+        for (JsonNode m : list) assertThat(admin.delete("/api/v1/voicemail/" + m.get("id").asLong()).status()).isEqualTo(204);
+    }
+
+    @Test
+    void anAdminRecordsAPromptByPhoneWithStar30() throws Exception {
+        // The admin gets an extension; *3012 from it records prompt phone-12.wav: tone, speech (SIPp's A-law pcap), # to stop.
+        long adminId = admin.get("/api/v1/users?q=admin").json().findParents("username").stream()
+                .filter(u -> u.get("username").asText().equals("admin")).findFirst().orElseThrow().get("id").asLong();
+        var ext = admin.post("/api/v1/extensions", Map.of("number", "1009", "userId", adminId, "sipPassword", PW));
+        assertThat(ext.status()).as(ext.toString()).isEqualTo(201);
+        peers().register("1009", PW, Ports.free(), "200"); // a phone: from this machine's address, unregistered callers count as the trunk
+        String speech = "<nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/g711a.pcap\"/></action></nop><pause milliseconds=\"3000\"/>";
+        SipPeers.ok(peers().uac("uac_digits", "*3012", SipPeers.vars("1009", "PAUSE", "1000", "AFTER", "800",
+                "DTMFACTIONS", speech + SipPeers.dtmf("#")), "-au", "1009", "-ap", PW));
+        JsonNode prompt = await("prompt recorded").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (JsonNode p : admin.get("/api/v1/prompts").json()) if (p.get("name").asText().equals("phone-12.wav")) return Optional.of(p);
+            return Optional.<JsonNode>empty();
+        }, Optional::isPresent).get();
+        assertThat(prompt.get("durationMs").asLong()).as("about the 3 s spoken before #").isBetween(2000L, 4500L);
+        var audio = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.baseUrl() + "/api/v1/prompts/phone-12.wav/audio")).header("Cookie", admin.cookieHeader()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(audio.body()))) {
+            assertThat(in.getFormat().getSampleRate()).isEqualTo(8000f);
+            byte[] pcm = in.readAllBytes();
+            int peak = 0;
+            for (int i = 0; i + 1 < pcm.length; i += 2) peak = Math.max(peak, Math.abs((short) ((pcm[i] & 0xff) | (pcm[i + 1] << 8))));
+            assertThat(peak).as("the speech, not silence").isGreaterThan(1000);
+        }
+        JsonNode call = admin.get("/api/v1/calls?number=1009").json().get("items").get(0);
+        assertThat(admin.get("/api/v1/calls/" + call.get("callId").asText() + "/events").body()).contains("node=phone-12.wav type=record", "key=#");
+        // It is a prompt like an uploaded one: a flow may play it.
+        long flow = admin.post("/api/v1/flows", Map.of("name", "by_phone")).json().get("id").asLong();
+        var draft = admin.raw("PUT", "/api/v1/flows/" + flow + "/draft",
+                "{'start':'p','nodes':{'p':{'type':'play','prompts':[{'file':'phone-12.wav'}],'next':'bye'},'bye':{'type':'hangup'}}}".replace('\'', '"'),
+                "application/json");
+        assertThat(draft.json().get("problems")).as(draft.toString()).isEmpty();
+        assertThat(admin.delete("/api/v1/flows/" + flow).status()).isEqualTo(204);
+
+        // An agent's extension may not: "invalid input", and no prompt.
+        peers().register("1003", PW, Ports.free(), "200");
+        SipPeers.ok(peers().uac("uac_digits", "*3013", SipPeers.vars("1003", "PAUSE", "300", "AFTER", "200", "DTMFACTIONS", ""),
+                "-au", "1003", "-ap", PW));
+        JsonNode refused = await("the agent's call").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(
+                () -> admin.get("/api/v1/calls?number=1003").json().get("items"), l -> l.size() > 0).get(0);
+        await("refusal logged").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(
+                () -> admin.get("/api/v1/calls/" + refused.get("callId").asText() + "/events").body().contains("type=refused"));
+        assertThat(admin.get("/api/v1/prompts").json().findValuesAsText("name")).doesNotContain("phone-13.wav");
+        assertThat(admin.delete("/api/v1/prompts/phone-12.wav").status()).isEqualTo(204);
+    }
+
+    @Test
     void uploadedPromptsServeFlowsAndNumbersWelcomePromptsAndTtsIsPreviewed() throws Exception {
         // A 44.1 kHz stereo WAV upload is converted to 8 kHz mono; junk is refused with the reason.
         byte[] wav = wav(44100, 2, 1.0);
@@ -297,6 +384,10 @@ class IvrCallsTest {
     }
 
     java.net.http.HttpResponse<String> upload(String path, String name, byte[] content) throws Exception {
+        return upload("POST", path, name, content);
+    }
+
+    java.net.http.HttpResponse<String> upload(String method, String path, String name, byte[] content) throws Exception {
         String boundary = "----hotline" + System.nanoTime();
         var body = new java.io.ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
@@ -306,7 +397,7 @@ class IvrCallsTest {
         String csrf = admin.get("/api/v1/me").json().get("csrfToken").asText();
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path))
                 .header("Cookie", admin.cookieHeader()).header("X-CSRF-Token", csrf).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

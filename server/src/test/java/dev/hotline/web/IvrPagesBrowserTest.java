@@ -156,6 +156,43 @@ class IvrPagesBrowserTest {
     }
 
     @Test
+    void aBoxGreetingIsSetPlayedAndResetOnTheVoicemailPage() throws Exception {
+        english();
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-voicemail");
+        ui.waitText("page-title", ui.en("voicemail.title"));
+        ui.waitText("vm-greetings-empty", ui.en("voicemail.greeting.none"));
+
+        // A box that does not exist is said beside the field; a real one gets the greeting, listed with its length and playable.
+        Path greeting = wav(work.resolve("ui-greeting.wav"), 2.0);
+        new Select(ui.el("vm-greeting-boxtype")).selectByValue("extension");
+        ui.type("vm-greeting-box", "9999");
+        ui.el("vm-greeting-file").sendKeys(greeting.toString());
+        ui.click("vm-greeting-upload");
+        ui.waitText("vm-greeting-box-error", ui.en("voicemail.greeting.noBox"));
+        ui.type("vm-greeting-box", "1002");
+        ui.click("vm-greeting-upload");
+        ui.waitFor(d -> ui.text("vm-greeting-duration-extension-1002").contains("0:02"));
+        Map<String, Object> g = ui.fetchJson("/api/v1/voicemail/boxes/extension/1002/greeting");
+        assertThat(((Number) g.get("durationMs")).longValue()).isBetween(1900L, 2100L);
+        Map<String, Object> played = fetchHead(ui.el("vm-greeting-audio-extension-1002").getAttribute("src"));
+        assertThat(played.get("status")).isEqualTo(200L);
+        assertThat((String) played.get("type")).startsWith("audio/wav");
+        ui.screenshot("ivr-voicemail-greeting-en");
+        ui.click("lang-zh");
+        ui.waitText("vm-greeting-default-extension-1002", ui.zh("voicemail.greeting.useDefault"));
+        ui.screenshot("ivr-voicemail-greeting-zh");
+        ui.click("lang-en");
+
+        // Back to the default.
+        ui.click("vm-greeting-default-extension-1002");
+        ui.click("confirm-ok");
+        ui.waitText("vm-greetings-empty", ui.en("voicemail.greeting.none"));
+        assertThat(ui.fetchJson("/api/v1/voicemail/boxes/extension/1002/greeting").get("code")).isEqualTo("not_found");
+    }
+
+    @Test
     void promptsAreUploadedPreviewedAndPickedAsAWelcomePrompt() throws Exception {
         english();
         ui.login("demo", "admin", ui.server().demoPassword());

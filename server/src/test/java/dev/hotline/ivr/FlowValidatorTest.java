@@ -74,8 +74,9 @@ class FlowValidatorTest {
     void referencesMustExist() throws Exception {
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'extension','value':'9999'}}}")).contains("a.value: no such extension");
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'conference','value':'1'}}}")).contains("a.value: no such conference room");
-        assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'queue','value':'sales'}}}"))
-                .contains("a.target: extension, conference or external");
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'queue','value':'sales'}}}")).contains("a.value: no such queue");
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'warp','value':'1'}}}"))
+                .contains("a.target: extension, queue, conference or external");
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'goto','flow':'nowhere'}}}")).contains("a.flow: no such flow");
     }
 

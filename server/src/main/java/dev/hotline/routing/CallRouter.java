@@ -592,6 +592,13 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (callerId != null) req = req.withCallerId(callerId);
         Channel out = engine.get().dial(ch, req);
         join(c, out, "extension " + extension + "@" + domain);
+        // ACD-8 / AGENT-4: a direct call to an agent's extension makes a ready agent busy, and their desk shows it.
+        Long user = line.get().userId();
+        if (user != null) {
+            if (cti != null) cti.expectLeg(out.id());
+            acd.busy(c.enterpriseId(), user, c.callId(), out.id());
+            if (cti != null) cti.ownCall(c.enterpriseId(), user, c.callId(), out.id(), c.direction(), c.tracker().inboundCaller());
+        }
     }
 
     private record Plan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status) {}

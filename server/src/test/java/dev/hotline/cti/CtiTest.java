@@ -167,6 +167,25 @@ class CtiTest {
     }
 
     @Test
+    void aDirectCallToTheAgentsExtensionShowsOnTheDeskAndKeepsQueuesAway() throws Exception {
+        CtiClient desk = agent(1);
+        desk.next("hello");
+        desk.command("login", Map.of("device", "sip"));
+        desk.command("state", Map.of("state", "ready"));
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4010", SipPeers.vars("13966660003")); // DID 4010 rings extension 1001
+        JsonNode offered = desk.next("call.offered").get("call");
+        assertThat(offered.get("caller").asText()).isEqualTo("13966660003");
+        assertThat(offered.get("queue").isNull()).isTrue();
+        desk.next(n -> n.path("type").asText().equals("agent.state") && n.get("agent").get("state").asText().equals("on_call"), "on call");
+        desk.next("call.answered");
+        assertThat(desk.command("hangup", Map.of("legId", offered.get("legId").asText())).get("type").asText()).isEqualTo("ok");
+        desk.next("call.ended");
+        SipPeers.ok(caller);
+        desk.next(n -> n.path("type").asText().equals("agent.state") && n.get("agent").get("state").asText().equals("ready"), "ready again");
+        desk.command("logout", Map.of());
+    }
+
+    @Test
     void aBlindTransferToAColleagueCarriesTheJobNumberAndTheNotes() throws Exception {
         CtiClient one = agent(1);
         CtiClient two = agent(2);

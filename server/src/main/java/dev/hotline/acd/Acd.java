@@ -431,6 +431,10 @@ public final class Acd implements AutoCloseable {
         boolean callback;
         String customerLegId;
         Long announcePlayback;
+        /** ACD-4: the agent who served this caller last, waited for during the queue's sticky seconds. */
+        Long preferredAgent;
+        /** The sticky-agent lookup is running: not offered for at most a moment. */
+        boolean stickyLookup;
         /** A transfer to one agent (AGENT-5): only they are offered the call. */
         Long pinnedAgent;
         Transfer transfer;
@@ -494,10 +498,50 @@ public final class Acd implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("queue {}: no music on hold for call {}: {}", queue.name(), callId, e.toString());
         }
+        if (s.stickySeconds() > 0) lastAgentOf(w, s.stickySeconds());
         if (s.maxWaitSeconds() > 0) schedule(w, s.maxWaitSeconds(), () -> maxWait(w));
         if (s.announcePositionSeconds() > 0) every(w, s.announcePositionSeconds(), () -> announce(w));
         if (s.periodicText() != null && s.periodicSeconds() > 0) every(w, s.periodicSeconds(), () -> periodic(w));
         dispatch(enterpriseId);
+    }
+
+    /** ACD-4 sticky agent: finds (off this thread) who served the caller last, then dispatches again when the wait for them ends. */
+    private void lastAgentOf(Waiting w, int stickySeconds) {
+        if (w.callerNumber == null || w.callerNumber.isBlank()) return;
+        Instant since = clock.instant().minus(Duration.ofDays(30));
+        w.stickyLookup = true;
+        Runnable done = () -> {
+            if (!w.stickyLookup) return;
+            w.stickyLookup = false;
+            dispatch(w.enterpriseId);
+        };
+        w.timers.add(exec.schedule(() -> guard(done), 300, TimeUnit.MILLISECONDS)); // a slow database does not hold the caller
+        loader.execute(() -> {
+            try {
+                Optional<Long> last = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT agent_user_id FROM call_record WHERE enterprise_id = :e AND caller = :c AND agent_user_id IS NOT NULL"
+                                + " AND started_at > :since ORDER BY started_at DESC LIMIT 1")
+                        .bind("e", w.enterpriseId).bind("c", w.callerNumber).bind("since", java.sql.Timestamp.from(since))
+                        .mapTo(Long.class).findOne());
+                exec.execute(() -> guard(() -> {
+                    Agent a = last.map(agents::get).orElse(null);
+                    if (!waiting.containsKey(w.callId) || w.connecting || a == null || !a.state.signedIn() || !a.queues.containsKey(w.queueId)) {
+                        done.run();
+                        return;
+                    }
+                    w.stickyLookup = false;
+                    w.preferredAgent = a.userId;
+                    schedule(w, stickySeconds, () -> {
+                        w.preferredAgent = null;
+                        dispatch(w.enterpriseId);
+                    });
+                    dispatch(w.enterpriseId);
+                }));
+            } catch (RuntimeException e) {
+                log.warn("sticky agent lookup for {} failed: {}", w.callerNumber, e.toString());
+                exec.execute(() -> guard(done));
+            }
+        });
     }
 
     private void schedule(Waiting w, long seconds, Runnable r) {
@@ -537,7 +581,7 @@ public final class Acd implements AutoCloseable {
         AcdConfig.Tenant t = config.tenant(enterpriseId);
         Instant now = clock.instant();
         for (Waiting w : order(enterpriseId)) {
-            if (w.connecting || !w.offers.isEmpty()) continue;
+            if (w.connecting || !w.offers.isEmpty() || w.stickyLookup) continue;
             if (w.pinnedAgent != null) {
                 Agent target = agents.get(w.pinnedAgent);
                 if (target != null && target.free() && target.device != null && host.reachable(enterpriseId, target.device)) {
@@ -558,6 +602,12 @@ public final class Acd implements AutoCloseable {
                 if (!widened && !Strategies.qualifies(a, s.skills())) continue;
                 if (!host.reachable(enterpriseId, a.device)) continue;
                 free.add(a);
+            }
+            if (w.preferredAgent != null && !w.tried.contains(w.preferredAgent)) {
+                // ACD-4: waiting for the agent who served this caller last; offered to them as soon as they are free.
+                Agent last = agents.get(w.preferredAgent);
+                if (last != null && free.contains(last)) offer(w, q, last);
+                continue;
             }
             if (free.isEmpty()) continue;
             List<Agent> untried = free.stream().filter(a -> !w.tried.contains(a.userId)).toList();

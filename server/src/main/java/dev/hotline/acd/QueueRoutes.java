@@ -107,6 +107,7 @@ public final class QueueRoutes {
             }
         }
         range(v, "widenSkillsAfterSeconds", s.widenSkillsAfterSeconds(), 0, 86400);
+        range(v, "stickySeconds", s.stickySeconds(), 0, 600);
         v.check(s.vipNumbers().size() <= 1000, "settings.vipNumbers", "at most 1000 numbers");
         for (String n : s.vipNumbers()) {
             if (n == null || !n.matches(VIP)) {

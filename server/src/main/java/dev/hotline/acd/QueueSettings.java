@@ -23,16 +23,18 @@ import java.util.List;
  * @param skills                  skills the queue requires, each with a minimum level
  * @param widenSkillsAfterSeconds 0: never; after this long any member may take the call regardless of skills
  * @param vipNumbers              callers (exact numbers or prefixes ending in '*') who go first
+ * @param stickySeconds           0: off; otherwise a returning caller waits this long for the agent who served them last
+ *                                (ACD-4 sticky agent), if that agent is signed in, before anyone else is offered the call
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, Integer maxCallers, Destination overflow,
                             Destination noAgents, Integer wrapUpSeconds, Integer autoPauseAfterMissed,
                             Integer announcePositionSeconds, String periodicText, Integer periodicSeconds, String voicemailKey,
                             String callbackKey, Boolean agentAnnounce, Boolean record, List<SkillRequirement> skills,
-                            Integer widenSkillsAfterSeconds, List<String> vipNumbers) {
+                            Integer widenSkillsAfterSeconds, List<String> vipNumbers, Integer stickySeconds) {
 
     public static final QueueSettings DEFAULTS = new QueueSettings(15, 0, 0, null, null, 0, 0, 0, null, 0, null, null, false, false,
-            List.of(), 0, List.of());
+            List.of(), 0, List.of(), 0);
 
     public QueueSettings {
         ringTimeoutSeconds = ringTimeoutSeconds == null ? 15 : ringTimeoutSeconds;
@@ -47,6 +49,7 @@ public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, 
         skills = skills == null ? List.of() : List.copyOf(skills);
         widenSkillsAfterSeconds = widenSkillsAfterSeconds == null ? 0 : widenSkillsAfterSeconds;
         vipNumbers = vipNumbers == null ? List.of() : List.copyOf(vipNumbers);
+        stickySeconds = stickySeconds == null ? 0 : stickySeconds;
         voicemailKey = voicemailKey == null || voicemailKey.isBlank() ? null : voicemailKey;
         callbackKey = callbackKey == null || callbackKey.isBlank() ? null : callbackKey;
         periodicText = periodicText == null || periodicText.isBlank() ? null : periodicText;

@@ -103,11 +103,11 @@ final class DemoData {
             // a wider search after 30 s. All three agents serve both queues.
             long salesQ = QueueStore.insert(h, e, "sales", Queue.Strategy.ROUND_ROBIN, "销售热线 Sales line", new QueueSettings(
                     20, 300, 0, new QueueSettings.Destination("voicemail", "queue:sales"), null, 5, 3, 30, null, 0, "9", "*",
-                    true, true, List.of(), 0, List.of()));
+                    true, true, List.of(), 0, List.of(), 20));
             long supportQ = QueueStore.insert(h, e, "support", Queue.Strategy.LONGEST_IDLE, "客户服务 Customer support", new QueueSettings(
                     20, 300, 0, new QueueSettings.Destination("voicemail", "queue:support"), null, 5, 3, 30, null, 0, "9", "*",
                     true, true, List.of(new QueueSettings.SkillRequirement("english", 1), new QueueSettings.SkillRequirement("billing", 1)),
-                    30, List.of()));
+                    30, List.of(), 20));
             long english = QueueStore.insertSkill(h, e, "english");
             long billing = QueueStore.insertSkill(h, e, "billing");
             for (int i = 0; i < 3; i++) {

@@ -283,7 +283,7 @@ const StateBar = {
           :class="{ invalid: numberError() }" style="width:170px">
         <button class="btn btn-primary" :disabled="busy || (device === 'external' && !number.trim())" data-testid="agent-btn-checkIn" @click="login">{{ t('agent.action.checkIn') }}</button>
       </template>
-      <button class="btn" :class="{ 'btn-primary': signedIn && state !== 'ready' }" :disabled="busy || !signedIn || state === 'ready'" data-testid="agent-btn-ready" @click="ready">{{ t('agent.action.ready') }}</button>
+      <button class="btn" :class="{ 'btn-primary': signedIn && (state === 'not_ready' || state === 'wrap_up') }" :disabled="busy || !signedIn || state === 'ready'" data-testid="agent-btn-ready" @click="ready">{{ t('agent.action.ready') }}</button>
       <select v-model="reason" :disabled="!signedIn" data-testid="agent-reason-select" style="width:auto" :title="t('agent.reason')">
         <option v-for="r in reasons" :key="r.code" :value="r.code">{{ r.name }}</option>
       </select>

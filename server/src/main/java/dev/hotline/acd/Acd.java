@@ -93,6 +93,28 @@ public final class Acd implements AutoCloseable {
         void record(long enterpriseId, String callId);
     }
 
+    /** Told of agent changes and offers, on the dispatcher thread: hand the work off at once (the CTI channel does). */
+    public interface Listener {
+        void agentChanged(long enterpriseId, AgentView agent);
+
+        void offered(long enterpriseId, long userId, Offered offer);
+    }
+
+    /**
+     * A call offered to an agent: {@code legId} is the agent's leg; {@code transfer} is set when a
+     * colleague transferred the call (AGENT-5).
+     */
+    public record Offered(String callId, String legId, String caller, String queue, long waitedSeconds, Transfer transfer) {}
+
+    /** Who transferred a call, with their notes (AGENT-5: the data travels with the call). */
+    public record Transfer(long fromUserId, String fromJob, String fromName, String notes) {}
+
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
     private final Jdbi jdbi;
     private final EventLog events;
     private final Clock clock;
@@ -209,6 +231,53 @@ public final class Acd implements AutoCloseable {
         if (!hasQueue(enterpriseId, name)) return false;
         exec.execute(() -> guard(() -> join(enterpriseId, callId, caller, callerNumber, name, priority, transferred)));
         return true;
+    }
+
+    /**
+     * AGENT-5: a blind transfer of an answered caller to a colleague, who is offered the call with the
+     * transferring agent's job number and notes. Refused (409) when the colleague is not free now.
+     */
+    public void transferToAgent(long enterpriseId, String callId, Channel caller, String callerNumber, long targetUserId, Transfer transfer) {
+        call(() -> {
+            Agent target = agents.get(targetUserId);
+            if (target == null || target.enterpriseId != enterpriseId || !target.free() || target.device == null) {
+                throw new ApiException(409, "conflict", "that colleague is not ready for a call now");
+            }
+            Waiting w = new Waiting(enterpriseId, callId, -1, callerNumber, clock.instant(), ++seq, 100, caller);
+            w.pinnedAgent = targetUserId;
+            w.transfer = transfer;
+            waiting.put(callId, w);
+            byChannel.put(caller.id(), w);
+            try {
+                caller.hold(host.musicFolder(enterpriseId));
+            } catch (RuntimeException e) {
+                log.warn("no music for transferred call {}: {}", callId, e.toString());
+            }
+            dispatch(enterpriseId);
+            if (w.offers.isEmpty()) {
+                remove(w);
+                throw new ApiException(409, "conflict", "that colleague's phone cannot be reached");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * A call of the agent's own (click-to-dial, a direct call, a consultation) on {@code leg}: a ready
+     * agent is on a call until it ends, so that the queues do not offer them another one (ACD-8).
+     */
+    public void busy(long enterpriseId, long userId, String callId, String legId) {
+        exec.execute(() -> guard(() -> {
+            Agent a = agents.get(userId);
+            if (a == null || a.enterpriseId != enterpriseId || !a.state.signedIn()) return;
+            if (a.state == AgentState.READY) {
+                a.callId = callId;
+                a.legId = legId;
+                a.queueId = null;
+                move(a, AgentState.ON_CALL, null, "call");
+                talking.put(legId, a);
+            }
+        }));
     }
 
     /** Every engine event; the ACD picks those of its callers and agent legs. */
@@ -362,6 +431,9 @@ public final class Acd implements AutoCloseable {
         boolean callback;
         String customerLegId;
         Long announcePlayback;
+        /** A transfer to one agent (AGENT-5): only they are offered the call. */
+        Long pinnedAgent;
+        Transfer transfer;
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
         Waiting(long enterpriseId, String callId, long queueId, String callerNumber, Instant at, long seq, int priority, Channel channel) {
@@ -466,6 +538,13 @@ public final class Acd implements AutoCloseable {
         Instant now = clock.instant();
         for (Waiting w : order(enterpriseId)) {
             if (w.connecting || !w.offers.isEmpty()) continue;
+            if (w.pinnedAgent != null) {
+                Agent target = agents.get(w.pinnedAgent);
+                if (target != null && target.free() && target.device != null && host.reachable(enterpriseId, target.device)) {
+                    offer(w, null, target);
+                }
+                continue;
+            }
             Queue q = t.queues().get(w.queueId);
             if (q == null) continue;
             QueueSettings s = q.settings();
@@ -492,22 +571,29 @@ public final class Acd implements AutoCloseable {
         }
     }
 
+    static final String TRANSFER_QUEUE = "transfer";
+    static final int TRANSFER_RING_SECONDS = 20;
+
     private void offer(Waiting w, Queue q, Agent a) {
-        Duration timeout = Duration.ofSeconds(q.settings().ringTimeoutSeconds());
+        Duration timeout = Duration.ofSeconds(q == null ? TRANSFER_RING_SECONDS : q.settings().ringTimeoutSeconds());
+        String queueName = q == null ? TRANSFER_QUEUE : q.name();
         Optional<Channel> leg = w.callback
-                ? host.offerCallback(w.enterpriseId, a.device, w.callerNumber, timeout, q.name(), a.userId, a.jobNumber)
-                : host.offer(w.enterpriseId, w.callId, a.device, w.callerNumber, timeout, q.name(), a.userId, a.jobNumber);
+                ? host.offerCallback(w.enterpriseId, a.device, w.callerNumber, timeout, queueName, a.userId, a.jobNumber)
+                : host.offer(w.enterpriseId, w.callId, a.device, w.callerNumber, timeout, queueName, a.userId, a.jobNumber);
         if (leg.isEmpty()) return;
-        move(a, AgentState.RINGING, null, "call");
         a.callId = w.callId;
         a.legId = leg.get().id();
-        a.queueId = q.id();
+        a.queueId = q == null ? null : q.id();
+        move(a, AgentState.RINGING, null, "call");
         a.offered++;
         w.tried.add(a.userId);
         Offer o = new Offer(w, a, leg.get());
         w.offers.put(a.legId, o);
         offers.put(a.legId, o);
-        memory.computeIfAbsent(q.id(), k -> new Strategies.Memory()).lastOffered = a.userId;
+        if (q != null) memory.computeIfAbsent(q.id(), k -> new Strategies.Memory()).lastOffered = a.userId;
+        Offered info = new Offered(w.callId, a.legId, w.callerNumber, queueName,
+                Duration.between(w.enqueuedAt, clock.instant()).toSeconds(), w.transfer);
+        for (Listener l : listeners) l.offered(w.enterpriseId, a.userId, info);
     }
 
     // ---- engine events
@@ -575,6 +661,12 @@ public final class Acd implements AutoCloseable {
                 int limit = q == null ? 0 : q.settings().autoPauseAfterMissed();
                 if (limit > 0 && a.missedInRow >= limit) move(a, AgentState.NOT_READY, MISSED_REASON, "system");
                 else move(a, AgentState.READY, null, "call");
+            }
+            if (w.pinnedAgent != null && waiting.containsKey(w.callId) && !w.connecting && w.offers.isEmpty()) {
+                // The colleague did not take the transferred call: it ends rather than waiting for them forever.
+                remove(w);
+                if (w.channel != null) w.channel.hangup(HangupCause.NORMAL_CLEARING);
+                return;
             }
             if (waiting.containsKey(w.callId)) dispatch(w.enterpriseId);
         }
@@ -646,6 +738,13 @@ public final class Acd implements AutoCloseable {
             log.warn("call {}: cannot connect caller and agent: {}", w.callId, e.toString());
             w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);
             w.channel.hangup(HangupCause.NORMAL_CLEARING);
+            remove(w);
+            return;
+        }
+        if (w.pinnedAgent != null) {
+            // A colleague took a transferred call: the call record keeps the queue it came from.
+            host.log(new CallLogEvent.Transfer(w.enterpriseId, w.callId, now, w.agentLeg.id(), "agent",
+                    w.agent.jobNumber == null ? String.valueOf(w.agent.userId) : w.agent.jobNumber));
             remove(w);
             return;
         }
@@ -868,6 +967,10 @@ public final class Acd implements AutoCloseable {
     private void logAgent(Agent a, AgentState from, AgentState to, String cause) {
         events.append(new AgentLogEvent(a.enterpriseId, a.userId, a.since, to.key(), from.key(), a.reason,
                 a.device == null ? null : a.device.toString(), a.callId, cause));
+        if (!listeners.isEmpty()) {
+            AgentView v = view(a);
+            for (Listener l : listeners) l.agentChanged(a.enterpriseId, v);
+        }
     }
 
     private AgentView view(Agent a) {

@@ -39,6 +39,7 @@ public final class Hotline implements AutoCloseable {
     private final EventLog eventLog;
     private final CallRouter router;
     private final dev.hotline.acd.Acd acd;
+    private final dev.hotline.cti.CtiHub cti;
     private final TelephonyEngine engine;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final dev.hotline.ivr.Ivr ivr;
@@ -112,10 +113,12 @@ public final class Hotline implements AutoCloseable {
         }, 0, 6, java.util.concurrent.TimeUnit.HOURS);
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, router,
                 (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name));
+        this.cti = new dev.hotline.cti.CtiHub(jdbi, auth, acd, clock);
+        router.attachCti(cti);
         this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth, () -> {
             router.invalidate();
             acd.invalidate();
-        });
+        }, cti::mount);
     }
 
     /** The address phones and trunks reach us at: configured, else the bind address, else this host's first LAN address. */
@@ -184,6 +187,7 @@ public final class Hotline implements AutoCloseable {
         housekeeping.shutdownNow();
         engine.close();
         acd.close();
+        cti.close();
         router.finishRecordingsOnStop();
         ivr.close();
         eventLog.close();

@@ -93,6 +93,11 @@ public final class CallTracker {
         return queue != null && queueResult == null ? Optional.of(Map.entry(queue, queueJoinedAt)) : Optional.empty();
     }
 
+    /** Who placed the call (the caller of its first event). */
+    public String inboundCaller() {
+        return arrived == null ? null : arrived.caller();
+    }
+
     /** The inbound (first) channel of the call. */
     public String inboundChannel() {
         return inboundChannel;

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * blacklist, DIDs, extension-to-extension calls and outbound routes; and writes every step to
  * the event log. It sees channels and events only, never SIP.
  */
-public final class CallRouter implements CallHandler, InboundPolicy, SipAccountDirectory, dev.hotline.ivr.IvrHost, dev.hotline.acd.Acd.Host {
+public final class CallRouter implements CallHandler, InboundPolicy, SipAccountDirectory, dev.hotline.ivr.IvrHost, dev.hotline.acd.Acd.Host,
+        dev.hotline.cti.CtiHub.Calls {
     private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
 
     private final Jdbi jdbi;
@@ -666,11 +667,27 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         try {
             route(event);
         } finally {
-            if (!(event instanceof CallEvent.RecordingFinished)) acd.onEvent(event);
+            if (!(event instanceof CallEvent.RecordingFinished)) {
+                acd.onEvent(event);
+                dev.hotline.cti.CtiHub hub = cti;
+                if (hub != null) hub.onEvent(event);
+            }
         }
     }
 
+    private volatile dev.hotline.cti.CtiHub cti;
+
+    /** The CTI channel that follows the agents' legs (set once at wiring). */
+    public void attachCti(dev.hotline.cti.CtiHub hub) {
+        this.cti = hub;
+        hub.attach(this);
+    }
+
     private void route(CallEvent event) {
+        if (event instanceof CallEvent.ChannelUnbridged u) {
+            var waiter = unbridging.remove(u.channelId());
+            if (waiter != null) waiter.complete(null);
+        }
         if (rooms.onEvent(event)) return;
         if (flows.onEvent(event)) return;
         if (event instanceof CallEvent.RecordingFinished f) {
@@ -701,11 +718,14 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             if (first) startRecording(c, a.at());
             RoutingStore.Did callbackTo = pendingCallbacks.remove(a.channelId());
             if (callbackTo != null) connectCallback(c, a.channelId(), callbackTo);
+            String dialNext = clickToDial.remove(a.channelId());
+            if (dialNext != null) dialFromAgent(c, a.channelId(), dialNext);
         } else if (event instanceof CallEvent.ChannelHold h) {
             record(c, new CallLogEvent.Hold(e, c.callId(), h.at(), h.channelId(), h.held()));
             musicOnHold(c, h);
         } else if (event instanceof CallEvent.ChannelHungUp h) {
             pendingCallbacks.remove(h.channelId());
+            clickToDial.remove(h.channelId());
             queueEventsOfHangup(c, h);
             record(c, new CallLogEvent.HungUp(e, c.callId(), h.at(), h.channelId(), h.cause().name(), h.sipStatus()));
         } else if (event instanceof CallEvent.TransferRequested t) {
@@ -845,6 +865,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         DialRequest req = DialRequest.to(target.get()).withTimeout(timeout)
                 .withCallerId(CallerId.of(callerNumber == null || callerNumber.isEmpty() ? "anonymous" : callerNumber));
         return Optional.of(engine.get().originate(req, leg -> {
+            if (cti != null) cti.expectLeg(leg.id());
             join(c, leg, "agent " + (agentJob == null ? agentUserId : agentJob) + " " + device);
             record(c, new CallLogEvent.QueueOffered(enterpriseId, callId, clock.instant(), leg.id(), queue, agentUserId, agentJob, device.toString()));
         }));
@@ -857,6 +878,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (target.isEmpty()) return Optional.empty();
         DialRequest req = DialRequest.to(target.get()).withTimeout(timeout).withCallerId(CallerId.of(customerNumber));
         return Optional.of(engine.get().originate(req, leg -> {
+            if (cti != null) cti.expectLeg(leg.id());
             Call c = begin(enterpriseId, leg, "outbound", agentJob == null ? String.valueOf(agentUserId) : agentJob, customerNumber, null,
                     device.kind() == dev.hotline.acd.Device.Kind.EXTERNAL ? null : device.number());
             record(c, new CallLogEvent.QueueJoined(enterpriseId, c.callId(), clock.instant(), leg.id(), queue, 0, 1));
@@ -947,5 +969,114 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         var node = new dev.hotline.ivr.Flow.Play(java.util.List.of(new dev.hotline.ivr.Flow.Prompt(null, key.name(), null)), "bye");
         var graph = new dev.hotline.ivr.Flow.Graph("code", java.util.Map.of("code", node, "bye", new dev.hotline.ivr.Flow.Hangup()), null);
         flows.start(c.enterpriseId(), c.callId(), ch, "feature-code", graph, this);
+    }
+    // --- CTI call control (dev.hotline.cti.CtiHub.Calls)
+
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> unbridging = new ConcurrentHashMap<>();
+    /** Click-to-dial: the agent's leg → the number to call once it is answered. */
+    private final Map<String, String> clickToDial = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<Channel> peer(String agentLeg) {
+        return engine.get().channel(agentLeg).flatMap(Channel::bridgedWith);
+    }
+
+    /**
+     * Blind transfer from the desk: the agent's leg leaves the call (the caller stays up), then the
+     * caller is connected to {@code to} (an extension or an outside number); {@code to} null only
+     * takes the agent out (the ACD then offers the caller to a colleague).
+     */
+    @Override
+    public void transfer(long enterpriseId, String agentLeg, String to) {
+        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.web.ApiException.notFound("call"));
+        Channel caller = agent.bridgedWith().orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "no one to transfer"));
+        Call c = callsByChannel.get(caller.id());
+        if (c == null) throw dev.hotline.web.ApiException.notFound("call");
+        var tenant = snapshot().tenant(enterpriseId).orElseThrow();
+        boolean toExtension = to != null && tenant.extensions().containsKey(to);
+        Plan plan = to == null || toExtension ? null : planRoute(tenant, to);
+        if (to != null && !toExtension && plan.error() != null) throw new dev.hotline.web.ApiException(404, "not_found", plan.error());
+        var split = new java.util.concurrent.CompletableFuture<Void>();
+        unbridging.put(agentLeg, split);
+        engine.get().unbridge(agent);
+        try {
+            split.get(3, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            unbridging.remove(agentLeg);
+            throw new IllegalStateException("the call could not be split for the transfer: " + e);
+        }
+        record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), clock.instant(), agentLeg, "blind", to == null ? "agent" : to));
+        agent.hangup(HangupCause.NORMAL_CLEARING);
+        if (to == null) return;
+        if (toExtension) {
+            dialExtension(c, caller, to, null);
+        } else {
+            String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
+            DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
+                    .withTimeout(ringTimeout);
+            if (cid != null) req = req.withCallerId(CallerId.of(cid));
+            join(c, engine.get().dial(caller, req), "trunk " + plan.trunk().name() + " " + plan.number());
+        }
+    }
+
+    /**
+     * Click-to-dial (AGENT-2, AGENT-6): the agent's device rings first; once answered, an extension
+     * (a colleague) or an outside number through the outbound routes, with the agent's permissions.
+     */
+    @Override
+    public String dial(long enterpriseId, long userId, dev.hotline.acd.Device device, String number) {
+        var tenant = snapshot().tenant(enterpriseId).orElseThrow(() -> dev.hotline.web.ApiException.notFound("enterprise"));
+        String ownExtension = tenant.extensions().values().stream().filter(x -> Long.valueOf(userId).equals(x.userId()))
+                .map(RoutingStore.ExtensionLine::number).findFirst().orElse(null);
+        String target = userOf(enterpriseId, number).flatMap(u -> tenant.extensions().values().stream()
+                .filter(x -> u.equals(x.userId())).map(RoutingStore.ExtensionLine::number).findFirst()).orElse(number);
+        boolean internal = tenant.extensions().containsKey(target);
+        if (!internal) {
+            Plan plan = ownExtension == null ? planRoute(tenant, target) : planOut(tenant, ownExtension, target);
+            if (plan.error() != null) throw new dev.hotline.web.ApiException(plan.status() == 403 ? 403 : 404, plan.status() == 403 ? "forbidden" : "not_found", plan.error());
+        }
+        var deviceTarget = deviceTarget(enterpriseId, device)
+                .orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "your " + device.kind().key() + " phone cannot be reached"));
+        DialRequest req = DialRequest.to(deviceTarget).withTimeout(ringTimeout).withCallerId(CallerId.of(target));
+        String caller = ownExtension != null ? ownExtension : String.valueOf(userId);
+        Channel leg = engine.get().originate(req, ch -> {
+            if (cti != null) cti.expectLeg(ch.id());
+            clickToDial.put(ch.id(), target);
+            begin(enterpriseId, ch, internal ? "internal" : "outbound", caller, target, null, ownExtension);
+        });
+        acd.busy(enterpriseId, userId, leg.id(), leg.id());
+        if (cti != null) cti.ownCall(enterpriseId, userId, leg.id(), leg.id(), internal ? "internal" : "outbound", target);
+        return leg.id();
+    }
+
+    /** The agent answered their own leg of a click-to-dial: now the number. */
+    private void dialFromAgent(Call c, String agentLeg, String number) {
+        Channel leg = engine.get().channel(agentLeg).orElse(null);
+        if (leg == null) return;
+        var tenant = snapshot().tenant(c.enterpriseId());
+        if (tenant.isEmpty()) return;
+        if (tenant.get().extensions().containsKey(number)) {
+            var own = tenant.get().extensions().values().stream().filter(x -> x.number().equals(c.tracker().inboundCaller())).findFirst();
+            dialExtension(c, leg, number, own.isPresent() ? CallerId.of(own.get().number()) : null);
+            return;
+        }
+        Plan plan = planRoute(tenant.get(), number);
+        if (plan.error() != null) {
+            leg.hangup(HangupCause.UNALLOCATED_NUMBER);
+            return;
+        }
+        String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
+        DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
+                .withTimeout(ringTimeout);
+        if (cid != null) req = req.withCallerId(CallerId.of(cid));
+        join(c, engine.get().dial(leg, req), "trunk " + plan.trunk().name() + " " + plan.number());
+    }
+
+    @Override
+    public Optional<Long> userOf(long enterpriseId, String jobOrExtension) {
+        var byExtension = snapshot().tenant(enterpriseId).map(t -> t.extensions().get(jobOrExtension)).map(RoutingStore.ExtensionLine::userId);
+        if (byExtension.isPresent()) return byExtension;
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM app_user WHERE enterprise_id = :e AND job_number = :j AND enabled = TRUE")
+                .bind("e", enterpriseId).bind("j", jobOrExtension).mapTo(Long.class).findOne());
     }
 }

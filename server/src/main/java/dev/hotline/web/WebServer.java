@@ -33,6 +33,11 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
 
     public WebServer(String host, int port, Api api, Auth auth, Runnable afterChange) {
+        this(host, port, api, auth, afterChange, routes -> { });
+    }
+
+    /** @param more routes that are not plain HTTP API routes (the CTI WebSocket) */
+    public WebServer(String host, int port, Api api, Auth auth, Runnable afterChange, java.util.function.Consumer<io.javalin.config.RoutesConfig> more) {
         OpenApi openApi = new OpenApi(api);
         this.app = Javalin.create(cfg -> {
             cfg.jetty.host = host;
@@ -54,6 +59,7 @@ public final class WebServer implements AutoCloseable {
             });
             cfg.routes.before(Api.PREFIX + "/*", ctx -> ctx.attribute(PRINCIPAL, resolve(ctx, auth).orElse(null)));
             for (Api.Route r : api.routes()) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
+            more.accept(cfg.routes);
             // Caches derived from the database (e.g. the call router's snapshot) follow every successful change.
             cfg.routes.after(Api.PREFIX + "/*", ctx -> {
                 if (ctx.method() != HandlerType.GET && ctx.status().getCode() < 400) afterChange.run();

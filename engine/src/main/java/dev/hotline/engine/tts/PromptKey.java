@@ -85,7 +85,7 @@ public enum PromptKey {
     TRY_LATER("请稍后再拨", "please call again later"),
     AGENT_NUMBER("工号", "agent number"),
     AT_YOUR_SERVICE("为您服务", "is taking your call"),
-    CALLBACK_REGISTERED("已为您登记回电，请挂机等候", "we will call you back, you may hang up now"),
+    CALLBACK_REGISTERED("已登记回电，请挂机", "we will call you back, you may hang up now"),
     /** A 1 kHz tone of 400 ms, the same in both languages. */
     BEEP("", "");
 

@@ -1,0 +1,32 @@
+package dev.hotline.cti;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.hotline.acd.Acd;
+import java.time.Instant;
+import java.util.List;
+
+/** A call as the agent desk sees it (docs/cti.md "Call"): one per agent leg. */
+public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, String callId, String legId, String direction, String state,
+                       String caller, String callerName, String queue, long waitedSeconds, boolean internal, boolean muted,
+                       Customer customer, Acd.Transfer transfer, String notes) {
+
+    /** AGENT-4: what the call records say about the number. */
+    public record Customer(boolean known, long calls, List<PastCall> lastCalls) {}
+
+    public record PastCall(String callId, Instant startedAt, String outcome, String agentJob, String queue, int talkSeconds) {}
+
+    CallView with(String newState) {
+        return new CallView(enterpriseId, userId, callId, legId, direction, newState, caller, callerName, queue, waitedSeconds, internal,
+                muted, customer, transfer, notes);
+    }
+
+    CallView withMuted(boolean m) {
+        return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
+                m, customer, transfer, notes);
+    }
+
+    CallView withNotes(String n) {
+        return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
+                muted, customer, transfer, n);
+    }
+}

@@ -1,0 +1,204 @@
+package dev.hotline.cti;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.CtiClient;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * API-2 / issue 7: the CTI WebSocket of docs/cti.md against the whole server, with SIP phones as the
+ * agents' devices and SIPp callers into a queue.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CtiTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+    TestServer server;
+    ApiClient admin;
+    final List<Sipp.Run> phones = new ArrayList<>();
+    final List<CtiClient> clients = new ArrayList<>();
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4698", "destinationType", "queue", "destination", "sales")).status())
+                .isEqualTo(201);
+        long sales = 0;
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) sales = q.get("id").asLong();
+        // No agent announce here: the tests follow the call, not the prompt.
+        var r = admin.put("/api/v1/queues/" + sales, Map.of("name", "sales", "strategy", "linear", "settings", Map.of("ringTimeoutSeconds", 10)));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        server.hotline().acd().settle();
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        phones.forEach(Sipp.Run::kill);
+        phones.clear();
+        clients.forEach(CtiClient::close);
+        clients.clear();
+    }
+
+    SipPeers peers() {
+        return new SipPeers(work, server.hotline().engine().sipPort());
+    }
+
+    /** Agent n's SIP phone (answers every call) registered, and their CTI connection. */
+    CtiClient agent(int n) throws Exception {
+        int port = Ports.free();
+        Sipp.Run phone = Sipp.start(work, "uas_answer", withEngine(SipPeers.vars("x")), null, port,
+                List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100", "-timeout", "120"));
+        Sipp.awaitUdpBound(port);
+        phones.add(phone);
+        peers().register("100" + n, PW, port, "200");
+        CtiClient c = CtiClient.connect(ApiClient.loggedIn(server.baseUrl(), "demo", "agent" + n, PW), server.baseUrl());
+        clients.add(c);
+        return c;
+    }
+
+    Map<String, String> withEngine(Map<String, String> vars) {
+        vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+        return vars;
+    }
+
+    @Test
+    void withoutALoginTheUpgradeIsRefused() {
+        var attempt = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(server.baseUrl().replaceFirst("^http", "ws") + "/api/v1/cti"), new java.net.http.WebSocket.Listener() { });
+        assertThat(attempt).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withStackTraceContaining("401");
+    }
+
+    @Test
+    void helloThenEveryBadMessageGetsAnErrorAndTheConnectionStays() throws Exception {
+        CtiClient c = CtiClient.connect(ApiClient.loggedIn(server.baseUrl(), "demo", "agent3", PW), server.baseUrl());
+        clients.add(c);
+        JsonNode hello = c.next("hello");
+        assertThat(hello.get("v").asInt()).isEqualTo(1);
+        assertThat(hello.get("agent").get("state").asText()).isEqualTo("logged_out");
+        assertThat(hello.get("reasons").findValuesAsText("code")).contains("break", "meeting");
+        c.sendRaw("not json");
+        assertThat(c.next("error").get("code").asText()).isEqualTo("bad_request");
+        c.sendRaw("{\"v\":2,\"type\":\"logout\",\"id\":\"x\"}");
+        assertThat(c.next("error").get("code").asText()).isEqualTo("unsupported_version");
+        assertThat(c.command("fly", Map.of()).get("code").asText()).isEqualTo("unknown_type");
+        assertThat(c.command("state", Map.of("state", "ready")).get("code").asText()).isEqualTo("conflict"); // not logged in
+        assertThat(c.command("state", Map.of("state", "not_ready", "reason", "nap")).get("code").asText()).isEqualTo("bad_request");
+        assertThat(c.command("hangup", Map.of("legId", "nope")).get("code").asText()).isEqualTo("not_found");
+        assertThat(c.command("dial", Map.of("number", "1001")).get("code").asText()).isEqualTo("conflict"); // no device yet
+        assertThat(c.command("logout", Map.of()).get("type").asText()).isEqualTo("ok");
+        // A second connection of the same user replaces the first.
+        CtiClient again = CtiClient.connect(ApiClient.loggedIn(server.baseUrl(), "demo", "agent3", PW), server.baseUrl());
+        clients.add(again);
+        again.next("hello");
+        c.next("replaced");
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.closeCode == 4001);
+    }
+
+    @Test
+    void anAgentFollowsAQueueCallOnTheDeskHoldsItAndHangsUp() throws Exception {
+        CtiClient desk = agent(1);
+        desk.next("hello");
+        assertThat(desk.command("login", Map.of("device", "sip")).get("type").asText()).isEqualTo("ok");
+        assertThat(desk.next("agent.state").get("agent").get("state").asText()).isEqualTo("not_ready");
+        assertThat(desk.command("state", Map.of("state", "ready")).get("type").asText()).isEqualTo("ok");
+        assertThat(desk.next("agent.state").get("agent").get("state").asText()).isEqualTo("ready");
+
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660001"));
+        JsonNode offered = desk.next("call.offered").get("call");
+        assertThat(offered.get("caller").asText()).isEqualTo("13966660001");
+        assertThat(offered.get("queue").asText()).isEqualTo("sales");
+        assertThat(offered.get("customer").get("known").asBoolean()).isFalse();
+        String leg = offered.get("legId").asText();
+        assertThat(desk.next("call.answered").get("call").get("state").asText()).isEqualTo("talking");
+        assertThat(desk.command("answer", Map.of("legId", leg)).get("code").asText()).isEqualTo("conflict"); // answered on the phone
+
+        assertThat(desk.command("notes", Map.of("legId", leg, "notes", "asks for a refund")).get("type").asText()).isEqualTo("ok");
+        assertThat(desk.command("hold", Map.of("legId", leg)).get("type").asText()).isEqualTo("ok");
+        assertThat(desk.next("call.held").get("call").get("state").asText()).isEqualTo("held");
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.hotline().engine().channels().stream()
+                .anyMatch(ch -> ch.caller().user().equals("13966660001") && ch.musicOnHold()));
+        assertThat(desk.command("resume", Map.of("legId", leg)).get("type").asText()).isEqualTo("ok");
+        desk.next("call.resumed");
+        assertThat(desk.command("dtmf", Map.of("legId", leg, "digits", "12#")).get("type").asText()).isEqualTo("ok");
+        assertThat(desk.command("hangup", Map.of("legId", leg)).get("type").asText()).isEqualTo("ok");
+        assertThat(desk.next("call.ended").get("cause").asText()).isEqualTo("normal_clearing");
+        SipPeers.ok(caller); // the caller got the BYE
+        JsonNode state = desk.next(n -> n.path("type").asText().equals("agent.state")
+                && n.get("agent").get("state").asText().equals("ready") || n.path("type").asText().equals("agent.state")
+                && n.get("agent").get("state").asText().equals("wrap_up"), "back to ready or wrap-up");
+        assertThat(state).isNotNull();
+
+        // AGENT-4: the same number calling again is a known customer with one call before.
+        Sipp.Run again = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660001"));
+        JsonNode second = desk.next("call.offered").get("call");
+        assertThat(second.get("customer").get("known").asBoolean()).isTrue();
+        assertThat(second.get("customer").get("calls").asLong()).isEqualTo(1);
+        desk.next("call.answered");
+        desk.command("hangup", Map.of("legId", second.get("legId").asText()));
+        SipPeers.ok(again);
+        desk.command("logout", Map.of());
+    }
+
+    @Test
+    void aBlindTransferToAColleagueCarriesTheJobNumberAndTheNotes() throws Exception {
+        CtiClient one = agent(1);
+        CtiClient two = agent(2);
+        one.next("hello");
+        two.next("hello");
+        one.command("login", Map.of("device", "sip"));
+        two.command("login", Map.of("device", "sip"));
+        // Only agent 1 is ready: the queue offers the call to them.
+        assertThat(one.command("state", Map.of("state", "ready")).get("type").asText()).isEqualTo("ok");
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660002"));
+        JsonNode call = one.next("call.offered").get("call");
+        String leg = call.get("legId").asText();
+        one.next("call.answered");
+        one.command("notes", Map.of("legId", leg, "notes", "VIP, wants a refund"));
+        assertThat(two.command("state", Map.of("state", "ready")).get("type").asText()).isEqualTo("ok");
+        JsonNode done = one.command("transfer", Map.of("legId", leg, "to", "8002"));
+        assertThat(done.get("type").asText()).as(done.toString()).isEqualTo("ok");
+        one.next("call.ended");
+        JsonNode offered = two.next("call.offered").get("call");
+        assertThat(offered.get("caller").asText()).isEqualTo("13966660002");
+        assertThat(offered.get("transfer").get("fromJob").asText()).isEqualTo("8001");
+        assertThat(offered.get("transfer").get("notes").asText()).isEqualTo("VIP, wants a refund");
+        two.next("call.answered");
+        two.command("hangup", Map.of("legId", offered.get("legId").asText()));
+        SipPeers.ok(caller);
+        JsonNode r = await().atMost(Duration.ofSeconds(15)).until(() -> {
+            for (JsonNode x : admin.get("/api/v1/calls?number=13966660002").json().get("items")) return x;
+            return null;
+        }, x -> x != null);
+        List<String> types = admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").json().findValuesAsText("type");
+        assertThat(types).containsSubsequence("queue_join", "queue_offer", "queue_connect", "transfer", "queue_offer", "transfer", "closed");
+        one.command("logout", Map.of());
+        two.command("logout", Map.of());
+    }
+}

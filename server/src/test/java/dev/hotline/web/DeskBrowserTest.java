@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.Chromium;
@@ -224,6 +225,68 @@ class DeskBrowserTest {
         SipPeers.ok(customer);
         System.out.println(JSON.writeValueAsString(Map.of("test", "desk.reload", "answerClickToInboundAudioMs", answer.ms(),
                 "reloadToCallShownAndAudioRisingMs", reattachMs)));
+    }
+
+    /**
+     * The same desk with the agent's SIP phone (a SIPp phone registered as extension 1001 that answers
+     * at once and echoes): the queue call shows on the desk with its caller and queue, and the desk
+     * controls it over CTI — hold, resume, mute, DTMF, notes, hang up.
+     */
+    @Test
+    void aQueueCallOnTheAgentsSipPhoneShowsOnTheDeskAndIsControlledFromIt() throws Exception {
+        int port = Ports.free();
+        var vars = SipPeers.vars("x");
+        vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+        Sipp.Run phone = Sipp.start(sippDir, "uas_answer", vars, null, port,
+                List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "1000", "-timeout", "300"));
+        callers.add(phone);
+        Sipp.awaitUdpBound(port);
+        peers().register("1001", PW, port, "200");
+
+        agent1.signIn();
+        new Select(agent1.el("agent-device-kind")).selectByValue("sip");
+        agent1.click("agent-btn-checkIn");
+        agent1.waitFor(d -> agent1.agentState().equals("not_ready"));
+        agent1.ready();
+
+        String caller = nextCaller();
+        Sipp.Run customer = call(caller);
+        agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
+        JsonNode talking = agent1.state();
+        JsonNode c = talking.get("calls").get(0);
+        String callId = c.get("callId").asText();
+        long ringAtMs = talking.get("offeredAt").get(c.get("legId").asText()).asLong();
+        assertThat(c.get("caller").asText()).isEqualTo(caller);
+        agent1.waitFor(d -> caller.equals(agent1.text("desk-caller-number")));
+        assertThat(agent1.text("desk-call-queue")).isEqualTo("sales");
+        assertThat(agent1.el("desk-customer-known").getAttribute("data-known")).isEqualTo("false");
+
+        agent1.click("desk-btn-hold");
+        agent1.waitFor(d -> "held".equals(agent1.el("desk-call-state").getAttribute("data-state")));
+        agent1.screenshot("desk-sip-held-en");
+        agent1.click("desk-btn-resume");
+        agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
+        agent1.click("desk-btn-mute");
+        agent1.el("desk-muted");
+        agent1.click("desk-btn-mute");
+        agent1.waitFor(d -> d.findElements(Desk.tid("desk-muted")).isEmpty());
+        agent1.click("desk-key-1");
+        agent1.waitFor(d -> agent1.text("desk-dtmf-sent").endsWith("1"));
+        agent1.type("desk-notes", "called about an invoice");
+        agent1.click("desk-notes-save");
+        agent1.waitFor(d -> agent1.el("desk-notes-save").getAttribute("disabled") != null);
+        assertThat(agent1.state().get("calls").get(0).get("notes").asText()).isEqualTo("called about an invoice");
+        assertThat(agent1.driver().findElements(Desk.tid("desk-error"))).as("no refused command").isEmpty();
+
+        agent1.click("desk-btn-hangup");
+        agent1.el("desk-no-call");
+        SipPeers.ok(customer);
+        agent1.waitFor(d -> agent1.text("agent-recent-calls").contains(caller));
+
+        // The desk's hold is checked on the desk above; the browser-phone test also wants it in the call's event log.
+        List<String> types = eventTypes(callId, List.of("queue_offer", "queue_connect", "(?i).*hangup.*"));
+        long offerToDeskMs = ringAtMs - Instant.parse(firstEvent(callId, "queue_offer").get("at").asText()).toEpochMilli();
+        System.out.println(JSON.writeValueAsString(Map.of("test", "desk.sipPhone", "offerToDeskCallOfferedMs", offerToDeskMs, "events", types)));
     }
 
     /** The engine's channel of the browser's leg: the call's agent leg, else the busiest channel that is not the caller's. */

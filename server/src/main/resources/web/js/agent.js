@@ -53,7 +53,8 @@ function recentKey() { return 'hotline.desk.recent.' + (desk.me ? desk.me.id : '
 function loadRecent() { try { return JSON.parse(localStorage.getItem(recentKey()) || '[]'); } catch (e) { return []; } }
 function saveRecent() { try { localStorage.setItem(recentKey(), JSON.stringify(desk.recent.slice(0, RECENT_MAX))); } catch (e) { /* private mode */ } }
 
-function other(c) { return c.direction === 'outbound' ? c.callee : c.caller; }
+/** The other party's number: `caller` is the customer's or colleague's number in every direction (docs/cti.md). */
+function other(c) { return (c && (c.caller || c.callee)) || ''; }
 
 function upsert(call) {
   if (!call || !call.legId) return;
@@ -114,12 +115,12 @@ cti.on('call.offered', (m) => {
   const c = m.call;
   if (!c) return;
   desk.offeredAt[c.legId] = Date.now();
-  const ours = desk.pendingDial > Date.now() && c.state === 'ringing' && c.direction !== 'inbound';
+  const ours = desk.autoAnswer[c.legId] || (desk.pendingDial > Date.now() && c.state === 'ringing' && c.direction !== 'inbound');
   upsert(c);
   if (ours) {
     desk.pendingDial = 0;
-    desk.autoAnswer[c.legId] = true;
-    if (desk.agent && desk.agent.device === 'webrtc') run('answer', { legId: c.legId });
+    if (!desk.autoAnswer[c.legId]) desk.autoAnswer[c.legId] = true;
+    answerOwn(c.legId);
   } else {
     desk.selected = c.legId;
   }
@@ -179,11 +180,31 @@ const DialLink = {
       :title="t('desk.clickToDial', { number })" @click="dial">{{ number }}</button><span v-else>—</span>`,
 };
 
+/** Auto-answer of our own call on the browser phone, once (the server may have answered it already). */
+function answerOwn(legId) {
+  const c = desk.calls.find((x) => x.legId === legId);
+  if (!c || c.state !== 'ringing' || !desk.agent || desk.agent.device !== 'webrtc' || desk.autoAnswer[legId] === 'sent') return;
+  desk.autoAnswer[legId] = 'sent';
+  cti.send('answer', { legId }).catch((e) => {
+    const still = desk.calls.find((x) => x.legId === legId);
+    if (still && still.state === 'ringing') showError('answer', e);
+  });
+}
+
 async function dialNumber(number) {
   const n = String(number || '').trim();
   if (!n) return;
   desk.pendingDial = Date.now() + 15000;
-  try { await command('dial', { number: n }); } catch (e) { desk.pendingDial = 0; }
+  try {
+    const r = await command('dial', { number: n });
+    // The ok names the agent's leg: it rings the agent's own device first.
+    if (r && r.legId) {
+      desk.pendingDial = 0;
+      if (!desk.autoAnswer[r.legId]) desk.autoAnswer[r.legId] = true;
+      answerOwn(r.legId);
+      syncRinger();
+    }
+  } catch (e) { desk.pendingDial = 0; }
 }
 
 /** CTI connection state, with a retry / take over button. */
@@ -546,7 +567,7 @@ const CallPanel = {
           <dd data-testid="desk-caller-number"><dial-link :number="other(call)"></dial-link></dd>
           <dt>{{ t('desk.callerName') }}</dt><dd data-testid="desk-caller-name">{{ dash(call.callerName) }}</dd>
           <dt>{{ t('calls.direction') }}</dt><dd data-testid="desk-call-direction">{{ tOr('calls.direction.' + call.direction, call.direction) }}</dd>
-          <dt>{{ t('desk.dialled') }}</dt><dd>{{ dash(call.direction === 'outbound' ? call.caller : call.callee) }}</dd>
+          <template v-if="call.callee && call.direction !== 'outbound'"><dt>{{ t('desk.dialled') }}</dt><dd>{{ call.callee }}</dd></template>
           <dt>{{ t('desk.queue') }}</dt><dd data-testid="desk-call-queue">{{ dash(call.queue) }}</dd>
           <dt>{{ t('desk.waited') }}</dt><dd data-testid="desk-call-waited">{{ call.queue || call.waitedSeconds ? clock(call.waitedSeconds) : '—' }}</dd>
         </dl>

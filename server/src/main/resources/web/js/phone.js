@@ -153,7 +153,8 @@ export class BrowserPhone {
     } catch (e) {
       this.state.error = e;
       this.state.connection = 'failed';
-      this.retry();
+      // A refusal the server will repeat (no WebRTC support, not allowed, bad offer) is not retried.
+      if (!['unknown_type', 'forbidden', 'bad_request', 'unsupported_version'].includes(e && e.code)) this.retry();
       throw e;
     }
   }

@@ -132,7 +132,15 @@ public final class Flow {
         }
     }
 
-    public record Transfer(String target, String value, String fail) implements Node {
+    /**
+     * Hands the call on. {@code priority} (queues only, ACD-3): a number 0..100 or a variable such as
+     * {@code ${tier}} filled by an HTTP lookup; higher is served first.
+     */
+    public record Transfer(String target, String value, String fail, String priority) implements Node {
+        public Transfer(String target, String value, String fail) {
+            this(target, value, fail, null);
+        }
+
         public Map<String, String> exits() {
             Map<String, String> m = new LinkedHashMap<>();
             if (fail != null) m.put("fail", fail);

@@ -11,6 +11,11 @@ public interface IvrHost {
     /** Hands the call to routing: "extension", "conference" or "external"; false when that is impossible now. */
     boolean transfer(String callId, Channel channel, String target, String value);
 
+    /** As {@link #transfer(String, Channel, String, String)}, with the caller's priority in a queue (ACD-3). */
+    default boolean transfer(String callId, Channel channel, String target, String value, int priority) {
+        return transfer(callId, channel, target, value);
+    }
+
     /** The published graph of a flow of the enterprise, or null. */
     Flow.Graph publishedFlow(long enterpriseId, String name);
 

@@ -30,6 +30,7 @@ public final class IvrRunner {
             public void logNode(String c, String ch, String f, String n, String t) { host.logNode(c, ch, f, n, t); }
             public void logKey(String c, String ch, String f, String n, String k) { host.logKey(c, ch, f, n, k); }
             public boolean transfer(String c, Channel ch, String t, String v) { return host.transfer(c, ch, t, v); }
+            public boolean transfer(String c, Channel ch, String t, String v, int p) { return host.transfer(c, ch, t, v, p); }
             public Flow.Graph publishedFlow(long e, String n) { return host.publishedFlow(e, n); }
             public java.nio.file.Path voicemailFile(String c, String bt, String b) { return host.voicemailFile(c, bt, b); }
             public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, dev.hotline.engine.call.Recording r) {

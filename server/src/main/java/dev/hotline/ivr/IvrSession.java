@@ -186,7 +186,7 @@ final class IvrSession {
         } else if (n instanceof Flow.Transfer x) {
             channel.stopPlayback();
             done = true;
-            if (host.transfer(callId, channel, x.target(), fill(x.value()))) {
+            if (host.transfer(callId, channel, x.target(), fill(x.value()), priority(x))) {
                 host.ended(channel.id());
             } else if (x.fail() != null) {
                 done = false;
@@ -347,6 +347,16 @@ final class IvrSession {
         if (vmSaved || vmRecording == null) return;
         vmSaved = true;
         host.saveVoicemail(callId, channel.id(), vm.boxType(), vm.box(), vars.get("caller"), callback, vmRecording);
+    }
+
+    /** ACD-3: the transfer's priority, a number or a filled variable; anything else is 0. */
+    private int priority(Flow.Transfer x) {
+        if (x.priority() == null) return 0;
+        try {
+            return Math.max(0, Math.min(100, Integer.parseInt(fill(x.priority()).trim())));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private void say(Flow.Say x) {

@@ -461,6 +461,11 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     /** IVR transfer: the caller, already answered, goes to an extension, a room or an outside number. */
     @Override
     public boolean transfer(String callId, Channel channel, String target, String value) {
+        return transfer(callId, channel, target, value, 0);
+    }
+
+    @Override
+    public boolean transfer(String callId, Channel channel, String target, String value, int priority) {
         Call c = callsByChannel.get(channel.id());
         if (c == null) return false;
         switch (target) {
@@ -478,7 +483,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                 return false;
             }
             case "queue" -> {
-                return acd.enqueue(c.enterpriseId(), c.callId(), channel, channel.caller().user(), value, 0, false);
+                return acd.enqueue(c.enterpriseId(), c.callId(), channel, channel.caller().user(), value, priority, false);
             }
             case "external" -> {
                 var tenant = snapshot().tenant(c.enterpriseId());

@@ -308,6 +308,56 @@ class AcdCallsTest {
     }
 
     @Test
+    void priorityFromTheFlowAndVipNumbersGoFirst() throws Exception {
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "vipNumbers", List.of("1397777*")));
+        // A flow that sends its callers to the queue with priority 50 (ACD-3).
+        long flow = admin.post("/api/v1/flows", Map.of("name", "priority_line")).json().get("id").asLong();
+        var saved = admin.raw("PUT", "/api/v1/flows/" + flow + "/draft",
+                "{\"start\":\"q\",\"nodes\":{\"q\":{\"type\":\"transfer\",\"target\":\"queue\",\"value\":\"sales\",\"priority\":\"50\"}}}",
+                "application/json");
+        assertThat(saved.json().get("problems")).as(saved.toString()).isEmpty();
+        assertThat(admin.post("/api/v1/flows/" + flow + "/publish", null).status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4698", "destinationType", "flow", "destination", "priority_line")).status())
+                .isEqualTo(201);
+        String plain = nextCaller();
+        String vip = "13977770001";
+        String flowCaller = nextCaller();
+        Sipp.Run a = peers().uac("uac_wait_bye", queueNumber, SipPeers.vars(plain));
+        await().atMost(Duration.ofSeconds(5)).until(() -> acd.waiting(enterprise).size() == 1);
+        Sipp.Run b = peers().uac("uac_wait_bye", queueNumber, SipPeers.vars(vip));
+        await().atMost(Duration.ofSeconds(5)).until(() -> acd.waiting(enterprise).size() == 2);
+        Sipp.Run c = peers().uac("uac_wait_bye", "4698", SipPeers.vars(flowCaller));
+        await().atMost(Duration.ofSeconds(5)).until(() -> acd.waiting(enterprise).size() == 3);
+        assertThat(acd.waiting(enterprise)).extracting(Acd.WaitingView::caller).containsExactly(flowCaller, vip, plain);
+        // One agent whose phone hangs up after a second: served in priority order.
+        agentPhoneBye(1);
+        SipPeers.ok(a);
+        SipPeers.ok(b);
+        SipPeers.ok(c);
+        List<java.time.Instant> connected = new ArrayList<>();
+        for (String caller : List.of(flowCaller, vip, plain)) {
+            JsonNode r = records(caller, 1).get(0);
+            for (JsonNode e : admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").json()) {
+                if (e.get("type").asText().equals("queue_connect")) connected.add(java.time.Instant.parse(e.get("at").asText()));
+            }
+        }
+        assertThat(connected).hasSize(3).isSorted();
+    }
+
+    /** Agent n's phone answers and hangs up after a second. */
+    void agentPhoneBye(int n) throws Exception {
+        int port = Ports.free();
+        Sipp.Run phone = Sipp.start(phoneDir, "uas_bye", withEngine(SipPeers.vars("x", "PAUSE", "1000")), null, port,
+                List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "1000", "-timeout", "300"));
+        Sipp.awaitUdpBound(port);
+        phones.add(phone);
+        peers().register("100" + n, PW, port, "200");
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent" + n, PW);
+        assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+    }
+
+    @Test
     void maxWaitOverflowsAndWrapUpBlocksOffers() throws Exception {
         agentPhone(1, "uas_answer");
         queue("linear", Map.of("ringTimeoutSeconds", 5, "wrapUpSeconds", 3, "maxWaitSeconds", 2));

@@ -45,10 +45,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class ConsoleDriver implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     static final Duration DEADLINE = Duration.ofSeconds(15);
 
+    private final boolean webRtc;
     private TestServer server;
     private Chromium chrome;
     private Map<String, String> en;
     private Map<String, String> zh;
+
+    /** A driver with the page-test browser. */
+    ConsoleDriver() {
+        this(false);
+    }
+
+    /** With {@code webRtc}, the browser has fake media devices and loopback candidates ({@link Chromium#startWebRtc()}). */
+    ConsoleDriver(boolean webRtc) {
+        this.webRtc = webRtc;
+    }
 
     // ---------- lifecycle ----------
 
@@ -57,7 +68,7 @@ final class ConsoleDriver implements BeforeAllCallback, AfterAllCallback, Before
         en = bundle("en");
         zh = bundle("zh");
         server = TestServer.start();
-        chrome = Chromium.start();
+        chrome = webRtc ? Chromium.startWebRtc() : Chromium.start();
     }
 
     @Override
@@ -93,6 +104,10 @@ final class ConsoleDriver implements BeforeAllCallback, AfterAllCallback, Before
 
     WebDriver driver() {
         return chrome.driver();
+    }
+
+    Chromium chrome() {
+        return chrome;
     }
 
     JavascriptExecutor js() {

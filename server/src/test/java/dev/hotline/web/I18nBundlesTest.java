@@ -56,7 +56,9 @@ class I18nBundlesTest {
         DYNAMIC.put("perm.", Arrays.stream(Permission.values()).map(Permission::key).toList());
         DYNAMIC.put("permGroup.", Arrays.stream(Permission.values()).map(Permission::group).distinct().toList());
         DYNAMIC.put("error.", List.of("validation_failed", "bad_request", "unauthenticated", "bad_credentials", "forbidden", "csrf",
-                "not_found", "conflict", "locked_out", "internal", "network"));
+                "not_found", "conflict", "locked_out", "internal", "network",
+                // CTI error codes (docs/cti.md) and the CTI client's own
+                "unknown_type", "unsupported_version", "failed", "timeout"));
         DYNAMIC.put("strategy.", Arrays.stream(Queue.Strategy.values()).map(Queue.Strategy::key).toList());
         DYNAMIC.put("strategyHint.", Arrays.stream(Queue.Strategy.values()).map(Queue.Strategy::key).toList());
         // ACD pages: agent states and devices (server enums), queue destinations and the queue form's sections.
@@ -118,6 +120,10 @@ class I18nBundlesTest {
         DYNAMIC.put("calls.event.", List.of("arrived", "blocked", "rejected", "dialing", "ringing", "answered", "hold", "unhold",
                 "transfer", "hangup", "closed"));
         DYNAMIC.put("agent.action.", List.of("checkIn", "ready", "notReady", "break", "checkOut"));
+        // Agent desk (docs/cti.md): CTI connection states, browser phone states, call states.
+        DYNAMIC.put("desk.cti.", List.of("connecting", "open", "retrying", "replaced", "stopped"));
+        DYNAMIC.put("desk.phone.", List.of("offline", "connected", "connecting", "reconnecting"));
+        DYNAMIC.put("desk.callState.", List.of("ringing", "talking", "held", "ended"));
         DYNAMIC.put("supervisor.kpi.", List.of("waiting", "longestWait", "answered", "abandoned", "agentsReady"));
         DYNAMIC.put("users.", List.of("title"));
         for (String page : List.of("departments", "roles", "extensions", "queues", "skills", "audit", "tokens", "enterprises",

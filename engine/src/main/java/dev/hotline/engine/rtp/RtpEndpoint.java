@@ -39,7 +39,10 @@ public final class RtpEndpoint {
     /** Engine media of this leg (playback, recording, mixing, DTMF), run by the media clock. */
     final ChannelMedia media;
     /** RFC 4733 once-only key detection; reactor thread only. */
-    private final TelephoneEventReceiver dtmfIn = new TelephoneEventReceiver();
+    private TelephoneEventReceiver dtmfIn = new TelephoneEventReceiver();
+    /** The SSRC the events come from: a new source (browser reconnected, re-INVITE) starts afresh. */
+    private int dtmfSsrc;
+    private boolean dtmfSsrcKnown;
     /** Symmetric RTP (latching): the source of the first packets; null until then. Reactor thread only. */
     private InetSocketAddress latchedRtp;
     private InetSocketAddress latchedRtcp;
@@ -272,6 +275,12 @@ public final class RtpEndpoint {
         if (event) {
             // RFC 4733 §2.5.1: all packets of one key share its start timestamp; report it once
             int ts = ((a[4] & 0xFF) << 24) | ((a[5] & 0xFF) << 16) | ((a[6] & 0xFF) << 8) | (a[7] & 0xFF);
+            int ssrc = ((a[8] & 0xFF) << 24) | ((a[9] & 0xFF) << 16) | ((a[10] & 0xFF) << 8) | (a[11] & 0xFF);
+            if (dtmfSsrcKnown && ssrc != dtmfSsrc) {
+                dtmfIn = new TelephoneEventReceiver(); // its timestamps are not comparable with the old source's
+            }
+            dtmfSsrc = ssrc;
+            dtmfSsrcKnown = true;
             int code = dtmfIn.onPacket(ts, a, headerLen, len - headerLen);
             if (code != TelephoneEventReceiver.NONE) {
                 DtmfDigit d = DtmfDigit.fromEvent(code);

@@ -94,4 +94,18 @@ public sealed interface CallEvent {
 
     record ConferenceLeft(String channelId, String conferenceId, Instant at) implements CallEvent {
     }
+
+    /**
+     * The WebRTC connection of {@code key} ({@link TelephonyEngine#webRtcConnect}) came up (ICE and
+     * DTLS done, SRTP keys in place) or went down (no packet for 30 s, DTLS failure or close, or
+     * {@link TelephonyEngine#webRtcDisconnect}). Its calls stay up when it goes down (except on
+     * disconnect); media resumes when packets come back or the browser connects again under the key.
+     * Not about a channel: {@link #channelId()} is {@code "webrtc:" + key}.
+     */
+    record WebRtcConnectionChanged(String key, boolean up, Instant at) implements CallEvent {
+        @Override
+        public String channelId() {
+            return "webrtc:" + key;
+        }
+    }
 }

@@ -22,4 +22,18 @@ public sealed interface Target {
             return new Uri(user, host, port, "udp");
         }
     }
+
+    /**
+     * The agent's browser: a call channel on the persistent WebRTC connection opened with
+     * {@link TelephonyEngine#webRtcConnect} under {@code key}. It rings at once (the server tells the
+     * agent over its own channel) and is answered by {@link Channel#answer()}; with no connection for
+     * the key the dial fails at once (SUBSCRIBER_ABSENT, 480), like an unregistered extension.
+     */
+    record WebRtc(String key) implements Target {
+        public WebRtc {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("key is required");
+            }
+        }
+    }
 }

@@ -65,6 +65,32 @@ public interface TelephonyEngine extends AutoCloseable {
 
     Optional<Channel> channel(String id);
 
+    /**
+     * Opens (or re-opens) the persistent WebRTC connection of one agent's browser and returns it with
+     * its SDP answer (ICE-lite, DTLS-SRTP passive, rtcp-mux, BUNDLE, G.711 + telephone-event). Call
+     * channels are made on it with {@link Target.WebRtc}{@code (key)}, without any new handshake.
+     *
+     * <p>With a connection already open under {@code key} (page reload, reconnection) the new one
+     * replaces it: the old one is closed and its call channels move to the new one, their media
+     * flowing there once it is secured; no call ends.
+     *
+     * @param key      identifies the agent (e.g. the user id); one connection per key
+     * @param offerSdp the browser's offer (an audio m-line with PCMU or PCMA, ICE credentials, a
+     *                 sha-256 fingerprint, {@code a=setup:actpass} or {@code active}, rtcp-mux)
+     * @throws IllegalArgumentException when the offer is unusable (the message says why)
+     * @throws IllegalStateException    when no media port is free
+     */
+    WebRtcConnection webRtcConnect(String key, String offerSdp);
+
+    /**
+     * Closes the WebRTC connection of {@code key} (agent logout): its call channels end with
+     * {@link HangupCause#NORMAL_CLEARING}. Does nothing when there is none.
+     */
+    void webRtcDisconnect(String key);
+
+    /** The WebRTC connection open under {@code key}, if any. */
+    Optional<WebRtcConnection> webRtcConnection(String key);
+
     /** A new, empty conference room. */
     Conference createConference(String name);
 

@@ -43,6 +43,16 @@ final class MediaReactor implements Runnable {
         });
     }
 
+    void register(MediaSocket socket) {
+        execute(() -> {
+            try {
+                socket.channel.register(selector, SelectionKey.OP_READ, socket);
+            } catch (ClosedChannelException e) {
+                // released before registration
+            }
+        });
+    }
+
     void close(DatagramChannel... channels) {
         execute(() -> {
             for (DatagramChannel c : channels) {
@@ -77,7 +87,12 @@ final class MediaReactor implements Runnable {
 
     private void onKey(SelectionKey key) {
         if (key.isValid() && key.isReadable()) {
-            ((RtpEndpoint) key.attachment()).onReadable(key, buffer);
+            Object target = key.attachment();
+            if (target instanceof RtpEndpoint ep) {
+                ep.onReadable(key, buffer);
+            } else {
+                ((MediaSocket) target).onReadable(buffer);
+            }
         }
     }
 

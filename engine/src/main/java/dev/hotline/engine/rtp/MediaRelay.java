@@ -64,6 +64,43 @@ public final class MediaRelay implements AutoCloseable {
         throw new IOException("no free RTP port in " + portMin + "-" + portMax);
     }
 
+    /**
+     * An endpoint without sockets: what it receives is handed in with {@link RtpEndpoint#inject},
+     * what it sends goes to {@code outlet}. Relaying, the media clock, recording and mixing work on
+     * it as on any endpoint. Its {@link RtpEndpoint#localPort()} is 0.
+     */
+    public RtpEndpoint virtualEndpoint(PacketOutlet outlet) {
+        if (outlet == null) {
+            throw new IllegalArgumentException("outlet is required");
+        }
+        MediaReactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
+        return new RtpEndpoint(this, reactor, clock, null, null, 0, outlet);
+    }
+
+    /**
+     * Binds one port of the range (an even one; its odd neighbour stays reserved) and hands every
+     * datagram it receives to {@code handler} on a reactor thread.
+     */
+    public MediaSocket openSocket(MediaSocket.Handler handler) throws IOException {
+        int span = (portMax - portMin) / 2;
+        for (int attempt = 0; attempt < span; attempt++) {
+            int port = claimPort();
+            if (port < 0) {
+                break;
+            }
+            try {
+                DatagramChannel ch = open(port);
+                MediaReactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
+                MediaSocket socket = new MediaSocket(this, reactor, ch, port, handler);
+                reactor.register(socket);
+                return socket;
+            } catch (IOException e) {
+                freePort(port);
+            }
+        }
+        throw new IOException("no free RTP port in " + portMin + "-" + portMax);
+    }
+
     public synchronized int allocatedCount() {
         return allocated;
     }
@@ -102,7 +139,15 @@ public final class MediaRelay implements AutoCloseable {
         }
     }
 
+    void release(MediaSocket socket) {
+        socket.reactor.close(socket.channel);
+        socket.reactor.execute(() -> freePort(socket.port()));
+    }
+
     void release(RtpEndpoint ep) {
+        if (ep.rtp == null) {
+            return; // a virtual endpoint holds no port
+        }
         ep.reactor.close(ep.rtp, ep.rtcp);
         ep.reactor.execute(() -> freePort(ep.localPort()));
     }

@@ -27,6 +27,8 @@ public final class RtpEndpoint {
     final DatagramChannel rtp;
     final DatagramChannel rtcp;
     private final int localPort;
+    /** Null for socket endpoints; for virtual ones where packets go (see {@link MediaRelay#virtualEndpoint}). */
+    private final PacketOutlet outlet;
 
     volatile RtpEndpoint peer;
     volatile InetSocketAddress remoteRtp;
@@ -37,7 +39,10 @@ public final class RtpEndpoint {
     /** Engine media of this leg (playback, recording, mixing, DTMF), run by the media clock. */
     final ChannelMedia media;
     /** RFC 4733 once-only key detection; reactor thread only. */
-    private final TelephoneEventReceiver dtmfIn = new TelephoneEventReceiver();
+    private TelephoneEventReceiver dtmfIn = new TelephoneEventReceiver();
+    /** The SSRC the events come from: a new source (browser reconnected, re-INVITE) starts afresh. */
+    private int dtmfSsrc;
+    private boolean dtmfSsrcKnown;
     /** Symmetric RTP (latching): the source of the first packets; null until then. Reactor thread only. */
     private InetSocketAddress latchedRtp;
     private InetSocketAddress latchedRtcp;
@@ -57,6 +62,12 @@ public final class RtpEndpoint {
 
     RtpEndpoint(MediaRelay relay, MediaReactor reactor, MediaClock clock, DatagramChannel rtp, DatagramChannel rtcp,
                 int localPort) {
+        this(relay, reactor, clock, rtp, rtcp, localPort, null);
+    }
+
+    RtpEndpoint(MediaRelay relay, MediaReactor reactor, MediaClock clock, DatagramChannel rtp, DatagramChannel rtcp,
+                int localPort, PacketOutlet outlet) {
+        this.outlet = outlet;
         this.relay = relay;
         this.media = new ChannelMedia(this, clock);
         this.reactor = reactor;
@@ -146,6 +157,24 @@ public final class RtpEndpoint {
             unlink();
             media.close();
             relay.release(this);
+        }
+    }
+
+    /**
+     * A virtual endpoint's owner hands in one packet received for this leg (e.g. RTP decrypted from
+     * SRTP): it is treated exactly as one read from a socket (DTMF detection, clock copy, relay to the
+     * peer), without latching. One thread at a time (the owner's reactor thread); {@code buf} may be
+     * changed in place.
+     */
+    public void inject(ByteBuffer buf, boolean rtcpPacket) {
+        if (closed) {
+            return;
+        }
+        lastReceivedNanos = System.nanoTime();
+        if (rtcpPacket) {
+            forwardRtcp(buf);
+        } else {
+            onRtp(buf);
         }
     }
 
@@ -246,6 +275,12 @@ public final class RtpEndpoint {
         if (event) {
             // RFC 4733 §2.5.1: all packets of one key share its start timestamp; report it once
             int ts = ((a[4] & 0xFF) << 24) | ((a[5] & 0xFF) << 16) | ((a[6] & 0xFF) << 8) | (a[7] & 0xFF);
+            int ssrc = ((a[8] & 0xFF) << 24) | ((a[9] & 0xFF) << 16) | ((a[10] & 0xFF) << 8) | (a[11] & 0xFF);
+            if (dtmfSsrcKnown && ssrc != dtmfSsrc) {
+                dtmfIn = new TelephoneEventReceiver(); // its timestamps are not comparable with the old source's
+            }
+            dtmfSsrc = ssrc;
+            dtmfSsrcKnown = true;
             int code = dtmfIn.onPacket(ts, a, headerLen, len - headerLen);
             if (code != TelephoneEventReceiver.NONE) {
                 DtmfDigit d = DtmfDigit.fromEvent(code);
@@ -280,7 +315,7 @@ public final class RtpEndpoint {
                 a[1] = (byte) ((a[1] & 0x80) | out.number());
             }
         }
-        if (dst.send(dst.rtp, dst.remoteRtp, buf)) {
+        if (dst.sendRtp(buf)) {
             dst.packetsOut++;
             dst.bytesOut += len;
         }
@@ -289,7 +324,7 @@ public final class RtpEndpoint {
     /** Media clock: sends a packet the engine made (prompt, mix, DTMF) to this leg's remote party. */
     void sendGenerated(ByteBuffer buf) {
         int len = buf.remaining();
-        if (send(rtp, remoteRtp, buf)) {
+        if (sendRtp(buf)) {
             packetsOut++;
             bytesOut += len;
         }
@@ -300,11 +335,18 @@ public final class RtpEndpoint {
         if (dst == null || dst.closed) {
             return;
         }
-        if (dst.rtcpMux) {
+        if (dst.outlet != null) {
+            dst.outlet.send(buf, true);
+        } else if (dst.rtcpMux) {
             dst.send(dst.rtp, dst.remoteRtcp, buf);
         } else {
             dst.send(dst.rtcp, dst.remoteRtcp, buf);
         }
+    }
+
+    private boolean sendRtp(ByteBuffer buf) {
+        PacketOutlet o = outlet;
+        return o != null ? o.send(buf, false) : send(rtp, remoteRtp, buf);
     }
 
     private boolean send(DatagramChannel ch, InetSocketAddress to, ByteBuffer buf) {

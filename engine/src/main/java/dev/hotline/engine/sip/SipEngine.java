@@ -129,6 +129,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final SecureRandom random = new SecureRandom();
     private final Header userAgent;
     private final TrunkRegistrar trunkRegistrar;
+    /** Agents' browser connections by key; changed under {@link #browserLock} with their legs. */
+    private final Map<String, BrowserConnection> browsers = new ConcurrentHashMap<>();
+    private final Object browserLock = new Object();
+    private volatile dev.hotline.engine.webrtc.DtlsCertificate dtlsCertificate;
 
     private SipEngine(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy, CallHandler handler)
             throws Exception {
@@ -233,6 +237,142 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         SipBridge.unbridge(leg(channel));
     }
 
+    // ================================================================ WebRTC connections
+
+    @Override
+    public dev.hotline.engine.call.WebRtcConnection webRtcConnect(String key, String offerSdp) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("key is required");
+        }
+        dev.hotline.engine.webrtc.WebRtcSdp.Offer offer = dev.hotline.engine.webrtc.WebRtcSdp.parseOffer(offerSdp);
+        BrowserConnection conn;
+        try {
+            conn = new BrowserConnection(this, key, offer, certificate(), relay, new SerialExecutor(callPool));
+        } catch (IOException e) {
+            throw new IllegalStateException("no media port for the WebRTC connection of " + key + ": " + e.getMessage(), e);
+        }
+        BrowserConnection old;
+        synchronized (browserLock) {
+            old = browsers.put(key, conn);
+            if (old != null) {
+                // Reload or reconnection: the calls move over and go on once the new one is secured.
+                for (SipLeg leg : old.takeLegs()) {
+                    leg.browser = conn;
+                    leg.codec = conn.codec;
+                    leg.telephoneEventPt = conn.telephoneEventPt;
+                    leg.remote = conn.remote;
+                    if (leg.media != null) {
+                        leg.media.setCodec(conn.codec, conn.telephoneEventPt);
+                    }
+                    conn.add(leg);
+                }
+            }
+        }
+        if (old != null) {
+            old.close(false);
+            log.info("WebRTC connection {} replaced (port {} -> {})", key, old.port(), conn.port());
+        } else {
+            log.info("WebRTC connection {} opened on port {}", key, conn.port());
+        }
+        return conn;
+    }
+
+    @Override
+    public void webRtcDisconnect(String key) {
+        BrowserConnection conn;
+        List<SipLeg> legs;
+        synchronized (browserLock) {
+            conn = key == null ? null : browsers.remove(key);
+            legs = conn == null ? List.of() : conn.takeLegs();
+        }
+        if (conn == null) {
+            return;
+        }
+        conn.close(true);
+        for (SipLeg leg : legs) {
+            leg.post(() -> leg.terminate(HangupCause.NORMAL_CLEARING, 0, true));
+        }
+        log.info("WebRTC connection {} closed, {} call(s) ended", key, legs.size());
+    }
+
+    @Override
+    public Optional<dev.hotline.engine.call.WebRtcConnection> webRtcConnection(String key) {
+        return Optional.ofNullable(browsers.get(key));
+    }
+
+    private dev.hotline.engine.webrtc.DtlsCertificate certificate() {
+        dev.hotline.engine.webrtc.DtlsCertificate c = dtlsCertificate;
+        if (c == null) {
+            synchronized (browserLock) {
+                c = dtlsCertificate;
+                if (c == null) {
+                    c = dev.hotline.engine.webrtc.DtlsCertificate.generate();
+                    dtlsCertificate = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** A browser leg (Target.WebRtc) is placed: it joins the agent's connection and rings at once. */
+    private void startBrowser(SipLeg out) {
+        BrowserConnection conn;
+        synchronized (browserLock) {
+            conn = browsers.get(out.webRtcKey);
+            if (conn != null) {
+                out.browser = conn;
+                out.codec = conn.codec;
+                out.telephoneEventPt = conn.telephoneEventPt;
+                out.remote = conn.remote;
+                out.media.setCodec(conn.codec, conn.telephoneEventPt);
+                conn.add(out);
+            }
+        }
+        if (conn == null) {
+            // Like an unregistered extension: nobody to ring.
+            out.terminateSilently(HangupCause.SUBSCRIBER_ABSENT, Response.TEMPORARILY_UNAVAILABLE);
+            return;
+        }
+        long timeoutNanos = (out.dialRequest.timeout() != null ? out.dialRequest.timeout() : config.noAnswerTimeout()).toNanos();
+        out.ringDeadlineNanos = System.nanoTime() + timeoutNanos;
+        out.moveTo(ChannelState.RINGING);
+        emit(new CallEvent.ChannelRinging(out.id, Instant.now()));
+        SipLeg p = out.partner;
+        if (p != null) {
+            p.post(() -> p.onPartnerProgress(out, Response.RINGING, false));
+        }
+    }
+
+    /** A browser leg ended: it leaves its connection. */
+    void browserLegEnded(SipLeg leg) {
+        synchronized (browserLock) {
+            BrowserConnection c = leg.browser;
+            if (c != null) {
+                c.remove(leg);
+            }
+        }
+    }
+
+    /** The media of a browser leg: an endpoint without sockets whose packets go out through its connection. */
+    private RtpEndpoint browserEndpoint(SipLeg[] holder) {
+        return relay.virtualEndpoint((packet, rtcp) -> {
+            SipLeg leg = holder[0];
+            BrowserConnection c = leg == null ? null : leg.browser;
+            return c != null && c.send(leg, packet, rtcp);
+        });
+    }
+
+    private static CallParty calleeOf(Target target) {
+        if (target instanceof Target.Registered r) {
+            return new CallParty(r.user(), r.domain(), "");
+        }
+        if (target instanceof Target.WebRtc w) {
+            return new CallParty(w.key(), "webrtc", "");
+        }
+        Target.Uri u = (Target.Uri) target;
+        return new CallParty(u.user() == null ? "" : u.user(), u.host(), "");
+    }
+
     @Override
     public Optional<Channel> channel(String id) {
         return Optional.ofNullable(legsById.get(id));
@@ -310,6 +450,12 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     public void close() {
         for (SipLeg leg : legsById.values()) {
             leg.hangup(HangupCause.SERVICE_UNAVAILABLE);
+        }
+        for (String key : List.copyOf(browsers.keySet())) {
+            BrowserConnection c = browsers.remove(key);
+            if (c != null) {
+                c.close(false);
+            }
         }
         trunkRegistrar.close();
         timer.shutdownNow();
@@ -737,17 +883,24 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     public Channel originate(DialRequest request, java.util.function.Consumer<Channel> beforeStart) {
         CallerId cid = request.callerId() != null ? request.callerId() : new CallerId("anonymous", "");
         Target target = request.target();
-        String calleeUser = target instanceof Target.Registered r ? r.user() : ((Target.Uri) target).user();
-        String calleeDomain = target instanceof Target.Registered r ? r.domain() : ((Target.Uri) target).host();
+        CallParty callee = calleeOf(target);
+        SipLeg[] holder = new SipLeg[1];
         RtpEndpoint ep;
-        try {
-            ep = relay.allocate();
-        } catch (IOException ex) {
-            ep = null;
+        if (target instanceof Target.WebRtc) {
+            ep = browserEndpoint(holder);
+        } else {
+            try {
+                ep = relay.allocate();
+            } catch (IOException ex) {
+                ep = null;
+            }
         }
         SipLeg out = new SipLeg(this, newId(), Direction.OUTBOUND, new SerialExecutor(callPool),
-                new CallParty(cid.user(), config.advertisedAddress(), cid.displayName()),
-                new CallParty(calleeUser == null ? "" : calleeUser, calleeDomain, ""), ep);
+                new CallParty(cid.user(), config.advertisedAddress(), cid.displayName()), callee, ep);
+        holder[0] = out;
+        if (target instanceof Target.WebRtc w) {
+            out.webRtcKey = w.key();
+        }
         out.dialRequest = request;
         legsById.put(out.id, out);
         beforeStart.accept(out);
@@ -768,25 +921,24 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 : new CallerId(partner.caller.user().isEmpty() ? "anonymous" : partner.caller.user(),
                 partner.caller.displayName());
         Target target = request.target();
-        String calleeUser;
-        String calleeDomain;
-        if (target instanceof Target.Registered r) {
-            calleeUser = r.user();
-            calleeDomain = r.domain();
-        } else {
-            Target.Uri u = (Target.Uri) target;
-            calleeUser = u.user() == null ? "" : u.user();
-            calleeDomain = u.host();
-        }
+        CallParty callee = calleeOf(target);
+        SipLeg[] holder = new SipLeg[1];
         RtpEndpoint ep;
-        try {
-            ep = relay.allocate();
-        } catch (IOException ex) {
-            ep = null;
+        if (target instanceof Target.WebRtc) {
+            ep = browserEndpoint(holder);
+        } else {
+            try {
+                ep = relay.allocate();
+            } catch (IOException ex) {
+                ep = null;
+            }
         }
         SipLeg out = new SipLeg(this, newId(), Direction.OUTBOUND, partner.ctx,
-                new CallParty(cid.user(), config.advertisedAddress(), cid.displayName()),
-                new CallParty(calleeUser, calleeDomain, ""), ep);
+                new CallParty(cid.user(), config.advertisedAddress(), cid.displayName()), callee, ep);
+        holder[0] = out;
+        if (target instanceof Target.WebRtc w) {
+            out.webRtcKey = w.key();
+        }
         out.dialRequest = request;
         out.partner = partner;
         legsById.put(out.id, out);
@@ -807,6 +959,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     private void startOutbound(SipLeg out, CallerId cid) {
+        if (out.webRtcKey != null) {
+            startBrowser(out);
+            return;
+        }
         try {
             URI requestUri;
             String transport;
@@ -1034,7 +1190,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             for (SipLeg leg : legsById.values()) {
                 ChannelState s = leg.state();
                 if (s == ChannelState.UP) {
-                    if (rtpTimeout > 0 && !leg.held && leg.media != null
+                    if (rtpTimeout > 0 && !leg.held && leg.media != null && leg.webRtcKey == null
                             && now - leg.media.lastReceivedNanos() > rtpTimeout) {
                         leg.post(() -> leg.terminate(HangupCause.MEDIA_TIMEOUT, 0, true));
                     } else if (leg.expireAtNanos != 0 && now > leg.expireAtNanos) {
@@ -1053,6 +1209,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                         leg.post(() -> leg.terminate(HangupCause.NO_ANSWER, Response.TEMPORARILY_UNAVAILABLE, true));
                     }
                 }
+            }
+            for (BrowserConnection c : browsers.values()) {
+                c.checkAlive(now);
             }
             legsByDialog.values().removeIf(l -> l.isFinal() && now - l.terminatedNanos > TimeUnit.SECONDS.toNanos(32));
             registrar.purgeExpired();

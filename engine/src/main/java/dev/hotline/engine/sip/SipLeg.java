@@ -121,6 +121,12 @@ final class SipLeg implements Channel, MediaListener {
     /** The supervisor tap on this leg's bridged call, if any (ended when the call is unbridged). */
     volatile SipTap tap;
 
+    // browser legs (Target.WebRtc): no SIP at all, media through the agent's BrowserConnection
+    /** The agent key of a browser leg; null for SIP legs. Set once, before the leg is started. */
+    volatile String webRtcKey;
+    /** The connection a browser leg's media goes through now (it changes when the browser reconnects). */
+    volatile BrowserConnection browser;
+
     SipLeg(SipEngine engine, String id, Direction direction, SerialExecutor ctx, CallParty caller, CallParty callee,
            RtpEndpoint media) {
         this.engine = engine;
@@ -180,6 +186,9 @@ final class SipLeg implements Channel, MediaListener {
 
     @Override
     public void ring() {
+        if (webRtcKey != null) {
+            return; // a browser leg rings from its start
+        }
         requireInbound("ring");
         ctx.execute(() -> {
             if (state == ChannelState.NEW) {
@@ -190,6 +199,10 @@ final class SipLeg implements Channel, MediaListener {
 
     @Override
     public void answer() {
+        if (webRtcKey != null) {
+            ctx.execute(this::answerBrowser);
+            return;
+        }
         requireInbound("answer");
         ctx.execute(() -> {
             if (state.isFinal() || state == ChannelState.UP) {
@@ -202,9 +215,20 @@ final class SipLeg implements Channel, MediaListener {
 
     @Override
     public void reject(int sipStatus) {
-        requireInbound("reject");
+        if (webRtcKey == null) {
+            requireInbound("reject");
+        }
         if (sipStatus < 300 || sipStatus > 699) {
             throw new IllegalArgumentException("reject needs a 3xx-6xx status, got " + sipStatus);
+        }
+        if (webRtcKey != null) {
+            // The agent refused the offered call: CALL_REJECTED whatever the status (carried along).
+            ctx.execute(() -> {
+                if (state != ChannelState.UP) {
+                    terminate(HangupCause.CALL_REJECTED, sipStatus, true);
+                }
+            });
+            return;
         }
         ctx.execute(() -> terminate(HangupCause.fromSipStatus(sipStatus), sipStatus, true));
     }
@@ -212,6 +236,20 @@ final class SipLeg implements Channel, MediaListener {
     @Override
     public void hangup(HangupCause cause) {
         ctx.execute(() -> terminate(cause, cause.sipStatus(), true));
+    }
+
+    /** The agent answered a ringing browser leg: UP, and a dialling partner answers and bridges (B2BUA). */
+    private void answerBrowser() {
+        if (state.isFinal() || state == ChannelState.UP) {
+            return;
+        }
+        ringDeadlineNanos = 0;
+        moveTo(ChannelState.UP);
+        engine.emit(new CallEvent.ChannelAnswered(id, Instant.now()));
+        SipLeg p = partner;
+        if (p != null) {
+            p.post(() -> p.onPartnerAnswered(this));
+        }
     }
 
     // ---------------------------------------------------------------- media API
@@ -1108,7 +1146,7 @@ final class SipLeg implements Channel, MediaListener {
             return;
         }
         ChannelState before = state;
-        if (!remoteEnded) {
+        if (!remoteEnded && webRtcKey == null) {
             if (before == ChannelState.UP) {
                 engine.bye(dialog);
             } else if (direction == Direction.INBOUND) {
@@ -1129,6 +1167,9 @@ final class SipLeg implements Channel, MediaListener {
         terminatedNanos = System.nanoTime();
         if (media != null) {
             media.close();
+        }
+        if (webRtcKey != null) {
+            engine.browserLegEnded(this);
         }
         engine.legEnded(this);
         engine.emit(new CallEvent.ChannelHungUp(id, why, status, Instant.now()));
@@ -1153,6 +1194,6 @@ final class SipLeg implements Channel, MediaListener {
 
     @Override
     public String toString() {
-        return "SipLeg[" + id + " " + direction + " " + state + "]";
+        return (webRtcKey != null ? "BrowserLeg[" + webRtcKey + " " : "SipLeg[") + id + " " + direction + " " + state + "]";
     }
 }

@@ -32,7 +32,15 @@
  *     export into {@link dev.hotline.engine.webrtc.SrtpKeyingMaterial}.</li>
  * <li>{@link dev.hotline.engine.webrtc.SrtpContext}: AES_CM_128_HMAC_SHA1_80/32 SRTP and SRTCP
  *     (RFC 3711) on the JDK's AES/CTR and HmacSHA1, in place, with ROC and replay windows.</li>
+ * <li>{@link dev.hotline.engine.webrtc.WebRtcSdp}: reads a browser's offer and writes our ICE-lite,
+ *     DTLS-passive, rtcp-mux, BUNDLE answer (G.711 + telephone-event).</li>
  * </ul>
+ *
+ * <h2>Where it is used</h2>
+ * {@code TelephonyEngine.webRtcConnect(key, offer)} opens one persistent connection per agent
+ * ({@code engine.sip.BrowserConnection}: a {@code MediaSocket} of the RTP range + one transport);
+ * call channels ({@code Target.WebRtc}) are multiplexed on it through virtual {@code RtpEndpoint}s.
+ * See docs/adr/0002-webrtc-connection.md.
  *
  * <h2>Threads</h2>
  * BouncyCastle's DTLS handshake blocks, so it runs on the executor given to the transport, fed
@@ -42,6 +50,6 @@
  *
  * <h2>Not here (yet)</h2>
  * ICE full agent, TURN, consent-freshness expiry (RFC 7675: stopping media when checks stop),
- * DTLS data channels (SCTP), SRTP AEAD-GCM profiles and MKI, SDP building and parsing.
+ * DTLS data channels (SCTP), SRTP AEAD-GCM profiles and MKI, ICE restarts within one connection.
  */
 package dev.hotline.engine.webrtc;

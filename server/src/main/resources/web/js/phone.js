@@ -171,7 +171,8 @@ export class BrowserPhone {
 
   async applyAnswer(sdp) {
     const pc = this.pc;
-    if (!pc || !sdp || pc.signalingState !== 'have-local-offer') return;
+    if (!pc || !sdp || pc.signalingState !== 'have-local-offer' || this.answering === pc) return;
+    this.answering = pc; // one answer per offer: a second copy of it is ignored, not an error
     try {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     } catch (e) {
@@ -184,6 +185,7 @@ export class BrowserPhone {
   pcState(pc) {
     if (this.pc !== pc) return;
     const s = pc.connectionState;
+    console.info('webrtc: peer connection ' + s);
     this.state.connection = s === 'new' ? 'connecting' : s;
     clearTimeout(this.watchTimer);
     if (s === 'connected') {
@@ -199,6 +201,7 @@ export class BrowserPhone {
 
   /** The server's view of the media connection (`webrtc.state`, `hello.webrtc`). */
   serverState(connected) {
+    console.info('webrtc: server says ' + (connected ? 'connected' : 'not connected'));
     this.state.server = connected;
     if (!connected && this.state.active && this.pc && this.state.connection !== 'connecting') {
       clearTimeout(this.watchTimer);
@@ -211,6 +214,7 @@ export class BrowserPhone {
   /** Offers again after a back-off, while the phone is in use and CTI is up. */
   retry() {
     if (!this.state.active) return;
+    console.info('webrtc: offering again (attempt ' + (this.attempt + 1) + ')');
     clearTimeout(this.retryTimer);
     const delay = REOFFER_MS[Math.min(this.attempt++, REOFFER_MS.length - 1)];
     this.state.connection = this.state.connection === 'connected' ? 'disconnected' : this.state.connection;

@@ -783,6 +783,7 @@ public final class Acd implements AutoCloseable {
         String queueName = q == null ? "?" : q.name();
         long waitMs = Duration.between(w.enqueuedAt, now).toMillis();
         try {
+            w.channel.unhold(); // the queue's music ends (the bridge stops it too; this also clears the channel's hold mark)
             host.bridge(w.channel, w.agentLeg);
         } catch (RuntimeException e) {
             log.warn("call {}: cannot connect caller and agent: {}", w.callId, e.toString());
@@ -994,7 +995,10 @@ public final class Acd implements AutoCloseable {
                 }
                 return new Device(Device.Kind.SIP, a.extension);
             }
-            case WEBRTC -> throw new ApiException(409, "conflict", "the browser phone is not available yet; use sip or external");
+            case WEBRTC -> {
+                // The browser phone (AGENT-2): the agent's persistent WebRTC connection, keyed by user id.
+                return new Device(Device.Kind.WEBRTC, webRtcKey(a.userId));
+            }
             default -> {
                 if (d.number() == null || !d.number().matches("\\+?[0-9]{3,32}")) {
                     throw new ApiException(400, "bad_request", "an external device needs a phone number",
@@ -1074,6 +1078,11 @@ public final class Acd implements AutoCloseable {
             // The same state as logged needs no new entry; a call the restart ended does.
             if (to != st.get()) logAgent(a, st.get(), to, "restart");
         }
+    }
+
+    /** The key of an agent's browser connection in the engine. */
+    public static String webRtcKey(long userId) {
+        return "agent-" + userId;
     }
 
     private static Device parseDevice(String s) {

@@ -59,6 +59,16 @@ public final class CtiHub implements Acd.Listener {
 
         /** The user behind a job number or extension of the enterprise, if any. */
         Optional<Long> userOf(long enterpriseId, String jobOrExtension);
+
+        /** Opens (or replaces, after a reload) the browser's persistent connection; returns the SDP answer. */
+        String webRtcConnect(String key, String offerSdp);
+
+        boolean webRtcConnected(String key);
+
+        void webRtcDisconnect(String key);
+
+        /** Holds or resumes the party talking to the agent's leg (logged in the call). */
+        void hold(String agentLeg, boolean held);
     }
 
     private final Jdbi jdbi;
@@ -176,6 +186,15 @@ public final class CtiHub implements Acd.Listener {
 
     /** Engine events of the legs the desk knows: answered, hold, hang-up. */
     public void onEvent(CallEvent e) {
+        if (e instanceof CallEvent.WebRtcConnectionChanged w) {
+            String key = w.key();
+            if (key.startsWith("agent-")) {
+                long user = Long.parseLong(key.substring(6));
+                // The connection's state now: a replaced connection going down after its successor came up is no news.
+                out.execute(() -> toUser(user, message("webrtc.state").put("connected", calls.webRtcConnected(key))));
+            }
+            return;
+        }
         String id = e.channelId();
         if (!legs.containsKey(id) && !early.containsKey(id)) return;
         out.execute(() -> {
@@ -227,7 +246,7 @@ public final class CtiHub implements Acd.Listener {
         for (CallView c : legs.values()) if (c.userId() == p.userId()) list.add(Json.MAPPER.valueToTree(c));
         var reasons = m.putArray("reasons");
         jdbi.withHandle(h -> QueueStore.reasons(h, p.enterpriseId())).forEach(r -> reasons.addObject().put("code", r.code()).put("name", r.name()));
-        m.putObject("webrtc").put("connected", false);
+        m.putObject("webrtc").put("connected", calls != null && calls.webRtcConnected(Acd.webRtcKey(p.userId())));
         send(ctx, m);
     }
 
@@ -308,7 +327,19 @@ public final class CtiHub implements Acd.Listener {
                 return Json.MAPPER.valueToTree(acd.login(e, u, new Device(kind, in.path("number").asText(null)), "agent"));
             }
             case "logout" -> {
-                return Json.MAPPER.valueToTree(acd.logout(e, u, "agent"));
+                AgentView v = acd.logout(e, u, "agent");
+                calls.webRtcDisconnect(Acd.webRtcKey(u));
+                return Json.MAPPER.valueToTree(v);
+            }
+            case "webrtc.offer" -> {
+                String sdp = text(in, "sdp");
+                if (sdp.length() > 20_000) throw new IllegalArgumentException("sdp: too long");
+                String answer = calls.webRtcConnect(Acd.webRtcKey(u), sdp);
+                // The answer goes out once, as the webrtc.answer event of docs/cti.md.
+                ObjectNode m = message("webrtc.answer");
+                m.put("sdp", answer);
+                toUser(u, m);
+                return null;
             }
             case "state" -> {
                 AgentState s = AgentState.parse(text(in, "state")).orElseThrow(() -> new IllegalArgumentException("state: ready or not_ready"));
@@ -340,9 +371,7 @@ public final class CtiHub implements Acd.Listener {
             case "hold", "resume" -> {
                 CallView c = talking(u, in);
                 if (c.internal()) throw new ApiException(409, "conflict", "internal calls cannot be held");
-                Channel peer = calls.peer(c.legId()).orElseThrow(() -> new ApiException(409, "conflict", "no one to hold"));
-                if (type.equals("hold")) peer.hold(calls.musicFolder(e));
-                else peer.unhold();
+                calls.hold(c.legId(), type.equals("hold"));
                 update(c.with(type.equals("hold") ? "held" : "talking"), type.equals("hold") ? "call.held" : "call.resumed");
                 return null;
             }

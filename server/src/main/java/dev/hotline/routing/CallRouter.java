@@ -860,7 +860,40 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             if (plan.error() != null) return Optional.empty();
             return Optional.of(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()));
         }
+        if (device.kind() == dev.hotline.acd.Device.Kind.WEBRTC) {
+            // The browser phone: reachable while its connection is up (a reload reconnects under the same key).
+            return engine.get().webRtcConnection(device.number()).filter(dev.hotline.engine.call.WebRtcConnection::connected)
+                    .map(x -> new Target.WebRtc(device.number()));
+        }
         return binding(enterpriseId, device.number()).map(b -> new Target.Registered(b.domain(), b.user()));
+    }
+
+    // --- the browser phone (dev.hotline.cti.CtiHub.Calls)
+
+    @Override
+    public String webRtcConnect(String key, String offerSdp) {
+        return engine.get().webRtcConnect(key, offerSdp).answerSdp();
+    }
+
+    @Override
+    public boolean webRtcConnected(String key) {
+        return engine.get().webRtcConnection(key).map(dev.hotline.engine.call.WebRtcConnection::connected).orElse(false);
+    }
+
+    @Override
+    public void webRtcDisconnect(String key) {
+        engine.get().webRtcDisconnect(key);
+    }
+
+    /** PBX-4 from the desk: the party talking to the agent hears music; logged like a phone's hold. */
+    @Override
+    public void hold(String agentLeg, boolean held) {
+        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.web.ApiException.notFound("call"));
+        Channel peer = agent.bridgedWith().orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "no one to hold"));
+        Call c = callsByChannel.get(agentLeg);
+        if (held) peer.hold(c == null ? files.musicFolder(0) : files.musicFolder(c.enterpriseId()));
+        else peer.unhold();
+        if (c != null) record(c, new CallLogEvent.Hold(c.enterpriseId(), c.callId(), clock.instant(), agentLeg, held));
     }
 
     @Override

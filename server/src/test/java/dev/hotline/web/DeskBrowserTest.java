@@ -358,7 +358,7 @@ class DeskBrowserTest {
                 return wait.until(condition::apply);
             } catch (TimeoutException e) {
                 screenshot("desk-timeout-" + user);
-                throw new AssertionError(user + ": timed out; desk state " + stateOrNull(), e);
+                throw new AssertionError(user + ": timed out; desk state " + stateOrNull() + "; console " + chrome.consoleLog(), e);
             }
         }
 

@@ -8,7 +8,17 @@ import java.util.List;
 /** A call as the agent desk sees it (docs/cti.md "Call"): one per agent leg. */
 public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, String callId, String legId, String direction, String state,
                        String caller, String callerName, String queue, long waitedSeconds, boolean internal, boolean muted,
-                       Customer customer, Acd.Transfer transfer, String notes) {
+                       Customer customer, Acd.Transfer transfer, String notes, Consultation consult) {
+
+    public CallView(long enterpriseId, long userId, String callId, String legId, String direction, String state, String caller,
+                    String callerName, String queue, long waitedSeconds, boolean internal, boolean muted, Customer customer,
+                    Acd.Transfer transfer, String notes) {
+        this(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal, muted, customer,
+                transfer, notes, null);
+    }
+
+    /** A consultation in progress from this call: the consulted number, its leg, and whether it rings or talks. */
+    public record Consultation(String to, String legId, String state) {}
 
     /** AGENT-4: what the call records say about the number. */
     public record Customer(boolean known, long calls, List<PastCall> lastCalls) {}
@@ -17,16 +27,21 @@ public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, S
 
     CallView with(String newState) {
         return new CallView(enterpriseId, userId, callId, legId, direction, newState, caller, callerName, queue, waitedSeconds, internal,
-                muted, customer, transfer, notes);
+                muted, customer, transfer, notes, consult);
     }
 
     CallView withMuted(boolean m) {
         return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
-                m, customer, transfer, notes);
+                m, customer, transfer, notes, consult);
     }
 
     CallView withNotes(String n) {
         return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
-                muted, customer, transfer, n);
+                muted, customer, transfer, n, consult);
+    }
+
+    CallView withConsult(Consultation k) {
+        return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
+                muted, customer, transfer, notes, k);
     }
 }

@@ -69,6 +69,15 @@ public final class CtiHub implements Acd.Listener {
 
         /** Holds or resumes the party talking to the agent's leg (logged in the call). */
         void hold(String agentLeg, boolean held);
+
+        /** Puts the customer on hold and calls {@code to} for the agent; returns the consulted leg's id. */
+        String consult(long enterpriseId, long userId, String agentLeg, String to);
+
+        void completeConsult(String agentLeg);
+
+        void conferenceConsult(String agentLeg);
+
+        void cancelConsult(String agentLeg);
     }
 
     private final Jdbi jdbi;
@@ -196,6 +205,19 @@ public final class CtiHub implements Acd.Listener {
             return;
         }
         String id = e.channelId();
+        if (e instanceof CallEvent.ChannelAnswered || e instanceof CallEvent.ChannelHungUp) {
+            // The consulted party of an agent's consultation answered or left.
+            out.execute(() -> {
+                for (CallView v : legs.values()) {
+                    if (v.consult() == null || !v.consult().legId().equals(id)) continue;
+                    if (e instanceof CallEvent.ChannelAnswered) {
+                        update(v.withConsult(new CallView.Consultation(v.consult().to(), id, "talking")), "call.updated");
+                    } else {
+                        update(v.withConsult(null).with("talking"), "call.updated");
+                    }
+                }
+            });
+        }
         if (!legs.containsKey(id) && !early.containsKey(id)) return;
         out.execute(() -> {
             CallView cur = legs.get(id);
@@ -413,6 +435,24 @@ public final class CtiHub implements Acd.Listener {
                 } else {
                     calls.transfer(e, c.legId(), to);
                 }
+                return null;
+            }
+            case "consult" -> {
+                CallView c = talking(u, in);
+                if (c.internal()) throw new ApiException(409, "conflict", "internal calls cannot be transferred");
+                String other = calls.consult(e, u, c.legId(), text(in, "to"));
+                update(c.withConsult(new CallView.Consultation(text(in, "to"), other, "ringing")).with("held"), "call.updated");
+                ObjectNode r = Json.MAPPER.createObjectNode();
+                r.put("consultLegId", other);
+                return r;
+            }
+            case "complete", "conference", "cancel" -> {
+                CallView c = own(u, in);
+                if (c.consult() == null) throw new ApiException(409, "conflict", "no consultation in progress");
+                if (type.equals("complete")) calls.completeConsult(c.legId());
+                else if (type.equals("conference")) calls.conferenceConsult(c.legId());
+                else calls.cancelConsult(c.legId());
+                if (!type.equals("complete")) update(c.withConsult(null).with("talking"), "call.updated");
                 return null;
             }
             case "dial" -> {

@@ -17,6 +17,7 @@ import dev.hotline.report.EventLog;
 import dev.hotline.tenant.Enterprise;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -700,6 +701,9 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             var waiter = unbridging.remove(u.channelId());
             if (waiter != null) waiter.complete(null);
         }
+        consultEvent(event);
+        agentLeftConsult(event);
+        threePartyEvent(event);
         if (rooms.onEvent(event)) return;
         if (flows.onEvent(event)) return;
         if (event instanceof CallEvent.RecordingFinished f) {
@@ -1123,5 +1127,201 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (byExtension.isPresent()) return byExtension;
         return jdbi.withHandle(h -> h.createQuery("SELECT id FROM app_user WHERE enterprise_id = :e AND job_number = :j AND enabled = TRUE")
                 .bind("e", enterpriseId).bind("j", jobOrExtension).mapTo(Long.class).findOne());
+    }
+    // --- consultation (AGENT-2: consult, then transfer or three-party)
+
+    /**
+     * A consultation in progress: the customer waits on hold while the agent talks with the consulted
+     * party in a small conference (hang-ups there end nobody else); it ends in a transfer, a
+     * three-party call, or the agent back with the customer.
+     */
+    private record Consult(long enterpriseId, String callId, Channel agent, Channel customer, dev.hotline.engine.call.Conference room,
+                           String to, java.util.concurrent.atomic.AtomicReference<Channel> other) {}
+
+    private final Map<String, Consult> consults = new ConcurrentHashMap<>();
+    /** Consulted leg → its consultation, until it answers or ends. */
+    private final Map<String, Consult> consultLegs = new ConcurrentHashMap<>();
+
+    /** Unbridges the agent's leg and waits for the engine to confirm it. */
+    private void split(Channel agent) {
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        unbridging.put(agent.id(), done);
+        engine.get().unbridge(agent);
+        try {
+            done.get(3, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            unbridging.remove(agent.id());
+            throw new IllegalStateException("the call could not be split: " + e);
+        }
+    }
+
+    /** Where a consultation or click-to-dial reaches {@code to}: a colleague's device, an extension, or an outside number. */
+    private Target reach(long enterpriseId, String to, String ownExtension) {
+        var tenant = snapshot().tenant(enterpriseId).orElseThrow();
+        Optional<Long> colleague = userOf(enterpriseId, to);
+        if (colleague.isPresent()) {
+            var device = acd.agentView(enterpriseId, colleague.get()).filter(a -> a.device() != null)
+                    .map(a -> new dev.hotline.acd.Device(dev.hotline.acd.Device.Kind.parse(a.device()).orElseThrow(), a.deviceNumber()));
+            if (device.isPresent()) {
+                var t = deviceTarget(enterpriseId, device.get());
+                if (t.isPresent()) return t.get();
+            }
+            String ext = tenant.extensions().values().stream().filter(x -> colleague.get().equals(x.userId()))
+                    .map(RoutingStore.ExtensionLine::number).findFirst().orElse(null);
+            if (ext != null) {
+                var b = binding(enterpriseId, ext);
+                if (b.isPresent()) return new Target.Registered(b.get().domain(), b.get().user());
+            }
+            throw new dev.hotline.web.ApiException(409, "conflict", "that colleague cannot be reached now");
+        }
+        if (tenant.extensions().containsKey(to)) {
+            var b = binding(enterpriseId, to).orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "extension " + to + " is not registered"));
+            return new Target.Registered(b.domain(), b.user());
+        }
+        Plan plan = ownExtension == null ? planRoute(tenant, to) : planOut(tenant, ownExtension, to);
+        if (plan.error() != null) {
+            throw new dev.hotline.web.ApiException(plan.status() == 403 ? 403 : 404, plan.status() == 403 ? "forbidden" : "not_found", plan.error());
+        }
+        return new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport());
+    }
+
+    @Override
+    public String consult(long enterpriseId, long userId, String agentLeg, String to) {
+        if (consults.containsKey(agentLeg)) throw new dev.hotline.web.ApiException(409, "conflict", "a consultation is already in progress");
+        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.web.ApiException.notFound("call"));
+        Channel customer = agent.bridgedWith().orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "no one to put on hold"));
+        Call c = callsByChannel.get(customer.id());
+        if (c == null) throw dev.hotline.web.ApiException.notFound("call");
+        var tenant = snapshot().tenant(enterpriseId).orElseThrow();
+        String ownExtension = tenant.extensions().values().stream().filter(x -> Long.valueOf(userId).equals(x.userId()))
+                .map(RoutingStore.ExtensionLine::number).findFirst().orElse(null);
+        Target target = reach(enterpriseId, to, ownExtension);
+        split(agent);
+        customer.hold(files.musicFolder(enterpriseId));
+        record(c, new CallLogEvent.Hold(enterpriseId, c.callId(), clock.instant(), customer.id(), true));
+        var room = engine.get().createConference("consult-" + agentLeg);
+        room.add(agent);
+        Consult k = new Consult(enterpriseId, c.callId(), agent, customer, room, to, new java.util.concurrent.atomic.AtomicReference<>());
+        consults.put(agentLeg, k);
+        DialRequest req = DialRequest.to(target).withTimeout(ringTimeout)
+                .withCallerId(CallerId.of(ownExtension != null ? ownExtension : String.valueOf(userId)));
+        Channel other = engine.get().originate(req, leg -> {
+            if (cti != null) cti.expectLeg(leg.id());
+            consultLegs.put(leg.id(), k);
+            join(c, leg, "consult " + to);
+        });
+        k.other().set(other);
+        record(c, new CallLogEvent.Transfer(enterpriseId, c.callId(), clock.instant(), agentLeg, "consult", to));
+        userOf(enterpriseId, to).ifPresent(u -> {
+            acd.busy(enterpriseId, u, c.callId(), other.id());
+            if (cti != null) cti.ownCall(enterpriseId, u, c.callId(), other.id(), "internal", ownExtension);
+        });
+        return other.id();
+    }
+
+    /** The consulted party answered (joins the agent) or ended (the agent goes back to the customer). */
+    private void consultEvent(CallEvent event) {
+        Consult k = consultLegs.get(event.channelId());
+        if (k == null) return;
+        if (event instanceof CallEvent.ChannelAnswered) {
+            engine.get().channel(event.channelId()).ifPresent(k.room()::add);
+        } else if (event instanceof CallEvent.ChannelHungUp) {
+            consultLegs.remove(event.channelId());
+            if (consults.remove(k.agent().id(), k)) backToCustomer(k);
+        }
+    }
+
+    private void backToCustomer(Consult k) {
+        k.room().close();
+        if (k.customer().state().isFinal() || k.agent().state().isFinal()) {
+            if (!k.customer().state().isFinal()) k.customer().hangup(HangupCause.NORMAL_CLEARING);
+            return;
+        }
+        k.customer().unhold();
+        engine.get().bridge(k.customer(), k.agent());
+        Call c = callsByChannel.get(k.customer().id());
+        if (c != null) record(c, new CallLogEvent.Hold(k.enterpriseId(), k.callId(), clock.instant(), k.customer().id(), false));
+    }
+
+    @Override
+    public void cancelConsult(String agentLeg) {
+        Consult k = consults.remove(agentLeg);
+        if (k == null) throw new dev.hotline.web.ApiException(409, "conflict", "no consultation in progress");
+        Channel other = k.other().get();
+        if (other != null) {
+            consultLegs.remove(other.id());
+            other.hangup(HangupCause.NORMAL_CLEARING);
+        }
+        backToCustomer(k);
+    }
+
+    /** Attended transfer: the customer and the consulted party talk; the agent leaves. */
+    @Override
+    public void completeConsult(String agentLeg) {
+        Consult k = consults.get(agentLeg);
+        Channel other = k == null ? null : k.other().get();
+        if (k == null || other == null || other.state() != dev.hotline.engine.call.ChannelState.UP) {
+            throw new dev.hotline.web.ApiException(409, "conflict", "the consulted party has not answered");
+        }
+        consults.remove(agentLeg);
+        consultLegs.remove(other.id());
+        k.room().close();
+        k.customer().unhold();
+        engine.get().bridge(k.customer(), other);
+        Call c = callsByChannel.get(k.customer().id());
+        if (c != null) record(c, new CallLogEvent.Transfer(k.enterpriseId(), k.callId(), clock.instant(), agentLeg, "attended", k.to()));
+        k.agent().hangup(HangupCause.NORMAL_CLEARING);
+    }
+
+    /** Three-party: the customer joins the agent and the consulted party; anyone may leave, the last one is hung up. */
+    @Override
+    public void conferenceConsult(String agentLeg) {
+        Consult k = consults.get(agentLeg);
+        Channel other = k == null ? null : k.other().get();
+        if (k == null || other == null || other.state() != dev.hotline.engine.call.ChannelState.UP) {
+            throw new dev.hotline.web.ApiException(409, "conflict", "the consulted party has not answered");
+        }
+        consults.remove(agentLeg);
+        consultLegs.remove(other.id());
+        k.customer().unhold();
+        k.room().add(k.customer());
+        threeParty.put(k.room().id(), new ThreeParty(k.room(), java.util.concurrent.ConcurrentHashMap.newKeySet()));
+        threeParty.get(k.room().id()).members().addAll(List.of(k.customer().id(), k.agent().id(), other.id()));
+        Call c = callsByChannel.get(k.customer().id());
+        if (c != null) record(c, new CallLogEvent.Transfer(k.enterpriseId(), k.callId(), clock.instant(), agentLeg, "conference", k.to()));
+    }
+
+    /** Three-party rooms and who is still in them: when one participant is left, they are hung up and the room closes. */
+    private record ThreeParty(dev.hotline.engine.call.Conference room, java.util.Set<String> members) {}
+
+    private final Map<String, ThreeParty> threeParty = new ConcurrentHashMap<>();
+
+    private void threePartyEvent(CallEvent event) {
+        if (!(event instanceof CallEvent.ChannelHungUp)) return;
+        for (ThreeParty t : threeParty.values()) {
+            if (!t.members().remove(event.channelId()) || t.members().size() > 1) continue;
+            threeParty.remove(t.room().id());
+            t.room().close();
+            t.members().forEach(id -> engine.get().channel(id).ifPresent(ch -> ch.hangup(HangupCause.NORMAL_CLEARING)));
+        }
+    }
+
+    /** The agent hung up during a consultation: an answered consulted party takes the customer (transfer on hang-up). */
+    private void agentLeftConsult(CallEvent event) {
+        if (!(event instanceof CallEvent.ChannelHungUp)) return;
+        Consult k = consults.remove(event.channelId());
+        if (k == null) return;
+        Channel other = k.other().get();
+        k.room().close();
+        if (other != null) consultLegs.remove(other.id());
+        if (other != null && other.state() == dev.hotline.engine.call.ChannelState.UP && !k.customer().state().isFinal()) {
+            k.customer().unhold();
+            engine.get().bridge(k.customer(), other);
+            Call c = callsByChannel.get(k.customer().id());
+            if (c != null) record(c, new CallLogEvent.Transfer(k.enterpriseId(), k.callId(), clock.instant(), k.agent().id(), "attended", k.to()));
+        } else {
+            if (other != null) other.hangup(HangupCause.NORMAL_CLEARING);
+            if (!k.customer().state().isFinal()) k.customer().hangup(HangupCause.NORMAL_CLEARING);
+        }
     }
 }

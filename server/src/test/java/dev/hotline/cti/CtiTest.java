@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
@@ -183,6 +184,70 @@ class CtiTest {
         SipPeers.ok(caller);
         desk.next(n -> n.path("type").asText().equals("agent.state") && n.get("agent").get("state").asText().equals("ready"), "ready again");
         desk.command("logout", Map.of());
+    }
+
+    /** Agent 1 takes a queue call and consults agent 2 (the customer waits on hold); returns [agent 1's leg, the consulted leg]. */
+    String[] consultation(CtiClient one, CtiClient two, String customer) throws Exception {
+        one.next("hello");
+        two.next("hello");
+        one.command("login", Map.of("device", "sip"));
+        two.command("login", Map.of("device", "sip"));
+        one.command("state", Map.of("state", "ready"));
+        JsonNode call = one.next("call.offered").get("call");
+        String leg = call.get("legId").asText();
+        assertThat(call.get("caller").asText()).isEqualTo(customer);
+        one.next("call.answered");
+        JsonNode r = one.command("consult", Map.of("legId", leg, "to", "8002"));
+        assertThat(r.get("type").asText()).as(r.toString()).isEqualTo("ok");
+        String other = r.get("result").get("consultLegId").asText();
+        JsonNode colleague = two.next("call.offered").get("call");
+        assertThat(colleague.get("legId").asText()).isEqualTo(other);
+        assertThat(colleague.get("internal").asBoolean()).isTrue();
+        one.next(n -> n.path("type").asText().equals("call.updated") && "talking".equals(n.at("/call/consult/state").asText()), "consult answered");
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.hotline().engine().channels().stream()
+                .anyMatch(ch -> ch.caller().user().equals(customer) && ch.musicOnHold()));
+        return new String[] {leg, other};
+    }
+
+    @Test
+    void aConsultationEndsInAnAttendedTransfer() throws Exception {
+        CtiClient one = agent(1);
+        CtiClient two = agent(2);
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660004"));
+        String[] legs = consultation(one, two, "13966660004");
+        assertThat(one.command("complete", Map.of("legId", legs[0])).get("type").asText()).isEqualTo("ok");
+        one.next("call.ended");
+        var customer = server.hotline().engine().channels().stream().filter(ch -> ch.caller().user().equals("13966660004")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> customer.bridgedWith().map(Channel::id).orElse("").equals(legs[1]));
+        assertThat(customer.musicOnHold()).isFalse();
+        two.command("hangup", Map.of("legId", legs[1]));
+        SipPeers.ok(caller); // the customer got the BYE from the colleague's side
+        JsonNode r = await().atMost(Duration.ofSeconds(15)).until(() -> {
+            for (JsonNode x : admin.get("/api/v1/calls?number=13966660004").json().get("items")) return x;
+            return null;
+        }, x -> x != null);
+        String timeline = admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").body();
+        assertThat(timeline).contains("kind=consult target=8002", "kind=attended target=8002", "\"type\":\"hold\"");
+        one.command("logout", Map.of());
+        two.command("logout", Map.of());
+    }
+
+    @Test
+    void aConsultationBecomesAThreePartyCallThatEndsWithItsLastButOne() throws Exception {
+        CtiClient one = agent(1);
+        CtiClient two = agent(2);
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660005"));
+        String[] legs = consultation(one, two, "13966660005");
+        assertThat(one.command("conference", Map.of("legId", legs[0])).get("type").asText()).isEqualTo("ok");
+        var customer = server.hotline().engine().channels().stream().filter(ch -> ch.caller().user().equals("13966660005")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !customer.musicOnHold());
+        one.command("hangup", Map.of("legId", legs[0]));
+        one.next("call.ended");
+        assertThat(customer.state().isFinal()).isFalse(); // the customer and the colleague still talk
+        two.command("hangup", Map.of("legId", legs[1]));
+        SipPeers.ok(caller); // alone in the room: hung up
+        one.command("logout", Map.of());
+        two.command("logout", Map.of());
     }
 
     @Test

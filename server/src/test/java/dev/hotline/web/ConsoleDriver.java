@@ -161,7 +161,15 @@ final class ConsoleDriver implements BeforeAllCallback, AfterAllCallback, Before
         WebDriverWait wait = chrome.waitAtMost(DEADLINE);
         wait.ignoring(StaleElementReferenceException.class);
         wait.ignoring(NoSuchElementException.class);
-        return wait.until(condition::apply);
+        return wait.until(d -> {
+            try {
+                return condition.apply(d);
+            } catch (org.openqa.selenium.WebDriverException e) {
+                // A page changing under the check (logout, login redirects) is "not yet", not a failure.
+                if (String.valueOf(e.getMessage()).contains("aborted by navigation")) return null;
+                throw e;
+            }
+        });
     }
 
     /** The visible element with this data-testid, waiting for it. */

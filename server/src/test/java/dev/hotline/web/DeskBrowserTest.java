@@ -355,7 +355,14 @@ class DeskBrowserTest {
             wait.ignoring(StaleElementReferenceException.class);
             wait.ignoring(NoSuchElementException.class);
             try {
-                return wait.until(condition::apply);
+                return wait.until(d -> {
+                    try {
+                        return condition.apply(d);
+                    } catch (org.openqa.selenium.WebDriverException e) {
+                        if (String.valueOf(e.getMessage()).contains("aborted by navigation")) return null; // the page reloads
+                        throw e;
+                    }
+                });
             } catch (TimeoutException e) {
                 screenshot("desk-timeout-" + user);
                 throw new AssertionError(user + ": timed out; desk state " + stateOrNull() + "; console " + chrome.consoleLog(), e);

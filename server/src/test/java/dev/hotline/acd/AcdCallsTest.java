@@ -358,6 +358,43 @@ class AcdCallsTest {
     }
 
     @Test
+    void theVoicemailKeyLeavesTheQueueForItsBox() throws Exception {
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "voicemailKey", "9"));
+        String caller = nextCaller();
+        // Nobody is ready: the caller keys 9 after 1.5 s, hears the box's greeting and the tone, speaks, hangs up.
+        SipPeers.ok(peers().uac("uac_digits", queueNumber, SipPeers.vars(caller, "PAUSE", "1500", "AFTER", "6000",
+                "DTMFACTIONS", SipPeers.dtmf("9"))));
+        JsonNode r = records(caller, 1).get(0);
+        assertThat(r.get("queueResult").asText()).isEqualTo("voicemail");
+        assertThat(queueEvents(r)).anySatisfy(e -> assertThat(e).contains("queue_leave", "result=voicemail", "destination=voicemail:queue:sales"));
+        JsonNode message = await("voicemail of " + caller).atMost(Duration.ofSeconds(15)).until(() -> {
+            for (JsonNode m : admin.get("/api/v1/voicemail").json()) if (caller.equals(m.path("caller").asText())) return m;
+            return null;
+        }, m -> m != null);
+        assertThat(message.toString()).contains("sales");
+    }
+
+    @Test
+    void theCallerHearsTheAgentsJobNumberBeforeBeingConnected() throws Exception {
+        agentPhone(1, "uas_answer");
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "agentAnnounce", true));
+        String caller = nextCaller();
+        calls(caller, 1, 5000);
+        JsonNode r = records(caller, 1).get(0);
+        java.time.Instant agentAnswered = null;
+        java.time.Instant connected = null;
+        String agentLeg = null;
+        for (JsonNode e : admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").json()) {
+            String type = e.get("type").asText();
+            if (type.equals("queue_offer")) agentLeg = e.get("channelId").asText();
+            if (type.equals("answered") && e.get("channelId").asText().equals(agentLeg)) agentAnswered = java.time.Instant.parse(e.get("at").asText());
+            if (type.equals("queue_connect")) connected = java.time.Instant.parse(e.get("at").asText());
+        }
+        // "工号 8001 为您服务" plays to the caller between the agent's answer and the connection (ACD-7).
+        assertThat(Duration.between(agentAnswered, connected)).isGreaterThan(Duration.ofMillis(1500)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void maxWaitOverflowsAndWrapUpBlocksOffers() throws Exception {
         agentPhone(1, "uas_answer");
         queue("linear", Map.of("ringTimeoutSeconds", 5, "wrapUpSeconds", 3, "maxWaitSeconds", 2));

@@ -879,9 +879,10 @@ public final class Acd implements AutoCloseable {
         if (q != null) overflow(w, q, "max_wait");
     }
 
+    /** Max wait and queue full go to the overflow destination; nobody logged in goes to the join-empty destination. */
     private void overflow(Waiting w, Queue q, String reason) {
         counters.computeIfAbsent(q.id(), k -> new Counters()).overflowed++;
-        leave(w, q, "overflow", reason, q.settings().overflow());
+        leave(w, q, "overflow", reason, "no_agents".equals(reason) ? q.settings().noAgents() : q.settings().overflow());
     }
 
     private void leave(Waiting w, Queue q, String result, String reason, QueueSettings.Destination d) {

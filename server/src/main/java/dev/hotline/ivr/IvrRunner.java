@@ -26,6 +26,7 @@ public final class IvrRunner {
 
     /** Runs {@code graph} on {@code channel}, answering it first unless it is {@code answered} already. */
     public void start(long enterpriseId, String callId, Channel channel, String flowName, Flow.Graph graph, IvrHost host, boolean answered) {
+        IvrSession[] self = new IvrSession[1];
         IvrHost forgetting = new IvrHost() {
             public void logNode(String c, String ch, String f, String n, String t) { host.logNode(c, ch, f, n, t); }
             public void logKey(String c, String ch, String f, String n, String k) { host.logKey(c, ch, f, n, k); }
@@ -37,11 +38,14 @@ public final class IvrRunner {
                 host.saveVoicemail(c, ch, bt, b, caller, cb, r);
             }
             public void ended(String ch) {
-                sessions.remove(ch);
+                // Only this session: the call may already be in a new one (a queue sending it on to voicemail).
+                IvrSession mine = self[0];
+                if (mine != null) sessions.remove(ch, mine);
                 host.ended(ch);
             }
         };
         IvrSession s = new IvrSession(enterpriseId, callId, channel, flowName, graph, forgetting, ivr, clock);
+        self[0] = s;
         sessions.put(channel.id(), s);
         if (answered) s.startAnswered();
         else s.start();

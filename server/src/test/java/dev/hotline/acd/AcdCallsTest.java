@@ -395,6 +395,31 @@ class AcdCallsTest {
     }
 
     @Test
+    void aFullQueueAndAQueueWithNobodyLoggedInSendCallersOn() throws Exception {
+        // Nobody logged in: the join-empty rule sends the caller to the queue's voicemail at once.
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "noAgents", Map.of("type", "voicemail", "value", "queue:sales")));
+        String empty = nextCaller();
+        SipPeers.ok(peers().uac("uac_call", queueNumber, SipPeers.vars(empty, "PAUSE", "4000")));
+        JsonNode r = records(empty, 1).get(0);
+        assertThat(r.get("queueResult").asText()).isEqualTo("overflow");
+        assertThat(queueEvents(r)).anySatisfy(e -> assertThat(e).contains("queue_leave", "reason=no_agents", "destination=voicemail:queue:sales"));
+
+        // Room for one caller: the second goes on (hang-up) at once, the first waits.
+        agentPhone(1, "uas_answer");
+        var agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        assertThat(agent.put("/api/v1/agent/state", Map.of("state", "not_ready", "reason", "break")).status()).isEqualTo(200);
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "maxCallers", 1, "overflow", Map.of("type", "hangup")));
+        String first = nextCaller();
+        String second = nextCaller();
+        Sipp.Run waiting = peers().uac("uac_call", queueNumber, SipPeers.vars(first, "PAUSE", "3000"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> acd.waiting(enterprise).size() == 1);
+        SipPeers.ok(peers().uac("uac_wait_bye", queueNumber, SipPeers.vars(second)));
+        SipPeers.ok(waiting);
+        assertThat(queueEvents(records(second, 1).get(0))).anySatisfy(e -> assertThat(e).contains("queue_leave", "reason=full", "destination=hangup"));
+        assertThat(records(first, 1).get(0).get("queueResult").asText()).isEqualTo("abandoned");
+    }
+
+    @Test
     void maxWaitOverflowsAndWrapUpBlocksOffers() throws Exception {
         agentPhone(1, "uas_answer");
         queue("linear", Map.of("ringTimeoutSeconds", 5, "wrapUpSeconds", 3, "maxWaitSeconds", 2));

@@ -182,6 +182,9 @@ public final class CtiHub implements Acd.Listener {
         });
     }
 
+    /** Queue offer legs the agent answered whose caller is not connected yet (CTI thread only). */
+    private final java.util.Set<String> answeredLegs = new java.util.HashSet<>();
+
     /** Legs announced by {@link #expectLeg} whose call.offered is not sent yet → their events so far. */
     private final Map<String, List<CallEvent>> early = new ConcurrentHashMap<>();
 
@@ -205,6 +208,18 @@ public final class CtiHub implements Acd.Listener {
             return;
         }
         String id = e.channelId();
+        if (e instanceof CallEvent.ChannelBridged b) {
+            // A queue call is "talking" once the caller is connected with the agent (after any agent announce).
+            out.execute(() -> {
+                for (String leg : List.of(b.channelId(), b.otherChannelId())) {
+                    CallView v = legs.get(leg);
+                    if (v != null && v.queue() != null && "ringing".equals(v.state()) && answeredLegs.remove(leg)) {
+                        update(v.with("talking"), "call.answered");
+                    }
+                }
+            });
+            return;
+        }
         if (e instanceof CallEvent.ChannelAnswered || e instanceof CallEvent.ChannelHungUp) {
             // The consulted party of an agent's consultation answered or left.
             out.execute(() -> {
@@ -245,11 +260,16 @@ public final class CtiHub implements Acd.Listener {
 
     private void apply(CallView cur, CallEvent e) {
         if (e instanceof CallEvent.ChannelAnswered) {
+            if (cur.queue() != null) {
+                answeredLegs.add(cur.legId()); // announced when the queue connects the caller (ChannelBridged)
+                return;
+            }
             update(cur.with("talking"), "call.answered");
         } else if (e instanceof CallEvent.ChannelHold h) {
             update(cur.with(h.held() ? "held" : "talking"), h.held() ? "call.held" : "call.resumed");
         } else if (e instanceof CallEvent.ChannelHungUp h) {
             legs.remove(cur.legId());
+            answeredLegs.remove(cur.legId());
             ObjectNode m = callMessage("call.ended", cur.with("ended"));
             m.put("cause", h.cause().name().toLowerCase());
             toUser(cur.userId(), m);

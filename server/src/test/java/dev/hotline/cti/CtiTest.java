@@ -58,8 +58,14 @@ class CtiTest {
         server.close();
     }
 
+    /** Each test starts clean even when the one before failed mid-call: no calls, no agent signed in. */
     @AfterEach
     void cleanUp() {
+        server.hotline().engine().channels().forEach(ch -> ch.hangup(dev.hotline.engine.call.HangupCause.NORMAL_CLEARING));
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.hotline().engine().channels().isEmpty());
+        for (int n = 1; n <= 3; n++) {
+            ApiClient.loggedIn(server.baseUrl(), "demo", "agent" + n, PW).delete("/api/v1/agent/session");
+        }
         phones.forEach(Sipp.Run::kill);
         phones.clear();
         clients.forEach(CtiClient::close);

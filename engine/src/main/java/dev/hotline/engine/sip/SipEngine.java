@@ -502,7 +502,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 case Request.ACK -> {
                     SipLeg leg = toTag == null ? null : legsByDialog.get(callId + ";" + toTag);
                     if (leg != null) {
-                        leg.post(leg::onAck);
+                        ServerTransaction ackTx = e.getServerTransaction();
+                        leg.post(() -> leg.onAck(ackTx));
                     }
                 }
                 case Request.CANCEL -> onCancel(e, callId);

@@ -43,6 +43,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import gov.nist.javax.sip.stack.SIPDialog;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.RequestEvent;
@@ -733,8 +735,17 @@ final class SipLeg implements Channel, MediaListener {
         terminate(HangupCause.ORIGINATOR_CANCEL, Response.REQUEST_TERMINATED, true);
     }
 
-    void onAck() {
-        // RFC 3261 §13.3.1.4: the ACK confirms the dialog; JAIN-SIP stops 2xx retransmissions.
+    /**
+     * An ACK for this leg's dialog (call executor). RFC 3261 §13.3.1.4: it stops the retransmissions of our 2xx.
+     * JAIN-SIP writes the 2xx to the socket before it arms the dialog's retransmission timer, and records an ACK
+     * only once that timer exists: an ACK quicker than that (tens of µs on a LAN) is passed up to us but
+     * forgotten, and the 200 goes out again at T1. The 2xx was sent on this executor, so the timer is armed by
+     * now: hand the ACK to the dialog again (a no-op when the stack already took it).
+     */
+    void onAck(ServerTransaction ack) {
+        if (dialog instanceof SIPDialog d && ack instanceof SIPServerTransaction t && d.handleAck(t)) {
+            log.debug("channel {}: ACK {} recorded after the stack missed it", id, t.getCSeq());
+        }
     }
 
     void onBye(RequestEvent e, ServerTransaction st) {

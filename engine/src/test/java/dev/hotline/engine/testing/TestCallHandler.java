@@ -10,6 +10,7 @@ import dev.hotline.engine.call.TelephonyEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,6 +23,8 @@ public final class TestCallHandler implements CallHandler {
     public volatile TelephonyEngine engine;
     private final String domain;
     public final Map<String, Integer> routes = new ConcurrentHashMap<>();
+    /** Users answered by the engine itself, as a queue or an IVR would (no bridge); the caller hangs up. */
+    public final Set<String> answerLocally = ConcurrentHashMap.newKeySet();
     public final Map<String, Channel> channels = new ConcurrentHashMap<>();
     public final List<CallEvent> events = new CopyOnWriteArrayList<>();
 
@@ -37,6 +40,10 @@ public final class TestCallHandler implements CallHandler {
         String user = call.callee().user();
         if ("666".equals(call.caller().user())) {
             in.reject(603);
+            return;
+        }
+        if (answerLocally.contains(user)) {
+            in.answer();
             return;
         }
         DialRequest req;
@@ -93,5 +100,6 @@ public final class TestCallHandler implements CallHandler {
         events.clear();
         channels.clear();
         routes.clear();
+        answerLocally.clear();
     }
 }

@@ -101,6 +101,20 @@ class RingGroupsTest extends ServerCallTest {
     }
 
     @Test
+    void ringAllThatRingsOutHangsUpOnTheCaller() throws Exception {
+        group("ring-out", "ring_all", 5, List.of("1001"), Map.of());
+        number("4705", "ring-out");
+        int p1 = Ports.free();
+        register("1001", PW, p1, "200");
+        Sipp.Run ringing = uas("uas_ring_cancel", p1, vars());
+        // answered with a ring tone at once, then hung up on when the group's 5 s are over
+        ok(uac("uac_wait_bye", "4705", vars("FROM", "13700000005")));
+        ok(ringing);
+        Map<String, Leg> legs = legs(record("13700000005", "4705"));
+        assertThat(legs.get("ringgroup ring-out extension 1001")).isEqualTo(new Leg("ringgroup ring-out extension 1001", false, "NO_ANSWER"));
+    }
+
+    @Test
     void linearRingsMembersOneAfterTheOther() throws Exception {
         group("in-turn", "linear", 5, List.of("1001", "1002"), Map.of());
         number("4702", "in-turn");

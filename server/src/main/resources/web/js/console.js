@@ -22,6 +22,7 @@ import { ConferencesPage } from './pages/conferences.js';
 import { FlowsPage } from './pages/flows.js';
 import { PromptsPage } from './pages/prompts.js';
 import { VoicemailPage } from './pages/voicemail.js';
+import { RingGroupsPage } from './pages/ringgroups.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -47,6 +48,8 @@ const MENU = [
     icon: I('<rect x="2" y="3" width="20" height="7" rx="2"/><rect x="2" y="14" width="20" height="7" rx="2"/><path d="M6 6.5h.01M6 17.5h.01M10 6.5h8M10 17.5h8"/>') },
   { id: 'numbers', perm: 'routing.read', group: 'telephony', component: NumbersPage,
     icon: I('<path d="M4 9h16M4 15h16M10 3L8 21M16 3l-2 18"/>') },
+  { id: 'ringgroups', perm: 'routing.read', group: 'telephony', component: RingGroupsPage,
+    icon: I('<rect x="2" y="8" width="6" height="12" rx="1.5"/><rect x="9" y="4" width="6" height="16" rx="1.5"/><rect x="16" y="8" width="6" height="12" rx="1.5"/>') },
   { id: 'routes', perm: 'routing.read', group: 'telephony', component: RoutesPage,
     icon: I('<circle cx="6" cy="19" r="3"/><path d="M9 19h8.5a3.5 3.5 0 0 0 0-7h-11a3.5 3.5 0 0 1 0-7H15"/><path d="M15 2l3 3-3 3"/>') },
   { id: 'blacklist', perm: 'routing.read', group: 'telephony', component: BlacklistPage,

@@ -157,6 +157,8 @@ public final class FlowRoutes {
                 .mapTo(String.class).list());
         Set<String> queues = new HashSet<>(h.createQuery("SELECT name FROM acd_queue WHERE enterprise_id = :e").bind("e", enterpriseId)
                 .mapTo(String.class).list());
-        return new FlowValidator.Context(extensions, rooms, flows, queues, ivr.promptFiles(enterpriseId), ivr.ttsAvailable());
+        Set<String> ringGroups = new HashSet<>(h.createQuery("SELECT name FROM ring_group WHERE enterprise_id = :e").bind("e", enterpriseId)
+                .mapTo(String.class).list());
+        return new FlowValidator.Context(extensions, rooms, flows, queues, ivr.promptFiles(enterpriseId), ivr.ttsAvailable(), ringGroups);
     }
 }

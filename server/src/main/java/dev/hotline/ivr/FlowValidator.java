@@ -24,7 +24,13 @@ public final class FlowValidator {
 
     /** What a flow may refer to in its enterprise. */
     public record Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
-                          boolean ttsAvailable) {}
+                          boolean ttsAvailable, Set<String> ringGroups) {
+        /** Without ring groups (PBX-3). */
+        public Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
+                       boolean ttsAvailable) {
+            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, Set.of());
+        }
+    }
 
     private FlowValidator() {}
 
@@ -150,6 +156,9 @@ public final class FlowValidator {
                 case "conference" -> {
                     if (!ctx.rooms().contains(x.value())) p.add(new Flow.Problem(id, "value", "no such conference room"));
                 }
+                case "ringgroup" -> {
+                    if (!ctx.ringGroups().contains(x.value())) p.add(new Flow.Problem(id, "value", "no such ring group"));
+                }
                 case "external" -> {
                     if (x.value() == null || !x.value().matches("\\+?[0-9]{2,32}")) p.add(new Flow.Problem(id, "value", "a phone number"));
                 }
@@ -159,7 +168,7 @@ public final class FlowValidator {
                         p.add(new Flow.Problem(id, "priority", "0..100 or a ${variable}"));
                     }
                 }
-                default -> p.add(new Flow.Problem(id, "target", "extension, queue, conference or external"));
+                default -> p.add(new Flow.Problem(id, "target", "extension, queue, ring group, conference or external"));
             }
         }
     }

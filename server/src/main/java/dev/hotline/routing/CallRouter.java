@@ -249,6 +249,11 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             case "flow" -> enterFlow(c, ch, m.did().destination());
             case "queue", "voicemail" -> runNode(c, ch, m.did().destinationType() + "-" + m.did().number(),
                     destinationNode(m.did().destinationType(), m.did().destination()), false);
+            case "ringgroup" -> {
+                if (!ringGroups.start(c.enterpriseId(), c.callId(), ch, m.did().destination(), null)) {
+                    reject(c, ch, 404, "no ring group " + m.did().destination());
+                }
+            }
             default -> reject(c, ch, 404, "destination type " + m.did().destinationType() + " not routable yet");
         }
     }
@@ -262,6 +267,12 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         var tenant = snapshot().tenant(enterpriseId);
         if (tenant.map(t -> t.rooms().containsKey(dialled)).orElse(false)) {
             enterRoom(begin(enterpriseId, ch, "internal", extension, dialled, null, extension), ch, dialled);
+            return;
+        }
+        var group = ringGroups.byNumber(enterpriseId, dialled); // PBX-3: an extension dials a ring group's number
+        if (group.isPresent()) {
+            Call c = begin(enterpriseId, ch, "internal", extension, dialled, null, extension);
+            ringGroups.start(enterpriseId, c.callId(), ch, group.get().name(), CallerId.of(extension));
             return;
         }
         if (dev.hotline.ivr.PhonePrompts.matches(dialled)) { // IVR-2: *30<n> records prompt phone-<n>.wav
@@ -383,7 +394,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                 else ch.hangup(HangupCause.NORMAL_CLEARING);
             }
             case "conference" -> enterRoom(c, ch, did.destination());
-            case "queue", "voicemail" -> runNode(c, ch, did.destinationType() + "-" + did.number(),
+            case "queue", "voicemail", "ringgroup" -> runNode(c, ch, did.destinationType() + "-" + did.number(),
                     destinationNode(did.destinationType(), did.destination()), true);
             default -> {
                 if (isRegistered(c.enterpriseId(), did.destination())) dialExtension(c, ch, did.destination(), null);
@@ -420,6 +431,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             case "flow" -> new dev.hotline.ivr.Flow.Goto(value);
             case "conference" -> new dev.hotline.ivr.Flow.Transfer("conference", value, null);
             case "queue" -> new dev.hotline.ivr.Flow.Transfer("queue", value, null);
+            case "ringgroup" -> new dev.hotline.ivr.Flow.Transfer("ringgroup", value, null);
             case "voicemail" -> value.startsWith("queue:") ? new dev.hotline.ivr.Flow.Voicemail("queue", value.substring(6), null)
                     : new dev.hotline.ivr.Flow.Voicemail("extension", value.startsWith("extension:") ? value.substring(10) : value, null);
             default -> new dev.hotline.ivr.Flow.Transfer("extension", value, null);
@@ -431,6 +443,37 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         var graph = new dev.hotline.ivr.Flow.Graph("destination", java.util.Map.of("destination", node), null);
         flows.start(c.enterpriseId(), c.callId(), ch, name, graph, this, answered);
     }
+
+    // --- PBX-3 ring groups: the logic is in RingGroups; this is what it needs of the router.
+
+    private final RingGroups ringGroups = new RingGroups(new RingGroups.Host() {
+        public RoutingSnapshot snapshot() { return CallRouter.this.snapshot(); }
+        public Jdbi jdbi() { return jdbi; }
+        public TelephonyEngine engine() { return engine.get(); }
+        public Optional<Target> phone(long enterpriseId, String extension) {
+            var line = snapshot().tenant(enterpriseId).map(t -> t.extensions().get(extension));
+            if (line.isEmpty() || !line.get().enabled()) return Optional.empty();
+            return binding(enterpriseId, extension).map(b -> new Target.Registered(b.domain(), b.user()));
+        }
+        public void file(String callId, Channel leg, String target) {
+            Call c = callsByChannel.get(callId);
+            if (c != null) join(c, leg, target);
+        }
+        public void reject(String callId, Channel caller, int status, String reason) {
+            Call c = callsByChannel.get(callId);
+            if (c != null) CallRouter.this.reject(c, caller, status, reason);
+            else caller.reject(status);
+        }
+        public void fail(String callId, Channel caller, String group, RingGroup.Fail fail, boolean answered) {
+            Call c = callsByChannel.get(callId);
+            if (c == null) caller.hangup(HangupCause.NORMAL_CLEARING);
+            else runNode(c, caller, "ringgroup-" + group, destinationNode(fail.type(), fail.value()), answered);
+        }
+        public void answeredBy(long enterpriseId, String callId, Channel leg, String extension) {
+            Long user = snapshot().tenant(enterpriseId).map(t -> t.extensions().get(extension)).map(RoutingStore.ExtensionLine::userId).orElse(null);
+            if (user != null) acd.busy(enterpriseId, user, callId, leg.id());
+        }
+    });
 
     /** IVR-1: runs the published flow {@code name} on the call. */
     private void enterFlow(Call c, Channel ch, String name) {
@@ -485,6 +528,9 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             }
             case "queue" -> {
                 return acd.enqueue(c.enterpriseId(), c.callId(), channel, channel.caller().user(), value, priority, false);
+            }
+            case "ringgroup" -> {
+                return ringGroups.start(c.enterpriseId(), c.callId(), channel, value, null);
             }
             case "external" -> {
                 var tenant = snapshot().tenant(c.enterpriseId());
@@ -681,6 +727,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             route(event);
         } finally {
             if (!(event instanceof CallEvent.RecordingFinished)) {
+                ringGroups.onEvent(event);
                 acd.onEvent(event);
                 dev.hotline.cti.CtiHub hub = cti;
                 if (hub != null) hub.onEvent(event);

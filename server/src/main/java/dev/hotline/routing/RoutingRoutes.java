@@ -248,6 +248,8 @@ public final class RoutingRoutes {
             ctx.status(204);
         });
 
+        RingGroupRoutes.register(root, jdbi, audit); // PBX-3
+
         root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")
                 .returnsList(RegistrationView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {
                     String prefix = me.enterpriseId() + ":";
@@ -270,6 +272,7 @@ public final class RoutingRoutes {
                 .required("name", name).maxLength("name", name, 64)
                 .check(in.pin() == null || in.pin().isEmpty() || in.pin().matches("[0-9]{4,8}"), "pin", "4–8 digits");
         if (number != null) v.check(RoutingStore.extension(h, enterpriseId, number).isEmpty(), "number", "is an extension's number");
+        if (number != null) v.check(RingGroupStore.byNumber(h, enterpriseId, number).isEmpty(), "number", "is a ring group's number");
         v.throwIfInvalid();
         var existing = ConferenceRooms.load(h, enterpriseId);
         if (existing.containsKey(number) && existing.get(number).id() != (id == null ? -1 : id)) {
@@ -335,14 +338,15 @@ public final class RoutingRoutes {
         String type = in.destinationType() == null ? "extension" : in.destinationType();
         String dest = Validator.clean(in.destination());
         Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
-                .check(java.util.List.of("extension", "conference", "flow", "queue", "voicemail").contains(type), "destinationType",
-                        "extension, conference, flow, queue or voicemail")
+                .check(java.util.List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup").contains(type), "destinationType",
+                        "extension, conference, flow, queue, voicemail or ringgroup")
                 .required("destination", dest).maxLength("description", in.description(), 128);
         if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
         if (dest != null && type.equals("conference")) v.check(ConferenceRooms.load(h, enterpriseId).containsKey(dest), "destination", "no such conference room");
         if (dest != null && type.equals("flow")) v.check(dev.hotline.ivr.FlowStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such flow");
         if (dest != null && type.equals("queue")) v.check(dev.hotline.acd.QueueStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such queue");
+        if (dest != null && type.equals("ringgroup")) v.check(RingGroupStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such ring group");
         if (dest != null && type.equals("voicemail")) {
             boolean ok = dest.startsWith("queue:") ? dev.hotline.acd.QueueStore.byName(h, enterpriseId, dest.substring(6)).isPresent()
                     : RoutingStore.extension(h, enterpriseId, dest.startsWith("extension:") ? dest.substring(10) : dest).isPresent();

@@ -20,7 +20,7 @@ export const BOX_TYPES = ['extension', 'queue'];
 export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 export const PROMPT_KINDS = ['tts', 'prompt', 'file'];
 export const SAY_AS = ['digits', 'number', 'amount', 'date', 'time'];
-export const TRANSFER_TARGETS = ['extension', 'conference', 'external'];
+export const TRANSFER_TARGETS = ['extension', 'conference', 'ringgroup', 'external'];
 export const CALL_LANGS = ['zh', 'en'];
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const TERMINATORS = ['#', '*', ''];
@@ -149,7 +149,7 @@ export const FlowEditor = {
   },
   data() {
     return {
-      flow: null, graph: null, loadError: null, versions: [], flowNames: [],
+      flow: null, graph: null, loadError: null, versions: [], flowNames: [], ringGroupNames: [],
       selected: null, renameError: null, dirty: false, busy: false,
       problems: [], checked: false, publishRefused: false,
       drag: null, link: null, tab: 'editor',
@@ -205,6 +205,9 @@ export const FlowEditor = {
       this.loadVersions();
       this.loadPrompts();
       try { this.flowNames = (await api.get('/flows')).map((x) => x.name); } catch (e) { this.flowNames = []; }
+      if (this.can('routing.read')) {
+        try { this.ringGroupNames = (await api.get('/ring-groups')).map((x) => x.name); } catch (e) { this.ringGroupNames = []; }
+      }
     },
     async loadPrompts() {
       try { promptStore.files = await api.get('/prompts'); } catch (e) { promptStore.files = []; }
@@ -775,7 +778,12 @@ export const FlowEditor = {
                     <select v-model="node.target" data-testid="node-target"><option v-for="x in TRANSFER_TARGETS" :key="x" :value="x">{{ t('flows.transfer.' + x) }}</option></select>
                   </form-field>
                   <form-field :label="t('flows.transferValue.' + (node.target || 'extension'))" required :error="perr('value')" testid="node-value-error">
-                    <input type="text" v-model="node.value" data-testid="node-value" inputmode="tel">
+                    <select v-if="node.target === 'ringgroup' && ringGroupNames.length" v-model="node.value" data-testid="node-value">
+                      <option value="">{{ t('common.choose') }}</option>
+                      <option v-if="node.value && !ringGroupNames.includes(node.value)" :value="node.value">{{ node.value }}</option>
+                      <option v-for="g in ringGroupNames" :key="g" :value="g">{{ g }}</option>
+                    </select>
+                    <input v-else type="text" v-model="node.value" data-testid="node-value" :inputmode="node.target === 'ringgroup' ? 'text' : 'tel'">
                   </form-field>
                 </template>
 

@@ -4,13 +4,13 @@
 
 import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
 
-export const DEST_TYPES = ['extension', 'conference', 'flow'];
+export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup'];
 
 function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
 
 export const NumbersPage = {
   setup() { return { DEST_TYPES }; },
-  data() { return { items: [], trunks: [], extensions: [], rooms: [], flows: [], prompts: [], loading: true, loadError: null, dialog: null }; },
+  data() { return { items: [], trunks: [], extensions: [], rooms: [], flows: [], ringGroups: [], prompts: [], loading: true, loadError: null, dialog: null }; },
   created() { this.load(); this.loadChoices(); },
   computed: {
     sorted() { return [...this.items].sort(byNumber); },
@@ -29,6 +29,7 @@ export const NumbersPage = {
         try { this.extensions = await api.get('/extensions'); } catch (e) { this.extensions = []; }
       }
       try { this.rooms = await api.get('/conference-rooms'); } catch (e) { this.rooms = []; }
+      try { this.ringGroups = await api.get('/ring-groups'); } catch (e) { this.ringGroups = []; }
       if (this.can('ivr.read')) {
         try { this.flows = await api.get('/flows'); } catch (e) { this.flows = []; }
         try { this.prompts = await api.get('/prompts'); } catch (e) { this.prompts = []; }
@@ -45,6 +46,10 @@ export const NumbersPage = {
         const f = this.flows.find((c) => c.name === x.destination);
         return f && f.description ? f.description : null;
       }
+      if (x.destinationType === 'ringgroup') {
+        const g = this.ringGroups.find((c) => c.name === x.destination);
+        return g ? (g.members || []).join(', ') : null;
+      }
       if (x.destinationType === 'conference') {
         const r = this.rooms.find((c) => String(c.number) === String(x.destination));
         return r && r.name ? r.name : null;
@@ -52,7 +57,7 @@ export const NumbersPage = {
       return this.extensionUser(x.destination);
     },
     destTypeLabel(d) { return this.tOr('numbers.destType.' + d, d); },
-    destBadge(d) { return d === 'conference' ? 'badge-warn' : d === 'flow' ? 'badge-ok' : 'badge-blue'; },
+    destBadge(d) { return d === 'conference' ? 'badge-warn' : d === 'flow' ? 'badge-ok' : d === 'ringgroup' ? 'badge-off' : 'badge-blue'; },
     flowHref(x) { const f = x.destinationType === 'flow' ? this.flows.find((c) => c.name === x.destination) : null; return f ? '#/flows/' + f.id : null; },
     setDestType(d) { if (this.dialog.form.destinationType !== d) { this.dialog.form.destinationType = d; this.dialog.form.destination = ''; } },
     extensionUser(number) {
@@ -137,6 +142,14 @@ export const NumbersPage = {
             <option value="">{{ t('common.choose') }}</option>
             <option v-if="dialog.form.destination && !rooms.some((r) => String(r.number) === String(dialog.form.destination))" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
             <option v-for="r in roomChoices" :key="r.id" :value="String(r.number)">{{ r.number }}{{ r.name ? ' · ' + r.name : '' }}</option>
+          </select>
+        </form-field>
+        <form-field v-else-if="dialog.form.destinationType === 'ringgroup'" :label="t('numbers.destinationRingGroup')" required
+                    :error="dialog.errors.destination" testid="number-form-destination-error" :hint="ringGroups.length ? '' : t('numbers.noRingGroups')">
+          <select v-model="dialog.form.destination" data-testid="number-form-destination">
+            <option value="">{{ t('common.choose') }}</option>
+            <option v-if="dialog.form.destination && !ringGroups.some((g) => g.name === dialog.form.destination)" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
+            <option v-for="g in ringGroups" :key="g.id" :value="g.name">{{ g.name }} · {{ (g.members || []).join(', ') }}</option>
           </select>
         </form-field>
         <form-field v-else-if="dialog.form.destinationType === 'flow'" :label="t('numbers.destinationFlow')" required

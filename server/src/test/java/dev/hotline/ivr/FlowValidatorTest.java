@@ -77,8 +77,17 @@ class FlowValidatorTest {
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'queue','value':'nosuchqueue'}}}"))
                 .contains("a.value: no such queue");
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'pager','value':'1'}}}"))
-                .contains("a.target: extension, queue, conference or external");
+                .contains("a.target: extension, queue, ring group, conference or external");
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'goto','flow':'nowhere'}}}")).contains("a.flow: no such flow");
+    }
+
+    @Test
+    void aTransferToARingGroupNeedsAnExistingGroup() throws Exception {
+        var ctx = new FlowValidator.Context(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, Set.of("sales-team"));
+        assertThat(FlowValidator.validate(graph("{'start':'a','nodes':{'a':{'type':'transfer','target':'ringgroup','value':'sales-team'}}}"), ctx))
+                .isEmpty();
+        assertThat(FlowValidator.validate(graph("{'start':'a','nodes':{'a':{'type':'transfer','target':'ringgroup','value':'nobody'}}}"), ctx))
+                .extracting(Flow.Problem::message).containsExactly("no such ring group");
     }
 
     @Test

@@ -61,6 +61,8 @@ class TenantIsolationTest {
         demoIds.put("skills", firstId(demoAdmin.get("/api/v1/skills").json()));
         demoIds.put("reason-codes", firstId(demoAdmin.get("/api/v1/reason-codes").json()));
         demoIds.put("agents", demoIds.get("users")); // agent1: a member of both demo queues
+        demoIds.put("ring-groups", demoAdmin.post("/api/v1/ring-groups", Map.of("name", "demo-ring", "members", List.of("1002")))
+                .json().get("id").asLong());
         acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001"));
         acmeAdmin.post("/api/v1/trunks", Map.of("name", "acme-trunk", "host", "10.1.1.1"));
     }
@@ -88,6 +90,7 @@ class TenantIsolationTest {
             case "flows" -> Map.of("start", "a", "nodes", Map.of("a", Map.of("type", "hangup")));
             case "voicemail" -> Map.of("handled", true);
             case "numbers" -> Map.of("number", "4999", "destination", "1001");
+            case "ring-groups" -> Map.of("name", "hijacked", "members", List.of("1001"));
             case "outbound-routes" -> Map.of("name", "hijacked", "prefix", "9", "trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()));
             default -> Map.of("name", "hijacked");
         };
@@ -98,7 +101,7 @@ class TenantIsolationTest {
         for (String path : List.of("/api/v1/users", "/api/v1/departments", "/api/v1/roles", "/api/v1/extensions", "/api/v1/queues",
                 "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist",
                 "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail", "/api/v1/callback-list",
-                "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/agents", "/api/v1/agents/" + demoIds.get("users") + "/events")) {
+                "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/agents/" + demoIds.get("users") + "/events")) {
             sb.append(demoAdmin.get(path).body());
         }
         return sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");

@@ -267,6 +267,54 @@ class TelephonyPagesBrowserTest {
     }
 
     @Test
+    void adminBuildsARingGroupAndPointsANumberToIt() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-ringgroups");
+        ui.waitText("page-title", ui.en("ringgroups.title"));
+        ui.waitFor(d -> !ui.driver().findElements(tid("ringgroups-empty")).isEmpty());
+        ui.click("ringgroup-new");
+        ui.type("ringgroup-form-name", "front-desk");
+        ui.click("ringgroup-save");
+        ui.waitFor(d -> !ui.text("ringgroup-form-members-error").isBlank()); // no members yet
+        new Select(ui.el("ringgroup-form-strategy")).selectByValue("linear");
+        ui.type("ringgroup-form-ring", "15");
+        ui.type("ringgroup-form-number", "653");
+        new Select(ui.el("ringgroup-form-pick")).selectByValue("1002");
+        ui.click("ringgroup-form-add");
+        new Select(ui.el("ringgroup-form-pick")).selectByValue("1001");
+        ui.click("ringgroup-form-add");
+        ui.click("ringgroup-member-up-1001");
+        new Select(ui.el("ringgroup-form-fail-type")).selectByValue("voicemail");
+        new Select(ui.el("ringgroup-form-fail-value")).selectByValue("extension:1003");
+        ui.screenshot("tel-ringgroup-dialog-en");
+        ui.click("ringgroup-save");
+        ui.waitFor(d -> !ui.driver().findElements(tid("ringgroup-row-front-desk")).isEmpty());
+        assertThat(ui.text("ringgroup-members-front-desk")).contains("1001 → 1002");
+        assertThat(ui.text("ringgroup-strategy-front-desk")).contains(ui.en("ringgroups.strategy.linear"));
+        Map<String, Object> saved = find(ui.fetchList("/api/v1/ring-groups"), "name", "front-desk");
+        assertThat(saved).containsEntry("strategy", "linear").containsEntry("ringSeconds", 15L).containsEntry("number", "653");
+        assertThat(saved.get("members")).isEqualTo(List.of("1001", "1002"));
+        assertThat(saved.get("fail")).isEqualTo(Map.of("type", "voicemail", "value", "extension:1003"));
+        ui.screenshot("tel-ringgroups-en");
+
+        // A number (DID) pointing to the group.
+        ui.click("nav-numbers");
+        ui.waitText("page-title", ui.en("numbers.title"));
+        ui.click("number-new");
+        ui.type("number-form-number", "4881");
+        new Select(ui.el("number-form-desttype")).selectByValue("ringgroup");
+        ui.waitFor(d -> new Select(ui.el("number-form-destination")).getOptions().stream().anyMatch(o -> "front-desk".equals(o.getAttribute("value"))));
+        new Select(ui.el("number-form-destination")).selectByValue("front-desk");
+        ui.click("number-save");
+        ui.waitFor(d -> !ui.driver().findElements(tid("number-desttype-4881")).isEmpty());
+        assertThat(ui.text("number-desttype-4881")).isEqualTo(ui.en("numbers.destType.ringgroup"));
+        assertThat(find(ui.fetchList("/api/v1/numbers"), "number", "4881")).containsEntry("destinationType", "ringgroup")
+                .containsEntry("destination", "front-desk");
+    }
+
+    @Test
     void supervisorSeesTelephonyPagesWithoutEditing() {
         ui.click("lang-zh");
         ui.login("demo", "lead", ui.server().demoPassword());

@@ -372,7 +372,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                 log.warn("cannot call back {}: {}", number, plan.error());
                 return;
             }
-            DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
+            DialRequest req = DialRequest.to(plan.target())
                     .withCallerId(CallerId.of(did.number())).withTimeout(ringTimeout);
             engine.get().originate(req, out -> {
                 pendingCallbacks.put(out.id(), did);
@@ -537,11 +537,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                 if (tenant.isEmpty()) return false;
                 Plan plan = planRoute(tenant.get(), value);
                 if (plan.error() != null) return false;
-                String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
-                DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
-                        .withTimeout(ringTimeout);
-                if (cid != null) req = req.withCallerId(CallerId.of(cid));
-                join(c, engine.get().dial(channel, req), "trunk " + plan.trunk().name() + " " + plan.number());
+                dialTrunk(c, channel, plan, null);
                 return true;
             }
             default -> {
@@ -648,7 +644,31 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         }
     }
 
-    private record Plan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status) {}
+    private record Plan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status) {
+        /** The call through the trunk, showing the route's caller ID, else the trunk's, else {@code fallback}. */
+        DialRequest request(Duration timeout, String fallback) {
+            String cid = route.callerId() != null ? route.callerId() : trunk.callerId();
+            if (cid == null) cid = fallback;
+            DialRequest r = DialRequest.to(target()).withTimeout(timeout);
+            return cid == null ? r : r.withCallerId(CallerId.of(cid));
+        }
+
+        Target.Uri target() {
+            return new Target.Uri(number, trunk.host(), trunk.port(), trunk.transport());
+        }
+
+        /** How the leg is named in the call's events. */
+        String label() {
+            return "trunk " + trunk.name() + " " + number;
+        }
+    }
+
+    /** Dials an outside number for {@code from} through the plan's trunk and files the leg under the call. */
+    private Channel dialTrunk(Call c, Channel from, Plan plan, String fallbackCallerId) {
+        Channel out = engine.get().dial(from, plan.request(ringTimeout, fallbackCallerId));
+        join(c, out, plan.label());
+        return out;
+    }
 
     /** PBX-2/PBX-7: the first enabled route (by priority, then longest prefix) that takes the dialled number. */
     static Plan planOut(RoutingSnapshot.Tenant t, String extension, String dialled) {
@@ -682,11 +702,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             reject(c, ch, plan.status(), plan.error());
             return;
         }
-        String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
-        DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
-                .withTimeout(ringTimeout).withCallerId(CallerId.of(cid != null ? cid : extension));
-        Channel out = engine.get().dial(ch, req);
-        join(c, out, "trunk " + plan.trunk().name() + " " + plan.number());
+        dialTrunk(c, ch, plan, extension);
         recentOutbound.put(c.enterpriseId() + ":" + plan.number(), new OutboundCall(extension, clock.instant()));
         pbx6.outbound(c.enterpriseId(), plan.number(), extension, clock.instant());
         if (recentOutbound.size() > 100_000) {
@@ -909,7 +925,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             if (tenant.isEmpty()) return Optional.empty();
             Plan plan = planRoute(tenant.get(), device.number());
             if (plan.error() != null) return Optional.empty();
-            return Optional.of(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()));
+            return Optional.of(plan.target());
         }
         if (device.kind() == dev.hotline.acd.Device.Kind.WEBRTC) {
             // The browser phone: reachable while its connection is up (a reload reconnects under the same key).
@@ -990,11 +1006,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (c == null || tenant.isEmpty()) return Optional.empty();
         Plan plan = planRoute(tenant.get(), number);
         if (plan.error() != null) return Optional.empty();
-        String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
-        DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
-                .withTimeout(ringTimeout);
-        if (cid != null) req = req.withCallerId(CallerId.of(cid));
-        return Optional.of(engine.get().originate(req, leg -> join(c, leg, "trunk " + plan.trunk().name() + " " + plan.number())));
+        return Optional.of(engine.get().originate(plan.request(ringTimeout, null), leg -> join(c, leg, plan.label())));
     }
 
     @Override
@@ -1107,11 +1119,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (toExtension) {
             dialExtension(c, caller, to, null);
         } else {
-            String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
-            DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
-                    .withTimeout(ringTimeout);
-            if (cid != null) req = req.withCallerId(CallerId.of(cid));
-            join(c, engine.get().dial(caller, req), "trunk " + plan.trunk().name() + " " + plan.number());
+            dialTrunk(c, caller, plan, null);
         }
     }
 
@@ -1161,11 +1169,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
             leg.hangup(HangupCause.UNALLOCATED_NUMBER);
             return;
         }
-        String cid = plan.route().callerId() != null ? plan.route().callerId() : plan.trunk().callerId();
-        DialRequest req = DialRequest.to(new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport()))
-                .withTimeout(ringTimeout);
-        if (cid != null) req = req.withCallerId(CallerId.of(cid));
-        join(c, engine.get().dial(leg, req), "trunk " + plan.trunk().name() + " " + plan.number());
+        dialTrunk(c, leg, plan, null);
     }
 
     @Override
@@ -1229,7 +1233,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (plan.error() != null) {
             throw new dev.hotline.web.ApiException(plan.status() == 403 ? 403 : 404, plan.status() == 403 ? "forbidden" : "not_found", plan.error());
         }
-        return new Target.Uri(plan.number(), plan.trunk().host(), plan.trunk().port(), plan.trunk().transport());
+        return plan.target();
     }
 
     @Override

@@ -63,6 +63,9 @@ class CtiTest {
     void cleanUp() {
         server.hotline().engine().channels().forEach(ch -> ch.hangup(dev.hotline.engine.call.HangupCause.NORMAL_CLEARING));
         await().atMost(Duration.ofSeconds(10)).until(() -> server.hotline().engine().channels().isEmpty());
+        long enterprise = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.hotline().acd().agents(enterprise).stream()
+                .noneMatch(a -> a.state() == dev.hotline.acd.AgentState.ON_CALL || a.state() == dev.hotline.acd.AgentState.RINGING));
         for (int n = 1; n <= 3; n++) {
             ApiClient.loggedIn(server.baseUrl(), "demo", "agent" + n, PW).delete("/api/v1/agent/session");
         }
@@ -223,7 +226,7 @@ class CtiTest {
         String[] legs = consultation(one, two, "13966660004");
         assertThat(one.command("complete", Map.of("legId", legs[0])).get("type").asText()).isEqualTo("ok");
         one.next("call.ended");
-        var customer = server.hotline().engine().channels().stream().filter(ch -> ch.caller().user().equals("13966660004")).findFirst().orElseThrow();
+        var customer = server.hotline().engine().channels().stream().filter(ch -> ch.caller().user().equals("13966660004") && ch.direction() == dev.hotline.engine.call.Direction.INBOUND).findFirst().orElseThrow();
         await().atMost(Duration.ofSeconds(5)).until(() -> customer.bridgedWith().map(Channel::id).orElse("").equals(legs[1]));
         assertThat(customer.musicOnHold()).isFalse();
         two.command("hangup", Map.of("legId", legs[1]));
@@ -245,7 +248,7 @@ class CtiTest {
         Sipp.Run caller = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660005"));
         String[] legs = consultation(one, two, "13966660005");
         assertThat(one.command("conference", Map.of("legId", legs[0])).get("type").asText()).isEqualTo("ok");
-        var customer = server.hotline().engine().channels().stream().filter(ch -> ch.caller().user().equals("13966660005")).findFirst().orElseThrow();
+        var customer = server.hotline().engine().channels().stream().filter(ch -> ch.caller().user().equals("13966660005") && ch.direction() == dev.hotline.engine.call.Direction.INBOUND).findFirst().orElseThrow();
         await().atMost(Duration.ofSeconds(5)).until(() -> !customer.musicOnHold());
         one.command("hangup", Map.of("legId", legs[0]));
         one.next("call.ended");

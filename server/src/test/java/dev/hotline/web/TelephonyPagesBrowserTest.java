@@ -243,8 +243,9 @@ class TelephonyPagesBrowserTest {
 
     @Test
     void adminKeepsTheCallbackList() {
-        ui.click("lang-en");
         ui.login("demo", "admin", ui.server().demoPassword());
+        ui.el("page-title");
+        ui.click("lang-en"); // the admin's language is remembered: another test may have left it in Chinese
         ui.waitText("page-title", ui.en("users.title"));
         ui.click("nav-callbacks");
         ui.waitText("page-title", ui.en("callbacks.title"));
@@ -268,8 +269,9 @@ class TelephonyPagesBrowserTest {
 
     @Test
     void adminBuildsARingGroupAndPointsANumberToIt() {
-        ui.click("lang-en");
         ui.login("demo", "admin", ui.server().demoPassword());
+        ui.el("page-title");
+        ui.click("lang-en"); // the admin's language is remembered: another test may have left it in Chinese
         ui.waitText("page-title", ui.en("users.title"));
         ui.click("nav-ringgroups");
         ui.waitText("page-title", ui.en("ringgroups.title"));

@@ -32,10 +32,14 @@ public record Config(
         Optional<String> demoPassword,
         Optional<String> operatorPassword,
         int bcryptCost,
-        int sessionHours) {
+        int sessionHours,
+        int httpsPort,
+        String httpsKeystore,
+        String httpsKeystorePassword) {
 
     public Config {
         checkPort("http.port", httpPort, true);
+        if (httpsPort != -1) checkPort("https.port", httpsPort, true);
         checkPort("sip.port", sipPort, true);
         checkPort("rtp.port.min", rtpPortMin, false);
         checkPort("rtp.port.max", rtpPortMax, false);
@@ -72,7 +76,12 @@ public record Config(
             Map.entry("demo.password", ""),
             Map.entry("operator.password", ""),
             Map.entry("bcrypt.cost", "10"),
-            Map.entry("session.hours", "12"));
+            Map.entry("session.hours", "12"),
+            // HTTPS (-1: off). Browsers give a page the microphone only on HTTPS or 127.0.0.1: the browser phone
+            // of agents on other machines needs it. Without a keystore a self-signed certificate is made at first start.
+            Map.entry("https.port", "8443"),
+            Map.entry("https.keystore", ""),
+            Map.entry("https.keystore.password", ""));
 
     /** Loads defaults ← file ← environment ← explicit overrides (used by tests and CLI flags). */
     public static Config load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
@@ -123,7 +132,8 @@ public record Config(
                 boolOf(p, "demo"),
                 nonBlank(p.getProperty("demo.password")),
                 nonBlank(p.getProperty("operator.password")),
-                intOf(p, "bcrypt.cost"), intOf(p, "session.hours"));
+                intOf(p, "bcrypt.cost"), intOf(p, "session.hours"),
+                intOf(p, "https.port"), p.getProperty("https.keystore"), p.getProperty("https.keystore.password"));
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -115,7 +115,10 @@ public final class Hotline implements AutoCloseable {
                 (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name));
         this.cti = new dev.hotline.cti.CtiHub(jdbi, auth, acd, clock);
         router.attachCti(cti);
-        this.web = new WebServer(config.httpHost(), config.httpPort(), api, auth, () -> {
+        WebServer.Https https = config.httpsPort() < 0 ? null : new WebServer.Https(config.httpsPort(),
+                dev.hotline.web.Tls.load(config.httpsKeystore(), config.httpsKeystorePassword(), config.dataDir(),
+                        dev.hotline.web.Tls.localNames(config.sipExternalAddress(), config.httpHost().equals("0.0.0.0") ? null : config.httpHost())));
+        this.web = new WebServer(config.httpHost(), config.httpPort(), https, api, auth, () -> {
             router.invalidate();
             acd.invalidate();
         }, cti::mount);
@@ -161,6 +164,11 @@ public final class Hotline implements AutoCloseable {
 
     public int httpPort() {
         return web.port();
+    }
+
+    /** The HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return web.httpsPort();
     }
 
     /** Every HTTP API route, as documented in the OpenAPI document. */

@@ -52,6 +52,10 @@ public final class Main {
         StringBuilder out = new StringBuilder("\n");
         out.append("  Hotline is ready (started in ").append(ms).append(" ms)\n");
         out.append("  Console : http://").append(host).append(':').append(hotline.httpPort()).append("/\n");
+        if (hotline.httpsPort() > 0) {
+            out.append("  HTTPS   : https://").append(host).append(':').append(hotline.httpsPort())
+                    .append("/ (agents on other machines: the browser phone needs HTTPS)\n");
+        }
         out.append("  SIP     : ").append(sipHost).append(':').append(cfg.sipPort()).append(" (UDP and TCP)\n");
         out.append("  RTP     : ports ").append(cfg.rtpPortMin()).append('-').append(cfg.rtpPortMax()).append('\n');
         out.append("  Data    : ").append(cfg.postgres() ? cfg.dbUrl() : cfg.dataDir()).append('\n');

@@ -36,12 +36,45 @@ public final class WebServer implements AutoCloseable {
         this(host, port, api, auth, afterChange, routes -> { });
     }
 
+    /** HTTPS beside HTTP: a port (0: any free one) and the key store. */
+    public record Https(int port, Tls.Keys keys) {}
+
+    private org.eclipse.jetty.server.ServerConnector httpsConnector;
+
     /** @param more routes that are not plain HTTP API routes (the CTI WebSocket) */
     public WebServer(String host, int port, Api api, Auth auth, Runnable afterChange, java.util.function.Consumer<io.javalin.config.RoutesConfig> more) {
+        this(host, port, null, api, auth, afterChange, more);
+    }
+
+    /** @param https null: HTTP only */
+    public WebServer(String host, int port, Https https, Api api, Auth auth, Runnable afterChange,
+                     java.util.function.Consumer<io.javalin.config.RoutesConfig> more) {
         OpenApi openApi = new OpenApi(api);
         this.app = Javalin.create(cfg -> {
             cfg.jetty.host = host;
             cfg.jetty.port = port;
+            if (https != null) {
+                // With a connector of our own Jetty adds no default one: the plain HTTP connector too, then HTTPS.
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    var c = new org.eclipse.jetty.server.ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
+                    c.setHost(host);
+                    c.setPort(port);
+                    return c;
+                });
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    // SEC-4: TLS for the console, the API, the CTI WebSocket and the browser phone's page.
+                    var ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+                    ssl.setKeyStore(https.keys().store());
+                    ssl.setKeyStorePassword(https.keys().password());
+                    var tlsConfig = new org.eclipse.jetty.server.HttpConfiguration(httpConfig);
+                    tlsConfig.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+                    var c = new org.eclipse.jetty.server.ServerConnector(server, ssl, new org.eclipse.jetty.server.HttpConnectionFactory(tlsConfig));
+                    c.setHost(host);
+                    c.setPort(https.port());
+                    httpsConnector = c;
+                    return c;
+                });
+            }
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 2_000_000;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -95,8 +128,17 @@ public final class WebServer implements AutoCloseable {
         return this;
     }
 
+    /** The plain HTTP port actually listened on (not the HTTPS one). */
     public int port() {
+        for (var c : app.jettyServer().server().getConnectors()) {
+            if (c != httpsConnector && c instanceof org.eclipse.jetty.server.ServerConnector sc) return sc.getLocalPort();
+        }
         return app.port();
+    }
+
+    /** The HTTPS port actually listened on, or -1 without HTTPS. */
+    public int httpsPort() {
+        return httpsConnector == null ? -1 : httpsConnector.getLocalPort();
     }
 
     @Override

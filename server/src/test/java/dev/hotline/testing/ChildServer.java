@@ -33,6 +33,13 @@ public record ChildServer(Process process, List<String> lines, String url) {
                 "HOTLINE_SIP_PORT", String.valueOf(freePort())), args);
     }
 
+    /** The environment of a start: HTTPS on a free port unless {@code env} says otherwise. */
+    private static Map<String, String> withHttps(Map<String, String> env) throws Exception {
+        Map<String, String> e = new HashMap<>(env);
+        if (!e.containsKey("HOTLINE_HTTPS_PORT")) e.put("HOTLINE_HTTPS_PORT", String.valueOf(freePort()));
+        return e;
+    }
+
     /** As {@link #start(Path, String, String...)} with {@code env} on top (ports, for a restart on the same ones). */
     public static ChildServer start(Path dataDir, String password, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -41,7 +48,7 @@ public record ChildServer(Process process, List<String> lines, String url) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> e = new HashMap<>(Map.of("HOTLINE_HTTP_HOST", "127.0.0.1", "HOTLINE_SIP_HOST", "127.0.0.1",
                 "HOTLINE_DATA_DIR", dataDir.toString()));
-        e.putAll(env);
+        e.putAll(withHttps(env));
         pb.environment().putAll(e);
         if (password != null) pb.environment().put("HOTLINE_DEMO_PASSWORD", password);
         else pb.environment().remove("HOTLINE_DEMO_PASSWORD");

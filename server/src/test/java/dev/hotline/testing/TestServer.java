@@ -35,6 +35,7 @@ public final class TestServer implements AutoCloseable {
             Map<String, String> o = new HashMap<>();
             o.put("http.host", "127.0.0.1");
             o.put("http.port", "0");
+            o.put("https.port", "0");
             o.put("sip.host", "127.0.0.1");
             o.put("sip.port", String.valueOf(freePort()));
             o.put("data.dir", dir.toString());

@@ -143,8 +143,6 @@ const FIELD_MESSAGES = {
   '0..16': 'validation.stripDigits',
   '4–16 digits': 'validation.pin',
   '0..10000': 'validation.priority',
-  'extension (queues and flows come later)': 'validation.destinationType',
-  'extension or conference (queues and flows come later)': 'validation.destinationType',
   'no such conference room': 'validation.noSuchRoom',
   '4–8 digits': 'validation.conferencePin',
   "is an extension's number": 'validation.isExtension',
@@ -157,7 +155,7 @@ const FIELD_MESSAGES = {
   'file larger than 20 MB': 'validation.tooLarge',
   "file name must be letters, digits, '.', '_' or '-' and end in .wav": 'validation.mohName',
   'audio shorter than 0.2 s': 'validation.audioTooShort',
-  'extension, conference or flow (queues come later)': 'validation.destinationType',
+  'extension, conference, flow, queue, voicemail or ringgroup': 'validation.destinationType',
   'no such flow': 'validation.noSuchFlow',
   "1–32 lower-case letters, digits, '_' or '-'": 'validation.flowName',
   // IVR flow validation (problems of a draft, refusals of a publish)

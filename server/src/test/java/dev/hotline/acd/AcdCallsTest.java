@@ -426,6 +426,23 @@ class AcdCallsTest {
     }
 
     @Test
+    void aReturningCallerGoesToTheAgentWhoServedThemLast() throws Exception {
+        queue("linear", Map.of("ringTimeoutSeconds", 5, "stickySeconds", 10));
+        agentPhone(2, "uas_answer");
+        String returning = nextCaller();
+        calls(returning, 1, 300);
+        assertThat(records(returning, 1).get(0).get("agentJob").asText()).isEqualTo("8002");
+        agentPhone(1, "uas_answer");
+        agentPhone(3, "uas_answer");
+        // Linear would offer agent 1 first: the returning caller gets agent 2 again (ACD-4), a new caller agent 1.
+        calls(returning, 1, 300);
+        String newcomer = nextCaller();
+        calls(newcomer, 1, 300);
+        assertThat(records(returning, 2).get(1).get("agentJob").asText()).isEqualTo("8002");
+        assertThat(records(newcomer, 1).get(0).get("agentJob").asText()).isEqualTo("8001");
+    }
+
+    @Test
     void maxWaitOverflowsAndWrapUpBlocksOffers() throws Exception {
         agentPhone(1, "uas_answer");
         queue("linear", Map.of("ringTimeoutSeconds", 5, "wrapUpSeconds", 3, "maxWaitSeconds", 2));

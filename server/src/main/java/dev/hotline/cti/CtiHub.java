@@ -182,6 +182,14 @@ public final class CtiHub implements Acd.Listener {
         });
     }
 
+    /** Consulted leg → the agent's leg consulting it. */
+    private final Map<String, String> consultedBy = new ConcurrentHashMap<>();
+
+    /** Called before a consulted leg is placed, so that its answer or end reaches the consulting agent's desk. */
+    public void consulting(String consultedLeg, String agentLeg) {
+        consultedBy.put(consultedLeg, agentLeg);
+    }
+
     /** Queue offer legs the agent answered whose caller is not connected yet (CTI thread only). */
     private final java.util.Set<String> answeredLegs = new java.util.HashSet<>();
 
@@ -194,7 +202,19 @@ public final class CtiHub implements Acd.Listener {
      */
     public void expectLeg(String legId) {
         early.put(legId, new java.util.ArrayList<>());
+        expectedAt.put(legId, System.nanoTime());
+        // Legs no desk was ever told of (an outside party consulted) are forgotten after a minute.
+        long old = System.nanoTime() - java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        if (expectedAt.size() > 64) {
+            expectedAt.entrySet().removeIf(en -> {
+                boolean stale = en.getValue() < old;
+                if (stale) early.remove(en.getKey());
+                return stale;
+            });
+        }
     }
+
+    private final Map<String, Long> expectedAt = new ConcurrentHashMap<>();
 
     /** Engine events of the legs the desk knows: answered, hold, hang-up. */
     public void onEvent(CallEvent e) {
@@ -220,16 +240,17 @@ public final class CtiHub implements Acd.Listener {
             });
             return;
         }
-        if (e instanceof CallEvent.ChannelAnswered || e instanceof CallEvent.ChannelHungUp) {
+        String consulting = consultedBy.get(id);
+        if (consulting != null && (e instanceof CallEvent.ChannelAnswered || e instanceof CallEvent.ChannelHungUp)) {
             // The consulted party of an agent's consultation answered or left.
             out.execute(() -> {
-                for (CallView v : legs.values()) {
-                    if (v.consult() == null || !v.consult().legId().equals(id)) continue;
-                    if (e instanceof CallEvent.ChannelAnswered) {
-                        update(v.withConsult(new CallView.Consultation(v.consult().to(), id, "talking")), "call.updated");
-                    } else {
-                        update(v.withConsult(null).with("talking"), "call.updated");
-                    }
+                CallView v = legs.get(consulting);
+                if (v == null || v.consult() == null || !v.consult().legId().equals(id)) return;
+                if (e instanceof CallEvent.ChannelAnswered) {
+                    update(v.withConsult(new CallView.Consultation(v.consult().to(), id, "talking")), "call.updated");
+                } else {
+                    consultedBy.remove(id);
+                    update(v.withConsult(null).with("talking"), "call.updated");
                 }
             });
         }
@@ -249,6 +270,7 @@ public final class CtiHub implements Acd.Listener {
     private void announce(CallView c) {
         legs.put(c.legId(), c);
         toUser(c.userId(), callMessage("call.offered", c));
+        expectedAt.remove(c.legId());
         List<CallEvent> before = early.remove(c.legId());
         if (before != null) {
             for (CallEvent e : before) {
@@ -270,6 +292,7 @@ public final class CtiHub implements Acd.Listener {
         } else if (e instanceof CallEvent.ChannelHungUp h) {
             legs.remove(cur.legId());
             answeredLegs.remove(cur.legId());
+            consultedBy.values().removeIf(cur.legId()::equals);
             ObjectNode m = callMessage("call.ended", cur.with("ended"));
             m.put("cause", h.cause().name().toLowerCase());
             toUser(cur.userId(), m);

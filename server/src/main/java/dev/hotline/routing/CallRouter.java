@@ -1257,7 +1257,10 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         DialRequest req = DialRequest.to(target).withTimeout(ringTimeout)
                 .withCallerId(CallerId.of(ownExtension != null ? ownExtension : String.valueOf(userId)));
         Channel other = engine.get().originate(req, leg -> {
-            if (cti != null) cti.expectLeg(leg.id());
+            if (cti != null) {
+                cti.expectLeg(leg.id());
+                cti.consulting(leg.id(), agentLeg);
+            }
             consultLegs.put(leg.id(), k);
             join(c, leg, "consult " + to);
         });

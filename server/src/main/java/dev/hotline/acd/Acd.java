@@ -229,6 +229,7 @@ public final class Acd implements AutoCloseable {
     public boolean enqueue(long enterpriseId, String callId, Channel caller, String callerNumber, String name, int priority,
                            boolean transferred) {
         if (!hasQueue(enterpriseId, name)) return false;
+        watched.add(caller.id());
         exec.execute(() -> guard(() -> join(enterpriseId, callId, caller, callerNumber, name, priority, transferred)));
         return true;
     }
@@ -244,6 +245,7 @@ public final class Acd implements AutoCloseable {
                 throw new ApiException(409, "conflict", "that colleague is not ready for a call now");
             }
             Waiting w = new Waiting(enterpriseId, callId, -1, callerNumber, clock.instant(), ++seq, 100, caller);
+            watched.add(caller.id());
             w.pinnedAgent = targetUserId;
             w.transfer = transfer;
             waiting.put(callId, w);
@@ -267,6 +269,7 @@ public final class Acd implements AutoCloseable {
      * agent is on a call until it ends, so that the queues do not offer them another one (ACD-8).
      */
     public void busy(long enterpriseId, long userId, String callId, String legId) {
+        watched.add(legId);
         exec.execute(() -> guard(() -> {
             Agent a = agents.get(userId);
             if (a == null || a.enterpriseId != enterpriseId || !a.state.signedIn()) return;
@@ -280,8 +283,19 @@ public final class Acd implements AutoCloseable {
         }));
     }
 
-    /** Every engine event; the ACD picks those of its callers and agent legs. */
+    /** Channels the ACD follows (callers in queues, agent and customer legs): other calls cost it nothing. */
+    private final Set<String> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Follow {@code channelId} from now on; called before a leg the ACD asked for is placed. */
+    public void watch(String channelId) {
+        watched.add(channelId);
+    }
+
+    /** Every engine event; the ACD takes those of the channels it follows. */
     public void onEvent(CallEvent e) {
+        String id = e.channelId();
+        if (!watched.contains(id)) return;
+        if (e instanceof CallEvent.ChannelHungUp) watched.remove(id);
         exec.execute(() -> guard(() -> handle(e)));
     }
 

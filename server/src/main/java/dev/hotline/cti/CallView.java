@@ -21,7 +21,9 @@ public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, S
     public record Consultation(String to, String legId, String state) {}
 
     /** AGENT-4: what the call records say about the number. */
-    public record Customer(boolean known, long calls, List<PastCall> lastCalls) {}
+    public record Customer(boolean known, long calls, List<PastCall> lastCalls) {
+        public static final Customer UNKNOWN = new Customer(false, 0, List.of());
+    }
 
     public record PastCall(String callId, Instant startedAt, String outcome, String agentJob, String queue, int talkSeconds) {}
 

@@ -176,9 +176,10 @@ public final class CtiHub implements Acd.Listener {
     @Override
     public void offered(long enterpriseId, long userId, Acd.Offered o) {
         out.execute(() -> {
+            // The call records are read only for an agent whose desk is open (no query per call otherwise).
+            CallView.Customer who = watching(userId) ? customer(enterpriseId, o.caller()) : CallView.Customer.UNKNOWN;
             announce(new CallView(enterpriseId, userId, o.callId(), o.legId(), "inbound", "ringing", o.caller(), null,
-                    o.queue(), o.waitedSeconds(), false, false, customer(enterpriseId, o.caller()), o.transfer(),
-                    notes.get(o.callId())));
+                    o.queue(), o.waitedSeconds(), false, false, who, o.transfer(), notes.get(o.callId())));
         });
     }
 
@@ -516,8 +517,9 @@ public final class CtiHub implements Acd.Listener {
     /** Registers a leg of the agent's own call (click-to-dial) so that the desk follows it. */
     public void ownCall(long enterpriseId, long userId, String callId, String legId, String direction, String number) {
         out.execute(() -> {
+            CallView.Customer who = watching(userId) ? customer(enterpriseId, number) : CallView.Customer.UNKNOWN;
             announce(new CallView(enterpriseId, userId, callId, legId, direction, "ringing", number, null, null, 0,
-                    "internal".equals(direction), false, customer(enterpriseId, number), null, null));
+                    "internal".equals(direction), false, who, null, null));
         });
     }
 
@@ -583,6 +585,11 @@ public final class CtiHub implements Acd.Listener {
     /** Connected agents (tests, monitoring). */
     public int connected() {
         return sessions.size();
+    }
+
+    /** True while the user has a desk (CTI connection) open: only then is a call of theirs worth following. */
+    public boolean watching(long userId) {
+        return sessions.containsKey(userId);
     }
 
     public void close() {

@@ -638,9 +638,11 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         // ACD-8 / AGENT-4: a direct call to an agent's extension makes a ready agent busy, and their desk shows it.
         Long user = line.get().userId();
         if (user != null) {
-            if (cti != null) cti.expectLeg(out.id());
             acd.busy(c.enterpriseId(), user, c.callId(), out.id());
-            if (cti != null) cti.ownCall(c.enterpriseId(), user, c.callId(), out.id(), c.direction(), c.tracker().inboundCaller());
+            if (cti != null && cti.watching(user)) {
+                cti.expectLeg(out.id());
+                cti.ownCall(c.enterpriseId(), user, c.callId(), out.id(), c.direction(), c.tracker().inboundCaller());
+            }
         }
     }
 
@@ -977,6 +979,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         DialRequest req = DialRequest.to(target.get()).withTimeout(timeout)
                 .withCallerId(CallerId.of(callerNumber == null || callerNumber.isEmpty() ? "anonymous" : callerNumber));
         return Optional.of(engine.get().originate(req, leg -> {
+            acd.watch(leg.id());
             if (cti != null) cti.expectLeg(leg.id());
             join(c, leg, "agent " + (agentJob == null ? agentUserId : agentJob) + " " + device);
             record(c, new CallLogEvent.QueueOffered(enterpriseId, callId, clock.instant(), leg.id(), queue, agentUserId, agentJob, device.toString()));
@@ -990,6 +993,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (target.isEmpty()) return Optional.empty();
         DialRequest req = DialRequest.to(target.get()).withTimeout(timeout).withCallerId(CallerId.of(customerNumber));
         return Optional.of(engine.get().originate(req, leg -> {
+            acd.watch(leg.id());
             if (cti != null) cti.expectLeg(leg.id());
             Call c = begin(enterpriseId, leg, "outbound", agentJob == null ? String.valueOf(agentUserId) : agentJob, customerNumber, null,
                     device.kind() == dev.hotline.acd.Device.Kind.EXTERNAL ? null : device.number());
@@ -1006,7 +1010,10 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         if (c == null || tenant.isEmpty()) return Optional.empty();
         Plan plan = planRoute(tenant.get(), number);
         if (plan.error() != null) return Optional.empty();
-        return Optional.of(engine.get().originate(plan.request(ringTimeout, null), leg -> join(c, leg, plan.label())));
+        return Optional.of(engine.get().originate(plan.request(ringTimeout, null), leg -> {
+            acd.watch(leg.id()); // the customer of a call back
+            join(c, leg, plan.label());
+        }));
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.media.AudioClip;
 import dev.hotline.engine.media.WavReader;
 import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.ScriptedHandler;
 import dev.hotline.engine.testing.Sipp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class SippBridgeTest {
     static final short MUSIC_LEVEL = 1000;
 
     static TelephonyEngine engine;
-    static SippMediaTest.Handler handler;
+    static ScriptedHandler handler;
     static int port;
 
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
@@ -61,7 +62,7 @@ class SippBridgeTest {
     @BeforeAll
     static void startEngine() throws Exception {
         Sipp.binary();
-        handler = new SippMediaTest.Handler();
+        handler = new ScriptedHandler();
         port = Ports.free();
         engine = SippMediaTest.startEngine(handler, port);
     }

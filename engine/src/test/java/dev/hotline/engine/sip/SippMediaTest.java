@@ -22,6 +22,7 @@ import dev.hotline.engine.media.AudioClip;
 import dev.hotline.engine.media.Sox;
 import dev.hotline.engine.media.WavReader;
 import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.ScriptedHandler;
 import dev.hotline.engine.testing.Sipp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -52,36 +53,9 @@ class SippMediaTest {
     static final Duration SIPP_TIMEOUT = Duration.ofSeconds(40);
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    /** A handler whose incoming-call behaviour each test sets. */
-    static final class Handler implements CallHandler {
-        volatile TelephonyEngine engine;
-        volatile Consumer<CallEvent.IncomingCall> onIncoming = c -> c.channel().reject(404);
-        volatile Consumer<CallEvent> onEvent = e -> { };
-        final List<CallEvent> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onIncomingCall(CallEvent.IncomingCall call) {
-            events.add(call);
-            onIncoming.accept(call);
-        }
-
-        @Override
-        public void onEvent(CallEvent event) {
-            events.add(event);
-            onEvent.accept(event);
-        }
-
-        <T extends CallEvent> List<T> events(Class<T> type) {
-            return events.stream().filter(type::isInstance).map(type::cast).toList();
-        }
-
-        <T extends CallEvent> List<T> events(Class<T> type, String channelId) {
-            return events(type).stream().filter(e -> e.channelId().equals(channelId)).toList();
-        }
-    }
 
     static TelephonyEngine engine;
-    static Handler handler;
+    static ScriptedHandler handler;
     static int port;
 
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
@@ -90,12 +64,12 @@ class SippMediaTest {
     @BeforeAll
     static void startEngine() throws Exception {
         Sipp.binary();
-        handler = new Handler();
+        handler = new ScriptedHandler();
         port = Ports.free();
         engine = startEngine(handler, port);
     }
 
-    static TelephonyEngine startEngine(Handler h, int sipPort) throws IOException {
+    static TelephonyEngine startEngine(ScriptedHandler h, int sipPort) throws IOException {
         int rtp = Ports.free(200);
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", sipPort).withDefaultDomain("test.local")
                 .withRtpPorts(rtp, rtp + 199)
@@ -404,7 +378,7 @@ class SippMediaTest {
 
     @Test
     void recordingSurvivesAKilledCallerAndTheEngineClosing() throws Exception {
-        Handler h = new Handler();
+        ScriptedHandler h = new ScriptedHandler();
         int sipPort = Ports.free();
         TelephonyEngine own = startEngine(h, sipPort);
         try {

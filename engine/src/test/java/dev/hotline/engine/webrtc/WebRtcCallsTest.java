@@ -21,6 +21,7 @@ import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.call.WebRtcConnection;
 import dev.hotline.engine.media.WavReader;
 import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.ScriptedHandler;
 import dev.hotline.engine.testing.Sipp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -50,31 +51,9 @@ class WebRtcCallsTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final Duration SIPP_TIMEOUT = Duration.ofSeconds(40);
 
-    static final class Handler implements CallHandler {
-        volatile Consumer<CallEvent.IncomingCall> onIncoming = c -> c.channel().reject(404);
-        volatile Consumer<CallEvent> onEvent = e -> { };
-        final List<CallEvent> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onIncomingCall(CallEvent.IncomingCall call) {
-            events.add(call);
-            onIncoming.accept(call);
-        }
-
-        @Override
-        public void onEvent(CallEvent event) {
-            events.add(event);
-            onEvent.accept(event);
-        }
-
-        <T extends CallEvent> List<T> events(Class<T> type, String channelId) {
-            return events.stream().filter(type::isInstance).map(type::cast)
-                    .filter(e -> e.channelId().equals(channelId)).toList();
-        }
-    }
 
     static TelephonyEngine engine;
-    static Handler handler;
+    static ScriptedHandler handler;
     static int port;
 
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
@@ -83,7 +62,7 @@ class WebRtcCallsTest {
 
     @BeforeAll
     static void startEngine() throws IOException {
-        handler = new Handler();
+        handler = new ScriptedHandler();
         port = Ports.free();
         int rtp = Ports.free(200);
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withDefaultDomain("test.local")

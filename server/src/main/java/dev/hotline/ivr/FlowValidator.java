@@ -164,7 +164,7 @@ public final class FlowValidator {
                 }
                 case "queue" -> {
                     if (!ctx.queues().contains(x.value())) p.add(new Flow.Problem(id, "value", "no such queue"));
-                    if (x.priority() != null && !x.priority().matches("(100|[1-9]?[0-9])|\\$\\{[A-Za-z0-9_.]+\\}")) {
+                    if (x.priority() != null && !x.priority().isBlank() && !x.priority().matches("(100|[1-9]?[0-9])|\\$\\{[A-Za-z0-9_.]+\\}")) {
                         p.add(new Flow.Problem(id, "priority", "0..100 or a ${variable}"));
                     }
                 }

@@ -20,7 +20,7 @@ export const BOX_TYPES = ['extension', 'queue'];
 export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 export const PROMPT_KINDS = ['tts', 'prompt', 'file'];
 export const SAY_AS = ['digits', 'number', 'amount', 'date', 'time'];
-export const TRANSFER_TARGETS = ['extension', 'conference', 'ringgroup', 'external'];
+export const TRANSFER_TARGETS = ['extension', 'queue', 'conference', 'ringgroup', 'external'];
 export const CALL_LANGS = ['zh', 'en'];
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const TERMINATORS = ['#', '*', ''];
@@ -149,7 +149,7 @@ export const FlowEditor = {
   },
   data() {
     return {
-      flow: null, graph: null, loadError: null, versions: [], flowNames: [], ringGroupNames: [],
+      flow: null, graph: null, loadError: null, versions: [], flowNames: [], ringGroupNames: [], queueNames: [],
       selected: null, renameError: null, dirty: false, busy: false,
       problems: [], checked: false, publishRefused: false,
       drag: null, link: null, tab: 'editor',
@@ -207,6 +207,9 @@ export const FlowEditor = {
       try { this.flowNames = (await api.get('/flows')).map((x) => x.name); } catch (e) { this.flowNames = []; }
       if (this.can('routing.read')) {
         try { this.ringGroupNames = (await api.get('/ring-groups')).map((x) => x.name); } catch (e) { this.ringGroupNames = []; }
+      }
+      if (this.can('queue.read')) {
+        try { this.queueNames = (await api.get('/queues')).map((x) => x.name); } catch (e) { this.queueNames = []; }
       }
     },
     async loadPrompts() {
@@ -783,7 +786,15 @@ export const FlowEditor = {
                       <option v-if="node.value && !ringGroupNames.includes(node.value)" :value="node.value">{{ node.value }}</option>
                       <option v-for="g in ringGroupNames" :key="g" :value="g">{{ g }}</option>
                     </select>
-                    <input v-else type="text" v-model="node.value" data-testid="node-value" :inputmode="node.target === 'ringgroup' ? 'text' : 'tel'">
+                    <select v-else-if="node.target === 'queue' && queueNames.length" v-model="node.value" data-testid="node-value">
+                      <option value="">{{ t('common.choose') }}</option>
+                      <option v-if="node.value && !queueNames.includes(node.value)" :value="node.value">{{ node.value }}</option>
+                      <option v-for="q in queueNames" :key="q" :value="q">{{ q }}</option>
+                    </select>
+                    <input v-else type="text" v-model="node.value" data-testid="node-value" :inputmode="node.target === 'ringgroup' || node.target === 'queue' ? 'text' : 'tel'">
+                  </form-field>
+                  <form-field v-if="node.target === 'queue'" :label="t('flows.transferPriority')" :hint="t('flows.transferPriorityHint')" :error="perr('priority')" testid="node-priority-error">
+                    <input type="text" v-model="node.priority" data-testid="node-priority" inputmode="numeric">
                   </form-field>
                 </template>
 

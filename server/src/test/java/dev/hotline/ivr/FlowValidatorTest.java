@@ -76,6 +76,12 @@ class FlowValidatorTest {
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'conference','value':'1'}}}")).contains("a.value: no such conference room");
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'queue','value':'nosuchqueue'}}}"))
                 .contains("a.value: no such queue");
+        assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'queue','value':'support','priority':'high'}}}"))
+                .contains("a.priority: 0..100 or a ${variable}");
+        for (String ok : java.util.List.of("", "0", "50", "100", "${tier}")) {
+            assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'queue','value':'support','priority':'" + ok + "'}}}"))
+                    .as(ok).isEmpty();
+        }
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'transfer','target':'pager','value':'1'}}}"))
                 .contains("a.target: extension, queue, ring group, conference or external");
         assertThat(problems("{'start':'a','nodes':{'a':{'type':'goto','flow':'nowhere'}}}")).contains("a.flow: no such flow");

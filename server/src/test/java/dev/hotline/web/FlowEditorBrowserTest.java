@@ -285,6 +285,35 @@ class FlowEditorBrowserTest {
     }
 
     @Test
+    void theDemoMenuTransfersToQueuesWithAPriorityEditedInTheEditor() {
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.el("page-title");
+        ui.click("lang-en");
+        ui.click("nav-flows");
+        ui.waitText("page-title", ui.en("flows.title"));
+        ui.click("flow-open-main");
+        ui.el("flow-editor");
+        ui.click("flow-node-sales");
+        // Key 1 of the demo menu goes to the queue `sales` (ACD-3: with a priority the admin can set).
+        assertThat(new org.openqa.selenium.support.ui.Select(ui.el("node-target")).getFirstSelectedOption().getText())
+                .isEqualTo(ui.en("flows.transfer.queue"));
+        assertThat(new org.openqa.selenium.support.ui.Select(ui.el("node-value")).getFirstSelectedOption().getText()).isEqualTo("sales");
+        ui.type("node-priority", "high");
+        ui.click("node-close");
+        ui.click("flow-save-draft");
+        ui.el("flow-problems"); // "high" is not a priority: the draft is kept with its problem shown
+        ui.click("flow-node-sales");
+        ui.type("node-priority", "7");
+        ui.click("node-close");
+        ui.click("flow-save-draft");
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        long id = admin.get("/api/v1/flows").json().findParents("name").stream().filter(f -> f.get("name").asText().equals("main"))
+                .findFirst().orElseThrow().get("id").asLong();
+        ui.waitFor(d -> "7".equals(admin.get("/api/v1/flows/" + id).json().at("/draft/nodes/sales/priority").asText()));
+        ui.screenshot("flow-queue-priority-en");
+    }
+
+    @Test
     void supervisorSeesTheEditorReadOnly() {
         ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
         long id = admin.post("/api/v1/flows", Map.of("name", "night_line", "description", "After hours")).json().get("id").asLong();

@@ -101,8 +101,8 @@ class I18nBundlesTest {
         DYNAMIC.put("flows.prompt.kind.", List.of("tts", "prompt", "file"));
         DYNAMIC.put("flows.prompt.placeholder.", List.of("tts", "prompt", "file"));
         DYNAMIC.put("flows.sayAs.", List.of("digits", "number", "amount", "date", "time"));
-        DYNAMIC.put("flows.transfer.", List.of("extension", "conference", "external"));
-        DYNAMIC.put("flows.transferValue.", List.of("extension", "conference", "external"));
+        DYNAMIC.put("flows.transfer.", List.of("extension", "queue", "conference", "external"));
+        DYNAMIC.put("flows.transferValue.", List.of("extension", "queue", "conference", "external"));
         DYNAMIC.put("flows.weekday.", List.of("1", "2", "3", "4", "5", "6", "7"));
         // IVR pages: the editor's tabs, the shipped prompt phrases (engine PromptKey) and the voicemail box types.
         DYNAMIC.put("flows.tab.", List.of("editor", "stats"));

@@ -7,7 +7,6 @@ import dev.hotline.engine.testing.Sipp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,12 +28,7 @@ public final class SipPeers {
 
     /** Scenario variables: A-law, caller {@code defaultFrom}, then {@code kv} pairs on top. */
     public static Map<String, String> vars(String defaultFrom, String... kv) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CODEC", "8");
-        m.put("CODECNAME", "PCMA");
-        m.put("FROM", defaultFrom);
-        m.put("FROMCHECK", "sip:");
-        m.put("PAUSE", "500");
+        Map<String, String> m = Sipp.vars("FROM", defaultFrom);
         for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
         return m;
     }

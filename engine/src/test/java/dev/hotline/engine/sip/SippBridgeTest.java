@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,22 +75,12 @@ class SippBridgeTest {
 
     @BeforeEach
     void reset() {
-        handler.events.clear();
-        handler.onEvent = e -> { };
-        handler.onIncoming = c -> c.channel().reject(404);
+        handler.reset();
     }
 
     private static Map<String, String> vars(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CODEC", "8");
-        m.put("CODECNAME", "PCMA");
-        m.put("FROM", "0551234");
-        m.put("FROMCHECK", "sip:");
-        m.put("PAUSE", "500");
-        m.put("ENGINE", "127.0.0.1:" + port);
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
+        Map<String, String> m = Sipp.vars(kv);
+        m.putIfAbsent("ENGINE", "127.0.0.1:" + port);
         return m;
     }
 

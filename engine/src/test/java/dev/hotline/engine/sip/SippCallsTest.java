@@ -18,7 +18,6 @@ import dev.hotline.engine.testing.Sipp;
 import dev.hotline.engine.testing.TestCallHandler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,16 +75,8 @@ class SippCallsTest {
     }
 
     private static Map<String, String> vars(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CODEC", "8");
-        m.put("CODECNAME", "PCMA");
-        m.put("FROM", "0551234");
-        m.put("FROMCHECK", "sip:");
-        m.put("PAUSE", "500");
-        m.put("ENGINE", "127.0.0.1:" + port);
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
+        Map<String, String> m = Sipp.vars(kv);
+        m.putIfAbsent("ENGINE", "127.0.0.1:" + port);
         return m;
     }
 

@@ -94,16 +94,7 @@ class SippMediaTest {
     }
 
     private static Map<String, String> vars(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CODEC", "8");
-        m.put("CODECNAME", "PCMA");
-        m.put("FROM", "0551234");
-        m.put("FROMCHECK", "sip:");
-        m.put("PAUSE", "500");
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
+        return Sipp.vars(kv);
     }
 
     private Sipp.Run uac(int enginePort, String scenario, String service, Map<String, String> vars) throws IOException {

@@ -14,6 +14,13 @@ public final class ScriptedHandler implements CallHandler {
     public volatile Consumer<CallEvent> onEvent = e -> { };
     public final List<CallEvent> events = new CopyOnWriteArrayList<>();
 
+    /** Back to the start of a test: no events kept, calls refused with 404, events ignored. */
+    public void reset() {
+        events.clear();
+        onEvent = e -> { };
+        onIncoming = c -> c.channel().reject(404);
+    }
+
     @Override
     public void onIncomingCall(CallEvent.IncomingCall call) {
         events.add(call);

@@ -25,6 +25,20 @@ public final class Sipp {
     }
 
     /** The sipp binary; fails (never skips) when it is missing. */
+    /** Scenario variables: A-law, caller 0551234, 500 ms pause, then {@code kv} pairs on top (a mutable map). */
+    public static Map<String, String> vars(String... kv) {
+        Map<String, String> m = new java.util.HashMap<>();
+        m.put("CODEC", "8");
+        m.put("CODECNAME", "PCMA");
+        m.put("FROM", "0551234");
+        m.put("FROMCHECK", "sip:");
+        m.put("PAUSE", "500");
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     public static String binary() {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(":")) {

@@ -29,7 +29,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,9 +79,7 @@ class WebRtcCallsTest {
 
     @BeforeEach
     void reset() {
-        handler.events.clear();
-        handler.onEvent = e -> { };
-        handler.onIncoming = c -> c.channel().reject(404);
+        handler.reset();
     }
 
     @AfterEach
@@ -101,16 +98,7 @@ class WebRtcCallsTest {
     }
 
     private static Map<String, String> vars(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CODEC", "8");
-        m.put("CODECNAME", "PCMA");
-        m.put("FROM", "0551234");
-        m.put("FROMCHECK", "sip:");
-        m.put("PAUSE", "500");
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
+        return Sipp.vars(kv);
     }
 
     private Sipp.Run uac(String scenario, String service, Map<String, String> vars) throws IOException {

@@ -11,7 +11,7 @@ import dev.hotline.engine.tts.Say;
 import dev.hotline.report.AgentLogEvent;
 import dev.hotline.report.CallLogEvent;
 import dev.hotline.report.EventLog;
-import dev.hotline.web.ApiException;
+import dev.hotline.domain.DomainException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -242,7 +242,7 @@ public final class Acd implements AutoCloseable {
         call(() -> {
             Agent target = agents.get(targetUserId);
             if (target == null || target.enterpriseId != enterpriseId || !target.free() || target.device == null) {
-                throw new ApiException(409, "conflict", "that colleague is not ready for a call now");
+                throw DomainException.conflict("that colleague is not ready for a call now");
             }
             Waiting w = new Waiting(enterpriseId, callId, -1, callerNumber, clock.instant(), ++seq, 100, caller);
             watched.add(caller.id());
@@ -258,7 +258,7 @@ public final class Acd implements AutoCloseable {
             dispatch(enterpriseId);
             if (w.offers.isEmpty()) {
                 remove(w);
-                throw new ApiException(409, "conflict", "that colleague's phone cannot be reached");
+                throw DomainException.conflict("that colleague's phone cannot be reached");
             }
             return null;
         });
@@ -305,7 +305,7 @@ public final class Acd implements AutoCloseable {
         return call(() -> {
             Agent a = agent(enterpriseId, userId);
             if (a.state == AgentState.ON_CALL || a.state == AgentState.RINGING) {
-                throw new ApiException(409, "conflict", "cannot change device during a call");
+                throw DomainException.conflict("cannot change device during a call");
             }
             Device d = checkDevice(a, device);
             if (a.state == AgentState.LOGGED_OUT) {
@@ -326,7 +326,7 @@ public final class Acd implements AutoCloseable {
         return call(() -> {
             Agent a = agent(enterpriseId, userId);
             if (a.state == AgentState.LOGGED_OUT) return view(a);
-            if (a.state == AgentState.ON_CALL) throw new ApiException(409, "conflict", "the agent is on a call; log out after it");
+            if (a.state == AgentState.ON_CALL) throw DomainException.conflict("the agent is on a call; log out after it");
             if (a.state == AgentState.RINGING) withdraw(a);
             move(a, AgentState.LOGGED_OUT, null, by);
             dispatchAll();
@@ -337,14 +337,14 @@ public final class Acd implements AutoCloseable {
     /** Ready, or not ready with a reason; during a call not ready is kept for when it ends. */
     public AgentView setState(long enterpriseId, long userId, AgentState to, String reason, String by) {
         if (!to.requestable() || to == AgentState.LOGGED_OUT) {
-            throw new ApiException(400, "bad_request", "state must be ready or not_ready");
+            throw DomainException.badRequest("state must be ready or not_ready");
         }
         if (to == AgentState.NOT_READY && (reason == null || reason.isBlank())) {
-            throw new ApiException(400, "bad_request", "not ready needs a reason", List.of(new ApiException.FieldError("reason", "required")));
+            throw DomainException.badRequest("not ready needs a reason", "reason", "required");
         }
         return call(() -> {
             Agent a = agent(enterpriseId, userId);
-            if (a.state == AgentState.LOGGED_OUT) throw new ApiException(409, "conflict", "the agent is not logged in");
+            if (a.state == AgentState.LOGGED_OUT) throw DomainException.conflict("the agent is not logged in");
             if (a.state == AgentState.ON_CALL) {
                 a.pendingNotReady = to == AgentState.NOT_READY ? reason : null;
                 return view(a);
@@ -987,12 +987,12 @@ public final class Acd implements AutoCloseable {
 
     private Agent agent(long enterpriseId, long userId) {
         Agent a = agents.get(userId);
-        if (a != null && a.enterpriseId != enterpriseId) throw ApiException.notFound("agent");
+        if (a != null && a.enterpriseId != enterpriseId) throw DomainException.notFound("agent");
         if (a == null) {
             AcdConfig.Tenant t = config.tenant(enterpriseId);
             if (!t.users().containsKey(userId)) {
                 t = published.tenant(enterpriseId);
-                if (!t.users().containsKey(userId)) throw ApiException.notFound("agent");
+                if (!t.users().containsKey(userId)) throw DomainException.notFound("agent");
             }
             a = new Agent(enterpriseId, userId);
             agents.put(userId, a);
@@ -1002,11 +1002,11 @@ public final class Acd implements AutoCloseable {
     }
 
     private Device checkDevice(Agent a, Device d) {
-        if (d == null || d.kind() == null) throw ApiException.badRequest("device must be sip, webrtc or external");
+        if (d == null || d.kind() == null) throw DomainException.badRequest("device must be sip, webrtc or external");
         switch (d.kind()) {
             case SIP -> {
                 if (a.extension == null) {
-                    throw new ApiException(409, "conflict", "the agent has no extension to use as a SIP phone");
+                    throw DomainException.conflict("the agent has no extension to use as a SIP phone");
                 }
                 return new Device(Device.Kind.SIP, a.extension);
             }
@@ -1016,12 +1016,11 @@ public final class Acd implements AutoCloseable {
             }
             default -> {
                 if (d.number() == null || !d.number().matches("\\+?[0-9]{3,32}")) {
-                    throw new ApiException(400, "bad_request", "an external device needs a phone number",
-                            List.of(new ApiException.FieldError("number", "a phone number")));
+                    throw DomainException.badRequest("an external device needs a phone number", "number", "a phone number");
                 }
                 Device out = new Device(Device.Kind.EXTERNAL, d.number());
                 if (!host.reachable(a.enterpriseId, out)) {
-                    throw new ApiException(409, "conflict", "no outbound route reaches " + d.number());
+                    throw DomainException.conflict("no outbound route reaches " + d.number());
                 }
                 return out;
             }

@@ -8,7 +8,7 @@ import dev.hotline.directory.UserStore;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
 import java.time.Instant;

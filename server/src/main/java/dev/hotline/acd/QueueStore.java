@@ -1,7 +1,7 @@
 package dev.hotline.acd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hotline.web.Json;
+import dev.hotline.domain.JsonMapper;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -21,7 +21,7 @@ public final class QueueStore {
     static QueueSettings settings(String json) {
         if (json == null || json.isBlank()) return QueueSettings.DEFAULTS;
         try {
-            return Json.MAPPER.readValue(json, QueueSettings.class);
+            return JsonMapper.MAPPER.readValue(json, QueueSettings.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable queue settings: " + e.getOriginalMessage(), e);
         }
@@ -29,7 +29,7 @@ public final class QueueStore {
 
     static String json(QueueSettings s) {
         try {
-            return Json.MAPPER.writeValueAsString(s == null ? QueueSettings.DEFAULTS : s);
+            return JsonMapper.MAPPER.writeValueAsString(s == null ? QueueSettings.DEFAULTS : s);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -2,7 +2,7 @@ package dev.hotline.audit;
 
 import dev.hotline.auth.Permission;
 import dev.hotline.web.Api;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import org.jdbi.v3.core.Jdbi;
 

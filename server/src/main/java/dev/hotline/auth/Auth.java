@@ -3,7 +3,7 @@ package dev.hotline.auth;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.directory.RoleStore;
 import dev.hotline.tenant.EnterpriseStore;
-import dev.hotline.web.ApiException;
+import dev.hotline.domain.DomainException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +46,7 @@ public final class Auth {
     public Login login(String enterpriseCode, String username, String password, String ip) {
         if (throttle.locked(enterpriseCode, username, ip)) {
             log.warn("login locked out: {}/{} from {}", enterpriseCode, username, ip);
-            throw new ApiException(429, "locked_out", "too many failed logins; try again in "
+            throw new DomainException(DomainException.Kind.TOO_MANY, "locked_out", "too many failed logins; try again in "
                     + LoginThrottle.WINDOW.toMinutes() + " minutes");
         }
         record Candidate(long userId, long enterpriseId, String hash, boolean userEnabled, boolean enterpriseEnabled) {}
@@ -63,7 +63,7 @@ public final class Auth {
             log.info("failed login for {}/{} from {}", enterpriseCode, username, ip);
             found.ifPresent(c -> jdbi.useTransaction(h -> audit.record(h, c.enterpriseId(), c.userId(), username, ip,
                     "auth.login_failed", username, ok ? "account or enterprise disabled" : "wrong password")));
-            throw new ApiException(401, "bad_credentials", "wrong enterprise, username or password");
+            throw new DomainException(DomainException.Kind.UNAUTHENTICATED, "bad_credentials", "wrong enterprise, username or password");
         }
         throttle.succeeded(enterpriseCode, username);
         Candidate c = found.get();
@@ -148,7 +148,7 @@ public final class Auth {
         jdbi.useTransaction(h -> {
             int n = h.createUpdate("DELETE FROM api_token WHERE id = :id AND enterprise_id = :e AND user_id = :u")
                     .bind("id", id).bind("e", p.enterpriseId()).bind("u", p.userId()).execute();
-            if (n == 0) throw ApiException.notFound("token");
+            if (n == 0) throw DomainException.notFound("token");
             audit.record(h, p, ip, "token.delete", String.valueOf(id), null);
         });
     }
@@ -157,7 +157,7 @@ public final class Auth {
         jdbi.useTransaction(h -> {
             String hash = h.createQuery("SELECT password_hash FROM app_user WHERE id = :u AND enterprise_id = :e")
                     .bind("u", p.userId()).bind("e", p.enterpriseId()).mapTo(String.class).one();
-            if (!passwords.verify(oldPassword == null ? "" : oldPassword, hash)) throw ApiException.invalid("oldPassword", "wrong password");
+            if (!passwords.verify(oldPassword == null ? "" : oldPassword, hash)) throw DomainException.invalid("oldPassword", "wrong password");
             h.createUpdate("UPDATE app_user SET password_hash = :h WHERE id = :u AND enterprise_id = :e")
                     .bind("h", passwords.hash(newPassword)).bind("u", p.userId()).bind("e", p.enterpriseId()).execute();
             audit.record(h, p, ip, "auth.password_change", p.username(), null);

@@ -365,12 +365,25 @@ public final class CtiHub implements Acd.Listener {
             send(ctx, ok);
         } catch (ApiException e) {
             send(ctx, error(id, codeOf(e), e.getMessage()));
+        } catch (dev.hotline.domain.DomainException e) {
+            send(ctx, error(id, codeOf(e), e.getMessage()));
         } catch (IllegalArgumentException e) {
             send(ctx, error(id, "bad_request", e.getMessage()));
         } catch (RuntimeException e) {
             log.warn("CTI command {} of user {} failed", type, p.userId(), e);
             send(ctx, error(id, "failed", e.getMessage() == null ? e.toString() : e.getMessage()));
         }
+    }
+
+    /** The CTI error code of a domain refusal (docs/cti.md lists them). */
+    private static String codeOf(dev.hotline.domain.DomainException e) {
+        return switch (e.kind()) {
+            case BAD_REQUEST, INVALID -> "bad_request";
+            case FORBIDDEN, UNAUTHENTICATED -> "forbidden";
+            case NOT_FOUND -> "not_found";
+            case CONFLICT -> "conflict";
+            case TOO_MANY, UNAVAILABLE -> "failed";
+        };
     }
 
     private static String codeOf(ApiException e) {

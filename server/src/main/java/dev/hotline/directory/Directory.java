@@ -2,8 +2,8 @@ package dev.hotline.directory;
 
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
-import dev.hotline.web.ApiException;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.DomainException;
+import dev.hotline.domain.Validator;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class Directory {
     public User createUser(Handle h, long enterpriseId, UserInput in) {
         UserStore.Fields f = validateUser(h, enterpriseId, in, 0, true);
         if (UserStore.byUsername(h, enterpriseId, f.username()).isPresent()) {
-            throw new ApiException(409, "conflict", "username already exists", List.of(new ApiException.FieldError("username", "already exists")));
+            throw DomainException.conflict("username already exists", "username", "already exists");
         }
         long id = UserStore.insert(h, enterpriseId, f, passwords.hash(in.password()), clock.instant());
         bindExtension(h, enterpriseId, id, Validator.clean(in.extension()));
@@ -43,10 +43,10 @@ public final class Directory {
     }
 
     public User updateUser(Handle h, long enterpriseId, long id, UserInput in) {
-        UserStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("user"));
+        UserStore.byId(h, enterpriseId, id).orElseThrow(() -> DomainException.notFound("user"));
         UserStore.Fields f = validateUser(h, enterpriseId, in, id, false);
         UserStore.byUsername(h, enterpriseId, f.username()).filter(u -> u.id() != id).ifPresent(u -> {
-            throw new ApiException(409, "conflict", "username already exists", List.of(new ApiException.FieldError("username", "already exists")));
+            throw DomainException.conflict("username already exists", "username", "already exists");
         });
         UserStore.update(h, enterpriseId, id, f);
         if (in.password() != null && !in.password().isEmpty()) UserStore.setPassword(h, enterpriseId, id, passwords.hash(in.password()));
@@ -55,7 +55,7 @@ public final class Directory {
     }
 
     private UserStore.Fields validateUser(Handle h, long enterpriseId, UserInput in, long selfId, boolean create) {
-        if (in == null) throw ApiException.badRequest("a JSON body is required");
+        if (in == null) throw DomainException.badRequest("a JSON body is required");
         String username = Validator.clean(in.username());
         String displayName = Validator.clean(in.displayName());
         String job = Validator.clean(in.jobNumber());
@@ -98,8 +98,7 @@ public final class Directory {
         if (current.isPresent() && current.get().number().equals(number)) return;
         var target = ExtensionStore.byNumber(h, enterpriseId, number);
         if (target.isPresent() && target.get().userId() != null && target.get().userId() != userId) {
-            throw new ApiException(409, "conflict", "extension " + number + " belongs to another user",
-                    List.of(new ApiException.FieldError("extension", "belongs to another user")));
+            throw DomainException.conflict("extension " + number + " belongs to another user", "extension", "belongs to another user");
         }
         ExtensionStore.unbindUser(h, enterpriseId, userId);
         if (target.isPresent()) {
@@ -110,15 +109,15 @@ public final class Directory {
     }
 
     public void deleteUser(Handle h, long enterpriseId, long id, long actingUserId) {
-        UserStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("user"));
-        if (id == actingUserId) throw ApiException.conflict("you cannot delete your own account");
+        UserStore.byId(h, enterpriseId, id).orElseThrow(() -> DomainException.notFound("user"));
+        if (id == actingUserId) throw DomainException.conflict("you cannot delete your own account");
         UserStore.delete(h, enterpriseId, id);
     }
 
     public record DepartmentInput(String name, Long parentId) {}
 
     public Department saveDepartment(Handle h, long enterpriseId, Long id, DepartmentInput in) {
-        if (in == null) throw ApiException.badRequest("a JSON body is required");
+        if (in == null) throw DomainException.badRequest("a JSON body is required");
         String name = Validator.clean(in.name());
         Validator v = Validator.of().required("name", name).maxLength("name", name, 64);
         if (in.parentId() != null) {
@@ -127,12 +126,12 @@ public final class Directory {
         }
         v.throwIfInvalid();
         boolean taken = DepartmentStore.list(h, enterpriseId).stream().anyMatch(d -> d.name().equalsIgnoreCase(name) && !Long.valueOf(d.id()).equals(id));
-        if (taken) throw new ApiException(409, "conflict", "department name already exists", List.of(new ApiException.FieldError("name", "already exists")));
+        if (taken) throw DomainException.conflict("department name already exists", "name", "already exists");
         long savedId;
         if (id == null) {
             savedId = DepartmentStore.insert(h, enterpriseId, name, in.parentId());
         } else {
-            DepartmentStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("department"));
+            DepartmentStore.byId(h, enterpriseId, id).orElseThrow(() -> DomainException.notFound("department"));
             DepartmentStore.update(h, enterpriseId, id, name, in.parentId());
             savedId = id;
         }
@@ -151,15 +150,15 @@ public final class Directory {
     }
 
     public void deleteDepartment(Handle h, long enterpriseId, long id) {
-        DepartmentStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("department"));
-        if (DepartmentStore.inUse(h, enterpriseId, id)) throw ApiException.conflict("department still has users or sub-departments");
+        DepartmentStore.byId(h, enterpriseId, id).orElseThrow(() -> DomainException.notFound("department"));
+        if (DepartmentStore.inUse(h, enterpriseId, id)) throw DomainException.conflict("department still has users or sub-departments");
         DepartmentStore.delete(h, enterpriseId, id);
     }
 
     public record RoleInput(String name, List<String> permissions) {}
 
     public Role saveRole(Handle h, long enterpriseId, Long id, RoleInput in) {
-        if (in == null) throw ApiException.badRequest("a JSON body is required");
+        if (in == null) throw DomainException.badRequest("a JSON body is required");
         String name = Validator.clean(in.name());
         Validator v = Validator.of().required("name", name).maxLength("name", name, 64);
         Set<Permission> perms = EnumSet.noneOf(Permission.class);
@@ -171,19 +170,19 @@ public final class Directory {
         v.throwIfInvalid();
         var sameName = RoleStore.byName(h, enterpriseId, name);
         if (sameName.isPresent() && !Long.valueOf(sameName.get().id()).equals(id)) {
-            throw new ApiException(409, "conflict", "role name already exists", List.of(new ApiException.FieldError("name", "already exists")));
+            throw DomainException.conflict("role name already exists", "name", "already exists");
         }
         if (id == null) return RoleStore.byId(h, enterpriseId, RoleStore.insert(h, enterpriseId, name, false, perms)).orElseThrow();
-        Role existing = RoleStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("role"));
-        if (existing.builtin()) throw ApiException.conflict("built-in roles cannot be changed");
+        Role existing = RoleStore.byId(h, enterpriseId, id).orElseThrow(() -> DomainException.notFound("role"));
+        if (existing.builtin()) throw DomainException.conflict("built-in roles cannot be changed");
         RoleStore.update(h, enterpriseId, id, name, perms);
         return RoleStore.byId(h, enterpriseId, id).orElseThrow();
     }
 
     public void deleteRole(Handle h, long enterpriseId, long id) {
-        Role existing = RoleStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("role"));
-        if (existing.builtin()) throw ApiException.conflict("built-in roles cannot be deleted");
-        if (RoleStore.inUse(h, enterpriseId, id)) throw ApiException.conflict("role is still given to users");
+        Role existing = RoleStore.byId(h, enterpriseId, id).orElseThrow(() -> DomainException.notFound("role"));
+        if (existing.builtin()) throw DomainException.conflict("built-in roles cannot be deleted");
+        if (RoleStore.inUse(h, enterpriseId, id)) throw DomainException.conflict("role is still given to users");
         RoleStore.delete(h, enterpriseId, id);
     }
 
@@ -198,7 +197,7 @@ public final class Directory {
     }
 
     public SavedExtension saveExtension(Handle h, long enterpriseId, Long id, ExtensionInput in) {
-        if (in == null) throw ApiException.badRequest("a JSON body is required");
+        if (in == null) throw DomainException.badRequest("a JSON body is required");
         String number = Validator.clean(in.number());
         Validator v = Validator.of().required("number", number).matches("number", number, EXTENSION, "1–6 digits");
         if (in.sipPassword() != null && !in.sipPassword().isEmpty()) {
@@ -208,11 +207,11 @@ public final class Directory {
         if (in.userId() != null) v.check(UserStore.byId(h, enterpriseId, in.userId()).isPresent(), "userId", "no such user");
         v.throwIfInvalid();
         ExtensionStore.byNumber(h, enterpriseId, number).filter(x -> !Long.valueOf(x.id()).equals(id)).ifPresent(x -> {
-            throw new ApiException(409, "conflict", "extension number already exists", List.of(new ApiException.FieldError("number", "already exists")));
+            throw DomainException.conflict("extension number already exists", "number", "already exists");
         });
         if (in.userId() != null) {
             ExtensionStore.byUser(h, enterpriseId, in.userId()).filter(x -> !Long.valueOf(x.id()).equals(id)).ifPresent(x -> {
-                throw new ApiException(409, "conflict", "user already has extension " + x.number(), List.of(new ApiException.FieldError("userId", "already has an extension")));
+                throw DomainException.conflict("user already has extension " + x.number(), "userId", "already has an extension");
             });
         }
         boolean enabled = in.enabled() == null || in.enabled();
@@ -223,7 +222,7 @@ public final class Directory {
             if (in.outboundAllowed() != null) ExtensionStore.setOutboundAllowed(h, enterpriseId, newId, in.outboundAllowed());
             return SavedExtension.of(ExtensionStore.byId(h, enterpriseId, newId).orElseThrow(), generated);
         }
-        ExtensionStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("extension"));
+        ExtensionStore.byId(h, enterpriseId, id).orElseThrow(() -> DomainException.notFound("extension"));
         ExtensionStore.update(h, enterpriseId, id, number, in.userId(), enabled);
         if (given != null) ExtensionStore.setPassword(h, enterpriseId, id, given);
         if (in.outboundAllowed() != null) ExtensionStore.setOutboundAllowed(h, enterpriseId, id, in.outboundAllowed());
@@ -231,7 +230,7 @@ public final class Directory {
     }
 
     public void deleteExtension(Handle h, long enterpriseId, long id) {
-        ExtensionStore.byId(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("extension"));
+        ExtensionStore.byId(h, enterpriseId, id).orElseThrow(() -> DomainException.notFound("extension"));
         ExtensionStore.delete(h, enterpriseId, id);
     }
 }

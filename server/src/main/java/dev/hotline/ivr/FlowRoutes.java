@@ -8,7 +8,7 @@ import dev.hotline.engine.tts.Language;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.time.Clock;
 import java.util.HashSet;
@@ -136,7 +136,7 @@ public final class FlowRoutes {
         Flow.Graph g = FlowStore.graph(h, f.id(), v);
         List<Flow.Problem> problems = FlowValidator.validate(g, context(h, me.enterpriseId(), ivr));
         if (!problems.isEmpty()) {
-            throw new ApiException(400, "validation_failed", problems.size() + " problem(s) in the flow", FlowValidator.asFieldErrors(problems));
+            throw new dev.hotline.domain.DomainException(dev.hotline.domain.DomainException.Kind.INVALID, null, problems.size() + " problem(s) in the flow", FlowValidator.asFieldErrors(problems));
         }
         try {
             ivr.warm(g, Language.ZH);

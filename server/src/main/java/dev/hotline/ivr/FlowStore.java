@@ -1,7 +1,7 @@
 package dev.hotline.ivr;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hotline.web.Json;
+import dev.hotline.domain.JsonMapper;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -102,7 +102,7 @@ public final class FlowStore {
 
     static String toJson(Flow.Graph g) {
         try {
-            return Json.MAPPER.writeValueAsString(g);
+            return JsonMapper.MAPPER.writeValueAsString(g);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -110,7 +110,7 @@ public final class FlowStore {
 
     static Flow.Graph fromJson(String s) {
         try {
-            return Json.MAPPER.readValue(s, Flow.Graph.class);
+            return JsonMapper.MAPPER.readValue(s, Flow.Graph.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored flow graph unreadable: " + e.getMessage(), e);
         }

@@ -224,8 +224,8 @@ public final class FlowValidator {
     }
 
     /** Problems as API field errors: field "nodes.<id>.<prop>". */
-    public static List<dev.hotline.web.ApiException.FieldError> asFieldErrors(List<Flow.Problem> problems) {
-        return problems.stream().map(x -> new dev.hotline.web.ApiException.FieldError(
+    public static List<dev.hotline.domain.DomainException.FieldError> asFieldErrors(List<Flow.Problem> problems) {
+        return problems.stream().map(x -> new dev.hotline.domain.DomainException.FieldError(
                 x.node() == null ? x.field() : "nodes." + x.node() + "." + x.field(), x.message())).toList();
     }
 

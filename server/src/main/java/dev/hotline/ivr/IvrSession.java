@@ -11,7 +11,7 @@ import dev.hotline.engine.tts.Language;
 import dev.hotline.engine.tts.PromptKey;
 import dev.hotline.engine.tts.Say;
 import dev.hotline.engine.tts.Utterance;
-import dev.hotline.web.Json;
+import dev.hotline.domain.JsonMapper;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -425,7 +425,7 @@ final class IvrSession {
                         }
                         vars.put("httpStatus", Integer.toString(resp.statusCode()));
                         try {
-                            JsonNode json = Json.MAPPER.readTree(resp.body());
+                            JsonNode json = JsonMapper.MAPPER.readTree(resp.body());
                             if (x.assign() != null) x.assign().forEach((var, path) -> vars.put(var, pick(json, path)));
                             run(x.next());
                         } catch (Exception e) {

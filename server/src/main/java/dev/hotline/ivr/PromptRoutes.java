@@ -9,7 +9,7 @@ import dev.hotline.engine.media.WavWriter;
 import dev.hotline.engine.tts.Language;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.io.IOException;
 import java.io.InputStream;

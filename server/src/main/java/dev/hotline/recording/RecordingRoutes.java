@@ -5,7 +5,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.hotline.recording;
 
 import dev.hotline.engine.call.RecordFormat;
-import dev.hotline.web.ApiException;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.DomainException;
+import dev.hotline.domain.Validator;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -71,7 +71,7 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
     }
 
     public static RecordingSettings validate(Input in) {
-        if (in == null) throw ApiException.badRequest("a JSON body is required");
+        if (in == null) throw DomainException.badRequest("a JSON body is required");
         var policy = Policy.parse(in.policy());
         var format = Format.parse(in.format());
         boolean stereo = in.stereo() == null || in.stereo();

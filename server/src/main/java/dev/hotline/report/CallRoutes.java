@@ -3,7 +3,7 @@ package dev.hotline.report;
 import dev.hotline.auth.Permission;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.util.Arrays;
 import org.jdbi.v3.core.Jdbi;

@@ -957,8 +957,8 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     /** PBX-4 from the desk: the party talking to the agent hears music; logged like a phone's hold. */
     @Override
     public void hold(String agentLeg, boolean held) {
-        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.web.ApiException.notFound("call"));
-        Channel peer = agent.bridgedWith().orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "no one to hold"));
+        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.domain.DomainException.notFound("call"));
+        Channel peer = agent.bridgedWith().orElseThrow(() -> dev.hotline.domain.DomainException.conflict("no one to hold"));
         Call c = callsByChannel.get(agentLeg);
         if (held) peer.hold(c == null ? files.musicFolder(0) : files.musicFolder(c.enterpriseId()));
         else peer.unhold();
@@ -1103,14 +1103,14 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
      */
     @Override
     public void transfer(long enterpriseId, String agentLeg, String to) {
-        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.web.ApiException.notFound("call"));
-        Channel caller = agent.bridgedWith().orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "no one to transfer"));
+        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.domain.DomainException.notFound("call"));
+        Channel caller = agent.bridgedWith().orElseThrow(() -> dev.hotline.domain.DomainException.conflict("no one to transfer"));
         Call c = callsByChannel.get(caller.id());
-        if (c == null) throw dev.hotline.web.ApiException.notFound("call");
+        if (c == null) throw dev.hotline.domain.DomainException.notFound("call");
         var tenant = snapshot().tenant(enterpriseId).orElseThrow();
         boolean toExtension = to != null && tenant.extensions().containsKey(to);
         Plan plan = to == null || toExtension ? null : planRoute(tenant, to);
-        if (to != null && !toExtension && plan.error() != null) throw new dev.hotline.web.ApiException(404, "not_found", plan.error());
+        if (to != null && !toExtension && plan.error() != null) throw new dev.hotline.domain.DomainException(dev.hotline.domain.DomainException.Kind.NOT_FOUND, plan.error());
         var split = new java.util.concurrent.CompletableFuture<Void>();
         unbridging.put(agentLeg, split);
         engine.get().unbridge(agent);
@@ -1136,7 +1136,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
      */
     @Override
     public String dial(long enterpriseId, long userId, dev.hotline.acd.Device device, String number) {
-        var tenant = snapshot().tenant(enterpriseId).orElseThrow(() -> dev.hotline.web.ApiException.notFound("enterprise"));
+        var tenant = snapshot().tenant(enterpriseId).orElseThrow(() -> dev.hotline.domain.DomainException.notFound("enterprise"));
         String ownExtension = tenant.extensions().values().stream().filter(x -> Long.valueOf(userId).equals(x.userId()))
                 .map(RoutingStore.ExtensionLine::number).findFirst().orElse(null);
         String target = userOf(enterpriseId, number).flatMap(u -> tenant.extensions().values().stream()
@@ -1144,10 +1144,10 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         boolean internal = tenant.extensions().containsKey(target);
         if (!internal) {
             Plan plan = ownExtension == null ? planRoute(tenant, target) : planOut(tenant, ownExtension, target);
-            if (plan.error() != null) throw new dev.hotline.web.ApiException(plan.status() == 403 ? 403 : 404, plan.status() == 403 ? "forbidden" : "not_found", plan.error());
+            if (plan.error() != null) throw new dev.hotline.domain.DomainException(plan.status() == 403 ? dev.hotline.domain.DomainException.Kind.FORBIDDEN : dev.hotline.domain.DomainException.Kind.NOT_FOUND, plan.error());
         }
         var deviceTarget = deviceTarget(enterpriseId, device)
-                .orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "your " + device.kind().key() + " phone cannot be reached"));
+                .orElseThrow(() -> dev.hotline.domain.DomainException.conflict("your " + device.kind().key() + " phone cannot be reached"));
         DialRequest req = DialRequest.to(deviceTarget).withTimeout(ringTimeout).withCallerId(CallerId.of(target));
         String caller = ownExtension != null ? ownExtension : String.valueOf(userId);
         Channel leg = engine.get().originate(req, ch -> {
@@ -1230,26 +1230,26 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
                 var b = binding(enterpriseId, ext);
                 if (b.isPresent()) return new Target.Registered(b.get().domain(), b.get().user());
             }
-            throw new dev.hotline.web.ApiException(409, "conflict", "that colleague cannot be reached now");
+            throw dev.hotline.domain.DomainException.conflict("that colleague cannot be reached now");
         }
         if (tenant.extensions().containsKey(to)) {
-            var b = binding(enterpriseId, to).orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "extension " + to + " is not registered"));
+            var b = binding(enterpriseId, to).orElseThrow(() -> dev.hotline.domain.DomainException.conflict("extension " + to + " is not registered"));
             return new Target.Registered(b.domain(), b.user());
         }
         Plan plan = ownExtension == null ? planRoute(tenant, to) : planOut(tenant, ownExtension, to);
         if (plan.error() != null) {
-            throw new dev.hotline.web.ApiException(plan.status() == 403 ? 403 : 404, plan.status() == 403 ? "forbidden" : "not_found", plan.error());
+            throw new dev.hotline.domain.DomainException(plan.status() == 403 ? dev.hotline.domain.DomainException.Kind.FORBIDDEN : dev.hotline.domain.DomainException.Kind.NOT_FOUND, plan.error());
         }
         return plan.target();
     }
 
     @Override
     public String consult(long enterpriseId, long userId, String agentLeg, String to) {
-        if (consults.containsKey(agentLeg)) throw new dev.hotline.web.ApiException(409, "conflict", "a consultation is already in progress");
-        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.web.ApiException.notFound("call"));
-        Channel customer = agent.bridgedWith().orElseThrow(() -> new dev.hotline.web.ApiException(409, "conflict", "no one to put on hold"));
+        if (consults.containsKey(agentLeg)) throw dev.hotline.domain.DomainException.conflict("a consultation is already in progress");
+        Channel agent = engine.get().channel(agentLeg).orElseThrow(() -> dev.hotline.domain.DomainException.notFound("call"));
+        Channel customer = agent.bridgedWith().orElseThrow(() -> dev.hotline.domain.DomainException.conflict("no one to put on hold"));
         Call c = callsByChannel.get(customer.id());
-        if (c == null) throw dev.hotline.web.ApiException.notFound("call");
+        if (c == null) throw dev.hotline.domain.DomainException.notFound("call");
         var tenant = snapshot().tenant(enterpriseId).orElseThrow();
         String ownExtension = tenant.extensions().values().stream().filter(x -> Long.valueOf(userId).equals(x.userId()))
                 .map(RoutingStore.ExtensionLine::number).findFirst().orElse(null);
@@ -1307,7 +1307,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
     @Override
     public void cancelConsult(String agentLeg) {
         Consult k = consults.remove(agentLeg);
-        if (k == null) throw new dev.hotline.web.ApiException(409, "conflict", "no consultation in progress");
+        if (k == null) throw dev.hotline.domain.DomainException.conflict("no consultation in progress");
         Channel other = k.other().get();
         if (other != null) {
             consultLegs.remove(other.id());
@@ -1322,7 +1322,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         Consult k = consults.get(agentLeg);
         Channel other = k == null ? null : k.other().get();
         if (k == null || other == null || other.state() != dev.hotline.engine.call.ChannelState.UP) {
-            throw new dev.hotline.web.ApiException(409, "conflict", "the consulted party has not answered");
+            throw dev.hotline.domain.DomainException.conflict("the consulted party has not answered");
         }
         consults.remove(agentLeg);
         consultLegs.remove(other.id());
@@ -1340,7 +1340,7 @@ public final class CallRouter implements CallHandler, InboundPolicy, SipAccountD
         Consult k = consults.get(agentLeg);
         Channel other = k == null ? null : k.other().get();
         if (k == null || other == null || other.state() != dev.hotline.engine.call.ChannelState.UP) {
-            throw new dev.hotline.web.ApiException(409, "conflict", "the consulted party has not answered");
+            throw dev.hotline.domain.DomainException.conflict("the consulted party has not answered");
         }
         consults.remove(agentLeg);
         consultLegs.remove(other.id());

@@ -6,7 +6,7 @@ import dev.hotline.engine.call.LocationService;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.time.Clock;
 import java.time.Instant;

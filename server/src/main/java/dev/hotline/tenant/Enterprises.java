@@ -4,8 +4,8 @@ import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
 import dev.hotline.directory.RoleStore;
 import dev.hotline.directory.UserStore;
-import dev.hotline.web.ApiException;
-import dev.hotline.web.Validator;
+import dev.hotline.domain.DomainException;
+import dev.hotline.domain.Validator;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +27,7 @@ public final class Enterprises {
     public record UpdateRequest(String name, Boolean enabled) {}
 
     public Enterprise create(Handle h, CreateRequest in) {
-        if (in == null) throw ApiException.badRequest("a JSON body is required");
+        if (in == null) throw DomainException.badRequest("a JSON body is required");
         String code = Validator.clean(in.code());
         String name = Validator.clean(in.name());
         String admin = Validator.clean(in.adminUsername());
@@ -40,7 +40,7 @@ public final class Enterprises {
                 .maxLength("adminPassword", in.adminPassword(), 72)
                 .throwIfInvalid();
         if (EnterpriseStore.byCode(h, code).isPresent()) {
-            throw new ApiException(409, "conflict", "enterprise code already exists", List.of(new ApiException.FieldError("code", "already exists")));
+            throw DomainException.conflict("enterprise code already exists", "code", "already exists");
         }
         return createUnchecked(h, code, name, admin, passwords.hash(in.adminPassword()), Permission.BuiltinRole.ADMIN);
     }
@@ -60,8 +60,8 @@ public final class Enterprises {
     }
 
     public Enterprise update(Handle h, long id, UpdateRequest in) {
-        if (in == null) throw ApiException.badRequest("a JSON body is required");
-        Enterprise e = EnterpriseStore.byId(h, id).orElseThrow(() -> ApiException.notFound("enterprise"));
+        if (in == null) throw DomainException.badRequest("a JSON body is required");
+        Enterprise e = EnterpriseStore.byId(h, id).orElseThrow(() -> DomainException.notFound("enterprise"));
         String name = Optional.ofNullable(Validator.clean(in.name())).orElse(e.name());
         Validator.of().maxLength("name", name, 128)
                 .check(!(Enterprise.SYSTEM.equals(e.code()) && Boolean.FALSE.equals(in.enabled())), "enabled", "the system enterprise cannot be disabled")

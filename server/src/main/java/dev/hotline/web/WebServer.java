@@ -100,6 +100,7 @@ public final class WebServer implements AutoCloseable {
             cfg.routes.get(Api.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi.json()));
             cfg.routes.get(Api.PREFIX + "/health", ctx -> ctx.json(java.util.Map.of("status", "UP")));
             cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(ErrorBody.of(e)));
+            cfg.routes.exception(dev.hotline.domain.DomainException.class, (e, ctx) -> ctx.status(status(e.kind())).json(ErrorBody.of(e)));
             cfg.routes.exception(UnableToExecuteStatementException.class, (e, ctx) -> {
                 ApiException mapped = fromSql(e);
                 if (mapped.status() == 500) log.error("database error on {} {}", ctx.method(), ctx.path(), e);
@@ -184,6 +185,19 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** Unique violations (SQLState 23505) are conflicts and foreign-key violations (23503) mean "in use". */
+    /** The HTTP status of each kind of domain refusal: the one place that decides it. */
+    public static int status(dev.hotline.domain.DomainException.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST, INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_MANY -> 429;
+            case UNAVAILABLE -> 503;
+        };
+    }
+
     static ApiException fromSql(UnableToExecuteStatementException e) {
         Throwable c = e.getCause();
         if (c instanceof SQLException sql) {

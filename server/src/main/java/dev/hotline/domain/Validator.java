@@ -1,12 +1,12 @@
-package dev.hotline.web;
+package dev.hotline.domain;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Collects field errors of one request and throws them together as a 400 validation_failed. */
+/** Collects field errors of one request and throws them together as one {@link DomainException.Kind#INVALID} refusal. */
 public final class Validator {
-    private final List<ApiException.FieldError> errors = new ArrayList<>();
+    private final List<DomainException.FieldError> errors = new ArrayList<>();
 
     public static Validator of() {
         return new Validator();
@@ -39,14 +39,14 @@ public final class Validator {
     }
 
     public Validator add(String field, String message) {
-        if (errors.stream().noneMatch(e -> e.field().equals(field))) errors.add(new ApiException.FieldError(field, message));
+        if (errors.stream().noneMatch(e -> e.field().equals(field))) errors.add(new DomainException.FieldError(field, message));
         return this;
     }
 
     public void throwIfInvalid() {
         if (!errors.isEmpty()) {
             String summary = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b).orElse("");
-            throw new ApiException(400, "validation_failed", summary, errors);
+            throw new DomainException(DomainException.Kind.INVALID, null, summary, errors);
         }
     }
 

@@ -1,11 +1,12 @@
 package dev.hotline.app;
 
 import dev.hotline.acd.QueueRoutes;
+import dev.hotline.acd.QueueStore;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
-import dev.hotline.auth.Auth;
-import dev.hotline.auth.AuthRoutes;
-import dev.hotline.auth.LoginThrottle;
+import dev.hotline.login.Auth;
+import dev.hotline.login.AuthRoutes;
+import dev.hotline.login.LoginThrottle;
 import dev.hotline.auth.Passwords;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
@@ -13,6 +14,7 @@ import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.recording.MediaFiles;
 import dev.hotline.recording.RecordingRoutes;
+import dev.hotline.recording.RecordingStore;
 import dev.hotline.report.CallRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.routing.CallRouter;
@@ -20,12 +22,14 @@ import dev.hotline.routing.RoutingRoutes;
 import dev.hotline.store.Database;
 import dev.hotline.tenant.EnterpriseRoutes;
 import dev.hotline.tenant.Enterprises;
+import dev.hotline.voicemail.VoicemailStore;
 import dev.hotline.web.Api;
 import dev.hotline.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +64,7 @@ public final class Hotline implements AutoCloseable {
         AuditLog audit = new AuditLog(clock);
         Duration sessionLifetime = Duration.ofHours(config.sessionHours());
         Auth auth = new Auth(jdbi, passwords, new LoginThrottle(clock), audit, clock, sessionLifetime);
-        Enterprises enterprises = new Enterprises(passwords, clock);
+        Enterprises enterprises = new Enterprises(passwords, clock, List.of(QueueStore::seedReasons));
         Directory directory = new Directory(passwords, clock);
 
         Api api = new Api();
@@ -73,7 +77,8 @@ public final class Hotline implements AutoCloseable {
         CallRoutes.register(api, jdbi);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
-        this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"));
+        this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
+                List.of(VoicemailStore::project, RecordingStore::project));
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new dev.hotline.ivr.Ivr(config.dataDir());
         this.acd = new dev.hotline.acd.Acd(jdbi, eventLog, clock, ivr, new java.util.Random());

@@ -7,7 +7,7 @@ import dev.hotline.acd.AgentState;
 import dev.hotline.acd.AgentView;
 import dev.hotline.acd.Device;
 import dev.hotline.acd.QueueStore;
-import dev.hotline.auth.Auth;
+import dev.hotline.login.Auth;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.engine.call.CallEvent;

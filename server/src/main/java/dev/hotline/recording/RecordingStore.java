@@ -1,5 +1,6 @@
 package dev.hotline.recording;
 
+import dev.hotline.report.CallLogEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -17,6 +18,13 @@ public final class RecordingStore {
                                 long sizeBytes, String caller, String callee, String direction, String extension) {}
 
     /** Called from the event log's writer thread: stats the file there, off the call path. */
+    /** The recording table kept from the call event log ({@link dev.hotline.report.Projection}). */
+    public static void project(Handle h, CallLogEvent e) {
+        if (e instanceof CallLogEvent.Recorded r) {
+            insert(h, r.enterpriseId(), r.callId(), r.path(), r.format(), r.stereo(), r.startedAt(), r.durationMs());
+        }
+    }
+
     public static void insert(Handle h, long enterpriseId, String callId, Path path, String format, boolean stereo,
                               Instant startedAt, long durationMs) {
         long size;

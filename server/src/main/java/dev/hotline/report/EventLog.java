@@ -41,16 +41,25 @@ public final class EventLog implements AutoCloseable {
     private volatile boolean running = true;
 
     private final java.nio.file.Path rejectedFile;
+    private final List<Projection> projections;
 
     public EventLog(Jdbi jdbi, Clock clock) {
-        this(jdbi, clock, null);
+        this(jdbi, clock, null, List.of());
     }
 
-    /** @param rejectedFile where events the database refuses for their data are kept (a line each); null: only logged */
     public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile) {
+        this(jdbi, clock, rejectedFile, List.of());
+    }
+
+    /**
+     * @param rejectedFile where events the database refuses for their data are kept (a line each); null: only logged
+     * @param projections the features' tables kept from call events, written in the same transaction as the events
+     */
+    public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile, List<Projection> projections) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.rejectedFile = rejectedFile;
+        this.projections = List.copyOf(projections);
         int closed = closeUnfinishedCalls();
         if (closed > 0) log.warn("closed {} call(s) left unfinished by the last run (cause system_restart)", closed);
         this.writer = new Thread(this::run, "event-log-writer");
@@ -195,13 +204,7 @@ public final class EventLog implements AutoCloseable {
             if (e instanceof CallLogEvent.Closed c) {
                 CallRecordStore.insert(h, e.enterpriseId(), c.record());
             }
-            if (e instanceof CallLogEvent.VoicemailLeft v) {
-                dev.hotline.voicemail.VoicemailStore.insert(h, v);
-            }
-            if (e instanceof CallLogEvent.Recorded r) {
-                dev.hotline.recording.RecordingStore.insert(h, r.enterpriseId(), r.callId(), r.path(), r.format(), r.stereo(),
-                        r.startedAt(), r.durationMs());
-            }
+            for (Projection p : projections) p.apply(h, e);
         }
         if (anyCall) events.execute();
         if (anyAgent) agents.execute();

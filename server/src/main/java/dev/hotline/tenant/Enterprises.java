@@ -2,6 +2,7 @@ package dev.hotline.tenant;
 
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
+import dev.hotline.directory.Directory;
 import dev.hotline.directory.RoleStore;
 import dev.hotline.directory.UserStore;
 import dev.hotline.domain.DomainException;
@@ -16,10 +17,18 @@ public final class Enterprises {
     public static final String CODE = "[a-z][a-z0-9-]{1,31}";
     private final Passwords passwords;
     private final Clock clock;
+    private final List<Seeder> seeders;
 
-    public Enterprises(Passwords passwords, Clock clock) {
+    /** Gives a new enterprise a feature's starting data (e.g. the ACD's reason codes), in the creating transaction. */
+    @FunctionalInterface
+    public interface Seeder {
+        void seed(Handle h, long enterpriseId);
+    }
+
+    public Enterprises(Passwords passwords, Clock clock, List<Seeder> seeders) {
         this.passwords = passwords;
         this.clock = clock;
+        this.seeders = List.copyOf(seeders);
     }
 
     public record CreateRequest(String code, String name, String adminUsername, String adminPassword) {}
@@ -35,7 +44,7 @@ public final class Enterprises {
                 .required("code", code).matches("code", code, CODE, "2–32 lower-case letters, digits or '-', starting with a letter")
                 .check(!Enterprise.SYSTEM.equals(code), "code", "reserved")
                 .required("name", name).maxLength("name", name, 128)
-                .required("adminUsername", admin).matches("adminUsername", admin, dev.hotline.directory.Directory.USERNAME, "2–32 letters, digits, '.', '_' or '-'")
+                .required("adminUsername", admin).matches("adminUsername", admin, Directory.USERNAME, "2–32 letters, digits, '.', '_' or '-'")
                 .required("adminPassword", in.adminPassword()).minLength("adminPassword", in.adminPassword(), 8)
                 .maxLength("adminPassword", in.adminPassword(), 72)
                 .throwIfInvalid();
@@ -55,7 +64,7 @@ public final class Enterprises {
         for (var r : roles) RoleStore.insert(h, id, r.roleName(), true, r.permissions());
         long roleId = RoleStore.byName(h, id, firstRole.roleName()).orElseThrow().id();
         UserStore.insert(h, id, new UserStore.Fields(firstUser, firstUser, roleId, null, null, null, true), passwordHash, clock.instant());
-        if (!code.equals(Enterprise.SYSTEM)) dev.hotline.acd.QueueStore.seedReasons(h, id);
+        if (!code.equals(Enterprise.SYSTEM)) seeders.forEach(s -> s.seed(h, id));
         return EnterpriseStore.byId(h, id).orElseThrow();
     }
 

@@ -16,6 +16,11 @@ public final class VoicemailStore {
                           Instant createdAt, Instant handledAt, String handledBy) {}
 
     /** Called from the event log's writer thread. */
+    /** The voicemail table kept from the call event log ({@link dev.hotline.report.Projection}). */
+    public static void project(Handle h, CallLogEvent e) {
+        if (e instanceof CallLogEvent.VoicemailLeft v) insert(h, v);
+    }
+
     public static void insert(Handle h, CallLogEvent.VoicemailLeft v) {
         h.createUpdate("""
                 INSERT INTO voicemail (enterprise_id, box_type, box, call_id, caller, callback_number, path, duration_ms, created_at)

@@ -1,6 +1,6 @@
 package dev.hotline.web;
 
-import dev.hotline.auth.Auth;
+import dev.hotline.login.Auth;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import io.javalin.Javalin;

@@ -1,5 +1,8 @@
-package dev.hotline.auth;
+package dev.hotline.login;
 
+import dev.hotline.auth.Passwords;
+import dev.hotline.auth.Principal;
+import dev.hotline.auth.Permission;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.directory.RoleStore;
 import dev.hotline.tenant.EnterpriseStore;

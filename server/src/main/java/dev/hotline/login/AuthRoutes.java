@@ -1,5 +1,7 @@
-package dev.hotline.auth;
+package dev.hotline.login;
 
+import dev.hotline.auth.Principal;
+import dev.hotline.auth.Permission;
 import dev.hotline.directory.UserStore;
 import dev.hotline.tenant.EnterpriseStore;
 import dev.hotline.web.Api;

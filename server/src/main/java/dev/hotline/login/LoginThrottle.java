@@ -1,4 +1,4 @@
-package dev.hotline.auth;
+package dev.hotline.login;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,11 +95,42 @@ public final class Flow {
 
     public record Time(String timezone, List<WeeklyRange> weekly, List<String> holidays, List<SpecialDay> specialDays,
                        String open, String closed) implements Node {
+        public static final String DEFAULT_ZONE = "Asia/Shanghai";
+
         public Map<String, String> exits() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("open", open);
             m.put("closed", closed);
             return m;
+        }
+
+        public ZoneId zone() {
+            return ZoneId.of(timezone == null ? DEFAULT_ZONE : timezone);
+        }
+
+        /** True when {@code at} falls in the open hours: a special day's hours, else closed on a holiday, else the weekly ranges. */
+        public boolean isOpenAt(Instant at) {
+            ZonedDateTime now = at.atZone(zone());
+            LocalDate today = now.toLocalDate();
+            LocalTime t = now.toLocalTime();
+            if (specialDays != null) {
+                for (SpecialDay s : specialDays) {
+                    if (LocalDate.parse(s.date()).equals(today)) return within(s.from(), s.to(), t);
+                }
+            }
+            if (holidays != null && holidays.stream().anyMatch(d -> LocalDate.parse(d).equals(today))) return false;
+            if (weekly == null) return false;
+            int dow = now.getDayOfWeek().getValue();
+            return weekly.stream().anyMatch(w -> w.days().contains(dow) && within(w.from(), w.to(), t));
+        }
+
+        /** {@code from} ≤ t < {@code to}, where a {@code to} of "24:00" is the end of the day ("open all day" is 00:00–24:00). */
+        public static boolean within(String from, String to, LocalTime t) {
+            return !t.isBefore(LocalTime.parse(from)) && (isEndOfDay(to) || t.isBefore(LocalTime.parse(to)));
+        }
+
+        public static boolean isEndOfDay(String to) {
+            return "24:00".equals(to == null ? null : to.strip());
         }
     }
 

@@ -209,9 +209,10 @@ public final class FlowValidator {
 
     private static void times(String id, String field, String from, String to, List<Flow.Problem> p) {
         try {
-            if (!LocalTime.parse(from).isBefore(LocalTime.parse(to))) p.add(new Flow.Problem(id, field, "from must be before to"));
+            LocalTime start = LocalTime.parse(from);
+            if (!Flow.Time.isEndOfDay(to) && !start.isBefore(LocalTime.parse(to))) p.add(new Flow.Problem(id, field, "from must be before to"));
         } catch (RuntimeException e) {
-            p.add(new Flow.Problem(id, field, "times as HH:MM"));
+            p.add(new Flow.Problem(id, field, "times as HH:MM (24:00 for the end of the day)"));
         }
     }
 

@@ -384,19 +384,7 @@ final class IvrSession {
     }
 
     private boolean isOpen(Flow.Time x) {
-        ZoneId zone = ZoneId.of(x.timezone() == null ? "Asia/Shanghai" : x.timezone());
-        ZonedDateTime now = ZonedDateTime.now(clock.withZone(zone));
-        LocalDate today = now.toLocalDate();
-        LocalTime t = now.toLocalTime();
-        if (x.specialDays() != null) {
-            for (Flow.SpecialDay s : x.specialDays()) {
-                if (LocalDate.parse(s.date()).equals(today)) return !t.isBefore(LocalTime.parse(s.from())) && t.isBefore(LocalTime.parse(s.to()));
-            }
-        }
-        if (x.holidays() != null && x.holidays().stream().anyMatch(d -> LocalDate.parse(d).equals(today))) return false;
-        if (x.weekly() == null) return false;
-        int dow = now.getDayOfWeek().getValue();
-        return x.weekly().stream().anyMatch(w -> w.days().contains(dow) && !t.isBefore(LocalTime.parse(w.from())) && t.isBefore(LocalTime.parse(w.to())));
+        return x.isOpenAt(clock.instant());
     }
 
     private void http(Flow.Http x) {

@@ -41,16 +41,14 @@ final class DemoData {
                     {"start": "hours", "nodes": {
                       "hours": {"type": "time", "timezone": "Asia/Shanghai",
                                 "weekly": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}], "open": "menu", "closed": "night"},
-                      "menu": {"type": "menu", "prompts": [{"prompt": "WELCOME"},
-                                 {"tts": "销售请按1，客服请按2，听取您的来电号码请按3，总机请按0，留言请按9。"}],
+                      "menu": {"type": "menu", "prompts": [{"prompt": "WELCOME"}, {"prompt": "DEMO_MENU"}],
                                "options": {"1": "sales", "2": "support", "3": "number", "0": "operator", "9": "voicemail"},
                                "timeoutSeconds": 5, "retries": 2, "invalidPrompts": [{"prompt": "INVALID_INPUT"}], "fail": "operator"},
                       "sales": {"type": "transfer", "target": "queue", "value": "sales", "fail": "voicemail"},
                       "support": {"type": "transfer", "target": "queue", "value": "support", "fail": "voicemail"},
                       "number": {"type": "say", "value": "${caller}", "as": "digits", "next": "menu"},
                       "operator": {"type": "transfer", "target": "extension", "value": "1001", "fail": "voicemail"},
-                      "night": {"type": "play", "prompts": [{"prompt": "THANK_YOU_FOR_CALLING"},
-                                 {"tts": "现在是非工作时间，请在提示音后留言，我们会尽快回电。"}], "next": "voicemail"},
+                      "night": {"type": "play", "prompts": [{"prompt": "THANK_YOU_FOR_CALLING"}, {"prompt": "DEMO_CLOSED"}], "next": "voicemail"},
                       "voicemail": {"type": "voicemail", "boxType": "queue", "box": "support"}},
                      "layout": {"hours": {"x": 40, "y": 200}, "menu": {"x": 280, "y": 120}, "night": {"x": 280, "y": 380},
                                 "sales": {"x": 560, "y": 20}, "support": {"x": 560, "y": 120}, "number": {"x": 560, "y": 220},
@@ -58,6 +56,26 @@ final class DemoData {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Says whether the demo hotline (DID 4000, flow {@code main}) answers with its menu now or with the night
+     * message, and how to open it at any hour; empty without a demo enterprise or its flow.
+     */
+    static Optional<String> ivrStatus(Jdbi jdbi, Clock clock) {
+        return jdbi.withHandle(h -> EnterpriseStore.byCode(h, DEMO)
+                .map(demo -> dev.hotline.ivr.FlowStore.published(h, demo.id()).get("main"))
+                .flatMap(g -> dev.hotline.ivr.Flow.Time.first(g))
+                .map(t -> {
+                    boolean open = t.isOpenAt(clock.instant());
+                    String now = java.time.ZonedDateTime.now(clock.withZone(t.zone()))
+                            .format(java.time.format.DateTimeFormatter.ofPattern("EEE HH:mm", java.util.Locale.ENGLISH));
+                    return open
+                            ? "open now (" + now + " there): DID 4000 plays the menu; hours " + t.describe()
+                            : "CLOSED now (" + now + " there): DID 4000 plays the night message and takes voicemail; hours "
+                              + t.describe() + ". To open it at any hour: console > IVR flows > main > the time node,"
+                              + " 00:00-24:00 on every day, then publish";
+                }));
     }
 
     static Seeded seed(Jdbi jdbi, Enterprises enterprises, Passwords passwords, Config cfg, Clock clock) {

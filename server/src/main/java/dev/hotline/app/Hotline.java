@@ -189,6 +189,20 @@ public final class Hotline implements AutoCloseable {
         return seeded;
     }
 
+    /**
+     * What a person starting the server should know now: a missing espeak-ng (text-to-speech prompts cannot be made;
+     * the shipped recorded prompts still play) and whether the demo hotline is open at this hour.
+     */
+    public java.util.List<String> startNotices() {
+        java.util.List<String> notices = new java.util.ArrayList<>();
+        if (!ivr.ttsAvailable()) {
+            notices.add("Warning : espeak-ng not found: text-to-speech prompts cannot be made (recorded prompts still play);"
+                    + " install it with: apt-get install espeak-ng");
+        }
+        DemoData.ivrStatus(db.jdbi(), Clock.systemUTC()).ifPresent(s -> notices.add("Demo IVR: " + s));
+        return notices;
+    }
+
     Path dataDir() {
         return config.dataDir();
     }

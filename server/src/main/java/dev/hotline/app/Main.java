@@ -64,6 +64,10 @@ public final class Main {
         hotline.seeded().demoPassword().ifPresent(pw ->
                 out.append("  Demo    : enterprise 'demo', users admin, lead, agent1..agent3 (extensions 1001-1003), password ")
                         .append(pw).append('\n'));
+        for (String notice : hotline.startNotices()) {
+            out.append("  ").append(notice).append('\n');
+            if (notice.startsWith("Warning")) log.warn(notice);
+        }
         System.out.println(out);
         log.info("Hotline ready in {} ms", ms);
     }

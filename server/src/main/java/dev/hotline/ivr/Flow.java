@@ -132,6 +132,35 @@ public final class Flow {
         public static boolean isEndOfDay(String to) {
             return "24:00".equals(to == null ? null : to.strip());
         }
+
+        /** The weekly hours in words, e.g. "Mon-Fri 09:00-18:00 (Asia/Shanghai)". */
+        public String describe() {
+            String[] names = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+            StringBuilder b = new StringBuilder();
+            for (WeeklyRange w : weekly == null ? List.<WeeklyRange>of() : weekly) {
+                if (b.length() > 0) b.append(", ");
+                List<Integer> d = w.days().stream().sorted().toList();
+                boolean run = !d.isEmpty() && d.get(d.size() - 1) - d.get(0) == d.size() - 1 && d.size() > 2;
+                b.append(d.isEmpty() ? "no day" : run ? names[d.get(0) - 1] + "-" + names[d.get(d.size() - 1) - 1]
+                        : String.join(",", d.stream().map(i -> names[i - 1]).toList()));
+                b.append(' ').append(w.from()).append('-').append(w.to());
+            }
+            return (b.length() == 0 ? "never open" : b) + " (" + zone() + ")";
+        }
+
+        /** The first time condition a call meets, following the flow's first exits from its start. */
+        public static java.util.Optional<Time> first(Graph g) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(g.start()));
+            while (!todo.isEmpty()) {
+                String id = todo.poll();
+                Node n = g.nodes().get(id);
+                if (n == null || !seen.add(id)) continue;
+                if (n instanceof Time t) return java.util.Optional.of(t);
+                n.exits().values().stream().filter(java.util.Objects::nonNull).forEach(todo::add);
+            }
+            return java.util.Optional.empty();
+        }
     }
 
     public record SetVar(String variable, String value, String next) implements Node {

@@ -86,6 +86,11 @@ public enum PromptKey {
     AGENT_NUMBER("工号", "agent number"),
     AT_YOUR_SERVICE("为您服务", "is taking your call"),
     CALLBACK_REGISTERED("已登记回电，请挂机", "we will call you back, you may hang up now"),
+    /** The demo hotline's menu (app.DemoData), shipped so the demo speaks without espeak-ng. */
+    DEMO_MENU("销售请按一，客服请按二，听取您的来电号码请按三，总机请按零，留言请按九",
+            "for sales press one, for support press two, to hear your number press three, for the operator press zero, to leave a message press nine"),
+    /** The demo hotline's night message, before its voicemail. */
+    DEMO_CLOSED("现在是非工作时间，请在提示音后留言，我们会尽快回电", "we are closed now, please leave a message after the tone and we will call you back"),
     /** A 1 kHz tone of 400 ms, the same in both languages. */
     BEEP("", "");
 

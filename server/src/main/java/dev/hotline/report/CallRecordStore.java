@@ -11,28 +11,34 @@ import org.jdbi.v3.core.Handle;
 
 /** SQL for call records and for reading a call's events back. */
 public final class CallRecordStore {
+    /** The longest IVR path kept in a record (the column's width). */
+    static final int IVR_PATH_MAX = 500;
+
     private CallRecordStore() {}
 
     static void insert(Handle h, long enterpriseId, CallRecord r) {
         h.createUpdate("""
                 INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, extension, started_at,
                     answered_at, ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status, queue, agent_user_id, agent_job,
-                    wait_ms, queue_result)
+                    wait_ms, queue_result, disposition, ivr_path, hold_count, hold_seconds, transfers)
                 VALUES (:id, :e, :dir, :caller, :callee, :trunk, :ext, :start, :ans, :end, :talk, :outcome, :cause, :by, :sip, :queue,
-                    :agent, :job, :wait, :qres)""")
+                    :agent, :job, :wait, :qres, :disp, :path, :holds, :held, :transfers)""")
                 .bind("id", r.callId()).bind("e", enterpriseId).bind("dir", r.direction()).bind("caller", cut(r.caller(), 64))
                 .bind("callee", cut(r.callee(), 64)).bind("trunk", cut(r.trunk(), 64)).bind("ext", cut(r.extension(), 64))
                 .bind("start", Timestamp.from(r.startedAt())).bind("ans", r.answeredAt() == null ? null : Timestamp.from(r.answeredAt()))
                 .bind("end", Timestamp.from(r.endedAt())).bind("talk", r.talkSeconds()).bind("outcome", r.outcome().key())
                 .bind("cause", r.hangupCause()).bind("by", r.hangupBy()).bind("sip", r.sipStatus())
                 .bind("queue", cut(r.queue(), 64)).bind("agent", r.agentUserId()).bind("job", cut(r.agentJob(), 16)).bind("wait", r.waitMs())
-                .bind("qres", r.queueResult()).execute();
+                .bind("qres", r.queueResult()).bind("disp", r.disposition() == null ? null : r.disposition().key())
+                .bind("path", cut(r.ivrPath(), 512)).bind("holds", r.holdCount()).bind("held", r.holdSeconds())
+                .bind("transfers", r.transfers()).execute();
     }
 
     private static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
+    /** Maps a row of {@link #SELECT}. */
     static CallRecord map(ResultSet rs) throws SQLException {
         Timestamp ans = rs.getTimestamp("answered_at");
         return new CallRecord(rs.getString("call_id"), rs.getString("direction"), rs.getString("caller"), rs.getString("callee"),
@@ -41,34 +47,56 @@ public final class CallRecordStore {
                 CallRecord.Outcome.valueOf(rs.getString("outcome").toUpperCase()), rs.getString("hangup_cause"),
                 rs.getString("hangup_by"), rs.getObject("sip_status", Integer.class), rs.getString("queue"),
                 rs.getObject("agent_user_id", Long.class), rs.getString("agent_job"), rs.getObject("wait_ms", Long.class),
-                rs.getString("queue_result"));
+                rs.getString("queue_result"), CallRecord.Disposition.parse(rs.getString("disposition")), rs.getString("ivr_path"),
+                rs.getInt("hold_count"), rs.getInt("hold_seconds"), rs.getInt("transfers"), rs.getString("agent_name"),
+                rs.getString("agent_extension"));
     }
 
-    public record Filter(Instant from, Instant to, String number, String outcome, int limit, int offset) {}
+    /** Filters of the call list; null means any. */
+    public record Filter(Instant from, Instant to, String number, String outcome, String disposition, String queue, Long agentUserId,
+                         String direction, int limit, int offset) {
+        public Filter(Instant from, Instant to, String number, String outcome, int limit, int offset) {
+            this(from, to, number, outcome, null, null, null, null, limit, offset);
+        }
+    }
 
     public record Page(long total, List<CallRecord> items) {}
 
+    /** Records with the agent's current name and extension. */
+    private static final String SELECT = """
+            SELECT r.*, u.display_name AS agent_name, x.number AS agent_extension FROM call_record r
+            LEFT JOIN app_user u ON u.id = r.agent_user_id AND u.enterprise_id = r.enterprise_id
+            LEFT JOIN extension x ON x.user_id = r.agent_user_id AND x.enterprise_id = r.enterprise_id""";
+
     public static Page search(Handle h, long enterpriseId, Filter f) {
-        String where = " WHERE enterprise_id = :e"
-                + (f.from() != null ? " AND started_at >= :from" : "")
-                + (f.to() != null ? " AND started_at < :to" : "")
-                + (f.number() != null ? " AND (caller LIKE :num OR callee LIKE :num OR extension = :exact)" : "")
-                + (f.outcome() != null ? " AND outcome = :outcome" : "");
-        var count = h.createQuery("SELECT COUNT(*) FROM call_record" + where);
-        var items = h.createQuery("SELECT * FROM call_record" + where + " ORDER BY started_at DESC LIMIT :limit OFFSET :offset");
+        String where = " WHERE r.enterprise_id = :e"
+                + (f.from() != null ? " AND r.started_at >= :from" : "")
+                + (f.to() != null ? " AND r.started_at < :to" : "")
+                + (f.number() != null ? " AND (r.caller LIKE :num OR r.callee LIKE :num OR r.extension = :exact)" : "")
+                + (f.outcome() != null ? " AND r.outcome = :outcome" : "")
+                + (f.disposition() != null ? " AND r.disposition = :disp" : "")
+                + (f.queue() != null ? " AND r.queue = :queue" : "")
+                + (f.agentUserId() != null ? " AND r.agent_user_id = :agent" : "")
+                + (f.direction() != null ? " AND r.direction = :dir" : "");
+        var count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
+        var items = h.createQuery(SELECT + where + " ORDER BY r.started_at DESC LIMIT :limit OFFSET :offset");
         for (var q : List.of(count, items)) {
             q.bind("e", enterpriseId);
             if (f.from() != null) q.bind("from", Timestamp.from(f.from()));
             if (f.to() != null) q.bind("to", Timestamp.from(f.to()));
             if (f.number() != null) q.bind("num", "%" + f.number() + "%").bind("exact", f.number());
             if (f.outcome() != null) q.bind("outcome", f.outcome());
+            if (f.disposition() != null) q.bind("disp", f.disposition());
+            if (f.queue() != null) q.bind("queue", f.queue());
+            if (f.agentUserId() != null) q.bind("agent", f.agentUserId());
+            if (f.direction() != null) q.bind("dir", f.direction());
         }
         return new Page(count.mapTo(Long.class).one(),
                 items.bind("limit", f.limit()).bind("offset", f.offset()).map((rs, c) -> map(rs)).list());
     }
 
     public static Optional<CallRecord> byId(Handle h, long enterpriseId, String callId) {
-        return h.createQuery("SELECT * FROM call_record WHERE enterprise_id = :e AND call_id = :id")
+        return h.createQuery(SELECT + " WHERE r.enterprise_id = :e AND r.call_id = :id")
                 .bind("e", enterpriseId).bind("id", callId).map((rs, c) -> map(rs)).findOne();
     }
 
@@ -105,10 +133,33 @@ public final class CallRecordStore {
                                 Long.parseLong(field(data, "agent")), field(data, "job"), Long.parseLong(field(data, "wait_ms")));
                         case "queue_leave" -> new CallLogEvent.QueueLeft(e, callId, at, ch, field(data, "queue"), field(data, "result"),
                                 field(data, "reason"), field(data, "destination"), Long.parseLong(field(data, "wait_ms")));
+                        case "queue_offer" -> new CallLogEvent.QueueOffered(e, callId, at, ch, field(data, "queue"),
+                                parseLong(field(data, "agent")), field(data, "job"), field(data, "device"));
+                        case "queue_offer_end" -> new CallLogEvent.QueueOfferEnded(e, callId, at, ch, field(data, "queue"),
+                                parseLong(field(data, "agent")), field(data, "result"));
+                        case "ivr_node" -> new CallLogEvent.IvrNode(e, callId, at, ch, field(data, "flow"), field(data, "node"), field(data, "type"));
+                        case "ivr_key" -> new CallLogEvent.IvrKey(e, callId, at, ch, field(data, "flow"), field(data, "node"), field(data, "key"));
+                        case "hold", "unhold" -> new CallLogEvent.Hold(e, callId, at, ch, rs.getString(3).equals("hold"));
+                        case "voicemail" -> {
+                            String box = field(data, "box");
+                            int colon = box == null ? -1 : box.indexOf(':');
+                            yield new CallLogEvent.VoicemailLeft(e, callId, at, ch, colon < 0 ? box : box.substring(0, colon),
+                                    colon < 0 ? null : box.substring(colon + 1), null, field(data, "callback"), null,
+                                    parseLong(field(data, "duration_ms")));
+                        }
+                        case "transfer" -> new CallLogEvent.Transfer(e, callId, at, ch, field(data, "kind"), field(data, "target"));
                         default -> new CallLogEvent.Ringing(e, callId, at, ch);
                     };
                 }).forEach(out::add);
         return out;
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s);
+        } catch (NumberFormatException x) {
+            return 0;
+        }
     }
 
     private static String field(String data, String key) {

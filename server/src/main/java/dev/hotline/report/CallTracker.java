@@ -33,6 +33,16 @@ public final class CallTracker {
     private String queueResult;
     /** Offers ringing an agent: leg → the offer (until answered or ended). */
     private final Map<String, CallLogEvent.QueueOffered> openOffers = new HashMap<>();
+    // What a manager reads (issue 14) and the path the call took (issue 13 item 7)
+    private boolean personAnswered;
+    private boolean voicemailLeft;
+    private boolean offerRingingAtCallerHangup;
+    private final StringBuilder ivrPath = new StringBuilder();
+    private String ivrFlow;
+    private int holdCount;
+    private long holdMillis;
+    private final Map<String, Instant> heldSince = new HashMap<>();
+    private int transfers;
 
     public void apply(CallLogEvent e) {
         lastAt = e.at();
@@ -50,6 +60,19 @@ public final class CallTracker {
             if (answeredAt == null) answeredAt = a.at();
             answeredLegs.add(a.channelId());
             openOffers.remove(a.channelId());
+            // The caller's own leg is answered by whoever picks up first (the IVR, too); any other leg is a person.
+            if (!a.channelId().equals(inboundChannel)) personAnswered = true;
+        } else if (e instanceof CallLogEvent.IvrNode n) {
+            appendPath(n.flow(), n.node());
+        } else if (e instanceof CallLogEvent.IvrKey k) {
+            if (ivrPath.length() < CallRecordStore.IVR_PATH_MAX) ivrPath.append(" [").append(k.key()).append(']');
+        } else if (e instanceof CallLogEvent.VoicemailLeft) {
+            voicemailLeft = true;
+        } else if (e instanceof CallLogEvent.Hold h) {
+            if (h.held() && heldSince.putIfAbsent(h.channelId(), h.at()) == null) holdCount++;
+            if (!h.held()) endHold(h.channelId(), h.at());
+        } else if (e instanceof CallLogEvent.Transfer) {
+            transfers++;
         } else if (e instanceof CallLogEvent.QueueJoined q) {
             queue = q.queue();
             if (queueJoinedAt == null) queueJoinedAt = q.at();
@@ -69,6 +92,8 @@ public final class CallTracker {
             waitMs = q.waitMs();
             queueResult = q.result();
         } else if (e instanceof CallLogEvent.HungUp h) {
+            if (h.channelId().equals(inboundChannel) && !openOffers.isEmpty() && !personAnswered) offerRingingAtCallerHangup = true;
+            endHold(h.channelId(), h.at());
             legsOpen.put(h.channelId(), false);
             causes.put(h.channelId(), h.cause());
             // Who ended the call: the first of the caller and the legs that were answered (an agent who never
@@ -81,6 +106,32 @@ public final class CallTracker {
             if (!h.channelId().equals(inboundChannel) && h.sipStatus() >= 300) sipStatus = h.sipStatus();
             if (h.channelId().equals(inboundChannel) && sipStatus == null && h.sipStatus() >= 300) sipStatus = h.sipStatus();
         }
+    }
+
+    private void appendPath(String flow, String node) {
+        if (ivrPath.length() >= CallRecordStore.IVR_PATH_MAX) return;
+        if (!flow.equals(ivrFlow)) {
+            if (ivrPath.length() > 0) ivrPath.append(" | ");
+            ivrPath.append(flow).append(": ").append(node);
+            ivrFlow = flow;
+        } else {
+            ivrPath.append(" > ").append(node);
+        }
+    }
+
+    private void endHold(String channelId, Instant at) {
+        Instant since = heldSince.remove(channelId);
+        if (since != null) holdMillis += Math.max(0, Duration.between(since, at).toMillis());
+    }
+
+    /** The IVR nodes the call went through so far, e.g. "main: hours > menu [1] > sales"; null if none. */
+    public String ivrPath() {
+        return ivrPath.length() == 0 ? null : ivrPath.toString();
+    }
+
+    /** The number the caller dialled (the DID of an inbound call). */
+    public String dialled() {
+        return arrived == null ? null : arrived.callee();
     }
 
     /** The offer ringing on {@code channelId}, if it is one that was neither answered nor ended. */
@@ -143,9 +194,28 @@ public final class CallTracker {
             qResult = "abandoned";
             wait = Duration.between(queueJoinedAt, endedAt).toMillis();
         }
+        Map<String, Instant> stillHeld = new HashMap<>(heldSince);
+        long held = holdMillis + stillHeld.values().stream().mapToLong(since -> Math.max(0, Duration.between(since, endedAt).toMillis())).sum();
         return new CallRecord(a.callId(), a.direction(), a.caller(), a.callee(), a.trunk(), a.extension(), a.at(),
                 answeredAt, endedAt, talk, outcome, cause.toLowerCase(), by, answeredAt != null ? Integer.valueOf(200) : sipStatus,
-                queue, agentUserId, agentJob, wait, qResult);
+                queue, agentUserId, agentJob, wait, qResult, disposition(outcome, by, qResult), ivrPath(), holdCount,
+                (int) (held / 1000), transfers, null, null);
+    }
+
+    private CallRecord.Disposition disposition(CallRecord.Outcome outcome, String hangupBy, String qResult) {
+        if (personAnswered || "answered".equals(qResult)) return CallRecord.Disposition.ANSWERED;
+        if (voicemailLeft) return CallRecord.Disposition.VOICEMAIL;
+        boolean callerGaveUp = "caller".equals(hangupBy) || outcome == CallRecord.Outcome.CANCELLED;
+        if ("abandoned".equals(qResult)) {
+            return offerRingingAtCallerHangup ? CallRecord.Disposition.ABANDONED_RINGING : CallRecord.Disposition.ABANDONED_QUEUE;
+        }
+        if (callerGaveUp && offerRingingAtCallerHangup) return CallRecord.Disposition.ABANDONED_RINGING;
+        if (answeredAt != null && queue == null && ivrPath.length() > 0) {
+            return callerGaveUp ? CallRecord.Disposition.ABANDONED_IVR : CallRecord.Disposition.IVR_ONLY;
+        }
+        // Not answered: a caller who cancelled while a phone rang gave up there; the rest was not answered by the system.
+        if (outcome == CallRecord.Outcome.CANCELLED && legsOpen.size() > 1) return CallRecord.Disposition.ABANDONED_RINGING;
+        return CallRecord.Disposition.UNANSWERED;
     }
 
     private String causeOfRecord() {

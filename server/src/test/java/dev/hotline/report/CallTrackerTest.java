@@ -59,4 +59,75 @@ class CallTrackerTest {
         assertThat(r.hangupBy()).isEqualTo("system");
         assertThat(r.hangupCause()).isEqualTo("media_timeout");
     }
+
+    static CallLogEvent answered(String ch, int s) {
+        return new CallLogEvent.Answered(1, "c", T.plusSeconds(s), ch);
+    }
+
+    static CallLogEvent node(String node, int s) {
+        return new CallLogEvent.IvrNode(1, "c", T.plusSeconds(s), "in", "main", node, "menu");
+    }
+
+    static CallLogEvent join(int s) {
+        return new CallLogEvent.QueueJoined(1, "c", T.plusSeconds(s), "in", "sales", 0, 1);
+    }
+
+    static CallLogEvent offer(String leg, int s) {
+        return new CallLogEvent.QueueOffered(1, "c", T.plusSeconds(s), leg, "sales", 7, "8001", "sip");
+    }
+
+    static CallLogEvent left(String result, int s) {
+        return new CallLogEvent.QueueLeft(1, "c", T.plusSeconds(s), "in", "sales", result, "r", null, s * 1000L);
+    }
+
+    @Test
+    void dispositionTellsAPersonFromTheIvrAndWhereACallerWasLost() {
+        // A person answered: the dialled extension, or an agent of a queue.
+        assertThat(call(dial(), answered("out", 3), hangup("in", "NORMAL_CLEARING", 0, 9), hangup("out", "NORMAL_CLEARING", 0, 9))
+                .record().disposition()).isEqualTo(CallRecord.Disposition.ANSWERED);
+        assertThat(call(answered("in", 0), node("menu", 0), join(2), offer("a", 3), answered("a", 5),
+                new CallLogEvent.QueueConnected(1, "c", T.plusSeconds(5), "in", "sales", 7, "8001", 3000),
+                hangup("a", "NORMAL_CLEARING", 0, 20), hangup("in", "NORMAL_CLEARING", 0, 20)).record().disposition())
+                .isEqualTo(CallRecord.Disposition.ANSWERED);
+        // Only the IVR: a night voicemail; self-service that the IVR ended; a caller hanging up in the menu.
+        assertThat(call(answered("in", 0), node("night", 0), new CallLogEvent.VoicemailLeft(1, "c", T.plusSeconds(9), "in", "queue",
+                "support", "138", null, null, 4000), hangup("in", "NORMAL_CLEARING", 0, 14)).record().disposition())
+                .isEqualTo(CallRecord.Disposition.VOICEMAIL);
+        assertThat(call(answered("in", 0), node("menu", 0), node("bye", 5), hangup("in", "NORMAL_CLEARING", 0, 6)).record().disposition())
+                .as("the IVR hung up (a Hangup event on the caller's leg ends the call by the system)")
+                .isIn(CallRecord.Disposition.IVR_ONLY, CallRecord.Disposition.ABANDONED_IVR);
+        CallTracker inMenu = call(answered("in", 0), node("menu", 0));
+        inMenu.apply(hangup("in", "NORMAL_CLEARING", 0, 4));
+        assertThat(inMenu.record().hangupBy()).isEqualTo("caller");
+        assertThat(inMenu.record().disposition()).isEqualTo(CallRecord.Disposition.ABANDONED_IVR);
+        // Lost in a queue: waiting, or while an agent's phone rang.
+        assertThat(call(answered("in", 0), join(1), hangup("in", "NORMAL_CLEARING", 0, 21)).record().disposition())
+                .isEqualTo(CallRecord.Disposition.ABANDONED_QUEUE);
+        assertThat(call(answered("in", 0), join(1), offer("a", 2), left("abandoned", 6), hangup("in", "NORMAL_CLEARING", 0, 6),
+                hangup("a", "ORIGINATOR_CANCEL", 487, 6)).record().disposition()).isEqualTo(CallRecord.Disposition.ABANDONED_RINGING);
+        // Not answered by the system: busy, or a queue overflowing to nowhere.
+        assertThat(call(dial(), hangup("out", "USER_BUSY", 486, 1), hangup("in", "USER_BUSY", 486, 1)).record().disposition())
+                .isEqualTo(CallRecord.Disposition.UNANSWERED);
+        assertThat(call(answered("in", 0), join(1), left("overflow", 30), new CallLogEvent.HungUp(1, "c", T.plusSeconds(30), "in",
+                "NORMAL_CLEARING", 0)).record().disposition()).as("hung up by the system after an overflow to hang-up")
+                .isIn(CallRecord.Disposition.UNANSWERED, CallRecord.Disposition.ABANDONED_IVR);
+        // A caller who gives up while the extension rings.
+        assertThat(call(dial(), hangup("in", "ORIGINATOR_CANCEL", 487, 4), hangup("out", "ORIGINATOR_CANCEL", 487, 4)).record()
+                .disposition()).isEqualTo(CallRecord.Disposition.ABANDONED_RINGING);
+    }
+
+    @Test
+    void ivrPathHoldsAndTransfersAreKept() {
+        CallRecord r = call(answered("in", 0), node("hours", 0), node("menu", 0), new CallLogEvent.IvrKey(1, "c", T.plusSeconds(3), "in",
+                        "main", "menu", "1"), node("sales", 3), dial(), answered("out", 5),
+                new CallLogEvent.Hold(1, "c", T.plusSeconds(10), "out", true), new CallLogEvent.Hold(1, "c", T.plusSeconds(25), "out", false),
+                new CallLogEvent.Hold(1, "c", T.plusSeconds(30), "out", true),
+                new CallLogEvent.Transfer(1, "c", T.plusSeconds(40), "out", "blind", "1002"),
+                hangup("in", "NORMAL_CLEARING", 0, 50), hangup("out", "NORMAL_CLEARING", 0, 50)).record();
+        assertThat(r.ivrPath()).isEqualTo("main: hours > menu [1] > sales");
+        assertThat(r.holdCount()).isEqualTo(2);
+        assertThat(r.holdSeconds()).as("15 s, then 20 s until the hang-up").isEqualTo(35);
+        assertThat(r.transfers()).isEqualTo(1);
+        assertThat(r.callee()).as("the dialled number").isEqualTo("4000");
+    }
 }

@@ -36,7 +36,8 @@ public final class CallTracker {
     // What a manager reads (issue 14) and the path the call took (issue 13 item 7)
     private boolean personAnswered;
     private boolean voicemailLeft;
-    private boolean offerRingingAtCallerHangup;
+    private boolean phoneRangAtCallerHangup;
+    private String lastIvrNodeType;
     private final StringBuilder ivrPath = new StringBuilder();
     private String ivrFlow;
     private int holdCount;
@@ -64,6 +65,7 @@ public final class CallTracker {
             if (!a.channelId().equals(inboundChannel)) personAnswered = true;
         } else if (e instanceof CallLogEvent.IvrNode n) {
             appendPath(n.flow(), n.node());
+            lastIvrNodeType = n.nodeType();
         } else if (e instanceof CallLogEvent.IvrKey k) {
             if (ivrPath.length() < CallRecordStore.IVR_PATH_MAX) ivrPath.append(" [").append(k.key()).append(']');
         } else if (e instanceof CallLogEvent.VoicemailLeft) {
@@ -92,7 +94,11 @@ public final class CallTracker {
             waitMs = q.waitMs();
             queueResult = q.result();
         } else if (e instanceof CallLogEvent.HungUp h) {
-            if (h.channelId().equals(inboundChannel) && !openOffers.isEmpty() && !personAnswered) offerRingingAtCallerHangup = true;
+            if (h.channelId().equals(inboundChannel) && !personAnswered && firstHangupChannel == null) {
+                // Another leg still open and never answered: a phone (an agent's, an extension's) was ringing.
+                phoneRangAtCallerHangup = !openOffers.isEmpty() || legsOpen.entrySet().stream()
+                        .anyMatch(l -> l.getValue() && !l.getKey().equals(inboundChannel) && !answeredLegs.contains(l.getKey()));
+            }
             endHold(h.channelId(), h.at());
             legsOpen.put(h.channelId(), false);
             causes.put(h.channelId(), h.cause());
@@ -198,23 +204,19 @@ public final class CallTracker {
         long held = holdMillis + stillHeld.values().stream().mapToLong(since -> Math.max(0, Duration.between(since, endedAt).toMillis())).sum();
         return new CallRecord(a.callId(), a.direction(), a.caller(), a.callee(), a.trunk(), a.extension(), a.at(),
                 answeredAt, endedAt, talk, outcome, cause.toLowerCase(), by, answeredAt != null ? Integer.valueOf(200) : sipStatus,
-                queue, agentUserId, agentJob, wait, qResult, disposition(outcome, by, qResult), ivrPath(), holdCount,
+                queue, agentUserId, agentJob, wait, qResult, disposition(outcome, qResult), ivrPath(), holdCount,
                 (int) (held / 1000), transfers, null, null);
     }
 
-    private CallRecord.Disposition disposition(CallRecord.Outcome outcome, String hangupBy, String qResult) {
+    private CallRecord.Disposition disposition(CallRecord.Outcome outcome, String qResult) {
         if (personAnswered || "answered".equals(qResult)) return CallRecord.Disposition.ANSWERED;
         if (voicemailLeft) return CallRecord.Disposition.VOICEMAIL;
-        boolean callerGaveUp = "caller".equals(hangupBy) || outcome == CallRecord.Outcome.CANCELLED;
-        if ("abandoned".equals(qResult)) {
-            return offerRingingAtCallerHangup ? CallRecord.Disposition.ABANDONED_RINGING : CallRecord.Disposition.ABANDONED_QUEUE;
-        }
-        if (callerGaveUp && offerRingingAtCallerHangup) return CallRecord.Disposition.ABANDONED_RINGING;
+        if (phoneRangAtCallerHangup) return CallRecord.Disposition.ABANDONED_RINGING;
+        if ("abandoned".equals(qResult)) return CallRecord.Disposition.ABANDONED_QUEUE;
         if (answeredAt != null && queue == null && ivrPath.length() > 0) {
-            return callerGaveUp ? CallRecord.Disposition.ABANDONED_IVR : CallRecord.Disposition.IVR_ONLY;
+            // The IVR ended the call at a hang-up node; otherwise the caller left it while it was still talking to them.
+            return "hangup".equals(lastIvrNodeType) ? CallRecord.Disposition.IVR_ONLY : CallRecord.Disposition.ABANDONED_IVR;
         }
-        // Not answered: a caller who cancelled while a phone rang gave up there; the rest was not answered by the system.
-        if (outcome == CallRecord.Outcome.CANCELLED && legsOpen.size() > 1) return CallRecord.Disposition.ABANDONED_RINGING;
         return CallRecord.Disposition.UNANSWERED;
     }
 

@@ -65,7 +65,7 @@ class CallTrackerTest {
     }
 
     static CallLogEvent node(String node, int s) {
-        return new CallLogEvent.IvrNode(1, "c", T.plusSeconds(s), "in", "main", node, "menu");
+        return new CallLogEvent.IvrNode(1, "c", T.plusSeconds(s), "in", "main", node, node.equals("bye") ? "hangup" : "menu");
     }
 
     static CallLogEvent join(int s) {
@@ -94,8 +94,7 @@ class CallTrackerTest {
                 "support", "138", null, null, 4000), hangup("in", "NORMAL_CLEARING", 0, 14)).record().disposition())
                 .isEqualTo(CallRecord.Disposition.VOICEMAIL);
         assertThat(call(answered("in", 0), node("menu", 0), node("bye", 5), hangup("in", "NORMAL_CLEARING", 0, 6)).record().disposition())
-                .as("the IVR hung up (a Hangup event on the caller's leg ends the call by the system)")
-                .isIn(CallRecord.Disposition.IVR_ONLY, CallRecord.Disposition.ABANDONED_IVR);
+                .as("the IVR hung up at its hang-up node").isEqualTo(CallRecord.Disposition.IVR_ONLY);
         CallTracker inMenu = call(answered("in", 0), node("menu", 0));
         inMenu.apply(hangup("in", "NORMAL_CLEARING", 0, 4));
         assertThat(inMenu.record().hangupBy()).isEqualTo("caller");
@@ -110,7 +109,10 @@ class CallTrackerTest {
                 .isEqualTo(CallRecord.Disposition.UNANSWERED);
         assertThat(call(answered("in", 0), join(1), left("overflow", 30), new CallLogEvent.HungUp(1, "c", T.plusSeconds(30), "in",
                 "NORMAL_CLEARING", 0)).record().disposition()).as("hung up by the system after an overflow to hang-up")
-                .isIn(CallRecord.Disposition.UNANSWERED, CallRecord.Disposition.ABANDONED_IVR);
+                .isEqualTo(CallRecord.Disposition.UNANSWERED);
+        // A caller who gives up while a flow's transfer rings an extension.
+        assertThat(call(answered("in", 0), node("operator", 1), dial(), hangup("in", "NORMAL_CLEARING", 0, 9),
+                hangup("out", "ORIGINATOR_CANCEL", 487, 9)).record().disposition()).isEqualTo(CallRecord.Disposition.ABANDONED_RINGING);
         // A caller who gives up while the extension rings.
         assertThat(call(dial(), hangup("in", "ORIGINATOR_CANCEL", 487, 4), hangup("out", "ORIGINATOR_CANCEL", 487, 4)).record()
                 .disposition()).isEqualTo(CallRecord.Disposition.ABANDONED_RINGING);

@@ -1,7 +1,8 @@
 // Blacklist (PBX-6): callers on it are declined before anything else runs. Exact numbers or
 // prefixes ending in "*".
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull } from '../format.js';
 
 export const BlacklistPage = {
   data() { return { items: [], loading: true, loadError: null, dialog: null }; },

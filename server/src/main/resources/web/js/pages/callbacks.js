@@ -1,7 +1,8 @@
 // Callback list (PBX-6): a listed caller is hung up on and called back after a delay, through the
 // outbound routes, then connected to the destination of the number they dialled.
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull } from '../format.js';
 
 export const CallbacksPage = {
   data() { return { items: [], loading: true, loadError: null, dialog: null }; },

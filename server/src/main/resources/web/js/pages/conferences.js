@@ -1,9 +1,8 @@
 // Conference rooms (PBX-5): dialled by number from extensions or reached from a DID, optionally
 // PIN-protected (write only) and recorded; the live participant count.
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
-
-function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
+import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull, byNumber } from '../format.js';
 
 export const ConferencesPage = {
   data() { return { items: [], loading: true, loadError: null, dialog: null }; },

@@ -1,7 +1,8 @@
 // Extensions: number, bound user, enabled, may call out, live SIP registration; the generated SIP
 // password is shown once after creation.
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull } from '../format.js';
 
 export const ExtensionsPage = {
   data() { return { items: [], users: [], registrations: [], regError: null, loading: true, loadError: null, dialog: null, secret: null }; },

@@ -1,8 +1,9 @@
 // IVR flows (IVR-1..3): the list of an enterprise's flows (create, delete, open) and, under
 // #/flows/<id>, the visual editor of one flow (flow-editor.js).
 
-import { api, t, toast, confirmDialog, blankToNull, errorText } from '../common.js';
-import { FlowEditor } from './flow-editor.js';
+import { api, t, toast, confirmDialog, errorText } from '../common.js';
+import { blankToNull } from '../format.js';
+import { FlowEditor } from '../components/flow-editor.js';
 
 /** The flow id in "#/flows/<id>", or null on the list. */
 function flowIdFromHash() {

@@ -2,11 +2,10 @@
 // (PBX-2), a conference room it joins (PBX-5) or an IVR flow it runs (IVR-1, by the flow's name);
 // optionally a welcome prompt (an uploaded prompt) played to callers first (IVR-2).
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull, byNumber } from '../format.js';
 
 export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup'];
-
-function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
 
 export const NumbersPage = {
   setup() { return { DEST_TYPES }; },

@@ -2,12 +2,11 @@
 // or one after the other; an optional internal number extensions dial; where the call goes when
 // nobody answers. Numbers (DIDs) and flows' transfers point to a group by its name.
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull, byNumber } from '../format.js';
 
 export const STRATEGIES = ['ring_all', 'linear'];
 export const FAIL_TYPES = ['hangup', 'voicemail', 'extension', 'queue'];
-
-function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
 
 export const RingGroupsPage = {
   setup() { return { STRATEGIES, FAIL_TYPES }; },

@@ -1,12 +1,7 @@
 // Roles: built-in roles read-only; custom roles with permission checkboxes.
 
 import { api, t, tOr, toast, toastError, confirmDialog } from '../common.js';
-import { roleLabel } from './users.js';
-
-/** Translated label of a permission name such as "user.read". */
-export function permLabel(name) {
-  return tOr('perm.' + name, name);
-}
+import { roleLabel, permLabel } from '../format.js';
 
 export const RolesPage = {
   data() { return { roles: [], permissions: [], loading: true, loadError: null, dialog: null }; },

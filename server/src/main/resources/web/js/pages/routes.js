@@ -1,8 +1,8 @@
 // Outbound routes (PBX-2, PBX-7): by dialled prefix to a trunk, with digit manipulation, caller ID
 // and an optional PIN (write only). Listed in the order the router tries them.
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
-import { intOrNull } from './trunks.js';
+import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull, intOrNull } from '../format.js';
 
 export const RoutesPage = {
   data() { return { items: [], trunks: [], loading: true, loadError: null, dialog: null }; },

@@ -1,22 +1,11 @@
 // Trunks to carriers (PBX-2): IP-authenticated (calls accepted from allowed addresses) or
 // registering to the carrier with a username and a write-only secret.
 
-import { api, t, toast, confirmDialog, blankToNull, errorText } from '../common.js';
+import { api, t, toast, confirmDialog, errorText } from '../common.js';
+import { blankToNull, intOrNull, splitList } from '../format.js';
 
 export const TRUNK_KINDS = ['ip', 'register'];
 export const TRANSPORTS = ['udp', 'tcp'];
-
-/** "1.2.3.4, 5.6.7.8" or one per line → ["1.2.3.4", "5.6.7.8"]. */
-export function splitList(s) {
-  return String(s || '').split(/[\s,;]+/).map((x) => x.trim()).filter((x) => x);
-}
-
-/** A whole number from a form input, null when blank, the text itself when not a number (the API says so). */
-export function intOrNull(v) {
-  const s = v === null || v === undefined ? '' : String(v).trim();
-  if (s === '') return null;
-  return /^-?\d+$/.test(s) ? Number(s) : s;
-}
 
 export const TrunksPage = {
   setup() { return { TRUNK_KINDS, TRANSPORTS }; },

@@ -1,15 +1,9 @@
 // Users: search and filters, create/edit dialog (role, department, job number, extension, enabled), delete.
 
-import { api, t, tOr, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull, roleLabel } from '../format.js';
 
 const FIELDS = ['username', 'displayName', 'password', 'roleId', 'departmentId', 'jobNumber', 'extension', 'email', 'enabled'];
-
-export function roleLabel(role) {
-  if (!role) return '—';
-  const name = role.name || role;
-  if (role.builtin === false) return name;
-  return tOr('role.builtin.' + name, name);
-}
 
 export const UsersPage = {
   props: { me: Object },

@@ -13,7 +13,7 @@ const RECENT_MAX = 20;
 const ACTIVE = ['ringing', 'talking', 'held'];
 
 /** Text for a CTI or API error: the bundle's text for its code plus the server's detail. */
-export function errText(e) {
+function errText(e) {
   if (!e) return '';
   const base = tOr('error.' + (e.code || 'failed'), '');
   if (!base) return e.message || t('error.internal');
@@ -25,7 +25,7 @@ export function errText(e) {
 
 export const cti = new CtiClient();
 export const phone = new BrowserPhone(cti);
-export const ringer = new Ringer(phone);
+const ringer = new Ringer(phone);
 
 export const desk = reactive({
   me: null,
@@ -72,7 +72,7 @@ function syncPhone() {
   }
 }
 
-export function syncRinger() {
+function syncRinger() {
   const ringing = desk.calls.some((c) => c.state === 'ringing' && !desk.autoAnswer[c.legId]);
   if (ringing) ringer.start(); else ringer.stop();
 }
@@ -165,7 +165,7 @@ window.hotlineDesk = {
 };
 
 /** Auto-answer of our own call on the browser phone, once (the server may have answered it already). */
-export function answerOwn(legId) {
+function answerOwn(legId) {
   const c = desk.calls.find((x) => x.legId === legId);
   if (!c || c.state !== 'ringing' || !desk.agent || desk.agent.device !== 'webrtc' || desk.autoAnswer[legId] === 'sent') return;
   desk.autoAnswer[legId] = 'sent';

@@ -19,6 +19,9 @@ export function fmtTime(iso) {
   return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
 }
 
+/** A local date as "YYYY-MM-DD". */
+export function ymd(d) { return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()); }
+
 /** A datetime-local input's value as an ISO instant; '' when blank or invalid. */
 export function toIso(local) {
   if (!local) return '';
@@ -56,10 +59,13 @@ export function fmtSize(bytes) {
   return (n / (1024 * 1024)).toFixed(1) + ' MB';
 }
 
-// ---------- numbers (extensions, rooms, DIDs) ----------
+// ---------- sorting ----------
 
 /** Sorts objects with a `number` (extension, room, DID) in natural order: 2 before 10. */
 export function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
+
+/** Sorts objects by their `name`. */
+export function byName(a, b) { return String(a.name).localeCompare(String(b.name)); }
 
 // ---------- labels ----------
 

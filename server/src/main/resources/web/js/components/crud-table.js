@@ -5,17 +5,19 @@
 //
 // Test ids follow one scheme from `name` (e.g. "department"): department-new, department-row-{id},
 // department-edit-{id}, department-delete-{id}, department-dialog, department-form-{field},
-// department-form-{field}-error, department-save; `rowId` says what {id} is (the id by default).
+// department-form-{field}-error, department-save, department-cancel; `rowId` says what {id} is
+// (the id by default).
 //
 // columns: [{ key, label, cls, style, span, text(row), testid(row) }]: the cell shows text(row), or
 //   the value at key (a dash when empty), in a <span class="{span}"> when span is given; slot
 //   `cell-{key}` ({ row, index }) replaces it.
-// fields: [{ key, label, type (text | password | select | checkbox), testid, required, hint, options,
-//   none, inputmode, autocomplete, placeholder, span, show, disabled }]: hint, required, options,
-//   show and disabled may be functions of the dialog; slot `field-{key}` ({ dialog, form, errors })
-//   replaces a field. The dialog is { mode: 'create' | 'edit', id, row, form, errors, error, saving }.
-// Other slots: head (more buttons, gets { load }), toolbar (search and filters), alerts (under the title), actions ({ row }, more
-// row buttons before Edit), below (under the table), form-end ({ dialog }, after the fields).
+// fields: [{ key, label, type (text | password | email | select | checkbox), testid, required, hint,
+//   options, none, inputmode, autocomplete, placeholder, span, show, disabled }]: hint, required,
+//   options, show and disabled may be functions of the dialog; slot `field-{key}` ({ dialog, form,
+//   errors }) replaces a field. The dialog is { mode: 'create' | 'edit', id, row, readOnly, form,
+//   errors, error, saving }.
+// Other slots: head (more buttons, gets { load }), toolbar (search and filters), alerts (under the
+// title), actions ({ row, edit, remove }: more row buttons before Edit), below (under the table).
 
 import { api, t, toast, toastError, confirmDialog } from '../common.js';
 import { dash } from '../format.js';
@@ -58,8 +60,13 @@ export const CrudTable = {
     /** Message key of the delete button and of the confirm's OK. */
     deleteKey: { type: String, default: 'common.delete' },
     saveLabel: String,
-    /** 'small': one column; otherwise the two-column form grid. */
+    /** 'small': one column; otherwise the two-column form grid, unless stacked. */
     modalSize: String,
+    stacked: Boolean,
+    /** (dialog) → the dialog's title; default: newLabel / editTitle. */
+    dialogTitle: Function,
+    /** (row) → true when the row opens read only (no Save, Close instead of Cancel). */
+    readOnly: Function,
     /** Field names whose errors the fields show (the rest go to the alert); default: every non-checkbox field. */
     known: Array,
     emptyText: String,
@@ -87,7 +94,7 @@ export const CrudTable = {
     mayWrite() { return !this.writePerm || this.can(this.writePerm); },
     hasActions() { return (this.mayWrite && (this.editable || this.deletable)) || !!this.$slots.actions; },
     colspan() { return this.columns.length + (this.hasActions ? 1 : 0); },
-    small() { return this.modalSize === 'small'; },
+    small() { return this.modalSize === 'small' || this.stacked; },
     shownFields() { return this.dialog ? this.fields.filter((f) => !f.show || f.show(this.dialog)) : []; },
     knownFields() { return this.known || this.fields.filter((f) => f.type !== 'checkbox').map((f) => f.key); },
   },
@@ -107,7 +114,7 @@ export const CrudTable = {
     },
     openEdit(x) {
       this.$emit('action');
-      this.dialog = { mode: 'edit', id: x.id, row: x, form: this.toForm(x), errors: {}, error: null, saving: false };
+      this.dialog = { mode: 'edit', id: x.id, row: x, readOnly: !!(this.readOnly && this.readOnly(x)), form: this.toForm(x), errors: {}, error: null, saving: false };
     },
     async save() {
       const d = this.dialog;
@@ -156,7 +163,7 @@ export const CrudTable = {
               <slot :name="'cell-' + c.key" :row="x" :index="i"><span v-if="c.span" :class="c.span">{{ cellText(c, x) }}</span><template v-else>{{ cellText(c, x) }}</template></slot>
             </td>
             <td v-if="hasActions" class="actions" @click.stop>
-              <slot name="actions" :row="x"></slot>
+              <slot name="actions" :row="x" :edit="openEdit" :remove="remove"></slot>
               <button v-if="mayWrite && editable" class="btn-link" :data-testid="name + '-edit-' + rowId(x)" @click="openEdit(x)">{{ t('common.edit') }}</button>
               <button v-if="mayWrite && deletable" class="btn-link danger" :data-testid="name + '-delete-' + rowId(x)" @click="remove(x)"
                       :disabled="deleteDisabled && deleteDisabled(x)">{{ t(deleteKey) }}</button>
@@ -168,7 +175,7 @@ export const CrudTable = {
       </table>
     </div>
     <slot name="below"></slot>
-    <modal v-if="dialog" :size="modalSize" :title="dialog.mode === 'create' ? newLabel : editTitle" :testid="name + '-dialog'" @close="dialog = null">
+    <modal v-if="dialog" :size="modalSize" :title="dialogTitle ? dialogTitle(dialog) : dialog.mode === 'create' ? newLabel : editTitle" :testid="name + '-dialog'" @close="dialog = null">
       <form @submit.prevent="save" novalidate :class="{ 'form-grid': !small }" :style="small ? 'display:flex;flex-direction:column;gap:14px' : null">
         <template v-for="f in shownFields" :key="f.key">
           <slot :name="'field-' + f.key" :dialog="dialog" :form="dialog.form" :errors="dialog.errors">
@@ -184,13 +191,12 @@ export const CrudTable = {
             </form-field>
           </slot>
         </template>
-        <slot name="form-end" :dialog="dialog"></slot>
         <form-alert :class="{ 'span-2': !small }" :error="dialog.error" :known="knownFields" :testid="alertTestid"></form-alert>
         <button type="submit" hidden></button>
       </form>
       <template #footer>
-        <button class="btn" :data-testid="name + '-cancel'" @click="dialog = null">{{ t('common.cancel') }}</button>
-        <button class="btn btn-primary" :data-testid="name + '-save'" :disabled="dialog.saving" @click="save">{{ saveLabel || t('common.save') }}</button>
+        <button class="btn" :data-testid="name + '-cancel'" @click="dialog = null">{{ dialog.readOnly ? t('common.close') : t('common.cancel') }}</button>
+        <button v-if="!dialog.readOnly" class="btn btn-primary" :data-testid="name + '-save'" :disabled="dialog.saving" @click="save">{{ saveLabel || t('common.save') }}</button>
       </template>
     </modal>`,
 };

@@ -33,5 +33,5 @@ export const DepartmentsPage = {
     <crud-table path="/departments" name="department" table-testid="departments-table" write-perm="department.write" modal-size="small"
       :title="t('departments.title')" :subtitle="t('departments.subtitle')" :new-label="t('departments.new')" :edit-title="t('departments.edit')"
       :columns="columns" :fields="fields" :blank="blank" :to-form="toForm" :to-body="toBody" :confirm-text="confirmText"
-      @loaded="(list) => items = list"></crud-table>`,
+      @loaded="(list) => { items = list; }"></crud-table>`,
 };

@@ -2,7 +2,7 @@
 // #/flows/<id>, the visual editor of one flow (components/flow-editor.js).
 
 import { t, errorText } from '../common.js';
-import { blankToNull, fmtTime } from '../format.js';
+import { blankToNull, byName, fmtTime } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 import { FlowEditor } from '../components/flow-editor.js';
 
@@ -14,6 +14,7 @@ function flowIdFromHash() {
 
 export const FlowsPage = {
   components: { CrudTable, FlowEditor },
+  setup() { return { byName }; },
   data() { return { flowId: flowIdFromHash(), actionError: null }; },
   created() { window.addEventListener('hashchange', this.sync); },
   unmounted() { window.removeEventListener('hashchange', this.sync); },
@@ -42,7 +43,6 @@ export const FlowsPage = {
       if (id === null) this.actionError = null;
     },
     open(x) { location.hash = '#/flows/' + x.id; },
-    byName(a, b) { return String(a.name).localeCompare(String(b.name)); },
     blank() { return { name: '', description: '' }; },
     toBody(f) { return { name: f.name.trim(), description: blankToNull(f.description) }; },
     /** A new flow opens in the editor. */

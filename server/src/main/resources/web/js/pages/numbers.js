@@ -3,7 +3,7 @@
 // optionally a welcome prompt (an uploaded prompt) played to callers first (IVR-2).
 
 import { api, t } from '../common.js';
-import { blankToNull, byNumber } from '../format.js';
+import { blankToNull, byName, byNumber } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 
 export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup'];
@@ -16,7 +16,7 @@ export const NumbersPage = {
   computed: {
     extensionChoices() { return [...this.extensions].sort(byNumber); },
     roomChoices() { return [...this.rooms].sort(byNumber); },
-    flowChoices() { return [...this.flows].sort((a, b) => String(a.name).localeCompare(String(b.name))); },
+    flowChoices() { return [...this.flows].sort(byName); },
     columns() {
       return [
         { key: 'number', label: t('numbers.number'), span: 'name mono' },

@@ -3,7 +3,7 @@
 // delete with ivr.write.
 
 import { api, t, toast, confirmDialog, errorText } from '../common.js';
-import { fmtMs, fmtSize } from '../format.js';
+import { byName, fmtMs, fmtSize } from '../format.js';
 import { promptAudioUrl } from '../media.js';
 import { TtsPreview } from '../components/tts-preview.js';
 import { uploadMixin } from '../upload.js';
@@ -17,7 +17,7 @@ export const PromptsPage = {
       tts: { text: '', language: '' } };
   },
   created() { this.load(); },
-  computed: { sorted() { return [...this.items].sort((a, b) => String(a.name).localeCompare(String(b.name))); } },
+  computed: { sorted() { return [...this.items].sort(byName); } },
   methods: {
     async load() {
       this.loading = true;

@@ -3,7 +3,7 @@
 // nobody answers. Numbers (DIDs) and flows' transfers point to a group by its name.
 
 import { api, t, toast } from '../common.js';
-import { blankToNull, byNumber } from '../format.js';
+import { blankToNull, byName, byNumber } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 
 export const STRATEGIES = ['ring_all', 'linear'];
@@ -11,7 +11,7 @@ export const FAIL_TYPES = ['hangup', 'voicemail', 'extension', 'queue'];
 
 export const RingGroupsPage = {
   components: { CrudTable },
-  setup() { return { STRATEGIES, FAIL_TYPES }; },
+  setup() { return { STRATEGIES, FAIL_TYPES, byName }; },
   data() { return { extensions: [], queues: [] }; },
   created() { this.loadChoices(); },
   computed: {
@@ -74,7 +74,6 @@ export const RingGroupsPage = {
       const x = m[i]; m[i] = m[j]; m[j] = x;
     },
     setFailType(d, v) { if (d.form.failType !== v) { d.form.failType = v; d.form.failValue = ''; } },
-    byName(a, b) { return String(a.name).localeCompare(String(b.name)); },
     blank() { return { name: '', number: '', strategy: 'ring_all', ringSeconds: 20, members: [], failType: 'hangup', failValue: '', pick: '' }; },
     toForm(x) {
       const f = x.fail || { type: 'hangup' };

@@ -3,6 +3,7 @@
 
 import { api, setCsrfToken, setUnauthenticatedHandler } from './api.js';
 import { i18n, t, tOr, loadLang, setLang, adoptUserLang, errorText, fieldErrorText, LANGS } from './i18n.js';
+import { fmtTime, dash } from './format.js';
 
 const { createApp, reactive } = window.Vue;
 
@@ -66,23 +67,7 @@ export async function logout() {
   location.replace('/login.html');
 }
 
-/** Formats an ISO-8601 instant as local "YYYY-MM-DD HH:mm:ss". */
-export function fmtTime(iso) {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (isNaN(d.getTime())) return String(iso);
-  const p = (n) => String(n).padStart(2, '0');
-  return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds());
-}
 
-export function dash(v) { return v === null || v === undefined || v === '' ? '—' : v; }
-
-/** '' → null, trimmed otherwise. */
-export function blankToNull(v) {
-  if (v === null || v === undefined) return null;
-  const s = String(v).trim();
-  return s === '' ? null : s;
-}
 
 // ---------- toasts and confirm ----------
 export const ui = reactive({ toasts: [], confirm: null });

@@ -1,7 +1,7 @@
 // Supervisor monitor (SUP-1, SUP-2): live queue figures and agents, refreshed every 2 s; force ready / not ready / log out.
 
 import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t } from './common.js';
-import { clock } from './clock.js';
+import { clock } from './format.js';
 
 const REFRESH_MS = 2000;
 

@@ -1,6 +1,7 @@
 // Operation log: filter by time range, user and action; newest first; paged.
 
 import { api, t, tOr } from '../common.js';
+import { toIso } from '../format.js';
 
 const PAGE = 50;
 
@@ -26,12 +27,6 @@ export const ACTIONS = {
   flow: ['flow.create', 'flow.save', 'flow.publish', 'flow.rollback', 'flow.delete'],
   enterprise: ['enterprise.create', 'enterprise.update'],
 };
-
-function toIso(local) {
-  if (!local) return '';
-  const d = new Date(local);
-  return isNaN(d.getTime()) ? '' : d.toISOString();
-}
 
 export const AuditPage = {
   setup() { return { ACTIONS, PAGE }; },

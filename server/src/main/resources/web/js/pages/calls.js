@@ -3,30 +3,16 @@
 // recording.read, the call's recording to play.
 
 import { api, t, tOr } from '../common.js';
-import { audioUrl, downloadUrl } from './recordings.js';
+import { fmtDuration, toIso } from '../format.js';
+import { recordingAudioUrl, recordingDownloadUrl } from '../media.js';
 
 const PAGE = 50;
 
 export const OUTCOMES = ['answered', 'busy', 'no_answer', 'cancelled', 'rejected', 'blocked', 'failed'];
 const OUTCOME_CLASS = { answered: 'badge-ok', blocked: 'badge-danger', rejected: 'badge-warn', failed: 'badge-danger' };
 
-function toIso(local) {
-  if (!local) return '';
-  const d = new Date(local);
-  return isNaN(d.getTime()) ? '' : d.toISOString();
-}
-
-/** 75 → "1:15", 3700 → "1:01:40". */
-export function fmtDuration(seconds) {
-  const s = Math.max(0, Math.round(Number(seconds) || 0));
-  const p = (n) => String(n).padStart(2, '0');
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h ? h + ':' + p(m) + ':' + p(s % 60) : m + ':' + p(s % 60);
-}
-
 export const CallsPage = {
-  setup() { return { OUTCOMES, PAGE, fmtDuration, audioUrl, downloadUrl }; },
+  setup() { return { OUTCOMES, PAGE, fmtDuration, audioUrl: recordingAudioUrl, downloadUrl: recordingDownloadUrl }; },
   data() {
     return { items: [], total: 0, offset: 0, loading: true, loadError: null,
       f: { from: '', to: '', number: '', outcome: '' }, detail: null };

@@ -1,107 +1,67 @@
 // Conference rooms (PBX-5): dialled by number from extensions or reached from a DID, optionally
 // PIN-protected (write only) and recorded; the live participant count.
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
-
-function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
+import { t, toast } from '../common.js';
+import { blankToNull, byNumber } from '../format.js';
+import { CrudTable } from '../components/crud-table.js';
 
 export const ConferencesPage = {
-  data() { return { items: [], loading: true, loadError: null, dialog: null }; },
-  created() { this.load(); },
+  components: { CrudTable },
+  setup() { return { byNumber }; },
   computed: {
-    sorted() { return [...this.items].sort(byNumber); },
+    columns() {
+      return [
+        { key: 'number', label: t('conferences.number'), span: 'name mono' },
+        { key: 'name', label: t('conferences.name') },
+        { key: 'pin', label: t('conferences.pin') },
+        { key: 'record', label: t('conferences.record') },
+        { key: 'participants', label: t('conferences.participants'), testid: (x) => 'conference-participants-' + x.number },
+      ];
+    },
+    fields() {
+      return [
+        { key: 'number', label: t('conferences.number'), required: true, hint: t('conferences.numberHint'), inputmode: 'numeric' },
+        { key: 'name', label: t('conferences.name'), required: true },
+        { key: 'pin', label: t('conferences.pin') },
+        { key: 'record', label: t('conferences.recordRoom'), type: 'checkbox' },
+      ];
+    },
   },
   methods: {
-    async load() {
-      this.loading = true;
-      try { this.items = await api.get('/conference-rooms'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
-    },
-    openCreate() {
-      this.dialog = { mode: 'create', id: null, hasPin: false, errors: {}, error: null, saving: false,
-        form: { number: '', name: '', pin: '', removePin: false, record: false } };
-    },
-    openEdit(x) {
-      this.dialog = { mode: 'edit', id: x.id, hasPin: !!x.hasPin, errors: {}, error: null, saving: false,
-        form: { number: String(x.number), name: x.name || '', pin: '', removePin: false, record: !!x.record } };
-    },
-    async save() {
-      const d = this.dialog;
-      const f = d.form;
+    blank() { return { number: '', name: '', pin: '', removePin: false, record: false }; },
+    toForm(x) { return { number: String(x.number), name: x.name || '', pin: '', removePin: false, record: !!x.record }; },
+    toBody(f, d) {
       const body = { number: f.number.trim(), name: blankToNull(f.name), record: !!f.record };
       // PIN is write only: blank keeps the current one (or none), "" removes it.
       if (d.mode === 'edit' && f.removePin) body.pin = '';
       else if (f.pin.trim() !== '') body.pin = f.pin.trim();
-      d.saving = true; d.errors = {}; d.error = null;
-      try {
-        if (d.mode === 'create') await api.post('/conference-rooms', body); else await api.put('/conference-rooms/' + d.id, body);
-        this.dialog = null; toast(t('common.saved')); await this.load();
-      } catch (e) { d.errors = e.fields ? e.fields() : {}; d.error = e; d.saving = false; }
+      return body;
     },
-    async remove(x) {
-      if (!(await confirmDialog(t('conferences.confirmDelete', { number: x.number })))) return;
-      try { await api.del('/conference-rooms/' + x.id); toast(t('common.deleted')); await this.load(); } catch (e) {
-        if (e.status === 409) toast(t('conferences.inUse', { number: x.number }), 'error'); else toastError(e);
-      }
+    confirmText(x) { return t('conferences.confirmDelete', { number: x.number }); },
+    inUse(e, x) {
+      if (e.status !== 409) return false;
+      toast(t('conferences.inUse', { number: x.number }), 'error');
+      return true;
     },
   },
   template: `
-    <div class="page-head">
-      <h1 data-testid="page-title">{{ t('conferences.title') }}</h1>
-      <span class="sub">{{ t('conferences.subtitle') }}</span>
-      <div class="spacer"></div>
-      <button class="btn" data-testid="conferences-refresh" @click="load">{{ t('common.refresh') }}</button>
-      <button v-if="can('routing.write')" class="btn btn-primary" data-testid="conference-new" @click="openCreate">+ {{ t('conferences.new') }}</button>
-    </div>
-    <div v-if="loadError" class="alert alert-error">{{ errorText(loadError) }}</div>
-    <div class="panel table-wrap">
-      <table class="grid" data-testid="conferences-table">
-        <thead><tr>
-          <th>{{ t('conferences.number') }}</th><th>{{ t('conferences.name') }}</th><th>{{ t('conferences.pin') }}</th>
-          <th>{{ t('conferences.record') }}</th><th>{{ t('conferences.participants') }}</th><th v-if="can('routing.write')"></th>
-        </tr></thead>
-        <tbody>
-          <tr v-for="x in sorted" :key="x.id" :data-testid="'conference-row-' + x.number">
-            <td><span class="name mono">{{ x.number }}</span></td>
-            <td>{{ dash(x.name) }}</td>
-            <td><span v-if="x.hasPin" class="badge badge-blue" :data-testid="'conference-pin-' + x.number">{{ t('conferences.hasPin') }}</span><span v-else class="muted">{{ t('conferences.open') }}</span></td>
-            <td><span v-if="x.record" class="badge badge-warn" :data-testid="'conference-record-' + x.number">{{ t('conferences.recorded') }}</span><span v-else class="muted">—</span></td>
-            <td :data-testid="'conference-participants-' + x.number">
-              <span class="badge" :class="x.participants ? 'badge-ok' : 'badge-off'">{{ t('conferences.live', { n: x.participants || 0 }) }}</span>
-            </td>
-            <td v-if="can('routing.write')" class="actions">
-              <button class="btn-link" :data-testid="'conference-edit-' + x.number" @click="openEdit(x)">{{ t('common.edit') }}</button>
-              <button class="btn-link danger" :data-testid="'conference-delete-' + x.number" @click="remove(x)">{{ t('common.delete') }}</button>
-            </td>
-          </tr>
-          <tr v-if="loading && !items.length"><td class="empty" colspan="6">{{ t('common.loading') }}</td></tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="6" data-testid="conferences-empty">{{ t('common.noData') }}</td></tr>
-        </tbody>
-      </table>
-    </div>
-    <div class="field-hint page-note">{{ t('conferences.dialHint') }}</div>
-    <modal v-if="dialog" size="small" :title="t(dialog.mode === 'create' ? 'conferences.new' : 'conferences.edit')" testid="conference-dialog" @close="dialog = null">
-      <form @submit.prevent="save" novalidate style="display:flex;flex-direction:column;gap:14px">
-        <form-field :label="t('conferences.number')" required :error="dialog.errors.number" testid="conference-form-number-error" :hint="t('conferences.numberHint')">
-          <input type="text" v-model="dialog.form.number" data-testid="conference-form-number" inputmode="numeric">
-        </form-field>
-        <form-field :label="t('conferences.name')" required :error="dialog.errors.name" testid="conference-form-name-error">
-          <input type="text" v-model="dialog.form.name" data-testid="conference-form-name">
-        </form-field>
+    <crud-table path="/conference-rooms" name="conference" table-testid="conferences-table" write-perm="routing.write" modal-size="small"
+      :title="t('conferences.title')" :subtitle="t('conferences.subtitle')" :new-label="t('conferences.new')" :edit-title="t('conferences.edit')"
+      :columns="columns" :fields="fields" :blank="blank" :to-form="toForm" :to-body="toBody" :sort="byNumber" :row-id="(x) => x.number"
+      :confirm-text="confirmText" :on-delete-error="inUse" refresh-testid="conferences-refresh" loading-row empty-testid="conferences-empty">
+      <template #cell-pin="{ row }"><span v-if="row.hasPin" class="badge badge-blue" :data-testid="'conference-pin-' + row.number">{{ t('conferences.hasPin') }}</span><span v-else class="muted">{{ t('conferences.open') }}</span></template>
+      <template #cell-record="{ row }"><span v-if="row.record" class="badge badge-warn" :data-testid="'conference-record-' + row.number">{{ t('conferences.recorded') }}</span><span v-else class="muted">—</span></template>
+      <template #cell-participants="{ row }"><span class="badge" :class="row.participants ? 'badge-ok' : 'badge-off'">{{ t('conferences.live', { n: row.participants || 0 }) }}</span></template>
+      <template #below><div class="field-hint page-note">{{ t('conferences.dialHint') }}</div></template>
+      <template #field-pin="{ dialog }">
         <div class="field">
           <form-field :label="t('conferences.pin')" :error="dialog.errors.pin" testid="conference-form-pin-error"
-                      :hint="dialog.hasPin ? t('conferences.pinKeep') : t('conferences.pinHint')">
+                      :hint="dialog.row && dialog.row.hasPin ? t('conferences.pinKeep') : t('conferences.pinHint')">
             <input type="password" v-model="dialog.form.pin" data-testid="conference-form-pin" inputmode="numeric" autocomplete="new-password"
                    :disabled="dialog.form.removePin">
           </form-field>
-          <label v-if="dialog.mode === 'edit' && dialog.hasPin" class="check"><input type="checkbox" v-model="dialog.form.removePin" data-testid="conference-form-remove-pin"> {{ t('conferences.removePin') }}</label>
+          <label v-if="dialog.mode === 'edit' && dialog.row.hasPin" class="check"><input type="checkbox" v-model="dialog.form.removePin" data-testid="conference-form-remove-pin"> {{ t('conferences.removePin') }}</label>
         </div>
-        <label class="check"><input type="checkbox" v-model="dialog.form.record" data-testid="conference-form-record"> {{ t('conferences.recordRoom') }}</label>
-        <form-alert :error="dialog.error" :known="['number', 'name', 'pin']"></form-alert>
-        <button type="submit" hidden></button>
-      </form>
-      <template #footer>
-        <button class="btn" @click="dialog = null">{{ t('common.cancel') }}</button>
-        <button class="btn btn-primary" data-testid="conference-save" :disabled="dialog.saving" @click="save">{{ t('common.save') }}</button>
       </template>
-    </modal>`,
+    </crud-table>`,
 };

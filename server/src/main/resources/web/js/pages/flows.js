@@ -1,8 +1,10 @@
 // IVR flows (IVR-1..3): the list of an enterprise's flows (create, delete, open) and, under
-// #/flows/<id>, the visual editor of one flow (flow-editor.js).
+// #/flows/<id>, the visual editor of one flow (components/flow-editor.js).
 
-import { api, t, toast, confirmDialog, blankToNull, errorText } from '../common.js';
-import { FlowEditor } from './flow-editor.js';
+import { t, errorText } from '../common.js';
+import { blankToNull, byName, fmtTime } from '../format.js';
+import { CrudTable } from '../components/crud-table.js';
+import { FlowEditor } from '../components/flow-editor.js';
 
 /** The flow id in "#/flows/<id>", or null on the list. */
 function flowIdFromHash() {
@@ -11,109 +13,69 @@ function flowIdFromHash() {
 }
 
 export const FlowsPage = {
-  components: { FlowEditor },
-  data() { return { flowId: flowIdFromHash(), items: [], loading: true, loadError: null, actionError: null, dialog: null }; },
-  created() {
-    window.addEventListener('hashchange', this.sync);
-    if (this.flowId === null) this.load();
-  },
+  components: { CrudTable, FlowEditor },
+  setup() { return { byName }; },
+  data() { return { flowId: flowIdFromHash(), actionError: null }; },
+  created() { window.addEventListener('hashchange', this.sync); },
   unmounted() { window.removeEventListener('hashchange', this.sync); },
   computed: {
-    sorted() { return [...this.items].sort((a, b) => String(a.name).localeCompare(String(b.name))); },
+    columns() {
+      return [
+        { key: 'name', label: t('flows.name'), span: 'name mono' },
+        { key: 'description', label: t('flows.description') },
+        { key: 'publishedVersion', label: t('flows.publishedVersion'), testid: (x) => 'flow-published-' + x.name },
+        { key: 'draftVersion', label: t('flows.draftVersion'), testid: (x) => 'flow-draft-' + x.name },
+        { key: 'updatedAt', label: t('flows.updatedAt'), text: (x) => fmtTime(x.updatedAt) },
+      ];
+    },
+    fields() {
+      return [
+        { key: 'name', label: t('flows.name'), required: true, hint: t('flows.nameHint'), autocomplete: 'off' },
+        { key: 'description', label: t('flows.description') },
+      ];
+    },
   },
   methods: {
     sync() {
       const id = flowIdFromHash();
       if (id === this.flowId) return;
       this.flowId = id;
-      if (id === null) { this.actionError = null; this.load(); }
-    },
-    async load() {
-      this.loading = true;
-      try { this.items = await api.get('/flows'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
+      if (id === null) this.actionError = null;
     },
     open(x) { location.hash = '#/flows/' + x.id; },
-    openCreate() {
-      this.actionError = null;
-      this.dialog = { form: { name: '', description: '' }, errors: {}, error: null, saving: false };
-    },
-    async save() {
-      const d = this.dialog;
-      const body = { name: d.form.name.trim(), description: blankToNull(d.form.description) };
-      d.saving = true; d.errors = {}; d.error = null;
-      try {
-        const created = await api.post('/flows', body);
-        this.dialog = null;
-        toast(t('common.saved'));
-        if (created && created.id !== undefined) location.hash = '#/flows/' + created.id; else await this.load();
-      } catch (e) { d.errors = e.fields ? e.fields() : {}; d.error = e; d.saving = false; }
-    },
-    async remove(x) {
-      this.actionError = null;
-      if (!(await confirmDialog(t('flows.confirmDelete', { name: x.name })))) return;
-      try { await api.del('/flows/' + x.id); toast(t('common.deleted')); await this.load(); } catch (e) {
-        this.actionError = e.status === 409 ? t('flows.inUse', { name: x.name }) : errorText(e);
-      }
+    blank() { return { name: '', description: '' }; },
+    toBody(f) { return { name: f.name.trim(), description: blankToNull(f.description) }; },
+    /** A new flow opens in the editor. */
+    openCreated(res) { if (res && res.id !== undefined) location.hash = '#/flows/' + res.id; return false; },
+    confirmText(x) { return t('flows.confirmDelete', { name: x.name }); },
+    deleteRefused(e, x) {
+      this.actionError = e.status === 409 ? t('flows.inUse', { name: x.name }) : errorText(e);
+      return true;
     },
   },
   template: `
     <flow-editor v-if="flowId !== null" :flow-id="flowId" :key="flowId"></flow-editor>
-    <template v-else>
-      <div class="page-head">
-        <h1 data-testid="page-title">{{ t('flows.title') }}</h1>
-        <span class="sub">{{ t('flows.subtitle') }}</span>
-        <div class="spacer"></div>
-        <button v-if="can('ivr.write')" class="btn btn-primary" data-testid="flow-new" @click="openCreate">+ {{ t('flows.new') }}</button>
-      </div>
-      <div v-if="loadError" class="alert alert-error">{{ errorText(loadError) }}</div>
-      <div v-if="actionError" class="alert alert-error alert-row" role="alert">
-        <span data-testid="flow-action-error">{{ actionError }}</span><button type="button" class="icon-btn" :aria-label="t('common.close')" @click="actionError = null">×</button>
-      </div>
-      <div class="panel table-wrap">
-        <table class="grid clickable" data-testid="flows-table">
-          <thead><tr>
-            <th>{{ t('flows.name') }}</th><th>{{ t('flows.description') }}</th><th>{{ t('flows.publishedVersion') }}</th>
-            <th>{{ t('flows.draftVersion') }}</th><th>{{ t('flows.updatedAt') }}</th><th></th>
-          </tr></thead>
-          <tbody>
-            <tr v-for="x in sorted" :key="x.id" :data-testid="'flow-row-' + x.name" tabindex="0" @click="open(x)" @keydown.enter="open(x)">
-              <td><span class="name mono">{{ x.name }}</span></td>
-              <td>{{ dash(x.description) }}</td>
-              <td :data-testid="'flow-published-' + x.name">
-                <span v-if="x.publishedVersion" class="badge badge-ok">{{ t('flows.versionN', { n: x.publishedVersion }) }}</span>
-                <span v-else class="badge badge-off">{{ t('flows.notPublished') }}</span>
-              </td>
-              <td :data-testid="'flow-draft-' + x.name">
-                <span v-if="x.draftVersion">{{ t('flows.versionN', { n: x.draftVersion }) }}</span><span v-else class="muted">—</span>
-                <span v-if="x.draftVersion && x.publishedVersion !== x.draftVersion" class="badge badge-warn">{{ t('flows.unpublishedChanges') }}</span>
-              </td>
-              <td>{{ fmtTime(x.updatedAt) }}</td>
-              <td class="actions" @click.stop>
-                <a class="btn-link" :href="'#/flows/' + x.id" :data-testid="'flow-open-' + x.name">{{ can('ivr.write') ? t('flows.openEditor') : t('common.view') }}</a>
-                <button v-if="can('ivr.write')" class="btn-link danger" :data-testid="'flow-delete-' + x.name" @click="remove(x)">{{ t('common.delete') }}</button>
-              </td>
-            </tr>
-            <tr v-if="loading && !items.length"><td class="empty" colspan="6">{{ t('common.loading') }}</td></tr>
-            <tr v-if="!loading && !items.length"><td class="empty" colspan="6" data-testid="flows-empty">{{ t('flows.empty') }}</td></tr>
-          </tbody>
-        </table>
-      </div>
-      <div class="field-hint page-note">{{ t('flows.numbersHint') }}</div>
-      <modal v-if="dialog" size="small" :title="t('flows.new')" testid="flow-dialog" @close="dialog = null">
-        <form @submit.prevent="save" novalidate style="display:flex;flex-direction:column;gap:14px">
-          <form-field :label="t('flows.name')" required :error="dialog.errors.name" testid="flow-form-name-error" :hint="t('flows.nameHint')">
-            <input type="text" v-model="dialog.form.name" data-testid="flow-form-name" autocomplete="off">
-          </form-field>
-          <form-field :label="t('flows.description')" :error="dialog.errors.description" testid="flow-form-description-error">
-            <input type="text" v-model="dialog.form.description" data-testid="flow-form-description">
-          </form-field>
-          <form-alert :error="dialog.error" :known="['name', 'description']"></form-alert>
-          <button type="submit" hidden></button>
-        </form>
-        <template #footer>
-          <button class="btn" @click="dialog = null">{{ t('common.cancel') }}</button>
-          <button class="btn btn-primary" data-testid="flow-save" :disabled="dialog.saving" @click="save">{{ t('common.create') }}</button>
-        </template>
-      </modal>
-    </template>`,
+    <crud-table v-else path="/flows" name="flow" table-testid="flows-table" write-perm="ivr.write" modal-size="small"
+      :title="t('flows.title')" :subtitle="t('flows.subtitle')" :new-label="t('flows.new')" :save-label="t('common.create')"
+      :columns="columns" :fields="fields" :blank="blank" :to-body="toBody" :editable="false" :sort="byName" :row-id="(x) => x.name"
+      :row-open="open" :after-save="openCreated" :confirm-text="confirmText" :on-delete-error="deleteRefused" @action="actionError = null"
+      loading-row empty-testid="flows-empty" :empty-text="t('flows.empty')">
+      <template #alerts>
+        <div v-if="actionError" class="alert alert-error alert-row" role="alert">
+          <span data-testid="flow-action-error">{{ actionError }}</span><button type="button" class="icon-btn" :aria-label="t('common.close')" @click="actionError = null">×</button>
+        </div>
+      </template>
+      <template #cell-publishedVersion="{ row: x }">
+        <span v-if="x.publishedVersion" class="badge badge-ok">{{ t('flows.versionN', { n: x.publishedVersion }) }}</span>
+        <span v-else class="badge badge-off">{{ t('flows.notPublished') }}</span>
+      </template>
+      <template #cell-draftVersion="{ row: x }">
+        <span v-if="x.draftVersion">{{ t('flows.versionN', { n: x.draftVersion }) }}</span><span v-else class="muted">—</span>
+        <span v-if="x.draftVersion && x.publishedVersion !== x.draftVersion" class="badge badge-warn">{{ t('flows.unpublishedChanges') }}</span>
+      </template>
+      <template #actions="{ row: x }">
+        <a class="btn-link" :href="'#/flows/' + x.id" :data-testid="'flow-open-' + x.name">{{ can('ivr.write') ? t('flows.openEditor') : t('common.view') }}</a>
+      </template>
+      <template #below><div class="field-hint page-note">{{ t('flows.numbersHint') }}</div></template>
+    </crud-table>`,
 };

@@ -2,7 +2,7 @@
 // hold; upload (converted by the server for playback) and delete with recording.write.
 
 import { api, t, toast, toastError, confirmDialog } from '../common.js';
-import { fmtMs, fmtSize } from './recordings.js';
+import { fmtMs, fmtSize } from '../format.js';
 import { uploadMixin } from '../upload.js';
 
 

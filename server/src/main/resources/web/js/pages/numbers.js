@@ -2,27 +2,43 @@
 // (PBX-2), a conference room it joins (PBX-5) or an IVR flow it runs (IVR-1, by the flow's name);
 // optionally a welcome prompt (an uploaded prompt) played to callers first (IVR-2).
 
-import { api, t, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t } from '../common.js';
+import { blankToNull, byName, byNumber } from '../format.js';
+import { CrudTable } from '../components/crud-table.js';
 
 export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup'];
 
-function byNumber(a, b) { return String(a.number).localeCompare(String(b.number), undefined, { numeric: true }); }
-
 export const NumbersPage = {
-  setup() { return { DEST_TYPES }; },
-  data() { return { items: [], trunks: [], extensions: [], rooms: [], flows: [], ringGroups: [], prompts: [], loading: true, loadError: null, dialog: null }; },
-  created() { this.load(); this.loadChoices(); },
+  components: { CrudTable },
+  setup() { return { DEST_TYPES, byNumber }; },
+  data() { return { trunks: [], extensions: [], rooms: [], flows: [], ringGroups: [], prompts: [] }; },
+  created() { this.loadChoices(); },
   computed: {
-    sorted() { return [...this.items].sort(byNumber); },
     extensionChoices() { return [...this.extensions].sort(byNumber); },
     roomChoices() { return [...this.rooms].sort(byNumber); },
-    flowChoices() { return [...this.flows].sort((a, b) => String(a.name).localeCompare(String(b.name))); },
+    flowChoices() { return [...this.flows].sort(byName); },
+    columns() {
+      return [
+        { key: 'number', label: t('numbers.number'), span: 'name mono' },
+        { key: 'trunkId', label: t('numbers.trunk'), text: (x) => this.trunkName(x.trunkId) || t('numbers.anyTrunk') },
+        { key: 'destination', label: t('numbers.destination') },
+        { key: 'welcomePrompt', label: t('numbers.welcomePrompt'), testid: (x) => 'number-welcome-' + x.number },
+        { key: 'description', label: t('numbers.description') },
+      ];
+    },
+    fields() {
+      return [
+        { key: 'number', label: t('numbers.number'), required: true, hint: t('numbers.numberHint'), inputmode: 'tel' },
+        { key: 'trunkId', testid: 'trunk', label: t('numbers.trunk'), hint: t('numbers.trunkHint'), type: 'select', none: t('numbers.anyTrunk'),
+          options: this.trunks.map((tr) => ({ value: tr.id, label: tr.name })) },
+        { key: 'destinationType' },
+        { key: 'destination' },
+        { key: 'welcomePrompt' },
+        { key: 'description', label: t('numbers.description') },
+      ];
+    },
   },
   methods: {
-    async load() {
-      this.loading = true;
-      try { this.items = await api.get('/numbers'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
-    },
     async loadChoices() {
       try { this.trunks = await api.get('/trunks'); } catch (e) { this.trunks = []; }
       if (this.can('extension.read')) {
@@ -64,78 +80,38 @@ export const NumbersPage = {
       const x = this.extensions.find((e) => String(e.number) === String(number));
       return x && x.userName ? x.userName : null;
     },
-    openCreate() { this.dialog = { mode: 'create', id: null, form: { number: '', trunkId: '', destinationType: 'extension', destination: '', description: '', welcomePrompt: '' }, errors: {}, error: null, saving: false }; },
-    openEdit(x) {
-      this.dialog = { mode: 'edit', id: x.id, errors: {}, error: null, saving: false,
-        form: { number: x.number, trunkId: x.trunkId === null || x.trunkId === undefined ? '' : x.trunkId, destinationType: x.destinationType || 'extension', destination: x.destination || '', description: x.description || '', welcomePrompt: x.welcomePrompt || '' } };
+    setDestType(d, v) { if (d.form.destinationType !== v) { d.form.destinationType = v; d.form.destination = ''; } },
+    blank() { return { number: '', trunkId: '', destinationType: 'extension', destination: '', description: '', welcomePrompt: '' }; },
+    toForm(x) {
+      return { number: x.number, trunkId: x.trunkId === null || x.trunkId === undefined ? '' : x.trunkId, destinationType: x.destinationType || 'extension',
+        destination: x.destination || '', description: x.description || '', welcomePrompt: x.welcomePrompt || '' };
     },
-    async save() {
-      const d = this.dialog;
-      const f = d.form;
-      const body = { number: f.number.trim(), trunkId: f.trunkId === '' ? null : Number(f.trunkId), destinationType: f.destinationType || 'extension',
+    toBody(f) {
+      return { number: f.number.trim(), trunkId: f.trunkId === '' ? null : Number(f.trunkId), destinationType: f.destinationType || 'extension',
         destination: blankToNull(f.destination), description: blankToNull(f.description), welcomePrompt: blankToNull(f.welcomePrompt) };
-      d.saving = true; d.errors = {}; d.error = null;
-      try {
-        if (d.mode === 'create') await api.post('/numbers', body); else await api.put('/numbers/' + d.id, body);
-        this.dialog = null; toast(t('common.saved')); await this.load();
-      } catch (e) { d.errors = e.fields ? e.fields() : {}; d.error = e; d.saving = false; }
     },
-    async remove(x) {
-      if (!(await confirmDialog(t('numbers.confirmDelete', { number: x.number })))) return;
-      try { await api.del('/numbers/' + x.id); toast(t('common.deleted')); await this.load(); } catch (e) { toastError(e); }
-    },
+    confirmText(x) { return t('numbers.confirmDelete', { number: x.number }); },
   },
   template: `
-    <div class="page-head">
-      <h1 data-testid="page-title">{{ t('numbers.title') }}</h1>
-      <span class="sub">{{ t('numbers.subtitle') }}</span>
-      <div class="spacer"></div>
-      <button v-if="can('routing.write')" class="btn btn-primary" data-testid="number-new" @click="openCreate">+ {{ t('numbers.new') }}</button>
-    </div>
-    <div v-if="loadError" class="alert alert-error">{{ errorText(loadError) }}</div>
-    <div class="panel table-wrap">
-      <table class="grid" data-testid="numbers-table">
-        <thead><tr>
-          <th>{{ t('numbers.number') }}</th><th>{{ t('numbers.trunk') }}</th><th>{{ t('numbers.destination') }}</th>
-          <th>{{ t('numbers.welcomePrompt') }}</th><th>{{ t('numbers.description') }}</th><th v-if="can('routing.write')"></th>
-        </tr></thead>
-        <tbody>
-          <tr v-for="x in sorted" :key="x.id" :data-testid="'number-row-' + x.number">
-            <td><span class="name mono">{{ x.number }}</span></td>
-            <td>{{ trunkName(x.trunkId) || t('numbers.anyTrunk') }}</td>
-            <td>
-              <span class="badge" :class="destBadge(x.destinationType)" :data-testid="'number-desttype-' + x.number">{{ destTypeLabel(x.destinationType) }}</span>
-              <a v-if="flowHref(x)" class="mono dest-link" :href="flowHref(x)" :data-testid="'number-flow-' + x.number"> {{ x.destination }}</a>
-              <span v-else class="mono"> {{ x.destination }}</span>
-              <span v-if="destinationName(x)" class="muted"> · {{ destinationName(x) }}</span>
-            </td>
-            <td :data-testid="'number-welcome-' + x.number"><span v-if="x.welcomePrompt" class="mono welcome-prompt" :title="t('numbers.welcomePrompt')">♪ {{ x.welcomePrompt }}</span><span v-else class="muted">—</span></td>
-            <td>{{ dash(x.description) }}</td>
-            <td v-if="can('routing.write')" class="actions">
-              <button class="btn-link" :data-testid="'number-edit-' + x.number" @click="openEdit(x)">{{ t('common.edit') }}</button>
-              <button class="btn-link danger" :data-testid="'number-delete-' + x.number" @click="remove(x)">{{ t('common.delete') }}</button>
-            </td>
-          </tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="6">{{ t('common.noData') }}</td></tr>
-        </tbody>
-      </table>
-    </div>
-    <modal v-if="dialog" size="small" :title="t(dialog.mode === 'create' ? 'numbers.new' : 'numbers.edit')" testid="number-dialog" @close="dialog = null">
-      <form @submit.prevent="save" novalidate style="display:flex;flex-direction:column;gap:14px">
-        <form-field :label="t('numbers.number')" required :error="dialog.errors.number" testid="number-form-number-error" :hint="t('numbers.numberHint')">
-          <input type="text" v-model="dialog.form.number" data-testid="number-form-number" inputmode="tel">
-        </form-field>
-        <form-field :label="t('numbers.trunk')" :error="dialog.errors.trunkId" testid="number-form-trunk-error" :hint="t('numbers.trunkHint')">
-          <select v-model="dialog.form.trunkId" data-testid="number-form-trunk">
-            <option value="">{{ t('numbers.anyTrunk') }}</option>
-            <option v-for="tr in trunks" :key="tr.id" :value="tr.id">{{ tr.name }}</option>
-          </select>
-        </form-field>
+    <crud-table path="/numbers" name="number" table-testid="numbers-table" write-perm="routing.write" modal-size="small"
+      :title="t('numbers.title')" :subtitle="t('numbers.subtitle')" :new-label="t('numbers.new')" :edit-title="t('numbers.edit')"
+      :columns="columns" :fields="fields" :blank="blank" :to-form="toForm" :to-body="toBody" :sort="byNumber" :row-id="(x) => x.number"
+      :confirm-text="confirmText">
+      <template #cell-destination="{ row: x }">
+        <span class="badge" :class="destBadge(x.destinationType)" :data-testid="'number-desttype-' + x.number">{{ destTypeLabel(x.destinationType) }}</span>
+        <a v-if="flowHref(x)" class="mono dest-link" :href="flowHref(x)" :data-testid="'number-flow-' + x.number"> {{ x.destination }}</a>
+        <span v-else class="mono"> {{ x.destination }}</span>
+        <span v-if="destinationName(x)" class="muted"> · {{ destinationName(x) }}</span>
+      </template>
+      <template #cell-welcomePrompt="{ row: x }"><span v-if="x.welcomePrompt" class="mono welcome-prompt" :title="t('numbers.welcomePrompt')">♪ {{ x.welcomePrompt }}</span><span v-else class="muted">—</span></template>
+      <template #field-destinationType="{ dialog }">
         <form-field :label="t('numbers.destinationType')" :error="dialog.errors.destinationType" testid="number-form-desttype-error">
-          <select :value="dialog.form.destinationType" data-testid="number-form-desttype" @change="setDestType($event.target.value)">
+          <select :value="dialog.form.destinationType" data-testid="number-form-desttype" @change="setDestType(dialog, $event.target.value)">
             <option v-for="d in DEST_TYPES" :key="d" :value="d">{{ destTypeLabel(d) }}</option>
           </select>
         </form-field>
+      </template>
+      <template #field-destination="{ dialog }">
         <form-field v-if="dialog.form.destinationType === 'conference'" :label="t('numbers.destinationConference')" required
                     :error="dialog.errors.destination" testid="number-form-destination-error" :hint="rooms.length ? '' : t('numbers.noRooms')">
           <select v-model="dialog.form.destination" data-testid="number-form-destination">
@@ -169,6 +145,8 @@ export const NumbersPage = {
           </select>
           <input v-else type="text" v-model="dialog.form.destination" data-testid="number-form-destination" inputmode="numeric">
         </form-field>
+      </template>
+      <template #field-welcomePrompt="{ dialog }">
         <form-field :label="t('numbers.welcomePrompt')" :error="dialog.errors.welcomePrompt" testid="number-form-welcome-error"
                     :hint="can('ivr.read') && !prompts.length ? t('numbers.noPrompts') : t('numbers.welcomePromptHint')">
           <select v-if="can('ivr.read')" v-model="dialog.form.welcomePrompt" data-testid="number-form-welcome">
@@ -178,15 +156,6 @@ export const NumbersPage = {
           </select>
           <input v-else type="text" v-model="dialog.form.welcomePrompt" data-testid="number-form-welcome">
         </form-field>
-        <form-field :label="t('numbers.description')" :error="dialog.errors.description" testid="number-form-description-error">
-          <input type="text" v-model="dialog.form.description" data-testid="number-form-description">
-        </form-field>
-        <form-alert :error="dialog.error" :known="['number', 'trunkId', 'destination', 'destinationType', 'description', 'welcomePrompt']"></form-alert>
-        <button type="submit" hidden></button>
-      </form>
-      <template #footer>
-        <button class="btn" @click="dialog = null">{{ t('common.cancel') }}</button>
-        <button class="btn btn-primary" data-testid="number-save" :disabled="dialog.saving" @click="save">{{ t('common.save') }}</button>
       </template>
-    </modal>`,
+    </crud-table>`,
 };

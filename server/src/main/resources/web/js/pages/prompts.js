@@ -1,73 +1,12 @@
 // IVR prompts (IVR-2/3): the enterprise's uploaded recordings (WAV or MP3, converted by the server
 // to 8 kHz mono WAV), used in flows as {"file": name} and as a number's welcome prompt; upload and
-// delete with ivr.write. Also the text-to-speech preview (TtsPreview) used here and in the flow editor.
+// delete with ivr.write.
 
-import { api, t, i18n, toast, confirmDialog, errorText, fieldErrorText } from '../common.js';
-import { fmtMs, fmtSize } from './recordings.js';
+import { api, t, toast, confirmDialog, errorText } from '../common.js';
+import { byName, fmtMs, fmtSize } from '../format.js';
+import { promptAudioUrl } from '../media.js';
+import { TtsPreview } from '../components/tts-preview.js';
 import { uploadMixin } from '../upload.js';
-
-
-export function promptAudioUrl(name) { return '/api/v1/prompts/' + encodeURIComponent(name) + '/audio'; }
-
-/** zh when the text has Chinese characters, en when it has only Latin letters, else the UI language. */
-export function guessLanguage(text) {
-  const s = String(text || '');
-  if (/[\u3400-\u9fff]/.test(s)) return 'zh';
-  if (/[A-Za-z]/.test(s)) return 'en';
-  return i18n.lang === 'zh' ? 'zh' : 'en';
-}
-
-export function ttsUrl(text, language) {
-  return '/api/v1/tts/preview?text=' + encodeURIComponent(text) + '&language=' + encodeURIComponent(language);
-}
-
-/**
- * A "Preview" button that speaks a text through GET /tts/preview and plays it in an <audio>
- * element; 503 tts_unavailable and refusals show as a message beside the button.
- */
-export const TtsPreview = {
-  props: { text: String, language: String, testid: { type: String, default: 'tts-preview' } },
-  data() { return { url: null, src: null, busy: false, error: null }; },
-  unmounted() { this.release(); },
-  watch: { text() { this.error = null; } },
-  methods: {
-    release() { if (this.url) URL.revokeObjectURL(this.url); this.url = null; },
-    async preview() {
-      const text = String(this.text || '').trim();
-      this.error = null;
-      if (!text) { this.error = t('tts.emptyText'); return; }
-      const src = ttsUrl(text, this.language || guessLanguage(text));
-      this.busy = true;
-      try {
-        const res = await fetch(src, { credentials: 'same-origin', cache: 'no-store' });
-        if (!res.ok) {
-          let body = null;
-          try { body = await res.json(); } catch (e) { body = null; }
-          if (res.status === 503) this.error = t('tts.unavailable');
-          else if (res.status === 400 && body && Array.isArray(body.fieldErrors) && body.fieldErrors.length) {
-            this.error = body.fieldErrors.map((fe) => fieldErrorText(fe.message)).join('; ');
-          } else this.error = errorText({ code: (body && body.code) || 'internal', message: (body && body.message) || ('HTTP ' + res.status) });
-          return;
-        }
-        const blob = await res.blob();
-        this.release();
-        this.url = URL.createObjectURL(blob);
-        this.src = src;
-        await this.$nextTick();
-        const a = this.$refs.audio;
-        if (a && a.play) a.play().catch(() => { /* autoplay refused: the controls are there */ });
-      } catch (e) {
-        this.error = errorText({ code: 'network', message: String(e) });
-      } finally { this.busy = false; }
-    },
-  },
-  template: `
-    <span class="tts-preview">
-      <button type="button" class="btn btn-sm" :data-testid="testid" :disabled="busy" :title="t('tts.previewHint')" @click="preview">▶ {{ busy ? t('tts.previewing') : t('tts.preview') }}</button>
-      <audio v-if="url" ref="audio" class="player" controls :src="url" :data-src="src" :data-testid="testid + '-audio'"></audio>
-      <span v-if="error" class="field-error" role="alert" :data-testid="testid + '-error'">{{ error }}</span>
-    </span>`,
-};
 
 export const PromptsPage = {
   components: { TtsPreview },
@@ -78,7 +17,7 @@ export const PromptsPage = {
       tts: { text: '', language: '' } };
   },
   created() { this.load(); },
-  computed: { sorted() { return [...this.items].sort((a, b) => String(a.name).localeCompare(String(b.name))); } },
+  computed: { sorted() { return [...this.items].sort(byName); } },
   methods: {
     async load() {
       this.loading = true;

@@ -1,6 +1,7 @@
 // Queues (ACD-1..8): list, every setting grouped (strategy, ringing, waiting, overflow, skills, VIP) and members with penalties.
 
-import { api, t, tOr, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t, tOr, toast, toastError, confirmDialog } from '../common.js';
+import { blankToNull } from '../format.js';
 
 export const STRATEGIES = ['ring_all', 'random', 'round_robin', 'linear', 'linear_continue', 'fewest_calls', 'fewest_answered', 'longest_idle'];
 export const DEST_TYPES = ['queue', 'voicemail', 'flow', 'extension', 'hangup'];

@@ -2,33 +2,13 @@
 // several; the enterprise's recording policy, format and retention (recording.write).
 
 import { api, t, tOr, toast } from '../common.js';
-import { fmtDuration } from './calls.js';
-import { intOrNull } from './trunks.js';
+import { fmtMs, fmtSize, intOrNull, toIso } from '../format.js';
+import { recordingAudioUrl as audioUrl, recordingDownloadUrl as downloadUrl } from '../media.js';
 
 const PAGE = 50;
 
 export const POLICIES = ['none', 'all', 'inbound', 'outbound', 'internal'];
 export const FORMATS = ['pcm', 'ulaw', 'gsm'];
-
-function toIso(local) {
-  if (!local) return '';
-  const d = new Date(local);
-  return isNaN(d.getTime()) ? '' : d.toISOString();
-}
-
-/** 1536 → "1.5 KB", 3 400 000 → "3.2 MB". */
-export function fmtSize(bytes) {
-  const n = Number(bytes) || 0;
-  if (n < 1024) return n + ' B';
-  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KB';
-  return (n / (1024 * 1024)).toFixed(1) + ' MB';
-}
-
-/** Milliseconds as "m:ss", whole seconds down, as the browser's player shows the length. */
-export function fmtMs(ms) { return fmtDuration(Math.floor((Number(ms) || 0) / 1000)); }
-
-export function audioUrl(r) { return '/api/v1/recordings/' + encodeURIComponent(r.id) + '/audio'; }
-export function downloadUrl(r) { return audioUrl(r) + '?download=1'; }
 
 export const RecordingsPage = {
   setup() { return { PAGE, POLICIES, FORMATS, fmtMs, fmtSize, audioUrl, downloadUrl }; },

@@ -1,68 +1,37 @@
 // API tokens: create (the token is shown once), delete.
 
-import { api, t, toast, toastError, confirmDialog } from '../common.js';
+import { t } from '../common.js';
+import { fmtTime } from '../format.js';
+import { CrudTable } from '../components/crud-table.js';
 
 export const TokensPage = {
-  data() { return { items: [], loading: true, loadError: null, dialog: null, secret: null }; },
-  created() { this.load(); },
+  components: { CrudTable },
+  data() { return { secret: null }; },
+  computed: {
+    columns() {
+      return [
+        { key: 'name', label: t('tokens.name'), span: 'name' },
+        { key: 'createdAt', label: t('tokens.createdAt'), cls: 'mono', text: (x) => fmtTime(x.createdAt) },
+        { key: 'lastUsedAt', label: t('tokens.lastUsedAt'), cls: 'mono', text: (x) => fmtTime(x.lastUsedAt) },
+      ];
+    },
+    fields() { return [{ key: 'name', label: t('tokens.name'), required: true, hint: t('tokens.nameHint') }]; },
+  },
   methods: {
-    async load() {
-      this.loading = true;
-      try { this.items = await api.get('/tokens'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
-    },
-    openCreate() { this.dialog = { form: { name: '' }, errors: {}, error: null, saving: false }; },
-    async save() {
-      const d = this.dialog;
-      d.saving = true; d.errors = {}; d.error = null;
-      try {
-        const res = await api.post('/tokens', { name: d.form.name.trim() });
-        this.dialog = null;
-        this.secret = { name: res.name, token: res.token, copied: false };
-        await this.load();
-      } catch (e) { d.errors = e.fields ? e.fields() : {}; d.error = e; d.saving = false; }
-    },
-    async remove(x) {
-      if (!(await confirmDialog(t('tokens.confirmDelete', { name: x.name })))) return;
-      try { await api.del('/tokens/' + x.id); toast(t('common.deleted')); await this.load(); } catch (e) { toastError(e); }
-    },
+    blank() { return { name: '' }; },
+    toBody(f) { return { name: f.name.trim() }; },
+    confirmText(x) { return t('tokens.confirmDelete', { name: x.name }); },
+    /** The token is shown once, instead of the "Saved" toast. */
+    showSecret(res) { this.secret = { name: res.name, token: res.token, copied: false }; return true; },
     async copy() {
       try { await navigator.clipboard.writeText(this.secret.token); this.secret.copied = true; } catch (e) { /* clipboard unavailable */ }
     },
   },
   template: `
-    <div class="page-head">
-      <h1 data-testid="page-title">{{ t('tokens.title') }}</h1>
-      <span class="sub">{{ t('tokens.subtitle') }}</span>
-      <div class="spacer"></div>
-      <button class="btn btn-primary" data-testid="token-new" @click="openCreate">+ {{ t('tokens.new') }}</button>
-    </div>
-    <div v-if="loadError" class="alert alert-error">{{ errorText(loadError) }}</div>
-    <div class="panel table-wrap">
-      <table class="grid" data-testid="tokens-table">
-        <thead><tr><th>{{ t('tokens.name') }}</th><th>{{ t('tokens.createdAt') }}</th><th>{{ t('tokens.lastUsedAt') }}</th><th></th></tr></thead>
-        <tbody>
-          <tr v-for="x in items" :key="x.id" :data-testid="'token-row-' + x.name">
-            <td><span class="name">{{ x.name }}</span></td>
-            <td class="mono">{{ fmtTime(x.createdAt) }}</td>
-            <td class="mono">{{ fmtTime(x.lastUsedAt) }}</td>
-            <td class="actions"><button class="btn-link danger" :data-testid="'token-delete-' + x.name" @click="remove(x)">{{ t('common.delete') }}</button></td>
-          </tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="4">{{ t('tokens.empty') }}</td></tr>
-        </tbody>
-      </table>
-    </div>
-    <modal v-if="dialog" size="small" :title="t('tokens.new')" testid="token-dialog" @close="dialog = null">
-      <form @submit.prevent="save" novalidate style="display:flex;flex-direction:column;gap:14px">
-        <form-field :label="t('tokens.name')" required :error="dialog.errors.name" testid="token-form-name-error" :hint="t('tokens.nameHint')">
-          <input type="text" v-model="dialog.form.name" data-testid="token-form-name">
-        </form-field>
-        <form-alert :error="dialog.error" :known="['name']"></form-alert>
-      </form>
-      <template #footer>
-        <button class="btn" @click="dialog = null">{{ t('common.cancel') }}</button>
-        <button class="btn btn-primary" data-testid="token-save" :disabled="dialog.saving" @click="save">{{ t('common.create') }}</button>
-      </template>
-    </modal>
+    <crud-table path="/tokens" name="token" table-testid="tokens-table" modal-size="small"
+      :title="t('tokens.title')" :subtitle="t('tokens.subtitle')" :new-label="t('tokens.new')" :save-label="t('common.create')"
+      :columns="columns" :fields="fields" :blank="blank" :to-body="toBody" :editable="false" :row-id="(x) => x.name"
+      :confirm-text="confirmText" :after-save="showSecret" :empty-text="t('tokens.empty')"></crud-table>
     <modal v-if="secret" :title="t('tokens.createdTitle', { name: secret.name })" testid="token-secret-dialog" @close="secret = null">
       <div class="alert alert-info">{{ t('tokens.tokenOnce') }}</div>
       <div class="secret"><code data-testid="token-secret">{{ secret.token }}</code>

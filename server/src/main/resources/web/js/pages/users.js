@@ -1,32 +1,49 @@
 // Users: search and filters, create/edit dialog (role, department, job number, extension, enabled), delete.
 
-import { api, t, tOr, toast, toastError, confirmDialog, blankToNull } from '../common.js';
+import { api, t, toast } from '../common.js';
+import { blankToNull, enabledLabel, roleLabel } from '../format.js';
+import { CrudTable } from '../components/crud-table.js';
 
 const FIELDS = ['username', 'displayName', 'password', 'roleId', 'departmentId', 'jobNumber', 'extension', 'email', 'enabled'];
 
-export function roleLabel(role) {
-  if (!role) return '—';
-  const name = role.name || role;
-  if (role.builtin === false) return name;
-  return tOr('role.builtin.' + name, name);
-}
-
 export const UsersPage = {
+  components: { CrudTable },
   props: { me: Object },
-  data() {
-    return {
-      users: [], roles: [], departments: [], loading: true, loadError: null,
-      q: '', role: '', departmentId: '', dialog: null, FIELDS,
-    };
-  },
-  async created() {
-    await Promise.all([this.loadLookups(), this.load()]);
-  },
+  setup() { return { FIELDS }; },
+  data() { return { roles: [], departments: [], q: '', role: '', departmentId: '' }; },
+  created() { this.loadLookups(); },
   computed: {
     roleById() { const m = {}; for (const r of this.roles) m[r.id] = r; return m; },
+    columns() {
+      return [
+        { key: 'username', label: t('users.username'), span: 'name' },
+        { key: 'displayName', label: t('users.displayName') },
+        { key: 'roleId', label: t('users.role'), text: (u) => this.roleText(u) },
+        { key: 'departmentName', label: t('users.department') },
+        { key: 'jobNumber', label: t('users.jobNumber') },
+        { key: 'extension', label: t('users.extension') },
+        { key: 'enabled', label: t('users.status') },
+      ];
+    },
+    fields() {
+      return [
+        { key: 'username', label: t('users.username'), required: true, autocomplete: 'off' },
+        { key: 'displayName', testid: 'display-name', label: t('users.displayName') },
+        { key: 'password', label: t('users.password'), type: 'password', autocomplete: 'new-password', required: (d) => d.mode === 'create',
+          hint: (d) => d.mode === 'edit' ? t('users.passwordKeep') : t('users.passwordRule') },
+        { key: 'roleId' },
+        { key: 'departmentId', testid: 'department', label: t('users.department'), type: 'select', none: t('common.none'),
+          options: this.departments.map((dep) => ({ value: dep.id, label: dep.name })) },
+        { key: 'jobNumber', testid: 'job-number', label: t('users.jobNumber') },
+        { key: 'extension', label: t('users.extension'), hint: t('users.extensionHint'), inputmode: 'numeric' },
+        { key: 'email', label: t('users.email'), type: 'email' },
+        { key: 'enabled', label: t('users.enabledLabel'), type: 'checkbox' },
+      ];
+    },
   },
   methods: {
     roleLabel,
+    enabledLabel,
     async loadLookups() {
       const [roles, deps] = await Promise.all([
         this.can('role.read') ? api.get('/roles').catch(() => []) : Promise.resolve([]),
@@ -35,18 +52,12 @@ export const UsersPage = {
       this.roles = roles || [];
       this.departments = deps || [];
     },
-    async load() {
-      this.loading = true;
-      try {
-        const roleName = this.role ? (this.roleById[this.role] || {}).name : '';
-        this.users = await api.get('/users', { q: this.q.trim(), departmentId: this.departmentId, role: roleName });
-        this.loadError = null;
-      } catch (e) {
-        this.loadError = e;
-      } finally {
-        this.loading = false;
-      }
+    /** The list's search and filters. */
+    params() {
+      const roleName = this.role ? (this.roleById[this.role] || {}).name : '';
+      return { q: this.q.trim(), departmentId: this.departmentId, role: roleName };
     },
+    load() { this.$refs.crud.load(); },
     search() {
       clearTimeout(this._timer);
       this._timer = setTimeout(() => this.load(), 250);
@@ -55,26 +66,18 @@ export const UsersPage = {
       const r = this.roleById[u.roleId];
       return r ? roleLabel(r) : (u.roleName ? roleLabel({ name: u.roleName }) : '—');
     },
-    openCreate() {
+    blank() {
       const agent = this.roles.find((r) => r.name === 'agent');
-      this.dialog = {
-        mode: 'create', id: null, errors: {}, error: null, saving: false,
-        form: { username: '', displayName: '', password: '', roleId: agent ? agent.id : '', departmentId: '', jobNumber: '', extension: '', email: '', enabled: true },
+      return { username: '', displayName: '', password: '', roleId: agent ? agent.id : '', departmentId: '', jobNumber: '', extension: '', email: '', enabled: true };
+    },
+    toForm(u) {
+      return {
+        username: u.username, displayName: u.displayName || '', password: '', roleId: u.roleId || '',
+        departmentId: u.departmentId || '', jobNumber: u.jobNumber || '', extension: u.extension || '',
+        email: u.email || '', enabled: u.enabled !== false,
       };
     },
-    openEdit(u) {
-      this.dialog = {
-        mode: 'edit', id: u.id, errors: {}, error: null, saving: false,
-        form: {
-          username: u.username, displayName: u.displayName || '', password: '', roleId: u.roleId || '',
-          departmentId: u.departmentId || '', jobNumber: u.jobNumber || '', extension: u.extension || '',
-          email: u.email || '', enabled: u.enabled !== false,
-        },
-      };
-    },
-    async save() {
-      const d = this.dialog;
-      const f = d.form;
+    toBody(f, d) {
       const body = {
         username: f.username.trim(),
         displayName: blankToNull(f.displayName),
@@ -86,114 +89,41 @@ export const UsersPage = {
         enabled: !!f.enabled,
       };
       if (d.mode === 'create' || f.password) body.password = f.password;
-      d.saving = true; d.errors = {}; d.error = null;
-      try {
-        if (d.mode === 'create') await api.post('/users', body);
-        else await api.put('/users/' + d.id, body);
-        this.dialog = null;
-        toast(t(d.mode === 'create' ? 'users.created' : 'common.saved', { name: body.username }));
-        await this.load();
-      } catch (e) {
-        d.errors = e.fields ? e.fields() : {};
-        d.error = e;
-        d.saving = false;
-      }
+      return body;
     },
-    async remove(u) {
-      if (!(await confirmDialog(t('users.confirmDelete', { name: u.username })))) return;
-      try {
-        await api.del('/users/' + u.id);
-        toast(t('common.deleted'));
-        await this.load();
-      } catch (e) { toastError(e); }
+    saved(res, d) {
+      toast(t(d.mode === 'create' ? 'users.created' : 'common.saved', { name: d.form.username.trim() }));
+      return true;
     },
+    confirmText(u) { return t('users.confirmDelete', { name: u.username }); },
   },
   template: `
-    <div class="page-head">
-      <h1 data-testid="page-title">{{ t('users.title') }}</h1>
-      <span class="sub">{{ t('users.subtitle') }}</span>
-      <div class="spacer"></div>
-      <button v-if="can('user.write')" class="btn btn-primary" data-testid="user-new" @click="openCreate">+ {{ t('users.new') }}</button>
-    </div>
-    <div class="toolbar">
-      <input type="search" class="grow" v-model="q" @input="search" :placeholder="t('users.searchHint')" data-testid="users-search">
-      <select v-model="role" @change="load" data-testid="users-filter-role">
-        <option value="">{{ t('users.allRoles') }}</option>
-        <option v-for="r in roles" :key="r.id" :value="r.id">{{ roleLabel(r) }}</option>
-      </select>
-      <select v-model="departmentId" @change="load" data-testid="users-filter-department">
-        <option value="">{{ t('users.allDepartments') }}</option>
-        <option v-for="dep in departments" :key="dep.id" :value="dep.id">{{ dep.name }}</option>
-      </select>
-    </div>
-    <div v-if="loadError" class="alert alert-error" data-testid="users-error">{{ errorText(loadError) }}</div>
-    <div class="panel table-wrap">
-      <table class="grid" data-testid="users-table">
-        <thead><tr>
-          <th>{{ t('users.username') }}</th><th>{{ t('users.displayName') }}</th><th>{{ t('users.role') }}</th>
-          <th>{{ t('users.department') }}</th><th>{{ t('users.jobNumber') }}</th><th>{{ t('users.extension') }}</th>
-          <th>{{ t('users.status') }}</th><th v-if="can('user.write')"></th>
-        </tr></thead>
-        <tbody>
-          <tr v-for="u in users" :key="u.id" :data-testid="'user-row-' + u.username">
-            <td><span class="name">{{ u.username }}</span></td>
-            <td>{{ dash(u.displayName) }}</td>
-            <td>{{ roleText(u) }}</td>
-            <td>{{ dash(u.departmentName) }}</td>
-            <td>{{ dash(u.jobNumber) }}</td>
-            <td>{{ dash(u.extension) }}</td>
-            <td><span class="badge" :class="u.enabled ? 'badge-ok' : 'badge-off'">{{ u.enabled ? t('common.enabled') : t('common.disabled') }}</span></td>
-            <td v-if="can('user.write')" class="actions">
-              <button class="btn-link" :data-testid="'user-edit-' + u.username" @click="openEdit(u)">{{ t('common.edit') }}</button>
-              <button class="btn-link danger" :data-testid="'user-delete-' + u.username" @click="remove(u)" :disabled="u.id === me.id">{{ t('common.delete') }}</button>
-            </td>
-          </tr>
-          <tr v-if="!loading && !users.length"><td class="empty" colspan="8">{{ t('common.noData') }}</td></tr>
-          <tr v-if="loading && !users.length"><td class="empty" colspan="8">{{ t('common.loading') }}</td></tr>
-        </tbody>
-      </table>
-    </div>
-
-    <modal v-if="dialog" :title="t(dialog.mode === 'create' ? 'users.new' : 'users.edit')" testid="user-dialog" @close="dialog = null">
-      <form class="form-grid" @submit.prevent="save" novalidate id="user-form">
-        <form-field :label="t('users.username')" required :error="dialog.errors.username" testid="user-form-username-error">
-          <input type="text" v-model="dialog.form.username" data-testid="user-form-username" autocomplete="off">
-        </form-field>
-        <form-field :label="t('users.displayName')" :error="dialog.errors.displayName" testid="user-form-display-name-error">
-          <input type="text" v-model="dialog.form.displayName" data-testid="user-form-display-name">
-        </form-field>
-        <form-field :label="t('users.password')" :required="dialog.mode === 'create'" :error="dialog.errors.password" testid="user-form-password-error"
-                    :hint="dialog.mode === 'edit' ? t('users.passwordKeep') : t('users.passwordRule')">
-          <input type="password" v-model="dialog.form.password" data-testid="user-form-password" autocomplete="new-password">
-        </form-field>
+    <crud-table ref="crud" path="/users" name="user" table-testid="users-table" write-perm="user.write" :params="params"
+      :title="t('users.title')" :subtitle="t('users.subtitle')" :new-label="t('users.new')" :edit-title="t('users.edit')"
+      :columns="columns" :fields="fields" :blank="blank" :to-form="toForm" :to-body="toBody" :row-id="(u) => u.username"
+      :confirm-text="confirmText" :after-save="saved" :delete-disabled="(u) => u.id === me.id" loading-row
+      load-error-testid="users-error" alert-testid="user-form-error" :known="FIELDS">
+      <template #toolbar>
+        <div class="toolbar">
+          <input type="search" class="grow" v-model="q" @input="search" :placeholder="t('users.searchHint')" data-testid="users-search">
+          <select v-model="role" @change="load" data-testid="users-filter-role">
+            <option value="">{{ t('users.allRoles') }}</option>
+            <option v-for="r in roles" :key="r.id" :value="r.id">{{ roleLabel(r) }}</option>
+          </select>
+          <select v-model="departmentId" @change="load" data-testid="users-filter-department">
+            <option value="">{{ t('users.allDepartments') }}</option>
+            <option v-for="dep in departments" :key="dep.id" :value="dep.id">{{ dep.name }}</option>
+          </select>
+        </div>
+      </template>
+      <template #cell-enabled="{ row }"><span class="badge" :class="row.enabled ? 'badge-ok' : 'badge-off'">{{ enabledLabel(row.enabled) }}</span></template>
+      <template #field-roleId="{ dialog }">
         <form-field :label="t('users.role')" required :error="dialog.errors.roleId" testid="user-form-role-error">
           <select v-model="dialog.form.roleId" data-testid="user-form-role">
             <option value="" disabled>{{ t('common.choose') }}</option>
             <option v-for="r in roles" :key="r.id" :value="r.id">{{ roleLabel(r) }}</option>
           </select>
         </form-field>
-        <form-field :label="t('users.department')" :error="dialog.errors.departmentId" testid="user-form-department-error">
-          <select v-model="dialog.form.departmentId" data-testid="user-form-department">
-            <option value="">{{ t('common.none') }}</option>
-            <option v-for="dep in departments" :key="dep.id" :value="dep.id">{{ dep.name }}</option>
-          </select>
-        </form-field>
-        <form-field :label="t('users.jobNumber')" :error="dialog.errors.jobNumber" testid="user-form-job-number-error">
-          <input type="text" v-model="dialog.form.jobNumber" data-testid="user-form-job-number">
-        </form-field>
-        <form-field :label="t('users.extension')" :error="dialog.errors.extension" testid="user-form-extension-error" :hint="t('users.extensionHint')">
-          <input type="text" v-model="dialog.form.extension" data-testid="user-form-extension" inputmode="numeric">
-        </form-field>
-        <form-field :label="t('users.email')" :error="dialog.errors.email" testid="user-form-email-error">
-          <input type="email" v-model="dialog.form.email" data-testid="user-form-email">
-        </form-field>
-        <label class="check span-2"><input type="checkbox" v-model="dialog.form.enabled" data-testid="user-form-enabled"> {{ t('users.enabledLabel') }}</label>
-        <div class="span-2"><form-alert :error="dialog.error" :known="FIELDS" testid="user-form-error"></form-alert></div>
-        <button type="submit" hidden></button>
-      </form>
-      <template #footer>
-        <button class="btn" data-testid="user-cancel" @click="dialog = null">{{ t('common.cancel') }}</button>
-        <button class="btn btn-primary" data-testid="user-save" :disabled="dialog.saving" @click="save">{{ t('common.save') }}</button>
       </template>
-    </modal>`,
+    </crud-table>`,
 };

@@ -4,6 +4,7 @@
 // ECharts is loaded on first use, only by this tab.
 
 import { api, t, tOr, i18n } from '../common.js';
+import { ymd } from '../format.js';
 
 const ECHARTS = '/webjars/echarts/5.3.1/dist/echarts.min.js';
 const KEY_ORDER = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
@@ -24,7 +25,6 @@ export function loadEcharts() {
   return echartsLoading;
 }
 
-function ymd(d) { const p = (n) => String(n).padStart(2, '0'); return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()); }
 /** "YYYY-MM-DD" (local) → the instant of that local midnight, plus days. */
 function dayStart(s, plusDays) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s || '');

@@ -6,9 +6,10 @@
 // the nodes that have them. Plain Vue + SVG, no libraries.
 
 import { api, t, tOr, toast, toastError, confirmDialog, errorText, fieldErrorText } from '../common.js';
-import { intOrNull } from './trunks.js';
+import { intOrNull } from '../format.js';
+import { promptAudioUrl } from '../media.js';
 import { FlowStats } from './flow-stats.js';
-import { TtsPreview, promptAudioUrl } from './prompts.js';
+import { TtsPreview } from './tts-preview.js';
 import { SHIPPED_PROMPTS } from '../prompt-keys.js';
 
 const { reactive } = window.Vue;

@@ -1,0 +1,36 @@
+import { clock } from '../format.js';
+import { current, other } from './store.js';
+import { DialLink } from './dial-link.js';
+
+/** The caller as a customer (AGENT-4): known or new, how often they called, their last calls. */
+export const CustomerPanel = {
+  components: { DialLink },
+  setup() { return { current, clock }; },
+  computed: {
+    call() { return current.value; },
+    customer() { return this.call ? this.call.customer : null; },
+  },
+  methods: { other },
+  template: `
+    <div class="panel" data-testid="desk-customer">
+      <div class="panel-head"><h2>{{ t('agent.customer') }}</h2><span class="spacer" style="flex:1"></span>
+        <span v-if="customer" class="badge" :class="customer.known ? 'badge-ok' : 'badge-blue'" data-testid="desk-customer-known" :data-known="String(!!customer.known)">
+          {{ customer.known ? t('desk.known') : t('desk.new') }}</span></div>
+      <div v-if="call" class="panel-body">
+        <dl class="kv">
+          <dt>{{ t('desk.number') }}</dt><dd><dial-link :number="other(call)"></dial-link></dd>
+          <dt>{{ t('desk.callerName') }}</dt><dd>{{ dash(call.callerName) }}</dd>
+          <dt>{{ t('desk.callCount') }}</dt><dd data-testid="desk-customer-calls">{{ customer ? customer.calls : '—' }}</dd>
+        </dl>
+        <table v-if="customer && customer.lastCalls && customer.lastCalls.length" class="grid compact" data-testid="desk-last-calls">
+          <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.result') }}</th><th>{{ t('desk.agentCol') }}</th><th>{{ t('desk.queue') }}</th><th>{{ t('desk.talk') }}</th></tr></thead>
+          <tbody><tr v-for="l in customer.lastCalls" :key="l.callId">
+            <td>{{ fmtTime(l.startedAt) }}</td><td>{{ tOr('calls.outcome.' + l.outcome, l.outcome || '—') }}</td>
+            <td>{{ dash(l.agentJob) }}</td><td>{{ dash(l.queue) }}</td><td>{{ l.talkSeconds != null ? clock(l.talkSeconds) : '—' }}</td>
+          </tr></tbody>
+        </table>
+        <div v-else class="muted small" data-testid="desk-no-last-calls">{{ t('desk.noHistory') }}</div>
+      </div>
+      <div v-else class="placeholder"><div>{{ t('agent.customerEmpty') }}</div></div>
+    </div>`,
+};

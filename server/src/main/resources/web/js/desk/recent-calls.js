@@ -1,0 +1,24 @@
+import { clock } from '../format.js';
+import { desk } from './store.js';
+import { DialLink } from './dial-link.js';
+
+/** This agent's recent calls on this browser; numbers are click-to-dial. */
+export const RecentCalls = {
+  components: { DialLink },
+  setup() { return { desk, clock }; },
+  template: `
+    <div class="panel table-wrap">
+      <div class="panel-head"><h2>{{ t('agent.recentCalls') }}</h2></div>
+      <table class="grid" data-testid="agent-recent-calls">
+        <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.direction') }}</th><th>{{ t('agent.col.number') }}</th><th>{{ t('agent.col.duration') }}</th><th>{{ t('agent.col.result') }}</th></tr></thead>
+        <tbody>
+          <tr v-for="r in desk.recent" :key="r.legId + r.at">
+            <td>{{ fmtTime(r.at) }}</td><td>{{ tOr('calls.direction.' + r.direction, r.direction || '—') }}</td>
+            <td><dial-link :number="r.number"></dial-link></td><td>{{ r.answered ? clock(r.seconds) : '—' }}</td>
+            <td>{{ r.answered ? tOr('calls.cause.' + r.cause, r.cause || '—') : t('desk.missed') }}</td>
+          </tr>
+          <tr v-if="!desk.recent.length"><td class="empty" colspan="5">{{ t('agent.noCalls') }}</td></tr>
+        </tbody>
+      </table>
+    </div>`,
+};

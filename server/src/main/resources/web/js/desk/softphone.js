@@ -1,0 +1,130 @@
+import { phone, desk, cti_ok, current, other, command, dialNumber, consultPartner, callTimer } from './store.js';
+import { AudioDevices } from './audio-devices.js';
+
+/** Dial pad, answer / reject / hang up, hold, mute, DTMF, transfer, consult, three-party. */
+export const Softphone = {
+  components: { AudioDevices },
+  setup() {
+    return { desk, phone, cti_ok, current, keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] };
+  },
+  data() { return { number: '', target: '', dtmfSent: '', busy: false }; },
+  computed: {
+    agent() { return desk.agent; },
+    signedIn() { return !!this.agent && this.agent.state !== 'logged_out'; },
+    webrtc() { return this.signedIn && this.agent.device === 'webrtc'; },
+    call() { return current.value; },
+    live() { return this.call && (this.call.state === 'talking' || this.call.state === 'held') ? this.call : null; },
+    partner() { return this.call && this.call.state === 'held' ? consultPartner(this.call) : null; },
+    consulting() { return !!this.partner && (desk.consultOf[this.call.legId] || this.call.consult || desk.calls.length > 1); },
+    phoneStatus() {
+      if (!this.signedIn) return 'offline';
+      if (this.agent.device !== 'webrtc') return 'device';
+      const c = phone.state.connection;
+      return c === 'connected' ? 'connected' : (c === 'failed' || c === 'disconnected' ? 'reconnecting' : 'connecting');
+    },
+    canDial() { return cti_ok.value && this.signedIn && !this.live && !(this.call && this.call.state === 'ringing') && !!this.number.trim(); },
+  },
+  watch: {
+    'call.legId'() { this.dtmfSent = ''; },
+  },
+  methods: {
+    async act(type, fields) {
+      this.busy = true;
+      try { return await command(type, fields); } catch (e) { return null; } finally { this.busy = false; }
+    },
+    key(k) {
+      if (this.live && this.live.state === 'talking') {
+        this.dtmfSent += k;
+        this.act('dtmf', { legId: this.live.legId, digits: k });
+      } else {
+        this.number += k;
+      }
+    },
+    async dial() { await dialNumber(this.number); },
+    answer() { return this.act('answer', { legId: this.call.legId }); },
+    reject() { return this.act('reject', { legId: this.call.legId }); },
+    hangup(c) { return this.act('hangup', { legId: (c || this.call).legId }); },
+    hold() { return this.act('hold', { legId: this.live.legId }); },
+    resume() { return this.act('resume', { legId: this.live.legId }); },
+    mute() { return this.act('mute', { legId: this.live.legId, muted: !this.live.muted }); },
+    async transfer() {
+      const r = await this.act('transfer', { legId: this.live.legId, to: this.target.trim() });
+      if (r !== null) this.target = '';
+    },
+    async consult() {
+      const legId = this.live.legId;
+      desk.pendingDial = Date.now() + 15000;
+      desk.consultOf[legId] = true;
+      const r = await this.act('consult', { legId, to: this.target.trim() });
+      if (r === null) { delete desk.consultOf[legId]; desk.pendingDial = 0; } else this.target = '';
+    },
+    complete() { return this.act('complete', { legId: this.call.legId }); },
+    conference() { return this.act('conference', { legId: this.call.legId }); },
+    select(c) { desk.selected = c.legId; },
+    other,
+    callTimer,
+  },
+  template: `
+    <div class="panel" data-testid="agent-softphone">
+      <div class="panel-head"><h2>{{ t('agent.softphone') }}</h2><span class="spacer" style="flex:1"></span>
+        <span class="badge" :class="{ 'badge-ok': phoneStatus === 'connected' || phoneStatus === 'device', 'badge-off': phoneStatus === 'offline', 'badge-warn': phoneStatus === 'reconnecting' || phoneStatus === 'connecting' }"
+          data-testid="desk-webrtc-state" :data-connection="phone.state.connection" :data-server="String(phone.state.server)">
+          {{ phoneStatus === 'device' ? t('device.' + agent.device) + (agent.deviceNumber ? ' ' + agent.deviceNumber : '') : t('desk.phone.' + phoneStatus) }}</span>
+      </div>
+      <div class="panel-body">
+        <div v-if="desk.calls.length > 1" class="call-chips">
+          <button v-for="c in desk.calls" :key="c.legId" type="button" class="call-chip" :class="['cs-' + c.state, { active: call && c.legId === call.legId }]"
+            :data-testid="'desk-call-chip-' + c.legId" @click="select(c)">{{ other(c) }} · {{ t('desk.callState.' + c.state) }}</button>
+        </div>
+        <div v-if="call" class="phone-call" :class="'cs-' + call.state" data-testid="desk-phone-call">
+          <div class="mono big">{{ other(call) }}</div>
+          <div class="muted"><span data-testid="desk-call-state" :data-state="call.state">{{ t('desk.callState.' + call.state) }}</span> · {{ callTimer(call) }}
+            <span v-if="call.muted" class="badge badge-warn" data-testid="desk-muted">{{ t('desk.muted') }}</span>
+            <span v-if="call.internal" class="badge" data-testid="desk-internal">{{ t('calls.direction.internal') }}</span></div>
+        </div>
+        <input type="tel" v-model="number" style="width:100%;height:40px;font-size:18px" :placeholder="t('agent.dialHint')" data-testid="desk-dial-input"
+          :disabled="!!live" @keydown.enter="canDial && dial()">
+        <div v-if="live && dtmfSent" class="muted mono" data-testid="desk-dtmf-sent">{{ t('desk.dtmfSent') }} {{ dtmfSent }}</div>
+        <div class="dialpad"><button v-for="k in keys" :key="k" class="btn" :data-testid="'desk-key-' + (k === '*' ? 'star' : k === '#' ? 'hash' : k)"
+          :disabled="!signedIn || (live && live.state !== 'talking')" @click="key(k)">{{ k }}</button></div>
+        <div class="phone-actions">
+          <template v-if="call && call.state === 'ringing'">
+            <button v-if="webrtc" class="btn btn-ok" :disabled="busy" data-testid="desk-btn-answer" @click="answer">{{ t('desk.answer') }}</button>
+            <span v-else class="muted small" data-testid="desk-answer-on-phone">{{ t('desk.answerOnPhone') }}</span>
+            <button class="btn btn-danger" :disabled="busy" data-testid="desk-btn-reject" @click="reject">{{ t('desk.reject') }}</button>
+          </template>
+          <template v-else-if="live">
+            <template v-if="!live.internal">
+              <button v-if="live.state === 'talking'" class="btn" :disabled="busy" data-testid="desk-btn-hold" @click="hold">{{ t('desk.hold') }}</button>
+              <button v-else class="btn btn-primary" :disabled="busy" data-testid="desk-btn-resume" @click="resume">{{ t('desk.resume') }}</button>
+              <button class="btn" :class="{ 'btn-warn': live.muted }" :disabled="busy || live.state !== 'talking'" data-testid="desk-btn-mute" @click="mute">{{ t(live.muted ? 'desk.unmute' : 'desk.mute') }}</button>
+            </template>
+            <button class="btn btn-danger" :class="{ 'span-2': live.internal }" :disabled="busy" data-testid="desk-btn-hangup" @click="hangup()">{{ t('agent.hangup') }}</button>
+          </template>
+          <template v-else>
+            <button class="btn btn-primary" :disabled="!canDial" data-testid="desk-btn-dial" @click="dial">{{ t('agent.call') }}</button>
+            <button class="btn btn-danger" disabled>{{ t('agent.hangup') }}</button>
+          </template>
+        </div>
+        <div v-if="live && !live.internal" class="transfer-box" data-testid="desk-transfer">
+          <div class="field-label">{{ t('desk.transferTo') }}</div>
+          <input type="text" v-model="target" :placeholder="t('desk.transferHint')" data-testid="desk-transfer-to">
+          <div class="phone-actions">
+            <button class="btn" :disabled="busy || !target.trim()" data-testid="desk-btn-transfer" @click="transfer">{{ t('desk.blindTransfer') }}</button>
+            <button class="btn" :disabled="busy || !target.trim()" data-testid="desk-btn-consult" @click="consult">{{ t('desk.consult') }}</button>
+          </div>
+        </div>
+        <div v-if="consulting" class="transfer-box" data-testid="desk-consulting">
+          <div class="muted">{{ t('desk.consultWith', { number: other(partner) }) }}</div>
+          <div class="phone-actions">
+            <button class="btn btn-primary" :disabled="busy" data-testid="desk-btn-complete" @click="complete">{{ t('desk.complete') }}</button>
+            <button class="btn" :disabled="busy" data-testid="desk-btn-conference" @click="conference">{{ t('desk.conference') }}</button>
+            <button class="btn btn-danger span-2" :disabled="busy" data-testid="desk-btn-cancel-consult" @click="hangup(partner)">{{ t('desk.cancelConsult') }}</button>
+          </div>
+        </div>
+        <div v-if="desk.error" class="alert alert-error" style="margin-top:12px" data-testid="desk-error" :data-code="desk.error.code">{{ desk.error.text }}
+          <button type="button" class="icon-btn" :aria-label="t('common.close')" @click="desk.error = null">×</button></div>
+        <audio-devices v-if="webrtc || (!signedIn && phone.state.inputs.length)"></audio-devices>
+      </div>
+    </div>`,
+};

@@ -1,0 +1,213 @@
+// The agent desk's state (AGENT-1..7, docs/cti.md): the CTI client, the browser phone and its
+// ringer, and one reactive `desk` rebuilt from every `hello` and kept up to date by the CTI events.
+// The desk's components (this folder) read it and send their commands through `command` / `run`.
+
+import { api, t, tOr, toast } from '../common.js';
+import { clock } from '../format.js';
+import { CtiClient } from '../cti.js';
+import { BrowserPhone, Ringer } from '../phone.js';
+
+const { reactive, computed } = window.Vue;
+
+const RECENT_MAX = 20;
+const ACTIVE = ['ringing', 'talking', 'held'];
+
+/** Text for a CTI or API error: the bundle's text for its code plus the server's detail. */
+function errText(e) {
+  if (!e) return '';
+  const base = tOr('error.' + (e.code || 'failed'), '');
+  if (!base) return e.message || t('error.internal');
+  const detail = e.message && e.message !== e.code ? e.message : '';
+  return detail && (e.cti || ['conflict', 'forbidden', 'bad_request', 'not_found'].includes(e.code)) ? t('error.withDetail', { text: base, detail }) : base;
+}
+
+// ---------- the desk's state: rebuilt from every `hello`, kept up to date by the events ----------
+
+export const cti = new CtiClient();
+export const phone = new BrowserPhone(cti);
+const ringer = new Ringer(phone);
+
+export const desk = reactive({
+  me: null,
+  agent: null,
+  calls: [],
+  reasons: [],
+  selected: null,
+  since: {},        // legId → ms when its state last changed (for the call timer)
+  offeredAt: {},    // legId → ms when call.offered arrived
+  consultOf: {},    // legId of a held call → true once `consult` was accepted
+  autoAnswer: {},   // legId → true: our own dial / consult, the browser answers by itself
+  pendingDial: 0,   // ms until which a call offered to us is the one we dialled
+  recent: [],
+  ended: null,      // the last ended call, shown until the next one
+  error: null,      // the last refused command { type, text }
+  now: Date.now(),
+});
+
+export const cti_ok = computed(() => cti.state.status === 'open' && cti.state.hello);
+
+function recentKey() { return 'hotline.desk.recent.' + (desk.me ? desk.me.id : ''); }
+export function loadRecent() { try { return JSON.parse(localStorage.getItem(recentKey()) || '[]'); } catch (e) { return []; } }
+function saveRecent() { try { localStorage.setItem(recentKey(), JSON.stringify(desk.recent.slice(0, RECENT_MAX))); } catch (e) { /* private mode */ } }
+
+/** The other party's number: `caller` is the customer's or colleague's number in every direction (docs/cti.md). */
+export function other(c) { return (c && (c.caller || c.callee)) || ''; }
+
+function upsert(call) {
+  if (!call || !call.legId) return;
+  const i = desk.calls.findIndex((c) => c.legId === call.legId);
+  const before = i >= 0 ? desk.calls[i] : null;
+  if (!before || before.state !== call.state) desk.since[call.legId] = Date.now();
+  if (call.state === 'ended') { if (i >= 0) desk.calls.splice(i, 1); return; }
+  if (i >= 0) desk.calls.splice(i, 1, call); else desk.calls.push(call);
+}
+
+function syncPhone() {
+  const a = desk.agent;
+  const wantPhone = !!a && a.state !== 'logged_out' && a.device === 'webrtc';
+  if (wantPhone) {
+    phone.start().catch((e) => showError('webrtc.offer', e));
+  } else if (phone.state.active) {
+    phone.stop();
+  }
+}
+
+function syncRinger() {
+  const ringing = desk.calls.some((c) => c.state === 'ringing' && !desk.autoAnswer[c.legId]);
+  if (ringing) ringer.start(); else ringer.stop();
+}
+
+export function showError(type, e) {
+  const text = errText(e);
+  desk.error = { type, text, code: e && e.code };
+  toast(text, 'error');
+}
+
+/** Sends a command; a refusal is shown to the agent (toast and the desk's error line) and rethrown. */
+export async function command(type, fields) {
+  desk.error = null;
+  try {
+    return await cti.send(type, fields);
+  } catch (e) {
+    showError(type, e);
+    throw e;
+  }
+}
+export const run = (type, fields) => command(type, fields).catch(() => null);
+
+cti.on('hello', (m) => {
+  desk.agent = m.agent || null;
+  desk.reasons = Array.isArray(m.reasons) ? m.reasons : [];
+  const calls = (m.calls || []).filter((c) => ACTIVE.includes(c.state));
+  const now = Date.now();
+  for (const c of calls) if (!desk.since[c.legId]) desk.since[c.legId] = now;
+  desk.calls = calls;
+  if (desk.selected && !calls.some((c) => c.legId === desk.selected)) desk.selected = null;
+  phone.serverState(!!(m.webrtc && m.webrtc.connected));
+  syncPhone();
+  syncRinger();
+});
+cti.on('agent.state', (m) => { desk.agent = m.agent || desk.agent; syncPhone(); });
+cti.on('call.offered', (m) => {
+  const c = m.call;
+  if (!c) return;
+  desk.offeredAt[c.legId] = Date.now();
+  const ours = desk.autoAnswer[c.legId] || (desk.pendingDial > Date.now() && c.state === 'ringing' && c.direction !== 'inbound');
+  upsert(c);
+  if (ours) {
+    desk.pendingDial = 0;
+    if (!desk.autoAnswer[c.legId]) desk.autoAnswer[c.legId] = true;
+    answerOwn(c.legId);
+  } else {
+    desk.selected = c.legId;
+  }
+  syncRinger();
+});
+for (const type of ['call.answered', 'call.held', 'call.resumed', 'call.updated']) {
+  cti.on(type, (m) => { upsert(m.call); syncRinger(); });
+}
+cti.on('call.ended', (m) => {
+  const c = m.call;
+  if (!c) return;
+  const known = desk.calls.find((x) => x.legId === c.legId) || c;
+  const started = desk.since[c.legId] || Date.now();
+  upsert(Object.assign({}, known, c, { state: 'ended' }));
+  delete desk.consultOf[c.legId];
+  delete desk.autoAnswer[c.legId];
+  desk.ended = { call: Object.assign({}, known, c), cause: m.cause || '', by: m.by || '', at: Date.now() };
+  desk.recent.unshift({
+    callId: c.callId, legId: c.legId, at: new Date().toISOString(), direction: c.direction || known.direction,
+    number: other(known.caller ? known : c), seconds: known.state === 'talking' || known.state === 'held' ? Math.round((Date.now() - started) / 1000) : 0,
+    cause: m.cause || '', answered: known.state !== 'ringing',
+  });
+  desk.recent.splice(RECENT_MAX);
+  saveRecent();
+  syncRinger();
+});
+cti.on('error', (m) => showError(m.type, { code: m.code, message: m.message, cti: true }));
+cti.on('status', (m) => {
+  if (m.status !== 'open') syncRinger();
+  // Upgrade refused again and again: if the session is gone, /me sends the page to the login.
+  if (m.status === 'retrying' && cti.state.attempt >= 2) api.get('/me').catch(() => {});
+});
+
+setInterval(() => { desk.now = Date.now(); }, 1000);
+
+// For tests and diagnostics (docs/cti.md; see DeskBrowserTest).
+window.hotlineDesk = {
+  get pc() { return phone.pc; },
+  lastStats: () => phone.stats(),
+  state: () => JSON.parse(JSON.stringify({
+    cti: cti.state.status, hello: cti.state.hello, agent: desk.agent, calls: desk.calls, offeredAt: desk.offeredAt,
+    ringing: ringer.playing, webrtc: { connection: phone.state.connection, server: phone.state.server, offers: phone.state.offers, active: phone.state.active },
+    error: desk.error,
+  })),
+};
+
+/** Auto-answer of our own call on the browser phone, once (the server may have answered it already). */
+function answerOwn(legId) {
+  const c = desk.calls.find((x) => x.legId === legId);
+  if (!c || c.state !== 'ringing' || !desk.agent || desk.agent.device !== 'webrtc' || desk.autoAnswer[legId] === 'sent') return;
+  desk.autoAnswer[legId] = 'sent';
+  cti.send('answer', { legId }).catch((e) => {
+    const still = desk.calls.find((x) => x.legId === legId);
+    if (still && still.state === 'ringing') showError('answer', e);
+  });
+}
+
+export async function dialNumber(number) {
+  const n = String(number || '').trim();
+  if (!n) return;
+  desk.pendingDial = Date.now() + 15000;
+  try {
+    const r = await command('dial', { number: n });
+    // The ok names the agent's leg: it rings the agent's own device first.
+    if (r && r.legId) {
+      desk.pendingDial = 0;
+      if (!desk.autoAnswer[r.legId]) desk.autoAnswer[r.legId] = true;
+      answerOwn(r.legId);
+      syncRinger();
+    }
+  } catch (e) { desk.pendingDial = 0; }
+}
+/** The call the panels show: the one picked, else ringing, talking, held. */
+export const current = computed(() => {
+  const byLeg = desk.calls.find((c) => c.legId === desk.selected);
+  if (byLeg) return byLeg;
+  for (const s of ['ringing', 'talking', 'held']) {
+    const c = desk.calls.find((x) => x.state === s);
+    if (c) return c;
+  }
+  return null;
+});
+
+/** The consult leg beside a held original call, if any. */
+export function consultPartner(c) {
+  if (!c) return null;
+  return desk.calls.find((x) => x.legId !== c.legId && x.state !== 'ringing' && (desk.autoAnswer[x.legId] || x.state === 'talking')) || null;
+}
+
+export function callTimer(c) {
+  const s = desk.since[c.legId];
+  return s ? clock((desk.now - s) / 1000) : '';
+}

@@ -141,14 +141,14 @@ public final class QueueRoutes {
                 else v.check(QueueStore.byName(h, enterpriseId, value).isPresent(), f, "no such queue");
             }
             case "flow" -> v.check(dev.hotline.ivr.FlowStore.byName(h, enterpriseId, value).isPresent(), f, "no such flow");
-            case "extension" -> v.check(dev.hotline.routing.RoutingStore.extension(h, enterpriseId, value).isPresent(), f, "no such extension");
+            case "extension" -> v.check(QueueStore.extensionExists(h, enterpriseId, value), f, "no such extension");
             default -> {
                 boolean ok;
                 if (value.startsWith("queue:")) {
                     String q = value.substring(6);
                     ok = q.equals(queueName) || QueueStore.byName(h, enterpriseId, q).isPresent();
                 } else if (value.startsWith("extension:")) {
-                    ok = dev.hotline.routing.RoutingStore.extension(h, enterpriseId, value.substring(10)).isPresent();
+                    ok = QueueStore.extensionExists(h, enterpriseId, value.substring(10));
                 } else {
                     ok = false;
                 }

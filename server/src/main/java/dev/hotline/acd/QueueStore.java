@@ -39,6 +39,12 @@ public final class QueueStore {
         return list(h, enterpriseId).stream().filter(q -> q.id() == id).findFirst();
     }
 
+    /** True when the enterprise has an extension of that number (a queue's overflow may go to it). */
+    public static boolean extensionExists(Handle h, long enterpriseId, String number) {
+        return h.createQuery("SELECT COUNT(*) FROM extension WHERE enterprise_id = :e AND number = :n")
+                .bind("e", enterpriseId).bind("n", number).mapTo(Long.class).one() > 0;
+    }
+
     public static Optional<Queue> byName(Handle h, long enterpriseId, String name) {
         return list(h, enterpriseId).stream().filter(q -> q.name().equals(name)).findFirst();
     }

@@ -3,6 +3,7 @@ package dev.hotline.acd;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hotline.domain.JsonMapper;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -128,7 +129,7 @@ public final class QueueStore {
     }
 
     /** Replaces the user's skills with {@code levels} (skill id → level). */
-    public static void setAgentSkills(Handle h, long userId, java.util.Map<Long, Integer> levels) {
+    public static void setAgentSkills(Handle h, long userId, Map<Long, Integer> levels) {
         h.createUpdate("DELETE FROM agent_skill WHERE user_id = :u").bind("u", userId).execute();
         for (var en : levels.entrySet()) {
             h.createUpdate("INSERT INTO agent_skill (user_id, skill_id, level) VALUES (:u, :s, :l)")

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -42,7 +41,7 @@ public final class AcdRoutes {
     /** An agent's level (1..10) in a skill. */
     public record SkillLevel(String skill, int level) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Acd acd) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Acd acd, AgentDesk desk) {
         // ---- queue members (ACD-2)
         Api q = root.tagged("queues");
         q.get("/queues/live", "Live figures of every queue: waiting, longest wait, agents by state, today's counters")
@@ -183,20 +182,16 @@ public final class AcdRoutes {
         a.post("/agent/session", "Log in as an agent on a device: sip (your extension's phone) or external (a phone number)")
                 .body(SessionInput.class).returns(AgentView.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
                     var in = Json.body(ctx, SessionInput.class);
-                    String device = Validator.clean(in.device());
-                    Optional<Device.Kind> kind = Device.Kind.parse(device);
-                    Validator.of().required("device", device).check(device == null || kind.isPresent(), "device", "sip, webrtc or external")
-                            .throwIfInvalid();
-                    ctx.json(acd.login(me.enterpriseId(), me.userId(), new Device(kind.get(), Validator.clean(in.number())), "agent"));
+                    ctx.json(desk.login(me.enterpriseId(), me.userId(), in.device(), in.number(), "agent"));
                 });
         a.delete("/agent/session", "Log out as an agent").returns(AgentView.class).handle(Permission.AGENT_DESK, (ctx, me) ->
-                ctx.json(acd.logout(me.enterpriseId(), me.userId(), "agent")));
+                ctx.json(desk.logout(me.enterpriseId(), me.userId(), "agent")));
         a.get("/agent/state", "Your agent state (logged_out when not logged in)").returns(AgentView.class).handle(Permission.AGENT_DESK, (ctx, me) ->
-                ctx.json(view(jdbi, acd, me.enterpriseId(), me.userId())));
+                ctx.json(desk.view(me.enterpriseId(), me.userId())));
         a.put("/agent/state", "Go ready, or not ready with a reason code").body(StateInput.class).returns(AgentView.class)
                 .handle(Permission.AGENT_DESK, (ctx, me) -> {
                     var in = Json.body(ctx, StateInput.class);
-                    ctx.json(change(jdbi, acd, me.enterpriseId(), me.userId(), in, "agent"));
+                    ctx.json(desk.changeState(me.enterpriseId(), me.userId(), in.state(), in.reason(), "agent"));
                 });
 
         // ---- supervisors (SUP-1, SUP-2)
@@ -208,7 +203,7 @@ public final class AcdRoutes {
                     long id = WebServer.id(ctx);
                     User u = jdbi.withHandle(h -> user(h, me.enterpriseId(), id));
                     var in = Json.body(ctx, StateInput.class);
-                    AgentView out = change(jdbi, acd, me.enterpriseId(), u.id(), in, "supervisor");
+                    AgentView out = desk.changeState(me.enterpriseId(), u.id(), in.state(), in.reason(), "supervisor");
                     jdbi.useTransaction(h -> audit.record(h, me, ctx.ip(), "agent.state", u.username(),
                             "state=" + out.state().key() + (out.reason() == null ? "" : " reason=" + out.reason())));
                     ctx.json(out);
@@ -225,34 +220,6 @@ public final class AcdRoutes {
                         return AgentStore.history(h, me.enterpriseId(), id, from, to, limit == null ? 100 : limit.intValue());
                     }));
                 });
-    }
-
-    /** Applies a requested state: ready, not_ready (reason required, an enterprise reason code) or logged_out. */
-    static AgentView change(Jdbi jdbi, Acd acd, long enterpriseId, long userId, StateInput in, String by) {
-        String stateKey = Validator.clean(in.state());
-        Optional<AgentState> state = AgentState.parse(stateKey);
-        String reason = Validator.clean(in.reason());
-        Validator v = Validator.of().required("state", stateKey)
-                .check(stateKey == null || state.filter(AgentState::requestable).isPresent(), "state", "ready, not_ready or logged_out");
-        if (state.orElse(null) == AgentState.NOT_READY) {
-            v.required("reason", reason);
-            if (reason != null) {
-                v.check(jdbi.withHandle(h -> QueueStore.reasons(h, enterpriseId)).stream().anyMatch(x -> x.code().equals(reason)),
-                        "reason", "no such reason code");
-            }
-        }
-        v.throwIfInvalid();
-        if (state.get() == AgentState.LOGGED_OUT) return acd.logout(enterpriseId, userId, by);
-        return acd.setState(enterpriseId, userId, state.get(), state.get() == AgentState.NOT_READY ? reason : null, by);
-    }
-
-    /** The agent's live view; a user the dispatcher does not know yet is simply logged out. */
-    static AgentView view(Jdbi jdbi, Acd acd, long enterpriseId, long userId) {
-        return acd.agentView(enterpriseId, userId).orElseGet(() -> {
-            User u = jdbi.withHandle(h -> user(h, enterpriseId, userId));
-            return new AgentView(u.id(), u.displayName() == null ? u.username() : u.displayName(), u.jobNumber(), u.extension(),
-                    AgentState.LOGGED_OUT, null, null, null, null, null, 0, 0, 0, Map.of(), Map.of());
-        });
     }
 
     static Queue queue(Handle h, long enterpriseId, long id) {

@@ -1,5 +1,8 @@
 package dev.hotline.acd;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /** A call queue (座席组) of one enterprise with its ring strategy and its ACD settings. */
 public record Queue(long id, String name, Strategy strategy, String description, QueueSettings settings) {
 
@@ -16,8 +19,8 @@ public record Queue(long id, String name, Strategy strategy, String description,
             return name().toLowerCase();
         }
 
-        public static java.util.Optional<Strategy> parse(String s) {
-            return java.util.Arrays.stream(values()).filter(v -> v.key().equals(s)).findFirst();
+        public static Optional<Strategy> parse(String s) {
+            return Arrays.stream(values()).filter(v -> v.key().equals(s)).findFirst();
         }
     }
 }

@@ -6,8 +6,12 @@ import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.domain.Validator;
+import dev.hotline.ivr.FlowStore;
 import dev.hotline.web.WebServer;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -52,7 +56,7 @@ public final class QueueRoutes {
     static Queue save(Handle h, long enterpriseId, Long id, QueueInput in) {
         String name = Validator.clean(in.name());
         String strategyKey = Validator.clean(in.strategy());
-        var strategy = strategyKey == null ? java.util.Optional.of(Queue.Strategy.RING_ALL) : Queue.Strategy.parse(strategyKey);
+        var strategy = strategyKey == null ? Optional.of(Queue.Strategy.RING_ALL) : Queue.Strategy.parse(strategyKey);
         Validator v = Validator.of().required("name", name).maxLength("name", name, 64)
                 .check(strategy.isPresent(), "strategy", "one of " + List.of(Queue.Strategy.values()).stream().map(Queue.Strategy::key).toList())
                 .maxLength("description", in.description(), 256);
@@ -94,9 +98,9 @@ public final class QueueRoutes {
         v.matches("settings.callbackKey", s.callbackKey(), KEY, "one of 0-9, * or #");
         v.check(s.voicemailKey() == null || !s.voicemailKey().equals(s.callbackKey()), "settings.callbackKey",
                 "must differ from the voicemail key");
-        java.util.Set<String> known = new java.util.HashSet<>();
+        Set<String> known = new HashSet<>();
         QueueStore.skills(h, enterpriseId).forEach(k -> known.add(k.name()));
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (QueueSettings.SkillRequirement r : s.skills()) {
             if (r == null || r.skill() == null || !known.contains(r.skill())) {
                 v.add("settings.skills", "no such skill" + (r == null || r.skill() == null ? "" : ": " + r.skill()));
@@ -140,15 +144,15 @@ public final class QueueRoutes {
                 if (value.equals(queueName)) v.add(f, "cannot be the queue itself");
                 else v.check(QueueStore.byName(h, enterpriseId, value).isPresent(), f, "no such queue");
             }
-            case "flow" -> v.check(dev.hotline.ivr.FlowStore.byName(h, enterpriseId, value).isPresent(), f, "no such flow");
-            case "extension" -> v.check(dev.hotline.routing.RoutingStore.extension(h, enterpriseId, value).isPresent(), f, "no such extension");
+            case "flow" -> v.check(FlowStore.byName(h, enterpriseId, value).isPresent(), f, "no such flow");
+            case "extension" -> v.check(QueueStore.extensionExists(h, enterpriseId, value), f, "no such extension");
             default -> {
                 boolean ok;
                 if (value.startsWith("queue:")) {
                     String q = value.substring(6);
                     ok = q.equals(queueName) || QueueStore.byName(h, enterpriseId, q).isPresent();
                 } else if (value.startsWith("extension:")) {
-                    ok = dev.hotline.routing.RoutingStore.extension(h, enterpriseId, value.substring(10)).isPresent();
+                    ok = QueueStore.extensionExists(h, enterpriseId, value.substring(10));
                 } else {
                     ok = false;
                 }

@@ -3,6 +3,7 @@ package dev.hotline.acd;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hotline.domain.JsonMapper;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -37,6 +38,12 @@ public final class QueueStore {
 
     public static Optional<Queue> byId(Handle h, long enterpriseId, long id) {
         return list(h, enterpriseId).stream().filter(q -> q.id() == id).findFirst();
+    }
+
+    /** True when the enterprise has an extension of that number (a queue's overflow may go to it). */
+    public static boolean extensionExists(Handle h, long enterpriseId, String number) {
+        return h.createQuery("SELECT COUNT(*) FROM extension WHERE enterprise_id = :e AND number = :n")
+                .bind("e", enterpriseId).bind("n", number).mapTo(Long.class).one() > 0;
     }
 
     public static Optional<Queue> byName(Handle h, long enterpriseId, String name) {
@@ -122,7 +129,7 @@ public final class QueueStore {
     }
 
     /** Replaces the user's skills with {@code levels} (skill id → level). */
-    public static void setAgentSkills(Handle h, long userId, java.util.Map<Long, Integer> levels) {
+    public static void setAgentSkills(Handle h, long userId, Map<Long, Integer> levels) {
         h.createUpdate("DELETE FROM agent_skill WHERE user_id = :u").bind("u", userId).execute();
         for (var en : levels.entrySet()) {
             h.createUpdate("INSERT INTO agent_skill (user_id, skill_id, level) VALUES (:u, :s, :l)")

@@ -1,5 +1,7 @@
 package dev.hotline.app;
 
+import dev.hotline.acd.AcdRoutes;
+import dev.hotline.acd.AgentDesk;
 import dev.hotline.acd.QueueRoutes;
 import dev.hotline.acd.QueueStore;
 import dev.hotline.audit.AuditLog;
@@ -83,7 +85,8 @@ public final class Hotline implements AutoCloseable {
         this.ivr = new dev.hotline.ivr.Ivr(config.dataDir());
         this.acd = new dev.hotline.acd.Acd(jdbi, eventLog, clock, ivr, new java.util.Random());
         this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles, ivr, acd);
-        dev.hotline.acd.AcdRoutes.register(api, jdbi, audit, acd);
+        AgentDesk agentDesk = new AgentDesk(jdbi, acd);
+        AcdRoutes.register(api, jdbi, audit, acd, agentDesk);
         dev.hotline.ivr.FlowRoutes.register(api, jdbi, audit, ivr, clock);
         dev.hotline.voicemail.VoicemailRoutes.register(api, jdbi, audit, clock);
         dev.hotline.ivr.PromptRoutes.register(api, jdbi, audit, ivr);
@@ -118,7 +121,7 @@ public final class Hotline implements AutoCloseable {
         }, 0, 6, java.util.concurrent.TimeUnit.HOURS);
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, router,
                 (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name));
-        this.cti = new dev.hotline.cti.CtiHub(jdbi, auth, acd, clock);
+        this.cti = new dev.hotline.cti.CtiHub(jdbi, auth, acd, agentDesk);
         router.attachCti(cti);
         WebServer.Https https = config.httpsPort() < 0 ? null : new WebServer.Https(config.httpsPort(),
                 dev.hotline.web.Tls.load(config.httpsKeystore(), config.httpsKeystorePassword(), config.dataDir(),

@@ -2,7 +2,7 @@ package dev.hotline.cti;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.hotline.acd.Acd;
-import java.time.Instant;
+import dev.hotline.report.CallRecordStore;
 import java.util.List;
 
 /** A call as the agent desk sees it (docs/cti.md "Call"): one per agent leg. */
@@ -21,11 +21,9 @@ public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, S
     public record Consultation(String to, String legId, String state) {}
 
     /** AGENT-4: what the call records say about the number. */
-    public record Customer(boolean known, long calls, List<PastCall> lastCalls) {
+    public record Customer(boolean known, long calls, List<CallRecordStore.PastCall> lastCalls) {
         public static final Customer UNKNOWN = new Customer(false, 0, List.of());
     }
-
-    public record PastCall(String callId, Instant startedAt, String outcome, String agentJob, String queue, int talkSeconds) {}
 
     CallView with(String newState) {
         return new CallView(enterpriseId, userId, callId, legId, direction, newState, caller, callerName, queue, waitedSeconds, internal,

@@ -100,6 +100,31 @@ public final class CallRecordStore {
                 .bind("e", enterpriseId).bind("id", callId).map((rs, c) -> map(rs)).findOne();
     }
 
+    /** ACD-4 sticky agent: the agent who last served {@code caller} since {@code since}, if any. */
+    public static Optional<Long> lastAgent(Handle h, long enterpriseId, String caller, Instant since) {
+        return h.createQuery("SELECT agent_user_id FROM call_record WHERE enterprise_id = :e AND caller = :c AND agent_user_id IS NOT NULL"
+                        + " AND started_at > :since ORDER BY started_at DESC LIMIT 1")
+                .bind("e", enterpriseId).bind("c", caller).bind("since", Timestamp.from(since)).mapTo(Long.class).findOne();
+    }
+
+    /** A past call of a number as the agent desk shows it (AGENT-4). */
+    public record PastCall(String callId, Instant startedAt, String outcome, String agentJob, String queue, int talkSeconds) {}
+
+    /** AGENT-4: how many calls came from {@code number}, and the last {@code limit} calls from or to it, newest first. */
+    public record History(long calls, List<PastCall> lastCalls) {}
+
+    public static History history(Handle h, long enterpriseId, String number, int limit) {
+        long count = h.createQuery("SELECT COUNT(*) FROM call_record WHERE enterprise_id = :e AND caller = :n")
+                .bind("e", enterpriseId).bind("n", number).mapTo(Long.class).one();
+        List<PastCall> last = h.createQuery("""
+                SELECT call_id, started_at, outcome, agent_job, queue, talk_seconds FROM call_record
+                WHERE enterprise_id = :e AND (caller = :n OR callee = :n) ORDER BY started_at DESC LIMIT :limit""")
+                .bind("e", enterpriseId).bind("n", number).bind("limit", limit)
+                .map((rs, x) -> new PastCall(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getInt(6))).list();
+        return new History(count, last);
+    }
+
     /** One logged event as the API shows it. */
     public record LoggedEvent(int seq, Instant at, String type, String channelId, String data) {}
 

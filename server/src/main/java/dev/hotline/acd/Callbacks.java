@@ -1,0 +1,94 @@
+package dev.hotline.acd;
+
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.PlaybackRequest;
+import dev.hotline.engine.tts.Language;
+import dev.hotline.engine.tts.PromptKey;
+import dev.hotline.report.CallLogEvent;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ACD-6 call back, on the dispatcher thread: a caller presses the queue's callback key, hears the
+ * confirmation and hangs up, keeping their place; when an agent is free the agent's device is rung
+ * first (the entry is dispatched like any caller), then the customer is dialled in the agent's call.
+ */
+final class Callbacks {
+    private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
+    /** The confirmation is played, then the caller's leg ends after this at the latest. */
+    private static final Duration HANG_UP_AFTER = Duration.ofSeconds(8);
+
+    private final AcdContext ctx;
+    private final QueueDispatcher queues;
+    /** Customer leg of a call back → its entry. */
+    private final Map<String, Waiting> customerLegs = new HashMap<>();
+
+    Callbacks(AcdContext ctx, QueueDispatcher queues) {
+        this.ctx = ctx;
+        this.queues = queues;
+    }
+
+    /** The caller asked for a call back: the entry stays in the queue in its place, without the caller's channel. */
+    void asked(Waiting w, Queue q) {
+        long waitMs = Duration.between(w.enqueuedAt, ctx.now()).toMillis();
+        ctx.host.log(new CallLogEvent.QueueLeft(w.enterpriseId, w.callId, ctx.now(), w.channel.id(), q.name(), "callback", "key",
+                "callback:" + w.callerNumber, waitMs));
+        queues.cancelOffers(w);
+        queues.detachCaller(w);
+        Channel caller = w.channel;
+        w.callback = true;
+        w.cancelTimers();
+        caller.unhold();
+        caller.play(new PlaybackRequest(List.of(new PlaybackRequest.Item.Clip(ctx.ivr.shipped(Language.ZH, PromptKey.CALLBACK_REGISTERED))),
+                false, false));
+        // The caller hangs up or we do after the confirmation.
+        ctx.thread.schedule(HANG_UP_AFTER, () -> caller.hangup(HangupCause.NORMAL_CLEARING));
+    }
+
+    /** The agent answered the call back's offer: now the customer is called in the agent's call. */
+    void agentAnswered(Waiting w, Channel agentLeg) {
+        Optional<Channel> cust = ctx.host.dialCustomer(w.enterpriseId, agentLeg.id(), w.callerNumber);
+        if (cust.isEmpty()) {
+            agentLeg.hangup(HangupCause.NORMAL_CLEARING);
+            queues.remove(w);
+            return;
+        }
+        w.customerLegId = cust.get().id();
+        customerLegs.put(cust.get().id(), w);
+    }
+
+    /** An event of a called-back customer's leg; false when it is no such leg. */
+    boolean onCustomerLeg(CallEvent e) {
+        Waiting w = customerLegs.get(e.channelId());
+        if (w == null) return false;
+        if (e instanceof CallEvent.ChannelAnswered) {
+            customerLegs.remove(e.channelId());
+            Queue q = ctx.queue(w.enterpriseId, w.queueId);
+            ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.agentLeg.id(), ctx.now(), e.channelId(), q == null ? "?" : q.name(),
+                    w.agent.userId, w.agent.jobNumber, Duration.between(w.enqueuedAt, ctx.now()).toMillis()));
+            queues.counters(w.queueId).answered++;
+            ctx.host.channel(e.channelId()).ifPresent(cust -> {
+                try {
+                    ctx.host.bridge(w.agentLeg, cust);
+                } catch (RuntimeException ex) {
+                    log.warn("call back {}: cannot connect: {}", w.callerNumber, ex.toString());
+                    cust.hangup(HangupCause.NORMAL_CLEARING);
+                }
+            });
+            queues.remove(w);
+        } else if (e instanceof CallEvent.ChannelHungUp) {
+            customerLegs.remove(e.channelId());
+            // The customer did not answer the call back: the agent's leg ends, the request is done.
+            if (w.agentLeg != null) w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);
+            queues.remove(w);
+        }
+        return true;
+    }
+}

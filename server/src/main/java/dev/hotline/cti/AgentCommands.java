@@ -1,0 +1,185 @@
+package dev.hotline.cti;
+
+import dev.hotline.acd.Acd;
+import dev.hotline.acd.AgentDesk;
+import dev.hotline.acd.AgentView;
+import dev.hotline.acd.Device;
+import dev.hotline.acd.QueueStore;
+import dev.hotline.domain.DomainException;
+import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.HangupCause;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an agent's desk can ask (API-2, docs/cti.md "Commands"), without the transport: the CTI
+ * channel parses a message and calls one method here. Session and state go to the {@link AgentDesk}
+ * (which the {@code /agent/*} routes use too); call control goes to the call router through
+ * {@link CtiHub.Calls} and is shown through {@link DeskCalls}. Runs on the CTI thread; refusals are
+ * {@link DomainException}s, which the transport translates.
+ */
+public final class AgentCommands {
+    private final AgentDesk desk;
+    private final Acd acd;
+    private final DeskCalls deskCalls;
+    private volatile CtiHub.Calls calls;
+
+    public AgentCommands(AgentDesk desk, Acd acd, DeskCalls deskCalls) {
+        this.desk = desk;
+        this.acd = acd;
+        this.deskCalls = deskCalls;
+    }
+
+    void attach(CtiHub.Calls calls) {
+        this.calls = calls;
+    }
+
+    /** What a desk is told when it connects: the agent, their calls, the reason codes, the browser phone. */
+    public record Hello(AgentView agent, List<CallView> calls, List<QueueStore.ReasonCode> reasons, boolean webRtcConnected) {}
+
+    public Hello hello(long enterpriseId, long userId) {
+        return new Hello(desk.live(enterpriseId, userId).orElse(null), deskCalls.of(userId), desk.reasons(enterpriseId),
+                calls != null && calls.webRtcConnected(Acd.webRtcKey(userId)));
+    }
+
+    // ================================================================ session and state
+
+    public AgentView login(long enterpriseId, long userId, String device, String number) {
+        return desk.login(enterpriseId, userId, device, number, "agent");
+    }
+
+    /** Logs out and closes the browser phone's connection. */
+    public AgentView logout(long enterpriseId, long userId) {
+        AgentView v = desk.logout(enterpriseId, userId, "agent");
+        calls.webRtcDisconnect(Acd.webRtcKey(userId));
+        return v;
+    }
+
+    /** Ready, or not ready with a reason code (the desk logs out with {@link #logout}). */
+    public AgentView state(long enterpriseId, long userId, String state, String reason) {
+        if ("logged_out".equals(state)) throw DomainException.badRequest("state must be ready or not_ready");
+        return desk.changeState(enterpriseId, userId, state, reason, "agent");
+    }
+
+    /** Opens (or replaces) the browser phone's connection; returns the SDP answer. */
+    public String webRtcOffer(long userId, String sdp) {
+        if (sdp.length() > 20_000) throw DomainException.badRequest("sdp: too long");
+        return calls.webRtcConnect(Acd.webRtcKey(userId), sdp);
+    }
+
+    // ================================================================ calls
+
+    /** Answers a ringing call on the browser phone (a SIP or outside phone is answered on the phone). */
+    public void answer(long enterpriseId, long userId, String legId) {
+        CallView c = own(userId, legId);
+        if (!"ringing".equals(c.state())) throw DomainException.conflict("the call is not ringing");
+        AgentView a = acd.agentView(enterpriseId, userId).orElseThrow();
+        if (!"webrtc".equals(a.device())) throw DomainException.conflict("answer on your " + a.device() + " phone");
+        leg(c).answer();
+    }
+
+    public void reject(long userId, String legId) {
+        CallView c = own(userId, legId);
+        if (!"ringing".equals(c.state())) throw DomainException.conflict("the call is not ringing");
+        leg(c).hangup(HangupCause.CALL_REJECTED);
+    }
+
+    public void hangup(long userId, String legId) {
+        leg(own(userId, legId)).hangup(HangupCause.NORMAL_CLEARING);
+    }
+
+    /** Holds ({@code held}) or resumes the other party. */
+    public void hold(long userId, String legId, boolean held) {
+        CallView c = talking(userId, legId);
+        if (c.internal()) throw DomainException.conflict("internal calls cannot be held");
+        calls.hold(c.legId(), held);
+        deskCalls.update(c.with(held ? "held" : "talking"), held ? "call.held" : "call.resumed");
+    }
+
+    public void mute(long userId, String legId, boolean muted) {
+        CallView c = talking(userId, legId);
+        if (c.internal()) throw DomainException.conflict("internal calls cannot be muted");
+        leg(c).mute(muted);
+        deskCalls.update(c.withMuted(muted), "call.updated");
+    }
+
+    /** Sends keys to the other party. */
+    public void dtmf(long userId, String legId, String digits) {
+        CallView c = talking(userId, legId);
+        if (!digits.matches("[0-9*#]{1,32}")) throw DomainException.badRequest("digits: 0-9 * #, up to 32");
+        calls.peer(c.legId()).orElseThrow(() -> DomainException.conflict("no one to send keys to")).sendDtmf(digits);
+    }
+
+    /** The agent's notes on the call (AGENT-5: they travel with a transfer to a colleague). */
+    public void notes(long userId, String legId, String text) {
+        CallView c = own(userId, legId);
+        if (text.length() > 2000) throw DomainException.badRequest("notes: at most 2000 characters");
+        deskCalls.setNotes(c.callId(), text);
+        deskCalls.update(c.withNotes(text), "call.updated");
+    }
+
+    /** Blind transfer: to a signed-in colleague through the ACD (AGENT-5), else to the extension or number. */
+    public void transfer(long enterpriseId, long userId, String legId, String to) {
+        CallView c = talking(userId, legId);
+        if (c.internal()) throw DomainException.conflict("internal calls cannot be transferred");
+        Channel caller = calls.peer(c.legId()).orElseThrow(() -> DomainException.conflict("no one to transfer"));
+        Optional<Long> colleague = calls.userOf(enterpriseId, to);
+        AgentView me = acd.agentView(enterpriseId, userId).orElseThrow();
+        if (colleague.isPresent() && acd.agentView(enterpriseId, colleague.get()).map(a -> a.state().signedIn()).orElse(false)) {
+            // AGENT-5: to a signed-in colleague through the ACD, with my job number and notes.
+            calls.transfer(enterpriseId, c.legId(), null); // unbridges and ends my leg, keeps the caller
+            acd.transferToAgent(enterpriseId, c.callId(), caller, c.caller(), colleague.get(),
+                    new Acd.Transfer(userId, me.jobNumber(), me.name(), deskCalls.notes(c.callId())));
+        } else {
+            calls.transfer(enterpriseId, c.legId(), to);
+        }
+    }
+
+    /** Puts the other party on hold and calls {@code to}; returns the consulted leg's id. */
+    public String consult(long enterpriseId, long userId, String legId, String to) {
+        CallView c = talking(userId, legId);
+        if (c.internal()) throw DomainException.conflict("internal calls cannot be transferred");
+        String other = calls.consult(enterpriseId, userId, c.legId(), to);
+        deskCalls.update(c.withConsult(new CallView.Consultation(to, other, "ringing")).with("held"), "call.updated");
+        return other;
+    }
+
+    /** How a consultation ends. */
+    public enum ConsultEnd { COMPLETE, CONFERENCE, CANCEL }
+
+    public void endConsult(long userId, String legId, ConsultEnd how) {
+        CallView c = own(userId, legId);
+        if (c.consult() == null) throw DomainException.conflict("no consultation in progress");
+        switch (how) {
+            case COMPLETE -> calls.completeConsult(c.legId());
+            case CONFERENCE -> calls.conferenceConsult(c.legId());
+            case CANCEL -> calls.cancelConsult(c.legId());
+        }
+        if (how != ConsultEnd.COMPLETE) deskCalls.update(c.withConsult(null).with("talking"), "call.updated");
+    }
+
+    /** Click-to-dial: rings the agent's device, then {@code number}; returns the agent's leg id. */
+    public String dial(long enterpriseId, long userId, String number) {
+        if (!number.matches("\\+?[0-9*#]{2,32}")) throw DomainException.badRequest("number: a phone number, extension or job number");
+        AgentView a = acd.agentView(enterpriseId, userId).orElseThrow();
+        if (a.device() == null) throw DomainException.conflict("log in with a device first");
+        Device d = new Device(Device.Kind.parse(a.device()).orElseThrow(), a.deviceNumber());
+        return calls.dial(enterpriseId, userId, d, number);
+    }
+
+    private CallView own(long userId, String legId) {
+        CallView c = deskCalls.get(legId);
+        if (c == null || c.userId() != userId) throw DomainException.notFound("call");
+        return c;
+    }
+
+    private CallView talking(long userId, String legId) {
+        CallView c = own(userId, legId);
+        if (!"talking".equals(c.state()) && !"held".equals(c.state())) throw DomainException.conflict("the call is not answered");
+        return c;
+    }
+
+    private Channel leg(CallView c) {
+        return calls.channel(c.legId()).orElseThrow(() -> DomainException.notFound("call"));
+    }
+}

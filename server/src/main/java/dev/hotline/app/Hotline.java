@@ -1,5 +1,6 @@
 package dev.hotline.app;
 
+import dev.hotline.engine.Engines;
 import dev.hotline.acd.QueueRoutes;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
@@ -89,7 +90,7 @@ public final class Hotline implements AutoCloseable {
                 .withAdvertisedAddress(advertisedAddress(config))
                 .withRtpPorts(config.rtpPortMin(), config.rtpPortMax());
         try {
-            this.engine = TelephonyEngine.start(engineConfig, router, router, router);
+            this.engine = Engines.start(engineConfig, router, router, router);
         } catch (java.io.IOException e) {
             eventLog.close();
             db.close();

@@ -29,7 +29,7 @@ import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.Transfer;
-import dev.hotline.engine.rtp.LegCounters;
+import dev.hotline.engine.call.LegCounters;
 import dev.hotline.engine.rtp.RtpEndpoint;
 import dev.hotline.engine.sdp.MediaDescription;
 import dev.hotline.engine.sdp.MediaDirection;

@@ -195,7 +195,7 @@ final class Dialer {
             ct.setApplicationData(out);
             Dialog dialog = msg.provider.getNewDialog(ct);
             dialog.setApplicationData(out);
-            out.inviting(callId.getCallId(), localTag, transport, invite, ct, dialog);
+            out.sip().inviting(callId.getCallId(), localTag, transport, invite, ct, dialog);
             legs.addDialog(out);
             out.armRingTimer();
             ct.sendRequest();

@@ -24,12 +24,12 @@ final class LegTable {
 
     /** The leg's dialog is known (its Call-ID and our tag are set). */
     void addDialog(SipLeg leg) {
-        byDialog.put(leg.callId() + ";" + leg.localTag(), leg);
+        byDialog.put(leg.sip().callId() + ";" + leg.sip().localTag(), leg);
     }
 
     /** An inbound leg waits for its answer: a CANCEL may come for it (RFC 3261 §9.2). */
     void addPendingInbound(SipLeg leg) {
-        pendingInbound.put(leg.callId() + ";" + leg.remoteTag(), leg);
+        pendingInbound.put(leg.sip().callId() + ";" + leg.sip().remoteTag(), leg);
     }
 
     SipLeg byId(String id) {
@@ -49,8 +49,8 @@ final class LegTable {
     /** The leg ended: it is no longer live; its dialog entry stays until {@link #forgetEndedDialogs}. */
     void ended(SipLeg leg) {
         byId.remove(leg.id);
-        if (leg.remoteTag() != null) {
-            pendingInbound.remove(leg.callId() + ";" + leg.remoteTag());
+        if (leg.sip().remoteTag() != null) {
+            pendingInbound.remove(leg.sip().callId() + ";" + leg.sip().remoteTag());
         }
     }
 

@@ -144,16 +144,16 @@ final class SessionTimers {
         }
         SessionTimer timer = leg.sessionTimer();
         try {
-            Request reinvite = leg.dialog().createRequest(Request.INVITE);
+            Request reinvite = leg.sip().dialog().createRequest(Request.INVITE);
             reinvite.setContent(leg.sdp().localSdp(leg.sdp().remote() == null ? MediaDirection.SENDRECV
                     : leg.sdp().remote().direction().answer()), msg.hf.createContentTypeHeader("application", "sdp"));
             reinvite.addHeader(msg.hf.createHeader("Session-Expires", timer.interval() + ";refresher=uac"));
             reinvite.addHeader(msg.hf.createSupportedHeader("timer"));
-            reinvite.addHeader(msg.contact(leg.transport()));
+            reinvite.addHeader(msg.contact(leg.sip().transport()));
             SipMessages.withBranch(reinvite);
             ClientTransaction ct = msg.provider.getNewClientTransaction(reinvite);
             ct.setApplicationData(leg);
-            leg.dialog().sendRequest(ct);
+            leg.sip().dialog().sendRequest(ct);
             timer.arm((int) timer.interval(), true);
         } catch (Exception ex) {
             log.info("channel {}: session refresh failed: {}", leg.id, ex.toString());

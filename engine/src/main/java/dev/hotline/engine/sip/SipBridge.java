@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bridge {@code a} with {@code b} in three steps:
  * <ol>
- *   <li>on {@code a}: {@code a} is answered and free; {@code a.bridging() = b} (a reservation that
+ *   <li>on {@code a}: {@code a} is answered and free; {@code a.reserveBridge(b)} (a reservation that
  *       keeps other bridges away; {@code a.partner()} stays null, so a hang-up of {@code a} now does
  *       not reach {@code b});</li>
- *   <li>on {@code b}: {@code b} is answered and free; {@code b.partner() = a};</li>
+ *   <li>on {@code b}: {@code b} is answered and free; {@code b.partnerWith(a)};</li>
  *   <li>on {@code a}: both still live: playback, music on hold and digit collection stop on both,
- *       media linked, {@code a.partner() = b}, {@link CallEvent.ChannelBridged}.</li>
+ *       media linked, {@code a.partnerWith(b)}, {@link CallEvent.ChannelBridged}.</li>
  * </ol>
  * A leg that ends between the steps makes the bridge give up without linking anything: when
  * {@code a} ends before step 3 its end did not cascade (no partner yet), so step 3 clears

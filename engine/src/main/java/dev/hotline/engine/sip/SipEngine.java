@@ -2,7 +2,6 @@ package dev.hotline.engine.sip;
 
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallHandler;
-import dev.hotline.engine.call.CallParty;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.call.Conference;
@@ -12,7 +11,6 @@ import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.LocationService;
-import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.SipAccountDirectory;
 import dev.hotline.engine.call.Tap;
 import dev.hotline.engine.call.TapMode;
@@ -21,20 +19,13 @@ import dev.hotline.engine.call.TrunkRegistrations;
 import dev.hotline.engine.call.WebRtcConnection;
 import dev.hotline.engine.media.AudioClipCache;
 import dev.hotline.engine.rtp.MediaRelay;
-import dev.hotline.engine.rtp.RtpEndpoint;
-import dev.hotline.engine.sdp.MediaDescription;
-import dev.hotline.engine.sdp.Sdp;
-import dev.hotline.engine.sdp.SdpException;
 import gov.nist.javax.sip.RequestEventExt;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +39,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.sip.ClientTransaction;
-import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -62,11 +52,9 @@ import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
-import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -86,7 +74,6 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private static final AtomicInteger STACKS = new AtomicInteger();
 
     final EngineConfig config;
-    private final InboundPolicy policy;
     private final CallHandler handler;
     private final Clock clock = Clock.systemUTC();
     private final SipStack stack;
@@ -109,11 +96,11 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final BrowserConnections browsers;
     private final Dialer dialer;
     private final SipTransfers transfers;
+    private final InboundInvites invites;
 
     private SipEngine(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy, CallHandler handler)
             throws Exception {
         this.config = config;
-        this.policy = policy;
         this.handler = handler;
         this.registrar = new Registrar(clock);
         SipFactory factory = SipFactory.getInstance();
@@ -166,6 +153,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         this.callPool = Executors.newFixedThreadPool(config.callThreads(), daemon("hotline-call"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("hotline-timer"));
         this.browsers = new BrowserConnections(this, relay, callPool);
+        this.invites = new InboundInvites(this, policy, handler, auth, sessionTimers, msg, relay, callPool, legs);
         this.dialer = new Dialer(this, config, msg, sessionTimers, registrar, browsers, relay, callPool, legs);
         timer.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
         stack.start();
@@ -399,12 +387,17 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                         registers.onRegister(e, st, ip);
                     }
                 }
-                case Request.INVITE -> onInvite(e, ip);
+                case Request.INVITE -> {
+                    ServerTransaction st = serverTransaction(e);
+                    if (st != null) {
+                        invites.onInvite(e, st, ip);
+                    }
+                }
                 case Request.ACK -> {
                     SipLeg leg = toTag == null ? null : legs.findDialog(callId, toTag).orElse(null);
                     if (leg != null) {
                         ServerTransaction ackTx = e.getServerTransaction();
-                        leg.post(() -> leg.onAck(ackTx));
+                        leg.post(() -> leg.sip().onAck(ackTx));
                     }
                 }
                 case Request.CANCEL -> onCancel(e, callId);
@@ -445,11 +438,11 @@ public final class SipEngine implements TelephonyEngine, SipListener {
 
     private void inDialog(SipLeg leg, String method, RequestEvent e, ServerTransaction st) {
         switch (method) {
-            case Request.BYE -> leg.post(() -> leg.onBye(e, st));
-            case Request.INVITE -> leg.post(() -> leg.onReInvite(e, st));
-            case Request.UPDATE -> leg.post(() -> leg.onUpdate(e, st));
+            case Request.BYE -> leg.post(() -> leg.sip().onBye(e, st));
+            case Request.INVITE -> leg.post(() -> leg.sip().onReInvite(e, st));
+            case Request.UPDATE -> leg.post(() -> leg.sip().onUpdate(e, st));
             case Request.REFER -> leg.post(() -> transfers.onRefer(leg, e, st));
-            case Request.INFO -> leg.post(() -> leg.onInfo(e, st));
+            case Request.INFO -> leg.post(() -> leg.sip().onInfo(e, st));
             case Request.NOTIFY, Request.OPTIONS -> msg.send(st, msg.response(Response.OK, e.getRequest(), null));
             default -> msg.send(st, msg.response(Response.METHOD_NOT_ALLOWED, e.getRequest(), null));
         }
@@ -493,7 +486,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             // A 2xx retransmission after the transaction ended: JAIN-SIP's dialog re-sends the ACK.
             return;
         }
-        leg.post(() -> leg.onResponse(e));
+        leg.post(() -> leg.sip().onResponse(e));
     }
 
     @Override
@@ -504,7 +497,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         }
         if (!e.isServerTransaction() && e.getClientTransaction().getApplicationData() instanceof SipLeg leg
                 && Request.INVITE.equals(e.getClientTransaction().getRequest().getMethod())) {
-            leg.post(leg::onTimeout);
+            leg.post(leg.sip()::onTimeout);
         }
     }
 
@@ -523,99 +516,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         // nothing: the sweeper removes legs
     }
 
-    // ================================================================ inbound calls
-
-    private void onInvite(RequestEvent e, String ip) throws Exception {
-        Request req = e.getRequest();
-        ServerTransaction st = serverTransaction(e);
-        if (st == null) {
-            return;
-        }
-        // RFC 3261 §8.2.6.1: stop INVITE retransmissions right away.
-        msg.send(st, msg.response(Response.TRYING, req, null));
-        if (!(req.getRequestURI() instanceof SipURI ruri)) {
-            msg.send(st, msg.response(Response.UNSUPPORTED_URI_SCHEME, req, null));
-            return;
-        }
-        MediaDescription offer;
-        try {
-            offer = Sdp.parse(req.getRawContent());
-            if (offer.firstG711().isEmpty()) {
-                throw new SdpException("no common codec (PCMU or PCMA required)");
-            }
-        } catch (SdpException ex) {
-            msg.send(st, msg.notAcceptable(req, ex.getMessage()));
-            return;
-        }
-        FromHeader from = (FromHeader) req.getHeader(FromHeader.NAME);
-        ToHeader to = (ToHeader) req.getHeader(ToHeader.NAME);
-        String fromUser = from.getAddress().getURI() instanceof SipURI f ? f.getUser() : null;
-        String fromHost = from.getAddress().getURI() instanceof SipURI f ? f.getHost() : "";
-        String toUser = ruri.getUser() != null ? ruri.getUser()
-                : to.getAddress().getURI() instanceof SipURI t ? t.getUser() : null;
-        String domain = msg.domainOf(ruri.getHost());
-        ViaHeader via = (ViaHeader) req.getHeader(ViaHeader.NAME);
-        String transport = via.getTransport().toLowerCase(Locale.ROOT);
-        int port = ((RequestEventExt) e).getRemotePort();
-        InetSocketAddress source = new InetSocketAddress(ip, port);
-        InboundPolicy.Decision decision = policy.admit(new InboundPolicy.InviteSource(source, transport, domain,
-                fromUser, msg.domainOf(fromHost), toUser));
-        Optional<String> accountKey = Optional.empty();
-        switch (decision) {
-            case REJECT -> {
-                msg.send(st, msg.response(Response.FORBIDDEN, req, null));
-                return;
-            }
-            case AUTHENTICATE -> {
-                Optional<SipAccount> acct = auth.authenticate(e, st, ip, domain, fromUser, true);
-                if (acct.isEmpty()) {
-                    return;
-                }
-                accountKey = Optional.of(acct.get().accountKey());
-            }
-            case TRUSTED -> {
-            }
-        }
-        if (sessionTimers.refusedTooSmall(req, st)) {
-            return; // RFC 4028 §8.1: 422 Session Interval Too Small
-        }
-        RtpEndpoint ep;
-        try {
-            ep = relay.allocate();
-        } catch (IOException ex) {
-            log.warn("no media port for INVITE from {}: {}", ip, ex.getMessage());
-            msg.send(st, msg.response(Response.SERVICE_UNAVAILABLE, req, null));
-            return;
-        }
-        ep.setRemote(offer.address(), offer.port(), offer.rtcpPort(), offer.rtcpMux());
-        String callId = ((CallIdHeader) req.getHeader(CallIdHeader.NAME)).getCallId();
-        CallParty caller = new CallParty(fromUser, fromHost, from.getAddress().getDisplayName());
-        CallParty callee = new CallParty(toUser, domain, "");
-        Dialog dialog;
-        try {
-            dialog = msg.provider.getNewDialog(st);
-        } catch (Exception ex) {
-            ep.close();
-            msg.send(st, msg.response(Response.SERVER_INTERNAL_ERROR, req, null));
-            return;
-        }
-        SipLeg leg = SipLeg.inbound(this, newId(), new SerialExecutor(callPool), caller, callee, ep,
-                new SipLeg.InboundInvite(st, req, dialog, callId, newTag(), from.getTag(), transport, offer));
-        dialog.setApplicationData(leg);
-        legs.add(leg);
-        legs.addDialog(leg);
-        legs.addPendingInbound(leg);
-        CallEvent.IncomingCall event = new CallEvent.IncomingCall(leg, caller, callee, domain, source,
-                decision == InboundPolicy.Decision.TRUSTED, accountKey, Instant.now());
-        leg.post(() -> {
-            try {
-                handler.onIncomingCall(event);
-            } catch (RuntimeException ex) {
-                log.error("call handler failed on {}", leg.id, ex);
-                leg.terminate(HangupCause.INTERWORKING, Response.SERVER_INTERNAL_ERROR, true);
-            }
-        });
-    }
+    // ================================================================ CANCEL, sweeper
 
     private void onCancel(RequestEvent e, String callId) {
         Request req = e.getRequest();
@@ -630,10 +531,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             msg.send(st, msg.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, req, null));
             return;
         }
-        leg.post(() -> leg.onCancel(e, st));
+        leg.post(() -> leg.sip().onCancel(e, st));
     }
-
-    // ================================================================ sweeper
 
     private void sweep() {
         try {

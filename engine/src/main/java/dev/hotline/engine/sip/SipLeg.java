@@ -16,43 +16,29 @@ import dev.hotline.engine.call.RecordMode;
 import dev.hotline.engine.call.Recording;
 import dev.hotline.engine.call.Target;
 import dev.hotline.engine.dtmf.DtmfDigit;
-import dev.hotline.engine.dtmf.SipInfoDtmf;
 import dev.hotline.engine.rtp.MediaListener;
 import dev.hotline.engine.rtp.Recorder;
 import dev.hotline.engine.rtp.RtpEndpoint;
 import dev.hotline.engine.sdp.MediaDescription;
-import dev.hotline.engine.sdp.Sdp;
-import dev.hotline.engine.sdp.SdpException;
-import gov.nist.javax.sip.stack.SIPDialog;
-import gov.nist.javax.sip.stack.SIPServerTransaction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
-import javax.sip.RequestEvent;
-import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
-import javax.sip.header.CSeqHeader;
-import javax.sip.header.ContentTypeHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One call leg of the B2BUA: its dialog, its anchored media port, its partner and its state. Built by
- * {@link #inbound} for an INVITE received and by {@link #outbound} for a leg the {@link Dialer} places.
- * Every method whose name starts with "on" or that changes state runs on the call's serial executor
- * {@link #ctx}. Its collaborators: {@link SdpNegotiation} (offer/answer), {@link LegMedia} (playback,
- * recording, hold music), {@link DigitCollector} (DTMF collection), {@link SessionTimer} (RFC 4028).
+ * One call leg of the B2BUA as the server's {@link Channel}: its state, its partner leg and its anchored
+ * media port. Built by {@link #inbound} for an INVITE received and by {@link #outbound} for a leg the
+ * {@link Dialer} places. Every method whose name starts with "on" or that changes state runs on the
+ * call's serial executor {@link #ctx}. Its collaborators: {@link LegSignalling} (its SIP transaction and
+ * dialog), {@link SdpNegotiation} (offer/answer), {@link LegMedia} (playback, recording, hold music),
+ * {@link DigitCollector} (DTMF collection), {@link SessionTimer} (RFC 4028).
  */
 final class SipLeg implements Channel, MediaListener {
-    private static final Logger log = LoggerFactory.getLogger(SipLeg.class);
-
     /** What an inbound leg is made of: the INVITE received, its dialog and its SDP offer. */
     record InboundInvite(ServerTransaction st, Request request, Dialog dialog, String callId, String localTag,
                          String remoteTag, String transport, MediaDescription offer) {
@@ -66,28 +52,15 @@ final class SipLeg implements Channel, MediaListener {
     final CallParty callee;
     final RtpEndpoint media;
     private final long createdNanos = System.nanoTime();
-    private final SipMessages msg;
     private final SdpNegotiation sdp;
     private final LegMedia audio;
     private final DigitCollector digits = new DigitCollector(this);
     private final SessionTimer sessionTimer = new SessionTimer();
+    private final LegSignalling sip;
 
     private volatile ChannelState state = ChannelState.NEW;
     private volatile boolean held;
     private volatile SipLeg partner;
-
-    // SIP: set at construction for an inbound leg, by inviting() for an outbound one
-    private Dialog dialog;
-    private final ServerTransaction inviteSt;
-    private Request inviteRequest;
-    private ClientTransaction inviteCt;
-    private String callId;
-    private String localTag;
-    private final String remoteTag;
-    private String transport;
-    private boolean provisionalReceived;
-    private boolean cancelPending;
-    private boolean remoteEnded;
 
     // outbound dialing
     private final DialRequest dialRequest;
@@ -121,16 +94,9 @@ final class SipLeg implements Channel, MediaListener {
         this.caller = caller;
         this.callee = callee;
         this.media = media;
-        this.msg = engine.msg;
         this.sdp = new SdpNegotiation(id, media, engine.config.advertisedAddress(), invite == null ? null : invite.offer());
         this.audio = new LegMedia(engine, id, media, this::onRecordingFinished);
-        this.inviteSt = invite == null ? null : invite.st();
-        this.inviteRequest = invite == null ? null : invite.request();
-        this.dialog = invite == null ? null : invite.dialog();
-        this.callId = invite == null ? null : invite.callId();
-        this.localTag = invite == null ? null : invite.localTag();
-        this.remoteTag = invite == null ? null : invite.remoteTag();
-        this.transport = invite == null ? "udp" : invite.transport();
+        this.sip = new LegSignalling(this, engine.msg, engine.sessionTimers(), invite);
         this.dialRequest = dialRequest;
         this.webRtcKey = dialRequest != null && dialRequest.target() instanceof Target.WebRtc w ? w.key() : null;
         this.partner = partner;
@@ -205,7 +171,7 @@ final class SipLeg implements Channel, MediaListener {
         requireInbound("ring");
         ctx.execute(() -> {
             if (state == ChannelState.NEW) {
-                sendProvisional(Response.RINGING, null);
+                sip.sendProvisional(Response.RINGING, null);
             }
         });
     }
@@ -222,7 +188,7 @@ final class SipLeg implements Channel, MediaListener {
                 return;
             }
             sdp.chooseCodec(null);
-            answerInbound();
+            sip.answerInbound();
         });
     }
 
@@ -344,24 +310,6 @@ final class SipLeg implements Channel, MediaListener {
         digits.key(d.symbol());
     }
 
-    /** SIP INFO inside the dialog: DTMF bodies become keys; anything else is just acknowledged. */
-    void onInfo(RequestEvent e, ServerTransaction st) {
-        Request req = e.getRequest();
-        msg.send(st, msg.response(Response.OK, req, null));
-        ContentTypeHeader ct = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
-        byte[] body = req.getRawContent();
-        if (ct == null || body == null) {
-            return;
-        }
-        String type = ct.getContentType() + "/" + ct.getContentSubType();
-        SipInfoDtmf.parse(type, new String(body, StandardCharsets.UTF_8)).ifPresent(k -> {
-            if (media != null) {
-                media.media().keyPressed();
-            }
-            onDigit(k.digit(), DtmfSource.SIP_INFO);
-        });
-    }
-
     // ---- MediaListener: media threads hand over to the call executor
 
     @Override
@@ -436,213 +384,20 @@ final class SipLeg implements Channel, MediaListener {
         ctx.execute(r);
     }
 
-    // ---------------------------------------------------------------- inbound signalling
-
-    void sendProvisional(int code, String sdpBody) {
-        if (direction != Direction.INBOUND || state.isFinal() || state == ChannelState.UP) {
-            return;
-        }
-        Response r = msg.response(code, inviteRequest, localTag);
-        if (r == null) {
-            return;
-        }
-        if (sdpBody != null) {
-            msg.setSdp(r, sdpBody);
-        }
-        if (code != Response.TRYING) {
-            r.addHeader(msg.contact(transport));
-        }
-        msg.send(inviteSt, r);
-        ChannelState next = sdpBody != null ? ChannelState.EARLY_MEDIA : ChannelState.RINGING;
-        if (state != next && state.canMoveTo(next)) {
-            moveTo(next);
-            engine.emit(next == ChannelState.RINGING ? new CallEvent.ChannelRinging(id, Instant.now())
-                    : new CallEvent.ChannelProgress(id, Instant.now()));
-        }
-    }
-
-    /** Answers the inbound leg with our SDP for the codec already chosen (RFC 3264 §6). */
-    void answerInbound() {
-        Response r = msg.response(Response.OK, inviteRequest, localTag);
-        if (r == null) {
-            return;
-        }
-        r.addHeader(msg.contact(transport));
-        msg.setSdp(r, sdp.localAnswer());
-        engine.sessionTimers().onAnswer(sessionTimer, inviteRequest, r);
-        msg.send(inviteSt, r);
-        moveTo(ChannelState.UP);
-        engine.emit(new CallEvent.ChannelAnswered(id, Instant.now()));
-    }
-
-    void onCancel(RequestEvent e, ServerTransaction cancelSt) {
-        msg.send(cancelSt, msg.response(Response.OK, e.getRequest(), null));
-        if (state.isFinal() || state == ChannelState.UP) {
-            return;
-        }
-        terminate(HangupCause.ORIGINATOR_CANCEL, Response.REQUEST_TERMINATED, true);
-    }
-
-    /**
-     * An ACK for this leg's dialog (call executor). RFC 3261 §13.3.1.4: it stops the retransmissions of our 2xx.
-     * JAIN-SIP writes the 2xx to the socket before it arms the dialog's retransmission timer, and records an ACK
-     * only once that timer exists: an ACK quicker than that (tens of µs on a LAN) is passed up to us but
-     * forgotten, and the 200 goes out again at T1. The 2xx was sent on this executor, so the timer is armed by
-     * now: hand the ACK to the dialog again (a no-op when the stack already took it).
-     */
-    void onAck(ServerTransaction ack) {
-        if (dialog instanceof SIPDialog d && ack instanceof SIPServerTransaction t && d.handleAck(t)) {
-            log.debug("channel {}: ACK {} recorded after the stack missed it", id, t.getCSeq());
-        }
-    }
-
-    void onBye(RequestEvent e, ServerTransaction st) {
-        msg.send(st, msg.response(Response.OK, e.getRequest(), null));
-        remoteEnded = true;
-        terminate(HangupCause.NORMAL_CLEARING, 0, true);
-    }
-
-    /** Re-INVITE: hold/resume or session refresh, answered locally (RFC 3264 §8, RFC 4028 §9). */
-    void onReInvite(RequestEvent e, ServerTransaction st) {
-        Request req = e.getRequest();
-        if (state != ChannelState.UP) {
-            msg.send(st, msg.response(Response.REQUEST_PENDING, req, null));
-            return;
-        }
-        byte[] body = req.getRawContent();
-        if (body != null && body.length > 0) {
-            MediaDescription offer;
-            try {
-                offer = Sdp.parse(body);
-                if (offer.firstG711().isEmpty()) {
-                    throw new SdpException("no common codec (PCMU or PCMA required)");
-                }
-            } catch (SdpException ex) {
-                msg.send(st, msg.notAcceptable(req, ex.getMessage()));
-                return;
-            }
-            sdp.takeReOffer(offer);
-        }
-        Response r = msg.response(Response.OK, req, null);
-        r.addHeader(msg.contact(transport));
-        msg.setSdp(r, sdp.localAnswer());
-        engine.sessionTimers().onRefresh(sessionTimer, req, r);
-        msg.send(st, r);
-        boolean nowHeld = sdp.remote().isHold();
-        if (nowHeld != held) {
-            held = nowHeld;
-            media.touch();
-            engine.emit(new CallEvent.ChannelHold(id, nowHeld, Instant.now()));
-        }
-    }
-
-    /** UPDATE (RFC 3311) without SDP: only a session refresh here. */
-    void onUpdate(RequestEvent e, ServerTransaction st) {
-        Response r = msg.response(Response.OK, e.getRequest(), null);
-        engine.sessionTimers().onRefresh(sessionTimer, e.getRequest(), r);
-        msg.send(st, r);
-    }
-
-    // ---------------------------------------------------------------- outbound signalling
-
-    void onResponse(ResponseEvent e) {
-        Response resp = e.getResponse();
-        CSeqHeader cseq = (CSeqHeader) resp.getHeader(CSeqHeader.NAME);
-        String method = cseq.getMethod();
-        int status = resp.getStatusCode();
-        if (!Request.INVITE.equals(method)) {
-            return; // BYE, CANCEL, NOTIFY answers need nothing more
-        }
-        if (direction == Direction.INBOUND || state == ChannelState.UP) {
-            onReInviteResponse(e, status, cseq);
-            return;
-        }
-        if (status < 200) {
-            if (status == Response.TRYING) {
-                return;
-            }
-            provisionalReceived = true;
-            if (cancelPending) {
-                sendCancel();
-                return;
-            }
-            if (state.isFinal()) {
-                return;
-            }
-            byte[] body = resp.getRawContent();
-            boolean early = body != null && body.length > 0 && sdp.takeAnswer(body);
-            ChannelState next = early ? ChannelState.EARLY_MEDIA : ChannelState.RINGING;
-            if (state != next && state.canMoveTo(next)) {
-                moveTo(next);
-                engine.emit(next == ChannelState.RINGING ? new CallEvent.ChannelRinging(id, Instant.now())
-                        : new CallEvent.ChannelProgress(id, Instant.now()));
-            }
-            SipLeg p = partner;
-            if (p != null) {
-                p.post(() -> p.onPartnerProgress(this, status, early));
-            }
-            return;
-        }
-        if (status < 300) {
-            Dialog d = e.getDialog() != null ? e.getDialog() : dialog;
-            dialog = d;
-            msg.ack(d, cseq.getSeqNumber());
-            if (state.isFinal()) {
-                msg.bye(d); // answered after we gave up: RFC 3261 §9.1 race
-                return;
-            }
-            byte[] body = resp.getRawContent();
-            if (body == null || body.length == 0 || !sdp.takeAnswer(body)) {
-                msg.bye(d);
-                terminateSilently(HangupCause.INCOMPATIBLE_DESTINATION, Response.NOT_ACCEPTABLE_HERE);
-                return;
-            }
-            engine.sessionTimers().onOutboundAnswer(sessionTimer, resp);
-            moveTo(ChannelState.UP);
-            engine.emit(new CallEvent.ChannelAnswered(id, Instant.now()));
-            SipLeg p = partner;
-            if (p == null) {
-                return;
-            }
-            p.post(() -> p.onPartnerAnswered(this));
-            return;
-        }
-        // Final failure: JAIN-SIP sends the ACK for non-2xx (RFC 3261 §17.1.1.3).
-        if (state.isFinal()) {
-            return;
-        }
-        remoteEnded = true;
-        terminate(HangupCause.fromSipStatus(status), status, true);
-    }
-
-    private void onReInviteResponse(ResponseEvent e, int status, CSeqHeader cseq) {
-        if (status >= 200 && status < 300) {
-            Dialog d = e.getDialog() != null ? e.getDialog() : dialog;
-            msg.ack(d, cseq.getSeqNumber());
-        } else if (status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || status == Response.REQUEST_TIMEOUT) {
-            // RFC 4028 §10: a failed refresh ends the session.
-            remoteEnded = status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST;
-            terminate(HangupCause.SESSION_TIMEOUT, 0, true);
-        }
-    }
-
-    void onTimeout() {
-        if (state.isFinal()) {
-            return;
-        }
-        remoteEnded = true;
-        terminate(HangupCause.NO_USER_RESPONSE, Response.REQUEST_TIMEOUT, true);
-    }
-
+    /** The no-answer timer of this outbound leg ran out. */
     void onNoAnswer() {
         if (!state.isFinal() && state != ChannelState.UP) {
             terminate(HangupCause.NO_ANSWER, Response.TEMPORARILY_UNAVAILABLE, true);
         }
     }
 
-    private void sendCancel() {
-        cancelPending = false;
-        msg.cancel(inviteCt);
+    /** A re-INVITE put the party on hold or took it off (RFC 3264 §8.4). */
+    void holdChanged(boolean nowHeld) {
+        if (nowHeld != held) {
+            held = nowHeld;
+            media.touch();
+            engine.emit(new CallEvent.ChannelHold(id, nowHeld, Instant.now()));
+        }
     }
 
     // ---------------------------------------------------------------- partner relations
@@ -655,9 +410,9 @@ final class SipLeg implements Channel, MediaListener {
         if (early) {
             sdp.chooseCodec(out.sdp.codec());
             RtpEndpoint.link(media, out.media);
-            sendProvisional(Response.SESSION_PROGRESS, sdp.localAnswer());
+            sip.sendProvisional(Response.SESSION_PROGRESS, sdp.localAnswer());
         } else {
-            sendProvisional(status == Response.SESSION_PROGRESS ? Response.SESSION_PROGRESS : Response.RINGING, null);
+            sip.sendProvisional(status == Response.SESSION_PROGRESS ? Response.SESSION_PROGRESS : Response.RINGING, null);
         }
     }
 
@@ -672,7 +427,7 @@ final class SipLeg implements Channel, MediaListener {
         }
         if (state != ChannelState.UP) {
             sdp.chooseCodec(out.sdp.codec());
-            answerInbound();
+            sip.answerInbound();
         }
         RtpEndpoint.link(media, out.media);
         engine.emit(new CallEvent.ChannelBridged(id, out.id, Instant.now()));
@@ -705,7 +460,7 @@ final class SipLeg implements Channel, MediaListener {
 
     /** Ends the leg without signalling (the remote side already ended it). */
     void terminateSilently(HangupCause why, int status) {
-        remoteEnded = true;
+        sip.remoteEnded();
         terminate(why, status, true);
     }
 
@@ -717,18 +472,8 @@ final class SipLeg implements Channel, MediaListener {
         if (state.isFinal()) {
             return;
         }
-        ChannelState before = state;
-        if (!remoteEnded && webRtcKey == null) {
-            if (before == ChannelState.UP) {
-                msg.bye(dialog);
-            } else if (direction == Direction.INBOUND) {
-                int code = status >= 300 ? status : why.sipStatus();
-                msg.send(inviteSt, msg.response(code, inviteRequest, localTag));
-            } else if (provisionalReceived) {
-                sendCancel();
-            } else {
-                cancelPending = true; // RFC 3261 §9.1: CANCEL only after a provisional response
-            }
+        if (webRtcKey == null) {
+            sip.end(state, why, status);
         }
         cause = why;
         endStatus = status;
@@ -750,16 +495,6 @@ final class SipLeg implements Channel, MediaListener {
     }
 
     // ---------------------------------------------------------------- for the engine's other classes
-
-    /** Set when the {@link Dialer} sends the INVITE of this outbound leg (call executor). */
-    void inviting(String callId, String localTag, String transport, Request invite, ClientTransaction ct, Dialog dialog) {
-        this.callId = callId;
-        this.localTag = localTag;
-        this.transport = transport;
-        this.inviteRequest = invite;
-        this.inviteCt = ct;
-        this.dialog = dialog;
-    }
 
     /** Starts the no-answer timer of an outbound leg: the request's timeout, or the engine's default. */
     void armRingTimer() {
@@ -805,24 +540,8 @@ final class SipLeg implements Channel, MediaListener {
         return dialRequest;
     }
 
-    Dialog dialog() {
-        return dialog;
-    }
-
-    String transport() {
-        return transport;
-    }
-
-    String callId() {
-        return callId;
-    }
-
-    String localTag() {
-        return localTag;
-    }
-
-    String remoteTag() {
-        return remoteTag;
+    LegSignalling sip() {
+        return sip;
     }
 
     SdpNegotiation sdp() {

@@ -100,7 +100,7 @@ final class SipTransfers {
     /** RFC 3515 §2.4.5: NOTIFY with a message/sipfrag body on the REFER's implicit subscription. */
     private void sendReferNotify(SipLeg leg, String sipfrag, boolean terminated) {
         try {
-            Request n = leg.dialog().createRequest(Request.NOTIFY);
+            Request n = leg.sip().dialog().createRequest(Request.NOTIFY);
             n.addHeader(msg.hf.createEventHeader("refer"));
             SubscriptionStateHeader ss = msg.hf.createSubscriptionStateHeader(
                     terminated ? SubscriptionStateHeader.TERMINATED : SubscriptionStateHeader.ACTIVE);
@@ -116,7 +116,7 @@ final class SipTransfers {
             SipMessages.withBranch(n);
             ClientTransaction tx = msg.provider.getNewClientTransaction(n);
             tx.setApplicationData(leg);
-            leg.dialog().sendRequest(tx);
+            leg.sip().dialog().sendRequest(tx);
         } catch (Exception ex) {
             log.info("channel {}: NOTIFY failed: {}", leg.id, ex.toString());
         }

@@ -12,6 +12,7 @@ import dev.hotline.login.LoginThrottle;
 import dev.hotline.auth.Passwords;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
+import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.recording.MediaFiles;
@@ -97,7 +98,7 @@ public final class Hotline implements AutoCloseable {
                 .withAdvertisedAddress(advertisedAddress(config))
                 .withRtpPorts(config.rtpPortMin(), config.rtpPortMax());
         try {
-            this.engine = TelephonyEngine.start(engineConfig, router, router, router);
+            this.engine = Engines.start(engineConfig, router, router, router);
         } catch (java.io.IOException e) {
             eventLog.close();
             db.close();

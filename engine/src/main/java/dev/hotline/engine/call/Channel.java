@@ -1,6 +1,5 @@
 package dev.hotline.engine.call;
 
-import dev.hotline.engine.rtp.LegCounters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

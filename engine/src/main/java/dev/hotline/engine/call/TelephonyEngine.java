@@ -1,20 +1,13 @@
 package dev.hotline.engine.call;
 
-import dev.hotline.engine.sip.SipEngine;
-import java.io.IOException;
 import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The engine as the server sees it: start it with a config and the three server-provided hooks,
- * then react to {@link CallEvent}s and drive {@link Channel}s.
+ * The engine as the server sees it: start it with {@code dev.hotline.engine.Engines.start} (a config and
+ * the three server-provided hooks), then react to {@link CallEvent}s and drive {@link Channel}s.
  */
 public interface TelephonyEngine extends AutoCloseable {
-
-    static TelephonyEngine start(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy,
-                                 CallHandler handler) throws IOException {
-        return SipEngine.start(config, accounts, policy, handler);
-    }
 
     /**
      * Places an outbound leg for {@code inbound} and bridges them when it answers (B2BUA): 180/183 are

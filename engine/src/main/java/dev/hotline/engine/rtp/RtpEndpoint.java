@@ -3,6 +3,7 @@ package dev.hotline.engine.rtp;
 import dev.hotline.engine.codec.G711;
 import dev.hotline.engine.dtmf.DtmfDigit;
 import dev.hotline.engine.dtmf.TelephoneEventReceiver;
+import dev.hotline.engine.call.LegCounters;
 import dev.hotline.engine.sdp.PayloadType;
 import java.io.IOException;
 import java.net.InetSocketAddress;

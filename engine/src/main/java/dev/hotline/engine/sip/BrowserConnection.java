@@ -174,13 +174,13 @@ final class BrowserConnection implements WebRtcConnection, MediaSocket.Handler {
             if (l.state() != ChannelState.UP) {
                 continue;
             }
-            SipLeg p = l.partner;
+            SipLeg p = l.partner();
             boolean held = l.musicOnHold() || (p != null && p.musicOnHold());
             if (held) {
-                if (bestHeld == null || l.answeredNanos > bestHeld.answeredNanos) {
+                if (bestHeld == null || l.answeredNanos() > bestHeld.answeredNanos()) {
                     bestHeld = l;
                 }
-            } else if (best == null || l.answeredNanos > best.answeredNanos) {
+            } else if (best == null || l.answeredNanos() > best.answeredNanos()) {
                 best = l;
             }
         }

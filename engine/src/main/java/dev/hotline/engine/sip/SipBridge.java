@@ -15,17 +15,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bridge {@code a} with {@code b} in three steps:
  * <ol>
- *   <li>on {@code a}: {@code a} is answered and free; {@code a.bridging = b} (a reservation that
- *       keeps other bridges away; {@code a.partner} stays null, so a hang-up of {@code a} now does
+ *   <li>on {@code a}: {@code a} is answered and free; {@code a.reserveBridge(b)} (a reservation that
+ *       keeps other bridges away; {@code a.partner()} stays null, so a hang-up of {@code a} now does
  *       not reach {@code b});</li>
- *   <li>on {@code b}: {@code b} is answered and free; {@code b.partner = a};</li>
+ *   <li>on {@code b}: {@code b} is answered and free; {@code b.partnerWith(a)};</li>
  *   <li>on {@code a}: both still live: playback, music on hold and digit collection stop on both,
- *       media linked, {@code a.partner = b}, {@link CallEvent.ChannelBridged}.</li>
+ *       media linked, {@code a.partnerWith(b)}, {@link CallEvent.ChannelBridged}.</li>
  * </ol>
  * A leg that ends between the steps makes the bridge give up without linking anything: when
  * {@code a} ends before step 3 its end did not cascade (no partner yet), so step 3 clears
- * {@code b.partner} again; when {@code b} ends after step 2, its cascade to {@code a} is queued
- * after step 3 (both posted from {@code b}'s executor), finds {@code a.partner != b} and does nothing.
+ * {@code b.partner()} again; when {@code b} ends after step 2, its cascade to {@code a} is queued
+ * after step 3 (both posted from {@code b}'s executor), finds {@code a.partner() != b} and does nothing.
  * Once step 3 is done the two legs are exactly a dialled pair: {@link SipLeg#onPartnerEnded}
  * ends one when the other ends.
  */
@@ -51,7 +51,7 @@ final class SipBridge {
             log.info("bridge {} - {} not made: {} is {}", a.id, b.id, a.id, why(a));
             return;
         }
-        a.bridging = b;
+        a.reserveBridge(b);
         b.post(() -> accept(a, b));
     }
 
@@ -60,26 +60,22 @@ final class SipBridge {
         if (!free(b) || a.isFinal()) {
             log.info("bridge {} - {} not made: {}", a.id, b.id, a.isFinal() ? a.id + " ended" : b.id + " is " + why(b));
             a.post(() -> {
-                if (a.bridging == b) {
-                    a.bridging = null;
-                }
+                a.releaseBridge(b);
             });
             return;
         }
-        b.partner = a;
+        b.partnerWith(a);
         a.post(() -> commit(a, b));
     }
 
     /** Step 3, on {@code a}'s executor. */
     private static void commit(SipLeg a, SipLeg b) {
-        if (a.bridging == b) {
-            a.bridging = null;
-        }
-        if (a.isFinal() || b.isFinal() || a.partner != null || b.partner != a) {
+        a.releaseBridge(b);
+        if (a.isFinal() || b.isFinal() || a.partner() != null || b.partner() != a) {
             log.info("bridge {} - {} not made: a leg ended or was taken meanwhile", a.id, b.id);
             b.post(() -> {
-                if (b.partner == a) {
-                    b.partner = null;
+                if (b.partner() == a) {
+                    b.forgetPartner();
                 }
             });
             return;
@@ -89,8 +85,8 @@ final class SipBridge {
         b.stopGenerating();
         b.post(b::cancelDigitCollection);
         RtpEndpoint.link(a.media, b.media);
-        // Published last: an unbridge of b (on b's executor) acts only once a.partner == b, and then sees the link.
-        a.partner = b;
+        // Published last: an unbridge of b (on b's executor) acts only once a.partner() == b, and then sees the link.
+        a.partnerWith(b);
         a.engine.emit(new CallEvent.ChannelBridged(a.id, b.id, Instant.now()));
     }
 
@@ -102,19 +98,19 @@ final class SipBridge {
      * stays, and the queued call then finds nothing to do.
      */
     private static boolean free(SipLeg leg) {
-        SipLeg p = leg.partner;
+        SipLeg p = leg.partner();
         if (p != null && p.isFinal() && !leg.isFinal()) {
-            leg.onPartnerEnded(p, p.cause != null ? p.cause : HangupCause.NORMAL_CLEARING, p.endStatus);
+            leg.onPartnerEnded(p, p.cause() != null ? p.cause() : HangupCause.NORMAL_CLEARING, p.endStatus());
         }
-        return leg.state() == ChannelState.UP && leg.partner == null && leg.bridging == null && leg.media != null;
+        return leg.state() == ChannelState.UP && leg.partner() == null && leg.bridging() == null && leg.media != null;
     }
 
     private static String why(SipLeg leg) {
         if (leg.state() != ChannelState.UP) {
             return leg.state().toString();
         }
-        SipLeg p = leg.partner;
-        SipLeg q = leg.bridging;
+        SipLeg p = leg.partner();
+        SipLeg q = leg.bridging();
         return p != null ? "with " + p.id : q != null ? "being bridged with " + q.id : "without media";
     }
 
@@ -125,11 +121,11 @@ final class SipBridge {
      */
     static void unbridge(SipLeg a) {
         a.post(() -> {
-            SipLeg b = a.partner;
-            if (a.state() != ChannelState.UP || b == null || b.state() != ChannelState.UP || b.partner != a) {
+            SipLeg b = a.partner();
+            if (a.state() != ChannelState.UP || b == null || b.state() != ChannelState.UP || b.partner() != a) {
                 return;
             }
-            a.partner = null;
+            a.forgetPartner();
             stopTap(a);
             stopTap(b);
             a.media.unlink(); // both directions; each leg is woken on the media clock
@@ -139,17 +135,17 @@ final class SipBridge {
             b.media.media().markAnswered();
             a.engine.emit(new CallEvent.ChannelUnbridged(a.id, b.id, Instant.now()));
             b.post(() -> {
-                if (b.partner == a) {
-                    b.partner = null;
+                if (b.partner() == a) {
+                    b.forgetPartner();
                 }
             });
         });
     }
 
     private static void stopTap(SipLeg leg) {
-        SipTap t = leg.tap;
+        SipTap t = leg.tap();
         if (t != null) {
-            leg.tap = null;
+            leg.tappedBy(null);
             t.stop();
         }
     }

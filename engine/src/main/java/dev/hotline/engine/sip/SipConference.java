@@ -114,7 +114,7 @@ final class SipConference implements Conference {
             throw new UncheckedIOException("cannot record to " + file, e);
         }
         group.record(r);
-        return new SipLeg.RecordingHandle(r, () -> group.stopRecording(r));
+        return new RecordingHandle(r, () -> group.stopRecording(r));
     }
 
     @Override

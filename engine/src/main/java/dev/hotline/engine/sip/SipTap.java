@@ -26,7 +26,7 @@ final class SipTap implements Tap {
     }
 
     static SipTap start(SipLeg agent, SipLeg supervisor, TapMode mode) {
-        SipLeg customer = agent.partner;
+        SipLeg customer = agent.partner();
         if (agent.state() != ChannelState.UP || customer == null || customer.state() != ChannelState.UP
                 || agent.media == null || customer.media == null || agent.media.peer() != customer.media) {
             throw new IllegalStateException("channel " + agent.id + " is not in a bridged call");
@@ -47,8 +47,8 @@ final class SipTap implements Tap {
         g.add(a, MixMode.NORMAL, null, null);
         g.add(c, MixMode.NORMAL, null, null);
         g.add(s, mode.mixMode(), a, null);
-        agent.tap = tap;
-        customer.tap = tap; // SipBridge.unbridge ends it
+        agent.tappedBy(tap);
+        customer.tappedBy(tap); // SipBridge.unbridge ends it
         return tap;
     }
 

@@ -79,7 +79,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
                 public String getPassword() { return e.reg.password(); }
                 public String getSipDomain() { return e.reg.domain(); }
             };
-        }, engine.hf);
+        }, engine.msg.hf);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotline-trunk-registrar");
             t.setDaemon(true);
@@ -95,7 +95,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
             Entry old = entries.get(w.key());
             if (old != null && old.reg.equals(w)) continue;
             if (old != null) stop(old, true);
-            Entry e = new Entry(w, engine.provider.getNewCallId().getCallId());
+            Entry e = new Entry(w, engine.msg.provider.getNewCallId().getCallId());
             log.info("trunk {}: {} registration to {}:{}", w.key(), old == null ? "starting" : "restarting", w.host(), w.port());
             entries.put(w.key(), e);
             timer.execute(() -> send(e, false));
@@ -137,25 +137,25 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
             synchronized (e) {
                 if (e.stopped && !unregister) return;
                 TrunkRegistration r = e.reg;
-                SipURI registrar = engine.af.createSipURI(null, r.host());
+                SipURI registrar = engine.msg.af.createSipURI(null, r.host());
                 registrar.setPort(r.port());
                 if (!r.transport().equals("udp")) registrar.setTransportParam(r.transport());
-                SipURI aor = engine.af.createSipURI(r.username(), r.domain());
-                CallIdHeader callId = engine.hf.createCallIdHeader(e.callId);
-                List<ViaHeader> vias = List.of(engine.hf.createViaHeader(engine.config.advertisedAddress(), engine.config.sipPort(),
-                        r.transport(), SipEngine.newBranch()));
-                req = engine.mf.createRequest(registrar, Request.REGISTER, callId, engine.hf.createCSeqHeader(++e.cseq, Request.REGISTER),
-                        engine.hf.createFromHeader(engine.af.createAddress(aor), engine.newTag()),
-                        engine.hf.createToHeader(engine.af.createAddress(aor), null), vias, engine.hf.createMaxForwardsHeader(70));
-                SipURI contactUri = engine.af.createSipURI(r.username(), engine.config.advertisedAddress());
+                SipURI aor = engine.msg.af.createSipURI(r.username(), r.domain());
+                CallIdHeader callId = engine.msg.hf.createCallIdHeader(e.callId);
+                List<ViaHeader> vias = List.of(engine.msg.hf.createViaHeader(engine.config.advertisedAddress(), engine.config.sipPort(),
+                        r.transport(), SipMessages.newBranch()));
+                req = engine.msg.mf.createRequest(registrar, Request.REGISTER, callId, engine.msg.hf.createCSeqHeader(++e.cseq, Request.REGISTER),
+                        engine.msg.hf.createFromHeader(engine.msg.af.createAddress(aor), engine.newTag()),
+                        engine.msg.hf.createToHeader(engine.msg.af.createAddress(aor), null), vias, engine.msg.hf.createMaxForwardsHeader(70));
+                SipURI contactUri = engine.msg.af.createSipURI(r.username(), engine.config.advertisedAddress());
                 contactUri.setPort(engine.config.sipPort());
                 if (!r.transport().equals("udp")) contactUri.setTransportParam(r.transport());
-                req.addHeader(engine.hf.createContactHeader(engine.af.createAddress(contactUri)));
-                req.addHeader(engine.hf.createExpiresHeader(unregister ? 0 : (int) r.expires().toSeconds()));
-                req.addHeader(engine.hf.createHeader("User-Agent", "Hotline"));
+                req.addHeader(engine.msg.hf.createContactHeader(engine.msg.af.createAddress(contactUri)));
+                req.addHeader(engine.msg.hf.createExpiresHeader(unregister ? 0 : (int) r.expires().toSeconds()));
+                req.addHeader(engine.msg.hf.createHeader("User-Agent", "Hotline"));
                 if (!unregister) e.authTries = 0;
             }
-            ClientTransaction ct = engine.provider.getNewClientTransaction(req);
+            ClientTransaction ct = engine.msg.provider.getNewClientTransaction(req);
             ct.setApplicationData(new Attempt(e, unregister));
             ct.sendRequest();
         } catch (Exception ex) {
@@ -179,7 +179,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
                 }
             }
             try {
-                ClientTransaction retry = auth.handleChallenge(resp, ev.getClientTransaction(), engine.provider, 5);
+                ClientTransaction retry = auth.handleChallenge(resp, ev.getClientTransaction(), engine.msg.provider, 5);
                 retry.setApplicationData(a);
                 synchronized (e) {
                     e.cseq = ((CSeqHeader) retry.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();

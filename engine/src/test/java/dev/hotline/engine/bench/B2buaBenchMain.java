@@ -1,5 +1,6 @@
 package dev.hotline.engine.bench;
 
+import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallHandler;
 import dev.hotline.engine.call.Channel;
@@ -11,7 +12,7 @@ import dev.hotline.engine.call.PlaybackRequest;
 import dev.hotline.engine.call.Target;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.media.AudioClip;
-import dev.hotline.engine.rtp.LegCounters;
+import dev.hotline.engine.call.LegCounters;
 import dev.hotline.engine.sip.SipEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ public final class B2buaBenchMain {
                 }
             }
         };
-        holder[0] = TelephonyEngine.start(config, (d, u) -> Optional.empty(), s -> InboundPolicy.Decision.TRUSTED, handler);
+        holder[0] = Engines.start(config, (d, u) -> Optional.empty(), s -> InboundPolicy.Decision.TRUSTED, handler);
         if (stats != null) {
             ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bench-stats");

@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +33,7 @@ class MediaTimeoutTest {
         TestCallHandler handler = new TestCallHandler("t.local");
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withRtpPorts(rtp, rtp + 39)
                 .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(1800));
-        try (TelephonyEngine engine = TelephonyEngine.start(config, (d, u) -> Optional.empty(),
+        try (TelephonyEngine engine = Engines.start(config, (d, u) -> Optional.empty(),
                 s -> InboundPolicy.Decision.TRUSTED, handler)) {
             handler.engine = engine;
             int uasPort = Ports.free();

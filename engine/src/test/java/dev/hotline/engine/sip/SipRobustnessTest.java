@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hotline.engine.call.EngineConfig;
@@ -39,7 +40,7 @@ class SipRobustnessTest {
         TestCallHandler handler = new TestCallHandler("robust.local");
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withDefaultDomain("robust.local")
                 .withRtpPorts(rtp, rtp + 39).withAuthThrottle(3, Duration.ofMinutes(1), Duration.ofMinutes(1));
-        engine = TelephonyEngine.start(config,
+        engine = Engines.start(config,
                 (d, u) -> "1001".equals(u) ? Optional.of(new SipAccount("k", "pw")) : Optional.empty(),
                 s -> s.fromUser() != null && s.fromUser().startsWith("1") ? InboundPolicy.Decision.AUTHENTICATE
                         : InboundPolicy.Decision.TRUSTED, handler);

@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +13,7 @@ import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.TelephonyEngine;
-import dev.hotline.engine.rtp.LegCounters;
+import dev.hotline.engine.call.LegCounters;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.engine.testing.TestCallHandler;
@@ -51,7 +52,7 @@ class SippCallsTest {
                 .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(1800));
         InboundPolicy policy = s -> s.fromUser() != null && s.fromUser().matches("[12]\\d{3}")
                 ? InboundPolicy.Decision.AUTHENTICATE : InboundPolicy.Decision.TRUSTED;
-        engine = TelephonyEngine.start(config,
+        engine = Engines.start(config,
                 (domain, user) -> DOMAIN.equals(domain) && PASSWORDS.containsKey(user)
                         ? Optional.of(new SipAccount("acct-" + user, PASSWORDS.get(user))) : Optional.empty(),
                 policy, handler);

@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,7 +51,7 @@ class SippLocalAnswerTest {
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withDefaultDomain(DOMAIN)
                 .withRtpPorts(rtp, rtp + 399).withAuthThrottle(1000, Duration.ofMinutes(1), Duration.ofMinutes(1))
                 .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(1800));
-        engine = TelephonyEngine.start(config, (domain, user) -> Optional.empty(), s -> InboundPolicy.Decision.TRUSTED,
+        engine = Engines.start(config, (domain, user) -> Optional.empty(), s -> InboundPolicy.Decision.TRUSTED,
                 handler);
         handler.engine = engine;
     }

@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,7 +75,7 @@ class SippMediaTest {
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", sipPort).withDefaultDomain("test.local")
                 .withRtpPorts(rtp, rtp + 199)
                 .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(1800));
-        TelephonyEngine e = TelephonyEngine.start(config, (d, u) -> Optional.empty(),
+        TelephonyEngine e = Engines.start(config, (d, u) -> Optional.empty(),
                 s -> InboundPolicy.Decision.TRUSTED, h);
         h.engine = e;
         return e;

@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +33,7 @@ class TrunkRegistrarTest {
     void start() throws Exception {
         int port = Ports.free();
         int rtp = Ports.free(16);
-        engine = TelephonyEngine.start(EngineConfig.defaults().withBind("127.0.0.1", port).withRtpPorts(rtp, rtp + 15),
+        engine = Engines.start(EngineConfig.defaults().withBind("127.0.0.1", port).withRtpPorts(rtp, rtp + 15),
                 (d, u) -> Optional.empty(), s -> InboundPolicy.Decision.REJECT, new CallHandler() {
                     @Override
                     public void onIncomingCall(CallEvent.IncomingCall call) {

@@ -1,5 +1,6 @@
 package dev.hotline.engine.webrtc;
 
+import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +68,7 @@ class WebRtcCallsTest {
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withDefaultDomain("test.local")
                 .withRtpPorts(rtp, rtp + 199)
                 .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(1800));
-        engine = TelephonyEngine.start(config, (d, u) -> Optional.empty(), s -> InboundPolicy.Decision.TRUSTED, handler);
+        engine = Engines.start(config, (d, u) -> Optional.empty(), s -> InboundPolicy.Decision.TRUSTED, handler);
     }
 
     @AfterAll

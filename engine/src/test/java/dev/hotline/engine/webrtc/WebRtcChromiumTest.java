@@ -1,5 +1,6 @@
 package dev.hotline.engine.webrtc;
 
+import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -92,7 +93,7 @@ class WebRtcChromiumTest {
         int rtp = Ports.free(40);
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", sipPort).withRtpPorts(rtp, rtp + 39);
         AtomicReference<String> offerSeen = new AtomicReference<>();
-        try (TelephonyEngine engine = TelephonyEngine.start(config, (d, u) -> Optional.empty(),
+        try (TelephonyEngine engine = Engines.start(config, (d, u) -> Optional.empty(),
                 s -> InboundPolicy.Decision.TRUSTED, new CallHandler() {
                     @Override
                     public void onIncomingCall(CallEvent.IncomingCall call) {

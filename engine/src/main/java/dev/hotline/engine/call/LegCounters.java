@@ -1,4 +1,4 @@
-package dev.hotline.engine.rtp;
+package dev.hotline.engine.call;
 
 /** A snapshot of one leg's RTP counters as seen by the engine (RTCP packets are not counted). */
 public record LegCounters(long packetsIn, long bytesIn, long packetsOut, long bytesOut, long packetsLost,

@@ -1,0 +1,153 @@
+package dev.hotline.engine.sip;
+
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.CallHandler;
+import dev.hotline.engine.call.CallParty;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.InboundPolicy;
+import dev.hotline.engine.call.SipAccount;
+import dev.hotline.engine.rtp.MediaRelay;
+import dev.hotline.engine.rtp.RtpEndpoint;
+import dev.hotline.engine.sdp.MediaDescription;
+import dev.hotline.engine.sdp.Sdp;
+import dev.hotline.engine.sdp.SdpException;
+import gov.nist.javax.sip.RequestEventExt;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import javax.sip.Dialog;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits a new inbound call (RFC 3261 §13.3): checks the SDP offer, asks the server's
+ * {@link InboundPolicy} (and digest authentication when it says so), enforces the RFC 4028 minimum
+ * interval, anchors the media on a port, files the new inbound leg and hands it to the {@link CallHandler}.
+ */
+final class InboundInvites {
+    private static final Logger log = LoggerFactory.getLogger(InboundInvites.class);
+
+    private final SipEngine engine;
+    private final InboundPolicy policy;
+    private final CallHandler handler;
+    private final SipAuth auth;
+    private final SessionTimers sessionTimers;
+    private final SipMessages msg;
+    private final MediaRelay relay;
+    private final ExecutorService callPool;
+    private final LegTable legs;
+
+    InboundInvites(SipEngine engine, InboundPolicy policy, CallHandler handler, SipAuth auth, SessionTimers sessionTimers,
+                   SipMessages msg, MediaRelay relay, ExecutorService callPool, LegTable legs) {
+        this.engine = engine;
+        this.policy = policy;
+        this.handler = handler;
+        this.auth = auth;
+        this.sessionTimers = sessionTimers;
+        this.msg = msg;
+        this.relay = relay;
+        this.callPool = callPool;
+        this.legs = legs;
+    }
+
+    /** A new INVITE (outside any dialog) with its server transaction, from {@code ip}. */
+    void onInvite(RequestEvent e, ServerTransaction st, String ip) throws Exception {
+        Request req = e.getRequest();
+        // RFC 3261 §8.2.6.1: stop INVITE retransmissions right away.
+        msg.send(st, msg.response(Response.TRYING, req, null));
+        if (!(req.getRequestURI() instanceof SipURI ruri)) {
+            msg.send(st, msg.response(Response.UNSUPPORTED_URI_SCHEME, req, null));
+            return;
+        }
+        MediaDescription offer;
+        try {
+            offer = Sdp.parse(req.getRawContent());
+            if (offer.firstG711().isEmpty()) {
+                throw new SdpException("no common codec (PCMU or PCMA required)");
+            }
+        } catch (SdpException ex) {
+            msg.send(st, msg.notAcceptable(req, ex.getMessage()));
+            return;
+        }
+        FromHeader from = (FromHeader) req.getHeader(FromHeader.NAME);
+        ToHeader to = (ToHeader) req.getHeader(ToHeader.NAME);
+        String fromUser = from.getAddress().getURI() instanceof SipURI f ? f.getUser() : null;
+        String fromHost = from.getAddress().getURI() instanceof SipURI f ? f.getHost() : "";
+        String toUser = ruri.getUser() != null ? ruri.getUser()
+                : to.getAddress().getURI() instanceof SipURI t ? t.getUser() : null;
+        String domain = msg.domainOf(ruri.getHost());
+        ViaHeader via = (ViaHeader) req.getHeader(ViaHeader.NAME);
+        String transport = via.getTransport().toLowerCase(Locale.ROOT);
+        int port = ((RequestEventExt) e).getRemotePort();
+        InetSocketAddress source = new InetSocketAddress(ip, port);
+        InboundPolicy.Decision decision = policy.admit(new InboundPolicy.InviteSource(source, transport, domain,
+                fromUser, msg.domainOf(fromHost), toUser));
+        Optional<String> accountKey = Optional.empty();
+        switch (decision) {
+            case REJECT -> {
+                msg.send(st, msg.response(Response.FORBIDDEN, req, null));
+                return;
+            }
+            case AUTHENTICATE -> {
+                Optional<SipAccount> acct = auth.authenticate(e, st, ip, domain, fromUser, true);
+                if (acct.isEmpty()) {
+                    return;
+                }
+                accountKey = Optional.of(acct.get().accountKey());
+            }
+            case TRUSTED -> {
+            }
+        }
+        if (sessionTimers.refusedTooSmall(req, st)) {
+            return; // RFC 4028 §8.1: 422 Session Interval Too Small
+        }
+        RtpEndpoint ep;
+        try {
+            ep = relay.allocate();
+        } catch (IOException ex) {
+            log.warn("no media port for INVITE from {}: {}", ip, ex.getMessage());
+            msg.send(st, msg.response(Response.SERVICE_UNAVAILABLE, req, null));
+            return;
+        }
+        ep.setRemote(offer.address(), offer.port(), offer.rtcpPort(), offer.rtcpMux());
+        String callId = ((CallIdHeader) req.getHeader(CallIdHeader.NAME)).getCallId();
+        CallParty caller = new CallParty(fromUser, fromHost, from.getAddress().getDisplayName());
+        CallParty callee = new CallParty(toUser, domain, "");
+        Dialog dialog;
+        try {
+            dialog = msg.provider.getNewDialog(st);
+        } catch (Exception ex) {
+            ep.close();
+            msg.send(st, msg.response(Response.SERVER_INTERNAL_ERROR, req, null));
+            return;
+        }
+        SipLeg leg = SipLeg.inbound(engine, engine.newId(), new SerialExecutor(callPool), caller, callee, ep,
+                new SipLeg.InboundInvite(st, req, dialog, callId, engine.newTag(), from.getTag(), transport, offer));
+        dialog.setApplicationData(leg);
+        legs.add(leg);
+        legs.addDialog(leg);
+        legs.addPendingInbound(leg);
+        CallEvent.IncomingCall event = new CallEvent.IncomingCall(leg, caller, callee, domain, source,
+                decision == InboundPolicy.Decision.TRUSTED, accountKey, Instant.now());
+        leg.post(() -> {
+            try {
+                handler.onIncomingCall(event);
+            } catch (RuntimeException ex) {
+                log.error("call handler failed on {}", leg.id, ex);
+                leg.terminate(HangupCause.INTERWORKING, Response.SERVER_INTERNAL_ERROR, true);
+            }
+        });
+    }
+}

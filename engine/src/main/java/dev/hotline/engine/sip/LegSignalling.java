@@ -1,0 +1,335 @@
+package dev.hotline.engine.sip;
+
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.ChannelState;
+import dev.hotline.engine.call.DtmfSource;
+import dev.hotline.engine.call.Direction;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.dtmf.SipInfoDtmf;
+import dev.hotline.engine.sdp.MediaDescription;
+import dev.hotline.engine.sdp.Sdp;
+import dev.hotline.engine.sdp.SdpException;
+import gov.nist.javax.sip.stack.SIPDialog;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One leg's SIP signalling (RFC 3261): its INVITE transaction, received (UAS) or sent (UAC), and its
+ * dialog: provisional and final answers, CANCEL, ACK and BYE, re-INVITE and UPDATE (hold, session
+ * refresh), and how the leg's end is signalled. Runs on the leg's call executor; a browser leg has none.
+ */
+final class LegSignalling {
+    private static final Logger log = LoggerFactory.getLogger(LegSignalling.class);
+
+    private final SipLeg leg;
+    private final SipMessages msg;
+    private final SessionTimers sessionTimers;
+
+    // set at construction for an inbound leg, by inviting() for an outbound one
+    private Dialog dialog;
+    private final ServerTransaction inviteSt;
+    private Request inviteRequest;
+    private ClientTransaction inviteCt;
+    private String callId;
+    private String localTag;
+    private final String remoteTag;
+    private String transport;
+    private boolean provisionalReceived;
+    private boolean cancelPending;
+    private boolean remoteEnded;
+
+
+    LegSignalling(SipLeg leg, SipMessages msg, SessionTimers sessionTimers, SipLeg.InboundInvite invite) {
+        this.leg = leg;
+        this.msg = msg;
+        this.sessionTimers = sessionTimers;
+        this.inviteSt = invite == null ? null : invite.st();
+        this.inviteRequest = invite == null ? null : invite.request();
+        this.dialog = invite == null ? null : invite.dialog();
+        this.callId = invite == null ? null : invite.callId();
+        this.localTag = invite == null ? null : invite.localTag();
+        this.remoteTag = invite == null ? null : invite.remoteTag();
+        this.transport = invite == null ? "udp" : invite.transport();
+    }
+
+    /** Set when the {@link Dialer} sends the INVITE of this outbound leg (call executor). */
+    void inviting(String callId, String localTag, String transport, Request invite, ClientTransaction ct, Dialog dialog) {
+        this.callId = callId;
+        this.localTag = localTag;
+        this.transport = transport;
+        this.inviteRequest = invite;
+        this.inviteCt = ct;
+        this.dialog = dialog;
+    }
+
+    Dialog dialog() {
+        return dialog;
+    }
+
+    String transport() {
+        return transport;
+    }
+
+    String callId() {
+        return callId;
+    }
+
+    String localTag() {
+        return localTag;
+    }
+
+    String remoteTag() {
+        return remoteTag;
+    }
+
+    // ---------------------------------------------------------------- inbound INVITE (UAS)
+
+    /** A provisional answer to the INVITE (RFC 3261 §13.3.1.1): 180, or 183 with early media. */
+    void sendProvisional(int code, String sdpBody) {
+        if (leg.direction != Direction.INBOUND || leg.state().isFinal() || leg.state() == ChannelState.UP) {
+            return;
+        }
+        Response r = msg.response(code, inviteRequest, localTag);
+        if (r == null) {
+            return;
+        }
+        if (sdpBody != null) {
+            msg.setSdp(r, sdpBody);
+        }
+        if (code != Response.TRYING) {
+            r.addHeader(msg.contact(transport));
+        }
+        msg.send(inviteSt, r);
+        ChannelState next = sdpBody != null ? ChannelState.EARLY_MEDIA : ChannelState.RINGING;
+        if (leg.state() != next && leg.state().canMoveTo(next)) {
+            leg.moveTo(next);
+            leg.engine.emit(next == ChannelState.RINGING ? new CallEvent.ChannelRinging(leg.id, Instant.now())
+                    : new CallEvent.ChannelProgress(leg.id, Instant.now()));
+        }
+    }
+
+    /** Answers the inbound leg with our SDP for the codec already chosen (RFC 3264 §6). */
+    void answerInbound() {
+        Response r = msg.response(Response.OK, inviteRequest, localTag);
+        if (r == null) {
+            return;
+        }
+        r.addHeader(msg.contact(transport));
+        msg.setSdp(r, leg.sdp().localAnswer());
+        sessionTimers.onAnswer(leg.sessionTimer(), inviteRequest, r);
+        msg.send(inviteSt, r);
+        leg.moveTo(ChannelState.UP);
+        leg.engine.emit(new CallEvent.ChannelAnswered(leg.id, Instant.now()));
+    }
+
+    void onCancel(RequestEvent e, ServerTransaction cancelSt) {
+        msg.send(cancelSt, msg.response(Response.OK, e.getRequest(), null));
+        if (leg.state().isFinal() || leg.state() == ChannelState.UP) {
+            return;
+        }
+        leg.terminate(HangupCause.ORIGINATOR_CANCEL, Response.REQUEST_TERMINATED, true);
+    }
+
+    /**
+     * An ACK for this leg's dialog (call executor). RFC 3261 §13.3.1.4: it stops the retransmissions of our 2xx.
+     * JAIN-SIP writes the 2xx to the socket before it arms the dialog's retransmission timer, and records an ACK
+     * only once that timer exists: an ACK quicker than that (tens of µs on a LAN) is passed up to us but
+     * forgotten, and the 200 goes out again at T1. The 2xx was sent on this executor, so the timer is armed by
+     * now: hand the ACK to the dialog again (a no-op when the stack already took it).
+     */
+    void onAck(ServerTransaction ack) {
+        if (dialog instanceof SIPDialog d && ack instanceof SIPServerTransaction t && d.handleAck(t)) {
+            log.debug("channel {}: ACK {} recorded after the stack missed it", leg.id, t.getCSeq());
+        }
+    }
+
+    void onBye(RequestEvent e, ServerTransaction st) {
+        msg.send(st, msg.response(Response.OK, e.getRequest(), null));
+        remoteEnded = true;
+        leg.terminate(HangupCause.NORMAL_CLEARING, 0, true);
+    }
+
+    /** Re-INVITE: hold/resume or session refresh, answered locally (RFC 3264 §8, RFC 4028 §9). */
+    void onReInvite(RequestEvent e, ServerTransaction st) {
+        Request req = e.getRequest();
+        if (leg.state() != ChannelState.UP) {
+            msg.send(st, msg.response(Response.REQUEST_PENDING, req, null));
+            return;
+        }
+        byte[] body = req.getRawContent();
+        if (body != null && body.length > 0) {
+            MediaDescription offer;
+            try {
+                offer = Sdp.parse(body);
+                if (offer.firstG711().isEmpty()) {
+                    throw new SdpException("no common codec (PCMU or PCMA required)");
+                }
+            } catch (SdpException ex) {
+                msg.send(st, msg.notAcceptable(req, ex.getMessage()));
+                return;
+            }
+            leg.sdp().takeReOffer(offer);
+        }
+        Response r = msg.response(Response.OK, req, null);
+        r.addHeader(msg.contact(transport));
+        msg.setSdp(r, leg.sdp().localAnswer());
+        sessionTimers.onRefresh(leg.sessionTimer(), req, r);
+        msg.send(st, r);
+        leg.holdChanged(leg.sdp().remote().isHold());
+    }
+
+    /** SIP INFO inside the dialog: DTMF bodies become keys; anything else is just acknowledged. */
+    void onInfo(RequestEvent e, ServerTransaction st) {
+        Request req = e.getRequest();
+        msg.send(st, msg.response(Response.OK, req, null));
+        ContentTypeHeader ct = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
+        byte[] body = req.getRawContent();
+        if (ct == null || body == null) {
+            return;
+        }
+        String type = ct.getContentType() + "/" + ct.getContentSubType();
+        SipInfoDtmf.parse(type, new String(body, StandardCharsets.UTF_8)).ifPresent(k -> {
+            if (leg.media != null) {
+                leg.media.media().keyPressed();
+            }
+            leg.onDigit(k.digit(), DtmfSource.SIP_INFO);
+        });
+    }
+
+    /** UPDATE (RFC 3311) without SDP: only a session refresh here. */
+    void onUpdate(RequestEvent e, ServerTransaction st) {
+        Response r = msg.response(Response.OK, e.getRequest(), null);
+        sessionTimers.onRefresh(leg.sessionTimer(), e.getRequest(), r);
+        msg.send(st, r);
+    }
+
+    // ---------------------------------------------------------------- outbound INVITE (UAC)
+
+    void onResponse(ResponseEvent e) {
+        Response resp = e.getResponse();
+        CSeqHeader cseq = (CSeqHeader) resp.getHeader(CSeqHeader.NAME);
+        String method = cseq.getMethod();
+        int status = resp.getStatusCode();
+        if (!Request.INVITE.equals(method)) {
+            return; // BYE, CANCEL, NOTIFY answers need nothing more
+        }
+        if (leg.direction == Direction.INBOUND || leg.state() == ChannelState.UP) {
+            onReInviteResponse(e, status, cseq);
+            return;
+        }
+        if (status < 200) {
+            if (status == Response.TRYING) {
+                return;
+            }
+            provisionalReceived = true;
+            if (cancelPending) {
+                sendCancel();
+                return;
+            }
+            if (leg.state().isFinal()) {
+                return;
+            }
+            byte[] body = resp.getRawContent();
+            boolean early = body != null && body.length > 0 && leg.sdp().takeAnswer(body);
+            ChannelState next = early ? ChannelState.EARLY_MEDIA : ChannelState.RINGING;
+            if (leg.state() != next && leg.state().canMoveTo(next)) {
+                leg.moveTo(next);
+                leg.engine.emit(next == ChannelState.RINGING ? new CallEvent.ChannelRinging(leg.id, Instant.now())
+                        : new CallEvent.ChannelProgress(leg.id, Instant.now()));
+            }
+            SipLeg p = leg.partner();
+            if (p != null) {
+                p.post(() -> p.onPartnerProgress(leg, status, early));
+            }
+            return;
+        }
+        if (status < 300) {
+            Dialog d = e.getDialog() != null ? e.getDialog() : dialog;
+            dialog = d;
+            msg.ack(d, cseq.getSeqNumber());
+            if (leg.state().isFinal()) {
+                msg.bye(d); // answered after we gave up: RFC 3261 §9.1 race
+                return;
+            }
+            byte[] body = resp.getRawContent();
+            if (body == null || body.length == 0 || !leg.sdp().takeAnswer(body)) {
+                msg.bye(d);
+                leg.terminateSilently(HangupCause.INCOMPATIBLE_DESTINATION, Response.NOT_ACCEPTABLE_HERE);
+                return;
+            }
+            sessionTimers.onOutboundAnswer(leg.sessionTimer(), resp);
+            leg.moveTo(ChannelState.UP);
+            leg.engine.emit(new CallEvent.ChannelAnswered(leg.id, Instant.now()));
+            SipLeg p = leg.partner();
+            if (p == null) {
+                return;
+            }
+            p.post(() -> p.onPartnerAnswered(leg));
+            return;
+        }
+        // Final failure: JAIN-SIP sends the ACK for non-2xx (RFC 3261 §17.1.1.3).
+        if (leg.state().isFinal()) {
+            return;
+        }
+        remoteEnded = true;
+        leg.terminate(HangupCause.fromSipStatus(status), status, true);
+    }
+
+    private void onReInviteResponse(ResponseEvent e, int status, CSeqHeader cseq) {
+        if (status >= 200 && status < 300) {
+            Dialog d = e.getDialog() != null ? e.getDialog() : dialog;
+            msg.ack(d, cseq.getSeqNumber());
+        } else if (status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || status == Response.REQUEST_TIMEOUT) {
+            // RFC 4028 §10: a failed refresh ends the session.
+            remoteEnded = status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST;
+            leg.terminate(HangupCause.SESSION_TIMEOUT, 0, true);
+        }
+    }
+
+    void onTimeout() {
+        if (leg.state().isFinal()) {
+            return;
+        }
+        remoteEnded = true;
+        leg.terminate(HangupCause.NO_USER_RESPONSE, Response.REQUEST_TIMEOUT, true);
+    }
+
+    private void sendCancel() {
+        cancelPending = false;
+        msg.cancel(inviteCt);
+    }
+
+    /** The remote side ended the leg (BYE, final failure, ...): nothing more is to be sent for it. */
+    void remoteEnded() {
+        remoteEnded = true;
+    }
+
+    /** The leg ends ({@code before} its final state): final response, CANCEL or BYE as that state requires. */
+    void end(ChannelState before, HangupCause why, int status) {
+        if (remoteEnded) {
+            return;
+        }
+        if (before == ChannelState.UP) {
+            msg.bye(dialog);
+        } else if (leg.direction == Direction.INBOUND) {
+            int code = status >= 300 ? status : why.sipStatus();
+            msg.send(inviteSt, msg.response(code, inviteRequest, localTag));
+        } else if (provisionalReceived) {
+            sendCancel();
+        } else {
+            cancelPending = true; // RFC 3261 §9.1: CANCEL only after a provisional response
+        }
+    }
+}

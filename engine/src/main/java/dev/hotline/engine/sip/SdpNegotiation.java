@@ -1,0 +1,141 @@
+package dev.hotline.engine.sip;
+
+import dev.hotline.engine.rtp.RtpEndpoint;
+import dev.hotline.engine.sdp.MediaDescription;
+import dev.hotline.engine.sdp.MediaDirection;
+import dev.hotline.engine.sdp.PayloadType;
+import dev.hotline.engine.sdp.Sdp;
+import dev.hotline.engine.sdp.SdpException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One leg's SDP offer/answer (RFC 3264): the remote description, the G.711 law and telephone-event
+ * payload chosen from it, and our own session description. Used on the leg's call executor.
+ */
+final class SdpNegotiation {
+    private static final Logger log = LoggerFactory.getLogger(SdpNegotiation.class);
+
+    private final String legId;
+    private final RtpEndpoint media;
+    private final String address;
+    private final long sessionId = System.currentTimeMillis() & 0xFFFFFFFL;
+    private long version = 1;
+    private MediaDescription remote;
+    private PayloadType codec;
+    private int telephoneEventPt = -1;
+    private boolean rtcpMux;
+
+    /** {@code remote} is the offer of an inbound INVITE, null for an outbound leg until its answer. */
+    SdpNegotiation(String legId, RtpEndpoint media, String advertisedAddress, MediaDescription remote) {
+        this.legId = legId;
+        this.media = media;
+        this.address = advertisedAddress;
+        this.remote = remote;
+    }
+
+    MediaDescription remote() {
+        return remote;
+    }
+
+    PayloadType codec() {
+        return codec;
+    }
+
+    int telephoneEventPt() {
+        return telephoneEventPt;
+    }
+
+    /** Our SDP for the codec already chosen (RFC 3264 §6). */
+    String localSdp(MediaDirection dir) {
+        List<PayloadType> pts = new ArrayList<>(2);
+        pts.add(codec);
+        if (telephoneEventPt >= 0) {
+            pts.add(new PayloadType(telephoneEventPt, "telephone-event", 8000));
+        }
+        return Sdp.write(sessionId, version, address, media.localPort(), pts, dir, rtcpMux);
+    }
+
+    /** Our answer to the remote description: the direction that answers its own (RFC 3264 §6.1). */
+    String localAnswer() {
+        return localSdp(remote.direction().answer());
+    }
+
+    /**
+     * The offer we make on an outbound leg: the preferences of {@code from} (the partner's negotiation,
+     * or this one for an originated leg) first, both G.711 laws always.
+     */
+    String offerSdp(SdpNegotiation from) {
+        List<PayloadType> pts = new ArrayList<>();
+        PayloadType first = from.codec != null ? from.codec
+                : from.remote != null ? from.remote.firstG711().orElse(PayloadType.PCMU) : PayloadType.PCMU;
+        pts.add(first.isPcmu() ? PayloadType.PCMU : PayloadType.PCMA);
+        pts.add(first.isPcmu() ? PayloadType.PCMA : PayloadType.PCMU);
+        // An originated leg (no partner) offers telephone-event itself, to hear the party's keys (RFC 4733).
+        int te = from == this ? 101 : from.remote != null ? from.remote.telephoneEvent().map(PayloadType::number).orElse(-1) : -1;
+        if (te >= 0) {
+            pts.add(new PayloadType(te, "telephone-event", 8000));
+        }
+        return Sdp.write(sessionId, version, address, media.localPort(), pts, MediaDirection.SENDRECV, false);
+    }
+
+    /**
+     * Picks this (inbound) leg's codec from its remote offer: the same law as {@code preferred} when
+     * offered (payload untouched), otherwise the first offered G.711 law (transcoded by the relay).
+     */
+    void chooseCodec(PayloadType preferred) {
+        PayloadType pick = null;
+        if (preferred != null) {
+            pick = remote.find(p -> p.isPcmu() == preferred.isPcmu() && p.isG711()).orElse(null);
+        }
+        if (pick == null) {
+            pick = remote.firstG711().orElseThrow();
+        }
+        codec = pick;
+        telephoneEventPt = remote.telephoneEvent().map(PayloadType::number).orElse(-1);
+        rtcpMux = remote.rtcpMux();
+        media.setCodec(codec, telephoneEventPt);
+    }
+
+    /** Takes the remote SDP answer of an outbound leg; false when it is unusable. */
+    boolean takeAnswer(byte[] body) {
+        try {
+            MediaDescription ans = Sdp.parse(body);
+            PayloadType pt = ans.firstG711().orElseThrow(() -> new SdpException("no G.711 in answer"));
+            remote = ans;
+            codec = pt;
+            telephoneEventPt = ans.telephoneEvent().map(PayloadType::number).orElse(-1);
+            media.setCodec(codec, telephoneEventPt);
+            media.setRemote(ans.address(), ans.port(), ans.rtcpPort(), ans.rtcpMux());
+            return true;
+        } catch (SdpException ex) {
+            log.info("channel {}: bad SDP answer: {}", legId, ex.getMessage());
+            return false;
+        }
+    }
+
+    /** A re-INVITE's offer (RFC 3264 §8): new address unless on hold, the same codec while offered, a new version. */
+    void takeReOffer(MediaDescription offer) {
+        remote = offer;
+        if (!offer.isHold()) {
+            media.setRemote(offer.address(), offer.port(), offer.rtcpPort(), offer.rtcpMux());
+        }
+        PayloadType keep = codec;
+        if (offer.find(p -> p.number() == keep.number()).isEmpty()) {
+            chooseCodec(keep);
+        }
+        version++;
+    }
+
+    /** A browser leg takes the codec and description of the agent's connection it goes through. */
+    void useConnection(BrowserConnection conn) {
+        codec = conn.codec;
+        telephoneEventPt = conn.telephoneEventPt;
+        remote = conn.remote;
+        if (media != null) {
+            media.setCodec(conn.codec, conn.telephoneEventPt);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.hotline.engine.sip;
+
+import dev.hotline.engine.call.EngineConfig;
+import java.text.ParseException;
+import java.util.Locale;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.SipProvider;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and sends the engine's SIP messages on JAIN-SIP: responses, Contact and SDP bodies, ACK, BYE
+ * and CANCEL inside dialogs, and fresh Via branches. Holds the stack's factories and provider.
+ */
+final class SipMessages {
+    private static final Logger log = LoggerFactory.getLogger(SipMessages.class);
+    /** The methods the engine answers (Allow header). */
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, UPDATE, INFO";
+
+    final SipProvider provider;
+    final HeaderFactory hf;
+    final AddressFactory af;
+    final MessageFactory mf;
+    final Header userAgent;
+    private final EngineConfig config;
+
+    SipMessages(EngineConfig config, SipProvider provider, HeaderFactory hf, AddressFactory af, MessageFactory mf)
+            throws ParseException {
+        this.config = config;
+        this.provider = provider;
+        this.hf = hf;
+        this.af = af;
+        this.mf = mf;
+        this.userAgent = hf.createHeader("User-Agent", "Hotline");
+    }
+
+    /**
+     * A fresh RFC 3261 branch (§8.1.1.7). Set before the client transaction is created: JAIN-SIP hashes
+     * the transaction by the branch at that moment, and a request without one makes every response
+     * fall back to a linear scan of all client transactions.
+     */
+    static String newBranch() {
+        return gov.nist.javax.sip.Utils.getInstance().generateBranchId();
+    }
+
+    static Request withBranch(Request r) throws ParseException {
+        ViaHeader via = (ViaHeader) r.getHeader(ViaHeader.NAME);
+        if (via != null) {
+            via.setBranch(newBranch());
+        }
+        return r;
+    }
+
+    Response response(int code, Request req, String toTag) {
+        return response(code, req, toTag, null);
+    }
+
+    Response response(int code, Request req, String toTag, String reason) {
+        try {
+            Response r = mf.createResponse(code, req);
+            if (reason != null) {
+                r.setReasonPhrase(reason);
+            }
+            if (toTag != null && code > 100) {
+                ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
+                if (to.getTag() == null) {
+                    to.setTag(toTag);
+                }
+            }
+            r.addHeader(userAgent);
+            return r;
+        } catch (Exception ex) {
+            log.debug("cannot build {} response: {}", code, ex.toString());
+            return null;
+        }
+    }
+
+    /** 488 with a Warning header giving the reason (RFC 3261 §20.43, code 399 miscellaneous). */
+    Response notAcceptable(Request req, String reason) {
+        Response r = response(Response.NOT_ACCEPTABLE_HERE, req, null);
+        try {
+            r.addHeader(hf.createWarningHeader("hotline", 399, reason.replace('"', '\'')));
+        } catch (Exception ex) {
+            log.debug("warning header: {}", ex.toString());
+        }
+        return r;
+    }
+
+    void send(ServerTransaction st, Response r) {
+        if (st == null || r == null) {
+            return;
+        }
+        try {
+            st.sendResponse(r);
+        } catch (Exception ex) {
+            log.debug("cannot send {}: {}", r.getStatusCode(), ex.toString());
+        }
+    }
+
+    ContactHeader contact(String transport) {
+        try {
+            SipURI uri = af.createSipURI(null, config.advertisedAddress());
+            uri.setPort(config.sipPort());
+            if (!"udp".equalsIgnoreCase(transport)) {
+                uri.setTransportParam(transport);
+            }
+            return hf.createContactHeader(af.createAddress(uri));
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    void setSdp(Message m, String sdp) {
+        try {
+            ContentTypeHeader ct = hf.createContentTypeHeader("application", "sdp");
+            m.setContent(sdp, ct);
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    void ack(Dialog d, long cseq) {
+        if (d == null) {
+            return;
+        }
+        try {
+            d.sendAck(d.createAck(cseq));
+        } catch (Exception ex) {
+            log.debug("cannot ACK: {}", ex.toString());
+        }
+    }
+
+    void bye(Dialog d) {
+        if (d == null) {
+            return;
+        }
+        try {
+            Request bye = d.createRequest(Request.BYE);
+            withBranch(bye);
+            ClientTransaction ct = provider.getNewClientTransaction(bye);
+            d.sendRequest(ct);
+        } catch (Exception ex) {
+            log.debug("cannot send BYE: {}", ex.toString());
+        }
+    }
+
+    void cancel(ClientTransaction inviteCt) {
+        if (inviteCt == null) {
+            return;
+        }
+        try {
+            Request cancel = inviteCt.createCancel();
+            provider.getNewClientTransaction(cancel).sendRequest();
+        } catch (Exception ex) {
+            log.debug("cannot send CANCEL: {}", ex.toString());
+        }
+    }
+
+    /** The SIP domain of a request: its host, or the default domain when it names the engine's address. */
+    String domainOf(String host) {
+        if (host == null || host.isBlank() || host.equals(config.advertisedAddress()) || host.equals(config.bindAddress())) {
+            return config.defaultDomain();
+        }
+        return host.toLowerCase(Locale.ROOT);
+    }
+}

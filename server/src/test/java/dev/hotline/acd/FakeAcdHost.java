@@ -11,7 +11,7 @@ import dev.hotline.engine.call.PlaybackRequest;
 import dev.hotline.engine.call.RecordFormat;
 import dev.hotline.engine.call.RecordMode;
 import dev.hotline.engine.call.Recording;
-import dev.hotline.engine.rtp.LegCounters;
+import dev.hotline.engine.call.LegCounters;
 import dev.hotline.report.CallLogEvent;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * PBX-6 state that must outlive a restart (tables of V10): call backs waiting for their time, and
  * the smart direct line's memory of who called which outside number out in the last 24 h.
- * {@link CallRouter} keeps both in memory for the call path; this store mirrors them in the
+ * {@link ReturnCalls} keeps both in memory for the call path; this store mirrors them in the
  * database through one writer thread (the call path never waits for it) and reads them back at
  * start. {@link #close()} writes what is queued before the database closes.
  */

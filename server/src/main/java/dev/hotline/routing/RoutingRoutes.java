@@ -48,11 +48,12 @@ public final class RoutingRoutes {
                                   int failures) {}
 
     /** @param prompts whether an enterprise has an uploaded prompt of that name (for a number's welcome prompt) */
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations, CallRouter router,
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations, RoutingData routing,
+                                CallRouter router,
                                 java.util.function.BiPredicate<Long, String> prompts) {
         Api t = root.tagged("trunks");
         t.get("/trunk-registrations", "Registration state of the registering trunks (registering, registered, failed)")
-                .returnsList(TrunkStatusView.class).handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(router.trunkStatus(me.enterpriseId())
+                .returnsList(TrunkStatusView.class).handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(routing.trunkStatus(me.enterpriseId())
                         .entrySet().stream().map(en -> new TrunkStatusView(en.getKey(), en.getValue().state().name().toLowerCase(),
                                 en.getValue().detail(), en.getValue().since(), en.getValue().expiresAt(), en.getValue().nextAttemptAt(),
                                 en.getValue().failures())).toList()));

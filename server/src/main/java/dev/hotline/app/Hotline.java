@@ -3,6 +3,7 @@ package dev.hotline.app;
 import dev.hotline.acd.Acd;
 import dev.hotline.acd.AcdRoutes;
 import dev.hotline.acd.QueueRoutes;
+import dev.hotline.acd.QueueStore;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Auth;
@@ -153,7 +154,8 @@ public final class Hotline implements AutoCloseable {
             }
         }, 0, 6, TimeUnit.HOURS);
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, routing, router,
-                (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name));
+                (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name),
+                (h, enterpriseId, name) -> QueueStore.byName(h, enterpriseId, name).isPresent());
         WebServer.Https https = config.httpsPort() < 0 ? null : new WebServer.Https(config.httpsPort(),
                 Tls.load(config.httpsKeystore(), config.httpsKeystorePassword(), config.dataDir(),
                         Tls.localNames(config.sipExternalAddress(), config.httpHost().equals("0.0.0.0") ? null : config.httpHost())));

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -71,7 +72,7 @@ final class Pbx6Store {
         write("call back placed " + id, h -> h.createUpdate("DELETE FROM pending_callback WHERE id = :id").bind("id", id).execute());
     }
 
-    private void write(String what, java.util.function.Consumer<Handle> sql) {
+    private void write(String what, Consumer<Handle> sql) {
         try {
             writer.execute(() -> {
                 try {

@@ -115,6 +115,7 @@ public final class Hotline implements AutoCloseable {
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording);
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
         DeskCalls desk = new DeskCalls(jdbi, routing, calls, router, acd, cti, mediaFiles, ringTimeout);
+        cti.attach(desk);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
@@ -131,6 +132,8 @@ public final class Hotline implements AutoCloseable {
         try {
             this.engine = TelephonyEngine.start(engineConfig, admission, admission, switchboard);
         } catch (IOException e) {
+            router.close();
+            cti.close();
             eventLog.close();
             db.close();
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
@@ -138,7 +141,6 @@ public final class Hotline implements AutoCloseable {
         routing.attach(engine);
         router.start();
         acd.start(acdHost);
-        cti.attach(desk);
         RecordingRoutes.register(api, jdbi, audit, mediaFiles);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotline-housekeeping");

@@ -4,7 +4,7 @@ import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.Recording;
 import java.nio.file.Path;
 
-/** What an IVR session asks of the call router. */
+/** What an IVR session asks of routing (the call's record, transfers, published flows, voicemail files). */
 public interface IvrHost {
     void logNode(String callId, String channelId, String flow, String node, String type);
 

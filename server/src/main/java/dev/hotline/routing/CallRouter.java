@@ -141,8 +141,9 @@ public final class CallRouter {
         }
         Match m = match.get();
         RoutingStore.Did did = m.did();
+        Destination to = did == null ? null : Destination.parse(did.destinationType(), did.destination()).orElse(null);
         Call c = book.begin(m.enterpriseId(), ch, "inbound", caller, dialled, m.trunk().name(),
-                did != null && did.destinationType().equals("extension") ? did.destination() : null);
+                to instanceof Destination.Extension x ? x.number() : null);
         if (blocked(c, ch, caller)) return;
         // PBX-6 call-back list: a listed caller is hung up on, then called back and connected to the number's destination.
         var callback = returnCalls.listed(m.enterpriseId(), caller);
@@ -162,15 +163,14 @@ public final class CallRouter {
             return;
         }
         if (did.welcomePrompt() != null) {
-            welcomeThen(c, ch, did);
+            welcomeThen(c, ch, did, to);
             return;
         }
-        sendTo(c, ch, did);
+        sendTo(c, ch, did, to);
     }
 
-    /** A number's destination, for a caller not answered yet. */
-    private void sendTo(Call c, Channel ch, RoutingStore.Did did) {
-        Destination to = Destination.parse(did.destinationType(), did.destination()).orElse(null);
+    /** The number's destination {@code to} (null: a type routing does not know), for a caller not answered yet. */
+    private void sendTo(Call c, Channel ch, RoutingStore.Did did, Destination to) {
         if (to instanceof Destination.Extension x) {
             dialExtension(c, ch, x.number(), null);
         } else if (to instanceof Destination.Room r) {
@@ -276,8 +276,8 @@ public final class CallRouter {
     }
 
     /** IVR-2: the number's welcome prompt, then its destination, run as a two-node flow. */
-    private void welcomeThen(Call c, Channel ch, RoutingStore.Did did) {
-        Flow.Node dest = Destination.parse(did.destinationType(), did.destination()).map(CallRouter::node).orElse(new Flow.Hangup());
+    private void welcomeThen(Call c, Channel ch, RoutingStore.Did did, Destination to) {
+        Flow.Node dest = to == null ? new Flow.Hangup() : node(to);
         var graph = new Flow.Graph("welcome", Map.of(
                 "welcome", new Flow.Play(List.of(new Flow.Prompt(null, null, did.welcomePrompt())), "destination"),
                 "destination", dest), null);

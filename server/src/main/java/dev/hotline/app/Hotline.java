@@ -1,5 +1,6 @@
 package dev.hotline.app;
 
+import dev.hotline.acd.Acd;
 import dev.hotline.acd.AcdRoutes;
 import dev.hotline.acd.AgentDesk;
 import dev.hotline.acd.QueueRoutes;
@@ -10,29 +11,53 @@ import dev.hotline.login.Auth;
 import dev.hotline.login.AuthRoutes;
 import dev.hotline.login.LoginThrottle;
 import dev.hotline.auth.Passwords;
+import dev.hotline.call.AcdHost;
+import dev.hotline.call.AgentsForRouting;
+import dev.hotline.call.DeskCalls;
+import dev.hotline.call.Switchboard;
+import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
 import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.ivr.FlowRoutes;
+import dev.hotline.ivr.GreetingRoutes;
+import dev.hotline.ivr.Ivr;
+import dev.hotline.ivr.PromptRoutes;
+import dev.hotline.recording.CallRecorder;
 import dev.hotline.recording.MediaFiles;
 import dev.hotline.recording.RecordingRoutes;
 import dev.hotline.recording.RecordingStore;
 import dev.hotline.report.CallRoutes;
 import dev.hotline.report.EventLog;
+import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
+import dev.hotline.routing.RoutingData;
 import dev.hotline.routing.RoutingRoutes;
+import dev.hotline.routing.SipAdmission;
 import dev.hotline.store.Database;
 import dev.hotline.tenant.EnterpriseRoutes;
 import dev.hotline.tenant.Enterprises;
+import dev.hotline.voicemail.VoicemailRoutes;
 import dev.hotline.voicemail.VoicemailStore;
 import dev.hotline.web.Api;
+import dev.hotline.web.Tls;
 import dev.hotline.web.WebServer;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +69,14 @@ public final class Hotline implements AutoCloseable {
     private final Database db;
     private final WebServer web;
     private final EventLog eventLog;
+    private final RoutingData routing;
     private final CallRouter router;
-    private final dev.hotline.acd.Acd acd;
-    private final dev.hotline.cti.CtiHub cti;
+    private final CallRecorder recorder;
+    private final Acd acd;
+    private final CtiHub cti;
     private final TelephonyEngine engine;
-    private final java.util.concurrent.ScheduledExecutorService housekeeping;
-    private final dev.hotline.ivr.Ivr ivr;
+    private final ScheduledExecutorService housekeeping;
+    private final Ivr ivr;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -58,7 +85,7 @@ public final class Hotline implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         try {
             Files.createDirectories(config.dataDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot create data folder " + config.dataDir() + ": " + e.getMessage(), e);
         }
         this.db = new Database(config.dbUrl(), config.dbUser(), config.dbPassword());
@@ -83,31 +110,45 @@ public final class Hotline implements AutoCloseable {
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
                 List.of(VoicemailStore::project, RecordingStore::project));
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
-        this.ivr = new dev.hotline.ivr.Ivr(config.dataDir());
-        this.acd = new dev.hotline.acd.Acd(jdbi, eventLog, clock, ivr, new java.util.Random());
-        this.router = new CallRouter(jdbi, eventLog, clock, config.sipDefaultEnterprise(), Duration.ofSeconds(30), mediaFiles, ivr, acd);
+        this.ivr = new Ivr(config.dataDir());
+        this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());
         AgentDesk agentDesk = new AgentDesk(jdbi, acd);
+        this.cti = new CtiHub(jdbi, auth, acd, agentDesk);
+        // The call path: routing data and the calls in progress, routing, recording, then the desks' and the ACD's call control.
+        Duration ringTimeout = Duration.ofSeconds(30);
+        this.routing = new RoutingData(jdbi);
+        CallBook calls = new CallBook(eventLog, clock);
+        this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording);
+        this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
+        DeskCalls desk = new DeskCalls(jdbi, routing, calls, router, acd, cti, mediaFiles, ringTimeout);
+        cti.attach(desk);
+        AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout);
+        Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
+        SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
         AcdRoutes.register(api, jdbi, audit, acd, agentDesk);
-        dev.hotline.ivr.FlowRoutes.register(api, jdbi, audit, ivr, clock);
-        dev.hotline.voicemail.VoicemailRoutes.register(api, jdbi, audit, clock);
-        dev.hotline.ivr.PromptRoutes.register(api, jdbi, audit, ivr);
-        dev.hotline.ivr.GreetingRoutes.register(api, jdbi, audit, ivr);
+        FlowRoutes.register(api, jdbi, audit, ivr, clock);
+        VoicemailRoutes.register(api, jdbi, audit, clock);
+        PromptRoutes.register(api, jdbi, audit, ivr);
+        GreetingRoutes.register(api, jdbi, audit, ivr);
         ivr.warmPublished(jdbi);
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withBind(config.sipHost(), config.sipPort())
                 .withAdvertisedAddress(advertisedAddress(config))
                 .withRtpPorts(config.rtpPortMin(), config.rtpPortMax());
         try {
-            this.engine = Engines.start(engineConfig, router, router, router);
-        } catch (java.io.IOException e) {
+            this.engine = Engines.start(engineConfig, admission, admission, switchboard);
+        } catch (IOException e) {
+            router.close();
+            cti.close();
             eventLog.close();
             db.close();
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
-        router.attach(engine);
-        acd.start(router);
+        routing.attach(engine);
+        router.start();
+        acd.start(acdHost);
         RecordingRoutes.register(api, jdbi, audit, mediaFiles);
-        this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotline-housekeeping");
             t.setDaemon(true);
             return t;
@@ -119,16 +160,15 @@ public final class Hotline implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("retention sweep failed", e);
             }
-        }, 0, 6, java.util.concurrent.TimeUnit.HOURS);
-        RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, router,
-                (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name));
-        this.cti = new dev.hotline.cti.CtiHub(jdbi, auth, acd, agentDesk);
-        router.attachCti(cti);
+        }, 0, 6, TimeUnit.HOURS);
+        RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, routing, router,
+                (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name),
+                (h, enterpriseId, name) -> QueueStore.byName(h, enterpriseId, name).isPresent());
         WebServer.Https https = config.httpsPort() < 0 ? null : new WebServer.Https(config.httpsPort(),
-                dev.hotline.web.Tls.load(config.httpsKeystore(), config.httpsKeystorePassword(), config.dataDir(),
-                        dev.hotline.web.Tls.localNames(config.sipExternalAddress(), config.httpHost().equals("0.0.0.0") ? null : config.httpHost())));
+                Tls.load(config.httpsKeystore(), config.httpsKeystorePassword(), config.dataDir(),
+                        Tls.localNames(config.sipExternalAddress(), config.httpHost().equals("0.0.0.0") ? null : config.httpHost())));
         this.web = new WebServer(config.httpHost(), config.httpPort(), https, api, auth, () -> {
-            router.invalidate();
+            routing.invalidate();
             acd.invalidate();
         }, cti::mount);
     }
@@ -138,13 +178,13 @@ public final class Hotline implements AutoCloseable {
         if (!config.sipExternalAddress().isBlank()) return config.sipExternalAddress();
         if (!config.sipHost().equals("0.0.0.0")) return config.sipHost();
         try {
-            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (var nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (!nic.isUp() || nic.isLoopback()) continue;
-                for (var a : java.util.Collections.list(nic.getInetAddresses())) {
-                    if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) return a.getHostAddress();
+                for (var a : Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress()) return a.getHostAddress();
                 }
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             log.warn("cannot list network interfaces: {}", e.getMessage());
         }
         return "127.0.0.1";
@@ -162,7 +202,7 @@ public final class Hotline implements AutoCloseable {
         return router;
     }
 
-    public dev.hotline.acd.Acd acd() {
+    public Acd acd() {
         return acd;
     }
 
@@ -181,7 +221,7 @@ public final class Hotline implements AutoCloseable {
     }
 
     /** Every HTTP API route, as documented in the OpenAPI document. */
-    public java.util.List<Api.Route> routes() {
+    public List<Api.Route> routes() {
         return api.routes();
     }
 
@@ -219,7 +259,8 @@ public final class Hotline implements AutoCloseable {
         engine.close();
         acd.close();
         cti.close();
-        router.finishRecordingsOnStop();
+        router.close(); // pending call backs stay stored for the next start
+        recorder.finishOnStop();
         ivr.close();
         eventLog.close();
         db.close();

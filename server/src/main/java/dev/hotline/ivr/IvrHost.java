@@ -1,8 +1,10 @@
 package dev.hotline.ivr;
 
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.Recording;
+import java.nio.file.Path;
 
-/** What an IVR session asks of the call router. */
+/** What an IVR session asks of routing (the call's record, transfers, published flows, voicemail files). */
 public interface IvrHost {
     void logNode(String callId, String channelId, String flow, String node, String type);
 
@@ -22,9 +24,9 @@ public interface IvrHost {
     void ended(String channelId);
 
     /** Where a voicemail of the call goes on disk. */
-    java.nio.file.Path voicemailFile(String callId, String boxType, String box);
+    Path voicemailFile(String callId, String boxType, String box);
 
     /** Keeps a voicemail once its recording is complete (now, or when the engine reports it finished). */
     void saveVoicemail(String callId, String channelId, String boxType, String box, String caller, String callback,
-                       dev.hotline.engine.call.Recording recording);
+                       Recording recording);
 }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -47,10 +48,10 @@ final class ConferenceRooms {
     private final PromptLibrary prompts = PromptLibrary.shipped();
 
     /** Called when a room's conference opens, e.g. to start recording it. */
-    private final java.util.function.BiConsumer<Long, Conference> onOpen;
+    private final BiConsumer<Long, Conference> onOpen;
     private final Map<String, Room> roomOf = new ConcurrentHashMap<>();
 
-    ConferenceRooms(Supplier<TelephonyEngine> engine, java.util.function.BiConsumer<Long, Conference> onOpen) {
+    ConferenceRooms(Supplier<TelephonyEngine> engine, BiConsumer<Long, Conference> onOpen) {
         this.engine = engine;
         this.onOpen = onOpen;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * PBX-6 state that must outlive a restart (tables of V10): call backs waiting for their time, and
  * the smart direct line's memory of who called which outside number out in the last 24 h.
- * {@link CallRouter} keeps both in memory for the call path; this store mirrors them in the
+ * {@link ReturnCalls} keeps both in memory for the call path; this store mirrors them in the
  * database through one writer thread (the call path never waits for it) and reads them back at
  * start. {@link #close()} writes what is queued before the database closes.
  */
@@ -71,7 +72,7 @@ final class Pbx6Store {
         write("call back placed " + id, h -> h.createUpdate("DELETE FROM pending_callback WHERE id = :id").bind("id", id).execute());
     }
 
-    private void write(String what, java.util.function.Consumer<Handle> sql) {
+    private void write(String what, Consumer<Handle> sql) {
         try {
             writer.execute(() -> {
                 try {

@@ -27,7 +27,7 @@ public final class RingGroupRoutes {
     public record RingGroupInput(String name, String number, String strategy, Integer ringSeconds, List<String> members,
                                  RingGroup.Fail fail) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, QueueNames queues) {
         Api g = root.tagged("ring-groups");
         g.get("/ring-groups", "Ring groups with their members in ringing order").returnsList(RingGroup.class)
                 .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> RingGroupStore.list(h, me.enterpriseId()))));
@@ -35,7 +35,7 @@ public final class RingGroupRoutes {
                 .body(RingGroupInput.class).returns(RingGroup.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
                     var in = Json.body(ctx, RingGroupInput.class);
                     ctx.status(201).json(jdbi.inTransaction(h -> {
-                        RingGroup saved = save(h, me.enterpriseId(), null, in);
+                        RingGroup saved = save(h, me.enterpriseId(), null, in, queues);
                         audit.record(h, me, ctx.ip(), "ringgroup.create", saved.name(), detail(saved));
                         return saved;
                     }));
@@ -45,7 +45,7 @@ public final class RingGroupRoutes {
                     var in = Json.body(ctx, RingGroupInput.class);
                     long id = WebServer.id(ctx);
                     ctx.json(jdbi.inTransaction(h -> {
-                        RingGroup saved = save(h, me.enterpriseId(), id, in);
+                        RingGroup saved = save(h, me.enterpriseId(), id, in, queues);
                         audit.record(h, me, ctx.ip(), "ringgroup.update", saved.name(), detail(saved));
                         return saved;
                     }));
@@ -71,12 +71,12 @@ public final class RingGroupRoutes {
     }
 
     /** Whether {@code value} names an existing voicemail box: "extension:1001" (or a bare extension) or "queue:support". */
-    static boolean voicemailBox(Handle h, long enterpriseId, String value) {
-        return value.startsWith("queue:") ? dev.hotline.acd.QueueStore.byName(h, enterpriseId, value.substring(6)).isPresent()
+    static boolean voicemailBox(Handle h, long enterpriseId, String value, QueueNames queues) {
+        return value.startsWith("queue:") ? queues.exists(h, enterpriseId, value.substring(6))
                 : RoutingStore.extension(h, enterpriseId, value.startsWith("extension:") ? value.substring(10) : value).isPresent();
     }
 
-    static RingGroup save(Handle h, long enterpriseId, Long id, RingGroupInput in) {
+    static RingGroup save(Handle h, long enterpriseId, Long id, RingGroupInput in, QueueNames queues) {
         if (in == null) throw ApiException.badRequest("a JSON body is required");
         String name = Validator.clean(in.name());
         String number = Validator.clean(in.number());
@@ -106,9 +106,9 @@ public final class RingGroupRoutes {
                 v.add("fail", "a destination is required");
             } else {
                 switch (failType) {
-                    case "voicemail" -> v.check(voicemailBox(h, enterpriseId, failValue), "fail", "queue:<name> or extension:<number> of an existing box");
+                    case "voicemail" -> v.check(voicemailBox(h, enterpriseId, failValue, queues), "fail", "queue:<name> or extension:<number> of an existing box");
                     case "extension" -> v.check(RoutingStore.extension(h, enterpriseId, failValue).isPresent(), "fail", "no such extension");
-                    case "queue" -> v.check(dev.hotline.acd.QueueStore.byName(h, enterpriseId, failValue).isPresent(), "fail", "no such queue");
+                    case "queue" -> v.check(queues.exists(h, enterpriseId, failValue), "fail", "no such queue");
                     default -> { }
                 }
             }

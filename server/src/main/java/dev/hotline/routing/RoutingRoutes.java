@@ -2,15 +2,18 @@ package dev.hotline.routing;
 
 import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
+import dev.hotline.domain.Validator;
 import dev.hotline.engine.call.LocationService;
+import dev.hotline.ivr.FlowStore;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
-import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -47,12 +50,16 @@ public final class RoutingRoutes {
     public record TrunkStatusView(long trunkId, String state, String detail, Instant since, Instant expiresAt, Instant nextAttemptAt,
                                   int failures) {}
 
-    /** @param prompts whether an enterprise has an uploaded prompt of that name (for a number's welcome prompt) */
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations, CallRouter router,
-                                java.util.function.BiPredicate<Long, String> prompts) {
+    /**
+     * @param prompts whether an enterprise has an uploaded prompt of that name (for a number's welcome prompt)
+     * @param queues  whether an enterprise has a queue of that name (for numbers and ring groups sending callers to one)
+     */
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations, RoutingData routing,
+                                CallRouter router,
+                                BiPredicate<Long, String> prompts, QueueNames queues) {
         Api t = root.tagged("trunks");
         t.get("/trunk-registrations", "Registration state of the registering trunks (registering, registered, failed)")
-                .returnsList(TrunkStatusView.class).handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(router.trunkStatus(me.enterpriseId())
+                .returnsList(TrunkStatusView.class).handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(routing.trunkStatus(me.enterpriseId())
                         .entrySet().stream().map(en -> new TrunkStatusView(en.getKey(), en.getValue().state().name().toLowerCase(),
                                 en.getValue().detail(), en.getValue().since(), en.getValue().expiresAt(), en.getValue().nextAttemptAt(),
                                 en.getValue().failures())).toList()));
@@ -93,7 +100,7 @@ public final class RoutingRoutes {
         d.post("/numbers", "Route a number (DID) to a destination").body(DidInput.class).returns(RoutingStore.Did.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
             var in = Json.body(ctx, DidInput.class);
             ctx.status(201).json(jdbi.inTransaction(h -> {
-                var did = saveDid(h, me.enterpriseId(), null, in, prompts);
+                var did = saveDid(h, me.enterpriseId(), null, in, prompts, queues);
                 audit.record(h, me, ctx.ip(), "number.create", did.number(), did.destinationType() + " " + did.destination());
                 return did;
             }));
@@ -102,7 +109,7 @@ public final class RoutingRoutes {
             var in = Json.body(ctx, DidInput.class);
             long id = WebServer.id(ctx);
             ctx.json(jdbi.inTransaction(h -> {
-                var did = saveDid(h, me.enterpriseId(), id, in, prompts);
+                var did = saveDid(h, me.enterpriseId(), id, in, prompts, queues);
                 audit.record(h, me, ctx.ip(), "number.update", did.number(), did.destinationType() + " " + did.destination());
                 return did;
             }));
@@ -212,7 +219,7 @@ public final class RoutingRoutes {
         Api rooms = root.tagged("conference-rooms");
         rooms.get("/conference-rooms", "Conference rooms with their live participant count").returnsList(RoomView.class)
                 .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> ConferenceRooms.load(h, me.enterpriseId())).values().stream()
-                        .sorted(java.util.Comparator.comparing(ConferenceRooms.Room::number))
+                        .sorted(Comparator.comparing(ConferenceRooms.Room::number))
                         .map(rm -> view(rm, router.roomParticipants(me.enterpriseId(), rm.number()))).toList()));
         rooms.post("/conference-rooms", "Create a conference room (number, name, optional PIN, record)").body(RoomInput.class)
                 .returns(RoomView.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
@@ -248,7 +255,7 @@ public final class RoutingRoutes {
             ctx.status(204);
         });
 
-        RingGroupRoutes.register(root, jdbi, audit); // PBX-3
+        RingGroupRoutes.register(root, jdbi, audit, queues); // PBX-3
 
         root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")
                 .returnsList(RegistrationView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {
@@ -333,22 +340,22 @@ public final class RoutingRoutes {
     }
 
     static RoutingStore.Did saveDid(Handle h, long enterpriseId, Long id, DidInput in,
-                                    java.util.function.BiPredicate<Long, String> prompts) {
+                                    BiPredicate<Long, String> prompts, QueueNames queues) {
         String number = Validator.clean(in.number());
         String type = in.destinationType() == null ? "extension" : in.destinationType();
         String dest = Validator.clean(in.destination());
         Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
-                .check(java.util.List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup").contains(type), "destinationType",
+                .check(List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup").contains(type), "destinationType",
                         "extension, conference, flow, queue, voicemail or ringgroup")
                 .required("destination", dest).maxLength("description", in.description(), 128);
         if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
         if (dest != null && type.equals("conference")) v.check(ConferenceRooms.load(h, enterpriseId).containsKey(dest), "destination", "no such conference room");
-        if (dest != null && type.equals("flow")) v.check(dev.hotline.ivr.FlowStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such flow");
-        if (dest != null && type.equals("queue")) v.check(dev.hotline.acd.QueueStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such queue");
+        if (dest != null && type.equals("flow")) v.check(FlowStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such flow");
+        if (dest != null && type.equals("queue")) v.check(queues.exists(h, enterpriseId, dest), "destination", "no such queue");
         if (dest != null && type.equals("ringgroup")) v.check(RingGroupStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such ring group");
         if (dest != null && type.equals("voicemail")) {
-            boolean ok = dest.startsWith("queue:") ? dev.hotline.acd.QueueStore.byName(h, enterpriseId, dest.substring(6)).isPresent()
+            boolean ok = dest.startsWith("queue:") ? queues.exists(h, enterpriseId, dest.substring(6))
                     : RoutingStore.extension(h, enterpriseId, dest.startsWith("extension:") ? dest.substring(10) : dest).isPresent();
             v.check(ok, "destination", "queue:<name> or extension:<number> of an existing box");
         }

@@ -1,7 +1,12 @@
 package dev.hotline.routing;
 
+import dev.hotline.engine.call.TrunkRegistration;
+import dev.hotline.ivr.Flow;
+import dev.hotline.ivr.FlowStore;
+import dev.hotline.recording.RecordingSettings;
 import dev.hotline.tenant.Enterprise;
 import dev.hotline.tenant.EnterpriseStore;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +24,14 @@ record RoutingSnapshot(
         List<Enterprise> tenants,
         List<RoutingStore.OwnedTrunk> ipTrunks,
         Map<Long, Tenant> byEnterprise,
-        List<dev.hotline.engine.call.TrunkRegistration> registrations) {
+        List<TrunkRegistration> registrations) {
 
     /** One enterprise's routing data. */
     record Tenant(Map<String, RoutingStore.Did> dids, List<RoutingStore.OutboundRoute> routes, Map<Long, String> routePins,
                   Map<Long, Trunk> trunks, List<RoutingStore.BlacklistEntry> blacklist,
                   Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords,
-                  dev.hotline.recording.RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms,
-                  Map<String, dev.hotline.ivr.Flow.Graph> flows, List<RoutingStore.CallbackEntry> callbacks) {}
+                  RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms,
+                  Map<String, Flow.Graph> flows, List<RoutingStore.CallbackEntry> callbacks) {}
 
     static RoutingSnapshot load(Handle h) {
         Map<String, Enterprise> byDomain = new HashMap<>();
@@ -60,18 +65,18 @@ record RoutingSnapshot(
                     });
             tenants.put(e.id(), new Tenant(Map.copyOf(dids), List.copyOf(routes), Map.copyOf(pins), Map.copyOf(trunks),
                     List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets),
-                    dev.hotline.recording.RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id()),
-                    Map.copyOf(dev.hotline.ivr.FlowStore.published(h, e.id())), List.copyOf(RoutingStore.callbacks(h, e.id()))));
+                    RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id()),
+                    Map.copyOf(FlowStore.published(h, e.id())), List.copyOf(RoutingStore.callbacks(h, e.id()))));
         }
         List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();
         List<Enterprise> tenantList = all.stream().filter(e -> !e.code().equals(Enterprise.SYSTEM) && e.enabled()).toList();
         // PBX-2: every enabled registering trunk of an enabled enterprise keeps a registration with its carrier.
-        List<dev.hotline.engine.call.TrunkRegistration> regs = RoutingStore.allEnabledTrunks(h).stream()
+        List<TrunkRegistration> regs = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.REGISTER)
-                .map(t -> new dev.hotline.engine.call.TrunkRegistration(registrationKey(t.trunk().id()), t.trunk().host(), t.trunk().port(),
+                .map(t -> new TrunkRegistration(registrationKey(t.trunk().id()), t.trunk().host(), t.trunk().port(),
                         t.trunk().transport(), t.trunk().username(), RoutingStore.trunkSecret(h, t.enterpriseId(), t.trunk().id()).orElse(""),
-                        t.trunk().host(), java.time.Duration.ofSeconds(t.trunk().registerExpires()), java.time.Duration.ofSeconds(30)))
+                        t.trunk().host(), Duration.ofSeconds(t.trunk().registerExpires()), Duration.ofSeconds(30)))
                 .toList();
         return new RoutingSnapshot(Map.copyOf(byDomain), Map.copyOf(byId), tenantList, ipTrunks, Map.copyOf(tenants), regs);
     }

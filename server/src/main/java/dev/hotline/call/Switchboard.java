@@ -1,0 +1,93 @@
+package dev.hotline.call;
+
+import dev.hotline.acd.Acd;
+import dev.hotline.cti.CtiHub;
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.CallHandler;
+import dev.hotline.recording.CallRecorder;
+import dev.hotline.report.CallLogEvent;
+import dev.hotline.routing.CallBook;
+import dev.hotline.routing.CallBook.Call;
+import dev.hotline.routing.CallRouter;
+import dev.hotline.routing.RoutingData;
+
+/**
+ * The engine's one call handler: a new call goes to {@link CallRouter}; every event of a call goes,
+ * in a fixed order, to the desks' call control, rooms and flows, the call's record in
+ * {@link CallBook} (with what an answer or a hang-up means to recording, routing, the desks and the
+ * queues), then to the ring groups, the ACD and the CTI channel.
+ */
+public final class Switchboard implements CallHandler {
+    private final CallBook book;
+    private final RoutingData data;
+    private final CallRouter router;
+    private final CallRecorder recorder;
+    private final DeskCalls desk;
+    private final AcdHost queues;
+    private final Acd acd;
+    private final CtiHub cti;
+
+    public Switchboard(CallBook book, RoutingData data, CallRouter router, CallRecorder recorder, DeskCalls desk, AcdHost queues, Acd acd,
+                       CtiHub cti) {
+        this.book = book;
+        this.data = data;
+        this.router = router;
+        this.recorder = recorder;
+        this.desk = desk;
+        this.queues = queues;
+        this.acd = acd;
+        this.cti = cti;
+    }
+
+    @Override
+    public void onIncomingCall(CallEvent.IncomingCall call) {
+        router.route(call);
+    }
+
+    @Override
+    public void onEvent(CallEvent event) {
+        try {
+            follow(event);
+        } finally {
+            if (!(event instanceof CallEvent.RecordingFinished)) {
+                router.afterEvent(event);
+                acd.onEvent(event);
+                cti.onEvent(event);
+            }
+        }
+    }
+
+    private void follow(CallEvent event) {
+        desk.onEvent(event);
+        if (router.takes(event)) return;
+        if (event instanceof CallEvent.RecordingFinished f) {
+            if (!router.voicemailFinished(f)) recorder.finished(f);
+            return;
+        }
+        Call c = book.find(event.channelId()).orElse(null);
+        if (c == null) {
+            if (event instanceof CallEvent.TransferRequested t) t.transfer().reject();
+            return;
+        }
+        long e = c.enterpriseId();
+        if (event instanceof CallEvent.ChannelRinging r) {
+            book.record(c, new CallLogEvent.Ringing(e, c.callId(), r.at(), r.channelId()));
+        } else if (event instanceof CallEvent.ChannelAnswered a) {
+            boolean first = !c.tracker().answered();
+            book.record(c, new CallLogEvent.Answered(e, c.callId(), a.at(), a.channelId()));
+            if (first) recorder.answered(e, c.callId(), c.direction(), data.engine().channel(c.callId()), a.at());
+            router.answered(c, a.channelId());
+            desk.answered(c, a.channelId());
+        } else if (event instanceof CallEvent.ChannelHold h) {
+            book.record(c, new CallLogEvent.Hold(e, c.callId(), h.at(), h.channelId(), h.held()));
+            router.musicOnHold(c, h);
+        } else if (event instanceof CallEvent.ChannelHungUp h) {
+            router.hungUp(h.channelId());
+            desk.hungUp(h.channelId());
+            queues.beforeHangup(c, h);
+            book.record(c, new CallLogEvent.HungUp(e, c.callId(), h.at(), h.channelId(), h.cause().name(), h.sipStatus()));
+        } else if (event instanceof CallEvent.TransferRequested t) {
+            router.phoneTransfer(c, t);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.hotline.routing;
+
+import dev.hotline.engine.call.Channel;
+import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.CallTracker;
+import dev.hotline.report.EventLog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The calls in progress, and the only place that knows them: which call each channel belongs to,
+ * and every step of a call written to the event log through its record. A call begins with its
+ * first leg ({@link #begin}), gains legs ({@link #join}) and closes by itself once its record says
+ * it is finished (then its channels are forgotten).
+ */
+public final class CallBook {
+
+    /** One call in progress: its enterprise, inbound leg (its id), direction and record so far. */
+    public record Call(long enterpriseId, String callId, String direction, CallTracker tracker) {}
+
+    private final EventLog events;
+    private final Clock clock;
+    private final Map<String, Call> byChannel = new ConcurrentHashMap<>();
+
+    public CallBook(EventLog events, Clock clock) {
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** A new call whose first leg is {@code inbound}; logged as arrived. */
+    public Call begin(long enterpriseId, Channel inbound, String direction, String caller, String callee, String trunk, String extension) {
+        Call c = new Call(enterpriseId, inbound.id(), direction, new CallTracker());
+        byChannel.put(inbound.id(), c);
+        record(c, new CallLogEvent.Arrived(enterpriseId, c.callId(), clock.instant(), inbound.id(), direction, caller, callee, trunk, extension));
+        return c;
+    }
+
+    /** Files leg {@code out} under the call, logged as dialling {@code target}. */
+    public void join(Call c, Channel out, String target) {
+        byChannel.put(out.id(), c);
+        record(c, new CallLogEvent.Dialing(c.enterpriseId(), c.callId(), clock.instant(), out.id(), target));
+    }
+
+    /** The call a channel belongs to. */
+    public Optional<Call> find(String channelId) {
+        return channelId == null ? Optional.empty() : Optional.ofNullable(byChannel.get(channelId));
+    }
+
+    /** Writes an event of the call; the call closes (and its record is written) when this event finishes it. */
+    public void record(Call c, CallLogEvent e) {
+        synchronized (c) {
+            c.tracker().apply(e);
+            events.append(e);
+            if (c.tracker().finished() && !(e instanceof CallLogEvent.Closed)) {
+                events.append(new CallLogEvent.Closed(c.enterpriseId(), c.callId(), e.at(), null, c.tracker().record()));
+                byChannel.values().removeIf(x -> x == c);
+            }
+        }
+    }
+
+    /** Writes an event of call {@code e.callId()}: through its record while it is in progress, else straight to the log. */
+    public void log(CallLogEvent e) {
+        Call c = byChannel.get(e.callId());
+        if (c != null) record(c, e);
+        else events.append(e);
+    }
+
+    /** Writes an event that does not change a call's record (a voicemail or recording finished after the call). */
+    public void append(CallLogEvent e) {
+        events.append(e);
+    }
+
+    /** Calls in progress (for tests and monitoring). */
+    public int activeCalls() {
+        return (int) byChannel.values().stream().map(Call::callId).distinct().count();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.hotline.routing;
+
+import dev.hotline.engine.call.CallerId;
+import dev.hotline.engine.call.DialRequest;
+import dev.hotline.engine.call.Target;
+import java.time.Duration;
+
+/**
+ * How an outside number is called (PBX-2/PBX-7): through which route and trunk, with which digits;
+ * or why it cannot be ({@code error}, with the SIP status to refuse with).
+ */
+public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status) {
+
+    static OutboundPlan refused(String error, int status) {
+        return new OutboundPlan(null, null, null, error, status);
+    }
+
+    public boolean refused() {
+        return error != null;
+    }
+
+    /** The call through the trunk, showing the route's caller ID, else the trunk's, else {@code fallback}. */
+    public DialRequest request(Duration timeout, String fallback) {
+        String cid = route.callerId() != null ? route.callerId() : trunk.callerId();
+        if (cid == null) cid = fallback;
+        DialRequest r = DialRequest.to(target()).withTimeout(timeout);
+        return cid == null ? r : r.withCallerId(CallerId.of(cid));
+    }
+
+    public Target.Uri target() {
+        return new Target.Uri(number, trunk.host(), trunk.port(), trunk.transport());
+    }
+
+    /** How the leg is named in the call's events. */
+    public String label() {
+        return "trunk " + trunk.name() + " " + number;
+    }
+
+    /** PBX-2/PBX-7: for an extension that must be allowed to call out. */
+    static OutboundPlan forExtension(RoutingSnapshot.Tenant t, String extension, String dialled) {
+        var line = t.extensions().get(extension);
+        if (line == null || !line.outboundAllowed()) return refused("extension " + extension + " may not call out", 403);
+        return of(t, dialled);
+    }
+
+    /** The first enabled route (by priority, then longest prefix) that takes the dialled number. */
+    static OutboundPlan of(RoutingSnapshot.Tenant t, String dialled) {
+        for (RoutingStore.OutboundRoute r : t.routes()) {
+            if (!r.enabled()) continue;
+            String number = dialled;
+            if (r.hasPin()) {
+                String pin = t.routePins().getOrDefault(r.id(), "");
+                if (!number.startsWith(pin + "*")) continue; // PBX-7: PIN-restricted routes are dialled as PIN*number
+                number = number.substring(pin.length() + 1);
+            }
+            if (!number.startsWith(r.prefix()) || !number.matches("[0-9+*#]+")) continue;
+            Trunk trunk = t.trunks().get(r.trunkId());
+            if (trunk == null || !trunk.enabled()) continue;
+            String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
+            return new OutboundPlan(r, trunk, out, null, 0);
+        }
+        return refused("no outbound route for " + dialled, 404);
+    }
+}

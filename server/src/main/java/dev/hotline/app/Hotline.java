@@ -13,7 +13,7 @@ import dev.hotline.login.LoginThrottle;
 import dev.hotline.auth.Passwords;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
-import dev.hotline.call.DeskCalls;
+import dev.hotline.call.DeskCallControl;
 import dev.hotline.call.Switchboard;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
@@ -120,7 +120,7 @@ public final class Hotline implements AutoCloseable {
         CallBook calls = new CallBook(eventLog, clock);
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording);
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
-        DeskCalls desk = new DeskCalls(jdbi, routing, calls, router, acd, cti, mediaFiles, ringTimeout);
+        DeskCallControl desk = new DeskCallControl(jdbi, routing, calls, router, acd, cti, mediaFiles, ringTimeout);
         cti.attach(desk);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);

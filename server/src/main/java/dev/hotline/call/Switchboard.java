@@ -22,12 +22,12 @@ public final class Switchboard implements CallHandler {
     private final RoutingData data;
     private final CallRouter router;
     private final CallRecorder recorder;
-    private final DeskCalls desk;
+    private final DeskCallControl desk;
     private final AcdHost queues;
     private final Acd acd;
     private final CtiHub cti;
 
-    public Switchboard(CallBook book, RoutingData data, CallRouter router, CallRecorder recorder, DeskCalls desk, AcdHost queues, Acd acd,
+    public Switchboard(CallBook book, RoutingData data, CallRouter router, CallRecorder recorder, DeskCallControl desk, AcdHost queues, Acd acd,
                        CtiHub cti) {
         this.book = book;
         this.data = data;

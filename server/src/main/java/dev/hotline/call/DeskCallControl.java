@@ -29,7 +29,7 @@ import org.jdbi.v3.core.Jdbi;
  * transfer, click-to-dial, consultation and three-party (through {@link Consultations}), and the
  * browser phone's connection.
  */
-public final class DeskCalls implements CtiHub.Calls {
+public final class DeskCallControl implements CtiHub.Calls {
     private final RoutingData data;
     private final CallBook book;
     private final CallRouter router;
@@ -44,7 +44,7 @@ public final class DeskCalls implements CtiHub.Calls {
     /** Click-to-dial: the agent's leg → the number to call once it is answered. */
     private final Map<String, String> clickToDial = new ConcurrentHashMap<>();
 
-    public DeskCalls(Jdbi jdbi, RoutingData data, CallBook book, CallRouter router, Acd acd, CtiHub cti, MediaFiles files,
+    public DeskCallControl(Jdbi jdbi, RoutingData data, CallBook book, CallRouter router, Acd acd, CtiHub cti, MediaFiles files,
                      Duration ringTimeout) {
         this.data = data;
         this.book = book;

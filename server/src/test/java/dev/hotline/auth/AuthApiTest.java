@@ -159,9 +159,16 @@ class AuthApiTest {
 
     @Test
     void unknownApiRoutesAnswerTheErrorBody() {
-        var r = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD).get("/api/v1/does-not-exist");
+        ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        var r = admin.get("/api/v1/does-not-exist");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.code()).isEqualTo("not_found");
+        assertThat(r.json().get("message").asText()).isEqualTo("no such route: GET /api/v1/does-not-exist");
+        // A route that exists keeps its own refusal: what is missing is the object, not the route.
+        var user = admin.get("/api/v1/users/999999");
+        assertThat(user.status()).isEqualTo(404);
+        assertThat(user.code()).isEqualTo("not_found");
+        assertThat(user.json().get("message").asText()).doesNotContain("route").contains("user");
     }
 
     /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs and starts what the test suite needs on Debian: SIPp, Chromium + driver, espeak-ng,
+# Installs and starts what the test suite needs on Debian: SIPp, Chromium + driver, espeak-ng, sox with MP3,
 # a CJK font for screenshots, and PostgreSQL 15 with the test database. Idempotent; run as root.
 set -euo pipefail
 
@@ -9,6 +9,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
+# MP3 prompt and greeting uploads are converted by sox, which reads MP3 only with this format library.
+sox -h 2>/dev/null | grep -q 'AUDIO FILE FORMATS:.*\bmp3\b' || need+=(libsox-fmt-mp3)
 [ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 if [ ${#need[@]} -gt 0 ]; then

@@ -62,7 +62,7 @@ public final class GreetingRoutes {
                     var upload = ctx.uploadedFile("file");
                     if (upload == null) throw ApiException.invalid("file", "required");
                     if (upload.size() > PromptRoutes.MAX_BYTES) throw ApiException.invalid("file", "larger than 20 MB");
-                    boolean mp3 = upload.filename() != null && upload.filename().toLowerCase().endsWith(".mp3");
+                    boolean mp3 = PromptRoutes.isMp3(upload.filename());
                     long ms = PromptRoutes.convert(upload.content(), mp3, ivr.greetingFile(me.enterpriseId(), b.type(), b.box()));
                     jdbi.useTransaction(h -> audit.record(h, me, ctx.ip(), "voicemail.greeting", b.type() + " " + b.box(), ms + " ms"));
                     ctx.json(describe(b.type(), b.box(), ivr.greetingFile(me.enterpriseId(), b.type(), b.box())));

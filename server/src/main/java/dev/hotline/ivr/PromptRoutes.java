@@ -90,11 +90,21 @@ public final class PromptRoutes {
     /** Checks, converts to 8 kHz mono WAV and stores an upload; a bad file is a 400 that says why. */
     static PromptFile store(Ivr ivr, long enterpriseId, String fileName, InputStream content) throws IOException {
         String base = fileName == null ? "" : Path.of(fileName).getFileName().toString().replace(' ', '_');
-        boolean mp3 = base.toLowerCase().endsWith(".mp3");
+        boolean mp3 = isMp3(base);
         String name = base.replaceAll("(?i)\\.(wav|mp3)$", "") + ".wav";
         if (!name.matches(NAME)) throw ApiException.invalid("file", "file name must be letters, digits, '.', '_' or '-', ending in .wav or .mp3");
         long ms = convert(content, mp3, ivr.promptFile(enterpriseId, name));
         return new PromptFile(name, Files.size(ivr.promptFile(enterpriseId, name)), ms);
+    }
+
+    /**
+     * Whether an upload's file name is an MP3's (else a WAV's); any other ending is refused, so a file
+     * of another kind is told so by its name before its content is looked at.
+     */
+    static boolean isMp3(String fileName) {
+        String n = fileName == null ? "" : fileName.toLowerCase(java.util.Locale.ROOT);
+        if (!n.endsWith(".wav") && !n.endsWith(".mp3")) throw ApiException.invalid("file", "the file name must end in .wav or .mp3");
+        return n.endsWith(".mp3");
     }
 
     /**

@@ -29,6 +29,8 @@ public final class WebServer implements AutoCloseable {
     public static final String SESSION_COOKIE = "HOTLINE_SESSION";
     public static final String CSRF_HEADER = "X-CSRF-Token";
     private static final String PRINCIPAL = "hotline.principal";
+    /** Set when a handler's refusal wrote the error body, which the status-code error pages then leave alone. */
+    private static final String REFUSED = "hotline.refused";
 
     private final Javalin app;
 
@@ -99,12 +101,12 @@ public final class WebServer implements AutoCloseable {
             });
             cfg.routes.get(Api.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi.json()));
             cfg.routes.get(Api.PREFIX + "/health", ctx -> ctx.json(java.util.Map.of("status", "UP")));
-            cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(ErrorBody.of(e)));
-            cfg.routes.exception(dev.hotline.domain.DomainException.class, (e, ctx) -> ctx.status(status(e.kind())).json(ErrorBody.of(e)));
+            cfg.routes.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.status(), ErrorBody.of(e)));
+            cfg.routes.exception(dev.hotline.domain.DomainException.class, (e, ctx) -> refuse(ctx, status(e.kind()), ErrorBody.of(e)));
             cfg.routes.exception(UnableToExecuteStatementException.class, (e, ctx) -> {
                 ApiException mapped = fromSql(e);
                 if (mapped.status() == 500) log.error("database error on {} {}", ctx.method(), ctx.path(), e);
-                ctx.status(mapped.status()).json(ErrorBody.of(mapped));
+                refuse(ctx, mapped.status(), ErrorBody.of(mapped));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 String ref = UUID.randomUUID().toString().substring(0, 8);
@@ -112,7 +114,8 @@ public final class WebServer implements AutoCloseable {
                 ctx.status(500).json(new ErrorBody("internal", "internal error (reference " + ref + ")", java.util.List.of()));
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.path().startsWith(Api.PREFIX)) {
+                // Only where no route matched: a handler's own 404 ("no such user") keeps its body.
+                if (ctx.path().startsWith(Api.PREFIX) && ctx.attribute(REFUSED) == null) {
                     ctx.json(new ErrorBody("not_found", "no such route: " + ctx.method() + " " + ctx.path(), java.util.List.of()));
                 }
             });
@@ -247,5 +250,10 @@ public final class WebServer implements AutoCloseable {
             // fall through
         }
         throw ApiException.notFound("object");
+    }
+
+    private static void refuse(Context ctx, int status, ErrorBody body) {
+        ctx.attribute(REFUSED, Boolean.TRUE);
+        ctx.status(status).json(body);
     }
 }

@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hotline.login.LoginThrottle;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,8 +160,96 @@ class AuthApiTest {
 
     @Test
     void unknownApiRoutesAnswerTheErrorBody() {
-        var r = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD).get("/api/v1/does-not-exist");
+        ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        var r = admin.get("/api/v1/does-not-exist");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.code()).isEqualTo("not_found");
+        assertThat(r.json().get("message").asText()).isEqualTo("no such route: GET /api/v1/does-not-exist");
+        // A route that exists keeps its own refusal: what is missing is the object, not the route.
+        var user = admin.get("/api/v1/users/999999");
+        assertThat(user.status()).isEqualTo(404);
+        assertThat(user.code()).isEqualTo("not_found");
+        assertThat(user.json().get("message").asText()).doesNotContain("route").contains("user");
+    }
+
+    /**
+     * SEC-4 at rest: the database holds a bcrypt hash of each password and the SHA-256 of each session
+     * cookie and API token, never the secret itself; logging in (bcrypt verify), the session (hash
+     * lookup) and the token (hash lookup) still work.
+     */
+    @Test
+    void passwordsAreStoredAsBcryptAndSessionsAndTokensAsSha256() throws Exception {
+        ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        String password = "at-rest-pass-" + System.nanoTime();
+        var created = admin.post("/api/v1/users", Map.of("username", "atrest", "password", password,
+                "roleId", admin.get("/api/v1/roles").json().findParents("name").stream()
+                        .filter(r -> r.get("name").asText().equals("agent")).findFirst().orElseThrow().get("id").asLong()));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        long userId = created.json().get("id").asLong();
+
+        ApiClient user = client();
+        var login = user.login("demo", "atrest", password);
+        assertThat(login.status()).as("login works against the stored hash").isEqualTo(200);
+        String cookie = login.headers().get("set-cookie").get(0).split(";")[0];
+        String sessionId = cookie.substring(cookie.indexOf('=') + 1);
+        assertThat(sessionId).hasSizeGreaterThan(30);
+        var token = admin.post("/api/v1/tokens", Map.of("name", "at-rest"));
+        String rawToken = token.json().get("token").asText();
+
+        Jdbi db = server.database();
+        String hash = db.withHandle(h -> h.createQuery("SELECT password_hash FROM app_user WHERE id = :u").bind("u", userId)
+                .mapTo(String.class).one());
+        assertThat(hash).as("bcrypt, cost from the configuration (6 in tests)").matches("\\$2[aby]\\$06\\$[./A-Za-z0-9]{53}")
+                .doesNotContain(password);
+        assertThat(at.favre.lib.crypto.bcrypt.BCrypt.verifyer().verify(password.toCharArray(), hash).verified)
+                .as("the stored hash is the password's").isTrue();
+
+        List<String> sessionHashes = db.withHandle(h -> h.createQuery("SELECT id_hash FROM web_session").mapTo(String.class).list());
+        assertThat(sessionHashes).as("the session is kept as the SHA-256 of its cookie").contains(sha256(sessionId))
+                .doesNotContain(sessionId);
+        List<String> tokenHashes = db.withHandle(h -> h.createQuery("SELECT token_hash FROM api_token").mapTo(String.class).list());
+        assertThat(tokenHashes).as("the token is kept as its SHA-256").contains(sha256(rawToken)).doesNotContain(rawToken);
+
+        // Nowhere in the database (any table, any column: audit log included) is a secret in the clear.
+        List<String> everything = everyStoredText(db);
+        assertThat(everything).isNotEmpty();
+        for (String secret : List.of(password, sessionId, rawToken)) {
+            assertThat(everything).as("stored text containing a secret").noneMatch(v -> v.contains(secret));
+        }
+
+        // And the hashed secrets still do their job.
+        assertThat(user.get("/api/v1/me").json().get("username").asText()).isEqualTo("atrest");
+        assertThat(new ApiClient(server.baseUrl()).withBearer(rawToken).get("/api/v1/me").json().get("username").asText()).isEqualTo("admin");
+        assertThat(new ApiClient(server.baseUrl()).withBearer(sha256(rawToken)).get("/api/v1/me").status())
+                .as("the stored hash is not itself a token").isEqualTo(401);
+    }
+
+    static String sha256(String s) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Every non-null value of every table of the server's schema, as text. */
+    static List<String> everyStoredText(Jdbi db) throws SQLException {
+        return db.withHandle(h -> {
+            var conn = h.getConnection();
+            List<String> tables = new ArrayList<>();
+            try (var rs = conn.getMetaData().getTables(conn.getCatalog(), conn.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rs.next()) tables.add(rs.getString("TABLE_NAME"));
+            }
+            List<String> values = new ArrayList<>();
+            for (String t : tables) {
+                try (var st = conn.createStatement(); var rs = st.executeQuery("SELECT * FROM " + t)) {
+                    int n = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= n; i++) {
+                            Object v = rs.getObject(i);
+                            if (v != null) values.add(v.toString());
+                        }
+                    }
+                }
+            }
+            assertThat(tables).contains("app_user", "web_session", "api_token", "audit_log");
+            return values;
+        });
     }
 }

@@ -3,22 +3,38 @@ package dev.hotline.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.CallTracker;
+import dev.hotline.report.EventLog;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.TestAudio;
+import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
 import dev.hotline.web.Api;
 import io.javalin.http.HandlerType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import dev.hotline.testing.TestDatabases;
 
 /**
  * ADM-1 / SEC-4: an admin of one enterprise cannot read or change another enterprise's data by
- * any API route. The test walks every registered route, so a new route is covered the day it is added.
+ * any API route. The test walks every registered route with a path parameter, so a new route is
+ * covered the day it is added; every id, call id, file name and box it uses names a real object of
+ * the demo enterprise (demo's own admin reads it with 200), so acme's 404 is isolation, not absence.
+ * Bodies that name demo's objects (a role, a department, a trunk, a queue member, a ring-group
+ * member, a number's destination, ...) are refused too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
@@ -27,44 +43,99 @@ class TenantIsolationTest {
         return TestDatabases.Kind.H2;
     }
 
+    static final String DEMO_CALL = "iso-demo-call-1";
+    static final String DEMO_CALLER = "13900000077";
+    static final String DEMO_PROMPT = "demo-prompt.wav";
+    static final String DEMO_MUSIC = "demo-music.wav";
+    static final String DEMO_BOX = "1002"; // an extension only demo has: its voicemail box has its own greeting
+
     TestServer server;
     ApiClient demoAdmin;
     ApiClient acmeAdmin;
+    long demoEnterprise;
     Map<String, Long> demoIds = new HashMap<>();
+    Map<String, String> demoNames = new HashMap<>();
 
     @BeforeAll
-    void start() {
+    void start() throws Exception {
         server = TestServer.start(kind(), java.util.Map.of());
         ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
         var acme = operator.post("/api/v1/enterprises", Map.of("code", "acme", "name", "Acme", "adminUsername", "boss", "adminPassword", "acme-pass-1"));
         assertThat(acme.status()).as(acme.toString()).isEqualTo(201);
         acmeAdmin = ApiClient.loggedIn(server.baseUrl(), "acme", "boss", "acme-pass-1");
         demoAdmin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        demoEnterprise = demoAdmin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
         demoIds.put("users", firstId(demoAdmin.get("/api/v1/users?q=agent1").json()));
         demoIds.put("departments", firstId(demoAdmin.get("/api/v1/departments").json()));
         demoIds.put("roles", demoAdmin.post("/api/v1/roles", Map.of("name", "demo-custom", "permissions", List.of("user.read"))).json().get("id").asLong());
         demoIds.put("extensions", firstId(demoAdmin.get("/api/v1/extensions").json()));
-        demoIds.put("queues", firstId(demoAdmin.get("/api/v1/queues").json()));
+        demoIds.put("queues", idNamed(demoAdmin.get("/api/v1/queues").json(), "support"));
         demoIds.put("tokens", demoAdmin.post("/api/v1/tokens", Map.of("name", "demo-token")).json().get("id").asLong());
-        demoIds.put("enterprises", acme.json().get("id").asLong() - 1);
+        demoIds.put("enterprises", demoEnterprise);
         demoIds.put("trunks", firstId(demoAdmin.get("/api/v1/trunks").json()));
         demoIds.put("numbers", firstId(demoAdmin.get("/api/v1/numbers").json()));
         demoIds.put("outbound-routes", firstId(demoAdmin.get("/api/v1/outbound-routes").json()));
         demoIds.put("blacklist", demoAdmin.post("/api/v1/blacklist", Map.of("number", "1390000", "note", "demo")).json().get("id").asLong());
         demoIds.put("conference-rooms", demoAdmin.post("/api/v1/conference-rooms", Map.of("number", "8899", "name", "demo room"))
                 .json().get("id").asLong());
-        demoIds.put("recordings", 1L);
-        demoIds.put("voicemail", 1L); // likewise: no message yet, the answer must be 404
         demoIds.put("callback-list", demoAdmin.post("/api/v1/callback-list", Map.of("number", "1370*", "delaySeconds", 5))
                 .json().get("id").asLong());
-        demoIds.put("flows", demoAdmin.post("/api/v1/flows", Map.of("name", "demo_flow")).json().get("id").asLong()); // no recording exists yet: the route must still answer 404, never another tenant's file
+        demoAdmin.post("/api/v1/flows", Map.of("name", "demo_flow"));
+        demoIds.put("flows", idNamed(demoAdmin.get("/api/v1/flows").json(), "main")); // published: version 1 exists
         demoIds.put("skills", firstId(demoAdmin.get("/api/v1/skills").json()));
         demoIds.put("reason-codes", firstId(demoAdmin.get("/api/v1/reason-codes").json()));
         demoIds.put("agents", demoIds.get("users")); // agent1: a member of both demo queues
         demoIds.put("ring-groups", demoAdmin.post("/api/v1/ring-groups", Map.of("name", "demo-ring", "members", List.of("1002")))
                 .json().get("id").asLong());
+        assertThat(demoAdmin.put("/api/v1/users/" + demoIds.get("users") + "/skills", Map.of("english", 7)).status()).isEqualTo(200);
+        demoRecordedCallWithVoicemail();
+        demoFiles();
         acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001"));
         acmeAdmin.post("/api/v1/trunks", Map.of("name", "acme-trunk", "host", "10.1.1.1"));
+    }
+
+    /**
+     * A finished demo call, as the router logs one: its events, a recording of it and a voicemail it
+     * left, through the server's own event log (so the rows and files are those the API serves).
+     */
+    void demoRecordedCallWithVoicemail() throws Exception {
+        long e = demoEnterprise;
+        Instant t = Instant.now().minusSeconds(120);
+        Path rec = server.dataDir().resolve("recordings").resolve(Long.toString(e)).resolve(DEMO_CALL + ".wav");
+        Path vm = server.dataDir().resolve("voicemail").resolve(Long.toString(e)).resolve("extension-" + DEMO_BOX).resolve(DEMO_CALL + ".wav");
+        Files.createDirectories(rec.getParent());
+        Files.createDirectories(vm.getParent());
+        Files.write(rec, TestAudio.toneWav(8000, 2, 1500, 440));
+        Files.write(vm, TestAudio.toneWav(8000, 1, 1000, 330));
+        CallTracker tracker = new CallTracker();
+        List<CallLogEvent> events = List.of(
+                new CallLogEvent.Arrived(e, DEMO_CALL, t, "in-1", "inbound", DEMO_CALLER, "4010", "loopback", DEMO_BOX),
+                new CallLogEvent.Dialing(e, DEMO_CALL, t.plusMillis(5), "out-1", "extension " + DEMO_BOX),
+                new CallLogEvent.Answered(e, DEMO_CALL, t.plusSeconds(1), "out-1"),
+                new CallLogEvent.Recorded(e, DEMO_CALL, t.plusSeconds(3), "out-1", rec, "pcm", true, t.plusSeconds(1), 1500),
+                new CallLogEvent.VoicemailLeft(e, DEMO_CALL, t.plusSeconds(4), "in-1", "extension", DEMO_BOX, DEMO_CALLER, null, vm, 1000),
+                new CallLogEvent.HungUp(e, DEMO_CALL, t.plusSeconds(5), "in-1", "NORMAL_CLEARING", 0),
+                new CallLogEvent.HungUp(e, DEMO_CALL, t.plusSeconds(5), "out-1", "NORMAL_CLEARING", 0));
+        EventLog log = server.hotline().eventLog();
+        for (CallLogEvent ev : events) {
+            tracker.apply(ev);
+            log.append(ev);
+        }
+        log.append(new CallLogEvent.Closed(e, DEMO_CALL, t.plusSeconds(5), null, tracker.record()));
+        assertThat(log.flush(10, TimeUnit.SECONDS)).isTrue();
+        demoIds.put("recordings", demoAdmin.get("/api/v1/recordings?number=" + DEMO_CALLER).json().get("items").get(0).get("id").asLong());
+        demoIds.put("voicemail", firstId(demoAdmin.get("/api/v1/voicemail").json()));
+        demoNames.put("calls", DEMO_CALL);
+    }
+
+    /** An uploaded prompt, a music-on-hold file and a voicemail greeting of demo's. */
+    void demoFiles() {
+        assertThat(demoAdmin.upload("POST", "/api/v1/prompts", DEMO_PROMPT, TestAudio.toneWav(16000, 1, 800, 500)).status()).isEqualTo(201);
+        assertThat(demoAdmin.upload("POST", "/api/v1/moh", DEMO_MUSIC, TestAudio.toneWav(8000, 1, 800, 600)).status()).isEqualTo(201);
+        var g = demoAdmin.upload("PUT", "/api/v1/voicemail/boxes/extension/" + DEMO_BOX + "/greeting", "hello.wav", TestAudio.toneWav(8000, 1, 900, 700));
+        assertThat(g.status()).as(g.toString()).isEqualTo(200);
+        demoNames.put("prompts", DEMO_PROMPT);
+        demoNames.put("moh", DEMO_MUSIC);
     }
 
     @AfterAll
@@ -72,8 +143,13 @@ class TenantIsolationTest {
         server.close();
     }
 
-    long firstId(JsonNode list) {
+    static long firstId(JsonNode list) {
         return list.get(0).get("id").asLong();
+    }
+
+    static long idNamed(JsonNode list, String name) {
+        for (JsonNode n : list) if (n.get("name").asText().equals(name)) return n.get("id").asLong();
+        throw new AssertionError("no " + name + " in " + list);
     }
 
     /** A body that passes validation in acme, so the only thing that can stop the change is isolation. */
@@ -92,44 +168,104 @@ class TenantIsolationTest {
             case "numbers" -> Map.of("number", "4999", "destination", "1001");
             case "ring-groups" -> Map.of("name", "hijacked", "members", List.of("1001"));
             case "outbound-routes" -> Map.of("name", "hijacked", "prefix", "9", "trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()));
+            case "agents" -> Map.of("state", "logged_out");
             default -> Map.of("name", "hijacked");
         };
     }
 
+    /** Everything of demo's that acme's attempts could have changed: lists, objects, and the bytes of its audio. */
     String snapshotOfDemo() {
+        long user = demoIds.get("users");
         StringBuilder sb = new StringBuilder();
         for (String path : List.of("/api/v1/users", "/api/v1/departments", "/api/v1/roles", "/api/v1/extensions", "/api/v1/queues",
                 "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist",
                 "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail", "/api/v1/callback-list",
-                "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/agents/" + demoIds.get("users") + "/events")) {
-            sb.append(demoAdmin.get(path).body());
+                "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/agents/" + user + "/events",
+                "/api/v1/users/" + user, "/api/v1/users/" + user + "/skills", "/api/v1/queues/" + demoIds.get("queues") + "/members",
+                "/api/v1/flows/" + demoIds.get("flows"), "/api/v1/flows/" + demoIds.get("flows") + "/versions",
+                "/api/v1/calls/" + DEMO_CALL + "/events", "/api/v1/recordings", "/api/v1/prompts", "/api/v1/moh", "/api/v1/voicemail/greetings")) {
+            var r = demoAdmin.get(path);
+            assertThat(r.status()).as("demo reads " + path).isEqualTo(200);
+            sb.append(path).append(' ').append(r.body()).append('\n');
         }
-        return sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");
+        for (String audio : List.of("/api/v1/recordings/" + demoIds.get("recordings") + "/audio", "/api/v1/voicemail/" + demoIds.get("voicemail") + "/audio",
+                "/api/v1/prompts/" + DEMO_PROMPT + "/audio", "/api/v1/voicemail/boxes/extension/" + DEMO_BOX + "/greeting/audio")) {
+            var b = demoAdmin.getBytes(audio);
+            assertThat(b.status()).as("demo plays " + audio).isEqualTo(200);
+            sb.append(audio).append(' ').append(sha256(b.body())).append('\n');
+        }
+        String s = sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");
+        assertThat(s).contains("demo-custom", "demo-token", "1390000", "1370*", "demo_flow", "demo-ring", DEMO_CALLER, DEMO_PROMPT, DEMO_MUSIC,
+                "\"box\":\"" + DEMO_BOX + "\"", "english");
+        return s;
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A route's path with every parameter replaced by a real demo object, or null if the test does not know the parameter. */
+    String demoPath(String template, String resource) {
+        String path = template;
+        if (path.contains("{id}")) {
+            Long id = demoIds.get(resource);
+            assertThat(id).as("test knows a demo object for " + template).isNotNull();
+            path = path.replace("{id}", String.valueOf(id));
+        }
+        path = path.replace("{version}", "1").replace("{userId}", String.valueOf(demoIds.get("users")))
+                .replace("{boxType}", "extension").replace("{box}", DEMO_BOX);
+        if (path.contains("{callId}")) path = path.replace("{callId}", demoNames.get("calls"));
+        if (path.contains("{name}")) {
+            String name = demoNames.get(resource);
+            assertThat(name).as("test knows a demo file for " + template).isNotNull();
+            path = path.replace("{name}", name);
+        }
+        assertThat(path).as("every parameter of " + template + " replaced").doesNotContain("{");
+        return path;
     }
 
     @Test
-    void everyRouteWithAnIdRefusesAnotherEnterprisesObjects() {
+    void everyRouteWithAParameterRefusesAnotherEnterprisesRealObjects() {
         String before = snapshotOfDemo();
-        int checked = 0;
+        List<String> checked = new ArrayList<>();
         for (Api.Route r : server.hotline().routes()) {
-            if (!r.path().contains("{id}")) continue; // {callId} routes: see CallRecordsTest
+            if (!r.path().contains("{")) continue;
             String resource = r.path().substring(Api.PREFIX.length() + 1, r.path().indexOf('/', Api.PREFIX.length() + 1));
-            Long id = demoIds.get(resource);
-            assertThat(id).as("test knows a demo object for " + r.path()).isNotNull();
-            String path = r.path().replace("{id}", String.valueOf(id)).replace("{version}", "1")
-                    .replace("{userId}", String.valueOf(demoIds.get("users")));
+            String path = demoPath(r.path(), resource);
+            boolean greeting = r.path().contains("{boxType}");
+            if (r.method() == HandlerType.GET) {
+                // The object is real: demo's own admin reads it.
+                int own = r.path().endsWith("/audio") ? demoAdmin.getBytes(path).status() : demoAdmin.get(path).status();
+                assertThat(own).as("demo reads its own " + path).isEqualTo(200);
+            }
             ApiClient.Response resp = switch (r.method().name()) {
-                case "GET" -> acmeAdmin.get(path);
-                case "PUT" -> acmeAdmin.put(path, validBody(resource));
+                case "GET" -> r.path().endsWith("/audio") ? asResponse(acmeAdmin.getBytes(path)) : acmeAdmin.get(path);
+                case "PUT" -> greeting ? acmeAdmin.upload("PUT", path, "hijack.wav", TestAudio.toneWav(8000, 1, 600, 900))
+                        : acmeAdmin.put(path, validBody(resource));
                 case "POST" -> acmeAdmin.post(path, validBody(resource));
                 case "DELETE" -> acmeAdmin.delete(path);
                 default -> throw new AssertionError(r.method());
             };
             assertThat(resp.status()).as(r.method() + " " + path + " → " + resp).isIn(403, 404);
-            checked++;
+            assertThat(resp.body()).as("the route matched and refused the object: " + r.method() + " " + path).doesNotContain("no such route");
+            checked.add(r.method() + " " + r.path());
         }
-        assertThat(checked).isGreaterThanOrEqualTo(32);
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(55).contains("GET /api/v1/calls/{callId}/events", "GET /api/v1/prompts/{name}/audio",
+                "DELETE /api/v1/prompts/{name}", "DELETE /api/v1/moh/{name}", "GET /api/v1/recordings/{id}/audio",
+                "GET /api/v1/voicemail/{id}/audio", "PUT /api/v1/voicemail/{id}", "DELETE /api/v1/voicemail/{id}",
+                "GET /api/v1/voicemail/boxes/{boxType}/{box}/greeting", "GET /api/v1/voicemail/boxes/{boxType}/{box}/greeting/audio",
+                "PUT /api/v1/voicemail/boxes/{boxType}/{box}/greeting", "DELETE /api/v1/voicemail/boxes/{boxType}/{box}/greeting");
         assertThat(snapshotOfDemo()).as("demo's data unchanged").isEqualTo(before);
+    }
+
+    static ApiClient.Response asResponse(ApiClient.Bytes b) {
+        String text = b.contentType().contains("json") ? new String(b.body(), java.nio.charset.StandardCharsets.UTF_8)
+                : b.contentType() + " " + b.body().length + " bytes";
+        return new ApiClient.Response(b.status(), null, text, Map.of());
     }
 
     @Test
@@ -143,20 +279,130 @@ class TenantIsolationTest {
             assertThat(resp.status()).as(r.path()).isEqualTo(200);
             assertThat(resp.body()).as(r.path()).doesNotContain("agent1").doesNotContain("\"demo\"").doesNotContain("\"1002\"")
                     .doesNotContain("loopback").doesNotContain("1390000").doesNotContain("demo_flow").doesNotContain("1370*")
-                    .doesNotContain("demo-custom").doesNotContain("demo-token").doesNotContain("support");
+                    .doesNotContain("demo-custom").doesNotContain("demo-token").doesNotContain("support")
+                    .doesNotContain(DEMO_CALLER).doesNotContain(DEMO_CALL).doesNotContain("english");
+            if (!r.path().equals("/api/v1/audit")) { // acme's log names the files acme itself uploaded under demo's names (below)
+                assertThat(resp.body()).as(r.path()).doesNotContain(DEMO_PROMPT).doesNotContain(DEMO_MUSIC);
+            }
             checked++;
         }
         assertThat(checked).isGreaterThanOrEqualTo(8);
     }
 
     @Test
-    void anAcmeUserCannotBeGivenADemoRoleOrDepartment() {
-        var r = acmeAdmin.post("/api/v1/users", Map.of("username", "x1", "password", "hijack-pass-1",
-                "roleId", demoIds.get("roles"), "departmentId", demoIds.get("departments")));
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.json().get("fieldErrors").findValuesAsText("field")).contains("roleId", "departmentId");
-        var x = acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001", "userId", demoIds.get("users")));
-        assertThat(x.status()).isEqualTo(400);
+    void sameFileNamesInTwoEnterprisesAreTwoFiles() {
+        byte[] demoPrompt = demoAdmin.getBytes("/api/v1/prompts/" + DEMO_PROMPT + "/audio").body();
+        assertThat(acmeAdmin.upload("POST", "/api/v1/prompts", DEMO_PROMPT, TestAudio.toneWav(8000, 1, 2000, 1000)).status()).isEqualTo(201);
+        assertThat(acmeAdmin.upload("POST", "/api/v1/moh", DEMO_MUSIC, TestAudio.toneWav(8000, 1, 2000, 1000)).status()).isEqualTo(201);
+        assertThat(acmeAdmin.getBytes("/api/v1/prompts/" + DEMO_PROMPT + "/audio").body()).isNotEqualTo(demoPrompt);
+        assertThat(demoAdmin.getBytes("/api/v1/prompts/" + DEMO_PROMPT + "/audio").body()).as("demo's prompt untouched").isEqualTo(demoPrompt);
+        assertThat(acmeAdmin.delete("/api/v1/prompts/" + DEMO_PROMPT).status()).isEqualTo(204);
+        assertThat(acmeAdmin.delete("/api/v1/moh/" + DEMO_MUSIC).status()).isEqualTo(204);
+        assertThat(demoAdmin.getBytes("/api/v1/prompts/" + DEMO_PROMPT + "/audio").status()).as("acme deleted its own").isEqualTo(200);
+        assertThat(demoAdmin.get("/api/v1/moh").body()).contains(DEMO_MUSIC);
+    }
+
+    @Test
+    void bodiesNamingAnotherEnterprisesObjectsAreRefused() {
+        long acmeRole = firstId(acmeAdmin.get("/api/v1/roles").json());
+        var acmeUser = acmeAdmin.post("/api/v1/users", Map.of("username", "acme-agent", "password", "acme-pass-2", "roleId", acmeRole));
+        assertThat(acmeUser.status()).as(acmeUser.toString()).isEqualTo(201);
+        long acmeUserId = acmeUser.json().get("id").asLong();
+        var acmeQueue = acmeAdmin.post("/api/v1/queues", Map.of("name", "acme-line"));
+        assertThat(acmeQueue.status()).as(acmeQueue.toString()).isEqualTo(201);
+        long acmeQueueId = acmeQueue.json().get("id").asLong();
+        long acmeExt = idOfNumber(acmeAdmin.get("/api/v1/extensions").json(), "1001");
+        long demoTrunk = demoIds.get("trunks");
+        String acmeBefore = snapshotOfAcme(acmeUserId, acmeQueueId, acmeExt);
+        String demoBefore = snapshotOfDemo();
+
+        Map<String, ApiClient.Response> refused = new LinkedHashMap<>();
+        Map<String, String> field = new HashMap<>();
+        field.put("user with demo's role and department", "roleId");
+        refused.put("user with demo's role and department", acmeAdmin.post("/api/v1/users", Map.of("username", "x1", "password", "hijack-pass-1",
+                "roleId", demoIds.get("roles"), "departmentId", demoIds.get("departments"))));
+        field.put("user moved into demo's department", "departmentId");
+        refused.put("user moved into demo's department", acmeAdmin.put("/api/v1/users/" + acmeUserId, Map.of("username", "acme-agent",
+                "roleId", acmeRole, "departmentId", demoIds.get("departments"))));
+        field.put("user given demo's role", "roleId");
+        refused.put("user given demo's role", acmeAdmin.put("/api/v1/users/" + acmeUserId, Map.of("username", "acme-agent",
+                "roleId", demoIds.get("roles"))));
+        field.put("department under demo's", "parentId");
+        refused.put("department under demo's", acmeAdmin.post("/api/v1/departments", Map.of("name", "x2", "parentId", demoIds.get("departments"))));
+        field.put("new extension of demo's user", "userId");
+        refused.put("new extension of demo's user", acmeAdmin.post("/api/v1/extensions", Map.of("number", "1005", "userId", demoIds.get("users"))));
+        field.put("extension given to demo's user", "userId");
+        refused.put("extension given to demo's user", acmeAdmin.put("/api/v1/extensions/" + acmeExt, Map.of("number", "1001", "userId", demoIds.get("users"))));
+        refused.put("queue member from demo", acmeAdmin.put("/api/v1/queues/" + acmeQueueId + "/members/" + demoIds.get("users"), Map.of("penalty", 0)));
+        refused.put("queue overflowing to demo's queue", acmeAdmin.put("/api/v1/queues/" + acmeQueueId, Map.of("name", "acme-line",
+                "settings", Map.of("maxWaitSeconds", 60, "overflow", Map.of("type", "queue", "value", "support")))));
+        refused.put("queue overflowing to demo's flow", acmeAdmin.put("/api/v1/queues/" + acmeQueueId, Map.of("name", "acme-line",
+                "settings", Map.of("maxWaitSeconds", 60, "overflow", Map.of("type", "flow", "value", "main")))));
+        refused.put("queue overflowing to demo's extension", acmeAdmin.put("/api/v1/queues/" + acmeQueueId, Map.of("name", "acme-line",
+                "settings", Map.of("maxWaitSeconds", 60, "overflow", Map.of("type", "extension", "value", DEMO_BOX)))));
+        refused.put("queue needing demo's skill", acmeAdmin.put("/api/v1/queues/" + acmeQueueId, Map.of("name", "acme-line",
+                "settings", Map.of("skills", List.of(Map.of("skill", "english", "minLevel", 1))))));
+        field.put("user given demo's skill", "english");
+        refused.put("user given demo's skill", acmeAdmin.put("/api/v1/users/" + acmeUserId + "/skills", Map.of("english", 5)));
+        field.put("ring group of demo's extension", "members");
+        refused.put("ring group of demo's extension", acmeAdmin.post("/api/v1/ring-groups", Map.of("name", "x3", "members", List.of(DEMO_BOX))));
+        field.put("ring group failing to demo's queue", "fail");
+        refused.put("ring group failing to demo's queue", acmeAdmin.post("/api/v1/ring-groups", Map.of("name", "x4", "members", List.of("1001"),
+                "fail", Map.of("type", "queue", "value", "support"))));
+        field.put("ring group failing to demo's extension", "fail");
+        refused.put("ring group failing to demo's extension", acmeAdmin.post("/api/v1/ring-groups", Map.of("name", "x5", "members", List.of("1001"),
+                "fail", Map.of("type", "extension", "value", DEMO_BOX))));
+        field.put("number on demo's trunk", "trunkId");
+        refused.put("number on demo's trunk", acmeAdmin.post("/api/v1/numbers", Map.of("number", "4901", "trunkId", demoTrunk, "destination", "1001")));
+        field.put("number to demo's extension", "destination");
+        refused.put("number to demo's extension", acmeAdmin.post("/api/v1/numbers", Map.of("number", "4902", "destination", DEMO_BOX)));
+        field.put("number to demo's queue", "destination");
+        refused.put("number to demo's queue", acmeAdmin.post("/api/v1/numbers", Map.of("number", "4903", "destinationType", "queue", "destination", "support")));
+        field.put("number to demo's flow", "destination");
+        refused.put("number to demo's flow", acmeAdmin.post("/api/v1/numbers", Map.of("number", "4904", "destinationType", "flow", "destination", "main")));
+        field.put("number to demo's ring group", "destination");
+        refused.put("number to demo's ring group", acmeAdmin.post("/api/v1/numbers", Map.of("number", "4905", "destinationType", "ringgroup",
+                "destination", "demo-ring")));
+        field.put("number to demo's room", "destination");
+        refused.put("number to demo's room", acmeAdmin.post("/api/v1/numbers", Map.of("number", "4906", "destinationType", "conference",
+                "destination", "8899")));
+        field.put("number to demo's voicemail box", "destination");
+        refused.put("number to demo's voicemail box", acmeAdmin.post("/api/v1/numbers", Map.of("number", "4907", "destinationType", "voicemail",
+                "destination", "queue:support")));
+        field.put("number welcomed by demo's prompt", "welcomePrompt");
+        refused.put("number welcomed by demo's prompt", acmeAdmin.post("/api/v1/numbers", Map.of("number", "4908", "destination", "1001",
+                "welcomePrompt", DEMO_PROMPT)));
+        field.put("route over demo's trunk", "trunkId");
+        refused.put("route over demo's trunk", acmeAdmin.post("/api/v1/outbound-routes", Map.of("name", "x6", "prefix", "9", "trunkId", demoTrunk)));
+        for (var e : refused.entrySet()) {
+            assertThat(e.getValue().status()).as(e.getKey() + " → " + e.getValue()).isIn(400, 404);
+            assertThat(e.getValue().body()).as(e.getKey()).doesNotContain("no such route");
+            if (field.containsKey(e.getKey())) {
+                // Refused for naming demo's object, not for something else wrong with the body.
+                assertThat(e.getValue().status()).as(e.getKey()).isEqualTo(400);
+                assertThat(e.getValue().json().get("fieldErrors").findValuesAsText("field")).as(e.getKey() + " → " + e.getValue())
+                        .contains(field.get(e.getKey()));
+            }
+        }
+        assertThat(snapshotOfAcme(acmeUserId, acmeQueueId, acmeExt)).as("acme's own objects unchanged").isEqualTo(acmeBefore);
+        assertThat(snapshotOfDemo()).as("demo's unchanged").isEqualTo(demoBefore);
+    }
+
+    static long idOfNumber(JsonNode list, String number) {
+        for (JsonNode n : list) if (n.get("number").asText().equals(number)) return n.get("id").asLong();
+        throw new AssertionError("no " + number + " in " + list);
+    }
+
+    String snapshotOfAcme(long user, long queue, long ext) {
+        StringBuilder sb = new StringBuilder();
+        for (String path : List.of("/api/v1/users", "/api/v1/users/" + user, "/api/v1/users/" + user + "/skills", "/api/v1/departments",
+                "/api/v1/extensions", "/api/v1/extensions/" + ext, "/api/v1/queues", "/api/v1/queues/" + queue + "/members",
+                "/api/v1/ring-groups", "/api/v1/numbers", "/api/v1/outbound-routes")) {
+            var r = acmeAdmin.get(path);
+            assertThat(r.status()).as(path).isEqualTo(200);
+            sb.append(path).append(' ').append(r.body()).append('\n');
+        }
+        return sb.toString();
     }
 
     @Test
@@ -164,7 +410,7 @@ class TenantIsolationTest {
         var u = acmeAdmin.post("/api/v1/users", Map.of("username", "lead", "password", "acme-pass-1",
                 "roleId", firstId(acmeAdmin.get("/api/v1/roles").json()), "extension", "1003"));
         assertThat(u.status()).as(u.toString()).isEqualTo(201);
-        assertThat(acmeAdmin.get("/api/v1/users").json()).hasSize(2);
+        assertThat(acmeAdmin.get("/api/v1/users").json().findValuesAsText("username")).contains("boss", "lead").doesNotContain("agent1");
         assertThat(new ApiClient(server.baseUrl()).login("acme", "lead", TestServer.DEMO_PASSWORD).status()).isEqualTo(401);
         assertThat(new ApiClient(server.baseUrl()).login("acme", "lead", "acme-pass-1").status()).isEqualTo(200);
     }

@@ -92,6 +92,54 @@ public final class ApiClient {
         }
     }
 
+    /**
+     * A multipart/form-data request with one file in the field {@code file}, as the console's upload
+     * forms send it (prompts, music on hold, voicemail greetings).
+     */
+    public Response upload(String method, String path, String fileName, byte[] content) {
+        String boundary = "----hotline" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + content.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(content, 0, body, head.length, content.length);
+        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (csrf != null) b.header("X-CSRF-Token", csrf);
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        try {
+            HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = resp.headers().firstValue("Content-Type").orElse("").contains("json") && !resp.body().isBlank()
+                    ? JSON.readTree(resp.body()) : null;
+            return new Response(resp.statusCode(), json, resp.body(), resp.headers().map());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A GET whose body is binary (audio): status and bytes. */
+    public record Bytes(int status, byte[] body, String contentType) {}
+
+    public Bytes getBytes(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        try {
+            HttpResponse<byte[]> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Bytes(resp.statusCode(), resp.body(), resp.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Response send(String method, String path, Object body) {
         try {
             return raw(method, path, body == null ? null : JSON.writeValueAsString(body), body == null ? null : "application/json");

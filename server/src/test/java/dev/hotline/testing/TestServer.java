@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The whole server in-process for tests: 127.0.0.1, random ports, a fresh database (H2 by default)
@@ -70,6 +71,12 @@ public final class TestServer implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The server's own database, for tests that check what is stored (e.g. hashes at rest) or back-date rows. */
+    public Jdbi database() {
+        var c = hotline.config();
+        return Jdbi.create(c.dbUrl(), c.dbUser(), c.dbPassword());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.hotline.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotline.login.LoginThrottle;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.TestServer;
 import org.junit.jupiter.api.Test;

@@ -84,6 +84,17 @@ class AcdCrashTest {
             List<String> types = admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").json().findValuesAsText("type");
             assertThat(types).containsSubsequence("arrived", "queue_join", "queue_offer", "queue_connect", "closed");
             assertThat(second.output()).contains("closed 1 call(s) left unfinished");
+            // AGENT-1 / SEC-3: agent 1 was on the call when the server died: signed in again on the same phone, ready,
+            // and the change is in their log with the cause restart.
+            JsonNode agent = ApiClient.loggedIn(second.url(), "demo", "agent1", PW).get("/api/v1/agent/state").json();
+            assertThat(agent.get("state").asText()).isEqualTo("ready");
+            assertThat(agent.get("device").asText()).isEqualTo("sip");
+            long agent1 = admin.get("/api/v1/users").json().findParents("username").stream()
+                    .filter(u -> u.get("username").asText().equals("agent1")).findFirst().orElseThrow().get("id").asLong();
+            JsonNode last = admin.get("/api/v1/agents/" + agent1 + "/events?limit=1").json().get(0);
+            assertThat(last.get("state").asText()).isEqualTo("ready");
+            assertThat(last.get("previous").asText()).isEqualTo("on_call");
+            assertThat(last.get("cause").asText()).isEqualTo("restart");
         } finally {
             assertThat(second.stop()).isTrue();
         }

@@ -39,14 +39,24 @@ class CtiTest {
     @TempDir
     Path work;
 
+    long salesId;
+    int carrierPort;
+
     @BeforeAll
-    void start() {
+    void start() throws Exception {
         server = TestServer.start();
         admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4698", "destinationType", "queue", "destination", "sales")).status())
                 .isEqualTo(201);
         long sales = 0;
         for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) sales = q.get("id").asLong();
+        salesId = sales;
+        // Outside numbers 1377... go to a carrier of the tests' own (a SIPp callee on carrierPort).
+        carrierPort = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "cti-carrier", "host", "127.0.0.1", "port", carrierPort, "allowedIps", List.of()))
+                .json().get("id").asLong();
+        assertThat(admin.post("/api/v1/outbound-routes", Map.of("name", "cti-out", "prefix", "1377", "trunkId", trunk, "priority", 1)).status())
+                .isEqualTo(201);
         // No agent announce here: the tests follow the call, not the prompt.
         var r = admin.put("/api/v1/queues/" + sales, Map.of("name", "sales", "strategy", "linear", "settings", Map.of("ringTimeoutSeconds", 10)));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -81,8 +91,13 @@ class CtiTest {
 
     /** Agent n's SIP phone (answers every call) registered, and their CTI connection. */
     CtiClient agent(int n) throws Exception {
+        return agent(n, "uas_answer");
+    }
+
+    /** Agent n's SIP phone playing {@code scenario} for every call, registered, and their CTI connection. */
+    CtiClient agent(int n, String scenario) throws Exception {
         int port = Ports.free();
-        Sipp.Run phone = Sipp.start(work, "uas_answer", withEngine(SipPeers.vars("x")), null, port,
+        Sipp.Run phone = Sipp.start(work, scenario, withEngine(SipPeers.vars("x")), null, port,
                 List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100", "-timeout", "120"));
         Sipp.awaitUdpBound(port);
         phones.add(phone);
@@ -293,5 +308,153 @@ class CtiTest {
         assertThat(types).containsSubsequence("queue_join", "queue_offer", "queue_connect", "transfer", "queue_offer", "transfer", "closed");
         one.command("logout", Map.of());
         two.command("logout", Map.of());
+    }
+
+    /** The events of the last call record of {@code number}, once it is written. */
+    String timeline(String number) {
+        JsonNode r = await().atMost(Duration.ofSeconds(15)).until(() -> {
+            for (JsonNode x : admin.get("/api/v1/calls?number=" + number).json().get("items")) return x;
+            return null;
+        }, x -> x != null);
+        return admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").body();
+    }
+
+    static boolean is(JsonNode n, String type, String state) {
+        return n.path("type").asText().equals(type) && n.at("/agent/state").asText().equals(state);
+    }
+
+    @Test
+    void aRejectedOfferGoesToTheNextAgent() throws Exception {
+        // AGENT-2 reject: agent 1's phone rings and never answers; the desk declines; the queue offers agent 2.
+        var settings = admin.put("/api/v1/queues/" + salesId, Map.of("name", "sales", "strategy", "linear",
+                "settings", Map.of("ringTimeoutSeconds", 10, "autoPauseAfterMissed", 1)));
+        assertThat(settings.status()).as(settings.toString()).isEqualTo(200);
+        server.hotline().acd().settle();
+        try {
+            CtiClient one = agent(1, "uas_ring_cancel");
+            CtiClient two = agent(2);
+            one.next("hello");
+            two.next("hello");
+            one.command("login", Map.of("device", "sip"));
+            two.command("login", Map.of("device", "sip"));
+            one.command("state", Map.of("state", "ready"));
+            Sipp.Run caller = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660010"));
+            JsonNode offered = one.next("call.offered").get("call");
+            two.command("state", Map.of("state", "ready"));
+            JsonNode r = one.command("reject", Map.of("legId", offered.get("legId").asText()));
+            assertThat(r.get("type").asText()).as(r.toString()).isEqualTo("ok");
+            assertThat(one.next("call.ended").get("call").get("legId").asText()).isEqualTo(offered.get("legId").asText());
+            // Rejected long before the 10 s ring timeout: agent 2 is offered the call and takes it.
+            JsonNode taken = two.next("call.offered").get("call");
+            assertThat(taken.get("caller").asText()).isEqualTo("13966660010");
+            two.next("call.answered");
+            one.next(n -> is(n, "agent.state", "not_ready"), "agent 1 paused after the declined offer");
+            two.command("hangup", Map.of("legId", taken.get("legId").asText()));
+            SipPeers.ok(caller);
+            assertThat(timeline("13966660010")).contains("result=rejected").doesNotContain("result=no_answer");
+        } finally {
+            admin.put("/api/v1/queues/" + salesId, Map.of("name", "sales", "strategy", "linear", "settings", Map.of("ringTimeoutSeconds", 10)));
+            server.hotline().acd().settle();
+        }
+    }
+
+    @Test
+    void aCancelledConsultationBringsTheAgentBackToTheCustomer() throws Exception {
+        CtiClient one = agent(1);
+        CtiClient two = agent(2);
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660011"));
+        String[] legs = consultation(one, two, "13966660011");
+        assertThat(one.command("cancel", Map.of("legId", legs[0])).get("type").asText()).isEqualTo("ok");
+        assertThat(two.next("call.ended").get("call").get("legId").asText()).isEqualTo(legs[1]);
+        JsonNode back = one.next(n -> n.path("type").asText().equals("call.updated") && n.at("/call/state").asText().equals("talking")
+                && n.at("/call/consult").isMissingNode() | n.at("/call/consult").isNull(), "back with the customer");
+        assertThat(back.get("call").get("legId").asText()).isEqualTo(legs[0]);
+        assertThat(one.command("complete", Map.of("legId", legs[0])).get("code").asText()).as("nothing left to complete").isEqualTo("conflict");
+        // The customer is still on the call, off hold, now with agent 1 again: agent 1 hangs up, the customer gets the BYE.
+        assertThat(caller.isAlive()).isTrue();
+        one.command("hangup", Map.of("legId", legs[0]));
+        SipPeers.ok(caller);
+        assertThat(timeline("13966660011")).contains("kind=consult target=8002", "\"type\":\"unhold\"").doesNotContain("kind=attended");
+        one.command("logout", Map.of());
+        two.command("logout", Map.of());
+    }
+
+    @Test
+    void anInternalCallCannotBeHeldMutedOrTransferredAndClickToDialReachesAColleague() throws Exception {
+        CtiClient one = agent(1);
+        CtiClient two = agent(2);
+        one.next("hello");
+        two.next("hello");
+        one.command("login", Map.of("device", "sip"));
+        two.command("login", Map.of("device", "sip"));
+        // AGENT-2/AGENT-6 click-to-dial of a colleague's job number: agent 1's phone rings first, then agent 2's.
+        JsonNode dialled = one.command("dial", Map.of("number", "8002"));
+        assertThat(dialled.get("type").asText()).as(dialled.toString()).isEqualTo("ok");
+        String leg = dialled.get("result").get("legId").asText();
+        JsonNode own = one.next("call.offered").get("call");
+        assertThat(own.get("legId").asText()).isEqualTo(leg);
+        assertThat(own.get("internal").asBoolean()).isTrue();
+        JsonNode colleague = two.next("call.offered").get("call");
+        assertThat(colleague.get("internal").asBoolean()).isTrue();
+        one.next(n -> n.path("type").asText().equals("call.answered") && n.at("/call/legId").asText().equals(leg), "own leg answered");
+        two.next("call.answered");
+        // AGENT-6: refused on an answered internal call, for the reason that it is internal (not for being unanswered).
+        for (var refused : List.of(one.command("hold", Map.of("legId", leg)), one.command("mute", Map.of("legId", leg, "muted", true)),
+                one.command("transfer", Map.of("legId", leg, "to", "8003")), one.command("consult", Map.of("legId", leg, "to", "8003")),
+                two.command("hold", Map.of("legId", colleague.get("legId").asText())))) {
+            assertThat(refused.get("code").asText()).as(refused.toString()).isEqualTo("conflict");
+            assertThat(refused.get("message").asText()).as(refused.toString()).startsWith("internal calls cannot be");
+        }
+        one.command("hangup", Map.of("legId", leg));
+        one.next("call.ended");
+        two.next("call.ended");
+        one.command("logout", Map.of());
+        two.command("logout", Map.of());
+    }
+
+    @Test
+    void clickToDialAndBlindTransfersReachOutsideNumbersAndExtensions() throws Exception {
+        CtiClient one = agent(1);
+        one.next("hello");
+        one.command("login", Map.of("device", "sip"));
+        // Click-to-dial an outside number: agent 1's phone rings first, then the number through the carrier trunk.
+        Sipp.Run carrier = peers().uas("uas_bye", carrierPort, SipPeers.vars("x", "PAUSE", "1000"));
+        JsonNode dialled = one.command("dial", Map.of("number", "13770000001"));
+        assertThat(dialled.get("type").asText()).as(dialled.toString()).isEqualTo("ok");
+        JsonNode own = one.next("call.offered").get("call");
+        assertThat(own.get("direction").asText()).isEqualTo("outbound");
+        assertThat(own.get("internal").asBoolean()).isFalse();
+        SipPeers.ok(carrier); // the number answered and hung up after a second
+        one.next(n -> n.path("type").asText().equals("call.ended") && n.at("/call/legId").asText().equals(own.get("legId").asText()), "own call ended");
+        assertThat(carrier.logs()).contains("INVITE sip:13770000001@");
+
+        // A queue call blind-transferred to an outside number: the customer is connected to the carrier, the agent's leg ends.
+        one.command("state", Map.of("state", "ready"));
+        Sipp.Run outside = peers().uas("uas_bye", carrierPort, SipPeers.vars("x", "PAUSE", "1000"));
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660012"));
+        String leg = one.next("call.offered").get("call").get("legId").asText();
+        one.next(n -> n.path("type").asText().equals("call.answered") && n.at("/call/legId").asText().equals(leg), "queue call answered");
+        JsonNode done = one.command("transfer", Map.of("legId", leg, "to", "13770000002"));
+        assertThat(done.get("type").asText()).as(done.toString()).isEqualTo("ok");
+        one.next(n -> n.path("type").asText().equals("call.ended") && n.at("/call/legId").asText().equals(leg), "queue call ended");
+        SipPeers.ok(outside); // reached, answered, hung up
+        SipPeers.ok(caller); // the customer got the BYE from the outside party's side
+        assertThat(outside.logs()).contains("INVITE sip:13770000002@");
+        assertThat(timeline("13966660012")).contains("kind=blind target=13770000002");
+
+        // And to an extension whose user is not signed in (a plain extension, not the ACD): its phone rings and answers.
+        int port = Ports.free();
+        Sipp.Run phone = peers().uas("uas_bye", port, SipPeers.vars("x", "PAUSE", "1000"));
+        peers().register("1003", PW, port, "200");
+        one.next(n -> is(n, "agent.state", "ready"), "ready again");
+        Sipp.Run second = peers().uac("uac_wait_bye", "4698", SipPeers.vars("13966660013"));
+        String leg2 = one.next("call.offered").get("call").get("legId").asText();
+        one.next(n -> n.path("type").asText().equals("call.answered") && n.at("/call/legId").asText().equals(leg2), "second call answered");
+        assertThat(one.command("transfer", Map.of("legId", leg2, "to", "1003")).get("type").asText()).isEqualTo("ok");
+        one.next(n -> n.path("type").asText().equals("call.ended") && n.at("/call/legId").asText().equals(leg2), "second call ended");
+        SipPeers.ok(phone);
+        SipPeers.ok(second);
+        assertThat(timeline("13966660013")).contains("kind=blind target=1003", "extension 1003");
+        one.command("logout", Map.of());
     }
 }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import dev.hotline.web.Json;
@@ -207,16 +208,37 @@ class IvrCallsTest {
     @Test
     void voicemailIsLeftThenListedPlayedAndHandledThroughTheApi() throws Exception {
         String number = publish("vm", "{'start':'vm','nodes':{'vm':{'type':'voicemail','boxType':'queue','box':'support','next':'wait'}," + WAIT + "}}");
-        // One caller speaks and hangs up; another ends the message with a key, saves with 3 and leaves a callback number.
+        // One caller stays silent after the tone and hangs up; another ends the message with a key, saves with 3 and leaves a callback number.
         // (SIPp replays its DTMF pcaps with their recorded timestamps, which only rise in the order 1 0 2 3 ... 9 * #:
         // a receiver rightly takes a key with an older timestamp for a late packet, so the test keys in that order.)
         SipPeers.ok(caller(number, "13500000010", 4500, "", 2500));
-        SipPeers.ok(caller(number, "13500000011", 4500, "23456789#", 9000));
+        // Keys are only heard while the IVR listens: "2" ends the recording, "3" (after the review menu has begun) saves,
+        // then the callback number during its prompt. Each step waits 1.5 s for the IVR to be listening for the next one
+        // (keys sent 300 ms apart raced the server's handling of the key before under load, and a "4" was lost).
+        String pause = "<pause milliseconds=\"1500\"/>";
+        SipPeers.ok(peers().uac("uac_digits", number, SipPeers.vars("13500000011", "PAUSE", "4500", "AFTER", "7000",
+                "DTMFACTIONS", SipPeers.dtmf("2") + pause + SipPeers.dtmf("3") + pause + SipPeers.dtmf("456789#"))));
         JsonNode list = await("two messages").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(
                 () -> admin.get("/api/v1/voicemail?boxType=queue&box=support").json(), l -> l.size() == 2);
         JsonNode hungUp = list.findParents("caller").stream().filter(m -> m.get("caller").asText().equals("13500000010")).findFirst().orElseThrow();
         JsonNode saved = list.findParents("caller").stream().filter(m -> m.get("caller").asText().equals("13500000011")).findFirst().orElseThrow();
-        assertThat(hungUp.get("durationMs").asLong()).as("about the 2.5 s spoken").isBetween(1500L, 4000L);
+        // The message is everything from the end of the tone to the hang-up. The caller stays 7 s after the answer (PAUSE
+        // 4500 + AFTER 2500), of which the default greeting and the tone take the first ~3 s: the message was never the
+        // 2.5 s of AFTER alone but ~4 s, and a bound of 4 000 ms raced the machine's load. The bound now comes from what
+        // the server measured: the engine's answer and hang-up times (taken when they happen, not when logged) less the
+        // two prompts is the longest the recording can be (plus one 20 ms frame of rounding); it is shorter by the time
+        // the IVR takes to start recording once the tone has ended (an event hand-off, well under a second even loaded).
+        JsonNode hungUpCall = admin.get("/api/v1/calls?number=13500000010").json().get("items").get(0);
+        long answerToHangUp = Duration.between(java.time.Instant.parse(hungUpCall.get("answeredAt").asText()),
+                java.time.Instant.parse(hungUpCall.get("endedAt").asText())).toMillis();
+        long prompts;
+        try (Ivr ivr = new Ivr(work)) {
+            prompts = ivr.shipped(dev.hotline.engine.tts.Language.ZH, dev.hotline.engine.tts.PromptKey.LEAVE_MESSAGE).duration().toMillis()
+                    + ivr.shipped(dev.hotline.engine.tts.Language.ZH, dev.hotline.engine.tts.PromptKey.BEEP).duration().toMillis();
+        }
+        long longest = answerToHangUp - prompts;
+        assertThat(hungUp.get("durationMs").asLong()).as("answer to hang-up %d ms less greeting and tone %d ms", answerToHangUp, prompts)
+                .isBetween(longest - 1000, longest + 20);
         assertThat(saved.get("callbackNumber").asText()).as("%s", admin.get("/api/v1/calls/" + saved.get("callId").asText() + "/events").body())
                 .isEqualTo("456789");
         long id = saved.get("id").asLong();
@@ -234,6 +256,103 @@ class IvrCallsTest {
         assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).get("/api/v1/voicemail/" + id + "/audio").status()).isEqualTo(404);
         assertThat(admin.delete("/api/v1/voicemail/" + id).status()).isEqualTo(204);
         assertThat(admin.get("/api/v1/voicemail").json()).hasSize(1);
+    }
+
+    /** 8 kHz samples of a WAV (the first channel). */
+    static short[] samples(byte[] wavBytes) throws Exception {
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(wavBytes))) {
+            var pcm16 = javax.sound.sampled.AudioSystem.getAudioInputStream(new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), in);
+            byte[] b = pcm16.readAllBytes();
+            short[] out = new short[b.length / 2];
+            for (int i = 0; i < out.length; i++) out[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
+            return out;
+        }
+    }
+
+    /** Samples cut in 20 ms frames as the call's RTP would carry them. */
+    static List<RtpCaller.Heard> frames(short[] pcm) {
+        List<RtpCaller.Heard> out = new ArrayList<>();
+        for (int i = 0; i + 160 <= pcm.length; i += 160) out.add(new RtpCaller.Heard(i, 0, java.util.Arrays.copyOfRange(pcm, i, i + 160)));
+        return out;
+    }
+
+    byte[] download(String path) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path))
+                .header("Cookie", admin.cookieHeader()).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        return r.body();
+    }
+
+    @Test
+    void aTtsPromptIsSpokenInALiveCall() throws Exception {
+        // MEDIA-4 / IVR-2: a play node with TTS text. What espeak-ng makes of it is what the editor's preview gives.
+        String text = "您好，欢迎致电热线服务中心";
+        List<long[]> expected = RtpCaller.spans(frames(samples(download("/api/v1/tts/preview?language=zh&text="
+                + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8)))), 1000);
+        assertThat(expected).as("the preview speaks").hasSize(1);
+        long expectedMs = expected.get(0)[1] - expected.get(0)[0];
+        assertThat(expectedMs).isGreaterThan(1000);
+        String number = publish("tts_prompt", "{'start':'p','nodes':{'p':{'type':'play','prompts':[{'tts':'" + text + "'}],'next':'wait'}," + WAIT + "}}");
+        List<long[]> heard;
+        double loudest;
+        try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13500000050", number)) {
+            caller.awaitSoundThenQuiet(0, 1000);
+            heard = caller.soundSpans(0, 1000);
+            loudest = caller.heard().stream().mapToDouble(RtpCaller.Heard::rms).max().orElse(0);
+            caller.bye();
+        }
+        // Lengths in RTP time (the audio itself): the speech the caller heard is as long as the preview's, give or take
+        // one 20 ms frame at each end (G.711 can tip a frame at the edge of the speech over or under the threshold).
+        assertThat(heard).as("one stretch of speech").hasSize(1);
+        assertThat(heard.get(0)[1] - heard.get(0)[0]).as("speech heard, preview %d ms", expectedMs).isBetween(expectedMs - 40, expectedMs + 40);
+        assertThat(loudest).as("speech, not silence").isGreaterThan(1000);
+        assertThat(steps("13500000050")).containsSubsequence("node:p", "node:wait");
+    }
+
+    @Test
+    void voicemailReviewKey1PlaysTheMessageBackAndKey2RecordsItAgain() throws Exception {
+        // MSG-1 review: 1 listen, 2 record again, 3 save. The caller "speaks" a 400 Hz tone, so the message is known by its content.
+        String number = publish("vm_review", "{'start':'vm','nodes':{'vm':{'type':'voicemail','boxType':'extension','box':'1002','next':'wait'}," + WAIT + "}}");
+        long firstTone;
+        long listened;
+        String listenedFrames;
+        try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13500000060", number)) {
+            int at = caller.awaitSoundThenQuiet(0, 900); // greeting and tone heard; recording
+            // The server hears a key at once but the audio through its jitter buffer: the key waits until the tone is in.
+            caller.tone(1000);
+            caller.quiet(1500);
+            caller.keys("#");
+            at = caller.awaitSoundThenQuiet(at, 900); // the review menu
+            firstTone = RtpCaller.toneMs(caller.heard().subList(0, at));
+            caller.keys("1");
+            int played = caller.awaitSoundThenQuiet(at, 900); // the message, then the menu again
+            listened = RtpCaller.toneMs(caller.heard().subList(at, played));
+            listenedFrames = RtpCaller.pattern(caller.heard().subList(at, played));
+            caller.keys("2");
+            at = caller.awaitSoundThenQuiet(played, 900); // the tone to speak after; recording again
+            caller.tone(2000);
+            caller.quiet(1500);
+            caller.keys("#");
+            at = caller.awaitSoundThenQuiet(at, 900); // the review menu
+            caller.keys("3");
+            at = caller.awaitSoundThenQuiet(at, 900); // "call back number, end with #"
+            caller.keys("#");
+            caller.awaitSoundThenQuiet(at, 900); // thanks, goodbye
+            caller.bye();
+        }
+        assertThat(firstTone).as("nothing of the caller's tone comes back while recording").isLessThan(100);
+        // 1: the caller hears the 1 s message back (50 frames; one either way where the recorder's frames cut the tone).
+        assertThat(listened).as("the message played back after 1: %s", listenedFrames).isBetween(980L, 1020L);
+        JsonNode message = await("the message").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (JsonNode m : admin.get("/api/v1/voicemail?boxType=extension&box=1002").json()) if (m.get("caller").asText().equals("13500000060")) return m;
+            return null;
+        }, m -> m != null);
+        // 2: the saved message is the second recording (2 s of tone), not the first (1 s) nor both.
+        List<RtpCaller.Heard> savedFrames = frames(samples(download("/api/v1/voicemail/" + message.get("id").asLong() + "/audio")));
+        assertThat(RtpCaller.toneMs(savedFrames)).as("tone in the saved message %s: %s", message, RtpCaller.pattern(savedFrames))
+                .isBetween(1960L, 2040L);
+        assertThat(steps("13500000060")).containsSubsequence("node:vm", "key:1", "key:2", "key:3");
+        assertThat(admin.delete("/api/v1/voicemail/" + message.get("id").asLong()).status()).isEqualTo(204);
     }
 
     @Test
@@ -260,18 +379,26 @@ class IvrCallsTest {
         SipPeers.ok(caller(number, "13500000041", 7500, "", 500));
         JsonNode list = await("two messages").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(
                 () -> admin.get("/api/v1/voicemail?boxType=extension&box=1003").json(), l -> l.size() == 2);
-        long withGreeting = list.findParents("caller").stream().filter(m -> m.get("caller").asText().equals("13500000040")).findFirst().orElseThrow()
-                .get("durationMs").asLong();
-        long withDefault = list.findParents("caller").stream().filter(m -> m.get("caller").asText().equals("13500000041")).findFirst().orElseThrow()
-                .get("durationMs").asLong();
         long defaultMs;
+        long beepMs;
         try (Ivr ivr = new Ivr(work)) {
             defaultMs = ivr.shipped(dev.hotline.engine.tts.Language.ZH, dev.hotline.engine.tts.PromptKey.LEAVE_MESSAGE).duration().toMillis();
+            beepMs = ivr.shipped(dev.hotline.engine.tts.Language.ZH, dev.hotline.engine.tts.PromptKey.BEEP).duration().toMillis();
         }
         assertThat(defaultMs).as("the default greeting is clearly shorter than the box's").isLessThan(3000);
-        // The message starts after the greeting: shorter by the greeting's length less the default's.
-        assertThat(withDefault - withGreeting).as("default %d ms, with greeting %d ms, default greeting %d ms", withDefault, withGreeting, defaultMs)
-                .isBetween(5000 - defaultMs - 700, 5000 - defaultMs + 700);
+        // The message starts after the greeting and the tone: as in the test above, each message is at most what the
+        // server measured from answer to hang-up less the greeting played (5 s, or the default) and the tone, and
+        // shorter only by the hand-off that starts the recording. A message recorded from the start of the call, or
+        // after the wrong greeting, is off by seconds.
+        for (String[] c : new String[][] {{"13500000040", Long.toString(g.get("durationMs").asLong())}, {"13500000041", Long.toString(defaultMs)}}) {
+            JsonNode m = list.findParents("caller").stream().filter(x -> x.get("caller").asText().equals(c[0])).findFirst().orElseThrow();
+            JsonNode call = admin.get("/api/v1/calls?number=" + c[0]).json().get("items").get(0);
+            long talk = Duration.between(java.time.Instant.parse(call.get("answeredAt").asText()), java.time.Instant.parse(call.get("endedAt").asText()))
+                    .toMillis();
+            long longest = talk - Long.parseLong(c[1]) - beepMs;
+            assertThat(m.get("durationMs").asLong()).as("%s: answer to hang-up %d ms, greeting %s ms, tone %d ms", c[0], talk, c[1], beepMs)
+                    .isBetween(longest - 1000, longest + 20);
+        }
         for (JsonNode m : list) assertThat(admin.delete("/api/v1/voicemail/" + m.get("id").asLong()).status()).isEqualTo(204);
     }
 

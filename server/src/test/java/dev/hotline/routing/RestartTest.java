@@ -18,7 +18,7 @@ import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SEC-3: stopping the server in the middle of a recorded call loses nothing. */
+/** SEC-3: stopping the server in the middle of a recorded call loses nothing; signed-in agents are signed in again. */
 class RestartTest {
     @TempDir
     Path work;
@@ -61,6 +61,54 @@ class RestartTest {
                 assertThat(in.getFrameLength()).as("a valid WAV with the audio so far").isGreaterThan(4000);
             }
             assertThat(recs.get("items").get(0).get("durationMs").asLong()).isGreaterThan(500);
+        } finally {
+            second.close();
+        }
+    }
+
+    /** The agent's own view of their state over HTTP: "state reason device deviceNumber". */
+    static String agentState(TestServer server, String user) {
+        JsonNode v = ApiClient.loggedIn(server.baseUrl(), "demo", user, TestServer.DEMO_PASSWORD).get("/api/v1/agent/state").json();
+        return v.get("state").asText() + " " + v.path("reason").asText("-") + " " + v.path("device").asText("-") + " "
+                + v.path("deviceNumber").asText("-");
+    }
+
+    @Test
+    void agentsSignedInBeforeAStopAreSignedInAgainAfterItOnTheSameDeviceAndState() throws Exception {
+        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        Path data = Files.createTempDirectory("hotline-restart-agents");
+        Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString());
+        TestServer first = TestServer.start(TestDatabases.Kind.H2, settings);
+        String before1;
+        String before2;
+        try {
+            ApiClient one = ApiClient.loggedIn(first.baseUrl(), "demo", "agent1", TestServer.DEMO_PASSWORD);
+            assertThat(one.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(one.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            ApiClient two = ApiClient.loggedIn(first.baseUrl(), "demo", "agent2", TestServer.DEMO_PASSWORD);
+            var external = two.post("/api/v1/agent/session", Map.of("device", "external", "number", "13800001111"));
+            assertThat(external.status()).as(external.toString()).isEqualTo(200);
+            assertThat(two.put("/api/v1/agent/state", Map.of("state", "not_ready", "reason", "meeting")).status()).isEqualTo(200);
+            ApiClient three = ApiClient.loggedIn(first.baseUrl(), "demo", "agent3", TestServer.DEMO_PASSWORD);
+            assertThat(three.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(three.delete("/api/v1/agent/session").status()).isEqualTo(200);
+            before1 = agentState(first, "agent1");
+            before2 = agentState(first, "agent2");
+            assertThat(before1).isEqualTo("ready - sip 1001");
+            assertThat(before2).isEqualTo("not_ready meeting external 13800001111");
+        } finally {
+            first.close();
+        }
+        TestServer second = TestServer.start(TestDatabases.Kind.H2, settings);
+        try {
+            assertThat(agentState(second, "agent1")).isEqualTo(before1);
+            assertThat(agentState(second, "agent2")).isEqualTo(before2);
+            assertThat(agentState(second, "agent3")).as("logged out before: stays out").startsWith("logged_out ");
+            // Restored as they were: no new entry in their logs, and the supervisors' board shows them.
+            ApiClient admin = ApiClient.loggedIn(second.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+            JsonNode board = admin.get("/api/v1/agents").json();
+            assertThat(board.findParents("jobNumber").stream().filter(a -> a.get("jobNumber").asText().equals("8001")).findFirst().orElseThrow()
+                    .get("state").asText()).isEqualTo("ready");
         } finally {
             second.close();
         }

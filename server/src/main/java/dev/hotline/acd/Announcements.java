@@ -64,7 +64,11 @@ final class Announcements {
         }));
     }
 
-    /** ACD-7: the caller hears the answering agent's job number; they are connected when it has played. */
+    /**
+     * ACD-7: the caller hears the answering agent's job number; they are connected when it has played. The agent
+     * hears the same words at the same time (issue 14: never seconds of silence after clicking answer), so both know
+     * the line is live and when the caller will be there.
+     */
     void agentNumber(Waiting w, Agent a) {
         Channel caller = w.channel;
         caller.unhold();
@@ -72,6 +76,8 @@ final class Announcements {
         AudioClip clip = AudioClip.concat(List.of(ctx.ivr.shipped(lang, PromptKey.AGENT_NUMBER), ctx.ivr.utterance(Say.in(lang).digits(a.jobNumber)),
                 ctx.ivr.shipped(lang, PromptKey.AT_YOUR_SERVICE)));
         w.announcePlayback = 0L;
-        caller.play(new PlaybackRequest(List.of(new PlaybackRequest.Item.Clip(clip)), false, false));
+        PlaybackRequest announcement = new PlaybackRequest(List.of(new PlaybackRequest.Item.Clip(clip)), false, false);
+        caller.play(announcement);
+        if (w.agentLeg != null) w.agentLeg.play(announcement);
     }
 }

@@ -18,7 +18,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -391,7 +396,33 @@ class AcdCallsTest {
         agentPhone(1, "uas_answer");
         queue("linear", Map.of("ringTimeoutSeconds", 5, "agentAnnounce", true));
         String caller = nextCaller();
-        calls(caller, 1, 5000);
+        // The agent hears the announcement too (issue 14): audio flows to the agent's answered leg before it is bridged.
+        Set<String> offeredLegs = ConcurrentHashMap.newKeySet();
+        acd.addListener(new Acd.Listener() {
+            public void agentChanged(long enterpriseId, AgentView agent) {}
+
+            public void offered(long enterpriseId, long userId, Acd.Offered offer) {
+                offeredLegs.add(offer.legId());
+            }
+        });
+        AtomicLong heardBeforeBridge = new AtomicLong();
+        var call = CompletableFuture.runAsync(() -> {
+            try {
+                calls(caller, 1, 5000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await("audio to the agent during the announcement").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (String leg : offeredLegs) {
+                var ch = server.hotline().engine().channel(leg);
+                if (ch.isPresent() && ch.get().bridgedWith().isEmpty()) heardBeforeBridge.accumulateAndGet(ch.get().counters().packetsOut(), Math::max);
+            }
+            return heardBeforeBridge.get() >= 50 || call.isDone();
+        });
+        call.get(60, TimeUnit.SECONDS);
+        // 50 packets are 1 s of the ≈2.5 s announcement; without it the agent's leg gets nothing until the bridge.
+        assertThat(heardBeforeBridge.get()).as("packets sent to the agent before the caller was connected").isGreaterThanOrEqualTo(50);
         JsonNode r = records(caller, 1).get(0);
         java.time.Instant agentAnswered = null;
         java.time.Instant connected = null;

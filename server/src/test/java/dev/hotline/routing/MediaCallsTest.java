@@ -92,7 +92,7 @@ class MediaCallsTest extends ServerCallTest {
         assertThat(Long.parseLong(range.group(3))).isEqualTo(whole.body().length);
         assertThat(admin.get("/api/v1/recordings/999999/audio").status()).isEqualTo(404);
 
-        // Outbound calls are not recorded under the "inbound" policy.
+        // One call, one recording (which directions each policy records: RecordingPolicyCallsTest).
         assertThat(admin.get("/api/v1/recordings").json().get("total").asLong()).isEqualTo(1);
     }
 

@@ -72,10 +72,10 @@ final class Agent {
         return state == AgentState.READY && callId == null;
     }
 
-    AgentView view(Map<Long, String> queueNames) {
+    AgentView view(Map<Long, String> queueNames, Boolean deviceReachable) {
         Map<String, Integer> qs = new LinkedHashMap<>();
         queues.forEach((q, p) -> qs.put(queueNames.getOrDefault(q, String.valueOf(q)), p));
         return new AgentView(userId, name, jobNumber, extension, state, reason, since, device == null ? null : device.kind().key(),
-                device == null ? null : device.number(), callId, offered, answered, missedInRow, qs, Map.copyOf(skills));
+                device == null ? null : device.number(), callId, offered, answered, missedInRow, qs, Map.copyOf(skills), deviceReachable);
     }
 }

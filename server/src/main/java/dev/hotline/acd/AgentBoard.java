@@ -95,6 +95,10 @@ final class AgentBoard {
             a.answered = 0;
             a.missedInRow = 0;
             move(a, AgentState.NOT_READY, "login", by);
+        } else if (a.state == AgentState.READY && !canRing(a, d)) {
+            // Moving a ready agent to a phone that cannot ring: not ready, with the reason, until it can.
+            a.device = d;
+            move(a, AgentState.NOT_READY, UNREACHABLE, by);
         } else {
             a.device = d;
             logAgent(a, a.state, a.state, by);
@@ -121,6 +125,11 @@ final class AgentBoard {
             a.pendingNotReady = to == AgentState.NOT_READY ? reason : null;
             return view(a);
         }
+        if (to == AgentState.READY && !canRing(a, a.device)) {
+            // Issue 14: never ready on a phone that cannot ring (callers would wait unoffered until they give up).
+            throw new DomainException(DomainException.Kind.CONFLICT, "device_unreachable", "SIP phone " + a.device.number()
+                    + " is not registered: register it, or sign in with the browser phone");
+        }
         if (a.state == AgentState.RINGING) queues.withdraw(a);
         if (to == AgentState.READY && a.state == AgentState.READY) return view(a);
         move(a, to, reason, by);
@@ -140,6 +149,15 @@ final class AgentBoard {
             move(a, AgentState.ON_CALL, null, "call");
             talking.put(legId, a);
         }
+    }
+
+    /** The not-ready reason of an agent moved off a phone that cannot ring. */
+    static final String UNREACHABLE = "unreachable";
+
+    /** False for a SIP phone that is not registered now (the browser phone reconnects by itself; outside numbers are checked at login). */
+    private boolean canRing(Agent a, Device d) {
+        Acd.Host host = ctx.host;
+        return d == null || d.kind() != Device.Kind.SIP || host == null || host.reachable(a.enterpriseId, d);
     }
 
     private Device checkDevice(Agent a, Device d) {
@@ -195,7 +213,9 @@ final class AgentBoard {
     }
 
     AgentView view(Agent a) {
-        return a.view(ctx.tenant(a.enterpriseId).queueNames());
+        Acd.Host host = ctx.host;
+        Boolean reachable = a.state == AgentState.LOGGED_OUT || a.device == null || host == null ? null : host.reachable(a.enterpriseId, a.device);
+        return a.view(ctx.tenant(a.enterpriseId).queueNames(), reachable);
     }
 
     // ================================================================ state changes

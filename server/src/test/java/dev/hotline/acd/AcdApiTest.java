@@ -309,6 +309,14 @@ class AcdApiTest {
         assertThat(login.json().get("state").asText()).isEqualTo("not_ready");
         assertThat(login.json().get("device").asText()).isEqualTo("sip");
         assertThat(login.json().get("deviceNumber").asText()).isEqualTo("1001");
+        // Issue 14: extension 1001 is not registered, so it cannot ring: not ready it stays, and the view says why.
+        assertThat(login.json().get("deviceReachable").asBoolean()).isFalse();
+        var refused = agent.put("/api/v1/agent/state", Map.of("state", "ready"));
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.code()).isEqualTo("device_unreachable");
+        assertThat(refused.json().get("message").asText()).contains("1001 is not registered");
+        var outside = agent.post("/api/v1/agent/session", Map.of("device", "external", "number", "13800009999"));
+        assertThat(outside.json().get("deviceReachable").asBoolean()).as("routable through the demo's outbound route").isTrue();
 
         var ready = agent.put("/api/v1/agent/state", Map.of("state", "ready"));
         assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
@@ -349,10 +357,13 @@ class AcdApiTest {
         assertThat(login.status()).as(login.toString()).isEqualTo(200);
         assertThat(login.json().get("device").asText()).isEqualTo("external");
         assertThat(login.json().get("deviceNumber").asText()).isEqualTo("13800001111");
-        // Switching device while signed in keeps the state.
+        // Switching device while signed in keeps the state, unless the new phone cannot ring (1002 is not registered).
         agent.put("/api/v1/agent/state", Map.of("state", "ready"));
+        var again = agent.post("/api/v1/agent/session", Map.of("device", "external", "number", "13800002222"));
+        assertThat(again.json().get("state").asText()).isEqualTo("ready");
         var sip = agent.post("/api/v1/agent/session", Map.of("device", "sip"));
-        assertThat(sip.json().get("state").asText()).isEqualTo("ready");
+        assertThat(sip.json().get("state").asText()).isEqualTo("not_ready");
+        assertThat(sip.json().get("reason").asText()).isEqualTo("unreachable");
         assertThat(sip.json().get("deviceNumber").asText()).isEqualTo("1002");
         assertThat(agent.delete("/api/v1/agent/session").json().get("state").asText()).isEqualTo("logged_out");
     }
@@ -383,6 +394,12 @@ class AcdApiTest {
         assertThat(watcher.put("/api/v1/agents/" + me + "/state", Map.of("state", "ready")).status()).isEqualTo(403);
 
         assertThat(lead.get("/api/v1/me").json().get("permissions").toString()).contains("agent.manage");
+        // Not even a supervisor makes an agent ready on a phone that cannot ring (1003 is not registered); the list says why.
+        var unreachable = lead.put("/api/v1/agents/" + me + "/state", Map.of("state", "ready"));
+        assertThat(unreachable.status()).isEqualTo(409);
+        assertThat(unreachable.code()).isEqualTo("device_unreachable");
+        assertThat(agentRow(me).get("deviceReachable").asBoolean()).isFalse();
+        assertThat(agent.post("/api/v1/agent/session", Map.of("device", "external", "number", "13800003333")).status()).isEqualTo(200);
         var ready = lead.put("/api/v1/agents/" + me + "/state", Map.of("state", "ready"));
         assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
         assertThat(agent.get("/api/v1/agent/state").json().get("state").asText()).isEqualTo("ready");

@@ -1,6 +1,8 @@
 package dev.hotline.acd;
 
+import dev.hotline.domain.DomainException;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.report.AgentLogEvent;
@@ -87,6 +89,27 @@ class AcdDispatchTest {
 
     QueueLive live() {
         return acd.live(E).get(0);
+    }
+
+    @Test
+    void anAgentCannotBeReadyOnAPhoneThatCannotRingAndTheViewSaysWhy() {
+        start(Queue.Strategy.LINEAR, settings(15, 0, 0, 0, List.of(), 0));
+        Device phone = new Device(Device.Kind.SIP, "1001");
+        host.unreachable.add(phone);
+        acd.login(E, 1, phone, "agent");
+        assertThat(agent(1).deviceReachable()).isFalse();
+        assertThatThrownBy(() -> acd.setState(E, 1, AgentState.READY, null, "agent"))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("device_unreachable"))
+                .hasMessageContaining("1001 is not registered");
+        assertThat(agent(1).state()).isEqualTo(AgentState.NOT_READY);
+        call("c1", "138", 0);
+        assertThat(host.offers).as("nobody to offer to").isEmpty();
+        // Registered now: ready, and offered the waiting call.
+        host.unreachable.clear();
+        acd.setState(E, 1, AgentState.READY, null, "agent");
+        thread.drain();
+        assertThat(agent(1).deviceReachable()).isTrue();
+        assertThat(host.offers).extracting(FakeAcdHost.Offer::agentUserId).containsExactly(1L);
     }
 
     @Test

@@ -35,6 +35,8 @@ final class FakeAcdHost implements Acd.Host {
 
     private final Clock clock;
     Acd acd;
+    /** Devices that cannot be called now (e.g. a SIP phone that is not registered). */
+    final java.util.Set<Device> unreachable = new java.util.HashSet<>();
     final Map<String, FakeChannel> channels = new LinkedHashMap<>();
     final List<Offer> offers = new ArrayList<>();
     final List<CallLogEvent> logged = new ArrayList<>();
@@ -122,7 +124,7 @@ final class FakeAcdHost implements Acd.Host {
 
     @Override
     public boolean reachable(long enterpriseId, Device device) {
-        return true;
+        return !unreachable.contains(device);
     }
 
     @Override

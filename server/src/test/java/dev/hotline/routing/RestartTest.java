@@ -83,7 +83,8 @@ class RestartTest {
         String before2;
         try {
             ApiClient one = ApiClient.loggedIn(first.baseUrl(), "demo", "agent1", TestServer.DEMO_PASSWORD);
-            assertThat(one.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            // An outside number (routable through the demo's outbound route): a SIP phone must be registered to be ready.
+            assertThat(one.post("/api/v1/agent/session", Map.of("device", "external", "number", "13800002222")).status()).isEqualTo(200);
             assertThat(one.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
             ApiClient two = ApiClient.loggedIn(first.baseUrl(), "demo", "agent2", TestServer.DEMO_PASSWORD);
             var external = two.post("/api/v1/agent/session", Map.of("device", "external", "number", "13800001111"));
@@ -94,7 +95,7 @@ class RestartTest {
             assertThat(three.delete("/api/v1/agent/session").status()).isEqualTo(200);
             before1 = agentState(first, "agent1");
             before2 = agentState(first, "agent2");
-            assertThat(before1).isEqualTo("ready - sip 1001");
+            assertThat(before1).isEqualTo("ready - external 13800002222");
             assertThat(before2).isEqualTo("not_ready meeting external 13800001111");
         } finally {
             first.close();

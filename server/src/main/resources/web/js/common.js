@@ -28,7 +28,9 @@ const CONSOLE_PERMS = ['enterprise.manage', 'user.read', 'department.read', 'rol
 export function landingFor(me) {
   const perms = new Set((me && me.permissions) || []);
   if (me && me.enterprise && me.enterprise.code === 'system') return '/#/enterprises';
+  // Each built-in role lands on its own home page: the agent on the desk, the supervisor on the monitor.
   if (me && me.role === 'agent') return '/agent.html';
+  if (me && me.role === 'supervisor' && perms.has('monitor.read')) return '/supervisor.html';
   if (CONSOLE_PERMS.some((p) => perms.has(p))) return '/';
   if (perms.has('agent.desk')) return '/agent.html';
   if (perms.has('monitor.read')) return '/supervisor.html';

@@ -1,7 +1,7 @@
 // Supervisor monitor (SUP-1, SUP-2): live queue figures and agents, refreshed every 2 s; force ready / not ready / log out.
 
 import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t } from './common.js';
-import { clock } from './format.js';
+import { clock, deviceLabel } from './format.js';
 
 const REFRESH_MS = 2000;
 
@@ -52,7 +52,7 @@ if (me) {
         const r = this.reasons.find((x) => x.code === code);
         return r ? r.name : (code ? t('agentReason.' + (code === 'login' ? 'login' : 'other'), { code }) : '');
       },
-      device(a) { return a.device ? t('device.' + a.device) + (a.deviceNumber ? ' ' + a.deviceNumber : '') : '—'; },
+      device(a) { return deviceLabel(a.device, a.deviceNumber); },
       async setState(a, state, reason) {
         try {
           await api.put('/agents/' + a.userId + '/state', reason ? { state, reason } : { state });

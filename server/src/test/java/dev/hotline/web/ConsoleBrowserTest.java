@@ -204,7 +204,11 @@ class ConsoleBrowserTest {
     @Test
     void supervisorSeesConsoleAndMonitor() {
         ui.click("lang-zh");
+        // The supervisor lands on the monitor (issue 14); the console is one link away, read-only.
         ui.login("demo", "lead", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("/supervisor.html"));
+        ui.el("supervisor-monitor");
+        ui.click("link-console");
         ui.waitText("page-title", ui.zh("users.title"));
         assertThat(ui.driver().findElements(tid("user-new"))).as("read-only: no new-user button").isEmpty();
         ui.click("nav-supervisor");

@@ -324,7 +324,7 @@ class FlowEditorBrowserTest {
         assertThat(admin.post("/api/v1/flows/" + id + "/publish", null).status()).isEqualTo(200);
 
         ui.click("lang-zh");
-        ui.login("demo", "lead", ui.server().demoPassword());
+        ui.loginSupervisorToConsole();
         ui.click("nav-flows");
         ui.waitText("page-title", ui.zh("flows.title"));
         ui.waitFor(d -> ui.text("flow-row-night_line").contains("After hours"));

@@ -319,7 +319,7 @@ class TelephonyPagesBrowserTest {
     @Test
     void supervisorSeesTelephonyPagesWithoutEditing() {
         ui.click("lang-zh");
-        ui.login("demo", "lead", ui.server().demoPassword());
+        ui.loginSupervisorToConsole();
         ui.waitText("page-title", ui.zh("users.title"));
 
         ui.click("nav-trunks");

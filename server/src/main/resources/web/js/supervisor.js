@@ -89,7 +89,7 @@ if (me) {
                 <td><span class="name">{{ q.name }}</span></td><td>{{ q.waiting }}</td><td>{{ clock(q.longestWaitSeconds) }}</td>
                 <td>{{ q.entered }}</td><td>{{ q.answered }}</td><td>{{ q.abandoned }}</td><td>{{ q.overflowed }}</td><td>{{ agentsOf(q) }}</td>
               </tr>
-              <tr v-if="!queues.length"><td class="empty" colspan="8">{{ t('supervisor.noQueues') }}</td></tr>
+              <empty-row v-if="!queues.length" :cols="8"></empty-row>
             </tbody>
           </table>
         </div>
@@ -117,7 +117,7 @@ if (me) {
                   </template>
                 </td>
               </tr>
-              <tr v-if="!agents.length"><td class="empty" :colspan="can('agent.manage') ? 9 : 8">{{ t('supervisor.noAgents') }}</td></tr>
+              <empty-row v-if="!agents.length" :cols="can('agent.manage') ? 9 : 8" :hint="t('supervisor.noAgents')"></empty-row>
             </tbody>
           </table>
         </div>

@@ -39,7 +39,8 @@ public final class FlowRoutes {
      * Whether a flow's published graph is open now (issue 14): the first time condition a call meets, its hours
      * ({@link Flow.Time#describe()}) and the local time there; {@code timeCondition} false when calls meet none.
      */
-    public record OpenStatus(boolean published, boolean timeCondition, Boolean open, String hours, String localTime) {}
+    public record OpenStatus(boolean published, boolean timeCondition, Boolean open, String hours, String localTime, String timezone,
+                             List<Flow.WeeklyRange> weekly) {}
 
     public static void register(Api root, Jdbi jdbi, AuditLog audit, Ivr ivr, Clock clock) {
         Api api = root.tagged("ivr");
@@ -91,11 +92,12 @@ public final class FlowRoutes {
         api.get("/flows/{id}/status", "Whether the published flow is open now: its first time condition, hours and local time there")
                 .returns(OpenStatus.class).handle(Permission.IVR_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> {
                     var f = flow(h, me, WebServer.id(ctx));
-                    if (f.publishedVersion() == null) return new OpenStatus(false, false, null, null, null);
+                    if (f.publishedVersion() == null) return new OpenStatus(false, false, null, null, null, null, List.of());
                     return Flow.Time.first(FlowStore.graph(h, f.id(), f.publishedVersion()))
                             .map(t -> new OpenStatus(true, true, t.isOpenAt(clock.instant()), t.describe(),
-                                    ZonedDateTime.now(clock.withZone(t.zone())).format(DateTimeFormatter.ofPattern("EEE HH:mm", Locale.ENGLISH))))
-                            .orElse(new OpenStatus(true, false, null, null, null));
+                                    ZonedDateTime.now(clock.withZone(t.zone())).format(DateTimeFormatter.ofPattern("EEE HH:mm", Locale.ENGLISH)),
+                                    t.zone().getId(), t.weekly() == null ? List.of() : t.weekly()))
+                            .orElse(new OpenStatus(true, false, null, null, null, null, List.of()));
                 })));
         api.get("/flows/{id}/versions", "Versions of a flow, newest first").returnsList(FlowStore.VersionInfo.class)
                 .handle(Permission.IVR_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> FlowStore.versions(h, flow(h, me, WebServer.id(ctx))))));

@@ -10,7 +10,8 @@ import { intOrNull } from '../format.js';
 import { promptAudioUrl } from '../media.js';
 import { FlowStats } from './flow-stats.js';
 import { TtsPreview } from './tts-preview.js';
-import { SHIPPED_PROMPTS } from '../prompt-keys.js';
+import { SHIPPED_PROMPTS, promptText } from '../prompt-keys.js';
+import { FlowHours, hoursText } from './flow-hours.js';
 
 const { reactive } = window.Vue;
 /** The enterprise's uploaded prompts (GET /prompts), for the "file" prompt selects. */
@@ -101,7 +102,7 @@ const PromptList = {
     setText(p, v) { p[kindOf(p)] = v; },
     placeholder(p) { return t('flows.prompt.placeholder.' + kindOf(p)); },
     shippedText(key) { return SHIPPED_PROMPTS.includes(key) ? t('promptKey.' + key) : ''; },
-    shippedLabel(key) { return key + ' · ' + t('promptKey.' + key); },
+    shippedLabel(key) { return t('promptKey.' + key) + ' · ' + key; },
   },
   template: `
     <div class="prompt-list" :data-testid="'prompts-' + name">
@@ -144,7 +145,7 @@ const PromptList = {
 
 export const FlowEditor = {
   props: { flowId: Number },
-  components: { PromptList, FlowStats },
+  components: { PromptList, FlowStats, FlowHours },
   setup() {
     return { NODE_TYPES, BOX_TYPES, MENU_KEYS, SAY_AS, TRANSFER_TARGETS, CALL_LANGS, WEEKDAYS, TERMINATORS, HTTP_METHODS, W, HEAD, SUM, ROW };
   },
@@ -248,12 +249,13 @@ export const FlowEditor = {
     exitLabel(ex) { return ex.option !== undefined ? t('flows.exit.key', { key: ex.option }) : tOr('flows.exit.' + ex.name, ex.name); },
     nodeLabel(id) { const n = this.graph.nodes[id]; return n ? id + ' · ' + this.typeLabel(n.type) : id; },
     summary(n) {
-      const first = (list) => { const p = (list || [])[0]; return p ? (p[kindOf(p)] || '') : ''; };
+      // A shipped phrase by its text (WELCOME → "welcome"), not its key.
+      const first = (list) => { const p = (list || [])[0]; return !p ? '' : kindOf(p) === 'prompt' ? promptText(p.prompt) : (p[kindOf(p)] || ''); };
       switch (n.type) {
         case 'play': case 'language': return first(n.prompts);
         case 'menu': return first(n.prompts) || Object.keys(n.options || {}).sort(keyOrder).join(' ');
         case 'collect': return n.variable ? '→ ${' + n.variable + '}' : '';
-        case 'time': return n.timezone || '';
+        case 'time': return (n.weekly || []).length ? hoursText(n.weekly) : (n.timezone || '');
         case 'set': return n.variable ? n.variable + ' = ' + (n.value || '') : '';
         case 'http': return (n.method || 'GET') + ' ' + (n.url || '');
         case 'say': return (n.value || '') + (n.as ? ' (' + tOr('flows.sayAs.' + n.as, n.as) + ')' : '');
@@ -495,6 +497,7 @@ export const FlowEditor = {
         <h1 data-testid="page-title" class="mono">{{ flow.name }}</h1>
         <span class="sub" v-if="flow.description">{{ flow.description }}</span>
         <span class="badge" :class="flow.publishedVersion ? 'badge-ok' : 'badge-off'" data-testid="flow-published-version">{{ flow.publishedVersion ? t('flows.liveVersion', { n: flow.publishedVersion }) : t('flows.notPublished') }}</span>
+        <flow-hours v-if="flow.publishedVersion" :key="flow.publishedVersion" :flow-id="flowId" testid="flow-editor-hours"></flow-hours>
         <span class="badge" data-testid="flow-draft-version">{{ t('flows.draftN', { n: flow.draftVersion || '—' }) }}</span>
         <span v-if="dirty && canWrite" class="badge badge-warn" data-testid="flow-dirty">{{ t('flows.unsaved') }}</span>
         <div class="seg flow-tabs" role="tablist">
@@ -549,7 +552,7 @@ export const FlowEditor = {
                  :style="nodeStyle(id)" :data-node-id="id" :data-testid="'flow-node-' + id"
                  @pointerdown="nodeDown($event, id)" @pointermove="nodeMove" @pointerup="nodeUp" @pointercancel="nodeUp">
               <span class="fnode-in"></span>
-              <div class="fnode-head">
+              <div class="fnode-head" :title="nodeLabel(id)">
                 <span class="fnode-type">{{ typeLabel(graph.nodes[id].type) }}</span>
                 <span class="fnode-id mono">{{ id }}</span>
                 <span v-if="graph.start === id" class="fnode-start" data-testid="flow-start-mark" :title="t('flows.startNode')">{{ t('flows.startShort') }}</span>
@@ -666,7 +669,10 @@ export const FlowEditor = {
                       <div class="times">
                         <input type="time" v-model="w.from" :data-testid="'weekly-' + i + '-from'" :aria-label="t('flows.from')">
                         <span>–</span>
-                        <input type="time" v-model="w.to" :data-testid="'weekly-' + i + '-to'" :aria-label="t('flows.to')">
+                        <input v-if="w.to !== '24:00'" type="time" v-model="w.to" :data-testid="'weekly-' + i + '-to'" :aria-label="t('flows.to')">
+                        <span v-else class="mono" :data-testid="'weekly-' + i + '-to-eod'">24:00</span>
+                        <label class="eod" :title="t('flows.untilEndOfDayHint')"><input type="checkbox" :checked="w.to === '24:00'" :disabled="!canWrite"
+                          :data-testid="'weekly-' + i + '-eod'" @change="w.to = $event.target.checked ? '24:00' : '18:00'">{{ t('flows.untilEndOfDay') }}</label>
                         <button v-if="canWrite" type="button" class="icon-btn" :aria-label="t('common.delete')" :data-testid="'weekly-' + i + '-remove'" @click="node.weekly.splice(i, 1)">×</button>
                       </div>
                     </div>
@@ -689,7 +695,10 @@ export const FlowEditor = {
                       <input type="date" v-model="s.date" :data-testid="'special-' + i + '-date'">
                       <input type="time" v-model="s.from" :aria-label="t('flows.from')">
                       <span>–</span>
-                      <input type="time" v-model="s.to" :aria-label="t('flows.to')">
+                      <input v-if="s.to !== '24:00'" type="time" v-model="s.to" :aria-label="t('flows.to')">
+                      <span v-else class="mono">24:00</span>
+                      <label class="eod"><input type="checkbox" :checked="s.to === '24:00'" :disabled="!canWrite" :data-testid="'special-' + i + '-eod'"
+                        @change="s.to = $event.target.checked ? '24:00' : '12:00'">{{ t('flows.untilEndOfDay') }}</label>
                       <button v-if="canWrite" type="button" class="icon-btn" :aria-label="t('common.delete')" @click="node.specialDays.splice(i, 1)">×</button>
                     </div>
                     <span v-for="(m, i) in perrs('specialDays')" :key="i" class="field-error">{{ m }}</span>

@@ -171,8 +171,7 @@ export const CallsPage = {
             <td>{{ hangupByLabel(c.hangupBy) }}</td>
             <td class="muted">{{ causeLabel(c.hangupCause) }}<span v-if="c.sipStatus && c.sipStatus !== 200" class="mono"> ({{ c.sipStatus }})</span></td>
           </tr>
-          <tr v-if="loading && !items.length"><td class="empty" colspan="12">{{ t('common.loading') }}</td></tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="12" data-testid="calls-empty">{{ t('calls.empty') }}</td></tr>
+          <empty-row v-if="!items.length" :cols="12" :loading="loading" testid="calls-empty"></empty-row>
         </tbody>
       </table>
       <div class="pager">

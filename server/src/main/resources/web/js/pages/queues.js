@@ -175,7 +175,7 @@ export const QueuesPage = {
               </template>
             </td>
           </tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="7">{{ t('common.noData') }}</td></tr>
+          <empty-row v-if="!loading && !items.length" :cols="7"></empty-row>
         </tbody>
       </table>
     </div>
@@ -298,7 +298,7 @@ export const QueuesPage = {
               <button class="btn-link danger" :data-testid="'member-remove-' + x.username" @click="removeMember(x)">{{ t('common.delete') }}</button>
             </td>
           </tr>
-          <tr v-if="!members.list.length"><td class="empty" colspan="5">{{ t('queues.noMembers') }}</td></tr>
+          <empty-row v-if="!members.list.length" :cols="5" testid="queue-members-empty"></empty-row>
         </tbody>
       </table>
       <div v-if="can('queue.write') && can('user.read')" class="form-grid inner three" style="align-items:end">

@@ -75,7 +75,7 @@ class AcdPagesBrowserTest {
         // Members: agent1 with penalty 3.
         ui.click("queue-members-vip_line");
         ui.el("queue-members-dialog");
-        ui.waitFor(d -> ui.text("queue-members-table").contains(ui.en("queues.noMembers")));
+        ui.waitFor(d -> ui.text("queue-members-table").contains(ui.en("common.noData")));
         ui.waitFor(d -> new Select(d.findElement(tid("member-add-user"))).getOptions().size() > 3);
         new Select(ui.el("member-add-user")).selectByVisibleText(
                 new Select(ui.el("member-add-user")).getOptions().stream().map(o -> o.getText()).filter(t -> t.startsWith("agent1")).findFirst().orElseThrow());

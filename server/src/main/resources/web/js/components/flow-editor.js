@@ -155,10 +155,11 @@ export const FlowEditor = {
       selected: null, renameError: null, dirty: false, busy: false,
       problems: [], checked: false, publishRefused: false,
       drag: null, link: null, tab: 'editor',
+      scale: 1, zoomFit: true, // the canvas zoom: fitted to the window on load and resize until the user zooms
     };
   },
-  created() { this.load(); window.addEventListener('beforeunload', this.warnUnsaved); },
-  unmounted() { window.removeEventListener('beforeunload', this.warnUnsaved); },
+  created() { this.load(); window.addEventListener('beforeunload', this.warnUnsaved); window.addEventListener('resize', this.refit); },
+  unmounted() { window.removeEventListener('beforeunload', this.warnUnsaved); window.removeEventListener('resize', this.refit); },
   watch: {
     graph: { deep: true, handler(nv, ov) { if (ov && nv === ov) this.dirty = true; } },
   },
@@ -237,7 +238,21 @@ export const FlowEditor = {
       for (const id of Object.keys(g.nodes)) if (!g.layout[id]) g.layout[id] = freeSpot(g, id);
       this.graph = g;
       this.dirty = false;
+      this.$nextTick(this.refit);
     },
+    // ---------- zoom: the whole flow fits the canvas (no column of nodes cut off), or the user's zoom ----------
+    /** The scale at which every node fits the canvas's width and height, between 50 % and 100 %. */
+    fitScale() {
+      const c = this.$refs.canvas;
+      if (!c || !this.graph || !this.ids.length) return 1;
+      let w = 0, h = 0;
+      for (const id of this.ids) { const p = this.pos(id); w = Math.max(w, p.x + W + 40); h = Math.max(h, p.y + nodeHeight(this.graph.nodes[id]) + 40); }
+      const s = Math.min(1, (c.clientWidth - 4) / w, (c.clientHeight - 4) / h);
+      return Math.max(0.5, Math.floor(s * 100) / 100);
+    },
+    refit() { if (this.zoomFit) this.scale = this.fitScale(); },
+    fit() { this.zoomFit = true; this.refit(); },
+    zoomBy(step) { this.zoomFit = false; this.scale = Math.min(1.5, Math.max(0.5, Math.round((this.scale + step) * 10) / 10)); },
     async back() {
       if (this.dirty && this.canWrite && !(await confirmDialog(t('flows.confirmLeave'), { okKey: 'flows.leave' }))) return;
       location.hash = '#/flows';
@@ -295,7 +310,7 @@ export const FlowEditor = {
     exitPoint(id, i) { const p = this.pos(id); return { x: p.x + W, y: p.y + HEAD + SUM + i * ROW + ROW / 2 }; },
     inPoint(id) { const p = this.pos(id); return { x: p.x, y: p.y + HEAD / 2 }; },
     nodeStyle(id) { const p = this.pos(id); return { left: p.x + 'px', top: p.y + 'px', width: W + 'px' }; },
-    canvasPoint(e) { const r = this.$refs.inner.getBoundingClientRect(); return { x: e.clientX - r.left, y: e.clientY - r.top }; },
+    canvasPoint(e) { const r = this.$refs.inner.getBoundingClientRect(); return { x: (e.clientX - r.left) / this.scale, y: (e.clientY - r.top) / this.scale }; },
 
     // ---------- selection, dragging, connecting ----------
     select(id) { this.selected = id && this.graph.nodes[id] ? id : null; this.renameError = null; },
@@ -311,7 +326,7 @@ export const FlowEditor = {
     nodeMove(e) {
       const d = this.drag;
       if (!d) return;
-      const dx = e.clientX - d.sx, dy = e.clientY - d.sy;
+      const dx = (e.clientX - d.sx) / this.scale, dy = (e.clientY - d.sy) / this.scale;
       if (!d.moved && Math.abs(dx) + Math.abs(dy) < 3) return;
       d.moved = true;
       this.graph.layout[d.id] = { x: Math.max(0, Math.round((d.ox + dx) / 10) * 10), y: Math.max(0, Math.round((d.oy + dy) / 10) * 10) };
@@ -343,7 +358,8 @@ export const FlowEditor = {
       while (this.graph.nodes[base + '_' + i]) i++;
       const id = base + '_' + i;
       const c = this.$refs.canvas;
-      const view = c ? { x: c.scrollLeft, y: c.scrollTop, w: c.clientWidth, h: c.clientHeight } : null;
+      const k = this.scale;
+      const view = c ? { x: c.scrollLeft / k, y: c.scrollTop / k, w: c.clientWidth / k, h: c.clientHeight / k } : null;
       this.graph.layout[id] = freeSpot(this.graph, id, view);
       this.graph.nodes[id] = newNode(type);
       if (!this.graph.start || !this.graph.nodes[this.graph.start]) this.graph.start = id;
@@ -538,7 +554,13 @@ export const FlowEditor = {
         </aside>
 
         <div class="panel flow-canvas" ref="canvas" data-testid="flow-canvas">
-          <div class="flow-canvas-inner" ref="inner" :style="{ width: canvasSize.w + 'px', height: canvasSize.h + 'px' }" @pointerdown="backgroundDown">
+          <div class="flow-zoom" data-testid="flow-zoom" :data-scale="scale">
+            <button type="button" class="btn btn-sm" data-testid="flow-zoom-out" :aria-label="t('flows.zoomOut')" :title="t('flows.zoomOut')" @click="zoomBy(-0.1)">−</button>
+            <button type="button" class="btn btn-sm" :class="{ active: zoomFit }" data-testid="flow-zoom-fit" :title="t('flows.zoomFit')" @click="fit">{{ Math.round(scale * 100) }}%</button>
+            <button type="button" class="btn btn-sm" data-testid="flow-zoom-in" :aria-label="t('flows.zoomIn')" :title="t('flows.zoomIn')" @click="zoomBy(0.1)">+</button>
+          </div>
+          <div class="flow-canvas-sizer" :style="{ width: canvasSize.w * scale + 'px', height: canvasSize.h * scale + 'px' }">
+          <div class="flow-canvas-inner" ref="inner" :style="{ width: canvasSize.w + 'px', height: canvasSize.h + 'px', minWidth: (100 / scale) + '%', minHeight: (100 / scale) + '%', transform: 'scale(' + scale + ')' }" @pointerdown="backgroundDown">
             <svg class="flow-edges" :width="canvasSize.w" :height="canvasSize.h">
               <defs>
                 <marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#8894a7"/></marker>
@@ -566,6 +588,7 @@ export const FlowEditor = {
               </div>
             </div>
             <div v-if="!ids.length" class="flow-empty">{{ t('flows.emptyCanvas') }}</div>
+          </div>
           </div>
         </div>
 

@@ -154,21 +154,21 @@ export const CallsPage = {
         <tbody>
           <tr v-for="c in items" :key="c.callId" :data-testid="'call-row-' + c.callId" tabindex="0" @click="open(c)" @keydown.enter="open(c)">
             <td class="mono" style="white-space:nowrap">{{ fmtTime(c.startedAt) }}</td>
-            <td>{{ directionLabel(c.direction) }}</td>
+            <td class="nowrap">{{ directionLabel(c.direction) }}</td>
             <td class="mono">{{ dash(c.caller) }}</td>
             <td class="mono">{{ dash(c.callee) }}</td>
             <td class="call-outcome" :title="c.ivrPath ? t('calls.ivrPath') + ': ' + c.ivrPath : null">
               <span class="badge" :class="dispositionClass(c)" data-testid="call-disposition" :data-disposition="c.disposition || ''">{{ dispositionLabel(c) }}</span>
               <span v-if="outcomeNote(c)" class="muted small" data-testid="call-outcome"> {{ outcomeNote(c) }}</span>
-              <span v-if="c.holdCount" class="mark" data-testid="call-hold-mark" :title="holdTitle(c)">⏸ {{ c.holdCount }}</span>
-              <span v-if="c.transfers" class="mark" data-testid="call-transfer-mark" :title="t('calls.transferMark', { count: c.transfers })">⇄ {{ c.transfers }}</span>
+              <span v-if="c.holdCount" class="mark" data-testid="call-hold-mark" :title="holdTitle(c)">{{ t('calls.holdShort', { count: c.holdCount }) }}</span>
+              <span v-if="c.transfers" class="mark" data-testid="call-transfer-mark" :title="t('calls.transferMark', { count: c.transfers })">{{ t('calls.transferShort', { count: c.transfers }) }}</span>
             </td>
             <td data-testid="call-queue">{{ dash(c.queue) }}</td>
             <td data-testid="call-agent">{{ dash(agentText(c)) }}</td>
             <td class="mono">{{ dash(c.extension || c.agentExtension) }}</td>
             <td class="mono" data-testid="call-wait">{{ dash(waitText(c)) }}</td>
             <td class="mono">{{ c.answeredAt ? fmtDuration(c.talkSeconds) : '—' }}</td>
-            <td>{{ hangupByLabel(c.hangupBy) }}</td>
+            <td class="nowrap">{{ hangupByLabel(c.hangupBy) }}</td>
             <td class="muted">{{ causeLabel(c.hangupCause) }}<span v-if="c.sipStatus && c.sipStatus !== 200" class="mono"> ({{ c.sipStatus }})</span></td>
           </tr>
           <empty-row v-if="!items.length" :cols="12" :loading="loading" testid="calls-empty"></empty-row>

@@ -211,11 +211,14 @@ class DeskBrowserTest {
         agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
         agent1.awaitInboundAudioRising();
 
+        long talkingSince = agent1.state().get("since").get(leg).asLong();
         long reloadAt = System.nanoTime();
         agent1.driver().navigate().refresh();
         // hello lists the call: the page shows it again, offers media again, and audio flows.
         agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
         JsonNode after = agent1.state();
+        // The call timer goes on from where it was (issue 14), it does not restart at 0:00.
+        assertThat(after.get("since").get(leg).asLong()).as("call timer start after the reload").isEqualTo(talkingSince);
         assertThat(after.get("calls").get(0).get("legId").asText()).isEqualTo(leg);
         assertThat(after.get("calls").get(0).get("caller").asText()).isEqualTo(caller);
         agent1.waitFor(d -> "connected".equals(agent1.el("desk-webrtc-state").getAttribute("data-connection")));

@@ -360,9 +360,17 @@ class FlowEditorBrowserTest {
         WebElement canvas = ui.el("flow-canvas");
         Number windowWidth = (Number) ui.js().executeScript("return document.documentElement.clientWidth");
         assertThat(canvas.getRect().getX() + canvas.getRect().getWidth()).as("canvas inside the window").isLessThanOrEqualTo(windowWidth.intValue());
-        Number reach = (Number) ui.js().executeScript("const c = arguments[0]; let r = 0;"
-                + "for (const n of c.querySelectorAll('.fnode')) r = Math.max(r, n.offsetLeft + n.offsetWidth); return c.scrollWidth - r;", canvas);
-        assertThat(reach.intValue()).as("room right of the right-most node").isGreaterThanOrEqualTo(0);
+        // Fitted on opening: every node wholly inside the canvas's view, none cut off on the right.
+        Number cutOff = (Number) ui.js().executeScript("const c = arguments[0].getBoundingClientRect(); let worst = -1e9;"
+                + "for (const n of arguments[0].querySelectorAll('.fnode')) { const r = n.getBoundingClientRect();"
+                + "  worst = Math.max(worst, r.right - c.right, r.bottom - c.bottom); } return worst;", canvas);
+        assertThat(cutOff.intValue()).as("pixels of the worst node outside the canvas's view").isLessThanOrEqualTo(0);
+        assertThat(Double.parseDouble(ui.el("flow-zoom").getAttribute("data-scale"))).as("zoom").isBetween(0.5, 1.0);
+        // Zooming in makes it scroll; the fit button brings it back.
+        ui.click("flow-zoom-in");
+        ui.click("flow-zoom-in");
+        ui.waitFor(d -> Boolean.TRUE.equals(ui.js().executeScript("return arguments[0].scrollWidth > arguments[0].clientWidth", canvas)));
+        ui.click("flow-zoom-fit");
         ui.screenshot("flow-editor-main-1440-en");
 
         // The time node: until the end of the day is 24:00.

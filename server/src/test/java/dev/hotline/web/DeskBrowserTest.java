@@ -355,7 +355,7 @@ class DeskBrowserTest {
         assertThat(ext.status()).as(ext.toString()).isEqualTo(201);
         String ip = lanAddress();
         String base = "http://" + ip + ":" + server.hotline().httpPort();
-        try (Desk lead = new Desk(base, "lead")) {
+        try (Desk lead = new Desk(base, "lead", Chromium.startWebRtcReaching(ip))) {
             lead.driver().get(base + "/login.html");
             lead.js().executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
             lead.driver().get(base + "/login.html");
@@ -452,7 +452,11 @@ class DeskBrowserTest {
         final String user;
 
         Desk(String base, String user) {
-            this.chrome = Chromium.startWebRtc();
+            this(base, user, Chromium.startWebRtc());
+        }
+
+        Desk(String base, String user, Chromium chrome) {
+            this.chrome = chrome;
             this.base = base;
             this.user = user;
         }

@@ -149,7 +149,7 @@ export const CallsPage = {
         <thead><tr>
           <th>{{ t('calls.startedAt') }}</th><th>{{ t('calls.direction') }}</th><th>{{ t('calls.caller') }}</th><th>{{ t('calls.callee') }}</th>
           <th>{{ t('calls.outcome') }}</th><th>{{ t('calls.queue') }}</th><th>{{ t('calls.agent') }}</th><th>{{ t('calls.extension') }}</th>
-          <th>{{ t('calls.wait') }}</th><th>{{ t('calls.talk') }}</th><th>{{ t('calls.hangupByCol') }}</th><th>{{ t('calls.cause') }}</th>
+          <th>{{ t('calls.wait') }}</th><th>{{ t('calls.talk') }}</th><th>{{ t('calls.hangupByCol') }}</th>
         </tr></thead>
         <tbody>
           <tr v-for="c in items" :key="c.callId" :data-testid="'call-row-' + c.callId" tabindex="0" @click="open(c)" @keydown.enter="open(c)">
@@ -164,14 +164,13 @@ export const CallsPage = {
               <span v-if="c.transfers" class="mark" data-testid="call-transfer-mark" :title="t('calls.transferMark', { count: c.transfers })">{{ t('calls.transferShort', { count: c.transfers }) }}</span>
             </td>
             <td data-testid="call-queue">{{ dash(c.queue) }}</td>
-            <td data-testid="call-agent">{{ dash(agentText(c)) }}</td>
-            <td class="mono">{{ dash(c.extension || c.agentExtension) }}</td>
-            <td class="mono" data-testid="call-wait">{{ dash(waitText(c)) }}</td>
-            <td class="mono">{{ c.answeredAt ? fmtDuration(c.talkSeconds) : '—' }}</td>
+            <td data-testid="call-agent" class="call-agent">{{ dash(agentText(c)) }}</td>
+            <td><span v-if="c.extension || c.agentExtension" class="mono">{{ c.extension || c.agentExtension }}</span><template v-else>—</template></td>
+            <td data-testid="call-wait"><span v-if="waitText(c)" class="mono">{{ waitText(c) }}</span><template v-else>—</template></td>
+            <td><span v-if="c.answeredAt" class="mono">{{ fmtDuration(c.talkSeconds) }}</span><template v-else>—</template></td>
             <td class="nowrap">{{ hangupByLabel(c.hangupBy) }}</td>
-            <td class="muted">{{ causeLabel(c.hangupCause) }}<span v-if="c.sipStatus && c.sipStatus !== 200" class="mono"> ({{ c.sipStatus }})</span></td>
           </tr>
-          <empty-row v-if="!items.length" :cols="12" :loading="loading" testid="calls-empty"></empty-row>
+          <empty-row v-if="!items.length" :cols="11" :loading="loading" testid="calls-empty"></empty-row>
         </tbody>
       </table>
       <div class="pager">

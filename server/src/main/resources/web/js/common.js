@@ -28,7 +28,9 @@ const CONSOLE_PERMS = ['enterprise.manage', 'user.read', 'department.read', 'rol
 export function landingFor(me) {
   const perms = new Set((me && me.permissions) || []);
   if (me && me.enterprise && me.enterprise.code === 'system') return '/#/enterprises';
+  // Each built-in role lands on its own home page: the agent on the desk, the supervisor on the monitor.
   if (me && me.role === 'agent') return '/agent.html';
+  if (me && me.role === 'supervisor' && perms.has('monitor.read')) return '/supervisor.html';
   if (CONSOLE_PERMS.some((p) => perms.has(p))) return '/';
   if (perms.has('agent.desk')) return '/agent.html';
   if (perms.has('monitor.read')) return '/supervisor.html';
@@ -230,6 +232,19 @@ export const FormAlert = {
   template: `<div v-if="error" class="alert alert-error" :data-testid="testid"><div v-for="l in lines">{{ l }}</div></div>`,
 };
 
+/**
+ * The one empty state of every list (issue 14): a table row "Nothing here yet" / "暂无数据", or "Loading…" while
+ * loading; an optional hint below says what to do about it. <empty-row :cols="5" :loading="loading" testid="x-empty">.
+ */
+export const EmptyRow = {
+  props: { cols: { type: Number, default: 1 }, loading: Boolean, hint: String, testid: String },
+  template: `
+    <tr class="empty-row"><td class="empty" :colspan="cols" :data-testid="loading ? null : testid">
+      <template v-if="loading">{{ t('common.loading') }}</template>
+      <template v-else>{{ t('common.noData') }}<div v-if="hint" class="empty-hint">{{ hint }}</div></template>
+    </td></tr>`,
+};
+
 /** Creates and mounts a Vue app with t(), can() and the shared components. */
 export function mountApp(root, selector, me) {
   const app = createApp(root);
@@ -247,6 +262,7 @@ export function mountApp(root, selector, me) {
   app.component('form-field', FormField);
   app.component('form-alert', FormAlert);
   app.component('ui-host', UiHost);
+  app.component('empty-row', EmptyRow);
   app.mount(selector);
   return app;
 }

@@ -69,8 +69,8 @@ const MENU = [
   { id: 'tokens', perm: 'token.write', group: 'system', component: TokensPage,
     icon: I('<circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3L21 2M16 7l3 3M18 5l2 2"/>') },
   // Every console user with a desk or the recordings sees the inbox; the server filters the boxes. Listed last so
-  // that it is nobody's landing page (the sidebar shows it under Reports).
-  { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'reports', component: VoicemailPage,
+  // that it is nobody's landing page; the sidebar shows it in a group of its own (issue 14).
+  { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'messages', component: VoicemailPage,
     icon: I('<circle cx="6" cy="12" r="4"/><circle cx="18" cy="12" r="4"/><path d="M6 16h12"/>') },
 ];
 const LINKS = [
@@ -79,7 +79,7 @@ const LINKS = [
   { id: 'supervisor', perm: 'monitor.read', href: '/supervisor.html',
     icon: I('<path d="M3 3v18h18"/><path d="M7 14l4-4 4 4 5-6"/>') },
 ];
-const GROUPS = ['platform', 'org', 'telephony', 'reports', 'system'];
+const GROUPS = ['platform', 'org', 'telephony', 'messages', 'reports', 'system'];
 
 function routeFromHash() {
   const m = /^#\/([a-z-]+)/.exec(location.hash || '');

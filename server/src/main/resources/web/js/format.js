@@ -69,6 +69,28 @@ export function byName(a, b) { return String(a.name).localeCompare(String(b.name
 
 // ---------- labels ----------
 
+/** An agent's device in words: "Browser phone", "SIP phone 1001", "Mobile 13800138000" (never an internal id). */
+export function deviceLabel(kind, number) {
+  if (!kind) return '—';
+  if (kind === 'webrtc') return t('device.webrtc');
+  if (kind === 'sip') return number ? t('device.sipNumber', { number }) : t('device.sip');
+  if (kind === 'external') return number ? t('device.externalNumber', { number }) : t('device.external');
+  return kind;
+}
+
+/** A destination "type:target" (queue:sales, voicemail:1001, extension:1002, ...) in words: "Queue sales". */
+export function destinationLabel(type, target) {
+  if (!type) return '—';
+  if (target === undefined || target === null) {
+    const i = String(type).indexOf(':');
+    if (i < 0) return tOr('destination.' + type, type);
+    target = type.slice(i + 1);
+    type = type.slice(0, i);
+  }
+  const label = tOr('destination.' + type, '');
+  return label ? (target ? label + ' ' + target : label) : type + (target ? ':' + target : '');
+}
+
 /** "Enabled" / "Disabled". */
 export function enabledLabel(on) { return on ? t('common.enabled') : t('common.disabled'); }
 

@@ -1,7 +1,7 @@
 // Supervisor monitor (SUP-1, SUP-2): live queue figures and agents, refreshed every 2 s; force ready / not ready / log out.
 
 import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t } from './common.js';
-import { clock } from './format.js';
+import { clock, deviceLabel } from './format.js';
 
 const REFRESH_MS = 2000;
 
@@ -52,7 +52,7 @@ if (me) {
         const r = this.reasons.find((x) => x.code === code);
         return r ? r.name : (code ? t('agentReason.' + (code === 'login' ? 'login' : 'other'), { code }) : '');
       },
-      device(a) { return a.device ? t('device.' + a.device) + (a.deviceNumber ? ' ' + a.deviceNumber : '') : '—'; },
+      device(a) { return deviceLabel(a.device, a.deviceNumber); },
       async setState(a, state, reason) {
         try {
           await api.put('/agents/' + a.userId + '/state', reason ? { state, reason } : { state });
@@ -89,7 +89,7 @@ if (me) {
                 <td><span class="name">{{ q.name }}</span></td><td>{{ q.waiting }}</td><td>{{ clock(q.longestWaitSeconds) }}</td>
                 <td>{{ q.entered }}</td><td>{{ q.answered }}</td><td>{{ q.abandoned }}</td><td>{{ q.overflowed }}</td><td>{{ agentsOf(q) }}</td>
               </tr>
-              <tr v-if="!queues.length"><td class="empty" colspan="8">{{ t('supervisor.noQueues') }}</td></tr>
+              <empty-row v-if="!queues.length" :cols="8"></empty-row>
             </tbody>
           </table>
         </div>
@@ -117,7 +117,7 @@ if (me) {
                   </template>
                 </td>
               </tr>
-              <tr v-if="!agents.length"><td class="empty" :colspan="can('agent.manage') ? 9 : 8">{{ t('supervisor.noAgents') }}</td></tr>
+              <empty-row v-if="!agents.length" :cols="can('agent.manage') ? 9 : 8" :hint="t('supervisor.noAgents')"></empty-row>
             </tbody>
           </table>
         </div>

@@ -11,8 +11,11 @@ import dev.hotline.web.Json;
 import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -31,6 +34,13 @@ public final class FlowRoutes {
     public record Problems(List<Flow.Problem> problems) {}
 
     public record Published(int version) {}
+
+    /**
+     * Whether a flow's published graph is open now (issue 14): the first time condition a call meets, its hours
+     * ({@link Flow.Time#describe()}) and the local time there; {@code timeCondition} false when calls meet none.
+     */
+    public record OpenStatus(boolean published, boolean timeCondition, Boolean open, String hours, String localTime, String timezone,
+                             List<Flow.WeeklyRange> weekly) {}
 
     public static void register(Api root, Jdbi jdbi, AuditLog audit, Ivr ivr, Clock clock) {
         Api api = root.tagged("ivr");
@@ -79,6 +89,16 @@ public final class FlowRoutes {
                     long id = WebServer.id(ctx);
                     ctx.json(jdbi.inTransaction(h -> publish(h, me, id, null, ivr, audit, ctx.ip(), clock)));
                 });
+        api.get("/flows/{id}/status", "Whether the published flow is open now: its first time condition, hours and local time there")
+                .returns(OpenStatus.class).handle(Permission.IVR_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> {
+                    var f = flow(h, me, WebServer.id(ctx));
+                    if (f.publishedVersion() == null) return new OpenStatus(false, false, null, null, null, null, List.of());
+                    return Flow.Time.first(FlowStore.graph(h, f.id(), f.publishedVersion()))
+                            .map(t -> new OpenStatus(true, true, t.isOpenAt(clock.instant()), t.describe(),
+                                    ZonedDateTime.now(clock.withZone(t.zone())).format(DateTimeFormatter.ofPattern("EEE HH:mm", Locale.ENGLISH)),
+                                    t.zone().getId(), t.weekly() == null ? List.of() : t.weekly()))
+                            .orElse(new OpenStatus(true, false, null, null, null, null, List.of()));
+                })));
         api.get("/flows/{id}/versions", "Versions of a flow, newest first").returnsList(FlowStore.VersionInfo.class)
                 .handle(Permission.IVR_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> FlowStore.versions(h, flow(h, me, WebServer.id(ctx))))));
         api.post("/flows/{id}/versions/{version}/publish", "Roll back: publish an earlier version again").returns(Published.class)

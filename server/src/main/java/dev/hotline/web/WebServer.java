@@ -101,6 +101,8 @@ public final class WebServer implements AutoCloseable {
             });
             cfg.routes.get(Api.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi.json()));
             cfg.routes.get(Api.PREFIX + "/health", ctx -> ctx.json(java.util.Map.of("status", "UP")));
+            // Issue 14: what an unauthenticated page needs to know about the server (the desk on plain HTTP links to HTTPS).
+            cfg.routes.get(Api.PREFIX + "/server-info", ctx -> ctx.json(java.util.Map.of("httpsPort", httpsPort())));
             cfg.routes.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.status(), ErrorBody.of(e)));
             cfg.routes.exception(dev.hotline.domain.DomainException.class, (e, ctx) -> refuse(ctx, status(e.kind()), ErrorBody.of(e)));
             cfg.routes.exception(UnableToExecuteStatementException.class, (e, ctx) -> {

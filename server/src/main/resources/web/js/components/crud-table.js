@@ -169,8 +169,7 @@ export const CrudTable = {
                       :disabled="deleteDisabled && deleteDisabled(x)">{{ t(deleteKey) }}</button>
             </td>
           </tr>
-          <tr v-if="loadingRow && loading && !items.length"><td class="empty" :colspan="colspan">{{ t('common.loading') }}</td></tr>
-          <tr v-if="!loading && !items.length"><td class="empty" :colspan="colspan" :data-testid="emptyTestid">{{ emptyText || t('common.noData') }}</td></tr>
+          <empty-row v-if="!items.length && (!loading || loadingRow)" :cols="colspan" :loading="loading" :testid="emptyTestid" :hint="emptyText"></empty-row>
         </tbody>
       </table>
     </div>

@@ -10,7 +10,8 @@ import { intOrNull } from '../format.js';
 import { promptAudioUrl } from '../media.js';
 import { FlowStats } from './flow-stats.js';
 import { TtsPreview } from './tts-preview.js';
-import { SHIPPED_PROMPTS } from '../prompt-keys.js';
+import { SHIPPED_PROMPTS, promptText } from '../prompt-keys.js';
+import { FlowHours, hoursText } from './flow-hours.js';
 
 const { reactive } = window.Vue;
 /** The enterprise's uploaded prompts (GET /prompts), for the "file" prompt selects. */
@@ -101,7 +102,7 @@ const PromptList = {
     setText(p, v) { p[kindOf(p)] = v; },
     placeholder(p) { return t('flows.prompt.placeholder.' + kindOf(p)); },
     shippedText(key) { return SHIPPED_PROMPTS.includes(key) ? t('promptKey.' + key) : ''; },
-    shippedLabel(key) { return key + ' · ' + t('promptKey.' + key); },
+    shippedLabel(key) { return t('promptKey.' + key) + ' · ' + key; },
   },
   template: `
     <div class="prompt-list" :data-testid="'prompts-' + name">
@@ -144,7 +145,7 @@ const PromptList = {
 
 export const FlowEditor = {
   props: { flowId: Number },
-  components: { PromptList, FlowStats },
+  components: { PromptList, FlowStats, FlowHours },
   setup() {
     return { NODE_TYPES, BOX_TYPES, MENU_KEYS, SAY_AS, TRANSFER_TARGETS, CALL_LANGS, WEEKDAYS, TERMINATORS, HTTP_METHODS, W, HEAD, SUM, ROW };
   },
@@ -154,10 +155,11 @@ export const FlowEditor = {
       selected: null, renameError: null, dirty: false, busy: false,
       problems: [], checked: false, publishRefused: false,
       drag: null, link: null, tab: 'editor',
+      scale: 1, zoomFit: true, // the canvas zoom: fitted to the window on load and resize until the user zooms
     };
   },
-  created() { this.load(); window.addEventListener('beforeunload', this.warnUnsaved); },
-  unmounted() { window.removeEventListener('beforeunload', this.warnUnsaved); },
+  created() { this.load(); window.addEventListener('beforeunload', this.warnUnsaved); window.addEventListener('resize', this.refit); },
+  unmounted() { window.removeEventListener('beforeunload', this.warnUnsaved); window.removeEventListener('resize', this.refit); },
   watch: {
     graph: { deep: true, handler(nv, ov) { if (ov && nv === ov) this.dirty = true; } },
   },
@@ -236,7 +238,21 @@ export const FlowEditor = {
       for (const id of Object.keys(g.nodes)) if (!g.layout[id]) g.layout[id] = freeSpot(g, id);
       this.graph = g;
       this.dirty = false;
+      this.$nextTick(this.refit);
     },
+    // ---------- zoom: the whole flow fits the canvas (no column of nodes cut off), or the user's zoom ----------
+    /** The scale at which every node fits the canvas's width and height, between 50 % and 100 %. */
+    fitScale() {
+      const c = this.$refs.canvas;
+      if (!c || !this.graph || !this.ids.length) return 1;
+      let w = 0, h = 0;
+      for (const id of this.ids) { const p = this.pos(id); w = Math.max(w, p.x + W + 40); h = Math.max(h, p.y + nodeHeight(this.graph.nodes[id]) + 40); }
+      const s = Math.min(1, (c.clientWidth - 4) / w, (c.clientHeight - 4) / h);
+      return Math.max(0.5, Math.floor(s * 100) / 100);
+    },
+    refit() { if (this.zoomFit) this.scale = this.fitScale(); },
+    fit() { this.zoomFit = true; this.refit(); },
+    zoomBy(step) { this.zoomFit = false; this.scale = Math.min(1.5, Math.max(0.5, Math.round((this.scale + step) * 10) / 10)); },
     async back() {
       if (this.dirty && this.canWrite && !(await confirmDialog(t('flows.confirmLeave'), { okKey: 'flows.leave' }))) return;
       location.hash = '#/flows';
@@ -248,12 +264,13 @@ export const FlowEditor = {
     exitLabel(ex) { return ex.option !== undefined ? t('flows.exit.key', { key: ex.option }) : tOr('flows.exit.' + ex.name, ex.name); },
     nodeLabel(id) { const n = this.graph.nodes[id]; return n ? id + ' · ' + this.typeLabel(n.type) : id; },
     summary(n) {
-      const first = (list) => { const p = (list || [])[0]; return p ? (p[kindOf(p)] || '') : ''; };
+      // A shipped phrase by its text (WELCOME → "welcome"), not its key.
+      const first = (list) => { const p = (list || [])[0]; return !p ? '' : kindOf(p) === 'prompt' ? promptText(p.prompt) : (p[kindOf(p)] || ''); };
       switch (n.type) {
         case 'play': case 'language': return first(n.prompts);
         case 'menu': return first(n.prompts) || Object.keys(n.options || {}).sort(keyOrder).join(' ');
         case 'collect': return n.variable ? '→ ${' + n.variable + '}' : '';
-        case 'time': return n.timezone || '';
+        case 'time': return (n.weekly || []).length ? hoursText(n.weekly) : (n.timezone || '');
         case 'set': return n.variable ? n.variable + ' = ' + (n.value || '') : '';
         case 'http': return (n.method || 'GET') + ' ' + (n.url || '');
         case 'say': return (n.value || '') + (n.as ? ' (' + tOr('flows.sayAs.' + n.as, n.as) + ')' : '');
@@ -293,7 +310,7 @@ export const FlowEditor = {
     exitPoint(id, i) { const p = this.pos(id); return { x: p.x + W, y: p.y + HEAD + SUM + i * ROW + ROW / 2 }; },
     inPoint(id) { const p = this.pos(id); return { x: p.x, y: p.y + HEAD / 2 }; },
     nodeStyle(id) { const p = this.pos(id); return { left: p.x + 'px', top: p.y + 'px', width: W + 'px' }; },
-    canvasPoint(e) { const r = this.$refs.inner.getBoundingClientRect(); return { x: e.clientX - r.left, y: e.clientY - r.top }; },
+    canvasPoint(e) { const r = this.$refs.inner.getBoundingClientRect(); return { x: (e.clientX - r.left) / this.scale, y: (e.clientY - r.top) / this.scale }; },
 
     // ---------- selection, dragging, connecting ----------
     select(id) { this.selected = id && this.graph.nodes[id] ? id : null; this.renameError = null; },
@@ -309,7 +326,7 @@ export const FlowEditor = {
     nodeMove(e) {
       const d = this.drag;
       if (!d) return;
-      const dx = e.clientX - d.sx, dy = e.clientY - d.sy;
+      const dx = (e.clientX - d.sx) / this.scale, dy = (e.clientY - d.sy) / this.scale;
       if (!d.moved && Math.abs(dx) + Math.abs(dy) < 3) return;
       d.moved = true;
       this.graph.layout[d.id] = { x: Math.max(0, Math.round((d.ox + dx) / 10) * 10), y: Math.max(0, Math.round((d.oy + dy) / 10) * 10) };
@@ -341,7 +358,8 @@ export const FlowEditor = {
       while (this.graph.nodes[base + '_' + i]) i++;
       const id = base + '_' + i;
       const c = this.$refs.canvas;
-      const view = c ? { x: c.scrollLeft, y: c.scrollTop, w: c.clientWidth, h: c.clientHeight } : null;
+      const k = this.scale;
+      const view = c ? { x: c.scrollLeft / k, y: c.scrollTop / k, w: c.clientWidth / k, h: c.clientHeight / k } : null;
       this.graph.layout[id] = freeSpot(this.graph, id, view);
       this.graph.nodes[id] = newNode(type);
       if (!this.graph.start || !this.graph.nodes[this.graph.start]) this.graph.start = id;
@@ -495,6 +513,7 @@ export const FlowEditor = {
         <h1 data-testid="page-title" class="mono">{{ flow.name }}</h1>
         <span class="sub" v-if="flow.description">{{ flow.description }}</span>
         <span class="badge" :class="flow.publishedVersion ? 'badge-ok' : 'badge-off'" data-testid="flow-published-version">{{ flow.publishedVersion ? t('flows.liveVersion', { n: flow.publishedVersion }) : t('flows.notPublished') }}</span>
+        <flow-hours v-if="flow.publishedVersion" :key="flow.publishedVersion" :flow-id="flowId" testid="flow-editor-hours"></flow-hours>
         <span class="badge" data-testid="flow-draft-version">{{ t('flows.draftN', { n: flow.draftVersion || '—' }) }}</span>
         <span v-if="dirty && canWrite" class="badge badge-warn" data-testid="flow-dirty">{{ t('flows.unsaved') }}</span>
         <div class="seg flow-tabs" role="tablist">
@@ -535,7 +554,13 @@ export const FlowEditor = {
         </aside>
 
         <div class="panel flow-canvas" ref="canvas" data-testid="flow-canvas">
-          <div class="flow-canvas-inner" ref="inner" :style="{ width: canvasSize.w + 'px', height: canvasSize.h + 'px' }" @pointerdown="backgroundDown">
+          <div class="flow-zoom" data-testid="flow-zoom" :data-scale="scale">
+            <button type="button" class="btn btn-sm" data-testid="flow-zoom-out" :aria-label="t('flows.zoomOut')" :title="t('flows.zoomOut')" @click="zoomBy(-0.1)">−</button>
+            <button type="button" class="btn btn-sm" :class="{ active: zoomFit }" data-testid="flow-zoom-fit" :title="t('flows.zoomFit')" @click="fit">{{ Math.round(scale * 100) }}%</button>
+            <button type="button" class="btn btn-sm" data-testid="flow-zoom-in" :aria-label="t('flows.zoomIn')" :title="t('flows.zoomIn')" @click="zoomBy(0.1)">+</button>
+          </div>
+          <div class="flow-canvas-sizer" :style="{ width: canvasSize.w * scale + 'px', height: canvasSize.h * scale + 'px' }">
+          <div class="flow-canvas-inner" ref="inner" :style="{ width: canvasSize.w + 'px', height: canvasSize.h + 'px', minWidth: (100 / scale) + '%', minHeight: (100 / scale) + '%', transform: 'scale(' + scale + ')' }" @pointerdown="backgroundDown">
             <svg class="flow-edges" :width="canvasSize.w" :height="canvasSize.h">
               <defs>
                 <marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#8894a7"/></marker>
@@ -549,7 +574,7 @@ export const FlowEditor = {
                  :style="nodeStyle(id)" :data-node-id="id" :data-testid="'flow-node-' + id"
                  @pointerdown="nodeDown($event, id)" @pointermove="nodeMove" @pointerup="nodeUp" @pointercancel="nodeUp">
               <span class="fnode-in"></span>
-              <div class="fnode-head">
+              <div class="fnode-head" :title="nodeLabel(id)">
                 <span class="fnode-type">{{ typeLabel(graph.nodes[id].type) }}</span>
                 <span class="fnode-id mono">{{ id }}</span>
                 <span v-if="graph.start === id" class="fnode-start" data-testid="flow-start-mark" :title="t('flows.startNode')">{{ t('flows.startShort') }}</span>
@@ -563,6 +588,7 @@ export const FlowEditor = {
               </div>
             </div>
             <div v-if="!ids.length" class="flow-empty">{{ t('flows.emptyCanvas') }}</div>
+          </div>
           </div>
         </div>
 
@@ -666,7 +692,10 @@ export const FlowEditor = {
                       <div class="times">
                         <input type="time" v-model="w.from" :data-testid="'weekly-' + i + '-from'" :aria-label="t('flows.from')">
                         <span>–</span>
-                        <input type="time" v-model="w.to" :data-testid="'weekly-' + i + '-to'" :aria-label="t('flows.to')">
+                        <input v-if="w.to !== '24:00'" type="time" v-model="w.to" :data-testid="'weekly-' + i + '-to'" :aria-label="t('flows.to')">
+                        <span v-else class="mono" :data-testid="'weekly-' + i + '-to-eod'">24:00</span>
+                        <label class="eod" :title="t('flows.untilEndOfDayHint')"><input type="checkbox" :checked="w.to === '24:00'" :disabled="!canWrite"
+                          :data-testid="'weekly-' + i + '-eod'" @change="w.to = $event.target.checked ? '24:00' : '18:00'">{{ t('flows.untilEndOfDay') }}</label>
                         <button v-if="canWrite" type="button" class="icon-btn" :aria-label="t('common.delete')" :data-testid="'weekly-' + i + '-remove'" @click="node.weekly.splice(i, 1)">×</button>
                       </div>
                     </div>
@@ -689,7 +718,10 @@ export const FlowEditor = {
                       <input type="date" v-model="s.date" :data-testid="'special-' + i + '-date'">
                       <input type="time" v-model="s.from" :aria-label="t('flows.from')">
                       <span>–</span>
-                      <input type="time" v-model="s.to" :aria-label="t('flows.to')">
+                      <input v-if="s.to !== '24:00'" type="time" v-model="s.to" :aria-label="t('flows.to')">
+                      <span v-else class="mono">24:00</span>
+                      <label class="eod"><input type="checkbox" :checked="s.to === '24:00'" :disabled="!canWrite" :data-testid="'special-' + i + '-eod'"
+                        @change="s.to = $event.target.checked ? '24:00' : '12:00'">{{ t('flows.untilEndOfDay') }}</label>
                       <button v-if="canWrite" type="button" class="icon-btn" :aria-label="t('common.delete')" @click="node.specialDays.splice(i, 1)">×</button>
                     </div>
                     <span v-for="(m, i) in perrs('specialDays')" :key="i" class="field-error">{{ m }}</span>

@@ -188,8 +188,7 @@ export const FlowStats = {
               <td class="num mono" :data-testid="'stats-timeouts-' + r.node">{{ r.timeouts || 0 }}</td>
               <td class="num mono" :data-testid="'stats-hangups-' + r.node">{{ r.hangups || 0 }}</td>
             </tr>
-            <tr v-if="loading && !rows.length"><td class="empty" colspan="6">{{ t('common.loading') }}</td></tr>
-            <tr v-if="!loading && stats && !rows.length"><td class="empty" colspan="6" data-testid="stats-empty">{{ t('flowStats.empty') }}</td></tr>
+            <empty-row v-if="!rows.length && (loading || stats)" :cols="6" :loading="loading" testid="stats-empty" :hint="t('flowStats.empty')"></empty-row>
           </tbody>
           <tfoot v-if="rows.length"><tr>
             <td colspan="2">{{ t('flowStats.total') }}</td><td class="num mono">{{ totals.visits }}</td><td class="mono">{{ totals.keys }}</td>

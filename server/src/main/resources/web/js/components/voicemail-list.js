@@ -98,8 +98,7 @@ export const VoicemailList = {
               <button class="btn-link danger" :data-testid="prefix + '-delete-' + m.id" @click="remove(m)">{{ t('common.delete') }}</button>
             </div></td>
           </tr>
-          <tr v-if="loading && !items.length"><td class="empty" :colspan="fixed ? 7 : 8">{{ t('common.loading') }}</td></tr>
-          <tr v-if="!loading && !items.length"><td class="empty" :colspan="fixed ? 7 : 8" :data-testid="prefix + '-empty'">{{ t('voicemail.empty') }}</td></tr>
+          <empty-row v-if="!items.length" :cols="fixed ? 7 : 8" :loading="loading" :testid="prefix + '-empty'"></empty-row>
         </tbody>
       </table>
     </div>`,

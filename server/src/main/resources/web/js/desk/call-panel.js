@@ -1,5 +1,5 @@
 import { clock } from '../format.js';
-import { desk, current, other, command, callTimer } from './store.js';
+import { desk, current, other, command, callTimer, shownState } from './store.js';
 import { DialLink } from './dial-link.js';
 
 /** The current call: who, from which queue, how long they waited, the transferring colleague's notes; our notes. */
@@ -29,11 +29,12 @@ export const CallPanel = {
     },
     other,
     callTimer,
+    shownState,
   },
   template: `
     <div class="panel" data-testid="desk-call-panel">
       <div class="panel-head"><h2>{{ t('agent.currentCall') }}</h2><span class="spacer" style="flex:1"></span>
-        <span v-if="call" class="badge" :class="{ 'badge-ok': call.state === 'talking', 'badge-warn': call.state === 'held', 'badge-blue': call.state === 'ringing' }">{{ t('desk.callState.' + call.state) }} {{ callTimer(call) }}</span></div>
+        <span v-if="call" class="badge" :class="{ 'badge-ok': call.state === 'talking', 'badge-warn': call.state === 'held', 'badge-blue': call.state === 'ringing' }" data-testid="desk-call-panel-state">{{ t('desk.callState.' + shownState(call)) }} {{ callTimer(call) }}</span></div>
       <div v-if="call" class="panel-body call-panel">
         <dl class="kv cols-2">
           <dt>{{ t(call.direction === 'outbound' ? 'desk.callee' : 'desk.caller') }}</dt>

@@ -1,5 +1,5 @@
 import { clock } from '../format.js';
-import { desk, run } from './store.js';
+import { desk, run, shownState } from './store.js';
 import { DialLink } from './dial-link.js';
 
 /** The ringing banner: visible (and audible) as soon as a call is offered, before answering. */
@@ -14,6 +14,7 @@ export const IncomingBanner = {
     answer(c) { desk.selected = c.legId; return run('answer', { legId: c.legId }); },
     reject(c) { return run('reject', { legId: c.legId }); },
     clock,
+    shownState,
   },
   template: `
     <div v-for="c in ringing" :key="c.legId" class="incoming" data-testid="desk-incoming" :data-leg="c.legId">
@@ -28,7 +29,10 @@ export const IncomingBanner = {
           <span v-if="c.transfer"> · {{ t('desk.transferredBy', { job: c.transfer.fromJob || '—', name: c.transfer.fromName || '' }) }}</span>
         </div>
       </div>
-      <button v-if="webrtc" class="btn btn-ok" data-testid="desk-banner-answer" @click="answer(c)">{{ t('desk.answer') }}</button>
-      <button class="btn btn-danger-solid" data-testid="desk-banner-reject" @click="reject(c)">{{ t('desk.reject') }}</button>
+      <span v-if="shownState(c) === 'connecting'" class="badge badge-blue" data-testid="desk-banner-connecting">{{ t('desk.callState.connecting') }}</span>
+      <template v-else>
+        <button v-if="webrtc" class="btn btn-ok" data-testid="desk-banner-answer" @click="answer(c)">{{ t('desk.answer') }}</button>
+        <button class="btn btn-danger-solid" data-testid="desk-banner-reject" @click="reject(c)">{{ t('desk.reject') }}</button>
+      </template>
     </div>`,
 };

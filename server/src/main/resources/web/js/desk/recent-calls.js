@@ -17,7 +17,7 @@ export const RecentCalls = {
             <td><dial-link :number="r.number"></dial-link></td><td>{{ r.answered ? clock(r.seconds) : '—' }}</td>
             <td>{{ r.answered ? tOr('calls.cause.' + r.cause, r.cause || '—') : t('desk.missed') }}</td>
           </tr>
-          <tr v-if="!desk.recent.length"><td class="empty" colspan="5">{{ t('agent.noCalls') }}</td></tr>
+          <empty-row v-if="!desk.recent.length" :cols="5" testid="agent-recent-empty"></empty-row>
         </tbody>
       </table>
     </div>`,

@@ -1,4 +1,5 @@
-import { phone, desk, cti_ok, current, other, command, dialNumber, consultPartner, callTimer } from './store.js';
+import { phone, desk, cti_ok, current, other, command, dialNumber, consultPartner, callTimer, shownState } from './store.js';
+import { deviceLabel } from '../format.js';
 import { AudioDevices } from './audio-devices.js';
 
 /** Dial pad, answer / reject / hang up, hold, mute, DTMF, transfer, consult, three-party. */
@@ -63,22 +64,24 @@ export const Softphone = {
     select(c) { desk.selected = c.legId; },
     other,
     callTimer,
+    shownState,
+    deviceLabel,
   },
   template: `
     <div class="panel" data-testid="agent-softphone">
       <div class="panel-head"><h2>{{ t('agent.softphone') }}</h2><span class="spacer" style="flex:1"></span>
         <span class="badge" :class="{ 'badge-ok': phoneStatus === 'connected' || phoneStatus === 'device', 'badge-off': phoneStatus === 'offline', 'badge-warn': phoneStatus === 'reconnecting' || phoneStatus === 'connecting' }"
           data-testid="desk-webrtc-state" :data-connection="phone.state.connection" :data-server="String(phone.state.server)">
-          {{ phoneStatus === 'device' ? t('device.' + agent.device) + (agent.deviceNumber ? ' ' + agent.deviceNumber : '') : t('desk.phone.' + phoneStatus) }}</span>
+          {{ phoneStatus === 'device' ? deviceLabel(agent.device, agent.deviceNumber) : t('desk.phone.' + phoneStatus) }}</span>
       </div>
       <div class="panel-body">
         <div v-if="desk.calls.length > 1" class="call-chips">
           <button v-for="c in desk.calls" :key="c.legId" type="button" class="call-chip" :class="['cs-' + c.state, { active: call && c.legId === call.legId }]"
-            :data-testid="'desk-call-chip-' + c.legId" @click="select(c)">{{ other(c) }} · {{ t('desk.callState.' + c.state) }}</button>
+            :data-testid="'desk-call-chip-' + c.legId" @click="select(c)">{{ other(c) }} · {{ t('desk.callState.' + shownState(c)) }}</button>
         </div>
         <div v-if="call" class="phone-call" :class="'cs-' + call.state" data-testid="desk-phone-call">
           <div class="mono big">{{ other(call) }}</div>
-          <div class="muted"><span data-testid="desk-call-state" :data-state="call.state">{{ t('desk.callState.' + call.state) }}</span> · {{ callTimer(call) }}
+          <div class="muted"><span data-testid="desk-call-state" :data-state="call.state" :data-shown="shownState(call)">{{ t('desk.callState.' + shownState(call)) }}</span> · {{ callTimer(call) }}
             <span v-if="call.muted" class="badge badge-warn" data-testid="desk-muted">{{ t('desk.muted') }}</span>
             <span v-if="call.internal" class="badge" data-testid="desk-internal">{{ t('calls.direction.internal') }}</span></div>
         </div>
@@ -88,7 +91,10 @@ export const Softphone = {
         <div class="dialpad"><button v-for="k in keys" :key="k" class="btn" :data-testid="'desk-key-' + (k === '*' ? 'star' : k === '#' ? 'hash' : k)"
           :disabled="!signedIn || (live && live.state !== 'talking')" @click="key(k)">{{ k }}</button></div>
         <div class="phone-actions">
-          <template v-if="call && call.state === 'ringing'">
+          <template v-if="call && shownState(call) === 'connecting'">
+            <span class="muted small" data-testid="desk-connecting">{{ t('desk.connectingHint') }}</span>
+          </template>
+          <template v-else-if="call && call.state === 'ringing'">
             <button v-if="webrtc" class="btn btn-ok" :disabled="busy" data-testid="desk-btn-answer" @click="answer">{{ t('desk.answer') }}</button>
             <span v-else class="muted small" data-testid="desk-answer-on-phone">{{ t('desk.answerOnPhone') }}</span>
             <button class="btn btn-danger" :disabled="busy" data-testid="desk-btn-reject" @click="reject">{{ t('desk.reject') }}</button>

@@ -33,7 +33,8 @@ export const desk = reactive({
   calls: [],
   reasons: [],
   selected: null,
-  since: {},        // legId → ms when its state last changed (for the call timer)
+  since: {},        // legId → ms when its state last changed (for the call timer; kept across a reload, see sinceKey)
+  connecting: {},   // legId → true: the agent answered a queue call, the caller is not bridged yet (agent announcement)
   offeredAt: {},    // legId → ms when call.offered arrived
   consultOf: {},    // legId of a held call → true once `consult` was accepted
   autoAnswer: {},   // legId → true: our own dial / consult, the browser answers by itself
@@ -46,6 +47,23 @@ export const desk = reactive({
 
 export const cti_ok = computed(() => cti.state.status === 'open' && cti.state.hello);
 
+// The call timer across a reload: the CTI Call carries no start time (docs/cti.md), so the desk keeps the time
+// each leg entered its state in sessionStorage and takes it back for the calls the next `hello` lists.
+// A Call field such as `answeredAt` / `since` from the server, when present, wins.
+const SINCE_KEY = 'hotline.desk.since';
+function storedSince() { try { return JSON.parse(sessionStorage.getItem(SINCE_KEY) || '{}'); } catch (e) { return {}; } }
+function saveSince() {
+  const keep = {};
+  for (const c of desk.calls) if (desk.since[c.legId]) keep[c.legId] = { state: c.state, at: desk.since[c.legId] };
+  try { sessionStorage.setItem(SINCE_KEY, JSON.stringify(keep)); } catch (e) { /* private mode */ }
+}
+/** The server's time for the call's current state, when the Call carries one. */
+function serverSince(c) {
+  const iso = c.state === 'talking' || c.state === 'held' ? (c.since || c.answeredAt) : c.since;
+  const at = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(at) ? at : 0;
+}
+
 function recentKey() { return 'hotline.desk.recent.' + (desk.me ? desk.me.id : ''); }
 export function loadRecent() { try { return JSON.parse(localStorage.getItem(recentKey()) || '[]'); } catch (e) { return []; } }
 function saveRecent() { try { localStorage.setItem(recentKey(), JSON.stringify(desk.recent.slice(0, RECENT_MAX))); } catch (e) { /* private mode */ } }
@@ -57,9 +75,11 @@ function upsert(call) {
   if (!call || !call.legId) return;
   const i = desk.calls.findIndex((c) => c.legId === call.legId);
   const before = i >= 0 ? desk.calls[i] : null;
-  if (!before || before.state !== call.state) desk.since[call.legId] = Date.now();
-  if (call.state === 'ended') { if (i >= 0) desk.calls.splice(i, 1); return; }
+  if (!before || before.state !== call.state) desk.since[call.legId] = serverSince(call) || Date.now();
+  if (call.state !== 'ringing') delete desk.connecting[call.legId];
+  if (call.state === 'ended') { if (i >= 0) desk.calls.splice(i, 1); saveSince(); return; }
   if (i >= 0) desk.calls.splice(i, 1, call); else desk.calls.push(call);
+  saveSince();
 }
 
 function syncPhone() {
@@ -73,7 +93,7 @@ function syncPhone() {
 }
 
 function syncRinger() {
-  const ringing = desk.calls.some((c) => c.state === 'ringing' && !desk.autoAnswer[c.legId]);
+  const ringing = desk.calls.some((c) => c.state === 'ringing' && !desk.autoAnswer[c.legId] && !desk.connecting[c.legId]);
   if (ringing) ringer.start(); else ringer.stop();
 }
 
@@ -87,7 +107,9 @@ export function showError(type, e) {
 export async function command(type, fields) {
   desk.error = null;
   try {
-    return await cti.send(type, fields);
+    const r = await cti.send(type, fields);
+    if (type === 'answer') markConnecting(fields.legId);
+    return r;
   } catch (e) {
     showError(type, e);
     throw e;
@@ -95,13 +117,32 @@ export async function command(type, fields) {
 }
 export const run = (type, fields) => command(type, fields).catch(() => null);
 
+/**
+ * A queue call the agent answered stays "ringing" over CTI until the queue bridges the caller (after any
+ * agent announcement, docs/cti.md): the desk shows "connecting" meanwhile. Only the desk's own answer is
+ * known; an answer on the SIP phone has no event of its own until the bridge.
+ */
+function markConnecting(legId) {
+  const c = desk.calls.find((x) => x.legId === legId);
+  if (c && c.state === 'ringing' && c.queue) { desk.connecting[legId] = true; syncRinger(); }
+}
+
+/** The state to show: "connecting" between the agent's answer and the bridge, else the call's own state. */
+export function shownState(c) { return c && c.state === 'ringing' && desk.connecting[c.legId] ? 'connecting' : (c ? c.state : ''); }
+
 cti.on('hello', (m) => {
   desk.agent = m.agent || null;
   desk.reasons = Array.isArray(m.reasons) ? m.reasons : [];
   const calls = (m.calls || []).filter((c) => ACTIVE.includes(c.state));
   const now = Date.now();
-  for (const c of calls) if (!desk.since[c.legId]) desk.since[c.legId] = now;
+  const stored = storedSince();
+  for (const c of calls) {
+    const kept = stored[c.legId] && stored[c.legId].state === c.state ? stored[c.legId].at : 0;
+    if (!desk.since[c.legId]) desk.since[c.legId] = serverSince(c) || kept || now;
+  }
+  for (const legId of Object.keys(desk.connecting)) if (!calls.some((c) => c.legId === legId && c.state === 'ringing')) delete desk.connecting[legId];
   desk.calls = calls;
+  saveSince();
   if (desk.selected && !calls.some((c) => c.legId === desk.selected)) desk.selected = null;
   phone.serverState(!!(m.webrtc && m.webrtc.connected));
   syncPhone();
@@ -158,7 +199,8 @@ window.hotlineDesk = {
   get pc() { return phone.pc; },
   lastStats: () => phone.stats(),
   state: () => JSON.parse(JSON.stringify({
-    cti: cti.state.status, hello: cti.state.hello, agent: desk.agent, calls: desk.calls, offeredAt: desk.offeredAt,
+    cti: cti.state.status, hello: cti.state.hello, agent: desk.agent, calls: desk.calls, offeredAt: desk.offeredAt, since: desk.since,
+    connecting: desk.connecting,
     ringing: ringer.playing, webrtc: { connection: phone.state.connection, server: phone.state.server, offers: phone.state.offers, active: phone.state.active },
     error: desk.error,
   })),

@@ -93,7 +93,7 @@ export const AuditPage = {
             <td style="max-width:360px;word-break:break-word">{{ dash(a.detail) }}</td>
             <td class="mono">{{ dash(a.ip) }}</td>
           </tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="6">{{ t('common.noData') }}</td></tr>
+          <empty-row v-if="!loading && !items.length" :cols="6"></empty-row>
         </tbody>
       </table>
       <div class="pager">

@@ -5,6 +5,7 @@ import { t, errorText } from '../common.js';
 import { blankToNull, byName, fmtTime } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 import { FlowEditor } from '../components/flow-editor.js';
+import { FlowHours } from '../components/flow-hours.js';
 
 /** The flow id in "#/flows/<id>", or null on the list. */
 function flowIdFromHash() {
@@ -13,7 +14,7 @@ function flowIdFromHash() {
 }
 
 export const FlowsPage = {
-  components: { CrudTable, FlowEditor },
+  components: { CrudTable, FlowEditor, FlowHours },
   setup() { return { byName }; },
   data() { return { flowId: flowIdFromHash(), actionError: null }; },
   created() { window.addEventListener('hashchange', this.sync); },
@@ -25,6 +26,7 @@ export const FlowsPage = {
         { key: 'description', label: t('flows.description') },
         { key: 'publishedVersion', label: t('flows.publishedVersion'), testid: (x) => 'flow-published-' + x.name },
         { key: 'draftVersion', label: t('flows.draftVersion'), testid: (x) => 'flow-draft-' + x.name },
+        { key: 'hours', label: t('flowHours.column') },
         { key: 'updatedAt', label: t('flows.updatedAt'), text: (x) => fmtTime(x.updatedAt) },
       ];
     },
@@ -72,6 +74,9 @@ export const FlowsPage = {
       <template #cell-draftVersion="{ row: x }">
         <span v-if="x.draftVersion">{{ t('flows.versionN', { n: x.draftVersion }) }}</span><span v-else class="muted">—</span>
         <span v-if="x.draftVersion && x.publishedVersion !== x.draftVersion" class="badge badge-warn">{{ t('flows.unpublishedChanges') }}</span>
+      </template>
+      <template #cell-hours="{ row: x }">
+        <flow-hours v-if="x.publishedVersion" :flow-id="x.id" :testid="'flow-hours-' + x.name"></flow-hours><span v-else class="muted">—</span>
       </template>
       <template #actions="{ row: x }">
         <a class="btn-link" :href="'#/flows/' + x.id" :data-testid="'flow-open-' + x.name">{{ can('ivr.write') ? t('flows.openEditor') : t('common.view') }}</a>

@@ -53,8 +53,7 @@ export const MohPage = {
               <button class="btn-link danger" :data-testid="'moh-delete-' + x.name" @click="remove(x)">{{ t('common.delete') }}</button>
             </td>
           </tr>
-          <tr v-if="loading && !items.length"><td class="empty" colspan="5">{{ t('common.loading') }}</td></tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="5" data-testid="moh-empty">{{ t('moh.empty') }}</td></tr>
+          <empty-row v-if="!items.length" :cols="5" :loading="loading" testid="moh-empty" :hint="t('moh.empty')"></empty-row>
         </tbody>
       </table>
     </div>

@@ -5,11 +5,12 @@
 import { api, t } from '../common.js';
 import { blankToNull, byName, byNumber } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
+import { FlowHours } from '../components/flow-hours.js';
 
 export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup'];
 
 export const NumbersPage = {
-  components: { CrudTable },
+  components: { CrudTable, FlowHours },
   setup() { return { DEST_TYPES, byNumber }; },
   data() { return { trunks: [], extensions: [], rooms: [], flows: [], ringGroups: [], prompts: [] }; },
   created() { this.loadChoices(); },
@@ -74,6 +75,7 @@ export const NumbersPage = {
     },
     destTypeLabel(d) { return this.tOr('numbers.destType.' + d, d); },
     destBadge(d) { return d === 'conference' ? 'badge-warn' : d === 'flow' ? 'badge-ok' : d === 'ringgroup' ? 'badge-off' : 'badge-blue'; },
+    flowOf(x) { return x.destinationType === 'flow' ? this.flows.find((c) => c.name === x.destination) || null : null; },
     flowHref(x) { const f = x.destinationType === 'flow' ? this.flows.find((c) => c.name === x.destination) : null; return f ? '#/flows/' + f.id : null; },
     setDestType(d) { if (this.dialog.form.destinationType !== d) { this.dialog.form.destinationType = d; this.dialog.form.destination = ''; } },
     extensionUser(number) {
@@ -102,6 +104,7 @@ export const NumbersPage = {
         <a v-if="flowHref(x)" class="mono dest-link" :href="flowHref(x)" :data-testid="'number-flow-' + x.number"> {{ x.destination }}</a>
         <span v-else class="mono"> {{ x.destination }}</span>
         <span v-if="destinationName(x)" class="muted"> · {{ destinationName(x) }}</span>
+        <div v-if="flowOf(x)"><flow-hours :flow-id="flowOf(x).id" :testid="'number-hours-' + x.number"></flow-hours></div>
       </template>
       <template #cell-welcomePrompt="{ row: x }"><span v-if="x.welcomePrompt" class="mono welcome-prompt" :title="t('numbers.welcomePrompt')">♪ {{ x.welcomePrompt }}</span><span v-else class="muted">—</span></template>
       <template #field-destinationType="{ dialog }">

@@ -66,8 +66,7 @@ export const PromptsPage = {
               <button class="btn-link danger" :data-testid="'prompt-delete-' + x.name" @click="remove(x)">{{ t('common.delete') }}</button>
             </td>
           </tr>
-          <tr v-if="loading && !items.length"><td class="empty" colspan="5">{{ t('common.loading') }}</td></tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="5" data-testid="prompts-empty">{{ t('prompts.empty') }}</td></tr>
+          <empty-row v-if="!items.length" :cols="5" :loading="loading" testid="prompts-empty"></empty-row>
         </tbody>
       </table>
     </div>

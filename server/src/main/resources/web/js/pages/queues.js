@@ -1,7 +1,7 @@
 // Queues (ACD-1..8): list, every setting grouped (strategy, ringing, waiting, overflow, skills, VIP) and members with penalties.
 
 import { api, t, tOr, toast, toastError, confirmDialog } from '../common.js';
-import { blankToNull } from '../format.js';
+import { blankToNull, destinationLabel } from '../format.js';
 
 export const STRATEGIES = ['ring_all', 'random', 'round_robin', 'linear', 'linear_continue', 'fewest_calls', 'fewest_answered', 'longest_idle'];
 export const DEST_TYPES = ['queue', 'voicemail', 'flow', 'extension', 'hangup'];
@@ -53,7 +53,12 @@ export const QueuesPage = {
   created() { this.load(); },
   methods: {
     strategyLabel(s) { return s ? tOr('strategy.' + s, s) : '—'; },
-    destLabel(d) { return d ? t('queues.dest.' + d.type) + (d.value ? ' ' + d.value : '') : '—'; },
+    /** An overflow destination in words: "Voicemail · Queue sales", "Queue support", "Extension 1002". */
+    destLabel(d) {
+      if (!d || !d.type) return '—';
+      if (d.type === 'voicemail') return t('queues.dest.voicemail') + (d.value ? ' · ' + destinationLabel(d.value) : '');
+      return destinationLabel(d.type, d.value || '');
+    },
     async load() {
       this.loading = true;
       try { this.items = await api.get('/queues'); this.loadError = null; } catch (e) { this.loadError = e; } finally { this.loading = false; }
@@ -170,7 +175,7 @@ export const QueuesPage = {
               </template>
             </td>
           </tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="7">{{ t('common.noData') }}</td></tr>
+          <empty-row v-if="!loading && !items.length" :cols="7"></empty-row>
         </tbody>
       </table>
     </div>
@@ -293,7 +298,7 @@ export const QueuesPage = {
               <button class="btn-link danger" :data-testid="'member-remove-' + x.username" @click="removeMember(x)">{{ t('common.delete') }}</button>
             </td>
           </tr>
-          <tr v-if="!members.list.length"><td class="empty" colspan="5">{{ t('queues.noMembers') }}</td></tr>
+          <empty-row v-if="!members.list.length" :cols="5" testid="queue-members-empty"></empty-row>
         </tbody>
       </table>
       <div v-if="can('queue.write') && can('user.read')" class="form-grid inner three" style="align-items:end">

@@ -158,8 +158,7 @@ export const RecordingsPage = {
               <a class="btn-link" :href="downloadUrl(r)" download :data-testid="'recording-download-' + r.id">{{ t('recordings.download') }}</a>
             </div></td>
           </tr>
-          <tr v-if="loading && !items.length"><td class="empty" colspan="9">{{ t('common.loading') }}</td></tr>
-          <tr v-if="!loading && !items.length"><td class="empty" colspan="9" data-testid="recordings-empty">{{ t('recordings.empty') }}</td></tr>
+          <empty-row v-if="!items.length" :cols="9" :loading="loading" testid="recordings-empty"></empty-row>
         </tbody>
       </table>
       <div class="pager">

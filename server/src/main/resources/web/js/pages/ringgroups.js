@@ -3,7 +3,7 @@
 // nobody answers. Numbers (DIDs) and flows' transfers point to a group by its name.
 
 import { api, t, toast } from '../common.js';
-import { blankToNull, byName, byNumber } from '../format.js';
+import { blankToNull, byName, byNumber, destinationLabel } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 
 export const STRATEGIES = ['ring_all', 'linear'];
@@ -53,11 +53,9 @@ export const RingGroupsPage = {
     },
     failText(f) {
       if (!f || f.type === 'hangup') return t('ringgroups.fail.hangup');
-      return t('ringgroups.fail.' + f.type) + ' ' + (f.value || '');
-    },
-    failText(f) {
-      if (!f || f.type === 'hangup') return t('ringgroups.fail.hangup');
-      return t('ringgroups.fail.' + f.type) + ' ' + (f.value || '');
+      // A voicemail box is "queue:sales" / "extension:1001": in words.
+      const value = f.value && f.value.includes(':') ? destinationLabel(f.value) : (f.value || '');
+      return t('ringgroups.fail.' + f.type) + ' ' + value;
     },
     /** Extensions not in the group yet, for the members picker. */
     addable(d) { return this.extensionChoices.filter((e) => !d.form.members.includes(String(e.number))); },

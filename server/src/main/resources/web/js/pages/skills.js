@@ -82,7 +82,7 @@ export const SkillsPage = {
               <td><span class="name">{{ s.name }}</span></td>
               <td class="actions"><button v-if="can('queue.write')" class="btn-link danger" :data-testid="'skill-delete-' + s.name" @click="removeSkill(s)">{{ t('common.delete') }}</button></td>
             </tr>
-            <tr v-if="!skills.length"><td class="empty" colspan="2">{{ t('common.noData') }}</td></tr>
+            <empty-row v-if="!skills.length" :cols="2"></empty-row>
           </tbody>
         </table>
         <form v-if="can('queue.write')" class="panel-body" style="display:flex;gap:8px;align-items:flex-start" @submit.prevent="addSkill" novalidate>
@@ -102,7 +102,7 @@ export const SkillsPage = {
               <td class="mono">{{ r.code }}</td><td>{{ r.name }}</td>
               <td class="actions"><button v-if="can('queue.write')" class="btn-link danger" :data-testid="'reason-delete-' + r.code" @click="removeReason(r)">{{ t('common.delete') }}</button></td>
             </tr>
-            <tr v-if="!reasons.length"><td class="empty" colspan="3">{{ t('common.noData') }}</td></tr>
+            <empty-row v-if="!reasons.length" :cols="3"></empty-row>
           </tbody>
         </table>
         <form v-if="can('queue.write')" class="panel-body form-grid inner three" style="align-items:start" @submit.prevent="addReason" novalidate>

@@ -82,6 +82,16 @@ public final class Chromium implements AutoCloseable {
     }
 
     /**
+     * A WebRTC browser that may also reach {@code host} (e.g. this machine's LAN address, to open a page on an insecure
+     * origin); every other name still resolves to nothing. The later --host-resolver-rules replaces the base one.
+     */
+    public static Chromium startWebRtcReaching(String host) {
+        List<String> args = new ArrayList<>(WEBRTC_ARGS);
+        args.add("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE " + host);
+        return start(args, WEBRTC_DISABLED_FEATURES);
+    }
+
+    /**
      * A browser with extra flags and features to disable. Chromium honours only the last
      * {@code --disable-features}, so all of them go into one flag here; do not pass that flag in
      * {@code extraArgs}.

@@ -3,6 +3,10 @@ package dev.hotline.web;
 import static dev.hotline.web.ConsoleDriver.tid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -204,7 +208,11 @@ class ConsoleBrowserTest {
     @Test
     void supervisorSeesConsoleAndMonitor() {
         ui.click("lang-zh");
+        // The supervisor lands on the monitor (issue 14); the console is one link away, read-only.
         ui.login("demo", "lead", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("/supervisor.html"));
+        ui.el("supervisor-monitor");
+        ui.click("link-console");
         ui.waitText("page-title", ui.zh("users.title"));
         assertThat(ui.driver().findElements(tid("user-new"))).as("read-only: no new-user button").isEmpty();
         ui.click("nav-supervisor");
@@ -240,6 +248,39 @@ class ConsoleBrowserTest {
         ui.click("logout");
         ui.login("demo", "agent3", "agent3-new-pass");
         ui.el("agent-desk");
+    }
+
+    /** Issue 14: an icon for every page (no 404 for /favicon.ico), linked by each page; voicemail has a menu group of its own. */
+    @Test
+    void everyPageHasAFaviconAndVoicemailItsOwnMenuGroup() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/favicon.ico", "/favicon.svg")) {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(ui.server().baseUrl() + path)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("image/");
+            assertThat(r.body().length).as(path).isGreaterThan(100);
+        }
+        for (String page : List.of("/login.html", "/index.html", "/agent.html", "/supervisor.html")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ui.server().baseUrl() + page)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).as(page).contains("<link rel=\"icon\" href=\"/favicon.svg\"");
+        }
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        WebElement sidebar = ui.el("sidebar");
+        String menu = sidebar.getText().toLowerCase(java.util.Locale.ROOT); // group headings are shown in capitals
+        String group = ui.en("nav.group.messages").toLowerCase(java.util.Locale.ROOT);
+        assertThat(menu).contains(group);
+        assertThat(menu.indexOf(ui.en("nav.voicemail").toLowerCase(java.util.Locale.ROOT))).as("voicemail under its own group, before Reports")
+                .isGreaterThan(menu.indexOf(group)).isLessThan(menu.indexOf(ui.en("nav.group.reports").toLowerCase(java.util.Locale.ROOT)));
+        ui.click("nav-voicemail");
+        ui.waitText("page-title", ui.en("voicemail.title"));
+        ui.screenshot("console-voicemail-menu-en");
+        ui.click("lang-zh");
+        ui.waitFor(d -> ui.el("sidebar").getText().contains(ui.zh("nav.group.messages")));
+        ui.click("lang-en");
     }
 
     @Test

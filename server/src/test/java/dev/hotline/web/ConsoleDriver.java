@@ -152,6 +152,15 @@ final class ConsoleDriver implements BeforeAllCallback, AfterAllCallback, Before
         click("login-submit");
     }
 
+    /** Signs in as the demo supervisor, who lands on the monitor (issue 14), then goes to the console by its link. */
+    void loginSupervisorToConsole() {
+        login("demo", "lead", server().demoPassword());
+        waitFor(ExpectedConditions.urlContains("/supervisor.html"));
+        el("supervisor-monitor");
+        click("link-console");
+        waitFor(d -> !d.getCurrentUrl().contains("/supervisor.html"));
+    }
+
     static By tid(String testId) {
         return By.cssSelector("[data-testid='" + testId + "']");
     }

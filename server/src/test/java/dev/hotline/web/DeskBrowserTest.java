@@ -10,7 +10,11 @@ import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.Chromium;
 import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +69,8 @@ class DeskBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start();
+        // Bound to every interface: the desk is also opened over plain HTTP on this machine's LAN address (insecure origin).
+        server = TestServer.start(TestDatabases.Kind.H2, Map.of("http.host", "0.0.0.0"));
         admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
         sippDir = Files.createTempDirectory("desk-sipp");
         // The demo queue sales (members agent1, agent2, agent3 in this order) on a number of its own; linear: agent1 first.
@@ -206,11 +211,14 @@ class DeskBrowserTest {
         agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
         agent1.awaitInboundAudioRising();
 
+        long talkingSince = agent1.state().get("since").get(leg).asLong();
         long reloadAt = System.nanoTime();
         agent1.driver().navigate().refresh();
         // hello lists the call: the page shows it again, offers media again, and audio flows.
         agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
         JsonNode after = agent1.state();
+        // The call timer goes on from where it was (issue 14), it does not restart at 0:00.
+        assertThat(after.get("since").get(leg).asLong()).as("call timer start after the reload").isEqualTo(talkingSince);
         assertThat(after.get("calls").get(0).get("legId").asText()).isEqualTo(leg);
         assertThat(after.get("calls").get(0).get("caller").asText()).isEqualTo(caller);
         agent1.waitFor(d -> "connected".equals(agent1.el("desk-webrtc-state").getAttribute("data-connection")));
@@ -289,6 +297,113 @@ class DeskBrowserTest {
         System.out.println(JSON.writeValueAsString(Map.of("test", "desk.sipPhone", "offerToDeskCallOfferedMs", offerToDeskMs, "events", types)));
     }
 
+    /**
+     * Issue 14, the desk's device: the browser phone by default, device names in words (never "Browser phone agent-4"),
+     * the last device used remembered per user; in English and Chinese.
+     */
+    @Test
+    void theDeskDefaultsToTheBrowserPhoneAndNamesDevicesInWords() throws Exception {
+        Map<String, String> en = I18nBundlesTest.load("en");
+        Map<String, String> zh = I18nBundlesTest.load("zh");
+        agent1.signIn();
+        Select kind = new Select(agent1.el("agent-device-kind"));
+        assertThat(kind.getFirstSelectedOption().getAttribute("value")).as("default device").isEqualTo("webrtc");
+        assertThat(agent1.driver().findElement(By.cssSelector("[data-testid='agent-device-kind'] option[value='sip']")).getText())
+                .isEqualTo(en.get("device.sipNumber").replace("{number}", "1001"));
+        agent1.checkInWebRtc();
+        assertThat(agent1.text("agent-device")).isEqualTo(en.get("device.webrtc"));
+        agent1.screenshot("desk-device-webrtc-en");
+        agent1.checkOut();
+
+        // A mobile: named with its number; the next visit starts with it (remembered for this user).
+        new Select(agent1.el("agent-device-kind")).selectByValue("external");
+        agent1.type("agent-device-number", "13800138000");
+        agent1.click("agent-btn-checkIn");
+        agent1.waitFor(d -> agent1.agentState().equals("not_ready"));
+        agent1.waitFor(d -> agent1.text("agent-device").equals(en.get("device.externalNumber").replace("{number}", "13800138000")));
+        agent1.checkOut();
+        agent1.driver().navigate().refresh();
+        agent1.waitFor(d -> "external".equals(new Select(agent1.el("agent-device-kind")).getFirstSelectedOption().getAttribute("value")));
+
+        // Chinese.
+        agent1.click("lang-zh");
+        agent1.waitFor(d -> agent1.driver().findElement(By.cssSelector("[data-testid='agent-device-kind'] option[value='webrtc']")).getText()
+                .equals(zh.get("device.webrtc")));
+        assertThat(agent1.driver().findElement(By.cssSelector("[data-testid='agent-device-kind'] option[value='sip']")).getText())
+                .isEqualTo(zh.get("device.sipNumber").replace("{number}", "1001"));
+        agent1.type("agent-device-number", "13800138000");
+        agent1.click("agent-btn-checkIn");
+        agent1.waitFor(d -> agent1.agentState().equals("not_ready"));
+        agent1.waitFor(d -> agent1.text("agent-device").equals(zh.get("device.externalNumber").replace("{number}", "13800138000")));
+        agent1.screenshot("desk-device-mobile-zh");
+        agent1.checkOut();
+        agent1.click("lang-en");
+    }
+
+    /**
+     * Issue 14: the desk opened over plain HTTP on this machine's LAN address (an insecure origin, where the browser
+     * gives no microphone) says the browser phone needs HTTPS and links to the server's HTTPS address; a SIP phone
+     * that is not registered is said so, check-in and Ready stay off, and the browser phone is offered. The
+     * supervisor (who may read registrations) with an extension of their own; in English and Chinese.
+     */
+    @Test
+    void onAnInsecureOriginTheDeskLinksToHttpsAndAnUnregisteredSipPhoneIsSaidSo() throws Exception {
+        Map<String, String> en = I18nBundlesTest.load("en");
+        Map<String, String> zh = I18nBundlesTest.load("zh");
+        long leadId = admin.get("/api/v1/users?q=lead").json().get(0).get("id").asLong();
+        var ext = admin.post("/api/v1/extensions", Map.of("number", "1009", "userId", leadId, "sipPassword", "lead-phone-pw-9", "enabled", true));
+        assertThat(ext.status()).as(ext.toString()).isEqualTo(201);
+        String ip = lanAddress();
+        String base = "http://" + ip + ":" + server.hotline().httpPort();
+        try (Desk lead = new Desk(base, "lead", Chromium.startWebRtcReaching(ip))) {
+            lead.driver().get(base + "/login.html");
+            lead.js().executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
+            lead.driver().get(base + "/login.html");
+            lead.type("login-enterprise", "demo");
+            lead.type("login-username", "lead");
+            lead.type("login-password", PW);
+            lead.click("login-submit");
+            lead.waitFor(ExpectedConditions.urlContains("/supervisor.html"));
+            lead.driver().get(base + "/agent.html");
+            lead.waitFor(d -> "open".equals(lead.el("cti-status").getAttribute("data-status")));
+            assertThat((Boolean) lead.js().executeScript("return window.isSecureContext")).as("secure context").isFalse();
+
+            WebElement notice = lead.el("desk-insecure");
+            assertThat(notice.getText()).contains(en.get("desk.insecureTitle"));
+            String https = "https://" + ip + ":" + server.hotline().httpsPort() + "/agent.html";
+            lead.waitFor(d -> https.equals(lead.el("desk-https-link").getAttribute("href")));
+            assertThat(lead.el("agent-btn-checkIn").getAttribute("disabled")).as("no check-in with the browser phone here").isNotNull();
+
+            new Select(lead.el("agent-device-kind")).selectByValue("sip");
+            lead.waitFor(d -> lead.text("desk-sip-unregistered").contains(en.get("desk.sipUnregistered").replace("{extension}", "1009")));
+            assertThat(lead.el("agent-btn-checkIn").getAttribute("disabled")).as("no check-in on an unregistered phone").isNotNull();
+            lead.screenshot("desk-insecure-sip-en");
+
+            lead.click("lang-zh");
+            lead.waitFor(d -> lead.text("desk-insecure").contains(zh.get("desk.insecureTitle")));
+            assertThat(lead.text("desk-sip-unregistered")).contains(zh.get("desk.sipUnregistered").replace("{extension}", "1009"));
+            assertThat(lead.text("desk-use-browser-phone")).isEqualTo(zh.get("desk.useBrowserPhone"));
+            assertThat(lead.text("desk-https-link")).isEqualTo(zh.get("desk.openHttps").replace("{url}", https));
+            lead.screenshot("desk-insecure-sip-zh");
+            lead.click("desk-use-browser-phone");
+            lead.waitFor(d -> "webrtc".equals(new Select(lead.el("agent-device-kind")).getFirstSelectedOption().getAttribute("value")));
+            assertThat(lead.driver().findElements(Desk.tid("desk-sip-unregistered"))).isEmpty();
+            lead.click("lang-en");
+            assertThat(lead.chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+        }
+    }
+
+    /** This machine's first non-loopback IPv4 address (the desk over it is an insecure origin). */
+    static String lanAddress() throws java.net.SocketException {
+        for (NetworkInterface n : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!n.isUp() || n.isLoopback()) continue;
+            for (InetAddress a : java.util.Collections.list(n.getInetAddresses())) {
+                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) return a.getHostAddress();
+            }
+        }
+        throw new org.opentest4j.TestAbortedException("no non-loopback IPv4 address on this machine");
+    }
+
     /** The engine's channel of the browser's leg: the call's agent leg, else the busiest channel that is not the caller's. */
     Channel browserLeg(String legId, String caller) {
         List<Channel> all = new ArrayList<>(server.hotline().engine().channels());
@@ -337,7 +452,11 @@ class DeskBrowserTest {
         final String user;
 
         Desk(String base, String user) {
-            this.chrome = Chromium.startWebRtc();
+            this(base, user, Chromium.startWebRtc());
+        }
+
+        Desk(String base, String user, Chromium chrome) {
+            this.chrome = chrome;
             this.base = base;
             this.user = user;
         }

@@ -313,6 +313,100 @@ class FlowEditorBrowserTest {
         ui.screenshot("flow-queue-priority-en");
     }
 
+    /**
+     * Issue 14: the demo flow says whether it is open now, with its hours, on the flows list, on the number pointing
+     * at it and in the editor; the editor's canvas shows shipped prompts by their text, node names whole, fits a
+     * 1 440 px window (every node reachable by scrolling) and its time node takes "until end of day" as 24:00.
+     */
+    @Test
+    void theDemoFlowSaysWhetherItIsOpenNowAndItsHoursReachTheEndOfTheDay() {
+        ui.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1440, 900));
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.el("page-title");
+        ui.click("lang-en");
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        long id = admin.get("/api/v1/flows").json().findParents("name").stream().filter(f -> f.get("name").asText().equals("main"))
+                .findFirst().orElseThrow().get("id").asLong();
+        JsonNode status = admin.get("/api/v1/flows/" + id + "/status").json();
+        assertThat(status.get("timeCondition").asBoolean()).isTrue();
+        assertThat(status.get("hours").asText()).isEqualTo("Mon-Fri 09:00-18:00 (Asia/Shanghai)");
+        boolean open = status.get("open").asBoolean();
+        String openKey = open ? "flowHours.openNow" : "flowHours.closedNow";
+
+        ui.click("nav-flows");
+        ui.waitText("page-title", ui.en("flows.title"));
+        ui.waitFor(d -> String.valueOf(open).equals(ui.el("flow-hours-main").getAttribute("data-open")));
+        assertThat(ui.text("flow-hours-main")).contains(ui.en(openKey), "Mon–Fri 09:00–18:00", "Asia/Shanghai");
+        ui.screenshot("flow-hours-list-en");
+        ui.click("nav-numbers");
+        ui.waitText("page-title", ui.en("numbers.title"));
+        ui.waitFor(d -> String.valueOf(open).equals(ui.el("number-hours-4000").getAttribute("data-open")));
+        assertThat(ui.text("number-hours-4000")).contains(ui.en(openKey), "Mon–Fri 09:00–18:00");
+        ui.screenshot("flow-hours-numbers-en");
+
+        ui.click("nav-flows");
+        ui.click("flow-open-main");
+        ui.el("flow-editor");
+        ui.waitFor(d -> String.valueOf(open).equals(ui.el("flow-editor-hours").getAttribute("data-open")));
+        // Shipped prompts by their text, not their keys; node names not cut.
+        assertThat(ui.text("flow-node-menu")).contains(ui.en("promptKey.WELCOME")).doesNotContain("WELCOME");
+        assertThat(ui.text("flow-node-night")).contains(ui.en("promptKey.THANK_YOU_FOR_CALLING")).doesNotContain("THANK_YOU_FOR_CALLING");
+        for (WebElement name : ui.driver().findElements(org.openqa.selenium.By.cssSelector("[data-testid='flow-canvas'] .fnode-id"))) {
+            Number scroll = (Number) ui.js().executeScript("return arguments[0].scrollWidth", name);
+            Number client = (Number) ui.js().executeScript("return arguments[0].clientWidth", name);
+            assertThat(scroll.intValue()).as("node name " + name.getText() + " shown whole").isLessThanOrEqualTo(client.intValue());
+        }
+        // The canvas stays inside the window and scrolls to its right-most node.
+        WebElement canvas = ui.el("flow-canvas");
+        Number windowWidth = (Number) ui.js().executeScript("return document.documentElement.clientWidth");
+        assertThat(canvas.getRect().getX() + canvas.getRect().getWidth()).as("canvas inside the window").isLessThanOrEqualTo(windowWidth.intValue());
+        // Fitted on opening: every node wholly inside the canvas's view, none cut off on the right.
+        Number cutOff = (Number) ui.js().executeScript("const c = arguments[0].getBoundingClientRect(); let worst = -1e9;"
+                + "for (const n of arguments[0].querySelectorAll('.fnode')) { const r = n.getBoundingClientRect();"
+                + "  worst = Math.max(worst, r.right - c.right, r.bottom - c.bottom); } return worst;", canvas);
+        assertThat(cutOff.intValue()).as("pixels of the worst node outside the canvas's view").isLessThanOrEqualTo(0);
+        assertThat(Double.parseDouble(ui.el("flow-zoom").getAttribute("data-scale"))).as("zoom").isBetween(0.5, 1.0);
+        // Zooming in makes it scroll; the fit button brings it back.
+        ui.click("flow-zoom-in");
+        ui.click("flow-zoom-in");
+        ui.waitFor(d -> Boolean.TRUE.equals(ui.js().executeScript("return arguments[0].scrollWidth > arguments[0].clientWidth", canvas)));
+        ui.click("flow-zoom-fit");
+        ui.screenshot("flow-editor-main-1440-en");
+
+        // The time node: until the end of the day is 24:00.
+        ui.click("flow-node-hours");
+        ui.click("weekly-0-eod");
+        ui.waitText("weekly-0-to-eod", "24:00");
+        assertThat(ui.driver().findElements(tid("weekly-0-to"))).as("no time input for 24:00").isEmpty();
+        ui.screenshot("flow-time-end-of-day-en");
+        ui.click("node-close");
+        ui.click("flow-save-draft");
+        ui.waitFor(d -> "24:00".equals(admin.get("/api/v1/flows/" + id).json().at("/draft/nodes/hours/weekly/0/to").asText()));
+        assertThat(ui.driver().findElements(tid("flow-problems"))).as("24:00 is valid").isEmpty();
+
+        ui.click("lang-zh");
+        ui.click("flow-back");
+        ui.waitText("page-title", ui.zh("flows.title"));
+        ui.waitFor(d -> ui.text("flow-hours-main").contains(ui.zh(openKey)));
+        assertThat(ui.text("flow-hours-main")).contains("周一–周五 09:00–18:00");
+        ui.screenshot("flow-hours-list-zh");
+        ui.click("flow-open-main");
+        ui.el("flow-editor");
+        assertThat(ui.text("flow-node-menu")).contains(ui.zh("promptKey.WELCOME"));
+        ui.click("flow-node-hours");
+        assertThat(ui.text("flow-panel")).contains(ui.zh("flows.untilEndOfDay"));
+        ui.screenshot("flow-time-end-of-day-zh");
+        ui.click("node-close");
+        // Leave the draft as it was for the other tests.
+        ui.click("flow-node-hours");
+        ui.click("weekly-0-eod");
+        ui.click("node-close");
+        ui.click("flow-save-draft");
+        ui.waitFor(d -> "18:00".equals(admin.get("/api/v1/flows/" + id).json().at("/draft/nodes/hours/weekly/0/to").asText()));
+        ui.click("lang-en");
+        ui.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
+    }
+
     @Test
     void supervisorSeesTheEditorReadOnly() {
         ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
@@ -324,7 +418,7 @@ class FlowEditorBrowserTest {
         assertThat(admin.post("/api/v1/flows/" + id + "/publish", null).status()).isEqualTo(200);
 
         ui.click("lang-zh");
-        ui.login("demo", "lead", ui.server().demoPassword());
+        ui.loginSupervisorToConsole();
         ui.click("nav-flows");
         ui.waitText("page-title", ui.zh("flows.title"));
         ui.waitFor(d -> ui.text("flow-row-night_line").contains("After hours"));

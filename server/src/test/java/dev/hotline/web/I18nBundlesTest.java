@@ -50,7 +50,7 @@ class I18nBundlesTest {
     static {
         DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor",
                 "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows", "prompts", "voicemail", "skills"));
-        DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "reports", "system", "workspace"));
+        DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "messages", "reports", "system", "workspace"));
         // From the server's own enums, so a new permission, role or strategy needs its texts here.
         DYNAMIC.put("role.builtin.", Arrays.stream(Permission.BuiltinRole.values()).map(Permission.BuiltinRole::roleName).toList());
         DYNAMIC.put("perm.", Arrays.stream(Permission.values()).map(Permission::key).toList());
@@ -117,13 +117,16 @@ class I18nBundlesTest {
         DYNAMIC.put("calls.cause.", Arrays.stream(HangupCause.values()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList());
         DYNAMIC.put("calls.hangupBy.", List.of("caller", "callee", "system"));
         DYNAMIC.put("calls.direction.", List.of("inbound", "outbound", "internal"));
+        DYNAMIC.put("calls.disposition.", Arrays.stream(CallRecord.Disposition.values()).map(CallRecord.Disposition::key).toList());
+        // Destinations in words (format.destinationLabel): queue:sales → "Queue sales".
+        DYNAMIC.put("destination.", List.of("queue", "extension", "voicemail", "flow", "hangup", "ringgroup", "conference", "external"));
         DYNAMIC.put("calls.event.", List.of("arrived", "blocked", "rejected", "dialing", "ringing", "answered", "hold", "unhold",
                 "transfer", "hangup", "closed"));
         DYNAMIC.put("agent.action.", List.of("checkIn", "ready", "notReady", "break", "checkOut"));
         // Agent desk (docs/cti.md): CTI connection states, browser phone states, call states.
         DYNAMIC.put("desk.cti.", List.of("connecting", "open", "retrying", "replaced", "stopped"));
         DYNAMIC.put("desk.phone.", List.of("offline", "connected", "connecting", "reconnecting"));
-        DYNAMIC.put("desk.callState.", List.of("ringing", "talking", "held", "ended"));
+        DYNAMIC.put("desk.callState.", List.of("ringing", "connecting", "talking", "held", "ended"));
         DYNAMIC.put("supervisor.kpi.", List.of("waiting", "longestWait", "answered", "abandoned", "agentsReady"));
         DYNAMIC.put("users.", List.of("title"));
         for (String page : List.of("departments", "roles", "extensions", "queues", "skills", "audit", "tokens", "enterprises",

@@ -255,7 +255,7 @@ class MediaPagesBrowserTest {
         assertThat(admin.post("/api/v1/conference-rooms", Map.of("number", "8801", "name", "Supervisors")).status()).isEqualTo(201);
 
         ui.click("lang-zh");
-        ui.login("demo", "lead", ui.server().demoPassword());
+        ui.loginSupervisorToConsole();
         ui.waitText("page-title", ui.zh("users.title"));
         assertThat(ui.text("nav-recordings")).isEqualTo(ui.zh("nav.recordings"));
 

@@ -4,6 +4,9 @@ import static dev.hotline.web.ConsoleDriver.find;
 import static dev.hotline.web.ConsoleDriver.tid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotline.report.CallRecord.Disposition;
+import dev.hotline.report.CallRecord.Outcome;
+import dev.hotline.report.CallRecordFixture;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -11,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -214,9 +218,11 @@ class TelephonyPagesBrowserTest {
         ui.screenshot("tel-call-detail-en");
         ui.click("call-detail-close");
 
-        // Filters: another outcome shows the empty state; the number filter finds the call.
+        // Filters: another outcome shows the empty state; the number filter finds the call. (Other tests of the class
+        // leave answered calls of other numbers.)
+        ui.type("calls-number", "13900001234");
         new Select(ui.el("calls-outcome")).selectByValue("answered");
-        ui.waitText("calls-empty", ui.en("calls.empty"));
+        ui.waitText("calls-empty", ui.en("common.noData"));
         new Select(ui.el("calls-outcome")).selectByValue("");
         ui.type("calls-number", "13900001234");
         ui.click("calls-search");
@@ -239,6 +245,103 @@ class TelephonyPagesBrowserTest {
         assertThat(ui.el("trunk-form-secret").getAttribute("value")).isEmpty();
         assertThat(ui.text("trunk-dialog")).contains(ui.zh("trunks.secretKeep"));
         ui.screenshot("tel-trunk-form-zh");
+    }
+
+    /**
+     * Issue 14: the call records say how each call ended for the business (answered by an agent, voicemail, IVR only,
+     * abandoned in the IVR / the queue / while ringing, unanswered) with the queue, the agent (name, job number,
+     * extension), the wait, hold and transfer marks and the IVR path; filters on disposition, agent, queue and
+     * direction; in English and Chinese. One record of each disposition is written into the store.
+     */
+    @Test
+    void callRecordsSayHowEachCallEndedWithQueueAgentWaitAndMarks() {
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.el("page-title");
+        ui.click("lang-en");
+        ui.waitText("page-title", ui.en("users.title"));
+        Map<String, Object> agent = ui.fetchList("/api/v1/users?q=agent1").get(0);
+        long agentId = ((Number) agent.get("id")).longValue();
+        Instant at = Instant.now().minusSeconds(3600);
+        String path = "main: welcome [1] | main: to_sales";
+        CallRecordFixture.insert(ui.server().hotline().config(), "demo",
+                CallRecordFixture.inbound("fx-answered", "13600000001", at, Outcome.ANSWERED, Disposition.ANSWERED, "sales", agentId, "8001",
+                        12_000L, "answered", path, 2, 35, 1),
+                CallRecordFixture.inbound("fx-voicemail", "13600000002", at.plusSeconds(1), Outcome.ANSWERED, Disposition.VOICEMAIL, null, null,
+                        null, null, null, "main: closed | main: night_vm", 0, 0, 0),
+                CallRecordFixture.inbound("fx-ivr-only", "13600000003", at.plusSeconds(2), Outcome.ANSWERED, Disposition.IVR_ONLY, null, null,
+                        null, null, null, "main: welcome [9] | main: bye", 0, 0, 0),
+                CallRecordFixture.inbound("fx-abandoned-ivr", "13600000004", at.plusSeconds(3), Outcome.ANSWERED, Disposition.ABANDONED_IVR,
+                        null, null, null, null, null, "main: welcome", 0, 0, 0),
+                CallRecordFixture.inbound("fx-abandoned-queue", "13600000005", at.plusSeconds(4), Outcome.ANSWERED, Disposition.ABANDONED_QUEUE,
+                        "support", null, null, 21_000L, "abandoned", path, 0, 0, 0),
+                CallRecordFixture.inbound("fx-abandoned-ringing", "13600000006", at.plusSeconds(5), Outcome.ANSWERED,
+                        Disposition.ABANDONED_RINGING, "sales", null, null, 8_000L, "abandoned", path, 0, 0, 0),
+                CallRecordFixture.inbound("fx-unanswered", "13600000007", at.plusSeconds(6), Outcome.BUSY, Disposition.UNANSWERED, null, null,
+                        null, null, null, null, 0, 0, 0));
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("fx-answered", "calls.disposition.answeredAgent");
+        expected.put("fx-voicemail", "calls.disposition.voicemail");
+        expected.put("fx-ivr-only", "calls.disposition.ivr_only");
+        expected.put("fx-abandoned-ivr", "calls.disposition.abandoned_ivr");
+        expected.put("fx-abandoned-queue", "calls.disposition.abandoned_queue");
+        expected.put("fx-abandoned-ringing", "calls.disposition.abandoned_ringing");
+        expected.put("fx-unanswered", "calls.disposition.unanswered");
+
+        ui.click("nav-calls");
+        ui.waitText("page-title", ui.en("calls.title"));
+        ui.waitFor(d -> ui.text("calls-table").contains("13600000007"));
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        expected.forEach((id, key) -> {
+            String shown = ui.driver().findElement(By.cssSelector("[data-testid='call-row-" + id + "'] [data-testid='call-disposition']")).getText().strip();
+            assertThat(shown).as(id).isEqualTo(ui.en(key));
+            labels.add(shown);
+        });
+        assertThat(labels).as("every disposition reads differently").hasSize(expected.size());
+        String answered = ui.text("call-row-fx-answered");
+        assertThat(answered).contains("sales", "李娜 Li Na", ui.en("calls.jobNumber").replace("{job}", "8001"),
+                ui.en("calls.extensionOf").replace("{ext}", "1001"), "0:12", "1:33",
+                ui.en("calls.holdShort").replace("{count}", "2"), ui.en("calls.transferShort").replace("{count}", "1"));
+        assertThat(ui.driver().findElement(By.cssSelector("[data-testid='call-row-fx-answered'] .call-outcome")).getAttribute("title")).contains(path);
+        assertThat(ui.text("call-row-fx-unanswered")).contains(ui.en("calls.outcome.busy"));
+        assertThat(ui.text("call-row-fx-abandoned-queue")).contains("support", "0:21");
+        ui.screenshot("tel-calls-dispositions-en");
+
+        // The detail shows the agent, the queue's result and the whole IVR path.
+        ui.click("call-row-fx-answered");
+        ui.el("call-detail");
+        assertThat(ui.text("call-detail-ivr-path")).isEqualTo(path);
+        assertThat(ui.text("call-detail-agent")).contains("李娜 Li Na", "8001", "1001");
+        ui.screenshot("tel-call-detail-disposition-en");
+        ui.click("call-detail-close");
+
+        // Filters: the disposition, the agent, the queue, the direction.
+        new Select(ui.el("calls-disposition")).selectByValue("abandoned_queue");
+        ui.waitFor(d -> !ui.text("calls-table").contains("13600000001"));
+        assertThat(ui.text("calls-table")).contains("13600000005");
+        new Select(ui.el("calls-disposition")).selectByValue("");
+        new Select(ui.el("calls-agent")).selectByValue(String.valueOf(agentId));
+        ui.waitFor(d -> !ui.text("calls-table").contains("13600000005"));
+        assertThat(ui.text("calls-table")).contains("13600000001");
+        new Select(ui.el("calls-agent")).selectByValue("");
+        new Select(ui.el("calls-queue")).selectByValue("support");
+        ui.waitFor(d -> !ui.text("calls-table").contains("13600000001"));
+        assertThat(ui.text("calls-table")).contains("13600000005");
+        new Select(ui.el("calls-queue")).selectByValue("");
+        new Select(ui.el("calls-direction")).selectByValue("outbound");
+        ui.waitFor(d -> !ui.text("calls-table").contains("13600000001"));
+        new Select(ui.el("calls-direction")).selectByValue("inbound");
+        ui.waitFor(d -> ui.text("calls-table").contains("13600000001"));
+
+        // The same in Chinese.
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("calls.title"));
+        ui.waitFor(d -> ui.text("call-row-fx-abandoned-ringing").contains(ui.zh("calls.disposition.abandoned_ringing")));
+        expected.forEach((id, key) -> assertThat(ui.driver().findElement(
+                By.cssSelector("[data-testid='call-row-" + id + "'] [data-testid='call-disposition']")).getText().strip()).as(id).isEqualTo(ui.zh(key)));
+        assertThat(ui.text("call-row-fx-answered")).contains(ui.zh("calls.jobNumber").replace("{job}", "8001"),
+                ui.zh("calls.extensionOf").replace("{ext}", "1001"));
+        ui.screenshot("tel-calls-dispositions-zh");
+        ui.click("lang-en");
     }
 
     @Test
@@ -319,7 +422,7 @@ class TelephonyPagesBrowserTest {
     @Test
     void supervisorSeesTelephonyPagesWithoutEditing() {
         ui.click("lang-zh");
-        ui.login("demo", "lead", ui.server().demoPassword());
+        ui.loginSupervisorToConsole();
         ui.waitText("page-title", ui.zh("users.title"));
 
         ui.click("nav-trunks");

@@ -57,7 +57,10 @@ export const StateBar = {
     elapsed() { return this.view && this.view.since && this.signedIn ? clock((desk.now - Date.parse(this.view.since)) / 1000) : ''; },
     /** The SIP phone is the device chosen or signed in with. */
     sipInUse() { return this.signedIn ? this.view.device === 'sip' : this.device === 'sip'; },
-    sipDown() { return this.sipInUse && this.sipReg === 'unregistered'; },
+    /** The SIP phone cannot ring: not registered (from the registrations, or the server's view of a signed-in agent). */
+    sipDown() {
+      return this.sipInUse && (this.sipReg === 'unregistered' || (this.signedIn && this.view.deviceReachable === false));
+    },
     deviceText() { return this.view ? deviceLabel(this.view.device, this.view.deviceNumber) : ''; },
     webrtcBlocked() { return !this.secure && (this.signedIn ? this.view.device === 'webrtc' : this.device === 'webrtc'); },
     reasonName() {

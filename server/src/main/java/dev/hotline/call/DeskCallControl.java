@@ -2,6 +2,7 @@ package dev.hotline.call;
 
 import dev.hotline.acd.Acd;
 import dev.hotline.acd.Device;
+import dev.hotline.cti.CallView;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.CallEvent;
@@ -57,6 +58,11 @@ public final class DeskCallControl implements CtiHub.Calls {
         this.colleagues = new Colleagues(jdbi, data, acd, devices);
         this.splitter = new LegSplitter(data);
         this.consultations = new Consultations(data, book, acd, cti, files, colleagues, splitter, ringTimeout);
+    }
+
+    @Override
+    public CallView.Path path(String callId) {
+        return book.find(callId).map(c -> new CallView.Path(c.tracker().dialled(), c.tracker().ivrPath())).orElse(CallView.Path.NONE);
     }
 
     @Override

@@ -8,13 +8,18 @@ import java.util.List;
 /** A call as the agent desk sees it (docs/cti.md "Call"): one per agent leg. */
 public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, String callId, String legId, String direction, String state,
                        String caller, String callerName, String queue, long waitedSeconds, boolean internal, boolean muted,
-                       Customer customer, Acd.Transfer transfer, String notes, Consultation consult) {
+                       Customer customer, Acd.Transfer transfer, String notes, Consultation consult, Path path) {
 
     public CallView(long enterpriseId, long userId, String callId, String legId, String direction, String state, String caller,
                     String callerName, String queue, long waitedSeconds, boolean internal, boolean muted, Customer customer,
                     Acd.Transfer transfer, String notes) {
         this(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal, muted, customer,
-                transfer, notes, null);
+                transfer, notes, null, Path.NONE);
+    }
+
+    /** How the caller got here (issue 13 item 7): the number they dialled and the IVR nodes and keys on the way. */
+    public record Path(String dialled, String ivrPath) {
+        public static final Path NONE = new Path(null, null);
     }
 
     /** A consultation in progress from this call: the consulted number, its leg, and whether it rings or talks. */
@@ -27,21 +32,21 @@ public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, S
 
     CallView with(String newState) {
         return new CallView(enterpriseId, userId, callId, legId, direction, newState, caller, callerName, queue, waitedSeconds, internal,
-                muted, customer, transfer, notes, consult);
+                muted, customer, transfer, notes, consult, path);
     }
 
     CallView withMuted(boolean m) {
         return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
-                m, customer, transfer, notes, consult);
+                m, customer, transfer, notes, consult, path);
     }
 
     CallView withNotes(String n) {
         return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
-                muted, customer, transfer, n, consult);
+                muted, customer, transfer, n, consult, path);
     }
 
     CallView withConsult(Consultation k) {
         return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
-                muted, customer, transfer, notes, k);
+                muted, customer, transfer, notes, k, path);
     }
 }

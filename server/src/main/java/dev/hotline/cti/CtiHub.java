@@ -47,6 +47,9 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     public interface Calls {
         Optional<Channel> channel(String id);
 
+        /** The number the caller of call {@code callId} dialled and their IVR path so far (issue 13 item 7). */
+        CallView.Path path(String callId);
+
         /** The caller's leg bridged with {@code agentLeg}, if any. */
         Optional<Channel> peer(String agentLeg);
 
@@ -355,6 +358,12 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     /** Connected agents (tests, monitoring). */
     public int connected() {
         return sessions.size();
+    }
+
+    @Override
+    public CallView.Path path(String callId) {
+        Calls c = calls;
+        return c == null ? CallView.Path.NONE : c.path(callId);
     }
 
     /** True while the user has a desk (CTI connection) open: only then is a call of theirs worth following. */

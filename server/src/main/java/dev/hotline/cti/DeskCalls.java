@@ -34,6 +34,9 @@ public final class DeskCalls {
 
         /** True while the agent has a desk open. */
         boolean watching(long userId);
+
+        /** The number the caller dialled and their IVR path, as far as the call has gone. */
+        CallView.Path path(String callId);
     }
 
     private final Jdbi jdbi;
@@ -65,7 +68,7 @@ public final class DeskCalls {
             // The call records are read only for an agent whose desk is open (no query per call otherwise).
             CallView.Customer who = out.watching(userId) ? customer(enterpriseId, o.caller()) : CallView.Customer.UNKNOWN;
             announce(new CallView(enterpriseId, userId, o.callId(), o.legId(), "inbound", "ringing", o.caller(), null,
-                    o.queue(), o.waitedSeconds(), false, false, who, o.transfer(), notes.get(o.callId())));
+                    o.queue(), o.waitedSeconds(), false, false, who, o.transfer(), notes.get(o.callId()), null, out.path(o.callId())));
         });
     }
 

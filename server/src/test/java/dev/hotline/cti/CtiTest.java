@@ -160,6 +160,9 @@ class CtiTest {
         assertThat(offered.get("caller").asText()).isEqualTo("13966660001");
         assertThat(offered.get("queue").asText()).isEqualTo("sales");
         assertThat(offered.get("customer").get("known").asBoolean()).isFalse();
+        // Issue 13 item 7: the number the caller dialled travels with the call to the desk (a number straight to a queue: no IVR path).
+        assertThat(offered.get("path").get("dialled").asText()).isEqualTo("4698");
+        assertThat(offered.get("path").get("ivrPath").isNull()).isTrue();
         String leg = offered.get("legId").asText();
         assertThat(desk.next("call.answered").get("call").get("state").asText()).isEqualTo("talking");
         assertThat(desk.command("answer", Map.of("legId", leg)).get("code").asText()).isEqualTo("conflict"); // answered on the phone

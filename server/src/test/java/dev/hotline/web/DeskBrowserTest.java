@@ -616,7 +616,14 @@ class DeskBrowserTest {
                     + "});", testId);
             List<?> v = (List<?>) r;
             AnswerTiming t = new AnswerTiming(((Number) v.get(0)).longValue(), ((Number) v.get(1)).longValue());
-            assertThat(t.ms()).as(user + ": inbound audio after answering").isGreaterThanOrEqualTo(0);
+            // Nothing came in on the (persistent) connection in the 200 ms before the click, so the rise measured is the
+            // answer's audio, not whatever was flowing already.
+            assertThat(t.idleBytes()).as(user + ": inbound audio in the 200 ms before answering").isZero();
+            // Between the click and the first audible packet there are one CTI round trip on loopback, the engine's answer
+            // and bridge, one 20 ms packet and Chrome's jitter buffer (≤ 200 ms): about 100 ms here. 2 s leaves a loaded
+            // 2-core machine room and still fails on what users suffer: audio that waits for an announcement played to the
+            // caller only (the 3.4 s silence of issue 14), a re-INVITE or a new ICE/DTLS handshake per call. -1: none in 10 s.
+            assertThat(t.ms()).as(user + ": ms from answer to inbound audio").isBetween(0L, 2000L);
             return t;
         }
 

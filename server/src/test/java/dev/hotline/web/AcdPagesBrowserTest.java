@@ -126,6 +126,16 @@ class AcdPagesBrowserTest {
         ui.waitText("agent-state", ui.en("agentState.not_ready"));
         ui.waitFor(d -> ui.text("agent-device").contains("1002"));
         ui.el("agent-timer");
+        // Issue 14: extension 1002 is not registered, so it cannot ring: the desk says so and Ready stays off.
+        ui.waitFor(d -> ui.text("desk-sip-unregistered").contains("1002"));
+        assertThat(ui.el("agent-btn-ready").isEnabled()).isFalse();
+        // The agent takes calls on their mobile instead (the demo routes every outside number).
+        ui.click("agent-btn-checkOut");
+        ui.waitText("agent-state", ui.en("agentState.logged_out"));
+        new Select(ui.el("agent-device-kind")).selectByValue("external");
+        ui.el("agent-device-number").sendKeys("13800004444");
+        ui.click("agent-btn-checkIn");
+        ui.waitFor(d -> ui.text("agent-device").contains("13800004444"));
         ui.click("agent-btn-ready");
         ui.waitText("agent-state", ui.en("agentState.ready"));
         new Select(ui.el("agent-reason-select")).selectByValue("meal");
@@ -147,7 +157,7 @@ class AcdPagesBrowserTest {
         ui.el("supervisor-monitor");
         ui.waitText("agent-state-" + agent2, ui.en("agentState.ready"));
         ui.waitFor(d -> ui.text("live-queue-sales").contains(ui.en("agentState.ready") + " "));
-        assertThat(ui.text("agent-row-" + agent2)).contains("8002", ui.en("device.sip") + " 1002");
+        assertThat(ui.text("agent-row-" + agent2)).contains("8002", "13800004444");
         ui.screenshot("acd-supervisor-en");
 
         ui.click("force-not-ready-" + agent2);

@@ -378,8 +378,9 @@ class AcdCallsTest {
     void theVoicemailKeyLeavesTheQueueForItsBox() throws Exception {
         queue("linear", Map.of("ringTimeoutSeconds", 5, "voicemailKey", "9"));
         String caller = nextCaller();
-        // Nobody is ready: the caller keys 9 after 1.5 s, hears the box's greeting and the tone, speaks, hangs up.
-        SipPeers.ok(peers().uac("uac_digits", queueNumber, SipPeers.vars(caller, "PAUSE", "1500", "AFTER", "6000",
+        // Nobody is ready: the caller keys 9 after 1.5 s, hears the box's greeting and the tone, speaks, hangs up. 9 s after
+        // the key leave a message of several seconds after the greeting (under a second would be no message: MSG-1).
+        SipPeers.ok(peers().uac("uac_digits", queueNumber, SipPeers.vars(caller, "PAUSE", "1500", "AFTER", "9000",
                 "DTMFACTIONS", SipPeers.dtmf("9"))));
         JsonNode r = records(caller, 1).get(0);
         assertThat(r.get("queueResult").asText()).isEqualTo("voicemail");

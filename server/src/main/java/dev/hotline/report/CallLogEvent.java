@@ -155,13 +155,6 @@ public sealed interface CallLogEvent extends LogEvent {
     /** A caller left a voicemail (MSG-1); the log writes it to the voicemail table. */
     record VoicemailLeft(long enterpriseId, String callId, Instant at, String channelId, String boxType, String box, String caller,
                          String callbackNumber, java.nio.file.Path path, long durationMs) implements CallLogEvent {
-        /** A recording shorter than this (a caller hanging up at the tone) is no message: not kept, not counted. */
-        public static final long MIN_MESSAGE_MS = 1000;
-
-        public boolean isMessage() {
-            return durationMs >= MIN_MESSAGE_MS;
-        }
-
         public String type() {
             return "voicemail";
         }

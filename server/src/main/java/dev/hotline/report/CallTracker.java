@@ -68,8 +68,8 @@ public final class CallTracker {
             lastIvrNodeType = n.nodeType();
         } else if (e instanceof CallLogEvent.IvrKey k) {
             if (ivrPath.length() < CallRecordStore.IVR_PATH_MAX) ivrPath.append(" [").append(k.key()).append(']');
-        } else if (e instanceof CallLogEvent.VoicemailLeft v) {
-            voicemailLeft |= v.isMessage();
+        } else if (e instanceof CallLogEvent.VoicemailLeft) {
+            voicemailLeft = true;
         } else if (e instanceof CallLogEvent.Hold h) {
             if (h.held() && heldSince.putIfAbsent(h.channelId(), h.at()) == null) holdCount++;
             if (!h.held()) endHold(h.channelId(), h.at());

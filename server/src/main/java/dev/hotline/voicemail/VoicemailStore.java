@@ -15,22 +15,9 @@ public final class VoicemailStore {
     public record Message(long id, String boxType, String box, String callId, String caller, String callbackNumber, long durationMs,
                           Instant createdAt, Instant handledAt, String handledBy) {}
 
-    /**
-     * The voicemail table kept from the call event log ({@link dev.hotline.report.Projection}), on the log's writer
-     * thread. A recording under {@link CallLogEvent.VoicemailLeft#MIN_MESSAGE_MS} (the caller hung up at the tone) is
-     * no message: it is not listed as unhandled, and its empty file is removed.
-     */
+    /** The voicemail table kept from the call event log ({@link dev.hotline.report.Projection}), on the log's writer thread. */
     public static void project(Handle h, CallLogEvent e) {
-        if (!(e instanceof CallLogEvent.VoicemailLeft v)) return;
-        if (v.isMessage()) {
-            insert(h, v);
-        } else if (v.path() != null) {
-            try {
-                java.nio.file.Files.deleteIfExists(v.path());
-            } catch (java.io.IOException ignored) {
-                // an empty recording left on disk is harmless (it is listed nowhere)
-            }
-        }
+        if (e instanceof CallLogEvent.VoicemailLeft v) insert(h, v);
     }
 
     public static void insert(Handle h, CallLogEvent.VoicemailLeft v) {

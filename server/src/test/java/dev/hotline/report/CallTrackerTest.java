@@ -93,9 +93,6 @@ class CallTrackerTest {
         assertThat(call(answered("in", 0), node("night", 0), new CallLogEvent.VoicemailLeft(1, "c", T.plusSeconds(9), "in", "queue",
                 "support", "138", null, null, 4000), hangup("in", "NORMAL_CLEARING", 0, 14)).record().disposition())
                 .isEqualTo(CallRecord.Disposition.VOICEMAIL);
-        assertThat(call(answered("in", 0), node("night", 0), new CallLogEvent.VoicemailLeft(1, "c", T.plusSeconds(9), "in", "queue",
-                "support", "138", null, null, 300), hangup("in", "NORMAL_CLEARING", 0, 9)).record().disposition())
-                .as("a caller hanging up at the tone left no message").isEqualTo(CallRecord.Disposition.ABANDONED_IVR);
         assertThat(call(answered("in", 0), node("menu", 0), node("bye", 5), hangup("in", "NORMAL_CLEARING", 0, 6)).record().disposition())
                 .as("the IVR hung up at its hang-up node").isEqualTo(CallRecord.Disposition.IVR_ONLY);
         CallTracker inMenu = call(answered("in", 0), node("menu", 0));

@@ -204,11 +204,11 @@ public final class CallTracker {
         long held = holdMillis + stillHeld.values().stream().mapToLong(since -> Math.max(0, Duration.between(since, endedAt).toMillis())).sum();
         return new CallRecord(a.callId(), a.direction(), a.caller(), a.callee(), a.trunk(), a.extension(), a.at(),
                 answeredAt, endedAt, talk, outcome, cause.toLowerCase(), by, answeredAt != null ? Integer.valueOf(200) : sipStatus,
-                queue, agentUserId, agentJob, wait, qResult, disposition(outcome, qResult), ivrPath(), holdCount,
+                queue, agentUserId, agentJob, wait, qResult, disposition(qResult), ivrPath(), holdCount,
                 (int) (held / 1000), transfers, null, null);
     }
 
-    private CallRecord.Disposition disposition(CallRecord.Outcome outcome, String qResult) {
+    private CallRecord.Disposition disposition(String qResult) {
         if (personAnswered || "answered".equals(qResult)) return CallRecord.Disposition.ANSWERED;
         if (voicemailLeft) return CallRecord.Disposition.VOICEMAIL;
         if (phoneRangAtCallerHangup) return CallRecord.Disposition.ABANDONED_RINGING;

@@ -29,6 +29,8 @@ final class AgentBoard {
     static final String MISSED_REASON = "missed";
     /** An agent state younger than this is left alone by the self-check: the events of its call may be in flight. */
     static final Duration GRACE = Duration.ofSeconds(1);
+    /** Legs the self-check found gone while their agent still rang or talked, and since when (checked on the ACD thread only). */
+    private final Map<String, Instant> goneSince = new HashMap<>();
 
     /** What the agents need of the queue side. */
     interface Queues {
@@ -347,21 +349,30 @@ final class AgentBoard {
 
     /**
      * The agent half of the self-check: an agent ringing or talking whose leg no longer exists is
-     * corrected to ready (or the not ready they asked for), logged with cause "correction". A state
-     * younger than {@link #GRACE} is left alone: the events of its call may still be on their way.
+     * corrected to ready (or the not ready they asked for), logged with cause "correction". The leg
+     * must be found gone by two checks at least {@link #GRACE} apart: the engine forgets a leg before
+     * its hang-up event reaches this thread, and that event (a missed offer pauses the agent) must win.
      */
     void selfCheck() {
         Instant now = ctx.now();
+        Map<String, Instant> seen = new HashMap<>();
         for (Agent a : List.copyOf(agents.values())) {
             if ((a.state == AgentState.RINGING || a.state == AgentState.ON_CALL) && (a.legId == null || ctx.host.channel(a.legId).isEmpty())) {
-                if (a.legId != null && a.since != null && Duration.between(a.since, now).compareTo(GRACE) < 0) continue;
+                if (a.legId != null) {
+                    Instant first = goneSince.getOrDefault(a.legId, now);
+                    seen.put(a.legId, first);
+                    if (Duration.between(first, now).compareTo(GRACE) < 0) continue;
+                }
                 log.warn("agent {} was {} but their call is gone: corrected", a.userId, a.state.key());
                 if (a.legId != null) talking.remove(a.legId);
+                seen.remove(a.legId);
                 queues.forget(a);
                 String pending = a.pendingNotReady;
                 a.pendingNotReady = null;
                 move(a, pending != null ? AgentState.NOT_READY : AgentState.READY, pending, "correction");
             }
         }
+        goneSince.clear();
+        goneSince.putAll(seen);
     }
 }

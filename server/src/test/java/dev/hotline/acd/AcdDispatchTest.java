@@ -238,6 +238,25 @@ class AcdDispatchTest {
     }
 
     @Test
+    void aMissedOfferWhoseHangUpIsStillOnItsWayWhenTheSelfCheckRunsStillPausesTheAgent() {
+        // The race a loaded server ran into: the engine forgets the leg whose ring timed out, the self-check runs
+        // before the leg's hang-up event, and the agent, ringing for longer than the grace, was corrected to ready.
+        start(Queue.Strategy.LINEAR, settings(5, 0, 0, 1, List.of(), 0));
+        ready(1);
+        call("c1", "13800000001", 0);
+        String leg = host.lastOfferTo(1).legId();
+        thread.advanceSeconds(5.5);
+        host.forget(leg); // the ring timeout ended the leg; its event is queued behind the check at 6 s
+        thread.advanceSeconds(0.5);
+        assertThat(agent(1).state()).isEqualTo(AgentState.RINGING);
+        host.hangUp(leg, HangupCause.NO_ANSWER);
+        thread.drain();
+        assertThat(agent(1).state()).isEqualTo(AgentState.NOT_READY);
+        assertThat(agent(1).reason()).isEqualTo(AgentBoard.MISSED_REASON);
+        assertThat(agentLog).noneMatch(e -> "correction".equals(e.cause()));
+    }
+
+    @Test
     void aCallerFoundGoneByTheSelfCheckCountsAsAbandonedOnceWhenTheHangUpFollows() {
         start(Queue.Strategy.LINEAR, settings(15, 0, 0, 0, List.of(), 0));
         acd.login(E, 1, new Device(Device.Kind.SIP, null), "agent");

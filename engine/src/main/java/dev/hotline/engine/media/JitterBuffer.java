@@ -13,7 +13,8 @@ package dev.hotline.engine.media;
  * <p>The play-out delay starts at {@code minDepth} frames. When adaptive, each late packet
  * adds a frame of delay (up to {@code maxDepth}) and 10 s without a late packet take one
  * back. A timestamp jump beyond the window (a new talk spurt after a long pause, a restarted
- * sender) re-synchronises the buffer.
+ * sender) re-synchronises the buffer, and so do three late packets in a row that are each the
+ * newest so far (a sender whose timeline fell back: late, not reordered).
  *
  * <p>Confined to one thread (the channel's media thread); no locks, no allocation after
  * construction.
@@ -44,6 +45,8 @@ public final class JitterBuffer {
 
     private static final int[] CONCEAL_GAIN_Q15 = {24576, 16384, 8192};
     private static final int ADAPT_WINDOW_FRAMES = 500;
+    /** Late packets in a row, each the newest so far, after which the buffer follows the sender's new timeline. */
+    private static final int RESYNC_AFTER_LATE = 3;
 
     private final int frameSamples;
     private final int minDepth;
@@ -67,6 +70,8 @@ public final class JitterBuffer {
     private int growPending;
     private int shrinkPending;
     private int framesSinceLate;
+    /** Late packets in a row that were each the newest so far (see {@link #RESYNC_AFTER_LATE}). */
+    private int newestLate;
 
     // extended sequence numbers (RFC 3550 §6.4.1 "cumulative number of packets lost")
     private boolean seqStarted;
@@ -121,8 +126,15 @@ public final class JitterBuffer {
             if (ahead < 0) {
                 if (-ahead > slots * frameSamples * 4) {
                     resync(timestamp); // the sender restarted far back
+                } else if (!newest(seq & 0xFFFF)) {
+                    return tooLate(seq, ahead, false);
+                } else if (++newestLate >= RESYNC_AFTER_LATE) {
+                    // The newest packets keep arriving after their play-out: the sender's timeline fell back (a clock
+                    // slower than ours, RFC 4733 events that advance the timestamp less than the time they took).
+                    // Growing the delay cannot follow it; without a resync the stream would stay mute for good.
+                    resync(timestamp);
                 } else {
-                    return tooLate(seq, ahead);
+                    return tooLate(seq, ahead, true);
                 }
             } else if (ahead + len > (slots - 1) * frameSamples) {
                 resync(timestamp);
@@ -152,17 +164,27 @@ public final class JitterBuffer {
             duplicated++;
             return false;
         }
+        newestLate = 0;
         received++;
         trackSeq(seq & 0xFFFF);
         return true;
     }
 
-    /** A packet for a frame already due: a copy of one that played, or a late arrival. */
-    private boolean tooLate(int seq, int ahead) {
+    /** Whether {@code seq} is newer than every packet received so far. */
+    private boolean newest(int seq) {
+        if (!seqStarted) {
+            return true;
+        }
+        long ext = maxExtSeq + (short) (seq - (int) (maxExtSeq & 0xFFFF));
+        return ext > maxExtSeq;
+    }
+
+    /** A packet for a frame already due: a copy of one that played (never the newest packet), or a late arrival. */
+    private boolean tooLate(int seq, int ahead, boolean newest) {
         int k = (ahead - frameSamples + 1) / frameSamples; // frames behind the head, negative
         int ts = nextTs + k * frameSamples;
         int slot = (head + k) & (slots - 1);
-        if (-k < slots && played[slot] && slotTs[slot] == ts) {
+        if (!newest && -k < slots && played[slot] && slotTs[slot] == ts) {
             duplicated++;
             return false;
         }

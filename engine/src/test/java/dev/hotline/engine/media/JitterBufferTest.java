@@ -182,6 +182,44 @@ class JitterBufferTest {
     }
 
     @Test
+    void aSenderWhoseTimelineFallsBackIsHeardAgainAfterThreePackets() {
+        // A sender whose timestamps fall 200 ms behind its packets (RFC 4733 key events that advanced the timestamp
+        // less than the time they took, a slow clock): every later packet arrives after its play-out. The buffer
+        // must follow the new timeline; before, the stream stayed mute for good (one-way audio).
+        for (boolean adaptive : new boolean[] {false, true}) {
+            JitterBuffer jb = new JitterBuffer(F, 2, 6, adaptive);
+            short[] out = new short[F];
+            List<Integer> played = new ArrayList<>();
+            for (int n = 0; n < 200; n++) {
+                int ts = n < 50 ? n * F : (n - 10) * F; // from packet 50 on, 10 frames behind
+                jb.put(n, ts, frame(1000 + n), 0, F);
+                if (jb.get(out, 0) == JitterBuffer.Frame.AUDIO) played.add((int) out[0]);
+            }
+            assertThat(played).as("adaptive %s", adaptive).contains(1045).contains(1190);
+            int resumed = played.stream().filter(v -> v >= 1050).findFirst().orElseThrow();
+            assertThat(resumed).as("first packet heard after the fall-back").isLessThanOrEqualTo(1052);
+            assertThat(played.subList(played.indexOf(resumed), played.size())).as("then every packet, in order")
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(resumed, played.get(played.size() - 1)).boxed().toList());
+            assertThat(jb.stats().late()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void lateReorderedPacketsDoNotResynchronise() {
+        // Three late packets in a row that are older than one already received are reordering, not a new timeline.
+        JitterBuffer jb = new JitterBuffer(F, 2, 2, false);
+        short[] out = new short[F];
+        for (int n = 0; n < 20; n++) {
+            jb.put(n, n * F, frame(1000 + n), 0, F);
+            jb.get(out, 0);
+        }
+        jb.put(25, 25 * F, frame(1025), 0, F);
+        for (int i = 0; i < 6; i++) jb.get(out, 0); // 20..25 due: 25 plays, the others are concealed or silent
+        for (int n = 20; n < 23; n++) assertThat(jb.put(n, n * F, frame(1000 + n), 0, F)).isFalse();
+        assertThat(jb.stats().late()).isEqualTo(3);
+    }
+
+    @Test
     void multiFramePacketsAreSplit() {
         JitterBuffer jb = new JitterBuffer(F, 2, 6, false);
         short[] two = new short[2 * F];

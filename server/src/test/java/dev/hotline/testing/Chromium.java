@@ -82,12 +82,13 @@ public final class Chromium implements AutoCloseable {
     }
 
     /**
-     * A WebRTC browser that may also reach {@code host} (e.g. this machine's LAN address, to open a page on an insecure
-     * origin); every other name still resolves to nothing. The later --host-resolver-rules replaces the base one.
+     * A WebRTC browser where the name {@code host} resolves to 127.0.0.1: a page opened over plain HTTP at that name is
+     * an insecure origin (only localhost and loopback addresses are trustworthy), while the server still binds loopback
+     * only. Every other name still resolves to nothing; the later --host-resolver-rules replaces the base one.
      */
-    public static Chromium startWebRtcReaching(String host) {
+    public static Chromium startWebRtcNaming(String host) {
         List<String> args = new ArrayList<>(WEBRTC_ARGS);
-        args.add("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE " + host);
+        args.add("--host-resolver-rules=MAP " + host + " 127.0.0.1 , MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1");
         return start(args, WEBRTC_DISABLED_FEATURES);
     }
 

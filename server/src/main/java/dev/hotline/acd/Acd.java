@@ -178,6 +178,13 @@ public final class Acd implements AutoCloseable {
 
     // ================================================================ calls (router threads)
 
+    /** The enabled user of the enterprise with job number {@code jobNumber}, if any (from the published configuration). */
+    public Optional<Long> userOfJobNumber(long enterpriseId, String jobNumber) {
+        if (jobNumber == null) return Optional.empty();
+        return ctx.published.tenant(enterpriseId).users().values().stream()
+                .filter(u -> jobNumber.equals(u.jobNumber())).map(AcdConfig.UserInfo::userId).findFirst();
+    }
+
     /** True when the enterprise has a queue of that name. */
     public boolean hasQueue(long enterpriseId, String name) {
         return ctx.published.queue(enterpriseId, name).isPresent();

@@ -120,7 +120,7 @@ public final class Hotline implements AutoCloseable {
         CallBook calls = new CallBook(eventLog, clock);
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording);
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
-        DeskCallControl desk = new DeskCallControl(jdbi, routing, calls, router, acd, cti, mediaFiles, ringTimeout);
+        DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout);
         cti.attach(desk);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);

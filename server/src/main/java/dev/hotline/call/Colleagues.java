@@ -7,17 +7,14 @@ import dev.hotline.engine.call.Target;
 import dev.hotline.routing.OutboundPlan;
 import dev.hotline.routing.RoutingData;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /** Whom a desk can call (AGENT-2): a colleague by job number or extension, an extension, or an outside number. */
 final class Colleagues {
-    private final Jdbi jdbi;
     private final RoutingData data;
     private final Acd acd;
     private final Devices devices;
 
-    Colleagues(Jdbi jdbi, RoutingData data, Acd acd, Devices devices) {
-        this.jdbi = jdbi;
+    Colleagues(RoutingData data, Acd acd, Devices devices) {
         this.data = data;
         this.acd = acd;
         this.devices = devices;
@@ -27,8 +24,7 @@ final class Colleagues {
     Optional<Long> userOf(long enterpriseId, String jobOrExtension) {
         var byExtension = data.userOfExtension(enterpriseId, jobOrExtension);
         if (byExtension.isPresent()) return byExtension;
-        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM app_user WHERE enterprise_id = :e AND job_number = :j AND enabled = TRUE")
-                .bind("e", enterpriseId).bind("j", jobOrExtension).mapTo(Long.class).findOne());
+        return acd.userOfJobNumber(enterpriseId, jobOrExtension);
     }
 
     /** Where {@code to} is reached for a consultation: a colleague's device or phone, an extension, or an outside number. */

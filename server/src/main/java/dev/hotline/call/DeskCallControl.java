@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Call control from the agent's desk ({@link CtiHub.Calls}, AGENT-2, AGENT-6, PBX-4): hold, blind
@@ -45,7 +44,7 @@ public final class DeskCallControl implements CtiHub.Calls {
     /** Click-to-dial: the agent's leg → the number to call once it is answered. */
     private final Map<String, String> clickToDial = new ConcurrentHashMap<>();
 
-    public DeskCallControl(Jdbi jdbi, RoutingData data, CallBook book, CallRouter router, Acd acd, CtiHub cti, MediaFiles files,
+    public DeskCallControl(RoutingData data, CallBook book, CallRouter router, Acd acd, CtiHub cti, MediaFiles files,
                      Duration ringTimeout) {
         this.data = data;
         this.book = book;
@@ -55,7 +54,7 @@ public final class DeskCallControl implements CtiHub.Calls {
         this.files = files;
         this.ringTimeout = ringTimeout;
         this.devices = new Devices(data);
-        this.colleagues = new Colleagues(jdbi, data, acd, devices);
+        this.colleagues = new Colleagues(data, acd, devices);
         this.splitter = new LegSplitter(data);
         this.consultations = new Consultations(data, book, acd, cti, files, colleagues, splitter, ringTimeout);
     }

@@ -2,6 +2,8 @@ package dev.hotline.ivr;
 
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.Recording;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +35,8 @@ public final class IvrRunner {
             public boolean transfer(String c, Channel ch, String t, String v) { return host.transfer(c, ch, t, v); }
             public boolean transfer(String c, Channel ch, String t, String v, int p) { return host.transfer(c, ch, t, v, p); }
             public Flow.Graph publishedFlow(long e, String n) { return host.publishedFlow(e, n); }
-            public java.nio.file.Path voicemailFile(String c, String bt, String b) { return host.voicemailFile(c, bt, b); }
-            public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, dev.hotline.engine.call.Recording r) {
+            public Path voicemailFile(String c, String bt, String b) { return host.voicemailFile(c, bt, b); }
+            public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, Recording r) {
                 host.saveVoicemail(c, ch, bt, b, caller, cb, r);
             }
             public void ended(String ch) {

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * kill the process (SEC-3).
  */
 public record ChildServer(Process process, List<String> lines, String url) {
+    /** A start-up deadline, not a figure: a child JVM on a loaded 2-core machine took over 60 s to say it was ready. */
+    static final long READY_WITHIN_SECONDS = 120;
 
     public static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -78,11 +80,11 @@ public record ChildServer(Process process, List<String> lines, String url) {
         reader.setDaemon(true);
         reader.start();
         try {
-            return new ChildServer(p, lines, ready.get(60, TimeUnit.SECONDS).replaceAll("/$", ""));
+            return new ChildServer(p, lines, ready.get(READY_WITHIN_SECONDS, TimeUnit.SECONDS).replaceAll("/$", ""));
         } catch (Exception ex) {
             p.destroyForcibly();
             synchronized (lines) {
-                throw new AssertionError("not ready within 60 s: " + lines, ex);
+                throw new AssertionError("not ready within " + READY_WITHIN_SECONDS + " s: " + lines, ex);
             }
         }
     }

@@ -265,6 +265,12 @@ public final class Acd implements AutoCloseable {
         return ctx.thread.call(() -> board.setState(enterpriseId, userId, to, reason, by));
     }
 
+    /** The engine leg the agent talks on, when they are on a call (SUP-2: the leg a supervisor taps). */
+    public Optional<String> talkingLeg(long enterpriseId, long userId) {
+        return ctx.thread.call(() -> Optional.ofNullable(board.get(userId))
+                .filter(a -> a.enterpriseId == enterpriseId && a.state == AgentState.ON_CALL && a.legId != null).map(a -> a.legId));
+    }
+
     public Optional<AgentView> agentView(long enterpriseId, long userId) {
         return ctx.thread.call(() -> board.view(enterpriseId, userId));
     }

@@ -23,6 +23,8 @@ public enum Permission {
     AGENT_DESK("agent.desk"),
     /** Supervisors: force an agent's state (ready, not ready, logged out), SUP-2. */
     AGENT_MANAGE("agent.manage"),
+    /** Supervisors: listen to, whisper to, barge into, take over or hang up an agent's call, SUP-2. */
+    CALL_SUPERVISE("call.supervise"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;
@@ -53,7 +55,7 @@ public enum Permission {
     public enum BuiltinRole {
         ADMIN("admin", enterpriseAssignable()),
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
-                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ)),
+                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ)),
         AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
 

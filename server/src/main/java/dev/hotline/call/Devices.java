@@ -8,15 +8,15 @@ import dev.hotline.routing.RoutingData;
 import java.util.Optional;
 
 /** Where an agent's device is called: their registered phone, their browser, or an outside number through the outbound routes. */
-final class Devices {
+public final class Devices {
     private final RoutingData data;
 
-    Devices(RoutingData data) {
+    public Devices(RoutingData data) {
         this.data = data;
     }
 
     /** Empty when the device cannot be called now (not registered, browser not connected, no route). */
-    Optional<Target> target(long enterpriseId, Device device) {
+    public Optional<Target> target(long enterpriseId, Device device) {
         if (device.kind() == Device.Kind.EXTERNAL) {
             if (!data.knows(enterpriseId)) return Optional.empty();
             OutboundPlan plan = data.plan(enterpriseId, device.number());

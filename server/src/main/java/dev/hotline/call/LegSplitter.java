@@ -9,16 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Takes an agent's leg out of its bridge and waits (3 s at most) for the engine to confirm it. */
-final class LegSplitter {
+public final class LegSplitter {
     private final RoutingData data;
     private final Map<String, CompletableFuture<Void>> unbridging = new ConcurrentHashMap<>();
 
-    LegSplitter(RoutingData data) {
+    public LegSplitter(RoutingData data) {
         this.data = data;
     }
 
     /** Unbridges {@code agent}; {@code failure} names what failed in the exception when the engine does not confirm in time. */
-    void split(Channel agent, String failure) {
+    public void split(Channel agent, String failure) {
         var done = new CompletableFuture<Void>();
         unbridging.put(agent.id(), done);
         data.engine().unbridge(agent);
@@ -30,7 +30,7 @@ final class LegSplitter {
         }
     }
 
-    void onEvent(CallEvent event) {
+    public void onEvent(CallEvent event) {
         if (event instanceof CallEvent.ChannelUnbridged u) {
             var waiter = unbridging.remove(u.channelId());
             if (waiter != null) waiter.complete(null);

@@ -10,6 +10,9 @@ import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallBook.Call;
 import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.RoutingData;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The engine's one call handler: a new call goes to {@link CallRouter}; every event of a call goes,
@@ -26,6 +29,8 @@ public final class Switchboard implements CallHandler {
     private final AcdHost queues;
     private final Acd acd;
     private final CtiHub cti;
+    /** Features wired in by the app that follow every event after the desks (e.g. supervision, SUP-2). */
+    private final List<Consumer<CallEvent>> followers = new CopyOnWriteArrayList<>();
 
     public Switchboard(CallBook book, RoutingData data, CallRouter router, CallRecorder recorder, DeskCallControl desk, AcdHost queues, Acd acd,
                        CtiHub cti) {
@@ -37,6 +42,11 @@ public final class Switchboard implements CallHandler {
         this.queues = queues;
         this.acd = acd;
         this.cti = cti;
+    }
+
+    /** Adds a feature that sees every call event, right after the desks' call control. */
+    public void follow(Consumer<CallEvent> follower) {
+        followers.add(follower);
     }
 
     @Override
@@ -59,6 +69,7 @@ public final class Switchboard implements CallHandler {
 
     private void follow(CallEvent event) {
         desk.onEvent(event);
+        for (Consumer<CallEvent> f : followers) f.accept(event);
         if (router.takes(event)) return;
         if (event instanceof CallEvent.RecordingFinished f) {
             if (!router.voicemailFinished(f)) recorder.finished(f);

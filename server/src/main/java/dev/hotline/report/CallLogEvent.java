@@ -105,6 +105,21 @@ public sealed interface CallLogEvent extends LogEvent {
         }
     }
 
+    /**
+     * A supervisor acted on the call (SUP-2): {@code action} listen, whisper or barge (joined or switched to), takeover,
+     * hangup (forced) or end (the supervisor left); {@code channelId} is the agent's leg.
+     */
+    record Supervised(long enterpriseId, String callId, Instant at, String channelId, long supervisorUserId, String action)
+            implements CallLogEvent {
+        public String type() {
+            return "supervision";
+        }
+
+        public String data() {
+            return "action=" + action + " supervisor=" + supervisorUserId;
+        }
+    }
+
     /** A leg ended. */
     record HungUp(long enterpriseId, String callId, Instant at, String channelId, String cause, int sipStatus) implements CallLogEvent {
         public String type() {

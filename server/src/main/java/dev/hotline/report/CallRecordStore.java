@@ -173,6 +173,8 @@ public final class CallRecordStore {
                                     parseLong(field(data, "duration_ms")));
                         }
                         case "transfer" -> new CallLogEvent.Transfer(e, callId, at, ch, field(data, "kind"), field(data, "target"));
+                        case "supervision" -> new CallLogEvent.Supervised(e, callId, at, ch, parseLong(field(data, "supervisor")),
+                                field(data, "action"));
                         default -> new CallLogEvent.Ringing(e, callId, at, ch);
                     };
                 }).forEach(out::add);

@@ -1,0 +1,248 @@
+package dev.hotline.supervision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.acd.Acd;
+import dev.hotline.acd.AgentState;
+import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.RtpCaller;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * SUP-2 end to end: a customer (RtpCaller, speaking a 400 Hz tone) in the demo queue talks with agent 1,
+ * whose SIPp phone sends no audio; the supervisor "lead" supervises from a SIPp phone registered as their
+ * extension that echoes what it hears. So the customer hears something only when the supervisor is heard
+ * by them: nothing while the supervisor listens or whispers, their own tone back once the supervisor barges
+ * in or takes the call over.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SupervisionCallsTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+    static final String QUEUE_NUMBER = "4696";
+    static final String LEAD_EXTENSION = "1009";
+    static final String LEAD_SIP_PW = "lead-phone-pw-9";
+    TestServer server;
+    ApiClient admin;
+    ApiClient lead;
+    Acd acd;
+    long enterprise;
+    long agent1;
+    long agent2;
+    Path phoneDir;
+    final List<Sipp.Run> phones = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        server = TestServer.start();
+        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+        lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+        acd = server.hotline().acd();
+        phoneDir = Files.createTempDirectory("supervision-phones");
+        enterprise = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+        agent1 = userId("agent1");
+        agent2 = userId("agent2");
+        long queueId = -1;
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) queueId = q.get("id").asLong();
+        // No announcement to the caller: what the customer hears comes from the agent (nothing) and the supervisor only.
+        var put = admin.put("/api/v1/queues/" + queueId, Map.of("name", "sales", "strategy", "linear", "settings", Map.of("ringTimeoutSeconds", 30)));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", QUEUE_NUMBER, "destinationType", "queue", "destination", "sales")).status())
+                .isEqualTo(201);
+        var ext = admin.post("/api/v1/extensions", Map.of("number", LEAD_EXTENSION, "userId", userId("lead"), "sipPassword", LEAD_SIP_PW, "enabled", true));
+        assertThat(ext.status()).as(ext.toString()).isEqualTo(201);
+        acd.settle();
+    }
+
+    @AfterAll
+    void stop() {
+        phones.forEach(Sipp.Run::kill);
+        server.close();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        server.hotline().engine().channels().forEach(ch -> ch.hangup(HangupCause.NORMAL_CLEARING));
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.hotline().engine().channels().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> acd.agents(enterprise).stream()
+                .noneMatch(a -> a.state() == AgentState.ON_CALL || a.state() == AgentState.RINGING));
+        phones.forEach(Sipp.Run::kill);
+        phones.clear();
+        try {
+            acd.logout(enterprise, agent1, "agent");
+        } catch (RuntimeException e) {
+            // not signed in
+        }
+    }
+
+    long userId(String username) {
+        for (JsonNode u : admin.get("/api/v1/users").json()) if (u.get("username").asText().equals(username)) return u.get("id").asLong();
+        throw new AssertionError("no user " + username);
+    }
+
+    SipPeers peers() {
+        return new SipPeers(phoneDir, server.hotline().engine().sipPort());
+    }
+
+    /** A SIPp phone that answers every call, registered as {@code extension}; {@code echo}: it sends back what it hears. */
+    void phone(String extension, String password, boolean echo) throws Exception {
+        int port = Ports.free();
+        var vars = SipPeers.vars("x");
+        vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+        List<String> args = new ArrayList<>(List.of("-mp", Integer.toString(Ports.free(4)), "-m", "1000", "-timeout", "300"));
+        if (echo) args.add("-rtp_echo");
+        Sipp.Run phone = Sipp.start(phoneDir, "uas_answer", vars, null, port, args);
+        Sipp.awaitUdpBound(port);
+        phones.add(phone);
+        peers().register(extension, password, port, "200");
+    }
+
+    /** Agent 1 on a silent SIP phone, ready; the lead's echoing phone registered; a customer talking with agent 1. */
+    RtpCaller customerTalkingWithAgent1(String number) throws Exception {
+        phone("1001", PW, false);
+        phone(LEAD_EXTENSION, LEAD_SIP_PW, true);
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        RtpCaller customer = RtpCaller.call(server.hotline().engine().sipPort(), number, QUEUE_NUMBER);
+        customer.tone(60_000);
+        await("agent 1 talking").atMost(Duration.ofSeconds(15))
+                .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() == AgentState.ON_CALL).orElse(false));
+        return customer;
+    }
+
+    /** The customer hears nothing loud for 1.5 s (from now on). */
+    static void hearsNothing(RtpCaller customer, String when) {
+        int from = customer.heard().size();
+        await(when).during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+                .until(() -> loud(customer, from) == 0);
+    }
+
+    /** The customer hears sound (their own tone, echoed by the supervisor's phone) within 3 s. */
+    static void hearsTheSupervisor(RtpCaller customer, String when) {
+        int from = customer.heard().size();
+        await(when).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() -> loud(customer, from) >= 10);
+    }
+
+    static long loud(RtpCaller customer, int from) {
+        List<RtpCaller.Heard> all = customer.heard();
+        return all.subList(Math.min(from, all.size()), all.size()).stream().filter(h -> h.rms() >= RtpCaller.SOUND_RMS).count();
+    }
+
+    JsonNode active(String id) {
+        return await("supervision " + id + " active").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (JsonNode s : lead.get("/api/v1/supervision").json()) if (s.get("id").asText().equals(id)) return s;
+            return null;
+        }, s -> s != null && s.get("state").asText().equals("active"));
+    }
+
+    List<String> supervisionEvents(String caller) {
+        JsonNode record = await("the call record").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> admin.get("/api/v1/calls?limit=5&number=" + caller).json().get("items"), items -> items.size() == 1).get(0);
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : admin.get("/api/v1/calls/" + record.get("callId").asText() + "/events").json()) {
+            if (e.get("type").asText().equals("supervision")) out.add(e.get("data").asText());
+        }
+        return out;
+    }
+
+    @Test
+    void theSupervisorListensWhispersBargesLeavesAndTakesTheCallOver() throws Exception {
+        String caller = "13600000001";
+        long leadId = userId("lead");
+        try (RtpCaller customer = customerTalkingWithAgent1(caller)) {
+            hearsNothing(customer, "agent 1 is silent");
+
+            var started = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen"));
+            assertThat(started.status()).as(started.toString()).isEqualTo(201);
+            String id = started.json().get("id").asText();
+            assertThat(started.json().get("agentUserId").asLong()).isEqualTo(agent1);
+            JsonNode on = active(id);
+            assertThat(on.get("mode").asText()).isEqualTo("listen");
+            Channel supervisorLeg = server.hotline().engine().channel(id).orElseThrow();
+            long out0 = supervisorLeg.counters().packetsOut();
+            await("audio to the supervisor").atMost(Duration.ofSeconds(3)).until(() -> supervisorLeg.counters().packetsOut() - out0 >= 50);
+            hearsNothing(customer, "listening: the supervisor is heard by nobody");
+
+            var whisper = lead.put("/api/v1/supervision/" + id, Map.of("mode", "whisper"));
+            assertThat(whisper.status()).as(whisper.toString()).isEqualTo(200);
+            assertThat(whisper.json().get("mode").asText()).isEqualTo("whisper");
+            hearsNothing(customer, "whispering: only the agent hears the supervisor");
+
+            assertThat(lead.put("/api/v1/supervision/" + id, Map.of("mode", "barge")).status()).isEqualTo(200);
+            hearsTheSupervisor(customer, "barged in: the customer hears the supervisor");
+
+            assertThat(lead.delete("/api/v1/supervision/" + id).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.hotline().engine().channel(id).isEmpty());
+            assertThat(lead.get("/api/v1/supervision").json()).isEmpty();
+            hearsNothing(customer, "the supervisor left: back to the silent agent");
+            assertThat(acd.agentView(enterprise, agent1).orElseThrow().state()).isEqualTo(AgentState.ON_CALL);
+
+            // Take over: the agent's leg ends, the customer talks with the supervisor.
+            String again = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).json().get("id").asText();
+            active(again);
+            var taken = lead.post("/api/v1/supervision/" + again + "/takeover", Map.of());
+            assertThat(taken.status()).as(taken.toString()).isEqualTo(200);
+            hearsTheSupervisor(customer, "taken over: the customer talks with the supervisor");
+            await("agent 1 freed").atMost(Duration.ofSeconds(5))
+                    .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() != AgentState.ON_CALL).orElse(false));
+            assertThat(server.hotline().engine().channel(again)).as("the supervisor's leg stays up").isPresent();
+            customer.bye();
+        }
+        assertThat(supervisionEvents(caller)).containsExactly(
+                "action=listen supervisor=" + leadId, "action=whisper supervisor=" + leadId, "action=barge supervisor=" + leadId,
+                "action=end supervisor=" + leadId, "action=listen supervisor=" + leadId, "action=takeover supervisor=" + leadId);
+        List<String> audit = new ArrayList<>();
+        for (JsonNode e : admin.get("/api/v1/audit?action=call.&limit=50").json().get("items")) {
+            if (e.get("username").asText().equals("lead")) audit.add(0, e.get("action").asText());
+        }
+        assertThat(audit).containsExactly("call.listen", "call.whisper", "call.barge", "call.leave", "call.listen", "call.takeover");
+    }
+
+    @Test
+    void theSupervisorHangsUpTheCallAndBadRequestsAreRefusedClearly() throws Exception {
+        String caller = "13600000002";
+        ApiClient agent2Api = ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW);
+        // Nobody is on a call yet.
+        assertThat(lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).status()).isEqualTo(409);
+        try (RtpCaller customer = customerTalkingWithAgent1(caller)) {
+            String customerLeg = server.hotline().engine().channels().stream().filter(ch -> ch.caller().user().equals(caller))
+                    .findFirst().orElseThrow().id();
+            assertThat(agent2Api.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).status())
+                    .as("an agent may not supervise").isEqualTo(403);
+            assertThat(agent2Api.post("/api/v1/agents/" + agent1 + "/hangup", Map.of()).status()).isEqualTo(403);
+            var badMode = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "shout"));
+            assertThat(badMode.status()).isEqualTo(400);
+            assertThat(badMode.body()).contains("mode");
+            assertThat(lead.post("/api/v1/supervision", Map.of("mode", "listen")).status()).isEqualTo(400);
+            assertThat(lead.post("/api/v1/supervision", Map.of("agentId", 987654, "mode", "listen")).status()).isEqualTo(404);
+            assertThat(lead.put("/api/v1/supervision/no-such-leg", Map.of("mode", "barge")).status()).isEqualTo(404);
+            assertThat(lead.post("/api/v1/supervision/no-such-leg/takeover", Map.of()).status()).isEqualTo(404);
+            assertThat(acd.agentView(enterprise, agent1).orElseThrow().state()).as("nothing above touched the call").isEqualTo(AgentState.ON_CALL);
+
+            assertThat(lead.post("/api/v1/agents/" + agent1 + "/hangup", Map.of()).status()).isEqualTo(204);
+            await("the customer hung up").atMost(Duration.ofSeconds(5)).until(() -> server.hotline().engine().channel(customerLeg).isEmpty());
+            await("agent 1 freed").atMost(Duration.ofSeconds(5))
+                    .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() != AgentState.ON_CALL).orElse(false));
+        }
+        assertThat(supervisionEvents(caller)).containsExactly("action=hangup supervisor=" + userId("lead"));
+        assertThat(admin.get("/api/v1/audit?action=call.hangup&limit=5").json().get("items").get(0).get("target").asText()).isEqualTo("agent1");
+    }
+}

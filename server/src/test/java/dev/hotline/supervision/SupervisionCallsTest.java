@@ -13,6 +13,7 @@ import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ class SupervisionCallsTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start();
+        // Phones on 127.0.0.1 belong to demo even once a second enterprise exists (the isolation checks make one).
+        server = TestServer.start(TestDatabases.Kind.H2, Map.of("sip.default.enterprise", "demo"));
         admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
         lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
         acd = server.hotline().acd();
@@ -90,6 +92,13 @@ class SupervisionCallsTest {
         } catch (RuntimeException e) {
             // not signed in
         }
+    }
+
+    ApiClient otherEnterprisesAdmin() {
+        ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
+        var made = operator.post("/api/v1/enterprises", Map.of("code", "acme-sup", "name", "Acme", "adminUsername", "boss", "adminPassword", "acme-pass-1"));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        return ApiClient.loggedIn(server.baseUrl(), "acme-sup", "boss", "acme-pass-1");
     }
 
     long userId(String username) {
@@ -180,6 +189,17 @@ class SupervisionCallsTest {
             long out0 = supervisorLeg.counters().packetsOut();
             await("audio to the supervisor").atMost(Duration.ofSeconds(3)).until(() -> supervisorLeg.counters().packetsOut() - out0 >= 50);
             hearsNothing(customer, "listening: the supervisor is heard by nobody");
+
+            // Another enterprise's admin neither sees nor touches it (ADM-1), nor hangs up the agent's call.
+            ApiClient acme = otherEnterprisesAdmin();
+            assertThat(acme.get("/api/v1/supervision").json()).isEmpty();
+            assertThat(acme.put("/api/v1/supervision/" + id, Map.of("mode", "barge")).status()).isEqualTo(404);
+            assertThat(acme.post("/api/v1/supervision/" + id + "/takeover", Map.of()).status()).isEqualTo(404);
+            assertThat(acme.delete("/api/v1/supervision/" + id).status()).isEqualTo(404);
+            assertThat(acme.post("/api/v1/agents/" + agent1 + "/hangup", Map.of()).status()).isEqualTo(404);
+            assertThat(acme.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).status()).isEqualTo(404);
+            assertThat(lead.get("/api/v1/supervision").json().get(0).get("mode").asText()).isEqualTo("listen");
+            hearsNothing(customer, "still listening after the other enterprise's attempts");
 
             var whisper = lead.put("/api/v1/supervision/" + id, Map.of("mode", "whisper"));
             assertThat(whisper.status()).as(whisper.toString()).isEqualTo(200);

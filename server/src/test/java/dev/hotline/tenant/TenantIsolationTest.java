@@ -234,6 +234,12 @@ class TenantIsolationTest {
         List<String> checked = new ArrayList<>();
         for (Api.Route r : server.hotline().routes()) {
             if (!r.path().contains("{")) continue;
+            if (r.path().startsWith(Api.PREFIX + "/supervision/{sid}")) {
+                // A supervision exists only while a call is up: SupervisionCallsTest makes one and has another enterprise's
+                // admin switch, take over and end it (refused, the supervision goes on).
+                checked.add(r.method() + " " + r.path() + " (SupervisionCallsTest)");
+                continue;
+            }
             String resource = r.path().substring(Api.PREFIX.length() + 1, r.path().indexOf('/', Api.PREFIX.length() + 1));
             String path = demoPath(r.path(), resource);
             boolean greeting = r.path().contains("{boxType}");

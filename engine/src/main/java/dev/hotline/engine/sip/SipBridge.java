@@ -133,11 +133,12 @@ final class SipBridge {
             // outbound leg was never marked so, as it was bridged from its answer on.
             a.media.media().markAnswered();
             b.media.media().markAnswered();
-            a.engine.emit(new CallEvent.ChannelUnbridged(a.id, b.id, Instant.now()));
+            // The event goes out once both legs have forgotten each other: whoever hears it may bridge either at once.
             b.post(() -> {
                 if (b.partner() == a) {
                     b.forgetPartner();
                 }
+                a.engine.emit(new CallEvent.ChannelUnbridged(a.id, b.id, Instant.now()));
             });
         });
     }

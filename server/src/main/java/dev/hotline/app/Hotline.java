@@ -126,7 +126,7 @@ public final class Hotline implements AutoCloseable {
         cti.attach(desk);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
-        Supervision supervision = new Supervision(routing, calls, acd, ringTimeout);
+        Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
         AcdRoutes.register(api, jdbi, audit, acd, agentDesk);

@@ -191,6 +191,17 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         toUser(userId, message("webrtc.state").put("connected", calls.webRtcConnected(key)));
     }
 
+    /**
+     * SUP-2, where the enterprise tells agents: a supervisor is on the agent's call {@code legId} in {@code mode}
+     * (listen, whisper, barge), or left it ({@code mode} null).
+     */
+    public void supervised(long userId, String legId, String mode) {
+        ObjectNode m = message("call.supervised").put("legId", legId);
+        if (mode == null) m.putNull("mode");
+        else m.put("mode", mode);
+        out.execute(() -> toUser(userId, m));
+    }
+
     /** Called before a consulted leg is placed, so that its answer or end reaches the consulting agent's desk. */
     public void consulting(String consultedLeg, String agentLeg) {
         deskCalls.consulting(consultedLeg, agentLeg);

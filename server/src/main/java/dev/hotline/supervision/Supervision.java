@@ -5,6 +5,7 @@ import dev.hotline.acd.AgentView;
 import dev.hotline.acd.Device;
 import dev.hotline.call.Devices;
 import dev.hotline.call.LegSplitter;
+import dev.hotline.cti.CtiHub;
 import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,11 +86,14 @@ public final class Supervision {
         final String callId;
         final Channel agentLeg;
         final Channel supervisorLeg;
+        /** Whether the agent's desk is told (the enterprise's setting when the supervision began). */
+        final boolean tell;
         Mode mode;
         Tap tap;
         State state = State.RINGING;
 
-        Session(long enterpriseId, long supervisorUserId, long agentUserId, String callId, Channel agentLeg, Channel supervisorLeg, Mode mode) {
+        Session(long enterpriseId, long supervisorUserId, long agentUserId, String callId, Channel agentLeg, Channel supervisorLeg, Mode mode,
+                boolean tell) {
             this.id = supervisorLeg.id();
             this.enterpriseId = enterpriseId;
             this.supervisorUserId = supervisorUserId;
@@ -97,6 +102,7 @@ public final class Supervision {
             this.agentLeg = agentLeg;
             this.supervisorLeg = supervisorLeg;
             this.mode = mode;
+            this.tell = tell;
         }
 
         synchronized View view() {
@@ -107,16 +113,20 @@ public final class Supervision {
     private final RoutingData data;
     private final CallBook book;
     private final Acd acd;
+    private final CtiHub cti;
+    private final Jdbi jdbi;
     private final Devices devices;
     private final LegSplitter splitter;
     private final Duration ringTimeout;
     /** Supervisor's leg → its session, until it ends or takes the call over. */
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    public Supervision(RoutingData data, CallBook book, Acd acd, Duration ringTimeout) {
+    public Supervision(RoutingData data, CallBook book, Acd acd, CtiHub cti, Jdbi jdbi, Duration ringTimeout) {
         this.data = data;
         this.book = book;
         this.acd = acd;
+        this.cti = cti;
+        this.jdbi = jdbi;
         this.devices = new Devices(data);
         this.splitter = new LegSplitter(data);
         this.ringTimeout = ringTimeout;
@@ -133,9 +143,10 @@ public final class Supervision {
         Target target = supervisorPhone(enterpriseId, supervisorUserId);
         String shown = agent.jobNumber() != null ? agent.jobNumber() : agent.extension() != null ? agent.extension() : String.valueOf(agentUserId);
         DialRequest req = DialRequest.to(target).withTimeout(ringTimeout).withCallerId(CallerId.of(shown));
+        boolean tell = jdbi.withHandle(h -> SupervisionSettings.load(h, enterpriseId)).tellAgent();
         Session[] made = new Session[1];
         data.engine().originate(req, leg -> {
-            made[0] = new Session(enterpriseId, supervisorUserId, agentUserId, callId, agentLeg, leg, mode);
+            made[0] = new Session(enterpriseId, supervisorUserId, agentUserId, callId, agentLeg, leg, mode, tell);
             sessions.put(leg.id(), made[0]);
         });
         return made[0].view();
@@ -149,6 +160,7 @@ public final class Supervision {
             if (s.tap != null) {
                 s.tap.mode(mode.tap);
                 record(s, mode.key());
+                tellAgent(s, mode.key());
             }
         }
         return s.view();
@@ -228,6 +240,7 @@ public final class Supervision {
             }
         }
         record(s, s.mode.key());
+        tellAgent(s, s.mode.key());
     }
 
     private void supervisorLeft(Session s) {
@@ -239,7 +252,10 @@ public final class Supervision {
             if (s.tap != null) s.tap.stop();
             s.tap = null;
         }
-        if (wasActive) record(s, "end");
+        if (wasActive) {
+            record(s, "end");
+            tellAgent(s, null);
+        }
     }
 
     // ================================================================ helpers
@@ -265,6 +281,11 @@ public final class Supervision {
         if (desk.isPresent()) return desk.get();
         return data.extensionOfUser(enterpriseId, userId).flatMap(x -> data.registered(enterpriseId, x).map(t -> (Target) t))
                 .orElseThrow(() -> DomainException.conflict("no phone to supervise from: sign in on the desk or register your extension's phone"));
+    }
+
+    /** Where the enterprise says so, the agent's desk is told who listens how (null: nobody any more). */
+    private void tellAgent(Session s, String mode) {
+        if (s.tell) cti.supervised(s.agentUserId, s.agentLeg.id(), mode);
     }
 
     private void record(Session s, String action) {

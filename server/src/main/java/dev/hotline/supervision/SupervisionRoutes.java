@@ -25,6 +25,18 @@ public final class SupervisionRoutes {
 
     public static void register(Api root, Jdbi jdbi, AuditLog audit, Supervision supervision) {
         Api r = root.tagged("supervision");
+        root.tagged("settings").get("/settings/supervision", "Whether agents are told that a supervisor is on their call")
+                .returns(SupervisionSettings.class).handle(Permission.MONITOR_READ, (ctx, me) ->
+                        ctx.json(jdbi.withHandle(h -> SupervisionSettings.load(h, me.enterpriseId()))));
+        root.tagged("settings").put("/settings/supervision", "Tell agents (or not) that a supervisor is on their call")
+                .body(SupervisionSettings.Input.class).returns(SupervisionSettings.class).handle(Permission.AGENT_MANAGE, (ctx, me) -> {
+                    SupervisionSettings in = SupervisionSettings.validate(Json.body(ctx, SupervisionSettings.Input.class));
+                    jdbi.useTransaction(h -> {
+                        in.save(h, me.enterpriseId());
+                        audit.record(h, me, ctx.ip(), "settings.supervision", null, "tellAgent=" + in.tellAgent());
+                    });
+                    ctx.json(in);
+                });
         r.get("/supervision", "Supervisions in progress in your enterprise").returnsList(Supervision.View.class)
                 .handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(supervision.list(me.enterpriseId())));
         r.post("/supervision", "Call your phone (desk device or registered extension) and join an agent's call to listen, whisper or barge")

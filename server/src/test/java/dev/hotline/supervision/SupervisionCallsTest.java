@@ -11,6 +11,7 @@ import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.CtiClient;
 import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
@@ -176,7 +177,14 @@ class SupervisionCallsTest {
     void theSupervisorListensWhispersBargesLeavesAndTakesTheCallOver() throws Exception {
         String caller = "13600000001";
         long leadId = userId("lead");
-        try (RtpCaller customer = customerTalkingWithAgent1(caller)) {
+        // The enterprise tells its agents (SUP-2 setting): agent 1's desk hears of each step.
+        assertThat(lead.put("/api/v1/settings/supervision", Map.of("tellAgent", true)).status()).as("a supervisor may change it").isEqualTo(200);
+        assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW).put("/api/v1/settings/supervision", Map.of("tellAgent", false)).status())
+                .isEqualTo(403);
+        assertThat(admin.put("/api/v1/settings/supervision", Map.of()).status()).isEqualTo(400);
+        assertThat(admin.get("/api/v1/settings/supervision").json().get("tellAgent").asBoolean()).isTrue();
+        ApiClient agent1Api = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        try (CtiClient desk = CtiClient.connect(agent1Api, server.baseUrl()); RtpCaller customer = customerTalkingWithAgent1(caller)) {
             hearsNothing(customer, "agent 1 is silent");
 
             var started = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen"));
@@ -225,6 +233,14 @@ class SupervisionCallsTest {
                     .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() != AgentState.ON_CALL).orElse(false));
             assertThat(server.hotline().engine().channel(again)).as("the supervisor's leg stays up").isPresent();
             customer.bye();
+            List<String> told = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                JsonNode m = desk.next("call.supervised");
+                told.add(m.get("mode").isNull() ? "none" : m.get("mode").asText());
+            }
+            assertThat(told).as("what agent 1's desk was told").containsExactly("listen", "whisper", "barge", "none", "listen");
+        } finally {
+            assertThat(admin.put("/api/v1/settings/supervision", Map.of("tellAgent", false)).status()).isEqualTo(200);
         }
         assertThat(supervisionEvents(caller)).containsExactly(
                 "action=listen supervisor=" + leadId, "action=whisper supervisor=" + leadId, "action=barge supervisor=" + leadId,

@@ -211,7 +211,12 @@ class DeskBrowserTest {
         agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
         agent1.awaitInboundAudioRising();
 
-        long talkingSince = agent1.state().get("since").get(leg).asLong();
+        JsonNode before = agent1.state();
+        long talkingSince = before.get("since").get(leg).asLong();
+        // Issue 14: the timer counts from the server's answeredAt (here the same clock), not from anything the page kept.
+        assertThat(talkingSince).as("timer start = the call's answeredAt")
+                .isEqualTo(Instant.parse(before.get("calls").get(0).get("answeredAt").asText()).toEpochMilli());
+        agent1.js().executeScript("sessionStorage.clear()");
         long reloadAt = System.nanoTime();
         agent1.driver().navigate().refresh();
         // hello lists the call: the page shows it again, offers media again, and audio flows.

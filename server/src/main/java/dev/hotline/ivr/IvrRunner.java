@@ -34,9 +34,11 @@ public final class IvrRunner {
             public boolean transfer(String c, Channel ch, String t, String v, int p) { return host.transfer(c, ch, t, v, p); }
             public Flow.Graph publishedFlow(long e, String n) { return host.publishedFlow(e, n); }
             public java.nio.file.Path voicemailFile(String c, String bt, String b) { return host.voicemailFile(c, bt, b); }
-            public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, dev.hotline.engine.call.Recording r) {
-                host.saveVoicemail(c, ch, bt, b, caller, cb, r);
+            public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, dev.hotline.engine.call.Recording r,
+                                      java.time.Duration spoken) {
+                host.saveVoicemail(c, ch, bt, b, caller, cb, r, spoken);
             }
+            public void discardVoicemail(dev.hotline.engine.call.Recording r) { host.discardVoicemail(r); }
             public void ended(String ch) {
                 // Only this session: the call may already be in a new one (a queue sending it on to voicemail).
                 IvrSession mine = self[0];

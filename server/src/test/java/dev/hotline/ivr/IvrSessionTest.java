@@ -82,7 +82,8 @@ class IvrSessionTest {
         public Flow.Graph publishedFlow(long e, String name) { return null; }
         public void ended(String ch) { steps.add("ended"); }
         public Path voicemailFile(String c, String bt, String b) { return Path.of("/tmp/vm.wav"); }
-        public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, Recording r) { }
+        public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, Recording r, Duration spoken) { }
+        public void discardVoicemail(Recording r) { }
     }
 
     final Path data = tempDir();

@@ -322,6 +322,8 @@ final class IvrSession {
         vmStep = VmStep.RECORD;
         vmBegan = Instant.now();
         vmEnded = null;
+        // Only keys pressed after the tone end the message: not one typed ahead, such as the queue's voicemail key.
+        channel.clearDigits();
         vmRecording = channel.record(host.voicemailFile(callId, vm.boxType(), vm.box()), dev.hotline.engine.call.RecordFormat.PCM,
                 dev.hotline.engine.call.RecordMode.MONO);
         // A key (# above all) or two minutes ends the message.

@@ -61,6 +61,7 @@ class IvrSessionTest {
             actions.add("collect " + max + (terminator == 0 ? "" : " " + terminator) + " " + first.toSeconds() + "s");
         }
         public void sendDtmf(String digits) { }
+        public void clearDigits() { actions.add("clear digits"); }
         public Recording record(Path file, RecordFormat format, RecordMode mode) { return null; }
         public void hold(Path musicFolder) { }
         public void unhold() { }

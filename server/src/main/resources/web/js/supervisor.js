@@ -31,7 +31,8 @@ if (me) {
           longestWait: clock(this.queues.reduce((a, q) => Math.max(a, q.longestWaitSeconds || 0), 0)),
           answered: sum((q) => q.answered),
           abandoned: sum((q) => q.abandoned),
-          agentsReady: this.agents.filter((a) => a.state === 'ready').length,
+          // Issue 14: the ACD offers nothing to a ready agent whose phone cannot ring, so neither does this count.
+          agentsReady: this.agents.filter((a) => a.state === 'ready' && a.deviceReachable !== false).length,
         };
       },
     },
@@ -46,13 +47,18 @@ if (me) {
       inState(a) { return a.since ? clock((this.now - Date.parse(a.since)) / 1000) : '—'; },
       agentsOf(q) {
         const s = q.agents || {};
-        return ['ready', 'ringing', 'on_call', 'wrap_up', 'not_ready'].filter((k) => s[k]).map((k) => t('agentState.' + k) + ' ' + s[k]).join(' · ') || '—';
+        const parts = ['ready', 'ringing', 'on_call', 'wrap_up', 'not_ready'].filter((k) => s[k]).map((k) => t('agentState.' + k) + ' ' + s[k]);
+        if (q.unreachable) parts.push(t('supervisor.unreachableCount', { n: q.unreachable }));
+        return parts.join(' · ') || '—';
       },
       reasonName(code) {
         const r = this.reasons.find((x) => x.code === code);
-        return r ? r.name : (code ? t('agentReason.' + (code === 'login' ? 'login' : 'other'), { code }) : '');
+        return r ? r.name : (code ? t('agentReason.' + (code === 'login' || code === 'unreachable' ? code : 'other'), { code }) : '');
       },
       device(a) { return deviceLabel(a.device, a.deviceNumber); },
+      /** Signed in on a device the ACD cannot call now (an unregistered SIP phone, ...): why this agent gets no calls. */
+      unreachable(a) { return a.state !== 'logged_out' && a.deviceReachable === false; },
+      unreachableText(a) { return t('supervisor.unreachable.' + (['sip', 'webrtc', 'external'].includes(a.device) ? a.device : 'sip')); },
       async setState(a, state, reason) {
         try {
           await api.put('/agents/' + a.userId + '/state', reason ? { state, reason } : { state });
@@ -104,7 +110,8 @@ if (me) {
             <tbody>
               <tr v-for="a in agents" :key="a.userId" :data-testid="'agent-row-' + a.userId">
                 <td><span class="name">{{ dash(a.name) }}</span></td><td>{{ dash(a.jobNumber) }}</td><td>{{ device(a) }}</td>
-                <td :data-testid="'agent-state-' + a.userId"><span class="state-chip" :class="'st-' + a.state"><span class="dot"></span>{{ t('agentState.' + a.state) }}</span></td>
+                <td><span class="state-chip" :class="'st-' + a.state" :data-testid="'agent-state-' + a.userId"><span class="dot"></span>{{ t('agentState.' + a.state) }}</span>
+                  <span v-if="unreachable(a)" class="badge badge-warn" :data-testid="'agent-unreachable-' + a.userId">{{ unreachableText(a) }}</span></td>
                 <td :data-testid="'agent-reason-' + a.userId">{{ a.state === 'not_ready' ? reasonName(a.reason) : '' }}</td>
                 <td :data-testid="'agent-time-' + a.userId">{{ a.state === 'logged_out' ? '—' : inState(a) }}</td>
                 <td class="mono">{{ dash(a.callId) }}</td>

@@ -520,12 +520,19 @@ final class QueueDispatcher implements AgentBoard.Queues {
             long longest = ws.stream().mapToLong(w -> Duration.between(w.enqueuedAt, now).toSeconds()).max().orElse(0);
             Map<AgentState, Integer> byState = new EnumMap<>(AgentState.class);
             for (AgentState s : AgentState.values()) if (s != AgentState.LOGGED_OUT) byState.put(s, 0);
+            int unreachable = 0;
             for (long id : t.members().getOrDefault(q.id(), List.of())) {
                 Agent a = board.get(id);
-                if (a != null && a.state.signedIn()) byState.merge(a.state, 1, Integer::sum);
+                if (a == null || !a.state.signedIn()) continue;
+                if (a.state == AgentState.READY && a.device != null && ctx.host != null && !ctx.host.reachable(enterpriseId, a.device)) {
+                    unreachable++;
+                } else {
+                    byState.merge(a.state, 1, Integer::sum);
+                }
             }
             Counters c = counters(q.id());
-            out.add(new QueueLive(q.id(), q.name(), ws.size(), longest, byState, c.entered, c.answered, c.abandoned, c.overflowed));
+            out.add(new QueueLive(q.id(), q.name(), ws.size(), longest, byState, unreachable, c.entered, c.answered, c.abandoned,
+                    c.overflowed));
         }
         return out;
     }

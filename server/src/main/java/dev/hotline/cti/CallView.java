@@ -3,18 +3,25 @@ package dev.hotline.cti;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.hotline.acd.Acd;
 import dev.hotline.report.CallRecordStore;
+import java.time.Instant;
 import java.util.List;
 
-/** A call as the agent desk sees it (docs/cti.md "Call"): one per agent leg. */
+/**
+ * A call as the agent desk sees it (docs/cti.md "Call"): one per agent leg. {@code startedAt}: when the leg began
+ * (offered to the agent or dialled); {@code answeredAt}: when the agent and the other party started talking (for a queue
+ * call, when the caller was bridged), null before. Both are the server's instants, so the desk's call timer is the same
+ * after a reload and in another browser.
+ */
 public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, String callId, String legId, String direction, String state,
                        String caller, String callerName, String queue, long waitedSeconds, boolean internal, boolean muted,
-                       Customer customer, Acd.Transfer transfer, String notes, Consultation consult, Path path) {
+                       Customer customer, Acd.Transfer transfer, String notes, Consultation consult, Path path, Instant startedAt,
+                       Instant answeredAt) {
 
     public CallView(long enterpriseId, long userId, String callId, String legId, String direction, String state, String caller,
                     String callerName, String queue, long waitedSeconds, boolean internal, boolean muted, Customer customer,
-                    Acd.Transfer transfer, String notes) {
+                    Acd.Transfer transfer, String notes, Instant startedAt) {
         this(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal, muted, customer,
-                transfer, notes, null, Path.NONE);
+                transfer, notes, null, Path.NONE, startedAt, null);
     }
 
     /** How the caller got here (issue 13 item 7): the number they dialled and the IVR nodes and keys on the way. */
@@ -32,21 +39,31 @@ public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, S
 
     CallView with(String newState) {
         return new CallView(enterpriseId, userId, callId, legId, direction, newState, caller, callerName, queue, waitedSeconds, internal,
-                muted, customer, transfer, notes, consult, path);
+                muted, customer, transfer, notes, consult, path, startedAt, answeredAt);
     }
 
     CallView withMuted(boolean m) {
         return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
-                m, customer, transfer, notes, consult, path);
+                m, customer, transfer, notes, consult, path, startedAt, answeredAt);
     }
 
     CallView withNotes(String n) {
         return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
-                muted, customer, transfer, n, consult, path);
+                muted, customer, transfer, n, consult, path, startedAt, answeredAt);
     }
 
     CallView withConsult(Consultation k) {
         return new CallView(enterpriseId, userId, callId, legId, direction, state, caller, callerName, queue, waitedSeconds, internal,
-                muted, customer, transfer, notes, k, path);
+                muted, customer, transfer, notes, k, path, startedAt, answeredAt);
+    }
+
+    /**
+     * Talking since {@code at} (the engine's instant of the answer or of the bridge). A phone answering within
+     * milliseconds of being dialled may be answered before the desk was told of the leg: the leg began no later.
+     */
+    CallView answered(Instant at) {
+        Instant began = startedAt == null || at.isBefore(startedAt) ? at : startedAt;
+        return new CallView(enterpriseId, userId, callId, legId, direction, "talking", caller, callerName, queue, waitedSeconds, internal,
+                muted, customer, transfer, notes, consult, path, began, at);
     }
 }

@@ -231,6 +231,7 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         var reasons = m.putArray("reasons");
         h.reasons().forEach(r -> reasons.addObject().put("code", r.code()).put("name", r.name()));
         m.putObject("webrtc").put("connected", h.webRtcConnected());
+        m.put("serverTime", java.time.Instant.now().toString()); // the desk's call timers correct for its own clock by it
         send(ctx, m);
     }
 

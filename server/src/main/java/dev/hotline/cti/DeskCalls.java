@@ -3,6 +3,7 @@ package dev.hotline.cti;
 import dev.hotline.acd.Acd;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.report.CallRecordStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,20 +65,22 @@ public final class DeskCalls {
 
     /** The ACD offers a queue call to the agent (on the ACD's thread: handed off at once). */
     public void offered(long enterpriseId, long userId, Acd.Offered o) {
+        Instant at = Instant.now();
         thread.execute(() -> {
             // The call records are read only for an agent whose desk is open (no query per call otherwise).
             CallView.Customer who = out.watching(userId) ? customer(enterpriseId, o.caller()) : CallView.Customer.UNKNOWN;
             announce(new CallView(enterpriseId, userId, o.callId(), o.legId(), "inbound", "ringing", o.caller(), null,
-                    o.queue(), o.waitedSeconds(), false, false, who, o.transfer(), notes.get(o.callId()), null, out.path(o.callId())));
+                    o.queue(), o.waitedSeconds(), false, false, who, o.transfer(), notes.get(o.callId()), null, out.path(o.callId()), at, null));
         });
     }
 
     /** Registers a leg of the agent's own call (click-to-dial, a direct call) so that the desk follows it. */
     public void ownCall(long enterpriseId, long userId, String callId, String legId, String direction, String number) {
+        Instant at = Instant.now();
         thread.execute(() -> {
             CallView.Customer who = out.watching(userId) ? customer(enterpriseId, number) : CallView.Customer.UNKNOWN;
             announce(new CallView(enterpriseId, userId, callId, legId, direction, "ringing", number, null, null, 0,
-                    "internal".equals(direction), false, who, null, null));
+                    "internal".equals(direction), false, who, null, null, at));
         });
     }
 
@@ -136,7 +139,7 @@ public final class DeskCalls {
                 for (String leg : List.of(b.channelId(), b.otherChannelId())) {
                     CallView v = legs.get(leg);
                     if (v != null && v.queue() != null && "ringing".equals(v.state()) && answeredLegs.remove(leg)) {
-                        update(v.with("talking"), "call.answered");
+                        update(v.answered(b.at()), "call.answered");
                     }
                 }
             });
@@ -188,7 +191,7 @@ public final class DeskCalls {
                 answeredLegs.add(cur.legId()); // announced when the queue connects the caller (ChannelBridged)
                 return;
             }
-            update(cur.with("talking"), "call.answered");
+            update(cur.answered(e.at()), "call.answered");
         } else if (e instanceof CallEvent.ChannelHold h) {
             update(cur.with(h.held() ? "held" : "talking"), h.held() ? "call.held" : "call.resumed");
         } else if (e instanceof CallEvent.ChannelHungUp h) {

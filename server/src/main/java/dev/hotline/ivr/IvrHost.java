@@ -26,7 +26,13 @@ public interface IvrHost {
     /** Where a voicemail of the call goes on disk. */
     Path voicemailFile(String callId, String boxType, String box);
 
-    /** Keeps a voicemail once its recording is complete (now, or when the engine reports it finished). */
+    /**
+     * Keeps a voicemail: logged at once in the call (so that its record says voicemail), with the recording's length
+     * when the engine has closed it, else the wall-clock time the caller {@code spoken} after the tone.
+     */
     void saveVoicemail(String callId, String channelId, String boxType, String box, String caller, String callback,
-                       Recording recording);
+                       Recording recording, java.time.Duration spoken);
+
+    /** Drops a recording that is no message (the caller hung up at the tone): its file goes once the engine has closed it. */
+    void discardVoicemail(Recording recording);
 }

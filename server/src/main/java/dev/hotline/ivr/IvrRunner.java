@@ -5,6 +5,7 @@ import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.Recording;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,9 +37,10 @@ public final class IvrRunner {
             public boolean transfer(String c, Channel ch, String t, String v, int p) { return host.transfer(c, ch, t, v, p); }
             public Flow.Graph publishedFlow(long e, String n) { return host.publishedFlow(e, n); }
             public Path voicemailFile(String c, String bt, String b) { return host.voicemailFile(c, bt, b); }
-            public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, Recording r) {
-                host.saveVoicemail(c, ch, bt, b, caller, cb, r);
+            public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, Recording r, Duration spoken) {
+                host.saveVoicemail(c, ch, bt, b, caller, cb, r, spoken);
             }
+            public void discardVoicemail(Recording r) { host.discardVoicemail(r); }
             public void ended(String ch) {
                 // Only this session: the call may already be in a new one (a queue sending it on to voicemail).
                 IvrSession mine = self[0];

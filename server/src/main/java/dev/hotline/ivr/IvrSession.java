@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -51,6 +52,15 @@ final class IvrSession {
     private VmStep vmStep;
     private dev.hotline.engine.call.Recording vmRecording;
     private boolean vmSaved;
+    /**
+     * When the tone ended (recording began) and when the caller ended the message with a key (null while recording).
+     * The message's length is this wall-clock time, not the recording's duration, which counts only received audio
+     * (a phone sending no RTP would otherwise lose a real message).
+     */
+    private Instant vmBegan;
+    private Instant vmEnded;
+    /** A caller who hangs up during the greeting or within this long after the tone leaves no message (issue 14). */
+    static final Duration MIN_MESSAGE = Duration.ofSeconds(1);
 
     private final long enterpriseId;
     private final String callId;
@@ -117,8 +127,18 @@ final class IvrSession {
                 && waiting == Waiting.RECORDED) {
             waiting = Waiting.NOTHING;
             vmReview();
-        } else if (e instanceof CallEvent.ChannelHungUp) {
-            if (vm != null) saveVoicemail(null); // most callers just hang up after their message
+        } else if (e instanceof CallEvent.ChannelHungUp h) {
+            if (vm != null && vmRecording != null && !vmSaved) {
+                Duration spoken = spoken(h.at());
+                if (spoken.compareTo(MIN_MESSAGE) < 0) {
+                    // Hung up during the greeting (its end started the recording of a gone channel) or at the tone.
+                    log.info("call {}: hung up {} ms after the voicemail tone: no message", callId, spoken.toMillis());
+                    vmSaved = true;
+                    host.discardVoicemail(vmRecording);
+                } else {
+                    saveVoicemail(null, spoken); // most callers just hang up after their message
+                }
+            }
             finish();
         }
     }
@@ -292,8 +312,18 @@ final class IvrSession {
 
     // --- voicemail (MSG-1)
 
+    /** How long the caller had to speak after the tone: until the key that ended the message, else until {@code end}. */
+    private Duration spoken(Instant end) {
+        Duration d = Duration.between(vmBegan, vmEnded != null ? vmEnded : end);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
     private void vmRecord() {
         vmStep = VmStep.RECORD;
+        vmBegan = Instant.now();
+        vmEnded = null;
+        // Only keys pressed after the tone end the message: not one typed ahead, such as the queue's voicemail key.
+        channel.clearDigits();
         vmRecording = channel.record(host.voicemailFile(callId, vm.boxType(), vm.box()), dev.hotline.engine.call.RecordFormat.PCM,
                 dev.hotline.engine.call.RecordMode.MONO);
         // A key (# above all) or two minutes ends the message.
@@ -314,6 +344,7 @@ final class IvrSession {
     private void vmDigits(String digits) {
         switch (vmStep) {
             case RECORD -> {
+                vmEnded = Instant.now();
                 waiting = Waiting.RECORDED;
                 vmRecording.stop(); // RecordingFinished then leads to the review
             }
@@ -331,7 +362,7 @@ final class IvrSession {
                 }
             }
             case CALLBACK -> {
-                saveVoicemail(digits.isEmpty() ? null : digits);
+                saveVoicemail(digits.isEmpty() ? null : digits, spoken(Instant.now()));
                 Flow.Voicemail done = vm;
                 vm = null;
                 play(List.of(new Flow.Prompt(null, PromptKey.THANK_YOU_FOR_CALLING.name(), null), new Flow.Prompt(null, PromptKey.GOODBYE.name(), null)),
@@ -343,10 +374,10 @@ final class IvrSession {
         }
     }
 
-    private void saveVoicemail(String callback) {
+    private void saveVoicemail(String callback, Duration spoken) {
         if (vmSaved || vmRecording == null) return;
         vmSaved = true;
-        host.saveVoicemail(callId, channel.id(), vm.boxType(), vm.box(), vars.get("caller"), callback, vmRecording);
+        host.saveVoicemail(callId, channel.id(), vm.boxType(), vm.box(), vars.get("caller"), callback, vmRecording, spoken);
     }
 
     /** ACD-3: the transfer's priority, a number or a filled variable; anything else is 0. */

@@ -16,13 +16,16 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls in flows (IVR-1, IVR-2, MSG-1): starts flows on calls and is the flows' host: their steps go
- * into the call's record, their transfers back to routing, their voicemails into the log once the
- * recording is complete.
+ * into the call's record, their transfers back to routing, their voicemails into the call's record when
+ * the flow keeps them (and empty ones deleted).
  */
 final class FlowCalls implements IvrHost {
+    private static final Logger log = LoggerFactory.getLogger(FlowCalls.class);
 
     /** Routing's side of a flow's transfer: the caller (answered) goes to {@code to}; false when impossible now. */
     interface Transfers {
@@ -30,16 +33,14 @@ final class FlowCalls implements IvrHost {
     }
 
     /** A voicemail waiting for its recording to finish. */
-    private record PendingVoicemail(long enterpriseId, String callId, String channelId, String boxType, String box, String caller,
-                                    String callback) {}
-
     private final CallBook book;
     private final RoutingData data;
     private final MediaFiles files;
     private final Jdbi jdbi;
     private final IvrRunner runner;
     private final Transfers transfers;
-    private final Map<String, PendingVoicemail> pendingVoicemail = new ConcurrentHashMap<>();
+    /** Recordings that are no message, whose file is deleted when the engine reports them finished. */
+    private final Map<String, Boolean> discarded = new ConcurrentHashMap<>();
 
     FlowCalls(CallBook book, RoutingData data, MediaFiles files, Jdbi jdbi, Ivr ivr, Clock clock, Transfers transfers) {
         this.book = book;
@@ -65,13 +66,13 @@ final class FlowCalls implements IvrHost {
         return runner.onEvent(e);
     }
 
-    /** A finished recording: true when it was a voicemail (then logged as left). */
+    /** A finished recording: true when it was a voicemail's (logged when the flow kept it, or deleted when it was no message). */
     boolean voicemailFinished(CallEvent.RecordingFinished f) {
-        PendingVoicemail v = pendingVoicemail.remove(f.recordingId());
-        if (v == null) return false;
-        book.append(new CallLogEvent.VoicemailLeft(v.enterpriseId(), v.callId(), f.at(), v.channelId(), v.boxType(), v.box(),
-                v.caller(), v.callback(), f.path(), f.duration().toMillis()));
-        return true;
+        if (discarded.remove(f.recordingId()) != null) {
+            delete(f.path());
+            return true;
+        }
+        return false; // a kept voicemail was logged when the flow kept it; the recorder ignores recordings it did not start
     }
 
     @Override
@@ -108,15 +109,33 @@ final class FlowCalls implements IvrHost {
     }
 
     @Override
-    public void saveVoicemail(String callId, String channelId, String boxType, String box, String caller, String callback, Recording recording) {
+    public void saveVoicemail(String callId, String channelId, String boxType, String box, String caller, String callback, Recording recording,
+                              java.time.Duration spoken) {
         var c = book.find(channelId);
         if (c.isEmpty()) return;
-        var p = new PendingVoicemail(c.get().enterpriseId(), callId, channelId, boxType, box, caller, callback);
+        // Logged now, inside the call, so that its record says voicemail (the engine closes the recording of a caller who
+        // hung up only after the call has ended). The file is a complete WAV at every moment (REC-2), so listing it now is safe.
+        long ms = recording.finished() ? recording.duration().toMillis() : spoken.toMillis();
+        book.log(new CallLogEvent.VoicemailLeft(c.get().enterpriseId(), callId, book.now(), channelId, boxType, box, caller, callback,
+                recording.path(), ms));
+    }
+
+    @Override
+    public void discardVoicemail(Recording recording) {
         if (recording.finished()) {
-            book.append(new CallLogEvent.VoicemailLeft(p.enterpriseId(), callId, book.now(), channelId, boxType, box, caller, callback,
-                    recording.path(), recording.duration().toMillis()));
+            delete(recording.path());
         } else {
-            pendingVoicemail.put(recording.id(), p);
+            discarded.put(recording.id(), Boolean.TRUE);
+            // The engine may have finished it meanwhile (its event then found nothing to discard).
+            if (recording.finished() && discarded.remove(recording.id()) != null) delete(recording.path());
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            if (file != null) java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            log.warn("could not delete the empty voicemail recording {}: {}", file, e.toString());
         }
     }
 

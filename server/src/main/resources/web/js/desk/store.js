@@ -33,7 +33,8 @@ export const desk = reactive({
   calls: [],
   reasons: [],
   selected: null,
-  since: {},        // legId → ms when its state last changed (for the call timer; kept across a reload, see sinceKey)
+  since: {},        // legId → ms (this browser's clock) since when the call timer counts: ringing from startedAt, talking from answeredAt
+  skew: 0,          // ms the server's clock is ahead of this browser's (from hello.serverTime)
   connecting: {},   // legId → true: the agent answered a queue call, the caller is not bridged yet (agent announcement)
   offeredAt: {},    // legId → ms when call.offered arrived
   consultOf: {},    // legId of a held call → true once `consult` was accepted
@@ -47,21 +48,12 @@ export const desk = reactive({
 
 export const cti_ok = computed(() => cti.state.status === 'open' && cti.state.hello);
 
-// The call timer across a reload: the CTI Call carries no start time (docs/cti.md), so the desk keeps the time
-// each leg entered its state in sessionStorage and takes it back for the calls the next `hello` lists.
-// A Call field such as `answeredAt` / `since` from the server, when present, wins.
-const SINCE_KEY = 'hotline.desk.since';
-function storedSince() { try { return JSON.parse(sessionStorage.getItem(SINCE_KEY) || '{}'); } catch (e) { return {}; } }
-function saveSince() {
-  const keep = {};
-  for (const c of desk.calls) if (desk.since[c.legId]) keep[c.legId] = { state: c.state, at: desk.since[c.legId] };
-  try { sessionStorage.setItem(SINCE_KEY, JSON.stringify(keep)); } catch (e) { /* private mode */ }
-}
-/** The server's time for the call's current state, when the Call carries one. */
+// The call timer comes from the server (docs/cti.md "Call"): a ringing call counts from `startedAt`, a call in talk or
+// on hold from `answeredAt`, so a reload or another browser shows the same time. Converted to this browser's clock.
 function serverSince(c) {
-  const iso = c.state === 'talking' || c.state === 'held' ? (c.since || c.answeredAt) : c.since;
+  const iso = c.state === 'talking' || c.state === 'held' ? (c.answeredAt || c.startedAt) : c.startedAt;
   const at = iso ? Date.parse(iso) : NaN;
-  return Number.isFinite(at) ? at : 0;
+  return Number.isFinite(at) ? at - desk.skew : 0;
 }
 
 function recentKey() { return 'hotline.desk.recent.' + (desk.me ? desk.me.id : ''); }
@@ -75,11 +67,10 @@ function upsert(call) {
   if (!call || !call.legId) return;
   const i = desk.calls.findIndex((c) => c.legId === call.legId);
   const before = i >= 0 ? desk.calls[i] : null;
-  if (!before || before.state !== call.state) desk.since[call.legId] = serverSince(call) || Date.now();
+  if (!before || before.state !== call.state) desk.since[call.legId] = serverSince(call) || desk.since[call.legId] || Date.now();
   if (call.state !== 'ringing') delete desk.connecting[call.legId];
-  if (call.state === 'ended') { if (i >= 0) desk.calls.splice(i, 1); saveSince(); return; }
+  if (call.state === 'ended') { if (i >= 0) desk.calls.splice(i, 1); return; }
   if (i >= 0) desk.calls.splice(i, 1, call); else desk.calls.push(call);
-  saveSince();
 }
 
 function syncPhone() {
@@ -134,15 +125,14 @@ cti.on('hello', (m) => {
   desk.agent = m.agent || null;
   desk.reasons = Array.isArray(m.reasons) ? m.reasons : [];
   const calls = (m.calls || []).filter((c) => ACTIVE.includes(c.state));
+  const server = m.serverTime ? Date.parse(m.serverTime) : NaN;
+  // Only a real clock difference counts: below a second it is mostly the message's own delay, and would move the timer.
+  const skew = Number.isFinite(server) ? server - Date.now() : 0;
+  desk.skew = Math.abs(skew) > 1000 ? skew : 0;
   const now = Date.now();
-  const stored = storedSince();
-  for (const c of calls) {
-    const kept = stored[c.legId] && stored[c.legId].state === c.state ? stored[c.legId].at : 0;
-    if (!desk.since[c.legId]) desk.since[c.legId] = serverSince(c) || kept || now;
-  }
+  for (const c of calls) desk.since[c.legId] = serverSince(c) || desk.since[c.legId] || now;
   for (const legId of Object.keys(desk.connecting)) if (!calls.some((c) => c.legId === legId && c.state === 'ringing')) delete desk.connecting[legId];
   desk.calls = calls;
-  saveSince();
   if (desk.selected && !calls.some((c) => c.legId === desk.selected)) desk.selected = null;
   phone.serverState(!!(m.webrtc && m.webrtc.connected));
   syncPhone();

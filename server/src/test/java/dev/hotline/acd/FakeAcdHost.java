@@ -231,6 +231,10 @@ final class FakeAcdHost implements Acd.Host {
         }
 
         @Override
+        public void clearDigits() {
+        }
+
+        @Override
         public void sendDtmf(String digits) {
         }
 

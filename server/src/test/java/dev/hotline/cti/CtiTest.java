@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -164,16 +165,37 @@ class CtiTest {
         assertThat(offered.get("path").get("dialled").asText()).isEqualTo("4698");
         assertThat(offered.get("path").get("ivrPath").isNull()).isTrue();
         String leg = offered.get("legId").asText();
-        assertThat(desk.next("call.answered").get("call").get("state").asText()).isEqualTo("talking");
+        // Issue 14: the call carries the server's instants, so the desk's timer survives a reload and agrees across browsers.
+        Instant startedAt = Instant.parse(offered.get("startedAt").asText());
+        assertThat(startedAt).isBetween(Instant.now().minusSeconds(10), Instant.now());
+        assertThat(offered.get("answeredAt").isNull()).isTrue();
+        JsonNode answered = desk.next("call.answered").get("call");
+        assertThat(answered.get("state").asText()).isEqualTo("talking");
+        assertThat(Instant.parse(answered.get("startedAt").asText())).isEqualTo(startedAt);
+        Instant answeredAt = Instant.parse(answered.get("answeredAt").asText());
+        assertThat(answeredAt).isAfterOrEqualTo(startedAt).isBefore(Instant.now().plusMillis(1));
         assertThat(desk.command("answer", Map.of("legId", leg)).get("code").asText()).isEqualTo("conflict"); // answered on the phone
 
         assertThat(desk.command("notes", Map.of("legId", leg, "notes", "asks for a refund")).get("type").asText()).isEqualTo("ok");
         assertThat(desk.command("hold", Map.of("legId", leg)).get("type").asText()).isEqualTo("ok");
-        assertThat(desk.next("call.held").get("call").get("state").asText()).isEqualTo("held");
+        JsonNode held = desk.next("call.held").get("call");
+        assertThat(held.get("state").asText()).isEqualTo("held");
+        assertThat(Instant.parse(held.get("answeredAt").asText())).as("hold keeps the talk's start").isEqualTo(answeredAt);
         await().atMost(Duration.ofSeconds(5)).until(() -> server.hotline().engine().channels().stream()
                 .anyMatch(ch -> ch.caller().user().equals("13966660001") && ch.musicOnHold()));
         assertThat(desk.command("resume", Map.of("legId", leg)).get("type").asText()).isEqualTo("ok");
         desk.next("call.resumed");
+        // A reload (or the desk opened in another browser): hello lists the call with the same instants, and the server's time.
+        CtiClient reloaded = CtiClient.connect(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW), server.baseUrl());
+        clients.add(reloaded);
+        JsonNode hello = reloaded.next("hello");
+        assertThat(Instant.parse(hello.get("serverTime").asText())).isBetween(Instant.now().minusSeconds(5), Instant.now().plusMillis(1));
+        JsonNode listed = hello.get("calls").get(0);
+        assertThat(listed.get("legId").asText()).isEqualTo(leg);
+        assertThat(Instant.parse(listed.get("startedAt").asText())).isEqualTo(startedAt);
+        assertThat(Instant.parse(listed.get("answeredAt").asText())).isEqualTo(answeredAt);
+        desk.next("replaced");
+        desk = reloaded;
         assertThat(desk.command("dtmf", Map.of("legId", leg, "digits", "12#")).get("type").asText()).isEqualTo("ok");
         assertThat(desk.command("hangup", Map.of("legId", leg)).get("type").asText()).isEqualTo("ok");
         assertThat(desk.next("call.ended").get("cause").asText()).isEqualTo("normal_clearing");
@@ -205,7 +227,8 @@ class CtiTest {
         assertThat(offered.get("caller").asText()).isEqualTo("13966660003");
         assertThat(offered.get("queue").isNull()).isTrue();
         desk.next(n -> n.path("type").asText().equals("agent.state") && n.get("agent").get("state").asText().equals("on_call"), "on call");
-        desk.next("call.answered");
+        JsonNode direct = desk.next("call.answered").get("call");
+        assertThat(Instant.parse(direct.get("answeredAt").asText())).isAfterOrEqualTo(Instant.parse(direct.get("startedAt").asText()));
         // The caller has ACKed and talks (its audio arrives) before the desk hangs up: a BYE racing SIPp's ACK aborts its scenario.
         await().atMost(Duration.ofSeconds(10)).until(() -> server.hotline().engine().channels().stream()
                 .anyMatch(ch -> ch.caller().user().equals("13966660003") && ch.counters().packetsIn() > 0));

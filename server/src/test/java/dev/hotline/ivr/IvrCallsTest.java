@@ -258,6 +258,56 @@ class IvrCallsTest {
         assertThat(admin.get("/api/v1/voicemail").json()).hasSize(1);
     }
 
+    /**
+     * Issue 14 / MSG-1: a caller who hangs up during the greeting, or less than a second after the tone, leaves no
+     * message (and no empty file); a caller who speaks longer does, even from a phone that sends no RTP at all (the
+     * message's length is the wall-clock time from the tone, not the audio received). SIPp's uac_digits without keys
+     * sends no RTP.
+     */
+    @Test
+    void aCallerWhoHangsUpDuringTheGreetingOrAtTheToneLeavesNoMessage() throws Exception {
+        String number = publish("vm_short", "{'start':'vm','nodes':{'vm':{'type':'voicemail','boxType':'queue','box':'sales','next':'wait'}," + WAIT + "}}");
+        long prompts;
+        try (Ivr ivr = new Ivr(work)) {
+            prompts = ivr.shipped(dev.hotline.engine.tts.Language.ZH, dev.hotline.engine.tts.PromptKey.LEAVE_MESSAGE).duration().toMillis()
+                    + ivr.shipped(dev.hotline.engine.tts.Language.ZH, dev.hotline.engine.tts.PromptKey.BEEP).duration().toMillis();
+        }
+        assertThat(prompts).as("greeting and tone").isGreaterThan(1500);
+        Sipp.Run duringGreeting = caller(number, "13500000070", 800, "", 0);
+        Sipp.Run atTheTone = caller(number, "13500000071", (int) prompts + 200, "", 0);
+        Sipp.Run speaks = caller(number, "13500000072", (int) prompts + 2500, "", 0);
+        SipPeers.ok(duringGreeting);
+        SipPeers.ok(atTheTone);
+        SipPeers.ok(speaks);
+
+        // All three calls are closed (their records written), and only the third left a message.
+        Map<String, JsonNode> records = new java.util.HashMap<>();
+        await("three call records").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (String c : List.of("13500000070", "13500000071", "13500000072")) {
+                JsonNode items = admin.get("/api/v1/calls?number=" + c).json().get("items");
+                if (items.size() > 0) records.put(c, items.get(0));
+            }
+            return records.size() == 3;
+        });
+        JsonNode box = await("the message").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(
+                () -> admin.get("/api/v1/voicemail?boxType=queue&box=sales").json(), l -> l.size() >= 1);
+        assertThat(box.findValuesAsText("caller")).containsExactly("13500000072");
+        assertThat(box.get(0).get("durationMs").asLong()).as("about 2.5 s after the tone").isGreaterThan(1500);
+        assertThat(records.get("13500000070").get("disposition").asText()).isEqualTo("abandoned_ivr");
+        assertThat(records.get("13500000071").get("disposition").asText()).isEqualTo("abandoned_ivr");
+        assertThat(records.get("13500000072").get("disposition").asText()).isEqualTo("voicemail");
+        // No empty recording is left on disk for the two who left nothing.
+        long enterprise = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+        Path dir = server.dataDir().resolve("voicemail").resolve(Long.toString(enterprise)).resolve("queue-sales");
+        String kept = records.get("13500000072").get("callId").asText().replaceAll("[^A-Za-z0-9._-]", "_");
+        await("empty recordings removed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try (var files = java.nio.file.Files.list(dir)) {
+                return files.map(f -> f.getFileName().toString()).allMatch(f -> f.startsWith(kept + "-"));
+            }
+        });
+        assertThat(admin.delete("/api/v1/voicemail/" + box.get(0).get("id").asLong()).status()).isEqualTo(204);
+    }
+
     /** 8 kHz samples of a WAV (the first channel). */
     static short[] samples(byte[] wavBytes) throws Exception {
         try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(wavBytes))) {

@@ -61,6 +61,7 @@ class IvrSessionTest {
             actions.add("collect " + max + (terminator == 0 ? "" : " " + terminator) + " " + first.toSeconds() + "s");
         }
         public void sendDtmf(String digits) { }
+        public void clearDigits() { actions.add("clear digits"); }
         public Recording record(Path file, RecordFormat format, RecordMode mode) { return null; }
         public void hold(Path musicFolder) { }
         public void unhold() { }
@@ -82,7 +83,8 @@ class IvrSessionTest {
         public Flow.Graph publishedFlow(long e, String name) { return null; }
         public void ended(String ch) { steps.add("ended"); }
         public Path voicemailFile(String c, String bt, String b) { return Path.of("/tmp/vm.wav"); }
-        public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, Recording r) { }
+        public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, Recording r, Duration spoken) { }
+        public void discardVoicemail(Recording r) { }
     }
 
     final Path data = tempDir();

@@ -4,9 +4,15 @@ import static dev.hotline.web.ConsoleDriver.find;
 import static dev.hotline.web.ConsoleDriver.tid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -176,5 +182,63 @@ class AcdPagesBrowserTest {
         ui.click("lang-zh");
         ui.waitText("agent-state-" + agent2, ui.zh("agentState.logged_out"));
         ui.screenshot("acd-supervisor-zh");
+    }
+    /**
+     * Issue 14: an agent whose phone cannot ring is shown so on the monitor, in both languages, and is not counted
+     * as ready: agent3 went ready on a registered SIP phone that then unregistered (the ACD keeps them ready but
+     * offers nothing), agent1 signed in on a phone that was never registered (not ready).
+     */
+    @Test
+    void anAgentWhosePhoneCannotRingIsShownSoAndNotCountedAsReady(@TempDir Path work) throws Exception {
+        String pw = ui.server().demoPassword();
+        int sipPort = ui.server().hotline().engine().sipPort();
+        SipPeers peers = new SipPeers(work, sipPort);
+        int contact = Ports.free();
+        peers.register("1003", pw, contact, "200");
+        ApiClient agent3 = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "agent3", pw);
+        ApiClient agent1 = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "agent1", pw);
+        try {
+            assertThat(agent3.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            var ready = agent3.put("/api/v1/agent/state", Map.of("state", "ready"));
+            assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+            assertThat(ready.json().get("deviceReachable").asBoolean()).isTrue();
+            assertThat(agent1.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            // The phone of extension 1003 unregisters (Expires: 0).
+            SipPeers.ok(Sipp.start(work, "register", SipPeers.vars("", "EXPECT", "200", "EXPIRES", "0"), "127.0.0.1:" + sipPort, Ports.free(),
+                    List.of("-s", "1003", "-au", "1003", "-ap", pw, "-set", "contactport", Integer.toString(contact))));
+            assertThat(agent3.get("/api/v1/agent/state").json().get("deviceReachable").asBoolean()).isFalse();
+
+            ui.click("lang-en");
+            ui.login("demo", "lead", pw);
+            ui.waitFor(ExpectedConditions.urlContains("/supervisor.html"));
+            long id3 = ((Number) ui.fetchList("/api/v1/users?q=agent3").get(0).get("id")).longValue();
+            long id1 = ((Number) ui.fetchList("/api/v1/users?q=agent1").get(0).get("id")).longValue();
+            ui.el("supervisor-monitor");
+            ui.click("lang-en"); // the lead's language is remembered per user: another test may have left Chinese
+            ui.waitText("agent-unreachable-" + id3, ui.en("supervisor.unreachable.sip"));
+            ui.waitText("agent-state-" + id3, ui.en("agentState.ready"));
+            ui.waitText("agent-unreachable-" + id1, ui.en("supervisor.unreachable.sip"));
+            ui.waitText("agent-state-" + id1, ui.en("agentState.not_ready"));
+            // Not counted as ready, neither in the figures nor in the queues (all three agents are members of sales).
+            ui.waitText("kpi-value-agentsReady", "0");
+            ui.waitFor(d -> ui.text("live-queue-sales").contains(ui.en("supervisor.unreachableCount").replace("{n}", "1")));
+            assertThat(ui.text("live-queue-sales")).doesNotContain(ui.en("agentState.ready") + " ");
+            ui.screenshot("acd-supervisor-unreachable-en");
+
+            ui.click("lang-zh");
+            ui.waitText("agent-unreachable-" + id3, ui.zh("supervisor.unreachable.sip"));
+            assertThat(ui.zh("supervisor.unreachable.sip")).isEqualTo("话机未注册");
+            ui.waitFor(d -> ui.text("live-queue-sales").contains(ui.zh("supervisor.unreachableCount").replace("{n}", "1")));
+            ui.screenshot("acd-supervisor-unreachable-zh");
+
+            // Registered again, the agent counts as ready and the warning goes.
+            peers.register("1003", pw, contact, "200");
+            ui.waitFor(d -> d.findElements(tid("agent-unreachable-" + id3)).isEmpty());
+            ui.waitText("kpi-value-agentsReady", "1");
+            ui.click("lang-en");
+        } finally {
+            agent3.delete("/api/v1/agent/session");
+            agent1.delete("/api/v1/agent/session");
+        }
     }
 }

@@ -63,6 +63,8 @@ class DeskBrowserTest {
     final List<Sipp.Run> callers = new ArrayList<>();
     final AtomicInteger callerSeq = new AtomicInteger();
     static final String QUEUE_NUMBER = "4698";
+    JsonNode demoSales;
+    long salesId;
 
     @BeforeAll
     void start() throws Exception {
@@ -71,7 +73,12 @@ class DeskBrowserTest {
         sippDir = Files.createTempDirectory("desk-sipp");
         // The demo queue sales (members agent1, agent2, agent3 in this order) on a number of its own; linear: agent1 first.
         long queueId = -1;
-        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) queueId = q.get("id").asLong();
+        for (JsonNode q : admin.get("/api/v1/queues").json()) {
+            if (!q.get("name").asText().equals("sales")) continue;
+            queueId = q.get("id").asLong();
+            demoSales = q; // the demo's own settings (agent announcement on), for the answer-to-audio measurement
+        }
+        salesId = queueId;
         var put = admin.put("/api/v1/queues/" + queueId, Map.of("name", "sales", "strategy", "linear", "settings", Map.of("ringTimeoutSeconds", 30)));
         assertThat(put.status()).as(put.toString()).isEqualTo(200);
         var number = admin.post("/api/v1/numbers", Map.of("number", QUEUE_NUMBER, "destinationType", "queue", "destination", "sales"));
@@ -207,7 +214,12 @@ class DeskBrowserTest {
         agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
         agent1.awaitInboundAudioRising();
 
-        long talkingSince = agent1.state().get("since").get(leg).asLong();
+        JsonNode before = agent1.state();
+        long talkingSince = before.get("since").get(leg).asLong();
+        // Issue 14: the timer counts from the server's answeredAt (here the same clock), not from anything the page kept.
+        assertThat(talkingSince).as("timer start = the call's answeredAt")
+                .isEqualTo(Instant.parse(before.get("calls").get(0).get("answeredAt").asText()).toEpochMilli());
+        agent1.js().executeScript("sessionStorage.clear()");
         long reloadAt = System.nanoTime();
         agent1.driver().navigate().refresh();
         // hello lists the call: the page shows it again, offers media again, and audio flows.
@@ -229,6 +241,64 @@ class DeskBrowserTest {
         SipPeers.ok(customer);
         System.out.println(JSON.writeValueAsString(Map.of("test", "desk.reload", "answerClickToInboundAudioMs", answer.ms(),
                 "reloadToCallShownAndAudioRisingMs", reattachMs)));
+    }
+
+    /**
+     * Issue 14 item 3, measured with the demo's own queue settings (agent announcement "工号 8001 为您服务" on, recording
+     * on): from the agent's Answer click to the first audio the browser receives (the announcement, heard by the agent
+     * too) and to the caller being bridged (the desk turns "talking"; the server's queue_connect). Prints one JSON line
+     * ({@code "test":"desk.answerToAudio.demoSettings"}) with the figures quoted in docs/features.md.
+     */
+    @Test
+    void withTheDemosQueueSettingsTheAgentHearsAudioAtOnceAndTheCallerIsBridgedAfterTheAnnouncement() throws Exception {
+        assertThat(demoSales.get("settings").get("agentAnnounce").asBoolean()).as("the demo queue announces the job number").isTrue();
+        var demo = admin.raw("PUT", "/api/v1/queues/" + salesId, JSON.writeValueAsString(Map.of("name", "sales",
+                "strategy", demoSales.get("strategy").asText(), "settings", demoSales.get("settings"))), "application/json");
+        assertThat(demo.status()).as(demo.toString()).isEqualTo(200);
+        server.hotline().acd().settle();
+        try {
+            agent1.signIn();
+            agent1.checkInWebRtc();
+            agent1.ready();
+            String caller = nextCaller();
+            Sipp.Run customer = call(caller);
+            agent1.waitFor(d -> caller.equals(agent1.text("desk-incoming-number")));
+            String callId = agent1.state().get("calls").get(0).get("callId").asText();
+            agent1.el("desk-banner-answer");
+            // Click, then poll every 10 ms: inbound audio bytes rising (the first audio) and the desk's call state talking (bridged).
+            Object r = agent1.js().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "const button = document.querySelector(\"[data-testid='desk-banner-answer']\");"
+                    + "hotlineDesk.lastStats().then(s0 => {"
+                    + "  const t0 = performance.now(); const at = Date.now(); let audio = -1, talking = -1;"
+                    + "  button.click();"
+                    + "  const poll = () => hotlineDesk.lastStats().then(s => {"
+                    + "    const now = Math.round(performance.now() - t0);"
+                    + "    if (audio < 0 && s.inboundBytes > s0.inboundBytes + 320) audio = now;"
+                    + "    const st = document.querySelector(\"[data-testid='desk-call-state']\");"
+                    + "    if (talking < 0 && st && st.getAttribute('data-state') === 'talking') talking = now;"
+                    + "    if ((audio >= 0 && talking >= 0) || now > 15000) done([audio, talking, at]); else setTimeout(poll, 10);"
+                    + "  });"
+                    + "  poll();"
+                    + "});");
+            List<?> v = (List<?>) r;
+            long audioMs = ((Number) v.get(0)).longValue();
+            long talkingMs = ((Number) v.get(1)).longValue();
+            long clickAt = ((Number) v.get(2)).longValue();
+            // The page's view and the call's events so far: what a failure needs (a run once saw the call end before the bridge).
+            System.out.println("answer timing " + v + " desk " + agent1.stateOrNull() + " events " + admin.get("/api/v1/calls/" + callId + "/events").body());
+            agent1.awaitInboundAudioRising();
+            agent1.click("desk-btn-hangup");
+            agent1.el("desk-no-call");
+            SipPeers.ok(customer);
+            long connectMs = Instant.parse(firstEvent(callId, "queue_connect").get("at").asText()).toEpochMilli() - clickAt;
+            System.out.println(JSON.writeValueAsString(Map.of("test", "desk.answerToAudio.demoSettings", "answerClickToFirstInboundAudioMs", audioMs,
+                    "answerClickToDeskTalkingMs", talkingMs, "answerClickToQueueConnectMs", connectMs)));
+            assertThat(audioMs).as("answer to the first audio the agent hears (the announcement)").isBetween(0L, 2000L);
+            assertThat(talkingMs).as("answer to the caller bridged, after the announcement").isBetween(audioMs, 10000L);
+        } finally {
+            admin.put("/api/v1/queues/" + salesId, Map.of("name", "sales", "strategy", "linear", "settings", Map.of("ringTimeoutSeconds", 30)));
+            server.hotline().acd().settle();
+        }
     }
 
     /**

@@ -59,6 +59,13 @@ public interface Channel {
      */
     void collectDigits(int maxDigits, char terminator, Duration firstDigitTimeout, Duration interDigitTimeout);
 
+    /**
+     * Forgets the keys typed ahead since the last collection (a collection in progress ends, CANCELLED), so that the
+     * next {@link #collectDigits} hears only keys pressed from now on (e.g. a voicemail after the tone, not the key
+     * that led the caller there).
+     */
+    void clearDigits();
+
     /** Sends keys to the party: RFC 4733 events when negotiated, otherwise in-band tones. */
     void sendDtmf(String digits);
 

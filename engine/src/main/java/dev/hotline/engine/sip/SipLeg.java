@@ -296,6 +296,11 @@ final class SipLeg implements Channel, MediaListener {
         post(() -> digits.start(maxDigits, terminator, firstDigitTimeout, interDigitTimeout));
     }
 
+    @Override
+    public void clearDigits() {
+        post(digits::cancel);
+    }
+
     /** Ends a digit collection in progress (CANCELLED) and forgets typed-ahead keys. Call executor. */
     void cancelDigitCollection() {
         digits.cancel();

@@ -1,4 +1,5 @@
-// Supervisor monitor (SUP-1, SUP-2): live queue figures and agents, refreshed every 2 s; force ready / not ready / log out.
+// Supervisor monitor (SUP-1, SUP-2): live queue figures and agents, refreshed every 2 s; force ready / not ready / log out;
+// listen to, whisper to, barge into, take over or hang up an agent's call from the supervisor's own phone.
 
 import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t } from './common.js';
 import { clock, deviceLabel } from './format.js';
@@ -11,7 +12,7 @@ if (me) {
     setup() {
       return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'agentsReady'], consoleLink: hasConsoleAccess(me), clock };
     },
-    data() { return { queues: [], agents: [], reasons: [], now: Date.now(), error: null, force: null, timer: null, ticker: null }; },
+    data() { return { queues: [], agents: [], supervisions: [], reasons: [], now: Date.now(), error: null, force: null, timer: null, ticker: null }; },
     async created() {
       if (!this.can('monitor.read')) return;
       try { this.reasons = await api.get('/reason-codes'); } catch (e) { this.reasons = []; }
@@ -39,7 +40,8 @@ if (me) {
     methods: {
       async refresh() {
         try {
-          [this.queues, this.agents] = await Promise.all([api.get('/queues/live'), api.get('/agents')]);
+          [this.queues, this.agents, this.supervisions] = await Promise.all([api.get('/queues/live'), api.get('/agents'),
+            this.can('call.supervise') ? api.get('/supervision') : Promise.resolve([])]);
           this.error = null;
         } catch (e) { this.error = e; }
         this.now = Date.now();
@@ -66,6 +68,28 @@ if (me) {
           this.force = null;
           await this.refresh();
         } catch (e) { toastError(e); }
+      },
+      /** My supervision of this agent's call, if any (SUP-2). */
+      mine(a) { return this.supervisions.find((s) => s.agentUserId === a.userId && s.supervisorUserId === me.id); },
+      async supervise(a, mode) {
+        try {
+          await api.post('/supervision', { agentId: a.userId, mode });
+          toast(t('supervisor.sup.calling', { name: a.name || a.jobNumber || a.userId }));
+          await this.refresh();
+        } catch (e) { toastError(e); }
+      },
+      async switchMode(s, mode) {
+        try { await api.put('/supervision/' + encodeURIComponent(s.id), { mode }); await this.refresh(); } catch (e) { toastError(e); }
+      },
+      async takeOver(s) {
+        try { await api.post('/supervision/' + encodeURIComponent(s.id) + '/takeover', {}); await this.refresh(); } catch (e) { toastError(e); }
+      },
+      async leave(s) {
+        try { await api.del('/supervision/' + encodeURIComponent(s.id)); await this.refresh(); } catch (e) { toastError(e); }
+      },
+      async hangUp(a) {
+        if (!window.confirm(t('supervisor.sup.hangupConfirm', { name: a.name || a.jobNumber || a.userId }))) return;
+        try { await api.post('/agents/' + a.userId + '/hangup', {}); await this.refresh(); } catch (e) { toastError(e); }
       },
       openNotReady(a) { this.force = { agent: a, reason: this.reasons.length ? this.reasons[0].code : '' }; },
     },
@@ -105,7 +129,7 @@ if (me) {
             <thead><tr>
               <th>{{ t('supervisor.col.agent') }}</th><th>{{ t('users.jobNumber') }}</th><th>{{ t('supervisor.col.device') }}</th>
               <th>{{ t('supervisor.col.state') }}</th><th>{{ t('supervisor.col.reason') }}</th><th>{{ t('supervisor.col.duration') }}</th>
-              <th>{{ t('supervisor.col.call') }}</th><th>{{ t('supervisor.col.offeredAnswered') }}</th><th v-if="can('agent.manage')"></th>
+              <th>{{ t('supervisor.col.call') }}</th><th>{{ t('supervisor.col.offeredAnswered') }}</th><th v-if="can('call.supervise')">{{ t('supervisor.col.supervise') }}</th><th v-if="can('agent.manage')"></th>
             </tr></thead>
             <tbody>
               <tr v-for="a in agents" :key="a.userId" :data-testid="'agent-row-' + a.userId">
@@ -116,6 +140,18 @@ if (me) {
                 <td :data-testid="'agent-time-' + a.userId">{{ a.state === 'logged_out' ? '—' : inState(a) }}</td>
                 <td class="mono">{{ dash(a.callId) }}</td>
                 <td>{{ a.offered }} / {{ a.answered }}</td>
+                <td v-if="can('call.supervise')" class="actions" :data-testid="'supervise-' + a.userId">
+                  <template v-if="mine(a)">
+                    <span class="badge" :data-testid="'supervision-state-' + a.userId" :data-state="mine(a).state" :data-mode="mine(a).mode">{{ t('supervisor.sup.state.' + mine(a).state, { mode: t('supervisor.sup.' + mine(a).mode) }) }}</span>
+                    <button v-for="m in ['listen', 'whisper', 'barge'].filter((x) => x !== mine(a).mode)" :key="m" class="btn-link" :data-testid="'supervise-' + m + '-' + a.userId" @click="switchMode(mine(a), m)">{{ t('supervisor.sup.' + m) }}</button>
+                    <button v-if="mine(a).state === 'active'" class="btn-link" :data-testid="'supervise-takeover-' + a.userId" @click="takeOver(mine(a))">{{ t('supervisor.sup.takeover') }}</button>
+                    <button class="btn-link" :data-testid="'supervise-leave-' + a.userId" @click="leave(mine(a))">{{ t('supervisor.sup.leave') }}</button>
+                  </template>
+                  <template v-else-if="a.state === 'on_call'">
+                    <button v-for="m in ['listen', 'whisper', 'barge']" :key="m" class="btn-link" :data-testid="'supervise-' + m + '-' + a.userId" @click="supervise(a, m)">{{ t('supervisor.sup.' + m) }}</button>
+                    <button class="btn-link danger" :data-testid="'supervise-hangup-' + a.userId" @click="hangUp(a)">{{ t('supervisor.sup.hangup') }}</button>
+                  </template>
+                </td>
                 <td v-if="can('agent.manage')" class="actions">
                   <template v-if="a.state !== 'logged_out'">
                     <button v-if="a.state !== 'ready'" class="btn-link" :data-testid="'force-ready-' + a.userId" @click="setState(a, 'ready')">{{ t('agent.action.ready') }}</button>
@@ -124,7 +160,7 @@ if (me) {
                   </template>
                 </td>
               </tr>
-              <empty-row v-if="!agents.length" :cols="can('agent.manage') ? 9 : 8" :hint="t('supervisor.noAgents')"></empty-row>
+              <empty-row v-if="!agents.length" :cols="8 + (can('agent.manage') ? 1 : 0) + (can('call.supervise') ? 1 : 0)" :hint="t('supervisor.noAgents')"></empty-row>
             </tbody>
           </table>
         </div>

@@ -11,6 +11,7 @@ import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
 import dev.hotline.testing.CtiClient;
 import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
@@ -27,6 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * SUP-2 end to end: a customer (RtpCaller, speaking a 400 Hz tone) in the demo queue talks with agent 1,
@@ -245,9 +250,10 @@ class SupervisionCallsTest {
         assertThat(supervisionEvents(caller)).containsExactly(
                 "action=listen supervisor=" + leadId, "action=whisper supervisor=" + leadId, "action=barge supervisor=" + leadId,
                 "action=end supervisor=" + leadId, "action=listen supervisor=" + leadId, "action=takeover supervisor=" + leadId);
+        String callId = admin.get("/api/v1/calls?limit=5&number=" + caller).json().get("items").get(0).get("callId").asText();
         List<String> audit = new ArrayList<>();
-        for (JsonNode e : admin.get("/api/v1/audit?action=call.&limit=50").json().get("items")) {
-            if (e.get("username").asText().equals("lead")) audit.add(0, e.get("action").asText());
+        for (JsonNode e : admin.get("/api/v1/audit?action=call.&limit=100").json().get("items")) {
+            if (e.get("username").asText().equals("lead") && e.path("detail").asText().equals("call=" + callId)) audit.add(0, e.get("action").asText());
         }
         assertThat(audit).containsExactly("call.listen", "call.whisper", "call.barge", "call.leave", "call.listen", "call.takeover");
     }
@@ -280,5 +286,58 @@ class SupervisionCallsTest {
         }
         assertThat(supervisionEvents(caller)).containsExactly("action=hangup supervisor=" + userId("lead"));
         assertThat(admin.get("/api/v1/audit?action=call.hangup&limit=5").json().get("items").get(0).get("target").asText()).isEqualTo("agent1");
+    }
+
+    /** SUP-2 from the supervisor's page in Chromium: listen, barge in (the customer hears the supervisor), take over; in zh and en. */
+    @Test
+    void fromTheSupervisorsPageTheLeadListensBargesInAndTakesOver() throws Exception {
+        String caller = "13600000003";
+        try (Chromium chrome = Chromium.start(); RtpCaller customer = customerTalkingWithAgent1(caller)) {
+            ChromeDriver d = chrome.driver();
+            d.get(server.baseUrl() + "/login.html");
+            d.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
+            d.get(server.baseUrl() + "/login.html");
+            d.findElement(tid("login-enterprise")).sendKeys("demo");
+            d.findElement(tid("login-username")).sendKeys("lead");
+            d.findElement(tid("login-password")).sendKeys(PW);
+            d.findElement(tid("login-submit")).click();
+            WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
+            wait.until(ExpectedConditions.urlContains("/supervisor.html"));
+            wait.until(x -> "on_call".equals(attr(d, "agent-state-" + agent1, "class").replaceAll(".*st-(\\S+).*", "$1")));
+            assertThat(d.findElements(tid("supervise-listen-" + agent2))).as("no call, nothing to supervise").isEmpty();
+
+            d.findElement(tid("supervise-listen-" + agent1)).click();
+            wait.until(x -> "active".equals(attr(d, "supervision-state-" + agent1, "data-state")));
+            assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("Listen: on the call");
+            hearsNothing(customer, "listening from the page");
+
+            d.findElement(tid("lang-zh")).click();
+            wait.until(x -> d.findElement(tid("supervision-state-" + agent1)).getText().equals("监听中"));
+            d.findElement(tid("supervise-barge-" + agent1)).click();
+            wait.until(x -> "barge".equals(attr(d, "supervision-state-" + agent1, "data-mode")));
+            assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("强插中");
+            hearsTheSupervisor(customer, "barged in from the page");
+            chrome.screenshot("supervisor-barge-zh");
+            d.findElement(tid("lang-en")).click();
+
+            d.findElement(tid("supervise-takeover-" + agent1)).click();
+            wait.until(x -> d.findElements(tid("supervision-state-" + agent1)).isEmpty());
+            hearsTheSupervisor(customer, "taken over from the page");
+            await("agent 1 freed").atMost(Duration.ofSeconds(5))
+                    .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() != AgentState.ON_CALL).orElse(false));
+            assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+            customer.bye();
+        }
+        assertThat(supervisionEvents(caller)).containsExactly("action=listen supervisor=" + userId("lead"),
+                "action=barge supervisor=" + userId("lead"), "action=takeover supervisor=" + userId("lead"));
+    }
+
+    static By tid(String id) {
+        return By.cssSelector("[data-testid='" + id + "']");
+    }
+
+    static String attr(ChromeDriver d, String testId, String name) {
+        var els = d.findElements(tid(testId));
+        return els.isEmpty() ? "" : String.valueOf(els.get(0).getAttribute(name));
     }
 }

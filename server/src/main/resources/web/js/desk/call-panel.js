@@ -36,6 +36,7 @@ export const CallPanel = {
       <div class="panel-head"><h2>{{ t('agent.currentCall') }}</h2><span class="spacer" style="flex:1"></span>
         <span v-if="call" class="badge" :class="{ 'badge-ok': call.state === 'talking', 'badge-warn': call.state === 'held', 'badge-blue': call.state === 'ringing' }" data-testid="desk-call-panel-state">{{ t('desk.callState.' + shownState(call)) }} {{ callTimer(call) }}</span></div>
       <div v-if="call" class="panel-body call-panel">
+        <div v-if="desk.supervised[call.legId]" class="alert alert-info" data-testid="desk-supervised" :data-mode="desk.supervised[call.legId]">{{ t('desk.supervised.' + desk.supervised[call.legId]) }}</div>
         <dl class="kv cols-2">
           <dt>{{ t(call.direction === 'outbound' ? 'desk.callee' : 'desk.caller') }}</dt>
           <dd data-testid="desk-caller-number"><dial-link :number="other(call)"></dial-link></dd>

@@ -38,6 +38,7 @@ export const desk = reactive({
   connecting: {},   // legId → true: the agent answered a queue call, the caller is not bridged yet (agent announcement)
   offeredAt: {},    // legId → ms when call.offered arrived
   consultOf: {},    // legId of a held call → true once `consult` was accepted
+  supervised: {},   // legId → listen | whisper | barge: a supervisor is on the call (where the enterprise tells agents, SUP-2)
   autoAnswer: {},   // legId → true: our own dial / consult, the browser answers by itself
   pendingDial: 0,   // ms until which a call offered to us is the one we dialled
   recent: [],
@@ -174,6 +175,10 @@ cti.on('call.ended', (m) => {
   desk.recent.splice(RECENT_MAX);
   saveRecent();
   syncRinger();
+});
+cti.on('call.supervised', (m) => {
+  if (m.mode) desk.supervised[m.legId] = m.mode;
+  else delete desk.supervised[m.legId];
 });
 cti.on('error', (m) => showError(m.type, { code: m.code, message: m.message, cti: true }));
 cti.on('status', (m) => {

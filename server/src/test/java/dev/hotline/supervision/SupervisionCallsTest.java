@@ -292,7 +292,21 @@ class SupervisionCallsTest {
     @Test
     void fromTheSupervisorsPageTheLeadListensBargesInAndTakesOver() throws Exception {
         String caller = "13600000003";
-        try (Chromium chrome = Chromium.start(); RtpCaller customer = customerTalkingWithAgent1(caller)) {
+        assertThat(admin.put("/api/v1/settings/supervision", Map.of("tellAgent", true)).status()).isEqualTo(200);
+        try (Chromium chrome = Chromium.start(); Chromium agentChrome = Chromium.start(); RtpCaller customer = customerTalkingWithAgent1(caller)) {
+            // Agent 1's desk (on the SIP phone): told of the supervisor, as the enterprise's setting says.
+            ChromeDriver ad = agentChrome.driver();
+            ad.get(server.baseUrl() + "/login.html");
+            ad.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
+            ad.get(server.baseUrl() + "/login.html");
+            ad.findElement(tid("login-enterprise")).sendKeys("demo");
+            ad.findElement(tid("login-username")).sendKeys("agent1");
+            ad.findElement(tid("login-password")).sendKeys(PW);
+            ad.findElement(tid("login-submit")).click();
+            WebDriverWait agentWait = agentChrome.waitAtMost(Duration.ofSeconds(15));
+            agentWait.until(ExpectedConditions.urlContains("/agent.html"));
+            agentWait.until(x -> !ad.findElements(tid("desk-call-panel-state")).isEmpty());
+            assertThat(ad.findElements(tid("desk-supervised"))).isEmpty();
             ChromeDriver d = chrome.driver();
             d.get(server.baseUrl() + "/login.html");
             d.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
@@ -310,6 +324,8 @@ class SupervisionCallsTest {
             wait.until(x -> "active".equals(attr(d, "supervision-state-" + agent1, "data-state")));
             assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("Listen: on the call");
             hearsNothing(customer, "listening from the page");
+            agentWait.until(x -> "listen".equals(attr(ad, "desk-supervised", "data-mode")));
+            assertThat(ad.findElement(tid("desk-supervised")).getText()).isEqualTo("A supervisor is listening to this call");
 
             d.findElement(tid("lang-zh")).click();
             wait.until(x -> d.findElement(tid("supervision-state-" + agent1)).getText().equals("监听中"));
@@ -317,6 +333,8 @@ class SupervisionCallsTest {
             wait.until(x -> "barge".equals(attr(d, "supervision-state-" + agent1, "data-mode")));
             assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("强插中");
             hearsTheSupervisor(customer, "barged in from the page");
+            agentWait.until(x -> "barge".equals(attr(ad, "desk-supervised", "data-mode")));
+            assertThat(agentChrome.scriptErrors()).as("errors in the agent's browser console").isEmpty();
             chrome.screenshot("supervisor-barge-zh");
             d.findElement(tid("lang-en")).click();
 
@@ -327,6 +345,8 @@ class SupervisionCallsTest {
                     .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() != AgentState.ON_CALL).orElse(false));
             assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
             customer.bye();
+        } finally {
+            assertThat(admin.put("/api/v1/settings/supervision", Map.of("tellAgent", false)).status()).isEqualTo(200);
         }
         assertThat(supervisionEvents(caller)).containsExactly("action=listen supervisor=" + userId("lead"),
                 "action=barge supervisor=" + userId("lead"), "action=takeover supervisor=" + userId("lead"));

@@ -30,6 +30,8 @@ import dev.hotline.recording.MediaFiles;
 import dev.hotline.recording.RecordingRoutes;
 import dev.hotline.recording.RecordingStore;
 import dev.hotline.report.CallRoutes;
+import dev.hotline.report.QueueTargets;
+import dev.hotline.report.ReportRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
@@ -105,6 +107,9 @@ public final class Hotline implements AutoCloseable {
         QueueRoutes.register(api, jdbi, audit);
         AuditRoutes.register(api, audit, jdbi);
         CallRoutes.register(api, jdbi);
+        ReportRoutes.register(api, jdbi, clock, (h, enterpriseId) -> QueueStore.list(h, enterpriseId).stream().collect(
+                java.util.stream.Collectors.toMap(q -> q.name(), q -> new QueueTargets(q.settings().serviceLevelSeconds(),
+                        q.settings().shortAbandonSeconds()))));
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),

@@ -42,6 +42,8 @@ public final class EventLog implements AutoCloseable {
 
     private final java.nio.file.Path rejectedFile;
     private final List<Projection> projections;
+    /** The report tables (queue visits and offers), kept by this log itself. */
+    private final ReportProjection reports = new ReportProjection();
 
     public EventLog(Jdbi jdbi, Clock clock) {
         this(jdbi, clock, null, List.of());
@@ -121,6 +123,7 @@ public final class EventLog implements AutoCloseable {
             return;
         } catch (RuntimeException e) {
             log.warn("event log batch of {} failed ({}); writing its events one by one", batch.size(), e.toString());
+            reports.rolledBack(batch);
         }
         // One bad event must not hold back the others: each alone, and one the database refuses for its data
         // is kept in a file beside the database instead of being retried forever.
@@ -131,6 +134,7 @@ public final class EventLog implements AutoCloseable {
                     written.incrementAndGet();
                     break;
                 } catch (RuntimeException e) {
+                    reports.rolledBack(List.of(ev));
                     if (refusedForItsData(e)) {
                         rejected(ev, e);
                         break;
@@ -188,6 +192,7 @@ public final class EventLog implements AutoCloseable {
                 agents.bind("e", a.enterpriseId()).bind("u", a.userId()).bind("at", Timestamp.from(a.at())).bind("s", a.state())
                         .bind("p", a.previous()).bind("r", a.reason()).bind("d", a.device()).bind("c", a.callId()).bind("cause", a.cause())
                         .add();
+                reports.apply(h, a);
                 anyAgent = true;
                 continue;
             }
@@ -205,6 +210,7 @@ public final class EventLog implements AutoCloseable {
                 CallRecordStore.insert(h, e.enterpriseId(), c.record());
             }
             for (Projection p : projections) p.apply(h, e);
+            reports.apply(h, e);
         }
         if (anyCall) events.execute();
         if (anyAgent) agents.execute();
@@ -224,6 +230,12 @@ public final class EventLog implements AutoCloseable {
                 events.forEach(t::apply);
                 if (!events.isEmpty()) enterprise[0] = events.get(0).enterpriseId();
                 var record = t.closeUnfinished("SYSTEM_RESTART");
+                // The report rows of the call: waiting callers abandoned, talk ended, ringing offers cancelled.
+                QueueVisits visits = new QueueVisits();
+                events.forEach(visits::apply);
+                visits.close(clock.instant());
+                visits.markAllChanged();
+                ReportProjection.write(h, visits);
                 if (record.isPresent()) {
                     CallRecord r = record.get();
                     CallRecord ended = r.closedBySystem(clock.instant(), "system_restart");

@@ -26,6 +26,7 @@ public final class ReportRoutes {
     }
 
     private static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
+            + " both absent: today in tz;"
             + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets; default UTC),"
             + " queue (name), agent (user id), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
 
@@ -43,7 +44,7 @@ public final class ReportRoutes {
 
     private static void route(Api api, Jdbi jdbi, Clock clock, QueueTargets.Source targets, String name, String summary, Build build) {
         api.get("/reports/" + name, summary + PARAMS).returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
-            Params p = params(ctx);
+            Params p = params(ctx, clock);
             ReportTable t = jdbi.withHandle(h -> build.build(h, me.enterpriseId(),
                     new Reports.Query(p.period, p.queue, p.agent, targets.of(h, me.enterpriseId()), clock.instant())));
             send(ctx, t, p.format, p.lang);
@@ -52,7 +53,7 @@ public final class ReportRoutes {
 
     private record Params(Period period, String queue, Long agent, String format, String lang) {}
 
-    private static Params params(Context ctx) {
+    private static Params params(Context ctx, Clock clock) {
         Instant from = WebServer.instantParam(ctx, "from");
         Instant to = WebServer.instantParam(ctx, "to");
         String group = Validator.clean(ctx.queryParam("group"));
@@ -68,6 +69,11 @@ public final class ReportRoutes {
             zoneOk = false;
         }
         var grouping = group == null ? java.util.Optional.of(Period.Grouping.DAY) : Period.Grouping.parse(group);
+        if (from == null && to == null && zone != null) {
+            // Neither given: today in the zone.
+            from = java.time.LocalDate.now(clock.withZone(zone)).atStartOfDay(zone).toInstant();
+            to = java.time.LocalDate.now(clock.withZone(zone)).plusDays(1).atStartOfDay(zone).toInstant();
+        }
         Validator v = Validator.of().required("from", from).required("to", to)
                 .check(grouping.isPresent(), "group", "one of hour, day, week, month")
                 .check(zoneOk, "tz", "an IANA time zone such as Asia/Shanghai")

@@ -31,13 +31,18 @@ class ReportReconciliationTest {
     static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
     static final Map<String, QueueTargets> TARGETS = Map.of("sales", new QueueTargets(20, 5), "support", new QueueTargets(10, 3));
 
+    /** The database the event log writes to (and the report SQL runs on). */
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.H2;
+    }
+
     /** What the generator made of one queue visit. */
     record Expected(String queue, Instant joinedAt, String result, long waitMs) {}
 
     @ParameterizedTest
     @ValueSource(longs = {1, 7, 42, 2026, 31337, 900_001})
     void randomEventLogsAlwaysReconcile(long seed) throws Exception {
-        try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+        try (Database db = new Database(TestDatabases.fresh(kind()), "", "")) {
             long e = EventLogTest.enterprise(db);
             Random rnd = new Random(seed);
             List<Expected> expected = new ArrayList<>();

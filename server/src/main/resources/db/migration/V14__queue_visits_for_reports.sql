@@ -18,6 +18,8 @@ CREATE TABLE queue_visit (
     hold_ms        BIGINT       DEFAULT 0 NOT NULL,
     wrap_ms        BIGINT       DEFAULT 0 NOT NULL,
     transfers      INTEGER      DEFAULT 0 NOT NULL,
+    in_target      BOOLEAN      DEFAULT FALSE NOT NULL, -- answered within the queue's service level target (as set then)
+    short_abandon  BOOLEAN      DEFAULT FALSE NOT NULL, -- abandoned within the queue's short abandon threshold (as set then)
     PRIMARY KEY (call_id, seq)
 );
 CREATE INDEX ix_queue_visit_slot ON queue_visit (enterprise_id, slot);
@@ -37,5 +39,57 @@ CREATE TABLE queue_offer (
 );
 CREATE INDEX ix_queue_offer_slot ON queue_offer (enterprise_id, slot);
 
--- The unanswered report reads lost inbound calls by when they started.
-CREATE INDEX ix_call_record_dir_started ON call_record (enterprise_id, direction, started_at);
+-- Roll-ups per 15-minute slot, kept in step with the rows above in the same transactions (each change of a visit,
+-- an offer or a call record adds its difference): the reports read these, so a year of a million calls is a few
+-- thousand rows. "Still waiting" is offered minus every result.
+CREATE TABLE queue_stat (
+    enterprise_id      BIGINT       NOT NULL REFERENCES enterprise(id),
+    slot               BIGINT       NOT NULL,
+    queue              VARCHAR(64)  NOT NULL,
+    offered            BIGINT       DEFAULT 0 NOT NULL,
+    answered           BIGINT       DEFAULT 0 NOT NULL,
+    answered_in_target BIGINT       DEFAULT 0 NOT NULL,
+    abandoned          BIGINT       DEFAULT 0 NOT NULL,
+    short_abandoned    BIGINT       DEFAULT 0 NOT NULL,
+    abandoned_ringing  BIGINT       DEFAULT 0 NOT NULL,
+    overflowed         BIGINT       DEFAULT 0 NOT NULL,
+    voicemail          BIGINT       DEFAULT 0 NOT NULL,
+    callback           BIGINT       DEFAULT 0 NOT NULL,
+    answer_wait_ms     BIGINT       DEFAULT 0 NOT NULL,
+    abandon_wait_ms    BIGINT       DEFAULT 0 NOT NULL,
+    longest_wait_ms    BIGINT       DEFAULT 0 NOT NULL,
+    talk_ms            BIGINT       DEFAULT 0 NOT NULL,
+    hold_ms            BIGINT       DEFAULT 0 NOT NULL,
+    wrap_ms            BIGINT       DEFAULT 0 NOT NULL,
+    transfers          BIGINT       DEFAULT 0 NOT NULL,
+    PRIMARY KEY (enterprise_id, slot, queue)
+);
+
+-- Per agent and queue: offers (by the offer's slot) and the handling of answered calls (by the visit's slot).
+CREATE TABLE agent_stat (
+    enterprise_id      BIGINT       NOT NULL REFERENCES enterprise(id),
+    slot               BIGINT       NOT NULL,
+    agent_user_id      BIGINT       NOT NULL,
+    queue              VARCHAR(64)  NOT NULL,
+    offered            BIGINT       DEFAULT 0 NOT NULL,
+    answered           BIGINT       DEFAULT 0 NOT NULL,
+    missed             BIGINT       DEFAULT 0 NOT NULL,
+    transfers          BIGINT       DEFAULT 0 NOT NULL,
+    talk_ms            BIGINT       DEFAULT 0 NOT NULL,
+    hold_ms            BIGINT       DEFAULT 0 NOT NULL,
+    wrap_ms            BIGINT       DEFAULT 0 NOT NULL,
+    PRIMARY KEY (enterprise_id, slot, agent_user_id, queue)
+);
+
+-- Inbound calls by the slot they started in and their (last) queue ('' none): all, and the four ways of loss.
+CREATE TABLE call_stat (
+    enterprise_id      BIGINT       NOT NULL REFERENCES enterprise(id),
+    slot               BIGINT       NOT NULL,
+    queue              VARCHAR(64)  NOT NULL,
+    inbound            BIGINT       DEFAULT 0 NOT NULL,
+    left_ivr           BIGINT       DEFAULT 0 NOT NULL,
+    abandoned_queued   BIGINT       DEFAULT 0 NOT NULL,
+    abandoned_ringing  BIGINT       DEFAULT 0 NOT NULL,
+    not_answered       BIGINT       DEFAULT 0 NOT NULL,
+    PRIMARY KEY (enterprise_id, slot, queue)
+);

@@ -107,13 +107,14 @@ public final class Hotline implements AutoCloseable {
         QueueRoutes.register(api, jdbi, audit);
         AuditRoutes.register(api, audit, jdbi);
         CallRoutes.register(api, jdbi);
-        ReportRoutes.register(api, jdbi, clock, (h, enterpriseId) -> QueueStore.list(h, enterpriseId).stream().collect(
+        QueueTargets.Source queueTargets = (h, enterpriseId) -> QueueStore.list(h, enterpriseId).stream().collect(
                 java.util.stream.Collectors.toMap(q -> q.name(), q -> new QueueTargets(q.settings().serviceLevelSeconds(),
-                        q.settings().shortAbandonSeconds()))));
+                        q.settings().shortAbandonSeconds())));
+        ReportRoutes.register(api, jdbi, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project));
+                List.of(VoicemailStore::project, RecordingStore::project), queueTargets);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());

@@ -67,6 +67,36 @@ public record Period(Instant from, Instant to, ZoneId zone, Grouping grouping) {
         };
     }
 
+    /**
+     * The unit the database adds slots up to before {@link Reports} adds units up to buckets: unit {@code k} covers the
+     * slots whose {@code (slot × 900 + shift) / seconds} is {@code k}. It is the coarsest unit that never straddles two
+     * buckets: a local day in a zone of one fixed offset (grouped by day or longer), a local hour in a fixed zone or in a
+     * zone whose offsets in the range are whole hours, else the 15-minute slot itself.
+     */
+    public record Unit(long seconds, long shift) {
+        public Instant start(long k) {
+            return Instant.ofEpochSecond(k * seconds - shift);
+        }
+    }
+
+    public Unit unit() {
+        var rules = zone.getRules();
+        if (rules.isFixedOffset()) {
+            long offset = rules.getOffset(from).getTotalSeconds();
+            return new Unit(grouping == Grouping.HOUR ? 3600 : 86400, offset);
+        }
+        boolean wholeHours = rules.getOffset(from).getTotalSeconds() % 3600 == 0;
+        for (var t = rules.nextTransition(from); wholeHours && t != null && t.getInstant().isBefore(to); t = rules.nextTransition(t.getInstant())) {
+            wholeHours = t.getOffsetAfter().getTotalSeconds() % 3600 == 0;
+        }
+        return new Unit(wholeHours ? 3600 : ReportProjection.SLOT_SECONDS, 0);
+    }
+
+    /** The bucket of unit {@code k} of {@link #unit()}. */
+    public LocalDateTime bucketOfUnit(Unit u, long k) {
+        return bucket(u.start(k));
+    }
+
     /** The first and last 15-minute slot of the range (slots are whole in every zone: the range's ends are cut to slots). */
     long firstSlot() {
         return ReportProjection.slot(from);

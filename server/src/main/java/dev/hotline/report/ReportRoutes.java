@@ -1,6 +1,7 @@
 package dev.hotline.report;
 
 import dev.hotline.auth.Permission;
+import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import dev.hotline.web.Api;
 import dev.hotline.web.WebServer;
@@ -28,25 +29,26 @@ public final class ReportRoutes {
     private static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
             + " both absent: today in tz;"
             + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets; default UTC),"
-            + " queue (name), agent (user id), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
+            + " queue (name), agent (user id; the agents report only), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
 
-    public static void register(Api root, Jdbi jdbi, Clock clock, QueueTargets.Source targets) {
+    public static void register(Api root, Jdbi jdbi, Clock clock) {
         Api api = root.tagged("reports");
-        route(api, jdbi, clock, targets, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
+        route(api, jdbi, clock, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
                 + " calls and the agents' occupancy.", Reports::summary);
-        route(api, jdbi, clock, targets, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
+        route(api, jdbi, clock, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
                 + " voicemail, callback, still waiting, service level, answer and abandon rate, ASA, AHT per period and queue.", Reports::queues);
-        route(api, jdbi, clock, targets, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
+        route(api, jdbi, clock, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
                 + " ready, not ready by reason, occupancy and calls per hour per period and agent.", Reports::agents);
-        route(api, jdbi, clock, targets, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
+        route(api, jdbi, clock, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
                 + " queued, abandoned ringing, not answered by the system) per period.", Reports::unanswered);
     }
 
-    private static void route(Api api, Jdbi jdbi, Clock clock, QueueTargets.Source targets, String name, String summary, Build build) {
+    private static void route(Api api, Jdbi jdbi, Clock clock, String name, String summary, Build build) {
         api.get("/reports/" + name, summary + PARAMS).returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
             Params p = params(ctx, clock);
+            if (p.agent != null && !name.equals("agents")) throw DomainException.invalid("agent", "filters the agents report only");
             ReportTable t = jdbi.withHandle(h -> build.build(h, me.enterpriseId(),
-                    new Reports.Query(p.period, p.queue, p.agent, targets.of(h, me.enterpriseId()), clock.instant())));
+                    new Reports.Query(p.period, p.queue, p.agent, clock.instant())));
             send(ctx, t, p.format, p.lang);
         });
     }

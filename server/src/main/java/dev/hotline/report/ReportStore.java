@@ -17,120 +17,68 @@ import org.jdbi.v3.core.statement.Query;
 final class ReportStore {
     private ReportStore() {}
 
-    record QueueSlot(String queue, long slot, QueueFigures figures) {}
+    record QueueUnit(String queue, long unit, QueueFigures figures) {}
 
-    record OfferSlot(long agent, long slot, long offered, long answered, long missed) {}
+    record AgentUnit(long agent, long unit, AgentFigures figures) {}
 
-    record HandleSlot(long agent, long slot, long transfers, long talkMs, long holdMs, long wrapMs) {}
-
-    record LostSlot(long slot, String disposition, String queue, long calls) {}
+    record CallUnit(long unit, long inbound, long leftIvr, long abandonedQueued, long abandonedRinging, long notAnswered) {}
 
     record AgentEvent(long userId, Instant at, String state, String reason) {}
 
     record AgentName(long id, String name, String jobNumber) {}
 
-    /** Queue visits of the range by queue and slot; {@code agent} keeps the visits that agent answered. */
-    static List<QueueSlot> queueSlots(Handle h, long enterpriseId, Period p, String queue, Long agent, Map<String, QueueTargets> targets) {
-        // The queues' thresholds in one CASE each, bound as parameters (queue names are never SQL).
-        StringBuilder sl = new StringBuilder("CASE queue");
-        StringBuilder shortAb = new StringBuilder("CASE queue");
-        Map<String, Object> binds = new LinkedHashMap<>();
-        int i = 0;
-        for (var t : targets.entrySet()) {
-            sl.append(" WHEN :q").append(i).append(" THEN :sl").append(i);
-            shortAb.append(" WHEN :q").append(i).append(" THEN :sa").append(i);
-            binds.put("q" + i, t.getKey());
-            binds.put("sl" + i, t.getValue().serviceLevelSeconds() * 1000L);
-            binds.put("sa" + i, t.getValue().shortAbandonSeconds() * 1000L);
-            i++;
-        }
-        sl.append(" ELSE :sldef END");
-        shortAb.append(" ELSE :sadef END");
-        String sql = """
-                SELECT queue, slot, COUNT(*) AS offered,
-                    SUM(CASE WHEN result = 'answered' THEN 1 ELSE 0 END) AS answered,
-                    SUM(CASE WHEN result = 'answered' AND wait_ms <= %1$s THEN 1 ELSE 0 END) AS in_target,
-                    SUM(CASE WHEN result = 'abandoned' THEN 1 ELSE 0 END) AS abandoned,
-                    SUM(CASE WHEN result = 'abandoned' AND wait_ms < %2$s THEN 1 ELSE 0 END) AS short_abandoned,
-                    SUM(CASE WHEN result = 'abandoned' AND reason = 'ringing' THEN 1 ELSE 0 END) AS abandoned_ringing,
-                    SUM(CASE WHEN result = 'overflow' THEN 1 ELSE 0 END) AS overflowed,
-                    SUM(CASE WHEN result = 'voicemail' THEN 1 ELSE 0 END) AS voicemail,
-                    SUM(CASE WHEN result = 'callback' THEN 1 ELSE 0 END) AS callback,
-                    SUM(CASE WHEN result IS NULL THEN 1 ELSE 0 END) AS waiting,
-                    SUM(CASE WHEN result = 'answered' THEN wait_ms ELSE 0 END) AS answer_wait,
-                    SUM(CASE WHEN result = 'abandoned' THEN wait_ms ELSE 0 END) AS abandon_wait,
-                    MAX(COALESCE(wait_ms, 0)) AS longest_wait,
-                    SUM(talk_ms) AS talk, SUM(hold_ms) AS hold, SUM(wrap_ms) AS wrap, SUM(transfers) AS transfers
-                FROM queue_visit
-                WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%3$s%4$s
-                GROUP BY queue, slot""".formatted(sl, shortAb, queue == null ? "" : " AND queue = :queue",
-                agent == null ? "" : " AND agent_user_id = :agent AND result = 'answered'");
-        Query q = h.createQuery(sql).bind("e", enterpriseId).bind("s0", p.firstSlot()).bind("s1", p.endSlot())
-                .bind("sldef", QueueTargets.DEFAULT.serviceLevelSeconds() * 1000L).bind("sadef", QueueTargets.DEFAULT.shortAbandonSeconds() * 1000L);
-        binds.forEach(q::bind);
-        if (queue != null) q.bind("queue", queue);
-        if (agent != null) q.bind("agent", agent);
-        return q.map((rs, c) -> new QueueSlot(rs.getString("queue"), rs.getLong("slot"), new QueueFigures(rs.getLong("offered"),
-                rs.getLong("answered"), rs.getLong("in_target"), rs.getLong("abandoned"), rs.getLong("short_abandoned"),
-                rs.getLong("abandoned_ringing"), rs.getLong("overflowed"), rs.getLong("voicemail"), rs.getLong("callback"),
-                rs.getLong("waiting"), rs.getLong("answer_wait"), rs.getLong("abandon_wait"), rs.getLong("longest_wait"),
-                rs.getLong("talk"), rs.getLong("hold"), rs.getLong("wrap"), rs.getLong("transfers")))).list();
+    /** The unit expression of {@link Period.Unit} (whole numbers computed here, never from a request). */
+    private static String unitOf(Period.Unit u) {
+        return "((slot * " + ReportProjection.SLOT_SECONDS + " + " + u.shift() + ") / " + u.seconds() + ")";
     }
 
-    /** Offers of the range by agent and slot. */
-    static List<OfferSlot> offerSlots(Handle h, long enterpriseId, Period p, String queue, Long agent) {
+    /** Queue figures of the range by queue and unit, from the queue_stat roll-up. */
+    static List<QueueUnit> queueUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
+        String unit = unitOf(u);
         Query q = h.createQuery("""
-                SELECT agent_user_id, slot, COUNT(*) AS offered,
-                    SUM(CASE WHEN result = 'answered' THEN 1 ELSE 0 END) AS answered,
-                    SUM(CASE WHEN result IN ('no_answer', 'busy', 'rejected', 'failed') THEN 1 ELSE 0 END) AS missed
-                FROM queue_offer WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%s%s
-                GROUP BY agent_user_id, slot""".formatted(queue == null ? "" : " AND queue = :queue",
+                SELECT queue, %1$s AS u, SUM(offered), SUM(answered), SUM(answered_in_target), SUM(abandoned), SUM(short_abandoned),
+                    SUM(abandoned_ringing), SUM(overflowed), SUM(voicemail), SUM(callback), SUM(answer_wait_ms), SUM(abandon_wait_ms),
+                    MAX(longest_wait_ms), SUM(talk_ms), SUM(hold_ms), SUM(wrap_ms), SUM(transfers)
+                FROM queue_stat WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY queue, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue"))
+                .bind("e", enterpriseId).bind("s0", p.firstSlot()).bind("s1", p.endSlot());
+        if (queue != null) q.bind("queue", queue);
+        return q.map((rs, c) -> {
+            long offered = rs.getLong(3);
+            long[] r = new long[16];
+            for (int i = 0; i < 16; i++) r[i] = rs.getLong(3 + i);
+            long ended = r[1] + r[3] + r[6] + r[7] + r[8];
+            return new QueueUnit(rs.getString(1), rs.getLong(2), new QueueFigures(offered, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+                    offered - ended, r[9], r[10], r[11], r[12], r[13], r[14], r[15]));
+        }).list();
+    }
+
+    /** Agents' offers and handling of the range by agent and unit, from the agent_stat roll-up. */
+    static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent) {
+        String unit = unitOf(u);
+        Query q = h.createQuery("""
+                SELECT agent_user_id, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
+                    SUM(wrap_ms)
+                FROM agent_stat WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s
+                GROUP BY agent_user_id, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
                         agent == null ? "" : " AND agent_user_id = :agent"))
                 .bind("e", enterpriseId).bind("s0", p.firstSlot()).bind("s1", p.endSlot());
         if (queue != null) q.bind("queue", queue);
         if (agent != null) q.bind("agent", agent);
-        return q.map((rs, c) -> new OfferSlot(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))).list();
+        return q.map((rs, c) -> new AgentUnit(rs.getLong(1), rs.getLong(2), new AgentFigures(rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), 0, 0, 0, 0, 0, 0, Map.of()))).list();
     }
 
-    /** Handling of answered queue calls of the range by agent and slot (of the caller's joining). */
-    static List<HandleSlot> handleSlots(Handle h, long enterpriseId, Period p, String queue, Long agent) {
+    /** Inbound calls and the four ways of loss of the range by unit, from the call_stat roll-up. */
+    static List<CallUnit> callUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
+        String unit = unitOf(u);
         Query q = h.createQuery("""
-                SELECT agent_user_id, slot, SUM(transfers), SUM(talk_ms), SUM(hold_ms), SUM(wrap_ms)
-                FROM queue_visit WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1 AND result = 'answered'%s%s
-                GROUP BY agent_user_id, slot""".formatted(queue == null ? "" : " AND queue = :queue",
-                        agent == null ? "" : " AND agent_user_id = :agent"))
+                SELECT %1$s AS u, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered)
+                FROM call_stat WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue"))
                 .bind("e", enterpriseId).bind("s0", p.firstSlot()).bind("s1", p.endSlot());
         if (queue != null) q.bind("queue", queue);
-        if (agent != null) q.bind("agent", agent);
-        return q.map((rs, c) -> new HandleSlot(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)))
-                .list();
-    }
-
-    /** Inbound calls lost (the four ways) of the range by slot, way and queue. */
-    static List<LostSlot> lostSlots(Handle h, long enterpriseId, Period p, String queue) {
-        Query q = h.createQuery("""
-                SELECT CAST(FLOOR(EXTRACT(EPOCH FROM started_at) / %d) AS BIGINT) AS slot, disposition, queue, COUNT(*)
-                FROM call_record
-                WHERE enterprise_id = :e AND direction = 'inbound' AND started_at >= :from AND started_at < :to
-                    AND disposition IN ('abandoned_ivr', 'abandoned_queue', 'abandoned_ringing', 'unanswered')%s
-                GROUP BY CAST(FLOOR(EXTRACT(EPOCH FROM started_at) / %d) AS BIGINT), disposition, queue"""
-                        .formatted(ReportProjection.SLOT_SECONDS, queue == null ? "" : " AND queue = :queue", ReportProjection.SLOT_SECONDS))
-                .bind("e", enterpriseId).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to()));
-        if (queue != null) q.bind("queue", queue);
-        return q.map((rs, c) -> new LostSlot(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4))).list();
-    }
-
-    /** Inbound calls of the range by slot (the enterprise summary's "inbound calls"). */
-    static Map<Long, Long> inboundSlots(Handle h, long enterpriseId, Period p) {
-        Map<Long, Long> out = new LinkedHashMap<>();
-        h.createQuery("""
-                        SELECT CAST(FLOOR(EXTRACT(EPOCH FROM started_at) / %d) AS BIGINT) AS slot, COUNT(*) FROM call_record
-                        WHERE enterprise_id = :e AND direction = 'inbound' AND started_at >= :from AND started_at < :to
-                        GROUP BY CAST(FLOOR(EXTRACT(EPOCH FROM started_at) / %d) AS BIGINT)"""
-                        .formatted(ReportProjection.SLOT_SECONDS, ReportProjection.SLOT_SECONDS))
-                .bind("e", enterpriseId).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to()))
-                .map((rs, c) -> Map.entry(rs.getLong(1), rs.getLong(2))).forEach(en -> out.put(en.getKey(), en.getValue()));
-        return out;
+        return q.map((rs, c) -> new CallUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6))).list();
     }
 
     /**

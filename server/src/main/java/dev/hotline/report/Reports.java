@@ -21,15 +21,16 @@ public final class Reports {
     private Reports() {}
 
     /** What a report is asked for: the period, and optional filters (null: all). */
-    public record Query(Period period, String queue, Long agent, Map<String, QueueTargets> targets, Instant now) {}
+    public record Query(Period period, String queue, Long agent, Instant now) {}
 
     // ------------------------------------------------------------------ figures (also used by tests)
 
     /** Queue figures of the period by bucket and queue, in bucket then queue order. */
     public static Map<LocalDateTime, Map<String, QueueFigures>> queueFigures(Handle h, long enterpriseId, Query q) {
+        Period.Unit unit = q.period().unit();
         Map<LocalDateTime, Map<String, QueueFigures>> out = new TreeMap<>();
-        for (var s : ReportStore.queueSlots(h, enterpriseId, q.period(), q.queue(), q.agent(), q.targets())) {
-            out.computeIfAbsent(q.period().bucketOfSlot(s.slot()), k -> new TreeMap<>()).merge(s.queue(), s.figures(), QueueFigures::plus);
+        for (var s : ReportStore.queueUnits(h, enterpriseId, q.period(), unit, q.queue())) {
+            out.computeIfAbsent(q.period().bucketOfUnit(unit, s.unit()), k -> new TreeMap<>()).merge(s.queue(), s.figures(), QueueFigures::plus);
         }
         return out;
     }
@@ -37,14 +38,10 @@ public final class Reports {
     /** Agent figures of the period by bucket and agent. */
     public static Map<LocalDateTime, Map<Long, AgentFigures>> agentFigures(Handle h, long enterpriseId, Query q) {
         Period p = q.period();
+        Period.Unit unit = p.unit();
         Map<LocalDateTime, Map<Long, AgentFigures>> out = new TreeMap<>();
-        for (var s : ReportStore.offerSlots(h, enterpriseId, p, q.queue(), q.agent())) {
-            add(out, p.bucketOfSlot(s.slot()), s.agent(), new AgentFigures(s.offered(), s.answered(), s.missed(), 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                    0, Map.of()));
-        }
-        for (var s : ReportStore.handleSlots(h, enterpriseId, p, q.queue(), q.agent())) {
-            add(out, p.bucketOfSlot(s.slot()), s.agent(), new AgentFigures(0, 0, 0, s.transfers(), s.talkMs(), s.holdMs(), s.wrapMs(), 0, 0,
-                    0, 0, 0, 0, Map.of()));
+        for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent())) {
+            add(out, p.bucketOfUnit(unit, s.unit()), s.agent(), s.figures());
         }
         // Time in each state: each change holds until the agent's next one, cut at the range's ends (and now) and at buckets.
         Instant end = q.now() != null && q.now().isBefore(p.to()) ? q.now() : p.to();
@@ -174,8 +171,9 @@ public final class Reports {
         Map<LocalDateTime, QueueFigures> byBucket = new TreeMap<>();
         queueFigures(h, enterpriseId, q).forEach((b, m) -> m.values().forEach(f -> byBucket.merge(b, f, QueueFigures::plus)));
         Map<LocalDateTime, Long> inbound = new TreeMap<>();
-        if (q.queue() == null && q.agent() == null) {
-            ReportStore.inboundSlots(h, enterpriseId, q.period()).forEach((slot, n) -> inbound.merge(q.period().bucketOfSlot(slot), n, Long::sum));
+        Period.Unit unit = q.period().unit();
+        for (var c : ReportStore.callUnits(h, enterpriseId, q.period(), unit, q.queue())) {
+            inbound.merge(q.period().bucketOfUnit(unit, c.unit()), c.inbound(), Long::sum);
         }
         Map<LocalDateTime, AgentFigures> agents = new TreeMap<>();
         agentFigures(h, enterpriseId, q).forEach((b, m) -> m.values().forEach(f -> agents.merge(b, f, AgentFigures::plus)));
@@ -288,14 +286,17 @@ public final class Reports {
             new Column("notAnswered", Kind.COUNT, "Not answered by the system", "系统未接"),
             new Column("lost", Kind.COUNT, "Lost calls", "未接总数"));
 
-    private static final Map<String, String> WAYS = Map.of("abandoned_ivr", "leftInIvr", "abandoned_queue", "abandonedQueued",
-            "abandoned_ringing", "abandonedRinging", "unanswered", "notAnswered");
-
     /** Unanswered inbound calls by the four ways of loss, one row per bucket. */
     public static ReportTable unanswered(Handle h, long enterpriseId, Query q) {
+        Period.Unit unit = q.period().unit();
         Map<LocalDateTime, Map<String, Long>> byBucket = new TreeMap<>();
-        for (var s : ReportStore.lostSlots(h, enterpriseId, q.period(), q.queue())) {
-            byBucket.computeIfAbsent(q.period().bucketOfSlot(s.slot()), k -> new HashMap<>()).merge(WAYS.get(s.disposition()), s.calls(), Long::sum);
+        for (var s : ReportStore.callUnits(h, enterpriseId, q.period(), unit, q.queue())) {
+            if (s.leftIvr() + s.abandonedQueued() + s.abandonedRinging() + s.notAnswered() == 0) continue;
+            Map<String, Long> m = byBucket.computeIfAbsent(q.period().bucketOfUnit(unit, s.unit()), k -> new HashMap<>());
+            m.merge("leftInIvr", s.leftIvr(), Long::sum);
+            m.merge("abandonedQueued", s.abandonedQueued(), Long::sum);
+            m.merge("abandonedRinging", s.abandonedRinging(), Long::sum);
+            m.merge("notAnswered", s.notAnswered(), Long::sum);
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Long> total = new HashMap<>();

@@ -51,7 +51,7 @@ export const ReportsPage = {
     params() {
       const p = { from: dayStart(this.from, 0), to: dayStart(this.to, 1), group: this.group, tz: zone() };
       if (this.queue) p.queue = this.queue;
-      if (this.agent && this.tab !== 'unanswered') p.agent = this.agent;
+      if (this.agent && this.tab === 'agents') p.agent = this.agent;
       return p;
     },
   },
@@ -175,7 +175,7 @@ export const ReportsPage = {
             <option v-for="q in queues" :key="q" :value="q">{{ q }}</option>
           </select>
         </form-field>
-        <form-field v-if="tab !== 'unanswered'" :label="t('reports.agent')">
+        <form-field v-if="tab === 'agents'" :label="t('reports.agent')">
           <select v-model="agent" data-testid="report-agent" @change="load">
             <option value="">{{ t('reports.allAgents') }}</option>
             <option v-for="a in agents" :key="a.id" :value="String(a.id)">{{ a.name }} ({{ a.jobNumber }})</option>

@@ -93,3 +93,54 @@ CREATE TABLE call_stat (
     not_answered       BIGINT       DEFAULT 0 NOT NULL,
     PRIMARY KEY (enterprise_id, slot, queue)
 );
+
+
+-- The same roll-ups per local day of the report zone (the server's time zone; `slot` here is the day: days since
+-- 1970-01-01): reports by day, week or month in that zone read these, a year being 365 rows per key.
+CREATE TABLE queue_day (
+    enterprise_id      BIGINT       NOT NULL REFERENCES enterprise(id),
+    slot               BIGINT       NOT NULL,
+    queue              VARCHAR(64)  NOT NULL,
+    offered            BIGINT       DEFAULT 0 NOT NULL,
+    answered           BIGINT       DEFAULT 0 NOT NULL,
+    answered_in_target BIGINT       DEFAULT 0 NOT NULL,
+    abandoned          BIGINT       DEFAULT 0 NOT NULL,
+    short_abandoned    BIGINT       DEFAULT 0 NOT NULL,
+    abandoned_ringing  BIGINT       DEFAULT 0 NOT NULL,
+    overflowed         BIGINT       DEFAULT 0 NOT NULL,
+    voicemail          BIGINT       DEFAULT 0 NOT NULL,
+    callback           BIGINT       DEFAULT 0 NOT NULL,
+    answer_wait_ms     BIGINT       DEFAULT 0 NOT NULL,
+    abandon_wait_ms    BIGINT       DEFAULT 0 NOT NULL,
+    longest_wait_ms    BIGINT       DEFAULT 0 NOT NULL,
+    talk_ms            BIGINT       DEFAULT 0 NOT NULL,
+    hold_ms            BIGINT       DEFAULT 0 NOT NULL,
+    wrap_ms            BIGINT       DEFAULT 0 NOT NULL,
+    transfers          BIGINT       DEFAULT 0 NOT NULL,
+    PRIMARY KEY (enterprise_id, slot, queue)
+);
+CREATE TABLE agent_day (
+    enterprise_id      BIGINT       NOT NULL REFERENCES enterprise(id),
+    slot               BIGINT       NOT NULL,
+    agent_user_id      BIGINT       NOT NULL,
+    queue              VARCHAR(64)  NOT NULL,
+    offered            BIGINT       DEFAULT 0 NOT NULL,
+    answered           BIGINT       DEFAULT 0 NOT NULL,
+    missed             BIGINT       DEFAULT 0 NOT NULL,
+    transfers          BIGINT       DEFAULT 0 NOT NULL,
+    talk_ms            BIGINT       DEFAULT 0 NOT NULL,
+    hold_ms            BIGINT       DEFAULT 0 NOT NULL,
+    wrap_ms            BIGINT       DEFAULT 0 NOT NULL,
+    PRIMARY KEY (enterprise_id, slot, agent_user_id, queue)
+);
+CREATE TABLE call_day (
+    enterprise_id      BIGINT       NOT NULL REFERENCES enterprise(id),
+    slot               BIGINT       NOT NULL,
+    queue              VARCHAR(64)  NOT NULL,
+    inbound            BIGINT       DEFAULT 0 NOT NULL,
+    left_ivr           BIGINT       DEFAULT 0 NOT NULL,
+    abandoned_queued   BIGINT       DEFAULT 0 NOT NULL,
+    abandoned_ringing  BIGINT       DEFAULT 0 NOT NULL,
+    not_answered       BIGINT       DEFAULT 0 NOT NULL,
+    PRIMARY KEY (enterprise_id, slot, queue)
+);

@@ -110,11 +110,13 @@ public final class Hotline implements AutoCloseable {
         QueueTargets.Source queueTargets = (h, enterpriseId) -> QueueStore.list(h, enterpriseId).stream().collect(
                 java.util.stream.Collectors.toMap(q -> q.name(), q -> new QueueTargets(q.settings().serviceLevelSeconds(),
                         q.settings().shortAbandonSeconds())));
-        ReportRoutes.register(api, jdbi, clock);
+        // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
+        java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
+        ReportRoutes.register(api, jdbi, clock, reportZone);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project), queueTargets);
+                List.of(VoicemailStore::project, RecordingStore::project), queueTargets, reportZone);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());

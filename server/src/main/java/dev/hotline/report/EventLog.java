@@ -58,12 +58,16 @@ public final class EventLog implements AutoCloseable {
      * @param projections the features' tables kept from call events, written in the same transaction as the events
      */
     public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile, List<Projection> projections) {
-        this(jdbi, clock, rejectedFile, projections, (h, enterpriseId) -> Map.of());
+        this(jdbi, clock, rejectedFile, projections, (h, enterpriseId) -> Map.of(), java.time.ZoneId.of("UTC"));
     }
 
-    /** @param targets the queues' report targets (service level, short abandon), judged when a caller's result is known */
-    public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile, List<Projection> projections, QueueTargets.Source targets) {
-        this.reports = new ReportProjection(targets);
+    /**
+     * @param targets    the queues' report targets (service level, short abandon), judged when a caller's result is known
+     * @param reportZone the zone of the day roll-ups: reports by day, week or month in this zone read them
+     */
+    public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile, List<Projection> projections, QueueTargets.Source targets,
+                    java.time.ZoneId reportZone) {
+        this.reports = new ReportProjection(targets, reportZone);
         this.jdbi = jdbi;
         this.clock = clock;
         this.rejectedFile = rejectedFile;
@@ -214,7 +218,7 @@ public final class EventLog implements AutoCloseable {
                     .bind("type", e.type()).bind("ch", e.channelId()).bind("data", e.data()).add();
             if (e instanceof CallLogEvent.Closed c) {
                 CallRecordStore.insert(h, e.enterpriseId(), c.record());
-                ReportProjection.recorded(h, e.enterpriseId(), c.record());
+                reports.recorded(h, e.enterpriseId(), c.record());
             }
             for (Projection p : projections) p.apply(h, e);
             reports.apply(h, e);
@@ -242,12 +246,12 @@ public final class EventLog implements AutoCloseable {
                 events.forEach(visits::apply);
                 visits.close(clock.instant());
                 visits.markAllChanged();
-                ReportProjection.write(h, visits, reports.targets());
+                reports.write(h, visits);
                 if (record.isPresent()) {
                     CallRecord r = record.get();
                     CallRecord ended = r.closedBySystem(clock.instant(), "system_restart");
                     CallRecordStore.insert(h, enterprise[0], ended);
-                    ReportProjection.recorded(h, enterprise[0], ended);
+                    reports.recorded(h, enterprise[0], ended);
                     int seqNo = events.size() + 1;
                     h.createUpdate("""
                             INSERT INTO call_event (enterprise_id, call_id, seq, at, type, channel_id, data)

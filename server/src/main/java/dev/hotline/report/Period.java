@@ -73,28 +73,57 @@ public record Period(Instant from, Instant to, ZoneId zone, Grouping grouping) {
      * buckets: a local day in a zone of one fixed offset (grouped by day or longer), a local hour in a fixed zone or in a
      * zone whose offsets in the range are whole hours, else the 15-minute slot itself.
      */
-    public record Unit(long seconds, long shift) {
-        public Instant start(long k) {
-            return Instant.ofEpochSecond(k * seconds - shift);
+    public record Unit(long seconds, long shift, ZoneId dayZone) {
+        /** Units of whole local days of {@code dayZone}, read from the day roll-ups (unit k is day k since 1970-01-01). */
+        public boolean daily() {
+            return dayZone != null;
         }
+
+        public Instant start(long k) {
+            return daily() ? java.time.LocalDate.ofEpochDay(k).atStartOfDay(dayZone).toInstant() : Instant.ofEpochSecond(k * seconds - shift);
+        }
+    }
+
+    /**
+     * The unit to read: whole days from the day roll-ups when the report is in {@code reportZone}, grouped by day or longer,
+     * and its range runs from midnight to midnight; else units of the 15-minute roll-ups as below.
+     */
+    public Unit unit(ZoneId reportZone) {
+        if (grouping != Grouping.HOUR && zone.getRules().equals(reportZone.getRules()) && midnight(from) && midnight(to)) {
+            return new Unit(86400, 0, zone);
+        }
+        return unit();
+    }
+
+    private boolean midnight(Instant at) {
+        return at.atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
     }
 
     public Unit unit() {
         var rules = zone.getRules();
         if (rules.isFixedOffset()) {
             long offset = rules.getOffset(from).getTotalSeconds();
-            return new Unit(grouping == Grouping.HOUR ? 3600 : 86400, offset);
+            return new Unit(grouping == Grouping.HOUR ? 3600 : 86400, offset, null);
         }
         boolean wholeHours = rules.getOffset(from).getTotalSeconds() % 3600 == 0;
         for (var t = rules.nextTransition(from); wholeHours && t != null && t.getInstant().isBefore(to); t = rules.nextTransition(t.getInstant())) {
             wholeHours = t.getOffsetAfter().getTotalSeconds() % 3600 == 0;
         }
-        return new Unit(wholeHours ? 3600 : ReportProjection.SLOT_SECONDS, 0);
+        return new Unit(wholeHours ? 3600 : ReportProjection.SLOT_SECONDS, 0, null);
     }
 
     /** The bucket of unit {@code k} of {@link #unit()}. */
     public LocalDateTime bucketOfUnit(Unit u, long k) {
         return bucket(u.start(k));
+    }
+
+    /** The first unit of the range and the one after its last, in the unit's own numbering of rows (slots or days). */
+    long firstRow(Unit u) {
+        return u.daily() ? from.atZone(zone).toLocalDate().toEpochDay() : firstSlot();
+    }
+
+    long endRow(Unit u) {
+        return u.daily() ? to.atZone(zone).toLocalDate().toEpochDay() : endSlot();
     }
 
     /** The first and last 15-minute slot of the range (slots are whole in every zone: the range's ends are cut to slots). */

@@ -28,8 +28,12 @@ final class ReportProjection {
     /** The queues' report targets, read at most every few seconds per enterprise. */
     private final QueueTargets.Source targets;
 
-    ReportProjection(QueueTargets.Source source) {
+    /** The zone of the day roll-ups (queue_day, agent_day, call_day). */
+    private final java.time.ZoneId zone;
+
+    ReportProjection(QueueTargets.Source source, java.time.ZoneId zone) {
         this.targets = cached(source);
+        this.zone = zone;
     }
 
     /** {@code source} read again at most every 5 s per enterprise: a change of a queue's targets applies to results known after it. */
@@ -60,7 +64,7 @@ final class ReportProjection {
         if (!(e instanceof CallLogEvent.Arrived) && !calls.containsKey(e.callId()) && !relevant(e)) return;
         QueueVisits fold = calls.computeIfAbsent(e.callId(), k -> new QueueVisits());
         fold.apply(e);
-        write(h, fold, targets);
+        write(h, fold);
         if (e instanceof CallLogEvent.Closed) calls.remove(e.callId());
     }
 
@@ -76,8 +80,8 @@ final class ReportProjection {
     }
 
     /** Writes what {@code fold} changed. */
-    static void write(Handle h, QueueVisits fold, QueueTargets.Source targets) {
-        for (QueueVisits.Visit v : fold.changedVisits()) upsert(h, v, targets);
+    void write(Handle h, QueueVisits fold) {
+        for (QueueVisits.Visit v : fold.changedVisits()) upsert(h, v);
         for (QueueVisits.Offer o : fold.changedOffers()) upsert(h, o);
     }
 
@@ -150,7 +154,7 @@ final class ReportProjection {
     }
 
     /** Writes a visit and adds the difference it makes to queue_stat and agent_stat. */
-    static void upsert(Handle h, QueueVisits.Visit v, QueueTargets.Source targets) {
+    void upsert(Handle h, QueueVisits.Visit v) {
         Stored old = stored(h, v.callId(), v.seq());
         boolean inTarget;
         boolean shortAbandon;
@@ -189,7 +193,7 @@ final class ReportProjection {
     }
 
     /** Adds the difference between a visit's old and new contribution to the roll-ups. */
-    private static void changed(Handle h, long enterpriseId, Stored old, Stored now) {
+    private void changed(Handle h, long enterpriseId, Stored old, Stored now) {
         long[] before = queueValues(old);
         long[] after = queueValues(now);
         long[] d = new long[after.length];
@@ -220,7 +224,20 @@ final class ReportProjection {
     }
 
     /** Adds {@code delta} to the roll-up row with that key, creating it (zeros) first if needed; {@code longest} ≥ 0 raises the longest wait. */
-    static void add(Handle h, String table, List<String> keys, List<Object> key, String[] cols, long[] delta, long longest) {
+    void add(Handle h, String table, List<String> keys, List<Object> key, String[] cols, long[] delta, long longest) {
+        addTo(h, table, keys, key, cols, delta, longest);
+        // The same difference to the day roll-up: the slot's local day in the report zone.
+        List<Object> dayKey = new java.util.ArrayList<>(key);
+        dayKey.set(1, day(((Number) key.get(1)).longValue()));
+        addTo(h, table.replace("_stat", "_day"), keys, dayKey, cols, delta, longest);
+    }
+
+    /** The local day (days since 1970-01-01) in the report zone of a 15-minute slot (a slot never straddles two days). */
+    long day(long slot) {
+        return Instant.ofEpochSecond(slot * SLOT_SECONDS).atZone(zone).toLocalDate().toEpochDay();
+    }
+
+    private static void addTo(Handle h, String table, List<String> keys, List<Object> key, String[] cols, long[] delta, long longest) {
         StringBuilder set = new StringBuilder();
         for (int i = 0; i < cols.length; i++) set.append(i == 0 ? "" : ", ").append(cols[i]).append(" = ").append(cols[i]).append(" + :d").append(i);
         if (longest >= 0) set.append(", longest_wait_ms = GREATEST(longest_wait_ms, :longest)");
@@ -255,7 +272,7 @@ final class ReportProjection {
     }
 
     /** Writes an offer and adds the difference it makes to agent_stat. */
-    static void upsert(Handle h, QueueVisits.Offer o) {
+    void upsert(Handle h, QueueVisits.Offer o) {
         var old = h.createQuery("SELECT result, slot FROM queue_offer WHERE call_id = :c AND channel_id = :ch")
                 .bind("c", o.callId()).bind("ch", o.channelId()).map((rs, c) -> new Object[] {rs.getString(1), rs.getLong(2)}).findOne();
         long slot = slot(o.offeredAt());
@@ -287,7 +304,7 @@ final class ReportProjection {
     }
 
     /** A closed call's record: an inbound call adds one to call_stat, and to its way of loss if it was lost. */
-    static void recorded(Handle h, long enterpriseId, CallRecord r) {
+    void recorded(Handle h, long enterpriseId, CallRecord r) {
         if (!"inbound".equals(r.direction())) return;
         String way = r.disposition() == null ? "" : switch (r.disposition()) {
             case ABANDONED_IVR -> "left_ivr";

@@ -31,24 +31,24 @@ public final class ReportRoutes {
             + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets; default UTC),"
             + " queue (name), agent (user id; the agents report only), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
 
-    public static void register(Api root, Jdbi jdbi, Clock clock) {
+    public static void register(Api root, Jdbi jdbi, Clock clock, ZoneId reportZone) {
         Api api = root.tagged("reports");
-        route(api, jdbi, clock, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
+        route(api, jdbi, clock, reportZone, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
                 + " calls and the agents' occupancy.", Reports::summary);
-        route(api, jdbi, clock, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
+        route(api, jdbi, clock, reportZone, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
                 + " voicemail, callback, still waiting, service level, answer and abandon rate, ASA, AHT per period and queue.", Reports::queues);
-        route(api, jdbi, clock, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
+        route(api, jdbi, clock, reportZone, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
                 + " ready, not ready by reason, occupancy and calls per hour per period and agent.", Reports::agents);
-        route(api, jdbi, clock, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
+        route(api, jdbi, clock, reportZone, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
                 + " queued, abandoned ringing, not answered by the system) per period.", Reports::unanswered);
     }
 
-    private static void route(Api api, Jdbi jdbi, Clock clock, String name, String summary, Build build) {
+    private static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, Build build) {
         api.get("/reports/" + name, summary + PARAMS).returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
             Params p = params(ctx, clock);
             if (p.agent != null && !name.equals("agents")) throw DomainException.invalid("agent", "filters the agents report only");
             ReportTable t = jdbi.withHandle(h -> build.build(h, me.enterpriseId(),
-                    new Reports.Query(p.period, p.queue, p.agent, clock.instant())));
+                    new Reports.Query(p.period, p.queue, p.agent, clock.instant(), reportZone)));
             send(ctx, t, p.format, p.lang);
         });
     }

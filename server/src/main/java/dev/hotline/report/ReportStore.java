@@ -29,7 +29,12 @@ final class ReportStore {
 
     /** The unit expression of {@link Period.Unit} (whole numbers computed here, never from a request). */
     private static String unitOf(Period.Unit u) {
-        return "((slot * " + ReportProjection.SLOT_SECONDS + " + " + u.shift() + ") / " + u.seconds() + ")";
+        return u.daily() ? "slot" : "((slot * " + ReportProjection.SLOT_SECONDS + " + " + u.shift() + ") / " + u.seconds() + ")";
+    }
+
+    /** The roll-up table a unit reads: per 15-minute slot, or per day of the report zone. */
+    private static String table(String stat, Period.Unit u) {
+        return u.daily() ? stat.replace("_stat", "_day") : stat;
     }
 
     /** Queue figures of the range by queue and unit, from the queue_stat roll-up. */
@@ -39,9 +44,9 @@ final class ReportStore {
                 SELECT queue, %1$s AS u, SUM(offered), SUM(answered), SUM(answered_in_target), SUM(abandoned), SUM(short_abandoned),
                     SUM(abandoned_ringing), SUM(overflowed), SUM(voicemail), SUM(callback), SUM(answer_wait_ms), SUM(abandon_wait_ms),
                     MAX(longest_wait_ms), SUM(talk_ms), SUM(hold_ms), SUM(wrap_ms), SUM(transfers)
-                FROM queue_stat WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
-                GROUP BY queue, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue"))
-                .bind("e", enterpriseId).bind("s0", p.firstSlot()).bind("s1", p.endSlot());
+                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY queue, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue", "", table("queue_stat", u)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (queue != null) q.bind("queue", queue);
         return q.map((rs, c) -> {
             long offered = rs.getLong(3);
@@ -59,10 +64,10 @@ final class ReportStore {
         Query q = h.createQuery("""
                 SELECT agent_user_id, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
                     SUM(wrap_ms)
-                FROM agent_stat WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s
+                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s
                 GROUP BY agent_user_id, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
-                        agent == null ? "" : " AND agent_user_id = :agent"))
-                .bind("e", enterpriseId).bind("s0", p.firstSlot()).bind("s1", p.endSlot());
+                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (queue != null) q.bind("queue", queue);
         if (agent != null) q.bind("agent", agent);
         return q.map((rs, c) -> new AgentUnit(rs.getLong(1), rs.getLong(2), new AgentFigures(rs.getLong(3), rs.getLong(4), rs.getLong(5),
@@ -74,9 +79,9 @@ final class ReportStore {
         String unit = unitOf(u);
         Query q = h.createQuery("""
                 SELECT %1$s AS u, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered)
-                FROM call_stat WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
-                GROUP BY %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue"))
-                .bind("e", enterpriseId).bind("s0", p.firstSlot()).bind("s1", p.endSlot());
+                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue", "", table("call_stat", u)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (queue != null) q.bind("queue", queue);
         return q.map((rs, c) -> new CallUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6))).list();
     }

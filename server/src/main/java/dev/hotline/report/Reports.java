@@ -21,13 +21,18 @@ public final class Reports {
     private Reports() {}
 
     /** What a report is asked for: the period, and optional filters (null: all). */
-    public record Query(Period period, String queue, Long agent, Instant now) {}
+    public record Query(Period period, String queue, Long agent, Instant now, java.time.ZoneId reportZone) {
+        /** The unit the roll-ups are read in (see {@link Period#unit(java.time.ZoneId)}). */
+        Period.Unit unit() {
+            return period.unit(reportZone);
+        }
+    }
 
     // ------------------------------------------------------------------ figures (also used by tests)
 
     /** Queue figures of the period by bucket and queue, in bucket then queue order. */
     public static Map<LocalDateTime, Map<String, QueueFigures>> queueFigures(Handle h, long enterpriseId, Query q) {
-        Period.Unit unit = q.period().unit();
+        Period.Unit unit = q.unit();
         Map<LocalDateTime, Map<String, QueueFigures>> out = new TreeMap<>();
         for (var s : ReportStore.queueUnits(h, enterpriseId, q.period(), unit, q.queue())) {
             out.computeIfAbsent(q.period().bucketOfUnit(unit, s.unit()), k -> new TreeMap<>()).merge(s.queue(), s.figures(), QueueFigures::plus);
@@ -38,7 +43,7 @@ public final class Reports {
     /** Agent figures of the period by bucket and agent. */
     public static Map<LocalDateTime, Map<Long, AgentFigures>> agentFigures(Handle h, long enterpriseId, Query q) {
         Period p = q.period();
-        Period.Unit unit = p.unit();
+        Period.Unit unit = q.unit();
         Map<LocalDateTime, Map<Long, AgentFigures>> out = new TreeMap<>();
         for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent())) {
             add(out, p.bucketOfUnit(unit, s.unit()), s.agent(), s.figures());
@@ -171,7 +176,7 @@ public final class Reports {
         Map<LocalDateTime, QueueFigures> byBucket = new TreeMap<>();
         queueFigures(h, enterpriseId, q).forEach((b, m) -> m.values().forEach(f -> byBucket.merge(b, f, QueueFigures::plus)));
         Map<LocalDateTime, Long> inbound = new TreeMap<>();
-        Period.Unit unit = q.period().unit();
+        Period.Unit unit = q.unit();
         for (var c : ReportStore.callUnits(h, enterpriseId, q.period(), unit, q.queue())) {
             inbound.merge(q.period().bucketOfUnit(unit, c.unit()), c.inbound(), Long::sum);
         }
@@ -288,7 +293,7 @@ public final class Reports {
 
     /** Unanswered inbound calls by the four ways of loss, one row per bucket. */
     public static ReportTable unanswered(Handle h, long enterpriseId, Query q) {
-        Period.Unit unit = q.period().unit();
+        Period.Unit unit = q.unit();
         Map<LocalDateTime, Map<String, Long>> byBucket = new TreeMap<>();
         for (var s : ReportStore.callUnits(h, enterpriseId, q.period(), unit, q.queue())) {
             if (s.leftIvr() + s.abandonedQueued() + s.abandonedRinging() + s.notAnswered() == 0) continue;

@@ -29,6 +29,8 @@ class ReportReconciliationTest {
     static final List<String> QUEUES = List.of("sales", "support", "vip");
     static final List<String> RESULTS = List.of("answered", "abandoned", "abandoned_ringing", "overflow", "voicemail", "callback", "waiting");
     static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
+    /** The event log's report zone: day-aligned reports in it read the day roll-ups, all others the 15-minute ones. */
+    static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     static final Map<String, QueueTargets> TARGETS = Map.of("sales", new QueueTargets(20, 5), "support", new QueueTargets(10, 3));
 
     /** The database the event log writes to (and the report SQL runs on). */
@@ -46,7 +48,7 @@ class ReportReconciliationTest {
             long e = EventLogTest.enterprise(db);
             Random rnd = new Random(seed);
             List<Expected> expected = new ArrayList<>();
-            EventLog log = new EventLog(db.jdbi(), Clock.systemUTC(), null, List.of(), (h, en) -> TARGETS);
+            EventLog log = new EventLog(db.jdbi(), Clock.systemUTC(), null, List.of(), (h, en) -> TARGETS, SHANGHAI);
             int calls = 150 + rnd.nextInt(150);
             for (int i = 0; i < calls; i++) generateCall(e, "s" + seed + "-c" + i, rnd, log, expected);
             assertThat(log.flush(30, TimeUnit.SECONDS)).isTrue();
@@ -63,8 +65,17 @@ class ReportReconciliationTest {
                 check(db, e, new Period(from, to, ZoneId.of(zones[rnd.nextInt(zones.length)]), g), expected, false);
             }
 
+            // Whole days in the report zone: read from the day roll-ups, the same numbers.
+            Instant shMidnight = T0.minus(Duration.ofHours(8));
+            for (Period.Grouping g : List.of(Period.Grouping.DAY, Period.Grouping.WEEK, Period.Grouping.MONTH)) {
+                Period days = new Period(shMidnight.plus(Duration.ofDays(rnd.nextInt(2))), shMidnight.plus(Duration.ofDays(2 + rnd.nextInt(3))),
+                        SHANGHAI, g);
+                assertThat(days.unit(SHANGHAI).daily()).isTrue();
+                check(db, e, days, expected, false);
+            }
+
             // A restart: the calls still waiting are closed (system_restart), their visits abandoned; still reconciles.
-            new EventLog(db.jdbi(), Clock.systemUTC(), null, List.of(), (h, en) -> TARGETS).close();
+            new EventLog(db.jdbi(), Clock.systemUTC(), null, List.of(), (h, en) -> TARGETS, SHANGHAI).close();
             List<Expected> afterRestart = expected.stream()
                     .map(x -> x.result().equals("waiting") ? new Expected(x.queue(), x.joinedAt(), "abandoned", -1) : x).toList();
             check(db, e, new Period(T0, end, ZoneId.of("UTC"), Period.Grouping.WEEK), afterRestart, true);
@@ -72,7 +83,7 @@ class ReportReconciliationTest {
     }
 
     private void check(Database db, long e, Period p, List<Expected> expected, boolean restarted) {
-        var q = new Reports.Query(p, null, null, T0.plus(Duration.ofDays(5)));
+        var q = new Reports.Query(p, null, null, T0.plus(Duration.ofDays(5)), SHANGHAI);
         Map<LocalDateTime, Map<String, QueueFigures>> figures = db.jdbi().withHandle(h -> Reports.queueFigures(h, e, q));
         Map<String, QueueFigures> byQueue = new TreeMap<>();
         QueueFigures all = QueueFigures.ZERO;

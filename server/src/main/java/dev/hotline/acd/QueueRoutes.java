@@ -112,6 +112,8 @@ public final class QueueRoutes {
         }
         range(v, "widenSkillsAfterSeconds", s.widenSkillsAfterSeconds(), 0, 86400);
         range(v, "stickySeconds", s.stickySeconds(), 0, 600);
+        range(v, "serviceLevelSeconds", s.serviceLevelSeconds(), 1, 3600);
+        range(v, "shortAbandonSeconds", s.shortAbandonSeconds(), 0, 600);
         v.check(s.vipNumbers().size() <= 1000, "settings.vipNumbers", "at most 1000 numbers");
         for (String n : s.vipNumbers()) {
             if (n == null || !n.matches(VIP)) {

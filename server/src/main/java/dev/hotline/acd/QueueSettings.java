@@ -25,16 +25,32 @@ import java.util.List;
  * @param vipNumbers              callers (exact numbers or prefixes ending in '*') who go first
  * @param stickySeconds           0: off; otherwise a returning caller waits this long for the agent who served them last
  *                                (ACD-4 sticky agent), if that agent is signed in, before anyone else is offered the call
+ * @param serviceLevelSeconds     RPT-3 service level target X: a call answered within X seconds of joining counts as within service
+ * @param shortAbandonSeconds     RPT-3: a caller who hangs up within this many seconds of joining is a short abandon (shown apart)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, Integer maxCallers, Destination overflow,
                             Destination noAgents, Integer wrapUpSeconds, Integer autoPauseAfterMissed,
                             Integer announcePositionSeconds, String periodicText, Integer periodicSeconds, String voicemailKey,
                             String callbackKey, Boolean agentAnnounce, Boolean record, List<SkillRequirement> skills,
-                            Integer widenSkillsAfterSeconds, List<String> vipNumbers, Integer stickySeconds) {
+                            Integer widenSkillsAfterSeconds, List<String> vipNumbers, Integer stickySeconds,
+                            Integer serviceLevelSeconds, Integer shortAbandonSeconds) {
+
+    public static final int DEFAULT_SERVICE_LEVEL_SECONDS = 20;
+    public static final int DEFAULT_SHORT_ABANDON_SECONDS = 5;
 
     public static final QueueSettings DEFAULTS = new QueueSettings(15, 0, 0, null, null, 0, 0, 0, null, 0, null, null, false, false,
-            List.of(), 0, List.of(), 0);
+            List.of(), 0, List.of(), 0, null, null);
+
+    /** The settings without report targets (those take their defaults). */
+    public QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, Integer maxCallers, Destination overflow, Destination noAgents,
+                         Integer wrapUpSeconds, Integer autoPauseAfterMissed, Integer announcePositionSeconds, String periodicText,
+                         Integer periodicSeconds, String voicemailKey, String callbackKey, Boolean agentAnnounce, Boolean record,
+                         List<SkillRequirement> skills, Integer widenSkillsAfterSeconds, List<String> vipNumbers, Integer stickySeconds) {
+        this(ringTimeoutSeconds, maxWaitSeconds, maxCallers, overflow, noAgents, wrapUpSeconds, autoPauseAfterMissed,
+                announcePositionSeconds, periodicText, periodicSeconds, voicemailKey, callbackKey, agentAnnounce, record, skills,
+                widenSkillsAfterSeconds, vipNumbers, stickySeconds, null, null);
+    }
 
     public QueueSettings {
         ringTimeoutSeconds = ringTimeoutSeconds == null ? 15 : ringTimeoutSeconds;
@@ -50,6 +66,8 @@ public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, 
         widenSkillsAfterSeconds = widenSkillsAfterSeconds == null ? 0 : widenSkillsAfterSeconds;
         vipNumbers = vipNumbers == null ? List.of() : List.copyOf(vipNumbers);
         stickySeconds = stickySeconds == null ? 0 : stickySeconds;
+        serviceLevelSeconds = serviceLevelSeconds == null ? DEFAULT_SERVICE_LEVEL_SECONDS : serviceLevelSeconds;
+        shortAbandonSeconds = shortAbandonSeconds == null ? DEFAULT_SHORT_ABANDON_SECONDS : shortAbandonSeconds;
         voicemailKey = voicemailKey == null || voicemailKey.isBlank() ? null : voicemailKey;
         callbackKey = callbackKey == null || callbackKey.isBlank() ? null : callbackKey;
         periodicText = periodicText == null || periodicText.isBlank() ? null : periodicText;

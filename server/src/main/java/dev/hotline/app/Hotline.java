@@ -30,6 +30,8 @@ import dev.hotline.recording.MediaFiles;
 import dev.hotline.recording.RecordingRoutes;
 import dev.hotline.recording.RecordingStore;
 import dev.hotline.report.CallRoutes;
+import dev.hotline.report.QueueTargets;
+import dev.hotline.report.ReportRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
@@ -107,10 +109,16 @@ public final class Hotline implements AutoCloseable {
         QueueRoutes.register(api, jdbi, audit);
         AuditRoutes.register(api, audit, jdbi);
         CallRoutes.register(api, jdbi);
+        QueueTargets.Source queueTargets = (h, enterpriseId) -> QueueStore.list(h, enterpriseId).stream().collect(
+                java.util.stream.Collectors.toMap(q -> q.name(), q -> new QueueTargets(q.settings().serviceLevelSeconds(),
+                        q.settings().shortAbandonSeconds())));
+        // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
+        java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
+        ReportRoutes.register(api, jdbi, clock, reportZone);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project));
+                List.of(VoicemailStore::project, RecordingStore::project), queueTargets, reportZone);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());

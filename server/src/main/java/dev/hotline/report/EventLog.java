@@ -42,6 +42,8 @@ public final class EventLog implements AutoCloseable {
 
     private final java.nio.file.Path rejectedFile;
     private final List<Projection> projections;
+    /** The report tables (queue visits and offers, their roll-ups), kept by this log itself. */
+    private final ReportProjection reports;
 
     public EventLog(Jdbi jdbi, Clock clock) {
         this(jdbi, clock, null, List.of());
@@ -56,6 +58,16 @@ public final class EventLog implements AutoCloseable {
      * @param projections the features' tables kept from call events, written in the same transaction as the events
      */
     public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile, List<Projection> projections) {
+        this(jdbi, clock, rejectedFile, projections, (h, enterpriseId) -> Map.of(), java.time.ZoneId.of("UTC"));
+    }
+
+    /**
+     * @param targets    the queues' report targets (service level, short abandon), judged when a caller's result is known
+     * @param reportZone the zone of the day roll-ups: reports by day, week or month in this zone read them
+     */
+    public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile, List<Projection> projections, QueueTargets.Source targets,
+                    java.time.ZoneId reportZone) {
+        this.reports = new ReportProjection(targets, reportZone);
         this.jdbi = jdbi;
         this.clock = clock;
         this.rejectedFile = rejectedFile;
@@ -121,6 +133,7 @@ public final class EventLog implements AutoCloseable {
             return;
         } catch (RuntimeException e) {
             log.warn("event log batch of {} failed ({}); writing its events one by one", batch.size(), e.toString());
+            reports.rolledBack(batch);
         }
         // One bad event must not hold back the others: each alone, and one the database refuses for its data
         // is kept in a file beside the database instead of being retried forever.
@@ -131,6 +144,7 @@ public final class EventLog implements AutoCloseable {
                     written.incrementAndGet();
                     break;
                 } catch (RuntimeException e) {
+                    reports.rolledBack(List.of(ev));
                     if (refusedForItsData(e)) {
                         rejected(ev, e);
                         break;
@@ -188,6 +202,7 @@ public final class EventLog implements AutoCloseable {
                 agents.bind("e", a.enterpriseId()).bind("u", a.userId()).bind("at", Timestamp.from(a.at())).bind("s", a.state())
                         .bind("p", a.previous()).bind("r", a.reason()).bind("d", a.device()).bind("c", a.callId()).bind("cause", a.cause())
                         .add();
+                reports.apply(h, a);
                 anyAgent = true;
                 continue;
             }
@@ -203,8 +218,10 @@ public final class EventLog implements AutoCloseable {
                     .bind("type", e.type()).bind("ch", e.channelId()).bind("data", e.data()).add();
             if (e instanceof CallLogEvent.Closed c) {
                 CallRecordStore.insert(h, e.enterpriseId(), c.record());
+                reports.recorded(h, e.enterpriseId(), c.record());
             }
             for (Projection p : projections) p.apply(h, e);
+            reports.apply(h, e);
         }
         if (anyCall) events.execute();
         if (anyAgent) agents.execute();
@@ -224,10 +241,17 @@ public final class EventLog implements AutoCloseable {
                 events.forEach(t::apply);
                 if (!events.isEmpty()) enterprise[0] = events.get(0).enterpriseId();
                 var record = t.closeUnfinished("SYSTEM_RESTART");
+                // The report rows of the call: waiting callers abandoned, talk ended, ringing offers cancelled.
+                QueueVisits visits = new QueueVisits();
+                events.forEach(visits::apply);
+                visits.close(clock.instant());
+                visits.markAllChanged();
+                reports.write(h, visits);
                 if (record.isPresent()) {
                     CallRecord r = record.get();
                     CallRecord ended = r.closedBySystem(clock.instant(), "system_restart");
                     CallRecordStore.insert(h, enterprise[0], ended);
+                    reports.recorded(h, enterprise[0], ended);
                     int seqNo = events.size() + 1;
                     h.createUpdate("""
                             INSERT INTO call_event (enterprise_id, call_id, seq, at, type, channel_id, data)

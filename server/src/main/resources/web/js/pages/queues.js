@@ -8,7 +8,7 @@ export const DEST_TYPES = ['queue', 'voicemail', 'flow', 'extension', 'hangup'];
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 const SECTIONS = ['basics', 'ringing', 'waiting', 'overflow', 'skills', 'vip'];
 const NUMBERS = ['ringTimeoutSeconds', 'maxWaitSeconds', 'maxCallers', 'wrapUpSeconds', 'autoPauseAfterMissed', 'announcePositionSeconds',
-  'periodicSeconds', 'widenSkillsAfterSeconds'];
+  'periodicSeconds', 'widenSkillsAfterSeconds', 'serviceLevelSeconds', 'shortAbandonSeconds'];
 
 function toForm(q) {
   const s = (q && q.settings) || {};
@@ -21,7 +21,7 @@ function toForm(q) {
     skills: (s.skills || []).map((r) => ({ skill: r.skill, minLevel: r.minLevel })),
     vipNumbers: (s.vipNumbers || []).join('\n'),
   };
-  const defaults = { ringTimeoutSeconds: 15 };
+  const defaults = { ringTimeoutSeconds: 15, serviceLevelSeconds: 20, shortAbandonSeconds: 5 };
   for (const k of NUMBERS) f[k] = s[k] !== undefined && s[k] !== null ? s[k] : (defaults[k] || 0);
   return f;
 }
@@ -97,7 +97,7 @@ export const QueuesPage = {
       const of = { basics: ['name', 'strategy', 'description'],
         ringing: ['settings.ringTimeoutSeconds', 'settings.wrapUpSeconds', 'settings.autoPauseAfterMissed'],
         waiting: ['settings.maxWaitSeconds', 'settings.maxCallers', 'settings.announcePositionSeconds', 'settings.periodicSeconds',
-          'settings.periodicText', 'settings.voicemailKey', 'settings.callbackKey'],
+          'settings.periodicText', 'settings.voicemailKey', 'settings.callbackKey', 'settings.serviceLevelSeconds', 'settings.shortAbandonSeconds'],
         overflow: ['settings.overflow', 'settings.noAgents'], skills: ['settings.skills', 'settings.widenSkillsAfterSeconds'],
         vip: ['settings.vipNumbers'] }[sec];
       return of.some((f) => this.dialog.errors[f]);
@@ -215,6 +215,12 @@ export const QueuesPage = {
           </div>
         </div>
         <div v-show="dialog.section === 'waiting'" class="form-grid">
+          <form-field :label="t('queues.serviceLevelSeconds')" :hint="t('queues.hint.serviceLevelSeconds')" :error="err('serviceLevelSeconds')" testid="queue-form-serviceLevelSeconds-error">
+            <input type="number" v-model="dialog.form.serviceLevelSeconds" data-testid="queue-form-serviceLevelSeconds">
+          </form-field>
+          <form-field :label="t('queues.shortAbandonSeconds')" :hint="t('queues.hint.shortAbandonSeconds')" :error="err('shortAbandonSeconds')" testid="queue-form-shortAbandonSeconds-error">
+            <input type="number" v-model="dialog.form.shortAbandonSeconds" data-testid="queue-form-shortAbandonSeconds">
+          </form-field>
           <form-field :label="t('queues.maxWaitSeconds')" :hint="t('queues.hint.maxWaitSeconds')" :error="err('maxWaitSeconds')" testid="queue-form-maxWaitSeconds-error">
             <input type="number" v-model="dialog.form.maxWaitSeconds" data-testid="queue-form-maxWaitSeconds">
           </form-field>

@@ -1,0 +1,331 @@
+package dev.hotline.report;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Keeps the report tables {@code queue_visit} and {@code queue_offer} from the event log (RPT-2, RPT-3): each call's
+ * events go through its {@link QueueVisits} fold and the visits and offers they change are written in the same
+ * transaction as the events. Agent state changes add the wrap-up of an answered visit. Used by the event log's one
+ * writer thread only.
+ */
+final class ReportProjection {
+    /** Report buckets are built of 15-minute slots: every time zone's offset is a multiple of 15 minutes. */
+    static final long SLOT_SECONDS = 900;
+
+    /** Open calls' folds; the least recently used are forgotten (a call that never closes, late events of closed calls). */
+    private final Map<String, QueueVisits> calls = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, QueueVisits> eldest) {
+            return size() > 100_000;
+        }
+    };
+    /** The queues' report targets, read at most every few seconds per enterprise. */
+    private final QueueTargets.Source targets;
+
+    /** The zone of the day roll-ups (queue_day, agent_day, call_day). */
+    private final java.time.ZoneId zone;
+
+    ReportProjection(QueueTargets.Source source, java.time.ZoneId zone) {
+        this.targets = cached(source);
+        this.zone = zone;
+    }
+
+    /** {@code source} read again at most every 5 s per enterprise: a change of a queue's targets applies to results known after it. */
+    static QueueTargets.Source cached(QueueTargets.Source source) {
+        Map<Long, Map.Entry<Long, Map<String, QueueTargets>>> cache = new java.util.HashMap<>();
+        return (h, enterpriseId) -> {
+            var hit = cache.get(enterpriseId);
+            long now = System.nanoTime();
+            if (hit != null && now - hit.getKey() < 5_000_000_000L) return hit.getValue();
+            Map<String, QueueTargets> m = source.of(h, enterpriseId);
+            cache.put(enterpriseId, Map.entry(now, m));
+            return m;
+        };
+    }
+
+    QueueTargets.Source targets() {
+        return targets;
+    }
+
+    /** Agent → (call, since) of the wrap-up they are in. */
+    private final Map<Long, AgentLogEvent> wrapping = new java.util.HashMap<>();
+
+    static long slot(Instant at) {
+        return Math.floorDiv(at.getEpochSecond(), SLOT_SECONDS);
+    }
+
+    void apply(Handle h, CallLogEvent e) {
+        if (!(e instanceof CallLogEvent.Arrived) && !calls.containsKey(e.callId()) && !relevant(e)) return;
+        QueueVisits fold = calls.computeIfAbsent(e.callId(), k -> new QueueVisits());
+        fold.apply(e);
+        write(h, fold);
+        if (e instanceof CallLogEvent.Closed) calls.remove(e.callId());
+    }
+
+    /** The transaction that wrote these events rolled back: their calls' rows are written again with the next event. */
+    void rolledBack(java.util.List<LogEvent> batch) {
+        for (LogEvent e : batch) {
+            if (e instanceof CallLogEvent c && calls.containsKey(c.callId())) calls.get(c.callId()).markAllChanged();
+        }
+    }
+
+    private static boolean relevant(CallLogEvent e) {
+        return e instanceof CallLogEvent.QueueJoined || e instanceof CallLogEvent.QueueOffered || e instanceof CallLogEvent.QueueOfferEnded;
+    }
+
+    /** Writes what {@code fold} changed. */
+    void write(Handle h, QueueVisits fold) {
+        for (QueueVisits.Visit v : fold.changedVisits()) upsert(h, v);
+        for (QueueVisits.Offer o : fold.changedOffers()) upsert(h, o);
+    }
+
+    void apply(Handle h, AgentLogEvent a) {
+        if ("wrap_up".equals(a.state()) && a.callId() != null) {
+            wrapping.put(a.userId(), a);
+        } else if ("wrap_up".equals(a.previous())) {
+            AgentLogEvent since = wrapping.remove(a.userId());
+            if (since == null) {
+                since = h.createQuery("""
+                                SELECT at, call_id FROM agent_event WHERE user_id = :u AND state = 'wrap_up' AND at <= :at
+                                ORDER BY id DESC LIMIT 1""").bind("u", a.userId()).bind("at", Timestamp.from(a.at()))
+                        .map((rs, c) -> new AgentLogEvent(a.enterpriseId(), a.userId(), rs.getTimestamp(1).toInstant(), "wrap_up", null,
+                                null, null, rs.getString(2), null)).findOne().orElse(null);
+            }
+            if (since == null || since.callId() == null) return;
+            long ms = Math.max(0, Duration.between(since.at(), a.at()).toMillis());
+            if (ms == 0) return;
+            var visits = h.createQuery("""
+                            SELECT seq, queue, slot FROM queue_visit WHERE call_id = :c AND agent_user_id = :u AND result = 'answered'
+                            ORDER BY seq DESC LIMIT 1""").bind("c", since.callId()).bind("u", a.userId())
+                    .map((rs, c) -> new Object[] {rs.getInt(1), rs.getString(2), rs.getLong(3)}).findOne();
+            if (visits.isEmpty()) return;
+            Object[] v = visits.get();
+            h.createUpdate("UPDATE queue_visit SET wrap_ms = wrap_ms + :ms WHERE call_id = :c AND seq = :seq")
+                    .bind("ms", ms).bind("c", since.callId()).bind("seq", v[0]).execute();
+            long[] dq = new long[QUEUE_COLS.length];
+            dq[13] = ms;
+            add(h, "queue_stat", List.of("enterprise_id", "slot", "queue"), List.of(a.enterpriseId(), v[2], v[1]), QUEUE_COLS, dq, -1);
+            long[] da = new long[AGENT_COLS.length];
+            da[6] = ms;
+            add(h, "agent_stat", List.of("enterprise_id", "slot", "agent_user_id", "queue"), List.of(a.enterpriseId(), v[2], a.userId(), v[1]),
+                    AGENT_COLS, da, -1);
+        }
+    }
+
+    /** A visit's row as stored: what its contribution to the roll-ups was. */
+    private record Stored(String queue, long slot, String result, String reason, long waitMs, Long agent, long talkMs, long holdMs,
+                          long wrapMs, long transfers, boolean inTarget, boolean shortAbandon) {}
+
+    /** The queue_stat columns a visit adds, in {@link #QUEUE_COLS} order (offered first). */
+    private static final String[] QUEUE_COLS = {"offered", "answered", "answered_in_target", "abandoned", "short_abandoned",
+            "abandoned_ringing", "overflowed", "voicemail", "callback", "answer_wait_ms", "abandon_wait_ms", "talk_ms", "hold_ms", "wrap_ms",
+            "transfers"};
+    private static final String[] AGENT_COLS = {"offered", "answered", "missed", "transfers", "talk_ms", "hold_ms", "wrap_ms"};
+
+    private static long[] queueValues(Stored s) {
+        if (s == null) return new long[QUEUE_COLS.length];
+        String r = s.result() == null ? "" : s.result();
+        boolean ans = r.equals("answered");
+        boolean ab = r.equals("abandoned");
+        return new long[] {1, ans ? 1 : 0, s.inTarget() ? 1 : 0, ab ? 1 : 0, s.shortAbandon() ? 1 : 0, ab && "ringing".equals(s.reason()) ? 1 : 0,
+                r.equals("overflow") ? 1 : 0, r.equals("voicemail") ? 1 : 0, r.equals("callback") ? 1 : 0, ans ? s.waitMs() : 0,
+                ab ? s.waitMs() : 0, s.talkMs(), s.holdMs(), s.wrapMs(), s.transfers()};
+    }
+
+    private static long[] handleValues(Stored s) {
+        return s == null || s.agent() == null || !"answered".equals(s.result()) ? new long[AGENT_COLS.length]
+                : new long[] {0, 0, 0, s.transfers(), s.talkMs(), s.holdMs(), s.wrapMs()};
+    }
+
+    private static Stored stored(Handle h, String callId, int seq) {
+        return h.createQuery("""
+                        SELECT queue, slot, result, reason, wait_ms, agent_user_id, talk_ms, hold_ms, wrap_ms, transfers, in_target, short_abandon
+                        FROM queue_visit WHERE call_id = :c AND seq = :seq""").bind("c", callId).bind("seq", seq)
+                .map((rs, c) -> new Stored(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                        rs.getObject(6, Long.class), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getBoolean(11),
+                        rs.getBoolean(12)))
+                .findOne().orElse(null);
+    }
+
+    /** Writes a visit and adds the difference it makes to queue_stat and agent_stat. */
+    void upsert(Handle h, QueueVisits.Visit v) {
+        Stored old = stored(h, v.callId(), v.seq());
+        boolean inTarget;
+        boolean shortAbandon;
+        if (old != null && old.result() != null && old.result().equals(v.result())) {
+            // The result was judged against the queue's targets when it was known; later changes of the targets do not rewrite it.
+            inTarget = old.inTarget();
+            shortAbandon = old.shortAbandon();
+        } else {
+            QueueTargets t = v.result() == null ? QueueTargets.DEFAULT
+                    : targets.of(h, v.enterpriseId()).getOrDefault(v.queue(), QueueTargets.DEFAULT);
+            long wait = v.waitMs() == null ? 0 : v.waitMs();
+            inTarget = "answered".equals(v.result()) && wait <= t.serviceLevelSeconds() * 1000L;
+            shortAbandon = "abandoned".equals(v.result()) && wait <= t.shortAbandonSeconds() * 1000L;
+        }
+        Stored now = new Stored(cut(v.queue()), slot(v.joinedAt()), v.result(), v.reason(), v.waitMs() == null ? 0 : v.waitMs(),
+                v.agentUserId(), v.talkMs(), v.holdMs(), old == null ? 0 : old.wrapMs(), v.transfers(), inTarget, shortAbandon);
+        if (old != null) {
+            h.createUpdate("""
+                            UPDATE queue_visit SET result = :result, reason = :reason, ended_at = :ended, wait_ms = :wait, agent_user_id = :agent,
+                                talk_ms = :talk, hold_ms = :hold, transfers = :transfers, in_target = :it, short_abandon = :sa
+                            WHERE call_id = :c AND seq = :seq""")
+                    .bind("result", v.result()).bind("reason", v.reason()).bind("ended", ts(v.endedAt())).bind("wait", v.waitMs())
+                    .bind("agent", v.agentUserId()).bind("talk", v.talkMs()).bind("hold", v.holdMs()).bind("transfers", v.transfers())
+                    .bind("it", inTarget).bind("sa", shortAbandon).bind("c", v.callId()).bind("seq", v.seq()).execute();
+        } else {
+            h.createUpdate("""
+                            INSERT INTO queue_visit (enterprise_id, call_id, seq, queue, joined_at, slot, result, reason, ended_at, wait_ms,
+                                agent_user_id, talk_ms, hold_ms, transfers, in_target, short_abandon)
+                            VALUES (:e, :c, :seq, :queue, :joined, :slot, :result, :reason, :ended, :wait, :agent, :talk, :hold, :transfers, :it, :sa)""")
+                    .bind("e", v.enterpriseId()).bind("c", v.callId()).bind("seq", v.seq()).bind("queue", now.queue())
+                    .bind("joined", ts(v.joinedAt())).bind("slot", now.slot()).bind("result", v.result()).bind("reason", v.reason())
+                    .bind("ended", ts(v.endedAt())).bind("wait", v.waitMs()).bind("agent", v.agentUserId()).bind("talk", v.talkMs())
+                    .bind("hold", v.holdMs()).bind("transfers", v.transfers()).bind("it", inTarget).bind("sa", shortAbandon).execute();
+        }
+        changed(h, v.enterpriseId(), old, now);
+    }
+
+    /** Adds the difference between a visit's old and new contribution to the roll-ups. */
+    private void changed(Handle h, long enterpriseId, Stored old, Stored now) {
+        long[] before = queueValues(old);
+        long[] after = queueValues(now);
+        long[] d = new long[after.length];
+        for (int i = 0; i < d.length; i++) d[i] = after[i] - before[i];
+        long longest = now.result() == null ? 0 : now.waitMs();
+        if (old != null && !old.queue().equals(now.queue())) throw new IllegalStateException("a visit does not change queue");
+        add(h, "queue_stat", List.of("enterprise_id", "slot", "queue"), List.of(enterpriseId, now.slot(), now.queue()), QUEUE_COLS, d, longest);
+        long[] hb = handleValues(old);
+        long[] ha = handleValues(now);
+        if (old != null && old.agent() != null && !old.agent().equals(now.agent())) {
+            for (int i = 0; i < hb.length; i++) hb[i] = -hb[i];
+            add(h, "agent_stat", List.of("enterprise_id", "slot", "agent_user_id", "queue"), List.of(enterpriseId, old.slot(), old.agent(), old.queue()),
+                    AGENT_COLS, hb, -1);
+            hb = new long[hb.length];
+        }
+        if (now.agent() != null) {
+            long[] hd = new long[ha.length];
+            boolean any = false;
+            for (int i = 0; i < hd.length; i++) {
+                hd[i] = ha[i] - hb[i];
+                any |= hd[i] != 0;
+            }
+            if (any) {
+                add(h, "agent_stat", List.of("enterprise_id", "slot", "agent_user_id", "queue"),
+                        List.of(enterpriseId, now.slot(), now.agent(), now.queue()), AGENT_COLS, hd, -1);
+            }
+        }
+    }
+
+    /** Adds {@code delta} to the roll-up row with that key, creating it (zeros) first if needed; {@code longest} ≥ 0 raises the longest wait. */
+    void add(Handle h, String table, List<String> keys, List<Object> key, String[] cols, long[] delta, long longest) {
+        addTo(h, table, keys, key, cols, delta, longest);
+        // The same difference to the day roll-up: the slot's local day in the report zone.
+        List<Object> dayKey = new java.util.ArrayList<>(key);
+        dayKey.set(1, day(((Number) key.get(1)).longValue()));
+        addTo(h, table.replace("_stat", "_day"), keys, dayKey, cols, delta, longest);
+    }
+
+    /** The local day (days since 1970-01-01) in the report zone of a 15-minute slot (a slot never straddles two days). */
+    long day(long slot) {
+        return Instant.ofEpochSecond(slot * SLOT_SECONDS).atZone(zone).toLocalDate().toEpochDay();
+    }
+
+    private static void addTo(Handle h, String table, List<String> keys, List<Object> key, String[] cols, long[] delta, long longest) {
+        StringBuilder set = new StringBuilder();
+        for (int i = 0; i < cols.length; i++) set.append(i == 0 ? "" : ", ").append(cols[i]).append(" = ").append(cols[i]).append(" + :d").append(i);
+        if (longest >= 0) set.append(", longest_wait_ms = GREATEST(longest_wait_ms, :longest)");
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) where.append(i == 0 ? "" : " AND ").append(keys.get(i)).append(" = :k").append(i);
+        var update = h.createUpdate("UPDATE " + table + " SET " + set + " WHERE " + where);
+        for (int i = 0; i < cols.length; i++) update.bind("d" + i, delta[i]);
+        if (longest >= 0) update.bind("longest", longest);
+        for (int i = 0; i < keys.size(); i++) update.bind("k" + i, key.get(i));
+        if (update.execute() > 0) return;
+        StringBuilder names = new StringBuilder(String.join(", ", keys));
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) values.append(i == 0 ? "" : ", ").append(":k").append(i);
+        for (int i = 0; i < cols.length; i++) {
+            names.append(", ").append(cols[i]);
+            values.append(", :d").append(i);
+        }
+        if (longest >= 0) {
+            names.append(", longest_wait_ms");
+            values.append(", :longest");
+        }
+        var insert = h.createUpdate("INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")");
+        for (int i = 0; i < cols.length; i++) insert.bind("d" + i, delta[i]);
+        if (longest >= 0) insert.bind("longest", longest);
+        for (int i = 0; i < keys.size(); i++) insert.bind("k" + i, key.get(i));
+        insert.execute();
+    }
+
+    private static long[] offerValues(String result) {
+        boolean missed = result != null && (result.equals("no_answer") || result.equals("busy") || result.equals("rejected") || result.equals("failed"));
+        return new long[] {1, "answered".equals(result) ? 1 : 0, missed ? 1 : 0, 0, 0, 0, 0};
+    }
+
+    /** Writes an offer and adds the difference it makes to agent_stat. */
+    void upsert(Handle h, QueueVisits.Offer o) {
+        var old = h.createQuery("SELECT result, slot FROM queue_offer WHERE call_id = :c AND channel_id = :ch")
+                .bind("c", o.callId()).bind("ch", o.channelId()).map((rs, c) -> new Object[] {rs.getString(1), rs.getLong(2)}).findOne();
+        long slot = slot(o.offeredAt());
+        long[] before;
+        if (old.isPresent()) {
+            before = offerValues((String) old.get()[0]);
+            h.createUpdate("UPDATE queue_offer SET result = :result WHERE call_id = :c AND channel_id = :ch")
+                    .bind("result", o.result()).bind("c", o.callId()).bind("ch", o.channelId()).execute();
+        } else {
+            before = new long[AGENT_COLS.length];
+            h.createUpdate("""
+                            INSERT INTO queue_offer (enterprise_id, call_id, channel_id, queue, agent_user_id, offered_at, slot, result)
+                            VALUES (:e, :c, :ch, :queue, :agent, :at, :slot, :result)""")
+                    .bind("e", o.enterpriseId()).bind("c", o.callId()).bind("ch", o.channelId()).bind("queue", cut(o.queue()))
+                    .bind("agent", o.agentUserId()).bind("at", ts(o.offeredAt())).bind("slot", slot).bind("result", o.result())
+                    .execute();
+        }
+        long[] after = offerValues(o.result());
+        long[] d = new long[after.length];
+        boolean any = false;
+        for (int i = 0; i < d.length; i++) {
+            d[i] = after[i] - before[i];
+            any |= d[i] != 0;
+        }
+        if (any) {
+            add(h, "agent_stat", List.of("enterprise_id", "slot", "agent_user_id", "queue"),
+                    List.of(o.enterpriseId(), slot, o.agentUserId(), o.queue() == null ? "" : cut(o.queue())), AGENT_COLS, d, -1);
+        }
+    }
+
+    /** A closed call's record: an inbound call adds one to call_stat, and to its way of loss if it was lost. */
+    void recorded(Handle h, long enterpriseId, CallRecord r) {
+        if (!"inbound".equals(r.direction())) return;
+        String way = r.disposition() == null ? "" : switch (r.disposition()) {
+            case ABANDONED_IVR -> "left_ivr";
+            case ABANDONED_QUEUE -> "abandoned_queued";
+            case ABANDONED_RINGING -> "abandoned_ringing";
+            case UNANSWERED -> "not_answered";
+            default -> "";
+        };
+        String[] cols = {"inbound", "left_ivr", "abandoned_queued", "abandoned_ringing", "not_answered"};
+        long[] d = new long[cols.length];
+        d[0] = 1;
+        for (int i = 1; i < cols.length; i++) if (cols[i].equals(way)) d[i] = 1;
+        add(h, "call_stat", List.of("enterprise_id", "slot", "queue"),
+                List.of(enterpriseId, slot(r.startedAt()), r.queue() == null ? "" : cut(r.queue())), cols, d, -1);
+    }
+
+    private static Timestamp ts(Instant at) {
+        return at == null ? null : Timestamp.from(at);
+    }
+
+    private static String cut(String s) {
+        return s == null || s.length() <= 64 ? s : s.substring(0, 64);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hotline.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One report as rows of named values: what the API returns as JSON and what the xlsx and CSV exports write, so the
+ * three always carry the same numbers. Counts are whole numbers, times are seconds (one decimal), rates are fractions
+ * 0..1 (four decimals); a rate of nothing (e.g. service level with nothing offered) is null.
+ */
+public record ReportTable(String report, String from, String to, String zone, String group, List<Column> columns,
+                          List<Map<String, Object>> rows, Map<String, Object> total) {
+
+    /** A column: its key in the rows, its kind of value, and its header in English and Chinese. */
+    public record Column(String key, Kind kind, String en, String zh) {
+        public String label(String lang) {
+            return "zh".equals(lang) ? zh : en;
+        }
+    }
+
+    public enum Kind {
+        TEXT, COUNT, SECONDS, RATE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String key() {
+            return name().toLowerCase();
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package dev.hotline.report;
+
+import dev.hotline.report.ReportTable.Column;
+import dev.hotline.report.ReportTable.Kind;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The call center reports (RPT-2) with the KPIs of {@link QueueFigures} and {@link AgentFigures} (RPT-3): enterprise
+ * summary, by queue, by agent, and unanswered calls by the four ways of loss. All are computed from the tables the
+ * event log keeps ({@code queue_visit}, {@code queue_offer}, {@code agent_event}, {@code call_record}).
+ */
+public final class Reports {
+    private Reports() {}
+
+    /** What a report is asked for: the period, and optional filters (null: all). */
+    public record Query(Period period, String queue, Long agent, Instant now, java.time.ZoneId reportZone) {
+        /** The unit the roll-ups are read in (see {@link Period#unit(java.time.ZoneId)}). */
+        Period.Unit unit() {
+            return period.unit(reportZone);
+        }
+    }
+
+    // ------------------------------------------------------------------ figures (also used by tests)
+
+    /** Queue figures of the period by bucket and queue, in bucket then queue order. */
+    public static Map<LocalDateTime, Map<String, QueueFigures>> queueFigures(Handle h, long enterpriseId, Query q) {
+        Period.Unit unit = q.unit();
+        Map<LocalDateTime, Map<String, QueueFigures>> out = new TreeMap<>();
+        for (var s : ReportStore.queueUnits(h, enterpriseId, q.period(), unit, q.queue())) {
+            out.computeIfAbsent(q.period().bucketOfUnit(unit, s.unit()), k -> new TreeMap<>()).merge(s.queue(), s.figures(), QueueFigures::plus);
+        }
+        return out;
+    }
+
+    /** Agent figures of the period by bucket and agent. */
+    public static Map<LocalDateTime, Map<Long, AgentFigures>> agentFigures(Handle h, long enterpriseId, Query q) {
+        Period p = q.period();
+        Period.Unit unit = q.unit();
+        Map<LocalDateTime, Map<Long, AgentFigures>> out = new TreeMap<>();
+        for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent())) {
+            add(out, p.bucketOfUnit(unit, s.unit()), s.agent(), s.figures());
+        }
+        // Time in each state: each change holds until the agent's next one, cut at the range's ends (and now) and at buckets.
+        Instant end = q.now() != null && q.now().isBefore(p.to()) ? q.now() : p.to();
+        List<ReportStore.AgentEvent> events = ReportStore.agentEvents(h, enterpriseId, p.from(), end, q.agent());
+        Map<Long, List<ReportStore.AgentEvent>> byAgent = new LinkedHashMap<>();
+        for (var e : events) byAgent.computeIfAbsent(e.userId(), k -> new ArrayList<>()).add(e);
+        for (var en : byAgent.entrySet()) {
+            List<ReportStore.AgentEvent> list = en.getValue();
+            list.sort(java.util.Comparator.comparing(ReportStore.AgentEvent::at));
+            for (int i = 0; i < list.size(); i++) {
+                var e = list.get(i);
+                Instant a = e.at().isBefore(p.from()) ? p.from() : e.at();
+                Instant b = i + 1 < list.size() ? list.get(i + 1).at() : end;
+                if (b.isAfter(end)) b = end;
+                while (a.isBefore(b)) {
+                    LocalDateTime bucket = p.bucket(a);
+                    Instant bucketEnd = p.nextBucketStart(bucket);
+                    Instant cut = bucketEnd.isBefore(b) ? bucketEnd : b;
+                    add(out, bucket, en.getKey(), stateTime(e.state(), e.reason(), cut.toEpochMilli() - a.toEpochMilli()));
+                    a = cut;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static AgentFigures stateTime(String state, String reason, long ms) {
+        if (state == null || state.equals("logged_out") || ms <= 0) return AgentFigures.ZERO;
+        long ready = state.equals("ready") ? ms : 0;
+        long ringing = state.equals("ringing") ? ms : 0;
+        long onCall = state.equals("on_call") ? ms : 0;
+        long wrap = state.equals("wrap_up") ? ms : 0;
+        long notReady = state.equals("not_ready") ? ms : 0;
+        Map<String, Long> reasons = notReady > 0 ? Map.of(reason == null ? "" : reason, notReady) : Map.of();
+        return new AgentFigures(0, 0, 0, 0, 0, 0, 0, ms, ready, ringing, onCall, wrap, notReady, reasons);
+    }
+
+    private static void add(Map<LocalDateTime, Map<Long, AgentFigures>> out, LocalDateTime bucket, long agent, AgentFigures f) {
+        out.computeIfAbsent(bucket, k -> new TreeMap<>()).merge(agent, f, AgentFigures::plus);
+    }
+
+    // ------------------------------------------------------------------ tables
+
+    static final Column BUCKET = new Column("period", Kind.TEXT, "Period", "时段");
+    static final Column QUEUE = new Column("queue", Kind.TEXT, "Queue", "队列");
+    static final List<Column> QUEUE_COLUMNS = List.of(
+            new Column("offered", Kind.COUNT, "Offered", "进入队列"),
+            new Column("answered", Kind.COUNT, "Answered", "接听"),
+            new Column("answeredInTarget", Kind.COUNT, "Answered in target", "服务水平内接听"),
+            new Column("abandoned", Kind.COUNT, "Abandoned", "放弃"),
+            new Column("shortAbandoned", Kind.COUNT, "Short abandons", "短时放弃"),
+            new Column("abandonedRinging", Kind.COUNT, "Abandoned ringing", "振铃中放弃"),
+            new Column("overflowed", Kind.COUNT, "Overflowed", "溢出"),
+            new Column("voicemail", Kind.COUNT, "Voicemail", "留言"),
+            new Column("callback", Kind.COUNT, "Callback", "回呼"),
+            new Column("waiting", Kind.COUNT, "Still waiting", "仍在等待"),
+            new Column("serviceLevel", Kind.RATE, "Service level", "服务水平"),
+            new Column("answerRate", Kind.RATE, "Answer rate", "接通率"),
+            new Column("abandonRate", Kind.RATE, "Abandon rate", "放弃率"),
+            new Column("abandonRateExShort", Kind.RATE, "Abandon rate excl. short", "放弃率(不含短时放弃)"),
+            new Column("asa", Kind.SECONDS, "ASA (s)", "平均应答速度(秒)"),
+            new Column("aht", Kind.SECONDS, "AHT (s)", "平均处理时长(秒)"),
+            new Column("avgAbandon", Kind.SECONDS, "Avg time to abandon (s)", "平均放弃前等待(秒)"),
+            new Column("longestWait", Kind.SECONDS, "Longest wait (s)", "最长等待(秒)"),
+            new Column("talk", Kind.SECONDS, "Talk (s)", "通话时长(秒)"),
+            new Column("hold", Kind.SECONDS, "Hold (s)", "保持时长(秒)"),
+            new Column("wrapUp", Kind.SECONDS, "Wrap-up (s)", "话后处理(秒)"),
+            new Column("transfers", Kind.COUNT, "Transfers", "转接"));
+
+    static Map<String, Object> queueValues(QueueFigures f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("offered", f.offered());
+        m.put("answered", f.answered());
+        m.put("answeredInTarget", f.answeredInTarget());
+        m.put("abandoned", f.abandoned());
+        m.put("shortAbandoned", f.shortAbandoned());
+        m.put("abandonedRinging", f.abandonedRinging());
+        m.put("overflowed", f.overflowed());
+        m.put("voicemail", f.voicemail());
+        m.put("callback", f.callback());
+        m.put("waiting", f.waiting());
+        m.put("serviceLevel", f.serviceLevel());
+        m.put("answerRate", f.answerRate());
+        m.put("abandonRate", f.abandonRate());
+        m.put("abandonRateExShort", f.abandonRateExcludingShort());
+        m.put("asa", f.asaSeconds());
+        m.put("aht", f.ahtSeconds());
+        m.put("avgAbandon", f.avgAbandonSeconds());
+        m.put("longestWait", seconds(f.longestWaitMs()));
+        m.put("talk", seconds(f.talkMs()));
+        m.put("hold", seconds(f.holdMs()));
+        m.put("wrapUp", seconds(f.wrapMs()));
+        m.put("transfers", f.transfers());
+        return m;
+    }
+
+    static double seconds(long ms) {
+        return QueueFigures.round1(ms / 1000.0);
+    }
+
+    /** By queue: one row per bucket and queue; the total is the sum of the rows. */
+    public static ReportTable queues(Handle h, long enterpriseId, Query q) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        QueueFigures total = QueueFigures.ZERO;
+        for (var b : queueFigures(h, enterpriseId, q).entrySet()) {
+            for (var e : b.getValue().entrySet()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("period", q.period().label(b.getKey()));
+                row.put("queue", e.getKey());
+                row.putAll(queueValues(e.getValue()));
+                rows.add(row);
+                total = total.plus(e.getValue());
+            }
+        }
+        List<Column> cols = new ArrayList<>(List.of(BUCKET, QUEUE));
+        cols.addAll(QUEUE_COLUMNS);
+        return table("queues", q, cols, rows, totalRow(queueValues(total)));
+    }
+
+    static final List<Column> SUMMARY_EXTRA = List.of(
+            new Column("inbound", Kind.COUNT, "Inbound calls", "呼入总数"),
+            new Column("occupancy", Kind.RATE, "Occupancy", "座席占用率"),
+            new Column("callsPerHour", Kind.COUNT, "Calls per agent hour", "座席每小时接听"));
+
+    /** Enterprise summary: one row per bucket, the queues' figures added up, with inbound calls and the agents' occupancy. */
+    public static ReportTable summary(Handle h, long enterpriseId, Query q) {
+        Map<LocalDateTime, QueueFigures> byBucket = new TreeMap<>();
+        queueFigures(h, enterpriseId, q).forEach((b, m) -> m.values().forEach(f -> byBucket.merge(b, f, QueueFigures::plus)));
+        Map<LocalDateTime, Long> inbound = new TreeMap<>();
+        Period.Unit unit = q.unit();
+        for (var c : ReportStore.callUnits(h, enterpriseId, q.period(), unit, q.queue())) {
+            inbound.merge(q.period().bucketOfUnit(unit, c.unit()), c.inbound(), Long::sum);
+        }
+        Map<LocalDateTime, AgentFigures> agents = new TreeMap<>();
+        agentFigures(h, enterpriseId, q).forEach((b, m) -> m.values().forEach(f -> agents.merge(b, f, AgentFigures::plus)));
+        java.util.SortedSet<LocalDateTime> buckets = new java.util.TreeSet<>(byBucket.keySet());
+        buckets.addAll(inbound.keySet());
+        buckets.addAll(agents.keySet());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        QueueFigures total = QueueFigures.ZERO;
+        AgentFigures totalAgents = AgentFigures.ZERO;
+        long totalInbound = 0;
+        for (LocalDateTime b : buckets) {
+            QueueFigures f = byBucket.getOrDefault(b, QueueFigures.ZERO);
+            AgentFigures a = agents.getOrDefault(b, AgentFigures.ZERO);
+            long in = inbound.getOrDefault(b, 0L);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("period", q.period().label(b));
+            row.put("inbound", in);
+            row.putAll(queueValues(f));
+            row.put("occupancy", a.occupancy());
+            row.put("callsPerHour", a.callsPerHour());
+            rows.add(row);
+            total = total.plus(f);
+            totalAgents = totalAgents.plus(a);
+            totalInbound += in;
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("inbound", totalInbound);
+        t.putAll(queueValues(total));
+        t.put("occupancy", totalAgents.occupancy());
+        t.put("callsPerHour", totalAgents.callsPerHour());
+        List<Column> cols = new ArrayList<>(List.of(BUCKET, SUMMARY_EXTRA.get(0)));
+        cols.addAll(QUEUE_COLUMNS);
+        cols.addAll(SUMMARY_EXTRA.subList(1, 3));
+        return table("summary", q, cols, rows, totalRow(t));
+    }
+
+    static final List<Column> AGENT_COLUMNS = List.of(
+            new Column("agent", Kind.TEXT, "Agent", "座席"),
+            new Column("jobNumber", Kind.TEXT, "Job number", "工号"),
+            new Column("offered", Kind.COUNT, "Offered", "分配"),
+            new Column("answered", Kind.COUNT, "Answered", "接听"),
+            new Column("missed", Kind.COUNT, "Missed offers", "未接"),
+            new Column("transfers", Kind.COUNT, "Transfers", "转接"),
+            new Column("talk", Kind.SECONDS, "Talk (s)", "通话时长(秒)"),
+            new Column("hold", Kind.SECONDS, "Hold (s)", "保持时长(秒)"),
+            new Column("wrapUp", Kind.SECONDS, "Wrap-up after calls (s)", "话后处理(秒)"),
+            new Column("aht", Kind.SECONDS, "AHT (s)", "平均处理时长(秒)"),
+            new Column("signedIn", Kind.SECONDS, "Signed in (s)", "登录时长(秒)"),
+            new Column("ready", Kind.SECONDS, "Ready (s)", "就绪时长(秒)"),
+            new Column("ringing", Kind.SECONDS, "Ringing (s)", "振铃时长(秒)"),
+            new Column("onCall", Kind.SECONDS, "On call (s)", "通话状态(秒)"),
+            new Column("wrapUpState", Kind.SECONDS, "Wrap-up state (s)", "话后状态(秒)"),
+            new Column("notReady", Kind.SECONDS, "Not ready (s)", "未就绪时长(秒)"),
+            new Column("notReadyByReason", Kind.TEXT, "Not ready by reason (s)", "未就绪原因(秒)"),
+            new Column("occupancy", Kind.RATE, "Occupancy", "占用率"),
+            new Column("callsPerHour", Kind.COUNT, "Calls per hour", "每小时接听"));
+
+    static Map<String, Object> agentValues(AgentFigures f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("offered", f.offered());
+        m.put("answered", f.answered());
+        m.put("missed", f.missed());
+        m.put("transfers", f.transfers());
+        m.put("talk", seconds(f.talkMs()));
+        m.put("hold", seconds(f.holdMs()));
+        m.put("wrapUp", seconds(f.wrapMs()));
+        m.put("aht", f.ahtSeconds());
+        m.put("signedIn", seconds(f.signedInMs()));
+        m.put("ready", seconds(f.readyMs()));
+        m.put("ringing", seconds(f.ringingMs()));
+        m.put("onCall", seconds(f.onCallMs()));
+        m.put("wrapUpState", seconds(f.wrapUpMs()));
+        m.put("notReady", seconds(f.notReadyMs()));
+        StringBuilder reasons = new StringBuilder();
+        new TreeMap<>(f.notReadyByReason()).forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : "; ")
+                .append(k.isEmpty() ? "-" : k).append(' ').append(seconds(v)));
+        m.put("notReadyByReason", reasons.toString());
+        m.put("occupancy", f.occupancy());
+        m.put("callsPerHour", f.callsPerHour());
+        return m;
+    }
+
+    /** By agent: one row per bucket and agent (volume and efficiency); the total is the sum of the rows. */
+    public static ReportTable agents(Handle h, long enterpriseId, Query q) {
+        Map<Long, ReportStore.AgentName> names = ReportStore.agentNames(h, enterpriseId);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        AgentFigures total = AgentFigures.ZERO;
+        for (var b : agentFigures(h, enterpriseId, q).entrySet()) {
+            for (var e : b.getValue().entrySet()) {
+                ReportStore.AgentName n = names.get(e.getKey());
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("period", q.period().label(b.getKey()));
+                row.put("agentId", e.getKey());
+                row.put("agent", n == null ? String.valueOf(e.getKey()) : n.name());
+                row.put("jobNumber", n == null ? null : n.jobNumber());
+                row.putAll(agentValues(e.getValue()));
+                rows.add(row);
+                total = total.plus(e.getValue());
+            }
+        }
+        List<Column> cols = new ArrayList<>(List.of(BUCKET));
+        cols.addAll(AGENT_COLUMNS);
+        return table("agents", q, cols, rows, totalRow(agentValues(total)));
+    }
+
+    static final List<Column> LOST_COLUMNS = List.of(
+            new Column("leftInIvr", Kind.COUNT, "Left in the IVR", "IVR中放弃"),
+            new Column("abandonedQueued", Kind.COUNT, "Abandoned while queued", "排队中放弃"),
+            new Column("abandonedRinging", Kind.COUNT, "Abandoned while ringing", "振铃中放弃"),
+            new Column("notAnswered", Kind.COUNT, "Not answered by the system", "系统未接"),
+            new Column("lost", Kind.COUNT, "Lost calls", "未接总数"));
+
+    /** Unanswered inbound calls by the four ways of loss, one row per bucket. */
+    public static ReportTable unanswered(Handle h, long enterpriseId, Query q) {
+        Period.Unit unit = q.unit();
+        Map<LocalDateTime, Map<String, Long>> byBucket = new TreeMap<>();
+        for (var s : ReportStore.callUnits(h, enterpriseId, q.period(), unit, q.queue())) {
+            if (s.leftIvr() + s.abandonedQueued() + s.abandonedRinging() + s.notAnswered() == 0) continue;
+            Map<String, Long> m = byBucket.computeIfAbsent(q.period().bucketOfUnit(unit, s.unit()), k -> new HashMap<>());
+            m.merge("leftInIvr", s.leftIvr(), Long::sum);
+            m.merge("abandonedQueued", s.abandonedQueued(), Long::sum);
+            m.merge("abandonedRinging", s.abandonedRinging(), Long::sum);
+            m.merge("notAnswered", s.notAnswered(), Long::sum);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, Long> total = new HashMap<>();
+        for (var b : byBucket.entrySet()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("period", q.period().label(b.getKey()));
+            row.putAll(lostValues(b.getValue()));
+            rows.add(row);
+            b.getValue().forEach((k, v) -> total.merge(k, v, Long::sum));
+        }
+        List<Column> cols = new ArrayList<>(List.of(BUCKET));
+        cols.addAll(LOST_COLUMNS);
+        return table("unanswered", q, cols, rows, totalRow(lostValues(total)));
+    }
+
+    private static Map<String, Object> lostValues(Map<String, Long> m) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        long all = 0;
+        for (String k : List.of("leftInIvr", "abandonedQueued", "abandonedRinging", "notAnswered")) {
+            long v = m.getOrDefault(k, 0L);
+            row.put(k, v);
+            all += v;
+        }
+        row.put("lost", all);
+        return row;
+    }
+
+    private static Map<String, Object> totalRow(Map<String, Object> values) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("period", "total");
+        t.putAll(values);
+        return t;
+    }
+
+    private static ReportTable table(String name, Query q, List<Column> cols, List<Map<String, Object>> rows, Map<String, Object> total) {
+        Period p = q.period();
+        return new ReportTable(name, p.from().toString(), p.to().toString(), p.zone().getId(), p.grouping().key(), cols, rows, total);
+    }
+}

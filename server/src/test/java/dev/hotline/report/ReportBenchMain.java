@@ -1,0 +1,278 @@
+package dev.hotline.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hotline.store.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * The report benchmark (issue 15, bench/): CALLS generated inbound calls over a year in an H2 file database (or the
+ * JDBC URL given), written as the event log's projections would write them (call_record, queue_visit, queue_offer,
+ * agent_event), then every report timed over a day, a month and the whole year. One JSON document on stdout.
+ * Not a test: run by {@code bench/run-reports.sh}.
+ *
+ * <p>Method: roll-ups per 15-minute slot (queue_stat, agent_stat, call_stat). The server keeps them in step with the
+ * event log (ReportProjection); here they are filled once from the generated rows with the same definitions, then the
+ * reports read them as they do in the server.
+ */
+public final class ReportBenchMain {
+    public static void main(String[] args) throws Exception {
+        int calls = Integer.parseInt(System.getProperty("calls", "1000000"));
+        int repeats = Integer.parseInt(System.getProperty("repeats", "5"));
+        String url = System.getProperty("url", "");
+        Path dir = null;
+        if (url.isBlank()) {
+            dir = Files.createTempDirectory("hotline-report-bench");
+            url = "jdbc:h2:file:" + dir.resolve("bench") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("database", url.startsWith("jdbc:h2") ? "h2" : "postgresql");
+        out.put("calls", calls);
+        out.put("method", "roll-ups per 15-minute slot (queue_stat, agent_stat, call_stat; kept by the event log's projection in the"
+                + " same transaction as the events, here filled once from the generated rows), read by primary key (enterprise_id, slot, ...)"
+                + " and added up in SQL to the coarsest unit inside one bucket (local day for fixed-offset zones), buckets in Java;"
+                + " time in agent states from agent_event over its (enterprise_id, at) index");
+        try (Database db = new Database(url, "", "")) {
+            long e = db.jdbi().withHandle(h -> h.createUpdate(
+                            "INSERT INTO enterprise (code, name, sip_domain, enabled, created_at) VALUES ('bench', 'Bench', 'bench.hotline', TRUE, :at)")
+                    .bind("at", Timestamp.from(Instant.now())).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+            long t0 = System.nanoTime();
+            Instant start = Instant.parse("2026-01-01T00:00:00Z");
+            generate(db, e, calls, start);
+            out.put("generate_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+            t0 = System.nanoTime();
+            rollUp(db, e);
+            out.put("roll_up_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+            Map<String, Object> rows = new LinkedHashMap<>();
+            for (String table : List.of("call_record", "queue_visit", "queue_offer", "agent_event", "queue_stat", "agent_stat", "call_stat",
+                    "queue_day", "agent_day", "call_day")) {
+                rows.put(table, db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one()));
+            }
+            out.put("rows", rows);
+            ZoneId zone = ZoneId.of("Asia/Shanghai");
+            Map<String, Period> periods = new LinkedHashMap<>();
+            Instant mid = Instant.parse("2026-06-15T16:00:00Z"); // midnight in Shanghai
+            periods.put("day_by_hour", new Period(mid, mid.plus(Duration.ofDays(1)), zone, Period.Grouping.HOUR));
+            periods.put("month_by_day", new Period(mid, mid.plus(Duration.ofDays(30)), zone, Period.Grouping.DAY));
+            periods.put("year_by_month", new Period(start.minus(Duration.ofHours(8)), start.plus(Duration.ofDays(365)).minus(Duration.ofHours(8)),
+                    zone, Period.Grouping.MONTH));
+            periods.put("year_by_day", new Period(start.minus(Duration.ofHours(8)), start.plus(Duration.ofDays(365)).minus(Duration.ofHours(8)),
+                    zone, Period.Grouping.DAY));
+            periods.put("quarter_by_week_utc", new Period(Instant.parse("2026-04-06T00:00:00Z"), Instant.parse("2026-07-06T00:00:00Z"),
+                    ZoneId.of("UTC"), Period.Grouping.WEEK));
+            List<Map<String, Object>> runs = new ArrayList<>();
+            double worst = 0;
+            for (var p : periods.entrySet()) {
+                var q = new Reports.Query(p.getValue(), null, null, start.plus(Duration.ofDays(400)), zone);
+                Map<String, ReportFn> reports = new LinkedHashMap<>();
+                reports.put("summary", Reports::summary);
+                reports.put("queues", Reports::queues);
+                reports.put("agents", Reports::agents);
+                reports.put("unanswered", Reports::unanswered);
+                for (var r : reports.entrySet()) {
+                    List<Double> ms = new ArrayList<>();
+                    Object offered = null;
+                    for (int i = 0; i < repeats + 1; i++) {
+                        long s = System.nanoTime();
+                        ReportTable t = db.jdbi().withHandle(h -> r.getValue().run(h, e, q));
+                        double took = (System.nanoTime() - s) / 1e6;
+                        if (i > 0) ms.add(took); // the first run warms the JIT and the page cache
+                        offered = t.total().getOrDefault("offered", t.total().get("lost"));
+                    }
+                    ms.sort(Double::compare);
+                    Map<String, Object> run = new LinkedHashMap<>();
+                    run.put("report", r.getKey());
+                    run.put("period", p.getKey());
+                    run.put("median_ms", Math.round(ms.get(ms.size() / 2) * 10) / 10.0);
+                    run.put("max_ms", Math.round(ms.get(ms.size() - 1) * 10) / 10.0);
+                    run.put("total_offered_or_lost", offered);
+                    worst = Math.max(worst, ms.get(ms.size() - 1));
+                    runs.add(run);
+                    System.err.println("[bench] " + run);
+                }
+            }
+            out.put("runs", runs);
+            out.put("worst_ms", Math.round(worst * 10) / 10.0);
+            out.put("all_under_1s", worst < 1000);
+        } finally {
+            if (dir != null) deleteTree(dir);
+        }
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+    }
+
+    @FunctionalInterface
+    interface ReportFn {
+        ReportTable run(Handle h, long enterpriseId, Reports.Query q);
+    }
+
+    /**
+     * Calls spread over 365 days (busier by day than by night) into 5 queues served by 50 agents: 80 % answered (a
+     * tenth after a missed offer), 10 % abandoned, 4 % overflowed, 3 % voicemail, 3 % callback; the agents' shifts in
+     * agent_event (log in ready, a break, log out) each day.
+     */
+    static void generate(Database db, long e, int calls, Instant start) {
+        Random rnd = new Random(15);
+        int batch = 10_000;
+        for (int done = 0; done < calls; done += batch) {
+            int n = Math.min(batch, calls - done);
+            int offset = done;
+            db.jdbi().useTransaction(h -> {
+                PreparedBatch rec = h.prepareBatch("""
+                        INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, started_at, answered_at, ended_at,
+                            talk_seconds, outcome, hangup_cause, hangup_by, sip_status, queue, agent_user_id, agent_job, wait_ms, queue_result,
+                            disposition, hold_count, hold_seconds, transfers)
+                        VALUES (:id, :e, 'inbound', :caller, '4000', 'carrier', :start, :ans, :end, :talk, :outcome, 'normal_clearing', 'caller',
+                            200, :queue, :agent, :job, :wait, :qres, :disp, 0, :hold, 0)""");
+                PreparedBatch visit = h.prepareBatch("""
+                        INSERT INTO queue_visit (enterprise_id, call_id, seq, queue, joined_at, slot, result, reason, ended_at, wait_ms,
+                            agent_user_id, talk_ms, hold_ms, wrap_ms, transfers)
+                        VALUES (:e, :id, 1, :queue, :joined, :slot, :result, :reason, :ended, :wait, :agent, :talk, :hold, :wrap, 0)""");
+                PreparedBatch offer = h.prepareBatch("""
+                        INSERT INTO queue_offer (enterprise_id, call_id, channel_id, queue, agent_user_id, offered_at, slot, result)
+                        VALUES (:e, :id, :ch, :queue, :agent, :at, :slot, :result)""");
+                for (int i = 0; i < n; i++) {
+                    String id = "bench-" + (offset + i);
+                    long day = rnd.nextInt(365);
+                    // Business hours mostly: 8:00-20:00 in Shanghai (0:00-12:00 UTC), a few at night.
+                    long second = rnd.nextInt(10) < 9 ? rnd.nextInt(12 * 3600) : 12 * 3600 + rnd.nextInt(12 * 3600);
+                    Instant t = start.plus(Duration.ofDays(day)).plusSeconds(second);
+                    Instant joined = t; // the caller joins the queue as the call starts: the call and its visit share a slot
+                    String queue = "q" + rnd.nextInt(5);
+                    long agent = 1000 + rnd.nextInt(50);
+                    int roll = rnd.nextInt(100);
+                    String result = roll < 80 ? "answered" : roll < 90 ? "abandoned" : roll < 94 ? "overflow" : roll < 97 ? "voicemail" : "callback";
+                    long wait = rnd.nextInt(60_000);
+                    long talk = result.equals("answered") ? 30_000 + rnd.nextInt(300_000) : 0;
+                    Instant ended = joined.plusMillis(wait);
+                    Instant end = ended.plusMillis(talk);
+                    String disp = switch (result) {
+                        case "answered" -> "answered";
+                        case "abandoned" -> "abandoned_queue";
+                        case "voicemail" -> "voicemail";
+                        default -> "unanswered";
+                    };
+                    boolean ans = result.equals("answered");
+                    rec.bind("id", id).bind("e", e).bind("caller", "139" + rnd.nextInt(100_000_000)).bind("start", Timestamp.from(t))
+                            .bind("ans", Timestamp.from(t.plusMillis(200))).bind("end", Timestamp.from(end)).bind("talk", (int) (talk / 1000))
+                            .bind("outcome", "answered").bind("queue", queue).bind("agent", ans ? agent : null).bind("job", ans ? "" + agent : null)
+                            .bind("wait", wait).bind("qres", result).bind("disp", disp).bind("hold", 0).add();
+                    visit.bind("e", e).bind("id", id).bind("queue", queue).bind("joined", Timestamp.from(joined))
+                            .bind("slot", ReportProjection.slot(joined)).bind("result", result)
+                            .bind("reason", result.equals("abandoned") ? "queued" : result.equals("overflow") ? "max_wait" : null)
+                            .bind("ended", Timestamp.from(ended)).bind("wait", wait).bind("agent", ans ? agent : null).bind("talk", talk)
+                            .bind("hold", ans && rnd.nextInt(10) == 0 ? 15_000 : 0).bind("wrap", ans ? 10_000 : 0).add();
+                    if (ans) {
+                        if (rnd.nextInt(10) == 0) {
+                            offer.bind("e", e).bind("id", id).bind("ch", id + "-m").bind("queue", queue).bind("agent", 1000 + (agent + 1) % 50)
+                                    .bind("at", Timestamp.from(joined)).bind("slot", ReportProjection.slot(joined)).bind("result", "no_answer").add();
+                        }
+                        offer.bind("e", e).bind("id", id).bind("ch", id + "-a").bind("queue", queue).bind("agent", agent)
+                                .bind("at", Timestamp.from(ended)).bind("slot", ReportProjection.slot(joined)).bind("result", "answered").add();
+                    }
+                }
+                rec.execute();
+                visit.execute();
+                offer.execute();
+            });
+            if ((done / batch) % 10 == 0) System.err.println("[bench] generated " + (done + n) + " calls");
+        }
+        db.jdbi().useTransaction(h -> {
+            PreparedBatch ev = h.prepareBatch("""
+                    INSERT INTO agent_event (enterprise_id, user_id, at, state, previous, reason, device, call_id, cause)
+                    VALUES (:e, :u, :at, :s, :p, :r, 'sip', NULL, 'agent')""");
+            for (int day = 0; day < 365; day++) {
+                for (int a = 0; a < 50; a++) {
+                    Instant in = start.plus(Duration.ofDays(day)).plusSeconds(rnd.nextInt(1800));
+                    ev.bind("e", e).bind("u", 1000 + a).bind("at", Timestamp.from(in)).bind("s", "ready").bind("p", "logged_out").bind("r", (String) null).add();
+                    Instant brk = in.plusSeconds(4 * 3600);
+                    ev.bind("e", e).bind("u", 1000 + a).bind("at", Timestamp.from(brk)).bind("s", "not_ready").bind("p", "ready").bind("r", "meal").add();
+                    ev.bind("e", e).bind("u", 1000 + a).bind("at", Timestamp.from(brk.plusSeconds(3600))).bind("s", "ready").bind("p", "not_ready")
+                            .bind("r", (String) null).add();
+                    ev.bind("e", e).bind("u", 1000 + a).bind("at", Timestamp.from(in.plusSeconds(9 * 3600))).bind("s", "logged_out").bind("p", "ready")
+                            .bind("r", (String) null).add();
+                }
+            }
+            ev.execute();
+        });
+    }
+
+    /** Fills the roll-ups from the generated rows (what the projection would have added call by call). */
+    static void rollUp(Database db, long e) {
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("""
+                    INSERT INTO queue_stat (enterprise_id, slot, queue, offered, answered, answered_in_target, abandoned, short_abandoned,
+                        abandoned_ringing, overflowed, voicemail, callback, answer_wait_ms, abandon_wait_ms, longest_wait_ms, talk_ms, hold_ms,
+                        wrap_ms, transfers)
+                    SELECT enterprise_id, slot, queue, COUNT(*),
+                        SUM(CASE WHEN result = 'answered' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN result = 'answered' AND wait_ms <= 20000 THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN result = 'abandoned' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN result = 'abandoned' AND wait_ms <= 5000 THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN result = 'abandoned' AND reason = 'ringing' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN result = 'overflow' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN result = 'voicemail' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN result = 'callback' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN result = 'answered' THEN wait_ms ELSE 0 END),
+                        SUM(CASE WHEN result = 'abandoned' THEN wait_ms ELSE 0 END),
+                        MAX(wait_ms), SUM(talk_ms), SUM(hold_ms), SUM(wrap_ms), SUM(transfers)
+                    FROM queue_visit WHERE enterprise_id = :e GROUP BY enterprise_id, slot, queue""").bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO agent_stat (enterprise_id, slot, agent_user_id, queue, offered, answered, missed, transfers, talk_ms, hold_ms, wrap_ms)
+                    SELECT enterprise_id, slot, agent_user_id, queue, SUM(o), SUM(a), SUM(m), SUM(t), SUM(tk), SUM(hd), SUM(w) FROM (
+                        SELECT enterprise_id, slot, agent_user_id, queue, 1 AS o, CASE WHEN result = 'answered' THEN 1 ELSE 0 END AS a,
+                            CASE WHEN result IN ('no_answer', 'busy', 'rejected', 'failed') THEN 1 ELSE 0 END AS m, 0 AS t, 0 AS tk, 0 AS hd, 0 AS w
+                        FROM queue_offer WHERE enterprise_id = :e
+                        UNION ALL
+                        SELECT enterprise_id, slot, agent_user_id, queue, 0, 0, 0, transfers, talk_ms, hold_ms, wrap_ms
+                        FROM queue_visit WHERE enterprise_id = :e AND result = 'answered') x
+                    GROUP BY enterprise_id, slot, agent_user_id, queue""").bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO call_stat (enterprise_id, slot, queue, inbound, left_ivr, abandoned_queued, abandoned_ringing, not_answered)
+                    SELECT r.enterprise_id, v.slot, COALESCE(r.queue, ''), COUNT(*),
+                        SUM(CASE WHEN r.disposition = 'abandoned_ivr' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'abandoned_queue' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'abandoned_ringing' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'unanswered' THEN 1 ELSE 0 END)
+                    FROM call_record r JOIN queue_visit v ON v.call_id = r.call_id AND v.seq = 1
+                    WHERE r.enterprise_id = :e GROUP BY r.enterprise_id, v.slot, COALESCE(r.queue, '')""").bind("e", e).execute();
+            // The day roll-ups in the report zone, Asia/Shanghai (UTC+8 all year): day = (slot × 900 + 8 h) / 1 day.
+            String day = "((slot * 900 + 28800) / 86400)";
+            h.createUpdate("""
+                    INSERT INTO queue_day (enterprise_id, slot, queue, offered, answered, answered_in_target, abandoned, short_abandoned,
+                        abandoned_ringing, overflowed, voicemail, callback, answer_wait_ms, abandon_wait_ms, longest_wait_ms, talk_ms, hold_ms,
+                        wrap_ms, transfers)
+                    SELECT enterprise_id, %1$s, queue, SUM(offered), SUM(answered), SUM(answered_in_target), SUM(abandoned), SUM(short_abandoned),
+                        SUM(abandoned_ringing), SUM(overflowed), SUM(voicemail), SUM(callback), SUM(answer_wait_ms), SUM(abandon_wait_ms),
+                        MAX(longest_wait_ms), SUM(talk_ms), SUM(hold_ms), SUM(wrap_ms), SUM(transfers)
+                    FROM queue_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, queue""".formatted(day)).bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO agent_day (enterprise_id, slot, agent_user_id, queue, offered, answered, missed, transfers, talk_ms, hold_ms, wrap_ms)
+                    SELECT enterprise_id, %1$s, agent_user_id, queue, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms),
+                        SUM(hold_ms), SUM(wrap_ms)
+                    FROM agent_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, agent_user_id, queue""".formatted(day))
+                    .bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO call_day (enterprise_id, slot, queue, inbound, left_ivr, abandoned_queued, abandoned_ringing, not_answered)
+                    SELECT enterprise_id, %1$s, queue, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered)
+                    FROM call_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, queue""".formatted(day)).bind("e", e).execute();
+        });
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.hotline.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotline.report.AgentLogEvent;
+import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.CallTracker;
+import dev.hotline.report.EventLog;
+import dev.hotline.report.LogEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+/**
+ * The Reports page (RPT-2, RPT-3) in headless Chromium: four queue calls written through the server's event log
+ * (two answered and one abandoned in sales, one overflowed in support) show in each report's table with its total,
+ * each report draws its chart, the export links carry the same filters, and the glossary gives every formula in
+ * English and Chinese. Screenshots go to {@code target/screenshots/rpt-*.png}.
+ */
+class ReportsBrowserTest {
+    @RegisterExtension
+    static final ConsoleDriver ui = new ConsoleDriver();
+
+    static void call(EventLog log, long e, String id, Instant t, String queue, String result, long agent) {
+        CallTracker tracker = new CallTracker();
+        List<LogEvent> out = new ArrayList<>();
+        String in = id + "-in";
+        String leg = id + "-agent";
+        List<CallLogEvent> events = new ArrayList<>(List.of(
+                new CallLogEvent.Arrived(e, id, t, in, "inbound", "13800001111", "4000", "loopback", null),
+                new CallLogEvent.Answered(e, id, t.plusMillis(100), in),
+                new CallLogEvent.QueueJoined(e, id, t.plusSeconds(1), in, queue, 0, 1)));
+        Instant end;
+        if (result.equals("answered")) {
+            events.add(new CallLogEvent.QueueOffered(e, id, t.plusSeconds(2), leg, queue, agent, "8001", "sip"));
+            events.add(new CallLogEvent.Answered(e, id, t.plusSeconds(5), leg));
+            events.add(new CallLogEvent.QueueConnected(e, id, t.plusSeconds(5), leg, queue, agent, "8001", 4000));
+            end = t.plusSeconds(65);
+            events.add(new CallLogEvent.HungUp(e, id, end, in, "NORMAL_CLEARING", 0));
+            events.add(new CallLogEvent.HungUp(e, id, end, leg, "NORMAL_CLEARING", 0));
+        } else {
+            end = t.plusSeconds(31);
+            events.add(new CallLogEvent.QueueLeft(e, id, end, in, queue, result, result.equals("overflow") ? "max_wait" : "caller_hangup",
+                    null, 30_000));
+            events.add(new CallLogEvent.HungUp(e, id, end, in, "NORMAL_CLEARING", 0));
+        }
+        for (CallLogEvent ev : events) {
+            tracker.apply(ev);
+            out.add(ev);
+        }
+        out.add(new CallLogEvent.Closed(e, id, end, null, tracker.record()));
+        out.forEach(log::append);
+    }
+
+    @Test
+    void theReportsShowTablesChartsExportsAndTheGlossaryInBothLanguages() throws Exception {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        long e = ((Number) ((java.util.Map<?, ?>) ui.fetchJson("/api/v1/me").get("enterprise")).get("id")).longValue();
+        long agent1 = ((Number) ConsoleDriver.find(ui.fetchList("/api/v1/users"), "username", "agent1").get("id")).longValue();
+        EventLog log = ui.server().hotline().eventLog();
+        Instant t = Instant.now().minusSeconds(600);
+        call(log, e, "rpt-b-1", t, "sales", "answered", agent1);
+        call(log, e, "rpt-b-2", t.plusSeconds(70), "sales", "answered", agent1);
+        call(log, e, "rpt-b-3", t.plusSeconds(140), "sales", "abandoned", agent1);
+        call(log, e, "rpt-b-4", t.plusSeconds(210), "support", "overflow", agent1);
+        log.append(new AgentLogEvent(e, agent1, t, "ready", "logged_out", null, "sip", null, "agent"));
+        log.append(new AgentLogEvent(e, agent1, t.plusSeconds(300), "logged_out", "ready", null, null, null, "agent"));
+        assertThat(log.flush(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ui.text("nav-reports")).isEqualTo(ui.en("nav.reports"));
+        ui.click("nav-reports");
+        ui.waitText("page-title", ui.en("reports.title"));
+
+        // Summary: the queues added up, and its chart (offered, answered, abandoned, service level).
+        ui.waitFor(d -> total("offered").equals("4"));
+        assertThat(total("answered")).isEqualTo("2");
+        assertThat(total("abandoned")).isEqualTo("1");
+        assertThat(total("overflowed")).isEqualTo("1");
+        assertThat(total("serviceLevel")).isEqualTo("50.0%"); // both answered after 4 s, within 20 s: 2 of 4
+        assertThat(total("inbound")).isEqualTo("4");
+        ui.waitFor(d -> "4".equals(ui.el("report-chart").getAttribute("data-series")));
+        assertThat(ui.driver().findElement(By.cssSelector("[data-testid='report-table'] th[data-col='offered']")).getText())
+                .isEqualTo("Offered");
+        assertThat(ui.el("report-export-xlsx").getAttribute("href")).contains("/api/v1/reports/summary?", "format=xlsx", "group=day", "lang=en");
+        assertThat(ui.el("report-export-csv").getAttribute("href")).contains("format=csv");
+        ui.screenshot("rpt-summary-en");
+
+        // By queue: one row per queue; the chart stacks where each queue's calls went.
+        ui.click("report-tab-queues");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("report-row")).size() == 2 && total("offered").equals("4"));
+        ui.waitFor(d -> "2".equals(ui.el("report-chart").getAttribute("data-points")));
+        assertThat(ui.el("report-export-xlsx").getAttribute("href")).contains("/api/v1/reports/queues?");
+        ui.screenshot("rpt-queues-en");
+
+        // By agent: agent 1 took both answered calls and was signed in 300 s.
+        ui.click("report-tab-agents");
+        ui.waitFor(d -> total("answered").equals("2"));
+        assertThat(total("signedIn")).isEqualTo("300.0");
+        assertThat(total("occupancy")).isEqualTo("0.0%");
+
+        // Unanswered: the abandoned caller waited in the queue; the overflow to nowhere was not answered by the system.
+        ui.click("report-tab-unanswered");
+        ui.waitFor(d -> total("lost").equals("2"));
+        assertThat(total("abandonedQueued")).isEqualTo("1");
+        assertThat(total("notAnswered")).isEqualTo("1");
+        ui.waitFor(d -> "4".equals(ui.el("report-chart").getAttribute("data-series")));
+
+        // The glossary, in English then Chinese; the same table headers in Chinese.
+        ui.click("report-tab-glossary");
+        ui.el("report-glossary");
+        String sl = ui.driver().findElement(By.cssSelector("[data-testid='report-glossary'] tr[data-metric='serviceLevel']")).getText();
+        assertThat(sl).contains(ui.en("reports.metric.serviceLevel.name"), ui.en("reports.metric.serviceLevel.formula"));
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("reports.title"));
+        ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid='report-glossary'] tr[data-metric='aht']")).getText()
+                .contains(ui.zh("reports.metric.aht.formula")));
+        ui.screenshot("rpt-glossary-zh");
+        ui.click("report-tab-queues");
+        ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid='report-table'] th[data-col='offered']")).getText().equals("进入队列"));
+        assertThat(total("period")).isEqualTo(ui.zh("reports.total"));
+        ui.screenshot("rpt-queues-zh");
+        ui.click("lang-en");
+    }
+
+    static String total(String col) {
+        return ui.driver().findElement(By.cssSelector("[data-testid='report-total'] [data-col='" + col + "']")).getText().strip();
+    }
+}

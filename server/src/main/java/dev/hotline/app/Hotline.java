@@ -25,14 +25,16 @@ import dev.hotline.ivr.PromptRoutes;
 import dev.hotline.login.Auth;
 import dev.hotline.login.AuthRoutes;
 import dev.hotline.login.LoginThrottle;
+import dev.hotline.monitor.Monitor;
+import dev.hotline.monitor.MonitorRoutes;
 import dev.hotline.recording.CallRecorder;
 import dev.hotline.recording.MediaFiles;
 import dev.hotline.recording.RecordingRoutes;
 import dev.hotline.recording.RecordingStore;
 import dev.hotline.report.CallRoutes;
+import dev.hotline.report.EventLog;
 import dev.hotline.report.QueueTargets;
 import dev.hotline.report.ReportRoutes;
-import dev.hotline.report.EventLog;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.RoutingData;
@@ -81,6 +83,7 @@ public final class Hotline implements AutoCloseable {
     private final TelephonyEngine engine;
     private final ScheduledExecutorService housekeeping;
     private final Ivr ivr;
+    private final Monitor monitor;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -139,6 +142,8 @@ public final class Hotline implements AutoCloseable {
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
         AcdRoutes.register(api, jdbi, audit, acd, agentDesk);
         SupervisionRoutes.register(api, jdbi, audit, supervision);
+        this.monitor = new Monitor(acd, calls, supervision, jdbi, clock, reportZone);
+        MonitorRoutes.register(api, monitor);
         FlowRoutes.register(api, jdbi, audit, ivr, clock);
         VoicemailRoutes.register(api, jdbi, audit, clock);
         PromptRoutes.register(api, jdbi, audit, ivr);
@@ -215,6 +220,10 @@ public final class Hotline implements AutoCloseable {
         return router;
     }
 
+    public Monitor monitor() {
+        return monitor;
+    }
+
     public Acd acd() {
         return acd;
     }
@@ -267,6 +276,7 @@ public final class Hotline implements AutoCloseable {
     @Override
     public void close() {
         log.info("stopping Hotline");
+        monitor.close();
         web.close();
         housekeeping.shutdownNow();
         engine.close();

@@ -2,10 +2,14 @@ package dev.hotline.routing;
 
 import dev.hotline.engine.call.Channel;
 import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.CallRecord;
 import dev.hotline.report.CallTracker;
 import dev.hotline.report.EventLog;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +79,19 @@ public final class CallBook {
     /** Writes an event that does not change a call's record (a voicemail or recording finished after the call). */
     public void append(CallLogEvent e) {
         events.append(e);
+    }
+
+    /** The records so far of the enterprise's calls in progress (the live monitor, SUP-1). */
+    public List<CallRecord> live(long enterpriseId) {
+        Map<String, Call> calls = new LinkedHashMap<>();
+        for (Call c : byChannel.values()) if (c.enterpriseId() == enterpriseId) calls.putIfAbsent(c.callId(), c);
+        List<CallRecord> out = new ArrayList<>();
+        for (Call c : calls.values()) {
+            synchronized (c) {
+                if (!c.tracker().finished()) out.add(c.tracker().record());
+            }
+        }
+        return out;
     }
 
     /** Calls in progress (for tests and monitoring). */

@@ -1,0 +1,189 @@
+package dev.hotline.monitor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hotline.acd.Acd;
+import dev.hotline.acd.AgentState;
+import dev.hotline.acd.AgentView;
+import dev.hotline.acd.QueueLive;
+import dev.hotline.report.Period;
+import dev.hotline.report.QueueFigures;
+import dev.hotline.report.Reports;
+import dev.hotline.routing.CallBook;
+import dev.hotline.supervision.Supervision;
+import dev.hotline.domain.JsonMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live monitor (SUP-1): per enterprise, the queues (callers waiting and the longest wait now, agents by state, and
+ * today's figures), the agents with their state, the calls in progress and the supervisions. Today's figures come from
+ * the report roll-ups of the event log ({@link Reports#queueFigures}), so they survive a restart and equal the reports
+ * of the same day; the rest is live state. Pushed to subscribers as a {@code snapshot} server-sent event whenever it
+ * changed, checked every {@link #TICK} (a closed stream is found at the next keep-alive); durations (time in state, call time) are counted by the page from the instants.
+ */
+public final class Monitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Monitor.class);
+    /** How often the snapshot of an enterprise with subscribers is rebuilt and sent when it changed. */
+    static final Duration TICK = Duration.ofMillis(500);
+    /** A comment line this often keeps proxies from closing a quiet stream. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+
+    /** One queue now: live figures from the ACD, today's from the event log (the same numbers as the reports). */
+    public record QueueNow(long queueId, String name, int waiting, long longestWaitSeconds, Map<AgentState, Integer> agents, int unreachable,
+                           Today today) {}
+
+    /**
+     * Today's figures of a queue or of the enterprise (the sum of its queues), from midnight in the server's report zone.
+     * {@code entered} is the number of calls that joined (offered).
+     */
+    public record Today(long entered, long answered, long abandoned, long shortAbandoned, long overflowed, long voicemail, long callback,
+                        Double serviceLevel, Double abandonRate, Double asaSeconds, Double ahtSeconds) {
+        static Today of(QueueFigures f) {
+            return new Today(f.offered(), f.answered(), f.abandoned(), f.shortAbandoned(), f.overflowed(), f.voicemail(), f.callback(),
+                    f.serviceLevel(), f.abandonRate(), f.asaSeconds(), f.ahtSeconds());
+        }
+    }
+
+    /** A call in progress. */
+    public record CallNow(String callId, String direction, String caller, String callee, String queue, Long agentUserId, String agentJob,
+                          Instant startedAt, Instant answeredAt) {}
+
+    /** What the monitor page shows. {@code day}: the date today's figures count from (report zone). */
+    public record Snapshot(String day, Today total, List<QueueNow> queues, List<AgentView> agents, List<CallNow> calls,
+                           List<Supervision.View> supervisions) {}
+
+    /**
+     * Where a subscriber's snapshots go (the routes adapt a server-sent event stream): whether it is still open, a
+     * snapshot to send, a keep-alive to send.
+     */
+    public record Sink(BooleanSupplier open, Consumer<String> snapshot, Runnable keepAlive) {}
+
+    private record Subscriber(long enterpriseId, Sink client, String[] last, long[] lastSentNanos) {}
+
+    private final Acd acd;
+    private final CallBook book;
+    private final Supervision supervision;
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final ZoneId reportZone;
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "monitor");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Monitor(Acd acd, CallBook book, Supervision supervision, Jdbi jdbi, Clock clock, ZoneId reportZone) {
+        this.acd = acd;
+        this.book = book;
+        this.supervision = supervision;
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.reportZone = reportZone;
+        ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The enterprise's monitor now. */
+    public Snapshot snapshot(long enterpriseId) {
+        Instant now = clock.instant();
+        LocalDate day = LocalDate.ofInstant(now, reportZone);
+        Instant from = day.atStartOfDay(reportZone).toInstant();
+        Instant to = day.plusDays(1).atStartOfDay(reportZone).toInstant();
+        Reports.Query q = new Reports.Query(new Period(from, to, reportZone, Period.Grouping.DAY), null, null, now, reportZone);
+        Map<String, QueueFigures> today = new HashMap<>();
+        jdbi.useHandle(h -> Reports.queueFigures(h, enterpriseId, q).values()
+                .forEach(byQueue -> byQueue.forEach((name, f) -> today.merge(name, f, QueueFigures::plus))));
+        List<QueueNow> queues = new ArrayList<>();
+        QueueFigures total = QueueFigures.ZERO;
+        for (QueueLive l : acd.live(enterpriseId)) {
+            QueueFigures f = today.getOrDefault(l.name(), QueueFigures.ZERO);
+            total = total.plus(f);
+            queues.add(new QueueNow(l.queueId(), l.name(), l.waiting(), l.longestWaitSeconds(), l.agents(), l.unreachable(), Today.of(f)));
+        }
+        // Queues deleted today still count in the enterprise's total (the reports keep them too).
+        for (var e : today.entrySet()) if (queues.stream().noneMatch(x -> x.name().equals(e.getKey()))) total = total.plus(e.getValue());
+        List<CallNow> calls = book.live(enterpriseId).stream()
+                .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(), r.queue(), r.agentUserId(), r.agentJob(),
+                        r.startedAt(), r.answeredAt()))
+                .sorted(Comparator.comparing(CallNow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
+        return new Snapshot(day.toString(), Today.of(total), queues, acd.agents(enterpriseId), calls, supervision.list(enterpriseId));
+    }
+
+    /** Sends {@code sink} the enterprise's snapshot now and whenever it changes; the returned action ends that. */
+    public Runnable subscribe(long enterpriseId, Sink sink) {
+        Subscriber s = new Subscriber(enterpriseId, sink, new String[1], new long[] {System.nanoTime()});
+        subscribers.add(s);
+        ticker.execute(() -> {
+            try {
+                push(s, json(snapshot(enterpriseId)));
+            } catch (RuntimeException e) {
+                log.warn("monitor snapshot failed: {}", e.toString());
+            }
+        });
+        return () -> subscribers.remove(s);
+    }
+
+    /** Open streams (tests). */
+    public int subscribers() {
+        return subscribers.size();
+    }
+
+    private void tick() {
+        try {
+            Map<Long, String> byEnterprise = new HashMap<>();
+            for (Subscriber s : subscribers) {
+                String j = byEnterprise.computeIfAbsent(s.enterpriseId(), e -> json(snapshot(e)));
+                push(s, j);
+            }
+        } catch (RuntimeException e) {
+            log.warn("monitor tick failed: {}", e.toString());
+        }
+    }
+
+    private void push(Subscriber s, String json) {
+        if (!s.client().open().getAsBoolean()) {
+            subscribers.remove(s);
+            return;
+        }
+        if (!json.equals(s.last()[0])) {
+            s.last()[0] = json;
+            s.lastSentNanos()[0] = System.nanoTime();
+            s.client().snapshot().accept(json);
+        } else if (System.nanoTime() - s.lastSentNanos()[0] > KEEP_ALIVE.toNanos()) {
+            s.lastSentNanos()[0] = System.nanoTime();
+            s.client().keepAlive().run();
+        }
+    }
+
+    private static String json(Snapshot s) {
+        try {
+            return JsonMapper.MAPPER.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        subscribers.clear();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.hotline.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestDatabases;
+import dev.hotline.testing.TestServer;
+import dev.hotline.web.Json;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SUP-1: the live monitor is pushed as server-sent events; a caller waiting in a queue shows within a second, today's
+ * figures equal the queue report of the same day, and a restart leaves them unchanged (they come from the event log).
+ */
+class MonitorTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+
+    /** A subscriber to the monitor's stream: every snapshot it received, in order. */
+    static final class Stream implements AutoCloseable {
+        final List<JsonNode> snapshots = new CopyOnWriteArrayList<>();
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final InputStream body;
+        final Socket socket;
+        volatile String status = "";
+        final List<String> headers = new CopyOnWriteArrayList<>();
+        final Thread reader;
+
+        Stream(String baseUrl, ApiClient user) throws Exception {
+            // A plain socket speaking HTTP/1.0 (no chunking): closing it closes the connection, as a browser tab does.
+            URI uri = URI.create(baseUrl);
+            socket = new Socket(uri.getHost(), uri.getPort());
+            socket.getOutputStream().write(("GET /api/v1/monitor/stream HTTP/1.0\r\nHost: " + uri.getHost() + "\r\nCookie: " + user.cookieHeader()
+                    + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body = socket.getInputStream();
+            reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                    status = in.readLine();
+                    for (String h; (h = in.readLine()) != null && !h.isEmpty(); ) headers.add(h.toLowerCase(java.util.Locale.ROOT));
+                    String event = null;
+                    for (String line; (line = in.readLine()) != null; ) {
+                        if (line.startsWith("event:")) event = line.substring(6).strip();
+                        else if (line.startsWith("data:") && "snapshot".equals(event)) snapshots.add(Json.MAPPER.readTree(line.substring(5).strip()));
+                        else if (line.isEmpty() && event != null) {
+                            events.add(event);
+                            event = null;
+                        }
+                    }
+                } catch (Exception e) {
+                    // closed by the test
+                }
+            }, "monitor-stream-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        JsonNode last() {
+            return snapshots.get(snapshots.size() - 1);
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
+    static JsonNode queue(JsonNode snapshot, String name) {
+        for (JsonNode q : snapshot.get("queues")) if (q.get("name").asText().equals(name)) return q;
+        throw new AssertionError("no queue " + name + " in " + snapshot);
+    }
+
+    /** The report's row of queue {@code name} for today (GET /api/v1/reports/queues in the server's zone). */
+    static JsonNode reportRow(ApiClient admin, String name) {
+        JsonNode t = admin.get("/api/v1/reports/queues?tz=" + java.time.ZoneId.systemDefault().getId()).json();
+        for (JsonNode row : t.get("rows")) if (row.path("queue").asText().equals(name)) return row;
+        throw new AssertionError("no row for " + name + " in " + t);
+    }
+
+    @Test
+    void aWaitingCallerIsPushedWithinASecondTodaysFiguresEqualTheReportAndSurviveARestart() throws Exception {
+        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        Path data = Files.createTempDirectory("hotline-monitor");
+        Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString());
+        Path sippDir = Files.createTempDirectory("monitor-sipp");
+        JsonNode before;
+        try (TestServer server = TestServer.start(TestDatabases.Kind.H2, settings)) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4695", "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            server.hotline().acd().settle();
+            assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).get("/api/v1/monitor/stream").status())
+                    .as("agents do not see the monitor").isEqualTo(403);
+            try (Stream stream = new Stream(server.baseUrl(), lead)) {
+                await("the first snapshot").atMost(Duration.ofSeconds(5)).until(() -> !stream.snapshots.isEmpty());
+                assertThat(stream.status).contains(" 200");
+                assertThat(stream.headers).anySatisfy(h -> assertThat(h).startsWith("content-type: text/event-stream"));
+                JsonNode first = stream.last();
+                assertThat(queue(first, "sales").get("waiting").asInt()).isZero();
+                long entered0 = queue(first, "sales").get("today").get("entered").asLong();
+                int sent = stream.snapshots.size();
+
+                // Nobody is signed in: the caller waits in sales until they hang up after 3 s.
+                Sipp.Run caller = new SipPeers(sippDir, server.hotline().engine().sipPort())
+                        .uac("uac_call", "4695", SipPeers.vars("13500000077", "PAUSE", "3000"));
+                await("the waiting caller").atMost(Duration.ofSeconds(5)).until(() -> server.hotline().acd().waiting(
+                        lead.get("/api/v1/me").json().get("enterprise").get("id").asLong()).size() == 1);
+                long joined = System.nanoTime();
+                await("pushed within a second").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> queue(stream.last(), "sales").get("waiting").asInt() == 1);
+                System.out.println("{\"test\":\"monitor.push\",\"joinToPushMs\":" + (System.nanoTime() - joined) / 1_000_000 + "}");
+                JsonNode waiting = stream.last();
+                assertThat(waiting.get("calls")).anySatisfy(c -> {
+                    assertThat(c.get("caller").asText()).isEqualTo("13500000077");
+                    assertThat(c.get("queue").asText()).isEqualTo("sales");
+                });
+                assertThat(stream.snapshots.size()).as("a snapshot only when something changed").isLessThan(sent + 10);
+                SipPeers.ok(caller);
+
+                await("the abandon counted").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> queue(stream.last(), "sales").get("today").get("abandoned").asLong() >= 1
+                                && queue(stream.last(), "sales").get("waiting").asInt() == 0 && stream.last().get("calls").isEmpty());
+                JsonNode today = queue(stream.last(), "sales").get("today");
+                assertThat(today.get("entered").asLong()).isEqualTo(entered0 + 1);
+                JsonNode row = reportRow(admin, "sales");
+                assertThat(row.get("offered").asLong()).as("the report's offered").isEqualTo(today.get("entered").asLong());
+                assertThat(row.get("abandoned").asLong()).as("the report's abandoned").isEqualTo(today.get("abandoned").asLong());
+                assertThat(row.get("answered").asLong()).isEqualTo(today.get("answered").asLong());
+                assertThat(stream.last().get("total").get("entered").asLong()).as("the enterprise is the sum of its queues")
+                        .isEqualTo(sum(stream.last(), "entered"));
+                before = admin.get("/api/v1/monitor").json();
+            }
+            await("the stream's subscriber gone after a keep-alive or two").atMost(Duration.ofSeconds(20)).until(() -> server.hotline().monitor().subscribers() == 0);
+        }
+        try (TestServer again = TestServer.start(TestDatabases.Kind.H2, settings)) {
+            JsonNode after = ApiClient.loggedIn(again.baseUrl(), "demo", "admin", PW).get("/api/v1/monitor").json();
+            assertThat(after.get("total")).as("today's figures after a restart").isEqualTo(before.get("total"));
+            assertThat(queue(after, "sales").get("today")).isEqualTo(queue(before, "sales").get("today"));
+        }
+    }
+
+    static long sum(JsonNode snapshot, String field) {
+        long s = 0;
+        for (JsonNode q : snapshot.get("queues")) s += q.get("today").get(field).asLong();
+        return s;
+    }
+}

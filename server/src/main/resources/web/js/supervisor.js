@@ -1,50 +1,71 @@
-// Supervisor monitor (SUP-1, SUP-2): live queue figures and agents, refreshed every 2 s; force ready / not ready / log out;
+// Supervisor monitor (SUP-1, SUP-2): the server pushes the monitor (queues live and today's figures, agents, calls in
+// progress, supervisions) as server-sent events whenever it changes; force ready / not ready / log out;
 // listen to, whisper to, barge into, take over or hang up an agent's call from the supervisor's own phone.
 
 import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t } from './common.js';
 import { clock, deviceLabel } from './format.js';
 
-const REFRESH_MS = 2000;
+const STREAM = '/api/v1/monitor/stream';
 
 const me = await boot();
 if (me) {
   const Monitor = {
     setup() {
-      return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'agentsReady'], consoleLink: hasConsoleAccess(me), clock };
+      return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'serviceLevel', 'agentsReady'], consoleLink: hasConsoleAccess(me), clock };
     },
-    data() { return { queues: [], agents: [], supervisions: [], reasons: [], now: Date.now(), error: null, force: null, timer: null, ticker: null }; },
+    data() {
+      return { queues: [], agents: [], supervisions: [], calls: [], total: null, reasons: [], now: Date.now(), error: null, force: null,
+        source: null, live: false, ticker: null };
+    },
     async created() {
       if (!this.can('monitor.read')) return;
       try { this.reasons = await api.get('/reason-codes'); } catch (e) { this.reasons = []; }
-      await this.refresh();
-      this.timer = setInterval(this.refresh, REFRESH_MS);
+      this.listen();
       this.ticker = setInterval(() => { this.now = Date.now(); }, 1000);
     },
     unmounted() {
-      clearInterval(this.timer);
+      if (this.source) this.source.close();
       clearInterval(this.ticker);
     },
     computed: {
       kpiValues() {
         const sum = (f) => this.queues.reduce((a, q) => a + (f(q) || 0), 0);
+        const total = this.total || {};
         return {
           waiting: sum((q) => q.waiting),
           longestWait: clock(this.queues.reduce((a, q) => Math.max(a, q.longestWaitSeconds || 0), 0)),
-          answered: sum((q) => q.answered),
-          abandoned: sum((q) => q.abandoned),
+          answered: total.answered || 0,
+          abandoned: total.abandoned || 0,
+          serviceLevel: this.pct(total.serviceLevel),
           // Issue 14: the ACD offers nothing to a ready agent whose phone cannot ring, so neither does this count.
           agentsReady: this.agents.filter((a) => a.state === 'ready' && a.deviceReachable !== false).length,
         };
       },
     },
     methods: {
-      async refresh() {
-        try {
-          [this.queues, this.agents, this.supervisions] = await Promise.all([api.get('/queues/live'), api.get('/agents'),
-            this.can('call.supervise') ? api.get('/supervision') : Promise.resolve([])]);
+      /** The pushed monitor (EventSource reconnects by itself after a drop; `live` says whether it is connected). */
+      listen() {
+        this.source = new EventSource(STREAM);
+        this.source.addEventListener('snapshot', (e) => {
+          const m = JSON.parse(e.data);
+          this.queues = m.queues;
+          this.agents = m.agents;
+          this.calls = m.calls;
+          this.total = m.total;
+          this.supervisions = m.supervisions;
+          this.live = true;
           this.error = null;
-        } catch (e) { this.error = e; }
-        this.now = Date.now();
+          this.now = Date.now();
+        });
+        this.source.onerror = () => { this.live = false; };
+      },
+      /** After an action: the next snapshot comes by itself; nothing to fetch. */
+      async refresh() {},
+      pct(v) { return v == null ? '—' : Math.round(v * 1000) / 10 + '%'; },
+      since(iso) { return iso ? clock((this.now - Date.parse(iso)) / 1000) : '—'; },
+      agentName(id) {
+        const a = this.agents.find((x) => x.userId === id);
+        return a ? (a.name || a.jobNumber) : (id == null ? '' : String(id));
       },
       inState(a) { return a.since ? clock((this.now - Date.parse(a.since)) / 1000) : '—'; },
       agentsOf(q) {
@@ -107,19 +128,20 @@ if (me) {
           </div>
         </div>
         <div class="panel table-wrap">
-          <div class="panel-head"><h2>{{ t('supervisor.queues') }}</h2><span class="muted">{{ t('supervisor.refreshHint') }}</span></div>
+          <div class="panel-head"><h2>{{ t('supervisor.queues') }}</h2><span class="muted" data-testid="monitor-live" :data-live="live">{{ t(live ? 'supervisor.liveHint' : 'supervisor.reconnecting') }}</span></div>
           <table class="grid" data-testid="supervisor-queues">
             <thead><tr>
               <th>{{ t('supervisor.col.queue') }}</th><th>{{ t('supervisor.col.waiting') }}</th><th>{{ t('supervisor.col.longestWait') }}</th>
               <th>{{ t('supervisor.col.entered') }}</th><th>{{ t('supervisor.col.answered') }}</th><th>{{ t('supervisor.col.abandoned') }}</th>
-              <th>{{ t('supervisor.col.overflowed') }}</th><th>{{ t('supervisor.col.agents') }}</th>
+              <th>{{ t('supervisor.col.overflowed') }}</th><th>{{ t('supervisor.col.serviceLevel') }}</th><th>{{ t('supervisor.col.agents') }}</th>
             </tr></thead>
             <tbody>
               <tr v-for="q in queues" :key="q.queueId" :data-testid="'live-queue-' + q.name">
                 <td><span class="name">{{ q.name }}</span></td><td>{{ q.waiting }}</td><td>{{ clock(q.longestWaitSeconds) }}</td>
-                <td>{{ q.entered }}</td><td>{{ q.answered }}</td><td>{{ q.abandoned }}</td><td>{{ q.overflowed }}</td><td>{{ agentsOf(q) }}</td>
+                <td>{{ q.today.entered }}</td><td>{{ q.today.answered }}</td><td>{{ q.today.abandoned }}</td><td>{{ q.today.overflowed }}</td>
+                <td>{{ pct(q.today.serviceLevel) }}</td><td>{{ agentsOf(q) }}</td>
               </tr>
-              <empty-row v-if="!queues.length" :cols="8"></empty-row>
+              <empty-row v-if="!queues.length" :cols="9"></empty-row>
             </tbody>
           </table>
         </div>
@@ -161,6 +183,24 @@ if (me) {
                 </td>
               </tr>
               <empty-row v-if="!agents.length" :cols="8 + (can('agent.manage') ? 1 : 0) + (can('call.supervise') ? 1 : 0)" :hint="t('supervisor.noAgents')"></empty-row>
+            </tbody>
+          </table>
+        </div>
+        <div class="panel table-wrap">
+          <div class="panel-head"><h2>{{ t('supervisor.calls') }}</h2></div>
+          <table class="grid" data-testid="supervisor-calls">
+            <thead><tr>
+              <th>{{ t('calls.caller') }}</th><th>{{ t('calls.callee') }}</th><th>{{ t('calls.direction') }}</th><th>{{ t('supervisor.col.queue') }}</th>
+              <th>{{ t('supervisor.col.agent') }}</th><th>{{ t('supervisor.col.callState') }}</th><th>{{ t('supervisor.col.callTime') }}</th>
+            </tr></thead>
+            <tbody>
+              <tr v-for="c in calls" :key="c.callId" :data-testid="'live-call-' + c.caller">
+                <td class="mono">{{ dash(c.caller) }}</td><td class="mono">{{ dash(c.callee) }}</td><td>{{ tOr('calls.direction.' + c.direction, c.direction) }}</td>
+                <td>{{ dash(c.queue) }}</td><td>{{ c.agentUserId ? agentName(c.agentUserId) : '—' }}</td>
+                <td>{{ t('supervisor.call.' + c.state) }}</td>
+                <td>{{ since(c.startedAt) }}</td>
+              </tr>
+              <empty-row v-if="!calls.length" :cols="7" :hint="t('supervisor.noCalls')"></empty-row>
             </tbody>
           </table>
         </div>

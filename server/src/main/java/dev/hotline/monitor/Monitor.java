@@ -62,9 +62,9 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    /** A call in progress. */
-    public record CallNow(String callId, String direction, String caller, String callee, String queue, Long agentUserId, String agentJob,
-                          Instant startedAt, Instant answeredAt) {}
+    /** A call in progress; {@code state}: queued (waiting in a queue now), answered (by a person or the IVR) or ringing. */
+    public record CallNow(String callId, String direction, String caller, String callee, String state, String queue, Long agentUserId,
+                          String agentJob, Instant startedAt, Instant answeredAt) {}
 
     /** What the monitor page shows. {@code day}: the date today's figures count from (report zone). */
     public record Snapshot(String day, Today total, List<QueueNow> queues, List<AgentView> agents, List<CallNow> calls,
@@ -120,9 +120,12 @@ public final class Monitor implements AutoCloseable {
         }
         // Queues deleted today still count in the enterprise's total (the reports keep them too).
         for (var e : today.entrySet()) if (queues.stream().noneMatch(x -> x.name().equals(e.getKey()))) total = total.plus(e.getValue());
+        Set<String> queued = new java.util.HashSet<>();
+        acd.waiting(enterpriseId).forEach(w -> queued.add(w.callId()));
         List<CallNow> calls = book.live(enterpriseId).stream()
-                .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(), r.queue(), r.agentUserId(), r.agentJob(),
-                        r.startedAt(), r.answeredAt()))
+                .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(),
+                        queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
+                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt()))
                 .sorted(Comparator.comparing(CallNow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
         return new Snapshot(day.toString(), Today.of(total), queues, acd.agents(enterpriseId), calls, supervision.list(enterpriseId));
     }

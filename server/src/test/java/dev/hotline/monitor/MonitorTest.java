@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
@@ -23,6 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * SUP-1: the live monitor is pushed as server-sent events; a caller waiting in a queue shows within a second, today's
@@ -106,7 +111,20 @@ class MonitorTest {
             server.hotline().acd().settle();
             assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).get("/api/v1/monitor/stream").status())
                     .as("agents do not see the monitor").isEqualTo(403);
-            try (Stream stream = new Stream(server.baseUrl(), lead)) {
+            try (Stream stream = new Stream(server.baseUrl(), lead); Chromium chrome = Chromium.start()) {
+                // The supervisor's page in Chromium, subscribed to the same stream.
+                ChromeDriver page = chrome.driver();
+                page.get(server.baseUrl() + "/login.html");
+                page.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
+                page.get(server.baseUrl() + "/login.html");
+                chrome.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
+                page.findElement(tid("login-enterprise")).sendKeys("demo");
+                page.findElement(tid("login-username")).sendKeys("lead");
+                page.findElement(tid("login-password")).sendKeys(PW);
+                page.findElement(tid("login-submit")).click();
+                WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
+                wait.until(ExpectedConditions.urlContains("/supervisor.html"));
+                wait.until(x -> "true".equals(page.findElement(tid("monitor-live")).getAttribute("data-live")));
                 await("the first snapshot").atMost(Duration.ofSeconds(5)).until(() -> !stream.snapshots.isEmpty());
                 assertThat(stream.status).contains(" 200");
                 assertThat(stream.headers).anySatisfy(h -> assertThat(h).startsWith("content-type: text/event-stream"));
@@ -123,11 +141,19 @@ class MonitorTest {
                 long joined = System.nanoTime();
                 await("pushed within a second").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
                         .until(() -> queue(stream.last(), "sales").get("waiting").asInt() == 1);
-                System.out.println("{\"test\":\"monitor.push\",\"joinToPushMs\":" + (System.nanoTime() - joined) / 1_000_000 + "}");
+                long pushedMs = (System.nanoTime() - joined) / 1_000_000;
+                chrome.waitAtMost(Duration.ofSeconds(1)).until(x -> !page.findElements(tid("live-call-13500000077")).isEmpty());
+                long pageMs = (System.nanoTime() - joined) / 1_000_000;
+                assertThat(page.findElement(tid("live-queue-sales")).getText()).contains("sales");
+                assertThat(page.findElement(tid("live-call-13500000077")).getText()).contains("sales", "Waiting in a queue");
+                assertThat(page.findElement(tid("kpi-value-waiting")).getText()).isEqualTo("1");
+                chrome.screenshot("monitor-waiting-en");
+                System.out.println("{\"test\":\"monitor.push\",\"joinToPushMs\":" + pushedMs + ",\"joinToPageMs\":" + pageMs + "}");
                 JsonNode waiting = stream.last();
                 assertThat(waiting.get("calls")).anySatisfy(c -> {
                     assertThat(c.get("caller").asText()).isEqualTo("13500000077");
                     assertThat(c.get("queue").asText()).isEqualTo("sales");
+                    assertThat(c.get("state").asText()).isEqualTo("queued");
                 });
                 assertThat(stream.snapshots.size()).as("a snapshot only when something changed").isLessThan(sent + 10);
                 SipPeers.ok(caller);
@@ -144,6 +170,9 @@ class MonitorTest {
                 assertThat(stream.last().get("total").get("entered").asLong()).as("the enterprise is the sum of its queues")
                         .isEqualTo(sum(stream.last(), "entered"));
                 before = admin.get("/api/v1/monitor").json();
+                wait.until(x -> page.findElements(tid("live-call-13500000077")).isEmpty());
+                assertThat(page.findElement(tid("kpi-value-abandoned")).getText()).isEqualTo(String.valueOf(before.get("total").get("abandoned").asLong()));
+                assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
             }
             await("the stream's subscriber gone after a keep-alive or two").atMost(Duration.ofSeconds(20)).until(() -> server.hotline().monitor().subscribers() == 0);
         }
@@ -152,6 +181,10 @@ class MonitorTest {
             assertThat(after.get("total")).as("today's figures after a restart").isEqualTo(before.get("total"));
             assertThat(queue(after, "sales").get("today")).isEqualTo(queue(before, "sales").get("today"));
         }
+    }
+
+    static By tid(String id) {
+        return By.cssSelector("[data-testid='" + id + "']");
     }
 
     static long sum(JsonNode snapshot, String field) {

@@ -299,6 +299,7 @@ class SupervisionCallsTest {
             ad.get(server.baseUrl() + "/login.html");
             ad.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
             ad.get(server.baseUrl() + "/login.html");
+            agentChrome.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
             ad.findElement(tid("login-enterprise")).sendKeys("demo");
             ad.findElement(tid("login-username")).sendKeys("agent1");
             ad.findElement(tid("login-password")).sendKeys(PW);
@@ -311,6 +312,7 @@ class SupervisionCallsTest {
             d.get(server.baseUrl() + "/login.html");
             d.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
             d.get(server.baseUrl() + "/login.html");
+            chrome.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
             d.findElement(tid("login-enterprise")).sendKeys("demo");
             d.findElement(tid("login-username")).sendKeys("lead");
             d.findElement(tid("login-password")).sendKeys(PW);

@@ -14,7 +14,7 @@ if (me) {
       return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'serviceLevel', 'agentsReady'], consoleLink: hasConsoleAccess(me), clock };
     },
     data() {
-      return { queues: [], agents: [], supervisions: [], calls: [], total: null, reasons: [], now: Date.now(), error: null, force: null,
+      return { queues: [], agents: [], supervisions: [], calls: [], alerts: [], total: null, reasons: [], now: Date.now(), error: null, force: null,
         source: null, live: false, ticker: null };
     },
     async created() {
@@ -53,6 +53,7 @@ if (me) {
           this.calls = m.calls;
           this.total = m.total;
           this.supervisions = m.supervisions;
+          this.alerts = m.alerts || [];
           this.live = true;
           this.error = null;
           this.now = Date.now();
@@ -62,6 +63,10 @@ if (me) {
       /** After an action: the next snapshot comes by itself; nothing to fetch. */
       async refresh() {},
       pct(v) { return v == null ? '—' : Math.round(v * 1000) / 10 + '%'; },
+      alertText(a) {
+        const sl = a.kind === 'service_level';
+        return t('wallboard.alert.' + a.kind, { queue: a.subject, value: sl ? this.pct(a.value) : a.value, threshold: sl ? this.pct(a.threshold) : a.threshold });
+      },
       since(iso) { return iso ? clock((this.now - Date.parse(iso)) / 1000) : '—'; },
       agentName(id) {
         const a = this.agents.find((x) => x.userId === id);
@@ -121,6 +126,9 @@ if (me) {
       <div v-if="!can('monitor.read')" class="center-msg" data-testid="no-access">{{ t('supervisor.noAccess') }}</div>
       <div v-else class="desk" data-testid="supervisor-monitor">
         <div v-if="error" class="alert alert-error" data-testid="supervisor-error">{{ errorText(error) }}</div>
+        <div v-if="alerts.length" class="alert alert-error" data-testid="monitor-alerts">
+          <div v-for="(a, i) in alerts" :key="i" :data-testid="'monitor-alert-' + a.kind + '-' + a.subject" :data-level="a.level">{{ alertText(a) }}</div>
+        </div>
         <div class="kpis">
           <div v-for="k in kpis" :key="k" class="panel kpi" :data-testid="'kpi-' + k">
             <div class="label">{{ t('supervisor.kpi.' + k) }}</div>

@@ -143,7 +143,7 @@ public final class Hotline implements AutoCloseable {
         AcdRoutes.register(api, jdbi, audit, acd, agentDesk);
         SupervisionRoutes.register(api, jdbi, audit, supervision);
         this.monitor = new Monitor(acd, calls, supervision, jdbi, clock, reportZone);
-        MonitorRoutes.register(api, monitor);
+        MonitorRoutes.register(api, monitor, jdbi, audit);
         FlowRoutes.register(api, jdbi, audit, ivr, clock);
         VoicemailRoutes.register(api, jdbi, audit, clock);
         PromptRoutes.register(api, jdbi, audit, ivr);

@@ -120,7 +120,9 @@ final class IvrSession {
             Runnable next = afterPlayback;
             afterPlayback = null;
             if (next != null) next.run();
-        } else if (e instanceof CallEvent.DigitsCollected d && waiting == Waiting.DIGITS) {
+        } else if (e instanceof CallEvent.DigitsCollected d && waiting == Waiting.DIGITS && d.end() != CollectEnd.CANCELLED) {
+            // A cancelled collection is never the answer awaited: it was replaced by a newer one (or cleared before the
+            // voicemail tone), whose result is still to come. Taking it as the answer dropped that result: the call stalled.
             waiting = Waiting.NOTHING;
             onDigits(d.digits(), d.end());
         } else if (e instanceof CallEvent.RecordingFinished f && vmRecording != null && f.recordingId().equals(vmRecording.id())

@@ -48,7 +48,17 @@ public final class Monitor implements AutoCloseable {
 
     /** One queue now: live figures from the ACD, today's from the event log (the same numbers as the reports). */
     public record QueueNow(long queueId, String name, int waiting, long longestWaitSeconds, Map<AgentState, Integer> agents, int unreachable,
-                           Today today) {}
+                           Today today, String level) {}
+
+    /**
+     * SUP-3: a figure past its threshold ({@link WallboardSettings}): {@code kind} waiting, longest_wait, service_level (of
+     * a queue, {@code subject} its name) or agent_state (an agent, {@code subject} their name, {@code detail} the state);
+     * {@code level} amber or red.
+     */
+    public record Alert(String kind, String subject, String detail, double value, double threshold, String level) {}
+
+    /** What a wallboard shows: no names of agents, no callers' numbers. */
+    public record Wallboard(String day, Today total, List<QueueNow> queues, List<Alert> alerts) {}
 
     /**
      * Today's figures of a queue or of the enterprise (the sum of its queues), from midnight in the server's report zone.
@@ -68,15 +78,15 @@ public final class Monitor implements AutoCloseable {
 
     /** What the monitor page shows. {@code day}: the date today's figures count from (report zone). */
     public record Snapshot(String day, Today total, List<QueueNow> queues, List<AgentView> agents, List<CallNow> calls,
-                           List<Supervision.View> supervisions) {}
+                           List<Supervision.View> supervisions, List<Alert> alerts) {}
 
     /**
      * Where a subscriber's snapshots go (the routes adapt a server-sent event stream): whether it is still open, a
-     * snapshot to send, a keep-alive to send.
+     * snapshot to send, a keep-alive to send, and how to end it.
      */
-    public record Sink(BooleanSupplier open, Consumer<String> snapshot, Runnable keepAlive) {}
+    public record Sink(BooleanSupplier open, Consumer<String> snapshot, Runnable keepAlive, Runnable close) {}
 
-    private record Subscriber(long enterpriseId, Sink client, String[] last, long[] lastSentNanos) {}
+    private record Subscriber(long enterpriseId, boolean wallboard, Sink client, String[] last, long[] lastSentNanos) {}
 
     private final Acd acd;
     private final CallBook book;
@@ -111,12 +121,23 @@ public final class Monitor implements AutoCloseable {
         Map<String, QueueFigures> today = new HashMap<>();
         jdbi.useHandle(h -> Reports.queueFigures(h, enterpriseId, q).values()
                 .forEach(byQueue -> byQueue.forEach((name, f) -> today.merge(name, f, QueueFigures::plus))));
+        WallboardSettings rules = jdbi.withHandle(h -> WallboardSettings.load(h, enterpriseId));
         List<QueueNow> queues = new ArrayList<>();
+        List<Alert> alerts = new ArrayList<>();
         QueueFigures total = QueueFigures.ZERO;
         for (QueueLive l : acd.live(enterpriseId)) {
             QueueFigures f = today.getOrDefault(l.name(), QueueFigures.ZERO);
             total = total.plus(f);
-            queues.add(new QueueNow(l.queueId(), l.name(), l.waiting(), l.longestWaitSeconds(), l.agents(), l.unreachable(), Today.of(f)));
+            WallboardSettings.Thresholds t = rules.of(l.name());
+            List<Alert> mine = new ArrayList<>();
+            above(mine, "waiting", l.name(), l.waiting(), t.waitingAmber(), t.waitingRed());
+            above(mine, "longest_wait", l.name(), l.longestWaitSeconds(), t.longestWaitAmber(), t.longestWaitRed());
+            Double sl = f.serviceLevel();
+            if (sl != null && sl <= t.serviceLevelRed()) mine.add(new Alert("service_level", l.name(), null, sl, t.serviceLevelRed(), "red"));
+            else if (sl != null && sl <= t.serviceLevelAmber()) mine.add(new Alert("service_level", l.name(), null, sl, t.serviceLevelAmber(), "amber"));
+            alerts.addAll(mine);
+            String level = mine.stream().anyMatch(a -> a.level().equals("red")) ? "red" : mine.isEmpty() ? "green" : "amber";
+            queues.add(new QueueNow(l.queueId(), l.name(), l.waiting(), l.longestWaitSeconds(), l.agents(), l.unreachable(), Today.of(f), level));
         }
         // Queues deleted today still count in the enterprise's total (the reports keep them too).
         for (var e : today.entrySet()) if (queues.stream().noneMatch(x -> x.name().equals(e.getKey()))) total = total.plus(e.getValue());
@@ -127,21 +148,60 @@ public final class Monitor implements AutoCloseable {
                         queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
                         r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt()))
                 .sorted(Comparator.comparing(CallNow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
-        return new Snapshot(day.toString(), Today.of(total), queues, acd.agents(enterpriseId), calls, supervision.list(enterpriseId));
+        List<AgentView> agents = acd.agents(enterpriseId);
+        int stateMinutes = rules.defaults().stateMinutes();
+        for (AgentView a : agents) {
+            boolean long_ = a.since() != null && (a.state() == AgentState.NOT_READY || a.state() == AgentState.WRAP_UP || a.state() == AgentState.ON_CALL)
+                    && Duration.between(a.since(), now).toMinutes() >= stateMinutes;
+            if (long_) {
+                alerts.add(new Alert("agent_state", a.name() != null ? a.name() : String.valueOf(a.userId()), a.state().key(),
+                        Duration.between(a.since(), now).toMinutes(), stateMinutes, "amber"));
+            }
+        }
+        return new Snapshot(day.toString(), Today.of(total), queues, agents, calls, supervision.list(enterpriseId), List.copyOf(alerts));
+    }
+
+    private static void above(List<Alert> out, String kind, String queue, double value, int amber, int red) {
+        if (value >= red) out.add(new Alert(kind, queue, null, value, red, "red"));
+        else if (value >= amber) out.add(new Alert(kind, queue, null, value, amber, "amber"));
+    }
+
+    /** The wallboard's view of the snapshot (queues and their alerts; no agent or caller). */
+    public static Wallboard wallboard(Snapshot s) {
+        return new Wallboard(s.day(), s.total(), s.queues(), s.alerts().stream().filter(a -> !a.kind().equals("agent_state")).toList());
     }
 
     /** Sends {@code sink} the enterprise's snapshot now and whenever it changes; the returned action ends that. */
     public Runnable subscribe(long enterpriseId, Sink sink) {
-        Subscriber s = new Subscriber(enterpriseId, sink, new String[1], new long[] {System.nanoTime()});
+        return subscribe(enterpriseId, false, sink);
+    }
+
+    /** As {@link #subscribe(long, Sink)}, with the wallboard's view ({@link #wallboard}) when {@code wallboard}. */
+    public Runnable subscribe(long enterpriseId, boolean wallboard, Sink sink) {
+        Subscriber s = new Subscriber(enterpriseId, wallboard, sink, new String[1], new long[] {System.nanoTime()});
         subscribers.add(s);
         ticker.execute(() -> {
             try {
-                push(s, json(snapshot(enterpriseId)));
+                Snapshot snap = snapshot(enterpriseId);
+                push(s, wallboard ? json(wallboard(snap)) : json(snap));
             } catch (RuntimeException e) {
                 log.warn("monitor snapshot failed: {}", e.toString());
             }
         });
         return () -> subscribers.remove(s);
+    }
+
+    /** Ends the enterprise's wallboard streams (their links were revoked). */
+    public void dropWallboards(long enterpriseId) {
+        for (Subscriber s : List.copyOf(subscribers)) {
+            if (s.wallboard() && s.enterpriseId() == enterpriseId && subscribers.remove(s)) {
+                try {
+                    s.client().close().run();
+                } catch (RuntimeException e) {
+                    log.debug("closing a wallboard stream: {}", e.toString());
+                }
+            }
+        }
     }
 
     /** Open streams (tests). */
@@ -151,9 +211,13 @@ public final class Monitor implements AutoCloseable {
 
     private void tick() {
         try {
-            Map<Long, String> byEnterprise = new HashMap<>();
+            Map<Long, Snapshot> byEnterprise = new HashMap<>();
+            Map<Long, String> monitorJson = new HashMap<>();
+            Map<Long, String> wallboardJson = new HashMap<>();
             for (Subscriber s : subscribers) {
-                String j = byEnterprise.computeIfAbsent(s.enterpriseId(), e -> json(snapshot(e)));
+                Snapshot snap = byEnterprise.computeIfAbsent(s.enterpriseId(), this::snapshot);
+                String j = s.wallboard() ? wallboardJson.computeIfAbsent(s.enterpriseId(), e -> json(wallboard(snap)))
+                        : monitorJson.computeIfAbsent(s.enterpriseId(), e -> json(snap));
                 push(s, j);
             }
         } catch (RuntimeException e) {
@@ -176,7 +240,7 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    private static String json(Snapshot s) {
+    private static String json(Object s) {
         try {
             return JsonMapper.MAPPER.writeValueAsString(s);
         } catch (JsonProcessingException e) {

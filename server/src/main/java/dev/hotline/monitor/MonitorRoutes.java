@@ -1,15 +1,23 @@
 package dev.hotline.monitor;
 
+import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.web.Api;
+import dev.hotline.web.ApiException;
+import dev.hotline.web.Json;
+import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
+import org.jdbi.v3.core.Jdbi;
 
 /** SUP-1 over HTTP: the monitor once, or as a stream of server-sent {@code snapshot} events. */
 public final class MonitorRoutes {
     private MonitorRoutes() {}
 
-    public static void register(Api root, Monitor monitor) {
+    /** A wallboard link: the token, and the page's address (relative to the server). */
+    public record Link(String token, String url) {}
+
+    public static void register(Api root, Monitor monitor, Jdbi jdbi, AuditLog audit) {
         Api r = root.tagged("monitor");
         r.get("/monitor", "The live monitor now: queues (live and today's figures, the same as the reports), agents, calls, supervisions")
                 .returns(Monitor.Snapshot.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(monitor.snapshot(me.enterpriseId())));
@@ -19,9 +27,59 @@ public final class MonitorRoutes {
                     client.onClose(stop);
                     client.keepAlive();
                 }).handle(ctx));
+
+        // ---- SUP-3: thresholds and alerts, and the wallboard's read-only link
+        Api st = root.tagged("settings");
+        st.get("/settings/wallboard", "Thresholds that turn queues amber or red and raise alerts (defaults, and per queue by name)")
+                .returns(WallboardSettings.class).handle(Permission.MONITOR_READ, (ctx, me) ->
+                        ctx.json(jdbi.withHandle(h -> WallboardSettings.load(h, me.enterpriseId()))));
+        st.put("/settings/wallboard", "Change the thresholds").body(WallboardSettings.class).returns(WallboardSettings.class)
+                .handle(Permission.AGENT_MANAGE, (ctx, me) -> {
+                    WallboardSettings in = WallboardSettings.validate(Json.body(ctx, WallboardSettings.class));
+                    jdbi.useTransaction(h -> {
+                        in.save(h, me.enterpriseId());
+                        audit.record(h, me, ctx.ip(), "settings.wallboard", null, null);
+                    });
+                    ctx.json(in);
+                });
+        st.post("/settings/wallboard/link", "A read-only link to the wallboard (no login; valid until the links are revoked)")
+                .returns(Link.class).handle(Permission.AGENT_MANAGE, (ctx, me) -> {
+                    String token = jdbi.inTransaction(h -> {
+                        audit.record(h, me, ctx.ip(), "wallboard.link", null, null);
+                        return WallboardSettings.token(h, me.enterpriseId());
+                    });
+                    ctx.json(new Link(token, "/wallboard.html?token=" + token));
+                });
+        st.delete("/settings/wallboard/link", "Revoke every wallboard link given so far").handle(Permission.AGENT_MANAGE, (ctx, me) -> {
+            jdbi.useTransaction(h -> {
+                WallboardSettings.rotate(h, me.enterpriseId());
+                audit.record(h, me, ctx.ip(), "wallboard.revoke", null, null);
+            });
+            monitor.dropWallboards(me.enterpriseId());
+            ctx.status(204);
+        });
+        Api wb = root.tagged("wallboard");
+        wb.get("/wallboard", "The wallboard now, for a wallboard link's token (no login)").returns(Monitor.Wallboard.class)
+                .handlePublic(ctx -> ctx.json(Monitor.wallboard(monitor.snapshot(enterprise(jdbi, ctx)))));
+        wb.get("/wallboard/stream", "The wallboard as server-sent `snapshot` events, for a wallboard link's token (no login)")
+                .handlePublic(ctx -> {
+                    long e = enterprise(jdbi, ctx);
+                    new SseHandler(client -> {
+                        Runnable stop = monitor.subscribe(e, true, sink(client));
+                        client.onClose(stop);
+                        client.keepAlive();
+                    }).handle(ctx);
+                });
+    }
+
+    private static long enterprise(Jdbi jdbi, Context ctx) {
+        String token = ctx.queryParam("token");
+        return jdbi.withHandle(h -> WallboardSettings.enterpriseOf(h, token))
+                .orElseThrow(() -> new ApiException(401, "unauthenticated", "invalid or revoked wallboard link"));
     }
 
     private static Monitor.Sink sink(SseClient client) {
-        return new Monitor.Sink(() -> !client.terminated(), json -> client.sendEvent("snapshot", json), () -> client.sendComment("keep-alive"));
+        return new Monitor.Sink(() -> !client.terminated(), json -> client.sendEvent("snapshot", json), () -> client.sendComment("keep-alive"),
+                client::close);
     }
 }

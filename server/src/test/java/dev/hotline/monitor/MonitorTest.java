@@ -192,4 +192,86 @@ class MonitorTest {
         for (JsonNode q : snapshot.get("queues")) s += q.get("today").get(field).asLong();
         return s;
     }
+
+    /** SUP-3: thresholds, alerts and the wallboard opened with a read-only link on a TV (Chromium, no login); links revoked. */
+    @Test
+    void theWallboardTurnsAmberThenRedAsCallersWaitAndARevokedLinkStopsIt() throws Exception {
+        Path sippDir = Files.createTempDirectory("wallboard-sipp");
+        try (TestServer server = TestServer.start(); Chromium tv = Chromium.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+            ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4694", "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            server.hotline().acd().settle();
+            Map<String, Object> t = Map.of("waitingAmber", 1, "waitingRed", 2, "longestWaitAmber", 600, "longestWaitRed", 1200,
+                    "serviceLevelAmber", 0.0, "serviceLevelRed", 0.0, "stateMinutes", 60);
+            var bad = lead.put("/api/v1/settings/wallboard", Map.of("defaults", Map.of("waitingAmber", 5, "waitingRed", 2, "longestWaitAmber", 1,
+                    "longestWaitRed", 2, "serviceLevelAmber", 0.8, "serviceLevelRed", 0.6, "stateMinutes", 5)));
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).contains("defaults.waitingRed");
+            assertThat(agent.put("/api/v1/settings/wallboard", Map.of("defaults", t)).status()).isEqualTo(403);
+            assertThat(lead.put("/api/v1/settings/wallboard", Map.of("defaults", t)).status()).isEqualTo(200);
+            assertThat(agent.post("/api/v1/settings/wallboard/link", Map.of()).status()).isEqualTo(403);
+            JsonNode link = lead.post("/api/v1/settings/wallboard/link", Map.of()).json();
+            String token = link.get("token").asText();
+            assertThat(link.get("url").asText()).isEqualTo("/wallboard.html?token=" + token);
+            ApiClient anonymous = new ApiClient(server.baseUrl());
+            assertThat(anonymous.get("/api/v1/wallboard?token=" + token.replace('.', '0')).status()).isEqualTo(401);
+            assertThat(anonymous.get("/api/v1/wallboard?token=1." + token.substring(token.indexOf('.') + 1)).status())
+                    .as("the signature of another enterprise's id").isEqualTo(401);
+            JsonNode board = anonymous.get("/api/v1/wallboard?token=" + token).json();
+            assertThat(board.has("agents")).as("no agents' names on a TV").isFalse();
+            assertThat(board.has("calls")).as("no callers' numbers on a TV").isFalse();
+
+            ChromeDriver page = tv.driver();
+            page.get(server.baseUrl() + link.get("url").asText() + "&lang=en");
+            WebDriverWait wait = tv.waitAtMost(Duration.ofSeconds(15));
+            wait.until(x -> "true".equals(attrOf(page, "wallboard", "data-live")));
+            assertThat(attrOf(page, "wb-queue-sales", "data-level")).isEqualTo("green");
+
+            SipPeers peers = new SipPeers(sippDir, server.hotline().engine().sipPort());
+            Sipp.Run first = peers.uac("uac_call", "4694", SipPeers.vars("13500000081", "PAUSE", "20000"));
+            tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "amber".equals(attrOf(page, "wb-queue-sales", "data-level")));
+            assertThat(page.findElement(tid("wb-alert-waiting-sales")).getText()).isEqualTo("sales: 1 callers waiting (threshold 1)");
+            Sipp.Run second = peers.uac("uac_call", "4694", SipPeers.vars("13500000082", "PAUSE", "15000"));
+            tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "red".equals(attrOf(page, "wb-queue-sales", "data-level")));
+            assertThat(page.findElement(tid("wb-waiting-sales")).getText()).isEqualTo("2");
+            assertThat(lead.get("/api/v1/monitor").json().get("alerts")).anySatisfy(a -> {
+                assertThat(a.get("kind").asText()).isEqualTo("waiting");
+                assertThat(a.get("level").asText()).isEqualTo("red");
+            });
+            tv.screenshot("wallboard-red-en");
+            // The supervisor's page shows the same alert.
+            try (Chromium desk = Chromium.start()) {
+                ChromeDriver sup = desk.driver();
+                sup.get(server.baseUrl() + "/login.html");
+                desk.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
+                sup.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
+                sup.get(server.baseUrl() + "/login.html");
+                desk.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
+                sup.findElement(tid("login-enterprise")).sendKeys("demo");
+                sup.findElement(tid("login-username")).sendKeys("lead");
+                sup.findElement(tid("login-password")).sendKeys(PW);
+                sup.findElement(tid("login-submit")).click();
+                desk.waitAtMost(Duration.ofSeconds(15)).until(x -> "red".equals(attrOf(sup, "monitor-alert-waiting-sales", "data-level")));
+                assertThat(sup.findElement(tid("monitor-alert-waiting-sales")).getText()).isEqualTo("sales: 2 callers waiting (threshold 2)");
+            }
+            SipPeers.ok(first);
+            SipPeers.ok(second);
+            tv.waitAtMost(Duration.ofSeconds(10)).until(x -> "green".equals(attrOf(page, "wb-queue-sales", "data-level")));
+            assertThat(page.findElement(tid("wb-total-abandoned")).getText()).isEqualTo("2");
+
+            // Revoked: the open wallboard stops and says so; the old link no longer opens.
+            assertThat(lead.delete("/api/v1/settings/wallboard/link").status()).isEqualTo(204);
+            wait.until(x -> !page.findElements(tid("wallboard-refused")).isEmpty());
+            assertThat(anonymous.get("/api/v1/wallboard?token=" + token).status()).isEqualTo(401);
+            assertThat(tv.scriptErrors()).as("errors in the browser console").isEmpty();
+        }
+    }
+
+    static String attrOf(ChromeDriver d, String testId, String name) {
+        var els = d.findElements(tid(testId));
+        return els.isEmpty() ? "" : String.valueOf(els.get(0).getAttribute(name));
+    }
 }

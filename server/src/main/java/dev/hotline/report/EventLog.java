@@ -129,6 +129,7 @@ public final class EventLog implements AutoCloseable {
     private void write(List<LogEvent> batch) {
         try {
             jdbi.useTransaction(h -> insert(h, batch));
+            reports.committed();
             written.addAndGet(batch.size());
             return;
         } catch (RuntimeException e) {
@@ -141,6 +142,7 @@ public final class EventLog implements AutoCloseable {
             for (int attempt = 1; ; attempt++) {
                 try {
                     jdbi.useTransaction(h -> insert(h, List.of(ev)));
+                    reports.committed();
                     written.incrementAndGet();
                     break;
                 } catch (RuntimeException e) {

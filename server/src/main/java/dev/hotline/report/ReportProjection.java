@@ -65,11 +65,21 @@ final class ReportProjection {
         QueueVisits fold = calls.computeIfAbsent(e.callId(), k -> new QueueVisits());
         fold.apply(e);
         write(h, fold);
-        if (e instanceof CallLogEvent.Closed) calls.remove(e.callId());
+        if (e instanceof CallLogEvent.Closed) closed.add(e.callId());
+    }
+
+    /** Calls closed in the batch being written: forgotten once it commits (a rolled back batch writes them again). */
+    private final List<String> closed = new java.util.ArrayList<>();
+
+    /** The batch committed. */
+    void committed() {
+        closed.forEach(calls::remove);
+        closed.clear();
     }
 
     /** The transaction that wrote these events rolled back: their calls' rows are written again with the next event. */
     void rolledBack(java.util.List<LogEvent> batch) {
+        closed.clear();
         for (LogEvent e : batch) {
             if (e instanceof CallLogEvent c && calls.containsKey(c.callId())) calls.get(c.callId()).markAllChanged();
         }

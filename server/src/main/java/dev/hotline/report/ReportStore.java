@@ -101,7 +101,7 @@ final class ReportStore {
                 .forEach(out::add);
         Query in = h.createQuery("""
                 SELECT user_id, at, state, reason FROM agent_event WHERE enterprise_id = :e AND at >= :from AND at < :to%s
-                ORDER BY user_id, at, id""".formatted(agent == null ? "" : " AND user_id = :agent"))
+                ORDER BY at, id""".formatted(agent == null ? "" : " AND user_id = :agent"))
                 .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
         if (agent != null) in.bind("agent", agent);
         in.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4)))

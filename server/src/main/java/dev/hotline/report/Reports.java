@@ -54,34 +54,58 @@ public final class Reports {
         Map<Long, List<ReportStore.AgentEvent>> byAgent = new LinkedHashMap<>();
         for (var e : events) byAgent.computeIfAbsent(e.userId(), k -> new ArrayList<>()).add(e);
         for (var en : byAgent.entrySet()) {
-            List<ReportStore.AgentEvent> list = en.getValue();
-            list.sort(java.util.Comparator.comparing(ReportStore.AgentEvent::at));
+            List<ReportStore.AgentEvent> list = en.getValue(); // the state before the range first, then the range's in order
+            Map<LocalDateTime, StateTimes> times = new TreeMap<>();
+            LocalDateTime bucket = null;
+            Instant bucketStart = null;
+            Instant bucketEnd = null;
+            StateTimes current = null;
             for (int i = 0; i < list.size(); i++) {
                 var e = list.get(i);
                 Instant a = e.at().isBefore(p.from()) ? p.from() : e.at();
                 Instant b = i + 1 < list.size() ? list.get(i + 1).at() : end;
                 if (b.isAfter(end)) b = end;
                 while (a.isBefore(b)) {
-                    LocalDateTime bucket = p.bucket(a);
-                    Instant bucketEnd = p.nextBucketStart(bucket);
+                    if (bucket == null || a.isBefore(bucketStart) || !a.isBefore(bucketEnd)) {
+                        bucket = p.bucket(a);
+                        bucketStart = bucket.atZone(p.zone()).toInstant();
+                        bucketEnd = p.nextBucketStart(bucket);
+                        current = times.computeIfAbsent(bucket, k -> new StateTimes());
+                    }
                     Instant cut = bucketEnd.isBefore(b) ? bucketEnd : b;
-                    add(out, bucket, en.getKey(), stateTime(e.state(), e.reason(), cut.toEpochMilli() - a.toEpochMilli()));
+                    current.add(e.state(), e.reason(), cut.toEpochMilli() - a.toEpochMilli());
                     a = cut;
                 }
             }
+            times.forEach((bk, t) -> add(out, bk, en.getKey(), t.figures()));
         }
         return out;
     }
 
-    private static AgentFigures stateTime(String state, String reason, long ms) {
-        if (state == null || state.equals("logged_out") || ms <= 0) return AgentFigures.ZERO;
-        long ready = state.equals("ready") ? ms : 0;
-        long ringing = state.equals("ringing") ? ms : 0;
-        long onCall = state.equals("on_call") ? ms : 0;
-        long wrap = state.equals("wrap_up") ? ms : 0;
-        long notReady = state.equals("not_ready") ? ms : 0;
-        Map<String, Long> reasons = notReady > 0 ? Map.of(reason == null ? "" : reason, notReady) : Map.of();
-        return new AgentFigures(0, 0, 0, 0, 0, 0, 0, ms, ready, ringing, onCall, wrap, notReady, reasons);
+    /** Time in each state of one agent in one bucket, added up as the walk goes. */
+    private static final class StateTimes {
+        long signedIn, ready, ringing, onCall, wrapUp, notReady;
+        final Map<String, Long> reasons = new HashMap<>();
+
+        void add(String state, String reason, long ms) {
+            if (state == null || state.equals("logged_out") || ms <= 0) return;
+            signedIn += ms;
+            switch (state) {
+                case "ready" -> ready += ms;
+                case "ringing" -> ringing += ms;
+                case "on_call" -> onCall += ms;
+                case "wrap_up" -> wrapUp += ms;
+                case "not_ready" -> {
+                    notReady += ms;
+                    reasons.merge(reason == null ? "" : reason, ms, Long::sum);
+                }
+                default -> { }
+            }
+        }
+
+        AgentFigures figures() {
+            return new AgentFigures(0, 0, 0, 0, 0, 0, 0, signedIn, ready, ringing, onCall, wrapUp, notReady, Map.copyOf(reasons));
+        }
     }
 
     private static void add(Map<LocalDateTime, Map<Long, AgentFigures>> out, LocalDateTime bucket, long agent, AgentFigures f) {

@@ -47,9 +47,14 @@ class ReportCallsTest {
     String range;
     Instant started;
 
+    /** The server's database. */
+    dev.hotline.testing.TestDatabases.Kind kind() {
+        return dev.hotline.testing.TestDatabases.Kind.H2;
+    }
+
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start();
+        server = TestServer.start(kind(), Map.of());
         admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
         phoneDir = java.nio.file.Files.createTempDirectory("report-phones");
         for (JsonNode u : admin.get("/api/v1/users").json()) users.put(u.get("username").asText(), u.get("id").asLong());

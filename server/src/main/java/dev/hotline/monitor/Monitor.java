@@ -133,8 +133,8 @@ public final class Monitor implements AutoCloseable {
             above(mine, "waiting", l.name(), l.waiting(), t.waitingAmber(), t.waitingRed());
             above(mine, "longest_wait", l.name(), l.longestWaitSeconds(), t.longestWaitAmber(), t.longestWaitRed());
             Double sl = f.serviceLevel();
-            if (sl != null && sl <= t.serviceLevelRed()) mine.add(new Alert("service_level", l.name(), null, sl, t.serviceLevelRed(), "red"));
-            else if (sl != null && sl <= t.serviceLevelAmber()) mine.add(new Alert("service_level", l.name(), null, sl, t.serviceLevelAmber(), "amber"));
+            if (sl != null && sl < t.serviceLevelRed()) mine.add(new Alert("service_level", l.name(), null, sl, t.serviceLevelRed(), "red"));
+            else if (sl != null && sl < t.serviceLevelAmber()) mine.add(new Alert("service_level", l.name(), null, sl, t.serviceLevelAmber(), "amber"));
             alerts.addAll(mine);
             String level = mine.stream().anyMatch(a -> a.level().equals("red")) ? "red" : mine.isEmpty() ? "green" : "amber";
             queues.add(new QueueNow(l.queueId(), l.name(), l.waiting(), l.longestWaitSeconds(), l.agents(), l.unreachable(), Today.of(f), level));

@@ -24,7 +24,7 @@ public record WallboardSettings(Thresholds defaults, Map<String, Thresholds> que
     static final String SECRET = "monitor.wallboardSecret";
 
     /**
-     * Amber at or above the first value, red at or above the second (service level: at or below). {@code stateMinutes}: an
+     * Amber at or above the first value, red at or above the second (service level: below them, 0 for never). {@code stateMinutes}: an
      * agent not ready, in wrap-up or on one call longer than this many minutes raises an alert.
      */
     public record Thresholds(int waitingAmber, int waitingRed, int longestWaitAmber, int longestWaitRed, double serviceLevelAmber,

@@ -224,24 +224,33 @@ public final class ChannelMedia {
 
     /** A key arrived by signalling (SIP INFO): a barge-in playback stops. */
     public void keyPressed() {
-        clock.execute(this::bargeIn);
+        long before = PLAYBACK_IDS.get();
+        clock.execute(() -> bargeIn(before));
     }
 
     // ================================================================ reactor thread
 
     /** A key from the reactor (RFC 4733): reported, and a barge-in playback stops. */
     void onTelephoneEvent(DtmfDigit d) {
+        // Only a playback started before the key stops: the server may answer this very key with a new prompt (a menu
+        // choice), which this barge-in, run later on the clock thread, must not cut off.
+        long before = PLAYBACK_IDS.get();
         MediaListener l = listener;
         if (l != null) {
             l.onDtmf(d, false);
         }
-        clock.execute(this::bargeIn);
+        clock.execute(() -> bargeIn(before));
     }
 
     // ================================================================ clock thread
 
     private void bargeIn() {
-        if (playback != null && playback.bargeIn) {
+        bargeIn(Long.MAX_VALUE);
+    }
+
+    /** Stops a barge-in playback whose id is at most {@code startedBy} (one requested before the key came). */
+    private void bargeIn(long startedBy) {
+        if (playback != null && playback.bargeIn && playback.id <= startedBy) {
             finishPlayback(false);
         }
     }

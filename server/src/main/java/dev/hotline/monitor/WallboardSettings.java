@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.JsonMapper;
 import dev.hotline.domain.Validator;
+import dev.hotline.store.EnterpriseSettings;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -49,7 +50,7 @@ public record WallboardSettings(Thresholds defaults, Map<String, Thresholds> que
     }
 
     public static WallboardSettings load(Handle h, long enterpriseId) {
-        return setting(h, enterpriseId, RULES).map(j -> {
+        return EnterpriseSettings.get(h, enterpriseId, RULES).map(j -> {
             try {
                 return JsonMapper.MAPPER.readValue(j, WallboardSettings.class);
             } catch (JsonProcessingException e) {
@@ -79,7 +80,7 @@ public record WallboardSettings(Thresholds defaults, Map<String, Thresholds> que
 
     public void save(Handle h, long enterpriseId) {
         try {
-            put(h, enterpriseId, RULES, JsonMapper.MAPPER.writeValueAsString(this));
+            EnterpriseSettings.put(h, enterpriseId, RULES, JsonMapper.MAPPER.writeValueAsString(this));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -89,7 +90,7 @@ public record WallboardSettings(Thresholds defaults, Map<String, Thresholds> que
 
     /** A token for the enterprise's wallboard (made with its secret, created on first use). */
     public static String token(Handle h, long enterpriseId) {
-        String secret = setting(h, enterpriseId, SECRET).orElseGet(() -> rotate(h, enterpriseId));
+        String secret = EnterpriseSettings.get(h, enterpriseId, SECRET).orElseGet(() -> rotate(h, enterpriseId));
         return enterpriseId + "." + sign(secret, enterpriseId);
     }
 
@@ -98,7 +99,7 @@ public record WallboardSettings(Thresholds defaults, Map<String, Thresholds> que
         byte[] b = new byte[32];
         new SecureRandom().nextBytes(b);
         String secret = Base64.getEncoder().encodeToString(b);
-        put(h, enterpriseId, SECRET, secret);
+        EnterpriseSettings.put(h, enterpriseId, SECRET, secret);
         return secret;
     }
 
@@ -113,7 +114,7 @@ public record WallboardSettings(Thresholds defaults, Map<String, Thresholds> que
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        Optional<String> secret = setting(h, id, SECRET);
+        Optional<String> secret = EnterpriseSettings.get(h, id, SECRET);
         if (secret.isEmpty()) return Optional.empty();
         byte[] given = token.substring(dot + 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] expected = sign(secret.get(), id).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -128,16 +129,5 @@ public record WallboardSettings(Thresholds defaults, Map<String, Thresholds> que
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Optional<String> setting(Handle h, long enterpriseId, String name) {
-        return h.createQuery("SELECT setting_value FROM enterprise_setting WHERE enterprise_id = :e AND name = :n")
-                .bind("e", enterpriseId).bind("n", name).mapTo(String.class).findOne();
-    }
-
-    private static void put(Handle h, long enterpriseId, String name, String value) {
-        h.createUpdate("DELETE FROM enterprise_setting WHERE enterprise_id = :e AND name = :n").bind("e", enterpriseId).bind("n", name).execute();
-        h.createUpdate("INSERT INTO enterprise_setting (enterprise_id, name, setting_value) VALUES (:e, :n, :v)")
-                .bind("e", enterpriseId).bind("n", name).bind("v", value).execute();
     }
 }

@@ -4,10 +4,10 @@ import dev.hotline.engine.call.RecordFormat;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import dev.hotline.store.EnterpriseSettings;
 import org.jdbi.v3.core.Handle;
 
 /** An enterprise's recording policy (REC-1), file format (REC-2) and retention. */
@@ -60,9 +60,7 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
     public record Input(String policy, String format, Boolean stereo, Integer retentionDays) {}
 
     public static RecordingSettings load(Handle h, long enterpriseId) {
-        Map<String, String> m = new HashMap<>();
-        h.createQuery("SELECT name, setting_value FROM enterprise_setting WHERE enterprise_id = :e AND name LIKE 'recording.%'")
-                .bind("e", enterpriseId).map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(en -> m.put(en.getKey(), en.getValue()));
+        Map<String, String> m = EnterpriseSettings.withPrefix(h, enterpriseId, "recording.");
         return new RecordingSettings(
                 Policy.parse(m.getOrDefault("recording.policy", "")).orElse(DEFAULT.policy()),
                 Format.parse(m.getOrDefault("recording.format", "")).orElse(DEFAULT.format()),
@@ -85,15 +83,9 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
     }
 
     public void save(Handle h, long enterpriseId) {
-        put(h, enterpriseId, "recording.policy", policy.key());
-        put(h, enterpriseId, "recording.format", format.key());
-        put(h, enterpriseId, "recording.stereo", Boolean.toString(stereo));
-        put(h, enterpriseId, "recording.retentionDays", Integer.toString(retentionDays));
-    }
-
-    private static void put(Handle h, long enterpriseId, String name, String value) {
-        h.createUpdate("DELETE FROM enterprise_setting WHERE enterprise_id = :e AND name = :n").bind("e", enterpriseId).bind("n", name).execute();
-        h.createUpdate("INSERT INTO enterprise_setting (enterprise_id, name, setting_value) VALUES (:e, :n, :v)")
-                .bind("e", enterpriseId).bind("n", name).bind("v", value).execute();
+        EnterpriseSettings.put(h, enterpriseId, "recording.policy", policy.key());
+        EnterpriseSettings.put(h, enterpriseId, "recording.format", format.key());
+        EnterpriseSettings.put(h, enterpriseId, "recording.stereo", Boolean.toString(stereo));
+        EnterpriseSettings.put(h, enterpriseId, "recording.retentionDays", Integer.toString(retentionDays));
     }
 }

@@ -2,6 +2,7 @@ package dev.hotline.supervision;
 
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.store.EnterpriseSettings;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -14,9 +15,7 @@ public record SupervisionSettings(boolean tellAgent) {
     public record Input(Boolean tellAgent) {}
 
     public static SupervisionSettings load(Handle h, long enterpriseId) {
-        return h.createQuery("SELECT setting_value FROM enterprise_setting WHERE enterprise_id = :e AND name = :n")
-                .bind("e", enterpriseId).bind("n", TELL_AGENT).mapTo(String.class).findOne()
-                .map(v -> new SupervisionSettings(Boolean.parseBoolean(v))).orElse(new SupervisionSettings(false));
+        return EnterpriseSettings.get(h, enterpriseId, TELL_AGENT).map(v -> new SupervisionSettings(Boolean.parseBoolean(v))).orElse(new SupervisionSettings(false));
     }
 
     public static SupervisionSettings validate(Input in) {
@@ -26,8 +25,6 @@ public record SupervisionSettings(boolean tellAgent) {
     }
 
     public void save(Handle h, long enterpriseId) {
-        h.createUpdate("DELETE FROM enterprise_setting WHERE enterprise_id = :e AND name = :n").bind("e", enterpriseId).bind("n", TELL_AGENT).execute();
-        h.createUpdate("INSERT INTO enterprise_setting (enterprise_id, name, setting_value) VALUES (:e, :n, :v)")
-                .bind("e", enterpriseId).bind("n", TELL_AGENT).bind("v", Boolean.toString(tellAgent)).execute();
+        EnterpriseSettings.put(h, enterpriseId, TELL_AGENT, Boolean.toString(tellAgent));
     }
 }

@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,20 @@ public final class Monitor implements AutoCloseable {
      */
     public record Sink(BooleanSupplier open, Consumer<String> snapshot, Runnable keepAlive, Runnable close) {}
 
-    private record Subscriber(long enterpriseId, boolean wallboard, Sink client, String[] last, long[] lastSentNanos) {}
+    /** One open stream; {@code last} and {@code lastSentNanos} are touched on the monitor thread only. */
+    private static final class Subscriber {
+        final long enterpriseId;
+        final boolean wallboard;
+        final Sink client;
+        String last;
+        long lastSentNanos = System.nanoTime();
+
+        Subscriber(long enterpriseId, boolean wallboard, Sink client) {
+            this.enterpriseId = enterpriseId;
+            this.wallboard = wallboard;
+            this.client = client;
+        }
+    }
 
     private final Acd acd;
     private final CallBook book;
@@ -141,7 +155,7 @@ public final class Monitor implements AutoCloseable {
         }
         // Queues deleted today still count in the enterprise's total (the reports keep them too).
         for (var e : today.entrySet()) if (queues.stream().noneMatch(x -> x.name().equals(e.getKey()))) total = total.plus(e.getValue());
-        Set<String> queued = new java.util.HashSet<>();
+        Set<String> queued = new HashSet<>();
         acd.waiting(enterpriseId).forEach(w -> queued.add(w.callId()));
         List<CallNow> calls = book.live(enterpriseId).stream()
                 .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(),
@@ -178,7 +192,7 @@ public final class Monitor implements AutoCloseable {
 
     /** As {@link #subscribe(long, Sink)}, with the wallboard's view ({@link #wallboard}) when {@code wallboard}. */
     public Runnable subscribe(long enterpriseId, boolean wallboard, Sink sink) {
-        Subscriber s = new Subscriber(enterpriseId, wallboard, sink, new String[1], new long[] {System.nanoTime()});
+        Subscriber s = new Subscriber(enterpriseId, wallboard, sink);
         subscribers.add(s);
         ticker.execute(() -> {
             try {
@@ -194,9 +208,9 @@ public final class Monitor implements AutoCloseable {
     /** Ends the enterprise's wallboard streams (their links were revoked). */
     public void dropWallboards(long enterpriseId) {
         for (Subscriber s : List.copyOf(subscribers)) {
-            if (s.wallboard() && s.enterpriseId() == enterpriseId && subscribers.remove(s)) {
+            if (s.wallboard && s.enterpriseId == enterpriseId && subscribers.remove(s)) {
                 try {
-                    s.client().close().run();
+                    s.client.close().run();
                 } catch (RuntimeException e) {
                     log.debug("closing a wallboard stream: {}", e.toString());
                 }
@@ -215,9 +229,9 @@ public final class Monitor implements AutoCloseable {
             Map<Long, String> monitorJson = new HashMap<>();
             Map<Long, String> wallboardJson = new HashMap<>();
             for (Subscriber s : subscribers) {
-                Snapshot snap = byEnterprise.computeIfAbsent(s.enterpriseId(), this::snapshot);
-                String j = s.wallboard() ? wallboardJson.computeIfAbsent(s.enterpriseId(), e -> json(wallboard(snap)))
-                        : monitorJson.computeIfAbsent(s.enterpriseId(), e -> json(snap));
+                Snapshot snap = byEnterprise.computeIfAbsent(s.enterpriseId, this::snapshot);
+                String j = s.wallboard ? wallboardJson.computeIfAbsent(s.enterpriseId, e -> json(wallboard(snap)))
+                        : monitorJson.computeIfAbsent(s.enterpriseId, e -> json(snap));
                 push(s, j);
             }
         } catch (RuntimeException e) {
@@ -226,17 +240,17 @@ public final class Monitor implements AutoCloseable {
     }
 
     private void push(Subscriber s, String json) {
-        if (!s.client().open().getAsBoolean()) {
+        if (!s.client.open().getAsBoolean()) {
             subscribers.remove(s);
             return;
         }
-        if (!json.equals(s.last()[0])) {
-            s.last()[0] = json;
-            s.lastSentNanos()[0] = System.nanoTime();
-            s.client().snapshot().accept(json);
-        } else if (System.nanoTime() - s.lastSentNanos()[0] > KEEP_ALIVE.toNanos()) {
-            s.lastSentNanos()[0] = System.nanoTime();
-            s.client().keepAlive().run();
+        if (!json.equals(s.last)) {
+            s.last = json;
+            s.lastSentNanos = System.nanoTime();
+            s.client.snapshot().accept(json);
+        } else if (System.nanoTime() - s.lastSentNanos > KEEP_ALIVE.toNanos()) {
+            s.lastSentNanos = System.nanoTime();
+            s.client.keepAlive().run();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.hotline.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.hotline.testing.Chromium.tid;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -114,14 +114,7 @@ class MonitorTest {
             try (Stream stream = new Stream(server.baseUrl(), lead); Chromium chrome = Chromium.start()) {
                 // The supervisor's page in Chromium, subscribed to the same stream.
                 ChromeDriver page = chrome.driver();
-                page.get(server.baseUrl() + "/login.html");
-                page.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
-                page.get(server.baseUrl() + "/login.html");
-                chrome.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
-                page.findElement(tid("login-enterprise")).sendKeys("demo");
-                page.findElement(tid("login-username")).sendKeys("lead");
-                page.findElement(tid("login-password")).sendKeys(PW);
-                page.findElement(tid("login-submit")).click();
+                chrome.signInEnglish(server.baseUrl(), "demo", "lead", PW);
                 WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
                 wait.until(ExpectedConditions.urlContains("/supervisor.html"));
                 wait.until(x -> "true".equals(page.findElement(tid("monitor-live")).getAttribute("data-live")));
@@ -183,9 +176,6 @@ class MonitorTest {
         }
     }
 
-    static By tid(String id) {
-        return By.cssSelector("[data-testid='" + id + "']");
-    }
 
     static long sum(JsonNode snapshot, String field) {
         long s = 0;
@@ -227,15 +217,15 @@ class MonitorTest {
             ChromeDriver page = tv.driver();
             page.get(server.baseUrl() + link.get("url").asText() + "&lang=en");
             WebDriverWait wait = tv.waitAtMost(Duration.ofSeconds(15));
-            wait.until(x -> "true".equals(attrOf(page, "wallboard", "data-live")));
-            assertThat(attrOf(page, "wb-queue-sales", "data-level")).isEqualTo("green");
+            wait.until(x -> "true".equals(tv.attr("wallboard", "data-live")));
+            assertThat(tv.attr("wb-queue-sales", "data-level")).isEqualTo("green");
 
             SipPeers peers = new SipPeers(sippDir, server.hotline().engine().sipPort());
             Sipp.Run first = peers.uac("uac_call", "4694", SipPeers.vars("13500000081", "PAUSE", "20000"));
-            tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "amber".equals(attrOf(page, "wb-queue-sales", "data-level")));
+            tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "amber".equals(tv.attr("wb-queue-sales", "data-level")));
             assertThat(page.findElement(tid("wb-alert-waiting-sales")).getText()).isEqualTo("sales: 1 callers waiting (threshold 1)");
             Sipp.Run second = peers.uac("uac_call", "4694", SipPeers.vars("13500000082", "PAUSE", "15000"));
-            tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "red".equals(attrOf(page, "wb-queue-sales", "data-level")));
+            tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "red".equals(tv.attr("wb-queue-sales", "data-level")));
             assertThat(page.findElement(tid("wb-waiting-sales")).getText()).isEqualTo("2");
             assertThat(lead.get("/api/v1/monitor").json().get("alerts")).anySatisfy(a -> {
                 assertThat(a.get("kind").asText()).isEqualTo("waiting");
@@ -245,21 +235,13 @@ class MonitorTest {
             // The supervisor's page shows the same alert.
             try (Chromium desk = Chromium.start()) {
                 ChromeDriver sup = desk.driver();
-                sup.get(server.baseUrl() + "/login.html");
-                desk.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
-                sup.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
-                sup.get(server.baseUrl() + "/login.html");
-                desk.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
-                sup.findElement(tid("login-enterprise")).sendKeys("demo");
-                sup.findElement(tid("login-username")).sendKeys("lead");
-                sup.findElement(tid("login-password")).sendKeys(PW);
-                sup.findElement(tid("login-submit")).click();
-                desk.waitAtMost(Duration.ofSeconds(15)).until(x -> "red".equals(attrOf(sup, "monitor-alert-waiting-sales", "data-level")));
+                desk.signInEnglish(server.baseUrl(), "demo", "lead", PW);
+                desk.waitAtMost(Duration.ofSeconds(15)).until(x -> "red".equals(desk.attr("monitor-alert-waiting-sales", "data-level")));
                 assertThat(sup.findElement(tid("monitor-alert-waiting-sales")).getText()).isEqualTo("sales: 2 callers waiting (threshold 2)");
             }
             SipPeers.ok(first);
             SipPeers.ok(second);
-            tv.waitAtMost(Duration.ofSeconds(10)).until(x -> "green".equals(attrOf(page, "wb-queue-sales", "data-level")));
+            tv.waitAtMost(Duration.ofSeconds(10)).until(x -> "green".equals(tv.attr("wb-queue-sales", "data-level")));
             assertThat(page.findElement(tid("wb-total-abandoned")).getText()).isEqualTo("2");
 
             // Revoked: the open wallboard stops and says so; the old link no longer opens.
@@ -270,8 +252,4 @@ class MonitorTest {
         }
     }
 
-    static String attrOf(ChromeDriver d, String testId, String name) {
-        var els = d.findElements(tid(testId));
-        return els.isEmpty() ? "" : String.valueOf(els.get(0).getAttribute(name));
-    }
 }

@@ -1,6 +1,7 @@
 package dev.hotline.supervision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.hotline.testing.Chromium.tid;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -296,46 +296,32 @@ class SupervisionCallsTest {
         try (Chromium chrome = Chromium.start(); Chromium agentChrome = Chromium.start(); RtpCaller customer = customerTalkingWithAgent1(caller)) {
             // Agent 1's desk (on the SIP phone): told of the supervisor, as the enterprise's setting says.
             ChromeDriver ad = agentChrome.driver();
-            ad.get(server.baseUrl() + "/login.html");
-            ad.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
-            ad.get(server.baseUrl() + "/login.html");
-            agentChrome.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
-            ad.findElement(tid("login-enterprise")).sendKeys("demo");
-            ad.findElement(tid("login-username")).sendKeys("agent1");
-            ad.findElement(tid("login-password")).sendKeys(PW);
-            ad.findElement(tid("login-submit")).click();
+            agentChrome.signInEnglish(server.baseUrl(), "demo", "agent1", PW);
             WebDriverWait agentWait = agentChrome.waitAtMost(Duration.ofSeconds(15));
             agentWait.until(ExpectedConditions.urlContains("/agent.html"));
             agentWait.until(x -> !ad.findElements(tid("desk-call-panel-state")).isEmpty());
             assertThat(ad.findElements(tid("desk-supervised"))).isEmpty();
             ChromeDriver d = chrome.driver();
-            d.get(server.baseUrl() + "/login.html");
-            d.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
-            d.get(server.baseUrl() + "/login.html");
-            chrome.waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
-            d.findElement(tid("login-enterprise")).sendKeys("demo");
-            d.findElement(tid("login-username")).sendKeys("lead");
-            d.findElement(tid("login-password")).sendKeys(PW);
-            d.findElement(tid("login-submit")).click();
+            chrome.signInEnglish(server.baseUrl(), "demo", "lead", PW);
             WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
             wait.until(ExpectedConditions.urlContains("/supervisor.html"));
-            wait.until(x -> "on_call".equals(attr(d, "agent-state-" + agent1, "class").replaceAll(".*st-(\\S+).*", "$1")));
+            wait.until(x -> "on_call".equals(chrome.attr("agent-state-" + agent1, "class").replaceAll(".*st-(\\S+).*", "$1")));
             assertThat(d.findElements(tid("supervise-listen-" + agent2))).as("no call, nothing to supervise").isEmpty();
 
             d.findElement(tid("supervise-listen-" + agent1)).click();
-            wait.until(x -> "active".equals(attr(d, "supervision-state-" + agent1, "data-state")));
+            wait.until(x -> "active".equals(chrome.attr("supervision-state-" + agent1, "data-state")));
             assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("Listen: on the call");
             hearsNothing(customer, "listening from the page");
-            agentWait.until(x -> "listen".equals(attr(ad, "desk-supervised", "data-mode")));
+            agentWait.until(x -> "listen".equals(agentChrome.attr("desk-supervised", "data-mode")));
             assertThat(ad.findElement(tid("desk-supervised")).getText()).isEqualTo("A supervisor is listening to this call");
 
             d.findElement(tid("lang-zh")).click();
             wait.until(x -> d.findElement(tid("supervision-state-" + agent1)).getText().equals("监听中"));
             d.findElement(tid("supervise-barge-" + agent1)).click();
-            wait.until(x -> "barge".equals(attr(d, "supervision-state-" + agent1, "data-mode")));
+            wait.until(x -> "barge".equals(chrome.attr("supervision-state-" + agent1, "data-mode")));
             assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("强插中");
             hearsTheSupervisor(customer, "barged in from the page");
-            agentWait.until(x -> "barge".equals(attr(ad, "desk-supervised", "data-mode")));
+            agentWait.until(x -> "barge".equals(agentChrome.attr("desk-supervised", "data-mode")));
             assertThat(agentChrome.scriptErrors()).as("errors in the agent's browser console").isEmpty();
             chrome.screenshot("supervisor-barge-zh");
             d.findElement(tid("lang-en")).click();
@@ -354,12 +340,5 @@ class SupervisionCallsTest {
                 "action=barge supervisor=" + userId("lead"), "action=takeover supervisor=" + userId("lead"));
     }
 
-    static By tid(String id) {
-        return By.cssSelector("[data-testid='" + id + "']");
-    }
 
-    static String attr(ChromeDriver d, String testId, String name) {
-        var els = d.findElements(tid(testId));
-        return els.isEmpty() ? "" : String.valueOf(els.get(0).getAttribute(name));
-    }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Stream;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -18,6 +19,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -158,6 +160,29 @@ public final class Chromium implements AutoCloseable {
     }
 
     /** Saves a PNG of the viewport as {@code target/screenshots/NAME.png} and returns its path. */
+    /** The element(s) a page marks with {@code data-testid}. */
+    public static By tid(String testId) {
+        return By.cssSelector("[data-testid='" + testId + "']");
+    }
+
+    /** The attribute {@code name} of the element marked {@code testId}, or "" while there is none. */
+    public String attr(String testId, String name) {
+        var els = driver.findElements(tid(testId));
+        return els.isEmpty() ? "" : String.valueOf(els.get(0).getAttribute(name));
+    }
+
+    /** Opens the login page in English (local storage cleared) and signs in; the caller waits for the page it lands on. */
+    public void signInEnglish(String baseUrl, String enterprise, String user, String password) {
+        driver.get(baseUrl + "/login.html");
+        driver.executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
+        driver.get(baseUrl + "/login.html");
+        waitAtMost(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(tid("login-enterprise")));
+        driver.findElement(tid("login-enterprise")).sendKeys(enterprise);
+        driver.findElement(tid("login-username")).sendKeys(user);
+        driver.findElement(tid("login-password")).sendKeys(password);
+        driver.findElement(tid("login-submit")).click();
+    }
+
     public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);

@@ -127,3 +127,14 @@ export function intOrNull(v) {
 export function splitList(s) {
   return String(s || '').split(/[\s,;]+/).map((x) => x.trim()).filter((x) => x);
 }
+
+// ---------- monitor alerts (SUP-3) ----------
+
+/** A share (0..1) as a percentage with one decimal; the dash for null. */
+export function pct(v) { return v == null ? '—' : Math.round(v * 1000) / 10 + '%'; }
+
+/** An alert of the monitor in words: the same text on the supervisor's page, the wallboard and the desk. */
+export function alertText(a) {
+  const sl = a.kind === 'service_level';
+  return t('wallboard.alert.' + a.kind, { queue: a.subject, value: sl ? pct(a.value) : a.value, threshold: sl ? pct(a.threshold) : a.threshold });
+}

@@ -3,19 +3,21 @@
 // listen to, whisper to, barge into, take over or hang up an agent's call from the supervisor's own phone.
 
 import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t } from './common.js';
-import { clock, deviceLabel } from './format.js';
+import { alertText, clock, deviceLabel, pct } from './format.js';
+import { WallboardSettings } from './components/wallboard-settings.js';
 
 const STREAM = '/api/v1/monitor/stream';
 
 const me = await boot();
 if (me) {
   const Monitor = {
+    components: { WallboardSettings },
     setup() {
       return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'serviceLevel', 'agentsReady'], consoleLink: hasConsoleAccess(me), clock };
     },
     data() {
       return { queues: [], agents: [], supervisions: [], calls: [], alerts: [], total: null, reasons: [], now: Date.now(), error: null, force: null,
-        source: null, live: false, ticker: null };
+        source: null, live: false, ticker: null, queueFilter: '' };
     },
     async created() {
       if (!this.can('monitor.read')) return;
@@ -28,17 +30,23 @@ if (me) {
       clearInterval(this.ticker);
     },
     computed: {
+      /** The queue view: one queue, its agents and its calls; the enterprise's otherwise. */
+      shownQueues() { return this.queueFilter ? this.queues.filter((q) => q.name === this.queueFilter) : this.queues; },
+      shownAgents() { return this.queueFilter ? this.agents.filter((a) => a.queues && this.queueFilter in a.queues) : this.agents; },
+      shownCalls() { return this.queueFilter ? this.calls.filter((c) => c.queue === this.queueFilter) : this.calls; },
+      shownAlerts() { return this.queueFilter ? this.alerts.filter((a) => a.kind === 'agent_state' || a.subject === this.queueFilter) : this.alerts; },
       kpiValues() {
-        const sum = (f) => this.queues.reduce((a, q) => a + (f(q) || 0), 0);
-        const total = this.total || {};
+        const queues = this.shownQueues;
+        const sum = (f) => queues.reduce((a, q) => a + (f(q) || 0), 0);
+        const total = (this.queueFilter ? (queues[0] && queues[0].today) : this.total) || {};
         return {
           waiting: sum((q) => q.waiting),
-          longestWait: clock(this.queues.reduce((a, q) => Math.max(a, q.longestWaitSeconds || 0), 0)),
+          longestWait: clock(queues.reduce((a, q) => Math.max(a, q.longestWaitSeconds || 0), 0)),
           answered: total.answered || 0,
           abandoned: total.abandoned || 0,
           serviceLevel: this.pct(total.serviceLevel),
           // Issue 14: the ACD offers nothing to a ready agent whose phone cannot ring, so neither does this count.
-          agentsReady: this.agents.filter((a) => a.state === 'ready' && a.deviceReachable !== false).length,
+          agentsReady: this.shownAgents.filter((a) => a.state === 'ready' && a.deviceReachable !== false).length,
         };
       },
     },
@@ -62,11 +70,8 @@ if (me) {
       },
       /** After an action: the next snapshot comes by itself; nothing to fetch. */
       async refresh() {},
-      pct(v) { return v == null ? '—' : Math.round(v * 1000) / 10 + '%'; },
-      alertText(a) {
-        const sl = a.kind === 'service_level';
-        return t('wallboard.alert.' + a.kind, { queue: a.subject, value: sl ? this.pct(a.value) : a.value, threshold: sl ? this.pct(a.threshold) : a.threshold });
-      },
+      pct,
+      alertText,
       since(iso) { return iso ? clock((this.now - Date.parse(iso)) / 1000) : '—'; },
       agentName(id) {
         const a = this.agents.find((x) => x.userId === id);
@@ -126,8 +131,15 @@ if (me) {
       <div v-if="!can('monitor.read')" class="center-msg" data-testid="no-access">{{ t('supervisor.noAccess') }}</div>
       <div v-else class="desk" data-testid="supervisor-monitor">
         <div v-if="error" class="alert alert-error" data-testid="supervisor-error">{{ errorText(error) }}</div>
-        <div v-if="alerts.length" class="alert alert-error" data-testid="monitor-alerts">
-          <div v-for="(a, i) in alerts" :key="i" :data-testid="'monitor-alert-' + a.kind + '-' + a.subject" :data-level="a.level">{{ alertText(a) }}</div>
+        <div class="toolbar">
+          <label>{{ t('supervisor.view') }}
+            <select v-model="queueFilter" data-testid="monitor-queue-filter">
+              <option value="">{{ t('supervisor.viewAll') }}</option>
+              <option v-for="q in queues" :key="q.queueId" :value="q.name">{{ q.name }}</option>
+            </select></label>
+        </div>
+        <div v-if="shownAlerts.length" class="alert alert-error" data-testid="monitor-alerts">
+          <div v-for="(a, i) in shownAlerts" :key="i" :data-testid="'monitor-alert-' + a.kind + '-' + a.subject" :data-level="a.level">{{ alertText(a) }}</div>
         </div>
         <div class="kpis">
           <div v-for="k in kpis" :key="k" class="panel kpi" :data-testid="'kpi-' + k">
@@ -144,12 +156,12 @@ if (me) {
               <th>{{ t('supervisor.col.overflowed') }}</th><th>{{ t('supervisor.col.serviceLevel') }}</th><th>{{ t('supervisor.col.agents') }}</th>
             </tr></thead>
             <tbody>
-              <tr v-for="q in queues" :key="q.queueId" :data-testid="'live-queue-' + q.name">
+              <tr v-for="q in shownQueues" :key="q.queueId" :data-testid="'live-queue-' + q.name">
                 <td><span class="name">{{ q.name }}</span></td><td>{{ q.waiting }}</td><td>{{ clock(q.longestWaitSeconds) }}</td>
                 <td>{{ q.today.entered }}</td><td>{{ q.today.answered }}</td><td>{{ q.today.abandoned }}</td><td>{{ q.today.overflowed }}</td>
                 <td>{{ pct(q.today.serviceLevel) }}</td><td>{{ agentsOf(q) }}</td>
               </tr>
-              <empty-row v-if="!queues.length" :cols="9"></empty-row>
+              <empty-row v-if="!shownQueues.length" :cols="9"></empty-row>
             </tbody>
           </table>
         </div>
@@ -162,7 +174,7 @@ if (me) {
               <th>{{ t('supervisor.col.call') }}</th><th>{{ t('supervisor.col.offeredAnswered') }}</th><th v-if="can('call.supervise')">{{ t('supervisor.col.supervise') }}</th><th v-if="can('agent.manage')"></th>
             </tr></thead>
             <tbody>
-              <tr v-for="a in agents" :key="a.userId" :data-testid="'agent-row-' + a.userId">
+              <tr v-for="a in shownAgents" :key="a.userId" :data-testid="'agent-row-' + a.userId">
                 <td><span class="name">{{ dash(a.name) }}</span></td><td>{{ dash(a.jobNumber) }}</td><td>{{ device(a) }}</td>
                 <td><span class="state-chip" :class="'st-' + a.state" :data-testid="'agent-state-' + a.userId"><span class="dot"></span>{{ t('agentState.' + a.state) }}</span>
                   <span v-if="unreachable(a)" class="badge badge-warn" :data-testid="'agent-unreachable-' + a.userId">{{ unreachableText(a) }}</span></td>
@@ -190,7 +202,7 @@ if (me) {
                   </template>
                 </td>
               </tr>
-              <empty-row v-if="!agents.length" :cols="8 + (can('agent.manage') ? 1 : 0) + (can('call.supervise') ? 1 : 0)" :hint="t('supervisor.noAgents')"></empty-row>
+              <empty-row v-if="!shownAgents.length" :cols="8 + (can('agent.manage') ? 1 : 0) + (can('call.supervise') ? 1 : 0)" :hint="t('supervisor.noAgents')"></empty-row>
             </tbody>
           </table>
         </div>
@@ -202,16 +214,17 @@ if (me) {
               <th>{{ t('supervisor.col.agent') }}</th><th>{{ t('supervisor.col.callState') }}</th><th>{{ t('supervisor.col.callTime') }}</th>
             </tr></thead>
             <tbody>
-              <tr v-for="c in calls" :key="c.callId" :data-testid="'live-call-' + c.caller">
+              <tr v-for="c in shownCalls" :key="c.callId" :data-testid="'live-call-' + c.caller">
                 <td class="mono">{{ dash(c.caller) }}</td><td class="mono">{{ dash(c.callee) }}</td><td>{{ tOr('calls.direction.' + c.direction, c.direction) }}</td>
                 <td>{{ dash(c.queue) }}</td><td>{{ c.agentUserId ? agentName(c.agentUserId) : '—' }}</td>
                 <td>{{ t('supervisor.call.' + c.state) }}</td>
                 <td>{{ since(c.startedAt) }}</td>
               </tr>
-              <empty-row v-if="!calls.length" :cols="7" :hint="t('supervisor.noCalls')"></empty-row>
+              <empty-row v-if="!shownCalls.length" :cols="7" :hint="t('supervisor.noCalls')"></empty-row>
             </tbody>
           </table>
         </div>
+        <wallboard-settings v-if="can('agent.manage')" :queue-names="queues.map((q) => q.name)"></wallboard-settings>
       </div>
       <modal v-if="force" size="small" :title="t('supervisor.forceNotReady', { name: force.agent.name || force.agent.userId })" testid="force-dialog" @close="force = null">
         <form-field :label="t('agent.reason')">

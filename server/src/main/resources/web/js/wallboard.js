@@ -3,7 +3,7 @@
 // the browser's.
 
 import { i18n, t, loadLang, LANGS } from './i18n.js';
-import { clock } from './format.js';
+import { alertText, clock, pct } from './format.js';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') || '';
@@ -26,11 +26,8 @@ const Wallboard = {
   methods: {
     t,
     clock,
-    pct(v) { return v == null ? '—' : Math.round(v * 1000) / 10 + '%'; },
-    alertText(a) {
-      return t('wallboard.alert.' + a.kind, { queue: a.subject, value: a.kind === 'service_level' ? this.pct(a.value) : a.value,
-        threshold: a.kind === 'service_level' ? this.pct(a.threshold) : a.threshold });
-    },
+    pct,
+    alertText,
   },
   template: `
     <div class="wb" data-testid="wallboard" :data-live="live">

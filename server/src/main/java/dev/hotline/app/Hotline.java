@@ -8,6 +8,7 @@ import dev.hotline.acd.QueueStore;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
+import dev.hotline.auth.Permission;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
 import dev.hotline.call.DeskCallControl;
@@ -60,6 +61,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -143,6 +145,18 @@ public final class Hotline implements AutoCloseable {
         AcdRoutes.register(api, jdbi, audit, acd, agentDesk);
         SupervisionRoutes.register(api, jdbi, audit, supervision);
         this.monitor = new Monitor(acd, calls, supervision, jdbi, clock, reportZone);
+        // SUP-3: supervisors signed in on the desk are sent the alerts as CTI events.
+        monitor.alertsTo(new Monitor.AlertListener() {
+            @Override
+            public List<Monitor.AlertWatcher> watchers() {
+                return cti.connectedWith(Permission.MONITOR_READ).stream().map(c -> new Monitor.AlertWatcher(c.key(), c.enterpriseId())).toList();
+            }
+
+            @Override
+            public void send(Monitor.AlertWatcher to, List<Monitor.Alert> alerts, List<Monitor.Alert> raised) {
+                cti.sendTo(to.key(), "monitor.alerts", Map.of("alerts", alerts, "raised", raised));
+            }
+        });
         MonitorRoutes.register(api, monitor, jdbi, audit);
         FlowRoutes.register(api, jdbi, audit, ivr, clock);
         VoicemailRoutes.register(api, jdbi, audit, clock);

@@ -6,12 +6,12 @@ import dev.hotline.acd.Acd;
 import dev.hotline.acd.AgentDesk;
 import dev.hotline.acd.AgentView;
 import dev.hotline.acd.Device;
-import dev.hotline.login.Auth;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.login.Auth;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
@@ -20,6 +20,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsHandlerType;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +98,8 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     /** user id → the agent's connection. */
     private final Map<Long, WsContext> sessions = new ConcurrentHashMap<>();
     private final Map<String, Principal> bySession = new ConcurrentHashMap<>();
+    /** agent's leg id → the supervision mode the agent was told of (SUP-2), so that a reloaded desk is told again. */
+    private final Map<String, String> supervisedLegs = new ConcurrentHashMap<>();
 
     public CtiHub(Jdbi jdbi, Auth auth, Acd acd, AgentDesk desk) {
         this.auth = auth;
@@ -196,10 +199,35 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
      * (listen, whisper, barge), or left it ({@code mode} null).
      */
     public void supervised(long userId, String legId, String mode) {
+        if (mode == null) supervisedLegs.remove(legId);
+        else supervisedLegs.put(legId, mode);
         ObjectNode m = message("call.supervised").put("legId", legId);
         if (mode == null) m.putNull("mode");
         else m.put("mode", mode);
         out.execute(() -> toUser(userId, m));
+    }
+
+    /** A connected desk: its connection's key, enterprise and user. */
+    public record Connection(String key, long enterpriseId, long userId) {}
+
+    /** The desks connected now whose user holds {@code permission}. */
+    public List<Connection> connectedWith(Permission permission) {
+        List<Connection> out = new ArrayList<>();
+        bySession.forEach((key, p) -> {
+            if (p.can(permission)) out.add(new Connection(key, p.enterpriseId(), p.userId()));
+        });
+        return out;
+    }
+
+    /** Sends the connection {@code key} a message of {@code type} with {@code fields} (each value as JSON). */
+    public void sendTo(String key, String type, Map<String, Object> fields) {
+        ObjectNode m = message(type);
+        fields.forEach((f, v) -> m.set(f, Json.MAPPER.valueToTree(v)));
+        out.execute(() -> {
+            Principal p = bySession.get(key);
+            WsContext ctx = p == null ? null : sessions.get(p.userId());
+            if (ctx != null && ctx.sessionId().equals(key)) send(ctx, m);
+        });
     }
 
     /** Called before a consulted leg is placed, so that its answer or end reaches the consulting agent's desk. */
@@ -219,6 +247,7 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
 
     /** Engine events: the desks' calls and browser phones follow them. */
     public void onEvent(CallEvent e) {
+        if (e instanceof CallEvent.ChannelHungUp) supervisedLegs.remove(e.channelId());
         deskCalls.onEvent(e);
     }
 
@@ -227,7 +256,12 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         ObjectNode m = message("hello");
         m.set("agent", Json.MAPPER.valueToTree(h.agent()));
         var list = m.putArray("calls");
-        for (CallView c : h.calls()) list.add(Json.MAPPER.valueToTree(c));
+        ObjectNode supervised = m.putObject("supervised");
+        for (CallView c : h.calls()) {
+            list.add(Json.MAPPER.valueToTree(c));
+            String mode = c.legId() == null ? null : supervisedLegs.get(c.legId());
+            if (mode != null) supervised.put(c.legId(), mode);
+        }
         var reasons = m.putArray("reasons");
         h.reasons().forEach(r -> reasons.addObject().put("code", r.code()).put("name", r.name()));
         m.putObject("webrtc").put("connected", h.webRtcConnected());

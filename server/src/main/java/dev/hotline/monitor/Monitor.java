@@ -5,12 +5,12 @@ import dev.hotline.acd.Acd;
 import dev.hotline.acd.AgentState;
 import dev.hotline.acd.AgentView;
 import dev.hotline.acd.QueueLive;
+import dev.hotline.domain.JsonMapper;
 import dev.hotline.report.Period;
 import dev.hotline.report.QueueFigures;
 import dev.hotline.report.Reports;
 import dev.hotline.routing.CallBook;
 import dev.hotline.supervision.Supervision;
-import dev.hotline.domain.JsonMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -87,6 +88,19 @@ public final class Monitor implements AutoCloseable {
      */
     public record Sink(BooleanSupplier open, Consumer<String> snapshot, Runnable keepAlive, Runnable close) {}
 
+    /** SUP-3: a connection that is sent the enterprise's alerts when they change (a supervisor's desk); {@code key} is unique per connection. */
+    public record AlertWatcher(String key, long enterpriseId) {}
+
+    /**
+     * Where alerts go besides the monitor and wallboard streams (the wiring adapts the CTI hub): the connections that
+     * want them now, and how to send one of them the enterprise's alerts ({@code raised}: those it had not been sent).
+     */
+    public interface AlertListener {
+        List<AlertWatcher> watchers();
+
+        void send(AlertWatcher to, List<Alert> alerts, List<Alert> raised);
+    }
+
     /** One open stream; {@code last} and {@code lastSentNanos} are touched on the monitor thread only. */
     private static final class Subscriber {
         final long enterpriseId;
@@ -109,6 +123,9 @@ public final class Monitor implements AutoCloseable {
     private final Clock clock;
     private final ZoneId reportZone;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private volatile AlertListener alertListener;
+    /** Watcher key → the alerts it was last sent (monitor thread only). */
+    private final Map<String, List<Alert>> alertsSent = new HashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "monitor");
         t.setDaemon(true);
@@ -218,6 +235,11 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
+    /** Sends the listener's watchers their enterprise's alerts whenever those change (checked every {@link #TICK}). */
+    public void alertsTo(AlertListener listener) {
+        this.alertListener = listener;
+    }
+
     /** Open streams (tests). */
     public int subscribers() {
         return subscribers.size();
@@ -234,9 +256,34 @@ public final class Monitor implements AutoCloseable {
                         : monitorJson.computeIfAbsent(s.enterpriseId, e -> json(snap));
                 push(s, j);
             }
+            AlertListener l = alertListener;
+            if (l != null) sendAlerts(l, byEnterprise);
         } catch (RuntimeException e) {
             log.warn("monitor tick failed: {}", e.toString());
         }
+    }
+
+    private void sendAlerts(AlertListener l, Map<Long, Snapshot> byEnterprise) {
+        List<AlertWatcher> watchers = l.watchers();
+        alertsSent.keySet().retainAll(watchers.stream().map(AlertWatcher::key).toList());
+        for (AlertWatcher w : watchers) {
+            List<Alert> alerts = byEnterprise.computeIfAbsent(w.enterpriseId(), this::snapshot).alerts();
+            List<Alert> before = alertsSent.get(w.key());
+            // Values move every second (the longest wait grows): a watcher is told only when an alert comes, goes or changes level.
+            if (before != null && before.size() == alerts.size()
+                    && alerts.stream().allMatch(a -> before.stream().anyMatch(b -> sameAlert(a, b)))) continue;
+            List<Alert> raised = alerts.stream().filter(a -> before == null || before.stream().noneMatch(b -> sameAlert(a, b))).toList();
+            alertsSent.put(w.key(), alerts);
+            try {
+                l.send(w, alerts, raised);
+            } catch (RuntimeException e) {
+                log.debug("sending alerts to {}: {}", w.key(), e.toString());
+            }
+        }
+    }
+
+    private static boolean sameAlert(Alert a, Alert b) {
+        return a.kind().equals(b.kind()) && a.subject().equals(b.subject()) && Objects.equals(a.detail(), b.detail()) && a.level().equals(b.level());
     }
 
     private void push(Subscriber s, String json) {

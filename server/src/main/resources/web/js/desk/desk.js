@@ -10,12 +10,14 @@ import { IncomingBanner } from './incoming-banner.js';
 import { CallPanel } from './call-panel.js';
 import { CustomerPanel } from './customer-panel.js';
 import { RecentCalls } from './recent-calls.js';
+import { desk } from './store.js';
+import { alertText } from '../format.js';
 
 export const Desk = {
   props: { me: Object },
   components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls },
   setup(props) {
-    return { consoleLink: hasConsoleAccess(props.me) };
+    return { consoleLink: hasConsoleAccess(props.me), desk, alertText };
   },
   template: `
     <app-header :me="me" title-key="agent.title">
@@ -25,6 +27,9 @@ export const Desk = {
     <div v-else class="desk" data-testid="agent-desk">
       <state-bar :me="me"></state-bar>
       <incoming-banner></incoming-banner>
+      <div v-if="desk.alerts.length" class="alert alert-error" data-testid="desk-alerts">
+        <div v-for="(a, i) in desk.alerts" :key="i" :data-testid="'desk-alert-' + a.kind + '-' + a.subject" :data-level="a.level">{{ alertText(a) }}</div>
+      </div>
       <div class="desk-grid">
         <div class="desk-col">
           <softphone></softphone>

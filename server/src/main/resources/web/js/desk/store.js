@@ -3,7 +3,7 @@
 // The desk's components (this folder) read it and send their commands through `command` / `run`.
 
 import { api, t, tOr, toast } from '../common.js';
-import { clock } from '../format.js';
+import { alertText, clock } from '../format.js';
 import { CtiClient } from '../cti.js';
 import { BrowserPhone, Ringer } from '../phone.js';
 
@@ -38,6 +38,7 @@ export const desk = reactive({
   connecting: {},   // legId → true: the agent answered a queue call, the caller is not bridged yet (agent announcement)
   offeredAt: {},    // legId → ms when call.offered arrived
   consultOf: {},    // legId of a held call → true once `consult` was accepted
+  alerts: [],       // SUP-3: the enterprise's monitor alerts, sent to supervisors signed in on the desk
   supervised: {},   // legId → listen | whisper | barge: a supervisor is on the call (where the enterprise tells agents, SUP-2)
   autoAnswer: {},   // legId → true: our own dial / consult, the browser answers by itself
   pendingDial: 0,   // ms until which a call offered to us is the one we dialled
@@ -134,6 +135,7 @@ cti.on('hello', (m) => {
   for (const c of calls) desk.since[c.legId] = serverSince(c) || desk.since[c.legId] || now;
   for (const legId of Object.keys(desk.connecting)) if (!calls.some((c) => c.legId === legId && c.state === 'ringing')) delete desk.connecting[legId];
   desk.calls = calls;
+  desk.supervised = { ...(m.supervised || {}) }; // a reloaded desk is told again that a supervisor is on its call
   if (desk.selected && !calls.some((c) => c.legId === desk.selected)) desk.selected = null;
   phone.serverState(!!(m.webrtc && m.webrtc.connected));
   syncPhone();
@@ -175,6 +177,10 @@ cti.on('call.ended', (m) => {
   desk.recent.splice(RECENT_MAX);
   saveRecent();
   syncRinger();
+});
+cti.on('monitor.alerts', (m) => {
+  desk.alerts = Array.isArray(m.alerts) ? m.alerts : [];
+  for (const a of m.raised || []) toast(alertText(a), a.level === 'red' ? 'error' : 'info');
 });
 cti.on('call.supervised', (m) => {
   if (m.mode) desk.supervised[m.legId] = m.mode;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.Chromium;
+import dev.hotline.testing.CtiClient;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
@@ -220,6 +221,11 @@ class MonitorTest {
             wait.until(x -> "true".equals(tv.attr("wallboard", "data-live")));
             assertThat(tv.attr("wb-queue-sales", "data-level")).isEqualTo("green");
 
+            // The supervisor signed in on the desk is sent the alerts over CTI; an agent is not.
+            CtiClient leadDesk = CtiClient.connect(lead, server.baseUrl());
+            CtiClient agentDesk = CtiClient.connect(agent, server.baseUrl());
+            leadDesk.next("hello");
+            agentDesk.next("hello");
             SipPeers peers = new SipPeers(sippDir, server.hotline().engine().sipPort());
             Sipp.Run first = peers.uac("uac_call", "4694", SipPeers.vars("13500000081", "PAUSE", "20000"));
             tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "amber".equals(tv.attr("wb-queue-sales", "data-level")));
@@ -232,6 +238,12 @@ class MonitorTest {
                 assertThat(a.get("level").asText()).isEqualTo("red");
             });
             tv.screenshot("wallboard-red-en");
+            JsonNode amberAlert = leadDesk.next(m -> m.get("type").asText().equals("monitor.alerts") && m.get("raised").size() > 0, "the amber alert");
+            assertThat(amberAlert.get("raised").get(0).get("kind").asText()).isEqualTo("waiting");
+            assertThat(amberAlert.get("raised").get(0).get("level").asText()).isEqualTo("amber");
+            JsonNode redAlert = leadDesk.next(m -> m.get("type").asText().equals("monitor.alerts") && m.get("raised").size() > 0, "the red alert");
+            assertThat(redAlert.get("raised").get(0).get("subject").asText()).isEqualTo("sales");
+            assertThat(redAlert.get("raised").get(0).get("level").asText()).isEqualTo("red");
             // The supervisor's page shows the same alert.
             try (Chromium desk = Chromium.start()) {
                 ChromeDriver sup = desk.driver();
@@ -242,6 +254,11 @@ class MonitorTest {
             SipPeers.ok(first);
             SipPeers.ok(second);
             tv.waitAtMost(Duration.ofSeconds(10)).until(x -> "green".equals(tv.attr("wb-queue-sales", "data-level")));
+            leadDesk.next(m -> m.get("type").asText().equals("monitor.alerts") && m.get("alerts").isEmpty(), "the alerts cleared");
+            agentDesk.command("no.such.command", Map.of()); // its reply comes after everything sent before it
+            assertThat(agentDesk.seen()).as("an agent's desk is not sent the alerts").noneMatch(m -> m.get("type").asText().equals("monitor.alerts"));
+            leadDesk.close();
+            agentDesk.close();
             assertThat(page.findElement(tid("wb-total-abandoned")).getText()).isEqualTo("2");
 
             // Revoked: the open wallboard stops and says so; the old link no longer opens.

@@ -322,6 +322,10 @@ class SupervisionCallsTest {
             assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("强插中");
             hearsTheSupervisor(customer, "barged in from the page");
             agentWait.until(x -> "barge".equals(agentChrome.attr("desk-supervised", "data-mode")));
+            // A reload of the agent's desk is told again (the notice comes with the CTI hello).
+            ad.navigate().refresh();
+            agentWait.until(x -> !ad.findElements(tid("desk-call-panel-state")).isEmpty());
+            agentWait.until(x -> "barge".equals(agentChrome.attr("desk-supervised", "data-mode")));
             assertThat(agentChrome.scriptErrors()).as("errors in the agent's browser console").isEmpty();
             chrome.screenshot("supervisor-barge-zh");
             d.findElement(tid("lang-en")).click();

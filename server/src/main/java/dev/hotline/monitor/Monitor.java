@@ -6,6 +6,7 @@ import dev.hotline.acd.AgentState;
 import dev.hotline.acd.AgentView;
 import dev.hotline.acd.QueueLive;
 import dev.hotline.domain.JsonMapper;
+import dev.hotline.report.AgentFigures;
 import dev.hotline.report.Period;
 import dev.hotline.report.QueueFigures;
 import dev.hotline.report.Reports;
@@ -179,7 +180,15 @@ public final class Monitor implements AutoCloseable {
                         queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
                         r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt()))
                 .sorted(Comparator.comparing(CallNow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
-        List<AgentView> agents = acd.agents(enterpriseId);
+        // Offered and answered today from the event log, like the agents' report (the ACD's own counts start with the server).
+        Map<Long, AgentFigures> agentsToday = new HashMap<>();
+        jdbi.useHandle(h -> Reports.agentFigures(h, enterpriseId, q).values()
+                .forEach(byAgent -> byAgent.forEach((id, f) -> agentsToday.merge(id, f, AgentFigures::plus))));
+        List<AgentView> agents = acd.agents(enterpriseId).stream().map(a -> {
+            AgentFigures f = agentsToday.getOrDefault(a.userId(), AgentFigures.ZERO);
+            return new AgentView(a.userId(), a.name(), a.jobNumber(), a.extension(), a.state(), a.reason(), a.since(), a.device(), a.deviceNumber(),
+                    a.callId(), (int) f.offered(), (int) f.answered(), a.missedInRow(), a.queues(), a.skills(), a.deviceReachable());
+        }).toList();
         int stateMinutes = rules.defaults().stateMinutes();
         for (AgentView a : agents) {
             boolean long_ = a.since() != null && (a.state() == AgentState.NOT_READY || a.state() == AgentState.WRAP_UP || a.state() == AgentState.ON_CALL)

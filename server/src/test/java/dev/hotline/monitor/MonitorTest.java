@@ -27,7 +27,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -227,10 +229,10 @@ class MonitorTest {
             leadDesk.next("hello");
             agentDesk.next("hello");
             SipPeers peers = new SipPeers(sippDir, server.hotline().engine().sipPort());
-            Sipp.Run first = peers.uac("uac_call", "4694", SipPeers.vars("13500000081", "PAUSE", "20000"));
+            Sipp.Run first = peers.uac("uac_call", "4694", SipPeers.vars("13500000081", "PAUSE", "26000"));
             tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "amber".equals(tv.attr("wb-queue-sales", "data-level")));
             assertThat(page.findElement(tid("wb-alert-waiting-sales")).getText()).isEqualTo("sales: 1 callers waiting (threshold 1)");
-            Sipp.Run second = peers.uac("uac_call", "4694", SipPeers.vars("13500000082", "PAUSE", "15000"));
+            Sipp.Run second = peers.uac("uac_call", "4694", SipPeers.vars("13500000082", "PAUSE", "22000"));
             tv.waitAtMost(Duration.ofSeconds(5)).until(x -> "red".equals(tv.attr("wb-queue-sales", "data-level")));
             assertThat(page.findElement(tid("wb-waiting-sales")).getText()).isEqualTo("2");
             assertThat(lead.get("/api/v1/monitor").json().get("alerts")).anySatisfy(a -> {
@@ -250,6 +252,35 @@ class MonitorTest {
                 desk.signInEnglish(server.baseUrl(), "demo", "lead", PW);
                 desk.waitAtMost(Duration.ofSeconds(15)).until(x -> "red".equals(desk.attr("monitor-alert-waiting-sales", "data-level")));
                 assertThat(sup.findElement(tid("monitor-alert-waiting-sales")).getText()).isEqualTo("sales: 2 callers waiting (threshold 2)");
+                // The queue view: support alone hides sales, its alert and its callers; sales alone shows them.
+                new Select(sup.findElement(tid("monitor-queue-filter"))).selectByValue("support");
+                desk.waitAtMost(Duration.ofSeconds(5)).until(x -> sup.findElements(tid("live-queue-sales")).isEmpty());
+                assertThat(sup.findElements(tid("live-queue-support"))).hasSize(1);
+                assertThat(sup.findElements(tid("monitor-alert-waiting-sales"))).isEmpty();
+                assertThat(sup.findElements(tid("live-call-13500000081"))).isEmpty();
+                assertThat(sup.findElement(tid("kpi-value-waiting")).getText()).isEqualTo("0");
+                new Select(sup.findElement(tid("monitor-queue-filter"))).selectByValue("sales");
+                desk.waitAtMost(Duration.ofSeconds(5)).until(x -> !sup.findElements(tid("live-call-13500000081")).isEmpty());
+                assertThat(sup.findElements(tid("live-queue-support"))).isEmpty();
+                assertThat(sup.findElement(tid("kpi-value-waiting")).getText()).isEqualTo("2");
+                // The thresholds form: support gets its own, saved through the API the wallboard reads.
+                sup.findElement(tid("wb-settings-toggle")).click();
+                desk.waitAtMost(Duration.ofSeconds(5)).until(x -> !sup.findElements(tid("wb-th-defaults-waitingRed")).isEmpty());
+                assertThat(sup.findElement(tid("wb-th-defaults-waitingRed")).getAttribute("value")).isEqualTo("2");
+                new Select(sup.findElement(tid("wb-th-add-queue"))).selectByValue("support");
+                sup.findElement(tid("wb-th-add")).click();
+                sup.findElement(tid("wb-th-support-waitingRed")).sendKeys(Keys.chord(Keys.CONTROL, "a"), "8");
+                sup.findElement(tid("wb-th-support-waitingAmber")).sendKeys(Keys.chord(Keys.CONTROL, "a"), "4");
+                sup.findElement(tid("wb-settings-save")).click();
+                await("the form saved").atMost(Duration.ofSeconds(5))
+                        .until(() -> lead.get("/api/v1/settings/wallboard").json().path("queues").path("support").path("waitingRed").asInt() == 8);
+                JsonNode saved = lead.get("/api/v1/settings/wallboard").json();
+                assertThat(saved.get("queues").get("support").get("waitingAmber").asInt()).isEqualTo(4);
+                assertThat(saved.get("defaults").get("waitingRed").asInt()).as("the defaults kept").isEqualTo(2);
+                sup.findElement(tid("wb-link-create")).click();
+                desk.waitAtMost(Duration.ofSeconds(5)).until(x -> !sup.findElements(tid("wb-link")).isEmpty());
+                assertThat(sup.findElement(tid("wb-link")).getText()).startsWith(server.baseUrl() + "/wallboard.html?token=");
+                assertThat(desk.scriptErrors()).as("errors in the supervisor's browser console").isEmpty();
             }
             SipPeers.ok(first);
             SipPeers.ok(second);

@@ -118,12 +118,17 @@ class SupervisionCallsTest {
 
     /** A SIPp phone that answers every call, registered as {@code extension}; {@code echo}: it sends back what it hears. */
     void phone(String extension, String password, boolean echo) throws Exception {
+        phone(extension, password, "uas_answer", echo);
+    }
+
+    /** As {@link #phone(String, String, boolean)}, running {@code scenario} for each call. */
+    void phone(String extension, String password, String scenario, boolean echo) throws Exception {
         int port = Ports.free();
         var vars = SipPeers.vars("x");
         vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
         List<String> args = new ArrayList<>(List.of("-mp", Integer.toString(Ports.free(4)), "-m", "1000", "-timeout", "300"));
         if (echo) args.add("-rtp_echo");
-        Sipp.Run phone = Sipp.start(phoneDir, "uas_answer", vars, null, port, args);
+        Sipp.Run phone = Sipp.start(phoneDir, scenario, vars, null, port, args);
         Sipp.awaitUdpBound(port);
         phones.add(phone);
         peers().register(extension, password, port, "200");
@@ -256,6 +261,40 @@ class SupervisionCallsTest {
             if (e.get("username").asText().equals("lead") && e.path("detail").asText().equals("call=" + callId)) audit.add(0, e.get("action").asText());
         }
         assertThat(audit).containsExactly("call.listen", "call.whisper", "call.barge", "call.leave", "call.listen", "call.takeover");
+
+        // SUP-1: the monitor's offered / answered of an agent are today's from the event log, the agents report's numbers.
+        await("the report caught up").atMost(Duration.ofSeconds(5)).until(() -> {
+            JsonNode report = admin.get("/api/v1/reports/agents?tz=" + java.time.ZoneId.systemDefault().getId()).json();
+            JsonNode row = null;
+            for (JsonNode r : report.get("rows")) if (r.get("agentId").asLong() == agent1) row = r;
+            JsonNode live = null;
+            for (JsonNode a : lead.get("/api/v1/monitor").json().get("agents")) if (a.get("userId").asLong() == agent1) live = a;
+            return row != null && live != null && row.get("answered").asLong() >= 1
+                    && live.get("offered").asLong() == row.get("offered").asLong() && live.get("answered").asLong() == row.get("answered").asLong();
+        });
+    }
+
+    @Test
+    void theAgentHearsAWhisperButNotAListeningSupervisor() throws Exception {
+        // Agent 1's phone sends back what it hears and the lead's phone talks (SIPp's voice sample), the customer is
+        // silent: whatever the customer hears is the lead's voice as agent 1 heard it.
+        phone("1001", PW, true);
+        phone(LEAD_EXTENSION, LEAD_SIP_PW, "uas_answer_voice", false);
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        try (RtpCaller customer = RtpCaller.call(server.hotline().engine().sipPort(), "13500000095", QUEUE_NUMBER)) {
+            customer.quiet(60_000);
+            await("agent 1 talking").atMost(Duration.ofSeconds(15))
+                    .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() == AgentState.ON_CALL).orElse(false));
+            hearsNothing(customer, "agent 1 alone, hearing silence");
+            String id = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).json().get("id").asText();
+            active(id);
+            hearsNothing(customer, "listening: agent 1 does not hear the lead");
+            assertThat(lead.put("/api/v1/supervision/" + id, Map.of("mode", "whisper")).status()).isEqualTo(200);
+            hearsTheSupervisor(customer, "whispering: agent 1 hears the lead (and sends it back)");
+            customer.bye();
+        }
     }
 
     @Test

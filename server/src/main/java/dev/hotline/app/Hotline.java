@@ -28,6 +28,8 @@ import dev.hotline.login.AuthRoutes;
 import dev.hotline.login.LoginThrottle;
 import dev.hotline.monitor.Monitor;
 import dev.hotline.monitor.MonitorRoutes;
+import dev.hotline.ops.Metrics;
+import dev.hotline.ops.OpsRoutes;
 import dev.hotline.recording.CallRecorder;
 import dev.hotline.recording.MediaFiles;
 import dev.hotline.recording.RecordingRoutes;
@@ -86,6 +88,7 @@ public final class Hotline implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Ivr ivr;
     private final Monitor monitor;
+    private final Metrics metrics;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -180,6 +183,8 @@ public final class Hotline implements AutoCloseable {
         router.start();
         acd.start(acdHost);
         RecordingRoutes.register(api, jdbi, audit, mediaFiles);
+        this.metrics = new Metrics(engine, eventLog, acd, jdbi);
+        OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotline-housekeeping");
             t.setDaemon(true);
@@ -292,6 +297,7 @@ public final class Hotline implements AutoCloseable {
         log.info("stopping Hotline");
         monitor.close();
         web.close();
+        metrics.close();
         housekeeping.shutdownNow();
         engine.close();
         acd.close();

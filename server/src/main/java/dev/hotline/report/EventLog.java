@@ -2,6 +2,7 @@ package dev.hotline.report;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -39,6 +41,7 @@ public final class EventLog implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong written = new AtomicLong();
     private volatile boolean running = true;
+    private volatile Consumer<CallRecord> recorded = r -> { };
 
     private final java.nio.file.Path rejectedFile;
     private final List<Projection> projections;
@@ -82,6 +85,39 @@ public final class EventLog implements AutoCloseable {
     /** Queues an event; returns at once. */
     public void append(LogEvent e) {
         queue.add(e);
+    }
+
+    /** Called on the writer thread with each call record once it is committed (OPS-4 metrics); must return at once. */
+    public void onRecorded(Consumer<CallRecord> listener) {
+        this.recorded = listener;
+    }
+
+    /** Events waiting to be written. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    /** How long the oldest event waiting to be written has waited (zero when none waits). */
+    public Duration lag() {
+        LogEvent head = queue.peek();
+        if (head == null) return Duration.ZERO;
+        Duration d = Duration.between(head.at(), clock.instant());
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private void committed(List<LogEvent> events) {
+        reports.committed();
+        written.addAndGet(events.size());
+        Consumer<CallRecord> l = recorded;
+        for (LogEvent ev : events) {
+            if (ev instanceof CallLogEvent.Closed c) {
+                try {
+                    l.accept(c.record());
+                } catch (RuntimeException e) {
+                    log.warn("a call record listener failed: {}", e.toString());
+                }
+            }
+        }
     }
 
     /** Events written so far (for tests and metrics). */
@@ -129,8 +165,7 @@ public final class EventLog implements AutoCloseable {
     private void write(List<LogEvent> batch) {
         try {
             jdbi.useTransaction(h -> insert(h, batch));
-            reports.committed();
-            written.addAndGet(batch.size());
+            committed(batch);
             return;
         } catch (RuntimeException e) {
             log.warn("event log batch of {} failed ({}); writing its events one by one", batch.size(), e.toString());
@@ -142,8 +177,7 @@ public final class EventLog implements AutoCloseable {
             for (int attempt = 1; ; attempt++) {
                 try {
                     jdbi.useTransaction(h -> insert(h, List.of(ev)));
-                    reports.committed();
-                    written.incrementAndGet();
+                    committed(List.of(ev));
                     break;
                 } catch (RuntimeException e) {
                     reports.rolledBack(List.of(ev));

@@ -103,6 +103,17 @@ public interface TelephonyEngine extends AutoCloseable {
     /** The SIP port actually listened on. */
     int sipPort();
 
+    /** SIP messages counted since the engine started (OPS-4 metrics). */
+    SipStats sipStats();
+
+    /** RTP of the legs that ended since the engine started: packets, loss, jitter (OPS-4 metrics). */
+    MediaStats mediaStats();
+
+    /** Legs (channels) alive now. */
+    default int liveChannels() {
+        return channels().size();
+    }
+
     @Override
     void close();
 }

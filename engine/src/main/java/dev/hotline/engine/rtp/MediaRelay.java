@@ -1,5 +1,7 @@
 package dev.hotline.engine.rtp;
 
+import dev.hotline.engine.call.LegCounters;
+import dev.hotline.engine.call.MediaStats;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -7,6 +9,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Allocates anchored media ports from a range and relays RTP/RTCP between linked endpoints
@@ -21,6 +24,11 @@ public final class MediaRelay implements AutoCloseable {
     private final MediaClock clock = new MediaClock(recordings);
     private final BitSet inUse = new BitSet();
     private final AtomicInteger nextReactor = new AtomicInteger();
+    private final LongAdder legsEnded = new LongAdder();
+    private final LongAdder legsWithAudio = new LongAdder();
+    private final LongAdder packetsIn = new LongAdder();
+    private final LongAdder packetsLost = new LongAdder();
+    private final LongAdder jitterMicrosSum = new LongAdder();
     private int cursor;
     private int allocated;
 
@@ -101,6 +109,11 @@ public final class MediaRelay implements AutoCloseable {
         throw new IOException("no free RTP port in " + portMin + "-" + portMax);
     }
 
+    /** RTP received by the legs that ended so far (OPS-4). */
+    public MediaStats stats() {
+        return new MediaStats(legsEnded.sum(), legsWithAudio.sum(), packetsIn.sum(), packetsLost.sum(), jitterMicrosSum.sum() / 1000.0);
+    }
+
     public synchronized int allocatedCount() {
         return allocated;
     }
@@ -145,6 +158,14 @@ public final class MediaRelay implements AutoCloseable {
     }
 
     void release(RtpEndpoint ep) {
+        LegCounters c = ep.counters();
+        legsEnded.increment();
+        packetsIn.add(c.packetsIn());
+        packetsLost.add(c.packetsLost());
+        if (c.packetsIn() > 0) {
+            jitterMicrosSum.add(Math.round(ep.jitterMs() * 1000));
+            legsWithAudio.increment();
+        }
         if (ep.rtp == null) {
             return; // a virtual endpoint holds no port
         }

@@ -58,6 +58,9 @@ public final class RtpEndpoint {
     // RFC 3550 Appendix A.3 loss estimate: extended highest sequence number vs. packets received.
     private int baseSeq = -1;
     private long extendedMax;
+    private int lastTransit;
+    private boolean jitterStarted;
+    private int jitter16;
     private long cycles;
     private int maxSeq;
 
@@ -290,6 +293,7 @@ public final class RtpEndpoint {
                 }
             }
         } else {
+            trackJitter(((a[4] & 0xFF) << 24) | ((a[5] & 0xFF) << 16) | ((a[6] & 0xFF) << 8) | (a[7] & 0xFF));
             PacketRing ring = media.ring;
             if (ring != null) {
                 ring.offer(a, 0, len); // before any in-place transcoding below
@@ -359,6 +363,26 @@ public final class RtpEndpoint {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** RFC 3550 §6.4.1 / A.8: interarrival jitter, in timestamp units (8 kHz audio) scaled by 16. */
+    private void trackJitter(int rtpTs) {
+        int arrival = (int) (System.nanoTime() / 125_000L); // 8 000 units a second
+        int transit = arrival - rtpTs;
+        if (jitterStarted) {
+            int d = transit - lastTransit;
+            if (d < 0) {
+                d = -d;
+            }
+            jitter16 += d - ((jitter16 + 8) >> 4);
+        }
+        jitterStarted = true;
+        lastTransit = transit;
+    }
+
+    /** The interarrival jitter of what this leg received (RFC 3550 §6.4.1), in milliseconds (8 kHz audio). */
+    public double jitterMs() {
+        return (jitter16 >> 4) / 8.0;
     }
 
     private void trackSequence(int seq) {

@@ -11,7 +11,9 @@ import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.LocationService;
+import dev.hotline.engine.call.MediaStats;
 import dev.hotline.engine.call.SipAccountDirectory;
+import dev.hotline.engine.call.SipStats;
 import dev.hotline.engine.call.Tap;
 import dev.hotline.engine.call.TapMode;
 import dev.hotline.engine.call.TelephonyEngine;
@@ -235,6 +237,21 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     @Override
+    public SipStats sipStats() {
+        return msg.stats();
+    }
+
+    @Override
+    public MediaStats mediaStats() {
+        return relay.stats();
+    }
+
+    @Override
+    public int liveChannels() {
+        return legs.size();
+    }
+
+    @Override
     public int sipPort() {
         return config.sipPort();
     }
@@ -357,6 +374,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
 
     @Override
     public void processRequest(RequestEvent e) {
+        msg.countRequestIn();
         Request req = e.getRequest();
         String method = req.getMethod();
         String ip = ((RequestEventExt) e).getRemoteIpAddress();
@@ -429,6 +447,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             if (!Request.ACK.equals(method)) {
                 try {
                     msg.provider.sendResponse(msg.response(Response.SERVER_INTERNAL_ERROR, req, null));
+                    msg.countOut(Response.SERVER_INTERNAL_ERROR);
                 } catch (Exception ignored) {
                     // the stack may not be able to answer a broken request
                 }
@@ -466,6 +485,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 try {
                     if (r != null) {
                         msg.provider.sendResponse(r);
+                        msg.countOut(r.getStatusCode());
                     }
                 } catch (Exception ignored) {
                     // nothing more to do for a request we cannot even answer
@@ -477,6 +497,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
 
     @Override
     public void processResponse(ResponseEvent e) {
+        msg.countIn(e.getResponse().getStatusCode());
         ClientTransaction ct = e.getClientTransaction();
         if (ct != null && ct.getApplicationData() instanceof TrunkRegistrar.Attempt attempt) {
             trunkRegistrar.onResponse(e, attempt);

@@ -1,8 +1,12 @@
 package dev.hotline.engine.sip;
 
 import dev.hotline.engine.call.EngineConfig;
+import dev.hotline.engine.call.SipStats;
 import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
@@ -37,6 +41,10 @@ final class SipMessages {
     final MessageFactory mf;
     final Header userAgent;
     private final EngineConfig config;
+    // OPS-4: SIP traffic counted for the metrics (LongAdder: many stack threads count at once).
+    private final LongAdder requestsIn = new LongAdder();
+    private final LongAdder[] responsesIn = adders();
+    private final LongAdder[] responsesOut = adders();
 
     SipMessages(EngineConfig config, SipProvider provider, HeaderFactory hf, AddressFactory af, MessageFactory mf)
             throws ParseException {
@@ -106,9 +114,44 @@ final class SipMessages {
         }
         try {
             st.sendResponse(r);
+            countOut(r.getStatusCode());
         } catch (Exception ex) {
             log.debug("cannot send {}: {}", r.getStatusCode(), ex.toString());
         }
+    }
+
+    private static LongAdder[] adders() {
+        LongAdder[] a = new LongAdder[6];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
+    void countRequestIn() {
+        requestsIn.increment();
+    }
+
+    void countIn(int status) {
+        if (status >= 100 && status < 700) {
+            responsesIn[status / 100 - 1].increment();
+        }
+    }
+
+    void countOut(int status) {
+        if (status >= 100 && status < 700) {
+            responsesOut[status / 100 - 1].increment();
+        }
+    }
+
+    SipStats stats() {
+        List<Long> in = new ArrayList<>(6);
+        List<Long> out = new ArrayList<>(6);
+        for (int i = 0; i < 6; i++) {
+            in.add(responsesIn[i].sum());
+            out.add(responsesOut[i].sum());
+        }
+        return new SipStats(requestsIn.sum(), List.copyOf(in), List.copyOf(out));
     }
 
     ContactHeader contact(String transport) {

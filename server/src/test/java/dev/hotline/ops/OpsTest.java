@@ -1,0 +1,107 @@
+package dev.hotline.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** OPS-4: liveness and readiness probes, and Prometheus metrics that agree with the call records of a SIPp run. */
+class OpsTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+
+    /** The value of the sample {@code name{labels}} in Prometheus' text format (0 when absent). */
+    static double sample(String text, String name, String labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(text);
+        double sum = 0;
+        boolean found = false;
+        while (m.find()) {
+            boolean all = true;
+            for (String l : labels.split(",")) if (!l.isBlank() && !m.group(1).contains(l.strip())) all = false;
+            if (all) {
+                sum += Double.parseDouble(m.group(2));
+                found = true;
+            }
+        }
+        return found ? sum : 0;
+    }
+
+    static double plain(String text, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    @Test
+    void probesAnswerAndTheMetricsAgreeWithTheCallRecords() throws Exception {
+        Path dir = Files.createTempDirectory("ops-sipp");
+        try (TestServer server = TestServer.start()) {
+            ApiClient anonymous = new ApiClient(server.baseUrl());
+            assertThat(anonymous.get("/api/v1/health/live").json().get("status").asText()).isEqualTo("UP");
+            var ready = anonymous.get("/api/v1/health/ready");
+            assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+            assertThat(ready.json().get("checks").get("database").get("status").asText()).isEqualTo("UP");
+            assertThat(ready.json().get("checks").get("sip").get("status").asText()).isEqualTo("UP");
+
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
+            assertThat(anonymous.get("/api/v1/metrics").status()).isEqualTo(401);
+            assertThat(admin.get("/api/v1/metrics").status()).as("an enterprise's admin may not see every enterprise's figures").isEqualTo(403);
+            String before = operator.get("/api/v1/metrics").body();
+            assertThat(before).contains("jvm_memory_used_bytes", "hotline_channels_active", "hotline_event_log_backlog");
+            assertThat(sample(before, "hotline_agents", "enterprise=\"demo\",state=\"logged_out\"")).isEqualTo(3);
+
+            // Three answered calls to extension 1001 (a SIPp phone that echoes), one to a number nobody has.
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4697", "destinationType", "extension", "destination", "1001")).status())
+                    .isEqualTo(201);
+            SipPeers peers = new SipPeers(dir, server.hotline().engine().sipPort());
+            int phonePort = Ports.free();
+            var vars = SipPeers.vars("x");
+            vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+            Sipp.Run phone = Sipp.start(dir, "uas_answer", vars, null, phonePort,
+                    List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100"));
+            Sipp.awaitUdpBound(phonePort);
+            peers.register("1001", PW, phonePort, "200");
+            try {
+                for (int i = 0; i < 3; i++) SipPeers.ok(peers.uac("uac_call", "4697", SipPeers.vars("1350000009" + i, "PAUSE", "1000")));
+            } finally {
+                phone.kill();
+            }
+            Sipp.Run nowhere = peers.uac("uac_fail", "4698", SipPeers.vars("13500000099", "CODE", "404"));
+            SipPeers.ok(nowhere);
+
+            await("the records written").atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/calls?limit=50").json().get("total").asInt() >= 4);
+            JsonNode calls = admin.get("/api/v1/calls?limit=50").json().get("items");
+            long answered = 0;
+            for (JsonNode c : calls) if (c.get("outcome").asText().equals("answered") && c.get("direction").asText().equals("inbound")) answered++;
+            assertThat(answered).isEqualTo(3);
+            String after = await("the metrics caught up").atMost(Duration.ofSeconds(5)).until(() -> operator.get("/api/v1/metrics").body(),
+                    t -> sample(t, "hotline_calls_total", "direction=\"inbound\",outcome=\"answered\"") == 3);
+            assertThat(sample(after, "hotline_calls_total", "")).as("every call record counted once").isEqualTo(calls.size());
+            // SIP: at least a 200 per answered call and one for each REGISTER, and the 404.
+            assertThat(sample(after, "hotline_sip_responses_total", "direction=\"sent\",class=\"2xx\"")
+                    - sample(before, "hotline_sip_responses_total", "direction=\"sent\",class=\"2xx\"")).isGreaterThanOrEqualTo(4);
+            assertThat(sample(after, "hotline_sip_responses_total", "direction=\"sent\",class=\"4xx\"")).isGreaterThanOrEqualTo(1);
+            assertThat(sample(after, "hotline_sip_responses_total", "direction=\"received\",class=\"2xx\"")).as("the phone's 200s").isGreaterThanOrEqualTo(3);
+            // RTP: the callers sent SIPp's voice sample for a second each way; nothing is lost on loopback.
+            await("the legs ended").atMost(Duration.ofSeconds(5)).until(() -> plain(operator.get("/api/v1/metrics").body(), "hotline_rtp_legs_ended_total") >= 6);
+            String media = operator.get("/api/v1/metrics").body();
+            assertThat(plain(media, "hotline_rtp_packets_received_total")).isGreaterThan(100);
+            assertThat(plain(media, "hotline_rtp_packets_lost_total")).isZero();
+            assertThat(plain(media, "hotline_rtp_jitter_mean_milliseconds")).isBetween(0.0, 20.0);
+            assertThat(plain(media, "hotline_channels_active")).isZero();
+            assertThat(sample(media, "hotline_queue_waiting", "enterprise=\"demo\",queue=\"sales\"")).isZero();
+        }
+    }
+}

@@ -53,6 +53,8 @@ import dev.hotline.voicemail.VoicemailStore;
 import dev.hotline.web.Api;
 import dev.hotline.web.Tls;
 import dev.hotline.web.WebServer;
+import dev.hotline.webhook.WebhookRoutes;
+import dev.hotline.webhook.Webhooks;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.NetworkInterface;
@@ -89,6 +91,7 @@ public final class Hotline implements AutoCloseable {
     private final Ivr ivr;
     private final Monitor monitor;
     private final Metrics metrics;
+    private final Webhooks webhooks;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -125,8 +128,10 @@ public final class Hotline implements AutoCloseable {
         ReportRoutes.register(api, jdbi, clock, reportZone);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
+        this.webhooks = new Webhooks(jdbi, clock);
+        WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project), queueTargets, reportZone);
+                List.of(VoicemailStore::project, RecordingStore::project, webhooks::project), queueTargets, reportZone);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());
@@ -176,6 +181,7 @@ public final class Hotline implements AutoCloseable {
             router.close();
             cti.close();
             eventLog.close();
+            webhooks.close();
             db.close();
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
@@ -306,6 +312,7 @@ public final class Hotline implements AutoCloseable {
         recorder.finishOnStop();
         ivr.close();
         eventLog.close();
+        webhooks.close();
         db.close();
     }
 }

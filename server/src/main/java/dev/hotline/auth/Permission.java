@@ -25,6 +25,8 @@ public enum Permission {
     AGENT_MANAGE("agent.manage"),
     /** Supervisors: listen to, whisper to, barge into, take over or hang up an agent's call, SUP-2. */
     CALL_SUPERVISE("call.supervise"),
+    /** Integrations: the enterprise's webhooks and their delivery log, API-2. */
+    WEBHOOK_MANAGE("webhook.manage"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;

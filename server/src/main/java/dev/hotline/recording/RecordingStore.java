@@ -1,6 +1,7 @@
 package dev.hotline.recording;
 
 import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.LogEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -19,7 +20,7 @@ public final class RecordingStore {
 
     /** Called from the event log's writer thread: stats the file there, off the call path. */
     /** The recording table kept from the call event log ({@link dev.hotline.report.Projection}). */
-    public static void project(Handle h, CallLogEvent e) {
+    public static void project(Handle h, LogEvent e) {
         if (e instanceof CallLogEvent.Recorded r) {
             insert(h, r.enterpriseId(), r.callId(), r.path(), r.format(), r.stereo(), r.startedAt(), r.durationMs());
         }

@@ -239,6 +239,7 @@ public final class EventLog implements AutoCloseable {
                         .bind("p", a.previous()).bind("r", a.reason()).bind("d", a.device()).bind("c", a.callId()).bind("cause", a.cause())
                         .add();
                 reports.apply(h, a);
+                for (Projection p : projections) p.apply(h, a);
                 anyAgent = true;
                 continue;
             }

@@ -1,6 +1,7 @@
 package dev.hotline.voicemail;
 
 import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.LogEvent;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -16,7 +17,7 @@ public final class VoicemailStore {
                           Instant createdAt, Instant handledAt, String handledBy) {}
 
     /** The voicemail table kept from the call event log ({@link dev.hotline.report.Projection}), on the log's writer thread. */
-    public static void project(Handle h, CallLogEvent e) {
+    public static void project(Handle h, LogEvent e) {
         if (e instanceof CallLogEvent.VoicemailLeft v) insert(h, v);
     }
 

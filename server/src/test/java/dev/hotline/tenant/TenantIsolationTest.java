@@ -88,7 +88,11 @@ class TenantIsolationTest {
         demoIds.put("ring-groups", demoAdmin.post("/api/v1/ring-groups", Map.of("name", "demo-ring", "members", List.of("1002")))
                 .json().get("id").asLong());
         assertThat(demoAdmin.put("/api/v1/users/" + demoIds.get("users") + "/skills", Map.of("english", 7)).status()).isEqualTo(200);
+        // A webhook of demo's (to a closed port: its deliveries wait), made before the demo call so that it has deliveries.
+        demoIds.put("webhooks", demoAdmin.post("/api/v1/webhooks", Map.of("url", "http://127.0.0.1:9/demo-hook", "events", List.of("*")))
+                .json().get("id").asLong());
         demoRecordedCallWithVoicemail();
+        demoIds.put("deliveries", firstId(demoAdmin.get("/api/v1/webhooks/" + demoIds.get("webhooks") + "/deliveries").json()));
         demoFiles();
         acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001"));
         acmeAdmin.post("/api/v1/trunks", Map.of("name", "acme-trunk", "host", "10.1.1.1"));
@@ -169,6 +173,7 @@ class TenantIsolationTest {
             case "ring-groups" -> Map.of("name", "hijacked", "members", List.of("1001"));
             case "outbound-routes" -> Map.of("name", "hijacked", "prefix", "9", "trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()));
             case "agents" -> Map.of("state", "logged_out");
+            case "webhooks" -> Map.of("url", "http://127.0.0.1:9/hijacked", "events", List.of("*"));
             default -> Map.of("name", "hijacked");
         };
     }
@@ -180,7 +185,7 @@ class TenantIsolationTest {
         for (String path : List.of("/api/v1/users", "/api/v1/departments", "/api/v1/roles", "/api/v1/extensions", "/api/v1/queues",
                 "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist",
                 "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail", "/api/v1/callback-list",
-                "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/agents/" + user + "/events",
+                "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/webhooks", "/api/v1/agents/" + user + "/events",
                 "/api/v1/users/" + user, "/api/v1/users/" + user + "/skills", "/api/v1/queues/" + demoIds.get("queues") + "/members",
                 "/api/v1/flows/" + demoIds.get("flows"), "/api/v1/flows/" + demoIds.get("flows") + "/versions",
                 "/api/v1/calls/" + DEMO_CALL + "/events", "/api/v1/recordings", "/api/v1/prompts", "/api/v1/moh", "/api/v1/voicemail/greetings")) {
@@ -195,7 +200,7 @@ class TenantIsolationTest {
             sb.append(audio).append(' ').append(sha256(b.body())).append('\n');
         }
         String s = sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");
-        assertThat(s).contains("demo-custom", "demo-token", "1390000", "1370*", "demo_flow", "demo-ring", DEMO_CALLER, DEMO_PROMPT, DEMO_MUSIC,
+        assertThat(s).contains("demo-hook", "demo-custom", "demo-token", "1390000", "1370*", "demo_flow", "demo-ring", DEMO_CALLER, DEMO_PROMPT, DEMO_MUSIC,
                 "\"box\":\"" + DEMO_BOX + "\"", "english");
         return s;
     }
@@ -217,7 +222,7 @@ class TenantIsolationTest {
             path = path.replace("{id}", String.valueOf(id));
         }
         path = path.replace("{version}", "1").replace("{userId}", String.valueOf(demoIds.get("users")))
-                .replace("{boxType}", "extension").replace("{box}", DEMO_BOX);
+                .replace("{boxType}", "extension").replace("{box}", DEMO_BOX).replace("{delivery}", String.valueOf(demoIds.get("deliveries")));
         if (path.contains("{callId}")) path = path.replace("{callId}", demoNames.get("calls"));
         if (path.contains("{name}")) {
             String name = demoNames.get(resource);

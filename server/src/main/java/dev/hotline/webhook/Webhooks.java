@@ -1,0 +1,170 @@
+package dev.hotline.webhook;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hotline.domain.JsonMapper;
+import dev.hotline.report.AgentLogEvent;
+import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.LogEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * API-2 webhooks. Every call, queue and agent event of the event log that a subscription wants becomes a delivery row
+ * written in the same transaction as the event ({@link #project}), so nothing is lost across a restart; one sender
+ * thread posts each subscription's deliveries in order, the next only after the previous one was taken (a 2xx),
+ * retrying with back-off (1 s doubling up to 5 min). Bodies are signed: {@code X-Hotline-Signature: t=<unix
+ * seconds>,v1=<hex HMAC-SHA256 of "t.body" under the subscription's secret>}.
+ */
+public final class Webhooks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "webhook-sender");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Enterprise id → its subscriptions; null: read again (after a change). Touched by the event log's writer thread. */
+    private volatile Map<Long, List<Webhook>> cache;
+
+    public Webhooks(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        sender.scheduleWithFixedDelay(this::sendDue, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** The subscriptions changed: the projection reads them again. */
+    void invalidate() {
+        cache = null;
+    }
+
+    /** The event's type as subscriptions name it: call.arrived, queue.join, agent.state, ... */
+    static String typeOf(LogEvent e) {
+        if (e instanceof AgentLogEvent) return "agent.state";
+        String t = ((CallLogEvent) e).type();
+        return t.startsWith("queue_") ? "queue." + t.substring(6) : "call." + t;
+    }
+
+    /** The event log's projection: a delivery per subscription that wants the event, in the event's transaction. */
+    public void project(Handle h, LogEvent e) {
+        Map<Long, List<Webhook>> all = cache;
+        if (all == null) {
+            all = WebhookStore.all(h);
+            cache = all;
+        }
+        List<Webhook> hooks = all.get(e.enterpriseId());
+        if (hooks == null || hooks.isEmpty()) return;
+        String type = typeOf(e);
+        String body = null;
+        for (Webhook w : hooks) {
+            if (!w.wants(type)) continue;
+            if (body == null) body = body(e, type);
+            WebhookStore.enqueue(h, e.enterpriseId(), w.id(), type, body, clock.instant());
+        }
+    }
+
+    static String body(LogEvent e, String type) {
+        ObjectNode data = JsonMapper.MAPPER.valueToTree(e);
+        data.remove("path"); // a recording's place on the server's disk is nobody else's business
+        data.remove("enterpriseId");
+        ObjectNode m = JsonMapper.MAPPER.createObjectNode();
+        m.put("id", UUID.randomUUID().toString());
+        m.put("type", type);
+        m.put("at", e.at().toString());
+        m.put("enterpriseId", e.enterpriseId());
+        m.set("data", data);
+        return m.toString();
+    }
+
+    /** The signature header's value for {@code body} sent at {@code unixSeconds}. */
+    public static String signature(String secret, long unixSeconds, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] sig = mac.doFinal((unixSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(sig);
+        } catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private void sendDue() {
+        try {
+            List<WebhookStore.Delivery> heads = jdbi.withHandle(WebhookStore::heads);
+            if (heads.isEmpty()) return;
+            Map<Long, Webhook> hooks = new HashMap<>();
+            jdbi.withHandle(WebhookStore::all).values().forEach(list -> list.forEach(w -> hooks.put(w.id(), w)));
+            Instant now = clock.instant();
+            for (WebhookStore.Delivery d : heads) {
+                Webhook w = hooks.get(d.webhookId());
+                if (w == null || !w.enabled() || d.nextAt().isAfter(now)) continue;
+                send(w, d);
+            }
+        } catch (RuntimeException e) {
+            log.warn("webhook sending failed: {}", e.toString());
+        }
+    }
+
+    private void send(Webhook w, WebhookStore.Delivery d) {
+        long t = clock.instant().getEpochSecond();
+        Integer status = null;
+        String error;
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(w.url())).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json; charset=utf-8")
+                    .header("User-Agent", "Hotline-Webhooks/1")
+                    .header("X-Hotline-Event", d.eventType())
+                    .header("X-Hotline-Delivery", Long.toString(d.id()))
+                    .header("X-Hotline-Signature", signature(w.secret(), t, d.body()))
+                    .POST(HttpRequest.BodyPublishers.ofString(d.body(), StandardCharsets.UTF_8)).build();
+            HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
+            status = res.statusCode();
+            if (status / 100 == 2) {
+                int s = status;
+                jdbi.useHandle(h -> WebhookStore.delivered(h, d.id(), s, clock.instant()));
+                return;
+            }
+            error = "HTTP " + status;
+        } catch (IOException | IllegalArgumentException e) {
+            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(d.attempts(), 20));
+        Integer s = status;
+        String err = error;
+        jdbi.useHandle(h -> WebhookStore.failed(h, d.id(), s, err, clock.instant().plusMillis(backoff)));
+    }
+
+    @Override
+    public void close() {
+        sender.shutdownNow();
+    }
+}

@@ -24,8 +24,8 @@ public final class SatisfactionReport {
     static final Column PERIOD = new Column("period", Kind.TEXT, "Period", "时段");
     static final List<Column> FIGURES = List.of(
             new Column("surveyed", Kind.COUNT, "Surveyed", "参与调查"),
-            new Column("answered", Kind.COUNT, "Answered the survey", "完成评价"),
-            new Column("answerRate", Kind.RATE, "Survey answer rate", "评价率"),
+            new Column("surveyAnswered", Kind.COUNT, "Answered the survey", "完成评价"),
+            new Column("surveyAnswerRate", Kind.RATE, "Survey answer rate", "评价率"),
             new Column("verySatisfied", Kind.COUNT, "Very satisfied", "非常满意"),
             new Column("satisfied", Kind.COUNT, "Satisfied", "满意"),
             new Column("unsatisfied", Kind.COUNT, "Unsatisfied", "不满意"),
@@ -111,8 +111,8 @@ public final class SatisfactionReport {
         Map<String, Object> values() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("surveyed", surveyed);
-            m.put("answered", answered);
-            m.put("answerRate", ratio(answered, surveyed));
+            m.put("surveyAnswered", answered);
+            m.put("surveyAnswerRate", ratio(answered, surveyed));
             m.put("verySatisfied", scores[1]);
             m.put("satisfied", scores[2]);
             m.put("unsatisfied", scores[3]);

@@ -1,6 +1,7 @@
 package dev.hotline.survey;
 
 import dev.hotline.acd.QueueSettings;
+import dev.hotline.cti.CtiHub;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.CollectEnd;
@@ -44,13 +45,15 @@ public final class Surveys {
     private final CallBook book;
     private final RoutingData data;
     private final Ivr ivr;
+    private final CtiHub cti;
     /** Surveys by the caller's channel, from the bridge until the caller's leg ends. */
     private final Map<String, Session> byCaller = new ConcurrentHashMap<>();
 
-    public Surveys(CallBook book, RoutingData data, Ivr ivr) {
+    public Surveys(CallBook book, RoutingData data, Ivr ivr, CtiHub cti) {
         this.book = book;
         this.data = data;
         this.ivr = ivr;
+        this.cti = cti;
     }
 
     /**
@@ -225,17 +228,22 @@ public final class Surveys {
         /** Logs the outcome, then thanks the caller (the thanks' end hangs up). */
         private void finish(String result, Integer reason, Instant at) {
             move(Step.THANKS);
-            log(new CallLogEvent.Surveyed(enterpriseId, callId, at, caller.id(), queue, agentUserId, startedAt, result, score, reason));
+            outcome(result, reason, at);
             prompt(settings.thanksPrompt(), PromptKey.SURVEY_THANKS, false);
         }
 
         /** The caller's leg ended: before the agent (no survey), or during the survey (what was answered so far). */
         synchronized void callerLeft(Instant at) {
             if (step == Step.SCORE || step == Step.REASON) {
-                log(new CallLogEvent.Surveyed(enterpriseId, callId, at, caller.id(), queue, agentUserId, startedAt,
-                        score == null ? "hangup" : "partial", score, null));
+                outcome(score == null ? "hangup" : "partial", null, at);
             }
             if (step != Step.DONE) move(Step.DONE);
+        }
+
+        /** The survey's outcome: an event of the call, and news for the agent's desk. */
+        private void outcome(String result, Integer reason, Instant at) {
+            log(new CallLogEvent.Surveyed(enterpriseId, callId, at, caller.id(), queue, agentUserId, startedAt, result, score, reason));
+            cti.surveyed(agentUserId, callId, result, score, reason);
         }
 
         private void log(CallLogEvent e) {

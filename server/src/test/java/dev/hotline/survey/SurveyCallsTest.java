@@ -201,7 +201,7 @@ class SurveyCallsTest {
     }
 
     /** A, B and D surveyed; A and B answered: one very satisfied, one unsatisfied for the attitude. */
-    static final Map<String, Object> SALES = counts("surveyed", 3, "answered", 2, "answerRate", 0.6667, "verySatisfied", 1, "satisfied", 0,
+    static final Map<String, Object> SALES = counts("surveyed", 3, "surveyAnswered", 2, "surveyAnswerRate", 0.6667, "verySatisfied", 1, "satisfied", 0,
             "unsatisfied", 1, "verySatisfiedRate", 0.5, "satisfiedRate", 0.0, "unsatisfiedRate", 0.5, "reasonService", 0,
             "reasonAttitude", 1, "reasonOther", 0, "reasonNone", 0);
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.io.ByteArrayInputStream;
@@ -28,8 +29,11 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * MSG-4 end to end: SIPp callers through the demo queue "sales" with its survey on, answered by agent 2's SIP phone (a
@@ -39,6 +43,7 @@ import org.junit.jupiter.api.TestInstance;
  * hung up with the agent as before. The call records stay right: talk time ends at the agent's hang-up, one record a call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SurveyCallsTest {
     static final String PW = TestServer.DEMO_PASSWORD;
     /** How long agent 2's phone talks before it hangs up. */
@@ -290,5 +295,69 @@ class SurveyCallsTest {
         // Another agent does not see agent 2's results.
         ApiClient other = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
         assertThat(other.get("/api/v1/agent/surveys?calls=" + a).json()).isEmpty();
+    }
+
+    /**
+     * Chromium: agent 2's desk shows the score of a surveyed call in its call history (pushed at once, and read again
+     * after a reload); the console's queue form turns the survey on, and the satisfaction report tab shows the counts.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE) // last: it changes the queue and adds a call to the counts the other tests assert
+    void theDeskShowsTheScoreAndTheConsoleSetsTheSurveyAndShowsTheReport() throws Exception {
+        try (Chromium chrome = Chromium.start()) {
+            var d = chrome.driver();
+            var wait = chrome.waitAtMost(Duration.ofSeconds(30));
+            // The console: the queue form's Survey tab turns the survey on.
+            chrome.signInEnglish(server.baseUrl(), "demo", "admin", PW);
+            wait.until(x -> !d.findElements(Chromium.tid("nav-queues")).isEmpty());
+            d.findElement(Chromium.tid("nav-queues")).click();
+            wait.until(x -> !d.findElements(Chromium.tid("queue-edit-sales")).isEmpty());
+            d.findElement(Chromium.tid("queue-edit-sales")).click();
+            wait.until(x -> !d.findElements(Chromium.tid("queue-tab-survey")).isEmpty());
+            d.findElement(Chromium.tid("queue-tab-survey")).click();
+            var enabled = d.findElement(Chromium.tid("queue-form-survey-enabled"));
+            assertThat(enabled.isSelected()).as("off since the last call of the script").isFalse();
+            enabled.click();
+            d.findElement(Chromium.tid("queue-save")).click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                for (JsonNode q : admin.get("/api/v1/queues").json()) {
+                    if (q.get("name").asText().equals("sales")) return q.get("settings").get("survey").get("enabled").asBoolean();
+                }
+                return false;
+            });
+            server.hotline().acd().settle();
+
+            // The desk: a satisfied caller (2) shows in agent 2's call history.
+            chrome.signInEnglish(server.baseUrl(), "demo", "agent2", PW);
+            wait.until(x -> "open".equals(d.executeScript("return window.hotlineDesk && window.hotlineDesk.state().cti")));
+            ok("13900000106", call("uac_survey", "13900000106", "PAUSE", "5000", "DTMFACTIONS", SipPeers.dtmf("2")));
+            String callId = record("13900000106").get("callId").asText();
+            String cell = "[data-testid='agent-recent-survey'][data-call='" + callId + "']";
+            wait.until(x -> d.findElements(org.openqa.selenium.By.cssSelector(cell)).stream().anyMatch(e -> "2".equals(e.getAttribute("data-score"))));
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(cell)).getText()).isEqualTo("Satisfied");
+            // Forgotten by the browser, the score comes back from the server after a reload.
+            d.executeScript("for (const k of Object.keys(localStorage)) if (k.startsWith('hotline.desk.recent.')) {"
+                    + " const l = JSON.parse(localStorage.getItem(k)); l.forEach((r) => delete r.survey); localStorage.setItem(k, JSON.stringify(l)); }");
+            d.navigate().refresh();
+            wait.until(x -> d.findElements(org.openqa.selenium.By.cssSelector(cell)).stream().anyMatch(e -> "2".equals(e.getAttribute("data-score"))));
+            chrome.screenshot("survey-desk");
+
+            // The satisfaction report tab: four surveyed, one each very satisfied and satisfied, one unsatisfied.
+            chrome.signInEnglish(server.baseUrl(), "demo", "admin", PW);
+            wait.until(x -> !d.findElements(Chromium.tid("nav-reports")).isEmpty());
+            d.findElement(Chromium.tid("nav-reports")).click();
+            wait.until(x -> !d.findElements(Chromium.tid("report-tab-satisfaction")).isEmpty());
+            d.executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", d.findElement(Chromium.tid("report-tab-satisfaction")));
+            String total = "[data-testid='report-total'] [data-col='%s']";
+            wait.until(x -> d.findElements(org.openqa.selenium.By.cssSelector(total.formatted("surveyed"))).stream()
+                    .anyMatch(e -> e.getText().equals("4")));
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("verySatisfied"))).getText()).isEqualTo("1");
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("satisfied"))).getText()).isEqualTo("1");
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("unsatisfied"))).getText()).isEqualTo("1");
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("unsatisfiedRate"))).getText()).isEqualTo("33.3%");
+            wait.until(x -> "3".equals(chrome.attr("report-chart", "data-series")));
+            chrome.screenshot("survey-report");
+            assertThat(chrome.scriptErrors()).isEmpty();
+        }
     }
 }

@@ -6,6 +6,8 @@ import { blankToNull, destinationLabel } from '../format.js';
 export const STRATEGIES = ['ring_all', 'random', 'round_robin', 'linear', 'linear_continue', 'fewest_calls', 'fewest_answered', 'longest_idle'];
 export const DEST_TYPES = ['queue', 'voicemail', 'flow', 'extension', 'hangup'];
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
+/** The shipped prompt each survey prompt falls back to (its text is the field's placeholder). */
+const SURVEY_DEFAULTS = { scorePrompt: 'SURVEY_SCORE', reasonPrompt: 'SURVEY_REASON', thanksPrompt: 'SURVEY_THANKS' };
 const SECTIONS = ['basics', 'ringing', 'waiting', 'overflow', 'skills', 'vip', 'survey'];
 const NUMBERS = ['ringTimeoutSeconds', 'maxWaitSeconds', 'maxCallers', 'wrapUpSeconds', 'autoPauseAfterMissed', 'announcePositionSeconds',
   'periodicSeconds', 'widenSkillsAfterSeconds', 'serviceLevelSeconds', 'shortAbandonSeconds'];
@@ -51,7 +53,7 @@ function toSettings(f) {
 }
 
 export const QueuesPage = {
-  setup() { return { STRATEGIES, DEST_TYPES, KEYS, SECTIONS }; },
+  setup() { return { STRATEGIES, DEST_TYPES, KEYS, SECTIONS, SURVEY_DEFAULTS }; },
   data() {
     return { items: [], loading: true, loadError: null, dialog: null, members: null, skills: [], queues: [], flows: [], extensions: [], users: [] };
   },
@@ -265,7 +267,7 @@ export const QueuesPage = {
           </form-field>
           <form-field v-for="p in ['scorePrompt', 'reasonPrompt', 'thanksPrompt']" :key="p" span :label="t('queues.survey.' + p)"
             :hint="t('queues.hint.surveyPrompt')" :error="err('survey.' + p)" :testid="'queue-form-survey-' + p + '-error'">
-            <input type="text" v-model="dialog.form.survey[p]" :placeholder="t('queues.survey.default.' + p)" :data-testid="'queue-form-survey-' + p">
+            <input type="text" v-model="dialog.form.survey[p]" :placeholder="t('promptKey.' + SURVEY_DEFAULTS[p])" :data-testid="'queue-form-survey-' + p">
           </form-field>
         </div>
         <div v-show="dialog.section === 'overflow'" class="form-grid">

@@ -101,7 +101,7 @@ class SurveyCallsTest {
         System.arraycopy(kv, 0, all, 0, kv.length);
         all[kv.length] = "AFTER";
         all[kv.length + 1] = "500";
-        return peers().uac(scenario, "4697", SipPeers.vars(caller, all));
+        return peers().uac(scenario, "4697", SipPeers.vars(caller, all), "-timeout", "60"); // a survey may take half a minute
     }
 
     void ok(String caller, Sipp.Run run) {
@@ -112,7 +112,8 @@ class SurveyCallsTest {
 
     /**
      * Agent 2's phone answers every call and hangs up after 2.5 s. A: unsatisfied (3), reason attitude (2). B: very
-     * satisfied (1). C hangs up before the agent. D hangs up while the survey asks. E: the survey is off.
+     * satisfied (1). C hangs up before the agent. D hangs up while the survey asks. F presses a wrong key, then none.
+     * G: unsatisfied, hangs up at the reason. E: the survey is off.
      */
     void playCalls() throws Exception {
         queue(true);
@@ -138,6 +139,10 @@ class SurveyCallsTest {
         SipPeers.ok(call("uac_call", "13900000103", "PAUSE", "1000"));
         // The caller leaves while the score prompt plays.
         SipPeers.ok(call("uac_digits", "13900000104", "PAUSE", "4500", "DTMFACTIONS", ""));
+        // A wrong key, asked again, then no key: no input.
+        ok("13900000107", call("uac_survey", "13900000107", "PAUSE", "5000", "DTMFACTIONS", SipPeers.dtmf("9")));
+        // Unsatisfied, then gone while asked why: partial.
+        SipPeers.ok(call("uac_digits", "13900000108", "PAUSE", "5000", "DTMFACTIONS", SipPeers.dtmf("3") + "<pause milliseconds=\"2000\"/>"));
         queue(false);
         ok("13900000105", call("uac_wait_bye", "13900000105"));
         assertThat(server.hotline().eventLog().flush(10, TimeUnit.SECONDS)).isTrue();
@@ -185,6 +190,14 @@ class SurveyCallsTest {
         return types;
     }
 
+    /** The data of the call's survey event. */
+    String surveyData(String caller) {
+        for (JsonNode e : admin.get("/api/v1/calls/" + record(caller).get("callId").asText() + "/events").json()) {
+            if (e.get("type").asText().equals("survey")) return e.get("data").asText();
+        }
+        return null;
+    }
+
     JsonNode report(String name, String extra) {
         var r = admin.get("/api/v1/reports/" + name + "?" + range + extra);
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -205,10 +218,13 @@ class SurveyCallsTest {
         });
     }
 
-    /** A, B and D surveyed; A and B answered: one very satisfied, one unsatisfied for the attitude. */
-    static final Map<String, Object> SALES = counts("surveyed", 3, "surveyAnswered", 2, "surveyAnswerRate", 0.6667, "verySatisfied", 1, "satisfied", 0,
-            "unsatisfied", 1, "verySatisfiedRate", 0.5, "satisfiedRate", 0.0, "unsatisfiedRate", 0.5, "reasonService", 0,
-            "reasonAttitude", 1, "reasonOther", 0, "reasonNone", 0);
+    /**
+     * A, B, D, F and G surveyed; A, B and G gave a score: one very satisfied, two unsatisfied (A for the attitude, G gave
+     * no reason).
+     */
+    static final Map<String, Object> SALES = counts("surveyed", 5, "surveyAnswered", 3, "surveyAnswerRate", 0.6, "verySatisfied", 1,
+            "satisfied", 0, "unsatisfied", 2, "verySatisfiedRate", 0.3333, "satisfiedRate", 0.0, "unsatisfiedRate", 0.6667,
+            "reasonService", 0, "reasonAttitude", 1, "reasonOther", 0, "reasonNone", 1);
 
     @Test
     void theSatisfactionReportsCountWhatTheCallersPressed() throws Exception {
@@ -233,7 +249,7 @@ class SurveyCallsTest {
         assertThat(records.get(0).get("队列")).isEqualTo("sales");
         assertThat(records.get(0).get("非常满意")).isEqualTo("1");
         assertThat(records.get(0).get("态度不满意")).isEqualTo("1");
-        assertThat(records.get(1).get("参与调查")).isEqualTo("3");
+        assertThat(records.get(1).get("参与调查")).isEqualTo("5");
         // Bad input names the field.
         var bad = admin.get("/api/v1/reports/satisfaction?" + range + "&agent=" + agent2);
         assertThat(bad.status()).isEqualTo(400);
@@ -268,6 +284,12 @@ class SurveyCallsTest {
         String data = null;
         for (JsonNode e : dEvents) if (e.get("type").asText().equals("survey")) data = e.get("data").asText();
         assertThat(data).contains("result=hangup").doesNotContain("score=");
+        assertThat(surveyData("13900000107")).contains("result=no_input").doesNotContain("score=");
+        assertThat(surveyData("13900000108")).contains("result=partial", "score=3").doesNotContain("reason=");
+        // F heard the question twice: asked, a wrong key, asked again, 8 s of silence, thanks.
+        JsonNode f = record("13900000107");
+        assertThat(Duration.between(Instant.parse(f.get("answeredAt").asText()), Instant.parse(f.get("endedAt").asText())).toSeconds())
+                .isGreaterThanOrEqualTo(5 + 9 + 8);
 
         JsonNode e = record("13900000105"); // survey off: hung up with the agent, as before
         assertThat(e.get("hangupBy").asText()).isEqualTo("callee");
@@ -342,7 +364,7 @@ class SurveyCallsTest {
             wait.until(x -> d.findElements(org.openqa.selenium.By.cssSelector(cell)).stream().anyMatch(e -> "2".equals(e.getAttribute("data-score"))));
             chrome.screenshot("survey-desk");
 
-            // The satisfaction report tab: four surveyed, one each very satisfied and satisfied, one unsatisfied.
+            // The satisfaction report tab: six surveyed, one each very satisfied and satisfied, two unsatisfied.
             chrome.signInEnglish(server.baseUrl(), "demo", "admin", PW);
             wait.until(x -> !d.findElements(Chromium.tid("nav-reports")).isEmpty());
             d.findElement(Chromium.tid("nav-reports")).click();
@@ -350,11 +372,11 @@ class SurveyCallsTest {
             d.executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", d.findElement(Chromium.tid("report-tab-satisfaction")));
             String total = "[data-testid='report-total'] [data-col='%s']";
             wait.until(x -> d.findElements(org.openqa.selenium.By.cssSelector(total.formatted("surveyed"))).stream()
-                    .anyMatch(e -> e.getText().equals("4")));
+                    .anyMatch(e -> e.getText().equals("6")));
             assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("verySatisfied"))).getText()).isEqualTo("1");
             assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("satisfied"))).getText()).isEqualTo("1");
-            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("unsatisfied"))).getText()).isEqualTo("1");
-            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("unsatisfiedRate"))).getText()).isEqualTo("33.3%");
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("unsatisfied"))).getText()).isEqualTo("2");
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("unsatisfiedRate"))).getText()).isEqualTo("50.0%");
             wait.until(x -> "3".equals(chrome.attr("report-chart", "data-series")));
             chrome.screenshot("survey-report");
             assertThat(chrome.scriptErrors()).isEmpty();

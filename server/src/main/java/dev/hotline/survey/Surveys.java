@@ -65,11 +65,6 @@ public final class Surveys {
         byCaller.put(caller.id(), new Session(caller, agentLegId, enterpriseId, callId, queue, agentUserId, settings));
     }
 
-    /** Surveys in progress or expected (tests). */
-    int open() {
-        return byCaller.size();
-    }
-
     /** Every call event (wired by the app through the switchboard). */
     public void onEvent(CallEvent e) {
         Session s = byCaller.get(e.channelId());

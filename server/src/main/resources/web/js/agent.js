@@ -4,7 +4,7 @@
 // The desk's state is desk/store.js, each of its panels a component in desk/.
 
 import { boot, mountApp, titleFrom } from './common.js';
-import { cti, desk, loadRecent } from './desk/store.js';
+import { cti, desk, loadRecent, loadSurveys } from './desk/store.js';
 import { Desk } from './desk/desk.js';
 
 const me = await boot();
@@ -18,5 +18,8 @@ if (me) {
   };
   titleFrom('agent.title');
   mountApp(Root, '#app', me);
-  if (me.permissions && me.permissions.includes('agent.desk')) cti.start();
+  if (me.permissions && me.permissions.includes('agent.desk')) {
+    cti.start();
+    loadSurveys();
+  }
 }

@@ -64,6 +64,13 @@ public final class Acd implements AutoCloseable {
         /** Connects two answered channels. */
         void bridge(Channel a, Channel b);
 
+        /**
+         * Connects a queue's caller with the agent who answered, for a queue whose satisfaction survey is on (MSG-4):
+         * when the agent hangs up, the caller stays on the line and hears {@code survey}.
+         */
+        void bridgeForSurvey(Channel caller, Channel agentLeg, long enterpriseId, String callId, String queue, long agentUserId,
+                             QueueSettings.Survey survey);
+
         Optional<Channel> channel(String id);
 
         /** The enterprise's music on hold. */

@@ -421,7 +421,11 @@ final class QueueDispatcher implements AgentBoard.Queues {
         long waitMs = Duration.between(w.enqueuedAt, now).toMillis();
         try {
             w.channel.unhold(); // the queue's music ends (the bridge stops it too; this also clears the channel's hold mark)
-            ctx.host.bridge(w.channel, w.agentLeg);
+            if (q != null && q.settings().survey().enabled() && w.pinnedAgent == null) {
+                ctx.host.bridgeForSurvey(w.channel, w.agentLeg, w.enterpriseId, w.callId, queueName, w.agent.userId, q.settings().survey());
+            } else {
+                ctx.host.bridge(w.channel, w.agentLeg);
+            }
         } catch (RuntimeException e) {
             log.warn("call {}: cannot connect caller and agent: {}", w.callId, e.toString());
             w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);

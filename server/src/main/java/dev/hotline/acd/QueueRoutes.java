@@ -114,6 +114,10 @@ public final class QueueRoutes {
         range(v, "stickySeconds", s.stickySeconds(), 0, 600);
         range(v, "serviceLevelSeconds", s.serviceLevelSeconds(), 1, 3600);
         range(v, "shortAbandonSeconds", s.shortAbandonSeconds(), 0, 600);
+        v.check(s.survey().language().matches("zh|en"), "settings.survey.language", "zh or en");
+        v.maxLength("settings.survey.scorePrompt", s.survey().scorePrompt(), 500);
+        v.maxLength("settings.survey.reasonPrompt", s.survey().reasonPrompt(), 500);
+        v.maxLength("settings.survey.thanksPrompt", s.survey().thanksPrompt(), 500);
         v.check(s.vipNumbers().size() <= 1000, "settings.vipNumbers", "at most 1000 numbers");
         for (String n : s.vipNumbers()) {
             if (n == null || !n.matches(VIP)) {

@@ -27,6 +27,7 @@ import java.util.List;
  *                                (ACD-4 sticky agent), if that agent is signed in, before anyone else is offered the call
  * @param serviceLevelSeconds     RPT-3 service level target X: a call answered within X seconds of joining counts as within service
  * @param shortAbandonSeconds     RPT-3: a caller who hangs up within this many seconds of joining is a short abandon (shown apart)
+ * @param survey                  MSG-4: after the agent hangs up, the caller hears the satisfaction survey (off when null)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, Integer maxCallers, Destination overflow,
@@ -34,13 +35,13 @@ public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, 
                             Integer announcePositionSeconds, String periodicText, Integer periodicSeconds, String voicemailKey,
                             String callbackKey, Boolean agentAnnounce, Boolean record, List<SkillRequirement> skills,
                             Integer widenSkillsAfterSeconds, List<String> vipNumbers, Integer stickySeconds,
-                            Integer serviceLevelSeconds, Integer shortAbandonSeconds) {
+                            Integer serviceLevelSeconds, Integer shortAbandonSeconds, Survey survey) {
 
     public static final int DEFAULT_SERVICE_LEVEL_SECONDS = 20;
     public static final int DEFAULT_SHORT_ABANDON_SECONDS = 5;
 
     public static final QueueSettings DEFAULTS = new QueueSettings(15, 0, 0, null, null, 0, 0, 0, null, 0, null, null, false, false,
-            List.of(), 0, List.of(), 0, null, null);
+            List.of(), 0, List.of(), 0, null, null, Survey.OFF);
 
     /** The settings without report targets (those take their defaults). */
     public QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, Integer maxCallers, Destination overflow, Destination noAgents,
@@ -49,7 +50,7 @@ public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, 
                          List<SkillRequirement> skills, Integer widenSkillsAfterSeconds, List<String> vipNumbers, Integer stickySeconds) {
         this(ringTimeoutSeconds, maxWaitSeconds, maxCallers, overflow, noAgents, wrapUpSeconds, autoPauseAfterMissed,
                 announcePositionSeconds, periodicText, periodicSeconds, voicemailKey, callbackKey, agentAnnounce, record, skills,
-                widenSkillsAfterSeconds, vipNumbers, stickySeconds, null, null);
+                widenSkillsAfterSeconds, vipNumbers, stickySeconds, null, null, Survey.OFF);
     }
 
     public QueueSettings {
@@ -71,6 +72,29 @@ public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, 
         voicemailKey = voicemailKey == null || voicemailKey.isBlank() ? null : voicemailKey;
         callbackKey = callbackKey == null || callbackKey.isBlank() ? null : callbackKey;
         periodicText = periodicText == null || periodicText.isBlank() ? null : periodicText;
+        survey = survey == null ? Survey.OFF : survey;
+    }
+
+    /**
+     * The satisfaction survey of the queue's calls (MSG-4). Each prompt is a shipped prompt by its key or any text
+     * spoken by the TTS; null: the shipped SURVEY_SCORE, SURVEY_REASON and SURVEY_THANKS.
+     *
+     * @param enabled      the caller answered by an agent of the queue stays on the line when the agent hangs up
+     * @param language     zh or en: the language of the shipped prompts and of the TTS
+     * @param scorePrompt  asks for the score: 1 very satisfied, 2 satisfied, 3 unsatisfied
+     * @param reasonPrompt asks an unsatisfied caller why: 1 the service, 2 the attitude, 3 anything else
+     * @param thanksPrompt played before the call ends
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Survey(boolean enabled, String language, String scorePrompt, String reasonPrompt, String thanksPrompt) {
+        public static final Survey OFF = new Survey(false, "zh", null, null, null);
+
+        public Survey {
+            language = language == null || language.isBlank() ? "zh" : language;
+            scorePrompt = scorePrompt == null || scorePrompt.isBlank() ? null : scorePrompt;
+            reasonPrompt = reasonPrompt == null || reasonPrompt.isBlank() ? null : reasonPrompt;
+            thanksPrompt = thanksPrompt == null || thanksPrompt.isBlank() ? null : thanksPrompt;
+        }
     }
 
     /** A skill the queue requires, at {@code minLevel} (1..10) or better. */

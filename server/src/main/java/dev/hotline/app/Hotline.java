@@ -45,6 +45,9 @@ import dev.hotline.routing.RoutingRoutes;
 import dev.hotline.routing.SipAdmission;
 import dev.hotline.store.Database;
 import dev.hotline.supervision.Supervision;
+import dev.hotline.survey.SurveyRoutes;
+import dev.hotline.survey.SurveyStore;
+import dev.hotline.survey.Surveys;
 import dev.hotline.supervision.SupervisionRoutes;
 import dev.hotline.tenant.EnterpriseRoutes;
 import dev.hotline.tenant.Enterprises;
@@ -126,12 +129,13 @@ public final class Hotline implements AutoCloseable {
         // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
         ReportRoutes.register(api, jdbi, clock, reportZone);
+        SurveyRoutes.register(api, jdbi, clock, reportZone);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project, webhooks::project), queueTargets, reportZone);
+                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, webhooks::project), queueTargets, reportZone);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());
@@ -145,8 +149,10 @@ public final class Hotline implements AutoCloseable {
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout);
         cti.attach(desk);
-        AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout);
+        Surveys surveys = new Surveys(calls, routing, ivr, cti);
+        AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
+        switchboard.follow(surveys::onEvent);
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());

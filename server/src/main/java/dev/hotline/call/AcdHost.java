@@ -8,6 +8,7 @@ import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.DialRequest;
+import dev.hotline.engine.call.PeerHangup;
 import dev.hotline.recording.CallRecorder;
 import dev.hotline.recording.MediaFiles;
 import dev.hotline.report.CallLogEvent;
@@ -17,13 +18,15 @@ import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.Destination;
 import dev.hotline.routing.OutboundPlan;
 import dev.hotline.routing.RoutingData;
+import dev.hotline.survey.Surveys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The ACD's hands on calls ({@link Acd.Host}): offers a waiting caller to an agent's device and
- * files the leg under the call, places call-back legs, connects answered parties, sends callers
+ * files the leg under the call, places call-back legs, connects answered parties (keeping the caller for the
+ * satisfaction survey where the queue asks so), sends callers
  * leaving a queue on, records a queue's calls; and tells the queue what a hang-up means.
  */
 public final class AcdHost implements Acd.Host {
@@ -36,9 +39,10 @@ public final class AcdHost implements Acd.Host {
     private final MediaFiles files;
     private final Devices devices;
     private final Duration ringTimeout;
+    private final Surveys surveys;
 
     public AcdHost(Acd acd, CtiHub cti, CallBook book, RoutingData data, CallRouter router, CallRecorder recorder, MediaFiles files,
-                   Duration ringTimeout) {
+                   Duration ringTimeout, Surveys surveys) {
         this.acd = acd;
         this.cti = cti;
         this.book = book;
@@ -48,6 +52,7 @@ public final class AcdHost implements Acd.Host {
         this.files = files;
         this.devices = new Devices(data);
         this.ringTimeout = ringTimeout;
+        this.surveys = surveys;
     }
 
     @Override
@@ -104,6 +109,13 @@ public final class AcdHost implements Acd.Host {
     @Override
     public void bridge(Channel a, Channel b) {
         data.engine().bridge(a, b);
+    }
+
+    @Override
+    public void bridgeForSurvey(Channel caller, Channel agentLeg, long enterpriseId, String callId, String queue, long agentUserId,
+                                QueueSettings.Survey survey) {
+        surveys.expect(caller, agentLeg.id(), enterpriseId, callId, queue, agentUserId, survey);
+        data.engine().bridge(caller, agentLeg, PeerHangup.STAY);
     }
 
     @Override

@@ -230,6 +230,20 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         });
     }
 
+    /**
+     * MSG-4: the caller of the agent's call {@code callId} answered the satisfaction survey, or left it ({@code result}
+     * answered, partial, no_input or hangup; {@code score} and {@code reason} the keys pressed, null when none): the desk
+     * shows it in its call history.
+     */
+    public void surveyed(long userId, String callId, String result, Integer score, Integer reason) {
+        ObjectNode m = message("call.surveyed").put("callId", callId).put("result", result);
+        if (score == null) m.putNull("score");
+        else m.put("score", score);
+        if (reason == null) m.putNull("reason");
+        else m.put("reason", reason);
+        out.execute(() -> toUser(userId, m));
+    }
+
     /** Called before a consulted leg is placed, so that its answer or end reaches the consulting agent's desk. */
     public void consulting(String consultedLeg, String agentLeg) {
         deskCalls.consulting(consultedLeg, agentLeg);

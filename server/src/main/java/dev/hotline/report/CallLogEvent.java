@@ -255,6 +255,39 @@ public sealed interface CallLogEvent extends LogEvent {
         }
     }
 
+    /**
+     * The agent of queue {@code queue} hung up and the caller, kept on the line, hears the satisfaction survey (MSG-4);
+     * {@code channelId} is the caller's leg. The call's talk time ends here.
+     */
+    record SurveyStarted(long enterpriseId, String callId, Instant at, String channelId, String queue, long agentUserId)
+            implements CallLogEvent {
+        public String type() {
+            return "survey_start";
+        }
+
+        public String data() {
+            return "queue=" + queue + " agent=" + agentUserId;
+        }
+    }
+
+    /**
+     * The survey's outcome: {@code result} answered (a score, and a reason when unsatisfied), partial (a score but no
+     * reason), no_input (no valid key) or hangup (the caller left before scoring); {@code score} the key pressed
+     * (1 very satisfied, 2 satisfied, 3 unsatisfied) or null; {@code reason} the reason key of an unsatisfied caller
+     * (1 service, 2 attitude, 3 other) or null. The survey feature keeps its table from this event.
+     */
+    record Surveyed(long enterpriseId, String callId, Instant at, String channelId, String queue, long agentUserId, Instant startedAt,
+                    String result, Integer score, Integer reason) implements CallLogEvent {
+        public String type() {
+            return "survey";
+        }
+
+        public String data() {
+            return "queue=" + queue + " agent=" + agentUserId + " result=" + result + (score == null ? "" : " score=" + score)
+                    + (reason == null ? "" : " reason=" + reason);
+        }
+    }
+
     /** The call ended and its record was computed. */
     record Closed(long enterpriseId, String callId, Instant at, String channelId, CallRecord record) implements CallLogEvent {
         public String type() {

@@ -44,6 +44,8 @@ public final class CallTracker {
     private long holdMillis;
     private final Map<String, Instant> heldSince = new HashMap<>();
     private int transfers;
+    /** When the agent left a caller kept for the satisfaction survey (MSG-4): the talk ends there, not at the caller's hang-up. */
+    private Instant talkEndedAt;
 
     public void apply(CallLogEvent e) {
         lastAt = e.at();
@@ -75,6 +77,8 @@ public final class CallTracker {
             if (!h.held()) endHold(h.channelId(), h.at());
         } else if (e instanceof CallLogEvent.Transfer) {
             transfers++;
+        } else if (e instanceof CallLogEvent.SurveyStarted s) {
+            if (talkEndedAt == null) talkEndedAt = s.at();
         } else if (e instanceof CallLogEvent.QueueJoined q) {
             queue = q.queue();
             if (queueJoinedAt == null) queueJoinedAt = q.at();
@@ -187,7 +191,8 @@ public final class CallTracker {
         CallLogEvent.Arrived a = arrived;
         String cause = forcedCause != null ? forcedCause : causeOfRecord();
         CallRecord.Outcome outcome = outcome(cause);
-        int talk = answeredAt == null ? 0 : (int) Math.max(0, Duration.between(answeredAt, endedAt).toSeconds());
+        Instant talkEnd = talkEndedAt != null ? talkEndedAt : endedAt;
+        int talk = answeredAt == null ? 0 : (int) Math.max(0, Duration.between(answeredAt, talkEnd).toSeconds());
         String by = forcedCause != null ? "system"
                 : firstHangupCause == null ? "system"
                 : systemCause(firstHangupCause) ? "system"

@@ -22,14 +22,14 @@ public final class ReportRoutes {
     private ReportRoutes() {}
 
     @FunctionalInterface
-    interface Build {
+    public interface Build {
         ReportTable build(Handle h, long enterpriseId, Reports.Query q);
     }
 
     private static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
             + " both absent: today in tz;"
             + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets; default UTC),"
-            + " queue (name), agent (user id; the agents report only), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
+            + " queue (name), agent (user id; the agents and satisfaction-agents reports only), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
 
     public static void register(Api root, Jdbi jdbi, Clock clock, ZoneId reportZone) {
         Api api = root.tagged("reports");
@@ -44,9 +44,20 @@ public final class ReportRoutes {
     }
 
     private static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, Build build) {
+        route(api, jdbi, clock, reportZone, name, summary, name.equals("agents"), build);
+    }
+
+    /**
+     * Registers report {@code name} under {@code /reports/}: the same parameters, permission and exports as the reports
+     * of this package (a feature that keeps its own report table, e.g. the satisfaction survey, adds its report so).
+     *
+     * @param agentFilter whether the {@code agent} parameter filters this report (otherwise it is refused)
+     */
+    public static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, boolean agentFilter,
+                             Build build) {
         api.get("/reports/" + name, summary + PARAMS).returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
             Params p = params(ctx, clock);
-            if (p.agent != null && !name.equals("agents")) throw DomainException.invalid("agent", "filters the agents report only");
+            if (p.agent != null && !agentFilter) throw DomainException.invalid("agent", "filters the agents and satisfaction-agents reports only");
             ReportTable t = jdbi.withHandle(h -> build.build(h, me.enterpriseId(),
                     new Reports.Query(p.period, p.queue, p.agent, clock.instant(), reportZone)));
             send(ctx, t, p.format, p.lang);

@@ -182,6 +182,21 @@ cti.on('monitor.alerts', (m) => {
   desk.alerts = Array.isArray(m.alerts) ? m.alerts : [];
   for (const a of m.raised || []) toast(alertText(a), a.level === 'red' ? 'error' : 'info');
 });
+// MSG-4: the caller's satisfaction survey after one of our calls; the call history shows the score.
+function setSurvey(callId, survey) {
+  let changed = false;
+  for (const r of desk.recent) if (r.callId === callId) { r.survey = survey; changed = true; }
+  if (changed) saveRecent();
+}
+cti.on('call.surveyed', (m) => setSurvey(m.callId, { result: m.result, score: m.score, reason: m.reason }));
+/** The survey results of the recent calls that have none yet (e.g. surveyed while this desk was closed). */
+export async function loadSurveys() {
+  const ids = [...new Set(desk.recent.filter((r) => r.callId && !r.survey).map((r) => r.callId))];
+  if (!ids.length) return;
+  try {
+    for (const s of await api.get('/agent/surveys', { calls: ids.join(',') })) setSurvey(s.callId, { result: s.result, score: s.score, reason: s.reason });
+  } catch (e) { /* the history shows no score */ }
+}
 cti.on('call.supervised', (m) => {
   if (m.mode) desk.supervised[m.legId] = m.mode;
   else delete desk.supervised[m.legId];

@@ -6,7 +6,9 @@ import { blankToNull, destinationLabel } from '../format.js';
 export const STRATEGIES = ['ring_all', 'random', 'round_robin', 'linear', 'linear_continue', 'fewest_calls', 'fewest_answered', 'longest_idle'];
 export const DEST_TYPES = ['queue', 'voicemail', 'flow', 'extension', 'hangup'];
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
-const SECTIONS = ['basics', 'ringing', 'waiting', 'overflow', 'skills', 'vip'];
+/** The shipped prompt each survey prompt falls back to (its text is the field's placeholder). */
+const SURVEY_DEFAULTS = { scorePrompt: 'SURVEY_SCORE', reasonPrompt: 'SURVEY_REASON', thanksPrompt: 'SURVEY_THANKS' };
+const SECTIONS = ['basics', 'ringing', 'waiting', 'overflow', 'skills', 'vip', 'survey'];
 const NUMBERS = ['ringTimeoutSeconds', 'maxWaitSeconds', 'maxCallers', 'wrapUpSeconds', 'autoPauseAfterMissed', 'announcePositionSeconds',
   'periodicSeconds', 'widenSkillsAfterSeconds', 'serviceLevelSeconds', 'shortAbandonSeconds'];
 
@@ -20,6 +22,9 @@ function toForm(q) {
     agentAnnounce: !!s.agentAnnounce, record: !!s.record,
     skills: (s.skills || []).map((r) => ({ skill: r.skill, minLevel: r.minLevel })),
     vipNumbers: (s.vipNumbers || []).join('\n'),
+    survey: { enabled: !!(s.survey && s.survey.enabled), language: (s.survey && s.survey.language) || 'zh',
+      scorePrompt: (s.survey && s.survey.scorePrompt) || '', reasonPrompt: (s.survey && s.survey.reasonPrompt) || '',
+      thanksPrompt: (s.survey && s.survey.thanksPrompt) || '' },
   };
   const defaults = { ringTimeoutSeconds: 15, serviceLevelSeconds: 20, shortAbandonSeconds: 5 };
   for (const k of NUMBERS) f[k] = s[k] !== undefined && s[k] !== null ? s[k] : (defaults[k] || 0);
@@ -40,13 +45,15 @@ function toSettings(f) {
     agentAnnounce: f.agentAnnounce, record: f.record,
     skills: f.skills.filter((r) => r.skill).map((r) => ({ skill: r.skill, minLevel: num(r.minLevel) })),
     vipNumbers: f.vipNumbers.split(/[\s,;]+/).map((x) => x.trim()).filter((x) => x),
+    survey: { enabled: f.survey.enabled, language: f.survey.language, scorePrompt: blankToNull(f.survey.scorePrompt),
+      reasonPrompt: blankToNull(f.survey.reasonPrompt), thanksPrompt: blankToNull(f.survey.thanksPrompt) },
   };
   for (const k of NUMBERS) s[k] = num(f[k]);
   return s;
 }
 
 export const QueuesPage = {
-  setup() { return { STRATEGIES, DEST_TYPES, KEYS, SECTIONS }; },
+  setup() { return { STRATEGIES, DEST_TYPES, KEYS, SECTIONS, SURVEY_DEFAULTS }; },
   data() {
     return { items: [], loading: true, loadError: null, dialog: null, members: null, skills: [], queues: [], flows: [], extensions: [], users: [] };
   },
@@ -99,7 +106,8 @@ export const QueuesPage = {
         waiting: ['settings.maxWaitSeconds', 'settings.maxCallers', 'settings.announcePositionSeconds', 'settings.periodicSeconds',
           'settings.periodicText', 'settings.voicemailKey', 'settings.callbackKey', 'settings.serviceLevelSeconds', 'settings.shortAbandonSeconds'],
         overflow: ['settings.overflow', 'settings.noAgents'], skills: ['settings.skills', 'settings.widenSkillsAfterSeconds'],
-        vip: ['settings.vipNumbers'] }[sec];
+        vip: ['settings.vipNumbers'],
+        survey: ['settings.survey.language', 'settings.survey.scorePrompt', 'settings.survey.reasonPrompt', 'settings.survey.thanksPrompt'] }[sec];
       return of.some((f) => this.dialog.errors[f]);
     },
     addSkill() { this.dialog.form.skills.push({ skill: this.skills.length ? this.skills[0].name : '', minLevel: 1 }); },
@@ -245,6 +253,21 @@ export const QueuesPage = {
             <select v-model="dialog.form.callbackKey" data-testid="queue-form-callbackKey">
               <option value="">{{ t('queues.noKey') }}</option><option v-for="k in KEYS" :key="k" :value="k">{{ k }}</option>
             </select>
+          </form-field>
+        </div>
+        <div v-show="dialog.section === 'survey'" class="form-grid">
+          <div class="field span">
+            <label class="check"><input type="checkbox" v-model="dialog.form.survey.enabled" data-testid="queue-form-survey-enabled">{{ t('queues.survey.enabled') }}</label>
+            <div class="field-hint">{{ t('queues.hint.survey') }}</div>
+          </div>
+          <form-field :label="t('queues.survey.language')" :error="err('survey.language')" testid="queue-form-survey-language-error">
+            <select v-model="dialog.form.survey.language" data-testid="queue-form-survey-language">
+              <option value="zh">{{ t('lang.zh') }}</option><option value="en">{{ t('lang.en') }}</option>
+            </select>
+          </form-field>
+          <form-field v-for="p in ['scorePrompt', 'reasonPrompt', 'thanksPrompt']" :key="p" span :label="t('queues.survey.' + p)"
+            :hint="t('queues.hint.surveyPrompt')" :error="err('survey.' + p)" :testid="'queue-form-survey-' + p + '-error'">
+            <input type="text" v-model="dialog.form.survey[p]" :placeholder="t('promptKey.' + SURVEY_DEFAULTS[p])" :data-testid="'queue-form-survey-' + p">
           </form-field>
         </div>
         <div v-show="dialog.section === 'overflow'" class="form-grid">

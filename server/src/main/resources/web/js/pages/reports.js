@@ -8,12 +8,16 @@ import { api, t, tOr, i18n, errorText } from '../common.js';
 import { ymd, byName } from '../format.js';
 import { loadEcharts } from '../components/flow-stats.js';
 
-const REPORTS = ['summary', 'queues', 'agents', 'unanswered'];
+const REPORTS = ['summary', 'queues', 'agents', 'unanswered', 'satisfaction', 'satisfaction-agents'];
+/** Reports the agent filter applies to. */
+const BY_AGENT = ['agents', 'satisfaction-agents'];
 const GROUPS = ['hour', 'day', 'week', 'month'];
 export const GLOSSARY = ['offered', 'answered', 'answeredInTarget', 'serviceLevel', 'abandoned', 'shortAbandoned', 'abandonedRinging',
   'overflowed', 'voicemail', 'callback', 'waiting', 'reconciliation', 'answerRate', 'abandonRate', 'abandonRateExShort', 'asa', 'aht',
   'avgAbandon', 'longestWait', 'talk', 'hold', 'wrapUp', 'transfers', 'inbound', 'missed', 'signedIn', 'notReady', 'occupancy',
-  'callsPerHour', 'leftInIvr', 'abandonedQueued', 'notAnswered'];
+  'callsPerHour', 'leftInIvr', 'abandonedQueued', 'notAnswered', 'surveyed', 'surveyAnswered', 'surveyAnswerRate', 'verySatisfied',
+  'satisfied', 'unsatisfied', 'verySatisfiedRate', 'satisfiedRate', 'unsatisfiedRate', 'reasonService', 'reasonAttitude', 'reasonOther',
+  'reasonNone'];
 
 /** "YYYY-MM-DD" (local) → the instant of that local midnight, plus days; null when not a date. */
 function dayStart(s, plusDays) {
@@ -27,7 +31,7 @@ function zone() {
 }
 
 export const ReportsPage = {
-  setup() { return { REPORTS, GROUPS, GLOSSARY, i18n }; },
+  setup() { return { REPORTS, GROUPS, GLOSSARY, BY_AGENT, i18n }; },
   data() {
     const today = new Date();
     return { tab: 'summary', from: ymd(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 6)), to: ymd(today),
@@ -51,7 +55,7 @@ export const ReportsPage = {
     params() {
       const p = { from: dayStart(this.from, 0), to: dayStart(this.to, 1), group: this.group, tz: zone() };
       if (this.queue) p.queue = this.queue;
-      if (this.agent && this.tab === 'agents') p.agent = this.agent;
+      if (this.agent && BY_AGENT.includes(this.tab)) p.agent = this.agent;
       return p;
     },
   },
@@ -132,6 +136,17 @@ export const ReportsPage = {
           xAxis: { type: 'category', data: as }, yAxis: { type: 'value', minInterval: 1 },
           series: [bar('answered', null, as.map((a) => sums[a].answered)), bar('missed', null, as.map((a) => sums[a].missed))] };
       }
+      if (this.tab === 'satisfaction' || this.tab === 'satisfaction-agents') {
+        // Per queue or agent over the whole range: the scores given (the stack adds up to those who answered the survey).
+        const keys = ['verySatisfied', 'satisfied', 'unsatisfied'];
+        const who = (r) => (this.tab === 'satisfaction' ? r.queue : r.agent + (r.jobNumber ? ' (' + r.jobNumber + ')' : ''));
+        const sums = {};
+        for (const r of rows) { const w = who(r); sums[w] = sums[w] || {}; for (const k of keys) sums[w][k] = (sums[w][k] || 0) + (r[k] || 0); }
+        const ws = Object.keys(sums).sort();
+        return { ...base, color: ['#10b981', '#3b82f6', '#ef4444'], legend: { top: 6 },
+          xAxis: { type: 'category', data: ws }, yAxis: { type: 'value', minInterval: 1 },
+          series: keys.map((k) => bar(k, 'scores', ws.map((w) => sums[w][k]))) };
+      }
       const keys = ['leftInIvr', 'abandonedQueued', 'abandonedRinging', 'notAnswered'];
       return { ...base, color: ['#8b5cf6', '#ef4444', '#f59e0b', '#94a3b8'], legend: { top: 6 },
         xAxis: { type: 'category', data: rows.map((r) => r.period) }, yAxis: { type: 'value', minInterval: 1 },
@@ -175,7 +190,7 @@ export const ReportsPage = {
             <option v-for="q in queues" :key="q" :value="q">{{ q }}</option>
           </select>
         </form-field>
-        <form-field v-if="tab === 'agents'" :label="t('reports.agent')">
+        <form-field v-if="BY_AGENT.includes(tab)" :label="t('reports.agent')">
           <select v-model="agent" data-testid="report-agent" @change="load">
             <option value="">{{ t('reports.allAgents') }}</option>
             <option v-for="a in agents" :key="a.id" :value="String(a.id)">{{ a.name }} ({{ a.jobNumber }})</option>

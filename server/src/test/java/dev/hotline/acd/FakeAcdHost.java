@@ -113,6 +113,12 @@ final class FakeAcdHost implements Acd.Host {
     }
 
     @Override
+    public void bridgeForSurvey(Channel caller, Channel agentLeg, long enterpriseId, String callId, String queue, long agentUserId,
+                                QueueSettings.Survey survey) {
+        bridged.add(caller.id() + "+" + agentLeg.id() + " survey");
+    }
+
+    @Override
     public Optional<Channel> channel(String id) {
         return Optional.ofNullable(channels.get(id));
     }

@@ -52,6 +52,13 @@ public sealed interface CallEvent {
     record ChannelUnbridged(String channelId, String otherChannelId, Instant at) implements CallEvent {
     }
 
+    /**
+     * The bridged peer {@code otherChannelId} of {@code channelId} hung up and {@code channelId} stayed up, unlinked,
+     * as its bridge asked ({@link PeerHangup#STAY}); the server must end it.
+     */
+    record PeerLeft(String channelId, String otherChannelId, Instant at) implements CallEvent {
+    }
+
     /** The remote party of {@code channelId} put the call on hold (true) or resumed it (false). */
     record ChannelHold(String channelId, boolean held, Instant at) implements CallEvent {
     }

@@ -44,7 +44,18 @@ public interface TelephonyEngine extends AutoCloseable {
      * @throws IllegalStateException    when a channel is not answered, has ended, is bridged with
      *                                  (or dialling) another channel, or is being bridged already
      */
-    void bridge(Channel a, Channel b);
+    default void bridge(Channel a, Channel b) {
+        bridge(a, b, PeerHangup.FOLLOW);
+    }
+
+    /**
+     * As {@link #bridge(Channel, Channel)}, with what {@code a} does when {@code b} hangs up: with
+     * {@link PeerHangup#STAY} {@code a} stays up, unlinked and free (ready to play, collect digits or be bridged
+     * again), and {@link CallEvent.PeerLeft} comes for it; the server must end it. It applies to this bridge only: a
+     * later peer of {@code a} (a transfer, another bridge) is followed as usual. A hang-up of {@code a} always ends
+     * {@code b}.
+     */
+    void bridge(Channel a, Channel b, PeerHangup aOnHangupOfB);
 
     /**
      * Splits the bridge {@code channel} is in: both channels stay up, unlinked, each ready to play,

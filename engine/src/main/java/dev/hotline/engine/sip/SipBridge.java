@@ -3,6 +3,7 @@ package dev.hotline.engine.sip;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.PeerHangup;
 import dev.hotline.engine.rtp.RtpEndpoint;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code b.partner()} again; when {@code b} ends after step 2, its cascade to {@code a} is queued
  * after step 3 (both posted from {@code b}'s executor), finds {@code a.partner() != b} and does nothing.
  * Once step 3 is done the two legs are exactly a dialled pair: {@link SipLeg#onPartnerEnded}
- * ends one when the other ends.
+ * ends one when the other ends, except that with {@link PeerHangup#STAY} {@code a} outlives {@code b}.
  */
 final class SipBridge {
     private static final Logger log = LoggerFactory.getLogger(SipBridge.class);
@@ -36,27 +37,27 @@ final class SipBridge {
     }
 
     /** Checks (throws on misuse) and starts bridging; the rest happens on the legs' executors. */
-    static void bridge(SipLeg a, SipLeg b) {
+    static void bridge(SipLeg a, SipLeg b, PeerHangup aOnHangupOfB) {
         if (a == b) {
             throw new IllegalArgumentException("cannot bridge channel " + a.id + " with itself");
         }
         a.checkBridgeable(b);
         b.checkBridgeable(a);
-        a.post(() -> reserve(a, b));
+        a.post(() -> reserve(a, b, aOnHangupOfB));
     }
 
     /** Step 1, on {@code a}'s executor. */
-    private static void reserve(SipLeg a, SipLeg b) {
+    private static void reserve(SipLeg a, SipLeg b, PeerHangup aOnHangupOfB) {
         if (!free(a)) {
             log.info("bridge {} - {} not made: {} is {}", a.id, b.id, a.id, why(a));
             return;
         }
         a.reserveBridge(b);
-        b.post(() -> accept(a, b));
+        b.post(() -> accept(a, b, aOnHangupOfB));
     }
 
     /** Step 2, on {@code b}'s executor. */
-    private static void accept(SipLeg a, SipLeg b) {
+    private static void accept(SipLeg a, SipLeg b, PeerHangup aOnHangupOfB) {
         if (!free(b) || a.isFinal()) {
             log.info("bridge {} - {} not made: {}", a.id, b.id, a.isFinal() ? a.id + " ended" : b.id + " is " + why(b));
             a.post(() -> {
@@ -65,11 +66,11 @@ final class SipBridge {
             return;
         }
         b.partnerWith(a);
-        a.post(() -> commit(a, b));
+        a.post(() -> commit(a, b, aOnHangupOfB));
     }
 
     /** Step 3, on {@code a}'s executor. */
-    private static void commit(SipLeg a, SipLeg b) {
+    private static void commit(SipLeg a, SipLeg b, PeerHangup aOnHangupOfB) {
         a.releaseBridge(b);
         if (a.isFinal() || b.isFinal() || a.partner() != null || b.partner() != a) {
             log.info("bridge {} - {} not made: a leg ended or was taken meanwhile", a.id, b.id);
@@ -85,6 +86,7 @@ final class SipBridge {
         b.stopGenerating();
         b.post(b::cancelDigitCollection);
         RtpEndpoint.link(a.media, b.media);
+        a.staysAfter(aOnHangupOfB == PeerHangup.STAY ? b : null);
         // Published last: an unbridge of b (on b's executor) acts only once a.partner() == b, and then sees the link.
         a.partnerWith(b);
         a.engine.emit(new CallEvent.ChannelBridged(a.id, b.id, Instant.now()));

@@ -3,6 +3,7 @@ package dev.hotline.engine.sip;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallHandler;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.PeerHangup;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.call.Conference;
 import dev.hotline.engine.call.DialRequest;
@@ -197,8 +198,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     @Override
-    public void bridge(Channel a, Channel b) {
-        SipBridge.bridge(leg(a), leg(b));
+    public void bridge(Channel a, Channel b, PeerHangup aOnHangupOfB) {
+        SipBridge.bridge(leg(a), leg(b), aOnHangupOfB);
     }
 
     @Override

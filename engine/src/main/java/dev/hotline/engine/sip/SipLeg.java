@@ -78,6 +78,8 @@ final class SipLeg implements Channel, MediaListener {
     private volatile SipLeg bridging;
     /** The supervisor tap on this leg's bridged call, if any (ended when the call is unbridged). */
     private volatile SipTap tap;
+    /** The bridged peer whose hang-up this leg outlives ({@link dev.hotline.engine.call.PeerHangup#STAY}); null: it follows. */
+    private SipLeg staysAfter;
 
     // browser legs (Target.WebRtc): no SIP at all, media through the agent's BrowserConnection
     /** The agent key of a browser leg; null for SIP legs. */
@@ -453,6 +455,13 @@ final class SipLeg implements Channel, MediaListener {
         if (referrer != null) {
             referrer.post(() -> engine.transfers().finish(referrer, status == 0 ? 500 : status));
         }
+        if (staysAfter == other) {
+            // Kept for the server (e.g. a survey): answered without a peer, so the clock plays to it and decodes its keys.
+            staysAfter = null;
+            media.media().markAnswered();
+            engine.emit(new CallEvent.PeerLeft(id, other.id, Instant.now()));
+            return;
+        }
         boolean follow = other.dialRequest == null || other.dialRequest.failInboundOnFailure() || other.state() == ChannelState.TERMINATED && other.answeredNanos() != 0;
         if (!follow) {
             return;
@@ -582,6 +591,11 @@ final class SipLeg implements Channel, MediaListener {
     /** From now on this leg's partner is {@code other} (bridge, transfer, dial). */
     void partnerWith(SipLeg other) {
         partner = other;
+    }
+
+    /** On this leg's executor: it outlives the hang-up of {@code peer} (null: it follows whoever its partner is). */
+    void staysAfter(SipLeg peer) {
+        staysAfter = peer;
     }
 
     /** This leg has no partner any more; its media stays as it is. */

@@ -91,6 +91,12 @@ public enum PromptKey {
             "for sales press one, for support press two, to hear your number press three, for the operator press zero, to leave a message press nine"),
     /** The demo hotline's night message, before its voicemail. */
     DEMO_CLOSED("现在是非工作时间，请在提示音后留言，我们会尽快回电", "we are closed now, please leave a message after the tone and we will call you back"),
+    /** The satisfaction survey after a queue call (MSG-4): the score, the reason of an unsatisfied caller, thanks. */
+    SURVEY_SCORE("请对本次服务进行评价，非常满意请按一，满意请按二，不满意请按三",
+            "please rate our service: very satisfied press one, satisfied press two, unsatisfied press three"),
+    SURVEY_REASON("服务不满意请按一，态度不满意请按二，其他不满意请按三",
+            "unsatisfied with the service press one, with the attitude press two, anything else press three"),
+    SURVEY_THANKS("感谢您的评价，再见", "thank you for your feedback, goodbye"),
     /** A 1 kHz tone of 400 ms, the same in both languages. */
     BEEP("", "");
 

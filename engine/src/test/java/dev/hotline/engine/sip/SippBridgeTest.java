@@ -10,6 +10,7 @@ import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.PeerHangup;
 import dev.hotline.engine.call.PlaybackRequest;
 import dev.hotline.engine.call.RecordFormat;
 import dev.hotline.engine.call.RecordMode;
@@ -245,6 +246,66 @@ class SippBridgeTest {
         assertThat(awaitHangup(in).cause()).isEqualTo(HangupCause.NORMAL_CLEARING); // ... ends the caller
         assertOk(caller);
         assertThat(awaitHangup(agent).cause()).isEqualTo(HangupCause.NORMAL_CLEARING);
+    }
+
+    @Test
+    void aCallerBridgedToStayOutlivesTheAgentHearsAPromptAndIsEndedByTheServer() throws Exception {
+        int uasPort = Ports.free();
+        Sipp.Run uas = agentUas("uas_bye", uasPort, vars("PAUSE", "4000"));
+        answerWithMusic();
+        List<Channel> agents = new CopyOnWriteArrayList<>();
+        handler.onIncoming = handler.onIncoming.andThen(c -> agents.add(originate(uasPort)));
+        Sipp.Run caller = uac("uac_wait_bye", "600", vars());
+        await().atMost(WAIT).until(() -> agents.size() == 1);
+        Channel in = callers.get(0);
+        Channel agent = agents.get(0);
+        awaitUp(in, agent);
+
+        engine.bridge(in, agent, PeerHangup.STAY);
+        await().atMost(WAIT).until(() -> !handler.events(CallEvent.ChannelBridged.class, in.id()).isEmpty());
+        awaitRelayBothWays(in, agent, in.counters().packetsOut());
+
+        assertOk(uas); // BYE from the agent: the caller stays
+        assertThat(awaitHangup(agent).cause()).isEqualTo(HangupCause.NORMAL_CLEARING);
+        await().atMost(WAIT).until(() -> !handler.events(CallEvent.PeerLeft.class, in.id()).isEmpty());
+        CallEvent.PeerLeft left = handler.events(CallEvent.PeerLeft.class, in.id()).get(0);
+        assertThat(left.otherChannelId()).isEqualTo(agent.id());
+        assertThat(in.state()).isEqualTo(ChannelState.UP);
+        assertThat(in.bridgedWith()).isEmpty();
+        assertThat(handler.events(CallEvent.ChannelHungUp.class, in.id())).isEmpty();
+
+        // The server plays to the caller left alone (the survey's prompt), then ends it.
+        long before = in.counters().packetsOut();
+        in.play(PlaybackRequest.of(AudioClip.of(new short[8000])));
+        await().atMost(WAIT).until(() -> !handler.events(CallEvent.PlaybackFinished.class, in.id()).isEmpty()
+                && handler.events(CallEvent.PlaybackFinished.class, in.id()).stream().anyMatch(CallEvent.PlaybackFinished::completed));
+        assertThat(in.counters().packetsOut() - before).as("the prompt's packets").isGreaterThanOrEqualTo(40);
+        assertThat(handler.events(CallEvent.ChannelHungUp.class, in.id())).isEmpty();
+        in.hangup(HangupCause.NORMAL_CLEARING);
+        assertOk(caller); // the caller got our BYE
+        assertThat(awaitHangup(in).cause()).isEqualTo(HangupCause.NORMAL_CLEARING);
+    }
+
+    @Test
+    void aCallerBridgedToStayWhoHangsUpFirstEndsTheAgent() throws Exception {
+        int uasPort = Ports.free();
+        Sipp.Run uas = agentUas("uas_answer", uasPort, vars());
+        answerWithMusic();
+        List<Channel> agents = new CopyOnWriteArrayList<>();
+        handler.onIncoming = handler.onIncoming.andThen(c -> agents.add(originate(uasPort)));
+        Sipp.Run caller = uac("uac_call", "601", vars("PAUSE", "2500"));
+        await().atMost(WAIT).until(() -> agents.size() == 1);
+        Channel in = callers.get(0);
+        Channel agent = agents.get(0);
+        awaitUp(in, agent);
+
+        engine.bridge(in, agent, PeerHangup.STAY);
+        await().atMost(WAIT).until(() -> !handler.events(CallEvent.ChannelBridged.class, in.id()).isEmpty());
+
+        assertOk(caller);
+        assertThat(awaitHangup(agent).cause()).isEqualTo(HangupCause.NORMAL_CLEARING);
+        assertOk(uas);
+        assertThat(handler.events(CallEvent.PeerLeft.class)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,133 @@
+package dev.hotline.survey;
+
+import dev.hotline.report.Period;
+import dev.hotline.report.ReportTable;
+import dev.hotline.report.ReportTable.Column;
+import dev.hotline.report.ReportTable.Kind;
+import dev.hotline.report.Reports;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The satisfaction report (RPT-2, MSG-4) per period and queue, or per period and agent, from {@code survey_result}: the
+ * calls surveyed, those that answered (gave a score), each score's count and rate (÷ answered), and the reasons of the
+ * unsatisfied. A survey counts in the period it began in (the agent's hang-up).
+ */
+public final class SatisfactionReport {
+    private SatisfactionReport() {}
+
+    static final Column PERIOD = new Column("period", Kind.TEXT, "Period", "时段");
+    static final List<Column> FIGURES = List.of(
+            new Column("surveyed", Kind.COUNT, "Surveyed", "参与调查"),
+            new Column("surveyAnswered", Kind.COUNT, "Answered the survey", "完成评价"),
+            new Column("surveyAnswerRate", Kind.RATE, "Survey answer rate", "评价率"),
+            new Column("verySatisfied", Kind.COUNT, "Very satisfied", "非常满意"),
+            new Column("satisfied", Kind.COUNT, "Satisfied", "满意"),
+            new Column("unsatisfied", Kind.COUNT, "Unsatisfied", "不满意"),
+            new Column("verySatisfiedRate", Kind.RATE, "Very satisfied rate", "非常满意率"),
+            new Column("satisfiedRate", Kind.RATE, "Satisfied rate", "满意率"),
+            new Column("unsatisfiedRate", Kind.RATE, "Unsatisfied rate", "不满意率"),
+            new Column("reasonService", Kind.COUNT, "Unsatisfied: service", "服务不满意"),
+            new Column("reasonAttitude", Kind.COUNT, "Unsatisfied: attitude", "态度不满意"),
+            new Column("reasonOther", Kind.COUNT, "Unsatisfied: other", "其他不满意"),
+            new Column("reasonNone", Kind.COUNT, "Unsatisfied: no reason given", "未选原因"));
+
+    /** One row per period and queue. */
+    public static ReportTable byQueue(Handle h, long enterpriseId, Reports.Query q) {
+        List<Column> cols = new ArrayList<>(List.of(PERIOD, new Column("queue", Kind.TEXT, "Queue", "队列")));
+        cols.addAll(FIGURES);
+        return table("satisfaction", h, enterpriseId, q, cols, false);
+    }
+
+    /** One row per period and agent (the agents' satisfaction across the queues, or one queue's with {@code queue}). */
+    public static ReportTable byAgent(Handle h, long enterpriseId, Reports.Query q) {
+        List<Column> cols = new ArrayList<>(List.of(PERIOD, new Column("agentId", Kind.TEXT, "Agent id", "座席ID"),
+                new Column("agent", Kind.TEXT, "Agent", "座席"), new Column("jobNumber", Kind.TEXT, "Job number", "工号")));
+        cols.addAll(FIGURES);
+        return table("satisfaction-agents", h, enterpriseId, q, cols, true);
+    }
+
+    private static ReportTable table(String name, Handle h, long enterpriseId, Reports.Query q, List<Column> cols, boolean byAgent) {
+        Period p = q.period();
+        Map<LocalDateTime, Map<Object, Counts>> buckets = new TreeMap<>();
+        Counts total = new Counts();
+        for (SurveyStore.Result r : SurveyStore.between(h, enterpriseId, p.from(), p.to(), q.queue(), q.agent())) {
+            Object key = byAgent ? (Object) r.agentUserId() : r.queue();
+            buckets.computeIfAbsent(p.bucket(r.startedAt()), k -> new TreeMap<>()).computeIfAbsent(key, k -> new Counts()).add(r);
+            total.add(r);
+        }
+        Map<Long, String[]> names = byAgent ? agentNames(h, enterpriseId) : Map.of();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (var b : buckets.entrySet()) {
+            for (var e : b.getValue().entrySet()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("period", p.label(b.getKey()));
+                if (byAgent) {
+                    String[] n = names.get((Long) e.getKey());
+                    row.put("agentId", e.getKey());
+                    row.put("agent", n == null ? String.valueOf(e.getKey()) : n[0]);
+                    row.put("jobNumber", n == null ? null : n[1]);
+                } else {
+                    row.put("queue", e.getKey());
+                }
+                row.putAll(e.getValue().values());
+                rows.add(row);
+            }
+        }
+        Map<String, Object> totalRow = new LinkedHashMap<>();
+        totalRow.put("period", "total");
+        totalRow.putAll(total.values());
+        return new ReportTable(name, p.from().toString(), p.to().toString(), p.zone().getId(), p.grouping().key(), cols, rows, totalRow);
+    }
+
+    private static Map<Long, String[]> agentNames(Handle h, long enterpriseId) {
+        Map<Long, String[]> out = new java.util.HashMap<>();
+        h.createQuery("SELECT id, display_name, job_number FROM app_user WHERE enterprise_id = :e").bind("e", enterpriseId)
+                .map((rs, c) -> Map.entry(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)}))
+                .forEach(en -> out.put(en.getKey(), en.getValue()));
+        return out;
+    }
+
+    /** The figures of one row. */
+    static final class Counts {
+        long surveyed;
+        long answered;
+        long[] scores = new long[4];
+        long[] reasons = new long[4];
+
+        void add(SurveyStore.Result r) {
+            surveyed++;
+            if (r.score() == null) return;
+            answered++;
+            scores[r.score()]++;
+            if (r.score() == 3) reasons[r.reason() == null ? 0 : r.reason()]++;
+        }
+
+        Map<String, Object> values() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("surveyed", surveyed);
+            m.put("surveyAnswered", answered);
+            m.put("surveyAnswerRate", ratio(answered, surveyed));
+            m.put("verySatisfied", scores[1]);
+            m.put("satisfied", scores[2]);
+            m.put("unsatisfied", scores[3]);
+            m.put("verySatisfiedRate", ratio(scores[1], answered));
+            m.put("satisfiedRate", ratio(scores[2], answered));
+            m.put("unsatisfiedRate", ratio(scores[3], answered));
+            m.put("reasonService", reasons[1]);
+            m.put("reasonAttitude", reasons[2]);
+            m.put("reasonOther", reasons[3]);
+            m.put("reasonNone", reasons[0]);
+            return m;
+        }
+
+        private static Double ratio(long part, long whole) {
+            return whole <= 0 ? null : Math.round(10000.0 * part / whole) / 10000.0;
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package dev.hotline.survey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * MSG-4 end to end: SIPp callers through the demo queue "sales" with its survey on, answered by agent 2's SIP phone (a
+ * SIPp UAS that hangs up first). The caller stays on the line, hears the survey and keys in RFC 4733 digits: the
+ * results over HTTP (per queue, per agent, CSV, the agent's own) are exactly what was pressed; a caller who hangs up
+ * first is not surveyed, one who hangs up during the survey is recorded as such, and with the survey off the caller is
+ * hung up with the agent as before. The call records stay right: talk time ends at the agent's hang-up, one record a call.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SurveyCallsTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+    /** How long agent 2's phone talks before it hangs up. */
+    static final int AGENT_TALKS_MS = 2500;
+    TestServer server;
+    ApiClient admin;
+    long queueId;
+    long agent2;
+    final List<Sipp.Run> phones = new ArrayList<>();
+    Path phoneDir;
+    String range;
+    /** Caller number → how long its SIPp run took from start to the end of the call (ms). */
+    final Map<String, Long> tookMs = new HashMap<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        server = TestServer.start(dev.hotline.testing.TestDatabases.Kind.H2, Map.of());
+        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+        phoneDir = Files.createTempDirectory("survey-phones");
+        for (JsonNode u : admin.get("/api/v1/users").json()) if (u.get("username").asText().equals("agent2")) agent2 = u.get("id").asLong();
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) queueId = q.get("id").asLong();
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4697", "destinationType", "queue", "destination", "sales")).status())
+                .isEqualTo(201);
+        Instant from = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 900 * 900);
+        range = "from=" + from + "&to=" + from.plus(Duration.ofDays(1)) + "&group=day&tz=UTC";
+        playCalls();
+    }
+
+    @AfterAll
+    void stop() {
+        phones.forEach(Sipp.Run::kill);
+        if (server != null) server.close();
+    }
+
+    SipPeers peers() {
+        return new SipPeers(phoneDir, server.hotline().engine().sipPort());
+    }
+
+    void queue(boolean survey) {
+        Map<String, Object> settings = Map.of("ringTimeoutSeconds", 10, "survey", Map.of("enabled", survey, "language", "zh"));
+        var r = admin.put("/api/v1/queues/" + queueId, Map.of("name", "sales", "strategy", "linear", "settings", settings));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        server.hotline().acd().settle();
+    }
+
+    /** Waits until agent 2 is ready again (after the wrap-up of the last call). */
+    void agentReady() {
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "ready".equals(agent.get("/api/v1/agent/state").json().get("state").asText()));
+    }
+
+    Sipp.Run call(String scenario, String caller, String... kv) throws Exception {
+        agentReady();
+        String[] all = new String[kv.length + 2];
+        System.arraycopy(kv, 0, all, 0, kv.length);
+        all[kv.length] = "AFTER";
+        all[kv.length + 1] = "500";
+        return peers().uac(scenario, "4697", SipPeers.vars(caller, all), "-timeout", "60"); // a survey may take half a minute
+    }
+
+    void ok(String caller, Sipp.Run run) {
+        long t0 = System.nanoTime();
+        SipPeers.ok(run);
+        tookMs.put(caller, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /**
+     * Agent 2's phone answers every call and hangs up after 2.5 s. A: unsatisfied (3), reason attitude (2). B: very
+     * satisfied (1). C hangs up before the agent. D hangs up while the survey asks. F presses a wrong key, then none.
+     * G: unsatisfied, hangs up at the reason. E: the survey is off.
+     */
+    void playCalls() throws Exception {
+        queue(true);
+        int port = Ports.free();
+        var vars = SipPeers.vars("x", "PAUSE", Integer.toString(AGENT_TALKS_MS));
+        vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+        Sipp.Run phone = Sipp.start(phoneDir, "uas_bye", vars, null, port,
+                List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "1000", "-timeout", "300"));
+        Sipp.awaitUdpBound(port);
+        phones.add(phone);
+        peers().register("1002", PW, port, "200");
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW);
+        assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+
+        // SIPp's DTMF pcaps carry fixed RTP timestamps rising only in the order 1 0 2 3 ... 9; the reason key after a 3 is a
+        // copy of the 2 moved later in RTP time, else the engine would take it for a late packet of an older event.
+        Path laterTwo = shiftedPcap(Path.of("/usr/share/sip-tester/dtmf_2833_2.pcap"), 800_000);
+        ok("13900000101", call("uac_survey", "13900000101", "PAUSE", "5000", "DTMFACTIONS",
+                SipPeers.dtmf("3") + "<pause milliseconds=\"3000\"/>" + play(laterTwo)));
+        ok("13900000102", call("uac_survey", "13900000102", "PAUSE", "5000", "DTMFACTIONS", SipPeers.dtmf("1")));
+        // The caller leaves before the agent does (no survey): the agent's phone gets our BYE in its pause.
+        SipPeers.ok(call("uac_call", "13900000103", "PAUSE", "1000"));
+        // The caller leaves while the score prompt plays.
+        SipPeers.ok(call("uac_digits", "13900000104", "PAUSE", "4500", "DTMFACTIONS", ""));
+        // A wrong key, asked again, then no key: no input.
+        ok("13900000107", call("uac_survey", "13900000107", "PAUSE", "5000", "DTMFACTIONS", SipPeers.dtmf("9")));
+        // Unsatisfied, then gone while asked why: partial.
+        SipPeers.ok(call("uac_digits", "13900000108", "PAUSE", "5000", "DTMFACTIONS", SipPeers.dtmf("3") + "<pause milliseconds=\"2000\"/>"));
+        queue(false);
+        ok("13900000105", call("uac_wait_bye", "13900000105"));
+        assertThat(server.hotline().eventLog().flush(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    static String play(Path pcap) {
+        return "<nop><action><exec play_pcap_audio=\"" + pcap + "\"/></action></nop><pause milliseconds=\"300\"/>";
+    }
+
+    /** A copy of an Ethernet/IPv4/UDP/RTP capture with every RTP timestamp moved by {@code offset} (UDP checksums cleared). */
+    Path shiftedPcap(Path source, int offset) throws Exception {
+        byte[] bytes = Files.readAllBytes(source);
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        ByteOrder order = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0) == 0xA1B2C3D4 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+        b.order(order);
+        assertThat(b.getInt(20)).as("Ethernet capture").isEqualTo(1);
+        int pos = 24;
+        int packets = 0;
+        while (pos + 16 <= bytes.length) {
+            int incl = b.order(order).getInt(pos + 8);
+            int frame = pos + 16;
+            pos = frame + incl;
+            ByteBuffer p = ByteBuffer.wrap(bytes, frame, incl).slice().order(ByteOrder.BIG_ENDIAN);
+            if ((p.getShort(12) & 0xFFFF) != 0x0800 || (p.get(14 + 9) & 0xFF) != 17) continue;
+            int udp = 14 + (p.get(14) & 0x0F) * 4;
+            p.putShort(udp + 6, (short) 0);
+            int rtp = udp + 8;
+            p.putInt(rtp + 4, p.getInt(rtp + 4) + offset);
+            packets++;
+        }
+        assertThat(packets).isPositive();
+        Path out = phoneDir.resolve("later-" + source.getFileName());
+        Files.write(out, bytes);
+        return out;
+    }
+
+    JsonNode record(String caller) {
+        return await("record of " + caller).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> admin.get("/api/v1/calls?number=" + caller).json().get("items"), items -> items.size() == 1).get(0);
+    }
+
+    List<String> eventTypes(String callId) {
+        List<String> types = new ArrayList<>();
+        for (JsonNode e : admin.get("/api/v1/calls/" + callId + "/events").json()) types.add(e.get("type").asText());
+        return types;
+    }
+
+    /** The data of the call's survey event. */
+    String surveyData(String caller) {
+        for (JsonNode e : admin.get("/api/v1/calls/" + record(caller).get("callId").asText() + "/events").json()) {
+            if (e.get("type").asText().equals("survey")) return e.get("data").asText();
+        }
+        return null;
+    }
+
+    JsonNode report(String name, String extra) {
+        var r = admin.get("/api/v1/reports/" + name + "?" + range + extra);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    static Map<String, Object> counts(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
+    static void assertValues(JsonNode row, Map<String, Object> want) {
+        want.forEach((k, v) -> {
+            if (v == null) assertThat(row.get(k).isNull()).as(k + " in " + row).isTrue();
+            else if (v instanceof Double d) assertThat(row.get(k).asDouble()).as(k + " in " + row).isEqualTo(d);
+            else assertThat(row.get(k).asLong()).as(k + " in " + row).isEqualTo(((Number) v).longValue());
+        });
+    }
+
+    /**
+     * A, B, D, F and G surveyed; A, B and G gave a score: one very satisfied, two unsatisfied (A for the attitude, G gave
+     * no reason).
+     */
+    static final Map<String, Object> SALES = counts("surveyed", 5, "surveyAnswered", 3, "surveyAnswerRate", 0.6, "verySatisfied", 1,
+            "satisfied", 0, "unsatisfied", 2, "verySatisfiedRate", 0.3333, "satisfiedRate", 0.0, "unsatisfiedRate", 0.6667,
+            "reasonService", 0, "reasonAttitude", 1, "reasonOther", 0, "reasonNone", 1);
+
+    @Test
+    void theSatisfactionReportsCountWhatTheCallersPressed() throws Exception {
+        JsonNode q = report("satisfaction", "");
+        assertThat(q.get("rows")).hasSize(1);
+        assertThat(q.get("rows").get(0).get("queue").asText()).isEqualTo("sales");
+        assertValues(q.get("rows").get(0), SALES);
+        assertValues(q.get("total"), SALES);
+        JsonNode a = report("satisfaction-agents", "&agent=" + agent2);
+        assertThat(a.get("rows")).hasSize(1);
+        assertThat(a.get("rows").get(0).get("jobNumber").asText()).isEqualTo("8002");
+        assertValues(a.get("rows").get(0), SALES);
+        assertThat(report("satisfaction", "&queue=support").get("rows")).isEmpty();
+        // The CSV carries the same numbers.
+        var csv = admin.getBytes("/api/v1/reports/satisfaction?" + range + "&format=csv&lang=zh");
+        assertThat(csv.status()).isEqualTo(200);
+        byte[] body = csv.body();
+        List<CSVRecord> records = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new InputStreamReader(new ByteArrayInputStream(body, 3, body.length - 3), StandardCharsets.UTF_8))
+                .getRecords();
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).get("队列")).isEqualTo("sales");
+        assertThat(records.get(0).get("非常满意")).isEqualTo("1");
+        assertThat(records.get(0).get("态度不满意")).isEqualTo("1");
+        assertThat(records.get(1).get("参与调查")).isEqualTo("5");
+        // Bad input names the field.
+        var bad = admin.get("/api/v1/reports/satisfaction?" + range + "&agent=" + agent2);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("agent");
+        assertThat(admin.get("/api/v1/reports/satisfaction-agents?" + range + "&agent=0").status()).isEqualTo(400);
+    }
+
+    @Test
+    void eachSurveyIsAnEventOfItsCallAndTheRecordEndsTheTalkAtTheAgentsHangUp() {
+        JsonNode a = record("13900000101");
+        assertThat(a.get("disposition").asText()).isEqualTo("answered");
+        assertThat(a.get("queueResult").asText()).isEqualTo("answered");
+        assertThat(a.get("hangupBy").asText()).isEqualTo("callee");
+        assertThat(a.get("agentUserId").asLong()).isEqualTo(agent2);
+        // The agent talked 2.5 s; the survey took several seconds more, which are not talk.
+        assertThat(a.get("talkSeconds").asInt()).isBetween(2, 4);
+        long callSeconds = Duration.between(Instant.parse(a.get("answeredAt").asText()), Instant.parse(a.get("endedAt").asText())).toSeconds();
+        assertThat(callSeconds).isGreaterThanOrEqualTo(a.get("talkSeconds").asInt() + 4L);
+        List<String> types = eventTypes(a.get("callId").asText());
+        assertThat(types).containsSubsequence("queue_connect", "hangup", "survey_start", "survey", "hangup", "closed");
+        assertThat(types.stream().filter("closed"::equals).count()).isEqualTo(1);
+
+        JsonNode c = record("13900000103"); // hung up first: no survey
+        assertThat(c.get("hangupBy").asText()).isEqualTo("caller");
+        assertThat(c.get("disposition").asText()).isEqualTo("answered");
+        assertThat(eventTypes(c.get("callId").asText())).doesNotContain("survey_start", "survey");
+
+        JsonNode d = record("13900000104"); // hung up during the survey: recorded as such
+        List<String> dTypes = eventTypes(d.get("callId").asText());
+        assertThat(dTypes).containsSubsequence("survey_start", "survey", "hangup", "closed");
+        var dEvents = admin.get("/api/v1/calls/" + d.get("callId").asText() + "/events").json();
+        String data = null;
+        for (JsonNode e : dEvents) if (e.get("type").asText().equals("survey")) data = e.get("data").asText();
+        assertThat(data).contains("result=hangup").doesNotContain("score=");
+        assertThat(surveyData("13900000107")).contains("result=no_input").doesNotContain("score=");
+        assertThat(surveyData("13900000108")).contains("result=partial", "score=3").doesNotContain("reason=");
+        // F heard the question twice: asked, a wrong key, asked again, 8 s of silence, thanks.
+        JsonNode f = record("13900000107");
+        assertThat(Duration.between(Instant.parse(f.get("answeredAt").asText()), Instant.parse(f.get("endedAt").asText())).toSeconds())
+                .isGreaterThanOrEqualTo(5 + 9 + 8);
+
+        JsonNode e = record("13900000105"); // survey off: hung up with the agent, as before
+        assertThat(e.get("hangupBy").asText()).isEqualTo("callee");
+        assertThat(eventTypes(e.get("callId").asText())).doesNotContain("survey_start", "survey");
+        assertThat(Duration.between(Instant.parse(e.get("answeredAt").asText()), Instant.parse(e.get("endedAt").asText())).toMillis())
+                .isLessThan(AGENT_TALKS_MS + 3000L);
+    }
+
+    @Test
+    void theAgentSeesTheScoresOfTheirOwnCalls() {
+        String a = record("13900000101").get("callId").asText();
+        String b = record("13900000102").get("callId").asText();
+        String c = record("13900000103").get("callId").asText();
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW);
+        var r = agent.get("/api/v1/agent/surveys?calls=" + a + "," + b + "," + c);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        Map<String, JsonNode> byCall = new HashMap<>();
+        for (JsonNode s : r.json()) byCall.put(s.get("callId").asText(), s);
+        assertThat(byCall).containsOnlyKeys(a, b);
+        assertThat(byCall.get(a).get("score").asInt()).isEqualTo(3);
+        assertThat(byCall.get(a).get("reason").asInt()).isEqualTo(2);
+        assertThat(byCall.get(a).get("result").asText()).isEqualTo("answered");
+        assertThat(byCall.get(b).get("score").asInt()).isEqualTo(1);
+        assertThat(byCall.get(b).get("reason").isNull()).isTrue();
+        // Another agent does not see agent 2's results.
+        ApiClient other = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        assertThat(other.get("/api/v1/agent/surveys?calls=" + a).json()).isEmpty();
+    }
+
+    /**
+     * Chromium: agent 2's desk shows the score of a surveyed call in its call history (pushed at once, and read again
+     * after a reload); the console's queue form turns the survey on, and the satisfaction report tab shows the counts.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE) // last: it changes the queue and adds a call to the counts the other tests assert
+    void theDeskShowsTheScoreAndTheConsoleSetsTheSurveyAndShowsTheReport() throws Exception {
+        try (Chromium chrome = Chromium.start()) {
+            var d = chrome.driver();
+            var wait = chrome.waitAtMost(Duration.ofSeconds(30));
+            // The console: the queue form's Survey tab turns the survey on.
+            chrome.signInEnglish(server.baseUrl(), "demo", "admin", PW);
+            wait.until(x -> !d.findElements(Chromium.tid("nav-queues")).isEmpty());
+            d.findElement(Chromium.tid("nav-queues")).click();
+            wait.until(x -> !d.findElements(Chromium.tid("queue-edit-sales")).isEmpty());
+            d.findElement(Chromium.tid("queue-edit-sales")).click();
+            wait.until(x -> !d.findElements(Chromium.tid("queue-tab-survey")).isEmpty());
+            d.findElement(Chromium.tid("queue-tab-survey")).click();
+            var enabled = d.findElement(Chromium.tid("queue-form-survey-enabled"));
+            assertThat(enabled.isSelected()).as("off since the last call of the script").isFalse();
+            enabled.click();
+            d.findElement(Chromium.tid("queue-save")).click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                for (JsonNode q : admin.get("/api/v1/queues").json()) {
+                    if (q.get("name").asText().equals("sales")) return q.get("settings").get("survey").get("enabled").asBoolean();
+                }
+                return false;
+            });
+            server.hotline().acd().settle();
+
+            // The desk: a satisfied caller (2) shows in agent 2's call history.
+            chrome.signInEnglish(server.baseUrl(), "demo", "agent2", PW);
+            wait.until(x -> "open".equals(d.executeScript("return window.hotlineDesk && window.hotlineDesk.state().cti")));
+            ok("13900000106", call("uac_survey", "13900000106", "PAUSE", "5000", "DTMFACTIONS", SipPeers.dtmf("2")));
+            String callId = record("13900000106").get("callId").asText();
+            String cell = "[data-testid='agent-recent-survey'][data-call='" + callId + "']";
+            wait.until(x -> d.findElements(org.openqa.selenium.By.cssSelector(cell)).stream().anyMatch(e -> "2".equals(e.getAttribute("data-score"))));
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(cell)).getText()).isEqualTo("Satisfied");
+            // Forgotten by the browser, the score comes back from the server after a reload.
+            d.executeScript("for (const k of Object.keys(localStorage)) if (k.startsWith('hotline.desk.recent.')) {"
+                    + " const l = JSON.parse(localStorage.getItem(k)); l.forEach((r) => delete r.survey); localStorage.setItem(k, JSON.stringify(l)); }");
+            d.navigate().refresh();
+            wait.until(x -> d.findElements(org.openqa.selenium.By.cssSelector(cell)).stream().anyMatch(e -> "2".equals(e.getAttribute("data-score"))));
+            chrome.screenshot("survey-desk");
+
+            // The satisfaction report tab: six surveyed, one each very satisfied and satisfied, two unsatisfied.
+            chrome.signInEnglish(server.baseUrl(), "demo", "admin", PW);
+            wait.until(x -> !d.findElements(Chromium.tid("nav-reports")).isEmpty());
+            d.findElement(Chromium.tid("nav-reports")).click();
+            wait.until(x -> !d.findElements(Chromium.tid("report-tab-satisfaction")).isEmpty());
+            d.executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", d.findElement(Chromium.tid("report-tab-satisfaction")));
+            String total = "[data-testid='report-total'] [data-col='%s']";
+            wait.until(x -> d.findElements(org.openqa.selenium.By.cssSelector(total.formatted("surveyed"))).stream()
+                    .anyMatch(e -> e.getText().equals("6")));
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("verySatisfied"))).getText()).isEqualTo("1");
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("satisfied"))).getText()).isEqualTo("1");
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("unsatisfied"))).getText()).isEqualTo("2");
+            assertThat(d.findElement(org.openqa.selenium.By.cssSelector(total.formatted("unsatisfiedRate"))).getText()).isEqualTo("50.0%");
+            wait.until(x -> "3".equals(chrome.attr("report-chart", "data-series")));
+            chrome.screenshot("survey-report");
+            assertThat(chrome.scriptErrors()).isEmpty();
+        }
+    }
+}

@@ -8,6 +8,8 @@ import dev.hotline.acd.QueueStore;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
+import dev.hotline.billing.BillingRoutes;
+import dev.hotline.billing.CallRating;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
 import dev.hotline.call.DeskCallControl;
@@ -118,10 +120,11 @@ public final class Hotline implements AutoCloseable {
         // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
         ReportRoutes.register(api, jdbi, clock, reportZone);
+        BillingRoutes.register(api, jdbi, audit, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project), queueTargets, reportZone);
+                List.of(VoicemailStore::project, RecordingStore::project, new CallRating()), queueTargets, reportZone);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());

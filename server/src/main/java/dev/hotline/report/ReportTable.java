@@ -19,7 +19,8 @@ public record ReportTable(String report, String from, String to, String zone, St
     }
 
     public enum Kind {
-        TEXT, COUNT, SECONDS, RATE;
+        /** MONEY: an exact decimal amount (billing, RPT-5). */
+        TEXT, COUNT, SECONDS, RATE, MONEY;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String key() {

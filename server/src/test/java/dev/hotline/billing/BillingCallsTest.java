@@ -1,5 +1,6 @@
 package dev.hotline.billing;
 
+import static dev.hotline.testing.Chromium.tid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.io.ByteArrayInputStream;
@@ -37,6 +39,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * RPT-5 end to end: extensions of the demo enterprise call out through a trunk to a SIPp carrier that answers and hangs up
@@ -261,6 +269,77 @@ class BillingCallsTest {
 
     @Test
     @Order(3)
+    void theConsolePageShowsTheRatesTheTotalsAndTheBillInEnglishAndChinese() {
+        try (Chromium chrome = Chromium.start()) {
+            ChromeDriver page = chrome.driver();
+            WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
+            chrome.signInEnglish(server.baseUrl(), "demo", "admin", PW);
+            wait.until(d -> !d.findElements(tid("nav-billing")).isEmpty());
+            assertThat(page.findElement(tid("nav-billing")).getText()).isEqualTo("Billing");
+            page.findElement(tid("nav-billing")).click();
+            wait.until(d -> cell(d, "billing-total", "amount").equals("0.412"));
+            assertThat(cell(page, "billing-total", "calls")).isEqualTo("3");
+            assertThat(cell(page, "billing-total", "unrated")).isEqualTo("1");
+            assertThat(page.findElement(By.cssSelector("[data-testid='billing-table'] th[data-col='amount']")).getText()).isEqualTo("Amount");
+            assertThat(chrome.attr("billing-export-xlsx", "href")).contains("/api/v1/billing/totals?", "format=xlsx", "by=enterprise");
+
+            new Select(page.findElement(tid("billing-by"))).selectByValue("department");
+            wait.until(d -> d.findElements(tid("billing-row")).size() == 2);
+            assertThat(page.findElements(tid("billing-row")).stream().map(WebElement::getText).toList())
+                    .anySatisfy(r -> assertThat(r).contains("销售部 Sales", "0.112"))
+                    .anySatisfy(r -> assertThat(r).contains("客服部 Customer Service", "0.30"));
+
+            page.findElement(tid("billing-tab-calls")).click();
+            wait.until(d -> d.findElements(tid("billing-row")).size() == 3);
+            assertThat(page.findElements(tid("billing-unrated"))).hasSize(1);
+            assertThat(page.findElements(tid("billing-row")).stream().map(WebElement::getText).toList())
+                    .anySatisfy(r -> assertThat(r).contains("13800138002", "carrier", "138", "6/6", "0.112"));
+            chrome.screenshot("billing-calls-en");
+
+            page.findElement(tid("billing-tab-rates")).click();
+            wait.until(d -> !d.findElements(By.cssSelector("[data-testid='rate-row'][data-prefix='138']")).isEmpty());
+            assertThat(page.findElement(By.cssSelector("[data-testid='rate-row'][data-prefix='138'] [data-col='price']")).getText()).isEqualTo("0.12");
+            // A bad prefix is refused beside its input, in the page's language.
+            page.findElement(tid("rate-edit")).click();
+            wait.until(d -> !d.findElements(tid("rate-prefix-0")).isEmpty());
+            page.findElement(tid("rate-prefix-0")).clear();
+            page.findElement(tid("rate-prefix-0")).sendKeys("13a");
+            page.findElement(tid("rate-save")).click();
+            wait.until(d -> d.findElement(tid("rate-prefix-error-0")).getText().equals("1–20 digits"));
+            chrome.screenshot("billing-rates-error-en");
+            page.findElement(By.cssSelector("[data-testid='rate-form'] .modal-foot .btn:not(.btn-primary)")).click();
+            page.findElement(tid("lang-zh")).click();
+            wait.until(d -> d.findElement(tid("rate-edit")).getText().equals("编辑"));
+            page.findElement(tid("rate-edit")).click();
+            wait.until(d -> !d.findElements(tid("rate-prefix-0")).isEmpty());
+            page.findElement(tid("rate-prefix-0")).clear();
+            page.findElement(tid("rate-prefix-0")).sendKeys("13a");
+            page.findElement(tid("rate-save")).click();
+            wait.until(d -> d.findElement(tid("rate-prefix-error-0")).getText().equals("1–20 位数字"));
+            page.findElement(By.cssSelector("[data-testid='rate-form'] .modal-foot .btn:not(.btn-primary)")).click();
+            assertThat(page.findElement(tid("nav-billing")).getText()).isEqualTo("计费");
+
+            page.findElement(tid("billing-tab-totals")).click();
+            wait.until(d -> cell(d, "billing-total", "name").equals("合计") && cell(d, "billing-total", "amount").equals("0.412"));
+            assertThat(page.findElement(By.cssSelector("[data-testid='billing-table'] th[data-col='amount']")).getText()).isEqualTo("金额");
+            chrome.screenshot("billing-totals-zh");
+            page.findElement(tid("lang-en")).click();
+            assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+        }
+        assertThat(bodyOf("/api/v1/billing/rate-tables")).as("the refused edit changed nothing").contains("\"prefix\":\"138\"");
+    }
+
+    String bodyOf(String path) {
+        return admin.get(path).body();
+    }
+
+    static String cell(WebDriver d, String row, String col) {
+        var els = d.findElements(By.cssSelector("[data-testid='" + row + "'] [data-col='" + col + "']"));
+        return els.isEmpty() ? "" : els.get(0).getText().strip();
+    }
+
+    @Test
+    @Order(4)
     void aRateChangeAppliesToCallsRatedAgain() throws Exception {
         var changed = admin.put("/api/v1/billing/rate-tables/" + tableId, Map.of("trunkId", trunkId, "currency", "CNY",
                 "rates", List.of(rate("138", "0.60", 6, 6, "0.10"), rate("1", "0.30", 60, 60, "0"), rate("02", "0.06", 1, 1, "0"))));
@@ -284,7 +363,7 @@ class BillingCallsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void badInputIsA400NamingTheFieldAndAgentsMayNotReadOrChangeBilling() {
         record Bad(Object body, String field) {}
         List<Bad> bad = List.of(
@@ -334,7 +413,7 @@ class BillingCallsTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anotherEnterpriseSeesNoneOfIt() throws Exception {
         ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
         var acme = operator.post("/api/v1/enterprises", Map.of("code", "acme", "name", "Acme", "adminUsername", "boss", "adminPassword", "acme-pass-1"));

@@ -60,6 +60,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -123,8 +124,11 @@ public final class Hotline implements AutoCloseable {
         BillingRoutes.register(api, jdbi, audit, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
+        Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
                 List.of(VoicemailStore::project, RecordingStore::project, new CallRating()), queueTargets, reportZone);
+        int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt); // RPT-5: calls the last run left unfinished
+        if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());

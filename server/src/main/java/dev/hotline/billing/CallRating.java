@@ -2,12 +2,17 @@ package dev.hotline.billing;
 
 import dev.hotline.report.CallLogEvent;
 import dev.hotline.report.CallRecord;
+import dev.hotline.report.CallRecordStore;
 import dev.hotline.report.Projection;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Rates calls when they end (RPT-5), as a projection of the call event log: it runs on the log's writer thread, in the
@@ -80,6 +85,52 @@ public final class CallRating implements Projection {
                     BillingStore.tableOfTrunk(h, enterpriseId, leg.trunk));
             BillingStore.saveCharge(h, enterpriseId, charge);
         }
+    }
+
+    /** A call that started more than this before the restart is not looked for (no call lasts so long). */
+    private static final Duration LONGEST_CALL = Duration.ofDays(7);
+
+    /**
+     * Rates the trunk legs of the calls the last run left unfinished, which the event log closed as system_restart at this
+     * start (their records end at or after {@code closedSince}); the event log closes them without its projections. A leg
+     * still up when the server stopped is billed up to the last event logged before the stop, as its call record counts
+     * the talk (the real end is unknown). Returns how many legs were rated.
+     */
+    public static int rateCallsClosedByRestart(Jdbi jdbi, Instant closedSince) {
+        return jdbi.inTransaction(h -> {
+            int rated = 0;
+            for (long enterpriseId : h.createQuery("SELECT id FROM enterprise").mapTo(Long.class).list()) {
+                List<String> calls = h.createQuery("""
+                        SELECT r.call_id FROM call_record r WHERE r.enterprise_id = :e AND r.started_at >= :oldest
+                        AND r.hangup_cause = 'system_restart' AND r.ended_at >= :since
+                        AND NOT EXISTS (SELECT 1 FROM call_charge c WHERE c.call_id = r.call_id)""")
+                        .bind("e", enterpriseId).bind("oldest", Timestamp.from(closedSince.minus(LONGEST_CALL)))
+                        .bind("since", Timestamp.from(closedSince)).mapTo(String.class).list();
+                for (String callId : calls) rated += rateReadBack(h, enterpriseId, callId);
+            }
+            return rated;
+        });
+    }
+
+    private static int rateReadBack(Handle h, long enterpriseId, String callId) {
+        CallRating fold = new CallRating();
+        Instant last = null;
+        for (CallRecordStore.LoggedEvent e : CallRecordStore.timeline(h, enterpriseId, callId)) {
+            if (e.type().equals("closed")) continue;
+            last = e.at();
+            switch (e.type()) {
+                case "dialing" -> fold.apply(h, new CallLogEvent.Dialing(enterpriseId, callId, e.at(), e.channelId(),
+                        e.data() != null && e.data().startsWith("target=") ? e.data().substring("target=".length()) : null));
+                case "answered" -> fold.apply(h, new CallLogEvent.Answered(enterpriseId, callId, e.at(), e.channelId()));
+                case "hangup" -> fold.apply(h, new CallLogEvent.HungUp(enterpriseId, callId, e.at(), e.channelId(), null, 0));
+                default -> { }
+            }
+        }
+        Map<String, Leg> legs = fold.calls.get(callId);
+        Optional<CallRecord> record = CallRecordStore.byId(h, enterpriseId, callId);
+        if (legs == null || last == null || record.isEmpty()) return 0;
+        rate(h, enterpriseId, record.get(), last, legs);
+        return (int) legs.values().stream().filter(l -> l.answeredAt != null).count();
     }
 
     /**

@@ -8,11 +8,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -120,7 +122,7 @@ public final class BillingReports {
         Names names = Names.load(h, enterpriseId);
         List<Map<String, Object>> rows = new ArrayList<>();
         Sum total = new Sum();
-        java.util.Set<String> currencies = new java.util.HashSet<>();
+        Set<String> currencies = new HashSet<>();
         for (Charge c : BillingStore.charges(h, enterpriseId, from, to, limit)) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("callId", c.callId());

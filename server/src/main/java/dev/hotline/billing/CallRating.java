@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -138,7 +139,7 @@ public final class CallRating implements Projection {
      * returns how many were rated again.
      */
     public static int rerate(Handle h, long enterpriseId, Instant from, Instant to) {
-        Map<String, Optional<RateTable>> tables = new java.util.HashMap<>();
+        Map<String, Optional<RateTable>> tables = new HashMap<>();
         int n = 0;
         for (Charge c : BillingStore.charges(h, enterpriseId, from, to, Integer.MAX_VALUE)) {
             var table = tables.computeIfAbsent(c.trunk(), t -> BillingStore.tableOfTrunk(h, enterpriseId, t));

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -42,7 +43,7 @@ public final class RateTables {
     public static RateTable save(Handle h, long enterpriseId, Long id, Input in) {
         if (in == null) throw DomainException.badRequest("a JSON body is required");
         if (id != null && BillingStore.table(h, enterpriseId, id).isEmpty()) throw DomainException.notFound("rate table");
-        String currency = in.currency() == null ? "CNY" : in.currency().strip().toUpperCase();
+        String currency = Validator.clean(in.currency()) == null ? "CNY" : in.currency().strip().toUpperCase(Locale.ROOT);
         List<RateInput> inputs = in.rates() == null ? List.of() : in.rates();
         Validator v = Validator.of().required("trunkId", in.trunkId())
                 .matches("currency", currency, "[A-Z]{3}", "a three-letter ISO 4217 code such as CNY")

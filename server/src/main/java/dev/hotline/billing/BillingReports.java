@@ -27,12 +27,16 @@ public final class BillingReports {
 
     /** What totals are grouped by. */
     public enum By {
-        ENTERPRISE("Enterprise", "企业"), DEPARTMENT("Department", "部门"), AGENT("Agent", "坐席"), TRUNK("Trunk", "中继");
+        ENTERPRISE("enterprise_id", "Enterprise", "企业"), DEPARTMENT("department_id", "Department", "部门"),
+        AGENT("agent_user_id", "Agent", "坐席"), TRUNK("trunk", "Trunk", "中继");
 
+        /** The column of {@code call_charge} that tells the group. */
+        final String column;
         final String en;
         final String zh;
 
-        By(String en, String zh) {
+        By(String column, String en, String zh) {
+            this.column = column;
             this.en = en;
             this.zh = zh;
         }
@@ -59,24 +63,19 @@ public final class BillingReports {
 
     /** Totals of the charges of calls answered in [from, to), one row per group and currency. */
     public static ReportTable totals(Handle h, long enterpriseId, By by, Instant from, Instant to) {
-        List<Charge> charges = BillingStore.charges(h, enterpriseId, from, to, Integer.MAX_VALUE);
+        List<BillingStore.GroupSum> groups = BillingStore.sums(h, enterpriseId, by.column, from, to);
         Names names = Names.load(h, enterpriseId);
         record Key(String id, String currency) {}
-        Map<Key, Sum> sums = new LinkedHashMap<>();
-        Map<String, String> currencyOf = new HashMap<>();
-        Map<String, Boolean> mixed = new HashMap<>();
-        for (Charge c : charges) {
-            String id = group(by, enterpriseId, c);
-            if (c.currency() != null) {
-                String had = currencyOf.putIfAbsent(id, c.currency());
-                if (had != null && !had.equals(c.currency())) mixed.put(id, true);
-            }
+        Map<String, Set<String>> currencies = new HashMap<>();
+        for (BillingStore.GroupSum g : groups) {
+            if (g.currency() != null) currencies.computeIfAbsent(Objects.requireNonNullElse(g.id(), ""), k -> new HashSet<>()).add(g.currency());
         }
-        for (Charge c : charges) {
-            String id = group(by, enterpriseId, c);
-            // An unrated call joins its group's one currency; a group billed in several currencies keeps it apart.
-            String currency = c.currency() != null ? c.currency() : mixed.containsKey(id) ? null : currencyOf.get(id);
-            sums.computeIfAbsent(new Key(id, currency), k -> new Sum()).add(c);
+        Map<Key, Sum> sums = new LinkedHashMap<>();
+        for (BillingStore.GroupSum g : groups) {
+            // Unrated calls join their group's one currency; a group billed in several currencies keeps them apart.
+            Set<String> of = currencies.getOrDefault(Objects.requireNonNullElse(g.id(), ""), Set.of());
+            String currency = g.currency() != null ? g.currency() : of.size() == 1 ? of.iterator().next() : null;
+            sums.computeIfAbsent(new Key(g.id(), currency), k -> new Sum()).add(g);
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         Sum total = new Sum();
@@ -106,15 +105,6 @@ public final class BillingReports {
         if (!oneCurrency) t.put("amount", null); // amounts in different currencies do not add up
         List<Column> cols = List.of(new Column("name", Kind.TEXT, by.en, by.zh), CURRENCY, CALLS, UNRATED, TALK, BILLED, AMOUNT);
         return new ReportTable("billing-" + by.key(), from.toString(), to.toString(), "UTC", by.key(), cols, rows, t);
-    }
-
-    private static String group(By by, long enterpriseId, Charge c) {
-        return switch (by) {
-            case ENTERPRISE -> String.valueOf(enterpriseId);
-            case DEPARTMENT -> c.departmentId() == null ? null : String.valueOf(c.departmentId());
-            case AGENT -> c.agentUserId() == null ? null : String.valueOf(c.agentUserId());
-            case TRUNK -> c.trunk();
-        };
     }
 
     /** The charge of every call answered in [from, to) (at most {@code limit}), oldest first, with their total. */
@@ -180,6 +170,14 @@ public final class BillingReports {
             talk += c.talkSeconds();
             billed += c.billedSeconds();
             if (c.amount() != null) amount = amount.add(c.amount());
+        }
+
+        void add(BillingStore.GroupSum g) {
+            calls += g.calls();
+            unrated += g.unrated();
+            talk += g.talkSeconds();
+            billed += g.billedSeconds();
+            amount = amount.add(g.amount());
         }
 
         void plus(Sum s) {

@@ -140,6 +140,26 @@ public final class BillingStore {
                 .map((rs, c) -> charge(rs)).list();
     }
 
+    /** The charges of one group and currency added up (amounts of rated calls only). */
+    record GroupSum(String id, String currency, long calls, long unrated, long talkSeconds, long billedSeconds, BigDecimal amount) {}
+
+    /**
+     * The enterprise's charges of legs answered in [from, to) added up by {@code column} (a column name of {@code call_charge}
+     * chosen by the caller, never from a request) and currency.
+     */
+    static List<GroupSum> sums(Handle h, long enterpriseId, String column, Instant from, Instant to) {
+        return h.createQuery("SELECT " + column + " AS id, currency, COUNT(*) AS calls, SUM(CASE WHEN rated THEN 0 ELSE 1 END) AS unrated,"
+                        + " SUM(talk_seconds) AS talk, SUM(billed_seconds) AS billed, SUM(amount) AS amount FROM call_charge"
+                        + " WHERE enterprise_id = :e AND answered_at >= :from AND answered_at < :to GROUP BY " + column + ", currency")
+                .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to))
+                .map((rs, c) -> {
+                    BigDecimal amount = rs.getBigDecimal("amount");
+                    return new GroupSum(rs.getString("id"), rs.getString("currency"), rs.getLong("calls"), rs.getLong("unrated"),
+                            rs.getLong("talk"), rs.getLong("billed"), (amount == null ? BigDecimal.ZERO : amount).setScale(Rate.SCALE));
+                })
+                .list();
+    }
+
     private static Charge charge(ResultSet rs) throws SQLException {
         boolean rated = rs.getBoolean("rated");
         Rate rate = rated ? new Rate(0, rs.getString("prefix"), null, rs.getBigDecimal("price_per_minute"), rs.getInt("first_increment"),

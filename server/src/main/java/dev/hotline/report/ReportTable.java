@@ -19,8 +19,9 @@ public record ReportTable(String report, String from, String to, String zone, St
     }
 
     public enum Kind {
-        /** MONEY: an exact decimal amount (billing, RPT-5). */
-        TEXT, COUNT, SECONDS, RATE, MONEY;
+        TEXT, COUNT, SECONDS, RATE,
+        /** An exact decimal amount of money (billing, RPT-5). */
+        MONEY;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String key() {

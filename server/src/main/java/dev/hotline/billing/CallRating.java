@@ -27,6 +27,8 @@ public final class CallRating implements Projection {
     static final String TRUNK_TARGET = "trunk ";
     /** Calls followed at most (the oldest forgotten): far more than can be in progress at once. */
     private static final int MAX_CALLS = 20_000;
+    /** A call that started more than this before a restart is not looked for (no call lasts so long). */
+    private static final Duration LONGEST_CALL = Duration.ofDays(7);
 
     /** A leg dialled through a trunk. */
     private static final class Leg {
@@ -87,9 +89,6 @@ public final class CallRating implements Projection {
             BillingStore.saveCharge(h, enterpriseId, charge);
         }
     }
-
-    /** A call that started more than this before the restart is not looked for (no call lasts so long). */
-    private static final Duration LONGEST_CALL = Duration.ofDays(7);
 
     /**
      * Rates the trunk legs of the calls the last run left unfinished, which the event log closed as system_restart at this

@@ -24,6 +24,7 @@ import { PromptsPage } from './pages/prompts.js';
 import { VoicemailPage } from './pages/voicemail.js';
 import { RingGroupsPage } from './pages/ringgroups.js';
 import { ReportsPage } from './pages/reports.js';
+import { BillingPage } from './pages/billing.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -65,6 +66,8 @@ const MENU = [
     icon: I('<path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/><path d="M15 3h6M15 7h6M15 11h3"/>') },
   { id: 'reports', perm: 'call.read', group: 'reports', component: ReportsPage,
     icon: I('<path d="M3 3v18h18"/><rect x="7" y="12" width="3" height="6"/><rect x="12" y="8" width="3" height="10"/><rect x="17" y="5" width="3" height="13"/>') },
+  { id: 'billing', perm: 'call.read', group: 'reports', component: BillingPage,
+    icon: I('<rect x="4" y="2" width="16" height="20" rx="2"/><path d="M8 7h8M8 11h8M8 15h4M15 17.5h1"/>') },
   { id: 'recordings', perm: 'recording.read', group: 'reports', component: RecordingsPage,
     icon: I('<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="3.5" fill="currentColor"/>') },
   { id: 'audit', perm: 'audit.read', group: 'system', component: AuditPage,

@@ -9,6 +9,8 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
+import dev.hotline.billing.BillingRoutes;
+import dev.hotline.billing.CallRating;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
 import dev.hotline.call.DeskCallControl;
@@ -45,10 +47,10 @@ import dev.hotline.routing.RoutingRoutes;
 import dev.hotline.routing.SipAdmission;
 import dev.hotline.store.Database;
 import dev.hotline.supervision.Supervision;
+import dev.hotline.supervision.SupervisionRoutes;
 import dev.hotline.survey.SurveyRoutes;
 import dev.hotline.survey.SurveyStore;
 import dev.hotline.survey.Surveys;
-import dev.hotline.supervision.SupervisionRoutes;
 import dev.hotline.tenant.EnterpriseRoutes;
 import dev.hotline.tenant.Enterprises;
 import dev.hotline.voicemail.VoicemailRoutes;
@@ -66,6 +68,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -130,12 +133,17 @@ public final class Hotline implements AutoCloseable {
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
         ReportRoutes.register(api, jdbi, clock, reportZone);
         SurveyRoutes.register(api, jdbi, clock, reportZone);
+        BillingRoutes.register(api, jdbi, audit, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
+        Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, webhooks::project), queueTargets, reportZone);
+                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(), webhooks::project), queueTargets,
+                reportZone);
+        int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt); // RPT-5: calls the last run left unfinished
+        if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());

@@ -19,7 +19,9 @@ public record ReportTable(String report, String from, String to, String zone, St
     }
 
     public enum Kind {
-        TEXT, COUNT, SECONDS, RATE;
+        TEXT, COUNT, SECONDS, RATE,
+        /** An exact decimal amount of money (billing, RPT-5). */
+        MONEY;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String key() {

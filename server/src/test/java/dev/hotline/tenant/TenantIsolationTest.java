@@ -55,6 +55,8 @@ class TenantIsolationTest {
     long demoEnterprise;
     Map<String, Long> demoIds = new HashMap<>();
     Map<String, String> demoNames = new HashMap<>();
+    /** A range around demo's rated call (RPT-5). */
+    String billingRange;
 
     @BeforeAll
     void start() throws Exception {
@@ -93,6 +95,7 @@ class TenantIsolationTest {
                 .json().get("id").asLong());
         demoRecordedCallWithVoicemail();
         demoIds.put("deliveries", firstId(demoAdmin.get("/api/v1/webhooks/" + demoIds.get("webhooks") + "/deliveries").json()));
+        demoChargedCall();
         demoFiles();
         acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001"));
         acmeAdmin.post("/api/v1/trunks", Map.of("name", "acme-trunk", "host", "10.1.1.1"));
@@ -130,6 +133,34 @@ class TenantIsolationTest {
         demoIds.put("recordings", demoAdmin.get("/api/v1/recordings?number=" + DEMO_CALLER).json().get("items").get(0).get("id").asLong());
         demoIds.put("voicemail", firstId(demoAdmin.get("/api/v1/voicemail").json()));
         demoNames.put("calls", DEMO_CALL);
+    }
+
+    /** RPT-5: a rate table on demo's trunk and a call of demo's out through it, rated by the server's event log. */
+    void demoChargedCall() throws Exception {
+        var table = demoAdmin.post("/api/v1/billing/rate-tables", Map.of("trunkId", demoIds.get("trunks"), "currency", "CNY",
+                "rates", List.of(Map.of("prefix", "139", "pricePerMinute", "0.25", "increment", 6))));
+        assertThat(table.status()).as(table.toString()).isEqualTo(201);
+        demoIds.put("billing", table.json().get("id").asLong());
+        long e = demoEnterprise;
+        String call = DEMO_CALL + "-out";
+        Instant t = Instant.now().minusSeconds(60);
+        CallTracker tracker = new CallTracker();
+        EventLog log = server.hotline().eventLog();
+        for (CallLogEvent ev : List.of(
+                new CallLogEvent.Arrived(e, call, t, "x-1", "outbound", DEMO_BOX, DEMO_CALLER, null, DEMO_BOX),
+                new CallLogEvent.Dialing(e, call, t.plusMillis(5), "x-2", "trunk loopback " + DEMO_CALLER),
+                new CallLogEvent.Answered(e, call, t.plusSeconds(1), "x-2"),
+                new CallLogEvent.Answered(e, call, t.plusSeconds(1), "x-1"),
+                new CallLogEvent.HungUp(e, call, t.plusSeconds(9), "x-2", "NORMAL_CLEARING", 0),
+                new CallLogEvent.HungUp(e, call, t.plusSeconds(9), "x-1", "NORMAL_CLEARING", 0))) {
+            tracker.apply(ev);
+            log.append(ev);
+        }
+        log.append(new CallLogEvent.Closed(e, call, t.plusSeconds(9), null, tracker.record()));
+        assertThat(log.flush(10, TimeUnit.SECONDS)).isTrue();
+        billingRange = "?from=" + t.minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "&to="
+                + t.plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        assertThat(demoAdmin.get("/api/v1/billing/calls" + billingRange).body()).as("demo's call is rated").contains(DEMO_CALLER, "\"amount\":0.0500");
     }
 
     /** An uploaded prompt, a music-on-hold file and a voicemail greeting of demo's. */
@@ -174,6 +205,7 @@ class TenantIsolationTest {
             case "outbound-routes" -> Map.of("name", "hijacked", "prefix", "9", "trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()));
             case "agents" -> Map.of("state", "logged_out");
             case "webhooks" -> Map.of("url", "http://127.0.0.1:9/hijacked", "events", List.of("*"));
+            case "billing" -> Map.of("trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()), "currency", "CNY");
             default -> Map.of("name", "hijacked");
         };
     }
@@ -188,7 +220,8 @@ class TenantIsolationTest {
                 "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/webhooks", "/api/v1/agents/" + user + "/events",
                 "/api/v1/users/" + user, "/api/v1/users/" + user + "/skills", "/api/v1/queues/" + demoIds.get("queues") + "/members",
                 "/api/v1/flows/" + demoIds.get("flows"), "/api/v1/flows/" + demoIds.get("flows") + "/versions",
-                "/api/v1/calls/" + DEMO_CALL + "/events", "/api/v1/recordings", "/api/v1/prompts", "/api/v1/moh", "/api/v1/voicemail/greetings")) {
+                "/api/v1/calls/" + DEMO_CALL + "/events", "/api/v1/recordings", "/api/v1/prompts", "/api/v1/moh", "/api/v1/voicemail/greetings",
+                "/api/v1/billing/rate-tables", "/api/v1/billing/calls" + billingRange)) {
             var r = demoAdmin.get(path);
             assertThat(r.status()).as("demo reads " + path).isEqualTo(200);
             sb.append(path).append(' ').append(r.body()).append('\n');
@@ -298,6 +331,14 @@ class TenantIsolationTest {
             checked++;
         }
         assertThat(checked).isGreaterThanOrEqualTo(8);
+        // RPT-5 over the range of demo's rated call: acme's bill and totals are empty.
+        for (String path : List.of("/api/v1/billing/calls" + billingRange, "/api/v1/billing/totals" + billingRange + "&by=trunk",
+                "/api/v1/billing/totals" + billingRange + "&by=agent")) {
+            var resp = acmeAdmin.get(path);
+            assertThat(resp.status()).as(path).isEqualTo(200);
+            assertThat(resp.json().get("rows")).as(path).isEmpty();
+            assertThat(resp.body()).as(path).doesNotContain(DEMO_CALLER).doesNotContain("loopback");
+        }
     }
 
     @Test

@@ -1,0 +1,217 @@
+package dev.hotline.billing;
+
+import dev.hotline.report.ReportTable;
+import dev.hotline.report.ReportTable.Column;
+import dev.hotline.report.ReportTable.Kind;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The billing reports (RPT-5) as {@link ReportTable}s, so that the JSON and the CSV and xlsx exports carry the same numbers:
+ * totals per enterprise, department, agent or trunk, and the charge of every call (the detailed bill). Unrated calls are
+ * counted (column {@code unrated}) with their talk, and cost nothing.
+ */
+public final class BillingReports {
+    private BillingReports() {}
+
+    /** What totals are grouped by. */
+    public enum By {
+        ENTERPRISE("enterprise_id", "Enterprise", "企业"), DEPARTMENT("department_id", "Department", "部门"),
+        AGENT("agent_user_id", "Agent", "坐席"), TRUNK("trunk", "Trunk", "中继");
+
+        /** The column of {@code call_charge} that tells the group. */
+        final String column;
+        final String en;
+        final String zh;
+
+        By(String column, String en, String zh) {
+            this.column = column;
+            this.en = en;
+            this.zh = zh;
+        }
+
+        public String key() {
+            return name().toLowerCase();
+        }
+
+        public static Optional<By> parse(String key) {
+            for (By b : values()) if (b.key().equals(key)) return Optional.of(b);
+            return Optional.empty();
+        }
+    }
+
+    /** The most calls the detailed bill lists at once. */
+    public static final int MAX_CHARGES = 50_000;
+
+    private static final Column CURRENCY = new Column("currency", Kind.TEXT, "Currency", "币种");
+    private static final Column CALLS = new Column("calls", Kind.COUNT, "Answered calls", "接通次数");
+    private static final Column UNRATED = new Column("unrated", Kind.COUNT, "Unrated calls", "未计费次数");
+    private static final Column TALK = new Column("talkSeconds", Kind.SECONDS, "Talk (s)", "通话时长(秒)");
+    private static final Column BILLED = new Column("billedSeconds", Kind.SECONDS, "Billed (s)", "计费时长(秒)");
+    private static final Column AMOUNT = new Column("amount", Kind.MONEY, "Amount", "金额");
+
+    /** Totals of the charges of calls answered in [from, to), one row per group and currency. */
+    public static ReportTable totals(Handle h, long enterpriseId, By by, Instant from, Instant to) {
+        List<BillingStore.GroupSum> groups = BillingStore.sums(h, enterpriseId, by.column, from, to);
+        Names names = Names.load(h, enterpriseId);
+        record Key(String id, String currency) {}
+        Map<String, Set<String>> currencies = new HashMap<>();
+        for (BillingStore.GroupSum g : groups) {
+            if (g.currency() != null) currencies.computeIfAbsent(Objects.requireNonNullElse(g.id(), ""), k -> new HashSet<>()).add(g.currency());
+        }
+        Map<Key, Sum> sums = new LinkedHashMap<>();
+        for (BillingStore.GroupSum g : groups) {
+            // Unrated calls join their group's one currency; a group billed in several currencies keeps them apart.
+            Set<String> of = currencies.getOrDefault(Objects.requireNonNullElse(g.id(), ""), Set.of());
+            String currency = g.currency() != null ? g.currency() : of.size() == 1 ? of.iterator().next() : null;
+            sums.computeIfAbsent(new Key(g.id(), currency), k -> new Sum()).add(g);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Sum total = new Sum();
+        String totalCurrency = null;
+        boolean oneCurrency = true;
+        var ordered = sums.entrySet().stream().sorted(Comparator.comparing((Map.Entry<Key, Sum> e) -> names.of(by, e.getKey().id()))
+                .thenComparing(e -> Objects.requireNonNullElse(e.getKey().currency(), ""))).toList();
+        for (var e : ordered) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", e.getKey().id());
+            row.put("name", names.of(by, e.getKey().id()));
+            row.put("currency", e.getKey().currency());
+            e.getValue().into(row);
+            rows.add(row);
+            total.plus(e.getValue());
+            String cur = e.getKey().currency();
+            if (cur != null) {
+                if (totalCurrency != null && !totalCurrency.equals(cur)) oneCurrency = false;
+                totalCurrency = cur;
+            }
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("id", null);
+        t.put("name", "total");
+        t.put("currency", oneCurrency ? totalCurrency : null);
+        total.into(t);
+        if (!oneCurrency) t.put("amount", null); // amounts in different currencies do not add up
+        List<Column> cols = List.of(new Column("name", Kind.TEXT, by.en, by.zh), CURRENCY, CALLS, UNRATED, TALK, BILLED, AMOUNT);
+        return new ReportTable("billing-" + by.key(), from.toString(), to.toString(), "UTC", by.key(), cols, rows, t);
+    }
+
+    /** The charge of every call answered in [from, to) (at most {@code limit}), oldest first, with their total. */
+    public static ReportTable charges(Handle h, long enterpriseId, Instant from, Instant to, int limit) {
+        Names names = Names.load(h, enterpriseId);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Sum total = new Sum();
+        Set<String> currencies = new HashSet<>();
+        for (Charge c : BillingStore.charges(h, enterpriseId, from, to, limit)) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("callId", c.callId());
+            row.put("answeredAt", c.answeredAt().toString());
+            row.put("trunk", c.trunk());
+            row.put("number", c.number());
+            row.put("agentUserId", c.agentUserId());
+            row.put("agent", c.agentUserId() == null ? null : names.of(By.AGENT, String.valueOf(c.agentUserId())));
+            row.put("departmentId", c.departmentId());
+            row.put("department", c.departmentId() == null ? null : names.of(By.DEPARTMENT, String.valueOf(c.departmentId())));
+            row.put("rated", c.rated());
+            row.put("prefix", c.rated() ? c.rate().prefix() : null);
+            row.put("currency", c.currency());
+            row.put("pricePerMinute", c.rated() ? c.rate().pricePerMinute() : null);
+            row.put("increments", c.rated() ? c.rate().firstIncrement() + "/" + c.rate().increment() : null);
+            row.put("connectionFee", c.rated() ? c.rate().connectionFee() : null);
+            row.put("talkSeconds", c.talkSeconds());
+            row.put("billedSeconds", c.billedSeconds());
+            row.put("amount", c.amount());
+            rows.add(row);
+            Sum one = new Sum();
+            one.add(c);
+            total.plus(one);
+            if (c.currency() != null) currencies.add(c.currency());
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("callId", "total");
+        t.put("currency", currencies.size() == 1 ? currencies.iterator().next() : null);
+        t.put("talkSeconds", total.talk);
+        t.put("billedSeconds", total.billed);
+        t.put("amount", currencies.size() > 1 ? null : total.amount);
+        t.put("calls", total.calls);
+        t.put("unrated", total.unrated);
+        List<Column> cols = List.of(new Column("callId", Kind.TEXT, "Call", "通话"), new Column("answeredAt", Kind.TEXT, "Answered at", "接通时间"),
+                new Column("trunk", Kind.TEXT, "Trunk", "中继"), new Column("number", Kind.TEXT, "Number", "号码"),
+                new Column("agent", Kind.TEXT, "Agent", "坐席"), new Column("department", Kind.TEXT, "Department", "部门"),
+                new Column("prefix", Kind.TEXT, "Prefix", "前缀"), CURRENCY,
+                new Column("pricePerMinute", Kind.MONEY, "Price per minute", "每分钟价格"),
+                new Column("increments", Kind.TEXT, "Increments (s)", "计费单位(秒)"),
+                new Column("connectionFee", Kind.MONEY, "Connection fee", "接通费"), TALK, BILLED, AMOUNT);
+        return new ReportTable("billing-calls", from.toString(), to.toString(), "UTC", null, cols, rows, t);
+    }
+
+    /** Counts and sums of a set of charges; amounts only of rated calls. */
+    private static final class Sum {
+        long calls;
+        long unrated;
+        long talk;
+        long billed;
+        BigDecimal amount = BigDecimal.ZERO.setScale(Rate.SCALE);
+
+        void add(Charge c) {
+            calls++;
+            if (!c.rated()) unrated++;
+            talk += c.talkSeconds();
+            billed += c.billedSeconds();
+            if (c.amount() != null) amount = amount.add(c.amount());
+        }
+
+        void add(BillingStore.GroupSum g) {
+            calls += g.calls();
+            unrated += g.unrated();
+            talk += g.talkSeconds();
+            billed += g.billedSeconds();
+            amount = amount.add(g.amount());
+        }
+
+        void plus(Sum s) {
+            calls += s.calls;
+            unrated += s.unrated;
+            talk += s.talk;
+            billed += s.billed;
+            amount = amount.add(s.amount);
+        }
+
+        void into(Map<String, Object> row) {
+            row.put("calls", calls);
+            row.put("unrated", unrated);
+            row.put("talkSeconds", talk);
+            row.put("billedSeconds", billed);
+            row.put("amount", amount);
+        }
+    }
+
+    /** Names of a group's id: the enterprise, departments and agents as they are called now; trunks by their stored name. */
+    private record Names(String enterprise, Map<Long, String> users, Map<Long, String> departments) {
+        static Names load(Handle h, long enterpriseId) {
+            return new Names(BillingStore.enterpriseName(h, enterpriseId), BillingStore.userNames(h, enterpriseId),
+                    BillingStore.departmentNames(h, enterpriseId));
+        }
+
+        String of(By by, String id) {
+            if (id == null) return by == By.DEPARTMENT ? "(no department)" : by == By.AGENT ? "(no agent)" : "";
+            return switch (by) {
+                case ENTERPRISE -> enterprise;
+                case DEPARTMENT -> departments.getOrDefault(Long.parseLong(id), "#" + id);
+                case AGENT -> users.getOrDefault(Long.parseLong(id), "#" + id);
+                case TRUNK -> id;
+            };
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.hotline.billing;
+
+import dev.hotline.audit.AuditLog;
+import dev.hotline.auth.Permission;
+import dev.hotline.domain.Validator;
+import dev.hotline.report.ReportExport;
+import dev.hotline.report.ReportTable;
+import dev.hotline.web.Api;
+import dev.hotline.web.ApiException;
+import dev.hotline.web.Json;
+import dev.hotline.web.WebServer;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Billing (RPT-5) under {@code /api/v1/billing/...}: the rate tables (read with routing.read, changed with routing.write and
+ * logged), the totals and the per-call charges (call.read, like the reports; JSON, or CSV and xlsx of the same table), and
+ * rating a range again. The enterprise is always the caller's.
+ */
+public final class BillingRoutes {
+    private BillingRoutes() {}
+
+    /** A range to rate again with the current rates. */
+    public record RerateInput(Instant from, Instant to) {}
+
+    public record Rerated(int rerated) {}
+
+    private static final String RANGE = " Parameters: from, to (ISO-8601 instants, from < to, at most 400 days apart; both absent: today"
+            + " in UTC; calls count by when they were answered), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
+    private static final Duration MAX_RANGE = Duration.ofDays(400);
+
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock) {
+        Api api = root.tagged("billing");
+        api.get("/billing/rate-tables", "Rate tables, one per trunk: currency and rates (prefix, price per minute, first increment and"
+                + " increment in seconds, connection fee)").returnsList(RateTable.class)
+                .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> BillingStore.tables(h, me.enterpriseId()))));
+        api.get("/billing/rate-tables/{id}", "One rate table").returns(RateTable.class).handle(Permission.ROUTING_READ, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            ctx.json(jdbi.withHandle(h -> BillingStore.table(h, me.enterpriseId(), id)).orElseThrow(() -> ApiException.notFound("rate table")));
+        });
+        api.post("/billing/rate-tables", "Create the rate table of a trunk (prefixes of digits, longest prefix wins; money with at most 4"
+                + " decimals, not negative; increments 1..3600 s)").body(RateTables.Input.class).returns(RateTable.class)
+                .handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, RateTables.Input.class);
+                    ctx.status(201).json(jdbi.inTransaction(h -> {
+                        RateTable t = RateTables.save(h, me.enterpriseId(), null, in);
+                        audit.record(h, me, ctx.ip(), "ratetable.create", t.trunk(), RateTables.detail(t));
+                        return t;
+                    }));
+                });
+        api.put("/billing/rate-tables/{id}", "Replace a rate table (its trunk, currency and every rate); calls already rated keep their"
+                + " charge until rated again").body(RateTables.Input.class).returns(RateTable.class)
+                .handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, RateTables.Input.class);
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        RateTable t = RateTables.save(h, me.enterpriseId(), id, in);
+                        audit.record(h, me, ctx.ip(), "ratetable.update", t.trunk(), RateTables.detail(t));
+                        return t;
+                    }));
+                });
+        api.delete("/billing/rate-tables/{id}", "Delete a rate table; later calls through its trunk are unrated").handle(Permission.ROUTING_WRITE,
+                (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    jdbi.useTransaction(h -> {
+                        RateTable t = RateTables.delete(h, me.enterpriseId(), id);
+                        audit.record(h, me, ctx.ip(), "ratetable.delete", t.trunk(), null);
+                    });
+                    ctx.status(204);
+                });
+        api.get("/billing/totals", "Billing totals of answered calls through trunks, grouped by (parameter by) enterprise, department,"
+                + " agent or trunk, per currency: calls, unrated calls, talk and billed seconds, amount." + RANGE)
+                .returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
+                    Range r = range(ctx, clock);
+                    String byKey = Validator.clean(ctx.queryParam("by"));
+                    var by = BillingReports.By.parse(byKey == null ? "enterprise" : byKey);
+                    if (by.isEmpty()) throw ApiException.invalid("by", "one of enterprise, department, agent, trunk");
+                    send(ctx, jdbi.withHandle(h -> BillingReports.totals(h, me.enterpriseId(), by.get(), r.from, r.to)), r);
+                });
+        api.get("/billing/calls", "The detailed bill: every answered call leg through a trunk with its rate and amount (unrated calls"
+                + " too), oldest first, at most limit (default and most " + BillingReports.MAX_CHARGES + ")." + RANGE)
+                .returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
+                    Range r = range(ctx, clock);
+                    Long limit = WebServer.longParam(ctx, "limit");
+                    if (limit != null && (limit < 1 || limit > BillingReports.MAX_CHARGES)) {
+                        throw ApiException.invalid("limit", "1.." + BillingReports.MAX_CHARGES);
+                    }
+                    int max = limit == null ? BillingReports.MAX_CHARGES : limit.intValue();
+                    send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), r.from, r.to, max)), r);
+                });
+        api.post("/billing/rerate", "Rate again the calls answered in [from, to) with the rate tables as they are now")
+                .body(RerateInput.class).returns(Rerated.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, RerateInput.class);
+                    Validator v = Validator.of().required("from", in.from()).required("to", in.to());
+                    if (in.from() != null && in.to() != null) checkRange(v, in.from(), in.to());
+                    v.throwIfInvalid();
+                    ctx.json(new Rerated(jdbi.inTransaction(h -> {
+                        int n = CallRating.rerate(h, me.enterpriseId(), in.from(), in.to());
+                        audit.record(h, me, ctx.ip(), "billing.rerate", in.from() + "/" + in.to(), n + " call(s)");
+                        return n;
+                    })));
+                });
+    }
+
+    private record Range(Instant from, Instant to, String format, String lang) {}
+
+    private static Range range(Context ctx, Clock clock) {
+        Instant from = WebServer.instantParam(ctx, "from");
+        Instant to = WebServer.instantParam(ctx, "to");
+        String format = Validator.clean(ctx.queryParam("format"));
+        String lang = Validator.clean(ctx.queryParam("lang"));
+        if (from == null && to == null) {
+            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            from = today.atStartOfDay(ZoneOffset.UTC).toInstant();
+            to = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+        Validator v = Validator.of().required("from", from).required("to", to)
+                .check(format == null || format.matches("json|csv|xlsx"), "format", "one of json, csv, xlsx")
+                .check(lang == null || lang.matches("en|zh"), "lang", "en or zh");
+        if (from != null && to != null) checkRange(v, from, to);
+        v.throwIfInvalid();
+        return new Range(from, to, format == null ? "json" : format, lang == null ? "en" : lang);
+    }
+
+    private static void checkRange(Validator v, Instant from, Instant to) {
+        v.check(from.isBefore(to), "to", "must be after from").check(Duration.between(from, to).compareTo(MAX_RANGE) <= 0, "to",
+                "at most 400 days after from");
+    }
+
+    private static void send(Context ctx, ReportTable t, Range r) throws IOException {
+        String file = "hotline-" + t.report() + "-" + t.from().substring(0, 10) + "-" + t.to().substring(0, 10);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        switch (r.format) {
+            case "csv" -> {
+                ReportExport.csv(t, r.lang, out);
+                ctx.header("Content-Disposition", "attachment; filename=\"" + file + ".csv\"");
+                ctx.contentType("text/csv; charset=utf-8").result(out.toByteArray());
+            }
+            case "xlsx" -> {
+                ReportExport.xlsx(t, r.lang, out);
+                ctx.header("Content-Disposition", "attachment; filename=\"" + file + ".xlsx\"");
+                ctx.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").result(out.toByteArray());
+            }
+            default -> ctx.json(t);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.hotline.billing;
+
+import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.CallRecord;
+import dev.hotline.report.CallRecordStore;
+import dev.hotline.report.LogEvent;
+import dev.hotline.report.Projection;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Rates calls when they end (RPT-5), as a projection of the call event log: it runs on the log's writer thread, in the
+ * transaction that writes the events, never on a call's thread. It follows each leg dialled through a trunk (the
+ * {@code dialing} event names the trunk and the number sent to it), its answer and its hang-up; when the call closes, every
+ * answered trunk leg is rated with the trunk's rate table and stored in {@code call_charge}, unrated when no rate matches.
+ * Legs that were never answered cost nothing and are not stored.
+ */
+public final class CallRating implements Projection {
+    /** What {@code OutboundPlan.label()} writes as a trunk leg's dialling target: "trunk NAME NUMBER". */
+    static final String TRUNK_TARGET = "trunk ";
+    /** Calls followed at most (the oldest forgotten): far more than can be in progress at once. */
+    private static final int MAX_CALLS = 20_000;
+    /** A call that started more than this before a restart is not looked for (no call lasts so long). */
+    private static final Duration LONGEST_CALL = Duration.ofDays(7);
+
+    /** A leg dialled through a trunk. */
+    private static final class Leg {
+        final String trunk;
+        final String number;
+        Instant answeredAt;
+        Instant endedAt;
+
+        Leg(String trunk, String number) {
+            this.trunk = trunk;
+            this.number = number;
+        }
+    }
+
+    /**
+     * Trunk legs by call, then leg. A closed call stays until forgotten: should its transaction roll back, the event log
+     * writes the events again and the call is rated again (saving a charge replaces an earlier one).
+     */
+    private final Map<String, Map<String, Leg>> calls = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Leg>> eldest) {
+            return size() > MAX_CALLS;
+        }
+    };
+
+    @Override
+    public void apply(Handle h, LogEvent event) {
+        if (event instanceof CallLogEvent.Dialing d) {
+            trunkTarget(d.target()).ifPresent(t -> calls.computeIfAbsent(d.callId(), k -> new LinkedHashMap<>())
+                    .put(d.channelId(), new Leg(t.trunk(), t.number())));
+        } else if (event instanceof CallLogEvent.Answered a) {
+            Leg leg = leg(a.callId(), a.channelId());
+            if (leg != null && leg.answeredAt == null) leg.answeredAt = a.at();
+        } else if (event instanceof CallLogEvent.HungUp u) {
+            Leg leg = leg(u.callId(), u.channelId());
+            if (leg != null && leg.endedAt == null) leg.endedAt = u.at();
+        } else if (event instanceof CallLogEvent.Closed c) {
+            Map<String, Leg> legs = calls.get(c.callId());
+            if (legs != null) rate(h, c.enterpriseId(), c.record(), c.at(), legs);
+        }
+    }
+
+    private Leg leg(String callId, String channelId) {
+        Map<String, Leg> legs = calls.get(callId);
+        return legs == null ? null : legs.get(channelId);
+    }
+
+    private static void rate(Handle h, long enterpriseId, CallRecord record, Instant closedAt, Map<String, Leg> legs) {
+        Long agent = record.agentUserId();
+        if (agent == null && record.extension() != null) agent = BillingStore.userOfExtension(h, enterpriseId, record.extension()).orElse(null);
+        Long department = agent == null ? null : BillingStore.departmentOf(h, enterpriseId, agent).orElse(null);
+        for (Map.Entry<String, Leg> en : legs.entrySet()) {
+            Leg leg = en.getValue();
+            if (leg.answeredAt == null) continue;
+            Instant ended = leg.endedAt != null ? leg.endedAt : closedAt;
+            Charge charge = Charge.rate(record.callId(), en.getKey(), leg.trunk, leg.number, leg.answeredAt, ended, agent, department,
+                    BillingStore.tableOfTrunk(h, enterpriseId, leg.trunk));
+            BillingStore.saveCharge(h, enterpriseId, charge);
+        }
+    }
+
+    /**
+     * Rates the trunk legs of the calls the last run left unfinished, which the event log closed as system_restart at this
+     * start (their records end at or after {@code closedSince}); the event log closes them without its projections. A leg
+     * still up when the server stopped is billed up to the last event logged before the stop, as its call record counts
+     * the talk (the real end is unknown). Returns how many legs were rated.
+     */
+    public static int rateCallsClosedByRestart(Jdbi jdbi, Instant closedSince) {
+        return jdbi.inTransaction(h -> {
+            int rated = 0;
+            for (long enterpriseId : h.createQuery("SELECT id FROM enterprise").mapTo(Long.class).list()) {
+                List<String> calls = h.createQuery("""
+                        SELECT r.call_id FROM call_record r WHERE r.enterprise_id = :e AND r.started_at >= :oldest
+                        AND r.hangup_cause = 'system_restart' AND r.ended_at >= :since
+                        AND NOT EXISTS (SELECT 1 FROM call_charge c WHERE c.call_id = r.call_id)""")
+                        .bind("e", enterpriseId).bind("oldest", Timestamp.from(closedSince.minus(LONGEST_CALL)))
+                        .bind("since", Timestamp.from(closedSince)).mapTo(String.class).list();
+                for (String callId : calls) rated += rateReadBack(h, enterpriseId, callId);
+            }
+            return rated;
+        });
+    }
+
+    private static int rateReadBack(Handle h, long enterpriseId, String callId) {
+        CallRating fold = new CallRating();
+        Instant last = null;
+        for (CallRecordStore.LoggedEvent e : CallRecordStore.timeline(h, enterpriseId, callId)) {
+            if (e.type().equals("closed")) continue;
+            last = e.at();
+            switch (e.type()) {
+                case "dialing" -> fold.apply(h, new CallLogEvent.Dialing(enterpriseId, callId, e.at(), e.channelId(),
+                        e.data() != null && e.data().startsWith("target=") ? e.data().substring("target=".length()) : null));
+                case "answered" -> fold.apply(h, new CallLogEvent.Answered(enterpriseId, callId, e.at(), e.channelId()));
+                case "hangup" -> fold.apply(h, new CallLogEvent.HungUp(enterpriseId, callId, e.at(), e.channelId(), null, 0));
+                default -> { }
+            }
+        }
+        Map<String, Leg> legs = fold.calls.get(callId);
+        Optional<CallRecord> record = CallRecordStore.byId(h, enterpriseId, callId);
+        if (legs == null || last == null || record.isEmpty()) return 0;
+        rate(h, enterpriseId, record.get(), last, legs);
+        return (int) legs.values().stream().filter(l -> l.answeredAt != null).count();
+    }
+
+    /**
+     * Rates again every charge of calls answered in [from, to) with the rate tables as they are now (after a rate change);
+     * returns how many were rated again.
+     */
+    public static int rerate(Handle h, long enterpriseId, Instant from, Instant to) {
+        Map<String, Optional<RateTable>> tables = new HashMap<>();
+        int n = 0;
+        for (Charge c : BillingStore.charges(h, enterpriseId, from, to, Integer.MAX_VALUE)) {
+            var table = tables.computeIfAbsent(c.trunk(), t -> BillingStore.tableOfTrunk(h, enterpriseId, t));
+            BillingStore.saveCharge(h, enterpriseId, Charge.rate(c.callId(), c.legId(), c.trunk(), c.number(), c.answeredAt(), c.endedAt(),
+                    c.talkSeconds(), c.agentUserId(), c.departmentId(), table));
+            n++;
+        }
+        return n;
+    }
+
+    /** A dialling target naming a trunk and the number sent to it. */
+    record TrunkTarget(String trunk, String number) {}
+
+    /** Reads "trunk NAME NUMBER" (a name may hold spaces; a number never does); anything else is not a trunk leg. */
+    static Optional<TrunkTarget> trunkTarget(String target) {
+        if (target == null || !target.startsWith(TRUNK_TARGET)) return Optional.empty();
+        String rest = target.substring(TRUNK_TARGET.length());
+        int space = rest.lastIndexOf(' ');
+        if (space <= 0 || space == rest.length() - 1) return Optional.empty();
+        return Optional.of(new TrunkTarget(rest.substring(0, space), rest.substring(space + 1)));
+    }
+}

@@ -1,0 +1,131 @@
+package dev.hotline.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hotline.routing.OutboundPlan;
+import dev.hotline.routing.RoutingStore;
+import dev.hotline.routing.Trunk;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** RPT-5: the rating arithmetic — increments, first increment, connection fee, longest prefix, zero-length and unrated calls. */
+class RatingTest {
+    static Rate rate(String prefix, String price, int first, int inc, String fee) {
+        return new Rate(0, prefix, null, new BigDecimal(price), first, inc, new BigDecimal(fee));
+    }
+
+    static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
+
+    @Test
+    void talkIsBilledInTheFirstIncrementThenInEveryIncrementBegun() {
+        Rate perMinute = rate("0", "0.60", 60, 60, "0");
+        assertThat(perMinute.billedSeconds(1)).isEqualTo(60);
+        assertThat(perMinute.billedSeconds(60)).isEqualTo(60);
+        assertThat(perMinute.billedSeconds(61)).isEqualTo(120);
+        assertThat(perMinute.billedSeconds(179)).isEqualTo(180);
+
+        Rate sixSix = rate("0", "0.60", 6, 6, "0");
+        assertThat(sixSix.billedSeconds(1)).isEqualTo(6);
+        assertThat(sixSix.billedSeconds(6)).isEqualTo(6);
+        assertThat(sixSix.billedSeconds(7)).isEqualTo(12);
+        assertThat(sixSix.billedSeconds(61)).isEqualTo(66);
+
+        Rate perSecond = rate("0", "0.60", 1, 1, "0");
+        assertThat(perSecond.billedSeconds(1)).isEqualTo(1);
+        assertThat(perSecond.billedSeconds(37)).isEqualTo(37);
+
+        Rate thirtySix = rate("0", "0.60", 30, 6, "0"); // 30/6: the first 30 s, then 6-second steps
+        assertThat(thirtySix.billedSeconds(5)).isEqualTo(30);
+        assertThat(thirtySix.billedSeconds(30)).isEqualTo(30);
+        assertThat(thirtySix.billedSeconds(31)).isEqualTo(36);
+        assertThat(thirtySix.billedSeconds(37)).isEqualTo(42);
+    }
+
+    @Test
+    void amountIsTheConnectionFeePlusThePricePerMinuteProRataExactlyRoundedHalfUpTo4Decimals() {
+        Rate r = rate("86", "0.12", 6, 6, "0.10");
+        assertThat(r.amount(6)).isEqualByComparingTo("0.1120"); // 0.10 + 0.12 × 6/60
+        assertThat(r.amount(60)).isEqualByComparingTo("0.2200");
+        assertThat(r.amount(6).scale()).isEqualTo(4);
+        // 0.07 × 7/60 = 0.0081666… → 0.0082; no binary floating point anywhere (0.1 + 0.2 stays 0.3)
+        assertThat(rate("1", "0.07", 1, 1, "0").amount(7)).isEqualByComparingTo("0.0082");
+        assertThat(rate("1", "0.1", 60, 60, "0.2").amount(60)).isEqualByComparingTo("0.3").isEqualTo(new BigDecimal("0.3000"));
+        assertThat(rate("1", "0.0001", 1, 1, "0").amount(30)).isEqualByComparingTo("0.0001"); // 0.00005 rounds half up
+    }
+
+    @Test
+    void aCallThatLastedNoTimeCostsNothingNotEvenTheConnectionFee() {
+        Rate r = rate("1", "1.00", 60, 60, "0.50");
+        assertThat(r.billedSeconds(0)).isZero();
+        assertThat(r.amount(0)).isEqualByComparingTo("0");
+        Charge c = Charge.rate("c1", "l1", "carrier", "1234", T0, T0, 7L, 3L, Optional.of(table(r)));
+        assertThat(c.rated()).isTrue();
+        assertThat(c.talkSeconds()).isZero();
+        assertThat(c.billedSeconds()).isZero();
+        assertThat(c.amount()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void everySecondBegunCountsAsTalk() {
+        Rate r = rate("1", "0.60", 1, 1, "0");
+        Charge c = Charge.rate("c1", "l1", "carrier", "1234", T0, T0.plusMillis(2001), null, null, Optional.of(table(r)));
+        assertThat(c.talkSeconds()).isEqualTo(3);
+        assertThat(c.billedSeconds()).isEqualTo(3);
+        assertThat(c.amount()).isEqualByComparingTo("0.03");
+        assertThat(Charge.rate("c", "l", "t", "1", T0, T0.plusMillis(2000), null, null, Optional.of(table(r))).talkSeconds()).isEqualTo(2);
+    }
+
+    static RateTable table(Rate... rates) {
+        return new RateTable(1, 1, "carrier", "CNY", List.of(rates));
+    }
+
+    @Test
+    void theLongestMatchingPrefixWins() {
+        RateTable t = table(rate("0", "0.30", 60, 60, "0"), rate("00", "2.00", 60, 60, "0"), rate("0044", "1.20", 60, 60, "0"),
+                rate("1", "0.10", 6, 6, "0"), rate("138", "0.15", 6, 6, "0"));
+        assertThat(t.match("00441234567").orElseThrow().prefix()).isEqualTo("0044");
+        assertThat(t.match("00331234567").orElseThrow().prefix()).isEqualTo("00");
+        assertThat(t.match("02188886666").orElseThrow().prefix()).isEqualTo("0");
+        assertThat(t.match("13800138000").orElseThrow().prefix()).isEqualTo("138");
+        assertThat(t.match("13900138000").orElseThrow().prefix()).isEqualTo("1");
+        assertThat(t.match("+13800138000").orElseThrow().prefix()).as("a leading + is not part of the digits").isEqualTo("138");
+        assertThat(t.match("8613800138000")).isEmpty();
+    }
+
+    @Test
+    void aNumberNoPrefixMatchesOrATrunkWithoutATableIsUnratedAndKept() {
+        Charge noPrefix = Charge.rate("c1", "l1", "carrier", "99887766", T0, T0.plusSeconds(30), 5L, 2L,
+                Optional.of(table(rate("0", "0.30", 60, 60, "0.1"))));
+        assertThat(noPrefix.rated()).isFalse();
+        assertThat(noPrefix.currency()).isNull();
+        assertThat(noPrefix.amount()).isNull();
+        assertThat(noPrefix.billedSeconds()).isZero();
+        assertThat(noPrefix.talkSeconds()).isEqualTo(30);
+        assertThat(noPrefix.agentUserId()).isEqualTo(5L);
+        Charge noTable = Charge.rate("c1", "l1", "carrier", "0123", T0, T0.plusSeconds(30), null, null, Optional.empty());
+        assertThat(noTable.rated()).isFalse();
+        assertThat(noTable.talkSeconds()).isEqualTo(30);
+    }
+
+    @Test
+    void ratesRefuseNegativeMoneyAndIncrementsBelowOne() {
+        assertThatThrownBy(() -> rate("1", "-0.01", 60, 60, "0")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> rate("1", "0.01", 60, 60, "-1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> rate("1", "0.01", 0, 60, "0")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> rate("1", "0.01", 60, 0, "0")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theTrunkAndNumberAreReadFromTheDiallingTargetRoutingWrites() {
+        Trunk trunk = new Trunk(1, "China Telecom 2", Trunk.Kind.IP, "10.0.0.1", 5060, "udp", List.of(), null, 600, null, 0, true);
+        var route = new RoutingStore.OutboundRoute(1, "national", "9", 1, null, 1, null, false, 1, true);
+        String label = new OutboundPlan(route, trunk, "013800138000", null, 0).label();
+        assertThat(CallRating.trunkTarget(label)).contains(new CallRating.TrunkTarget("China Telecom 2", "013800138000"));
+        assertThat(CallRating.trunkTarget("extension 1001@demo")).isEmpty();
+        assertThat(CallRating.trunkTarget("trunk x")).isEmpty();
+    }
+}

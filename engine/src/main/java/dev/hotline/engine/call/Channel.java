@@ -1,8 +1,11 @@
 package dev.hotline.engine.call;
 
+import dev.hotline.engine.amd.AmdParams;
+import dev.hotline.engine.amd.AmdResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /** One call leg as the server sees it (no SIP message, no SDP). All operations are asynchronous. */
 public interface Channel {
@@ -92,4 +95,16 @@ public interface Channel {
     void mute(boolean muted);
 
     boolean muted();
+
+    /**
+     * Answering-machine detection (OUT-1) on what this channel's party says, from now on: HUMAN, MACHINE or NOTSURE
+     * with the cause and the raw measures; with {@link AmdParams#beepWaitMs()} a MACHINE result waits for the end of
+     * the beep (or that time). Completes on the call's executor; HANGUP if the leg ends first. A new detection
+     * replaces one in progress. Meant for an answered outbound leg that is not bridged yet.
+     *
+     * @throws UnsupportedOperationException for a channel without engine media
+     */
+    default CompletionStage<AmdResult> detectMachine(AmdParams params) {
+        throw new UnsupportedOperationException("answering-machine detection needs a channel with engine media");
+    }
 }

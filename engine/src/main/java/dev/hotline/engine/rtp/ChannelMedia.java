@@ -1,5 +1,8 @@
 package dev.hotline.engine.rtp;
 
+import dev.hotline.engine.amd.AmdDetector;
+import dev.hotline.engine.amd.AmdParams;
+import dev.hotline.engine.amd.AmdResult;
 import dev.hotline.engine.codec.G711;
 import dev.hotline.engine.dtmf.DtmfDigit;
 import dev.hotline.engine.dtmf.InbandDtmfDetector;
@@ -11,6 +14,7 @@ import dev.hotline.engine.sdp.PayloadType;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,6 +50,8 @@ public final class ChannelMedia {
     private PacketRing ownRing;
     private JitterBuffer jb;
     private InbandDtmfDetector detector;
+    private AmdDetector amd;
+    private CompletableFuture<AmdResult> amdDone;
     final short[] in = new short[F];
     final short[] out = new short[F];
     final short[] mixOut = new short[F];
@@ -175,6 +181,37 @@ public final class ChannelMedia {
         });
     }
 
+    /**
+     * Runs answering-machine detection on what this leg's party says, from the next tick on, replacing any detection
+     * in progress (which completes with what it had). The future completes on the clock thread: attach only a
+     * hand-off to another executor. A leg that ends first gives HANGUP (or the decision taken so far).
+     */
+    public CompletableFuture<AmdResult> detectMachine(AmdParams params) {
+        AmdDetector d = new AmdDetector(params);
+        CompletableFuture<AmdResult> done = new CompletableFuture<>();
+        clock.execute(() -> {
+            stopAmd();
+            if (closed) {
+                done.complete(d.stop());
+                return;
+            }
+            amd = d;
+            amdDone = done;
+            clock.activate(this);
+        });
+        return done;
+    }
+
+    private void stopAmd() {
+        if (amd != null) {
+            AmdResult r = amd.stop();
+            CompletableFuture<AmdResult> f = amdDone;
+            amd = null;
+            amdDone = null;
+            f.complete(r);
+        }
+    }
+
     /** Feeds a recording from this leg from the next tick on: left = what the party says, right = what it hears. */
     public void record(Recorder r) {
         clock.execute(() -> {
@@ -218,6 +255,7 @@ public final class ChannelMedia {
                 group.remove(this);
             }
             dtmfQueue.clear();
+            stopAmd();
             closed = true;
         });
     }
@@ -286,7 +324,7 @@ public final class ChannelMedia {
             return false; // a leg being released never needs the clock (no buffers for it)
         }
         return (answered && ep.peer == null) || playback != null || held || group != null || recorder != null
-                || dtmfBusy() || peerNeedTick >= tick - 2;
+                || dtmfBusy() || peerNeedTick >= tick - 2 || amd != null;
     }
 
     private boolean dtmfBusy() {
@@ -340,6 +378,9 @@ public final class ChannelMedia {
                 }
                 bargeIn();
             }
+        }
+        if (amd != null && amd.process(in, 0)) {
+            stopAmd();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.amd.AmdParams;
+import dev.hotline.engine.amd.AmdResult;
 import dev.hotline.engine.call.Playback;
 import dev.hotline.engine.call.PlaybackRequest;
 import dev.hotline.engine.call.RecordFormat;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -156,6 +159,10 @@ final class LegMedia {
 
     boolean muted() {
         return muted;
+    }
+
+    CompletableFuture<AmdResult> detectMachine(AmdParams params) {
+        return cm().detectMachine(params);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.amd.AmdParams;
+import dev.hotline.engine.amd.AmdResult;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallParty;
 import dev.hotline.engine.call.Channel;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
@@ -278,6 +281,11 @@ final class SipLeg implements Channel, MediaListener {
     @Override
     public boolean muted() {
         return audio.muted();
+    }
+
+    @Override
+    public CompletionStage<AmdResult> detectMachine(AmdParams params) {
+        return audio.detectMachine(params).thenApplyAsync(r -> r, this::post);
     }
 
     /**

@@ -13,6 +13,10 @@ import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
 import dev.hotline.call.DeskCallControl;
 import dev.hotline.call.Switchboard;
+import dev.hotline.crm.AddressBook;
+import dev.hotline.crm.CrmRoutes;
+import dev.hotline.crm.CustomerImports;
+import dev.hotline.crm.Customers;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
@@ -86,6 +90,7 @@ public final class Hotline implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Ivr ivr;
     private final Monitor monitor;
+    private final CustomerImports customerImports;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -120,6 +125,9 @@ public final class Hotline implements AutoCloseable {
         // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
         ReportRoutes.register(api, jdbi, clock, reportZone);
+        // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
+        this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
+        CrmRoutes.register(api, jdbi, audit, new Customers(clock), customerImports, new AddressBook(clock));
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
@@ -299,6 +307,7 @@ public final class Hotline implements AutoCloseable {
         router.close(); // pending call backs stay stored for the next start
         recorder.finishOnStop();
         ivr.close();
+        customerImports.close();
         eventLog.close();
         db.close();
     }

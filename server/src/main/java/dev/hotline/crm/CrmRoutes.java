@@ -148,7 +148,7 @@ public final class CrmRoutes {
                     Scope scope = jdbi.withHandle(h -> Scope.of(h, me));
                     CustomerImports.Job job;
                     try (InputStream in = upload.content()) {
-                        job = imports.submit(scope, upload.filename(), in, ctx.formParam("onDuplicate"), ctx.formParam("sharing"));
+                        job = imports.submit(scope, upload.filename(), in, param(ctx, "onDuplicate"), param(ctx, "sharing"));
                     }
                     jdbi.useTransaction(h -> audit.record(h, me, ctx.ip(), "customer.import", job.fileName(), "id=" + job.id() + " onDuplicate=" + job.onDuplicate()));
                     ctx.status(202).json(job);
@@ -190,6 +190,12 @@ public final class CrmRoutes {
         contacts.get("/staff-directory", "The staff directory: enabled users with extension, department and job number (q, departmentId)")
                 .returnsList(AddressBook.Staff.class).handle(Permission.ADDRESS_BOOK, (ctx, me) ->
                         ctx.json(jdbi.withHandle(h -> book.staff(h, me.enterpriseId(), ctx.queryParam("q"), WebServer.longParam(ctx, "departmentId")))));
+    }
+
+    /** A form field of a multipart request, or the query parameter of that name. */
+    private static String param(Context ctx, String name) {
+        String v = ctx.formParam(name);
+        return v != null ? v : ctx.queryParam(name);
     }
 
     private static CustomerFiles.Format format(Context ctx) {

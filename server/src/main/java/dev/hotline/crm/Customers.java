@@ -170,7 +170,8 @@ public final class Customers {
         Sharing sharing = checkTransfer(h, scope, in.ownerId(), in.sharing());
         if (!scope.mayDispose(row.ownerId())) throw DomainException.forbidden("only the owner or customer.manage may hand a customer over");
         CustomerStore.setOwner(h, scope.enterpriseId(), id, in.ownerId(), sharing == null ? row.sharing() : sharing, clock.instant());
-        return get(h, scope, id);
+        // The record as handed over, even when the caller no longer sees it (a private record given to someone else).
+        return get(h, new Scope(scope.enterpriseId(), scope.userId(), true, Set.of()), id);
     }
 
     public Transferred transferMany(Handle h, Scope scope, BulkTransfer in) {

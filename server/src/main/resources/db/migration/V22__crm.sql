@@ -37,7 +37,7 @@ CREATE TABLE customer_phone (
     extension      VARCHAR(16),
     label          VARCHAR(32)
 );
-CREATE INDEX ix_customer_phone_normalized ON customer_phone (enterprise_id, normalized);
+CREATE INDEX ix_customer_phone_normalized ON customer_phone (normalized, enterprise_id);
 CREATE INDEX ix_customer_phone_customer ON customer_phone (customer_id);
 
 CREATE TABLE customer_value (

@@ -292,6 +292,7 @@ public final class CustomerImports implements AutoCloseable {
             for (CustomerStore.Row r : CustomerStore.visible(h, scope, new HashSet<>(existing.values()))) toUpdate.put(r.id(), r);
         }
         Map<Long, Customers.Details> details = new LinkedHashMap<>();
+        Set<Long> fresh = new HashSet<>();
         Instant now = clock.instant();
         for (Good g : good) {
             Customers.Checked c = g.checked();
@@ -310,6 +311,7 @@ public final class CustomerImports implements AutoCloseable {
                 }
                 long newId = CustomerStore.insert(h, scope.enterpriseId(), c.name(), scope.userId(), sharing, now);
                 details.put(newId, new Customers.Details(c.phones(), c.values()));
+                fresh.add(newId);
                 if (dup != OnDuplicate.CREATE) for (Customers.Number n : c.phones()) existing.putIfAbsent(n.normalized(), newId);
                 p.created++;
             } else if (dup == OnDuplicate.SKIP) {
@@ -328,7 +330,7 @@ public final class CustomerImports implements AutoCloseable {
                 p.updated++;
             }
         }
-        CustomerStore.replaceDetails(h, scope.enterpriseId(), details);
+        CustomerStore.replaceDetails(h, scope.enterpriseId(), details, fresh);
         writeErrors(h, id, errors, p);
         h.createUpdate("""
                 UPDATE customer_import SET processed_rows = :p, created_rows = :c, updated_rows = :u, skipped_rows = :s, failed_rows = :f

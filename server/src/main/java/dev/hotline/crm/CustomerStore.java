@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
@@ -101,21 +103,25 @@ public final class CustomerStore {
 
     /** Customers the scope sees with a number of matching form {@code normalized}. */
     static List<Row> byNumber(Handle h, Scope scope, String normalized) {
-        return scope.bind(h.createQuery(COLUMNS + FROM + scope.condition()
-                        + " AND EXISTS (SELECT 1 FROM customer_phone p WHERE p.customer_id = c.id AND p.enterprise_id = :scopeE AND p.normalized = :n)"
-                        + " ORDER BY c.updated_at DESC, c.id DESC LIMIT 20"))
-                .bind("n", normalized).map((rs, ctx) -> row(rs)).list();
+        List<Long> ids = h.createQuery("SELECT DISTINCT customer_id FROM customer_phone WHERE normalized = :n AND enterprise_id = :e")
+                .bind("n", normalized).bind("e", scope.enterpriseId()).mapTo(Long.class).list();
+        List<Row> rows = new ArrayList<>(visible(h, scope, ids));
+        rows.sort(java.util.Comparator.comparing(Row::updatedAt).thenComparing(Row::id).reversed());
+        return rows.size() > 20 ? rows.subList(0, 20) : rows;
     }
 
     /** For each of {@code numbers} (matching forms) the oldest visible customer having it. */
     static Map<String, Long> idsByNumbers(Handle h, Scope scope, Collection<String> numbers) {
         if (numbers.isEmpty()) return Map.of();
+        List<Map.Entry<String, Long>> found = h.createQuery("SELECT normalized, customer_id FROM customer_phone WHERE normalized IN (<numbers>) AND enterprise_id = :e")
+                .bindList("numbers", List.copyOf(numbers)).bind("e", scope.enterpriseId())
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).list();
+        if (found.isEmpty()) return Map.of();
+        Set<Long> visible = new HashSet<>();
+        for (Row r : visible(h, scope, found.stream().map(Map.Entry::getValue).collect(Collectors.toSet()))) visible.add(r.id());
         Map<String, Long> out = new HashMap<>();
-        scope.bind(h.createQuery("SELECT p.normalized, c.id FROM customer_phone p JOIN customer c ON c.id = p.customer_id"
-                        + " LEFT JOIN app_user o ON o.id = c.owner_id WHERE p.enterprise_id = :scopeE AND p.normalized IN (<numbers>) AND "
-                        + scope.condition() + " ORDER BY c.id"))
-                .bindList("numbers", List.copyOf(numbers))
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.putIfAbsent(e.getKey(), e.getValue()));
+        found.stream().filter(e -> visible.contains(e.getValue())).sorted(Map.Entry.comparingByValue())
+                .forEach(e -> out.putIfAbsent(e.getKey(), e.getValue()));
         return out;
     }
 
@@ -185,12 +191,17 @@ public final class CustomerStore {
         h.createUpdate("DELETE FROM customer WHERE id = :id AND enterprise_id = :e").bind("id", id).bind("e", enterpriseId).execute();
     }
 
-    /** Replaces the numbers and values of the customers in {@code changes} (customer id → what to store), in two batches. */
-    static void replaceDetails(Handle h, long enterpriseId, Map<Long, Customers.Details> changes) {
+    /**
+     * Replaces the numbers and values of the customers in {@code changes} (customer id → what to store), in two batches;
+     * {@code fresh} are customers just inserted, with nothing to delete.
+     */
+    static void replaceDetails(Handle h, long enterpriseId, Map<Long, Customers.Details> changes, Set<Long> fresh) {
         if (changes.isEmpty()) return;
-        List<Long> ids = List.copyOf(changes.keySet());
-        h.createUpdate("DELETE FROM customer_phone WHERE enterprise_id = :e AND customer_id IN (<ids>)").bind("e", enterpriseId).bindList("ids", ids).execute();
-        h.createUpdate("DELETE FROM customer_value WHERE enterprise_id = :e AND customer_id IN (<ids>)").bind("e", enterpriseId).bindList("ids", ids).execute();
+        List<Long> ids = changes.keySet().stream().filter(id -> !fresh.contains(id)).toList();
+        if (!ids.isEmpty()) {
+            h.createUpdate("DELETE FROM customer_phone WHERE customer_id IN (<ids>) AND enterprise_id = :e").bind("e", enterpriseId).bindList("ids", ids).execute();
+            h.createUpdate("DELETE FROM customer_value WHERE customer_id IN (<ids>) AND enterprise_id = :e").bind("e", enterpriseId).bindList("ids", ids).execute();
+        }
         PreparedBatch phones = h.prepareBatch("INSERT INTO customer_phone (enterprise_id, customer_id, position, number, normalized, digits, extension, label)"
                 + " VALUES (:e, :c, :p, :n, :norm, :d, :x, :l)");
         PreparedBatch values = h.prepareBatch("INSERT INTO customer_value (customer_id, field_id, enterprise_id, field_value) VALUES (:c, :f, :e, :v)");

@@ -132,7 +132,7 @@ public final class Customers {
             checkUser(h, scope.enterpriseId(), owner, "ownerId");
         }
         long id = CustomerStore.insert(h, scope.enterpriseId(), c.name(), owner, c.sharing() == null ? Sharing.PRIVATE : c.sharing(), clock.instant());
-        CustomerStore.replaceDetails(h, scope.enterpriseId(), Map.of(id, new Details(c.phones(), c.values())));
+        CustomerStore.replaceDetails(h, scope.enterpriseId(), Map.of(id, new Details(c.phones(), c.values())), Set.of(id));
         return get(h, scope, id);
     }
 
@@ -145,7 +145,7 @@ public final class Customers {
             throw DomainException.forbidden("only the owner or customer.manage may change who sees a customer");
         }
         CustomerStore.update(h, scope.enterpriseId(), id, c.name(), sharing, clock.instant());
-        CustomerStore.replaceDetails(h, scope.enterpriseId(), Map.of(id, new Details(c.phones(), c.values())));
+        CustomerStore.replaceDetails(h, scope.enterpriseId(), Map.of(id, new Details(c.phones(), c.values())), Set.of());
         return get(h, scope, id);
     }
 

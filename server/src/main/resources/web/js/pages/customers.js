@@ -4,6 +4,7 @@
 
 import { api, t, toast, toastError, confirmDialog, errorText, fieldErrorText } from '../common.js';
 import { dash } from '../format.js';
+import { request } from '../api.js';
 
 const PAGE = 20;
 const SHARING = ['private', 'department', 'enterprise'];
@@ -126,7 +127,6 @@ export const CustomersPage = {
         fd.append('file', this.importFile, this.importFile.name);
         fd.append('onDuplicate', this.onDuplicate);
         fd.append('sharing', this.importSharing);
-        const { request } = await import('../api.js');
         this.job = await request('POST', '/customer-imports', fd);
         this.poll();
       } catch (e) { this.importError = errorText(e); this.importing = false; }

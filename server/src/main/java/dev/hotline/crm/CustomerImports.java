@@ -153,7 +153,7 @@ public final class CustomerImports implements AutoCloseable {
     private void move(Handle h, long id, State from, State to, String failure) {
         from.to(to);
         int n = h.createUpdate("UPDATE customer_import SET state = :to, failure = :f, finished_at = :t WHERE id = :id AND state = :from")
-                .bind("to", to.key()).bind("f", failure).bind("t", to == State.DONE || to == State.FAILED ? clock.instant() : null)
+                .bind("to", to.key()).bind("f", failure).bindByType("t", to == State.DONE || to == State.FAILED ? clock.instant() : null, Instant.class)
                 .bind("id", id).bind("from", from.key()).execute();
         if (n != 1) throw new IllegalStateException("import " + id + " was not " + from);
     }

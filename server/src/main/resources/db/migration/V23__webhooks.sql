@@ -27,3 +27,6 @@ CREATE TABLE webhook_delivery (
 );
 -- The sender reads each subscription's oldest undelivered delivery.
 CREATE INDEX ix_webhook_delivery_pending ON webhook_delivery (webhook_id, delivered_at, id);
+
+-- Built-in roles store their permissions like custom ones: existing enterprises' admins get the new one here.
+INSERT INTO role_permission (role_id, permission) SELECT id, 'webhook.manage' FROM app_role WHERE builtin = TRUE AND name = 'admin';

@@ -25,6 +25,9 @@ import { VoicemailPage } from './pages/voicemail.js';
 import { RingGroupsPage } from './pages/ringgroups.js';
 import { ReportsPage } from './pages/reports.js';
 import { BillingPage } from './pages/billing.js';
+import { CustomersPage } from './pages/customers.js';
+import { CustomerFieldsPage } from './pages/customer-fields.js';
+import { AddressBookPage } from './pages/addressbook.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -74,6 +77,13 @@ const MENU = [
     icon: I('<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6M8 13h8M8 17h8"/>') },
   { id: 'tokens', perm: 'token.write', group: 'system', component: TokensPage,
     icon: I('<circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3L21 2M16 7l3 3M18 5l2 2"/>') },
+  // CRM (issue 16): listed after the tokens so that no one's landing page changes; shown in a group of their own.
+  { id: 'customers', perm: 'customer.read', group: 'crm', component: CustomersPage,
+    icon: I('<circle cx="12" cy="8" r="4"/><path d="M4 21v-1a8 8 0 0 1 16 0v1"/><path d="M17 3l2 2-2 2"/>') },
+  { id: 'customer-fields', perm: 'customer.manage', group: 'crm', component: CustomerFieldsPage,
+    icon: I('<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M7 9h10M7 13h6M7 17h8"/>') },
+  { id: 'addressbook', perm: 'addressbook.use', group: 'crm', component: AddressBookPage,
+    icon: I('<path d="M5 3h13a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H5z"/><path d="M5 3v18M3 7h4M3 12h4M3 17h4"/><circle cx="12" cy="10" r="2.5"/><path d="M8.5 16a3.5 3.5 0 0 1 7 0"/>') },
   // Every console user with a desk or the recordings sees the inbox; the server filters the boxes. Listed last so
   // that it is nobody's landing page; the sidebar shows it in a group of its own (issue 14).
   { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'messages', component: VoicemailPage,
@@ -85,7 +95,7 @@ const LINKS = [
   { id: 'supervisor', perm: 'monitor.read', href: '/supervisor.html',
     icon: I('<path d="M3 3v18h18"/><path d="M7 14l4-4 4 4 5-6"/>') },
 ];
-const GROUPS = ['platform', 'org', 'telephony', 'messages', 'reports', 'system'];
+const GROUPS = ['platform', 'org', 'crm', 'telephony', 'messages', 'reports', 'system'];
 
 function routeFromHash() {
   const m = /^#\/([a-z-]+)/.exec(location.hash || '');

@@ -15,6 +15,10 @@ import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
 import dev.hotline.call.DeskCallControl;
 import dev.hotline.call.Switchboard;
+import dev.hotline.crm.AddressBook;
+import dev.hotline.crm.CrmRoutes;
+import dev.hotline.crm.CustomerImports;
+import dev.hotline.crm.Customers;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
@@ -98,6 +102,7 @@ public final class Hotline implements AutoCloseable {
     private final Monitor monitor;
     private final Metrics metrics;
     private final Webhooks webhooks;
+    private final CustomerImports customerImports;
     private final DemoData.Seeded seeded;
     private final Api api;
 
@@ -134,6 +139,9 @@ public final class Hotline implements AutoCloseable {
         ReportRoutes.register(api, jdbi, clock, reportZone);
         SurveyRoutes.register(api, jdbi, clock, reportZone);
         BillingRoutes.register(api, jdbi, audit, clock);
+        // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
+        this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
+        CrmRoutes.register(api, jdbi, audit, new Customers(clock), customerImports, new AddressBook(clock));
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);
@@ -325,6 +333,7 @@ public final class Hotline implements AutoCloseable {
         router.close(); // pending call backs stay stored for the next start
         recorder.finishOnStop();
         ivr.close();
+        customerImports.close();
         eventLog.close();
         webhooks.close();
         db.close();

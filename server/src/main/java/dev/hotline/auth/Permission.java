@@ -27,6 +27,18 @@ public enum Permission {
     CALL_SUPERVISE("call.supervise"),
     /** Integrations: the enterprise's webhooks and their delivery log, API-2. */
     WEBHOOK_MANAGE("webhook.manage"),
+    /** CRM-1, CRM-3: read the customers one may see (own, department-shared, enterprise-shared). */
+    CUSTOMER_READ("customer.read"),
+    /** Create customers and change the ones one may see; only the owner (or customer.manage) transfers or deletes. */
+    CUSTOMER_WRITE("customer.write"),
+    /** CRM-2: import customers from CSV or xlsx. */
+    CUSTOMER_IMPORT("customer.import"),
+    /** CRM-2: export the customers one may see. */
+    CUSTOMER_EXPORT("customer.export"),
+    /** Every customer of the enterprise whatever its sharing, the field definitions, bulk transfer by owner. */
+    CUSTOMER_MANAGE("customer.manage"),
+    /** CRM-6: one's personal contacts and the staff directory. */
+    ADDRESS_BOOK("addressbook.use"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;
@@ -57,8 +69,9 @@ public enum Permission {
     public enum BuiltinRole {
         ADMIN("admin", enterpriseAssignable()),
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
-                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ)),
-        AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE)),
+                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ,
+                CUSTOMER_READ, CUSTOMER_WRITE, CUSTOMER_IMPORT, CUSTOMER_EXPORT, ADDRESS_BOOK)),
+        AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE, CUSTOMER_READ, CUSTOMER_WRITE, ADDRESS_BOOK)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
 
         private final String roleName;

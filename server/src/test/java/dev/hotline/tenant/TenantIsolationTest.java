@@ -1,6 +1,7 @@
 package dev.hotline.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.report.CallLogEvent;
@@ -12,9 +13,11 @@ import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
 import dev.hotline.web.Api;
 import io.javalin.http.HandlerType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,6 +96,7 @@ class TenantIsolationTest {
         // A webhook of demo's (to a closed port: its deliveries wait), made before the demo call so that it has deliveries.
         demoIds.put("webhooks", demoAdmin.post("/api/v1/webhooks", Map.of("url", "http://127.0.0.1:9/demo-hook", "events", List.of("*")))
                 .json().get("id").asLong());
+        demoCrm();
         demoRecordedCallWithVoicemail();
         demoIds.put("deliveries", firstId(demoAdmin.get("/api/v1/webhooks/" + demoIds.get("webhooks") + "/deliveries").json()));
         demoChargedCall();
@@ -163,6 +167,22 @@ class TenantIsolationTest {
         assertThat(demoAdmin.get("/api/v1/billing/calls" + billingRange).body()).as("demo's call is rated").contains(DEMO_CALLER, "\"amount\":0.0500");
     }
 
+    /** CRM (issue 16): a customer field, a customer with the demo caller's number, an import job and a personal contact. */
+    void demoCrm() {
+        demoIds.put("customer-fields", demoAdmin.post("/api/v1/customer-fields", Map.of("key", "tier", "label", "Tier", "type", "text"))
+                .json().get("id").asLong());
+        demoIds.put("customers", demoAdmin.post("/api/v1/customers", Map.of("name", "demo customer of support", "sharing", "enterprise",
+                "phones", List.of(Map.of("number", DEMO_CALLER)), "fields", Map.of("tier", "gold"))).json().get("id").asLong());
+        var job = demoAdmin.upload("POST", "/api/v1/customer-imports", "demo-import.csv",
+                ("name,phones\ndemo imported support,0" + DEMO_CALLER + "\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(job.status()).as(job.toString()).isEqualTo(202);
+        demoIds.put("customer-imports", job.json().get("id").asLong());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> demoAdmin.get("/api/v1/customer-imports/" + demoIds.get("customer-imports")).json().get("state").asText().equals("done"));
+        demoIds.put("contacts", demoAdmin.post("/api/v1/contacts", Map.of("name", "demo contact support", "number", DEMO_CALLER))
+                .json().get("id").asLong());
+    }
+
     /** An uploaded prompt, a music-on-hold file and a voicemail greeting of demo's. */
     void demoFiles() {
         assertThat(demoAdmin.upload("POST", "/api/v1/prompts", DEMO_PROMPT, TestAudio.toneWav(16000, 1, 800, 500)).status()).isEqualTo(201);
@@ -206,6 +226,10 @@ class TenantIsolationTest {
             case "agents" -> Map.of("state", "logged_out");
             case "webhooks" -> Map.of("url", "http://127.0.0.1:9/hijacked", "events", List.of("*"));
             case "billing" -> Map.of("trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()), "currency", "CNY");
+            case "customers" -> Map.of("name", "hijacked", "phones", List.of(), "fields", Map.of(), "sharing", "enterprise",
+                    "ownerId", firstId(acmeAdmin.get("/api/v1/users").json()));
+            case "customer-fields" -> Map.of("key", "hijacked", "label", "hijacked", "type", "text");
+            case "contacts" -> Map.of("name", "hijacked", "number", "13800000000");
             default -> Map.of("name", "hijacked");
         };
     }
@@ -221,7 +245,8 @@ class TenantIsolationTest {
                 "/api/v1/users/" + user, "/api/v1/users/" + user + "/skills", "/api/v1/queues/" + demoIds.get("queues") + "/members",
                 "/api/v1/flows/" + demoIds.get("flows"), "/api/v1/flows/" + demoIds.get("flows") + "/versions",
                 "/api/v1/calls/" + DEMO_CALL + "/events", "/api/v1/recordings", "/api/v1/prompts", "/api/v1/moh", "/api/v1/voicemail/greetings",
-                "/api/v1/billing/rate-tables", "/api/v1/billing/calls" + billingRange)) {
+                "/api/v1/billing/rate-tables", "/api/v1/billing/calls" + billingRange,
+                "/api/v1/customers", "/api/v1/customer-fields", "/api/v1/contacts", "/api/v1/customers/" + demoIds.get("customers"))) {
             var r = demoAdmin.get(path);
             assertThat(r.status()).as("demo reads " + path).isEqualTo(200);
             sb.append(path).append(' ').append(r.body()).append('\n');
@@ -318,7 +343,8 @@ class TenantIsolationTest {
         for (Api.Route r : server.hotline().routes()) {
             if (r.method() != HandlerType.GET || r.path().contains("{") || !r.authenticated()) continue;
             if (r.path().endsWith("/tts/preview")) continue; // renders the text it is given, reads no data
-            var resp = acmeAdmin.get(r.path());
+            // The screen pop's lookup needs a number: the demo customer's.
+            var resp = acmeAdmin.get(r.path() + (r.path().endsWith("/customers/lookup") ? "?number=0" + DEMO_CALLER : ""));
             if (resp.status() == 403) continue;
             assertThat(resp.status()).as(r.path()).isEqualTo(200);
             assertThat(resp.body()).as(r.path()).doesNotContain("agent1").doesNotContain("\"demo\"").doesNotContain("\"1002\"")

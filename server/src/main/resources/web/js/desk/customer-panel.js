@@ -1,10 +1,11 @@
 import { clock } from '../format.js';
 import { current, other } from './store.js';
 import { DialLink } from './dial-link.js';
+import { CrmCard } from './crm-card.js';
 
 /** The caller as a customer (AGENT-4): known or new, how often they called, their last calls. */
 export const CustomerPanel = {
-  components: { DialLink },
+  components: { DialLink, CrmCard },
   setup() { return { current, clock }; },
   computed: {
     call() { return current.value; },
@@ -22,6 +23,7 @@ export const CustomerPanel = {
           <dt>{{ t('desk.callerName') }}</dt><dd>{{ dash(call.callerName) }}</dd>
           <dt>{{ t('desk.callCount') }}</dt><dd data-testid="desk-customer-calls">{{ customer ? customer.calls : '—' }}</dd>
         </dl>
+        <crm-card v-if="can('customer.read')" :number="other(call)"></crm-card>
         <table v-if="customer && customer.lastCalls && customer.lastCalls.length" class="grid compact" data-testid="desk-last-calls">
           <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.result') }}</th><th>{{ t('desk.agentCol') }}</th><th>{{ t('desk.queue') }}</th><th>{{ t('desk.talk') }}</th></tr></thead>
           <tbody><tr v-for="l in customer.lastCalls" :key="l.callId">

@@ -1,0 +1,88 @@
+// AGENT-4 screen pop from the CRM (issue 16 item 7): on a call, the caller's customer record as this agent may see it
+// (the lookup honours ownership: private, department, enterprise), with the fields marked for the pop; for an unknown
+// number, a new-customer card pre-filled with it.
+
+import { api, t, toast, toastError } from '../common.js';
+
+export const CrmCard = {
+  props: { number: String },
+  data() { return { matches: null, fields: [], form: null, errors: {}, loading: false }; },
+  computed: {
+    popFields() { return this.fields.filter((f) => f.inPop); },
+    formFields() { return this.fields.filter((f) => f.inPop || f.required); },
+  },
+  watch: { number: { immediate: true, handler() { this.load(); } } },
+  methods: {
+    async load() {
+      this.matches = null;
+      this.form = null;
+      this.errors = {};
+      if (!this.number || !this.can('customer.read')) return;
+      this.loading = true;
+      try {
+        if (!this.fields.length) this.fields = await api.get('/customer-fields');
+        const asked = this.number;
+        const found = await api.get('/customers/lookup', { number: asked });
+        if (asked !== this.number) return; // another call meanwhile
+        this.matches = found;
+        if (!found.length && this.can('customer.write')) this.form = { name: '', sharing: 'private', fields: {} };
+      } catch (e) {
+        this.matches = [];
+      } finally {
+        this.loading = false;
+      }
+    },
+    value(c, f) {
+      const v = c.fields ? c.fields[f.key] : null;
+      return Array.isArray(v) ? v.join(', ') : (v === null || v === undefined || v === '' ? '—' : v);
+    },
+    async save() {
+      this.errors = {};
+      const fields = {};
+      for (const [k, v] of Object.entries(this.form.fields)) if (v !== '' && v !== null && v !== undefined) fields[k] = v;
+      try {
+        await api.post('/customers', { name: this.form.name, sharing: this.form.sharing, fields, phones: [{ number: this.number }] });
+        toast(t('desk.crm.saved'));
+        await this.load();
+      } catch (e) {
+        this.errors = e.fields ? e.fields() : {};
+        if (!Object.keys(this.errors).length) toastError(e);
+      }
+    },
+  },
+  template: `
+    <div class="crm-card" data-testid="desk-crm" :data-state="loading ? 'loading' : matches === null ? 'none' : matches.length ? 'known' : 'new'">
+      <template v-if="matches && matches.length">
+        <div v-for="c in matches" :key="c.id" class="crm-customer" :data-testid="'desk-crm-customer-' + c.id">
+          <div class="name" data-testid="desk-crm-name">{{ c.name }}</div>
+          <dl class="kv">
+            <dt>{{ t('desk.crm.owner') }}</dt><dd data-testid="desk-crm-owner">{{ dash(c.ownerName) }}</dd>
+            <template v-for="f in popFields" :key="f.key">
+              <dt>{{ f.label }}</dt><dd :data-testid="'desk-crm-field-' + f.key">{{ value(c, f) }}</dd>
+            </template>
+          </dl>
+          <a class="btn-link" :href="'/#/customers?id=' + c.id" target="_blank" rel="noopener" data-testid="desk-crm-open">{{ t('desk.crm.open') }}</a>
+        </div>
+      </template>
+      <form v-else-if="form" class="crm-new" data-testid="desk-crm-new" @submit.prevent="save">
+        <div class="muted small">{{ t('desk.crm.newHint', { number }) }}</div>
+        <form-field :label="t('desk.crm.name')" :error="errors.name">
+          <input v-model="form.name" data-testid="desk-crm-new-name" required>
+        </form-field>
+        <form-field v-for="f in formFields" :key="f.key" :label="f.label" :error="errors['fields.' + f.key]">
+          <select v-if="f.type === 'single_choice'" v-model="form.fields[f.key]" :data-testid="'desk-crm-new-' + f.key">
+            <option value=""></option><option v-for="o in f.options" :key="o" :value="o">{{ o }}</option>
+          </select>
+          <input v-else v-model="form.fields[f.key]" :data-testid="'desk-crm-new-' + f.key">
+        </form-field>
+        <form-field :label="t('desk.crm.sharing')">
+          <select v-model="form.sharing" data-testid="desk-crm-new-sharing">
+            <option value="private">{{ t('desk.crm.sharing.private') }}</option>
+            <option value="department">{{ t('desk.crm.sharing.department') }}</option>
+            <option value="enterprise">{{ t('desk.crm.sharing.enterprise') }}</option>
+          </select>
+        </form-field>
+        <button class="btn btn-primary" type="submit" data-testid="desk-crm-new-save">{{ t('desk.crm.save') }}</button>
+      </form>
+    </div>`,
+};

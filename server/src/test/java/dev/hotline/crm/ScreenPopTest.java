@@ -1,0 +1,123 @@
+package dev.hotline.crm;
+
+import static dev.hotline.testing.Chromium.tid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.acd.AgentState;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
+import dev.hotline.testing.RtpCaller;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestDatabases;
+import dev.hotline.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * AGENT-4 / issue 16 item 7: a known caller pops their customer record (with the fields marked for the pop) on the
+ * agent's desk; an unknown caller gets a new-customer card pre-filled with the number, which the agent saves.
+ */
+class ScreenPopTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+    static final String QUEUE_NUMBER = "4699";
+
+    @Test
+    void aKnownCallerPopsTheirRecordAndAnUnknownOneIsSavedFromTheCard() throws Exception {
+        Path dir = Files.createTempDirectory("screen-pop");
+        try (TestServer server = TestServer.start(TestDatabases.Kind.H2, Map.of("sip.default.enterprise", "demo"));
+             Chromium chrome = Chromium.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+            long enterprise = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+            long agent1 = agent.get("/api/v1/me").json().get("id").asLong();
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", QUEUE_NUMBER, "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            assertThat(admin.post("/api/v1/customer-fields", Map.of("key", "tier", "label", "Tier", "type", "text", "inPop", true)).status())
+                    .isEqualTo(201);
+            assertThat(admin.post("/api/v1/customer-fields", Map.of("key", "memo", "label", "Memo", "type", "text", "inPop", false)).status())
+                    .isEqualTo(201);
+            var zhang = admin.post("/api/v1/customers", Map.of("name", "Zhang San", "sharing", "enterprise",
+                    "phones", List.of(Map.of("number", "+86 135 0000 0061")), "fields", Map.of("tier", "gold", "memo", "not in the pop")));
+            assertThat(zhang.status()).as(zhang.toString()).isEqualTo(201);
+            server.hotline().acd().settle();
+
+            // Agent 1 on a SIP phone that answers, signed in and ready; their desk open in Chromium.
+            int phonePort = Ports.free();
+            var vars = SipPeers.vars("x");
+            vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+            Sipp.Run phone = Sipp.start(dir, "uas_answer", vars, null, phonePort, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100"));
+            try {
+                Sipp.awaitUdpBound(phonePort);
+                new SipPeers(dir, server.hotline().engine().sipPort()).register("1001", PW, phonePort, "200");
+                assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                ChromeDriver d = chrome.driver();
+                chrome.signInEnglish(server.baseUrl(), "demo", "agent1", PW);
+                WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
+                wait.until(ExpectedConditions.urlContains("/agent.html"));
+
+                // The known caller, dialling with a trunk prefix: their record pops with the pop field only.
+                try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "013500000061", QUEUE_NUMBER)) {
+                    caller.quiet(20_000);
+                    wait.until(x -> "known".equals(chrome.attr("desk-crm", "data-state")));
+                    assertThat(d.findElement(tid("desk-crm-name")).getText()).isEqualTo("Zhang San");
+                    assertThat(d.findElement(tid("desk-crm-field-tier")).getText()).isEqualTo("gold");
+                    assertThat(d.findElements(tid("desk-crm-field-memo"))).as("a field not marked for the pop").isEmpty();
+                    assertThat(d.findElement(tid("desk-crm-owner")).getText()).isEqualTo("admin");
+                    d.findElement(tid("lang-zh")).click();
+                    wait.until(x -> d.findElement(tid("desk-crm-open")).getText().equals("打开客户资料"));
+                    d.findElement(tid("lang-en")).click();
+                    caller.bye();
+                }
+                try {
+                    await("agent 1 off the call").atMost(Duration.ofSeconds(20)).until(() -> server.hotline().acd().agentView(enterprise, agent1)
+                            .orElseThrow().state(), st -> st == AgentState.READY || st == AgentState.WRAP_UP || st == AgentState.NOT_READY);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    StringBuilder why = new StringBuilder("channels: " + server.hotline().engine().channels() + "\n");
+                    for (JsonNode c : admin.get("/api/v1/calls?limit=5").json().get("items")) {
+                        why.append(c).append('\n');
+                        for (JsonNode ev : admin.get("/api/v1/calls/" + c.get("callId").asText() + "/events").json()) why.append("  ").append(ev).append('\n');
+                    }
+                    throw new AssertionError(why.toString(), e);
+                }
+                if (server.hotline().acd().agentView(enterprise, agent1).orElseThrow().state() != AgentState.READY) {
+                    assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                }
+
+                // An unknown caller: the card is pre-filled with their number; the agent names them and saves.
+                try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13500000062", QUEUE_NUMBER)) {
+                    caller.quiet(20_000);
+                    wait.until(x -> "new".equals(chrome.attr("desk-crm", "data-state")));
+                    assertThat(d.findElement(tid("desk-crm-new")).getText()).contains("13500000062");
+                    d.findElement(tid("desk-crm-new-save")).click(); // no name: the browser's own check stops it
+                    d.findElement(tid("desk-crm-new-name")).sendKeys("Li Si");
+                    d.findElement(tid("desk-crm-new-tier")).sendKeys("silver");
+                    d.findElement(tid("desk-crm-new-save")).click();
+                    wait.until(x -> "known".equals(chrome.attr("desk-crm", "data-state")));
+                    assertThat(d.findElement(tid("desk-crm-name")).getText()).isEqualTo("Li Si");
+                    caller.bye();
+                }
+                JsonNode found = agent.get("/api/v1/customers/lookup?number=%2B8613500000062").json();
+                assertThat(found).hasSize(1);
+                assertThat(found.get(0).get("name").asText()).isEqualTo("Li Si");
+                assertThat(found.get(0).get("fields").get("tier").asText()).isEqualTo("silver");
+                assertThat(found.get(0).get("sharing").asText()).isEqualTo("private");
+                assertThat(admin.get("/api/v1/users?q=agent1").json().get(0).get("id").asLong()).isEqualTo(found.get(0).get("ownerId").asLong());
+                assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+            } finally {
+                phone.kill();
+            }
+        }
+    }
+}

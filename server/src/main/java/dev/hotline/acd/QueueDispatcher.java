@@ -372,7 +372,10 @@ final class QueueDispatcher implements AgentBoard.Queues {
      */
     private void callerGone(Waiting w) {
         if (!w.connecting) counters(w.queueId).abandoned++;
-        if (w.connecting && w.agentLeg != null && w.agent != null && !board.talksOn(w.agentLeg.id())) {
+        // An agent who answered but is not bridged with the caller yet (hearing the job-number announcement, or the
+        // bridge still being made) would stay on a call with nobody: their leg ends here. A bridged leg ends with the caller.
+        if (w.connecting && w.agentLeg != null && w.agent != null
+                && w.agentLeg.bridgedWith().map(p -> !p.id().equals(w.channel.id())).orElse(true)) {
             w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);
         }
         remove(w);

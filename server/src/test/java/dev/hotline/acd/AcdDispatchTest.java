@@ -1,12 +1,14 @@
 package dev.hotline.acd;
 
-import dev.hotline.domain.DomainException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.HangupCause;
+import dev.hotline.ivr.Ivr;
 import dev.hotline.report.AgentLogEvent;
 import dev.hotline.report.CallLogEvent;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +37,10 @@ class AcdDispatchTest {
 
     /** Starts the ACD with queue "sales" (members 1, 2, 3 in that order) on {@code settings} and {@code strategy}. */
     void start(Queue.Strategy strategy, QueueSettings settings) {
+        start(strategy, settings, null);
+    }
+
+    void start(Queue.Strategy strategy, QueueSettings settings, Ivr ivr) {
         Queue sales = new Queue(SALES, "sales", strategy, null, settings);
         Map<Long, AcdConfig.UserInfo> users = new HashMap<>();
         Map<Long, Integer> penalties = new HashMap<>();
@@ -60,7 +66,7 @@ class AcdDispatchTest {
                 return Optional.ofNullable(lastAgent.get(caller));
             }
         };
-        acd = new Acd(data, agentLog::add, thread.clock, null, new Random(7), thread);
+        acd = new Acd(data, agentLog::add, thread.clock, ivr, new Random(7), thread);
         host.acd = acd;
         acd.start(host);
     }
@@ -139,6 +145,29 @@ class AcdDispatchTest {
         assertThat(agent(1).reason()).isEqualTo(AgentBoard.MISSED_REASON);
         assertThat(agentLog).anyMatch(e -> e.userId() == 1 && e.state().equals("not_ready") && "system".equals(e.cause()));
         assertThat(host.lastOfferTo(2).legId()).isNotEqualTo(second.legId()); // agent 2 is rung again
+    }
+
+    @Test
+    void aCallerWhoHangsUpAfterTheAgentAnsweredButBeforeTheBridgeIsMadeDoesNotLeaveTheAgentOnACallWithNobody() throws Exception {
+        // The caller hears the agent's job number before the two are bridged (ACD-7).
+        QueueSettings s = settings(15, 0, 0, 0, List.of(), 0);
+        s = new QueueSettings(s.ringTimeoutSeconds(), s.maxWaitSeconds(), s.maxCallers(), s.overflow(), s.noAgents(), s.wrapUpSeconds(),
+                s.autoPauseAfterMissed(), s.announcePositionSeconds(), s.periodicText(), s.periodicSeconds(), s.voicemailKey(), s.callbackKey(),
+                true, s.record(), s.skills(), s.widenSkillsAfterSeconds(), s.vipNumbers(), s.stickySeconds(), s.serviceLevelSeconds(),
+                s.shortAbandonSeconds(), s.survey());
+        start(Queue.Strategy.LINEAR, s, new Ivr(Files.createTempDirectory("acd-ivr")));
+        ready(1);
+        call("c1", "13800000001", 0);
+        String leg = host.lastOfferTo(1).legId();
+        host.answer(leg);
+        thread.drain();
+        assertThat(agent(1).state()).isEqualTo(AgentState.ON_CALL);
+        assertThat(host.bridged).as("not bridged while the job number plays").isEmpty();
+        // The caller hangs up during the announcement.
+        host.hangUp("c1", HangupCause.NORMAL_CLEARING);
+        thread.drain();
+        assertThat(host.channels).as("the agent's leg ended").doesNotContainKey(leg);
+        assertThat(agent(1).state()).isEqualTo(AgentState.READY);
     }
 
     @Test

@@ -85,7 +85,7 @@ class ScreenPopTest {
                             .orElseThrow().state(), st -> st == AgentState.READY || st == AgentState.WRAP_UP || st == AgentState.NOT_READY);
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     StringBuilder why = new StringBuilder("channels: " + server.hotline().engine().channels() + "\n");
-                    for (JsonNode c : admin.get("/api/v1/calls?limit=5").json().get("items")) {
+                    for (JsonNode c : admin.get("/api/v1/monitor").json().get("calls")) {
                         why.append(c).append('\n');
                         for (JsonNode ev : admin.get("/api/v1/calls/" + c.get("callId").asText() + "/events").json()) why.append("  ").append(ev).append('\n');
                     }

@@ -11,7 +11,7 @@ CREATE TABLE number_stat (
     answered           BIGINT       DEFAULT 0 NOT NULL,   -- a person answered (disposition answered)
     abandoned          BIGINT       DEFAULT 0 NOT NULL,   -- left in the IVR, abandoned queued, abandoned ringing
     not_answered       BIGINT       DEFAULT 0 NOT NULL,   -- not answered by the system
-    talk_ms            BIGINT       DEFAULT 0 NOT NULL,   -- answer to hang-up of the calls a person answered
+    talk_ms            BIGINT       DEFAULT 0 NOT NULL,   -- a person's talk: agents' of answered queue visits, else answer to hang-up
     PRIMARY KEY (enterprise_id, slot, number)
 );
 CREATE TABLE number_day (

@@ -358,7 +358,7 @@ final class ReportProjection {
                 List.of(enterpriseId, slot(r.startedAt()), r.callee() == null ? "" : cut(r.callee())),
                 new String[] {"inbound", "answered", "abandoned", "not_answered", "talk_ms"},
                 new long[] {1, answered ? 1 : 0, abandoned ? 1 : 0, r.disposition() == CallRecord.Disposition.UNANSWERED ? 1 : 0,
-                        answered ? r.talkSeconds() * 1000L : 0}, -1);
+                        answered ? talkMs(h, r) : 0}, -1);
         String way = r.disposition() == null ? "" : switch (r.disposition()) {
             case ABANDONED_IVR -> "left_ivr";
             case ABANDONED_QUEUE -> "abandoned_queued";
@@ -372,6 +372,16 @@ final class ReportProjection {
         for (int i = 1; i < cols.length; i++) if (cols[i].equals(way)) d[i] = 1;
         add(h, "call_stat", List.of("enterprise_id", "slot", "queue"),
                 List.of(enterpriseId, slot(r.startedAt()), r.queue() == null ? "" : cut(r.queue())), cols, d, -1);
+    }
+
+    /**
+     * A person's talk on an answered call: the agents' talk (without hold) of its answered queue visits; a call that no queue
+     * answered (an extension, an outside number), from answer to hang-up.
+     */
+    static long talkMs(Handle h, CallRecord r) {
+        Long queued = h.createQuery("SELECT SUM(talk_ms) FROM queue_visit WHERE call_id = :c AND result = 'answered'")
+                .bind("c", r.callId()).mapTo(Long.class).one();
+        return queued != null ? queued : r.talkSeconds() * 1000L;
     }
 
     /** An outbound call adds one to outbound_stat of the agent who placed it: the call's agent, else the user of its extension. */

@@ -275,6 +275,11 @@ class ReportCallsTest {
         assertThat(t.get("rows").get(3).get("queues").asText()).startsWith("sales: overflow ");
         assertThat(t.get("rows").get(4).get("queues").isNull()).isTrue();
         assertThat(t.get("rows").get(4).get("talk").asDouble()).isBetween(1.0, 8.0);
+        // A person's talk is the same in the report by number: the agent's talk of the queue call, the extension's of the other.
+        Map<String, Double> talkByNumber = new HashMap<>();
+        report("numbers", "").get("rows").forEach(r -> talkByNumber.put(r.get("number").asText(), r.get("callTalk").asDouble()));
+        assertThat(talkByNumber.get("4698")).isEqualTo(first.get("talk").asDouble());
+        assertThat(talkByNumber.get("4699")).isEqualTo(t.get("rows").get(4).get("talk").asDouble());
         // The lost ones are the unanswered report's, way by way.
         JsonNode lost = report("unanswered", "").get("total");
         assertThat(report("tracking", "&outcome=abandoned_queued").get("page").get("total").asLong())

@@ -274,6 +274,7 @@ export const ReportsPage = {
         <button type="button" class="btn" data-testid="report-print" @click="print">{{ t('reports.print') }}</button>
       </form>
       <div v-if="error" class="alert alert-error" data-testid="report-error">{{ errorText(error) }}</div>
+      <p v-if="tab === 'unanswered'" class="report-noprint"><a href="#/reports" data-testid="report-to-callbacks" @click.prevent="tab = 'callbacks'">{{ t('reports.toCallbacks') }}</a></p>
       <div v-if="chartError && !isList" class="alert alert-error" data-testid="report-chart-error">{{ t('reports.chartUnavailable') }}</div>
       <div v-if="!isList" class="panel">
         <div ref="chart" class="stats-chart" data-testid="report-chart"></div>

@@ -164,8 +164,9 @@ class ReportsBrowserTest {
         ui.el("report-outcome");
         ui.screenshot("rpt-tracking-en");
 
-        // Lost callers: both lost calls were reached by agent 1's outbound call afterwards.
-        ui.click("report-tab-callbacks");
+        // Lost callers (from the unanswered report): both lost calls were reached by agent 1's outbound call afterwards.
+        ui.click("report-tab-unanswered");
+        ui.click("report-to-callbacks");
         ui.waitFor(d -> d.findElements(ConsoleDriver.tid("report-row")).size() == 2);
         assertThat(cell(0, "callbackStatus")).isEqualTo(ui.en("reports.value.callbackStatus.reached"));
         assertThat(cell(1, "reachedBy")).isEqualTo("李娜 Li Na");

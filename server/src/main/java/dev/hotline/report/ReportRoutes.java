@@ -11,6 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -84,8 +87,8 @@ public final class ReportRoutes {
 
     private static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, Build build,
                               Filter... filters) {
-        java.util.Set<Filter> takes = java.util.EnumSet.noneOf(Filter.class);
-        takes.addAll(java.util.List.of(filters));
+        Set<Filter> takes = EnumSet.noneOf(Filter.class);
+        takes.addAll(List.of(filters));
         StringBuilder doc = new StringBuilder(summary).append(PARAMS);
         for (Filter f : filters) doc.append(", ").append(f.doc);
         api.get("/reports/" + name, doc.append('.').toString()).returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
@@ -108,7 +111,7 @@ public final class ReportRoutes {
             int limit = export ? EXPORT_MAX_ROWS : p.limit == null ? 50 : p.limit;
             int offset = export || p.offset == null ? 0 : p.offset;
             ReportTable t = jdbi.withHandle(h -> {
-                java.util.Set<Long> agents = p.department == null ? null : ReportStore.departmentAgents(h, me.enterpriseId(), p.department)
+                Set<Long> agents = p.department == null ? null : ReportStore.departmentAgents(h, me.enterpriseId(), p.department)
                         .orElseThrow(() -> DomainException.notFound("department"));
                 return build.build(h, me.enterpriseId(), new Reports.Query(p.period, p.queue, p.agent, clock.instant(), reportZone, agents,
                         p.number, p.outcome, limit, offset));

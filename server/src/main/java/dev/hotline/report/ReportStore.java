@@ -2,11 +2,17 @@ package dev.hotline.report;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
@@ -128,9 +134,9 @@ final class ReportStore {
     }
 
     /** The users of a department and of all its sub-departments; empty if the enterprise has no such department. */
-    static java.util.Optional<Set<Long>> departmentAgents(Handle h, long enterpriseId, long departmentId) {
-        Map<Long, List<Long>> children = new java.util.HashMap<>();
-        Set<Long> known = new java.util.HashSet<>();
+    static Optional<Set<Long>> departmentAgents(Handle h, long enterpriseId, long departmentId) {
+        Map<Long, List<Long>> children = new HashMap<>();
+        Set<Long> known = new HashSet<>();
         h.createQuery("SELECT id, parent_id FROM department WHERE enterprise_id = :e").bind("e", enterpriseId).map((rs, c) -> {
             long id = rs.getLong(1);
             Long parent = rs.getObject(2, Long.class);
@@ -138,17 +144,17 @@ final class ReportStore {
             if (parent != null) children.computeIfAbsent(parent, k -> new ArrayList<>()).add(id);
             return id;
         }).list();
-        if (!known.contains(departmentId)) return java.util.Optional.empty();
-        Set<Long> departments = new java.util.HashSet<>();
-        java.util.Deque<Long> todo = new java.util.ArrayDeque<>(List.of(departmentId));
+        if (!known.contains(departmentId)) return Optional.empty();
+        Set<Long> departments = new HashSet<>();
+        Deque<Long> todo = new ArrayDeque<>(List.of(departmentId));
         while (!todo.isEmpty()) {
             long d = todo.pop();
             if (departments.add(d)) todo.addAll(children.getOrDefault(d, List.of()));
         }
-        Set<Long> users = new java.util.TreeSet<>();
+        Set<Long> users = new TreeSet<>();
         h.createQuery("SELECT id FROM app_user WHERE enterprise_id = :e AND department_id IS NOT NULL" + among("department_id", departments))
                 .bind("e", enterpriseId).mapTo(Long.class).forEach(users::add);
-        return java.util.Optional.of(users);
+        return Optional.of(users);
     }
 
     record NumberUnit(String number, long unit, long inbound, long answered, long abandoned, long notAnswered, long talkMs) {}
@@ -323,7 +329,7 @@ final class ReportStore {
             if (r.in() != null) backIds.add(r.in());
         }
         record Back(String callId, Instant startedAt, Instant answeredAt, String direction, Long agent, String agentName) {}
-        Map<String, Back> backs = new java.util.HashMap<>();
+        Map<String, Back> backs = new HashMap<>();
         if (!backIds.isEmpty()) {
             h.createQuery("""
                             SELECT b.call_id, b.started_at, b.answered_at, b.direction, u.id, u.display_name FROM call_record b

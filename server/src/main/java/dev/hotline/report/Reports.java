@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
@@ -24,7 +25,7 @@ public final class Reports {
      * What a report is asked for: the period, and optional filters (null: all): queue, agent, the agents of a department
      * ({@code agents}), the number called or calling, the final outcome of a call; and the page of a list report.
      */
-    public record Query(Period period, String queue, Long agent, Instant now, java.time.ZoneId reportZone, java.util.Set<Long> agents,
+    public record Query(Period period, String queue, Long agent, Instant now, java.time.ZoneId reportZone, Set<Long> agents,
                         String number, String outcome, int limit, int offset) {
         public Query(Period period, String queue, Long agent, Instant now, java.time.ZoneId reportZone) {
             this(period, queue, agent, now, reportZone, null, null, null, 50, 0);

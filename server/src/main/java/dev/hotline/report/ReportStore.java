@@ -290,6 +290,15 @@ final class ReportStore {
     /** The dispositions of a lost inbound call (the unanswered report's four ways of loss). */
     static final List<String> LOST = List.of("abandoned_ivr", "abandoned_queue", "abandoned_ringing", "unanswered");
 
+    /** The first answered call of {@code direction} whose {@code column} (caller or callee) is {@code number}, started after {@code after}. */
+    private static String firstAnswered(Handle h, long enterpriseId, String column, String direction, String number, Instant after) {
+        return h.createQuery("""
+                        SELECT call_id FROM call_record WHERE enterprise_id = :e AND %s = :n AND started_at > :after
+                            AND direction = :dir AND disposition = 'answered' ORDER BY started_at LIMIT 1""".formatted(column))
+                .bind("e", enterpriseId).bind("n", number).bind("after", Timestamp.from(after)).bind("dir", direction)
+                .mapTo(String.class).findFirst().orElse(null);
+    }
+
     /** A lost inbound call and the first later answered call that reached its caller (null: not called back). */
     record LostCall(String callId, Instant startedAt, String caller, String callee, String queue, String disposition, String backCallId,
                     Instant backAt, String backDirection, Long backAgent, String backAgentName) {}
@@ -304,16 +313,8 @@ final class ReportStore {
                 + " AND r.started_at < :to" + (queue == null ? "" : " AND r.queue = :queue")
                 + (number == null ? "" : " AND (r.callee = :number OR r.caller = :number)");
         Query count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
-        Query items = h.createQuery("""
-                SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition,
-                    (SELECT b.call_id FROM call_record b WHERE b.enterprise_id = r.enterprise_id AND b.callee = r.caller
-                        AND b.started_at > r.started_at AND b.direction = 'outbound' AND b.disposition = 'answered'
-                        ORDER BY b.started_at LIMIT 1) AS out_id,
-                    (SELECT b.call_id FROM call_record b WHERE b.enterprise_id = r.enterprise_id AND b.caller = r.caller
-                        AND b.started_at > r.started_at AND b.direction = 'inbound' AND b.disposition = 'answered'
-                        ORDER BY b.started_at LIMIT 1) AS in_id
-                FROM call_record r""" + where + " ORDER BY r.started_at, r.call_id LIMIT :limit OFFSET :offset")
-                .bind("limit", limit).bind("offset", offset);
+        Query items = h.createQuery("SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition FROM call_record r" + where
+                + " ORDER BY r.started_at, r.call_id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
         for (Query q : List.of(count, items)) {
             q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bindList("lost", LOST);
             if (queue != null) q.bind("queue", queue);
@@ -321,8 +322,15 @@ final class ReportStore {
         }
         long total = count.mapTo(Long.class).one();
         record Row(String callId, Instant at, String caller, String callee, String queue, String disposition, String out, String in) {}
-        List<Row> rows = items.map((rs, c) -> new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8))).list();
+        List<Row> rows = new ArrayList<>();
+        // The first later answered call to (outbound) and from (inbound) each lost caller: one point query each over the
+        // callee and caller indexes, for the page's rows only.
+        for (Row r : items.map((rs, c) -> new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), null, null)).list()) {
+            String out = r.caller() == null ? null : firstAnswered(h, enterpriseId, "callee", "outbound", r.caller(), r.at());
+            String in = r.caller() == null ? null : firstAnswered(h, enterpriseId, "caller", "inbound", r.caller(), r.at());
+            rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), out, in));
+        }
         List<String> backIds = new ArrayList<>();
         for (Row r : rows) {
             if (r.out() != null) backIds.add(r.out());

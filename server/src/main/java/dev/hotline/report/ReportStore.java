@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -290,13 +291,18 @@ final class ReportStore {
     /** The dispositions of a lost inbound call (the unanswered report's four ways of loss). */
     static final List<String> LOST = List.of("abandoned_ivr", "abandoned_queue", "abandoned_ringing", "unanswered");
 
-    /** The first answered call of {@code direction} whose {@code column} (caller or callee) is {@code number}, started after {@code after}. */
+    /**
+     * The first answered call of {@code direction} whose {@code column} (caller or callee) is {@code number}, started after
+     * {@code after}. Only the number and the time are in the WHERE clause, so that the database walks the (enterprise_id,
+     * caller|callee, started_at) index (a number has few calls); direction and disposition are checked here.
+     */
     private static String firstAnswered(Handle h, long enterpriseId, String column, String direction, String number, Instant after) {
         return h.createQuery("""
-                        SELECT call_id FROM call_record WHERE enterprise_id = :e AND %s = :n AND started_at > :after
-                            AND direction = :dir AND disposition = 'answered' ORDER BY started_at LIMIT 1""".formatted(column))
-                .bind("e", enterpriseId).bind("n", number).bind("after", Timestamp.from(after)).bind("dir", direction)
-                .mapTo(String.class).findFirst().orElse(null);
+                        SELECT call_id, direction, disposition FROM call_record WHERE enterprise_id = :e AND %s = :n AND started_at > :after
+                        ORDER BY started_at""".formatted(column))
+                .bind("e", enterpriseId).bind("n", number).bind("after", Timestamp.from(after))
+                .map((rs, c) -> direction.equals(rs.getString(2)) && "answered".equals(rs.getString(3)) ? rs.getString(1) : null).list()
+                .stream().filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** A lost inbound call and the first later answered call that reached its caller (null: not called back). */

@@ -270,21 +270,22 @@ final class ReportStore {
         String where = " WHERE a.enterprise_id = :e AND a.at >= :from AND a.at < :to" + (agent == null ? "" : " AND a.user_id = :agent")
                 + among("a.user_id", agents);
         Query count = h.createQuery("SELECT COUNT(*) FROM agent_event a" + where);
-        Query items = h.createQuery("""
-                SELECT a.id, a.user_id, a.at, a.state, a.previous, a.reason, a.cause,
-                    (SELECT n.at FROM agent_event n WHERE n.user_id = a.user_id AND n.id > a.id ORDER BY n.id LIMIT 1) AS next_at
-                FROM agent_event a""" + where + " ORDER BY a.at, a.id LIMIT :limit OFFSET :offset")
+        Query items = h.createQuery("SELECT a.id, a.user_id, a.at, a.state, a.previous, a.reason, a.cause FROM agent_event a" + where
+                + " ORDER BY a.at, a.id LIMIT :limit OFFSET :offset")
                 .bind("limit", limit).bind("offset", offset);
         for (Query q : List.of(count, items)) {
             q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
             if (agent != null) q.bind("agent", agent);
         }
         long total = count.mapTo(Long.class).one();
-        List<StateChange> list = items.map((rs, c) -> {
-            Timestamp next = rs.getTimestamp(8);
-            return new StateChange(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5),
-                    rs.getString(6), rs.getString(7), next == null ? null : next.toInstant());
-        }).list();
+        List<StateChange> list = new ArrayList<>();
+        // Each change of the page ends at the agent's next one: a point query over the (user_id, id) index per row.
+        for (StateChange c : items.map((rs, x) -> new StateChange(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), null)).list()) {
+            Instant next = h.createQuery("SELECT at FROM agent_event WHERE user_id = :u AND id > :id ORDER BY id LIMIT 1")
+                    .bind("u", c.userId()).bind("id", c.id()).map((rs, x) -> rs.getTimestamp(1).toInstant()).findFirst().orElse(null);
+            list.add(new StateChange(c.id(), c.userId(), c.at(), c.state(), c.previous(), c.reason(), c.cause(), next));
+        }
         return new Page<>(total, list);
     }
 

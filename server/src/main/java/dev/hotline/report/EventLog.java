@@ -253,12 +253,11 @@ public final class EventLog implements AutoCloseable {
             int n = seq.merge(e.callId(), 1, Integer::sum);
             events.bind("e", e.enterpriseId()).bind("call", e.callId()).bind("seq", n).bind("at", Timestamp.from(e.at()))
                     .bind("type", e.type()).bind("ch", e.channelId()).bind("data", e.data()).add();
-            if (e instanceof CallLogEvent.Closed c) {
-                CallRecordStore.insert(h, e.enterpriseId(), c.record());
-                reports.recorded(h, e.enterpriseId(), c.record());
-            }
+            if (e instanceof CallLogEvent.Closed c) CallRecordStore.insert(h, e.enterpriseId(), c.record());
             for (Projection p : projections) p.apply(h, e);
             reports.apply(h, e);
+            // After the call's queue visits are final: the roll-ups of the record read the agents' talk from them.
+            if (e instanceof CallLogEvent.Closed c) reports.recorded(h, e.enterpriseId(), c.record());
         }
         if (anyCall) events.execute();
         if (anyAgent) agents.execute();

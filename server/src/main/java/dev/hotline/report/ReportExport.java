@@ -13,7 +13,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.dhatim.fastexcel.Workbook;
 import org.dhatim.fastexcel.Worksheet;
 
-/** Writes a {@link ReportTable} as CSV (commons-csv) or xlsx (fastexcel): its rows, then the total row, same numbers as the JSON. */
+/** Writes a {@link ReportTable} as CSV (commons-csv) or xlsx (fastexcel): its rows, then the total row if any, same numbers as the JSON. */
 public final class ReportExport {
     private ReportExport() {}
 
@@ -54,7 +54,7 @@ public final class ReportExport {
 
     private static List<Map<String, Object>> all(ReportTable t) {
         List<Map<String, Object>> rows = new ArrayList<>(t.rows());
-        rows.add(t.total());
+        if (t.total() != null) rows.add(t.total());
         return rows;
     }
 }

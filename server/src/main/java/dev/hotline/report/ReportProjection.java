@@ -148,6 +148,26 @@ final class ReportProjection {
                 ab ? s.waitMs() : 0, s.talkMs(), s.holdMs(), s.wrapMs(), s.transfers()};
     }
 
+    /** Upper bounds (seconds, exclusive) of the caller tolerance's wait buckets; the last bucket is open. */
+    static final int[] TOLERANCE_BOUNDS = {5, 10, 20, 30, 60, 120};
+    private static final String[] TOLERANCE_COLS = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "x0", "x1", "x2", "x3", "x4", "x5", "x6"};
+
+    /** The wait bucket (0..6) of a wait. */
+    static int toleranceBucket(long waitMs) {
+        for (int i = 0; i < TOLERANCE_BOUNDS.length; i++) if (waitMs < TOLERANCE_BOUNDS[i] * 1000L) return i;
+        return TOLERANCE_BOUNDS.length;
+    }
+
+    /** A visit's caller tolerance: one answered (a*) or abandoned (x*) call in the bucket of its wait. */
+    private static long[] toleranceValues(Stored s) {
+        long[] v = new long[TOLERANCE_COLS.length];
+        if (s == null || s.result() == null) return v;
+        int b = toleranceBucket(s.waitMs());
+        if (s.result().equals("answered")) v[b] = 1;
+        else if (s.result().equals("abandoned")) v[7 + b] = 1;
+        return v;
+    }
+
     private static long[] handleValues(Stored s) {
         return s == null || s.agent() == null || !"answered".equals(s.result()) ? new long[AGENT_COLS.length]
                 : new long[] {0, 0, 0, s.transfers(), s.talkMs(), s.holdMs(), s.wrapMs()};
@@ -211,6 +231,17 @@ final class ReportProjection {
         long longest = now.result() == null ? 0 : now.waitMs();
         if (old != null && !old.queue().equals(now.queue())) throw new IllegalStateException("a visit does not change queue");
         add(h, "queue_stat", List.of("enterprise_id", "slot", "queue"), List.of(enterpriseId, now.slot(), now.queue()), QUEUE_COLS, d, longest);
+        long[] td = toleranceValues(now);
+        long[] tb = toleranceValues(old);
+        boolean tolerance = false;
+        for (int i = 0; i < td.length; i++) {
+            td[i] -= tb[i];
+            tolerance |= td[i] != 0;
+        }
+        if (tolerance) {
+            add(h, "tolerance_stat", List.of("enterprise_id", "slot", "queue"), List.of(enterpriseId, now.slot(), now.queue()), TOLERANCE_COLS,
+                    td, -1);
+        }
         long[] hb = handleValues(old);
         long[] ha = handleValues(now);
         if (old != null && old.agent() != null && !old.agent().equals(now.agent())) {
@@ -315,7 +346,19 @@ final class ReportProjection {
 
     /** A closed call's record: an inbound call adds one to call_stat, and to its way of loss if it was lost. */
     void recorded(Handle h, long enterpriseId, CallRecord r) {
+        if ("outbound".equals(r.direction())) {
+            outbound(h, enterpriseId, r);
+            return;
+        }
         if (!"inbound".equals(r.direction())) return;
+        boolean answered = r.disposition() == CallRecord.Disposition.ANSWERED;
+        boolean abandoned = r.disposition() == CallRecord.Disposition.ABANDONED_IVR || r.disposition() == CallRecord.Disposition.ABANDONED_QUEUE
+                || r.disposition() == CallRecord.Disposition.ABANDONED_RINGING;
+        add(h, "number_stat", List.of("enterprise_id", "slot", "number"),
+                List.of(enterpriseId, slot(r.startedAt()), r.callee() == null ? "" : cut(r.callee())),
+                new String[] {"inbound", "answered", "abandoned", "not_answered", "talk_ms"},
+                new long[] {1, answered ? 1 : 0, abandoned ? 1 : 0, r.disposition() == CallRecord.Disposition.UNANSWERED ? 1 : 0,
+                        answered ? talkMs(h, r) : 0}, -1);
         String way = r.disposition() == null ? "" : switch (r.disposition()) {
             case ABANDONED_IVR -> "left_ivr";
             case ABANDONED_QUEUE -> "abandoned_queued";
@@ -329,6 +372,29 @@ final class ReportProjection {
         for (int i = 1; i < cols.length; i++) if (cols[i].equals(way)) d[i] = 1;
         add(h, "call_stat", List.of("enterprise_id", "slot", "queue"),
                 List.of(enterpriseId, slot(r.startedAt()), r.queue() == null ? "" : cut(r.queue())), cols, d, -1);
+    }
+
+    /**
+     * A person's talk on an answered call: the agents' talk (without hold) of its answered queue visits; a call that no queue
+     * answered (an extension, an outside number), from answer to hang-up.
+     */
+    static long talkMs(Handle h, CallRecord r) {
+        Long queued = h.createQuery("SELECT SUM(talk_ms) FROM queue_visit WHERE call_id = :c AND result = 'answered'")
+                .bind("c", r.callId()).mapTo(Long.class).one();
+        return queued != null ? queued : r.talkSeconds() * 1000L;
+    }
+
+    /** An outbound call adds one to outbound_stat of the agent who placed it: the call's agent, else the user of its extension. */
+    private void outbound(Handle h, long enterpriseId, CallRecord r) {
+        Long agent = r.agentUserId();
+        if (agent == null && r.extension() != null) {
+            agent = h.createQuery("SELECT user_id FROM extension WHERE enterprise_id = :e AND number = :n AND user_id IS NOT NULL")
+                    .bind("e", enterpriseId).bind("n", r.extension()).mapTo(Long.class).findOne().orElse(null);
+        }
+        if (agent == null) return;
+        boolean answered = r.disposition() == CallRecord.Disposition.ANSWERED;
+        add(h, "outbound_stat", List.of("enterprise_id", "slot", "agent_user_id"), List.of(enterpriseId, slot(r.startedAt()), agent),
+                new String[] {"calls", "answered", "talk_ms"}, new long[] {1, answered ? 1 : 0, answered ? r.talkSeconds() * 1000L : 0}, -1);
     }
 
     private static Timestamp ts(Instant at) {

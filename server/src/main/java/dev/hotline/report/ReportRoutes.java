@@ -11,6 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -28,43 +31,111 @@ public final class ReportRoutes {
 
     private static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
             + " both absent: today in tz;"
-            + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets; default UTC),"
-            + " queue (name), agent (user id; the agents and satisfaction-agents reports only), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
+            + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets and times; default UTC),"
+            + " format (json, csv, xlsx; default json), lang (en, zh: the export's headers)";
+
+    /** The filters a report takes besides the period; any other is a 400 naming it. */
+    private enum Filter {
+        QUEUE("queue (name)"), AGENT("agent (user id)"), DEPARTMENT("department (id: its agents and those of its sub-departments)"),
+        NUMBER("number (called or calling)"),
+        OUTCOME("outcome (answered, voicemail, ivr_only, left_ivr, abandoned_queued, abandoned_ringing, not_answered, or lost: the four"
+                + " ways of loss)"),
+        PAGE("limit (1-1000, default 50; exports: every row, at most 100 000) and offset");
+
+        final String doc;
+
+        Filter(String doc) {
+            this.doc = doc;
+        }
+
+        String key() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** The most rows a list report exports at once. */
+    static final int EXPORT_MAX_ROWS = 100_000;
 
     public static void register(Api root, Jdbi jdbi, Clock clock, ZoneId reportZone) {
         Api api = root.tagged("reports");
         route(api, jdbi, clock, reportZone, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
-                + " calls and the agents' occupancy.", Reports::summary);
+                + " calls and the agents' occupancy.", Reports::summary, Filter.QUEUE);
+        route(api, jdbi, clock, reportZone, "numbers", "By called number (media measurement): inbound calls per number dialled and period,"
+                + " answered by a person, abandoned, not answered by the system, voicemail or IVR only, answer rate, talk.", Reports::numbers,
+                Filter.NUMBER);
         route(api, jdbi, clock, reportZone, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
-                + " voicemail, callback, still waiting, service level, answer and abandon rate, ASA, AHT per period and queue.", Reports::queues);
+                + " voicemail, callback, still waiting, service level, answer and abandon rate, ASA, AHT per period and queue.", Reports::queues,
+                Filter.QUEUE);
         route(api, jdbi, clock, reportZone, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
-                + " ready, not ready by reason, occupancy and calls per hour per period and agent.", Reports::agents);
+                + " ready, not ready by reason, occupancy and calls per hour per period and agent.", Reports::agents, Filter.QUEUE, Filter.AGENT,
+                Filter.DEPARTMENT);
+        route(api, jdbi, clock, reportZone, "tracking", "Inbound call tracking: one row per inbound call (a page of them) with its path"
+                + " (IVR, queues), wait, agent, talk and final outcome.", ListReports::tracking, Filter.QUEUE, Filter.AGENT, Filter.NUMBER,
+                Filter.OUTCOME, Filter.PAGE);
         route(api, jdbi, clock, reportZone, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
-                + " queued, abandoned ringing, not answered by the system) per period.", Reports::unanswered);
-    }
-
-    private static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, Build build) {
-        route(api, jdbi, clock, reportZone, name, summary, name.equals("agents"), build);
+                + " queued, abandoned ringing, not answered by the system) per period.", Reports::unanswered, Filter.QUEUE);
+        route(api, jdbi, clock, reportZone, "callbacks", "Lost callers: one row per lost inbound call (a page of them) with its call-back"
+                + " status: not called back, or when and by whom a later answered call reached the number.", ListReports::callbacks,
+                Filter.QUEUE, Filter.NUMBER, Filter.PAGE);
+        route(api, jdbi, clock, reportZone, "tolerance", "Caller tolerance: per period and queue, calls answered and abandoned by wait"
+                + " (0-5, 5-10, 10-20, 20-30, 30-60, 60-120, 120+ s).", Reports::tolerance, Filter.QUEUE);
+        route(api, jdbi, clock, reportZone, "states", "Agent state log: every state change (a page of them) with reason, start, end and"
+                + " duration.", ListReports::states, Filter.AGENT, Filter.DEPARTMENT, Filter.PAGE);
+        route(api, jdbi, clock, reportZone, "outbound", "Outbound: per period and agent, calls placed, answered, answer rate, talk and"
+                + " average talk.", Reports::outbound, Filter.AGENT, Filter.DEPARTMENT);
     }
 
     /**
-     * Registers report {@code name} under {@code /reports/}: the same parameters, permission and exports as the reports
-     * of this package (a feature that keeps its own report table, e.g. the satisfaction survey, adds its report so).
-     *
-     * @param agentFilter whether the {@code agent} parameter filters this report (otherwise it is refused)
+     * Registers report {@code name} under {@code /reports/} with the same parameters, permission and exports as this
+     * package's reports (a feature that keeps its own report table, e.g. the satisfaction survey, adds its report so): it
+     * takes the queue filter, and the agent filter when {@code agentFilter}.
      */
     public static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, boolean agentFilter,
                              Build build) {
-        api.get("/reports/" + name, summary + PARAMS).returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
+        if (agentFilter) route(api, jdbi, clock, reportZone, name, summary, build, Filter.QUEUE, Filter.AGENT);
+        else route(api, jdbi, clock, reportZone, name, summary, build, Filter.QUEUE);
+    }
+
+    private static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, Build build,
+                              Filter... filters) {
+        Set<Filter> takes = EnumSet.noneOf(Filter.class);
+        takes.addAll(List.of(filters));
+        StringBuilder doc = new StringBuilder(summary).append(PARAMS);
+        for (Filter f : filters) doc.append(", ").append(f.doc);
+        api.get("/reports/" + name, doc.append('.').toString()).returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
             Params p = params(ctx, clock);
-            if (p.agent != null && !agentFilter) throw DomainException.invalid("agent", "filters the agents and satisfaction-agents reports only");
-            ReportTable t = jdbi.withHandle(h -> build.build(h, me.enterpriseId(),
-                    new Reports.Query(p.period, p.queue, p.agent, clock.instant(), reportZone)));
+            for (Filter f : Filter.values()) {
+                boolean given = switch (f) {
+                    case QUEUE -> p.queue != null;
+                    case AGENT -> p.agent != null;
+                    case DEPARTMENT -> p.department != null;
+                    case NUMBER -> p.number != null;
+                    case OUTCOME -> p.outcome != null;
+                    case PAGE -> p.limit != null || p.offset != null;
+                };
+                if (given && !takes.contains(f)) {
+                    String field = f == Filter.PAGE ? (p.limit != null ? "limit" : "offset") : f.key();
+                    throw DomainException.invalid(field, "not a filter of the " + name + " report");
+                }
+            }
+            boolean export = !p.format.equals("json");
+            int limit = export ? EXPORT_MAX_ROWS : p.limit == null ? 50 : p.limit;
+            int offset = export || p.offset == null ? 0 : p.offset;
+            ReportTable t = jdbi.withHandle(h -> {
+                Set<Long> agents = p.department == null ? null : ReportStore.departmentAgents(h, me.enterpriseId(), p.department)
+                        .orElseThrow(() -> DomainException.notFound("department"));
+                return build.build(h, me.enterpriseId(), new Reports.Query(p.period, p.queue, p.agent, clock.instant(), reportZone, agents,
+                        p.number, p.outcome, limit, offset));
+            });
+            if (export && t.page() != null && t.page().total() > t.rows().size()) {
+                throw DomainException.invalid("to", "more than " + EXPORT_MAX_ROWS + " rows to export; choose a shorter range or filter");
+            }
             send(ctx, t, p.format, p.lang);
         });
     }
 
-    private record Params(Period period, String queue, Long agent, String format, String lang) {}
+    private record Params(Period period, String queue, Long agent, Long department, String number, String outcome, Integer limit,
+                          Integer offset, String format, String lang) {}
 
     private static Params params(Context ctx, Clock clock) {
         Instant from = WebServer.instantParam(ctx, "from");
@@ -74,6 +145,11 @@ public final class ReportRoutes {
         String format = Validator.clean(ctx.queryParam("format"));
         String lang = Validator.clean(ctx.queryParam("lang"));
         Long agent = WebServer.longParam(ctx, "agent");
+        Long department = WebServer.longParam(ctx, "department");
+        Long limit = WebServer.longParam(ctx, "limit");
+        Long offset = WebServer.longParam(ctx, "offset");
+        String number = Validator.clean(ctx.queryParam("number"));
+        String outcome = Validator.clean(ctx.queryParam("outcome"));
         ZoneId zone = null;
         boolean zoneOk = true;
         try {
@@ -92,7 +168,13 @@ public final class ReportRoutes {
                 .check(zoneOk, "tz", "an IANA time zone such as Asia/Shanghai")
                 .check(format == null || format.matches("json|csv|xlsx"), "format", "one of json, csv, xlsx")
                 .check(lang == null || lang.matches("en|zh"), "lang", "en or zh")
-                .check(agent == null || agent > 0, "agent", "a user id");
+                .check(agent == null || agent > 0, "agent", "a user id")
+                .check(department == null || department > 0, "department", "a department id")
+                .check(limit == null || (limit >= 1 && limit <= 1000), "limit", "from 1 to 1000")
+                .check(offset == null || (offset >= 0 && offset <= 10_000_000), "offset", "from 0")
+                .check(number == null || number.length() <= 64, "number", "at most 64 characters")
+                .check(outcome == null || ListReports.Outcome.valid(outcome), "outcome",
+                        "one of answered, voicemail, ivr_only, left_ivr, abandoned_queued, abandoned_ringing, not_answered, lost");
         if (from != null) v.check(from.getEpochSecond() % ReportProjection.SLOT_SECONDS == 0 && from.getNano() == 0, "from",
                 "must be on a quarter hour (minutes 00, 15, 30 or 45, no seconds)");
         if (to != null) v.check(to.getEpochSecond() % ReportProjection.SLOT_SECONDS == 0 && to.getNano() == 0, "to",
@@ -105,8 +187,9 @@ public final class ReportRoutes {
                     "hour covers at most 62 days; group by day, week or month");
         }
         v.throwIfInvalid();
-        return new Params(new Period(from, to, zone, grouping.get()), Validator.clean(ctx.queryParam("queue")), agent,
-                format == null ? "json" : format, lang == null ? "en" : lang);
+        return new Params(new Period(from, to, zone, grouping.get()), Validator.clean(ctx.queryParam("queue")), agent, department, number,
+                outcome, limit == null ? null : limit.intValue(), offset == null ? null : offset.intValue(), format == null ? "json" : format,
+                lang == null ? "en" : lang);
     }
 
     private static void send(Context ctx, ReportTable t, String format, String lang) throws java.io.IOException {

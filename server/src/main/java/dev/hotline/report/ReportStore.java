@@ -2,10 +2,18 @@ package dev.hotline.report;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
@@ -59,14 +67,14 @@ final class ReportStore {
     }
 
     /** Agents' offers and handling of the range by agent and unit, from the agent_stat roll-up. */
-    static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent) {
+    static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents) {
         String unit = unitOf(u);
         Query q = h.createQuery("""
                 SELECT agent_user_id, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
                     SUM(wrap_ms)
-                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s
+                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s%5$s
                 GROUP BY agent_user_id, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
-                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u)))
+                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u), among("agent_user_id", agents)))
                 .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (queue != null) q.bind("queue", queue);
         if (agent != null) q.bind("agent", agent);
@@ -90,18 +98,19 @@ final class ReportStore {
      * Agent state changes that shape [from, to): for each agent, the last change before {@code from} (the state they were in)
      * and every change in the range, in order.
      */
-    static List<AgentEvent> agentEvents(Handle h, long enterpriseId, Instant from, Instant to, Long agent) {
+    static List<AgentEvent> agentEvents(Handle h, long enterpriseId, Instant from, Instant to, Long agent, Set<Long> agents) {
         List<AgentEvent> out = new ArrayList<>();
+        String filter = (agent == null ? "" : " AND user_id = :agent") + among("user_id", agents);
         Query before = h.createQuery("""
                 SELECT a.user_id, a.at, a.state, a.reason FROM agent_event a
                 WHERE a.id IN (SELECT MAX(id) FROM agent_event WHERE enterprise_id = :e AND at < :from%s GROUP BY user_id)"""
-                .formatted(agent == null ? "" : " AND user_id = :agent")).bind("e", enterpriseId).bind("from", Timestamp.from(from));
+                .formatted(filter)).bind("e", enterpriseId).bind("from", Timestamp.from(from));
         if (agent != null) before.bind("agent", agent);
         before.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4)))
                 .forEach(out::add);
         Query in = h.createQuery("""
                 SELECT user_id, at, state, reason FROM agent_event WHERE enterprise_id = :e AND at >= :from AND at < :to%s
-                ORDER BY at, id""".formatted(agent == null ? "" : " AND user_id = :agent"))
+                ORDER BY at, id""".formatted(filter))
                 .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
         if (agent != null) in.bind("agent", agent);
         in.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4)))
@@ -114,5 +123,248 @@ final class ReportStore {
         h.createQuery("SELECT id, display_name, job_number FROM app_user WHERE enterprise_id = :e").bind("e", enterpriseId)
                 .map((rs, c) -> new AgentName(rs.getLong(1), rs.getString(2), rs.getString(3))).forEach(a -> out.put(a.id(), a));
         return out;
+    }
+    /** " AND col IN (ids)" for a set of user ids read from the database (whole numbers, never text from a request); "" for null. */
+    private static String among(String col, Set<Long> ids) {
+        if (ids == null) return "";
+        if (ids.isEmpty()) return " AND 1 = 0";
+        StringBuilder sb = new StringBuilder(" AND ").append(col).append(" IN (");
+        int n = 0;
+        for (long id : ids) sb.append(n++ == 0 ? "" : ", ").append(id);
+        return sb.append(')').toString();
+    }
+
+    /** The users of a department and of all its sub-departments; empty if the enterprise has no such department. */
+    static Optional<Set<Long>> departmentAgents(Handle h, long enterpriseId, long departmentId) {
+        Map<Long, List<Long>> children = new HashMap<>();
+        Set<Long> known = new HashSet<>();
+        h.createQuery("SELECT id, parent_id FROM department WHERE enterprise_id = :e").bind("e", enterpriseId).map((rs, c) -> {
+            long id = rs.getLong(1);
+            Long parent = rs.getObject(2, Long.class);
+            known.add(id);
+            if (parent != null) children.computeIfAbsent(parent, k -> new ArrayList<>()).add(id);
+            return id;
+        }).list();
+        if (!known.contains(departmentId)) return Optional.empty();
+        Set<Long> departments = new HashSet<>();
+        Deque<Long> todo = new ArrayDeque<>(List.of(departmentId));
+        while (!todo.isEmpty()) {
+            long d = todo.pop();
+            if (departments.add(d)) todo.addAll(children.getOrDefault(d, List.of()));
+        }
+        Set<Long> users = new TreeSet<>();
+        h.createQuery("SELECT id FROM app_user WHERE enterprise_id = :e AND department_id IS NOT NULL" + among("department_id", departments))
+                .bind("e", enterpriseId).mapTo(Long.class).forEach(users::add);
+        return Optional.of(users);
+    }
+
+    record NumberUnit(String number, long unit, long inbound, long answered, long abandoned, long notAnswered, long talkMs) {}
+
+    /** Inbound calls of the range by number dialled and unit, from the number_stat roll-up. */
+    static List<NumberUnit> numberUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String number) {
+        String unit = unitOf(u);
+        Query q = h.createQuery("""
+                SELECT number, %1$s AS u, SUM(inbound), SUM(answered), SUM(abandoned), SUM(not_answered), SUM(talk_ms)
+                FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY number, %1$s""".formatted(unit, number == null ? "" : " AND number = :number", table("number_stat", u)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+        if (number != null) q.bind("number", number);
+        return q.map((rs, c) -> new NumberUnit(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                rs.getLong(7))).list();
+    }
+
+    record ToleranceUnit(String queue, long unit, long[] answered, long[] abandoned) {}
+
+    /** Answered and abandoned queue calls of the range by wait bucket, queue and unit, from the tolerance_stat roll-up. */
+    static List<ToleranceUnit> toleranceUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
+        String unit = unitOf(u);
+        Query q = h.createQuery("""
+                SELECT queue, %1$s AS u, SUM(a0), SUM(a1), SUM(a2), SUM(a3), SUM(a4), SUM(a5), SUM(a6),
+                    SUM(x0), SUM(x1), SUM(x2), SUM(x3), SUM(x4), SUM(x5), SUM(x6)
+                FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY queue, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue", table("tolerance_stat", u)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+        if (queue != null) q.bind("queue", queue);
+        return q.map((rs, c) -> {
+            long[] a = new long[7];
+            long[] x = new long[7];
+            for (int i = 0; i < 7; i++) {
+                a[i] = rs.getLong(3 + i);
+                x[i] = rs.getLong(10 + i);
+            }
+            return new ToleranceUnit(rs.getString(1), rs.getLong(2), a, x);
+        }).list();
+    }
+
+    record OutboundUnit(long agent, long unit, long calls, long answered, long talkMs) {}
+
+    /** Outbound calls of the range by agent and unit, from the outbound_stat roll-up. */
+    static List<OutboundUnit> outboundUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents) {
+        String unit = unitOf(u);
+        Query q = h.createQuery("""
+                SELECT agent_user_id, %1$s AS u, SUM(calls), SUM(answered), SUM(talk_ms)
+                FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
+                GROUP BY agent_user_id, %1$s""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
+                        table("outbound_stat", u), among("agent_user_id", agents)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+        if (agent != null) q.bind("agent", agent);
+        return q.map((rs, c) -> new OutboundUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))).list();
+    }
+
+    /** One page of rows and how many there are in all. */
+    record Page<T>(long total, List<T> items) {}
+
+    /** An inbound call as the tracking report shows it. */
+    record TrackedCall(String callId, Instant startedAt, Instant endedAt, String caller, String callee, String ivrPath, String queue,
+                       Long waitMs, Long agent, String agentName, String agentJob, int talkSeconds, String disposition) {}
+
+    /** A queue the call joined, in order. */
+    record VisitStep(String callId, int seq, String queue, String result, Long waitMs, long talkMs) {}
+
+    /** Inbound calls of [from, to) in start order, filtered by last queue, agent, number (called or calling) and disposition. */
+    static Page<TrackedCall> inboundCalls(Handle h, long enterpriseId, Instant from, Instant to, String queue, Long agent, String number,
+                                          List<String> dispositions, int limit, int offset) {
+        String where = " WHERE r.enterprise_id = :e AND r.direction = 'inbound' AND r.started_at >= :from AND r.started_at < :to"
+                + (queue == null ? "" : " AND r.queue = :queue") + (agent == null ? "" : " AND r.agent_user_id = :agent")
+                + (number == null ? "" : " AND (r.callee = :number OR r.caller = :number)")
+                + (dispositions == null ? "" : " AND r.disposition IN (<disp>)");
+        Query count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
+        Query items = h.createQuery("""
+                SELECT r.call_id, r.started_at, r.ended_at, r.caller, r.callee, r.ivr_path, r.queue, r.wait_ms, r.agent_user_id,
+                    u.display_name, r.agent_job, r.talk_seconds, r.disposition
+                FROM call_record r LEFT JOIN app_user u ON u.id = r.agent_user_id AND u.enterprise_id = r.enterprise_id"""
+                + where + " ORDER BY r.started_at, r.call_id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
+        for (Query q : List.of(count, items)) {
+            q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
+            if (queue != null) q.bind("queue", queue);
+            if (agent != null) q.bind("agent", agent);
+            if (number != null) q.bind("number", number);
+            if (dispositions != null) q.bindList("disp", dispositions);
+        }
+        long total = count.mapTo(Long.class).one();
+        List<TrackedCall> list = items.map((rs, c) -> new TrackedCall(rs.getString(1), rs.getTimestamp(2).toInstant(),
+                rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                rs.getObject(8, Long.class), rs.getObject(9, Long.class), rs.getString(10), rs.getString(11), rs.getInt(12),
+                rs.getString(13))).list();
+        return new Page<>(total, list);
+    }
+
+    /** The queue visits of these calls, by call then order. */
+    static Map<String, List<VisitStep>> visits(Handle h, List<String> callIds) {
+        Map<String, List<VisitStep>> out = new LinkedHashMap<>();
+        if (callIds.isEmpty()) return out;
+        h.createQuery("SELECT call_id, seq, queue, result, wait_ms, talk_ms FROM queue_visit WHERE call_id IN (<ids>) ORDER BY call_id, seq")
+                .bindList("ids", callIds)
+                .map((rs, c) -> new VisitStep(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getObject(5, Long.class),
+                        rs.getLong(6)))
+                .forEach(v -> out.computeIfAbsent(v.callId(), k -> new ArrayList<>()).add(v));
+        return out;
+    }
+
+    /** One change of an agent's state and the time of their next change (null: none yet). */
+    record StateChange(long id, long userId, Instant at, String state, String previous, String reason, String cause, Instant endedAt) {}
+
+    /** Agent state changes of [from, to) in time order, each with its end (the agent's next change, found by the (user_id, id) index). */
+    static Page<StateChange> stateChanges(Handle h, long enterpriseId, Instant from, Instant to, Long agent, Set<Long> agents, int limit,
+                                          int offset) {
+        String where = " WHERE a.enterprise_id = :e AND a.at >= :from AND a.at < :to" + (agent == null ? "" : " AND a.user_id = :agent")
+                + among("a.user_id", agents);
+        Query count = h.createQuery("SELECT COUNT(*) FROM agent_event a" + where);
+        Query items = h.createQuery("SELECT a.id, a.user_id, a.at, a.state, a.previous, a.reason, a.cause FROM agent_event a" + where
+                + " ORDER BY a.at, a.id LIMIT :limit OFFSET :offset")
+                .bind("limit", limit).bind("offset", offset);
+        for (Query q : List.of(count, items)) {
+            q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
+            if (agent != null) q.bind("agent", agent);
+        }
+        long total = count.mapTo(Long.class).one();
+        List<StateChange> list = new ArrayList<>();
+        // Each change of the page ends at the agent's next one: a point query over the (user_id, id) index per row.
+        for (StateChange c : items.map((rs, x) -> new StateChange(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), null)).list()) {
+            Instant next = h.createQuery("SELECT at FROM agent_event WHERE user_id = :u AND id > :id ORDER BY id LIMIT 1")
+                    .bind("u", c.userId()).bind("id", c.id()).map((rs, x) -> rs.getTimestamp(1).toInstant()).findFirst().orElse(null);
+            list.add(new StateChange(c.id(), c.userId(), c.at(), c.state(), c.previous(), c.reason(), c.cause(), next));
+        }
+        return new Page<>(total, list);
+    }
+
+    /** The dispositions of a lost inbound call (the unanswered report's four ways of loss). */
+    static final List<String> LOST = List.of("abandoned_ivr", "abandoned_queue", "abandoned_ringing", "unanswered");
+
+    /**
+     * The first answered call of {@code direction} whose {@code column} (caller or callee) is {@code number}, started after
+     * {@code after}. Only the number and the time are in the WHERE clause, so that the database walks the (enterprise_id,
+     * caller|callee, started_at) index (a number has few calls); direction and disposition are checked here.
+     */
+    private static String firstAnswered(Handle h, long enterpriseId, String column, String direction, String number, Instant after) {
+        return h.createQuery("""
+                        SELECT call_id, direction, disposition FROM call_record WHERE enterprise_id = :e AND %s = :n AND started_at > :after
+                        ORDER BY started_at""".formatted(column))
+                .bind("e", enterpriseId).bind("n", number).bind("after", Timestamp.from(after))
+                .map((rs, c) -> direction.equals(rs.getString(2)) && "answered".equals(rs.getString(3)) ? rs.getString(1) : null).list()
+                .stream().filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** A lost inbound call and the first later answered call that reached its caller (null: not called back). */
+    record LostCall(String callId, Instant startedAt, String caller, String callee, String queue, String disposition, String backCallId,
+                    Instant backAt, String backDirection, Long backAgent, String backAgentName) {}
+
+    /**
+     * Lost inbound calls of [from, to) in start order (filtered by last queue and number), each with the first answered call
+     * that started after it and reached the caller: an outbound call to the number or an inbound call from it (looked up by
+     * the (enterprise_id, callee, started_at) and (enterprise_id, caller, started_at) indexes).
+     */
+    static Page<LostCall> lostCalls(Handle h, long enterpriseId, Instant from, Instant to, String queue, String number, int limit, int offset) {
+        String where = " WHERE r.enterprise_id = :e AND r.direction = 'inbound' AND r.disposition IN (<lost>) AND r.started_at >= :from"
+                + " AND r.started_at < :to" + (queue == null ? "" : " AND r.queue = :queue")
+                + (number == null ? "" : " AND (r.callee = :number OR r.caller = :number)");
+        Query count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
+        Query items = h.createQuery("SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition FROM call_record r" + where
+                + " ORDER BY r.started_at, r.call_id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
+        for (Query q : List.of(count, items)) {
+            q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bindList("lost", LOST);
+            if (queue != null) q.bind("queue", queue);
+            if (number != null) q.bind("number", number);
+        }
+        long total = count.mapTo(Long.class).one();
+        record Row(String callId, Instant at, String caller, String callee, String queue, String disposition, String out, String in) {}
+        List<Row> rows = new ArrayList<>();
+        // The first later answered call to (outbound) and from (inbound) each lost caller: one point query each over the
+        // callee and caller indexes, for the page's rows only.
+        for (Row r : items.map((rs, c) -> new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), null, null)).list()) {
+            String out = r.caller() == null ? null : firstAnswered(h, enterpriseId, "callee", "outbound", r.caller(), r.at());
+            String in = r.caller() == null ? null : firstAnswered(h, enterpriseId, "caller", "inbound", r.caller(), r.at());
+            rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), out, in));
+        }
+        List<String> backIds = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.out() != null) backIds.add(r.out());
+            if (r.in() != null) backIds.add(r.in());
+        }
+        record Back(String callId, Instant startedAt, Instant answeredAt, String direction, Long agent, String agentName) {}
+        Map<String, Back> backs = new HashMap<>();
+        if (!backIds.isEmpty()) {
+            h.createQuery("""
+                            SELECT b.call_id, b.started_at, b.answered_at, b.direction, u.id, u.display_name FROM call_record b
+                            LEFT JOIN extension x ON x.enterprise_id = b.enterprise_id AND x.number = b.extension
+                            LEFT JOIN app_user u ON u.enterprise_id = b.enterprise_id AND u.id = COALESCE(b.agent_user_id, x.user_id)
+                            WHERE b.enterprise_id = :e AND b.call_id IN (<ids>)""").bind("e", enterpriseId).bindList("ids", backIds)
+                    .map((rs, c) -> new Back(rs.getString(1), rs.getTimestamp(2).toInstant(),
+                            rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getObject(5, Long.class),
+                            rs.getString(6)))
+                    .forEach(b -> backs.put(b.callId(), b));
+        }
+        List<LostCall> out = new ArrayList<>();
+        for (Row r : rows) {
+            Back o = r.out() == null ? null : backs.get(r.out());
+            Back i = r.in() == null ? null : backs.get(r.in());
+            Back b = o == null ? i : i == null ? o : (i.startedAt().isBefore(o.startedAt()) ? i : o);
+            out.add(new LostCall(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), b == null ? null : b.callId(),
+                    b == null ? null : b.answeredAt() != null ? b.answeredAt() : b.startedAt(), b == null ? null : b.direction(),
+                    b == null ? null : b.agent(), b == null ? null : b.agentName()));
+        }
+        return new Page<>(total, out);
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
@@ -20,8 +21,21 @@ import org.jdbi.v3.core.Handle;
 public final class Reports {
     private Reports() {}
 
-    /** What a report is asked for: the period, and optional filters (null: all). */
-    public record Query(Period period, String queue, Long agent, Instant now, java.time.ZoneId reportZone) {
+    /**
+     * What a report is asked for: the period, and optional filters (null: all): queue, agent, the agents of a department
+     * ({@code agents}), the number called or calling, the final outcome of a call; and the page of a list report.
+     */
+    public record Query(Period period, String queue, Long agent, Instant now, java.time.ZoneId reportZone, Set<Long> agents,
+                        String number, String outcome, int limit, int offset) {
+        public Query(Period period, String queue, Long agent, Instant now, java.time.ZoneId reportZone) {
+            this(period, queue, agent, now, reportZone, null, null, null, 50, 0);
+        }
+
+        /** Whether an agent passes the agent and department filters. */
+        boolean includes(long agentUserId) {
+            return (agent == null || agent == agentUserId) && (agents == null || agents.contains(agentUserId));
+        }
+
         /** The unit the roll-ups are read in (see {@link Period#unit(java.time.ZoneId)}). */
         Period.Unit unit() {
             return period.unit(reportZone);
@@ -45,12 +59,12 @@ public final class Reports {
         Period p = q.period();
         Period.Unit unit = q.unit();
         Map<LocalDateTime, Map<Long, AgentFigures>> out = new TreeMap<>();
-        for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent())) {
+        for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent(), q.agents())) {
             add(out, p.bucketOfUnit(unit, s.unit()), s.agent(), s.figures());
         }
         // Time in each state: each change holds until the agent's next one, cut at the range's ends (and now) and at buckets.
         Instant end = q.now() != null && q.now().isBefore(p.to()) ? q.now() : p.to();
-        List<ReportStore.AgentEvent> events = ReportStore.agentEvents(h, enterpriseId, p.from(), end, q.agent());
+        List<ReportStore.AgentEvent> events = ReportStore.agentEvents(h, enterpriseId, p.from(), end, q.agent(), q.agents());
         Map<Long, List<ReportStore.AgentEvent>> byAgent = new LinkedHashMap<>();
         for (var e : events) byAgent.computeIfAbsent(e.userId(), k -> new ArrayList<>()).add(e);
         for (var en : byAgent.entrySet()) {
@@ -353,6 +367,184 @@ public final class Reports {
         return row;
     }
 
+    static final List<Column> NUMBER_COLUMNS = List.of(
+            new Column("number", Kind.TEXT, "Number called", "被叫号码"),
+            new Column("inbound", Kind.COUNT, "Inbound calls", "呼入总数"),
+            new Column("answered", Kind.COUNT, "Answered", "人工接听"),
+            new Column("abandonedCalls", Kind.COUNT, "Abandoned", "放弃"),
+            new Column("notAnswered", Kind.COUNT, "Not answered by the system", "系统未接"),
+            new Column("selfService", Kind.COUNT, "Voicemail or IVR only", "留言或IVR自助"),
+            new Column("numberAnswerRate", Kind.RATE, "Answer rate", "接通率"),
+            new Column("callTalk", Kind.SECONDS, "Talk (s)", "通话时长(秒)"),
+            new Column("avgCallTalk", Kind.SECONDS, "Avg talk (s)", "平均通话时长(秒)"));
+
+    private static Map<String, Object> numberValues(long[] v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("inbound", v[0]);
+        m.put("answered", v[1]);
+        m.put("abandonedCalls", v[2]);
+        m.put("notAnswered", v[3]);
+        m.put("selfService", v[0] - v[1] - v[2] - v[3]);
+        m.put("numberAnswerRate", QueueFigures.ratio(v[1], v[0]));
+        m.put("callTalk", seconds(v[4]));
+        m.put("avgCallTalk", v[1] == 0 ? null : QueueFigures.round1(v[4] / 1000.0 / v[1]));
+        return m;
+    }
+
+    private static void addTo(long[] sum, long... v) {
+        for (int i = 0; i < v.length; i++) sum[i] += v[i];
+    }
+
+    /**
+     * By called number (media measurement): inbound calls per number dialled and bucket, how many a person answered, were
+     * abandoned (the three ways of giving up) or not answered by the system, the rest ending in voicemail or the IVR.
+     */
+    public static ReportTable numbers(Handle h, long enterpriseId, Query q) {
+        Period.Unit unit = q.unit();
+        Map<LocalDateTime, Map<String, long[]>> byBucket = new TreeMap<>();
+        for (var n : ReportStore.numberUnits(h, enterpriseId, q.period(), unit, q.number())) {
+            addTo(byBucket.computeIfAbsent(q.period().bucketOfUnit(unit, n.unit()), k -> new TreeMap<>()).computeIfAbsent(n.number(), k -> new long[5]),
+                    n.inbound(), n.answered(), n.abandoned(), n.notAnswered(), n.talkMs());
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        long[] total = new long[5];
+        for (var b : byBucket.entrySet()) {
+            for (var e : b.getValue().entrySet()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("period", q.period().label(b.getKey()));
+                row.put("number", e.getKey());
+                row.putAll(numberValues(e.getValue()));
+                rows.add(row);
+                addTo(total, e.getValue());
+            }
+        }
+        List<Column> cols = new ArrayList<>(List.of(BUCKET));
+        cols.addAll(NUMBER_COLUMNS);
+        return table("numbers", q, cols, rows, totalRow(numberValues(total)));
+    }
+
+    /** The caller tolerance's wait buckets as written in headers: 0–5 s ... 120+ s. */
+    static List<String> toleranceBuckets() {
+        List<String> out = new ArrayList<>();
+        int lower = 0;
+        for (int b : ReportProjection.TOLERANCE_BOUNDS) {
+            out.add(lower + "–" + b);
+            lower = b;
+        }
+        out.add(lower + "+");
+        return out;
+    }
+
+    static List<Column> toleranceColumns() {
+        List<Column> cols = new ArrayList<>();
+        List<String> buckets = toleranceBuckets();
+        for (int i = 0; i < buckets.size(); i++) {
+            cols.add(new Column("answered_" + i, Kind.COUNT, "Answered " + buckets.get(i) + " s", buckets.get(i) + "秒接听"));
+        }
+        cols.add(new Column("answered", Kind.COUNT, "Answered", "接听"));
+        for (int i = 0; i < buckets.size(); i++) {
+            cols.add(new Column("abandoned_" + i, Kind.COUNT, "Abandoned " + buckets.get(i) + " s", buckets.get(i) + "秒放弃"));
+        }
+        cols.add(new Column("abandoned", Kind.COUNT, "Abandoned", "放弃"));
+        return cols;
+    }
+
+    private static Map<String, Object> toleranceValues(long[] v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long answered = 0;
+        long abandoned = 0;
+        for (int i = 0; i < 7; i++) {
+            m.put("answered_" + i, v[i]);
+            answered += v[i];
+        }
+        m.put("answered", answered);
+        for (int i = 0; i < 7; i++) {
+            m.put("abandoned_" + i, v[7 + i]);
+            abandoned += v[7 + i];
+        }
+        m.put("abandoned", abandoned);
+        return m;
+    }
+
+    /**
+     * Caller tolerance: per bucket and queue, the queue calls answered and abandoned by how long the caller had waited
+     * (0–5, 5–10, 10–20, 20–30, 30–60, 60–120, 120+ s; a bucket holds waits from its lower bound up to, not including, its upper).
+     */
+    public static ReportTable tolerance(Handle h, long enterpriseId, Query q) {
+        Period.Unit unit = q.unit();
+        Map<LocalDateTime, Map<String, long[]>> byBucket = new TreeMap<>();
+        for (var t : ReportStore.toleranceUnits(h, enterpriseId, q.period(), unit, q.queue())) {
+            long[] v = byBucket.computeIfAbsent(q.period().bucketOfUnit(unit, t.unit()), k -> new TreeMap<>()).computeIfAbsent(t.queue(), k -> new long[14]);
+            for (int i = 0; i < 7; i++) {
+                v[i] += t.answered()[i];
+                v[7 + i] += t.abandoned()[i];
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        long[] total = new long[14];
+        for (var b : byBucket.entrySet()) {
+            for (var e : b.getValue().entrySet()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("period", q.period().label(b.getKey()));
+                row.put("queue", e.getKey());
+                row.putAll(toleranceValues(e.getValue()));
+                rows.add(row);
+                addTo(total, e.getValue());
+            }
+        }
+        List<Column> cols = new ArrayList<>(List.of(BUCKET, QUEUE));
+        cols.addAll(toleranceColumns());
+        return table("tolerance", q, cols, rows, totalRow(toleranceValues(total)));
+    }
+
+    static final List<Column> OUTBOUND_COLUMNS = List.of(
+            new Column("agent", Kind.TEXT, "Agent", "座席"),
+            new Column("jobNumber", Kind.TEXT, "Job number", "工号"),
+            new Column("outboundCalls", Kind.COUNT, "Outbound calls", "呼出总数"),
+            new Column("outboundAnswered", Kind.COUNT, "Answered", "接通"),
+            new Column("outboundAnswerRate", Kind.RATE, "Answer rate", "接通率"),
+            new Column("outboundTalk", Kind.SECONDS, "Talk (s)", "通话时长(秒)"),
+            new Column("avgOutboundTalk", Kind.SECONDS, "Avg talk (s)", "平均通话时长(秒)"));
+
+    private static Map<String, Object> outboundValues(long[] v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("outboundCalls", v[0]);
+        m.put("outboundAnswered", v[1]);
+        m.put("outboundAnswerRate", QueueFigures.ratio(v[1], v[0]));
+        m.put("outboundTalk", seconds(v[2]));
+        m.put("avgOutboundTalk", v[1] == 0 ? null : QueueFigures.round1(v[2] / 1000.0 / v[1]));
+        return m;
+    }
+
+    /** Outbound: per bucket and agent, the calls they placed, how many the called party answered, and the talk. */
+    public static ReportTable outbound(Handle h, long enterpriseId, Query q) {
+        Map<Long, ReportStore.AgentName> names = ReportStore.agentNames(h, enterpriseId);
+        Period.Unit unit = q.unit();
+        Map<LocalDateTime, Map<Long, long[]>> byBucket = new TreeMap<>();
+        for (var o : ReportStore.outboundUnits(h, enterpriseId, q.period(), unit, q.agent(), q.agents())) {
+            addTo(byBucket.computeIfAbsent(q.period().bucketOfUnit(unit, o.unit()), k -> new TreeMap<>()).computeIfAbsent(o.agent(), k -> new long[3]),
+                    o.calls(), o.answered(), o.talkMs());
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        long[] total = new long[3];
+        for (var b : byBucket.entrySet()) {
+            for (var e : b.getValue().entrySet()) {
+                ReportStore.AgentName n = names.get(e.getKey());
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("period", q.period().label(b.getKey()));
+                row.put("agentId", e.getKey());
+                row.put("agent", n == null ? String.valueOf(e.getKey()) : n.name());
+                row.put("jobNumber", n == null ? null : n.jobNumber());
+                row.putAll(outboundValues(e.getValue()));
+                rows.add(row);
+                addTo(total, e.getValue());
+            }
+        }
+        List<Column> cols = new ArrayList<>(List.of(BUCKET));
+        cols.addAll(OUTBOUND_COLUMNS);
+        return table("outbound", q, cols, rows, totalRow(outboundValues(total)));
+    }
+
     private static Map<String, Object> totalRow(Map<String, Object> values) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("period", "total");
@@ -360,7 +552,7 @@ public final class Reports {
         return t;
     }
 
-    private static ReportTable table(String name, Query q, List<Column> cols, List<Map<String, Object>> rows, Map<String, Object> total) {
+    static ReportTable table(String name, Query q, List<Column> cols, List<Map<String, Object>> rows, Map<String, Object> total) {
         Period p = q.period();
         return new ReportTable(name, p.from().toString(), p.to().toString(), p.zone().getId(), p.grouping().key(), cols, rows, total);
     }

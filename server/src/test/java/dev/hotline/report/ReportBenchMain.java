@@ -44,7 +44,11 @@ public final class ReportBenchMain {
         out.put("method", "roll-ups per 15-minute slot (queue_stat, agent_stat, call_stat; kept by the event log's projection in the"
                 + " same transaction as the events, here filled once from the generated rows), read by primary key (enterprise_id, slot, ...)"
                 + " and added up in SQL to the coarsest unit inside one bucket (local day for fixed-offset zones), buckets in Java;"
-                + " time in agent states from agent_event over its (enterprise_id, at) index");
+                + " time in agent states from agent_event over its (enterprise_id, at) index; by called number, caller tolerance and outbound"
+                + " from their roll-ups (number_stat, tolerance_stat, outbound_stat and _day); the list reports (tracking, callbacks, states)"
+                + " read one page of 50 rows in time order and count all rows over the (enterprise_id, direction, started_at),"
+                + " (enterprise_id, disposition, started_at) and (enterprise_id, at) indexes, a call-back per row by the caller and callee"
+                + " indexes, a state's end by (user_id, id)");
         try (Database db = new Database(url, "", "")) {
             long e = db.jdbi().withHandle(h -> h.createUpdate(
                             "INSERT INTO enterprise (code, name, sip_domain, enabled, created_at) VALUES ('bench', 'Bench', 'bench.hotline', TRUE, :at)")
@@ -58,7 +62,8 @@ public final class ReportBenchMain {
             out.put("roll_up_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
             Map<String, Object> rows = new LinkedHashMap<>();
             for (String table : List.of("call_record", "queue_visit", "queue_offer", "agent_event", "queue_stat", "agent_stat", "call_stat",
-                    "queue_day", "agent_day", "call_day")) {
+                    "queue_day", "agent_day", "call_day", "number_stat", "number_day", "tolerance_stat", "tolerance_day", "outbound_stat",
+                    "outbound_day")) {
                 rows.put(table, db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one()));
             }
             out.put("rows", rows);
@@ -82,6 +87,13 @@ public final class ReportBenchMain {
                 reports.put("queues", Reports::queues);
                 reports.put("agents", Reports::agents);
                 reports.put("unanswered", Reports::unanswered);
+                reports.put("numbers", Reports::numbers);
+                reports.put("tolerance", Reports::tolerance);
+                reports.put("outbound", Reports::outbound);
+                // List reports: the first page of 50 rows and the count of all.
+                reports.put("tracking", ListReports::tracking);
+                reports.put("callbacks", ListReports::callbacks);
+                reports.put("states", ListReports::states);
                 for (var r : reports.entrySet()) {
                     List<Double> ms = new ArrayList<>();
                     Object offered = null;
@@ -92,7 +104,8 @@ public final class ReportBenchMain {
                         double took = (System.nanoTime() - s) / 1e6;
                         if (i == 0) first = took; // the first run also warms the JIT and the page cache: shown apart
                         else ms.add(took);
-                        offered = t.total().getOrDefault("offered", t.total().get("lost"));
+                        offered = t.page() != null ? t.page().total() : t.total().getOrDefault("offered",
+                                t.total().getOrDefault("lost", t.total().getOrDefault("inbound", t.total().get("outboundCalls"))));
                     }
                     ms.sort(Double::compare);
                     Map<String, Object> run = new LinkedHashMap<>();
@@ -101,7 +114,7 @@ public final class ReportBenchMain {
                     run.put("first_ms", Math.round(first * 10) / 10.0);
                     run.put("median_ms", Math.round(ms.get(ms.size() / 2) * 10) / 10.0);
                     run.put("max_ms", Math.round(ms.get(ms.size() - 1) * 10) / 10.0);
-                    run.put("total_offered_or_lost", offered);
+                    run.put("total", offered);
                     worst = Math.max(worst, Math.max(first, ms.get(ms.size() - 1)));
                     runs.add(run);
                     System.err.println("[bench] " + run);
@@ -126,6 +139,11 @@ public final class ReportBenchMain {
      * tenth after a missed offer), 10 % abandoned, 4 % overflowed, 3 % voicemail, 3 % callback; the agents' shifts in
      * agent_event (log in ready, a break, log out) each day.
      */
+    /** Outbound calls by "slot:agent": calls, answered, talk ms (the projection's outbound_stat, summed while generating). */
+    static final Map<String, long[]> outbound = new java.util.HashMap<>();
+    static final String[] lostCallers = new String[1000];
+    static int lostCount;
+
     static void generate(Database db, long e, int calls, Instant start) {
         Random rnd = new Random(15);
         int batch = 10_000;
@@ -137,7 +155,7 @@ public final class ReportBenchMain {
                         INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, started_at, answered_at, ended_at,
                             talk_seconds, outcome, hangup_cause, hangup_by, sip_status, queue, agent_user_id, agent_job, wait_ms, queue_result,
                             disposition, hold_count, hold_seconds, transfers)
-                        VALUES (:id, :e, 'inbound', :caller, '4000', 'carrier', :start, :ans, :end, :talk, :outcome, 'normal_clearing', 'caller',
+                        VALUES (:id, :e, 'inbound', :caller, :callee, 'carrier', :start, :ans, :end, :talk, :outcome, 'normal_clearing', 'caller',
                             200, :queue, :agent, :job, :wait, :qres, :disp, 0, :hold, 0)""");
                 PreparedBatch visit = h.prepareBatch("""
                         INSERT INTO queue_visit (enterprise_id, call_id, seq, queue, joined_at, slot, result, reason, ended_at, wait_ms,
@@ -168,7 +186,9 @@ public final class ReportBenchMain {
                         default -> "unanswered";
                     };
                     boolean ans = result.equals("answered");
-                    rec.bind("id", id).bind("e", e).bind("caller", "139" + rnd.nextInt(100_000_000)).bind("start", Timestamp.from(t))
+                    String caller = "139" + rnd.nextInt(100_000_000);
+                    if (result.equals("abandoned")) lostCallers[lostCount++ % lostCallers.length] = caller;
+                    rec.bind("id", id).bind("e", e).bind("caller", caller).bind("callee", "400" + rnd.nextInt(4)).bind("start", Timestamp.from(t))
                             .bind("ans", Timestamp.from(t.plusMillis(200))).bind("end", Timestamp.from(end)).bind("talk", (int) (talk / 1000))
                             .bind("outcome", "answered").bind("queue", queue).bind("agent", ans ? agent : null).bind("job", ans ? "" + agent : null)
                             .bind("wait", wait).bind("qres", result).bind("disp", disp).bind("hold", 0).add();
@@ -189,6 +209,29 @@ public final class ReportBenchMain {
                 rec.execute();
                 visit.execute();
                 offer.execute();
+                // One outbound call for every ten inbound: agents calling back a recent abandoned caller or another number.
+                PreparedBatch out = h.prepareBatch("""
+                        INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, extension, started_at, answered_at,
+                            ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status, agent_user_id, disposition)
+                        VALUES (:id, :e, 'outbound', :ext, :callee, 'carrier', :ext, :start, :ans, :end, :talk, :outcome, 'normal_clearing',
+                            'caller', 200, :agent, :disp)""");
+                for (int i = 0; i < n / 10; i++) {
+                    long agent = 1000 + rnd.nextInt(50);
+                    Instant t = start.plus(Duration.ofDays(rnd.nextInt(365))).plusSeconds(rnd.nextInt(12 * 3600));
+                    boolean ans = rnd.nextInt(10) < 7;
+                    long talk = ans ? 20_000 + rnd.nextInt(200_000) : 0;
+                    String callee = rnd.nextBoolean() && lostCount > 0 ? lostCallers[rnd.nextInt(Math.min(lostCount, lostCallers.length))]
+                            : "138" + rnd.nextInt(100_000_000);
+                    out.bind("id", "bench-out-" + (offset + i)).bind("e", e).bind("ext", "e" + agent).bind("callee", callee)
+                            .bind("start", Timestamp.from(t)).bind("ans", ans ? Timestamp.from(t.plusSeconds(5)) : null)
+                            .bind("end", Timestamp.from(t.plusSeconds(5).plusMillis(talk))).bind("talk", (int) (talk / 1000))
+                            .bind("outcome", ans ? "answered" : "no_answer").bind("agent", agent).bind("disp", ans ? "answered" : "unanswered").add();
+                    long[] o = outbound.computeIfAbsent(ReportProjection.slot(t) + ":" + agent, k -> new long[3]);
+                    o[0]++;
+                    o[1] += ans ? 1 : 0;
+                    o[2] += talk / 1000 * 1000;
+                }
+                if (n >= 10) out.execute();
             });
             if ((done / batch) % 10 == 0) System.err.println("[bench] generated " + (done + n) + " calls");
         }
@@ -251,8 +294,48 @@ public final class ReportBenchMain {
                         SUM(CASE WHEN r.disposition = 'unanswered' THEN 1 ELSE 0 END)
                     FROM call_record r JOIN queue_visit v ON v.call_id = r.call_id AND v.seq = 1
                     WHERE r.enterprise_id = :e GROUP BY r.enterprise_id, v.slot, COALESCE(r.queue, '')""").bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO number_stat (enterprise_id, slot, number, inbound, answered, abandoned, not_answered, talk_ms)
+                    SELECT r.enterprise_id, v.slot, r.callee, COUNT(*),
+                        SUM(CASE WHEN r.disposition = 'answered' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition IN ('abandoned_ivr', 'abandoned_queue', 'abandoned_ringing') THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'unanswered' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'answered' THEN r.talk_seconds * 1000 ELSE 0 END)
+                    FROM call_record r JOIN queue_visit v ON v.call_id = r.call_id AND v.seq = 1
+                    WHERE r.enterprise_id = :e AND r.direction = 'inbound' GROUP BY r.enterprise_id, v.slot, r.callee""").bind("e", e).execute();
+            StringBuilder tol = new StringBuilder();
+            int[] bounds = ReportProjection.TOLERANCE_BOUNDS;
+            for (String kind : List.of("answered", "abandoned")) {
+                for (int b = 0; b <= bounds.length; b++) {
+                    String lower = b == 0 ? "" : " AND wait_ms >= " + bounds[b - 1] * 1000L;
+                    String upper = b == bounds.length ? "" : " AND wait_ms < " + bounds[b] * 1000L;
+                    tol.append(", SUM(CASE WHEN result = '").append(kind).append("'").append(lower).append(upper).append(" THEN 1 ELSE 0 END)");
+                }
+            }
+            h.createUpdate("""
+                    INSERT INTO tolerance_stat (enterprise_id, slot, queue, a0, a1, a2, a3, a4, a5, a6, x0, x1, x2, x3, x4, x5, x6)
+                    SELECT enterprise_id, slot, queue%s FROM queue_visit WHERE enterprise_id = :e GROUP BY enterprise_id, slot, queue"""
+                    .formatted(tol)).bind("e", e).execute();
+            PreparedBatch ob = h.prepareBatch("""
+                    INSERT INTO outbound_stat (enterprise_id, slot, agent_user_id, calls, answered, talk_ms) VALUES (:e, :slot, :agent, :c, :a, :t)""");
+            outbound.forEach((k, v) -> ob.bind("e", e).bind("slot", Long.parseLong(k.substring(0, k.indexOf(':'))))
+                    .bind("agent", Long.parseLong(k.substring(k.indexOf(':') + 1))).bind("c", v[0]).bind("a", v[1]).bind("t", v[2]).add());
+            if (!outbound.isEmpty()) ob.execute();
             // The day roll-ups in the report zone, Asia/Shanghai (UTC+8 all year): day = (slot × 900 + 8 h) / 1 day.
             String day = "((slot * 900 + 28800) / 86400)";
+            h.createUpdate("""
+                    INSERT INTO number_day (enterprise_id, slot, number, inbound, answered, abandoned, not_answered, talk_ms)
+                    SELECT enterprise_id, %1$s, number, SUM(inbound), SUM(answered), SUM(abandoned), SUM(not_answered), SUM(talk_ms)
+                    FROM number_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, number""".formatted(day)).bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO tolerance_day (enterprise_id, slot, queue, a0, a1, a2, a3, a4, a5, a6, x0, x1, x2, x3, x4, x5, x6)
+                    SELECT enterprise_id, %1$s, queue, SUM(a0), SUM(a1), SUM(a2), SUM(a3), SUM(a4), SUM(a5), SUM(a6),
+                        SUM(x0), SUM(x1), SUM(x2), SUM(x3), SUM(x4), SUM(x5), SUM(x6)
+                    FROM tolerance_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, queue""".formatted(day)).bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO outbound_day (enterprise_id, slot, agent_user_id, calls, answered, talk_ms)
+                    SELECT enterprise_id, %1$s, agent_user_id, SUM(calls), SUM(answered), SUM(talk_ms)
+                    FROM outbound_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, agent_user_id""".formatted(day)).bind("e", e).execute();
             h.createUpdate("""
                     INSERT INTO queue_day (enterprise_id, slot, queue, offered, answered, answered_in_target, abandoned, short_abandoned,
                         abandoned_ringing, overflowed, voicemail, callback, answer_wait_ms, abandon_wait_ms, longest_wait_ms, talk_ms, hold_ms,

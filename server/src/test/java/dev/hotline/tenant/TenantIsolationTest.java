@@ -368,6 +368,31 @@ class TenantIsolationTest {
     }
 
     @Test
+    void reportsShowOnlyTheCallersCallsAndDepartments() {
+        // Demo's own reports hold its call (inbound to 4010, a voicemail) ...
+        for (String report : List.of("tracking", "numbers")) {
+            var own = demoAdmin.get("/api/v1/reports/" + report);
+            assertThat(own.status()).as(report).isEqualTo(200);
+            assertThat(own.body()).as(report).contains("4010");
+        }
+        assertThat(demoAdmin.get("/api/v1/reports/tracking?number=" + DEMO_CALLER).body()).contains(DEMO_CALL);
+        // ... acme's do not, even asked for demo's caller.
+        for (String report : List.of("tracking", "numbers", "callbacks", "states", "outbound", "tolerance")) {
+            var other = acmeAdmin.get("/api/v1/reports/" + report);
+            assertThat(other.status()).as(report).isEqualTo(200);
+            assertThat(other.body()).as(report).doesNotContain(DEMO_CALL).doesNotContain(DEMO_CALLER).doesNotContain("4010");
+        }
+        assertThat(acmeAdmin.get("/api/v1/reports/tracking?number=" + DEMO_CALLER).json().get("page").get("total").asLong()).isZero();
+        // Another enterprise's department is not found; one's own is.
+        long demoDepartment = demoAdmin.get("/api/v1/departments").json().get(0).get("id").asLong();
+        for (String report : List.of("agents", "states", "outbound")) {
+            assertThat(demoAdmin.get("/api/v1/reports/" + report + "?department=" + demoDepartment).status()).as(report).isEqualTo(200);
+            var other = acmeAdmin.get("/api/v1/reports/" + report + "?department=" + demoDepartment);
+            assertThat(other.status()).as(report + " " + other).isEqualTo(404);
+        }
+    }
+
+    @Test
     void sameFileNamesInTwoEnterprisesAreTwoFiles() {
         byte[] demoPrompt = demoAdmin.getBytes("/api/v1/prompts/" + DEMO_PROMPT + "/audio").body();
         assertThat(acmeAdmin.upload("POST", "/api/v1/prompts", DEMO_PROMPT, TestAudio.toneWav(8000, 1, 2000, 1000)).status()).isEqualTo(201);

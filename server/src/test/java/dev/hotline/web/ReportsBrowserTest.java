@@ -17,9 +17,9 @@ import org.openqa.selenium.By;
 
 /**
  * The Reports page (RPT-2, RPT-3) in headless Chromium: four queue calls written through the server's event log
- * (two answered and one abandoned in sales, one overflowed in support) show in each report's table with its total,
- * each report draws its chart, the export links carry the same filters, and the glossary gives every formula in
- * English and Chinese. Screenshots go to {@code target/screenshots/rpt-*.png}.
+ * (two answered and one abandoned in sales, one overflowed in support) and an outbound call back to the lost caller show
+ * in each report's table with its total (or page), each report of totals draws its chart, the export links carry the
+ * same filters, a column header leads to its metric's line, and the glossary gives every formula in English and Chinese. Screenshots go to {@code target/screenshots/rpt-*.png}.
  */
 class ReportsBrowserTest {
     @RegisterExtension
@@ -56,6 +56,26 @@ class ReportsBrowserTest {
         out.forEach(log::append);
     }
 
+    /** An answered outbound call agent 1 places from extension 1001 to {@code number}. */
+    static void outbound(EventLog log, long e, String id, Instant t, String number) {
+        CallTracker tracker = new CallTracker();
+        String in = id + "-ext";
+        String leg = id + "-out";
+        List<LogEvent> out = new ArrayList<>();
+        for (CallLogEvent ev : List.of(
+                new CallLogEvent.Arrived(e, id, t, in, "outbound", "1001", number, null, "1001"),
+                new CallLogEvent.Dialing(e, id, t, leg, "loopback " + number),
+                new CallLogEvent.Answered(e, id, t.plusSeconds(3), leg),
+                new CallLogEvent.Answered(e, id, t.plusSeconds(3), in),
+                new CallLogEvent.HungUp(e, id, t.plusSeconds(63), in, "NORMAL_CLEARING", 0),
+                new CallLogEvent.HungUp(e, id, t.plusSeconds(63), leg, "NORMAL_CLEARING", 0))) {
+            tracker.apply(ev);
+            out.add(ev);
+        }
+        out.add(new CallLogEvent.Closed(e, id, t.plusSeconds(63), null, tracker.record()));
+        out.forEach(log::append);
+    }
+
     @Test
     void theReportsShowTablesChartsExportsAndTheGlossaryInBothLanguages() throws Exception {
         ui.click("lang-en");
@@ -69,6 +89,7 @@ class ReportsBrowserTest {
         call(log, e, "rpt-b-2", t.plusSeconds(70), "sales", "answered", agent1);
         call(log, e, "rpt-b-3", t.plusSeconds(140), "sales", "abandoned", agent1);
         call(log, e, "rpt-b-4", t.plusSeconds(210), "support", "overflow", agent1);
+        outbound(log, e, "rpt-b-5", t.plusSeconds(280), "13800001111"); // agent 1 calls the lost caller back
         log.append(new AgentLogEvent(e, agent1, t, "ready", "logged_out", null, "sip", null, "agent"));
         log.append(new AgentLogEvent(e, agent1, t.plusSeconds(300), "logged_out", "ready", null, null, null, "agent"));
         assertThat(log.flush(10, TimeUnit.SECONDS)).isTrue();
@@ -115,16 +136,99 @@ class ReportsBrowserTest {
         ui.el("report-glossary");
         String sl = ui.driver().findElement(By.cssSelector("[data-testid='report-glossary'] tr[data-metric='serviceLevel']")).getText();
         assertThat(sl).contains(ui.en("reports.metric.serviceLevel.name"), ui.en("reports.metric.serviceLevel.formula"));
+
+        // By called number: the four inbound calls were to 4000.
+        ui.click("report-tab-numbers");
+        ui.waitFor(d -> total("inbound").equals("4"));
+        assertThat(cell(0, "number")).isEqualTo("4000");
+        assertThat(total("answered")).isEqualTo("2");
+        assertThat(total("abandonedCalls")).isEqualTo("1");
+        assertThat(total("notAnswered")).isEqualTo("1");
+        assertThat(total("numberAnswerRate")).isEqualTo("50.0%");
+        ui.waitFor(d -> "4".equals(ui.el("report-chart").getAttribute("data-series")));
+        // A column header leads to its metric's own line of the glossary.
+        ui.click(ui.driver().findElement(By.cssSelector("[data-testid='report-table'] th[data-col='numberAnswerRate'] a")));
+        ui.waitFor(d -> "true".equals(d.findElement(By.id("metric-numberAnswerRate")).getAttribute("data-focused")));
+        assertThat(ui.driver().findElement(By.id("metric-numberAnswerRate")).getText())
+                .contains(ui.en("reports.metric.numberAnswerRate.formula"));
+
+        // Inbound call tracking: one row per call, in order, with the final outcome in words; a page of 4.
+        ui.click("report-tab-tracking");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("report-row")).size() == 4);
+        assertThat(cell(0, "outcome")).isEqualTo(ui.en("reports.value.outcome.answered"));
+        assertThat(cell(2, "outcome")).isEqualTo(ui.en("reports.value.outcome.abandoned_queued"));
+        assertThat(cell(3, "outcome")).isEqualTo(ui.en("reports.value.outcome.not_answered"));
+        assertThat(cell(0, "queues")).startsWith("sales: answered");
+        assertThat(ui.el("report-page-info").getAttribute("data-total")).isEqualTo("4");
+        assertThat(ui.driver().findElements(ConsoleDriver.tid("report-chart"))).isEmpty();
+        ui.el("report-outcome");
+        ui.screenshot("rpt-tracking-en");
+
+        // Lost callers (from the unanswered report): both lost calls were reached by agent 1's outbound call afterwards.
+        ui.click("report-tab-unanswered");
+        ui.click("report-to-callbacks");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("report-row")).size() == 2);
+        assertThat(cell(0, "callbackStatus")).isEqualTo(ui.en("reports.value.callbackStatus.reached"));
+        assertThat(cell(1, "reachedBy")).isEqualTo("李娜 Li Na");
+        assertThat(cell(1, "reachedVia")).isEqualTo(ui.en("reports.value.reachedVia.outbound"));
+
+        // Caller tolerance: both answered within 5 s, the abandon after 30 s.
+        ui.click("report-tab-tolerance");
+        ui.waitFor(d -> total("answered").equals("2"));
+        assertThat(total("answered_0")).isEqualTo("2");
+        assertThat(total("abandoned_4")).isEqualTo("1");
+        ui.waitFor(d -> "7".equals(ui.el("report-chart").getAttribute("data-points")));
+
+        // Agent state log: signed in ready, signed out 300 s later; with the department filter.
+        ui.click("report-tab-states");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("report-row")).size() == 2);
+        assertThat(cell(0, "state")).isEqualTo(ui.en("reports.value.state.ready"));
+        assertThat(cell(0, "stateDuration")).isEqualTo("300.0");
+        ui.el("report-department");
+
+        // Outbound: agent 1's one answered call of 60 s.
+        ui.click("report-tab-outbound");
+        ui.waitFor(d -> total("outboundCalls").equals("1"));
+        assertThat(total("outboundAnswered")).isEqualTo("1");
+        assertThat(total("outboundTalk")).isEqualTo("60.0");
+        ui.waitFor(d -> "2".equals(ui.el("report-chart").getAttribute("data-series")));
+        ui.screenshot("rpt-outbound-en");
+
+        ui.click("report-tab-glossary");
         ui.click("lang-zh");
         ui.waitText("page-title", ui.zh("reports.title"));
         ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid='report-glossary'] tr[data-metric='aht']")).getText()
                 .contains(ui.zh("reports.metric.aht.formula")));
+        assertThat(ui.driver().findElement(By.cssSelector("[data-testid='report-glossary'] tr[data-metric='callbackStatus']")).getText())
+                .contains(ui.zh("reports.metric.callbackStatus.formula"));
         ui.screenshot("rpt-glossary-zh");
         ui.click("report-tab-queues");
         ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid='report-table'] th[data-col='offered']")).getText().equals("进入队列"));
         assertThat(total("period")).isEqualTo(ui.zh("reports.total"));
         ui.screenshot("rpt-queues-zh");
+        // The new reports in Chinese: tabs, headers and values in words.
+        assertThat(ui.text("report-tab-tracking")).isEqualTo("企业呼入跟踪报表");
+        ui.click("report-tab-tracking");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("report-row")).size() == 4
+                && cell(2, "outcome").equals(ui.zh("reports.value.outcome.abandoned_queued")));
+        assertThat(ui.driver().findElement(By.cssSelector("[data-testid='report-table'] th[data-col='outcome']")).getText()).isEqualTo("最终结果");
+        ui.click("report-tab-callbacks");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("report-row")).size() == 2 && cell(0, "callbackStatus").equals("已回电"));
+        ui.click("report-tab-numbers");
+        ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid='report-table'] th[data-col='number']")).getText().equals("被叫号码"));
+        ui.click("report-tab-tolerance");
+        ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid='report-table'] th[data-col='answered_0']")).getText().equals("0–5秒接听"));
+        ui.click("report-tab-states");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("report-row")).size() == 2 && cell(0, "state").equals("就绪"));
+        ui.click("report-tab-outbound");
+        ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid='report-table'] th[data-col='outboundCalls']")).getText().equals("呼出总数"));
+        ui.screenshot("rpt-outbound-zh");
         ui.click("lang-en");
+    }
+
+    static String cell(int row, String col) {
+        return ui.driver().findElements(ConsoleDriver.tid("report-row")).get(row).findElement(By.cssSelector("[data-col='" + col + "']"))
+                .getText().strip();
     }
 
     static String total(String col) {

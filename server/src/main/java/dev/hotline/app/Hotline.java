@@ -133,16 +133,17 @@ public final class Hotline implements AutoCloseable {
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
         ReportRoutes.register(api, jdbi, clock, reportZone);
         SurveyRoutes.register(api, jdbi, clock, reportZone);
-        BillingRoutes.register(api, jdbi, audit, clock);
+        BillingRoutes.register(api, jdbi, audit, clock, reportZone);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(), webhooks::project), queueTargets,
+                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project), queueTargets,
                 reportZone);
-        int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt); // RPT-5: calls the last run left unfinished
+        if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
+        int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
         if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());

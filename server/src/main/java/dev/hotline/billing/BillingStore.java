@@ -135,7 +135,7 @@ public final class BillingStore {
     static List<Charge> charges(Handle h, long enterpriseId, Instant from, Instant to, long offset, int limit) {
         return h.createQuery("""
                 SELECT * FROM call_charge WHERE enterprise_id = :e AND answered_at >= :from AND answered_at < :to
-                ORDER BY answered_at, call_id, leg_id LIMIT :limit OFFSET :offset""")
+                ORDER BY enterprise_id, answered_at, call_id, leg_id LIMIT :limit OFFSET :offset""")
                 .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bind("limit", limit)
                 .bind("offset", offset).map((rs, c) -> charge(rs)).list();
     }

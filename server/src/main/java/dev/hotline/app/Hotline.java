@@ -138,7 +138,7 @@ public final class Hotline implements AutoCloseable {
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
         ReportRoutes.register(api, jdbi, clock, reportZone);
         SurveyRoutes.register(api, jdbi, clock, reportZone);
-        BillingRoutes.register(api, jdbi, audit, clock);
+        BillingRoutes.register(api, jdbi, audit, clock, reportZone);
         // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
         CrmRoutes.register(api, jdbi, audit, new Customers(clock), customerImports, new AddressBook(clock));
@@ -148,9 +148,10 @@ public final class Hotline implements AutoCloseable {
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(), webhooks::project), queueTargets,
+                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project), queueTargets,
                 reportZone);
-        int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt); // RPT-5: calls the last run left unfinished
+        if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
+        int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
         if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());

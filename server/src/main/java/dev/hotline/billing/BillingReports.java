@@ -5,6 +5,7 @@ import dev.hotline.report.ReportTable.Column;
 import dev.hotline.report.ReportTable.Kind;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,8 +52,10 @@ public final class BillingReports {
         }
     }
 
-    /** The most calls the detailed bill lists at once. */
-    public static final int MAX_CHARGES = 50_000;
+    /** The most calls a page of the detailed bill lists (JSON), and the default page. */
+    public static final int MAX_PAGE = 1_000;
+    /** The most calls an export (CSV, xlsx) of the detailed bill holds; a longer bill is exported in parts (offset). */
+    public static final int MAX_EXPORT = 50_000;
 
     private static final Column CURRENCY = new Column("currency", Kind.TEXT, "Currency", "币种");
     private static final Column CALLS = new Column("calls", Kind.COUNT, "Answered calls", "接通次数");
@@ -61,9 +64,12 @@ public final class BillingReports {
     private static final Column BILLED = new Column("billedSeconds", Kind.SECONDS, "Billed (s)", "计费时长(秒)");
     private static final Column AMOUNT = new Column("amount", Kind.MONEY, "Amount", "金额");
 
-    /** Totals of the charges of calls answered in [from, to), one row per group and currency. */
-    public static ReportTable totals(Handle h, long enterpriseId, By by, Instant from, Instant to) {
-        List<BillingStore.GroupSum> groups = BillingStore.sums(h, enterpriseId, by.column, from, to);
+    /**
+     * Totals of the charges of calls answered in [from, to), one row per group and currency; whole days of {@code zone} (the
+     * server's, the day roll-up's) are read from the roll-up.
+     */
+    public static ReportTable totals(Handle h, long enterpriseId, ZoneId zone, By by, Instant from, Instant to) {
+        List<BillingStore.GroupSum> groups = ChargeDays.sums(h, enterpriseId, zone, by, from, to);
         Names names = Names.load(h, enterpriseId);
         record Key(String id, String currency) {}
         Map<String, Set<String>> currencies = new HashMap<>();
@@ -107,13 +113,15 @@ public final class BillingReports {
         return new ReportTable("billing-" + by.key(), from.toString(), to.toString(), "UTC", by.key(), cols, rows, t);
     }
 
-    /** The charge of every call answered in [from, to) (at most {@code limit}), oldest first, with their total. */
-    public static ReportTable charges(Handle h, long enterpriseId, Instant from, Instant to, int limit) {
+    /**
+     * A page of the charges of the calls answered in [from, to), oldest first: at most {@code limit} after skipping
+     * {@code offset}. The total row adds up the whole range, not the page (its {@code calls} is the number of rows of the
+     * bill), from the day roll-up like the totals; it also tells the page ({@code offset}, {@code limit}).
+     */
+    public static ReportTable charges(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to, long offset, int limit) {
         Names names = Names.load(h, enterpriseId);
         List<Map<String, Object>> rows = new ArrayList<>();
-        Sum total = new Sum();
-        Set<String> currencies = new HashSet<>();
-        for (Charge c : BillingStore.charges(h, enterpriseId, from, to, limit)) {
+        for (Charge c : BillingStore.charges(h, enterpriseId, from, to, offset, limit)) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("callId", c.callId());
             row.put("answeredAt", c.answeredAt().toString());
@@ -133,10 +141,12 @@ public final class BillingReports {
             row.put("billedSeconds", c.billedSeconds());
             row.put("amount", c.amount());
             rows.add(row);
-            Sum one = new Sum();
-            one.add(c);
-            total.plus(one);
-            if (c.currency() != null) currencies.add(c.currency());
+        }
+        Sum total = new Sum();
+        Set<String> currencies = new HashSet<>();
+        for (BillingStore.GroupSum g : ChargeDays.sums(h, enterpriseId, zone, By.ENTERPRISE, from, to)) {
+            total.add(g);
+            if (g.currency() != null) currencies.add(g.currency());
         }
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("callId", "total");
@@ -146,6 +156,8 @@ public final class BillingReports {
         t.put("amount", currencies.size() > 1 ? null : total.amount);
         t.put("calls", total.calls);
         t.put("unrated", total.unrated);
+        t.put("offset", offset);
+        t.put("limit", limit);
         List<Column> cols = List.of(new Column("callId", Kind.TEXT, "Call", "通话"), new Column("answeredAt", Kind.TEXT, "Answered at", "接通时间"),
                 new Column("trunk", Kind.TEXT, "Trunk", "中继"), new Column("number", Kind.TEXT, "Number", "号码"),
                 new Column("agent", Kind.TEXT, "Agent", "坐席"), new Column("department", Kind.TEXT, "Department", "部门"),
@@ -163,14 +175,6 @@ public final class BillingReports {
         long talk;
         long billed;
         BigDecimal amount = BigDecimal.ZERO.setScale(Rate.SCALE);
-
-        void add(Charge c) {
-            calls++;
-            if (!c.rated()) unrated++;
-            talk += c.talkSeconds();
-            billed += c.billedSeconds();
-            if (c.amount() != null) amount = amount.add(c.amount());
-        }
 
         void add(BillingStore.GroupSum g) {
             calls += g.calls();

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.jdbi.v3.core.Jdbi;
 
@@ -36,7 +37,8 @@ public final class BillingRoutes {
             + " in UTC; calls count by when they were answered), format (json, csv, xlsx; default json), lang (en, zh: the export's headers).";
     private static final Duration MAX_RANGE = Duration.ofDays(400);
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock) {
+    /** {@code reportZone}: the server's zone, the day roll-up's (whole days of it are read from the roll-up). */
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, ZoneId reportZone) {
         Api api = root.tagged("billing");
         api.get("/billing/rate-tables", "Rate tables, one per trunk: currency and rates (prefix, price per minute, first increment and"
                 + " increment in seconds, connection fee)").returnsList(RateTable.class)
@@ -82,18 +84,22 @@ public final class BillingRoutes {
                     String byKey = Validator.clean(ctx.queryParam("by"));
                     var by = BillingReports.By.parse(byKey == null ? "enterprise" : byKey);
                     if (by.isEmpty()) throw ApiException.invalid("by", "one of enterprise, department, agent, trunk");
-                    send(ctx, jdbi.withHandle(h -> BillingReports.totals(h, me.enterpriseId(), by.get(), r.from, r.to)), r);
+                    send(ctx, jdbi.withHandle(h -> BillingReports.totals(h, me.enterpriseId(), reportZone, by.get(), r.from, r.to)), r);
                 });
-        api.get("/billing/calls", "The detailed bill: every answered call leg through a trunk with its rate and amount (unrated calls"
-                + " too), oldest first, at most limit (default and most " + BillingReports.MAX_CHARGES + ")." + RANGE)
+        api.get("/billing/calls", "The detailed bill, a page at a time: every answered call leg through a trunk with its rate and amount"
+                + " (unrated calls too), oldest first, limit rows (JSON: default and most " + BillingReports.MAX_PAGE + "; CSV and xlsx:"
+                + " default and most " + BillingReports.MAX_EXPORT + ") after the first offset (default 0). The total row adds up the"
+                + " whole range: its calls is the number of rows of the bill." + RANGE)
                 .returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
                     Range r = range(ctx, clock);
+                    int most = r.format.equals("json") ? BillingReports.MAX_PAGE : BillingReports.MAX_EXPORT;
                     Long limit = WebServer.longParam(ctx, "limit");
-                    if (limit != null && (limit < 1 || limit > BillingReports.MAX_CHARGES)) {
-                        throw ApiException.invalid("limit", "1.." + BillingReports.MAX_CHARGES);
-                    }
-                    int max = limit == null ? BillingReports.MAX_CHARGES : limit.intValue();
-                    send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), r.from, r.to, max)), r);
+                    Long offset = WebServer.longParam(ctx, "offset");
+                    Validator.of().check(limit == null || (limit >= 1 && limit <= most), "limit", "1.." + most)
+                            .check(offset == null || offset >= 0, "offset", "0 or more").throwIfInvalid();
+                    int max = limit == null ? most : limit.intValue();
+                    long skip = offset == null ? 0 : offset;
+                    send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max)), r);
                 });
         api.post("/billing/rerate", "Rate again the calls answered in [from, to) with the rate tables as they are now")
                 .body(RerateInput.class).returns(Rerated.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
@@ -102,7 +108,7 @@ public final class BillingRoutes {
                     if (in.from() != null && in.to() != null) checkRange(v, in.from(), in.to());
                     v.throwIfInvalid();
                     ctx.json(new Rerated(jdbi.inTransaction(h -> {
-                        int n = CallRating.rerate(h, me.enterpriseId(), in.from(), in.to());
+                        int n = CallRating.rerate(h, me.enterpriseId(), reportZone, in.from(), in.to());
                         audit.record(h, me, ctx.ip(), "billing.rerate", in.from() + "/" + in.to(), n + " call(s)");
                         return n;
                     })));

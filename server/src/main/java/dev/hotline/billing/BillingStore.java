@@ -108,7 +108,7 @@ public final class BillingStore {
                 .bind("e", enterpriseId).bind("u", userId).mapTo(Long.class).findOne();
     }
 
-    /** Stores a leg's charge, replacing any earlier rating of the same leg. */
+    /** Stores a leg's charge, replacing any earlier rating of the same leg; {@link ChargeDays#save} keeps the roll-up in step too. */
     static void saveCharge(Handle h, long enterpriseId, Charge c) {
         h.createUpdate("DELETE FROM call_charge WHERE call_id = :c AND leg_id = :l").bind("c", c.callId()).bind("l", c.legId()).execute();
         Rate r = c.rate();
@@ -127,17 +127,23 @@ public final class BillingStore {
                 .bind("billed", c.billedSeconds()).bind("amount", c.amount()).execute();
     }
 
-    private static String cut(String s, int max) {
+    static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
-    /** The enterprise's charges of legs answered in [from, to), oldest first, at most {@code limit}. */
-    static List<Charge> charges(Handle h, long enterpriseId, Instant from, Instant to, int limit) {
+    /** The enterprise's charges of legs answered in [from, to), oldest first, at most {@code limit} after skipping {@code offset}. */
+    static List<Charge> charges(Handle h, long enterpriseId, Instant from, Instant to, long offset, int limit) {
         return h.createQuery("""
                 SELECT * FROM call_charge WHERE enterprise_id = :e AND answered_at >= :from AND answered_at < :to
-                ORDER BY answered_at, call_id, leg_id""")
-                .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).setMaxRows(limit)
-                .map((rs, c) -> charge(rs)).list();
+                ORDER BY enterprise_id, answered_at, call_id, leg_id LIMIT :limit OFFSET :offset""")
+                .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bind("limit", limit)
+                .bind("offset", offset).map((rs, c) -> charge(rs)).list();
+    }
+
+    /** The enterprise's stored charge of one leg, if rated. */
+    static Optional<Charge> charge(Handle h, long enterpriseId, String callId, String legId) {
+        return h.createQuery("SELECT * FROM call_charge WHERE call_id = :c AND leg_id = :l AND enterprise_id = :e")
+                .bind("c", callId).bind("l", legId).bind("e", enterpriseId).map((rs, c) -> charge(rs)).findOne();
     }
 
     /** The charges of one group and currency added up (amounts of rated calls only). */

@@ -8,6 +8,7 @@ import dev.hotline.report.Projection;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.jdbi.v3.core.Jdbi;
  * transaction that writes the events, never on a call's thread. It follows each leg dialled through a trunk (the
  * {@code dialing} event names the trunk and the number sent to it), its answer and its hang-up; when the call closes, every
  * answered trunk leg is rated with the trunk's rate table and stored in {@code call_charge}, unrated when no rate matches.
- * Legs that were never answered cost nothing and are not stored.
+ * Legs that were never answered cost nothing and are not stored. Each charge is added to the day roll-up ({@link ChargeDays},
+ * days in the server's zone) in the same transaction.
  */
 public final class CallRating implements Projection {
     /** What {@code OutboundPlan.label()} writes as a trunk leg's dialling target: "trunk NAME NUMBER". */
@@ -48,6 +50,13 @@ public final class CallRating implements Projection {
      * Trunk legs by call, then leg. A closed call stays until forgotten: should its transaction roll back, the event log
      * writes the events again and the call is rated again (saving a charge replaces an earlier one).
      */
+    /** The zone of the day roll-up's days (the server's). */
+    private final ZoneId zone;
+
+    public CallRating(ZoneId zone) {
+        this.zone = zone;
+    }
+
     private final Map<String, Map<String, Leg>> calls = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Map<String, Leg>> eldest) {
@@ -68,7 +77,7 @@ public final class CallRating implements Projection {
             if (leg != null && leg.endedAt == null) leg.endedAt = u.at();
         } else if (event instanceof CallLogEvent.Closed c) {
             Map<String, Leg> legs = calls.get(c.callId());
-            if (legs != null) rate(h, c.enterpriseId(), c.record(), c.at(), legs);
+            if (legs != null) rate(h, zone, c.enterpriseId(), c.record(), c.at(), legs);
         }
     }
 
@@ -77,7 +86,7 @@ public final class CallRating implements Projection {
         return legs == null ? null : legs.get(channelId);
     }
 
-    private static void rate(Handle h, long enterpriseId, CallRecord record, Instant closedAt, Map<String, Leg> legs) {
+    private static void rate(Handle h, ZoneId zone, long enterpriseId, CallRecord record, Instant closedAt, Map<String, Leg> legs) {
         Long agent = record.agentUserId();
         if (agent == null && record.extension() != null) agent = BillingStore.userOfExtension(h, enterpriseId, record.extension()).orElse(null);
         Long department = agent == null ? null : BillingStore.departmentOf(h, enterpriseId, agent).orElse(null);
@@ -87,7 +96,7 @@ public final class CallRating implements Projection {
             Instant ended = leg.endedAt != null ? leg.endedAt : closedAt;
             Charge charge = Charge.rate(record.callId(), en.getKey(), leg.trunk, leg.number, leg.answeredAt, ended, agent, department,
                     BillingStore.tableOfTrunk(h, enterpriseId, leg.trunk));
-            BillingStore.saveCharge(h, enterpriseId, charge);
+            ChargeDays.save(h, enterpriseId, zone, charge);
         }
     }
 
@@ -97,7 +106,7 @@ public final class CallRating implements Projection {
      * still up when the server stopped is billed up to the last event logged before the stop, as its call record counts
      * the talk (the real end is unknown). Returns how many legs were rated.
      */
-    public static int rateCallsClosedByRestart(Jdbi jdbi, Instant closedSince) {
+    public static int rateCallsClosedByRestart(Jdbi jdbi, Instant closedSince, ZoneId zone) {
         return jdbi.inTransaction(h -> {
             int rated = 0;
             for (long enterpriseId : h.createQuery("SELECT id FROM enterprise").mapTo(Long.class).list()) {
@@ -107,14 +116,14 @@ public final class CallRating implements Projection {
                         AND NOT EXISTS (SELECT 1 FROM call_charge c WHERE c.call_id = r.call_id)""")
                         .bind("e", enterpriseId).bind("oldest", Timestamp.from(closedSince.minus(LONGEST_CALL)))
                         .bind("since", Timestamp.from(closedSince)).mapTo(String.class).list();
-                for (String callId : calls) rated += rateReadBack(h, enterpriseId, callId);
+                for (String callId : calls) rated += rateReadBack(h, zone, enterpriseId, callId);
             }
             return rated;
         });
     }
 
-    private static int rateReadBack(Handle h, long enterpriseId, String callId) {
-        CallRating fold = new CallRating();
+    private static int rateReadBack(Handle h, ZoneId zone, long enterpriseId, String callId) {
+        CallRating fold = new CallRating(zone);
         Instant last = null;
         for (CallRecordStore.LoggedEvent e : CallRecordStore.timeline(h, enterpriseId, callId)) {
             if (e.type().equals("closed")) continue;
@@ -130,24 +139,35 @@ public final class CallRating implements Projection {
         Map<String, Leg> legs = fold.calls.get(callId);
         Optional<CallRecord> record = CallRecordStore.byId(h, enterpriseId, callId);
         if (legs == null || last == null || record.isEmpty()) return 0;
-        rate(h, enterpriseId, record.get(), last, legs);
+        rate(h, zone, enterpriseId, record.get(), last, legs);
         return (int) legs.values().stream().filter(l -> l.answeredAt != null).count();
     }
 
     /**
      * Rates again every charge of calls answered in [from, to) with the rate tables as they are now (after a rate change);
-     * returns how many were rated again.
+     * returns how many were rated again. The day roll-up rows of every day the range touches are built again from the
+     * charges (days in {@code zone}, the server's), in the caller's transaction.
      */
-    public static int rerate(Handle h, long enterpriseId, Instant from, Instant to) {
+    public static int rerate(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to) {
+        ChargeDays.lock(h, enterpriseId);
         Map<String, Optional<RateTable>> tables = new HashMap<>();
         int n = 0;
-        for (Charge c : BillingStore.charges(h, enterpriseId, from, to, Integer.MAX_VALUE)) {
+        for (Charge c : BillingStore.charges(h, enterpriseId, from, to, 0, Integer.MAX_VALUE)) {
             var table = tables.computeIfAbsent(c.trunk(), t -> BillingStore.tableOfTrunk(h, enterpriseId, t));
             BillingStore.saveCharge(h, enterpriseId, Charge.rate(c.callId(), c.legId(), c.trunk(), c.number(), c.answeredAt(), c.endedAt(),
                     c.talkSeconds(), c.agentUserId(), c.departmentId(), table));
             n++;
         }
+        ChargeDays.rebuild(h, enterpriseId, zone, from, to);
         return n;
+    }
+
+    /**
+     * Builds the day roll-up of charges again when it was kept in another zone than {@code zone} (the server's), or never
+     * (the first start after it was added); run at start, before the calls are taken. Returns whether it did.
+     */
+    public static boolean rebuildDaysIfZoneChanged(Jdbi jdbi, ZoneId zone) {
+        return ChargeDays.rebuildIfZoneChanged(jdbi, zone);
     }
 
     /** A dialling target naming a trunk and the number sent to it. */

@@ -7,6 +7,8 @@ import dev.hotline.store.Database;
 import dev.hotline.testing.TestDatabases;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * outside the range or of another enterprise do not count.
  */
 class BillingTotalsTest {
+    static final ZoneId UTC = ZoneOffset.UTC;
     static final Instant T = Instant.parse("2026-05-01T08:00:00Z");
 
     static RateTable table(String currency) {
@@ -35,18 +38,18 @@ class BillingTotalsTest {
             long e = enterprise(jdbi, "a");
             long other = enterprise(jdbi, "b");
             jdbi.useHandle(h -> {
-                BillingStore.saveCharge(h, e, charge("c1", "alpha", "0101", 60, 7L, Optional.of(table("CNY")), T));           // 0.60 CNY
-                BillingStore.saveCharge(h, e, charge("c2", "alpha", "9999", 30, 7L, Optional.of(table("CNY")), T));           // unrated
-                BillingStore.saveCharge(h, e, charge("c3", "beta", "0202", 30, 8L, Optional.of(table("USD")), T));            // 0.30 USD
-                BillingStore.saveCharge(h, e, charge("c4", "beta", "0203", 10, 8L, Optional.of(table("CNY")), T));            // 0.10 CNY
-                BillingStore.saveCharge(h, e, charge("c5", "beta", "9999", 5, 8L, Optional.empty(), T));                      // unrated
-                BillingStore.saveCharge(h, e, charge("c6", "alpha", "0101", 60, 7L, Optional.of(table("CNY")), T.plusSeconds(86_400))); // later
-                BillingStore.saveCharge(h, other, charge("c7", "alpha", "0101", 600, 9L, Optional.of(table("CNY")), T));    // another enterprise
-                BillingStore.saveCharge(h, e, charge("c1", "alpha", "0101", 60, 7L, Optional.of(table("CNY")), T));           // rated again: replaces
+                ChargeDays.save(h, e, UTC, charge("c1", "alpha", "0101", 60, 7L, Optional.of(table("CNY")), T));           // 0.60 CNY
+                ChargeDays.save(h, e, UTC, charge("c2", "alpha", "9999", 30, 7L, Optional.of(table("CNY")), T));           // unrated
+                ChargeDays.save(h, e, UTC, charge("c3", "beta", "0202", 30, 8L, Optional.of(table("USD")), T));            // 0.30 USD
+                ChargeDays.save(h, e, UTC, charge("c4", "beta", "0203", 10, 8L, Optional.of(table("CNY")), T));            // 0.10 CNY
+                ChargeDays.save(h, e, UTC, charge("c5", "beta", "9999", 5, 8L, Optional.empty(), T));                      // unrated
+                ChargeDays.save(h, e, UTC, charge("c6", "alpha", "0101", 60, 7L, Optional.of(table("CNY")), T.plusSeconds(86_400))); // later
+                ChargeDays.save(h, other, UTC, charge("c7", "alpha", "0101", 600, 9L, Optional.of(table("CNY")), T));    // another enterprise
+                ChargeDays.save(h, e, UTC, charge("c1", "alpha", "0101", 60, 7L, Optional.of(table("CNY")), T));           // rated again: replaces
             });
             Instant from = T.minusSeconds(3600);
             Instant to = T.plusSeconds(3600);
-            ReportTable byTrunk = jdbi.withHandle(h -> BillingReports.totals(h, e, BillingReports.By.TRUNK, from, to));
+            ReportTable byTrunk = jdbi.withHandle(h -> BillingReports.totals(h, e, UTC, BillingReports.By.TRUNK, from, to));
             assertThat(byTrunk.rows()).extracting(r -> r.get("name") + " " + r.get("currency") + " " + r.get("calls") + " " + r.get("unrated")
                     + " " + r.get("talkSeconds") + " " + r.get("billedSeconds") + " " + r.get("amount"))
                     .containsExactly("alpha CNY 2 1 90 60 0.6000", "beta null 1 1 5 0 0.0000", "beta CNY 1 0 10 10 0.1000",
@@ -57,12 +60,12 @@ class BillingTotalsTest {
             assertThat(total.get("currency")).isNull();
             assertThat(total.get("amount")).as("CNY and USD do not add up").isNull();
 
-            ReportTable byEnterprise = jdbi.withHandle(h -> BillingReports.totals(h, e, BillingReports.By.ENTERPRISE, from, to));
+            ReportTable byEnterprise = jdbi.withHandle(h -> BillingReports.totals(h, e, UTC, BillingReports.By.ENTERPRISE, from, to));
             assertThat(byEnterprise.rows()).hasSize(3); // CNY, USD, and the unrated calls apart
-            ReportTable byAgent = jdbi.withHandle(h -> BillingReports.totals(h, e, BillingReports.By.AGENT, from, T.plusSeconds(1)));
+            ReportTable byAgent = jdbi.withHandle(h -> BillingReports.totals(h, e, UTC, BillingReports.By.AGENT, from, T.plusSeconds(1)));
             assertThat(byAgent.rows()).extracting(r -> r.get("id") + " " + r.get("currency") + " " + r.get("calls") + " " + r.get("amount"))
                     .containsExactly("7 CNY 2 0.6000", "8 null 1 0.0000", "8 CNY 1 0.1000", "8 USD 1 0.3000");
-            ReportTable bill = jdbi.withHandle(h -> BillingReports.charges(h, e, from, to, 3));
+            ReportTable bill = jdbi.withHandle(h -> BillingReports.charges(h, e, UTC, from, to, 0, 3));
             assertThat(bill.rows()).as("at most the limit").hasSize(3);
         }
     }

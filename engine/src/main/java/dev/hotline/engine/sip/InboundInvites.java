@@ -15,6 +15,7 @@ import gov.nist.javax.sip.RequestEventExt;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +23,9 @@ import javax.sip.Dialog;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
+import javax.sip.header.AcceptHeader;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
@@ -69,6 +72,20 @@ final class InboundInvites {
         msg.send(st, msg.response(Response.TRYING, req, null));
         if (!(req.getRequestURI() instanceof SipURI ruri)) {
             msg.send(st, msg.response(Response.UNSUPPORTED_URI_SCHEME, req, null));
+            return;
+        }
+        ContentTypeHeader type = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
+        if (type != null && req.getRawContent() != null && req.getRawContent().length > 0
+                && !("application".equalsIgnoreCase(type.getContentType()) && "sdp".equalsIgnoreCase(type.getContentSubType()))) {
+            // RFC 3261 §8.2.3: a body of a type we cannot read gets 415 and what we accept
+            Response r = msg.response(Response.UNSUPPORTED_MEDIA_TYPE, req, null);
+            r.addHeader(msg.hf.createAcceptHeader("application", "sdp"));
+            msg.send(st, r);
+            return;
+        }
+        if (!acceptsSdp(req)) {
+            // RFC 3261 §21.4.7: our answer is SDP, and the Accept header rules it out
+            msg.send(st, msg.notAcceptable(req, Response.NOT_ACCEPTABLE, "the answer is application/sdp"));
             return;
         }
         MediaDescription offer;
@@ -149,5 +166,22 @@ final class InboundInvites {
                 leg.terminate(HangupCause.INTERWORKING, Response.SERVER_INTERNAL_ERROR, true);
             }
         });
+    }
+
+    /** True unless Accept headers are present and none of them admits application/sdp (RFC 3261 §20.1). */
+    private static boolean acceptsSdp(Request req) {
+        ListIterator<?> it = req.getHeaders(AcceptHeader.NAME);
+        if (it == null || !it.hasNext()) {
+            return true;
+        }
+        while (it.hasNext()) {
+            AcceptHeader a = (AcceptHeader) it.next();
+            String type = a.getContentType() == null ? "*" : a.getContentType();
+            String sub = a.getContentSubType() == null ? "*" : a.getContentSubType();
+            if ((type.equals("*") || type.equalsIgnoreCase("application")) && (sub.equals("*") || sub.equalsIgnoreCase("sdp"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -23,12 +23,17 @@ import dev.hotline.engine.call.WebRtcConnection;
 import dev.hotline.engine.media.AudioClipCache;
 import dev.hotline.engine.rtp.MediaRelay;
 import gov.nist.javax.sip.RequestEventExt;
+import gov.nist.javax.sip.message.SIPRequest;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.text.ParseException;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -55,8 +60,10 @@ import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -383,6 +390,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             if (auth.isBanned(ip)) {
                 return; // SEC-1: banned sources get no answer at all
             }
+            if (!Request.ACK.equals(method) && rejectedUpFront(e)) {
+                return;
+            }
             String toTag = ((ToHeader) req.getHeader(ToHeader.NAME)).getTag();
             String callId = ((CallIdHeader) req.getHeader(CallIdHeader.NAME)).getCallId();
             if (toTag != null && !Request.ACK.equals(method) && !Request.CANCEL.equals(method)) {
@@ -454,6 +464,66 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 }
             }
         }
+    }
+
+    /**
+     * SEC-2: what RFC 3261 §8.2 asks of a UAS before any method-specific work (the RFC 4475 torture
+     * messages probe each): answers and returns true when the request is refused.
+     */
+    private boolean rejectedUpFront(RequestEvent e) {
+        SIPRequest req = (SIPRequest) e.getRequest();
+        int code;
+        Response r;
+        if (!"SIP/2.0".equalsIgnoreCase(req.getRequestLine().getSipVersion())) {
+            code = Response.VERSION_NOT_SUPPORTED; // RFC 3261 §8.1.1.1, §21.5.6
+        } else if (duplicateContentLength(req)) {
+            code = Response.BAD_REQUEST; // RFC 3261 §7.3.1, §18.3: the body's length is ambiguous
+        } else if (!(req.getRequestURI() instanceof SipURI)) {
+            code = Response.UNSUPPORTED_URI_SCHEME; // RFC 3261 §8.2.2.1
+        } else if (!Request.CANCEL.equals(req.getMethod()) && !unsupportedExtensions(req).isEmpty()) {
+            code = Response.BAD_EXTENSION; // RFC 3261 §8.2.2.3
+        } else {
+            return false;
+        }
+        ServerTransaction st = serverTransaction(e);
+        if (st == null) {
+            return true;
+        }
+        r = msg.response(code, req, null);
+        if (code == Response.BAD_EXTENSION && r != null) {
+            try {
+                r.addHeader(msg.hf.createUnsupportedHeader(String.join(", ", unsupportedExtensions(req))));
+            } catch (ParseException ex) {
+                log.debug("Unsupported header: {}", ex.toString());
+            }
+        }
+        msg.send(st, r);
+        return true;
+    }
+
+    /** The option tags of the request's Require headers the engine does not support (RFC 3261 §20.32). */
+    private static List<String> unsupportedExtensions(Request req) {
+        List<String> tags = new ArrayList<>();
+        ListIterator<?> it = req.getHeaders(RequireHeader.NAME);
+        while (it != null && it.hasNext()) {
+            String tag = ((RequireHeader) it.next()).getOptionTag();
+            if (tag != null && !SipMessages.SUPPORTED.contains(tag.trim().toLowerCase(Locale.ROOT))) {
+                tags.add(tag.trim());
+            }
+        }
+        return tags;
+    }
+
+    /** JAIN-SIP keeps the first of two Content-Length headers and files the second as unrecognised. */
+    private static boolean duplicateContentLength(SIPRequest req) {
+        ListIterator<String> it = req.getUnrecognizedHeaders();
+        while (it != null && it.hasNext()) {
+            String h = it.next().trim().toLowerCase(Locale.ROOT);
+            if (h.startsWith("content-length") || h.matches("^l\\s*:.*")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void inDialog(SipLeg leg, String method, RequestEvent e, ServerTransaction st) {

@@ -6,6 +6,7 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -34,6 +35,8 @@ final class SipMessages {
     private static final Logger log = LoggerFactory.getLogger(SipMessages.class);
     /** The methods the engine answers (Allow header). */
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, UPDATE, INFO";
+    /** The option tags the engine supports (RFC 3261 §19.2): a Require of any other gets 420. */
+    static final Set<String> SUPPORTED = Set.of("timer", "replaces");
 
     final SipProvider provider;
     final HeaderFactory hf;
@@ -99,7 +102,12 @@ final class SipMessages {
 
     /** 488 with a Warning header giving the reason (RFC 3261 §20.43, code 399 miscellaneous). */
     Response notAcceptable(Request req, String reason) {
-        Response r = response(Response.NOT_ACCEPTABLE_HERE, req, null);
+        return notAcceptable(req, Response.NOT_ACCEPTABLE_HERE, reason);
+    }
+
+    /** 406 or 488 with a Warning header giving the reason. */
+    Response notAcceptable(Request req, int code, String reason) {
+        Response r = response(code, req, null);
         try {
             r.addHeader(hf.createWarningHeader("hotline", 399, reason.replace('"', '\'')));
         } catch (Exception ex) {

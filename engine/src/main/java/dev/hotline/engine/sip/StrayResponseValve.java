@@ -1,12 +1,16 @@
 package dev.hotline.engine.sip;
 
+import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPMessageValve;
+import gov.nist.javax.sip.stack.SIPTransaction;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.util.Objects;
 import javax.sip.SipStack;
+import javax.sip.TransactionState;
 import javax.sip.message.Request;
 
 /**
@@ -14,6 +18,12 @@ import javax.sip.message.Request;
  * scan of every client transaction per response, which collapses the stack under load as soon as
  * peers start retransmitting 2xx. RFC 3261 §13.2.2.4: a retransmitted 2xx of an INVITE (its
  * transaction is gone) is answered by re-sending the ACK; anything else without a transaction is dropped.
+ * <p>Requests: RFC 3261 §17.2.3 matches a request to a server transaction on branch, sent-by and
+ * method, but JAIN-SIP files its server transactions under the branch alone, so a different request
+ * that reuses a branch (RFC 4475 sends many with {@code z9hG4bKkdjuw}) was taken for a retransmission
+ * and never answered. Such a request replaces the old transaction once that one has sent its final
+ * response (its retransmissions are then no longer absorbed); while the old one is still proceeding
+ * the new request is dropped, and the sender's retransmission gets it through later.
  * Installed through the stack property {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}.
  */
 public final class StrayResponseValve implements SIPMessageValve {
@@ -26,7 +36,39 @@ public final class StrayResponseValve implements SIPMessageValve {
 
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
-        return true;
+        String method = request.getMethod();
+        Via via = request.getTopmostVia();
+        if (via == null || Request.ACK.equals(method) || Request.CANCEL.equals(method)) {
+            return true; // ACK and CANCEL match their INVITE's transaction by design
+        }
+        SIPTransaction old = stack.findTransaction(request.getTransactionId(), true);
+        if (old == null || sameTransaction(old, request, channel)) {
+            return true; // new, or a true retransmission the transaction absorbs
+        }
+        TransactionState state = old.getState();
+        if (state == TransactionState.COMPLETED || state == TransactionState.CONFIRMED
+                || state == TransactionState.TERMINATED) {
+            stack.removeTransaction(old);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * RFC 3261 §17.2.3: same branch (the stack's key), same sent-by, same method. Once a transaction
+     * has answered, JAIN-SIP's aggressive clean-up drops its request: the packet source stands in for
+     * the sent-by then.
+     */
+    private static boolean sameTransaction(SIPTransaction old, SIPRequest request, MessageChannel channel) {
+        if (!request.getMethod().equals(old.getMethod())) {
+            return false;
+        }
+        SIPRequest original = old.getOriginalRequest();
+        if (original != null && original.getTopmostVia() != null) {
+            return original.getTopmostVia().getSentBy().encode().equalsIgnoreCase(request.getTopmostVia().getSentBy().encode());
+        }
+        return Objects.equals(old.getPeerPacketSourceAddress(), channel.getPeerPacketSourceAddress())
+                && old.getPeerPacketSourcePort() == channel.getPeerPacketSourcePort();
     }
 
     @Override

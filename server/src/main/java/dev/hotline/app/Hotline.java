@@ -10,6 +10,7 @@ import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
 import dev.hotline.billing.BillingRoutes;
+import dev.hotline.campaign.CampaignRoutes;
 import dev.hotline.billing.CallRating;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
@@ -134,6 +135,7 @@ public final class Hotline implements AutoCloseable {
         ReportRoutes.register(api, jdbi, clock, reportZone);
         SurveyRoutes.register(api, jdbi, clock, reportZone);
         BillingRoutes.register(api, jdbi, audit, clock);
+        CampaignRoutes.register(api, jdbi, audit, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);

@@ -27,6 +27,8 @@ public enum Permission {
     CALL_SUPERVISE("call.supervise"),
     /** Integrations: the enterprise's webhooks and their delivery log, API-2. */
     WEBHOOK_MANAGE("webhook.manage"),
+    /** Outbound campaigns, their lists and the do-not-call list, OUT-1..3. */
+    CAMPAIGN_MANAGE("campaign.manage"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;
@@ -57,7 +59,7 @@ public enum Permission {
     public enum BuiltinRole {
         ADMIN("admin", enterpriseAssignable()),
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
-                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ)),
+                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ, CAMPAIGN_MANAGE)),
         AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
 

@@ -10,6 +10,7 @@ import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
 import dev.hotline.billing.BillingRoutes;
+import dev.hotline.campaign.CampaignRoutes;
 import dev.hotline.billing.CallRating;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
@@ -142,6 +143,7 @@ public final class Hotline implements AutoCloseable {
         // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
         CrmRoutes.register(api, jdbi, audit, new Customers(clock), customerImports, new AddressBook(clock));
+        CampaignRoutes.register(api, jdbi, audit, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);

@@ -39,6 +39,8 @@ public enum Permission {
     CUSTOMER_MANAGE("customer.manage"),
     /** CRM-6: one's personal contacts and the staff directory. */
     ADDRESS_BOOK("addressbook.use"),
+    /** Outbound campaigns, their lists and the do-not-call list, OUT-1..3. */
+    CAMPAIGN_MANAGE("campaign.manage"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;
@@ -69,7 +71,7 @@ public enum Permission {
     public enum BuiltinRole {
         ADMIN("admin", enterpriseAssignable()),
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
-                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ,
+                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ, CAMPAIGN_MANAGE,
                 CUSTOMER_READ, CUSTOMER_WRITE, CUSTOMER_IMPORT, CUSTOMER_EXPORT, ADDRESS_BOOK)),
         AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE, CUSTOMER_READ, CUSTOMER_WRITE, ADDRESS_BOOK)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));

@@ -288,6 +288,37 @@ public sealed interface CallLogEvent extends LogEvent {
         }
     }
 
+    /**
+     * An outbound campaign (OUT-1, OUT-2) dialled {@code number} of its list: attempt {@code attempt} of the contact,
+     * {@code channelId} the leg to the number. The data begins with {@code campaign=<id> } so a campaign's events are found by prefix.
+     */
+    record CampaignAttempt(long enterpriseId, String callId, Instant at, String channelId, long campaignId, long contactId, String number,
+                           int attempt, String mode) implements CallLogEvent {
+        public String type() {
+            return "campaign_attempt";
+        }
+
+        public String data() {
+            return "campaign=" + campaignId + " contact=" + contactId + " number=" + number + " attempt=" + attempt + " mode=" + mode;
+        }
+    }
+
+    /**
+     * How a campaign attempt ended: {@code outcome} answered, busy, no_answer, machine, failed, abandoned or skipped;
+     * {@code detail} free measures (AMD result and its raw measures, the key answered, the agent, the wait for an agent).
+     */
+    record CampaignOutcome(long enterpriseId, String callId, Instant at, String channelId, long campaignId, long contactId, String number,
+                           String outcome, String detail) implements CallLogEvent {
+        public String type() {
+            return "campaign_outcome";
+        }
+
+        public String data() {
+            return "campaign=" + campaignId + " contact=" + contactId + " number=" + number + " outcome=" + outcome
+                    + (detail == null || detail.isEmpty() ? "" : " " + detail);
+        }
+    }
+
     /** The call ended and its record was computed. */
     record Closed(long enterpriseId, String callId, Instant at, String channelId, CallRecord record) implements CallLogEvent {
         public String type() {

@@ -97,6 +97,14 @@ class TenantIsolationTest {
         demoIds.put("webhooks", demoAdmin.post("/api/v1/webhooks", Map.of("url", "http://127.0.0.1:9/demo-hook", "events", List.of("*")))
                 .json().get("id").asLong());
         demoCrm();
+        // OUT-1: a campaign of demo's (demo's trunk and queue) with a list, and a do-not-call number.
+        var campaign = demoAdmin.post("/api/v1/campaigns", Map.of("name", "demo-campaign", "mode", "progressive", "settings", Map.of(
+                "trunkId", demoIds.get("trunks"), "callerIds", List.of("4000100"), "queueId", demoIds.get("queues"))));
+        assertThat(campaign.status()).as(campaign.toString()).isEqualTo(201);
+        demoIds.put("campaigns", campaign.json().get("id").asLong());
+        assertThat(demoAdmin.upload("POST", "/api/v1/campaigns/" + demoIds.get("campaigns") + "/contacts", "list.csv",
+                "number,name\n13900000088,Demo Customer\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status()).isEqualTo(201);
+        demoIds.put("dnc", demoAdmin.post("/api/v1/dnc", Map.of("number", "13900000099")).json().get("id").asLong());
         demoRecordedCallWithVoicemail();
         demoIds.put("deliveries", firstId(demoAdmin.get("/api/v1/webhooks/" + demoIds.get("webhooks") + "/deliveries").json()));
         demoChargedCall();
@@ -246,7 +254,8 @@ class TenantIsolationTest {
                 "/api/v1/flows/" + demoIds.get("flows"), "/api/v1/flows/" + demoIds.get("flows") + "/versions",
                 "/api/v1/calls/" + DEMO_CALL + "/events", "/api/v1/recordings", "/api/v1/prompts", "/api/v1/moh", "/api/v1/voicemail/greetings",
                 "/api/v1/billing/rate-tables", "/api/v1/billing/calls" + billingRange,
-                "/api/v1/customers", "/api/v1/customer-fields", "/api/v1/contacts", "/api/v1/customers/" + demoIds.get("customers"))) {
+                "/api/v1/customers", "/api/v1/customer-fields", "/api/v1/contacts", "/api/v1/customers/" + demoIds.get("customers"), "/api/v1/campaigns", "/api/v1/dnc",
+                "/api/v1/campaigns/" + demoIds.get("campaigns"), "/api/v1/campaigns/" + demoIds.get("campaigns") + "/contacts")) {
             var r = demoAdmin.get(path);
             assertThat(r.status()).as("demo reads " + path).isEqualTo(200);
             sb.append(path).append(' ').append(r.body()).append('\n');
@@ -259,7 +268,7 @@ class TenantIsolationTest {
         }
         String s = sb.toString().replaceAll("\"lastUsedAt\":[^,}]*", "");
         assertThat(s).contains("demo-hook", "demo-custom", "demo-token", "1390000", "1370*", "demo_flow", "demo-ring", DEMO_CALLER, DEMO_PROMPT, DEMO_MUSIC,
-                "\"box\":\"" + DEMO_BOX + "\"", "english");
+                "\"box\":\"" + DEMO_BOX + "\"", "english", "demo-campaign", "13900000088", "13900000099");
         return s;
     }
 
@@ -350,7 +359,8 @@ class TenantIsolationTest {
             assertThat(resp.body()).as(r.path()).doesNotContain("agent1").doesNotContain("\"demo\"").doesNotContain("\"1002\"")
                     .doesNotContain("loopback").doesNotContain("1390000").doesNotContain("demo_flow").doesNotContain("1370*")
                     .doesNotContain("demo-custom").doesNotContain("demo-token").doesNotContain("support")
-                    .doesNotContain(DEMO_CALLER).doesNotContain(DEMO_CALL).doesNotContain("english");
+                    .doesNotContain(DEMO_CALLER).doesNotContain(DEMO_CALL).doesNotContain("english")
+                    .doesNotContain("demo-campaign").doesNotContain("13900000088").doesNotContain("13900000099");
             if (!r.path().equals("/api/v1/audit")) { // acme's log names the files acme itself uploaded under demo's names (below)
                 assertThat(resp.body()).as(r.path()).doesNotContain(DEMO_PROMPT).doesNotContain(DEMO_MUSIC);
             }

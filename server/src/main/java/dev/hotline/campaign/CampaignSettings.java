@@ -1,0 +1,60 @@
+package dev.hotline.campaign;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of one campaign, stored as one JSON document; {@link CampaignRoutes} validates it.
+ *
+ * @param trunkId         dial through this trunk, or
+ * @param outboundRouteId through this outbound route (exactly one of the two)
+ * @param callerIds       the caller ID shown, one or a pool used in turn
+ * @param timeZone        the zone of the calling windows (IANA name, e.g. Asia/Shanghai)
+ * @param windows         when numbers may be called, e.g. 09:00–12:00 and 18:30–20:30, every day
+ * @param retries         per retryable outcome (busy, no_answer, machine, failed): how many more tries and after how long
+ * @param maxAttempts     attempts per number at most, whatever the outcomes
+ * @param queueId         answered calls go to this queue's ready members, or
+ * @param agentIds        to these agents (when ready)
+ * @param ringSeconds     how long a number rings before no_answer (at least 15)
+ * @param amd             answering-machine detection on answered calls (off when null)
+ * @param notification    what a notification campaign plays and which keys answer (notification mode only)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record CampaignSettings(Long trunkId, Long outboundRouteId, List<String> callerIds, String timeZone, List<Window> windows,
+                               Map<String, Retry> retries, Integer maxAttempts, Long queueId, List<Long> agentIds, Integer ringSeconds,
+                               Amd amd, Notification notification) {
+
+    public static final int MIN_RING_SECONDS = 15;
+    public static final int DEFAULT_RING_SECONDS = 25;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+    /** A daily window, local time "HH:mm" to "HH:mm" (end after start). */
+    public record Window(String from, String to) {}
+
+    /** {@code times} more tries of an outcome, each {@code afterMinutes} after the last. */
+    public record Retry(int times, int afterMinutes) {}
+
+    /**
+     * @param enabled run detection on answered calls
+     * @param action  what a machine gets: hangup, message (left after the beep), agent
+     * @param message the message left on a machine (TTS text), for action message
+     */
+    public record Amd(boolean enabled, String action, String message) {}
+
+    /**
+     * @param text    the message as TTS text, with {name}, {amount}, {date} and other columns of the list replaced per number
+     * @param prompt  or an uploaded prompt file played instead of the text
+     * @param repeat  how many times the message is played in all (1–5)
+     * @param keys    key → answer: confirm, refuse, agent
+     */
+    public record Notification(String text, String prompt, Integer repeat, Map<String, String> keys) {}
+
+    public int ringSecondsOrDefault() {
+        return ringSeconds == null ? DEFAULT_RING_SECONDS : ringSeconds;
+    }
+
+    public int maxAttemptsOrDefault() {
+        return maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
+    }
+}

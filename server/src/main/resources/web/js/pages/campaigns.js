@@ -1,0 +1,199 @@
+// Outbound campaigns (OUT-1..3): the enterprise's campaigns (mode, trunk, caller IDs, calling windows, queue), a list
+// imported from CSV or xlsx (bad rows, duplicates and do-not-call numbers left out and counted), start / pause /
+// stop, progress per state, the attempts and outcomes from the event log; and the do-not-call list.
+
+import { api, t, errorText, confirmDialog, toast } from '../common.js';
+import { fmtTime } from '../format.js';
+
+const MODES = ['preview', 'progressive', 'predictive', 'notification'];
+
+/** "09:00-12:00, 18:30-20:30" → [{from, to}, ...]; null when a part is not HH:mm-HH:mm. */
+export function parseWindows(s) {
+  const parts = (s || '').split(',').map((x) => x.trim()).filter(Boolean);
+  const out = [];
+  for (const p of parts) {
+    const m = /^(\d\d:\d\d)\s*[-–]\s*(\d\d:\d\d)$/.exec(p);
+    if (!m) return null;
+    out.push({ from: m[1], to: m[2] });
+  }
+  return out;
+}
+
+function blank() {
+  return { name: '', mode: 'progressive', trunkId: '', callerIds: '', timeZone: 'Asia/Shanghai', windows: '09:00-12:00, 18:30-20:30',
+    queueId: '', maxAttempts: 3, text: '' };
+}
+
+export const CampaignsPage = {
+  data() {
+    return { items: [], trunks: [], queues: [], dnc: [], loading: true, loadError: null, form: blank(), formError: null, fieldErrors: {},
+      selected: null, view: null, contacts: [], events: [], file: null, importResult: null, importError: null, dncNumber: '', dncError: null,
+      modes: MODES };
+  },
+  created() { this.load(); },
+  methods: {
+    async load() {
+      this.loading = true;
+      try {
+        [this.items, this.trunks, this.queues, this.dnc] = await Promise.all([api.get('/campaigns'), api.get('/trunks'), api.get('/queues'),
+          api.get('/dnc')]);
+        this.loadError = null;
+        if (this.selected) await this.open(this.selected);
+      } catch (e) { this.loadError = e; } finally { this.loading = false; }
+    },
+    body() {
+      const f = this.form;
+      const windows = parseWindows(f.windows);
+      const settings = { trunkId: f.trunkId ? Number(f.trunkId) : null, callerIds: f.callerIds.split(',').map((x) => x.trim()).filter(Boolean),
+        timeZone: f.timeZone.trim() || null, windows: windows === null ? [{ from: f.windows, to: '' }] : windows,
+        maxAttempts: Number(f.maxAttempts) || null };
+      if (f.mode === 'notification') settings.notification = { text: f.text, repeat: 2, keys: { 1: 'confirm', 2: 'refuse', 0: 'agent' } };
+      else settings.queueId = f.queueId ? Number(f.queueId) : null;
+      return { name: f.name.trim(), mode: f.mode, settings };
+    },
+    async create() {
+      this.formError = null;
+      this.fieldErrors = {};
+      try {
+        const c = await api.post('/campaigns', this.body());
+        toast(t('campaigns.created', { name: c.name }));
+        this.form = blank();
+        this.selected = c.id;
+        await this.load();
+      } catch (e) {
+        for (const fe of e.fieldErrors || []) this.fieldErrors[fe.field] = fe.message;
+        this.formError = errorText(e);
+      }
+    },
+    async open(id) {
+      this.selected = id;
+      this.importResult = null;
+      this.importError = null;
+      [this.view, this.contacts, this.events] = await Promise.all([api.get('/campaigns/' + id), api.get('/campaigns/' + id + '/contacts'),
+        api.get('/campaigns/' + id + '/events')]);
+    },
+    pick(ev) { this.file = (ev.target.files && ev.target.files[0]) || null; },
+    async importList() {
+      this.importError = null;
+      if (!this.file) { this.importError = t('campaigns.chooseFile'); return; }
+      try {
+        this.importResult = await api.upload('/campaigns/' + this.selected + '/contacts', this.file);
+        const r = this.importResult;
+        [this.view, this.contacts] = await Promise.all([api.get('/campaigns/' + this.selected), api.get('/campaigns/' + this.selected + '/contacts')]);
+        this.importResult = r;
+      } catch (e) { this.importError = errorText(e); }
+    },
+    async setState(state) {
+      try {
+        await api.post('/campaigns/' + this.selected + '/state', { state });
+        await this.load();
+      } catch (e) { toast(errorText(e), 'error'); }
+    },
+    async remove(c) {
+      if (!(await confirmDialog(t('campaigns.confirmDelete', { name: c.name })))) return;
+      try {
+        await api.del('/campaigns/' + c.id);
+        if (this.selected === c.id) { this.selected = null; this.view = null; }
+        await this.load();
+      } catch (e) { toast(errorText(e), 'error'); }
+    },
+    async addDnc() {
+      this.dncError = null;
+      try {
+        await api.post('/dnc', { number: this.dncNumber });
+        this.dncNumber = '';
+        this.dnc = await api.get('/dnc');
+      } catch (e) { this.dncError = errorText(e); }
+    },
+    async removeDnc(d) {
+      try { await api.del('/dnc/' + d.id); this.dnc = await api.get('/dnc'); } catch (e) { toast(errorText(e), 'error'); }
+    },
+  },
+  template: `
+    <div class="page-head">
+      <h1 data-testid="page-title">{{ t('campaigns.title') }}</h1>
+      <span class="sub">{{ t('campaigns.subtitle') }}</span>
+    </div>
+    <div v-if="loadError" class="alert alert-error">{{ errorText(loadError) }}</div>
+    <div class="panel table-wrap">
+      <table class="grid" data-testid="campaigns-table">
+        <thead><tr><th>{{ t('campaigns.name') }}</th><th>{{ t('campaigns.mode') }}</th><th>{{ t('campaigns.state') }}</th><th></th></tr></thead>
+        <tbody>
+          <tr v-for="c in items" :key="c.id" :data-testid="'campaign-row-' + c.name" :class="{ selected: c.id === selected }">
+            <td><button class="btn-link" @click="open(c.id)">{{ c.name }}</button></td>
+            <td>{{ t('campaigns.modes.' + c.mode) }}</td>
+            <td><span class="badge" :data-testid="'campaign-state-' + c.name">{{ t('campaigns.states.' + c.state) }}</span></td>
+            <td class="actions"><button class="btn-link danger" @click="remove(c)">{{ t('common.delete') }}</button></td>
+          </tr>
+          <empty-row v-if="!items.length" :cols="4" :loading="loading" testid="campaigns-empty"></empty-row>
+        </tbody>
+      </table>
+    </div>
+    <section v-if="view" class="panel" data-testid="campaign-detail">
+      <div class="panel-head"><h2>{{ view.campaign.name }}</h2>
+        <span class="muted">{{ t('campaigns.modes.' + view.campaign.mode) }} · {{ t('campaigns.states.' + view.campaign.state) }}</span></div>
+      <div class="panel-body">
+        <div class="upload-row">
+          <button class="btn btn-primary" data-testid="campaign-start" :disabled="view.campaign.state === 'running' || view.campaign.state === 'stopped'" @click="setState('running')">{{ t('campaigns.start') }}</button>
+          <button class="btn" data-testid="campaign-pause" :disabled="view.campaign.state !== 'running'" @click="setState('paused')">{{ t('campaigns.pause') }}</button>
+          <button class="btn" data-testid="campaign-stop" :disabled="view.campaign.state === 'stopped'" @click="setState('stopped')">{{ t('campaigns.stop') }}</button>
+        </div>
+        <p data-testid="campaign-progress">
+          <span v-for="(n, s) in view.contacts" :key="s" class="badge">{{ t('campaigns.contactStates.' + s) }}: {{ n }}</span>
+        </p>
+        <form class="upload-row" @submit.prevent="importList" novalidate>
+          <label class="field grow">
+            <span class="field-label">{{ t('campaigns.list') }}</span>
+            <input type="file" accept=".csv,.xlsx" data-testid="campaign-file" @change="pick">
+            <span class="field-hint">{{ t('campaigns.listHint') }}</span>
+          </label>
+          <button type="submit" class="btn btn-primary" data-testid="campaign-import">{{ t('campaigns.import') }}</button>
+        </form>
+        <div v-if="importError" class="alert alert-error" role="alert">{{ importError }}</div>
+        <div v-if="importResult" class="alert" data-testid="campaign-import-result">
+          {{ t('campaigns.importResult', { imported: importResult.imported, duplicates: importResult.duplicates, dnc: importResult.doNotCall, errors: importResult.errors.length }) }}
+          <ul><li v-for="e in importResult.errors" :key="e.line">{{ t('campaigns.rowError', { line: e.line, field: e.field, message: e.message }) }}</li></ul>
+        </div>
+        <table class="grid" data-testid="campaign-contacts">
+          <thead><tr><th>{{ t('campaigns.number') }}</th><th>{{ t('campaigns.name') }}</th><th>{{ t('campaigns.state') }}</th><th>{{ t('campaigns.attempts') }}</th><th>{{ t('campaigns.outcome') }}</th></tr></thead>
+          <tbody><tr v-for="x in contacts" :key="x.id"><td class="mono">{{ x.number }}</td><td>{{ x.name }}</td><td>{{ t('campaigns.contactStates.' + x.state) }}</td><td>{{ x.attempts }}</td><td>{{ x.lastOutcome || '—' }}</td></tr></tbody>
+        </table>
+        <h3>{{ t('campaigns.events') }}</h3>
+        <table class="grid" data-testid="campaign-events">
+          <tbody><tr v-for="(e, i) in events" :key="i"><td class="mono">{{ fmtTime(e.at) }}</td><td>{{ e.type }}</td><td class="mono">{{ e.data }}</td></tr></tbody>
+        </table>
+      </div>
+    </section>
+    <section class="panel" data-testid="campaign-new">
+      <div class="panel-head"><h2>{{ t('campaigns.new') }}</h2></div>
+      <form class="panel-body" @submit.prevent="create" novalidate>
+        <label class="field"><span class="field-label">{{ t('campaigns.name') }}</span><input v-model="form.name" data-testid="campaign-name"></label>
+        <label class="field"><span class="field-label">{{ t('campaigns.mode') }}</span>
+          <select v-model="form.mode" data-testid="campaign-mode"><option v-for="m in modes" :key="m" :value="m">{{ t('campaigns.modes.' + m) }}</option></select></label>
+        <label class="field"><span class="field-label">{{ t('campaigns.trunk') }}</span>
+          <select v-model="form.trunkId" data-testid="campaign-trunk"><option v-for="x in trunks" :key="x.id" :value="x.id">{{ x.name }}</option></select></label>
+        <label class="field"><span class="field-label">{{ t('campaigns.callerIds') }}</span><input v-model="form.callerIds" data-testid="campaign-callerids"></label>
+        <label class="field"><span class="field-label">{{ t('campaigns.timeZone') }}</span><input v-model="form.timeZone"></label>
+        <label class="field"><span class="field-label">{{ t('campaigns.windows') }}</span><input v-model="form.windows" data-testid="campaign-windows"></label>
+        <label class="field"><span class="field-label">{{ t('campaigns.maxAttempts') }}</span><input v-model="form.maxAttempts" type="number" min="1" max="20"></label>
+        <label v-if="form.mode !== 'notification'" class="field"><span class="field-label">{{ t('campaigns.queue') }}</span>
+          <select v-model="form.queueId" data-testid="campaign-queue"><option v-for="q in queues" :key="q.id" :value="q.id">{{ q.name }}</option></select></label>
+        <label v-else class="field"><span class="field-label">{{ t('campaigns.text') }}</span><input v-model="form.text" data-testid="campaign-text"></label>
+        <div v-if="formError" class="alert alert-error" role="alert" data-testid="campaign-form-error">{{ formError }}</div>
+        <button type="submit" class="btn btn-primary" data-testid="campaign-create">{{ t('campaigns.create') }}</button>
+      </form>
+    </section>
+    <section class="panel" data-testid="dnc-panel">
+      <div class="panel-head"><h2>{{ t('campaigns.dnc') }}</h2><span class="muted">{{ t('campaigns.dncHint') }}</span></div>
+      <form class="panel-body upload-row" @submit.prevent="addDnc" novalidate>
+        <input v-model="dncNumber" inputmode="tel" data-testid="dnc-number">
+        <button type="submit" class="btn" data-testid="dnc-add">{{ t('campaigns.dncAdd') }}</button>
+        <span v-if="dncError" class="field-error" role="alert">{{ dncError }}</span>
+      </form>
+      <table class="grid" data-testid="dnc-table"><tbody>
+        <tr v-for="d in dnc" :key="d.id"><td class="mono">{{ d.number }}</td><td>{{ fmtTime(d.createdAt) }}</td>
+          <td class="actions"><button class="btn-link danger" @click="removeDnc(d)">{{ t('common.delete') }}</button></td></tr>
+      </tbody></table>
+    </section>`,
+  setup() { return { fmtTime }; },
+};

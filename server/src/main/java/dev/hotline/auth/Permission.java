@@ -27,6 +27,10 @@ public enum Permission {
     CALL_SUPERVISE("call.supervise"),
     /** Integrations: the enterprise's webhooks and their delivery log, API-2. */
     WEBHOOK_MANAGE("webhook.manage"),
+    /** Tickets (BIZ-1): read them and memos; open, assign, move and comment on them; define types, forms and the SLA calendar. */
+    TICKET_READ("ticket.read"), TICKET_WRITE("ticket.write"), TICKET_MANAGE("ticket.manage"),
+    /** Knowledge base (BIZ-3): read and ask; write drafts; review (publish or reject), answer questions, edit categories. */
+    KB_READ("kb.read"), KB_WRITE("kb.write"), KB_REVIEW("kb.review"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;
@@ -57,8 +61,9 @@ public enum Permission {
     public enum BuiltinRole {
         ADMIN("admin", enterpriseAssignable()),
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
-                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ)),
-        AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE)),
+                AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ,
+                TICKET_READ, TICKET_WRITE, TICKET_MANAGE, KB_READ, KB_WRITE, KB_REVIEW)),
+        AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE, TICKET_READ, TICKET_WRITE, KB_READ, KB_WRITE)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
 
         private final String roleName;

@@ -78,16 +78,17 @@ final class TicketStore {
 
     // ---- counters
 
-    /** The next counter of an enterprise's day; the row's update lock orders concurrent callers. */
+    /** The next counter of an enterprise's day (1 on a new day); the row's update lock orders concurrent callers. */
     static int nextCounter(Handle h, long e, String day) {
-        int updated = h.createUpdate("UPDATE ticket_counter SET last = last + 1 WHERE enterprise_id = :e AND day = :d")
-                .bind("e", e).bind("d", day).execute();
-        if (updated == 0) {
-            h.createUpdate("INSERT INTO ticket_counter (enterprise_id, day, last) VALUES (:e, :d, 1)").bind("e", e).bind("d", day).execute();
-            return 1;
-        }
-        return h.createQuery("SELECT last FROM ticket_counter WHERE enterprise_id = :e AND day = :d").bind("e", e).bind("d", day)
-                .mapTo(Integer.class).one();
+        int updated = h.createUpdate("""
+                UPDATE ticket_counter SET last_counter = CASE WHEN counter_day = :d THEN last_counter + 1 ELSE 1 END, counter_day = :d
+                WHERE enterprise_id = :e""").bind("e", e).bind("d", day).execute();
+        if (updated == 0) throw new IllegalStateException("enterprise " + e + " has no ticket counter");
+        return h.createQuery("SELECT last_counter FROM ticket_counter WHERE enterprise_id = :e").bind("e", e).mapTo(Integer.class).one();
+    }
+
+    static void createCounter(Handle h, long e) {
+        h.createUpdate("INSERT INTO ticket_counter (enterprise_id, counter_day, last_counter) VALUES (:e, '', 0)").bind("e", e).execute();
     }
 
     // ---- types
@@ -192,7 +193,7 @@ final class TicketStore {
     }
 
     static void event(Handle h, long e, long ticket, Instant at, Long user, String kind, String detail) {
-        h.createUpdate("INSERT INTO ticket_event (enterprise_id, ticket_id, at, user_id, kind, detail) VALUES (:e, :t, :at, :u, :k, :d)")
+        h.createUpdate("INSERT INTO ticket_event (enterprise_id, ticket_id, created_at, user_id, kind, detail) VALUES (:e, :t, :at, :u, :k, :d)")
                 .bind("e", e).bind("t", ticket).bind("at", ts(at)).bind("u", user).bind("k", kind)
                 .bind("d", detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail).execute();
     }
@@ -201,7 +202,7 @@ final class TicketStore {
         return h.createQuery("""
                 SELECT v.*, u.display_name FROM ticket_event v LEFT JOIN app_user u ON u.id = v.user_id
                 WHERE v.enterprise_id = :e AND v.ticket_id = :t ORDER BY v.id""").bind("e", e).bind("t", ticket)
-                .map((rs, c) -> new Ticket.Event(rs.getLong("id"), instant(rs, "at"), optLong(rs, "user_id"), rs.getString("display_name"),
+                .map((rs, c) -> new Ticket.Event(rs.getLong("id"), instant(rs, "created_at"), optLong(rs, "user_id"), rs.getString("display_name"),
                         rs.getString("kind"), rs.getString("detail"))).list();
     }
 
@@ -229,14 +230,14 @@ final class TicketStore {
     public record Notification(long id, Instant at, String kind, Long ticketId, String text, Instant readAt) {}
 
     static void notify(Handle h, long e, long user, Instant at, String kind, Long ticket, String text) {
-        h.createUpdate("INSERT INTO notification (enterprise_id, user_id, at, kind, ticket_id, text) VALUES (:e, :u, :at, :k, :t, :x)")
+        h.createUpdate("INSERT INTO notification (enterprise_id, user_id, created_at, kind, ticket_id, text) VALUES (:e, :u, :at, :k, :t, :x)")
                 .bind("e", e).bind("u", user).bind("at", ts(at)).bind("k", kind).bind("t", ticket).bind("x", text).execute();
     }
 
     static List<Notification> notifications(Handle h, long e, long user, boolean unreadOnly) {
         return h.createQuery("SELECT * FROM notification WHERE enterprise_id = :e AND user_id = :u" + (unreadOnly ? " AND read_at IS NULL" : "")
                         + " ORDER BY id DESC LIMIT 200").bind("e", e).bind("u", user)
-                .map((rs, c) -> new Notification(rs.getLong("id"), instant(rs, "at"), rs.getString("kind"), optLong(rs, "ticket_id"),
+                .map((rs, c) -> new Notification(rs.getLong("id"), instant(rs, "created_at"), rs.getString("kind"), optLong(rs, "ticket_id"),
                         rs.getString("text"), instant(rs, "read_at"))).list();
     }
 

@@ -43,8 +43,9 @@ public final class Tickets {
 
     static final List<String> CALLBACK_RESULTS = List.of("reached", "no_answer", "busy", "wrong_number", "resolved");
 
-    /** The default types every enterprise starts with; their forms are examples an admin edits. */
+    /** A new enterprise's tracking-number counter and default types (their forms are examples an admin edits). */
     public static void seedTypes(Handle h, long e) {
+        TicketStore.createCounter(h, e);
         TicketStore.insertType(h, e, "consultation", "咨询 Consultation", 8 * 60, List.of(
                 new FormField("topic", "Topic", "text", true, null)), true);
         TicketStore.insertType(h, e, "complaint", "投诉 Complaint", 4 * 60, List.of(

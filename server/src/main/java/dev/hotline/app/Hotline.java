@@ -51,6 +51,8 @@ import dev.hotline.supervision.SupervisionRoutes;
 import dev.hotline.survey.SurveyRoutes;
 import dev.hotline.survey.SurveyStore;
 import dev.hotline.survey.Surveys;
+import dev.hotline.kb.Kb;
+import dev.hotline.kb.KbRoutes;
 import dev.hotline.ticket.TicketEscalation;
 import dev.hotline.ticket.TicketRoutes;
 import dev.hotline.ticket.Tickets;
@@ -140,6 +142,7 @@ public final class Hotline implements AutoCloseable {
         BillingRoutes.register(api, jdbi, audit, clock);
         Tickets tickets = new Tickets(clock);
         TicketRoutes.register(api, jdbi, tickets);
+        KbRoutes.register(api, jdbi, new Kb(clock));
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);

@@ -43,8 +43,10 @@ public final class TicketRoutes {
         api.put("/ticket-types/{id}", "Change a ticket type's name, SLA, form or enabled flag (the code stays)").body(Tickets.TypeInput.class)
                 .returns(TicketType.class).handle(Permission.TICKET_MANAGE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    var in = Json.body(ctx, Tickets.TypeInput.class);
-                    ctx.json(jdbi.inTransaction(h -> tickets.saveType(h, me.enterpriseId(), id, in)));
+                    ctx.json(jdbi.inTransaction(h -> {
+                        TicketStore.type(h, me.enterpriseId(), id).orElseThrow(() -> ApiException.notFound("ticket type"));
+                        return tickets.saveType(h, me.enterpriseId(), id, Json.body(ctx, Tickets.TypeInput.class));
+                    }));
                 });
 
         api.get("/tickets", "Tickets, newest first. Parameters: status, typeId, assigneeId, customerId, callId, callerNumber, q (title or"

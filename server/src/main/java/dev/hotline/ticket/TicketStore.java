@@ -13,7 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** The ticket tables: settings, counters, types, tickets, their timeline, notifications and memos. */
-final class TicketStore {
+public final class TicketStore {
     private TicketStore() {}
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -5,7 +5,7 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Tracking numbers the caller can quote: prefix + yyyyMMdd + '-' + the day's counter (4 digits or more) + '-' + a Luhn
- * check digit over the date and counter, e.g. {@code GD20261206-0007-3}. A mistyped digit fails {@link #valid}.
+ * check digit over the date and counter, e.g. {@code GD20261207-0007-8}. A mistyped digit fails {@link #valid}.
  */
 public final class TrackingNumbers {
     private TrackingNumbers() {}

@@ -56,6 +56,11 @@ import dev.hotline.supervision.SupervisionRoutes;
 import dev.hotline.survey.SurveyRoutes;
 import dev.hotline.survey.SurveyStore;
 import dev.hotline.survey.Surveys;
+import dev.hotline.kb.Kb;
+import dev.hotline.kb.KbRoutes;
+import dev.hotline.ticket.TicketEscalation;
+import dev.hotline.ticket.TicketRoutes;
+import dev.hotline.ticket.Tickets;
 import dev.hotline.tenant.EnterpriseRoutes;
 import dev.hotline.tenant.Enterprises;
 import dev.hotline.voicemail.VoicemailRoutes;
@@ -106,6 +111,7 @@ public final class Hotline implements AutoCloseable {
     private final CustomerImports customerImports;
     private final DemoData.Seeded seeded;
     private final Api api;
+    private final TicketEscalation ticketEscalation;
 
     public Hotline(Config config) {
         this.config = config;
@@ -121,7 +127,7 @@ public final class Hotline implements AutoCloseable {
         AuditLog audit = new AuditLog(clock);
         Duration sessionLifetime = Duration.ofHours(config.sessionHours());
         Auth auth = new Auth(jdbi, passwords, new LoginThrottle(clock), audit, clock, sessionLifetime);
-        Enterprises enterprises = new Enterprises(passwords, clock, List.of(QueueStore::seedReasons));
+        Enterprises enterprises = new Enterprises(passwords, clock, List.of(QueueStore::seedReasons, Tickets::seedTypes));
         Directory directory = new Directory(passwords, clock);
 
         Api api = new Api();
@@ -144,6 +150,10 @@ public final class Hotline implements AutoCloseable {
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
         CrmRoutes.register(api, jdbi, audit, new Customers(clock), customerImports, new AddressBook(clock));
         CampaignRoutes.register(api, jdbi, audit, clock);
+        Tickets tickets = new Tickets(clock);
+        TicketRoutes.register(api, jdbi, tickets);
+        KbRoutes.register(api, jdbi, new Kb(clock));
+        this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);
@@ -229,6 +239,14 @@ public final class Hotline implements AutoCloseable {
                 log.error("retention sweep failed", e);
             }
         }, 0, 6, TimeUnit.HOURS);
+        // BIZ-1 escalation stages: every 30 seconds.
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                ticketEscalation.runOnce();
+            } catch (RuntimeException e) {
+                log.error("ticket escalation failed", e);
+            }
+        }, 30, 30, TimeUnit.SECONDS);
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, routing, router,
                 (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name),
                 (h, enterpriseId, name) -> QueueStore.byName(h, enterpriseId, name).isPresent());

@@ -41,6 +41,10 @@ public enum Permission {
     ADDRESS_BOOK("addressbook.use"),
     /** Outbound campaigns, their lists and the do-not-call list, OUT-1..3. */
     CAMPAIGN_MANAGE("campaign.manage"),
+    /** Tickets (BIZ-1): read them and memos; open, assign, move and comment on them; define types, forms and the SLA calendar. */
+    TICKET_READ("ticket.read"), TICKET_WRITE("ticket.write"), TICKET_MANAGE("ticket.manage"),
+    /** Knowledge base (BIZ-3): read and ask; write drafts; review (publish or reject), answer questions, edit categories. */
+    KB_READ("kb.read"), KB_WRITE("kb.write"), KB_REVIEW("kb.review"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;
@@ -72,8 +76,9 @@ public enum Permission {
         ADMIN("admin", enterpriseAssignable()),
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
                 AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ, CAMPAIGN_MANAGE,
-                CUSTOMER_READ, CUSTOMER_WRITE, CUSTOMER_IMPORT, CUSTOMER_EXPORT, ADDRESS_BOOK)),
-        AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE, CUSTOMER_READ, CUSTOMER_WRITE, ADDRESS_BOOK)),
+                CUSTOMER_READ, CUSTOMER_WRITE, CUSTOMER_IMPORT, CUSTOMER_EXPORT, ADDRESS_BOOK,
+                TICKET_READ, TICKET_WRITE, TICKET_MANAGE, KB_READ, KB_WRITE, KB_REVIEW)),
+        AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE, CUSTOMER_READ, CUSTOMER_WRITE, ADDRESS_BOOK, TICKET_READ, TICKET_WRITE, KB_READ, KB_WRITE)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
 
         private final String roleName;

@@ -1,0 +1,152 @@
+package dev.hotline.ticket;
+
+import dev.hotline.auth.Permission;
+import dev.hotline.domain.Validator;
+import dev.hotline.web.Api;
+import dev.hotline.web.ApiException;
+import dev.hotline.web.Json;
+import dev.hotline.web.WebServer;
+
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Tickets (BIZ-1, BIZ-2) and memos (BIZ-5) over HTTP: settings and types (ticket.manage), tickets (ticket.read to read,
+ * ticket.write to open and change), the lookup by tracking number (for the IVR), the user's notification inbox and memos on
+ * customers and calls. The enterprise is always the caller's.
+ */
+public final class TicketRoutes {
+    private TicketRoutes() {}
+
+    public record Done(boolean ok) {}
+
+    public static void register(Api root, Jdbi jdbi, Tickets tickets) {
+        Api api = root.tagged("tickets");
+        api.get("/ticket-settings", "Tracking-number prefix, business-hours calendar (zone, working days 1..7, HH:mm start and end) and"
+                + " escalation stages (percent of the SLA, target assignee or supervisor)").returns(TicketSettings.class)
+                .handle(Permission.TICKET_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> tickets.settings(h, me.enterpriseId()))));
+        api.put("/ticket-settings", "Change the ticket settings").body(TicketSettings.class).returns(TicketSettings.class)
+                .handle(Permission.TICKET_MANAGE, (ctx, me) -> {
+                    var in = Json.body(ctx, TicketSettings.class);
+                    ctx.json(jdbi.inTransaction(h -> tickets.saveSettings(h, me.enterpriseId(), in)));
+                });
+        api.get("/ticket-types", "Ticket types with their SLA (business minutes) and form fields in display order").returnsList(TicketType.class)
+                .handle(Permission.TICKET_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> TicketStore.types(h, me.enterpriseId()))));
+        api.get("/ticket-types/{id}", "One ticket type").returns(TicketType.class).handle(Permission.TICKET_READ, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            ctx.json(jdbi.withHandle(h -> TicketStore.type(h, me.enterpriseId(), id)).orElseThrow(() -> ApiException.notFound("ticket type")));
+        });
+        api.post("/ticket-types", "Create a ticket type: code, name, slaMinutes, fields (key, label, type text|single|multiple|datetime|number,"
+                + " required, options)").body(Tickets.TypeInput.class).returns(TicketType.class).handle(Permission.TICKET_MANAGE, (ctx, me) -> {
+                    var in = Json.body(ctx, Tickets.TypeInput.class);
+                    ctx.status(201).json(jdbi.inTransaction(h -> tickets.saveType(h, me.enterpriseId(), null, in)));
+                });
+        api.put("/ticket-types/{id}", "Change a ticket type's name, SLA, form or enabled flag (the code stays)").body(Tickets.TypeInput.class)
+                .returns(TicketType.class).handle(Permission.TICKET_MANAGE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        TicketStore.type(h, me.enterpriseId(), id).orElseThrow(() -> ApiException.notFound("ticket type"));
+                        return tickets.saveType(h, me.enterpriseId(), id, Json.body(ctx, Tickets.TypeInput.class));
+                    }));
+                });
+
+        api.get("/tickets", "Tickets, newest first. Parameters: status, typeId, assigneeId, customerId, callId, callerNumber, q (title or"
+                + " tracking number), limit (1..500, default 100)").returnsList(Ticket.class).handle(Permission.TICKET_READ, (ctx, me) -> {
+                    String status = Validator.clean(ctx.queryParam("status"));
+                    Long limit = WebServer.longParam(ctx, "limit");
+                    Validator.of().check(status == null || TicketStatus.parse(status).isPresent(), "status", "a ticket status")
+                            .check(limit == null || (limit >= 1 && limit <= 500), "limit", "1..500").throwIfInvalid();
+                    var f = new TicketStore.Filter(status == null ? null : TicketStatus.parse(status).get(), WebServer.longParam(ctx, "typeId"),
+                            WebServer.longParam(ctx, "assigneeId"), WebServer.longParam(ctx, "customerId"), Validator.clean(ctx.queryParam("callId")),
+                            Validator.clean(ctx.queryParam("callerNumber")), Validator.clean(ctx.queryParam("q")), limit == null ? 100 : limit.intValue());
+                    ctx.json(jdbi.withHandle(h -> tickets.list(h, me.enterpriseId(), f)));
+                });
+        api.post("/tickets", "Open a ticket: typeId (or type, its code), title, description, customerId, callerNumber, callId, departmentId,"
+                + " assigneeId, form (values by field key). Returns it with its tracking number and due time").body(Tickets.OpenInput.class)
+                .returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, Tickets.OpenInput.class);
+                    ctx.status(201).json(jdbi.inTransaction(h -> tickets.open(h, me.enterpriseId(), me.userId(), in)));
+                });
+        api.get("/tickets/by-number/{trackingNumber}", "A ticket's status by its tracking number (what an IVR node speaks to the caller)")
+                .returns(Ticket.Status.class).handle(Permission.TICKET_READ, (ctx, me) -> {
+                    String n = ctx.pathParam("trackingNumber");
+                    ctx.json(jdbi.withHandle(h -> tickets.status(h, me.enterpriseId(), n)));
+                });
+        api.get("/tickets/{id}", "A ticket with its timeline (who, when, what)").returns(Ticket.Detail.class)
+                .handle(Permission.TICKET_READ, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.withHandle(h -> tickets.detail(h, me.enterpriseId(), id)));
+                });
+        api.put("/tickets/{id}", "Change a ticket's title, description, customer, caller number, call and form values")
+                .body(Tickets.EditInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        tickets.get(h, me.enterpriseId(), id);
+                        return tickets.edit(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.EditInput.class));
+                    }));
+                });
+        api.post("/tickets/{id}/status", "Move a ticket to another state (new, assigned, in_progress, waiting_customer, resolved, closed,"
+                + " reopened); an illegal move is a 409. The SLA clock pauses while waiting on the customer")
+                .body(Tickets.MoveInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        tickets.get(h, me.enterpriseId(), id);
+                        return tickets.move(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.MoveInput.class));
+                    }));
+                });
+        api.post("/tickets/{id}/assign", "Assign a ticket to a department and/or a person (notified)").body(Tickets.AssignInput.class)
+                .returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        tickets.get(h, me.enterpriseId(), id);
+                        return tickets.assign(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.AssignInput.class));
+                    }));
+                });
+        api.post("/tickets/{id}/comments", "Add a comment to a ticket's timeline").body(Tickets.NoteInput.class).returns(Ticket.class)
+                .handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        tickets.get(h, me.enterpriseId(), id);
+                        return tickets.comment(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.NoteInput.class));
+                    }));
+                });
+        api.post("/tickets/{id}/callbacks", "Record the result of calling the customer back (reached, no_answer, busy, wrong_number,"
+                + " resolved) on the timeline").body(Tickets.CallbackInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        tickets.get(h, me.enterpriseId(), id);
+                        return tickets.callback(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.CallbackInput.class));
+                    }));
+                });
+
+        Api inbox = root.tagged("notifications");
+        inbox.get("/notifications", "Your notifications, newest first (at most 200). Parameter: unread=true for the unread only")
+                .returnsList(TicketStore.Notification.class).handleAuthenticated((ctx, me) -> {
+                    boolean unread = "true".equals(ctx.queryParam("unread"));
+                    ctx.json(jdbi.withHandle(h -> tickets.notifications(h, me.enterpriseId(), me.userId(), unread)));
+                });
+        inbox.post("/notifications/{id}/read", "Mark one of your notifications read").returns(Done.class).handleAuthenticated((ctx, me) -> {
+            long id = WebServer.id(ctx);
+            jdbi.useTransaction(h -> tickets.markRead(h, me.enterpriseId(), me.userId(), id));
+            ctx.json(new Done(true));
+        });
+
+        Api memos = root.tagged("memos");
+        memos.get("/memos", "Memos on a customer (customerId) or a call (callId), newest first").returnsList(TicketStore.Memo.class)
+                .handle(Permission.TICKET_READ, (ctx, me) -> {
+                    Long customer = WebServer.longParam(ctx, "customerId");
+                    String call = Validator.clean(ctx.queryParam("callId"));
+                    ctx.json(jdbi.withHandle(h -> tickets.memos(h, me.enterpriseId(), customer, call)));
+                });
+        memos.post("/memos", "Write a memo on a customer (customerId) or a call (callId)").body(Tickets.MemoInput.class)
+                .returns(TicketStore.Memo.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, Tickets.MemoInput.class);
+                    ctx.status(201).json(jdbi.inTransaction(h -> tickets.addMemo(h, me.enterpriseId(), me.userId(), in)));
+                });
+        memos.delete("/memos/{id}", "Delete a memo (its author, or a holder of ticket.manage)").handle(Permission.TICKET_WRITE, (ctx, me) -> {
+            long id = WebServer.id(ctx);
+            jdbi.useTransaction(h -> tickets.deleteMemo(h, me.enterpriseId(), me.userId(), me.can(Permission.TICKET_MANAGE), id));
+            ctx.status(204);
+        });
+    }
+
+}

@@ -1,0 +1,53 @@
+package dev.hotline.ticket;
+
+import dev.hotline.domain.DomainException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** A ticket's state; {@link #moveTo} is the one place a state changes and it refuses illegal moves. */
+public enum TicketStatus {
+    NEW("new", true), ASSIGNED("assigned", true), IN_PROGRESS("in_progress", true), WAITING_CUSTOMER("waiting_customer", false),
+    RESOLVED("resolved", false), CLOSED("closed", false), REOPENED("reopened", true);
+
+    private final String key;
+    private final boolean slaRunning;
+
+    TicketStatus(String key, boolean slaRunning) {
+        this.key = key;
+        this.slaRunning = slaRunning;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** Whether the SLA clock runs in this state (it pauses while waiting on the customer and stops once resolved). */
+    public boolean slaRunning() {
+        return slaRunning;
+    }
+
+    public Set<TicketStatus> next() {
+        return switch (this) {
+            case NEW, REOPENED -> EnumSet.of(ASSIGNED, IN_PROGRESS, WAITING_CUSTOMER, RESOLVED, CLOSED);
+            case ASSIGNED -> EnumSet.of(ASSIGNED, IN_PROGRESS, WAITING_CUSTOMER, RESOLVED, CLOSED);
+            case IN_PROGRESS -> EnumSet.of(ASSIGNED, WAITING_CUSTOMER, RESOLVED, CLOSED);
+            case WAITING_CUSTOMER -> EnumSet.of(IN_PROGRESS, RESOLVED, CLOSED);
+            case RESOLVED -> EnumSet.of(CLOSED, REOPENED);
+            case CLOSED -> EnumSet.of(REOPENED);
+        };
+    }
+
+    /** The state after a move to {@code to}, or a CONFLICT naming both states. */
+    public TicketStatus moveTo(TicketStatus to) {
+        if (!next().contains(to)) {
+            throw DomainException.conflict("a ticket cannot go from " + key + " to " + to.key, "status", "not allowed from " + key);
+        }
+        return to;
+    }
+
+    public static Optional<TicketStatus> parse(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+}

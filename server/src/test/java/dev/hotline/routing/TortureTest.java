@@ -212,18 +212,33 @@ class TortureTest {
         return s;
     }
 
-    /** Sends one datagram and returns the first answer other than 100 Trying, or null when none comes. */
+    /**
+     * Sends one datagram, retransmitted as a UDP client does until it hears anything (RFC 3261 §17.1.1.2 timer A: after
+     * 500 ms, then doubling), and returns the first answer other than 100 Trying, or null when none comes in 3 s. A
+     * request that shares its branch with one still in progress is let through only when retransmitted.
+     */
     String exchange(DatagramSocket s, byte[] out) throws Exception {
-        s.send(new DatagramPacket(out, out.length, LO, sipPort));
+        DatagramPacket packet = new DatagramPacket(out, out.length, LO, sipPort);
+        s.send(packet);
         byte[] buf = new byte[65535];
-        long deadline = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofMillis(3000).toNanos();
+        long nextSend = start + Duration.ofMillis(500).toNanos();
+        long interval = Duration.ofMillis(500).toNanos();
+        boolean heard = false;
         while (System.nanoTime() < deadline) {
+            if (!heard && System.nanoTime() >= nextSend) {
+                s.send(packet);
+                interval *= 2;
+                nextSend = System.nanoTime() + interval;
+            }
             DatagramPacket in = new DatagramPacket(buf, buf.length);
             try {
                 s.receive(in);
             } catch (SocketTimeoutException e) {
                 continue;
             }
+            heard = true;
             String text = new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8);
             if (!text.startsWith("SIP/2.0 100")) {
                 return text;

@@ -54,11 +54,8 @@ class ScreenPopTest {
 
             // Agent 1 on a SIP phone that answers, signed in and ready; their desk open in Chromium.
             int phonePort = Ports.free();
-            var vars = SipPeers.vars("x");
-            vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
-            Sipp.Run phone = Sipp.start(dir, "uas_answer", vars, null, phonePort, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100"));
+            Sipp.Run phone = new SipPeers(dir, server.hotline().engine().sipPort()).phone(phonePort);
             try {
-                Sipp.awaitUdpBound(phonePort);
                 new SipPeers(dir, server.hotline().engine().sipPort()).register("1001", PW, phonePort, "200");
                 assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
                 assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);

@@ -12,7 +12,6 @@ import dev.hotline.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,11 +66,7 @@ class OpsTest {
                     .isEqualTo(201);
             SipPeers peers = new SipPeers(dir, server.hotline().engine().sipPort());
             int phonePort = Ports.free();
-            var vars = SipPeers.vars("x");
-            vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
-            Sipp.Run phone = Sipp.start(dir, "uas_answer", vars, null, phonePort,
-                    List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100"));
-            Sipp.awaitUdpBound(phonePort);
+            Sipp.Run phone = new SipPeers(dir, server.hotline().engine().sipPort()).phone(phonePort);
             peers.register("1001", PW, phonePort, "200");
             try {
                 for (int i = 0; i < 3; i++) SipPeers.ok(peers.uac("uac_call", "4697", SipPeers.vars("1350000009" + i, "PAUSE", "1000")));

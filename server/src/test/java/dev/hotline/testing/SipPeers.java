@@ -41,6 +41,15 @@ public final class SipPeers {
         return run;
     }
 
+    /** A phone on {@code port} that answers up to 100 calls (echoing RTP), ready when this returns; register it separately. */
+    public Sipp.Run phone(int port) throws Exception {
+        Map<String, String> vars = vars("x");
+        vars.put("ENGINE", remote);
+        Sipp.Run run = Sipp.start(work, "uas_answer", vars, null, port, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100"));
+        Sipp.awaitUdpBound(port);
+        return run;
+    }
+
     /** A caller dialling {@code dialled} at Hotline; {@code extra} e.g. {@code -au 1001 -ap pw} for a phone. */
     public Sipp.Run uac(String scenario, String dialled, Map<String, String> vars, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("-s", dialled, "-mp", Integer.toString(Ports.free(4))));

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jdbi.v3.core.Handle;
@@ -52,6 +53,8 @@ public final class Webhooks implements AutoCloseable {
     });
     /** Enterprise id → its subscriptions; null: read again (after a change). Touched by the event log's writer thread. */
     private volatile Map<Long, List<Webhook>> cache;
+    /** Counts changes, so that a read overtaken by a change is not kept. */
+    private final AtomicLong generation = new AtomicLong();
 
     public Webhooks(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -61,6 +64,7 @@ public final class Webhooks implements AutoCloseable {
 
     /** The subscriptions changed: the projection reads them again. */
     void invalidate() {
+        generation.incrementAndGet();
         cache = null;
     }
 
@@ -75,8 +79,9 @@ public final class Webhooks implements AutoCloseable {
     public void project(Handle h, LogEvent e) {
         Map<Long, List<Webhook>> all = cache;
         if (all == null) {
+            long g = generation.get();
             all = WebhookStore.all(h);
-            cache = all;
+            if (generation.get() == g) cache = all; // a change meanwhile: read again next time
         }
         List<Webhook> hooks = all.get(e.enterpriseId());
         if (hooks == null || hooks.isEmpty()) return;

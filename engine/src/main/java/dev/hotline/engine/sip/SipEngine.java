@@ -131,6 +131,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StrayResponseValve.class.getName());
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", RawMessageGuard.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         this.stack = factory.createSipStack(p);
         this.relay = new MediaRelay(config.bindAddress(), config.rtpPortMin(), config.rtpPortMax(), config.mediaThreads());
@@ -474,11 +475,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         SIPRequest req = (SIPRequest) e.getRequest();
         int code;
         Response r;
-        if (!"SIP/2.0".equalsIgnoreCase(req.getRequestLine().getSipVersion())) {
-            code = Response.VERSION_NOT_SUPPORTED; // RFC 3261 §8.1.1.1, §21.5.6
-        } else if (duplicateContentLength(req)) {
-            code = Response.BAD_REQUEST; // RFC 3261 §7.3.1, §18.3: the body's length is ambiguous
-        } else if (!(req.getRequestURI() instanceof SipURI)) {
+        // another SIP version (505) is answered by RawMessageGuard: the parser reads every version as 2.0
+        if (!(req.getRequestURI() instanceof SipURI)) {
             code = Response.UNSUPPORTED_URI_SCHEME; // RFC 3261 §8.2.2.1
         } else if (!Request.CANCEL.equals(req.getMethod()) && !unsupportedExtensions(req).isEmpty()) {
             code = Response.BAD_EXTENSION; // RFC 3261 §8.2.2.3
@@ -515,17 +513,6 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     /** JAIN-SIP keeps the first of two Content-Length headers and files the second as unrecognised. */
-    private static boolean duplicateContentLength(SIPRequest req) {
-        ListIterator<String> it = req.getUnrecognizedHeaders();
-        while (it != null && it.hasNext()) {
-            String h = it.next().trim().toLowerCase(Locale.ROOT);
-            if (h.startsWith("content-length") || h.matches("^l\\s*:.*")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void inDialog(SipLeg leg, String method, RequestEvent e, ServerTransaction st) {
         switch (method) {
             case Request.BYE -> leg.post(() -> leg.sip().onBye(e, st));

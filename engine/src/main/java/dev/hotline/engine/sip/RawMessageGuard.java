@@ -1,0 +1,256 @@
+package dev.hotline.engine.sip;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.parser.MessageParserFactory;
+import gov.nist.javax.sip.parser.StringMsgParserFactory;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a request's raw header block before JAIN-SIP parses it, for what its lenient parser hides
+ * (RFC 4475 §3.3, §3.4). Installed through the stack property
+ * {@code gov.nist.javax.sip.MESSAGE_PARSER_FACTORY}; every transport's messages pass through it.
+ * <ul>
+ *   <li>A header that may appear once appearing twice (RFC 3261 §7.3.1; RFC 4475 multi01, mcl01): the parser would
+ *       keep one of them silently. Refused with a parse error, which the stack answers 400 itself.</li>
+ *   <li>Another SIP version (RFC 3261 §8.1.1.1; RFC 4475 badvers): the parser reads any version as 2.0. Answered 505
+ *       here.</li>
+ *   <li>No Call-ID, From or To (RFC 4475 insuf): the stack cannot build its automatic 400 and would drop the request
+ *       unanswered. Answered 400 here.</li>
+ *   <li>An RFC 2543 request (no magic cookie in its branch; RFC 4475 inv2543): JAIN-SIP refuses a request without
+ *       Max-Forwards and an INVITE without Contact. The default Max-Forwards of RFC 3261 §8.1.1.6 (70) is added, and
+ *       RFC 2543's rule that a peer without Contact is reached at its From address becomes a Contact with the From
+ *       URI. An RFC 3261 request missing them is still refused 400 by the stack.</li>
+ * </ul>
+ * Answers built here go to the source address at the top Via's sent-by port (RFC 3261 §18.2.2); a client asking for
+ * rport (RFC 3581) behind a NAT may miss them. Responses pass unchanged. The scan stops at the end of the headers and
+ * allocates only when it rewrites.
+ */
+public final class RawMessageGuard implements MessageParserFactory {
+    private static final Logger log = LoggerFactory.getLogger(RawMessageGuard.class);
+    private static final Pattern FROM_URI = Pattern.compile("^\\s*(?:from|f)\\s*:\\s*(?:[^<]*<([^>]+)>|([^;\\s]+))",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SENT_BY_PORT = Pattern.compile("^\\s*(?:via|v)\\s*:\\s*SIP\\s*/[^/]*/\\s*\\S+\\s+"
+            + "(?:\\[[^\\]]*\\]|[^:;,\\s]+)\\s*(?::\\s*(\\d+))?", Pattern.CASE_INSENSITIVE);
+
+    /** The headers RFC 3261 §20 allows once; compact forms (§7.3.3) count as the same header. */
+    enum Single {
+        CALL_ID("Call-ID", "i"), CSEQ("CSeq", null), FROM("From", "f"), TO("To", "t"),
+        MAX_FORWARDS("Max-Forwards", null), CONTENT_LENGTH("Content-Length", "l"), CONTENT_TYPE("Content-Type", "c");
+
+        final String name;
+        final String compact;
+
+        Single(String name, String compact) {
+            this.name = name;
+            this.compact = compact;
+        }
+
+        static Single of(String lowerName) {
+            for (Single s : values()) {
+                if (s.name.equalsIgnoreCase(lowerName) || lowerName.equals(s.compact)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    @Override
+    public MessageParser createMessageParser(SIPTransactionStack stack) {
+        MessageParser inner = new StringMsgParserFactory().createMessageParser(stack);
+        return (bytes, readBody, strict, listener) -> {
+            Verdict v = check(bytes);
+            if (v instanceof Verdict.Rewrite w) {
+                return inner.parseSIPMessage(w.bytes(), readBody, strict, listener);
+            }
+            if (v instanceof Verdict.Malformed m) {
+                throw new ParseException(m.reason(), 0); // the stack answers 400 with this reason, to the packet's source
+            }
+            if (v instanceof Verdict.Refuse r) {
+                if (listener instanceof MessageChannel channel) {
+                    answer(r, channel, inner);
+                }
+                return null; // the stack logs "null message parsed" and moves on
+            }
+            return inner.parseSIPMessage(bytes, readBody, strict, listener);
+        };
+    }
+
+    /** What the raw scan concluded. */
+    sealed interface Verdict {
+        record Pass() implements Verdict {
+        }
+
+        record Rewrite(byte[] bytes) implements Verdict {
+        }
+
+        /** Refused with a reason the stack's automatic 400 can carry. */
+        record Malformed(String reason) implements Verdict {
+        }
+
+        /** Refused with a response built here (the stack would not answer); {@code copied} are the header lines the
+         *  response repeats (RFC 3261 §8.2.6.2). An ACK is never answered. */
+        record Refuse(int code, String reason, List<String> copied, boolean ack) implements Verdict {
+        }
+    }
+
+    static Verdict check(byte[] msg) {
+        int end = headerEnd(msg);
+        int firstEol = lineEnd(msg, 0, end);
+        String first = new String(msg, 0, firstEol, StandardCharsets.US_ASCII);
+        if (first.startsWith("SIP/")) {
+            return new Verdict.Pass();
+        }
+        EnumSet<Single> seen = EnumSet.noneOf(Single.class);
+        List<String> copied = new ArrayList<>();
+        boolean via = false;
+        boolean rfc2543 = false;
+        boolean contact = false;
+        String fromUri = null;
+        int i = next(msg, firstEol, end);
+        while (i < end) {
+            int eol = lineEnd(msg, i, end);
+            // RFC 3261 §7.3.1: a line starting with white space continues the previous header
+            while (next(msg, eol, end) < end && isWsp(msg[next(msg, eol, end)])) {
+                eol = lineEnd(msg, next(msg, eol, end), end);
+            }
+            String line = new String(msg, i, eol - i, StandardCharsets.UTF_8);
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                Single s = Single.of(name);
+                if (s != null && !seen.add(s)) {
+                    return new Verdict.Malformed(s.name + " appears twice");
+                }
+                boolean isVia = name.equals("via") || name.equals("v");
+                if (isVia && !via) {
+                    // RFC 3261 §8.1.1.7: a top Via branch without the magic cookie marks an RFC 2543 sender
+                    rfc2543 = !line.toLowerCase(Locale.ROOT).contains("branch=z9hg4bk");
+                }
+                via |= isVia;
+                contact |= name.equals("contact") || name.equals("m");
+                if (isVia || s == Single.CSEQ || s == Single.CALL_ID || s == Single.FROM || s == Single.TO) {
+                    copied.add(line);
+                }
+                if (s == Single.FROM) {
+                    Matcher m = FROM_URI.matcher(line);
+                    fromUri = m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
+                }
+            }
+            i = next(msg, eol, end);
+        }
+        boolean ack = first.startsWith("ACK ");
+        if (!via) {
+            return new Verdict.Malformed("no Via"); // nobody to answer to
+        }
+        String version = first.strip().substring(first.strip().lastIndexOf(' ') + 1);
+        if (!version.equalsIgnoreCase("SIP/2.0")) {
+            return new Verdict.Refuse(505, "Version Not Supported", copied, ack);
+        }
+        List<String> missing = new ArrayList<>();
+        for (Single s : List.of(Single.CALL_ID, Single.FROM, Single.TO)) {
+            if (!seen.contains(s)) {
+                missing.add(s.name);
+            }
+        }
+        if (!missing.isEmpty()) {
+            return new Verdict.Refuse(400, "Missing " + String.join(", ", missing), copied, ack);
+        }
+        StringBuilder added = new StringBuilder();
+        if (!rfc2543) {
+            return new Verdict.Pass();
+        }
+        if (!seen.contains(Single.MAX_FORWARDS)) {
+            added.append("Max-Forwards: 70\r\n");
+        }
+        if (first.startsWith("INVITE ") && !contact && fromUri != null) {
+            added.append("Contact: <").append(fromUri).append(">\r\n");
+        }
+        if (added.isEmpty()) {
+            return new Verdict.Pass();
+        }
+        int afterFirst = next(msg, firstEol, msg.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(msg.length + added.length());
+        out.write(msg, 0, afterFirst);
+        out.writeBytes(added.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(msg, afterFirst, msg.length - afterFirst);
+        return new Verdict.Rewrite(out.toByteArray());
+    }
+
+    /** RFC 3261 §18.2.2: a response goes to the source address, at the top Via's sent-by port (5060 by default). */
+    private static void answer(Verdict.Refuse r, MessageChannel channel, MessageParser parser) {
+        if (r.ack()) {
+            return; // RFC 3261 §17.2.3: an ACK is never answered
+        }
+        StringBuilder b = new StringBuilder("SIP/2.0 ").append(r.code()).append(' ').append(r.reason()).append("\r\n");
+        String topVia = null;
+        for (String line : r.copied()) {
+            b.append(line).append("\r\n");
+            if (topVia == null && SENT_BY_PORT.matcher(line).find()) {
+                topVia = line;
+            }
+        }
+        b.append("Content-Length: 0\r\n\r\n");
+        Matcher m = topVia == null ? null : SENT_BY_PORT.matcher(topVia);
+        int port = m != null && m.find() && m.group(1) != null ? Integer.parseInt(m.group(1)) : 5060;
+        try {
+            SIPMessage response = parser.parseSIPMessage(b.toString().getBytes(StandardCharsets.UTF_8), true, false,
+                    null);
+            if (response instanceof SIPResponse) {
+                channel.sendMessage(response, InetAddress.getByName(channel.getPeerAddress()), port);
+            }
+        } catch (ParseException | IOException | RuntimeException e) {
+            log.debug("could not answer {} {}: {}", r.code(), r.reason(), e.toString());
+        }
+    }
+
+    private static boolean isWsp(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /** Index of the blank line ending the headers, or the message's length. */
+    private static int headerEnd(byte[] m) {
+        for (int i = 0; i + 1 < m.length; i++) {
+            if (m[i] == '\n' && (m[i + 1] == '\n' || (m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n'))) {
+                return i + 1;
+            }
+        }
+        return m.length;
+    }
+
+    private static int lineEnd(byte[] m, int from, int end) {
+        int i = from;
+        while (i < end && m[i] != '\r' && m[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The start of the line after the one ending at {@code eol}. */
+    private static int next(byte[] m, int eol, int end) {
+        int i = eol;
+        if (i < end && m[i] == '\r') {
+            i++;
+        }
+        if (i < end && m[i] == '\n') {
+            i++;
+        }
+        return i;
+    }
+}

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +37,9 @@ public record Config(
         int sessionHours,
         int httpsPort,
         String httpsKeystore,
-        String httpsKeystorePassword) {
+        String httpsKeystorePassword,
+        String sipProduct,
+        List<String> sipTrusted) {
 
     public Config {
         checkPort("http.port", httpPort, true);
@@ -81,7 +85,11 @@ public record Config(
             // of agents on other machines needs it. Without a keystore a self-signed certificate is made at first start.
             Map.entry("https.port", "8443"),
             Map.entry("https.keystore", ""),
-            Map.entry("https.keystore.password", ""));
+            Map.entry("https.keystore.password", ""),
+            // SEC-1: the product name in SIP User-Agent/Server headers (empty: none, so scanners learn nothing), and
+            // addresses or CIDR blocks, comma-separated, never banned by the scanner and password-guessing rules.
+            Map.entry("sip.product", ""),
+            Map.entry("sip.trusted", ""));
 
     /** Loads defaults ← file ← environment ← explicit overrides (used by tests and CLI flags). */
     public static Config load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
@@ -133,7 +141,9 @@ public record Config(
                 nonBlank(p.getProperty("demo.password")),
                 nonBlank(p.getProperty("operator.password")),
                 intOf(p, "bcrypt.cost"), intOf(p, "session.hours"),
-                intOf(p, "https.port"), p.getProperty("https.keystore"), p.getProperty("https.keystore.password"));
+                intOf(p, "https.port"), p.getProperty("https.keystore"), p.getProperty("https.keystore.password"),
+                p.getProperty("sip.product"),
+                Arrays.stream(p.getProperty("sip.trusted").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList());
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -37,6 +37,7 @@ import dev.hotline.monitor.Monitor;
 import dev.hotline.monitor.MonitorRoutes;
 import dev.hotline.ops.Metrics;
 import dev.hotline.ops.OpsRoutes;
+import dev.hotline.ops.SipBanRoutes;
 import dev.hotline.recording.CallRecorder;
 import dev.hotline.recording.MediaFiles;
 import dev.hotline.recording.RecordingRoutes;
@@ -209,7 +210,9 @@ public final class Hotline implements AutoCloseable {
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withBind(config.sipHost(), config.sipPort())
                 .withAdvertisedAddress(advertisedAddress(config))
-                .withRtpPorts(config.rtpPortMin(), config.rtpPortMax());
+                .withRtpPorts(config.rtpPortMin(), config.rtpPortMax())
+                .withProduct(config.sipProduct())
+                .withShield(10, 10, config.sipTrusted());
         try {
             this.engine = Engines.start(engineConfig, admission, admission, switchboard);
         } catch (IOException e) {
@@ -226,6 +229,7 @@ public final class Hotline implements AutoCloseable {
         RecordingRoutes.register(api, jdbi, audit, mediaFiles);
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
+        SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotline-housekeeping");
             t.setDaemon(true);

@@ -309,7 +309,8 @@ class TenantIsolationTest {
             path = path.replace("{id}", String.valueOf(id));
         }
         path = path.replace("{version}", "1").replace("{userId}", String.valueOf(demoIds.get("users")))
-                .replace("{boxType}", "extension").replace("{box}", DEMO_BOX).replace("{delivery}", String.valueOf(demoIds.get("deliveries")));
+                .replace("{boxType}", "extension").replace("{box}", DEMO_BOX).replace("{delivery}", String.valueOf(demoIds.get("deliveries")))
+                .replace("{kind}", "address").replace("{key}", "192.0.2.1"); // a SIP ban: operator-only, refused 403
         if (path.contains("{trackingNumber}")) path = path.replace("{trackingNumber}", demoNames.get("trackingNumber"));
         if (path.contains("{callId}")) path = path.replace("{callId}", demoNames.get("calls"));
         if (path.contains("{name}")) {

@@ -1,6 +1,7 @@
 package dev.hotline.engine.call;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything needed to start the engine. Use {@link #defaults()} and the withers.
@@ -24,6 +25,12 @@ import java.time.Duration;
  * @param authBanDuration    how long requests from a banned IP are dropped
  * @param sipThreads         JAIN-SIP listener threads
  * @param callThreads        threads running the per-call serial executors
+ * @param accountMaxFailures failed authentications of one account from any address within the window before it is
+ *                           locked (SEC-1); zero disables
+ * @param sweepMaxUsers      OPTIONS to more different users than this from one address within the window ban it
+ *                           (SEC-1); zero disables
+ * @param trustedSources     addresses or CIDR blocks never banned (a proxy in front, the operator's network)
+ * @param product            product name sent in User-Agent (requests) and Server (responses); empty sends none
  */
 public record EngineConfig(
         String bindAddress,
@@ -44,7 +51,11 @@ public record EngineConfig(
         Duration authFailureWindow,
         Duration authBanDuration,
         int sipThreads,
-        int callThreads) {
+        int callThreads,
+        int accountMaxFailures,
+        int sweepMaxUsers,
+        List<String> trustedSources,
+        String product) {
 
     public EngineConfig {
         if (sipPort <= 0 || sipPort > 65535) {
@@ -56,6 +67,8 @@ public record EngineConfig(
         if (rtpPortMin < 1024 || rtpPortMax > 65535 || rtpPortMax - rtpPortMin < 3) {
             throw new IllegalArgumentException("bad RTP port range " + rtpPortMin + "-" + rtpPortMax);
         }
+        trustedSources = List.copyOf(trustedSources);
+        product = product == null ? "" : product.strip();
         if (advertisedAddress == null || advertisedAddress.isBlank()) {
             advertisedAddress = bindAddress;
         }
@@ -66,55 +79,69 @@ public record EngineConfig(
         return new EngineConfig("0.0.0.0", null, 5060, true, true, 20000, 29999, Math.max(1, cores / 2),
                 "hotline.local", Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(1800),
                 Duration.ofSeconds(60), Duration.ofSeconds(3600), 5, Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Math.max(8, cores * 4), Math.max(2, cores * 2));
+                Math.max(8, cores * 4), Math.max(2, cores * 2), 10, 10, List.of(), "");
     }
 
     public EngineConfig withBind(String address, int port) {
         return new EngineConfig(address, address.equals(bindAddress) ? advertisedAddress : address, port, udp, tcp,
                 rtpPortMin, rtpPortMax, mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires,
                 minRegisterExpires, maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration,
-                sipThreads, callThreads);
+                sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
     }
 
     public EngineConfig withAdvertisedAddress(String address) {
         return new EngineConfig(bindAddress, address, sipPort, udp, tcp, rtpPortMin, rtpPortMax, mediaThreads,
                 defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires, maxRegisterExpires,
-                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads);
+                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
     }
 
     public EngineConfig withRtpPorts(int min, int max) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, min, max, mediaThreads,
                 defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires, maxRegisterExpires,
-                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads);
+                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
     }
 
     public EngineConfig withDefaultDomain(String domain) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
                 mediaThreads, domain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
-                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads);
+                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
     }
 
     public EngineConfig withTimeouts(Duration noAnswer, Duration rtp, Duration session) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
                 mediaThreads, defaultDomain, noAnswer, rtp, session, minRegisterExpires, maxRegisterExpires,
-                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads);
+                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
     }
 
     public EngineConfig withAuthThrottle(int maxFailures, Duration window, Duration ban) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
                 mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
-                maxRegisterExpires, maxFailures, window, ban, sipThreads, callThreads);
+                maxRegisterExpires, maxFailures, window, ban, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
     }
 
     public EngineConfig withThreads(int sip, int call, int media) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax, media,
                 defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires, maxRegisterExpires,
-                authMaxFailures, authFailureWindow, authBanDuration, sip, call);
+                authMaxFailures, authFailureWindow, authBanDuration, sip, call, accountMaxFailures, sweepMaxUsers, trustedSources, product);
     }
 
     public EngineConfig withTransports(boolean udpOn, boolean tcpOn) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udpOn, tcpOn, rtpPortMin, rtpPortMax,
                 mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
-                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads);
+                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+    }
+
+    public EngineConfig withShield(int accountMax, int sweepMax, List<String> trusted) {
+        return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
+                mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
+                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads,
+                accountMax, sweepMax, trusted, product);
+    }
+
+    public EngineConfig withProduct(String name) {
+        return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
+                mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
+                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads,
+                accountMaxFailures, sweepMaxUsers, trustedSources, name);
     }
 }

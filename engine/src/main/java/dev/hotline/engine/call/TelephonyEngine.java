@@ -114,6 +114,9 @@ public interface TelephonyEngine extends AutoCloseable {
     /** The SIP port actually listened on. */
     int sipPort();
 
+    /** SEC-1: the bans of scanners and password guessers in force. */
+    SipBans sipBans();
+
     /** SIP messages counted since the engine started (OPS-4 metrics). */
     SipStats sipStats();
 

@@ -189,7 +189,7 @@ final class Dialer {
             invite.addHeader(msg.contact(transport));
             invite.addHeader(msg.hf.createAllowHeader(SipMessages.ALLOW));
             invite.addHeader(msg.hf.createSupportedHeader("timer, replaces"));
-            invite.addHeader(msg.userAgent);
+            msg.identify(invite);
             sessionTimers.offer(invite, config.sessionExpires().toSeconds()); // RFC 4028 §7.1
             ClientTransaction ct = msg.provider.getNewClientTransaction(invite);
             ct.setApplicationData(out);

@@ -15,32 +15,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Digest authentication of REGISTER and INVITE (RFC 3261 §22): challenges, checks the answer against
- * the accounts, and bans a source that fails too often (SEC-1, {@link AuthThrottle}).
+ * the accounts, and tells the {@link SipShield} of every failure (SEC-1: sources and accounts that fail too often are
+ * banned).
  */
 final class SipAuth {
     private static final Logger log = LoggerFactory.getLogger(SipAuth.class);
 
     private final EngineConfig config;
     private final DigestAuthenticator auth;
-    private final AuthThrottle throttle;
+    private final SipShield shield;
     private final SipMessages msg;
 
-    SipAuth(EngineConfig config, DigestAuthenticator auth, AuthThrottle throttle, SipMessages msg) {
+    SipAuth(EngineConfig config, DigestAuthenticator auth, SipShield shield, SipMessages msg) {
         this.config = config;
         this.auth = auth;
-        this.throttle = throttle;
+        this.shield = shield;
         this.msg = msg;
     }
 
-    /** SEC-1: a banned source gets no answer at all. */
-    boolean isBanned(String ip) {
-        return throttle.isBanned(ip);
-    }
-
-    /** Forgets failures and bans that have run out (the engine's sweeper). */
-    void purge() {
-        throttle.purge();
-    }
 
     /**
      * Digest authentication of a request (RFC 3261 §22.2, 401 + WWW-Authenticate). Returns the account,
@@ -61,14 +53,22 @@ final class SipAuth {
         String nc = ph.getParameter("nc");
         DigestAuthenticator.Credentials c = new DigestAuthenticator.Credentials(a.getUsername(), a.getRealm(),
                 a.getNonce(), ph.getParameter("uri"), a.getResponse(), a.getAlgorithm(), a.getQop(), nc, a.getCNonce());
+        String account = a.getUsername() + "@" + realm;
+        if (shield.isLocked(account)) {
+            // SEC-1: guessing spread over many addresses locked the account; answered like a wrong password
+            log.warn("SIP authentication refused for locked account {} from {} ({})", account, ip, req.getMethod());
+            shield.recordFailure(ip, null);
+            msg.send(st, msg.response(Response.FORBIDDEN, req, null, "Forbidden"));
+            return Optional.empty();
+        }
         DigestAuthenticator.Result result = auth.verify(req.getMethod(), realm, anyUser ? null : user, c);
         if (result instanceof DigestAuthenticator.Result.Ok ok) {
             return Optional.of(ok.account());
         }
         if (result instanceof DigestAuthenticator.Result.Failed f) {
-            boolean banned = throttle.recordFailure(ip);
-            log.warn("SIP authentication failed for {}@{} from {} ({}): {}{}", a.getUsername(), realm, ip,
-                    req.getMethod(), f.reason(), banned ? "; source banned for " + config.authBanDuration() : "");
+            Optional<String> ban = shield.recordFailure(ip, account);
+            log.warn("SIP authentication failed for {} from {} ({}): {}{}", account, ip, req.getMethod(), f.reason(),
+                    ban.map(b -> "; banned for " + config.authBanDuration() + ": " + b).orElse(""));
             msg.send(st, msg.response(Response.FORBIDDEN, req, null, "Forbidden"));
             return Optional.empty();
         }

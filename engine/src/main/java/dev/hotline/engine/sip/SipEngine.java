@@ -14,6 +14,7 @@ import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.LocationService;
 import dev.hotline.engine.call.MediaStats;
 import dev.hotline.engine.call.SipAccountDirectory;
+import dev.hotline.engine.call.SipBans;
 import dev.hotline.engine.call.SipStats;
 import dev.hotline.engine.call.Tap;
 import dev.hotline.engine.call.TapMode;
@@ -65,6 +66,7 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
+import javax.sip.header.UserAgentHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -94,6 +96,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final AtomicLong conferenceIds = new AtomicLong();
     private final Registrar registrar;
     private final SipAuth auth;
+    private final SipShield shield;
     private final RegisterHandler registers;
     private final ExecutorService callPool;
     private final ScheduledExecutorService timer;
@@ -156,8 +159,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         }
         this.msg = new SipMessages(config, prov, factory.createHeaderFactory(), factory.createAddressFactory(),
                 factory.createMessageFactory());
-        this.auth = new SipAuth(config, new DigestAuthenticator(accounts, clock),
-                new AuthThrottle(config.authMaxFailures(), config.authFailureWindow(), config.authBanDuration(), clock), msg);
+        this.shield = new SipShield(new SipShield.Settings(config.authMaxFailures(), config.accountMaxFailures(),
+                config.sweepMaxUsers(), config.authFailureWindow(), config.authBanDuration(), config.trustedSources()), clock);
+        this.auth = new SipAuth(config, new DigestAuthenticator(accounts, clock), shield, msg);
         this.registers = new RegisterHandler(config, registrar, auth, msg, clock);
         this.sessionTimers = new SessionTimers(msg);
         this.transfers = new SipTransfers(this, msg);
@@ -388,13 +392,17 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         String method = req.getMethod();
         String ip = ((RequestEventExt) e).getRemoteIpAddress();
         try {
-            if (auth.isBanned(ip)) {
+            if (shield.isBanned(ip)) {
                 return; // SEC-1: banned sources get no answer at all
+            }
+            String toTag = ((ToHeader) req.getHeader(ToHeader.NAME)).getTag();
+            if (toTag == null && shield.inspect(ip, method, userAgent(req),
+                    req.getRequestURI() instanceof SipURI u ? u.getUser() : null).isPresent()) {
+                return; // SEC-1: a scanner, banned from now on
             }
             if (!Request.ACK.equals(method) && rejectedUpFront(e)) {
                 return;
             }
-            String toTag = ((ToHeader) req.getHeader(ToHeader.NAME)).getTag();
             String callId = ((CallIdHeader) req.getHeader(CallIdHeader.NAME)).getCallId();
             if (toTag != null && !Request.ACK.equals(method) && !Request.CANCEL.equals(method)) {
                 SipLeg leg = legs.findDialog(callId, toTag).orElse(null);
@@ -471,6 +479,21 @@ public final class SipEngine implements TelephonyEngine, SipListener {
      * SEC-2: what RFC 3261 §8.2 asks of a UAS before any method-specific work (the RFC 4475 torture
      * messages probe each): answers and returns true when the request is refused.
      */
+    private static String userAgent(Request req) {
+        UserAgentHeader ua = (UserAgentHeader) req.getHeader(UserAgentHeader.NAME);
+        if (ua == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        ua.getProduct().forEachRemaining(p -> b.append(b.length() == 0 ? "" : " ").append(p));
+        return b.toString();
+    }
+
+    @Override
+    public SipBans sipBans() {
+        return shield;
+    }
+
     private boolean rejectedUpFront(RequestEvent e) {
         SIPRequest req = (SIPRequest) e.getRequest();
         int code;
@@ -640,7 +663,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             browsers.checkAlive(now);
             legs.forgetEndedDialogs(now);
             registrar.purgeExpired();
-            auth.purge();
+            shield.purge();
         } catch (RuntimeException ex) {
             log.warn("sweeper failed", ex);
         }

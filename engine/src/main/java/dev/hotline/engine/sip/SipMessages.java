@@ -42,7 +42,9 @@ final class SipMessages {
     final HeaderFactory hf;
     final AddressFactory af;
     final MessageFactory mf;
-    final Header userAgent;
+    /** SEC-1: the product name, only when configured (User-Agent on requests, Server on responses); else null. */
+    private final Header userAgent;
+    private final Header server;
     private final EngineConfig config;
     // OPS-4: SIP traffic counted for the metrics (LongAdder: many stack threads count at once).
     private final LongAdder requestsIn = new LongAdder();
@@ -56,7 +58,8 @@ final class SipMessages {
         this.hf = hf;
         this.af = af;
         this.mf = mf;
-        this.userAgent = hf.createHeader("User-Agent", "Hotline");
+        this.userAgent = config.product().isEmpty() ? null : hf.createHeader("User-Agent", config.product());
+        this.server = config.product().isEmpty() ? null : hf.createHeader("Server", config.product());
     }
 
     /**
@@ -64,6 +67,13 @@ final class SipMessages {
      * the transaction by the branch at that moment, and a request without one makes every response
      * fall back to a linear scan of all client transactions.
      */
+    /** Adds the User-Agent header (RFC 3261 §20.41) to a request we send, when a product name is configured. */
+    void identify(Request r) {
+        if (userAgent != null) {
+            r.setHeader(userAgent);
+        }
+    }
+
     static String newBranch() {
         return gov.nist.javax.sip.Utils.getInstance().generateBranchId();
     }
@@ -92,7 +102,9 @@ final class SipMessages {
                     to.setTag(toTag);
                 }
             }
-            r.addHeader(userAgent);
+            if (server != null) {
+                r.addHeader(server); // RFC 3261 §20.35
+            }
             return r;
         } catch (Exception ex) {
             log.debug("cannot build {} response: {}", code, ex.toString());

@@ -152,7 +152,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
                 if (!r.transport().equals("udp")) contactUri.setTransportParam(r.transport());
                 req.addHeader(engine.msg.hf.createContactHeader(engine.msg.af.createAddress(contactUri)));
                 req.addHeader(engine.msg.hf.createExpiresHeader(unregister ? 0 : (int) r.expires().toSeconds()));
-                req.addHeader(engine.msg.hf.createHeader("User-Agent", "Hotline"));
+                engine.msg.identify(req);
                 if (!unregister) e.authTries = 0;
             }
             ClientTransaction ct = engine.msg.provider.getNewClientTransaction(req);

@@ -55,6 +55,7 @@ final class Colleagues {
 
     /** An outside number that cannot be called: forbidden for this extension, or no route. */
     static DomainException refusal(OutboundPlan plan) {
+        if (plan.status() == 503) return DomainException.unavailable("trunk_busy", plan.error()); // PBX-2: every channel in use
         return new DomainException(plan.status() == 403 ? DomainException.Kind.FORBIDDEN : DomainException.Kind.NOT_FOUND, plan.error());
     }
 }

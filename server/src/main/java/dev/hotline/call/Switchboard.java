@@ -68,6 +68,7 @@ public final class Switchboard implements CallHandler {
     }
 
     private void follow(CallEvent event) {
+        if (event instanceof CallEvent.ChannelHungUp h) data.legEnded(h.channelId());
         desk.onEvent(event);
         for (Consumer<CallEvent> f : followers) f.accept(event);
         if (router.takes(event)) return;

@@ -144,6 +144,11 @@ public final class CallRouter {
         Destination to = did == null ? null : Destination.parse(did.destinationType(), did.destination()).orElse(null);
         Call c = book.begin(m.enterpriseId(), ch, "inbound", caller, dialled, m.trunk().name(),
                 to instanceof Destination.Extension x ? x.number() : null);
+        if (!data.takeInbound(m.trunk(), ch.id())) {
+            // PBX-2: the carrier's channels are all in use; RFC 3261 §21.5.4
+            reject(c, ch, 503, "trunk " + m.trunk().name() + " has all its " + m.trunk().maxChannels() + " channels in use");
+            return;
+        }
         if (blocked(c, ch, caller)) return;
         // PBX-6 call-back list: a listed caller is hung up on, then called back and connected to the number's destination.
         var callback = returnCalls.listed(m.enterpriseId(), caller);

@@ -4,6 +4,7 @@ import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.Target;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
  * How an outside number is called (PBX-2/PBX-7): through which route and trunk, with which digits;
@@ -37,14 +38,18 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
     }
 
     /** PBX-2/PBX-7: for an extension that must be allowed to call out. */
-    static OutboundPlan forExtension(RoutingSnapshot.Tenant t, String extension, String dialled) {
+    static OutboundPlan forExtension(RoutingSnapshot.Tenant t, String extension, String dialled, Predicate<Trunk> hasRoom) {
         var line = t.extensions().get(extension);
         if (line == null || !line.outboundAllowed()) return refused("extension " + extension + " may not call out", 403);
-        return of(t, dialled);
+        return of(t, dialled, hasRoom);
     }
 
-    /** The first enabled route (by priority, then longest prefix) that takes the dialled number. */
-    static OutboundPlan of(RoutingSnapshot.Tenant t, String dialled) {
+    /**
+     * The first enabled route (by priority, then longest prefix) that takes the dialled number and whose trunk has a
+     * channel free: a full trunk passes the call to the next route (PBX-2); all of them full is 503.
+     */
+    static OutboundPlan of(RoutingSnapshot.Tenant t, String dialled, Predicate<Trunk> hasRoom) {
+        Trunk full = null;
         for (RoutingStore.OutboundRoute r : t.routes()) {
             if (!r.enabled()) continue;
             String number = dialled;
@@ -56,9 +61,14 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
             if (!number.startsWith(r.prefix()) || !number.matches("[0-9+*#]+")) continue;
             Trunk trunk = t.trunks().get(r.trunkId());
             if (trunk == null || !trunk.enabled()) continue;
+            if (!hasRoom.test(trunk)) {
+                if (full == null) full = trunk;
+                continue;
+            }
             String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
             return new OutboundPlan(r, trunk, out, null, 0);
         }
+        if (full != null) return refused("trunk " + full.name() + " has all its " + full.maxChannels() + " channels in use", 503);
         return refused("no outbound route for " + dialled, 404);
     }
 }

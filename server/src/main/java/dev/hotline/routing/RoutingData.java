@@ -25,6 +25,7 @@ public final class RoutingData {
     private final AtomicLong changes = new AtomicLong();
     private volatile RoutingSnapshot snapshot;
     private volatile long snapshotVersion = -1;
+    private final TrunkChannels trunkChannels = new TrunkChannels();
 
     public RoutingData(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -133,14 +134,29 @@ public final class RoutingData {
 
     /** How an outside number is called for the enterprise. */
     public OutboundPlan plan(long enterpriseId, String number) {
-        return tenant(enterpriseId).map(t -> OutboundPlan.of(t, number)).orElse(OutboundPlan.refused("enterprise disabled", 403));
+        return tenant(enterpriseId).map(t -> OutboundPlan.of(t, number, this::hasRoom)).orElse(OutboundPlan.refused("enterprise disabled", 403));
     }
 
     /** As {@link #plan}, for {@code ownExtension} (null: no extension, no permission check). */
     public OutboundPlan plan(long enterpriseId, String ownExtension, String number) {
         if (ownExtension == null) return plan(enterpriseId, number);
-        return tenant(enterpriseId).map(t -> OutboundPlan.forExtension(t, ownExtension, number))
+        return tenant(enterpriseId).map(t -> OutboundPlan.forExtension(t, ownExtension, number, this::hasRoom))
                 .orElse(OutboundPlan.refused("enterprise disabled", 403));
+    }
+
+    /** PBX-2: the trunk has a channel free (always, without a limit). */
+    boolean hasRoom(Trunk trunk) {
+        return trunkChannels.hasRoom(engine(), trunk);
+    }
+
+    /** PBX-2: takes one of the trunk's channels for an inbound leg; false when all are in use. */
+    boolean takeInbound(Trunk trunk, String channelId) {
+        return trunkChannels.takeInbound(engine(), trunk, channelId);
+    }
+
+    /** A leg ended: its trunk channel, if it held one, is free again. */
+    public void legEnded(String channelId) {
+        trunkChannels.ended(channelId);
     }
 
     /** The enterprise's recording policy and format (REC-1). */

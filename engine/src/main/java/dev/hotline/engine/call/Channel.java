@@ -24,6 +24,11 @@ public interface Channel {
     /** The channel this one is bridged with, if any. */
     Optional<Channel> bridgedWith();
 
+    /** Where an outbound leg was dialled (a trunk's host and port, a registered phone, a browser); empty for inbound. */
+    default Optional<Target> target() {
+        return Optional.empty();
+    }
+
     /** Anchored media counters of this leg. */
     LegCounters counters();
 

@@ -133,6 +133,11 @@ final class SipLeg implements Channel, MediaListener {
     }
 
     @Override
+    public Optional<Target> target() {
+        return dialRequest == null ? Optional.empty() : Optional.of(dialRequest.target());
+    }
+
+    @Override
     public Direction direction() {
         return direction;
     }

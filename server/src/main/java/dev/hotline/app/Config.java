@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,14 @@ public record Config(
         int sessionHours,
         int httpsPort,
         String httpsKeystore,
-        String httpsKeystorePassword) {
+        String httpsKeystorePassword,
+        Smtp smtp) {
+
+    /**
+     * The server's default SMTP server for e-mail (MSG-2), used by enterprises without their own; host blank: none.
+     * {@code security}: none, starttls or tls.
+     */
+    public record Smtp(String host, int port, String security, String user, String password, String from) {}
 
     public Config {
         checkPort("http.port", httpPort, true);
@@ -48,6 +56,10 @@ public record Config(
         }
         if (bcryptCost < 4 || bcryptCost > 31) throw new IllegalArgumentException("bcrypt.cost must be 4..31");
         if (sessionHours < 1) throw new IllegalArgumentException("session.hours must be at least 1");
+        checkPort("smtp.port", smtp.port(), false);
+        if (!List.of("none", "starttls", "tls").contains(smtp.security())) {
+            throw new IllegalArgumentException("smtp.security must be none, starttls or tls: " + smtp.security());
+        }
     }
 
     private static void checkPort(String key, int port, boolean zeroAllowed) {
@@ -81,7 +93,14 @@ public record Config(
             // of agents on other machines needs it. Without a keystore a self-signed certificate is made at first start.
             Map.entry("https.port", "8443"),
             Map.entry("https.keystore", ""),
-            Map.entry("https.keystore.password", ""));
+            Map.entry("https.keystore.password", ""),
+            // E-mail (MSG-2): the default SMTP server; an enterprise may set its own in the console.
+            Map.entry("smtp.host", ""),
+            Map.entry("smtp.port", "587"),
+            Map.entry("smtp.security", "starttls"),
+            Map.entry("smtp.user", ""),
+            Map.entry("smtp.password", ""),
+            Map.entry("smtp.from", ""));
 
     /** Loads defaults ← file ← environment ← explicit overrides (used by tests and CLI flags). */
     public static Config load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
@@ -133,7 +152,9 @@ public record Config(
                 nonBlank(p.getProperty("demo.password")),
                 nonBlank(p.getProperty("operator.password")),
                 intOf(p, "bcrypt.cost"), intOf(p, "session.hours"),
-                intOf(p, "https.port"), p.getProperty("https.keystore"), p.getProperty("https.keystore.password"));
+                intOf(p, "https.port"), p.getProperty("https.keystore"), p.getProperty("https.keystore.password"),
+                new Smtp(p.getProperty("smtp.host"), intOf(p, "smtp.port"), p.getProperty("smtp.security").toLowerCase(Locale.ROOT),
+                        p.getProperty("smtp.user"), p.getProperty("smtp.password"), p.getProperty("smtp.from")));
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -33,6 +33,10 @@ import dev.hotline.ivr.PromptRoutes;
 import dev.hotline.login.Auth;
 import dev.hotline.login.AuthRoutes;
 import dev.hotline.login.LoginThrottle;
+import dev.hotline.mail.MailRoutes;
+import dev.hotline.mail.Mailer;
+import dev.hotline.mail.SecretBox;
+import dev.hotline.mail.SmtpSettings;
 import dev.hotline.monitor.Monitor;
 import dev.hotline.monitor.MonitorRoutes;
 import dev.hotline.ops.Metrics;
@@ -82,6 +86,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -108,6 +113,7 @@ public final class Hotline implements AutoCloseable {
     private final Monitor monitor;
     private final Metrics metrics;
     private final Webhooks webhooks;
+    private final Mailer mailer;
     private final CustomerImports customerImports;
     private final DemoData.Seeded seeded;
     private final Api api;
@@ -157,6 +163,9 @@ public final class Hotline implements AutoCloseable {
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);
+        // MSG-2: e-mail through the enterprise's SMTP server or the configured default, sent from the outbox by a thread of its own.
+        this.mailer = new Mailer(jdbi, clock, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key")), serverSmtp(config));
+        MailRoutes.register(api, jdbi, audit, mailer, clock);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
@@ -217,6 +226,7 @@ public final class Hotline implements AutoCloseable {
             cti.close();
             eventLog.close();
             webhooks.close();
+            mailer.close();
             db.close();
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
@@ -257,6 +267,15 @@ public final class Hotline implements AutoCloseable {
             routing.invalidate();
             acd.invalidate();
         }, cti::mount);
+    }
+
+    /** The configured default SMTP server (smtp.host set), if any. */
+    static Optional<SmtpSettings> serverSmtp(Config config) {
+        Config.Smtp s = config.smtp();
+        if (s.host().isBlank()) return Optional.empty();
+        String from = s.from().isBlank() ? "hotline@" + s.host() : s.from();
+        return Optional.of(new SmtpSettings(s.host(), s.port(), SmtpSettings.Security.parse(s.security()).orElseThrow(),
+                s.user().isBlank() ? null : s.user(), s.password(), from));
     }
 
     /** The address phones and trunks reach us at: configured, else the bind address, else this host's first LAN address. */
@@ -357,6 +376,7 @@ public final class Hotline implements AutoCloseable {
         customerImports.close();
         eventLog.close();
         webhooks.close();
+        mailer.close();
         db.close();
     }
 }

@@ -105,7 +105,11 @@ class TenantIsolationTest {
         assertThat(demoAdmin.upload("POST", "/api/v1/campaigns/" + demoIds.get("campaigns") + "/contacts", "list.csv",
                 "number,name\n13900000088,Demo Customer\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status()).isEqualTo(201);
         demoIds.put("dnc", demoAdmin.post("/api/v1/dnc", Map.of("number", "13900000099")).json().get("id").asLong());
+        // MSG-2: demo's box sends its messages by e-mail (no SMTP server: the message waits in demo's outbox).
+        assertThat(demoAdmin.put("/api/v1/voicemail/boxes/extension/" + DEMO_BOX + "/email", Map.of("enabled", true, "to", "box@demo.test"))
+                .status()).isEqualTo(200);
         demoRecordedCallWithVoicemail();
+        demoIds.put("mail", firstId(demoAdmin.get("/api/v1/mail/outbox").json()));
         demoIds.put("deliveries", firstId(demoAdmin.get("/api/v1/webhooks/" + demoIds.get("webhooks") + "/deliveries").json()));
         demoChargedCall();
         demoFiles();

@@ -20,6 +20,7 @@ import dev.hotline.crm.AddressBook;
 import dev.hotline.crm.CrmRoutes;
 import dev.hotline.crm.CustomerImports;
 import dev.hotline.crm.Customers;
+import dev.hotline.cti.CallControlRoutes;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
@@ -187,6 +188,7 @@ public final class Hotline implements AutoCloseable {
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout);
         cti.attach(desk);
+        CallControlRoutes.register(api, cti); // API-1: the desk's call control over HTTP
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);

@@ -337,6 +337,12 @@ class TenantIsolationTest {
                 checked.add(r.method() + " " + r.path() + " (SupervisionCallsTest)");
                 continue;
             }
+            if (r.path().startsWith(Api.PREFIX + "/live-calls/{legId}")) {
+                // API-1: a live call exists only while a call is up: CallControlTest has another enterprise's admin read, hold,
+                // transfer and hang up an agent's call in progress (404, the call goes on).
+                checked.add(r.method() + " " + r.path() + " (CallControlTest)");
+                continue;
+            }
             String resource = r.path().substring(Api.PREFIX.length() + 1, r.path().indexOf('/', Api.PREFIX.length() + 1));
             String path = demoPath(r.path(), resource);
             boolean greeting = r.path().contains("{boxType}");

@@ -73,6 +73,8 @@ import dev.hotline.voicemail.VoicemailStore;
 import dev.hotline.web.Api;
 import dev.hotline.web.Tls;
 import dev.hotline.web.WebServer;
+import dev.hotline.webhook.EventStream;
+import dev.hotline.webhook.EventStreamRoutes;
 import dev.hotline.webhook.WebhookRoutes;
 import dev.hotline.webhook.Webhooks;
 import java.io.IOException;
@@ -115,6 +117,7 @@ public final class Hotline implements AutoCloseable {
     private final Metrics metrics;
     private final Webhooks webhooks;
     private final Mailer mailer;
+    private final EventStream eventStream;
     private final CustomerImports customerImports;
     private final DemoData.Seeded seeded;
     private final Api api;
@@ -168,9 +171,11 @@ public final class Hotline implements AutoCloseable {
         this.mailer = new Mailer(jdbi, clock, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key")), serverSmtp(config));
         MailRoutes.register(api, jdbi, audit, mailer, clock);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
+        this.eventStream = new EventStream(jdbi, clock); // API-2: the enterprise-wide WebSocket event stream
         Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project), queueTargets,
+                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project,
+                        eventStream::project), queueTargets,
                 reportZone);
         if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
@@ -229,6 +234,7 @@ public final class Hotline implements AutoCloseable {
             eventLog.close();
             webhooks.close();
             mailer.close();
+            eventStream.close();
             db.close();
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
@@ -251,6 +257,14 @@ public final class Hotline implements AutoCloseable {
                 log.error("retention sweep failed", e);
             }
         }, 0, 6, TimeUnit.HOURS);
+        // API-2: the event stream keeps a day of events.
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                eventStream.prune();
+            } catch (RuntimeException e) {
+                log.error("event stream pruning failed", e);
+            }
+        }, 1, 60, TimeUnit.MINUTES);
         // BIZ-1 escalation stages: every 30 seconds.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
@@ -268,7 +282,10 @@ public final class Hotline implements AutoCloseable {
         this.web = new WebServer(config.httpHost(), config.httpPort(), https, api, auth, () -> {
             routing.invalidate();
             acd.invalidate();
-        }, cti::mount);
+        }, routes -> {
+            cti.mount(routes);
+            EventStreamRoutes.mount(routes, auth, eventStream);
+        });
     }
 
     /** The configured default SMTP server (smtp.host set), if any. */
@@ -379,6 +396,7 @@ public final class Hotline implements AutoCloseable {
         eventLog.close();
         webhooks.close();
         mailer.close();
+        eventStream.close();
         db.close();
     }
 }

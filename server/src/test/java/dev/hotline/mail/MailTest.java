@@ -269,6 +269,26 @@ class MailTest {
         assertThat(admin.put("/api/v1/mail/settings", Map.of("host", "")).status()).isEqualTo(200);
     }
 
+    @Test
+    void anEnterpriseWithoutItsOwnServerSendsThroughTheConfiguredDefault() throws Exception {
+        int port = tcpPort();
+        GreenMail mail = smtp(port);
+        try (TestServer configured = TestServer.start(dev.hotline.testing.TestDatabases.Kind.H2, Map.of("smtp.host", "127.0.0.1",
+                "smtp.port", String.valueOf(port), "smtp.security", "none", "smtp.user", SMTP_USER, "smtp.password", SMTP_PASSWORD,
+                "smtp.from", "pbx@example.test"))) {
+            ApiClient a = ApiClient.loggedIn(configured.baseUrl(), "demo", "admin", PW);
+            JsonNode s = a.get("/api/v1/mail/settings").json();
+            assertThat(s.get("source").asText()).isEqualTo("server");
+            assertThat(s.at("/serverDefault/host").asText()).isEqualTo("127.0.0.1");
+            assertThat(s.toString()).doesNotContain(SMTP_PASSWORD);
+            assertThat(a.post("/api/v1/mail/test", Map.of("to", "ops@example.test")).status()).isEqualTo(200);
+            assertThat(mail.getReceivedMessages()).hasSize(1);
+            assertThat(mail.getReceivedMessages()[0].getFrom()[0].toString()).isEqualTo("pbx@example.test");
+        } finally {
+            mail.stop();
+        }
+    }
+
     static Map<String, Object> with(Map<String, Object> m, String k, Object v) {
         Map<String, Object> out = new HashMap<>(m);
         out.put(k, v);

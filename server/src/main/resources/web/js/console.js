@@ -29,6 +29,7 @@ import { CustomersPage } from './pages/customers.js';
 import { CustomerFieldsPage } from './pages/customer-fields.js';
 import { AddressBookPage } from './pages/addressbook.js';
 import { CampaignsPage } from './pages/campaigns.js';
+import { MailPage } from './pages/mail.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -91,6 +92,9 @@ const MENU = [
   // that it is nobody's landing page; the sidebar shows it in a group of its own (issue 14).
   { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'messages', component: VoicemailPage,
     icon: I('<circle cx="6" cy="12" r="4"/><circle cx="18" cy="12" r="4"/><path d="M6 16h12"/>') },
+  // MSG-2: the e-mail settings and outbox, after the inbox in the messages group.
+  { id: 'mail', perm: 'mail.manage', group: 'messages', component: MailPage,
+    icon: I('<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M3 7l9 6 9-6"/>') },
 ];
 const LINKS = [
   { id: 'agent', perm: 'agent.desk', href: '/agent.html',

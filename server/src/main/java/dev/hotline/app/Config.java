@@ -39,7 +39,14 @@ public record Config(
         String httpsKeystore,
         String httpsKeystorePassword,
         String sipProduct,
-        List<String> sipTrusted) {
+        List<String> sipTrusted,
+        Smtp smtp) {
+
+    /**
+     * The server's default SMTP server for e-mail (MSG-2), used by enterprises without their own; host blank: none.
+     * {@code security}: none, starttls or tls.
+     */
+    public record Smtp(String host, int port, String security, String user, String password, String from) {}
 
     public Config {
         checkPort("http.port", httpPort, true);
@@ -52,6 +59,10 @@ public record Config(
         }
         if (bcryptCost < 4 || bcryptCost > 31) throw new IllegalArgumentException("bcrypt.cost must be 4..31");
         if (sessionHours < 1) throw new IllegalArgumentException("session.hours must be at least 1");
+        checkPort("smtp.port", smtp.port(), false);
+        if (!List.of("none", "starttls", "tls").contains(smtp.security())) {
+            throw new IllegalArgumentException("smtp.security must be none, starttls or tls: " + smtp.security());
+        }
     }
 
     private static void checkPort(String key, int port, boolean zeroAllowed) {
@@ -89,7 +100,14 @@ public record Config(
             // SEC-1: the product name in SIP User-Agent/Server headers (empty: none, so scanners learn nothing), and
             // addresses or CIDR blocks, comma-separated, never banned by the scanner and password-guessing rules.
             Map.entry("sip.product", ""),
-            Map.entry("sip.trusted", ""));
+            Map.entry("sip.trusted", ""),
+            // E-mail (MSG-2): the default SMTP server; an enterprise may set its own in the console.
+            Map.entry("smtp.host", ""),
+            Map.entry("smtp.port", "587"),
+            Map.entry("smtp.security", "starttls"),
+            Map.entry("smtp.user", ""),
+            Map.entry("smtp.password", ""),
+            Map.entry("smtp.from", ""));
 
     /** Loads defaults ← file ← environment ← explicit overrides (used by tests and CLI flags). */
     public static Config load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
@@ -143,7 +161,9 @@ public record Config(
                 intOf(p, "bcrypt.cost"), intOf(p, "session.hours"),
                 intOf(p, "https.port"), p.getProperty("https.keystore"), p.getProperty("https.keystore.password"),
                 p.getProperty("sip.product"),
-                Arrays.stream(p.getProperty("sip.trusted").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList());
+                Arrays.stream(p.getProperty("sip.trusted").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
+                new Smtp(p.getProperty("smtp.host"), intOf(p, "smtp.port"), p.getProperty("smtp.security").toLowerCase(Locale.ROOT),
+                        p.getProperty("smtp.user"), p.getProperty("smtp.password"), p.getProperty("smtp.from")));
     }
 
     private static Optional<String> nonBlank(String s) {

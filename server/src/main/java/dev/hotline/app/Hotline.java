@@ -20,6 +20,7 @@ import dev.hotline.crm.AddressBook;
 import dev.hotline.crm.CrmRoutes;
 import dev.hotline.crm.CustomerImports;
 import dev.hotline.crm.Customers;
+import dev.hotline.cti.CallControlRoutes;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
@@ -33,6 +34,10 @@ import dev.hotline.ivr.PromptRoutes;
 import dev.hotline.login.Auth;
 import dev.hotline.login.AuthRoutes;
 import dev.hotline.login.LoginThrottle;
+import dev.hotline.mail.MailRoutes;
+import dev.hotline.mail.Mailer;
+import dev.hotline.mail.SecretBox;
+import dev.hotline.mail.SmtpSettings;
 import dev.hotline.monitor.Monitor;
 import dev.hotline.monitor.MonitorRoutes;
 import dev.hotline.ops.Metrics;
@@ -69,6 +74,8 @@ import dev.hotline.voicemail.VoicemailStore;
 import dev.hotline.web.Api;
 import dev.hotline.web.Tls;
 import dev.hotline.web.WebServer;
+import dev.hotline.webhook.EventStream;
+import dev.hotline.webhook.EventStreamRoutes;
 import dev.hotline.webhook.WebhookRoutes;
 import dev.hotline.webhook.Webhooks;
 import java.io.IOException;
@@ -83,6 +90,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -109,6 +117,8 @@ public final class Hotline implements AutoCloseable {
     private final Monitor monitor;
     private final Metrics metrics;
     private final Webhooks webhooks;
+    private final Mailer mailer;
+    private final EventStream eventStream;
     private final CustomerImports customerImports;
     private final DemoData.Seeded seeded;
     private final Api api;
@@ -158,10 +168,15 @@ public final class Hotline implements AutoCloseable {
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock);
+        // MSG-2: e-mail through the enterprise's SMTP server or the configured default, sent from the outbox by a thread of its own.
+        this.mailer = new Mailer(jdbi, clock, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key")), serverSmtp(config));
+        MailRoutes.register(api, jdbi, audit, mailer, clock);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
+        this.eventStream = new EventStream(jdbi, clock); // API-2: the enterprise-wide WebSocket event stream
         Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
-                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project), queueTargets,
+                List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project,
+                        eventStream::project), queueTargets,
                 reportZone);
         if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
@@ -179,6 +194,7 @@ public final class Hotline implements AutoCloseable {
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout);
         cti.attach(desk);
+        CallControlRoutes.register(api, cti); // API-1: the desk's call control over HTTP
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
@@ -220,6 +236,8 @@ public final class Hotline implements AutoCloseable {
             cti.close();
             eventLog.close();
             webhooks.close();
+            mailer.close();
+            eventStream.close();
             db.close();
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
@@ -243,6 +261,14 @@ public final class Hotline implements AutoCloseable {
                 log.error("retention sweep failed", e);
             }
         }, 0, 6, TimeUnit.HOURS);
+        // API-2: the event stream keeps a day of events.
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                eventStream.prune();
+            } catch (RuntimeException e) {
+                log.error("event stream pruning failed", e);
+            }
+        }, 1, 60, TimeUnit.MINUTES);
         // BIZ-1 escalation stages: every 30 seconds.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
@@ -260,7 +286,19 @@ public final class Hotline implements AutoCloseable {
         this.web = new WebServer(config.httpHost(), config.httpPort(), https, api, auth, () -> {
             routing.invalidate();
             acd.invalidate();
-        }, cti::mount);
+        }, routes -> {
+            cti.mount(routes);
+            EventStreamRoutes.mount(routes, auth, eventStream);
+        });
+    }
+
+    /** The configured default SMTP server (smtp.host set), if any. */
+    static Optional<SmtpSettings> serverSmtp(Config config) {
+        Config.Smtp s = config.smtp();
+        if (s.host().isBlank()) return Optional.empty();
+        String from = s.from().isBlank() ? "hotline@" + s.host() : s.from();
+        return Optional.of(new SmtpSettings(s.host(), s.port(), SmtpSettings.Security.parse(s.security()).orElseThrow(),
+                s.user().isBlank() ? null : s.user(), s.password(), from));
     }
 
     /** The address phones and trunks reach us at: configured, else the bind address, else this host's first LAN address. */
@@ -361,6 +399,8 @@ public final class Hotline implements AutoCloseable {
         customerImports.close();
         eventLog.close();
         webhooks.close();
+        mailer.close();
+        eventStream.close();
         db.close();
     }
 }

@@ -27,6 +27,8 @@ public enum Permission {
     CALL_SUPERVISE("call.supervise"),
     /** Integrations: the enterprise's webhooks and their delivery log, API-2. */
     WEBHOOK_MANAGE("webhook.manage"),
+    /** E-mail (MSG-2): the enterprise's SMTP server, a test message, the outbox and its failures. */
+    MAIL_MANAGE("mail.manage"),
     /** CRM-1, CRM-3: read the customers one may see (own, department-shared, enterprise-shared). */
     CUSTOMER_READ("customer.read"),
     /** Create customers and change the ones one may see; only the owner (or customer.manage) transfers or deletes. */

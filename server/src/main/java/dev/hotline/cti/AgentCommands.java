@@ -161,10 +161,25 @@ public final class AgentCommands {
     /** Click-to-dial: rings the agent's device, then {@code number}; returns the agent's leg id. */
     public String dial(long enterpriseId, long userId, String number) {
         if (!number.matches("\\+?[0-9*#]{2,32}")) throw DomainException.badRequest("number: a phone number, extension or job number");
-        AgentView a = acd.agentView(enterpriseId, userId).orElseThrow();
-        if (a.device() == null) throw DomainException.conflict("log in with a device first");
+        AgentView a = acd.agentView(enterpriseId, userId).orElse(null);
+        if (a == null || a.device() == null) throw DomainException.conflict("log in with a device first");
         Device d = new Device(Device.Kind.parse(a.device()).orElseThrow(), a.deviceNumber());
         return calls.dial(enterpriseId, userId, d, number);
+    }
+
+    /** API-1: the calls the user's desk shows now (their legs), whether or not a desk is open. */
+    public List<CallView> calls(long userId) {
+        return deskCalls.of(userId);
+    }
+
+    /** API-1, supervisors: every agent's calls in the enterprise. */
+    public List<CallView> enterpriseCalls(long enterpriseId) {
+        return deskCalls.ofEnterprise(enterpriseId);
+    }
+
+    /** API-1: one of the user's calls by its leg id (404 for anyone else's). */
+    public CallView call(long userId, String legId) {
+        return own(userId, legId);
     }
 
     private CallView own(long userId, String legId) {

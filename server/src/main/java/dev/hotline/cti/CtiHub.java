@@ -24,7 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Jdbi;
@@ -414,6 +419,27 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
             log.debug("CTI send failed: {}", e.toString());
         }
     }
+
+    /**
+     * API-1: runs a desk command for the HTTP call-control routes ({@link CallControlRoutes}) on the CTI thread, in order
+     * with the desks' own commands, and returns its result. Refusals are the command's own {@link DomainException}s.
+     */
+    public <T> T run(Function<AgentCommands, T> command) {
+        CompletableFuture<T> f = CompletableFuture.supplyAsync(() -> command.apply(commands), out);
+        try {
+            return f.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw DomainException.unavailable("timeout", "the call control did not answer within " + COMMAND_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DomainException.unavailable("interrupted", "interrupted");
+        }
+    }
+
+    static final int COMMAND_TIMEOUT_SECONDS = 15;
 
     /** Connected agents (tests, monitoring). */
     public int connected() {

@@ -216,6 +216,13 @@ public final class DeskCalls {
         return out;
     }
 
+    /** Every desk call of the enterprise. */
+    List<CallView> ofEnterprise(long enterpriseId) {
+        List<CallView> out = new ArrayList<>();
+        for (CallView c : legs.values()) if (c.enterpriseId() == enterpriseId) out.add(c);
+        return out;
+    }
+
     String notes(String callId) {
         return notes.get(callId);
     }

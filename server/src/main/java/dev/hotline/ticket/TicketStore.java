@@ -3,6 +3,7 @@ package dev.hotline.ticket;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hotline.mail.MailStore;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
@@ -229,9 +230,25 @@ public final class TicketStore {
     /** One notice in a user's inbox. */
     public record Notification(long id, Instant at, String kind, Long ticketId, String text, Instant readAt) {}
 
+    /**
+     * A notice in the user's inbox; when the enterprise sends ticket notifications by e-mail (MSG-2) and the user has an
+     * address, also a message in the mail outbox, in the same transaction.
+     */
     static void notify(Handle h, long e, long user, Instant at, String kind, Long ticket, String text) {
         h.createUpdate("INSERT INTO notification (enterprise_id, user_id, created_at, kind, ticket_id, text) VALUES (:e, :u, :at, :k, :t, :x)")
                 .bind("e", e).bind("u", user).bind("at", ts(at)).bind("k", kind).bind("t", ticket).bind("x", text).execute();
+        if (!MailStore.ticketNotifications(h, e)) return;
+        h.createQuery("SELECT email, language FROM app_user WHERE enterprise_id = :e AND id = :u AND email IS NOT NULL").bind("e", e).bind("u", user)
+                .map((rs, c) -> Map.entry(rs.getString("email"), rs.getString("language") == null ? "" : rs.getString("language"))).findOne()
+                .ifPresent(to -> {
+                    boolean zh = to.getValue().startsWith("zh");
+                    String what = switch (kind) {
+                        case "ticket.assigned" -> zh ? "工单已分配给您" : "Ticket assigned to you";
+                        case "ticket.escalated" -> zh ? "工单升级" : "Ticket escalated";
+                        default -> zh ? "工单通知" : "Ticket notification";
+                    };
+                    MailStore.enqueue(h, e, new MailStore.Mail("ticket", to.getKey(), what + ": " + text, text + "\n", null, null), at);
+                });
     }
 
     static List<Notification> notifications(Handle h, long e, long user, boolean unreadOnly) {

@@ -24,6 +24,16 @@ public final class VoicemailRoutes {
 
     public record HandledInput(Boolean handled) {}
 
+    /**
+     * @param enabled messages left in the box go by e-mail, the recording attached
+     * @param to      the address; blank: the extension's user's e-mail address (a queue's box needs one)
+     */
+    public record BoxEmailInput(Boolean enabled, String to) {}
+
+    record Box(String type, String box) {}
+
+    static final String BOX_EMAIL = "/voicemail/boxes/{boxType}/{box}/email";
+
     public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock) {
         Api api = root.tagged("voicemail");
         api.get("/voicemail", "Voicemail messages, newest first (filters: boxType, box, handled)").returnsList(VoicemailStore.Message.class)
@@ -56,6 +66,31 @@ public final class VoicemailRoutes {
                         return VoicemailStore.byId(h, me.enterpriseId(), id).orElseThrow();
                     }));
                 });
+        api.get("/voicemail/email-boxes", "The boxes whose e-mail setting was set (MSG-2), as far as you may see them")
+                .returnsList(VoicemailStore.BoxEmail.class).handleAuthenticated((ctx, me) -> ctx.json(jdbi.withHandle(h ->
+                        VoicemailStore.boxEmails(h, me.enterpriseId()).stream().filter(b -> mayReadBox(h, me, b.boxType(), b.box())).toList())));
+        api.get(BOX_EMAIL, "Whether a box's messages go by e-mail (MSG-2), and to whom").returns(VoicemailStore.BoxEmail.class)
+                .handleAuthenticated((ctx, me) -> ctx.json(jdbi.withHandle(h -> {
+                    Box b = box(h, ctx.pathParam("boxType"), ctx.pathParam("box"), me, false);
+                    return VoicemailStore.boxEmail(h, me.enterpriseId(), b.type(), b.box());
+                })));
+        api.put(BOX_EMAIL, "Send a box's messages by e-mail with the recording attached (mail.manage, or the extension's own user)")
+                .body(BoxEmailInput.class).returns(VoicemailStore.BoxEmail.class).handleAuthenticated((ctx, me) -> {
+                    Box b = jdbi.withHandle(h -> box(h, ctx.pathParam("boxType"), ctx.pathParam("box"), me, true));
+                    var in = Json.body(ctx, BoxEmailInput.class);
+                    String to = Validator.clean(in.to());
+                    boolean queue = b.type().equals("queue");
+                    Validator.of().required("enabled", in.enabled())
+                            .matches("to", to, "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", "not an e-mail address").maxLength("to", to, 255)
+                            .check(!queue || to != null || !Boolean.TRUE.equals(in.enabled()), "to", "required for a queue's box")
+                            .throwIfInvalid();
+                    ctx.json(jdbi.inTransaction(h -> {
+                        var saved = new VoicemailStore.BoxEmail(b.type(), b.box(), in.enabled(), to);
+                        VoicemailStore.saveBoxEmail(h, me.enterpriseId(), saved);
+                        audit.record(h, me, ctx.ip(), "voicemail.email", b.type() + " " + b.box(), in.enabled() + (to == null ? "" : " " + to));
+                        return saved;
+                    }));
+                });
         api.delete("/voicemail/{id}", "Delete a message").handleAuthenticated((ctx, me) -> {
             long id = WebServer.id(ctx);
             jdbi.useTransaction(h -> {
@@ -65,6 +100,23 @@ public final class VoicemailRoutes {
             });
             ctx.status(204);
         });
+    }
+
+    /** A box of the enterprise that {@code me} may see (and change, when {@code write}): {type, box}; else 404 / 403. */
+    static Box box(Handle h, String type, String box, Principal me, boolean write) {
+        if (!VoicemailStore.boxExists(h, me.enterpriseId(), type, box) || !mayReadBox(h, me, type, box)) throw ApiException.notFound("voicemail box");
+        if (write && !me.can(Permission.MAIL_MANAGE) && !ownBox(h, me, type, box)) {
+            throw ApiException.forbidden("only mail.manage or the extension's own user changes this box's e-mail");
+        }
+        return new Box(type, box);
+    }
+
+    static boolean mayReadBox(Handle h, Principal me, String type, String box) {
+        return me.can(Permission.RECORDING_READ) || me.can(Permission.MAIL_MANAGE) || ownBox(h, me, type, box);
+    }
+
+    private static boolean ownBox(Handle h, Principal me, String type, String box) {
+        return "extension".equals(type) && UserStore.byId(h, me.enterpriseId(), me.userId()).map(u -> box.equals(u.extension())).orElse(false);
     }
 
     static VoicemailStore.Message readable(Handle h, Principal me, long id) {

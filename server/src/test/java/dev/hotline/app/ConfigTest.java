@@ -54,6 +54,8 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SIP_PORT", "70000"), Map.of())).hasMessageContaining("sip.port");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_RTP_PORT_MIN", "30001"), Map.of())).hasMessageContaining("rtp.port.min");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_DEMO", "maybe"), Map.of())).hasMessageContaining("true or false");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SMTP_SECURITY", "ssl"), Map.of())).hasMessageContaining("smtp.security");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SMTP_PORT", "0"), Map.of())).hasMessageContaining("smtp.port");
         Path f = dir.resolve("typo.properties");
         Files.writeString(f, "http.prot=9000\n");
         assertThatThrownBy(() -> Config.load(Optional.of(f), Map.of(), Map.of())).hasMessageContaining("unknown setting 'http.prot'");

@@ -1,0 +1,106 @@
+package dev.hotline.cti;
+
+import dev.hotline.auth.Permission;
+import dev.hotline.auth.Principal;
+import dev.hotline.domain.DomainException;
+import dev.hotline.domain.Validator;
+import dev.hotline.web.Api;
+import dev.hotline.web.Json;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * API-1, call control for integrators over HTTP (docs/api.md "Call control"): the same commands as the agent desk's CTI
+ * channel ({@link AgentCommands}, run on the CTI thread through {@link CtiHub#run}), with the same rules: permission
+ * agent.desk, the user's own calls only (another user's or enterprise's leg is 404), a session or an API token acting as
+ * its user. Calls are named by the user's leg id, as on the desk.
+ */
+public final class CallControlRoutes {
+    private CallControlRoutes() {}
+
+    /** A live call: the user whose leg it is, and the call as their desk shows it. */
+    public record LiveCall(long userId, CallView call) {
+        static LiveCall of(CallView c) {
+            return new LiveCall(c.userId(), c);
+        }
+    }
+
+    /** @param number an outside number, extension or job number */
+    public record DialInput(String number) {}
+
+    /** @param to an extension, a colleague's job number (through the ACD when signed in) or an outside number */
+    public record TransferInput(String to) {}
+
+    public record Dialled(String legId) {}
+
+    public record Done(boolean ok) {}
+
+    static final String LEG = "/live-calls/{legId}";
+
+    public static void register(Api root, CtiHub cti) {
+        Api r = root.tagged("call-control");
+        r.get("/live-calls", "Your calls in progress (scope=enterprise: every agent's, needs monitor.read)").returnsList(LiveCall.class)
+                .handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String scope = ctx.queryParam("scope");
+                    Validator.of().check(scope == null || scope.equals("own") || scope.equals("enterprise"), "scope", "own or enterprise")
+                            .throwIfInvalid();
+                    boolean all = "enterprise".equals(scope);
+                    if (all && !me.can(Permission.MONITOR_READ)) throw DomainException.forbidden("scope=enterprise needs monitor.read");
+                    List<CallView> calls = cti.run(c -> all ? c.enterpriseCalls(me.enterpriseId()) : c.calls(me.userId()));
+                    ctx.json(calls.stream().sorted(Comparator.comparing(CallView::startedAt, Comparator.nullsLast(Comparator.naturalOrder())))
+                            .map(LiveCall::of).toList());
+                });
+        r.get(LEG, "One of your calls in progress").returns(LiveCall.class).handle(Permission.AGENT_DESK, (ctx, me) ->
+                ctx.json(LiveCall.of(cti.run(c -> c.call(me.userId(), leg(ctx.pathParam("legId")))))));
+        r.post("/live-calls", "Click-to-call: ring your device (log in as an agent first, POST /agent/session), then dial the number")
+                .body(DialInput.class).returns(Dialled.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    DialInput in = Json.body(ctx, DialInput.class);
+                    String number = Validator.clean(in.number());
+                    Validator.of().required("number", number).matches("number", number, "\\+?[0-9*#]{2,32}", "a phone number, extension or job number")
+                            .throwIfInvalid();
+                    ctx.status(201).json(new Dialled(cti.run(c -> c.dial(me.enterpriseId(), me.userId(), number))));
+                });
+        r.post(LEG + "/transfer", "Blind transfer of the other party to an extension, job number or outside number; your leg ends")
+                .body(TransferInput.class).returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    cti.run(c -> c.call(me.userId(), leg)); // someone else's call is 404 before the body is looked at
+                    TransferInput in = Json.body(ctx, TransferInput.class);
+                    String to = Validator.clean(in.to());
+                    Validator.of().required("to", to).matches("to", to, "\\+?[0-9*#]{2,32}", "an extension, job number or phone number")
+                            .throwIfInvalid();
+                    ctx.json(done(cti.run(c -> {
+                        c.transfer(me.enterpriseId(), me.userId(), leg, to);
+                        return true;
+                    })));
+                });
+        r.post(LEG + "/hold", "Put the other party on hold (music)").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) ->
+                ctx.json(done(hold(cti, me, ctx.pathParam("legId"), true))));
+        r.post(LEG + "/resume", "Take the other party off hold").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) ->
+                ctx.json(done(hold(cti, me, ctx.pathParam("legId"), false))));
+        r.delete(LEG, "Hang up your leg of the call").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+            String leg = leg(ctx.pathParam("legId"));
+            ctx.json(done(cti.run(c -> {
+                c.hangup(me.userId(), leg);
+                return true;
+            })));
+        });
+    }
+
+    private static boolean hold(CtiHub cti, Principal me, String legId, boolean held) {
+        String leg = leg(legId);
+        return cti.run(c -> {
+            c.hold(me.userId(), leg, held);
+            return true;
+        });
+    }
+
+    private static Done done(boolean ok) {
+        return new Done(ok);
+    }
+
+    /** A leg id as the engine makes them; anything else names no call. */
+    private static String leg(String s) {
+        if (s == null || s.length() > 100) throw DomainException.notFound("call");
+        return s;
+    }
+}

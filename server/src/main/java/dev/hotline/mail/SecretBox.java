@@ -1,0 +1,74 @@
+package dev.hotline.mail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts the SMTP passwords at rest: AES-256-GCM under a key kept in a file of the data folder (made at the first
+ * start, readable by the server's user only), so that a copy of the database alone does not give the passwords away.
+ */
+public final class SecretBox {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final SecretKeySpec key;
+
+    private SecretBox(byte[] key) {
+        this.key = new SecretKeySpec(key, "AES");
+    }
+
+    /** The box with the key in {@code file}, made (32 random bytes) if it does not exist. */
+    public static SecretBox fromKeyFile(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                byte[] k = new byte[32];
+                RANDOM.nextBytes(k);
+                Files.writeString(file, Base64.getEncoder().encodeToString(k));
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: left as made
+                }
+            }
+            return new SecretBox(Base64.getDecoder().decode(Files.readString(file).strip()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read or make the key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String encrypt(String plain) {
+        try {
+            byte[] iv = new byte[12];
+            RANDOM.nextBytes(iv);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+            byte[] ct = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[iv.length + ct.length];
+            System.arraycopy(iv, 0, out, 0, iv.length);
+            System.arraycopy(ct, 0, out, iv.length, ct.length);
+            return "v1:" + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String decrypt(String sealed) {
+        if (!sealed.startsWith("v1:")) throw new IllegalStateException("unknown secret format");
+        try {
+            byte[] in = Base64.getDecoder().decode(sealed.substring(3));
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, 12));
+            return new String(c.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot decrypt a stored secret (was the key file replaced?)", e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.hotline.webhook;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hotline.auth.Permission;
+import dev.hotline.auth.Principal;
+import dev.hotline.login.Auth;
+import dev.hotline.web.ApiException;
+import dev.hotline.web.Json;
+import dev.hotline.web.WebServer;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.HandlerType;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsHandlerType;
+import java.util.Optional;
+
+/**
+ * API-2, the enterprise-wide event stream over a WebSocket (docs/webhooks.md "Event stream"): {@code GET /api/v1/events}
+ * upgraded, with a session cookie or an API token of a user with monitor.read; {@code ?after=<seq>} resumes after the
+ * last event number seen. The stream itself is {@link EventStream}.
+ */
+public final class EventStreamRoutes {
+    public static final String PATH = "/api/v1/events";
+    private static final String PRINCIPAL = "hotline.events.principal";
+    private static final String AFTER = "hotline.events.after";
+
+    private EventStreamRoutes() {}
+
+    public static void mount(RoutesConfig routes, Auth auth, EventStream stream) {
+        routes.addHttpHandler(HandlerType.WEBSOCKET_BEFORE_UPGRADE, PATH, ctx -> {
+            String authorization = ctx.header("Authorization");
+            String cookie = ctx.cookie(WebServer.SESSION_COOKIE);
+            Optional<Principal> who = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? auth.byToken(authorization.substring(7).strip())
+                    : cookie == null || cookie.isBlank() ? Optional.empty() : auth.bySession(cookie);
+            Principal p = who.orElseThrow(ApiException::unauthenticated);
+            if (!p.can(Permission.MONITOR_READ)) throw new ApiException(403, "forbidden", "the event stream needs monitor.read");
+            String after = ctx.queryParam("after");
+            if (after != null) {
+                try {
+                    if (Long.parseLong(after) < 0) throw new NumberFormatException();
+                } catch (NumberFormatException e) {
+                    throw ApiException.invalid("after", "the number of the last event seen (0 or more)");
+                }
+            }
+            ctx.attribute(PRINCIPAL, p);
+            ctx.attribute(AFTER, after == null ? null : Long.valueOf(after));
+        });
+        routes.addWsHandler(WsHandlerType.WEBSOCKET, PATH, ws -> {
+            ws.onConnect(ctx -> {
+                Principal p = ctx.attribute(PRINCIPAL);
+                if (p == null) {
+                    ctx.closeSession(4401, "unauthenticated");
+                    return;
+                }
+                ctx.enableAutomaticPings();
+                Long after = ctx.attribute(AFTER);
+                EventStream.Start start = stream.start(p.enterpriseId(), after);
+                ObjectNode hello = Json.MAPPER.createObjectNode().put("type", "stream.hello").put("v", 1).put("after", start.after());
+                if (start.oldestKept() == null) hello.putNull("oldestKept");
+                else hello.put("oldestKept", start.oldestKept());
+                send(ctx, hello.toString());
+                // Subscribed after the hello went out: the first event cannot overtake it.
+                stream.subscribe(ctx.sessionId(), p.enterpriseId(), start.after(), json -> send(ctx, json));
+            });
+            ws.onClose(ctx -> stream.unsubscribe(ctx.sessionId()));
+            ws.onError(ctx -> stream.unsubscribe(ctx.sessionId()));
+        });
+    }
+
+    private static boolean send(WsContext ctx, String json) {
+        if (!ctx.session.isOpen()) return false;
+        try {
+            ctx.send(json);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

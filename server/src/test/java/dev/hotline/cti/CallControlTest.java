@@ -1,0 +1,188 @@
+package dev.hotline.cti;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * API-1 call control over HTTP with an API token, end to end with SIPp: click-to-call rings the agent's SIP phone then
+ * the number, hold / resume, hang up; a queue call blind-transferred to an outside number; another user's or another
+ * enterprise's call is 404, a user without agent.desk 403, bad input 400 naming the field.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CallControlTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+    TestServer server;
+    ApiClient admin;
+    int carrierPort;
+    final List<Sipp.Run> phones = new ArrayList<>();
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4697", "destinationType", "queue", "destination", "sales")).status())
+                .isEqualTo(201);
+        // Outside numbers 1377... go to a carrier of the test's own (a SIPp callee on carrierPort).
+        carrierPort = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "api-carrier", "host", "127.0.0.1", "port", carrierPort, "allowedIps", List.of()))
+                .json().get("id").asLong();
+        assertThat(admin.post("/api/v1/outbound-routes", Map.of("name", "api-out", "prefix", "1377", "trunkId", trunk, "priority", 1)).status())
+                .isEqualTo(201);
+        long sales = 0;
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) sales = q.get("id").asLong();
+        var r = admin.put("/api/v1/queues/" + sales, Map.of("name", "sales", "strategy", "linear", "settings", Map.of("ringTimeoutSeconds", 10)));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        server.hotline().acd().settle();
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        server.hotline().engine().channels().forEach(ch -> ch.hangup(HangupCause.NORMAL_CLEARING));
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.hotline().engine().channels().isEmpty());
+        ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).delete("/api/v1/agent/session");
+        phones.forEach(Sipp.Run::kill);
+        phones.clear();
+    }
+
+    SipPeers peers() {
+        return new SipPeers(work, server.hotline().engine().sipPort());
+    }
+
+    /** Agent 1's SIP phone (answers every call) registered, agent 1 logged in on it, and an API token of theirs. */
+    ApiClient agentOneByToken() throws Exception {
+        int port = Ports.free();
+        Map<String, String> vars = SipPeers.vars("x");
+        vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+        Sipp.Run phone = Sipp.start(work, "uas_answer", vars, null, port,
+                List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100", "-timeout", "120"));
+        Sipp.awaitUdpBound(port);
+        phones.add(phone);
+        peers().register("1001", PW, port, "200");
+        ApiClient session = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        var token = session.post("/api/v1/tokens", Map.of("name", "crm-" + System.nanoTime()));
+        assertThat(token.status()).as(token.toString()).isEqualTo(201);
+        ApiClient api = new ApiClient(server.baseUrl()).withBearer(token.json().get("token").asText());
+        var login = api.post("/api/v1/agent/session", Map.of("device", "sip"));
+        assertThat(login.status()).as(login.toString()).isEqualTo(200);
+        return api;
+    }
+
+    JsonNode liveCall(ApiClient api, String leg, String state) {
+        return await(leg + " " + state).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (JsonNode c : api.get("/api/v1/live-calls").json()) if (c.at("/call/legId").asText().equals(leg)) return c;
+            return null;
+        }, c -> c != null && c.at("/call/state").asText().equals(state));
+    }
+
+    static void assertField(ApiClient.Response r, String field) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().get("fieldErrors").findValuesAsText("field")).as(r.toString()).contains(field);
+    }
+
+    @Test
+    void clickToCallRingsTheAgentsPhoneThenTheNumberAndIsHeldResumedAndHungUpByTheApi() throws Exception {
+        ApiClient api = agentOneByToken();
+        Sipp.Run carrier = peers().uas("uas_answer", carrierPort, SipPeers.vars("x"));
+        assertField(api.post("/api/v1/live-calls", Map.of("number", "not a number")), "number");
+        var dialled = api.post("/api/v1/live-calls", Map.of("number", "13770000031"));
+        assertThat(dialled.status()).as(dialled.toString()).isEqualTo(201);
+        String leg = dialled.json().get("legId").asText();
+
+        JsonNode call = liveCall(api, leg, "talking").get("call");
+        assertThat(call.get("direction").asText()).isEqualTo("outbound");
+        assertThat(call.get("caller").asText()).isEqualTo("13770000031");
+        await("the carrier is called").atMost(Duration.ofSeconds(10)).until(() -> carrier.logs().contains("INVITE sip:13770000031@"));
+        assertThat(api.get("/api/v1/live-calls/" + leg).json().at("/call/legId").asText()).isEqualTo(leg);
+
+        // Held once the number answered and was connected to the agent (a conflict "no one to hold" before).
+        await("held").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.post("/api/v1/live-calls/" + leg + "/hold", null).status() == 200);
+        assertThat(api.get("/api/v1/live-calls/" + leg).json().at("/call/state").asText()).isEqualTo("held");
+        assertThat(api.post("/api/v1/live-calls/" + leg + "/resume", null).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/live-calls/" + leg).json().at("/call/state").asText()).isEqualTo("talking");
+
+        // The same rules as the desk: another agent, another enterprise's admin: 404; no agent.desk: 403.
+        ApiClient agent2 = ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW);
+        ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
+        assertThat(operator.post("/api/v1/enterprises", Map.of("code", "ccapi", "name", "CC API", "adminUsername", "boss",
+                "adminPassword", "ccapi-pass-1")).status()).isEqualTo(201);
+        ApiClient other = ApiClient.loggedIn(server.baseUrl(), "ccapi", "boss", "ccapi-pass-1");
+        for (ApiClient stranger : List.of(agent2, other)) {
+            assertThat(stranger.get("/api/v1/live-calls/" + leg).status()).isEqualTo(404);
+            assertThat(stranger.post("/api/v1/live-calls/" + leg + "/hold", null).status()).isEqualTo(404);
+            assertThat(stranger.post("/api/v1/live-calls/" + leg + "/transfer", Map.of("to", "13770000099")).status()).isEqualTo(404);
+            assertThat(stranger.delete("/api/v1/live-calls/" + leg).status()).isEqualTo(404);
+            assertThat(stranger.get("/api/v1/live-calls").json().findValuesAsText("legId")).doesNotContain(leg);
+        }
+        assertThat(other.get("/api/v1/live-calls?scope=enterprise").json()).isEmpty();
+        assertThat(agent2.get("/api/v1/live-calls?scope=enterprise").status()).as("an agent has no monitor.read").isEqualTo(403);
+        assertThat(admin.get("/api/v1/live-calls?scope=enterprise").json().findValuesAsText("legId")).contains(leg);
+        long role = admin.post("/api/v1/roles", Map.of("name", "cc-readers", "permissions", List.of("user.read"))).json().get("id").asLong();
+        assertThat(admin.post("/api/v1/users", Map.of("username", "ccreader", "password", "reader-pass-1", "roleId", role)).status()).isEqualTo(201);
+        assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "ccreader", "reader-pass-1").get("/api/v1/live-calls").status()).isEqualTo(403);
+        assertThat(other.get("/api/v1/calls?number=13770000031").json().get("items")).isEmpty();
+
+        var hung = api.delete("/api/v1/live-calls/" + leg);
+        assertThat(hung.status()).as(hung.toString()).isEqualTo(200);
+        SipPeers.ok(carrier); // the carrier got the BYE
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/live-calls").json().isEmpty());
+        assertThat(api.get("/api/v1/live-calls/" + leg).status()).isEqualTo(404);
+        assertThat(timeline("13770000031")).contains("\"type\":\"hold\"", "\"type\":\"unhold\"");
+    }
+
+    @Test
+    void aQueueCallIsBlindTransferredToAnOutsideNumberByTheApi() throws Exception {
+        ApiClient api = agentOneByToken();
+        assertThat(api.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        Sipp.Run outside = peers().uas("uas_bye", carrierPort, SipPeers.vars("x", "PAUSE", "1000"));
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4697", SipPeers.vars("13966660041"));
+        JsonNode live = await("the queue call reaches agent 1").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.get("/api/v1/live-calls").json(), l -> l.size() == 1 && l.at("/0/call/state").asText().equals("talking"));
+        String leg = live.at("/0/call/legId").asText();
+        assertThat(live.at("/0/call/queue").asText()).isEqualTo("sales");
+        assertThat(live.at("/0/call/caller").asText()).isEqualTo("13966660041");
+
+        assertField(api.post("/api/v1/live-calls/" + leg + "/transfer", Map.of("to", "x")), "to");
+        var done = api.post("/api/v1/live-calls/" + leg + "/transfer", Map.of("to", "13770000042"));
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        SipPeers.ok(outside); // reached, answered, hung up after a second
+        SipPeers.ok(caller); // the customer was connected to the outside party, who hung up
+        assertThat(outside.logs()).contains("INVITE sip:13770000042@");
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/live-calls").json().isEmpty());
+        assertThat(timeline("13966660041")).contains("kind=blind target=13770000042");
+    }
+
+    String timeline(String number) {
+        JsonNode r = await().atMost(Duration.ofSeconds(15)).until(() -> {
+            for (JsonNode x : admin.get("/api/v1/calls?number=" + number).json().get("items")) return x;
+            return null;
+        }, x -> x != null);
+        return admin.get("/api/v1/calls/" + r.get("callId").asText() + "/events").body();
+    }
+}

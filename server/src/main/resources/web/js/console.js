@@ -10,6 +10,7 @@ import { SkillsPage } from './pages/skills.js';
 import { AuditPage } from './pages/audit.js';
 import { TokensPage } from './pages/tokens.js';
 import { EnterprisesPage } from './pages/enterprises.js';
+import { SipBansPage } from './pages/sip-bans.js';
 import { TrunksPage } from './pages/trunks.js';
 import { NumbersPage } from './pages/numbers.js';
 import { RoutesPage } from './pages/routes.js';
@@ -35,6 +36,8 @@ const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" str
 const MENU = [
   { id: 'enterprises', perm: 'enterprise.manage', group: 'platform', component: EnterprisesPage,
     icon: I('<path d="M3 21h18M5 21V7l7-4 7 4v14M9 9h1M14 9h1M9 13h1M14 13h1M9 17h1M14 17h1"/>') },
+  { id: 'sip-bans', perm: 'enterprise.manage', group: 'platform', component: SipBansPage,
+    icon: I('<circle cx="12" cy="12" r="9"/><path d="M5.6 5.6l12.8 12.8"/>') },
   { id: 'users', perm: 'user.read', group: 'org', component: UsersPage,
     icon: I('<circle cx="9" cy="8" r="4"/><path d="M1 21v-1a7 7 0 0 1 14 0v1M17 11a3 3 0 1 0 0-6M23 21v-1a6 6 0 0 0-4-5.6"/>') },
   { id: 'departments', perm: 'department.read', group: 'org', component: DepartmentsPage,

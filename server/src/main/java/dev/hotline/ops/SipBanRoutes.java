@@ -5,6 +5,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.SipBans;
 import dev.hotline.web.Api;
+import java.time.Instant;
 import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
 
@@ -18,8 +19,8 @@ public final class SipBanRoutes {
 
     public static void register(Api root, SipBans bans, Jdbi jdbi, AuditLog audit) {
         Api r = root.tagged("operations");
-        r.get("/sip-bans", "SIP bans in force, newest first (operator)").returnsList(SipBans.Ban.class)
-                .handle(Permission.ENTERPRISE_MANAGE, (ctx, me) -> ctx.json(bans.list()));
+        r.get("/sip-bans", "SIP bans in force, newest first (operator)").returnsList(BanView.class)
+                .handle(Permission.ENTERPRISE_MANAGE, (ctx, me) -> ctx.json(bans.list().stream().map(BanView::of).toList()));
         r.delete("/sip-bans/{kind}/{key}", "Lift a SIP ban early (operator); kind is address or account")
                 .handle(Permission.ENTERPRISE_MANAGE, (ctx, me) -> {
                     SipBans.Kind kind = kind(ctx.pathParam("kind"));
@@ -30,6 +31,14 @@ public final class SipBanRoutes {
                     jdbi.useHandle(h -> audit.record(h, me, ctx.ip(), "sip.unban", kind.name().toLowerCase(Locale.ROOT) + " " + key, null));
                     ctx.status(204);
                 });
+    }
+
+    /** A ban as the console shows it; {@code id} ({@code kind/key}) is the tail of its DELETE path. */
+    public record BanView(String id, String kind, String key, String reason, Instant since, Instant until) {
+        static BanView of(SipBans.Ban b) {
+            String kind = b.kind().name().toLowerCase(Locale.ROOT);
+            return new BanView(kind + "/" + b.key(), kind, b.key(), b.reason(), b.since(), b.until());
+        }
     }
 
     private static SipBans.Kind kind(String s) {

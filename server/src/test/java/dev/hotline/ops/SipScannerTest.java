@@ -132,7 +132,8 @@ class SipScannerTest {
             assertThat(answered).as("OPTIONS answered before the ban").isLessThanOrEqualTo(10);
             JsonNode b = ban("127.0.0.3");
             assertThat(b).isNotNull();
-            assertThat(b.get("kind").asText()).isEqualTo("ADDRESS");
+            assertThat(b.get("kind").asText()).isEqualTo("address");
+            assertThat(b.get("id").asText()).isEqualTo("address/127.0.0.3");
             assertThat(b.get("reason").asText()).contains("OPTIONS to 11 users");
 
             ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
@@ -193,7 +194,7 @@ class SipScannerTest {
         JsonNode lock = null;
         for (JsonNode b : operator.get("/api/v1/sip-bans").json()) if (b.get("key").asText().startsWith("1002@")) lock = b;
         assertThat(lock).as(operator.get("/api/v1/sip-bans").body()).isNotNull();
-        assertThat(lock.get("kind").asText()).isEqualTo("ACCOUNT");
+        assertThat(lock.get("kind").asText()).isEqualTo("account");
         for (int a = 7; a <= 9; a++) assertThat(ban("127.0.0." + a)).as("no address banned").isNull();
         try (DatagramSocket s = socket("127.0.0.10")) {
             assertThat(registerWith(s, "1002", PW)).as("locked: refused like a wrong password").startsWith("SIP/2.0 403");

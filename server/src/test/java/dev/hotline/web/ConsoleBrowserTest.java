@@ -3,10 +3,15 @@ package dev.hotline.web;
 import static dev.hotline.web.ConsoleDriver.tid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -292,5 +297,34 @@ class ConsoleBrowserTest {
         ui.waitFor(d -> ui.text("enterprises-table").contains("demo"));
         assertThat(ui.driver().findElements(tid("nav-users"))).isEmpty();
         ui.screenshot("console-enterprises-en");
+    }
+
+    @Test
+    void operatorSeesASipBanAndLiftsIt() throws Exception {
+        // SEC-1: a scanner's OPTIONS from 127.0.0.11 bans that address
+        int sipPort = ui.server().hotline().engine().sipPort();
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.11"), 0))) {
+            String local = "127.0.0.11:" + s.getLocalPort();
+            byte[] out = ("OPTIONS sip:100@127.0.0.1:" + sipPort + " SIP/2.0\r\nVia: SIP/2.0/UDP " + local + ";branch=z9hG4bK-ban\r\n"
+                    + "From: <sip:100@" + local + ">;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: ban-console\r\nCSeq: 1 OPTIONS\r\n"
+                    + "Max-Forwards: 70\r\nUser-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            s.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), sipPort));
+        }
+        ui.click("lang-en");
+        ui.login("system", "operator", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("#/enterprises"));
+        ui.click("nav-sip-bans");
+        ui.waitText("page-title", ui.en("sipBans.title"));
+        ui.waitFor(d -> ui.text("sip-bans-table").contains("127.0.0.11"));
+        assertThat(ui.text("sip-bans-table")).contains("friendly-scanner", ui.en("sipBans.kind.address"));
+        ui.screenshot("console-sip-bans-en");
+        ui.click("sip-ban-delete-address/127.0.0.11");
+        ui.click("confirm-ok");
+        ui.waitFor(d -> !ui.text("sip-bans-table").contains("127.0.0.11"));
+        assertThat(ui.fetchList("/api/v1/sip-bans")).isEmpty();
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("sipBans.title"));
+        ui.waitFor(d -> ui.text("sip-bans-table").contains(ui.zh("sipBans.empty")));
+        ui.click("lang-en");
     }
 }

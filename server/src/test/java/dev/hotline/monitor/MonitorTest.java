@@ -198,6 +198,25 @@ class MonitorTest {
             SipPeers.ok(new SipPeers(sippDir, server.hotline().engine().sipPort()).uac("uac_call", "4693", SipPeers.vars("13500000078", "PAUSE", "1000")));
             assertThat(server.hotline().eventLog().flush(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(lead.get("/api/v1/settings/monitor").json().get("timeZone").isNull()).isTrue();
+            // The supervisor's page sets the zone (a bad one is refused, naming the field).
+            try (Chromium chrome = Chromium.start()) {
+                ChromeDriver page = chrome.driver();
+                chrome.signInEnglish(server.baseUrl(), "demo", "lead", PW);
+                WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
+                wait.until(ExpectedConditions.urlContains("/supervisor.html"));
+                wait.until(ExpectedConditions.elementToBeClickable(tid("wb-settings-toggle"))).click();
+                wait.until(ExpectedConditions.presenceOfElementLocated(tid("wb-zone"))).sendKeys("Mars/Olympus");
+                page.findElement(tid("wb-zone-save")).click();
+                wait.until(x -> !page.findElements(tid("wb-zone-error")).isEmpty());
+                assertThat(page.findElement(tid("wb-zone-field-error")).getText()).contains("IANA time zone");
+                page.findElement(tid("wb-zone")).clear();
+                page.findElement(tid("wb-zone")).sendKeys("Pacific/Kiritimati");
+                page.findElement(tid("wb-zone-save")).click();
+                await("the zone saved from the page").atMost(Duration.ofSeconds(10))
+                        .until(() -> "Pacific/Kiritimati".equals(lead.get("/api/v1/settings/monitor").json().path("timeZone").asText()));
+                assertThat(page.findElement(tid("wb-settings")).getText()).contains("The enterprise's day");
+                assertThat(chrome.scriptErrors()).isEmpty();
+            }
             java.util.Set<String> days = new java.util.HashSet<>();
             for (String zone : List.of("Pacific/Kiritimati", "Pacific/Pago_Pago")) {
                 var put = lead.put("/api/v1/settings/monitor", Map.of("timeZone", zone));

@@ -2,7 +2,7 @@
 // progress, supervisions) as server-sent events whenever it changes; force ready / not ready / log out;
 // listen to, whisper to, barge into, take over or hang up an agent's call from the supervisor's own phone.
 
-import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t } from './common.js';
+import { api, boot, mountApp, hasConsoleAccess, titleFrom, toast, toastError, t, tOr } from './common.js';
 import { alertText, clock, deviceLabel, pct } from './format.js';
 import { WallboardSettings } from './components/wallboard-settings.js';
 
@@ -17,7 +17,7 @@ if (me) {
     },
     data() {
       return { queues: [], agents: [], supervisions: [], calls: [], alerts: [], total: null, reasons: [], now: Date.now(), error: null, force: null,
-        source: null, live: false, ticker: null, queueFilter: '' };
+        source: null, live: false, ticker: null, queueFilter: '', agentId: '', agentNow: null, agentLoading: false };
     },
     async created() {
       if (!this.can('monitor.read')) return;
@@ -65,9 +65,29 @@ if (me) {
           this.live = true;
           this.error = null;
           this.now = Date.now();
+          this.loadAgent();
         });
         this.source.onerror = () => { this.live = false; };
       },
+      /**
+       * The agent view (SUP-1): one agent now and today, read again with every pushed snapshot (one request at a time) so
+       * that it follows the floor like the rest of the page.
+       */
+      async loadAgent() {
+        if (!this.agentId) { this.agentNow = null; return; }
+        if (this.agentLoading) return;
+        this.agentLoading = true;
+        const id = this.agentId;
+        try {
+          const v = await api.get('/monitor/agents/' + id);
+          if (String(this.agentId) === String(id)) this.agentNow = v;
+        } catch (e) { this.agentNow = null; toastError(e); } finally { this.agentLoading = false; }
+      },
+      showAgent(a) { this.agentId = a ? String(a.userId) : ''; this.agentNow = null; this.loadAgent(); },
+      callTime(c) { return c ? this.since(c.answeredAt || c.startedAt) : '—'; },
+      stateWord(s) { return s ? t('agentState.' + s) : '—'; },
+      causeWord(c) { return c ? tOr('reports.value.cause.' + c, c) : '—'; },
+      seconds(v) { return v == null ? '—' : clock(v); },
       /** After an action: the next snapshot comes by itself; nothing to fetch. */
       async refresh() {},
       pct,
@@ -137,6 +157,45 @@ if (me) {
               <option value="">{{ t('supervisor.viewAll') }}</option>
               <option v-for="q in queues" :key="q.queueId" :value="q.name">{{ q.name }}</option>
             </select></label>
+          <label>{{ t('supervisor.agentView') }}
+            <select :value="agentId" data-testid="monitor-agent-filter" @change="showAgent(agents.find((a) => String(a.userId) === $event.target.value))">
+              <option value="">{{ t('supervisor.agentViewNone') }}</option>
+              <option v-for="a in agents" :key="a.userId" :value="String(a.userId)">{{ a.name || a.jobNumber || a.userId }}</option>
+            </select></label>
+        </div>
+        <div v-if="agentId && agentNow" class="panel" data-testid="agent-view" :data-agent="agentNow.agent.userId">
+          <div class="panel-head"><h2>{{ t('supervisor.av.title', { name: agentNow.agent.name || agentNow.agent.jobNumber }) }}</h2>
+            <button class="btn-link" data-testid="agent-view-close" @click="showAgent(null)">{{ t('common.close') }}</button></div>
+          <div class="kpis">
+            <div class="panel kpi" data-testid="av-state"><div class="label">{{ t('supervisor.col.state') }}</div>
+              <div class="value"><span class="state-chip" :class="'st-' + agentNow.agent.state" data-testid="av-state-value" :data-state="agentNow.agent.state"><span class="dot"></span>{{ stateWord(agentNow.agent.state) }}</span></div>
+              <div class="muted" data-testid="av-state-time">{{ agentNow.agent.state === 'logged_out' ? '—' : inState(agentNow.agent) }}<span v-if="agentNow.agent.state === 'not_ready'" data-testid="av-reason"> · {{ reasonName(agentNow.agent.reason) }}</span></div></div>
+            <div v-for="k in ['offered', 'answered']" :key="k" class="panel kpi" :data-testid="'av-' + k"><div class="label">{{ t('supervisor.av.' + k) }}</div>
+              <div class="value" :data-testid="'av-value-' + k">{{ agentNow.today[k] }}</div></div>
+            <div class="panel kpi" data-testid="av-talk"><div class="label">{{ t('supervisor.av.talk') }}</div>
+              <div class="value" data-testid="av-value-talk" :data-seconds="agentNow.today.talkSeconds">{{ seconds(agentNow.today.talkSeconds) }}</div></div>
+            <div class="panel kpi" data-testid="av-occupancy"><div class="label">{{ t('supervisor.av.occupancy') }}</div>
+              <div class="value" data-testid="av-value-occupancy">{{ pct(agentNow.today.occupancy) }}</div></div>
+          </div>
+          <div class="panel-head"><h2>{{ t('supervisor.col.call') }}</h2></div>
+          <div v-if="agentNow.call" data-testid="av-call" :data-caller="agentNow.call.caller">
+            <span class="mono">{{ dash(agentNow.call.caller) }}</span> → <span class="mono">{{ dash(agentNow.call.callee) }}</span>
+            · {{ tOr('calls.direction.' + agentNow.call.direction, agentNow.call.direction) }} · {{ dash(agentNow.call.queue) }}
+            · {{ t('supervisor.call.' + agentNow.call.state) }} · <span data-testid="av-call-time">{{ callTime(agentNow.call) }}</span>
+          </div>
+          <div v-else class="muted" data-testid="av-no-call">{{ t('supervisor.av.noCall') }}</div>
+          <div class="panel-head"><h2>{{ t('supervisor.av.stateLog') }}</h2></div>
+          <table class="grid" data-testid="av-states">
+            <thead><tr><th>{{ t('supervisor.col.state') }}</th><th>{{ t('supervisor.col.reason') }}</th><th>{{ t('supervisor.av.start') }}</th>
+              <th>{{ t('supervisor.av.end') }}</th><th>{{ t('supervisor.av.duration') }}</th><th>{{ t('supervisor.av.cause') }}</th></tr></thead>
+            <tbody>
+              <tr v-for="(s, i) in agentNow.states" :key="i" :data-testid="'av-state-row-' + i" :data-state="s.state">
+                <td>{{ stateWord(s.state) }}</td><td>{{ s.reason ? reasonName(s.reason) : '' }}</td><td class="mono">{{ s.start }}</td>
+                <td class="mono">{{ dash(s.end) }}</td><td>{{ seconds(s.seconds) }}</td><td>{{ causeWord(s.cause) }}</td>
+              </tr>
+              <empty-row v-if="!agentNow.states.length" :cols="6"></empty-row>
+            </tbody>
+          </table>
         </div>
         <div v-if="shownAlerts.length" class="alert alert-error" data-testid="monitor-alerts">
           <div v-for="(a, i) in shownAlerts" :key="i" :data-testid="'monitor-alert-' + a.kind + '-' + a.subject" :data-level="a.level">{{ alertText(a) }}</div>

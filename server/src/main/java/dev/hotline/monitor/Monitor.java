@@ -5,8 +5,10 @@ import dev.hotline.acd.Acd;
 import dev.hotline.acd.AgentState;
 import dev.hotline.acd.AgentView;
 import dev.hotline.acd.QueueLive;
+import dev.hotline.domain.DomainException;
 import dev.hotline.domain.JsonMapper;
 import dev.hotline.report.AgentFigures;
+import dev.hotline.report.ListReports;
 import dev.hotline.report.Period;
 import dev.hotline.report.QueueFigures;
 import dev.hotline.report.Reports;
@@ -64,7 +66,8 @@ public final class Monitor implements AutoCloseable {
     public record Wallboard(String day, Today total, List<QueueNow> queues, List<Alert> alerts) {}
 
     /**
-     * Today's figures of a queue or of the enterprise (the sum of its queues), from midnight in the server's report zone.
+     * Today's figures of a queue or of the enterprise (the sum of its queues), from midnight in the enterprise's zone
+     * ({@link MonitorSettings}; the server's report zone when it has none).
      * {@code entered} is the number of calls that joined (offered).
      */
     public record Today(long entered, long answered, long abandoned, long shortAbandoned, long overflowed, long voicemail, long callback,
@@ -79,7 +82,7 @@ public final class Monitor implements AutoCloseable {
     public record CallNow(String callId, String direction, String caller, String callee, String state, String queue, Long agentUserId,
                           String agentJob, Instant startedAt, Instant answeredAt) {}
 
-    /** What the monitor page shows. {@code day}: the date today's figures count from (report zone). */
+    /** What the monitor page shows. {@code day}: the date today's figures count from (the enterprise's zone). */
     public record Snapshot(String day, Today total, List<QueueNow> queues, List<AgentView> agents, List<CallNow> calls,
                            List<Supervision.View> supervisions, List<Alert> alerts) {}
 
@@ -124,6 +127,8 @@ public final class Monitor implements AutoCloseable {
     private final Clock clock;
     private final ZoneId reportZone;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Settings> settings = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong snapshotsBuilt = new java.util.concurrent.atomic.AtomicLong();
     private volatile AlertListener alertListener;
     /** Watcher key → the alerts it was last sent (monitor thread only). */
     private final Map<String, List<Alert>> alertsSent = new HashMap<>();
@@ -143,17 +148,41 @@ public final class Monitor implements AutoCloseable {
         ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The enterprise's monitor now. */
-    public Snapshot snapshot(long enterpriseId) {
-        Instant now = clock.instant();
-        LocalDate day = LocalDate.ofInstant(now, reportZone);
-        Instant from = day.atStartOfDay(reportZone).toInstant();
-        Instant to = day.plusDays(1).atStartOfDay(reportZone).toInstant();
-        Reports.Query q = new Reports.Query(new Period(from, to, reportZone, Period.Grouping.DAY), null, null, now, reportZone);
+    /** An enterprise's monitor settings as last read (thresholds, zone of its day), kept {@link #SETTINGS_TTL} or until changed. */
+    private record Settings(WallboardSettings rules, ZoneId zone, long loadedNanos) {}
+
+    /** How long the monitor keeps an enterprise's settings before reading them again (a change through the API drops them at once). */
+    static final Duration SETTINGS_TTL = Duration.ofSeconds(30);
+
+    private Settings settings(long enterpriseId) {
+        Settings s = settings.get(enterpriseId);
+        if (s == null || System.nanoTime() - s.loadedNanos() > SETTINGS_TTL.toNanos()) {
+            s = jdbi.withHandle(h -> new Settings(WallboardSettings.load(h, enterpriseId), MonitorSettings.load(h, enterpriseId).zone(reportZone),
+                    System.nanoTime()));
+            settings.put(enterpriseId, s);
+        }
+        return s;
+    }
+
+    /** The enterprise's thresholds or zone changed: read them again. */
+    public void settingsChanged(long enterpriseId) {
+        settings.remove(enterpriseId);
+    }
+
+    /** Today in the enterprise's zone, as a report query of one day. */
+    private Reports.Query today(Instant now, ZoneId zone) {
+        LocalDate day = LocalDate.ofInstant(now, zone);
+        Period period = new Period(day.atStartOfDay(zone).toInstant(), day.plusDays(1).atStartOfDay(zone).toInstant(), zone, Period.Grouping.DAY);
+        return new Reports.Query(period, null, null, now, reportZone);
+    }
+
+    /** The queues now with today's figures, their alerts and the enterprise's total (the sum of its queues, deleted ones too). */
+    private record Queues(List<QueueNow> queues, List<Alert> alerts, QueueFigures total) {}
+
+    private Queues queues(long enterpriseId, Reports.Query q, WallboardSettings rules) {
         Map<String, QueueFigures> today = new HashMap<>();
         jdbi.useHandle(h -> Reports.queueFigures(h, enterpriseId, q).values()
                 .forEach(byQueue -> byQueue.forEach((name, f) -> today.merge(name, f, QueueFigures::plus))));
-        WallboardSettings rules = jdbi.withHandle(h -> WallboardSettings.load(h, enterpriseId));
         List<QueueNow> queues = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
         QueueFigures total = QueueFigures.ZERO;
@@ -173,6 +202,43 @@ public final class Monitor implements AutoCloseable {
         }
         // Queues deleted today still count in the enterprise's total (the reports keep them too).
         for (var e : today.entrySet()) if (queues.stream().noneMatch(x -> x.name().equals(e.getKey()))) total = total.plus(e.getValue());
+        return new Queues(queues, alerts, total);
+    }
+
+    /** Agents too long in one state (not ready, wrap-up or one call). */
+    private static List<Alert> agentAlerts(List<AgentView> agents, WallboardSettings rules, Instant now) {
+        int stateMinutes = rules.defaults().stateMinutes();
+        List<Alert> alerts = new ArrayList<>();
+        for (AgentView a : agents) {
+            boolean long_ = a.since() != null && (a.state() == AgentState.NOT_READY || a.state() == AgentState.WRAP_UP || a.state() == AgentState.ON_CALL)
+                    && Duration.between(a.since(), now).toMinutes() >= stateMinutes;
+            if (long_) {
+                alerts.add(new Alert("agent_state", a.name() != null ? a.name() : String.valueOf(a.userId()), a.state().key(),
+                        Duration.between(a.since(), now).toMinutes(), stateMinutes, "amber"));
+            }
+        }
+        return alerts;
+    }
+
+    /**
+     * SUP-3: the enterprise's alerts now, and only what their rules need (the queues' live and today's figures, the agents'
+     * states): not the agents' time in state, the calls or the supervisions of a whole {@link #snapshot}.
+     */
+    public List<Alert> alerts(long enterpriseId) {
+        Instant now = clock.instant();
+        Settings s = settings(enterpriseId);
+        List<Alert> alerts = new ArrayList<>(queues(enterpriseId, today(now, s.zone()), s.rules()).alerts());
+        alerts.addAll(agentAlerts(acd.agents(enterpriseId), s.rules(), now));
+        return List.copyOf(alerts);
+    }
+
+    /** The enterprise's monitor now. */
+    public Snapshot snapshot(long enterpriseId) {
+        snapshotsBuilt.incrementAndGet();
+        Instant now = clock.instant();
+        Settings s = settings(enterpriseId);
+        Reports.Query q = today(now, s.zone());
+        Queues qs = queues(enterpriseId, q, s.rules());
         Set<String> queued = new HashSet<>();
         acd.waiting(enterpriseId).forEach(w -> queued.add(w.callId()));
         List<CallNow> calls = book.live(enterpriseId).stream()
@@ -189,16 +255,68 @@ public final class Monitor implements AutoCloseable {
             return new AgentView(a.userId(), a.name(), a.jobNumber(), a.extension(), a.state(), a.reason(), a.since(), a.device(), a.deviceNumber(),
                     a.callId(), (int) f.offered(), (int) f.answered(), a.missedInRow(), a.queues(), a.skills(), a.deviceReachable());
         }).toList();
-        int stateMinutes = rules.defaults().stateMinutes();
-        for (AgentView a : agents) {
-            boolean long_ = a.since() != null && (a.state() == AgentState.NOT_READY || a.state() == AgentState.WRAP_UP || a.state() == AgentState.ON_CALL)
-                    && Duration.between(a.since(), now).toMinutes() >= stateMinutes;
-            if (long_) {
-                alerts.add(new Alert("agent_state", a.name() != null ? a.name() : String.valueOf(a.userId()), a.state().key(),
-                        Duration.between(a.since(), now).toMinutes(), stateMinutes, "amber"));
-            }
+        List<Alert> alerts = new ArrayList<>(qs.alerts());
+        alerts.addAll(agentAlerts(agents, s.rules(), now));
+        return new Snapshot(q.period().from().atZone(s.zone()).toLocalDate().toString(), Today.of(qs.total()), qs.queues(), agents, calls,
+                supervision.list(enterpriseId), List.copyOf(alerts));
+    }
+
+    /** Snapshots built since the start (tests: the alert path builds none). */
+    public long snapshotsBuilt() {
+        return snapshotsBuilt.get();
+    }
+
+    /**
+     * SUP-1 agent view: one agent's figures today from the event log (the agents report's, for the enterprise's day), in
+     * seconds; occupancy and calls per hour as that report defines them.
+     */
+    public record AgentToday(long offered, long answered, long missed, long transfers, double talkSeconds, double holdSeconds,
+                             Double ahtSeconds, double signedInSeconds, double readySeconds, double onCallSeconds, double wrapUpSeconds,
+                             double notReadySeconds, Map<String, Long> notReadyByReasonSeconds, Double occupancy, Double callsPerHour) {
+        static AgentToday of(AgentFigures f) {
+            Map<String, Long> reasons = new java.util.TreeMap<>();
+            f.notReadyByReason().forEach((k, v) -> reasons.put(k, v / 1000));
+            return new AgentToday(f.offered(), f.answered(), f.missed(), f.transfers(), s(f.talkMs()), s(f.holdMs()), f.ahtSeconds(),
+                    s(f.signedInMs()), s(f.readyMs()), s(f.onCallMs()), s(f.wrapUpMs()), s(f.notReadyMs()), reasons, f.occupancy(), f.callsPerHour());
         }
-        return new Snapshot(day.toString(), Today.of(total), queues, agents, calls, supervision.list(enterpriseId), List.copyOf(alerts));
+
+        private static double s(long ms) {
+            return Math.round(ms / 100.0) / 10.0;
+        }
+    }
+
+    /** One change of the agent's state today: when, to what, why, until when (null while it lasts), who changed it. */
+    public record StateChange(String state, String reason, String start, String end, Double seconds, String previous, String cause) {}
+
+    /** The agent view: the agent now, the call they are on (null: none), today's figures and state log. */
+    public record AgentNow(String day, AgentView agent, CallNow call, AgentToday today, List<StateChange> states) {}
+
+    /** The agent view of {@code userId}, an agent of the enterprise (else not found). */
+    public AgentNow agent(long enterpriseId, long userId) {
+        AgentView a = acd.agents(enterpriseId).stream().filter(x -> x.userId() == userId).findFirst()
+                .orElseThrow(() -> DomainException.notFound("agent"));
+        Instant now = clock.instant();
+        ZoneId zone = settings(enterpriseId).zone();
+        Period period = today(now, zone).period();
+        LocalDate day = period.from().atZone(zone).toLocalDate();
+        Reports.Query q = new Reports.Query(period, null, userId, now, reportZone);
+        AgentFigures f = jdbi.withHandle(h -> Reports.agentFigures(h, enterpriseId, q)).values().stream()
+                .map(byAgent -> byAgent.getOrDefault(userId, AgentFigures.ZERO)).reduce(AgentFigures.ZERO, AgentFigures::plus);
+        Reports.Query log = new Reports.Query(period, null, userId, now, reportZone, null, null, null, 1000, 0);
+        List<StateChange> states = jdbi.withHandle(h -> ListReports.states(h, enterpriseId, log)).rows().stream()
+                .map(r -> new StateChange((String) r.get("state"), (String) r.get("reason"), (String) r.get("start"), (String) r.get("end"),
+                        r.get("stateDuration") == null ? null : ((Number) r.get("stateDuration")).doubleValue(), (String) r.get("previous"),
+                        (String) r.get("cause")))
+                .toList();
+        Set<String> queued = new HashSet<>();
+        acd.waiting(enterpriseId).forEach(w -> queued.add(w.callId()));
+        CallNow call = book.live(enterpriseId).stream()
+                .filter(r -> (a.callId() != null && a.callId().equals(r.callId())) || Objects.equals(r.agentUserId(), userId))
+                .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(),
+                        queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
+                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt()))
+                .findFirst().orElse(null);
+        return new AgentNow(day.toString(), a, call, AgentToday.of(f), states);
     }
 
     private static void above(List<Alert> out, String kind, String queue, double value, int amber, int red) {
@@ -266,17 +384,22 @@ public final class Monitor implements AutoCloseable {
                 push(s, j);
             }
             AlertListener l = alertListener;
-            if (l != null) sendAlerts(l, byEnterprise);
+            if (l != null) {
+                // Enterprises with a monitor open reuse its snapshot; the others get only what the alert rules need.
+                Map<Long, List<Alert>> alerts = new HashMap<>();
+                byEnterprise.forEach((e, snap) -> alerts.put(e, snap.alerts()));
+                sendAlerts(l, alerts);
+            }
         } catch (RuntimeException e) {
             log.warn("monitor tick failed: {}", e.toString());
         }
     }
 
-    private void sendAlerts(AlertListener l, Map<Long, Snapshot> byEnterprise) {
+    private void sendAlerts(AlertListener l, Map<Long, List<Alert>> byEnterprise) {
         List<AlertWatcher> watchers = l.watchers();
         alertsSent.keySet().retainAll(watchers.stream().map(AlertWatcher::key).toList());
         for (AlertWatcher w : watchers) {
-            List<Alert> alerts = byEnterprise.computeIfAbsent(w.enterpriseId(), this::snapshot).alerts();
+            List<Alert> alerts = byEnterprise.computeIfAbsent(w.enterpriseId(), this::alerts);
             List<Alert> before = alertsSent.get(w.key());
             // Values move every second (the longest wait grows): a watcher is told only when an alert comes, goes or changes level.
             if (before != null && before.size() == alerts.size()

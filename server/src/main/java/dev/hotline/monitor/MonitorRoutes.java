@@ -5,6 +5,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
+import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
@@ -21,6 +22,9 @@ public final class MonitorRoutes {
         Api r = root.tagged("monitor");
         r.get("/monitor", "The live monitor now: queues (live and today's figures, the same as the reports), agents, calls, supervisions")
                 .returns(Monitor.Snapshot.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(monitor.snapshot(me.enterpriseId())));
+        r.get("/monitor/agents/{id}", "The agent view: one agent now (state, time in state, reason, current call) and today (the agents report's "
+                + "figures, the state log)").returns(Monitor.AgentNow.class)
+                .handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(monitor.agent(me.enterpriseId(), WebServer.id(ctx))));
         r.get("/monitor/stream", "The live monitor as server-sent events: a `snapshot` (the body of GET /monitor) at once and whenever it changes")
                 .handle(Permission.MONITOR_READ, (ctx, me) -> new SseHandler(client -> {
                     Runnable stop = monitor.subscribe(me.enterpriseId(), sink(client));
@@ -30,6 +34,19 @@ public final class MonitorRoutes {
 
         // ---- SUP-3: thresholds and alerts, and the wallboard's read-only link
         Api st = root.tagged("settings");
+        st.get("/settings/monitor", "The zone of the enterprise's day, from whose midnight the monitor and wallboard count today (null: the server's)")
+                .returns(MonitorSettings.class).handle(Permission.MONITOR_READ, (ctx, me) ->
+                        ctx.json(jdbi.withHandle(h -> MonitorSettings.load(h, me.enterpriseId()))));
+        st.put("/settings/monitor", "Change the zone of the enterprise's day").body(MonitorSettings.Input.class).returns(MonitorSettings.class)
+                .handle(Permission.AGENT_MANAGE, (ctx, me) -> {
+                    MonitorSettings in = MonitorSettings.validate(Json.body(ctx, MonitorSettings.Input.class));
+                    jdbi.useTransaction(h -> {
+                        in.save(h, me.enterpriseId());
+                        audit.record(h, me, ctx.ip(), "settings.monitor", null, "timeZone=" + in.timeZone());
+                    });
+                    monitor.settingsChanged(me.enterpriseId());
+                    ctx.json(in);
+                });
         st.get("/settings/wallboard", "Thresholds that turn queues amber or red and raise alerts (defaults, and per queue by name)")
                 .returns(WallboardSettings.class).handle(Permission.MONITOR_READ, (ctx, me) ->
                         ctx.json(jdbi.withHandle(h -> WallboardSettings.load(h, me.enterpriseId()))));
@@ -40,6 +57,7 @@ public final class MonitorRoutes {
                         in.save(h, me.enterpriseId());
                         audit.record(h, me, ctx.ip(), "settings.wallboard", null, null);
                     });
+                    monitor.settingsChanged(me.enterpriseId());
                     ctx.json(in);
                 });
         st.post("/settings/wallboard/link", "A read-only link to the wallboard (no login; valid until the links are revoked)")

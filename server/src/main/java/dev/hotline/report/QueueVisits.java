@@ -98,6 +98,10 @@ public final class QueueVisits {
             }
         } else if (e instanceof CallLogEvent.QueueConnected c) {
             MutableOffer of = offers.get(c.channelId());
+            if (of == null) {
+                // A call back connects the customer's leg: the agent's offer (their own leg, answered first) is the one answered.
+                of = offers.values().stream().filter(o -> o.result == null && o.agent == c.agentUserId()).findFirst().orElse(null);
+            }
             if (of != null && of.result == null) {
                 of.result = "answered";
                 dirtyOffers.add(of);
@@ -124,6 +128,12 @@ public final class QueueVisits {
                 else endHold(v, h.channelId(), h.at());
             }
         } else if (e instanceof CallLogEvent.Transfer t) {
+            MutableOffer taken = offers.get(t.channelId());
+            if ("agent".equals(t.kind()) && taken != null && taken.result == null) {
+                // The colleague a call was transferred to answered it (their offer ends in no queue_connect).
+                taken.result = "answered";
+                dirtyOffers.add(taken);
+            }
             MutableVisit v = talking();
             if (v != null && !t.kind().equals("blind-refused")) {
                 v.transfers++;

@@ -13,7 +13,7 @@ const FIELDS = [
 export const WallboardSettings = {
   props: { queueNames: { type: Array, default: () => [] } },
   data() {
-    return { open: false, form: null, error: null, link: null, addQueue: '', fields: FIELDS };
+    return { open: false, form: null, error: null, link: null, addQueue: '', fields: FIELDS, zone: '', zoneError: null };
   },
   computed: {
     freeQueues() { return this.queueNames.filter((n) => this.form && !this.form.queues.some((q) => q.name === n)); },
@@ -26,6 +26,7 @@ export const WallboardSettings = {
     async load() {
       try {
         const s = await api.get('/settings/wallboard');
+        this.zone = (await api.get('/settings/monitor')).timeZone || '';
         this.form = { defaults: { ...s.defaults }, queues: Object.entries(s.queues || {}).map(([name, th]) => ({ name, th: { ...th } })) };
       } catch (e) { toastError(e); }
     },
@@ -42,6 +43,15 @@ export const WallboardSettings = {
         await api.put('/settings/wallboard', body);
         toast(t('common.saved'));
       } catch (e) { this.error = e; }
+    },
+    /** SUP-1: the zone of the enterprise's day (empty: the server's). */
+    async saveZone() {
+      this.zoneError = null;
+      try {
+        const s = await api.put('/settings/monitor', { timeZone: this.zone.trim() || null });
+        this.zone = s.timeZone || '';
+        toast(t('common.saved'));
+      } catch (e) { this.zoneError = e; }
     },
     async createLink() {
       try {
@@ -91,6 +101,14 @@ export const WallboardSettings = {
             <option v-for="n in freeQueues" :key="n" :value="n">{{ n }}</option></select>
           <button class="btn" :disabled="!addQueue" data-testid="wb-th-add" @click="add">{{ t('wbset.addQueue') }}</button>
           <button class="btn btn-primary" data-testid="wb-settings-save" @click="save">{{ t('common.save') }}</button>
+        </div>
+        <h3>{{ t('wbset.zone') }}</h3>
+        <p class="muted">{{ t('wbset.zoneHint') }}</p>
+        <div v-if="zoneError" class="alert alert-error" data-testid="wb-zone-error">{{ errorText(zoneError) }}
+          <span v-for="f in zoneError.fieldErrors" :key="f.field" data-testid="wb-zone-field-error">{{ fieldErrorText(f.message) }}</span></div>
+        <div class="toolbar">
+          <input v-model="zone" data-testid="wb-zone" placeholder="Asia/Shanghai">
+          <button class="btn btn-primary" data-testid="wb-zone-save" @click="saveZone">{{ t('common.save') }}</button>
         </div>
         <h3>{{ t('wbset.link') }}</h3>
         <p class="muted">{{ t('wbset.linkHint') }}</p>

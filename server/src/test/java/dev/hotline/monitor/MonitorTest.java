@@ -180,6 +180,196 @@ class MonitorTest {
     }
 
 
+    /**
+     * Today is the enterprise's day: with its zone set to UTC+14 (Kiritimati) or UTC-11 (Pago Pago), 25 hours apart so that at
+     * least one of them is not the server's date, the monitor's day is that zone's date and its figures equal the queue
+     * report of that zone's day. Without a zone, the server's.
+     */
+    @Test
+    void todayIsTheEnterprisesDayInItsOwnTimeZone() throws Exception {
+        Path sippDir = Files.createTempDirectory("monitor-zone-sipp");
+        try (TestServer server = TestServer.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4693", "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            server.hotline().acd().settle();
+            // Nobody is signed in: the caller waits in sales and hangs up after a second.
+            SipPeers.ok(new SipPeers(sippDir, server.hotline().engine().sipPort()).uac("uac_call", "4693", SipPeers.vars("13500000078", "PAUSE", "1000")));
+            assertThat(server.hotline().eventLog().flush(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(lead.get("/api/v1/settings/monitor").json().get("timeZone").isNull()).isTrue();
+            // The supervisor's page sets the zone (a bad one is refused, naming the field).
+            try (Chromium chrome = Chromium.start()) {
+                ChromeDriver page = chrome.driver();
+                chrome.signInEnglish(server.baseUrl(), "demo", "lead", PW);
+                WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
+                wait.until(ExpectedConditions.urlContains("/supervisor.html"));
+                wait.until(ExpectedConditions.elementToBeClickable(tid("wb-settings-toggle"))).click();
+                wait.until(ExpectedConditions.presenceOfElementLocated(tid("wb-zone"))).sendKeys("Mars/Olympus");
+                page.findElement(tid("wb-zone-save")).click();
+                wait.until(x -> !page.findElements(tid("wb-zone-error")).isEmpty());
+                assertThat(page.findElement(tid("wb-zone-field-error")).getText()).contains("IANA time zone");
+                page.findElement(tid("wb-zone")).clear();
+                page.findElement(tid("wb-zone")).sendKeys("Pacific/Kiritimati");
+                page.findElement(tid("wb-zone-save")).click();
+                await("the zone saved from the page").atMost(Duration.ofSeconds(10))
+                        .until(() -> "Pacific/Kiritimati".equals(lead.get("/api/v1/settings/monitor").json().path("timeZone").asText()));
+                assertThat(page.findElement(tid("wb-settings")).getText()).contains("The enterprise's day");
+                assertThat(chrome.scriptErrors()).isEmpty();
+            }
+            java.util.Set<String> days = new java.util.HashSet<>();
+            for (String zone : List.of("Pacific/Kiritimati", "Pacific/Pago_Pago")) {
+                var put = lead.put("/api/v1/settings/monitor", Map.of("timeZone", zone));
+                assertThat(put.status()).as(put.toString()).isEqualTo(200);
+                assertThat(lead.get("/api/v1/settings/monitor").json().get("timeZone").asText()).isEqualTo(zone);
+                JsonNode snap = lead.get("/api/v1/monitor").json();
+                JsonNode report = admin.get("/api/v1/reports/queues?tz=" + zone).json();
+                java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of(zone));
+                assertThat(snap.get("day").asText()).as(zone).isIn(today.toString(), today.minusDays(1).toString());
+                days.add(snap.get("day").asText());
+                JsonNode row = null;
+                for (JsonNode r : report.get("rows")) if (r.get("queue").asText().equals("sales")) row = r;
+                assertThat(row).as("the report of " + zone + "'s day").isNotNull();
+                assertThat(queue(snap, "sales").get("today").get("entered").asLong()).as(zone).isEqualTo(row.get("offered").asLong()).isEqualTo(1);
+                assertThat(queue(snap, "sales").get("today").get("abandoned").asLong()).as(zone).isEqualTo(row.get("abandoned").asLong());
+                assertThat(Monitor.wallboard(server.hotline().monitor().snapshot(lead.get("/api/v1/me").json().get("enterprise").get("id").asLong())).day())
+                        .isEqualTo(snap.get("day").asText());
+            }
+            assertThat(days).as("25 hours apart: two dates").hasSize(2);
+            // Back to the server's zone; a bad zone and an agent are refused.
+            assertThat(lead.put("/api/v1/settings/monitor", java.util.Collections.singletonMap("timeZone", null)).status()).isEqualTo(200);
+            assertThat(lead.get("/api/v1/monitor").json().get("day").asText())
+                    .isEqualTo(java.time.LocalDate.now(java.time.ZoneId.systemDefault()).toString());
+            var bad = lead.put("/api/v1/settings/monitor", Map.of("timeZone", "Mars/Olympus"));
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).contains("timeZone");
+            assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).put("/api/v1/settings/monitor", Map.of("timeZone", "UTC")).status())
+                    .isEqualTo(403);
+        }
+    }
+
+    /**
+     * SUP-1 agent view in Chromium (en, then zh): agent 1 on a queue call shows its state, the call's caller and duration,
+     * today's offered / answered, and its state log; after the call, talk and occupancy equal the agents report's of the day.
+     */
+    @Test
+    void theAgentViewShowsOneAgentNowAndToday() throws Exception {
+        Path sippDir = Files.createTempDirectory("monitor-agent-sipp");
+        try (TestServer server = TestServer.start(); Chromium chrome = Chromium.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4692", "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            server.hotline().acd().settle();
+            SipPeers peers = new SipPeers(sippDir, server.hotline().engine().sipPort());
+            int port = dev.hotline.engine.testing.Ports.free();
+            Sipp.Run phone = peers.phone(port);
+            try {
+                peers.register("1001", PW, port, "200");
+                ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+                long id = agent.get("/api/v1/me").json().get("id").asLong();
+                assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+
+                ChromeDriver page = chrome.driver();
+                chrome.signInEnglish(server.baseUrl(), "demo", "lead", PW);
+                WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
+                wait.until(ExpectedConditions.urlContains("/supervisor.html"));
+                wait.until(x -> "true".equals(page.findElement(tid("monitor-live")).getAttribute("data-live")));
+                new Select(page.findElement(tid("monitor-agent-filter"))).selectByValue(String.valueOf(id));
+                wait.until(x -> String.valueOf(id).equals(chrome.attr("agent-view", "data-agent")));
+                assertThat(chrome.attr("av-state-value", "data-state")).isEqualTo("ready");
+                assertThat(page.findElement(tid("av-no-call")).getText()).isEqualTo("Not on a call");
+
+                Sipp.Run caller = peers.uac("uac_call", "4692", SipPeers.vars("13500000079", "PAUSE", "6000"));
+                wait.until(x -> "13500000079".equals(chrome.attr("av-call", "data-caller")));
+                wait.until(x -> "on_call".equals(chrome.attr("av-state-value", "data-state")));
+                JsonNode now = lead.get("/api/v1/monitor/agents/" + id).json();
+                assertThat(now.get("agent").get("state").asText()).isEqualTo("on_call");
+                assertThat(now.get("call").get("caller").asText()).isEqualTo("13500000079");
+                assertThat(now.get("call").get("queue").asText()).isEqualTo("sales");
+                assertThat(page.findElement(tid("av-call")).getText()).contains("13500000079", "4692", "sales");
+                wait.until(x -> page.findElement(tid("av-call-time")).getText().matches("0:0[1-9]|0:[1-5][0-9]"));
+                wait.until(x -> page.findElement(tid("av-value-answered")).getText().equals("1"));
+                assertThat(page.findElement(tid("av-value-offered")).getText()).isEqualTo("1");
+                assertThat(page.findElement(tid("av-state-time")).getText()).matches("0:[0-5][0-9].*");
+                List<String> states = page.findElements(org.openqa.selenium.By.cssSelector("[data-testid^='av-state-row-']")).stream()
+                        .map(e -> e.getAttribute("data-state")).toList();
+                assertThat(states).containsSubsequence("not_ready", "ready", "ringing", "on_call");
+                assertThat(states.get(states.size() - 1)).isEqualTo("on_call");
+                chrome.screenshot("monitor-agent-view-en");
+
+                page.findElement(tid("lang-zh")).click();
+                wait.until(x -> page.findElement(tid("agent-view")).getText().contains("座席视图"));
+                assertThat(page.findElement(tid("av-states")).getText()).contains("通话中", "示闲", "刚签入");
+                SipPeers.ok(caller);
+                wait.until(x -> !page.findElements(tid("av-no-call")).isEmpty());
+                assertThat(page.findElement(tid("av-no-call")).getText()).isEqualTo("当前无通话");
+                chrome.screenshot("monitor-agent-view-zh");
+
+                // Today's figures are the agents report's of the day; the state log is the state log report's.
+                assertThat(agent.delete("/api/v1/agent/session").status()).isEqualTo(200);
+                assertThat(server.hotline().eventLog().flush(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                String tz = "tz=" + java.time.ZoneId.systemDefault().getId();
+                JsonNode report = admin.get("/api/v1/reports/agents?agent=" + id + "&" + tz).json().get("total");
+                JsonNode view = lead.get("/api/v1/monitor/agents/" + id).json();
+                assertThat(view.get("today").get("offered").asLong()).isEqualTo(report.get("offered").asLong()).isEqualTo(1);
+                assertThat(view.get("today").get("answered").asLong()).isEqualTo(report.get("answered").asLong()).isEqualTo(1);
+                assertThat(view.get("today").get("talkSeconds").asDouble()).isEqualTo(report.get("talk").asDouble()).isBetween(0.5, 6.0);
+                assertThat(view.get("today").get("occupancy").asDouble()).isEqualTo(report.get("occupancy").asDouble());
+                assertThat(view.get("states")).hasSize(admin.get("/api/v1/reports/states?agent=" + id + "&" + tz).json().get("page").get("total").asInt());
+                assertThat(view.get("agent").get("state").asText()).isEqualTo("logged_out");
+                wait.until(x -> "logged_out".equals(chrome.attr("av-state-value", "data-state")));
+                wait.until(x -> page.findElement(tid("av-value-talk")).getAttribute("data-seconds").equals(view.get("today").get("talkSeconds").asText()));
+                assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+
+                // Not an agent (the admin), no such user: 404; an agent may not look.
+                assertThat(lead.get("/api/v1/monitor/agents/" + admin.get("/api/v1/me").json().get("id").asLong()).status()).isEqualTo(404);
+                assertThat(lead.get("/api/v1/monitor/agents/999999").status()).isEqualTo(404);
+                assertThat(agent.get("/api/v1/monitor/agents/" + id).status()).isEqualTo(403);
+            } finally {
+                phone.kill();
+            }
+        }
+    }
+
+    /**
+     * SUP-3 without a monitor open: a supervisor signed in on the desk is sent a queue's alert, and the monitor builds no
+     * snapshot for it (no agents' time in state, calls or supervisions: only what the rules need); a changed threshold
+     * applies at once.
+     */
+    @Test
+    void alertsReachASupervisorsDeskWithoutBuildingSnapshots() throws Exception {
+        Path sippDir = Files.createTempDirectory("monitor-alert-sipp");
+        try (TestServer server = TestServer.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4691", "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            server.hotline().acd().settle();
+            Map<String, Object> t = Map.of("waitingAmber", 1, "waitingRed", 2, "longestWaitAmber", 600, "longestWaitRed", 1200,
+                    "serviceLevelAmber", 0.0, "serviceLevelRed", 0.0, "stateMinutes", 60);
+            try (CtiClient leadDesk = CtiClient.connect(lead, server.baseUrl())) {
+                leadDesk.next("hello");
+                long built = server.hotline().monitor().snapshotsBuilt();
+                Sipp.Run caller = new SipPeers(sippDir, server.hotline().engine().sipPort())
+                        .uac("uac_call", "4691", SipPeers.vars("13500000083", "PAUSE", "8000"));
+                await("the caller waits").atMost(Duration.ofSeconds(5)).until(() -> server.hotline().acd()
+                        .waiting(lead.get("/api/v1/me").json().get("enterprise").get("id").asLong()).size() == 1);
+                // The default thresholds (amber at 3 waiting): no alert. Amber at 1 from now on: the alert comes.
+                assertThat(lead.put("/api/v1/settings/wallboard", Map.of("defaults", t)).status()).isEqualTo(200);
+                JsonNode amber = leadDesk.next(m -> m.get("type").asText().equals("monitor.alerts") && m.get("raised").size() > 0, "the amber alert");
+                assertThat(amber.get("raised").get(0).get("kind").asText()).isEqualTo("waiting");
+                assertThat(amber.get("raised").get(0).get("subject").asText()).isEqualTo("sales");
+                assertThat(amber.get("raised").get(0).get("level").asText()).isEqualTo("amber");
+                assertThat(server.hotline().monitor().snapshotsBuilt()).as("snapshots built for the alerts").isEqualTo(built);
+                SipPeers.ok(caller);
+                leadDesk.next(m -> m.get("type").asText().equals("monitor.alerts") && m.get("alerts").isEmpty(), "the alert cleared");
+                assertThat(server.hotline().monitor().snapshotsBuilt()).isEqualTo(built);
+            }
+        }
+    }
+
     static long sum(JsonNode snapshot, String field) {
         long s = 0;
         for (JsonNode q : snapshot.get("queues")) s += q.get("today").get(field).asLong();

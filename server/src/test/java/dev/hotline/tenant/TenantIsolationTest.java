@@ -90,6 +90,7 @@ class TenantIsolationTest {
         demoIds.put("skills", firstId(demoAdmin.get("/api/v1/skills").json()));
         demoIds.put("reason-codes", firstId(demoAdmin.get("/api/v1/reason-codes").json()));
         demoIds.put("agents", demoIds.get("users")); // agent1: a member of both demo queues
+        demoIds.put("monitor", demoIds.get("users")); // GET /monitor/agents/{id}: agent1's agent view
         demoIds.put("ring-groups", demoAdmin.post("/api/v1/ring-groups", Map.of("name", "demo-ring", "members", List.of("1002")))
                 .json().get("id").asLong());
         assertThat(demoAdmin.put("/api/v1/users/" + demoIds.get("users") + "/skills", Map.of("english", 7)).status()).isEqualTo(200);

@@ -40,7 +40,8 @@ public record Config(
         String httpsKeystorePassword,
         String sipProduct,
         List<String> sipTrusted,
-        Smtp smtp) {
+        Smtp smtp,
+        String logFormat) {
 
     /**
      * The server's default SMTP server for e-mail (MSG-2), used by enterprises without their own; host blank: none.
@@ -59,6 +60,7 @@ public record Config(
         }
         if (bcryptCost < 4 || bcryptCost > 31) throw new IllegalArgumentException("bcrypt.cost must be 4..31");
         if (sessionHours < 1) throw new IllegalArgumentException("session.hours must be at least 1");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) throw new IllegalArgumentException("log.format must be text or json");
         checkPort("smtp.port", smtp.port(), false);
         if (!List.of("none", "starttls", "tls").contains(smtp.security())) {
             throw new IllegalArgumentException("smtp.security must be none, starttls or tls: " + smtp.security());
@@ -107,7 +109,9 @@ public record Config(
             Map.entry("smtp.security", "starttls"),
             Map.entry("smtp.user", ""),
             Map.entry("smtp.password", ""),
-            Map.entry("smtp.from", ""));
+            Map.entry("smtp.from", ""),
+            // OPS-4: "json" writes one JSON object per log line (for a log collector); "text" is for people.
+            Map.entry("log.format", "text"));
 
     /** Loads defaults ← file ← environment ← explicit overrides (used by tests and CLI flags). */
     public static Config load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
@@ -163,7 +167,8 @@ public record Config(
                 p.getProperty("sip.product"),
                 Arrays.stream(p.getProperty("sip.trusted").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
                 new Smtp(p.getProperty("smtp.host"), intOf(p, "smtp.port"), p.getProperty("smtp.security").toLowerCase(Locale.ROOT),
-                        p.getProperty("smtp.user"), p.getProperty("smtp.password"), p.getProperty("smtp.from")));
+                        p.getProperty("smtp.user"), p.getProperty("smtp.password"), p.getProperty("smtp.from")),
+                p.getProperty("log.format").strip().toLowerCase(Locale.ROOT));
     }
 
     private static Optional<String> nonBlank(String s) {

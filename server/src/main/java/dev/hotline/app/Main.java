@@ -44,6 +44,7 @@ public final class Main {
             fail(e.getMessage());
             return;
         }
+        if (cfg.logFormat().equals("json")) Logging.json();
         Hotline hotline = new Hotline(cfg).start();
         Runtime.getRuntime().addShutdownHook(new Thread(hotline::close, "hotline-shutdown"));
         long ms = (System.nanoTime() - t0) / 1_000_000;

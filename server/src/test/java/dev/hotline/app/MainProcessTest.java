@@ -2,13 +2,17 @@ package dev.hotline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.ChildServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,5 +97,39 @@ class MainProcessTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(out).contains("unknown argument --bogus");
+    }
+
+    @Test
+    void logsAreOneJsonObjectPerLineWhenAskedAndABadFormatIsRefused() throws Exception {
+        ChildServer c = ChildServer.start(dir, "json-pass-123", Map.of("HOTLINE_LOG_FORMAT", "json"));
+        List<String> logs;
+        try {
+            synchronized (c.lines()) {
+                logs = List.copyOf(c.lines());
+            }
+        } finally {
+            stop(c.process());
+        }
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> entries = new ArrayList<>();
+        for (String line : logs) {
+            assertThat(line).as("no log line in the text pattern").doesNotMatch("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +(INFO|WARN|ERROR).*");
+            if (line.startsWith("{")) entries.add(json.readTree(line));
+        }
+        assertThat(entries).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.get("level").asText()).isIn("INFO", "WARN", "ERROR");
+            assertThat(e.get("loggerName").asText()).startsWith("dev.hotline");
+            assertThat(e.get("timestamp").asLong()).isPositive();
+        });
+        assertThat(entries).anySatisfy(e -> assertThat(e.get("formattedMessage").asText()).contains("SIP engine listening on 127.0.0.1:"));
+
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.hotline.app.Main").redirectErrorStream(true);
+        pb.environment().put("HOTLINE_LOG_FORMAT", "xml");
+        pb.environment().put("HOTLINE_DATA_DIR", dir.resolve("bad").toString());
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("log.format must be text or json");
+        assertThat(p.exitValue()).isNotZero();
     }
 }

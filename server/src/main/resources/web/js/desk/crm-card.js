@@ -6,6 +6,7 @@ import { api, t, toast, toastError } from '../common.js';
 
 export const CrmCard = {
   props: { number: String },
+  emits: ['matched'],
   data() { return { matches: null, fields: [], form: null, errors: {}, loading: false }; },
   computed: {
     popFields() { return this.fields.filter((f) => f.inPop); },
@@ -17,6 +18,7 @@ export const CrmCard = {
       this.matches = null;
       this.form = null;
       this.errors = {};
+      this.$emit('matched', []);
       if (!this.number || !this.can('customer.read')) return;
       this.loading = true;
       try {
@@ -25,6 +27,7 @@ export const CrmCard = {
         const found = await api.get('/customers/lookup', { number: asked });
         if (asked !== this.number) return; // another call meanwhile
         this.matches = found;
+        this.$emit('matched', found);
         if (!found.length && this.can('customer.write')) this.form = { name: '', sharing: 'private', fields: {} };
       } catch (e) {
         this.matches = [];

@@ -57,6 +57,20 @@ public final class CrmRoutes {
             ctx.status(204);
         });
 
+        Api settings = root.tagged("crm settings");
+        settings.get("/crm-settings", "The CRM's routing settings: tier field, tier → queue priority (ACD-3), per-queue external pop URL (AGENT-4)")
+                .returns(CrmSettings.class).handle(Permission.CUSTOMER_READ, (ctx, me) ->
+                        ctx.json(jdbi.withHandle(h -> CrmSettings.load(h, me.enterpriseId()))));
+        settings.put("/crm-settings", "Change the CRM's routing settings (all replaced)").body(CrmSettings.class).returns(CrmSettings.class)
+                .handle(Permission.CUSTOMER_MANAGE, (ctx, me) -> {
+                    var in = Json.body(ctx, CrmSettings.class);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        CrmSettings s = CrmSettings.save(h, me.enterpriseId(), in);
+                        audit.record(h, me, ctx.ip(), "crm-settings.update", s.tierField(), "tiers=" + s.tierPriorities() + " pops=" + s.popUrls().keySet());
+                        return s;
+                    }));
+                });
+
         Api api = root.tagged("customers");
         api.get("/customers", "Search the customers the caller may see: q (name, number or field value), number (partial), ownerId,"
                         + " field.<key> (a field's value contains), offset, limit (≤ 200)")

@@ -3,11 +3,12 @@ import { current, other } from './store.js';
 import { DialLink } from './dial-link.js';
 import { CrmCard } from './crm-card.js';
 import { CustomerTimeline } from '../components/customer-timeline.js';
+import { urlPop } from './url-pop.js';
 
 /** The caller as a customer (AGENT-4): known or new, how often they called, their last calls. */
 export const CustomerPanel = {
   components: { DialLink, CrmCard, CustomerTimeline },
-  setup() { return { current, clock }; },
+  setup() { return { current, clock, urlPop }; },
   data() { return { tab: 'caller', matched: [] }; },
   computed: {
     call() { return current.value; },
@@ -35,6 +36,8 @@ export const CustomerPanel = {
           <dt>{{ t('desk.callerName') }}</dt><dd>{{ dash(call.callerName) }}</dd>
           <dt>{{ t('desk.callCount') }}</dt><dd data-testid="desk-customer-calls">{{ customer ? customer.calls : '—' }}</dd>
         </dl>
+        <a v-if="urlPop.url && urlPop.callId === call.callId" class="btn-link" :href="urlPop.url" target="hotline-pop" rel="noopener"
+           data-testid="desk-url-pop">{{ t('desk.crm.externalPop') }}</a>
         <crm-card v-if="can('customer.read')" :number="other(call)" @matched="(m) => matched = m"></crm-card>
         <table v-if="customer && customer.lastCalls && customer.lastCalls.length" class="grid compact" data-testid="desk-last-calls">
           <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.result') }}</th><th>{{ t('desk.agentCol') }}</th><th>{{ t('desk.queue') }}</th><th>{{ t('desk.talk') }}</th></tr></thead>

@@ -11,12 +11,13 @@ import { CallPanel } from './call-panel.js';
 import { CustomerPanel } from './customer-panel.js';
 import { RecentCalls } from './recent-calls.js';
 import { KbSearch } from './kb-search.js';
+import { AddressBookPanel } from './address-book.js';
 import { desk } from './store.js';
 import { alertText } from '../format.js';
 
 export const Desk = {
   props: { me: Object },
-  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, KbSearch },
+  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, KbSearch, AddressBookPanel },
   setup(props) {
     return { consoleLink: hasConsoleAccess(props.me), desk, alertText };
   },
@@ -34,6 +35,7 @@ export const Desk = {
       <div class="desk-grid">
         <div class="desk-col">
           <softphone></softphone>
+          <address-book-panel v-if="can('addressbook.use')"></address-book-panel>
           <div class="panel">
             <div class="panel-head"><h2>{{ t('agent.myInfo') }}</h2></div>
             <div class="panel-body">

@@ -156,34 +156,41 @@ final class QueueDispatcher implements AgentBoard.Queues {
     }
 
     /**
-     * Looks the caller up off this thread, then dispatches again. ACD-3: the priority of their customer's tier is
-     * added. ACD-4: during the queue's sticky seconds the caller waits for the owner of their customer record when the
-     * owner is signed in to this queue, otherwise for the agent who served them last (sticky agent), then anyone.
+     * Looks the caller up off this thread. ACD-3: the priority of their customer's tier is added when the answer comes
+     * (the caller is not held back for it: priority only matters while callers wait). ACD-4, when the queue has sticky
+     * seconds: the caller is held back during the lookup (at most {@link #STICKY_LOOKUP}), then waits up to those seconds
+     * for the owner of their customer record when the owner is signed in to this queue, otherwise for the agent who
+     * served them last (sticky agent), then anyone.
      */
     private void lookUpCaller(Waiting w, int stickySeconds) {
         if (w.callerNumber == null || w.callerNumber.isBlank()) return;
+        boolean sticky = stickySeconds > 0;
         Instant since = ctx.now().minus(Duration.ofDays(30));
-        w.stickyLookup = true;
         Runnable done = () -> {
             if (!w.stickyLookup) return;
             w.stickyLookup = false;
             dispatch(w.enterpriseId);
         };
-        w.timers.add(ctx.thread.schedule(STICKY_LOOKUP, done)); // a slow database does not hold the caller
+        if (sticky) {
+            w.stickyLookup = true;
+            w.timers.add(ctx.thread.schedule(STICKY_LOOKUP, done)); // a slow database does not hold the caller
+        }
         ctx.thread.offload(() -> {
             try {
                 Optional<CustomerRouting.Caller> customer = data.customer(w.enterpriseId, w.callerNumber);
-                Optional<Long> last = stickySeconds > 0 ? data.lastAgent(w.enterpriseId, w.callerNumber, since) : Optional.empty();
+                Optional<Long> last = sticky ? data.lastAgent(w.enterpriseId, w.callerNumber, since) : Optional.empty();
                 ctx.thread.execute(() -> {
                     if (!isWaiting(w) || w.connecting) {
                         done.run();
                         return;
                     }
-                    customer.ifPresent(c -> w.priority += c.priority());
-                    Agent a = stickySeconds <= 0 ? null : customer.map(CustomerRouting.Caller::ownerUserId).map(board::get)
+                    int boost = customer.map(CustomerRouting.Caller::priority).orElse(0);
+                    w.priority += boost;
+                    Agent a = !sticky ? null : customer.map(CustomerRouting.Caller::ownerUserId).map(board::get)
                             .filter(x -> servesQueue(x, w)).orElseGet(() -> last.map(board::get).filter(x -> servesQueue(x, w)).orElse(null));
                     if (a == null) {
-                        done.run();
+                        if (w.stickyLookup) done.run();
+                        else if (boost > 0) dispatch(w.enterpriseId);
                         return;
                     }
                     w.stickyLookup = false;

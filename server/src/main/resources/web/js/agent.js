@@ -6,6 +6,7 @@
 import { boot, mountApp, titleFrom } from './common.js';
 import { cti, desk, loadRecent, loadSurveys } from './desk/store.js';
 import { Desk } from './desk/desk.js';
+import { watchUrlPops } from './desk/url-pop.js';
 
 const me = await boot();
 if (me) {
@@ -19,6 +20,7 @@ if (me) {
   titleFrom('agent.title');
   mountApp(Root, '#app', me);
   if (me.permissions && me.permissions.includes('agent.desk')) {
+    if (me.permissions.includes('customer.read')) watchUrlPops();
     cti.start();
     loadSurveys();
   }

@@ -22,7 +22,8 @@ export function goLogin() {
 }
 
 const CONSOLE_PERMS = ['enterprise.manage', 'user.read', 'department.read', 'role.read', 'extension.read',
-  'queue.read', 'ivr.read', 'routing.read', 'call.read', 'recording.read', 'audit.read', 'token.write', 'customer.read', 'addressbook.use'];
+  'queue.read', 'ivr.read', 'routing.read', 'call.read', 'recording.read', 'audit.read', 'token.write', 'customer.read', 'addressbook.use',
+  'ticket.read', 'kb.read'];
 
 /** Where a user goes after login: operator → enterprises, agents → desk, others → console. */
 export function landingFor(me) {

@@ -31,6 +31,8 @@ import { CustomerFieldsPage } from './pages/customer-fields.js';
 import { AddressBookPage } from './pages/addressbook.js';
 import { CampaignsPage } from './pages/campaigns.js';
 import { MailPage } from './pages/mail.js';
+import { TicketsPage } from './pages/tickets.js';
+import { KbPage } from './pages/kb.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -91,6 +93,10 @@ const MENU = [
     icon: I('<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M7 9h10M7 13h6M7 17h8"/>') },
   { id: 'addressbook', perm: 'addressbook.use', group: 'crm', component: AddressBookPage,
     icon: I('<path d="M5 3h13a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H5z"/><path d="M5 3v18M3 7h4M3 12h4M3 17h4"/><circle cx="12" cy="10" r="2.5"/><path d="M8.5 16a3.5 3.5 0 0 1 7 0"/>') },
+  { id: 'tickets', perm: 'ticket.read', group: 'crm', component: TicketsPage,
+    icon: I('<path d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v3a2 2 0 0 0 0 4v3a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-3a2 2 0 0 0 0-4z"/><path d="M13 5v14" stroke-dasharray="2 2"/>') },
+  { id: 'kb', perm: 'kb.read', group: 'crm', component: KbPage,
+    icon: I('<path d="M4 19.5A2.5 2.5 0 0 1 6.5 17H20V3H6.5A2.5 2.5 0 0 0 4 5.5z"/><path d="M4 19.5A2.5 2.5 0 0 0 6.5 22H20v-5"/>') },
   // Every console user with a desk or the recordings sees the inbox; the server filters the boxes. Listed last so
   // that it is nobody's landing page; the sidebar shows it in a group of its own (issue 14).
   { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'messages', component: VoicemailPage,

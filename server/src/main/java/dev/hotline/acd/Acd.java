@@ -114,7 +114,12 @@ public final class Acd implements AutoCloseable {
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
 
     public Acd(Jdbi jdbi, EventLog events, Clock clock, Ivr ivr, RandomGenerator random) {
-        this(AcdData.of(jdbi), events::append, clock, ivr, random, new ExecutorAcdThread());
+        this(jdbi, events, clock, ivr, random, CustomerRouting.NONE);
+    }
+
+    /** With the CRM's answer about callers: their tier's priority (ACD-3) and their record's owner, tried first (ACD-4). */
+    public Acd(Jdbi jdbi, EventLog events, Clock clock, Ivr ivr, RandomGenerator random, CustomerRouting customers) {
+        this(AcdData.of(jdbi, customers), events::append, clock, ivr, random, new ExecutorAcdThread());
     }
 
     /** With its data source, agent log and thread given (a unit test drives a manual thread and clock). */

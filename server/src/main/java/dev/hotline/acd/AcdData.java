@@ -17,8 +17,28 @@ interface AcdData {
     /** ACD-4 sticky agent: who served {@code caller} last since {@code since}. */
     Optional<Long> lastAgent(long enterpriseId, String caller, Instant since);
 
-    static AcdData of(Jdbi jdbi) {
+    /** ACD-3 / ACD-4: the CRM's routing of a caller (their tier's priority, their record's owner); empty when none. */
+    default Optional<CustomerRouting.Caller> customer(long enterpriseId, String caller) {
+        return Optional.empty();
+    }
+
+    /** True when {@link #customer} may answer something: every queued caller is then looked up before being offered. */
+    default boolean knowsCustomers() {
+        return false;
+    }
+
+    static AcdData of(Jdbi jdbi, CustomerRouting customers) {
         return new AcdData() {
+            @Override
+            public Optional<CustomerRouting.Caller> customer(long enterpriseId, String caller) {
+                return customers.of(enterpriseId, caller);
+            }
+
+            @Override
+            public boolean knowsCustomers() {
+                return customers != CustomerRouting.NONE;
+            }
+
             @Override
             public AcdConfig config() {
                 return jdbi.withHandle(AcdConfig::load);

@@ -121,7 +121,7 @@ final class QueueDispatcher implements AgentBoard.Queues {
         } catch (RuntimeException e) {
             log.warn("queue {}: no music on hold for call {}: {}", queue.name(), callId, e.toString());
         }
-        if (s.stickySeconds() > 0) lastAgentOf(w, s.stickySeconds());
+        if (s.stickySeconds() > 0 || data.knowsCustomers()) lookUpCaller(w, s.stickySeconds());
         if (s.maxWaitSeconds() > 0) schedule(w, s.maxWaitSeconds(), () -> maxWait(w));
         if (s.announcePositionSeconds() > 0) every(w, s.announcePositionSeconds(), () -> announcements.position(w));
         if (s.periodicText() != null && s.periodicSeconds() > 0) every(w, s.periodicSeconds(), () -> announcements.periodic(w));
@@ -155,24 +155,42 @@ final class QueueDispatcher implements AgentBoard.Queues {
         }
     }
 
-    /** ACD-4 sticky agent: finds (off this thread) who served the caller last, then dispatches again when the wait for them ends. */
-    private void lastAgentOf(Waiting w, int stickySeconds) {
+    /**
+     * Looks the caller up off this thread. ACD-3: the priority of their customer's tier is added when the answer comes
+     * (the caller is not held back for it: priority only matters while callers wait). ACD-4, when the queue has sticky
+     * seconds: the caller is held back during the lookup (at most {@link #STICKY_LOOKUP}), then waits up to those seconds
+     * for the owner of their customer record when the owner is signed in to this queue, otherwise for the agent who
+     * served them last (sticky agent), then anyone.
+     */
+    private void lookUpCaller(Waiting w, int stickySeconds) {
         if (w.callerNumber == null || w.callerNumber.isBlank()) return;
+        boolean sticky = stickySeconds > 0;
         Instant since = ctx.now().minus(Duration.ofDays(30));
-        w.stickyLookup = true;
         Runnable done = () -> {
             if (!w.stickyLookup) return;
             w.stickyLookup = false;
             dispatch(w.enterpriseId);
         };
-        w.timers.add(ctx.thread.schedule(STICKY_LOOKUP, done)); // a slow database does not hold the caller
+        if (sticky) {
+            w.stickyLookup = true;
+            w.timers.add(ctx.thread.schedule(STICKY_LOOKUP, done)); // a slow database does not hold the caller
+        }
         ctx.thread.offload(() -> {
             try {
-                Optional<Long> last = data.lastAgent(w.enterpriseId, w.callerNumber, since);
+                Optional<CustomerRouting.Caller> customer = data.customer(w.enterpriseId, w.callerNumber);
+                Optional<Long> last = sticky ? data.lastAgent(w.enterpriseId, w.callerNumber, since) : Optional.empty();
                 ctx.thread.execute(() -> {
-                    Agent a = last.map(board::get).orElse(null);
-                    if (!isWaiting(w) || w.connecting || a == null || !a.state.signedIn() || !a.queues.containsKey(w.queueId)) {
+                    if (!isWaiting(w) || w.connecting) {
                         done.run();
+                        return;
+                    }
+                    int boost = customer.map(CustomerRouting.Caller::priority).orElse(0);
+                    w.priority += boost;
+                    Agent a = !sticky ? null : customer.map(CustomerRouting.Caller::ownerUserId).map(board::get)
+                            .filter(x -> servesQueue(x, w)).orElseGet(() -> last.map(board::get).filter(x -> servesQueue(x, w)).orElse(null));
+                    if (a == null) {
+                        if (w.stickyLookup) done.run();
+                        else if (boost > 0) dispatch(w.enterpriseId);
                         return;
                     }
                     w.stickyLookup = false;
@@ -184,10 +202,14 @@ final class QueueDispatcher implements AgentBoard.Queues {
                     dispatch(w.enterpriseId);
                 });
             } catch (RuntimeException e) {
-                log.warn("sticky agent lookup for {} failed: {}", w.callerNumber, e.toString());
+                log.warn("caller lookup for {} failed: {}", w.callerNumber, e.toString());
                 ctx.thread.execute(done);
             }
         });
+    }
+
+    private static boolean servesQueue(Agent a, Waiting w) {
+        return a.state.signedIn() && a.queues.containsKey(w.queueId);
     }
 
     private void schedule(Waiting w, long seconds, Runnable r) {

@@ -3,6 +3,7 @@ package dev.hotline.app;
 import dev.hotline.acd.Acd;
 import dev.hotline.acd.AcdRoutes;
 import dev.hotline.acd.AgentDesk;
+import dev.hotline.acd.CustomerRouting;
 import dev.hotline.acd.QueueRoutes;
 import dev.hotline.acd.QueueStore;
 import dev.hotline.audit.AuditLog;
@@ -18,6 +19,7 @@ import dev.hotline.call.DeskCallControl;
 import dev.hotline.call.Switchboard;
 import dev.hotline.crm.AddressBook;
 import dev.hotline.crm.CrmRoutes;
+import dev.hotline.crm.CrmSettings;
 import dev.hotline.crm.CustomerImports;
 import dev.hotline.crm.Customers;
 import dev.hotline.cti.CallControlRoutes;
@@ -183,7 +185,10 @@ public final class Hotline implements AutoCloseable {
         if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir());
-        this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random());
+        // ACD-3/ACD-4: the CRM tells the queues a caller's tier priority and their record's owner.
+        CustomerRouting crmRouting = (enterpriseId, number) -> jdbi.withHandle(h -> CrmSettings.callerRouting(h, enterpriseId, number))
+                .map(c -> new CustomerRouting.Caller(c.ownerId(), c.priority()));
+        this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random(), crmRouting);
         AgentDesk agentDesk = new AgentDesk(jdbi, acd);
         this.cti = new CtiHub(jdbi, auth, acd, agentDesk);
         // The call path: routing data and the calls in progress, routing, recording, then the desks' and the ACD's call control.

@@ -57,6 +57,20 @@ public final class CrmRoutes {
             ctx.status(204);
         });
 
+        Api settings = root.tagged("crm settings");
+        settings.get("/crm-settings", "The CRM's routing settings: tier field, tier → queue priority (ACD-3), per-queue external pop URL (AGENT-4)")
+                .returns(CrmSettings.class).handle(Permission.CUSTOMER_READ, (ctx, me) ->
+                        ctx.json(jdbi.withHandle(h -> CrmSettings.load(h, me.enterpriseId()))));
+        settings.put("/crm-settings", "Change the CRM's routing settings (all replaced)").body(CrmSettings.class).returns(CrmSettings.class)
+                .handle(Permission.CUSTOMER_MANAGE, (ctx, me) -> {
+                    var in = Json.body(ctx, CrmSettings.class);
+                    ctx.json(jdbi.inTransaction(h -> {
+                        CrmSettings s = CrmSettings.save(h, me.enterpriseId(), in);
+                        audit.record(h, me, ctx.ip(), "crm-settings.update", s.tierField(), "tiers=" + s.tierPriorities() + " pops=" + s.popUrls().keySet());
+                        return s;
+                    }));
+                });
+
         Api api = root.tagged("customers");
         api.get("/customers", "Search the customers the caller may see: q (name, number or field value), number (partial), ownerId,"
                         + " field.<key> (a field's value contains), offset, limit (≤ 200)")
@@ -109,6 +123,17 @@ public final class CrmRoutes {
             long id = WebServer.id(ctx);
             ctx.json(jdbi.withHandle(h -> customers.get(h, Scope.of(h, me), id)));
         });
+        api.get("/customers/{id}/timeline", "The customer's contact history, newest first (CRM-4): calls with their recording, tickets, memos,"
+                        + " survey results; offset, limit (≤ 100)")
+                .returns(CustomerTimeline.Page.class).handle(Permission.CUSTOMER_READ, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    Long offset = WebServer.longParam(ctx, "offset");
+                    Long limit = WebServer.longParam(ctx, "limit");
+                    var include = new CustomerTimeline.Include(me.can(Permission.TICKET_READ), me.can(Permission.TICKET_READ),
+                            me.can(Permission.RECORDING_READ));
+                    ctx.json(jdbi.withHandle(h -> CustomerTimeline.of(h, Scope.of(h, me), customers, id,
+                            offset == null ? 0 : (int) Math.min(offset, Integer.MAX_VALUE), limit == null ? 20 : (int) Math.min(limit, Integer.MAX_VALUE), include)));
+                });
         api.put("/customers/{id}", "Change a customer: name, phones, fields (all replaced), sharing (owner or customer.manage)")
                 .body(Customer.Input.class).returns(Customer.class).handle(Permission.CUSTOMER_WRITE, (ctx, me) -> {
                     var in = Json.body(ctx, Customer.Input.class);

@@ -49,13 +49,14 @@ public final class TicketRoutes {
                     }));
                 });
 
-        api.get("/tickets", "Tickets, newest first. Parameters: status, typeId, assigneeId, customerId, callId, callerNumber, q (title or"
+        api.get("/tickets", "Tickets, newest first. Parameters: status, open (true: not resolved or closed), typeId, assigneeId, customerId, callId, callerNumber, q (title or"
                 + " tracking number), limit (1..500, default 100)").returnsList(Ticket.class).handle(Permission.TICKET_READ, (ctx, me) -> {
                     String status = Validator.clean(ctx.queryParam("status"));
                     Long limit = WebServer.longParam(ctx, "limit");
                     Validator.of().check(status == null || TicketStatus.parse(status).isPresent(), "status", "a ticket status")
                             .check(limit == null || (limit >= 1 && limit <= 500), "limit", "1..500").throwIfInvalid();
-                    var f = new TicketStore.Filter(status == null ? null : TicketStatus.parse(status).get(), WebServer.longParam(ctx, "typeId"),
+                    var f = new TicketStore.Filter(status == null ? null : TicketStatus.parse(status).get(), "true".equals(ctx.queryParam("open")),
+                            WebServer.longParam(ctx, "typeId"),
                             WebServer.longParam(ctx, "assigneeId"), WebServer.longParam(ctx, "customerId"), Validator.clean(ctx.queryParam("callId")),
                             Validator.clean(ctx.queryParam("callerNumber")), Validator.clean(ctx.queryParam("q")), limit == null ? 100 : limit.intValue());
                     ctx.json(jdbi.withHandle(h -> tickets.list(h, me.enterpriseId(), f)));

@@ -23,6 +23,11 @@ public enum TicketStatus {
         return key;
     }
 
+    /** Still to be dealt with: not resolved and not closed (the screen pop lists a customer's open tickets). */
+    public boolean open() {
+        return this != RESOLVED && this != CLOSED;
+    }
+
     /** Whether the SLA clock runs in this state (it pauses while waiting on the customer and stops once resolved). */
     public boolean slaRunning() {
         return slaRunning;

@@ -140,11 +140,13 @@ public final class TicketStore {
     }
 
     /** Filters of the list; null means any. */
-    record Filter(TicketStatus status, Long typeId, Long assigneeId, Long customerId, String callId, String callerNumber, String q, int limit) {}
+    record Filter(TicketStatus status, boolean openOnly, Long typeId, Long assigneeId, Long customerId, String callId, String callerNumber, String q,
+                  int limit) {}
 
     static List<Row> list(Handle h, long e, Filter f) {
         StringBuilder sql = new StringBuilder(SELECT + "WHERE t.enterprise_id = :e");
         if (f.status() != null) sql.append(" AND t.status = :status");
+        if (f.openOnly()) sql.append(" AND t.status IN (<open>)");
         if (f.typeId() != null) sql.append(" AND t.type_id = :type");
         if (f.assigneeId() != null) sql.append(" AND t.assignee_id = :assignee");
         if (f.customerId() != null) sql.append(" AND t.customer_id = :customer");
@@ -154,6 +156,7 @@ public final class TicketStore {
         sql.append(" ORDER BY t.id DESC LIMIT :limit");
         var q = h.createQuery(sql.toString()).bind("e", e).bind("limit", f.limit());
         if (f.status() != null) q.bind("status", f.status().key());
+        if (f.openOnly()) q.bindList("open", Arrays.stream(TicketStatus.values()).filter(TicketStatus::open).map(TicketStatus::key).toList());
         if (f.typeId() != null) q.bind("type", f.typeId());
         if (f.assigneeId() != null) q.bind("assignee", f.assigneeId());
         if (f.customerId() != null) q.bind("customer", f.customerId());
@@ -211,6 +214,10 @@ public final class TicketStore {
 
     static boolean userExists(Handle h, long e, long user) {
         return h.createQuery("SELECT COUNT(*) FROM app_user WHERE enterprise_id = :e AND id = :u").bind("e", e).bind("u", user).mapTo(Integer.class).one() > 0;
+    }
+
+    static boolean customerExists(Handle h, long e, long id) {
+        return h.createQuery("SELECT COUNT(*) FROM customer WHERE id = :id AND enterprise_id = :e").bind("id", id).bind("e", e).mapTo(Long.class).one() > 0;
     }
 
     static boolean departmentExists(Handle h, long e, long dep) {

@@ -176,6 +176,7 @@ public final class Tickets {
             v.check(type != null && type.enabled(), in.typeId() != null ? "typeId" : "type", "no such enabled ticket type");
         }
         checkPeople(h, e, v, in.departmentId(), in.assigneeId());
+        checkCustomer(h, e, v, in.customerId());
         Map<String, Object> form = type == null ? Map.of() : FormField.checkValues(v, type.fields(), in.form());
         v.throwIfInvalid();
         Instant now = clock.instant();
@@ -201,6 +202,11 @@ public final class Tickets {
         return (dep != null ? "department " + dep : "") + (dep != null && user != null ? ", " : "") + (user != null ? "user " + user : "");
     }
 
+    /** A ticket's customer is one of the enterprise's (ticket.customer_id refers to customer, V28). */
+    private static void checkCustomer(Handle h, long e, Validator v, Long customer) {
+        if (customer != null) v.check(TicketStore.customerExists(h, e, customer), "customerId", "no such customer");
+    }
+
     private static void checkPeople(Handle h, long e, Validator v, Long dep, Long user) {
         if (dep != null) v.check(TicketStore.departmentExists(h, e, dep), "departmentId", "no such department");
         if (user != null) v.check(TicketStore.userExists(h, e, user), "assigneeId", "no such user");
@@ -211,6 +217,7 @@ public final class Tickets {
         Validator v = Validator.of().required("title", Validator.clean(in.title())).maxLength("title", in.title(), 200)
                 .maxLength("description", in.description(), 4000).maxLength("callId", in.callId(), 64);
         if (in.callerNumber() != null) v.matches("callerNumber", in.callerNumber(), "\\+?[0-9*#]{1,32}", "digits, at most 32");
+        checkCustomer(h, e, v, in.customerId());
         TicketType type = TicketStore.type(h, e, r.typeId()).orElseThrow();
         Map<String, Object> form = FormField.checkValues(v, type.fields(), in.form());
         v.throwIfInvalid();

@@ -6,9 +6,12 @@ import { api, t, toast, toastError } from '../common.js';
 
 export const CrmCard = {
   props: { number: String },
-  data() { return { matches: null, fields: [], form: null, errors: {}, loading: false }; },
+  emits: ['matched'],
+  data() { return { matches: null, fields: [], form: null, errors: {}, loading: false, settings: null, openTickets: {} }; },
   computed: {
-    popFields() { return this.fields.filter((f) => f.inPop); },
+    popFields() { return this.fields.filter((f) => f.inPop && !(this.tierField && f.key === this.tierField.key)); },
+    /** The field holding the tier (CRM settings, ACD-3): shown first, under its own label. */
+    tierField() { return this.settings && this.settings.tierField ? this.fields.find((f) => f.key === this.settings.tierField) || null : null; },
     formFields() { return this.fields.filter((f) => f.inPop || f.required); },
   },
   watch: { number: { immediate: true, handler() { this.load(); } } },
@@ -17,14 +20,25 @@ export const CrmCard = {
       this.matches = null;
       this.form = null;
       this.errors = {};
+      this.$emit('matched', []);
       if (!this.number || !this.can('customer.read')) return;
       this.loading = true;
       try {
         if (!this.fields.length) this.fields = await api.get('/customer-fields');
+        if (!this.settings) this.settings = await api.get('/crm-settings');
         const asked = this.number;
         const found = await api.get('/customers/lookup', { number: asked });
         if (asked !== this.number) return; // another call meanwhile
         this.matches = found;
+        this.$emit('matched', found);
+        this.openTickets = {};
+        if (this.can('ticket.read')) {
+          for (const c of found) {
+            api.get('/tickets', { customerId: c.id, open: 'true', limit: 20 })
+              .then((ts) => { if (asked === this.number) this.openTickets = Object.assign({}, this.openTickets, { [c.id]: ts }); })
+              .catch(() => {});
+          }
+        }
         if (!found.length && this.can('customer.write')) this.form = { name: '', sharing: 'private', fields: {} };
       } catch (e) {
         this.matches = [];
@@ -56,11 +70,20 @@ export const CrmCard = {
         <div v-for="c in matches" :key="c.id" class="crm-customer" :data-testid="'desk-crm-customer-' + c.id">
           <div class="name" data-testid="desk-crm-name">{{ c.name }}</div>
           <dl class="kv">
+            <template v-if="tierField"><dt>{{ tierField.label }}</dt><dd data-testid="desk-crm-tier">{{ value(c, tierField) }}</dd></template>
             <dt>{{ t('desk.crm.owner') }}</dt><dd data-testid="desk-crm-owner">{{ dash(c.ownerName) }}</dd>
             <template v-for="f in popFields" :key="f.key">
               <dt>{{ f.label }}</dt><dd :data-testid="'desk-crm-field-' + f.key">{{ value(c, f) }}</dd>
             </template>
           </dl>
+          <div v-if="can('ticket.read')" class="crm-tickets" :data-testid="'desk-crm-tickets-' + c.id">
+            <div class="muted small">{{ t('desk.crm.openTickets') }}</div>
+            <div v-if="openTickets[c.id] && !openTickets[c.id].length" class="muted small" data-testid="desk-crm-no-tickets">{{ t('desk.crm.noOpenTickets') }}</div>
+            <div v-for="tk in openTickets[c.id] || []" :key="tk.id" class="small" data-testid="desk-crm-ticket">
+              <a :href="'/#/tickets?id=' + tk.id" target="_blank" rel="noopener" class="mono">{{ tk.trackingNumber }}</a>
+              {{ tk.title }} <span class="badge">{{ tOr('tickets.status.' + tk.status, tk.status) }}</span>
+            </div>
+          </div>
           <a class="btn-link" :href="'/#/customers?id=' + c.id" target="_blank" rel="noopener" data-testid="desk-crm-open">{{ t('desk.crm.open') }}</a>
         </div>
       </template>

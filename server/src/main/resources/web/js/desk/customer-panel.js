@@ -2,28 +2,43 @@ import { clock } from '../format.js';
 import { current, other } from './store.js';
 import { DialLink } from './dial-link.js';
 import { CrmCard } from './crm-card.js';
+import { CustomerTimeline } from '../components/customer-timeline.js';
+import { urlPop } from './url-pop.js';
 
 /** The caller as a customer (AGENT-4): known or new, how often they called, their last calls. */
 export const CustomerPanel = {
-  components: { DialLink, CrmCard },
-  setup() { return { current, clock }; },
+  components: { DialLink, CrmCard, CustomerTimeline },
+  setup() { return { current, clock, urlPop }; },
+  data() { return { tab: 'caller', matched: [] }; },
   computed: {
     call() { return current.value; },
     customer() { return this.call ? this.call.customer : null; },
+    /** CRM-4: the history tab shows the timeline of the customer the pop found (the first when several share the number). */
+    historyId() { return this.matched.length ? this.matched[0].id : null; },
   },
+  watch: { 'call.callId'() { this.tab = 'caller'; } },
   methods: { other },
   template: `
     <div class="panel" data-testid="desk-customer">
       <div class="panel-head"><h2>{{ t('agent.customer') }}</h2><span class="spacer" style="flex:1"></span>
         <span v-if="customer" class="badge" :class="customer.known ? 'badge-ok' : 'badge-blue'" data-testid="desk-customer-known" :data-known="String(!!customer.known)">
           {{ customer.known ? t('desk.known') : t('desk.new') }}</span></div>
-      <div v-if="call" class="panel-body">
+      <div v-if="call" class="tabs" data-testid="desk-customer-tabs">
+        <button type="button" class="tab" :class="{ active: tab === 'caller' }" data-testid="desk-tab-caller" @click="tab = 'caller'">{{ t('desk.tab.caller') }}</button>
+        <button type="button" class="tab" :class="{ active: tab === 'history' }" data-testid="desk-tab-history" :disabled="!historyId" @click="tab = 'history'">{{ t('desk.tab.history') }}</button>
+      </div>
+      <div v-if="call && tab === 'history' && historyId" class="panel-body">
+        <customer-timeline :customer-id="historyId" testid="desk-timeline"></customer-timeline>
+      </div>
+      <div v-if="call" v-show="tab === 'caller' || !historyId" class="panel-body">
         <dl class="kv">
           <dt>{{ t('desk.number') }}</dt><dd><dial-link :number="other(call)"></dial-link></dd>
           <dt>{{ t('desk.callerName') }}</dt><dd>{{ dash(call.callerName) }}</dd>
           <dt>{{ t('desk.callCount') }}</dt><dd data-testid="desk-customer-calls">{{ customer ? customer.calls : '—' }}</dd>
         </dl>
-        <crm-card v-if="can('customer.read')" :number="other(call)"></crm-card>
+        <a v-if="urlPop.url && urlPop.callId === call.callId" class="btn-link" :href="urlPop.url" target="hotline-pop" rel="noopener"
+           data-testid="desk-url-pop">{{ t('desk.crm.externalPop') }}</a>
+        <crm-card v-if="can('customer.read')" :number="other(call)" @matched="(m) => matched = m"></crm-card>
         <table v-if="customer && customer.lastCalls && customer.lastCalls.length" class="grid compact" data-testid="desk-last-calls">
           <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.result') }}</th><th>{{ t('desk.agentCol') }}</th><th>{{ t('desk.queue') }}</th><th>{{ t('desk.talk') }}</th></tr></thead>
           <tbody><tr v-for="l in customer.lastCalls" :key="l.callId">

@@ -10,12 +10,14 @@ import { IncomingBanner } from './incoming-banner.js';
 import { CallPanel } from './call-panel.js';
 import { CustomerPanel } from './customer-panel.js';
 import { RecentCalls } from './recent-calls.js';
+import { KbSearch } from './kb-search.js';
+import { AddressBookPanel } from './address-book.js';
 import { desk } from './store.js';
 import { alertText } from '../format.js';
 
 export const Desk = {
   props: { me: Object },
-  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls },
+  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, KbSearch, AddressBookPanel },
   setup(props) {
     return { consoleLink: hasConsoleAccess(props.me), desk, alertText };
   },
@@ -33,6 +35,7 @@ export const Desk = {
       <div class="desk-grid">
         <div class="desk-col">
           <softphone></softphone>
+          <address-book-panel v-if="can('addressbook.use')"></address-book-panel>
           <div class="panel">
             <div class="panel-head"><h2>{{ t('agent.myInfo') }}</h2></div>
             <div class="panel-body">
@@ -47,6 +50,7 @@ export const Desk = {
         <div class="desk-col">
           <call-panel></call-panel>
           <customer-panel></customer-panel>
+          <kb-search v-if="can('kb.read')"></kb-search>
           <recent-calls></recent-calls>
           <div class="panel agent-voicemail" data-testid="agent-voicemail">
             <div class="panel-head"><h2>{{ t('agent.voicemail') }}</h2><span class="muted">{{ me.extension ? t('agent.voicemailHint', { extension: me.extension }) : '' }}</span></div>

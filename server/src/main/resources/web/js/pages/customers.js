@@ -5,6 +5,7 @@
 import { api, t, toast, toastError, confirmDialog, errorText, fieldErrorText } from '../common.js';
 import { dash } from '../format.js';
 import { request } from '../api.js';
+import { CustomerTimeline } from '../components/customer-timeline.js';
 
 const PAGE = 20;
 const SHARING = ['private', 'department', 'enterprise'];
@@ -25,22 +26,31 @@ export function reasonText(reason) {
   return fieldErrorText(reason);
 }
 
+/** The customer id in the address (#/customers?id=12): that customer's record and timeline are shown above the list. */
+function idFromHash() {
+  const m = /[?&]id=(\d+)/.exec(location.hash || '');
+  return m ? Number(m[1]) : null;
+}
+
 export const CustomersPage = {
+  components: { CustomerTimeline },
   props: { me: Object },
   setup() { return { PAGE, SHARING, reasonText }; },
   data() {
     return {
       fields: [], users: [], q: '', number: '', offset: 0, total: 0, items: [], loading: true, loadError: null,
-      dialog: null, transfer: null,
+      dialog: null, transfer: null, detailId: idFromHash(), detail: null, detailError: null,
       importFile: null, onDuplicate: 'skip', importSharing: 'private', job: null, importError: null, importing: false,
     };
   },
   async created() {
     try { this.fields = await api.get('/customer-fields'); } catch (e) { this.loadError = e; }
     if (this.can('addressbook.use')) this.users = await api.get('/staff-directory').catch(() => []);
+    window.addEventListener('hashchange', this.syncDetail);
+    this.loadDetail();
     await this.load();
   },
-  beforeUnmount() { clearTimeout(this._poll); },
+  beforeUnmount() { clearTimeout(this._poll); window.removeEventListener('hashchange', this.syncDetail); },
   computed: {
     first() { return this.total ? this.offset + 1 : 0; },
     last() { return Math.min(this.offset + PAGE, this.total); },
@@ -58,6 +68,13 @@ export const CustomersPage = {
       } catch (e) { this.loadError = e; } finally { this.loading = false; }
     },
     search() { this.offset = 0; this.load(); },
+    syncDetail() { this.detailId = idFromHash(); this.loadDetail(); },
+    async loadDetail() {
+      this.detail = null; this.detailError = null;
+      if (!this.detailId) return;
+      try { this.detail = await api.get('/customers/' + this.detailId); } catch (e) { this.detailError = e; }
+    },
+    closeDetail() { location.hash = '#/customers'; },
     prev() { this.offset = Math.max(0, this.offset - PAGE); this.load(); },
     next() { this.offset += PAGE; this.load(); },
     valueText(c, f) {
@@ -155,6 +172,20 @@ export const CustomersPage = {
       <input type="search" v-model="number" :placeholder="t('customers.numberHint')" data-testid="customers-number" inputmode="tel">
       <button type="submit" class="btn btn-primary" data-testid="customers-search-go">{{ t('common.search') }}</button>
     </form>
+    <div v-if="detailError" class="alert alert-error" data-testid="customer-detail-error">{{ errorText(detailError) }}</div>
+    <div v-if="detail" class="panel" style="margin-bottom:16px" data-testid="customer-detail" :data-id="detail.id">
+      <div class="panel-head"><h2 data-testid="customer-detail-name">{{ detail.name }}</h2><span class="spacer" style="flex:1"></span>
+        <button class="btn btn-sm" data-testid="customer-detail-close" @click="closeDetail">{{ t('common.close') }}</button></div>
+      <div class="panel-body">
+        <dl class="kv">
+          <dt>{{ t('customers.phones') }}</dt><dd class="mono">{{ phonesText(detail) }}</dd>
+          <dt>{{ t('customers.owner') }}</dt><dd>{{ dash(detail.ownerName) }}</dd>
+          <template v-for="f in fields" :key="f.key"><dt>{{ f.label }}</dt><dd>{{ valueText(detail, f) }}</dd></template>
+        </dl>
+        <h3>{{ t('timeline.title') }}</h3>
+        <customer-timeline :customer-id="detail.id" testid="customer-timeline"></customer-timeline>
+      </div>
+    </div>
     <div v-if="loadError" class="alert alert-error" data-testid="customers-error">{{ errorText(loadError) }}</div>
     <div class="panel table-wrap">
       <table class="grid" data-testid="customers-table">
@@ -165,7 +196,7 @@ export const CustomersPage = {
         </tr></thead>
         <tbody>
           <tr v-for="c in items" :key="c.id" :data-testid="'customer-row-' + c.id">
-            <td class="name">{{ c.name }}</td>
+            <td class="name"><a :href="'#/customers?id=' + c.id" :data-testid="'customer-open-' + c.id">{{ c.name }}</a></td>
             <td class="mono">{{ phonesText(c) }}</td>
             <td v-for="f in listFields" :key="f.key" :data-testid="'customer-' + c.id + '-' + f.key">{{ valueText(c, f) }}</td>
             <td>{{ dash(c.ownerName) }}</td>

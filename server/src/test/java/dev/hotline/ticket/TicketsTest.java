@@ -96,7 +96,7 @@ class TicketsTest {
     }
 
     Ticket openComplaint(Long assignee) {
-        return jdbi.inTransaction(h -> tickets.open(h, e, admin, new Tickets.OpenInput(null, "complaint", "Late refund", null, 42L,
+        return jdbi.inTransaction(h -> tickets.open(h, e, admin, new Tickets.OpenInput(null, "complaint", "Late refund", null, null,
                 "13900000001", "call-1", null, assignee, Map.of("category", "billing"))));
     }
 

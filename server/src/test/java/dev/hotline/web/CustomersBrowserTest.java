@@ -108,6 +108,44 @@ class CustomersBrowserTest {
         ui.screenshot("crm-addressbook-zh");
     }
 
+    @Test
+    void aCustomersPageShowsTheirTimelineAndTakesAMemo() {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        var c = admin.post("/api/v1/customers", Map.of("name", "Timeline Tian", "sharing", "enterprise", "fields", Map.of(),
+                "phones", List.of(Map.of("number", "13600000091"))));
+        assertThat(c.status()).as(c.toString()).isEqualTo(201);
+        long id = c.json().get("id").asLong();
+        var ticket = admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Opening hours", "customerId", id,
+                "form", Map.of("topic", "hours")));
+        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(201);
+        String tracking = ticket.json().get("trackingNumber").asText();
+
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-customers");
+        WebElement open = ui.waitFor(d -> d.findElement(ConsoleDriver.tid("customer-open-" + id)));
+        ui.click(open);
+        ui.waitText("customer-detail-name", "Timeline Tian");
+        ui.waitFor(d -> ui.text("customer-timeline-ticket").contains(tracking));
+        assertThat(ui.text("customer-timeline-ticket")).contains("Opening hours", ui.en("timeline.kind.ticket"));
+        ui.type("customer-timeline-memo", "calls after lunch");
+        ui.click("customer-timeline-memo-add");
+        ui.waitFor(d -> ui.text("customer-timeline-memo-text").equals("calls after lunch"));
+        assertThat(ui.driver().findElements(By.cssSelector("[data-testid='customer-timeline'] li")).get(0).getAttribute("data-testid"))
+                .as("newest first").isEqualTo("customer-timeline-memo");
+        assertThat(admin.get("/api/v1/memos?customerId=" + id).json().findValuesAsText("text")).containsExactly("calls after lunch");
+        ui.screenshot("crm-customer-timeline-en");
+        ui.click("lang-zh");
+        ui.waitFor(d -> ui.text("customer-timeline-ticket").contains(ui.zh("timeline.kind.ticket")));
+        ui.screenshot("crm-customer-timeline-zh");
+        ui.click("customer-detail-close");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("customer-detail")).isEmpty());
+        ui.click("lang-en"); // the choice is the user's: the other tests start in English
+        ui.waitText("page-title", ui.en("customers.title"));
+        assertThat(admin.delete("/api/v1/customers/" + id).status()).as("the other test starts with no customer").isEqualTo(204);
+    }
+
     /** Empties an input the way a person does (Selenium's clear() does not tell Vue). */
     static void empty(String testId) {
         WebElement e = ui.el(testId);

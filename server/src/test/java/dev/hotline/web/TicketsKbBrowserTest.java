@@ -1,0 +1,161 @@
+package dev.hotline.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotline.testing.ApiClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The tickets and knowledge-base pages (BIZ-1, BIZ-2, BIZ-3) in headless Chromium: a complaint opened with its
+ * type's form (a required field refused on its input), its tracking number shown, edited, moved (an illegal move
+ * refused), filtered; a KB category and an article written, submitted, published and found by a Chinese word, another
+ * rejected with a note; both pages in Chinese; the desk's KB search box finds the published article.
+ * Screenshots in {@code target/screenshots/tickets-*.png} and {@code kb-*.png}.
+ */
+class TicketsKbBrowserTest {
+    @RegisterExtension
+    static final ConsoleDriver ui = new ConsoleDriver();
+
+    @Test
+    void ticketsAreOpenedEditedAndMovedWithTheirTypesForm() {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        long complaint = 0;
+        for (var ty : admin.get("/api/v1/ticket-types").json()) if (ty.get("code").asText().equals("complaint")) complaint = ty.get("id").asLong();
+
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-tickets");
+        ui.waitText("page-title", ui.en("tickets.title"));
+        ui.el("tickets-empty");
+
+        ui.click("ticket-new");
+        new Select(ui.el("ticket-form-type")).selectByValue(String.valueOf(complaint));
+        ui.type("ticket-form-title", "Parcel arrived broken");
+        ui.type("ticket-form-caller", "13800138000");
+        ui.click("ticket-save");
+        ui.waitFor(d -> ui.text("ticket-form-category-error").toLowerCase(java.util.Locale.ROOT).contains("required"));
+        new Select(ui.el("ticket-form-category")).selectByValue("quality");
+        ui.screenshot("tickets-new-en");
+        ui.click("ticket-save");
+        ui.waitFor(d -> !d.findElements(ConsoleDriver.tid("ticket-detail")).isEmpty());
+        String number = ui.text("ticket-detail-number");
+        assertThat(number).matches("GD\\d{8}-\\d{4}-\\d");
+        assertThat(ui.text("ticket-detail-status")).isEqualTo(ui.en("tickets.status.new"));
+        assertThat(ui.text("ticket-detail-form-category")).isEqualTo("quality");
+        ui.waitFor(d -> ui.text("tickets-table").contains(number) && ui.text("tickets-table").contains("Parcel arrived broken"));
+
+        // Edit with the type's form.
+        ui.click("ticket-edit");
+        new Select(ui.el("ticket-edit-form-severity")).selectByValue("high");
+        WebElement title = ui.el("ticket-edit-title");
+        title.sendKeys(" (box crushed)");
+        ui.click("ticket-edit-save");
+        ui.waitText("ticket-detail-title", "Parcel arrived broken (box crushed)");
+        assertThat(ui.text("ticket-detail-form-severity")).isEqualTo("high");
+
+        // Moves: in progress, then an illegal one (reopened from in progress) is refused, then resolved.
+        new Select(ui.el("ticket-move-status")).selectByValue("in_progress");
+        ui.click("ticket-move-go");
+        ui.waitText("ticket-detail-status", ui.en("tickets.status.in_progress"));
+        new Select(ui.el("ticket-move-status")).selectByValue("reopened");
+        ui.click("ticket-move-go");
+        ui.waitFor(d -> !d.findElements(ConsoleDriver.tid("ticket-detail-error")).isEmpty());
+        assertThat(ui.text("ticket-detail-status")).isEqualTo(ui.en("tickets.status.in_progress"));
+        ui.type("ticket-comment", "courier called");
+        ui.click("ticket-comment-add");
+        ui.waitFor(d -> ui.text("ticket-timeline").contains("courier called"));
+        new Select(ui.el("ticket-move-status")).selectByValue("resolved");
+        ui.click("ticket-move-go");
+        ui.waitText("ticket-detail-status", ui.en("tickets.status.resolved"));
+        ui.screenshot("tickets-detail-en");
+
+        // Filters: open only hides the resolved ticket; its state shows it again.
+        ui.click("ticket-detail-close");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("ticket-detail")).isEmpty());
+        ui.waitFor(d -> !ui.text("tickets-table").contains(number));
+        new Select(ui.el("tickets-status")).selectByValue("resolved");
+        ui.waitFor(d -> ui.text("tickets-table").contains(number));
+        assertThat(admin.get("/api/v1/tickets?q=" + number).json().get(0).get("form").get("severity").asText()).isEqualTo("high");
+
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("tickets.title"));
+        ui.waitFor(d -> ui.text("tickets-table").contains(ui.zh("tickets.status.resolved")));
+        ui.screenshot("tickets-zh");
+        ui.click("lang-en");
+        ui.waitText("page-title", ui.en("tickets.title"));
+    }
+
+    @Test
+    void articlesAreReviewedBeforeTheyAreFoundAlsoFromTheDesk() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-kb");
+        ui.waitText("page-title", ui.en("kb.title"));
+        ui.type("kb-category-name", "售后 After-sales");
+        ui.click("kb-category-add");
+        ui.waitFor(d -> ui.text("kb-categories").contains("售后 After-sales"));
+
+        article("如何申请退款", "如何申请退款流程：在订单页面点击申请退款，三个工作日内到账。");
+        WebElement row = ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid^='kb-article-'][data-status='draft']")));
+        String id = row.getAttribute("data-testid").substring("kb-article-".length());
+        ui.click("kb-article-submit-" + id);
+        ui.waitText("kb-article-status-" + id, ui.en("kb.status.in_review"));
+        ui.click("kb-article-review-" + id);
+        ui.click("kb-review-approve");
+        ui.waitText("kb-article-status-" + id, ui.en("kb.status.published"));
+
+        article("Opening hours", "We open at nine.");
+        WebElement other = ui.waitFor(d -> d.findElement(By.cssSelector("[data-testid^='kb-article-'][data-status='draft']")));
+        String otherId = other.getAttribute("data-testid").substring("kb-article-".length());
+        ui.click("kb-article-submit-" + otherId);
+        ui.waitText("kb-article-status-" + otherId, ui.en("kb.status.in_review"));
+        ui.click("kb-article-review-" + otherId);
+        ui.click("kb-review-reject");
+        ui.waitFor(d -> ui.text("kb-review-alert").contains("note"));
+        ui.type("kb-review-note", "say which days");
+        ui.click("kb-review-reject");
+        ui.waitText("kb-article-status-" + otherId, ui.en("kb.status.rejected"));
+
+        // A word inside a Chinese sentence finds the published article only.
+        ui.type("kb-search", "退款");
+        ui.click("kb-search-go");
+        ui.waitFor(d -> !d.findElements(ConsoleDriver.tid("kb-hit-" + id)).isEmpty());
+        assertThat(ui.driver().findElements(ConsoleDriver.tid("kb-hit-" + otherId))).isEmpty();
+        ui.screenshot("kb-en");
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("kb.title"));
+        ui.waitText("kb-article-status-" + id, ui.zh("kb.status.published"));
+        ui.screenshot("kb-zh");
+        ui.click("lang-en");
+        ui.waitText("page-title", ui.en("kb.title"));
+
+        // The desk's search box, as an agent.
+        ui.driver().manage().deleteAllCookies();
+        ui.open("/login.html");
+        ui.login("demo", "agent1", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("/agent.html"));
+        ui.type("desk-kb-search", "申请退款");
+        ui.click("desk-kb-go");
+        WebElement hit = ui.waitFor(d -> d.findElement(ConsoleDriver.tid("desk-kb-hit-" + id)));
+        assertThat(hit.getText()).contains("如何申请退款");
+        ui.click(hit.findElement(By.tagName("a")));
+        ui.waitFor(d -> ui.text("desk-kb-article-body").contains("三个工作日"));
+        ui.screenshot("kb-desk-en");
+    }
+
+    private static void article(String title, String body) {
+        ui.click("kb-article-new");
+        ui.type("kb-form-title", title);
+        ui.type("kb-form-body", body);
+        ui.click("kb-save");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("kb-dialog")).isEmpty());
+        ui.waitFor(d -> ui.text("kb-articles").contains(title));
+    }
+}

@@ -202,7 +202,7 @@ public final class Tickets {
         return (dep != null ? "department " + dep : "") + (dep != null && user != null ? ", " : "") + (user != null ? "user " + user : "");
     }
 
-    /** A ticket's customer is one of the enterprise's (ticket.customer_id refers to customer, V28). */
+    /** A ticket's customer is one of the enterprise's (ticket.customer_id refers to customer, V29). */
     private static void checkCustomer(Handle h, long e, Validator v, Long customer) {
         if (customer != null) v.check(TicketStore.customerExists(h, e, customer), "customerId", "no such customer");
     }

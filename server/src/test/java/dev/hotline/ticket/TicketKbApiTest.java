@@ -56,7 +56,7 @@ class TicketKbApiTest {
         var customer = agent.post("/api/v1/customers", Map.of("name", "Ticket Tao", "phones", List.of(Map.of("number", "13900000001")), "fields", Map.of()));
         assertThat(customer.status()).as(customer.toString()).isEqualTo(201);
         long customerId = customer.json().get("id").asLong();
-        // ticket.customer_id refers to a customer (V28): an unknown one is refused by name.
+        // ticket.customer_id refers to a customer (V29): an unknown one is refused by name.
         assertField(agent.post("/api/v1/tickets", Map.of("type", "complaint", "title", "x", "customerId", 999_999, "form", Map.of("category", "billing"))),
                 "customerId");
         var opened = agent.post("/api/v1/tickets", Map.of("type", "complaint", "title", "Refund not received", "callerNumber", "13900000001",

@@ -96,6 +96,7 @@ final class ReportProjection {
     }
 
     void apply(Handle h, AgentLogEvent a) {
+        stateChanged(h, a);
         if ("wrap_up".equals(a.state()) && a.callId() != null) {
             wrapping.put(a.userId(), a);
         } else if ("wrap_up".equals(a.previous())) {
@@ -127,6 +128,39 @@ final class ReportProjection {
                     AGENT_COLS, da, -1);
         }
     }
+
+    /**
+     * An agent's change closes the state they were in (agent_state_now): its time, from that change to this one, is added to
+     * agent_time_stat per 15-minute slot and to agent_time_day per local day of the report zone; this change is the state
+     * they are in now.
+     */
+    private void stateChanged(Handle h, AgentLogEvent a) {
+        var open = h.createQuery("SELECT at, state, reason FROM agent_state_now WHERE user_id = :u").bind("u", a.userId())
+                .map((rs, c) -> new AgentLogEvent(a.enterpriseId(), a.userId(), rs.getTimestamp(1).toInstant(), rs.getString(2), null,
+                        rs.getString(3), null, null, null)).findOne();
+        if (open.isPresent() && AgentStateRollup.counted(open.get().state())) {
+            AgentLogEvent was = open.get();
+            String reason = AgentStateRollup.reasonKey(was.reason());
+            Map<Long, Long> days = new java.util.TreeMap<>();
+            List<String> keys = List.of("enterprise_id", "slot", "agent_user_id", "state", "reason");
+            AgentStateRollup.split(was.at(), a.at(), (slot, ms) -> {
+                addTo(h, "agent_time_stat", keys, List.of(a.enterpriseId(), slot, a.userId(), was.state(), reason), STATE_COLS, new long[] {ms}, -1);
+                days.merge(day(slot), ms, Long::sum);
+            });
+            days.forEach((day, ms) -> addTo(h, "agent_time_day", keys, List.of(a.enterpriseId(), day, a.userId(), was.state(), reason),
+                    STATE_COLS, new long[] {ms}, -1));
+        }
+        int updated = h.createUpdate("UPDATE agent_state_now SET enterprise_id = :e, at = :at, state = :state, reason = :reason WHERE user_id = :u")
+                .bind("e", a.enterpriseId()).bind("at", Timestamp.from(a.at())).bind("state", a.state()).bind("reason", a.reason())
+                .bind("u", a.userId()).execute();
+        if (updated == 0) {
+            h.createUpdate("INSERT INTO agent_state_now (user_id, enterprise_id, at, state, reason) VALUES (:u, :e, :at, :state, :reason)")
+                    .bind("e", a.enterpriseId()).bind("at", Timestamp.from(a.at())).bind("state", a.state()).bind("reason", a.reason())
+                    .bind("u", a.userId()).execute();
+        }
+    }
+
+    private static final String[] STATE_COLS = {"ms"};
 
     /** A visit's row as stored: what its contribution to the roll-ups was. */
     private record Stored(String queue, long slot, String result, String reason, long waitMs, Long agent, long talkMs, long holdMs,

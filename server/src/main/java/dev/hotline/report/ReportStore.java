@@ -94,28 +94,27 @@ final class ReportStore {
         return q.map((rs, c) -> new CallUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6))).list();
     }
 
-    /**
-     * Agent state changes that shape [from, to): for each agent, the last change before {@code from} (the state they were in)
-     * and every change in the range, in order.
-     */
-    static List<AgentEvent> agentEvents(Handle h, long enterpriseId, Instant from, Instant to, Long agent, Set<Long> agents) {
-        List<AgentEvent> out = new ArrayList<>();
-        String filter = (agent == null ? "" : " AND user_id = :agent") + among("user_id", agents);
-        Query before = h.createQuery("""
-                SELECT a.user_id, a.at, a.state, a.reason FROM agent_event a
-                WHERE a.id IN (SELECT MAX(id) FROM agent_event WHERE enterprise_id = :e AND at < :from%s GROUP BY user_id)"""
-                .formatted(filter)).bind("e", enterpriseId).bind("from", Timestamp.from(from));
-        if (agent != null) before.bind("agent", agent);
-        before.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4)))
-                .forEach(out::add);
-        Query in = h.createQuery("""
-                SELECT user_id, at, state, reason FROM agent_event WHERE enterprise_id = :e AND at >= :from AND at < :to%s
-                ORDER BY at, id""".formatted(filter))
-                .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
-        if (agent != null) in.bind("agent", agent);
-        in.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4)))
-                .forEach(out::add);
-        return out;
+    record StateUnit(long agent, long unit, String state, String reason, long ms) {}
+
+    /** Agents' time in each state (and not-ready reason) of the range's closed states by agent and unit, from agent_time_stat. */
+    static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents) {
+        String unit = unitOf(u);
+        Query q = h.createQuery("""
+                SELECT agent_user_id, %1$s AS u, state, reason, SUM(ms)
+                FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
+                GROUP BY agent_user_id, %1$s, state, reason""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
+                        table("agent_time_stat", u), among("agent_user_id", agents)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+        if (agent != null) q.bind("agent", agent);
+        return q.map((rs, c) -> new StateUnit(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).list();
+    }
+
+    /** The state each agent of the enterprise is in now (their latest change, not closed yet), from agent_state_now. */
+    static List<AgentEvent> openStates(Handle h, long enterpriseId, Long agent, Set<Long> agents) {
+        Query q = h.createQuery("SELECT user_id, at, state, reason FROM agent_state_now WHERE enterprise_id = :e"
+                + (agent == null ? "" : " AND user_id = :agent") + among("user_id", agents)).bind("e", enterpriseId);
+        if (agent != null) q.bind("agent", agent);
+        return q.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4))).list();
     }
 
     static Map<Long, AgentName> agentNames(Handle h, long enterpriseId) {

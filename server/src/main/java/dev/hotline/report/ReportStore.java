@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -220,8 +221,13 @@ final class ReportStore {
     /** A queue the call joined, in order. */
     record VisitStep(String callId, int seq, String queue, String result, Long waitMs, long talkMs) {}
 
-    /** Inbound calls of [from, to) in start order, filtered by last queue, agent, number (called or calling) and disposition. */
-    static Page<TrackedCall> inboundCalls(Handle h, long enterpriseId, Instant from, Instant to, String queue, Long agent, String number,
+    /**
+     * Inbound calls of the period in start order, filtered by last queue, agent, number (called or calling) and disposition.
+     * The page is read in the order of the index (enterprise_id, direction, started_at, call_id): no sort of the range. The
+     * count comes from the call_stat roll-up when only the queue and the ways of loss filter it (as the unanswered report
+     * counts), else from the index.
+     */
+    static Page<TrackedCall> inboundCalls(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, String number,
                                           List<String> dispositions, int limit, int offset) {
         String where = " WHERE r.enterprise_id = :e AND r.direction = 'inbound' AND r.started_at >= :from AND r.started_at < :to"
                 + (queue == null ? "" : " AND r.queue = :queue") + (agent == null ? "" : " AND r.agent_user_id = :agent")
@@ -230,22 +236,47 @@ final class ReportStore {
         Query count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
         Query items = h.createQuery("""
                 SELECT r.call_id, r.started_at, r.ended_at, r.caller, r.callee, r.ivr_path, r.queue, r.wait_ms, r.agent_user_id,
-                    u.display_name, r.agent_job, r.talk_seconds, r.disposition
-                FROM call_record r LEFT JOIN app_user u ON u.id = r.agent_user_id AND u.enterprise_id = r.enterprise_id"""
-                + where + " ORDER BY r.started_at, r.call_id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
+                    r.agent_job, r.talk_seconds, r.disposition
+                FROM call_record r""" + where + " ORDER BY r.enterprise_id, r.direction, r.started_at, r.call_id LIMIT :limit OFFSET :offset")
+                .bind("limit", limit).bind("offset", offset);
         for (Query q : List.of(count, items)) {
-            q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
+            q.bind("e", enterpriseId).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to()));
             if (queue != null) q.bind("queue", queue);
             if (agent != null) q.bind("agent", agent);
             if (number != null) q.bind("number", number);
             if (dispositions != null) q.bindList("disp", dispositions);
         }
-        long total = count.mapTo(Long.class).one();
+        boolean rolledUp = agent == null && number == null && (dispositions == null || LOST.containsAll(dispositions));
+        long total = rolledUp ? inboundCount(h, enterpriseId, p, u, queue, dispositions) : count.mapTo(Long.class).one();
+        Map<Long, AgentName> names = new HashMap<>();
         List<TrackedCall> list = items.map((rs, c) -> new TrackedCall(rs.getString(1), rs.getTimestamp(2).toInstant(),
                 rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                rs.getObject(8, Long.class), rs.getObject(9, Long.class), rs.getString(10), rs.getString(11), rs.getInt(12),
-                rs.getString(13))).list();
-        return new Page<>(total, list);
+                rs.getObject(8, Long.class), rs.getObject(9, Long.class), null, rs.getString(10), rs.getInt(11),
+                rs.getString(12))).list();
+        if (list.stream().anyMatch(c -> c.agent() != null)) names.putAll(agentNames(h, enterpriseId));
+        List<TrackedCall> named = list.stream().map(c -> c.agent() == null || !names.containsKey(c.agent()) ? c
+                : new TrackedCall(c.callId(), c.startedAt(), c.endedAt(), c.caller(), c.callee(), c.ivrPath(), c.queue(), c.waitMs(),
+                        c.agent(), names.get(c.agent()).name(), c.agentJob(), c.talkSeconds(), c.disposition())).toList();
+        return new Page<>(total, named);
+    }
+
+    /**
+     * Inbound calls of the period (of a last queue; with {@code dispositions}, those of these ways of loss only) from the
+     * call_stat roll-up, which counts every inbound call record by its start's slot.
+     */
+    static long inboundCount(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, List<String> dispositions) {
+        long n = 0;
+        for (CallUnit c : callUnits(h, enterpriseId, p, u, queue)) {
+            if (dispositions == null) {
+                n += c.inbound();
+                continue;
+            }
+            if (dispositions.contains("abandoned_ivr")) n += c.leftIvr();
+            if (dispositions.contains("abandoned_queue")) n += c.abandonedQueued();
+            if (dispositions.contains("abandoned_ringing")) n += c.abandonedRinging();
+            if (dispositions.contains("unanswered")) n += c.notAnswered();
+        }
+        return n;
     }
 
     /** The queue visits of these calls, by call then order. */
@@ -263,14 +294,17 @@ final class ReportStore {
     /** One change of an agent's state and the time of their next change (null: none yet). */
     record StateChange(long id, long userId, Instant at, String state, String previous, String reason, String cause, Instant endedAt) {}
 
-    /** Agent state changes of [from, to) in time order, each with its end (the agent's next change, found by the (user_id, id) index). */
+    /**
+     * Agent state changes of [from, to) in time order, read in the order of the index (enterprise_id, at, id) (no sort of the
+     * range), each with its end (the agent's next change, found by the (user_id, id) index).
+     */
     static Page<StateChange> stateChanges(Handle h, long enterpriseId, Instant from, Instant to, Long agent, Set<Long> agents, int limit,
                                           int offset) {
         String where = " WHERE a.enterprise_id = :e AND a.at >= :from AND a.at < :to" + (agent == null ? "" : " AND a.user_id = :agent")
                 + among("a.user_id", agents);
         Query count = h.createQuery("SELECT COUNT(*) FROM agent_event a" + where);
         Query items = h.createQuery("SELECT a.id, a.user_id, a.at, a.state, a.previous, a.reason, a.cause FROM agent_event a" + where
-                + " ORDER BY a.at, a.id LIMIT :limit OFFSET :offset")
+                + " ORDER BY a.enterprise_id, a.at, a.id LIMIT :limit OFFSET :offset")
                 .bind("limit", limit).bind("offset", offset);
         for (Query q : List.of(count, items)) {
             q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
@@ -310,29 +344,44 @@ final class ReportStore {
                     Instant backAt, String backDirection, Long backAgent, String backAgentName) {}
 
     /**
-     * Lost inbound calls of [from, to) in start order (filtered by last queue and number), each with the first answered call
+     * Lost inbound calls of the period in start order (filtered by last queue and number), each with the first answered call
      * that started after it and reached the caller: an outbound call to the number or an inbound call from it (looked up by
      * the (enterprise_id, callee, started_at) and (enterprise_id, caller, started_at) indexes).
      */
-    static Page<LostCall> lostCalls(Handle h, long enterpriseId, Instant from, Instant to, String queue, String number, int limit, int offset) {
-        String where = " WHERE r.enterprise_id = :e AND r.direction = 'inbound' AND r.disposition IN (<lost>) AND r.started_at >= :from"
-                + " AND r.started_at < :to" + (queue == null ? "" : " AND r.queue = :queue")
+    static Page<LostCall> lostCalls(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, String number, int limit, int offset) {
+        record Row(String callId, Instant at, String caller, String callee, String queue, String disposition, String out, String in) {}
+        // One walk per way of loss over the index (enterprise_id, disposition, started_at, call_id), each in its order (no sort
+        // of the range): the first offset + limit of each, merged here in start order.
+        String filter = " AND r.direction = 'inbound' AND r.started_at >= :from AND r.started_at < :to" + (queue == null ? "" : " AND r.queue = :queue")
                 + (number == null ? "" : " AND (r.callee = :number OR r.caller = :number)");
-        Query count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
-        Query items = h.createQuery("SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition FROM call_record r" + where
-                + " ORDER BY r.started_at, r.call_id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
-        for (Query q : List.of(count, items)) {
-            q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bindList("lost", LOST);
+        List<Row> found = new ArrayList<>();
+        for (String disposition : LOST) {
+            Query q = h.createQuery("SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition FROM call_record r"
+                            + " WHERE r.enterprise_id = :e AND r.disposition = :d" + filter
+                            + " ORDER BY r.enterprise_id, r.disposition, r.started_at, r.call_id LIMIT :n")
+                    .bind("e", enterpriseId).bind("d", disposition).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to()))
+                    .bind("n", offset + limit);
             if (queue != null) q.bind("queue", queue);
             if (number != null) q.bind("number", number);
+            q.map((rs, c) -> new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), null, null)).forEach(found::add);
         }
-        long total = count.mapTo(Long.class).one();
-        record Row(String callId, Instant at, String caller, String callee, String queue, String disposition, String out, String in) {}
+        found.sort(Comparator.comparing(Row::at).thenComparing(Row::callId));
+        List<Row> page = found.subList(Math.min(offset, found.size()), Math.min(offset + limit, found.size()));
+        long total;
+        if (number == null) {
+            total = inboundCount(h, enterpriseId, p, u, queue, LOST);
+        } else {
+            Query count = h.createQuery("SELECT COUNT(*) FROM call_record r WHERE r.enterprise_id = :e AND r.disposition IN (<lost>)" + filter)
+                    .bind("e", enterpriseId).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to())).bindList("lost", LOST)
+                    .bind("number", number);
+            if (queue != null) count.bind("queue", queue);
+            total = count.mapTo(Long.class).one();
+        }
         List<Row> rows = new ArrayList<>();
         // The first later answered call to (outbound) and from (inbound) each lost caller: one point query each over the
         // callee and caller indexes, for the page's rows only.
-        for (Row r : items.map((rs, c) -> new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), null, null)).list()) {
+        for (Row r : page) {
             String out = r.caller() == null ? null : firstAnswered(h, enterpriseId, "callee", "outbound", r.caller(), r.at());
             String in = r.caller() == null ? null : firstAnswered(h, enterpriseId, "caller", "inbound", r.caller(), r.at());
             rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), out, in));

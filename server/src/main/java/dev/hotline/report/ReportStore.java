@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -11,7 +12,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -312,12 +312,23 @@ final class ReportStore {
         }
         long total = count.mapTo(Long.class).one();
         List<StateChange> list = new ArrayList<>();
-        // Each change of the page ends at the agent's next one: a point query over the (user_id, id) index per row.
-        for (StateChange c : items.map((rs, x) -> new StateChange(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), null)).list()) {
-            Instant next = h.createQuery("SELECT at FROM agent_event WHERE user_id = :u AND id > :id ORDER BY id LIMIT 1")
-                    .bind("u", c.userId()).bind("id", c.id()).map((rs, x) -> rs.getTimestamp(1).toInstant()).findFirst().orElse(null);
-            list.add(new StateChange(c.id(), c.userId(), c.at(), c.state(), c.previous(), c.reason(), c.cause(), next));
+        // Each change of the page ends at the agent's next one: a point query over the (user_id, id) index per row, all of
+        // them in one statement (one round trip, however many rows the page has).
+        List<StateChange> changes = items.map((rs, x) -> new StateChange(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), null)).list();
+        Map<Long, Instant> next = new HashMap<>();
+        if (!changes.isEmpty()) {
+            StringBuilder sql = new StringBuilder();
+            for (StateChange c : changes) {
+                sql.append(sql.length() == 0 ? "" : " UNION ALL ").append("(SELECT ").append(c.id())
+                        .append(" AS k, at FROM agent_event WHERE user_id = ").append(c.userId()).append(" AND id > ").append(c.id())
+                        .append(" ORDER BY id LIMIT 1)");
+            }
+            h.createQuery(sql.toString()).map((rs, x) -> Map.entry(rs.getLong(1), rs.getTimestamp(2).toInstant()))
+                    .forEach(en -> next.put(en.getKey(), en.getValue()));
+        }
+        for (StateChange c : changes) {
+            list.add(new StateChange(c.id(), c.userId(), c.at(), c.state(), c.previous(), c.reason(), c.cause(), next.get(c.id())));
         }
         return new Page<>(total, list);
     }
@@ -326,17 +337,31 @@ final class ReportStore {
     static final List<String> LOST = List.of("abandoned_ivr", "abandoned_queue", "abandoned_ringing", "unanswered");
 
     /**
-     * The first answered call of {@code direction} whose {@code column} (caller or callee) is {@code number}, started after
-     * {@code after}. Only the number and the time are in the WHERE clause, so that the database walks the (enterprise_id,
-     * caller|callee, started_at) index (a number has few calls); direction and disposition are checked here.
+     * For each (number, after) of {@code asked}, the first answered call of {@code direction} whose {@code column} (caller or
+     * callee) is the number, started after {@code after}; all in one statement of one branch each. Only the number and the
+     * time are in each branch's WHERE clause, so that the database walks the (enterprise_id, caller|callee, started_at) index
+     * (a number has few calls); direction and disposition are checked here.
      */
-    private static String firstAnswered(Handle h, long enterpriseId, String column, String direction, String number, Instant after) {
-        return h.createQuery("""
-                        SELECT call_id, direction, disposition FROM call_record WHERE enterprise_id = :e AND %s = :n AND started_at > :after
-                        ORDER BY started_at""".formatted(column))
-                .bind("e", enterpriseId).bind("n", number).bind("after", Timestamp.from(after))
-                .map((rs, c) -> direction.equals(rs.getString(2)) && "answered".equals(rs.getString(3)) ? rs.getString(1) : null).list()
-                .stream().filter(Objects::nonNull).findFirst().orElse(null);
+    private static List<String> firstAnswered(Handle h, long enterpriseId, String column, String direction, List<String> numbers,
+                                              List<Instant> after) {
+        List<String> found = new ArrayList<>(Collections.nCopies(numbers.size(), (String) null));
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < numbers.size(); i++) {
+            if (numbers.get(i) == null) continue;
+            sql.append(sql.length() == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(" AS k, call_id, direction, disposition, started_at")
+                    .append(" FROM call_record WHERE enterprise_id = :e AND ").append(column).append(" = :n").append(i)
+                    .append(" AND started_at > :a").append(i);
+        }
+        if (sql.length() == 0) return found;
+        Query q = h.createQuery(sql + " ORDER BY k, started_at").bind("e", enterpriseId);
+        for (int i = 0; i < numbers.size(); i++) {
+            if (numbers.get(i) != null) q.bind("n" + i, numbers.get(i)).bind("a" + i, Timestamp.from(after.get(i)));
+        }
+        q.map((rs, c) -> new Object[] {rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)}).forEach(r -> {
+            int k = (int) r[0];
+            if (found.get(k) == null && direction.equals(r[2]) && "answered".equals(r[3])) found.set(k, (String) r[1]);
+        });
+        return found;
     }
 
     /** A lost inbound call and the first later answered call that reached its caller (null: not called back). */
@@ -379,12 +404,15 @@ final class ReportStore {
             total = count.mapTo(Long.class).one();
         }
         List<Row> rows = new ArrayList<>();
-        // The first later answered call to (outbound) and from (inbound) each lost caller: one point query each over the
-        // callee and caller indexes, for the page's rows only.
-        for (Row r : page) {
-            String out = r.caller() == null ? null : firstAnswered(h, enterpriseId, "callee", "outbound", r.caller(), r.at());
-            String in = r.caller() == null ? null : firstAnswered(h, enterpriseId, "caller", "inbound", r.caller(), r.at());
-            rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), out, in));
+        // The first later answered call to (outbound) and from (inbound) each lost caller: a point query each over the callee
+        // and caller indexes, for the page's rows only, one statement for each direction.
+        List<String> callers = page.stream().map(Row::caller).toList();
+        List<Instant> times = page.stream().map(Row::at).toList();
+        List<String> outs = firstAnswered(h, enterpriseId, "callee", "outbound", callers, times);
+        List<String> ins = firstAnswered(h, enterpriseId, "caller", "inbound", callers, times);
+        for (int i = 0; i < page.size(); i++) {
+            Row r = page.get(i);
+            rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), outs.get(i), ins.get(i)));
         }
         List<String> backIds = new ArrayList<>();
         for (Row r : rows) {

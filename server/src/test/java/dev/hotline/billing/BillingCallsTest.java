@@ -496,21 +496,28 @@ class BillingCallsTest {
             chrome.signInEnglish(server.baseUrl(), "demo", "admin", PW);
             wait.until(d -> !d.findElements(tid("nav-billing")).isEmpty());
             page.findElement(tid("nav-billing")).click();
-            wait.until(d -> !d.findElements(tid("billing-tab-calls")).isEmpty());
-            page.findElement(tid("billing-tab-calls")).click();
+            wait.until(d -> !d.findElements(tid("billing-total")).isEmpty());
+            click(page, "billing-tab-calls");
             wait.until(d -> !d.findElements(tid("billing-page-info")).isEmpty());
             assertThat(chrome.attr("billing-page-info", "data-total")).as("every call of the month to date").isEqualTo(String.valueOf(all));
             wait.until(d -> d.findElements(tid("billing-row")).size() == 1000);
             assertThat(page.findElement(tid("billing-page-info")).getText()).isEqualTo("1–1000 of " + all);
-            page.findElement(tid("billing-next")).click();
+            click(page, "billing-next");
             wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("1001–2000 of " + all));
-            page.findElement(tid("billing-next")).click();
+            click(page, "billing-next");
             wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("2001–" + all + " of " + all));
             assertThat(page.findElements(tid("billing-row"))).hasSize((int) (all - 2000));
             assertThat(page.findElement(tid("billing-next")).isEnabled()).as("the last page").isFalse();
-            page.findElement(tid("billing-prev")).click();
+            click(page, "billing-prev");
             wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("1001–2000 of " + all));
             assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
         }
+    }
+
+    /** Clicks an element brought to the middle of the window first (the page is long; the sticky top bar must not cover it). */
+    static void click(ChromeDriver page, String testId) {
+        WebElement el = page.findElement(tid(testId));
+        page.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+        el.click();
     }
 }

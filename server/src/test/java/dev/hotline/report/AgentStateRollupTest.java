@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,6 +53,7 @@ class AgentStateRollupTest {
                     at = at.plusMillis(rnd.nextInt(10) < 7 ? 1 + rnd.nextInt(600_000) : rnd.nextInt(30 * 3600_000));
                 }
             }
+            assertThat(log.flush(120, TimeUnit.SECONDS)).as("every change written").isTrue();
             log.close();
             Instant now = changes.stream().map(AgentLogEvent::at).max(Instant::compareTo).orElseThrow().plus(Duration.ofHours(3));
             check(db, e, changes, serverZone, now);

@@ -67,15 +67,17 @@ final class ReportStore {
         }).list();
     }
 
-    /** Agents' offers and handling of the range by agent and unit, from the agent_stat roll-up. */
-    static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents) {
+    /** Agents' offers and handling of the range by agent (or all agents as one, 0: {@code perAgent} false) and unit, from agent_stat. */
+    static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents,
+                                      boolean perAgent) {
         String unit = unitOf(u);
         Query q = h.createQuery("""
-                SELECT agent_user_id, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
+                SELECT %6$s, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
                     SUM(wrap_ms)
                 FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s%5$s
-                GROUP BY agent_user_id, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
-                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u), among("agent_user_id", agents)))
+                GROUP BY %7$s%1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
+                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u), among("agent_user_id", agents),
+                        perAgent ? "agent_user_id" : "0", perAgent ? "agent_user_id, " : ""))
                 .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (queue != null) q.bind("queue", queue);
         if (agent != null) q.bind("agent", agent);
@@ -97,14 +99,18 @@ final class ReportStore {
 
     record StateUnit(long agent, long unit, String state, String reason, long ms) {}
 
-    /** Agents' time in each state (and not-ready reason) of the range's closed states by agent and unit, from agent_time_stat. */
-    static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents) {
+    /**
+     * Agents' time in each state (and not-ready reason) of the range's closed states by agent (or all agents as one, 0) and
+     * unit, from agent_time_stat.
+     */
+    static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents, boolean perAgent) {
         String unit = unitOf(u);
         Query q = h.createQuery("""
-                SELECT agent_user_id, %1$s AS u, state, reason, SUM(ms)
+                SELECT %5$s, %1$s AS u, state, reason, SUM(ms)
                 FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
-                GROUP BY agent_user_id, %1$s, state, reason""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
-                        table("agent_time_stat", u), among("agent_user_id", agents)))
+                GROUP BY %6$s%1$s, state, reason""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
+                        table("agent_time_stat", u), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
+                        perAgent ? "agent_user_id, " : ""))
                 .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (agent != null) q.bind("agent", agent);
         return q.map((rs, c) -> new StateUnit(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).list();

@@ -56,17 +56,25 @@ public final class Reports {
 
     /** Agent figures of the period by bucket and agent. */
     public static Map<LocalDateTime, Map<Long, AgentFigures>> agentFigures(Handle h, long enterpriseId, Query q) {
+        return agentFigures(h, enterpriseId, q, true);
+    }
+
+    /**
+     * Agent figures of the period by bucket and agent; with {@code perAgent} false the database adds all agents up first
+     * (the summary's figures, key 0): a few rows per unit instead of one per agent.
+     */
+    static Map<LocalDateTime, Map<Long, AgentFigures>> agentFigures(Handle h, long enterpriseId, Query q, boolean perAgent) {
         Period p = q.period();
         Period.Unit unit = q.unit();
         Map<LocalDateTime, Map<Long, AgentFigures>> out = new TreeMap<>();
-        for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent(), q.agents())) {
+        for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent(), q.agents(), perAgent)) {
             add(out, p.bucketOfUnit(unit, s.unit()), s.agent(), s.figures());
         }
         // Time in each state: the closed states from the roll-up (agent_time_stat or _day, in the same units), then the state
         // each agent is in now, from its change to the range's end (or now), cut at buckets.
         Instant end = q.now() != null && q.now().isBefore(p.to()) ? q.now() : p.to();
         Map<LocalDateTime, Map<Long, StateTimes>> times = new TreeMap<>();
-        for (var s : ReportStore.stateUnits(h, enterpriseId, p, unit, q.agent(), q.agents())) {
+        for (var s : ReportStore.stateUnits(h, enterpriseId, p, unit, q.agent(), q.agents(), perAgent)) {
             times.computeIfAbsent(p.bucketOfUnit(unit, s.unit()), k -> new TreeMap<>()).computeIfAbsent(s.agent(), k -> new StateTimes())
                     .add(s.state(), s.reason().isEmpty() ? null : s.reason(), s.ms());
         }
@@ -76,7 +84,7 @@ public final class Reports {
                 LocalDateTime bucket = p.bucket(a);
                 Instant bucketEnd = p.nextBucketStart(bucket);
                 Instant cut = bucketEnd.isBefore(end) ? bucketEnd : end;
-                times.computeIfAbsent(bucket, k -> new TreeMap<>()).computeIfAbsent(o.userId(), k -> new StateTimes())
+                times.computeIfAbsent(bucket, k -> new TreeMap<>()).computeIfAbsent(perAgent ? o.userId() : 0L, k -> new StateTimes())
                         .add(o.state(), o.reason(), cut.toEpochMilli() - a.toEpochMilli());
                 a = cut;
             }
@@ -208,7 +216,7 @@ public final class Reports {
             inbound.merge(q.period().bucketOfUnit(unit, c.unit()), c.inbound(), Long::sum);
         }
         Map<LocalDateTime, AgentFigures> agents = new TreeMap<>();
-        agentFigures(h, enterpriseId, q).forEach((b, m) -> m.values().forEach(f -> agents.merge(b, f, AgentFigures::plus)));
+        agentFigures(h, enterpriseId, q, false).forEach((b, m) -> m.values().forEach(f -> agents.merge(b, f, AgentFigures::plus)));
         java.util.SortedSet<LocalDateTime> buckets = new java.util.TreeSet<>(byBucket.keySet());
         buckets.addAll(inbound.keySet());
         buckets.addAll(agents.keySet());

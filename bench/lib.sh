@@ -1,5 +1,5 @@
-# Shell helpers shared by the full-server benchmarks (run-server-cps.sh, run-queue.sh). Source it from the repository
-# root after setting OUT (the run's scratch folder, named on stderr at the end of a run):
+# Shell helpers shared by the benchmarks: the full-server ones (run-server-cps.sh, run-queue.sh) and the database ones
+# (run-reports.sh, run-billing.sh). Source it from the repository root after setting OUT (the run's scratch folder):
 #   OUT=$(mktemp -d /tmp/hotline-xxx-bench.XXXXXX); . bench/lib.sh
 BUFF=2097152                       # SIPp -buff_size on both sides (DESIGN.md "Performance")
 PIDS=()                            # processes to stop on exit
@@ -36,6 +36,32 @@ build_server_jar() {
   # -DskipTests (not -Dmaven.test.skip): the server links the engine's test-jar, which only a test compile makes
   mvn -q -B -ntp -DskipTests package >&2
   cp server/target/hotline.jar "$OUT/hotline.jar"
+}
+
+# Builds engine and server with their test classes in one offline reactor (nothing installed: the engine is read from
+# this tree, never from a stale ~/.m2 snapshot), copies the classes to $OUT (a later build in the tree cannot change the
+# running JVM's) and sets CP to them and every dependency. Works on a fresh clone (no target/ yet).
+build_test_classpath() {
+  log "building engine and server with their test classes (the database benchmarks' mains live there)"
+  mvn -q -B -o -ntp -pl server -am -DskipTests test-compile \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$OUT/cp.txt" >&2
+  local m root; root=$(pwd)
+  for m in engine server; do
+    cp -r "$m/target/classes" "$OUT/$m-classes"
+    [ -d "$m/target/test-classes" ] && cp -r "$m/target/test-classes" "$OUT/$m-test-classes"
+  done
+  # In the reactor the engine is its target folders: point at the copies.
+  CP="$OUT/server-classes:$OUT/server-test-classes:$(sed -e "s#$root/engine/target/test-classes#$OUT/engine-test-classes#g" \
+    -e "s#$root/engine/target/classes#$OUT/engine-classes#g" "$OUT/cp.txt")"
+}
+
+# run_bench_main CLASS: a database benchmark's main (server test classes) with CALLS, REPEATS and URL (empty: an H2 file
+# database in a temporary folder; a PostgreSQL JDBC URL without currentSchema: a fresh schema made in it and dropped at the
+# end, KEEP=1 keeps it; with currentSchema, that schema as it is); its JSON lines on stdout, progress on stderr.
+run_bench_main() {
+  java -Xms1g -Xmx2g -Dlogback.configurationFile=bench/logback-bench.xml -Dcalls="$CALLS" -Drepeats="$REPEATS" -Durl="${URL:-}" \
+    -Dkeep="${KEEP:-0}" -cp "$CP" "$1"
 }
 
 # start_hotline PASSWORD: Hotline with its demo enterprise (admin, agents and extensions with PASSWORD), H2 in

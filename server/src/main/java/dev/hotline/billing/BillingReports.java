@@ -1,8 +1,11 @@
 package dev.hotline.billing;
 
+import dev.hotline.report.ReportExport;
 import dev.hotline.report.ReportTable;
 import dev.hotline.report.ReportTable.Column;
 import dev.hotline.report.ReportTable.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -113,6 +116,15 @@ public final class BillingReports {
         return new ReportTable("billing-" + by.key(), from.toString(), to.toString(), "UTC", by.key(), cols, rows, t);
     }
 
+    /** The detailed bill's columns. */
+    static final List<Column> CHARGE_COLUMNS = List.of(new Column("callId", Kind.TEXT, "Call", "通话"),
+            new Column("answeredAt", Kind.TEXT, "Answered at", "接通时间"), new Column("trunk", Kind.TEXT, "Trunk", "中继"),
+            new Column("number", Kind.TEXT, "Number", "号码"), new Column("agent", Kind.TEXT, "Agent", "坐席"),
+            new Column("department", Kind.TEXT, "Department", "部门"), new Column("prefix", Kind.TEXT, "Prefix", "前缀"), CURRENCY,
+            new Column("pricePerMinute", Kind.MONEY, "Price per minute", "每分钟价格"),
+            new Column("increments", Kind.TEXT, "Increments (s)", "计费单位(秒)"),
+            new Column("connectionFee", Kind.MONEY, "Connection fee", "接通费"), TALK, BILLED, AMOUNT);
+
     /**
      * A page of the charges of the calls answered in [from, to), oldest first: at most {@code limit} after skipping
      * {@code offset}. The total row adds up the whole range, not the page (its {@code calls} is the number of rows of the
@@ -121,27 +133,61 @@ public final class BillingReports {
     public static ReportTable charges(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to, long offset, int limit) {
         Names names = Names.load(h, enterpriseId);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Charge c : BillingStore.charges(h, enterpriseId, from, to, offset, limit)) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("callId", c.callId());
-            row.put("answeredAt", c.answeredAt().toString());
-            row.put("trunk", c.trunk());
-            row.put("number", c.number());
-            row.put("agentUserId", c.agentUserId());
-            row.put("agent", c.agentUserId() == null ? null : names.of(By.AGENT, String.valueOf(c.agentUserId())));
-            row.put("departmentId", c.departmentId());
-            row.put("department", c.departmentId() == null ? null : names.of(By.DEPARTMENT, String.valueOf(c.departmentId())));
-            row.put("rated", c.rated());
-            row.put("prefix", c.rated() ? c.rate().prefix() : null);
-            row.put("currency", c.currency());
-            row.put("pricePerMinute", c.rated() ? c.rate().pricePerMinute() : null);
-            row.put("increments", c.rated() ? c.rate().firstIncrement() + "/" + c.rate().increment() : null);
-            row.put("connectionFee", c.rated() ? c.rate().connectionFee() : null);
-            row.put("talkSeconds", c.talkSeconds());
-            row.put("billedSeconds", c.billedSeconds());
-            row.put("amount", c.amount());
-            rows.add(row);
+        BillingStore.eachCharge(h, enterpriseId, from, to, offset, limit, c -> rows.add(row(c, names)));
+        return new ReportTable("billing-calls", from.toString(), to.toString(), "UTC", null, CHARGE_COLUMNS, rows,
+                chargesTotal(h, enterpriseId, zone, from, to, offset, limit));
+    }
+
+    /**
+     * The same page of the bill written into an export as it is read from the database, a row at a time (an export of
+     * {@link #MAX_EXPORT} rows is never held in memory), then its total row; returns the rows written.
+     */
+    public static long exportCharges(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to, long offset, int limit,
+                                     ReportExport.RowWriter out) throws IOException {
+        Names names = Names.load(h, enterpriseId);
+        Map<String, Object> total = chargesTotal(h, enterpriseId, zone, from, to, offset, limit);
+        long[] n = {0};
+        try (out) {
+            BillingStore.eachCharge(h, enterpriseId, from, to, offset, limit, c -> {
+                try {
+                    out.row(row(c, names));
+                    n[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            out.row(total);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
+        return n[0];
+    }
+
+    private static Map<String, Object> row(Charge c, Names names) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("callId", c.callId());
+        row.put("answeredAt", c.answeredAt().toString());
+        row.put("trunk", c.trunk());
+        row.put("number", c.number());
+        row.put("agentUserId", c.agentUserId());
+        row.put("agent", c.agentUserId() == null ? null : names.of(By.AGENT, String.valueOf(c.agentUserId())));
+        row.put("departmentId", c.departmentId());
+        row.put("department", c.departmentId() == null ? null : names.of(By.DEPARTMENT, String.valueOf(c.departmentId())));
+        row.put("rated", c.rated());
+        row.put("prefix", c.rated() ? c.rate().prefix() : null);
+        row.put("currency", c.currency());
+        row.put("pricePerMinute", c.rated() ? c.rate().pricePerMinute() : null);
+        row.put("increments", c.rated() ? c.rate().firstIncrement() + "/" + c.rate().increment() : null);
+        row.put("connectionFee", c.rated() ? c.rate().connectionFee() : null);
+        row.put("talkSeconds", c.talkSeconds());
+        row.put("billedSeconds", c.billedSeconds());
+        row.put("amount", c.amount());
+        return row;
+    }
+
+    /** The bill's total row: the whole range (from the totals' path), and which page the rows are. */
+    private static Map<String, Object> chargesTotal(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to, long offset,
+                                                    int limit) {
         Sum total = new Sum();
         Set<String> currencies = new HashSet<>();
         for (BillingStore.GroupSum g : ChargeDays.sums(h, enterpriseId, zone, By.ENTERPRISE, from, to)) {
@@ -158,14 +204,7 @@ public final class BillingReports {
         t.put("unrated", total.unrated);
         t.put("offset", offset);
         t.put("limit", limit);
-        List<Column> cols = List.of(new Column("callId", Kind.TEXT, "Call", "通话"), new Column("answeredAt", Kind.TEXT, "Answered at", "接通时间"),
-                new Column("trunk", Kind.TEXT, "Trunk", "中继"), new Column("number", Kind.TEXT, "Number", "号码"),
-                new Column("agent", Kind.TEXT, "Agent", "坐席"), new Column("department", Kind.TEXT, "Department", "部门"),
-                new Column("prefix", Kind.TEXT, "Prefix", "前缀"), CURRENCY,
-                new Column("pricePerMinute", Kind.MONEY, "Price per minute", "每分钟价格"),
-                new Column("increments", Kind.TEXT, "Increments (s)", "计费单位(秒)"),
-                new Column("connectionFee", Kind.MONEY, "Connection fee", "接通费"), TALK, BILLED, AMOUNT);
-        return new ReportTable("billing-calls", from.toString(), to.toString(), "UTC", null, cols, rows, t);
+        return t;
     }
 
     /** Counts and sums of a set of charges; amounts only of rated calls. */

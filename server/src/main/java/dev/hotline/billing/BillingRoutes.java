@@ -99,7 +99,15 @@ public final class BillingRoutes {
                             .check(offset == null || offset >= 0, "offset", "0 or more").throwIfInvalid();
                     int max = limit == null ? most : limit.intValue();
                     long skip = offset == null ? 0 : offset;
-                    send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max)), r);
+                    if (r.format.equals("json")) {
+                        send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max)), r);
+                        return;
+                    }
+                    // An export streams: each row goes out as it is read, so a bill of 50 000 calls is never held in memory.
+                    attachment(ctx, "billing-calls", r);
+                    ReportExport.RowWriter out = ReportExport.writer(r.format, "billing-calls", BillingReports.CHARGE_COLUMNS, r.lang,
+                            ctx.outputStream());
+                    jdbi.useHandle(h -> BillingReports.exportCharges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max, out));
                 });
         api.post("/billing/rerate", "Rate again the calls answered in [from, to) with the rate tables as they are now")
                 .body(RerateInput.class).returns(Rerated.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
@@ -141,20 +149,21 @@ public final class BillingRoutes {
     }
 
     private static void send(Context ctx, ReportTable t, Range r) throws IOException {
-        String file = "hotline-" + t.report() + "-" + t.from().substring(0, 10) + "-" + t.to().substring(0, 10);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        switch (r.format) {
-            case "csv" -> {
-                ReportExport.csv(t, r.lang, out);
-                ctx.header("Content-Disposition", "attachment; filename=\"" + file + ".csv\"");
-                ctx.contentType("text/csv; charset=utf-8").result(out.toByteArray());
-            }
-            case "xlsx" -> {
-                ReportExport.xlsx(t, r.lang, out);
-                ctx.header("Content-Disposition", "attachment; filename=\"" + file + ".xlsx\"");
-                ctx.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").result(out.toByteArray());
-            }
-            default -> ctx.json(t);
+        if (r.format.equals("json")) {
+            ctx.json(t);
+            return;
         }
+        attachment(ctx, t.report(), r);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (r.format.equals("csv")) ReportExport.csv(t, r.lang, out);
+        else ReportExport.xlsx(t, r.lang, out);
+        ctx.result(out.toByteArray());
+    }
+
+    /** The content type and file name of an export of {@code report} over the range. */
+    private static void attachment(Context ctx, String report, Range r) {
+        String file = "hotline-" + report + "-" + r.from.toString().substring(0, 10) + "-" + r.to.toString().substring(0, 10) + "." + r.format;
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+        ctx.contentType(r.format.equals("csv") ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 
 /** SQL of billing (RPT-5): {@code rate_table} with its {@code rate} lines, and {@code call_charge}. */
@@ -133,11 +134,28 @@ public final class BillingStore {
 
     /** The enterprise's charges of legs answered in [from, to), oldest first, at most {@code limit} after skipping {@code offset}. */
     static List<Charge> charges(Handle h, long enterpriseId, Instant from, Instant to, long offset, int limit) {
-        return h.createQuery("""
-                SELECT * FROM call_charge WHERE enterprise_id = :e AND answered_at >= :from AND answered_at < :to
-                ORDER BY enterprise_id, answered_at, call_id, leg_id LIMIT :limit OFFSET :offset""")
-                .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bind("limit", limit)
-                .bind("offset", offset).map((rs, c) -> charge(rs)).list();
+        List<Charge> out = new ArrayList<>();
+        eachCharge(h, enterpriseId, from, to, offset, limit, out::add);
+        return out;
+    }
+
+    /**
+     * The same charges handed to {@code each} as they are read, in the order of the index ix_call_charge_bill (no sort of the
+     * range), a few thousand rows fetched at a time (PostgreSQL streams them only inside a transaction: the caller's, or
+     * one opened here).
+     */
+    static void eachCharge(Handle h, long enterpriseId, Instant from, Instant to, long offset, int limit, Consumer<Charge> each) {
+        Runnable read = () -> {
+            try (var rows = h.createQuery("""
+                    SELECT * FROM call_charge WHERE enterprise_id = :e AND answered_at >= :from AND answered_at < :to
+                    ORDER BY enterprise_id, answered_at, call_id, leg_id LIMIT :limit OFFSET :offset""")
+                    .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bind("limit", limit)
+                    .bind("offset", offset).setFetchSize(2_000).map((rs, c) -> charge(rs)).stream()) {
+                rows.forEach(each);
+            }
+        };
+        if (h.isInTransaction()) read.run();
+        else h.useTransaction(t -> read.run());
     }
 
     /** The enterprise's stored charge of one leg, if rated. */

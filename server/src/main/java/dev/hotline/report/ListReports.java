@@ -93,7 +93,7 @@ public final class ListReports {
      */
     public static ReportTable tracking(Handle h, long enterpriseId, Reports.Query q) {
         Period p = q.period();
-        var page = ReportStore.inboundCalls(h, enterpriseId, p.from(), p.to(), q.queue(), q.agent(), q.number(),
+        var page = ReportStore.inboundCalls(h, enterpriseId, p, q.unit(), q.queue(), q.agent(), q.number(),
                 Outcome.dispositions(q.outcome()), q.limit(), q.offset());
         var visits = ReportStore.visits(h, page.items().stream().map(ReportStore.TrackedCall::callId).toList());
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -154,7 +154,7 @@ public final class ListReports {
      */
     public static ReportTable callbacks(Handle h, long enterpriseId, Reports.Query q) {
         Period p = q.period();
-        var page = ReportStore.lostCalls(h, enterpriseId, p.from(), p.to(), q.queue(), q.number(), q.limit(), q.offset());
+        var page = ReportStore.lostCalls(h, enterpriseId, p, q.unit(), q.queue(), q.number(), q.limit(), q.offset());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (var c : page.items()) {
             boolean reached = c.backCallId() != null;

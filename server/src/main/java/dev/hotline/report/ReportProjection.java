@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Keeps the report tables {@code queue_visit} and {@code queue_offer} from the event log (RPT-2, RPT-3): each call's
@@ -96,6 +97,7 @@ final class ReportProjection {
     }
 
     void apply(Handle h, AgentLogEvent a) {
+        stateChanged(h, a);
         if ("wrap_up".equals(a.state()) && a.callId() != null) {
             wrapping.put(a.userId(), a);
         } else if ("wrap_up".equals(a.previous())) {
@@ -126,6 +128,64 @@ final class ReportProjection {
             add(h, "agent_stat", List.of("enterprise_id", "slot", "agent_user_id", "queue"), List.of(a.enterpriseId(), v[2], a.userId(), v[1]),
                     AGENT_COLS, da, -1);
         }
+    }
+
+    /**
+     * An agent's change closes the state they were in (agent_state_now): its time, from that change to this one, is added to
+     * agent_time_stat per 15-minute slot and to agent_time_day per local day of the report zone; this change is the state
+     * they are in now.
+     */
+    private void stateChanged(Handle h, AgentLogEvent a) {
+        var open = h.createQuery("SELECT at, state, reason FROM agent_state_now WHERE user_id = :u").bind("u", a.userId())
+                .map((rs, c) -> new AgentLogEvent(a.enterpriseId(), a.userId(), rs.getTimestamp(1).toInstant(), rs.getString(2), null,
+                        rs.getString(3), null, null, null)).findOne();
+        if (open.isPresent() && AgentStateRollup.counted(open.get().state())) {
+            AgentLogEvent was = open.get();
+            String reason = AgentStateRollup.reasonKey(was.reason());
+            Map<Long, Long> slots = new LinkedHashMap<>();
+            Map<Long, Long> days = new LinkedHashMap<>();
+            AgentStateRollup.split(was.at(), a.at(), (slot, ms) -> {
+                slots.merge(slot, ms, Long::sum);
+                days.merge(day(slot), ms, Long::sum);
+            });
+            addTime(h, "agent_time_stat", a.enterpriseId(), a.userId(), was.state(), reason, slots);
+            addTime(h, "agent_time_day", a.enterpriseId(), a.userId(), was.state(), reason, days);
+        }
+        int updated = h.createUpdate("UPDATE agent_state_now SET enterprise_id = :e, at = :at, state = :state, reason = :reason WHERE user_id = :u")
+                .bind("e", a.enterpriseId()).bind("at", Timestamp.from(a.at())).bind("state", a.state()).bind("reason", a.reason())
+                .bind("u", a.userId()).execute();
+        if (updated == 0) {
+            h.createUpdate("INSERT INTO agent_state_now (user_id, enterprise_id, at, state, reason) VALUES (:u, :e, :at, :state, :reason)")
+                    .bind("e", a.enterpriseId()).bind("at", Timestamp.from(a.at())).bind("state", a.state()).bind("reason", a.reason())
+                    .bind("u", a.userId()).execute();
+        }
+    }
+
+    /**
+     * Adds time to an agent's rows of a roll-up, one row per slot (or day): the updates in one batch, then in one batch the
+     * rows none of them found (a long state spans many slots: a round trip each would hold the event log's writer up).
+     */
+    private static void addTime(Handle h, String table, long enterpriseId, long userId, String state, String reason, Map<Long, Long> ms) {
+        if (ms.isEmpty()) return;
+        PreparedBatch update = h.prepareBatch("UPDATE " + table + " SET ms = ms + :ms WHERE enterprise_id = :e AND slot = :slot"
+                + " AND agent_user_id = :u AND state = :state AND reason = :reason");
+        List<Map.Entry<Long, Long>> rows = List.copyOf(ms.entrySet());
+        for (var r : rows) {
+            update.bind("ms", r.getValue()).bind("e", enterpriseId).bind("slot", r.getKey()).bind("u", userId).bind("state", state)
+                    .bind("reason", reason).add();
+        }
+        int[] found = update.execute();
+        PreparedBatch insert = h.prepareBatch("INSERT INTO " + table + " (enterprise_id, slot, agent_user_id, state, reason, ms)"
+                + " VALUES (:e, :slot, :u, :state, :reason, :ms)");
+        boolean any = false;
+        for (int i = 0; i < rows.size(); i++) {
+            if (found[i] != 0) continue; // updated (a driver that cannot tell says SUCCESS_NO_INFO: never the case for these two)
+            var r = rows.get(i);
+            insert.bind("ms", r.getValue()).bind("e", enterpriseId).bind("slot", r.getKey()).bind("u", userId).bind("state", state)
+                    .bind("reason", reason).add();
+            any = true;
+        }
+        if (any) insert.execute();
     }
 
     /** A visit's row as stored: what its contribution to the roll-ups was. */

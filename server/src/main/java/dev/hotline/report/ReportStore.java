@@ -4,13 +4,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -66,15 +67,17 @@ final class ReportStore {
         }).list();
     }
 
-    /** Agents' offers and handling of the range by agent and unit, from the agent_stat roll-up. */
-    static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents) {
+    /** Agents' offers and handling of the range by agent (or all agents as one, 0: {@code perAgent} false) and unit, from agent_stat. */
+    static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents,
+                                      boolean perAgent) {
         String unit = unitOf(u);
         Query q = h.createQuery("""
-                SELECT agent_user_id, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
+                SELECT %6$s, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
                     SUM(wrap_ms)
                 FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s%5$s
-                GROUP BY agent_user_id, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
-                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u), among("agent_user_id", agents)))
+                GROUP BY %7$s%1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
+                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u), among("agent_user_id", agents),
+                        perAgent ? "agent_user_id" : "0", perAgent ? "agent_user_id, " : ""))
                 .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (queue != null) q.bind("queue", queue);
         if (agent != null) q.bind("agent", agent);
@@ -94,28 +97,31 @@ final class ReportStore {
         return q.map((rs, c) -> new CallUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6))).list();
     }
 
+    record StateUnit(long agent, long unit, String state, String reason, long ms) {}
+
     /**
-     * Agent state changes that shape [from, to): for each agent, the last change before {@code from} (the state they were in)
-     * and every change in the range, in order.
+     * Agents' time in each state (and not-ready reason) of the range's closed states by agent (or all agents as one, 0) and
+     * unit, from agent_time_stat.
      */
-    static List<AgentEvent> agentEvents(Handle h, long enterpriseId, Instant from, Instant to, Long agent, Set<Long> agents) {
-        List<AgentEvent> out = new ArrayList<>();
-        String filter = (agent == null ? "" : " AND user_id = :agent") + among("user_id", agents);
-        Query before = h.createQuery("""
-                SELECT a.user_id, a.at, a.state, a.reason FROM agent_event a
-                WHERE a.id IN (SELECT MAX(id) FROM agent_event WHERE enterprise_id = :e AND at < :from%s GROUP BY user_id)"""
-                .formatted(filter)).bind("e", enterpriseId).bind("from", Timestamp.from(from));
-        if (agent != null) before.bind("agent", agent);
-        before.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4)))
-                .forEach(out::add);
-        Query in = h.createQuery("""
-                SELECT user_id, at, state, reason FROM agent_event WHERE enterprise_id = :e AND at >= :from AND at < :to%s
-                ORDER BY at, id""".formatted(filter))
-                .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
-        if (agent != null) in.bind("agent", agent);
-        in.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4)))
-                .forEach(out::add);
-        return out;
+    static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents, boolean perAgent) {
+        String unit = unitOf(u);
+        Query q = h.createQuery("""
+                SELECT %5$s, %1$s AS u, state, reason, SUM(ms)
+                FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
+                GROUP BY %6$s%1$s, state, reason""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
+                        table("agent_time_stat", u), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
+                        perAgent ? "agent_user_id, " : ""))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+        if (agent != null) q.bind("agent", agent);
+        return q.map((rs, c) -> new StateUnit(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).list();
+    }
+
+    /** The state each agent of the enterprise is in now (their latest change, not closed yet), from agent_state_now. */
+    static List<AgentEvent> openStates(Handle h, long enterpriseId, Long agent, Set<Long> agents) {
+        Query q = h.createQuery("SELECT user_id, at, state, reason FROM agent_state_now WHERE enterprise_id = :e"
+                + (agent == null ? "" : " AND user_id = :agent") + among("user_id", agents)).bind("e", enterpriseId);
+        if (agent != null) q.bind("agent", agent);
+        return q.map((rs, c) -> new AgentEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4))).list();
     }
 
     static Map<Long, AgentName> agentNames(Handle h, long enterpriseId) {
@@ -221,8 +227,13 @@ final class ReportStore {
     /** A queue the call joined, in order. */
     record VisitStep(String callId, int seq, String queue, String result, Long waitMs, long talkMs) {}
 
-    /** Inbound calls of [from, to) in start order, filtered by last queue, agent, number (called or calling) and disposition. */
-    static Page<TrackedCall> inboundCalls(Handle h, long enterpriseId, Instant from, Instant to, String queue, Long agent, String number,
+    /**
+     * Inbound calls of the period in start order, filtered by last queue, agent, number (called or calling) and disposition.
+     * The page is read in the order of the index (enterprise_id, direction, started_at, call_id): no sort of the range. The
+     * count comes from the call_stat roll-up when only the queue and the ways of loss filter it (as the unanswered report
+     * counts), else from the index.
+     */
+    static Page<TrackedCall> inboundCalls(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, String number,
                                           List<String> dispositions, int limit, int offset) {
         String where = " WHERE r.enterprise_id = :e AND r.direction = 'inbound' AND r.started_at >= :from AND r.started_at < :to"
                 + (queue == null ? "" : " AND r.queue = :queue") + (agent == null ? "" : " AND r.agent_user_id = :agent")
@@ -231,22 +242,47 @@ final class ReportStore {
         Query count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
         Query items = h.createQuery("""
                 SELECT r.call_id, r.started_at, r.ended_at, r.caller, r.callee, r.ivr_path, r.queue, r.wait_ms, r.agent_user_id,
-                    u.display_name, r.agent_job, r.talk_seconds, r.disposition
-                FROM call_record r LEFT JOIN app_user u ON u.id = r.agent_user_id AND u.enterprise_id = r.enterprise_id"""
-                + where + " ORDER BY r.started_at, r.call_id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
+                    r.agent_job, r.talk_seconds, r.disposition
+                FROM call_record r""" + where + " ORDER BY r.enterprise_id, r.direction, r.started_at, r.call_id LIMIT :limit OFFSET :offset")
+                .bind("limit", limit).bind("offset", offset);
         for (Query q : List.of(count, items)) {
-            q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
+            q.bind("e", enterpriseId).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to()));
             if (queue != null) q.bind("queue", queue);
             if (agent != null) q.bind("agent", agent);
             if (number != null) q.bind("number", number);
             if (dispositions != null) q.bindList("disp", dispositions);
         }
-        long total = count.mapTo(Long.class).one();
+        boolean rolledUp = agent == null && number == null && (dispositions == null || LOST.containsAll(dispositions));
+        long total = rolledUp ? inboundCount(h, enterpriseId, p, u, queue, dispositions) : count.mapTo(Long.class).one();
+        Map<Long, AgentName> names = new HashMap<>();
         List<TrackedCall> list = items.map((rs, c) -> new TrackedCall(rs.getString(1), rs.getTimestamp(2).toInstant(),
                 rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                rs.getObject(8, Long.class), rs.getObject(9, Long.class), rs.getString(10), rs.getString(11), rs.getInt(12),
-                rs.getString(13))).list();
-        return new Page<>(total, list);
+                rs.getObject(8, Long.class), rs.getObject(9, Long.class), null, rs.getString(10), rs.getInt(11),
+                rs.getString(12))).list();
+        if (list.stream().anyMatch(c -> c.agent() != null)) names.putAll(agentNames(h, enterpriseId));
+        List<TrackedCall> named = list.stream().map(c -> c.agent() == null || !names.containsKey(c.agent()) ? c
+                : new TrackedCall(c.callId(), c.startedAt(), c.endedAt(), c.caller(), c.callee(), c.ivrPath(), c.queue(), c.waitMs(),
+                        c.agent(), names.get(c.agent()).name(), c.agentJob(), c.talkSeconds(), c.disposition())).toList();
+        return new Page<>(total, named);
+    }
+
+    /**
+     * Inbound calls of the period (of a last queue; with {@code dispositions}, those of these ways of loss only) from the
+     * call_stat roll-up, which counts every inbound call record by its start's slot.
+     */
+    static long inboundCount(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, List<String> dispositions) {
+        long n = 0;
+        for (CallUnit c : callUnits(h, enterpriseId, p, u, queue)) {
+            if (dispositions == null) {
+                n += c.inbound();
+                continue;
+            }
+            if (dispositions.contains("abandoned_ivr")) n += c.leftIvr();
+            if (dispositions.contains("abandoned_queue")) n += c.abandonedQueued();
+            if (dispositions.contains("abandoned_ringing")) n += c.abandonedRinging();
+            if (dispositions.contains("unanswered")) n += c.notAnswered();
+        }
+        return n;
     }
 
     /** The queue visits of these calls, by call then order. */
@@ -264,14 +300,17 @@ final class ReportStore {
     /** One change of an agent's state and the time of their next change (null: none yet). */
     record StateChange(long id, long userId, Instant at, String state, String previous, String reason, String cause, Instant endedAt) {}
 
-    /** Agent state changes of [from, to) in time order, each with its end (the agent's next change, found by the (user_id, id) index). */
+    /**
+     * Agent state changes of [from, to) in time order, read in the order of the index (enterprise_id, at, id) (no sort of the
+     * range), each with its end (the agent's next change, found by the (user_id, id) index).
+     */
     static Page<StateChange> stateChanges(Handle h, long enterpriseId, Instant from, Instant to, Long agent, Set<Long> agents, int limit,
                                           int offset) {
         String where = " WHERE a.enterprise_id = :e AND a.at >= :from AND a.at < :to" + (agent == null ? "" : " AND a.user_id = :agent")
                 + among("a.user_id", agents);
         Query count = h.createQuery("SELECT COUNT(*) FROM agent_event a" + where);
         Query items = h.createQuery("SELECT a.id, a.user_id, a.at, a.state, a.previous, a.reason, a.cause FROM agent_event a" + where
-                + " ORDER BY a.at, a.id LIMIT :limit OFFSET :offset")
+                + " ORDER BY a.enterprise_id, a.at, a.id LIMIT :limit OFFSET :offset")
                 .bind("limit", limit).bind("offset", offset);
         for (Query q : List.of(count, items)) {
             q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to));
@@ -279,12 +318,23 @@ final class ReportStore {
         }
         long total = count.mapTo(Long.class).one();
         List<StateChange> list = new ArrayList<>();
-        // Each change of the page ends at the agent's next one: a point query over the (user_id, id) index per row.
-        for (StateChange c : items.map((rs, x) -> new StateChange(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), null)).list()) {
-            Instant next = h.createQuery("SELECT at FROM agent_event WHERE user_id = :u AND id > :id ORDER BY id LIMIT 1")
-                    .bind("u", c.userId()).bind("id", c.id()).map((rs, x) -> rs.getTimestamp(1).toInstant()).findFirst().orElse(null);
-            list.add(new StateChange(c.id(), c.userId(), c.at(), c.state(), c.previous(), c.reason(), c.cause(), next));
+        // Each change of the page ends at the agent's next one: a point query over the (user_id, id) index per row, all of
+        // them in one statement (one round trip, however many rows the page has).
+        List<StateChange> changes = items.map((rs, x) -> new StateChange(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), null)).list();
+        Map<Long, Instant> next = new HashMap<>();
+        if (!changes.isEmpty()) {
+            StringBuilder sql = new StringBuilder();
+            for (StateChange c : changes) {
+                sql.append(sql.length() == 0 ? "" : " UNION ALL ").append("(SELECT ").append(c.id())
+                        .append(" AS k, at FROM agent_event WHERE user_id = ").append(c.userId()).append(" AND id > ").append(c.id())
+                        .append(" ORDER BY id LIMIT 1)");
+            }
+            h.createQuery(sql.toString()).map((rs, x) -> Map.entry(rs.getLong(1), rs.getTimestamp(2).toInstant()))
+                    .forEach(en -> next.put(en.getKey(), en.getValue()));
+        }
+        for (StateChange c : changes) {
+            list.add(new StateChange(c.id(), c.userId(), c.at(), c.state(), c.previous(), c.reason(), c.cause(), next.get(c.id())));
         }
         return new Page<>(total, list);
     }
@@ -293,17 +343,31 @@ final class ReportStore {
     static final List<String> LOST = List.of("abandoned_ivr", "abandoned_queue", "abandoned_ringing", "unanswered");
 
     /**
-     * The first answered call of {@code direction} whose {@code column} (caller or callee) is {@code number}, started after
-     * {@code after}. Only the number and the time are in the WHERE clause, so that the database walks the (enterprise_id,
-     * caller|callee, started_at) index (a number has few calls); direction and disposition are checked here.
+     * For each (number, after) of {@code asked}, the first answered call of {@code direction} whose {@code column} (caller or
+     * callee) is the number, started after {@code after}; all in one statement of one branch each. Only the number and the
+     * time are in each branch's WHERE clause, so that the database walks the (enterprise_id, caller|callee, started_at) index
+     * (a number has few calls); direction and disposition are checked here.
      */
-    private static String firstAnswered(Handle h, long enterpriseId, String column, String direction, String number, Instant after) {
-        return h.createQuery("""
-                        SELECT call_id, direction, disposition FROM call_record WHERE enterprise_id = :e AND %s = :n AND started_at > :after
-                        ORDER BY started_at""".formatted(column))
-                .bind("e", enterpriseId).bind("n", number).bind("after", Timestamp.from(after))
-                .map((rs, c) -> direction.equals(rs.getString(2)) && "answered".equals(rs.getString(3)) ? rs.getString(1) : null).list()
-                .stream().filter(Objects::nonNull).findFirst().orElse(null);
+    private static List<String> firstAnswered(Handle h, long enterpriseId, String column, String direction, List<String> numbers,
+                                              List<Instant> after) {
+        List<String> found = new ArrayList<>(Collections.nCopies(numbers.size(), (String) null));
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < numbers.size(); i++) {
+            if (numbers.get(i) == null) continue;
+            sql.append(sql.length() == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(" AS k, call_id, direction, disposition, started_at")
+                    .append(" FROM call_record WHERE enterprise_id = :e AND ").append(column).append(" = :n").append(i)
+                    .append(" AND started_at > :a").append(i);
+        }
+        if (sql.length() == 0) return found;
+        Query q = h.createQuery(sql + " ORDER BY k, started_at").bind("e", enterpriseId);
+        for (int i = 0; i < numbers.size(); i++) {
+            if (numbers.get(i) != null) q.bind("n" + i, numbers.get(i)).bind("a" + i, Timestamp.from(after.get(i)));
+        }
+        q.map((rs, c) -> new Object[] {rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)}).forEach(r -> {
+            int k = (int) r[0];
+            if (found.get(k) == null && direction.equals(r[2]) && "answered".equals(r[3])) found.set(k, (String) r[1]);
+        });
+        return found;
     }
 
     /** A lost inbound call and the first later answered call that reached its caller (null: not called back). */
@@ -311,32 +375,50 @@ final class ReportStore {
                     Instant backAt, String backDirection, Long backAgent, String backAgentName) {}
 
     /**
-     * Lost inbound calls of [from, to) in start order (filtered by last queue and number), each with the first answered call
+     * Lost inbound calls of the period in start order (filtered by last queue and number), each with the first answered call
      * that started after it and reached the caller: an outbound call to the number or an inbound call from it (looked up by
      * the (enterprise_id, callee, started_at) and (enterprise_id, caller, started_at) indexes).
      */
-    static Page<LostCall> lostCalls(Handle h, long enterpriseId, Instant from, Instant to, String queue, String number, int limit, int offset) {
-        String where = " WHERE r.enterprise_id = :e AND r.direction = 'inbound' AND r.disposition IN (<lost>) AND r.started_at >= :from"
-                + " AND r.started_at < :to" + (queue == null ? "" : " AND r.queue = :queue")
+    static Page<LostCall> lostCalls(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, String number, int limit, int offset) {
+        record Row(String callId, Instant at, String caller, String callee, String queue, String disposition, String out, String in) {}
+        // One walk per way of loss over the index (enterprise_id, disposition, started_at, call_id), each in its order (no sort
+        // of the range): the first offset + limit of each, merged here in start order.
+        String filter = " AND r.direction = 'inbound' AND r.started_at >= :from AND r.started_at < :to" + (queue == null ? "" : " AND r.queue = :queue")
                 + (number == null ? "" : " AND (r.callee = :number OR r.caller = :number)");
-        Query count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
-        Query items = h.createQuery("SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition FROM call_record r" + where
-                + " ORDER BY r.started_at, r.call_id LIMIT :limit OFFSET :offset").bind("limit", limit).bind("offset", offset);
-        for (Query q : List.of(count, items)) {
-            q.bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bindList("lost", LOST);
+        List<Row> found = new ArrayList<>();
+        for (String disposition : LOST) {
+            Query q = h.createQuery("SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition FROM call_record r"
+                            + " WHERE r.enterprise_id = :e AND r.disposition = :d" + filter
+                            + " ORDER BY r.enterprise_id, r.disposition, r.started_at, r.call_id LIMIT :n")
+                    .bind("e", enterpriseId).bind("d", disposition).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to()))
+                    .bind("n", offset + limit);
             if (queue != null) q.bind("queue", queue);
             if (number != null) q.bind("number", number);
+            q.map((rs, c) -> new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), null, null)).forEach(found::add);
         }
-        long total = count.mapTo(Long.class).one();
-        record Row(String callId, Instant at, String caller, String callee, String queue, String disposition, String out, String in) {}
+        found.sort(Comparator.comparing(Row::at).thenComparing(Row::callId));
+        List<Row> page = found.subList(Math.min(offset, found.size()), Math.min(offset + limit, found.size()));
+        long total;
+        if (number == null) {
+            total = inboundCount(h, enterpriseId, p, u, queue, LOST);
+        } else {
+            Query count = h.createQuery("SELECT COUNT(*) FROM call_record r WHERE r.enterprise_id = :e AND r.disposition IN (<lost>)" + filter)
+                    .bind("e", enterpriseId).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to())).bindList("lost", LOST)
+                    .bind("number", number);
+            if (queue != null) count.bind("queue", queue);
+            total = count.mapTo(Long.class).one();
+        }
         List<Row> rows = new ArrayList<>();
-        // The first later answered call to (outbound) and from (inbound) each lost caller: one point query each over the
-        // callee and caller indexes, for the page's rows only.
-        for (Row r : items.map((rs, c) -> new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), null, null)).list()) {
-            String out = r.caller() == null ? null : firstAnswered(h, enterpriseId, "callee", "outbound", r.caller(), r.at());
-            String in = r.caller() == null ? null : firstAnswered(h, enterpriseId, "caller", "inbound", r.caller(), r.at());
-            rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), out, in));
+        // The first later answered call to (outbound) and from (inbound) each lost caller: a point query each over the callee
+        // and caller indexes, for the page's rows only, one statement for each direction.
+        List<String> callers = page.stream().map(Row::caller).toList();
+        List<Instant> times = page.stream().map(Row::at).toList();
+        List<String> outs = firstAnswered(h, enterpriseId, "callee", "outbound", callers, times);
+        List<String> ins = firstAnswered(h, enterpriseId, "caller", "inbound", callers, times);
+        for (int i = 0; i < page.size(); i++) {
+            Row r = page.get(i);
+            rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), outs.get(i), ins.get(i)));
         }
         List<String> backIds = new ArrayList<>();
         for (Row r : rows) {

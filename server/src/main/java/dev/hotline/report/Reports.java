@@ -56,47 +56,44 @@ public final class Reports {
 
     /** Agent figures of the period by bucket and agent. */
     public static Map<LocalDateTime, Map<Long, AgentFigures>> agentFigures(Handle h, long enterpriseId, Query q) {
+        return agentFigures(h, enterpriseId, q, true);
+    }
+
+    /**
+     * Agent figures of the period by bucket and agent; with {@code perAgent} false the database adds all agents up first
+     * (the summary's figures, key 0): a few rows per unit instead of one per agent.
+     */
+    static Map<LocalDateTime, Map<Long, AgentFigures>> agentFigures(Handle h, long enterpriseId, Query q, boolean perAgent) {
         Period p = q.period();
         Period.Unit unit = q.unit();
         Map<LocalDateTime, Map<Long, AgentFigures>> out = new TreeMap<>();
-        for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent(), q.agents())) {
+        for (var s : ReportStore.agentUnits(h, enterpriseId, p, unit, q.queue(), q.agent(), q.agents(), perAgent)) {
             add(out, p.bucketOfUnit(unit, s.unit()), s.agent(), s.figures());
         }
-        // Time in each state: each change holds until the agent's next one, cut at the range's ends (and now) and at buckets.
+        // Time in each state: the closed states from the roll-up (agent_time_stat or _day, in the same units), then the state
+        // each agent is in now, from its change to the range's end (or now), cut at buckets.
         Instant end = q.now() != null && q.now().isBefore(p.to()) ? q.now() : p.to();
-        List<ReportStore.AgentEvent> events = ReportStore.agentEvents(h, enterpriseId, p.from(), end, q.agent(), q.agents());
-        Map<Long, List<ReportStore.AgentEvent>> byAgent = new LinkedHashMap<>();
-        for (var e : events) byAgent.computeIfAbsent(e.userId(), k -> new ArrayList<>()).add(e);
-        for (var en : byAgent.entrySet()) {
-            List<ReportStore.AgentEvent> list = en.getValue(); // the state before the range first, then the range's in order
-            Map<LocalDateTime, StateTimes> times = new TreeMap<>();
-            LocalDateTime bucket = null;
-            Instant bucketStart = null;
-            Instant bucketEnd = null;
-            StateTimes current = null;
-            for (int i = 0; i < list.size(); i++) {
-                var e = list.get(i);
-                Instant a = e.at().isBefore(p.from()) ? p.from() : e.at();
-                Instant b = i + 1 < list.size() ? list.get(i + 1).at() : end;
-                if (b.isAfter(end)) b = end;
-                while (a.isBefore(b)) {
-                    if (bucket == null || a.isBefore(bucketStart) || !a.isBefore(bucketEnd)) {
-                        bucket = p.bucket(a);
-                        bucketStart = bucket.atZone(p.zone()).toInstant();
-                        bucketEnd = p.nextBucketStart(bucket);
-                        current = times.computeIfAbsent(bucket, k -> new StateTimes());
-                    }
-                    Instant cut = bucketEnd.isBefore(b) ? bucketEnd : b;
-                    current.add(e.state(), e.reason(), cut.toEpochMilli() - a.toEpochMilli());
-                    a = cut;
-                }
-            }
-            times.forEach((bk, t) -> add(out, bk, en.getKey(), t.figures()));
+        Map<LocalDateTime, Map<Long, StateTimes>> times = new TreeMap<>();
+        for (var s : ReportStore.stateUnits(h, enterpriseId, p, unit, q.agent(), q.agents(), perAgent)) {
+            times.computeIfAbsent(p.bucketOfUnit(unit, s.unit()), k -> new TreeMap<>()).computeIfAbsent(s.agent(), k -> new StateTimes())
+                    .add(s.state(), s.reason().isEmpty() ? null : s.reason(), s.ms());
         }
+        for (var o : ReportStore.openStates(h, enterpriseId, q.agent(), q.agents())) {
+            Instant a = o.at().isBefore(p.from()) ? p.from() : o.at();
+            while (a.isBefore(end)) {
+                LocalDateTime bucket = p.bucket(a);
+                Instant bucketEnd = p.nextBucketStart(bucket);
+                Instant cut = bucketEnd.isBefore(end) ? bucketEnd : end;
+                times.computeIfAbsent(bucket, k -> new TreeMap<>()).computeIfAbsent(perAgent ? o.userId() : 0L, k -> new StateTimes())
+                        .add(o.state(), o.reason(), cut.toEpochMilli() - a.toEpochMilli());
+                a = cut;
+            }
+        }
+        times.forEach((bucket, byAgent) -> byAgent.forEach((agent, t) -> add(out, bucket, agent, t.figures())));
         return out;
     }
 
-    /** Time in each state of one agent in one bucket, added up as the walk goes. */
+    /** Time in each state of one agent in one bucket. */
     private static final class StateTimes {
         long signedIn, ready, ringing, onCall, wrapUp, notReady;
         final Map<String, Long> reasons = new HashMap<>();
@@ -219,7 +216,7 @@ public final class Reports {
             inbound.merge(q.period().bucketOfUnit(unit, c.unit()), c.inbound(), Long::sum);
         }
         Map<LocalDateTime, AgentFigures> agents = new TreeMap<>();
-        agentFigures(h, enterpriseId, q).forEach((b, m) -> m.values().forEach(f -> agents.merge(b, f, AgentFigures::plus)));
+        agentFigures(h, enterpriseId, q, false).forEach((b, m) -> m.values().forEach(f -> agents.merge(b, f, AgentFigures::plus)));
         java.util.SortedSet<LocalDateTime> buckets = new java.util.TreeSet<>(byBucket.keySet());
         buckets.addAll(inbound.keySet());
         buckets.addAll(agents.keySet());

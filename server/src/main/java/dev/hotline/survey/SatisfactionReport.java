@@ -56,10 +56,14 @@ public final class SatisfactionReport {
         Period p = q.period();
         Map<LocalDateTime, Map<Object, Counts>> buckets = new TreeMap<>();
         Counts total = new Counts();
-        for (SurveyStore.Result r : SurveyStore.between(h, enterpriseId, p.from(), p.to(), q.queue(), q.agent())) {
-            Object key = byAgent ? (Object) r.agentUserId() : r.queue();
-            buckets.computeIfAbsent(p.bucket(r.startedAt()), k -> new TreeMap<>()).computeIfAbsent(key, k -> new Counts()).add(r);
-            total.add(r);
+        // Counted in the database by unit (the coarsest that never straddles two buckets), then added up into buckets here.
+        Period.Unit unit = p.unit();
+        for (SurveyStore.Count c : SurveyStore.counts(h, enterpriseId, p.from(), p.to(), q.queue(), q.agent(), byAgent, unit.seconds(),
+                unit.shift())) {
+            Object key = byAgent ? (Object) Long.parseLong(c.key()) : c.key();
+            buckets.computeIfAbsent(p.bucketOfUnit(unit, c.unit()), k -> new TreeMap<>()).computeIfAbsent(key, k -> new Counts())
+                    .add(c.score(), c.reason(), c.calls());
+            total.add(c.score(), c.reason(), c.calls());
         }
         Map<Long, String[]> names = byAgent ? agentNames(h, enterpriseId) : Map.of();
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -100,12 +104,13 @@ public final class SatisfactionReport {
         long[] scores = new long[4];
         long[] reasons = new long[4];
 
-        void add(SurveyStore.Result r) {
-            surveyed++;
-            if (r.score() == null) return;
-            answered++;
-            scores[r.score()]++;
-            if (r.score() == 3) reasons[r.reason() == null ? 0 : r.reason()]++;
+        /** {@code n} surveyed calls of this score and reason (null: none given). */
+        void add(Integer score, Integer reason, long n) {
+            surveyed += n;
+            if (score == null) return;
+            answered += n;
+            scores[score] += n;
+            if (score == 3) reasons[reason == null ? 0 : reason] += n;
         }
 
         Map<String, Object> values() {

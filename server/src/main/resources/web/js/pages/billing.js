@@ -7,6 +7,9 @@ import { api, t, i18n, errorText, fieldErrorText, confirmDialog, toast, toastErr
 import { ymd, fmtTime } from '../format.js';
 
 const TABS = ['totals', 'calls', 'rates'];
+/** Rows of the detailed bill a page shows (the API's most), and an export holds (its most: a longer bill is exported in parts). */
+const PAGE = 1000;
+const EXPORT_ROWS = 50000;
 const BY = ['enterprise', 'department', 'agent', 'trunk'];
 
 /** "YYYY-MM-DD" (local) → the instant of that local midnight, plus days; null when not a date. */
@@ -42,22 +45,29 @@ function blankRate() {
 }
 
 export const BillingPage = {
-  setup() { return { TABS, BY, i18n }; },
+  setup() { return { TABS, BY, i18n, EXPORT_ROWS }; },
   data() {
     const today = new Date();
     return { tab: 'totals', from: ymd(new Date(today.getFullYear(), today.getMonth(), 1)), to: ymd(today), by: 'enterprise',
-      report: null, loading: false, error: null, rangeError: null, tables: [], trunks: [], form: null, formError: null, saving: false };
+      report: null, offset: 0, loading: false, error: null, rangeError: null, tables: [], trunks: [], form: null, formError: null, saving: false };
   },
   created() { this.load(); this.loadTables(); },
   watch: {
-    tab(v) { if (v !== 'rates') this.load(); else this.loadTables(); },
+    tab(v) { this.offset = 0; if (v !== 'rates') this.load(); else this.loadTables(); },
   },
   computed: {
     columns() { return (this.report && this.report.columns) || []; },
     rows() { return (this.report && this.report.rows) || []; },
     params() { return { from: dayStart(this.from, 0), to: dayStart(this.to, 1) }; },
     path() { return this.tab === 'calls' ? '/billing/calls' : '/billing/totals'; },
-    query() { return this.tab === 'calls' ? this.params : { ...this.params, by: this.by }; },
+    query() { return this.tab === 'calls' ? { ...this.params, limit: PAGE, offset: this.offset } : { ...this.params, by: this.by }; },
+    /** The detailed bill's page: every call of the range, PAGE at a time (the total row's calls counts them all). */
+    page() {
+      if (this.tab !== 'calls' || !this.report || !this.report.total) return null;
+      return { total: Number(this.report.total.calls) || 0, offset: this.offset };
+    },
+    /** The part of the bill an export holds: the EXPORT_ROWS rows from the one that holds the page shown. */
+    exportOffset() { return Math.floor(this.offset / EXPORT_ROWS) * EXPORT_ROWS; },
     /** The fields the form shows its errors beside. */
     knownFields() {
       const f = ['trunkId', 'currency'];
@@ -87,9 +97,12 @@ export const BillingPage = {
       return String(v);
     },
     exportUrl(format) {
-      const q = new URLSearchParams({ ...this.query, format, lang: i18n.lang === 'zh' ? 'zh' : 'en' });
+      const query = this.tab === 'calls' ? { ...this.params, offset: this.exportOffset } : this.query;
+      const q = new URLSearchParams({ ...query, format, lang: i18n.lang === 'zh' ? 'zh' : 'en' });
       return '/api/v1' + this.path + '?' + q.toString();
     },
+    apply() { this.offset = 0; this.load(); },
+    turn(delta) { this.offset = Math.max(0, this.offset + delta * PAGE); this.load(); },
     async load() {
       if (this.tab === 'rates') return;
       this.rangeError = null;
@@ -170,11 +183,11 @@ export const BillingPage = {
               :class="{ active: tab === x }" :data-testid="'billing-tab-' + x" @click="tab = x">{{ t('billing.tab.' + x) }}</button>
     </div>
     <template v-if="tab !== 'rates'">
-      <form class="toolbar report-noprint" @submit.prevent="load">
+      <form class="toolbar report-noprint" @submit.prevent="apply">
         <form-field :label="t('billing.from')" :error="rangeError" testid="billing-range-error"><input type="date" v-model="from" data-testid="billing-from"></form-field>
         <form-field :label="t('billing.to')"><input type="date" v-model="to" data-testid="billing-to"></form-field>
         <form-field v-if="tab === 'totals'" :label="t('billing.by')">
-          <select v-model="by" data-testid="billing-by" @change="load">
+          <select v-model="by" data-testid="billing-by" @change="apply">
             <option v-for="b in BY" :key="b" :value="b">{{ t('billing.by.' + b) }}</option>
           </select>
         </form-field>
@@ -199,6 +212,12 @@ export const BillingPage = {
             <tr data-testid="billing-total"><th v-for="c in columns" :key="c.key" :data-col="c.key">{{ cell(c, report.total) }}</th><th v-if="tab === 'calls'"></th></tr>
           </tfoot>
         </table>
+      </div>
+      <div v-if="page" class="toolbar report-noprint" data-testid="billing-pager">
+        <span class="muted" data-testid="billing-page-info" :data-total="page.total">{{ t('reports.pageInfo', { from: page.total ? page.offset + 1 : 0, to: page.offset + rows.length, total: page.total }) }}</span>
+        <button type="button" class="btn" data-testid="billing-prev" :disabled="loading || page.offset === 0" @click="turn(-1)">{{ t('reports.prev') }}</button>
+        <button type="button" class="btn" data-testid="billing-next" :disabled="loading || page.offset + rows.length >= page.total" @click="turn(1)">{{ t('reports.next') }}</button>
+        <span v-if="page.total > EXPORT_ROWS" class="muted" data-testid="billing-export-part">{{ t('billing.exportPart', { from: exportOffset + 1, to: Math.min(exportOffset + EXPORT_ROWS, page.total), total: page.total }) }}</span>
       </div>
       <p class="muted">{{ t('billing.note') }}</p>
     </template>

@@ -1,34 +1,29 @@
 package dev.hotline.billing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hotline.report.ReportExport;
 import dev.hotline.report.ReportTable;
 import dev.hotline.store.Database;
-import java.io.ByteArrayOutputStream;
+import dev.hotline.testing.BenchKit;
+import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The billing benchmark (issue 15, RPT-5, bench/run-billing.sh): CALLS generated charges over 2026 in an H2 file database
  * (or the JDBC URL given), the day roll-up built from them as the server builds it ({@link ChargeDays}), then the totals by
- * every grouping over a day, a month (whole days, and with partial days at both ends) and the year, the bill's first page
- * and a CSV export of 50 000 rows, each timed REPEATS times after a first run (median and max). One JSON document on stdout.
- * Not a test.
+ * every grouping over a day, a month (whole days, and with partial days at both ends) and the year, the bill's first and a
+ * later page, and its CSV and xlsx exports of 50 000 rows streamed, each timed REPEATS times after a first run (median and
+ * max). JSON lines on stdout ({@link BenchKit}). Not a test.
  */
 public final class BillingBenchMain {
     /** The server's zone in the bench: the day roll-up's days are Shanghai's. */
@@ -37,104 +32,138 @@ public final class BillingBenchMain {
     public static void main(String[] args) throws Exception {
         int calls = Integer.parseInt(System.getProperty("calls", "1000000"));
         int repeats = Integer.parseInt(System.getProperty("repeats", "5"));
-        String url = System.getProperty("url", "");
-        Path dir = null;
-        if (url.isBlank()) {
-            dir = Files.createTempDirectory("hotline-billing-bench");
-            url = "jdbc:h2:file:" + dir.resolve("bench") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=0";
+        try (BenchKit kit = new BenchKit(System.getProperty("url", ""), "billing", "1".equals(System.getProperty("keep")))) {
+            run(kit, calls, repeats);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("database", url.startsWith("jdbc:h2") ? "h2" : "postgresql");
-        out.put("charges", calls);
-        out.put("zone", ZONE.getId());
-        out.put("method", "charge_day roll-up (enterprise, local day in the server's zone, trunk, agent, department, currency; kept by"
+    }
+
+    private static void run(BenchKit kit, int calls, int repeats) throws Exception {
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("bench", "billing");
+        setup.put("database", kit.postgres() ? "postgresql" : "h2");
+        setup.put("charges", calls);
+        setup.put("repeats", repeats);
+        setup.put("zone", ZONE.getId());
+        setup.put("machine", BenchKit.machine());
+        setup.put("method", "charge_day roll-up (enterprise, local day in the server's zone, trunk, agent, department, currency; kept by"
                 + " CallRating in the charge's transaction, here built once by ChargeDays.rebuildIfZoneChanged) for whole days, call_charge"
-                + " over its (enterprise_id, answered_at) index for the partial days at the ends; the bill paged (LIMIT/OFFSET)");
-        try (Database db = new Database(url, "", "")) {
-            var jdbi = db.jdbi();
-            long e = jdbi.withHandle(h -> h.createUpdate(
-                            "INSERT INTO enterprise (code, name, sip_domain, enabled, created_at) VALUES ('bench', 'Bench', 'bench.hotline', TRUE, :at)")
-                    .bind("at", Timestamp.from(Instant.now())).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
-            Instant start = LocalDate.of(2026, 1, 1).atStartOfDay(ZONE).toInstant();
-            long t0 = System.nanoTime();
-            generate(db, e, calls, start);
-            out.put("generate_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
-            t0 = System.nanoTime();
-            ChargeDays.rebuildIfZoneChanged(jdbi, ZONE);
-            out.put("roll_up_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
-            Map<String, Object> rows = new LinkedHashMap<>();
-            for (String table : List.of("call_charge", "charge_day")) {
-                rows.put(table, jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one()));
-            }
-            out.put("rows", rows);
-            Instant june = LocalDate.of(2026, 6, 15).atStartOfDay(ZONE).toInstant();
-            Map<String, Instant[]> ranges = new LinkedHashMap<>();
-            ranges.put("day", new Instant[] {june, june.plus(Duration.ofDays(1))});
-            ranges.put("month", new Instant[] {june, june.plus(Duration.ofDays(30))});
-            ranges.put("month_partial_ends", new Instant[] {june.plus(Duration.ofHours(10)), june.plus(Duration.ofDays(30)).plus(Duration.ofHours(15))});
-            ranges.put("year", new Instant[] {start, LocalDate.of(2027, 1, 1).atStartOfDay(ZONE).toInstant()});
-            List<Map<String, Object>> runs = new ArrayList<>();
-            double worst = 0;
-            for (var r : ranges.entrySet()) {
-                Instant from = r.getValue()[0];
-                Instant to = r.getValue()[1];
-                for (BillingReports.By by : BillingReports.By.values()) {
-                    Map<String, Object> run = time(repeats, "totals_by_" + by.key(), r.getKey(),
-                            () -> jdbi.withHandle(h -> BillingReports.totals(h, e, ZONE, by, from, to)).total().get("calls"));
-                    worst = Math.max(worst, (double) run.get("max_ms"));
-                    runs.add(run);
-                }
-                if (!r.getKey().equals("day")) {
-                    Map<String, Object> run = time(repeats, "bill_first_page", r.getKey(), () -> jdbi.withHandle(
-                            h -> BillingReports.charges(h, e, ZONE, from, to, 0, BillingReports.MAX_PAGE)).rows().size());
-                    worst = Math.max(worst, (double) run.get("max_ms"));
-                    runs.add(run);
-                }
-            }
-            out.put("runs", runs);
-            out.put("worst_report_ms", worst);
-            out.put("all_under_1s", worst < 1000);
-            // An export of the bill: 50 000 rows read and written as CSV (the route does the same into the response).
-            Instant[] month = ranges.get("year");
-            Map<String, Object> export = time(Math.min(repeats, 3), "bill_csv_50000_rows", "year", () -> {
-                ReportTable t = jdbi.withHandle(h -> BillingReports.charges(h, e, ZONE, month[0], month[1], 0, BillingReports.MAX_EXPORT));
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                ReportExport.csv(t, "en", bytes);
-                return t.rows().size() + " rows, " + bytes.size() + " bytes";
-            });
-            out.put("export", export);
-        } finally {
-            if (dir != null) deleteTree(dir);
+                + " over its (enterprise_id, answered_at) index for the partial days at the ends; the bill paged in the order of the index"
+                + " ix_call_charge_bill (no sort); exports streamed row by row as read (CSV with commons-csv, xlsx with fastexcel flushed"
+                + " every 1 000 rows), never held whole");
+        Database db = kit.db();
+        long e = db.jdbi().withHandle(h -> h.createUpdate(
+                        "INSERT INTO enterprise (code, name, sip_domain, enabled, created_at) VALUES ('bench', 'Bench', 'bench.hotline', TRUE, :at)")
+                .bind("at", Timestamp.from(Instant.now())).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        Instant start = LocalDate.of(2026, 1, 1).atStartOfDay(ZONE).toInstant();
+        long t0 = System.nanoTime();
+        generate(db, e, calls, start);
+        setup.put("generate_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        t0 = System.nanoTime();
+        ChargeDays.rebuildIfZoneChanged(db.jdbi(), ZONE);
+        setup.put("roll_up_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        t0 = System.nanoTime();
+        kit.settle();
+        setup.put("analyze_reopen_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        var jdbi = kit.db().jdbi();
+        Map<String, Object> rows = new LinkedHashMap<>();
+        for (String table : List.of("call_charge", "charge_day")) {
+            rows.put(table, jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one()));
         }
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        setup.put("rows", rows);
+        BenchKit.print(setup);
+        Instant june = LocalDate.of(2026, 6, 15).atStartOfDay(ZONE).toInstant();
+        Map<String, Instant[]> ranges = new LinkedHashMap<>();
+        ranges.put("day", new Instant[] {june, june.plus(Duration.ofDays(1))});
+        ranges.put("month", new Instant[] {june, june.plus(Duration.ofDays(30))});
+        ranges.put("month_partial_ends", new Instant[] {june.plus(Duration.ofHours(10)), june.plus(Duration.ofDays(30)).plus(Duration.ofHours(15))});
+        ranges.put("year", new Instant[] {start, LocalDate.of(2027, 1, 1).atStartOfDay(ZONE).toInstant()});
+        double worst = 0;
+        String worstOf = null;
+        int n = 0;
+        for (var r : ranges.entrySet()) {
+            Instant from = r.getValue()[0];
+            Instant to = r.getValue()[1];
+            List<Map.Entry<String, BenchKit.Run>> reports = new ArrayList<>();
+            for (BillingReports.By by : BillingReports.By.values()) {
+                reports.add(Map.entry("totals_by_" + by.key(), () -> what(jdbi.withHandle(h -> BillingReports.totals(h, e, ZONE, by, from, to)))));
+            }
+            if (!r.getKey().equals("day")) {
+                reports.add(Map.entry("bill_first_page", () -> what(jdbi.withHandle(
+                        h -> BillingReports.charges(h, e, ZONE, from, to, 0, BillingReports.MAX_PAGE)))));
+                reports.add(Map.entry("bill_last_page", () -> {
+                    long all = ((Number) jdbi.withHandle(h -> BillingReports.charges(h, e, ZONE, from, to, 0, 1)).total().get("calls")).longValue();
+                    long offset = Math.max(0, Math.min(all - BillingReports.MAX_PAGE, BillingReports.MAX_EXPORT * 3L));
+                    Map<String, Object> w = what(jdbi.withHandle(h -> BillingReports.charges(h, e, ZONE, from, to, offset, BillingReports.MAX_PAGE)));
+                    w.put("offset", offset);
+                    return w;
+                }));
+            }
+            for (var report : reports) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("report", report.getKey());
+                line.put("range", r.getKey());
+                line.putAll(BenchKit.time(repeats, report.getValue()));
+                BenchKit.print(line);
+                n++;
+                double w = (double) line.get("worst_ms");
+                if (w > worst) {
+                    worst = w;
+                    worstOf = report.getKey() + " " + r.getKey();
+                }
+            }
+        }
+        // The bill's exports, as the route writes them: 50 000 rows streamed into the response (here a counting sink).
+        Instant[] year = ranges.get("year");
+        Map<String, Object> exports = new LinkedHashMap<>();
+        for (String format : List.of("csv", "xlsx")) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("report", "bill_export_" + format + "_50000_rows");
+            line.put("range", "year");
+            line.putAll(BenchKit.time(Math.min(repeats, 3), () -> {
+                CountingSink sink = new CountingSink();
+                long written = jdbi.withHandle(h -> BillingReports.exportCharges(h, e, ZONE, year[0], year[1], 0, BillingReports.MAX_EXPORT,
+                        ReportExport.writer(format, "billing-calls", BillingReports.CHARGE_COLUMNS, "en", sink)));
+                Map<String, Object> w = new LinkedHashMap<>();
+                w.put("rows", written);
+                w.put("bytes", sink.bytes);
+                return w;
+            }));
+            line.put("heap_used_mb_after", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024));
+            BenchKit.print(line);
+            exports.put(format, line.get("worst_ms"));
+        }
+        Map<String, Object> end = new LinkedHashMap<>();
+        end.put("bench", "billing");
+        end.put("database", kit.postgres() ? "postgresql" : "h2");
+        end.put("runs", n);
+        end.put("worst_report_ms", worst);
+        end.put("worst", worstOf);
+        end.put("all_under_1s", worst < 1000);
+        end.put("export_worst_ms", exports);
+        end.put("machine", BenchKit.machine());
+        BenchKit.print(end);
     }
 
-    @FunctionalInterface
-    interface Run {
-        Object run() throws Exception;
+    private static Map<String, Object> what(ReportTable t) {
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("rows", t.rows().size());
+        w.put("calls", t.total().get("calls"));
+        return w;
     }
 
-    private static Map<String, Object> time(int repeats, String report, String range, Run fn) throws Exception {
-        List<Double> ms = new ArrayList<>();
-        double first = 0;
-        Object result = null;
-        for (int i = 0; i < repeats + 1; i++) {
-            long s = System.nanoTime();
-            result = fn.run();
-            double took = (System.nanoTime() - s) / 1e6;
-            if (i == 0) first = took; // also warms the JIT and the page cache: shown apart
-            else ms.add(took);
+    /** An output stream that only counts (the export's cost without a network in the way). */
+    private static final class CountingSink extends OutputStream {
+        long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
         }
-        ms.sort(Double::compare);
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("report", report);
-        run.put("range", range);
-        run.put("first_ms", Math.round(first * 10) / 10.0);
-        run.put("median_ms", Math.round(ms.get(ms.size() / 2) * 10) / 10.0);
-        run.put("max_ms", Math.round(Math.max(first, ms.get(ms.size() - 1)) * 10) / 10.0);
-        run.put("result", result);
-        System.err.println("[bench] " + run);
-        return run;
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
     }
 
     /**
@@ -175,12 +204,6 @@ public final class BillingBenchMain {
                 b.execute();
             });
             if ((done / batch) % 20 == 0) System.err.println("[bench] generated " + (done + n));
-        }
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -15,17 +15,21 @@ import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.dhatim.fastexcel.reader.CellType;
@@ -434,5 +438,86 @@ class BillingCallsTest {
                 .json().get("rerated").asInt()).isZero();
         assertThat(admin.get("/api/v1/billing/rate-tables/" + tableId).status()).as("demo's table untouched").isEqualTo(200);
         assertThat(exact(admin.get("/api/v1/billing/calls?" + range)).get("rows")).hasSize(3);
+    }
+
+    @Test
+    @Order(7)
+    void aLongBillPagesThroughEveryRowAndExportsStreamed() throws Exception {
+        // 2 500 charges of the demo enterprise stored as the rating stores them: today from midnight UTC (the console's
+        // month-to-date range holds them) and on one day of 2025 (the API's own range, nothing else in it).
+        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        Instant old = Instant.parse("2025-03-10T00:00:00Z");
+        long demo = server.database().withHandle(h -> h.createQuery("SELECT id FROM enterprise WHERE code = 'demo'").mapTo(Long.class).one());
+        RateTable table = new RateTable(0, trunkId, "carrier", "CNY", List.of(new Rate(0, "1", null, new BigDecimal("0.10"), 60, 60, BigDecimal.ZERO)));
+        server.database().useTransaction(h -> {
+            for (int i = 0; i < 2_500; i++) {
+                for (Instant day : List.of(today, old)) {
+                    Instant at = day.plusMillis(10L * i);
+                    ChargeDays.save(h, demo, ZoneId.systemDefault(), Charge.rate("long-" + day.getEpochSecond() + "-" + i, "leg", "carrier",
+                            "1380000" + i, at, at.plusSeconds(30 + i % 90), null, null, Optional.of(table)));
+                }
+            }
+        });
+        String oldRange = "from=" + old + "&to=" + old.plus(1, ChronoUnit.DAYS);
+        JsonNode first = exact(admin.get("/api/v1/billing/calls?" + oldRange));
+        assertThat(first.get("rows")).as("a JSON page holds at most 1 000").hasSize(1000);
+        assertThat(first.get("total").get("calls").asLong()).isEqualTo(2500);
+        JsonNode last = exact(admin.get("/api/v1/billing/calls?" + oldRange + "&offset=2000&limit=1000"));
+        assertThat(last.get("rows")).hasSize(500);
+        assertThat(last.get("rows").get(499).get("callId").asText()).isEqualTo("long-" + old.getEpochSecond() + "-2499");
+
+        var csv = admin.getBytes("/api/v1/billing/calls?" + oldRange + "&format=csv");
+        assertThat(csv.status()).isEqualTo(200);
+        String text = new String(csv.body(), StandardCharsets.UTF_8).substring(1);
+        List<CSVRecord> records = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(new StringReader(text))
+                .getRecords();
+        assertThat(records).as("every row of the bill and its total row").hasSize(2501);
+        assertThat(records.get(0).get(0)).isEqualTo("long-" + old.getEpochSecond() + "-0");
+        assertThat(records.get(2499).get(0)).isEqualTo("long-" + old.getEpochSecond() + "-2499");
+        assertThat(records.get(2500).get(0)).isEqualTo("total");
+        var part = admin.getBytes("/api/v1/billing/calls?" + oldRange + "&format=csv&offset=1000&limit=1200");
+        assertThat(new String(part.body(), StandardCharsets.UTF_8).lines().count()).as("header, 1 200 rows, total").isEqualTo(1202);
+
+        var xlsx = admin.getBytes("/api/v1/billing/calls?" + oldRange + "&format=xlsx&lang=zh");
+        assertThat(xlsx.status()).isEqualTo(200);
+        try (ReadableWorkbook wb = new ReadableWorkbook(new ByteArrayInputStream(xlsx.body()))) {
+            var rows = wb.getFirstSheet().read();
+            assertThat(rows).as("header, 2 500 rows, total").hasSize(2502);
+            assertThat(rows.get(0).getCell(0).getText()).isEqualTo("通话");
+            assertThat(rows.get(2500).getCell(0).getText()).isEqualTo("long-" + old.getEpochSecond() + "-2499");
+            assertThat(rows.get(2501).getCell(0).getText()).isEqualTo("total");
+        }
+
+        long all = server.database().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM call_charge WHERE enterprise_id = :e AND answered_at >= :t")
+                .bind("e", demo).bind("t", Timestamp.from(today.minus(1, ChronoUnit.DAYS))).mapTo(Long.class).one());
+        try (Chromium chrome = Chromium.start()) {
+            ChromeDriver page = chrome.driver();
+            WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(20));
+            chrome.signInEnglish(server.baseUrl(), "demo", "admin", PW);
+            wait.until(d -> !d.findElements(tid("nav-billing")).isEmpty());
+            page.findElement(tid("nav-billing")).click();
+            wait.until(d -> !d.findElements(tid("billing-total")).isEmpty());
+            click(page, "billing-tab-calls");
+            wait.until(d -> !d.findElements(tid("billing-page-info")).isEmpty());
+            assertThat(chrome.attr("billing-page-info", "data-total")).as("every call of the month to date").isEqualTo(String.valueOf(all));
+            wait.until(d -> d.findElements(tid("billing-row")).size() == 1000);
+            assertThat(page.findElement(tid("billing-page-info")).getText()).isEqualTo("1–1000 of " + all);
+            click(page, "billing-next");
+            wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("1001–2000 of " + all));
+            click(page, "billing-next");
+            wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("2001–" + all + " of " + all));
+            assertThat(page.findElements(tid("billing-row"))).hasSize((int) (all - 2000));
+            assertThat(page.findElement(tid("billing-next")).isEnabled()).as("the last page").isFalse();
+            click(page, "billing-prev");
+            wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("1001–2000 of " + all));
+            assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+        }
+    }
+
+    /** Clicks an element brought to the middle of the window first (the page is long; the sticky top bar must not cover it). */
+    static void click(ChromeDriver page, String testId) {
+        WebElement el = page.findElement(tid(testId));
+        page.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+        el.click();
     }
 }

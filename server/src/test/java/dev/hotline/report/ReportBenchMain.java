@@ -1,8 +1,8 @@
 package dev.hotline.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hotline.store.Database;
+import dev.hotline.survey.SatisfactionReport;
+import dev.hotline.testing.BenchKit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -31,103 +31,114 @@ public final class ReportBenchMain {
     public static void main(String[] args) throws Exception {
         int calls = Integer.parseInt(System.getProperty("calls", "1000000"));
         int repeats = Integer.parseInt(System.getProperty("repeats", "5"));
-        String url = System.getProperty("url", "");
-        Path dir = null;
-        if (url.isBlank()) {
-            dir = Files.createTempDirectory("hotline-report-bench");
-            // No query result cache: a repeated report must do its work again, as it would with calls coming in.
-            url = "jdbc:h2:file:" + dir.resolve("bench") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=0";
+        try (BenchKit kit = new BenchKit(System.getProperty("url", ""), "report", "1".equals(System.getProperty("keep")))) {
+            run(kit, calls, repeats);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("database", url.startsWith("jdbc:h2") ? "h2" : "postgresql");
-        out.put("calls", calls);
-        out.put("method", "roll-ups per 15-minute slot (queue_stat, agent_stat, call_stat; kept by the event log's projection in the"
-                + " same transaction as the events, here filled once from the generated rows), read by primary key (enterprise_id, slot, ...)"
-                + " and added up in SQL to the coarsest unit inside one bucket (local day for fixed-offset zones), buckets in Java;"
-                + " time in agent states from agent_event over its (enterprise_id, at) index; by called number, caller tolerance and outbound"
-                + " from their roll-ups (number_stat, tolerance_stat, outbound_stat and _day); the list reports (tracking, callbacks, states)"
-                + " read one page of 50 rows in time order and count all rows over the (enterprise_id, direction, started_at),"
-                + " (enterprise_id, disposition, started_at) and (enterprise_id, at) indexes, a call-back per row by the caller and callee"
-                + " indexes, a state's end by (user_id, id)");
-        try (Database db = new Database(url, "", "")) {
-            long e = db.jdbi().withHandle(h -> h.createUpdate(
-                            "INSERT INTO enterprise (code, name, sip_domain, enabled, created_at) VALUES ('bench', 'Bench', 'bench.hotline', TRUE, :at)")
-                    .bind("at", Timestamp.from(Instant.now())).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
-            long t0 = System.nanoTime();
-            Instant start = Instant.parse("2026-01-01T00:00:00Z");
-            generate(db, e, calls, start);
-            out.put("generate_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
-            t0 = System.nanoTime();
-            rollUp(db, e);
-            out.put("roll_up_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
-            Map<String, Object> rows = new LinkedHashMap<>();
-            for (String table : List.of("call_record", "queue_visit", "queue_offer", "agent_event", "queue_stat", "agent_stat", "call_stat",
-                    "queue_day", "agent_day", "call_day", "number_stat", "number_day", "tolerance_stat", "tolerance_day", "outbound_stat",
-                    "outbound_day")) {
-                rows.put(table, db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one()));
-            }
-            out.put("rows", rows);
-            ZoneId zone = ZoneId.of("Asia/Shanghai");
-            Map<String, Period> periods = new LinkedHashMap<>();
-            Instant mid = Instant.parse("2026-06-15T16:00:00Z"); // midnight in Shanghai
-            periods.put("day_by_hour", new Period(mid, mid.plus(Duration.ofDays(1)), zone, Period.Grouping.HOUR));
-            periods.put("month_by_day", new Period(mid, mid.plus(Duration.ofDays(30)), zone, Period.Grouping.DAY));
-            periods.put("year_by_month", new Period(start.minus(Duration.ofHours(8)), start.plus(Duration.ofDays(365)).minus(Duration.ofHours(8)),
-                    zone, Period.Grouping.MONTH));
-            periods.put("year_by_day", new Period(start.minus(Duration.ofHours(8)), start.plus(Duration.ofDays(365)).minus(Duration.ofHours(8)),
-                    zone, Period.Grouping.DAY));
-            periods.put("quarter_by_week_utc", new Period(Instant.parse("2026-04-06T00:00:00Z"), Instant.parse("2026-07-06T00:00:00Z"),
-                    ZoneId.of("UTC"), Period.Grouping.WEEK));
-            List<Map<String, Object>> runs = new ArrayList<>();
-            double worst = 0;
-            for (var p : periods.entrySet()) {
-                var q = new Reports.Query(p.getValue(), null, null, start.plus(Duration.ofDays(400)), zone);
-                Map<String, ReportFn> reports = new LinkedHashMap<>();
-                reports.put("summary", Reports::summary);
-                reports.put("queues", Reports::queues);
-                reports.put("agents", Reports::agents);
-                reports.put("unanswered", Reports::unanswered);
-                reports.put("numbers", Reports::numbers);
-                reports.put("tolerance", Reports::tolerance);
-                reports.put("outbound", Reports::outbound);
-                // List reports: the first page of 50 rows and the count of all.
-                reports.put("tracking", ListReports::tracking);
-                reports.put("callbacks", ListReports::callbacks);
-                reports.put("states", ListReports::states);
-                for (var r : reports.entrySet()) {
-                    List<Double> ms = new ArrayList<>();
-                    Object offered = null;
-                    double first = 0;
-                    for (int i = 0; i < repeats + 1; i++) {
-                        long s = System.nanoTime();
-                        ReportTable t = db.jdbi().withHandle(h -> r.getValue().run(h, e, q));
-                        double took = (System.nanoTime() - s) / 1e6;
-                        if (i == 0) first = took; // the first run also warms the JIT and the page cache: shown apart
-                        else ms.add(took);
-                        offered = t.page() != null ? t.page().total() : t.total().getOrDefault("offered",
-                                t.total().getOrDefault("lost", t.total().getOrDefault("inbound", t.total().get("outboundCalls"))));
-                    }
-                    ms.sort(Double::compare);
-                    Map<String, Object> run = new LinkedHashMap<>();
-                    run.put("report", r.getKey());
-                    run.put("period", p.getKey());
-                    run.put("first_ms", Math.round(first * 10) / 10.0);
-                    run.put("median_ms", Math.round(ms.get(ms.size() / 2) * 10) / 10.0);
-                    run.put("max_ms", Math.round(ms.get(ms.size() - 1) * 10) / 10.0);
-                    run.put("total", offered);
-                    worst = Math.max(worst, Math.max(first, ms.get(ms.size() - 1)));
-                    runs.add(run);
-                    System.err.println("[bench] " + run);
+    }
+
+    private static void run(BenchKit kit, int calls, int repeats) throws Exception {
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("bench", "reports");
+        setup.put("database", kit.postgres() ? "postgresql" : "h2");
+        setup.put("calls", calls);
+        setup.put("repeats", repeats);
+        setup.put("machine", BenchKit.machine());
+        setup.put("method", METHOD);
+        Database db = kit.db();
+        long e = db.jdbi().withHandle(h -> h.createUpdate(
+                        "INSERT INTO enterprise (code, name, sip_domain, enabled, created_at) VALUES ('bench', 'Bench', 'bench.hotline', TRUE, :at)")
+                .bind("at", Timestamp.from(Instant.now())).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        long t0 = System.nanoTime();
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        generate(db, e, calls, start);
+        setup.put("generate_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        t0 = System.nanoTime();
+        rollUp(db, e);
+        setup.put("roll_up_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        t0 = System.nanoTime();
+        kit.settle();
+        db = kit.db();
+        setup.put("analyze_reopen_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        Map<String, Object> rows = new LinkedHashMap<>();
+        for (String table : List.of("call_record", "queue_visit", "queue_offer", "agent_event", "queue_stat", "agent_stat", "call_stat",
+                "queue_day", "agent_day", "call_day", "number_stat", "number_day", "tolerance_stat", "tolerance_day", "outbound_stat",
+                "outbound_day", "agent_time_stat", "agent_time_day", "survey_result")) {
+            Database d = db;
+            rows.put(table, d.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one()));
+        }
+        setup.put("rows", rows);
+        BenchKit.print(setup);
+        ZoneId zone = ZoneId.of("Asia/Shanghai");
+        Map<String, Period> periods = new LinkedHashMap<>();
+        Instant mid = Instant.parse("2026-06-15T16:00:00Z"); // midnight in Shanghai
+        periods.put("day_by_hour", new Period(mid, mid.plus(Duration.ofDays(1)), zone, Period.Grouping.HOUR));
+        periods.put("month_by_day", new Period(mid, mid.plus(Duration.ofDays(30)), zone, Period.Grouping.DAY));
+        periods.put("year_by_month", new Period(start.minus(Duration.ofHours(8)), start.plus(Duration.ofDays(365)).minus(Duration.ofHours(8)),
+                zone, Period.Grouping.MONTH));
+        periods.put("year_by_day", new Period(start.minus(Duration.ofHours(8)), start.plus(Duration.ofDays(365)).minus(Duration.ofHours(8)),
+                zone, Period.Grouping.DAY));
+        periods.put("quarter_by_week_utc", new Period(Instant.parse("2026-04-06T00:00:00Z"), Instant.parse("2026-07-06T00:00:00Z"),
+                ZoneId.of("UTC"), Period.Grouping.WEEK));
+        Map<String, ReportFn> reports = new LinkedHashMap<>();
+        reports.put("summary", Reports::summary);
+        reports.put("numbers", Reports::numbers);
+        reports.put("queues", Reports::queues);
+        reports.put("agents", Reports::agents);
+        // List reports: the first page of 50 rows and the count of all.
+        reports.put("tracking", ListReports::tracking);
+        reports.put("unanswered", Reports::unanswered);
+        reports.put("callbacks", ListReports::callbacks);
+        reports.put("tolerance", Reports::tolerance);
+        reports.put("states", ListReports::states);
+        reports.put("outbound", Reports::outbound);
+        reports.put("satisfaction", SatisfactionReport::byQueue);
+        reports.put("satisfaction-agents", SatisfactionReport::byAgent);
+        double worst = 0;
+        String worstOf = null;
+        int n = 0;
+        for (var p : periods.entrySet()) {
+            var q = new Reports.Query(p.getValue(), null, null, start.plus(Duration.ofDays(400)), zone);
+            for (var r : reports.entrySet()) {
+                Database d = db;
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("report", r.getKey());
+                line.put("period", p.getKey());
+                line.putAll(BenchKit.time(repeats, () -> {
+                    ReportTable t = d.jdbi().withHandle(h -> r.getValue().run(h, e, q));
+                    Map<String, Object> what = new LinkedHashMap<>();
+                    what.put("rows", t.rows().size());
+                    what.put("total", t.page() != null ? t.page().total() : t.total().getOrDefault("offered",
+                            t.total().getOrDefault("lost", t.total().getOrDefault("inbound", t.total().getOrDefault("outboundCalls",
+                                    t.total().get("surveyed"))))));
+                    return what;
+                }));
+                BenchKit.print(line);
+                n++;
+                double w = (double) line.get("worst_ms");
+                if (w > worst) {
+                    worst = w;
+                    worstOf = r.getKey() + " " + p.getKey();
                 }
             }
-            out.put("runs", runs);
-            out.put("worst_ms", Math.round(worst * 10) / 10.0);
-            out.put("all_under_1s", worst < 1000);
-        } finally {
-            if (dir != null) deleteTree(dir);
         }
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        Map<String, Object> end = new LinkedHashMap<>();
+        end.put("bench", "reports");
+        end.put("database", kit.postgres() ? "postgresql" : "h2");
+        end.put("runs", n);
+        end.put("worst_ms", worst);
+        end.put("worst", worstOf);
+        end.put("all_under_1s", worst < 1000);
+        end.put("machine", BenchKit.machine());
+        BenchKit.print(end);
     }
+
+    static final String METHOD = "roll-ups per 15-minute slot and per day of the report zone (queue_stat/_day, agent_stat/_day, call_stat/_day,"
+            + " number_stat/_day, tolerance_stat/_day, outbound_stat/_day, agent_time_stat/_day; kept by the event log's projection in"
+            + " the same transaction as the events, here filled once from the generated rows), read by primary key (enterprise_id,"
+            + " slot, ...) and added up in SQL to the coarsest unit inside one bucket, buckets in Java; the list reports (tracking,"
+            + " callbacks, states) read one page of 50 rows in index order and count the range's rows from the roll-ups where no"
+            + " filter prevents it, else over the index; a call-back per row by the caller and callee indexes, a state's end by"
+            + " (user_id, id)";
 
     @FunctionalInterface
     interface ReportFn {
@@ -161,6 +172,9 @@ public final class ReportBenchMain {
                         INSERT INTO queue_visit (enterprise_id, call_id, seq, queue, joined_at, slot, result, reason, ended_at, wait_ms,
                             agent_user_id, talk_ms, hold_ms, wrap_ms, transfers)
                         VALUES (:e, :id, 1, :queue, :joined, :slot, :result, :reason, :ended, :wait, :agent, :talk, :hold, :wrap, 0)""");
+                PreparedBatch survey = h.prepareBatch("""
+                        INSERT INTO survey_result (enterprise_id, call_id, queue, agent_user_id, started_at, ended_at, result, score, reason)
+                        VALUES (:e, :id, :queue, :agent, :at, :end, :result, :score, :reason)""");
                 PreparedBatch offer = h.prepareBatch("""
                         INSERT INTO queue_offer (enterprise_id, call_id, channel_id, queue, agent_user_id, offered_at, slot, result)
                         VALUES (:e, :id, :ch, :queue, :agent, :at, :slot, :result)""");
@@ -197,6 +211,13 @@ public final class ReportBenchMain {
                             .bind("reason", result.equals("abandoned") ? "queued" : result.equals("overflow") ? "max_wait" : null)
                             .bind("ended", Timestamp.from(ended)).bind("wait", wait).bind("agent", ans ? agent : null).bind("talk", talk)
                             .bind("hold", ans && rnd.nextInt(10) == 0 ? 15_000 : 0).bind("wrap", ans ? 10_000 : 0).add();
+                    if (ans && rnd.nextInt(4) == 0) { // a quarter of the answered callers stay for the survey
+                        int score = 1 + rnd.nextInt(4); // 4: no key pressed
+                        survey.bind("e", e).bind("id", id).bind("queue", queue).bind("agent", agent).bind("at", Timestamp.from(end))
+                                .bind("end", Timestamp.from(end.plusSeconds(8))).bind("result", score == 4 ? "no_input" : "answered")
+                                .bind("score", score == 4 ? null : (Integer) score)
+                                .bind("reason", score == 3 ? (Integer) (1 + rnd.nextInt(3)) : null).add();
+                    }
                     if (ans) {
                         if (rnd.nextInt(10) == 0) {
                             offer.bind("e", e).bind("id", id).bind("ch", id + "-m").bind("queue", queue).bind("agent", 1000 + (agent + 1) % 50)
@@ -209,6 +230,7 @@ public final class ReportBenchMain {
                 rec.execute();
                 visit.execute();
                 offer.execute();
+                survey.execute();
                 // One outbound call for every ten inbound: agents calling back a recent abandoned caller or another number.
                 PreparedBatch out = h.prepareBatch("""
                         INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, extension, started_at, answered_at,
@@ -255,8 +277,10 @@ public final class ReportBenchMain {
         });
     }
 
-    /** Fills the roll-ups from the generated rows (what the projection would have added call by call). */
+    /** Fills the roll-ups from the generated rows (what the projection would have added call by call, event by event). */
     static void rollUp(Database db, long e) {
+        // Time in states: built from agent_event by the server's own code (what it does at its first start with V27).
+        AgentStateRollup.rebuildIfZoneChanged(db.jdbi(), ZoneId.of("Asia/Shanghai"));
         db.jdbi().useTransaction(h -> {
             h.createUpdate("""
                     INSERT INTO queue_stat (enterprise_id, slot, queue, offered, answered, answered_in_target, abandoned, short_abandoned,
@@ -355,11 +379,5 @@ public final class ReportBenchMain {
                     SELECT enterprise_id, %1$s, queue, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered)
                     FROM call_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, queue""".formatted(day)).bind("e", e).execute();
         });
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

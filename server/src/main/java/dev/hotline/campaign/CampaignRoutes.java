@@ -34,14 +34,14 @@ public final class CampaignRoutes {
     /** What an import did: rows added, rows refused (with their line and field), duplicates and do-not-call numbers left out. */
     public record ImportResult(int imported, int duplicates, int doNotCall, List<ContactList.RowError> errors) {}
 
-    /** A campaign with its progress: contacts per state. */
-    public record CampaignView(Campaign campaign, Map<String, Long> contacts) {}
+    /** A campaign with its progress (contacts per state) and its dialling now (null until the dialer saw it running). */
+    public record CampaignView(Campaign campaign, Map<String, Long> contacts, Dialer.Live live) {}
 
     public record DncInput(String number, String note) {}
 
     public record StateInput(String state) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer) {
         Api r = root.tagged("campaigns");
         r.get("/campaigns", "The enterprise's outbound campaigns").returnsList(Campaign.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> CampaignStore.list(h, me.enterpriseId()))));
@@ -60,7 +60,8 @@ public final class CampaignRoutes {
         r.get("/campaigns/{id}", "A campaign with its progress (contacts per state)").returns(CampaignView.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.withHandle(h -> new CampaignView(find(h, me.enterpriseId(), id), CampaignStore.countsByState(h, id))));
+                    ctx.json(jdbi.withHandle(h -> new CampaignView(find(h, me.enterpriseId(), id), CampaignStore.countsByState(h, id),
+                            dialer.live(id).orElse(null))));
                 });
         r.put("/campaigns/{id}", "Change a draft or paused campaign").body(CampaignInput.class).returns(Campaign.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
@@ -103,6 +104,7 @@ public final class CampaignRoutes {
                         audit.record(h, me, ctx.ip(), "campaign.state", c.name(), c.state().key() + " -> " + next.key());
                         return CampaignStore.byId(h, me.enterpriseId(), id).orElseThrow();
                     });
+                    dialer.changed(); // dialling starts or stops now, not at the next tick
                     ctx.json(saved);
                 });
         r.post("/campaigns/{id}/contacts", "Import a list (CSV or xlsx, a header row with a number column); bad rows, duplicates and do-not-call numbers are left out and counted")

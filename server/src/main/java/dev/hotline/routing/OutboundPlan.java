@@ -43,6 +43,25 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
         return of(t, dialled);
     }
 
+    /**
+     * OUT-3: a campaign's own way out: trunk {@code trunkId} with the number as it is, or route {@code routeId} (its trunk and
+     * digit rules, whatever its prefix). Refused when it is gone or disabled.
+     */
+    static OutboundPlan through(RoutingSnapshot.Tenant t, Long trunkId, Long routeId, String number) {
+        if (!number.matches("\\+?[0-9*#]+")) return refused("not a number: " + number, 484);
+        if (trunkId != null) {
+            Trunk trunk = t.trunks().get(trunkId);
+            if (trunk == null || !trunk.enabled()) return refused("trunk " + trunkId + " is gone or disabled", 503);
+            return new OutboundPlan(null, trunk, number, null, 0);
+        }
+        RoutingStore.OutboundRoute r = t.routes().stream().filter(x -> routeId != null && x.id() == routeId).findFirst().orElse(null);
+        if (r == null || !r.enabled()) return refused("outbound route " + routeId + " is gone or disabled", 503);
+        Trunk trunk = t.trunks().get(r.trunkId());
+        if (trunk == null || !trunk.enabled()) return refused("the trunk of route " + r.name() + " is gone or disabled", 503);
+        String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
+        return new OutboundPlan(r, trunk, out, null, 0);
+    }
+
     /** The first enabled route (by priority, then longest prefix) that takes the dialled number. */
     static OutboundPlan of(RoutingSnapshot.Tenant t, String dialled) {
         for (RoutingStore.OutboundRoute r : t.routes()) {

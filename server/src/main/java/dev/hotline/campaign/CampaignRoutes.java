@@ -267,6 +267,11 @@ public final class CampaignRoutes {
             v.check(s.amd().action() != null && AMD_ACTIONS.contains(s.amd().action()), "settings.amd.action", "hangup, message or agent");
             v.check(!"message".equals(s.amd().action()) || (Validator.clean(s.amd().message()) != null && s.amd().message().length() <= 1000),
                     "settings.amd.message", "the text left after the beep (at most 1000 characters)");
+            try {
+                MachineDetection.params(s.amd());
+            } catch (IllegalArgumentException e) {
+                v.add("settings.amd.params", e.getMessage());
+            }
         }
         if (mode == DialMode.NOTIFICATION) {
             CampaignSettings.Notification n = s.notification();

@@ -1,6 +1,8 @@
 package dev.hotline.campaign;
 
 import dev.hotline.acd.Acd;
+import dev.hotline.engine.amd.AmdResult;
+import dev.hotline.engine.amd.AmdStatus;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
@@ -173,6 +175,13 @@ public final class Dialer implements AutoCloseable {
         Channel leg;
         String callId;
         Instant answeredAt;
+        /** From when the 2 s for an agent count: the answer, or the detector's decision that a person answered. */
+        Instant waitFrom;
+        /** The answering-machine detector's result (null: not run, or not decided yet). */
+        AmdResult amd;
+        /** The message left on a machine after its beep, rendered while the detector listens. */
+        CompletableFuture<AudioClip> machineMessage;
+        boolean leavingMessage;
         Long agent;
         Instant bridgedAt;
         Outcome outcome;
@@ -381,10 +390,10 @@ public final class Dialer implements AutoCloseable {
             } else if (e instanceof CallEvent.ChannelBridged) {
                 if (a.bridgedAt == null && a.outcome == null) {
                     a.bridgedAt = now;
-                    outcome(a, Outcome.ANSWERED, "agent=" + a.agent + " waitMs=" + Duration.between(a.answeredAt, now).toMillis());
+                    outcome(a, Outcome.ANSWERED, "agent=" + a.agent + " waitMs=" + Duration.between(a.waitFrom, now).toMillis() + amdDetail(a));
                 }
             } else if (e instanceof CallEvent.PlaybackFinished) {
-                if (a.abandoning) a.leg.hangup(HangupCause.NORMAL_CLEARING);
+                if (a.abandoning || a.leavingMessage) a.leg.hangup(HangupCause.NORMAL_CLEARING);
             } else if (e instanceof CallEvent.ChannelHungUp h) {
                 hungUp(a, h, now);
             }
@@ -398,7 +407,67 @@ public final class Dialer implements AutoCloseable {
         a.answeredAt = now;
         a.run.ringing.remove(a);
         a.run.answerDelaySum += Duration.between(a.dialledAt, now).toMillis() / 1000.0;
-        toAgent(a);
+        CampaignSettings.Amd amd = a.run.campaign.settings().amd();
+        if (amd == null || !amd.enabled()) {
+            a.waitFrom = now;
+            toAgent(a);
+            return;
+        }
+        // Answering-machine detection first (the held agent stays held); a message for machines is rendered meanwhile.
+        if ("message".equals(amd.action()) && amd.message() != null) {
+            String text = MachineDetection.fill(amd.message(), a.contact);
+            a.machineMessage = ivr.speak(text, text.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF) ? Language.ZH : Language.EN);
+        }
+        a.leg.detectMachine(MachineDetection.params(amd)).whenComplete((r, err) -> thread.execute(() -> detected(a, amd, r, err)));
+    }
+
+    /** The detector decided: a person (or not sure) goes to an agent; a machine gets the campaign's action. */
+    private void detected(Attempt a, CampaignSettings.Amd amd, AmdResult r, Throwable err) {
+        if (a.outcome != null || !legs.containsKey(a.leg.id())) {
+            a.amd = r;
+            return;
+        }
+        Instant now = clock.instant();
+        a.waitFrom = now;
+        if (err != null || r == null) {
+            log.warn("campaign {}: machine detection on {} failed: {}", a.run.id, a.contact.number(), String.valueOf(err));
+            toAgent(a);
+            return;
+        }
+        a.amd = r;
+        if (r.status() != AmdStatus.MACHINE || "agent".equals(amd.action())) {
+            toAgent(a);
+            return;
+        }
+        if (a.heldAgent != null) acd.release(a.run.enterpriseId, a.heldAgent, a.run.holder);
+        CompletableFuture<AudioClip> message = a.machineMessage;
+        if ("message".equals(amd.action()) && message != null) {
+            // Detection ended after the beep (or after waiting for it): the message is left now, then the call ends.
+            a.leavingMessage = true;
+            message.whenComplete((clip, e2) -> thread.execute(() -> {
+                if (!legs.containsKey(a.leg.id())) return;
+                if (clip == null) {
+                    a.leg.hangup(HangupCause.NORMAL_CLEARING);
+                    return;
+                }
+                a.leg.play(new PlaybackRequest(List.of(new PlaybackRequest.Item.Clip(clip)), false, false));
+                a.timer = thread.schedule(() -> a.leg.hangup(HangupCause.NORMAL_CLEARING), 60, TimeUnit.SECONDS);
+            }));
+            outcome(a, Outcome.MACHINE, "action=message" + amdDetail(a));
+        } else {
+            a.leg.hangup(HangupCause.NORMAL_CLEARING);
+            outcome(a, Outcome.MACHINE, "action=hangup" + amdDetail(a));
+        }
+    }
+
+    /** The detector's raw measures, kept with the outcome in the call's events. */
+    private static String amdDetail(Attempt a) {
+        AmdResult r = a.amd;
+        if (r == null) return "";
+        return " amd=" + r.status() + " amdCause=" + r.cause() + " decidedMs=" + r.decidedAtMs() + " initialSilenceMs=" + r.initialSilenceMs()
+                + " greetingMs=" + r.greetingMs() + " words=" + r.wordCount() + " wordLengthsMs=" + r.wordLengthsMs().toString().replace(" ", "")
+                + " totalMs=" + r.totalMs() + (r.beepFound() ? " beepStartMs=" + r.beepStartMs() + " beepEndMs=" + r.beepEndMs()
+                + " beepHz=" + r.beepHz() : "");
     }
 
     /** The answered number to its held agent or any free one; tried again until {@link #AGENT_WAIT}, then abandoned. */
@@ -413,7 +482,7 @@ public final class Dialer implements AutoCloseable {
             return;
         }
         Instant now = clock.instant();
-        if (Duration.between(a.answeredAt, now).compareTo(AGENT_WAIT) >= 0) {
+        if (Duration.between(a.waitFrom, now).compareTo(AGENT_WAIT) >= 0) {
             abandon(a, now);
         } else {
             a.timer = thread.schedule(() -> toAgent(a), AGENT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
@@ -430,8 +499,8 @@ public final class Dialer implements AutoCloseable {
         } else {
             a.leg.hangup(HangupCause.NORMAL_CLEARING);
         }
-        outcome(a, Outcome.ABANDONED, "reason=no_agent waitMs=" + Duration.between(a.answeredAt, now).toMillis()
-                + " message=" + a.abandoning);
+        outcome(a, Outcome.ABANDONED, "reason=no_agent waitMs=" + Duration.between(a.waitFrom, now).toMillis()
+                + " message=" + a.abandoning + amdDetail(a));
         if (a.heldAgent != null) acd.release(a.run.enterpriseId, a.heldAgent, a.run.holder);
     }
 
@@ -447,8 +516,9 @@ public final class Dialer implements AutoCloseable {
         if (a.heldAgent != null && a.agent == null) acd.release(a.run.enterpriseId, a.heldAgent, a.run.holder);
         if (a.answeredAt != null) {
             // Answered, and gone before an agent took it (the person hung up, or the agent's phone did not answer).
-            outcome(a, Outcome.ABANDONED, "reason=" + (a.agent == null ? "hangup_waiting" : "agent_missed") + " waitMs="
-                    + Duration.between(a.answeredAt, now).toMillis());
+            // Gone during detection: counted as abandoned too (a person who heard nobody), never as a machine.
+            String why = a.waitFrom == null ? "hangup_during_amd" : a.agent == null ? "hangup_waiting" : "agent_missed";
+            outcome(a, Outcome.ABANDONED, "reason=" + why + " waitMs=" + Duration.between(a.answeredAt, now).toMillis() + amdDetail(a));
             return;
         }
         Outcome o = switch (h.cause()) {

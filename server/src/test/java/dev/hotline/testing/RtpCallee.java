@@ -40,6 +40,8 @@ public final class RtpCallee implements AutoCloseable {
         public volatile boolean answered;
         public volatile boolean ended;
         public volatile String endedBy;
+        /** When this end started sending its audio (System.nanoTime()). */
+        public volatile long mediaStartedNanos;
         final RawUa.Msg invite;
         final String tag = Long.toHexString(System.nanoTime());
         DatagramSocket rtp;
@@ -154,6 +156,7 @@ public final class RtpCallee implements AutoCloseable {
 
     private void startMedia(Call c, Script s) {
         if (started.putIfAbsent(c, true) != null) return;
+        c.mediaStartedNanos = System.nanoTime();
         Thread rx = new Thread(() -> receive(c), "rtp-callee-rx");
         rx.setDaemon(true);
         rx.start();

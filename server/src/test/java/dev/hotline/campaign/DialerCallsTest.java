@@ -218,11 +218,30 @@ class DialerCallsTest {
             await("paused: nothing dialled").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                     .until(() -> contact(id, "13800000005").get("attempts").asInt() == 0);
 
+            // A number put on the do-not-call list after the import is skipped when its turn comes, never dialled.
+            importNumbers(id, "13800000006");
+            assertThat(admin.post("/api/v1/dnc", Map.of("number", "13800000006")).status()).isEqualTo(201);
+            int callsBefore = (int) events(id).stream().filter(e -> e.startsWith("campaign_attempt")).count();
+            Sipp.Run busy5 = farEnd("uas_reject", 1, "CODE", "486");
+            state(id, "running");
+            JsonNode dnc = awaitContact(id, "13800000006", "skipped");
+            assertThat(dnc.get("state").asText()).isEqualTo("skipped");
+            await("skip logged").atMost(Duration.ofSeconds(10)).until(() -> events(id).stream()
+                    .anyMatch(e -> e.contains("number=13800000006 outcome=skipped reason=do_not_call")));
+            // 13800000005 (due) was dialled meanwhile: that is the one new attempt; none for the do-not-call number.
+            await("13800000005 dialled").atMost(Duration.ofSeconds(10)).until(() -> contact(id, "13800000005").get("attempts").asInt() == 1);
+            assertThat(events(id).stream().filter(e -> e.startsWith("campaign_attempt")).toList()).noneMatch(e -> e.contains("13800000006"));
+            assertThat(events(id).stream().filter(e -> e.startsWith("campaign_attempt")).count()).isEqualTo(callsBefore + 1);
+            SipPeers.ok(busy5);
+            state(id, "paused");
+            await("13800000005 done with").atMost(Duration.ofSeconds(30)).until(() -> !"dialling".equals(contact(id, "13800000005").get("state").asText()));
+
             // Outside its calling windows: running, nothing dialled, and the view says why.
             LocalTime now = LocalTime.now(ZoneOffset.UTC);
             LocalTime from = now.plusHours(2).withMinute(0);
             LocalTime to = from.plusHours(1);
             if (to.isBefore(from)) { from = LocalTime.of(1, 0); to = LocalTime.of(2, 0); }
+            importNumbers(id, "13800000007");
             var put = admin.put("/api/v1/campaigns/" + id, campaign("progressive-e2e", Map.of("timeZone", "UTC",
                     "windows", List.of(Map.of("from", String.format("%02d:00", from.getHour()), "to", String.format("%02d:00", to.getHour()))))));
             assertThat(put.status()).as(put.toString()).isEqualTo(200);
@@ -230,7 +249,7 @@ class DialerCallsTest {
             await("outside").atMost(Duration.ofSeconds(5)).until(() -> admin.get("/api/v1/campaigns/" + id).json().path("live").path("reason").asText(),
                     r -> r.startsWith("outside the calling windows"));
             await("outside: nothing dialled").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-                    .until(() -> contact(id, "13800000005").get("attempts").asInt() == 0);
+                    .until(() -> contact(id, "13800000007").get("attempts").asInt() == 0);
             state(id, "stopped");
         } finally {
             phone.kill();

@@ -41,6 +41,9 @@ public final class CampaignRoutes {
 
     public record StateInput(String state) {}
 
+    /** An agent's choice on a preview record: {@code dial} or {@code skip}. */
+    public record PreviewInput(Long campaignId, Long contactId, String action) {}
+
     public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer) {
         Api r = root.tagged("campaigns");
         r.get("/campaigns", "The enterprise's outbound campaigns").returnsList(Campaign.class)
@@ -161,6 +164,24 @@ public final class CampaignRoutes {
                         find(h, me.enterpriseId(), id);
                         return CampaignStore.events(h, me.enterpriseId(), id, limit, offset);
                     }));
+                });
+        Api desk = root.tagged("agent");
+        desk.get("/agent/preview", "The next record a preview campaign shows this agent (number, name, the list's columns); null when none")
+                .returns(Dialer.PreviewRecord.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    var next = dialer.nextPreview(me.enterpriseId(), me.userId());
+                    if (next.isPresent()) ctx.json(next.get());
+                    else ctx.result("null").contentType("application/json");
+                });
+        desk.post("/agent/preview", "Dial (the server calls the number for this agent) or skip a preview record").body(PreviewInput.class)
+                .handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    PreviewInput in = Json.body(ctx, PreviewInput.class);
+                    if (in == null) throw DomainException.badRequest("a JSON body is required");
+                    Validator.of().check(in.campaignId() != null, "campaignId", "required").check(in.contactId() != null, "contactId", "required")
+                            .check("dial".equals(in.action()) || "skip".equals(in.action()), "action", "dial or skip").throwIfInvalid();
+                    dialer.preview(me.enterpriseId(), me.userId(), in.campaignId(), in.contactId(), "dial".equals(in.action()));
+                    jdbi.useHandle(h -> audit.record(h, me, ctx.ip(), "campaign.preview." + in.action(), String.valueOf(in.campaignId()),
+                            String.valueOf(in.contactId())));
+                    ctx.status(204);
                 });
         r.get("/dnc", "The enterprise's do-not-call list").returnsList(CampaignStore.Dnc.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> CampaignStore.dnc(h, me.enterpriseId()))));

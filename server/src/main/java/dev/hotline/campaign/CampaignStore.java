@@ -145,6 +145,10 @@ final class CampaignStore {
                 .bind("counts", write(counts)).bind("at", Timestamp.from(now)).execute();
     }
 
+    static long campaignOfContact(Handle h, long contactId) {
+        return h.createQuery("SELECT campaign_id FROM campaign_contact WHERE id = :id").bind("id", contactId).mapTo(Long.class).findOne().orElse(-1L);
+    }
+
     static Optional<Contact> contact(Handle h, long contactId) {
         return h.createQuery("SELECT * FROM campaign_contact WHERE id = :id").bind("id", contactId).map(CONTACT).findOne();
     }

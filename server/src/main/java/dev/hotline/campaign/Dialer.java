@@ -1,6 +1,7 @@
 package dev.hotline.campaign;
 
 import dev.hotline.acd.Acd;
+import dev.hotline.domain.DomainException;
 import dev.hotline.engine.amd.AmdResult;
 import dev.hotline.engine.amd.AmdStatus;
 import dev.hotline.engine.call.CallEvent;
@@ -27,12 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +116,87 @@ public final class Dialer implements AutoCloseable {
     public void onEvent(CallEvent e) {
         Attempt a = legs.get(e.channelId());
         if (a != null) thread.execute(() -> handle(a, e));
+    }
+
+    /** The next record a preview campaign shows an agent (OUT-1 preview): the number, its name and the list's columns. */
+    public record PreviewRecord(long campaignId, String campaign, long contactId, String number, String name, Map<String, String> vars,
+                                int attempts) {}
+
+    /**
+     * The next due record of a running preview campaign of the agent's (inside its windows), while the agent is free; empty
+     * otherwise. Nothing is taken: the record is taken when the agent dials or skips it.
+     */
+    public Optional<PreviewRecord> nextPreview(long enterpriseId, long userId) {
+        return onThread(() -> {
+            Instant now = clock.instant();
+            for (Run run : runs.values()) {
+                if (!run.running || run.enterpriseId != enterpriseId || run.campaign.mode() != DialMode.PREVIEW) continue;
+                CampaignSettings s = run.campaign.settings();
+                if (!CallingWindows.of(s).open(now)) continue;
+                if (!acd.pool(enterpriseId, s.agentIds(), s.queueId(), run.holder).free().contains(userId)) continue;
+                List<CampaignStore.Contact> due = jdbi.withHandle(h -> CampaignStore.due(h, run.id, now, 1));
+                if (due.isEmpty()) continue;
+                CampaignStore.Contact c = due.get(0);
+                return Optional.of(new PreviewRecord(run.id, run.campaign.name(), c.id(), c.number(), c.name(), c.vars(), c.attempts()));
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * The agent dials ({@code dial}) or skips a preview record. Dial: the agent is held for the number, which the server dials
+     * through the campaign's trunk or route; the answer is connected to the agent. Refused (409) when the record is no longer
+     * due or the agent is not free; 404 for a campaign or number that is not a running preview campaign's of the enterprise.
+     */
+    public void preview(long enterpriseId, long userId, long campaignId, long contactId, boolean dial) {
+        onThread(() -> {
+            Run run = runs.get(campaignId);
+            if (run == null || run.enterpriseId != enterpriseId || run.campaign.mode() != DialMode.PREVIEW) {
+                throw DomainException.notFound("preview campaign");
+            }
+            if (!run.running) throw DomainException.conflict("the campaign is not running");
+            CampaignSettings s = run.campaign.settings();
+            Instant now = clock.instant();
+            CampaignStore.Contact c = jdbi.withHandle(h -> CampaignStore.contact(h, contactId)).filter(x -> run.id == campaignOf(x))
+                    .orElseThrow(() -> DomainException.notFound("number"));
+            if (dial) {
+                if (!CallingWindows.of(s).open(now)) throw DomainException.conflict("outside the campaign's calling windows");
+                List<Long> held = acd.reserve(enterpriseId, List.of(userId), null, run.holder, 1);
+                if (held.isEmpty()) throw DomainException.conflict("the agent is not ready for a call");
+                List<CampaignStore.Contact> taken = jdbi.inTransaction(h -> CampaignStore.onDnc(h, enterpriseId, c.number()) || !CampaignStore.claim(h, c.id(), now)
+                        ? List.<CampaignStore.Contact>of() : List.of(c));
+                if (taken.isEmpty()) {
+                    acd.release(enterpriseId, userId, run.holder);
+                    throw DomainException.conflict("the number is no longer due (taken, or on the do-not-call list)");
+                }
+                place(run, c, userId, now);
+            } else {
+                if (!jdbi.withHandle(h -> CampaignStore.claim(h, c.id(), now))) throw DomainException.conflict("the number is no longer due");
+                Attempt a = new Attempt(run, c, now);
+                a.callId = "campaign-" + run.id + "-" + c.id() + "-" + a.attempt;
+                outcome(a, Outcome.SKIPPED, "reason=agent_skipped agent=" + userId);
+            }
+            return null;
+        });
+    }
+
+    private long campaignOf(CampaignStore.Contact c) {
+        return jdbi.withHandle(h -> CampaignStore.campaignOfContact(h, c.id()));
+    }
+
+    /** Runs {@code task} on the dialer's thread and waits for it; a domain refusal comes back as it was thrown. */
+    private <T> T onThread(Callable<T> task) {
+        try {
+            return thread.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the dialer did not answer within 10 s", e);
+        }
     }
 
     /** The campaign's dialling now, if the dialer has seen it running since the start. */
@@ -252,6 +337,10 @@ public final class Dialer implements AutoCloseable {
     private void dial(Run run, Instant now) {
         CampaignSettings s = run.campaign.settings();
         DialMode mode = run.campaign.mode();
+        if (mode == DialMode.PREVIEW) {
+            decide(run, 0, "preview: the agents dial the numbers from their desk", now);
+            return;
+        }
         if (mode != DialMode.PROGRESSIVE && mode != DialMode.PREDICTIVE) {
             decide(run, 0, "waiting: the dialer does not place " + mode.key() + " calls", now);
             return;

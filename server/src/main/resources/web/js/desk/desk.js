@@ -10,12 +10,13 @@ import { IncomingBanner } from './incoming-banner.js';
 import { CallPanel } from './call-panel.js';
 import { CustomerPanel } from './customer-panel.js';
 import { RecentCalls } from './recent-calls.js';
+import { PreviewCard } from './preview-card.js';
 import { desk } from './store.js';
 import { alertText } from '../format.js';
 
 export const Desk = {
   props: { me: Object },
-  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls },
+  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, PreviewCard },
   setup(props) {
     return { consoleLink: hasConsoleAccess(props.me), desk, alertText };
   },
@@ -45,6 +46,7 @@ export const Desk = {
           </div>
         </div>
         <div class="desk-col">
+          <preview-card></preview-card>
           <call-panel></call-panel>
           <customer-panel></customer-panel>
           <recent-calls></recent-calls>

@@ -1,6 +1,7 @@
 // OUT-1 preview on the agent's desk: while the agent is ready and on no call, the next record of a running preview campaign
 // of theirs (number, name, the list's columns) with Dial (the server calls the number through the campaign's trunk or
-// route, and the answer rings this agent) and Skip. Looked at again every 3 s.
+// route, and the answer rings this agent) and Skip. Looked at when the desk opens, after each Dial or Skip, and each time
+// the agent becomes free again (not on a timer: a poll every few seconds upset the browser phone's transfers, DeskBrowserTest).
 
 import { api, t, toast, toastError } from '../common.js';
 import { desk } from './store.js';
@@ -11,8 +12,8 @@ export const PreviewCard = {
   computed: {
     free() { return !!desk.agent && desk.agent.state === 'ready' && !desk.calls.length; },
   },
-  mounted() { this.load(); this._poll = setInterval(() => this.load(), 3000); },
-  beforeUnmount() { clearInterval(this._poll); },
+  watch: { free(now) { if (now) this.load(); } },
+  mounted() { this.load(); },
   methods: {
     async load() {
       if (!this.can('agent.desk') || this.busy) return;

@@ -258,6 +258,58 @@ public final class Acd implements AutoCloseable {
         queues.onCallerEvent(e);
     }
 
+    // ================================================================ outbound campaigns (the dialer's thread)
+
+    /**
+     * A campaign's agents as the dialer sees them (OUT-1): who is signed in, who is free (ready, on no call, held by
+     * nobody), who the campaign holds, and for each agent busy on a call or in wrap-up, how long they have been so.
+     */
+    public record Pool(int signedIn, List<Long> free, List<Long> held, double[] busySeconds) {}
+
+    /** The agents a campaign takes calls with: {@code agentIds}, else the members of queue {@code queueId}. */
+    public Pool pool(long enterpriseId, List<Long> agentIds, Long queueId, String holder) {
+        return ctx.thread.call(() -> board.pool(enterpriseId, members(enterpriseId, agentIds, queueId), holder));
+    }
+
+    /**
+     * Holds up to {@code n} free agents of the campaign for {@code holder}: queues offer them nothing until the campaign
+     * connects them a call or lets them go ({@link #release}); a move of the agent (not ready, logout) ends the hold.
+     */
+    public List<Long> reserve(long enterpriseId, List<Long> agentIds, Long queueId, String holder, int n) {
+        return ctx.thread.call(() -> board.reserve(enterpriseId, members(enterpriseId, agentIds, queueId), holder, n));
+    }
+
+    /** The campaign lets a held agent go (the number it dialled for them did not answer). */
+    public void release(long enterpriseId, long userId, String holder) {
+        ctx.thread.execute(() -> {
+            if (board.release(enterpriseId, userId, holder)) queues.dispatch(enterpriseId);
+        });
+    }
+
+    /**
+     * An answered campaign call on {@code customer} (filed under call {@code callId}) is offered to {@code preferred} (the agent
+     * held for it) if still there, else to a free agent of the campaign; the agent's answer connects them. Empty when no agent
+     * can take it now.
+     */
+    public Optional<Long> connectCampaignCall(long enterpriseId, String callId, Channel customer, String number, List<Long> agentIds,
+                                              Long queueId, String holder, Long preferred, String label) {
+        watched.add(customer.id());
+        return ctx.thread.call(() -> {
+            List<Long> candidates = new java.util.ArrayList<>();
+            if (preferred != null) candidates.add(preferred);
+            for (long id : members(enterpriseId, agentIds, queueId)) if (!candidates.contains(id)) candidates.add(id);
+            Optional<Long> to = queues.campaignCall(enterpriseId, callId, customer, number, candidates, holder, label);
+            if (to.isEmpty()) watched.remove(customer.id());
+            return to;
+        });
+    }
+
+    private List<Long> members(long enterpriseId, List<Long> agentIds, Long queueId) {
+        if (agentIds != null && !agentIds.isEmpty()) return agentIds;
+        if (queueId == null) return List.of();
+        return ctx.tenant(enterpriseId).members().getOrDefault(queueId, List.of());
+    }
+
     // ================================================================ agents (API threads)
 
     /** Signs the agent in on a device (or changes the device between calls). */

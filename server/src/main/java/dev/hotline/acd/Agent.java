@@ -36,6 +36,9 @@ final class Agent {
     String pendingNotReady;
     /** Wrap-up ends at this instant (null: no timer). */
     Instant wrapUntil;
+    /** An outbound campaign holds this ready agent for a number it dials (OUT-1): no queue offers meanwhile. */
+    String reservedBy;
+    Instant reservedAt;
 
     /** Queue id → penalty (ACD-2: an agent may serve several queues). */
     final Map<Long, Integer> queues = new LinkedHashMap<>();
@@ -54,6 +57,8 @@ final class Agent {
         state = to;
         this.reason = to == AgentState.NOT_READY ? reason : null;
         since = at;
+        reservedBy = null; // a reservation holds a ready agent only: any move ends it
+        reservedAt = null;
         if (to == AgentState.READY) idleSince = at;
         if (to == AgentState.READY || to == AgentState.NOT_READY || to == AgentState.LOGGED_OUT) {
             callId = null;
@@ -68,8 +73,14 @@ final class Agent {
         return from;
     }
 
+    /** Ready, on no call and held by no campaign: queues may offer a call. */
     boolean free() {
-        return state == AgentState.READY && callId == null;
+        return state == AgentState.READY && callId == null && reservedBy == null;
+    }
+
+    /** Ready and held by {@code holder} (a campaign that dials a number for this agent). */
+    boolean reservedFor(String holder) {
+        return state == AgentState.READY && callId == null && holder != null && holder.equals(reservedBy);
     }
 
     AgentView view(Map<Long, String> queueNames, Boolean deviceReachable) {

@@ -153,6 +153,51 @@ final class AgentBoard {
         }
     }
 
+    // ================================================================ outbound campaigns (OUT-1)
+
+    /** A campaign holds a free agent at most this long (the longest ring plus detection): a hold left behind ends by itself. */
+    static final Duration HOLD_AT_MOST = Duration.ofMinutes(3);
+
+    Acd.Pool pool(long enterpriseId, List<Long> members, String holder) {
+        int signedIn = 0;
+        List<Long> free = new ArrayList<>();
+        List<Long> held = new ArrayList<>();
+        List<Double> busy = new ArrayList<>();
+        Instant now = ctx.now();
+        for (long id : members) {
+            Agent a = agents.get(id);
+            if (a == null || a.enterpriseId != enterpriseId || !a.state.signedIn()) continue;
+            signedIn++;
+            if (a.free() && a.device != null && canRing(a, a.device)) free.add(id);
+            else if (a.reservedFor(holder)) held.add(id);
+            else if (a.state == AgentState.ON_CALL || a.state == AgentState.RINGING || a.state == AgentState.WRAP_UP) {
+                busy.add(Duration.between(a.since, now).toMillis() / 1000.0);
+            }
+        }
+        return new Acd.Pool(signedIn, free, held, busy.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    List<Long> reserve(long enterpriseId, List<Long> members, String holder, int n) {
+        List<Long> out = new ArrayList<>();
+        for (long id : members) {
+            if (out.size() >= n) break;
+            Agent a = agents.get(id);
+            if (a == null || a.enterpriseId != enterpriseId || !a.free() || a.device == null || !canRing(a, a.device)) continue;
+            a.reservedBy = holder;
+            a.reservedAt = ctx.now();
+            out.add(id);
+        }
+        return out;
+    }
+
+    boolean release(long enterpriseId, long userId, String holder) {
+        Agent a = agents.get(userId);
+        if (a == null || a.enterpriseId != enterpriseId || !a.reservedFor(holder)) return false;
+        a.reservedBy = null;
+        a.reservedAt = null;
+        return true;
+    }
+
     /** The not-ready reason of an agent moved off a phone that cannot ring. */
     static final String UNREACHABLE = "unreachable";
 
@@ -374,5 +419,12 @@ final class AgentBoard {
         }
         goneSince.clear();
         goneSince.putAll(seen);
+        for (Agent a : agents.values()) {
+            if (a.reservedBy != null && Duration.between(a.reservedAt, now).compareTo(HOLD_AT_MOST) > 0) {
+                log.warn("agent {} was held by {} for longer than {}: let go", a.userId, a.reservedBy, HOLD_AT_MOST);
+                a.reservedBy = null;
+                a.reservedAt = null;
+            }
+        }
     }
 }

@@ -156,6 +156,29 @@ final class QueueDispatcher implements AgentBoard.Queues {
     }
 
     /**
+     * OUT-1: an answered campaign call goes to the first of {@code candidates} who is free or held by {@code holder} (the
+     * campaign) and whose device can ring; that agent alone is offered it. Empty when none is: the campaign abandons it.
+     */
+    Optional<Long> campaignCall(long enterpriseId, String callId, Channel customer, String number, List<Long> candidates, String holder,
+                                String label) {
+        for (long id : candidates) {
+            Agent a = board.get(id);
+            if (a == null || a.enterpriseId != enterpriseId || a.device == null || !(a.free() || a.reservedFor(holder))) continue;
+            if (!ctx.host.reachable(enterpriseId, a.device)) continue;
+            Waiting w = new Waiting(enterpriseId, callId, -1, number, ctx.now(), ++seq, 100, customer);
+            w.pinnedAgent = id;
+            w.campaign = label;
+            w.holder = holder;
+            ctx.host.log(new CallLogEvent.QueueJoined(enterpriseId, callId, ctx.now(), customer.id(), label, 100, 1));
+            add(w);
+            offer(w, null, a);
+            if (!w.offers.isEmpty()) return Optional.of(id);
+            remove(w);
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Looks the caller up off this thread. ACD-3: the priority of their customer's tier is added when the answer comes
      * (the caller is not held back for it: priority only matters while callers wait). ACD-4, when the queue has sticky
      * seconds: the caller is held back during the lookup (at most {@link #STICKY_LOOKUP}), then waits up to those seconds
@@ -256,7 +279,8 @@ final class QueueDispatcher implements AgentBoard.Queues {
             if (w.connecting || !w.offers.isEmpty() || w.stickyLookup) continue;
             if (w.pinnedAgent != null) {
                 Agent target = board.get(w.pinnedAgent);
-                if (target != null && target.free() && target.device != null && ctx.host.reachable(enterpriseId, target.device)) {
+                if (target != null && (target.free() || target.reservedFor(w.holder)) && target.device != null
+                        && ctx.host.reachable(enterpriseId, target.device)) {
                     offer(w, null, target);
                 }
                 continue;
@@ -295,7 +319,7 @@ final class QueueDispatcher implements AgentBoard.Queues {
 
     private void offer(Waiting w, Queue q, Agent a) {
         Duration timeout = Duration.ofSeconds(q == null ? TRANSFER_RING_SECONDS : q.settings().ringTimeoutSeconds());
-        String queueName = q == null ? TRANSFER_QUEUE : q.name();
+        String queueName = q != null ? q.name() : w.campaign != null ? w.campaign : TRANSFER_QUEUE;
         Optional<Channel> leg = w.callback
                 ? ctx.host.offerCallback(w.enterpriseId, a.device, w.callerNumber, timeout, queueName, a.userId, a.jobNumber)
                 : ctx.host.offer(w.enterpriseId, w.callId, a.device, w.callerNumber, timeout, queueName, a.userId, a.jobNumber);
@@ -455,6 +479,13 @@ final class QueueDispatcher implements AgentBoard.Queues {
             log.warn("call {}: cannot connect caller and agent: {}", w.callId, e.toString());
             w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);
             w.channel.hangup(HangupCause.NORMAL_CLEARING);
+            remove(w);
+            return;
+        }
+        if (w.campaign != null) {
+            // An outbound campaign's answered number reached its agent: the call's record gets the agent (outbound report).
+            ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.callId, now, w.agentLeg.id(), w.campaign, w.agent.userId,
+                    w.agent.jobNumber, waitMs));
             remove(w);
             return;
         }

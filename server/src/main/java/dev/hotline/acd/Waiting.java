@@ -38,6 +38,9 @@ final class Waiting {
     /** A transfer to one agent (AGENT-5): only they are offered the call. */
     Long pinnedAgent;
     Acd.Transfer transfer;
+    /** An answered outbound campaign call (OUT-1): the label its queue events carry, and the campaign's reservation key. */
+    String campaign;
+    String holder;
     /** Max wait, announcements, the sticky wait: cancelled when the caller leaves. */
     final List<AcdThread.Timer> timers = new ArrayList<>();
 

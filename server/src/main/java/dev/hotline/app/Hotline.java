@@ -12,6 +12,7 @@ import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
 import dev.hotline.billing.BillingRoutes;
 import dev.hotline.campaign.CampaignRoutes;
+import dev.hotline.campaign.Dialer;
 import dev.hotline.billing.CallRating;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
@@ -112,6 +113,7 @@ public final class Hotline implements AutoCloseable {
     private final CallRouter router;
     private final CallRecorder recorder;
     private final Acd acd;
+    private final Dialer dialer;
     private final CtiHub cti;
     private final TelephonyEngine engine;
     private final ScheduledExecutorService housekeeping;
@@ -162,7 +164,6 @@ public final class Hotline implements AutoCloseable {
         // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
         CrmRoutes.register(api, jdbi, audit, new Customers(clock), customerImports, new AddressBook(clock));
-        CampaignRoutes.register(api, jdbi, audit, clock);
         Tickets tickets = new Tickets(clock);
         TicketRoutes.register(api, jdbi, tickets);
         KbRoutes.register(api, jdbi, new Kb(clock));
@@ -204,6 +205,10 @@ public final class Hotline implements AutoCloseable {
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
         switchboard.follow(surveys::onEvent);
+        // OUT-1: the dialer places campaign calls and follows their events on a thread of its own.
+        this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, clock);
+        switchboard.follow(dialer::onEvent);
+        CampaignRoutes.register(api, jdbi, audit, clock, dialer);
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
@@ -249,6 +254,7 @@ public final class Hotline implements AutoCloseable {
         routing.attach(engine);
         router.start();
         acd.start(acdHost);
+        dialer.start();
         RecordingRoutes.register(api, jdbi, audit, mediaFiles);
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
@@ -395,6 +401,7 @@ public final class Hotline implements AutoCloseable {
         web.close();
         metrics.close();
         housekeeping.shutdownNow();
+        dialer.close();
         engine.close();
         acd.close();
         cti.close();

@@ -34,14 +34,17 @@ public final class CampaignRoutes {
     /** What an import did: rows added, rows refused (with their line and field), duplicates and do-not-call numbers left out. */
     public record ImportResult(int imported, int duplicates, int doNotCall, List<ContactList.RowError> errors) {}
 
-    /** A campaign with its progress: contacts per state. */
-    public record CampaignView(Campaign campaign, Map<String, Long> contacts) {}
+    /** A campaign with its progress (contacts per state) and its dialling now (null until the dialer saw it running). */
+    public record CampaignView(Campaign campaign, Map<String, Long> contacts, Dialer.Live live) {}
 
     public record DncInput(String number, String note) {}
 
     public record StateInput(String state) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock) {
+    /** An agent's choice on a preview record: {@code dial} or {@code skip}. */
+    public record PreviewInput(Long campaignId, Long contactId, String action) {}
+
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer) {
         Api r = root.tagged("campaigns");
         r.get("/campaigns", "The enterprise's outbound campaigns").returnsList(Campaign.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> CampaignStore.list(h, me.enterpriseId()))));
@@ -60,7 +63,8 @@ public final class CampaignRoutes {
         r.get("/campaigns/{id}", "A campaign with its progress (contacts per state)").returns(CampaignView.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.withHandle(h -> new CampaignView(find(h, me.enterpriseId(), id), CampaignStore.countsByState(h, id))));
+                    ctx.json(jdbi.withHandle(h -> new CampaignView(find(h, me.enterpriseId(), id), CampaignStore.countsByState(h, id),
+                            dialer.live(id).orElse(null))));
                 });
         r.put("/campaigns/{id}", "Change a draft or paused campaign").body(CampaignInput.class).returns(Campaign.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
@@ -103,6 +107,7 @@ public final class CampaignRoutes {
                         audit.record(h, me, ctx.ip(), "campaign.state", c.name(), c.state().key() + " -> " + next.key());
                         return CampaignStore.byId(h, me.enterpriseId(), id).orElseThrow();
                     });
+                    dialer.changed(); // dialling starts or stops now, not at the next tick
                     ctx.json(saved);
                 });
         r.post("/campaigns/{id}/contacts", "Import a list (CSV or xlsx, a header row with a number column); bad rows, duplicates and do-not-call numbers are left out and counted")
@@ -159,6 +164,24 @@ public final class CampaignRoutes {
                         find(h, me.enterpriseId(), id);
                         return CampaignStore.events(h, me.enterpriseId(), id, limit, offset);
                     }));
+                });
+        Api desk = root.tagged("agent");
+        desk.get("/agent/preview", "The next record a preview campaign shows this agent (number, name, the list's columns); null when none")
+                .returns(Dialer.PreviewRecord.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    var next = dialer.nextPreview(me.enterpriseId(), me.userId());
+                    if (next.isPresent()) ctx.json(next.get());
+                    else ctx.result("null").contentType("application/json");
+                });
+        desk.post("/agent/preview", "Dial (the server calls the number for this agent) or skip a preview record").body(PreviewInput.class)
+                .handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    PreviewInput in = Json.body(ctx, PreviewInput.class);
+                    if (in == null) throw DomainException.badRequest("a JSON body is required");
+                    Validator.of().check(in.campaignId() != null, "campaignId", "required").check(in.contactId() != null, "contactId", "required")
+                            .check("dial".equals(in.action()) || "skip".equals(in.action()), "action", "dial or skip").throwIfInvalid();
+                    dialer.preview(me.enterpriseId(), me.userId(), in.campaignId(), in.contactId(), "dial".equals(in.action()));
+                    jdbi.useHandle(h -> audit.record(h, me, ctx.ip(), "campaign.preview." + in.action(), String.valueOf(in.campaignId()),
+                            String.valueOf(in.contactId())));
+                    ctx.status(204);
                 });
         r.get("/dnc", "The enterprise's do-not-call list").returnsList(CampaignStore.Dnc.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> CampaignStore.dnc(h, me.enterpriseId()))));
@@ -265,6 +288,11 @@ public final class CampaignRoutes {
             v.check(s.amd().action() != null && AMD_ACTIONS.contains(s.amd().action()), "settings.amd.action", "hangup, message or agent");
             v.check(!"message".equals(s.amd().action()) || (Validator.clean(s.amd().message()) != null && s.amd().message().length() <= 1000),
                     "settings.amd.message", "the text left after the beep (at most 1000 characters)");
+            try {
+                MachineDetection.params(s.amd());
+            } catch (IllegalArgumentException e) {
+                v.add("settings.amd.params", e.getMessage());
+            }
         }
         if (mode == DialMode.NOTIFICATION) {
             CampaignSettings.Notification n = s.notification();

@@ -38,9 +38,10 @@ public record CampaignSettings(Long trunkId, Long outboundRouteId, List<String> 
     /**
      * @param enabled run detection on answered calls
      * @param action  what a machine gets: hangup, message (left after the beep), agent
-     * @param message the message left on a machine (TTS text), for action message
+     * @param message the message left on a machine (TTS text, {name} and the list's other columns filled in), for action message
+     * @param params  detector parameters changed from Hotline's defaults (docs/amd.md), e.g. {"greetingMs": 2000}
      */
-    public record Amd(boolean enabled, String action, String message) {}
+    public record Amd(boolean enabled, String action, String message, Map<String, Integer> params) {}
 
     /**
      * @param text    the message as TTS text, with {name}, {amount}, {date} and other columns of the list replaced per number

@@ -20,7 +20,10 @@ final class CampaignStore {
 
     /** A number of a campaign's list with where it stands. */
     record Contact(long id, String number, String name, Map<String, String> vars, String state, int attempts, Instant nextAt,
-                   String lastOutcome, String answer) {}
+                   String lastOutcome, String answer, Map<String, Integer> outcomes, Instant lastAttemptAt) {}
+
+    /** A running campaign and its enterprise (the dialer's list). */
+    record Running(long enterpriseId, Campaign campaign) {}
 
     /** A do-not-call number. */
     record Dnc(long id, String number, String note, Instant createdAt) {}
@@ -33,7 +36,9 @@ final class CampaignStore {
     private static final RowMapper<Contact> CONTACT = (rs, c) -> new Contact(rs.getLong("id"), rs.getString("number"), rs.getString("name"),
             rs.getString("vars") == null ? Map.of() : read(rs.getString("vars"), new TypeReference<LinkedHashMap<String, String>>() {}),
             rs.getString("state"), rs.getInt("attempts"), rs.getTimestamp("next_at") == null ? null : rs.getTimestamp("next_at").toInstant(),
-            rs.getString("last_outcome"), rs.getString("answer"));
+            rs.getString("last_outcome"), rs.getString("answer"),
+            rs.getString("outcome_counts") == null ? Map.of() : read(rs.getString("outcome_counts"), new TypeReference<LinkedHashMap<String, Integer>>() {}),
+            rs.getTimestamp("last_attempt_at") == null ? null : rs.getTimestamp("last_attempt_at").toInstant());
 
     private static final RowMapper<Dnc> DNC = (rs, c) -> new Dnc(rs.getLong("id"), rs.getString("number"), rs.getString("note"),
             rs.getTimestamp("created_at").toInstant());
@@ -103,6 +108,66 @@ final class CampaignStore {
         h.createQuery("SELECT state, COUNT(*) AS n FROM campaign_contact WHERE campaign_id = :c GROUP BY state").bind("c", campaignId)
                 .map((rs, c) -> Map.entry(rs.getString("state"), rs.getLong("n"))).forEach(en -> out.put(en.getKey(), en.getValue()));
         return out;
+    }
+
+    // ---------------------------------------------------------------- the dialer
+
+    static List<Running> running(Handle h) {
+        return h.createQuery("SELECT * FROM campaign WHERE state = :s ORDER BY id").bind("s", CampaignState.RUNNING.key())
+                .map((rs, c) -> new Running(rs.getLong("enterprise_id"), CAMPAIGN.map(rs, c))).list();
+    }
+
+    static String enterpriseName(Handle h, long enterpriseId) {
+        return h.createQuery("SELECT name FROM enterprise WHERE id = :e").bind("e", enterpriseId).mapTo(String.class).findOne().orElse("");
+    }
+
+    /** Up to {@code n} numbers due now: pending and not held back (retry interval, 72 h after an abandon); retries due first. */
+    static List<Contact> due(Handle h, long campaignId, Instant now, int n) {
+        return h.createQuery("""
+                SELECT * FROM campaign_contact WHERE campaign_id = :c AND state = 'pending' AND (next_at IS NULL OR next_at <= :now)
+                ORDER BY next_at NULLS FIRST, id LIMIT :n""")
+                .bind("c", campaignId).bind("now", Timestamp.from(now)).bind("n", n).map(CONTACT).list();
+    }
+
+    /** Takes a pending number for an attempt (dialling, one more attempt); false when it is no longer pending. */
+    static boolean claim(Handle h, long contactId, Instant now) {
+        return h.createUpdate("""
+                UPDATE campaign_contact SET state = 'dialling', attempts = attempts + 1, last_attempt_at = :at, updated_at = :at
+                WHERE id = :id AND state = 'pending'""").bind("id", contactId).bind("at", Timestamp.from(now)).execute() == 1;
+    }
+
+    /** An attempt's outcome: the number's next state, when it is due again, and its count per outcome. */
+    static void finish(Handle h, long contactId, Outcome outcome, Retries.Next next, Map<String, Integer> counts, Instant now) {
+        h.createUpdate("""
+                UPDATE campaign_contact SET state = :s, next_at = :next, last_outcome = :o, outcome_counts = :counts, updated_at = :at
+                WHERE id = :id""").bind("id", contactId).bind("s", next.state())
+                .bind("next", next.dueAt() == null ? null : Timestamp.from(next.dueAt())).bind("o", outcome.key())
+                .bind("counts", write(counts)).bind("at", Timestamp.from(now)).execute();
+    }
+
+    static long campaignOfContact(Handle h, long contactId) {
+        return h.createQuery("SELECT campaign_id FROM campaign_contact WHERE id = :id").bind("id", contactId).mapTo(Long.class).findOne().orElse(-1L);
+    }
+
+    static Optional<Contact> contact(Handle h, long contactId) {
+        return h.createQuery("SELECT * FROM campaign_contact WHERE id = :id").bind("id", contactId).map(CONTACT).findOne();
+    }
+
+    /** At start: numbers left dialling by a stop are pending again (their attempt stays counted). */
+    static int releaseDialling(Handle h, Instant now) {
+        return h.createUpdate("UPDATE campaign_contact SET state = 'pending', updated_at = :at WHERE state = 'dialling'")
+                .bind("at", Timestamp.from(now)).execute();
+    }
+
+    /** The campaign's person answers (answered, abandoned) since {@code since}, oldest first: instant and whether abandoned. */
+    static List<Map.Entry<Instant, Boolean>> personAnswers(Handle h, long enterpriseId, long campaignId, Instant since) {
+        return h.createQuery("""
+                SELECT at, data FROM call_event WHERE enterprise_id = :e AND type = 'campaign_outcome' AND at >= :since AND data LIKE :p
+                ORDER BY at, id""")
+                .bind("e", enterpriseId).bind("since", Timestamp.from(since)).bind("p", "campaign=" + campaignId + " %")
+                .map((rs, c) -> Map.entry(rs.getTimestamp("at").toInstant(), rs.getString("data"))).list().stream()
+                .filter(en -> en.getValue().contains(" outcome=answered") || en.getValue().contains(" outcome=abandoned"))
+                .map(en -> Map.entry(en.getKey(), en.getValue().contains(" outcome=abandoned"))).toList();
     }
 
     static List<Dnc> dnc(Handle h, long enterpriseId) {

@@ -60,9 +60,12 @@ public final class CallBook {
     /** Writes an event of the call; the call closes (and its record is written) when this event finishes it. */
     public void record(Call c, CallLogEvent e) {
         synchronized (c) {
+            // Another thread may write an event of a call that just closed (it found the call before it closed): the event is
+            // kept, the call is not closed twice.
+            boolean closedBefore = c.tracker().finished();
             c.tracker().apply(e);
             events.append(e);
-            if (c.tracker().finished() && !(e instanceof CallLogEvent.Closed)) {
+            if (!closedBefore && c.tracker().finished() && !(e instanceof CallLogEvent.Closed)) {
                 events.append(new CallLogEvent.Closed(c.enterpriseId(), c.callId(), e.at(), null, c.tracker().record()));
                 byChannel.values().removeIf(x -> x == c);
             }

@@ -45,6 +45,32 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
     }
 
     /**
+     * OUT-3: a campaign's own way out: trunk {@code trunkId} with the number as it is, or route {@code routeId} (its trunk and
+     * digit rules, whatever its prefix). Refused when it is gone or disabled.
+     */
+    static OutboundPlan through(RoutingSnapshot.Tenant t, Long trunkId, Long routeId, String number, Predicate<Trunk> hasRoom) {
+        if (!number.matches("\\+?[0-9*#]+")) return refused("not a number: " + number, 484);
+        if (trunkId != null) {
+            Trunk trunk = t.trunks().get(trunkId);
+            if (trunk == null || !trunk.enabled()) return refused("trunk " + trunkId + " is gone or disabled", 503);
+            if (!hasRoom.test(trunk)) return busy(trunk);
+            return new OutboundPlan(null, trunk, number, null, 0);
+        }
+        RoutingStore.OutboundRoute r = t.routes().stream().filter(x -> routeId != null && x.id() == routeId).findFirst().orElse(null);
+        if (r == null || !r.enabled()) return refused("outbound route " + routeId + " is gone or disabled", 503);
+        Trunk trunk = t.trunks().get(r.trunkId());
+        if (trunk == null || !trunk.enabled()) return refused("the trunk of route " + r.name() + " is gone or disabled", 503);
+        if (!hasRoom.test(trunk)) return busy(trunk);
+        String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
+        return new OutboundPlan(r, trunk, out, null, 0);
+    }
+
+    /** PBX-2: every channel of the trunk in use (RFC 3261 §21.5.4). */
+    private static OutboundPlan busy(Trunk trunk) {
+        return refused("trunk " + trunk.name() + " has all its " + trunk.maxChannels() + " channels in use", 503);
+    }
+
+    /**
      * The first enabled route (by priority, then longest prefix) that takes the dialled number and whose trunk has a
      * channel free: a full trunk passes the call to the next route (PBX-2); all of them full is 503.
      */
@@ -68,7 +94,7 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
             String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
             return new OutboundPlan(r, trunk, out, null, 0);
         }
-        if (full != null) return refused("trunk " + full.name() + " has all its " + full.maxChannels() + " channels in use", 503);
+        if (full != null) return busy(full);
         return refused("no outbound route for " + dialled, 404);
     }
 }

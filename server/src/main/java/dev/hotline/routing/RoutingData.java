@@ -137,6 +137,12 @@ public final class RoutingData {
         return tenant(enterpriseId).map(t -> OutboundPlan.of(t, number, this::hasRoom)).orElse(OutboundPlan.refused("enterprise disabled", 403));
     }
 
+    /** How a campaign calls an outside number: through its trunk, or its outbound route (OUT-3). */
+    public OutboundPlan planThrough(long enterpriseId, Long trunkId, Long routeId, String number) {
+        return tenant(enterpriseId).map(t -> OutboundPlan.through(t, trunkId, routeId, number, this::hasRoom))
+                .orElse(OutboundPlan.refused("enterprise disabled", 403));
+    }
+
     /** As {@link #plan}, for {@code ownExtension} (null: no extension, no permission check). */
     public OutboundPlan plan(long enterpriseId, String ownExtension, String number) {
         if (ownExtension == null) return plan(enterpriseId, number);

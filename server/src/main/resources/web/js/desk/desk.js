@@ -12,12 +12,14 @@ import { CustomerPanel } from './customer-panel.js';
 import { RecentCalls } from './recent-calls.js';
 import { KbSearch } from './kb-search.js';
 import { AddressBookPanel } from './address-book.js';
+import { PreviewCard } from './preview-card.js';
 import { desk } from './store.js';
 import { alertText } from '../format.js';
 
 export const Desk = {
   props: { me: Object },
-  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, KbSearch, AddressBookPanel },
+  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, KbSearch, AddressBookPanel,
+    PreviewCard },
   setup(props) {
     return { consoleLink: hasConsoleAccess(props.me), desk, alertText };
   },
@@ -48,6 +50,7 @@ export const Desk = {
           </div>
         </div>
         <div class="desk-col">
+          <preview-card></preview-card>
           <call-panel></call-panel>
           <customer-panel></customer-panel>
           <kb-search v-if="can('kb.read')"></kb-search>

@@ -31,6 +31,9 @@ export const CampaignsPage = {
       modes: MODES };
   },
   created() { this.load(); },
+  // The dialling of the campaign shown (dial level, reason, abandon windows) changes by itself: looked at again every 3 s.
+  mounted() { this._poll = setInterval(() => this.refreshLive(), 3000); },
+  beforeUnmount() { clearInterval(this._poll); },
   methods: {
     async load() {
       this.loading = true;
@@ -72,6 +75,11 @@ export const CampaignsPage = {
       [this.view, this.contacts, this.events] = await Promise.all([api.get('/campaigns/' + id), api.get('/campaigns/' + id + '/contacts'),
         api.get('/campaigns/' + id + '/events')]);
     },
+    async refreshLive() {
+      if (!this.selected || !this.view) return;
+      try { this.view = await api.get('/campaigns/' + this.selected); } catch (e) { /* shown at the next load */ }
+    },
+    pct(x) { return (x * 100).toFixed(2) + ' %'; },
     pick(ev) { this.file = (ev.target.files && ev.target.files[0]) || null; },
     async importList() {
       this.importError = null;
@@ -141,6 +149,14 @@ export const CampaignsPage = {
         <p data-testid="campaign-progress">
           <span v-for="(n, s) in view.contacts" :key="s" class="badge">{{ t('campaigns.contactStates.' + s) }}: {{ n }}</span>
         </p>
+        <dl v-if="view.live" class="kv" data-testid="campaign-live">
+          <dt>{{ t('campaigns.live.level') }}</dt><dd data-testid="campaign-live-level">{{ view.live.dialLevel.toFixed(2) }}</dd>
+          <dt>{{ t('campaigns.live.reason') }}</dt><dd data-testid="campaign-live-reason">{{ view.live.reason }} <span class="muted">({{ t('campaigns.live.since', { at: fmtTime(view.live.reasonSince) }) }})</span></dd>
+          <dt>{{ t('campaigns.live.lastChange') }}</dt><dd data-testid="campaign-live-change">{{ view.live.lastChange || '—' }}</dd>
+          <dt>{{ t('campaigns.live.abandon24h') }}</dt><dd data-testid="campaign-live-24h">{{ pct(view.live.abandonRate24h) }} ({{ t('campaigns.live.counts', { abandons: view.live.abandons24h, answers: view.live.answers24h }) }})</dd>
+          <dt>{{ t('campaigns.live.abandon30d') }}</dt><dd data-testid="campaign-live-30d">{{ pct(view.live.abandonRate30d) }} ({{ t('campaigns.live.counts', { abandons: view.live.abandons30d, answers: view.live.answers30d }) }})</dd>
+          <dt>{{ t('campaigns.live.calls') }}</dt><dd data-testid="campaign-live-calls">{{ t('campaigns.live.callsValue', { ringing: view.live.inFlight, free: view.live.agentsFree, signedIn: view.live.agentsSignedIn, dials: view.live.dials, rate: pct(view.live.answerRate) }) }}</dd>
+        </dl>
         <form class="upload-row" @submit.prevent="importList" novalidate>
           <label class="field grow">
             <span class="field-label">{{ t('campaigns.list') }}</span>

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -349,6 +350,12 @@ class MonitorTest {
             server.hotline().acd().settle();
             Map<String, Object> t = Map.of("waitingAmber", 1, "waitingRed", 2, "longestWaitAmber", 600, "longestWaitRed", 1200,
                     "serviceLevelAmber", 0.0, "serviceLevelRed", 0.0, "stateMinutes", 60);
+            // Before the call: no threshold the waiting caller can pass (a caller still waiting is offered, so today's
+            // service level is 0 and would pass the default service-level threshold).
+            Map<String, Object> none = new HashMap<>(t);
+            none.put("waitingAmber", 5);
+            none.put("waitingRed", 6);
+            assertThat(lead.put("/api/v1/settings/wallboard", Map.of("defaults", none)).status()).isEqualTo(200);
             try (CtiClient leadDesk = CtiClient.connect(lead, server.baseUrl())) {
                 leadDesk.next("hello");
                 long built = server.hotline().monitor().snapshotsBuilt();
@@ -356,7 +363,7 @@ class MonitorTest {
                         .uac("uac_call", "4691", SipPeers.vars("13500000083", "PAUSE", "8000"));
                 await("the caller waits").atMost(Duration.ofSeconds(5)).until(() -> server.hotline().acd()
                         .waiting(lead.get("/api/v1/me").json().get("enterprise").get("id").asLong()).size() == 1);
-                // The default thresholds (amber at 3 waiting): no alert. Amber at 1 from now on: the alert comes.
+                // Amber at 5 waiting: no alert. Amber at 1 from now on: the alert comes.
                 assertThat(lead.put("/api/v1/settings/wallboard", Map.of("defaults", t)).status()).isEqualTo(200);
                 JsonNode amber = leadDesk.next(m -> m.get("type").asText().equals("monitor.alerts") && m.get("raised").size() > 0, "the amber alert");
                 assertThat(amber.get("raised").get(0).get("kind").asText()).isEqualTo("waiting");

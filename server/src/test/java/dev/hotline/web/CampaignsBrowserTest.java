@@ -50,6 +50,11 @@ class CampaignsBrowserTest {
         ui.click("campaign-start");
         ui.waitFor(d -> ui.text("campaign-state-spring-sale").equals(ui.en("campaigns.states.running")));
         assertThat(ui.fetchList("/api/v1/campaigns").get(0).get("state")).isEqualTo("running");
+        // The dialler's view of it (refreshed every 3 s): no agent of the queue signed in, or outside its windows at this hour.
+        ui.waitFor(d -> ui.text("campaign-live-reason").matches("(?s)^(stopped: no agent|outside the calling windows).*"));
+        assertThat(ui.text("campaign-live-24h")).startsWith("0.00 %").contains("0 abandoned of 0 answered");
+        assertThat(ui.text("campaign-live-30d")).startsWith("0.00 %");
+        assertThat(ui.text("campaign-live-level")).isEqualTo("0.00");
         ui.screenshot("campaigns-en");
     }
 }

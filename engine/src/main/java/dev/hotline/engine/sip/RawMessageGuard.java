@@ -61,8 +61,11 @@ public final class RawMessageGuard implements MessageParserFactory {
             this.compact = compact;
         }
 
+        /** values() copies the array on every call; this runs for every header of every request. */
+        private static final Single[] ALL = values();
+
         static Single of(String lowerName) {
-            for (Single s : values()) {
+            for (Single s : ALL) {
                 if (s.name.equalsIgnoreCase(lowerName) || lowerName.equals(s.compact)) {
                     return s;
                 }
@@ -159,7 +162,8 @@ public final class RawMessageGuard implements MessageParserFactory {
         if (!via) {
             return new Verdict.Malformed("no Via"); // nobody to answer to
         }
-        String version = first.strip().substring(first.strip().lastIndexOf(' ') + 1);
+        String requestLine = first.strip();
+        String version = requestLine.substring(requestLine.lastIndexOf(' ') + 1);
         if (!version.equalsIgnoreCase("SIP/2.0")) {
             return new Verdict.Refuse(505, "Version Not Supported", copied, ack);
         }

@@ -3,13 +3,12 @@ package dev.hotline.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.SipDatagrams;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.TestServer;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,26 +54,8 @@ class SipScannerTest {
         return s.getLocalAddress().getHostAddress() + ":" + s.getLocalPort();
     }
 
-    /** Sends one datagram; returns the first answer other than 100 Trying, or null when none comes in 1.5 s. */
     String exchange(DatagramSocket s, String message) throws Exception {
-        Matcher cid = Pattern.compile("Call-ID: ([^\r]+)").matcher(message);
-        String callId = cid.find() ? "Call-ID: " + cid.group(1) : "";
-        byte[] out = message.getBytes(StandardCharsets.UTF_8);
-        s.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), sipPort));
-        byte[] buf = new byte[65535];
-        while (true) {
-            DatagramPacket in = new DatagramPacket(buf, buf.length);
-            try {
-                s.receive(in);
-            } catch (SocketTimeoutException e) {
-                return null;
-            }
-            String text = new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8);
-            // a late retransmission of an earlier INVITE's final answer (never ACKed here) is not this one's
-            if (!text.startsWith("SIP/2.0 100") && text.contains(callId)) {
-                return text;
-            }
-        }
+        return SipDatagrams.exchange(s, sipPort, message);
     }
 
     String request(DatagramSocket s, String method, String user, String extra) {

@@ -1,22 +1,21 @@
 package dev.hotline.engine.sip;
 
-import dev.hotline.engine.Engines;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.SipDatagrams;
 import dev.hotline.engine.testing.TestCallHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -67,28 +66,8 @@ class SipRobustnessTest {
                 + "Content-Length: " + (contentLength != null ? contentLength : b.length) + "\r\n\r\n" + body;
     }
 
-    /** Sends one datagram and returns the first final (or non-100) response, or null when none comes. */
     static String exchange(DatagramSocket s, String message) throws Exception {
-        Matcher cid = Pattern.compile("Call-ID: ([^\r]+)").matcher(message);
-        String callId = cid.find() ? "Call-ID: " + cid.group(1) : "";
-        byte[] out = message.getBytes(StandardCharsets.UTF_8);
-        s.send(new DatagramPacket(out, out.length, LO, port));
-        byte[] buf = new byte[65535];
-        long deadline = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-        while (System.nanoTime() < deadline) {
-            DatagramPacket in = new DatagramPacket(buf, buf.length);
-            try {
-                s.receive(in);
-            } catch (SocketTimeoutException e) {
-                return null;
-            }
-            String text = new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8);
-            // a late retransmission of an earlier INVITE's final answer (never ACKed here) is not this one's
-            if (!text.startsWith("SIP/2.0 100") && text.contains(callId)) {
-                return text;
-            }
-        }
-        return null;
+        return SipDatagrams.exchange(s, port, message);
     }
 
     static DatagramSocket socket(String address) throws Exception {

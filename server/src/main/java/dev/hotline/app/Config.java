@@ -41,13 +41,28 @@ public record Config(
         String sipProduct,
         List<String> sipTrusted,
         Smtp smtp,
-        String logFormat) {
+        String logFormat,
+        Overload overload) {
 
     /**
      * The server's default SMTP server for e-mail (MSG-2), used by enterprises without their own; host blank: none.
      * {@code security}: none, starttls or tls.
      */
     public record Smtp(String host, int port, String security, String user, String password, String from) {}
+
+    /**
+     * Overload control (issue 19): new calls beyond these are refused with 503 and Retry-After before any routing.
+     * {@code maxCps} 0: no rate cap; {@code maxEventBacklog}: events waiting for the event-log writer above which
+     * new calls are refused (the call records must keep up with the calls).
+     */
+    public record Overload(int maxCps, int maxQueueDelayMs, int retryAfterSeconds, int maxEventBacklog) {
+        public Overload {
+            if (maxCps < 0) throw new IllegalArgumentException("sip.overload.max.cps must be >= 0");
+            if (maxQueueDelayMs < 1) throw new IllegalArgumentException("sip.overload.max.delay.ms must be >= 1");
+            if (retryAfterSeconds < 0 || retryAfterSeconds > 3600) throw new IllegalArgumentException("sip.overload.retry.after must be 0-3600");
+            if (maxEventBacklog < 1) throw new IllegalArgumentException("sip.overload.max.backlog must be >= 1");
+        }
+    }
 
     public Config {
         checkPort("http.port", httpPort, true);
@@ -103,6 +118,12 @@ public record Config(
             // addresses or CIDR blocks, comma-separated, never banned by the scanner and password-guessing rules.
             Map.entry("sip.product", ""),
             Map.entry("sip.trusted", ""),
+            // Overload control: new calls per second admitted (0: no cap), the longest wait of the call threads' work
+            // and the event-log backlog above which new calls get 503, and the Retry-After sent with it (seconds).
+            Map.entry("sip.overload.max.cps", "0"),
+            Map.entry("sip.overload.max.delay.ms", "200"),
+            Map.entry("sip.overload.max.backlog", "50000"),
+            Map.entry("sip.overload.retry.after", "2"),
             // E-mail (MSG-2): the default SMTP server; an enterprise may set its own in the console.
             Map.entry("smtp.host", ""),
             Map.entry("smtp.port", "587"),
@@ -168,7 +189,9 @@ public record Config(
                 Arrays.stream(p.getProperty("sip.trusted").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
                 new Smtp(p.getProperty("smtp.host"), intOf(p, "smtp.port"), p.getProperty("smtp.security").toLowerCase(Locale.ROOT),
                         p.getProperty("smtp.user"), p.getProperty("smtp.password"), p.getProperty("smtp.from")),
-                p.getProperty("log.format").strip().toLowerCase(Locale.ROOT));
+                p.getProperty("log.format").strip().toLowerCase(Locale.ROOT),
+                new Overload(intOf(p, "sip.overload.max.cps"), intOf(p, "sip.overload.max.delay.ms"),
+                        intOf(p, "sip.overload.retry.after"), intOf(p, "sip.overload.max.backlog")));
     }
 
     private static Optional<String> nonBlank(String s) {

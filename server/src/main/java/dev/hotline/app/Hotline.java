@@ -29,6 +29,7 @@ import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
 import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
+import dev.hotline.engine.call.OverloadControl;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.ivr.FlowRoutes;
 import dev.hotline.ivr.GreetingRoutes;
@@ -252,6 +253,10 @@ public final class Hotline implements AutoCloseable {
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
         }
         routing.attach(engine);
+        Config.Overload overload = config.overload();
+        engine.overload().limits(new OverloadControl.Limits(overload.maxCps(), Duration.ofMillis(overload.maxQueueDelayMs()),
+                Duration.ofSeconds(overload.retryAfterSeconds())));
+        engine.overload().pressure(() -> eventLog.backlog() > overload.maxEventBacklog());
         router.start();
         acd.start(acdHost);
         dialer.start();

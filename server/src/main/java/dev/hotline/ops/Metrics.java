@@ -63,6 +63,15 @@ public final class Metrics implements AutoCloseable {
             FunctionCounter.builder("hotline.sip.responses", engine, e -> e.sipStats().responsesOut().get(k))
                     .tags("direction", "sent", "class", CLASSES[k]).description("SIP responses by class").register(registry);
         }
+        FunctionCounter.builder("hotline.sip.overload.refused", engine, e -> e.overload().status().refusedRate())
+                .tags("reason", "rate").description("New calls refused 503 by overload control").register(registry);
+        FunctionCounter.builder("hotline.sip.overload.refused", engine, e -> e.overload().status().refusedDelay())
+                .tags("reason", "queue_delay").description("New calls refused 503 by overload control").register(registry);
+        FunctionCounter.builder("hotline.sip.overload.refused", engine, e -> e.overload().status().refusedPressure())
+                .tags("reason", "event_backlog").description("New calls refused 503 by overload control").register(registry);
+        Gauge.builder("hotline.sip.call.queue.delay", engine, e -> e.overload().status().queueDelayMillis())
+                .baseUnit("milliseconds").description("How long work waits for the call threads (overload control's probe)")
+                .register(registry);
         FunctionCounter.builder("hotline.rtp.legs.ended", engine, e -> e.mediaStats().legsEnded())
                 .description("Call legs whose media ended").register(registry);
         FunctionCounter.builder("hotline.rtp.packets.received", engine, e -> e.mediaStats().packetsIn())

@@ -117,6 +117,9 @@ public interface TelephonyEngine extends AutoCloseable {
     /** SEC-1: the bans of scanners and password guessers in force. */
     SipBans sipBans();
 
+    /** Overload control: new calls refused with 503 while the server cannot carry more. */
+    OverloadControl overload();
+
     /** SIP messages counted since the engine started (OPS-4 metrics). */
     SipStats sipStats();
 

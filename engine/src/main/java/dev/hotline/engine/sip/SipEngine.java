@@ -14,6 +14,7 @@ import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.LocationService;
 import dev.hotline.engine.call.MediaStats;
 import dev.hotline.engine.call.SipAccountDirectory;
+import dev.hotline.engine.call.OverloadControl;
 import dev.hotline.engine.call.SipBans;
 import dev.hotline.engine.call.SipStats;
 import dev.hotline.engine.call.Tap;
@@ -110,6 +111,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final Dialer dialer;
     private final SipTransfers transfers;
     private final InboundInvites invites;
+    private final OverloadGuard overload = new OverloadGuard(System::nanoTime);
 
     private SipEngine(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy, CallHandler handler)
             throws Exception {
@@ -171,6 +173,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         this.invites = new InboundInvites(this, policy, handler, auth, sessionTimers, msg, relay, callPool, legs);
         this.dialer = new Dialer(this, config, msg, sessionTimers, registrar, browsers, relay, callPool, legs);
         timer.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> overload.probe(callPool), 20, 20, TimeUnit.MILLISECONDS);
         stack.start();
         this.trunkRegistrar = new TrunkRegistrar(this, clock);
         log.info("SIP engine listening on {}:{} (udp={}, tcp={}), RTP {}-{}", config.bindAddress(), config.sipPort(),
@@ -426,6 +429,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                     }
                 }
                 case Request.INVITE -> {
+                    if (refusedForOverload(req)) {
+                        return;
+                    }
                     ServerTransaction st = serverTransaction(e);
                     if (st != null) {
                         invites.onInvite(e, st, ip);
@@ -492,6 +498,26 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     @Override
     public SipBans sipBans() {
         return shield;
+    }
+
+    @Override
+    public OverloadControl overload() {
+        return overload;
+    }
+
+    /**
+     * A new call the server cannot carry now is refused statelessly, before a transaction, routing or database
+     * work: 503 with Retry-After (RFC 3261 §21.5.4) tells the sender to try another server or later.
+     */
+    private boolean refusedForOverload(Request req) throws Exception {
+        if (overload.admit().isEmpty()) {
+            return false;
+        }
+        Response r = msg.response(Response.SERVICE_UNAVAILABLE, req, null);
+        r.addHeader(msg.hf.createRetryAfterHeader((int) overload.limits().retryAfter().toSeconds()));
+        msg.provider.sendResponse(r);
+        msg.countOut(Response.SERVICE_UNAVAILABLE);
+        return true;
     }
 
     private boolean rejectedUpFront(RequestEvent e) {

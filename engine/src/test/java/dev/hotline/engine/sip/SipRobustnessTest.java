@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.InboundPolicy;
+import dev.hotline.engine.call.OverloadControl;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.testing.Ports;
@@ -12,12 +13,16 @@ import dev.hotline.engine.testing.SipDatagrams;
 import dev.hotline.engine.testing.TestCallHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -206,6 +211,46 @@ class SipRobustnessTest {
         }
         try (DatagramSocket other = socket("127.0.0.1")) {
             assertAlive(other);
+        }
+    }
+
+    @Test
+    void newCallsOverTheRateCapGet503WithRetryAfterAndTheRestGoOn() throws Exception {
+        engine.overload().limits(new OverloadControl.Limits(2, Duration.ofMillis(200), Duration.ofSeconds(7)));
+        try (DatagramSocket s = socket("127.0.0.1")) {
+            // Ten INVITEs sent at once (no SDP: an admitted one is answered 488 at once, so no call is left behind).
+            Map<String, String> answers = new HashMap<>();
+            for (int i = 0; i < 10; i++) {
+                String invite = request("INVITE", "", "", null, s.getLocalPort());
+                Matcher cid = Pattern.compile("Call-ID: ([^\r]+)").matcher(invite);
+                assertThat(cid.find()).isTrue();
+                answers.put(cid.group(1), null);
+                byte[] out = invite.getBytes(StandardCharsets.UTF_8);
+                s.send(new DatagramPacket(out, out.length, LO, port));
+            }
+            byte[] buf = new byte[65535];
+            while (answers.containsValue(null)) {
+                DatagramPacket in = new DatagramPacket(buf, buf.length);
+                s.receive(in); // the socket's timeout fails the test when an INVITE gets no final answer
+                String text = new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8);
+                Matcher cid = Pattern.compile("Call-ID: ([^\r]+)").matcher(text);
+                if (!text.startsWith("SIP/2.0 100") && cid.find() && answers.containsKey(cid.group(1))) {
+                    answers.put(cid.group(1), text);
+                }
+            }
+            List<String> refused = answers.values().stream().filter(a -> a.startsWith("SIP/2.0 503")).toList();
+            List<String> admitted = answers.values().stream().filter(a -> a.startsWith("SIP/2.0 488")).toList();
+            // A bucket of 2 refilled at 2/s: 2 at once, one more for each half second the ten took to arrive.
+            assertThat(admitted.size()).isBetween(2, 4);
+            assertThat(refused).hasSize(10 - admitted.size()).allSatisfy(a -> assertThat(a).contains("Retry-After: 7"));
+            assertThat(engine.overload().status().refusedRate()).isGreaterThanOrEqualTo(refused.size());
+            // In-dialog and other requests are never refused: the server goes on answering.
+            assertAlive(s);
+        } finally {
+            engine.overload().limits(OverloadControl.Limits.defaults());
+        }
+        try (DatagramSocket s = socket("127.0.0.1")) {
+            assertThat(exchange(s, request("INVITE", "", "", null, s.getLocalPort()))).startsWith("SIP/2.0 488");
         }
     }
 

@@ -121,7 +121,7 @@ public record Config(
             // Overload control: new calls per second admitted (0: no cap), the longest wait of the call threads' work
             // and the event-log backlog above which new calls get 503, and the Retry-After sent with it (seconds).
             Map.entry("sip.overload.max.cps", "0"),
-            Map.entry("sip.overload.max.delay.ms", "200"),
+            Map.entry("sip.overload.max.delay.ms", "500"),
             Map.entry("sip.overload.max.backlog", "50000"),
             Map.entry("sip.overload.retry.after", "2"),
             // E-mail (MSG-2): the default SMTP server; an enterprise may set its own in the console.

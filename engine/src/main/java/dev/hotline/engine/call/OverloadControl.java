@@ -13,7 +13,8 @@ public interface OverloadControl {
      * The limits in force.
      *
      * @param maxCallsPerSecond new inbound calls admitted per second (a token bucket one second deep); zero: no cap
-     * @param maxQueueDelay     new calls are refused while work handed to the call threads waits longer than this
+     * @param maxQueueDelay     new calls are refused while work handed to the call threads waits longer than this (two
+     *                          probes in a row)
      * @param retryAfter        the Retry-After sent with each 503
      */
     record Limits(int maxCallsPerSecond, Duration maxQueueDelay, Duration retryAfter) {
@@ -30,7 +31,7 @@ public interface OverloadControl {
         }
 
         public static Limits defaults() {
-            return new Limits(0, Duration.ofMillis(200), Duration.ofSeconds(2));
+            return new Limits(0, Duration.ofMillis(500), Duration.ofSeconds(2));
         }
     }
 

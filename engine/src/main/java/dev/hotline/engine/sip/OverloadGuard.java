@@ -28,6 +28,7 @@ final class OverloadGuard implements OverloadControl {
     private final AtomicBoolean probeInFlight = new AtomicBoolean();
     private volatile long probeSentAt;
     private volatile long lastDelayNanos;
+    private volatile long previousDelayNanos;
 
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong refusedRate = new AtomicLong();
@@ -70,6 +71,7 @@ final class OverloadGuard implements OverloadControl {
         probeSentAt = sent;
         try {
             callPool.execute(() -> {
+                previousDelayNanos = lastDelayNanos;
                 lastDelayNanos = nanos.getAsLong() - sent;
                 probeInFlight.set(false);
             });
@@ -87,10 +89,22 @@ final class OverloadGuard implements OverloadControl {
         return delay;
     }
 
+    /**
+     * Behind when two probes in a row waited longer than the limit (the one in flight counting once it has): one
+     * pause of the whole process (a garbage collection) is not an overload.
+     */
+    private boolean behind(long maxNanos) {
+        long last = lastDelayNanos;
+        if (probeInFlight.get() && nanos.getAsLong() - probeSentAt > maxNanos) {
+            return last > maxNanos;
+        }
+        return last > maxNanos && previousDelayNanos > maxNanos;
+    }
+
     /** Empty when a new call may be taken (and counts it), else why not. */
     Optional<Reason> admit() {
         Limits l = limits;
-        if (queueDelayNanos() > l.maxQueueDelay().toNanos()) {
+        if (behind(l.maxQueueDelay().toNanos())) {
             refusedDelay.incrementAndGet();
             return Optional.of(Reason.QUEUE_DELAY);
         }
@@ -122,6 +136,6 @@ final class OverloadGuard implements OverloadControl {
         long delay = queueDelayNanos();
         Limits l = limits;
         return new Status(l, admitted.get(), refusedRate.get(), refusedDelay.get(), refusedPressure.get(),
-                delay / 1_000_000, delay > l.maxQueueDelay().toNanos() || pressure.getAsBoolean());
+                delay / 1_000_000, behind(l.maxQueueDelay().toNanos()) || pressure.getAsBoolean());
     }
 }

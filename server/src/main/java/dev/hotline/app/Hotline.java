@@ -11,13 +11,13 @@ import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
 import dev.hotline.billing.BillingRoutes;
-import dev.hotline.campaign.CampaignRoutes;
-import dev.hotline.campaign.Dialer;
 import dev.hotline.billing.CallRating;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
 import dev.hotline.call.DeskCallControl;
 import dev.hotline.call.Switchboard;
+import dev.hotline.campaign.CampaignRoutes;
+import dev.hotline.campaign.Dialer;
 import dev.hotline.crm.AddressBook;
 import dev.hotline.crm.CrmRoutes;
 import dev.hotline.crm.CrmSettings;
@@ -35,6 +35,8 @@ import dev.hotline.ivr.FlowRoutes;
 import dev.hotline.ivr.GreetingRoutes;
 import dev.hotline.ivr.Ivr;
 import dev.hotline.ivr.PromptRoutes;
+import dev.hotline.kb.Kb;
+import dev.hotline.kb.KbRoutes;
 import dev.hotline.login.Auth;
 import dev.hotline.login.AuthRoutes;
 import dev.hotline.login.LoginThrottle;
@@ -66,13 +68,13 @@ import dev.hotline.supervision.SupervisionRoutes;
 import dev.hotline.survey.SurveyRoutes;
 import dev.hotline.survey.SurveyStore;
 import dev.hotline.survey.Surveys;
-import dev.hotline.kb.Kb;
-import dev.hotline.kb.KbRoutes;
+import dev.hotline.tenant.EnterpriseRoutes;
+import dev.hotline.tenant.Enterprises;
 import dev.hotline.ticket.TicketEscalation;
 import dev.hotline.ticket.TicketRoutes;
 import dev.hotline.ticket.Tickets;
-import dev.hotline.tenant.EnterpriseRoutes;
-import dev.hotline.tenant.Enterprises;
+import dev.hotline.toll.TollGuard;
+import dev.hotline.toll.TollRoutes;
 import dev.hotline.voicemail.VoicemailRoutes;
 import dev.hotline.voicemail.VoicemailStore;
 import dev.hotline.web.Api;
@@ -93,6 +95,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -216,6 +219,21 @@ public final class Hotline implements AutoCloseable {
         AcdRoutes.register(api, jdbi, audit, acd, agentDesk);
         SupervisionRoutes.register(api, jdbi, audit, supervision);
         this.monitor = new Monitor(acd, calls, supervision, jdbi, clock, reportZone);
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hotline-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        // SEC-1 toll-fraud limits: checked by the routing on every call out; a refusal is a supervisors' alert, and the first
+        // of each kind in ten minutes goes to the operation log (written off the call path).
+        TollGuard toll = new TollGuard(jdbi, clock, refusal -> housekeeping.execute(() -> jdbi.useHandle(h -> audit.record(h,
+                refusal.enterpriseId(), null, "system", null, "toll.blocked", refusal.number(),
+                refusal.limit().name().toLowerCase(Locale.ROOT) + (refusal.detail() == null ? "" : ": " + refusal.detail())))));
+        toll.start();
+        routing.tollCheck(toll);
+        monitor.alertSource(e -> toll.recentRefusals(e).stream().map(r -> new Monitor.Alert("toll_limit",
+                r.limit().name().toLowerCase(Locale.ROOT), r.detail(), 0, 0, "red")).toList());
+        TollRoutes.register(api, toll, jdbi, audit);
         // SUP-3: supervisors signed in on the desk are sent the alerts as CTI events.
         monitor.alertsTo(new Monitor.AlertListener() {
             @Override
@@ -264,11 +282,6 @@ public final class Hotline implements AutoCloseable {
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
         SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hotline-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
         // REC-2 retention: once at start, then every six hours.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
@@ -285,6 +298,14 @@ public final class Hotline implements AutoCloseable {
                 log.error("event stream pruning failed", e);
             }
         }, 1, 60, TimeUnit.MINUTES);
+        // SEC-1: the billed minutes and spend the toll-fraud limits count, every 5 seconds.
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                toll.refreshCharges();
+            } catch (RuntimeException e) {
+                log.error("toll usage refresh failed", e);
+            }
+        }, 5, 5, TimeUnit.SECONDS);
         // BIZ-1 escalation stages: every 30 seconds.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {

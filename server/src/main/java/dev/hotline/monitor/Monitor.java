@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -130,6 +131,8 @@ public final class Monitor implements AutoCloseable {
     private final Map<Long, Settings> settings = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong snapshotsBuilt = new java.util.concurrent.atomic.AtomicLong();
     private volatile AlertListener alertListener;
+    /** Alerts of other features for an enterprise (SEC-1 toll-fraud refusals), shown beside the monitor's own. */
+    private volatile Function<Long, List<Alert>> otherAlerts = e -> List.of();
     /** Watcher key → the alerts it was last sent (monitor thread only). */
     private final Map<String, List<Alert>> alertsSent = new HashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -137,6 +140,11 @@ public final class Monitor implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+
+    /** Adds the alerts another feature raises for an enterprise (read on every snapshot: answer from memory). */
+    public void alertSource(Function<Long, List<Alert>> source) {
+        this.otherAlerts = source;
+    }
 
     public Monitor(Acd acd, CallBook book, Supervision supervision, Jdbi jdbi, Clock clock, ZoneId reportZone) {
         this.acd = acd;
@@ -229,6 +237,7 @@ public final class Monitor implements AutoCloseable {
         Settings s = settings(enterpriseId);
         List<Alert> alerts = new ArrayList<>(queues(enterpriseId, today(now, s.zone()), s.rules()).alerts());
         alerts.addAll(agentAlerts(acd.agents(enterpriseId), s.rules(), now));
+        alerts.addAll(otherAlerts.apply(enterpriseId));
         return List.copyOf(alerts);
     }
 
@@ -257,6 +266,7 @@ public final class Monitor implements AutoCloseable {
         }).toList();
         List<Alert> alerts = new ArrayList<>(qs.alerts());
         alerts.addAll(agentAlerts(agents, s.rules(), now));
+        alerts.addAll(otherAlerts.apply(enterpriseId));
         return new Snapshot(q.period().from().atZone(s.zone()).toLocalDate().toString(), Today.of(qs.total()), qs.queues(), agents, calls,
                 supervision.list(enterpriseId), List.copyOf(alerts));
     }
@@ -326,7 +336,7 @@ public final class Monitor implements AutoCloseable {
 
     /** The wallboard's view of the snapshot (queues and their alerts; no agent or caller). */
     public static Wallboard wallboard(Snapshot s) {
-        return new Wallboard(s.day(), s.total(), s.queues(), s.alerts().stream().filter(a -> !a.kind().equals("agent_state")).toList());
+        return new Wallboard(s.day(), s.total(), s.queues(), s.alerts().stream().filter(a -> !a.kind().equals("agent_state") && !a.kind().equals("toll_limit")).toList());
     }
 
     /** Sends {@code sink} the enterprise's snapshot now and whenever it changes; the returned action ends that. */

@@ -26,6 +26,7 @@ public final class RoutingData {
     private volatile RoutingSnapshot snapshot;
     private volatile long snapshotVersion = -1;
     private final TrunkChannels trunkChannels = new TrunkChannels();
+    private volatile TollCheck toll = TollCheck.NONE;
 
     public RoutingData(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -132,22 +133,34 @@ public final class RoutingData {
         return tenant(enterpriseId).map(t -> t.extensions().get(extension)).map(RoutingStore.ExtensionLine::userId);
     }
 
+    /** SEC-1: the toll-fraud limits every call out through a trunk is checked against, once its route is chosen. */
+    public void tollCheck(TollCheck check) {
+        this.toll = check;
+    }
+
+    /** A plan that would call out, if the toll-fraud limits let it (a refusal is 403 with the limit named). */
+    private OutboundPlan guarded(long enterpriseId, OutboundPlan plan) {
+        if (plan.refused()) return plan;
+        return toll.refusal(enterpriseId, plan.number()).map(why -> OutboundPlan.refused(why, 403)).orElse(plan);
+    }
+
     /** How an outside number is called for the enterprise. */
     public OutboundPlan plan(long enterpriseId, String number) {
-        return tenant(enterpriseId).map(t -> OutboundPlan.of(t, number, this::hasRoom)).orElse(OutboundPlan.refused("enterprise disabled", 403));
+        return guarded(enterpriseId, tenant(enterpriseId).map(t -> OutboundPlan.of(t, number, this::hasRoom))
+                .orElse(OutboundPlan.refused("enterprise disabled", 403)));
     }
 
     /** How a campaign calls an outside number: through its trunk, or its outbound route (OUT-3). */
     public OutboundPlan planThrough(long enterpriseId, Long trunkId, Long routeId, String number) {
-        return tenant(enterpriseId).map(t -> OutboundPlan.through(t, trunkId, routeId, number, this::hasRoom))
-                .orElse(OutboundPlan.refused("enterprise disabled", 403));
+        return guarded(enterpriseId, tenant(enterpriseId).map(t -> OutboundPlan.through(t, trunkId, routeId, number, this::hasRoom))
+                .orElse(OutboundPlan.refused("enterprise disabled", 403)));
     }
 
     /** As {@link #plan}, for {@code ownExtension} (null: no extension, no permission check). */
     public OutboundPlan plan(long enterpriseId, String ownExtension, String number) {
         if (ownExtension == null) return plan(enterpriseId, number);
-        return tenant(enterpriseId).map(t -> OutboundPlan.forExtension(t, ownExtension, number, this::hasRoom))
-                .orElse(OutboundPlan.refused("enterprise disabled", 403));
+        return guarded(enterpriseId, tenant(enterpriseId).map(t -> OutboundPlan.forExtension(t, ownExtension, number, this::hasRoom))
+                .orElse(OutboundPlan.refused("enterprise disabled", 403)));
     }
 
     /** PBX-2: the trunk has a channel free (always, without a limit). */

@@ -117,6 +117,9 @@ class PbxCallsTest extends ServerCallTest {
         admin.put("/api/v1/outbound-routes/" + outside, Map.of("name", "outside", "prefix", "", "trunkId", trunk, "enabled", false));
         admin.post("/api/v1/outbound-routes", Map.of("name", "intl", "prefix", "00", "trunkId", trunk, "pin", "4321", "priority", 5));
         ok(uac("uac_fail_auth", "0044123456", vars("FROM", "1003", "CODE", "404"), "-au", "1003", "-ap", PW));
+        // SEC-1: international calls are off until the enterprise's toll policy allows them.
+        ok(uac("uac_fail_auth", "4321*0044123456", vars("FROM", "1003", "CODE", "403"), "-au", "1003", "-ap", PW));
+        assertThat(admin.put("/api/v1/toll-policy", Map.of("countryCode", "86", "international", true)).status()).isEqualTo(200);
         Sipp.Run intl = uas("uas_answer", carrier, vars());
         ok(uac("uac_call", "4321*0044123456", vars("FROM", "1003", "PAUSE", "300"), "-au", "1003", "-ap", PW));
         ok(intl);

@@ -33,6 +33,7 @@ import { CampaignsPage } from './pages/campaigns.js';
 import { MailPage } from './pages/mail.js';
 import { TicketsPage } from './pages/tickets.js';
 import { KbPage } from './pages/kb.js';
+import { TollPage } from './pages/toll.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -66,6 +67,8 @@ const MENU = [
     icon: I('<circle cx="6" cy="19" r="3"/><path d="M9 19h8.5a3.5 3.5 0 0 0 0-7h-11a3.5 3.5 0 0 1 0-7H15"/><path d="M15 2l3 3-3 3"/>') },
   { id: 'blacklist', perm: 'routing.read', group: 'telephony', component: BlacklistPage,
     icon: I('<circle cx="12" cy="12" r="10"/><path d="M4.9 4.9l14.2 14.2"/>') },
+  { id: 'toll', perm: 'routing.read', group: 'telephony', component: TollPage,
+    icon: I('<path d="M12 2v20M17 5H9.5a3.5 3.5 0 0 0 0 7h5a3.5 3.5 0 0 1 0 7H6"/>') },
   { id: 'callbacks', perm: 'routing.read', group: 'telephony', component: CallbacksPage,
     icon: I('<path d="M3 5a2 2 0 0 1 2-2h3l2 5-2.5 1.5a11 11 0 0 0 5 5L14 12l5 2v3a2 2 0 0 1-2 2A16 16 0 0 1 3 5z"/><path d="M15 3h6v6M21 3l-7 7"/>') },
   { id: 'conferences', perm: 'routing.read', group: 'telephony', component: ConferencesPage,

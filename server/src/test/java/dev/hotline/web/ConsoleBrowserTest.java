@@ -3,6 +3,7 @@ package dev.hotline.web;
 import static dev.hotline.web.ConsoleDriver.tid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotline.testing.ApiClient;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
@@ -326,5 +328,34 @@ class ConsoleBrowserTest {
         ui.waitText("page-title", ui.zh("sipBans.title"));
         ui.waitFor(d -> ui.text("sip-bans-table").contains(ui.zh("sipBans.empty")));
         ui.click("lang-en");
+    }
+
+    @Test
+    void adminSetsTollFraudLimitsAndSeesFieldErrors() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("#/users"));
+        ui.click("nav-toll");
+        ui.waitText("page-title", ui.en("toll.title"));
+        assertThat(ui.el("toll-international").isSelected()).as("international off by default").isFalse();
+        ui.waitText("toll-no-refusals", ui.en("toll.noRefusals"));
+        ui.type("toll-allowedPrefixes", "138, 1a");
+        ui.click("toll-save");
+        ui.el("toll-allowedPrefixes-error");
+        ui.type("toll-allowedPrefixes", "138, 0086");
+        ui.type("toll-maxCallsPerHour", "20");
+        ui.type("toll-maxSpendPerDay", "150.5");
+        ui.click("toll-save");
+        ui.waitFor(d -> Long.valueOf(20).equals(((Number) ui.fetchJson("/api/v1/toll-policy").getOrDefault("maxCallsPerHour", 0)).longValue()));
+        Map<String, Object> saved = ui.fetchJson("/api/v1/toll-policy");
+        assertThat(saved.get("allowedPrefixes")).isEqualTo(List.of("138", "0086"));
+        assertThat(saved.get("maxSpendPerDay").toString()).isEqualTo("150.5");
+        assertThat(saved.get("maxCallsPerDay")).isNull();
+        ui.screenshot("console-toll-en");
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("toll.title"));
+        ui.click("lang-en");
+        ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword())
+                .put("/api/v1/toll-policy", Map.of("countryCode", "86"));
     }
 }

@@ -290,10 +290,12 @@ public final class Hotline implements AutoCloseable {
                 log.error("retention sweep failed", e);
             }
         }, 0, 6, TimeUnit.HOURS);
-        // API-2: the event stream keeps a day of events.
+        // API-2: the event stream keeps a day of events; the webhook delivery log and the mail outbox are pruned too.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 eventStream.prune();
+                webhooks.prune(); // API-2: delivered deliveries kept 7 days
+                mailer.prune(); // MSG-2: sent and given-up messages kept 30 days
             } catch (RuntimeException e) {
                 log.error("event stream pruning failed", e);
             }

@@ -14,6 +14,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,15 @@ public final class Mailer implements AutoCloseable {
         this.secrets = secrets;
         this.serverDefault = serverDefault;
         sender.scheduleWithFixedDelay(this::sendDue, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** How long sent messages, and messages given up on, stay in the outbox. */
+    static final Duration KEEP = Duration.ofDays(30);
+
+    /** Deletes the messages sent or given up on longer ago than {@link #KEEP}; returns how many. */
+    public int prune() {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM mail_outbox WHERE sent_at < :t OR failed_at < :t")
+                .bind("t", Timestamp.from(clock.instant().minus(KEEP))).execute());
     }
 
     // ================================================================ settings

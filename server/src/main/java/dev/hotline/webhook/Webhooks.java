@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +61,15 @@ public final class Webhooks implements AutoCloseable {
         this.jdbi = jdbi;
         this.clock = clock;
         sender.scheduleWithFixedDelay(this::sendDue, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** How long delivered deliveries stay in the delivery log (undelivered ones stay until delivered or their webhook goes). */
+    static final Duration KEEP_DELIVERED = Duration.ofDays(7);
+
+    /** Deletes the deliveries delivered longer ago than {@link #KEEP_DELIVERED}; returns how many. */
+    public int prune() {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM webhook_delivery WHERE delivered_at < :t")
+                .bind("t", Timestamp.from(clock.instant().minus(KEEP_DELIVERED))).execute());
     }
 
     /** The subscriptions changed: the projection reads them again. */

@@ -197,7 +197,7 @@ public final class Hotline implements AutoCloseable {
                 .map(c -> new CustomerRouting.Caller(c.ownerId(), c.priority()));
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random(), crmRouting);
         AgentDesk agentDesk = new AgentDesk(jdbi, acd);
-        this.cti = new CtiHub(jdbi, auth, acd, agentDesk);
+        this.cti = new CtiHub(jdbi, auth, acd, agentDesk, masking);
         // The call path: routing data and the calls in progress, routing, recording, then the desks' and the ACD's call control.
         Duration ringTimeout = Duration.ofSeconds(30);
         this.routing = new RoutingData(jdbi);
@@ -206,7 +206,7 @@ public final class Hotline implements AutoCloseable {
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout);
         cti.attach(desk);
-        CallControlRoutes.register(api, cti); // API-1: the desk's call control over HTTP
+        CallControlRoutes.register(api, cti, masking); // API-1: the desk's call control over HTTP
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
@@ -218,7 +218,7 @@ public final class Hotline implements AutoCloseable {
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
-        AcdRoutes.register(api, jdbi, audit, acd, agentDesk);
+        AcdRoutes.register(api, jdbi, audit, acd, agentDesk, masking);
         SupervisionRoutes.register(api, jdbi, audit, supervision);
         this.monitor = new Monitor(acd, calls, supervision, jdbi, clock, reportZone);
         // SUP-3: supervisors signed in on the desk are sent the alerts as CTI events.
@@ -233,7 +233,7 @@ public final class Hotline implements AutoCloseable {
                 cti.sendTo(to.key(), "monitor.alerts", Map.of("alerts", alerts, "raised", raised));
             }
         });
-        MonitorRoutes.register(api, monitor, jdbi, audit);
+        MonitorRoutes.register(api, monitor, jdbi, audit, masking);
         FlowRoutes.register(api, jdbi, audit, ivr, clock);
         VoicemailRoutes.register(api, jdbi, audit, clock);
         PromptRoutes.register(api, jdbi, audit, ivr);

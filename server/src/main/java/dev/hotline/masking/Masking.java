@@ -20,8 +20,11 @@ public final class Masking {
         Optional<String> nameOf(long enterpriseId, String number);
     }
 
-    /** A number as a masked viewer was shown it: digits with stars between them, or the placeholder. */
-    private static final Pattern MASKED = Pattern.compile("[0-9+ ()\\-.]*\\*+[0-9 ()\\-.]*");
+    /**
+     * A number as a masked viewer was shown it: 3 digits, stars, the last 4 digits (feature codes such as *72 are not),
+     * or the placeholder.
+     */
+    private static final Pattern MASKED = Pattern.compile("\\+?[0-9 ()\\-.]*[0-9]{3}\\*+[0-9]{4}|\\*{4}");
 
     private final Jdbi jdbi;
     private final Names names;
@@ -68,7 +71,7 @@ public final class Masking {
             return refs.open(enterpriseId, value).orElseThrow(() -> DomainException.badRequest("unknown or expired number reference", field,
                     "a reference from this server's answers (a reloaded page gets new ones)"));
         }
-        if (MASKED.matcher(value).matches()) {
+        if (MASKED.matcher(value.trim()).matches()) {
             throw DomainException.badRequest("a masked number cannot be dialled", field, "a masked number: send its reference (<field>Ref) instead");
         }
         return value;

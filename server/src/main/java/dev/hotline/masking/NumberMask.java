@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public final class NumberMask {
     /** The fields that hold outside numbers in what the server writes out. */
     public static final Set<String> FIELDS = Set.of("caller", "callee", "number", "normalized", "callerNumber", "callbackNumber",
-            "customerNumber", "target", "digits");
+            "customerNumber", "target", "digits", "to");
     private static final Pattern NUMBER = Pattern.compile("\\+?[0-9][0-9 ()\\-.]*");
     private static final NumberMask NONE = new NumberMask(0, MaskPolicy.NONE, false, (e, n) -> Optional.empty(), null);
 

@@ -171,12 +171,12 @@ public final class Hotline implements AutoCloseable {
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
         CrmRoutes.register(api, jdbi, audit, masking, new Customers(clock), customerImports, new AddressBook(clock));
         Tickets tickets = new Tickets(clock);
-        TicketRoutes.register(api, jdbi, tickets);
+        TicketRoutes.register(api, jdbi, tickets, masking);
         KbRoutes.register(api, jdbi, new Kb(clock));
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
-        this.webhooks = new Webhooks(jdbi, clock);
+        this.webhooks = new Webhooks(jdbi, clock, masking);
         // MSG-2: e-mail through the enterprise's SMTP server or the configured default, sent from the outbox by a thread of its own.
         this.mailer = new Mailer(jdbi, clock, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key")), serverSmtp(config));
         MailRoutes.register(api, jdbi, audit, mailer, clock);
@@ -235,7 +235,7 @@ public final class Hotline implements AutoCloseable {
         });
         MonitorRoutes.register(api, monitor, jdbi, audit, masking);
         FlowRoutes.register(api, jdbi, audit, ivr, clock);
-        VoicemailRoutes.register(api, jdbi, audit, clock);
+        VoicemailRoutes.register(api, jdbi, audit, clock, masking);
         PromptRoutes.register(api, jdbi, audit, ivr);
         GreetingRoutes.register(api, jdbi, audit, ivr);
         ivr.warmPublished(jdbi);
@@ -305,7 +305,7 @@ public final class Hotline implements AutoCloseable {
             acd.invalidate();
         }, routes -> {
             cti.mount(routes);
-            EventStreamRoutes.mount(routes, auth, eventStream);
+            EventStreamRoutes.mount(routes, auth, eventStream, masking);
         });
     }
 

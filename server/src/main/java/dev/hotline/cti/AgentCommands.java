@@ -6,9 +6,9 @@ import dev.hotline.acd.AgentView;
 import dev.hotline.acd.Device;
 import dev.hotline.acd.QueueStore;
 import dev.hotline.domain.DomainException;
-import dev.hotline.masking.Masking;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.HangupCause;
+import dev.hotline.masking.Masking;
 import java.util.List;
 import java.util.Optional;
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -73,9 +74,13 @@ public final class NumberMask {
         return tree;
     }
 
-    /** A JSON document held as text (a logged event's data), masked. */
+    /**
+     * A logged event's data held as text, masked: a JSON document, or {@code key=value} pairs (the call event log's
+     * {@code caller=… callee=… target=…}) whose keys are {@link #FIELDS}.
+     */
     public String jsonText(String text) {
-        if (!masked || text == null || !text.startsWith("{")) return text;
+        if (!masked || text == null) return text;
+        if (!text.startsWith("{")) return pairs(text);
         try {
             JsonNode tree = JsonMapper.MAPPER.readTree(text);
             walk(tree, null);
@@ -103,6 +108,22 @@ public final class NumberMask {
         List<Map<String, Object>> out = new ArrayList<>(rows.size());
         for (Map<String, Object> r : rows) out.add(row(r));
         return out;
+    }
+
+    private static final Pattern PAIR = Pattern.compile("\\b([A-Za-z]+)=(\\S+)");
+    private static final Pattern QUEUE = Pattern.compile("\\bqueue=(\\S+)");
+
+    private String pairs(String text) {
+        Matcher q = QUEUE.matcher(text);
+        String queue = q.find() ? q.group(1) : null;
+        Matcher m = PAIR.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String shown = FIELDS.contains(m.group(1)) ? number(m.group(2), queue) : m.group(2);
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "=" + shown));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private void walk(JsonNode node, String queue) {

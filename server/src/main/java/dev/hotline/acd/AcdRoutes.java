@@ -5,10 +5,11 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.directory.User;
 import dev.hotline.directory.UserStore;
+import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
-import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -41,13 +42,13 @@ public final class AcdRoutes {
     /** An agent's level (1..10) in a skill. */
     public record SkillLevel(String skill, int level) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Acd acd, AgentDesk desk) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Acd acd, AgentDesk desk, Masking masking) {
         // ---- queue members (ACD-2)
         Api q = root.tagged("queues");
         q.get("/queues/live", "Live figures of every queue: waiting, longest wait, agents by state, today's counters")
-                .returnsList(QueueLive.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(acd.live(me.enterpriseId())));
+                .returnsList(QueueLive.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(acd.live(me.enterpriseId()))));
         q.get("/queues/waiting", "Callers waiting in the queues, in the order they will be served")
-                .returnsList(Acd.WaitingView.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(acd.waiting(me.enterpriseId())));
+                .returnsList(Acd.WaitingView.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(acd.waiting(me.enterpriseId()))));
         q.get("/queues/{id}/members", "Members of a queue in offer order (penalty 0 first)").returnsList(QueueStore.Member.class)
                 .handle(Permission.QUEUE_READ, (ctx, me) -> {
                     long id = WebServer.id(ctx);

@@ -22,6 +22,7 @@ import dev.hotline.crm.AddressBook;
 import dev.hotline.crm.CrmRoutes;
 import dev.hotline.crm.CrmSettings;
 import dev.hotline.crm.CustomerImports;
+import dev.hotline.crm.CustomerStore;
 import dev.hotline.crm.Customers;
 import dev.hotline.cti.CallControlRoutes;
 import dev.hotline.cti.CtiHub;
@@ -44,6 +45,8 @@ import dev.hotline.mail.MailRoutes;
 import dev.hotline.mail.Mailer;
 import dev.hotline.mail.SecretBox;
 import dev.hotline.mail.SmtpSettings;
+import dev.hotline.masking.Masking;
+import dev.hotline.masking.MaskingRoutes;
 import dev.hotline.monitor.Monitor;
 import dev.hotline.monitor.MonitorRoutes;
 import dev.hotline.ops.Metrics;
@@ -144,6 +147,8 @@ public final class Hotline implements AutoCloseable {
         var jdbi = db.jdbi();
         Passwords passwords = new Passwords(config.bcryptCost());
         AuditLog audit = new AuditLog(clock);
+        // CRM-5: one masking policy per enterprise, asked by every path a number goes out by (docs/masking.md).
+        Masking masking = new Masking(jdbi, (e, n) -> jdbi.withHandle(h -> CustomerStore.nameByNumber(h, e, n)));
         Duration sessionLifetime = Duration.ofHours(config.sessionHours());
         Auth auth = new Auth(jdbi, passwords, new LoginThrottle(clock), audit, clock, sessionLifetime);
         Enterprises enterprises = new Enterprises(passwords, clock, List.of(QueueStore::seedReasons, Tickets::seedTypes));
@@ -156,25 +161,26 @@ public final class Hotline implements AutoCloseable {
         DirectoryRoutes.register(api, directory, jdbi, audit);
         QueueRoutes.register(api, jdbi, audit);
         AuditRoutes.register(api, audit, jdbi);
-        CallRoutes.register(api, jdbi);
+        CallRoutes.register(api, jdbi, masking);
+        MaskingRoutes.register(api, jdbi, masking, audit);
         QueueTargets.Source queueTargets = (h, enterpriseId) -> QueueStore.list(h, enterpriseId).stream().collect(
                 java.util.stream.Collectors.toMap(q -> q.name(), q -> new QueueTargets(q.settings().serviceLevelSeconds(),
                         q.settings().shortAbandonSeconds())));
         // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
-        ReportRoutes.register(api, jdbi, clock, reportZone);
-        SurveyRoutes.register(api, jdbi, clock, reportZone);
-        BillingRoutes.register(api, jdbi, audit, clock, reportZone);
+        ReportRoutes.register(api, jdbi, masking, clock, reportZone);
+        SurveyRoutes.register(api, jdbi, masking, clock, reportZone);
+        BillingRoutes.register(api, jdbi, audit, masking, clock, reportZone);
         // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
-        CrmRoutes.register(api, jdbi, audit, new Customers(clock), customerImports, new AddressBook(clock));
+        CrmRoutes.register(api, jdbi, audit, masking, new Customers(clock), customerImports, new AddressBook(clock));
         Tickets tickets = new Tickets(clock);
-        TicketRoutes.register(api, jdbi, tickets);
+        TicketRoutes.register(api, jdbi, tickets, masking);
         KbRoutes.register(api, jdbi, new Kb(clock));
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
-        this.webhooks = new Webhooks(jdbi, clock);
+        this.webhooks = new Webhooks(jdbi, clock, masking);
         // MSG-2: e-mail through the enterprise's SMTP server or the configured default, sent from the outbox by a thread of its own.
         this.mailer = new Mailer(jdbi, clock, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key")), serverSmtp(config));
         MailRoutes.register(api, jdbi, audit, mailer, clock);
@@ -195,7 +201,7 @@ public final class Hotline implements AutoCloseable {
                 .map(c -> new CustomerRouting.Caller(c.ownerId(), c.priority()));
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random(), crmRouting);
         AgentDesk agentDesk = new AgentDesk(jdbi, acd);
-        this.cti = new CtiHub(jdbi, auth, acd, agentDesk);
+        this.cti = new CtiHub(jdbi, auth, acd, agentDesk, masking);
         // The call path: routing data and the calls in progress, routing, recording, then the desks' and the ACD's call control.
         Duration ringTimeout = Duration.ofSeconds(30);
         this.routing = new RoutingData(jdbi);
@@ -204,7 +210,7 @@ public final class Hotline implements AutoCloseable {
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout);
         cti.attach(desk);
-        CallControlRoutes.register(api, cti); // API-1: the desk's call control over HTTP
+        CallControlRoutes.register(api, cti, masking); // API-1: the desk's call control over HTTP
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
@@ -216,7 +222,7 @@ public final class Hotline implements AutoCloseable {
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
-        AcdRoutes.register(api, jdbi, audit, acd, agentDesk);
+        AcdRoutes.register(api, jdbi, audit, acd, agentDesk, masking);
         SupervisionRoutes.register(api, jdbi, audit, supervision);
         this.monitor = new Monitor(acd, calls, supervision, jdbi, clock, reportZone);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -246,9 +252,9 @@ public final class Hotline implements AutoCloseable {
                 cti.sendTo(to.key(), "monitor.alerts", Map.of("alerts", alerts, "raised", raised));
             }
         });
-        MonitorRoutes.register(api, monitor, jdbi, audit);
+        MonitorRoutes.register(api, monitor, jdbi, audit, masking);
         FlowRoutes.register(api, jdbi, audit, ivr, clock);
-        VoicemailRoutes.register(api, jdbi, audit, clock);
+        VoicemailRoutes.register(api, jdbi, audit, clock, masking);
         PromptRoutes.register(api, jdbi, audit, ivr);
         GreetingRoutes.register(api, jdbi, audit, ivr);
         ivr.warmPublished(jdbi);
@@ -278,7 +284,7 @@ public final class Hotline implements AutoCloseable {
         router.start();
         acd.start(acdHost);
         dialer.start();
-        RecordingRoutes.register(api, jdbi, audit, mediaFiles);
+        RecordingRoutes.register(api, jdbi, audit, mediaFiles, masking);
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
         SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
@@ -327,7 +333,7 @@ public final class Hotline implements AutoCloseable {
             acd.invalidate();
         }, routes -> {
             cti.mount(routes);
-            EventStreamRoutes.mount(routes, auth, eventStream);
+            EventStreamRoutes.mount(routes, auth, eventStream, masking);
         });
     }
 

@@ -47,6 +47,8 @@ public enum Permission {
     TICKET_READ("ticket.read"), TICKET_WRITE("ticket.write"), TICKET_MANAGE("ticket.manage"),
     /** Knowledge base (BIZ-3): read and ask; write drafts; review (publish or reject), answer questions, edit categories. */
     KB_READ("kb.read"), KB_WRITE("kb.write"), KB_REVIEW("kb.review"),
+    /** CRM-5: see outside numbers in full whatever the enterprise's masking policy (docs/masking.md). */
+    NUMBER_UNMASKED("number.unmasked"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;

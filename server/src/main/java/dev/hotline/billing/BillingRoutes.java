@@ -3,7 +3,10 @@ package dev.hotline.billing;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
+import dev.hotline.masking.NumberMask;
 import dev.hotline.report.ReportExport;
+import dev.hotline.report.ReportRoutes;
 import dev.hotline.report.ReportTable;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
@@ -18,6 +21,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -38,7 +42,7 @@ public final class BillingRoutes {
     private static final Duration MAX_RANGE = Duration.ofDays(400);
 
     /** {@code reportZone}: the server's zone, the day roll-up's (whole days of it are read from the roll-up). */
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, ZoneId reportZone) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Masking masking, Clock clock, ZoneId reportZone) {
         Api api = root.tagged("billing");
         api.get("/billing/rate-tables", "Rate tables, one per trunk: currency and rates (prefix, price per minute, first increment and"
                 + " increment in seconds, connection fee)").returnsList(RateTable.class)
@@ -84,7 +88,7 @@ public final class BillingRoutes {
                     String byKey = Validator.clean(ctx.queryParam("by"));
                     var by = BillingReports.By.parse(byKey == null ? "enterprise" : byKey);
                     if (by.isEmpty()) throw ApiException.invalid("by", "one of enterprise, department, agent, trunk");
-                    send(ctx, jdbi.withHandle(h -> BillingReports.totals(h, me.enterpriseId(), reportZone, by.get(), r.from, r.to)), r);
+                    send(ctx, jdbi.withHandle(h -> BillingReports.totals(h, me.enterpriseId(), reportZone, by.get(), r.from, r.to)), masking.forViewer(me), r);
                 });
         api.get("/billing/calls", "The detailed bill, a page at a time: every answered call leg through a trunk with its rate and amount"
                 + " (unrated calls too), oldest first, limit rows (JSON: default and most " + BillingReports.MAX_PAGE + "; CSV and xlsx:"
@@ -100,13 +104,25 @@ public final class BillingRoutes {
                     int max = limit == null ? most : limit.intValue();
                     long skip = offset == null ? 0 : offset;
                     if (r.format.equals("json")) {
-                        send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max)), r);
+                        send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max)), masking.forViewer(me), r);
                         return;
                     }
                     // An export streams: each row goes out as it is read, so a bill of 50 000 calls is never held in memory.
                     attachment(ctx, "billing-calls", r);
-                    ReportExport.RowWriter out = ReportExport.writer(r.format, "billing-calls", BillingReports.CHARGE_COLUMNS, r.lang,
+                    ReportExport.RowWriter file = ReportExport.writer(r.format, "billing-calls", BillingReports.CHARGE_COLUMNS, r.lang,
                             ctx.outputStream());
+                    NumberMask mask = masking.forViewer(me);
+                    ReportExport.RowWriter out = new ReportExport.RowWriter() {
+                        @Override
+                        public void row(Map<String, Object> row) throws IOException {
+                            file.row(mask.row(row));
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            file.close();
+                        }
+                    };
                     jdbi.useHandle(h -> BillingReports.exportCharges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max, out));
                 });
         api.post("/billing/rerate", "Rate again the calls answered in [from, to) with the rate tables as they are now")
@@ -148,11 +164,12 @@ public final class BillingRoutes {
                 "at most 400 days after from");
     }
 
-    private static void send(Context ctx, ReportTable t, Range r) throws IOException {
+    private static void send(Context ctx, ReportTable table, NumberMask mask, Range r) throws IOException {
         if (r.format.equals("json")) {
-            ctx.json(t);
+            ctx.json(mask.json(table));
             return;
         }
+        ReportTable t = ReportRoutes.masked(table, mask);
         attachment(ctx, t.report(), r);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (r.format.equals("csv")) ReportExport.csv(t, r.lang, out);

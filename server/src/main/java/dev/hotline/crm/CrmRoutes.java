@@ -4,17 +4,21 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
+import dev.hotline.masking.NumberMask;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
 import java.io.InputStream;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -28,7 +32,7 @@ public final class CrmRoutes {
 
     public record ImportsPage(List<CustomerImports.Job> items) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Customers customers, CustomerImports imports, AddressBook book) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Masking masking, Customers customers, CustomerImports imports, AddressBook book) {
         Api fields = root.tagged("customer fields");
         fields.get("/customer-fields", "The enterprise's customer fields in display order").returnsList(CustomerField.class)
                 .handle(Permission.CUSTOMER_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> FieldStore.list(h, me.enterpriseId()))));
@@ -75,12 +79,13 @@ public final class CrmRoutes {
         api.get("/customers", "Search the customers the caller may see: q (name, number or field value), number (partial), ownerId,"
                         + " field.<key> (a field's value contains), offset, limit (≤ 200)")
                 .returns(Customer.Page.class).handle(Permission.CUSTOMER_READ, (ctx, me) ->
-                        ctx.json(jdbi.withHandle(h -> customers.search(h, Scope.of(h, me), filter(ctx, h, me, true)))));
+                        ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> customers.search(h, Scope.of(h, me), filter(ctx, h, me, true))))));
         api.get("/customers/lookup", "The customers the caller may see having this number, in any written form (screen pop): number")
                 .returnsList(Customer.class).handle(Permission.CUSTOMER_READ, (ctx, me) -> {
-                    String number = Validator.clean(ctx.queryParam("number"));
-                    if (number == null) throw ApiException.invalid("number", "required");
-                    ctx.json(jdbi.withHandle(h -> customers.lookup(h, Scope.of(h, me), number)));
+                    String asked = Validator.clean(ctx.queryParam("number"));
+                    if (asked == null) throw ApiException.invalid("number", "required");
+                    String number = masking.real(me.enterpriseId(), asked, "number");
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> customers.lookup(h, Scope.of(h, me), number))));
                 });
         api.get("/customers/template", "An empty import file with the enterprise's columns: format (csv, xlsx)")
                 .handle(Permission.CUSTOMER_IMPORT, (ctx, me) -> {
@@ -97,7 +102,7 @@ public final class CrmRoutes {
                         CustomerStore.Filter f = filter(ctx, h, me, false);
                         var fieldList = FieldStore.list(h, me.enterpriseId());
                         attachment(ctx, format, "customers");
-                        CustomerFiles.export(format, fieldList, chunks(h, scope, f, fieldList), ctx.outputStream());
+                        CustomerFiles.export(format, fieldList, masked(chunks(h, scope, f, fieldList), masking.forViewer(me), fieldList), ctx.outputStream());
                         audit.record(h, me, ctx.ip(), "customer.export", format.extension(), null);
                     }
                 });
@@ -112,16 +117,16 @@ public final class CrmRoutes {
                 });
         api.post("/customers", "Create a customer (owned by the caller unless customer.manage names ownerId)")
                 .body(Customer.Input.class).returns(Customer.class).handle(Permission.CUSTOMER_WRITE, (ctx, me) -> {
-                    var in = Json.body(ctx, Customer.Input.class);
-                    ctx.status(201).json(jdbi.inTransaction(h -> {
+                    var in = real(Json.body(ctx, Customer.Input.class), masking, me);
+                    ctx.status(201).json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         Customer c = customers.create(h, Scope.of(h, me), in);
                         audit.record(h, me, ctx.ip(), "customer.create", c.name(), "id=" + c.id() + " sharing=" + c.sharing().key());
                         return c;
-                    }));
+                    })));
                 });
         api.get("/customers/{id}", "One customer").returns(Customer.class).handle(Permission.CUSTOMER_READ, (ctx, me) -> {
             long id = WebServer.id(ctx);
-            ctx.json(jdbi.withHandle(h -> customers.get(h, Scope.of(h, me), id)));
+            ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> customers.get(h, Scope.of(h, me), id))));
         });
         api.get("/customers/{id}/timeline", "The customer's contact history, newest first (CRM-4): calls with their recording, tickets, memos,"
                         + " survey results; offset, limit (≤ 100)")
@@ -131,18 +136,18 @@ public final class CrmRoutes {
                     Long limit = WebServer.longParam(ctx, "limit");
                     var include = new CustomerTimeline.Include(me.can(Permission.TICKET_READ), me.can(Permission.TICKET_READ),
                             me.can(Permission.RECORDING_READ));
-                    ctx.json(jdbi.withHandle(h -> CustomerTimeline.of(h, Scope.of(h, me), customers, id,
-                            offset == null ? 0 : (int) Math.min(offset, Integer.MAX_VALUE), limit == null ? 20 : (int) Math.min(limit, Integer.MAX_VALUE), include)));
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> CustomerTimeline.of(h, Scope.of(h, me), customers, id,
+                            offset == null ? 0 : (int) Math.min(offset, Integer.MAX_VALUE), limit == null ? 20 : (int) Math.min(limit, Integer.MAX_VALUE), include))));
                 });
         api.put("/customers/{id}", "Change a customer: name, phones, fields (all replaced), sharing (owner or customer.manage)")
                 .body(Customer.Input.class).returns(Customer.class).handle(Permission.CUSTOMER_WRITE, (ctx, me) -> {
-                    var in = Json.body(ctx, Customer.Input.class);
+                    var in = real(Json.body(ctx, Customer.Input.class), masking, me);
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.inTransaction(h -> {
+                    ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         Customer c = customers.update(h, Scope.of(h, me), id, in);
                         audit.record(h, me, ctx.ip(), "customer.update", c.name(), "id=" + c.id());
                         return c;
-                    }));
+                    })));
                 });
         api.delete("/customers/{id}", "Delete a customer (owner or customer.manage)").handle(Permission.CUSTOMER_WRITE, (ctx, me) -> {
             long id = WebServer.id(ctx);
@@ -153,11 +158,11 @@ public final class CrmRoutes {
                 .body(Customers.Transfer.class).returns(Customer.class).handle(Permission.CUSTOMER_WRITE, (ctx, me) -> {
                     var in = Json.body(ctx, Customers.Transfer.class);
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.inTransaction(h -> {
+                    ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         Customer c = customers.transfer(h, Scope.of(h, me), id, in);
                         audit.record(h, me, ctx.ip(), "customer.transfer", c.name(), "id=" + id + " owner=" + c.ownerId());
                         return c;
-                    }));
+                    })));
                 });
 
         Api imp = root.tagged("customer imports");
@@ -254,6 +259,49 @@ public final class CrmRoutes {
         if (number != null && PhoneNumbers.searchDigits(number).isEmpty()) throw ApiException.invalid("number", "digits of a phone number");
         return new CustomerStore.Filter(Validator.clean(ctx.queryParam("q")), number, WebServer.longParam(ctx, "ownerId"), byField,
                 paged && offset != null ? offset.intValue() : 0, paged ? (limit == null ? 50 : limit.intValue()) : Integer.MAX_VALUE);
+    }
+
+    /**
+     * CRM-5: what a masked viewer sends back as a number (a phone, a phone field's value) is its reference, opened to the
+     * real number; a masked number is refused (400), never stored.
+     */
+    private static Customer.Input real(Customer.Input in, Masking masking, Principal me) {
+        if (in == null) return null;
+        long e = me.enterpriseId();
+        List<Customer.PhoneInput> phones = in.phones() == null ? null : in.phones().stream()
+                .map(p -> p == null ? null : new Customer.PhoneInput(masking.real(e, p.number(), "phones"), p.label())).toList();
+        Map<String, Object> fields = null;
+        if (in.fields() != null) {
+            fields = new LinkedHashMap<>();
+            for (var f : in.fields().entrySet()) {
+                fields.put(f.getKey(), f.getValue() instanceof String s ? masking.real(e, s, "fields." + f.getKey()) : f.getValue());
+            }
+        }
+        return new Customer.Input(in.name(), phones, fields, in.sharing(), in.ownerId());
+    }
+
+    /** CRM-5: the exported customers' numbers (phones and phone fields) as the viewer sees them. */
+    private static Iterator<List<Customer>> masked(Iterator<List<Customer>> chunks, NumberMask mask, List<CustomerField> fields) {
+        if (!mask.active()) return chunks;
+        Set<String> phoneFields = new HashSet<>();
+        for (CustomerField f : fields) if (f.type() == FieldType.PHONE) phoneFields.add(f.key());
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return chunks.hasNext();
+            }
+
+            @Override
+            public List<Customer> next() {
+                return chunks.next().stream().map(c -> {
+                    List<Customer.Phone> phones = c.phones().stream().map(p -> new Customer.Phone(mask.number(p.number(), null),
+                            mask.number(p.normalized(), null), p.extension(), p.label())).toList();
+                    Map<String, Object> values = new LinkedHashMap<>(c.fields());
+                    for (String k : phoneFields) if (values.get(k) instanceof String s) values.put(k, mask.number(s, null));
+                    return new Customer(c.id(), c.name(), phones, values, c.ownerId(), c.ownerName(), c.sharing(), c.createdAt(), c.updatedAt());
+                }).toList();
+            }
+        };
     }
 
     /** The whole result in chunks of 1000, read as the file is written. */

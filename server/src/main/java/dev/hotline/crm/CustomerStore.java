@@ -4,12 +4,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
@@ -99,6 +99,20 @@ public final class CustomerStore {
     static List<Row> after(Handle h, Scope scope, Filter f, long afterId, int chunk) {
         return bindFilter(h.createQuery(COLUMNS + FROM + where(scope, f) + " AND c.id > :after ORDER BY c.id LIMIT :limit"), scope, f)
                 .bind("after", afterId).bind("limit", chunk).map((rs, ctx) -> row(rs)).list();
+    }
+
+    /**
+     * CRM-5's name mode: the name of the enterprise's most recently changed customer having {@code number} (in any
+     * written form), whoever owns it; empty when none.
+     */
+    public static Optional<String> nameByNumber(Handle h, long enterpriseId, String number) {
+        String normalized = PhoneNumbers.matchingForm(number);
+        if (normalized == null) return Optional.empty();
+        return h.createQuery("""
+                        SELECT c.name FROM customer c WHERE c.enterprise_id = :e AND c.id IN
+                            (SELECT p.customer_id FROM customer_phone p WHERE p.enterprise_id = :e AND p.normalized = :n)
+                        ORDER BY c.updated_at DESC, c.id DESC LIMIT 1""")
+                .bind("e", enterpriseId).bind("n", normalized).mapTo(String.class).findOne();
     }
 
     /** Customers the scope sees with a number of matching form {@code normalized}. */

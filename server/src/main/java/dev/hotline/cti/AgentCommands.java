@@ -8,6 +8,7 @@ import dev.hotline.acd.QueueStore;
 import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.HangupCause;
+import dev.hotline.masking.Masking;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,12 +20,14 @@ import java.util.Optional;
  * {@link DomainException}s, which the transport translates.
  */
 public final class AgentCommands {
+    private final Masking masking;
     private final AgentDesk desk;
     private final Acd acd;
     private final DeskCalls deskCalls;
     private volatile CtiHub.Calls calls;
 
-    public AgentCommands(AgentDesk desk, Acd acd, DeskCalls deskCalls) {
+    public AgentCommands(AgentDesk desk, Acd acd, DeskCalls deskCalls, Masking masking) {
+        this.masking = masking;
         this.desk = desk;
         this.acd = acd;
         this.deskCalls = deskCalls;
@@ -119,7 +122,8 @@ public final class AgentCommands {
     }
 
     /** Blind transfer: to a signed-in colleague through the ACD (AGENT-5), else to the extension or number. */
-    public void transfer(long enterpriseId, long userId, String legId, String to) {
+    public void transfer(long enterpriseId, long userId, String legId, String target) {
+        String to = masking.real(enterpriseId, target, "to");
         CallView c = talking(userId, legId);
         if (c.internal()) throw DomainException.conflict("internal calls cannot be transferred");
         Channel caller = calls.peer(c.legId()).orElseThrow(() -> DomainException.conflict("no one to transfer"));
@@ -136,7 +140,8 @@ public final class AgentCommands {
     }
 
     /** Puts the other party on hold and calls {@code to}; returns the consulted leg's id. */
-    public String consult(long enterpriseId, long userId, String legId, String to) {
+    public String consult(long enterpriseId, long userId, String legId, String target) {
+        String to = masking.real(enterpriseId, target, "to");
         CallView c = talking(userId, legId);
         if (c.internal()) throw DomainException.conflict("internal calls cannot be transferred");
         String other = calls.consult(enterpriseId, userId, c.legId(), to);
@@ -159,7 +164,9 @@ public final class AgentCommands {
     }
 
     /** Click-to-dial: rings the agent's device, then {@code number}; returns the agent's leg id. */
-    public String dial(long enterpriseId, long userId, String number) {
+    public String dial(long enterpriseId, long userId, String asked) {
+        // CRM-5: a masked desk dials a reference the server opens to the real number; a masked number is refused.
+        String number = masking.real(enterpriseId, asked, "number");
         if (!number.matches("\\+?[0-9*#]{2,32}")) throw DomainException.badRequest("number: a phone number, extension or job number");
         AgentView a = acd.agentView(enterpriseId, userId).orElse(null);
         if (a == null || a.device() == null) throw DomainException.conflict("log in with a device first");

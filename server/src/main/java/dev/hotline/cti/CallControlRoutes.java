@@ -4,6 +4,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import java.util.Comparator;
@@ -37,7 +38,7 @@ public final class CallControlRoutes {
 
     static final String LEG = "/live-calls/{legId}";
 
-    public static void register(Api root, CtiHub cti) {
+    public static void register(Api root, CtiHub cti, Masking masking) {
         Api r = root.tagged("call-control");
         r.get("/live-calls", "Your calls in progress (scope=enterprise: every agent's, needs monitor.read)").returnsList(LiveCall.class)
                 .handle(Permission.AGENT_DESK, (ctx, me) -> {
@@ -47,15 +48,16 @@ public final class CallControlRoutes {
                     boolean all = "enterprise".equals(scope);
                     if (all && !me.can(Permission.MONITOR_READ)) throw DomainException.forbidden("scope=enterprise needs monitor.read");
                     List<CallView> calls = cti.run(c -> all ? c.enterpriseCalls(me.enterpriseId()) : c.calls(me.userId()));
-                    ctx.json(calls.stream().sorted(Comparator.comparing(CallView::startedAt, Comparator.nullsLast(Comparator.naturalOrder())))
-                            .map(LiveCall::of).toList());
+                    ctx.json(masking.forViewer(me).json(calls.stream()
+                            .sorted(Comparator.comparing(CallView::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))).map(LiveCall::of).toList()));
                 });
         r.get(LEG, "One of your calls in progress").returns(LiveCall.class).handle(Permission.AGENT_DESK, (ctx, me) ->
-                ctx.json(LiveCall.of(cti.run(c -> c.call(me.userId(), leg(ctx.pathParam("legId")))))));
+                ctx.json(masking.forViewer(me).json(LiveCall.of(cti.run(c -> c.call(me.userId(), leg(ctx.pathParam("legId"))))))));
         r.post("/live-calls", "Click-to-call: ring your device (log in as an agent first, POST /agent/session), then dial the number")
                 .body(DialInput.class).returns(Dialled.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
                     DialInput in = Json.body(ctx, DialInput.class);
-                    String number = Validator.clean(in.number());
+                    // CRM-5: a reference from a masked answer is dialled as the real number; a masked number is refused.
+                    String number = masking.real(me.enterpriseId(), Validator.clean(in.number()), "number");
                     Validator.of().required("number", number).matches("number", number, "\\+?[0-9*#]{2,32}", "a phone number, extension or job number")
                             .throwIfInvalid();
                     ctx.status(201).json(new Dialled(cti.run(c -> c.dial(me.enterpriseId(), me.userId(), number))));
@@ -65,7 +67,7 @@ public final class CallControlRoutes {
                     String leg = leg(ctx.pathParam("legId"));
                     cti.run(c -> c.call(me.userId(), leg)); // someone else's call is 404 before the body is looked at
                     TransferInput in = Json.body(ctx, TransferInput.class);
-                    String to = Validator.clean(in.to());
+                    String to = masking.real(me.enterpriseId(), Validator.clean(in.to()), "to");
                     Validator.of().required("to", to).matches("to", to, "\\+?[0-9*#]{2,32}", "an extension, job number or phone number")
                             .throwIfInvalid();
                     ctx.json(done(cti.run(c -> {

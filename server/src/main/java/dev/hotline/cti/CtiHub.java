@@ -12,6 +12,7 @@ import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.login.Auth;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
@@ -27,11 +28,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +94,7 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
 
     private final Auth auth;
     private final DeskCalls deskCalls;
+    private final Masking masking;
     private final AgentCommands commands;
     private volatile Calls calls;
     private final ExecutorService out = Executors.newSingleThreadExecutor(r -> {
@@ -106,10 +108,11 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     /** agent's leg id → the supervision mode the agent was told of (SUP-2), so that a reloaded desk is told again. */
     private final Map<String, String> supervisedLegs = new ConcurrentHashMap<>();
 
-    public CtiHub(Jdbi jdbi, Auth auth, Acd acd, AgentDesk desk) {
+    public CtiHub(Jdbi jdbi, Auth auth, Acd acd, AgentDesk desk, Masking masking) {
         this.auth = auth;
+        this.masking = masking;
         this.deskCalls = new DeskCalls(jdbi, out, this);
-        this.commands = new AgentCommands(desk, acd, deskCalls);
+        this.commands = new AgentCommands(desk, acd, deskCalls, masking);
         acd.addListener(this);
     }
 
@@ -412,9 +415,12 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         if (ctx != null) send(ctx, m);
     }
 
-    private static void send(WsContext ctx, ObjectNode m) {
+    /** Every message to a desk goes out here, its numbers as the desk's user may see them (CRM-5). */
+    private void send(WsContext ctx, ObjectNode m) {
         try {
-            if (ctx.session.isOpen()) ctx.send(Json.MAPPER.writeValueAsString(m));
+            Principal p = bySession.get(ctx.sessionId());
+            Object shown = p == null ? m : masking.forViewer(p).json(m);
+            if (ctx.session.isOpen()) ctx.send(Json.MAPPER.writeValueAsString(shown));
         } catch (Exception e) {
             log.debug("CTI send failed: {}", e.toString());
         }

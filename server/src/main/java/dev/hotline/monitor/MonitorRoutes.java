@@ -2,6 +2,7 @@ package dev.hotline.monitor;
 
 import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
@@ -9,6 +10,7 @@ import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
+import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Jdbi;
 
 /** SUP-1 over HTTP: the monitor once, or as a stream of server-sent {@code snapshot} events. */
@@ -18,16 +20,17 @@ public final class MonitorRoutes {
     /** A wallboard link: the token, and the page's address (relative to the server). */
     public record Link(String token, String url) {}
 
-    public static void register(Api root, Monitor monitor, Jdbi jdbi, AuditLog audit) {
+    public static void register(Api root, Monitor monitor, Jdbi jdbi, AuditLog audit, Masking masking) {
         Api r = root.tagged("monitor");
         r.get("/monitor", "The live monitor now: queues (live and today's figures, the same as the reports), agents, calls, supervisions")
-                .returns(Monitor.Snapshot.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(monitor.snapshot(me.enterpriseId())));
+                .returns(Monitor.Snapshot.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(monitor.snapshot(me.enterpriseId()))));
         r.get("/monitor/agents/{id}", "The agent view: one agent now (state, time in state, reason, current call) and today (the agents report's "
                 + "figures, the state log)").returns(Monitor.AgentNow.class)
-                .handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(monitor.agent(me.enterpriseId(), WebServer.id(ctx))));
+                .handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(monitor.agent(me.enterpriseId(), WebServer.id(ctx)))));
         r.get("/monitor/stream", "The live monitor as server-sent events: a `snapshot` (the body of GET /monitor) at once and whenever it changes")
                 .handle(Permission.MONITOR_READ, (ctx, me) -> new SseHandler(client -> {
-                    Runnable stop = monitor.subscribe(me.enterpriseId(), sink(client));
+                    // CRM-5: each snapshot as this supervisor may see its numbers.
+                    Runnable stop = monitor.subscribe(me.enterpriseId(), sink(client, json -> masking.forViewer(me).jsonText(json)));
                     client.onClose(stop);
                     client.keepAlive();
                 }).handle(ctx));
@@ -83,7 +86,7 @@ public final class MonitorRoutes {
                 .handlePublic(ctx -> {
                     long e = enterprise(jdbi, ctx);
                     new SseHandler(client -> {
-                        Runnable stop = monitor.subscribe(e, true, sink(client));
+                        Runnable stop = monitor.subscribe(e, true, sink(client, UnaryOperator.identity()));
                         client.onClose(stop);
                         client.keepAlive();
                     }).handle(ctx);
@@ -96,8 +99,8 @@ public final class MonitorRoutes {
                 .orElseThrow(() -> new ApiException(401, "unauthenticated", "invalid or revoked wallboard link"));
     }
 
-    private static Monitor.Sink sink(SseClient client) {
-        return new Monitor.Sink(() -> !client.terminated(), json -> client.sendEvent("snapshot", json), () -> client.sendComment("keep-alive"),
+    private static Monitor.Sink sink(SseClient client, UnaryOperator<String> shown) {
+        return new Monitor.Sink(() -> !client.terminated(), json -> client.sendEvent("snapshot", shown.apply(json)), () -> client.sendComment("keep-alive"),
                 client::close);
     }
 }

@@ -2,10 +2,11 @@ package dev.hotline.recording;
 
 import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
+import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
-import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class RecordingRoutes {
     private RecordingRoutes() {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, MediaFiles files) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, MediaFiles files, Masking masking) {
         Api api = root.tagged("recordings");
         api.get("/settings/recording", "The enterprise's recording policy, format and retention").returns(RecordingSettings.class)
                 .handle(Permission.RECORDING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> RecordingSettings.load(h, me.enterpriseId()))));
@@ -36,8 +37,8 @@ public final class RecordingRoutes {
                     Validator.of().check(limit == null || (limit >= 1 && limit <= 500), "limit", "1..500")
                             .check(offset == null || offset >= 0, "offset", "0 or more").throwIfInvalid();
                     var f = new RecordingStore.Filter(WebServer.instantParam(ctx, "from"), WebServer.instantParam(ctx, "to"),
-                            Validator.clean(ctx.queryParam("number")), limit == null ? 50 : limit.intValue(), offset == null ? 0 : offset.intValue());
-                    ctx.json(jdbi.withHandle(h -> RecordingStore.search(h, me.enterpriseId(), f)));
+                            masking.real(me.enterpriseId(), Validator.clean(ctx.queryParam("number")), "number"), limit == null ? 50 : limit.intValue(), offset == null ? 0 : offset.intValue());
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> RecordingStore.search(h, me.enterpriseId(), f))));
                 });
         api.get("/recordings/{id}/audio", "The recording's WAV file (Range requests for the browser's player; ?download=1 as attachment)")
                 .handle(Permission.RECORDING_READ, (ctx, me) -> {

@@ -1,9 +1,10 @@
 package dev.hotline.report;
 
 import dev.hotline.auth.Permission;
+import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
-import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.util.Arrays;
 import org.jdbi.v3.core.Jdbi;
@@ -12,7 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class CallRoutes {
     private CallRoutes() {}
 
-    public static void register(Api root, Jdbi jdbi) {
+    public static void register(Api root, Jdbi jdbi, Masking masking) {
         Api api = root.tagged("calls");
         api.get("/calls", "Call records, newest first (filters: from, to ISO-8601; number; outcome; disposition; queue; agent (user id);"
                         + " direction; limit ≤ 500; offset)")
@@ -31,16 +32,16 @@ public final class CallRoutes {
                             .check(direction == null || direction.matches("inbound|outbound|internal"), "direction", "inbound, outbound or internal")
                             .throwIfInvalid();
                     var f = new CallRecordStore.Filter(WebServer.instantParam(ctx, "from"), WebServer.instantParam(ctx, "to"),
-                            Validator.clean(ctx.queryParam("number")), outcome, disposition, Validator.clean(ctx.queryParam("queue")),
+                            masking.real(me.enterpriseId(), Validator.clean(ctx.queryParam("number")), "number"), outcome, disposition, Validator.clean(ctx.queryParam("queue")),
                             WebServer.longParam(ctx, "agent"), direction, limit == null ? 50 : limit.intValue(),
                             offset == null ? 0 : offset.intValue());
-                    ctx.json(jdbi.withHandle(h -> CallRecordStore.search(h, me.enterpriseId(), f)));
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> CallRecordStore.search(h, me.enterpriseId(), f))));
                 });
         api.get("/calls/{callId}/events", "Every logged event of one call, in order").returnsList(CallRecordStore.LoggedEvent.class)
                 .handle(Permission.CALL_READ, (ctx, me) -> {
                     var events = jdbi.withHandle(h -> CallRecordStore.timeline(h, me.enterpriseId(), ctx.pathParam("callId")));
                     if (events.isEmpty()) throw ApiException.notFound("call");
-                    ctx.json(events);
+                    ctx.json(masking.forViewer(me).json(events));
                 });
     }
 }

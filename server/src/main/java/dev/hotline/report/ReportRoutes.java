@@ -3,6 +3,8 @@ package dev.hotline.report;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
+import dev.hotline.masking.NumberMask;
 import dev.hotline.web.Api;
 import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
@@ -56,32 +58,32 @@ public final class ReportRoutes {
     /** The most rows a list report exports at once. */
     static final int EXPORT_MAX_ROWS = 100_000;
 
-    public static void register(Api root, Jdbi jdbi, Clock clock, ZoneId reportZone) {
+    public static void register(Api root, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone) {
         Api api = root.tagged("reports");
-        route(api, jdbi, clock, reportZone, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
+        route(api, jdbi, masking, clock, reportZone, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
                 + " calls and the agents' occupancy.", Reports::summary, Filter.QUEUE);
-        route(api, jdbi, clock, reportZone, "numbers", "By called number (media measurement): inbound calls per number dialled and period,"
+        route(api, jdbi, masking, clock, reportZone, "numbers", "By called number (media measurement): inbound calls per number dialled and period,"
                 + " answered by a person, abandoned, not answered by the system, voicemail or IVR only, answer rate, talk.", Reports::numbers,
                 Filter.NUMBER);
-        route(api, jdbi, clock, reportZone, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
+        route(api, jdbi, masking, clock, reportZone, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
                 + " voicemail, callback, still waiting, service level, answer and abandon rate, ASA, AHT per period and queue.", Reports::queues,
                 Filter.QUEUE);
-        route(api, jdbi, clock, reportZone, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
+        route(api, jdbi, masking, clock, reportZone, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
                 + " ready, not ready by reason, occupancy and calls per hour per period and agent.", Reports::agents, Filter.QUEUE, Filter.AGENT,
                 Filter.DEPARTMENT);
-        route(api, jdbi, clock, reportZone, "tracking", "Inbound call tracking: one row per inbound call (a page of them) with its path"
+        route(api, jdbi, masking, clock, reportZone, "tracking", "Inbound call tracking: one row per inbound call (a page of them) with its path"
                 + " (IVR, queues), wait, agent, talk and final outcome.", ListReports::tracking, Filter.QUEUE, Filter.AGENT, Filter.NUMBER,
                 Filter.OUTCOME, Filter.PAGE);
-        route(api, jdbi, clock, reportZone, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
+        route(api, jdbi, masking, clock, reportZone, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
                 + " queued, abandoned ringing, not answered by the system) per period.", Reports::unanswered, Filter.QUEUE);
-        route(api, jdbi, clock, reportZone, "callbacks", "Lost callers: one row per lost inbound call (a page of them) with its call-back"
+        route(api, jdbi, masking, clock, reportZone, "callbacks", "Lost callers: one row per lost inbound call (a page of them) with its call-back"
                 + " status: not called back, or when and by whom a later answered call reached the number.", ListReports::callbacks,
                 Filter.QUEUE, Filter.NUMBER, Filter.PAGE);
-        route(api, jdbi, clock, reportZone, "tolerance", "Caller tolerance: per period and queue, calls answered and abandoned by wait"
+        route(api, jdbi, masking, clock, reportZone, "tolerance", "Caller tolerance: per period and queue, calls answered and abandoned by wait"
                 + " (0-5, 5-10, 10-20, 20-30, 30-60, 60-120, 120+ s).", Reports::tolerance, Filter.QUEUE);
-        route(api, jdbi, clock, reportZone, "states", "Agent state log: every state change (a page of them) with reason, start, end and"
+        route(api, jdbi, masking, clock, reportZone, "states", "Agent state log: every state change (a page of them) with reason, start, end and"
                 + " duration.", ListReports::states, Filter.AGENT, Filter.DEPARTMENT, Filter.PAGE);
-        route(api, jdbi, clock, reportZone, "outbound", "Outbound: per period and agent, calls placed, answered, answer rate, talk and"
+        route(api, jdbi, masking, clock, reportZone, "outbound", "Outbound: per period and agent, calls placed, answered, answer rate, talk and"
                 + " average talk.", Reports::outbound, Filter.AGENT, Filter.DEPARTMENT);
     }
 
@@ -90,13 +92,13 @@ public final class ReportRoutes {
      * package's reports (a feature that keeps its own report table, e.g. the satisfaction survey, adds its report so): it
      * takes the queue filter, and the agent filter when {@code agentFilter}.
      */
-    public static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, boolean agentFilter,
+    public static void route(Api api, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone, String name, String summary, boolean agentFilter,
                              Build build) {
-        if (agentFilter) route(api, jdbi, clock, reportZone, name, summary, build, Filter.QUEUE, Filter.AGENT);
-        else route(api, jdbi, clock, reportZone, name, summary, build, Filter.QUEUE);
+        if (agentFilter) route(api, jdbi, masking, clock, reportZone, name, summary, build, Filter.QUEUE, Filter.AGENT);
+        else route(api, jdbi, masking, clock, reportZone, name, summary, build, Filter.QUEUE);
     }
 
-    private static void route(Api api, Jdbi jdbi, Clock clock, ZoneId reportZone, String name, String summary, Build build,
+    private static void route(Api api, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone, String name, String summary, Build build,
                               Filter... filters) {
         Set<Filter> takes = EnumSet.noneOf(Filter.class);
         takes.addAll(List.of(filters));
@@ -125,12 +127,12 @@ public final class ReportRoutes {
                 Set<Long> agents = p.department == null ? null : ReportStore.departmentAgents(h, me.enterpriseId(), p.department)
                         .orElseThrow(() -> DomainException.notFound("department"));
                 return build.build(h, me.enterpriseId(), new Reports.Query(p.period, p.queue, p.agent, clock.instant(), reportZone, agents,
-                        p.number, p.outcome, limit, offset));
+                        masking.real(me.enterpriseId(), p.number, "number"), p.outcome, limit, offset));
             });
             if (export && t.page() != null && t.page().total() > t.rows().size()) {
                 throw DomainException.invalid("to", "more than " + EXPORT_MAX_ROWS + " rows to export; choose a shorter range or filter");
             }
-            send(ctx, t, p.format, p.lang);
+            send(ctx, t, masking.forViewer(me), p.format, p.lang);
         });
     }
 
@@ -192,7 +194,9 @@ public final class ReportRoutes {
                 lang == null ? "en" : lang);
     }
 
-    private static void send(Context ctx, ReportTable t, String format, String lang) throws java.io.IOException {
+    /** Writes the report as asked, its numbers as the viewer may see them (CRM-5): masked in the JSON and the files alike. */
+    private static void send(Context ctx, ReportTable table, NumberMask mask, String format, String lang) throws java.io.IOException {
+        ReportTable t = format.equals("json") ? table : masked(table, mask);
         String file = "hotline-" + t.report() + "-" + t.from().substring(0, 10) + "-" + t.to().substring(0, 10);
         switch (format) {
             case "csv" -> {
@@ -207,7 +211,13 @@ public final class ReportRoutes {
                 ctx.header("Content-Disposition", "attachment; filename=\"" + file + ".xlsx\"");
                 ctx.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").result(out.toByteArray());
             }
-            default -> ctx.json(t);
+            default -> ctx.json(mask.json(t));
         }
+    }
+
+    /** The table with its rows and total as {@code mask} shows them. */
+    public static ReportTable masked(ReportTable t, NumberMask mask) {
+        if (!mask.active()) return t;
+        return new ReportTable(t.report(), t.from(), t.to(), t.zone(), t.group(), t.columns(), mask.rows(t.rows()), mask.row(t.total()), t.page());
     }
 }

@@ -2,11 +2,11 @@ package dev.hotline.ticket;
 
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
-
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -19,7 +19,7 @@ public final class TicketRoutes {
 
     public record Done(boolean ok) {}
 
-    public static void register(Api root, Jdbi jdbi, Tickets tickets) {
+    public static void register(Api root, Jdbi jdbi, Tickets tickets, Masking masking) {
         Api api = root.tagged("tickets");
         api.get("/ticket-settings", "Tracking-number prefix, business-hours calendar (zone, working days 1..7, HH:mm start and end) and"
                 + " escalation stages (percent of the SLA, target assignee or supervisor)").returns(TicketSettings.class)
@@ -59,7 +59,7 @@ public final class TicketRoutes {
                             WebServer.longParam(ctx, "typeId"),
                             WebServer.longParam(ctx, "assigneeId"), WebServer.longParam(ctx, "customerId"), Validator.clean(ctx.queryParam("callId")),
                             Validator.clean(ctx.queryParam("callerNumber")), Validator.clean(ctx.queryParam("q")), limit == null ? 100 : limit.intValue());
-                    ctx.json(jdbi.withHandle(h -> tickets.list(h, me.enterpriseId(), f)));
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> tickets.list(h, me.enterpriseId(), f))));
                 });
         api.post("/tickets", "Open a ticket: typeId (or type, its code), title, description, customerId, callerNumber, callId, departmentId,"
                 + " assigneeId, form (values by field key). Returns it with its tracking number and due time").body(Tickets.OpenInput.class)
@@ -75,7 +75,7 @@ public final class TicketRoutes {
         api.get("/tickets/{id}", "A ticket with its timeline (who, when, what)").returns(Ticket.Detail.class)
                 .handle(Permission.TICKET_READ, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.withHandle(h -> tickets.detail(h, me.enterpriseId(), id)));
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> tickets.detail(h, me.enterpriseId(), id))));
                 });
         api.put("/tickets/{id}", "Change a ticket's title, description, customer, caller number, call and form values")
                 .body(Tickets.EditInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {

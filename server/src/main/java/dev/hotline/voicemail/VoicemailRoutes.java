@@ -4,10 +4,11 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.directory.UserStore;
+import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
-import dev.hotline.domain.Validator;
 import dev.hotline.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class VoicemailRoutes {
 
     static final String BOX_EMAIL = "/voicemail/boxes/{boxType}/{box}/email";
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Masking masking) {
         Api api = root.tagged("voicemail");
         api.get("/voicemail", "Voicemail messages, newest first (filters: boxType, box, handled)").returnsList(VoicemailStore.Message.class)
                 .handleAuthenticated((ctx, me) -> {
@@ -42,7 +43,7 @@ public final class VoicemailRoutes {
                     Validator.of().check(handled == null || handled.equals("true") || handled.equals("false"), "handled", "true or false").throwIfInvalid();
                     var f = new VoicemailStore.Filter(Validator.clean(ctx.queryParam("boxType")), Validator.clean(ctx.queryParam("box")),
                             handled == null ? null : Boolean.valueOf(handled));
-                    ctx.json(jdbi.withHandle(h -> VoicemailStore.list(h, me.enterpriseId(), f).stream().filter(m -> mayRead(h, me, m)).toList()));
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> VoicemailStore.list(h, me.enterpriseId(), f).stream().filter(m -> mayRead(h, me, m)).toList())));
                 });
         api.get("/voicemail/{id}/audio", "The message's WAV (Range for the browser's player; ?download=1 as attachment)")
                 .handleAuthenticated((ctx, me) -> {

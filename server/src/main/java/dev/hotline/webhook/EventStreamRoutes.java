@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.login.Auth;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
@@ -25,7 +26,7 @@ public final class EventStreamRoutes {
 
     private EventStreamRoutes() {}
 
-    public static void mount(RoutesConfig routes, Auth auth, EventStream stream) {
+    public static void mount(RoutesConfig routes, Auth auth, EventStream stream, Masking masking) {
         routes.addHttpHandler(HandlerType.WEBSOCKET_BEFORE_UPGRADE, PATH, ctx -> {
             String authorization = ctx.header("Authorization");
             String cookie = ctx.cookie(WebServer.SESSION_COOKIE);
@@ -60,7 +61,8 @@ public final class EventStreamRoutes {
                 else hello.put("oldestKept", start.oldestKept());
                 send(ctx, hello.toString());
                 // Subscribed after the hello went out: the first event cannot overtake it.
-                stream.subscribe(ctx.sessionId(), p.enterpriseId(), start.after(), json -> send(ctx, json));
+                // CRM-5: each event as the token's or session's user may see its numbers.
+                stream.subscribe(ctx.sessionId(), p.enterpriseId(), start.after(), json -> send(ctx, masking.forViewer(p).jsonText(json)));
             });
             ws.onClose(ctx -> stream.unsubscribe(ctx.sessionId()));
             ws.onError(ctx -> stream.unsubscribe(ctx.sessionId()));

@@ -2,6 +2,7 @@ package dev.hotline.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hotline.domain.JsonMapper;
+import dev.hotline.masking.Masking;
 import dev.hotline.report.AgentLogEvent;
 import dev.hotline.report.CallLogEvent;
 import dev.hotline.report.LogEvent;
@@ -44,6 +45,7 @@ public final class Webhooks implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+    private final Masking masking;
     private final Jdbi jdbi;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -57,7 +59,8 @@ public final class Webhooks implements AutoCloseable {
     /** Counts changes, so that a read overtaken by a change is not kept. */
     private final AtomicLong generation = new AtomicLong();
 
-    public Webhooks(Jdbi jdbi, Clock clock) {
+    public Webhooks(Jdbi jdbi, Clock clock, Masking masking) {
+        this.masking = masking;
         this.jdbi = jdbi;
         this.clock = clock;
         sender.scheduleWithFixedDelay(this::sendDue, 250, 250, TimeUnit.MILLISECONDS);
@@ -99,7 +102,8 @@ public final class Webhooks implements AutoCloseable {
         String body = null;
         for (Webhook w : hooks) {
             if (!w.wants(type)) continue;
-            if (body == null) body = body(e, type);
+            // CRM-5: masked by the enterprise's policy unless it lets webhooks see numbers (docs/masking.md).
+            if (body == null) body = masking.forWebhooks(e.enterpriseId()).jsonText(body(e, type));
             WebhookStore.enqueue(h, e.enterpriseId(), w.id(), type, body, clock.instant());
         }
     }

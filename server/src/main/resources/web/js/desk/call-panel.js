@@ -1,5 +1,5 @@
 import { clock } from '../format.js';
-import { desk, current, other, command, callTimer, shownState } from './store.js';
+import { desk, current, other, otherRef, command, callTimer, shownState } from './store.js';
 import { DialLink } from './dial-link.js';
 
 /** The current call: who, from which queue, how long they waited, the transferring colleague's notes; our notes. */
@@ -27,7 +27,7 @@ export const CallPanel = {
         delete this.drafts[c.legId];
       } catch (e) { /* shown */ } finally { this.saving = false; }
     },
-    other,
+    other, otherRef,
     callTimer,
     shownState,
   },
@@ -39,7 +39,7 @@ export const CallPanel = {
         <div v-if="desk.supervised[call.legId]" class="alert alert-info" data-testid="desk-supervised" :data-mode="desk.supervised[call.legId]">{{ t('desk.supervised.' + desk.supervised[call.legId]) }}</div>
         <dl class="kv cols-2">
           <dt>{{ t(call.direction === 'outbound' ? 'desk.callee' : 'desk.caller') }}</dt>
-          <dd data-testid="desk-caller-number"><dial-link :number="other(call)"></dial-link></dd>
+          <dd data-testid="desk-caller-number"><dial-link :number="other(call)" :dial-ref="otherRef(call)"></dial-link></dd>
           <dt>{{ t('desk.callerName') }}</dt><dd data-testid="desk-caller-name">{{ dash(call.callerName) }}</dd>
           <dt>{{ t('calls.direction') }}</dt><dd data-testid="desk-call-direction">{{ tOr('calls.direction.' + call.direction, call.direction) }}</dd>
           <template v-if="call.path && call.path.dialled && call.direction !== 'outbound'"><dt>{{ t('desk.dialled') }}</dt><dd data-testid="desk-call-dialled">{{ call.path.dialled }}</dd></template>

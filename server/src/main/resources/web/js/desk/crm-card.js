@@ -5,7 +5,7 @@
 import { api, t, toast, toastError } from '../common.js';
 
 export const CrmCard = {
-  props: { number: String },
+  props: { number: String, numberRef: String },
   emits: ['matched'],
   data() { return { matches: null, fields: [], form: null, errors: {}, loading: false, settings: null, openTickets: {} }; },
   computed: {
@@ -27,7 +27,8 @@ export const CrmCard = {
         if (!this.fields.length) this.fields = await api.get('/customer-fields');
         if (!this.settings) this.settings = await api.get('/crm-settings');
         const asked = this.number;
-        const found = await api.get('/customers/lookup', { number: asked });
+        // CRM-5: a masked number is looked up (and saved) by the server's reference.
+        const found = await api.get('/customers/lookup', { number: this.numberRef || asked });
         if (asked !== this.number) return; // another call meanwhile
         this.matches = found;
         this.$emit('matched', found);
@@ -55,7 +56,7 @@ export const CrmCard = {
       const fields = {};
       for (const [k, v] of Object.entries(this.form.fields)) if (v !== '' && v !== null && v !== undefined) fields[k] = v;
       try {
-        await api.post('/customers', { name: this.form.name, sharing: this.form.sharing, fields, phones: [{ number: this.number }] });
+        await api.post('/customers', { name: this.form.name, sharing: this.form.sharing, fields, phones: [{ number: this.numberRef || this.number }] });
         toast(t('desk.crm.saved'));
         await this.load();
       } catch (e) {

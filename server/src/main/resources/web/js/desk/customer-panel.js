@@ -1,5 +1,5 @@
 import { clock } from '../format.js';
-import { current, other } from './store.js';
+import { current, other, otherRef } from './store.js';
 import { DialLink } from './dial-link.js';
 import { CrmCard } from './crm-card.js';
 import { CustomerTimeline } from '../components/customer-timeline.js';
@@ -17,7 +17,7 @@ export const CustomerPanel = {
     historyId() { return this.matched.length ? this.matched[0].id : null; },
   },
   watch: { 'call.callId'() { this.tab = 'caller'; } },
-  methods: { other },
+  methods: { other, otherRef },
   template: `
     <div class="panel" data-testid="desk-customer">
       <div class="panel-head"><h2>{{ t('agent.customer') }}</h2><span class="spacer" style="flex:1"></span>
@@ -32,13 +32,13 @@ export const CustomerPanel = {
       </div>
       <div v-if="call" v-show="tab === 'caller' || !historyId" class="panel-body">
         <dl class="kv">
-          <dt>{{ t('desk.number') }}</dt><dd><dial-link :number="other(call)"></dial-link></dd>
+          <dt>{{ t('desk.number') }}</dt><dd><dial-link :number="other(call)" :dial-ref="otherRef(call)"></dial-link></dd>
           <dt>{{ t('desk.callerName') }}</dt><dd>{{ dash(call.callerName) }}</dd>
           <dt>{{ t('desk.callCount') }}</dt><dd data-testid="desk-customer-calls">{{ customer ? customer.calls : '—' }}</dd>
         </dl>
         <a v-if="urlPop.url && urlPop.callId === call.callId" class="btn-link" :href="urlPop.url" target="hotline-pop" rel="noopener"
            data-testid="desk-url-pop">{{ t('desk.crm.externalPop') }}</a>
-        <crm-card v-if="can('customer.read')" :number="other(call)" @matched="(m) => matched = m"></crm-card>
+        <crm-card v-if="can('customer.read')" :number="other(call)" :number-ref="otherRef(call)" @matched="(m) => matched = m"></crm-card>
         <table v-if="customer && customer.lastCalls && customer.lastCalls.length" class="grid compact" data-testid="desk-last-calls">
           <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.result') }}</th><th>{{ t('desk.agentCol') }}</th><th>{{ t('desk.queue') }}</th><th>{{ t('desk.talk') }}</th></tr></thead>
           <tbody><tr v-for="l in customer.lastCalls" :key="l.callId">

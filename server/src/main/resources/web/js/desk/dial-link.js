@@ -9,12 +9,15 @@ export function dialable(number) {
   return s.replace(/[\s\-.()\u00a0/（）]/g, '').replace('＋', '+');
 }
 
-/** A phone number the agent can click to call it (AGENT-2); the number shown as written, dialled as {@link dialable}. */
+/**
+ * A phone number the agent can click to call it (AGENT-2); the number shown as written, dialled as {@link dialable}. A masked
+ * number (CRM-5) comes with the server's reference ({@code dial-ref}), which is what is dialled then.
+ */
 export const DialLink = {
-  props: { number: String },
+  props: { number: String, dialRef: String },
   setup() { return { desk, cti_ok }; },
   methods: {
-    dial() { dialNumber(dialable(this.number)); },
+    dial() { dialNumber(this.dialRef || dialable(this.number)); },
   },
   template: `<button v-if="number" type="button" class="num-link mono" data-testid="dial-link" :data-number="number" :disabled="!cti_ok || !desk.agent || desk.agent.state === 'logged_out'"
       :title="t('desk.clickToDial', { number })" @click="dial">{{ number }}</button><span v-else>—</span>`,

@@ -24,7 +24,7 @@ export const RecentCalls = {
         <tbody>
           <tr v-for="r in desk.recent" :key="r.legId + r.at">
             <td>{{ fmtTime(r.at) }}</td><td>{{ tOr('calls.direction.' + r.direction, r.direction || '—') }}</td>
-            <td><dial-link :number="r.number"></dial-link></td><td>{{ r.answered ? clock(r.seconds) : '—' }}</td>
+            <td><dial-link :number="r.number" :dial-ref="r.numberRef"></dial-link></td><td>{{ r.answered ? clock(r.seconds) : '—' }}</td>
             <td>{{ r.answered ? tOr('calls.cause.' + r.cause, r.cause || '—') : t('desk.missed') }}</td>
             <td data-testid="agent-recent-survey" :data-call="r.callId" :data-score="r.survey && r.survey.score ? r.survey.score : ''">{{ surveyText(r.survey) }}</td>
           </tr>

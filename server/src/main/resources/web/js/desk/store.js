@@ -64,6 +64,8 @@ function saveRecent() { try { localStorage.setItem(recentKey(), JSON.stringify(d
 
 /** The other party's number: `caller` is the customer's or colleague's number in every direction (docs/cti.md). */
 export function other(c) { return (c && (c.caller || c.callee)) || ''; }
+/** CRM-5: the server's reference for {@link other} when the number is masked for this agent (dialled instead of it). */
+export function otherRef(c) { return (c && (c.caller ? c.callerRef : c.calleeRef)) || null; }
 
 function upsert(call) {
   if (!call || !call.legId) return;
@@ -171,7 +173,7 @@ cti.on('call.ended', (m) => {
   desk.ended = { call: Object.assign({}, known, c), cause: m.cause || '', by: m.by || '', at: Date.now() };
   desk.recent.unshift({
     callId: c.callId, legId: c.legId, at: new Date().toISOString(), direction: c.direction || known.direction,
-    number: other(known.caller ? known : c), seconds: known.state === 'talking' || known.state === 'held' ? Math.round((Date.now() - started) / 1000) : 0,
+    number: other(known.caller ? known : c), numberRef: otherRef(known.caller ? known : c), seconds: known.state === 'talking' || known.state === 'held' ? Math.round((Date.now() - started) / 1000) : 0,
     cause: m.cause || '', answered: known.state !== 'ringing',
   });
   desk.recent.splice(RECENT_MAX);

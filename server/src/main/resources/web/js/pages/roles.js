@@ -3,9 +3,10 @@
 import { api, t, tOr } from '../common.js';
 import { roleLabel, permLabel } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
+import { MaskingSettings } from '../components/masking-settings.js';
 
 export const RolesPage = {
-  components: { CrudTable },
+  components: { CrudTable, MaskingSettings },
   data() { return { permissions: [], permError: null }; },
   created() { this.loadPermissions(); },
   computed: {
@@ -49,6 +50,7 @@ export const RolesPage = {
     groupChecked(d, g) { return g.perms.every((p) => d.form.permissions.includes(p)); },
   },
   template: `
+    <masking-settings v-if="can('role.read')"></masking-settings>
     <crud-table path="/roles" name="role" table-testid="roles-table" write-perm="role.write" modal-size="wide" stacked
       :title="t('roles.title')" :subtitle="t('roles.subtitle')" :new-label="t('roles.new')" :dialog-title="title" :read-only="readOnly"
       :columns="columns" :fields="fields" :blank="blank" :to-form="toForm" :to-body="toBody" :row-id="(r) => r.name"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hotline.mail.Mailer;
 import dev.hotline.mail.SecretBox;
+import dev.hotline.masking.Masking;
 import dev.hotline.store.Database;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.webhook.Webhooks;
@@ -47,7 +48,7 @@ class PruneTest {
                 mail(h, e, "old-waiting", null, null);
             });
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-            Webhooks webhooks = new Webhooks(db.jdbi(), clock);
+            Webhooks webhooks = new Webhooks(db.jdbi(), clock, new Masking(db.jdbi(), (enterprise, number) -> Optional.empty()));
             Mailer mailer = new Mailer(db.jdbi(), clock, SecretBox.fromKeyFile(dir.resolve("key")), Optional.empty());
             try {
                 assertThat(webhooks.prune()).isEqualTo(1);

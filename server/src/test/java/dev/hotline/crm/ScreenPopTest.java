@@ -111,6 +111,25 @@ class ScreenPopTest {
                 assertThat(found.get(0).get("fields").get("tier").asText()).isEqualTo("silver");
                 assertThat(found.get(0).get("sharing").asText()).isEqualTo("private");
                 assertThat(admin.get("/api/v1/users?q=agent1").json().get(0).get("id").asLong()).isEqualTo(found.get(0).get("ownerId").asLong());
+
+                // CRM-5: with number masking on, the desk shows 138****0001 and still pops the customer (looked up by reference).
+                assertThat(admin.post("/api/v1/customers", Map.of("name", "Wang Wu", "sharing", "enterprise",
+                        "phones", List.of(Map.of("number", "13800000001")))).status()).isEqualTo(201);
+                assertThat(admin.put("/api/v1/masking", Map.of("mode", "middle")).status()).isEqualTo(200);
+                await("agent 1 ready again").atMost(Duration.ofSeconds(20)).until(() -> {
+                    AgentState st = server.hotline().acd().agentView(enterprise, agent1).orElseThrow().state();
+                    if (st == AgentState.WRAP_UP || st == AgentState.NOT_READY) agent.put("/api/v1/agent/state", Map.of("state", "ready"));
+                    return st == AgentState.READY;
+                });
+                try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13800000001", QUEUE_NUMBER)) {
+                    caller.quiet(20_000);
+                    wait.until(x -> "known".equals(chrome.attr("desk-crm", "data-state")));
+                    assertThat(d.findElement(tid("desk-crm-name")).getText()).isEqualTo("Wang Wu");
+                    wait.until(x -> !x.findElements(tid("desk-caller-number")).isEmpty()
+                            && x.findElement(tid("desk-caller-number")).getText().contains("138****0001"));
+                    assertThat(d.getPageSource()).doesNotContain("13800000001");
+                    caller.bye();
+                }
                 assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
             } finally {
                 phone.kill();

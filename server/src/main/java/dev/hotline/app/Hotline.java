@@ -185,7 +185,8 @@ public final class Hotline implements AutoCloseable {
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
         if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
-        this.ivr = new Ivr(config.dataDir());
+        this.ivr = new Ivr(config.dataDir(),
+                (enterpriseId, number, field) -> jdbi.withHandle(h -> CrmSettings.callerField(h, enterpriseId, number, field)));
         // ACD-3/ACD-4: the CRM tells the queues a caller's tier priority and their record's owner.
         CustomerRouting crmRouting = (enterpriseId, number) -> jdbi.withHandle(h -> CrmSettings.callerRouting(h, enterpriseId, number))
                 .map(c -> new CustomerRouting.Caller(c.ownerId(), c.priority()));
@@ -198,7 +199,7 @@ public final class Hotline implements AutoCloseable {
         CallBook calls = new CallBook(eventLog, clock);
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording);
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
-        DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout);
+        DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock);
         cti.attach(desk);
         CallControlRoutes.register(api, cti); // API-1: the desk's call control over HTTP
         Surveys surveys = new Surveys(calls, routing, ivr, cti);

@@ -18,6 +18,14 @@ public interface IvrHost {
         return transfer(callId, channel, target, value);
     }
 
+    /**
+     * IVR-4: the flow reached a {@code return} node: the caller goes back to the agent who sent them into the flow, with
+     * {@code result} and the flow's {@code variables}. False when no agent sent this caller (the flow then hangs up).
+     */
+    default boolean returnToAgent(String callId, Channel channel, String result, java.util.Map<String, String> variables) {
+        return false;
+    }
+
     /** The published graph of a flow of the enterprise, or null. */
     Flow.Graph publishedFlow(long enterpriseId, String name);
 

@@ -54,6 +54,7 @@ import dev.hotline.report.CallRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.report.QueueTargets;
 import dev.hotline.report.ReportRoutes;
+import dev.hotline.report.business.BusinessReportRoutes;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.RoutingData;
@@ -159,6 +160,7 @@ public final class Hotline implements AutoCloseable {
         // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
         ReportRoutes.register(api, jdbi, clock, reportZone);
+        BusinessReportRoutes.register(api, jdbi, clock); // RPT-4
         SurveyRoutes.register(api, jdbi, clock, reportZone);
         BillingRoutes.register(api, jdbi, audit, clock, reportZone);
         // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.

@@ -29,7 +29,7 @@ public final class ReportRoutes {
         ReportTable build(Handle h, long enterpriseId, Reports.Query q);
     }
 
-    private static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
+    public static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
             + " both absent: today in tz;"
             + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets and times; default UTC),"
             + " format (json, csv, xlsx; default json), lang (en, zh: the export's headers)";
@@ -134,10 +134,12 @@ public final class ReportRoutes {
         });
     }
 
-    private record Params(Period period, String queue, Long agent, Long department, String number, String outcome, Integer limit,
-                          Integer offset, String format, String lang) {}
+    /** The parameters every report takes (see {@code PARAMS}); a feature's own reports parse them here too. */
+    public record Params(Period period, String queue, Long agent, Long department, String number, String outcome, Integer limit,
+                         Integer offset, String format, String lang) {}
 
-    private static Params params(Context ctx, Clock clock) {
+    /** Parses and checks a report's parameters (400 naming the field). */
+    public static Params params(Context ctx, Clock clock) {
         Instant from = WebServer.instantParam(ctx, "from");
         Instant to = WebServer.instantParam(ctx, "to");
         String group = Validator.clean(ctx.queryParam("group"));
@@ -192,7 +194,8 @@ public final class ReportRoutes {
                 lang == null ? "en" : lang);
     }
 
-    private static void send(Context ctx, ReportTable t, String format, String lang) throws java.io.IOException {
+    /** Answers with the table as JSON, or as a CSV or xlsx download named after the report and its range. */
+    public static void send(Context ctx, ReportTable t, String format, String lang) throws java.io.IOException {
         String file = "hotline-" + t.report() + "-" + t.from().substring(0, 10) + "-" + t.to().substring(0, 10);
         switch (format) {
             case "csv" -> {

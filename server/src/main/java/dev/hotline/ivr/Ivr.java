@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -38,9 +39,9 @@ public final class Ivr implements AutoCloseable {
     @FunctionalInterface
     public interface CustomerLookup {
         /** The value of field {@code fieldKey} of the enterprise's customer having {@code number}; empty when none or blank. */
-        java.util.Optional<String> field(long enterpriseId, String number, String fieldKey);
+        Optional<String> field(long enterpriseId, String number, String fieldKey);
 
-        CustomerLookup NONE = (e, n, f) -> java.util.Optional.empty();
+        CustomerLookup NONE = (e, n, f) -> Optional.empty();
     }
 
     private final CustomerLookup customers;
@@ -57,7 +58,7 @@ public final class Ivr implements AutoCloseable {
     }
 
     /** IVR-4: a customer field of the caller, looked up off the call threads. */
-    CompletableFuture<java.util.Optional<String>> customerField(long enterpriseId, String number, String fieldKey) {
+    CompletableFuture<Optional<String>> customerField(long enterpriseId, String number, String fieldKey) {
         return CompletableFuture.supplyAsync(() -> customers.field(enterpriseId, number, fieldKey), workers);
     }
 

@@ -37,12 +37,13 @@ export const TicketTypesPage = {
       this.form = { code: '', name: '', slaMinutes: '480', enabled: true, fields: [] };
     },
     addField() { this.form.fields.push(blankField()); },
-    removeField(i) { this.form.fields.splice(i, 1); },
+    removeField(i) { this.form.fields.splice(i, 1); this.errors = {}; },
     move(i, delta) {
       const j = i + delta;
       if (j < 0 || j >= this.form.fields.length) return;
       const f = this.form.fields;
       [f[i], f[j]] = [f[j], f[i]];
+      this.errors = {}; // the server's errors name rows by their index
     },
     body() {
       const f = this.form;

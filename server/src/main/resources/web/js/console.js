@@ -34,6 +34,8 @@ import { MailPage } from './pages/mail.js';
 import { TicketsPage } from './pages/tickets.js';
 import { KbPage } from './pages/kb.js';
 import { TollPage } from './pages/toll.js';
+import { BusinessReportsPage } from './pages/business-reports.js';
+import { TicketTypesPage } from './pages/ticket-types.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -100,6 +102,12 @@ const MENU = [
     icon: I('<path d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v3a2 2 0 0 0 0 4v3a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-3a2 2 0 0 0 0-4z"/><path d="M13 5v14" stroke-dasharray="2 2"/>') },
   { id: 'kb', perm: 'kb.read', group: 'crm', component: KbPage,
     icon: I('<path d="M4 19.5A2.5 2.5 0 0 1 6.5 17H20V3H6.5A2.5 2.5 0 0 0 4 5.5z"/><path d="M4 19.5A2.5 2.5 0 0 0 6.5 22H20v-5"/>') },
+  // BIZ-2: the ticket types' form designer.
+  { id: 'ticket-types', perm: 'ticket.manage', group: 'crm', component: TicketTypesPage,
+    icon: I('<rect x="4" y="3" width="16" height="18" rx="2"/><path d="M8 8h8M8 12h8M8 16h5"/><path d="M17 15l2 2-2 2"/>') },
+  // RPT-4: customers, regions and tickets over time; after the CRM pages so that nobody's landing page changes.
+  { id: 'business-reports', perms: ['customer.read', 'ticket.read'], group: 'crm', component: BusinessReportsPage,
+    icon: I('<path d="M3 3v18h18"/><path d="M7 15l4-5 3 3 5-7"/><circle cx="19" cy="6" r="1.5"/>') },
   // Every console user with a desk or the recordings sees the inbox; the server filters the boxes. Listed last so
   // that it is nobody's landing page; the sidebar shows it in a group of its own (issue 14).
   { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'messages', component: VoicemailPage,

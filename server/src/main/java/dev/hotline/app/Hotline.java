@@ -60,6 +60,7 @@ import dev.hotline.report.CallRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.report.QueueTargets;
 import dev.hotline.report.ReportRoutes;
+import dev.hotline.report.business.BusinessReportRoutes;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.RoutingData;
@@ -169,6 +170,7 @@ public final class Hotline implements AutoCloseable {
         // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
         ReportRoutes.register(api, jdbi, masking, clock, reportZone);
+        BusinessReportRoutes.register(api, jdbi, clock); // RPT-4
         SurveyRoutes.register(api, jdbi, masking, clock, reportZone);
         BillingRoutes.register(api, jdbi, audit, masking, clock, reportZone);
         // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
@@ -195,7 +197,8 @@ public final class Hotline implements AutoCloseable {
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
         if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
-        this.ivr = new Ivr(config.dataDir());
+        this.ivr = new Ivr(config.dataDir(),
+                (enterpriseId, number, field) -> jdbi.withHandle(h -> CrmSettings.callerField(h, enterpriseId, number, field)));
         // ACD-3/ACD-4: the CRM tells the queues a caller's tier priority and their record's owner.
         CustomerRouting crmRouting = (enterpriseId, number) -> jdbi.withHandle(h -> CrmSettings.callerRouting(h, enterpriseId, number))
                 .map(c -> new CustomerRouting.Caller(c.ownerId(), c.priority()));
@@ -208,7 +211,7 @@ public final class Hotline implements AutoCloseable {
         CallBook calls = new CallBook(eventLog, clock);
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording);
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
-        DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout);
+        DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock);
         cti.attach(desk);
         CallControlRoutes.register(api, cti, masking); // API-1: the desk's call control over HTTP
         Surveys surveys = new Surveys(calls, routing, ivr, cti);

@@ -11,6 +11,7 @@ import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.WebRtcConnection;
+import dev.hotline.ivr.Ivr;
 import dev.hotline.recording.MediaFiles;
 import dev.hotline.report.CallLogEvent;
 import dev.hotline.routing.CallBook;
@@ -19,7 +20,9 @@ import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.OutboundPlan;
 import dev.hotline.routing.RoutingData;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,11 +44,12 @@ public final class DeskCallControl implements CtiHub.Calls {
     private final Colleagues colleagues;
     private final LegSplitter splitter;
     private final Consultations consultations;
+    private final Verifications verifications;
     /** Click-to-dial: the agent's leg → the number to call once it is answered. */
     private final Map<String, String> clickToDial = new ConcurrentHashMap<>();
 
     public DeskCallControl(RoutingData data, CallBook book, CallRouter router, Acd acd, CtiHub cti, MediaFiles files,
-                     Duration ringTimeout) {
+                     Duration ringTimeout, Ivr ivr, Clock clock) {
         this.data = data;
         this.book = book;
         this.router = router;
@@ -57,6 +61,7 @@ public final class DeskCallControl implements CtiHub.Calls {
         this.colleagues = new Colleagues(data, acd, devices);
         this.splitter = new LegSplitter(data);
         this.consultations = new Consultations(data, book, acd, cti, files, colleagues, splitter, ringTimeout);
+        this.verifications = new Verifications(data, book, cti, files, splitter, ivr, clock);
     }
 
     @Override
@@ -182,6 +187,16 @@ public final class DeskCallControl implements CtiHub.Calls {
         consultations.cancel(agentLeg);
     }
 
+    @Override
+    public List<String> verificationFlows(long enterpriseId) {
+        return verifications.flows(enterpriseId);
+    }
+
+    @Override
+    public void verify(long enterpriseId, long userId, String agentLeg, String flow) {
+        verifications.start(enterpriseId, userId, agentLeg, flow);
+    }
+
     // --- the browser phone
 
     @Override
@@ -205,6 +220,7 @@ public final class DeskCallControl implements CtiHub.Calls {
     void onEvent(CallEvent event) {
         splitter.onEvent(event);
         consultations.onEvent(event);
+        verifications.onEvent(event);
     }
 
     /** A leg of a call answered: the agent's leg of a click-to-dial now calls the number. */

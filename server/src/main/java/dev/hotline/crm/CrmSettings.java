@@ -125,6 +125,27 @@ public record CrmSettings(String tierField, Map<String, Integer> tierPriorities,
         return Optional.of(new CallerRouting(matches.get(0).owner(), priority));
     }
 
+    /**
+     * IVR-4: the value of field {@code fieldKey} of the caller's customer: the most recently changed customer of the
+     * enterprise having this number (whoever owns it: a verification flow is the system's, not a user's view); empty when
+     * no customer has the number or the value is blank.
+     */
+    public static Optional<String> callerField(Handle h, long enterpriseId, String callerNumber, String fieldKey) {
+        String normalized = PhoneNumbers.matchingForm(callerNumber);
+        if (normalized == null || fieldKey == null) return Optional.empty();
+        Optional<Long> customer = h.createQuery("""
+                        SELECT c.id FROM customer c WHERE c.enterprise_id = :e AND c.id IN
+                            (SELECT p.customer_id FROM customer_phone p WHERE p.enterprise_id = :e AND p.normalized = :n)
+                        ORDER BY c.updated_at DESC, c.id DESC LIMIT 1""")
+                .bind("e", enterpriseId).bind("n", normalized).mapTo(Long.class).findOne();
+        if (customer.isEmpty()) return Optional.empty();
+        return h.createQuery("""
+                        SELECT v.field_value FROM customer_value v JOIN customer_field f ON f.id = v.field_id
+                        WHERE v.enterprise_id = :e AND v.customer_id = :c AND f.field_key = :k""")
+                .bind("e", enterpriseId).bind("c", customer.get()).bind("k", fieldKey)
+                .mapTo(String.class).findOne().filter(v -> !v.isBlank());
+    }
+
     private static Map<String, Integer> priorities(String json) {
         try {
             return json == null ? Map.of() : JsonMapper.MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, Integer>>() {});

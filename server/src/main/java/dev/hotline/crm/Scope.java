@@ -44,13 +44,13 @@ public record Scope(long enterpriseId, long userId, boolean all, Set<Long> depar
      * The SQL condition for customer alias {@code c} joined to its owner as {@code o}
      * ({@code LEFT JOIN app_user o ON o.id = c.owner_id}); bind it with {@link #bind}.
      */
-    String condition() {
+    public String condition() {
         if (all) return "c.enterprise_id = :scopeE";
         return "c.enterprise_id = :scopeE AND (c.owner_id = :scopeUser OR c.sharing = 'enterprise'"
                 + (departments.isEmpty() ? "" : " OR (c.sharing = 'department' AND o.department_id IN (<scopeDeps>))") + ")";
     }
 
-    <T extends SqlStatement<T>> T bind(T statement) {
+    public <T extends SqlStatement<T>> T bind(T statement) {
         statement.bind("scopeE", enterpriseId);
         if (!all) {
             statement.bind("scopeUser", userId);

@@ -163,6 +163,19 @@ public final class AgentCommands {
         if (how != ConsultEnd.COMPLETE) deskCalls.update(c.withConsult(null).with("talking"), "call.updated");
     }
 
+    /** IVR-4: the flows the agent may send a caller into for verification. */
+    public List<String> verificationFlows(long enterpriseId) {
+        return calls.verificationFlows(enterpriseId);
+    }
+
+    /** IVR-4: sends the caller into verification flow {@code flow}; the agent stays on the call and gets them back with the result. */
+    public void verify(long enterpriseId, long userId, String legId, String flow) {
+        CallView c = talking(userId, legId);
+        if (c.internal()) throw DomainException.conflict("internal calls cannot be verified");
+        if (flow.length() > 100) throw DomainException.invalid("flow", "at most 100 characters");
+        calls.verify(enterpriseId, userId, c.legId(), flow);
+    }
+
     /** Click-to-dial: rings the agent's device, then {@code number}; returns the agent's leg id. */
     public String dial(long enterpriseId, long userId, String asked) {
         // CRM-5: a masked desk dials a reference the server opens to the real number; a masked number is refused.

@@ -34,6 +34,12 @@ public final class CallControlRoutes {
 
     public record Dialled(String legId) {}
 
+    /** @param flow the name of a published flow of the enterprise with a 'return to agent' node */
+    public record VerifyInput(String flow) {}
+
+    /** IVR-4: the flows an agent may send a caller into. */
+    public record VerificationFlows(List<String> flows) {}
+
     public record Done(boolean ok) {}
 
     static final String LEG = "/live-calls/{legId}";
@@ -79,6 +85,23 @@ public final class CallControlRoutes {
                 ctx.json(done(hold(cti, me, ctx.pathParam("legId"), true))));
         r.post(LEG + "/resume", "Take the other party off hold").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) ->
                 ctx.json(done(hold(cti, me, ctx.pathParam("legId"), false))));
+        r.get("/verification-flows", "IVR-4: the enterprise's published flows an agent may send a caller into for verification (those with"
+                + " a 'return to agent' node)").returns(VerificationFlows.class).handle(Permission.AGENT_DESK, (ctx, me) ->
+                ctx.json(new VerificationFlows(cti.run(c -> c.verificationFlows(me.enterpriseId())))));
+        r.post(LEG + "/verify", "IVR-4: send the other party into a verification flow (e.g. a PIN checked against a customer field); you"
+                + " stay on the call with music and get them back with the result (CTI event call.verification)")
+                .body(VerifyInput.class).returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    cti.run(c -> c.call(me.userId(), leg)); // someone else's call is 404 before the body is looked at
+                    VerifyInput in = Json.body(ctx, VerifyInput.class);
+                    String flow = Validator.clean(in.flow());
+                    Validator.of().required("flow", flow).check(flow == null || flow.length() <= 100, "flow", "at most 100 characters")
+                            .throwIfInvalid();
+                    ctx.json(done(cti.run(c -> {
+                        c.verify(me.enterpriseId(), me.userId(), leg, flow);
+                        return true;
+                    })));
+                });
         r.delete(LEG, "Hang up your leg of the call").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
             String leg = leg(ctx.pathParam("legId"));
             ctx.json(done(cti.run(c -> {

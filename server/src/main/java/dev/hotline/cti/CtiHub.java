@@ -90,7 +90,19 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         void conferenceConsult(String agentLeg);
 
         void cancelConsult(String agentLeg);
+
+        /** IVR-4: the enterprise's flows an agent may send a caller into for verification. */
+        List<String> verificationFlows(long enterpriseId);
+
+        /** IVR-4: sends the caller talking to {@code agentLeg} into verification flow {@code flow}. */
+        void verify(long enterpriseId, long userId, String agentLeg, String flow);
     }
+
+    /**
+     * IVR-4 news of a verification for the agent's desk (event {@code call.verification}): {@code status} started,
+     * returned (the caller is back, with the flow's {@code result} and {@code variables}) or caller_left.
+     */
+    public record VerificationNews(String legId, String callId, String flow, String status, String result, Map<String, String> variables) {}
 
     private final Auth auth;
     private final DeskCalls deskCalls;
@@ -252,6 +264,24 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         out.execute(() -> toUser(userId, m));
     }
 
+    /**
+     * IVR-4: the desk's call shows "verifying" while the caller is in the flow and "talking" once they are back; the desk
+     * is sent {@code call.verification} with the news.
+     */
+    public void verification(long userId, VerificationNews news) {
+        ObjectNode m = message("call.verification");
+        m.put("legId", news.legId()).put("callId", news.callId()).put("flow", news.flow()).put("status", news.status());
+        if (news.result() == null) m.putNull("result");
+        else m.put("result", news.result());
+        m.set("variables", Json.MAPPER.valueToTree(news.variables()));
+        out.execute(() -> {
+            CallView v = deskCalls.get(news.legId());
+            if (v != null && news.status().equals("started")) deskCalls.update(v.with("verifying"), "call.updated");
+            else if (v != null && news.status().equals("returned")) deskCalls.update(v.with("talking"), "call.updated");
+            toUser(userId, m);
+        });
+    }
+
     /** Called before a consulted leg is placed, so that its answer or end reaches the consulting agent's desk. */
     public void consulting(String consultedLeg, String agentLeg) {
         deskCalls.consulting(consultedLeg, agentLeg);
@@ -377,6 +407,10 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
             case "complete" -> commands.endConsult(u, text(in, "legId"), AgentCommands.ConsultEnd.COMPLETE);
             case "conference" -> commands.endConsult(u, text(in, "legId"), AgentCommands.ConsultEnd.CONFERENCE);
             case "cancel" -> commands.endConsult(u, text(in, "legId"), AgentCommands.ConsultEnd.CANCEL);
+            case "verify" -> commands.verify(e, u, text(in, "legId"), text(in, "flow"));
+            case "verification.flows" -> {
+                return Json.MAPPER.valueToTree(commands.verificationFlows(e));
+            }
             case "dial" -> {
                 ObjectNode r = Json.MAPPER.createObjectNode();
                 r.put("legId", commands.dial(e, u, text(in, "number")));

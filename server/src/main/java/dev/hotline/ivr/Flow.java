@@ -50,6 +50,8 @@ public final class Flow {
             @JsonSubTypes.Type(value = Goto.class, name = "goto"),
             @JsonSubTypes.Type(value = Transfer.class, name = "transfer"),
             @JsonSubTypes.Type(value = Voicemail.class, name = "voicemail"),
+            @JsonSubTypes.Type(value = CustomerCheck.class, name = "customer"),
+            @JsonSubTypes.Type(value = Return.class, name = "return"),
             @JsonSubTypes.Type(value = Hangup.class, name = "hangup")})
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -222,6 +224,37 @@ public final class Flow {
         }
     }
 
+    /**
+     * IVR-4: compares a field of the caller's customer record (the most recently changed customer having the caller's
+     * number) with {@code value} (e.g. {@code ${pin}} keyed in a collect node): exit {@code match} when equal (ignoring
+     * surrounding spaces and case), {@code mismatch} otherwise, also when no customer has the number or the field is empty.
+     * Sets {@code customerFound} to yes or no.
+     */
+    public record CustomerCheck(String field, String value, String match, String mismatch) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("match", match);
+            m.put("mismatch", mismatch);
+            return m;
+        }
+    }
+
+    /**
+     * IVR-4: the end of a verification flow: the caller goes back to the agent who sent them here, with {@code result}
+     * (text with ${var}, e.g. {@code ${verified}}) and the flow's variables shown on the agent's desk. A flow with such a
+     * node is one an agent may send a caller into. Reached by a caller no agent sent (a flow on a number), it hangs up.
+     */
+    public record Return(String result) implements Node {
+        public Map<String, String> exits() {
+            return Map.of();
+        }
+    }
+
+    /** IVR-4: whether an agent may send a caller into this flow (it has a {@link Return} node). */
+    public static boolean returnsToAgent(Graph g) {
+        return g != null && g.nodes().values().stream().anyMatch(n -> n instanceof Return);
+    }
+
     public record Hangup() implements Node {
         public Map<String, String> exits() {
             return Map.of();
@@ -242,6 +275,7 @@ public final class Flow {
         return switch (n.getClass().getSimpleName()) {
             case "SetVar" -> "set";
             case "LanguageChoice" -> "language";
+            case "CustomerCheck" -> "customer";
             default -> n.getClass().getSimpleName().toLowerCase();
         };
     }

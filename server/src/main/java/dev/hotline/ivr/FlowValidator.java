@@ -137,6 +137,11 @@ public final class FlowValidator {
                 if (!KEYS.contains(k)) p.add(new Flow.Problem(id, "options." + k, "keys are 0-9, * or #"));
                 if (!Set.of("zh", "en").contains(v)) p.add(new Flow.Problem(id, "options." + k, "zh or en"));
             });
+        } else if (n instanceof Flow.CustomerCheck x) {
+            if (x.field() == null || !x.field().matches("[A-Za-z0-9_.-]{1,64}")) p.add(new Flow.Problem(id, "field", "the key of a customer field"));
+            if (x.value() == null || x.value().isBlank()) p.add(new Flow.Problem(id, "value", "required, e.g. ${pin}"));
+        } else if (n instanceof Flow.Return x) {
+            if (x.result() != null && x.result().length() > 200) p.add(new Flow.Problem(id, "result", "at most 200 characters"));
         } else if (n instanceof Flow.Goto x) {
             if (x.flow() == null || !ctx.flows().contains(x.flow())) p.add(new Flow.Problem(id, "flow", "no such flow"));
         } else if (n instanceof Flow.Voicemail x) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -34,10 +35,31 @@ public final class Ivr implements AutoCloseable {
 
     private final Path greetingRoot;
 
+    /** IVR-4: a field of the customer having a phone number (the CRM's, wired by the app). */
+    @FunctionalInterface
+    public interface CustomerLookup {
+        /** The value of field {@code fieldKey} of the enterprise's customer having {@code number}; empty when none or blank. */
+        Optional<String> field(long enterpriseId, String number, String fieldKey);
+
+        CustomerLookup NONE = (e, n, f) -> Optional.empty();
+    }
+
+    private final CustomerLookup customers;
+
     public Ivr(Path dataDir) {
+        this(dataDir, CustomerLookup.NONE);
+    }
+
+    public Ivr(Path dataDir, CustomerLookup customers) {
+        this.customers = customers;
         this.promptRoot = dataDir.resolve("prompts");
         this.greetingRoot = dataDir.resolve("greetings");
         this.tts = new EspeakTts(EspeakTts.Options.defaults(dataDir.resolve("tts-cache")));
+    }
+
+    /** IVR-4: a customer field of the caller, looked up off the call threads. */
+    CompletableFuture<Optional<String>> customerField(long enterpriseId, String number, String fieldKey) {
+        return CompletableFuture.supplyAsync(() -> customers.field(enterpriseId, number, fieldKey), workers);
     }
 
     /** Whether espeak-ng could be run, probed once (a process start) and remembered: calls ask it too. */

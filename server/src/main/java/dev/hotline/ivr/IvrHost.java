@@ -3,6 +3,7 @@ package dev.hotline.ivr;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.Recording;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** What an IVR session asks of routing (the call's record, transfers, published flows, voicemail files). */
 public interface IvrHost {
@@ -16,6 +17,14 @@ public interface IvrHost {
     /** As {@link #transfer(String, Channel, String, String)}, with the caller's priority in a queue (ACD-3). */
     default boolean transfer(String callId, Channel channel, String target, String value, int priority) {
         return transfer(callId, channel, target, value);
+    }
+
+    /**
+     * IVR-4: the flow reached a {@code return} node: the caller goes back to the agent who sent them into the flow, with
+     * {@code result} and the flow's {@code variables}. False when no agent sent this caller (the flow then hangs up).
+     */
+    default boolean returnToAgent(String callId, Channel channel, String result, Map<String, String> variables) {
+        return false;
     }
 
     /** The published graph of a flow of the enterprise, or null. */

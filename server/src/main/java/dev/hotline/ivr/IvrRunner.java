@@ -36,6 +36,7 @@ public final class IvrRunner {
             public boolean transfer(String c, Channel ch, String t, String v) { return host.transfer(c, ch, t, v); }
             public boolean transfer(String c, Channel ch, String t, String v, int p) { return host.transfer(c, ch, t, v, p); }
             public Flow.Graph publishedFlow(long e, String n) { return host.publishedFlow(e, n); }
+            public boolean returnToAgent(String c, Channel ch, String r, Map<String, String> v) { return host.returnToAgent(c, ch, r, v); }
             public Path voicemailFile(String c, String bt, String b) { return host.voicemailFile(c, bt, b); }
             public void saveVoicemail(String c, String ch, String bt, String b, String caller, String cb, Recording r, Duration spoken) {
                 host.saveVoicemail(c, ch, bt, b, caller, cb, r, spoken);

@@ -205,6 +205,17 @@ final class IvrSession {
                 play(List.of(new Flow.Prompt(null, PromptKey.LEAVE_MESSAGE.name(), null), new Flow.Prompt(null, PromptKey.BEEP.name(), null)),
                         false, this::vmRecord);
             }
+        } else if (n instanceof Flow.CustomerCheck x) {
+            customerCheck(x);
+        } else if (n instanceof Flow.Return x) {
+            channel.stopPlayback();
+            done = true;
+            if (host.returnToAgent(callId, channel, fill(x.result()), new HashMap<>(vars))) {
+                host.ended(channel.id());
+            } else {
+                log.info("call {}: flow {} returns to an agent but no agent sent the caller; hanging up", callId, flowName);
+                hangup();
+            }
         } else if (n instanceof Flow.Transfer x) {
             channel.stopPlayback();
             done = true;
@@ -418,6 +429,25 @@ final class IvrSession {
 
     private boolean isOpen(Flow.Time x) {
         return x.isOpenAt(clock.instant());
+    }
+
+    /** IVR-4: the caller's customer field against the filled value, looked up off the call thread. */
+    private void customerCheck(Flow.CustomerCheck x) {
+        String given = fill(x.value()).strip();
+        waiting = Waiting.ASYNC;
+        String atNode = nodeId;
+        ivr.customerField(enterpriseId, vars.get("caller"), x.field()).whenComplete((value, err) -> {
+            synchronized (this) {
+                if (done || !atNode.equals(nodeId) || waiting != Waiting.ASYNC) return;
+                waiting = Waiting.NOTHING;
+                if (err != null) log.warn("call {}: customer lookup of node {} failed: {}", callId, nodeId, err.toString());
+                boolean found = err == null && value.isPresent();
+                vars.put("customerFound", found ? "yes" : "no");
+                boolean match = found && !given.isEmpty() && value.get().strip().equalsIgnoreCase(given);
+                host.logKey(callId, channel.id(), flowName, nodeId, match ? "match" : "mismatch");
+                run(match ? x.match() : x.mismatch());
+            }
+        });
     }
 
     private void http(Flow.Http x) {

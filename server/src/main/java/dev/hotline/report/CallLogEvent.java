@@ -319,6 +319,22 @@ public sealed interface CallLogEvent extends LogEvent {
         }
     }
 
+    /**
+     * IVR-4: the agent's leg {@code agentLeg} sent the caller ({@code channelId}) into verification flow {@code flow}
+     * ({@code status} started), or the caller came back to the agent ({@code returned}, with the flow's {@code result}),
+     * or hung up during the flow ({@code caller_left}), or the agent left ({@code agent_left}).
+     */
+    record Verification(long enterpriseId, String callId, Instant at, String channelId, String agentLeg, String flow, String status,
+                        String result) implements CallLogEvent {
+        public String type() {
+            return "verification";
+        }
+
+        public String data() {
+            return "flow=" + flow + " status=" + status + " agent_leg=" + agentLeg + (result == null ? "" : " result=" + result);
+        }
+    }
+
     /** The call ended and its record was computed. */
     record Closed(long enterpriseId, String callId, Instant at, String channelId, CallRecord record) implements CallLogEvent {
         public String type() {

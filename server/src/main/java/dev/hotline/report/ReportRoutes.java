@@ -31,7 +31,7 @@ public final class ReportRoutes {
         ReportTable build(Handle h, long enterpriseId, Reports.Query q);
     }
 
-    private static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
+    public static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
             + " both absent: today in tz;"
             + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets and times; default UTC),"
             + " format (json, csv, xlsx; default json), lang (en, zh: the export's headers)";
@@ -136,10 +136,12 @@ public final class ReportRoutes {
         });
     }
 
-    private record Params(Period period, String queue, Long agent, Long department, String number, String outcome, Integer limit,
-                          Integer offset, String format, String lang) {}
+    /** The parameters every report takes (see {@code PARAMS}); a feature's own reports parse them here too. */
+    public record Params(Period period, String queue, Long agent, Long department, String number, String outcome, Integer limit,
+                         Integer offset, String format, String lang) {}
 
-    private static Params params(Context ctx, Clock clock) {
+    /** Parses and checks a report's parameters (400 naming the field). */
+    public static Params params(Context ctx, Clock clock) {
         Instant from = WebServer.instantParam(ctx, "from");
         Instant to = WebServer.instantParam(ctx, "to");
         String group = Validator.clean(ctx.queryParam("group"));
@@ -192,6 +194,14 @@ public final class ReportRoutes {
         return new Params(new Period(from, to, zone, grouping.get()), Validator.clean(ctx.queryParam("queue")), agent, department, number,
                 outcome, limit == null ? null : limit.intValue(), offset == null ? null : offset.intValue(), format == null ? "json" : format,
                 lang == null ? "en" : lang);
+    }
+
+    /**
+     * Answers with a table that holds no phone numbers (RPT-4's counts) as JSON, or as a CSV or xlsx download named after
+     * the report and its range.
+     */
+    public static void send(Context ctx, ReportTable t, String format, String lang) throws java.io.IOException {
+        send(ctx, t, NumberMask.none(), format, lang);
     }
 
     /** Writes the report as asked, its numbers as the viewer may see them (CRM-5): masked in the JSON and the files alike. */

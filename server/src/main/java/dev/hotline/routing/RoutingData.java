@@ -4,6 +4,7 @@ import dev.hotline.engine.call.Registration;
 import dev.hotline.engine.call.Target;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.call.TrunkRegistrationStatus;
+import dev.hotline.ivr.Flow;
 import dev.hotline.recording.RecordingSettings;
 import java.util.HashMap;
 import java.util.Map;
@@ -80,6 +81,11 @@ public final class RoutingData {
             }
             return snapshot;
         }
+    }
+
+    /** The enterprise's published flows by name (none for an enterprise not routed). */
+    public Map<String, Flow.Graph> publishedFlows(long enterpriseId) {
+        return tenant(enterpriseId).map(RoutingSnapshot.Tenant::flows).orElse(Map.of());
     }
 
     Optional<RoutingSnapshot.Tenant> tenant(long enterpriseId) {

@@ -17,7 +17,7 @@ const { reactive } = window.Vue;
 /** The enterprise's uploaded prompts (GET /prompts), for the "file" prompt selects. */
 const promptStore = reactive({ files: [], loaded: false });
 
-export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'hangup'];
+export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'customer', 'return', 'hangup'];
 export const BOX_TYPES = ['extension', 'queue'];
 export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 export const PROMPT_KINDS = ['tts', 'prompt', 'file'];
@@ -47,6 +47,8 @@ function newNode(type) {
     case 'goto': return { type, flow: '' };
     case 'transfer': return { type, target: 'extension', value: '' };
     case 'voicemail': return { type, boxType: 'extension', box: '' };
+    case 'customer': return { type, field: '', value: '${pin}' };
+    case 'return': return { type, result: '' };
     default: return { type };
   }
 }
@@ -73,6 +75,7 @@ export function exitsOf(n) {
     case 'http': return [{ name: 'next' }, { name: 'error' }];
     case 'transfer': return [{ name: 'fail' }];
     case 'voicemail': return [{ name: 'next' }];
+    case 'customer': return [{ name: 'match' }, { name: 'mismatch' }];
     default: return [];
   }
 }
@@ -278,6 +281,8 @@ export const FlowEditor = {
         case 'transfer': return tOr('flows.transfer.' + n.target, n.target || '') + ' ' + (n.value || '');
         case 'voicemail': return n.box ? tOr('flows.boxType.' + n.boxType, n.boxType || '') + ' ' + n.box : '';
         case 'hangup': return t('flows.hangupSummary');
+        case 'customer': return n.field ? n.field + ' = ' + (n.value || '') : '';
+        case 'return': return t('flows.returnSummary') + (n.result ? ' (' + n.result + ')' : '');
         default: return '';
       }
     },
@@ -838,6 +843,21 @@ export const FlowEditor = {
                   </form-field>
                   <form-field :label="t('flows.box.' + (node.boxType || 'extension'))" required :error="perr('box')" testid="node-box-error">
                     <input type="text" v-model="node.box" data-testid="node-box">
+                  </form-field>
+                </template>
+
+                <!-- customer field check and return to the agent (IVR-4) -->
+                <template v-if="node.type === 'customer'">
+                  <form-field :label="t('flows.customerField')" :hint="t('flows.customerFieldHint')" required :error="perr('field')" testid="node-field-error">
+                    <input type="text" v-model="node.field" data-testid="node-field">
+                  </form-field>
+                  <form-field :label="t('flows.customerValue')" required :error="perr('value')" testid="node-value-error">
+                    <input type="text" v-model="node.value" data-testid="node-value">
+                  </form-field>
+                </template>
+                <template v-if="node.type === 'return'">
+                  <form-field :label="t('flows.returnResult')" :hint="t('flows.returnHint')" :error="perr('result')" testid="node-result-error">
+                    <input type="text" v-model="node.result" data-testid="node-result" placeholder="\${verified}">
                   </form-field>
                 </template>
 

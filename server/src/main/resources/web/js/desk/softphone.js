@@ -8,7 +8,7 @@ export const Softphone = {
   setup() {
     return { desk, phone, cti_ok, current, keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] };
   },
-  data() { return { number: '', target: '', dtmfSent: '', busy: false }; },
+  data() { return { number: '', target: '', dtmfSent: '', busy: false, flows: null, verifyFlow: '' }; },
   computed: {
     agent() { return desk.agent; },
     signedIn() { return !!this.agent && this.agent.state !== 'logged_out'; },
@@ -22,6 +22,12 @@ export const Softphone = {
       if (this.agent.device !== 'webrtc') return 'device';
       const c = phone.state.connection;
       return c === 'connected' ? 'connected' : (c === 'failed' || c === 'disconnected' ? 'reconnecting' : 'connecting');
+    },
+    verification() { return this.call ? desk.verification[this.call.legId] || null : null; },
+    /** The flow's variables the agent is shown: those it set, not the call's own (caller, callee, language). */
+    verificationVars() {
+      const v = this.verification ? this.verification.variables : {};
+      return Object.keys(v).filter((k) => !['caller', 'callee', 'language'].includes(k)).sort().map((k) => ({ k, v: v[k] }));
     },
     canDial() { return cti_ok.value && this.signedIn && !this.live && !(this.call && this.call.state === 'ringing') && !!this.number.trim(); },
   },
@@ -59,6 +65,12 @@ export const Softphone = {
       const r = await this.act('consult', { legId, to: this.target.trim() });
       if (r === null) { delete desk.consultOf[legId]; desk.pendingDial = 0; } else this.target = '';
     },
+    async loadFlows() {
+      const r = await this.act('verification.flows', {});
+      this.flows = Array.isArray(r) ? r : [];
+      if (!this.verifyFlow && this.flows.length) this.verifyFlow = this.flows[0];
+    },
+    verify() { return this.act('verify', { legId: this.live.legId, flow: this.verifyFlow }); },
     complete() { return this.act('complete', { legId: this.call.legId }); },
     conference() { return this.act('conference', { legId: this.call.legId }); },
     select(c) { desk.selected = c.legId; },
@@ -107,6 +119,10 @@ export const Softphone = {
             </template>
             <button class="btn btn-danger" :class="{ 'span-2': live.internal }" :disabled="busy" data-testid="desk-btn-hangup" @click="hangup()">{{ t('agent.hangup') }}</button>
           </template>
+          <template v-else-if="call && call.state === 'verifying'">
+            <span class="muted small" data-testid="desk-verifying">{{ t('desk.verifyingHint', { flow: verification ? verification.flow : '' }) }}</span>
+            <button class="btn btn-danger" :disabled="busy" data-testid="desk-btn-hangup" @click="hangup()">{{ t('agent.hangup') }}</button>
+          </template>
           <template v-else>
             <button class="btn btn-primary" :disabled="!canDial" data-testid="desk-btn-dial" @click="dial">{{ t('agent.call') }}</button>
             <button class="btn btn-danger" disabled>{{ t('agent.hangup') }}</button>
@@ -119,6 +135,21 @@ export const Softphone = {
             <button class="btn" :disabled="busy || !target.trim()" data-testid="desk-btn-transfer" @click="transfer">{{ t('desk.blindTransfer') }}</button>
             <button class="btn" :disabled="busy || !target.trim()" data-testid="desk-btn-consult" @click="consult">{{ t('desk.consult') }}</button>
           </div>
+        </div>
+        <div v-if="live && !live.internal && live.state === 'talking'" class="transfer-box" data-testid="desk-verify">
+          <div class="field-label">{{ t('desk.verify') }}</div>
+          <button v-if="flows === null" class="btn btn-sm" :disabled="busy" data-testid="desk-verify-load" @click="loadFlows">{{ t('desk.verifyChoose') }}</button>
+          <template v-else-if="flows.length">
+            <select v-model="verifyFlow" data-testid="desk-verify-flow"><option v-for="f in flows" :key="f" :value="f">{{ f }}</option></select>
+            <button class="btn" :disabled="busy || !verifyFlow" data-testid="desk-btn-verify" @click="verify">{{ t('desk.verifySend') }}</button>
+          </template>
+          <div v-else class="muted small" data-testid="desk-verify-none">{{ t('desk.verifyNoFlows') }}</div>
+        </div>
+        <div v-if="verification && verification.status !== 'started'" class="alert" :class="verification.status === 'returned' ? 'alert-info' : 'alert-error'"
+          data-testid="desk-verify-result" :data-status="verification.status" :data-result="verification.result || ''">
+          <div><b>{{ t('desk.verifyResult', { flow: verification.flow }) }}</b>
+            {{ verification.status === 'returned' ? (verification.result || '—') : t('desk.verifyCallerLeft') }}</div>
+          <div v-for="x in verificationVars" :key="x.k" class="small mono">{{ x.k }} = {{ x.v }}</div>
         </div>
         <div v-if="consulting" class="transfer-box" data-testid="desk-consulting">
           <div class="muted">{{ t('desk.consultWith', { number: other(partner) }) }}</div>

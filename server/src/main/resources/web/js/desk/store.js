@@ -10,7 +10,7 @@ import { BrowserPhone, Ringer } from '../phone.js';
 const { reactive, computed } = window.Vue;
 
 const RECENT_MAX = 20;
-const ACTIVE = ['ringing', 'talking', 'held'];
+const ACTIVE = ['ringing', 'talking', 'held', 'verifying'];
 
 /** Text for a CTI or API error: the bundle's text for its code plus the server's detail. */
 function errText(e) {
@@ -39,6 +39,7 @@ export const desk = reactive({
   offeredAt: {},    // legId → ms when call.offered arrived
   consultOf: {},    // legId of a held call → true once `consult` was accepted
   alerts: [],       // SUP-3: the enterprise's monitor alerts, sent to supervisors signed in on the desk
+  verification: {}, // legId → IVR-4 news { flow, status (started, returned, caller_left), result, variables }
   supervised: {},   // legId → listen | whisper | barge: a supervisor is on the call (where the enterprise tells agents, SUP-2)
   autoAnswer: {},   // legId → true: our own dial / consult, the browser answers by itself
   pendingDial: 0,   // ms until which a call offered to us is the one we dialled
@@ -199,6 +200,10 @@ export async function loadSurveys() {
     for (const s of await api.get('/agent/surveys', { calls: ids.join(',') })) setSurvey(s.callId, { result: s.result, score: s.score, reason: s.reason });
   } catch (e) { /* the history shows no score */ }
 }
+// IVR-4: the caller went into a verification flow and came back (or hung up there) with the flow's result.
+cti.on('call.verification', (m) => {
+  desk.verification[m.legId] = { flow: m.flow, status: m.status, result: m.result, variables: m.variables || {} };
+});
 cti.on('call.supervised', (m) => {
   if (m.mode) desk.supervised[m.legId] = m.mode;
   else delete desk.supervised[m.legId];
@@ -254,7 +259,7 @@ export async function dialNumber(number) {
 export const current = computed(() => {
   const byLeg = desk.calls.find((c) => c.legId === desk.selected);
   if (byLeg) return byLeg;
-  for (const s of ['ringing', 'talking', 'held']) {
+  for (const s of ['ringing', 'talking', 'held', 'verifying']) {
     const c = desk.calls.find((x) => x.state === s);
     if (c) return c;
   }

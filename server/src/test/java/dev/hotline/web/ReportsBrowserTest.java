@@ -7,9 +7,11 @@ import dev.hotline.report.CallLogEvent;
 import dev.hotline.report.CallTracker;
 import dev.hotline.report.EventLog;
 import dev.hotline.report.LogEvent;
+import dev.hotline.testing.ApiClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -229,6 +231,64 @@ class ReportsBrowserTest {
     static String cell(int row, String col) {
         return ui.driver().findElements(ConsoleDriver.tid("report-row")).get(row).findElement(By.cssSelector("[data-col='" + col + "']"))
                 .getText().strip();
+    }
+
+    /**
+     * RPT-4: the business reports page: customers and tickets created through the API appear in the customers, regions
+     * and tickets tables (the same totals as the JSON of the export link's query) with a chart each.
+     */
+    @Test
+    void theBusinessReportsShowCustomersRegionsAndTicketsWithTheirCharts() throws Exception {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        for (String number : List.of("010-88886666", "13800002222")) {
+            assertThat(admin.post("/api/v1/customers", Map.of("name", "Biz " + number, "phones", List.of(Map.of("number", number)),
+                    "fields", Map.of(), "sharing", "enterprise")).status()).isEqualTo(201);
+        }
+        assertThat(admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Biz chart", "form", Map.of("topic", "hours")))
+                .status()).isEqualTo(201);
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-business-reports");
+        ui.waitText("page-title", ui.en("bizReports.title"));
+
+        ui.waitFor(d -> !d.findElements(ConsoleDriver.tid("biz-total")).isEmpty());
+        Map<String, Object> customers = jsonOfExport();
+        long all = ((Number) ((Map<?, ?>) customers.get("total")).get("customers")).longValue();
+        assertThat(all).isGreaterThanOrEqualTo(2);
+        ui.waitFor(d -> bizTotal("customers").equals(String.valueOf(all)));
+        assertThat(Long.parseLong(bizTotal("newCustomers"))).isGreaterThanOrEqualTo(2);
+        ui.waitFor(d -> "2".equals(ui.el("biz-chart").getAttribute("data-series")));
+        ui.screenshot("rpt4-customers-en");
+
+        ui.click("biz-tab-customer-regions");
+        ui.waitFor(d -> d.findElements(By.cssSelector("[data-testid='biz-row'] [data-col='region']")).stream()
+                .anyMatch(e -> e.getText().equals("Beijing (010)")));
+        ui.waitFor(d -> bizTotal("customers").equals(String.valueOf(all)));
+        assertThat(ui.el("biz-export-csv").getAttribute("href")).contains("/api/v1/reports/customer-regions?", "format=csv");
+        ui.screenshot("rpt4-regions-en");
+
+        ui.click("biz-tab-tickets");
+        ui.waitFor(d -> !d.findElements(By.cssSelector("[data-testid='biz-total'] [data-col='opened']")).isEmpty());
+        Map<String, Object> tickets = jsonOfExport();
+        long opened = ((Number) ((Map<?, ?>) tickets.get("total")).get("opened")).longValue();
+        assertThat(opened).isGreaterThanOrEqualTo(1);
+        ui.waitFor(d -> bizTotal("opened").equals(String.valueOf(opened)));
+        ui.waitFor(d -> Integer.parseInt(ui.el("biz-chart").getAttribute("data-series")) >= 1);
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("bizReports.title"));
+        ui.screenshot("rpt4-tickets-zh");
+    }
+
+    /** The JSON of the report the page shows: its xlsx export link's query as JSON. */
+    static Map<String, Object> jsonOfExport() {
+        String href = ui.el("biz-export-xlsx").getAttribute("href");
+        return ui.fetchJson(href.substring(href.indexOf("/api/")).replace("format=xlsx", "format=json"));
+    }
+
+    static String bizTotal(String col) {
+        return ui.driver().findElements(By.cssSelector("[data-testid='biz-total'] [data-col='" + col + "']")).stream().findFirst()
+                .map(e -> e.getText().strip()).orElse("");
     }
 
     static String total(String col) {

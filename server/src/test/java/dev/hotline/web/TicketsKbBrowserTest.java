@@ -2,7 +2,9 @@ package dev.hotline.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.testing.ApiClient;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -148,6 +150,72 @@ class TicketsKbBrowserTest {
         ui.click(hit.findElement(By.tagName("a")));
         ui.waitFor(d -> ui.text("desk-kb-article-body").contains("三个工作日"));
         ui.screenshot("kb-desk-en");
+    }
+
+    /** BIZ-2: the form designer creates a type with a form (bad key refused by name), orders its fields, then edits them. */
+    @Test
+    void theFormDesignerCreatesAndOrdersATypesFields() {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-ticket-types");
+        ui.waitText("page-title", ui.en("ticketTypes.title"));
+        ui.el("ticket-type-complaint");
+
+        ui.click("ticket-type-new");
+        ui.type("ticket-type-code", "warranty");
+        ui.type("ticket-type-name", "Warranty claim");
+        ui.type("ticket-type-sla", "120");
+        ui.click("ticket-field-add");
+        ui.type("ticket-field-key-0", "serial");
+        ui.type("ticket-field-label-0", "Serial number");
+        ui.click("ticket-field-required-0");
+        ui.click("ticket-field-add");
+        ui.type("ticket-field-key-1", "bad key!");
+        ui.type("ticket-field-label-1", "Product");
+        new Select(ui.el("ticket-field-type-1")).selectByValue("single");
+        ui.type("ticket-field-options-1", "phone, tablet");
+        ui.click("ticket-type-save");
+        ui.el("ticket-field-error-1"); // the server's 400 names fields[1].key
+        assertThat(admin.get("/api/v1/ticket-types").json().findValuesAsText("code")).doesNotContain("warranty");
+        ui.type("ticket-field-key-1", "product");
+        ui.click("ticket-field-add");
+        ui.type("ticket-field-key-2", "bought");
+        ui.type("ticket-field-label-2", "Bought on");
+        new Select(ui.el("ticket-field-type-2")).selectByValue("datetime");
+        ui.click("ticket-field-up-2");
+        ui.screenshot("biz2-designer-en");
+        ui.click("ticket-type-save");
+        ui.waitFor(d -> !d.findElements(ConsoleDriver.tid("ticket-type-warranty")).isEmpty());
+
+        var type = type(admin, "warranty");
+        assertThat(type.get("name").asText()).isEqualTo("Warranty claim");
+        assertThat(type.get("slaMinutes").asInt()).isEqualTo(120);
+        assertThat(type.get("fields").findValuesAsText("key")).containsExactly("serial", "bought", "product");
+        assertThat(type.at("/fields/0/required").asBoolean()).isTrue();
+        assertThat(type.at("/fields/1/type").asText()).isEqualTo("datetime");
+        assertThat(type.at("/fields/2/type").asText()).isEqualTo("single");
+        assertThat(type.at("/fields/2/options/1").asText()).isEqualTo("tablet");
+
+        // Edit: the date field goes, the serial number becomes optional; shown in the new order after saving.
+        ui.click("ticket-field-remove-1");
+        ui.click("ticket-field-required-0");
+        ui.click("ticket-type-save");
+        ui.waitFor(d -> type(admin, "warranty").get("fields").size() == 2);
+        var edited = type(admin, "warranty");
+        assertThat(edited.get("fields").findValuesAsText("key")).containsExactly("serial", "product");
+        assertThat(edited.at("/fields/0/required").asBoolean()).isFalse();
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("ticket-field-row")).stream().map(e -> e.getAttribute("data-key")).toList()
+                .equals(List.of("serial", "product")));
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("ticketTypes.title"));
+        ui.screenshot("biz2-designer-zh");
+    }
+
+    private static JsonNode type(ApiClient admin, String code) {
+        for (var ty : admin.get("/api/v1/ticket-types").json()) if (ty.get("code").asText().equals(code)) return ty;
+        throw new AssertionError("no ticket type " + code);
     }
 
     private static void article(String title, String body) {

@@ -155,6 +155,10 @@ final class PbxFeatures {
         return Optional.ofNullable(lines.get(channelId)).map(Line::extension);
     }
 
+    boolean registered(long enterpriseId, String extension) {
+        return data.isRegistered(enterpriseId, extension);
+    }
+
     /** True when the extension's phone is on a call (answered, or one it makes). */
     boolean busy(long enterpriseId, String extension) {
         for (var e : lines.entrySet()) {

@@ -8,7 +8,7 @@ package dev.hotline.routing;
  * @param forwardBusy          a call finding the extension busy (on a call without call waiting, or the phone answering 486)
  * @param forwardNoAnswer      a call not answered within {@code noAnswerSeconds}
  * @param forwardUnregistered  a call while no phone of the extension is registered
- * @param noAnswerSeconds      how long the phone rings (5..120), forwarded or not
+ * @param noAnswerSeconds      how long the phone rings (3..120), forwarded or not
  * @param dnd                  do-not-disturb: callers hear busy (486), unless forwarded on busy
  * @param callWaiting          a second call rings a busy extension (with {@code Alert-Info: <urn:alert:service:call-waiting>})
  *                             instead of finding it busy

@@ -25,7 +25,7 @@ public final class PbxFeatureRoutes {
 
     /**
      * @param forwardAlways       extension or outside number; null or "" for off (the same for the other three)
-     * @param noAnswerSeconds     5..120 (default 20): how long the phone rings before the no-answer forward, or the caller hears 480
+     * @param noAnswerSeconds     3..120 (default 20): how long the phone rings before the no-answer forward, or the caller hears 480
      * @param dnd                 do-not-disturb (default off)
      * @param callWaiting         default on
      * @param pickupGroup         letters, digits, _ . - (1..32); null or "" for none
@@ -94,7 +94,7 @@ public final class PbxFeatureRoutes {
         String unregistered = blankToNull(in.forwardUnregistered());
         String group = blankToNull(in.pickupGroup());
         int seconds = in.noAnswerSeconds() == null ? ExtensionFeatures.DEFAULT_NO_ANSWER_SECONDS : in.noAnswerSeconds();
-        Validator v = Validator.of().check(seconds >= 5 && seconds <= 120, "noAnswerSeconds", "5..120")
+        Validator v = Validator.of().check(seconds >= 3 && seconds <= 120, "noAnswerSeconds", "3..120")
                 .matches("pickupGroup", group, "[\\p{L}\\p{N}_.\\-]{1,32}", "letters, digits, _ . - (at most 32)");
         Map.of("forwardAlways", always == null ? "" : always, "forwardBusy", busy == null ? "" : busy,
                 "forwardNoAnswer", noAnswer == null ? "" : noAnswer, "forwardUnregistered", unregistered == null ? "" : unregistered)

@@ -99,11 +99,14 @@ final class PbxFeatures {
     private static final class Join {
         final Channel a;
         final Channel b;
+        /** An unpark through the API: when {@code b} (the extension rung) fails, {@code a} goes back to its slot. */
+        final Parked repark;
         boolean done;
 
-        Join(Channel a, Channel b) {
+        Join(Channel a, Channel b, Parked repark) {
             this.a = a;
             this.b = b;
+            this.repark = repark;
         }
     }
 
@@ -267,7 +270,11 @@ final class PbxFeatures {
 
     /** A phone leg ended before it was answered: a pickup connects the caller, a forward takes it on, or it fails. */
     private void ringEnded(Ring r, CallEvent.ChannelHungUp h) {
-        Channel picker = r.pickedBy;
+        Channel picker;
+        synchronized (r) { // against a pickup taking it at the same moment (take)
+            ringing.remove(r.leg.id(), r);
+            picker = r.pickedBy;
+        }
         if (picker != null) {
             join(r.caller, picker);
             return;
@@ -401,7 +408,7 @@ final class PbxFeatures {
                 event(c, l.id(), "unpark", "slot=" + slot + " by=api to=" + extension);
             }
             lines.put(l.id(), new Line(enterpriseId, extension, false));
-            Join j = new Join(p.caller(), l);
+            Join j = new Join(p.caller(), l, p);
             joins.put(p.caller().id(), j);
             joins.put(l.id(), j);
         });
@@ -412,7 +419,7 @@ final class PbxFeatures {
 
     /** Answers both (when they are not yet) and bridges them once both are up. */
     private void join(Channel a, Channel b) {
-        Join j = new Join(a, b);
+        Join j = new Join(a, b, null);
         joins.put(a.id(), j);
         joins.put(b.id(), j);
         if (!a.state().isAnswered() && !a.state().isFinal()) a.answer();
@@ -428,6 +435,10 @@ final class PbxFeatures {
             if (aGone || bGone) {
                 j.done = true;
                 forget(j);
+                if (!aGone && j.repark != null && parked.putIfAbsent(j.repark.enterpriseId() + ":" + j.repark.slot(), j.repark) == null) {
+                    log.info("slot {}: nobody took the call, parked again", j.repark.slot());
+                    return;
+                }
                 if (!aGone) j.a.hangup(HangupCause.NORMAL_CLEARING);
                 if (!bGone) j.b.hangup(HangupCause.NORMAL_CLEARING);
                 return;
@@ -463,7 +474,7 @@ final class PbxFeatures {
             lines.remove(id);
             announce.remove(id);
             parked.values().removeIf(p -> p.caller().id().equals(id));
-            Ring r = ringing.remove(id);
+            Ring r = ringing.get(id);
             if (r != null) ringEnded(r, h);
         } else if (event instanceof CallEvent.TransferCompleted t) {
             Parked p = announce.remove(id);

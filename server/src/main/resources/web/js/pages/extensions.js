@@ -116,7 +116,7 @@ export const ExtensionsPage = {
         <span v-else class="badge badge-off">{{ t('extensions.outboundNo') }}</span>
       </template>
       <template #actions="{ row }">
-        <button class="btn btn-sm" :data-testid="'extension-features-' + row.number" @click="openFeatures(row)">{{ t('extensions.features.open') }}</button>
+        <button class="btn-link" :data-testid="'extension-features-' + row.number" @click="openFeatures(row)">{{ t('extensions.features.open') }}</button>
       </template>
       <template #below>
         <section v-if="can('call.read')" class="panel parked-calls" data-testid="parked-calls">

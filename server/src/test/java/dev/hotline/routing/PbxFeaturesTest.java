@@ -279,8 +279,9 @@ class PbxFeaturesTest extends ServerCallTest {
         ext("2152");
         did("4827", "2151");
         int p1 = Ports.free();
+        int p2 = Ports.free();
         register("2151", PW, p1, "200");
-        register("2152", PW, Ports.free(), "200");
+        register("2152", PW, p2, "200");
         // 2151 answers, then parks the caller by a blind transfer to 700; it hears its slot and is hung up on.
         Sipp.Run parks = uas("uas_refer", p1, vars("REFERTO", "700"));
         Sipp.Run caller = uac("uac_wait_bye", "4827", vars("FROM", "13900000009"));
@@ -309,6 +310,21 @@ class PbxFeaturesTest extends ServerCallTest {
         assertThat(events(record("2152", String.valueOf(slot)))).anyMatch(e -> e.startsWith("pbx feature=unpark detail=slot=" + slot));
         // an empty slot: 404
         ok(uac("uac_fail_auth", String.valueOf(slot), vars("FROM", "2152", "CODE", "404"), "-au", "2152", "-ap", PW));
+
+        // Through the API: the parked call is given to 2152, whose phone rings and answers; the caller talks, then hangs up.
+        parks = uas("uas_refer", p1, vars("REFERTO", "700"));
+        Sipp.Run phone = uas("uas_answer", p2, vars("FROMCHECK", "sip:13900000013@"));
+        caller = uac("uac_call", "4827", vars("FROM", "13900000013", "PAUSE", "6000"));
+        int again = await("parked again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1).get(0).get("slot").asInt();
+        var given = admin.post("/api/v1/parked-calls/pickup", Map.of("slot", again, "extension", "2152"));
+        assertThat(given.status()).as(given.toString()).isEqualTo(202);
+        await("bridged with 2152's phone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channel("13900000013", "4827").flatMap(Channel::bridgedWith).map(p -> "2152".equals(p.callee().user())).orElse(false));
+        ok(parks);
+        ok(caller);
+        ok(phone);
+        assertThat(events(record("13900000013", "4827"))).contains("pbx feature=unpark detail=slot=" + again + " by=api to=2152");
     }
 
     @Test
@@ -361,6 +377,36 @@ class PbxFeaturesTest extends ServerCallTest {
         JsonNode r = record("13900000012", "4829");
         assertThat(events(r)).contains("transfer kind=blind-outside target=9557777");
         assertThat(legs(r).get("extension 2171").answered()).isTrue();
+    }
+
+    @Test
+    void pagingReachesEveryGroupMemberWithAutoAnswer() throws Exception {
+        ext("2191");
+        ext("2192");
+        ext("2193");
+        var g = admin.post("/api/v1/ring-groups", Map.of("name", "paging", "strategy", "page", "ringSeconds", 5,
+                "members", List.of("2191", "2192"), "number", "6191"));
+        assertThat(g.status()).as(g.toString()).isEqualTo(201);
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2191", PW, p1, "200");
+        register("2192", PW, p2, "200");
+        register("2193", PW, Ports.free(), "200");
+        Sipp.Run first = uas("uas_answer_page", p1, vars("FROMCHECK", "sip:2193@"));
+        Sipp.Run second = uas("uas_answer_page", p2, vars("FROMCHECK", "sip:2193@"));
+        // 2193 talks for 2.5 s; both phones answer by themselves and hear it; its hang-up ends the page for everyone.
+        Sipp.Run pager = uac("uac_call", "6191", vars("FROM", "2193", "PAUSE", "2500"), "-au", "2193", "-ap", PW);
+        for (String member : List.of("2191", "2192")) {
+            await(member + " hears the page").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> server.hotline().engine().channels().stream().anyMatch(c -> member.equals(c.callee().user())
+                            && c.state() == ChannelState.UP && c.counters().packetsOut() > 10));
+        }
+        ok(pager);
+        ok(first);
+        ok(second);
+        Map<String, Leg> legs = legs(record("2193", "6191"));
+        assertThat(legs.get("page paging extension 2191").answered()).isTrue();
+        assertThat(legs.get("page paging extension 2192").answered()).isTrue();
     }
 
     @Test

@@ -106,6 +106,21 @@ public sealed interface CallLogEvent extends LogEvent {
     }
 
     /**
+     * A PBX feature acted on the call (PBX-3, PBX-4): {@code feature} forward-always, forward-busy, forward-noanswer,
+     * forward-unregistered, dnd, call-waiting, park, unpark, pickup or code (a feature code dialled); {@code detail} says
+     * from where to where (e.g. {@code 1001>1002}, {@code slot=701}). Not a transfer: it leaves the call record's counts alone.
+     */
+    record PbxFeature(long enterpriseId, String callId, Instant at, String channelId, String feature, String detail) implements CallLogEvent {
+        public String type() {
+            return "pbx";
+        }
+
+        public String data() {
+            return "feature=" + feature + " detail=" + detail;
+        }
+    }
+
+    /**
      * A supervisor acted on the call (SUP-2): {@code action} listen, whisper or barge (joined or switched to), takeover,
      * hangup (forced) or end (the supervisor left); {@code channelId} is the agent's leg.
      */

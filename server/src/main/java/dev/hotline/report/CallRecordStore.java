@@ -173,6 +173,7 @@ public final class CallRecordStore {
                                     parseLong(field(data, "duration_ms")));
                         }
                         case "transfer" -> new CallLogEvent.Transfer(e, callId, at, ch, field(data, "kind"), field(data, "target"));
+                        case "pbx" -> new CallLogEvent.PbxFeature(e, callId, at, ch, field(data, "feature"), field(data, "detail"));
                         case "supervision" -> new CallLogEvent.Supervised(e, callId, at, ch, parseLong(field(data, "supervisor")),
                                 field(data, "action"));
                         default -> new CallLogEvent.Ringing(e, callId, at, ch);

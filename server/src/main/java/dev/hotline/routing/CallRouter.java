@@ -62,6 +62,7 @@ public final class CallRouter {
     private final ConferenceRooms rooms;
     private final RingGroups ringGroups;
     private final ReturnCalls returnCalls;
+    private final PbxFeatures features;
     /** Callers answered before they go on to a destination: channel → what to do once the answer is confirmed. */
     private final Map<String, Runnable> answering = new ConcurrentHashMap<>();
 
@@ -76,6 +77,12 @@ public final class CallRouter {
         this.rooms = new ConferenceRooms(data::engine, recorder::recordRoom);
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
+        this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall);
+    }
+
+    /** PBX-3/4: forwarding, DND, call waiting, park and pickup. */
+    PbxFeatures features() {
+        return features;
     }
 
     /** Once the engine runs: call backs still to place and the direct-line memory come back. */
@@ -218,7 +225,18 @@ public final class CallRouter {
             featureCode(c, ch, extension, dialled);
             return;
         }
+        features.calling(enterpriseId, extension, ch);
+        if (PbxFeatures.isCode(dialled)) { // PBX-3/4: forwarding, DND, call waiting, pickup
+            Call c = book.begin(enterpriseId, ch, "internal", extension, dialled, null, extension);
+            features.featureCall(c, ch, extension, dialled);
+            return;
+        }
         boolean internal = tenant.map(t -> t.extensions().containsKey(dialled)).orElse(false);
+        if (!internal && PbxFeatures.isSlot(dialled)) { // PBX-4: a parked call's slot
+            Call c = book.begin(enterpriseId, ch, "internal", extension, dialled, null, extension);
+            features.unparkTo(c, ch, extension, dialled);
+            return;
+        }
         Call c = book.begin(enterpriseId, ch, internal ? "internal" : "outbound", extension, dialled, null, extension);
         if (internal) {
             dialExtension(c, ch, dialled, CallerId.of(extension));
@@ -326,7 +344,7 @@ public final class CallRouter {
     private boolean transferAnswered(Call c, Channel ch, Destination to, int priority) {
         long e = c.enterpriseId();
         if (to instanceof Destination.Extension x) {
-            if (!data.isExtension(e, x.number()) || !data.isRegistered(e, x.number())) return false;
+            if (!data.isExtension(e, x.number()) || !features.reachable(e, x.number())) return false;
             dialExtension(c, ch, x.number(), null);
             return true;
         }
@@ -376,7 +394,7 @@ public final class CallRouter {
             enterRoom(c, ch, r.number());
         } else if (to instanceof Destination.Queue || to instanceof Destination.Voicemail || to instanceof Destination.RingGroup) {
             sendAnswered(c, ch, to, true, did.destinationType() + "-" + did.number());
-        } else if (data.isRegistered(c.enterpriseId(), did.destination())) {
+        } else if (data.isExtension(c.enterpriseId(), did.destination()) && features.reachable(c.enterpriseId(), did.destination())) {
             dialExtension(c, ch, did.destination(), null);
         } else {
             ch.hangup(HangupCause.SUBSCRIBER_ABSENT);
@@ -385,26 +403,12 @@ public final class CallRouter {
 
     // --- dialling
 
-    /** Rings extension {@code extension} for the call; refused (404/480) when it does not exist or is not registered. */
+    /**
+     * Rings extension {@code extension} for the call, following its forwarding, DND and call waiting (PBX-3); refused
+     * (404/480/486) when it does not exist, is not registered or is busy, and nothing takes the call on.
+     */
     public void dialExtension(Call c, Channel ch, String extension, CallerId callerId) {
-        RoutingSnapshot s = data.snapshot();
-        var line = s.tenant(c.enterpriseId()).map(t -> t.extensions().get(extension));
-        if (line.isEmpty() || !line.get().enabled()) {
-            reject(c, ch, 404, "no such extension " + extension);
-            return;
-        }
-        String domain = s.enterprisesById().get(c.enterpriseId()).sipDomain();
-        var phone = data.registered(c.enterpriseId(), extension);
-        if (phone.isEmpty()) {
-            reject(c, ch, 480, "extension " + extension + " not registered");
-            return;
-        }
-        DialRequest req = DialRequest.to(phone.get()).withTimeout(ringTimeout);
-        if (callerId != null) req = req.withCallerId(callerId);
-        Channel out = data.engine().dial(ch, req);
-        book.join(c, out, "extension " + extension + "@" + domain);
-        Long user = line.get().userId();
-        if (user != null) agents.directCall(c, out, user);
+        features.ring(c, ch, extension, callerId);
     }
 
     /** Dials an outside number for {@code from} through the plan's trunk and files the leg under the call. */
@@ -451,6 +455,7 @@ public final class CallRouter {
     /** PBX-3: ring groups follow their callers and members (after the call logged the event). */
     public void afterEvent(CallEvent event) {
         ringGroups.onEvent(event);
+        features.onEvent(event);
     }
 
     /** PBX-4: the party put on hold hears the enterprise's music until the holder resumes. */
@@ -469,6 +474,14 @@ public final class CallRouter {
             return;
         }
         String target = t.referTo().user();
+        if (target.equals(PbxFeatures.PARK_NUMBER)) { // PBX-4: call park
+            features.park(c, t);
+            return;
+        }
+        if (!data.isExtension(c.enterpriseId(), target) && !target.isEmpty()) { // PBX-4: transfer to an outside number
+            transferOut(c, t, target);
+            return;
+        }
         var phone = data.isExtension(c.enterpriseId(), target) ? data.registered(c.enterpriseId(), target) : Optional.<Target.Registered>empty();
         if (phone.isEmpty()) {
             book.record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind-refused", target));
@@ -477,6 +490,20 @@ public final class CallRouter {
         }
         book.record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind", target));
         t.transfer().accept(DialRequest.to(phone.get()).withTimeout(ringTimeout));
+    }
+
+    /** A phone blind-transfers to an outside number: dialled as the transferring extension would dial it (PBX-7, routes, limits). */
+    private void transferOut(Call c, CallEvent.TransferRequested t, String number) {
+        String extension = features.extensionOf(t.channelId()).orElse(null);
+        OutboundPlan plan = extension == null ? OutboundPlan.refused("not an extension's phone", 403) : data.plan(c.enterpriseId(), extension, number);
+        if (plan.refused()) {
+            book.record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind-refused", number));
+            t.transfer().reject();
+            return;
+        }
+        book.record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind-outside", number));
+        String shown = data.engine().channel(t.peerChannelId()).map(p -> p.caller() == null ? null : p.caller().user()).orElse(extension);
+        t.transfer().accept(plan.request(ringTimeout, shown));
     }
 
     // --- PBX-3 ring groups: the logic is in RingGroups; this is what it needs of the router.

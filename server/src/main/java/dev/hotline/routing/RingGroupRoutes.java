@@ -19,7 +19,7 @@ public final class RingGroupRoutes {
 
     /**
      * @param number      optional internal number (1–6 digits) that extensions dial; unique among extensions, rooms and groups
-     * @param strategy    ring_all (default) or linear
+     * @param strategy    ring_all (default), linear or page (PBX-8 paging: auto-answer, members hear the caller)
      * @param ringSeconds 5..120, default 20
      * @param members     extension numbers in ringing order
      * @param fail        where an unanswered call goes (default: hang up)
@@ -89,7 +89,7 @@ public final class RingGroupRoutes {
         Validator v = Validator.of().required("name", name).maxLength("name", name, 64)
                 .matches("name", name, "[\\p{L}\\p{N} _.\\-]{1,64}", "letters, digits, space, _ . -")
                 .matches("number", number, "[0-9]{1,6}", "1–6 digits")
-                .check(RingGroup.STRATEGIES.contains(strategy), "strategy", "ring_all or linear")
+                .check(RingGroup.STRATEGIES.contains(strategy), "strategy", "ring_all, linear or page")
                 .check(ring >= 5 && ring <= 120, "ringSeconds", "5..120")
                 .check(!members.isEmpty(), "members", "at least one extension")
                 .check(members.size() <= 32, "members", "at most 32")

@@ -3,6 +3,7 @@ package dev.hotline.routing;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.Conference;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.PlaybackRequest;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * the others are cancelled. {@code linear}: the members are dialled one after the other for the
  * group's ring seconds each (the caller hears their ringing relayed). Unregistered members are
  * skipped; when nobody answers (or nobody is registered) the call goes to the group's fail
- * destination. Every member leg is filed in the call's record before it starts.
+ * destination. {@code page} (PBX-8): the caller is answered and put in a room; every registered member's phone is
+ * called with {@code Call-Info: <sip:domain>;answer-after=0} and {@code Alert-Info: ...;info=alert-autoanswer} (phones
+ * answer by themselves) and joins the room muted, hearing the caller; the page ends when the caller hangs up.
+ * Every member leg is filed in the call's record before it starts.
  */
 final class RingGroups {
     private static final Logger log = LoggerFactory.getLogger(RingGroups.class);
@@ -87,6 +91,8 @@ final class RingGroups {
         final Map<String, String> legs = new LinkedHashMap<>();
         /** Ring all: waiting for the caller's answer before calling the members. */
         boolean awaitingAnswer;
+        /** Page: the room of the caller and the members who answered. */
+        Conference room;
         boolean done;
 
         Attempt(long enterpriseId, String callId, Channel caller, RingGroup group, CallerId callerId) {
@@ -153,13 +159,57 @@ final class RingGroups {
         }
         synchronized (a) {
             if (caller.state().isAnswered()) {
-                ringAll(a);
+                begin(a);
             } else {
                 a.awaitingAnswer = true;
                 caller.answer();
             }
         }
         return true;
+    }
+
+    private void begin(Attempt a) {
+        if (a.group.page()) page(a);
+        else ringAll(a);
+    }
+
+    /** PBX-8 paging: the caller into a room, every registered member called with auto-answer. */
+    private void page(Attempt a) {
+        a.awaitingAnswer = false;
+        a.room = host.engine().createConference("page " + a.group.name() + " " + a.callId);
+        a.room.add(a.caller);
+        var enterprise = host.snapshot().enterprisesById().get(a.enterpriseId);
+        String domain = enterprise == null ? "localhost" : enterprise.sipDomain();
+        for (String member : a.group.members()) {
+            Optional<Target> phone = host.phone(a.enterpriseId, member);
+            if (phone.isEmpty()) continue;
+            DialRequest req = DialRequest.to(phone.get()).withTimeout(Duration.ofSeconds(a.group.ringSeconds())).withCallerId(a.callerId)
+                    .withHeader("Call-Info", "<sip:" + domain + ">;answer-after=0")
+                    .withHeader("Alert-Info", "<http://" + domain + "/autoanswer>;info=alert-autoanswer;delay=0");
+            try {
+                host.engine().originate(req, leg -> {
+                    a.legs.put(leg.id(), member);
+                    byLeg.put(leg.id(), a);
+                    host.file(a.callId, leg, "page " + a.group.name() + " extension " + member);
+                });
+            } catch (RuntimeException e) {
+                log.warn("page {}: cannot call {}: {}", a.group.name(), member, e.toString());
+            }
+        }
+        if (a.legs.isEmpty()) endPage(a, HangupCause.SUBSCRIBER_ABSENT);
+    }
+
+    /** The page is over: members hang up, the room closes, the caller (when still there) is hung up on. */
+    private void endPage(Attempt a, HangupCause cause) {
+        a.done = true;
+        byCaller.remove(a.caller.id(), a);
+        for (String leg : List.copyOf(a.legs.keySet())) {
+            byLeg.remove(leg, a);
+            host.engine().channel(leg).filter(ch -> !ch.state().isFinal()).ifPresent(ch -> ch.hangup(HangupCause.NORMAL_CLEARING));
+        }
+        a.legs.clear();
+        if (a.room != null) a.room.close();
+        if (!a.caller.state().isFinal()) a.caller.hangup(cause);
     }
 
     /** Ring all: the tone for the caller, then every registered member at once. */
@@ -252,7 +302,11 @@ final class RingGroups {
 
     private void callerEvent(Attempt a, CallEvent event) {
         if (event instanceof CallEvent.ChannelAnswered) {
-            if (a.awaitingAnswer && !a.done) ringAll(a);
+            if (a.awaitingAnswer && !a.done) begin(a);
+            return;
+        }
+        if (a.group.page()) {
+            endPage(a, HangupCause.NORMAL_CLEARING);
             return;
         }
         // The caller left: nobody else is to be called; ringing member phones stop.
@@ -266,6 +320,23 @@ final class RingGroups {
     }
 
     private void memberAnswered(Attempt a, String legId) {
+        if (a.group.page()) { // a paged phone answered (by itself): into the room, heard by nobody
+            Channel leg = host.engine().channel(legId).orElse(null);
+            if (leg == null) return;
+            if (a.done || a.room == null) {
+                leg.hangup(HangupCause.NORMAL_CLEARING);
+                return;
+            }
+            try {
+                a.room.add(leg);
+                a.room.mute(leg, true);
+                host.answeredBy(a.enterpriseId, a.callId, leg, a.legs.get(legId));
+            } catch (RuntimeException e) {
+                log.info("page {}: {} cannot join: {}", a.group.name(), legId, e.toString());
+                leg.hangup(HangupCause.NORMAL_CLEARING);
+            }
+            return;
+        }
         String member = a.legs.remove(legId);
         byLeg.remove(legId, a);
         Channel leg = host.engine().channel(legId).orElse(null);
@@ -295,6 +366,10 @@ final class RingGroups {
         byLeg.remove(legId, a);
         if (a.legs.remove(legId) == null) return;
         if (a.done || a.caller.state().isFinal()) return;
+        if (a.group.page()) {
+            if (a.legs.isEmpty()) endPage(a, HangupCause.NORMAL_CLEARING); // every member left
+            return;
+        }
         if (a.group.ringAll()) {
             if (a.legs.isEmpty()) failed(a);
         } else {

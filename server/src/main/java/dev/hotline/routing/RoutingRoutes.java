@@ -256,6 +256,7 @@ public final class RoutingRoutes {
         });
 
         RingGroupRoutes.register(root, jdbi, audit, queues); // PBX-3
+        PbxFeatureRoutes.register(root, jdbi, audit, router.features()); // PBX-3/4
 
         root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")
                 .returnsList(RegistrationView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {

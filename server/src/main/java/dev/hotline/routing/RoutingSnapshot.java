@@ -31,7 +31,15 @@ record RoutingSnapshot(
                   Map<Long, Trunk> trunks, List<RoutingStore.BlacklistEntry> blacklist,
                   Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords,
                   RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms,
-                  Map<String, Flow.Graph> flows, List<RoutingStore.CallbackEntry> callbacks) {}
+                  Map<String, Flow.Graph> flows, List<RoutingStore.CallbackEntry> callbacks,
+                  Map<String, ExtensionFeatures> features) {
+
+        /** PBX-3: forwarding, DND, call waiting and pickup group of an extension (the defaults when it has none). */
+        ExtensionFeatures features(String extension) {
+            ExtensionFeatures f = features.get(extension);
+            return f != null ? f : ExtensionFeatures.defaults(extension);
+        }
+    }
 
     static RoutingSnapshot load(Handle h) {
         Map<String, Enterprise> byDomain = new HashMap<>();
@@ -66,7 +74,8 @@ record RoutingSnapshot(
             tenants.put(e.id(), new Tenant(Map.copyOf(dids), List.copyOf(routes), Map.copyOf(pins), Map.copyOf(trunks),
                     List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets),
                     RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id()),
-                    Map.copyOf(FlowStore.published(h, e.id())), List.copyOf(RoutingStore.callbacks(h, e.id()))));
+                    Map.copyOf(FlowStore.published(h, e.id())), List.copyOf(RoutingStore.callbacks(h, e.id())),
+                    Map.copyOf(ExtensionFeatureStore.all(h, e.id()))));
         }
         List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();

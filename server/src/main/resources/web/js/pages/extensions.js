@@ -1,15 +1,16 @@
 // Extensions: number, bound user, enabled, may call out, live SIP registration; the generated SIP
-// password is shown once after creation.
+// password is shown once after creation. PBX-3/4: each extension's call features (forwarding, do-not-disturb, call
+// waiting, pickup group) in a dialog, and the calls parked now with a button to give one to an extension.
 
-import { api, t } from '../common.js';
+import { api, t, toast } from '../common.js';
 import { blankToNull, byNumber, enabledLabel } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 
 export const ExtensionsPage = {
   components: { CrudTable },
   setup() { return { byNumber }; },
-  data() { return { users: [], registrations: [], regError: null, secret: null }; },
-  created() { this.loadUsers(); this.loadRegistrations(); },
+  data() { return { users: [], registrations: [], regError: null, secret: null, feat: null, parked: [], unpark: {} }; },
+  created() { this.loadUsers(); this.loadRegistrations(); this.loadParked(); },
   computed: {
     columns() {
       return [
@@ -37,7 +38,47 @@ export const ExtensionsPage = {
     async loadRegistrations() {
       try { this.registrations = await api.get('/registrations'); this.regError = null; } catch (e) { this.registrations = []; this.regError = e; }
     },
-    refresh() { this.$refs.crud.load(); this.loadRegistrations(); },
+    refresh() { this.$refs.crud.load(); this.loadRegistrations(); this.loadParked(); },
+    async loadParked() {
+      if (!this.can('call.read')) return;
+      try { this.parked = await api.get('/parked-calls'); } catch (e) { this.parked = []; }
+    },
+    /** Opens the call-features dialog of extension {@code x}. */
+    async openFeatures(x) {
+      try {
+        const f = await api.get('/extensions/' + x.id + '/features');
+        const form = {};
+        for (const k of ['forwardAlways', 'forwardBusy', 'forwardNoAnswer', 'forwardUnregistered', 'pickupGroup']) form[k] = f[k] || '';
+        form.noAnswerSeconds = String(f.noAnswerSeconds);
+        form.dnd = f.dnd;
+        form.callWaiting = f.callWaiting;
+        this.feat = { id: x.id, number: f.number, registered: f.registered, busy: f.busy, form, error: null, saving: false };
+      } catch (e) { toast(this.errorText(e), 'error'); }
+    },
+    featError(field) {
+      const fe = this.feat && this.feat.error && (this.feat.error.fieldErrors || []).find((x) => x.field === field);
+      return fe ? fe.message : null;
+    },
+    async saveFeatures() {
+      const f = this.feat.form;
+      const body = { forwardAlways: f.forwardAlways.trim(), forwardBusy: f.forwardBusy.trim(), forwardNoAnswer: f.forwardNoAnswer.trim(),
+        forwardUnregistered: f.forwardUnregistered.trim(), pickupGroup: f.pickupGroup.trim(), dnd: !!f.dnd, callWaiting: !!f.callWaiting,
+        noAnswerSeconds: f.noAnswerSeconds === '' ? null : Number(f.noAnswerSeconds) };
+      this.feat.saving = true;
+      try {
+        await api.put('/extensions/' + this.feat.id + '/features', body);
+        this.feat = null;
+        toast(t('common.saved'));
+      } catch (e) { this.feat.error = e; } finally { if (this.feat) this.feat.saving = false; }
+    },
+    async pickUp(p) {
+      const ext = (this.unpark[p.slot] || '').trim();
+      try {
+        await api.post('/parked-calls/pickup', { slot: p.slot, extension: ext });
+        toast(t('extensions.parked.ringing', { ext, slot: p.slot }));
+        setTimeout(() => this.loadParked(), 1500);
+      } catch (e) { toast(this.errorText(e), 'error'); }
+    },
     regsOf(number) { return this.registrations.filter((r) => String(r.extension) === String(number)); },
     async loadUsers() {
       if (!this.can('user.read')) return;
@@ -74,6 +115,27 @@ export const ExtensionsPage = {
         <span v-if="row.outboundAllowed !== false" class="badge badge-ok">{{ t('extensions.outboundYes') }}</span>
         <span v-else class="badge badge-off">{{ t('extensions.outboundNo') }}</span>
       </template>
+      <template #actions="{ row }">
+        <button class="btn-link" :data-testid="'extension-features-' + row.number" @click="openFeatures(row)">{{ t('extensions.features.open') }}</button>
+      </template>
+      <template #below>
+        <section v-if="can('call.read')" class="panel parked-calls" data-testid="parked-calls">
+          <div class="panel-head"><h3>{{ t('extensions.parked.title') }}</h3><span class="muted grow">{{ t('extensions.parked.hint') }}</span>
+            <button class="btn btn-sm" data-testid="parked-refresh" @click="loadParked">{{ t('common.refresh') }}</button></div>
+          <div class="panel-body"><table class="grid">
+            <thead><tr><th>{{ t('extensions.parked.slot') }}</th><th>{{ t('extensions.parked.caller') }}</th><th>{{ t('extensions.parked.by') }}</th>
+              <th>{{ t('extensions.parked.since') }}</th><th v-if="can('extension.write')"></th></tr></thead>
+            <tbody>
+              <tr v-for="p in parked" :key="p.slot" :data-testid="'parked-' + p.slot">
+                <td class="mono">{{ p.slot }}</td><td class="mono">{{ dash(p.caller) }}</td><td class="mono">{{ dash(p.parkedBy) }}</td><td>{{ fmtTime(p.since) }}</td>
+                <td v-if="can('extension.write')"><input class="parked-to" v-model="unpark[p.slot]" inputmode="numeric" :placeholder="t('extensions.parked.toExtension')" :data-testid="'parked-to-' + p.slot">
+                  <button class="btn btn-sm" :data-testid="'parked-pickup-' + p.slot" @click="pickUp(p)">{{ t('extensions.parked.pickup') }}</button></td>
+              </tr>
+              <empty-row v-if="!parked.length" :cols="5" testid="parked-empty"></empty-row>
+            </tbody>
+          </table></div>
+        </section>
+      </template>
       <template #cell-registration="{ row }">
         <template v-if="regsOf(row.number).length">
           <div v-for="r in regsOf(row.number)" :key="r.contact" class="reg">
@@ -86,6 +148,35 @@ export const ExtensionsPage = {
         <span v-else class="badge badge-off">{{ t('extensions.reg.unregistered') }}</span>
       </template>
     </crud-table>
+    <modal v-if="feat" :title="t('extensions.features.title', { number: feat.number })" testid="extension-features-dialog" @close="feat = null">
+      <form @submit.prevent="saveFeatures" novalidate>
+        <p class="muted">
+          <span class="badge" :class="feat.registered ? 'badge-ok' : 'badge-off'">{{ feat.registered ? t('extensions.reg.registered') : t('extensions.reg.unregistered') }}</span>
+          <span v-if="feat.busy" class="badge badge-warn">{{ t('extensions.features.busyNow') }}</span>
+          {{ t('extensions.features.targetHint') }}
+        </p>
+        <div class="form-grid">
+          <form-field v-for="k in ['forwardAlways', 'forwardBusy', 'forwardNoAnswer', 'forwardUnregistered']" :key="k" :label="t('extensions.features.' + k)"
+            :error="featError(k)" :testid="'feat-error-' + k">
+            <input v-model="feat.form[k]" inputmode="tel" :data-testid="'feat-' + k" :disabled="!can('extension.write')">
+          </form-field>
+          <form-field :label="t('extensions.features.noAnswerSeconds')" :error="featError('noAnswerSeconds')" :hint="t('extensions.features.noAnswerHint')" testid="feat-error-noAnswerSeconds">
+            <input v-model="feat.form.noAnswerSeconds" type="number" min="3" max="120" data-testid="feat-noAnswerSeconds" :disabled="!can('extension.write')">
+          </form-field>
+          <form-field :label="t('extensions.features.pickupGroup')" :error="featError('pickupGroup')" :hint="t('extensions.features.pickupHint')" testid="feat-error-pickupGroup">
+            <input v-model="feat.form.pickupGroup" data-testid="feat-pickupGroup" :disabled="!can('extension.write')">
+          </form-field>
+          <label class="check span-2"><input type="checkbox" v-model="feat.form.dnd" data-testid="feat-dnd" :disabled="!can('extension.write')"> {{ t('extensions.features.dnd') }}</label>
+          <label class="check span-2"><input type="checkbox" v-model="feat.form.callWaiting" data-testid="feat-callWaiting" :disabled="!can('extension.write')"> {{ t('extensions.features.callWaiting') }}</label>
+        </div>
+        <form-alert :error="feat.error" :known="['forwardAlways', 'forwardBusy', 'forwardNoAnswer', 'forwardUnregistered', 'noAnswerSeconds', 'pickupGroup']"></form-alert>
+        <p class="muted">{{ t('extensions.features.codes') }}</p>
+      </form>
+      <template #footer>
+        <button class="btn" @click="feat = null">{{ t('common.cancel') }}</button>
+        <button v-if="can('extension.write')" class="btn btn-primary" data-testid="feat-save" :disabled="feat.saving" @click="saveFeatures">{{ t('common.save') }}</button>
+      </template>
+    </modal>
     <modal v-if="secret" size="small" :title="t('extensions.createdTitle', { number: secret.number })" testid="extension-secret-dialog" @close="secret = null">
       <div class="alert alert-info">{{ t('extensions.passwordOnce') }}</div>
       <div class="secret"><code data-testid="extension-secret">{{ secret.password }}</code>

@@ -6,7 +6,7 @@ import { api, t, toast } from '../common.js';
 import { blankToNull, byName, byNumber, destinationLabel } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 
-export const STRATEGIES = ['ring_all', 'linear'];
+export const STRATEGIES = ['ring_all', 'linear', 'page'];
 export const FAIL_TYPES = ['hangup', 'voicemail', 'extension', 'queue'];
 
 export const RingGroupsPage = {

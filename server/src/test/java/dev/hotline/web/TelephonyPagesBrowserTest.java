@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -342,6 +343,47 @@ class TelephonyPagesBrowserTest {
                 ui.zh("calls.extensionOf").replace("{ext}", "1001"));
         ui.screenshot("tel-calls-dispositions-zh");
         ui.click("lang-en");
+    }
+
+    @Test
+    void adminSetsAnExtensionsCallFeaturesAndSeesTheParkedCalls() {
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.el("page-title");
+        ui.click("lang-en");
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-extensions");
+        ui.waitFor(d -> ui.text("parked-calls").contains(ui.en("extensions.parked.title")));
+        ui.el("parked-empty");
+        ui.click("extension-features-1002");
+        ui.el("extension-features-dialog");
+        assertThat(ui.el("feat-callWaiting").isSelected()).isTrue();
+        ui.type("feat-forwardBusy", "12ab");
+        ui.click("feat-save");
+        ui.waitFor(d -> !ui.text("feat-error-forwardBusy").isBlank());
+        ui.type("feat-forwardBusy", "1003");
+        ui.type("feat-forwardNoAnswer", "013800138000");
+        ui.type("feat-noAnswerSeconds", "15");
+        ui.click("feat-dnd");
+        ui.click("feat-callWaiting");
+        ui.click("feat-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("extension-features-dialog")));
+        Object id = find(ui.fetchList("/api/v1/extensions"), "number", "1002").get("id");
+        Map<String, Object> f = ui.fetchJson("/api/v1/extensions/" + id + "/features");
+        assertThat(f).containsEntry("forwardBusy", "1003").containsEntry("forwardNoAnswer", "013800138000").containsEntry("noAnswerSeconds", 15L)
+                .containsEntry("dnd", true).containsEntry("callWaiting", false);
+        // the dialog shows what is stored; emptying a forward switches it off
+        ui.click("extension-features-1002");
+        assertThat(ui.el("feat-forwardBusy").getAttribute("value")).isEqualTo("1003");
+        assertThat(ui.el("feat-dnd").isSelected()).isTrue();
+        ui.el("feat-forwardBusy").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE); // as a person empties it (input events)
+        ui.click("feat-dnd");
+        ui.click("feat-callWaiting");
+        ui.screenshot("tel-extension-features-en");
+        ui.click("feat-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("extension-features-dialog")));
+        f = ui.fetchJson("/api/v1/extensions/" + id + "/features");
+        assertThat(f.get("forwardBusy")).isNull();
+        assertThat(f).containsEntry("forwardNoAnswer", "013800138000").containsEntry("dnd", false).containsEntry("callWaiting", true);
     }
 
     @Test

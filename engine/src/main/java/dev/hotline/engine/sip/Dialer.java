@@ -189,6 +189,9 @@ final class Dialer {
             invite.addHeader(msg.contact(transport));
             invite.addHeader(msg.hf.createAllowHeader(SipMessages.ALLOW));
             invite.addHeader(msg.hf.createSupportedHeader("timer, replaces"));
+            for (var h : out.dialRequest().headers().entrySet()) {
+                invite.addHeader(msg.hf.createHeader(h.getKey(), h.getValue())); // call waiting, auto-answer
+            }
             msg.identify(invite);
             sessionTimers.offer(invite, config.sessionExpires().toSeconds()); // RFC 4028 §7.1
             ClientTransaction ct = msg.provider.getNewClientTransaction(invite);

@@ -187,6 +187,27 @@ final class SipTransfers {
         }
 
         @Override
+        public void keep() {
+            once();
+            referrer.post(() -> {
+                if (referrer.partner() != transferee || transferee.isFinal()) {
+                    finish(referrer, 481);
+                    return;
+                }
+                referrer.unlinkPartner();
+                // as SipBridge.unbridge: both are answered legs without a peer now, decoded by the media clock (prompts, music)
+                referrer.media.media().markAnswered();
+                transferee.media.media().markAnswered();
+                transferee.post(() -> {
+                    transferee.forgetPartner();
+                    engine.emit(new CallEvent.ChannelUnbridged(transferee.id, referrer.id, Instant.now()));
+                });
+                engine.emit(new CallEvent.TransferCompleted(referrer.id, 200, Instant.now()));
+                sendReferNotify(referrer, "SIP/2.0 200 OK", true);
+            });
+        }
+
+        @Override
         public void reject() {
             once();
             referrer.post(() -> finish(referrer, 603));

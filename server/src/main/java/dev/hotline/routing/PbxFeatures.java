@@ -1,0 +1,582 @@
+package dev.hotline.routing;
+
+import dev.hotline.domain.DomainException;
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.CallerId;
+import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.DialRequest;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.Target;
+import dev.hotline.engine.tts.PromptKey;
+import dev.hotline.ivr.Flow;
+import dev.hotline.recording.MediaFiles;
+import dev.hotline.report.CallLogEvent;
+import dev.hotline.routing.CallBook.Call;
+import dev.hotline.routing.ExtensionFeatures.Forward;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PBX-3 and PBX-4 on calls to and from extensions (docs/pbx-features.md): call forwarding (always, busy, no answer, not
+ * registered) to an extension or an outside number, do-not-disturb, call waiting, call park (blind transfer to
+ * {@value #PARK_NUMBER}, slots {@value #FIRST_SLOT}..{@value #LAST_SLOT}), directed ({@code **<ext>}) and group ({@code *8})
+ * pickup, and the phone's feature codes that set them. Every step is an event of the call ({@link CallLogEvent.PbxFeature}).
+ *
+ * <p>An extension's phone is dialled keeping the caller when it fails, so that a busy phone, a ring time run out or a
+ * pickup decide what comes next here; without a forward the caller gets the phone's own answer, as before.
+ */
+final class PbxFeatures {
+    private static final Logger log = LoggerFactory.getLogger(PbxFeatures.class);
+
+    static final String PARK_NUMBER = "700";
+    static final int FIRST_SLOT = 701;
+    static final int LAST_SLOT = 720;
+    /** RFC 7462 §4.1: the alert URN of a call waiting. */
+    static final String CALL_WAITING_ALERT = "<urn:alert:service:call-waiting>";
+    /** Forwards followed at most, one after the other (a loop between extensions stops there). */
+    private static final int MAX_FORWARDS = 5;
+
+    private final RoutingData data;
+    private final CallBook book;
+    private final FlowCalls flows;
+    private final MediaFiles files;
+    private final Jdbi jdbi;
+    private final Duration ringTimeout;
+    /** The router's "a direct call rings agent {@code userId}" (ACD-8). */
+    private final DirectCalls directCalls;
+
+    interface DirectCalls {
+        void directCall(Call c, Channel leg, long userId);
+    }
+
+    /** A phone leg of an extension: the legs dialled to it and the calls it makes, for "is it busy". */
+    private record Line(long enterpriseId, String extension, boolean fromPhone) {}
+
+    /** A call ringing an extension's phone (dialled by {@link #ring}), until it is answered or ends. */
+    private static final class Ring {
+        final Call call;
+        final Channel caller;
+        final String extension;
+        final CallerId callerId;
+        final Set<String> visited;
+        final ExtensionFeatures features;
+        final Channel leg;
+        final Instant since;
+        /** Set when someone picks the call up: the leg's end then connects the caller with this channel. */
+        volatile Channel pickedBy;
+
+        Ring(Call call, Channel caller, String extension, CallerId callerId, Set<String> visited, ExtensionFeatures features, Channel leg,
+             Instant since) {
+            this.call = call;
+            this.caller = caller;
+            this.extension = extension;
+            this.callerId = callerId;
+            this.visited = visited;
+            this.features = features;
+            this.leg = leg;
+            this.since = since;
+        }
+    }
+
+    /** A parked caller, in its slot until someone dials the slot (or picks it up through the API) or it hangs up. */
+    record Parked(long enterpriseId, int slot, String callId, Channel caller, String parkedBy, Instant since) {}
+
+    /** A parked call as the API shows it. */
+    public record ParkedCall(int slot, String caller, String parkedBy, Instant since) {}
+
+    /** Two answered channels to bridge once both are up (a pickup, an unpark). */
+    private static final class Join {
+        final Channel a;
+        final Channel b;
+        /** An unpark through the API: when {@code b} (the extension rung) fails, {@code a} goes back to its slot. */
+        final Parked repark;
+        boolean done;
+
+        Join(Channel a, Channel b, Parked repark) {
+            this.a = a;
+            this.b = b;
+            this.repark = repark;
+        }
+    }
+
+    private final Map<String, Line> lines = new ConcurrentHashMap<>();
+    private final Map<String, Ring> ringing = new ConcurrentHashMap<>();
+    /** "enterpriseId:slot" → the parked call. */
+    private final Map<String, Parked> parked = new ConcurrentHashMap<>();
+    /** Parkers (the referrer's channel) waiting for the transfer's end to hear their slot → the call and slot. */
+    private final Map<String, Parked> announce = new ConcurrentHashMap<>();
+    private final Map<String, Join> joins = new ConcurrentHashMap<>();
+
+    PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls) {
+        this.data = data;
+        this.book = book;
+        this.flows = flows;
+        this.files = files;
+        this.jdbi = jdbi;
+        this.ringTimeout = ringTimeout;
+        this.directCalls = directCalls;
+    }
+
+    private void event(Call c, String channelId, String feature, String detail) {
+        book.record(c, new CallLogEvent.PbxFeature(c.enterpriseId(), c.callId(), book.now(), channelId, feature, detail));
+    }
+
+    private void reject(Call c, Channel ch, int status, String reason) {
+        book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(), book.now(), ch.id(), status, reason));
+        ch.reject(status);
+    }
+
+    /** Ends a caller that could not be connected: an answered one hangs up, one still ringing gets {@code status}. */
+    private static void fail(Channel caller, int status, HangupCause cause) {
+        if (caller.state().isFinal()) return;
+        if (caller.state().isAnswered()) caller.hangup(cause);
+        else caller.reject(status);
+    }
+
+    ExtensionFeatures features(long enterpriseId, String extension) {
+        return data.tenant(enterpriseId).map(t -> t.features(extension)).orElse(ExtensionFeatures.defaults(extension));
+    }
+
+    /** A call extension {@code extension}'s phone makes: the extension is busy while it lasts. */
+    void calling(long enterpriseId, String extension, Channel ch) {
+        lines.put(ch.id(), new Line(enterpriseId, extension, true));
+    }
+
+    /** The extension whose phone is on leg {@code channelId} (a leg dialled to it or a call it makes). */
+    Optional<String> extensionOf(String channelId) {
+        return Optional.ofNullable(lines.get(channelId)).map(Line::extension);
+    }
+
+    boolean registered(long enterpriseId, String extension) {
+        return data.isRegistered(enterpriseId, extension);
+    }
+
+    /** True when the extension's phone is on a call (answered, or one it makes). */
+    boolean busy(long enterpriseId, String extension) {
+        for (var e : lines.entrySet()) {
+            Line l = e.getValue();
+            if (l.enterpriseId() != enterpriseId || !l.extension().equals(extension)) continue;
+            var ch = data.engine().channel(e.getKey());
+            if (ch.isEmpty() || ch.get().state().isFinal()) continue;
+            if (l.fromPhone() || ch.get().state().isAnswered()) return true;
+        }
+        return false;
+    }
+
+    /** Whether a flow may send a caller to the extension: its phone is registered, or the call is forwarded anyway. */
+    boolean reachable(long enterpriseId, String extension) {
+        ExtensionFeatures f = features(enterpriseId, extension);
+        return data.isRegistered(enterpriseId, extension) || f.forwardAlways() != null || f.forwardUnregistered() != null;
+    }
+
+    // --- ringing an extension
+
+    /** Rings extension {@code extension} for the caller, following its forwarding, DND and call waiting. */
+    void ring(Call c, Channel ch, String extension, CallerId callerId) {
+        ring(c, ch, extension, callerId, Set.of());
+    }
+
+    private void ring(Call c, Channel ch, String extension, CallerId callerId, Set<String> visited) {
+        long e = c.enterpriseId();
+        RoutingSnapshot s = data.snapshot();
+        var tenant = s.tenant(e);
+        var line = tenant.map(t -> t.extensions().get(extension));
+        if (line.isEmpty() || !line.get().enabled()) {
+            reject(c, ch, 404, "no such extension " + extension);
+            return;
+        }
+        ExtensionFeatures f = tenant.get().features(extension);
+        Set<String> seen = new HashSet<>(visited);
+        seen.add(extension);
+        if (f.forwardAlways() != null) {
+            forward(c, ch, extension, Forward.ALWAYS, f.forwardAlways(), callerId, seen);
+            return;
+        }
+        if (f.dnd()) {
+            event(c, ch.id(), "dnd", extension);
+            if (f.forwardBusy() != null) forward(c, ch, extension, Forward.BUSY, f.forwardBusy(), callerId, seen);
+            else reject(c, ch, 486, "extension " + extension + " do not disturb");
+            return;
+        }
+        var phone = data.registered(e, extension);
+        if (phone.isEmpty()) {
+            if (f.forwardUnregistered() != null) forward(c, ch, extension, Forward.UNREGISTERED, f.forwardUnregistered(), callerId, seen);
+            else reject(c, ch, 480, "extension " + extension + " not registered");
+            return;
+        }
+        boolean busy = busy(e, extension);
+        if (busy && !f.callWaiting()) {
+            if (f.forwardBusy() != null) forward(c, ch, extension, Forward.BUSY, f.forwardBusy(), callerId, seen);
+            else reject(c, ch, 486, "extension " + extension + " busy");
+            return;
+        }
+        boolean configured = tenant.get().features().containsKey(extension);
+        Duration timeout = configured ? Duration.ofSeconds(f.noAnswerSeconds()) : ringTimeout;
+        DialRequest req = DialRequest.to(phone.get()).withTimeout(timeout).keepInboundOnFailure();
+        if (callerId != null) req = req.withCallerId(callerId);
+        if (busy) {
+            req = req.withHeader("Alert-Info", CALL_WAITING_ALERT);
+            event(c, ch.id(), "call-waiting", extension);
+        }
+        String domain = s.enterprisesById().get(e).sipDomain();
+        Channel out = data.engine().dial(ch, req);
+        Ring r = new Ring(c, ch, extension, callerId, seen, f, out, book.now());
+        lines.put(out.id(), new Line(e, extension, false));
+        ringing.put(out.id(), r);
+        book.join(c, out, "extension " + extension + "@" + domain);
+        Long user = line.get().userId();
+        if (user != null) directCalls.directCall(c, out, user);
+        if (out.state().isFinal()) { // ended before it could be followed
+            lines.remove(out.id());
+            if (ringing.remove(out.id(), r)) fail(ch, 480, HangupCause.SUBSCRIBER_ABSENT);
+        }
+    }
+
+    /** Forwards the caller of extension {@code from} to {@code target} (an extension, or an outside number by the routes). */
+    private void forward(Call c, Channel ch, String from, Forward kind, String target, CallerId callerId, Set<String> seen) {
+        event(c, ch.id(), "forward-" + kind.label(), from + ">" + target);
+        long e = c.enterpriseId();
+        if (data.isExtension(e, target)) {
+            if (seen.contains(target) || seen.size() > MAX_FORWARDS) {
+                reject(c, ch, 482, "forward loop " + String.join(",", seen) + " > " + target);
+                return;
+            }
+            ring(c, ch, target, callerId, seen);
+            return;
+        }
+        // PBX-7: an outside number is dialled as the forwarding extension would dial it (its permission, the routes, the
+        // trunk's channel limit), showing the original caller.
+        OutboundPlan plan = data.plan(e, from, target);
+        if (plan.refused()) {
+            book.record(c, new CallLogEvent.Rejected(e, c.callId(), book.now(), ch.id(), plan.status(), "forward: " + plan.error()));
+            fail(ch, plan.status(), HangupCause.CALL_REJECTED);
+            return;
+        }
+        String shown = callerId != null ? callerId.user() : ch.caller() == null ? null : ch.caller().user();
+        Channel out = data.engine().dial(ch, plan.request(ringTimeout, shown));
+        book.join(c, out, plan.label());
+    }
+
+    /** A phone leg ended before it was answered: a pickup connects the caller, a forward takes it on, or it fails. */
+    private void ringEnded(Ring r, CallEvent.ChannelHungUp h) {
+        Channel picker;
+        synchronized (r) { // against a pickup taking it at the same moment (take)
+            ringing.remove(r.leg.id(), r);
+            picker = r.pickedBy;
+        }
+        if (picker != null) {
+            join(r.caller, picker);
+            return;
+        }
+        if (r.caller.state().isFinal()) return;
+        int status = h.sipStatus();
+        boolean busy = status == 486 || status == 600 || h.cause() == HangupCause.USER_BUSY;
+        boolean noAnswer = !busy && (h.cause() == HangupCause.NO_ANSWER || status == 408 || status == 480);
+        Forward kind = busy ? Forward.BUSY : noAnswer ? Forward.NO_ANSWER : null;
+        if (kind != null && r.features.forward(kind) != null) {
+            forward(r.call, r.caller, r.extension, kind, r.features.forward(kind), r.callerId, r.visited);
+            return;
+        }
+        // as the engine does for a dialled leg that ends the caller: its status, or its cause's
+        fail(r.caller, status >= 300 && status != 487 ? status : h.cause().sipStatus(), h.cause());
+    }
+
+    // --- pickup
+
+    /** Directed pickup ({@code **<ext>}): the call ringing {@code extension} comes to the picker's phone {@code ch}. */
+    void pickup(Call pc, Channel ch, String picker, String extension) {
+        Optional<Ring> r = ringing.values().stream()
+                .filter(x -> x.call.enterpriseId() == pc.enterpriseId() && x.extension.equals(extension) && x.pickedBy == null)
+                .min(Comparator.comparing(x -> x.since));
+        take(pc, ch, picker, r, "nothing ringing at " + extension);
+    }
+
+    /** Group pickup ({@code *8}): the longest-ringing call of another extension of the picker's pickup group. */
+    void groupPickup(Call pc, Channel ch, String picker) {
+        String group = features(pc.enterpriseId(), picker).pickupGroup();
+        Optional<Ring> r = group == null ? Optional.empty() : ringing.values().stream()
+                .filter(x -> x.call.enterpriseId() == pc.enterpriseId() && x.pickedBy == null && !x.extension.equals(picker)
+                        && group.equals(features(pc.enterpriseId(), x.extension).pickupGroup()))
+                .min(Comparator.comparing(x -> x.since));
+        take(pc, ch, picker, r, group == null ? "extension " + picker + " is in no pickup group" : "nothing ringing in group " + group);
+    }
+
+    private void take(Call pc, Channel ch, String picker, Optional<Ring> found, String none) {
+        if (found.isEmpty()) {
+            reject(pc, ch, 480, none);
+            return;
+        }
+        Ring r = found.get();
+        synchronized (r) {
+            if (r.pickedBy != null || !ringing.containsKey(r.leg.id())) {
+                reject(pc, ch, 480, "picked up already");
+                return;
+            }
+            r.pickedBy = ch;
+        }
+        event(r.call, r.leg.id(), "pickup", r.extension + ">" + picker);
+        event(pc, ch.id(), "pickup", r.extension + ">" + picker + " call=" + r.call.callId());
+        r.leg.hangup(HangupCause.ORIGINATOR_CANCEL); // its end connects the caller with the picker (ringEnded)
+    }
+
+    // --- park
+
+    /** PBX-4: the phone on {@code referrerId} parked its peer by a blind transfer to {@value #PARK_NUMBER}. */
+    void park(Call c, CallEvent.TransferRequested t) {
+        long e = c.enterpriseId();
+        Channel parkee = data.engine().channel(t.peerChannelId()).orElse(null);
+        String parker = lines.containsKey(t.channelId()) ? lines.get(t.channelId()).extension() : null;
+        Parked p = null;
+        if (parkee != null) {
+            synchronized (parked) {
+                for (int slot = FIRST_SLOT; slot <= LAST_SLOT && p == null; slot++) {
+                    if (!parked.containsKey(e + ":" + slot)) {
+                        p = new Parked(e, slot, c.callId(), parkee, parker, book.now());
+                        parked.put(e + ":" + slot, p);
+                    }
+                }
+            }
+        }
+        if (p == null) {
+            book.record(c, new CallLogEvent.Transfer(e, c.callId(), t.at(), t.channelId(), "blind-refused", PARK_NUMBER));
+            t.transfer().reject();
+            return;
+        }
+        event(c, parkee.id(), "park", "slot=" + p.slot() + (parker == null ? "" : " by=" + parker));
+        announce.put(t.channelId(), p);
+        t.transfer().keep();
+    }
+
+    /** The parked calls of the enterprise, by slot. */
+    List<ParkedCall> parked(long enterpriseId) {
+        List<ParkedCall> out = new ArrayList<>();
+        for (Parked p : parked.values()) {
+            if (p.enterpriseId() != enterpriseId) continue;
+            String caller = p.caller().caller() == null ? null : p.caller().caller().user();
+            out.add(new ParkedCall(p.slot(), caller, p.parkedBy(), p.since()));
+        }
+        out.sort(Comparator.comparingInt(ParkedCall::slot));
+        return out;
+    }
+
+    static boolean isSlot(String dialled) {
+        if (!dialled.matches("[0-9]{3}")) return false;
+        int n = Integer.parseInt(dialled);
+        return n >= FIRST_SLOT && n <= LAST_SLOT;
+    }
+
+    /** Takes the parked call of {@code slot} out of its slot, or empty when the slot is free. */
+    private Optional<Parked> unpark(long enterpriseId, int slot) {
+        Parked p = parked.remove(enterpriseId + ":" + slot);
+        return p == null || p.caller().state().isFinal() ? Optional.empty() : Optional.of(p);
+    }
+
+    /** An extension dialled a parked slot: its phone gets the parked caller. */
+    void unparkTo(Call pc, Channel ch, String picker, String dialled) {
+        Optional<Parked> p = unpark(pc.enterpriseId(), Integer.parseInt(dialled));
+        if (p.isEmpty()) {
+            reject(pc, ch, 404, "parking slot " + dialled + " is empty");
+            return;
+        }
+        book.find(p.get().callId()).ifPresent(c -> event(c, p.get().caller().id(), "unpark", "slot=" + dialled + " by=" + picker));
+        event(pc, ch.id(), "unpark", "slot=" + dialled + " call=" + p.get().callId());
+        join(p.get().caller(), ch);
+    }
+
+    /** API: rings extension {@code extension} and gives it the call parked in {@code slot} when it answers. */
+    void unparkToExtension(long enterpriseId, int slot, String extension) {
+        Optional<Target> phone = data.phone(enterpriseId, extension);
+        if (!data.isExtension(enterpriseId, extension)) throw DomainException.badRequest("no such extension", "extension", "no such extension");
+        if (phone.isEmpty()) throw DomainException.conflict("extension " + extension + " is not registered");
+        Parked p = unpark(enterpriseId, slot).orElseThrow(() -> DomainException.notFound("parked call"));
+        Call c = book.find(p.callId()).orElse(null);
+        Channel leg = data.engine().originate(DialRequest.to(phone.get()).withTimeout(ringTimeout)
+                .withCallerId(CallerId.of(p.caller().caller() == null ? "parked" : p.caller().caller().user())), l -> {
+            if (c != null) {
+                book.join(c, l, "unpark slot " + slot + " extension " + extension);
+                event(c, l.id(), "unpark", "slot=" + slot + " by=api to=" + extension);
+            }
+            lines.put(l.id(), new Line(enterpriseId, extension, false));
+            Join j = new Join(p.caller(), l, p);
+            joins.put(p.caller().id(), j);
+            joins.put(l.id(), j);
+        });
+        log.info("parked call {} of slot {} rings {} ({})", p.callId(), slot, extension, leg.id());
+    }
+
+    // --- bridging two answered channels
+
+    /** Answers both (when they are not yet) and bridges them once both are up. */
+    private void join(Channel a, Channel b) {
+        Join j = new Join(a, b, null);
+        joins.put(a.id(), j);
+        joins.put(b.id(), j);
+        if (!a.state().isAnswered() && !a.state().isFinal()) a.answer();
+        if (!b.state().isAnswered() && !b.state().isFinal()) b.answer();
+        tryJoin(j);
+    }
+
+    private void tryJoin(Join j) {
+        synchronized (j) {
+            if (j.done) return;
+            boolean aGone = j.a.state().isFinal();
+            boolean bGone = j.b.state().isFinal();
+            if (aGone || bGone) {
+                j.done = true;
+                forget(j);
+                if (!aGone && j.repark != null && parked.putIfAbsent(j.repark.enterpriseId() + ":" + j.repark.slot(), j.repark) == null) {
+                    log.info("slot {}: nobody took the call, parked again", j.repark.slot());
+                    return;
+                }
+                if (!aGone) j.a.hangup(HangupCause.NORMAL_CLEARING);
+                if (!bGone) j.b.hangup(HangupCause.NORMAL_CLEARING);
+                return;
+            }
+            if (!j.a.state().isAnswered() || !j.b.state().isAnswered()) return;
+            j.done = true;
+            forget(j);
+        }
+        try {
+            j.a.stopPlayback();
+            if (j.a.musicOnHold()) j.a.unhold();
+            data.engine().bridge(j.a, j.b);
+        } catch (RuntimeException ex) {
+            log.info("cannot bridge {} with {}: {}", j.a.id(), j.b.id(), ex.toString());
+            j.a.hangup(HangupCause.NORMAL_CLEARING);
+            j.b.hangup(HangupCause.NORMAL_CLEARING);
+        }
+    }
+
+    private void forget(Join j) {
+        joins.remove(j.a.id(), j);
+        joins.remove(j.b.id(), j);
+    }
+
+    // --- events
+
+    /** The engine's events (after the call logged them). */
+    void onEvent(CallEvent event) {
+        String id = event.channelId();
+        if (event instanceof CallEvent.ChannelAnswered) {
+            ringing.remove(id);
+        } else if (event instanceof CallEvent.ChannelHungUp h) {
+            lines.remove(id);
+            announce.remove(id);
+            parked.values().removeIf(p -> p.caller().id().equals(id));
+            Ring r = ringing.get(id);
+            if (r != null) ringEnded(r, h);
+        } else if (event instanceof CallEvent.TransferCompleted t) {
+            Parked p = announce.remove(id);
+            if (p != null && t.sipStatus() == 200) announceSlot(p, id);
+        } else if (event instanceof CallEvent.ChannelUnbridged u) {
+            parked.values().stream().filter(p -> p.caller().id().equals(id)).findFirst()
+                    .ifPresent(p -> p.caller().hold(files.musicFolder(p.enterpriseId())));
+        }
+        Join j = joins.get(id);
+        if (j != null && (event instanceof CallEvent.ChannelAnswered || event instanceof CallEvent.ChannelHungUp)) tryJoin(j);
+    }
+
+    /** The parker hears the slot (the Say node, digit by digit), then is hung up on. */
+    private void announceSlot(Parked p, String referrerId) {
+        Channel referrer = data.engine().channel(referrerId).orElse(null);
+        Call c = book.find(referrerId).orElse(null);
+        if (referrer == null || c == null || referrer.state().isFinal()) return;
+        var graph = new Flow.Graph("slot", Map.of(
+                "slot", new Flow.Play(List.of(new Flow.Prompt(null, PromptKey.BEEP.name(), null)), "say"),
+                "say", new Flow.Say(String.valueOf(p.slot()), "digits", "bye"),
+                "bye", new Flow.Hangup()), null);
+        flows.start(c, referrer, "park", graph, true);
+    }
+
+    // --- feature codes from the phone
+
+    /** True when {@code dialled} is one of the codes below. */
+    static boolean isCode(String dialled) {
+        return dialled.matches("\\*(7[0-3]|7[89]|9[0-5])[0-9+]*|\\*8|\\*\\*[0-9]{1,6}");
+    }
+
+    /**
+     * Applies a code for {@code extension}: {@code *72<n>}/{@code *73} forward always on/off, {@code *90<n>}/{@code *91} on
+     * busy, {@code *92<n>}/{@code *93} on no answer, {@code *94<n>}/{@code *95} when not registered, {@code *78}/{@code *79}
+     * DND on/off, {@code *70}/{@code *71} call waiting on/off. Pickups ({@code **<ext>}, {@code *8}) are calls, see
+     * {@link #pickup}. Throws {@link DomainException} when refused (unknown code, bad target).
+     *
+     * @return what was done, for the call's events
+     */
+    String applyCode(long enterpriseId, String extension, String dialled) {
+        String code = dialled.substring(0, 3);
+        String arg = dialled.substring(3);
+        ExtensionFeatures f = features(enterpriseId, extension);
+        ExtensionFeatures next = switch (code) {
+            case "*72" -> f.withForward(Forward.ALWAYS, target(enterpriseId, extension, arg));
+            case "*73" -> noArg(arg, f.withForward(Forward.ALWAYS, null));
+            case "*90" -> f.withForward(Forward.BUSY, target(enterpriseId, extension, arg));
+            case "*91" -> noArg(arg, f.withForward(Forward.BUSY, null));
+            case "*92" -> f.withForward(Forward.NO_ANSWER, target(enterpriseId, extension, arg));
+            case "*93" -> noArg(arg, f.withForward(Forward.NO_ANSWER, null));
+            case "*94" -> f.withForward(Forward.UNREGISTERED, target(enterpriseId, extension, arg));
+            case "*95" -> noArg(arg, f.withForward(Forward.UNREGISTERED, null));
+            case "*78" -> noArg(arg, f.withDnd(true));
+            case "*79" -> noArg(arg, f.withDnd(false));
+            case "*70" -> noArg(arg, f.withCallWaiting(true));
+            case "*71" -> noArg(arg, f.withCallWaiting(false));
+            default -> throw DomainException.badRequest("unknown feature code " + dialled);
+        };
+        jdbi.useTransaction(h -> {
+            long id = ExtensionFeatureStore.extensionId(h, enterpriseId, extension).orElseThrow(() -> DomainException.notFound("extension"));
+            ExtensionFeatureStore.save(h, enterpriseId, id, next);
+        });
+        data.invalidate();
+        return code + (arg.isEmpty() ? "" : " " + arg);
+    }
+
+    private static ExtensionFeatures noArg(String arg, ExtensionFeatures f) {
+        if (!arg.isEmpty()) throw DomainException.badRequest("this code takes no number");
+        return f;
+    }
+
+    private String target(long enterpriseId, String extension, String arg) {
+        String problem = ExtensionFeatures.targetProblem(arg, extension);
+        if (problem != null) throw DomainException.badRequest(problem);
+        return arg;
+    }
+
+    /** The code's feature code call: pickups become calls, the others a beep (done) or the invalid-input prompt. */
+    void featureCall(Call c, Channel ch, String extension, String dialled) {
+        if (dialled.equals("*8")) {
+            groupPickup(c, ch, extension);
+            return;
+        }
+        if (dialled.startsWith("**")) {
+            pickup(c, ch, extension, dialled.substring(2));
+            return;
+        }
+        boolean ok = false;
+        try {
+            String done = applyCode(c.enterpriseId(), extension, dialled);
+            event(c, ch.id(), "code", done.replace(' ', '>'));
+            ok = true;
+        } catch (RuntimeException e) {
+            log.info("feature code {} from {} refused: {}", dialled, extension, e.getMessage());
+        }
+        PromptKey key = ok ? PromptKey.BEEP : PromptKey.INVALID_INPUT;
+        var node = new Flow.Play(List.of(new Flow.Prompt(null, key.name(), null)), "bye");
+        flows.start(c, ch, "feature-code", new Flow.Graph("code", Map.of("code", node, "bye", new Flow.Hangup()), null), false);
+    }
+
+    /** For tests and monitoring: phone legs followed, calls ringing, parked, joins waiting. */
+    int tracked() {
+        return ringing.size() + parked.size() + joins.size();
+    }
+}

@@ -1,0 +1,439 @@
+package dev.hotline.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.ChannelState;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PBX-3 and PBX-4 end to end (docs/pbx-features.md): call forwarding (busy, no answer, not registered, always to an
+ * outside number), do-not-disturb, call waiting, park and pickup (directed and group), blind transfer to an outside
+ * number, and the phone's feature codes, asserted through the API and the call's events. One server; every test has
+ * extensions of its own, so that the settings of one do not reach another.
+ */
+class PbxFeaturesTest extends ServerCallTest {
+    private int carrier;
+
+    @Override
+    String defaultCaller() {
+        return "13900000000";
+    }
+
+    long ext(String number) {
+        var r = admin.post("/api/v1/extensions", Map.of("number", number, "sipPassword", PW));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json().get("id").asLong();
+    }
+
+    void did(String number, String extension) {
+        var r = admin.post("/api/v1/numbers", Map.of("number", number, "destinationType", "extension", "destination", extension));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+
+    JsonNode features(long id) {
+        var r = admin.get("/api/v1/extensions/" + id + "/features");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    JsonNode setFeatures(long id, Map<String, Object> body) {
+        var r = admin.put("/api/v1/extensions/" + id + "/features", body);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** A phone of {@code extension} dials a feature code: answered, a beep, hung up. */
+    void code(String extension, String dialled) throws Exception {
+        ok(uac("uac_auth_wait_bye", dialled, vars("FROM", extension), "-au", extension, "-ap", PW));
+    }
+
+    /** An outside carrier (a trunk to a SIPp port) reached by numbers starting with 955. */
+    int carrier() {
+        if (carrier == 0) {
+            carrier = Ports.free();
+            long trunk = admin.post("/api/v1/trunks", Map.of("name", "pbx-carrier", "host", "127.0.0.1", "port", carrier)).json().get("id").asLong();
+            var route = admin.post("/api/v1/outbound-routes", Map.of("name", "pbx-955", "prefix", "955", "trunkId", trunk, "priority", 1));
+            assertThat(route.status()).as(route.toString()).isEqualTo(201);
+        }
+        return carrier;
+    }
+
+    JsonNode record(String caller, String callee) {
+        return await("call record " + caller + " -> " + callee).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> find(caller, callee), Optional::isPresent).get();
+    }
+
+    Optional<JsonNode> find(String caller, String callee) {
+        for (JsonNode r : admin.get("/api/v1/calls?limit=500").json().get("items")) {
+            if (r.get("caller").asText().equals(caller) && r.get("callee").asText().equals(callee)) return Optional.of(r);
+        }
+        return Optional.empty();
+    }
+
+    /** The call's events as "type data". */
+    List<String> events(JsonNode record) {
+        List<String> out = new ArrayList<>();
+        admin.get("/api/v1/calls/" + record.get("callId").asText() + "/events").json()
+                .forEach(e -> out.add(e.get("type").asText() + " " + e.path("data").asText()));
+        return out;
+    }
+
+    record Leg(boolean answered, String hangup) {}
+
+    /** The call's dialled legs: target → answered? and hang-up cause. */
+    Map<String, Leg> legs(JsonNode record) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        Map<String, Boolean> answered = new LinkedHashMap<>();
+        Map<String, String> causes = new LinkedHashMap<>();
+        for (JsonNode e : admin.get("/api/v1/calls/" + record.get("callId").asText() + "/events").json()) {
+            String ch = e.path("channelId").asText();
+            String data = e.path("data").asText();
+            switch (e.get("type").asText()) {
+                case "dialing" -> targets.put(ch, data.replace("target=", "").replaceAll("@.*", ""));
+                case "answered" -> answered.put(ch, true);
+                case "hangup" -> causes.put(ch, data.replaceAll("cause=(\\S+).*", "$1"));
+                default -> { }
+            }
+        }
+        Map<String, Leg> out = new LinkedHashMap<>();
+        targets.forEach((ch, t) -> out.put(t, new Leg(answered.getOrDefault(ch, false), causes.get(ch))));
+        return out;
+    }
+
+    Optional<Channel> channel(String callerUser, String calleeUser) {
+        return server.hotline().engine().channels().stream()
+                .filter(c -> callerUser.equals(c.caller().user()) && calleeUser.equals(c.callee().user())).findFirst();
+    }
+
+    boolean ringing(String extension) {
+        return server.hotline().engine().channels().stream()
+                .anyMatch(c -> extension.equals(c.callee().user()) && c.state() == ChannelState.RINGING);
+    }
+
+    @Test
+    void forwardOnBusyReachesTheTarget() throws Exception {
+        long a = ext("2101");
+        ext("2102");
+        did("4821", "2101");
+        assertThat(setFeatures(a, Map.of("forwardBusy", "2102")).get("forwardBusy").asText()).isEqualTo("2102");
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2101", PW, p1, "200");
+        register("2102", PW, p2, "200");
+        Sipp.Run busy = uas("uas_reject", p1, vars("CODE", "486"));
+        Sipp.Run target = uas("uas_answer", p2, vars("FROMCHECK", "sip:13900000001@"));
+        ok(uac("uac_call", "4821", vars("FROM", "13900000001", "PAUSE", "500")));
+        ok(busy);
+        ok(target);
+        JsonNode r = record("13900000001", "4821");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        Map<String, Leg> legs = legs(r);
+        assertThat(legs.get("extension 2101")).isEqualTo(new Leg(false, "USER_BUSY"));
+        assertThat(legs.get("extension 2102").answered()).isTrue();
+        assertThat(events(r)).contains("pbx feature=forward-busy detail=2101>2102");
+    }
+
+    @Test
+    void forwardOnNoAnswerAfterTheExtensionsRingTime() throws Exception {
+        long a = ext("2111");
+        ext("2112");
+        did("4822", "2111");
+        setFeatures(a, Map.of("forwardNoAnswer", "2112", "noAnswerSeconds", 3));
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2111", PW, p1, "200");
+        register("2112", PW, p2, "200");
+        Sipp.Run ringsOut = uas("uas_ring_cancel", p1, vars());
+        Sipp.Run target = uas("uas_answer", p2, vars());
+        long start = System.nanoTime();
+        ok(uac("uac_call", "4822", vars("FROM", "13900000002", "PAUSE", "300")));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        ok(ringsOut);
+        ok(target);
+        assertThat(ms).as("rang 3 s, then forwarded").isBetween(3000L, 12000L);
+        JsonNode r = record("13900000002", "4822");
+        Map<String, Leg> legs = legs(r);
+        assertThat(legs.get("extension 2111")).isEqualTo(new Leg(false, "NO_ANSWER"));
+        assertThat(legs.get("extension 2112").answered()).isTrue();
+        assertThat(events(r)).contains("pbx feature=forward-noanswer detail=2111>2112");
+    }
+
+    @Test
+    void forwardWhenNotRegisteredAndForwardAlwaysToAnOutsideNumberSetFromThePhone() throws Exception {
+        long a = ext("2121"); // never registered
+        long b = ext("2122");
+        did("4823", "2121");
+        did("4824", "2122");
+        setFeatures(a, Map.of("forwardUnregistered", "2122"));
+        int p2 = Ports.free();
+        register("2122", PW, p2, "200");
+        Sipp.Run target = uas("uas_answer", p2, vars());
+        ok(uac("uac_call", "4823", vars("FROM", "13900000003", "PAUSE", "300")));
+        ok(target);
+        JsonNode r = record("13900000003", "4823");
+        assertThat(legs(r).get("extension 2122").answered()).isTrue();
+        assertThat(events(r)).contains("pbx feature=forward-unregistered detail=2121>2122");
+
+        // *72<number>: 2122 forwards every call to an outside number, through the routes; the carrier sees the caller.
+        int carrier = carrier();
+        code("2122", "*729551234");
+        assertThat(features(b).get("forwardAlways").asText()).isEqualTo("9551234");
+        Sipp.Run outside = uas("uas_answer", carrier, vars("FROMCHECK", "sip:13900000004@"));
+        ok(uac("uac_call", "4824", vars("FROM", "13900000004", "PAUSE", "300")));
+        ok(outside);
+        JsonNode out = record("13900000004", "4824");
+        assertThat(events(out)).contains("pbx feature=forward-always detail=2122>9551234");
+        assertThat(legs(out)).doesNotContainKey("extension 2122");
+        assertThat(legs(out).values()).extracting(Leg::answered).containsExactly(true);
+
+        // PBX-7: an extension that may not call out does not forward out either: the caller is refused.
+        assertThat(admin.put("/api/v1/extensions/" + b, Map.of("number", "2122", "outboundAllowed", false)).status()).isEqualTo(200);
+        ok(uac("uac_fail", "4824", vars("FROM", "13900000005", "CODE", "403")));
+        assertThat(admin.put("/api/v1/extensions/" + b, Map.of("number", "2122", "outboundAllowed", true)).status()).isEqualTo(200);
+
+        code("2122", "*73");
+        assertThat(features(b).get("forwardAlways").isNull()).isTrue();
+        code("2122", "*90555"); // busy → 555 ... then off again
+        assertThat(features(b).get("forwardBusy").asText()).isEqualTo("555");
+        code("2122", "*91");
+        code("2122", "*922121");
+        assertThat(features(b).get("forwardNoAnswer").asText()).isEqualTo("2121");
+        code("2122", "*93");
+        code("2122", "*942121");
+        assertThat(features(b).get("forwardUnregistered").asText()).isEqualTo("2121");
+        code("2122", "*95");
+        code("2122", "*722122"); // forwarding to itself is refused: nothing changes
+        JsonNode f = features(b);
+        for (String k : List.of("forwardAlways", "forwardBusy", "forwardNoAnswer", "forwardUnregistered")) assertThat(f.get(k).isNull()).as(k).isTrue();
+    }
+
+    @Test
+    void doNotDisturbGivesBusy() throws Exception {
+        long a = ext("2131");
+        did("4825", "2131");
+        register("2131", PW, Ports.free(), "200");
+        code("2131", "*78");
+        assertThat(features(a).get("dnd").asBoolean()).isTrue();
+        ok(uac("uac_fail", "4825", vars("FROM", "13900000006", "CODE", "486")));
+        JsonNode r = record("13900000006", "4825");
+        assertThat(events(r)).contains("pbx feature=dnd detail=2131");
+        code("2131", "*79");
+        assertThat(features(a).get("dnd").asBoolean()).isFalse();
+        // and from the console: DND on, then the phone is busy to an extension calling it too
+        setFeatures(a, Map.of("dnd", true));
+        register("1003", PW, Ports.free(), "200");
+        ok(uac("uac_fail_auth", "2131", vars("FROM", "1003", "CODE", "486"), "-au", "1003", "-ap", PW));
+        setFeatures(a, Map.of("dnd", false));
+    }
+
+    @Test
+    void callWaitingRingsABusyExtensionWithTheAlertElseBusy() throws Exception {
+        long a = ext("2141");
+        ext("2142");
+        did("4826", "2141");
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2141", PW, p1, "200");
+        register("2142", PW, p2, "200");
+        assertThat(features(a).get("callWaiting").asBoolean()).as("on by default").isTrue();
+
+        // 2141 is on a call with 2142; a second call rings it with the call-waiting alert.
+        Sipp.Run callee = uas("uas_answer", p2, vars());
+        Sipp.Run first = uac("uac_call", "2142", vars("FROM", "2141", "PAUSE", "4000"), "-au", "2141", "-ap", PW);
+        await("2141 busy").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> features(a).get("busy").asBoolean());
+        Sipp.Run waiting = uas("uas_answer_alert", p1, vars("ALERT", "call-waiting"));
+        ok(uac("uac_call", "4826", vars("FROM", "13900000007", "PAUSE", "300")));
+        ok(waiting);
+        assertThat(events(record("13900000007", "4826"))).contains("pbx feature=call-waiting detail=2141");
+        ok(first);
+        ok(callee);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !features(a).get("busy").asBoolean());
+
+        // *71: call waiting off; the second call now finds 2141 busy.
+        code("2141", "*71");
+        assertThat(features(a).get("callWaiting").asBoolean()).isFalse();
+        callee = uas("uas_answer", p2, vars());
+        first = uac("uac_call", "2142", vars("FROM", "2141", "PAUSE", "3000"), "-au", "2141", "-ap", PW);
+        await("2141 busy").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> features(a).get("busy").asBoolean());
+        ok(uac("uac_fail", "4826", vars("FROM", "13900000008", "CODE", "486")));
+        ok(first);
+        ok(callee);
+        code("2141", "*70");
+        assertThat(features(a).get("callWaiting").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aParkedCallIsPickedUpFromAnotherExtension() throws Exception {
+        long parker = ext("2151");
+        ext("2152");
+        did("4827", "2151");
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2151", PW, p1, "200");
+        register("2152", PW, p2, "200");
+        // 2151 answers, then parks the caller by a blind transfer to 700; it hears its slot and is hung up on.
+        Sipp.Run parks = uas("uas_refer", p1, vars("REFERTO", "700"));
+        Sipp.Run caller = uac("uac_wait_bye", "4827", vars("FROM", "13900000009"));
+        JsonNode parked = await("parked").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1);
+        int slot = parked.get(0).get("slot").asInt();
+        assertThat(slot).isBetween(701, 720);
+        assertThat(parked.get(0).get("caller").asText()).isEqualTo("13900000009");
+        assertThat(parked.get(0).get("parkedBy").asText()).isEqualTo("2151");
+        ok(parks); // the parker got its BYE after the announcement: free again
+        assertThat(features(parker).get("busy").asBoolean()).isFalse();
+
+        // 2152 dials the slot: bridged with the parked caller, whose audio reaches it; it hangs up, the caller gets the BYE.
+        Sipp.Run picker = uac("uac_call", String.valueOf(slot), vars("FROM", "2152", "PAUSE", "2500"), "-au", "2152", "-ap", PW);
+        Channel parkee = await("parked caller bridged with 2152").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channel("13900000009", "4827").filter(c -> c.bridgedWith().map(p -> p.caller().user().equals("2152")).orElse(false)),
+                        Optional::isPresent).get();
+        Channel pickerLeg = parkee.bridgedWith().orElseThrow();
+        await("audio both ways").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> pickerLeg.counters().packetsIn() > 10 && parkee.counters().packetsOut() > 10);
+        ok(picker);
+        ok(caller);
+        assertThat(admin.get("/api/v1/parked-calls").json()).isEmpty();
+        JsonNode r = record("13900000009", "4827");
+        assertThat(events(r)).contains("pbx feature=park detail=slot=" + slot + " by=2151", "pbx feature=unpark detail=slot=" + slot + " by=2152");
+        assertThat(events(record("2152", String.valueOf(slot)))).anyMatch(e -> e.startsWith("pbx feature=unpark detail=slot=" + slot));
+        // an empty slot: 404
+        ok(uac("uac_fail_auth", String.valueOf(slot), vars("FROM", "2152", "CODE", "404"), "-au", "2152", "-ap", PW));
+
+        // Through the API: the parked call is given to 2152, whose phone rings and answers; the caller talks, then hangs up.
+        parks = uas("uas_refer", p1, vars("REFERTO", "700"));
+        Sipp.Run phone = uas("uas_answer", p2, vars("FROMCHECK", "sip:13900000013@"));
+        caller = uac("uac_call", "4827", vars("FROM", "13900000013", "PAUSE", "6000"));
+        int again = await("parked again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1).get(0).get("slot").asInt();
+        var given = admin.post("/api/v1/parked-calls/pickup", Map.of("slot", again, "extension", "2152"));
+        assertThat(given.status()).as(given.toString()).isEqualTo(202);
+        await("bridged with 2152's phone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channel("13900000013", "4827").flatMap(Channel::bridgedWith).map(p -> "2152".equals(p.callee().user())).orElse(false));
+        ok(parks);
+        ok(caller);
+        ok(phone);
+        assertThat(events(record("13900000013", "4827"))).contains("pbx feature=unpark detail=slot=" + again + " by=api to=2152");
+    }
+
+    @Test
+    void directedAndGroupPickupOfARingingCall() throws Exception {
+        long a = ext("2161");
+        ext("2162");
+        long c = ext("2163");
+        did("4828", "2161");
+        int p1 = Ports.free();
+        register("2161", PW, p1, "200");
+        register("2162", PW, Ports.free(), "200");
+        register("2163", PW, Ports.free(), "200");
+
+        // **2161 from 2162: the call ringing 2161 comes to 2162.
+        Sipp.Run rings = uas("uas_ring_cancel", p1, vars());
+        Sipp.Run caller = uac("uac_wait_bye", "4828", vars("FROM", "13900000010"));
+        await("2161 rings").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> ringing("2161"));
+        ok(uac("uac_call", "**2161", vars("FROM", "2162", "PAUSE", "800"), "-au", "2162", "-ap", PW));
+        ok(caller);
+        ok(rings);
+        JsonNode r = record("13900000010", "4828");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(events(r)).contains("pbx feature=pickup detail=2161>2162");
+        assertThat(legs(r).get("extension 2161")).isEqualTo(new Leg(false, "ORIGINATOR_CANCEL"));
+
+        // *8: 2163 shares 2161's pickup group; 2162 does not, and finds nothing to pick up.
+        setFeatures(a, Map.of("pickupGroup", "front"));
+        assertThat(setFeatures(c, Map.of("pickupGroup", "front")).get("pickupGroup").asText()).isEqualTo("front");
+        rings = uas("uas_ring_cancel", p1, vars());
+        caller = uac("uac_wait_bye", "4828", vars("FROM", "13900000011"));
+        await("2161 rings").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> ringing("2161"));
+        ok(uac("uac_fail_auth", "*8", vars("FROM", "2162", "CODE", "480"), "-au", "2162", "-ap", PW));
+        ok(uac("uac_call", "*8", vars("FROM", "2163", "PAUSE", "800"), "-au", "2163", "-ap", PW));
+        ok(caller);
+        ok(rings);
+        assertThat(events(record("13900000011", "4828"))).contains("pbx feature=pickup detail=2161>2163");
+    }
+
+    @Test
+    void blindTransferFromAPhoneToAnOutsideNumber() throws Exception {
+        ext("2171");
+        did("4829", "2171");
+        int p1 = Ports.free();
+        register("2171", PW, p1, "200");
+        Sipp.Run outside = uas("uas_answer", carrier(), vars("FROMCHECK", "sip:13900000012@"));
+        Sipp.Run transfers = uas("uas_refer", p1, vars("REFERTO", "9557777"));
+        ok(uac("uac_call", "4829", vars("FROM", "13900000012", "PAUSE", "2500")));
+        ok(transfers);
+        ok(outside);
+        JsonNode r = record("13900000012", "4829");
+        assertThat(events(r)).contains("transfer kind=blind-outside target=9557777");
+        assertThat(legs(r).get("extension 2171").answered()).isTrue();
+    }
+
+    @Test
+    void pagingReachesEveryGroupMemberWithAutoAnswer() throws Exception {
+        ext("2191");
+        ext("2192");
+        ext("2193");
+        var g = admin.post("/api/v1/ring-groups", Map.of("name", "paging", "strategy", "page", "ringSeconds", 5,
+                "members", List.of("2191", "2192"), "number", "6191"));
+        assertThat(g.status()).as(g.toString()).isEqualTo(201);
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2191", PW, p1, "200");
+        register("2192", PW, p2, "200");
+        register("2193", PW, Ports.free(), "200");
+        Sipp.Run first = uas("uas_answer_page", p1, vars("FROMCHECK", "sip:2193@"));
+        Sipp.Run second = uas("uas_answer_page", p2, vars("FROMCHECK", "sip:2193@"));
+        // 2193 talks for 2.5 s; both phones answer by themselves and hear it; its hang-up ends the page for everyone.
+        Sipp.Run pager = uac("uac_call", "6191", vars("FROM", "2193", "PAUSE", "2500"), "-au", "2193", "-ap", PW);
+        for (String member : List.of("2191", "2192")) {
+            await(member + " hears the page").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> server.hotline().engine().channels().stream().anyMatch(c -> member.equals(c.callee().user())
+                            && c.state() == ChannelState.UP && c.counters().packetsOut() > 10));
+        }
+        ok(pager);
+        ok(first);
+        ok(second);
+        Map<String, Leg> legs = legs(record("2193", "6191"));
+        assertThat(legs.get("page paging extension 2191").answered()).isTrue();
+        assertThat(legs.get("page paging extension 2192").answered()).isTrue();
+    }
+
+    @Test
+    void theApiValidatesTheSettingsAndTheParkedCalls() {
+        long a = ext("2181");
+        JsonNode f = features(a);
+        assertThat(f.get("number").asText()).isEqualTo("2181");
+        assertThat(f.get("callWaiting").asBoolean()).isTrue();
+        assertThat(f.get("dnd").asBoolean()).isFalse();
+        assertThat(f.get("noAnswerSeconds").asInt()).isEqualTo(20);
+        assertThat(f.get("registered").asBoolean()).isFalse();
+        var bad = admin.put("/api/v1/extensions/" + a + "/features", Map.of("forwardAlways", "2181", "forwardBusy", "abc",
+                "noAnswerSeconds", 1, "pickupGroup", "no spaces"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("fieldErrors").findValuesAsText("field"))
+                .containsExactlyInAnyOrder("forwardAlways", "forwardBusy", "noAnswerSeconds", "pickupGroup");
+        assertThat(admin.get("/api/v1/extensions/999999/features").status()).isEqualTo(404);
+        assertThat(admin.put("/api/v1/extensions/999999/features", Map.of()).status()).isEqualTo(404);
+        // an empty value switches a forward off
+        setFeatures(a, Map.of("forwardBusy", "+8613800138000"));
+        assertThat(setFeatures(a, Map.of("forwardBusy", "")).get("forwardBusy").isNull()).isTrue();
+        assertThat(admin.get("/api/v1/audit?limit=50").body()).contains("extension.features");
+
+        var noSlot = admin.post("/api/v1/parked-calls/pickup", Map.of("slot", 799, "extension", "2181"));
+        assertThat(noSlot.status()).isEqualTo(400);
+        assertThat(noSlot.json().get("fieldErrors").findValuesAsText("field")).contains("slot");
+        assertThat(admin.post("/api/v1/parked-calls/pickup", Map.of("slot", 719, "extension", "2181")).status())
+                .as("not registered").isEqualTo(409);
+    }
+}

@@ -30,6 +30,7 @@ import { CustomersPage } from './pages/customers.js';
 import { CustomerFieldsPage } from './pages/customer-fields.js';
 import { AddressBookPage } from './pages/addressbook.js';
 import { CampaignsPage } from './pages/campaigns.js';
+import { WebCallbackPage } from './pages/webcallback.js';
 import { MailPage } from './pages/mail.js';
 import { TicketsPage } from './pages/tickets.js';
 import { KbPage } from './pages/kb.js';
@@ -79,6 +80,8 @@ const MENU = [
     icon: I('<path d="M9 18V5l12-2v13"/><circle cx="6" cy="18" r="3"/><circle cx="18" cy="16" r="3"/>') },
   { id: 'campaigns', perm: 'campaign.manage', group: 'telephony', component: CampaignsPage,
     icon: I('<path d="M3 11v2a1 1 0 0 0 1 1h2l5 4V6L6 10H4a1 1 0 0 0-1 1z"/><path d="M15 9a3 3 0 0 1 0 6M18 6a7 7 0 0 1 0 12"/>') },
+  { id: 'webcallback', perm: 'campaign.manage', group: 'telephony', component: WebCallbackPage,
+    icon: I('<rect x="3" y="4" width="18" height="14" rx="2"/><path d="M8 21h8M12 18v3M9 9l2 2 4-4"/>') },
   { id: 'calls', perm: 'call.read', group: 'reports', component: CallsPage,
     icon: I('<path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/><path d="M15 3h6M15 7h6M15 11h3"/>') },
   { id: 'reports', perm: 'call.read', group: 'reports', component: ReportsPage,

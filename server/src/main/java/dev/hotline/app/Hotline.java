@@ -84,6 +84,8 @@ import dev.hotline.voicemail.VoicemailStore;
 import dev.hotline.web.Api;
 import dev.hotline.web.Tls;
 import dev.hotline.web.WebServer;
+import dev.hotline.webcallback.WebCallbackRoutes;
+import dev.hotline.webcallback.WebCallbacks;
 import dev.hotline.webhook.EventStream;
 import dev.hotline.webhook.EventStreamRoutes;
 import dev.hotline.webhook.WebhookRoutes;
@@ -122,6 +124,7 @@ public final class Hotline implements AutoCloseable {
     private final CallRecorder recorder;
     private final Acd acd;
     private final Dialer dialer;
+    private final WebCallbacks webCallbacks;
     private final CtiHub cti;
     private final TelephonyEngine engine;
     private final ScheduledExecutorService housekeeping;
@@ -222,6 +225,10 @@ public final class Hotline implements AutoCloseable {
         this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, clock);
         switchboard.follow(dialer::onEvent);
         CampaignRoutes.register(api, jdbi, audit, clock, dialer);
+        // OUT-4: web callbacks, stored first, placed customer-first into the callback queue on a thread of their own.
+        this.webCallbacks = new WebCallbacks(jdbi, acd, calls, routing, clock);
+        switchboard.follow(webCallbacks::onEvent);
+        WebCallbackRoutes.register(api, jdbi, audit, webCallbacks);
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
@@ -287,6 +294,7 @@ public final class Hotline implements AutoCloseable {
         router.start();
         acd.start(acdHost);
         dialer.start();
+        webCallbacks.start();
         RecordingRoutes.register(api, jdbi, audit, mediaFiles, masking);
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
@@ -439,6 +447,7 @@ public final class Hotline implements AutoCloseable {
         metrics.close();
         housekeeping.shutdownNow();
         dialer.close();
+        webCallbacks.close();
         engine.close();
         acd.close();
         cti.close();

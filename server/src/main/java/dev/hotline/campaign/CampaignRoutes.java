@@ -4,6 +4,8 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.report.ReportExport;
+import dev.hotline.report.ReportTable;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
@@ -165,6 +167,21 @@ public final class CampaignRoutes {
                         return CampaignStore.events(h, me.enterpriseId(), id, limit, offset);
                     }));
                 });
+        r.get("/campaigns/{id}/results", "Every number's result (state, attempts, last outcome, key and answer, the list's columns) as CSV or xlsx (format, lang)")
+                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    String format = ctx.queryParam("format") == null ? "csv" : ctx.queryParam("format");
+                    String lang = ctx.queryParam("lang") == null ? "en" : ctx.queryParam("lang");
+                    Validator.of().check(format.equals("csv") || format.equals("xlsx"), "format", "csv or xlsx")
+                            .check(lang.equals("en") || lang.equals("zh"), "lang", "en or zh").throwIfInvalid();
+                    Campaign c = jdbi.withHandle(h -> find(h, me.enterpriseId(), id));
+                    List<ReportTable.Column> columns = CampaignResults.columns(jdbi.withHandle(h -> CampaignStore.varNames(h, id)));
+                    ctx.header("Content-Disposition", "attachment; filename=\"campaign-" + id + "-results." + format + "\"");
+                    ctx.contentType(format.equals("csv") ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+                    try (ReportExport.RowWriter out = ReportExport.writer(format, "results", columns, lang, ctx.outputStream())) {
+                        CampaignResults.write(jdbi, me.enterpriseId(), c.id(), out);
+                    }
+                });
         Api desk = root.tagged("agent");
         desk.get("/agent/preview", "The next record a preview campaign shows this agent (number, name, the list's columns); null when none")
                 .returns(Dialer.PreviewRecord.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
@@ -286,7 +303,10 @@ public final class CampaignRoutes {
         }
         if (s.amd() != null) {
             v.check(s.amd().action() != null && AMD_ACTIONS.contains(s.amd().action()), "settings.amd.action", "hangup, message or agent");
-            v.check(!"message".equals(s.amd().action()) || (Validator.clean(s.amd().message()) != null && s.amd().message().length() <= 1000),
+            // A notification campaign leaves its own message on a machine when it has no other.
+            boolean noMessage = Validator.clean(s.amd().message()) == null;
+            v.check(!"message".equals(s.amd().action()) || (noMessage && mode == DialMode.NOTIFICATION)
+                            || (!noMessage && s.amd().message().length() <= 1000),
                     "settings.amd.message", "the text left after the beep (at most 1000 characters)");
             try {
                 MachineDetection.params(s.amd());
@@ -303,6 +323,16 @@ public final class CampaignRoutes {
                 boolean prompt = Validator.clean(n.prompt()) != null;
                 v.check(text != prompt, "settings.notification.text", "a text or a prompt (one of them)");
                 v.check(!text || n.text().length() <= 2000, "settings.notification.text", "at most 2000 characters");
+                if (text) {
+                    try {
+                        NotificationMessage.parse(n.text());
+                    } catch (IllegalArgumentException e) {
+                        v.add("settings.notification.text", e.getMessage());
+                    }
+                }
+                v.check(n.lines() == null || (n.lines() >= 1 && n.lines() <= 100), "settings.notification.lines", "1 to 100");
+                v.check(!n.keysOrDefault().containsValue("agent") || s.queueId() != null, "settings.queueId",
+                        "a queue for the callers who ask for an agent");
                 v.check(!prompt || n.prompt().matches("[A-Za-z0-9._-]{1,64}"), "settings.notification.prompt", "an uploaded prompt's name");
                 v.check(n.repeat() == null || (n.repeat() >= 1 && n.repeat() <= 5), "settings.notification.repeat", "1 to 5");
                 v.check(n.keys() == null || n.keys().entrySet().stream().allMatch(e -> e.getKey().matches("[0-9*#]") && ANSWERS.contains(e.getValue())),

@@ -47,9 +47,24 @@ public record CampaignSettings(Long trunkId, Long outboundRouteId, List<String> 
      * @param text    the message as TTS text, with {name}, {amount}, {date} and other columns of the list replaced per number
      * @param prompt  or an uploaded prompt file played instead of the text
      * @param repeat  how many times the message is played in all (1–5)
-     * @param keys    key → answer: confirm, refuse, agent
+     * @param keys    key → answer: confirm, refuse, agent (to the campaign's queue); 1 confirm and 2 refuse when not given
+     * @param lines   how many numbers are called at once (1–100, default 5): no agent is needed
      */
-    public record Notification(String text, String prompt, Integer repeat, Map<String, String> keys) {}
+    public record Notification(String text, String prompt, Integer repeat, Map<String, String> keys, Integer lines) {
+        public static final int DEFAULT_LINES = 5;
+
+        public int repeatOrDefault() {
+            return repeat == null ? 1 : repeat;
+        }
+
+        public int linesOrDefault() {
+            return lines == null ? DEFAULT_LINES : lines;
+        }
+
+        public Map<String, String> keysOrDefault() {
+            return keys == null || keys.isEmpty() ? NotificationMessage.DEFAULT_KEYS : keys;
+        }
+    }
 
     public int ringSecondsOrDefault() {
         return ringSeconds == null ? DEFAULT_RING_SECONDS : ringSeconds;

@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,8 @@ final class CampaignStore {
 
     /** A number of a campaign's list with where it stands. */
     record Contact(long id, String number, String name, Map<String, String> vars, String state, int attempts, Instant nextAt,
-                   String lastOutcome, String answer, Map<String, Integer> outcomes, Instant lastAttemptAt) {}
+                   String lastOutcome, String answer, Map<String, Integer> outcomes, Instant lastAttemptAt, String answerKey,
+                   Instant answeredAt) {}
 
     /** A running campaign and its enterprise (the dialer's list). */
     record Running(long enterpriseId, Campaign campaign) {}
@@ -38,7 +40,8 @@ final class CampaignStore {
             rs.getString("state"), rs.getInt("attempts"), rs.getTimestamp("next_at") == null ? null : rs.getTimestamp("next_at").toInstant(),
             rs.getString("last_outcome"), rs.getString("answer"),
             rs.getString("outcome_counts") == null ? Map.of() : read(rs.getString("outcome_counts"), new TypeReference<LinkedHashMap<String, Integer>>() {}),
-            rs.getTimestamp("last_attempt_at") == null ? null : rs.getTimestamp("last_attempt_at").toInstant());
+            rs.getTimestamp("last_attempt_at") == null ? null : rs.getTimestamp("last_attempt_at").toInstant(), rs.getString("answer_key"),
+            rs.getTimestamp("answered_at") == null ? null : rs.getTimestamp("answered_at").toInstant());
 
     private static final RowMapper<Dnc> DNC = (rs, c) -> new Dnc(rs.getLong("id"), rs.getString("number"), rs.getString("note"),
             rs.getTimestamp("created_at").toInstant());
@@ -143,6 +146,25 @@ final class CampaignStore {
                 WHERE id = :id""").bind("id", contactId).bind("s", next.state())
                 .bind("next", next.dueAt() == null ? null : Timestamp.from(next.dueAt())).bind("o", outcome.key())
                 .bind("counts", write(counts)).bind("at", Timestamp.from(now)).execute();
+    }
+
+    /** A notification's answer for the number (OUT-2): the key pressed (null: none) and its meaning (confirm, refuse, agent, none). */
+    static void answer(Handle h, long contactId, String key, String answer, Instant now) {
+        h.createUpdate("UPDATE campaign_contact SET answer = :a, answer_key = :k, answered_at = :at WHERE id = :id").bind("id", contactId)
+                .bind("a", answer).bind("k", key).bind("at", Timestamp.from(now)).execute();
+    }
+
+    static Optional<String> queueName(Handle h, long enterpriseId, long queueId) {
+        return h.createQuery("SELECT name FROM acd_queue WHERE enterprise_id = :e AND id = :id").bind("e", enterpriseId).bind("id", queueId)
+                .mapTo(String.class).findOne();
+    }
+
+    /** The names of the list's own columns (its numbers' variables), in their first appearance's order. */
+    static List<String> varNames(Handle h, long campaignId) {
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        h.createQuery("SELECT vars FROM campaign_contact WHERE campaign_id = :c AND vars IS NOT NULL ORDER BY id").bind("c", campaignId)
+                .mapTo(String.class).forEach(v -> names.addAll(read(v, new TypeReference<LinkedHashMap<String, String>>() {}).keySet()));
+        return List.copyOf(names);
     }
 
     static long campaignOfContact(Handle h, long contactId) {

@@ -7,6 +7,7 @@ import dev.hotline.engine.amd.AmdStatus;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.CollectEnd;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.PlaybackRequest;
@@ -63,6 +64,8 @@ public final class Dialer implements AutoCloseable {
     private static final Duration AGENT_RETRY = Duration.ofMillis(200);
     /** An abandoned call is hung up after its message, or after this at the latest. */
     private static final Duration ABANDON_HANGUP = Duration.ofSeconds(15);
+    /** A notification waits this long for a key after each playing of its message. */
+    static final Duration KEY_WAIT = Duration.ofSeconds(5);
     /** Mean handle time assumed before one is measured (talk, seconds). */
     private static final double DEFAULT_HANDLE_SECONDS = 120;
 
@@ -218,6 +221,8 @@ public final class Dialer implements AutoCloseable {
         final String enterpriseName;
         final AbandonWindows windows = new AbandonWindows();
         final Set<Attempt> ringing = new LinkedHashSet<>();
+        /** Every call of the campaign from its dialling to its hang-up (notification campaigns place up to their lines). */
+        final Set<Attempt> calls = new LinkedHashSet<>();
         Campaign campaign;
         boolean running;
         int callerIdTurn;
@@ -265,7 +270,14 @@ public final class Dialer implements AutoCloseable {
         /** The answering-machine detector's result (null: not run, or not decided yet). */
         AmdResult amd;
         /** The message left on a machine after its beep, rendered while the detector listens. */
-        CompletableFuture<AudioClip> machineMessage;
+        CompletableFuture<PlaybackRequest.Item> machineMessage;
+        /** Notification campaigns: the number's message, rendered from the dialling on; how often it was played; the key's answer. */
+        CompletableFuture<PlaybackRequest.Item> message;
+        boolean notifying;
+        int plays;
+        String playbackId;
+        String answerKey;
+        String answer;
         boolean leavingMessage;
         Long agent;
         Instant bridgedAt;
@@ -341,13 +353,13 @@ public final class Dialer implements AutoCloseable {
             decide(run, 0, "preview: the agents dial the numbers from their desk", now);
             return;
         }
-        if (mode != DialMode.PROGRESSIVE && mode != DialMode.PREDICTIVE) {
-            decide(run, 0, "waiting: the dialer does not place " + mode.key() + " calls", now);
-            return;
-        }
         CallingWindows windows = CallingWindows.of(s);
         if (!windows.open(now)) {
             decide(run, 0, "outside the calling windows: the next opens at " + windows.nextOpen(now), now);
+            return;
+        }
+        if (mode == DialMode.NOTIFICATION) {
+            dialNotifications(run, now);
             return;
         }
         Acd.Pool pool = acd.pool(run.enterpriseId, s.agentIds(), s.queueId(), run.holder);
@@ -379,6 +391,16 @@ public final class Dialer implements AutoCloseable {
         List<CampaignStore.Contact> due = d.dial() == 0 ? List.of() : claimDue(run, d.dial(), now);
         for (CampaignStore.Contact c : due) place(run, c, null, now);
         decide(run, d.level(), d.reason(), now);
+    }
+
+    /** Notification (OUT-2): no agent is needed; due numbers are dialled while fewer than the campaign's lines are in calls. */
+    private void dialNotifications(Run run, Instant now) {
+        int lines = run.campaign.settings().notification().linesOrDefault();
+        int free = lines - run.calls.size();
+        List<CampaignStore.Contact> due = free <= 0 ? List.of() : claimDue(run, free, now);
+        for (CampaignStore.Contact c : due) place(run, c, null, now);
+        decide(run, run.calls.size() / (double) lines, due.isEmpty() && run.calls.isEmpty() ? "waiting: no number of the list is due now"
+                : "notification: up to " + lines + " calls at once, no agent needed", now);
     }
 
     /** What pacing needs: agents, their expected remaining handle time, calls ringing, measured rates, the abandon windows. */
@@ -448,6 +470,9 @@ public final class Dialer implements AutoCloseable {
             outcome(a, Outcome.FAILED, "reason=" + plan.error().replace(' ', '_'));
             return;
         }
+        if (run.campaign.mode() == DialMode.NOTIFICATION) {
+            a.message = NotificationMessage.render(ivr, run.enterpriseId, s.notification(), contact); // ready by the answer
+        }
         String callerId = s.callerIds().get(Math.floorMod(run.callerIdTurn++, s.callerIds().size()));
         DialRequest req = DialRequest.to(plan.target()).withCallerId(CallerId.of(callerId))
                 .withTimeout(Duration.ofSeconds(s.ringSecondsOrDefault()));
@@ -461,6 +486,7 @@ public final class Dialer implements AutoCloseable {
                         contact.number(), a.attempt, run.campaign.mode().key()));
             });
             run.ringing.add(a);
+            run.calls.add(a);
         } catch (RuntimeException e) {
             log.warn("campaign {}: cannot dial {}: {}", run.id, contact.number(), e.toString());
             if (a.callId == null) a.callId = "campaign-" + run.id + "-" + contact.id() + "-" + a.attempt;
@@ -481,8 +507,14 @@ public final class Dialer implements AutoCloseable {
                     a.bridgedAt = now;
                     outcome(a, Outcome.ANSWERED, "agent=" + a.agent + " waitMs=" + Duration.between(a.waitFrom, now).toMillis() + amdDetail(a));
                 }
-            } else if (e instanceof CallEvent.PlaybackFinished) {
-                if (a.abandoning || a.leavingMessage) a.leg.hangup(HangupCause.NORMAL_CLEARING);
+            } else if (e instanceof CallEvent.PlaybackFinished p) {
+                if (a.abandoning || a.leavingMessage) {
+                    a.leg.hangup(HangupCause.NORMAL_CLEARING);
+                } else if (a.notifying && a.outcome == null && p.playbackId().equals(a.playbackId)) {
+                    a.leg.collectDigits(1, (char) 0, KEY_WAIT, KEY_WAIT); // a key pressed during the message counts first
+                }
+            } else if (e instanceof CallEvent.DigitsCollected d) {
+                if (a.notifying && a.outcome == null) keyed(a, d);
             } else if (e instanceof CallEvent.ChannelHungUp h) {
                 hungUp(a, h, now);
             }
@@ -499,13 +531,16 @@ public final class Dialer implements AutoCloseable {
         CampaignSettings.Amd amd = a.run.campaign.settings().amd();
         if (amd == null || !amd.enabled()) {
             a.waitFrom = now;
-            toAgent(a);
+            serve(a);
             return;
         }
         // Answering-machine detection first (the held agent stays held); a message for machines is rendered meanwhile.
+        // A notification campaign with no message of its own for machines leaves its notification.
         if ("message".equals(amd.action()) && amd.message() != null) {
             String text = MachineDetection.fill(amd.message(), a.contact);
-            a.machineMessage = ivr.speak(text, text.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF) ? Language.ZH : Language.EN);
+            a.machineMessage = ivr.speak(text, NotificationMessage.language(text)).thenApply(PlaybackRequest.Item.Clip::new);
+        } else if ("message".equals(amd.action())) {
+            a.machineMessage = a.message;
         }
         a.leg.detectMachine(MachineDetection.params(amd)).whenComplete((r, err) -> thread.execute(() -> detected(a, amd, r, err)));
     }
@@ -520,16 +555,16 @@ public final class Dialer implements AutoCloseable {
         a.waitFrom = now;
         if (err != null || r == null) {
             log.warn("campaign {}: machine detection on {} failed: {}", a.run.id, a.contact.number(), String.valueOf(err));
-            toAgent(a);
+            serve(a);
             return;
         }
         a.amd = r;
         if (r.status() != AmdStatus.MACHINE || "agent".equals(amd.action())) {
-            toAgent(a);
+            serve(a);
             return;
         }
         if (a.heldAgent != null) acd.release(a.run.enterpriseId, a.heldAgent, a.run.holder);
-        CompletableFuture<AudioClip> message = a.machineMessage;
+        CompletableFuture<PlaybackRequest.Item> message = a.machineMessage;
         if ("message".equals(amd.action()) && message != null) {
             // Detection ended after the beep (or after waiting for it): the message is left now, then the call ends.
             a.leavingMessage = true;
@@ -539,7 +574,7 @@ public final class Dialer implements AutoCloseable {
                     a.leg.hangup(HangupCause.NORMAL_CLEARING);
                     return;
                 }
-                a.leg.play(new PlaybackRequest(List.of(new PlaybackRequest.Item.Clip(clip)), false, false));
+                a.leg.play(new PlaybackRequest(List.of(clip), false, false));
                 a.timer = thread.schedule(() -> a.leg.hangup(HangupCause.NORMAL_CLEARING), 60, TimeUnit.SECONDS);
             }));
             outcome(a, Outcome.MACHINE, "action=message" + amdDetail(a));
@@ -557,6 +592,73 @@ public final class Dialer implements AutoCloseable {
                 + " greetingMs=" + r.greetingMs() + " words=" + r.wordCount() + " wordLengthsMs=" + r.wordLengthsMs().toString().replace(" ", "")
                 + " totalMs=" + r.totalMs() + (r.beepFound() ? " beepStartMs=" + r.beepStartMs() + " beepEndMs=" + r.beepEndMs()
                 + " beepHz=" + r.beepHz() : "");
+    }
+
+    /** A person answered: a notification campaign's message, else an agent. */
+    private void serve(Attempt a) {
+        if (a.run.campaign.mode() == DialMode.NOTIFICATION) notify(a);
+        else toAgent(a);
+    }
+
+    // ---------------------------------------------------------------- notification campaigns (OUT-2)
+
+    /** Plays the number's message (a key stops it); after it, a key is waited for ({@link #KEY_WAIT}). */
+    private void notify(Attempt a) {
+        if (a.outcome != null || !legs.containsKey(a.leg.id())) return;
+        a.notifying = true;
+        a.message.whenComplete((item, err) -> thread.execute(() -> {
+            if (a.outcome != null || !legs.containsKey(a.leg.id())) return;
+            if (item == null) {
+                log.warn("campaign {}: the message for {} could not be made: {}", a.run.id, a.contact.number(), String.valueOf(err));
+                a.leg.hangup(HangupCause.NORMAL_CLEARING);
+                outcome(a, Outcome.FAILED, "reason=message_unavailable");
+                return;
+            }
+            playMessage(a, item);
+        }));
+    }
+
+    private void playMessage(Attempt a, PlaybackRequest.Item item) {
+        a.plays++;
+        a.playbackId = a.leg.play(new PlaybackRequest(List.of(item), false, true)).id();
+    }
+
+    /**
+     * A key (or none) after the message: an answer of the campaign's keys ends the call (confirm, refuse) or queues it to the
+     * campaign's queue (agent); none or another key plays the message again while it was played fewer than {@code repeat}
+     * times, else the call ends with no answer.
+     */
+    private void keyed(Attempt a, CallEvent.DigitsCollected d) {
+        if (d.end() == CollectEnd.HANGUP || d.end() == CollectEnd.CANCELLED) return;
+        CampaignSettings.Notification n = a.run.campaign.settings().notification();
+        String key = d.digits().isEmpty() ? null : d.digits().substring(0, 1);
+        String answer = key == null ? null : n.keysOrDefault().get(key);
+        if (answer == null) {
+            if (a.plays < n.repeatOrDefault()) {
+                playMessage(a, a.message.join());
+                return;
+            }
+            notified(a, key, "none", "");
+            a.leg.hangup(HangupCause.NORMAL_CLEARING);
+            return;
+        }
+        if (!"agent".equals(answer)) {
+            notified(a, key, answer, "");
+            a.leg.hangup(HangupCause.NORMAL_CLEARING);
+            return;
+        }
+        Long queueId = a.run.campaign.settings().queueId();
+        String queue = queueId == null ? null : jdbi.withHandle(h -> CampaignStore.queueName(h, a.run.enterpriseId, queueId)).orElse(null);
+        boolean queued = queue != null && acd.enqueue(a.run.enterpriseId, a.callId, a.leg, a.contact.number(), queue, 0, false);
+        notified(a, key, answer, " queue=" + (queued ? queue.replace(' ', '_') : "none"));
+        if (!queued) a.leg.hangup(HangupCause.NORMAL_CLEARING);
+    }
+
+    /** The number's answer: outcome answered with the key, the answer and how often the message was played. */
+    private void notified(Attempt a, String key, String answer, String more) {
+        a.answerKey = key;
+        a.answer = answer;
+        outcome(a, Outcome.ANSWERED, "key=" + (key == null ? "none" : key) + " answer=" + answer + " plays=" + a.plays + more + amdDetail(a));
     }
 
     /** The answered number to its held agent or any free one; tried again until {@link #AGENT_WAIT}, then abandoned. */
@@ -596,6 +698,7 @@ public final class Dialer implements AutoCloseable {
     private void hungUp(Attempt a, CallEvent.ChannelHungUp h, Instant now) {
         legs.remove(h.channelId());
         a.run.ringing.remove(a);
+        a.run.calls.remove(a);
         if (a.timer != null) a.timer.cancel(false);
         if (a.bridgedAt != null) {
             a.run.handled++;
@@ -603,6 +706,11 @@ public final class Dialer implements AutoCloseable {
         }
         if (a.outcome != null) return;
         if (a.heldAgent != null && a.agent == null) acd.release(a.run.enterpriseId, a.heldAgent, a.run.holder);
+        if (a.answeredAt != null && a.run.campaign.mode() == DialMode.NOTIFICATION) {
+            // A person answered and hung up before a key: reached, no answer given.
+            notified(a, null, "none", " reason=hangup");
+            return;
+        }
         if (a.answeredAt != null) {
             // Answered, and gone before an agent took it (the person hung up, or the agent's phone did not answer).
             // Gone during detection: counted as abandoned too (a person who heard nobody), never as a machine.
@@ -626,13 +734,16 @@ public final class Dialer implements AutoCloseable {
         Run run = a.run;
         book.log(new CallLogEvent.CampaignOutcome(run.enterpriseId, a.callId, now, a.leg == null ? null : a.leg.id(), run.id, a.contact.id(),
                 a.contact.number(), o.key(), detail));
-        if (o == Outcome.ANSWERED || o == Outcome.ABANDONED) {
+        if ((o == Outcome.ANSWERED || o == Outcome.ABANDONED) && run.campaign.mode().needsAgents()) {
             run.personAnswers++;
             run.windows.answered(now.toEpochMilli(), o == Outcome.ABANDONED);
         }
         Map<String, Integer> counts = new LinkedHashMap<>(a.contact.outcomes());
         counts.merge(o.key(), 1, Integer::sum);
         Retries.Next next = Retries.after(o, a.attempt, counts, run.campaign.settings(), now);
-        jdbi.useHandle(h -> CampaignStore.finish(h, a.contact.id(), o, next, counts, now));
+        jdbi.useHandle(h -> {
+            CampaignStore.finish(h, a.contact.id(), o, next, counts, now);
+            if (a.answer != null) CampaignStore.answer(h, a.contact.id(), a.answerKey, a.answer, now);
+        });
     }
 }

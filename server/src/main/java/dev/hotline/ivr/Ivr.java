@@ -5,11 +5,15 @@ import dev.hotline.engine.tts.EspeakTts;
 import dev.hotline.engine.tts.Language;
 import dev.hotline.engine.tts.PromptKey;
 import dev.hotline.engine.tts.PromptLibrary;
+import dev.hotline.engine.tts.Say;
 import dev.hotline.engine.tts.Utterance;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -133,7 +137,8 @@ public final class Ivr implements AutoCloseable {
         return tts.render(text, language).file();
     }
 
-    Path promptFile(long enterpriseId, String name) {
+    /** Where the enterprise's uploaded prompt {@code name} is (it may not exist). */
+    public Path promptFile(long enterpriseId, String name) {
         return promptRoot.resolve(Long.toString(enterpriseId)).resolve(name);
     }
 
@@ -154,6 +159,25 @@ public final class Ivr implements AutoCloseable {
 
     public AudioClip utterance(Utterance u) {
         return AudioClip.of(prompts.render(u));
+    }
+
+    /** What a Say node (and a notification campaign's {@code {column:as}}) can say a value as. */
+    public static final Set<String> SAY_AS = Set.of("digits", "number", "amount", "date", "time");
+
+    /**
+     * The Say node's logic: {@code value} said {@code as} digits, a number, an amount, a date (yyyy-MM-dd) or a time (HH:mm) in
+     * {@code language}'s shipped prompts. A value that does not read as that kind throws a {@link RuntimeException}.
+     */
+    public static Utterance say(Language language, String as, String value) {
+        Say say = Say.in(language);
+        return switch (as) {
+            case "digits" -> say.digits(value.replaceAll("[^0-9*#]", ""));
+            case "number" -> say.number(Long.parseLong(value.trim()));
+            case "amount" -> say.amount(new BigDecimal(value.trim()));
+            case "date" -> say.date(LocalDate.parse(value.trim()));
+            case "time" -> say.time(LocalTime.parse(value.trim()));
+            default -> throw new IllegalArgumentException(as);
+        };
     }
 
     /** Text to speech off the call threads; completes with the 8 kHz clip. */

@@ -9,18 +9,14 @@ import dev.hotline.engine.call.PlaybackRequest;
 import dev.hotline.engine.media.AudioClip;
 import dev.hotline.engine.tts.Language;
 import dev.hotline.engine.tts.PromptKey;
-import dev.hotline.engine.tts.Say;
 import dev.hotline.engine.tts.Utterance;
 import dev.hotline.domain.JsonMapper;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -405,17 +401,9 @@ final class IvrSession {
 
     private void say(Flow.Say x) {
         String v = fill(x.value());
-        Say say = Say.in(language());
         Utterance u;
         try {
-            u = switch (x.as()) {
-                case "digits" -> say.digits(v.replaceAll("[^0-9*#]", ""));
-                case "number" -> say.number(Long.parseLong(v.trim()));
-                case "amount" -> say.amount(new BigDecimal(v.trim()));
-                case "date" -> say.date(LocalDate.parse(v.trim()));
-                case "time" -> say.time(LocalTime.parse(v.trim()));
-                default -> throw new IllegalArgumentException(x.as());
-            };
+            u = Ivr.say(language(), x.as(), v);
         } catch (RuntimeException e) {
             log.info("call {}: cannot say '{}' as {}: {}", callId, v, x.as(), e.toString());
             run(x.next());

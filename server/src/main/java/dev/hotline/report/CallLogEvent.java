@@ -350,6 +350,21 @@ public sealed interface CallLogEvent extends LogEvent {
         }
     }
 
+    /**
+     * A step of a web callback request (OUT-4): {@code step} requested, attempt, connected (queued to an agent), failed, retry or
+     * done; {@code detail} free (position, cause, next try).
+     */
+    record WebCallbackStep(long enterpriseId, String callId, Instant at, String channelId, long requestId, String number, String step,
+                           String detail) implements CallLogEvent {
+        public String type() {
+            return "web_callback";
+        }
+
+        public String data() {
+            return "request=" + requestId + " number=" + number + " step=" + step + (detail == null || detail.isEmpty() ? "" : " " + detail);
+        }
+    }
+
     /** The call ended and its record was computed. */
     record Closed(long enterpriseId, String callId, Instant at, String channelId, CallRecord record) implements CallLogEvent {
         public String type() {

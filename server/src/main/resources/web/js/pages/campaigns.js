@@ -2,7 +2,7 @@
 // imported from CSV or xlsx (bad rows, duplicates and do-not-call numbers left out and counted), start / pause /
 // stop, progress per state, the attempts and outcomes from the event log; and the do-not-call list.
 
-import { api, t, errorText, confirmDialog, toast } from '../common.js';
+import { api, t, errorText, confirmDialog, toast, i18n } from '../common.js';
 import { fmtTime } from '../format.js';
 
 const MODES = ['preview', 'progressive', 'predictive', 'notification'];
@@ -44,6 +44,10 @@ export const CampaignsPage = {
         if (this.selected) await this.open(this.selected);
       } catch (e) { this.loadError = e; } finally { this.loading = false; }
     },
+    /** OUT-2: every number's result (key, answer, the list's columns) as a file, headers in the console's language. */
+    exportUrl(format) {
+      return '/api/v1/campaigns/' + this.selected + '/results?format=' + format + '&lang=' + (i18n.lang === 'zh' ? 'zh' : 'en');
+    },
     body() {
       const f = this.form;
       const windows = parseWindows(f.windows);
@@ -51,7 +55,7 @@ export const CampaignsPage = {
         timeZone: f.timeZone.trim() || null, windows: windows === null ? [{ from: f.windows, to: '' }] : windows,
         maxAttempts: Number(f.maxAttempts) || null };
       if (f.mode === 'notification') settings.notification = { text: f.text, repeat: 2, keys: { 1: 'confirm', 2: 'refuse', 0: 'agent' } };
-      else settings.queueId = f.queueId ? Number(f.queueId) : null;
+      settings.queueId = f.queueId ? Number(f.queueId) : null;
       return { name: f.name.trim(), mode: f.mode, settings };
     },
     async create() {
@@ -171,9 +175,14 @@ export const CampaignsPage = {
           <ul><li v-for="e in importResult.errors" :key="e.line">{{ t('campaigns.rowError', { line: e.line, field: e.field, message: e.message }) }}</li></ul>
         </div>
         <table class="grid" data-testid="campaign-contacts">
-          <thead><tr><th>{{ t('campaigns.number') }}</th><th>{{ t('campaigns.name') }}</th><th>{{ t('campaigns.state') }}</th><th>{{ t('campaigns.attempts') }}</th><th>{{ t('campaigns.outcome') }}</th></tr></thead>
-          <tbody><tr v-for="x in contacts" :key="x.id"><td class="mono">{{ x.number }}</td><td>{{ x.name }}</td><td>{{ t('campaigns.contactStates.' + x.state) }}</td><td>{{ x.attempts }}</td><td>{{ x.lastOutcome || '—' }}</td></tr></tbody>
+          <thead><tr><th>{{ t('campaigns.number') }}</th><th>{{ t('campaigns.name') }}</th><th>{{ t('campaigns.state') }}</th><th>{{ t('campaigns.attempts') }}</th><th>{{ t('campaigns.outcome') }}</th><th v-if="view.campaign.mode === 'notification'">{{ t('campaigns.answer') }}</th></tr></thead>
+          <tbody><tr v-for="x in contacts" :key="x.id"><td class="mono">{{ x.number }}</td><td>{{ x.name }}</td><td>{{ t('campaigns.contactStates.' + x.state) }}</td><td>{{ x.attempts }}</td><td>{{ x.lastOutcome || '—' }}</td>
+            <td v-if="view.campaign.mode === 'notification'" :data-testid="'campaign-answer-' + x.number">{{ x.answer ? t('campaigns.answers.' + x.answer) + (x.answerKey ? ' (' + x.answerKey + ')' : '') : '—' }}</td></tr></tbody>
         </table>
+        <div class="toolbar">
+          <a class="btn" :href="exportUrl('xlsx')" download data-testid="campaign-export-xlsx">{{ t('campaigns.exportXlsx') }}</a>
+          <a class="btn" :href="exportUrl('csv')" download data-testid="campaign-export-csv">{{ t('campaigns.exportCsv') }}</a>
+        </div>
         <h3>{{ t('campaigns.events') }}</h3>
         <table class="grid" data-testid="campaign-events">
           <tbody><tr v-for="(e, i) in events" :key="i"><td class="mono">{{ fmtTime(e.at) }}</td><td>{{ e.type }}</td><td class="mono">{{ e.data }}</td></tr></tbody>
@@ -192,9 +201,10 @@ export const CampaignsPage = {
         <label class="field"><span class="field-label">{{ t('campaigns.timeZone') }}</span><input v-model="form.timeZone"></label>
         <label class="field"><span class="field-label">{{ t('campaigns.windows') }}</span><input v-model="form.windows" data-testid="campaign-windows"></label>
         <label class="field"><span class="field-label">{{ t('campaigns.maxAttempts') }}</span><input v-model="form.maxAttempts" type="number" min="1" max="20"></label>
-        <label v-if="form.mode !== 'notification'" class="field"><span class="field-label">{{ t('campaigns.queue') }}</span>
+        <label class="field"><span class="field-label">{{ t('campaigns.queue') }}</span>
           <select v-model="form.queueId" data-testid="campaign-queue"><option v-for="q in queues" :key="q.id" :value="q.id">{{ q.name }}</option></select></label>
-        <label v-else class="field"><span class="field-label">{{ t('campaigns.text') }}</span><input v-model="form.text" data-testid="campaign-text"></label>
+        <label v-if="form.mode === 'notification'" class="field"><span class="field-label">{{ t('campaigns.text') }}</span><input v-model="form.text" data-testid="campaign-text">
+          <span class="field-hint">{{ t('campaigns.textHint') }}</span></label>
         <div v-if="formError" class="alert alert-error" role="alert" data-testid="campaign-form-error">{{ formError }}</div>
         <button type="submit" class="btn btn-primary" data-testid="campaign-create">{{ t('campaigns.create') }}</button>
       </form>

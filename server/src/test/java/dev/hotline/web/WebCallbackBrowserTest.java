@@ -1,0 +1,56 @@
+package dev.hotline.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * OUT-4 in headless Chromium: the admin saves the web callback settings on its console page, which then shows the public
+ * form's address and the iframe snippet; the form itself (no login) solves the server's proof-of-work challenge in the
+ * browser and sends the request, which is stored and answered with the visitor's place.
+ */
+class WebCallbackBrowserTest {
+    @RegisterExtension
+    static final ConsoleDriver ui = new ConsoleDriver();
+
+    @Test
+    void adminSetsUpTheWebCallbackAndAVisitorRequestsOneThroughTheForm() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-webcallback");
+        ui.waitText("page-title", ui.en("webcallback.title"));
+        new Select(ui.el("wcb-queue")).selectByIndex(0);
+        new Select(ui.el("wcb-trunk")).selectByIndex(0);
+        ui.type("wcb-callerid", "4000100");
+        ui.type("wcb-prefixes", "135, 136");
+        ui.type("wcb-hours", "00:00-00:01");
+        ui.click("wcb-save");
+        ui.waitFor(d -> !ui.text("wcb-snippet").isBlank());
+        String url = ui.text("wcb-form-url");
+        assertThat(url).matches(".*/api/v1/public/callback/[0-9a-f]{24}/form");
+        assertThat(ui.text("wcb-snippet")).startsWith("<iframe src=\"" + url + "\"");
+
+        ui.driver().get(url);
+        ui.driver().findElement(By.id("number")).sendKeys("135 0000 0007");
+        ui.driver().findElement(By.id("name")).sendKeys("Visitor");
+        ui.driver().findElement(By.id("send")).click();
+        ui.waitFor(d -> d.findElement(By.id("result")).getText().contains("We have your request"));
+        assertThat(ui.driver().findElement(By.id("result")).getText()).contains("0 ahead of you");
+        List<Map<String, Object>> requests = ui.fetchList("/api/v1/webcallback/requests");
+        assertThat(requests).hasSize(1);
+        assertThat(requests.get(0)).containsEntry("number", "13500000007").containsEntry("name", "Visitor").containsEntry("state", "pending");
+
+        // A number off the allow-list is refused in the form, with the server's reason.
+        ui.driver().findElement(By.id("number")).clear();
+        ui.driver().findElement(By.id("number")).sendKeys("0090012345");
+        ui.driver().findElement(By.id("send")).click();
+        ui.waitFor(d -> d.findElement(By.id("result")).getText().contains("not a number we call back"));
+        ui.screenshot("webcallback-form-en");
+    }
+}

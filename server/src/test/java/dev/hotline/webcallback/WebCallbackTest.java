@@ -1,0 +1,239 @@
+package dev.hotline.webcallback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestDatabases;
+import dev.hotline.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OUT-4 end to end: the settings (validated, a public key made), the public challenge and request (no login) with its
+ * answer (position, expected wait), the prefix allow-list, the challenge refused when unsolved, reused or forged, the
+ * limits per address and per number (429); a request placed customer-first through the trunk (a SIPp carrier that
+ * answers) and queued to the callback queue, where agent1's SIPp phone answers; a request scheduled ahead, the server
+ * restarted before its time, and the callback still placed after the restart.
+ */
+class WebCallbackTest {
+    static final String PW = TestServer.DEMO_PASSWORD;
+    static final String CALLER_ID = "02166665555";
+
+    record Site(ApiClient admin, String key, long trunk) {}
+
+    static Site configure(TestServer server, int carrier, Map<String, Object> extra) {
+        ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+        long trunk = -1;
+        for (JsonNode t : admin.get("/api/v1/trunks").json()) if (t.get("name").asText().equals("carrier")) trunk = t.get("id").asLong();
+        if (trunk < 0) {
+            var t = admin.post("/api/v1/trunks", Map.of("name", "carrier", "host", "127.0.0.1", "port", carrier, "allowedIps", List.of()));
+            assertThat(t.status()).as(t.toString()).isEqualTo(201);
+            trunk = t.json().get("id").asLong();
+        }
+        long queue = 0;
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("support")) queue = q.get("id").asLong();
+        Map<String, Object> s = new HashMap<>(Map.of("enabled", true, "mode", "customer_first", "queueId", queue, "trunkId", trunk,
+                "callerId", CALLER_ID, "allowedPrefixes", List.of("135", "136"), "retryMinutes", 1, "maxAttempts", 2));
+        s.putAll(extra);
+        var r = admin.put("/api/v1/webcallback/settings", s);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return new Site(admin, r.json().get("publicKey").asText(), trunk);
+    }
+
+    /** A visitor: asks for a challenge, solves it, sends the request. */
+    static ApiClient.Response request(TestServer server, String key, String number, String at) {
+        ApiClient visitor = new ApiClient(server.baseUrl());
+        JsonNode c = visitor.get("/api/v1/public/callback/" + key + "/challenge").json();
+        String token = c.get("token").asText();
+        assertThat(c.get("difficultyBits").asInt()).isEqualTo(Challenge.DIFFICULTY_BITS);
+        Map<String, Object> body = new HashMap<>(Map.of("number", number, "name", "访客", "token", token, "nonce", solve(token)));
+        if (at != null) body.put("at", at);
+        return visitor.post("/api/v1/public/callback/" + key, body);
+    }
+
+    static String solve(String token) {
+        for (int n = 0; ; n++) if (Challenge.solves(token, Integer.toString(n))) return Integer.toString(n);
+    }
+
+    /** Business hours that are closed now (the two hours starting two hours from now, UTC). */
+    static List<Map<String, String>> closedNow() {
+        int from = (LocalTime.now(ZoneOffset.UTC).getHour() + 2) % 24;
+        if (from >= 22) from = 1;
+        return List.of(Map.of("from", String.format("%02d:00", from), "to", String.format("%02d:00", from + 2)));
+    }
+
+    static List<String> steps(ApiClient admin, long id) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : admin.get("/api/v1/webcallback/requests/" + id + "/events").json()) out.add(e.get("data").asText());
+        return out;
+    }
+
+    @Test
+    void settingsTheChallengeTheAllowListAndTheLimitsThenACallbackPlacedCustomerFirstAndAnsweredByAnAgent() throws Exception {
+        Path dir = Files.createTempDirectory("webcallback");
+        int carrier = Ports.free();
+        try (TestServer server = TestServer.start(TestDatabases.Kind.H2, Map.of("sip.default.enterprise", "demo"))) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            // Settings: refused with the field named; agents cannot change them.
+            var bad = admin.put("/api/v1/webcallback/settings", Map.of("enabled", true, "mode", "sideways", "allowedPrefixes", List.of("13x")));
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).contains("mode").contains("allowedPrefixes").contains("queueId").contains("callerId");
+            assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).get("/api/v1/webcallback/settings").status()).isEqualTo(403);
+
+            Site site = configure(server, carrier, Map.of("windows", closedNow(), "perNumberPerDay", 2, "perAddressPerHour", 4));
+            ApiClient visitor = new ApiClient(server.baseUrl());
+            assertThat(visitor.get("/api/v1/public/callback/nosuchkey/challenge").status()).isEqualTo(404);
+            var form = visitor.get("/api/v1/public/callback/" + site.key() + "/form");
+            assertThat(form.status()).isEqualTo(200);
+            assertThat(form.body()).contains("<form id=\"callback\"").contains("/challenge");
+
+            // The challenge: missing, unsolved, forged or reused is refused (403); nothing is stored.
+            String token = visitor.get("/api/v1/public/callback/" + site.key() + "/challenge").json().get("token").asText();
+            assertThat(visitor.post("/api/v1/public/callback/" + site.key(), Map.of("number", "13500000001")).status()).isEqualTo(403);
+            String wrong = "0";
+            while (Challenge.solves(token, wrong)) wrong = wrong + "0";
+            var unsolved = visitor.post("/api/v1/public/callback/" + site.key(), Map.of("number", "13500000001", "token", token, "nonce", wrong));
+            assertThat(unsolved.status()).isEqualTo(403);
+            assertThat(unsolved.body()).contains("does not solve");
+            String forged = token.substring(0, token.length() - 1) + (token.endsWith("0") ? "1" : "0");
+            assertThat(visitor.post("/api/v1/public/callback/" + site.key(), Map.of("number", "13500000001", "token", forged,
+                    "nonce", solve(forged))).status()).isEqualTo(403);
+            String nonce = solve(token);
+            var first = visitor.post("/api/v1/public/callback/" + site.key(), Map.of("number", "135-0000-0001", "token", token, "nonce", nonce));
+            assertThat(first.status()).as(first.toString()).isEqualTo(201);
+            var reused = visitor.post("/api/v1/public/callback/" + site.key(), Map.of("number", "13500000002", "token", token, "nonce", nonce));
+            assertThat(reused.status()).isEqualTo(403);
+            assertThat(reused.body()).contains("used already");
+
+            // The answer: position and expected wait (hours closed now: the wait runs at least to their opening).
+            assertThat(first.json().get("position").asInt()).isEqualTo(1);
+            Instant opens = Instant.parse(first.json().get("notBefore").asText());
+            assertThat(opens).isAfter(Instant.now().plus(Duration.ofMinutes(50)));
+            assertThat(first.json().get("expectedWaitSeconds").asLong()).isGreaterThan(50 * 60);
+            long id = first.json().get("id").asLong();
+            assertThat(admin.get("/api/v1/webcallback/requests/" + id).json().get("state").asText()).isEqualTo("pending");
+            assertThat(admin.get("/api/v1/webcallback/requests/999999").status()).isEqualTo(404);
+
+            // Placed customer-first: hours open, the carrier answers, the customer is queued and agent1's phone answers.
+            ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+            long agent1 = agent.get("/api/v1/me").json().get("id").asLong();
+            SipPeers peers = new SipPeers(dir, server.hotline().engine().sipPort());
+            int phonePort = Ports.free();
+            Sipp.Run phone = peers.phone(phonePort);
+            Map<String, String> vars = SipPeers.vars("x", "PAUSE", "0", "DTMFACTIONS", "", "AFTER", "4000", "FROMCHECK", "sip:" + CALLER_ID + "@");
+            vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+            Sipp.Run far = Sipp.start(dir, "uas_answer_keys", vars, null, carrier, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)),
+                    "-m", "1", "-recv_timeout", "60000", "-timeout", "120"));
+            Sipp.awaitUdpBound(carrier);
+            try {
+                peers.register("1001", PW, phonePort, "200");
+                assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                configure(server, carrier, Map.of("perNumberPerDay", 2, "perAddressPerHour", 4));
+                JsonNode done = await("callback placed and connected").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                        .until(() -> admin.get("/api/v1/webcallback/requests/" + id).json(), r -> r.get("state").asText().equals("done"));
+                assertThat(done.get("attempts").asInt()).isEqualTo(1);
+                assertThat(done.get("lastResult").asText()).isEqualTo("connected");
+                List<String> steps = steps(admin, id);
+                assertThat(steps).anySatisfy(s -> assertThat(s).contains("step=requested"));
+                assertThat(steps).anySatisfy(s -> assertThat(s).contains("step=attempt attempt=1 mode=customer_first"));
+                assertThat(steps).anySatisfy(s -> assertThat(s).contains("step=answered queue=support queued=true"));
+                assertThat(steps).anySatisfy(s -> assertThat(s).contains("step=connected"));
+                JsonNode rec = await("the call record").atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (JsonNode r : admin.get("/api/v1/calls?limit=500").json().get("items")) {
+                        if (r.get("callee").asText().equals("13500000001") && r.path("agentUserId").asLong() == agent1) return r;
+                    }
+                    return null;
+                }, r -> r != null);
+                assertThat(rec.get("direction").asText()).isEqualTo("outbound");
+                assertThat(rec.get("queue").asText()).isEqualTo("support");
+                SipPeers.ok(far);
+            } finally {
+                phone.kill();
+                far.kill();
+            }
+
+            // Hours closed again: requests wait. The position counts the callbacks ahead; the wait grows with it.
+            configure(server, carrier, Map.of("windows", closedNow(), "perNumberPerDay", 2, "perAddressPerHour", 4));
+            var second = request(server, site.key(), "13500000001", null);
+            assertThat(second.status()).as(second.toString()).isEqualTo(201);
+            assertThat(second.json().get("position").asInt()).isEqualTo(1);
+            var third = request(server, site.key(), "13500000003", null);
+            assertThat(third.json().get("position").asInt()).isEqualTo(2);
+            assertThat(third.json().get("expectedWaitSeconds").asLong()).isGreaterThan(second.json().get("expectedWaitSeconds").asLong());
+
+            // Bad input names the field; a prefix not on the allow-list is refused (toll fraud).
+            var badNumber = request(server, site.key(), "12", null);
+            assertThat(badNumber.status()).isEqualTo(400);
+            assertThat(badNumber.body()).contains("number");
+            var premium = request(server, site.key(), "0090012345678", null);
+            assertThat(premium.status()).isEqualTo(400);
+            assertThat(premium.body()).contains("not a number we call back");
+            assertThat(request(server, site.key(), "13500000009", "tomorrow").body()).contains("\"at\"");
+
+            // Limits: a third request for one number in 24 h, a fifth from one address in an hour: 429.
+            var thirdForNumber = request(server, site.key(), "13500000001", null);
+            assertThat(thirdForNumber.status()).isEqualTo(429);
+            assertThat(thirdForNumber.body()).contains("this number");
+            assertThat(request(server, site.key(), "13500000004", null).status()).isEqualTo(201);
+            var fifthFromAddress = request(server, site.key(), "13500000005", null);
+            assertThat(fifthFromAddress.status()).isEqualTo(429);
+            assertThat(fifthFromAddress.body()).contains("your address");
+            assertThat(admin.get("/api/v1/webcallback/requests").json()).hasSize(4);
+        }
+    }
+
+    @Test
+    void aRequestScheduledAheadSurvivesARestartAndIsPlacedAfterIt() throws Exception {
+        Path dir = Files.createTempDirectory("webcallback-restart");
+        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        Path data = Files.createTempDirectory("webcallback-restart-data");
+        int carrier = Ports.free();
+        Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString(), "sip.default.enterprise", "demo");
+        Instant at = Instant.now().plus(Duration.ofSeconds(20));
+        long id;
+        String key;
+        try (TestServer first = TestServer.start(TestDatabases.Kind.H2, settings)) {
+            Site site = configure(first, carrier, Map.of());
+            key = site.key();
+            var r = request(first, key, "13600000001", at.toString());
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            id = r.json().get("id").asLong();
+            assertThat(Instant.parse(r.json().get("notBefore").asText())).isEqualTo(at);
+        }
+        try (TestServer second = TestServer.start(TestDatabases.Kind.H2, settings)) {
+            ApiClient admin = ApiClient.loggedIn(second.baseUrl(), "demo", "admin", PW);
+            JsonNode kept = admin.get("/api/v1/webcallback/requests/" + id).json();
+            assertThat(kept.get("state").asText()).isEqualTo("pending");
+            assertThat(kept.get("number").asText()).isEqualTo("13600000001");
+            // The carrier is busy: the callback is tried at its time (not before), then retried a minute later.
+            Map<String, String> vars = SipPeers.vars("x", "CODE", "486");
+            vars.put("ENGINE", "127.0.0.1:" + second.hotline().engine().sipPort());
+            Sipp.Run far = Sipp.start(dir, "uas_reject", vars, null, carrier, List.of("-m", "1", "-timeout", "90"));
+            Sipp.awaitUdpBound(carrier);
+            JsonNode tried = await("placed after the restart").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> admin.get("/api/v1/webcallback/requests/" + id).json(), r -> r.get("attempts").asInt() == 1
+                            && r.get("state").asText().equals("pending"));
+            SipPeers.ok(far);
+            assertThat(Instant.parse(tried.get("updatedAt").asText())).isAfterOrEqualTo(at);
+            assertThat(Instant.parse(tried.get("nextAt").asText())).isAfter(Instant.now().plus(Duration.ofSeconds(30)));
+            assertThat(tried.get("lastResult").asText()).contains("not_answered").contains("USER_BUSY");
+            assertThat(steps(admin, id)).anySatisfy(s -> assertThat(s).contains("step=retry attempt=1"));
+            assertThat(key).isNotBlank();
+        }
+    }
+}

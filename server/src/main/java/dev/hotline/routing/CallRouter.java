@@ -76,6 +76,9 @@ public final class CallRouter {
         this.rooms = new ConferenceRooms(data::engine, recorder::recordRoom);
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
+        // PBX-2: a trunk leg refused at its start (the last channel taken meanwhile) is logged on its call.
+        data.onRefusal(r -> book.find(r.channelId()).ifPresent(c -> book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(),
+                book.now(), r.channelId(), 503, r.reason()))));
     }
 
     /** Once the engine runs: call backs still to place and the direct-line memory come back. */
@@ -144,9 +147,10 @@ public final class CallRouter {
         Destination to = did == null ? null : Destination.parse(did.destinationType(), did.destination()).orElse(null);
         Call c = book.begin(m.enterpriseId(), ch, "inbound", caller, dialled, m.trunk().name(),
                 to instanceof Destination.Extension x ? x.number() : null);
-        if (!data.takeInbound(m.trunk(), ch.id())) {
-            // PBX-2: the carrier's channels are all in use; RFC 3261 §21.5.4
-            reject(c, ch, 503, "trunk " + m.trunk().name() + " has all its " + m.trunk().maxChannels() + " channels in use");
+        var full = data.takeInbound(m.enterpriseId(), m.trunk(), ch.id());
+        if (full.isPresent()) {
+            // PBX-2: the trunk's or the enterprise's channels are all in use; RFC 3261 §21.5.4
+            reject(c, ch, 503, full.get());
             return;
         }
         if (blocked(c, ch, caller)) return;

@@ -212,11 +212,11 @@ public final class Hotline implements AutoCloseable {
         Duration ringTimeout = Duration.ofSeconds(30);
         this.routing = new RoutingData(jdbi);
         CallBook calls = new CallBook(eventLog, clock);
-        this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording);
+        this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording, id -> routing.engine().channel(id));
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock);
         cti.attach(desk);
-        CallControlRoutes.register(api, cti, masking); // API-1: the desk's call control over HTTP
+        CallControlRoutes.register(api, cti, masking, recorder); // API-1: the desk's call control over HTTP
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);

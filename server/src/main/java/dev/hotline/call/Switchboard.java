@@ -10,6 +10,7 @@ import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallBook.Call;
 import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.RoutingData;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -87,7 +88,8 @@ public final class Switchboard implements CallHandler {
         } else if (event instanceof CallEvent.ChannelAnswered a) {
             boolean first = !c.tracker().answered();
             book.record(c, new CallLogEvent.Answered(e, c.callId(), a.at(), a.channelId()));
-            if (first) recorder.answered(e, c.callId(), c.direction(), data.engine().channel(c.callId()), a.at());
+            if (first) recorder.answered(e, c.callId(), c.direction(), Arrays.asList(c.tracker().inboundCaller(), c.tracker().dialled()),
+                    data.engine().channel(c.callId()), a.at());
             router.answered(c, a.channelId());
             desk.answered(c, a.channelId());
         } else if (event instanceof CallEvent.ChannelHold h) {

@@ -5,6 +5,7 @@ import dev.hotline.auth.Principal;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import dev.hotline.masking.Masking;
+import dev.hotline.recording.CallRecorder;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import java.util.Comparator;
@@ -42,9 +43,12 @@ public final class CallControlRoutes {
 
     public record Done(boolean ok) {}
 
+    /** @param action start, stop, pause or resume */
+    public record RecordingInput(String action) {}
+
     static final String LEG = "/live-calls/{legId}";
 
-    public static void register(Api root, CtiHub cti, Masking masking) {
+    public static void register(Api root, CtiHub cti, Masking masking, CallRecorder recorder) {
         Api r = root.tagged("call-control");
         r.get("/live-calls", "Your calls in progress (scope=enterprise: every agent's, needs monitor.read)").returnsList(LiveCall.class)
                 .handle(Permission.AGENT_DESK, (ctx, me) -> {
@@ -80,6 +84,22 @@ public final class CallControlRoutes {
                         c.transfer(me.enterpriseId(), me.userId(), leg, to);
                         return true;
                     })));
+                });
+        r.get(LEG + "/recording", "REC-1: the recording of your call: on or not, paused or not, its silent gaps")
+                .returns(CallRecorder.State.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    CallView call = cti.run(c -> c.call(me.userId(), leg));
+                    ctx.json(recorder.state(call.callId()));
+                });
+        r.post(LEG + "/recording", "REC-1 on demand: start or stop recording your call, pause it (silence is written, e.g. while "
+                        + "a card number is read out) or resume it; each change is a call event").body(RecordingInput.class)
+                .returns(CallRecorder.State.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    CallView call = cti.run(c -> c.call(me.userId(), leg)); // someone else's call is 404 before the body is looked at
+                    RecordingInput in = Json.body(ctx, RecordingInput.class);
+                    var action = CallRecorder.Action.parse(in == null ? null : in.action());
+                    Validator.of().check(action.isPresent(), "action", "start, stop, pause or resume").throwIfInvalid();
+                    ctx.json(recorder.control(me.enterpriseId(), call.callId(), action.get(), "user " + me.userId()));
                 });
         r.post(LEG + "/hold", "Put the other party on hold (music)").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) ->
                 ctx.json(done(hold(cti, me, ctx.pathParam("legId"), true))));

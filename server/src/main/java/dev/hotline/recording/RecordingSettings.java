@@ -1,18 +1,26 @@
 package dev.hotline.recording;
 
-import dev.hotline.engine.call.RecordFormat;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.engine.call.RecordFormat;
+import dev.hotline.store.EnterpriseSettings;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import dev.hotline.store.EnterpriseSettings;
 import org.jdbi.v3.core.Handle;
 
-/** An enterprise's recording policy (REC-1), file format (REC-2) and retention. */
-public record RecordingSettings(Policy policy, Format format, boolean stereo, int retentionDays) {
-    public static final RecordingSettings DEFAULT = new RecordingSettings(Policy.NONE, Format.PCM, true, 90);
+/**
+ * An enterprise's recording policy (REC-1), file format (REC-2) and retention; {@code extensions}: extensions whose
+ * calls (made or received) are recorded whatever the policy says.
+ */
+public record RecordingSettings(Policy policy, Format format, boolean stereo, int retentionDays, List<String> extensions) {
+    public static final RecordingSettings DEFAULT = new RecordingSettings(Policy.NONE, Format.PCM, true, 90, List.of());
+
+    public RecordingSettings {
+        extensions = extensions == null ? List.of() : List.copyOf(extensions);
+    }
 
     /** Which calls are recorded. */
     public enum Policy {
@@ -57,7 +65,11 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
         }
     }
 
-    public record Input(String policy, String format, Boolean stereo, Integer retentionDays) {}
+    public record Input(String policy, String format, Boolean stereo, Integer retentionDays, List<String> extensions) {
+        public Input(String policy, String format, Boolean stereo, Integer retentionDays) {
+            this(policy, format, stereo, retentionDays, null);
+        }
+    }
 
     public static RecordingSettings load(Handle h, long enterpriseId) {
         Map<String, String> m = EnterpriseSettings.withPrefix(h, enterpriseId, "recording.");
@@ -65,7 +77,8 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
                 Policy.parse(m.getOrDefault("recording.policy", "")).orElse(DEFAULT.policy()),
                 Format.parse(m.getOrDefault("recording.format", "")).orElse(DEFAULT.format()),
                 m.containsKey("recording.stereo") ? Boolean.parseBoolean(m.get("recording.stereo")) : DEFAULT.stereo(),
-                m.containsKey("recording.retentionDays") ? Integer.parseInt(m.get("recording.retentionDays")) : DEFAULT.retentionDays());
+                m.containsKey("recording.retentionDays") ? Integer.parseInt(m.get("recording.retentionDays")) : DEFAULT.retentionDays(),
+                m.getOrDefault("recording.extensions", "").isEmpty() ? List.of() : List.of(m.get("recording.extensions").split(",")));
     }
 
     public static RecordingSettings validate(Input in) {
@@ -78,8 +91,11 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
                 .check(!(format.orElse(null) == Format.GSM && stereo), "stereo", "GSM recordings are mono")
                 .required("retentionDays", in.retentionDays())
                 .check(in.retentionDays() == null || (in.retentionDays() >= 1 && in.retentionDays() <= 3650), "retentionDays", "1..3650")
+                .check(in.extensions() == null || in.extensions().size() <= 1000 && in.extensions().stream()
+                        .allMatch(x -> x != null && x.matches("[0-9]{2,16}")), "extensions", "extension numbers (2 to 16 digits)")
                 .throwIfInvalid();
-        return new RecordingSettings(policy.get(), format.get(), stereo, in.retentionDays());
+        List<String> extensions = in.extensions() == null ? List.of() : in.extensions().stream().distinct().sorted().toList();
+        return new RecordingSettings(policy.get(), format.get(), stereo, in.retentionDays(), extensions);
     }
 
     public void save(Handle h, long enterpriseId) {
@@ -87,5 +103,6 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
         EnterpriseSettings.put(h, enterpriseId, "recording.format", format.key());
         EnterpriseSettings.put(h, enterpriseId, "recording.stereo", Boolean.toString(stereo));
         EnterpriseSettings.put(h, enterpriseId, "recording.retentionDays", Integer.toString(retentionDays));
+        EnterpriseSettings.put(h, enterpriseId, "recording.extensions", String.join(",", extensions));
     }
 }

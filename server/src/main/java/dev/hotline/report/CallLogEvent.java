@@ -158,6 +158,21 @@ public sealed interface CallLogEvent extends LogEvent {
         }
     }
 
+    /**
+     * REC-1: a recording of the call started, paused, resumed or stopped on demand (or by policy: started),
+     * {@code atMs} into its file; a pause's span is silent in the file, from its pause to its resume.
+     */
+    record RecordingControl(long enterpriseId, String callId, Instant at, String channelId, String action, long atMs, String by)
+            implements CallLogEvent {
+        public String type() {
+            return "recording";
+        }
+
+        public String data() {
+            return "action=" + action + " at_ms=" + atMs + " by=" + by.replace(' ', '_');
+        }
+    }
+
     /** The call entered an IVR node (IVR-5 statistics are counted from these). */
     record IvrNode(long enterpriseId, String callId, Instant at, String channelId, String flow, String node, String nodeType)
             implements CallLogEvent {

@@ -78,6 +78,9 @@ public final class CallRouter {
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
         this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall);
+        // PBX-2: a trunk leg refused at its start (the last channel taken meanwhile) is logged on its call.
+        data.onRefusal(r -> book.find(r.channelId()).ifPresent(c -> book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(),
+                book.now(), r.channelId(), 503, r.reason()))));
     }
 
     /** PBX-3/4: forwarding, DND, call waiting, park and pickup. */
@@ -151,9 +154,10 @@ public final class CallRouter {
         Destination to = did == null ? null : Destination.parse(did.destinationType(), did.destination()).orElse(null);
         Call c = book.begin(m.enterpriseId(), ch, "inbound", caller, dialled, m.trunk().name(),
                 to instanceof Destination.Extension x ? x.number() : null);
-        if (!data.takeInbound(m.trunk(), ch.id())) {
-            // PBX-2: the carrier's channels are all in use; RFC 3261 §21.5.4
-            reject(c, ch, 503, "trunk " + m.trunk().name() + " has all its " + m.trunk().maxChannels() + " channels in use");
+        var full = data.takeInbound(m.enterpriseId(), m.trunk(), ch.id());
+        if (full.isPresent()) {
+            // PBX-2: the trunk's or the enterprise's channels are all in use; RFC 3261 §21.5.4
+            reject(c, ch, 503, full.get());
             return;
         }
         if (blocked(c, ch, caller)) return;

@@ -10,10 +10,11 @@ import java.util.function.Predicate;
  * How an outside number is called (PBX-2/PBX-7): through which route and trunk, with which digits;
  * or why it cannot be ({@code error}, with the SIP status to refuse with).
  */
-public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status) {
+public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String number, String error, int status,
+                           Target.TrunkAccount account) {
 
     static OutboundPlan refused(String error, int status) {
-        return new OutboundPlan(null, null, null, error, status);
+        return new OutboundPlan(null, null, null, error, status, null);
     }
 
     public boolean refused() {
@@ -29,7 +30,7 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
     }
 
     public Target.Uri target() {
-        return new Target.Uri(number, trunk.host(), trunk.port(), trunk.transport());
+        return new Target.Uri(number, trunk.host(), trunk.port(), trunk.transport(), account);
     }
 
     /** How the leg is named in the call's events. */
@@ -54,7 +55,7 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
             Trunk trunk = t.trunks().get(trunkId);
             if (trunk == null || !trunk.enabled()) return refused("trunk " + trunkId + " is gone or disabled", 503);
             if (!hasRoom.test(trunk)) return busy(trunk);
-            return new OutboundPlan(null, trunk, number, null, 0);
+            return new OutboundPlan(null, trunk, number, null, 0, t.account(trunk));
         }
         RoutingStore.OutboundRoute r = t.routes().stream().filter(x -> routeId != null && x.id() == routeId).findFirst().orElse(null);
         if (r == null || !r.enabled()) return refused("outbound route " + routeId + " is gone or disabled", 503);
@@ -62,11 +63,11 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
         if (trunk == null || !trunk.enabled()) return refused("the trunk of route " + r.name() + " is gone or disabled", 503);
         if (!hasRoom.test(trunk)) return busy(trunk);
         String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
-        return new OutboundPlan(r, trunk, out, null, 0);
+        return new OutboundPlan(r, trunk, out, null, 0, t.account(trunk));
     }
 
     /** PBX-2: every channel of the trunk in use (RFC 3261 §21.5.4). */
-    private static OutboundPlan busy(Trunk trunk) {
+    static OutboundPlan busy(Trunk trunk) {
         return refused("trunk " + trunk.name() + " has all its " + trunk.maxChannels() + " channels in use", 503);
     }
 
@@ -92,7 +93,7 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
                 continue;
             }
             String out = (r.addPrefix() == null ? "" : r.addPrefix()) + number.substring(Math.min(r.stripDigits(), number.length()));
-            return new OutboundPlan(r, trunk, out, null, 0);
+            return new OutboundPlan(r, trunk, out, null, 0, t.account(trunk));
         }
         if (full != null) return busy(full);
         return refused("no outbound route for " + dialled, 404);

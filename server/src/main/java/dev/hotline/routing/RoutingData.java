@@ -1,15 +1,19 @@
 package dev.hotline.routing;
 
+import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.Registration;
 import dev.hotline.engine.call.Target;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.call.TrunkRegistrationStatus;
 import dev.hotline.ivr.Flow;
 import dev.hotline.recording.RecordingSettings;
+import dev.hotline.store.EnterpriseSettings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -36,6 +40,7 @@ public final class RoutingData {
     /** The engine, once started; then the trunks register with their carriers. */
     public void attach(TelephonyEngine engine) {
         this.engine = engine;
+        engine.outboundPolicy(this::admitOutbound);
         syncTrunkRegistrations();
     }
 
@@ -152,32 +157,76 @@ public final class RoutingData {
 
     /** How an outside number is called for the enterprise. */
     public OutboundPlan plan(long enterpriseId, String number) {
-        return guarded(enterpriseId, tenant(enterpriseId).map(t -> OutboundPlan.of(t, number, this::hasRoom))
+        return guarded(enterpriseId, tenant(enterpriseId).map(t -> enterpriseFull(enterpriseId, t)
+                        .orElseGet(() -> OutboundPlan.of(t, number, trunk -> hasRoom(enterpriseId, t, trunk))))
                 .orElse(OutboundPlan.refused("enterprise disabled", 403)));
     }
 
     /** How a campaign calls an outside number: through its trunk, or its outbound route (OUT-3). */
     public OutboundPlan planThrough(long enterpriseId, Long trunkId, Long routeId, String number) {
-        return guarded(enterpriseId, tenant(enterpriseId).map(t -> OutboundPlan.through(t, trunkId, routeId, number, this::hasRoom))
+        return guarded(enterpriseId, tenant(enterpriseId).map(t -> enterpriseFull(enterpriseId, t)
+                        .orElseGet(() -> OutboundPlan.through(t, trunkId, routeId, number, trunk -> hasRoom(enterpriseId, t, trunk))))
                 .orElse(OutboundPlan.refused("enterprise disabled", 403)));
     }
 
     /** As {@link #plan}, for {@code ownExtension} (null: no extension, no permission check). */
     public OutboundPlan plan(long enterpriseId, String ownExtension, String number) {
         if (ownExtension == null) return plan(enterpriseId, number);
-        return guarded(enterpriseId, tenant(enterpriseId).map(t -> OutboundPlan.forExtension(t, ownExtension, number, this::hasRoom))
+        return guarded(enterpriseId, tenant(enterpriseId).map(t -> enterpriseFull(enterpriseId, t)
+                        .orElseGet(() -> OutboundPlan.forExtension(t, ownExtension, number, trunk -> hasRoom(enterpriseId, t, trunk))))
                 .orElse(OutboundPlan.refused("enterprise disabled", 403)));
     }
 
-    /** PBX-2: the trunk has a channel free (always, without a limit). */
-    boolean hasRoom(Trunk trunk) {
-        return trunkChannels.hasRoom(engine(), trunk);
+    /** PBX-2: every one of the enterprise's trunk channels in use: a 503 plan. */
+    private Optional<OutboundPlan> enterpriseFull(long enterpriseId, RoutingSnapshot.Tenant t) {
+        return trunkChannels.enterpriseFull(engine(), enterpriseId, t.maxChannels()).map(f -> OutboundPlan.refused(f.reason(), 503));
     }
 
-    /** PBX-2: takes one of the trunk's channels for an inbound leg; false when all are in use. */
-    boolean takeInbound(Trunk trunk, String channelId) {
-        return trunkChannels.takeInbound(engine(), trunk, channelId);
+    /** PBX-2: the trunk has a channel free (always, without a limit): a quick look, the leg's start decides. */
+    private boolean hasRoom(long enterpriseId, RoutingSnapshot.Tenant t, Trunk trunk) {
+        return trunkChannels.full(engine(), enterpriseId, t.maxChannels(), trunk).isEmpty();
     }
+
+    /** PBX-2: takes one of the trunk's (and the enterprise's) channels for an inbound leg; why not when all are in use. */
+    Optional<String> takeInbound(long enterpriseId, Trunk trunk, String channelId) {
+        int max = tenant(enterpriseId).map(RoutingSnapshot.Tenant::maxChannels).orElse(0);
+        return trunkChannels.take(engine(), enterpriseId, max, trunk, channelId).map(TrunkChannels.Full::reason);
+    }
+
+    /** A trunk leg the engine refused because its channels were full: the leg, its enterprise and why. */
+    public record Refusal(String channelId, long enterpriseId, String reason) {}
+
+    private volatile Consumer<Refusal> refusals = r -> { };
+
+    /** Who is told of outbound legs refused for a full trunk (the call router, which logs them on their call). */
+    void onRefusal(Consumer<Refusal> listener) {
+        this.refusals = listener;
+    }
+
+    /**
+     * PBX-2, the engine's {@link dev.hotline.engine.call.OutboundPolicy}: a trunk leg takes its channel just before its
+     * INVITE, under the channel lock; a leg over the trunk's or the enterprise's limit is refused (503).
+     */
+    private boolean admitOutbound(Channel leg) {
+        if (!(leg.target().orElse(null) instanceof Target.Uri u) || u.account() == null) return true;
+        String key = u.account().key();
+        for (var en : snapshot().byEnterprise().entrySet()) {
+            for (Trunk trunk : en.getValue().trunks().values()) {
+                if (!RoutingSnapshot.registrationKey(trunk.id()).equals(key)) continue;
+                var full = trunkChannels.take(engine(), en.getKey(), en.getValue().maxChannels(), trunk, leg.id());
+                full.ifPresent(f -> refusals.accept(new Refusal(leg.id(), en.getKey(), f.reason())));
+                return full.isEmpty();
+            }
+        }
+        return true; // a trunk removed meanwhile: nothing to count it against
+    }
+
+    /** The enterprise-wide trunk channel limit (0: none), PBX-2. */
+    static int enterpriseMaxChannels(Handle h, long enterpriseId) {
+        return EnterpriseSettings.get(h, enterpriseId, MAX_CHANNELS).map(Integer::parseInt).orElse(0);
+    }
+
+    static final String MAX_CHANNELS = "routing.maxChannels";
 
     /** A leg ended: its trunk channel, if it held one, is free again. */
     public void legEnded(String channelId) {

@@ -5,6 +5,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.domain.Validator;
 import dev.hotline.engine.call.LocationService;
 import dev.hotline.ivr.FlowStore;
+import dev.hotline.store.EnterpriseSettings;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
@@ -36,6 +37,9 @@ public final class RoutingRoutes {
 
     public record BlacklistInput(String number, String note) {}
 
+    /** PBX-2: the enterprise-wide limit on trunk channels in use, both directions (0: none). */
+    public record TrunkSettings(Integer maxChannels) {}
+
     public record RoomInput(String number, String name, String pin, Boolean record) {}
 
     public record CallbackInput(String number, Integer delaySeconds, String note) {}
@@ -63,6 +67,21 @@ public final class RoutingRoutes {
                         .entrySet().stream().map(en -> new TrunkStatusView(en.getKey(), en.getValue().state().name().toLowerCase(),
                                 en.getValue().detail(), en.getValue().since(), en.getValue().expiresAt(), en.getValue().nextAttemptAt(),
                                 en.getValue().failures())).toList()));
+        t.get("/trunk-settings", "The enterprise-wide trunk channel limit (0: none)").returns(TrunkSettings.class)
+                .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(new TrunkSettings(jdbi.withHandle(h ->
+                        RoutingData.enterpriseMaxChannels(h, me.enterpriseId())))));
+        t.put("/trunk-settings", "Set the enterprise-wide trunk channel limit: calls over it in either direction get 503")
+                .body(TrunkSettings.class).returns(TrunkSettings.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, TrunkSettings.class);
+                    Validator.of().required("maxChannels", in.maxChannels())
+                            .check(in.maxChannels() == null || (in.maxChannels() >= 0 && in.maxChannels() <= 100_000), "maxChannels",
+                                    "0 (unlimited) to 100000").throwIfInvalid();
+                    jdbi.useTransaction(h -> {
+                        EnterpriseSettings.put(h, me.enterpriseId(), RoutingData.MAX_CHANNELS, Integer.toString(in.maxChannels()));
+                        audit.record(h, me, ctx.ip(), "trunk.settings", "maxChannels", Integer.toString(in.maxChannels()));
+                    });
+                    ctx.json(new TrunkSettings(in.maxChannels()));
+                });
         t.get("/trunks", "List trunks").returnsList(Trunk.class).handle(Permission.ROUTING_READ, (ctx, me) ->
                 ctx.json(jdbi.withHandle(h -> RoutingStore.trunks(h, me.enterpriseId()))));
         t.post("/trunks", "Create a trunk (kind ip: allowedIps; kind register: username and secret)").body(TrunkInput.class)

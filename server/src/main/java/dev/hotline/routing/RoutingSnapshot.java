@@ -1,5 +1,6 @@
 package dev.hotline.routing;
 
+import dev.hotline.engine.call.Target;
 import dev.hotline.engine.call.TrunkRegistration;
 import dev.hotline.ivr.Flow;
 import dev.hotline.ivr.FlowStore;
@@ -32,12 +33,17 @@ record RoutingSnapshot(
                   Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords,
                   RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms,
                   Map<String, Flow.Graph> flows, List<RoutingStore.CallbackEntry> callbacks,
-                  Map<String, ExtensionFeatures> features) {
+                  Map<String, ExtensionFeatures> features, Map<Long, String> trunkSecrets, int maxChannels) {
 
         /** PBX-3: forwarding, DND, call waiting and pickup group of an extension (the defaults when it has none). */
         ExtensionFeatures features(String extension) {
             ExtensionFeatures f = features.get(extension);
             return f != null ? f : ExtensionFeatures.defaults(extension);
+        }
+
+        /** PBX-2: the carrier account of a trunk call: its key for channel accounting, its digest credentials. */
+        Target.TrunkAccount account(Trunk trunk) {
+            return new Target.TrunkAccount(registrationKey(trunk.id()), trunk.username(), trunkSecrets.get(trunk.id()));
         }
     }
 
@@ -58,6 +64,9 @@ record RoutingSnapshot(
                     .forEach(r -> pins.put(r.id(), RoutingStore.routePin(h, e.id(), r.id()).orElse("")));
             Map<Long, Trunk> trunks = new HashMap<>();
             RoutingStore.trunks(h, e.id()).forEach(t -> trunks.put(t.id(), t));
+            Map<Long, String> trunkSecrets = new HashMap<>();
+            trunks.values().stream().filter(t -> t.username() != null && !t.username().isBlank())
+                    .forEach(t -> RoutingStore.trunkSecret(h, e.id(), t.id()).ifPresent(secret -> trunkSecrets.put(t.id(), secret)));
             Map<String, RoutingStore.ExtensionLine> lines = new HashMap<>();
             Map<String, String> secrets = new HashMap<>();
             record Row(RoutingStore.ExtensionLine line, String secret) {}
@@ -75,7 +84,7 @@ record RoutingSnapshot(
                     List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets),
                     RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id()),
                     Map.copyOf(FlowStore.published(h, e.id())), List.copyOf(RoutingStore.callbacks(h, e.id())),
-                    Map.copyOf(ExtensionFeatureStore.all(h, e.id()))));
+                    Map.copyOf(ExtensionFeatureStore.all(h, e.id())), Map.copyOf(trunkSecrets), RoutingData.enterpriseMaxChannels(h, e.id())));
         }
         List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();

@@ -1,10 +1,11 @@
 import { phone, desk, cti_ok, current, other, command, dialNumber, consultPartner, callTimer, shownState } from './store.js';
 import { deviceLabel } from '../format.js';
 import { AudioDevices } from './audio-devices.js';
+import { RecordControl } from './record-control.js';
 
 /** Dial pad, answer / reject / hang up, hold, mute, DTMF, transfer, consult, three-party. */
 export const Softphone = {
-  components: { AudioDevices },
+  components: { AudioDevices, RecordControl },
   setup() {
     return { desk, phone, cti_ok, current, keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] };
   },
@@ -128,6 +129,7 @@ export const Softphone = {
             <button class="btn btn-danger" disabled>{{ t('agent.hangup') }}</button>
           </template>
         </div>
+        <record-control v-if="live" :leg-id="live.legId"></record-control>
         <div v-if="live && !live.internal" class="transfer-box" data-testid="desk-transfer">
           <div class="field-label">{{ t('desk.transferTo') }}</div>
           <input type="text" v-model="target" :placeholder="t('desk.transferHint')" data-testid="desk-transfer-to">

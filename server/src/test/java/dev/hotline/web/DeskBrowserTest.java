@@ -352,6 +352,18 @@ class DeskBrowserTest {
         assertThat(agent1.state().get("calls").get(0).get("notes").asText()).isEqualTo("called about an invoice");
         assertThat(agent1.driver().findElements(Desk.tid("desk-error"))).as("no refused command").isEmpty();
 
+        // REC-1 on demand from the desk: record (unless the queue records already), pause, resume, stop.
+        agent1.el("desk-recording");
+        if (!agent1.driver().findElements(Desk.tid("desk-btn-rec-start")).isEmpty()) agent1.click("desk-btn-rec-start");
+        agent1.click("desk-btn-rec-pause");
+        agent1.waitFor(d -> agent1.text("desk-recording-state").equals("Recording paused"));
+        agent1.click("desk-btn-rec-resume");
+        agent1.el("desk-btn-rec-pause");
+        agent1.click("desk-btn-rec-stop");
+        agent1.el("desk-btn-rec-start");
+        String recEvents = admin.get("/api/v1/calls/" + callId + "/events").body();
+        assertThat(recEvents).contains("action=pause").contains("action=resume").contains("action=stop");
+
         agent1.click("desk-btn-hangup");
         agent1.el("desk-no-call");
         SipPeers.ok(customer);

@@ -1,5 +1,7 @@
 package dev.hotline.engine.call;
 
+import java.util.Locale;
+
 /** Where an outbound leg goes. */
 public sealed interface Target {
     /** A user registered with the engine's registrar: the most recent live contact is called. */
@@ -8,18 +10,39 @@ public sealed interface Target {
 
     /**
      * Any SIP URI, e.g. {@code sip:4000@10.0.0.5:5060} for an IP trunk; {@code transport} may be
-     * "udp" or "tcp".
+     * "udp" or "tcp". {@code account} (may be null) names the carrier trunk the call goes through and the
+     * digest credentials that answer its 401/407 challenge (RFC 3261 §22.2).
      */
-    record Uri(String user, String host, int port, String transport) implements Target {
+    record Uri(String user, String host, int port, String transport, TrunkAccount account) implements Target {
         public Uri {
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("host is required");
             }
-            transport = transport == null ? "udp" : transport.toLowerCase(java.util.Locale.ROOT);
+            transport = transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
+        }
+
+        public Uri(String user, String host, int port, String transport) {
+            this(user, host, port, transport, null);
         }
 
         public static Uri udp(String user, String host, int port) {
             return new Uri(user, host, port, "udp");
+        }
+    }
+
+    /**
+     * The carrier account of a trunk call: the server's {@code key} for the trunk (its channel accounting, see
+     * {@link OutboundPolicy}) and the digest {@code username}/{@code password} sent when the carrier challenges the
+     * INVITE (none when the username is null or blank: a challenge then fails the call).
+     */
+    record TrunkAccount(String key, String username, String password) {
+        public boolean hasCredentials() {
+            return username != null && !username.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "TrunkAccount[" + key + " " + (hasCredentials() ? username + ":***" : "no credentials") + "]";
         }
     }
 

@@ -111,6 +111,9 @@ public interface TelephonyEngine extends AutoCloseable {
     /** Outbound registrations to carriers for registering trunks. */
     TrunkRegistrations trunkRegistrations();
 
+    /** Sets the policy that admits outbound legs to URIs (trunk channel limits); admits all until set. */
+    void outboundPolicy(OutboundPolicy policy);
+
     /** The SIP port actually listened on. */
     int sipPort();
 

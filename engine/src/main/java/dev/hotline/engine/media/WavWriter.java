@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -44,6 +45,8 @@ public final class WavWriter implements Closeable {
     private int gsmFill;
     private final Gsm610.Encoder gsm;
     private boolean closed;
+    private byte[] trailer = new byte[0];
+    private boolean trailerWritten;
 
     private WavWriter(Path file, WavEncoding encoding, int channels, int flushBytes) throws IOException {
         if (channels != 1 && channels != 2) {
@@ -178,6 +181,23 @@ public final class WavWriter implements Closeable {
         ch.force(false);
     }
 
+    /**
+     * A comment written at {@link #close()} as a LIST/INFO chunk (ICMT) after the audio, where players and tools read
+     * a file's metadata (e.g. the paused spans of a recording).
+     */
+    public void comment(String text) {
+        ensureOpen();
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
+        int icmt = t.length + 1; // NUL-terminated
+        int padded = icmt + (icmt & 1);
+        ByteBuffer b = ByteBuffer.allocate(12 + 8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'L').put((byte) 'I').put((byte) 'S').put((byte) 'T').putInt(4 + 8 + padded);
+        b.put((byte) 'I').put((byte) 'N').put((byte) 'F').put((byte) 'O');
+        b.put((byte) 'I').put((byte) 'C').put((byte) 'M').put((byte) 'T').putInt(icmt);
+        b.put(t);
+        trailer = b.array();
+    }
+
     /** Pads a partial GSM block with silence, writes everything and closes the file. */
     @Override
     public void close() throws IOException {
@@ -192,6 +212,15 @@ public final class WavWriter implements Closeable {
             flush();
             if ((dataBytes & 1) != 0) {
                 ch.write(ByteBuffer.wrap(new byte[1]), headerSize + dataBytes); // RIFF pad byte
+                writeHeader();
+            }
+            if (trailer.length > 0) {
+                ByteBuffer t = ByteBuffer.wrap(trailer);
+                long pos = headerSize + dataBytes + (dataBytes & 1);
+                while (t.hasRemaining()) {
+                    pos += ch.write(t, pos);
+                }
+                trailerWritten = true;
                 writeHeader();
             }
         } finally {
@@ -229,7 +258,7 @@ public final class WavWriter implements Closeable {
         long padded = dataBytes + (dataBytes & 1);
         ByteBuffer h = header.clear();
         h.put((byte) 'R').put((byte) 'I').put((byte) 'F').put((byte) 'F');
-        h.putInt((int) Math.min(0xFFFFFFFFL, headerSize - 8 + padded));
+        h.putInt((int) Math.min(0xFFFFFFFFL, headerSize - 8 + padded + (trailerWritten ? trailer.length : 0)));
         h.put((byte) 'W').put((byte) 'A').put((byte) 'V').put((byte) 'E');
         h.put((byte) 'f').put((byte) 'm').put((byte) 't').put((byte) ' ');
         int blockAlign = channels * encoding.blockBytes();

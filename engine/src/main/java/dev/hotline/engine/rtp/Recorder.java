@@ -5,6 +5,9 @@ import dev.hotline.engine.media.Mixer;
 import dev.hotline.engine.media.WavWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -26,6 +29,7 @@ public final class Recorder {
     private final AtomicLong tail = new AtomicLong();
     private final Consumer<Recorder> onFinished;
     private volatile boolean paused;
+    private final List<long[]> gaps = new ArrayList<>();
     private volatile boolean stopRequested;
     private volatile boolean finished;
     private volatile Duration duration = Duration.ZERO;
@@ -79,12 +83,35 @@ public final class Recorder {
         return failure;
     }
 
-    public void pause() {
+    /** From now on the frames are written as silence (the file keeps its timeline); the span is kept as a gap. */
+    public synchronized void pause() {
+        if (paused || stopRequested) {
+            return;
+        }
         paused = true;
+        gaps.add(new long[] {head.get(), -1});
     }
 
-    public void resume() {
+    public synchronized void resume() {
+        if (!paused) {
+            return;
+        }
         paused = false;
+        gaps.get(gaps.size() - 1)[1] = head.get();
+    }
+
+    /** The paused spans so far, as [first frame, end frame) pairs in 20 ms frames from the start (end -1: still paused). */
+    public synchronized List<long[]> gaps() {
+        List<long[]> out = new ArrayList<>();
+        for (long[] g : gaps) {
+            out.add(g.clone());
+        }
+        return out;
+    }
+
+    /** Audio queued so far (every frame pushed is written), for marking gaps. */
+    public Duration position() {
+        return Duration.ofMillis(head.get() * 20);
     }
 
     /** Asks for the end: the writer thread writes what is queued, closes the file and reports. */
@@ -100,8 +127,12 @@ public final class Recorder {
 
     /** Queues one frame: {@code a} alone (mono) or {@code a} left / {@code b} right; null is silence. */
     void push(short[] a, short[] b) {
-        if (paused || stopRequested) {
+        if (stopRequested) {
             return;
+        }
+        if (paused) {
+            a = null; // REC-1 pause (e.g. a card number read out): silence keeps the file's timeline
+            b = null;
         }
         long h = head.get();
         if (h - tail.get() >= SLOTS) {
@@ -175,6 +206,10 @@ public final class Recorder {
 
     private void finish() {
         try {
+            String marks = gapComment();
+            if (marks != null) {
+                writer.comment(marks);
+            }
             writer.close();
         } catch (Exception e) {
             if (failure == null) {
@@ -190,6 +225,20 @@ public final class Recorder {
                 // the listener posts to a call executor; nothing to do here
             }
         }
+    }
+
+    /** The file's note of its paused spans (LIST/INFO ICMT), e.g. "paused 1.240-3.460", or null without any. */
+    private String gapComment() {
+        List<long[]> g = gaps();
+        if (g.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("paused");
+        for (long[] span : g) {
+            long end = span[1] < 0 ? head.get() : span[1];
+            sb.append(String.format(Locale.ROOT, " %.3f-%.3f", span[0] * 0.02, end * 0.02));
+        }
+        return sb.toString();
     }
 
     @Override

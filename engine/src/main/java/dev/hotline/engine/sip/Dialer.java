@@ -72,7 +72,7 @@ final class Dialer {
         legs.add(out);
         beforeStart.accept(out);
         out.post(() -> {
-            if (ep == null) {
+            if (ep == null || !admitted(out)) {
                 out.terminateSilently(HangupCause.SERVICE_UNAVAILABLE, Response.SERVICE_UNAVAILABLE);
                 return;
             }
@@ -100,13 +100,18 @@ final class Dialer {
                 return;
             }
             partner.partnerWith(out);
-            if (ep == null) {
+            if (ep == null || !admitted(out)) {
                 out.terminateSilently(HangupCause.SERVICE_UNAVAILABLE, Response.SERVICE_UNAVAILABLE);
                 return;
             }
             start(out, cid);
         });
         return out;
+    }
+
+    /** A leg to a URI asks the server's outbound policy (a trunk's channels), now that it is in the leg table. */
+    private boolean admitted(SipLeg out) {
+        return !(out.dialRequest().target() instanceof Target.Uri) || engine.admitOutbound(out);
     }
 
     /** A browser leg's virtual endpoint, or a media port (null when none is free). */

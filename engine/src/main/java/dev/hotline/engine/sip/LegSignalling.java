@@ -49,6 +49,7 @@ final class LegSignalling {
     private boolean provisionalReceived;
     private boolean cancelPending;
     private boolean remoteEnded;
+    private boolean challengeAnswered;
 
 
     LegSignalling(SipLeg leg, SipMessages msg, SessionTimers sessionTimers, SipLeg.InboundInvite invite) {
@@ -283,8 +284,39 @@ final class LegSignalling {
         if (leg.state().isFinal()) {
             return;
         }
+        if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) && answerChallenge(e)) {
+            return;
+        }
         remoteEnded = true;
         leg.terminate(HangupCause.fromSipStatus(status), status, true);
+    }
+
+    /**
+     * A trunk's carrier challenged our INVITE (RFC 3261 §8.1.3.5, §22.2): it is sent again with the trunk account's
+     * digest credentials, CSeq + 1, same Call-ID and From tag, as a new transaction and dialog. Once per leg: a second
+     * challenge means the credentials are wrong, and the leg fails with it (no loop). False when not answered.
+     */
+    private boolean answerChallenge(ResponseEvent e) {
+        if (challengeAnswered || cancelPending || CarrierChallenges.account(leg) == null) {
+            return false;
+        }
+        challengeAnswered = true;
+        try {
+            ClientTransaction retry = leg.engine.carrierChallenges().retry(e.getResponse(), e.getClientTransaction(), 0);
+            retry.setApplicationData(leg);
+            Dialog d = retry.getDialog() != null ? retry.getDialog() : msg.provider.getNewDialog(retry);
+            d.setApplicationData(leg);
+            inviteCt = retry;
+            inviteRequest = retry.getRequest();
+            dialog = d;
+            provisionalReceived = false;
+            retry.sendRequest();
+            log.info("channel {}: INVITE challenged {} by the carrier, sent again with credentials", leg.id, e.getResponse().getStatusCode());
+            return true;
+        } catch (Exception ex) {
+            log.warn("channel {}: cannot answer the carrier's challenge: {}", leg.id, ex.toString());
+            return false;
+        }
     }
 
     private void onReInviteResponse(ResponseEvent e, int status, CSeqHeader cseq) {

@@ -4,6 +4,7 @@ import dev.hotline.engine.call.Recording;
 import dev.hotline.engine.rtp.Recorder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** A recording handle over the media layer's recorder (of a leg or a conference). */
 final class RecordingHandle implements Recording {
@@ -38,6 +39,16 @@ final class RecordingHandle implements Recording {
     @Override
     public void resume() {
         r.resume();
+    }
+
+    @Override
+    public Duration position() {
+        return r.position();
+    }
+
+    @Override
+    public List<Gap> gaps() {
+        return r.gaps().stream().map(g -> new Gap(Duration.ofMillis(g[0] * 20), g[1] < 0 ? null : Duration.ofMillis(g[1] * 20))).toList();
     }
 
     @Override

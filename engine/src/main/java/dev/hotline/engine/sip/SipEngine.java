@@ -11,6 +11,7 @@ import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.InboundPolicy;
+import dev.hotline.engine.call.OutboundPolicy;
 import dev.hotline.engine.call.LocationService;
 import dev.hotline.engine.call.MediaStats;
 import dev.hotline.engine.call.SipAccountDirectory;
@@ -106,6 +107,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final String idPrefix = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
     private final SecureRandom random = new SecureRandom();
     private final TrunkRegistrar trunkRegistrar;
+    private final CarrierChallenges carrierChallenges;
+    private volatile OutboundPolicy outboundPolicy = OutboundPolicy.ADMIT_ALL;
     private final SessionTimers sessionTimers;
     private final BrowserConnections browsers;
     private final Dialer dialer;
@@ -175,6 +178,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         timer.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> overload.probe(callPool), 20, 20, TimeUnit.MILLISECONDS);
         stack.start();
+        this.carrierChallenges = new CarrierChallenges(this);
         this.trunkRegistrar = new TrunkRegistrar(this, clock);
         log.info("SIP engine listening on {}:{} (udp={}, tcp={}), RTP {}-{}", config.bindAddress(), config.sipPort(),
                 config.udp(), config.tcp(), config.rtpPortMin(), config.rtpPortMax());
@@ -275,6 +279,25 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     @Override
     public TrunkRegistrations trunkRegistrations() {
         return trunkRegistrar;
+    }
+
+    CarrierChallenges carrierChallenges() {
+        return carrierChallenges;
+    }
+
+    @Override
+    public void outboundPolicy(OutboundPolicy policy) {
+        this.outboundPolicy = policy == null ? OutboundPolicy.ADMIT_ALL : policy;
+    }
+
+    /** Whether the server's {@link OutboundPolicy} lets {@code leg} (already in the leg table) send its INVITE. */
+    boolean admitOutbound(SipLeg leg) {
+        try {
+            return outboundPolicy.admit(leg);
+        } catch (RuntimeException e) {
+            log.error("outbound policy failed for channel {}", leg.id, e);
+            return false;
+        }
     }
 
     @Override

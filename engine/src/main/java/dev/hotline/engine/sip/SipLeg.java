@@ -480,6 +480,9 @@ final class SipLeg implements Channel, MediaListener {
             return;
         }
         int relay = status >= 300 && status != Response.REQUEST_TERMINATED ? status : why.sipStatus();
+        if (relay == Response.UNAUTHORIZED || relay == Response.PROXY_AUTHENTICATION_REQUIRED) {
+            relay = Response.FORBIDDEN; // the carrier's challenge was to us (a trunk's credentials): the caller cannot answer it
+        }
         terminate(why, relay, false);
     }
 

@@ -3,9 +3,6 @@ package dev.hotline.engine.sip;
 import dev.hotline.engine.call.TrunkRegistration;
 import dev.hotline.engine.call.TrunkRegistrationStatus;
 import dev.hotline.engine.call.TrunkRegistrations;
-import gov.nist.javax.sip.SipStackExt;
-import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
-import gov.nist.javax.sip.clientauthutils.UserCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps registrations with carriers (RFC 3261 §10.2): REGISTER, digest challenges answered by
- * JAIN-SIP's {@link AuthenticationHelper}, refresh before expiry, exponential back-off after a
+ * {@link CarrierChallenges}, refresh before expiry, exponential back-off after a
  * failure, unregister when a trunk goes away or the engine stops.
  */
 final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
@@ -44,7 +41,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
 
     private final SipEngine engine;
     private final Clock clock;
-    private final AuthenticationHelper auth;
+    private final CarrierChallenges challenges;
     private final ScheduledExecutorService timer;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -72,14 +69,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
     TrunkRegistrar(SipEngine engine, Clock clock) {
         this.engine = engine;
         this.clock = clock;
-        this.auth = ((SipStackExt) engine.stack()).getAuthenticationHelper((ct, realm) -> {
-            Entry e = ((Attempt) ct.getApplicationData()).entry();
-            return new UserCredentials() {
-                public String getUserName() { return e.reg.username(); }
-                public String getPassword() { return e.reg.password(); }
-                public String getSipDomain() { return e.reg.domain(); }
-            };
-        }, engine.msg.hf);
+        this.challenges = engine.carrierChallenges();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotline-trunk-registrar");
             t.setDaemon(true);
@@ -179,7 +169,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
                 }
             }
             try {
-                ClientTransaction retry = auth.handleChallenge(resp, ev.getClientTransaction(), engine.msg.provider, 5);
+                ClientTransaction retry = challenges.retry(resp, ev.getClientTransaction(), 5);
                 retry.setApplicationData(a);
                 synchronized (e) {
                     e.cseq = ((CSeqHeader) retry.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();

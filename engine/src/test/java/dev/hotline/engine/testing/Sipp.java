@@ -1,6 +1,7 @@
 package dev.hotline.engine.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -82,6 +83,16 @@ public final class Sipp {
 
         public boolean isAlive() {
             return process.isAlive();
+        }
+
+        /** Every SIP message this run sent and received (its -trace_msg file), empty when there is none yet. */
+        public String messages() {
+            try {
+                Path p = dir.resolve(name + "-msg.log");
+                return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         /** The tail of this run's logs, for failure messages. */

@@ -62,6 +62,7 @@ final class ReportProjection {
     }
 
     void apply(Handle h, CallLogEvent e) {
+        if (e instanceof CallLogEvent.Surveyed s) SurveyRollup.add(this, h, s);
         if (!(e instanceof CallLogEvent.Arrived) && !calls.containsKey(e.callId()) && !relevant(e)) return;
         QueueVisits fold = calls.computeIfAbsent(e.callId(), k -> new QueueVisits());
         fold.apply(e);
@@ -132,7 +133,7 @@ final class ReportProjection {
 
     /**
      * An agent's change closes the state they were in (agent_state_now): its time, from that change to this one, is added to
-     * agent_time_stat per 15-minute slot and to agent_time_day per local day of the report zone; this change is the state
+     * agent_time_stat per 15-minute slot, to agent_time_hour per UTC hour and to agent_time_day per local day of the report zone; this change is the state
      * they are in now.
      */
     private void stateChanged(Handle h, AgentLogEvent a) {
@@ -143,12 +144,15 @@ final class ReportProjection {
             AgentLogEvent was = open.get();
             String reason = AgentStateRollup.reasonKey(was.reason());
             Map<Long, Long> slots = new LinkedHashMap<>();
+            Map<Long, Long> hours = new LinkedHashMap<>();
             Map<Long, Long> days = new LinkedHashMap<>();
             AgentStateRollup.split(was.at(), a.at(), (slot, ms) -> {
                 slots.merge(slot, ms, Long::sum);
+                hours.merge(AgentStateRollup.hour(slot), ms, Long::sum);
                 days.merge(day(slot), ms, Long::sum);
             });
             addTime(h, "agent_time_stat", a.enterpriseId(), a.userId(), was.state(), reason, slots);
+            addTime(h, "agent_time_hour", a.enterpriseId(), a.userId(), was.state(), reason, hours);
             addTime(h, "agent_time_day", a.enterpriseId(), a.userId(), was.state(), reason, days);
         }
         int updated = h.createUpdate("UPDATE agent_state_now SET enterprise_id = :e, at = :at, state = :state, reason = :reason WHERE user_id = :u")

@@ -101,19 +101,31 @@ final class ReportStore {
 
     /**
      * Agents' time in each state (and not-ready reason) of the range's closed states by agent (or all agents as one, 0) and
-     * unit, from agent_time_stat.
+     * unit, from agent_time_day (whole days of the server's zone), agent_time_hour (see {@link #hourly}) or agent_time_stat.
      */
     static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents, boolean perAgent) {
-        String unit = unitOf(u);
+        boolean hourly = hourly(p, u);
+        String unit = hourly ? "((slot * 3600 + " + u.shift() + ") / " + u.seconds() + ")" : unitOf(u);
         Query q = h.createQuery("""
                 SELECT %5$s, %1$s AS u, state, reason, SUM(ms)
                 FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
                 GROUP BY %6$s%1$s, state, reason""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
-                        table("agent_time_stat", u), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
+                        hourly ? "agent_time_hour" : table("agent_time_stat", u), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
                         perAgent ? "agent_user_id, " : ""))
-                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+                .bind("e", enterpriseId)
+                .bind("s0", hourly ? p.from().getEpochSecond() / 3600 : p.firstRow(u)).bind("s1", hourly ? p.to().getEpochSecond() / 3600 : p.endRow(u));
         if (agent != null) q.bind("agent", agent);
         return q.map((rs, c) -> new StateUnit(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).list();
+    }
+
+    /**
+     * Whether the time in states of this range can be read from the UTC hours of agent_time_hour: units of whole hours
+     * that start on a whole UTC hour (zones whose offsets in the range are whole hours) and a range from a whole hour to a
+     * whole hour. Otherwise (a zone of half-hour or 45-minute offset, a range cut at a quarter hour) the 15-minute table.
+     */
+    static boolean hourly(Period p, Period.Unit u) {
+        return !u.daily() && u.seconds() % 3600 == 0 && u.shift() % 3600 == 0 && p.from().getEpochSecond() % 3600 == 0
+                && p.to().getEpochSecond() % 3600 == 0 && p.from().getNano() == 0 && p.to().getNano() == 0;
     }
 
     /** The state each agent of the enterprise is in now (their latest change, not closed yet), from agent_state_now. */

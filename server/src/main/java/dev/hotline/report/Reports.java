@@ -37,7 +37,7 @@ public final class Reports {
         }
 
         /** The unit the roll-ups are read in (see {@link Period#unit(java.time.ZoneId)}). */
-        Period.Unit unit() {
+        public Period.Unit unit() {
             return period.unit(reportZone);
         }
     }

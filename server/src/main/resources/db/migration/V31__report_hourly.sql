@@ -58,3 +58,16 @@ CREATE TABLE survey_agent_day (
 CREATE TABLE survey_rollup_zone (
     zone_id        VARCHAR(64)  NOT NULL
 );
+
+-- The unanswered report (issue 15): a caller who asked for a call back (disposition unanswered, queue result callback) is
+-- counted apart in `callback`, no longer in not_answered; the calls not answered by the system whose last queue sent them
+-- on say why: overflow_no_agents (nobody signed in), overflow_full (queue full), overflow_max_wait (the maximum wait);
+-- the rest of not_answered had no overflow (closed, rejected, busy, no route...). Calls recorded before V31 are not split.
+ALTER TABLE call_stat ADD COLUMN callback BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_stat ADD COLUMN overflow_no_agents BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_stat ADD COLUMN overflow_full BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_stat ADD COLUMN overflow_max_wait BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_day ADD COLUMN callback BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_day ADD COLUMN overflow_no_agents BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_day ADD COLUMN overflow_full BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_day ADD COLUMN overflow_max_wait BIGINT DEFAULT 0 NOT NULL;

@@ -427,15 +427,34 @@ final class ReportProjection {
             case ABANDONED_IVR -> "left_ivr";
             case ABANDONED_QUEUE -> "abandoned_queued";
             case ABANDONED_RINGING -> "abandoned_ringing";
-            case UNANSWERED -> "not_answered";
+            case UNANSWERED -> "callback".equals(r.queueResult()) ? "callback" : "not_answered";
             default -> "";
         };
-        String[] cols = {"inbound", "left_ivr", "abandoned_queued", "abandoned_ringing", "not_answered"};
+        // Not answered by the system after its last queue sent it on: why (the visit's overflow reason).
+        String overflow = way.equals("not_answered") && r.queue() != null ? overflowReason(h, r.callId()) : null;
+        String[] cols = {"inbound", "left_ivr", "abandoned_queued", "abandoned_ringing", "not_answered", "callback", "overflow_no_agents",
+                "overflow_full", "overflow_max_wait"};
         long[] d = new long[cols.length];
         d[0] = 1;
-        for (int i = 1; i < cols.length; i++) if (cols[i].equals(way)) d[i] = 1;
+        for (int i = 1; i < cols.length; i++) if (cols[i].equals(way) || cols[i].equals(overflow)) d[i] = 1;
         add(h, "call_stat", List.of("enterprise_id", "slot", "queue"),
                 List.of(enterpriseId, slot(r.startedAt()), r.queue() == null ? "" : cut(r.queue())), cols, d, -1);
+    }
+
+    /** The call_stat column of the overflow that ended the call's last queue visit (null: it did not end in an overflow). */
+    static String overflowReason(Handle h, String callId) {
+        return h.createQuery("SELECT result, reason FROM queue_visit WHERE call_id = :c ORDER BY seq DESC LIMIT 1").bind("c", callId)
+                .map((rs, c) -> "overflow".equals(rs.getString(1)) ? overflowColumn(rs.getString(2)) : null).findOne().orElse(null);
+    }
+
+    /** The call_stat column of an overflow reason of {@code acd.QueueDispatcher}: no_agents, full, max_wait. */
+    static String overflowColumn(String reason) {
+        return reason == null ? null : switch (reason) {
+            case "no_agents" -> "overflow_no_agents";
+            case "full" -> "overflow_full";
+            case "max_wait" -> "overflow_max_wait";
+            default -> null;
+        };
     }
 
     /**

@@ -164,6 +164,7 @@ public final class ReportBenchMain {
     /** Outbound calls by "slot:agent": calls, answered, talk ms (the projection's outbound_stat, summed while generating). */
     static final Map<String, long[]> outbound = new java.util.HashMap<>();
     static final String[] lostCallers = new String[1000];
+    static final String[] OVERFLOWS = {"max_wait", "full", "no_agents"};
     static int lostCount;
 
     static void generate(Database db, long e, int calls, Instant start) {
@@ -225,7 +226,7 @@ public final class ReportBenchMain {
                             .bind("wait", wait).bind("qres", result).bind("disp", disp).bind("hold", 0).add();
                     visit.bind("e", e).bind("id", id).bind("queue", queue).bind("joined", Timestamp.from(joined))
                             .bind("slot", ReportProjection.slot(joined)).bind("result", result)
-                            .bind("reason", result.equals("abandoned") ? "queued" : result.equals("overflow") ? "max_wait" : null)
+                            .bind("reason", result.equals("abandoned") ? "queued" : result.equals("overflow") ? OVERFLOWS[rnd.nextInt(3)] : null)
                             .bind("ended", Timestamp.from(ended)).bind("wait", wait).bind("agent", ans ? agent : null).bind("talk", talk)
                             .bind("hold", ans && rnd.nextInt(10) == 0 ? 15_000 : 0).bind("wrap", ans ? 10_000 : 0).add();
                     if (ans && rnd.nextInt(4) == 0) { // a quarter of the answered callers stay for the survey
@@ -329,12 +330,17 @@ public final class ReportBenchMain {
                         FROM queue_visit WHERE enterprise_id = :e AND result = 'answered') x
                     GROUP BY enterprise_id, slot, agent_user_id, queue""").bind("e", e).execute();
             h.createUpdate("""
-                    INSERT INTO call_stat (enterprise_id, slot, queue, inbound, left_ivr, abandoned_queued, abandoned_ringing, not_answered)
+                    INSERT INTO call_stat (enterprise_id, slot, queue, inbound, left_ivr, abandoned_queued, abandoned_ringing, not_answered,
+                        callback, overflow_no_agents, overflow_full, overflow_max_wait)
                     SELECT r.enterprise_id, v.slot, COALESCE(r.queue, ''), COUNT(*),
                         SUM(CASE WHEN r.disposition = 'abandoned_ivr' THEN 1 ELSE 0 END),
                         SUM(CASE WHEN r.disposition = 'abandoned_queue' THEN 1 ELSE 0 END),
                         SUM(CASE WHEN r.disposition = 'abandoned_ringing' THEN 1 ELSE 0 END),
-                        SUM(CASE WHEN r.disposition = 'unanswered' THEN 1 ELSE 0 END)
+                        SUM(CASE WHEN r.disposition = 'unanswered' AND r.queue_result <> 'callback' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'unanswered' AND r.queue_result = 'callback' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'unanswered' AND v.result = 'overflow' AND v.reason = 'no_agents' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'unanswered' AND v.result = 'overflow' AND v.reason = 'full' THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN r.disposition = 'unanswered' AND v.result = 'overflow' AND v.reason = 'max_wait' THEN 1 ELSE 0 END)
                     FROM call_record r JOIN queue_visit v ON v.call_id = r.call_id AND v.seq = 1
                     WHERE r.enterprise_id = :e GROUP BY r.enterprise_id, v.slot, COALESCE(r.queue, '')""").bind("e", e).execute();
             h.createUpdate("""
@@ -394,8 +400,10 @@ public final class ReportBenchMain {
                     FROM agent_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, agent_user_id, queue""".formatted(day))
                     .bind("e", e).execute();
             h.createUpdate("""
-                    INSERT INTO call_day (enterprise_id, slot, queue, inbound, left_ivr, abandoned_queued, abandoned_ringing, not_answered)
-                    SELECT enterprise_id, %1$s, queue, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered)
+                    INSERT INTO call_day (enterprise_id, slot, queue, inbound, left_ivr, abandoned_queued, abandoned_ringing, not_answered,
+                        callback, overflow_no_agents, overflow_full, overflow_max_wait)
+                    SELECT enterprise_id, %1$s, queue, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered),
+                        SUM(callback), SUM(overflow_no_agents), SUM(overflow_full), SUM(overflow_max_wait)
                     FROM call_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, queue""".formatted(day)).bind("e", e).execute();
         });
     }

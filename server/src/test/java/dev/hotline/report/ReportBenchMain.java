@@ -52,6 +52,10 @@ public final class ReportBenchMain {
         long e;
         if (kept.isPresent()) {
             e = kept.get();
+            // call_day is filled last, in the roll-ups' one transaction: a run stopped before it left a database not to time.
+            if (db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM call_day").mapTo(Long.class).one()) == 0) {
+                throw new IllegalStateException("the database holds an unfinished bench run (no roll-ups): delete it and generate again");
+            }
             setup.put("reused", true);
             System.err.println("[bench] timing the data already in the database (enterprise " + e + "), nothing generated");
         } else {

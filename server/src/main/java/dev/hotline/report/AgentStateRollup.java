@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The roll-up of agents' time in each state (V27): every state an agent left, from its change to the next, is added per
- * 15-minute slot to {@code agent_time_stat} and per local day of the report zone to {@code agent_time_day}; the state
+ * 15-minute slot to {@code agent_time_stat}, per UTC hour to {@code agent_time_hour} (V31) and per local day of the report zone to {@code agent_time_day}; the state
  * each agent is in now is {@code agent_state_now}. {@link ReportProjection} keeps them with each change, in the event's
  * transaction; this class splits an interval into slots and builds the tables from {@code agent_event} when they are not
  * built yet or were built in another zone.
@@ -44,6 +44,11 @@ final class AgentStateRollup {
         }
     }
 
+    /** The UTC hour (hours since the epoch) of a 15-minute slot: the row of agent_time_hour it adds to. */
+    static long hour(long slot) {
+        return Math.floorDiv(slot * ReportProjection.SLOT_SECONDS, 3600);
+    }
+
     /** Whether a state counts as time in the reports (signed out does not). */
     static boolean counted(String state) {
         return state != null && !state.equals("logged_out");
@@ -54,7 +59,7 @@ final class AgentStateRollup {
     }
 
     /**
-     * Builds the three tables again from agent_event when agent_time_zone does not hold {@code zone} (first start with V27,
+     * Builds the four tables again from agent_event when agent_time_zone does not hold {@code zone} (first start with V27,
      * or the report zone changed); returns whether it did. One transaction: a reader sees the old tables or the new ones.
      */
     static boolean rebuildIfZoneChanged(Jdbi jdbi, ZoneId zone) {
@@ -76,7 +81,9 @@ final class AgentStateRollup {
 
     /** Walks agent_event agent by agent in the order the changes were logged, one agent's rows written at a time. */
     private static long rebuild(Handle h, ZoneId zone) {
-        for (String t : new String[] {"agent_time_stat", "agent_time_day", "agent_state_now"}) h.createUpdate("DELETE FROM " + t).execute();
+        for (String t : new String[] {"agent_time_stat", "agent_time_hour", "agent_time_day", "agent_state_now"}) {
+            h.createUpdate("DELETE FROM " + t).execute();
+        }
         long n = 0;
         try (var changes = h.createQuery("SELECT enterprise_id, user_id, at, state, reason FROM agent_event ORDER BY user_id, id")
                 .setFetchSize(10_000)
@@ -85,33 +92,39 @@ final class AgentStateRollup {
             Iterator<Change> it = changes;
             Change open = null;
             Map<Key, Long> slots = new HashMap<>();
+            Map<Key, Long> hours = new HashMap<>();
             Map<Key, Long> days = new HashMap<>();
             while (it.hasNext()) {
                 Change c = it.next();
                 n++;
                 if (open != null && open.userId() != c.userId()) {
-                    write(h, open, slots, days);
+                    write(h, open, slots, hours, days);
                     open = null;
                 }
                 if (open != null && counted(open.state())) {
                     Change was = open;
                     split(was.at(), c.at(), (slot, ms) -> {
                         slots.merge(new Key(slot, was.state(), reasonKey(was.reason())), ms, Long::sum);
+                        hours.merge(new Key(hour(slot), was.state(), reasonKey(was.reason())), ms, Long::sum);
                         long day = Instant.ofEpochSecond(slot * ReportProjection.SLOT_SECONDS).atZone(zone).toLocalDate().toEpochDay();
                         days.merge(new Key(day, was.state(), reasonKey(was.reason())), ms, Long::sum);
                     });
                 }
                 open = c;
             }
-            if (open != null) write(h, open, slots, days);
+            if (open != null) write(h, open, slots, hours, days);
         }
         return n;
     }
 
-    /** One agent's rows: their time per slot and per day, and the state they are in now; the maps are emptied. */
-    private static void write(Handle h, Change now, Map<Key, Long> slots, Map<Key, Long> days) {
-        for (var table : new String[] {"agent_time_stat", "agent_time_day"}) {
-            Map<Key, Long> rows = table.equals("agent_time_stat") ? slots : days;
+    /** One agent's rows: their time per slot, hour and day, and the state they are in now; the maps are emptied. */
+    private static void write(Handle h, Change now, Map<Key, Long> slots, Map<Key, Long> hours, Map<Key, Long> days) {
+        for (var table : new String[] {"agent_time_stat", "agent_time_hour", "agent_time_day"}) {
+            Map<Key, Long> rows = switch (table) {
+                case "agent_time_stat" -> slots;
+                case "agent_time_hour" -> hours;
+                default -> days;
+            };
             if (rows.isEmpty()) continue;
             PreparedBatch b = h.prepareBatch("INSERT INTO " + table + " (enterprise_id, slot, agent_user_id, state, reason, ms)"
                     + " VALUES (:e, :slot, :u, :state, :reason, :ms)");

@@ -75,9 +75,10 @@ public final class EventLog implements AutoCloseable {
         this.clock = clock;
         this.rejectedFile = rejectedFile;
         this.projections = List.copyOf(projections);
-        // Before any event is written: the time-in-state roll-up is built from agent_event at the first start with it (V27)
-        // or after the report zone changed.
+        // Before any event is written: the time-in-state roll-up is built from agent_event at the first start with it (V27,
+        // V31) or after the report zone changed; the survey roll-up from survey_result likewise (V31).
         AgentStateRollup.rebuildIfZoneChanged(jdbi, reportZone);
+        SurveyRollup.rebuildIfZoneChanged(jdbi, reportZone);
         int closed = closeUnfinishedCalls();
         if (closed > 0) log.warn("closed {} call(s) left unfinished by the last run (cause system_restart)", closed);
         this.writer = new Thread(this::run, "event-log-writer");

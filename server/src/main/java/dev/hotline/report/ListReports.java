@@ -19,10 +19,18 @@ import org.jdbi.v3.core.Handle;
 public final class ListReports {
     private ListReports() {}
 
-    /** The final outcome of an inbound call, from its disposition; the four ways of loss are those of the unanswered report. */
+    /**
+     * The final outcome of an inbound call, from its disposition; the four ways of loss are those of the unanswered report; a
+     * caller who asked for a call back (disposition unanswered, queue result callback) is {@code callback}, not lost.
+     */
     public enum Outcome {
         ANSWERED("answered"), VOICEMAIL("voicemail"), IVR_ONLY("ivr_only"), LEFT_IVR("abandoned_ivr"), ABANDONED_QUEUED("abandoned_queue"),
-        ABANDONED_RINGING("abandoned_ringing"), NOT_ANSWERED("unanswered");
+        ABANDONED_RINGING("abandoned_ringing"), NOT_ANSWERED("unanswered"), CALLBACK("unanswered");
+
+        /** The four ways of loss. */
+        static final List<Outcome> LOST = List.of(LEFT_IVR, ABANDONED_QUEUED, ABANDONED_RINGING, NOT_ANSWERED);
+        /** The rows of the lost callers report: the four ways of loss and the call-back requests. */
+        static final List<Outcome> LISTED = List.of(LEFT_IVR, ABANDONED_QUEUED, ABANDONED_RINGING, NOT_ANSWERED, CALLBACK);
 
         private final String disposition;
 
@@ -36,19 +44,34 @@ public final class ListReports {
 
         /** One of the four ways of loss. */
         public boolean lost() {
-            return ReportStore.LOST.contains(disposition);
+            return LOST.contains(this);
         }
 
-        static Outcome ofDisposition(String disposition) {
+        /** Counted apart in the call_stat roll-up (so a count of it needs no walk over the calls). */
+        boolean rolledUp() {
+            return LISTED.contains(this);
+        }
+
+        /** The SQL condition on call_record r that selects it (constant text). */
+        String condition() {
+            return switch (this) {
+                case NOT_ANSWERED -> "r.disposition = 'unanswered' AND (r.queue_result IS NULL OR r.queue_result <> 'callback')";
+                case CALLBACK -> "r.disposition = 'unanswered' AND r.queue_result = 'callback'";
+                default -> "r.disposition = '" + disposition + "'";
+            };
+        }
+
+        static Outcome of(String disposition, String queueResult) {
+            if ("unanswered".equals(disposition) && "callback".equals(queueResult)) return CALLBACK;
             for (Outcome o : values()) if (o.disposition.equals(disposition)) return o;
             return NOT_ANSWERED; // a record older than dispositions: nobody is known to have answered
         }
 
-        /** The dispositions an outcome filter selects: one outcome's, or the four ways of loss for "lost". */
-        static List<String> dispositions(String filter) {
+        /** The outcomes a filter selects: one outcome, or the four ways of loss for "lost". */
+        static List<Outcome> outcomes(String filter) {
             if (filter == null) return null;
-            if (filter.equals("lost")) return ReportStore.LOST;
-            for (Outcome o : values()) if (o.key().equals(filter)) return List.of(o.disposition);
+            if (filter.equals("lost")) return LOST;
+            for (Outcome o : values()) if (o.key().equals(filter)) return List.of(o);
             throw new IllegalArgumentException("unknown outcome " + filter); // the routes validate it first
         }
 
@@ -84,6 +107,7 @@ public final class ListReports {
             new Column("talk", Kind.SECONDS, "Talk (s)", "通话时长(秒)"),
             new Column("duration", Kind.SECONDS, "Duration (s)", "总时长(秒)"),
             new Column("outcome", Kind.TEXT, "Final outcome", "最终结果"),
+            new Column("overflowReason", Kind.TEXT, "Overflow reason", "溢出原因"),
             new Column("callId", Kind.TEXT, "Call", "呼叫编号"));
 
     /**
@@ -94,26 +118,29 @@ public final class ListReports {
     public static ReportTable tracking(Handle h, long enterpriseId, Reports.Query q) {
         Period p = q.period();
         var page = ReportStore.inboundCalls(h, enterpriseId, p, q.unit(), q.queue(), q.agent(), q.number(),
-                Outcome.dispositions(q.outcome()), q.limit(), q.offset());
+                Outcome.outcomes(q.outcome()), q.limit(), q.offset());
         var visits = ReportStore.visits(h, page.items().stream().map(ReportStore.TrackedCall::callId).toList());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (var c : page.items()) {
             List<ReportStore.VisitStep> steps = visits.getOrDefault(c.callId(), List.of());
             StringBuilder path = new StringBuilder();
+            String overflow = null;
             long wait = 0;
             long talk = 0;
             boolean inQueue = false;
             for (var v : steps) {
                 long w = v.waitMs() == null ? 0 : v.waitMs();
-                path.append(path.length() == 0 ? "" : " > ").append(v.queue()).append(": ").append(v.result() == null ? "waiting" : v.result())
-                        .append(' ').append(Reports.seconds(w)).append(" s");
+                path.append(path.length() == 0 ? "" : " > ").append(v.queue()).append(": ").append(v.result() == null ? "waiting" : v.result());
+                if ("overflow".equals(v.result()) && v.reason() != null) path.append(" (").append(v.reason()).append(')');
+                path.append(' ').append(Reports.seconds(w)).append(" s");
+                overflow = "overflow".equals(v.result()) ? v.reason() : null; // kept for the last queue only
                 wait += w;
                 if ("answered".equals(v.result())) {
                     talk += v.talkMs();
                     inQueue = true;
                 }
             }
-            Outcome outcome = Outcome.ofDisposition(c.disposition());
+            Outcome outcome = Outcome.of(c.disposition(), c.queueResult());
             if (!inQueue && outcome == Outcome.ANSWERED) talk = c.talkSeconds() * 1000L;
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("time", time(q, c.startedAt()));
@@ -128,6 +155,7 @@ public final class ListReports {
             row.put("talk", Reports.seconds(talk));
             row.put("duration", Reports.seconds(Duration.between(c.startedAt(), c.endedAt()).toMillis()));
             row.put("outcome", outcome.key());
+            row.put("overflowReason", overflow);
             row.put("callId", c.callId());
             rows.add(row);
         }
@@ -163,7 +191,7 @@ public final class ListReports {
             row.put("caller", c.caller());
             row.put("number", c.callee());
             row.put("queue", c.queue());
-            row.put("outcome", Outcome.ofDisposition(c.disposition()).key());
+            row.put("outcome", Outcome.of(c.disposition(), c.queueResult()).key());
             row.put("callbackStatus", reached ? "reached" : "not_called_back");
             row.put("reachedAt", reached ? time(q, c.backAt()) : null);
             row.put("reachedAfter", reached ? Reports.seconds(Duration.between(c.startedAt(), c.backAt()).toMillis()) : null);

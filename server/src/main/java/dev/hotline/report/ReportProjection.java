@@ -62,6 +62,7 @@ final class ReportProjection {
     }
 
     void apply(Handle h, CallLogEvent e) {
+        if (e instanceof CallLogEvent.Surveyed s) SurveyRollup.add(this, h, s);
         if (!(e instanceof CallLogEvent.Arrived) && !calls.containsKey(e.callId()) && !relevant(e)) return;
         QueueVisits fold = calls.computeIfAbsent(e.callId(), k -> new QueueVisits());
         fold.apply(e);
@@ -132,7 +133,7 @@ final class ReportProjection {
 
     /**
      * An agent's change closes the state they were in (agent_state_now): its time, from that change to this one, is added to
-     * agent_time_stat per 15-minute slot and to agent_time_day per local day of the report zone; this change is the state
+     * agent_time_stat per 15-minute slot, to agent_time_hour per UTC hour and to agent_time_day per local day of the report zone; this change is the state
      * they are in now.
      */
     private void stateChanged(Handle h, AgentLogEvent a) {
@@ -143,12 +144,15 @@ final class ReportProjection {
             AgentLogEvent was = open.get();
             String reason = AgentStateRollup.reasonKey(was.reason());
             Map<Long, Long> slots = new LinkedHashMap<>();
+            Map<Long, Long> hours = new LinkedHashMap<>();
             Map<Long, Long> days = new LinkedHashMap<>();
             AgentStateRollup.split(was.at(), a.at(), (slot, ms) -> {
                 slots.merge(slot, ms, Long::sum);
+                hours.merge(AgentStateRollup.hour(slot), ms, Long::sum);
                 days.merge(day(slot), ms, Long::sum);
             });
             addTime(h, "agent_time_stat", a.enterpriseId(), a.userId(), was.state(), reason, slots);
+            addTime(h, "agent_time_hour", a.enterpriseId(), a.userId(), was.state(), reason, hours);
             addTime(h, "agent_time_day", a.enterpriseId(), a.userId(), was.state(), reason, days);
         }
         int updated = h.createUpdate("UPDATE agent_state_now SET enterprise_id = :e, at = :at, state = :state, reason = :reason WHERE user_id = :u")
@@ -423,15 +427,34 @@ final class ReportProjection {
             case ABANDONED_IVR -> "left_ivr";
             case ABANDONED_QUEUE -> "abandoned_queued";
             case ABANDONED_RINGING -> "abandoned_ringing";
-            case UNANSWERED -> "not_answered";
+            case UNANSWERED -> "callback".equals(r.queueResult()) ? "callback" : "not_answered";
             default -> "";
         };
-        String[] cols = {"inbound", "left_ivr", "abandoned_queued", "abandoned_ringing", "not_answered"};
+        // Not answered by the system after its last queue sent it on: why (the visit's overflow reason).
+        String overflow = way.equals("not_answered") && r.queue() != null ? overflowReason(h, r.callId()) : null;
+        String[] cols = {"inbound", "left_ivr", "abandoned_queued", "abandoned_ringing", "not_answered", "callback", "overflow_no_agents",
+                "overflow_full", "overflow_max_wait"};
         long[] d = new long[cols.length];
         d[0] = 1;
-        for (int i = 1; i < cols.length; i++) if (cols[i].equals(way)) d[i] = 1;
+        for (int i = 1; i < cols.length; i++) if (cols[i].equals(way) || cols[i].equals(overflow)) d[i] = 1;
         add(h, "call_stat", List.of("enterprise_id", "slot", "queue"),
                 List.of(enterpriseId, slot(r.startedAt()), r.queue() == null ? "" : cut(r.queue())), cols, d, -1);
+    }
+
+    /** The call_stat column of the overflow that ended the call's last queue visit (null: it did not end in an overflow). */
+    static String overflowReason(Handle h, String callId) {
+        return h.createQuery("SELECT result, reason FROM queue_visit WHERE call_id = :c ORDER BY seq DESC LIMIT 1").bind("c", callId)
+                .map((rs, c) -> "overflow".equals(rs.getString(1)) ? overflowColumn(rs.getString(2)) : null).findOne().orElse(null);
+    }
+
+    /** The call_stat column of an overflow reason of {@code acd.QueueDispatcher}: no_agents, full, max_wait. */
+    static String overflowColumn(String reason) {
+        return reason == null ? null : switch (reason) {
+            case "no_agents" -> "overflow_no_agents";
+            case "full" -> "overflow_full";
+            case "max_wait" -> "overflow_max_wait";
+            default -> null;
+        };
     }
 
     /**

@@ -30,7 +30,12 @@ final class ReportStore {
 
     record AgentUnit(long agent, long unit, AgentFigures figures) {}
 
-    record CallUnit(long unit, long inbound, long leftIvr, long abandonedQueued, long abandonedRinging, long notAnswered) {}
+    /**
+     * Inbound calls of a unit by way of loss; {@code callback}: call-back requests (not lost); {@code noAgents}, {@code full},
+     * {@code maxWait}: those of {@code notAnswered} that their last queue sent on for that reason.
+     */
+    record CallUnit(long unit, long inbound, long leftIvr, long abandonedQueued, long abandonedRinging, long notAnswered, long callback,
+                    long noAgents, long full, long maxWait) {}
 
     record AgentEvent(long userId, Instant at, String state, String reason) {}
 
@@ -89,31 +94,45 @@ final class ReportStore {
     static List<CallUnit> callUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
         String unit = unitOf(u);
         Query q = h.createQuery("""
-                SELECT %1$s AS u, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered)
+                SELECT %1$s AS u, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered),
+                    SUM(callback), SUM(overflow_no_agents), SUM(overflow_full), SUM(overflow_max_wait)
                 FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
                 GROUP BY %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue", "", table("call_stat", u)))
                 .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (queue != null) q.bind("queue", queue);
-        return q.map((rs, c) -> new CallUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6))).list();
+        return q.map((rs, c) -> new CallUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10))).list();
     }
 
     record StateUnit(long agent, long unit, String state, String reason, long ms) {}
 
     /**
      * Agents' time in each state (and not-ready reason) of the range's closed states by agent (or all agents as one, 0) and
-     * unit, from agent_time_stat.
+     * unit, from agent_time_day (whole days of the server's zone), agent_time_hour (see {@link #hourly}) or agent_time_stat.
      */
     static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents, boolean perAgent) {
-        String unit = unitOf(u);
+        boolean hourly = hourly(p, u);
+        String unit = hourly ? "((slot * 3600 + " + u.shift() + ") / " + u.seconds() + ")" : unitOf(u);
         Query q = h.createQuery("""
                 SELECT %5$s, %1$s AS u, state, reason, SUM(ms)
                 FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
                 GROUP BY %6$s%1$s, state, reason""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
-                        table("agent_time_stat", u), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
+                        hourly ? "agent_time_hour" : table("agent_time_stat", u), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
                         perAgent ? "agent_user_id, " : ""))
-                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+                .bind("e", enterpriseId)
+                .bind("s0", hourly ? p.from().getEpochSecond() / 3600 : p.firstRow(u)).bind("s1", hourly ? p.to().getEpochSecond() / 3600 : p.endRow(u));
         if (agent != null) q.bind("agent", agent);
         return q.map((rs, c) -> new StateUnit(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).list();
+    }
+
+    /**
+     * Whether the time in states of this range can be read from the UTC hours of agent_time_hour: units of whole hours
+     * that start on a whole UTC hour (zones whose offsets in the range are whole hours) and a range from a whole hour to a
+     * whole hour. Otherwise (a zone of half-hour or 45-minute offset, a range cut at a quarter hour) the 15-minute table.
+     */
+    static boolean hourly(Period p, Period.Unit u) {
+        return !u.daily() && u.seconds() % 3600 == 0 && u.shift() % 3600 == 0 && p.from().getEpochSecond() % 3600 == 0
+                && p.to().getEpochSecond() % 3600 == 0 && p.from().getNano() == 0 && p.to().getNano() == 0;
     }
 
     /** The state each agent of the enterprise is in now (their latest change, not closed yet), from agent_state_now. */
@@ -222,10 +241,10 @@ final class ReportStore {
 
     /** An inbound call as the tracking report shows it. */
     record TrackedCall(String callId, Instant startedAt, Instant endedAt, String caller, String callee, String ivrPath, String queue,
-                       Long waitMs, Long agent, String agentName, String agentJob, int talkSeconds, String disposition) {}
+                       Long waitMs, Long agent, String agentName, String agentJob, int talkSeconds, String disposition, String queueResult) {}
 
     /** A queue the call joined, in order. */
-    record VisitStep(String callId, int seq, String queue, String result, Long waitMs, long talkMs) {}
+    record VisitStep(String callId, int seq, String queue, String result, String reason, Long waitMs, long talkMs) {}
 
     /**
      * Inbound calls of the period in start order, filtered by last queue, agent, number (called or calling) and disposition.
@@ -234,15 +253,17 @@ final class ReportStore {
      * counts), else from the index.
      */
     static Page<TrackedCall> inboundCalls(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, String number,
-                                          List<String> dispositions, int limit, int offset) {
+                                          List<ListReports.Outcome> outcomes, int limit, int offset) {
+        StringBuilder among = new StringBuilder();
+        if (outcomes != null) for (var o : outcomes) among.append(among.length() == 0 ? "" : " OR ").append('(').append(o.condition()).append(')');
         String where = " WHERE r.enterprise_id = :e AND r.direction = 'inbound' AND r.started_at >= :from AND r.started_at < :to"
                 + (queue == null ? "" : " AND r.queue = :queue") + (agent == null ? "" : " AND r.agent_user_id = :agent")
                 + (number == null ? "" : " AND (r.callee = :number OR r.caller = :number)")
-                + (dispositions == null ? "" : " AND r.disposition IN (<disp>)");
+                + (outcomes == null ? "" : " AND (" + among + ")");
         Query count = h.createQuery("SELECT COUNT(*) FROM call_record r" + where);
         Query items = h.createQuery("""
                 SELECT r.call_id, r.started_at, r.ended_at, r.caller, r.callee, r.ivr_path, r.queue, r.wait_ms, r.agent_user_id,
-                    r.agent_job, r.talk_seconds, r.disposition
+                    r.agent_job, r.talk_seconds, r.disposition, r.queue_result
                 FROM call_record r""" + where + " ORDER BY r.enterprise_id, r.direction, r.started_at, r.call_id LIMIT :limit OFFSET :offset")
                 .bind("limit", limit).bind("offset", offset);
         for (Query q : List.of(count, items)) {
@@ -250,37 +271,37 @@ final class ReportStore {
             if (queue != null) q.bind("queue", queue);
             if (agent != null) q.bind("agent", agent);
             if (number != null) q.bind("number", number);
-            if (dispositions != null) q.bindList("disp", dispositions);
         }
-        boolean rolledUp = agent == null && number == null && (dispositions == null || LOST.containsAll(dispositions));
-        long total = rolledUp ? inboundCount(h, enterpriseId, p, u, queue, dispositions) : count.mapTo(Long.class).one();
+        boolean rolledUp = agent == null && number == null && (outcomes == null || outcomes.stream().allMatch(ListReports.Outcome::rolledUp));
+        long total = rolledUp ? inboundCount(h, enterpriseId, p, u, queue, outcomes) : count.mapTo(Long.class).one();
         Map<Long, AgentName> names = new HashMap<>();
         List<TrackedCall> list = items.map((rs, c) -> new TrackedCall(rs.getString(1), rs.getTimestamp(2).toInstant(),
                 rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                 rs.getObject(8, Long.class), rs.getObject(9, Long.class), null, rs.getString(10), rs.getInt(11),
-                rs.getString(12))).list();
+                rs.getString(12), rs.getString(13))).list();
         if (list.stream().anyMatch(c -> c.agent() != null)) names.putAll(agentNames(h, enterpriseId));
         List<TrackedCall> named = list.stream().map(c -> c.agent() == null || !names.containsKey(c.agent()) ? c
                 : new TrackedCall(c.callId(), c.startedAt(), c.endedAt(), c.caller(), c.callee(), c.ivrPath(), c.queue(), c.waitMs(),
-                        c.agent(), names.get(c.agent()).name(), c.agentJob(), c.talkSeconds(), c.disposition())).toList();
+                        c.agent(), names.get(c.agent()).name(), c.agentJob(), c.talkSeconds(), c.disposition(), c.queueResult())).toList();
         return new Page<>(total, named);
     }
 
     /**
-     * Inbound calls of the period (of a last queue; with {@code dispositions}, those of these ways of loss only) from the
-     * call_stat roll-up, which counts every inbound call record by its start's slot.
+     * Inbound calls of the period (of a last queue; with {@code outcomes}, those of these ways of loss or call-back requests
+     * only) from the call_stat roll-up, which counts every inbound call record by its start's slot.
      */
-    static long inboundCount(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, List<String> dispositions) {
+    static long inboundCount(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, List<ListReports.Outcome> outcomes) {
         long n = 0;
         for (CallUnit c : callUnits(h, enterpriseId, p, u, queue)) {
-            if (dispositions == null) {
+            if (outcomes == null) {
                 n += c.inbound();
                 continue;
             }
-            if (dispositions.contains("abandoned_ivr")) n += c.leftIvr();
-            if (dispositions.contains("abandoned_queue")) n += c.abandonedQueued();
-            if (dispositions.contains("abandoned_ringing")) n += c.abandonedRinging();
-            if (dispositions.contains("unanswered")) n += c.notAnswered();
+            if (outcomes.contains(ListReports.Outcome.LEFT_IVR)) n += c.leftIvr();
+            if (outcomes.contains(ListReports.Outcome.ABANDONED_QUEUED)) n += c.abandonedQueued();
+            if (outcomes.contains(ListReports.Outcome.ABANDONED_RINGING)) n += c.abandonedRinging();
+            if (outcomes.contains(ListReports.Outcome.NOT_ANSWERED)) n += c.notAnswered();
+            if (outcomes.contains(ListReports.Outcome.CALLBACK)) n += c.callback();
         }
         return n;
     }
@@ -289,10 +310,10 @@ final class ReportStore {
     static Map<String, List<VisitStep>> visits(Handle h, List<String> callIds) {
         Map<String, List<VisitStep>> out = new LinkedHashMap<>();
         if (callIds.isEmpty()) return out;
-        h.createQuery("SELECT call_id, seq, queue, result, wait_ms, talk_ms FROM queue_visit WHERE call_id IN (<ids>) ORDER BY call_id, seq")
+        h.createQuery("SELECT call_id, seq, queue, result, reason, wait_ms, talk_ms FROM queue_visit WHERE call_id IN (<ids>) ORDER BY call_id, seq")
                 .bindList("ids", callIds)
-                .map((rs, c) -> new VisitStep(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getObject(5, Long.class),
-                        rs.getLong(6)))
+                .map((rs, c) -> new VisitStep(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getObject(6, Long.class), rs.getLong(7)))
                 .forEach(v -> out.computeIfAbsent(v.callId(), k -> new ArrayList<>()).add(v));
         return out;
     }
@@ -339,7 +360,10 @@ final class ReportStore {
         return new Page<>(total, list);
     }
 
-    /** The dispositions of a lost inbound call (the unanswered report's four ways of loss). */
+    /**
+     * The dispositions of a lost inbound call (the unanswered report's four ways of loss) and of a call-back request
+     * (unanswered with queue result callback): the rows of the lost callers report.
+     */
     static final List<String> LOST = List.of("abandoned_ivr", "abandoned_queue", "abandoned_ringing", "unanswered");
 
     /**
@@ -371,8 +395,8 @@ final class ReportStore {
     }
 
     /** A lost inbound call and the first later answered call that reached its caller (null: not called back). */
-    record LostCall(String callId, Instant startedAt, String caller, String callee, String queue, String disposition, String backCallId,
-                    Instant backAt, String backDirection, Long backAgent, String backAgentName) {}
+    record LostCall(String callId, Instant startedAt, String caller, String callee, String queue, String disposition, String queueResult,
+                    String backCallId, Instant backAt, String backDirection, Long backAgent, String backAgentName) {}
 
     /**
      * Lost inbound calls of the period in start order (filtered by last queue and number), each with the first answered call
@@ -380,14 +404,15 @@ final class ReportStore {
      * the (enterprise_id, callee, started_at) and (enterprise_id, caller, started_at) indexes).
      */
     static Page<LostCall> lostCalls(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, String number, int limit, int offset) {
-        record Row(String callId, Instant at, String caller, String callee, String queue, String disposition, String out, String in) {}
+        record Row(String callId, Instant at, String caller, String callee, String queue, String disposition, String queueResult, String out,
+                   String in) {}
         // One walk per way of loss over the index (enterprise_id, disposition, started_at, call_id), each in its order (no sort
         // of the range): the first offset + limit of each, merged here in start order.
         String filter = " AND r.direction = 'inbound' AND r.started_at >= :from AND r.started_at < :to" + (queue == null ? "" : " AND r.queue = :queue")
                 + (number == null ? "" : " AND (r.callee = :number OR r.caller = :number)");
         List<Row> found = new ArrayList<>();
         for (String disposition : LOST) {
-            Query q = h.createQuery("SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition FROM call_record r"
+            Query q = h.createQuery("SELECT r.call_id, r.started_at, r.caller, r.callee, r.queue, r.disposition, r.queue_result FROM call_record r"
                             + " WHERE r.enterprise_id = :e AND r.disposition = :d" + filter
                             + " ORDER BY r.enterprise_id, r.disposition, r.started_at, r.call_id LIMIT :n")
                     .bind("e", enterpriseId).bind("d", disposition).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to()))
@@ -395,13 +420,13 @@ final class ReportStore {
             if (queue != null) q.bind("queue", queue);
             if (number != null) q.bind("number", number);
             q.map((rs, c) -> new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5),
-                    rs.getString(6), null, null)).forEach(found::add);
+                    rs.getString(6), rs.getString(7), null, null)).forEach(found::add);
         }
         found.sort(Comparator.comparing(Row::at).thenComparing(Row::callId));
         List<Row> page = found.subList(Math.min(offset, found.size()), Math.min(offset + limit, found.size()));
         long total;
         if (number == null) {
-            total = inboundCount(h, enterpriseId, p, u, queue, LOST);
+            total = inboundCount(h, enterpriseId, p, u, queue, ListReports.Outcome.LISTED);
         } else {
             Query count = h.createQuery("SELECT COUNT(*) FROM call_record r WHERE r.enterprise_id = :e AND r.disposition IN (<lost>)" + filter)
                     .bind("e", enterpriseId).bind("from", Timestamp.from(p.from())).bind("to", Timestamp.from(p.to())).bindList("lost", LOST)
@@ -418,7 +443,7 @@ final class ReportStore {
         List<String> ins = firstAnswered(h, enterpriseId, "caller", "inbound", callers, times);
         for (int i = 0; i < page.size(); i++) {
             Row r = page.get(i);
-            rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), outs.get(i), ins.get(i)));
+            rows.add(new Row(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), r.queueResult(), outs.get(i), ins.get(i)));
         }
         List<String> backIds = new ArrayList<>();
         for (Row r : rows) {
@@ -443,7 +468,7 @@ final class ReportStore {
             Back o = r.out() == null ? null : backs.get(r.out());
             Back i = r.in() == null ? null : backs.get(r.in());
             Back b = o == null ? i : i == null ? o : (i.startedAt().isBefore(o.startedAt()) ? i : o);
-            out.add(new LostCall(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), b == null ? null : b.callId(),
+            out.add(new LostCall(r.callId(), r.at(), r.caller(), r.callee(), r.queue(), r.disposition(), r.queueResult(), b == null ? null : b.callId(),
                     b == null ? null : b.answeredAt() != null ? b.answeredAt() : b.startedAt(), b == null ? null : b.direction(),
                     b == null ? null : b.agent(), b == null ? null : b.agentName()));
         }

@@ -37,7 +37,7 @@ public final class Reports {
         }
 
         /** The unit the roll-ups are read in (see {@link Period#unit(java.time.ZoneId)}). */
-        Period.Unit unit() {
+        public Period.Unit unit() {
             return period.unit(reportZone);
         }
     }
@@ -324,19 +324,30 @@ public final class Reports {
             new Column("abandonedQueued", Kind.COUNT, "Abandoned while queued", "排队中放弃"),
             new Column("abandonedRinging", Kind.COUNT, "Abandoned while ringing", "振铃中放弃"),
             new Column("notAnswered", Kind.COUNT, "Not answered by the system", "系统未接"),
-            new Column("lost", Kind.COUNT, "Lost calls", "未接总数"));
+            new Column("overflowNoAgents", Kind.COUNT, "of which overflow: no agent", "其中溢出:无座席"),
+            new Column("overflowFull", Kind.COUNT, "of which overflow: queue full", "其中溢出:队列已满"),
+            new Column("overflowMaxWait", Kind.COUNT, "of which overflow: max wait", "其中溢出:超过最长等待"),
+            new Column("lost", Kind.COUNT, "Lost calls", "未接总数"),
+            new Column("callback", Kind.COUNT, "Call-back requests", "请求回电"));
 
-    /** Unanswered inbound calls by the four ways of loss, one row per bucket. */
+    /**
+     * Unanswered inbound calls by the four ways of loss, one row per bucket; of those not answered by the system, the ones
+     * their last queue sent on (overflow) by reason; and apart (not lost) the callers who asked for a call back.
+     */
     public static ReportTable unanswered(Handle h, long enterpriseId, Query q) {
         Period.Unit unit = q.unit();
         Map<LocalDateTime, Map<String, Long>> byBucket = new TreeMap<>();
         for (var s : ReportStore.callUnits(h, enterpriseId, q.period(), unit, q.queue())) {
-            if (s.leftIvr() + s.abandonedQueued() + s.abandonedRinging() + s.notAnswered() == 0) continue;
+            if (s.leftIvr() + s.abandonedQueued() + s.abandonedRinging() + s.notAnswered() + s.callback() == 0) continue;
             Map<String, Long> m = byBucket.computeIfAbsent(q.period().bucketOfUnit(unit, s.unit()), k -> new HashMap<>());
             m.merge("leftInIvr", s.leftIvr(), Long::sum);
             m.merge("abandonedQueued", s.abandonedQueued(), Long::sum);
             m.merge("abandonedRinging", s.abandonedRinging(), Long::sum);
             m.merge("notAnswered", s.notAnswered(), Long::sum);
+            m.merge("overflowNoAgents", s.noAgents(), Long::sum);
+            m.merge("overflowFull", s.full(), Long::sum);
+            m.merge("overflowMaxWait", s.maxWait(), Long::sum);
+            m.merge("callback", s.callback(), Long::sum);
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Long> total = new HashMap<>();
@@ -360,7 +371,9 @@ public final class Reports {
             row.put(k, v);
             all += v;
         }
+        for (String k : List.of("overflowNoAgents", "overflowFull", "overflowMaxWait")) row.put(k, m.getOrDefault(k, 0L));
         row.put("lost", all);
+        row.put("callback", m.getOrDefault("callback", 0L));
         return row;
     }
 

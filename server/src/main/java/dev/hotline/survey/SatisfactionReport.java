@@ -5,16 +5,19 @@ import dev.hotline.report.ReportTable;
 import dev.hotline.report.ReportTable.Column;
 import dev.hotline.report.ReportTable.Kind;
 import dev.hotline.report.Reports;
+import dev.hotline.report.SurveyRollup;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The satisfaction report (RPT-2, MSG-4) per period and queue, or per period and agent, from {@code survey_result}: the
+ * The satisfaction report (RPT-2, MSG-4) per period and queue, or per period and agent, from the survey roll-ups
+ * ({@link SurveyRollup}; {@code survey_result} for an agent filter per queue or a queue filter per agent): the
  * calls surveyed, those that answered (gave a score), each score's count and rate (÷ answered), and the reasons of the
  * unsatisfied. A survey counts in the period it began in (the agent's hang-up).
  */
@@ -56,10 +59,15 @@ public final class SatisfactionReport {
         Period p = q.period();
         Map<LocalDateTime, Map<Object, Counts>> buckets = new TreeMap<>();
         Counts total = new Counts();
-        // Counted in the database by unit (the coarsest that never straddles two buckets), then added up into buckets here.
-        Period.Unit unit = p.unit();
-        for (SurveyStore.Count c : SurveyStore.counts(h, enterpriseId, p.from(), p.to(), q.queue(), q.agent(), byAgent, unit.seconds(),
-                unit.shift())) {
+        // Counted in the database by unit (the coarsest that never straddles two buckets), then added up into buckets here:
+        // from the survey roll-ups (report.SurveyRollup), or survey_result when they do not hold the filter asked.
+        Period.Unit rolled = q.unit();
+        Optional<List<SurveyRollup.Count>> fromRollup = SurveyRollup.counts(h, enterpriseId, p, rolled, q.queue(), q.agent(), byAgent);
+        Period.Unit unit = fromRollup.isPresent() ? rolled : p.unit();
+        List<SurveyRollup.Count> counts = fromRollup.orElseGet(() -> SurveyStore.counts(h, enterpriseId, p.from(), p.to(), q.queue(),
+                q.agent(), byAgent, unit.seconds(), unit.shift()).stream()
+                .map(c -> new SurveyRollup.Count(c.key(), c.unit(), c.score(), c.reason(), c.calls())).toList());
+        for (SurveyRollup.Count c : counts) {
             Object key = byAgent ? (Object) Long.parseLong(c.key()) : c.key();
             buckets.computeIfAbsent(p.bucketOfUnit(unit, c.unit()), k -> new TreeMap<>()).computeIfAbsent(key, k -> new Counts())
                     .add(c.score(), c.reason(), c.calls());

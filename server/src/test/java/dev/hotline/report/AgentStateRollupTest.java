@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The time-in-state roll-up (V27) against the definition: random seeded state changes of a few agents written through the
  * event log give, in every grouping and zone (the day roll-up's zone, another zone by hour, a zone of half-hour offset),
  * the same time in each state and not-ready reason as walking the changes one by one, with the range cut at its ends and
- * at now (the last agent's state still open); and building the roll-up again from agent_event (a start in another zone, then back) gives the same again.
+ * at now (the last agent's state still open), from the 15-minute, hourly (V31) or day roll-up; and building the roll-up again from agent_event (a start in another zone, then back) gives the same again.
  */
 class AgentStateRollupTest {
     static final String[] STATES = {"ready", "ringing", "on_call", "wrap_up", "not_ready", "logged_out"};
@@ -73,7 +73,19 @@ class AgentStateRollupTest {
                 new Period(from, from.plus(Duration.ofDays(40)), ZoneId.of("Asia/Shanghai"), Period.Grouping.WEEK),
                 new Period(from.plus(Duration.ofMinutes(45)), from.plus(Duration.ofDays(3)), ZoneId.of("Europe/Berlin"), Period.Grouping.HOUR),
                 new Period(from.plus(Duration.ofMinutes(30)), from.plus(Duration.ofDays(9)), ZoneId.of("Asia/Kolkata"), Period.Grouping.DAY),
-                new Period(Instant.parse("2026-02-01T00:00:00Z"), Instant.parse("2026-05-01T00:00:00Z"), ZoneOffset.UTC, Period.Grouping.MONTH));
+                new Period(Instant.parse("2026-02-01T00:00:00Z"), Instant.parse("2026-05-01T00:00:00Z"), ZoneOffset.UTC, Period.Grouping.MONTH),
+                // Read from the hourly roll-up (V31): UTC by week, and Berlin by day across its change to summer time.
+                new Period(Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-04-06T00:00:00Z"), ZoneOffset.UTC, Period.Grouping.WEEK),
+                new Period(Instant.parse("2026-03-01T23:00:00Z"), Instant.parse("2026-04-05T22:00:00Z"), ZoneId.of("Europe/Berlin"), Period.Grouping.DAY));
+        assertThat(periods.stream().filter(p -> ReportStore.hourly(p, p.unit(serverZone))).count()).as("periods read from agent_time_hour")
+                .isGreaterThanOrEqualTo(2);
+        // The hourly roll-up holds, hour by hour, what the 15-minute one holds.
+        String byHour = "SELECT agent_user_id, %s AS hr, state, reason, SUM(ms) FROM %s GROUP BY agent_user_id, %s, state, reason";
+        var fromSlots = db.jdbi().withHandle(h -> h.createQuery(byHour.formatted("(slot * 900 / 3600)", "agent_time_stat", "(slot * 900 / 3600)"))
+                .map((rs, c) -> List.of(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).set());
+        var fromHours = db.jdbi().withHandle(h -> h.createQuery(byHour.formatted("slot", "agent_time_hour", "slot"))
+                .map((rs, c) -> List.of(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).set());
+        assertThat(fromHours).isNotEmpty().isEqualTo(fromSlots);
         for (Period p : periods) {
             for (Long agent : new Long[] {null, 2L}) {
                 Reports.Query q = new Reports.Query(p, null, agent, now, serverZone);

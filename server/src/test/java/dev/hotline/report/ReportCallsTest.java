@@ -236,7 +236,9 @@ class ReportCallsTest {
     @Test
     void theUnansweredReportShowsTheWaysOfLoss() {
         JsonNode u = report("unanswered", "");
-        assertValues(u.get("total"), counts("leftInIvr", 0, "abandonedQueued", 2, "abandonedRinging", 0, "notAnswered", 1, "lost", 3));
+        // The one not answered by the system is the caller the 2 s maximum wait sent on (its overflow reason); no call-back request.
+        assertValues(u.get("total"), counts("leftInIvr", 0, "abandonedQueued", 2, "abandonedRinging", 0, "notAnswered", 1, "overflowMaxWait", 1,
+                "overflowFull", 0, "overflowNoAgents", 0, "lost", 3, "callback", 0));
     }
 
     @Test
@@ -272,7 +274,9 @@ class ReportCallsTest {
         assertThat(first.get("queues").asText()).startsWith("sales: answered ");
         assertThat(first.get("wait").asDouble()).isBetween(5.0, 8.0);
         assertThat(first.get("talk").asDouble()).isBetween(1.0, 8.0);
-        assertThat(t.get("rows").get(3).get("queues").asText()).startsWith("sales: overflow ");
+        assertThat(t.get("rows").get(3).get("queues").asText()).startsWith("sales: overflow (max_wait) ");
+        assertThat(t.get("rows").get(3).get("overflowReason").asText()).isEqualTo("max_wait");
+        assertThat(t.get("rows").get(0).get("overflowReason").isNull()).isTrue();
         assertThat(t.get("rows").get(4).get("queues").isNull()).isTrue();
         assertThat(t.get("rows").get(4).get("talk").asDouble()).isBetween(1.0, 8.0);
         // A person's talk is the same in the report by number: the agent's talk of the queue call, the extension's of the other.

@@ -359,11 +359,16 @@ class ReportDayTest {
     @Test
     void theUnansweredReportHasTheFourWaysOfLoss() {
         // Left in the IVR: c1. Abandoned queued: c6, c12. While ringing: c9. Not answered by the system: c3 (nobody signed in),
-        // c5 (queue full), c11 (maximum wait, overflow to a hang-up) and c7, who asked for a call back.
+        // c5 (queue full), c11 (maximum wait, overflow to a hang-up), each with its overflow reason. c7 asked for a call back:
+        // counted apart, not lost.
         assertValues(report("unanswered", "").get("total"),
-                counts("leftInIvr", 1, "abandonedQueued", 2, "abandonedRinging", 1, "notAnswered", 4, "lost", 8));
+                counts("leftInIvr", 1, "abandonedQueued", 2, "abandonedRinging", 1, "notAnswered", 3, "overflowNoAgents", 1, "overflowFull", 1,
+                        "overflowMaxWait", 1, "lost", 7, "callback", 1));
         assertValues(report("unanswered", "&queue=support").get("total"),
-                counts("leftInIvr", 0, "abandonedQueued", 1, "abandonedRinging", 0, "notAnswered", 1, "lost", 2));
+                counts("leftInIvr", 0, "abandonedQueued", 1, "abandonedRinging", 0, "notAnswered", 1, "overflowNoAgents", 0, "overflowFull", 0,
+                        "overflowMaxWait", 1, "lost", 2, "callback", 0));
+        assertValues(report("unanswered", "&queue=sales").get("total"),
+                counts("notAnswered", 2, "overflowNoAgents", 1, "overflowFull", 1, "overflowMaxWait", 0, "callback", 1));
     }
 
     @Test
@@ -383,10 +388,13 @@ class ReportDayTest {
                 caller(5) + ">4601", caller(6) + ">4601", caller(7) + ">4601", caller(8) + ">4601", caller(9) + ">4601", caller(10) + ">4602",
                 caller(11) + ">4602", caller(12) + ">4602");
         assertThat(outcomes).containsExactly("left_ivr", "ivr_only", "not_answered", "voicemail", "not_answered", "abandoned_queued",
-                "not_answered", "answered", "abandoned_ringing", "answered", "not_answered", "abandoned_queued");
-        assertThat(paths).containsExactly("day_menu: menu|", "day_bye: hi > bye|", "|sales: overflow", "overflow-sales: destination|sales: voicemail",
-                "|sales: overflow", "|sales: abandoned", "|sales: callback", "|sales: answered", "|sales: abandoned", "|support: answered",
-                "|support: overflow", "|support: abandoned");
+                "callback", "answered", "abandoned_ringing", "answered", "not_answered", "abandoned_queued");
+        assertThat(paths).containsExactly("day_menu: menu|", "day_bye: hi > bye|", "|sales: overflow (no_agents)",
+                "overflow-sales: destination|sales: voicemail", "|sales: overflow (full)", "|sales: abandoned", "|sales: callback", "|sales: answered",
+                "|sales: abandoned", "|support: answered", "|support: overflow (max_wait)", "|support: abandoned");
+        List<String> reasons = new ArrayList<>();
+        t.get("rows").forEach(r -> reasons.add(r.get("overflowReason").isNull() ? "-" : r.get("overflowReason").asText()));
+        assertThat(reasons).containsExactly("-", "-", "no_agents", "-", "full", "-", "-", "-", "-", "-", "max_wait", "-");
         JsonNode c8 = t.get("rows").get(7);
         assertThat(c8.get("jobNumber").asText()).isEqualTo("8001");
         JsonNode c10 = t.get("rows").get(9);
@@ -397,7 +405,7 @@ class ReportDayTest {
         // Each way of loss selects as many calls as the unanswered report counts.
         JsonNode lost = report("unanswered", "").get("total");
         Map<String, String> ways = Map.of("left_ivr", "leftInIvr", "abandoned_queued", "abandonedQueued", "abandoned_ringing", "abandonedRinging",
-                "not_answered", "notAnswered", "lost", "lost");
+                "not_answered", "notAnswered", "lost", "lost", "callback", "callback");
         ways.forEach((outcome, column) -> assertThat(report("tracking", "&outcome=" + outcome).get("page").get("total").asLong())
                 .as(outcome).isEqualTo(lost.get(column).asLong()));
         assertThat(report("tracking", "&outcome=answered").get("page").get("total").asLong()).isEqualTo(2);
@@ -408,7 +416,7 @@ class ReportDayTest {
     @Test
     void eachLostCallerHasItsCallBackStatus() {
         JsonNode c = report("callbacks", "");
-        assertThat(c.get("page").get("total").asLong()).isEqualTo(8);
+        assertThat(c.get("page").get("total").asLong()).isEqualTo(8); // the 7 lost callers and c7, who asked for a call back
         Map<String, JsonNode> rows = byKey(c, "caller");
         assertThat(rows).containsOnlyKeys(caller(1), caller(3), caller(5), caller(6), caller(7), caller(9), caller(11), caller(12));
         JsonNode back = rows.get(caller(7));
@@ -420,6 +428,8 @@ class ReportDayTest {
         });
         assertThat(rows.get(caller(1)).get("outcome").asText()).isEqualTo("left_ivr");
         assertThat(rows.get(caller(9)).get("outcome").asText()).isEqualTo("abandoned_ringing");
+        assertThat(rows.get(caller(7)).get("outcome").asText()).isEqualTo("callback");
+        assertThat(rows.get(caller(3)).get("outcome").asText()).isEqualTo("not_answered");
     }
 
     @Test

@@ -22,11 +22,13 @@ public final class RecordingRoutes {
                 .handle(Permission.RECORDING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> RecordingSettings.load(h, me.enterpriseId()))));
         api.put("/settings/recording", "Change the recording policy, format and retention").body(RecordingSettings.Input.class)
                 .returns(RecordingSettings.class).handle(Permission.RECORDING_WRITE, (ctx, me) -> {
-                    RecordingSettings s = RecordingSettings.validate(Json.body(ctx, RecordingSettings.Input.class));
-                    jdbi.useTransaction(h -> {
-                        s.save(h, me.enterpriseId());
-                        audit.record(h, me, ctx.ip(), "recording.settings", s.policy().key(),
-                                "format=" + s.format().key() + " stereo=" + s.stereo() + " retentionDays=" + s.retentionDays());
+                    RecordingSettings.Input in = Json.body(ctx, RecordingSettings.Input.class);
+                    RecordingSettings s = jdbi.inTransaction(h -> {
+                        RecordingSettings v = RecordingSettings.validate(in, RecordingSettings.load(h, me.enterpriseId()).extensions());
+                        v.save(h, me.enterpriseId());
+                        audit.record(h, me, ctx.ip(), "recording.settings", v.policy().key(),
+                                "format=" + v.format().key() + " stereo=" + v.stereo() + " retentionDays=" + v.retentionDays());
+                        return v;
                     });
                     ctx.json(s);
                 });

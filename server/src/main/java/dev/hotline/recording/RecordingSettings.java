@@ -82,6 +82,11 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
     }
 
     public static RecordingSettings validate(Input in) {
+        return validate(in, List.of());
+    }
+
+    /** As {@link #validate(Input)}; an input without {@code extensions} keeps {@code currentExtensions} (a form that does not show them). */
+    public static RecordingSettings validate(Input in, List<String> currentExtensions) {
         if (in == null) throw DomainException.badRequest("a JSON body is required");
         var policy = Policy.parse(in.policy());
         var format = Format.parse(in.format());
@@ -94,7 +99,7 @@ public record RecordingSettings(Policy policy, Format format, boolean stereo, in
                 .check(in.extensions() == null || in.extensions().size() <= 1000 && in.extensions().stream()
                         .allMatch(x -> x != null && x.matches("[0-9]{2,16}")), "extensions", "extension numbers (2 to 16 digits)")
                 .throwIfInvalid();
-        List<String> extensions = in.extensions() == null ? List.of() : in.extensions().stream().distinct().sorted().toList();
+        List<String> extensions = in.extensions() == null ? currentExtensions : in.extensions().stream().distinct().sorted().toList();
         return new RecordingSettings(policy.get(), format.get(), stereo, in.retentionDays(), extensions);
     }
 

@@ -26,6 +26,13 @@ class MainProcessTest {
 
     record Run(Process process, List<String> lines, String url) {}
 
+    /** The child's output so far; its reader thread appends to the list while the test reads it. */
+    static String text(Run run) {
+        synchronized (run.lines()) {
+            return String.join("\n", run.lines());
+        }
+    }
+
     Run start(String password, String... args) throws Exception {
         ChildServer c = ChildServer.start(dir, password, args);
         return new Run(c.process(), c.lines(), c.url() + "/");
@@ -40,7 +47,7 @@ class MainProcessTest {
     void startsWithEnvironmentOnlyPrintsWhereToGoAndServesTheConsole() throws Exception {
         Run run = start("env-pass-123");
         try {
-            String out = String.join("\n", run.lines());
+            String out = text(run);
             assertThat(run.url()).startsWith("http://127.0.0.1:");
             assertThat(out).contains("SIP     : 127.0.0.1:").contains("(UDP and TCP)").contains("RTP     : ports 20000-29999")
                     .contains("Demo    : enterprise 'demo'").contains("env-pass-123");
@@ -57,7 +64,7 @@ class MainProcessTest {
 
         Run again = start(null);
         try {
-            String out = String.join("\n", again.lines());
+            String out = text(again);
             assertThat(out).as("second start keeps the data and prints no new passwords").doesNotContain("Demo    :").doesNotContain("Operator:");
             assertThat(new ApiClient(again.url().replaceAll("/$", "")).login("demo", "admin", "env-pass-123").status()).isEqualTo(200);
         } finally {
@@ -69,7 +76,7 @@ class MainProcessTest {
     void generatesAndPrintsPasswordsOnceWithoutConfiguration() throws Exception {
         Run run = start(null);
         try {
-            String out = String.join("\n", run.lines());
+            String out = text(run);
             Matcher m = Pattern.compile("Demo    : .* password (\\S+)").matcher(out);
             assertThat(m.find()).as(out).isTrue();
             assertThat(new ApiClient(run.url().replaceAll("/$", "")).login("demo", "agent1", m.group(1)).status()).isEqualTo(200);
@@ -82,7 +89,7 @@ class MainProcessTest {
     void noDemoSkipsTheDemoEnterprise() throws Exception {
         Run run = start("env-pass-123", "--no-demo");
         try {
-            assertThat(String.join("\n", run.lines())).doesNotContain("Demo    :").contains("Operator: enterprise 'system'");
+            assertThat(text(run)).doesNotContain("Demo    :").contains("Operator: enterprise 'system'");
             assertThat(new ApiClient(run.url().replaceAll("/$", "")).login("demo", "admin", "env-pass-123").status()).isEqualTo(401);
         } finally {
             stop(run.process());

@@ -80,7 +80,9 @@ class Pbx6RestartTest {
             Sipp.Run agent = peers.uas("uas_answer", agentPhone, SipPeers.vars("13912345678"));
             SipPeers.ok(peers.uac("uac_call", "4000", SipPeers.vars("+8613912345678", "PAUSE", "300")));
             SipPeers.ok(agent);
-            JsonNode in = admin.get("/api/v1/calls?number=%2B8613912345678").json().get("items").get(0);
+            // The record is written by the event log a moment after the call ends.
+            JsonNode in = await("the direct-line call's record").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> admin.get("/api/v1/calls?number=%2B8613912345678").json().get("items").get(0), r -> r != null);
             assertThat(admin.get("/api/v1/calls/" + in.get("callId").asText() + "/events").body()).contains("extension 1002");
         } finally {
             second.close();

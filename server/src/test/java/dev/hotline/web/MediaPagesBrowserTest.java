@@ -54,6 +54,10 @@ class MediaPagesBrowserTest {
         }
 
         // ---- recording settings: defaults, GSM refuses stereo beside the field, saved values survive a reload
+        // A per-extension recording list set over the API (REC-1) is kept by the page's saves, which do not send it.
+        ApiClient api = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        assertThat(api.put("/api/v1/settings/recording", Map.of("policy", "none", "format", "pcm", "stereo", true, "retentionDays", 90,
+                "extensions", List.of("1001"))).status()).isEqualTo(200);
         ui.click("nav-recordings");
         ui.waitText("page-title", ui.en("recordings.title"));
         ui.el("recording-settings");
@@ -79,7 +83,8 @@ class MediaPagesBrowserTest {
         assertThat(ui.el("recset-format-pcm").getAttribute("aria-checked")).isEqualTo("true");
         assertThat(ui.el("recset-stereo").isSelected()).isTrue();
         assertThat(ui.el("recset-retention").getAttribute("value")).isEqualTo("30");
-        assertThat(ui.fetchJson("/api/v1/settings/recording")).isEqualTo(Map.of("policy", "all", "format", "pcm", "stereo", true, "retentionDays", 30L));
+        assertThat(ui.fetchJson("/api/v1/settings/recording")).isEqualTo(Map.of("policy", "all", "format", "pcm", "stereo", true, "retentionDays", 30L,
+                "extensions", List.of("1001")));
         ui.waitFor(d -> !d.findElements(tid("recordings-empty")).isEmpty() || !d.findElements(By.cssSelector("[data-testid^='recording-row-']")).isEmpty());
         ui.screenshot("media-recordings-en");
 

@@ -150,8 +150,10 @@ class RecordingOnDemandTest {
         int from = (int) (pausedAt * rate / 1000);
         int to = (int) (resumedAt * rate / 1000);
         assertThat(rms(s, from + rate / 25, to - rate / 25)).as("paused stretch").isZero();
-        assertThat(rms(s, 0, from)).as("before the pause").isGreaterThan(100);
-        assertThat(rms(s, to, s.length)).as("after the pause").isGreaterThan(100);
+        // Speech around it: SIPp's sample has quiet stretches, so the level of a second or two of it varies (97 seen); the
+        // point is sound against the pause's exact zeros.
+        assertThat(rms(s, 0, from)).as("before the pause").isGreaterThan(30);
+        assertThat(rms(s, to, s.length)).as("after the pause").isGreaterThan(30);
         String tail = new String(audio.body(), StandardCharsets.ISO_8859_1);
         assertThat(tail).contains("LIST").contains("ICMT").contains(String.format(java.util.Locale.ROOT, "paused %.3f-%.3f",
                 pausedAt / 1000.0, resumedAt / 1000.0));

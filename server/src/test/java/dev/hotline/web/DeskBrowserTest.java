@@ -136,7 +136,34 @@ class DeskBrowserTest {
 
         String caller = nextCaller();
         Sipp.Run customer = call(caller);
+        try {
+            ringAnswerHoldTransferAndHangUp(caller, customer);
+        } catch (AssertionError e) {
+            throw withCallRecord(e, customer);
+        }
+    }
 
+    /** A failure's message with what the server and the caller saw of the call: its events and SIPp's messages. */
+    AssertionError withCallRecord(AssertionError e, Sipp.Run customer) {
+        StringBuilder s = new StringBuilder(String.valueOf(e.getMessage()));
+        try {
+            for (Channel ch : server.hotline().engine().channels()) s.append("\n  channel ").append(ch.id());
+            JsonNode calls = admin.get("/api/v1/calls?limit=3").json();
+            s.append("\nrecent calls ").append(calls);
+            int n = 0;
+            for (JsonNode c : calls.path("items").isArray() ? calls.get("items") : calls) {
+                if (n++ == 3) break;
+                String id = c.path("callId").asText(c.path("id").asText());
+                s.append("\nevents of ").append(id).append(' ').append(events(id));
+            }
+        } catch (RuntimeException | AssertionError x) {
+            s.append("\n(call record unavailable: ").append(x).append(')');
+        }
+        s.append("\ncaller SIPp: ").append(customer.logs());
+        return new AssertionError(s.toString(), e);
+    }
+
+    void ringAnswerHoldTransferAndHangUp(String caller, Sipp.Run customer) throws Exception {
         // The desk rings with the caller's number, queue and wait, before anyone answers.
         WebElement banner = agent1.el("desk-incoming");
         agent1.waitFor(d -> caller.equals(agent1.text("desk-incoming-number")));

@@ -194,7 +194,7 @@ public final class Hotline implements AutoCloseable {
         Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
                 List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project,
-                        eventStream::project), queueTargets,
+                        eventStream), queueTargets,
                 reportZone);
         if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished

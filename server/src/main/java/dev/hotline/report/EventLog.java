@@ -265,6 +265,7 @@ public final class EventLog implements AutoCloseable {
         }
         if (anyCall) events.execute();
         if (anyAgent) agents.execute();
+        for (Projection p : projections) p.flush(h);
     }
 
     /** Folds the logged events of every call without a record into one, closed as system_restart. */

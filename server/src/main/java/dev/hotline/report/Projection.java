@@ -10,4 +10,8 @@ import org.jdbi.v3.core.Handle;
 @FunctionalInterface
 public interface Projection {
     void apply(Handle h, LogEvent event);
+
+    /** After a batch's events were applied, in their transaction: for a projection that writes its rows in one batch. */
+    default void flush(Handle h) {
+    }
 }

@@ -2,6 +2,7 @@ package dev.hotline.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ public final class Database implements AutoCloseable {
 
     public Database(String url, String user, String password) {
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(url);
+        hc.setJdbcUrl(h2ClosedByUs(url));
         if (!user.isBlank()) hc.setUsername(user);
         if (!password.isBlank()) hc.setPassword(password);
         hc.setMaximumPoolSize(10);
@@ -32,6 +33,18 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * An H2 URL made to leave closing to {@link #close()}: by default H2 closes the database from a JVM shutdown hook of
+     * its own, which on SIGTERM runs beside Hotline's and closed the database under the event log still writing its
+     * last events (thousands lost after a load run).
+     */
+    static String h2ClosedByUs(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            return url;
+        }
+        return url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     static String redact(String url) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hotline.domain.JsonMapper;
 import dev.hotline.report.LogEvent;
+import dev.hotline.report.Projection;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,17 +17,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * API-2, the enterprise-wide event stream (transport-free; the WebSocket is {@link EventStreamRoutes}). Every event of the
- * event log is numbered by a row of {@code event_stream} written in the event's own transaction ({@link #project}); the
+ * event log is numbered by a row of {@code event_stream} written in the event's own transaction ({@link #apply}, in one batch per transaction); the
  * sequence number only grows (one writer, the event log). A subscriber is sent its enterprise's events after a given
  * number, in order, by one thread of its own polling the table, so a client that reconnects with the last number it saw
  * gets every event it missed, once, and no caller waits for a slow client. Rows are kept for {@link #RETENTION}.
  */
-public final class EventStream implements AutoCloseable {
+public final class EventStream implements Projection, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventStream.class);
     static final Duration RETENTION = Duration.ofHours(24);
     static final int BATCH = 500;
@@ -53,12 +55,29 @@ public final class EventStream implements AutoCloseable {
         pump.scheduleWithFixedDelay(this::pumpOnce, 200, 200, TimeUnit.MILLISECONDS);
     }
 
-    /** The event log's projection: the event's number and body, in the event's transaction. */
-    public void project(Handle h, LogEvent e) {
+    // the rows of the event log's current batch; the event log's writer thread only
+    private Handle pendingHandle;
+    private PreparedBatch pending;
+
+    /** The event log's projection: the event's number and body, in the event's transaction (written at {@link #flush}). */
+    @Override
+    public void apply(Handle h, LogEvent e) {
+        if (pending == null || pendingHandle != h) { // a new transaction (a failed batch's rows went with its rollback)
+            pending = h.prepareBatch("INSERT INTO event_stream (enterprise_id, event_type, body, created_at) VALUES (:e, :t, :b, :at)");
+            pendingHandle = h;
+        }
         String type = Webhooks.typeOf(e);
-        h.createUpdate("INSERT INTO event_stream (enterprise_id, event_type, body, created_at) VALUES (:e, :t, :b, :at)")
-                .bind("e", e.enterpriseId()).bind("t", type).bind("b", Webhooks.body(e, type)).bind("at", Timestamp.from(clock.instant()))
-                .execute();
+        pending.bind("e", e.enterpriseId()).bind("t", type).bind("b", Webhooks.body(e, type)).bind("at", Timestamp.from(clock.instant()))
+                .add();
+    }
+
+    @Override
+    public void flush(Handle h) {
+        if (pending != null && pendingHandle == h && pending.size() > 0) {
+            pending.execute();
+        }
+        pending = null;
+        pendingHandle = null;
     }
 
     /** What a subscriber is told first: where its stream starts and the oldest number still kept for its enterprise. */

@@ -1,6 +1,8 @@
 package dev.hotline.webhook;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.hotline.domain.JsonMapper;
 import dev.hotline.masking.Masking;
 import dev.hotline.report.AgentLogEvent;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
@@ -108,17 +111,25 @@ public final class Webhooks implements AutoCloseable {
         }
     }
 
+    /** An event's data as webhooks and the stream show it: without the recording's place on the server's disk (nobody
+     *  else's business) and the enterprise, which the envelope carries. */
+    @JsonIgnoreProperties({"path", "enterpriseId"})
+    private abstract static class PublicView {
+    }
+
+    private static final ObjectWriter DATA = JsonMapper.MAPPER.copy().addMixIn(LogEvent.class, PublicView.class).writer();
+
+    /** The JSON body of one event: written straight from the event (the event log's writer makes one per event). */
     static String body(LogEvent e, String type) {
-        ObjectNode data = JsonMapper.MAPPER.valueToTree(e);
-        data.remove("path"); // a recording's place on the server's disk is nobody else's business
-        data.remove("enterpriseId");
-        ObjectNode m = JsonMapper.MAPPER.createObjectNode();
-        m.put("id", UUID.randomUUID().toString());
-        m.put("type", type);
-        m.put("at", e.at().toString());
-        m.put("enterpriseId", e.enterpriseId());
-        m.set("data", data);
-        return m.toString();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        UUID id = new UUID(r.nextLong() & ~0xF000L | 0x4000L, r.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L); // v4
+        try {
+            // type and at are [a-z._] and an ISO-8601 instant: nothing to escape
+            return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"at\":\"" + e.at() + "\",\"enterpriseId\":" + e.enterpriseId()
+                    + ",\"data\":" + DATA.writeValueAsString(e) + "}";
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("event not serialisable: " + e, ex);
+        }
     }
 
     /** The signature header's value for {@code body} sent at {@code unixSeconds}. */

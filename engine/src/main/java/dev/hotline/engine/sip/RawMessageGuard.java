@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *       Max-Forwards and an INVITE without Contact. The default Max-Forwards of RFC 3261 §8.1.1.6 (70) is added, and
  *       RFC 2543's rule that a peer without Contact is reached at its From address becomes a Contact with the From
  *       URI. An RFC 3261 request missing them is still refused 400 by the stack.</li>
+ *   <li>A new INVITE (no To tag) while the server is overloaded ({@link Admission}): 503 with Retry-After
+ *       (RFC 3261 §21.5.4), before the stack parses it or makes a transaction.</li>
  * </ul>
  * Answers built here go to the source address at the top Via's sent-by port (RFC 3261 §18.2.2); a client asking for
  * rport (RFC 3581) behind a NAT may miss them. Responses pass unchanged. The scan stops at the end of the headers and
@@ -47,6 +53,28 @@ public final class RawMessageGuard implements MessageParserFactory {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern SENT_BY_PORT = Pattern.compile("^\\s*(?:via|v)\\s*:\\s*SIP\\s*/[^/]*/\\s*\\S+\\s+"
             + "(?:\\[[^\\]]*\\]|[^:;,\\s]+)\\s*(?::\\s*(\\d+))?", Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern TO_TAG = Pattern.compile(";\\s*tag\\s*=", Pattern.CASE_INSENSITIVE);
+
+    /** The engine's load, as the raw guard consults it. */
+    interface Admission {
+        /** Empty: take this new INVITE; else refuse it with 503 and this Retry-After (seconds). */
+        OptionalInt refuseInvite(String callId);
+
+        /** True when the datagram is not SIP but a probe of the engine's own (consumed, never answered). */
+        boolean probeArrived(byte[] datagram);
+    }
+
+    /** Each engine's admission, by its stack: the stack makes this factory by class name, so it is looked up. */
+    private static final Map<SIPTransactionStack, Admission> ADMISSIONS = new ConcurrentHashMap<>();
+
+    static void admission(Object stack, Admission admission) {
+        ADMISSIONS.put((SIPTransactionStack) stack, admission);
+    }
+
+    static void forget(Object stack) {
+        ADMISSIONS.remove((SIPTransactionStack) stack);
+    }
 
     /** The headers RFC 3261 §20 allows once; compact forms (§7.3.3) count as the same header. */
     enum Single {
@@ -78,7 +106,11 @@ public final class RawMessageGuard implements MessageParserFactory {
     public MessageParser createMessageParser(SIPTransactionStack stack) {
         MessageParser inner = new StringMsgParserFactory().createMessageParser(stack);
         return (bytes, readBody, strict, listener) -> {
-            Verdict v = check(bytes);
+            Admission admission = ADMISSIONS.get(stack);
+            if (admission != null && bytes.length > 0 && bytes[0] == 0 && admission.probeArrived(bytes)) {
+                return null;
+            }
+            Verdict v = check(bytes, admission);
             if (v instanceof Verdict.Rewrite w) {
                 return inner.parseSIPMessage(w.bytes(), readBody, strict, listener);
             }
@@ -114,6 +146,10 @@ public final class RawMessageGuard implements MessageParserFactory {
     }
 
     static Verdict check(byte[] msg) {
+        return check(msg, null);
+    }
+
+    static Verdict check(byte[] msg, Admission admission) {
         int end = headerEnd(msg);
         int firstEol = lineEnd(msg, 0, end);
         String first = new String(msg, 0, firstEol, StandardCharsets.US_ASCII);
@@ -125,6 +161,8 @@ public final class RawMessageGuard implements MessageParserFactory {
         boolean via = false;
         boolean rfc2543 = false;
         boolean contact = false;
+        boolean toTag = false;
+        String callId = null;
         String fromUri = null;
         int i = next(msg, firstEol, end);
         while (i < end) {
@@ -151,6 +189,11 @@ public final class RawMessageGuard implements MessageParserFactory {
                 if (isVia || s == Single.CSEQ || s == Single.CALL_ID || s == Single.FROM || s == Single.TO) {
                     copied.add(line);
                 }
+                if (s == Single.TO) {
+                    toTag = TO_TAG.matcher(line).find();
+                } else if (s == Single.CALL_ID) {
+                    callId = line.substring(colon + 1).trim();
+                }
                 if (s == Single.FROM) {
                     Matcher m = FROM_URI.matcher(line);
                     fromUri = m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
@@ -175,6 +218,13 @@ public final class RawMessageGuard implements MessageParserFactory {
         }
         if (!missing.isEmpty()) {
             return new Verdict.Refuse(400, "Missing " + String.join(", ", missing), copied, ack);
+        }
+        if (admission != null && !toTag && first.startsWith("INVITE ")) {
+            OptionalInt retryAfter = admission.refuseInvite(callId);
+            if (retryAfter.isPresent()) {
+                copied.add("Retry-After: " + retryAfter.getAsInt());
+                return new Verdict.Refuse(503, "Service Unavailable", copied, false);
+            }
         }
         StringBuilder added = new StringBuilder();
         if (!rfc2543) {
@@ -205,6 +255,11 @@ public final class RawMessageGuard implements MessageParserFactory {
         StringBuilder b = new StringBuilder("SIP/2.0 ").append(r.code()).append(' ').append(r.reason()).append("\r\n");
         String topVia = null;
         for (String line : r.copied()) {
+            // RFC 3261 §8.2.6.2: a final response adds a tag to a To without one
+            String name = line.substring(0, Math.max(0, line.indexOf(':'))).trim();
+            if ((name.equalsIgnoreCase("to") || name.equalsIgnoreCase("t")) && !TO_TAG.matcher(line).find()) {
+                line = line + ";tag=" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+            }
             b.append(line).append("\r\n");
             if (topVia == null && SENT_BY_PORT.matcher(line).find()) {
                 topVia = line;

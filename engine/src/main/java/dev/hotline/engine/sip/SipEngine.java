@@ -3,7 +3,6 @@ package dev.hotline.engine.sip;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallHandler;
 import dev.hotline.engine.call.Channel;
-import dev.hotline.engine.call.PeerHangup;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.call.Conference;
 import dev.hotline.engine.call.DialRequest;
@@ -11,11 +10,12 @@ import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.InboundPolicy;
-import dev.hotline.engine.call.OutboundPolicy;
 import dev.hotline.engine.call.LocationService;
 import dev.hotline.engine.call.MediaStats;
-import dev.hotline.engine.call.SipAccountDirectory;
+import dev.hotline.engine.call.OutboundPolicy;
 import dev.hotline.engine.call.OverloadControl;
+import dev.hotline.engine.call.PeerHangup;
+import dev.hotline.engine.call.SipAccountDirectory;
 import dev.hotline.engine.call.SipBans;
 import dev.hotline.engine.call.SipStats;
 import dev.hotline.engine.call.Tap;
@@ -28,11 +28,15 @@ import dev.hotline.engine.rtp.MediaRelay;
 import gov.nist.javax.sip.RequestEventExt;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.text.ParseException;
-import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.ListIterator;
@@ -115,6 +119,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final SipTransfers transfers;
     private final InboundInvites invites;
     private final OverloadGuard overload = new OverloadGuard(System::nanoTime);
+    private final DatagramSocket probeSocket;
 
     private SipEngine(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy, CallHandler handler)
             throws Exception {
@@ -141,7 +146,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StrayResponseValve.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", RawMessageGuard.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000"); // a datagram queued 2 s: its sender retransmitted
         this.stack = factory.createSipStack(p);
+        RawMessageGuard.admission(stack, overload);
         this.relay = new MediaRelay(config.bindAddress(), config.rtpPortMin(), config.rtpPortMax(), config.mediaThreads());
         SipProvider prov = null;
         try {
@@ -159,6 +166,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             prov.addSipListener(this);
         } catch (Exception e) {
             relay.close();
+            RawMessageGuard.forget(stack);
             stack.stop();
             throw e;
         }
@@ -177,6 +185,11 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         this.dialer = new Dialer(this, config, msg, sessionTimers, registrar, browsers, relay, callPool, legs);
         timer.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> overload.probe(callPool), 20, 20, TimeUnit.MILLISECONDS);
+        this.probeSocket = config.udp() ? new DatagramSocket(0, probeTarget(config.bindAddress())) : null;
+        if (probeSocket != null) {
+            InetSocketAddress self = new InetSocketAddress(probeTarget(config.bindAddress()), config.sipPort());
+            timer.scheduleWithFixedDelay(() -> probeReceiveQueue(self), 20, 20, TimeUnit.MILLISECONDS);
+        }
         stack.start();
         this.carrierChallenges = new CarrierChallenges(this);
         this.trunkRegistrar = new TrunkRegistrar(this, clock);
@@ -338,6 +351,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (probeSocket != null) {
+            probeSocket.close();
+        }
+        RawMessageGuard.forget(stack);
         stack.stop();
         relay.close();
     }
@@ -452,9 +469,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                     }
                 }
                 case Request.INVITE -> {
-                    if (refusedForOverload(req)) {
-                        return;
-                    }
+                    // an INVITE the server cannot take now was refused with 503 before parsing (RawMessageGuard)
                     ServerTransaction st = serverTransaction(e);
                     if (st != null) {
                         invites.onInvite(e, st, ip);
@@ -523,24 +538,33 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         return shield;
     }
 
+    /** The address the receive-queue probe is sent to: the SIP socket's own, loopback when it listens on every address. */
+    private static InetAddress probeTarget(String bindAddress) throws IOException {
+        InetAddress a = InetAddress.getByName(bindAddress);
+        return a.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : a;
+    }
+
+    /** Sends the overload guard's probe through the SIP stack's own receive queue (see {@link OverloadGuard}). */
+    private void probeReceiveQueue(InetSocketAddress self) {
+        byte[] probe = overload.udpProbe();
+        if (probe == null) {
+            return;
+        }
+        try {
+            probeSocket.send(new DatagramPacket(probe, probe.length, self));
+        } catch (IOException e) {
+            overload.udpProbeLost();
+        }
+    }
+
+    /** Receive-queue probes that came back (tests). */
+    long receiveQueueProbes() {
+        return overload.udpProbes();
+    }
+
     @Override
     public OverloadControl overload() {
         return overload;
-    }
-
-    /**
-     * A new call the server cannot carry now is refused statelessly, before a transaction, routing or database
-     * work: 503 with Retry-After (RFC 3261 §21.5.4) tells the sender to try another server or later.
-     */
-    private boolean refusedForOverload(Request req) throws Exception {
-        if (overload.admit().isEmpty()) {
-            return false;
-        }
-        Response r = msg.response(Response.SERVICE_UNAVAILABLE, req, null);
-        r.addHeader(msg.hf.createRetryAfterHeader((int) overload.limits().retryAfter().toSeconds()));
-        msg.provider.sendResponse(r);
-        msg.countOut(Response.SERVICE_UNAVAILABLE);
-        return true;
     }
 
     private boolean rejectedUpFront(RequestEvent e) {
@@ -687,6 +711,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
 
     private void sweep() {
         try {
+            overload.forgetAdmitted();
             long now = System.nanoTime();
             long rtpTimeout = config.rtpTimeout().toNanos();
             for (SipLeg leg : legs.live()) {

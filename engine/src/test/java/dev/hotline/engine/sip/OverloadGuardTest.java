@@ -91,6 +91,50 @@ class OverloadGuardTest {
     }
 
     @Test
+    void datagramsWaitingTooLongInTheReceiveQueueRefuseNewCallsOnlyWhenItLasts() {
+        guard.limits(new Limits(0, Duration.ofMillis(200), Duration.ofSeconds(3)));
+        byte[] first = guard.udpProbe();
+        assertThat(guard.udpProbe()).as("one probe in flight at a time").isNull();
+        advanceMillis(250);
+        assertThat(guard.refuseInvite("a")).as("one slow probe (a pause) is not an overload").isEmpty();
+        assertThat(guard.probeArrived(first)).isTrue();
+        assertThat(guard.udpProbes()).isEqualTo(1);
+        byte[] second = guard.udpProbe();
+        advanceMillis(250);
+        assertThat(guard.status().queueDelayMillis()).isEqualTo(250);
+        assertThat(guard.refuseInvite("b")).as("the second probe waits too long too").hasValue(3);
+        assertThat(guard.refuseInvite("a")).as("a retransmission of a call admitted before passes").isEmpty();
+        assertThat(guard.probeArrived(second)).isTrue();
+        byte[] third = guard.udpProbe();
+        advanceMillis(5);
+        assertThat(guard.probeArrived(third)).isTrue();
+        assertThat(guard.refuseInvite("b")).isEmpty();
+        assertThat(guard.status().refusedDelay()).isEqualTo(1);
+    }
+
+    @Test
+    void aProbeWithoutTheEnginesTokenIsDroppedAndChangesNothing() {
+        byte[] probe = guard.udpProbe();
+        String forged = new String(probe, java.nio.charset.StandardCharsets.US_ASCII).replaceAll(" [0-9a-f]+ ", " 0 ");
+        assertThat(guard.probeArrived(forged.getBytes(java.nio.charset.StandardCharsets.US_ASCII))).as("NUL first: not SIP").isTrue();
+        assertThat(guard.udpProbes()).isZero();
+        assertThat(guard.probeArrived("INVITE sip:x SIP/2.0".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isFalse();
+    }
+
+    @Test
+    void anAdmittedInvitesRetransmissionsPassForTimerBAndTakeNoToken() {
+        guard.limits(new Limits(2, Duration.ofMillis(500), Duration.ofSeconds(2)));
+        assertThat(guard.refuseInvite("call-1")).isEmpty();
+        assertThat(guard.refuseInvite("call-2")).isEmpty();
+        for (int i = 0; i < 5; i++) assertThat(guard.refuseInvite("call-1")).isEmpty();
+        assertThat(guard.refuseInvite("call-3")).as("the bucket holds 2").hasValue(2);
+        advanceMillis(33_000);
+        guard.forgetAdmitted();
+        assertThat(guard.refuseInvite("call-1")).as("forgotten after 32 s: a new decision, with a refilled bucket").isEmpty();
+        assertThat(guard.status().admitted()).isEqualTo(3);
+    }
+
+    @Test
     void theServersPressureSignalRefusesNewCalls() {
         AtomicBoolean behind = new AtomicBoolean(true);
         guard.pressure(behind::get);

@@ -23,6 +23,35 @@ class RawMessageGuardTest {
     }
 
     @Test
+    void underOverloadANewInviteIsRefused503WithRetryAfterButNotAnInDialogOneNorOtherMethods() {
+        List<String> asked = new java.util.ArrayList<>();
+        RawMessageGuard.Admission full = new RawMessageGuard.Admission() {
+            @Override
+            public java.util.OptionalInt refuseInvite(String callId) {
+                asked.add(callId);
+                return java.util.OptionalInt.of(7);
+            }
+
+            @Override
+            public boolean probeArrived(byte[] datagram) {
+                return false;
+            }
+        };
+        String invite = "INVITE sip:b@example.com SIP/2.0\r\n" + HEADERS.replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE")
+                + "Max-Forwards: 70\r\nContact: <sip:a@192.0.2.1:5070>\r\nContent-Length: 0\r\n\r\n";
+        Verdict v = RawMessageGuard.check(invite.getBytes(StandardCharsets.UTF_8), full);
+        assertThat(v).isEqualTo(new Verdict.Refuse(503, "Service Unavailable", List.of("Via: SIP/2.0/UDP 192.0.2.1:5070;branch=z9hG4bK1",
+                "From: \"A\" <sip:a@example.com>;tag=1", "To: <sip:b@example.com>", "Call-ID: c1@example.com", "CSeq: 1 INVITE",
+                "Retry-After: 7"), false));
+        assertThat(asked).containsExactly("c1@example.com");
+        String reInvite = invite.replace("To: <sip:b@example.com>", "To: <sip:b@example.com> ; TAG = x9");
+        assertThat(RawMessageGuard.check(reInvite.getBytes(StandardCharsets.UTF_8), full)).isInstanceOf(Verdict.Pass.class);
+        String bye = invite.replace("INVITE sip", "BYE sip").replace("1 INVITE", "2 BYE");
+        assertThat(RawMessageGuard.check(bye.getBytes(StandardCharsets.UTF_8), full)).isInstanceOf(Verdict.Pass.class);
+        assertThat(asked).hasSize(1);
+    }
+
+    @Test
     void aWellFormedRequestAndAnyResponsePassUntouched() {
         assertThat(check("OPTIONS sip:b@example.com SIP/2.0\r\n" + HEADERS + "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"))
                 .isInstanceOf(Verdict.Pass.class);

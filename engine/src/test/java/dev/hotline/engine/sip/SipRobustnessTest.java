@@ -244,6 +244,8 @@ class SipRobustnessTest {
             assertThat(admitted.size()).isBetween(2, 4);
             assertThat(refused).hasSize(10 - admitted.size()).allSatisfy(a -> assertThat(a).contains("Retry-After: 7"));
             assertThat(engine.overload().status().refusedRate()).isGreaterThanOrEqualTo(refused.size());
+            // RFC 3261 §8.2.6.2: the refusal, built from the raw datagram, tags the To.
+            assertThat(refused).allSatisfy(a -> assertThat(a).containsPattern("(?m)^To: [^\r]*;tag=\\w+"));
             // In-dialog and other requests are never refused: the server goes on answering.
             assertAlive(s);
         } finally {
@@ -252,6 +254,13 @@ class SipRobustnessTest {
         try (DatagramSocket s = socket("127.0.0.1")) {
             assertThat(exchange(s, request("INVITE", "", "", null, s.getLocalPort()))).startsWith("SIP/2.0 488");
         }
+    }
+
+    @Test
+    void theReceiveQueueProbeComesBackThroughTheStacksOwnSocket() {
+        long before = ((SipEngine) engine).receiveQueueProbes();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ((SipEngine) engine).receiveQueueProbes() > before + 3);
+        assertThat(engine.overload().status().overloaded()).isFalse();
     }
 
     private static String register(DatagramSocket s, String auth) {

@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
 final class OverloadGuard implements OverloadControl, RawMessageGuard.Admission {
     /** How long an admitted INVITE's retransmissions are let through without a new decision (RFC 3261 Timer B, 64*T1). */
     static final long ADMITTED_MEMORY_NANOS = 32_000_000_000L;
+    /** A receive-queue probe not back after this is taken for lost and sent again (the wait counted on from the new one). */
+    static final long UDP_PROBE_LOST_NANOS = 3_000_000_000L;
 
     private final LongSupplier nanos;
     private volatile Limits limits = Limits.defaults();
@@ -106,10 +108,13 @@ final class OverloadGuard implements OverloadControl, RawMessageGuard.Admission 
      * Its text starts with a NUL byte, which no SIP message does, and carries a token nobody else knows.
      */
     byte[] udpProbe() {
-        if (!udpProbeInFlight.compareAndSet(false, true)) {
+        long now = nanos.getAsLong();
+        // A datagram can be lost (a full socket buffer; the stack drops what waited over 2 s): sent again after 3 s.
+        boolean lost = udpProbeInFlight.get() && now - udpProbeSentAt > UDP_PROBE_LOST_NANOS;
+        if (!lost && !udpProbeInFlight.compareAndSet(false, true)) {
             return null;
         }
-        long sent = nanos.getAsLong();
+        long sent = now;
         udpProbeSentAt = sent;
         return ("\0hotline-probe " + probeToken + " " + sent).getBytes(StandardCharsets.US_ASCII);
     }

@@ -113,6 +113,32 @@ class OverloadGuardTest {
     }
 
     @Test
+    void aLostReceiveQueueProbeIsSentAgainAndTheServerIsNotBehindForeverAfterIt() {
+        guard.limits(new Limits(0, Duration.ofMillis(200), Duration.ofSeconds(2)));
+        for (int i = 0; i < 2; i++) { // two slow probes: behind
+            byte[] p = guard.udpProbe();
+            advanceMillis(300);
+            guard.probeArrived(p);
+        }
+        byte[] lost = guard.udpProbe();
+        advanceMillis(1000);
+        assertThat(guard.refuseInvite("x")).isPresent();
+        assertThat(guard.udpProbe()).as("still in flight").isNull();
+        advanceMillis(2100);
+        byte[] again = guard.udpProbe();
+        assertThat(again).as("taken for lost after 3 s: a new probe").isNotNull();
+        advanceMillis(10);
+        guard.probeArrived(lost); // the old one turning up late changes nothing
+        assertThat(guard.udpProbes()).isEqualTo(2);
+        guard.probeArrived(again);
+        assertThat(guard.udpProbes()).isEqualTo(3);
+        byte[] next = guard.udpProbe();
+        advanceMillis(10);
+        guard.probeArrived(next);
+        assertThat(guard.refuseInvite("y")).isEmpty();
+    }
+
+    @Test
     void aProbeWithoutTheEnginesTokenIsDroppedAndChangesNothing() {
         byte[] probe = guard.udpProbe();
         String forged = new String(probe, java.nio.charset.StandardCharsets.US_ASCII).replaceAll(" [0-9a-f]+ ", " 0 ");

@@ -120,8 +120,12 @@ public final class TollGuard implements TollCheck {
         return Math.floorDiv(t.getEpochSecond(), 60);
     }
 
+    /**
+     * The enterprise's account. Every enterprise's was loaded at start; one created since has stored no policy (a policy is
+     * saved through {@link #policyChanged}), so it starts with the defaults, without a database read on the call's thread.
+     */
     private Account account(long enterpriseId) {
-        return accounts.computeIfAbsent(enterpriseId, e -> new Account(jdbi.withHandle(h -> TollPolicy.load(h, e))));
+        return accounts.computeIfAbsent(enterpriseId, e -> new Account(TollPolicy.defaults()));
     }
 
     public TollPolicy policy(long enterpriseId) {

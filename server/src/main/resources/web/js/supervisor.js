@@ -17,7 +17,7 @@ if (me) {
     },
     data() {
       return { queues: [], agents: [], supervisions: [], calls: [], alerts: [], total: null, reasons: [], now: Date.now(), error: null, force: null,
-        source: null, live: false, ticker: null, queueFilter: '', agentId: '', agentNow: null, agentLoading: false };
+        source: null, live: false, ticker: null, queueFilter: '', agentId: '', agentNow: null, agentSource: null };
     },
     async created() {
       if (!this.can('monitor.read')) return;
@@ -27,6 +27,7 @@ if (me) {
     },
     unmounted() {
       if (this.source) this.source.close();
+      if (this.agentSource) this.agentSource.close();
       clearInterval(this.ticker);
     },
     computed: {
@@ -65,25 +66,26 @@ if (me) {
           this.live = true;
           this.error = null;
           this.now = Date.now();
-          this.loadAgent();
         });
         this.source.onerror = () => { this.live = false; };
       },
       /**
-       * The agent view (SUP-1): one agent now and today, read again with every pushed snapshot (one request at a time) so
-       * that it follows the floor like the rest of the page.
+       * The agent view (SUP-1): one agent now and today, pushed by the server as its own stream of `agent` events whenever
+       * the agent's state or call changes (one stream, for the agent selected).
        */
-      async loadAgent() {
-        if (!this.agentId) { this.agentNow = null; return; }
-        if (this.agentLoading) return;
-        this.agentLoading = true;
+      showAgent(a) {
+        if (this.agentSource) this.agentSource.close();
+        this.agentSource = null;
+        this.agentId = a ? String(a.userId) : '';
+        this.agentNow = null;
+        if (!a) return;
         const id = this.agentId;
-        try {
-          const v = await api.get('/monitor/agents/' + id);
-          if (String(this.agentId) === String(id)) this.agentNow = v;
-        } catch (e) { this.agentNow = null; toastError(e); } finally { this.agentLoading = false; }
+        const source = new EventSource('/api/v1/monitor/agents/' + encodeURIComponent(id) + '/stream');
+        source.addEventListener('agent', (e) => {
+          if (String(this.agentId) === id) this.agentNow = JSON.parse(e.data);
+        });
+        this.agentSource = source;
       },
-      showAgent(a) { this.agentId = a ? String(a.userId) : ''; this.agentNow = null; this.loadAgent(); },
       callTime(c) { return c ? this.since(c.answeredAt || c.startedAt) : '—'; },
       stateWord(s) { return s ? t('agentState.' + s) : '—'; },
       causeWord(c) { return c ? tOr('reports.value.cause.' + c, c) : '—'; },

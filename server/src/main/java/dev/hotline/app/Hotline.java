@@ -221,6 +221,7 @@ public final class Hotline implements AutoCloseable {
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
         switchboard.follow(surveys::onEvent);
+        ivr.surveys(surveys::expectAfterAgent);
         // OUT-1: the dialer places campaign calls and follows their events on a thread of its own.
         this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, clock);
         switchboard.follow(dialer::onEvent);

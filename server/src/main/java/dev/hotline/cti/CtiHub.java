@@ -282,6 +282,11 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         });
     }
 
+    /** The call as the desk of the agent on leg {@code legId} sees it (an agent's leg of a queue call, a transfer, a consultation), if any. */
+    public Optional<CallView> deskCall(String legId) {
+        return deskCalls.deskCall(legId);
+    }
+
     /** Called before a consulted leg is placed, so that its answer or end reaches the consulting agent's desk. */
     public void consulting(String consultedLeg, String agentLeg) {
         deskCalls.consulting(consultedLeg, agentLeg);

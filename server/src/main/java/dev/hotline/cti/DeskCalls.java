@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -82,6 +83,11 @@ public final class DeskCalls {
             announce(new CallView(enterpriseId, userId, callId, legId, direction, "ringing", number, null, null, 0,
                     "internal".equals(direction), false, who, null, null, at));
         });
+    }
+
+    /** The call of an agent leg the desk follows. */
+    Optional<CallView> deskCall(String legId) {
+        return Optional.ofNullable(legs.get(legId));
     }
 
     /** Called before a consulted leg is placed, so that its answer or end reaches the consulting agent's desk. */

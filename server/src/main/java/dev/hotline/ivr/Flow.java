@@ -52,6 +52,7 @@ public final class Flow {
             @JsonSubTypes.Type(value = Voicemail.class, name = "voicemail"),
             @JsonSubTypes.Type(value = CustomerCheck.class, name = "customer"),
             @JsonSubTypes.Type(value = Return.class, name = "return"),
+            @JsonSubTypes.Type(value = Survey.class, name = "survey"),
             @JsonSubTypes.Type(value = Hangup.class, name = "hangup")})
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -247,6 +248,19 @@ public final class Flow {
     public record Return(String result) implements Node {
         public Map<String, String> exits() {
             return Map.of();
+        }
+    }
+
+    /**
+     * MSG-4 (seed 001: 满意度调查 among the IVR's key actions): the caller of this call is surveyed after the agent who takes
+     * it (wherever the flow sends it on: a queue, an extension, a ring group), even where the queue's own survey is off; the
+     * call goes on to {@code next} at once. The survey's words are the shipped prompts in {@code language} (zh or en; null:
+     * the language the caller chose in the flow). Results as the queue survey's: under the queue the call went through,
+     * else under the flow's name.
+     */
+    public record Survey(String language, String next) implements Node {
+        public Map<String, String> exits() {
+            return exitsOf("next", next);
         }
     }
 

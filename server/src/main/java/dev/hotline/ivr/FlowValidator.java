@@ -140,6 +140,8 @@ public final class FlowValidator {
         } else if (n instanceof Flow.CustomerCheck x) {
             if (x.field() == null || !x.field().matches("[A-Za-z0-9_.-]{1,64}")) p.add(new Flow.Problem(id, "field", "the key of a customer field"));
             if (x.value() == null || x.value().isBlank()) p.add(new Flow.Problem(id, "value", "required, e.g. ${pin}"));
+        } else if (n instanceof Flow.Survey x) {
+            if (x.language() != null && !Set.of("zh", "en").contains(x.language())) p.add(new Flow.Problem(id, "language", "zh, en or none"));
         } else if (n instanceof Flow.Return x) {
             if (x.result() != null && x.result().length() > 200) p.add(new Flow.Problem(id, "result", "at most 200 characters"));
         } else if (n instanceof Flow.Goto x) {

@@ -1,5 +1,6 @@
 package dev.hotline.ivr;
 
+import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.media.AudioClip;
 import dev.hotline.engine.tts.EspeakTts;
 import dev.hotline.engine.tts.Language;
@@ -49,6 +50,26 @@ public final class Ivr implements AutoCloseable {
     }
 
     private final CustomerLookup customers;
+
+    /** MSG-4: the satisfaction survey (wired by the app), for a flow's survey node. */
+    @FunctionalInterface
+    public interface SurveyAfterAgent {
+        /** The caller of {@code callId} on {@code caller} is to be surveyed in {@code language} after the agent who takes the call. */
+        void expect(long enterpriseId, String callId, Channel caller, String flow, String language);
+
+        SurveyAfterAgent NONE = (e, c, ch, f, l) -> { };
+    }
+
+    private volatile SurveyAfterAgent surveys = SurveyAfterAgent.NONE;
+
+    /** Wires the survey of the flows' survey nodes (the survey feature depends on this one, so it comes after). */
+    public void surveys(SurveyAfterAgent surveys) {
+        this.surveys = surveys;
+    }
+
+    void surveyAfterAgent(long enterpriseId, String callId, Channel caller, String flow, String language) {
+        surveys.expect(enterpriseId, callId, caller, flow, language);
+    }
 
     public Ivr(Path dataDir) {
         this(dataDir, CustomerLookup.NONE);

@@ -203,6 +203,9 @@ final class IvrSession {
             }
         } else if (n instanceof Flow.CustomerCheck x) {
             customerCheck(x);
+        } else if (n instanceof Flow.Survey x) {
+            ivr.surveyAfterAgent(enterpriseId, callId, channel, flowName, x.language() != null ? x.language() : vars.get("language"));
+            run(x.next());
         } else if (n instanceof Flow.Return x) {
             channel.stopPlayback();
             done = true;

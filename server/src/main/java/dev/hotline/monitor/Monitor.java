@@ -110,16 +110,31 @@ public final class Monitor implements AutoCloseable {
     private static final class Subscriber {
         final long enterpriseId;
         final boolean wallboard;
+        /** The agent of an agent view stream; null for the monitor and the wallboard. */
+        final Long agentUserId;
         final Sink client;
         String last;
         long lastSentNanos = System.nanoTime();
+        /** An agent view stream: the agent's live state and call when the view was last built. */
+        String lastLive;
+        /** An agent view stream: when the view is built again even if the live state has not changed (today's figures move). */
+        long refreshAtNanos;
 
-        Subscriber(long enterpriseId, boolean wallboard, Sink client) {
+        Subscriber(long enterpriseId, boolean wallboard, Long agentUserId, Sink client) {
             this.enterpriseId = enterpriseId;
             this.wallboard = wallboard;
+            this.agentUserId = agentUserId;
             this.client = client;
         }
     }
+
+    /**
+     * After a change of the agent's live state the view is built again once more this much later: the state log and
+     * today's figures come from the event log, which a moment after the change may not hold it yet.
+     */
+    static final Duration AGENT_SETTLE = Duration.ofSeconds(2);
+    /** An agent view whose agent stays in one state is built again this often (today's figures, e.g. talk time, move). */
+    static final Duration AGENT_REFRESH = Duration.ofSeconds(10);
 
     private final Acd acd;
     private final CallBook book;
@@ -346,7 +361,7 @@ public final class Monitor implements AutoCloseable {
 
     /** As {@link #subscribe(long, Sink)}, with the wallboard's view ({@link #wallboard}) when {@code wallboard}. */
     public Runnable subscribe(long enterpriseId, boolean wallboard, Sink sink) {
-        Subscriber s = new Subscriber(enterpriseId, wallboard, sink);
+        Subscriber s = new Subscriber(enterpriseId, wallboard, null, sink);
         subscribers.add(s);
         ticker.execute(() -> {
             try {
@@ -357,6 +372,49 @@ public final class Monitor implements AutoCloseable {
             }
         });
         return () -> subscribers.remove(s);
+    }
+
+    /**
+     * The agent view of {@code userId} ({@link #agent}) to {@code sink} now and whenever the agent's state or call changes
+     * (checked every {@link #TICK}; today's figures and the state log are read from the database only then, a moment
+     * later, and every {@link #AGENT_REFRESH}); the returned action ends that. Not found: no such agent of the enterprise.
+     */
+    public Runnable subscribeAgent(long enterpriseId, long userId, Sink sink) {
+        checkAgent(enterpriseId, userId);
+        Subscriber s = new Subscriber(enterpriseId, false, userId, sink);
+        subscribers.add(s);
+        ticker.execute(() -> pushAgent(s, live(enterpriseId, userId)));
+        return () -> subscribers.remove(s);
+    }
+
+    /** Not found unless {@code userId} is an agent of the enterprise. */
+    public void checkAgent(long enterpriseId, long userId) {
+        if (acd.agents(enterpriseId).stream().noneMatch(x -> x.userId() == userId)) throw DomainException.notFound("agent");
+    }
+
+    /** The agent's state, reason, state start and call as the ACD and the call book have them now (cheap: memory only). */
+    private String live(long enterpriseId, long userId) {
+        AgentView a = acd.agents(enterpriseId).stream().filter(x -> x.userId() == userId).findFirst().orElse(null);
+        if (a == null) return "gone";
+        String call = book.live(enterpriseId).stream()
+                .filter(r -> (a.callId() != null && a.callId().equals(r.callId())) || Objects.equals(r.agentUserId(), userId))
+                .map(r -> r.callId() + "/" + r.answeredAt()).findFirst().orElse("");
+        return json(a) + call;
+    }
+
+    /** Builds and sends the agent view of {@code s} (on the monitor thread). */
+    private void pushAgent(Subscriber s, String live) {
+        boolean changed = !live.equals(s.lastLive);
+        s.lastLive = live;
+        s.refreshAtNanos = System.nanoTime() + (changed ? AGENT_SETTLE : AGENT_REFRESH).toNanos();
+        try {
+            push(s, json(agent(s.enterpriseId, s.agentUserId)));
+        } catch (DomainException e) {
+            subscribers.remove(s); // the agent was deleted
+            s.client.close().run();
+        } catch (RuntimeException e) {
+            log.warn("agent view of {} failed: {}", s.agentUserId, e.toString());
+        }
     }
 
     /** Ends the enterprise's wallboard streams (their links were revoked). */
@@ -388,6 +446,12 @@ public final class Monitor implements AutoCloseable {
             Map<Long, String> monitorJson = new HashMap<>();
             Map<Long, String> wallboardJson = new HashMap<>();
             for (Subscriber s : subscribers) {
+                if (s.agentUserId != null) {
+                    String live = live(s.enterpriseId, s.agentUserId);
+                    if (s.last == null || !live.equals(s.lastLive) || System.nanoTime() - s.refreshAtNanos > 0) pushAgent(s, live);
+                    else push(s, s.last); // keep-alive, or drop a closed stream
+                    continue;
+                }
                 Snapshot snap = byEnterprise.computeIfAbsent(s.enterpriseId, this::snapshot);
                 String j = s.wallboard ? wallboardJson.computeIfAbsent(s.enterpriseId, e -> json(wallboard(snap)))
                         : monitorJson.computeIfAbsent(s.enterpriseId, e -> json(snap));

@@ -27,6 +27,16 @@ public final class MonitorRoutes {
         r.get("/monitor/agents/{id}", "The agent view: one agent now (state, time in state, reason, current call) and today (the agents report's "
                 + "figures, the state log)").returns(Monitor.AgentNow.class)
                 .handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(monitor.agent(me.enterpriseId(), WebServer.id(ctx)))));
+        r.get("/monitor/agents/{id}/stream", "The agent view as server-sent events: an `agent` event (the body of GET /monitor/agents/{id}) at "
+                + "once and whenever the agent's state or call changes").handle(Permission.MONITOR_READ, (ctx, me) -> {
+                    long agent = WebServer.id(ctx);
+                    monitor.checkAgent(me.enterpriseId(), agent); // another enterprise's agent, or no agent: 404 before the stream opens
+                    new SseHandler(client -> {
+                        Runnable stop = monitor.subscribeAgent(me.enterpriseId(), agent, sink(client, "agent", json -> masking.forViewer(me).jsonText(json)));
+                        client.onClose(stop);
+                        client.keepAlive();
+                    }).handle(ctx);
+                });
         r.get("/monitor/stream", "The live monitor as server-sent events: a `snapshot` (the body of GET /monitor) at once and whenever it changes")
                 .handle(Permission.MONITOR_READ, (ctx, me) -> new SseHandler(client -> {
                     // CRM-5: each snapshot as this supervisor may see its numbers.
@@ -100,7 +110,11 @@ public final class MonitorRoutes {
     }
 
     private static Monitor.Sink sink(SseClient client, UnaryOperator<String> shown) {
-        return new Monitor.Sink(() -> !client.terminated(), json -> client.sendEvent("snapshot", shown.apply(json)), () -> client.sendComment("keep-alive"),
+        return sink(client, "snapshot", shown);
+    }
+
+    private static Monitor.Sink sink(SseClient client, String event, UnaryOperator<String> shown) {
+        return new Monitor.Sink(() -> !client.terminated(), json -> client.sendEvent(event, shown.apply(json)), () -> client.sendComment("keep-alive"),
                 client::close);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hotline.survey;
 
 import dev.hotline.acd.QueueSettings;
+import dev.hotline.cti.CallView;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.Channel;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@link #expect} (the engine keeps the caller's leg when the agent hangs up); when the agent hangs up
  * ({@link CallEvent.PeerLeft}) the caller hears the score prompt (1 very satisfied, 2 satisfied, 3 unsatisfied), an
  * unsatisfied caller the reason prompt (1 service, 2 attitude, 3 other), then thanks, and the call ends. A caller who
- * hangs up first is not surveyed. The survey's start and outcome are events of the call ({@link CallLogEvent.SurveyStarted},
- * {@link CallLogEvent.Surveyed}); the results table is their projection ({@link SurveyStore#project}).
+ * hangs up first is not surveyed. The survey is about the final agent: the last agent the caller was bridged with, whose
+ * hang-up starts it (a colleague who took the call after a transfer; the same agent back from a consultation). The
+ * survey's start and outcome are events of the call ({@link CallLogEvent.SurveyStarted}, {@link CallLogEvent.Surveyed});
+ * the results table is their projection ({@link SurveyStore#project}).
  *
  * <p>Runs on the calls' event threads (every event through {@link #onEvent}); it never touches the database.
  */
@@ -65,11 +68,21 @@ public final class Surveys {
         byCaller.put(caller.id(), new Session(caller, agentLegId, enterpriseId, callId, queue, agentUserId, settings));
     }
 
+    /**
+     * A flow's survey node (MSG-4): the caller of {@code callId} is surveyed in {@code language} after the agent who takes
+     * the call, wherever the flow sends it (a queue whose own survey is on surveys it with its settings instead). Counted
+     * under the queue the agent took it from, else under the flow's name.
+     */
+    public void expectAfterAgent(long enterpriseId, String callId, Channel caller, String flow, String language) {
+        byCaller.put(caller.id(), new Session(caller, null, enterpriseId, callId, flow, 0,
+                new QueueSettings.Survey(true, "en".equals(language) ? "en" : "zh", null, null, null)));
+    }
+
     /** Every call event (wired by the app through the switchboard). */
     public void onEvent(CallEvent e) {
         Session s = byCaller.get(e.channelId());
         if (e instanceof CallEvent.PeerLeft p) {
-            if (s == null || !s.agentLegId.equals(p.otherChannelId())) {
+            if (s == null || !p.otherChannelId().equals(s.agentLegId())) {
                 // Kept for nobody: never leave a caller alone on a silent line.
                 log.warn("call leg {} was kept after {} hung up but no survey expects it; hanging up", p.channelId(), p.otherChannelId());
                 if (s != null) byCaller.remove(p.channelId());
@@ -80,7 +93,9 @@ public final class Surveys {
             return;
         }
         if (s == null) return;
-        if (e instanceof CallEvent.ChannelHungUp h) {
+        if (e instanceof CallEvent.ChannelBridged b) {
+            s.bridged(b.otherChannelId());
+        } else if (e instanceof CallEvent.ChannelHungUp h) {
             byCaller.remove(h.channelId());
             s.callerLeft(h.at());
         } else if (e instanceof CallEvent.PlaybackFinished f) {
@@ -117,11 +132,16 @@ public final class Surveys {
     /** One caller's survey. Its methods run on the call's event thread and, for spoken prompts, the TTS thread: synchronized. */
     private final class Session {
         final Channel caller;
-        final String agentLegId;
+        /**
+         * The leg of the agent the caller talks with now: the survey starts when it hangs up, and is about its user; null
+         * for a flow's survey until an agent takes the call.
+         */
+        String agentLegId;
         final long enterpriseId;
         final String callId;
-        final String queue;
-        final long agentUserId;
+        /** The queue the results count under (for a flow's survey the flow's name until the call reaches a queue's agent). */
+        String queue;
+        long agentUserId;
         final QueueSettings.Survey settings;
         final Language language;
         Step step = Step.WAITING;
@@ -143,6 +163,31 @@ public final class Surveys {
             this.agentUserId = agentUserId;
             this.settings = settings;
             this.language = "en".equals(settings.language()) ? Language.EN : Language.ZH;
+        }
+
+        synchronized String agentLegId() {
+            return agentLegId;
+        }
+
+        /**
+         * The caller was bridged with {@code peerId}: with the same agent again (back from a consultation or a verification
+         * flow), or with a colleague after a transfer (blind, through the ACD, or attended), who becomes the agent surveyed
+         * for. Either way the caller outlives that peer's hang-up. A peer that is no agent's leg (an outside number, an
+         * extension of a user not signed in as an agent) is followed as usual: the caller is not surveyed.
+         */
+        synchronized void bridged(String peerId) {
+            if (step != Step.WAITING) return;
+            if (!peerId.equals(agentLegId)) {
+                Optional<CallView> view = cti.deskCall(peerId);
+                if (view.isEmpty()) {
+                    log.info("call {}: the caller went on to {}, no agent's leg: not surveyed", callId, peerId);
+                    return;
+                }
+                if (agentLegId == null && view.get().queue() != null) queue = view.get().queue(); // a flow's survey
+                agentLegId = peerId;
+                agentUserId = view.get().userId();
+            }
+            data.engine().channel(peerId).ifPresent(peer -> data.engine().stayAfter(caller, peer));
         }
 
         /** The one way the step changes: an illegal move is a bug and fails loudly. */

@@ -17,7 +17,7 @@ const { reactive } = window.Vue;
 /** The enterprise's uploaded prompts (GET /prompts), for the "file" prompt selects. */
 const promptStore = reactive({ files: [], loaded: false });
 
-export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'customer', 'return', 'hangup'];
+export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'survey', 'customer', 'return', 'hangup'];
 export const BOX_TYPES = ['extension', 'queue'];
 export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 export const PROMPT_KINDS = ['tts', 'prompt', 'file'];
@@ -47,6 +47,7 @@ function newNode(type) {
     case 'goto': return { type, flow: '' };
     case 'transfer': return { type, target: 'extension', value: '' };
     case 'voicemail': return { type, boxType: 'extension', box: '' };
+    case 'survey': return { type };
     case 'customer': return { type, field: '', value: '${pin}' };
     case 'return': return { type, result: '' };
     default: return { type };
@@ -74,7 +75,7 @@ export function exitsOf(n) {
     case 'time': return [{ name: 'open' }, { name: 'closed' }];
     case 'http': return [{ name: 'next' }, { name: 'error' }];
     case 'transfer': return [{ name: 'fail' }];
-    case 'voicemail': return [{ name: 'next' }];
+    case 'voicemail': case 'survey': return [{ name: 'next' }];
     case 'customer': return [{ name: 'match' }, { name: 'mismatch' }];
     default: return [];
   }
@@ -264,6 +265,8 @@ export const FlowEditor = {
 
     // ---------- labels ----------
     typeLabel(type) { return tOr('flows.type.' + type, type); },
+    /** A survey node's language: zh or en, or none (the caller's language in the flow). */
+    setSurveyLanguage(node, value) { if (value) node.language = value; else delete node.language; },
     exitLabel(ex) { return ex.option !== undefined ? t('flows.exit.key', { key: ex.option }) : tOr('flows.exit.' + ex.name, ex.name); },
     nodeLabel(id) { const n = this.graph.nodes[id]; return n ? id + ' · ' + this.typeLabel(n.type) : id; },
     summary(n) {
@@ -281,6 +284,7 @@ export const FlowEditor = {
         case 'transfer': return tOr('flows.transfer.' + n.target, n.target || '') + ' ' + (n.value || '');
         case 'voicemail': return n.box ? tOr('flows.boxType.' + n.boxType, n.boxType || '') + ' ' + n.box : '';
         case 'hangup': return t('flows.hangupSummary');
+        case 'survey': return t('flows.surveySummary') + (n.language ? ' (' + t('lang.' + n.language) + ')' : '');
         case 'customer': return n.field ? n.field + ' = ' + (n.value || '') : '';
         case 'return': return t('flows.returnSummary') + (n.result ? ' (' + n.result + ')' : '');
         default: return '';
@@ -843,6 +847,17 @@ export const FlowEditor = {
                   </form-field>
                   <form-field :label="t('flows.box.' + (node.boxType || 'extension'))" required :error="perr('box')" testid="node-box-error">
                     <input type="text" v-model="node.box" data-testid="node-box">
+                  </form-field>
+                </template>
+
+                <!-- satisfaction survey after the agent (MSG-4) -->
+                <template v-if="node.type === 'survey'">
+                  <form-field :label="t('flows.surveyLanguage')" :error="perr('language')" testid="node-survey-language-error">
+                    <select :value="node.language || ''" data-testid="node-survey-language"
+                            @change="setSurveyLanguage(node, $event.target.value)">
+                      <option value="">{{ t('flows.surveyLanguageCaller') }}</option>
+                      <option v-for="l in CALL_LANGS" :key="l" :value="l">{{ t('lang.' + l) }}</option>
+                    </select>
                   </form-field>
                 </template>
 

@@ -36,6 +36,16 @@ class FlowValidatorTest {
     }
 
     @Test
+    void aSurveyNodeHasALanguageOrNoneAndGoesOn() throws Exception {
+        assertThat(problems("{'start':'s','nodes':{'s':{'type':'survey','language':'en','next':'b'},'b':{'type':'hangup'}}}")).isEmpty();
+        assertThat(problems("{'start':'s','nodes':{'s':{'type':'survey','next':'b'},'b':{'type':'hangup'}}}")).isEmpty();
+        assertThat(problems("{'start':'s','nodes':{'s':{'type':'survey','language':'fr','next':'b'},'b':{'type':'hangup'}}}"))
+                .containsExactly("s.language: zh, en or none");
+        assertThat(problems("{'start':'s','nodes':{'s':{'type':'survey'}}}")).containsExactly("s.next: not connected");
+        assertThat(Flow.typeOf(graph("{'start':'s','nodes':{'s':{'type':'survey','next':'s'}}}").nodes().get("s"))).isEqualTo("survey");
+    }
+
+    @Test
     void startMustExist() throws Exception {
         assertThat(problems("{'start':'nope','nodes':{'a':{'type':'hangup'}}}")).anyMatch(p -> p.contains("start node does not exist"));
         assertThat(problems("{'start':'a','nodes':{}}")).anyMatch(p -> p.contains("at least one node"));

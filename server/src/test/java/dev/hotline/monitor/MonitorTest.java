@@ -51,10 +51,15 @@ class MonitorTest {
         final Thread reader;
 
         Stream(String baseUrl, ApiClient user) throws Exception {
+            this(baseUrl, user, "/api/v1/monitor/stream", "snapshot");
+        }
+
+        /** A subscriber to the stream at {@code path} whose {@code kind} events it keeps. */
+        Stream(String baseUrl, ApiClient user, String path, String kind) throws Exception {
             // A plain socket speaking HTTP/1.0 (no chunking): closing it closes the connection, as a browser tab does.
             URI uri = URI.create(baseUrl);
             socket = new Socket(uri.getHost(), uri.getPort());
-            socket.getOutputStream().write(("GET /api/v1/monitor/stream HTTP/1.0\r\nHost: " + uri.getHost() + "\r\nCookie: " + user.cookieHeader()
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + uri.getHost() + "\r\nCookie: " + user.cookieHeader()
                     + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             body = socket.getInputStream();
             reader = new Thread(() -> {
@@ -64,7 +69,7 @@ class MonitorTest {
                     String event = null;
                     for (String line; (line = in.readLine()) != null; ) {
                         if (line.startsWith("event:")) event = line.substring(6).strip();
-                        else if (line.startsWith("data:") && "snapshot".equals(event)) snapshots.add(Json.MAPPER.readTree(line.substring(5).strip()));
+                        else if (line.startsWith("data:") && kind.equals(event)) snapshots.add(Json.MAPPER.readTree(line.substring(5).strip()));
                         else if (line.isEmpty() && event != null) {
                             events.add(event);
                             event = null;
@@ -270,7 +275,22 @@ class MonitorTest {
                 ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
                 long id = agent.get("/api/v1/me").json().get("id").asLong();
                 assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                // The agent view's own stream: the view at once, and pushed again within a second of a change of state.
+                assertThat(lead.get("/api/v1/monitor/agents/999999/stream").status()).isEqualTo(404);
+                assertThat(lead.get("/api/v1/monitor/agents/" + admin.get("/api/v1/me").json().get("id").asLong() + "/stream").status()).isEqualTo(404);
+                assertThat(agent.get("/api/v1/monitor/agents/" + id + "/stream").status()).isEqualTo(403);
+                Stream agentStream = new Stream(server.baseUrl(), lead, "/api/v1/monitor/agents/" + id + "/stream", "agent");
+                await("the agent view at once").atMost(Duration.ofSeconds(5)).until(() -> !agentStream.snapshots.isEmpty());
+                assertThat(agentStream.status).contains(" 200");
+                assertThat(agentStream.last().get("agent").get("state").asText()).isEqualTo("not_ready");
+                assertThat(agentStream.last().get("agent").get("userId").asLong()).isEqualTo(id);
                 assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                long changed = System.nanoTime();
+                await("the change of state pushed within a second").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> agentStream.last().get("agent").get("state").asText().equals("ready"));
+                System.out.println("{\"test\":\"monitor.agentStream\",\"stateToPushMs\":" + (System.nanoTime() - changed) / 1_000_000 + "}");
+                await("the state log read again").atMost(Duration.ofSeconds(5))
+                        .until(() -> agentStream.last().get("states").findValuesAsText("state").contains("ready"));
 
                 ChromeDriver page = chrome.driver();
                 chrome.signInEnglish(server.baseUrl(), "demo", "lead", PW);
@@ -280,11 +300,15 @@ class MonitorTest {
                 new Select(page.findElement(tid("monitor-agent-filter"))).selectByValue(String.valueOf(id));
                 wait.until(x -> String.valueOf(id).equals(chrome.attr("agent-view", "data-agent")));
                 assertThat(chrome.attr("av-state-value", "data-state")).isEqualTo("ready");
+                // The page's agent view is its own stream (besides the monitor's and this test's).
+                await("the page's agent stream").atMost(Duration.ofSeconds(5)).until(() -> server.hotline().monitor().subscribers() == 3);
                 assertThat(page.findElement(tid("av-no-call")).getText()).isEqualTo("Not on a call");
 
                 Sipp.Run caller = peers.uac("uac_call", "4692", SipPeers.vars("13500000079", "PAUSE", "6000"));
                 wait.until(x -> "13500000079".equals(chrome.attr("av-call", "data-caller")));
                 wait.until(x -> "on_call".equals(chrome.attr("av-state-value", "data-state")));
+                await().atMost(Duration.ofSeconds(1)).until(() -> agentStream.last().get("agent").get("state").asText().equals("on_call"));
+                assertThat(agentStream.last().get("call").get("caller").asText()).isEqualTo("13500000079");
                 JsonNode now = lead.get("/api/v1/monitor/agents/" + id).json();
                 assertThat(now.get("agent").get("state").asText()).isEqualTo("on_call");
                 assertThat(now.get("call").get("caller").asText()).isEqualTo("13500000079");
@@ -323,6 +347,9 @@ class MonitorTest {
                 wait.until(x -> "logged_out".equals(chrome.attr("av-state-value", "data-state")));
                 wait.until(x -> page.findElement(tid("av-value-talk")).getAttribute("data-seconds").equals(view.get("today").get("talkSeconds").asText()));
                 assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+                await().atMost(Duration.ofSeconds(5)).until(() -> agentStream.last().get("agent").get("state").asText().equals("logged_out")
+                        && agentStream.last().get("today").equals(view.get("today")));
+                agentStream.close();
 
                 // Not an agent (the admin), no such user: 404; an agent may not look.
                 assertThat(lead.get("/api/v1/monitor/agents/" + admin.get("/api/v1/me").json().get("id").asLong()).status()).isEqualTo(404);

@@ -8,6 +8,7 @@ import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.Chromium;
+import dev.hotline.testing.CtiClient;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.io.ByteArrayInputStream;
@@ -324,7 +325,7 @@ class SurveyCallsTest {
      * after a reload); the console's queue form turns the survey on, and the satisfaction report tab shows the counts.
      */
     @Test
-    @Order(Integer.MAX_VALUE) // last: it changes the queue and adds a call to the counts the other tests assert
+    @Order(Integer.MAX_VALUE - 1) // late: it changes the queue and adds a call to the counts the other tests assert
     void theDeskShowsTheScoreAndTheConsoleSetsTheSurveyAndShowsTheReport() throws Exception {
         try (Chromium chrome = Chromium.start()) {
             var d = chrome.driver();
@@ -348,6 +349,19 @@ class SurveyCallsTest {
                 return false;
             });
             server.hotline().acd().settle();
+
+            // The flow editor's palette has the survey node (MSG-4), with its language.
+            long flowId = admin.post("/api/v1/flows", Map.of("name", "survey_ui")).json().get("id").asLong();
+            d.get(server.baseUrl() + "/#/flows/" + flowId);
+            wait.until(x -> !d.findElements(Chromium.tid("palette-survey")).isEmpty());
+            assertThat(d.findElement(Chromium.tid("palette-survey")).getText()).isEqualTo("Satisfaction survey");
+            d.findElement(Chromium.tid("palette-survey")).click();
+            wait.until(x -> !d.findElements(Chromium.tid("node-survey-language")).isEmpty());
+            new org.openqa.selenium.support.ui.Select(d.findElement(Chromium.tid("node-survey-language"))).selectByValue("en");
+            d.findElement(Chromium.tid("flow-save-draft")).click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/flows/" + flowId).json().toString()
+                    .contains("\"type\":\"survey\",\"language\":\"en\""));
+            assertThat(d.findElement(Chromium.tid("flow-palette")).getText()).contains("Satisfaction survey");
 
             // The desk: a satisfied caller (2) shows in agent 2's call history.
             chrome.signInEnglish(server.baseUrl(), "demo", "agent2", PW);
@@ -381,5 +395,121 @@ class SurveyCallsTest {
             chrome.screenshot("survey-report");
             assertThat(chrome.scriptErrors()).isEmpty();
         }
+    }
+
+    /** A SIP phone of {@code extension} answering every call and hanging up after {@code talkMs}. */
+    void phone(String extension, int talkMs) throws Exception {
+        int port = Ports.free();
+        var vars = SipPeers.vars("x", "PAUSE", Integer.toString(talkMs));
+        vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+        Sipp.Run phone = Sipp.start(phoneDir, "uas_bye", vars, null, port,
+                List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100", "-timeout", "120"));
+        Sipp.awaitUdpBound(port);
+        phones.add(phone);
+        peers().register(extension, PW, port, "200");
+    }
+
+    long userId(String username) {
+        for (JsonNode u : admin.get("/api/v1/users").json()) if (u.get("username").asText().equals(username)) return u.get("id").asLong();
+        throw new AssertionError(username);
+    }
+
+    static boolean is(JsonNode n, String type, String state) {
+        return n.path("type").asText().equals(type) && n.at("/agent/state").asText().equals(state);
+    }
+
+    /**
+     * The survey is about the final agent. H: agent 3 answers, transfers the caller blind to agent 1 (job number 8001, through
+     * the ACD), agent 1 talks 2 s and hangs up: H is surveyed for agent 1 and presses 2. I: agent 3 consults agent 1 (the
+     * caller on hold), agent 1 hangs up, agent 3 is back with the caller and hangs up: I is surveyed for agent 3 and presses 1.
+     * J: a flow's survey node (English) sends the caller on to sales, whose own survey is now off: surveyed for agent 3, 1.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE) // last: it signs agent 2 out
+    void aColleagueAfterATransferAnAgentBackFromAConsultationAndAFlowsSurveyNodeAreSurveyed() throws Exception {
+        queue(true);
+        long agent1 = userId("agent1");
+        long agent3 = userId("agent3");
+        assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW).delete("/api/v1/agent/session").status()).isLessThan(300);
+        phone("1003", 9000);
+        phone("1001", 2000);
+        try (CtiClient three = CtiClient.connect(ApiClient.loggedIn(server.baseUrl(), "demo", "agent3", PW), server.baseUrl());
+             CtiClient one = CtiClient.connect(ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW), server.baseUrl())) {
+            three.next("hello");
+            one.next("hello");
+            assertThat(three.command("login", Map.of("device", "sip")).get("type").asText()).isEqualTo("ok");
+            assertThat(three.command("state", Map.of("state", "ready")).get("type").asText()).isEqualTo("ok");
+
+            // H: a blind transfer to a signed-in colleague.
+            Sipp.Run h = peers().uac("uac_survey", "4697", SipPeers.vars("13900000109", "PAUSE", "10000", "DTMFACTIONS", SipPeers.dtmf("2"),
+                    "AFTER", "500"), "-timeout", "60");
+            String leg = three.next("call.offered").get("call").get("legId").asText();
+            three.next(n -> n.path("type").asText().equals("call.answered") && n.at("/call/legId").asText().equals(leg), "H answered");
+            // Agent 1 signs in only now, so that the queue offers H to agent 3.
+            assertThat(one.command("login", Map.of("device", "sip")).get("type").asText()).isEqualTo("ok");
+            assertThat(one.command("state", Map.of("state", "ready")).get("type").asText()).isEqualTo("ok");
+            JsonNode moved = three.command("transfer", Map.of("legId", leg, "to", "8001"));
+            assertThat(moved.get("type").asText()).as(moved.toString()).isEqualTo("ok");
+            one.next("call.offered");
+            ok("13900000109", h);
+            assertThat(surveyData("13900000109")).isEqualTo("queue=sales agent=" + agent1 + " result=answered score=2");
+
+            // I: a consultation, then back to the caller.
+            assertThat(one.command("logout", Map.of()).get("type").asText()).isEqualTo("ok");
+            three.next(n -> is(n, "agent.state", "ready"), "agent 3 ready again");
+            Sipp.Run i = peers().uac("uac_survey", "4697", SipPeers.vars("13900000110", "PAUSE", "14000", "DTMFACTIONS", SipPeers.dtmf("1"),
+                    "AFTER", "500"), "-timeout", "60");
+            String leg2 = three.next("call.offered").get("call").get("legId").asText();
+            three.next(n -> n.path("type").asText().equals("call.answered") && n.at("/call/legId").asText().equals(leg2), "I answered");
+            JsonNode consult = three.command("consult", Map.of("legId", leg2, "to", "8001"));
+            assertThat(consult.get("type").asText()).as(consult.toString()).isEqualTo("ok");
+            ok("13900000110", i);
+            assertThat(surveyData("13900000110")).isEqualTo("queue=sales agent=" + agent3 + " result=answered score=1");
+            String iCall = record("13900000110").get("callId").asText();
+            assertThat(eventTypes(iCall)).containsSubsequence("hold", "transfer", "unhold", "survey_start", "survey");
+
+            // J: a flow's survey node, then on to the queue sales with its own survey off now; the survey in English.
+            String graph = "{'start':'s','nodes':{'s':{'type':'survey','language':'en','next':'t'},"
+                    + "'t':{'type':'transfer','target':'queue','value':'sales','fail':'bye'},'bye':{'type':'hangup'}}}";
+            long flow = admin.post("/api/v1/flows", Map.of("name", "survey_flow")).json().get("id").asLong();
+            var bad = admin.raw("PUT", "/api/v1/flows/" + flow + "/draft", graph.replace("'en'", "'fr'").replace("'next':'t'", "'next':'nowhere'")
+                    .replace('\'', '"'), "application/json");
+            assertThat(bad.json().get("problems").toString()).contains("zh, en or none", "goes to missing node nowhere");
+            var saved = admin.raw("PUT", "/api/v1/flows/" + flow + "/draft", graph.replace('\'', '"'), "application/json");
+            assertThat(saved.json().get("problems")).as(saved.toString()).isEmpty();
+            assertThat(admin.post("/api/v1/flows/" + flow + "/publish", null).status()).isEqualTo(200);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4698", "destinationType", "flow", "destination", "survey_flow")).status())
+                    .isEqualTo(201);
+            queue(false);
+            three.next(n -> is(n, "agent.state", "ready"), "agent 3 ready for J");
+            Sipp.Run j = peers().uac("uac_survey", "4698", SipPeers.vars("13900000111", "PAUSE", "13000", "DTMFACTIONS", SipPeers.dtmf("1"),
+                    "AFTER", "500"), "-timeout", "60");
+            JsonNode offered = three.next("call.offered").get("call");
+            assertThat(offered.get("queue").asText()).isEqualTo("sales");
+            ok("13900000111", j);
+            assertThat(surveyData("13900000111")).isEqualTo("queue=sales agent=" + agent3 + " result=answered score=1");
+        }
+        assertThat(server.hotline().eventLog().flush(10, TimeUnit.SECONDS)).isTrue();
+
+        // The rows, the agents' own results and the per-agent report name the final agent.
+        String hCall = record("13900000109").get("callId").asText();
+        String iCall = record("13900000110").get("callId").asText();
+        JsonNode mine1 = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).get("/api/v1/agent/surveys?calls=" + hCall + "," + iCall).json();
+        assertThat(mine1).hasSize(1);
+        assertThat(mine1.get(0).get("callId").asText()).isEqualTo(hCall);
+        assertThat(mine1.get(0).get("score").asInt()).isEqualTo(2);
+        JsonNode mine3 = ApiClient.loggedIn(server.baseUrl(), "demo", "agent3", PW).get("/api/v1/agent/surveys?calls=" + hCall + "," + iCall).json();
+        assertThat(mine3).hasSize(1);
+        assertThat(mine3.get(0).get("callId").asText()).isEqualTo(iCall);
+        assertThat(mine3.get(0).get("score").asInt()).isEqualTo(1);
+        JsonNode a1 = report("satisfaction-agents", "&agent=" + agent1);
+        assertThat(a1.get("rows")).hasSize(1);
+        assertValues(a1.get("rows").get(0), counts("surveyed", 1, "surveyAnswered", 1, "verySatisfied", 0, "satisfied", 1, "unsatisfied", 0));
+        JsonNode a3 = report("satisfaction-agents", "&agent=" + agent3);
+        assertThat(a3.get("rows")).hasSize(1);
+        assertValues(a3.get("rows").get(0), counts("surveyed", 2, "surveyAnswered", 2, "verySatisfied", 2, "satisfied", 0, "unsatisfied", 0));
+        // Sales counts H, I and J with the rest: the script's five and the desk's one.
+        assertValues(report("satisfaction", "&queue=sales").get("total"), counts("surveyed", 9, "surveyAnswered", 7, "verySatisfied", 3, "satisfied", 2));
+        assertThat(report("satisfaction", "&queue=support").get("rows")).isEmpty();
     }
 }

@@ -58,6 +58,16 @@ public interface TelephonyEngine extends AutoCloseable {
     void bridge(Channel a, Channel b, PeerHangup aOnHangupOfB);
 
     /**
+     * From now on {@code a} outlives the hang-up of {@code peer} as with {@link PeerHangup#STAY}, provided {@code peer} is
+     * still its bridged peer (whatever made the pair: a {@link #bridge}, a dial, a transfer); otherwise nothing happens.
+     * For a pair made without asking (e.g. a caller transferred on to a colleague, then surveyed after them). Asynchronous:
+     * a {@code peer} ending before it takes effect is followed as usual.
+     *
+     * @throws IllegalArgumentException when a channel is not of this engine
+     */
+    void stayAfter(Channel a, Channel peer);
+
+    /**
      * Splits the bridge {@code channel} is in: both channels stay up, unlinked, each ready to play,
      * hold or be bridged again; {@link CallEvent.ChannelUnbridged} follows, and a tap on the call
      * ends. Asynchronous; does nothing when the channel is not bridged (or its peer ends meanwhile),

@@ -235,6 +235,17 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     @Override
+    public void stayAfter(Channel a, Channel peer) {
+        SipLeg leg = leg(a);
+        SipLeg other = leg(peer);
+        leg.post(() -> {
+            if (leg.partner() == other && !leg.isFinal()) {
+                leg.staysAfter(other);
+            }
+        });
+    }
+
+    @Override
     public void unbridge(Channel channel) {
         SipBridge.unbridge(leg(channel));
     }

@@ -286,6 +286,35 @@ class SippBridgeTest {
         assertThat(awaitHangup(in).cause()).isEqualTo(HangupCause.NORMAL_CLEARING);
     }
 
+    /** A pair bridged as usual (the caller would follow), then told that the caller stays: as if bridged with STAY. */
+    @Test
+    void aCallerToldToStayAfterItsPeerOutlivesIt() throws Exception {
+        int uasPort = Ports.free();
+        Sipp.Run uas = agentUas("uas_bye", uasPort, vars("PAUSE", "3000"));
+        answerWithMusic();
+        List<Channel> agents = new CopyOnWriteArrayList<>();
+        handler.onIncoming = handler.onIncoming.andThen(c -> agents.add(originate(uasPort)));
+        Sipp.Run caller = uac("uac_wait_bye", "602", vars());
+        await().atMost(WAIT).until(() -> agents.size() == 1);
+        Channel in = callers.get(0);
+        Channel agent = agents.get(0);
+        awaitUp(in, agent);
+
+        engine.bridge(in, agent);
+        await().atMost(WAIT).until(() -> !handler.events(CallEvent.ChannelBridged.class, in.id()).isEmpty());
+        engine.stayAfter(in, agent);
+
+        assertOk(uas); // BYE from the agent: the caller stays
+        assertThat(awaitHangup(agent).cause()).isEqualTo(HangupCause.NORMAL_CLEARING);
+        await().atMost(WAIT).until(() -> !handler.events(CallEvent.PeerLeft.class, in.id()).isEmpty());
+        assertThat(handler.events(CallEvent.PeerLeft.class, in.id()).get(0).otherChannelId()).isEqualTo(agent.id());
+        assertThat(in.state()).isEqualTo(ChannelState.UP);
+        assertThat(handler.events(CallEvent.ChannelHungUp.class, in.id())).isEmpty();
+        in.hangup(HangupCause.NORMAL_CLEARING);
+        assertOk(caller); // the caller got our BYE
+        assertThat(awaitHangup(in).cause()).isEqualTo(HangupCause.NORMAL_CLEARING);
+    }
+
     @Test
     void aCallerBridgedToStayWhoHangsUpFirstEndsTheAgent() throws Exception {
         int uasPort = Ports.free();

@@ -25,7 +25,7 @@ public final class OrderRoutes {
                     var f = productFilter(ctx);
                     ctx.json(jdbi.withHandle(h -> orders.products(h, me.enterpriseId(), f)));
                 });
-        api.get("/products/export", "The catalog as a file: format (csv, xlsx), lang (en, zh: the headers) and the filters of the list")
+        api.get("/products/export", "The catalog as a file: format (csv (default), xlsx), lang (en, zh: the headers) and the filters of the list")
                 .handle(Permission.ORDER_READ, (ctx, me) -> {
                     var f = productFilter(ctx);
                     String format = format(ctx);
@@ -63,7 +63,7 @@ public final class OrderRoutes {
                     var f = orderFilter(ctx);
                     ctx.json(jdbi.withHandle(h -> orders.list(h, Scope.of(h, me), f)));
                 });
-        api.get("/orders/export", "The orders of the list's filters as a file: format (csv, xlsx), lang (en, zh)")
+        api.get("/orders/export", "The orders of the list's filters as a file: format (csv (default), xlsx), lang (en, zh)")
                 .handle(Permission.ORDER_READ, (ctx, me) -> {
                     var f = orderFilter(ctx);
                     String format = format(ctx);
@@ -124,8 +124,8 @@ public final class OrderRoutes {
 
     private static String format(Context ctx) {
         String format = Validator.clean(ctx.queryParam("format"));
-        Validator.of().required("format", format).check(format == null || format.matches("csv|xlsx"), "format", "csv or xlsx").throwIfInvalid();
-        return format;
+        Validator.of().check(format == null || format.matches("csv|xlsx"), "format", "csv or xlsx").throwIfInvalid();
+        return format == null ? "csv" : format;
     }
 
     private static String lang(Context ctx) {

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,7 +197,7 @@ class OrdersApiTest {
         assertField(agent2.get("/api/v1/orders?limit=0"), "limit");
         JsonNode timeline = agent2.get("/api/v1/customers/" + c + "/timeline").json();
         assertThat(timeline.get("items").findParents("orderNumber").stream().filter(n -> n.get("kind").asText().equals("order"))
-                .map(n -> n.get("orderNumber").asText() + " " + n.get("status").asText() + " " + n.get("total").decimalValue().toPlainString()))
+                .map(n -> n.get("orderNumber").asText() + " " + n.get("status").asText() + " " + n.get("total").decimalValue().setScale(2, RoundingMode.UNNECESSARY).toPlainString()))
                 .containsExactly(second + " new 0.10", number + " returned 600.60");
         String csv = new String(agent2.getBytes("/api/v1/orders/export?format=csv&customerId=" + c).body(), StandardCharsets.UTF_8);
         assertThat(csv).contains("Order number", number, "600.60", "Kettle 电水壶 ×3", "returned", "Order Ou");

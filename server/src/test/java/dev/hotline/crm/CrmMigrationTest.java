@@ -54,8 +54,9 @@ class CrmMigrationTest {
             List<String> expected = role.permissions().stream().map(Permission::key).filter(k -> k.startsWith("order.") || k.startsWith("product.")).toList();
             assertThat(got).as(role.roleName()).containsExactlyInAnyOrderElementsOf(expected).isNotEmpty();
         }
-        assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM order_counter c JOIN enterprise e ON e.id = c.enterprise_id WHERE e.code = 'old'")
-                .mapTo(Long.class).one())).isEqualTo(1);
+        long counters = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM order_counter c JOIN enterprise e ON e.id = c.enterprise_id"
+                + " WHERE e.code = 'old'").mapTo(Long.class).one());
+        assertThat(counters).isEqualTo(1);
         long custom = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM role_permission p JOIN app_role r ON r.id = p.role_id WHERE r.name = 'custom'")
                 .mapTo(Long.class).one());
         assertThat(custom).as("custom roles are left alone").isZero();

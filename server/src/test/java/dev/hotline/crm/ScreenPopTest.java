@@ -14,6 +14,7 @@ import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,9 +55,9 @@ class ScreenPopTest {
             assertThat(zhang.status()).as(zhang.toString()).isEqualTo(201);
             long zhangId = zhang.json().get("id").asLong();
             // BIZ-4: a catalog and an order Zhang San placed earlier, already confirmed.
-            long kettle = admin.post("/api/v1/products", Map.of("code", "K-1", "name", "Kettle", "price", new java.math.BigDecimal("199.90")))
+            long kettle = admin.post("/api/v1/products", Map.of("code", "K-1", "name", "Kettle", "price", new BigDecimal("199.90")))
                     .json().get("id").asLong();
-            assertThat(admin.post("/api/v1/products", Map.of("code", "C-1", "name", "Cup", "price", new java.math.BigDecimal("0.10"))).status())
+            assertThat(admin.post("/api/v1/products", Map.of("code", "C-1", "name", "Cup", "price", new BigDecimal("0.10"))).status())
                     .isEqualTo(201);
             var earlier = admin.post("/api/v1/orders", Map.of("customerId", zhangId, "lines", List.of(Map.of("productId", kettle, "quantity", 1))));
             assertThat(earlier.status()).as(earlier.toString()).isEqualTo(201);

@@ -33,6 +33,8 @@ import { CampaignsPage } from './pages/campaigns.js';
 import { WebCallbackPage } from './pages/webcallback.js';
 import { MailPage } from './pages/mail.js';
 import { TicketsPage } from './pages/tickets.js';
+import { OrdersPage } from './pages/orders.js';
+import { ProductsPage } from './pages/products.js';
 import { KbPage } from './pages/kb.js';
 import { TollPage } from './pages/toll.js';
 import { BusinessReportsPage } from './pages/business-reports.js';
@@ -111,6 +113,11 @@ const MENU = [
   // RPT-4: customers, regions and tickets over time; after the CRM pages so that nobody's landing page changes.
   { id: 'business-reports', perms: ['customer.read', 'ticket.read'], group: 'crm', component: BusinessReportsPage,
     icon: I('<path d="M3 3v18h18"/><path d="M7 15l4-5 3 3 5-7"/><circle cx="19" cy="6" r="1.5"/>') },
+  // BIZ-4: customers' orders and the product catalog; after the reports so that nobody's landing page changes.
+  { id: 'orders', perm: 'order.read', group: 'crm', component: OrdersPage,
+    icon: I('<path d="M6 2l-2 4v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V6l-2-4z"/><path d="M4 6h16M16 10a4 4 0 0 1-8 0"/>') },
+  { id: 'products', perm: 'order.read', group: 'crm', component: ProductsPage,
+    icon: I('<path d="M21 16V8l-9-5-9 5v8l9 5z"/><path d="M3.3 7L12 12l8.7-5M12 22V12"/>') },
   // Every console user with a desk or the recordings sees the inbox; the server filters the boxes. Listed last so
   // that it is nobody's landing page; the sidebar shows it in a group of its own (issue 14).
   { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'messages', component: VoicemailPage,

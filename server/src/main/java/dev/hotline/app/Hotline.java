@@ -52,6 +52,8 @@ import dev.hotline.monitor.MonitorRoutes;
 import dev.hotline.ops.Metrics;
 import dev.hotline.ops.OpsRoutes;
 import dev.hotline.ops.SipBanRoutes;
+import dev.hotline.order.OrderRoutes;
+import dev.hotline.order.Orders;
 import dev.hotline.recording.CallRecorder;
 import dev.hotline.recording.MediaFiles;
 import dev.hotline.recording.RecordingRoutes;
@@ -155,7 +157,7 @@ public final class Hotline implements AutoCloseable {
         Masking masking = new Masking(jdbi, (e, n) -> jdbi.withHandle(h -> CustomerStore.nameByNumber(h, e, n)));
         Duration sessionLifetime = Duration.ofHours(config.sessionHours());
         Auth auth = new Auth(jdbi, passwords, new LoginThrottle(clock), audit, clock, sessionLifetime);
-        Enterprises enterprises = new Enterprises(passwords, clock, List.of(QueueStore::seedReasons, Tickets::seedTypes));
+        Enterprises enterprises = new Enterprises(passwords, clock, List.of(QueueStore::seedReasons, Tickets::seedTypes, Orders::seedCounter));
         Directory directory = new Directory(passwords, clock);
 
         Api api = new Api();
@@ -182,6 +184,7 @@ public final class Hotline implements AutoCloseable {
         Tickets tickets = new Tickets(clock);
         TicketRoutes.register(api, jdbi, tickets, masking);
         KbRoutes.register(api, jdbi, new Kb(clock));
+        OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);

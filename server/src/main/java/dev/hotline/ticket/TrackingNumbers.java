@@ -10,7 +10,8 @@ import java.time.format.DateTimeFormatter;
 public final class TrackingNumbers {
     private TrackingNumbers() {}
 
-    static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+    /** The day as the numbers write it: yyyyMMdd. */
+    public static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
     public static String format(String prefix, LocalDate day, int counter) {
         String digits = day.format(DAY) + String.format("%04d", counter);

@@ -54,7 +54,7 @@ export const CustomerTimeline = {
       </form>
       <div v-if="error" class="alert alert-error">{{ errorText(error) }}</div>
       <ul class="timeline-list">
-        <li v-for="(e, i) in items" :key="e.kind + (e.callId || '') + (e.ticketId || '') + (e.memoId || '') + i" :class="'tl-' + e.kind"
+        <li v-for="(e, i) in items" :key="e.kind + (e.callId || '') + (e.ticketId || '') + (e.orderId || '') + (e.memoId || '') + i" :class="'tl-' + e.kind"
             :data-testid="testid + '-' + e.kind" :data-call="e.callId || ''">
           <span class="tl-time muted small">{{ fmtTime(e.at) }}</span>
           <span class="badge">{{ t('timeline.kind.' + e.kind) }}</span>
@@ -68,6 +68,11 @@ export const CustomerTimeline = {
             <span class="mono" :data-testid="testid + '-ticket-number'">{{ e.trackingNumber }}</span>
             <span>{{ e.title }}</span>
             <span class="badge">{{ tOr('tickets.status.' + e.status, e.status) }}</span>
+          </template>
+          <template v-else-if="e.kind === 'order'">
+            <a class="mono" :href="'/#/orders?id=' + e.orderId" :data-testid="testid + '-order-number'">{{ e.orderNumber }}</a>
+            <span class="mono">{{ Number(e.total).toFixed(2) }}</span>
+            <span class="badge">{{ tOr('orders.status.' + e.status, e.status) }}</span>
           </template>
           <template v-else-if="e.kind === 'memo'">
             <span class="tl-text" :data-testid="testid + '-memo-text'">{{ e.text }}</span><span class="muted small">— {{ dash(e.author) }}</span>

@@ -1,13 +1,14 @@
 // AGENT-4 screen pop from the CRM (issue 16 item 7): on a call, the caller's customer record as this agent may see it
 // (the lookup honours ownership: private, department, enterprise), with the fields marked for the pop; for an unknown
-// number, a new-customer card pre-filled with it.
+// number, a new-customer card pre-filled with it. BIZ-4: the customer's recent orders with their status, and a form to
+// place an order during the call (products on sale × quantity; the server computes the exact total and links the call).
 
 import { api, t, toast, toastError } from '../common.js';
 
 export const CrmCard = {
-  props: { number: String, numberRef: String },
+  props: { number: String, numberRef: String, callId: String },
   emits: ['matched'],
-  data() { return { matches: null, fields: [], form: null, errors: {}, loading: false, settings: null, openTickets: {} }; },
+  data() { return { matches: null, fields: [], form: null, errors: {}, loading: false, settings: null, openTickets: {}, orders: {}, products: [], orderForm: null }; },
   computed: {
     popFields() { return this.fields.filter((f) => f.inPop && !(this.tierField && f.key === this.tierField.key)); },
     /** The field holding the tier (CRM settings, ACD-3): shown first, under its own label. */
@@ -40,12 +41,45 @@ export const CrmCard = {
               .catch(() => {});
           }
         }
+        this.orders = {};
+        this.orderForm = null;
+        if (this.can('order.read')) for (const c of found) this.loadOrders(c.id, asked);
         if (!found.length && this.can('customer.write')) this.form = { name: '', sharing: 'private', fields: {} };
       } catch (e) {
         this.matches = [];
       } finally {
         this.loading = false;
       }
+    },
+    loadOrders(customerId, asked) {
+      return api.get('/orders', { customerId, limit: 5 })
+        .then((page) => { if (asked === this.number) this.orders = Object.assign({}, this.orders, { [customerId]: page.items }); })
+        .catch(() => {});
+    },
+    money(v) { return v === null || v === undefined ? '—' : Number(v).toFixed(2); },
+    async startOrder(c) {
+      try { this.products = await api.get('/products', { onSale: 'true' }); } catch (e) { toastError(e); return; }
+      this.orderForm = { customerId: c.id, lines: [{ productId: '', quantity: 1 }], note: '', errors: {}, error: null };
+    },
+    orderPreview() {
+      let cents = 0;
+      for (const l of this.orderForm.lines) {
+        const p = this.products.find((x) => x.id === l.productId);
+        if (p && Number(l.quantity) > 0) cents += Math.round(Number(p.price) * 100) * Math.round(Number(l.quantity));
+      }
+      return (cents / 100).toFixed(2);
+    },
+    async placeOrder() {
+      const f = this.orderForm;
+      f.errors = {}; f.error = null;
+      try {
+        const body = { customerId: f.customerId, callId: this.callId || null, note: f.note.trim() || null,
+          lines: f.lines.map((l) => ({ productId: l.productId === '' ? null : l.productId, quantity: l.quantity === '' ? null : Number(l.quantity) })) };
+        const placed = await api.post('/orders', body);
+        toast(t('desk.crm.orderPlaced', { number: placed.order.orderNumber }));
+        this.orderForm = null;
+        await this.loadOrders(f.customerId, this.number);
+      } catch (e) { f.error = e; f.errors = e.fields ? e.fields() : {}; }
     },
     value(c, f) {
       const v = c.fields ? c.fields[f.key] : null;
@@ -84,6 +118,34 @@ export const CrmCard = {
               <a :href="'/#/tickets?id=' + tk.id" target="_blank" rel="noopener" class="mono">{{ tk.trackingNumber }}</a>
               {{ tk.title }} <span class="badge">{{ tOr('tickets.status.' + tk.status, tk.status) }}</span>
             </div>
+          </div>
+          <div v-if="can('order.read')" class="crm-orders" :data-testid="'desk-crm-orders-' + c.id">
+            <div class="muted small">{{ t('desk.crm.recentOrders') }}</div>
+            <div v-if="orders[c.id] && !orders[c.id].length" class="muted small" data-testid="desk-crm-no-orders">{{ t('desk.crm.noOrders') }}</div>
+            <div v-for="o in orders[c.id] || []" :key="o.id" class="small" data-testid="desk-crm-order" :data-status="o.status">
+              <a :href="'/#/orders?id=' + o.id" target="_blank" rel="noopener" class="mono">{{ o.orderNumber }}</a>
+              <span class="mono">{{ money(o.total) }}</span> <span class="badge" data-testid="desk-crm-order-status">{{ tOr('orders.status.' + o.status, o.status) }}</span>
+            </div>
+            <button v-if="can('order.write') && !(orderForm && orderForm.customerId === c.id)" type="button" class="btn btn-sm"
+              data-testid="desk-crm-order-new" @click="startOrder(c)">+ {{ t('desk.crm.newOrder') }}</button>
+            <form v-if="orderForm && orderForm.customerId === c.id" class="crm-order-form" data-testid="desk-order-form" novalidate @submit.prevent="placeOrder">
+              <div v-for="(l, i) in orderForm.lines" :key="i" class="toolbar">
+                <select v-model="l.productId" :data-testid="'desk-order-product-' + i">
+                  <option value="">{{ t('desk.crm.pickProduct') }}</option>
+                  <option v-for="p in products" :key="p.id" :value="p.id">{{ p.code }} · {{ p.name }} · {{ money(p.price) }}</option></select>
+                <input type="number" min="1" step="1" style="width:5em" v-model="l.quantity" :data-testid="'desk-order-qty-' + i" :aria-label="t('orders.quantity')">
+                <button v-if="orderForm.lines.length > 1" type="button" class="btn btn-sm" @click="orderForm.lines.splice(i, 1)">×</button>
+                <span v-if="orderForm.errors['lines[' + i + '].productId'] || orderForm.errors['lines[' + i + '].quantity']" class="danger small"
+                  :data-testid="'desk-order-line-error-' + i">{{ orderForm.errors['lines[' + i + '].productId'] || orderForm.errors['lines[' + i + '].quantity'] }}</span>
+              </div>
+              <button type="button" class="btn btn-sm" data-testid="desk-order-add-line" @click="orderForm.lines.push({ productId: '', quantity: 1 })">+ {{ t('desk.crm.addLine') }}</button>
+              <input v-model="orderForm.note" :placeholder="t('orders.note')" data-testid="desk-order-note">
+              <div class="small">{{ t('orders.total') }}: <span class="mono" data-testid="desk-order-preview">{{ orderPreview() }}</span></div>
+              <form-alert :error="orderForm.error" :known="orderForm.lines.flatMap((l, i) => ['lines[' + i + '].productId', 'lines[' + i + '].quantity'])"
+                testid="desk-order-alert"></form-alert>
+              <button class="btn btn-primary btn-sm" type="submit" data-testid="desk-order-save">{{ t('desk.crm.placeOrder') }}</button>
+              <button class="btn btn-sm" type="button" @click="orderForm = null">{{ t('common.cancel') }}</button>
+            </form>
           </div>
           <a class="btn-link" :href="'/#/customers?id=' + c.id" target="_blank" rel="noopener" data-testid="desk-crm-open">{{ t('desk.crm.open') }}</a>
         </div>

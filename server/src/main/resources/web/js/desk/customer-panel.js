@@ -38,7 +38,7 @@ export const CustomerPanel = {
         </dl>
         <a v-if="urlPop.url && urlPop.callId === call.callId" class="btn-link" :href="urlPop.url" target="hotline-pop" rel="noopener"
            data-testid="desk-url-pop">{{ t('desk.crm.externalPop') }}</a>
-        <crm-card v-if="can('customer.read')" :number="other(call)" :number-ref="otherRef(call)" @matched="(m) => matched = m"></crm-card>
+        <crm-card v-if="can('customer.read')" :number="other(call)" :number-ref="otherRef(call)" :call-id="call.callId" @matched="(m) => matched = m"></crm-card>
         <table v-if="customer && customer.lastCalls && customer.lastCalls.length" class="grid compact" data-testid="desk-last-calls">
           <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.result') }}</th><th>{{ t('desk.agentCol') }}</th><th>{{ t('desk.queue') }}</th><th>{{ t('desk.talk') }}</th></tr></thead>
           <tbody><tr v-for="l in customer.lastCalls" :key="l.callId">

@@ -14,6 +14,7 @@ import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +23,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * AGENT-4 / issue 16 item 7: a known caller pops their customer record (with the fields marked for the pop) on the
- * agent's desk; an unknown caller gets a new-customer card pre-filled with the number, which the agent saves.
+ * agent's desk; an unknown caller gets a new-customer card pre-filled with the number, which the agent saves. BIZ-4: the
+ * pop lists the known caller's orders with their status, and the agent places an order during the call, linked to it.
  */
 class ScreenPopTest {
     static final String PW = TestServer.DEMO_PASSWORD;
@@ -50,6 +53,17 @@ class ScreenPopTest {
             var zhang = admin.post("/api/v1/customers", Map.of("name", "Zhang San", "sharing", "enterprise",
                     "phones", List.of(Map.of("number", "+86 135 0000 0061")), "fields", Map.of("tier", "gold", "memo", "not in the pop")));
             assertThat(zhang.status()).as(zhang.toString()).isEqualTo(201);
+            long zhangId = zhang.json().get("id").asLong();
+            // BIZ-4: a catalog and an order Zhang San placed earlier, already confirmed.
+            long kettle = admin.post("/api/v1/products", Map.of("code", "K-1", "name", "Kettle", "price", new BigDecimal("199.90")))
+                    .json().get("id").asLong();
+            assertThat(admin.post("/api/v1/products", Map.of("code", "C-1", "name", "Cup", "price", new BigDecimal("0.10"))).status())
+                    .isEqualTo(201);
+            var earlier = admin.post("/api/v1/orders", Map.of("customerId", zhangId, "lines", List.of(Map.of("productId", kettle, "quantity", 1))));
+            assertThat(earlier.status()).as(earlier.toString()).isEqualTo(201);
+            String earlierNumber = earlier.json().get("order").get("orderNumber").asText();
+            assertThat(admin.post("/api/v1/orders/" + earlier.json().get("order").get("id").asLong() + "/status", Map.of("status", "confirmed"))
+                    .status()).isEqualTo(200);
             server.hotline().acd().settle();
 
             // Agent 1 on a SIP phone that answers, signed in and ready; their desk open in Chromium.
@@ -72,6 +86,25 @@ class ScreenPopTest {
                     assertThat(d.findElement(tid("desk-crm-field-tier")).getText()).isEqualTo("gold");
                     assertThat(d.findElements(tid("desk-crm-field-memo"))).as("a field not marked for the pop").isEmpty();
                     assertThat(d.findElement(tid("desk-crm-owner")).getText()).isEqualTo("admin");
+                    // BIZ-4: the pop shows the caller's orders with their status, and the agent places one during the call.
+                    wait.until(x -> !x.findElements(tid("desk-crm-order")).isEmpty());
+                    assertThat(d.findElement(tid("desk-crm-order")).getText()).contains(earlierNumber, "199.90", "Confirmed");
+                    d.findElement(tid("desk-crm-order-new")).click();
+                    wait.until(x -> !x.findElements(tid("desk-order-form")).isEmpty());
+                    new Select(d.findElement(tid("desk-order-product-0"))).selectByVisibleText("K-1 · Kettle · 199.90");
+                    d.findElement(tid("desk-order-add-line")).click();
+                    new Select(d.findElement(tid("desk-order-product-1"))).selectByVisibleText("C-1 · Cup · 0.10");
+                    d.findElement(tid("desk-order-qty-1")).clear();
+                    d.findElement(tid("desk-order-qty-1")).sendKeys("0");
+                    d.findElement(tid("desk-order-save")).click();
+                    wait.until(x -> !x.findElements(tid("desk-order-line-error-1")).isEmpty());
+                    d.findElement(tid("desk-order-qty-1")).clear();
+                    d.findElement(tid("desk-order-qty-1")).sendKeys("3");
+                    wait.until(x -> x.findElement(tid("desk-order-preview")).getText().equals("200.20"));
+                    d.findElement(tid("desk-order-save")).click();
+                    wait.until(x -> x.findElements(tid("desk-crm-order")).size() == 2);
+                    assertThat(d.findElements(tid("desk-crm-order")).get(0).getText()).contains("200.20", "New");
+                    chrome.screenshot("desk-pop-orders-en");
                     d.findElement(tid("lang-zh")).click();
                     wait.until(x -> d.findElement(tid("desk-crm-open")).getText().equals("打开客户资料"));
                     d.findElement(tid("lang-en")).click();
@@ -130,6 +163,14 @@ class ScreenPopTest {
                     assertThat(d.getPageSource()).doesNotContain("13800000001");
                     caller.bye();
                 }
+                // The order placed during the call is linked to it: its call id is the call's on Zhang San's timeline.
+                JsonNode placed = admin.get("/api/v1/orders?customerId=" + zhangId).json().get("items").get(0);
+                assertThat(placed.get("total").decimalValue()).isEqualByComparingTo("200.20");
+                String orderCall = placed.get("callId").asText();
+                assertThat(orderCall).isNotBlank();
+                await("the call on the timeline").atMost(Duration.ofSeconds(20)).until(() -> admin.get("/api/v1/customers/" + zhangId + "/timeline")
+                        .json().get("items").findParents("kind").stream().anyMatch(n -> n.get("kind").asText().equals("call")
+                                && n.get("callId").asText().equals(orderCall)));
                 assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
             } finally {
                 phone.kill();

@@ -121,6 +121,7 @@ class TenantIsolationTest {
         demoChargedCall();
         demoFiles();
         demoTicketsAndKb();
+        demoOrders();
         acmeAdmin.post("/api/v1/extensions", Map.of("number", "1001"));
         acmeAdmin.post("/api/v1/trunks", Map.of("name", "acme-trunk", "host", "10.1.1.1"));
     }
@@ -220,6 +221,17 @@ class TenantIsolationTest {
         demoIds.put("kb-questions", demoAdmin.post("/api/v1/kb-questions", Map.of("question", "demo question")).json().get("id").asLong());
     }
 
+    /** BIZ-4: a product of demo's catalog and an order of demo's customer. */
+    void demoOrders() {
+        var p = demoAdmin.post("/api/v1/products", Map.of("code", "DEMO-1", "name", "demo product", "price", 12.5));
+        assertThat(p.status()).as(p.toString()).isEqualTo(201);
+        demoIds.put("products", p.json().get("id").asLong());
+        var o = demoAdmin.post("/api/v1/orders", Map.of("customerId", demoIds.get("customers"), "callId", DEMO_CALL,
+                "lines", List.of(Map.of("productId", demoIds.get("products"), "quantity", 2))));
+        assertThat(o.status()).as(o.toString()).isEqualTo(201);
+        demoIds.put("orders", o.json().get("order").get("id").asLong());
+    }
+
     /** An uploaded prompt, a music-on-hold file and a voicemail greeting of demo's. */
     void demoFiles() {
         assertThat(demoAdmin.upload("POST", "/api/v1/prompts", DEMO_PROMPT, TestAudio.toneWav(16000, 1, 800, 500)).status()).isEqualTo(201);
@@ -267,6 +279,8 @@ class TenantIsolationTest {
                     "ownerId", firstId(acmeAdmin.get("/api/v1/users").json()));
             case "customer-fields" -> Map.of("key", "hijacked", "label", "hijacked", "type", "text");
             case "contacts" -> Map.of("name", "hijacked", "number", "13800000000");
+            case "products" -> Map.of("code", "HIJACK", "name", "hijacked", "price", 1);
+            case "orders" -> Map.of("status", "cancelled");
             default -> Map.of("name", "hijacked");
         };
     }
@@ -286,7 +300,8 @@ class TenantIsolationTest {
                 "/api/v1/customers", "/api/v1/customer-fields", "/api/v1/contacts", "/api/v1/customers/" + demoIds.get("customers"), "/api/v1/campaigns", "/api/v1/dnc",
                 "/api/v1/campaigns/" + demoIds.get("campaigns"), "/api/v1/campaigns/" + demoIds.get("campaigns") + "/contacts",
                 "/api/v1/tickets/" + demoIds.get("tickets"), "/api/v1/ticket-types", "/api/v1/ticket-settings", "/api/v1/kb-articles",
-                "/api/v1/kb-categories", "/api/v1/kb-questions", "/api/v1/memos?callId=" + DEMO_CALL, "/api/v1/notifications")) {
+                "/api/v1/kb-categories", "/api/v1/kb-questions", "/api/v1/memos?callId=" + DEMO_CALL, "/api/v1/notifications",
+                "/api/v1/products", "/api/v1/orders", "/api/v1/orders/" + demoIds.get("orders"))) {
             var r = demoAdmin.get(path);
             assertThat(r.status()).as("demo reads " + path).isEqualTo(200);
             sb.append(path).append(' ').append(r.body()).append('\n');
@@ -540,6 +555,15 @@ class TenantIsolationTest {
                 "welcomePrompt", DEMO_PROMPT)));
         field.put("route over demo's trunk", "trunkId");
         refused.put("route over demo's trunk", acmeAdmin.post("/api/v1/outbound-routes", Map.of("name", "x6", "prefix", "9", "trunkId", demoTrunk)));
+        // BIZ-4: an order for demo's customer, or of demo's product for acme's own customer.
+        field.put("order for demo's customer", "customerId");
+        refused.put("order for demo's customer", acmeAdmin.post("/api/v1/orders", Map.of("customerId", demoIds.get("customers"),
+                "lines", List.of(Map.of("productId", demoIds.get("products"), "quantity", 1)))));
+        long acmeCustomer = acmeAdmin.post("/api/v1/customers", Map.of("name", "acme buyer", "phones", List.of(Map.of("number", "13600000001")),
+                "fields", Map.of())).json().get("id").asLong();
+        field.put("order of demo's product", "lines[0].productId");
+        refused.put("order of demo's product", acmeAdmin.post("/api/v1/orders", Map.of("customerId", acmeCustomer,
+                "lines", List.of(Map.of("productId", demoIds.get("products"), "quantity", 1)))));
         for (var e : refused.entrySet()) {
             assertThat(e.getValue().status()).as(e.getKey() + " → " + e.getValue()).isIn(400, 404);
             assertThat(e.getValue().body()).as(e.getKey()).doesNotContain("no such route");

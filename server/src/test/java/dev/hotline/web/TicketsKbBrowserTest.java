@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.testing.ApiClient;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -16,7 +17,8 @@ import org.openqa.selenium.support.ui.Select;
  * The tickets and knowledge-base pages (BIZ-1, BIZ-2, BIZ-3) in headless Chromium: a complaint opened with its
  * type's form (a required field refused on its input), its tracking number shown, edited, moved (an illegal move
  * refused), filtered; a KB category and an article written, submitted, published and found by a Chinese word, another
- * rejected with a note; both pages in Chinese; the desk's KB search box finds the published article.
+ * rejected with a note; both pages in Chinese; the desk's KB search box finds the published article. BIZ-4: the products
+ * and orders pages.
  * Screenshots in {@code target/screenshots/tickets-*.png} and {@code kb-*.png}.
  */
 class TicketsKbBrowserTest {
@@ -219,6 +221,55 @@ class TicketsKbBrowserTest {
     private static JsonNode type(ApiClient admin, String code) {
         for (var ty : admin.get("/api/v1/ticket-types").json()) if (ty.get("code").asText().equals(code)) return ty;
         throw new AssertionError("no ticket type " + code);
+    }
+
+    /** BIZ-4: the products page (a bad price refused on its input), the orders page (list, detail, a move logged, a filter), in zh too. */
+    @Test
+    void productsAndOrdersPagesListMoveAndFilterOrders() {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        long customer = admin.post("/api/v1/customers", Map.of("name", "Page Pei", "phones", List.of(Map.of("number", "13700000077")),
+                "fields", Map.of(), "sharing", "enterprise")).json().get("id").asLong();
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-products");
+        ui.waitText("page-title", ui.en("products.title"));
+        ui.click("product-new");
+        ui.type("product-form-code", "P-9");
+        ui.type("product-form-name", "Pen 钢笔");
+        ui.type("product-form-price", "12.345");
+        ui.click("product-save");
+        ui.waitFor(d -> ui.text("product-form-price-error").contains("two decimals"));
+        ui.el("product-form-price").clear();
+        ui.type("product-form-price", "12.30");
+        ui.click("product-save");
+        ui.waitFor(d -> ui.text("products-table").contains("Pen 钢笔") && ui.text("products-table").contains("12.30"));
+        long pen = admin.get("/api/v1/products?q=P-9").json().get(0).get("id").asLong();
+        JsonNode order = admin.post("/api/v1/orders", Map.of("customerId", customer, "lines", List.of(Map.of("productId", pen, "quantity", 3))))
+                .json().get("order");
+        String number = order.get("orderNumber").asText();
+
+        ui.click("nav-orders");
+        ui.waitText("page-title", ui.en("orders.title"));
+        ui.waitFor(d -> ui.text("orders-table").contains(number) && ui.text("orders-table").contains("36.90"));
+        ui.click("order-open-" + order.get("id").asLong());
+        ui.waitText("order-detail-status", ui.en("orders.status.new"));
+        assertThat(ui.text("order-lines")).contains("P-9", "Pen 钢笔", "12.30", "36.90");
+        new Select(ui.el("order-move-status")).selectByValue("confirmed");
+        ui.click("order-move-go");
+        ui.waitText("order-detail-status", ui.en("orders.status.confirmed"));
+        ui.waitFor(d -> ui.text("order-history").contains(ui.en("orders.status.new") + " → " + ui.en("orders.status.confirmed")));
+        ui.screenshot("orders-detail-en");
+        new Select(ui.el("orders-status")).selectByValue("shipped");
+        ui.waitFor(d -> !ui.text("orders-table").contains(number));
+        new Select(ui.el("orders-status")).selectByValue("confirmed");
+        ui.waitFor(d -> ui.text("orders-table").contains(number));
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("orders.title"));
+        ui.waitFor(d -> ui.text("orders-table").contains(ui.zh("orders.status.confirmed")));
+        ui.screenshot("orders-zh");
+        ui.click("lang-en");
+        ui.waitText("page-title", ui.en("orders.title"));
     }
 
     private static void article(String title, String body) {

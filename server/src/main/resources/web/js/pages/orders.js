@@ -1,0 +1,153 @@
+// Orders (BIZ-4, seed 001 5.4 and seed 002 4.2.12): the orders of the customers this user may see (CRM-3), newest first,
+// filtered by status, text (order number or customer) and the day placed; exported as CSV or xlsx; one order
+// (#/orders?id=12) with its lines, exact total, the call it was taken on, its status history (who, when) and the next
+// moves (the server refuses an illegal one: 409 shown). Orders are placed from the desk during a call.
+
+import { api, t, toast, confirmDialog } from '../common.js';
+import { i18n } from '../i18n.js';
+
+export const ORDER_STATUSES = ['new', 'confirmed', 'shipped', 'completed', 'cancelled', 'returned'];
+/** The moves the server allows (OrderStatus.next), to offer only those. */
+export const ORDER_NEXT = { new: ['confirmed', 'cancelled'], confirmed: ['shipped', 'cancelled'], shipped: ['completed', 'returned'],
+  completed: ['returned'], cancelled: [], returned: [] };
+
+export function money(v) { return v === null || v === undefined ? '—' : Number(v).toFixed(2); }
+
+function idFromHash() {
+  const m = /[?&]id=(\d+)/.exec(location.hash || '');
+  return m ? Number(m[1]) : null;
+}
+
+export const OrdersPage = {
+  props: { me: Object },
+  setup() { return { ORDER_STATUSES, money }; },
+  data() {
+    return { items: [], total: 0, loading: true, loadError: null, status: '', q: '', day: '',
+      detailId: idFromHash(), detail: null, detailError: null, move: { status: '', note: '' } };
+  },
+  created() {
+    window.addEventListener('hashchange', this.syncDetail);
+    this.loadDetail();
+    this.load();
+  },
+  beforeUnmount() { window.removeEventListener('hashchange', this.syncDetail); },
+  computed: {
+    query() {
+      const p = { status: this.status, q: this.q.trim() };
+      if (this.day) {
+        const from = new Date(this.day + 'T00:00:00');
+        p.from = from.toISOString();
+        p.to = new Date(from.getTime() + 86400000).toISOString();
+      }
+      return p;
+    },
+    exportQuery() {
+      const p = new URLSearchParams({ lang: i18n.lang === 'zh' ? 'zh' : 'en' });
+      for (const [k, v] of Object.entries(this.query)) if (v) p.set(k, v);
+      return p.toString();
+    },
+    nextMoves() { return this.detail ? ORDER_NEXT[this.detail.order.status] || [] : []; },
+  },
+  methods: {
+    statusText(s) { return t('orders.status.' + s); },
+    async load() {
+      this.loading = true;
+      try { const page = await api.get('/orders', Object.assign({ limit: 200 }, this.query)); this.items = page.items; this.total = page.total; this.loadError = null; }
+      catch (e) { this.loadError = e; } finally { this.loading = false; }
+    },
+    syncDetail() { this.detailId = idFromHash(); this.loadDetail(); },
+    async loadDetail() {
+      this.detail = null; this.detailError = null;
+      if (!this.detailId) return;
+      try { this.detail = await api.get('/orders/' + this.detailId); } catch (e) { this.detailError = e; }
+    },
+    async doMove() {
+      if (!this.move.status) return;
+      this.detailError = null;
+      try {
+        await api.post('/orders/' + this.detail.order.id + '/status', { status: this.move.status, note: this.move.note.trim() || null });
+        this.move = { status: '', note: '' };
+        await this.loadDetail();
+        await this.load();
+      } catch (e) { this.detailError = e; }
+    },
+    async remove() {
+      const o = this.detail.order;
+      if (!(await confirmDialog(t('orders.confirmDelete', { number: o.orderNumber }), { danger: true }))) return;
+      try { await api.del('/orders/' + o.id); toast(t('orders.deleted')); location.hash = '#/orders'; await this.load(); }
+      catch (e) { this.detailError = e; }
+    },
+    closeDetail() { location.hash = '#/orders'; },
+  },
+  template: `
+    <div class="page-head">
+      <h1 data-testid="page-title">{{ t('orders.title') }}</h1>
+      <span class="sub">{{ t('orders.subtitle') }}</span>
+      <div class="spacer"></div>
+      <a class="btn" :href="'/api/v1/orders/export?format=csv&' + exportQuery" data-testid="orders-export-csv">CSV</a>
+      <a class="btn" :href="'/api/v1/orders/export?format=xlsx&' + exportQuery" data-testid="orders-export-xlsx">Excel</a>
+    </div>
+    <div v-if="detailError" class="alert alert-error" data-testid="order-detail-error">{{ errorText(detailError) }}</div>
+    <div v-if="detail" class="panel" style="margin-bottom:16px" data-testid="order-detail" :data-status="detail.order.status">
+      <div class="panel-head">
+        <h2><span class="mono" data-testid="order-detail-number">{{ detail.order.orderNumber }}</span> · {{ detail.order.customerName }}</h2>
+        <span class="spacer" style="flex:1"></span>
+        <button v-if="can('order.write') && (detail.order.status === 'new' || detail.order.status === 'cancelled')" class="btn btn-sm btn-danger"
+          data-testid="order-delete" @click="remove">{{ t('common.delete') }}</button>
+        <button class="btn btn-sm" data-testid="order-detail-close" @click="closeDetail">{{ t('common.close') }}</button>
+      </div>
+      <div class="panel-body">
+        <dl class="kv">
+          <dt>{{ t('orders.statusLabel') }}</dt><dd><span class="badge" data-testid="order-detail-status">{{ statusText(detail.order.status) }}</span></dd>
+          <dt>{{ t('orders.total') }}</dt><dd class="mono" data-testid="order-detail-total">{{ money(detail.order.total) }}</dd>
+          <dt>{{ t('orders.customer') }}</dt><dd><a :href="'#/customers?id=' + detail.order.customerId">{{ detail.order.customerName }}</a></dd>
+          <dt>{{ t('orders.call') }}</dt><dd class="mono">{{ dash(detail.order.callId) }}</dd>
+          <dt>{{ t('orders.placedBy') }}</dt><dd>{{ dash(detail.order.creator) }} · {{ fmtTime(detail.order.createdAt) }}</dd>
+          <dt>{{ t('orders.note') }}</dt><dd>{{ dash(detail.order.note) }}</dd>
+        </dl>
+        <table class="grid compact" data-testid="order-lines">
+          <thead><tr><th>{{ t('products.code') }}</th><th>{{ t('products.name') }}</th><th>{{ t('orders.quantity') }}</th>
+            <th>{{ t('orders.unitPrice') }}</th><th>{{ t('orders.amount') }}</th></tr></thead>
+          <tbody><tr v-for="l in detail.lines" :key="l.lineNo"><td class="mono">{{ l.productCode }}</td><td>{{ l.productName }}</td>
+            <td>{{ l.quantity }}</td><td class="mono">{{ money(l.unitPrice) }}</td><td class="mono">{{ money(l.amount) }}</td></tr></tbody>
+        </table>
+        <form v-if="can('order.write') && nextMoves.length" class="toolbar" style="margin-top:12px" @submit.prevent="doMove">
+          <select v-model="move.status" data-testid="order-move-status">
+            <option value="">{{ t('orders.moveTo') }}</option>
+            <option v-for="s in nextMoves" :key="s" :value="s">{{ statusText(s) }}</option></select>
+          <input class="grow" v-model="move.note" :placeholder="t('orders.moveNote')" data-testid="order-move-note">
+          <button class="btn" type="submit" data-testid="order-move-go">{{ t('orders.move') }}</button>
+        </form>
+        <h3>{{ t('orders.history') }}</h3>
+        <ul class="timeline-list" data-testid="order-history">
+          <li v-for="ev in detail.history" :key="ev.id"><span class="muted small">{{ fmtTime(ev.at) }}</span>
+            <span class="badge">{{ ev.from ? statusText(ev.from) + ' → ' : '' }}{{ statusText(ev.to) }}</span><span>{{ dash(ev.user) }}</span>
+            <span class="muted">{{ ev.note }}</span></li>
+        </ul>
+      </div>
+    </div>
+
+    <form class="toolbar" @submit.prevent="load">
+      <input type="search" class="grow" v-model="q" :placeholder="t('orders.searchHint')" data-testid="orders-search">
+      <select v-model="status" data-testid="orders-status" @change="load">
+        <option value="">{{ t('orders.anyStatus') }}</option><option v-for="s in ORDER_STATUSES" :key="s" :value="s">{{ statusText(s) }}</option></select>
+      <input type="date" v-model="day" @change="load" data-testid="orders-day">
+      <button type="submit" class="btn btn-primary" data-testid="orders-search-go">{{ t('common.search') }}</button>
+    </form>
+    <div v-if="loadError" class="alert alert-error">{{ errorText(loadError) }}</div>
+    <div class="panel table-wrap">
+      <table class="grid" data-testid="orders-table">
+        <thead><tr><th>{{ t('orders.number') }}</th><th>{{ t('orders.customer') }}</th><th>{{ t('orders.statusLabel') }}</th>
+          <th>{{ t('orders.total') }}</th><th>{{ t('orders.placedBy') }}</th><th>{{ t('orders.placedAt') }}</th></tr></thead>
+        <tbody>
+          <tr v-for="o in items" :key="o.id" :data-testid="'order-row-' + o.id" :data-status="o.status">
+            <td class="mono"><a :href="'#/orders?id=' + o.id" :data-testid="'order-open-' + o.id">{{ o.orderNumber }}</a></td>
+            <td>{{ o.customerName }}</td><td><span class="badge">{{ statusText(o.status) }}</span></td>
+            <td class="mono">{{ money(o.total) }}</td><td>{{ dash(o.creator) }}</td><td>{{ fmtTime(o.createdAt) }}</td>
+          </tr>
+          <empty-row v-if="!items.length" :cols="6" :loading="loading" testid="orders-empty"></empty-row>
+        </tbody>
+      </table>
+    </div>
+    <div class="muted small" data-testid="orders-total">{{ t('orders.count', { n: total }) }}</div>`,
+};

@@ -3,6 +3,9 @@ package dev.hotline.masking;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.domain.DomainException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,12 +31,17 @@ public final class Masking {
 
     private final Jdbi jdbi;
     private final Names names;
-    private final RefCipher refs = new RefCipher();
+    private final RefCipher refs;
     private final Map<Long, MaskPolicy> policies = new ConcurrentHashMap<>();
 
-    public Masking(Jdbi jdbi, Names names) {
+    /**
+     * @param refKeyFile the file holding the key that seals number references (made at the first start), so that references
+     *                   survive a restart until they expire
+     */
+    public Masking(Jdbi jdbi, Names names, Path refKeyFile, Clock clock) {
         this.jdbi = jdbi;
         this.names = names;
+        this.refs = RefCipher.fromKeyFile(refKeyFile, clock);
     }
 
     public MaskPolicy policy(long enterpriseId) {
@@ -75,5 +83,19 @@ public final class Masking {
             throw DomainException.badRequest("a masked number cannot be dialled", field, "a masked number: send its reference (<field>Ref) instead");
         }
         return value;
+    }
+
+    /**
+     * {@link #real} for an edit of something that has numbers already ({@code current}): a masked number the viewer sends
+     * back unchanged, that is equal to how {@code mask} shows one of {@code current}, keeps that number; anything else is
+     * opened or refused as by {@link #real} (a real number typed in is taken as it is).
+     */
+    public String realOrKept(NumberMask mask, long enterpriseId, String value, String field, Collection<String> current) {
+        if (value != null && mask.active() && MASKED.matcher(value.trim()).matches()) {
+            for (String c : current) {
+                if (c != null && value.trim().equals(mask.number(c, null))) return c;
+            }
+        }
+        return real(enterpriseId, value, field);
     }
 }

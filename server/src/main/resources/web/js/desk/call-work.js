@@ -96,6 +96,17 @@ export const CallMemos = {
         if (this.call && this.call.callId === id) this.items = list;
       } catch (e) { /* no memos shown */ }
     },
+    /** The author (or a ticket.manage holder) deletes a memo. */
+    mayDelete(m) { return this.can('ticket.manage') || (this.can('ticket.write') && desk.me && m.authorId === desk.me.id); },
+    async remove(m) {
+      this.error = null;
+      try {
+        await api.del('/memos/' + m.id);
+        this.items = this.items.filter((x) => x.id !== m.id);
+      } catch (e) {
+        this.error = e;
+      }
+    },
     async add() {
       const id = this.call.callId;
       this.error = null;
@@ -124,6 +135,7 @@ export const CallMemos = {
       <div v-if="!items.length" class="muted small" data-testid="desk-memos-none">{{ t('desk.memosNone') }}</div>
       <div v-for="m in items" :key="m.id" class="small memo" data-testid="desk-memo">
         <span class="muted">{{ fmtTime(m.createdAt) }} · {{ dash(m.author) }}</span> <span data-testid="desk-memo-body">{{ m.text }}</span>
+        <button v-if="mayDelete(m)" type="button" class="btn-link" data-testid="desk-memo-delete" @click="remove(m)">{{ t('common.delete') }}</button>
       </div>
     </div>`,
 };

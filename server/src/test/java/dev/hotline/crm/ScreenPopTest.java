@@ -176,6 +176,9 @@ class ScreenPopTest {
                     chrome.screenshot("biz5-desk-memo-zh");
                     d.findElement(tid("lang-en")).click();
                     wait.until(x -> x.findElement(tid("desk-ticket-new")).getText().equals("New ticket"));
+                    d.findElement(tid("desk-memo-delete")).click(); // its author deletes it
+                    wait.until(x -> !x.findElements(tid("desk-memos-none")).isEmpty());
+                    assertThat(agent.get("/api/v1/memos?callId=" + callId).json()).isEmpty();
                     assertThat(d.getPageSource()).doesNotContain("13800000001");
                     caller.bye();
                 }

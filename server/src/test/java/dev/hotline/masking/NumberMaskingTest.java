@@ -86,6 +86,14 @@ class NumberMaskingTest {
         var policy = admin.put("/api/v1/masking", Map.of("mode", "middle", "roles", List.of(), "queues", Map.of()));
         assertThat(policy.status()).as(policy.toString()).isEqualTo(200);
         server.hotline().acd().settle();
+        // Extension 2161 parks what it answers (a blind transfer to 700), reached at 4699: registered while the demo is the
+        // only enterprise (a SIP phone without a domain belongs to it).
+        assertThat(admin.post("/api/v1/extensions", Map.of("number", "2161", "sipPassword", PW)).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4699", "destinationType", "extension", "destination", "2161")).status())
+                .isEqualTo(201);
+        int parkerPort = Ports.free();
+        sipps.add(peers().uas("uas_refer", parkerPort, SipPeers.vars("x", "REFERTO", "700")));
+        peers().register("2161", PW, parkerPort, "200");
         supervisorToken = supervisor.post("/api/v1/tokens", Map.of("name", "mask-" + System.nanoTime())).json().get("token").asText();
 
         // Agent 1 on a SIP phone (answers), ready, desk connected; the caller rings through the queue.
@@ -358,14 +366,7 @@ class NumberMaskingTest {
         assertThat(asked.status()).as(asked.toString()).isLessThan(300);
         long request = admin.get("/api/v1/webcallback/requests").json().get(0).get("id").asLong();
 
-        // A caller parked by extension 2161 (a blind transfer to 700).
-        assertThat(admin.post("/api/v1/extensions", Map.of("number", "2161", "sipPassword", PW)).status()).isEqualTo(201);
-        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4699", "destinationType", "extension", "destination", "2161")).status())
-                .isEqualTo(201);
-        int parkerPort = Ports.free();
-        Sipp.Run parks = peers().uas("uas_refer", parkerPort, SipPeers.vars("x", "REFERTO", "700"));
-        sipps.add(parks);
-        peers().register("2161", PW, parkerPort, "200");
+        // A caller parked by extension 2161 (a blind transfer to 700; registered at the start).
         Sipp.Run parked = peers().uac("uac_wait_bye", "4699", SipPeers.vars(OTHER));
         sipps.add(parked);
         await("parked").atMost(Duration.ofSeconds(15)).until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1);

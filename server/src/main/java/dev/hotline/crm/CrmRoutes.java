@@ -273,20 +273,17 @@ public final class CrmRoutes {
         if (in == null) return null;
         long e = me.enterpriseId();
         NumberMask mask = masking.forViewer(me);
-        List<String> known = new ArrayList<>();
-        if (current != null) {
-            current.phones().forEach(p -> known.add(p.number()));
-            current.fields().values().forEach(v -> {
-                if (v instanceof String s) known.add(s);
-            });
-        }
+        List<String> shownPhones = new ArrayList<>();
+        if (current != null) current.phones().forEach(p -> shownPhones.add(p.number()));
         List<Customer.PhoneInput> phones = in.phones() == null ? null : in.phones().stream()
-                .map(p -> p == null ? null : new Customer.PhoneInput(masking.realOrKept(mask, e, p.number(), "phones", known), p.label())).toList();
+                .map(p -> p == null ? null : new Customer.PhoneInput(masking.realOrKept(mask, e, p.number(), "phones", shownPhones), p.label())).toList();
         Map<String, Object> fields = null;
         if (in.fields() != null) {
             fields = new LinkedHashMap<>();
             for (var f : in.fields().entrySet()) {
-                fields.put(f.getKey(), f.getValue() instanceof String s ? masking.realOrKept(mask, e, s, "fields." + f.getKey(), known) : f.getValue());
+                List<String> shown = new ArrayList<>();
+                if (current != null && current.fields().get(f.getKey()) instanceof String was) shown.add(was);
+                fields.put(f.getKey(), f.getValue() instanceof String s ? masking.realOrKept(mask, e, s, "fields." + f.getKey(), shown) : f.getValue());
             }
         }
         return new Customer.Input(in.name(), phones, fields, in.sharing(), in.ownerId());

@@ -5,7 +5,8 @@ import dev.hotline.auth.Principal;
 import dev.hotline.domain.DomainException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,14 +87,20 @@ public final class Masking {
     }
 
     /**
-     * {@link #real} for an edit of something that has numbers already ({@code current}): a masked number the viewer sends
-     * back unchanged, that is equal to how {@code mask} shows one of {@code current}, keeps that number; anything else is
-     * opened or refused as by {@link #real} (a real number typed in is taken as it is).
+     * {@link #real} for an edit of something that has numbers already ({@code current}, in the order they were shown): a
+     * value the viewer sends back unchanged, equal to how {@code mask} shows one of {@code current} (a masked number, or the
+     * customer's name in the name mode), keeps that number, which is taken off {@code current} (two phones shown alike
+     * keep their own numbers in order); anything else is opened or refused as by {@link #real} (a real number typed in is
+     * taken as it is).
      */
-    public String realOrKept(NumberMask mask, long enterpriseId, String value, String field, Collection<String> current) {
-        if (value != null && mask.active() && MASKED.matcher(value.trim()).matches()) {
-            for (String c : current) {
-                if (c != null && value.trim().equals(mask.number(c, null))) return c;
+    public String realOrKept(NumberMask mask, long enterpriseId, String value, String field, List<String> current) {
+        if (value != null && mask.active()) {
+            for (Iterator<String> it = current.iterator(); it.hasNext(); ) {
+                String c = it.next();
+                if (c != null && value.trim().equals(mask.number(c, null))) {
+                    it.remove();
+                    return c;
+                }
             }
         }
         return real(enterpriseId, value, field);

@@ -8,6 +8,7 @@ import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
+import java.util.ArrayList;
 import java.util.Collections;
 import org.jdbi.v3.core.Jdbi;
 
@@ -91,7 +92,7 @@ public final class TicketRoutes {
                         var t = tickets.get(h, me.enterpriseId(), id);
                         // CRM-5: the masked number shown, sent back unchanged, keeps the ticket's number; a reference is opened.
                         var in = body == null ? null : new Tickets.EditInput(body.title(), body.description(), body.customerId(),
-                                masking.realOrKept(mask, me.enterpriseId(), body.callerNumber(), "callerNumber", Collections.singletonList(t.callerNumber())),
+                                masking.realOrKept(mask, me.enterpriseId(), body.callerNumber(), "callerNumber", new ArrayList<>(Collections.singletonList(t.callerNumber()))),
                                 body.callId(), body.form());
                         return tickets.edit(h, me.enterpriseId(), me.userId(), id, in);
                     })));

@@ -313,6 +313,17 @@ class NumberMaskingTest {
                 "phones", List.of(Map.of("number", "138****9999")))), "phones");
         assertThat(admin.put("/api/v1/customers/" + customerId, Map.of("name", "Masked Customer", "sharing", "enterprise",
                 "phones", List.of(Map.of("number", CALLER, "label", "mobile")))).status()).isEqualTo(200);
+        // In the name mode the phone is shown as the customer's name: sent back, it keeps the number too.
+        assertThat(admin.put("/api/v1/masking", Map.of("mode", "name")).status()).isEqualTo(200);
+        try {
+            assertThat(viewer.get("/api/v1/customers/" + customerId).json().at("/phones/0/number").asText()).isEqualTo("Masked Customer");
+            var named = viewer.put("/api/v1/customers/" + customerId, Map.of("name", "Masked Customer", "sharing", "enterprise",
+                    "phones", List.of(Map.of("number", "Masked Customer", "label", "mobile"))));
+            assertThat(named.status()).as(named.toString()).isEqualTo(200);
+            assertThat(admin.get("/api/v1/customers/" + customerId).json().at("/phones/0/number").asText()).isEqualTo(CALLER);
+        } finally {
+            assertThat(admin.put("/api/v1/masking", Map.of("mode", "middle")).status()).isEqualTo(200);
+        }
 
         // A preview campaign whose list has OTHER (number and a column), OTHER on the do-not-call list of another list entry.
         long trunk = admin.get("/api/v1/trunks").json().findParents("name").stream().filter(t -> t.get("name").asText().equals("mask-carrier"))

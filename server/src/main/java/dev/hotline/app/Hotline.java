@@ -154,7 +154,8 @@ public final class Hotline implements AutoCloseable {
         Passwords passwords = new Passwords(config.bcryptCost());
         AuditLog audit = new AuditLog(clock);
         // CRM-5: one masking policy per enterprise, asked by every path a number goes out by (docs/masking.md).
-        Masking masking = new Masking(jdbi, (e, n) -> jdbi.withHandle(h -> CustomerStore.nameByNumber(h, e, n)));
+        Masking masking = new Masking(jdbi, (e, n) -> jdbi.withHandle(h -> CustomerStore.nameByNumber(h, e, n)),
+                config.dataDir().resolve("secrets").resolve("number-ref.key"), clock);
         Duration sessionLifetime = Duration.ofHours(config.sessionHours());
         Auth auth = new Auth(jdbi, passwords, new LoginThrottle(clock), audit, clock, sessionLifetime);
         Enterprises enterprises = new Enterprises(passwords, clock, List.of(QueueStore::seedReasons, Tickets::seedTypes, Orders::seedCounter));
@@ -228,11 +229,11 @@ public final class Hotline implements AutoCloseable {
         // OUT-1: the dialer places campaign calls and follows their events on a thread of its own.
         this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, clock);
         switchboard.follow(dialer::onEvent);
-        CampaignRoutes.register(api, jdbi, audit, clock, dialer);
+        CampaignRoutes.register(api, jdbi, audit, clock, dialer, masking);
         // OUT-4: web callbacks, stored first, placed customer-first into the callback queue on a thread of their own.
         this.webCallbacks = new WebCallbacks(jdbi, acd, calls, routing, clock);
         switchboard.follow(webCallbacks::onEvent);
-        WebCallbackRoutes.register(api, jdbi, audit, webCallbacks);
+        WebCallbackRoutes.register(api, jdbi, audit, webCallbacks, masking);
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
@@ -253,7 +254,7 @@ public final class Hotline implements AutoCloseable {
         routing.tollCheck(toll);
         monitor.alertSource(e -> toll.recentRefusals(e).stream().map(r -> new Monitor.Alert("toll_limit",
                 r.limit().name().toLowerCase(Locale.ROOT), r.detail(), 0, 0, "red")).toList());
-        TollRoutes.register(api, toll, jdbi, audit);
+        TollRoutes.register(api, toll, jdbi, audit, masking);
         // SUP-3: supervisors signed in on the desk are sent the alerts as CTI events.
         monitor.alertsTo(new Monitor.AlertListener() {
             @Override
@@ -339,7 +340,7 @@ public final class Hotline implements AutoCloseable {
         }, 30, 30, TimeUnit.SECONDS);
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, routing, router,
                 (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name),
-                (h, enterpriseId, name) -> QueueStore.byName(h, enterpriseId, name).isPresent());
+                (h, enterpriseId, name) -> QueueStore.byName(h, enterpriseId, name).isPresent(), masking);
         WebServer.Https https = config.httpsPort() < 0 ? null : new WebServer.Https(config.httpsPort(),
                 Tls.load(config.httpsKeystore(), config.httpsKeystorePassword(), config.dataDir(),
                         Tls.localNames(config.sipExternalAddress(), config.httpHost().equals("0.0.0.0") ? null : config.httpHost())));

@@ -1,5 +1,6 @@
 package dev.hotline.campaign;
 
+import dev.hotline.masking.NumberMask;
 import dev.hotline.report.ReportExport;
 import dev.hotline.report.ReportTable;
 import java.io.IOException;
@@ -32,14 +33,14 @@ final class CampaignResults {
         return c;
     }
 
-    /** Every number of the campaign, a page at a time, in list order. */
-    static void write(Jdbi jdbi, long enterpriseId, long campaignId, ReportExport.RowWriter out) {
+    /** Every number of the campaign, a page at a time, in list order, as the viewer of {@code mask} may see it (CRM-5). */
+    static void write(Jdbi jdbi, long enterpriseId, long campaignId, NumberMask mask, ReportExport.RowWriter out) {
         for (int offset = 0; ; offset += PAGE) {
             int from = offset;
             List<CampaignStore.Contact> page = jdbi.withHandle(h -> CampaignStore.contacts(h, enterpriseId, campaignId, null, PAGE, from));
             for (CampaignStore.Contact c : page) {
                 try {
-                    out.row(row(c));
+                    out.row(mask.row(row(c)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

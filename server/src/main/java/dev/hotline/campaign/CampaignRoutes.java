@@ -4,6 +4,7 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.report.ReportExport;
 import dev.hotline.report.ReportTable;
 import dev.hotline.web.Api;
@@ -46,7 +47,7 @@ public final class CampaignRoutes {
     /** An agent's choice on a preview record: {@code dial} or {@code skip}. */
     public record PreviewInput(Long campaignId, Long contactId, String action) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer, Masking masking) {
         Api r = root.tagged("campaigns");
         r.get("/campaigns", "The enterprise's outbound campaigns").returnsList(Campaign.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> CampaignStore.list(h, me.enterpriseId()))));
@@ -152,20 +153,20 @@ public final class CampaignRoutes {
                     }
                     int limit = intParam(ctx.queryParam("limit"), 100, 1, 1000, "limit");
                     int offset = intParam(ctx.queryParam("offset"), 0, 0, Integer.MAX_VALUE, "offset");
-                    ctx.json(jdbi.withHandle(h -> {
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> {
                         find(h, me.enterpriseId(), id);
                         return CampaignStore.contacts(h, me.enterpriseId(), id, state, limit, offset);
-                    }));
+                    })));
                 });
         r.get("/campaigns/{id}/events", "A campaign's attempts and outcomes from the event log, oldest first (limit, offset)")
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     int limit = intParam(ctx.queryParam("limit"), 200, 1, 5000, "limit");
                     int offset = intParam(ctx.queryParam("offset"), 0, 0, Integer.MAX_VALUE, "offset");
-                    ctx.json(jdbi.withHandle(h -> {
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> {
                         find(h, me.enterpriseId(), id);
                         return CampaignStore.events(h, me.enterpriseId(), id, limit, offset);
-                    }));
+                    })));
                 });
         r.get("/campaigns/{id}/results", "Every number's result (state, attempts, last outcome, key and answer, the list's columns) as CSV or xlsx (format, lang)")
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
@@ -179,14 +180,14 @@ public final class CampaignRoutes {
                     ctx.header("Content-Disposition", "attachment; filename=\"campaign-" + id + "-results." + format + "\"");
                     ctx.contentType(format.equals("csv") ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
                     try (ReportExport.RowWriter out = ReportExport.writer(format, "results", columns, lang, ctx.outputStream())) {
-                        CampaignResults.write(jdbi, me.enterpriseId(), c.id(), out);
+                        CampaignResults.write(jdbi, me.enterpriseId(), c.id(), masking.forViewer(me), out);
                     }
                 });
         Api desk = root.tagged("agent");
         desk.get("/agent/preview", "The next record a preview campaign shows this agent (number, name, the list's columns); null when none")
                 .returns(Dialer.PreviewRecord.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
                     var next = dialer.nextPreview(me.enterpriseId(), me.userId());
-                    if (next.isPresent()) ctx.json(next.get());
+                    if (next.isPresent()) ctx.json(masking.forViewer(me).json(next.get()));
                     else ctx.result("null").contentType("application/json");
                 });
         desk.post("/agent/preview", "Dial (the server calls the number for this agent) or skip a preview record").body(PreviewInput.class)
@@ -201,7 +202,7 @@ public final class CampaignRoutes {
                     ctx.status(204);
                 });
         r.get("/dnc", "The enterprise's do-not-call list").returnsList(CampaignStore.Dnc.class)
-                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> CampaignStore.dnc(h, me.enterpriseId()))));
+                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> CampaignStore.dnc(h, me.enterpriseId())))));
         r.post("/dnc", "Add a number to the do-not-call list (no campaign dials it)").body(DncInput.class).returns(CampaignStore.Dnc.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
                     DncInput in = Json.body(ctx, DncInput.class);

@@ -12,6 +12,7 @@ import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -117,7 +118,7 @@ public final class CrmRoutes {
                 });
         api.post("/customers", "Create a customer (owned by the caller unless customer.manage names ownerId)")
                 .body(Customer.Input.class).returns(Customer.class).handle(Permission.CUSTOMER_WRITE, (ctx, me) -> {
-                    var in = real(Json.body(ctx, Customer.Input.class), masking, me);
+                    var in = real(Json.body(ctx, Customer.Input.class), masking, me, null);
                     ctx.status(201).json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         Customer c = customers.create(h, Scope.of(h, me), in);
                         audit.record(h, me, ctx.ip(), "customer.create", c.name(), "id=" + c.id() + " sharing=" + c.sharing().key());
@@ -141,10 +142,12 @@ public final class CrmRoutes {
                 });
         api.put("/customers/{id}", "Change a customer: name, phones, fields (all replaced), sharing (owner or customer.manage)")
                 .body(Customer.Input.class).returns(Customer.class).handle(Permission.CUSTOMER_WRITE, (ctx, me) -> {
-                    var in = real(Json.body(ctx, Customer.Input.class), masking, me);
+                    var body = Json.body(ctx, Customer.Input.class);
                     long id = WebServer.id(ctx);
                     ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
-                        Customer c = customers.update(h, Scope.of(h, me), id, in);
+                        Scope scope = Scope.of(h, me);
+                        var in = real(body, masking, me, customers.get(h, scope, id));
+                        Customer c = customers.update(h, scope, id, in);
                         audit.record(h, me, ctx.ip(), "customer.update", c.name(), "id=" + c.id());
                         return c;
                     })));
@@ -263,18 +266,24 @@ public final class CrmRoutes {
 
     /**
      * CRM-5: what a masked viewer sends back as a number (a phone, a phone field's value) is its reference, opened to the
-     * real number; a masked number is refused (400), never stored.
+     * real number, or, on an edit of {@code current}, the masked form of one of its numbers sent back unchanged, which
+     * keeps that number; any other masked number is refused (400), never stored. A real number typed in is taken.
      */
-    private static Customer.Input real(Customer.Input in, Masking masking, Principal me) {
+    private static Customer.Input real(Customer.Input in, Masking masking, Principal me, Customer current) {
         if (in == null) return null;
         long e = me.enterpriseId();
+        NumberMask mask = masking.forViewer(me);
+        List<String> shownPhones = new ArrayList<>();
+        if (current != null) current.phones().forEach(p -> shownPhones.add(p.number()));
         List<Customer.PhoneInput> phones = in.phones() == null ? null : in.phones().stream()
-                .map(p -> p == null ? null : new Customer.PhoneInput(masking.real(e, p.number(), "phones"), p.label())).toList();
+                .map(p -> p == null ? null : new Customer.PhoneInput(masking.realOrKept(mask, e, p.number(), "phones", shownPhones), p.label())).toList();
         Map<String, Object> fields = null;
         if (in.fields() != null) {
             fields = new LinkedHashMap<>();
             for (var f : in.fields().entrySet()) {
-                fields.put(f.getKey(), f.getValue() instanceof String s ? masking.real(e, s, "fields." + f.getKey()) : f.getValue());
+                List<String> shown = new ArrayList<>();
+                if (current != null && current.fields().get(f.getKey()) instanceof String was) shown.add(was);
+                fields.put(f.getKey(), f.getValue() instanceof String s ? masking.realOrKept(mask, e, s, "fields." + f.getKey(), shown) : f.getValue());
             }
         }
         return new Customer.Input(in.name(), phones, fields, in.sharing(), in.ownerId());

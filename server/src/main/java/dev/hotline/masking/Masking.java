@@ -3,6 +3,10 @@ package dev.hotline.masking;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.domain.DomainException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,12 +32,17 @@ public final class Masking {
 
     private final Jdbi jdbi;
     private final Names names;
-    private final RefCipher refs = new RefCipher();
+    private final RefCipher refs;
     private final Map<Long, MaskPolicy> policies = new ConcurrentHashMap<>();
 
-    public Masking(Jdbi jdbi, Names names) {
+    /**
+     * @param refKeyFile the file holding the key that seals number references (made at the first start), so that references
+     *                   survive a restart until they expire
+     */
+    public Masking(Jdbi jdbi, Names names, Path refKeyFile, Clock clock) {
         this.jdbi = jdbi;
         this.names = names;
+        this.refs = RefCipher.fromKeyFile(refKeyFile, clock);
     }
 
     public MaskPolicy policy(long enterpriseId) {
@@ -75,5 +84,25 @@ public final class Masking {
             throw DomainException.badRequest("a masked number cannot be dialled", field, "a masked number: send its reference (<field>Ref) instead");
         }
         return value;
+    }
+
+    /**
+     * {@link #real} for an edit of something that has numbers already ({@code current}, in the order they were shown): a
+     * value the viewer sends back unchanged, equal to how {@code mask} shows one of {@code current} (a masked number, or the
+     * customer's name in the name mode), keeps that number, which is taken off {@code current} (two phones shown alike
+     * keep their own numbers in order); anything else is opened or refused as by {@link #real} (a real number typed in is
+     * taken as it is).
+     */
+    public String realOrKept(NumberMask mask, long enterpriseId, String value, String field, List<String> current) {
+        if (value != null && mask.active()) {
+            for (Iterator<String> it = current.iterator(); it.hasNext(); ) {
+                String c = it.next();
+                if (c != null && value.trim().equals(mask.number(c, null))) {
+                    it.remove();
+                    return c;
+                }
+            }
+        }
+        return real(enterpriseId, value, field);
     }
 }

@@ -96,8 +96,9 @@ public final class NumberMask {
         Object q = row.get("queue");
         String queue = q instanceof String s ? s : null;
         Map<String, Object> out = new LinkedHashMap<>(row);
-        for (String f : FIELDS) {
-            if (out.get(f) instanceof String s) out.put(f, number(s, queue));
+        for (var e : out.entrySet()) {
+            // A known number field, or a column of an imported list (var:<column>) holding a number.
+            if (e.getValue() instanceof String s && (FIELDS.contains(e.getKey()) || e.getKey().startsWith("var:"))) e.setValue(number(s, queue));
         }
         return out;
     }
@@ -142,8 +143,8 @@ public final class NumberMask {
                         o.put(name, shown);
                         if (refs != null && !o.has(name + "Ref")) o.put(name + "Ref", refs.seal(enterpriseId, real));
                     }
-                } else if (child instanceof ObjectNode values && name.equals("fields")) {
-                    // A customer's field values: a phone field's value is a number (other values are not phone-shaped).
+                } else if (child instanceof ObjectNode values && (name.equals("fields") || name.equals("vars"))) {
+                    // A customer's field values or a campaign list's columns: a phone-shaped value is a number.
                     List<String> keys = new ArrayList<>();
                     values.fieldNames().forEachRemaining(keys::add);
                     for (String k : keys) {

@@ -3,6 +3,7 @@ package dev.hotline.routing;
 import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
@@ -36,7 +37,7 @@ public final class PbxFeatureRoutes {
     /** @param slot the parking slot (701..720); @param extension the extension whose phone is rung and gets the call */
     public record PickupInput(Integer slot, String extension) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, PbxFeatures features) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, PbxFeatures features, Masking masking) {
         Api x = root.tagged("extensions");
         x.get("/extensions/{id}/features", "Forwarding, do-not-disturb, call waiting and pickup group of an extension (PBX-3)")
                 .returns(FeaturesView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {
@@ -57,7 +58,7 @@ public final class PbxFeatureRoutes {
                 });
         Api p = root.tagged("parked-calls");
         p.get("/parked-calls", "Calls parked now, by slot (PBX-4)").returnsList(PbxFeatures.ParkedCall.class)
-                .handle(Permission.CALL_READ, (ctx, me) -> ctx.json(features.parked(me.enterpriseId())));
+                .handle(Permission.CALL_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(features.parked(me.enterpriseId()))));
         p.post("/parked-calls/pickup", "Ring an extension and give it the call parked in a slot when it answers")
                 .body(PickupInput.class).handle(Permission.EXTENSION_WRITE, (ctx, me) -> {
                     var in = Json.body(ctx, PickupInput.class);

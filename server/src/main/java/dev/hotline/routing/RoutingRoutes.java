@@ -5,6 +5,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.domain.Validator;
 import dev.hotline.engine.call.LocationService;
 import dev.hotline.ivr.FlowStore;
+import dev.hotline.masking.Masking;
 import dev.hotline.store.EnterpriseSettings;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
@@ -57,10 +58,11 @@ public final class RoutingRoutes {
     /**
      * @param prompts whether an enterprise has an uploaded prompt of that name (for a number's welcome prompt)
      * @param queues  whether an enterprise has a queue of that name (for numbers and ring groups sending callers to one)
+     * @param masking CRM-5: parked callers as the viewer may see them
      */
     public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Supplier<LocationService> locations, RoutingData routing,
                                 CallRouter router,
-                                BiPredicate<Long, String> prompts, QueueNames queues) {
+                                BiPredicate<Long, String> prompts, QueueNames queues, Masking masking) {
         Api t = root.tagged("trunks");
         t.get("/trunk-registrations", "Registration state of the registering trunks (registering, registered, failed)")
                 .returnsList(TrunkStatusView.class).handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(routing.trunkStatus(me.enterpriseId())
@@ -275,7 +277,7 @@ public final class RoutingRoutes {
         });
 
         RingGroupRoutes.register(root, jdbi, audit, queues); // PBX-3
-        PbxFeatureRoutes.register(root, jdbi, audit, router.features()); // PBX-3/4
+        PbxFeatureRoutes.register(root, jdbi, audit, router.features(), masking); // PBX-3/4
 
         root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")
                 .returnsList(RegistrationView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {

@@ -3,10 +3,13 @@ package dev.hotline.ticket;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.Validator;
 import dev.hotline.masking.Masking;
+import dev.hotline.masking.NumberMask;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
+import java.util.ArrayList;
+import java.util.Collections;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -58,14 +61,17 @@ public final class TicketRoutes {
                     var f = new TicketStore.Filter(status == null ? null : TicketStatus.parse(status).get(), "true".equals(ctx.queryParam("open")),
                             WebServer.longParam(ctx, "typeId"),
                             WebServer.longParam(ctx, "assigneeId"), WebServer.longParam(ctx, "customerId"), Validator.clean(ctx.queryParam("callId")),
-                            Validator.clean(ctx.queryParam("callerNumber")), Validator.clean(ctx.queryParam("q")), limit == null ? 100 : limit.intValue());
+                            masking.real(me.enterpriseId(), Validator.clean(ctx.queryParam("callerNumber")), "callerNumber"), Validator.clean(ctx.queryParam("q")), limit == null ? 100 : limit.intValue());
                     ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> tickets.list(h, me.enterpriseId(), f))));
                 });
         api.post("/tickets", "Open a ticket: typeId (or type, its code), title, description, customerId, callerNumber, callId, departmentId,"
                 + " assigneeId, form (values by field key). Returns it with its tracking number and due time").body(Tickets.OpenInput.class)
                 .returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
-                    var in = Json.body(ctx, Tickets.OpenInput.class);
-                    ctx.status(201).json(jdbi.inTransaction(h -> tickets.open(h, me.enterpriseId(), me.userId(), in)));
+                    var body = Json.body(ctx, Tickets.OpenInput.class);
+                    var in = body == null ? null : new Tickets.OpenInput(body.typeId(), body.type(), body.title(), body.description(), body.customerId(),
+                            masking.real(me.enterpriseId(), body.callerNumber(), "callerNumber"), body.callId(), body.departmentId(), body.assigneeId(),
+                            body.form());
+                    ctx.status(201).json(masking.forViewer(me).json(jdbi.inTransaction(h -> tickets.open(h, me.enterpriseId(), me.userId(), in))));
                 });
         api.get("/tickets/by-number/{trackingNumber}", "A ticket's status by its tracking number (what an IVR node speaks to the caller)")
                 .returns(Ticket.Status.class).handle(Permission.TICKET_READ, (ctx, me) -> {
@@ -80,43 +86,49 @@ public final class TicketRoutes {
         api.put("/tickets/{id}", "Change a ticket's title, description, customer, caller number, call and form values")
                 .body(Tickets.EditInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.inTransaction(h -> {
-                        tickets.get(h, me.enterpriseId(), id);
-                        return tickets.edit(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.EditInput.class));
-                    }));
+                    var body = Json.body(ctx, Tickets.EditInput.class);
+                    NumberMask mask = masking.forViewer(me);
+                    ctx.json(mask.json(jdbi.inTransaction(h -> {
+                        var t = tickets.get(h, me.enterpriseId(), id);
+                        // CRM-5: the masked number shown, sent back unchanged, keeps the ticket's number; a reference is opened.
+                        var in = body == null ? null : new Tickets.EditInput(body.title(), body.description(), body.customerId(),
+                                masking.realOrKept(mask, me.enterpriseId(), body.callerNumber(), "callerNumber", new ArrayList<>(Collections.singletonList(t.callerNumber()))),
+                                body.callId(), body.form());
+                        return tickets.edit(h, me.enterpriseId(), me.userId(), id, in);
+                    })));
                 });
         api.post("/tickets/{id}/status", "Move a ticket to another state (new, assigned, in_progress, waiting_customer, resolved, closed,"
                 + " reopened); an illegal move is a 409. The SLA clock pauses while waiting on the customer")
                 .body(Tickets.MoveInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.inTransaction(h -> {
+                    ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         tickets.get(h, me.enterpriseId(), id);
                         return tickets.move(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.MoveInput.class));
-                    }));
+                    })));
                 });
         api.post("/tickets/{id}/assign", "Assign a ticket to a department and/or a person (notified)").body(Tickets.AssignInput.class)
                 .returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.inTransaction(h -> {
+                    ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         tickets.get(h, me.enterpriseId(), id);
                         return tickets.assign(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.AssignInput.class));
-                    }));
+                    })));
                 });
         api.post("/tickets/{id}/comments", "Add a comment to a ticket's timeline").body(Tickets.NoteInput.class).returns(Ticket.class)
                 .handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.inTransaction(h -> {
+                    ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         tickets.get(h, me.enterpriseId(), id);
                         return tickets.comment(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.NoteInput.class));
-                    }));
+                    })));
                 });
         api.post("/tickets/{id}/callbacks", "Record the result of calling the customer back (reached, no_answer, busy, wrong_number,"
                 + " resolved) on the timeline").body(Tickets.CallbackInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.inTransaction(h -> {
+                    ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         tickets.get(h, me.enterpriseId(), id);
                         return tickets.callback(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.CallbackInput.class));
-                    }));
+                    })));
                 });
 
         Api inbox = root.tagged("notifications");

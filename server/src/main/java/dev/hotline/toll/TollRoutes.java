@@ -2,6 +2,7 @@ package dev.hotline.toll;
 
 import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import org.jdbi.v3.core.Jdbi;
@@ -10,7 +11,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class TollRoutes {
     private TollRoutes() {}
 
-    public static void register(Api root, TollGuard guard, Jdbi jdbi, AuditLog audit) {
+    public static void register(Api root, TollGuard guard, Jdbi jdbi, AuditLog audit, Masking masking) {
         Api r = root.tagged("settings");
         r.get("/toll-policy", "The enterprise's toll-fraud limits on calls out (international off by default; null: no limit)")
                 .returns(TollPolicy.class).handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(guard.policy(me.enterpriseId())));
@@ -27,6 +28,6 @@ public final class TollRoutes {
                 });
         r.get("/toll-policy/usage", "Calls, billed minutes and spend of the last hour and day against the limits, and the refusals of the "
                 + "last 10 minutes").returns(TollGuard.Usage.class)
-                .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(guard.usage(me.enterpriseId())));
+                .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(guard.usage(me.enterpriseId()))));
     }
 }

@@ -6,6 +6,7 @@ import dev.hotline.campaign.CampaignSettings;
 import dev.hotline.campaign.ContactList;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
@@ -39,7 +40,7 @@ public final class WebCallbackRoutes {
     /** A visitor's request: the number, an optional name and time, and the challenge solved. */
     public record RequestInput(String number, String name, String at, String token, String nonce) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, WebCallbacks callbacks) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, WebCallbacks callbacks, Masking masking) {
         Api r = root.tagged("web callback");
         r.get("/webcallback/settings", "The enterprise's web callback settings, public key and form address").returns(SiteView.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(view(jdbi.withHandle(h -> WebCallbackStore.site(h, me.enterpriseId()))
@@ -56,14 +57,14 @@ public final class WebCallbackRoutes {
                     ctx.json(view(saved));
                 });
         r.get("/webcallback/requests", "The latest 200 web callback requests and where each stands").returnsList(WebCallbackStore.Request.class)
-                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(callbacks.requests(me.enterpriseId())));
+                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(masking.forViewer(me).json(callbacks.requests(me.enterpriseId()))));
         r.get("/webcallback/requests/{id}", "One web callback request").returns(WebCallbackStore.Request.class)
-                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(callbacks.request(me.enterpriseId(), WebServer.id(ctx))));
+                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(masking.forViewer(me).json(callbacks.request(me.enterpriseId(), WebServer.id(ctx)))));
         r.get("/webcallback/requests/{id}/events", "A web callback request's steps from the event log, oldest first").handle(Permission.CAMPAIGN_MANAGE,
                 (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     callbacks.request(me.enterpriseId(), id);
-                    ctx.json(jdbi.withHandle(h -> WebCallbackStore.events(h, me.enterpriseId(), id)));
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> WebCallbackStore.events(h, me.enterpriseId(), id))));
                 });
 
         Api p = root.tagged("public");

@@ -1,10 +1,11 @@
 import { clock } from '../format.js';
 import { desk, current, other, otherRef, command, callTimer, shownState } from './store.js';
 import { DialLink } from './dial-link.js';
+import { CallTicket, CallMemos } from './call-work.js';
 
 /** The current call: who, from which queue, how long they waited, the transferring colleague's notes; our notes. */
 export const CallPanel = {
-  components: { DialLink },
+  components: { DialLink, CallTicket, CallMemos },
   setup() { return { desk, current, clock }; },
   data() { return { drafts: {}, saving: false }; },
   computed: {
@@ -58,6 +59,8 @@ export const CallPanel = {
           <span v-if="dirty" class="muted small">{{ t('desk.notesUnsaved') }}</span>
           <button class="btn btn-sm" :disabled="!dirty || saving" data-testid="desk-notes-save" @click="saveNotes">{{ t('common.save') }}</button>
         </div>
+        <call-memos v-if="can('ticket.read')" :call="call"></call-memos>
+        <call-ticket v-if="can('ticket.write')" :call="call"></call-ticket>
       </div>
       <div v-else class="placeholder" data-testid="desk-no-call">
         <div>{{ t('agent.noCall') }}</div>

@@ -1,5 +1,5 @@
 import { clock } from '../format.js';
-import { current, other, otherRef } from './store.js';
+import { desk, current, other, otherRef } from './store.js';
 import { DialLink } from './dial-link.js';
 import { CrmCard } from './crm-card.js';
 import { CustomerTimeline } from '../components/customer-timeline.js';
@@ -17,7 +17,14 @@ export const CustomerPanel = {
     historyId() { return this.matched.length ? this.matched[0].id : null; },
   },
   watch: { 'call.callId'() { this.tab = 'caller'; } },
-  methods: { other, otherRef },
+  methods: {
+    other, otherRef,
+    /** The customers the pop found; the first is the one a ticket opened from the call is for (desk.customerOf). */
+    onMatched(m) {
+      this.matched = m;
+      if (this.call) desk.customerOf[this.call.callId] = m.length ? m[0].id : null;
+    },
+  },
   template: `
     <div class="panel" data-testid="desk-customer">
       <div class="panel-head"><h2>{{ t('agent.customer') }}</h2><span class="spacer" style="flex:1"></span>
@@ -38,7 +45,7 @@ export const CustomerPanel = {
         </dl>
         <a v-if="urlPop.url && urlPop.callId === call.callId" class="btn-link" :href="urlPop.url" target="hotline-pop" rel="noopener"
            data-testid="desk-url-pop">{{ t('desk.crm.externalPop') }}</a>
-        <crm-card v-if="can('customer.read')" :number="other(call)" :number-ref="otherRef(call)" :call-id="call.callId" @matched="(m) => matched = m"></crm-card>
+        <crm-card v-if="can('customer.read')" :number="other(call)" :number-ref="otherRef(call)" :call-id="call.callId" @matched="onMatched"></crm-card>
         <table v-if="customer && customer.lastCalls && customer.lastCalls.length" class="grid compact" data-testid="desk-last-calls">
           <thead><tr><th>{{ t('agent.col.time') }}</th><th>{{ t('agent.col.result') }}</th><th>{{ t('desk.agentCol') }}</th><th>{{ t('desk.queue') }}</th><th>{{ t('desk.talk') }}</th></tr></thead>
           <tbody><tr v-for="l in customer.lastCalls" :key="l.callId">

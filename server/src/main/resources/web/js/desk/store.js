@@ -43,6 +43,7 @@ export const desk = reactive({
   supervised: {},   // legId → listen | whisper | barge: a supervisor is on the call (where the enterprise tells agents, SUP-2)
   autoAnswer: {},   // legId → true: our own dial / consult, the browser answers by itself
   pendingDial: 0,   // ms until which a call offered to us is the one we dialled
+  customerOf: {},   // callId → the id of the customer the screen pop found (a ticket opened from the call is theirs)
   recent: [],
   ended: null,      // the last ended call, shown until the next one
   error: null,      // the last refused command { type, text }

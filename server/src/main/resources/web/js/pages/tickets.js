@@ -3,49 +3,13 @@
 // edit with the type's form, state changes (the server refuses an illegal move: 409 shown), comments and the timeline.
 
 import { api, t, toast } from '../common.js';
+import { TicketForm, blankValues, cleanValues } from '../components/ticket-form.js';
 
 const STATUSES = ['new', 'assigned', 'in_progress', 'waiting_customer', 'resolved', 'closed', 'reopened'];
 
 function idFromHash() {
   const m = /[?&]id=(\d+)/.exec(location.hash || '');
   return m ? Number(m[1]) : null;
-}
-
-/** The inputs of a ticket type's form (BIZ-2); values by field key. */
-export const TicketForm = {
-  props: { fields: Array, values: Object, errors: Object, prefix: String },
-  template: `
-    <template v-for="f in fields" :key="f.key">
-      <form-field :label="f.label" :required="!!f.required" :error="errors['form.' + f.key]" :testid="prefix + '-' + f.key + '-error'"
-                  :span="f.type === 'text' || f.type === 'multiple'">
-        <select v-if="f.type === 'single'" v-model="values[f.key]" :data-testid="prefix + '-' + f.key">
-          <option value="">{{ t('common.none') }}</option><option v-for="o in f.options" :key="o" :value="o">{{ o }}</option></select>
-        <div v-else-if="f.type === 'multiple'" style="display:flex;flex-wrap:wrap;gap:12px">
-          <label v-for="o in f.options" :key="o" class="check"><input type="checkbox" :value="o" v-model="values[f.key]"
-            :data-testid="prefix + '-' + f.key + '-' + o"> {{ o }}</label></div>
-        <input v-else :type="f.type === 'number' ? 'number' : f.type === 'datetime' ? 'datetime-local' : 'text'" step="any"
-               v-model="values[f.key]" :data-testid="prefix + '-' + f.key">
-      </form-field>
-    </template>`,
-};
-
-function blankValues(fields, from) {
-  const v = {};
-  for (const f of fields || []) {
-    const x = from ? from[f.key] : undefined;
-    v[f.key] = f.type === 'multiple' ? (Array.isArray(x) ? x.slice() : []) : (x === undefined || x === null ? '' : String(x));
-  }
-  return v;
-}
-
-function cleanValues(fields, values) {
-  const out = {};
-  for (const f of fields || []) {
-    const v = values[f.key];
-    if (v === '' || v === null || v === undefined || (Array.isArray(v) && !v.length)) continue;
-    out[f.key] = f.type === 'number' ? Number(v) : v;
-  }
-  return out;
 }
 
 export const TicketsPage = {

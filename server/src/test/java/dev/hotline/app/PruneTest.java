@@ -48,7 +48,7 @@ class PruneTest {
                 mail(h, e, "old-waiting", null, null);
             });
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-            Webhooks webhooks = new Webhooks(db.jdbi(), clock, new Masking(db.jdbi(), (enterprise, number) -> Optional.empty()));
+            Webhooks webhooks = new Webhooks(db.jdbi(), clock, new Masking(db.jdbi(), (enterprise, number) -> Optional.empty(), dir.resolve("ref.key"), clock));
             Mailer mailer = new Mailer(db.jdbi(), clock, SecretBox.fromKeyFile(dir.resolve("key")), Optional.empty());
             try {
                 assertThat(webhooks.prune()).isEqualTo(1);

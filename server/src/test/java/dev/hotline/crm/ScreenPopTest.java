@@ -28,7 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * AGENT-4 / issue 16 item 7: a known caller pops their customer record (with the fields marked for the pop) on the
- * agent's desk; an unknown caller gets a new-customer card pre-filled with the number, which the agent saves. BIZ-4: the
+ * agent's desk; an unknown caller gets a new-customer card pre-filled with the number, which the agent saves. With number
+ * masking on, the masked caller pops by reference; the agent opens a ticket from the call with its type's form (BIZ-2)
+ * and writes a memo on the call from the call panel (BIZ-5). BIZ-4: the
  * pop lists the known caller's orders with their status, and the agent places an order during the call, linked to it.
  */
 class ScreenPopTest {
@@ -146,8 +148,14 @@ class ScreenPopTest {
                 assertThat(admin.get("/api/v1/users?q=agent1").json().get(0).get("id").asLong()).isEqualTo(found.get(0).get("ownerId").asLong());
 
                 // CRM-5: with number masking on, the desk shows 138****0001 and still pops the customer (looked up by reference).
-                assertThat(admin.post("/api/v1/customers", Map.of("name", "Wang Wu", "sharing", "enterprise",
-                        "phones", List.of(Map.of("number", "13800000001")))).status()).isEqualTo(201);
+                long wang = admin.post("/api/v1/customers", Map.of("name", "Wang Wu", "sharing", "enterprise",
+                        "phones", List.of(Map.of("number", "13800000001")))).json().get("id").asLong();
+                long complaint = 0;
+                long consultation = 0;
+                for (JsonNode ty : admin.get("/api/v1/ticket-types").json()) {
+                    if (ty.get("code").asText().equals("complaint")) complaint = ty.get("id").asLong();
+                    if (ty.get("code").asText().equals("consultation")) consultation = ty.get("id").asLong();
+                }
                 assertThat(admin.put("/api/v1/masking", Map.of("mode", "middle")).status()).isEqualTo(200);
                 await("agent 1 ready again").atMost(Duration.ofSeconds(20)).until(() -> {
                     AgentState st = server.hotline().acd().agentView(enterprise, agent1).orElseThrow().state();
@@ -160,6 +168,49 @@ class ScreenPopTest {
                     assertThat(d.findElement(tid("desk-crm-name")).getText()).isEqualTo("Wang Wu");
                     wait.until(x -> !x.findElements(tid("desk-caller-number")).isEmpty()
                             && x.findElement(tid("desk-caller-number")).getText().contains("138****0001"));
+                    String callId = agent.get("/api/v1/live-calls").json().at("/0/call/callId").asText();
+
+                    // BIZ-2: a ticket opened from the call uses its type's designed form (the required field refused on its
+                    // input); it carries the real number (sent by reference), the call and the popped customer.
+                    d.findElement(tid("desk-ticket-new")).click();
+                    new Select(wait.until(x -> x.findElement(tid("desk-ticket-type")))).selectByValue(String.valueOf(consultation));
+                    wait.until(x -> !x.findElements(tid("desk-ticket-form-topic")).isEmpty());
+                    assertThat(d.findElements(tid("desk-ticket-form-category"))).as("another type's field").isEmpty();
+                    new Select(d.findElement(tid("desk-ticket-type"))).selectByValue(String.valueOf(complaint));
+                    wait.until(x -> !x.findElements(tid("desk-ticket-form-category")).isEmpty());
+                    assertThat(d.findElements(tid("desk-ticket-form-topic"))).isEmpty();
+                    assertThat(d.findElement(tid("desk-ticket-form-occurredAt")).getAttribute("type")).isEqualTo("datetime-local");
+                    d.findElement(tid("desk-ticket-title")).sendKeys("Charged twice");
+                    d.findElement(tid("desk-ticket-save")).click();
+                    wait.until(x -> !x.findElements(tid("desk-ticket-form-category-error")).isEmpty());
+                    new Select(d.findElement(tid("desk-ticket-form-category"))).selectByValue("billing");
+                    chrome.screenshot("biz2-desk-ticket-en");
+                    d.findElement(tid("desk-ticket-save")).click();
+                    String tracking = wait.until(x -> x.findElements(tid("desk-ticket-number")).isEmpty() ? null
+                            : x.findElement(tid("desk-ticket-number")).getText());
+                    assertThat(tracking).matches("GD\\d{8}-\\d{4}-\\d");
+                    JsonNode opened = admin.get("/api/v1/tickets?q=" + tracking).json().get(0);
+                    assertThat(opened.get("callerNumber").asText()).isEqualTo("13800000001");
+                    assertThat(opened.get("callId").asText()).isEqualTo(callId);
+                    assertThat(opened.get("customerId").asLong()).isEqualTo(wang);
+                    assertThat(opened.get("typeCode").asText()).isEqualTo("complaint");
+                    assertThat(opened.at("/form/category").asText()).isEqualTo("billing");
+
+                    // BIZ-5: a memo on the call from the call panel, listed there and kept on the call.
+                    d.findElement(tid("desk-memos-none"));
+                    d.findElement(tid("desk-memo-text")).sendKeys("wants the second charge refunded");
+                    d.findElement(tid("desk-memo-add")).click();
+                    wait.until(x -> x.findElements(tid("desk-memo-body")).stream().anyMatch(e -> e.getText().equals("wants the second charge refunded")));
+                    assertThat(agent.get("/api/v1/memos?callId=" + callId).json().findValuesAsText("text")).containsExactly("wants the second charge refunded");
+                    d.findElement(tid("lang-zh")).click();
+                    wait.until(x -> x.findElement(tid("desk-ticket-new")).getText().equals("新建工单"));
+                    assertThat(d.findElement(tid("desk-memo-add")).getText()).isEqualTo("添加备忘");
+                    chrome.screenshot("biz5-desk-memo-zh");
+                    d.findElement(tid("lang-en")).click();
+                    wait.until(x -> x.findElement(tid("desk-ticket-new")).getText().equals("New ticket"));
+                    d.findElement(tid("desk-memo-delete")).click(); // its author deletes it
+                    wait.until(x -> !x.findElements(tid("desk-memos-none")).isEmpty());
+                    assertThat(agent.get("/api/v1/memos?callId=" + callId).json()).isEmpty();
                     assertThat(d.getPageSource()).doesNotContain("13800000001");
                     caller.bye();
                 }

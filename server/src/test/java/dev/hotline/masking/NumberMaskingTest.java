@@ -19,7 +19,9 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -84,6 +86,14 @@ class NumberMaskingTest {
         var policy = admin.put("/api/v1/masking", Map.of("mode", "middle", "roles", List.of(), "queues", Map.of()));
         assertThat(policy.status()).as(policy.toString()).isEqualTo(200);
         server.hotline().acd().settle();
+        // Extension 2161 parks what it answers (a blind transfer to 700), reached at 4699: registered while the demo is the
+        // only enterprise (a SIP phone without a domain belongs to it).
+        assertThat(admin.post("/api/v1/extensions", Map.of("number", "2161", "sipPassword", PW)).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4699", "destinationType", "extension", "destination", "2161")).status())
+                .isEqualTo(201);
+        int parkerPort = Ports.free();
+        sipps.add(peers().uas("uas_refer", parkerPort, SipPeers.vars("x", "REFERTO", "700")));
+        peers().register("2161", PW, parkerPort, "200");
         supervisorToken = supervisor.post("/api/v1/tokens", Map.of("name", "mask-" + System.nanoTime())).json().get("token").asText();
 
         // Agent 1 on a SIP phone (answers), ready, desk connected; the caller rings through the queue.
@@ -245,6 +255,167 @@ class NumberMaskingTest {
                     .isEqualTo("off");
         } finally {
             assertThat(admin.put("/api/v1/masking", Map.of("mode", "middle")).status()).isEqualTo(200);
+        }
+    }
+
+    /** A second outside number (web callback, campaign list, toll refusal, parked caller), never shown to a masked viewer. */
+    static final String OTHER = "13990000052";
+
+    static void assertNoNumber(String where, String body) {
+        assertMasked(where, body);
+        assertThat(body).as(where + ": " + body).doesNotContain(OTHER).doesNotContain("990000052");
+    }
+
+    @Test
+    void aMaskedViewerWithEveryOtherPermissionSeesNoFullNumberInTicketsCampaignsTollWebCallbacksAndParkedCalls() throws Exception {
+        // A masked role holding every permission but number.unmasked: every route answers it, none with a full number.
+        List<String> all = new ArrayList<>();
+        admin.get("/api/v1/permissions").json().forEach(p -> all.add(p.get("name").asText()));
+        assertThat(all).contains("number.unmasked", "campaign.manage", "ticket.write");
+        all.remove("number.unmasked");
+        long role = admin.post("/api/v1/roles", Map.of("name", "masked-all", "permissions", all)).json().get("id").asLong();
+        var u = admin.post("/api/v1/users", Map.of("username", "maskall", "password", "mask-pass-123", "roleId", role));
+        assertThat(u.status()).as(u.toString()).isEqualTo(201);
+        ApiClient viewer = ApiClient.loggedIn(server.baseUrl(), "demo", "maskall", "mask-pass-123");
+
+        // Tickets: opened by reference, answered masked; the masked number sent back unchanged keeps the real one, a real
+        // number typed in is taken, a masked one that is not the ticket's is refused.
+        var opened = viewer.post("/api/v1/tickets", Map.of("type", "complaint", "title", "masked caller", "callerNumber", callerRef,
+                "callId", callId, "form", Map.of("category", "quality")));
+        assertThat(opened.status()).as(opened.toString()).isEqualTo(201);
+        assertThat(opened.json().get("callerNumber").asText()).isEqualTo(MASKED);
+        assertNoNumber("ticket open", opened.body());
+        long ticket = opened.json().get("id").asLong();
+        assertThat(admin.get("/api/v1/tickets/" + ticket).json().at("/ticket/callerNumber").asText()).isEqualTo(CALLER);
+        assertField(viewer.post("/api/v1/tickets", Map.of("type", "complaint", "title", "x", "callerNumber", MASKED,
+                "form", Map.of("category", "quality"))), "callerNumber");
+        var edited = viewer.put("/api/v1/tickets/" + ticket, Map.of("title", "masked caller (edited)", "callerNumber", MASKED,
+                "callId", callId, "form", Map.of("category", "service")));
+        assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
+        assertNoNumber("ticket edit", edited.body());
+        assertThat(admin.get("/api/v1/tickets/" + ticket).json().at("/ticket/callerNumber").asText()).as("kept").isEqualTo(CALLER);
+        assertField(viewer.put("/api/v1/tickets/" + ticket, Map.of("title", "t", "callerNumber", "139****0000", "form", Map.of("category", "service"))),
+                "callerNumber");
+        assertNoNumber("ticket comment", viewer.post("/api/v1/tickets/" + ticket + "/comments", Map.of("text", "called back")).body());
+        assertThat(viewer.get("/api/v1/tickets?callerNumber=" + callerRef).json().size()).as("filter by reference").isEqualTo(1);
+
+        // Customers: the console's edit sends the masked phone back unchanged: kept; a real new number is taken.
+        var same = viewer.put("/api/v1/customers/" + customerId, Map.of("name", "Masked Customer", "sharing", "enterprise",
+                "phones", List.of(Map.of("number", MASKED, "label", "mobile"))));
+        assertThat(same.status()).as(same.toString()).isEqualTo(200);
+        assertNoNumber("customer edit", same.body());
+        assertThat(admin.get("/api/v1/customers/" + customerId).json().at("/phones/0/number").asText()).isEqualTo(CALLER);
+        var more = viewer.put("/api/v1/customers/" + customerId, Map.of("name", "Masked Customer", "sharing", "enterprise",
+                "phones", List.of(Map.of("number", MASKED, "label", "mobile"), Map.of("number", "13660000077", "label", "office"))));
+        assertThat(more.status()).as(more.toString()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/customers/" + customerId).json().get("phones").findValuesAsText("number")).containsExactly(CALLER, "13660000077");
+        assertField(viewer.put("/api/v1/customers/" + customerId, Map.of("name", "Masked Customer", "sharing", "enterprise",
+                "phones", List.of(Map.of("number", "138****9999")))), "phones");
+        assertThat(admin.put("/api/v1/customers/" + customerId, Map.of("name", "Masked Customer", "sharing", "enterprise",
+                "phones", List.of(Map.of("number", CALLER, "label", "mobile")))).status()).isEqualTo(200);
+        // In the name mode the phone is shown as the customer's name: sent back, it keeps the number too.
+        assertThat(admin.put("/api/v1/masking", Map.of("mode", "name")).status()).isEqualTo(200);
+        try {
+            assertThat(viewer.get("/api/v1/customers/" + customerId).json().at("/phones/0/number").asText()).isEqualTo("Masked Customer");
+            var named = viewer.put("/api/v1/customers/" + customerId, Map.of("name", "Masked Customer", "sharing", "enterprise",
+                    "phones", List.of(Map.of("number", "Masked Customer", "label", "mobile"))));
+            assertThat(named.status()).as(named.toString()).isEqualTo(200);
+            assertThat(admin.get("/api/v1/customers/" + customerId).json().at("/phones/0/number").asText()).isEqualTo(CALLER);
+        } finally {
+            assertThat(admin.put("/api/v1/masking", Map.of("mode", "middle")).status()).isEqualTo(200);
+        }
+
+        // A preview campaign whose list has OTHER (number and a column), OTHER on the do-not-call list of another list entry.
+        long trunk = admin.get("/api/v1/trunks").json().findParents("name").stream().filter(t -> t.get("name").asText().equals("mask-carrier"))
+                .findFirst().orElseThrow().get("id").asLong();
+        long agent1 = admin.get("/api/v1/users").json().findParents("username").stream().filter(x -> x.get("username").asText().equals("agent1"))
+                .findFirst().orElseThrow().get("id").asLong();
+        Map<String, Object> settings = Map.of("trunkId", trunk, "callerIds", List.of("4000100"), "timeZone", "UTC",
+                "windows", List.of(Map.of("from", "00:00", "to", "23:59")), "maxAttempts", 1, "agentIds", List.of(agent1));
+        var camp = admin.post("/api/v1/campaigns", Map.of("name", "masked-list", "mode", "preview", "settings", settings));
+        assertThat(camp.status()).as(camp.toString()).isEqualTo(201);
+        long campaign = camp.json().get("id").asLong();
+        var imported = admin.upload("POST", "/api/v1/campaigns/" + campaign + "/contacts", "list.csv",
+                ("number,name,mobile\n" + OTHER + ",Zhang," + OTHER + "\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/dnc", Map.of("number", "13990000099")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/campaigns/" + campaign + "/state", Map.of("state", "running")).status()).isEqualTo(200);
+        try {
+            JsonNode preview = await("agent 1's preview record").atMost(Duration.ofSeconds(15))
+                    .until(() -> agentApi.get("/api/v1/agent/preview").json(), j -> j.has("number"));
+            assertThat(preview.get("number").asText()).isEqualTo("139****0052");
+            assertNoNumber("preview", preview.toString());
+        } finally {
+            assertThat(admin.post("/api/v1/campaigns/" + campaign + "/state", Map.of("state", "stopped")).status()).isEqualTo(200);
+        }
+        assertThat(admin.get("/api/v1/campaigns/" + campaign + "/contacts").body()).contains(OTHER);
+
+        // A toll refusal (only 1399 allowed) of the caller's number, dialled by agent 1 by reference, in the usage.
+        JsonNode toll = admin.get("/api/v1/toll-policy").json();
+        assertThat(admin.put("/api/v1/toll-policy", Map.of("countryCode", "86", "international", false, "allowedPrefixes", List.of("1399"))).status())
+                .isEqualTo(200);
+        try {
+            agentApi.post("/api/v1/live-calls", Map.of("number", callerRef));
+            await("the refusal").atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/toll-policy/usage").body().contains(CALLER));
+            await("agent 1's refused call gone").atMost(Duration.ofSeconds(10)).until(() -> agentApi.get("/api/v1/live-calls").json().isEmpty());
+        } finally {
+            assertThat(admin.put("/api/v1/toll-policy", toll).status()).isEqualTo(200);
+        }
+
+        // A web callback request from OTHER, due tomorrow (nothing dialled now).
+        long queue = admin.get("/api/v1/queues").json().findParents("name").stream().filter(q -> q.get("name").asText().equals("sales"))
+                .findFirst().orElseThrow().get("id").asLong();
+        var site = admin.put("/api/v1/webcallback/settings", Map.of("enabled", true, "mode", "customer_first", "queueId", queue, "trunkId", trunk,
+                "callerId", "4000100", "allowedPrefixes", List.of("139"), "retryMinutes", 1, "maxAttempts", 1));
+        assertThat(site.status()).as(site.toString()).isEqualTo(200);
+        String key = site.json().get("publicKey").asText();
+        ApiClient visitor = new ApiClient(server.baseUrl());
+        String token = visitor.get("/api/v1/public/callback/" + key + "/challenge").json().get("token").asText();
+        String nonce = solve(token);
+        var asked = visitor.post("/api/v1/public/callback/" + key, Map.of("number", OTHER, "name", "Visitor", "token", token, "nonce", nonce,
+                "at", Instant.now().plus(Duration.ofDays(1)).toString()));
+        assertThat(asked.status()).as(asked.toString()).isLessThan(300);
+        long request = admin.get("/api/v1/webcallback/requests").json().get(0).get("id").asLong();
+
+        // A caller parked by extension 2161 (a blind transfer to 700; registered at the start).
+        Sipp.Run parked = peers().uac("uac_wait_bye", "4699", SipPeers.vars(OTHER));
+        sipps.add(parked);
+        await("parked").atMost(Duration.ofSeconds(15)).until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1);
+
+        List<String> routes = List.of("/api/v1/tickets", "/api/v1/tickets/" + ticket, "/api/v1/tickets?callerNumber=" + callerRef,
+                "/api/v1/campaigns/" + campaign + "/contacts", "/api/v1/campaigns/" + campaign + "/events", "/api/v1/dnc",
+                "/api/v1/campaigns/" + campaign + "/results?format=csv", "/api/v1/toll-policy/usage", "/api/v1/webcallback/requests",
+                "/api/v1/webcallback/requests/" + request, "/api/v1/webcallback/requests/" + request + "/events", "/api/v1/parked-calls",
+                "/api/v1/calls", "/api/v1/calls/" + callId + "/events", "/api/v1/recordings", "/api/v1/reports/tracking", "/api/v1/reports/numbers",
+                "/api/v1/monitor", "/api/v1/queues/live", "/api/v1/live-calls?scope=enterprise", "/api/v1/customers", "/api/v1/customers/" + customerId,
+                "/api/v1/customers/" + customerId + "/timeline", "/api/v1/voicemail", "/api/v1/memos?customerId=" + customerId);
+        for (String r : routes) {
+            var res = viewer.get(r);
+            assertThat(res.status()).as(r + " " + res).isLessThan(300);
+            assertNoNumber(r, res.body());
+        }
+        assertThat(viewer.get("/api/v1/campaigns/" + campaign + "/contacts").body()).contains("139****0052");
+        assertThat(viewer.get("/api/v1/parked-calls").json().at("/0/caller").asText()).isEqualTo("139****0052");
+        assertThat(viewer.get("/api/v1/webcallback/requests").json().at("/0/number").asText()).isEqualTo("139****0052");
+        assertThat(viewer.get("/api/v1/toll-policy/usage").body()).contains(MASKED);
+        String results = unzipped(viewer.getBytes("/api/v1/campaigns/" + campaign + "/results?format=xlsx").body());
+        assertThat(results).contains("139****0052");
+        assertNoNumber("campaign results xlsx", results);
+        // The admin (number.unmasked) sees them all.
+        assertThat(admin.get("/api/v1/parked-calls").body()).contains(OTHER);
+        assertThat(admin.get("/api/v1/webcallback/requests").body()).contains(OTHER);
+        assertThat(admin.get("/api/v1/campaigns/" + campaign + "/results?format=csv").body()).contains(OTHER);
+        parked.kill();
+        server.hotline().engine().channels().forEach(ch -> ch.hangup(HangupCause.NORMAL_CLEARING));
+        await("unparked").atMost(Duration.ofSeconds(15)).until(() -> admin.get("/api/v1/parked-calls").json().isEmpty());
+    }
+
+    /** The web callback challenge's nonce: SHA-256(token ":" nonce) starting with 16 zero bits (docs/webcallback.md). */
+    static String solve(String token) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (int n = 0; ; n++) {
+            byte[] h = sha.digest((token + ":" + n).getBytes(StandardCharsets.UTF_8));
+            if (h[0] == 0 && h[1] == 0) return Integer.toString(n);
         }
     }
 

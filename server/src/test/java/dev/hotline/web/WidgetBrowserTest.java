@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -160,6 +161,7 @@ class WidgetBrowserTest {
 
     @Test
     void aVisitorOnAListedSiteCallsTheQueueFromTheBrowserAndTheDeskAnswersWithThePageShown() throws Exception {
+        visitor.scriptErrors(); // from here on (the refused site's CORS errors are expected)
         agent1.signIn();
         agent1.checkInWebRtc();
         agent1.ready();
@@ -328,6 +330,27 @@ class WidgetBrowserTest {
         assertThat(publicRequest("GET", key, listedOrigin, null).statusCode()).isEqualTo(404);
         assertThat(publicRequest("GET", "0123456789abcdef0123456789abcdef", listedOrigin, null).statusCode()).isEqualTo(404);
         assertThat(admin.delete("/api/v1/widgets/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
+    void theConsolePageListsTheWidgetsWithTheScriptTagInEnglishAndChinese() {
+        visitor.scriptErrors(); // from here on (the refused site's CORS errors are expected)
+        visitor.signInEnglish(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
+        visitor.waitAtMost(DEADLINE).until(d -> !d.getCurrentUrl().contains("login.html"));
+        visitor.driver().get(server.baseUrl() + "/index.html#/widgets");
+        By snippet = Chromium.tid("widget-snippet-" + widgetId);
+        String tag = waitForVisitor(d -> d.findElements(snippet).isEmpty() ? null : d.findElement(snippet).getText());
+        assertThat(tag).isEqualTo("<script src=\"" + server.baseUrl() + "/widget.js\" data-key=\"" + widgetKey + "\" async></script>");
+        assertThat(visitor.driver().findElement(Chromium.tid("nav-widgets")).getText()).isEqualTo("Call us widget");
+        assertThat(visitor.driver().findElement(Chromium.tid("widget-enabled-" + widgetId)).getText()).isEqualTo("On");
+        visitor.screenshot("widget-console-en");
+        js().executeScript("localStorage.setItem('hotline.lang', 'zh')");
+        visitor.driver().navigate().refresh();
+        waitForVisitor(d -> d.findElements(Chromium.tid("nav-widgets")).stream().anyMatch(e -> e.getText().equals("网页呼叫按钮")));
+        String on = waitForVisitor(d -> d.findElement(Chromium.tid("widget-enabled-" + widgetId)).getText());
+        assertThat(on).isEqualTo("已启用");
+        visitor.screenshot("widget-console-zh");
+        assertThat(visitor.scriptErrors()).as("console page errors").isEmpty();
     }
 
     static List<String> fields(ApiClient.Response r) {

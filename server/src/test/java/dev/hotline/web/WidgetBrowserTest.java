@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,8 +59,14 @@ class WidgetBrowserTest {
     Chromium visitor;
     final HttpClient http = HttpClient.newHttpClient();
 
+    /** The two browsers start while the server does (they need nothing of it until they open a page). */
+    CompletableFuture<Chromium> deskBrowser;
+    CompletableFuture<Chromium> visitorBrowser;
+
     @BeforeAll
     void start() throws Exception {
+        deskBrowser = CompletableFuture.supplyAsync(Chromium::startWebRtc);
+        visitorBrowser = CompletableFuture.supplyAsync(Chromium::startWebRtc);
         server = TestServer.start(TestDatabases.Kind.H2, Map.of());
         admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
         for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) salesId = q.get("id").asLong();
@@ -92,15 +99,17 @@ class WidgetBrowserTest {
         assertThat(w.json().get("origins").get(0).asText()).as("stored as browsers send it").isEqualTo(listedOrigin);
         assertThat(w.json().get("queue").asText()).isEqualTo("sales");
         assertThat(w.json().get("perAddressPerMinute").asInt()).isEqualTo(5);
-        agent1 = new DeskBrowserTest.Desk(server.baseUrl(), "agent1");
-        visitor = Chromium.startWebRtc();
+        agent1 = new DeskBrowserTest.Desk(server.baseUrl(), "agent1", deskBrowser.join());
+        visitor = visitorBrowser.join();
     }
 
     @AfterAll
     void stop() {
         try {
-            if (agent1 != null) agent1.close();
-            if (visitor != null) visitor.close();
+            // Closed even when the setup failed half way (a browser started but not handed over).
+            for (CompletableFuture<Chromium> f : List.of(deskBrowser, visitorBrowser)) {
+                if (f != null) f.thenAccept(Chromium::close).exceptionally(e -> null).join();
+            }
             if (site != null) site.stop(0);
         } finally {
             server.close();

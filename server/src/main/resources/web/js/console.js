@@ -31,6 +31,7 @@ import { CustomerFieldsPage } from './pages/customer-fields.js';
 import { AddressBookPage } from './pages/addressbook.js';
 import { CampaignsPage } from './pages/campaigns.js';
 import { WebCallbackPage } from './pages/webcallback.js';
+import { WidgetsPage } from './pages/widgets.js';
 import { MailPage } from './pages/mail.js';
 import { TicketsPage } from './pages/tickets.js';
 import { OrdersPage } from './pages/orders.js';
@@ -84,6 +85,8 @@ const MENU = [
     icon: I('<path d="M3 11v2a1 1 0 0 0 1 1h2l5 4V6L6 10H4a1 1 0 0 0-1 1z"/><path d="M15 9a3 3 0 0 1 0 6M18 6a7 7 0 0 1 0 12"/>') },
   { id: 'webcallback', perm: 'campaign.manage', group: 'telephony', component: WebCallbackPage,
     icon: I('<rect x="3" y="4" width="18" height="14" rx="2"/><path d="M8 21h8M12 18v3M9 9l2 2 4-4"/>') },
+  { id: 'widgets', perm: 'widget.manage', group: 'telephony', component: WidgetsPage,
+    icon: I('<rect x="2" y="3" width="20" height="14" rx="2"/><path d="M8 21h8"/><circle cx="16" cy="11" r="3"/><path d="M15 10.5l1 1 1.5-1.5"/>') },
   { id: 'calls', perm: 'call.read', group: 'reports', component: CallsPage,
     icon: I('<path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"/><path d="M15 3h6M15 7h6M15 11h3"/>') },
   { id: 'reports', perm: 'call.read', group: 'reports', component: ReportsPage,

@@ -92,6 +92,8 @@ import dev.hotline.webhook.EventStream;
 import dev.hotline.webhook.EventStreamRoutes;
 import dev.hotline.webhook.WebhookRoutes;
 import dev.hotline.webhook.Webhooks;
+import dev.hotline.widget.WidgetCalls;
+import dev.hotline.widget.WidgetRoutes;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.NetworkInterface;
@@ -127,6 +129,7 @@ public final class Hotline implements AutoCloseable {
     private final Acd acd;
     private final Dialer dialer;
     private final WebCallbacks webCallbacks;
+    private final WidgetCalls widgetCalls;
     private final CtiHub cti;
     private final TelephonyEngine engine;
     private final ScheduledExecutorService housekeeping;
@@ -234,6 +237,10 @@ public final class Hotline implements AutoCloseable {
         this.webCallbacks = new WebCallbacks(jdbi, acd, calls, routing, clock);
         switchboard.follow(webCallbacks::onEvent);
         WebCallbackRoutes.register(api, jdbi, audit, webCallbacks, masking);
+        // API-3: the "call us" widget: a visitor's browser on the agents' WebRTC media path, queued like an inbound caller.
+        this.widgetCalls = new WidgetCalls(acd, calls, routing::engine, clock);
+        switchboard.follow(widgetCalls::onEvent);
+        WidgetRoutes.register(api, jdbi, audit, widgetCalls);
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
@@ -300,6 +307,7 @@ public final class Hotline implements AutoCloseable {
         acd.start(acdHost);
         dialer.start();
         webCallbacks.start();
+        widgetCalls.start();
         RecordingRoutes.register(api, jdbi, audit, mediaFiles, masking);
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
@@ -453,6 +461,7 @@ public final class Hotline implements AutoCloseable {
         housekeeping.shutdownNow();
         dialer.close();
         webCallbacks.close();
+        widgetCalls.close();
         engine.close();
         acd.close();
         cti.close();

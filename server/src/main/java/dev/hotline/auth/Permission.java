@@ -43,6 +43,8 @@ public enum Permission {
     ADDRESS_BOOK("addressbook.use"),
     /** Outbound campaigns, their lists and the do-not-call list, OUT-1..3. */
     CAMPAIGN_MANAGE("campaign.manage"),
+    /** API-3: the enterprise's "call us" web widgets (key, queue, allowed sites, limits). */
+    WIDGET_MANAGE("widget.manage"),
     /** Tickets (BIZ-1): read them and memos; open, assign, move and comment on them; define types, forms and the SLA calendar. */
     TICKET_READ("ticket.read"), TICKET_WRITE("ticket.write"), TICKET_MANAGE("ticket.manage"),
     /** Knowledge base (BIZ-3): read and ask; write drafts; review (publish or reject), answer questions, edit categories. */

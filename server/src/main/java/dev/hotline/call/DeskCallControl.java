@@ -66,7 +66,7 @@ public final class DeskCallControl implements CtiHub.Calls {
 
     @Override
     public CallView.Path path(String callId) {
-        return book.find(callId).map(c -> new CallView.Path(c.tracker().dialled(), c.tracker().ivrPath())).orElse(CallView.Path.NONE);
+        return book.find(callId).map(c -> new CallView.Path(c.tracker().dialled(), c.tracker().ivrPath(), c.tracker().page())).orElse(CallView.Path.NONE);
     }
 
     @Override

@@ -24,9 +24,12 @@ public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, S
                 transfer, notes, null, Path.NONE, startedAt, null);
     }
 
-    /** How the caller got here (issue 13 item 7): the number they dialled and the IVR nodes and keys on the way. */
-    public record Path(String dialled, String ivrPath) {
-        public static final Path NONE = new Path(null, null);
+    /**
+     * How the caller got here (issue 13 item 7): the number they dialled and the IVR nodes and keys on the way; for a call from
+     * the "call us" widget (API-3), the web page the visitor called from.
+     */
+    public record Path(String dialled, String ivrPath, String page) {
+        public static final Path NONE = new Path(null, null, null);
     }
 
     /** A consultation in progress from this call: the consulted number, its leg, and whether it rings or talks. */

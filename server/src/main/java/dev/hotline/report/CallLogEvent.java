@@ -366,6 +366,21 @@ public sealed interface CallLogEvent extends LogEvent {
     }
 
     /**
+     * API-3: the call came from a "call us" widget on a web page: the widget, the site (origin) and the page the visitor
+     * called from (shown on the agent's desk).
+     */
+    record WidgetCall(long enterpriseId, String callId, Instant at, String channelId, long widgetId, String origin, String page)
+            implements CallLogEvent {
+        public String type() {
+            return "widget";
+        }
+
+        public String data() {
+            return "widget=" + widgetId + " origin=" + origin + " page=" + page;
+        }
+    }
+
+    /**
      * A step of a web callback request (OUT-4): {@code step} requested, attempt, connected (queued to an agent), failed, retry or
      * done; {@code detail} free (position, cause, next try).
      */

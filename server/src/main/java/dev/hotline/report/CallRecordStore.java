@@ -172,6 +172,8 @@ public final class CallRecordStore {
                                     colon < 0 ? null : box.substring(colon + 1), null, field(data, "callback"), null,
                                     parseLong(field(data, "duration_ms")));
                         }
+                        case "widget" -> new CallLogEvent.WidgetCall(e, callId, at, ch, parseLong(field(data, "widget")), field(data, "origin"),
+                                field(data, "page"));
                         case "transfer" -> new CallLogEvent.Transfer(e, callId, at, ch, field(data, "kind"), field(data, "target"));
                         case "pbx" -> new CallLogEvent.PbxFeature(e, callId, at, ch, field(data, "feature"), field(data, "detail"));
                         case "supervision" -> new CallLogEvent.Supervised(e, callId, at, ch, parseLong(field(data, "supervisor")),

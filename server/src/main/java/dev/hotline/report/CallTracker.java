@@ -46,6 +46,8 @@ public final class CallTracker {
     private int transfers;
     /** When the agent left a caller kept for the satisfaction survey (MSG-4): the talk ends there, not at the caller's hang-up. */
     private Instant talkEndedAt;
+    /** API-3: the web page a widget call came from. */
+    private String page;
 
     public void apply(CallLogEvent e) {
         lastAt = e.at();
@@ -65,6 +67,8 @@ public final class CallTracker {
             openOffers.remove(a.channelId());
             // The caller's own leg is answered by whoever picks up first (the IVR, too); any other leg is a person.
             if (!a.channelId().equals(inboundChannel)) personAnswered = true;
+        } else if (e instanceof CallLogEvent.WidgetCall w) {
+            page = w.page();
         } else if (e instanceof CallLogEvent.IvrNode n) {
             appendPath(n.flow(), n.node());
             lastIvrNodeType = n.nodeType();
@@ -137,6 +141,11 @@ public final class CallTracker {
     /** The IVR nodes the call went through so far, e.g. "main: hours > menu [1] > sales"; null if none. */
     public String ivrPath() {
         return ivrPath.length() == 0 ? null : ivrPath.toString();
+    }
+
+    /** API-3: the web page the visitor called from with the "call us" widget; null for any other call. */
+    public String page() {
+        return page;
     }
 
     /** The number the caller dialled (the DID of an inbound call). */

@@ -55,6 +55,8 @@ public final class Api {
     public RouteBuilder post(String path, String summary) { return new RouteBuilder(HandlerType.POST, path, summary); }
     public RouteBuilder put(String path, String summary) { return new RouteBuilder(HandlerType.PUT, path, summary); }
     public RouteBuilder delete(String path, String summary) { return new RouteBuilder(HandlerType.DELETE, path, summary); }
+    /** For CORS preflights of public routes called from other sites (API-3 widget). */
+    public RouteBuilder options(String path, String summary) { return new RouteBuilder(HandlerType.OPTIONS, path, summary); }
 
     /** Fluent description of one route; ends with {@link #handle}, {@link #handlePublic} or {@link #handleAuthenticated}. */
     public final class RouteBuilder {

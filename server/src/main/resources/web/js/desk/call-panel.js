@@ -44,6 +44,7 @@ export const CallPanel = {
           <dt>{{ t('desk.callerName') }}</dt><dd data-testid="desk-caller-name">{{ dash(call.callerName) }}</dd>
           <dt>{{ t('calls.direction') }}</dt><dd data-testid="desk-call-direction">{{ tOr('calls.direction.' + call.direction, call.direction) }}</dd>
           <template v-if="call.path && call.path.dialled && call.direction !== 'outbound'"><dt>{{ t('desk.dialled') }}</dt><dd data-testid="desk-call-dialled">{{ call.path.dialled }}</dd></template>
+          <template v-if="call.path && call.path.page"><dt>{{ t('desk.webPage') }}</dt><dd><a :href="call.path.page" target="_blank" rel="noopener noreferrer" class="mono" data-testid="desk-call-page">{{ call.path.page }}</a></dd></template>
           <template v-if="call.path && call.path.ivrPath"><dt>{{ t('desk.ivrPath') }}</dt><dd data-testid="desk-call-ivr-path">{{ call.path.ivrPath }}</dd></template>
           <dt>{{ t('desk.queue') }}</dt><dd data-testid="desk-call-queue">{{ dash(call.queue) }}</dd>
           <dt>{{ t('desk.waited') }}</dt><dd data-testid="desk-call-waited">{{ call.queue || call.waitedSeconds ? clock(call.waitedSeconds) : '—' }}</dd>

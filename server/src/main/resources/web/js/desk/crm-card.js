@@ -22,7 +22,8 @@ export const CrmCard = {
       this.form = null;
       this.errors = {};
       this.$emit('matched', []);
-      if (!this.number || !this.can('customer.read')) return;
+      // API-3: a visitor of the web widget ("web:…") has no number to look up.
+      if (!this.number || this.number.startsWith('web:') || !this.can('customer.read')) return;
       this.loading = true;
       try {
         if (!this.fields.length) this.fields = await api.get('/customer-fields');

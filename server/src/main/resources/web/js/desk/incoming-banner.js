@@ -28,6 +28,8 @@ export const IncomingBanner = {
           <span v-if="c.customer"> · {{ c.customer.known ? t('desk.knownCustomer', { calls: c.customer.calls }) : t('desk.newCustomer') }}</span>
           <span v-if="c.transfer"> · {{ t('desk.transferredBy', { job: c.transfer.fromJob || '—', name: c.transfer.fromName || '' }) }}</span>
         </div>
+        <div v-if="c.path && c.path.page" class="small" data-testid="desk-incoming-web">{{ t('desk.webPage') }}:
+          <a :href="c.path.page" target="_blank" rel="noopener noreferrer" class="mono" data-testid="desk-incoming-page">{{ c.path.page }}</a></div>
       </div>
       <span v-if="shownState(c) === 'connecting'" class="badge badge-blue" data-testid="desk-banner-connecting">{{ t('desk.callState.connecting') }}</span>
       <template v-else>

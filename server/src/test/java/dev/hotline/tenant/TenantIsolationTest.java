@@ -112,6 +112,11 @@ class TenantIsolationTest {
                 INSERT INTO web_callback (enterprise_id, number, source_ip, requested_at, state, attempts, next_at, updated_at)
                 VALUES (:e, '13900000077', '192.0.2.7', CURRENT_TIMESTAMP, 'failed', 1, NULL, CURRENT_TIMESTAMP)""")
                 .bind("e", demoEnterprise).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one()));
+        // API-3: a "call us" widget of demo's (its queue support, a site of its own).
+        var widget = demoAdmin.post("/api/v1/widgets", Map.of("name", "demo-widget", "queueId", demoIds.get("queues"),
+                "origins", List.of("https://www.demo.test")));
+        assertThat(widget.status()).as(widget.toString()).isEqualTo(201);
+        demoIds.put("widgets", widget.json().get("id").asLong());
         // MSG-2: demo's box sends its messages by e-mail (no SMTP server: the message waits in demo's outbox).
         assertThat(demoAdmin.put("/api/v1/voicemail/boxes/extension/" + DEMO_BOX + "/email", Map.of("enabled", true, "to", "box@demo.test"))
                 .status()).isEqualTo(200);

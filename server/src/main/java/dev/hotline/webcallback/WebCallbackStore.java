@@ -229,7 +229,7 @@ final class WebCallbackStore {
     /** The queue's average handle time (talk seconds of calls an agent took) since {@code since}, and how many calls it is of. */
     static Optional<double[]> handleTime(Handle h, long enterpriseId, String queue, Instant since) {
         return h.createQuery("""
-                SELECT AVG(talk_seconds) AS aht, COUNT(*) AS n FROM call_record
+                SELECT AVG(CAST(talk_seconds AS DOUBLE PRECISION)) AS aht, COUNT(*) AS n FROM call_record
                 WHERE enterprise_id = :e AND queue = :q AND agent_user_id IS NOT NULL AND talk_seconds > 0 AND started_at >= :s""")
                 .bind("e", enterpriseId).bind("q", queue).bind("s", Timestamp.from(since))
                 .map((rs, c) -> new double[] {rs.getDouble("aht"), rs.getLong("n")}).list().stream().filter(r -> r[1] > 0).findFirst();

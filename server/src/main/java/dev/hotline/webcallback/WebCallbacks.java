@@ -268,11 +268,13 @@ public final class WebCallbacks implements AutoCloseable {
             if (c != null) callId = c.callId();
             OutboundPlan plan = routing.planThrough(enterpriseId, settings.trunkId(), settings.outboundRouteId(), request.number());
             if (plan.refused()) refusal = plan.error().replace(' ', '_');
+            // Logged here, before the customer's leg is placed, so that the event log shows the order the calls were made in.
+            Instant now = clock.instant();
+            log(now, "agent_answered", "attempt=" + attempt + " agent=" + agentJob);
             thread.execute(() -> agentAnswered(agentUserId));
             if (plan.refused()) return Optional.empty();
             DialRequest req = DialRequest.to(plan.target()).withCallerId(CallerId.of(settings.callerId()))
                     .withTimeout(Duration.ofSeconds(WebCallbackSettings.RING_SECONDS));
-            Instant now = clock.instant();
             return Optional.of(routing.engine().originate(req, leg -> {
                 acd.watch(leg.id());
                 if (c == null) return;
@@ -291,9 +293,7 @@ public final class WebCallbacks implements AutoCloseable {
             Instant now = clock.instant();
             if (!move(request, WebCallbackStore.Move.of(RequestState.QUEUED, RequestState.PLACING).counted().agent(agentUserId), now)) {
                 log.warn("web callback {}: answered by agent {} but no longer queued", request.id(), agentUserId);
-                return;
             }
-            log(now, "agent_answered", "attempt=" + attempt + " agent=" + agentJob);
         }
 
         private void finished(Acd.CallbackEnd end) {

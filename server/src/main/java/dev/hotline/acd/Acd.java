@@ -307,11 +307,11 @@ public final class Acd implements AutoCloseable {
 
     /**
      * Puts call back {@code key} for {@code number} in queue {@code name}, waiting since {@code since} (a request re-queued
-     * after a restart keeps its time; requests re-queued in their order keep their places). False, doing nothing, when the
-     * enterprise has no such queue or the key waits already.
+     * after a restart keeps its time; requests re-queued in their order keep their places). Answers its 1-based place on
+     * joining; empty, doing nothing, when the enterprise has no such queue or the key waits already.
      */
-    public boolean requestCallback(long enterpriseId, String key, String number, String name, Instant since, CallbackRequest request) {
-        if (!hasQueue(enterpriseId, name)) return false;
+    public Optional<Integer> requestCallback(long enterpriseId, String key, String number, String name, Instant since, CallbackRequest request) {
+        if (!hasQueue(enterpriseId, name)) return Optional.empty();
         return ctx.thread.call(() -> queues.requestCallback(enterpriseId, key, number, name, since, request));
     }
 

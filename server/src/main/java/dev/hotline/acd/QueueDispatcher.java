@@ -134,17 +134,18 @@ final class QueueDispatcher implements AgentBoard.Queues {
     }
 
     /** OUT-4: a call back from outside joins queue {@code name} without a channel, keeping a place like an ACD-6 call back. */
-    boolean requestCallback(long enterpriseId, String key, String number, String name, Instant since, Acd.CallbackRequest request) {
-        if (waiting.containsKey(key)) return false;
+    Optional<Integer> requestCallback(long enterpriseId, String key, String number, String name, Instant since, Acd.CallbackRequest request) {
+        if (waiting.containsKey(key)) return Optional.empty();
         Optional<Queue> q = ctx.tenant(enterpriseId).queue(name);
         if (q.isEmpty()) q = ctx.published.queue(enterpriseId, name);
-        if (q.isEmpty()) return false;
+        if (q.isEmpty()) return Optional.empty();
         Waiting w = new Waiting(enterpriseId, key, q.get().id(), number, since, ++seq, 0, null);
         w.callback = true;
         w.request = request;
+        int position = position(w);
         add(w);
         dispatch(enterpriseId);
-        return true;
+        return Optional.of(position);
     }
 
     Acd.CallbackCancel cancelCallback(long enterpriseId, String key) {

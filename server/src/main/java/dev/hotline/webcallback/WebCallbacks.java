@@ -114,7 +114,7 @@ public final class WebCallbacks implements AutoCloseable {
     /** Every engine event (from the switchboard): those of the callbacks' legs go to this object's thread. */
     public void onEvent(CallEvent e) {
         Try t = legs.get(e.channelId());
-        if (t != null) thread.execute(() -> handle(t, e));
+        if (t != null && !thread.isShutdown()) thread.execute(() -> handle(t, e));
     }
 
     @Override
@@ -229,14 +229,14 @@ public final class WebCallbacks implements AutoCloseable {
         String queue = jdbi.withHandle(h -> WebCallbackStore.queueName(h, enterpriseId, s.queueId())).orElse(null);
         AgentFirst af = new AgentFirst(enterpriseId, r, s);
         Instant since = r.queuedAt() != null && "requeued".equals(step) ? r.queuedAt() : now;
-        if (queue == null || !acd.requestCallback(enterpriseId, r.key(), r.number(), queue, since, af)) {
+        Optional<Integer> position = queue == null ? Optional.empty() : acd.requestCallback(enterpriseId, r.key(), r.number(), queue, since, af);
+        if (position.isEmpty()) {
             if (queue != null && acd.callbackPosition(enterpriseId, r.key()).isPresent()) return; // waiting there already
             af.retryOrFail(RequestState.QUEUED, "reason=no_queue");
             return;
         }
-        int position = acd.callbackPosition(enterpriseId, r.key()).orElse(0);
         book.log(new CallLogEvent.WebCallbackStep(enterpriseId, r.key(), now, null, r.id(), r.number(), step,
-                "mode=" + WebCallbackSettings.AGENT_FIRST + " queue=" + queue.replace(' ', '_') + " position=" + position));
+                "mode=" + WebCallbackSettings.AGENT_FIRST + " queue=" + queue.replace(' ', '_') + " position=" + position.get()));
     }
 
     /**

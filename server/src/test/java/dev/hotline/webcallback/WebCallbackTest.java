@@ -1,6 +1,7 @@
 package dev.hotline.webcallback;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,6 +84,18 @@ class WebCallbackTest {
     }
 
     @Test
+    void aRequestMovesOnlyAlongItsStatesAndTheWaitFollowsTheAcdEstimate() {
+        assertThatThrownBy(() -> WebCallbackStore.Move.of(RequestState.DONE, RequestState.PENDING)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> WebCallbackStore.Move.of(RequestState.PLACING, RequestState.CANCELLED)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> WebCallbackStore.Move.of(RequestState.CANCELLED, RequestState.QUEUED)).isInstanceOf(IllegalStateException.class);
+        assertThat(RequestState.QUEUED.cancellable()).isTrue();
+        assertThat(RequestState.PLACING.cancellable()).isFalse();
+        assertThat(WebCallbacks.queueWait(3, 100, 2, 0)).isEqualTo(150);
+        assertThat(WebCallbacks.queueWait(2, 100, 3, 2)).isZero();
+        assertThat(WebCallbacks.queueWait(1, 100, 0, 0)).isEqualTo(100);
+    }
+
+    @Test
     void settingsTheChallengeTheAllowListAndTheLimitsThenACallbackPlacedCustomerFirstAndAnsweredByAnAgent() throws Exception {
         Path dir = Files.createTempDirectory("webcallback");
         int carrier = Ports.free();
@@ -134,7 +147,8 @@ class WebCallbackTest {
             SipPeers peers = new SipPeers(dir, server.hotline().engine().sipPort());
             int phonePort = Ports.free();
             Sipp.Run phone = peers.phone(phonePort);
-            Map<String, String> vars = SipPeers.vars("x", "PAUSE", "0", "DTMFACTIONS", "", "AFTER", "4000", "FROMCHECK", "sip:" + CALLER_ID + "@");
+            // The callee talks 8 s unless the server hangs up: time for the agent's offer on a loaded machine.
+            Map<String, String> vars = SipPeers.vars("x", "PAUSE", "0", "DTMFACTIONS", "", "AFTER", "8000", "FROMCHECK", "sip:" + CALLER_ID + "@");
             vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
             Sipp.Run far = Sipp.start(dir, "uas_answer_keys", vars, null, carrier, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)),
                     "-m", "1", "-recv_timeout", "60000", "-timeout", "120"));
@@ -349,25 +363,27 @@ class WebCallbackTest {
         Path data = Files.createTempDirectory("webcallback-restart-data");
         int carrier = Ports.free();
         Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString(), "sip.default.enterprise", "demo");
-        Instant at = Instant.now().plus(Duration.ofSeconds(20));
         long id;
         long agentFirstId;
         String key;
+        Instant at;
         try (TestServer first = TestServer.start(TestDatabases.Kind.H2, settings)) {
-            Site site = configure(first, carrier, Map.of());
-            key = site.key();
-            var r = request(first, key, "13600000001", at.toString());
-            assertThat(r.status()).as(r.toString()).isEqualTo(201);
-            id = r.json().get("id").asLong();
-            assertThat(Instant.parse(r.json().get("notBefore").asText())).isEqualTo(at);
             // Agent first, no agent signed in: the request waits in the callback queue as a call back.
-            configure(first, carrier, Map.of("mode", "agent_first"));
+            Site site = configure(first, carrier, Map.of("mode", "agent_first"));
+            key = site.key();
             var af = request(first, key, "13600000002", null);
             assertThat(af.status()).as(af.toString()).isEqualTo(201);
             agentFirstId = af.json().get("id").asLong();
             assertThat(af.json().get("handleBasis").asText()).startsWith("default");
             await("queued").atMost(Duration.ofSeconds(20)).until(() -> site.admin().get("/api/v1/webcallback/requests/" + agentFirstId).json()
                     .get("state").asText(), "queued"::equals);
+            // Customer first, scheduled 20 s ahead.
+            configure(first, carrier, Map.of());
+            at = Instant.now().plus(Duration.ofSeconds(20));
+            var r = request(first, key, "13600000001", at.toString());
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            id = r.json().get("id").asLong();
+            assertThat(Instant.parse(r.json().get("notBefore").asText())).isEqualTo(at);
         }
         try (TestServer second = TestServer.start(TestDatabases.Kind.H2, settings)) {
             ApiClient admin = ApiClient.loggedIn(second.baseUrl(), "demo", "admin", PW);

@@ -2,6 +2,7 @@ package dev.hotline.acd;
 
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.HangupCause;
 import dev.hotline.ivr.Ivr;
 import dev.hotline.report.AgentLogEvent;
 import dev.hotline.report.CallLogEvent;
@@ -9,6 +10,7 @@ import dev.hotline.report.EventLog;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +103,49 @@ public final class Acd implements AutoCloseable {
 
     /** Who transferred a call, with their notes (AGENT-5: the data travels with the call). */
     public record Transfer(long fromUserId, String fromJob, String fromName, String notes) {}
+
+    /**
+     * A call back asked for outside any call (OUT-4 web callback, agent first): it keeps a place in a queue like a caller who
+     * pressed the callback key (ACD-6). Its hooks are called on the dispatcher thread and must not block there (hand any
+     * database work off).
+     */
+    public interface CallbackRequest {
+        /**
+         * An agent answered the offer on {@code agentLeg}: dial the customer now (the leg filed under the agent's call and
+         * {@link #watch watched} before it is placed); empty when the customer cannot be dialled.
+         */
+        Optional<Channel> dial(Channel agentLeg, long agentUserId, String agentJob);
+
+        /** How the call back ended, once; the agent's leg is ended by the ACD when the customer was not connected. */
+        void ended(CallbackEnd end);
+    }
+
+    /** How a {@link CallbackRequest} ended. */
+    public sealed interface CallbackEnd {
+        long agentUserId();
+
+        /** The customer answered and was connected with the agent. */
+        record Connected(long agentUserId, String agentJob) implements CallbackEnd {}
+
+        /** The customer's leg ended unanswered (busy, no answer, failed). */
+        record NotReached(long agentUserId, String agentJob, HangupCause cause, int sipStatus) implements CallbackEnd {}
+
+        /** The customer could not be dialled at all (see the requester's own reason). */
+        record NotDialled(long agentUserId, String agentJob) implements CallbackEnd {}
+
+        /** The customer answered but the agent's leg was gone. */
+        record AgentLeft(long agentUserId, String agentJob) implements CallbackEnd {}
+    }
+
+    /** What {@link #cancelCallback} did. */
+    public enum CallbackCancel {
+        /** Taken out of its queue (an agent ringing for it stops). */
+        REMOVED,
+        /** An agent answered it: the customer is being dialled or talks. */
+        CONNECTING,
+        /** No such call back in a queue. */
+        ABSENT
+    }
 
     public record WaitingView(String callId, String queue, String caller, int priority, long waitedSeconds, boolean callback,
                               boolean ringing) {}
@@ -256,6 +301,28 @@ public final class Acd implements AutoCloseable {
         if (board.onAgentLeg(e)) return;
         if (queues.callbacks.onCustomerLeg(e)) return;
         queues.onCallerEvent(e);
+    }
+
+    // ================================================================ call backs from outside (OUT-4)
+
+    /**
+     * Puts call back {@code key} for {@code number} in queue {@code name}, waiting since {@code since} (a request re-queued
+     * after a restart keeps its time; requests re-queued in their order keep their places). Answers its 1-based place on
+     * joining; empty, doing nothing, when the enterprise has no such queue or the key waits already.
+     */
+    public Optional<Integer> requestCallback(long enterpriseId, String key, String number, String name, Instant since, CallbackRequest request) {
+        if (!hasQueue(enterpriseId, name)) return Optional.empty();
+        return ctx.thread.call(() -> queues.requestCallback(enterpriseId, key, number, name, since, request));
+    }
+
+    /** Takes call back {@code key} out of its queue unless an agent answered it already. */
+    public CallbackCancel cancelCallback(long enterpriseId, String key) {
+        return ctx.thread.call(() -> queues.cancelCallback(enterpriseId, key));
+    }
+
+    /** 1-based place of call back {@code key} among those waiting in its queue; empty when it is not waiting. */
+    public Optional<Integer> callbackPosition(long enterpriseId, String key) {
+        return ctx.thread.call(() -> queues.callbackPosition(enterpriseId, key));
     }
 
     // ================================================================ outbound campaigns (the dialer's thread)

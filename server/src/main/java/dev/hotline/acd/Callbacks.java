@@ -54,10 +54,18 @@ final class Callbacks {
 
     /** The agent answered the call back's offer: now the customer is called in the agent's call. */
     void agentAnswered(Waiting w, Channel agentLeg) {
-        Optional<Channel> cust = ctx.host.dialCustomer(w.enterpriseId, agentLeg.id(), w.callerNumber);
+        Optional<Channel> cust;
+        try {
+            cust = w.request != null ? w.request.dial(agentLeg, w.agent.userId, w.agent.jobNumber)
+                    : ctx.host.dialCustomer(w.enterpriseId, agentLeg.id(), w.callerNumber);
+        } catch (RuntimeException ex) {
+            log.warn("call back {}: cannot dial the customer: {}", w.callerNumber, ex.toString());
+            cust = Optional.empty();
+        }
         if (cust.isEmpty()) {
             agentLeg.hangup(HangupCause.NORMAL_CLEARING);
             queues.remove(w);
+            end(w, new Acd.CallbackEnd.NotDialled(w.agent.userId, w.agent.jobNumber));
             return;
         }
         w.customerLegId = cust.get().id();
@@ -74,21 +82,37 @@ final class Callbacks {
             ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.agentLeg.id(), ctx.now(), e.channelId(), q == null ? "?" : q.name(),
                     w.agent.userId, w.agent.jobNumber, Duration.between(w.enqueuedAt, ctx.now()).toMillis()));
             queues.counters(w.queueId).answered++;
-            ctx.host.channel(e.channelId()).ifPresent(cust -> {
+            Optional<Channel> customer = ctx.host.channel(e.channelId());
+            boolean connected = false;
+            if (customer.isPresent()) {
                 try {
-                    ctx.host.bridge(w.agentLeg, cust);
+                    ctx.host.bridge(w.agentLeg, customer.get());
+                    connected = true;
                 } catch (RuntimeException ex) {
                     log.warn("call back {}: cannot connect: {}", w.callerNumber, ex.toString());
-                    cust.hangup(HangupCause.NORMAL_CLEARING);
+                    customer.get().hangup(HangupCause.NORMAL_CLEARING);
                 }
-            });
+            }
             queues.remove(w);
-        } else if (e instanceof CallEvent.ChannelHungUp) {
+            end(w, connected ? new Acd.CallbackEnd.Connected(w.agent.userId, w.agent.jobNumber)
+                    : new Acd.CallbackEnd.AgentLeft(w.agent.userId, w.agent.jobNumber));
+        } else if (e instanceof CallEvent.ChannelHungUp h) {
             customerLegs.remove(e.channelId());
-            // The customer did not answer the call back: the agent's leg ends, the request is done.
+            // The customer did not answer the call back: the agent's leg ends (the agent is free again), the entry is done.
             if (w.agentLeg != null) w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);
             queues.remove(w);
+            end(w, new Acd.CallbackEnd.NotReached(w.agent.userId, w.agent.jobNumber, h.cause(), h.sipStatus()));
         }
         return true;
+    }
+
+    /** Tells a call back's requester how it ended (OUT-4); ACD-6 call backs have none. */
+    private static void end(Waiting w, Acd.CallbackEnd how) {
+        if (w.request == null) return;
+        try {
+            w.request.ended(how);
+        } catch (RuntimeException ex) {
+            log.error("call back {}: its requester failed on {}", w.callId, how, ex);
+        }
     }
 }

@@ -130,7 +130,37 @@ final class QueueDispatcher implements AgentBoard.Queues {
 
     private void add(Waiting w) {
         waiting.put(w.callId, w);
-        byChannel.put(w.channel.id(), w);
+        if (w.channel != null) byChannel.put(w.channel.id(), w);
+    }
+
+    /** OUT-4: a call back from outside joins queue {@code name} without a channel, keeping a place like an ACD-6 call back. */
+    Optional<Integer> requestCallback(long enterpriseId, String key, String number, String name, Instant since, Acd.CallbackRequest request) {
+        if (waiting.containsKey(key)) return Optional.empty();
+        Optional<Queue> q = ctx.tenant(enterpriseId).queue(name);
+        if (q.isEmpty()) q = ctx.published.queue(enterpriseId, name);
+        if (q.isEmpty()) return Optional.empty();
+        Waiting w = new Waiting(enterpriseId, key, q.get().id(), number, since, ++seq, 0, null);
+        w.callback = true;
+        w.request = request;
+        int position = position(w);
+        add(w);
+        dispatch(enterpriseId);
+        return Optional.of(position);
+    }
+
+    Acd.CallbackCancel cancelCallback(long enterpriseId, String key) {
+        Waiting w = waiting.get(key);
+        if (w == null || w.enterpriseId != enterpriseId || w.request == null) return Acd.CallbackCancel.ABSENT;
+        if (w.connecting) return Acd.CallbackCancel.CONNECTING;
+        remove(w);
+        dispatch(enterpriseId);
+        return Acd.CallbackCancel.REMOVED;
+    }
+
+    Optional<Integer> callbackPosition(long enterpriseId, String key) {
+        Waiting w = waiting.get(key);
+        if (w == null || w.enterpriseId != enterpriseId || w.connecting) return Optional.empty();
+        return Optional.of(position(w));
     }
 
     /** AGENT-5: a blind transfer to one colleague, who alone is offered the call; refused when they are not free. */

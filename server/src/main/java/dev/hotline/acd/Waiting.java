@@ -30,6 +30,8 @@ final class Waiting {
     /** The caller asked to be called back and hung up; the entry keeps the place. */
     boolean callback;
     String customerLegId;
+    /** A call back asked for outside any call (OUT-4): it has no caller channel; its requester dials the customer. */
+    Acd.CallbackRequest request;
     Long announcePlayback;
     /** ACD-4: the agent who served this caller last, waited for during the queue's sticky seconds. */
     Long preferredAgent;

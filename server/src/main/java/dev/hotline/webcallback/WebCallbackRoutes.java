@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -30,12 +31,17 @@ import org.jdbi.v3.core.Jdbi;
 public final class WebCallbackRoutes {
     private WebCallbackRoutes() {}
 
-    static final Set<String> MODES = Set.of(WebCallbackSettings.CUSTOMER_FIRST);
+    static final Set<String> MODES = Set.of(WebCallbackSettings.CUSTOMER_FIRST, WebCallbackSettings.AGENT_FIRST);
+    /** The request list and report cover at most this much. */
+    static final Duration MAX_RANGE = Duration.ofDays(400);
     /** A visitor may choose a time up to this far ahead. */
     static final Duration MAX_AHEAD = Duration.ofDays(7);
 
     /** The settings with the public key and the form's address (key null until the settings are first saved). */
     public record SiteView(String publicKey, String formPath, WebCallbackSettings settings) {}
+
+    /** A visitor cancelling their request with the token they were given. */
+    public record CancelInput(String token) {}
 
     /** A visitor's request: the number, an optional name and time, and the challenge solved. */
     public record RequestInput(String number, String name, String at, String token, String nonce) {}
@@ -56,8 +62,45 @@ public final class WebCallbackRoutes {
                     });
                     ctx.json(view(saved));
                 });
-        r.get("/webcallback/requests", "The latest 200 web callback requests and where each stands").returnsList(WebCallbackStore.Request.class)
-                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(masking.forViewer(me).json(callbacks.requests(me.enterpriseId()))));
+        r.get("/webcallback/requests", "Web callback requests made in [from, to) (ISO instants; default the last 7 days), newest first, "
+                        + "optionally in one state (pending, queued, placing, done, failed, cancelled); limit 1-1000 (200)")
+                .returnsList(WebCallbackStore.Request.class).handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
+                    Instant[] p = period(ctx.queryParam("from"), ctx.queryParam("to"));
+                    String st = Validator.clean(ctx.queryParam("state"));
+                    RequestState state = null;
+                    if (st != null) {
+                        try {
+                            state = RequestState.of(st);
+                        } catch (IllegalArgumentException e) {
+                            throw DomainException.invalid("state", "one of pending, queued, placing, done, failed, cancelled");
+                        }
+                    }
+                    int limit = 200;
+                    String l = Validator.clean(ctx.queryParam("limit"));
+                    if (l != null) {
+                        try {
+                            limit = Integer.parseInt(l);
+                        } catch (NumberFormatException e) {
+                            limit = -1;
+                        }
+                        if (limit < 1 || limit > 1000) throw DomainException.invalid("limit", "1 to 1000");
+                    }
+                    ctx.json(masking.forViewer(me).json(callbacks.requests(me.enterpriseId(), p[0], p[1], state, limit)));
+                });
+        r.get("/webcallback/report", "The web callback report for [from, to) (default the last 7 days): requests by state and by mode, "
+                        + "share connected, tries per request, time from request to connection").returns(WebCallbackStore.Report.class)
+                .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
+                    Instant[] p = period(ctx.queryParam("from"), ctx.queryParam("to"));
+                    ctx.json(callbacks.report(me.enterpriseId(), p[0], p[1]));
+                });
+        r.post("/webcallback/requests/{id}/cancel", "Cancel a web callback request still waiting (an agent or administrator); "
+                        + "409 once a try is under way or it is closed").returns(WebCallbackStore.Request.class)
+                .handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    WebCallbackStore.Request done = callbacks.cancel(me.enterpriseId(), id, "user:" + me.username());
+                    jdbi.useHandle(h -> audit.record(h, me, ctx.ip(), "webcallback.cancel", String.valueOf(id), "number=" + done.number()));
+                    ctx.json(masking.forViewer(me).json(done));
+                });
         r.get("/webcallback/requests/{id}", "One web callback request").returns(WebCallbackStore.Request.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(masking.forViewer(me).json(callbacks.request(me.enterpriseId(), WebServer.id(ctx)))));
         r.get("/webcallback/requests/{id}/events", "A web callback request's steps from the event log, oldest first").handle(Permission.CAMPAIGN_MANAGE,
@@ -111,11 +154,40 @@ public final class WebCallbackRoutes {
                     if (refused != null) throw DomainException.forbidden("challenge: " + refused);
                     ctx.status(201).json(callbacks.accept(site, number, name, at, ip));
                 });
+        p.post("/public/callback/{key}/requests/{id}/cancel", "The visitor cancels their callback request with the token they were given "
+                        + "(no login); 403 with another token, 409 once a try is under way").body(CancelInput.class)
+                .returns(WebCallbackStore.Request.class).handlePublic(ctx -> {
+                    WebCallbackStore.Site site = site(jdbi, ctx.pathParam("key"));
+                    CancelInput in = Json.body(ctx, CancelInput.class);
+                    if (in == null || Validator.clean(in.token()) == null) throw DomainException.invalid("token", "the cancel token given with the request");
+                    WebCallbackStore.Request done = callbacks.cancelByVisitor(site.enterpriseId(), WebServer.id(ctx), in.token().strip());
+                    ctx.json(Map.of("id", done.id(), "state", done.state()));
+                });
         p.get("/public/callback/{key}/form", "The embeddable callback form (HTML, for an iframe on the company's site)").handlePublic(ctx -> {
             site(jdbi, ctx.pathParam("key"));
             ctx.header("Cache-Control", "no-store");
             ctx.html(FORM);
         });
+    }
+
+    /** [from, to) from optional ISO instants: by default the last 7 days; 400 naming the field when bad. */
+    static Instant[] period(String from, String to) {
+        Instant now = Instant.now();
+        Instant t = instant("to", to, now.plusSeconds(1));
+        Instant f = instant("from", from, t.minus(Duration.ofDays(7)));
+        if (!f.isBefore(t)) throw DomainException.invalid("from", "before to");
+        if (Duration.between(f, t).compareTo(MAX_RANGE) > 0) throw DomainException.invalid("from", "at most 400 days before to");
+        return new Instant[] {f, t};
+    }
+
+    private static Instant instant(String field, String value, Instant otherwise) {
+        String v = Validator.clean(value);
+        if (v == null) return otherwise;
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw DomainException.invalid(field, "a time such as 2026-12-07T09:30:00Z");
+        }
     }
 
     private static SiteView view(WebCallbackStore.Site site) {
@@ -132,7 +204,7 @@ public final class WebCallbackRoutes {
     static void validate(Handle h, long enterpriseId, WebCallbackSettings s) {
         if (s == null) throw DomainException.badRequest("a JSON body is required");
         Validator v = Validator.of();
-        v.check(s.mode() != null && MODES.contains(s.mode()), "mode", "customer_first (agent_first is not built yet)");
+        v.check(s.mode() != null && MODES.contains(s.mode()), "mode", "customer_first or agent_first");
         v.check(s.queueId() != null && WebCallbackStore.owned(h, "acd_queue", enterpriseId, s.queueId()), "queueId", "one of your queues");
         v.check((s.trunkId() == null) != (s.outboundRouteId() == null), "trunkId", "give a trunkId or an outboundRouteId (one of them)");
         if (s.trunkId() != null && !WebCallbackStore.owned(h, "trunk", enterpriseId, s.trunkId())) v.add("trunkId", "no such trunk");

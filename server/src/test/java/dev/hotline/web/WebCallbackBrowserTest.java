@@ -52,5 +52,33 @@ class WebCallbackBrowserTest {
         ui.driver().findElement(By.id("send")).click();
         ui.waitFor(d -> d.findElement(By.id("result")).getText().contains("not a number we call back"));
         ui.screenshot("webcallback-form-en");
+
+        // The visitor cancels the request they just made, with the token the form kept.
+        ui.driver().findElement(By.id("number")).clear();
+        ui.driver().findElement(By.id("number")).sendKeys("13500000008");
+        ui.driver().findElement(By.id("send")).click();
+        ui.waitFor(d -> d.findElement(By.id("result")).getText().contains("We have your request"));
+        ui.driver().findElement(By.id("cancel")).click();
+        ui.waitFor(d -> d.findElement(By.id("result")).getText().contains("Your callback request is cancelled"));
+        Map<String, Object> byVisitor = ConsoleDriver.find(ui.fetchList("/api/v1/webcallback/requests"), "number", "13500000008");
+        assertThat(byVisitor).containsEntry("state", "cancelled").containsEntry("cancelledBy", "visitor");
+
+        // Back on the console: the report and the requests with their states; the admin cancels the waiting one there and
+        // chooses agent first.
+        ui.open("/#/webcallback");
+        ui.waitText("page-title", ui.en("webcallback.title"));
+        ui.waitText("wcb-report-requests", "2");
+        long waitingId = ((Number) ConsoleDriver.find(requests, "number", "13500000007").get("id")).longValue();
+        long cancelledId = ((Number) byVisitor.get("id")).longValue();
+        ui.waitText("wcb-state-" + cancelledId, ui.en("webcallback.states.cancelled"));
+        assertThat(ui.text("wcb-state-" + waitingId)).isEqualTo(ui.en("webcallback.states.pending"));
+        ui.click("wcb-cancel-" + waitingId);
+        ui.waitText("wcb-state-" + waitingId, ui.en("webcallback.states.cancelled"));
+        new Select(ui.el("wcb-state-filter")).selectByValue("pending");
+        ui.waitFor(d -> d.findElements(ConsoleDriver.tid("wcb-row-" + waitingId)).isEmpty());
+        new Select(ui.el("wcb-mode")).selectByValue("agent_first");
+        ui.click("wcb-save");
+        ui.waitFor(d -> "agent_first".equals(((Map<?, ?>) ui.fetchJson("/api/v1/webcallback/settings").get("settings")).get("mode")));
+        ui.screenshot("webcallback-console-en");
     }
 }

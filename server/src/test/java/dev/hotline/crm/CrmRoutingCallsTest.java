@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -158,8 +159,11 @@ class CrmRoutingCallsTest {
                 d.switchTo().window(deskWindow);
 
                 d.findElement(tid("desk-tab-history")).click();
-                wait.until(x -> !x.findElements(tid("desk-timeline-call")).isEmpty());
-                assertThat(d.findElement(tid("desk-timeline-call")).getAttribute("data-call")).isEqualTo(ownedCall.get("callId").asText());
+                // The timeline renders its kinds as each arrives (calls, tickets, orders): read it once it holds them all.
+                String ownedCallId = ownedCall.get("callId").asText();
+                wait.ignoring(StaleElementReferenceException.class).until(x -> !x.findElements(tid("desk-timeline-call")).isEmpty()
+                        && ownedCallId.equals(x.findElement(tid("desk-timeline-call")).getAttribute("data-call"))
+                        && x.findElements(tid("desk-timeline-ticket")).size() == 2);
                 assertThat(d.findElements(tid("desk-timeline-ticket"))).as("both tickets, the closed one too").hasSize(2)
                         .anySatisfy(e -> assertThat(e.getText()).contains(tracking, "Delivery date"));
                 chrome.screenshot("crm-desk-history-en");

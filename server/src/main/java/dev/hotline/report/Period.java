@@ -117,6 +117,11 @@ public record Period(Instant from, Instant to, ZoneId zone, Grouping grouping) {
         return bucket(u.start(k));
     }
 
+    /** The local day (days since 1970-01-01) of {@code at} in the period's zone: the row of a day roll-up. */
+    long dayOf(Instant at) {
+        return at.atZone(zone).toLocalDate().toEpochDay();
+    }
+
     /** The first unit of the range and the one after its last, in the unit's own numbering of rows (slots or days). */
     long firstRow(Unit u) {
         return u.daily() ? from.atZone(zone).toLocalDate().toEpochDay() : firstSlot();

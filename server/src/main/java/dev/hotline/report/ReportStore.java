@@ -19,9 +19,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * SQL of the reports. Each query aggregates in the database to (key, 15-minute slot) rows over an index on
- * (enterprise, slot), so the rows read back are at most keys × slots of the range however many calls it holds;
- * {@link Reports} adds slots up into the period's buckets.
+ * SQL of the reports. Each query reads a roll-up over its index on (enterprise, slot) and aggregates in the database to
+ * one row per key and bucket of the period (or per key and unit where a period has more than {@link #MAX_SQL_BUCKETS}
+ * buckets), so the rows read back are at most keys × buckets however many calls the range holds; {@link Reports} puts
+ * them in the period's buckets.
  */
 final class ReportStore {
     private ReportStore() {}
@@ -41,9 +42,44 @@ final class ReportStore {
 
     record AgentName(long id, String name, String jobNumber) {}
 
-    /** The unit expression of {@link Period.Unit} (whole numbers computed here, never from a request). */
-    private static String unitOf(Period.Unit u) {
-        return u.daily() ? "slot" : "((slot * " + ReportProjection.SLOT_SECONDS + " + " + u.shift() + ") / " + u.seconds() + ")";
+    /** The most buckets the database adds rows up to (see {@link #unitOf(Period, Period.Unit, long)}); more are added up here. */
+    static final int MAX_SQL_BUCKETS = 128;
+
+    /** The unit expression of a 15-minute or day roll-up (see {@link #unitOf(Period, Period.Unit, long)}). */
+    static String unitOf(Period p, Period.Unit u) {
+        return unitOf(p, u, ReportProjection.SLOT_SECONDS);
+    }
+
+    /**
+     * The expression a roll-up's rows are grouped by: the unit of {@link Period.Unit} of the row's {@code slot} (a local day
+     * when the unit is daily, else a slot of {@code rowSeconds}: 900 for the 15-minute tables, 3600 for agent_time_hour).
+     * Where a bucket of the period holds several units (a month or week of days, a week of days or hours) it is instead
+     * the first unit of the row's bucket, a CASE over the buckets' first rows (a binary search, at most
+     * {@link #MAX_SQL_BUCKETS} buckets): the database adds a bucket's rows up itself and returns one row per key and
+     * bucket, not one per key and unit. Either way {@link Period#bucketOfUnit} of the value is the row's bucket. Whole
+     * numbers computed here, never text from a request.
+     */
+    static String unitOf(Period p, Period.Unit u, long rowSeconds) {
+        String plain = u.daily() ? "slot" : "((slot * " + rowSeconds + " + " + u.shift() + ") / " + u.seconds() + ")";
+        List<long[]> starts = new ArrayList<>(); // per bucket: its first row and its first unit
+        for (Instant a = p.from(); a.isBefore(p.to()); a = p.nextBucketStart(p.bucket(a))) {
+            if (starts.size() == MAX_SQL_BUCKETS) return plain;
+            starts.add(u.daily() ? new long[] {p.dayOf(a), p.dayOf(a)}
+                    : new long[] {Math.floorDiv(a.getEpochSecond(), rowSeconds), Math.floorDiv(a.getEpochSecond() + u.shift(), u.seconds())});
+        }
+        if (starts.isEmpty()) return plain;
+        Instant last = p.to().minusNanos(1);
+        long lastUnit = u.daily() ? p.dayOf(last) : Math.floorDiv(last.getEpochSecond() + u.shift(), u.seconds());
+        if (lastUnit - starts.get(0)[1] + 1 <= starts.size()) return plain; // one unit per bucket: nothing to add up
+        // A single bucket: an expression of the column, never a bare number (PostgreSQL reads GROUP BY 7 as a column position).
+        return starts.size() == 1 ? "(slot * 0 + " + starts.get(0)[1] + ")" : bucketCase(starts, 0, starts.size() - 1);
+    }
+
+    private static String bucketCase(List<long[]> starts, int lo, int hi) {
+        if (lo == hi) return String.valueOf(starts.get(lo)[1]);
+        int mid = (lo + hi + 1) / 2;
+        return "CASE WHEN slot < " + starts.get(mid)[0] + " THEN " + bucketCase(starts, lo, mid - 1) + " ELSE " + bucketCase(starts, mid, hi)
+                + " END";
     }
 
     /** The roll-up table a unit reads: per 15-minute slot, or per day of the report zone. */
@@ -53,7 +89,7 @@ final class ReportStore {
 
     /** Queue figures of the range by queue and unit, from the queue_stat roll-up. */
     static List<QueueUnit> queueUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
-        String unit = unitOf(u);
+        String unit = unitOf(p, u);
         Query q = h.createQuery("""
                 SELECT queue, %1$s AS u, SUM(offered), SUM(answered), SUM(answered_in_target), SUM(abandoned), SUM(short_abandoned),
                     SUM(abandoned_ringing), SUM(overflowed), SUM(voicemail), SUM(callback), SUM(answer_wait_ms), SUM(abandon_wait_ms),
@@ -75,7 +111,7 @@ final class ReportStore {
     /** Agents' offers and handling of the range by agent (or all agents as one, 0: {@code perAgent} false) and unit, from agent_stat. */
     static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents,
                                       boolean perAgent) {
-        String unit = unitOf(u);
+        String unit = unitOf(p, u);
         Query q = h.createQuery("""
                 SELECT %6$s, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
                     SUM(wrap_ms)
@@ -92,7 +128,7 @@ final class ReportStore {
 
     /** Inbound calls and the four ways of loss of the range by unit, from the call_stat roll-up. */
     static List<CallUnit> callUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
-        String unit = unitOf(u);
+        String unit = unitOf(p, u);
         Query q = h.createQuery("""
                 SELECT %1$s AS u, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered),
                     SUM(callback), SUM(overflow_no_agents), SUM(overflow_full), SUM(overflow_max_wait)
@@ -112,7 +148,7 @@ final class ReportStore {
      */
     static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents, boolean perAgent) {
         boolean hourly = hourly(p, u);
-        String unit = hourly ? "((slot * 3600 + " + u.shift() + ") / " + u.seconds() + ")" : unitOf(u);
+        String unit = unitOf(p, u, hourly ? 3600 : ReportProjection.SLOT_SECONDS);
         Query q = h.createQuery("""
                 SELECT %5$s, %1$s AS u, state, reason, SUM(ms)
                 FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
@@ -187,7 +223,7 @@ final class ReportStore {
 
     /** Inbound calls of the range by number dialled and unit, from the number_stat roll-up. */
     static List<NumberUnit> numberUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String number) {
-        String unit = unitOf(u);
+        String unit = unitOf(p, u);
         Query q = h.createQuery("""
                 SELECT number, %1$s AS u, SUM(inbound), SUM(answered), SUM(abandoned), SUM(not_answered), SUM(talk_ms)
                 FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
@@ -202,7 +238,7 @@ final class ReportStore {
 
     /** Answered and abandoned queue calls of the range by wait bucket, queue and unit, from the tolerance_stat roll-up. */
     static List<ToleranceUnit> toleranceUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
-        String unit = unitOf(u);
+        String unit = unitOf(p, u);
         Query q = h.createQuery("""
                 SELECT queue, %1$s AS u, SUM(a0), SUM(a1), SUM(a2), SUM(a3), SUM(a4), SUM(a5), SUM(a6),
                     SUM(x0), SUM(x1), SUM(x2), SUM(x3), SUM(x4), SUM(x5), SUM(x6)
@@ -225,7 +261,7 @@ final class ReportStore {
 
     /** Outbound calls of the range by agent and unit, from the outbound_stat roll-up. */
     static List<OutboundUnit> outboundUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents) {
-        String unit = unitOf(u);
+        String unit = unitOf(p, u);
         Query q = h.createQuery("""
                 SELECT agent_user_id, %1$s AS u, SUM(calls), SUM(answered), SUM(talk_ms)
                 FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s

@@ -42,14 +42,15 @@ public final class SurveyRollup {
 
     /**
      * Counts of the range by queue (or agent), unit of {@code u} (day rows when it is daily, else slots added up in the
-     * database to the unit), score and reason; empty when the roll-ups do not hold the filter asked (an agent filter on the
+     * database to the unit; the first unit of the bucket where a bucket holds several, see {@code ReportStore.unitOf}), score
+     * and reason; empty when the roll-ups do not hold the filter asked (an agent filter on the
      * per-queue report, a queue filter on the per-agent one): the caller counts survey_result then.
      */
     public static Optional<List<Count>> counts(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, boolean byAgent) {
         if (byAgent ? queue != null : agent != null) return Optional.empty();
         String key = byAgent ? "agent_user_id" : "queue";
         String table = (byAgent ? "survey_agent" : "survey_queue") + (u.daily() ? "_day" : "_stat");
-        String unit = u.daily() ? "slot" : "((slot * " + ReportProjection.SLOT_SECONDS + " + " + u.shift() + ") / " + u.seconds() + ")";
+        String unit = ReportStore.unitOf(p, u);
         Query q = h.createQuery("SELECT " + key + ", " + unit + " AS u, score, reason, SUM(calls) FROM " + table
                         + " WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1"
                         + (queue == null ? "" : " AND queue = :q") + (agent == null ? "" : " AND agent_user_id = :a")

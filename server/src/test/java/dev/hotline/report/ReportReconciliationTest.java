@@ -51,7 +51,7 @@ class ReportReconciliationTest {
             EventLog log = new EventLog(db.jdbi(), Clock.systemUTC(), null, List.of(), (h, en) -> TARGETS, SHANGHAI);
             int calls = 150 + rnd.nextInt(150);
             for (int i = 0; i < calls; i++) generateCall(e, "s" + seed + "-c" + i, rnd, log, expected);
-            assertThat(log.flush(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(log.flush(120, TimeUnit.SECONDS)).isTrue();
             log.close();
 
             Instant end = T0.plus(Duration.ofDays(4));

@@ -304,7 +304,8 @@ class MonitorTest {
                 await("the page's agent stream").atMost(Duration.ofSeconds(5)).until(() -> server.hotline().monitor().subscribers() == 3);
                 assertThat(page.findElement(tid("av-no-call")).getText()).isEqualTo("Not on a call");
 
-                Sipp.Run caller = peers.uac("uac_call", "4692", SipPeers.vars("13500000079", "PAUSE", "6000"));
+                // 12 s: the page's checks below run while the call lasts (6 s ran out under two test JVMs: the state log ended in wrap-up)
+                Sipp.Run caller = peers.uac("uac_call", "4692", SipPeers.vars("13500000079", "PAUSE", "12000"));
                 wait.until(x -> "13500000079".equals(chrome.attr("av-call", "data-caller")));
                 wait.until(x -> "on_call".equals(chrome.attr("av-state-value", "data-state")));
                 await().atMost(Duration.ofSeconds(1)).until(() -> agentStream.last().get("agent").get("state").asText().equals("on_call"));
@@ -340,7 +341,7 @@ class MonitorTest {
                 JsonNode view = lead.get("/api/v1/monitor/agents/" + id).json();
                 assertThat(view.get("today").get("offered").asLong()).isEqualTo(report.get("offered").asLong()).isEqualTo(1);
                 assertThat(view.get("today").get("answered").asLong()).isEqualTo(report.get("answered").asLong()).isEqualTo(1);
-                assertThat(view.get("today").get("talkSeconds").asDouble()).isEqualTo(report.get("talk").asDouble()).isBetween(0.5, 6.0);
+                assertThat(view.get("today").get("talkSeconds").asDouble()).isEqualTo(report.get("talk").asDouble()).isBetween(0.5, 12.0);
                 assertThat(view.get("today").get("occupancy").asDouble()).isEqualTo(report.get("occupancy").asDouble());
                 assertThat(view.get("states")).hasSize(admin.get("/api/v1/reports/states?agent=" + id + "&" + tz).json().get("page").get("total").asInt());
                 assertThat(view.get("agent").get("state").asText()).isEqualTo("logged_out");

@@ -60,7 +60,13 @@ class AcdCrashTest {
                 }
                 return false;
             });
-            await("event log batch written").pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+            // The kill comes once the event log holds the connection (its writer lags the live figures under load).
+            String callId = await("the live call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                List<String> ids = admin.get("/api/v1/live-calls?scope=enterprise").json().findValuesAsText("callId");
+                return ids.isEmpty() ? null : ids.get(0);
+            }, java.util.Objects::nonNull);
+            await("queue_connect written").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> admin
+                    .get("/api/v1/calls/" + callId + "/events").json().findValuesAsText("type").contains("queue_connect"));
         } finally {
             first.kill();
             if (caller != null) caller.kill();

@@ -170,7 +170,7 @@ class CrmRoutingCallsTest {
                 d.findElement(tid("lang-zh")).click();
                 wait.until(x -> x.findElement(tid("desk-tab-history")).getText().equals("联系历史"));
                 d.findElement(tid("lang-en")).click();
-                d.findElement(tid("desk-tab-caller")).click();
+                wait.until(ExpectedConditions.elementToBeClickable(tid("desk-tab-caller"))).click(); // re-rendered in English
                 caller.bye();
             }
             assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();

@@ -246,7 +246,7 @@ public final class Hotline implements AutoCloseable {
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());
         AcdRoutes.register(api, jdbi, audit, acd, agentDesk, masking);
         SupervisionRoutes.register(api, jdbi, audit, supervision);
-        this.monitor = new Monitor(acd, calls, supervision, jdbi, clock, reportZone);
+        this.monitor = new Monitor(acd, calls, supervision, jdbi, eventLog, clock, reportZone);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotline-housekeeping");
             t.setDaemon(true);

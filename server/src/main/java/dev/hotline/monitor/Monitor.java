@@ -8,6 +8,7 @@ import dev.hotline.acd.QueueLive;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.JsonMapper;
 import dev.hotline.report.AgentFigures;
+import dev.hotline.report.EventLog;
 import dev.hotline.report.ListReports;
 import dev.hotline.report.Period;
 import dev.hotline.report.QueueFigures;
@@ -24,7 +25,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.function.Function;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,11 @@ public final class Monitor implements AutoCloseable {
         String lastLive;
         /** An agent view stream: when the view is built again even if the live state has not changed (today's figures move). */
         long refreshAtNanos;
+        /**
+         * An agent view stream whose agent's live state changed: the event log's {@link EventLog#appended()} then; once the log
+         * has {@link EventLog#settled()} that far its tables hold the change and the view is built again (0: nothing awaited).
+         */
+        long awaitedLog;
 
         Subscriber(long enterpriseId, boolean wallboard, Long agentUserId, Sink client) {
             this.enterpriseId = enterpriseId;
@@ -128,11 +134,6 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    /**
-     * After a change of the agent's live state the view is built again once more this much later: the state log and
-     * today's figures come from the event log, which a moment after the change may not hold it yet.
-     */
-    static final Duration AGENT_SETTLE = Duration.ofSeconds(2);
     /** An agent view whose agent stays in one state is built again this often (today's figures, e.g. talk time, move). */
     static final Duration AGENT_REFRESH = Duration.ofSeconds(10);
 
@@ -140,6 +141,7 @@ public final class Monitor implements AutoCloseable {
     private final CallBook book;
     private final Supervision supervision;
     private final Jdbi jdbi;
+    private final EventLog eventLog;
     private final Clock clock;
     private final ZoneId reportZone;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -161,11 +163,13 @@ public final class Monitor implements AutoCloseable {
         this.otherAlerts = source;
     }
 
-    public Monitor(Acd acd, CallBook book, Supervision supervision, Jdbi jdbi, Clock clock, ZoneId reportZone) {
+    /** @param eventLog the log whose tables the agent view reads (the view waits for it to hold a change seen live) */
+    public Monitor(Acd acd, CallBook book, Supervision supervision, Jdbi jdbi, EventLog eventLog, Clock clock, ZoneId reportZone) {
         this.acd = acd;
         this.book = book;
         this.supervision = supervision;
         this.jdbi = jdbi;
+        this.eventLog = eventLog;
         this.clock = clock;
         this.reportZone = reportZone;
         ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -376,8 +380,8 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * The agent view of {@code userId} ({@link #agent}) to {@code sink} now and whenever the agent's state or call changes
-     * (checked every {@link #TICK}; today's figures and the state log are read from the database only then, a moment
-     * later, and every {@link #AGENT_REFRESH}); the returned action ends that. Not found: no such agent of the enterprise.
+     * (checked every {@link #TICK}; today's figures and the state log are read from the database then, again once the event
+     * log has written the change, and every {@link #AGENT_REFRESH}); the returned action ends that. Not found: no such agent of the enterprise.
      */
     public Runnable subscribeAgent(long enterpriseId, long userId, Sink sink) {
         checkAgent(enterpriseId, userId);
@@ -404,9 +408,10 @@ public final class Monitor implements AutoCloseable {
 
     /** Builds and sends the agent view of {@code s} (on the monitor thread). */
     private void pushAgent(Subscriber s, String live) {
-        boolean changed = !live.equals(s.lastLive);
+        if (!live.equals(s.lastLive)) s.awaitedLog = eventLog.appended();
+        else if (s.awaitedLog > 0 && eventLog.settled() >= s.awaitedLog) s.awaitedLog = 0;
         s.lastLive = live;
-        s.refreshAtNanos = System.nanoTime() + (changed ? AGENT_SETTLE : AGENT_REFRESH).toNanos();
+        s.refreshAtNanos = System.nanoTime() + AGENT_REFRESH.toNanos();
         try {
             push(s, json(agent(s.enterpriseId, s.agentUserId)));
         } catch (DomainException e) {
@@ -448,7 +453,8 @@ public final class Monitor implements AutoCloseable {
             for (Subscriber s : subscribers) {
                 if (s.agentUserId != null) {
                     String live = live(s.enterpriseId, s.agentUserId);
-                    if (s.last == null || !live.equals(s.lastLive) || System.nanoTime() - s.refreshAtNanos > 0) pushAgent(s, live);
+                    boolean logCaughtUp = s.awaitedLog > 0 && eventLog.settled() >= s.awaitedLog;
+                    if (s.last == null || !live.equals(s.lastLive) || logCaughtUp || System.nanoTime() - s.refreshAtNanos > 0) pushAgent(s, live);
                     else push(s, s.last); // keep-alive, or drop a closed stream
                     continue;
                 }

@@ -40,6 +40,9 @@ public final class EventLog implements AutoCloseable {
     private final Thread writer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong written = new AtomicLong();
+    /** Events appended so far, and events the writer is done with (written, or refused for their data). */
+    private final AtomicLong appended = new AtomicLong();
+    private final AtomicLong settled = new AtomicLong();
     private volatile boolean running = true;
     private volatile Consumer<CallRecord> recorded = r -> { };
 
@@ -88,7 +91,21 @@ public final class EventLog implements AutoCloseable {
 
     /** Queues an event; returns at once. */
     public void append(LogEvent e) {
+        appended.incrementAndGet();
         queue.add(e);
+    }
+
+    /**
+     * Events appended so far: once {@link #settled()} reaches a value read here, every event appended before the read is
+     * in the database (or was refused for its data). Readers of the log's tables use it to wait for a change they saw live.
+     */
+    public long appended() {
+        return appended.get();
+    }
+
+    /** Events the writer is done with, in the order they were appended (see {@link #appended()}). */
+    public long settled() {
+        return settled.get();
     }
 
     /** Called on the writer thread with each call record once it is committed (OPS-4 metrics); must return at once. */
@@ -112,6 +129,7 @@ public final class EventLog implements AutoCloseable {
     private void committed(List<LogEvent> events) {
         reports.committed();
         written.addAndGet(events.size());
+        settled.addAndGet(events.size());
         Consumer<CallRecord> l = recorded;
         for (LogEvent ev : events) {
             if (ev instanceof CallLogEvent.Closed c) {
@@ -187,6 +205,7 @@ public final class EventLog implements AutoCloseable {
                     reports.rolledBack(List.of(ev));
                     if (refusedForItsData(e)) {
                         rejected(ev, e);
+                        settled.incrementAndGet();
                         break;
                     }
                     // The database is unreachable: retry with back-off; the queue grows meanwhile, calls are not blocked.

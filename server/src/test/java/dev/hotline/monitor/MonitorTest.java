@@ -319,11 +319,21 @@ class MonitorTest {
                 wait.until(x -> page.findElement(tid("av-value-answered")).getText().equals("1"));
                 assertThat(page.findElement(tid("av-value-offered")).getText()).isEqualTo("1");
                 assertThat(page.findElement(tid("av-state-time")).getText()).matches("0:[0-5][0-9].*");
-                // The state log is read from the event log, behind the live state: during the call it may still end before the
-                // call's on_call row (SUP-1 row, "missing"); it holds the whole sequence once the call is over (checked below).
-                List<String> states = page.findElements(org.openqa.selenium.By.cssSelector("[data-testid^='av-state-row-']")).stream()
-                        .map(e -> e.getAttribute("data-state")).toList();
-                assertThat(states).containsSubsequence("not_ready", "ready");
+                // The state log is read from the event log, a moment behind the live state: the view is built again as soon as
+                // the log has written the change, so the call's on_call row is there while the call lasts (stream and page).
+                await("the state log's on_call row during the call").atMost(Duration.ofSeconds(5))
+                        .until(() -> agentStream.last().get("states").findValuesAsText("state").contains("on_call"));
+                assertThat(agentStream.last().get("call")).as("the call still lasts").isNotNull();
+                assertThat(agentStream.last().get("call").isNull()).as("the call still lasts").isFalse();
+                wait.until(x -> {
+                    try {
+                        return page.findElements(org.openqa.selenium.By.cssSelector("[data-testid^='av-state-row-']")).stream()
+                                .map(e -> e.getAttribute("data-state")).toList().containsAll(List.of("not_ready", "ready", "ringing", "on_call"));
+                    } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
+                        return false;
+                    }
+                });
+                assertThat(page.findElements(tid("av-no-call"))).as("the call still lasts on the page").isEmpty();
                 chrome.screenshot("monitor-agent-view-en");
 
                 page.findElement(tid("lang-zh")).click();

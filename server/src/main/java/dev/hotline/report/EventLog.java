@@ -284,6 +284,7 @@ public final class EventLog implements AutoCloseable {
         }
         if (anyCall) events.execute();
         if (anyAgent) agents.execute();
+        reports.flush(h);
         for (Projection p : projections) p.flush(h);
     }
 
@@ -320,6 +321,7 @@ public final class EventLog implements AutoCloseable {
                             .bind("o", ended.outcome().key()).execute();
                     closed++;
                 }
+                reports.flush(h);
             }
             return closed;
         });

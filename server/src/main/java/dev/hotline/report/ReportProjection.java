@@ -82,6 +82,7 @@ final class ReportProjection {
     /** The transaction that wrote these events rolled back: their calls' rows are written again with the next event. */
     void rolledBack(java.util.List<LogEvent> batch) {
         closed.clear();
+        pending.clear();
         for (LogEvent e : batch) {
             if (e instanceof CallLogEvent c && calls.containsKey(c.callId())) calls.get(c.callId()).markAllChanged();
         }
@@ -328,13 +329,43 @@ final class ReportProjection {
         }
     }
 
-    /** Adds {@code delta} to the roll-up row with that key, creating it (zeros) first if needed; {@code longest} ≥ 0 raises the longest wait. */
+    /** A roll-up row: its table, key columns and values, and the counter columns a difference is added to. */
+    private record Row(String table, List<String> keys, List<Object> key, List<String> cols, boolean longest) {}
+
+    /** The difference of the batch being written to one roll-up row. */
+    private static final class Pending {
+        final long[] delta;
+        long longest = -1;
+
+        Pending(int n) {
+            delta = new long[n];
+        }
+    }
+
+    /**
+     * The roll-up differences of the batch being written, a row each, written by {@link #flush} at the end of the batch: at
+     * a thousand calls a second most of a batch's calls add to the same few rows (this slot, this day), so a batch costs a
+     * statement per row instead of one per call and row.
+     */
+    private final Map<Row, Pending> pending = new LinkedHashMap<>();
+
+    /**
+     * Adds {@code delta} to the roll-up row with that key and to its day row (the slot's local day in the report zone),
+     * creating them (zeros) first if needed, when the batch is {@linkplain #flush flushed}; {@code longest} ≥ 0 raises the
+     * longest wait.
+     */
     void add(Handle h, String table, List<String> keys, List<Object> key, String[] cols, long[] delta, long longest) {
-        addTo(h, table, keys, key, cols, delta, longest);
-        // The same difference to the day roll-up: the slot's local day in the report zone.
+        List<String> c = List.of(cols);
+        addPending(new Row(table, keys, key, c, longest >= 0), delta, longest);
         List<Object> dayKey = new java.util.ArrayList<>(key);
         dayKey.set(1, day(((Number) key.get(1)).longValue()));
-        addTo(h, table.replace("_stat", "_day"), keys, dayKey, cols, delta, longest);
+        addPending(new Row(table.replace("_stat", "_day"), keys, List.copyOf(dayKey), c, longest >= 0), delta, longest);
+    }
+
+    private void addPending(Row row, long[] delta, long longest) {
+        Pending p = pending.computeIfAbsent(row, r -> new Pending(delta.length));
+        for (int i = 0; i < delta.length; i++) p.delta[i] += delta[i];
+        p.longest = Math.max(p.longest, longest);
     }
 
     /** The local day (days since 1970-01-01) in the report zone of a 15-minute slot (a slot never straddles two days). */
@@ -342,33 +373,58 @@ final class ReportProjection {
         return Instant.ofEpochSecond(slot * SLOT_SECONDS).atZone(zone).toLocalDate().toEpochDay();
     }
 
-    private static void addTo(Handle h, String table, List<String> keys, List<Object> key, String[] cols, long[] delta, long longest) {
+    /**
+     * Writes the batch's roll-up differences (in its transaction, after its events): per table and shape the updates in one
+     * JDBC batch, then in one batch the rows none of them found.
+     */
+    void flush(Handle h) {
+        if (pending.isEmpty()) return;
+        Map<Row, List<Map.Entry<Row, Pending>>> byShape = new LinkedHashMap<>();
+        for (var e : pending.entrySet()) {
+            Row r = e.getKey();
+            byShape.computeIfAbsent(new Row(r.table(), r.keys(), List.of(), r.cols(), r.longest()), k -> new java.util.ArrayList<>()).add(e);
+        }
+        pending.clear();
+        byShape.forEach((shape, rows) -> flush(h, shape, rows));
+    }
+
+    private static void flush(Handle h, Row shape, List<Map.Entry<Row, Pending>> rows) {
+        List<String> keys = shape.keys();
+        List<String> cols = shape.cols();
         StringBuilder set = new StringBuilder();
-        for (int i = 0; i < cols.length; i++) set.append(i == 0 ? "" : ", ").append(cols[i]).append(" = ").append(cols[i]).append(" + :d").append(i);
-        if (longest >= 0) set.append(", longest_wait_ms = GREATEST(longest_wait_ms, :longest)");
+        for (int i = 0; i < cols.size(); i++) set.append(i == 0 ? "" : ", ").append(cols.get(i)).append(" = ").append(cols.get(i)).append(" + :d").append(i);
+        if (shape.longest()) set.append(", longest_wait_ms = GREATEST(longest_wait_ms, :longest)");
         StringBuilder where = new StringBuilder();
         for (int i = 0; i < keys.size(); i++) where.append(i == 0 ? "" : " AND ").append(keys.get(i)).append(" = :k").append(i);
-        var update = h.createUpdate("UPDATE " + table + " SET " + set + " WHERE " + where);
-        for (int i = 0; i < cols.length; i++) update.bind("d" + i, delta[i]);
-        if (longest >= 0) update.bind("longest", longest);
-        for (int i = 0; i < keys.size(); i++) update.bind("k" + i, key.get(i));
-        if (update.execute() > 0) return;
+        PreparedBatch update = h.prepareBatch("UPDATE " + shape.table() + " SET " + set + " WHERE " + where);
+        for (var r : rows) bind(update, r.getKey(), r.getValue()).add();
+        int[] found = update.execute();
         StringBuilder names = new StringBuilder(String.join(", ", keys));
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < keys.size(); i++) values.append(i == 0 ? "" : ", ").append(":k").append(i);
-        for (int i = 0; i < cols.length; i++) {
-            names.append(", ").append(cols[i]);
+        for (int i = 0; i < cols.size(); i++) {
+            names.append(", ").append(cols.get(i));
             values.append(", :d").append(i);
         }
-        if (longest >= 0) {
+        if (shape.longest()) {
             names.append(", longest_wait_ms");
             values.append(", :longest");
         }
-        var insert = h.createUpdate("INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")");
-        for (int i = 0; i < cols.length; i++) insert.bind("d" + i, delta[i]);
-        if (longest >= 0) insert.bind("longest", longest);
-        for (int i = 0; i < keys.size(); i++) insert.bind("k" + i, key.get(i));
-        insert.execute();
+        PreparedBatch insert = h.prepareBatch("INSERT INTO " + shape.table() + " (" + names + ") VALUES (" + values + ")");
+        boolean any = false;
+        for (int i = 0; i < rows.size(); i++) {
+            if (found[i] != 0) continue; // updated (H2 and PostgreSQL both count a batch's rows)
+            bind(insert, rows.get(i).getKey(), rows.get(i).getValue()).add();
+            any = true;
+        }
+        if (any) insert.execute();
+    }
+
+    private static PreparedBatch bind(PreparedBatch b, Row row, Pending p) {
+        for (int i = 0; i < p.delta.length; i++) b.bind("d" + i, p.delta[i]);
+        if (row.longest()) b.bind("longest", p.longest);
+        for (int i = 0; i < row.key().size(); i++) b.bind("k" + i, row.key().get(i));
+        return b;
     }
 
     private static long[] offerValues(String result) {
@@ -462,7 +518,8 @@ final class ReportProjection {
      * answered (an extension, an outside number), from answer to hang-up.
      */
     static long talkMs(Handle h, CallRecord r) {
-        Long queued = h.createQuery("SELECT SUM(talk_ms) FROM queue_visit WHERE call_id = :c AND result = 'answered'")
+        // Only a call that joined a queue has visits (its record names the queue).
+        Long queued = r.queue() == null ? null : h.createQuery("SELECT SUM(talk_ms) FROM queue_visit WHERE call_id = :c AND result = 'answered'")
                 .bind("c", r.callId()).mapTo(Long.class).one();
         return queued != null ? queued : r.talkSeconds() * 1000L;
     }

@@ -217,12 +217,7 @@ public final class Monitor implements AutoCloseable {
             QueueFigures f = today.getOrDefault(l.name(), QueueFigures.ZERO);
             total = total.plus(f);
             WallboardSettings.Thresholds t = rules.of(l.name());
-            List<Alert> mine = new ArrayList<>();
-            above(mine, "waiting", l.name(), l.waiting(), t.waitingAmber(), t.waitingRed());
-            above(mine, "longest_wait", l.name(), l.longestWaitSeconds(), t.longestWaitAmber(), t.longestWaitRed());
-            Double sl = f.serviceLevel();
-            if (sl != null && sl < t.serviceLevelRed()) mine.add(new Alert("service_level", l.name(), null, sl, t.serviceLevelRed(), "red"));
-            else if (sl != null && sl < t.serviceLevelAmber()) mine.add(new Alert("service_level", l.name(), null, sl, t.serviceLevelAmber(), "amber"));
+            List<Alert> mine = queueAlerts(l.name(), l.waiting(), l.longestWaitSeconds(), f.serviceLevel(), t);
             alerts.addAll(mine);
             String level = mine.stream().anyMatch(a -> a.level().equals("red")) ? "red" : mine.isEmpty() ? "green" : "amber";
             queues.add(new QueueNow(l.queueId(), l.name(), l.waiting(), l.longestWaitSeconds(), l.agents(), l.unreachable(), Today.of(f), level));
@@ -232,8 +227,24 @@ public final class Monitor implements AutoCloseable {
         return new Queues(queues, alerts, total);
     }
 
+    /**
+     * A queue's alerts by its thresholds: callers waiting and the longest wait at or above amber / red, today's service level
+     * (null: nothing answered or abandoned yet) below amber / red.
+     */
+    static List<Alert> queueAlerts(String queue, int waiting, long longestWaitSeconds, Double serviceLevel, WallboardSettings.Thresholds t) {
+        List<Alert> mine = new ArrayList<>();
+        above(mine, "waiting", queue, waiting, t.waitingAmber(), t.waitingRed());
+        above(mine, "longest_wait", queue, longestWaitSeconds, t.longestWaitAmber(), t.longestWaitRed());
+        if (serviceLevel != null && serviceLevel < t.serviceLevelRed()) {
+            mine.add(new Alert("service_level", queue, null, serviceLevel, t.serviceLevelRed(), "red"));
+        } else if (serviceLevel != null && serviceLevel < t.serviceLevelAmber()) {
+            mine.add(new Alert("service_level", queue, null, serviceLevel, t.serviceLevelAmber(), "amber"));
+        }
+        return mine;
+    }
+
     /** Agents too long in one state (not ready, wrap-up or one call). */
-    private static List<Alert> agentAlerts(List<AgentView> agents, WallboardSettings rules, Instant now) {
+    static List<Alert> agentAlerts(List<AgentView> agents, WallboardSettings rules, Instant now) {
         int stateMinutes = rules.defaults().stateMinutes();
         List<Alert> alerts = new ArrayList<>();
         for (AgentView a : agents) {

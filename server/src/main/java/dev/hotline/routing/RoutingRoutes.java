@@ -278,6 +278,7 @@ public final class RoutingRoutes {
 
         RingGroupRoutes.register(root, jdbi, audit, queues); // PBX-3
         PbxFeatureRoutes.register(root, jdbi, audit, router.features(), masking); // PBX-3/4
+        DisaRoutes.register(root, jdbi, audit, clock); // PBX-6 DISA
 
         root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")
                 .returnsList(RegistrationView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {
@@ -367,14 +368,15 @@ public final class RoutingRoutes {
         String type = in.destinationType() == null ? "extension" : in.destinationType();
         String dest = Validator.clean(in.destination());
         Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
-                .check(List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup").contains(type), "destinationType",
-                        "extension, conference, flow, queue, voicemail or ringgroup")
+                .check(List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup", "disa").contains(type), "destinationType",
+                        "extension, conference, flow, queue, voicemail, ringgroup or disa")
                 .required("destination", dest).maxLength("description", in.description(), 128);
         if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
         if (dest != null && type.equals("conference")) v.check(ConferenceRooms.load(h, enterpriseId).containsKey(dest), "destination", "no such conference room");
         if (dest != null && type.equals("flow")) v.check(FlowStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such flow");
         if (dest != null && type.equals("queue")) v.check(queues.exists(h, enterpriseId, dest), "destination", "no such queue");
+        if (dest != null && type.equals("disa")) v.check(DisaStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such DISA entry");
         if (dest != null && type.equals("ringgroup")) v.check(RingGroupStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such ring group");
         if (dest != null && type.equals("voicemail")) {
             boolean ok = dest.startsWith("queue:") ? queues.exists(h, enterpriseId, dest.substring(6))

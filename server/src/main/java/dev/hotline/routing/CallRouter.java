@@ -3,6 +3,7 @@ package dev.hotline.routing;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.Conference;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.Target;
@@ -75,7 +76,16 @@ public final class CallRouter {
         this.files = files;
         this.ringTimeout = ringTimeout;
         this.flows = new FlowCalls(book, data, files, jdbi, ivr, clock, this::transferAnswered);
-        this.rooms = new ConferenceRooms(data::engine, recorder::recordRoom);
+        this.rooms = new ConferenceRooms(data::engine, new ConferenceRooms.Recorder() {
+            public void start(long enterpriseId, Conference conference) {
+                recorder.recordRoom(enterpriseId, conference);
+            }
+
+            public boolean stop(Conference conference) {
+                return recorder.stopRoom(conference);
+            }
+        }, (channelId, detail) -> book.find(channelId).ifPresent(c -> book.record(c, new CallLogEvent.PbxFeature(c.enterpriseId(), c.callId(),
+                book.now(), channelId, "conference", detail))), clock);
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
         this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall);
@@ -90,6 +100,11 @@ public final class CallRouter {
         return features;
     }
 
+    /** PBX-5: the conference rooms in use (moderation). */
+    ConferenceRooms rooms() {
+        return rooms;
+    }
+
     /** Once the engine runs: call backs still to place and the direct-line memory come back. */
     public void start() {
         returnCalls.restore();
@@ -98,6 +113,7 @@ public final class CallRouter {
     /** Stops placing call backs (pending ones stay stored for the next start). */
     public void close() {
         returnCalls.close();
+        rooms.close();
     }
 
     /** Calls in progress (for tests and monitoring). */

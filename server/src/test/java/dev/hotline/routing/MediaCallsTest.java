@@ -344,4 +344,21 @@ class MediaCallsTest extends ServerCallTest {
         JsonNode closed = callRecord("13700000021");
         assertThat(admin.get("/api/v1/calls/" + closed.get("callId").asText() + "/events").body()).contains("closed by schedule 8820");
     }
+    /**
+     * MSG-5: a T.38 re-INVITE (audio port 0, m=image udptl t38) from the caller is refused with 488 (T.38 is not relayed);
+     * the call goes on in G.711 and ends normally (the caller's BYE finds the dialog: 200).
+     */
+    @Test
+    void aT38ReInviteIsRefused488AndTheCallGoesOn() throws Exception {
+        assertThat(admin.post("/api/v1/extensions", Map.of("number", "5990", "sipPassword", PW)).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4830", "destination", "5990")).status()).isEqualTo(201);
+        int phone = Ports.free();
+        register("5990", phone);
+        Sipp.Run callee = uas("uas_answer", phone, vars());
+        ok(uac("uac_t38_reinvite", "4830", vars("FROM", "13700000030")));
+        ok(callee);
+        JsonNode r = callRecord("13700000030");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(r.get("hangupBy").asText()).isEqualTo("caller");
+    }
 }

@@ -344,7 +344,8 @@ class TenantIsolationTest {
         }
         path = path.replace("{version}", "1").replace("{userId}", String.valueOf(demoIds.get("users")))
                 .replace("{boxType}", "extension").replace("{box}", DEMO_BOX).replace("{delivery}", String.valueOf(demoIds.get("deliveries")))
-                .replace("{kind}", "address").replace("{key}", "192.0.2.1"); // a SIP ban: operator-only, refused 403
+                .replace("{kind}", "address").replace("{key}", "192.0.2.1") // a SIP ban: operator-only, refused 403
+                .replace("{channelId}", "ch-demo"); // PBX-5: a participant of demo's room (the room is refused first)
         if (path.contains("{trackingNumber}")) path = path.replace("{trackingNumber}", demoNames.get("trackingNumber"));
         if (path.contains("{callId}")) path = path.replace("{callId}", demoNames.get("calls"));
         if (path.contains("{name}")) {

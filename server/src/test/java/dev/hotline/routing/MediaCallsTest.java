@@ -284,9 +284,12 @@ class MediaCallsTest extends ServerCallTest {
             mod.keys("*2");
             await("*2 unlocks").atMost(Duration.ofSeconds(10)).until(() -> !live(id).get("locked").asBoolean());
 
-            // Recording on and off from the API: one recording of the room.
+            // Recording on by the moderator's *3, off from the API: one recording of the room.
             long roomRecordings = roomRecordings();
-            assertThat(admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "record")).json().get("recording").asBoolean()).isTrue();
+            mod.keys("*3");
+            await("*3 records").atMost(Duration.ofSeconds(10)).until(() -> live(id).get("recording").asBoolean());
+            assertThat(admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "record")).json().get("recording").asBoolean())
+                    .as("already recording: stays one recording").isTrue();
             talker.tone(1000);
             drained(talker);
             assertThat(admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "stop-record")).json().get("recording").asBoolean())
@@ -306,7 +309,7 @@ class MediaCallsTest extends ServerCallTest {
         }
         JsonNode modRecord = callRecord("13700000011");
         assertThat(admin.get("/api/v1/calls/" + modRecord.get("callId").asText() + "/events").body())
-                .contains("moderator joined 8810", "mute-all 8810 by keys", "unlock 8810 by keys");
+                .contains("moderator joined 8810", "mute-all 8810 by keys", "unlock 8810 by keys", "record 8810 by keys");
     }
 
     long roomRecordings() {

@@ -20,6 +20,7 @@ import { CallsPage } from './pages/calls.js';
 import { RecordingsPage } from './pages/recordings.js';
 import { MohPage } from './pages/moh.js';
 import { ConferencesPage } from './pages/conferences.js';
+import { DisaPage } from './pages/disa.js';
 import { FlowsPage } from './pages/flows.js';
 import { PromptsPage } from './pages/prompts.js';
 import { VoicemailPage } from './pages/voicemail.js';
@@ -79,6 +80,8 @@ const MENU = [
     icon: I('<path d="M3 5a2 2 0 0 1 2-2h3l2 5-2.5 1.5a11 11 0 0 0 5 5L14 12l5 2v3a2 2 0 0 1-2 2A16 16 0 0 1 3 5z"/><path d="M15 3h6v6M21 3l-7 7"/>') },
   { id: 'conferences', perm: 'routing.read', group: 'telephony', component: ConferencesPage,
     icon: I('<circle cx="12" cy="7" r="3"/><circle cx="5" cy="10" r="2"/><circle cx="19" cy="10" r="2"/><path d="M7 21v-2a5 5 0 0 1 10 0v2M1 21v-1a4 4 0 0 1 4-4M23 21v-1a4 4 0 0 0-4-4"/>') },
+  { id: 'disa', perm: 'routing.read', group: 'telephony', component: DisaPage,
+    icon: I('<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4M12 15v2"/>') },
   { id: 'moh', perm: 'recording.read', group: 'telephony', component: MohPage,
     icon: I('<path d="M9 18V5l12-2v13"/><circle cx="6" cy="18" r="3"/><circle cx="18" cy="16" r="3"/>') },
   { id: 'campaigns', perm: 'campaign.manage', group: 'telephony', component: CampaignsPage,

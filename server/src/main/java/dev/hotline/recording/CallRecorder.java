@@ -180,6 +180,18 @@ public final class CallRecorder {
         }
     }
 
+    /** PBX-5: stops the recording of a room (a moderator's command); false when the room was not being recorded. */
+    public boolean stopRoom(Conference conf) {
+        String id = "conf-" + conf.id();
+        for (Active a : recordings.values()) {
+            if (a.callId().equals(id) && !a.rec().finished()) {
+                a.rec().stop();
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The engine finished a file: logged as the call's recording when it is one of ours. */
     public void finished(CallEvent.RecordingFinished f) {
         Active r = recordings.remove(f.recordingId());

@@ -3,6 +3,7 @@ package dev.hotline.routing;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.Conference;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.Target;
@@ -63,6 +64,7 @@ public final class CallRouter {
     private final RingGroups ringGroups;
     private final ReturnCalls returnCalls;
     private final PbxFeatures features;
+    private final DisaCalls disa;
     /** Callers answered before they go on to a destination: channel → what to do once the answer is confirmed. */
     private final Map<String, Runnable> answering = new ConcurrentHashMap<>();
 
@@ -74,10 +76,20 @@ public final class CallRouter {
         this.files = files;
         this.ringTimeout = ringTimeout;
         this.flows = new FlowCalls(book, data, files, jdbi, ivr, clock, this::transferAnswered);
-        this.rooms = new ConferenceRooms(data::engine, recorder::recordRoom);
+        this.rooms = new ConferenceRooms(data::engine, new ConferenceRooms.Recorder() {
+            public void start(long enterpriseId, Conference conference) {
+                recorder.recordRoom(enterpriseId, conference);
+            }
+
+            public boolean stop(Conference conference) {
+                return recorder.stopRoom(conference);
+            }
+        }, (channelId, detail) -> book.find(channelId).ifPresent(c -> book.record(c, new CallLogEvent.PbxFeature(c.enterpriseId(), c.callId(),
+                book.now(), channelId, "conference", detail))), clock);
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
         this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall);
+        this.disa = new DisaCalls(data, book, this::dialAs);
         // PBX-2: a trunk leg refused at its start (the last channel taken meanwhile) is logged on its call.
         data.onRefusal(r -> book.find(r.channelId()).ifPresent(c -> book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(),
                 book.now(), r.channelId(), 503, r.reason()))));
@@ -88,6 +100,11 @@ public final class CallRouter {
         return features;
     }
 
+    /** PBX-5: the conference rooms in use (moderation). */
+    ConferenceRooms rooms() {
+        return rooms;
+    }
+
     /** Once the engine runs: call backs still to place and the direct-line memory come back. */
     public void start() {
         returnCalls.restore();
@@ -96,6 +113,7 @@ public final class CallRouter {
     /** Stops placing call backs (pending ones stay stored for the next start). */
     public void close() {
         returnCalls.close();
+        rooms.close();
     }
 
     /** Calls in progress (for tests and monitoring). */
@@ -178,7 +196,7 @@ public final class CallRouter {
             reject(c, ch, 404, "no such number " + dialled);
             return;
         }
-        if (did.welcomePrompt() != null) {
+        if (did.welcomePrompt() != null && !(to instanceof Destination.Disa)) {
             welcomeThen(c, ch, did, to);
             return;
         }
@@ -197,6 +215,10 @@ public final class CallRouter {
             if (!ringGroups.start(c.enterpriseId(), c.callId(), ch, g.name(), null)) reject(c, ch, 404, "no ring group " + g.name());
         } else if (to instanceof Destination.Queue || to instanceof Destination.Voicemail) {
             sendAnswered(c, ch, to, false, did.destinationType() + "-" + did.number());
+        } else if (to instanceof Destination.Disa d) {
+            var entry = disa.entry(c.enterpriseId(), d.name());
+            if (entry.isPresent()) disa.enter(c, ch, entry.get());
+            else reject(c, ch, 404, "no enabled DISA entry " + d.name());
         } else {
             reject(c, ch, 404, "destination type " + did.destinationType() + " not routable yet");
         }
@@ -422,6 +444,36 @@ public final class CallRouter {
         return out;
     }
 
+    /**
+     * PBX-6 DISA: an answered caller authorised as {@code extension} dials {@code dialled} as that extension's phone would:
+     * a room, a ring group, another extension (with its forwarding), or out through the routes with the extension's
+     * permission (PBX-7), the toll-fraud limits (SEC-1) and the trunk limits (PBX-2). Refused: logged and hung up.
+     */
+    private void dialAs(Call c, Channel ch, String extension, String dialled) {
+        long e = c.enterpriseId();
+        if (data.tenant(e).map(t -> t.rooms().containsKey(dialled)).orElse(false)) {
+            enterRoom(c, ch, dialled);
+            return;
+        }
+        var group = ringGroups.byNumber(e, dialled);
+        if (group.isPresent()) {
+            ringGroups.start(e, c.callId(), ch, group.get().name(), CallerId.of(extension));
+            return;
+        }
+        if (data.isExtension(e, dialled)) {
+            dialExtension(c, ch, dialled, CallerId.of(extension));
+            return;
+        }
+        OutboundPlan plan = data.plan(e, extension, dialled);
+        if (plan.refused()) {
+            book.record(c, new CallLogEvent.Rejected(e, c.callId(), book.now(), ch.id(), plan.status(), plan.error()));
+            ch.hangup(plan.status() == 503 ? HangupCause.SERVICE_UNAVAILABLE : HangupCause.FORBIDDEN);
+            return;
+        }
+        dialTrunk(c, ch, plan, extension);
+        returnCalls.calledOut(e, plan.number(), extension);
+    }
+
     private void dialOut(Call c, Channel ch, String extension, String dialled) {
         OutboundPlan plan = data.plan(c.enterpriseId(), extension, dialled);
         if (plan.refused()) {
@@ -436,7 +488,7 @@ public final class CallRouter {
 
     /** Gives an event to rooms and flows; true when it belongs only to them (PIN entry, playback, digits). */
     public boolean takes(CallEvent event) {
-        return rooms.onEvent(event) || flows.onEvent(event);
+        return rooms.onEvent(event) || disa.onEvent(event) || flows.onEvent(event);
     }
 
     /** A finished recording: true when it was a voicemail left in a flow (then logged). */

@@ -30,12 +30,15 @@ public sealed interface Destination {
     /** An outside number, through the outbound routes. */
     record Outside(String number) implements Destination {}
 
+    /** PBX-6: a DISA entry, by name: PIN, internal dial tone, a call as the PIN's extension. */
+    record Disa(String name) implements Destination {}
+
     /** The caller is hung up on. */
     record Hangup() implements Destination {}
 
     /**
      * The destination stored as {@code type} and {@code value}: "extension", "queue", "flow",
-     * "ringgroup", "conference", "voicemail" (value "queue:support", "extension:1001" or a bare
+     * "ringgroup", "conference", "disa", "voicemail" (value "queue:support", "extension:1001" or a bare
      * extension number), "external" (a flow's outside number) or "hangup"; empty for any other type.
      */
     static Optional<Destination> parse(String type, String value) {
@@ -48,6 +51,7 @@ public sealed interface Destination {
             case "conference" -> new Room(value);
             case "voicemail" -> voicemail(value);
             case "external" -> new Outside(value);
+            case "disa" -> new Disa(value);
             case "hangup" -> new Hangup();
             default -> null;
         });

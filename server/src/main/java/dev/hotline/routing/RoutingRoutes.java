@@ -2,6 +2,7 @@ package dev.hotline.routing;
 
 import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
+import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import dev.hotline.engine.call.LocationService;
 import dev.hotline.ivr.FlowStore;
@@ -13,6 +14,7 @@ import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiPredicate;
@@ -41,12 +43,19 @@ public final class RoutingRoutes {
     /** PBX-2: the enterprise-wide limit on trunk channels in use, both directions (0: none). */
     public record TrunkSettings(Integer maxChannels) {}
 
-    public record RoomInput(String number, String name, String pin, Boolean record) {}
+    /**
+     * @param pin          participants' PIN, 4..8 digits: omit to keep, empty to remove
+     * @param moderatorPin moderator's PIN, 4..8 digits, not the participants' PIN: omit to keep, empty to remove
+     * @param openFrom     ISO-8601 instant the room opens (null: always open until openUntil)
+     * @param openUntil    ISO-8601 instant the room closes, ending its calls (null: never); after openFrom
+     */
+    public record RoomInput(String number, String name, String pin, Boolean record, String moderatorPin, String openFrom, String openUntil) {}
 
     public record CallbackInput(String number, Integer delaySeconds, String note) {}
 
     /** A conference room as the API shows it: the PIN never, whether there is one, and who is in it now. */
-    public record RoomView(long id, String number, String name, boolean hasPin, boolean record, int participants) {}
+    public record RoomView(long id, String number, String name, boolean hasPin, boolean record, int participants, boolean hasModeratorPin,
+                           Instant openFrom, Instant openUntil) {}
 
     /** A live registration of one of the enterprise's extensions. */
     public record RegistrationView(String extension, String contact, String source, String transport, Instant expiresAt, String userAgent) {}
@@ -278,6 +287,8 @@ public final class RoutingRoutes {
 
         RingGroupRoutes.register(root, jdbi, audit, queues); // PBX-3
         PbxFeatureRoutes.register(root, jdbi, audit, router.features(), masking); // PBX-3/4
+        DisaRoutes.register(root, jdbi, audit, clock); // PBX-6 DISA
+        ConferenceModerationRoutes.register(root, jdbi, audit, router.rooms(), masking); // PBX-5 moderation
 
         root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")
                 .returnsList(RegistrationView.class).handle(Permission.EXTENSION_READ, (ctx, me) -> {
@@ -291,7 +302,7 @@ public final class RoutingRoutes {
     }
 
     static RoomView view(ConferenceRooms.Room r, int participants) {
-        return new RoomView(r.id(), r.number(), r.name(), r.pin() != null && !r.pin().isEmpty(), r.record(), participants);
+        return new RoomView(r.id(), r.number(), r.name(), r.hasPin(), r.record(), participants, r.hasModeratorPin(), r.openFrom(), r.openUntil());
     }
 
     static RoomView saveRoom(Handle h, long enterpriseId, Long id, RoomInput in) {
@@ -299,11 +310,21 @@ public final class RoutingRoutes {
         String name = Validator.clean(in.name());
         Validator v = Validator.of().required("number", number).matches("number", number, "[0-9]{1,6}", "1–6 digits")
                 .required("name", name).maxLength("name", name, 64)
-                .check(in.pin() == null || in.pin().isEmpty() || in.pin().matches("[0-9]{4,8}"), "pin", "4–8 digits");
+                .check(in.pin() == null || in.pin().isEmpty() || in.pin().matches("[0-9]{4,8}"), "pin", "4–8 digits")
+                .check(in.moderatorPin() == null || in.moderatorPin().isEmpty() || in.moderatorPin().matches("[0-9]{4,8}"), "moderatorPin", "4–8 digits");
+        Instant from = instant(v, "openFrom", in.openFrom());
+        Instant until = instant(v, "openUntil", in.openUntil());
+        if (from != null && until != null) v.check(until.isAfter(from), "openUntil", "after openFrom");
         if (number != null) v.check(RoutingStore.extension(h, enterpriseId, number).isEmpty(), "number", "is an extension's number");
         if (number != null) v.check(RingGroupStore.byNumber(h, enterpriseId, number).isEmpty(), "number", "is a ring group's number");
         v.throwIfInvalid();
         var existing = ConferenceRooms.load(h, enterpriseId);
+        var before = existing.values().stream().filter(r -> id != null && r.id() == id).findFirst();
+        String pin = in.pin() != null ? in.pin() : before.map(ConferenceRooms.Room::pin).orElse(null);
+        String moderatorPin = in.moderatorPin() != null ? in.moderatorPin() : before.map(ConferenceRooms.Room::moderatorPin).orElse(null);
+        if (moderatorPin != null && !moderatorPin.isEmpty() && moderatorPin.equals(pin)) {
+            throw DomainException.invalid("moderatorPin", "differs from the participants' PIN");
+        }
         if (existing.containsKey(number) && existing.get(number).id() != (id == null ? -1 : id)) {
             throw new ApiException(409, "conflict", "room number already exists", List.of(new ApiException.FieldError("number", "already exists")));
         }
@@ -313,6 +334,7 @@ public final class RoutingRoutes {
                     .bind("e", enterpriseId).bind("n", number).bind("name", name)
                     .bind("pin", in.pin() == null || in.pin().isEmpty() ? null : in.pin()).bind("r", record)
                     .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+            saveModeration(h, enterpriseId, newId, in.moderatorPin(), from, until);
             return view(ConferenceRooms.load(h, enterpriseId).values().stream().filter(r -> r.id() == newId).findFirst().orElseThrow(), 0);
         }
         if (existing.values().stream().noneMatch(r -> r.id() == id)) throw ApiException.notFound("conference room");
@@ -322,7 +344,29 @@ public final class RoutingRoutes {
             h.createUpdate("UPDATE conference_room SET pin = :pin WHERE id = :id AND enterprise_id = :e")
                     .bind("pin", in.pin().isEmpty() ? null : in.pin()).bind("id", id).bind("e", enterpriseId).execute();
         }
+        saveModeration(h, enterpriseId, id, in.moderatorPin(), from, until);
         return view(ConferenceRooms.load(h, enterpriseId).values().stream().filter(r -> r.id() == id).findFirst().orElseThrow(), 0);
+    }
+
+    /** PBX-5: the moderator PIN (null keeps it, empty removes it) and the opening window of a room. */
+    private static void saveModeration(Handle h, long enterpriseId, long id, String moderatorPin, Instant from, Instant until) {
+        h.createUpdate("UPDATE conference_room SET open_from = :f, open_until = :u WHERE id = :id AND enterprise_id = :e")
+                .bind("f", from).bind("u", until).bind("id", id).bind("e", enterpriseId).execute();
+        if (moderatorPin != null) {
+            h.createUpdate("UPDATE conference_room SET moderator_pin = :p WHERE id = :id AND enterprise_id = :e")
+                    .bind("p", moderatorPin.isEmpty() ? null : moderatorPin).bind("id", id).bind("e", enterpriseId).execute();
+        }
+    }
+
+    /** An ISO-8601 instant, or null when blank; a bad one is a field error. */
+    private static Instant instant(Validator v, String field, String text) {
+        if (text == null || text.isBlank()) return null;
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            v.add(field, "an ISO-8601 instant, e.g. 2026-05-01T09:00:00Z");
+            return null;
+        }
     }
 
     static Trunk saveTrunk(Handle h, long enterpriseId, Long id, TrunkInput in) {
@@ -367,14 +411,15 @@ public final class RoutingRoutes {
         String type = in.destinationType() == null ? "extension" : in.destinationType();
         String dest = Validator.clean(in.destination());
         Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
-                .check(List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup").contains(type), "destinationType",
-                        "extension, conference, flow, queue, voicemail or ringgroup")
+                .check(List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup", "disa").contains(type), "destinationType",
+                        "extension, conference, flow, queue, voicemail, ringgroup or disa")
                 .required("destination", dest).maxLength("description", in.description(), 128);
         if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");
         if (dest != null && type.equals("conference")) v.check(ConferenceRooms.load(h, enterpriseId).containsKey(dest), "destination", "no such conference room");
         if (dest != null && type.equals("flow")) v.check(FlowStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such flow");
         if (dest != null && type.equals("queue")) v.check(queues.exists(h, enterpriseId, dest), "destination", "no such queue");
+        if (dest != null && type.equals("disa")) v.check(DisaStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such DISA entry");
         if (dest != null && type.equals("ringgroup")) v.check(RingGroupStore.byName(h, enterpriseId, dest).isPresent(), "destination", "no such ring group");
         if (dest != null && type.equals("voicemail")) {
             boolean ok = dest.startsWith("queue:") ? queues.exists(h, enterpriseId, dest.substring(6))

@@ -33,7 +33,8 @@ record RoutingSnapshot(
                   Map<String, RoutingStore.ExtensionLine> extensions, Map<String, String> sipPasswords,
                   RecordingSettings recording, Map<String, ConferenceRooms.Room> rooms,
                   Map<String, Flow.Graph> flows, List<RoutingStore.CallbackEntry> callbacks,
-                  Map<String, ExtensionFeatures> features, Map<Long, String> trunkSecrets, int maxChannels) {
+                  Map<String, ExtensionFeatures> features, Map<Long, String> trunkSecrets, int maxChannels,
+                  DisaStore.Config disa) {
 
         /** PBX-3: forwarding, DND, call waiting and pickup group of an extension (the defaults when it has none). */
         ExtensionFeatures features(String extension) {
@@ -84,7 +85,8 @@ record RoutingSnapshot(
                     List.copyOf(RoutingStore.blacklist(h, e.id())), Map.copyOf(lines), Map.copyOf(secrets),
                     RecordingSettings.load(h, e.id()), ConferenceRooms.load(h, e.id()),
                     Map.copyOf(FlowStore.published(h, e.id())), List.copyOf(RoutingStore.callbacks(h, e.id())),
-                    Map.copyOf(ExtensionFeatureStore.all(h, e.id())), Map.copyOf(trunkSecrets), RoutingData.enterpriseMaxChannels(h, e.id())));
+                    Map.copyOf(ExtensionFeatureStore.all(h, e.id())), Map.copyOf(trunkSecrets), RoutingData.enterpriseMaxChannels(h, e.id()),
+                    DisaStore.config(h, e.id())));
         }
         List<RoutingStore.OwnedTrunk> ipTrunks = RoutingStore.allEnabledTrunks(h).stream()
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();

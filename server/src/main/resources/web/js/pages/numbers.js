@@ -7,12 +7,12 @@ import { blankToNull, byName, byNumber } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 import { FlowHours } from '../components/flow-hours.js';
 
-export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup'];
+export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup', 'disa'];
 
 export const NumbersPage = {
   components: { CrudTable, FlowHours },
   setup() { return { DEST_TYPES, byNumber }; },
-  data() { return { trunks: [], extensions: [], rooms: [], flows: [], ringGroups: [], prompts: [] }; },
+  data() { return { trunks: [], extensions: [], rooms: [], flows: [], ringGroups: [], prompts: [], disas: [] }; },
   created() { this.loadChoices(); },
   computed: {
     extensionChoices() { return [...this.extensions].sort(byNumber); },
@@ -47,6 +47,7 @@ export const NumbersPage = {
       }
       try { this.rooms = await api.get('/conference-rooms'); } catch (e) { this.rooms = []; }
       try { this.ringGroups = await api.get('/ring-groups'); } catch (e) { this.ringGroups = []; }
+      try { this.disas = await api.get('/disa'); } catch (e) { this.disas = []; }
       if (this.can('ivr.read')) {
         try { this.flows = await api.get('/flows'); } catch (e) { this.flows = []; }
         try { this.prompts = await api.get('/prompts'); } catch (e) { this.prompts = []; }
@@ -67,6 +68,7 @@ export const NumbersPage = {
         const g = this.ringGroups.find((c) => c.name === x.destination);
         return g ? (g.members || []).join(', ') : null;
       }
+      if (x.destinationType === 'disa') return null;
       if (x.destinationType === 'conference') {
         const r = this.rooms.find((c) => String(c.number) === String(x.destination));
         return r && r.name ? r.name : null;
@@ -121,6 +123,14 @@ export const NumbersPage = {
             <option value="">{{ t('common.choose') }}</option>
             <option v-if="dialog.form.destination && !rooms.some((r) => String(r.number) === String(dialog.form.destination))" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
             <option v-for="r in roomChoices" :key="r.id" :value="String(r.number)">{{ r.number }}{{ r.name ? ' · ' + r.name : '' }}</option>
+          </select>
+        </form-field>
+        <form-field v-else-if="dialog.form.destinationType === 'disa'" :label="t('numbers.destinationDisa')" required
+                    :error="dialog.errors.destination" testid="number-form-destination-error" :hint="disas.length ? '' : t('numbers.noDisa')">
+          <select v-model="dialog.form.destination" data-testid="number-form-destination">
+            <option value="">{{ t('common.choose') }}</option>
+            <option v-if="dialog.form.destination && !disas.some((g) => g.name === dialog.form.destination)" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
+            <option v-for="g in disas" :key="g.id" :value="g.name">{{ g.name }}{{ g.enabled ? '' : ' (' + t('disa.disabled') + ')' }}</option>
           </select>
         </form-field>
         <form-field v-else-if="dialog.form.destinationType === 'ringgroup'" :label="t('numbers.destinationRingGroup')" required

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -192,4 +193,175 @@ class MediaCallsTest extends ServerCallTest {
         ok(good);
     }
 
+    JsonNode live(long room) {
+        return admin.get("/api/v1/conference-rooms/" + room + "/live").json();
+    }
+
+    static JsonNode participant(JsonNode live, boolean moderator) {
+        for (JsonNode p : live.get("participants")) if (p.get("moderator").asBoolean() == moderator) return p;
+        return null;
+    }
+
+    /** Waits until {@code c} has sent everything queued, then 300 ms more of silence (the mix's delay). */
+    static void drained(RtpCaller c) {
+        await("queued audio sent").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> c.queued() == 0);
+        c.quiet(300);
+        await("quiet sent").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> c.queued() == 0);
+    }
+
+    /** The longest 400 Hz tone {@code listener} heard since packet {@code from}. */
+    static long toneSince(RtpCaller listener, int from) {
+        var all = listener.heard();
+        return RtpCaller.toneMs(all.subList(Math.min(from, all.size()), all.size()));
+    }
+
+    /**
+     * PBX-5 moderation, heard: a participant's 400 Hz tone reaches the moderator; muted from the API it is absent from the
+     * moderator's mix, unmuted it is back; *1 from the moderator mutes everyone else; lock refuses a newcomer (prompt, BYE);
+     * recording starts and stops; remove hangs the participant up.
+     */
+    @Test
+    void conferenceModeratorMutesLocksRecordsAndRemoves() throws Exception {
+        var same = admin.post("/api/v1/conference-rooms", Map.of("number", "8810", "name", "Board", "pin", "2345", "moderatorPin", "2345"));
+        assertThat(same.status()).isEqualTo(400);
+        assertThat(same.json().get("fieldErrors").findValuesAsText("field")).containsExactly("moderatorPin");
+        var badTime = admin.post("/api/v1/conference-rooms", Map.of("number", "8810", "name", "Board", "openFrom", "tomorrow"));
+        assertThat(badTime.json().get("fieldErrors").findValuesAsText("field")).containsExactly("openFrom");
+        var created = admin.post("/api/v1/conference-rooms", Map.of("number", "8810", "name", "Board", "pin", "2345", "moderatorPin", "6789"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("hasModeratorPin").asBoolean()).isTrue();
+        assertThat(created.body()).doesNotContain("6789");
+        long id = created.json().get("id").asLong();
+        assertThat(admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "lock")).status()).as("nobody in it").isEqualTo(409);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4810", "destinationType", "conference", "destination", "8810")).status()).isEqualTo(201);
+
+        int sip = server.hotline().engine().sipPort();
+        try (RtpCaller talker = RtpCaller.call(sip, "13700000010", "4810"); RtpCaller mod = RtpCaller.call(sip, "13700000011", "4810")) {
+            talker.keys("2345#");
+            mod.keys("6789#");
+            JsonNode two = await("participant and moderator in").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> live(id), l -> l.get("participants").size() == 2 && participant(l, true) != null);
+            String talkerChannel = participant(two, false).get("channelId").asText();
+            drained(talker);
+
+            int from = mod.heard().size();
+            talker.tone(1500);
+            await("the moderator hears the participant").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> toneSince(mod, from) >= 600);
+            drained(talker);
+
+            var muted = admin.post("/api/v1/conference-rooms/" + id + "/participants/" + talkerChannel, Map.of("action", "mute"));
+            assertThat(muted.status()).as(muted.toString()).isEqualTo(200);
+            assertThat(participant(muted.json(), false).get("muted").asBoolean()).isTrue();
+            int mutedFrom = mod.heard().size();
+            talker.tone(1500);
+            drained(talker);
+            assertThat(toneSince(mod, mutedFrom)).as("a muted participant is absent from the mix").isZero();
+
+            var unmuted = admin.post("/api/v1/conference-rooms/" + id + "/participants/" + talkerChannel, Map.of("action", "unmute"));
+            assertThat(participant(unmuted.json(), false).get("muted").asBoolean()).isFalse();
+            int back = mod.heard().size();
+            talker.tone(1500);
+            await("heard again once unmuted").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> toneSince(mod, back) >= 600);
+            drained(talker);
+
+            // The moderator's keys: *1 mutes everyone else (the call's events say so), the tone is gone again.
+            mod.keys("*1");
+            await("*1 mutes all").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> live(id), l -> l.get("allMuted").asBoolean() && participant(l, false).get("muted").asBoolean());
+            int allFrom = mod.heard().size();
+            talker.tone(1500);
+            drained(talker);
+            assertThat(toneSince(mod, allFrom)).as("muted by *1").isZero();
+            assertThat(admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "unmute-all")).json().get("allMuted").asBoolean())
+                    .isFalse();
+
+            // Locked: a newcomer with the right PIN hears a prompt and is hung up on; unlocked by *2.
+            assertThat(admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "lock")).json().get("locked").asBoolean()).isTrue();
+            ok(uac("uac_digits_bye", "4810", vars("FROM", "13700000012", "PAUSE", "800", "DTMFACTIONS", SipPeers.dtmf("2345#"))));
+            assertThat(live(id).get("participants")).hasSize(2);
+            mod.keys("*2");
+            await("*2 unlocks").atMost(Duration.ofSeconds(10)).until(() -> !live(id).get("locked").asBoolean());
+
+            // Recording on by the moderator's *3, off from the API: one recording of the room.
+            long roomRecordings = roomRecordings();
+            mod.keys("*3");
+            await("*3 records").atMost(Duration.ofSeconds(10)).until(() -> live(id).get("recording").asBoolean());
+            assertThat(admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "record")).json().get("recording").asBoolean())
+                    .as("already recording: stays one recording").isTrue();
+            talker.tone(1000);
+            drained(talker);
+            assertThat(admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "stop-record")).json().get("recording").asBoolean())
+                    .isFalse();
+            await("room recording listed").atMost(Duration.ofSeconds(10)).until(() -> roomRecordings() == roomRecordings + 1);
+
+            var bad = admin.post("/api/v1/conference-rooms/" + id + "/control", Map.of("action", "explode"));
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.json().get("fieldErrors").findValuesAsText("field")).containsExactly("action");
+            assertThat(admin.post("/api/v1/conference-rooms/" + id + "/participants/nobody", Map.of("action", "mute")).status()).isEqualTo(404);
+
+            // Removed: the participant's leg is hung up, the moderator stays.
+            assertThat(admin.post("/api/v1/conference-rooms/" + id + "/participants/" + talkerChannel, Map.of("action", "remove")).status())
+                    .isEqualTo(200);
+            await("removed").atMost(Duration.ofSeconds(10)).until(() -> live(id).get("participants").size() == 1);
+            mod.bye();
+        }
+        JsonNode modRecord = callRecord("13700000011");
+        assertThat(admin.get("/api/v1/calls/" + modRecord.get("callId").asText() + "/events").body())
+                .contains("moderator joined 8810", "mute-all 8810 by keys", "unlock 8810 by keys", "record 8810 by keys");
+    }
+
+    long roomRecordings() {
+        long n = 0;
+        for (JsonNode r : admin.get("/api/v1/recordings?limit=500").json().get("items")) if (r.get("callId").asText().startsWith("conf-")) n++;
+        return n;
+    }
+
+    /** PBX-5 schedule: before its window a caller hears a prompt and is refused; at its end the room closes by itself. */
+    @Test
+    void scheduledRoomsRefuseEarlyCallersAndCloseByThemselves() throws Exception {
+        var room = admin.post("/api/v1/conference-rooms", Map.of("number", "8820", "name", "Later",
+                "openFrom", Instant.now().plusSeconds(3600).toString(), "openUntil", Instant.now().plusSeconds(7200).toString()));
+        assertThat(room.status()).as(room.toString()).isEqualTo(201);
+        long id = room.json().get("id").asLong();
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4820", "destinationType", "conference", "destination", "8820")).status()).isEqualTo(201);
+        var backwards = admin.put("/api/v1/conference-rooms/" + id, Map.of("number", "8820", "name", "Later",
+                "openFrom", Instant.now().plusSeconds(60).toString(), "openUntil", Instant.now().toString()));
+        assertThat(backwards.json().get("fieldErrors").findValuesAsText("field")).containsExactly("openUntil");
+
+        ok(uac("uac_wait_bye", "4820", vars("FROM", "13700000020")));
+        JsonNode early = callRecord("13700000020");
+        assertThat(early.get("outcome").asText()).isEqualTo("answered");
+        assertThat(live(id).get("participants")).isEmpty();
+
+        // Open now, for a few seconds: the caller is in, then hears goodbye and is hung up on when the window ends.
+        Instant until = Instant.now().plusSeconds(8);
+        assertThat(admin.put("/api/v1/conference-rooms/" + id, Map.of("number", "8820", "name", "Later", "openUntil", until.toString())).status())
+                .isEqualTo(200);
+        Sipp.Run inRoom = uac("uac_wait_bye", "4820", vars("FROM", "13700000021"));
+        await("in the room").atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(50))
+                .until(() -> live(id).get("participants").size() == 1);
+        ok(inRoom); // uac_wait_bye passes only on the server's BYE
+        assertThat(Instant.now()).as("ended by the schedule").isAfterOrEqualTo(until);
+        JsonNode closed = callRecord("13700000021");
+        assertThat(admin.get("/api/v1/calls/" + closed.get("callId").asText() + "/events").body()).contains("closed by schedule 8820");
+    }
+    /**
+     * MSG-5: a T.38 re-INVITE (audio port 0, m=image udptl t38) from the caller is refused with 488 (T.38 is not relayed);
+     * the call goes on in G.711 and ends normally (the caller's BYE finds the dialog: 200).
+     */
+    @Test
+    void aT38ReInviteIsRefused488AndTheCallGoesOn() throws Exception {
+        assertThat(admin.post("/api/v1/extensions", Map.of("number", "5990", "sipPassword", PW)).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4830", "destination", "5990")).status()).isEqualTo(201);
+        int phone = Ports.free();
+        register("5990", phone);
+        Sipp.Run callee = uas("uas_answer", phone, vars());
+        ok(uac("uac_t38_reinvite", "4830", vars("FROM", "13700000030")));
+        ok(callee);
+        JsonNode r = callRecord("13700000030");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(r.get("hangupBy").asText()).isEqualTo("caller");
+    }
 }

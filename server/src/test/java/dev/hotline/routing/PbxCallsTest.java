@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.SipPeers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -290,6 +292,100 @@ class PbxCallsTest extends ServerCallTest {
     JsonNode statusOf(long trunkId) {
         for (JsonNode n : admin.get("/api/v1/trunk-registrations").json()) if (n.get("trunkId").asLong() == trunkId) return n;
         return null;
+    }
+
+    long extensionId(String number) {
+        return admin.get("/api/v1/extensions").json().findParents("number").stream()
+                .filter(x -> x.get("number").asText().equals(number)).findFirst().orElseThrow().get("id").asLong();
+    }
+
+    String events(JsonNode record) {
+        return admin.get("/api/v1/calls/" + record.get("callId").asText() + "/events").body();
+    }
+
+    static String pause(int ms) {
+        return "<pause milliseconds=\"" + ms + "\"/>";
+    }
+
+    /**
+     * PBX-6 DISA through SIPp. SIPp's RFC 4733 pcaps only rise in the order 1 0 2 3 .. 9 * #, so the PIN (1023) ends by
+     * the entry's 2 s digit timeout and the number that follows uses later keys (5678#, 6789#).
+     */
+    @Test
+    void disaRefusesWrongPinsAndDialsAsThePinsExtension() throws Exception {
+        var entry = admin.post("/api/v1/disa", Map.of("name", "road", "digitTimeoutSeconds", 2));
+        assertThat(entry.status()).as(entry.toString()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/disa", Map.of("name", "road")).status()).isEqualTo(409);
+        var bad = admin.post("/api/v1/disa", Map.of("name", "x", "digitTimeoutSeconds", 99));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("fieldErrors").findValuesAsText("field")).containsExactly("digitTimeoutSeconds");
+        var noEntry = admin.post("/api/v1/numbers", Map.of("number", "4061", "destinationType", "disa", "destination", "nope"));
+        assertThat(noEntry.status()).isEqualTo(400);
+        assertThat(noEntry.json().get("fieldErrors").findValuesAsText("field")).containsExactly("destination");
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4060", "destinationType", "disa", "destination", "road")).status()).isEqualTo(201);
+        assertThat(admin.delete("/api/v1/disa/" + entry.json().get("id").asLong()).status()).as("a number points to it").isEqualTo(409);
+
+        long ext1003 = extensionId("1003");
+        var badPin = admin.put("/api/v1/extensions/" + ext1003 + "/disa-pin", Map.of("pin", "12a"));
+        assertThat(badPin.status()).isEqualTo(400);
+        assertThat(badPin.json().get("fieldErrors").findValuesAsText("field")).containsExactly("pin");
+        assertThat(admin.put("/api/v1/extensions/" + ext1003 + "/disa-pin", Map.of("pin", "1023")).status()).isEqualTo(200);
+        assertThat(admin.put("/api/v1/extensions/" + extensionId("1002") + "/disa-pin", Map.of("pin", "1023")).status())
+                .as("the PIN says whose it is: unique").isEqualTo(409);
+        assertThat(admin.put("/api/v1/extensions/999999/disa-pin", Map.of("pin", "5555")).status()).isEqualTo(404);
+        assertThat(admin.get("/api/v1/disa-pins").body()).contains("\"1003\"").doesNotContain("1023");
+        String stored = server.database().withHandle(h -> h.createQuery("SELECT pin_hash FROM disa_pin WHERE extension_id = :x")
+                .bind("x", ext1003).mapTo(String.class).one());
+        assertThat(stored).as("stored hashed").hasSize(64).doesNotContain("1023");
+
+        // Three wrong PINs: the call ends, each try and the refusal are in the call's events.
+        ok(uac("uac_digits_bye", "4060", vars("FROM", "13800138060", "PAUSE", "1500",
+                "DTMFACTIONS", SipPeers.dtmf("12") + pause(3500) + SipPeers.dtmf("34") + pause(3500) + SipPeers.dtmf("56"))));
+        String refused = events(record("13800138060", "4060"));
+        assertThat(refused).contains("feature=disa detail=road", "wrong 1/3", "wrong 2/3", "wrong 3/3", "status=403", "3 wrong PINs")
+                .doesNotContain("disa-dial");
+
+        // The right PIN, then an extension's number: it rings as a call from extension 1003.
+        var created = admin.post("/api/v1/extensions", Map.of("number", "5678", "sipPassword", PW));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        int phone = Ports.free();
+        register("5678", PW, phone, "200");
+        Sipp.Run callee = uas("uas_answer", phone, vars("FROMCHECK", "sip:1003@"));
+        ok(uac("uac_digits", "4060", vars("FROM", "13800138061", "PAUSE", "1500", "AFTER", "1500",
+                "DTMFACTIONS", SipPeers.dtmf("1023") + pause(3000) + SipPeers.dtmf("5678#"))));
+        ok(callee);
+        JsonNode internal = record("13800138061", "4060");
+        assertThat(events(internal)).contains("ok road as 1003", "disa-dial detail=1003>5678").doesNotContain("wrong");
+        assertThat(eventTypes(internal)).containsSubsequence("pbx", "dialing", "answered");
+
+        // An outside number goes out through the routes as 1003 would dial it: its caller ID, the route's digit rules.
+        int carrier = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "disa-carrier", "host", "127.0.0.1", "port", carrier,
+                "allowedIps", List.of())).json().get("id").asLong();
+        var route = admin.post("/api/v1/outbound-routes", Map.of("name", "disa-six", "prefix", "6", "stripDigits", 1, "trunkId", trunk,
+                "priority", 1));
+        assertThat(route.status()).as(route.toString()).isEqualTo(201);
+        Sipp.Run far = uas("uas_answer", carrier, vars("FROMCHECK", "sip:1003@"));
+        ok(uac("uac_digits", "4060", vars("FROM", "13800138062", "PAUSE", "1500", "AFTER", "1500",
+                "DTMFACTIONS", SipPeers.dtmf("1023") + pause(3000) + SipPeers.dtmf("6789#"))));
+        ok(far);
+        assertThat(events(record("13800138062", "4060"))).contains("disa-dial detail=1003>6789", "disa-carrier 789");
+
+        // PBX-7: once 1003 may not call out, neither may its DISA caller: refused 403 and hung up, the carrier never called.
+        JsonNode line = admin.get("/api/v1/extensions/" + ext1003).json();
+        Map<String, Object> deny = new HashMap<>(Map.of("number", "1003", "outboundAllowed", false));
+        if (line.hasNonNull("userId")) deny.put("userId", line.get("userId").asLong());
+        assertThat(admin.put("/api/v1/extensions/" + ext1003, deny).status()).isEqualTo(200);
+        try {
+            // No # this time: the refusal would come at once, while SIPp still plays the key (it ends by the digit timeout).
+            ok(uac("uac_digits_bye", "4060", vars("FROM", "13800138063", "PAUSE", "1500",
+                    "DTMFACTIONS", SipPeers.dtmf("1023") + pause(3000) + SipPeers.dtmf("6789"))));
+            String denied = events(record("13800138063", "4060"));
+            assertThat(denied).contains("disa-dial detail=1003>6789", "status=403", "may not call out").doesNotContain("disa-carrier");
+        } finally {
+            deny.put("outboundAllowed", true);
+            admin.put("/api/v1/extensions/" + ext1003, deny);
+        }
     }
 
     @Test

@@ -93,6 +93,8 @@ class TenantIsolationTest {
         demoIds.put("monitor", demoIds.get("users")); // GET /monitor/agents/{id}: agent1's agent view
         demoIds.put("ring-groups", demoAdmin.post("/api/v1/ring-groups", Map.of("name", "demo-ring", "members", List.of("1002")))
                 .json().get("id").asLong());
+        demoIds.put("disa", demoAdmin.post("/api/v1/disa", Map.of("name", "demo-disa")).json().get("id").asLong());
+        assertThat(demoAdmin.put("/api/v1/extensions/" + demoIds.get("extensions") + "/disa-pin", Map.of("pin", "4711")).status()).isEqualTo(200);
         assertThat(demoAdmin.put("/api/v1/users/" + demoIds.get("users") + "/skills", Map.of("english", 7)).status()).isEqualTo(200);
         // A webhook of demo's (to a closed port: its deliveries wait), made before the demo call so that it has deliveries.
         demoIds.put("webhooks", demoAdmin.post("/api/v1/webhooks", Map.of("url", "http://127.0.0.1:9/demo-hook", "events", List.of("*")))
@@ -298,6 +300,7 @@ class TenantIsolationTest {
                 "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist",
                 "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail", "/api/v1/callback-list",
                 "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/webhooks", "/api/v1/agents/" + user + "/events",
+                "/api/v1/disa", "/api/v1/disa-pins",
                 "/api/v1/users/" + user, "/api/v1/users/" + user + "/skills", "/api/v1/queues/" + demoIds.get("queues") + "/members",
                 "/api/v1/flows/" + demoIds.get("flows"), "/api/v1/flows/" + demoIds.get("flows") + "/versions",
                 "/api/v1/calls/" + DEMO_CALL + "/events", "/api/v1/recordings", "/api/v1/prompts", "/api/v1/moh", "/api/v1/voicemail/greetings",
@@ -341,7 +344,8 @@ class TenantIsolationTest {
         }
         path = path.replace("{version}", "1").replace("{userId}", String.valueOf(demoIds.get("users")))
                 .replace("{boxType}", "extension").replace("{box}", DEMO_BOX).replace("{delivery}", String.valueOf(demoIds.get("deliveries")))
-                .replace("{kind}", "address").replace("{key}", "192.0.2.1"); // a SIP ban: operator-only, refused 403
+                .replace("{kind}", "address").replace("{key}", "192.0.2.1") // a SIP ban: operator-only, refused 403
+                .replace("{channelId}", "ch-demo"); // PBX-5: a participant of demo's room (the room is refused first)
         if (path.contains("{trackingNumber}")) path = path.replace("{trackingNumber}", demoNames.get("trackingNumber"));
         if (path.contains("{callId}")) path = path.replace("{callId}", demoNames.get("calls"));
         if (path.contains("{name}")) {

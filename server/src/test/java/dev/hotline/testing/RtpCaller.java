@@ -231,6 +231,13 @@ public final class RtpCaller implements AutoCloseable {
         }
     }
 
+    /** Packets queued and not sent yet (0: everything queued has gone out). */
+    public int queued() {
+        synchronized (outbox) {
+            return outbox.size();
+        }
+    }
+
     /** Queues {@code ms} of silence, after what is queued. */
     public void quiet(int ms) {
         synchronized (outbox) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.RtpCaller;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -337,5 +338,76 @@ class MediaPagesBrowserTest {
                         + "        disposition: r.headers.get('Content-Disposition') || '', length: b.byteLength});"
                         + "}, e => done({error: String(e)}));",
                 url, range);
+    }
+    /**
+     * PBX-6 and PBX-5 in the console: a DISA entry (its field error, then saved), an extension's DISA PIN (error, set,
+     * listed without the PIN), a number pointing to the entry; a conference room's moderator panel with a live caller
+     * (from the trunk): mute from the page (the API says muted) and lock (badge).
+     */
+    @Test
+    void adminSetsUpDisaAndModeratesARoomFromTheConsole() throws Exception {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-disa");
+        ui.waitText("page-title", ui.en("disa.title"));
+        ui.click("disa-new");
+        ui.el("disa-dialog");
+        ui.type("disa-form-name", "road");
+        ui.type("disa-form-digitTimeoutSeconds", "99");
+        ui.click("disa-save");
+        ui.waitFor(d -> !ui.text("disa-form-digitTimeoutSeconds-error").isBlank());
+        ui.type("disa-form-digitTimeoutSeconds", "3");
+        ui.click("disa-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("disa-dialog")));
+        ui.waitFor(d -> ui.text("disa-row-road").contains("3"));
+        assertThat(find(ui.fetchList("/api/v1/disa"), "name", "road")).containsEntry("digitTimeoutSeconds", 3L).containsEntry("enabled", true);
+
+        ui.waitFor(d -> new Select(ui.el("disa-pin-extension")).getOptions().size() > 1);
+        new Select(ui.el("disa-pin-extension")).selectByVisibleText(new Select(ui.el("disa-pin-extension")).getOptions().stream()
+                .map(WebElement::getText).filter(t -> t.startsWith("1002")).findFirst().orElseThrow());
+        ui.type("disa-pin-pin", "12");
+        ui.click("disa-pin-save");
+        ui.waitFor(d -> !ui.text("disa-pin-pin-error").isBlank());
+        ui.type("disa-pin-pin", "8642");
+        ui.click("disa-pin-save");
+        ui.waitFor(d -> ui.text("disa-pins").contains("1002"));
+        assertThat(ui.text("disa-pins")).doesNotContain("8642");
+        assertThat(ui.fetchList("/api/v1/disa-pins").stream().map(x -> x.get("number"))).containsExactly("1002");
+        ui.screenshot("media-disa-en");
+
+        ui.click("nav-numbers");
+        ui.waitText("page-title", ui.en("numbers.title"));
+        ui.click("number-new");
+        ui.type("number-form-number", "4870");
+        new Select(ui.el("number-form-desttype")).selectByValue("disa");
+        ui.waitFor(d -> ui.text("number-dialog").contains(ui.en("numbers.destinationDisa")));
+        ui.waitFor(d -> new Select(ui.el("number-form-destination")).getOptions().size() > 1);
+        new Select(ui.el("number-form-destination")).selectByValue("road");
+        ui.click("number-save");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("number-dialog")));
+        assertThat(find(ui.fetchList("/api/v1/numbers"), "number", "4870")).containsEntry("destinationType", "disa").containsEntry("destination", "road");
+
+        // The moderator's panel, with one caller in an open room.
+        ApiClient api = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        long room = api.post("/api/v1/conference-rooms", Map.of("number", "8870", "name", "Open room", "moderatorPin", "9753")).json().get("id").asLong();
+        assertThat(api.post("/api/v1/numbers", Map.of("number", "4871", "destinationType", "conference", "destination", "8870")).status()).isEqualTo(201);
+        try (RtpCaller caller = RtpCaller.call(ui.server().hotline().engine().sipPort(), "13800138070", "4871")) {
+            caller.keys("#"); // no participants' PIN: an empty entry joins as participant
+            ui.click("nav-conferences");
+            ui.waitText("page-title", ui.en("conferences.title"));
+            ui.click("conference-moderate-8870");
+            ui.el("conference-moderation");
+            ui.waitFor(d -> !d.findElements(By.xpath("//tr[starts-with(@data-testid,'conference-participant-')]")).isEmpty());
+            WebElement mute = ui.driver().findElement(By.xpath("//button[starts-with(@data-testid,'conference-mute-ch')]"));
+            ui.click(mute);
+            ui.waitFor(d -> ui.text("conference-participants").contains(ui.en("conferences.muted")));
+            assertThat(api.get("/api/v1/conference-rooms/" + room + "/live").json().get("participants").get(0).get("muted").asBoolean()).isTrue();
+            ui.click("conference-lock");
+            ui.waitText("conference-locked", ui.en("conferences.locked"));
+            assertThat(api.get("/api/v1/conference-rooms/" + room + "/live").json().get("locked").asBoolean()).isTrue();
+            ui.screenshot("media-conference-moderation-en");
+            caller.bye();
+        }
     }
 }

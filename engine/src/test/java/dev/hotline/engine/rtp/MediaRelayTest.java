@@ -98,6 +98,59 @@ class MediaRelayTest {
         b.close();
     }
 
+    /**
+     * MSG-5: a G.711 fax call between two legs with the same law is relayed untouched: every packet goes out as it came in,
+     * byte for byte (header and payload), at once and in arrival order, whatever it carries: no transcoding, no jitter buffer
+     * (a late, out-of-order packet is not held back or reordered), no silence suppression (silent frames are sent too).
+     */
+    @Test
+    void sameLawCallsAreRelayedByteExactForFax() throws Exception {
+        RtpEndpoint a = relay.allocate();
+        RtpEndpoint b = relay.allocate();
+        a.setRemote("127.0.0.1", phoneA.getLocalPort(), phoneA.getLocalPort() + 1, false);
+        b.setRemote("127.0.0.1", phoneB.getLocalPort(), phoneB.getLocalPort() + 1, false);
+        a.setCodec(PayloadType.PCMA, 101);
+        b.setCodec(PayloadType.PCMA, 101);
+        RtpEndpoint.link(a, b);
+        java.util.Random random = new java.util.Random(4733);
+        int[] order = new int[300];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        for (int i = 10; i < order.length; i += 37) { // some packets arrive late, after their successor
+            int t = order[i];
+            order[i] = order[i + 1];
+            order[i + 1] = t;
+        }
+        for (int n = 0; n < order.length; n++) {
+            int i = order[n];
+            byte[] pkt = new byte[12 + 160];
+            pkt[0] = (byte) 0x80;
+            pkt[1] = (byte) (8 | (i == 0 ? 0x80 : 0));
+            pkt[2] = (byte) (i >> 8);
+            pkt[3] = (byte) i;
+            int ts = 1000 + 160 * i;
+            pkt[4] = (byte) (ts >> 24);
+            pkt[5] = (byte) (ts >> 16);
+            pkt[6] = (byte) (ts >> 8);
+            pkt[7] = (byte) ts;
+            pkt[8] = 0x12;
+            pkt[9] = 0x34;
+            pkt[10] = 0x56;
+            pkt[11] = 0x78;
+            if (i % 50 < 10) {
+                Arrays.fill(pkt, 12, pkt.length, (byte) 0xD5); // A-law silence: a fax's pauses, not suppressed
+            } else {
+                for (int k = 12; k < pkt.length; k++) pkt[k] = (byte) random.nextInt(256); // modem signal: any byte
+            }
+            phoneA.send(new DatagramPacket(pkt, pkt.length, lo, a.localPort()));
+            DatagramPacket got = receive(phoneB);
+            assertThat(Arrays.copyOfRange(got.getData(), 0, got.getLength())).as("packet %d (sent #%d)", i, n).isEqualTo(pkt);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(b.counters().packetsOut()).isEqualTo(order.length));
+        a.close();
+        b.close();
+    }
+
     @Test
     void latchesToTheSourceOfTheFirstPacket() throws Exception {
         RtpEndpoint a = relay.allocate();

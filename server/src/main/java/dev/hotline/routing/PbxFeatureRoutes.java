@@ -8,6 +8,7 @@ import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -19,10 +20,13 @@ import org.jdbi.v3.core.Jdbi;
 public final class PbxFeatureRoutes {
     private PbxFeatureRoutes() {}
 
-    /** An extension's settings as the API shows them, with whether its phone is registered and on a call now. */
+    /**
+     * An extension's settings as the API shows them, with whether its phone is registered and on a call now, and the
+     * extensions whose phones watch its busy lamp (PBX-8).
+     */
     public record FeaturesView(long extensionId, String number, String forwardAlways, String forwardBusy, String forwardNoAnswer,
                                String forwardUnregistered, int noAnswerSeconds, boolean dnd, boolean callWaiting, String pickupGroup,
-                               boolean registered, boolean busy) {}
+                               boolean registered, boolean busy, List<String> watchedBy) {}
 
     /**
      * @param forwardAlways       extension or outside number; null or "" for off (the same for the other three)
@@ -84,7 +88,7 @@ public final class PbxFeatureRoutes {
         ExtensionFeatures f = ExtensionFeatureStore.of(h, enterpriseId, number).orElseThrow(() -> ApiException.notFound("extension"));
         return new FeaturesView(id, number, f.forwardAlways(), f.forwardBusy(), f.forwardNoAnswer(), f.forwardUnregistered(),
                 f.noAnswerSeconds(), f.dnd(), f.callWaiting(), f.pickupGroup(), features.registered(enterpriseId, number),
-                features.busy(enterpriseId, number));
+                features.busy(enterpriseId, number), features.watchers(enterpriseId, number));
     }
 
     static ExtensionFeatures validate(String number, FeaturesInput in) {

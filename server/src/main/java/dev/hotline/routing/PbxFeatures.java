@@ -55,6 +55,8 @@ final class PbxFeatures {
     private final Duration ringTimeout;
     /** The router's "a direct call rings agent {@code userId}" (ACD-8). */
     private final DirectCalls directCalls;
+    /** PBX-8: the busy lamps, told of every slot's change; they also know every phone leg (for "busy"). */
+    private final BusyLamps lamps;
 
     interface DirectCalls {
         void directCall(Call c, Channel leg, long userId);
@@ -118,7 +120,9 @@ final class PbxFeatures {
     private final Map<String, Parked> announce = new ConcurrentHashMap<>();
     private final Map<String, Join> joins = new ConcurrentHashMap<>();
 
-    PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls) {
+    PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls,
+                BusyLamps lamps) {
+        this.lamps = lamps;
         this.data = data;
         this.book = book;
         this.flows = flows;
@@ -162,8 +166,12 @@ final class PbxFeatures {
         return data.isRegistered(enterpriseId, extension);
     }
 
-    /** True when the extension's phone is on a call (answered, or one it makes). */
+    /**
+     * True when the extension's phone is on a call (answered, or one it makes), whatever placed it: the busy lamps see
+     * ring-group and ACD legs too.
+     */
     boolean busy(long enterpriseId, String extension) {
+        if (lamps.busy(enterpriseId, extension)) return true;
         for (var e : lines.entrySet()) {
             Line l = e.getValue();
             if (l.enterpriseId() != enterpriseId || !l.extension().equals(extension)) continue;
@@ -172,6 +180,13 @@ final class PbxFeatures {
             if (l.fromPhone() || ch.get().state().isAnswered()) return true;
         }
         return false;
+    }
+
+    /** PBX-8: the extensions whose phones watch {@code extension}'s busy lamp now. */
+    List<String> watchers(long enterpriseId, String extension) {
+        String resource = RoutingData.accountKey(enterpriseId, extension);
+        return data.engine().presence().watchers().stream().filter(w -> w.resource().equals(resource))
+                .map(w -> w.subscriber().substring(w.subscriber().indexOf(':') + 1)).distinct().sorted().toList();
     }
 
     /** Whether a flow may send a caller to the extension: its phone is registered, or the call is forwarded anyway. */
@@ -344,6 +359,7 @@ final class PbxFeatures {
                     if (!parked.containsKey(e + ":" + slot)) {
                         p = new Parked(e, slot, c.callId(), parkee, parker, book.now());
                         parked.put(e + ":" + slot, p);
+                        lamps.slot(e, slot, Optional.of(p));
                     }
                 }
             }
@@ -379,6 +395,7 @@ final class PbxFeatures {
     /** Takes the parked call of {@code slot} out of its slot, or empty when the slot is free. */
     private Optional<Parked> unpark(long enterpriseId, int slot) {
         Parked p = parked.remove(enterpriseId + ":" + slot);
+        if (p != null) lamps.slot(enterpriseId, slot, Optional.empty());
         return p == null || p.caller().state().isFinal() ? Optional.empty() : Optional.of(p);
     }
 
@@ -436,6 +453,7 @@ final class PbxFeatures {
                 j.done = true;
                 forget(j);
                 if (!aGone && j.repark != null && parked.putIfAbsent(j.repark.enterpriseId() + ":" + j.repark.slot(), j.repark) == null) {
+                    lamps.slot(j.repark.enterpriseId(), j.repark.slot(), Optional.of(j.repark));
                     log.info("slot {}: nobody took the call, parked again", j.repark.slot());
                     return;
                 }
@@ -473,7 +491,11 @@ final class PbxFeatures {
         } else if (event instanceof CallEvent.ChannelHungUp h) {
             lines.remove(id);
             announce.remove(id);
-            parked.values().removeIf(p -> p.caller().id().equals(id));
+            for (Parked p : List.copyOf(parked.values())) {
+                if (p.caller().id().equals(id) && parked.remove(p.enterpriseId() + ":" + p.slot(), p)) {
+                    lamps.slot(p.enterpriseId(), p.slot(), Optional.empty());
+                }
+            }
             Ring r = ringing.get(id);
             if (r != null) ringEnded(r, h);
         } else if (event instanceof CallEvent.TransferCompleted t) {

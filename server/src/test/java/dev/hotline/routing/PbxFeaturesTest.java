@@ -410,6 +410,30 @@ class PbxFeaturesTest extends ServerCallTest {
     }
 
     @Test
+    void aBusyLampGetsNotifiesForRingingConfirmedAndTerminated() throws Exception {
+        long watched = ext("2201");
+        ext("2202");
+        did("4831", "2201");
+        int p1 = Ports.free();
+        register("2201", PW, p1, "200");
+        register("2202", PW, Ports.free(), "200");
+        // PBX-8: 2202's phone watches 2201 (the scenario checks every NOTIFY's dialog-info and Subscription-State).
+        Sipp.Run lamp = uac("uac_blf", "2201", vars("FROM", "2202", "WATCHED", "2201", "CALLER", "13900000021"), "-au", "2202", "-ap", PW);
+        await("2202 watches 2201").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> features(watched).get("watchedBy"), w -> w.size() == 1 && w.get(0).asText().equals("2202"));
+        Sipp.Run phone = uas("uas_answer", p1, vars());
+        ok(uac("uac_call", "4831", vars("FROM", "13900000021", "PAUSE", "500")));
+        ok(phone);
+        ok(lamp); // ringing, answered, hung up; refreshed; un-subscribed
+        assertThat(features(watched).get("watchedBy")).isEmpty();
+        assertThat(server.hotline().engine().presence().watchers()).isEmpty();
+
+        // an unknown extension: 404, as an INVITE to it; a wrong password: 403; another event package: 489.
+        ok(uac("uac_subscribe_fail", "2299", vars("FROM", "2202", "CODE", "404"), "-au", "2202", "-ap", PW));
+        ok(uac("uac_subscribe_fail", "2201", vars("FROM", "2202", "CODE", "403"), "-au", "2202", "-ap", "wrong-" + PW));
+    }
+
+    @Test
     void theApiValidatesTheSettingsAndTheParkedCalls() {
         long a = ext("2181");
         JsonNode f = features(a);

@@ -79,7 +79,8 @@ public final class CallRouter {
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
         this.lamps = new BusyLamps(data);
-        this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall, lamps);
+        this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall, lamps,
+                (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"));
         // PBX-2: a trunk leg refused at its start (the last channel taken meanwhile) is logged on its call.
         data.onRefusal(r -> book.find(r.channelId()).ifPresent(c -> book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(),
                 book.now(), r.channelId(), 503, r.reason()))));
@@ -99,6 +100,7 @@ public final class CallRouter {
     /** Stops placing call backs (pending ones stay stored for the next start). */
     public void close() {
         returnCalls.close();
+        features.close();
     }
 
     /** Calls in progress (for tests and monitoring). */

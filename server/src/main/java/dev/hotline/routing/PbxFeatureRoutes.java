@@ -38,6 +38,14 @@ public final class PbxFeatureRoutes {
     public record FeaturesInput(String forwardAlways, String forwardBusy, String forwardNoAnswer, String forwardUnregistered,
                                 Integer noAnswerSeconds, Boolean dnd, Boolean callWaiting, String pickupGroup) {}
 
+    /**
+     * @param timeoutSeconds  0 (never) or 5..3600: a parked call not taken by then rings the extension that parked it
+     * @param destinationType where it goes when the parker does not answer: extension, queue, ringgroup, voicemail, external,
+     *                        hangup; null or "" to hang up
+     * @param destination     the extension, queue, group, box ("extension:1001") or number
+     */
+    public record ParkSettingsInput(Integer timeoutSeconds, String destinationType, String destination) {}
+
     /** @param slot the parking slot (701..720); @param extension the extension whose phone is rung and gets the call */
     public record PickupInput(Integer slot, String extension) {}
 
@@ -61,6 +69,22 @@ public final class PbxFeatureRoutes {
                     }));
                 });
         Api p = root.tagged("parked-calls");
+        p.get("/park-settings", "Park timeout: seconds (0: never), then the parker is rung back, then the destination (PBX-4)")
+                .returns(ParkSettings.class).handle(Permission.EXTENSION_READ, (ctx, me) ->
+                        ctx.json(features.parkSettings(me.enterpriseId())));
+        p.put("/park-settings", "Set the park timeout and where a parked call nobody takes back goes")
+                .body(ParkSettingsInput.class).returns(ParkSettings.class).handle(Permission.EXTENSION_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, ParkSettingsInput.class);
+                    if (in == null) throw ApiException.badRequest("a JSON body is required");
+                    ParkSettings s = ParkSettings.validate(in.timeoutSeconds(), in.destinationType(), in.destination(),
+                            n -> features.isExtension(me.enterpriseId(), n));
+                    jdbi.useTransaction(h -> {
+                        s.save(h, me.enterpriseId());
+                        audit.record(h, me, ctx.ip(), "park.settings", String.valueOf(s.timeoutSeconds()),
+                                s.destinationType() == null ? "hangup" : s.destinationType() + (s.destination() == null ? "" : ":" + s.destination()));
+                    });
+                    ctx.json(s);
+                });
         p.get("/parked-calls", "Calls parked now, by slot (PBX-4)").returnsList(PbxFeatures.ParkedCall.class)
                 .handle(Permission.CALL_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(features.parked(me.enterpriseId()))));
         p.post("/parked-calls/pickup", "Ring an extension and give it the call parked in a slot when it answers")

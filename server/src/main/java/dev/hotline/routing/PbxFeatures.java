@@ -23,6 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +64,19 @@ final class PbxFeatures {
     interface DirectCalls {
         void directCall(Call c, Channel leg, long userId);
     }
+
+    /** The router's "send this answered caller on to a destination" (a timed-out parked call, PBX-4). */
+    interface Onward {
+        void send(Call c, Channel caller, Destination to);
+    }
+
+    private final Onward onward;
+    /** Park timeouts (PBX-4): one thread of its own, so that a call's thread never waits for one. */
+    private final ScheduledExecutorService parkTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hotline-park");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A phone leg of an extension: the legs dialled to it and the calls it makes, for "is it busy". */
     private record Line(long enterpriseId, String extension, boolean fromPhone) {}
@@ -103,12 +119,15 @@ final class PbxFeatures {
         final Channel b;
         /** An unpark through the API: when {@code b} (the extension rung) fails, {@code a} goes back to its slot. */
         final Parked repark;
+        /** A park timeout's ring back: when {@code b} (the parker's phone) fails, {@code a} goes on to the destination. */
+        final Parked timedOut;
         boolean done;
 
-        Join(Channel a, Channel b, Parked repark) {
+        Join(Channel a, Channel b, Parked repark, Parked timedOut) {
             this.a = a;
             this.b = b;
             this.repark = repark;
+            this.timedOut = timedOut;
         }
     }
 
@@ -121,8 +140,9 @@ final class PbxFeatures {
     private final Map<String, Join> joins = new ConcurrentHashMap<>();
 
     PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls,
-                BusyLamps lamps) {
+                BusyLamps lamps, Onward onward) {
         this.lamps = lamps;
+        this.onward = onward;
         this.data = data;
         this.book = book;
         this.flows = flows;
@@ -160,6 +180,10 @@ final class PbxFeatures {
     /** The extension whose phone is on leg {@code channelId} (a leg dialled to it or a call it makes). */
     Optional<String> extensionOf(String channelId) {
         return Optional.ofNullable(lines.get(channelId)).map(Line::extension);
+    }
+
+    boolean isExtension(long enterpriseId, String number) {
+        return data.isExtension(enterpriseId, number);
     }
 
     boolean registered(long enterpriseId, String extension) {
@@ -372,6 +396,70 @@ final class PbxFeatures {
         event(c, parkee.id(), "park", "slot=" + p.slot() + (parker == null ? "" : " by=" + parker));
         announce.put(t.channelId(), p);
         t.transfer().keep();
+        Parked timed = p;
+        parkTimer.execute(() -> { // the settings are read off the call's thread
+            int seconds = parkSettings(e).timeoutSeconds();
+            if (seconds > 0) parkTimer.schedule(() -> parkTimedOut(timed), seconds, TimeUnit.SECONDS);
+        });
+    }
+
+    ParkSettings parkSettings(long enterpriseId) {
+        return jdbi.withHandle(h -> ParkSettings.of(h, enterpriseId));
+    }
+
+    /**
+     * PBX-4: nobody took the parked call within the enterprise's park timeout: it leaves its slot and rings the extension
+     * that parked it (the parker's ring time); unanswered, or with no parker to ring, it goes on ({@link #goOn}).
+     */
+    private void parkTimedOut(Parked p) {
+        try {
+            if (!parked.remove(p.enterpriseId() + ":" + p.slot(), p)) return; // taken or gone meanwhile
+            lamps.slot(p.enterpriseId(), p.slot(), Optional.empty());
+            if (p.caller().state().isFinal()) return;
+            Call c = book.find(p.callId()).orElse(null);
+            Optional<Target> phone = p.parkedBy() == null ? Optional.empty() : data.phone(p.enterpriseId(), p.parkedBy());
+            if (c != null) event(c, p.caller().id(), "park-timeout", "slot=" + p.slot() + phone.map(x -> " back=" + p.parkedBy()).orElse(""));
+            if (phone.isEmpty() || c == null) {
+                goOn(p);
+                return;
+            }
+            Duration ring = Duration.ofSeconds(features(p.enterpriseId(), p.parkedBy()).noAnswerSeconds());
+            Channel leg = data.engine().originate(DialRequest.to(phone.get()).withTimeout(ring)
+                    .withCallerId(CallerId.of(p.caller().caller() == null ? "parked" : p.caller().caller().user())), l -> {
+                book.join(c, l, "park ring-back slot " + p.slot() + " extension " + p.parkedBy());
+                lines.put(l.id(), new Line(p.enterpriseId(), p.parkedBy(), false));
+                Join j = new Join(p.caller(), l, null, p);
+                joins.put(p.caller().id(), j);
+                joins.put(l.id(), j);
+            });
+            log.info("parked call {} of slot {} timed out, rings {} back ({})", p.callId(), p.slot(), p.parkedBy(), leg.id());
+        } catch (RuntimeException ex) {
+            log.warn("park timeout of slot {} failed", p.slot(), ex);
+            goOn(p);
+        }
+    }
+
+    /** A timed-out parked call nobody took back: to the enterprise's park destination, else hung up on. */
+    private void goOn(Parked p) {
+        Channel ch = p.caller();
+        if (ch.state().isFinal()) return;
+        Call c = book.find(p.callId()).orElse(null);
+        ParkSettings s = parkSettings(p.enterpriseId());
+        Optional<Destination> to = s.onward();
+        if (c == null || to.isEmpty() || to.get() instanceof Destination.Hangup) {
+            if (c != null) event(c, ch.id(), "park-timeout", "slot=" + p.slot() + " hangup");
+            ch.hangup(HangupCause.NORMAL_CLEARING);
+            return;
+        }
+        event(c, ch.id(), "park-timeout", "slot=" + p.slot() + " to=" + s.destinationType() + ":" + s.destination());
+        ch.stopPlayback();
+        if (ch.musicOnHold()) ch.unhold();
+        onward.send(c, ch, to.get());
+    }
+
+    /** Stops the park timeouts (a parked call then waits until taken or hung up). */
+    void close() {
+        parkTimer.shutdownNow();
     }
 
     /** The parked calls of the enterprise, by slot. */
@@ -425,7 +513,7 @@ final class PbxFeatures {
                 event(c, l.id(), "unpark", "slot=" + slot + " by=api to=" + extension);
             }
             lines.put(l.id(), new Line(enterpriseId, extension, false));
-            Join j = new Join(p.caller(), l, p);
+            Join j = new Join(p.caller(), l, p, null);
             joins.put(p.caller().id(), j);
             joins.put(l.id(), j);
         });
@@ -436,7 +524,7 @@ final class PbxFeatures {
 
     /** Answers both (when they are not yet) and bridges them once both are up. */
     private void join(Channel a, Channel b) {
-        Join j = new Join(a, b, null);
+        Join j = new Join(a, b, null, null);
         joins.put(a.id(), j);
         joins.put(b.id(), j);
         if (!a.state().isAnswered() && !a.state().isFinal()) a.answer();
@@ -452,6 +540,10 @@ final class PbxFeatures {
             if (aGone || bGone) {
                 j.done = true;
                 forget(j);
+                if (!aGone && j.timedOut != null) {
+                    parkTimer.execute(() -> goOn(j.timedOut));
+                    return;
+                }
                 if (!aGone && j.repark != null && parked.putIfAbsent(j.repark.enterpriseId() + ":" + j.repark.slot(), j.repark) == null) {
                     lamps.slot(j.repark.enterpriseId(), j.repark.slot(), Optional.of(j.repark));
                     log.info("slot {}: nobody took the call, parked again", j.repark.slot());

@@ -434,6 +434,67 @@ class PbxFeaturesTest extends ServerCallTest {
     }
 
     @Test
+    void aParkedCallNotTakenRingsItsParkerBackElseGoesToTheParkDestination() throws Exception {
+        ext("2211");
+        ext("2212");
+        ext("2213");
+        did("4832", "2211");
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2211", PW, p1, "200");
+        register("2212", PW, p2, "200");
+        register("2213", PW, Ports.free(), "200");
+        var set = admin.put("/api/v1/park-settings", Map.of("timeoutSeconds", 5, "destinationType", "extension", "destination", "2212"));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        try {
+            // PBX-8: 2213's phone watches slot 701: it fills when 2211 parks the caller, empties when the timeout takes it out.
+            Sipp.Run slotLamp = uac("uac_blf_slot", "701", vars("FROM", "2213", "CALLER", "13900000022"), "-au", "2213", "-ap", PW);
+            await("2213 watches slot 701").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> server.hotline().engine().presence().watchers().stream().anyMatch(w -> w.resource().endsWith(":park:701")));
+            Sipp.Run parks = uas("uas_refer", p1, vars("REFERTO", "700"));
+            Sipp.Run caller = uac("uac_call", "4832", vars("FROM", "13900000022", "PAUSE", "7000"));
+            await("parked").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1 && l.get(0).get("slot").asInt() == 701);
+            ok(parks);
+            // nobody takes it: after 5 s 2211's phone rings again and answers: the caller talks with it until it hangs up
+            Sipp.Run back = uas("uas_answer", p1, vars("FROMCHECK", "sip:13900000022@"));
+            ok(back);
+            ok(caller);
+            ok(slotLamp);
+            JsonNode r = record("13900000022", "4832");
+            assertThat(events(r)).contains("pbx feature=park-timeout detail=slot=701 back=2211");
+            assertThat(legs(r).get("park ring-back slot 701 extension 2211").answered()).isTrue();
+
+            // 2211's phone is busy this time: the caller goes to the park destination, 2212.
+            parks = uas("uas_refer", p1, vars("REFERTO", "700"));
+            caller = uac("uac_call", "4832", vars("FROM", "13900000023", "PAUSE", "7000"));
+            await("parked").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1);
+            ok(parks);
+            Sipp.Run busy = uas("uas_reject", p1, vars("CODE", "486"));
+            Sipp.Run destination = uas("uas_answer", p2, vars("FROMCHECK", "sip:13900000023@"));
+            ok(busy);
+            ok(destination);
+            ok(caller);
+            JsonNode r2 = record("13900000023", "4832");
+            assertThat(events(r2)).contains("pbx feature=park-timeout detail=slot=701 back=2211",
+                    "pbx feature=park-timeout detail=slot=701 to=extension:2212");
+            assertThat(legs(r2).get("park ring-back slot 701 extension 2211").answered()).isFalse();
+            assertThat(legs(r2).get("extension 2212").answered()).isTrue();
+            assertThat(admin.get("/api/v1/parked-calls").json()).isEmpty();
+        } finally {
+            assertThat(admin.put("/api/v1/park-settings", Map.of("timeoutSeconds", 0)).status()).isEqualTo(200);
+        }
+        JsonNode off = admin.get("/api/v1/park-settings").json();
+        assertThat(off.get("timeoutSeconds").asInt()).isZero();
+        var bad = admin.put("/api/v1/park-settings", Map.of("timeoutSeconds", 2, "destinationType", "moon"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("fieldErrors").findValuesAsText("field")).containsExactlyInAnyOrder("timeoutSeconds", "destinationType");
+        var noExt = admin.put("/api/v1/park-settings", Map.of("timeoutSeconds", 30, "destinationType", "extension", "destination", "2999"));
+        assertThat(noExt.json().get("fieldErrors").findValuesAsText("field")).containsExactly("destination");
+    }
+
+    @Test
     void theApiValidatesTheSettingsAndTheParkedCalls() {
         long a = ext("2181");
         JsonNode f = features(a);

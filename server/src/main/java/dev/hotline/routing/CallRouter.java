@@ -80,7 +80,7 @@ public final class CallRouter {
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
         this.lamps = new BusyLamps(data);
         this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall, lamps,
-                (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"));
+                (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"), ringGroups);
         // PBX-2: a trunk leg refused at its start (the last channel taken meanwhile) is logged on its call.
         data.onRefusal(r -> book.find(r.channelId()).ifPresent(c -> book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(),
                 book.now(), r.channelId(), 503, r.reason()))));

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,8 @@ final class PbxFeatures {
     }
 
     private final Onward onward;
+    /** Ring-group calls ringing a member's phone can be picked up too. */
+    private final RingGroups ringGroups;
     /** Park timeouts (PBX-4): one thread of its own, so that a call's thread never waits for one. */
     private final ScheduledExecutorService parkTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hotline-park");
@@ -140,8 +143,9 @@ final class PbxFeatures {
     private final Map<String, Join> joins = new ConcurrentHashMap<>();
 
     PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls,
-                BusyLamps lamps, Onward onward) {
+                BusyLamps lamps, Onward onward, RingGroups ringGroups) {
         this.lamps = lamps;
+        this.ringGroups = ringGroups;
         this.onward = onward;
         this.data = data;
         this.book = book;
@@ -338,7 +342,7 @@ final class PbxFeatures {
         Optional<Ring> r = ringing.values().stream()
                 .filter(x -> x.call.enterpriseId() == pc.enterpriseId() && x.extension.equals(extension) && x.pickedBy == null)
                 .min(Comparator.comparing(x -> x.since));
-        take(pc, ch, picker, r, "nothing ringing at " + extension);
+        take(pc, ch, picker, r, x -> x.equals(extension), "nothing ringing at " + extension);
     }
 
     /** Group pickup ({@code *8}): the longest-ringing call of another extension of the picker's pickup group. */
@@ -348,12 +352,23 @@ final class PbxFeatures {
                 .filter(x -> x.call.enterpriseId() == pc.enterpriseId() && x.pickedBy == null && !x.extension.equals(picker)
                         && group.equals(features(pc.enterpriseId(), x.extension).pickupGroup()))
                 .min(Comparator.comparing(x -> x.since));
-        take(pc, ch, picker, r, group == null ? "extension " + picker + " is in no pickup group" : "nothing ringing in group " + group);
+        take(pc, ch, picker, r, x -> group != null && !x.equals(picker) && group.equals(features(pc.enterpriseId(), x).pickupGroup()),
+                group == null ? "extension " + picker + " is in no pickup group" : "nothing ringing in group " + group);
     }
 
-    private void take(Call pc, Channel ch, String picker, Optional<Ring> found, String none) {
+    /**
+     * Takes the call {@code found} (a call the router placed), else a ring-group call ringing an extension {@code member}
+     * accepts, to the picker's phone {@code ch}.
+     */
+    private void take(Call pc, Channel ch, String picker, Optional<Ring> found, Predicate<String> member, String none) {
         if (found.isEmpty()) {
-            reject(pc, ch, 480, none);
+            Optional<RingGroups.Picked> g = ringGroups.pickup(pc.enterpriseId(), member, caller -> join(caller, ch));
+            if (g.isEmpty()) {
+                reject(pc, ch, 480, none);
+                return;
+            }
+            book.find(g.get().callId()).ifPresent(c -> event(c, g.get().legId(), "pickup", g.get().extension() + ">" + picker));
+            event(pc, ch.id(), "pickup", g.get().extension() + ">" + picker + " call=" + g.get().callId());
             return;
         }
         Ring r = found.get();

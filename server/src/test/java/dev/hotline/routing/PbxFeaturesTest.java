@@ -364,6 +364,37 @@ class PbxFeaturesTest extends ServerCallTest {
     }
 
     @Test
+    void pickupOfARingGroupCall() throws Exception {
+        ext("2231");
+        ext("2232");
+        ext("2233");
+        var g = admin.post("/api/v1/ring-groups", Map.of("name", "pickme", "strategy", "ring_all", "ringSeconds", 20,
+                "members", List.of("2231", "2232")));
+        assertThat(g.status()).as(g.toString()).isEqualTo(201);
+        var n = admin.post("/api/v1/numbers", Map.of("number", "4833", "destinationType", "ringgroup", "destination", "pickme"));
+        assertThat(n.status()).as(n.toString()).isEqualTo(201);
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2231", PW, p1, "200");
+        register("2232", PW, p2, "200");
+        register("2233", PW, Ports.free(), "200");
+        // PBX-4: the group rings 2231 and 2232; 2233 takes it with **2231: both members stop ringing, the caller talks to 2233.
+        Sipp.Run rings1 = uas("uas_ring_cancel", p1, vars());
+        Sipp.Run rings2 = uas("uas_ring_cancel", p2, vars());
+        Sipp.Run caller = uac("uac_wait_bye", "4833", vars("FROM", "13900000024"));
+        await("2231 rings").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> ringing("2231") && ringing("2232"));
+        ok(uac("uac_call", "**2231", vars("FROM", "2233", "PAUSE", "1500"), "-au", "2233", "-ap", PW));
+        ok(caller);
+        ok(rings1);
+        ok(rings2);
+        JsonNode r = record("13900000024", "4833");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(events(r)).contains("pbx feature=pickup detail=2231>2233");
+        assertThat(legs(r).get("ringgroup pickme extension 2231")).isEqualTo(new Leg(false, "ORIGINATOR_CANCEL"));
+        assertThat(events(record("2233", "**2231"))).anyMatch(e -> e.startsWith("pbx feature=pickup detail=2231>2233"));
+    }
+
+    @Test
     void blindTransferFromAPhoneToAnOutsideNumber() throws Exception {
         ext("2171");
         did("4829", "2171");

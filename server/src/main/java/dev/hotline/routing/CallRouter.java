@@ -65,6 +65,7 @@ public final class CallRouter {
     private final ReturnCalls returnCalls;
     private final PbxFeatures features;
     private final DisaCalls disa;
+    private final BusyLamps lamps;
     /** Callers answered before they go on to a destination: channel → what to do once the answer is confirmed. */
     private final Map<String, Runnable> answering = new ConcurrentHashMap<>();
 
@@ -88,8 +89,10 @@ public final class CallRouter {
                 book.now(), channelId, "conference", detail))), clock);
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
-        this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall);
         this.disa = new DisaCalls(data, book, this::dialAs);
+        this.lamps = new BusyLamps(data);
+        this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall, lamps,
+                (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"), ringGroups);
         // PBX-2: a trunk leg refused at its start (the last channel taken meanwhile) is logged on its call.
         data.onRefusal(r -> book.find(r.channelId()).ifPresent(c -> book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(),
                 book.now(), r.channelId(), 503, r.reason()))));
@@ -107,6 +110,7 @@ public final class CallRouter {
 
     /** Once the engine runs: call backs still to place and the direct-line memory come back. */
     public void start() {
+        data.engine().presence().policy(lamps); // PBX-8: phones may watch extensions and parking slots
         returnCalls.restore();
     }
 
@@ -114,6 +118,7 @@ public final class CallRouter {
     public void close() {
         returnCalls.close();
         rooms.close();
+        features.close();
     }
 
     /** Calls in progress (for tests and monitoring). */
@@ -133,7 +138,10 @@ public final class CallRouter {
         Channel ch = call.channel();
         try {
             if (call.trusted()) fromTrunk(call);
-            else if (call.accountKey().isPresent()) fromExtension(call);
+            else if (call.accountKey().isPresent()) {
+                lamps.incoming(call);
+                fromExtension(call);
+            }
             else ch.reject(403);
         } catch (RuntimeException e) {
             log.error("routing failed for call {}", ch.id(), e);
@@ -510,6 +518,7 @@ public final class CallRouter {
 
     /** PBX-3: ring groups follow their callers and members (after the call logged the event). */
     public void afterEvent(CallEvent event) {
+        lamps.onEvent(event);
         ringGroups.onEvent(event);
         features.onEvent(event);
     }

@@ -8,6 +8,7 @@ import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -19,10 +20,13 @@ import org.jdbi.v3.core.Jdbi;
 public final class PbxFeatureRoutes {
     private PbxFeatureRoutes() {}
 
-    /** An extension's settings as the API shows them, with whether its phone is registered and on a call now. */
+    /**
+     * An extension's settings as the API shows them, with whether its phone is registered and on a call now, and the
+     * extensions whose phones watch its busy lamp (PBX-8).
+     */
     public record FeaturesView(long extensionId, String number, String forwardAlways, String forwardBusy, String forwardNoAnswer,
                                String forwardUnregistered, int noAnswerSeconds, boolean dnd, boolean callWaiting, String pickupGroup,
-                               boolean registered, boolean busy) {}
+                               boolean registered, boolean busy, List<String> watchedBy) {}
 
     /**
      * @param forwardAlways       extension or outside number; null or "" for off (the same for the other three)
@@ -33,6 +37,14 @@ public final class PbxFeatureRoutes {
      */
     public record FeaturesInput(String forwardAlways, String forwardBusy, String forwardNoAnswer, String forwardUnregistered,
                                 Integer noAnswerSeconds, Boolean dnd, Boolean callWaiting, String pickupGroup) {}
+
+    /**
+     * @param timeoutSeconds  0 (never) or 5..3600: a parked call not taken by then rings the extension that parked it
+     * @param destinationType where it goes when the parker does not answer: extension, queue, ringgroup, voicemail, external,
+     *                        hangup; null or "" to hang up
+     * @param destination     the extension, queue, group, box ("extension:1001") or number
+     */
+    public record ParkSettingsInput(Integer timeoutSeconds, String destinationType, String destination) {}
 
     /** @param slot the parking slot (701..720); @param extension the extension whose phone is rung and gets the call */
     public record PickupInput(Integer slot, String extension) {}
@@ -57,6 +69,22 @@ public final class PbxFeatureRoutes {
                     }));
                 });
         Api p = root.tagged("parked-calls");
+        p.get("/park-settings", "Park timeout: seconds (0: never), then the parker is rung back, then the destination (PBX-4)")
+                .returns(ParkSettings.class).handle(Permission.EXTENSION_READ, (ctx, me) ->
+                        ctx.json(features.parkSettings(me.enterpriseId())));
+        p.put("/park-settings", "Set the park timeout and where a parked call nobody takes back goes")
+                .body(ParkSettingsInput.class).returns(ParkSettings.class).handle(Permission.EXTENSION_WRITE, (ctx, me) -> {
+                    var in = Json.body(ctx, ParkSettingsInput.class);
+                    if (in == null) throw ApiException.badRequest("a JSON body is required");
+                    ParkSettings s = ParkSettings.validate(in.timeoutSeconds(), in.destinationType(), in.destination(),
+                            n -> features.isExtension(me.enterpriseId(), n));
+                    jdbi.useTransaction(h -> {
+                        s.save(h, me.enterpriseId());
+                        audit.record(h, me, ctx.ip(), "park.settings", String.valueOf(s.timeoutSeconds()),
+                                s.destinationType() == null ? "hangup" : s.destinationType() + (s.destination() == null ? "" : ":" + s.destination()));
+                    });
+                    ctx.json(s);
+                });
         p.get("/parked-calls", "Calls parked now, by slot (PBX-4)").returnsList(PbxFeatures.ParkedCall.class)
                 .handle(Permission.CALL_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(features.parked(me.enterpriseId()))));
         p.post("/parked-calls/pickup", "Ring an extension and give it the call parked in a slot when it answers")
@@ -84,7 +112,7 @@ public final class PbxFeatureRoutes {
         ExtensionFeatures f = ExtensionFeatureStore.of(h, enterpriseId, number).orElseThrow(() -> ApiException.notFound("extension"));
         return new FeaturesView(id, number, f.forwardAlways(), f.forwardBusy(), f.forwardNoAnswer(), f.forwardUnregistered(),
                 f.noAnswerSeconds(), f.dnd(), f.callWaiting(), f.pickupGroup(), features.registered(enterpriseId, number),
-                features.busy(enterpriseId, number));
+                features.busy(enterpriseId, number), features.watchers(enterpriseId, number));
     }
 
     static ExtensionFeatures validate(String number, FeaturesInput in) {

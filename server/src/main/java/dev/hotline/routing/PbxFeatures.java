@@ -23,6 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +59,27 @@ final class PbxFeatures {
     private final Duration ringTimeout;
     /** The router's "a direct call rings agent {@code userId}" (ACD-8). */
     private final DirectCalls directCalls;
+    /** PBX-8: the busy lamps, told of every slot's change; they also know every phone leg (for "busy"). */
+    private final BusyLamps lamps;
 
     interface DirectCalls {
         void directCall(Call c, Channel leg, long userId);
     }
+
+    /** The router's "send this answered caller on to a destination" (a timed-out parked call, PBX-4). */
+    interface Onward {
+        void send(Call c, Channel caller, Destination to);
+    }
+
+    private final Onward onward;
+    /** Ring-group calls ringing a member's phone can be picked up too. */
+    private final RingGroups ringGroups;
+    /** Park timeouts (PBX-4): one thread of its own, so that a call's thread never waits for one. */
+    private final ScheduledExecutorService parkTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hotline-park");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A phone leg of an extension: the legs dialled to it and the calls it makes, for "is it busy". */
     private record Line(long enterpriseId, String extension, boolean fromPhone) {}
@@ -101,12 +122,15 @@ final class PbxFeatures {
         final Channel b;
         /** An unpark through the API: when {@code b} (the extension rung) fails, {@code a} goes back to its slot. */
         final Parked repark;
+        /** A park timeout's ring back: when {@code b} (the parker's phone) fails, {@code a} goes on to the destination. */
+        final Parked timedOut;
         boolean done;
 
-        Join(Channel a, Channel b, Parked repark) {
+        Join(Channel a, Channel b, Parked repark, Parked timedOut) {
             this.a = a;
             this.b = b;
             this.repark = repark;
+            this.timedOut = timedOut;
         }
     }
 
@@ -118,7 +142,11 @@ final class PbxFeatures {
     private final Map<String, Parked> announce = new ConcurrentHashMap<>();
     private final Map<String, Join> joins = new ConcurrentHashMap<>();
 
-    PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls) {
+    PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls,
+                BusyLamps lamps, Onward onward, RingGroups ringGroups) {
+        this.lamps = lamps;
+        this.ringGroups = ringGroups;
+        this.onward = onward;
         this.data = data;
         this.book = book;
         this.flows = flows;
@@ -158,12 +186,20 @@ final class PbxFeatures {
         return Optional.ofNullable(lines.get(channelId)).map(Line::extension);
     }
 
+    boolean isExtension(long enterpriseId, String number) {
+        return data.isExtension(enterpriseId, number);
+    }
+
     boolean registered(long enterpriseId, String extension) {
         return data.isRegistered(enterpriseId, extension);
     }
 
-    /** True when the extension's phone is on a call (answered, or one it makes). */
+    /**
+     * True when the extension's phone is on a call (answered, or one it makes), whatever placed it: the busy lamps see
+     * ring-group and ACD legs too.
+     */
     boolean busy(long enterpriseId, String extension) {
+        if (lamps.busy(enterpriseId, extension)) return true;
         for (var e : lines.entrySet()) {
             Line l = e.getValue();
             if (l.enterpriseId() != enterpriseId || !l.extension().equals(extension)) continue;
@@ -172,6 +208,13 @@ final class PbxFeatures {
             if (l.fromPhone() || ch.get().state().isAnswered()) return true;
         }
         return false;
+    }
+
+    /** PBX-8: the extensions whose phones watch {@code extension}'s busy lamp now. */
+    List<String> watchers(long enterpriseId, String extension) {
+        String resource = RoutingData.accountKey(enterpriseId, extension);
+        return data.engine().presence().watchers().stream().filter(w -> w.resource().equals(resource))
+                .map(w -> w.subscriber().substring(w.subscriber().indexOf(':') + 1)).distinct().sorted().toList();
     }
 
     /** Whether a flow may send a caller to the extension: its phone is registered, or the call is forwarded anyway. */
@@ -299,7 +342,7 @@ final class PbxFeatures {
         Optional<Ring> r = ringing.values().stream()
                 .filter(x -> x.call.enterpriseId() == pc.enterpriseId() && x.extension.equals(extension) && x.pickedBy == null)
                 .min(Comparator.comparing(x -> x.since));
-        take(pc, ch, picker, r, "nothing ringing at " + extension);
+        take(pc, ch, picker, r, x -> x.equals(extension), "nothing ringing at " + extension);
     }
 
     /** Group pickup ({@code *8}): the longest-ringing call of another extension of the picker's pickup group. */
@@ -309,12 +352,23 @@ final class PbxFeatures {
                 .filter(x -> x.call.enterpriseId() == pc.enterpriseId() && x.pickedBy == null && !x.extension.equals(picker)
                         && group.equals(features(pc.enterpriseId(), x.extension).pickupGroup()))
                 .min(Comparator.comparing(x -> x.since));
-        take(pc, ch, picker, r, group == null ? "extension " + picker + " is in no pickup group" : "nothing ringing in group " + group);
+        take(pc, ch, picker, r, x -> group != null && !x.equals(picker) && group.equals(features(pc.enterpriseId(), x).pickupGroup()),
+                group == null ? "extension " + picker + " is in no pickup group" : "nothing ringing in group " + group);
     }
 
-    private void take(Call pc, Channel ch, String picker, Optional<Ring> found, String none) {
+    /**
+     * Takes the call {@code found} (a call the router placed), else a ring-group call ringing an extension {@code member}
+     * accepts, to the picker's phone {@code ch}.
+     */
+    private void take(Call pc, Channel ch, String picker, Optional<Ring> found, Predicate<String> member, String none) {
         if (found.isEmpty()) {
-            reject(pc, ch, 480, none);
+            Optional<RingGroups.Picked> g = ringGroups.pickup(pc.enterpriseId(), member, caller -> join(caller, ch));
+            if (g.isEmpty()) {
+                reject(pc, ch, 480, none);
+                return;
+            }
+            book.find(g.get().callId()).ifPresent(c -> event(c, g.get().legId(), "pickup", g.get().extension() + ">" + picker));
+            event(pc, ch.id(), "pickup", g.get().extension() + ">" + picker + " call=" + g.get().callId());
             return;
         }
         Ring r = found.get();
@@ -344,6 +398,7 @@ final class PbxFeatures {
                     if (!parked.containsKey(e + ":" + slot)) {
                         p = new Parked(e, slot, c.callId(), parkee, parker, book.now());
                         parked.put(e + ":" + slot, p);
+                        lamps.slot(e, slot, Optional.of(p));
                     }
                 }
             }
@@ -356,6 +411,70 @@ final class PbxFeatures {
         event(c, parkee.id(), "park", "slot=" + p.slot() + (parker == null ? "" : " by=" + parker));
         announce.put(t.channelId(), p);
         t.transfer().keep();
+        Parked timed = p;
+        parkTimer.execute(() -> { // the settings are read off the call's thread
+            int seconds = parkSettings(e).timeoutSeconds();
+            if (seconds > 0) parkTimer.schedule(() -> parkTimedOut(timed), seconds, TimeUnit.SECONDS);
+        });
+    }
+
+    ParkSettings parkSettings(long enterpriseId) {
+        return jdbi.withHandle(h -> ParkSettings.of(h, enterpriseId));
+    }
+
+    /**
+     * PBX-4: nobody took the parked call within the enterprise's park timeout: it leaves its slot and rings the extension
+     * that parked it (the parker's ring time); unanswered, or with no parker to ring, it goes on ({@link #goOn}).
+     */
+    private void parkTimedOut(Parked p) {
+        try {
+            if (!parked.remove(p.enterpriseId() + ":" + p.slot(), p)) return; // taken or gone meanwhile
+            lamps.slot(p.enterpriseId(), p.slot(), Optional.empty());
+            if (p.caller().state().isFinal()) return;
+            Call c = book.find(p.callId()).orElse(null);
+            Optional<Target> phone = p.parkedBy() == null ? Optional.empty() : data.phone(p.enterpriseId(), p.parkedBy());
+            if (c != null) event(c, p.caller().id(), "park-timeout", "slot=" + p.slot() + phone.map(x -> " back=" + p.parkedBy()).orElse(""));
+            if (phone.isEmpty() || c == null) {
+                goOn(p);
+                return;
+            }
+            Duration ring = Duration.ofSeconds(features(p.enterpriseId(), p.parkedBy()).noAnswerSeconds());
+            Channel leg = data.engine().originate(DialRequest.to(phone.get()).withTimeout(ring)
+                    .withCallerId(CallerId.of(p.caller().caller() == null ? "parked" : p.caller().caller().user())), l -> {
+                book.join(c, l, "park ring-back slot " + p.slot() + " extension " + p.parkedBy());
+                lines.put(l.id(), new Line(p.enterpriseId(), p.parkedBy(), false));
+                Join j = new Join(p.caller(), l, null, p);
+                joins.put(p.caller().id(), j);
+                joins.put(l.id(), j);
+            });
+            log.info("parked call {} of slot {} timed out, rings {} back ({})", p.callId(), p.slot(), p.parkedBy(), leg.id());
+        } catch (RuntimeException ex) {
+            log.warn("park timeout of slot {} failed", p.slot(), ex);
+            goOn(p);
+        }
+    }
+
+    /** A timed-out parked call nobody took back: to the enterprise's park destination, else hung up on. */
+    private void goOn(Parked p) {
+        Channel ch = p.caller();
+        if (ch.state().isFinal()) return;
+        Call c = book.find(p.callId()).orElse(null);
+        ParkSettings s = parkSettings(p.enterpriseId());
+        Optional<Destination> to = s.onward();
+        if (c == null || to.isEmpty() || to.get() instanceof Destination.Hangup) {
+            if (c != null) event(c, ch.id(), "park-timeout", "slot=" + p.slot() + " hangup");
+            ch.hangup(HangupCause.NORMAL_CLEARING);
+            return;
+        }
+        event(c, ch.id(), "park-timeout", "slot=" + p.slot() + " to=" + s.destinationType() + ":" + s.destination());
+        ch.stopPlayback();
+        if (ch.musicOnHold()) ch.unhold();
+        onward.send(c, ch, to.get());
+    }
+
+    /** Stops the park timeouts (a parked call then waits until taken or hung up). */
+    void close() {
+        parkTimer.shutdownNow();
     }
 
     /** The parked calls of the enterprise, by slot. */
@@ -379,6 +498,7 @@ final class PbxFeatures {
     /** Takes the parked call of {@code slot} out of its slot, or empty when the slot is free. */
     private Optional<Parked> unpark(long enterpriseId, int slot) {
         Parked p = parked.remove(enterpriseId + ":" + slot);
+        if (p != null) lamps.slot(enterpriseId, slot, Optional.empty());
         return p == null || p.caller().state().isFinal() ? Optional.empty() : Optional.of(p);
     }
 
@@ -408,7 +528,7 @@ final class PbxFeatures {
                 event(c, l.id(), "unpark", "slot=" + slot + " by=api to=" + extension);
             }
             lines.put(l.id(), new Line(enterpriseId, extension, false));
-            Join j = new Join(p.caller(), l, p);
+            Join j = new Join(p.caller(), l, p, null);
             joins.put(p.caller().id(), j);
             joins.put(l.id(), j);
         });
@@ -419,7 +539,7 @@ final class PbxFeatures {
 
     /** Answers both (when they are not yet) and bridges them once both are up. */
     private void join(Channel a, Channel b) {
-        Join j = new Join(a, b, null);
+        Join j = new Join(a, b, null, null);
         joins.put(a.id(), j);
         joins.put(b.id(), j);
         if (!a.state().isAnswered() && !a.state().isFinal()) a.answer();
@@ -435,7 +555,12 @@ final class PbxFeatures {
             if (aGone || bGone) {
                 j.done = true;
                 forget(j);
+                if (!aGone && j.timedOut != null) {
+                    parkTimer.execute(() -> goOn(j.timedOut));
+                    return;
+                }
                 if (!aGone && j.repark != null && parked.putIfAbsent(j.repark.enterpriseId() + ":" + j.repark.slot(), j.repark) == null) {
+                    lamps.slot(j.repark.enterpriseId(), j.repark.slot(), Optional.of(j.repark));
                     log.info("slot {}: nobody took the call, parked again", j.repark.slot());
                     return;
                 }
@@ -473,7 +598,11 @@ final class PbxFeatures {
         } else if (event instanceof CallEvent.ChannelHungUp h) {
             lines.remove(id);
             announce.remove(id);
-            parked.values().removeIf(p -> p.caller().id().equals(id));
+            for (Parked p : List.copyOf(parked.values())) {
+                if (p.caller().id().equals(id) && parked.remove(p.enterpriseId() + ":" + p.slot(), p)) {
+                    lamps.slot(p.enterpriseId(), p.slot(), Optional.empty());
+                }
+            }
             Ring r = ringing.get(id);
             if (r != null) ringEnded(r, h);
         } else if (event instanceof CallEvent.TransferCompleted t) {

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +96,8 @@ final class RingGroups {
         /** Page: the room of the caller and the members who answered. */
         Conference room;
         boolean done;
+        /** PBX-4: a member's ringing phone was picked up from another phone: the caller goes there once it is free. */
+        Consumer<Channel> pickedUp;
 
         Attempt(long enterpriseId, String callId, Channel caller, RingGroup group, CallerId callerId) {
             this.enterpriseId = enterpriseId;
@@ -365,6 +369,10 @@ final class RingGroups {
     private void memberEnded(Attempt a, String legId) {
         byLeg.remove(legId, a);
         if (a.legs.remove(legId) == null) return;
+        if (a.pickedUp != null) { // linear: the picked leg ended, the caller is free for the picker
+            if (!a.caller.state().isFinal()) a.pickedUp.accept(a.caller);
+            return;
+        }
         if (a.done || a.caller.state().isFinal()) return;
         if (a.group.page()) {
             if (a.legs.isEmpty()) endPage(a, HangupCause.NORMAL_CLEARING); // every member left
@@ -375,6 +383,42 @@ final class RingGroups {
         } else {
             dialNext(a);
         }
+    }
+
+    /** A ring-group call picked up: its call, the member whose phone rang and that phone's leg. */
+    record Picked(String callId, String extension, String legId) {}
+
+    /**
+     * PBX-4: a pickup of a ring-group call (not a page) ringing a member's phone that {@code ringing} accepts: every member
+     * stops ringing and the caller is handed to {@code to} once it is free (at once for ring all, whose caller is answered;
+     * once the dialled leg has ended for linear). Empty when no such call rings.
+     */
+    Optional<Picked> pickup(long enterpriseId, Predicate<String> ringing, Consumer<Channel> to) {
+        for (Attempt a : byCaller.values()) {
+            if (a.enterpriseId != enterpriseId || a.group.page()) continue;
+            synchronized (a) {
+                if (a.done || a.pickedUp != null) continue;
+                Map.Entry<String, String> leg = a.legs.entrySet().stream().filter(e -> ringing.test(e.getValue())
+                        && host.engine().channel(e.getKey()).map(ch -> !ch.state().isAnswered() && !ch.state().isFinal()).orElse(false))
+                        .findFirst().orElse(null);
+                if (leg == null) continue;
+                a.done = true;
+                a.pickedUp = to;
+                byCaller.remove(a.caller.id(), a);
+                boolean dialled = !a.group.ringAll();
+                for (String other : List.copyOf(a.legs.keySet())) {
+                    if (!dialled) byLeg.remove(other, a);
+                    host.engine().channel(other).filter(ch -> !ch.state().isFinal()).ifPresent(ch -> ch.hangup(HangupCause.ORIGINATOR_CANCEL));
+                }
+                if (!dialled) {
+                    a.legs.clear();
+                    a.caller.stopPlayback();
+                    to.accept(a.caller);
+                }
+                return Optional.of(new Picked(a.callId, leg.getValue(), leg.getKey()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Calls ringing a group now (for tests and monitoring). */

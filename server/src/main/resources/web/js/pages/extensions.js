@@ -52,7 +52,7 @@ export const ExtensionsPage = {
         form.noAnswerSeconds = String(f.noAnswerSeconds);
         form.dnd = f.dnd;
         form.callWaiting = f.callWaiting;
-        this.feat = { id: x.id, number: f.number, registered: f.registered, busy: f.busy, form, error: null, saving: false };
+        this.feat = { id: x.id, number: f.number, registered: f.registered, busy: f.busy, watchedBy: f.watchedBy || [], form, error: null, saving: false };
       } catch (e) { toast(this.errorText(e), 'error'); }
     },
     featError(field) {
@@ -155,6 +155,7 @@ export const ExtensionsPage = {
           <span v-if="feat.busy" class="badge badge-warn">{{ t('extensions.features.busyNow') }}</span>
           {{ t('extensions.features.targetHint') }}
         </p>
+        <p class="muted" data-testid="feat-watchers">{{ feat.watchedBy.length ? t('extensions.features.watchedBy', { list: feat.watchedBy.join(', ') }) : t('extensions.features.watchedByNone') }}</p>
         <div class="form-grid">
           <form-field v-for="k in ['forwardAlways', 'forwardBusy', 'forwardNoAnswer', 'forwardUnregistered']" :key="k" :label="t('extensions.features.' + k)"
             :error="featError(k)" :testid="'feat-error-' + k">

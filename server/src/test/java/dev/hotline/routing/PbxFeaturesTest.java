@@ -364,6 +364,37 @@ class PbxFeaturesTest extends ServerCallTest {
     }
 
     @Test
+    void pickupOfARingGroupCall() throws Exception {
+        ext("2231");
+        ext("2232");
+        ext("2233");
+        var g = admin.post("/api/v1/ring-groups", Map.of("name", "pickme", "strategy", "ring_all", "ringSeconds", 20,
+                "members", List.of("2231", "2232")));
+        assertThat(g.status()).as(g.toString()).isEqualTo(201);
+        var n = admin.post("/api/v1/numbers", Map.of("number", "4833", "destinationType", "ringgroup", "destination", "pickme"));
+        assertThat(n.status()).as(n.toString()).isEqualTo(201);
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2231", PW, p1, "200");
+        register("2232", PW, p2, "200");
+        register("2233", PW, Ports.free(), "200");
+        // PBX-4: the group rings 2231 and 2232; 2233 takes it with **2231: both members stop ringing, the caller talks to 2233.
+        Sipp.Run rings1 = uas("uas_ring_cancel", p1, vars());
+        Sipp.Run rings2 = uas("uas_ring_cancel", p2, vars());
+        Sipp.Run caller = uac("uac_wait_bye", "4833", vars("FROM", "13900000024"));
+        await("2231 rings").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> ringing("2231") && ringing("2232"));
+        ok(uac("uac_call", "**2231", vars("FROM", "2233", "PAUSE", "1500"), "-au", "2233", "-ap", PW));
+        ok(caller);
+        ok(rings1);
+        ok(rings2);
+        JsonNode r = record("13900000024", "4833");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(events(r)).contains("pbx feature=pickup detail=2231>2233");
+        assertThat(legs(r).get("ringgroup pickme extension 2231")).isEqualTo(new Leg(false, "ORIGINATOR_CANCEL"));
+        assertThat(events(record("2233", "**2231"))).anyMatch(e -> e.startsWith("pbx feature=pickup detail=2231>2233"));
+    }
+
+    @Test
     void blindTransferFromAPhoneToAnOutsideNumber() throws Exception {
         ext("2171");
         did("4829", "2171");
@@ -407,6 +438,91 @@ class PbxFeaturesTest extends ServerCallTest {
         Map<String, Leg> legs = legs(record("2193", "6191"));
         assertThat(legs.get("page paging extension 2191").answered()).isTrue();
         assertThat(legs.get("page paging extension 2192").answered()).isTrue();
+    }
+
+    @Test
+    void aBusyLampGetsNotifiesForRingingConfirmedAndTerminated() throws Exception {
+        long watched = ext("2201");
+        ext("2202");
+        did("4831", "2201");
+        int p1 = Ports.free();
+        register("2201", PW, p1, "200");
+        register("2202", PW, Ports.free(), "200");
+        // PBX-8: 2202's phone watches 2201 (the scenario checks every NOTIFY's dialog-info and Subscription-State).
+        Sipp.Run lamp = uac("uac_blf", "2201", vars("FROM", "2202", "WATCHED", "2201", "CALLER", "13900000021"), "-au", "2202", "-ap", PW);
+        await("2202 watches 2201").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> features(watched).get("watchedBy"), w -> w.size() == 1 && w.get(0).asText().equals("2202"));
+        Sipp.Run phone = uas("uas_answer", p1, vars());
+        ok(uac("uac_call", "4831", vars("FROM", "13900000021", "PAUSE", "500")));
+        ok(phone);
+        ok(lamp); // ringing, answered, hung up; refreshed; un-subscribed
+        assertThat(features(watched).get("watchedBy")).isEmpty();
+        assertThat(server.hotline().engine().presence().watchers()).isEmpty();
+
+        // an unknown extension: 404, as an INVITE to it; a wrong password: 403; another event package: 489.
+        ok(uac("uac_subscribe_fail", "2299", vars("FROM", "2202", "CODE", "404"), "-au", "2202", "-ap", PW));
+        ok(uac("uac_subscribe_fail", "2201", vars("FROM", "2202", "CODE", "403"), "-au", "2202", "-ap", "wrong-" + PW));
+    }
+
+    @Test
+    void aParkedCallNotTakenRingsItsParkerBackElseGoesToTheParkDestination() throws Exception {
+        ext("2211");
+        ext("2212");
+        ext("2213");
+        did("4832", "2211");
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2211", PW, p1, "200");
+        register("2212", PW, p2, "200");
+        register("2213", PW, Ports.free(), "200");
+        var set = admin.put("/api/v1/park-settings", Map.of("timeoutSeconds", 5, "destinationType", "extension", "destination", "2212"));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        try {
+            // PBX-8: 2213's phone watches slot 701: it fills when 2211 parks the caller, empties when the timeout takes it out.
+            Sipp.Run slotLamp = uac("uac_blf_slot", "701", vars("FROM", "2213", "CALLER", "13900000022"), "-au", "2213", "-ap", PW);
+            await("2213 watches slot 701").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> server.hotline().engine().presence().watchers().stream().anyMatch(w -> w.resource().endsWith(":park:701")));
+            Sipp.Run parks = uas("uas_refer", p1, vars("REFERTO", "700"));
+            Sipp.Run caller = uac("uac_call", "4832", vars("FROM", "13900000022", "PAUSE", "7000"));
+            await("parked").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1 && l.get(0).get("slot").asInt() == 701);
+            ok(parks);
+            // nobody takes it: after 5 s 2211's phone rings again and answers: the caller talks with it until it hangs up
+            Sipp.Run back = uas("uas_answer", p1, vars("FROMCHECK", "sip:13900000022@"));
+            ok(back);
+            ok(caller);
+            ok(slotLamp);
+            JsonNode r = record("13900000022", "4832");
+            assertThat(events(r)).contains("pbx feature=park-timeout detail=slot=701 back=2211");
+            assertThat(legs(r).get("park ring-back slot 701 extension 2211").answered()).isTrue();
+
+            // 2211's phone is busy this time: the caller goes to the park destination, 2212.
+            parks = uas("uas_refer", p1, vars("REFERTO", "700"));
+            caller = uac("uac_call", "4832", vars("FROM", "13900000023", "PAUSE", "7000"));
+            await("parked").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> admin.get("/api/v1/parked-calls").json(), l -> l.size() == 1);
+            ok(parks);
+            Sipp.Run busy = uas("uas_reject", p1, vars("CODE", "486"));
+            Sipp.Run destination = uas("uas_answer", p2, vars("FROMCHECK", "sip:13900000023@"));
+            ok(busy);
+            ok(destination);
+            ok(caller);
+            JsonNode r2 = record("13900000023", "4832");
+            assertThat(events(r2)).contains("pbx feature=park-timeout detail=slot=701 back=2211",
+                    "pbx feature=park-timeout detail=slot=701 to=extension:2212");
+            assertThat(legs(r2).get("park ring-back slot 701 extension 2211").answered()).isFalse();
+            assertThat(legs(r2).get("extension 2212").answered()).isTrue();
+            assertThat(admin.get("/api/v1/parked-calls").json()).isEmpty();
+        } finally {
+            assertThat(admin.put("/api/v1/park-settings", Map.of("timeoutSeconds", 0)).status()).isEqualTo(200);
+        }
+        JsonNode off = admin.get("/api/v1/park-settings").json();
+        assertThat(off.get("timeoutSeconds").asInt()).isZero();
+        var bad = admin.put("/api/v1/park-settings", Map.of("timeoutSeconds", 2, "destinationType", "moon"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("fieldErrors").findValuesAsText("field")).containsExactlyInAnyOrder("timeoutSeconds", "destinationType");
+        var noExt = admin.put("/api/v1/park-settings", Map.of("timeoutSeconds", 30, "destinationType", "extension", "destination", "2999"));
+        assertThat(noExt.json().get("fieldErrors").findValuesAsText("field")).containsExactly("destination");
     }
 
     @Test

@@ -121,6 +121,9 @@ public interface TelephonyEngine extends AutoCloseable {
     /** Outbound registrations to carriers for registering trunks. */
     TrunkRegistrations trunkRegistrations();
 
+    /** PBX-8: busy lamps (SUBSCRIBE/NOTIFY, dialog event package) for resources the server describes. */
+    Presence presence();
+
     /** Sets the policy that admits outbound legs to URIs (trunk channel limits); admits all until set. */
     void outboundPolicy(OutboundPolicy policy);
 

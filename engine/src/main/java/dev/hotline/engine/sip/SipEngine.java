@@ -15,6 +15,7 @@ import dev.hotline.engine.call.MediaStats;
 import dev.hotline.engine.call.OutboundPolicy;
 import dev.hotline.engine.call.OverloadControl;
 import dev.hotline.engine.call.PeerHangup;
+import dev.hotline.engine.call.Presence;
 import dev.hotline.engine.call.SipAccountDirectory;
 import dev.hotline.engine.call.SipBans;
 import dev.hotline.engine.call.SipStats;
@@ -118,6 +119,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final Dialer dialer;
     private final SipTransfers transfers;
     private final InboundInvites invites;
+    /** PBX-8: busy lamp subscriptions (SUBSCRIBE/NOTIFY, dialog event package). */
+    private final DialogSubscriptions subscriptions;
     private final OverloadGuard overload = new OverloadGuard(System::nanoTime);
     private final DatagramSocket probeSocket;
 
@@ -176,6 +179,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 config.sweepMaxUsers(), config.authFailureWindow(), config.authBanDuration(), config.trustedSources()), clock);
         this.auth = new SipAuth(config, new DigestAuthenticator(accounts, clock), shield, msg);
         this.registers = new RegisterHandler(config, registrar, auth, msg, clock);
+        this.subscriptions = new DialogSubscriptions(config, msg, auth, clock, this::newTag);
         this.sessionTimers = new SessionTimers(msg);
         this.transfers = new SipTransfers(this, msg);
         this.callPool = Executors.newFixedThreadPool(config.callThreads(), daemon("hotline-call"));
@@ -310,6 +314,11 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     @Override
+    public Presence presence() {
+        return subscriptions;
+    }
+
+    @Override
     public void outboundPolicy(OutboundPolicy policy) {
         this.outboundPolicy = policy == null ? OutboundPolicy.ADMIT_ALL : policy;
     }
@@ -355,6 +364,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         }
         browsers.closeAll();
         trunkRegistrar.close();
+        subscriptions.close();
         timer.shutdownNow();
         callPool.shutdown();
         try {
@@ -464,6 +474,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 if (st == null) {
                     return;
                 }
+                if (leg == null && subscriptions.owns(callId, toTag)) {
+                    subscriptions.onInDialog(e, st, callId, toTag); // PBX-8: a refresh or un-subscribe
+                    return;
+                }
                 if (leg == null) {
                     // RFC 3261 §12.2.2: a request for a dialog we do not know
                     msg.send(st, msg.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, req, null));
@@ -477,6 +491,12 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                     ServerTransaction st = serverTransaction(e);
                     if (st != null) {
                         registers.onRegister(e, st, ip);
+                    }
+                }
+                case Request.SUBSCRIBE -> {
+                    ServerTransaction st = serverTransaction(e);
+                    if (st != null) {
+                        subscriptions.onSubscribe(e, st, ip); // PBX-8: busy lamps
                     }
                 }
                 case Request.INVITE -> {
@@ -668,6 +688,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             trunkRegistrar.onResponse(e, attempt);
             return;
         }
+        if (ct != null && ct.getApplicationData() instanceof Subscription s) {
+            subscriptions.onNotifyResponse(s, e.getResponse().getStatusCode());
+            return;
+        }
         if (ct == null || !(ct.getApplicationData() instanceof SipLeg leg)) {
             // A 2xx retransmission after the transaction ended: JAIN-SIP's dialog re-sends the ACK.
             return;
@@ -679,6 +703,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     public void processTimeout(TimeoutEvent e) {
         if (!e.isServerTransaction() && e.getClientTransaction().getApplicationData() instanceof TrunkRegistrar.Attempt attempt) {
             trunkRegistrar.onTimeout(attempt);
+            return;
+        }
+        if (!e.isServerTransaction() && e.getClientTransaction().getApplicationData() instanceof Subscription s) {
+            subscriptions.onNotifyTimeout(s);
             return;
         }
         if (!e.isServerTransaction() && e.getClientTransaction().getApplicationData() instanceof SipLeg leg

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class SipMessages {
     private static final Logger log = LoggerFactory.getLogger(SipMessages.class);
     /** The methods the engine answers (Allow header). */
-    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, UPDATE, INFO";
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, UPDATE, INFO, SUBSCRIBE";
     /** The option tags the engine supports (RFC 3261 §19.2): a Require of any other gets 420. */
     static final Set<String> SUPPORTED = Set.of("timer", "replaces");
 

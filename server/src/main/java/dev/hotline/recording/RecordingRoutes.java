@@ -130,9 +130,11 @@ public final class RecordingRoutes {
                     ctx.json(r);
                 });
         Api sup = root.tagged("supervision");
-        sup.get("/agents/{id}/recording", "REC-1: the recording of the agent's current call (409 when not on a call)")
-                .returns(CallRecorder.State.class).handle(Permission.CALL_SUPERVISE, (ctx, me) ->
-                        ctx.json(recorder.state(agentCall(agentCalls, me.enterpriseId(), WebServer.id(ctx)))));
+        sup.get("/agents/{id}/recording", "REC-1: the recording of the agent's current call (callId null: not on a call)")
+                .returns(CallRecorder.State.class).handle(Permission.CALL_SUPERVISE, (ctx, me) -> {
+                    Optional<String> call = agentCalls.callOf(me.enterpriseId(), WebServer.id(ctx));
+                    ctx.json(call.map(recorder::state).orElse(new CallRecorder.State(null, false, false, 0, List.of())));
+                });
         sup.post("/agents/{id}/recording", "REC-1: start, stop, pause or resume recording the agent's current call; a call event names you")
                 .body(RecordingInput.class).returns(CallRecorder.State.class).handle(Permission.CALL_SUPERVISE, (ctx, me) -> {
                     long agent = WebServer.id(ctx);

@@ -163,6 +163,10 @@ class TenantIsolationTest {
         demoIds.put("recordings", demoAdmin.get("/api/v1/recordings?number=" + DEMO_CALLER).json().get("items").get(0).get("id").asLong());
         demoIds.put("voicemail", firstId(demoAdmin.get("/api/v1/voicemail").json()));
         demoNames.put("calls", DEMO_CALL);
+        // REC-3: a comment of demo's admin on the recording (DELETE /recordings/{id}/comments/{commentId}).
+        var comment = demoAdmin.post("/api/v1/recordings/" + demoIds.get("recordings") + "/comments", Map.of("text", "demo review", "score", 4));
+        assertThat(comment.status()).as(comment.toString()).isEqualTo(201);
+        demoIds.put("comments", comment.json().get("id").asLong());
     }
 
     /** RPT-5: a rate table on demo's trunk and a call of demo's out through it, rated by the server's event log. */
@@ -341,7 +345,8 @@ class TenantIsolationTest {
         }
         path = path.replace("{version}", "1").replace("{userId}", String.valueOf(demoIds.get("users")))
                 .replace("{boxType}", "extension").replace("{box}", DEMO_BOX).replace("{delivery}", String.valueOf(demoIds.get("deliveries")))
-                .replace("{kind}", "address").replace("{key}", "192.0.2.1"); // a SIP ban: operator-only, refused 403
+                .replace("{kind}", "address").replace("{key}", "192.0.2.1") // a SIP ban: operator-only, refused 403
+                .replace("{commentId}", String.valueOf(demoIds.get("comments")));
         if (path.contains("{trackingNumber}")) path = path.replace("{trackingNumber}", demoNames.get("trackingNumber"));
         if (path.contains("{callId}")) path = path.replace("{callId}", demoNames.get("calls"));
         if (path.contains("{name}")) {

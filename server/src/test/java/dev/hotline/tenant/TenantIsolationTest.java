@@ -422,7 +422,9 @@ class TenantIsolationTest {
         for (Api.Route r : server.hotline().routes()) {
             if (r.method() != HandlerType.GET || r.path().contains("{") || !r.authenticated()) continue;
             if (r.path().endsWith("/tts/preview")) continue; // renders the text it is given, reads no data
-            if (r.path().endsWith("/kb-search") || r.path().endsWith("/memos")) continue; // need a query or an object: checked below
+            if (r.path().endsWith("/kb-search") || r.path().endsWith("/memos") || r.path().endsWith("/recordings/zip")) {
+                continue; // need a query or an object: checked below
+            }
             // The screen pop's lookup needs a number: the demo customer's.
             var resp = acmeAdmin.get(r.path() + (r.path().endsWith("/customers/lookup") ? "?number=0" + DEMO_CALLER : ""));
             if (resp.status() == 403) continue;
@@ -445,6 +447,10 @@ class TenantIsolationTest {
             assertThat(resp.status()).as(path).isEqualTo(200);
             assertThat(resp.json()).as(path).isEmpty();
         }
+        // REC-3: acme cannot zip demo's recording (which demo zips).
+        String zip = "/api/v1/recordings/zip?ids=" + demoIds.get("recordings");
+        assertThat(demoAdmin.getBytes(zip).status()).isEqualTo(200);
+        assertThat(acmeAdmin.get(zip).status()).isEqualTo(404);
         // RPT-5 over the range of demo's rated call: acme's bill and totals are empty.
         for (String path : List.of("/api/v1/billing/calls" + billingRange, "/api/v1/billing/totals" + billingRange + "&by=trunk",
                 "/api/v1/billing/totals" + billingRange + "&by=agent")) {

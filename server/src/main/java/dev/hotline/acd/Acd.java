@@ -84,8 +84,12 @@ public final class Acd implements AutoCloseable {
         /** Sends a caller leaving a queue to a destination (another queue goes back to {@link #enqueue}); false if impossible. */
         boolean leaveTo(long enterpriseId, String callId, Channel caller, QueueSettings.Destination destination, String fromQueue);
 
-        /** REC-1 per queue: records the call (no-op when it is recorded already). */
-        void record(long enterpriseId, String callId);
+        /**
+         * REC-1: an agent (whose extension is {@code agentExtension}, null if none) took a call of a queue: recorded when
+         * {@code queueRecords} (the queue's own setting) or when the enterprise records the agent's extension; a no-op
+         * when the call is recorded already.
+         */
+        void record(long enterpriseId, String callId, boolean queueRecords, String agentExtension);
     }
 
     /** Told of agent changes and offers, on the dispatcher thread: hand the work off at once (the CTI channel does). */

@@ -512,6 +512,8 @@ final class QueueDispatcher implements AgentBoard.Queues {
             remove(w);
             return;
         }
+        ctx.host.record(w.enterpriseId, w.callId, w.campaign == null && w.pinnedAgent == null && q != null && q.settings().record(),
+                w.agent.extension);
         if (w.campaign != null) {
             // An outbound campaign's answered number reached its agent: the call's record gets the agent (outbound report).
             ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.callId, now, w.agentLeg.id(), w.campaign, w.agent.userId,
@@ -531,7 +533,6 @@ final class QueueDispatcher implements AgentBoard.Queues {
         Counters c = counters(w.queueId);
         c.answered++;
         c.avgWaitSeconds = c.avgWaitSeconds < 0 ? waitMs / 1000.0 : 0.8 * c.avgWaitSeconds + 0.2 * waitMs / 1000.0;
-        if (q != null && q.settings().record()) ctx.host.record(w.enterpriseId, w.callId);
         remove(w);
     }
 

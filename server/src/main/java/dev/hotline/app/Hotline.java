@@ -28,6 +28,7 @@ import dev.hotline.cti.CallControlRoutes;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
+import dev.hotline.domain.DomainException;
 import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.OverloadControl;
@@ -56,8 +57,10 @@ import dev.hotline.order.OrderRoutes;
 import dev.hotline.order.Orders;
 import dev.hotline.recording.CallRecorder;
 import dev.hotline.recording.MediaFiles;
+import dev.hotline.recording.RecordingArchive;
 import dev.hotline.recording.RecordingRoutes;
 import dev.hotline.recording.RecordingStore;
+import dev.hotline.recording.SftpArchive;
 import dev.hotline.report.CallRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.report.QueueTargets;
@@ -126,6 +129,7 @@ public final class Hotline implements AutoCloseable {
     private final RoutingData routing;
     private final CallRouter router;
     private final CallRecorder recorder;
+    private final RecordingArchive recordingArchive;
     private final Acd acd;
     private final Dialer dialer;
     private final WebCallbacks webCallbacks;
@@ -308,18 +312,32 @@ public final class Hotline implements AutoCloseable {
         dialer.start();
         webCallbacks.start();
         widgetCalls.start();
-        RecordingRoutes.register(api, jdbi, audit, mediaFiles, masking);
+        // REC-2: recordings archived to each enterprise's SFTP server (hourly, below); the secrets sealed like the mail password.
+        this.recordingArchive = new RecordingArchive(jdbi, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("archive.key")),
+                new SftpArchive(), clock);
+        RecordingRoutes.register(api, jdbi, audit, mediaFiles, masking, recorder, recordingArchive, (e, agent) -> {
+            if (acd.agentView(e, agent).isEmpty()) throw DomainException.notFound("agent");
+            return acd.talkingLeg(e, agent).flatMap(calls::find).map(c -> c.callId());
+        }, clock);
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
         SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
-        // REC-2 retention: once at start, then every six hours.
+        // REC-2 retention (local files and archived copies): once at start, then every six hours.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
-                mediaFiles.sweepRetention(jdbi);
+                mediaFiles.sweepRetention(jdbi, recordingArchive::delete);
             } catch (RuntimeException e) {
                 log.error("retention sweep failed", e);
             }
         }, 0, 6, TimeUnit.HOURS);
+        // REC-2 archive: every hour, each enterprise's recordings older than its setting go to its SFTP server.
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                recordingArchive.runAll();
+            } catch (RuntimeException e) {
+                log.error("recording archive failed", e);
+            }
+        }, 10, 60, TimeUnit.MINUTES);
         // API-2: the event stream keeps a day of events; the webhook delivery log and the mail outbox are pruned too.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
@@ -467,6 +485,11 @@ public final class Hotline implements AutoCloseable {
         cti.close();
         router.close(); // pending call backs stay stored for the next start
         recorder.finishOnStop();
+        try {
+            recordingArchive.close();
+        } catch (IOException e) {
+            log.warn("closing the SFTP client: {}", e.toString());
+        }
         ivr.close();
         customerImports.close();
         eventLog.close();

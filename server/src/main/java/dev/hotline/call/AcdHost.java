@@ -142,8 +142,9 @@ public final class AcdHost implements Acd.Host {
     }
 
     @Override
-    public void record(long enterpriseId, String callId) {
-        book.find(callId).ifPresent(c -> recorder.recordQueueCall(c.enterpriseId(), c.callId(), data.engine().channel(c.callId())));
+    public void record(long enterpriseId, String callId, boolean queueRecords, String agentExtension) {
+        book.find(callId).ifPresent(c -> recorder.recordQueueCall(c.enterpriseId(), c.callId(), queueRecords, agentExtension,
+                data.engine().channel(c.callId())));
     }
 
     /**

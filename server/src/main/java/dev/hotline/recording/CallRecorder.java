@@ -144,10 +144,15 @@ public final class CallRecorder {
         events.append(new CallLogEvent.RecordingControl(enterpriseId, callId, clock.instant(), channelId, action.key(), atMs, by));
     }
 
-    /** REC-1 per queue: records the call whatever the policy says (no-op when it is recorded already). */
-    public void recordQueueCall(long enterpriseId, String callId, Optional<Channel> inbound) {
+    /**
+     * REC-1 per queue and per extension: an agent took a queue's call; it is recorded whatever the policy says when the
+     * queue records its calls or the agent's extension is listed in the recording settings (no-op when it is recorded
+     * already).
+     */
+    public void recordQueueCall(long enterpriseId, String callId, boolean queueRecords, String agentExtension, Optional<Channel> inbound) {
         if (activeOf(callId).isPresent()) return;
-        start(enterpriseId, callId, inbound, clock.instant(), null);
+        boolean listed = agentExtension != null && settings.apply(enterpriseId).map(s -> s.extensions().contains(agentExtension)).orElse(false);
+        if (queueRecords || listed) start(enterpriseId, callId, inbound, clock.instant(), null);
     }
 
     /** {@code direction} null: record whatever the enterprise's policy says. Empty when nothing was started. */

@@ -139,24 +139,39 @@ public final class MediaFiles {
         return Files.deleteIfExists(mohDir(enterpriseId).resolve(name));
     }
 
-    /** REC-2 retention: deletes each enterprise's recordings older than its retention setting. */
+    /** REC-2: deletes an archived copy of a recording (already gone counts as deleted). */
+    public interface ArchivedCopies {
+        void delete(long enterpriseId, String location) throws IOException;
+    }
+
+    /** REC-2 retention without an archive: an archived recording is kept until its copy can be deleted. */
     public int sweepRetention(Jdbi jdbi) {
+        return sweepRetention(jdbi, (e, location) -> {
+            throw new IOException("no archive to delete " + location + " from");
+        });
+    }
+
+    /**
+     * REC-2 retention: deletes each enterprise's recordings older than its retention setting, the local file and the
+     * archived copy alike; a recording whose copy cannot be deleted now stays listed and is tried again next time.
+     */
+    public int sweepRetention(Jdbi jdbi, ArchivedCopies archive) {
         int removed = 0;
         List<Long> enterprises = jdbi.withHandle(h -> h.createQuery("SELECT id FROM enterprise").mapTo(Long.class).list());
         for (long e : enterprises) {
             int days = jdbi.withHandle(h -> RecordingSettings.load(h, e)).retentionDays();
             Instant cutoff = clock.instant().minus(java.time.Duration.ofDays(days));
             for (long id : jdbi.withHandle(h -> RecordingStore.olderThan(h, e, cutoff))) {
-                jdbi.useTransaction(h -> {
-                    RecordingStore.file(h, e, id).ifPresent(p -> {
-                        try {
-                            Files.deleteIfExists(p);
-                        } catch (IOException ex) {
-                            throw new UncheckedIOException(ex);
-                        }
-                    });
-                    RecordingStore.markDeleted(h, id, clock.instant());
-                });
+                var rec = jdbi.withHandle(h -> RecordingStore.stored(h, e, id)).orElse(null);
+                if (rec == null) continue;
+                try {
+                    if (rec.archiveLocation() != null) archive.delete(e, rec.archiveLocation());
+                    Files.deleteIfExists(rec.path());
+                } catch (IOException | RuntimeException ex) {
+                    log.warn("retention cannot delete recording {} yet: {}", id, ex.toString());
+                    continue;
+                }
+                jdbi.useTransaction(h -> RecordingStore.markDeleted(h, id, clock.instant()));
                 removed++;
             }
         }

@@ -140,7 +140,7 @@ final class FakeAcdHost implements Acd.Host {
     }
 
     @Override
-    public void record(long enterpriseId, String callId) {
+    public void record(long enterpriseId, String callId, boolean queueRecords, String agentExtension) {
     }
 
     /** A leg that only remembers what was done to it. */

@@ -165,6 +165,53 @@ class RecordingOnDemandTest {
         caller.kill();
     }
 
+    /**
+     * REC-1 per extension on queue calls: the agent's extension is listed, so a queue call they take is recorded though
+     * neither the queue nor the policy records; a supervisor (call.supervise) pauses, resumes, stops and restarts the
+     * recording of the agent's call, each a call event naming them; an agent may not.
+     */
+    @Test
+    void anAgentsListedExtensionRecordsTheirQueueCallsAndASupervisorControlsTheRecording() throws Exception {
+        try {
+            assertThat(admin.put("/api/v1/settings/recording", Map.of("policy", "none", "format", "pcm", "stereo", true, "retentionDays", 30,
+                    "extensions", List.of("1001"))).status()).isEqualTo(200);
+            phone("1001");
+            ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+            long agentId = agent.get("/api/v1/me").json().get("id").asLong();
+            assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            ApiClient lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+            String path = "/api/v1/agents/" + agentId + "/recording";
+            assertThat(lead.get(path).json().get("recording").asBoolean()).as("no call yet").isFalse();
+            assertThat(lead.post(path, Map.of("action", "start")).status()).as("not on a call").isEqualTo(409);
+
+            Sipp.Run caller = peers().uac("uac_wait_bye", "4696", SipPeers.vars("13966660088"));
+            JsonNode live = await("the queue call reaches agent 1").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> agent.get("/api/v1/live-calls").json(), l -> l.size() == 1 && l.at("/0/call/state").asText().equals("talking"));
+            String callId = live.at("/0/call/callId").asText();
+            JsonNode state = await("recorded for the agent's listed extension").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> lead.get(path).json(), s -> s.get("recording").asBoolean());
+            assertThat(state.get("callId").asText()).isEqualTo(callId);
+
+            var bad = lead.post(path, Map.of("action", "louder"));
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.json().get("fieldErrors").findValuesAsText("field")).containsExactly("action");
+            assertThat(agent.post(path, Map.of("action", "stop")).status()).as("agents lack call.supervise").isEqualTo(403);
+            assertThat(lead.post(path, Map.of("action", "pause")).json().get("paused").asBoolean()).isTrue();
+            assertThat(lead.post(path, Map.of("action", "resume")).json().get("paused").asBoolean()).isFalse();
+            assertThat(lead.post(path, Map.of("action", "stop")).json().get("recording").asBoolean()).isFalse();
+            assertThat(lead.post(path, Map.of("action", "start")).json().get("recording").asBoolean()).isTrue();
+            assertThat(lead.post("/api/v1/agents/999999/recording", Map.of("action", "stop")).status()).isEqualTo(404);
+            String events = admin.get("/api/v1/calls/" + callId + "/events").body();
+            assertThat(events).contains("action=pause").contains("action=resume").contains("action=stop").contains("action=start")
+                    .contains("by=supervisor_");
+            caller.kill();
+        } finally {
+            admin.put("/api/v1/settings/recording", Map.of("policy", "none", "format", "pcm", "stereo", true, "retentionDays", 30,
+                    "extensions", List.of()));
+        }
+    }
+
     @Test
     void aListedExtensionsCallsAreRecordedWithThePolicyOff() throws Exception {
         var put = admin.put("/api/v1/settings/recording", Map.of("policy", "none", "format", "pcm", "stereo", true, "retentionDays", 30,

@@ -90,4 +90,34 @@ class RetentionSweepTest {
             assertThat(listed(jdbi, longKeep)).isEmpty();
         }
     }
+
+    /**
+     * REC-2: retention deletes the archived copy too (its local file is gone already); while the archive cannot delete
+     * it, the recording stays listed and the next sweep tries again.
+     */
+    @Test
+    void retentionDeletesArchivedCopiesAndKeepsARecordingWhoseCopyCannotBeDeletedYet() throws Exception {
+        try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+            Jdbi jdbi = db.jdbi();
+            long e = enterprise(jdbi, "e30a", 30);
+            MediaFiles files = new MediaFiles(dir, Clock.fixed(NOW, ZoneOffset.UTC));
+            Path file = recording(jdbi, files, e, "archived-old", Duration.ofDays(31));
+            var stored = jdbi.withHandle(h -> RecordingStore.toArchive(h, e, NOW, 10)).get(0);
+            String location = "sftp://u@archive.example:22/rec/archived-old.wav";
+            jdbi.useHandle(h -> RecordingStore.archiveMoved(h, stored, RecordingStore.ArchiveStatus.ARCHIVED, location, "ab", null, NOW));
+            Files.delete(file);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbi.useHandle(h -> RecordingStore.archiveMoved(h,
+                    jdbi.withHandle(x -> RecordingStore.stored(x, e, stored.id())).orElseThrow(), RecordingStore.ArchiveStatus.FAILED, null, null,
+                    "x", NOW))).as("an archived recording does not go back").isInstanceOf(IllegalStateException.class);
+
+            List<String> deleted = new java.util.ArrayList<>();
+            assertThat(files.sweepRetention(jdbi, (ent, loc) -> {
+                throw new java.io.IOException("archive down");
+            })).as("the copy could not be deleted").isZero();
+            assertThat(listed(jdbi, e)).containsExactly("archived-old");
+            assertThat(files.sweepRetention(jdbi, (ent, loc) -> deleted.add(ent + " " + loc))).isEqualTo(1);
+            assertThat(deleted).containsExactly(e + " " + location);
+            assertThat(listed(jdbi, e)).isEmpty();
+        }
+    }
 }

@@ -8,6 +8,7 @@ import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.RtpCaller;
+import dev.hotline.testing.SftpTestServer;
 import dev.hotline.testing.SipPeers;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -94,12 +95,177 @@ class MediaCallsTest extends ServerCallTest {
         assertThat(admin.get("/api/v1/recordings/999999/audio").status()).isEqualTo(404);
 
         // One call, one recording (which directions each policy records: RecordingPolicyCallsTest).
-        assertThat(admin.get("/api/v1/recordings").json().get("total").asLong()).isEqualTo(1);
+        assertThat(admin.get("/api/v1/recordings?number=13700000001").json().get("total").asLong()).isEqualTo(1);
     }
 
     String sessionCookie() {
         var login = new ApiClient(server.baseUrl()).login("demo", "admin", PW);
         return login.headers().get("set-cookie").get(0).split(";")[0];
+    }
+
+    /**
+     * REC-2 and REC-3 through the API: three recorded calls as one zip (three WAVs and a manifest), comments and scores
+     * (400s naming the field, only the author deletes), another enterprise refused; then the SFTP archive (an in-process
+     * MINA SSHD server): a wrong password fails visibly and keeps the files, the right one uploads, verifies and removes
+     * the local files, and the recordings still play (whole and by range) and zip from the archive.
+     */
+    @Test
+    void recordingsZipCommentsAndArchiveToSftp() throws Exception {
+        assertThat(admin.put("/api/v1/settings/recording", Map.of("policy", "inbound", "format", "pcm", "stereo", false, "retentionDays", 30))
+                .status()).isEqualTo(200);
+        int phone = Ports.free();
+        Sipp.Run callee = peers().phone(phone);
+        register("1001", phone);
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        for (String from : java.util.List.of("13700000021", "13700000022", "13700000023")) {
+            ok(uac("uac_call", "4010", vars("FROM", from, "PAUSE", "1000")));
+            ids.add(await("recording of " + from).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                for (JsonNode r : admin.get("/api/v1/recordings?number=" + from).json().get("items")) return Optional.of(r.get("id").asLong());
+                return Optional.<Long>empty();
+            }, Optional::isPresent).get());
+        }
+        callee.kill();
+        Map<Long, byte[]> wavs = new java.util.HashMap<>();
+        for (long id : ids) wavs.put(id, admin.getBytes("/api/v1/recordings/" + id + "/audio").body());
+        String idList = ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+
+        // ---- one zip: the three WAVs byte for byte and a manifest of the calls
+        var zip = admin.getBytes("/api/v1/recordings/zip?ids=" + idList);
+        assertThat(zip.status()).isEqualTo(200);
+        assertThat(zip.contentType()).startsWith("application/zip");
+        Map<String, byte[]> entries = unzip(zip.body());
+        assertThat(entries.keySet()).containsExactly("manifest.csv", "recording-" + ids.get(0) + ".wav", "recording-" + ids.get(1) + ".wav",
+                "recording-" + ids.get(2) + ".wav");
+        for (long id : ids) assertThat(entries.get("recording-" + id + ".wav")).isEqualTo(wavs.get(id));
+        String manifest = new String(entries.get("manifest.csv"), StandardCharsets.UTF_8);
+        assertThat(manifest.lines().toList()).hasSize(4);
+        assertThat(manifest.lines().findFirst().orElseThrow()).startsWith("file,id,call_id,started_at,duration_ms");
+        assertThat(manifest).contains("recording-" + ids.get(0) + ".wav," + ids.get(0) + ",", "13700000021", "13700000022", "13700000023", "inbound");
+        for (String bad : java.util.List.of("", "abc", "1,-2", java.util.stream.LongStream.rangeClosed(1, 101).mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")))) {
+            var r = admin.get("/api/v1/recordings/zip?ids=" + bad);
+            assertThat(r.status()).as("ids=" + bad).isEqualTo(400);
+            assertThat(r.json().get("fieldErrors").findValuesAsText("field")).containsExactly("ids");
+        }
+        assertThat(admin.get("/api/v1/recordings/zip?ids=" + ids.get(0) + ",999999").status()).isEqualTo(404);
+
+        // ---- comments and scores
+        String comments = "/api/v1/recordings/" + ids.get(0) + "/comments";
+        var badScore = admin.post(comments, Map.of("text", "fine", "score", 6));
+        assertThat(badScore.status()).isEqualTo(400);
+        assertThat(badScore.json().get("fieldErrors").findValuesAsText("field")).containsExactly("score");
+        var empty = admin.post(comments, Map.of("text", "  "));
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().get("fieldErrors").findValuesAsText("field")).containsExactly("text");
+        var mine = admin.post(comments, Map.of("text", "Greeting by the book", "score", 4));
+        assertThat(mine.status()).as(mine.toString()).isEqualTo(201);
+        ApiClient lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+        var theirs = lead.post(comments, Map.of("score", 2));
+        assertThat(theirs.status()).as(theirs.toString()).isEqualTo(201);
+        JsonNode list = admin.get(comments).json();
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).get("text").asText()).isEqualTo("Greeting by the book");
+        assertThat(list.get(0).get("score").asInt()).isEqualTo(4);
+        assertThat(list.get(0).get("userName").asText()).isNotBlank();
+        assertThat(list.get(0).get("createdAt").asText()).isNotBlank();
+        JsonNode listed = admin.get("/api/v1/recordings?number=13700000021").json().at("/items/0");
+        assertThat(listed.get("comments").asInt()).isEqualTo(2);
+        assertThat(listed.get("score").asDouble()).isEqualTo(3.0);
+        assertThat(lead.delete(comments + "/" + mine.json().get("id").asLong()).status()).as("only the author deletes").isEqualTo(403);
+        assertThat(lead.delete(comments + "/" + theirs.json().get("id").asLong()).status()).isEqualTo(204);
+        assertThat(admin.get(comments).json()).hasSize(1);
+
+        // ---- another enterprise sees none of it
+        ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
+        assertThat(operator.post("/api/v1/enterprises", Map.of("code", "recacme", "name", "Rec Acme", "adminUsername", "boss",
+                "adminPassword", "acme-pass-1")).status()).isEqualTo(201);
+        ApiClient acme = ApiClient.loggedIn(server.baseUrl(), "recacme", "boss", "acme-pass-1");
+        assertThat(acme.get("/api/v1/recordings/zip?ids=" + idList).status()).isEqualTo(404);
+        assertThat(acme.get(comments).status()).isEqualTo(404);
+        assertThat(acme.post(comments, Map.of("text", "hijack")).status()).isEqualTo(404);
+        assertThat(acme.delete(comments + "/" + mine.json().get("id").asLong()).status()).isEqualTo(404);
+        assertThat(acme.getBytes("/api/v1/recordings/" + ids.get(0) + "/audio").status()).isEqualTo(404);
+        assertThat(acme.post("/api/v1/settings/recording/archive/run", Map.of()).status()).as("acme has no archive").isEqualTo(409);
+
+        // ---- the SFTP archive
+        try (SftpTestServer sftp = SftpTestServer.start(Files.createDirectories(work.resolve("sftp")), "archiver", "s3cret")) {
+            String archive = "/api/v1/settings/recording/archive";
+            var invalid = admin.put(archive, Map.of("enabled", true, "host", "", "port", 0, "username", "archiver", "remoteDir", "relative",
+                    "afterDays", -1));
+            assertThat(invalid.status()).isEqualTo(400);
+            assertThat(invalid.json().get("fieldErrors").findValuesAsText("field"))
+                    .contains("host", "port", "password", "remoteDir", "afterDays");
+            var badKey = admin.put(archive, Map.of("enabled", true, "host", "127.0.0.1", "port", sftp.port(), "username", "archiver",
+                    "privateKey", "not a key", "remoteDir", "/rec", "afterDays", 0));
+            assertThat(badKey.json().get("fieldErrors").findValuesAsText("field")).contains("privateKey");
+            // A wrong password: every upload fails, visibly, and the files stay.
+            var wrong = admin.put(archive, Map.of("enabled", true, "host", "127.0.0.1", "port", sftp.port(), "username", "archiver",
+                    "password", "wrong", "remoteDir", "/rec/demo", "afterDays", 0));
+            assertThat(wrong.status()).as(wrong.toString()).isEqualTo(200);
+            assertThat(wrong.json().get("passwordSet").asBoolean()).isTrue();
+            assertThat(wrong.body()).doesNotContain("wrong");
+            JsonNode failed = admin.post(archive + "/run", Map.of()).json();
+            assertThat(failed.get("archived").asInt()).isZero();
+            assertThat(failed.get("failed").asInt()).isGreaterThanOrEqualTo(3);
+            JsonNode failedRow = admin.get("/api/v1/recordings?number=13700000022").json().at("/items/0");
+            assertThat(failedRow.get("archiveStatus").asText()).isEqualTo("failed");
+            assertThat(failedRow.get("archiveError").asText()).isNotBlank();
+            assertThat(admin.getBytes("/api/v1/recordings/" + ids.get(1) + "/audio").body()).isEqualTo(wavs.get(ids.get(1)));
+            assertThat(admin.get(archive).json().get("lastResult").asText()).contains("failed");
+
+            // The right password (the stored secret is replaced; a null one would keep it).
+            var right = admin.put(archive, Map.of("enabled", true, "host", "127.0.0.1", "port", sftp.port(), "username", "archiver",
+                    "password", "s3cret", "remoteDir", "/rec/demo", "afterDays", 0));
+            assertThat(right.status()).isEqualTo(200);
+            JsonNode run = admin.post(archive + "/run", Map.of()).json();
+            assertThat(run.get("failed").asInt()).as(run.toString()).isZero();
+            assertThat(run.get("archived").asInt()).isGreaterThanOrEqualTo(3);
+            JsonNode settings = admin.get(archive).json();
+            assertThat(settings.get("hostKey").asText()).as("the server's key, trusted on first use").startsWith("SHA256:");
+            assertThat(settings.toString()).doesNotContain("s3cret").doesNotContain("\"password\"");
+            for (long id : ids) {
+                JsonNode row = null;
+                for (JsonNode r : admin.get("/api/v1/recordings?limit=500").json().get("items")) if (r.get("id").asLong() == id) row = r;
+                assertThat(row.get("archiveStatus").asText()).isEqualTo("archived");
+                String location = row.get("archiveLocation").asText();
+                assertThat(location).startsWith("sftp://archiver@127.0.0.1:" + sftp.port() + "/rec/demo/").endsWith(".wav");
+                Path remote = sftp.file(URI.create(location).getPath());
+                assertThat(Files.readAllBytes(remote)).as("the archived copy").isEqualTo(wavs.get(id));
+                String callId = row.get("callId").asText();
+                try (var local = Files.walk(server.dataDir().resolve("recordings"))) {
+                    assertThat(local.filter(f -> f.getFileName().toString().startsWith(callId.replaceAll("[^A-Za-z0-9._-]", "_"))))
+                            .as("local copy removed").isEmpty();
+                }
+                // Played from the archive: whole, and by range.
+                var whole = admin.getBytes("/api/v1/recordings/" + id + "/audio");
+                assertThat(whole.status()).isEqualTo(200);
+                assertThat(whole.contentType()).startsWith("audio/wav");
+                assertThat(whole.body()).isEqualTo(wavs.get(id));
+            }
+            var part = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/recordings/" + ids.get(2) + "/audio"))
+                    .header("Cookie", sessionCookie()).header("Range", "bytes=1000-1999").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(part.statusCode()).isEqualTo(206);
+            var range = java.util.regex.Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)").matcher(part.headers().firstValue("Content-Range").orElse(""));
+            assertThat(range.matches()).as(part.headers().map().toString()).isTrue();
+            int from = Integer.parseInt(range.group(1));
+            assertThat(from).isEqualTo(1000);
+            assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(wavs.get(ids.get(2)), from, from + part.body().length));
+            // And zipped from the archive.
+            Map<String, byte[]> again = unzip(admin.getBytes("/api/v1/recordings/zip?ids=" + idList).body());
+            for (long id : ids) assertThat(again.get("recording-" + id + ".wav")).isEqualTo(wavs.get(id));
+            assertThat(again).doesNotContainKey("errors.txt");
+            assertThat(acme.get(archive).json().path("host").isTextual()).as("acme's archive is its own").isFalse();
+        }
+        admin.put("/api/v1/settings/recording/archive", Map.of("enabled", false, "host", "127.0.0.1", "port", 22, "username", "archiver",
+                "remoteDir", "/rec/demo", "afterDays", 0));
+    }
+
+    static Map<String, byte[]> unzip(byte[] zip) throws java.io.IOException {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) out.put(e.getName(), in.readAllBytes());
+        }
+        return out;
     }
 
     @Test

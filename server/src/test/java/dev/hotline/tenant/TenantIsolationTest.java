@@ -165,6 +165,10 @@ class TenantIsolationTest {
         demoIds.put("recordings", demoAdmin.get("/api/v1/recordings?number=" + DEMO_CALLER).json().get("items").get(0).get("id").asLong());
         demoIds.put("voicemail", firstId(demoAdmin.get("/api/v1/voicemail").json()));
         demoNames.put("calls", DEMO_CALL);
+        // REC-3: a comment of demo's admin on the recording (DELETE /recordings/{id}/comments/{commentId}).
+        var comment = demoAdmin.post("/api/v1/recordings/" + demoIds.get("recordings") + "/comments", Map.of("text", "demo review", "score", 4));
+        assertThat(comment.status()).as(comment.toString()).isEqualTo(201);
+        demoIds.put("comments", comment.json().get("id").asLong());
     }
 
     /** RPT-5: a rate table on demo's trunk and a call of demo's out through it, rated by the server's event log. */
@@ -345,7 +349,8 @@ class TenantIsolationTest {
         path = path.replace("{version}", "1").replace("{userId}", String.valueOf(demoIds.get("users")))
                 .replace("{boxType}", "extension").replace("{box}", DEMO_BOX).replace("{delivery}", String.valueOf(demoIds.get("deliveries")))
                 .replace("{kind}", "address").replace("{key}", "192.0.2.1") // a SIP ban: operator-only, refused 403
-                .replace("{channelId}", "ch-demo"); // PBX-5: a participant of demo's room (the room is refused first)
+                .replace("{channelId}", "ch-demo") // PBX-5: a participant of demo's room (the room is refused first)
+                .replace("{commentId}", String.valueOf(demoIds.get("comments")));
         if (path.contains("{trackingNumber}")) path = path.replace("{trackingNumber}", demoNames.get("trackingNumber"));
         if (path.contains("{callId}")) path = path.replace("{callId}", demoNames.get("calls"));
         if (path.contains("{name}")) {
@@ -421,7 +426,9 @@ class TenantIsolationTest {
         for (Api.Route r : server.hotline().routes()) {
             if (r.method() != HandlerType.GET || r.path().contains("{") || !r.authenticated()) continue;
             if (r.path().endsWith("/tts/preview")) continue; // renders the text it is given, reads no data
-            if (r.path().endsWith("/kb-search") || r.path().endsWith("/memos")) continue; // need a query or an object: checked below
+            if (r.path().endsWith("/kb-search") || r.path().endsWith("/memos") || r.path().endsWith("/recordings/zip")) {
+                continue; // need a query or an object: checked below
+            }
             // The screen pop's lookup needs a number: the demo customer's.
             var resp = acmeAdmin.get(r.path() + (r.path().endsWith("/customers/lookup") ? "?number=0" + DEMO_CALLER : ""));
             if (resp.status() == 403) continue;
@@ -444,6 +451,10 @@ class TenantIsolationTest {
             assertThat(resp.status()).as(path).isEqualTo(200);
             assertThat(resp.json()).as(path).isEmpty();
         }
+        // REC-3: acme cannot zip demo's recording (which demo zips).
+        String zip = "/api/v1/recordings/zip?ids=" + demoIds.get("recordings");
+        assertThat(demoAdmin.getBytes(zip).status()).isEqualTo(200);
+        assertThat(acmeAdmin.get(zip).status()).isEqualTo(404);
         // RPT-5 over the range of demo's rated call: acme's bill and totals are empty.
         for (String path : List.of("/api/v1/billing/calls" + billingRange, "/api/v1/billing/totals" + billingRange + "&by=trunk",
                 "/api/v1/billing/totals" + billingRange + "&by=agent")) {

@@ -8,6 +8,7 @@ import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.RtpCaller;
+import dev.hotline.testing.SftpTestServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -215,6 +216,69 @@ class MediaPagesBrowserTest {
         ui.click("recordings-select-all");
         assertThat(ui.el("recording-select-" + id).isSelected()).isTrue();
         ui.screenshot("media-recordings-row-en");
+
+        // REC-3: the selection downloads as one zip.
+        Map<String, Object> zip = fetchHead("/api/v1/recordings/zip?ids=" + id, null);
+        assertThat(zip).containsEntry("status", 200L);
+        assertThat((String) zip.get("type")).startsWith("application/zip");
+        assertThat((String) zip.get("disposition")).startsWith("attachment");
+
+        // REC-3: comments and a score on the recording, in the page.
+        ui.click("recording-comments-" + id);
+        ui.el("recording-detail-" + id);
+        ui.waitFor(d -> !d.findElements(tid("recording-comments-empty")).isEmpty());
+        ui.click("recording-comment-save");
+        ui.el("recording-comment-text-error");
+        new Select(ui.el("recording-comment-score")).selectByValue("5");
+        ui.type("recording-comment-text", "Clear and polite");
+        ui.click("recording-comment-save");
+        ui.waitFor(d -> ui.text("recording-detail-" + id).contains("Clear and polite"));
+        ui.waitFor(d -> ui.text("recording-comments-" + id).contains(ui.en("recordings.commentCount").replace("{n}", "1"))
+                && ui.text("recording-comments-" + id).contains("5"));
+        List<Map<String, Object>> comments = ui.fetchList("/api/v1/recordings/" + id + "/comments");
+        assertThat(comments).hasSize(1);
+        assertThat(comments.get(0)).containsEntry("text", "Clear and polite").containsEntry("score", 5L);
+        ui.el("recording-comment-delete-" + comments.get(0).get("id"));
+        ui.screenshot("media-recording-comments-en");
+
+        // REC-2: archived to an SFTP server from the page's settings; the local file goes, the player still plays it.
+        try (SftpTestServer sftp = SftpTestServer.start(Files.createDirectories(work.resolve("sftp")), "archiver", "pa55word")) {
+            ui.el("archive-settings");
+            ui.click("archive-save");
+            ui.el("archive-host-error");
+            if (!ui.el("archive-enabled").isSelected()) ui.click("archive-enabled");
+            ui.type("archive-host", "127.0.0.1");
+            ui.type("archive-port", Integer.toString(sftp.port()));
+            ui.type("archive-username", "archiver");
+            ui.type("archive-password", "pa55word");
+            ui.type("archive-dir", "/calls");
+            ui.type("archive-days", "0");
+            ui.click("archive-save");
+            ui.waitFor(d -> d.findElements(tid("archive-host-error")).isEmpty() && ui.el("archive-run").isEnabled());
+            ui.click("archive-run");
+            ui.waitFor(d -> !d.findElements(tid("archive-result")).isEmpty());
+            long all = ((Number) ui.fetchJson("/api/v1/recordings?limit=500").get("total")).longValue();
+            assertThat(ui.text("archive-result")).contains(ui.en("recordings.archive.result").replace("{archived}", Long.toString(all))
+                    .replace("{failed}", "0"));
+            ui.waitText("recording-archive-" + id, ui.en("recordings.archive.archived"));
+            assertThat(ui.el("archive-password").getAttribute("value")).as("the password is not shown back").isEmpty();
+            try (var local = Files.walk(ui.server().dataDir().resolve("recordings"))) {
+                assertThat(local.filter(Files::isRegularFile)).as("the local file removed").isEmpty();
+            }
+            ui.screenshot("media-recording-archived-en");
+            ui.js().executeScript("const a = arguments[0]; a.preload = 'metadata'; a.load();", ui.el("recording-audio-" + id));
+            double archived = ui.waitFor(d -> {
+                Object v = ui.js().executeScript("const a = arguments[0]; return a.readyState >= 1 && isFinite(a.duration) ? a.duration : null;",
+                        ui.el("recording-audio-" + id));
+                return v == null ? null : ((Number) v).doubleValue();
+            });
+            assertThat(archived).as("length the player reads from the archive").isEqualTo(seconds);
+            Object played = ui.js().executeAsyncScript("const done = arguments[arguments.length - 1]; const a = arguments[0];"
+                    + "a.muted = true; a.currentTime = 0.5; a.play().then(() => setTimeout(() => done(a.currentTime), 300), e => done(String(e)));",
+                    ui.el("recording-audio-" + id));
+            assertThat(played).as("the archived recording plays").isInstanceOf(Number.class);
+            ui.js().executeScript("arguments[0].pause();", ui.el("recording-audio-" + id));
+        }
 
         // The call's record opens with its recording to play.
         ui.click("nav-calls");

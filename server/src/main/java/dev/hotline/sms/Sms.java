@@ -171,10 +171,9 @@ public final class Sms {
         }
         v.throwIfInvalid();
         if (SmsStore.templateNameTaken(h, enterpriseId, name, id)) throw DomainException.conflict("a template has this name", "name", "already used");
-        long tid = id;
-        if (id == null) tid = SmsStore.insertTemplate(h, enterpriseId, name, body, clock.instant());
-        else SmsStore.updateTemplate(h, enterpriseId, id, name, body);
-        return template(h, enterpriseId, tid);
+        if (id == null) return template(h, enterpriseId, SmsStore.insertTemplate(h, enterpriseId, name, body, clock.instant()));
+        SmsStore.updateTemplate(h, enterpriseId, id, name, body);
+        return template(h, enterpriseId, id);
     }
 
     public void deleteTemplate(Handle h, long enterpriseId, long id) {

@@ -73,12 +73,14 @@ public final class SmsSender implements SmppLink.Listener, AutoCloseable {
 
     /** The enterprise's settings changed: its SMPP link (if any) is closed and, for an SMPP gateway, opened anew. */
     void reconfigure(long enterpriseId, SmsStore.Row row) {
-        SmppLink old = links.remove(enterpriseId);
+        SmppLink.Config config = "smpp".equals(row.kind()) ? new SmppLink.Config(row.smppHost(), row.smppPort(), row.systemId(),
+                row.sealedPassword() == null ? "" : secrets.decrypt(row.sealedPassword()), row.systemType(), row.sourceAddress()) : null;
+        SmppLink old = links.get(enterpriseId);
+        if (old != null && old.config().equals(config)) return; // the same gateway: the link stays bound
+        links.remove(enterpriseId);
         if (old != null) old.close();
-        if (!"smpp".equals(row.kind())) return;
-        SmppLink link = new SmppLink(enterpriseId, new SmppLink.Config(row.smppHost(), row.smppPort(), row.systemId(),
-                row.sealedPassword() == null ? "" : secrets.decrypt(row.sealedPassword()), row.systemType(), row.sourceAddress()), smpp, this,
-                enquireLink);
+        if (config == null) return;
+        SmppLink link = new SmppLink(enterpriseId, config, smpp, this, enquireLink);
         links.put(enterpriseId, link);
         link.start();
     }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -273,13 +274,21 @@ final class SmsStore {
                 .bind("m", messageId).bind("p", part).bind("e", enterpriseId).bind("g", gatewayId).execute();
     }
 
-    /** Records a receipt on the part the gateway knows as {@code gatewayId}; returns its message's id, if the part is known. */
+    /**
+     * Records a receipt on the part the gateway knows as {@code gatewayId} (the newest such part still waiting for one: a
+     * gateway may reuse its ids after a restart); returns its message's id, if such a part is known.
+     */
     static Optional<Long> receipt(Handle h, long enterpriseId, String gatewayId, boolean delivered, String receipt) {
-        Optional<Long> message = h.createQuery("SELECT message_id FROM sms_part WHERE enterprise_id = :e AND gateway_id = :g")
-                .bind("e", enterpriseId).bind("g", gatewayId).mapTo(Long.class).findFirst();
-        message.ifPresent(m -> h.createUpdate("UPDATE sms_part SET status = :s, receipt = :r WHERE enterprise_id = :e AND gateway_id = :g")
-                .bind("e", enterpriseId).bind("g", gatewayId).bind("s", delivered ? "delivered" : "failed").bind("r", clip(receipt, 200)).execute());
-        return message;
+        Optional<Map<String, Object>> part = h.createQuery("""
+                        SELECT message_id, part FROM sms_part WHERE enterprise_id = :e AND gateway_id = :g AND status = 'sent'
+                        ORDER BY message_id DESC LIMIT 1""")
+                .bind("e", enterpriseId).bind("g", gatewayId).mapToMap().findOne();
+        if (part.isEmpty()) return Optional.empty();
+        long message = ((Number) part.get().get("message_id")).longValue();
+        h.createUpdate("UPDATE sms_part SET status = :s, receipt = :r WHERE message_id = :m AND part = :p")
+                .bind("m", message).bind("p", ((Number) part.get().get("part")).intValue()).bind("s", delivered ? "delivered" : "failed")
+                .bind("r", clip(receipt, 200)).execute();
+        return Optional.of(message);
     }
 
     /** How a message's parts stand: how many there are recorded, delivered and failed. */

@@ -7,7 +7,7 @@ import { desk, current, other, otherRef } from './store.js';
 
 export const SmsPanel = {
   setup() { return { current, fmtTime }; },
-  data() { return { to: '', toRef: null, templateId: '', text: '', templates: [], sent: [], errors: {}, error: null, sending: false }; },
+  data() { return { to: '', toRef: null, toCaller: false, templateId: '', text: '', templates: [], sent: [], errors: {}, error: null, sending: false }; },
   computed: {
     call() { return current.value; },
   },
@@ -19,8 +19,9 @@ export const SmsPanel = {
     useCaller() {
       this.to = other(this.call);
       this.toRef = otherRef(this.call);
+      this.toCaller = true;
     },
-    typed() { this.toRef = null; },
+    typed() { this.toRef = null; this.toCaller = false; },
     async loadTemplates() {
       try { this.templates = await api.get('/sms/templates'); } catch (e) { this.error = e; }
     },
@@ -36,7 +37,7 @@ export const SmsPanel = {
       const tp = this.templates.find((x) => String(x.id) === String(this.templateId));
       const body = { to: this.toRef || this.to.trim() };
       if (tp && tp.body === this.text) body.templateId = tp.id; else body.text = this.text;
-      if (this.call && this.toRef) {
+      if (this.call && this.toCaller) {
         body.callId = this.call.callId;
         if (desk.customerOf[this.call.callId]) body.customerId = desk.customerOf[this.call.callId];
       }

@@ -218,6 +218,24 @@ class SmsTest {
             if (i.get("kind").asText().equals("sms")) sms.add(i.get("direction").asText() + " " + i.get("status").asText() + " " + i.get("text").asText());
         });
         assertThat(sms).containsExactly("in received " + reply, "out delivered " + out.get("text").asText());
+        // The SMS entries follow sms.send: a role that may read customers but not send SMS sees the timeline without them.
+        long role = admin.post("/api/v1/roles", Map.of("name", "no-sms", "permissions", List.of("customer.read"))).json().get("id").asLong();
+        assertThat(admin.post("/api/v1/users", Map.of("username", "nosms", "password", "nosms-pass-1", "roleId", role)).status()).isEqualTo(201);
+        ApiClient reader = ApiClient.loggedIn(server.baseUrl(), "demo", "nosms", "nosms-pass-1");
+        var withoutSms = reader.get("/api/v1/customers/" + customer + "/timeline");
+        assertThat(withoutSms.status()).as(withoutSms.toString()).isEqualTo(200);
+        assertThat(withoutSms.json().get("items").findValuesAsText("kind")).doesNotContain("sms");
+
+        // From a ticket of the customer's: to its caller number, {ticket} its tracking number.
+        var ticket = admin.post("/api/v1/tickets", Map.of("type", "complaint", "title", "SMS notice", "callerNumber", "13900000123",
+                "customerId", customer, "form", Map.of("category", "billing")));
+        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(201);
+        JsonNode notice = send(Map.of("ticketId", ticket.json().get("id").asLong(), "text", "工单 {ticket} 已受理，{name}"));
+        assertThat(notice.get("text").asText()).isEqualTo("工单 " + ticket.json().get("trackingNumber").asText() + " 已受理，短信客户");
+        assertThat(notice.get("number").asText()).isEqualTo("13900000123");
+        assertThat(notice.get("kind").asText()).isEqualTo("ticket");
+        assertThat(take(1).get(0).dest()).isEqualTo("13900000123");
+        awaitStatus(notice.get("id").asLong(), "delivered");
         // Visibility: an agent who may not see the customer (private to someone else) gets the same 404 as for any timeline.
         var priv = admin.post("/api/v1/customers", Map.of("name", "私有客户", "phones", List.of(Map.of("number", "13900000124", "label", "mobile")),
                 "fields", Map.of(), "sharing", "private"));
@@ -316,7 +334,7 @@ class SmsTest {
             log.append(ev);
         }
         log.append(new CallLogEvent.Closed(e, callId, t.plusSeconds(10), null, tracker.record()));
-        assertThat(log.flush(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(log.flush(30, TimeUnit.SECONDS)).as("the event log wrote the call").isTrue();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.hotline.sms;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -198,7 +199,7 @@ final class SmppLink {
                     DeliveryReceiptState st = r.getFinalStatus();
                     if (st == DeliveryReceiptState.ENROUTE || st == DeliveryReceiptState.ACCEPTD) return; // not final
                     listener.receipt(enterpriseId, id, st == DeliveryReceiptState.DELIVRD, new String(d.getShortMessage(),
-                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                            StandardCharsets.ISO_8859_1));
                 } else {
                     SmsText.Part part = SmsText.readPart(d.getShortMessage() == null ? new byte[0] : d.getShortMessage(),
                             udhi(d.getEsmClass()), d.getDataCoding());

@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +91,7 @@ public final class SmsSender implements SmppLink.Listener, AutoCloseable {
         return switch (kind) {
             case "smpp" -> {
                 SmppLink l = links.get(enterpriseId);
-                yield l == null ? new Sms.Link("connecting", null) : new Sms.Link(l.state().name().toLowerCase(java.util.Locale.ROOT), l.lastError());
+                yield l == null ? new Sms.Link("connecting", null) : new Sms.Link(l.state().name().toLowerCase(Locale.ROOT), l.lastError());
             }
             case "http" -> new Sms.Link("ready", null);
             default -> new Sms.Link("none", null);
@@ -173,7 +175,7 @@ public final class SmsSender implements SmppLink.Listener, AutoCloseable {
     }
 
     /** A sent message whose parts all have their receipts becomes delivered, or failed when a part failed. */
-    private static void settle(org.jdbi.v3.core.Handle h, long messageId, int parts, Instant now) {
+    private static void settle(Handle h, long messageId, int parts, Instant now) {
         if (SmsStore.status(h, messageId).orElse(null) != SmsStatus.SENT) return;
         SmsStore.PartCounts c = SmsStore.partCounts(h, messageId);
         if (c.failed() > 0) {

@@ -1,6 +1,7 @@
 package dev.hotline.sms;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -22,6 +23,7 @@ import org.jsmpp.bean.GSMSpecificFeature;
 import org.jsmpp.bean.MessageMode;
 import org.jsmpp.bean.MessageType;
 import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.QueryBroadcastSm;
 import org.jsmpp.bean.QuerySm;
 import org.jsmpp.bean.RegisteredDelivery;
@@ -123,7 +125,7 @@ final class TestSmsc implements AutoCloseable {
                     ok ? DeliveryReceiptState.DELIVRD : DeliveryReceiptState.UNDELIV, ok ? "000" : "001", "");
             session().deliverShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.ISDN, s.dest(), TypeOfNumber.UNKNOWN,
                     NumberingPlanIndicator.ISDN, s.source(), new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT),
-                    (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, r.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, r.toString().getBytes(StandardCharsets.US_ASCII));
         } catch (Exception e) {
             throw new IllegalStateException("receipt not sent: " + e, e);
         }
@@ -138,7 +140,7 @@ final class TestSmsc implements AutoCloseable {
             submitted.add(s);
             if ((sm.getRegisteredDelivery() & 0x03) != 0) executor.execute(() -> receipt(s));
             try {
-                return new SubmitSmResult(new MessageId(id), new org.jsmpp.bean.OptionalParameter[0]);
+                return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
             } catch (PDUStringException e) {
                 throw new ProcessRequestException(e.getMessage(), 0x08);
             }

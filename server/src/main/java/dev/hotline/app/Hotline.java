@@ -46,6 +46,9 @@ import dev.hotline.mail.MailRoutes;
 import dev.hotline.mail.Mailer;
 import dev.hotline.mail.SecretBox;
 import dev.hotline.mail.SmtpSettings;
+import dev.hotline.sms.Sms;
+import dev.hotline.sms.SmsRoutes;
+import dev.hotline.sms.SmsSender;
 import dev.hotline.masking.Masking;
 import dev.hotline.masking.MaskingRoutes;
 import dev.hotline.monitor.Monitor;
@@ -142,6 +145,7 @@ public final class Hotline implements AutoCloseable {
     private final Metrics metrics;
     private final Webhooks webhooks;
     private final Mailer mailer;
+    private final SmsSender smsSender;
     private final EventStream eventStream;
     private final CustomerImports customerImports;
     private final DemoData.Seeded seeded;
@@ -200,12 +204,18 @@ public final class Hotline implements AutoCloseable {
         // MSG-2: e-mail through the enterprise's SMTP server or the configured default, sent from the outbox by a thread of its own.
         this.mailer = new Mailer(jdbi, clock, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key")), serverSmtp(config));
         MailRoutes.register(api, jdbi, audit, mailer, clock);
+        // MSG-3: SMS through the enterprise's SMPP or HTTP gateway, sent by threads of their own; the after-call SMS is queued
+        // by the event log's projection.
+        SecretBox smsSecrets = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("sms.key"));
+        this.smsSender = new SmsSender(jdbi, clock, smsSecrets, Duration.ofSeconds(10));
+        Sms sms = new Sms(clock, smsSecrets, reportZone, new Customers(clock), smsSender);
+        SmsRoutes.register(api, jdbi, audit, sms, masking);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         this.eventStream = new EventStream(jdbi, clock); // API-2: the enterprise-wide WebSocket event stream
         Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
                 List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project,
-                        eventStream), queueTargets,
+                        eventStream, sms::project), queueTargets,
                 reportZone);
         if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
@@ -298,6 +308,7 @@ public final class Hotline implements AutoCloseable {
             eventLog.close();
             webhooks.close();
             mailer.close();
+            smsSender.close();
             eventStream.close();
             db.close();
             throw new IllegalStateException("cannot start SIP on " + config.sipHost() + ":" + config.sipPort() + ": " + e.getMessage(), e);
@@ -319,6 +330,7 @@ public final class Hotline implements AutoCloseable {
             if (acd.agentView(e, agent).isEmpty()) throw DomainException.notFound("agent");
             return acd.talkingLeg(e, agent).flatMap(calls::find).map(c -> c.callId());
         }, clock);
+        smsSender.start();
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
         SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
@@ -495,6 +507,7 @@ public final class Hotline implements AutoCloseable {
         eventLog.close();
         webhooks.close();
         mailer.close();
+        smsSender.close();
         eventStream.close();
         db.close();
     }

@@ -130,13 +130,13 @@ public final class CrmRoutes {
             ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> customers.get(h, Scope.of(h, me), id))));
         });
         api.get("/customers/{id}/timeline", "The customer's contact history, newest first (CRM-4): calls with their recording, tickets, orders,"
-                        + " memos, survey results; offset, limit (≤ 100)")
+                        + " memos, survey results, SMS; offset, limit (≤ 100)")
                 .returns(CustomerTimeline.Page.class).handle(Permission.CUSTOMER_READ, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     Long offset = WebServer.longParam(ctx, "offset");
                     Long limit = WebServer.longParam(ctx, "limit");
                     var include = new CustomerTimeline.Include(me.can(Permission.TICKET_READ), me.can(Permission.TICKET_READ),
-                            me.can(Permission.RECORDING_READ), me.can(Permission.ORDER_READ));
+                            me.can(Permission.RECORDING_READ), me.can(Permission.ORDER_READ), me.can(Permission.SMS_SEND));
                     ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> CustomerTimeline.of(h, Scope.of(h, me), customers, id,
                             offset == null ? 0 : (int) Math.min(offset, Integer.MAX_VALUE), limit == null ? 20 : (int) Math.min(limit, Integer.MAX_VALUE), include))));
                 });

@@ -17,8 +17,8 @@ import org.jdbi.v3.core.statement.Query;
  * CRM-4: one timeline per customer, newest first, merging the calls from and to any of the customer's numbers (the
  * call records whose caller or callee has the same matching form, with the call's recording when there is one),
  * the customer's tickets and orders (BIZ-4), the memos on the customer or on those calls (BIZ-5) and the survey results of those calls.
- * The customer is read through the caller's {@link Scope}: one they may not see is not found. SMS is not in it: there
- * is no SMS channel yet.
+ * The customer is read through the caller's {@link Scope}: one they may not see is not found. SMS sent to or received
+ * from any of the customer's numbers (by matching form) are in it for readers who may send SMS.
  */
 public final class CustomerTimeline {
     private CustomerTimeline() {}
@@ -28,19 +28,21 @@ public final class CustomerTimeline {
     public static final int MAX_OFFSET = 10_000;
 
     /** What a timeline shows; {@code calls} etc. are left out when the reader lacks the permission to see them. */
-    public record Include(boolean tickets, boolean memos, boolean recordings, boolean orders) {}
+    public record Include(boolean tickets, boolean memos, boolean recordings, boolean orders, boolean sms) {}
 
     /**
      * One entry. {@code kind}: call, ticket, memo or survey; the other fields are those of its kind (null otherwise).
      * call: callId, direction, outcome, number (the other party), agent (job number), queue, talkSeconds, recordingId;
      * ticket: ticketId, trackingNumber, title, status, type; memo: memoId, text, author (and callId when on a call);
      * survey: callId, queue, outcome (answered, partial, no_input, hangup), score (1 very satisfied .. 3 unsatisfied);
-     * order (BIZ-4): orderId, orderNumber, status, total (and callId when taken on a call).
+     * order (BIZ-4): orderId, orderNumber, status, total (and callId when taken on a call);
+     * sms (MSG-3): smsId, direction (out, in), number (the customer's number it went to or came from), text, status (queued,
+     * sent, delivered, failed, received), author (who sent it), callId / ticketId when sent from a call or a ticket.
      */
     public record Entry(String kind, Instant at, String callId, String direction, String outcome, String number, String agent,
                         String queue, Integer talkSeconds, Long recordingId, Long ticketId, String trackingNumber, String title,
                         String status, String type, Long memoId, String text, String author, Integer score, Long orderId, String orderNumber,
-                        BigDecimal total) {}
+                        BigDecimal total, Long smsId) {}
 
     public record Page(long total, int offset, int limit, List<Entry> items) {}
 
@@ -66,6 +68,13 @@ public final class CustomerTimeline {
         if (include.orders()) {
             total += count(h, "SELECT COUNT(*) FROM customer_order WHERE enterprise_id = :e AND customer_id = :c", e, null, customerId);
             all.addAll(orders(h, e, customerId, want));
+        }
+        if (include.sms()) {
+            List<String> matching = c.phones().stream().map(Customer.Phone::normalized).distinct().toList();
+            if (!matching.isEmpty()) {
+                total += count(h, "SELECT COUNT(*) FROM sms_message WHERE enterprise_id = :e AND peer_match IN (<n>)", e, matching, null);
+                all.addAll(sms(h, e, matching, want));
+            }
         }
         if (include.memos()) {
             String where = memoCondition(numbers);
@@ -133,7 +142,7 @@ public final class CustomerTimeline {
                     Long rec = recordings ? optLong(rs, "recording_id") : null;
                     return new Entry("call", at(rs, "started_at"), rs.getString("call_id"), rs.getString("direction"), rs.getString("outcome"),
                             other, rs.getString("agent_job"), rs.getString("queue"), rs.getInt("talk_seconds"), rec,
-                            null, null, null, null, null, null, null, null, null, null, null, null);
+                            null, null, null, null, null, null, null, null, null, null, null, null, null);
                 }).list();
     }
 
@@ -142,7 +151,7 @@ public final class CustomerTimeline {
                         + CALL_IDS + ") ORDER BY s.ended_at DESC LIMIT :want")
                 .bind("e", e).bindList("n", numbers).bind("want", want)
                 .map((rs, x) -> new Entry("survey", at(rs, "ended_at"), rs.getString("call_id"), null, rs.getString("result"), null, null,
-                        rs.getString("queue"), null, null, null, null, null, null, null, null, null, null, optInt(rs, "score"), null, null, null)).list();
+                        rs.getString("queue"), null, null, null, null, null, null, null, null, null, null, optInt(rs, "score"), null, null, null, null)).list();
     }
 
     private static List<Entry> tickets(Handle h, long e, long customerId, int want) {
@@ -153,7 +162,7 @@ public final class CustomerTimeline {
                 .bind("e", e).bind("c", customerId).bind("want", want)
                 .map((rs, x) -> new Entry("ticket", at(rs, "created_at"), rs.getString("call_id"), null, null, null, null, null, null, null,
                         rs.getLong("id"), rs.getString("tracking_number"), rs.getString("title"), rs.getString("status"), rs.getString("code"),
-                        null, null, null, null, null, null, null)).list();
+                        null, null, null, null, null, null, null, null)).list();
     }
 
     private static List<Entry> orders(Handle h, long e, long customerId, int want) {
@@ -163,7 +172,18 @@ public final class CustomerTimeline {
                 .bind("e", e).bind("c", customerId).bind("want", want)
                 .map((rs, x) -> new Entry("order", at(rs, "created_at"), rs.getString("call_id"), null, null, null, null, null, null, null,
                         null, null, null, rs.getString("status"), null, null, null, null, null, rs.getLong("id"), rs.getString("order_number"),
-                        rs.getBigDecimal("total"))).list();
+                        rs.getBigDecimal("total"), null)).list();
+    }
+
+    private static List<Entry> sms(Handle h, long e, List<String> matching, int want) {
+        return h.createQuery("""
+                        SELECT m.id, m.direction, m.peer, m.text, m.status, m.created_at, m.call_id, m.ticket_id, u.display_name FROM sms_message m
+                        LEFT JOIN app_user u ON u.id = m.user_id WHERE m.enterprise_id = :e AND m.peer_match IN (<n>)
+                        ORDER BY m.created_at DESC LIMIT :want""")
+                .bind("e", e).bindList("n", matching).bind("want", want)
+                .map((rs, x) -> new Entry("sms", at(rs, "created_at"), rs.getString("call_id"), rs.getString("direction"), null, rs.getString("peer"),
+                        null, null, null, null, optLong(rs, "ticket_id"), null, null, rs.getString("status"), null, null, rs.getString("text"),
+                        rs.getString("display_name"), null, null, null, null, rs.getLong("id"))).list();
     }
 
     private static List<Entry> memos(Handle h, long e, long customerId, List<String> numbers, int want) {
@@ -172,7 +192,7 @@ public final class CustomerTimeline {
                 .bind("e", e).bind("c", customerId).bind("want", want);
         if (!numbers.isEmpty()) q.bindList("n", numbers);
         return q.map((rs, x) -> new Entry("memo", at(rs, "created_at"), rs.getString("call_id"), null, null, null, null, null, null, null,
-                null, null, null, null, null, rs.getLong("id"), rs.getString("text"), rs.getString("display_name"), null, null, null, null)).list();
+                null, null, null, null, null, rs.getLong("id"), rs.getString("text"), rs.getString("display_name"), null, null, null, null, null)).list();
     }
 
     private static Instant at(ResultSet rs, String column) throws SQLException {

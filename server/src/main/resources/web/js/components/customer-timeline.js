@@ -1,6 +1,7 @@
 // CRM-4: a customer's contact history, newest first and paged — calls (with the recording's player when the reader
 // may hear it), tickets, memos and survey results — as the server merges it (GET /customers/{id}/timeline). Used by
-// the console's customer page and the desk's history tab. A memo can be added here (BIZ-5). No SMS yet.
+// the console's customer page and the desk's history tab. A memo can be added here (BIZ-5). SMS sent to and received
+// from the customer's numbers (MSG-3) are in it for readers who may send SMS.
 
 import { api, t, toastError } from '../common.js';
 import { recordingAudioUrl } from '../media.js';
@@ -54,7 +55,7 @@ export const CustomerTimeline = {
       </form>
       <div v-if="error" class="alert alert-error">{{ errorText(error) }}</div>
       <ul class="timeline-list">
-        <li v-for="(e, i) in items" :key="e.kind + (e.callId || '') + (e.ticketId || '') + (e.orderId || '') + (e.memoId || '') + i" :class="'tl-' + e.kind"
+        <li v-for="(e, i) in items" :key="e.kind + (e.callId || '') + (e.ticketId || '') + (e.orderId || '') + (e.memoId || '') + (e.smsId || '') + i" :class="'tl-' + e.kind"
             :data-testid="testid + '-' + e.kind" :data-call="e.callId || ''">
           <span class="tl-time muted small">{{ fmtTime(e.at) }}</span>
           <span class="badge">{{ t('timeline.kind.' + e.kind) }}</span>
@@ -77,6 +78,12 @@ export const CustomerTimeline = {
           <template v-else-if="e.kind === 'memo'">
             <span class="tl-text" :data-testid="testid + '-memo-text'">{{ e.text }}</span><span class="muted small">— {{ dash(e.author) }}</span>
           </template>
+          <template v-else-if="e.kind === 'sms'">
+            <span>{{ t('timeline.sms.' + e.direction) }} <span class="mono">{{ dash(e.number) }}</span></span>
+            <span class="tl-text" :data-testid="testid + '-sms-text'">{{ e.text }}</span>
+            <span class="badge" :data-testid="testid + '-sms-status'">{{ tOr('sms.status.' + e.status, e.status) }}</span>
+            <span v-if="e.author" class="muted small">— {{ e.author }}</span>
+          </template>
           <template v-else-if="e.kind === 'survey'">
             <span>{{ e.score ? t('timeline.score.' + e.score) : tOr('timeline.surveyResult.' + e.outcome, e.outcome) }}</span>
           </template>
@@ -88,6 +95,5 @@ export const CustomerTimeline = {
         <button class="btn btn-sm" :disabled="offset === 0 || loading" @click="prev" :data-testid="testid + '-prev'">{{ t('common.prev') }}</button>
         <button class="btn btn-sm" :disabled="offset + items.length >= total || loading" @click="next" :data-testid="testid + '-next'">{{ t('common.next') }}</button>
       </div>
-      <div class="muted small">{{ t('timeline.noSms') }}</div>
     </div>`,
 };

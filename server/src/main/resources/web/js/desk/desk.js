@@ -12,6 +12,7 @@ import { CustomerPanel } from './customer-panel.js';
 import { RecentCalls } from './recent-calls.js';
 import { KbSearch } from './kb-search.js';
 import { AddressBookPanel } from './address-book.js';
+import { SmsPanel } from './sms-panel.js';
 import { PreviewCard } from './preview-card.js';
 import { desk } from './store.js';
 import { alertText } from '../format.js';
@@ -19,7 +20,7 @@ import { alertText } from '../format.js';
 export const Desk = {
   props: { me: Object },
   components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, KbSearch, AddressBookPanel,
-    PreviewCard },
+    PreviewCard, SmsPanel },
   setup(props) {
     return { consoleLink: hasConsoleAccess(props.me), desk, alertText };
   },
@@ -54,6 +55,7 @@ export const Desk = {
           <call-panel></call-panel>
           <customer-panel></customer-panel>
           <kb-search v-if="can('kb.read')"></kb-search>
+          <sms-panel v-if="can('sms.send')"></sms-panel>
           <recent-calls></recent-calls>
           <div class="panel agent-voicemail" data-testid="agent-voicemail">
             <div class="panel-head"><h2>{{ t('agent.voicemail') }}</h2><span class="muted">{{ me.extension ? t('agent.voicemailHint', { extension: me.extension }) : '' }}</span></div>

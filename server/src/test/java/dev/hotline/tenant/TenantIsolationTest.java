@@ -122,6 +122,13 @@ class TenantIsolationTest {
         // MSG-2: demo's box sends its messages by e-mail (no SMTP server: the message waits in demo's outbox).
         assertThat(demoAdmin.put("/api/v1/voicemail/boxes/extension/" + DEMO_BOX + "/email", Map.of("enabled", true, "to", "box@demo.test"))
                 .status()).isEqualTo(200);
+        // MSG-3: an SMS template of demo's and a message to demo's caller (no gateway: it stays queued).
+        var smsTemplate = demoAdmin.post("/api/v1/sms/templates", Map.of("name", "demo-sms", "body", "Hello {name}"));
+        assertThat(smsTemplate.status()).as(smsTemplate.toString()).isEqualTo(201);
+        demoIds.put("sms-templates", smsTemplate.json().get("id").asLong());
+        var sms = demoAdmin.post("/api/v1/sms/send", Map.of("to", DEMO_CALLER, "text", "demo sms"));
+        assertThat(sms.status()).as(sms.toString()).isEqualTo(202);
+        demoIds.put("sms-messages", sms.json().get("id").asLong());
         demoRecordedCallWithVoicemail();
         demoIds.put("mail", firstId(demoAdmin.get("/api/v1/mail/outbox").json()));
         demoIds.put("deliveries", firstId(demoAdmin.get("/api/v1/webhooks/" + demoIds.get("webhooks") + "/deliveries").json()));
@@ -305,6 +312,7 @@ class TenantIsolationTest {
                 "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail", "/api/v1/callback-list",
                 "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/webhooks", "/api/v1/agents/" + user + "/events",
                 "/api/v1/disa", "/api/v1/disa-pins",
+                "/api/v1/sms/templates", "/api/v1/sms/after-call",
                 "/api/v1/users/" + user, "/api/v1/users/" + user + "/skills", "/api/v1/queues/" + demoIds.get("queues") + "/members",
                 "/api/v1/flows/" + demoIds.get("flows"), "/api/v1/flows/" + demoIds.get("flows") + "/versions",
                 "/api/v1/calls/" + DEMO_CALL + "/events", "/api/v1/recordings", "/api/v1/prompts", "/api/v1/moh", "/api/v1/voicemail/greetings",
@@ -341,6 +349,10 @@ class TenantIsolationTest {
     /** A route's path with every parameter replaced by a real demo object, or null if the test does not know the parameter. */
     String demoPath(String template, String resource) {
         String path = template;
+        if (template.startsWith(Api.PREFIX + "/sms/")) { // MSG-3: templates, messages, and the after-call switch by queue id
+            resource = template.startsWith(Api.PREFIX + "/sms/messages/") ? "sms-messages"
+                    : template.startsWith(Api.PREFIX + "/sms/after-call/") ? "queues" : "sms-templates";
+        }
         if (path.contains("{id}")) {
             Long id = demoIds.get(resource);
             assertThat(id).as("test knows a demo object for " + template).isNotNull();
@@ -437,7 +449,8 @@ class TenantIsolationTest {
                     .doesNotContain("loopback").doesNotContain("1390000").doesNotContain("demo_flow").doesNotContain("1370*")
                     .doesNotContain("demo-custom").doesNotContain("demo-token").doesNotContain("support")
                     .doesNotContain(DEMO_CALLER).doesNotContain(DEMO_CALL).doesNotContain("english")
-                    .doesNotContain("demo-campaign").doesNotContain("13900000088").doesNotContain("13900000099");
+                    .doesNotContain("demo-campaign").doesNotContain("13900000088").doesNotContain("13900000099")
+                    .doesNotContain("demo-sms").doesNotContain("demo sms");
             if (!r.path().equals("/api/v1/audit")) { // acme's log names the files acme itself uploaded under demo's names (below)
                 assertThat(resp.body()).as(r.path()).doesNotContain(DEMO_PROMPT).doesNotContain(DEMO_MUSIC);
             }

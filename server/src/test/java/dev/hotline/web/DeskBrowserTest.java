@@ -1,6 +1,7 @@
 package dev.hotline.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -343,6 +345,11 @@ class DeskBrowserTest {
         callers.add(phone);
         Sipp.awaitUdpBound(port);
         peers().register("1001", PW, port, "200");
+        // MSG-3: a template for the desk's SMS panel (made before the desk loads its templates).
+        var template = admin.post("/api/v1/sms/templates", Map.of("name", "desk-thanks", "body", "Thank you for calling, this is {agent}."));
+        assertThat(template.status()).as(template.toString()).isEqualTo(201);
+        // ... and the after-call SMS of sales turned on with it: the caller gets it when the answered call ends.
+        assertThat(admin.put("/api/v1/sms/after-call/" + salesId, Map.of("templateId", template.json().get("id").asLong())).status()).isEqualTo(200);
 
         agent1.signIn();
         new Select(agent1.el("agent-device-kind")).selectByValue("sip");
@@ -379,6 +386,21 @@ class DeskBrowserTest {
         assertThat(agent1.state().get("calls").get(0).get("notes").asText()).isEqualTo("called about an invoice");
         assertThat(agent1.driver().findElements(Desk.tid("desk-error"))).as("no refused command").isEmpty();
 
+        // MSG-3: an SMS to the caller from the desk, with the template picked; queued with the call's id (no gateway here).
+        agent1.waitFor(d -> caller.equals(agent1.el("desk-sms-to").getAttribute("value")));
+        new Select(agent1.el("desk-sms-template")).selectByVisibleText("desk-thanks");
+        assertThat(agent1.el("desk-sms-text").getAttribute("value")).isEqualTo("Thank you for calling, this is {agent}.");
+        agent1.click("desk-sms-send");
+        agent1.waitFor(d -> agent1.text("desk-sms-sent").contains(caller));
+        JsonNode sms = admin.get("/api/v1/sms/messages?number=" + caller).json();
+        assertThat(sms).hasSize(1);
+        String agentName = admin.get("/api/v1/users?q=agent1").json().get(0).get("displayName").asText();
+        assertThat(sms.get(0).get("text").asText()).isEqualTo("Thank you for calling, this is " + agentName + ".");
+        assertThat(sms.get(0).get("callId").asText()).isEqualTo(callId);
+        assertThat(sms.get(0).get("kind").asText()).isEqualTo("desk");
+        assertThat(sms.get(0).get("templateId").asLong()).isEqualTo(template.json().get("id").asLong());
+        assertThat(agent1.text("desk-sms-sent")).contains("Thank you for calling");
+
         // REC-1 on demand from the desk: record (unless the queue records already), pause, resume, stop.
         agent1.el("desk-recording");
         if (!agent1.driver().findElements(Desk.tid("desk-btn-rec-start")).isEmpty()) agent1.click("desk-btn-rec-start");
@@ -395,6 +417,13 @@ class DeskBrowserTest {
         agent1.el("desk-no-call");
         SipPeers.ok(customer);
         agent1.waitFor(d -> agent1.text("agent-recent-calls").contains(caller));
+        // MSG-3 after a call: the event log queued the after-call SMS to the caller, with the call's id and the agent's job number.
+        await().atMost(DEADLINE).until(() -> admin.get("/api/v1/sms/messages?kind=after_call&number=" + caller).json().size() == 1);
+        JsonNode after = admin.get("/api/v1/sms/messages?kind=after_call&number=" + caller).json().get(0);
+        assertThat(after.get("callId").asText()).isEqualTo(callId);
+        assertThat(after.get("text").asText()).isEqualTo("Thank you for calling, this is "
+                + admin.get("/api/v1/users?q=agent1").json().get(0).get("jobNumber").asText() + ".");
+        admin.put("/api/v1/sms/after-call/" + salesId, new HashMap<>());
 
         // The desk's hold is checked on the desk above; the browser-phone test also wants it in the call's event log.
         List<String> types = eventTypes(callId, List.of("queue_offer", "queue_connect", "(?i).*hangup.*"));

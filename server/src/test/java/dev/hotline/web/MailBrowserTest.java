@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.hotline.testing.ApiClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
-/** MSG-2 in the browser: the e-mail page saves the SMTP server, shows a bad field under it and sends a test message. */
+/**
+ * MSG-2 in the browser: the e-mail page saves the SMTP server, shows a bad field under it and sends a test message.
+ * MSG-3: the SMS page saves a gateway (a bad port shown under it), adds a template, turns a queue's after-call SMS on and
+ * sends an SMS that shows in the log.
+ */
 class MailBrowserTest {
     @RegisterExtension
     static final ConsoleDriver ui = new ConsoleDriver();
@@ -56,5 +61,54 @@ class MailBrowserTest {
         } finally {
             smtp.stop();
         }
+    }
+
+    @Test
+    void anAdminSetsTheSmsGatewayAddsATemplateAndSendsAnSms() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // nobody listens: the link stays connecting and the message queued
+        }
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("#/"));
+        ui.click("lang-en"); // the admin's language is kept by the server: the other test of the class may have left it zh
+        ui.click("nav-sms");
+        ui.waitText("page-title", ui.en("sms.title"));
+        ui.waitText("sms-link", ui.en("sms.link.none"));
+
+        new Select(ui.el("sms-kind")).selectByValue("smpp");
+        ui.type("sms-host", "127.0.0.1");
+        ui.type("sms-port", "70000");
+        ui.type("sms-system-id", "hotline");
+        ui.type("sms-password", "secret1");
+        ui.type("sms-source", "10690001");
+        ui.click("sms-save");
+        ui.el("sms-port-error");
+        assertThat(ui.text("sms-port-error")).isNotBlank();
+        ui.type("sms-port", String.valueOf(port));
+        ui.click("sms-save");
+        ui.waitText("sms-link", ui.en("sms.link.connecting"));
+
+        ui.click("sms-template-add");
+        ui.type("sms-template-name", "thanks");
+        ui.type("sms-template-body", "感谢致电，{name}！");
+        ui.click("sms-template-save");
+        ui.waitFor(d -> ui.text("sms-templates-table").contains("感谢致电"));
+        new Select(ui.el("sms-after-call-select-sales")).selectByVisibleText("thanks");
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        ui.waitFor(d -> admin.get("/api/v1/sms/after-call").json().findValuesAsText("templateName").contains("thanks"));
+
+        ui.type("sms-to", "13800000009");
+        new Select(ui.el("sms-send-template")).selectByVisibleText("thanks");
+        ui.click("sms-send-go");
+        ui.waitFor(d -> ui.text("sms-log-table").contains("13800000009"));
+        assertThat(ui.text("sms-log-table")).contains("感谢致电", ui.en("sms.status.queued"));
+        ui.screenshot("sms-en");
+
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("sms.title"));
+        ui.waitFor(d -> ui.text("sms-log-table").contains(ui.zh("sms.status.queued")));
+        ui.screenshot("sms-zh");
     }
 }

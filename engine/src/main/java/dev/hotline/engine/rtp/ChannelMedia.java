@@ -87,6 +87,11 @@ public final class ChannelMedia {
         this.clock = clock;
     }
 
+    /** The SSRC of the RTP the engine itself sends on this leg (prompts, mixes, DTMF). */
+    int ssrc() {
+        return ssrc;
+    }
+
     // ================================================================ control (any thread)
 
     public void setListener(MediaListener l) {

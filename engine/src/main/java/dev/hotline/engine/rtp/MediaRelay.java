@@ -62,6 +62,7 @@ public final class MediaRelay implements AutoCloseable {
                 MediaReactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
                 RtpEndpoint ep = new RtpEndpoint(this, reactor, clock, rtp, rtcp, port);
                 reactor.register(ep);
+                reactor.rtcp(ep, true);
                 return ep;
             } catch (IOException e) {
                 closeQuietly(rtp);
@@ -82,7 +83,9 @@ public final class MediaRelay implements AutoCloseable {
             throw new IllegalArgumentException("outlet is required");
         }
         MediaReactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
-        return new RtpEndpoint(this, reactor, clock, null, null, 0, outlet);
+        RtpEndpoint ep = new RtpEndpoint(this, reactor, clock, null, null, 0, outlet);
+        reactor.rtcp(ep, true);
+        return ep;
     }
 
     /**
@@ -166,6 +169,7 @@ public final class MediaRelay implements AutoCloseable {
             jitterMicrosSum.add(Math.round(ep.jitterMs() * 1000));
             legsWithAudio.increment();
         }
+        ep.reactor.rtcp(ep, false);
         if (ep.rtp == null) {
             return; // a virtual endpoint holds no port
         }

@@ -11,6 +11,7 @@ import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.DtmfSource;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.LegCounters;
+import dev.hotline.engine.call.MediaQuality;
 import dev.hotline.engine.call.Playback;
 import dev.hotline.engine.call.PlaybackRequest;
 import dev.hotline.engine.call.RecordFormat;
@@ -166,6 +167,11 @@ final class SipLeg implements Channel, MediaListener {
     @Override
     public LegCounters counters() {
         return media == null ? LegCounters.ZERO : media.counters();
+    }
+
+    @Override
+    public MediaQuality mediaQuality() {
+        return media == null ? MediaQuality.NONE : media.quality();
     }
 
     @Override

@@ -523,7 +523,7 @@ final class SipLeg implements Channel, MediaListener {
             engine.browsers().legEnded(this);
         }
         engine.legEnded(this);
-        engine.emit(new CallEvent.ChannelHungUp(id, why, status, Instant.now()));
+        engine.emit(new CallEvent.ChannelHungUp(id, why, status, mediaQuality(), Instant.now()));
         SipLeg p = partner;
         if (cascade && p != null && !p.isFinal()) {
             p.post(() -> p.onPartnerEnded(this, why, status));

@@ -49,6 +49,8 @@ public final class RtpEndpoint {
     final ChannelMedia media;
     /** RFC 4733 once-only key detection; reactor thread only. */
     private TelephoneEventReceiver dtmfIn = new TelephoneEventReceiver();
+    /** The relay's codecs toward the peer when their formats differ; receiving thread only. */
+    private Transcoder transcoder;
     /** The SSRC the events come from: a new source (browser reconnected, re-INVITE) starts afresh. */
     private int dtmfSsrc;
     private boolean dtmfSsrcKnown;
@@ -338,12 +340,23 @@ public final class RtpEndpoint {
         }
         PayloadType in = codec;
         PayloadType out = dst.codec;
+        boolean convert = in != null && out != null && !in.sameFormat(out) && !(in.isG711() && out.isG711());
         if (event) {
             if (dst.telephoneEventPt < 0) {
                 return;
             }
             a[1] = (byte) ((a[1] & 0x80) | dst.telephoneEventPt);
+            if (convert) {
+                Transcoder t = transcoder(in, out);
+                if (t != null) {
+                    t.event(a, headerLen, len);
+                }
+            }
         } else if (in != null && out != null && pt == in.number()) {
+            if (convert) {
+                relayTranscoded(a, headerLen, len, in, out, dst);
+                return;
+            }
             if (in.isPcmu() && out.isPcma()) {
                 G711.ulawToAlaw(a, headerLen, len - headerLen);
             } else if (in.isPcma() && out.isPcmu()) {
@@ -357,6 +370,34 @@ public final class RtpEndpoint {
             dst.packetsOut++;
             dst.bytesOut += len;
         }
+    }
+
+    /** The two legs speak different formats (G.711, G.722, Opus): decoded and encoded again (receiving thread). */
+    private void relayTranscoded(byte[] a, int headerLen, int len, PayloadType in, PayloadType out, RtpEndpoint dst) {
+        int payload = len - headerLen;
+        if ((a[0] & 0x20) != 0 && payload > 0) {
+            payload -= a[len - 1] & 0xFF; // padding
+        }
+        Transcoder t = transcoder(in, out);
+        ByteBuffer converted = t == null || payload <= 0 ? null : t.audio(a, headerLen, payload);
+        if (converted == null) {
+            packetsDropped++;
+            return;
+        }
+        int n = converted.remaining();
+        if (dst.sendRtp(converted)) {
+            dst.packetsOut++;
+            dst.bytesOut += n;
+        }
+    }
+
+    private Transcoder transcoder(PayloadType in, PayloadType out) {
+        Transcoder t = transcoder;
+        if (t == null || !t.matches(in, out)) {
+            t = Transcoder.between(in, out);
+            transcoder = t;
+        }
+        return t;
     }
 
     /** Media clock: sends a packet the engine made (prompt, mix, DTMF) to this leg's remote party. */

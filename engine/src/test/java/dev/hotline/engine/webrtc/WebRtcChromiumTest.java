@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * from 127.0.0.1 opens one RTCPeerConnection with the fake microphone and posts its offer; the
  * engine answers; ICE, DTLS and SRTP complete; a call channel on the connection is answered and
  * plays a tone: the browser's getStats shows inbound audio bytes rising and the engine decrypts the
- * browser's microphone.
+ * browser's microphone. The browser offers Opus and the engine takes it (MEDIA-6); bridged to a G.711 phone, the call
+ * carries audio both ways through the transcoding relay, and the browser's RTCP gives the leg a round trip.
  */
 class WebRtcChromiumTest {
     private static final Logger log = LoggerFactory.getLogger(WebRtcChromiumTest.class);
@@ -73,11 +74,19 @@ class WebRtcChromiumTest {
               } catch (e) { window.state.error = String(e); }
             }
             window.inbound = async () => {
-              const out = {bytes: 0, packets: 0, ice: 'none', conn: 'none', error: window.state.error || ''};
+              const out = {bytes: 0, packets: 0, energy: 0, codec: '', sentCodec: '', ice: 'none', conn: 'none', error: window.state.error || ''};
               if (!window.pc) return out;
               out.ice = window.pc.iceConnectionState; out.conn = window.pc.connectionState;
               const stats = await window.pc.getStats();
-              stats.forEach(r => { if (r.type === 'inbound-rtp' && r.kind === 'audio') { out.bytes = r.bytesReceived; out.packets = r.packetsReceived; } });
+              const codecs = {};
+              stats.forEach(r => { if (r.type === 'codec') codecs[r.id] = r.mimeType; });
+              stats.forEach(r => {
+                if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+                  out.bytes = r.bytesReceived; out.packets = r.packetsReceived;
+                  out.energy = r.totalAudioEnergy || 0; out.codec = codecs[r.codecId] || '';
+                }
+                if (r.type === 'outbound-rtp' && r.kind === 'audio') out.sentCodec = codecs[r.codecId] || '';
+              });
               return out;
             };
             go();
@@ -93,6 +102,7 @@ class WebRtcChromiumTest {
         int rtp = Ports.free(40);
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", sipPort).withRtpPorts(rtp, rtp + 39);
         AtomicReference<String> offerSeen = new AtomicReference<>();
+        AtomicReference<String> answerSeen = new AtomicReference<>();
         try (TelephonyEngine engine = Engines.start(config, (d, u) -> Optional.empty(),
                 s -> InboundPolicy.Decision.TRUSTED, new CallHandler() {
                     @Override
@@ -112,6 +122,7 @@ class WebRtcChromiumTest {
                 offerSeen.set(offer);
                 try {
                     WebRtcConnection c = engine.webRtcConnect("chrome", offer);
+                    answerSeen.set(c.answerSdp());
                     reply(ex, 200, "application/sdp", c.answerSdp());
                 } catch (IllegalArgumentException e) {
                     reply(ex, 400, "text/plain", e.getMessage());
@@ -159,6 +170,32 @@ class WebRtcChromiumTest {
                 // The fake microphone's SRTP is decrypted by the engine.
                 await("Chromium's microphone decrypted").atMost(WAIT).until(() -> agent.counters().packetsIn() > 50);
                 log.info("Chromium stats {}; engine counters {}", stats(driver), agent.counters());
+                assertThat(answerSeen.get()).as("Opus taken from the browser's offer").containsPattern("a=rtpmap:\\d+ opus/48000/2");
+                assertThat(stats(driver).get("codec")).isEqualTo("audio/opus");
+                assertThat(stats(driver).get("sentCodec")).isEqualTo("audio/opus");
+                assertThat(agent.mediaQuality().codec()).isEqualTo("opus");
+
+                // MEDIA-1/6: bridged to a phone that speaks only A-law, the call carries audio both ways (transcoded).
+                agent.stopPlayback();
+                try (G711Phone phone = G711Phone.answering(engine, sipPort)) {
+                    engine.bridge(agent, phone.channel);
+                    double quiet = energyOver(driver, Duration.ofMillis(1500));
+                    phone.sendTone(true);
+                    double loud = energyOver(driver, Duration.ofMillis(1500));
+                    log.info("browser's audio energy: {} while the phone is silent, {} while it plays its tone", quiet, loud);
+                    assertThat(loud).as("the phone's tone reaches the browser (silence gave %s)", quiet).isGreaterThan(quiet * 10 + 0.01);
+                    // Chromium's fake microphone beeps; decoded from Opus and coded as A-law for the phone.
+                    await("the browser's microphone heard by the phone").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                            .until(() -> phone.loudestRms() > 1000);
+                    assertThat(phone.packetsHeard()).isGreaterThan(25);
+                    assertThat(phone.channel.mediaQuality().codec()).isEqualTo("PCMA");
+                    // RTCP of the leg (RFC 3550 over SRTCP): Chromium's receiver reports answer our sender reports.
+                    await("a round trip from Chromium's RTCP").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                            .until(() -> agent.mediaQuality().rttMs() != null);
+                    log.info("browser leg {}; phone leg {}", agent.mediaQuality(), phone.channel.mediaQuality());
+                    assertThat(agent.mediaQuality().rttMs()).isBetween(0.0, 500.0);
+                    assertThat(agent.mediaQuality().remoteLossPercent()).isNotNull();
+                }
                 agent.hangup(HangupCause.NORMAL_CLEARING);
                 engine.webRtcDisconnect("chrome");
             } finally {
@@ -167,6 +204,14 @@ class WebRtcChromiumTest {
                 http.stop(0);
             }
         }
+    }
+
+    /** The browser's inbound audio energy (getStats totalAudioEnergy) gained over {@code span} of wall time. */
+    private static double energyOver(ChromeDriver driver, Duration span) {
+        double before = ((Number) stats(driver).get("energy")).doubleValue();
+        long end = System.nanoTime() + span.toNanos();
+        await().atMost(span.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> System.nanoTime() >= end);
+        return ((Number) stats(driver).get("energy")).doubleValue() - before;
     }
 
     @SuppressWarnings("unchecked")

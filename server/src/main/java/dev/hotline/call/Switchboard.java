@@ -4,8 +4,10 @@ import dev.hotline.acd.Acd;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallHandler;
+import dev.hotline.engine.call.MediaQuality;
 import dev.hotline.recording.CallRecorder;
 import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.LegQuality;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallBook.Call;
 import dev.hotline.routing.CallRouter;
@@ -99,6 +101,12 @@ public final class Switchboard implements CallHandler {
             router.hungUp(h.channelId());
             desk.hungUp(h.channelId());
             queues.beforeHangup(c, h);
+            MediaQuality m = h.media();
+            if (m.packetsReceived() > 0 || m.rtcpReceived() > 0) {
+                book.record(c, new CallLogEvent.MediaReport(e, c.callId(), h.at(), h.channelId(), new LegQuality(h.channelId(), m.codec(),
+                        m.packetsReceived(), m.packetsLost(), m.lossPercent(), m.jitterMs(), m.rtcpSent(), m.rtcpReceived(), m.rttMs(),
+                        m.remoteLossPercent(), m.remoteJitterMs())));
+            }
             book.record(c, new CallLogEvent.HungUp(e, c.callId(), h.at(), h.channelId(), h.cause().name(), h.sipStatus()));
         } else if (event instanceof CallEvent.TransferRequested t) {
             router.phoneTransfer(c, t);

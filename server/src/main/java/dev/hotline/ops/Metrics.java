@@ -82,6 +82,16 @@ public final class Metrics implements AutoCloseable {
             var m = e.mediaStats();
             return m.legsWithAudio() == 0 ? 0 : m.jitterMsSum() / m.legsWithAudio();
         }).baseUnit("milliseconds").description("Mean interarrival jitter (RFC 3550) of the legs that ended").register(registry);
+        Gauge.builder("hotline.rtp.live.legs", engine, e -> e.mediaStats().liveLegs())
+                .description("Call legs with media up now").register(registry);
+        Gauge.builder("hotline.rtp.live.packets.received", engine, e -> e.mediaStats().livePacketsIn())
+                .description("RTP packets received so far by the legs up now").register(registry);
+        Gauge.builder("hotline.rtp.live.packets.lost", engine, e -> e.mediaStats().livePacketsLost())
+                .description("RTP packets lost so far (RFC 3550 counting) by the legs up now").register(registry);
+        Gauge.builder("hotline.rtp.live.jitter.mean", engine, e -> {
+            var m = e.mediaStats();
+            return m.liveLegsWithAudio() == 0 ? 0 : m.liveJitterMsSum() / m.liveLegsWithAudio();
+        }).baseUnit("milliseconds").description("Mean interarrival jitter (RFC 3550) of the legs up now").register(registry);
 
         Gauge.builder("hotline.event.log.backlog", log, EventLog::backlog).description("Call and agent events waiting to be written")
                 .register(registry);

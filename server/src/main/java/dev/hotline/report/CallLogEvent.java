@@ -146,6 +146,32 @@ public sealed interface CallLogEvent extends LogEvent {
         }
     }
 
+    /**
+     * MEDIA-1: the media figures of leg {@code channelId} at its end (RTP received, RTCP reports of both sides), logged
+     * just before its {@link HungUp} when the leg had media.
+     */
+    record MediaReport(long enterpriseId, String callId, Instant at, String channelId, LegQuality quality) implements CallLogEvent {
+        public String type() {
+            return "media";
+        }
+
+        public String data() {
+            LegQuality q = quality;
+            StringBuilder sb = new StringBuilder(160);
+            sb.append("codec=").append(q.codec()).append(" packets=").append(q.packets()).append(" lost=").append(q.lost())
+                    .append(" loss_pct=").append(number(q.lossPercent())).append(" jitter_ms=").append(number(q.jitterMs()))
+                    .append(" rtcp_sent=").append(q.rtcpSent()).append(" rtcp_received=").append(q.rtcpReceived());
+            if (q.rttMs() != null) sb.append(" rtt_ms=").append(number(q.rttMs()));
+            if (q.remoteLossPercent() != null) sb.append(" remote_loss_pct=").append(number(q.remoteLossPercent()));
+            if (q.remoteJitterMs() != null) sb.append(" remote_jitter_ms=").append(number(q.remoteJitterMs()));
+            return sb.toString();
+        }
+
+        private static String number(double v) {
+            return String.format(java.util.Locale.ROOT, "%.2f", v);
+        }
+    }
+
     /** A recording of the call is complete on disk (REC-1); written to the recordings table by the log. */
     record Recorded(long enterpriseId, String callId, Instant at, String channelId, java.nio.file.Path path, String format,
                     boolean stereo, Instant startedAt, long durationMs) implements CallLogEvent {

@@ -1,20 +1,37 @@
 package dev.hotline.report;
 
 import java.time.Instant;
+import java.util.List;
 
 /** One call, from the first event to the last, as derived from the event log (RPT-1). */
 public record CallRecord(String callId, String direction, String caller, String callee, String trunk, String extension,
                          Instant startedAt, Instant answeredAt, Instant endedAt, int talkSeconds, Outcome outcome,
                          String hangupCause, String hangupBy, Integer sipStatus, String queue, Long agentUserId, String agentJob,
                          Long waitMs, String queueResult, Disposition disposition, String ivrPath, int holdCount, int holdSeconds,
-                         int transfers, String agentName, String agentExtension) {
+                         int transfers, String agentName, String agentExtension, List<LegQuality> media) {
     // agentName and agentExtension are who the agent is now, joined when records are read (null in a record being built).
+    // media: MEDIA-1, the figures of each leg that had media (RTP and RTCP), in the order the legs ended.
+
+    public CallRecord {
+        media = media == null ? List.of() : List.copyOf(media);
+    }
+
+    /** A record without media figures (calls before V46, fixtures). */
+    public CallRecord(String callId, String direction, String caller, String callee, String trunk, String extension,
+                      Instant startedAt, Instant answeredAt, Instant endedAt, int talkSeconds, Outcome outcome,
+                      String hangupCause, String hangupBy, Integer sipStatus, String queue, Long agentUserId, String agentJob,
+                      Long waitMs, String queueResult, Disposition disposition, String ivrPath, int holdCount, int holdSeconds,
+                      int transfers, String agentName, String agentExtension) {
+        this(callId, direction, caller, callee, trunk, extension, startedAt, answeredAt, endedAt, talkSeconds, outcome, hangupCause,
+                hangupBy, sipStatus, queue, agentUserId, agentJob, waitMs, queueResult, disposition, ivrPath, holdCount, holdSeconds,
+                transfers, agentName, agentExtension, List.of());
+    }
 
     /** The same record closed at {@code endedAt} by the system for {@code cause} (a restart). */
     public CallRecord closedBySystem(Instant endedAt, String cause) {
         return new CallRecord(callId, direction, caller, callee, trunk, extension, startedAt, answeredAt, endedAt, talkSeconds, outcome,
                 cause, "system", sipStatus, queue, agentUserId, agentJob, waitMs, queueResult, disposition, ivrPath, holdCount,
-                holdSeconds, transfers, agentName, agentExtension);
+                holdSeconds, transfers, agentName, agentExtension, media);
     }
 
     /**

@@ -1,11 +1,14 @@
 package dev.hotline.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hotline.domain.JsonMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -13,6 +16,8 @@ import org.jdbi.v3.core.Handle;
 public final class CallRecordStore {
     /** The longest IVR path kept in a record (the column's width). */
     static final int IVR_PATH_MAX = 500;
+    /** The width of the media_quality column (V46). */
+    private static final int MEDIA_JSON_MAX = 4000;
 
     private CallRecordStore() {}
 
@@ -20,9 +25,10 @@ public final class CallRecordStore {
         h.createUpdate("""
                 INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, extension, started_at,
                     answered_at, ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status, queue, agent_user_id, agent_job,
-                    wait_ms, queue_result, disposition, ivr_path, hold_count, hold_seconds, transfers)
+                    wait_ms, queue_result, disposition, ivr_path, hold_count, hold_seconds, transfers, media_quality, rtp_loss_pct,
+                    rtp_jitter_ms, rtt_ms)
                 VALUES (:id, :e, :dir, :caller, :callee, :trunk, :ext, :start, :ans, :end, :talk, :outcome, :cause, :by, :sip, :queue,
-                    :agent, :job, :wait, :qres, :disp, :path, :holds, :held, :transfers)""")
+                    :agent, :job, :wait, :qres, :disp, :path, :holds, :held, :transfers, :media, :loss, :jitter, :rtt)""")
                 .bind("id", r.callId()).bind("e", enterpriseId).bind("dir", r.direction()).bind("caller", cut(r.caller(), 64))
                 .bind("callee", cut(r.callee(), 64)).bind("trunk", cut(r.trunk(), 64)).bind("ext", cut(r.extension(), 64))
                 .bind("start", Timestamp.from(r.startedAt())).bind("ans", r.answeredAt() == null ? null : Timestamp.from(r.answeredAt()))
@@ -31,7 +37,30 @@ public final class CallRecordStore {
                 .bind("queue", cut(r.queue(), 64)).bind("agent", r.agentUserId()).bind("job", cut(r.agentJob(), 16)).bind("wait", r.waitMs())
                 .bind("qres", r.queueResult()).bind("disp", r.disposition() == null ? null : r.disposition().key())
                 .bind("path", cut(r.ivrPath(), 512)).bind("holds", r.holdCount()).bind("held", r.holdSeconds())
-                .bind("transfers", r.transfers()).execute();
+                .bind("transfers", r.transfers()).bind("media", mediaJson(r.media()))
+                .bind("loss", r.media().stream().map(LegQuality::lossPercent).max(Double::compare).orElse(null))
+                .bind("jitter", r.media().stream().map(LegQuality::jitterMs).max(Double::compare).orElse(null))
+                .bind("rtt", r.media().stream().map(LegQuality::rttMs).filter(Objects::nonNull).max(Double::compare).orElse(null))
+                .execute();
+    }
+
+    private static String mediaJson(List<LegQuality> media) {
+        if (media.isEmpty()) return null;
+        try {
+            String json = JsonMapper.MAPPER.writeValueAsString(media);
+            return json.length() <= MEDIA_JSON_MAX ? json : JsonMapper.MAPPER.writeValueAsString(media.subList(0, Math.min(media.size(), 8)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<LegQuality> media(String json) throws SQLException {
+        if (json == null) return List.of();
+        try {
+            return List.of(JsonMapper.MAPPER.readValue(json, LegQuality[].class));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("bad media_quality JSON", e);
+        }
     }
 
     private static String cut(String s, int max) {
@@ -49,7 +78,7 @@ public final class CallRecordStore {
                 rs.getObject("agent_user_id", Long.class), rs.getString("agent_job"), rs.getObject("wait_ms", Long.class),
                 rs.getString("queue_result"), CallRecord.Disposition.parse(rs.getString("disposition")), rs.getString("ivr_path"),
                 rs.getInt("hold_count"), rs.getInt("hold_seconds"), rs.getInt("transfers"), rs.getString("agent_name"),
-                rs.getString("agent_extension"));
+                rs.getString("agent_extension"), media(rs.getString("media_quality")));
     }
 
     /** Filters of the call list; null means any. */
@@ -151,6 +180,11 @@ public final class CallRecordStore {
                         case "answered" -> new CallLogEvent.Answered(e, callId, at, ch);
                         case "blocked" -> new CallLogEvent.Blocked(e, callId, at, ch, field(data, "rule"));
                         case "rejected" -> new CallLogEvent.Rejected(e, callId, at, ch, Integer.parseInt(field(data, "status")), field(data, "reason"));
+                        case "media" -> new CallLogEvent.MediaReport(e, callId, at, ch, new LegQuality(ch, field(data, "codec"),
+                                parseLong(field(data, "packets")), parseLong(field(data, "lost")), parseDouble(field(data, "loss_pct")),
+                                parseDouble(field(data, "jitter_ms")), parseLong(field(data, "rtcp_sent")),
+                                parseLong(field(data, "rtcp_received")), optionalDouble(field(data, "rtt_ms")),
+                                optionalDouble(field(data, "remote_loss_pct")), optionalDouble(field(data, "remote_jitter_ms"))));
                         case "hangup" -> new CallLogEvent.HungUp(e, callId, at, ch, field(data, "cause"), Integer.parseInt(field(data, "status")));
                         case "queue_join" -> new CallLogEvent.QueueJoined(e, callId, at, ch, field(data, "queue"),
                                 Integer.parseInt(field(data, "priority")), Integer.parseInt(field(data, "position")));
@@ -189,6 +223,19 @@ public final class CallRecordStore {
             return s == null ? 0 : Long.parseLong(s);
         } catch (NumberFormatException x) {
             return 0;
+        }
+    }
+
+    private static double parseDouble(String s) {
+        Double d = optionalDouble(s);
+        return d == null ? 0 : d;
+    }
+
+    private static Double optionalDouble(String s) {
+        try {
+            return s == null ? null : Double.valueOf(s);
+        } catch (NumberFormatException x) {
+            return null;
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,6 +47,8 @@ public final class CallTracker {
     private int transfers;
     /** When the agent left a caller kept for the satisfaction survey (MSG-4): the talk ends there, not at the caller's hang-up. */
     private Instant talkEndedAt;
+    /** MEDIA-1: each leg's media figures at its end. */
+    private final Map<String, LegQuality> media = new LinkedHashMap<>();
     /** API-3: the web page a widget call came from. */
     private String page;
 
@@ -67,6 +70,8 @@ public final class CallTracker {
             openOffers.remove(a.channelId());
             // The caller's own leg is answered by whoever picks up first (the IVR, too); any other leg is a person.
             if (!a.channelId().equals(inboundChannel)) personAnswered = true;
+        } else if (e instanceof CallLogEvent.MediaReport m) {
+            media.put(m.channelId(), m.quality());
         } else if (e instanceof CallLogEvent.WidgetCall w) {
             page = w.page();
         } else if (e instanceof CallLogEvent.IvrNode n) {
@@ -219,7 +224,7 @@ public final class CallTracker {
         return new CallRecord(a.callId(), a.direction(), a.caller(), a.callee(), a.trunk(), a.extension(), a.at(),
                 answeredAt, endedAt, talk, outcome, cause.toLowerCase(), by, answeredAt != null ? Integer.valueOf(200) : sipStatus,
                 queue, agentUserId, agentJob, wait, qResult, disposition(qResult), ivrPath(), holdCount,
-                (int) (held / 1000), transfers, null, null);
+                (int) (held / 1000), transfers, null, null, List.copyOf(media.values()));
     }
 
     private CallRecord.Disposition disposition(String qResult) {

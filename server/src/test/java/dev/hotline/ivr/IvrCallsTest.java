@@ -334,6 +334,38 @@ class IvrCallsTest {
     }
 
     @Test
+    void rtpLossAndJitterOfACallersLegLandInTheCallRecordAndItsEvents() throws Exception {
+        // MEDIA-1: the caller's phone loses every tenth packet on the way and its packets' timing varies by up to 20 ms;
+        // the engine's own RTCP statistics (RFC 3550) of the leg are in the call record and in the leg's "media" event.
+        String number = publish("rtcp_wait", "{'start':'wait','nodes':{" + WAIT + "}}");
+        int dropped;
+        int sent;
+        try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13500000070", number)) {
+            caller.impair(10, 160);
+            // Over 3 s of audio: the leg's first RTCP report is due after 2.5 s.
+            await().atMost(Duration.ofSeconds(15)).until(() -> caller.sent() >= 170);
+            caller.bye();
+            dropped = caller.dropped();
+            sent = caller.sent();
+        }
+        JsonNode record = await("record of the call").atMost(Duration.ofSeconds(15)).until(() -> {
+            JsonNode items = admin.get("/api/v1/calls?number=13500000070").json().get("items");
+            return items.isEmpty() ? null : items.get(0);
+        }, r -> r != null && r.get("media").size() > 0);
+        JsonNode leg = record.get("media").get(0);
+        System.out.println("media figures of the impaired leg: " + leg);
+        assertThat(leg.get("codec").asText()).isEqualTo("PCMA");
+        assertThat(leg.get("lost").asLong()).as("%s; %d sent, %d dropped", leg, sent, dropped).isBetween(dropped - 2L, (long) dropped);
+        assertThat(leg.get("lossPercent").asDouble()).as("%s", leg).isBetween(9.0, 11.0);
+        // Timestamps moved by 0..160 units at random: E|D| = 160/3 units, 6.7 ms, plus the sender's own timing.
+        assertThat(leg.get("jitterMs").asDouble()).as("%s", leg).isBetween(4.0, 20.0);
+        assertThat(leg.get("rtcpSent").asLong()).as("our receiver reports on the leg").isPositive();
+        assertThat(leg.get("rttMs").isNull()).as("the caller sends no RTCP: no round trip").isTrue();
+        String events = admin.get("/api/v1/calls/" + record.get("callId").asText() + "/events").body();
+        assertThat(events).contains("\"type\":\"media\"").containsPattern("loss_pct=(9|10|11)\\.\\d\\d");
+    }
+
+    @Test
     void aTtsPromptIsSpokenInALiveCall() throws Exception {
         // MEDIA-4 / IVR-2: a play node with TTS text. What espeak-ng makes of it is what the editor's preview gives.
         String text = "您好，欢迎致电热线服务中心";

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
@@ -111,6 +112,18 @@ class OpsTest {
             assertThat(plain(media, "hotline_rtp_jitter_mean_milliseconds")).isBetween(0.0, 20.0);
             assertThat(plain(media, "hotline_channels_active")).isZero();
             assertThat(sample(media, "hotline_queue_waiting", "enterprise=\"demo\",queue=\"sales\"")).isZero();
+
+            // The legs up now: a caller in the demo menu losing every tenth packet is counted while its call lasts.
+            try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13500000098", "4000")) {
+                caller.impair(10, 0);
+                String live = await("the live leg's loss").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> operator.get("/api/v1/metrics").body(), t -> plain(t, "hotline_rtp_live_packets_lost") >= 5);
+                assertThat(plain(live, "hotline_rtp_live_legs")).isGreaterThanOrEqualTo(1);
+                assertThat(plain(live, "hotline_rtp_live_packets_received")).isGreaterThanOrEqualTo(45);
+                assertThat(plain(live, "hotline_rtp_live_jitter_mean_milliseconds")).isBetween(0.0, 50.0);
+                caller.bye();
+            }
+            await("no leg up").atMost(Duration.ofSeconds(10)).until(() -> plain(operator.get("/api/v1/metrics").body(), "hotline_rtp_live_legs") == 0);
         }
     }
 

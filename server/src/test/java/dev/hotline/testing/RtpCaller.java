@@ -125,6 +125,11 @@ public final class RtpCaller implements AutoCloseable {
     private String toTag;
     private int seq;
     private long timestamp;
+    private final Random impairments = new Random(3550);
+    private volatile int dropEvery;
+    private volatile int timestampJitter;
+    private volatile int dropped;
+    private volatile int sent;
 
     private RtpCaller(int sipPort, String from, String dialled) throws Exception {
         this.ua = new RawUa(sipPort);
@@ -169,6 +174,25 @@ public final class RtpCaller implements AutoCloseable {
         sender.scheduleAtFixedRate(this::sendOne, 0, 20, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * MEDIA-1: from now on every {@code every}-th packet is not sent (its sequence number is skipped: lost on the way) and the
+     * silence packets' timestamps are moved by up to {@code jitterUnits} (8 kHz units) at random, as a network's delay
+     * variation moves their arrival (RFC 3550 §6.4.1 counts the difference of the two alike). 0 turns either off.
+     */
+    public void impair(int every, int jitterUnits) {
+        dropEvery = every;
+        timestampJitter = jitterUnits;
+    }
+
+    /** RTP packets taken out of the stream by {@link #impair} so far, and packets sent. */
+    public int dropped() {
+        return dropped;
+    }
+
+    public int sent() {
+        return sent;
+    }
+
     /** Every 20 ms: a queued packet (keys, tone), else 20 ms of A-law silence. */
     private void sendOne() {
         try {
@@ -176,10 +200,17 @@ public final class RtpCaller implements AutoCloseable {
             synchronized (outbox) {
                 next = outbox.poll();
                 if (next == null) {
-                    next = packet(8, false, timestamp, silentFrame());
+                    int jitter = timestampJitter;
+                    next = packet(8, false, timestamp + (jitter > 0 ? impairments.nextInt(jitter) : 0), silentFrame());
                     timestamp += 160;
                 }
             }
+            int every = dropEvery;
+            if (every > 0 && (((next[2] & 0xFF) << 8) | (next[3] & 0xFF)) % every == 0) {
+                dropped++;
+                return;
+            }
+            sent++;
             rtp.send(new DatagramPacket(next, next.length, media));
         } catch (Exception e) {
             // the socket closed at the end of the call

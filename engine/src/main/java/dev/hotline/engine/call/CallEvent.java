@@ -38,8 +38,18 @@ public sealed interface CallEvent {
     record ChannelAnswered(String channelId, Instant at) implements CallEvent {
     }
 
-    /** @param sipStatus the final SIP status involved, 0 when the leg ended by BYE */
-    record ChannelHungUp(String channelId, HangupCause cause, int sipStatus, Instant at) implements CallEvent {
+    /**
+     * @param sipStatus the final SIP status involved, 0 when the leg ended by BYE
+     * @param media     the leg's final media figures (RTP received, RTCP reports), {@link MediaQuality#NONE} without media
+     */
+    record ChannelHungUp(String channelId, HangupCause cause, int sipStatus, MediaQuality media, Instant at) implements CallEvent {
+        public ChannelHungUp {
+            media = media == null ? MediaQuality.NONE : media;
+        }
+
+        public ChannelHungUp(String channelId, HangupCause cause, int sipStatus, Instant at) {
+            this(channelId, cause, sipStatus, MediaQuality.NONE, at);
+        }
     }
 
     record ChannelBridged(String channelId, String otherChannelId, Instant at) implements CallEvent {

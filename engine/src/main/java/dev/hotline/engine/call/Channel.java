@@ -32,6 +32,14 @@ public interface Channel {
     /** Anchored media counters of this leg. */
     LegCounters counters();
 
+    /**
+     * The quality of this leg's media (loss, jitter, round trip; RFC 3550 RTCP): live while it is up, final
+     * once it ended.
+     */
+    default MediaQuality mediaQuality() {
+        return MediaQuality.NONE;
+    }
+
     /** Inbound only: sends 180 Ringing. */
     void ring();
 

@@ -3,6 +3,8 @@ package dev.hotline.engine.rtp;
 import dev.hotline.engine.amd.AmdDetector;
 import dev.hotline.engine.amd.AmdParams;
 import dev.hotline.engine.amd.AmdResult;
+import dev.hotline.engine.codec.AudioCodec;
+import dev.hotline.engine.codec.CodecType;
 import dev.hotline.engine.codec.G711;
 import dev.hotline.engine.dtmf.DtmfDigit;
 import dev.hotline.engine.dtmf.InbandDtmfDetector;
@@ -73,7 +75,7 @@ public final class ChannelMedia {
     private double phaseLow;
     private double phaseHigh;
     // RTP we send (RFC 3550 §5.1): our own SSRC, sequence and timestamp
-    private final byte[] pkt = new byte[12 + F];
+    private final byte[] pkt = new byte[12 + Math.max(F, CodecType.OPUS.payloadBytes(F))];
     private final ByteBuffer pktBuf = ByteBuffer.wrap(pkt);
     private final byte[] rx = new byte[PacketRing.SLOT_BYTES];
     private final short[] pcm = new short[PacketRing.SLOT_BYTES];
@@ -81,10 +83,18 @@ public final class ChannelMedia {
     private int seq = ThreadLocalRandom.current().nextInt(0x10000);
     private int ts = ThreadLocalRandom.current().nextInt();
     private boolean talking;
+    /** The codec decoding what the party sends / encoding what we send, when not G.711 (made for the leg's format). */
+    private AudioCodec rxCodec;
+    private AudioCodec txCodec;
 
     ChannelMedia(RtpEndpoint ep, MediaClock clock) {
         this.ep = ep;
         this.clock = clock;
+    }
+
+    /** The SSRC of the RTP the engine itself sends on this leg (prompts, mixes, DTMF). */
+    int ssrc() {
+        return ssrc;
     }
 
     // ================================================================ control (any thread)
@@ -355,18 +365,31 @@ public final class ChannelMedia {
             if (len <= 0 || c == null || (rx[1] & 0x7F) != c.number()) {
                 continue;
             }
+            int samples;
             if (c.isPcmu()) {
                 for (int k = 0; k < len; k++) {
                     pcm[k] = G711.ulawToLinear(rx[hl + k]);
                 }
-            } else {
+                samples = len;
+            } else if (c.isPcma()) {
                 for (int k = 0; k < len; k++) {
                     pcm[k] = G711.alawToLinear(rx[hl + k]);
+                }
+                samples = len;
+            } else {
+                AudioCodec dec = rxCodec = codecFor(c, rxCodec);
+                samples = dec == null ? 0 : dec.decode(rx, hl, len, pcm, 0);
+                if (samples <= 0) {
+                    continue;
                 }
             }
             int rseq = ((rx[2] & 0xFF) << 8) | (rx[3] & 0xFF);
             int rts = ((rx[4] & 0xFF) << 24) | ((rx[5] & 0xFF) << 16) | ((rx[6] & 0xFF) << 8) | (rx[7] & 0xFF);
-            jb.put(rseq, rts, pcm, 0, len);
+            if (c.clockRate() != AudioClip.SAMPLE_RATE && c.clockRate() > 0) {
+                // the jitter buffer counts at 8 kHz (Opus: 48 kHz timestamps; a jump every 24.8 h re-synchronises it)
+                rts = (int) ((rts & 0xFFFFFFFFL) * AudioClip.SAMPLE_RATE / c.clockRate());
+            }
+            jb.put(rseq, rts, pcm, 0, samples);
         }
         jb.get(in, 0);
         if (ep.telephoneEventPt < 0) {
@@ -470,19 +493,40 @@ public final class ChannelMedia {
         if (c == null || ep.closed) {
             return;
         }
-        header(c.number(), !talking, ts);
-        talking = true;
+        int bytes = F;
         if (c.isPcmu()) {
             for (int k = 0; k < F; k++) {
                 pkt[12 + k] = G711.linearToUlaw(out[k]);
             }
-        } else {
+        } else if (c.isPcma()) {
             for (int k = 0; k < F; k++) {
                 pkt[12 + k] = G711.linearToAlaw(out[k]);
             }
+        } else {
+            AudioCodec enc = txCodec = codecFor(c, txCodec);
+            bytes = enc == null ? 0 : enc.encode(out, 0, F, pkt, 12);
+            if (bytes <= 0) {
+                return;
+            }
         }
-        pktBuf.clear().limit(12 + F);
+        header(c.number(), !talking, ts * clockMultiple(c));
+        talking = true;
+        pktBuf.clear().limit(12 + bytes);
         ep.sendGenerated(pktBuf);
+    }
+
+    /** {@code current} when it is the codec of {@code c}, else a new one (null when the engine has none). */
+    private static AudioCodec codecFor(PayloadType c, AudioCodec current) {
+        CodecType type = CodecType.of(c.encoding(), c.clockRate());
+        if (type == null) {
+            return null;
+        }
+        return current != null && current.type() == type ? current : type.newCodec();
+    }
+
+    /** RTP timestamp units per 8 kHz sample: 6 for Opus (48 kHz), else 1. */
+    private static int clockMultiple(PayloadType c) {
+        return c == null || c.clockRate() <= AudioClip.SAMPLE_RATE ? 1 : c.clockRate() / AudioClip.SAMPLE_RATE;
     }
 
     private void header(int pt, boolean marker, int timestamp) {
@@ -507,9 +551,10 @@ public final class ChannelMedia {
             return;
         }
         if (ep.telephoneEventPt >= 0 && ep.codec != null) {
-            tePackets = TelephoneEventGenerator.packets(d, DTMF_SAMPLES, F, 10);
+            int k = clockMultiple(ep.codec); // the events count at the audio's clock (RFC 4733 §2.1)
+            tePackets = TelephoneEventGenerator.packets(d, DTMF_SAMPLES * k, F * k, 10);
             teIdx = 0;
-            teTs = ts; // RFC 4733 §2.5.1.2: every packet of the event carries its start timestamp
+            teTs = ts * k; // RFC 4733 §2.5.1.2: every packet of the event carries its start timestamp
         } else {
             toneDigit = d;
             toneTicks = DTMF_SAMPLES / F;

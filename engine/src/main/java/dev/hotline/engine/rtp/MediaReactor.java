@@ -6,6 +6,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
@@ -14,11 +16,15 @@ import org.slf4j.LoggerFactory;
 /** One NIO selector thread relaying the packets of many endpoints with a single reused buffer. */
 final class MediaReactor implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(MediaReactor.class);
+    private static final long RTCP_SCAN_NANOS = 100_000_000L;
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(2048);
     private final Thread thread;
     private volatile boolean running = true;
+    /** The endpoints whose RTCP this reactor sends (reactor thread only). */
+    private final List<RtpEndpoint> rtcpEndpoints = new ArrayList<>();
+    private long nextRtcpScan;
 
     MediaReactor(String name) throws IOException {
         this.selector = Selector.open();
@@ -39,6 +45,17 @@ final class MediaReactor implements Runnable {
                 endpoint.rtcp.register(selector, SelectionKey.OP_READ, endpoint);
             } catch (ClosedChannelException e) {
                 // released before registration
+            }
+        });
+    }
+
+    /** Adds (true) or removes an endpoint whose RTCP reports this reactor sends when they are due. */
+    void rtcp(RtpEndpoint endpoint, boolean add) {
+        execute(() -> {
+            if (add) {
+                rtcpEndpoints.add(endpoint);
+            } else {
+                rtcpEndpoints.remove(endpoint);
             }
         });
     }
@@ -73,6 +90,13 @@ final class MediaReactor implements Runnable {
                 Runnable t;
                 while ((t = tasks.poll()) != null) {
                     t.run();
+                }
+                long now = System.nanoTime();
+                if (now - nextRtcpScan >= 0) {
+                    nextRtcpScan = now + RTCP_SCAN_NANOS;
+                    for (int i = 0; i < rtcpEndpoints.size(); i++) {
+                        rtcpEndpoints.get(i).rtcpTick(now);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 log.warn("media reactor error", e);

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.BitSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -29,6 +31,8 @@ public final class MediaRelay implements AutoCloseable {
     private final LongAdder packetsIn = new LongAdder();
     private final LongAdder packetsLost = new LongAdder();
     private final LongAdder jitterMicrosSum = new LongAdder();
+    /** The endpoints not yet released (for the live figures). */
+    private final Set<RtpEndpoint> live = ConcurrentHashMap.newKeySet();
     private int cursor;
     private int allocated;
 
@@ -62,6 +66,8 @@ public final class MediaRelay implements AutoCloseable {
                 MediaReactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
                 RtpEndpoint ep = new RtpEndpoint(this, reactor, clock, rtp, rtcp, port);
                 reactor.register(ep);
+                reactor.rtcp(ep, true);
+                live.add(ep);
                 return ep;
             } catch (IOException e) {
                 closeQuietly(rtp);
@@ -82,7 +88,10 @@ public final class MediaRelay implements AutoCloseable {
             throw new IllegalArgumentException("outlet is required");
         }
         MediaReactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
-        return new RtpEndpoint(this, reactor, clock, null, null, 0, outlet);
+        RtpEndpoint ep = new RtpEndpoint(this, reactor, clock, null, null, 0, outlet);
+        reactor.rtcp(ep, true);
+        live.add(ep);
+        return ep;
     }
 
     /**
@@ -109,9 +118,25 @@ public final class MediaRelay implements AutoCloseable {
         throw new IOException("no free RTP port in " + portMin + "-" + portMax);
     }
 
-    /** RTP received by the legs that ended so far (OPS-4). */
+    /** RTP received by the legs that ended so far, and by the legs up now (OPS-4). */
     public MediaStats stats() {
-        return new MediaStats(legsEnded.sum(), legsWithAudio.sum(), packetsIn.sum(), packetsLost.sum(), jitterMicrosSum.sum() / 1000.0);
+        long liveLegs = 0;
+        long liveWithAudio = 0;
+        long liveIn = 0;
+        long liveLost = 0;
+        double liveJitter = 0;
+        for (RtpEndpoint ep : live) {
+            liveLegs++;
+            long received = ep.reception.received();
+            if (received > 0) {
+                liveWithAudio++;
+                liveIn += received;
+                liveLost += Math.max(0, ep.reception.lost());
+                liveJitter += ep.reception.jitterMs();
+            }
+        }
+        return new MediaStats(legsEnded.sum(), legsWithAudio.sum(), packetsIn.sum(), packetsLost.sum(), jitterMicrosSum.sum() / 1000.0,
+                liveLegs, liveWithAudio, liveIn, liveLost, liveJitter);
     }
 
     public synchronized int allocatedCount() {
@@ -158,6 +183,7 @@ public final class MediaRelay implements AutoCloseable {
     }
 
     void release(RtpEndpoint ep) {
+        live.remove(ep);
         LegCounters c = ep.counters();
         legsEnded.increment();
         packetsIn.add(c.packetsIn());
@@ -166,6 +192,7 @@ public final class MediaRelay implements AutoCloseable {
             jitterMicrosSum.add(Math.round(ep.jitterMs() * 1000));
             legsWithAudio.increment();
         }
+        ep.reactor.rtcp(ep, false);
         if (ep.rtp == null) {
             return; // a virtual endpoint holds no port
         }

@@ -4,17 +4,22 @@ import dev.hotline.engine.codec.G711;
 import dev.hotline.engine.dtmf.DtmfDigit;
 import dev.hotline.engine.dtmf.TelephoneEventReceiver;
 import dev.hotline.engine.call.LegCounters;
+import dev.hotline.engine.call.MediaQuality;
 import dev.hotline.engine.sdp.PayloadType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One leg's anchored media port pair on the engine: RTP on an even port, RTCP on the next one.
  * Packets received here are relayed to the linked peer endpoint, transcoded between μ-law and
- * A-law when the two legs negotiated different G.711 laws. RFC 4733 telephone-events are reported
+ * A-law when the two legs negotiated different G.711 laws. RTCP is not relayed: each leg has its own
+ * (RFC 3550 §6), its sender and receiver reports sent by {@link #rtcpTick} and the party's read for
+ * the figures of {@link #quality()}. RFC 4733 telephone-events are reported
  * (once per key) to the endpoint's {@link ChannelMedia}; while the media clock decodes this leg,
  * audio packets are also copied to it, and while the clock sends to a leg, the peer's packets are
  * not relayed there.
@@ -23,6 +28,9 @@ import java.nio.channels.SelectionKey;
  * belong to the peer's reactor thread; the configuration fields are volatile and set by call threads.
  */
 public final class RtpEndpoint {
+    /** RFC 3550 §6.2: 5 s between our reports, randomised by 0.5–1.5 (§6.3.1); the first after half of it. */
+    static final long RTCP_INTERVAL_NANOS = 5_000_000_000L;
+    private static final long RTCP_FIRST_NANOS = RTCP_INTERVAL_NANOS / 2;
     private final MediaRelay relay;
     final MediaReactor reactor;
     final DatagramChannel rtp;
@@ -41,6 +49,8 @@ public final class RtpEndpoint {
     final ChannelMedia media;
     /** RFC 4733 once-only key detection; reactor thread only. */
     private TelephoneEventReceiver dtmfIn = new TelephoneEventReceiver();
+    /** The relay's codecs toward the peer when their formats differ; receiving thread only. */
+    private Transcoder transcoder;
     /** The SSRC the events come from: a new source (browser reconnected, re-INVITE) starts afresh. */
     private int dtmfSsrc;
     private boolean dtmfSsrcKnown;
@@ -55,14 +65,25 @@ public final class RtpEndpoint {
     volatile long bytesOut;
     volatile long packetsDropped;
     volatile long lastReceivedNanos;
-    // RFC 3550 Appendix A.3 loss estimate: extended highest sequence number vs. packets received.
-    private int baseSeq = -1;
-    private long extendedMax;
-    private int lastTransit;
-    private boolean jitterStarted;
-    private int jitter16;
-    private long cycles;
-    private int maxSeq;
+    /** RFC 3550 reception statistics of what the party sends (receiving thread). */
+    final RtpReception reception = new RtpReception();
+    // What we last sent (RFC 3550 §6.4.1 sender info): any media thread writes, the reactor reads
+    private volatile int sentSsrc;
+    private volatile int sentTimestamp;
+    private volatile long sentNanos;
+    private volatile boolean sentAny;
+    // RTCP of our own (reactor thread), and what the party's reports said (receiving thread writes)
+    private final byte[] rtcpOut = new byte[128];
+    private final ByteBuffer rtcpOutBuf = ByteBuffer.wrap(rtcpOut);
+    private long nextRtcpNanos;
+    private volatile long rtcpSent;
+    private volatile long rtcpReceived;
+    private volatile int lastSrMiddle;
+    private volatile long lastSrArrivalNanos;
+    private volatile int remoteFractionLost = -1;
+    private volatile long remoteCumulativeLost;
+    private volatile double remoteJitterMs = -1;
+    private volatile double rttMs = -1;
 
     RtpEndpoint(MediaRelay relay, MediaReactor reactor, MediaClock clock, DatagramChannel rtp, DatagramChannel rtcp,
                 int localPort) {
@@ -79,6 +100,7 @@ public final class RtpEndpoint {
         this.rtcp = rtcp;
         this.localPort = localPort;
         this.lastReceivedNanos = System.nanoTime();
+        this.nextRtcpNanos = lastReceivedNanos + RTCP_FIRST_NANOS;
     }
 
     public int localPort() {
@@ -105,6 +127,9 @@ public final class RtpEndpoint {
     public void setCodec(PayloadType codec, int telephoneEventPt) {
         this.codec = codec;
         this.telephoneEventPt = telephoneEventPt;
+        if (codec != null && codec.clockRate() > 0) {
+            reception.clockRate(codec.clockRate());
+        }
     }
 
     public PayloadType codec() {
@@ -147,12 +172,21 @@ public final class RtpEndpoint {
     }
 
     public LegCounters counters() {
-        long lost = 0;
-        if (baseSeq >= 0) {
-            long expected = extendedMax - baseSeq + 1;
-            lost = Math.max(0, expected - packetsIn);
-        }
-        return new LegCounters(packetsIn, bytesIn, packetsOut, bytesOut, lost, packetsDropped);
+        return new LegCounters(packetsIn, bytesIn, packetsOut, bytesOut, Math.max(0, reception.lost()), packetsDropped);
+    }
+
+    /** The leg's media quality now: what it received, and what the party's RTCP reports said (RFC 3550 §6.4). */
+    public MediaQuality quality() {
+        long expected = reception.expected();
+        long lost = Math.max(0, reception.lost());
+        PayloadType c = codec;
+        int fraction = remoteFractionLost;
+        double jitter = remoteJitterMs;
+        double rtt = rttMs;
+        return new MediaQuality(c == null ? null : c.encoding(), reception.received(), expected, lost,
+                expected <= 0 ? 0 : lost * 100.0 / expected, reception.jitterMs(), rtcpSent, rtcpReceived,
+                fraction < 0 ? null : fraction * 100.0 / 256, fraction < 0 ? null : remoteCumulativeLost,
+                jitter < 0 ? null : jitter, rtt < 0 ? null : rtt);
     }
 
     public void close() {
@@ -176,7 +210,7 @@ public final class RtpEndpoint {
         }
         lastReceivedNanos = System.nanoTime();
         if (rtcpPacket) {
-            forwardRtcp(buf);
+            onRtcp(buf);
         } else {
             onRtp(buf);
         }
@@ -207,7 +241,7 @@ public final class RtpEndpoint {
             }
             lastReceivedNanos = System.nanoTime();
             if (rtcpPacket) {
-                forwardRtcp(buf);
+                onRtcp(buf);
             } else {
                 onRtp(buf);
             }
@@ -265,8 +299,11 @@ public final class RtpEndpoint {
         }
         packetsIn++;
         bytesIn += len;
-        trackSequence(((a[2] & 0xFF) << 8) | (a[3] & 0xFF));
         int pt = a[1] & 0x7F;
+        boolean event = pt == telephoneEventPt && telephoneEventPt >= 0;
+        reception.onPacket(((a[8] & 0xFF) << 24) | ((a[9] & 0xFF) << 16) | ((a[10] & 0xFF) << 8) | (a[11] & 0xFF),
+                ((a[2] & 0xFF) << 8) | (a[3] & 0xFF),
+                ((a[4] & 0xFF) << 24) | ((a[5] & 0xFF) << 16) | ((a[6] & 0xFF) << 8) | (a[7] & 0xFF), !event, lastReceivedNanos);
         int headerLen = 12 + 4 * (a[0] & 0x0F);
         if ((a[0] & 0x10) != 0 && len >= headerLen + 4) {
             headerLen += 4 + 4 * (((a[headerLen + 2] & 0xFF) << 8) | (a[headerLen + 3] & 0xFF));
@@ -275,7 +312,6 @@ public final class RtpEndpoint {
             packetsDropped++;
             return;
         }
-        boolean event = pt == telephoneEventPt && telephoneEventPt >= 0;
         if (event) {
             // RFC 4733 §2.5.1: all packets of one key share its start timestamp; report it once
             int ts = ((a[4] & 0xFF) << 24) | ((a[5] & 0xFF) << 16) | ((a[6] & 0xFF) << 8) | (a[7] & 0xFF);
@@ -293,7 +329,6 @@ public final class RtpEndpoint {
                 }
             }
         } else {
-            trackJitter(((a[4] & 0xFF) << 24) | ((a[5] & 0xFF) << 16) | ((a[6] & 0xFF) << 8) | (a[7] & 0xFF));
             PacketRing ring = media.ring;
             if (ring != null) {
                 ring.offer(a, 0, len); // before any in-place transcoding below
@@ -305,12 +340,23 @@ public final class RtpEndpoint {
         }
         PayloadType in = codec;
         PayloadType out = dst.codec;
+        boolean convert = in != null && out != null && !in.sameFormat(out) && !(in.isG711() && out.isG711());
         if (event) {
             if (dst.telephoneEventPt < 0) {
                 return;
             }
             a[1] = (byte) ((a[1] & 0x80) | dst.telephoneEventPt);
+            if (convert) {
+                Transcoder t = transcoder(in, out);
+                if (t != null) {
+                    t.event(a, headerLen, len);
+                }
+            }
         } else if (in != null && out != null && pt == in.number()) {
+            if (convert) {
+                relayTranscoded(a, headerLen, len, in, out, dst);
+                return;
+            }
             if (in.isPcmu() && out.isPcma()) {
                 G711.ulawToAlaw(a, headerLen, len - headerLen);
             } else if (in.isPcma() && out.isPcmu()) {
@@ -326,6 +372,34 @@ public final class RtpEndpoint {
         }
     }
 
+    /** The two legs speak different formats (G.711, G.722, Opus): decoded and encoded again (receiving thread). */
+    private void relayTranscoded(byte[] a, int headerLen, int len, PayloadType in, PayloadType out, RtpEndpoint dst) {
+        int payload = len - headerLen;
+        if ((a[0] & 0x20) != 0 && payload > 0) {
+            payload -= a[len - 1] & 0xFF; // padding
+        }
+        Transcoder t = transcoder(in, out);
+        ByteBuffer converted = t == null || payload <= 0 ? null : t.audio(a, headerLen, payload);
+        if (converted == null) {
+            packetsDropped++;
+            return;
+        }
+        int n = converted.remaining();
+        if (dst.sendRtp(converted)) {
+            dst.packetsOut++;
+            dst.bytesOut += n;
+        }
+    }
+
+    private Transcoder transcoder(PayloadType in, PayloadType out) {
+        Transcoder t = transcoder;
+        if (t == null || !t.matches(in, out)) {
+            t = Transcoder.between(in, out);
+            transcoder = t;
+        }
+        return t;
+    }
+
     /** Media clock: sends a packet the engine made (prompt, mix, DTMF) to this leg's remote party. */
     void sendGenerated(ByteBuffer buf) {
         int len = buf.remaining();
@@ -335,23 +409,114 @@ public final class RtpEndpoint {
         }
     }
 
-    private void forwardRtcp(ByteBuffer buf) {
-        RtpEndpoint dst = peer;
-        if (dst == null || dst.closed) {
+    /**
+     * RTCP from the party ends here (each leg has RTCP of its own, RFC 3550 §6; relaying it would report on
+     * streams the other party never saw): its sender report is remembered for our LSR/DLSR, its report
+     * block on what we send gives the loss and jitter it saw and the round trip.
+     */
+    private void onRtcp(ByteBuffer buf) {
+        long now = lastReceivedNanos;
+        List<Rtcp.Report> reports = Rtcp.read(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
+        if (reports.isEmpty()) {
             return;
         }
-        if (dst.outlet != null) {
-            dst.outlet.send(buf, true);
-        } else if (dst.rtcpMux) {
-            dst.send(dst.rtp, dst.remoteRtcp, buf);
+        int arrivalMiddle = (int) (Rtcp.ntpOf(now) >>> 16);
+        for (Rtcp.Report r : reports) {
+            rtcpReceived++;
+            if (r.sender() != null) {
+                lastSrMiddle = r.sender().ntpMiddle();
+                lastSrArrivalNanos = now;
+            }
+            Rtcp.ReportBlock b = aboutUs(r.blocks());
+            if (b != null) {
+                remoteCumulativeLost = b.cumulativeLost();
+                PayloadType c = codec;
+                int rate = c == null || c.clockRate() <= 0 ? 8000 : c.clockRate();
+                remoteJitterMs = b.jitter() * 1000.0 / rate;
+                remoteFractionLost = b.fractionLost();
+                double rtt = Rtcp.roundTripMs(b, arrivalMiddle);
+                if (rtt >= 0) {
+                    rttMs = rtt;
+                }
+            }
+        }
+    }
+
+    /** The block about the stream we send (its SSRC is the one we send with, or our own); else the only one. */
+    private Rtcp.ReportBlock aboutUs(List<Rtcp.ReportBlock> blocks) {
+        int sent = sentSsrc;
+        int own = media.ssrc();
+        for (Rtcp.ReportBlock b : blocks) {
+            if ((sentAny && b.ssrc() == sent) || b.ssrc() == own) {
+                return b;
+            }
+        }
+        return blocks.size() == 1 ? blocks.get(0) : null;
+    }
+
+    /**
+     * Reactor: sends our report when it is due: an SR when we sent RTP since the last one (with the SSRC
+     * we send with: the relayed party's or the engine's own), else an RR, and a report block on what the
+     * party sent us when it sent anything.
+     */
+    void rtcpTick(long now) {
+        if (closed || now - nextRtcpNanos < 0) {
+            return;
+        }
+        nextRtcpNanos = now + (long) (RTCP_INTERVAL_NANOS * (0.5 + ThreadLocalRandom.current().nextDouble()));
+        boolean received = reception.started();
+        boolean sending = sentAny && now - sentNanos < RTCP_INTERVAL_NANOS * 2;
+        if (!received && !sending) {
+            return;
+        }
+        if (outlet == null && remoteRtcp == null) {
+            return;
+        }
+        long ntp = Rtcp.ntpOf(now);
+        PayloadType c = codec;
+        int rate = c == null || c.clockRate() <= 0 ? 8000 : c.clockRate();
+        int ssrc = sending ? sentSsrc : media.ssrc();
+        Rtcp.SenderInfo si = null;
+        if (sending) {
+            long packets = packetsOut;
+            int ts = sentTimestamp + (int) ((now - sentNanos) * rate / 1_000_000_000L);
+            si = new Rtcp.SenderInfo(ntp, ts, packets, Math.max(0, bytesOut - 12 * packets));
+        }
+        Rtcp.ReportBlock block = null;
+        if (received) {
+            long srAt = lastSrArrivalNanos;
+            int lsr = lastSrMiddle;
+            long dlsr = lsr == 0 ? 0 : (now - srAt) * 65536 / 1_000_000_000L;
+            block = new Rtcp.ReportBlock(reception.ssrc(), reception.nextFractionLost(),
+                    (int) Math.max(-0x800000, Math.min(0x7FFFFF, reception.lost())), reception.extendedHighestSeq(),
+                    reception.jitter(), lsr & 0xFFFFFFFFL, dlsr);
+        }
+        int len = Rtcp.write(rtcpOut, ssrc, si, block, "hotline");
+        rtcpOutBuf.clear().limit(len);
+        boolean ok;
+        if (outlet != null) {
+            ok = outlet.send(rtcpOutBuf, true);
         } else {
-            dst.send(dst.rtcp, dst.remoteRtcp, buf);
+            ok = send(rtcpMux ? rtp : rtcp, remoteRtcp, rtcpOutBuf);
+        }
+        if (ok) {
+            rtcpSent++;
         }
     }
 
     private boolean sendRtp(ByteBuffer buf) {
         PacketOutlet o = outlet;
-        return o != null ? o.send(buf, false) : send(rtp, remoteRtp, buf);
+        int p = buf.position();
+        int ts = buf.getInt(p + 4);
+        int ssrc = buf.getInt(p + 8);
+        boolean ok = o != null ? o.send(buf, false) : send(rtp, remoteRtp, buf);
+        if (ok) {
+            sentTimestamp = ts;
+            sentSsrc = ssrc;
+            sentNanos = System.nanoTime();
+            sentAny = true;
+        }
+        return ok;
     }
 
     private boolean send(DatagramChannel ch, InetSocketAddress to, ByteBuffer buf) {
@@ -365,40 +530,8 @@ public final class RtpEndpoint {
         }
     }
 
-    /** RFC 3550 §6.4.1 / A.8: interarrival jitter, in timestamp units (8 kHz audio) scaled by 16. */
-    private void trackJitter(int rtpTs) {
-        int arrival = (int) (System.nanoTime() / 125_000L); // 8 000 units a second
-        int transit = arrival - rtpTs;
-        if (jitterStarted) {
-            int d = transit - lastTransit;
-            if (d < 0) {
-                d = -d;
-            }
-            jitter16 += d - ((jitter16 + 8) >> 4);
-        }
-        jitterStarted = true;
-        lastTransit = transit;
-    }
-
-    /** The interarrival jitter of what this leg received (RFC 3550 §6.4.1), in milliseconds (8 kHz audio). */
+    /** The interarrival jitter of what this leg received (RFC 3550 §6.4.1), in milliseconds. */
     public double jitterMs() {
-        return (jitter16 >> 4) / 8.0;
-    }
-
-    private void trackSequence(int seq) {
-        if (baseSeq < 0) {
-            baseSeq = seq;
-            maxSeq = seq;
-            extendedMax = seq;
-            return;
-        }
-        int delta = (seq - maxSeq) & 0xFFFF;
-        if (delta > 0 && delta < 0x8000) {
-            if (seq < maxSeq) {
-                cycles += 0x10000;
-            }
-            maxSeq = seq;
-            extendedMax = cycles + seq;
-        }
+        return reception.jitterMs();
     }
 }

@@ -25,6 +25,17 @@ public record MediaDescription(
         return payloads.stream().filter(PayloadType::isG711).findFirst();
     }
 
+    /** The first offered format the engine speaks (G.711, G.722, Opus), in the offerer's order of preference. */
+    public Optional<PayloadType> firstSupported() {
+        return payloads.stream().filter(PayloadType::isSupportedAudio).findFirst();
+    }
+
+    /** The telephone-event format of {@code audio}'s clock rate (RFC 4733 §2.1), else the first one offered. */
+    public Optional<PayloadType> telephoneEvent(PayloadType audio) {
+        Optional<PayloadType> same = find(p -> p.isTelephoneEvent() && audio != null && p.clockRate() == audio.clockRate());
+        return same.isPresent() ? same : telephoneEvent();
+    }
+
     public Optional<PayloadType> find(java.util.function.Predicate<PayloadType> p) {
         return payloads.stream().filter(p).findFirst();
     }

@@ -138,6 +138,8 @@ public final class Sdp {
                     payloads.add(PayloadType.PCMU);
                 } else if (pt == 8) {
                     payloads.add(PayloadType.PCMA);
+                } else if (pt == 9) {
+                    payloads.add(PayloadType.G722);
                 } else {
                     payloads.add(new PayloadType(pt, "", 0));
                 }
@@ -213,9 +215,11 @@ public final class Sdp {
         }
         sb.append("\r\n");
         for (PayloadType p : payloads) {
-            sb.append("a=rtpmap:").append(p.number()).append(' ').append(p.encoding()).append('/').append(p.clockRate()).append("\r\n");
+            sb.append("a=rtpmap:").append(p.number()).append(' ').append(p.rtpmap()).append("\r\n");
             if (p.isTelephoneEvent()) {
                 sb.append("a=fmtp:").append(p.number()).append(" 0-16\r\n");
+            } else if (p.isOpus()) {
+                sb.append("a=fmtp:").append(p.number()).append(" minptime=10;useinbandfec=1\r\n");
             }
         }
         if (rtcpMux) {

@@ -86,7 +86,7 @@ final class BrowserConnection implements WebRtcConnection, MediaSocket.Handler {
         List<PayloadType> pts = new ArrayList<>(2);
         pts.add(codec);
         if (telephoneEventPt >= 0) {
-            pts.add(new PayloadType(telephoneEventPt, "telephone-event", 8000));
+            pts.add(new PayloadType(telephoneEventPt, "telephone-event", codec.clockRate()));
         }
         this.remote = new MediaDescription("0.0.0.0", 9, 9, true, pts, MediaDirection.SENDRECV, 20);
         MediaSocket[] holder = new MediaSocket[1];

@@ -174,8 +174,8 @@ final class LegSignalling {
             MediaDescription offer;
             try {
                 offer = Sdp.parse(body);
-                if (offer.firstG711().isEmpty()) {
-                    throw new SdpException("no common codec (PCMU or PCMA required)");
+                if (offer.firstSupported().isEmpty()) {
+                    throw new SdpException("no common codec (PCMU, PCMA, G722 or opus required)");
                 }
             } catch (SdpException ex) {
                 msg.send(st, msg.notAcceptable(req, ex.getMessage()));

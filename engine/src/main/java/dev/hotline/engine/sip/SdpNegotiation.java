@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One leg's SDP offer/answer (RFC 3264): the remote description, the G.711 law and telephone-event
- * payload chosen from it, and our own session description. Used on the leg's call executor.
+ * One leg's SDP offer/answer (RFC 3264): the remote description, the audio format (G.711, G.722, Opus) and
+ * telephone-event payload chosen from it, and our own session description. Used on the leg's call executor.
  */
 final class SdpNegotiation {
     private static final Logger log = LoggerFactory.getLogger(SdpNegotiation.class);
@@ -53,7 +53,7 @@ final class SdpNegotiation {
         List<PayloadType> pts = new ArrayList<>(2);
         pts.add(codec);
         if (telephoneEventPt >= 0) {
-            pts.add(new PayloadType(telephoneEventPt, "telephone-event", 8000));
+            pts.add(new PayloadType(telephoneEventPt, "telephone-event", codec.clockRate()));
         }
         return Sdp.write(sessionId, version, address, media.localPort(), pts, dir, rtcpMux);
     }
@@ -64,17 +64,30 @@ final class SdpNegotiation {
     }
 
     /**
-     * The offer we make on an outbound leg: the preferences of {@code from} (the partner's negotiation,
-     * or this one for an originated leg) first, both G.711 laws always.
+     * The offer we make on an outbound leg: the format of {@code from} (the partner's negotiation, or this one for an
+     * originated leg) first, so that a party taking it is relayed without transcoding, then both G.711 laws and G.722.
      */
     String offerSdp(SdpNegotiation from) {
         List<PayloadType> pts = new ArrayList<>();
         PayloadType first = from.codec != null ? from.codec
-                : from.remote != null ? from.remote.firstG711().orElse(PayloadType.PCMU) : PayloadType.PCMU;
-        pts.add(first.isPcmu() ? PayloadType.PCMU : PayloadType.PCMA);
-        pts.add(first.isPcmu() ? PayloadType.PCMA : PayloadType.PCMU);
+                : from.remote != null ? from.remote.firstSupported().orElse(PayloadType.PCMU) : PayloadType.PCMU;
+        if (first.isPcmu()) {
+            pts.add(PayloadType.PCMU);
+        } else if (first.isPcma()) {
+            pts.add(PayloadType.PCMA);
+        } else if (first.isG722()) {
+            pts.add(PayloadType.G722);
+        } else if (first.isOpus()) {
+            pts.add(PayloadType.OPUS);
+        }
+        for (PayloadType p : List.of(PayloadType.PCMU, PayloadType.PCMA, PayloadType.G722)) {
+            if (pts.stream().noneMatch(p::sameFormat)) {
+                pts.add(p);
+            }
+        }
         // An originated leg (no partner) offers telephone-event itself, to hear the party's keys (RFC 4733).
-        int te = from == this ? 101 : from.remote != null ? from.remote.telephoneEvent().map(PayloadType::number).orElse(-1) : -1;
+        int offered = from == this ? 101 : from.remote != null ? from.remote.telephoneEvent().map(PayloadType::number).orElse(-1) : -1;
+        int te = offered >= 0 && pts.stream().anyMatch(p -> p.number() == offered) ? 101 : offered;
         if (te >= 0) {
             pts.add(new PayloadType(te, "telephone-event", 8000));
         }
@@ -82,19 +95,19 @@ final class SdpNegotiation {
     }
 
     /**
-     * Picks this (inbound) leg's codec from its remote offer: the same law as {@code preferred} when
-     * offered (payload untouched), otherwise the first offered G.711 law (transcoded by the relay).
+     * Picks this (inbound) leg's codec from its remote offer: the format of {@code preferred} when offered (relayed
+     * untouched), otherwise the first offered format the engine speaks (transcoded by the relay).
      */
     void chooseCodec(PayloadType preferred) {
         PayloadType pick = null;
         if (preferred != null) {
-            pick = remote.find(p -> p.isPcmu() == preferred.isPcmu() && p.isG711()).orElse(null);
+            pick = remote.find(p -> p.sameFormat(preferred)).orElse(null);
         }
         if (pick == null) {
-            pick = remote.firstG711().orElseThrow();
+            pick = remote.firstSupported().orElseThrow();
         }
         codec = pick;
-        telephoneEventPt = remote.telephoneEvent().map(PayloadType::number).orElse(-1);
+        telephoneEventPt = remote.telephoneEvent(pick).map(PayloadType::number).orElse(-1);
         rtcpMux = remote.rtcpMux();
         media.setCodec(codec, telephoneEventPt);
     }
@@ -103,10 +116,10 @@ final class SdpNegotiation {
     boolean takeAnswer(byte[] body) {
         try {
             MediaDescription ans = Sdp.parse(body);
-            PayloadType pt = ans.firstG711().orElseThrow(() -> new SdpException("no G.711 in answer"));
+            PayloadType pt = ans.firstSupported().orElseThrow(() -> new SdpException("no G.711, G.722 or Opus in answer"));
             remote = ans;
             codec = pt;
-            telephoneEventPt = ans.telephoneEvent().map(PayloadType::number).orElse(-1);
+            telephoneEventPt = ans.telephoneEvent(pt).map(PayloadType::number).orElse(-1);
             media.setCodec(codec, telephoneEventPt);
             media.setRemote(ans.address(), ans.port(), ans.rtcpPort(), ans.rtcpMux());
             return true;

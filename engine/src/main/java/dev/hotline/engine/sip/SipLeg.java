@@ -11,6 +11,7 @@ import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.DtmfSource;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.LegCounters;
+import dev.hotline.engine.call.MediaQuality;
 import dev.hotline.engine.call.Playback;
 import dev.hotline.engine.call.PlaybackRequest;
 import dev.hotline.engine.call.RecordFormat;
@@ -166,6 +167,11 @@ final class SipLeg implements Channel, MediaListener {
     @Override
     public LegCounters counters() {
         return media == null ? LegCounters.ZERO : media.counters();
+    }
+
+    @Override
+    public MediaQuality mediaQuality() {
+        return media == null ? MediaQuality.NONE : media.quality();
     }
 
     @Override
@@ -517,7 +523,7 @@ final class SipLeg implements Channel, MediaListener {
             engine.browsers().legEnded(this);
         }
         engine.legEnded(this);
-        engine.emit(new CallEvent.ChannelHungUp(id, why, status, Instant.now()));
+        engine.emit(new CallEvent.ChannelHungUp(id, why, status, mediaQuality(), Instant.now()));
         SipLeg p = partner;
         if (cascade && p != null && !p.isFinal()) {
             p.post(() -> p.onPartnerEnded(this, why, status));

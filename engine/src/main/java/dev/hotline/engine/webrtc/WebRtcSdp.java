@@ -28,8 +28,8 @@ public final class WebRtcSdp {
      *
      * @param sections         every m= section in order
      * @param audioIndex       index of the audio section we accept
-     * @param codec            PCMU or PCMA, the first one the browser listed
-     * @param telephoneEvent   telephone-event/8000 payload type, -1 when not offered
+     * @param codec            Opus when offered, else PCMU or PCMA, the first one the browser listed
+     * @param telephoneEvent   the telephone-event payload type at the codec's clock rate, -1 when not offered
      * @param telephoneEventFmtp its a=fmtp value ({@code 0-15} when absent)
      * @param bundled          the offer groups the audio mid with a=group:BUNDLE (RFC 8843)
      * @param direction        the offer's direction attribute of the audio section
@@ -42,8 +42,16 @@ public final class WebRtcSdp {
         }
     }
 
-    /** Parses a browser's offer; throws {@link IllegalArgumentException} saying what is wrong. */
+    /** Parses a browser's offer, taking Opus when offered; throws {@link IllegalArgumentException} saying what is wrong. */
     public static Offer parseOffer(String sdp) {
+        return parseOffer(sdp, true);
+    }
+
+    /**
+     * Parses a browser's offer: the audio format is Opus when offered and {@code preferOpus}, else the first G.711 law
+     * listed; throws {@link IllegalArgumentException} saying what is wrong.
+     */
+    public static Offer parseOffer(String sdp, boolean preferOpus) {
         if (sdp == null || sdp.isBlank()) {
             throw new IllegalArgumentException("empty SDP offer");
         }
@@ -145,8 +153,11 @@ public final class WebRtcSdp {
                 }
             }
         }
+        // Opus first (RFC 7587; every browser has it), else the first G.711 law the browser listed.
         PayloadType codec = null;
-        int te = -1;
+        PayloadType g711 = null;
+        int te8000 = -1;
+        int te48000 = -1;
         for (String f : audio.formats()) {
             int pt;
             try {
@@ -157,17 +168,26 @@ public final class WebRtcSdp {
             String map = rtpmap.get(pt);
             boolean pcmu = map != null ? map.equals("pcmu/8000") || map.equals("pcmu/8000/1") : pt == 0;
             boolean pcma = map != null ? map.equals("pcma/8000") || map.equals("pcma/8000/1") : pt == 8;
-            if (codec == null && pcmu) {
-                codec = new PayloadType(pt, "PCMU", 8000);
-            } else if (codec == null && pcma) {
-                codec = new PayloadType(pt, "PCMA", 8000);
-            } else if (te < 0 && map != null && map.startsWith("telephone-event/8000")) {
-                te = pt;
+            if (codec == null && preferOpus && map != null && map.equals("opus/48000/2")) {
+                codec = new PayloadType(pt, "opus", 48000);
+            } else if (g711 == null && pcmu) {
+                g711 = new PayloadType(pt, "PCMU", 8000);
+            } else if (g711 == null && pcma) {
+                g711 = new PayloadType(pt, "PCMA", 8000);
+            } else if (te8000 < 0 && map != null && map.startsWith("telephone-event/8000")) {
+                te8000 = pt;
+            } else if (te48000 < 0 && map != null && map.startsWith("telephone-event/48000")) {
+                te48000 = pt;
             }
         }
         if (codec == null) {
-            throw new IllegalArgumentException("the offer has neither PCMU nor PCMA (Hotline speaks G.711 only)");
+            codec = g711;
         }
+        if (codec == null) {
+            throw new IllegalArgumentException("the offer has neither Opus nor PCMU nor PCMA");
+        }
+        // RFC 4733 §2.1: the events count at the audio's clock rate
+        int te = codec.isOpus() ? te48000 : te8000;
         String teFmtp = "0-15";
         if (te >= 0) {
             for (String v : a.getOrDefault("fmtp", List.of())) {
@@ -259,10 +279,14 @@ public final class WebRtcSdp {
             sb.append("a=").append(answerDirection(offer.direction())).append(nl);
             sb.append("a=msid:hotline hotline-audio").append(nl);
             sb.append("a=rtcp-mux").append(nl);
-            sb.append("a=rtpmap:").append(offer.codec().number()).append(' ').append(offer.codec().encoding())
-                    .append("/8000").append(nl);
+            sb.append("a=rtpmap:").append(offer.codec().number()).append(' ').append(offer.codec().rtpmap()).append(nl);
+            if (offer.codec().isOpus()) {
+                // RFC 7587 §7: mono voice is what we send; in-band FEC is welcome
+                sb.append("a=fmtp:").append(offer.codec().number()).append(" minptime=10;useinbandfec=1").append(nl);
+            }
             if (offer.telephoneEvent() >= 0) {
-                sb.append("a=rtpmap:").append(offer.telephoneEvent()).append(" telephone-event/8000").append(nl);
+                sb.append("a=rtpmap:").append(offer.telephoneEvent()).append(" telephone-event/")
+                        .append(offer.codec().clockRate()).append(nl);
                 sb.append("a=fmtp:").append(offer.telephoneEvent()).append(' ').append(offer.telephoneEventFmtp()).append(nl);
             }
             sb.append("a=ptime:20").append(nl);

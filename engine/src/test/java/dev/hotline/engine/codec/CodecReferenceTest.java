@@ -30,6 +30,9 @@ class CodecReferenceTest {
     void codecRegistryRoundTrips() {
         short[] speech = Signals.speechLike(1600, 4);
         for (CodecType t : CodecType.values()) {
+            if (t == CodecType.OPUS || t == CodecType.G722) {
+                continue; // variable size or delayed output: WidebandCodecTest
+            }
             assertThat(CodecType.ofPayloadType(t.payloadType())).isSameAs(t);
             assertThat(CodecType.ofEncodingName(t.encodingName().toLowerCase())).isSameAs(t);
             AudioCodec c = t.newCodec();

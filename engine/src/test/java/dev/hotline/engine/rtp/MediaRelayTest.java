@@ -2,6 +2,8 @@ package dev.hotline.engine.rtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotline.engine.codec.AudioCodec;
+import dev.hotline.engine.codec.CodecType;
 import dev.hotline.engine.codec.G711;
 import dev.hotline.engine.sdp.PayloadType;
 import dev.hotline.engine.testing.Ports;
@@ -209,5 +211,115 @@ class MediaRelayTest {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
                     .until(() -> relay.allocatedCount() == before);
         }
+    }
+
+    /** 20 ms packets of a 1 kHz tone coded by {@code codec}, with RTP timestamps at its clock. */
+    private static byte[] tonePacket(AudioCodec codec, int pt, int seq, int clockPerSample) {
+        short[] pcm = new short[160];
+        for (int i = 0; i < 160; i++) {
+            pcm[i] = (short) (8000 * Math.sin(2 * Math.PI * 1000 * (seq * 160 + i) / 8000.0));
+        }
+        byte[] payload = new byte[400];
+        int n = codec.encode(pcm, 0, 160, payload, 0);
+        byte[] p = rtp(pt, seq, (byte) 0, n);
+        System.arraycopy(payload, 0, p, 12, n);
+        int ts = seq * 160 * clockPerSample;
+        p[4] = (byte) (ts >> 24);
+        p[5] = (byte) (ts >> 16);
+        p[6] = (byte) (ts >> 8);
+        p[7] = (byte) ts;
+        return p;
+    }
+
+    private static double rms(short[] pcm, int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += (double) pcm[i] * pcm[i];
+        }
+        return Math.sqrt(sum / Math.max(1, n));
+    }
+
+    @Test
+    void transcodesBetweenG711AndOpusOrG722WithTimestampsAtEachClock() throws Exception {
+        RtpEndpoint a = relay.allocate();
+        RtpEndpoint b = relay.allocate();
+        a.setRemote("127.0.0.1", phoneA.getLocalPort(), phoneA.getLocalPort() + 1, false);
+        b.setRemote("127.0.0.1", phoneB.getLocalPort(), phoneB.getLocalPort() + 1, false);
+        a.setCodec(PayloadType.PCMA, 101);
+        b.setCodec(new PayloadType(96, "opus", 48000), 97);
+        RtpEndpoint.link(a, b);
+
+        // A-law in, Opus out: payload type 96, timestamps 960 apart, the tone decodes again.
+        AudioCodec alaw = CodecType.PCMA.newCodec();
+        AudioCodec opusDecoder = CodecType.OPUS.newCodec();
+        double loudest = 0;
+        long firstTs = -1;
+        for (int seq = 0; seq < 15; seq++) {
+            byte[] p = tonePacket(alaw, 8, seq, 1);
+            phoneA.send(new DatagramPacket(p, p.length, lo, a.localPort()));
+            DatagramPacket got = receive(phoneB);
+            byte[] d = got.getData();
+            assertThat(d[1] & 0x7F).isEqualTo(96);
+            assertThat(((d[2] & 0xFF) << 8) | (d[3] & 0xFF)).as("sequence kept").isEqualTo(seq);
+            long ts = ((d[4] & 0xFFL) << 24) | ((d[5] & 0xFF) << 16) | ((d[6] & 0xFF) << 8) | (d[7] & 0xFF);
+            if (firstTs < 0) {
+                firstTs = ts;
+            }
+            assertThat(ts - firstTs).as("48 kHz timestamps").isEqualTo(seq * 960L);
+            assertThat(got.getLength() - 12).as("an Opus packet, not 160 bytes of A-law").isLessThan(120);
+            short[] pcm = new short[960];
+            int n = opusDecoder.decode(d, 12, got.getLength() - 12, pcm, 0);
+            assertThat(n).isEqualTo(160);
+            if (seq > 5) {
+                loudest = Math.max(loudest, rms(pcm, n));
+            }
+        }
+        assertThat(loudest).as("the tone through A-law → Opus").isGreaterThan(3000);
+
+        // Opus in, A-law out: 160 bytes, 8 kHz timestamps.
+        AudioCodec opusEncoder = CodecType.OPUS.newCodec();
+        loudest = 0;
+        for (int seq = 100; seq < 115; seq++) {
+            byte[] p = tonePacket(opusEncoder, 96, seq, 6);
+            phoneB.send(new DatagramPacket(p, p.length, lo, b.localPort()));
+            DatagramPacket got = receive(phoneA);
+            assertThat(got.getData()[1] & 0x7F).isEqualTo(8);
+            assertThat(got.getLength()).isEqualTo(172);
+            short[] pcm = new short[160];
+            alaw.decode(got.getData(), 12, 160, pcm, 0);
+            if (seq > 105) {
+                loudest = Math.max(loudest, rms(pcm, 160));
+            }
+        }
+        assertThat(loudest).as("the tone through Opus → A-law").isGreaterThan(3000);
+
+        // A key from the A-law phone: Opus' event payload type, its duration counted at 48 kHz.
+        byte[] key = rtp(101, 200, (byte) 0, 4);
+        key[12] = 5;
+        key[14] = 0x01; // duration 400 (50 ms at 8 kHz)
+        key[15] = (byte) 0x90;
+        phoneA.send(new DatagramPacket(key, key.length, lo, a.localPort()));
+        DatagramPacket ev = receive(phoneB);
+        assertThat(ev.getData()[1] & 0x7F).isEqualTo(97);
+        assertThat(((ev.getData()[14] & 0xFF) << 8) | (ev.getData()[15] & 0xFF)).isEqualTo(2400);
+
+        // G.722 toward the A-law leg: 160 bytes both ways, the tone kept.
+        b.setCodec(PayloadType.G722, -1);
+        AudioCodec g722 = CodecType.G722.newCodec();
+        loudest = 0;
+        for (int seq = 300; seq < 315; seq++) {
+            byte[] p = tonePacket(g722, 9, seq, 1);
+            phoneB.send(new DatagramPacket(p, p.length, lo, b.localPort()));
+            DatagramPacket got = receive(phoneA);
+            assertThat(got.getData()[1] & 0x7F).isEqualTo(8);
+            short[] pcm = new short[160];
+            alaw.decode(got.getData(), 12, got.getLength() - 12, pcm, 0);
+            if (seq > 305) {
+                loudest = Math.max(loudest, rms(pcm, 160));
+            }
+        }
+        assertThat(loudest).as("the tone through G.722 → A-law").isGreaterThan(3000);
+        a.close();
+        b.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.hotline.engine.sdp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hotline.engine.webrtc.WebRtcSdp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,5 +109,48 @@ class SdpTest {
         MediaDescription md = Sdp.parse(OFFER.replace("m=audio 49170 RTP/AVP 8 0 101", "m=audio 49170 RTP/AVP 18")
                 .replace("a=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n", "a=rtpmap:18 G729/8000\r\n"));
         assertThat(md.firstG711()).isEmpty();
+    }
+
+    @Test
+    void g722AndOpusAreParsedNegotiatedAndWritten() throws Exception {
+        // RFC 3551: payload type 9 is G.722 with an 8 kHz clock even without a=rtpmap; RFC 7587: opus/48000/2.
+        MediaDescription md = Sdp.parse("v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+                + "m=audio 4000 RTP/AVP 96 9 0 97 101\r\na=rtpmap:96 opus/48000/2\r\na=rtpmap:97 telephone-event/48000\r\n"
+                + "a=rtpmap:101 telephone-event/8000\r\n");
+        assertThat(md.firstSupported()).contains(new PayloadType(96, "opus", 48000));
+        assertThat(md.payloads().get(1)).isEqualTo(PayloadType.G722);
+        assertThat(md.payloads().get(1).isG722()).isTrue();
+        assertThat(md.telephoneEvent(md.payloads().get(0)).map(PayloadType::number)).as("events at Opus' clock").contains(97);
+        assertThat(md.telephoneEvent(PayloadType.PCMU).map(PayloadType::number)).contains(101);
+        assertThat(PayloadType.G722.sameFormat(new PayloadType(9, "g722", 8000))).isTrue();
+        assertThat(PayloadType.OPUS.sameFormat(new PayloadType(96, "OPUS", 48000))).isTrue();
+        assertThat(PayloadType.OPUS.sameFormat(PayloadType.PCMU)).isFalse();
+        String written = Sdp.write(1, 1, "192.0.2.9", 5000, List.of(PayloadType.OPUS, PayloadType.G722), MediaDirection.SENDRECV, false);
+        assertThat(written).contains("m=audio 5000 RTP/AVP 111 9\r\n", "a=rtpmap:111 opus/48000/2\r\n",
+                "a=fmtp:111 minptime=10;useinbandfec=1\r\n", "a=rtpmap:9 G722/8000\r\n");
+        assertThat(Sdp.parse(written).firstSupported()).contains(PayloadType.OPUS);
+        MediaDescription unknown = Sdp.parse("v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+                + "m=audio 4000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n");
+        assertThat(unknown.firstSupported()).as("G.729 is not spoken").isEmpty();
+    }
+
+    @Test
+    void aBrowserOfferingOpusGetsOpusWithItsEventsAtFortyEightKilohertz() {
+        String offer = String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 111 9 0 8 110 126", "c=IN IP4 0.0.0.0", "a=ice-ufrag:abcd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
+                "a=fingerprint:sha-256 " + "AB:".repeat(31) + "AB", "a=setup:actpass", "a=mid:0", "a=sendrecv", "a=rtcp-mux",
+                "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1", "a=rtpmap:9 G722/8000", "a=rtpmap:0 PCMU/8000",
+                "a=rtpmap:8 PCMA/8000", "a=rtpmap:110 telephone-event/48000", "a=rtpmap:126 telephone-event/8000", "");
+        WebRtcSdp.Offer o = WebRtcSdp.parseOffer(offer);
+        assertThat(o.codec()).isEqualTo(new PayloadType(111, "opus", 48000));
+        assertThat(o.telephoneEvent()).isEqualTo(110);
+        String answer = WebRtcSdp.answer(o, "192.0.2.9", 5000, "u", "p", "AB:CD", 7);
+        assertThat(answer).contains("m=audio 5000 UDP/TLS/RTP/SAVPF 111 110\r\n", "a=rtpmap:111 opus/48000/2\r\n",
+                "a=fmtp:111 minptime=10;useinbandfec=1\r\n", "a=rtpmap:110 telephone-event/48000\r\n");
+        WebRtcSdp.Offer g711 = WebRtcSdp.parseOffer(offer, false);
+        assertThat(g711.codec()).isEqualTo(new PayloadType(0, "PCMU", 8000));
+        assertThat(g711.telephoneEvent()).isEqualTo(126);
+        assertThat(WebRtcSdp.answer(g711, "192.0.2.9", 5000, "u", "p", "AB:CD", 7)).contains("a=rtpmap:0 PCMU/8000\r\n",
+                "a=rtpmap:126 telephone-event/8000\r\n").doesNotContain("opus");
     }
 }

@@ -69,7 +69,10 @@ final class BrowserSim implements AutoCloseable {
         reader.start();
     }
 
-    /** An offer as Chromium writes it for an audio-only peer connection (candidates not yet gathered). */
+    /**
+     * An offer as Chromium writes it for an audio-only peer connection (candidates not yet gathered), without Opus and
+     * its RED: the simulation speaks PCMU (with Opus offered the engine would take Opus, RFC 7587).
+     */
     String offer() {
         return String.join("\r\n",
                 "v=0",
@@ -79,7 +82,7 @@ final class BrowserSim implements AutoCloseable {
                 "a=group:BUNDLE 0",
                 "a=extmap-allow-mixed",
                 "a=msid-semantic: WMS stream",
-                "m=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 9 0 8 13 110 126",
                 "c=IN IP4 0.0.0.0",
                 "a=rtcp:9 IN IP4 0.0.0.0",
                 "a=ice-ufrag:" + ufrag,
@@ -93,11 +96,6 @@ final class BrowserSim implements AutoCloseable {
                 "a=msid:stream track",
                 "a=rtcp-mux",
                 "a=rtcp-rsize",
-                "a=rtpmap:111 opus/48000/2",
-                "a=rtcp-fb:111 transport-cc",
-                "a=fmtp:111 minptime=10;useinbandfec=1",
-                "a=rtpmap:63 red/48000/2",
-                "a=fmtp:63 111/111",
                 "a=rtpmap:9 G722/8000",
                 "a=rtpmap:0 PCMU/8000",
                 "a=rtpmap:8 PCMA/8000",

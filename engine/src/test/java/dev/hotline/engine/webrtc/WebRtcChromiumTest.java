@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * from 127.0.0.1 opens one RTCPeerConnection with the fake microphone and posts its offer; the
  * engine answers; ICE, DTLS and SRTP complete; a call channel on the connection is answered and
  * plays a tone: the browser's getStats shows inbound audio bytes rising and the engine decrypts the
- * browser's microphone.
+ * browser's microphone. The browser offers Opus and the engine takes it (MEDIA-6); bridged to a G.711 phone, the call
+ * carries audio both ways through the transcoding relay, and the browser's RTCP gives the leg a round trip.
  */
 class WebRtcChromiumTest {
     private static final Logger log = LoggerFactory.getLogger(WebRtcChromiumTest.class);
@@ -62,6 +63,14 @@ class WebRtcChromiumTest {
                 const stream = await navigator.mediaDevices.getUserMedia({audio: true});
                 const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require'});
                 window.pc = pc;
+                pc.ontrack = e => {
+                  // What the browser plays: a muted element keeps the remote track flowing, an analyser measures it.
+                  const remote = e.streams[0] || new MediaStream([e.track]);
+                  const el = new Audio(); el.srcObject = remote; el.muted = true; el.play().catch(() => {});
+                  const ctx = new AudioContext(); const an = ctx.createAnalyser(); an.fftSize = 2048;
+                  ctx.createMediaStreamSource(remote).connect(an);
+                  window.audio = {el, ctx, an};
+                };
                 stream.getTracks().forEach(t => pc.addTrack(t, stream));
                 const offer = await pc.createOffer();
                 await pc.setLocalDescription(offer);
@@ -72,12 +81,27 @@ class WebRtcChromiumTest {
                 window.state.phase = 'answered';
               } catch (e) { window.state.error = String(e); }
             }
+            window.peak = () => {
+              if (!window.audio) return {hz: 0, power: 0};
+              const an = window.audio.an; const d = new Float32Array(an.frequencyBinCount); an.getFloatFrequencyData(d);
+              let power = 0, best = 0, at = 0;
+              for (let i = 2; i < d.length; i++) { const p = Math.pow(10, d[i] / 10); power += p; if (p > best) { best = p; at = i; } }
+              return {hz: at * window.audio.ctx.sampleRate / an.fftSize, power: power};
+            };
             window.inbound = async () => {
-              const out = {bytes: 0, packets: 0, ice: 'none', conn: 'none', error: window.state.error || ''};
+              const out = {bytes: 0, packets: 0, energy: 0, codec: '', sentCodec: '', ice: 'none', conn: 'none', error: window.state.error || ''};
               if (!window.pc) return out;
               out.ice = window.pc.iceConnectionState; out.conn = window.pc.connectionState;
               const stats = await window.pc.getStats();
-              stats.forEach(r => { if (r.type === 'inbound-rtp' && r.kind === 'audio') { out.bytes = r.bytesReceived; out.packets = r.packetsReceived; } });
+              const codecs = {};
+              stats.forEach(r => { if (r.type === 'codec') codecs[r.id] = r.mimeType; });
+              stats.forEach(r => {
+                if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+                  out.bytes = r.bytesReceived; out.packets = r.packetsReceived;
+                  out.energy = r.totalAudioEnergy || 0; out.codec = codecs[r.codecId] || '';
+                }
+                if (r.type === 'outbound-rtp' && r.kind === 'audio') out.sentCodec = codecs[r.codecId] || '';
+              });
               return out;
             };
             go();
@@ -93,6 +117,7 @@ class WebRtcChromiumTest {
         int rtp = Ports.free(40);
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", sipPort).withRtpPorts(rtp, rtp + 39);
         AtomicReference<String> offerSeen = new AtomicReference<>();
+        AtomicReference<String> answerSeen = new AtomicReference<>();
         try (TelephonyEngine engine = Engines.start(config, (d, u) -> Optional.empty(),
                 s -> InboundPolicy.Decision.TRUSTED, new CallHandler() {
                     @Override
@@ -112,6 +137,7 @@ class WebRtcChromiumTest {
                 offerSeen.set(offer);
                 try {
                     WebRtcConnection c = engine.webRtcConnect("chrome", offer);
+                    answerSeen.set(c.answerSdp());
                     reply(ex, 200, "application/sdp", c.answerSdp());
                 } catch (IllegalArgumentException e) {
                     reply(ex, 400, "text/plain", e.getMessage());
@@ -126,7 +152,7 @@ class WebRtcChromiumTest {
             List<String> args = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required",
                     "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
                     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"));
             options.addArguments(args);
@@ -159,6 +185,35 @@ class WebRtcChromiumTest {
                 // The fake microphone's SRTP is decrypted by the engine.
                 await("Chromium's microphone decrypted").atMost(WAIT).until(() -> agent.counters().packetsIn() > 50);
                 log.info("Chromium stats {}; engine counters {}", stats(driver), agent.counters());
+                assertThat(answerSeen.get()).as("Opus taken from the browser's offer").containsPattern("a=rtpmap:\\d+ opus/48000/2");
+                assertThat(stats(driver).get("codec")).isEqualTo("audio/opus");
+                assertThat(stats(driver).get("sentCodec")).isEqualTo("audio/opus");
+                assertThat(agent.mediaQuality().codec()).isEqualTo("opus");
+
+                // MEDIA-1/6: bridged to a phone that speaks only A-law, the call carries audio both ways (transcoded).
+                agent.stopPlayback();
+                try (G711Phone phone = G711Phone.answering(engine, sipPort)) {
+                    engine.bridge(agent, phone.channel);
+                    phone.sendTone(true);
+                    await("the phone's 1 kHz tone played by the browser").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        Map<String, Object> p = peak(driver);
+                        return ((Number) p.get("hz")).doubleValue() > 950 && ((Number) p.get("hz")).doubleValue() < 1050
+                                && ((Number) p.get("power")).doubleValue() > 1e-5;
+                    });
+                    log.info("browser's audio: {}", peak(driver));
+                    // Chromium's fake microphone beeps; decoded from Opus and coded as A-law for the phone.
+                    await("the browser's microphone heard by the phone").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                            .until(() -> phone.loudestRms() > 1000);
+                    assertThat(phone.channel.mediaQuality().codec()).isEqualTo("PCMA");
+                    // RTCP of the leg (RFC 3550 over SRTCP): Chromium's receiver reports answer our sender reports.
+                    await("a round trip from Chromium's RTCP").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                            .until(() -> agent.mediaQuality().rttMs() != null);
+                    log.info("browser leg {}; phone leg {}", agent.mediaQuality(), phone.channel.mediaQuality());
+                    assertThat(agent.mediaQuality().rttMs()).isBetween(0.0, 500.0);
+                    assertThat(agent.mediaQuality().remoteLossPercent()).isNotNull();
+                    await("the browser's audio keeps coming to the phone").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                            .until(() -> phone.packetsHeard() > 150);
+                }
                 agent.hangup(HangupCause.NORMAL_CLEARING);
                 engine.webRtcDisconnect("chrome");
             } finally {
@@ -167,6 +222,11 @@ class WebRtcChromiumTest {
                 http.stop(0);
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> peak(ChromeDriver driver) {
+        return (Map<String, Object>) driver.executeScript("return window.peak();");
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,54 @@
+package dev.hotline.engine.codec;
+
+import io.github.jaredmdobson.concentus.OpusApplication;
+import io.github.jaredmdobson.concentus.OpusDecoder;
+import io.github.jaredmdobson.concentus.OpusEncoder;
+import io.github.jaredmdobson.concentus.OpusException;
+
+/**
+ * Opus (RFC 6716, RTP payload RFC 7587) through Concentus, a pure-Java port of libopus: encodes the engine's
+ * 8 kHz audio as mono VoIP Opus (narrowband, 20 kbit/s, complexity 1, in-band FEC on) and decodes any Opus packet (mono or
+ * stereo, any bandwidth) to 8 kHz mono. The encoder and the decoder are made at first use (a leg that only
+ * relays never needs them). Frames of 2.5, 5, 10, 20, 40 or 60 ms encode; other sizes give 0 bytes.
+ */
+final class OpusCodec implements AudioCodec {
+    /** The largest payload the encoder is allowed (RFC 6716 §3.4: a frame of at most 1275 bytes). */
+    static final int MAX_PAYLOAD = 400;
+    /** The longest packet (120 ms) at 8 kHz. */
+    private static final int MAX_FRAME = 960;
+    private OpusEncoder encoder;
+    private OpusDecoder decoder;
+
+    @Override
+    public CodecType type() {
+        return CodecType.OPUS;
+    }
+
+    @Override
+    public int encode(short[] pcm, int off, int samples, byte[] out, int outOff) {
+        try {
+            if (encoder == null) {
+                encoder = new OpusEncoder(CodecType.CLOCK_RATE, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+                encoder.setBitrate(20_000);
+                encoder.setComplexity(1); // 1 of 10: a third of the CPU of 5 for narrowband voice
+                encoder.setUseInbandFEC(true);
+                encoder.setPacketLossPercent(5);
+            }
+            return encoder.encode(pcm, off, samples, out, outOff, Math.min(MAX_PAYLOAD, out.length - outOff));
+        } catch (OpusException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public int decode(byte[] in, int off, int len, short[] pcm, int pcmOff) {
+        try {
+            if (decoder == null) {
+                decoder = new OpusDecoder(CodecType.CLOCK_RATE, 1);
+            }
+            return Math.max(0, decoder.decode(in, off, len, pcm, pcmOff, Math.min(MAX_FRAME, pcm.length - pcmOff), false));
+        } catch (OpusException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

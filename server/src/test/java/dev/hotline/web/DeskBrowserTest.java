@@ -271,6 +271,52 @@ class DeskBrowserTest {
     }
 
     /**
+     * MEDIA-6, ICE consent freshness (RFC 7675): an agent talking on the browser phone closes the browser without
+     * hanging up (the driver quits: no BYE, no logout, no CTI message). The server stops receiving consent checks and
+     * media; within 30 s it ends the agent's leg with the cause CONSENT_EXPIRED (in the call's events) and the customer
+     * hears an ordinary hang-up (BYE). A reload is different: {@link #aReloadDuringACallKeepsTheCallAndThePageReattaches}.
+     */
+    @Test
+    void aBrowserClosedWithoutHangingUpEndsItsLegWithinThirtySeconds() throws Exception {
+        try (Desk agent3 = new Desk(server.baseUrl(), "agent3")) {
+            agent3.signIn();
+            agent3.checkInWebRtc();
+            agent3.ready();
+            String caller = nextCaller();
+            Sipp.Run customer = call(caller);
+            agent3.waitFor(d -> caller.equals(agent3.text("desk-incoming-number")));
+            JsonNode offered = agent3.state().get("calls").get(0);
+            String callId = offered.get("callId").asText();
+            String leg = offered.get("legId").asText();
+            agent3.answerAndTimeAudio("desk-banner-answer");
+            agent3.waitFor(d -> "talking".equals(agent3.el("desk-call-state").getAttribute("data-state")));
+            agent3.awaitInboundAudioRising();
+            assertThat(consentExpiredAfterClosing(agent3, callId, leg, customer)).isBetween(25_000L, 45_000L);
+        }
+    }
+
+    /**
+     * Quits the desk's browser and waits (45 s at most) for the server to end the agent's leg for expired consent; the
+     * customer gets a BYE. Returns the ms from the quit to the hang-up event and prints them.
+     */
+    long consentExpiredAfterClosing(Desk desk, String callId, String leg, Sipp.Run customer) throws Exception {
+        long quitAt = System.currentTimeMillis();
+        desk.close();
+        JsonNode[] hangup = new JsonNode[1];
+        org.awaitility.Awaitility.await("the leg " + leg + " ends for expired consent").atMost(Duration.ofSeconds(45))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    hangup[0] = events(callId).stream().filter(e -> e.get("type").asText().equals("hangup")
+                            && e.toString().contains(leg) && e.toString().contains("CONSENT_EXPIRED")).findFirst().orElse(null);
+                    return hangup[0] != null;
+                });
+        SipPeers.ok(customer); // the customer's side: an ordinary hang-up
+        long ms = Instant.parse(hangup[0].get("at").asText()).toEpochMilli() - quitAt;
+        System.out.println(JSON.writeValueAsString(Map.of("test", "desk.consentExpiry", "browserQuitToLegEndedMs", ms,
+                "event", hangup[0])));
+        return ms;
+    }
+
+    /**
      * Issue 14 item 3, measured with the demo's own queue settings (agent announcement "工号 8001 为您服务" on, recording
      * on): from the agent's Answer click to the first audio the browser receives (the announcement, heard by the agent
      * too) and to the caller being bridged (the desk turns "talking"; the server's queue_connect). Prints one JSON line
@@ -545,6 +591,7 @@ class DeskBrowserTest {
         final Chromium chrome;
         final String base;
         final String user;
+        boolean closed;
 
         Desk(String base, String user) {
             this(base, user, Chromium.startWebRtc());
@@ -722,9 +769,13 @@ class DeskBrowserTest {
             return t;
         }
 
+        /** Quits the browser (idempotent): the page goes away without a word to the server, as when the window is closed. */
         @Override
         public void close() {
-            chrome.close();
+            if (!closed) {
+                closed = true;
+                chrome.close();
+            }
         }
     }
 }

@@ -91,6 +91,12 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
 
         void cancelConsult(String agentLeg);
 
+        /**
+         * AGENT-3: moves the call on {@code agentLeg} to the agent's {@code device} (the customer stays; the old leg ends
+         * once the new device answers); returns the new device's leg id.
+         */
+        String switchDevice(long enterpriseId, long userId, String agentLeg, Device device);
+
         /** IVR-4: the enterprise's flows an agent may send a caller into for verification. */
         List<String> verificationFlows(long enterpriseId);
 
@@ -210,6 +216,22 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     }
 
     @Override
+    public void moved(long userId, String fromLeg, CallView call, String device) {
+        ObjectNode m = message("call.moved");
+        m.set("call", Json.MAPPER.valueToTree(call));
+        m.put("from", fromLeg).put("device", device);
+        toUser(userId, m);
+    }
+
+    @Override
+    public void moveFailed(long userId, CallView call, String device, String why) {
+        ObjectNode m = message("call.moveFailed");
+        m.set("call", Json.MAPPER.valueToTree(call));
+        m.put("device", device).put("reason", why);
+        toUser(userId, m);
+    }
+
+    @Override
     public void webRtcState(long userId, String key) {
         toUser(userId, message("webrtc.state").put("connected", calls.webRtcConnected(key)));
     }
@@ -300,6 +322,16 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     /** Registers a leg of the agent's own call (click-to-dial) so that the desk follows it. */
     public void ownCall(long enterpriseId, long userId, String callId, String legId, String direction, String number) {
         deskCalls.ownCall(enterpriseId, userId, callId, legId, direction, number);
+    }
+
+    /** AGENT-3: the agent's call moved from {@code oldLeg} to {@code newLeg} on their {@code device}; the desk follows. */
+    public void legMoved(String oldLeg, String newLeg, String device) {
+        deskCalls.moved(oldLeg, newLeg, device);
+    }
+
+    /** AGENT-3: the other device did not take the call; it stays on {@code agentLeg}. */
+    public void legMoveFailed(String agentLeg, String device, String why) {
+        deskCalls.moveFailed(agentLeg, device, why);
     }
 
     /** Engine events: the desks' calls and browser phones follow them. */
@@ -413,6 +445,11 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
             case "conference" -> commands.endConsult(u, text(in, "legId"), AgentCommands.ConsultEnd.CONFERENCE);
             case "cancel" -> commands.endConsult(u, text(in, "legId"), AgentCommands.ConsultEnd.CANCEL);
             case "verify" -> commands.verify(e, u, text(in, "legId"), text(in, "flow"));
+            case "device.switch" -> {
+                ObjectNode r = Json.MAPPER.createObjectNode();
+                r.put("legId", commands.switchDevice(e, u, text(in, "legId"), text(in, "device"), in.path("number").asText("")));
+                return r;
+            }
             case "verification.flows" -> {
                 return Json.MAPPER.valueToTree(commands.verificationFlows(e));
             }

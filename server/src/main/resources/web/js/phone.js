@@ -41,6 +41,12 @@ function hiddenAudio(testId) {
   return a;
 }
 
+/** The ICE ufrag of a session description. */
+function ufragOf(sdp) {
+  const m = /^a=ice-ufrag:(\S+)/m.exec(sdp || '');
+  return m ? m[1] : null;
+}
+
 /** The page's address asks for relayed media only (`?ice=relay`): a check of the TURN set-up. */
 function relayOnly() {
   try { return new URLSearchParams(location.search).get('ice') === 'relay'; } catch (e) { return false; }
@@ -68,16 +74,13 @@ export class BrowserPhone {
     if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
       navigator.mediaDevices.addEventListener('devicechange', () => this.listDevices());
     }
-    // The server answers each offer once, in order: an answer to an offer the phone has replaced meanwhile (a retry
-    // while the first offer was on its way) is not for the current peer connection.
+    // The answer names its offer's ICE ufrag: an answer to an offer the phone has replaced meanwhile (a retry while
+    // the first offer was slow) is not for the current peer connection.
     cti.on('webrtc.answer', (m) => {
-      this.answersSeen = (this.answersSeen || 0) + 1;
-      if (this.answersSeen < (this.offersSent || 0)) return;
+      if (m.offerUfrag && this.pc && this.pc.localDescription && ufragOf(this.pc.localDescription.sdp) !== m.offerUfrag) return;
       this.applyAnswer(m.sdp);
     });
     cti.on('webrtc.state', (m) => this.serverState(!!m.connected));
-    // A new CTI session: answers to offers sent on the previous one will not come.
-    cti.on('hello', () => { this.answersSeen = this.offersSent || 0; });
   }
 
   /** Fills the input / output lists (labels appear once the microphone was allowed). */
@@ -167,9 +170,7 @@ export class BrowserPhone {
       await this.gathered(pc);
       if (this.pc !== pc) return;
       this.state.offers++;
-      this.offersSent = (this.offersSent || 0) + 1;
-      const result = await this.cti.send('webrtc.offer', { sdp: pc.localDescription.sdp })
-        .catch((e) => { this.answersSeen = this.offersSent; throw e; }); // refused: no answer will come
+      const result = await this.cti.send('webrtc.offer', { sdp: pc.localDescription.sdp });
       // The answer comes as a `webrtc.answer` event; a server may also return it with the ok.
       if (result && result.sdp) await this.applyAnswer(result.sdp);
     } catch (e) {

@@ -33,6 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -407,6 +409,7 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     }
 
     private static final String UNKNOWN_TYPE = "unknown_type";
+    private static final Pattern OFFER_UFRAG = Pattern.compile("(?m)^a=ice-ufrag:(\\S+)");
 
     /** Runs one command message; returns its result, if any. */
     private JsonNode run(Principal p, String type, JsonNode in) {
@@ -420,9 +423,14 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
                 return Json.MAPPER.valueToTree(commands.logout(e, u));
             }
             case "webrtc.offer" -> {
-                String answer = commands.webRtcOffer(u, text(in, "sdp"));
-                // The answer goes out once, as the webrtc.answer event of docs/cti.md.
-                toUser(u, message("webrtc.answer").put("sdp", answer));
+                String offer = text(in, "sdp");
+                String answer = commands.webRtcOffer(u, offer);
+                // The answer goes out once, as the webrtc.answer event of docs/cti.md, naming the offer's ICE ufrag: a page
+                // that made a newer offer meanwhile (a retry while this one was slow) knows the answer is not for it.
+                Matcher ufrag = OFFER_UFRAG.matcher(offer);
+                ObjectNode m = message("webrtc.answer").put("sdp", answer);
+                if (ufrag.find()) m.put("offerUfrag", ufrag.group(1));
+                toUser(u, m);
                 return null;
             }
             case "state" -> {

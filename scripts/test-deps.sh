@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on Debian: SIPp, Chromium + driver, espeak-ng, sox with MP3,
-# a CJK font for screenshots, and PostgreSQL 15 with the test database. Idempotent; run as root.
+# a CJK font for screenshots, coturn (the TURN tests start their own turnserver; never the system service), and
+# PostgreSQL 15 with the test database. Idempotent; run as root.
 set -euo pipefail
 
 need=()
@@ -13,10 +14,25 @@ command -v sox >/dev/null || need+=(sox)
 sox -h 2>/dev/null | grep -q 'AUDIO FILE FORMATS:.*\bmp3\b' || need+=(libsox-fmt-mp3)
 [ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+# MEDIA-6: Coturn.java (server tests) runs /usr/bin/turnserver on loopback with a temporary config.
+[ -x /usr/bin/turnserver ] || need+=(coturn)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt-get update -qq
+  # No service starts during the install (coturn's would listen on 3478); PostgreSQL is started below.
+  own_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
+fi
+# The Debian package may enable and start coturn as a system service: the tests want none listening on 3478.
+if [[ " ${need[*]} " == *" coturn "* ]]; then
+  if command -v systemctl >/dev/null && systemctl is-enabled coturn >/dev/null 2>&1; then
+    systemctl disable --now coturn >/dev/null 2>&1 || true
+  fi
+  if [ -x /etc/init.d/coturn ]; then /etc/init.d/coturn stop >/dev/null 2>&1 || true; fi
 fi
 
 # PostgreSQL for the store tests: cluster 15/main on 127.0.0.1:5432, user/db hotline_test.

@@ -101,7 +101,10 @@
       return;
     }
     try {
-      pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+      var info = await request('GET', '');
+      if (info.ok) keepIceServers(await info.json());
+      // MEDIA-6: the STUN/TURN servers the widget's info named (a visitor behind NAT relays through TURN).
+      pc = new RTCPeerConnection({ iceServers: st.iceServers || [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
       stream.getAudioTracks().forEach(function (t) { pc.addTrack(t, stream); });
       pc.ontrack = function (e) {
         audio.srcObject = (e.streams && e.streams[0]) || new MediaStream([e.track]);
@@ -184,13 +187,23 @@
     },
   };
 
+  /** The STUN/TURN servers of the widget's info; TURN credentials are time-limited, so they are asked for again per call. */
+  function keepIceServers(info) {
+    st.iceServers = (info && info.iceServers || []).map(function (x) {
+      return x.username ? { urls: x.urls, username: x.username, credential: x.credential } : { urls: x.urls };
+    });
+  }
+
   function mount() {
     (target || document.body).appendChild(box);
     render();
     request('GET', '').then(function (r) {
       if (!r.ok) throw new Error('HTTP ' + r.status);
       return r.json();
-    }).then(function () { set('idle', TEXT.ready); }, function () { set('refused'); });
+    }).then(function (info) {
+      keepIceServers(info);
+      set('idle', TEXT.ready);
+    }, function () { set('refused'); });
   }
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
 })();

@@ -3,6 +3,9 @@
 // session; calls are switched into it by the server, so answering needs no new handshake. A failed
 // connection, or a reloaded page, is offered again automatically. Also: the choice of microphone and
 // speaker, a microphone level meter (WebAudio AnalyserNode) and the ring tone.
+// STUN/TURN (MEDIA-6): before each connection the phone asks the server for its ICE servers (TURN credentials are
+// time-limited); an agent off the LAN then relays through TURN. `?ice=relay` in the page's address forces the relay
+// (iceTransportPolicy "relay": no direct path at all), to check a TURN set-up.
 
 const reactive = (window.Vue && window.Vue.reactive) ? window.Vue.reactive : (o) => o;
 
@@ -38,14 +41,27 @@ function hiddenAudio(testId) {
   return a;
 }
 
+/** The ICE ufrag of a session description. */
+function ufragOf(sdp) {
+  const m = /^a=ice-ufrag:(\S+)/m.exec(sdp || '');
+  return m ? m[1] : null;
+}
+
+/** The page's address asks for relayed media only (`?ice=relay`): a check of the TURN set-up. */
+function relayOnly() {
+  try { return new URLSearchParams(location.search).get('ice') === 'relay'; } catch (e) { return false; }
+}
+
 export class BrowserPhone {
-  constructor(cti) {
+  /** @param iceSource () => Promise<{iceServers, expiresAt}> from the server; none: host candidates only. */
+  constructor(cti, iceSource) {
     this.cti = cti;
+    this.iceSource = iceSource || null;
     this.state = reactive({
       active: false, connection: 'idle', server: false, inputs: [], outputs: [],
       input: stored(INPUT_KEY), output: stored(OUTPUT_KEY), level: 0, error: null, offers: 0,
       sinkSupported: typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype,
-      micMuted: false, mic: false,
+      micMuted: false, mic: false, relayOnly: relayOnly(), iceServers: 0,
     });
     this.pc = null;
     this.stream = null;
@@ -58,7 +74,12 @@ export class BrowserPhone {
     if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
       navigator.mediaDevices.addEventListener('devicechange', () => this.listDevices());
     }
-    cti.on('webrtc.answer', (m) => this.applyAnswer(m.sdp));
+    // The answer names its offer's ICE ufrag: an answer to an offer the phone has replaced meanwhile (a retry while
+    // the first offer was slow) is not for the current peer connection.
+    cti.on('webrtc.answer', (m) => {
+      if (m.offerUfrag && this.pc && this.pc.localDescription && ufragOf(this.pc.localDescription.sdp) !== m.offerUfrag) return;
+      this.applyAnswer(m.sdp);
+    });
     cti.on('webrtc.state', (m) => this.serverState(!!m.connected));
   }
 
@@ -127,9 +148,11 @@ export class BrowserPhone {
     clearTimeout(this.retryTimer);
     if (!this.state.active) return;
     try {
+      this.state.connection = 'connecting'; // from now: no second offer while this one is being made
       if (!this.stream) await this.openMic();
+      const iceServers = await this.iceServers();
       this.closePc();
-      const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+      const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: this.state.relayOnly ? 'relay' : 'all', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
       this.pc = pc;
       this.state.connection = 'connecting';
       for (const track of this.stream.getAudioTracks()) pc.addTrack(track, this.stream);
@@ -156,6 +179,20 @@ export class BrowserPhone {
       // A refusal the server will repeat (no WebRTC support, not allowed, bad offer) is not retried.
       if (!['unknown_type', 'forbidden', 'bad_request', 'unsupported_version'].includes(e && e.code)) this.retry();
       throw e;
+    }
+  }
+
+  /** The server's STUN/TURN servers, fresh for each connection (TURN REST credentials expire); none when it has none. */
+  async iceServers() {
+    if (!this.iceSource) return [];
+    try {
+      const r = await this.iceSource();
+      const list = (r && r.iceServers) || [];
+      this.state.iceServers = list.length;
+      return list.map((s) => (s.username ? { urls: s.urls, username: s.username, credential: s.credential } : { urls: s.urls }));
+    } catch (e) {
+      console.warn('webrtc: no ICE servers from the server', e);
+      return [];
     }
   }
 
@@ -300,9 +337,19 @@ export class BrowserPhone {
 
   /** Audio byte counters of the current connection (for the agent's diagnostics and the tests). */
   async stats() {
-    const out = { inboundBytes: 0, outboundBytes: 0, inboundPackets: 0, outboundPackets: 0, audioEnergy: 0, connection: this.state.connection };
+    const out = { inboundBytes: 0, outboundBytes: 0, inboundPackets: 0, outboundPackets: 0, audioEnergy: 0, connection: this.state.connection,
+      localCandidate: null, remoteCandidate: null, relayProtocol: null };
     if (!this.pc) return out;
     const report = await this.pc.getStats();
+    // The selected candidate pair: "relay" as the local type means the media goes through TURN.
+    report.forEach((s) => {
+      if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
+      const pair = report.get(s.selectedCandidatePairId);
+      const local = pair && report.get(pair.localCandidateId);
+      const remote = pair && report.get(pair.remoteCandidateId);
+      if (local) { out.localCandidate = local.candidateType; out.relayProtocol = local.relayProtocol || null; }
+      if (remote) out.remoteCandidate = remote.candidateType;
+    });
     report.forEach((s) => {
       const audio = s.kind === 'audio' || s.mediaType === 'audio';
       if (s.type === 'inbound-rtp' && audio) {

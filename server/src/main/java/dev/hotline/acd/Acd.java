@@ -286,6 +286,15 @@ public final class Acd implements AutoCloseable {
         ctx.thread.execute(() -> board.busy(enterpriseId, userId, callId, legId));
     }
 
+    /**
+     * AGENT-3: the agent's call moved from {@code oldLeg} to {@code newLeg} (another of their devices): the agent stays on
+     * the call on the new leg, and the end of the old one is no end of their call. Called before the old leg ends.
+     */
+    public void moveLeg(long enterpriseId, long userId, String oldLeg, String newLeg) {
+        watched.add(newLeg);
+        ctx.thread.execute(() -> board.moveLeg(enterpriseId, userId, oldLeg, newLeg));
+    }
+
     /** Follow {@code channelId} from now on; called before a leg the ACD asked for is placed. */
     public void watch(String channelId) {
         watched.add(channelId);

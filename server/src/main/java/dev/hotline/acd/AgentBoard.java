@@ -293,6 +293,15 @@ final class AgentBoard {
         talking.put(legId, a);
     }
 
+    /** AGENT-3: the agent's call goes on on {@code newLeg} (another device); {@code oldLeg} ending is no end of the call. */
+    void moveLeg(long enterpriseId, long userId, String oldLeg, String newLeg) {
+        Agent a = agents.get(userId);
+        if (a == null || a.enterpriseId != enterpriseId || talking.get(oldLeg) != a) return;
+        talking.remove(oldLeg);
+        talking.put(newLeg, a);
+        if (oldLeg.equals(a.legId)) a.legId = newLeg;
+    }
+
     boolean talksOn(String legId) {
         return talking.containsKey(legId);
     }

@@ -42,7 +42,16 @@ public record Config(
         List<String> sipTrusted,
         Smtp smtp,
         String logFormat,
-        Overload overload) {
+        Overload overload,
+        Turn turn) {
+
+    /**
+     * MEDIA-6: STUN/TURN servers handed to the browsers' peer connections (browser agents and widget visitors off the
+     * LAN relay through TURN). {@code urls} empty: none. Credentials: a static {@code username}/{@code password}, or the
+     * TURN REST API shared {@code secret} (coturn use-auth-secret / static-auth-secret) with credentials valid
+     * {@code ttlSeconds}. Checked when the server starts ({@code dev.hotline.ice.IceServers}).
+     */
+    public record Turn(List<String> urls, String username, String password, String secret, int ttlSeconds) {}
 
     /**
      * The server's default SMTP server for e-mail (MSG-2), used by enterprises without their own; host blank: none.
@@ -132,7 +141,14 @@ public record Config(
             Map.entry("smtp.password", ""),
             Map.entry("smtp.from", ""),
             // OPS-4: "json" writes one JSON object per log line (for a log collector); "text" is for people.
-            Map.entry("log.format", "text"));
+            Map.entry("log.format", "text"),
+            // MEDIA-6: STUN/TURN for browsers off the LAN: comma-separated stun:/turn:/turns: URLs, and either a static
+            // TURN user and password or the TURN REST API secret (coturn static-auth-secret) with the credentials' lifetime.
+            Map.entry("turn.urls", ""),
+            Map.entry("turn.username", ""),
+            Map.entry("turn.password", ""),
+            Map.entry("turn.secret", ""),
+            Map.entry("turn.ttl.seconds", "43200"));
 
     /** Loads defaults ← file ← environment ← explicit overrides (used by tests and CLI flags). */
     public static Config load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
@@ -191,7 +207,10 @@ public record Config(
                         p.getProperty("smtp.user"), p.getProperty("smtp.password"), p.getProperty("smtp.from")),
                 p.getProperty("log.format").strip().toLowerCase(Locale.ROOT),
                 new Overload(intOf(p, "sip.overload.max.cps"), intOf(p, "sip.overload.max.delay.ms"),
-                        intOf(p, "sip.overload.retry.after"), intOf(p, "sip.overload.max.backlog")));
+                        intOf(p, "sip.overload.retry.after"), intOf(p, "sip.overload.max.backlog")),
+                new Turn(Arrays.stream(p.getProperty("turn.urls").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
+                        p.getProperty("turn.username"), p.getProperty("turn.password"), p.getProperty("turn.secret"),
+                        intOf(p, "turn.ttl.seconds")));
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -33,6 +33,8 @@ import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.OverloadControl;
 import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.ice.IceServerRoutes;
+import dev.hotline.ice.IceServers;
 import dev.hotline.ivr.FlowRoutes;
 import dev.hotline.ivr.GreetingRoutes;
 import dev.hotline.ivr.Ivr;
@@ -254,7 +256,12 @@ public final class Hotline implements AutoCloseable {
         // API-3: the "call us" widget: a visitor's browser on the agents' WebRTC media path, queued like an inbound caller.
         this.widgetCalls = new WidgetCalls(acd, calls, routing::engine, clock);
         switchboard.follow(widgetCalls::onEvent);
-        WidgetRoutes.register(api, jdbi, audit, widgetCalls);
+        // MEDIA-6: STUN/TURN servers for the browsers' peer connections (browser phone, widget), TURN credentials per request.
+        Config.Turn turn = config.turn();
+        IceServers iceServers = new IceServers(turn.urls(), turn.username(), turn.password(), turn.secret(),
+                Duration.ofSeconds(turn.ttlSeconds()), clock);
+        IceServerRoutes.register(api, iceServers);
+        WidgetRoutes.register(api, jdbi, audit, widgetCalls, iceServers);
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);
         SipAdmission admission = new SipAdmission(routing, config.sipDefaultEnterprise());

@@ -45,6 +45,7 @@ public final class DeskCallControl implements CtiHub.Calls {
     private final LegSplitter splitter;
     private final Consultations consultations;
     private final Verifications verifications;
+    private final DeviceSwitches switches;
     /** Click-to-dial: the agent's leg → the number to call once it is answered. */
     private final Map<String, String> clickToDial = new ConcurrentHashMap<>();
 
@@ -62,6 +63,7 @@ public final class DeskCallControl implements CtiHub.Calls {
         this.splitter = new LegSplitter(data);
         this.consultations = new Consultations(data, book, acd, cti, files, colleagues, splitter, ringTimeout);
         this.verifications = new Verifications(data, book, cti, files, splitter, ivr, clock);
+        this.switches = new DeviceSwitches(data, book, acd, cti, devices, ringTimeout);
     }
 
     @Override
@@ -214,6 +216,11 @@ public final class DeskCallControl implements CtiHub.Calls {
         data.engine().webRtcDisconnect(key);
     }
 
+    @Override
+    public String switchDevice(long enterpriseId, long userId, String agentLeg, Device device) {
+        return switches.start(enterpriseId, userId, agentLeg, device);
+    }
+
     // --- events
 
     /** Every event first: legs split off, consultations and three-party rooms. */
@@ -221,6 +228,7 @@ public final class DeskCallControl implements CtiHub.Calls {
         splitter.onEvent(event);
         consultations.onEvent(event);
         verifications.onEvent(event);
+        switches.onEvent(event);
     }
 
     /** A leg of a call answered: the agent's leg of a click-to-dial now calls the number. */

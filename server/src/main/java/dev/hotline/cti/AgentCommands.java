@@ -6,6 +6,7 @@ import dev.hotline.acd.AgentView;
 import dev.hotline.acd.Device;
 import dev.hotline.acd.QueueStore;
 import dev.hotline.domain.DomainException;
+import dev.hotline.domain.Validator;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.masking.Masking;
@@ -174,6 +175,29 @@ public final class AgentCommands {
         if (c.internal()) throw DomainException.conflict("internal calls cannot be verified");
         if (flow.length() > 100) throw DomainException.invalid("flow", "at most 100 characters");
         calls.verify(enterpriseId, userId, c.legId(), flow);
+    }
+
+    /**
+     * AGENT-3: moves the call on {@code legId} to another of the agent's devices: {@code sip} (their extension's phone),
+     * {@code webrtc} (the browser phone) or {@code external} (their mobile, {@code number}, through the outbound routes).
+     * The customer stays on the line; the old device's leg ends once the new one answers; without an answer nothing
+     * changes. Returns the new device's leg id.
+     */
+    public String switchDevice(long enterpriseId, long userId, String legId, String deviceKey, String asked) {
+        CallView c = talking(userId, legId);
+        if (c.consult() != null) throw DomainException.conflict("finish the consultation first");
+        Optional<Device.Kind> kind = Device.Kind.parse(deviceKey);
+        String number = asked == null ? "" : asked.strip();
+        Validator.of().required("device", deviceKey).check(deviceKey == null || kind.isPresent(), "device", "sip, webrtc or external")
+                .check(kind.orElse(null) != Device.Kind.EXTERNAL || number.matches("\\+?[0-9]{3,32}"), "number", "the outside number to move the call to")
+                .throwIfInvalid();
+        String target = switch (kind.get()) {
+            case SIP -> acd.agentView(enterpriseId, userId).map(AgentView::extension).filter(x -> x != null && !x.isBlank())
+                    .orElseThrow(() -> DomainException.conflict("you have no extension"));
+            case WEBRTC -> Acd.webRtcKey(userId);
+            case EXTERNAL -> masking.real(enterpriseId, number, "number");
+        };
+        return calls.switchDevice(enterpriseId, userId, c.legId(), new Device(kind.get(), target));
     }
 
     /** Click-to-dial: rings the agent's device, then {@code number}; returns the agent's leg id. */

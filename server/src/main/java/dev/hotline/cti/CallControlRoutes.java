@@ -38,6 +38,12 @@ public final class CallControlRoutes {
     /** @param flow the name of a published flow of the enterprise with a 'return to agent' node */
     public record VerifyInput(String flow) {}
 
+    /** AGENT-3: the device to move a call to: sip, webrtc or external (with the outside number). */
+    public record DeviceInput(String device, String number) {}
+
+    /** AGENT-3: the new device's leg, ringing; the call moves there when it answers. */
+    public record Moving(String legId) {}
+
     /** IVR-4: the flows an agent may send a caller into. */
     public record VerificationFlows(List<String> flows) {}
 
@@ -121,6 +127,15 @@ public final class CallControlRoutes {
                         c.verify(me.enterpriseId(), me.userId(), leg, flow);
                         return true;
                     })));
+                });
+        r.post(LEG + "/device", "AGENT-3: move your call to another of your devices (sip: your extension's phone, webrtc: the browser "
+                        + "phone, external: an outside number through the outbound routes); the customer stays on the line, the new device "
+                        + "rings and takes the call when answered (the old one is hung up); without an answer the call stays where it was")
+                .body(DeviceInput.class).returns(Moving.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    cti.run(c -> c.call(me.userId(), leg)); // someone else's call is 404 before the body is looked at
+                    DeviceInput in = Json.body(ctx, DeviceInput.class);
+                    ctx.json(new Moving(cti.run(c -> c.switchDevice(me.enterpriseId(), me.userId(), leg, in == null ? null : in.device(), in == null ? null : in.number()))));
                 });
         r.delete(LEG, "Hang up your leg of the call").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
             String leg = leg(ctx.pathParam("legId"));

@@ -60,6 +60,12 @@ public record CallView(@JsonIgnore long enterpriseId, @JsonIgnore long userId, S
                 muted, customer, transfer, notes, k, path, startedAt, answeredAt);
     }
 
+    /** The same call on another leg of the agent (AGENT-3: moved to another device). */
+    CallView onLeg(String newLeg) {
+        return new CallView(enterpriseId, userId, callId, newLeg, direction, state, caller, callerName, queue, waitedSeconds, internal,
+                muted, customer, transfer, notes, consult, path, startedAt, answeredAt);
+    }
+
     /**
      * Talking since {@code at} (the engine's instant of the answer or of the bridge). A phone answering within
      * milliseconds of being dialled may be answered before the desk was told of the leg: the leg began no later.

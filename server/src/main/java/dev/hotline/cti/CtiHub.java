@@ -33,6 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +92,12 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         void conferenceConsult(String agentLeg);
 
         void cancelConsult(String agentLeg);
+
+        /**
+         * AGENT-3: moves the call on {@code agentLeg} to the agent's {@code device} (the customer stays; the old leg ends
+         * once the new device answers); returns the new device's leg id.
+         */
+        String switchDevice(long enterpriseId, long userId, String agentLeg, Device device);
 
         /** IVR-4: the enterprise's flows an agent may send a caller into for verification. */
         List<String> verificationFlows(long enterpriseId);
@@ -210,6 +218,22 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     }
 
     @Override
+    public void moved(long userId, String fromLeg, CallView call, String device) {
+        ObjectNode m = message("call.moved");
+        m.set("call", Json.MAPPER.valueToTree(call));
+        m.put("from", fromLeg).put("device", device);
+        toUser(userId, m);
+    }
+
+    @Override
+    public void moveFailed(long userId, CallView call, String device, String why) {
+        ObjectNode m = message("call.moveFailed");
+        m.set("call", Json.MAPPER.valueToTree(call));
+        m.put("device", device).put("reason", why);
+        toUser(userId, m);
+    }
+
+    @Override
     public void webRtcState(long userId, String key) {
         toUser(userId, message("webrtc.state").put("connected", calls.webRtcConnected(key)));
     }
@@ -302,6 +326,16 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         deskCalls.ownCall(enterpriseId, userId, callId, legId, direction, number);
     }
 
+    /** AGENT-3: the agent's call moved from {@code oldLeg} to {@code newLeg} on their {@code device}; the desk follows. */
+    public void legMoved(String oldLeg, String newLeg, String device) {
+        deskCalls.moved(oldLeg, newLeg, device);
+    }
+
+    /** AGENT-3: the other device did not take the call; it stays on {@code agentLeg}. */
+    public void legMoveFailed(String agentLeg, String device, String why) {
+        deskCalls.moveFailed(agentLeg, device, why);
+    }
+
     /** Engine events: the desks' calls and browser phones follow them. */
     public void onEvent(CallEvent e) {
         if (e instanceof CallEvent.ChannelHungUp) supervisedLegs.remove(e.channelId());
@@ -375,6 +409,7 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     }
 
     private static final String UNKNOWN_TYPE = "unknown_type";
+    private static final Pattern OFFER_UFRAG = Pattern.compile("(?m)^a=ice-ufrag:(\\S+)");
 
     /** Runs one command message; returns its result, if any. */
     private JsonNode run(Principal p, String type, JsonNode in) {
@@ -388,9 +423,14 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
                 return Json.MAPPER.valueToTree(commands.logout(e, u));
             }
             case "webrtc.offer" -> {
-                String answer = commands.webRtcOffer(u, text(in, "sdp"));
-                // The answer goes out once, as the webrtc.answer event of docs/cti.md.
-                toUser(u, message("webrtc.answer").put("sdp", answer));
+                String offer = text(in, "sdp");
+                String answer = commands.webRtcOffer(u, offer);
+                // The answer goes out once, as the webrtc.answer event of docs/cti.md, naming the offer's ICE ufrag: a page
+                // that made a newer offer meanwhile (a retry while this one was slow) knows the answer is not for it.
+                Matcher ufrag = OFFER_UFRAG.matcher(offer);
+                ObjectNode m = message("webrtc.answer").put("sdp", answer);
+                if (ufrag.find()) m.put("offerUfrag", ufrag.group(1));
+                toUser(u, m);
                 return null;
             }
             case "state" -> {
@@ -413,6 +453,11 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
             case "conference" -> commands.endConsult(u, text(in, "legId"), AgentCommands.ConsultEnd.CONFERENCE);
             case "cancel" -> commands.endConsult(u, text(in, "legId"), AgentCommands.ConsultEnd.CANCEL);
             case "verify" -> commands.verify(e, u, text(in, "legId"), text(in, "flow"));
+            case "device.switch" -> {
+                ObjectNode r = Json.MAPPER.createObjectNode();
+                r.put("legId", commands.switchDevice(e, u, text(in, "legId"), text(in, "device"), in.path("number").asText("")));
+                return r;
+            }
             case "verification.flows" -> {
                 return Json.MAPPER.valueToTree(commands.verificationFlows(e));
             }

@@ -31,6 +31,12 @@ public final class DeskCalls {
         /** A {@code call.*} message about {@code call} for the agent; {@code cause} only for call.ended. */
         void call(long userId, String type, CallView call, String cause);
 
+        /** AGENT-3: the call on {@code fromLeg} moved to the agent's {@code device}: {@code call} is its view on the new leg. */
+        void moved(long userId, String fromLeg, CallView call, String device);
+
+        /** AGENT-3: the move of {@code call} to {@code device} failed ({@code why}); it stays. */
+        void moveFailed(long userId, CallView call, String device, String why);
+
         /** The agent's browser phone connection went up or down. */
         void webRtcState(long userId, String key);
 
@@ -235,6 +241,29 @@ public final class DeskCalls {
 
     void setNotes(String callId, String text) {
         notes.put(callId, text);
+    }
+
+    /**
+     * AGENT-3: the call of {@code oldLeg} goes on on {@code newLeg} (another device of the agent): the desk's view moves
+     * to the new leg (state, timer, notes kept) and is told as {@code call.moved}; the end of the old leg is no news.
+     */
+    public void moved(String oldLeg, String newLeg, String device) {
+        thread.execute(() -> {
+            CallView cur = legs.remove(oldLeg);
+            if (cur == null) return;
+            answeredLegs.remove(oldLeg);
+            CallView now = cur.onLeg(newLeg);
+            legs.put(newLeg, now);
+            out.moved(now.userId(), oldLeg, now, device);
+        });
+    }
+
+    /** AGENT-3: the other device did not answer; the call stays where it was. */
+    public void moveFailed(String agentLeg, String device, String why) {
+        thread.execute(() -> {
+            CallView cur = legs.get(agentLeg);
+            if (cur != null) out.moveFailed(cur.userId(), cur, device, why);
+        });
     }
 
     /** A changed view, told to the desk as {@code type}. */

@@ -4,6 +4,7 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.ice.IceServers;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
@@ -34,12 +35,13 @@ public final class WidgetRoutes {
     static final int MAX_PAGE = 1000;
 
     /** What the widget's script learns about its widget before showing the button. */
-    public record Info(String name) {}
+    /** The widget's name and the STUN/TURN servers for the visitor's peer connection (MEDIA-6; empty when none). */
+    public record Info(String name, List<IceServers.IceServer> iceServers) {}
 
     /** A visitor's call: the browser's SDP offer and the page (its address) the visitor is on. */
     public record CallInput(String sdp, String page) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, WidgetCalls calls) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, WidgetCalls calls, IceServers iceServers) {
         Api r = root.tagged("widget");
         r.get("/widgets", "The enterprise's \"call us\" widgets").returnsList(Widget.class)
                 .handle(Permission.WIDGET_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> WidgetStore.list(h, me.enterpriseId()))));
@@ -87,7 +89,8 @@ public final class WidgetRoutes {
         p.get(base, "The widget's name, for its script on a listed site (no login; 403 from any other site, 404 when off)")
                 .returns(Info.class).handlePublic(ctx -> {
                     WidgetStore.Owned w = site(ctx, jdbi);
-                    ctx.json(new Info(w.widget().name()));
+                    ctx.header("Cache-Control", "no-store");
+                    ctx.json(new Info(w.widget().name(), iceServers.forBrowser("widget-" + w.widget().key()).iceServers()));
                 });
         p.post(base + "/calls", "A visitor calls into the widget's queue: the browser's WebRTC offer and the page; answers the SDP "
                         + "answer and the call's token (no login; listed sites only; 429 with Retry-After past the limits per address and widget)")

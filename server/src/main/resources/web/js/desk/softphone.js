@@ -1,4 +1,4 @@
-import { phone, desk, cti_ok, current, other, command, dialNumber, consultPartner, callTimer, shownState } from './store.js';
+import { phone, desk, cti_ok, current, other, command, dialNumber, consultPartner, callTimer, shownState, moveCall } from './store.js';
 import { deviceLabel } from '../format.js';
 import { AudioDevices } from './audio-devices.js';
 import { RecordControl } from './record-control.js';
@@ -9,7 +9,7 @@ export const Softphone = {
   setup() {
     return { desk, phone, cti_ok, current, keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] };
   },
-  data() { return { number: '', target: '', dtmfSent: '', busy: false, flows: null, verifyFlow: '' }; },
+  data() { return { number: '', target: '', dtmfSent: '', busy: false, flows: null, verifyFlow: '', mobile: '' }; },
   computed: {
     agent() { return desk.agent; },
     signedIn() { return !!this.agent && this.agent.state !== 'logged_out'; },
@@ -30,6 +30,14 @@ export const Softphone = {
       const v = this.verification ? this.verification.variables : {};
       return Object.keys(v).filter((k) => !['caller', 'callee', 'language'].includes(k)).sort().map((k) => ({ k, v: v[k] }));
     },
+    /** AGENT-3: the device the live call is on now, and the others it can move to. */
+    callDevice() { return this.live ? (desk.onDevice[this.live.legId] || this.agent.device) : null; },
+    moveTargets() {
+      if (!this.live || this.live.internal || this.consulting) return [];
+      return ['webrtc', 'sip', 'external'].filter((d) => d !== this.callDevice && (d !== 'sip' || (this.agent && this.agent.extension))
+        && (d !== 'webrtc' || this.agent.device === 'webrtc'));
+    },
+    moving() { return this.live ? desk.moving[this.live.legId] || null : null; },
     canDial() { return cti_ok.value && this.signedIn && !this.live && !(this.call && this.call.state === 'ringing') && !!this.number.trim(); },
   },
   watch: {
@@ -75,6 +83,10 @@ export const Softphone = {
     complete() { return this.act('complete', { legId: this.call.legId }); },
     conference() { return this.act('conference', { legId: this.call.legId }); },
     select(c) { desk.selected = c.legId; },
+    async move(device) {
+      this.busy = true;
+      try { await moveCall(this.live.legId, device, device === 'external' ? this.mobile.trim() : ''); } finally { this.busy = false; }
+    },
     other,
     callTimer,
     shownState,
@@ -136,6 +148,16 @@ export const Softphone = {
           <div class="phone-actions">
             <button class="btn" :disabled="busy || !target.trim()" data-testid="desk-btn-transfer" @click="transfer">{{ t('desk.blindTransfer') }}</button>
             <button class="btn" :disabled="busy || !target.trim()" data-testid="desk-btn-consult" @click="consult">{{ t('desk.consult') }}</button>
+          </div>
+        </div>
+        <div v-if="moveTargets.length" class="transfer-box" data-testid="desk-move" :data-device="callDevice">
+          <div class="field-label">{{ t('desk.move.title', { device: t('desk.move.device.' + callDevice) }) }}</div>
+          <div v-if="moving && moving.state === 'ringing'" class="muted small" data-testid="desk-move-ringing">{{ t('desk.move.ringing', { device: t('desk.move.device.' + moving.device) }) }}</div>
+          <div v-else-if="moving && moving.state === 'failed'" class="alert alert-error small" data-testid="desk-move-failed">{{ t('desk.move.failed', { device: t('desk.move.device.' + moving.device) }) }}</div>
+          <input v-if="moveTargets.includes('external')" type="tel" v-model="mobile" :placeholder="t('desk.move.mobileHint')" data-testid="desk-move-number">
+          <div class="phone-actions">
+            <button v-for="d in moveTargets" :key="d" class="btn" :disabled="busy || (moving && moving.state === 'ringing') || (d === 'external' && !mobile.trim())"
+              :data-testid="'desk-btn-move-' + d" @click="move(d)">{{ t('desk.move.to.' + d) }}</button>
           </div>
         </div>
         <div v-if="live && !live.internal && live.state === 'talking'" class="transfer-box" data-testid="desk-verify">

@@ -24,7 +24,7 @@ function errText(e) {
 // ---------- the desk's state: rebuilt from every `hello`, kept up to date by the events ----------
 
 export const cti = new CtiClient();
-export const phone = new BrowserPhone(cti);
+export const phone = new BrowserPhone(cti, () => api.get('/webrtc/ice-servers'));
 const ringer = new Ringer(phone);
 
 export const desk = reactive({
@@ -40,6 +40,8 @@ export const desk = reactive({
   consultOf: {},    // legId of a held call → true once `consult` was accepted
   alerts: [],       // SUP-3: the enterprise's monitor alerts, sent to supervisors signed in on the desk
   verification: {}, // legId → IVR-4 news { flow, status (started, returned, caller_left), result, variables }
+  onDevice: {},     // legId → sip | webrtc | external: the device a call was moved to (AGENT-3); else the login device
+  moving: {},       // legId → { device, state: ringing | failed, reason }: a move to another device in progress or failed
   supervised: {},   // legId → listen | whisper | barge: a supervisor is on the call (where the enterprise tells agents, SUP-2)
   autoAnswer: {},   // legId → true: our own dial / consult, the browser answers by itself
   pendingDial: 0,   // ms until which a call offered to us is the one we dialled
@@ -182,6 +184,35 @@ cti.on('call.ended', (m) => {
   saveRecent();
   syncRinger();
 });
+// AGENT-3: the call moved to another of our devices: the same call on its new leg (timer, notes kept).
+cti.on('call.moved', (m) => {
+  const c = m.call;
+  if (!c || !m.from) return;
+  const i = desk.calls.findIndex((x) => x.legId === m.from);
+  desk.since[c.legId] = desk.since[m.from] || serverSince(c) || Date.now();
+  if (i >= 0) desk.calls.splice(i, 1, c); else desk.calls.push(c);
+  if (desk.selected === m.from) desk.selected = c.legId;
+  desk.onDevice[c.legId] = m.device;
+  delete desk.moving[m.from];
+  delete desk.since[m.from];
+  delete desk.onDevice[m.from];
+});
+cti.on('call.moveFailed', (m) => {
+  if (!m.call) return;
+  desk.moving[m.call.legId] = { device: m.device, state: 'failed', reason: m.reason || '' };
+  toast(t('desk.move.failed', { device: t('desk.move.device.' + m.device) }), 'error');
+});
+/** AGENT-3: moves the call to another of our devices (number: the mobile's, for external). */
+export async function moveCall(legId, device, number) {
+  desk.moving[legId] = { device, state: 'ringing', reason: '' };
+  try {
+    return await command('device.switch', { legId, device, number: number || '' });
+  } catch (e) {
+    delete desk.moving[legId];
+    return null;
+  }
+}
+
 cti.on('monitor.alerts', (m) => {
   desk.alerts = Array.isArray(m.alerts) ? m.alerts : [];
   for (const a of m.raised || []) toast(alertText(a), a.level === 'red' ? 'error' : 'info');
@@ -225,7 +256,8 @@ window.hotlineDesk = {
   state: () => JSON.parse(JSON.stringify({
     cti: cti.state.status, hello: cti.state.hello, agent: desk.agent, calls: desk.calls, offeredAt: desk.offeredAt, since: desk.since,
     connecting: desk.connecting,
-    ringing: ringer.playing, webrtc: { connection: phone.state.connection, server: phone.state.server, offers: phone.state.offers, active: phone.state.active },
+    ringing: ringer.playing, webrtc: { connection: phone.state.connection, server: phone.state.server, offers: phone.state.offers, active: phone.state.active,
+      relayOnly: phone.state.relayOnly, iceServers: phone.state.iceServers },
     error: desk.error,
   })),
 };

@@ -114,9 +114,10 @@ public sealed interface CallEvent {
 
     /**
      * The WebRTC connection of {@code key} ({@link TelephonyEngine#webRtcConnect}) came up (ICE and
-     * DTLS done, SRTP keys in place) or went down (no packet for 30 s, DTLS failure or close, or
-     * {@link TelephonyEngine#webRtcDisconnect}). Its calls stay up when it goes down (except on
-     * disconnect); media resumes when packets come back or the browser connects again under the key.
+     * DTLS done, SRTP keys in place) or went down (DTLS failure, close, {@link TelephonyEngine#webRtcDisconnect},
+     * or consent expired: no consent check nor media from the browser for 30 s, RFC 7675). Its calls end on
+     * disconnect ({@link HangupCause#NORMAL_CLEARING}) and on consent expiry ({@link HangupCause#CONSENT_EXPIRED});
+     * a reconnection under the same key before that takes them over.
      * Not about a channel: {@link #channelId()} is {@code "webrtc:" + key}.
      */
     record WebRtcConnectionChanged(String key, boolean up, Instant at) implements CallEvent {

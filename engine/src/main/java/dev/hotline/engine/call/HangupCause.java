@@ -20,6 +20,8 @@ public enum HangupCause {
     SERVICE_UNAVAILABLE(63, 503),
     MEDIA_TIMEOUT(102, 408),
     SESSION_TIMEOUT(102, 408),
+    /** A browser leg whose browser stopped granting consent (RFC 7675: no check nor media for 30 s). */
+    CONSENT_EXPIRED(102, 408),
     TRANSFERRED(16, 200),
     INTERWORKING(127, 500);
 

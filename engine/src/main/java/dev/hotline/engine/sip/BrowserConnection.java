@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BrowserConnection implements WebRtcConnection, MediaSocket.Handler {
     private static final Logger log = LoggerFactory.getLogger(BrowserConnection.class);
-    /** RFC 7675 §5.1 suggests 30 s without consent; we count every packet as a sign of life. */
-    static final long DOWN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -68,7 +65,6 @@ final class BrowserConnection implements WebRtcConnection, MediaSocket.Handler {
     private final SerialExecutor ctx;
     private final Object legsLock = new Object();
     private volatile SipLeg[] legs = new SipLeg[0];
-    private volatile long lastPacketNanos = System.nanoTime();
     /** What was last reported: null before any report. Changed on {@link #ctx} only. */
     private Boolean reportedUp;
     private volatile boolean up;
@@ -104,7 +100,6 @@ final class BrowserConnection implements WebRtcConnection, MediaSocket.Handler {
                 transport.localPassword(), transport.localFingerprint(), RANDOM.nextInt(Integer.MAX_VALUE));
         transport.secured().whenComplete((v, failure) -> {
             if (failure == null) {
-                lastPacketNanos = System.nanoTime();
                 report(true);
             } else if (!closed) {
                 log.info("WebRTC connection {}: DTLS failed: {}", key, failure.toString());
@@ -194,7 +189,6 @@ final class BrowserConnection implements WebRtcConnection, MediaSocket.Handler {
         if (closed) {
             return;
         }
-        lastPacketNanos = System.nanoTime();
         WebRtcTransport.Received r = transport.onPacket(buf.array(), buf.remaining(), from);
         switch (r.kind()) {
             case SEND:
@@ -242,16 +236,17 @@ final class BrowserConnection implements WebRtcConnection, MediaSocket.Handler {
 
     // ---------------------------------------------------------------- life cycle
 
-    /** Engine sweeper: no packet for 30 s means down (the calls stay). */
-    void checkAlive(long now) {
-        if (up && !closed && now - lastPacketNanos > DOWN_AFTER_NANOS) {
-            ctx.execute(() -> {
-                if (up && System.nanoTime() - lastPacketNanos > DOWN_AFTER_NANOS) {
-                    log.info("WebRTC connection {}: no packet for 30 s, down", key);
-                    report(false);
-                }
-            });
-        }
+    /**
+     * Engine sweeper: true once the browser's consent expired (RFC 7675: neither a consent check on the
+     * selected pair nor authenticated media for 30 s). The owner then closes this connection and ends its legs.
+     */
+    boolean consentExpired(long now) {
+        return !closed && transport.consent().expired(now);
+    }
+
+    /** How long the browser has been silent (for the log line of an expiry). */
+    long silentSeconds(long now) {
+        return transport.consent().silentFor(now).toSeconds();
     }
 
     /** Reports a change of state once (on the connection's executor). */

@@ -143,11 +143,34 @@ final class BrowserConnections {
         });
     }
 
-    /** The sweeper: connections whose browser went silent report it. */
+    /**
+     * The sweeper: a connection whose browser's consent expired (RFC 7675; the tab closed, the browser quit,
+     * the network gone for 30 s) is closed and its calls end with {@link HangupCause#CONSENT_EXPIRED}, each
+     * partner hearing an ordinary hang-up. A reload is no expiry: the new page's connection replaces this one
+     * within seconds and takes the calls over ({@link #connect}).
+     */
     void checkAlive(long now) {
         for (BrowserConnection c : byKey.values()) {
-            c.checkAlive(now);
+            if (c.consentExpired(now)) {
+                expire(c, now);
+            }
         }
+    }
+
+    private void expire(BrowserConnection conn, long now) {
+        List<SipLeg> legs;
+        synchronized (lock) {
+            if (!byKey.remove(conn.key(), conn)) {
+                return; // replaced meanwhile: its calls live on in the new connection
+            }
+            legs = conn.takeLegs();
+        }
+        conn.close(true);
+        for (SipLeg leg : legs) {
+            leg.post(() -> leg.terminate(HangupCause.CONSENT_EXPIRED, 0, true));
+        }
+        log.info("WebRTC connection {}: consent expired (no consent check or media for {} s), {} call(s) ended",
+                conn.key(), conn.silentSeconds(now), legs.size());
     }
 
     /** The engine closes: every connection closes, without ending calls one by one. */

@@ -14,8 +14,14 @@ import java.net.InetSocketAddress;
  * <p>Not thread-safe: call from one thread (the leg's media thread).
  */
 public final class IceLiteResponder {
-    /** What to send back, or nothing. */
-    public record Reply(byte[] data, InetSocketAddress to) {
+    /**
+     * What to send back. {@code consent}: a success answered on the selected pair, which refreshes
+     * consent (RFC 7675 §5.1); errors and checks of other pairs do not.
+     */
+    public record Reply(byte[] data, InetSocketAddress to, boolean consent) {
+        public Reply(byte[] data, InetSocketAddress to) {
+            this(data, to, false);
+        }
     }
 
     private static final String SOFTWARE = "hotline";
@@ -100,7 +106,7 @@ public final class IceLiteResponder {
         // RFC 8489 §7.3.1: the success response carries the source as XOR-MAPPED-ADDRESS.
         byte[] reply = StunMessage.builder(StunMessage.BINDING_SUCCESS, tx).xorMappedAddress(from).software(SOFTWARE)
                 .build(localKey, true);
-        return new Reply(reply, from);
+        return new Reply(reply, from, from.equals(selected));
     }
 
     private boolean usernameMatches(String username) {

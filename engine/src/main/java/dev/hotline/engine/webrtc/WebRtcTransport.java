@@ -78,6 +78,7 @@ public final class WebRtcTransport implements AutoCloseable {
     private volatile SrtpContext inbound;
     private volatile SrtpContext outbound;
     private final CompletableFuture<Void> secure = new CompletableFuture<>();
+    private final ConsentFreshness consent = new ConsentFreshness(System.nanoTime());
     private long rejectedSrtp;
 
     /** With the default SRTP profiles (AES_CM_128_HMAC_SHA1_80 first) and a 10 s handshake bound. */
@@ -153,6 +154,11 @@ public final class WebRtcTransport implements AutoCloseable {
         return secure;
     }
 
+    /** The browser's consent (RFC 7675): its checks answered on the selected pair and its authenticated media. */
+    public ConsentFreshness consent() {
+        return consent;
+    }
+
     /** SRTP/SRTCP packets refused so far (bad tag, replay, malformed). */
     public long rejectedSrtpPackets() {
         return rejectedSrtp;
@@ -166,6 +172,9 @@ public final class WebRtcTransport implements AutoCloseable {
         switch (PacketDemux.classify(data, 0, len)) {
             case STUN: {
                 IceLiteResponder.Reply reply = ice.onStun(data, 0, len, from);
+                if (reply != null && reply.consent()) {
+                    consent.checkAnswered(System.nanoTime());
+                }
                 return reply == null ? none() : received.set(Received.Kind.SEND, reply.data(), reply.data().length,
                         reply.to());
             }
@@ -183,6 +192,7 @@ public final class WebRtcTransport implements AutoCloseable {
                     rejectedSrtp++;
                     return none();
                 }
+                consent.mediaReceived(System.nanoTime());
                 return received.set(Received.Kind.RTP, data, n, from);
             }
             case RTCP: {
@@ -195,6 +205,7 @@ public final class WebRtcTransport implements AutoCloseable {
                     rejectedSrtp++;
                     return none();
                 }
+                consent.mediaReceived(System.nanoTime());
                 return received.set(Received.Kind.RTCP, data, n, from);
             }
             default:

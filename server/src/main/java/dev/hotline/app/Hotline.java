@@ -32,6 +32,7 @@ import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.OverloadControl;
 import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.engine.tts.Language;
 import dev.hotline.ivr.FlowRoutes;
 import dev.hotline.ivr.GreetingRoutes;
 import dev.hotline.ivr.Ivr;
@@ -229,6 +230,13 @@ public final class Hotline implements AutoCloseable {
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
         switchboard.follow(surveys::onEvent);
         ivr.surveys(surveys::expectAfterAgent);
+        ivr.tickets((enterpriseId, keys, language) -> { // BIZ-1: the flows' ticket-status node
+            Tickets.Keyed k = jdbi.withHandle(h -> tickets.keyed(h, enterpriseId, keys));
+            if (k instanceof Tickets.Keyed.Found f) {
+                return new Ivr.TicketAnswer.Found(f.trackingNumber(), f.status().key(), f.status().words(language == Language.EN));
+            }
+            return k instanceof Tickets.Keyed.Invalid ? new Ivr.TicketAnswer.Invalid() : new Ivr.TicketAnswer.Unknown();
+        });
         // OUT-1: the dialer places campaign calls and follows their events on a thread of its own.
         this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, clock);
         switchboard.follow(dialer::onEvent);

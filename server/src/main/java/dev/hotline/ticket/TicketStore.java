@@ -139,6 +139,12 @@ public final class TicketStore {
         return h.createQuery(SELECT + "WHERE t.enterprise_id = :e AND t.tracking_number = :n").bind("e", e).bind("n", number).map(ROW).findOne();
     }
 
+    /** The ticket whose number is some letters followed by {@code digits} ({@code yyyyMMdd-cccc-d}). */
+    static Optional<Row> byDigits(Handle h, long e, String digits) {
+        return h.createQuery(SELECT + "WHERE t.enterprise_id = :e AND t.tracking_number LIKE :n ORDER BY t.id").bind("e", e).bind("n", "%" + digits)
+                .map(ROW).list().stream().filter(r -> r.trackingNumber().replaceFirst("^[A-Za-z]*", "").equals(digits)).findFirst();
+    }
+
     /** Filters of the list; null means any. */
     record Filter(TicketStatus status, boolean openOnly, Long typeId, Long assigneeId, Long customerId, String callId, String callerNumber, String q,
                   int limit) {}

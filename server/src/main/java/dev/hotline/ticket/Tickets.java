@@ -160,6 +160,23 @@ public final class Tickets {
         return new Ticket.Status(r.trackingNumber(), r.status().key(), r.typeCode(), r.dueAt(), r.updatedAt());
     }
 
+    /** What keys typed in the IVR name (BIZ-1): not a valid number, a number no ticket has, or the ticket. */
+    public sealed interface Keyed {
+        record Invalid() implements Keyed {}
+
+        record Unknown() implements Keyed {}
+
+        record Found(String trackingNumber, TicketStatus status) implements Keyed {}
+    }
+
+    /** The ticket whose tracking number's digits a caller keyed (any prefix: the prefix may have changed since it was opened). */
+    public Keyed keyed(Handle h, long e, String keys) {
+        var digits = TrackingNumbers.fromKeys(keys);
+        if (digits.isEmpty()) return new Keyed.Invalid();
+        return TicketStore.byDigits(h, e, digits.get()).<Keyed>map(r -> new Keyed.Found(r.trackingNumber(), r.status()))
+                .orElse(new Keyed.Unknown());
+    }
+
     public List<Ticket> list(Handle h, long e, TicketStore.Filter f) {
         return TicketStore.list(h, e, f).stream().map(r -> view(h, e, r)).toList();
     }

@@ -147,6 +147,33 @@ class TicketsTest {
         assertThat(openComplaint(null).trackingNumber()).as("a new day starts at 1").startsWith("GD20261208-0001-");
     }
 
+    Tickets.Keyed keyed(String keys) {
+        return jdbi.withHandle(h -> tickets.keyed(h, e, keys));
+    }
+
+    @Test
+    void aCallerKeysTheDigitsOfATrackingNumberAndFindsTheTicket() {
+        String n = TrackingNumbers.format("GD", LocalDate.of(2026, 12, 6), 7);
+        String keys = n.replaceAll("[^0-9]", "");
+        assertThat(keys).hasSize(13);
+        assertThat(TrackingNumbers.fromKeys(keys)).contains(n.substring(2));
+        assertThat(TrackingNumbers.fromKeys("*" + keys)).as("a star is ignored").contains(n.substring(2));
+        String typo = keys.substring(0, 11) + ((keys.charAt(11) - '0' + 1) % 10) + keys.charAt(12);
+        assertThat(TrackingNumbers.fromKeys(typo)).as("one digit wrong: the check digit catches it").isEmpty();
+        assertThat(TrackingNumbers.fromKeys("123")).as("too short").isEmpty();
+        assertThat(TrackingNumbers.fromKeys(TrackingNumbers.format("", LocalDate.of(2026, 12, 6), 12345).replace("-", "")))
+                .as("a five-digit counter").contains("20261206-12345-" + TrackingNumbers.format("", LocalDate.of(2026, 12, 6), 12345).substring(15));
+        var t = openComplaint(null);
+        String typed = t.trackingNumber().replaceAll("[^0-9]", "");
+        assertThat(keyed(typed)).isEqualTo(new Tickets.Keyed.Found(t.trackingNumber(), TicketStatus.NEW));
+        String other = TrackingNumbers.format("GD", LocalDate.of(2020, 1, 1), 1).replaceAll("[^0-9]", "");
+        assertThat(keyed(other)).isEqualTo(new Tickets.Keyed.Unknown());
+        assertThat(keyed(typed.substring(0, 12) + ((typed.charAt(12) - '0' + 1) % 10)))
+                .isEqualTo(new Tickets.Keyed.Invalid());
+        Tickets.Keyed elsewhere = jdbi.withHandle(h -> tickets.keyed(h, e + 1000, typed));
+        assertThat(elsewhere).as("another enterprise's ticket is not found").isEqualTo(new Tickets.Keyed.Unknown());
+    }
+
     @Test
     void twentyConcurrentOpeningsGetTwentyDistinctNumbers() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(20);

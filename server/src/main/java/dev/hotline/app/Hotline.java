@@ -25,6 +25,7 @@ import dev.hotline.crm.CustomerImports;
 import dev.hotline.crm.CustomerStore;
 import dev.hotline.crm.Customers;
 import dev.hotline.cti.CallControlRoutes;
+import dev.hotline.cti.CallView;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
@@ -187,7 +188,6 @@ public final class Hotline implements AutoCloseable {
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
         CrmRoutes.register(api, jdbi, audit, masking, new Customers(clock), customerImports, new AddressBook(clock));
         Tickets tickets = new Tickets(clock);
-        TicketRoutes.register(api, jdbi, tickets, masking);
         KbRoutes.register(api, jdbi, new Kb(clock));
         OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
@@ -225,6 +225,12 @@ public final class Hotline implements AutoCloseable {
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock);
         cti.attach(desk);
         CallControlRoutes.register(api, cti, masking, recorder); // API-1: the desk's call control over HTTP
+        // BIZ-1: tickets; a call-back from a ticket is the desk's click-to-dial.
+        TicketRoutes.register(api, jdbi, tickets, masking, (enterpriseId, userId, number) -> {
+            String leg = cti.run(c -> c.dial(enterpriseId, userId, number));
+            String callId = cti.run(c -> c.calls(userId).stream().filter(v -> v.legId().equals(leg)).map(CallView::callId).findFirst().orElse(null));
+            return new TicketRoutes.CallBack.Placed(leg, callId);
+        });
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);

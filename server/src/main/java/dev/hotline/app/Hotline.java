@@ -10,6 +10,8 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
+import dev.hotline.branding.Branding;
+import dev.hotline.branding.BrandingRoutes;
 import dev.hotline.billing.BillingRoutes;
 import dev.hotline.billing.CallRating;
 import dev.hotline.call.AcdHost;
@@ -189,6 +191,7 @@ public final class Hotline implements AutoCloseable {
         CrmRoutes.register(api, jdbi, audit, masking, new Customers(clock), customerImports, new AddressBook(clock));
         Tickets tickets = new Tickets(clock);
         KbRoutes.register(api, jdbi, new Kb(clock));
+        BrandingRoutes.register(api, jdbi, new Branding(config.dataDir(), clock)); // ADM-4
         OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 

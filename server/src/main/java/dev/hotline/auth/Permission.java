@@ -53,6 +53,8 @@ public enum Permission {
     NUMBER_UNMASKED("number.unmasked"),
     /** Orders (BIZ-4): read the catalog and the orders of the customers one may see; place orders and move their status; edit the catalog. */
     ORDER_READ("order.read"), ORDER_WRITE("order.write"), PRODUCT_MANAGE("product.manage"),
+    /** ADM-4: the enterprise's company name and logo. */
+    BRANDING_MANAGE("branding.manage"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;

@@ -212,6 +212,27 @@ class TicketsTest {
     }
 
     @Test
+    void holidaysAreWholeDaysOffInTheSlaCalendar() {
+        var cal = new BusinessCalendar(SHANGHAI, EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), 9 * 60, 18 * 60,
+                java.util.Set.of(java.time.LocalDate.of(2026, 12, 14)));
+        Instant friday17 = ZonedDateTime.of(2026, 12, 11, 17, 0, 0, 0, SHANGHAI).toInstant();
+        Instant tuesday10 = ZonedDateTime.of(2026, 12, 15, 10, 0, 0, 0, SHANGHAI).toInstant();
+        assertThat(cal.plus(friday17, 2 * 3600)).as("Monday is a holiday").isEqualTo(tuesday10);
+        assertThat(cal.secondsBetween(friday17, tuesday10)).isEqualTo(2 * 3600);
+        // Through the settings: a holiday saved moves a new ticket's due time past it; a bad date is refused on its index.
+        var s = jdbi.withHandle(h -> tickets.settings(h, e));
+        var ex = org.assertj.core.api.Assertions.catchThrowableOfType(() -> jdbi.inTransaction(h -> tickets.saveSettings(h, e,
+                new TicketSettings(s.prefix(), s.zone(), s.workDays(), s.workStart(), s.workEnd(), s.escalations(), List.of("2026-12-07", "2026-13-01")))),
+                dev.hotline.domain.DomainException.class);
+        assertThat(ex.fieldErrors()).extracting(f -> f.field()).containsExactly("holidays[1]");
+        var saved = jdbi.inTransaction(h -> tickets.saveSettings(h, e, new TicketSettings(s.prefix(), s.zone(), s.workDays(), s.workStart(),
+                s.workEnd(), s.escalations(), List.of("2026-12-07"))));
+        assertThat(saved.holidays()).containsExactly("2026-12-07");
+        var t = openComplaint(null); // the test clock is Monday 2026-12-07 09:00, now a holiday: 4 business hours from Tuesday 09:00
+        assertThat(t.dueAt()).isEqualTo(ZonedDateTime.of(2026, 12, 8, 13, 0, 0, 0, SHANGHAI).toInstant());
+    }
+
+    @Test
     void slaDueTimeFollowsTheCalendarAndPausesWhileWaitingOnTheCustomer() {
         Ticket t = openComplaint(agent); // complaint: 240 business minutes
         assertThat(t.status()).isEqualTo("assigned");

@@ -133,7 +133,11 @@ export const AppHeader = {
       return tOr('role.builtin.' + r, r);
     },
   },
-  data() { return { pw: null }; },
+  data() { return { pw: null, brand: null }; },
+  async created() {
+    // ADM-4: the enterprise's company name and logo.
+    if (this.me) { try { this.brand = await api.get('/branding'); } catch (e) { this.brand = null; } }
+  },
   methods: {
     logout,
     openPassword() { this.pw = { form: { oldPassword: '', newPassword: '', confirm: '' }, errors: {}, error: null, saving: false }; },
@@ -152,8 +156,9 @@ export const AppHeader = {
   template: `
     <header class="topbar">
       <div class="brand">
-        <span class="logo" v-html="logo"></span>
-        <span data-testid="app-company">{{ me && me.enterprise ? me.enterprise.name : t('app.name') }}</span>
+        <img v-if="brand && brand.logoUrl" class="brand-logo" :src="brand.logoUrl" alt="" data-testid="app-logo">
+        <span v-else class="logo" v-html="logo"></span>
+        <span data-testid="app-company">{{ brand ? brand.companyName : me && me.enterprise ? me.enterprise.name : t('app.name') }}</span>
         <span class="product" data-testid="app-title">{{ t(titleKey || 'app.console') }}</span>
       </div>
       <div class="spacer"></div>

@@ -39,6 +39,7 @@ import { TicketsPage } from './pages/tickets.js';
 import { OrdersPage } from './pages/orders.js';
 import { ProductsPage } from './pages/products.js';
 import { KbPage } from './pages/kb.js';
+import { KbQuestionsPage } from './pages/kb-questions.js';
 import { TollPage } from './pages/toll.js';
 import { BusinessReportsPage } from './pages/business-reports.js';
 import { TicketTypesPage } from './pages/ticket-types.js';
@@ -114,6 +115,9 @@ const MENU = [
     icon: I('<path d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v3a2 2 0 0 0 0 4v3a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-3a2 2 0 0 0 0-4z"/><path d="M13 5v14" stroke-dasharray="2 2"/>') },
   { id: 'kb', perm: 'kb.read', group: 'crm', component: KbPage,
     icon: I('<path d="M4 19.5A2.5 2.5 0 0 1 6.5 17H20V3H6.5A2.5 2.5 0 0 0 4 5.5z"/><path d="M4 19.5A2.5 2.5 0 0 0 6.5 22H20v-5"/>') },
+  // BIZ-3: questions to the experts (ask, answer, accept).
+  { id: 'kb-questions', perm: 'kb.read', group: 'crm', component: KbQuestionsPage,
+    icon: I('<circle cx="12" cy="12" r="9"/><path d="M9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6V14"/><circle cx="12" cy="17.5" r=".6"/>') },
   // BIZ-2: the ticket types' form designer.
   { id: 'ticket-types', perm: 'ticket.manage', group: 'crm', component: TicketTypesPage,
     icon: I('<rect x="4" y="3" width="16" height="18" rx="2"/><path d="M8 8h8M8 12h8M8 16h5"/><path d="M17 15l2 2-2 2"/>') },

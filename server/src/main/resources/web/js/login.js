@@ -15,9 +15,14 @@ function safeNext() {
 const Login = {
   setup() { return { i18n, logo: ICONS.logo }; },
   data() {
-    let ent = '';
-    try { ent = localStorage.getItem(LAST_ENTERPRISE) || ''; } catch (e) { /* ignore */ }
-    return { form: { enterprise: ent, username: '', password: '' }, error: null, busy: false };
+    let ent = new URLSearchParams(location.search).get('e') || '';
+    if (!ent) { try { ent = localStorage.getItem(LAST_ENTERPRISE) || ''; } catch (e) { /* ignore */ } }
+    return { form: { enterprise: ent, username: '', password: '' }, error: null, busy: false, brand: null };
+  },
+  async created() {
+    // ADM-4: the company name and logo of the enterprise named by ?e= (else the host name's first label); Hotline by default.
+    const e = new URLSearchParams(location.search).get('e');
+    try { this.brand = await api.get('/branding/public', e ? { e } : {}); } catch (err) { this.brand = null; }
   },
   mounted() {
     const el = this.$el.parentElement.querySelector(this.form.enterprise ? '[data-testid=login-username]' : '[data-testid=login-enterprise]');
@@ -51,7 +56,8 @@ const Login = {
       <div class="login-top"><lang-switch></lang-switch></div>
       <div class="login-center">
         <div class="login-card" data-testid="login-card">
-          <div class="brand"><span class="logo" v-html="logo"></span><span>{{ t('app.name') }}</span></div>
+          <div class="brand"><img v-if="brand && brand.logoUrl" class="brand-logo" :src="brand.logoUrl" alt="" data-testid="login-logo">
+            <span v-else class="logo" v-html="logo"></span><span data-testid="login-company">{{ brand ? brand.companyName : t('app.name') }}</span></div>
           <p class="tagline" data-testid="login-tagline">{{ t('login.tagline') }}</p>
           <form @submit.prevent="submit" novalidate>
             <div v-if="error" class="alert alert-error" role="alert" data-testid="login-error">{{ error }}</div>

@@ -12,6 +12,8 @@ import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
 import dev.hotline.billing.BillingRoutes;
 import dev.hotline.billing.CallRating;
+import dev.hotline.branding.Branding;
+import dev.hotline.branding.BrandingRoutes;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
 import dev.hotline.call.DeskCallControl;
@@ -25,6 +27,7 @@ import dev.hotline.crm.CustomerImports;
 import dev.hotline.crm.CustomerStore;
 import dev.hotline.crm.Customers;
 import dev.hotline.cti.CallControlRoutes;
+import dev.hotline.cti.CallView;
 import dev.hotline.cti.CtiHub;
 import dev.hotline.directory.Directory;
 import dev.hotline.directory.DirectoryRoutes;
@@ -33,6 +36,7 @@ import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.OverloadControl;
 import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.engine.tts.Language;
 import dev.hotline.ice.IceServerRoutes;
 import dev.hotline.ice.IceServers;
 import dev.hotline.ivr.FlowRoutes;
@@ -48,9 +52,6 @@ import dev.hotline.mail.MailRoutes;
 import dev.hotline.mail.Mailer;
 import dev.hotline.mail.SecretBox;
 import dev.hotline.mail.SmtpSettings;
-import dev.hotline.sms.Sms;
-import dev.hotline.sms.SmsRoutes;
-import dev.hotline.sms.SmsSender;
 import dev.hotline.masking.Masking;
 import dev.hotline.masking.MaskingRoutes;
 import dev.hotline.monitor.Monitor;
@@ -76,6 +77,9 @@ import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.RoutingData;
 import dev.hotline.routing.RoutingRoutes;
 import dev.hotline.routing.SipAdmission;
+import dev.hotline.sms.Sms;
+import dev.hotline.sms.SmsRoutes;
+import dev.hotline.sms.SmsSender;
 import dev.hotline.store.Database;
 import dev.hotline.supervision.Supervision;
 import dev.hotline.supervision.SupervisionRoutes;
@@ -196,8 +200,8 @@ public final class Hotline implements AutoCloseable {
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
         CrmRoutes.register(api, jdbi, audit, masking, new Customers(clock), customerImports, new AddressBook(clock));
         Tickets tickets = new Tickets(clock);
-        TicketRoutes.register(api, jdbi, tickets, masking);
         KbRoutes.register(api, jdbi, new Kb(clock));
+        BrandingRoutes.register(api, jdbi, new Branding(config.dataDir(), clock)); // ADM-4
         OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
@@ -240,11 +244,24 @@ public final class Hotline implements AutoCloseable {
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock);
         cti.attach(desk);
         CallControlRoutes.register(api, cti, masking, recorder); // API-1: the desk's call control over HTTP
+        // BIZ-1: tickets; a call-back from a ticket is the desk's click-to-dial.
+        TicketRoutes.register(api, jdbi, tickets, masking, (enterpriseId, userId, number) -> {
+            String leg = cti.run(c -> c.dial(enterpriseId, userId, number));
+            String callId = cti.run(c -> c.calls(userId).stream().filter(v -> v.legId().equals(leg)).map(CallView::callId).findFirst().orElse(null));
+            return new TicketRoutes.CallBack.Placed(leg, callId);
+        });
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
         switchboard.follow(surveys::onEvent);
         ivr.surveys(surveys::expectAfterAgent);
+        ivr.tickets((enterpriseId, keys, language) -> { // BIZ-1: the flows' ticket-status node
+            Tickets.Keyed k = jdbi.withHandle(h -> tickets.keyed(h, enterpriseId, keys));
+            if (k instanceof Tickets.Keyed.Found f) {
+                return new Ivr.TicketAnswer.Found(f.trackingNumber(), f.status().key(), f.status().words(language == Language.EN));
+            }
+            return k instanceof Tickets.Keyed.Invalid ? new Ivr.TicketAnswer.Invalid() : new Ivr.TicketAnswer.Unknown();
+        });
         // OUT-1: the dialer places campaign calls and follows their events on a thread of its own.
         this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, clock);
         switchboard.follow(dialer::onEvent);

@@ -55,6 +55,8 @@ public enum Permission {
     ORDER_READ("order.read"), ORDER_WRITE("order.write"), PRODUCT_MANAGE("product.manage"),
     /** SMS (MSG-3): send SMS (desk, ticket, API) and see one's own; the gateway, templates, quotas, after-call switch and whole log. */
     SMS_SEND("sms.send"), SMS_MANAGE("sms.manage"),
+    /** ADM-4: the enterprise's company name and logo. */
+    BRANDING_MANAGE("branding.manage"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;

@@ -53,6 +53,7 @@ public final class Flow {
             @JsonSubTypes.Type(value = CustomerCheck.class, name = "customer"),
             @JsonSubTypes.Type(value = Return.class, name = "return"),
             @JsonSubTypes.Type(value = Survey.class, name = "survey"),
+            @JsonSubTypes.Type(value = TicketStatus.class, name = "ticket"),
             @JsonSubTypes.Type(value = Hangup.class, name = "hangup")})
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -264,6 +265,33 @@ public final class Flow {
         }
     }
 
+    /**
+     * BIZ-1: the caller keys a ticket's tracking number and hears its status. The caller keys only the digits (the date, the
+     * day's counter and the check digit: {@code GD20261207-0001-1} is keyed {@code 2026120700011}), ended by {@code #} or a
+     * pause; the letters of the prefix and the dashes are not keyed and a {@code *} is ignored. A number whose Luhn check digit
+     * does not match, or that no ticket of the enterprise has, is refused with "invalid input" and asked again ({@code retries}
+     * times, default 2) before the {@code fail} exit. A found ticket's status is spoken (text to speech: the number, then the
+     * status in the caller's language) and the call goes on to {@code next} with {@code ticketNumber}, {@code ticketStatus}
+     * (its key, e.g. in_progress) and {@code ticketFound} (yes/no) set. {@code prompts}: what asks for the number (default:
+     * the shipped "please enter … followed by the pound key").
+     */
+    public record TicketStatus(List<Prompt> prompts, Integer retries, Integer timeoutSeconds, String next, String fail) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("next", next);
+            m.put("fail", fail);
+            return m;
+        }
+
+        int tries() {
+            return retries == null ? 2 : retries;
+        }
+
+        int timeout() {
+            return timeoutSeconds == null ? 10 : timeoutSeconds;
+        }
+    }
+
     /** IVR-4: whether an agent may send a caller into this flow (it has a {@link Return} node). */
     public static boolean returnsToAgent(Graph g) {
         return g != null && g.nodes().values().stream().anyMatch(n -> n instanceof Return);
@@ -290,6 +318,7 @@ public final class Flow {
             case "SetVar" -> "set";
             case "LanguageChoice" -> "language";
             case "CustomerCheck" -> "customer";
+            case "TicketStatus" -> "ticket";
             default -> n.getClass().getSimpleName().toLowerCase();
         };
     }

@@ -140,6 +140,11 @@ public final class FlowValidator {
         } else if (n instanceof Flow.CustomerCheck x) {
             if (x.field() == null || !x.field().matches("[A-Za-z0-9_.-]{1,64}")) p.add(new Flow.Problem(id, "field", "the key of a customer field"));
             if (x.value() == null || x.value().isBlank()) p.add(new Flow.Problem(id, "value", "required, e.g. ${pin}"));
+        } else if (n instanceof Flow.TicketStatus x) {
+            prompts(id, "prompts", x.prompts(), false, ctx, p);
+            range(id, "retries", x.retries(), 0, 5, p);
+            range(id, "timeoutSeconds", x.timeoutSeconds(), 3, 60, p);
+            if (!ctx.ttsAvailable()) p.add(new Flow.Problem(id, "type", "speaking a ticket's status needs espeak-ng on the server (apt-get install espeak-ng)"));
         } else if (n instanceof Flow.Survey x) {
             if (x.language() != null && !Set.of("zh", "en").contains(x.language())) p.add(new Flow.Problem(id, "language", "zh, en or none"));
         } else if (n instanceof Flow.Return x) {

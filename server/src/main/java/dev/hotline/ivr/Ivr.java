@@ -71,6 +71,39 @@ public final class Ivr implements AutoCloseable {
         surveys.expect(enterpriseId, callId, caller, flow, language);
     }
 
+    /** BIZ-1: a ticket's status by the keys a caller typed (the ticket feature's, wired by the app). */
+    @FunctionalInterface
+    public interface TicketLookup {
+        /** What the keys {@code keys} (digits only, see {@link Flow.TicketStatus}) name in the enterprise, in {@code language}'s words. */
+        TicketAnswer status(long enterpriseId, String keys, Language language);
+
+        TicketLookup NONE = (e, k, l) -> new TicketAnswer.Unknown();
+    }
+
+    /** The answer to a keyed tracking number. */
+    public sealed interface TicketAnswer {
+        /** Not a tracking number: too short, or its check digit does not match. */
+        record Invalid() implements TicketAnswer {}
+
+        /** A well-formed number no ticket of the enterprise has. */
+        record Unknown() implements TicketAnswer {}
+
+        /** The ticket: its tracking number, status key and the status in words to speak. */
+        record Found(String trackingNumber, String status, String words) implements TicketAnswer {}
+    }
+
+    private volatile TicketLookup tickets = TicketLookup.NONE;
+
+    /** Wires the tickets' status lookup (BIZ-1) for the flows' ticket nodes. */
+    public void tickets(TicketLookup tickets) {
+        this.tickets = tickets;
+    }
+
+    /** BIZ-1: a keyed tracking number looked up off the call threads. */
+    CompletableFuture<TicketAnswer> ticketStatus(long enterpriseId, String keys, Language language) {
+        return CompletableFuture.supplyAsync(() -> tickets.status(enterpriseId, keys, language), workers);
+    }
+
     public Ivr(Path dataDir) {
         this(dataDir, CustomerLookup.NONE);
     }
@@ -140,6 +173,7 @@ public final class Ivr implements AutoCloseable {
         }
         if (n instanceof Flow.Collect x && x.prompts() != null) all.addAll(x.prompts());
         if (n instanceof Flow.LanguageChoice x && x.prompts() != null) all.addAll(x.prompts());
+        if (n instanceof Flow.TicketStatus x && x.prompts() != null) all.addAll(x.prompts());
         return all;
     }
 

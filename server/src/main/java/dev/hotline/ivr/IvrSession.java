@@ -203,6 +203,8 @@ final class IvrSession {
             }
         } else if (n instanceof Flow.CustomerCheck x) {
             customerCheck(x);
+        } else if (n instanceof Flow.TicketStatus x) {
+            play(ticketAsk(x), true, () -> collect(20, '#', x.timeout()));
         } else if (n instanceof Flow.Survey x) {
             ivr.surveyAfterAgent(enterpriseId, callId, channel, flowName, x.language() != null ? x.language() : vars.get("language"));
             run(x.next());
@@ -272,6 +274,8 @@ final class IvrSession {
             host.logKey(callId, channel.id(), flowName, nodeId, digits.isEmpty() ? "timeout" : "digits");
             vars.put(x.variable(), digits);
             run(x.next());
+        } else if (n instanceof Flow.TicketStatus x) {
+            ticketKeyed(x, digits);
         } else if (n instanceof Flow.LanguageChoice x) {
             String key = digits.isEmpty() ? null : digits.substring(0, 1);
             host.logKey(callId, channel.id(), flowName, nodeId, key == null ? "timeout" : key);
@@ -420,6 +424,57 @@ final class IvrSession {
 
     private boolean isOpen(Flow.Time x) {
         return x.isOpenAt(clock.instant());
+    }
+
+    // --- ticket status (BIZ-1)
+
+    private static List<Flow.Prompt> ticketAsk(Flow.TicketStatus x) {
+        return x.prompts() != null && !x.prompts().isEmpty() ? x.prompts()
+                : List.of(new Flow.Prompt(null, PromptKey.PLEASE_ENTER.name(), null), new Flow.Prompt(null, PromptKey.END_WITH_POUND.name(), null));
+    }
+
+    /** The keys of a tracking number are in: looked up off the call thread, then spoken, or asked again, or given up on. */
+    private void ticketKeyed(Flow.TicketStatus x, String digits) {
+        String keys = digits.replaceAll("[^0-9]", "");
+        if (keys.isEmpty()) {
+            host.logKey(callId, channel.id(), flowName, nodeId, "timeout");
+            ticketAgain(x, false);
+            return;
+        }
+        vars.put("ticketFound", "no");
+        waiting = Waiting.ASYNC;
+        String atNode = nodeId;
+        ivr.ticketStatus(enterpriseId, keys, language()).whenComplete((answer, err) -> {
+            synchronized (this) {
+                if (done || !atNode.equals(nodeId) || waiting != Waiting.ASYNC) return;
+                waiting = Waiting.NOTHING;
+                if (err != null) log.warn("call {}: ticket lookup of node {} failed: {}", callId, nodeId, err.toString());
+                if (answer instanceof Ivr.TicketAnswer.Found f) {
+                    host.logKey(callId, channel.id(), flowName, nodeId, "found:" + f.status());
+                    vars.put("ticketFound", "yes");
+                    vars.put("ticketNumber", f.trackingNumber());
+                    vars.put("ticketStatus", f.status());
+                    String spaced = String.join(" ", keys.split(""));
+                    String text = language() == Language.EN ? "Ticket " + spaced + ". Status: " + f.words() + "."
+                            : "工单 " + spaced + "，当前状态：" + f.words() + "。";
+                    play(List.of(new Flow.Prompt(text, null, null)), false, () -> run(x.next()));
+                } else {
+                    host.logKey(callId, channel.id(), flowName, nodeId, answer instanceof Ivr.TicketAnswer.Invalid ? "invalid" : "unknown");
+                    ticketAgain(x, true);
+                }
+            }
+        });
+    }
+
+    private void ticketAgain(Flow.TicketStatus x, boolean invalid) {
+        if (++tries > x.tries()) {
+            run(x.fail());
+            return;
+        }
+        List<Flow.Prompt> again = new ArrayList<>();
+        if (invalid) again.add(new Flow.Prompt(null, PromptKey.INVALID_INPUT.name(), null));
+        again.addAll(ticketAsk(x));
+        play(again, true, () -> collect(20, '#', x.timeout()));
     }
 
     /** IVR-4: the caller's customer field against the filled value, looked up off the call thread. */

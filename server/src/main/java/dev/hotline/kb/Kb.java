@@ -144,6 +144,16 @@ public final class Kb {
         return KbStore.question(h, e, KbStore.ask(h, e, user, in.question().strip(), clock.instant())).orElseThrow();
     }
 
+    /** The asker accepts the answer (only the asker; a question without an answer is a CONFLICT). */
+    public KbStore.Question accept(Handle h, long e, long user, long id) {
+        var q = KbStore.question(h, e, id).orElseThrow(() -> DomainException.notFound("question"));
+        if (q.askerId() == null || q.askerId() != user) throw DomainException.forbidden("only the asker accepts an answer");
+        if (q.answer() == null) throw DomainException.conflict("the question has no answer yet");
+        KbStore.accept(h, e, id, clock.instant());
+        return KbStore.question(h, e, id).orElseThrow();
+    }
+
+    /** An expert answers (or answers again: a new answer is to be accepted anew). */
     public KbStore.Question answer(Handle h, long e, long user, long id, AnswerInput in) {
         KbStore.question(h, e, id).orElseThrow(() -> DomainException.notFound("question"));
         Validator.of().required("answer", Validator.clean(in.answer())).maxLength("answer", in.answer(), 10000).throwIfInvalid();

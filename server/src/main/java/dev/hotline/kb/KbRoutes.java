@@ -102,5 +102,10 @@ public final class KbRoutes {
                     long id = WebServer.id(ctx);
                     ctx.json(jdbi.inTransaction(h -> kb.answer(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Kb.AnswerInput.class))));
                 });
+        api.post("/kb-questions/{id}/accept", "Accept the answer to your question (only the asker; 409 while it has no answer)")
+                .returns(KbStore.Question.class).handle(Permission.KB_READ, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> kb.accept(h, me.enterpriseId(), me.userId(), id)));
+                });
     }
 }

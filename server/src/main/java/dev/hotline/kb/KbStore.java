@@ -17,7 +17,9 @@ public final class KbStore {
     public record Article(long id, Long categoryId, String title, String body, String status, Long authorId, Long reviewerId, String reviewNote,
                           Instant createdAt, Instant updatedAt) {}
 
-    public record Question(long id, String question, Long askerId, Instant askedAt, String answer, Long answererId, Instant answeredAt) {}
+    /** A question to the experts; {@code asker} and {@code answerer} are display names; {@code acceptedAt}: the asker accepted the answer. */
+    public record Question(long id, String question, Long askerId, String asker, Instant askedAt, String answer, Long answererId, String answerer,
+                           Instant answeredAt, Instant acceptedAt) {}
 
     private static Long optLong(java.sql.ResultSet rs, String c) throws java.sql.SQLException {
         long v = rs.getLong(c);
@@ -124,16 +126,24 @@ public final class KbStore {
     }
 
     private static final RowMapper<Question> QUESTION = (rs, c) -> new Question(rs.getLong("id"), rs.getString("question"), optLong(rs, "asker_id"),
-            instant(rs, "asked_at"), rs.getString("answer"), optLong(rs, "answerer_id"), instant(rs, "answered_at"));
+            rs.getString("asker_name"), instant(rs, "asked_at"), rs.getString("answer"), optLong(rs, "answerer_id"), rs.getString("answerer_name"),
+            instant(rs, "answered_at"), instant(rs, "accepted_at"));
+
+    private static final String QUESTIONS = "SELECT q.*, a.display_name AS asker_name, x.display_name AS answerer_name FROM kb_question q "
+            + "LEFT JOIN app_user a ON a.id = q.asker_id LEFT JOIN app_user x ON x.id = q.answerer_id WHERE q.enterprise_id = :e";
 
     static List<Question> questions(Handle h, long e, Boolean answered) {
-        String where = answered == null ? "" : answered ? " AND answer IS NOT NULL" : " AND answer IS NULL";
-        return h.createQuery("SELECT * FROM kb_question WHERE enterprise_id = :e" + where + " ORDER BY id DESC LIMIT 500").bind("e", e)
-                .map(QUESTION).list();
+        String where = answered == null ? "" : answered ? " AND q.answer IS NOT NULL" : " AND q.answer IS NULL";
+        return h.createQuery(QUESTIONS + where + " ORDER BY q.id DESC LIMIT 500").bind("e", e).map(QUESTION).list();
     }
 
     static Optional<Question> question(Handle h, long e, long id) {
-        return h.createQuery("SELECT * FROM kb_question WHERE enterprise_id = :e AND id = :id").bind("e", e).bind("id", id).map(QUESTION).findOne();
+        return h.createQuery(QUESTIONS + " AND q.id = :id").bind("e", e).bind("id", id).map(QUESTION).findOne();
+    }
+
+    static void accept(Handle h, long e, long id, Instant at) {
+        h.createUpdate("UPDATE kb_question SET accepted_at = :at WHERE enterprise_id = :e AND id = :id")
+                .bind("e", e).bind("id", id).bind("at", Timestamp.from(at)).execute();
     }
 
     static long ask(Handle h, long e, long user, String question, Instant at) {
@@ -143,7 +153,7 @@ public final class KbStore {
     }
 
     static void answer(Handle h, long e, long id, long user, String answer, Instant at) {
-        h.createUpdate("UPDATE kb_question SET answer = :a, answerer_id = :u, answered_at = :at WHERE enterprise_id = :e AND id = :id")
+        h.createUpdate("UPDATE kb_question SET answer = :a, answerer_id = :u, answered_at = :at, accepted_at = NULL WHERE enterprise_id = :e AND id = :id")
                 .bind("e", e).bind("id", id).bind("a", answer).bind("u", user).bind("at", Timestamp.from(at)).execute();
     }
 }

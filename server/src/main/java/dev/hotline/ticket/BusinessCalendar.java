@@ -8,15 +8,26 @@ import java.time.ZoneId;
 import java.util.Set;
 
 /**
- * Working days and hours in an enterprise's time zone: how many business seconds lie between two instants, and which
- * instant lies a number of business seconds after another. The SLA clock counts only these seconds.
+ * Working days and hours in an enterprise's time zone, less its holidays (whole days off, e.g. 2026-10-01): how many business
+ * seconds lie between two instants, and which instant lies a number of business seconds after another. The SLA clock counts
+ * only these seconds.
  */
-public record BusinessCalendar(ZoneId zone, Set<DayOfWeek> days, int startMinute, int endMinute) {
+public record BusinessCalendar(ZoneId zone, Set<DayOfWeek> days, int startMinute, int endMinute, Set<LocalDate> holidays) {
     public BusinessCalendar {
         if (days.isEmpty() || startMinute < 0 || endMinute > 24 * 60 || startMinute >= endMinute) {
             throw new IllegalArgumentException("a calendar needs a working day and hours with start < end");
         }
         days = Set.copyOf(days);
+        holidays = holidays == null ? Set.of() : Set.copyOf(holidays);
+    }
+
+    public BusinessCalendar(ZoneId zone, Set<DayOfWeek> days, int startMinute, int endMinute) {
+        this(zone, days, startMinute, endMinute, Set.of());
+    }
+
+    /** Whether {@code d} is worked: a working day of the week and no holiday. */
+    private boolean working(LocalDate d) {
+        return days.contains(d.getDayOfWeek()) && !holidays.contains(d);
     }
 
     private Instant open(LocalDate d) {
@@ -33,7 +44,7 @@ public record BusinessCalendar(ZoneId zone, Set<DayOfWeek> days, int startMinute
         long total = 0;
         LocalDate last = LocalDate.ofInstant(to, zone);
         for (LocalDate d = LocalDate.ofInstant(from, zone); !d.isAfter(last); d = d.plusDays(1)) {
-            if (!days.contains(d.getDayOfWeek())) continue;
+            if (!working(d)) continue;
             Instant a = max(open(d), from);
             Instant b = min(close(d), to);
             if (a.isBefore(b)) total += Duration.between(a, b).toSeconds();
@@ -45,7 +56,7 @@ public record BusinessCalendar(ZoneId zone, Set<DayOfWeek> days, int startMinute
     public Instant plus(Instant from, long seconds) {
         long left = Math.max(0, seconds);
         for (LocalDate d = LocalDate.ofInstant(from, zone); ; d = d.plusDays(1)) {
-            if (!days.contains(d.getDayOfWeek())) continue;
+            if (!working(d)) continue;
             Instant a = max(open(d), from);
             Instant b = close(d);
             if (!a.isBefore(b)) continue;

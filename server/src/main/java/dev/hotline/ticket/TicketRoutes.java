@@ -1,6 +1,7 @@
 package dev.hotline.ticket;
 
 import dev.hotline.auth.Permission;
+import dev.hotline.crm.Scope;
 import dev.hotline.domain.Validator;
 import dev.hotline.masking.Masking;
 import dev.hotline.masking.NumberMask;
@@ -22,7 +23,19 @@ public final class TicketRoutes {
 
     public record Done(boolean ok) {}
 
-    public static void register(Api root, Jdbi jdbi, Tickets tickets, Masking masking) {
+    /** BIZ-1 closing the loop: places a call-back from the user's device (the desk's click-to-dial, wired by the app). */
+    @FunctionalInterface
+    public interface CallBack {
+        /** Rings the user's device, then {@code number}; the agent's leg and the call it belongs to. */
+        Placed dial(long enterpriseId, long userId, String number);
+
+        record Placed(String legId, String callId) {}
+    }
+
+    /** @param number the number dialled (masked for a viewer under CRM-5) */
+    public record CallBackPlaced(String legId, String callId, String number) {}
+
+    public static void register(Api root, Jdbi jdbi, Tickets tickets, Masking masking, CallBack callBack) {
         Api api = root.tagged("tickets");
         api.get("/ticket-settings", "Tracking-number prefix, business-hours calendar (zone, working days 1..7, HH:mm start and end) and"
                 + " escalation stages (percent of the SLA, target assignee or supervisor)").returns(TicketSettings.class)
@@ -62,7 +75,7 @@ public final class TicketRoutes {
                             WebServer.longParam(ctx, "typeId"),
                             WebServer.longParam(ctx, "assigneeId"), WebServer.longParam(ctx, "customerId"), Validator.clean(ctx.queryParam("callId")),
                             masking.real(me.enterpriseId(), Validator.clean(ctx.queryParam("callerNumber")), "callerNumber"), Validator.clean(ctx.queryParam("q")), limit == null ? 100 : limit.intValue());
-                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> tickets.list(h, me.enterpriseId(), f))));
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> tickets.list(h, me.enterpriseId(), f, Scope.of(h, me)))));
                 });
         api.post("/tickets", "Open a ticket: typeId (or type, its code), title, description, customerId, callerNumber, callId, departmentId,"
                 + " assigneeId, form (values by field key). Returns it with its tracking number and due time").body(Tickets.OpenInput.class)
@@ -71,17 +84,20 @@ public final class TicketRoutes {
                     var in = body == null ? null : new Tickets.OpenInput(body.typeId(), body.type(), body.title(), body.description(), body.customerId(),
                             masking.real(me.enterpriseId(), body.callerNumber(), "callerNumber"), body.callId(), body.departmentId(), body.assigneeId(),
                             body.form());
-                    ctx.status(201).json(masking.forViewer(me).json(jdbi.inTransaction(h -> tickets.open(h, me.enterpriseId(), me.userId(), in))));
+                    ctx.status(201).json(masking.forViewer(me).json(jdbi.inTransaction(h -> tickets.open(h, me.enterpriseId(), me.userId(), in, Scope.of(h, me)))));
                 });
         api.get("/tickets/by-number/{trackingNumber}", "A ticket's status by its tracking number (what an IVR node speaks to the caller)")
                 .returns(Ticket.Status.class).handle(Permission.TICKET_READ, (ctx, me) -> {
                     String n = ctx.pathParam("trackingNumber");
-                    ctx.json(jdbi.withHandle(h -> tickets.status(h, me.enterpriseId(), n)));
+                    ctx.json(jdbi.withHandle(h -> tickets.status(h, me.enterpriseId(), n, Scope.of(h, me))));
                 });
         api.get("/tickets/{id}", "A ticket with its timeline (who, when, what)").returns(Ticket.Detail.class)
                 .handle(Permission.TICKET_READ, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> tickets.detail(h, me.enterpriseId(), id))));
+                    ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> {
+                        tickets.visible(h, Scope.of(h, me), id);
+                        return tickets.detail(h, me.enterpriseId(), id);
+                    })));
                 });
         api.put("/tickets/{id}", "Change a ticket's title, description, customer, caller number, call and form values")
                 .body(Tickets.EditInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
@@ -89,12 +105,13 @@ public final class TicketRoutes {
                     var body = Json.body(ctx, Tickets.EditInput.class);
                     NumberMask mask = masking.forViewer(me);
                     ctx.json(mask.json(jdbi.inTransaction(h -> {
-                        var t = tickets.get(h, me.enterpriseId(), id);
+                        Scope scope = Scope.of(h, me);
+                        var t = tickets.visible(h, scope, id);
                         // CRM-5: the masked number shown, sent back unchanged, keeps the ticket's number; a reference is opened.
                         var in = body == null ? null : new Tickets.EditInput(body.title(), body.description(), body.customerId(),
                                 masking.realOrKept(mask, me.enterpriseId(), body.callerNumber(), "callerNumber", new ArrayList<>(Collections.singletonList(t.callerNumber()))),
                                 body.callId(), body.form());
-                        return tickets.edit(h, me.enterpriseId(), me.userId(), id, in);
+                        return tickets.edit(h, me.enterpriseId(), me.userId(), id, in, scope);
                     })));
                 });
         api.post("/tickets/{id}/status", "Move a ticket to another state (new, assigned, in_progress, waiting_customer, resolved, closed,"
@@ -102,7 +119,7 @@ public final class TicketRoutes {
                 .body(Tickets.MoveInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
-                        tickets.get(h, me.enterpriseId(), id);
+                        tickets.visible(h, Scope.of(h, me), id);
                         return tickets.move(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.MoveInput.class));
                     })));
                 });
@@ -110,7 +127,7 @@ public final class TicketRoutes {
                 .returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
-                        tickets.get(h, me.enterpriseId(), id);
+                        tickets.visible(h, Scope.of(h, me), id);
                         return tickets.assign(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.AssignInput.class));
                     })));
                 });
@@ -118,7 +135,7 @@ public final class TicketRoutes {
                 .handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
-                        tickets.get(h, me.enterpriseId(), id);
+                        tickets.visible(h, Scope.of(h, me), id);
                         return tickets.comment(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.NoteInput.class));
                     })));
                 });
@@ -126,9 +143,20 @@ public final class TicketRoutes {
                 + " resolved) on the timeline").body(Tickets.CallbackInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
-                        tickets.get(h, me.enterpriseId(), id);
+                        tickets.visible(h, Scope.of(h, me), id);
                         return tickets.callback(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.CallbackInput.class));
                     })));
+                });
+
+        api.post("/tickets/{id}/call-back", "Close the loop: ring your device (log in as an agent first), then the ticket's caller number (else"
+                + " its customer's first phone); the call is noted on the timeline. Record its result with POST /tickets/{id}/callbacks and the"
+                + " callId returned").returns(CallBackPlaced.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    String number = jdbi.withHandle(h -> tickets.callbackNumber(h, me.enterpriseId(), tickets.visible(h, Scope.of(h, me), id)));
+                    if (!me.can(Permission.AGENT_DESK)) throw ApiException.forbidden("calling back needs agent.desk");
+                    CallBack.Placed placed = callBack.dial(me.enterpriseId(), me.userId(), number);
+                    jdbi.useTransaction(h -> tickets.callbackDialled(h, me.enterpriseId(), me.userId(), id, number, placed.callId()));
+                    ctx.status(201).json(masking.forViewer(me).json(new CallBackPlaced(placed.legId(), placed.callId(), number)));
                 });
 
         Api inbox = root.tagged("notifications");
@@ -148,16 +176,16 @@ public final class TicketRoutes {
                 .handle(Permission.TICKET_READ, (ctx, me) -> {
                     Long customer = WebServer.longParam(ctx, "customerId");
                     String call = Validator.clean(ctx.queryParam("callId"));
-                    ctx.json(jdbi.withHandle(h -> tickets.memos(h, me.enterpriseId(), customer, call)));
+                    ctx.json(jdbi.withHandle(h -> tickets.memos(h, me.enterpriseId(), customer, call, Scope.of(h, me))));
                 });
         memos.post("/memos", "Write a memo on a customer (customerId) or a call (callId)").body(Tickets.MemoInput.class)
                 .returns(TicketStore.Memo.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     var in = Json.body(ctx, Tickets.MemoInput.class);
-                    ctx.status(201).json(jdbi.inTransaction(h -> tickets.addMemo(h, me.enterpriseId(), me.userId(), in)));
+                    ctx.status(201).json(jdbi.inTransaction(h -> tickets.addMemo(h, me.enterpriseId(), me.userId(), in, Scope.of(h, me))));
                 });
         memos.delete("/memos/{id}", "Delete a memo (its author, or a holder of ticket.manage)").handle(Permission.TICKET_WRITE, (ctx, me) -> {
             long id = WebServer.id(ctx);
-            jdbi.useTransaction(h -> tickets.deleteMemo(h, me.enterpriseId(), me.userId(), me.can(Permission.TICKET_MANAGE), id));
+            jdbi.useTransaction(h -> tickets.deleteMemo(h, me.enterpriseId(), me.userId(), me.can(Permission.TICKET_MANAGE), id, Scope.of(h, me)));
             ctx.status(204);
         });
     }

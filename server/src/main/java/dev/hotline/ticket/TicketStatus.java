@@ -8,15 +8,25 @@ import java.util.Set;
 
 /** A ticket's state; {@link #moveTo} is the one place a state changes and it refuses illegal moves. */
 public enum TicketStatus {
-    NEW("new", true), ASSIGNED("assigned", true), IN_PROGRESS("in_progress", true), WAITING_CUSTOMER("waiting_customer", false),
-    RESOLVED("resolved", false), CLOSED("closed", false), REOPENED("reopened", true);
+    NEW("new", true, "已受理", "received"), ASSIGNED("assigned", true, "已派单", "assigned"),
+    IN_PROGRESS("in_progress", true, "处理中", "in progress"), WAITING_CUSTOMER("waiting_customer", false, "等待您的回复", "waiting for your reply"),
+    RESOLVED("resolved", false, "已解决", "resolved"), CLOSED("closed", false, "已关闭", "closed"), REOPENED("reopened", true, "重新处理中", "reopened");
 
     private final String key;
     private final boolean slaRunning;
+    private final String zh;
+    private final String en;
 
-    TicketStatus(String key, boolean slaRunning) {
+    TicketStatus(String key, boolean slaRunning, String zh, String en) {
         this.key = key;
         this.slaRunning = slaRunning;
+        this.zh = zh;
+        this.en = en;
+    }
+
+    /** The state as a caller hears it (the IVR's ticket node), in Chinese or English. */
+    public String words(boolean english) {
+        return english ? en : zh;
     }
 
     public String key() {

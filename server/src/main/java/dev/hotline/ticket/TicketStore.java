@@ -3,6 +3,7 @@ package dev.hotline.ticket;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hotline.crm.Scope;
 import dev.hotline.mail.MailStore;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -63,18 +64,20 @@ public final class TicketStore {
                 Arrays.stream(rs.getString("work_days").split(",")).map(String::strip).map(Integer::parseInt).toList(),
                 TicketSettings.hhmm(rs.getInt("work_start")), TicketSettings.hhmm(rs.getInt("work_end")),
                 Arrays.stream(rs.getString("escalations").split(",")).filter(x -> !x.isBlank()).map(x -> x.split(":"))
-                        .map(p -> new TicketSettings.Escalation(Integer.parseInt(p[0]), p[1])).toList()))
+                        .map(p -> new TicketSettings.Escalation(Integer.parseInt(p[0]), p[1])).toList(),
+                Arrays.stream(rs.getString("holidays").split(",")).filter(x -> !x.isBlank()).toList()))
                 .findOne().orElse(TicketSettings.DEFAULTS);
     }
 
     static void saveSettings(Handle h, long e, TicketSettings s) {
         h.createUpdate("DELETE FROM ticket_settings WHERE enterprise_id = :e").bind("e", e).execute();
         h.createUpdate("""
-                INSERT INTO ticket_settings (enterprise_id, prefix, zone, work_days, work_start, work_end, escalations)
-                VALUES (:e, :p, :z, :d, :s, :en, :esc)""").bind("e", e).bind("p", s.prefix()).bind("z", s.zone())
+                INSERT INTO ticket_settings (enterprise_id, prefix, zone, work_days, work_start, work_end, escalations, holidays)
+                VALUES (:e, :p, :z, :d, :s, :en, :esc, :hol)""").bind("e", e).bind("p", s.prefix()).bind("z", s.zone())
                 .bind("d", String.join(",", s.workDays().stream().map(String::valueOf).toList()))
                 .bind("s", TicketSettings.minutes(s.workStart())).bind("en", TicketSettings.minutes(s.workEnd()))
-                .bind("esc", String.join(",", s.escalations().stream().map(x -> x.percent() + ":" + x.target()).toList())).execute();
+                .bind("esc", String.join(",", s.escalations().stream().map(x -> x.percent() + ":" + x.target()).toList()))
+                .bind("hol", String.join(",", s.holidays() == null ? List.of() : s.holidays().stream().sorted().distinct().toList())).execute();
     }
 
     // ---- counters
@@ -139,12 +142,37 @@ public final class TicketStore {
         return h.createQuery(SELECT + "WHERE t.enterprise_id = :e AND t.tracking_number = :n").bind("e", e).bind("n", number).map(ROW).findOne();
     }
 
+    /** The ticket whose number is some letters followed by {@code digits} ({@code yyyyMMdd-cccc-d}). */
+    static Optional<Row> byDigits(Handle h, long e, String digits) {
+        return h.createQuery(SELECT + "WHERE t.enterprise_id = :e AND t.tracking_number LIKE :n ORDER BY t.id").bind("e", e).bind("n", "%" + digits)
+                .map(ROW).list().stream().filter(r -> r.trackingNumber().replaceFirst("^[A-Za-z]*", "").equals(digits)).findFirst();
+    }
+
     /** Filters of the list; null means any. */
     record Filter(TicketStatus status, boolean openOnly, Long typeId, Long assigneeId, Long customerId, String callId, String callerNumber, String q,
                   int limit) {}
 
-    static List<Row> list(Handle h, long e, Filter f) {
-        StringBuilder sql = new StringBuilder(SELECT + "WHERE t.enterprise_id = :e");
+    /** CRM-3 for tickets and memos: the joins and the condition that keep only rows without a customer or whose customer the scope sees. */
+    private static final String CUSTOMER_JOIN = "LEFT JOIN customer c ON c.id = %s.customer_id LEFT JOIN app_user o ON o.id = c.owner_id ";
+
+    private static String visibleCondition(String alias, Scope scope) {
+        return scope == null || scope.all() ? "" : " AND (" + alias + ".customer_id IS NULL OR (" + scope.condition() + "))";
+    }
+
+    private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindScope(T q, Scope scope) {
+        return scope == null || scope.all() ? q : scope.bind(q);
+    }
+
+    /** Whether the user of {@code scope} may see customer {@code customer} (null: no customer, always). */
+    static boolean customerVisible(Handle h, Scope scope, Long customer) {
+        if (customer == null || scope == null) return true;
+        return scope.bind(h.createQuery("SELECT COUNT(*) FROM customer c LEFT JOIN app_user o ON o.id = c.owner_id WHERE c.id = :c AND "
+                + scope.condition()).bind("c", customer)).mapTo(Long.class).one() > 0;
+    }
+
+    static List<Row> list(Handle h, long e, Filter f, Scope scope) {
+        StringBuilder sql = new StringBuilder("SELECT t.*, y.code AS type_code FROM ticket t JOIN ticket_type y ON y.id = t.type_id "
+                + CUSTOMER_JOIN.formatted("t") + "WHERE t.enterprise_id = :e" + visibleCondition("t", scope));
         if (f.status() != null) sql.append(" AND t.status = :status");
         if (f.openOnly()) sql.append(" AND t.status IN (<open>)");
         if (f.typeId() != null) sql.append(" AND t.type_id = :type");
@@ -154,7 +182,7 @@ public final class TicketStore {
         if (f.callerNumber() != null) sql.append(" AND t.caller_number = :caller");
         if (f.q() != null) sql.append(" AND (LOWER(t.title) LIKE :q OR LOWER(t.tracking_number) LIKE :q)");
         sql.append(" ORDER BY t.id DESC LIMIT :limit");
-        var q = h.createQuery(sql.toString()).bind("e", e).bind("limit", f.limit());
+        var q = bindScope(h.createQuery(sql.toString()).bind("e", e).bind("limit", f.limit()), scope);
         if (f.status() != null) q.bind("status", f.status().key());
         if (f.openOnly()) q.bindList("open", Arrays.stream(TicketStatus.values()).filter(TicketStatus::open).map(TicketStatus::key).toList());
         if (f.typeId() != null) q.bind("type", f.typeId());
@@ -214,6 +242,12 @@ public final class TicketStore {
 
     static boolean userExists(Handle h, long e, long user) {
         return h.createQuery("SELECT COUNT(*) FROM app_user WHERE enterprise_id = :e AND id = :u").bind("e", e).bind("u", user).mapTo(Integer.class).one() > 0;
+    }
+
+    /** The customer's first phone number as written. */
+    static Optional<String> firstPhone(Handle h, long e, long customer) {
+        return h.createQuery("SELECT number FROM customer_phone WHERE enterprise_id = :e AND customer_id = :c ORDER BY position LIMIT 1")
+                .bind("e", e).bind("c", customer).mapTo(String.class).findFirst();
     }
 
     static boolean customerExists(Handle h, long e, long id) {
@@ -282,9 +316,14 @@ public final class TicketStore {
     }
 
     static List<Memo> memos(Handle h, long e, Long customer, String call, Long id) {
+        return memos(h, e, customer, call, id, null);
+    }
+
+    /** Memos by id, customer or call; with a scope, only those without a customer or on a customer it sees (CRM-3). */
+    static List<Memo> memos(Handle h, long e, Long customer, String call, Long id, Scope scope) {
         String where = id != null ? "m.id = :id" : customer != null ? "m.customer_id = :c" : "m.call_id = :call";
-        var q = h.createQuery("SELECT m.*, u.display_name FROM memo m LEFT JOIN app_user u ON u.id = m.author_id WHERE m.enterprise_id = :e AND "
-                + where + " ORDER BY m.created_at DESC, m.id DESC LIMIT 500").bind("e", e);
+        var q = bindScope(h.createQuery("SELECT m.*, u.display_name FROM memo m LEFT JOIN app_user u ON u.id = m.author_id " + CUSTOMER_JOIN.formatted("m")
+                + "WHERE m.enterprise_id = :e AND " + where + visibleCondition("m", scope) + " ORDER BY m.created_at DESC, m.id DESC LIMIT 500").bind("e", e), scope);
         if (id != null) q.bind("id", id);
         else if (customer != null) q.bind("c", customer);
         else q.bind("call", call);

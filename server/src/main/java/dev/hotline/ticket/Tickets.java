@@ -1,5 +1,6 @@
 package dev.hotline.ticket;
 
+import dev.hotline.crm.Scope;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import java.time.Clock;
@@ -37,7 +38,12 @@ public final class Tickets {
 
     public record NoteInput(String text) {}
 
-    public record CallbackInput(String result, String note) {}
+    /** @param callId the call-back's call (from POST /tickets/{id}/call-back), noted with the result */
+    public record CallbackInput(String result, String note, String callId) {
+        public CallbackInput(String result, String note) {
+            this(result, note, null);
+        }
+    }
 
     public record MemoInput(Long customerId, String callId, String text) {}
 
@@ -91,6 +97,21 @@ public final class Tickets {
         }
         if (times && in.workStart() != null && in.workEnd() != null) {
             v.check(TicketSettings.minutes(in.workStart()) < TicketSettings.minutes(in.workEnd()), "workEnd", "after workStart");
+        }
+        if (in.holidays() != null) {
+            v.check(in.holidays().size() <= 366, "holidays", "at most 366 days");
+            for (int i = 0; i < in.holidays().size(); i++) {
+                String d = in.holidays().get(i);
+                boolean ok = d != null && d.matches("\\d{4}-\\d{2}-\\d{2}");
+                if (ok) {
+                    try {
+                        LocalDate.parse(d);
+                    } catch (DateTimeException ex) {
+                        ok = false;
+                    }
+                }
+                v.check(ok, "holidays[" + i + "]", "a date as yyyy-MM-dd");
+            }
         }
         if (in.escalations() != null) {
             v.check(in.escalations().size() <= 5, "escalations", "at most 5 stages");
@@ -155,16 +176,49 @@ public final class Tickets {
         return new Ticket.Detail(view(h, e, get(h, e, id)), TicketStore.timeline(h, e, id));
     }
 
-    public Ticket.Status status(Handle h, long e, String number) {
-        var r = TicketStore.byNumber(h, e, number).orElseThrow(() -> DomainException.notFound("ticket"));
+    /**
+     * The ticket, if the user of {@code scope} may see it (CRM-3): one without a customer, or whose customer the user may
+     * see; otherwise NOT_FOUND, as for another enterprise's ticket.
+     */
+    public TicketStore.Row visible(Handle h, Scope scope, long id) {
+        var r = get(h, scope.enterpriseId(), id);
+        if (!TicketStore.customerVisible(h, scope, r.customerId())) throw DomainException.notFound("ticket");
+        return r;
+    }
+
+    public Ticket.Status status(Handle h, long e, String number, Scope scope) {
+        var r = TicketStore.byNumber(h, e, number).filter(t -> TicketStore.customerVisible(h, scope, t.customerId()))
+                .orElseThrow(() -> DomainException.notFound("ticket"));
         return new Ticket.Status(r.trackingNumber(), r.status().key(), r.typeCode(), r.dueAt(), r.updatedAt());
     }
 
-    public List<Ticket> list(Handle h, long e, TicketStore.Filter f) {
-        return TicketStore.list(h, e, f).stream().map(r -> view(h, e, r)).toList();
+    /** What keys typed in the IVR name (BIZ-1): not a valid number, a number no ticket has, or the ticket. */
+    public sealed interface Keyed {
+        record Invalid() implements Keyed {}
+
+        record Unknown() implements Keyed {}
+
+        record Found(String trackingNumber, TicketStatus status) implements Keyed {}
+    }
+
+    /** The ticket whose tracking number's digits a caller keyed (any prefix: the prefix may have changed since it was opened). */
+    public Keyed keyed(Handle h, long e, String keys) {
+        var digits = TrackingNumbers.fromKeys(keys);
+        if (digits.isEmpty()) return new Keyed.Invalid();
+        return TicketStore.byDigits(h, e, digits.get()).<Keyed>map(r -> new Keyed.Found(r.trackingNumber(), r.status()))
+                .orElse(new Keyed.Unknown());
+    }
+
+    public List<Ticket> list(Handle h, long e, TicketStore.Filter f, Scope scope) {
+        return TicketStore.list(h, e, f, scope).stream().map(r -> view(h, e, r)).toList();
     }
 
     public Ticket open(Handle h, long e, long user, OpenInput in) {
+        return open(h, e, user, in, null);
+    }
+
+    /** Opens a ticket; with a scope, its customer must be one the user may see (CRM-3), else a 400 naming customerId. */
+    public Ticket open(Handle h, long e, long user, OpenInput in, Scope scope) {
         Validator v = Validator.of().required("title", Validator.clean(in.title())).maxLength("title", in.title(), 200)
                 .maxLength("description", in.description(), 4000).maxLength("callId", in.callId(), 64);
         v.check(in.typeId() != null || in.type() != null, "typeId", "is required (or type, the type's code)");
@@ -176,7 +230,7 @@ public final class Tickets {
             v.check(type != null && type.enabled(), in.typeId() != null ? "typeId" : "type", "no such enabled ticket type");
         }
         checkPeople(h, e, v, in.departmentId(), in.assigneeId());
-        checkCustomer(h, e, v, in.customerId());
+        checkCustomer(h, e, v, in.customerId(), scope);
         Map<String, Object> form = type == null ? Map.of() : FormField.checkValues(v, type.fields(), in.form());
         v.throwIfInvalid();
         Instant now = clock.instant();
@@ -203,8 +257,10 @@ public final class Tickets {
     }
 
     /** A ticket's customer is one of the enterprise's (ticket.customer_id refers to customer, V29). */
-    private static void checkCustomer(Handle h, long e, Validator v, Long customer) {
-        if (customer != null) v.check(TicketStore.customerExists(h, e, customer), "customerId", "no such customer");
+    private static void checkCustomer(Handle h, long e, Validator v, Long customer, Scope scope) {
+        if (customer != null) {
+            v.check(TicketStore.customerExists(h, e, customer) && TicketStore.customerVisible(h, scope, customer), "customerId", "no such customer");
+        }
     }
 
     private static void checkPeople(Handle h, long e, Validator v, Long dep, Long user) {
@@ -212,12 +268,12 @@ public final class Tickets {
         if (user != null) v.check(TicketStore.userExists(h, e, user), "assigneeId", "no such user");
     }
 
-    public Ticket edit(Handle h, long e, long user, long id, EditInput in) {
+    public Ticket edit(Handle h, long e, long user, long id, EditInput in, Scope scope) {
         var r = get(h, e, id);
         Validator v = Validator.of().required("title", Validator.clean(in.title())).maxLength("title", in.title(), 200)
                 .maxLength("description", in.description(), 4000).maxLength("callId", in.callId(), 64);
         if (in.callerNumber() != null) v.matches("callerNumber", in.callerNumber(), "\\+?[0-9*#]{1,32}", "digits, at most 32");
-        checkCustomer(h, e, v, in.customerId());
+        checkCustomer(h, e, v, in.customerId(), scope);
         TicketType type = TicketStore.type(h, e, r.typeId()).orElseThrow();
         Map<String, Object> form = FormField.checkValues(v, type.fields(), in.form());
         v.throwIfInvalid();
@@ -279,11 +335,27 @@ public final class Tickets {
     /** Closing the loop: the result of calling the customer back, on the timeline (the dialing itself is the desk's click-to-dial). */
     public Ticket callback(Handle h, long e, long user, long id, CallbackInput in) {
         var r = get(h, e, id);
-        Validator v = Validator.of().required("result", in.result()).maxLength("note", in.note(), 2000);
+        Validator v = Validator.of().required("result", in.result()).maxLength("note", in.note(), 2000).maxLength("callId", in.callId(), 64);
         if (in.result() != null) v.check(CALLBACK_RESULTS.contains(in.result()), "result", "one of " + String.join(", ", CALLBACK_RESULTS));
         v.throwIfInvalid();
         TicketStore.event(h, e, id, clock.instant(), user, "callback", in.result() + (r.callerNumber() != null ? " " + r.callerNumber() : "")
+                + (Validator.clean(in.callId()) != null ? " call " + in.callId().strip() : "")
                 + (Validator.clean(in.note()) != null ? ": " + in.note().strip() : ""));
+        return view(h, e, get(h, e, id));
+    }
+
+    /** What calling a ticket's customer back dials: the ticket's caller number, else its customer's first phone; a 400 when none. */
+    public String callbackNumber(Handle h, long e, TicketStore.Row r) {
+        if (r.callerNumber() != null) return r.callerNumber();
+        String phone = r.customerId() == null ? null : TicketStore.firstPhone(h, e, r.customerId()).orElse(null);
+        if (phone == null) throw DomainException.invalid("callerNumber", "the ticket has no caller number and no customer with a phone");
+        return phone;
+    }
+
+    /** The call-back was placed (the agent's device rings, then the customer): on the timeline with its call, before its result. */
+    public Ticket callbackDialled(Handle h, long e, long user, long id, String number, String callId) {
+        get(h, e, id);
+        TicketStore.event(h, e, id, clock.instant(), user, "callback_dialled", number + (callId != null ? " call " + callId : ""));
         return view(h, e, get(h, e, id));
     }
 
@@ -297,21 +369,24 @@ public final class Tickets {
         if (TicketStore.markRead(h, e, user, id, clock.instant()) == 0) throw DomainException.notFound("notification");
     }
 
-    public List<TicketStore.Memo> memos(Handle h, long e, Long customer, String call) {
+    /** Memos on a customer the user may see (another is NOT_FOUND) or on a call (those on customers they may not see left out). */
+    public List<TicketStore.Memo> memos(Handle h, long e, Long customer, String call, Scope scope) {
         Validator.of().check(customer != null || call != null, "customerId", "customerId or callId is required").throwIfInvalid();
-        return TicketStore.memos(h, e, customer, call, null);
+        if (customer != null && !TicketStore.customerVisible(h, scope, customer)) throw DomainException.notFound("customer");
+        return TicketStore.memos(h, e, customer, call, null, scope);
     }
 
-    public TicketStore.Memo addMemo(Handle h, long e, long user, MemoInput in) {
-        Validator.of().check(in.customerId() != null || Validator.clean(in.callId()) != null, "customerId", "customerId or callId is required")
-                .required("text", Validator.clean(in.text())).maxLength("text", in.text(), 4000).maxLength("callId", in.callId(), 64)
-                .throwIfInvalid();
+    public TicketStore.Memo addMemo(Handle h, long e, long user, MemoInput in, Scope scope) {
+        Validator v = Validator.of().check(in.customerId() != null || Validator.clean(in.callId()) != null, "customerId", "customerId or callId is required")
+                .required("text", Validator.clean(in.text())).maxLength("text", in.text(), 4000).maxLength("callId", in.callId(), 64);
+        checkCustomer(h, e, v, in.customerId(), scope);
+        v.throwIfInvalid();
         long id = TicketStore.insertMemo(h, e, in.customerId(), Validator.clean(in.callId()), user, in.text().strip(), clock.instant());
         return TicketStore.memos(h, e, null, null, id).get(0);
     }
 
-    public void deleteMemo(Handle h, long e, long user, boolean manager, long id) {
-        var m = TicketStore.memos(h, e, null, null, id).stream().findFirst().orElseThrow(() -> DomainException.notFound("memo"));
+    public void deleteMemo(Handle h, long e, long user, boolean manager, long id, Scope scope) {
+        var m = TicketStore.memos(h, e, null, null, id, scope).stream().findFirst().orElseThrow(() -> DomainException.notFound("memo"));
         if (!manager && (m.authorId() == null || m.authorId() != user)) throw DomainException.forbidden("only the author or a ticket manager deletes a memo");
         TicketStore.deleteMemo(h, e, id);
     }

@@ -39,4 +39,16 @@ public final class TrackingNumbers {
         var m = java.util.regex.Pattern.compile("^[A-Za-z]*(\\d{8})-(\\d{4,})-(\\d)$").matcher(number == null ? "" : number);
         return m.matches() && checkDigit(m.group(1) + m.group(2)) == m.group(3).charAt(0) - '0';
     }
+
+    /**
+     * BIZ-1: the keys a caller types for a number (digits only: date, counter, check digit; no prefix letters, no dashes) as
+     * the number's digit part {@code yyyyMMdd-cccc-d}, or empty when they are too few or the check digit does not match.
+     * {@code 2026120700011} → {@code 20261207-0001-1}.
+     */
+    public static java.util.Optional<String> fromKeys(String keys) {
+        String d = keys == null ? "" : keys.replaceAll("[^0-9]", "");
+        if (d.length() < 13 || d.length() > 20) return java.util.Optional.empty();
+        String number = d.substring(0, 8) + "-" + d.substring(8, d.length() - 1) + "-" + d.charAt(d.length() - 1);
+        return valid(number) ? java.util.Optional.of(number) : java.util.Optional.empty();
+    }
 }

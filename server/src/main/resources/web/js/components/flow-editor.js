@@ -17,7 +17,7 @@ const { reactive } = window.Vue;
 /** The enterprise's uploaded prompts (GET /prompts), for the "file" prompt selects. */
 const promptStore = reactive({ files: [], loaded: false });
 
-export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'survey', 'customer', 'return', 'hangup'];
+export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'survey', 'customer', 'ticket', 'return', 'hangup'];
 export const BOX_TYPES = ['extension', 'queue'];
 export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 export const PROMPT_KINDS = ['tts', 'prompt', 'file'];
@@ -49,6 +49,7 @@ function newNode(type) {
     case 'voicemail': return { type, boxType: 'extension', box: '' };
     case 'survey': return { type };
     case 'customer': return { type, field: '', value: '${pin}' };
+    case 'ticket': return { type, prompts: [], retries: 2, timeoutSeconds: 10 };
     case 'return': return { type, result: '' };
     default: return { type };
   }
@@ -56,7 +57,7 @@ function newNode(type) {
 
 /** Fills in the lists and maps the side panel binds to, so that a node from the server can be edited. */
 function normalizeNode(n) {
-  const lists = { play: ['prompts'], menu: ['prompts', 'invalidPrompts', 'timeoutPrompts'], collect: ['prompts'], language: ['prompts'],
+  const lists = { play: ['prompts'], menu: ['prompts', 'invalidPrompts', 'timeoutPrompts'], collect: ['prompts'], language: ['prompts'], ticket: ['prompts'],
     time: ['weekly', 'holidays', 'specialDays'] }[n.type] || [];
   for (const l of lists) if (!Array.isArray(n[l])) n[l] = [];
   if ((n.type === 'menu' || n.type === 'language') && (!n.options || typeof n.options !== 'object')) n.options = {};
@@ -77,6 +78,7 @@ export function exitsOf(n) {
     case 'transfer': return [{ name: 'fail' }];
     case 'voicemail': case 'survey': return [{ name: 'next' }];
     case 'customer': return [{ name: 'match' }, { name: 'mismatch' }];
+    case 'ticket': return [{ name: 'next' }, { name: 'fail' }];
     default: return [];
   }
 }
@@ -286,6 +288,7 @@ export const FlowEditor = {
         case 'hangup': return t('flows.hangupSummary');
         case 'survey': return t('flows.surveySummary') + (n.language ? ' (' + t('lang.' + n.language) + ')' : '');
         case 'customer': return n.field ? n.field + ' = ' + (n.value || '') : '';
+        case 'ticket': return t('flows.ticketSummary');
         case 'return': return t('flows.returnSummary') + (n.result ? ' (' + n.result + ')' : '');
         default: return '';
       }
@@ -869,6 +872,18 @@ export const FlowEditor = {
                   <form-field :label="t('flows.customerValue')" required :error="perr('value')" testid="node-value-error">
                     <input type="text" v-model="node.value" data-testid="node-value">
                   </form-field>
+                </template>
+                <!-- ticket status by tracking number (BIZ-1) -->
+                <template v-if="node.type === 'ticket'">
+                  <div class="field-hint" data-testid="node-ticket-hint">{{ t('flows.ticketHint') }}</div>
+                  <div class="form-grid inner">
+                    <form-field :label="t('flows.retries')" :error="perr('retries')" testid="node-retries-error">
+                      <input type="text" inputmode="numeric" :value="node.retries ?? ''" data-testid="node-retries" @input="setNum(node, 'retries', $event.target.value)">
+                    </form-field>
+                    <form-field :label="t('flows.timeoutSeconds')" :error="perr('timeoutSeconds')" testid="node-timeout-error">
+                      <input type="text" inputmode="numeric" :value="node.timeoutSeconds ?? ''" data-testid="node-timeout" @input="setNum(node, 'timeoutSeconds', $event.target.value)">
+                    </form-field>
+                  </div>
                 </template>
                 <template v-if="node.type === 'return'">
                   <form-field :label="t('flows.returnResult')" :hint="t('flows.returnHint')" :error="perr('result')" testid="node-result-error">

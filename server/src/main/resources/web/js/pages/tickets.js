@@ -21,6 +21,7 @@ export const TicketsPage = {
       types: [], items: [], loading: true, loadError: null,
       status: '', typeId: '', q: '', openOnly: true, mine: false,
       dialog: null, detailId: idFromHash(), detail: null, detailError: null, edit: null, move: { status: '', note: '' }, comment: '',
+      callback: { callId: null, result: 'reached', note: '', error: null },
     };
   },
   async created() {
@@ -96,6 +97,25 @@ export const TicketsPage = {
         await this.load();
       } catch (e) { this.detailError = e; }
     },
+    /** BIZ-1: rings the agent's device, then the ticket's caller (the desk's click-to-dial); the result is recorded after. */
+    async callBack() {
+      this.callback.error = null;
+      try {
+        const placed = await api.post('/tickets/' + this.detail.ticket.id + '/call-back');
+        this.callback.callId = placed.callId;
+        toast(t('tickets.callBackPlaced'));
+        await this.loadDetail();
+      } catch (e) { this.callback.error = e; }
+    },
+    async saveCallbackResult() {
+      this.callback.error = null;
+      try {
+        await api.post('/tickets/' + this.detail.ticket.id + '/callbacks', { result: this.callback.result, note: this.callback.note.trim() || null,
+          callId: this.callback.callId });
+        this.callback = { callId: null, result: 'reached', note: '', error: null };
+        await this.loadDetail();
+      } catch (e) { this.callback.error = e; }
+    },
     async addComment() {
       if (!this.comment.trim()) return;
       try {
@@ -146,6 +166,14 @@ export const TicketsPage = {
             <option v-for="s in STATUSES" :key="s" :value="s" :disabled="s === detail.ticket.status">{{ statusText(s) }}</option></select>
           <input class="grow" v-model="move.note" :placeholder="t('tickets.moveNote')" data-testid="ticket-move-note">
           <button class="btn" type="submit" data-testid="ticket-move-go">{{ t('tickets.move') }}</button>
+        </form>
+        <form v-if="can('ticket.write')" class="toolbar" @submit.prevent="saveCallbackResult" data-testid="ticket-callback">
+          <button v-if="can('agent.desk')" type="button" class="btn" data-testid="ticket-call-back" @click="callBack">{{ t('tickets.callBack') }}</button>
+          <select v-model="callback.result" data-testid="ticket-callback-result">
+            <option v-for="r in ['reached', 'no_answer', 'busy', 'wrong_number', 'resolved']" :key="r" :value="r">{{ t('tickets.callbackResult.' + r) }}</option></select>
+          <input class="grow" v-model="callback.note" :placeholder="t('tickets.callbackNote')" data-testid="ticket-callback-note">
+          <button class="btn" type="submit" data-testid="ticket-callback-save">{{ t('tickets.callbackSave') }}</button>
+          <span v-if="callback.error" class="field-error" data-testid="ticket-callback-error">{{ errorText(callback.error) }}</span>
         </form>
         <form v-if="can('ticket.write')" class="toolbar" @submit.prevent="addComment">
           <input class="grow" v-model="comment" :placeholder="t('tickets.commentHint')" data-testid="ticket-comment">

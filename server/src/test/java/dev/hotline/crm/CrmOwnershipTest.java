@@ -54,7 +54,7 @@ class CrmOwnershipTest {
             if (d.get("name").asText().contains("Sales")) sales = d.get("id").asLong();
         }
         long role = admin.post("/api/v1/roles", Map.of("name", "crm-agent", "permissions",
-                List.of("customer.read", "customer.write", "customer.import", "customer.export", "addressbook.use", "agent.desk"))).json().get("id").asLong();
+                List.of("customer.read", "customer.write", "customer.import", "customer.export", "addressbook.use", "agent.desk", "ticket.read", "ticket.write"))).json().get("id").asLong();
         insiderId = user("insider", role, service);
         outsiderId = user("outsider", role, sales);
         insider = ApiClient.loggedIn(server.baseUrl(), "demo", "insider", "crm-pass-123");
@@ -192,6 +192,104 @@ class CrmOwnershipTest {
         assertThat(checked).containsExactlyInAnyOrderElementsOf(crmRoutes);
         assertThat(checked).hasSizeGreaterThanOrEqualTo(20);
         assertThat(snapshot()).as("the colleague's records unchanged").isEqualTo(before);
+    }
+
+    @Test
+    void ticketsAndMemosFollowTheirCustomersOwnershipOnEveryRoute() {
+        // CRM-3 for BIZ-1/BIZ-5: the insider's tickets and memos on the private and the department customer are the outsider's to
+        // see on no route; those on the enterprise-shared customer (and without a customer) are.
+        Map<Long, JsonNode> hidden = new java.util.LinkedHashMap<>();
+        List<Long> hiddenMemos = new ArrayList<>();
+        for (long customer : List.of(privateId, deptId)) {
+            var t = insider.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Secret " + customer, "customerId", customer,
+                    "callerNumber", customer == privateId ? PRIVATE_NUMBER : DEPT_NUMBER, "form", Map.of("topic", "x")));
+            assertThat(t.status()).as(t.toString()).isEqualTo(201);
+            hidden.put(t.json().get("id").asLong(), t.json());
+            var m = insider.post("/api/v1/memos", Map.of("customerId", customer, "callId", "call-of-" + customer, "text", "Secret memo " + customer));
+            assertThat(m.status()).as(m.toString()).isEqualTo(201);
+            hiddenMemos.add(m.json().get("id").asLong());
+        }
+        var shared = insider.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Shared one", "customerId", enterpriseId,
+                "form", Map.of("topic", "x"))).json();
+        assertThat(insider.post("/api/v1/memos", Map.of("customerId", enterpriseId, "text", "Shared memo")).status()).isEqualTo(201);
+        String before = hidden.keySet().stream().map(id -> insider.get("/api/v1/tickets/" + id).body()).reduce("", String::concat);
+        assertThat(before).contains("Secret " + privateId, "Secret " + deptId);
+
+        List<String> checked = new ArrayList<>();
+        TreeSet<String> routes = new TreeSet<>();
+        for (Api.Route r : server.hotline().routes()) {
+            String p = r.path();
+            if (!(p.startsWith("/api/v1/ticket") || p.startsWith("/api/v1/memos"))) continue;
+            String route = r.method().name() + " " + p;
+            routes.add(route);
+            if (p.startsWith("/api/v1/tickets/{id}")) {
+                for (long id : hidden.keySet()) {
+                    String path = p.replace("{id}", String.valueOf(id));
+                    Map<String, Object> body = p.endsWith("/status") ? Map.of("status", "closed") : p.endsWith("/assign") ? Map.of("assigneeId", outsiderId)
+                            : p.endsWith("/comments") ? Map.of("text", "hijacked") : p.endsWith("/callbacks") ? Map.of("result", "reached")
+                            : Map.of("title", "hijacked", "form", Map.of("topic", "x"));
+                    var resp = switch (r.method().name()) {
+                        case "GET" -> outsider.get(path);
+                        case "PUT" -> outsider.put(path, body);
+                        case "POST" -> outsider.post(path, body);
+                        default -> throw new AssertionError(route);
+                    };
+                    assertThat(resp.status()).as(route + " " + path + " → " + resp).isEqualTo(404);
+                }
+                assertThat(outsider.get("/api/v1/tickets/" + shared.get("id").asLong()).status()).isEqualTo(200);
+                checked.add(route);
+                continue;
+            }
+            switch (route) {
+                case "GET /api/v1/tickets" -> {
+                    for (String q : List.of("", "?q=secret", "?customerId=" + privateId, "?customerId=" + deptId, "?callerNumber=" + PRIVATE_NUMBER, "?open=true")) {
+                        assertThat(outsider.get("/api/v1/tickets" + q).body()).as(q).doesNotContain("Secret");
+                    }
+                    assertThat(outsider.get("/api/v1/tickets").body()).contains("Shared one");
+                    assertThat(insider.get("/api/v1/tickets?q=secret").json()).hasSize(2);
+                }
+                case "POST /api/v1/tickets" -> {
+                    var r2 = outsider.post(p, Map.of("type", "consultation", "title", "On a hidden customer", "customerId", privateId, "form", Map.of("topic", "x")));
+                    assertThat(r2.status()).as(r2.toString()).isEqualTo(400);
+                    assertThat(r2.json().get("fieldErrors").findValuesAsText("field")).containsExactly("customerId");
+                }
+                case "GET /api/v1/tickets/by-number/{trackingNumber}" -> {
+                    for (JsonNode t : hidden.values()) {
+                        assertThat(outsider.get("/api/v1/tickets/by-number/" + t.get("trackingNumber").asText()).status()).isEqualTo(404);
+                    }
+                    assertThat(outsider.get("/api/v1/tickets/by-number/" + shared.get("trackingNumber").asText()).status()).isEqualTo(200);
+                }
+                case "GET /api/v1/memos" -> {
+                    for (long customer : List.of(privateId, deptId)) {
+                        assertThat(outsider.get("/api/v1/memos?customerId=" + customer).status()).isEqualTo(404);
+                        assertThat(outsider.get("/api/v1/memos?callId=call-of-" + customer).json()).as("a memo on a call of a hidden customer").isEmpty();
+                        assertThat(insider.get("/api/v1/memos?callId=call-of-" + customer).json()).hasSize(1);
+                    }
+                    assertThat(outsider.get("/api/v1/memos?customerId=" + enterpriseId).body()).contains("Shared memo");
+                }
+                case "POST /api/v1/memos" -> {
+                    var r2 = outsider.post(p, Map.of("customerId", deptId, "text", "planted"));
+                    assertThat(r2.status()).as(r2.toString()).isEqualTo(400);
+                    assertThat(r2.json().get("fieldErrors").findValuesAsText("field")).containsExactly("customerId");
+                }
+                case "DELETE /api/v1/memos/{id}" -> {
+                    for (long m : hiddenMemos) assertThat(outsider.delete("/api/v1/memos/" + m).status()).isEqualTo(404);
+                }
+                case "GET /api/v1/ticket-settings", "GET /api/v1/ticket-types" -> assertThat(outsider.get(p).status()).isEqualTo(200);
+                case "GET /api/v1/ticket-types/{id}" -> assertThat(outsider.get(p.replace("{id}", String.valueOf(shared.get("typeId").asLong()))).status()).isEqualTo(200);
+                case "PUT /api/v1/ticket-settings", "POST /api/v1/ticket-types" -> assertThat(outsider.raw(r.method().name(), p, "{}", "application/json").status()).isEqualTo(403);
+                case "PUT /api/v1/ticket-types/{id}" -> assertThat(outsider.put(p.replace("{id}", "1"), Map.of()).status()).isEqualTo(403);
+                default -> throw new AssertionError("the sweep does not know " + route + ": add it");
+            }
+            checked.add(route);
+        }
+        assertThat(checked).containsExactlyInAnyOrderElementsOf(routes).hasSizeGreaterThanOrEqualTo(17);
+        // The customer timeline (CRM-4) of a hidden customer is 404; of the shared one it carries its ticket and memo.
+        assertThat(outsider.get("/api/v1/customers/" + privateId + "/timeline").status()).isEqualTo(404);
+        assertThat(outsider.get("/api/v1/customers/" + enterpriseId + "/timeline").body()).contains("Shared one", "Shared memo");
+        String after = hidden.keySet().stream().map(id -> insider.get("/api/v1/tickets/" + id).body()).reduce("", String::concat);
+        assertThat(after).as("the insider's tickets unchanged").isEqualTo(before);
+        for (long m : hiddenMemos) assertThat(insider.get("/api/v1/memos?callId=call-of-" + (m == hiddenMemos.get(0) ? privateId : deptId)).json()).hasSize(1);
     }
 
     static String xlsxText(byte[] xlsx) {

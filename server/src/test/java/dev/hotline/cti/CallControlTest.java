@@ -157,6 +157,35 @@ class CallControlTest {
     }
 
     @Test
+    void callingBackFromATicketDialsTheCustomerFromTheAgentsPhoneAndTheResultLandsOnTheTicket() throws Exception {
+        // BIZ-1: close the loop. The ticket's caller number is dialled from agent 1's phone; the call and its result are on the timeline.
+        ApiClient api = agentOneByToken();
+        Sipp.Run carrier = peers().uas("uas_answer", carrierPort, SipPeers.vars("x"));
+        long id = admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Call me back", "callerNumber", "13770000041",
+                "form", Map.of("topic", "refund"))).json().get("id").asLong();
+        long bare = admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "No number", "form", Map.of("topic", "x"))).json().get("id").asLong();
+        assertField(api.post("/api/v1/tickets/" + bare + "/call-back", null), "callerNumber");
+        assertThat(ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW).post("/api/v1/tickets/" + id + "/call-back", null).status())
+                .as("agent 2 is not logged in with a device").isEqualTo(409);
+        var placed = api.post("/api/v1/tickets/" + id + "/call-back", null);
+        assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
+        String leg = placed.json().get("legId").asText();
+        String callId = placed.json().get("callId").asText();
+        assertThat(callId).isNotBlank();
+        assertThat(liveCall(api, leg, "talking").at("/call/callId").asText()).isEqualTo(callId);
+        await("the carrier is called").atMost(Duration.ofSeconds(10)).until(() -> carrier.logs().contains("INVITE sip:13770000041@"));
+        assertThat(api.delete("/api/v1/live-calls/" + leg).status()).isEqualTo(200);
+        SipPeers.ok(carrier);
+        assertField(api.post("/api/v1/tickets/" + id + "/callbacks", Map.of("result", "maybe")), "result");
+        assertThat(api.post("/api/v1/tickets/" + id + "/callbacks", Map.of("result", "resolved", "note", "refund confirmed", "callId", callId)).status())
+                .isEqualTo(200);
+        JsonNode timeline = admin.get("/api/v1/tickets/" + id).json().get("timeline");
+        assertThat(timeline.findValuesAsText("kind")).containsSubsequence("opened", "callback_dialled", "callback");
+        assertThat(timeline.findValuesAsText("detail")).contains("13770000041 call " + callId, "resolved 13770000041 call " + callId + ": refund confirmed");
+        // Another enterprise's ticket is 404 here too: TenantIsolationTest walks this route (a second enterprise breaks this class's registrations).
+    }
+
+    @Test
     void aQueueCallIsBlindTransferredToAnOutsideNumberByTheApi() throws Exception {
         ApiClient api = agentOneByToken();
         assertThat(api.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);

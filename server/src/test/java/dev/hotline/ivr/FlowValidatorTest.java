@@ -122,6 +122,17 @@ class FlowValidatorTest {
     }
 
     @Test
+    void aTicketStatusNodeHasBothExitsSaneLimitsAndNeedsTextToSpeech() throws Exception {
+        String ok = "{'start':'t','nodes':{'t':{'type':'ticket','retries':2,'timeoutSeconds':10,'next':'b','fail':'b'},'b':{'type':'hangup'}}}";
+        assertThat(problems(ok)).isEmpty();
+        assertThat(problems("{'start':'t','nodes':{'t':{'type':'ticket','retries':9,'timeoutSeconds':1,'prompts':[{'prompt':'NOPE'}],'next':'b'},'b':{'type':'hangup'}}}"))
+                .contains("t.fail: not connected", "t.retries: 0..5", "t.timeoutSeconds: 3..60", "t.prompts.0: no shipped prompt NOPE");
+        var noTts = new FlowValidator.Context(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), false);
+        assertThat(FlowValidator.validate(graph(ok), noTts)).extracting(Flow.Problem::field).containsExactly("type");
+        assertThat(Flow.typeOf(graph(ok).nodes().get("t"))).isEqualTo("ticket");
+    }
+
+    @Test
     void unknownNodeTypesAreRefusedWhenRead() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> graph("{'start':'a','nodes':{'a':{'type':'teleport'}}}"))
                 .isInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class);

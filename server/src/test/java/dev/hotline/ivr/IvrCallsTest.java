@@ -163,6 +163,42 @@ class IvrCallsTest {
     }
 
     @Test
+    void aCallerKeysATicketsNumberAndHearsItsStatus() throws Exception {
+        // BIZ-1: a ticket in progress; the caller first keys a number whose check digit is wrong, then the right one.
+        var ticket = admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Printer jams", "form", Map.of("topic", "printer"))).json();
+        long id = ticket.get("id").asLong();
+        assertThat(admin.post("/api/v1/tickets/" + id + "/status", Map.of("status", "in_progress")).status()).isEqualTo(200);
+        String number = ticket.get("trackingNumber").asText();
+        String keys = number.replaceAll("[^0-9]", ""); // GD20261207-0001-1 is keyed 2026120700011
+        String wrong = keys.substring(0, 12) + ((keys.charAt(12) - '0' + 1) % 10);
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        crm.createContext("/ticket-seen", ex -> {
+            seen.add(ex.getRequestURI().getQuery());
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        String base = "http://127.0.0.1:" + crm.getAddress().getPort();
+        String flow = publish("ticket_status", "{'start':'q','nodes':{"
+                + "'q':{'type':'ticket','retries':1,'timeoutSeconds':8,'next':'seen','fail':'sorry'},"
+                + "'seen':{'type':'http','method':'GET','url':'" + base + "/ticket-seen?n=${ticketNumber}&s=${ticketStatus}&f=${ticketFound}','next':'wait'},"
+                + "'sorry':{'type':'play','prompts':[{'prompt':'TRY_LATER'}],'next':'wait'}," + WAIT + "}}");
+        String actions = SipPeers.dtmfAny(work, wrong + "#,," + keys + "#");
+        SipPeers.ok(peers().uac("uac_digits", flow, SipPeers.vars("13500000070", "PAUSE", "800", "AFTER", "14000", "DTMFACTIONS", actions)));
+        assertThat(steps("13500000070")).containsSubsequence("node:q", "key:invalid", "key:found:in_progress", "node:seen", "node:wait")
+                .doesNotContain("node:sorry");
+        assertThat(seen).containsExactly("n=" + number + "&s=in_progress&f=yes");
+        // The status was spoken between the lookup and the next node: seconds of speech, not an instant.
+        JsonNode call = admin.get("/api/v1/calls?number=13500000070").json().get("items").get(0);
+        java.time.Instant found = null, next = null;
+        for (JsonNode e : admin.get("/api/v1/calls/" + call.get("callId").asText() + "/events").json()) {
+            String data = e.path("data").asText();
+            if (data.contains("key=found:in_progress")) found = java.time.Instant.parse(e.get("at").asText());
+            if (e.get("type").asText().equals("ivr_node") && data.contains("node=seen")) next = java.time.Instant.parse(e.get("at").asText());
+        }
+        assertThat(Duration.between(found, next)).as("the status spoken").isGreaterThan(Duration.ofMillis(2500));
+    }
+
+    @Test
     void theNightBranchOutsideBusinessHours() throws Exception {
         int today = LocalDate.now(ZoneId.of("Asia/Shanghai")).getDayOfWeek().getValue();
         // Open every day but today (in the flow's time zone): the call now is outside business hours.

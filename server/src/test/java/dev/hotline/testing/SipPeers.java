@@ -77,6 +77,50 @@ public final class SipPeers {
         return sb.toString();
     }
 
+    /**
+     * A SIPp action (for @DTMFACTIONS@) playing any sequence of keys as RFC 4733 events with rising timestamps, from a pcap
+     * written into {@code dir}: SIPp's own per-key pcaps keep fixed timestamps, so a key repeated or out of their order is
+     * dropped by the receiver as an old event. Each key lasts 100 ms with a 200 ms gap; a ',' in {@code keys} is a pause of
+     * one second. The action returns at once; a pause of the pcap's length follows it.
+     */
+    public static String dtmfAny(Path dir, String keys) throws java.io.IOException {
+        byte[] template = java.nio.file.Files.readAllBytes(Path.of("/usr/share/sip-tester/dtmf_2833_1.pcap"));
+        int headerLen = 14 + 20 + 8; // the first packet's Ethernet, IPv4 and UDP headers are reused (same RTP size)
+        byte[] headers = java.util.Arrays.copyOfRange(template, 24 + 16, 24 + 16 + headerLen);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(template, 0, 24); // the pcap file header
+        long micros = 0;
+        int seq = 1000;
+        long ts = 160_000;
+        for (char k : keys.toCharArray()) {
+            if (k == ',') {
+                micros += 1_000_000;
+                ts += 8000;
+                continue;
+            }
+            int event = k == '*' ? 10 : k == '#' ? 11 : k - '0';
+            for (int i = 1; i <= 8; i++) { // 5 packets of 20 ms, then the end packet three times
+                boolean end = i > 5;
+                int duration = Math.min(i, 5) * 160;
+                java.nio.ByteBuffer rtp = java.nio.ByteBuffer.allocate(16);
+                rtp.put((byte) 0x80).put((byte) ((i == 1 ? 0x80 : 0) | 101)).putShort((short) seq++).putInt((int) ts).putInt(0x0E05_F34E);
+                rtp.put((byte) event).put((byte) ((end ? 0x80 : 0) | 10)).putShort((short) duration);
+                java.nio.ByteBuffer rec = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                rec.putInt((int) (micros / 1_000_000)).putInt((int) (micros % 1_000_000)).putInt(headerLen + 16).putInt(headerLen + 16);
+                out.write(rec.array());
+                out.write(headers);
+                out.write(rtp.array());
+                if (i <= 5) micros += 20_000;
+            }
+            micros += 200_000;
+            ts += 800 + 1600;
+        }
+        Path file = java.nio.file.Files.createTempFile(dir, "dtmf-", ".pcap");
+        java.nio.file.Files.write(file, out.toByteArray());
+        return "<nop><action><exec play_pcap_audio=\"" + file.toAbsolutePath() + "\"/></action></nop><pause milliseconds=\""
+                + (micros / 1000 + 200) + "\"/>";
+    }
+
     /** The SIPp run ended with every call successful. */
     public static void ok(Sipp.Run run) {
         assertThat(run.await(TIMEOUT)).as(run.logs()).isZero();

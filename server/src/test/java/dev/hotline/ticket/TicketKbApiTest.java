@@ -160,10 +160,13 @@ class TicketKbApiTest {
 
     @Test
     void memosOnCustomersAndCallsNewestFirst() {
-        var m1 = agent.post("/api/v1/memos", Map.of("customerId", 7, "text", "prefers mornings"));
+        long seven = agent.post("/api/v1/customers", Map.of("name", "Memo Ma", "phones", List.of(Map.of("number", "13900000077")), "fields", Map.of(), "sharing", "enterprise"))
+                .json().get("id").asLong();
+        assertField(agent.post("/api/v1/memos", Map.of("customerId", 999_999, "text", "nobody")), "customerId");
+        var m1 = agent.post("/api/v1/memos", Map.of("customerId", seven, "text", "prefers mornings"));
         assertThat(m1.status()).as(m1.toString()).isEqualTo(201);
-        agent.post("/api/v1/memos", Map.of("customerId", 7, "callId", "call-9", "text", "asked about invoice"));
-        var list = agent.get("/api/v1/memos?customerId=7").json();
+        agent.post("/api/v1/memos", Map.of("customerId", seven, "callId", "call-9", "text", "asked about invoice"));
+        var list = agent.get("/api/v1/memos?customerId=" + seven).json();
         assertThat(list).hasSize(2);
         assertThat(list.get(0).get("text").asText()).isEqualTo("asked about invoice");
         assertThat(agent.get("/api/v1/memos?callId=call-9").json()).hasSize(1);
@@ -171,7 +174,7 @@ class TicketKbApiTest {
         ApiClient agent2 = ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW);
         assertThat(agent2.delete("/api/v1/memos/" + id).status()).as("another agent's memo").isEqualTo(403);
         assertThat(agent.delete("/api/v1/memos/" + id).status()).isEqualTo(204);
-        assertThat(agent.get("/api/v1/memos?customerId=7").json()).hasSize(1);
+        assertThat(agent.get("/api/v1/memos?customerId=" + seven).json()).hasSize(1);
     }
 
     @Test
@@ -215,9 +218,15 @@ class TicketKbApiTest {
         assertThat(q.status()).isEqualTo(201);
         long qid = q.json().get("id").asLong();
         assertThat(agent.post("/api/v1/kb-questions/" + qid + "/answer", Map.of("answer", "x")).status()).isEqualTo(403);
+        assertThat(agent.post("/api/v1/kb-questions/" + qid + "/accept", null).status()).as("no answer yet").isEqualTo(409);
         assertField(admin.post("/api/v1/kb-questions/" + qid + "/answer", Map.of()), "answer");
         assertThat(admin.post("/api/v1/kb-questions/" + qid + "/answer", Map.of("answer", "三个工作日")).json().get("answer").asText()).isEqualTo("三个工作日");
         assertThat(agent.get("/api/v1/kb-questions?answered=true").json()).hasSize(1);
+        assertThat(admin.post("/api/v1/kb-questions/" + qid + "/accept", null).status()).as("only the asker accepts").isEqualTo(403);
+        var accepted = agent.post("/api/v1/kb-questions/" + qid + "/accept", null).json();
+        assertThat(accepted.get("acceptedAt").isNull()).isFalse();
+        assertThat(accepted.get("asker").asText()).isNotBlank();
+        assertThat(admin.post("/api/v1/kb-questions/999999/accept", null).status()).isEqualTo(404);
         assertThat(admin.delete("/api/v1/kb-articles/" + other).status()).isEqualTo(204);
         long empty = admin.post("/api/v1/kb-categories", Map.of("name", "empty")).json().get("id").asLong();
         assertThat(admin.delete("/api/v1/kb-categories/" + empty).status()).isEqualTo(204);

@@ -147,6 +147,33 @@ class TicketsTest {
         assertThat(openComplaint(null).trackingNumber()).as("a new day starts at 1").startsWith("GD20261208-0001-");
     }
 
+    Tickets.Keyed keyed(String keys) {
+        return jdbi.withHandle(h -> tickets.keyed(h, e, keys));
+    }
+
+    @Test
+    void aCallerKeysTheDigitsOfATrackingNumberAndFindsTheTicket() {
+        String n = TrackingNumbers.format("GD", LocalDate.of(2026, 12, 6), 7);
+        String keys = n.replaceAll("[^0-9]", "");
+        assertThat(keys).hasSize(13);
+        assertThat(TrackingNumbers.fromKeys(keys)).contains(n.substring(2));
+        assertThat(TrackingNumbers.fromKeys("*" + keys)).as("a star is ignored").contains(n.substring(2));
+        String typo = keys.substring(0, 11) + ((keys.charAt(11) - '0' + 1) % 10) + keys.charAt(12);
+        assertThat(TrackingNumbers.fromKeys(typo)).as("one digit wrong: the check digit catches it").isEmpty();
+        assertThat(TrackingNumbers.fromKeys("123")).as("too short").isEmpty();
+        assertThat(TrackingNumbers.fromKeys(TrackingNumbers.format("", LocalDate.of(2026, 12, 6), 12345).replace("-", "")))
+                .as("a five-digit counter").contains("20261206-12345-" + TrackingNumbers.format("", LocalDate.of(2026, 12, 6), 12345).substring(15));
+        var t = openComplaint(null);
+        String typed = t.trackingNumber().replaceAll("[^0-9]", "");
+        assertThat(keyed(typed)).isEqualTo(new Tickets.Keyed.Found(t.trackingNumber(), TicketStatus.NEW));
+        String other = TrackingNumbers.format("GD", LocalDate.of(2020, 1, 1), 1).replaceAll("[^0-9]", "");
+        assertThat(keyed(other)).isEqualTo(new Tickets.Keyed.Unknown());
+        assertThat(keyed(typed.substring(0, 12) + ((typed.charAt(12) - '0' + 1) % 10)))
+                .isEqualTo(new Tickets.Keyed.Invalid());
+        Tickets.Keyed elsewhere = jdbi.withHandle(h -> tickets.keyed(h, e + 1000, typed));
+        assertThat(elsewhere).as("another enterprise's ticket is not found").isEqualTo(new Tickets.Keyed.Unknown());
+    }
+
     @Test
     void twentyConcurrentOpeningsGetTwentyDistinctNumbers() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(20);
@@ -182,6 +209,27 @@ class TicketsTest {
         assertThat(cal.plus(saturdayNoon, 0)).as("a clock started off hours runs from the next opening")
                 .isEqualTo(ZonedDateTime.of(2026, 12, 14, 9, 0, 0, 0, SHANGHAI).toInstant());
         assertThat(cal.secondsBetween(MONDAY_9, MONDAY_9.plus(Duration.ofDays(7)))).isEqualTo(5 * 9 * 3600);
+    }
+
+    @Test
+    void holidaysAreWholeDaysOffInTheSlaCalendar() {
+        var cal = new BusinessCalendar(SHANGHAI, EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), 9 * 60, 18 * 60,
+                java.util.Set.of(java.time.LocalDate.of(2026, 12, 14)));
+        Instant friday17 = ZonedDateTime.of(2026, 12, 11, 17, 0, 0, 0, SHANGHAI).toInstant();
+        Instant tuesday10 = ZonedDateTime.of(2026, 12, 15, 10, 0, 0, 0, SHANGHAI).toInstant();
+        assertThat(cal.plus(friday17, 2 * 3600)).as("Monday is a holiday").isEqualTo(tuesday10);
+        assertThat(cal.secondsBetween(friday17, tuesday10)).isEqualTo(2 * 3600);
+        // Through the settings: a holiday saved moves a new ticket's due time past it; a bad date is refused on its index.
+        var s = jdbi.withHandle(h -> tickets.settings(h, e));
+        var ex = org.assertj.core.api.Assertions.catchThrowableOfType(() -> jdbi.inTransaction(h -> tickets.saveSettings(h, e,
+                new TicketSettings(s.prefix(), s.zone(), s.workDays(), s.workStart(), s.workEnd(), s.escalations(), List.of("2026-12-07", "2026-13-01")))),
+                dev.hotline.domain.DomainException.class);
+        assertThat(ex.fieldErrors()).extracting(f -> f.field()).containsExactly("holidays[1]");
+        var saved = jdbi.inTransaction(h -> tickets.saveSettings(h, e, new TicketSettings(s.prefix(), s.zone(), s.workDays(), s.workStart(),
+                s.workEnd(), s.escalations(), List.of("2026-12-07"))));
+        assertThat(saved.holidays()).containsExactly("2026-12-07");
+        var t = openComplaint(null); // the test clock is Monday 2026-12-07 09:00, now a holiday: 4 business hours from Tuesday 09:00
+        assertThat(t.dueAt()).isEqualTo(ZonedDateTime.of(2026, 12, 8, 13, 0, 0, 0, SHANGHAI).toInstant());
     }
 
     @Test

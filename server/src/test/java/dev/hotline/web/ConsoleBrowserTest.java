@@ -31,6 +31,44 @@ class ConsoleBrowserTest {
     @RegisterExtension
     static final ConsoleDriver ui = new ConsoleDriver();
 
+    /** ADM-4: the company name and logo set by the admin appear on the login page (?e=), the console; bad logos are refused. */
+    @Test
+    void theEnterprisesNameAndLogoAppearOnTheLoginPageAndTheConsole() throws Exception {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        var img = new java.awt.image.BufferedImage(40, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", png);
+        String svg = "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
+        var refused = admin.upload("PUT", "/api/v1/branding/logo", "logo.png", svg.getBytes(StandardCharsets.UTF_8));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().get("fieldErrors").findValuesAsText("field")).containsExactly("logo");
+        assertThat(admin.upload("PUT", "/api/v1/branding/logo", "big.png", new byte[300 * 1024]).status()).isEqualTo(400);
+        assertThat(ApiClient.loggedIn(ui.server().baseUrl(), "demo", "agent1", ui.server().demoPassword())
+                .put("/api/v1/branding", Map.of("companyName", "x")).status()).as("branding.manage").isEqualTo(403);
+        var saved = admin.upload("PUT", "/api/v1/branding/logo", "logo.png", png.toByteArray());
+        assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
+        assertThat(admin.put("/api/v1/branding", Map.of("companyName", "Acme 热线")).json().get("companyName").asText()).isEqualTo("Acme 热线");
+        try {
+            ui.open("/login.html?e=demo");
+            ui.waitText("login-company", "Acme 热线");
+            ui.waitFor(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d)
+                    .executeScript("const i = document.querySelector('[data-testid=login-logo]'); return !!i && i.complete && i.naturalWidth === 40;")));
+            ui.screenshot("branding-login");
+            ui.open("/login.html?e=nosuch");
+            ui.waitText("login-company", "Hotline");
+            assertThat(ui.driver().findElements(tid("login-logo"))).isEmpty();
+            ui.open("/login.html?e=demo");
+            ui.login("demo", "admin", ui.server().demoPassword());
+            ui.waitText("app-company", "Acme 热线");
+            ui.waitFor(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d)
+                    .executeScript("const i = document.querySelector('[data-testid=app-logo]'); return !!i && i.complete && i.naturalWidth === 40;")));
+            ui.screenshot("branding-console");
+        } finally {
+            admin.put("/api/v1/branding", Map.of("companyName", ""));
+            admin.delete("/api/v1/branding/logo");
+        }
+    }
+
     @Test
     void adminLogsInSwitchesLanguageAndCreatesUser() {
         ui.click("lang-zh");

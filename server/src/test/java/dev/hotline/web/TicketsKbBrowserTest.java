@@ -154,6 +154,47 @@ class TicketsKbBrowserTest {
         ui.screenshot("kb-desk-en");
     }
 
+    /** BIZ-3: a question to the experts asked on the page, answered by an expert (kb.review) and accepted by its asker; zh. */
+    @Test
+    void questionsToTheExpertsAreAskedAnsweredAndAccepted() {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        ApiClient agent = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "agent1", ui.server().demoPassword());
+        long theirs = agent.post("/api/v1/kb-questions", Map.of("question", "Can a refund go to another card?")).json().get("id").asLong();
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-kb-questions");
+        ui.waitText("page-title", ui.en("kbq.title"));
+        ui.click("kbq-ask");
+        ui.waitFor(d -> !ui.text("kbq-ask-error").isBlank()); // the 400 of an empty question
+        ui.type("kbq-question", "退款需要几天到账？");
+        ui.click("kbq-ask");
+        long mine = ui.waitFor(d -> {
+            for (JsonNode q : admin.get("/api/v1/kb-questions").json()) if (q.get("question").asText().startsWith("退款")) return q.get("id").asLong();
+            return null;
+        });
+        ui.waitText("kbq-state-" + mine, ui.en("kbq.state.open"));
+        // The expert answers both; only the asker may accept: the agent's question has no accept button here.
+        for (long id : List.of(theirs, mine)) {
+            ui.click("kbq-answer-open-" + id);
+            ui.type("kbq-answer-text", "三个工作日 (3 working days)");
+            ui.click("kbq-answer-save");
+            ui.waitText("kbq-state-" + id, ui.en("kbq.state.answered"));
+        }
+        assertThat(ui.driver().findElements(ConsoleDriver.tid("kbq-accept-" + theirs))).isEmpty();
+        ui.click("kbq-accept-" + mine);
+        ui.waitText("kbq-state-" + mine, ui.en("kbq.state.accepted"));
+        assertThat(ui.text("kbq-answer-" + theirs)).contains("三个工作日");
+        ui.screenshot("kb-questions-en");
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("kbq.title"));
+        ui.waitText("kbq-state-" + mine, ui.zh("kbq.state.accepted"));
+        ui.screenshot("kb-questions-zh");
+        ui.click("lang-en");
+        ui.waitText("page-title", ui.en("kbq.title"));
+        assertThat(agent.post("/api/v1/kb-questions/" + theirs + "/accept", null).json().get("acceptedAt").isNull()).isFalse();
+    }
+
     /** BIZ-2: the form designer creates a type with a form (bad key refused by name), orders its fields, then edits them. */
     @Test
     void theFormDesignerCreatesAndOrdersATypesFields() {

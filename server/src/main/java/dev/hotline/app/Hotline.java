@@ -10,6 +10,8 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
+import dev.hotline.backup.BackupRoutes;
+import dev.hotline.backup.ConfigBackup;
 import dev.hotline.billing.BillingRoutes;
 import dev.hotline.billing.CallRating;
 import dev.hotline.call.AcdHost;
@@ -194,7 +196,10 @@ public final class Hotline implements AutoCloseable {
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock, masking);
         // MSG-2: e-mail through the enterprise's SMTP server or the configured default, sent from the outbox by a thread of its own.
-        this.mailer = new Mailer(jdbi, clock, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key")), serverSmtp(config));
+        SecretBox mailKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key"));
+        this.mailer = new Mailer(jdbi, clock, mailKey, serverSmtp(config));
+        // OPS-2: configuration backup and restore (the SMTP password is re-sealed under the passphrase and back).
+        BackupRoutes.register(api, new ConfigBackup(jdbi, config.dataDir(), mailKey, clock), jdbi, audit);
         MailRoutes.register(api, jdbi, audit, mailer, clock);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         this.eventStream = new EventStream(jdbi, clock); // API-2: the enterprise-wide WebSocket event stream

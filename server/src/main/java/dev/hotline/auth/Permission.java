@@ -53,6 +53,8 @@ public enum Permission {
     NUMBER_UNMASKED("number.unmasked"),
     /** Orders (BIZ-4): read the catalog and the orders of the customers one may see; place orders and move their status; edit the catalog. */
     ORDER_READ("order.read"), ORDER_WRITE("order.write"), PRODUCT_MANAGE("product.manage"),
+    /** OPS-2: export the enterprise's configuration to a backup file and restore one into it. */
+    CONFIG_BACKUP("config.backup"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;

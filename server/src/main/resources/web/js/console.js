@@ -11,6 +11,7 @@ import { AuditPage } from './pages/audit.js';
 import { TokensPage } from './pages/tokens.js';
 import { EnterprisesPage } from './pages/enterprises.js';
 import { SipBansPage } from './pages/sip-bans.js';
+import { BackupPage } from './pages/backup.js';
 import { TrunksPage } from './pages/trunks.js';
 import { NumbersPage } from './pages/numbers.js';
 import { RoutesPage } from './pages/routes.js';
@@ -128,6 +129,10 @@ const MENU = [
   // MSG-2: the e-mail settings and outbox, after the inbox in the messages group.
   { id: 'mail', perm: 'mail.manage', group: 'messages', component: MailPage,
     icon: I('<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M3 7l9 6 9-6"/>') },
+  // OPS-2: configuration backup and restore (admin: the enterprise; operator: every enterprise), listed last so that it is
+  // nobody's landing page; the sidebar shows it in the platform group.
+  { id: 'backup', perms: ['config.backup', 'enterprise.manage'], group: 'platform', component: BackupPage,
+    icon: I('<path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3"/>') },
 ];
 const LINKS = [
   { id: 'agent', perm: 'agent.desk', href: '/agent.html',

@@ -54,6 +54,7 @@ import dev.hotline.monitor.MonitorRoutes;
 import dev.hotline.ops.Metrics;
 import dev.hotline.ops.OpsRoutes;
 import dev.hotline.ops.SipBanRoutes;
+import dev.hotline.ops.SipBanStore;
 import dev.hotline.order.OrderRoutes;
 import dev.hotline.order.Orders;
 import dev.hotline.recording.CallRecorder;
@@ -317,6 +318,8 @@ public final class Hotline implements AutoCloseable {
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
         SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
+        // SEC-1: bans survive a restart; written on the housekeeping thread.
+        new SipBanStore(jdbi, housekeeping).attach(engine.sipBans(), clock.instant());
         // REC-2 retention: once at start, then every six hours.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {

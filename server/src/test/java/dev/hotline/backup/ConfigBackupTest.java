@@ -147,7 +147,7 @@ class ConfigBackupTest {
     }
 
     /** Every table is either a kind of configuration or named as not configuration: a new table must be placed. */
-    static void everyTableIsPlaced(TestServer s) {
+    static void everyTableIsPlaced(TestServer s) throws Exception {
         {
             Set<String> tables = new TreeSet<>();
             s.database().useHandle(h -> {

@@ -46,6 +46,9 @@ final class SipAuth {
             a = (AuthorizationHeader) req.getHeader("Proxy-Authorization");
         }
         if (a == null || !"Digest".equalsIgnoreCase(a.getScheme())) {
+            if (user != null && !auth.knows(realm, user)) {
+                shield.recordUnknownUser(ip, req.getMethod(), user); // SEC-1: enumeration; answered alike all the same
+            }
             challenge(st, req, realm, false);
             return Optional.empty();
         }
@@ -74,6 +77,11 @@ final class SipAuth {
         }
         challenge(st, req, realm, true); // stale nonce
         return Optional.empty();
+    }
+
+    /** Whether {@code user} is an account of {@code domain}. */
+    boolean knowsAccount(String domain, String user) {
+        return auth.knows(domain, user);
     }
 
     private void challenge(ServerTransaction st, Request req, String realm, boolean stale) throws Exception {

@@ -495,6 +495,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 }
                 case Request.CANCEL -> onCancel(e, callId);
                 case Request.OPTIONS -> {
+                    if (req.getRequestURI() instanceof SipURI u && u.getUser() != null
+                            && !auth.knowsAccount(msg.domainOf(u.getHost()), u.getUser())) {
+                        shield.recordUnknownUser(ip, method, u.getUser()); // SEC-1: enumeration; the answer is the same
+                    }
                     ServerTransaction st = serverTransaction(e);
                     if (st != null) {
                         Response r = msg.response(Response.OK, req, null);

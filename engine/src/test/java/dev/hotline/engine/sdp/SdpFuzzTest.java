@@ -38,7 +38,7 @@ class SdpFuzzTest {
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(9, mutated), net.jqwik.api.Tuple.of(1, random));
     }
 
-    @Property(tries = 800, seed = "4566")
+    @Property(tries = 500, seed = "4566")
     void theSdpParserOnlyRefusesWithSdpException(@ForAll("sdpInput") byte[] input) {
         Fuzz.guarded(input, 16L * 1024 * 1024, () -> {
             try {

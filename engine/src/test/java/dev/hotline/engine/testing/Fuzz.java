@@ -1,7 +1,6 @@
 package dev.hotline.engine.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -13,6 +12,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -98,19 +103,40 @@ public final class Fuzz {
      * Runs {@code step} within {@link #TIME_LIMIT}, allocating at most {@code maxBytes}; any exception it lets out
      * (the step catches the parser's declared ones) fails the property with the input in hex.
      */
-    public static void guarded(byte[] input, long maxBytes, Step step) {
-        assertTimeoutPreemptively(TIME_LIMIT, () -> {
+    public static synchronized void guarded(byte[] input, long maxBytes, Step step) {
+        Future<Long> f = worker.submit(() -> {
             com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long tid = Thread.currentThread().getId();
             long before = mx.getThreadAllocatedBytes(tid);
-            try {
-                step.run();
-            } catch (Exception | StackOverflowError e) {
-                throw new AssertionError("crash on input " + hex(input) + ": " + e, e);
-            }
-            long used = mx.getThreadAllocatedBytes(tid) - before;
-            assertThat(used).as("bytes allocated parsing %d bytes", input.length).isLessThan(maxBytes);
-        }, () -> "no answer within " + TIME_LIMIT + " on input " + hex(input));
+            step.run();
+            return mx.getThreadAllocatedBytes(tid) - before;
+        });
+        long used;
+        try {
+            used = f.get(TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            worker.shutdownNow();
+            worker = newWorker(); // the stuck one is left behind
+            throw new AssertionError("no answer within " + TIME_LIMIT + " on input " + hex(input));
+        } catch (ExecutionException e) {
+            throw new AssertionError("crash on input " + hex(input) + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        assertThat(used).as("bytes allocated parsing %d bytes", input.length).isLessThan(maxBytes);
+    }
+
+    /** One reused thread runs the parses (a thread per try would cost more than most parses). */
+    private static ExecutorService worker = newWorker();
+
+    private static ExecutorService newWorker() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz-parse");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public static String hex(byte[] b) {

@@ -135,18 +135,18 @@ class SipScannerTest {
         }
     }
 
-    /** Requests naming users that do not exist (REGISTER and INVITE without credentials, OPTIONS), even one user again and again. */
+    /** Requests naming users that do not exist (REGISTER without credentials, OPTIONS), even one user again and again. */
     @Test
     void requestsToUnknownUsersAreBannedWithinTenAndAnsweredAsForExistingOnesUntilThen() throws Exception {
         try (DatagramSocket s = socket("127.0.0.7")) {
             s.setSoTimeout(4000); // the first INVITE of a fresh server can take a while on a loaded machine
             List<String> existing = new ArrayList<>();
-            for (String method : List.of("REGISTER", "INVITE", "OPTIONS")) existing.add(shape(exchange(s, request(s, method, "1002", ""))));
+            for (String method : List.of("REGISTER", "OPTIONS")) existing.add(shape(exchange(s, request(s, method, "1002", ""))));
             int answered = 0;
             for (int i = 0; i < 20; i++) {
-                String r = exchange(s, request(s, List.of("REGISTER", "INVITE", "OPTIONS").get(i % 3), "1777", ""));
+                String r = exchange(s, request(s, List.of("REGISTER", "OPTIONS").get(i % 2), "1777", ""));
                 if (r == null) break;
-                assertThat(shape(r)).as("answered as for an existing extension").isEqualTo(existing.get(i % 3));
+                assertThat(shape(r)).as("answered as for an existing extension").isEqualTo(existing.get(i % 2));
                 answered++;
             }
             assertThat(answered).as("requests to a missing user answered before the ban").isLessThanOrEqualTo(10);

@@ -123,8 +123,7 @@ class SipScannerTest {
             assertThat(b).isNotNull();
             assertThat(b.get("kind").asText()).isEqualTo("address");
             assertThat(b.get("id").asText()).isEqualTo("address/127.0.0.3");
-            // OPTIONS to users that do not exist: the unknown-user rule (10) bans before the sweep rule (11 users) would
-            assertThat(b.get("reason").asText()).containsAnyOf("OPTIONS to 11 users", "10 requests to unknown users");
+            assertThat(b.get("reason").asText()).contains("OPTIONS to 11 users");
 
             ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
             assertThat(admin.get("/api/v1/sip-bans").status()).as("bans are the operator's").isEqualTo(403);
@@ -135,54 +134,54 @@ class SipScannerTest {
         }
     }
 
-    /** Requests naming users that do not exist (REGISTER without credentials, OPTIONS), even one user again and again. */
+    /** REGISTERs naming a user that does not exist, even one user again and again. */
     @Test
     void requestsToUnknownUsersAreBannedWithinTenAndAnsweredAsForExistingOnesUntilThen() throws Exception {
-        try (DatagramSocket s = socket("127.0.0.7")) {
+        try (DatagramSocket s = socket("127.0.0.17")) {
             s.setSoTimeout(4000); // the first INVITE of a fresh server can take a while on a loaded machine
             List<String> existing = new ArrayList<>();
-            for (String method : List.of("REGISTER", "OPTIONS")) existing.add(shape(exchange(s, request(s, method, "1002", ""))));
+            for (String method : List.of("REGISTER")) existing.add(shape(exchange(s, request(s, method, "1002", ""))));
             int answered = 0;
             for (int i = 0; i < 20; i++) {
-                String r = exchange(s, request(s, List.of("REGISTER", "OPTIONS").get(i % 2), "1777", ""));
+                String r = exchange(s, request(s, "REGISTER", "1777", ""));
                 if (r == null) break;
-                assertThat(shape(r)).as("answered as for an existing extension").isEqualTo(existing.get(i % 2));
+                assertThat(shape(r)).as("answered as for an existing extension").isEqualTo(existing.get(0));
                 answered++;
             }
             assertThat(answered).as("requests to a missing user answered before the ban").isLessThanOrEqualTo(10);
-            assertThat(ban("127.0.0.7").get("reason").asText()).contains("requests to unknown users");
+            assertThat(ban("127.0.0.17").get("reason").asText()).contains("requests to unknown users");
         }
     }
 
     /** Bans are kept in the database: a restart keeps those in force and drops those that ran out meanwhile. */
     @Test
     void bansSurviveARestartAndStillRunOut() throws Exception {
-        for (String a : List.of("127.0.0.8", "127.0.0.9")) {
+        for (String a : List.of("127.0.0.18", "127.0.0.19")) {
             try (DatagramSocket s = socket(a)) {
                 assertThat(exchange(s, request(s, "OPTIONS", "100", "User-Agent: sipvicious\r\n"))).isNull();
             }
         }
         org.jdbi.v3.core.Jdbi db = server.database();
         await("the bans written").atMost(Duration.ofSeconds(10)).until(() -> db.withHandle(h -> h.createQuery(
-                "SELECT COUNT(*) FROM sip_ban WHERE ban_key IN ('127.0.0.8', '127.0.0.9')").mapTo(Long.class).one()) == 2);
-        db.useHandle(h -> h.createUpdate("UPDATE sip_ban SET expires_at = :past WHERE ban_key = '127.0.0.9'")
+                "SELECT COUNT(*) FROM sip_ban WHERE ban_key IN ('127.0.0.18', '127.0.0.19')").mapTo(Long.class).one()) == 2);
+        db.useHandle(h -> h.createUpdate("UPDATE sip_ban SET expires_at = :past WHERE ban_key = '127.0.0.19'")
                 .bind("past", java.time.OffsetDateTime.now().minusMinutes(1)).execute());
         server.close();
         server = TestServer.start(TestDatabases.Kind.H2, settings);
         sipPort = server.hotline().engine().sipPort();
         operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
-        assertThat(ban("127.0.0.8")).as("still banned after the restart").isNotNull();
-        assertThat(ban("127.0.0.8").get("reason").asText()).contains("sipvicious");
-        assertThat(ban("127.0.0.9")).as("ran out while the server was down").isNull();
-        try (DatagramSocket s = socket("127.0.0.8")) {
+        assertThat(ban("127.0.0.18")).as("still banned after the restart").isNotNull();
+        assertThat(ban("127.0.0.18").get("reason").asText()).contains("sipvicious");
+        assertThat(ban("127.0.0.19")).as("ran out while the server was down").isNull();
+        try (DatagramSocket s = socket("127.0.0.18")) {
             assertThat(exchange(s, request(s, "OPTIONS", "1001", ""))).as("banned: no answer").isNull();
         }
-        try (DatagramSocket s = socket("127.0.0.9")) {
+        try (DatagramSocket s = socket("127.0.0.19")) {
             assertThat(exchange(s, request(s, "OPTIONS", "1001", ""))).startsWith("SIP/2.0 200");
         }
-        assertThat(operator.delete("/api/v1/sip-bans/address/127.0.0.8").status()).isEqualTo(204);
+        assertThat(operator.delete("/api/v1/sip-bans/address/127.0.0.18").status()).isEqualTo(204);
         await("the lift written").atMost(Duration.ofSeconds(10)).until(() -> server.database().withHandle(h -> h.createQuery(
-                "SELECT COUNT(*) FROM sip_ban WHERE ban_key = '127.0.0.8'").mapTo(Long.class).one()) == 0);
+                "SELECT COUNT(*) FROM sip_ban WHERE ban_key = '127.0.0.18'").mapTo(Long.class).one()) == 0);
     }
 
     @Test

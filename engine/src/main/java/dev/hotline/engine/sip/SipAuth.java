@@ -82,11 +82,6 @@ final class SipAuth {
         return Optional.empty();
     }
 
-    /** Whether {@code user} is an account of {@code domain}. */
-    boolean knowsAccount(String domain, String user) {
-        return auth.knows(domain, user);
-    }
-
     private void challenge(ServerTransaction st, Request req, String realm, boolean stale) throws Exception {
         Response r = msg.response(Response.UNAUTHORIZED, req, null);
         WWWAuthenticateHeader w = msg.hf.createWWWAuthenticateHeader("Digest");

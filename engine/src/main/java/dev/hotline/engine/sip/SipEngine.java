@@ -495,11 +495,6 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 }
                 case Request.CANCEL -> onCancel(e, callId);
                 case Request.OPTIONS -> {
-                    if (req.getRequestURI() instanceof SipURI u && u.getUser() != null
-                            && !auth.knowsAccount(msg.domainOf(u.getHost()), u.getUser())
-                            && shield.recordUnknownUser(ip, method, u.getUser()).isPresent()) {
-                        return; // SEC-1: enumeration, banned from now on (until then answered as for an existing user)
-                    }
                     ServerTransaction st = serverTransaction(e);
                     if (st != null) {
                         Response r = msg.response(Response.OK, req, null);

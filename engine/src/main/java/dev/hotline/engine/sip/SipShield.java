@@ -136,7 +136,7 @@ public final class SipShield implements SipBans {
 
     /**
      * Records an out-of-dialog request from {@code ip} naming {@code user}, who is no account here (a REGISTER
-     * without credentials, an OPTIONS): {@code sweepMaxUsers} of them within the window ban the address
+     * without credentials; OPTIONS are the sweep rule's): {@code sweepMaxUsers} of them within the window ban the address
      * (extension enumeration). The request is answered as one for an existing user would be; returns the ban it starts.
      */
     public Optional<String> recordUnknownUser(String ip, String method, String user) {

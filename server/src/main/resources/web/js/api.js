@@ -63,6 +63,24 @@ export async function request(method, path, body) {
   return data;
 }
 
+/** A POST of a JSON body answered with a file (a backup): the Blob, or an ApiError like {@link request}'s. */
+export async function postForBlob(path, body) {
+  const headers = { 'Accept': 'application/zip, application/json', 'Content-Type': 'application/json' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch('/api/v1' + path, { method: 'POST', headers, credentials: 'same-origin', cache: 'no-store', body: JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, { code: 'network', message: String(e) });
+  }
+  if (!res.ok) {
+    let data = null;
+    try { data = JSON.parse(await res.text()); } catch (e) { data = null; }
+    throw new ApiError(res.status, data);
+  }
+  return res.blob();
+}
+
 /** Builds "?a=1&b=2" from an object, skipping empty values. */
 export function query(params) {
   const q = new URLSearchParams();

@@ -11,6 +11,7 @@ import { AuditPage } from './pages/audit.js';
 import { TokensPage } from './pages/tokens.js';
 import { EnterprisesPage } from './pages/enterprises.js';
 import { SipBansPage } from './pages/sip-bans.js';
+import { BackupPage } from './pages/backup.js';
 import { TrunksPage } from './pages/trunks.js';
 import { NumbersPage } from './pages/numbers.js';
 import { RoutesPage } from './pages/routes.js';
@@ -139,6 +140,10 @@ const MENU = [
   // MSG-3: the SMS gateway, templates, after-call switch and message log, after the e-mail.
   { id: 'sms', perm: 'sms.manage', group: 'messages', component: SmsPage,
     icon: I('<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/><path d="M8 9h8M8 13h5"/>') },
+  // OPS-2: configuration backup and restore (admin: the enterprise; operator: every enterprise), listed last so that it is
+  // nobody's landing page; the sidebar shows it in the platform group.
+  { id: 'backup', perms: ['config.backup', 'enterprise.manage'], group: 'platform', component: BackupPage,
+    icon: I('<path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3"/>') },
 ];
 const LINKS = [
   { id: 'agent', perm: 'agent.desk', href: '/agent.html',

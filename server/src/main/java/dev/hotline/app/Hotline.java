@@ -10,6 +10,8 @@ import dev.hotline.audit.AuditLog;
 import dev.hotline.audit.AuditRoutes;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
+import dev.hotline.backup.BackupRoutes;
+import dev.hotline.backup.ConfigBackup;
 import dev.hotline.billing.BillingRoutes;
 import dev.hotline.billing.CallRating;
 import dev.hotline.branding.Branding;
@@ -59,6 +61,7 @@ import dev.hotline.monitor.MonitorRoutes;
 import dev.hotline.ops.Metrics;
 import dev.hotline.ops.OpsRoutes;
 import dev.hotline.ops.SipBanRoutes;
+import dev.hotline.ops.SipBanStore;
 import dev.hotline.order.OrderRoutes;
 import dev.hotline.order.Orders;
 import dev.hotline.recording.CallRecorder;
@@ -208,7 +211,10 @@ public final class Hotline implements AutoCloseable {
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);
         this.webhooks = new Webhooks(jdbi, clock, masking);
         // MSG-2: e-mail through the enterprise's SMTP server or the configured default, sent from the outbox by a thread of its own.
-        this.mailer = new Mailer(jdbi, clock, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key")), serverSmtp(config));
+        SecretBox mailKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key"));
+        this.mailer = new Mailer(jdbi, clock, mailKey, serverSmtp(config));
+        // OPS-2: configuration backup and restore (the SMTP password is re-sealed under the passphrase and back).
+        BackupRoutes.register(api, new ConfigBackup(jdbi, config.dataDir(), mailKey, clock), jdbi, audit);
         MailRoutes.register(api, jdbi, audit, mailer, clock);
         // MSG-3: SMS through the enterprise's SMPP or HTTP gateway, sent by threads of their own; the after-call SMS is queued
         // by the event log's projection.
@@ -358,6 +364,8 @@ public final class Hotline implements AutoCloseable {
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
         SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
+        // SEC-1: bans survive a restart; written on the housekeeping thread.
+        new SipBanStore(jdbi, housekeeping).attach(engine.sipBans(), clock.instant());
         // REC-2 retention (local files and archived copies): once at start, then every six hours.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {

@@ -57,6 +57,8 @@ public enum Permission {
     SMS_SEND("sms.send"), SMS_MANAGE("sms.manage"),
     /** ADM-4: the enterprise's company name and logo. */
     BRANDING_MANAGE("branding.manage"),
+    /** OPS-2: export the enterprise's configuration to a backup file and restore one into it. */
+    CONFIG_BACKUP("config.backup"),
     ENTERPRISE_MANAGE("enterprise.manage");
 
     private final String key;

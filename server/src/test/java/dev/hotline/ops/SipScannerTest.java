@@ -1,17 +1,21 @@
 package dev.hotline.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.SipDatagrams;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,9 +36,13 @@ class SipScannerTest {
     int sipPort;
     ApiClient operator;
 
+    Map<String, String> settings;
+
     @BeforeAll
-    void start() {
-        server = TestServer.start();
+    void start() throws Exception {
+        settings = Map.of("db.url", TestDatabases.fresh(TestDatabases.Kind.H2),
+                "data.dir", java.nio.file.Files.createTempDirectory("sip-scanner").toString());
+        server = TestServer.start(TestDatabases.Kind.H2, settings);
         sipPort = server.hotline().engine().sipPort();
         operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
     }
@@ -124,6 +132,56 @@ class SipScannerTest {
             assertThat(operator.delete("/api/v1/sip-bans/address/127.0.0.3").status()).isEqualTo(404);
             assertThat(exchange(s, request(s, "OPTIONS", "100", ""))).startsWith("SIP/2.0 200");
         }
+    }
+
+    /** REGISTERs naming a user that does not exist, even one user again and again. */
+    @Test
+    void requestsToUnknownUsersAreBannedWithinTenAndAnsweredAsForExistingOnesUntilThen() throws Exception {
+        try (DatagramSocket s = socket("127.0.0.17")) {
+            s.setSoTimeout(4000); // the first INVITE of a fresh server can take a while on a loaded machine
+            List<String> existing = new ArrayList<>();
+            for (String method : List.of("REGISTER")) existing.add(shape(exchange(s, request(s, method, "1002", ""))));
+            int answered = 0;
+            for (int i = 0; i < 20; i++) {
+                String r = exchange(s, request(s, "REGISTER", "1777", ""));
+                if (r == null) break;
+                assertThat(shape(r)).as("answered as for an existing extension").isEqualTo(existing.get(0));
+                answered++;
+            }
+            assertThat(answered).as("requests to a missing user answered before the ban").isLessThanOrEqualTo(10);
+            assertThat(ban("127.0.0.17").get("reason").asText()).contains("requests to unknown users");
+        }
+    }
+
+    /** Bans are kept in the database: a restart keeps those in force and drops those that ran out meanwhile. */
+    @Test
+    void bansSurviveARestartAndStillRunOut() throws Exception {
+        for (String a : List.of("127.0.0.18", "127.0.0.19")) {
+            try (DatagramSocket s = socket(a)) {
+                assertThat(exchange(s, request(s, "OPTIONS", "100", "User-Agent: sipvicious\r\n"))).isNull();
+            }
+        }
+        org.jdbi.v3.core.Jdbi db = server.database();
+        await("the bans written").atMost(Duration.ofSeconds(10)).until(() -> db.withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM sip_ban WHERE ban_key IN ('127.0.0.18', '127.0.0.19')").mapTo(Long.class).one()) == 2);
+        db.useHandle(h -> h.createUpdate("UPDATE sip_ban SET expires_at = :past WHERE ban_key = '127.0.0.19'")
+                .bind("past", java.time.OffsetDateTime.now().minusMinutes(1)).execute());
+        server.close();
+        server = TestServer.start(TestDatabases.Kind.H2, settings);
+        sipPort = server.hotline().engine().sipPort();
+        operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
+        assertThat(ban("127.0.0.18")).as("still banned after the restart").isNotNull();
+        assertThat(ban("127.0.0.18").get("reason").asText()).contains("sipvicious");
+        assertThat(ban("127.0.0.19")).as("ran out while the server was down").isNull();
+        try (DatagramSocket s = socket("127.0.0.18")) {
+            assertThat(exchange(s, request(s, "OPTIONS", "1001", ""))).as("banned: no answer").isNull();
+        }
+        try (DatagramSocket s = socket("127.0.0.19")) {
+            assertThat(exchange(s, request(s, "OPTIONS", "1001", ""))).startsWith("SIP/2.0 200");
+        }
+        assertThat(operator.delete("/api/v1/sip-bans/address/127.0.0.18").status()).isEqualTo(204);
+        await("the lift written").atMost(Duration.ofSeconds(10)).until(() -> server.database().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM sip_ban WHERE ban_key = '127.0.0.18'").mapTo(Long.class).one()) == 0);
     }
 
     @Test

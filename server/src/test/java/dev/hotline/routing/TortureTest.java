@@ -2,6 +2,7 @@ package dev.hotline.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -147,7 +148,9 @@ class TortureTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.start();
+        // The sources are trusted: the torture messages name users that do not exist (which bans a source after 10,
+        // SEC-1) and a mutated message's failed authentication would ban the fuzzer mid-run; this class tests parsing.
+        server = TestServer.start(TestDatabases.Kind.H2, Map.of("sip.trusted", "127.0.0.1," + FUZZER.getHostAddress()));
         sipPort = server.hotline().engine().sipPort();
     }
 
@@ -193,6 +196,46 @@ class TortureTest {
         try (DatagramSocket s = socket()) {
             assertThat(exchange(s, options(s.getLocalPort()).getBytes(StandardCharsets.UTF_8))).startsWith("SIP/2.0 200");
         }
+    }
+
+    static final InetAddress FUZZER = address("127.0.0.21");
+
+    static InetAddress address(String a) {
+        try {
+            return InetAddress.getByName(a);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * SEC-2: 1 500 mutations of the torture messages (the engine's fuzzer mutations: bit flips, insertions, deletions,
+     * truncations, repeated chunks, interesting bytes) sent as datagrams to the running server from another address, an
+     * OPTIONS from here every 50 of them: every OPTIONS is answered 200 and the server is still ready at the end.
+     */
+    @Test
+    void theServerKeepsAnsweringOptionsWhileMutatedMessagesArrive() throws Exception {
+        List<byte[]> seeds = new ArrayList<>();
+        try (Stream<Path> files = Files.list(DIR)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".dat")).sorted().toList()) seeds.add(Files.readAllBytes(f));
+        }
+        java.util.Random rng = new java.util.Random(4475);
+        int answered = 0;
+        try (DatagramSocket fuzzer = new DatagramSocket(new InetSocketAddress(FUZZER, 0)); DatagramSocket probe = socket()) {
+            for (int i = 0; i < 1500; i++) {
+                byte[] seed = viaToSocket(seeds.get(rng.nextInt(seeds.size())), fuzzer.getLocalPort());
+                byte[] out = dev.hotline.engine.testing.Fuzz.mutate(seed, rng.nextLong(), 8192);
+                fuzzer.send(new DatagramPacket(out, out.length, LO, sipPort));
+                if (i % 50 == 49) {
+                    String r = exchange(probe, options(probe.getLocalPort()).getBytes(StandardCharsets.UTF_8));
+                    assertThat(r).as("OPTIONS after %d mutated datagrams", i + 1).startsWith("SIP/2.0 200");
+                    answered++;
+                }
+            }
+        }
+        assertThat(answered).isEqualTo(30);
+        var ready = new dev.hotline.testing.ApiClient(server.baseUrl()).get("/api/v1/health/ready");
+        assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
     }
 
     /** Rewrites only the top Via's transport (UDP) and sent-by (the test socket), octet for octet elsewhere. */

@@ -61,6 +61,11 @@ public final class ApiClient {
                 .map(c -> c.getName() + "=" + c.getValue()).reduce((a, b) -> a + "; " + b).orElse("");
     }
 
+    /** The CSRF token of the session (null before a login), for requests built by hand (multipart forms, binary bodies). */
+    public String csrf() {
+        return csrf;
+    }
+
     public ApiClient withoutCsrf() {
         this.csrf = null;
         return this;

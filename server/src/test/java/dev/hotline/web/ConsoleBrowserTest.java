@@ -368,6 +368,28 @@ class ConsoleBrowserTest {
         ui.click("lang-en");
     }
 
+    /** OPS-2: the backup page downloads the configuration, and says why a short passphrase or a missing file is refused. */
+    @Test
+    void adminBacksUpTheConfigurationFromTheConsole() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("#/users"));
+        ui.click("nav-backup");
+        ui.waitText("page-title", ui.en("backup.title"));
+        ui.type("backup-passphrase", "short");
+        ui.click("backup-download");
+        ui.waitFor(d -> ui.text("backup-export-error").contains("8"));
+        ui.type("backup-passphrase", "a long passphrase");
+        ui.click("backup-download");
+        ui.waitFor(d -> d.getPageSource().contains(ui.en("backup.downloaded")));
+        ui.click("backup-restore-button");
+        ui.waitText("backup-restore-error", ui.en("backup.chooseFile"));
+        ui.screenshot("console-backup-en");
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("backup.title"));
+        ui.click("lang-en");
+    }
+
     @Test
     void adminSetsTollFraudLimitsAndSeesFieldErrors() {
         ui.click("lang-en");

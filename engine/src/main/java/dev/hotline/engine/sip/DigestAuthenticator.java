@@ -53,6 +53,11 @@ public final class DigestAuthenticator {
         return ts + "." + sign(ts);
     }
 
+    /** Whether {@code user} is an account of {@code realm} (SEC-1 counts requests to users that are not). */
+    boolean knows(String realm, String user) {
+        return directory.lookup(realm, user).isPresent();
+    }
+
     public Result verify(String method, String expectedRealm, String expectedUser, Credentials c) {
         if (c.username() == null || c.nonce() == null || c.response() == null || c.uri() == null) {
             return new Result.Failed("incomplete credentials");

@@ -107,7 +107,7 @@ public final class RawMessageGuard implements MessageParserFactory {
     public MessageParser createMessageParser(SIPTransactionStack stack) {
         MessageParser inner = new StringMsgParserFactory().createMessageParser(stack);
         return (bytes, readBody, strict, listener) -> {
-            Admission admission = ADMISSIONS.get(stack);
+            Admission admission = stack == null ? null : ADMISSIONS.get(stack);
             if (admission != null && bytes.length > 0 && bytes[0] == 0 && admission.probeArrived(bytes)) {
                 return null;
             }

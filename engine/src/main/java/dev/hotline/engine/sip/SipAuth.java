@@ -46,6 +46,12 @@ final class SipAuth {
             a = (AuthorizationHeader) req.getHeader("Proxy-Authorization");
         }
         if (a == null || !"Digest".equalsIgnoreCase(a.getScheme())) {
+            // SEC-1: a REGISTER for a user that is no account is enumeration, answered alike all the same. (An INVITE's
+            // From user is not counted: phones and peers send INVITEs from numbers of all kinds; a digest answer for an
+            // unknown user counts as a failed authentication.)
+            if (Request.REGISTER.equals(req.getMethod()) && user != null && !auth.knows(realm, user)) {
+                shield.recordUnknownUser(ip, req.getMethod(), user);
+            }
             challenge(st, req, realm, false);
             return Optional.empty();
         }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
@@ -60,6 +61,8 @@ public final class SipShield implements SipBans {
     private final Map<String, Deque<Long>> accountFailures = new ConcurrentHashMap<>();
     private final Map<String, Deque<Probe>> probes = new ConcurrentHashMap<>();
     private final Map<String, Ban> bans = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> unknownTargets = new ConcurrentHashMap<>();
+    private volatile Keeper keeper = Keeper.NONE;
 
     private record Probe(long at, String user) {
     }
@@ -131,6 +134,19 @@ public final class SipShield implements SipBans {
         return Optional.empty();
     }
 
+    /**
+     * Records an out-of-dialog request from {@code ip} naming {@code user}, who is no account here (a REGISTER
+     * without credentials; OPTIONS are the sweep rule's): {@code sweepMaxUsers} of them within the window ban the address
+     * (extension enumeration). The request is answered as one for an existing user would be; returns the ban it starts.
+     */
+    public Optional<String> recordUnknownUser(String ip, String method, String user) {
+        if (settings.sweepMaxUsers() <= 0 || !count(unknownTargets, ip, settings.sweepMaxUsers())) {
+            return Optional.empty();
+        }
+        return ban(Kind.ADDRESS, ip, settings.sweepMaxUsers() + " requests to unknown users within "
+                + settings.window().toSeconds() + " s (last: " + method + " " + user + ")");
+    }
+
     /** Records a failed authentication of {@code account} from {@code ip}; returns the ban it starts, if any. */
     public Optional<String> recordFailure(String ip, String account) {
         Optional<String> byAddress = count(addressFailures, ip, settings.maxFailures())
@@ -166,7 +182,9 @@ public final class SipShield implements SipBans {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        bans.put(kind + ":" + key, new Ban(kind, key, reason, now, now.plus(settings.banFor())));
+        Ban b = new Ban(kind, key, reason.length() > 250 ? reason.substring(0, 250) : reason, now, now.plus(settings.banFor()));
+        bans.put(kind + ":" + key, b);
+        keeper.banned(b);
         log.warn("SIP {} {} banned for {}: {}", kind.name().toLowerCase(Locale.ROOT), key, settings.banFor(), reason);
         return Optional.of(reason);
     }
@@ -193,10 +211,25 @@ public final class SipShield implements SipBans {
     }
 
     @Override
+    public void keepIn(Keeper keeper, Collection<Ban> kept) {
+        Instant now = clock.instant();
+        for (Ban b : kept) {
+            if (b.until().isAfter(now) && !(b.kind() == Kind.ADDRESS && isTrusted(b.key()))) {
+                bans.put(b.kind() + ":" + b.key(), b);
+            }
+        }
+        this.keeper = keeper;
+        if (!kept.isEmpty()) {
+            log.info("{} SIP ban(s) in force restored", bans.size());
+        }
+    }
+
+    @Override
     public boolean lift(Kind kind, String key) {
         String k = kind == Kind.ACCOUNT ? key.toLowerCase(Locale.ROOT) : key;
         boolean had = bans.remove(kind + ":" + k) != null;
         if (had) {
+            keeper.lifted(kind, k);
             log.info("SIP {} {} unbanned by hand", kind.name().toLowerCase(Locale.ROOT), k);
         }
         return had;
@@ -206,8 +239,14 @@ public final class SipShield implements SipBans {
     public void purge() {
         Instant now = clock.instant();
         long oldest = now.toEpochMilli() - settings.window().toMillis();
-        bans.values().removeIf(b -> !b.until().isAfter(now));
-        for (Map<String, Deque<Long>> m : List.of(addressFailures, accountFailures)) {
+        bans.values().removeIf(b -> {
+            if (b.until().isAfter(now)) {
+                return false;
+            }
+            keeper.lifted(b.kind(), b.key());
+            return true;
+        });
+        for (Map<String, Deque<Long>> m : List.of(addressFailures, accountFailures, unknownTargets)) {
             m.entrySet().removeIf(e -> {
                 synchronized (e.getValue()) {
                     return e.getValue().isEmpty() || e.getValue().peekLast() < oldest;

@@ -43,7 +43,8 @@ public record Config(
         Smtp smtp,
         String logFormat,
         Overload overload,
-        Turn turn) {
+        Turn turn,
+        int sipTlsPort) {
 
     /**
      * MEDIA-6: STUN/TURN servers handed to the browsers' peer connections (browser agents and widget visitors off the
@@ -77,6 +78,12 @@ public record Config(
         checkPort("http.port", httpPort, true);
         if (httpsPort != -1) checkPort("https.port", httpsPort, true);
         checkPort("sip.port", sipPort, true);
+        if (sipTlsPort != 0) {
+            checkPort("sip.tls.port", sipTlsPort, true);
+            if (sipTlsPort == sipPort) {
+                throw new IllegalArgumentException("sip.tls.port must differ from sip.port (TCP and TLS cannot share a port): " + sipTlsPort);
+            }
+        }
         checkPort("rtp.port.min", rtpPortMin, false);
         checkPort("rtp.port.max", rtpPortMax, false);
         if (rtpPortMin > rtpPortMax || rtpPortMin % 2 != 0) {
@@ -126,6 +133,10 @@ public record Config(
             // SEC-1: the product name in SIP User-Agent/Server headers (empty: none, so scanners learn nothing), and
             // addresses or CIDR blocks, comma-separated, never banned by the scanner and password-guessing rules.
             Map.entry("sip.product", ""),
+            // SIP over TLS (PBX-1, SEC-4) on its own port, 0: off (5061 is the usual one). Its certificate is HTTPS's
+            // (https.keystore, or the self-signed one in the data folder); trunks' certificates are checked against
+            // the JDK's certificate authorities; phones need no client certificate.
+            Map.entry("sip.tls.port", "0"),
             Map.entry("sip.trusted", ""),
             // Overload control: new calls per second admitted (0: no cap), the longest wait of the call threads' work
             // and the event-log backlog above which new calls get 503, and the Retry-After sent with it (seconds).
@@ -210,7 +221,8 @@ public record Config(
                         intOf(p, "sip.overload.retry.after"), intOf(p, "sip.overload.max.backlog")),
                 new Turn(Arrays.stream(p.getProperty("turn.urls").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
                         p.getProperty("turn.username"), p.getProperty("turn.password"), p.getProperty("turn.secret"),
-                        intOf(p, "turn.ttl.seconds")));
+                        intOf(p, "turn.ttl.seconds")),
+                intOf(p, "sip.tls.port"));
     }
 
     private static Optional<String> nonBlank(String s) {

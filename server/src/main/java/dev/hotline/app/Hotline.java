@@ -36,6 +36,7 @@ import dev.hotline.directory.DirectoryRoutes;
 import dev.hotline.domain.DomainException;
 import dev.hotline.engine.Engines;
 import dev.hotline.engine.call.EngineConfig;
+import dev.hotline.engine.call.SipTls;
 import dev.hotline.engine.call.OverloadControl;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.tts.Language;
@@ -324,12 +325,18 @@ public final class Hotline implements AutoCloseable {
         PromptRoutes.register(api, jdbi, audit, ivr);
         GreetingRoutes.register(api, jdbi, audit, ivr);
         ivr.warmPublished(jdbi);
+        // one key store for HTTPS and SIP over TLS
+        Tls.Keys tlsKeys = config.httpsPort() < 0 && config.sipTlsPort() == 0 ? null
+                : Tls.load(config.httpsKeystore(), config.httpsKeystorePassword(), config.dataDir(),
+                        Tls.localNames(config.sipExternalAddress(), config.httpHost().equals("0.0.0.0") ? null : config.httpHost()));
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withBind(config.sipHost(), config.sipPort())
                 .withAdvertisedAddress(advertisedAddress(config))
                 .withRtpPorts(config.rtpPortMin(), config.rtpPortMax())
                 .withProduct(config.sipProduct())
-                .withShield(10, 10, config.sipTrusted());
+                .withShield(10, 10, config.sipTrusted())
+                .withTls(config.sipTlsPort() == 0 ? SipTls.OFF
+                        : SipTls.on(config.sipTlsPort(), tlsKeys.file(), tlsKeys.password(), "PKCS12"));
         try {
             this.engine = Engines.start(engineConfig, admission, admission, switchboard);
         } catch (IOException e) {
@@ -411,9 +418,7 @@ public final class Hotline implements AutoCloseable {
         RoutingRoutes.register(api, jdbi, audit, clock, engine::locations, routing, router,
                 (enterpriseId, name) -> ivr.promptFiles(enterpriseId).contains(name),
                 (h, enterpriseId, name) -> QueueStore.byName(h, enterpriseId, name).isPresent(), masking);
-        WebServer.Https https = config.httpsPort() < 0 ? null : new WebServer.Https(config.httpsPort(),
-                Tls.load(config.httpsKeystore(), config.httpsKeystorePassword(), config.dataDir(),
-                        Tls.localNames(config.sipExternalAddress(), config.httpHost().equals("0.0.0.0") ? null : config.httpHost())));
+        WebServer.Https https = config.httpsPort() < 0 ? null : new WebServer.Https(config.httpsPort(), tlsKeys);
         this.web = new WebServer(config.httpHost(), config.httpPort(), https, api, auth, () -> {
             routing.invalidate();
             acd.invalidate();

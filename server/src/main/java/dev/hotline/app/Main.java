@@ -58,6 +58,10 @@ public final class Main {
                     .append("/ (agents on other machines: the browser phone needs HTTPS)\n");
         }
         out.append("  SIP     : ").append(sipHost).append(':').append(cfg.sipPort()).append(" (UDP and TCP)\n");
+        if (cfg.sipTlsPort() > 0) {
+            out.append("  SIP TLS : ").append(sipHost).append(':').append(cfg.sipTlsPort())
+                    .append(" (certificate of HTTPS)\n");
+        }
         out.append("  RTP     : ports ").append(cfg.rtpPortMin()).append('-').append(cfg.rtpPortMax()).append('\n');
         out.append("  Data    : ").append(cfg.postgres() ? cfg.dbUrl() : cfg.dataDir()).append('\n');
         hotline.seeded().operatorPassword().ifPresent(pw ->

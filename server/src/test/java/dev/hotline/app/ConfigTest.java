@@ -23,6 +23,8 @@ class ConfigTest {
         Config c = Config.load(none(), Map.of("HOTLINE_CONFIG", dir.resolve("absent.properties").toString()), Map.of());
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.sipPort()).isEqualTo(5060);
+        assertThat(c.sipTlsPort()).isZero(); // SIP over TLS off unless asked for
+        assertThat(Config.load(none(), Map.of("HOTLINE_SIP_TLS_PORT", "5061"), Map.of()).sipTlsPort()).isEqualTo(5061);
         assertThat(c.rtpPortMin()).isEqualTo(20000);
         assertThat(c.rtpPortMax()).isEqualTo(29999);
         assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("MODE=PostgreSQL");
@@ -52,6 +54,8 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_HTTP_PORT", "eighty"), Map.of()))
                 .hasMessageContaining("HOTLINE_HTTP_PORT").hasMessageContaining("eighty");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SIP_PORT", "70000"), Map.of())).hasMessageContaining("sip.port");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SIP_TLS_PORT", "5060"), Map.of()))
+                .hasMessageContaining("sip.tls.port must differ from sip.port");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_RTP_PORT_MIN", "30001"), Map.of())).hasMessageContaining("rtp.port.min");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_DEMO", "maybe"), Map.of())).hasMessageContaining("true or false");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SMTP_SECURITY", "ssl"), Map.of())).hasMessageContaining("smtp.security");

@@ -31,6 +31,7 @@ import java.util.List;
  *                           (SEC-1); zero disables
  * @param trustedSources     addresses or CIDR blocks never banned (a proxy in front, the operator's network)
  * @param product            product name sent in User-Agent (requests) and Server (responses); empty sends none
+ * @param tls                SIP over TLS on its own port ({@link SipTls#OFF} when off)
  */
 public record EngineConfig(
         String bindAddress,
@@ -55,7 +56,8 @@ public record EngineConfig(
         int accountMaxFailures,
         int sweepMaxUsers,
         List<String> trustedSources,
-        String product) {
+        String product,
+        SipTls tls) {
 
     public EngineConfig {
         if (sipPort <= 0 || sipPort > 65535) {
@@ -69,6 +71,10 @@ public record EngineConfig(
         }
         trustedSources = List.copyOf(trustedSources);
         product = product == null ? "" : product.strip();
+        tls = tls == null ? SipTls.OFF : tls;
+        if (tls.enabled() && tls.port() == sipPort) {
+            throw new IllegalArgumentException("the SIP TLS port must differ from the UDP/TCP port " + sipPort);
+        }
         if (advertisedAddress == null || advertisedAddress.isBlank()) {
             advertisedAddress = bindAddress;
         }
@@ -79,69 +85,81 @@ public record EngineConfig(
         return new EngineConfig("0.0.0.0", null, 5060, true, true, 20000, 29999, Math.max(1, cores / 2),
                 "hotline.local", Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(1800),
                 Duration.ofSeconds(60), Duration.ofSeconds(3600), 5, Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Math.max(8, cores * 4), Math.max(2, cores * 2), 10, 10, List.of(), "");
+                Math.max(8, cores * 4), Math.max(2, cores * 2), 10, 10, List.of(), "", SipTls.OFF);
     }
 
     public EngineConfig withBind(String address, int port) {
         return new EngineConfig(address, address.equals(bindAddress) ? advertisedAddress : address, port, udp, tcp,
                 rtpPortMin, rtpPortMax, mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires,
                 minRegisterExpires, maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration,
-                sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+                sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product, tls);
     }
 
     public EngineConfig withAdvertisedAddress(String address) {
         return new EngineConfig(bindAddress, address, sipPort, udp, tcp, rtpPortMin, rtpPortMax, mediaThreads,
                 defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires, maxRegisterExpires,
-                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product, tls);
     }
 
     public EngineConfig withRtpPorts(int min, int max) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, min, max, mediaThreads,
                 defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires, maxRegisterExpires,
-                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product, tls);
     }
 
     public EngineConfig withDefaultDomain(String domain) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
                 mediaThreads, domain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
-                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product, tls);
     }
 
     public EngineConfig withTimeouts(Duration noAnswer, Duration rtp, Duration session) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
                 mediaThreads, defaultDomain, noAnswer, rtp, session, minRegisterExpires, maxRegisterExpires,
-                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+                authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product, tls);
     }
 
     public EngineConfig withAuthThrottle(int maxFailures, Duration window, Duration ban) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
                 mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
-                maxRegisterExpires, maxFailures, window, ban, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+                maxRegisterExpires, maxFailures, window, ban, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product, tls);
     }
 
     public EngineConfig withThreads(int sip, int call, int media) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax, media,
                 defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires, maxRegisterExpires,
-                authMaxFailures, authFailureWindow, authBanDuration, sip, call, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+                authMaxFailures, authFailureWindow, authBanDuration, sip, call, accountMaxFailures, sweepMaxUsers, trustedSources, product, tls);
     }
 
     public EngineConfig withTransports(boolean udpOn, boolean tcpOn) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udpOn, tcpOn, rtpPortMin, rtpPortMax,
                 mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
-                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product);
+                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads, accountMaxFailures, sweepMaxUsers, trustedSources, product, tls);
     }
 
     public EngineConfig withShield(int accountMax, int sweepMax, List<String> trusted) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
                 mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
                 maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads,
-                accountMax, sweepMax, trusted, product);
+                accountMax, sweepMax, trusted, product, tls);
     }
 
     public EngineConfig withProduct(String name) {
         return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
                 mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
                 maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads,
-                accountMaxFailures, sweepMaxUsers, trustedSources, name);
+                accountMaxFailures, sweepMaxUsers, trustedSources, name, tls);
+    }
+
+    public EngineConfig withTls(SipTls t) {
+        return new EngineConfig(bindAddress, advertisedAddress, sipPort, udp, tcp, rtpPortMin, rtpPortMax,
+                mediaThreads, defaultDomain, noAnswerTimeout, rtpTimeout, sessionExpires, minRegisterExpires,
+                maxRegisterExpires, authMaxFailures, authFailureWindow, authBanDuration, sipThreads, callThreads,
+                accountMaxFailures, sweepMaxUsers, trustedSources, product, t);
+    }
+
+    /** The port Via and Contact name for a transport: TLS has its own. */
+    public int portFor(String transport) {
+        return "tls".equalsIgnoreCase(transport) && tls.enabled() ? tls.port() : sipPort;
     }
 }

@@ -184,7 +184,7 @@ final class Dialer {
             String localTag = engine.newTag();
             CallIdHeader callId = msg.provider.getNewCallId();
             List<ViaHeader> vias = new ArrayList<>(1);
-            vias.add(msg.hf.createViaHeader(config.advertisedAddress(), config.sipPort(), transport, SipMessages.newBranch()));
+            vias.add(msg.hf.createViaHeader(config.advertisedAddress(), config.portFor(transport), transport, SipMessages.newBranch()));
             SipLeg partner = out.partner();
             Request invite = msg.mf.createRequest(requestUri, Request.INVITE, callId,
                     msg.hf.createCSeqHeader(1L, Request.INVITE), msg.hf.createFromHeader(fromAddr, localTag),

@@ -150,6 +150,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", RawMessageGuard.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000"); // a datagram queued 2 s: its sender retransmitted
+        if (config.tls().enabled()) {
+            SipTlsStores.configure(p, config.tls());
+        }
         this.stack = factory.createSipStack(p);
         RawMessageGuard.admission(stack, overload);
         this.relay = new MediaRelay(config.bindAddress(), config.rtpPortMin(), config.rtpPortMax(), config.mediaThreads());
@@ -165,6 +168,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 } else {
                     prov.addListeningPoint(tcp);
                 }
+            }
+            if (config.tls().enabled()) {
+                // its own port: a TCP and a TLS listening point cannot share one
+                prov.addListeningPoint(stack.createListeningPoint(config.bindAddress(), config.tls().port(), ListeningPoint.TLS));
             }
             prov.addSipListener(this);
         } catch (Exception e) {
@@ -197,8 +204,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         stack.start();
         this.carrierChallenges = new CarrierChallenges(this);
         this.trunkRegistrar = new TrunkRegistrar(this, clock);
-        log.info("SIP engine listening on {}:{} (udp={}, tcp={}), RTP {}-{}", config.bindAddress(), config.sipPort(),
-                config.udp(), config.tcp(), config.rtpPortMin(), config.rtpPortMax());
+        log.info("SIP engine listening on {}:{} (udp={}, tcp={}), TLS port {}, RTP {}-{}", config.bindAddress(),
+                config.sipPort(), config.udp(), config.tcp(), config.tls().enabled() ? config.tls().port() : "off",
+                config.rtpPortMin(), config.rtpPortMax());
     }
 
     public static SipEngine start(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy,

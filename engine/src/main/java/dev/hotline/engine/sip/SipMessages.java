@@ -177,7 +177,7 @@ final class SipMessages {
     ContactHeader contact(String transport) {
         try {
             SipURI uri = af.createSipURI(null, config.advertisedAddress());
-            uri.setPort(config.sipPort());
+            uri.setPort(config.portFor(transport));
             if (!"udp".equalsIgnoreCase(transport)) {
                 uri.setTransportParam(transport);
             }

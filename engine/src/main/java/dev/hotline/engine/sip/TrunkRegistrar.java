@@ -132,13 +132,13 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
                 if (!r.transport().equals("udp")) registrar.setTransportParam(r.transport());
                 SipURI aor = engine.msg.af.createSipURI(r.username(), r.domain());
                 CallIdHeader callId = engine.msg.hf.createCallIdHeader(e.callId);
-                List<ViaHeader> vias = List.of(engine.msg.hf.createViaHeader(engine.config.advertisedAddress(), engine.config.sipPort(),
+                List<ViaHeader> vias = List.of(engine.msg.hf.createViaHeader(engine.config.advertisedAddress(), engine.config.portFor(r.transport()),
                         r.transport(), SipMessages.newBranch()));
                 req = engine.msg.mf.createRequest(registrar, Request.REGISTER, callId, engine.msg.hf.createCSeqHeader(++e.cseq, Request.REGISTER),
                         engine.msg.hf.createFromHeader(engine.msg.af.createAddress(aor), engine.newTag()),
                         engine.msg.hf.createToHeader(engine.msg.af.createAddress(aor), null), vias, engine.msg.hf.createMaxForwardsHeader(70));
                 SipURI contactUri = engine.msg.af.createSipURI(r.username(), engine.config.advertisedAddress());
-                contactUri.setPort(engine.config.sipPort());
+                contactUri.setPort(engine.config.portFor(r.transport()));
                 if (!r.transport().equals("udp")) contactUri.setTransportParam(r.transport());
                 req.addHeader(engine.msg.hf.createContactHeader(engine.msg.af.createAddress(contactUri)));
                 req.addHeader(engine.msg.hf.createExpiresHeader(unregister ? 0 : (int) r.expires().toSeconds()));

@@ -83,6 +83,7 @@ final class TestSmsc implements AutoCloseable {
         while (!closed) {
             try {
                 SMPPServerSession s = listener.accept();
+                s.setTransactionTimer(15_000); // deliver_sm answered late on a machine loaded by other test JVMs (2 s failed once)
                 executor.execute(() -> bind(s));
             } catch (IOException e) {
                 if (closed) return;

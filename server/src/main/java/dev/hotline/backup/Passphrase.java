@@ -1,13 +1,12 @@
 package dev.hotline.backup;
 
 import dev.hotline.domain.DomainException;
+import dev.hotline.mail.SecretBox;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import javax.crypto.Cipher;
 import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -82,15 +81,7 @@ final class Passphrase {
 
     String encrypt(String plain) {
         try {
-            byte[] iv = new byte[12];
-            RANDOM.nextBytes(iv);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
-            byte[] ct = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[iv.length + ct.length];
-            System.arraycopy(iv, 0, out, 0, iv.length);
-            System.arraycopy(ct, 0, out, iv.length, ct.length);
-            return "enc:" + Base64.getEncoder().encodeToString(out);
+            return "enc:" + Base64.getEncoder().encodeToString(SecretBox.seal(key, plain.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -102,9 +93,7 @@ final class Passphrase {
         try {
             byte[] in = Base64.getDecoder().decode(sealed.substring(4));
             if (in.length < 12 + 16) throw DomainException.badRequest("a secret is too short");
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, 12));
-            return new String(c.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
+            return new String(SecretBox.open(key, in), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             throw DomainException.badRequest("a secret cannot be opened with this passphrase");
         }

@@ -46,27 +46,36 @@ public final class SecretBox {
 
     public String encrypt(String plain) {
         try {
-            byte[] iv = new byte[12];
-            RANDOM.nextBytes(iv);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
-            byte[] ct = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[iv.length + ct.length];
-            System.arraycopy(iv, 0, out, 0, iv.length);
-            System.arraycopy(ct, 0, out, iv.length, ct.length);
-            return "v1:" + Base64.getEncoder().encodeToString(out);
+            return "v1:" + Base64.getEncoder().encodeToString(seal(key, plain.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** AES-GCM under {@code key} with a random 96-bit IV: the IV, then the ciphertext and its 128-bit tag. */
+    public static byte[] seal(SecretKeySpec key, byte[] plain) throws GeneralSecurityException {
+        byte[] iv = new byte[12];
+        RANDOM.nextBytes(iv);
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+        byte[] ct = c.doFinal(plain);
+        byte[] out = new byte[iv.length + ct.length];
+        System.arraycopy(iv, 0, out, 0, iv.length);
+        System.arraycopy(ct, 0, out, iv.length, ct.length);
+        return out;
+    }
+
+    /** The plain bytes of what {@link #seal} made under {@code key}; a wrong key or changed bytes fail the tag check. */
+    public static byte[] open(SecretKeySpec key, byte[] sealed) throws GeneralSecurityException {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, 12));
+        return c.doFinal(sealed, 12, sealed.length - 12);
+    }
+
     public String decrypt(String sealed) {
         if (!sealed.startsWith("v1:")) throw new IllegalStateException("unknown secret format");
         try {
-            byte[] in = Base64.getDecoder().decode(sealed.substring(3));
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, 12));
-            return new String(c.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
+            return new String(open(key, Base64.getDecoder().decode(sealed.substring(3))), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot decrypt a stored secret (was the key file replaced?)", e);
         }

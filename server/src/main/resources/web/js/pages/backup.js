@@ -3,6 +3,7 @@
 // the operator does the same for every enterprise at once, a restore making new enterprises.
 
 import { t, toast, errorText } from '../common.js';
+import { fieldErrorText } from '../i18n.js';
 import { postForBlob, request } from '../api.js';
 
 export const BackupPage = {
@@ -47,7 +48,13 @@ export const BackupPage = {
         toast(t('backup.restored'));
       } catch (e) { this.restoreError = e; } finally { this.restoring = false; }
     },
-    message(e) { return e && e.status ? errorText(e) : (e && e.message); },
+    // A refused passphrase (too short, wrong) is a field error: say what is wrong with it, not only "invalid fields".
+    message(e) {
+      if (!e) return '';
+      if (!e.status) return e.message;
+      const fields = (e.fieldErrors || []).map(f => fieldErrorText(f.message));
+      return fields.length ? fields.join('; ') : errorText(e);
+    },
     total(rows) { return Object.values(rows || {}).reduce((a, b) => a + b, 0); },
   },
   template: `

@@ -215,11 +215,13 @@ public final class Hotline implements AutoCloseable {
         SecretBox mailKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key"));
         this.mailer = new Mailer(jdbi, clock, mailKey, serverSmtp(config));
         // OPS-2: configuration backup and restore (the SMTP password is re-sealed under the passphrase and back).
-        BackupRoutes.register(api, new ConfigBackup(jdbi, config.dataDir(), mailKey, clock), jdbi, audit);
+        SecretBox smsSecrets = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("sms.key"));
+        SecretBox archiveKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("archive.key"));
+        BackupRoutes.register(api, new ConfigBackup(jdbi, config.dataDir(), Map.of("mail", mailKey, "sms", smsSecrets, "archive", archiveKey), clock),
+                jdbi, audit);
         MailRoutes.register(api, jdbi, audit, mailer, clock);
         // MSG-3: SMS through the enterprise's SMPP or HTTP gateway, sent by threads of their own; the after-call SMS is queued
         // by the event log's projection.
-        SecretBox smsSecrets = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("sms.key"));
         this.smsSender = new SmsSender(jdbi, clock, smsSecrets, Duration.ofSeconds(10));
         Sms sms = new Sms(clock, smsSecrets, reportZone, new Customers(clock), smsSender);
         SmsRoutes.register(api, jdbi, audit, sms, masking);
@@ -361,7 +363,7 @@ public final class Hotline implements AutoCloseable {
         webCallbacks.start();
         widgetCalls.start();
         // REC-2: recordings archived to each enterprise's SFTP server (hourly, below); the secrets sealed like the mail password.
-        this.recordingArchive = new RecordingArchive(jdbi, SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("archive.key")),
+        this.recordingArchive = new RecordingArchive(jdbi, archiveKey,
                 new SftpArchive(), clock);
         RecordingRoutes.register(api, jdbi, audit, mediaFiles, masking, recorder, recordingArchive, (e, agent) -> {
             if (acd.agentView(e, agent).isEmpty()) throw DomainException.notFound("agent");

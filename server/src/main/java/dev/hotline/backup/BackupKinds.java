@@ -31,21 +31,25 @@ final class BackupKinds {
      * @param identity     whether rows have a generated {@code id} (a new one on restore; references to it are remapped)
      * @param refs         columns referring to another kind's {@code id}, by referred table (remapped on restore)
      * @param secrets      columns holding a secret in clear (encrypted under the passphrase in the file)
-     * @param sealed       columns holding a secret sealed with this server's key (opened, then encrypted under the passphrase)
+     * @param sealed       columns holding a secret sealed with one of this server's keys, by the key's name ({@link #MAIL_KEY},
+     *                     {@link #SMS_KEY}, {@link #ARCHIVE_KEY}): opened, then encrypted under the passphrase
      */
     record Kind(String table, Owner owner, String parentColumn, boolean identity, Map<String, String> refs, Set<String> secrets,
-                Set<String> sealed) {
+                Map<String, String> sealed) {
         String parentTable() {
             return owner == Owner.PARENT ? refs.get(parentColumn) : null;
         }
     }
 
+    /** The server's secret boxes (one key file each under {@code secrets/}) that seal columns of configuration tables. */
+    static final String MAIL_KEY = "mail", SMS_KEY = "sms", ARCHIVE_KEY = "archive";
+
     private static Kind own(String table, boolean identity, Map<String, String> refs) {
-        return new Kind(table, Owner.ENTERPRISE, null, identity, refs, Set.of(), Set.of());
+        return new Kind(table, Owner.ENTERPRISE, null, identity, refs, Set.of(), Map.of());
     }
 
     private static Kind child(String table, String parentColumn, Map<String, String> refs) {
-        return new Kind(table, Owner.PARENT, parentColumn, false, refs, Set.of(), Set.of());
+        return new Kind(table, Owner.PARENT, parentColumn, false, refs, Set.of(), Map.of());
     }
 
     static final List<Kind> ALL = List.of(
@@ -54,14 +58,14 @@ final class BackupKinds {
             own("app_role", true, Map.of()),
             child("role_permission", "role_id", Map.of("role_id", "app_role")),
             own("app_user", true, Map.of("role_id", "app_role", "department_id", "department")),
-            new Kind("extension", Owner.ENTERPRISE, null, true, Map.of("user_id", "app_user"), Set.of("sip_password"), Set.of()),
+            new Kind("extension", Owner.ENTERPRISE, null, true, Map.of("user_id", "app_user"), Set.of("sip_password"), Map.of()),
             own("extension_feature", false, Map.of("extension_id", "extension")),
             own("acd_queue", true, Map.of()),
             own("skill", true, Map.of()),
             child("agent_skill", "user_id", Map.of("user_id", "app_user", "skill_id", "skill")),
             child("queue_member", "queue_id", Map.of("queue_id", "acd_queue", "user_id", "app_user")),
             own("reason_code", true, Map.of()),
-            new Kind("trunk", Owner.ENTERPRISE, null, true, Map.of(), Set.of("secret"), Set.of()),
+            new Kind("trunk", Owner.ENTERPRISE, null, true, Map.of(), Set.of("secret"), Map.of()),
             own("did", true, Map.of("trunk_id", "trunk")),
             own("outbound_route", true, Map.of("trunk_id", "trunk")),
             own("rate_table", true, Map.of("trunk_id", "trunk")),
@@ -86,20 +90,26 @@ final class BackupKinds {
             own("ticket_type", true, Map.of()),
             own("product", true, Map.of()),
             own("order_counter", false, Map.of()),
-            new Kind("mail_settings", Owner.ENTERPRISE, null, false, Map.of(), Set.of(), Set.of("password_enc")),
-            new Kind("webhook", Owner.ENTERPRISE, null, true, Map.of(), Set.of("secret"), Set.of()),
-            new Kind("web_callback_site", Owner.ENTERPRISE, null, false, Map.of(), Set.of("secret"), Set.of()),
-            own("widget", true, Map.of("queue_id", "acd_queue")));
+            new Kind("mail_settings", Owner.ENTERPRISE, null, false, Map.of(), Set.of(), Map.of("password_enc", MAIL_KEY)),
+            new Kind("webhook", Owner.ENTERPRISE, null, true, Map.of(), Set.of("secret"), Map.of()),
+            new Kind("web_callback_site", Owner.ENTERPRISE, null, false, Map.of(), Set.of("secret"), Map.of()),
+            own("widget", true, Map.of("queue_id", "acd_queue")),
+            own("disa", true, Map.of()),
+            own("disa_pin", false, Map.of("extension_id", "extension")), // hashes salted by an enterprise_setting, restored with it
+            own("enterprise_branding", false, Map.of()), // the logo file is under FILE_FOLDERS
+            new Kind("recording_archive_settings", Owner.ENTERPRISE, null, false, Map.of(), Set.of(),
+                    Map.of("password_enc", ARCHIVE_KEY, "private_key_enc", ARCHIVE_KEY)),
+            new Kind("sms_settings", Owner.ENTERPRISE, null, false, Map.of(), Set.of(), Map.of("smpp_password_enc", SMS_KEY)),
+            own("sms_template", true, Map.of()),
+            own("sms_after_call", false, Map.of("queue_id", "acd_queue", "template_id", "sms_template")));
+
+    /**
+     * Configuration tables NOT in a backup yet (a known gap, to be named in docs/features.md OPS-2); empty now. A feature
+     * whose table cannot be backed up at once lists it here so that {@code ConfigBackupTest} still places every table.
+     */
+    static final Set<String> NOT_BACKED_UP_YET = Set.of();
 
     /** Tables that are not configuration: what happened (calls, events, reports), people's work (customers, tickets) and sessions. */
-    /**
-     * Configuration tables added by features merged after the backup was written, NOT in a backup yet (a known gap, named in
-     * docs/features.md OPS-2): their references (extensions, queues, templates) and sealed secrets (the SMS and archive
-     * passwords, sealed under keys of their own) need kinds of their own. Listed so that a newer table still fails the test.
-     */
-    static final Set<String> NOT_BACKED_UP_YET = Set.of("disa", "disa_pin", "enterprise_branding", "recording_archive_settings",
-            "sms_after_call", "sms_settings", "sms_template");
-
     static final Set<String> NOT_CONFIGURATION = Set.of(
             "sms_message", "sms_part", "recording_comment",
             "enterprise", "web_session", "api_token", "audit_log", "call_event", "call_record", "recording", "voicemail",
@@ -113,6 +123,6 @@ final class BackupKinds {
             "kb_category", "kb_article", "kb_token", "kb_question", "mail_outbox", "event_stream", "web_callback",
             "customer_order", "order_line", "order_event", "sip_ban", "flyway_schema_history");
 
-    /** The folders under the data folder holding an enterprise's audio, each in a sub-folder named by the enterprise id. */
-    static final List<String> AUDIO_FOLDERS = List.of("prompts", "greetings", "moh");
+    /** The folders under the data folder holding an enterprise's files (audio; the branding logo), each in a sub-folder named by the enterprise id. */
+    static final List<String> AUDIO_FOLDERS = List.of("prompts", "greetings", "moh", "branding");
 }

@@ -55,14 +55,24 @@ public final class ConfigBackup {
 
     private final Jdbi jdbi;
     private final Path dataDir;
-    private final SecretBox serverSecrets;
+    private final Map<String, SecretBox> serverSecrets;
     private final Clock clock;
 
-    public ConfigBackup(Jdbi jdbi, Path dataDir, SecretBox serverSecrets, Clock clock) {
+    /** @param serverSecrets the server's secret boxes by the names {@link BackupKinds.Kind#sealed} uses (mail, sms, archive) */
+    public ConfigBackup(Jdbi jdbi, Path dataDir, Map<String, SecretBox> serverSecrets, Clock clock) {
         this.jdbi = jdbi;
         this.dataDir = dataDir;
-        this.serverSecrets = serverSecrets;
+        this.serverSecrets = Map.copyOf(serverSecrets);
         this.clock = clock;
+        for (BackupKinds.Kind k : BackupKinds.ALL) {
+            for (String box : k.sealed().values()) {
+                if (!this.serverSecrets.containsKey(box)) throw new IllegalArgumentException("no secret box " + box + " for " + k.table());
+            }
+        }
+    }
+
+    private SecretBox box(BackupKinds.Kind k, String col) {
+        return serverSecrets.get(k.sealed().get(col));
     }
 
     /** What a restore made. */
@@ -150,7 +160,7 @@ public final class ConfigBackup {
                 String col = c.getKey().toLowerCase(java.util.Locale.ROOT);
                 Object v = c.getValue();
                 if (v != null && k.secrets().contains(col)) v = key.encrypt(v.toString());
-                if (v != null && k.sealed().contains(col)) v = key.encrypt(serverSecrets.decrypt(v.toString()));
+                if (v != null && k.sealed().containsKey(col)) v = key.encrypt(box(k, col).decrypt(v.toString()));
                 row.set(col, toJson(v));
             }
         }
@@ -360,9 +370,9 @@ public final class ConfigBackup {
                             }
                             values.put(col, mapped);
                         }
-                    } else if (!v.isNull() && (k.secrets().contains(col) || k.sealed().contains(col))) {
+                    } else if (!v.isNull() && (k.secrets().contains(col) || k.sealed().containsKey(col))) {
                         String plain = key.decrypt(v.asText());
-                        values.put(col, k.sealed().contains(col) ? serverSecrets.encrypt(plain) : plain);
+                        values.put(col, k.sealed().containsKey(col) ? box(k, col).encrypt(plain) : plain);
                     } else {
                         values.put(col, value(v, type, where, col));
                     }

@@ -65,7 +65,11 @@ class ConfigBackupTest {
             manifest.get("enterprises").get(0).get("rows").fields().forEachRemaining(f -> exported.put(f.getKey(), f.getValue().asInt()));
             assertThat(exported).containsEntry("extension", 3).containsEntry("acd_queue", 2).containsEntry("ivr_flow", 2)
                     .containsEntry("ring_group", 1).containsEntry("conference_room", 1).containsEntry("blacklist", 1)
-                    .containsEntry("trunk", 2).containsEntry("department", 3).containsEntry("mail_settings", 1);
+                    .containsEntry("trunk", 2).containsEntry("department", 3).containsEntry("mail_settings", 1)
+                    .containsEntry("sms_settings", 1).containsEntry("sms_template", 1).containsEntry("sms_after_call", 1).containsEntry("disa", 1)
+                    .containsEntry("disa_pin", 1).containsEntry("enterprise_branding", 1).containsEntry("recording_archive_settings", 1);
+            assertThat(new String(entries(file).get("enterprises/demo/sms_settings.json"), StandardCharsets.UTF_8)).doesNotContain(SMS_SECRET);
+            assertThat(entries(file).get("enterprises/demo/audio/branding/logo")).isEqualTo(LOGO);
             String ext = new String(entries(file).get("enterprises/demo/extension.json"), StandardCharsets.UTF_8);
             assertThat(ext).as("SIP passwords are encrypted in the file").doesNotContain(PW).contains("\"enc:");
             assertThat(new String(entries(file).get("enterprises/demo/trunk.json"), StandardCharsets.UTF_8)).doesNotContain("trunk-secret-1");
@@ -106,6 +110,7 @@ class ConfigBackupTest {
             for (JsonNode d : deps) if (d.get("name").asText().equals("Backup sub-team")) assertThat(d.get("parentId").asLong()).isEqualTo(parent);
             assertThat(admin.getBytes("/api/v1/prompts/backup-hello.wav/audio").status()).isEqualTo(200);
             assertThat(admin.get("/api/v1/flows").body()).contains("backupflow");
+            laterKindsRestored(b, admin, admin.get("/api/v1/me").json().get("enterprise").get("id").asLong());
 
             // agent1: the restored SIP password registers the phone, the restored password logs in, the queue offers the call.
             int port = Ports.free();
@@ -189,6 +194,66 @@ class ConfigBackupTest {
                 "bye", Map.of("type", "hangup")))));
         ok(admin.post("/api/v1/flows/" + id + "/publish", Map.of()));
         ok(admin.post("/api/v1/numbers", Map.of("number", "4601", "destinationType", "flow", "destination", "backupflow")));
+        // Kinds of features merged after the backup: SMS gateway (sealed password), template and after-call SMS, DISA and a
+        // PIN, branding (name and logo file), the recording archive (sealed password).
+        Map<String, Object> smpp = new LinkedHashMap<>(Map.of("kind", "smpp", "host", "127.0.0.1", "port", 2775, "systemId", "hl",
+                "password", SMS_SECRET, "sourceAddress", "10690001", "dailyQuota", 500));
+        ok(admin.put("/api/v1/sms/settings", smpp));
+        var template = admin.post("/api/v1/sms/templates", Map.of("name", "backup-thanks", "body", "{name}，感谢致电 {company}"));
+        ok(template);
+        long sales = -1;
+        for (JsonNode q : admin.get("/api/v1/sms/after-call").json()) if (q.get("queue").asText().equals("sales")) sales = q.get("queueId").asLong();
+        ok(admin.put("/api/v1/sms/after-call/" + sales, Map.of("templateId", template.json().get("id").asLong())));
+        ok(admin.post("/api/v1/disa", Map.of("name", "backup-disa", "enabled", true, "digitTimeoutSeconds", 6)));
+        long ext1001 = -1;
+        for (JsonNode x : admin.get("/api/v1/extensions").json()) if (x.get("number").asText().equals("1001")) ext1001 = x.get("id").asLong();
+        ok(admin.put("/api/v1/extensions/" + ext1001 + "/disa-pin", Map.of("pin", "24680")));
+        ok(admin.put("/api/v1/branding", Map.of("companyName", "备份热线")));
+        ok(admin.upload("PUT", "/api/v1/branding/logo", "logo.png", LOGO));
+        Map<String, Object> archive = new LinkedHashMap<>(Map.of("enabled", false, "host", "127.0.0.1", "port", 2222, "username", "arch",
+                "password", ARCHIVE_SECRET, "remoteDir", "/rec", "afterDays", 30));
+        ok(admin.put("/api/v1/settings/recording/archive", archive));
+    }
+
+    static final String SMS_SECRET = "smpp#s9x", ARCHIVE_SECRET = "sftp-secret-7";
+    static final byte[] LOGO = logo();
+
+    static byte[] logo() {
+        try {
+            var img = new java.awt.image.BufferedImage(30, 12, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            var png = new ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(img, "png", png);
+            return png.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The later kinds on the restored server: rows, the logo file, and the sealed secrets opened with that server's own keys. */
+    static void laterKindsRestored(TestServer b, ApiClient admin, long enterpriseId) {
+        JsonNode sms = admin.get("/api/v1/sms/settings").json();
+        assertThat(sms.get("kind").asText()).isEqualTo("smpp");
+        assertThat(sms.toString()).contains("10690001").doesNotContain(SMS_SECRET);
+        assertThat(admin.get("/api/v1/sms/templates").body()).contains("backup-thanks");
+        boolean afterCall = false;
+        for (JsonNode q : admin.get("/api/v1/sms/after-call").json()) {
+            if (q.get("queue").asText().equals("sales")) afterCall = "backup-thanks".equals(q.path("templateName").asText());
+        }
+        assertThat(afterCall).as("the sales queue's after-call SMS names the restored template").isTrue();
+        assertThat(admin.get("/api/v1/disa").body()).contains("backup-disa");
+        assertThat(admin.get("/api/v1/disa-pins").body()).contains("1001");
+        assertThat(admin.get("/api/v1/branding").json().get("companyName").asText()).isEqualTo("备份热线");
+        var logo = admin.getBytes("/api/v1/branding/logo?e=demo");
+        assertThat(logo.status()).isEqualTo(200);
+        assertThat(logo.body()).isEqualTo(LOGO);
+        assertThat(admin.get("/api/v1/settings/recording/archive").body()).contains("/rec").doesNotContain(ARCHIVE_SECRET);
+        Path secrets = b.dataDir().resolve("secrets");
+        String smsEnc = b.database().withHandle(h -> h.createQuery("SELECT smpp_password_enc FROM sms_settings WHERE enterprise_id = :e")
+                .bind("e", enterpriseId).mapTo(String.class).one());
+        assertThat(dev.hotline.mail.SecretBox.fromKeyFile(secrets.resolve("sms.key")).decrypt(smsEnc)).isEqualTo(SMS_SECRET);
+        String archiveEnc = b.database().withHandle(h -> h.createQuery("SELECT password_enc FROM recording_archive_settings WHERE enterprise_id = :e")
+                .bind("e", enterpriseId).mapTo(String.class).one());
+        assertThat(dev.hotline.mail.SecretBox.fromKeyFile(secrets.resolve("archive.key")).decrypt(archiveEnc)).isEqualTo(ARCHIVE_SECRET);
     }
 
     static void badFiles(TestServer b, ApiClient operator, byte[] file) throws Exception {

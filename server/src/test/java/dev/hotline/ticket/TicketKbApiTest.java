@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,14 @@ class TicketKbApiTest {
     ApiClient nobody;
     long agentId;
 
+    /** The database this class runs on; {@link TicketKbApiPostgresTest} runs the same tests on PostgreSQL. */
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.H2;
+    }
+
     @BeforeAll
     void start() {
-        server = TestServer.start();
+        server = TestServer.start(kind(), Map.of());
         admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
         agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
         agentId = agent.get("/api/v1/me").json().get("id").asLong();

@@ -4,13 +4,21 @@ import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.SipAccountDirectory;
 import dev.hotline.tenant.Enterprise;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may place calls (PBX-1, PBX-2): which enterprise a SIP domain belongs to, the extensions'
  * SIP accounts, and whether an INVITE comes from a trusted trunk or must authenticate.
  */
 public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
+    private static final Logger log = LoggerFactory.getLogger(SipAdmission.class);
     private final RoutingData data;
     private final String defaultEnterprise;
 
@@ -31,14 +39,44 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
         return s.tenants().size() == 1 ? Optional.of(s.tenants().get(0)) : Optional.empty();
     }
 
+    /**
+     * The account of {@code user} in the enterprise of {@code domain}. A phone set up with the server's address as its domain
+     * (no enterprise's SIP domain, no default enterprise, several enterprises) is placed by its user: the one enterprise
+     * that has that extension. When several have it the phone must name its enterprise's SIP domain: refused (the digest
+     * fails), and the log says so once a minute per user and domain.
+     */
     @Override
     public Optional<SipAccount> lookup(String domain, String user) {
         RoutingSnapshot s = data.snapshot();
         Optional<Enterprise> e = enterpriseOfDomain(s, domain);
+        if (e.isEmpty()) e = onlyEnterpriseWith(s, domain, user);
         if (e.isEmpty()) return Optional.empty();
         String password = s.tenant(e.get().id()).map(t -> t.sipPasswords().get(user)).orElse(null);
         return password == null ? Optional.empty() : Optional.of(new SipAccount(RoutingData.accountKey(e.get().id(), user), password));
     }
+
+    private Optional<Enterprise> onlyEnterpriseWith(RoutingSnapshot s, String domain, String user) {
+        if (user == null) return Optional.empty();
+        List<Enterprise> having = s.tenants().stream()
+                .filter(t -> s.tenant(t.id()).map(x -> x.sipPasswords().containsKey(user)).orElse(false)).toList();
+        if (having.size() == 1) return Optional.of(having.get(0));
+        if (having.size() > 1) {
+            String key = user + "@" + domain;
+            long now = System.nanoTime();
+            Long last = ambiguityLogged.get(key);
+            if (last == null || now - last > AMBIGUITY_LOG_EVERY.toNanos()) {
+                if (ambiguityLogged.size() > 10_000) ambiguityLogged.clear();
+                ambiguityLogged.put(key, now);
+                log.warn("SIP user {} at domain {}: the domain names no enterprise and {} enterprises have that extension ({}); set the phone's"
+                        + " domain to its enterprise's SIP domain, or sip.default.enterprise", user, domain, having.size(),
+                        having.stream().map(Enterprise::code).sorted().collect(Collectors.joining(", ")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final Duration AMBIGUITY_LOG_EVERY = Duration.ofMinutes(1);
+    private final Map<String, Long> ambiguityLogged = new ConcurrentHashMap<>();
 
     /**
      * An INVITE from an IP trunk's address is trusted, unless it comes from a phone registered at that

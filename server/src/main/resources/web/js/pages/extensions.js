@@ -9,8 +9,11 @@ import { CrudTable } from '../components/crud-table.js';
 export const ExtensionsPage = {
   components: { CrudTable },
   setup() { return { byNumber }; },
-  data() { return { users: [], registrations: [], regError: null, secret: null, feat: null, parked: [], unpark: {} }; },
-  created() { this.loadUsers(); this.loadRegistrations(); this.loadParked(); },
+  data() {
+    return { users: [], registrations: [], regError: null, secret: null, feat: null, parked: [], unpark: {},
+      park: null, parkError: null, parkSaving: false };
+  },
+  created() { this.loadUsers(); this.loadRegistrations(); this.loadParked(); this.loadPark(); },
   computed: {
     columns() {
       return [
@@ -42,6 +45,29 @@ export const ExtensionsPage = {
     async loadParked() {
       if (!this.can('call.read')) return;
       try { this.parked = await api.get('/parked-calls'); } catch (e) { this.parked = []; }
+    },
+    /** PBX-4 park timeout: where a parked call nobody takes goes, and after how long (0: it stays). */
+    async loadPark() {
+      if (!this.can('extension.read')) return;
+      try {
+        const p = await api.get('/park-settings');
+        this.park = { timeoutSeconds: String(p.timeoutSeconds), destinationType: p.destinationType || '', destination: p.destination || '' };
+      } catch (e) { this.park = null; }
+    },
+    parkFieldError(field) {
+      const fe = this.parkError && (this.parkError.fieldErrors || []).find((x) => x.field === field);
+      return fe ? fe.message : null;
+    },
+    async savePark() {
+      this.parkError = null;
+      this.parkSaving = true;
+      const p = this.park;
+      try {
+        await api.put('/park-settings', { timeoutSeconds: p.timeoutSeconds === '' ? null : Number(p.timeoutSeconds),
+          destinationType: p.destinationType || null, destination: p.destination.trim() || null });
+        toast(t('common.saved'));
+        await this.loadPark();
+      } catch (e) { this.parkError = e; } finally { this.parkSaving = false; }
     },
     /** Opens the call-features dialog of extension {@code x}. */
     async openFeatures(x) {
@@ -134,6 +160,24 @@ export const ExtensionsPage = {
               <empty-row v-if="!parked.length" :cols="5" testid="parked-empty"></empty-row>
             </tbody>
           </table></div>
+        </section>
+        <section v-if="park" class="panel" data-testid="park-settings">
+          <div class="panel-head"><h3>{{ t('extensions.park.title') }}</h3><span class="muted grow">{{ t('extensions.park.hint') }}</span></div>
+          <div class="panel-body">
+            <form class="toolbar" @submit.prevent="savePark" novalidate>
+              <form-field :label="t('extensions.park.timeout')" :error="parkFieldError('timeoutSeconds')" testid="park-timeout-error">
+                <input v-model="park.timeoutSeconds" inputmode="numeric" :disabled="!can('extension.write')" data-testid="park-timeout"></form-field>
+              <form-field :label="t('extensions.park.destinationType')" :error="parkFieldError('destinationType')" testid="park-type-error">
+                <select v-model="park.destinationType" :disabled="!can('extension.write')" data-testid="park-type">
+                  <option value="">{{ t('extensions.park.toParker') }}</option>
+                  <option v-for="k in ['extension', 'queue', 'ringgroup', 'voicemail', 'external', 'hangup']" :key="k" :value="k">{{ t('extensions.park.type.' + k) }}</option>
+                </select></form-field>
+              <form-field v-if="park.destinationType && park.destinationType !== 'hangup'" :label="t('extensions.park.destination')"
+                :error="parkFieldError('destination')" testid="park-destination-error">
+                <input v-model="park.destination" :disabled="!can('extension.write')" data-testid="park-destination"></form-field>
+              <button v-if="can('extension.write')" type="submit" class="btn btn-primary" :disabled="parkSaving" data-testid="park-save">{{ t('common.save') }}</button>
+            </form>
+          </div>
         </section>
       </template>
       <template #cell-registration="{ row }">

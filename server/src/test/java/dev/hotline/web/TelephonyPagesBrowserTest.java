@@ -384,6 +384,25 @@ class TelephonyPagesBrowserTest {
         f = ui.fetchJson("/api/v1/extensions/" + id + "/features");
         assertThat(f.get("forwardBusy")).isNull();
         assertThat(f).containsEntry("forwardNoAnswer", "013800138000").containsEntry("dnd", false).containsEntry("callWaiting", true);
+
+        // PBX-4 park timeout: out-of-range seconds and an unknown extension are named at their fields; then saved.
+        ui.type("park-timeout", "3");
+        ui.click("park-save");
+        ui.waitFor(d -> !ui.text("park-timeout-error").isBlank());
+        ui.type("park-timeout", "45");
+        new org.openqa.selenium.support.ui.Select(ui.el("park-type")).selectByValue("extension");
+        ui.type("park-destination", "9999");
+        ui.click("park-save");
+        ui.waitFor(d -> !ui.text("park-destination-error").isBlank());
+        ui.type("park-destination", "1003");
+        ui.click("park-save");
+        ui.waitFor(d -> Long.valueOf(45).equals(ui.fetchJson("/api/v1/park-settings").get("timeoutSeconds")));
+        assertThat(ui.fetchJson("/api/v1/park-settings")).containsEntry("destinationType", "extension").containsEntry("destination", "1003");
+        ui.screenshot("tel-park-timeout-en");
+        ui.type("park-timeout", "0");
+        new org.openqa.selenium.support.ui.Select(ui.el("park-type")).selectByValue("");
+        ui.click("park-save");
+        ui.waitFor(d -> Long.valueOf(0).equals(ui.fetchJson("/api/v1/park-settings").get("timeoutSeconds")));
     }
 
     @Test

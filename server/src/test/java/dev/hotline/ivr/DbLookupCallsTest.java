@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exit, validation and tenant isolation of the sources.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DbLookupCallsTest {
+public class DbLookupCallsTest {
     static final String PW = TestServer.DEMO_PASSWORD;
     static final String DB_PASSWORD = "ext-db-Secret-42";
     /** Holds the slow query until the class ends (far past the source's 500 ms). */

@@ -72,7 +72,8 @@ export const FlowsPage = {
     dsToForm(x) { return { name: x.name, url: x.url, username: x.username || '', password: '', maxRows: String(x.maxRows), timeoutMs: String(x.timeoutMs) }; },
     /** The password is sent only when typed (left empty on edit: the stored one is kept). */
     dsToBody(f) {
-      const num = (v) => (String(v ?? '').trim() === '' ? null : Number(String(v).trim()));
+      // Empty: the default; not a whole number: -1, which the server refuses naming the field.
+      const num = (v) => { const x = String(v ?? '').trim(); return x === '' ? null : /^\d+$/.test(x) ? Number(x) : -1; };
       const b = { name: f.name.trim(), url: f.url.trim(), username: f.username.trim(), maxRows: num(f.maxRows), timeoutMs: num(f.timeoutMs) };
       if (f.password) b.password = f.password;
       return b;

@@ -42,6 +42,8 @@ import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.tts.Language;
 import dev.hotline.ice.IceServerRoutes;
 import dev.hotline.ice.IceServers;
+import dev.hotline.ivr.DataSourceRoutes;
+import dev.hotline.ivr.DataSources;
 import dev.hotline.ivr.FlowRoutes;
 import dev.hotline.ivr.GreetingRoutes;
 import dev.hotline.ivr.Ivr;
@@ -151,6 +153,7 @@ public final class Hotline implements AutoCloseable {
     private final TelephonyEngine engine;
     private final ScheduledExecutorService housekeeping;
     private final Ivr ivr;
+    private final DataSources dataSources;
     private final Monitor monitor;
     private final Metrics metrics;
     private final Webhooks webhooks;
@@ -217,7 +220,9 @@ public final class Hotline implements AutoCloseable {
         // OPS-2: configuration backup and restore (the SMTP password is re-sealed under the passphrase and back).
         SecretBox smsSecrets = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("sms.key"));
         SecretBox archiveKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("archive.key"));
-        BackupRoutes.register(api, new ConfigBackup(jdbi, config.dataDir(), Map.of("mail", mailKey, "sms", smsSecrets, "archive", archiveKey), clock),
+        SecretBox ivrDbKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("ivr-db.key"));
+        BackupRoutes.register(api, new ConfigBackup(jdbi, config.dataDir(),
+                        Map.of("mail", mailKey, "sms", smsSecrets, "archive", archiveKey, "ivr-db", ivrDbKey), clock),
                 jdbi, audit);
         MailRoutes.register(api, jdbi, audit, mailer, clock);
         // MSG-3: SMS through the enterprise's SMPP or HTTP gateway, sent by threads of their own; the after-call SMS is queued
@@ -241,6 +246,9 @@ public final class Hotline implements AutoCloseable {
         // ACD-3/ACD-4: the CRM tells the queues a caller's tier priority and their record's owner.
         CustomerRouting crmRouting = (enterpriseId, number) -> jdbi.withHandle(h -> CrmSettings.callerRouting(h, enterpriseId, number))
                 .map(c -> new CustomerRouting.Caller(c.ownerId(), c.priority()));
+        // IVR-1: the enterprises' external databases for the flows' lookup nodes (passwords sealed under their own key).
+        this.dataSources = new DataSources(jdbi, ivrDbKey, clock);
+        ivr.dataSources(dataSources);
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random(), crmRouting);
         AgentDesk agentDesk = new AgentDesk(jdbi, acd);
         this.cti = new CtiHub(jdbi, auth, acd, agentDesk, masking);
@@ -326,6 +334,7 @@ public final class Hotline implements AutoCloseable {
         VoicemailRoutes.register(api, jdbi, audit, clock, masking);
         PromptRoutes.register(api, jdbi, audit, ivr);
         GreetingRoutes.register(api, jdbi, audit, ivr);
+        DataSourceRoutes.register(api, jdbi, audit, dataSources);
         ivr.warmPublished(jdbi);
         // one key store for HTTPS and SIP over TLS
         Tls.Keys tlsKeys = config.httpsPort() < 0 && config.sipTlsPort() == 0 ? null
@@ -542,6 +551,7 @@ public final class Hotline implements AutoCloseable {
             log.warn("closing the SFTP client: {}", e.toString());
         }
         ivr.close();
+        dataSources.close();
         customerImports.close();
         eventLog.close();
         webhooks.close();

@@ -32,7 +32,7 @@ final class BackupKinds {
      * @param refs         columns referring to another kind's {@code id}, by referred table (remapped on restore)
      * @param secrets      columns holding a secret in clear (encrypted under the passphrase in the file)
      * @param sealed       columns holding a secret sealed with one of this server's keys, by the key's name ({@link #MAIL_KEY},
-     *                     {@link #SMS_KEY}, {@link #ARCHIVE_KEY}): opened, then encrypted under the passphrase
+     *                     {@link #SMS_KEY}, {@link #ARCHIVE_KEY}, {@link #IVR_DB_KEY}): opened, then encrypted under the passphrase
      */
     record Kind(String table, Owner owner, String parentColumn, boolean identity, Map<String, String> refs, Set<String> secrets,
                 Map<String, String> sealed) {
@@ -42,7 +42,7 @@ final class BackupKinds {
     }
 
     /** The server's secret boxes (one key file each under {@code secrets/}) that seal columns of configuration tables. */
-    static final String MAIL_KEY = "mail", SMS_KEY = "sms", ARCHIVE_KEY = "archive";
+    static final String MAIL_KEY = "mail", SMS_KEY = "sms", ARCHIVE_KEY = "archive", IVR_DB_KEY = "ivr-db";
 
     private static Kind own(String table, boolean identity, Map<String, String> refs) {
         return new Kind(table, Owner.ENTERPRISE, null, identity, refs, Set.of(), Map.of());
@@ -101,7 +101,8 @@ final class BackupKinds {
                     Map.of("password_enc", ARCHIVE_KEY, "private_key_enc", ARCHIVE_KEY)),
             new Kind("sms_settings", Owner.ENTERPRISE, null, false, Map.of(), Set.of(), Map.of("smpp_password_enc", SMS_KEY)),
             own("sms_template", true, Map.of()),
-            own("sms_after_call", false, Map.of("queue_id", "acd_queue", "template_id", "sms_template")));
+            own("sms_after_call", false, Map.of("queue_id", "acd_queue", "template_id", "sms_template")),
+            new Kind("ivr_data_source", Owner.ENTERPRISE, null, true, Map.of(), Set.of(), Map.of("password_enc", IVR_DB_KEY)));
 
     /**
      * Configuration tables NOT in a backup yet (a known gap, to be named in docs/features.md OPS-2); empty now. A feature

@@ -45,6 +45,7 @@ public final class Flow {
             @JsonSubTypes.Type(value = Time.class, name = "time"),
             @JsonSubTypes.Type(value = SetVar.class, name = "set"),
             @JsonSubTypes.Type(value = Http.class, name = "http"),
+            @JsonSubTypes.Type(value = Db.class, name = "db"),
             @JsonSubTypes.Type(value = Say.class, name = "say"),
             @JsonSubTypes.Type(value = LanguageChoice.class, name = "language"),
             @JsonSubTypes.Type(value = Goto.class, name = "goto"),
@@ -178,6 +179,23 @@ public final class Flow {
         public Map<String, String> exits() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("next", next);
+            m.put("error", error);
+            return m;
+        }
+    }
+
+    /**
+     * IVR-1: a read-only query on one of the enterprise's data sources ({@link DataSources}), by name. {@code ${var}} in the
+     * query is bound as a parameter (never pasted into the SQL). The first row's columns go into variables: those named in
+     * {@code assign} (variable → column label), or, without {@code assign}, every column under its lower-case label. Sets
+     * {@code dbStatus} (found, notfound, error, timeout) and {@code dbRows}. Exits: {@code found}, {@code notFound} (no row),
+     * {@code error} (the source is down, the query failed, or it ran out of the source's time).
+     */
+    public record Db(String source, String query, Map<String, String> assign, String found, String notFound, String error) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("found", found);
+            m.put("notFound", notFound);
             m.put("error", error);
             return m;
         }

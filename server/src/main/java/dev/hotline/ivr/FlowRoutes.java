@@ -179,6 +179,7 @@ public final class FlowRoutes {
                 .mapTo(String.class).list());
         Set<String> ringGroups = new HashSet<>(h.createQuery("SELECT name FROM ring_group WHERE enterprise_id = :e").bind("e", enterpriseId)
                 .mapTo(String.class).list());
-        return new FlowValidator.Context(extensions, rooms, flows, queues, ivr.promptFiles(enterpriseId), ivr.ttsAvailable(), ringGroups);
+        return new FlowValidator.Context(extensions, rooms, flows, queues, ivr.promptFiles(enterpriseId), ivr.ttsAvailable(), ringGroups,
+                DataSources.names(h, enterpriseId));
     }
 }

@@ -24,11 +24,17 @@ public final class FlowValidator {
 
     /** What a flow may refer to in its enterprise. */
     public record Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
-                          boolean ttsAvailable, Set<String> ringGroups) {
+                          boolean ttsAvailable, Set<String> ringGroups, Set<String> dataSources) {
+        /** Without data sources (IVR-1 database lookups). */
+        public Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
+                       boolean ttsAvailable, Set<String> ringGroups) {
+            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, ringGroups, Set.of());
+        }
+
         /** Without ring groups (PBX-3). */
         public Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
                        boolean ttsAvailable) {
-            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, Set.of());
+            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, Set.of(), Set.of());
         }
     }
 
@@ -57,6 +63,7 @@ public final class FlowValidator {
                 }
             }
             checkNode(id, n, ctx, p);
+            if (n instanceof Flow.Db x) checkDb(id, x, ctx, knownVariables(g), p);
         }
         if (g.start() != null && g.nodes().containsKey(g.start())) {
             Set<String> seen = new HashSet<>();
@@ -182,6 +189,41 @@ public final class FlowValidator {
                 }
                 default -> p.add(new Flow.Problem(id, "target", "extension, queue, ring group, conference or external"));
             }
+        }
+    }
+
+    /** Variables every call has or that the IVR's nodes set themselves. */
+    static final Set<String> BUILT_IN_VARIABLES = Set.of("caller", "callee", "language", "lastKey", "httpStatus", "customerFound",
+            "ticketFound", "ticketNumber", "ticketStatus", "dbStatus", "dbRows");
+
+    /** The variables a flow can have: the built-in ones and those its nodes set (collect, set, HTTP and database assignments). */
+    static Set<String> knownVariables(Flow.Graph g) {
+        Set<String> vars = new HashSet<>(BUILT_IN_VARIABLES);
+        for (Flow.Node n : g.nodes().values()) {
+            if (n instanceof Flow.Collect x && x.variable() != null) vars.add(x.variable());
+            if (n instanceof Flow.SetVar x && x.variable() != null) vars.add(x.variable());
+            if (n instanceof Flow.Http x && x.assign() != null) vars.addAll(x.assign().keySet());
+            if (n instanceof Flow.Db x && x.assign() != null) vars.addAll(x.assign().keySet());
+        }
+        return vars;
+    }
+
+    /** IVR-1: the database lookup names a source of the enterprise and one read-only query whose variables the flow has. */
+    private static void checkDb(String id, Flow.Db x, Context ctx, Set<String> known, List<Flow.Problem> p) {
+        if (x.source() == null || x.source().isBlank()) p.add(new Flow.Problem(id, "source", "required"));
+        else if (!ctx.dataSources().contains(x.source())) p.add(new Flow.Problem(id, "source", "no such data source"));
+        String problem = DataSources.readOnlyProblem(x.query());
+        if (problem != null) {
+            p.add(new Flow.Problem(id, "query", problem));
+        } else {
+            DataSources.variables(x.query()).stream().filter(v -> !known.contains(v)).distinct()
+                    .forEach(v -> p.add(new Flow.Problem(id, "query", "unknown variable " + v)));
+        }
+        if (x.assign() != null) {
+            x.assign().forEach((var, column) -> {
+                variable(id, var, p);
+                if (column == null || !column.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) p.add(new Flow.Problem(id, "assign." + var, "a column label"));
+            });
         }
     }
 

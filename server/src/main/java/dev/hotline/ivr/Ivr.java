@@ -104,6 +104,20 @@ public final class Ivr implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> tickets.status(enterpriseId, keys, language), workers);
     }
 
+    private volatile DataSources dataSources;
+
+    /** Wires the enterprises' external databases (IVR-1) for the flows' database lookup nodes. */
+    public void dataSources(DataSources dataSources) {
+        this.dataSources = dataSources;
+    }
+
+    /** IVR-1: a database lookup, run off the call threads (failed at once when no sources are wired). */
+    CompletableFuture<DataSources.Result> dbLookup(long enterpriseId, String source, String query, java.util.function.Function<String, String> vars) {
+        DataSources d = dataSources;
+        if (d == null) return CompletableFuture.completedFuture(new DataSources.Result.Failed("no data sources"));
+        return d.lookup(enterpriseId, source, query, vars);
+    }
+
     public Ivr(Path dataDir) {
         this(dataDir, CustomerLookup.NONE);
     }

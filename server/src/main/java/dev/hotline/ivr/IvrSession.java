@@ -177,6 +177,8 @@ final class IvrSession {
             run(x.next());
         } else if (n instanceof Flow.Http x) {
             http(x);
+        } else if (n instanceof Flow.Db x) {
+            db(x);
         } else if (n instanceof Flow.Say x) {
             say(x);
         } else if (n instanceof Flow.LanguageChoice x) {
@@ -530,6 +532,48 @@ final class IvrSession {
                         }
                     }
                 });
+    }
+
+    /**
+     * IVR-1: the node's query on the enterprise's data source, off the call threads (the variables are copied now and bound
+     * as parameters); its first row fills variables, and the call goes on by what came back.
+     */
+    private void db(Flow.Db x) {
+        Map<String, String> now = new HashMap<>(vars);
+        waiting = Waiting.ASYNC;
+        String atNode = nodeId;
+        ivr.dbLookup(enterpriseId, x.source(), x.query(), now::get).whenComplete((result, err) -> {
+            synchronized (this) {
+                if (done || !atNode.equals(nodeId) || waiting != Waiting.ASYNC) return;
+                waiting = Waiting.NOTHING;
+                DataSources.Result r = err != null ? new DataSources.Result.Failed(err.toString()) : result;
+                vars.put("dbRows", "0");
+                if (r instanceof DataSources.Result.Found f) {
+                    vars.put("dbStatus", "found");
+                    vars.put("dbRows", Integer.toString(f.rows()));
+                    if (x.assign() == null || x.assign().isEmpty()) {
+                        f.columns().forEach((column, value) -> {
+                            if (FlowValidator.VARIABLE.matcher(column).matches()) vars.put(column, value);
+                        });
+                    } else {
+                        x.assign().forEach((var, column) -> vars.put(var, f.columns().getOrDefault(column.toLowerCase(java.util.Locale.ROOT), "")));
+                    }
+                    host.logKey(callId, channel.id(), flowName, nodeId, "found");
+                    run(x.found());
+                } else if (r instanceof DataSources.Result.NotFound) {
+                    vars.put("dbStatus", "notfound");
+                    host.logKey(callId, channel.id(), flowName, nodeId, "notfound");
+                    run(x.notFound());
+                } else {
+                    String reason = ((DataSources.Result.Failed) r).reason();
+                    boolean timeout = "timeout".equals(reason);
+                    vars.put("dbStatus", timeout ? "timeout" : "error");
+                    log.warn("call {}: database lookup of node {} failed: {}", callId, nodeId, reason);
+                    host.logKey(callId, channel.id(), flowName, nodeId, timeout ? "timeout" : "error");
+                    run(x.error());
+                }
+            }
+        });
     }
 
     /** A value from JSON by a dotted path ("a.b.0.c"); empty when absent. */

@@ -39,6 +39,8 @@ export const CrudTable = {
     name: { type: String, required: true },
     tableTestid: String,
     title: String,
+    /** A second table on a page: its title is an h2 (test id {name}-title), not the page's title. */
+    secondary: Boolean,
     subtitle: String,
     newLabel: String,
     editTitle: String,
@@ -143,7 +145,8 @@ export const CrudTable = {
   },
   template: `
     <div class="page-head">
-      <h1 data-testid="page-title">{{ title }}</h1>
+      <h2 v-if="secondary" :data-testid="name + '-title'">{{ title }}</h2>
+      <h1 v-else data-testid="page-title">{{ title }}</h1>
       <span class="sub">{{ subtitle }}</span>
       <div class="spacer"></div>
       <slot name="head" :load="load"></slot>

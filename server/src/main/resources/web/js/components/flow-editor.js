@@ -17,7 +17,7 @@ const { reactive } = window.Vue;
 /** The enterprise's uploaded prompts (GET /prompts), for the "file" prompt selects. */
 const promptStore = reactive({ files: [], loaded: false });
 
-export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'say', 'language', 'goto', 'transfer', 'voicemail', 'survey', 'customer', 'ticket', 'return', 'hangup'];
+export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'db', 'say', 'language', 'goto', 'transfer', 'voicemail', 'survey', 'customer', 'ticket', 'return', 'hangup'];
 export const BOX_TYPES = ['extension', 'queue'];
 export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 export const PROMPT_KINDS = ['tts', 'prompt', 'file'];
@@ -42,6 +42,7 @@ function newNode(type) {
     case 'time': return { type, timezone: 'Asia/Shanghai', weekly: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' }], holidays: [], specialDays: [] };
     case 'set': return { type, variable: '', value: '' };
     case 'http': return { type, method: 'GET', url: '', body: '', timeoutMs: 3000, assign: {} };
+    case 'db': return { type, source: '', query: 'SELECT tier FROM customer WHERE phone = ${caller}', assign: {} };
     case 'say': return { type, value: '${caller}', as: 'digits' };
     case 'language': return { type, prompts: [{ tts: '' }], options: { '1': 'zh', '2': 'en' } };
     case 'goto': return { type, flow: '' };
@@ -61,7 +62,7 @@ function normalizeNode(n) {
     time: ['weekly', 'holidays', 'specialDays'] }[n.type] || [];
   for (const l of lists) if (!Array.isArray(n[l])) n[l] = [];
   if ((n.type === 'menu' || n.type === 'language') && (!n.options || typeof n.options !== 'object')) n.options = {};
-  if (n.type === 'http' && (!n.assign || typeof n.assign !== 'object')) n.assign = {};
+  if ((n.type === 'http' || n.type === 'db') && (!n.assign || typeof n.assign !== 'object')) n.assign = {};
   if (n.type === 'time') for (const w of n.weekly) if (!Array.isArray(w.days)) w.days = [];
   return n;
 }
@@ -75,6 +76,7 @@ export function exitsOf(n) {
     case 'menu': return Object.keys(n.options || {}).sort(keyOrder).map((k) => ({ name: k, option: k })).concat([{ name: 'fail' }]);
     case 'time': return [{ name: 'open' }, { name: 'closed' }];
     case 'http': return [{ name: 'next' }, { name: 'error' }];
+    case 'db': return [{ name: 'found' }, { name: 'notFound' }, { name: 'error' }];
     case 'transfer': return [{ name: 'fail' }];
     case 'voicemail': case 'survey': return [{ name: 'next' }];
     case 'customer': return [{ name: 'match' }, { name: 'mismatch' }];
@@ -157,7 +159,7 @@ export const FlowEditor = {
   },
   data() {
     return {
-      flow: null, graph: null, loadError: null, versions: [], flowNames: [], ringGroupNames: [], queueNames: [],
+      flow: null, graph: null, loadError: null, versions: [], flowNames: [], ringGroupNames: [], queueNames: [], dataSourceNames: [],
       selected: null, renameError: null, dirty: false, busy: false,
       problems: [], checked: false, publishRefused: false,
       drag: null, link: null, tab: 'editor',
@@ -217,6 +219,7 @@ export const FlowEditor = {
       if (this.can('routing.read')) {
         try { this.ringGroupNames = (await api.get('/ring-groups')).map((x) => x.name); } catch (e) { this.ringGroupNames = []; }
       }
+      try { this.dataSourceNames = (await api.get('/ivr/data-sources')).map((x) => x.name); } catch (e) { this.dataSourceNames = []; }
       if (this.can('queue.read')) {
         try { this.queueNames = (await api.get('/queues')).map((x) => x.name); } catch (e) { this.queueNames = []; }
       }
@@ -281,6 +284,7 @@ export const FlowEditor = {
         case 'time': return (n.weekly || []).length ? hoursText(n.weekly) : (n.timezone || '');
         case 'set': return n.variable ? n.variable + ' = ' + (n.value || '') : '';
         case 'http': return (n.method || 'GET') + ' ' + (n.url || '');
+        case 'db': return (n.source ? n.source + ': ' : '') + (n.query || '');
         case 'say': return (n.value || '') + (n.as ? ' (' + tOr('flows.sayAs.' + n.as, n.as) + ')' : '');
         case 'goto': return n.flow ? '→ ' + n.flow : '';
         case 'transfer': return tOr('flows.transfer.' + n.target, n.target || '') + ' ' + (n.value || '');
@@ -448,6 +452,7 @@ export const FlowEditor = {
         if (Array.isArray(n.holidays)) n.holidays = n.holidays.filter((x) => x);
         if (Array.isArray(n.specialDays)) n.specialDays = n.specialDays.filter((x) => x && x.date);
         if (n.type === 'http' && n.method !== 'POST') delete n.body;
+        if (n.type === 'db' && n.assign && !Object.keys(n.assign).length) delete n.assign; // every column then, by its label
       }
       return g;
     },
@@ -778,6 +783,31 @@ export const FlowEditor = {
                     </div>
                     <span v-if="perr('assign')" class="field-error">{{ fieldErrorText(perr('assign')) }}</span>
                     <span class="field-hint">{{ t('flows.assignHint') }}</span>
+                    <button v-if="canWrite" type="button" class="btn btn-sm" data-testid="assign-add" @click="addAssign(node)">+ {{ t('flows.addAssign') }}</button>
+                  </div>
+                </template>
+
+                <!-- database lookup (IVR-1) -->
+                <template v-if="node.type === 'db'">
+                  <form-field :label="t('flows.dbSource')" required :error="perr('source')" testid="node-source-error" :hint="t('flows.dbSourceHint')">
+                    <select v-model="node.source" data-testid="node-source">
+                      <option value="">{{ t('common.choose') }}</option>
+                      <option v-if="node.source && !dataSourceNames.includes(node.source)" :value="node.source">{{ node.source }}</option>
+                      <option v-for="x in dataSourceNames" :key="x" :value="x">{{ x }}</option>
+                    </select>
+                  </form-field>
+                  <form-field :label="t('flows.dbQuery')" required :error="perr('query')" testid="node-query-error" :hint="t('flows.dbQueryHint')">
+                    <textarea rows="4" v-model="node.query" data-testid="node-query" spellcheck="false"></textarea>
+                  </form-field>
+                  <div class="field">
+                    <span class="field-label">{{ t('flows.assign') }}</span>
+                    <div v-for="v in Object.keys(node.assign)" :key="v" class="option-row">
+                      <input type="text" :value="v" :data-testid="'assign-var-' + v" :aria-label="t('flows.variable')" @change="renameAssign(node, v, $event.target.value)">
+                      <span class="arrow">←</span>
+                      <input type="text" v-model="node.assign[v]" :data-testid="'assign-path-' + v" :placeholder="t('flows.dbColumn')">
+                      <button v-if="canWrite" type="button" class="icon-btn" :aria-label="t('common.delete')" @click="removeAssign(node, v)">×</button>
+                    </div>
+                    <span class="field-hint">{{ t('flows.dbAssignHint') }}</span>
                     <button v-if="canWrite" type="button" class="btn btn-sm" data-testid="assign-add" @click="addAssign(node)">+ {{ t('flows.addAssign') }}</button>
                   </div>
                 </template>

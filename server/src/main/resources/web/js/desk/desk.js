@@ -4,6 +4,7 @@
 
 import { hasConsoleAccess } from '../common.js';
 import { VoicemailList } from '../components/voicemail-list.js';
+import { GreetingControl } from './greeting-control.js';
 import { StateBar } from './state-bar.js';
 import { Softphone } from './softphone.js';
 import { IncomingBanner } from './incoming-banner.js';
@@ -19,7 +20,7 @@ import { alertText } from '../format.js';
 
 export const Desk = {
   props: { me: Object },
-  components: { VoicemailList, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, KbSearch, AddressBookPanel,
+  components: { VoicemailList, GreetingControl, StateBar, Softphone, IncomingBanner, CallPanel, CustomerPanel, RecentCalls, KbSearch, AddressBookPanel,
     PreviewCard, SmsPanel },
   setup(props) {
     return { consoleLink: hasConsoleAccess(props.me), desk, alertText };
@@ -60,6 +61,7 @@ export const Desk = {
           <div class="panel agent-voicemail" data-testid="agent-voicemail">
             <div class="panel-head"><h2>{{ t('agent.voicemail') }}</h2><span class="muted">{{ me.extension ? t('agent.voicemailHint', { extension: me.extension }) : '' }}</span></div>
             <div class="panel-body">
+              <greeting-control v-if="me.extension" :extension="String(me.extension)"></greeting-control>
               <voicemail-list v-if="me.extension" :fixed="{ boxType: 'extension', box: String(me.extension) }" prefix="agent-vm" compact></voicemail-list>
               <div v-else class="muted" data-testid="agent-vm-no-extension">{{ t('agent.voicemailNoExtension') }}</div>
             </div>

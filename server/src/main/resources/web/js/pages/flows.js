@@ -36,6 +36,28 @@ export const FlowsPage = {
         { key: 'description', label: t('flows.description') },
       ];
     },
+    // IVR-1: the external databases the flows' database lookup nodes read.
+    dsColumns() {
+      return [
+        { key: 'name', label: t('dataSources.name'), span: 'name mono' },
+        { key: 'url', label: t('dataSources.url'), span: 'mono' },
+        { key: 'username', label: t('dataSources.username') },
+        { key: 'passwordSet', label: t('dataSources.password'), text: (x) => x.passwordSet ? t('dataSources.passwordSet') : t('dataSources.passwordNone') },
+        { key: 'maxRows', label: t('dataSources.maxRows') },
+        { key: 'timeoutMs', label: t('dataSources.timeoutMs') },
+      ];
+    },
+    dsFields() {
+      return [
+        { key: 'name', label: t('dataSources.name'), required: true, hint: t('flows.nameHint'), autocomplete: 'off' },
+        { key: 'url', label: t('dataSources.url'), required: true, hint: t('dataSources.urlHint'), autocomplete: 'off', placeholder: 'jdbc:postgresql://db.example.com:5432/crm' },
+        { key: 'username', label: t('dataSources.username'), autocomplete: 'off' },
+        { key: 'password', label: t('dataSources.password'), type: 'password', autocomplete: 'new-password',
+          hint: (d) => d.mode === 'edit' && d.row && d.row.passwordSet ? t('dataSources.passwordKeep') : t('dataSources.passwordHint') },
+        { key: 'maxRows', label: t('dataSources.maxRows'), inputmode: 'numeric', hint: t('dataSources.maxRowsHint') },
+        { key: 'timeoutMs', label: t('dataSources.timeoutMs'), inputmode: 'numeric', hint: t('dataSources.timeoutMsHint') },
+      ];
+    },
   },
   methods: {
     sync() {
@@ -46,6 +68,17 @@ export const FlowsPage = {
     },
     open(x) { location.hash = '#/flows/' + x.id; },
     blank() { return { name: '', description: '' }; },
+    dsBlank() { return { name: '', url: '', username: '', password: '', maxRows: '10', timeoutMs: '3000' }; },
+    dsToForm(x) { return { name: x.name, url: x.url, username: x.username || '', password: '', maxRows: String(x.maxRows), timeoutMs: String(x.timeoutMs) }; },
+    /** The password is sent only when typed (left empty on edit: the stored one is kept). */
+    dsToBody(f) {
+      // Empty: the default; not a whole number: -1, which the server refuses naming the field.
+      const num = (v) => { const x = String(v ?? '').trim(); return x === '' ? null : /^\d+$/.test(x) ? Number(x) : -1; };
+      const b = { name: f.name.trim(), url: f.url.trim(), username: f.username.trim(), maxRows: num(f.maxRows), timeoutMs: num(f.timeoutMs) };
+      if (f.password) b.password = f.password;
+      return b;
+    },
+    dsConfirm(x) { return t('dataSources.confirmDelete', { name: x.name }); },
     toBody(f) { return { name: f.name.trim(), description: blankToNull(f.description) }; },
     /** A new flow opens in the editor. */
     openCreated(res) { if (res && res.id !== undefined) location.hash = '#/flows/' + res.id; return false; },
@@ -82,5 +115,10 @@ export const FlowsPage = {
         <a class="btn-link" :href="'#/flows/' + x.id" :data-testid="'flow-open-' + x.name">{{ can('ivr.write') ? t('flows.openEditor') : t('common.view') }}</a>
       </template>
       <template #below><div class="field-hint page-note">{{ t('flows.numbersHint') }}</div></template>
+    </crud-table>
+    <crud-table v-if="flowId === null" secondary path="/ivr/data-sources" name="datasource" table-testid="datasources-table" write-perm="ivr.write"
+      :title="t('dataSources.title')" :subtitle="t('dataSources.subtitle')" :new-label="t('dataSources.new')"
+      :columns="dsColumns" :fields="dsFields" :blank="dsBlank" :to-form="dsToForm" :to-body="dsToBody" :sort="byName" :row-id="(x) => x.name"
+      :confirm-text="dsConfirm" empty-testid="datasources-empty" :empty-text="t('dataSources.empty')">
     </crud-table>`,
 };

@@ -1,7 +1,7 @@
 // Trunks to carriers (PBX-2): IP-authenticated (calls accepted from allowed addresses) or
 // registering to the carrier with a username and a write-only secret.
 
-import { api, t, errorText } from '../common.js';
+import { api, t, errorText, toast } from '../common.js';
 import { blankToNull, enabledLabel, intOrNull, splitList } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 
@@ -11,7 +11,8 @@ export const TRANSPORTS = ['udp', 'tcp'];
 export const TrunksPage = {
   components: { CrudTable },
   setup() { return { TRUNK_KINDS, TRANSPORTS }; },
-  data() { return { regs: [], actionError: null }; },
+  data() { return { regs: [], actionError: null, limit: { value: '', saved: null, error: null, busy: false } }; },
+  created() { this.loadLimit(); },
   computed: {
     columns() {
       return [
@@ -46,6 +47,28 @@ export const TrunksPage = {
   },
   methods: {
     enabledLabel,
+    /** PBX-2: the enterprise-wide channel limit over all trunks, both directions together (0: none). */
+    async loadLimit() {
+      try {
+        const r = await api.get('/trunk-settings');
+        this.limit.saved = r.maxChannels || 0;
+        this.limit.value = String(this.limit.saved);
+      } catch (e) { this.limit.error = errorText(e); }
+    },
+    async saveLimit() {
+      this.limit.busy = true;
+      this.limit.error = null;
+      try {
+        const text = String(this.limit.value).trim();
+        const r = await api.put('/trunk-settings', { maxChannels: /^\d+$/.test(text) ? Number(text) : (text === '' ? null : -1) });
+        this.limit.saved = r.maxChannels;
+        this.limit.value = String(r.maxChannels);
+        toast(t('trunks.limitSaved'));
+      } catch (e) {
+        const f = e.fields ? e.fields() : {};
+        this.limit.error = f.maxChannels || errorText(e);
+      } finally { this.limit.busy = false; }
+    },
     async loadRegistrations() {
       try { this.regs = await api.get('/trunk-registrations'); } catch (e) { this.regs = []; }
     },
@@ -115,6 +138,17 @@ export const TrunksPage = {
           </div>
           <span v-if="dialog.errors.kind" class="field-error" data-testid="trunk-form-kind-error">{{ fieldErrorText(dialog.errors.kind) }}</span>
           <span v-else class="field-hint">{{ t('trunks.kindHint.' + dialog.form.kind) }}</span>
+        </div>
+      </template>
+      <template #below>
+        <div class="panel panel-body trunk-limit" data-testid="enterprise-limit">
+          <form class="toolbar" @submit.prevent="saveLimit">
+            <form-field :label="t('trunks.enterpriseLimit')" :hint="t('trunks.enterpriseLimitHint')" :error="limit.error" testid="enterprise-max-channels-error">
+              <input type="text" inputmode="numeric" v-model="limit.value" data-testid="enterprise-max-channels" :disabled="!can('routing.write')">
+            </form-field>
+            <button v-if="can('routing.write')" type="submit" class="btn btn-primary" data-testid="enterprise-max-channels-save" :disabled="limit.busy">{{ t('common.save') }}</button>
+            <span class="muted" data-testid="enterprise-max-channels-now">{{ limit.saved === null ? '' : limit.saved ? t('trunks.limitNow', { n: limit.saved }) : t('trunks.unlimited') }}</span>
+          </form>
         </div>
       </template>
       <template #field-port="{ dialog }">

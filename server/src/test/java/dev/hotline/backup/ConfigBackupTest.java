@@ -67,7 +67,8 @@ class ConfigBackupTest {
                     .containsEntry("ring_group", 1).containsEntry("conference_room", 1).containsEntry("blacklist", 1)
                     .containsEntry("trunk", 2).containsEntry("department", 3).containsEntry("mail_settings", 1)
                     .containsEntry("sms_settings", 1).containsEntry("sms_template", 1).containsEntry("sms_after_call", 1).containsEntry("disa", 1)
-                    .containsEntry("disa_pin", 1).containsEntry("enterprise_branding", 1).containsEntry("recording_archive_settings", 1);
+                    .containsEntry("disa_pin", 1).containsEntry("enterprise_branding", 1).containsEntry("recording_archive_settings", 1)
+                    .containsEntry("ivr_data_source", 1);
             assertThat(new String(entries(file).get("enterprises/demo/sms_settings.json"), StandardCharsets.UTF_8)).doesNotContain(SMS_SECRET);
             assertThat(entries(file).get("enterprises/demo/audio/branding/logo")).isEqualTo(LOGO);
             String ext = new String(entries(file).get("enterprises/demo/extension.json"), StandardCharsets.UTF_8);
@@ -213,9 +214,11 @@ class ConfigBackupTest {
         Map<String, Object> archive = new LinkedHashMap<>(Map.of("enabled", false, "host", "127.0.0.1", "port", 2222, "username", "arch",
                 "password", ARCHIVE_SECRET, "remoteDir", "/rec", "afterDays", 30));
         ok(admin.put("/api/v1/settings/recording/archive", archive));
+        ok(admin.post("/api/v1/ivr/data-sources", Map.of("name", "crm", "url", "jdbc:postgresql://127.0.0.1:5432/crm", "username", "reader",
+                "password", IVR_DB_SECRET, "maxRows", 5, "timeoutMs", 1500)));
     }
 
-    static final String SMS_SECRET = "smpp#s9x", ARCHIVE_SECRET = "sftp-secret-7";
+    static final String SMS_SECRET = "smpp#s9x", ARCHIVE_SECRET = "sftp-secret-7", IVR_DB_SECRET = "crm-reader-5";
     static final byte[] LOGO = logo();
 
     static byte[] logo() {
@@ -254,6 +257,10 @@ class ConfigBackupTest {
         String archiveEnc = b.database().withHandle(h -> h.createQuery("SELECT password_enc FROM recording_archive_settings WHERE enterprise_id = :e")
                 .bind("e", enterpriseId).mapTo(String.class).one());
         assertThat(dev.hotline.mail.SecretBox.fromKeyFile(secrets.resolve("archive.key")).decrypt(archiveEnc)).isEqualTo(ARCHIVE_SECRET);
+        assertThat(admin.get("/api/v1/ivr/data-sources").body()).contains("jdbc:postgresql://127.0.0.1:5432/crm").doesNotContain(IVR_DB_SECRET);
+        String dbEnc = b.database().withHandle(h -> h.createQuery("SELECT password_enc FROM ivr_data_source WHERE enterprise_id = :e")
+                .bind("e", enterpriseId).mapTo(String.class).one());
+        assertThat(dev.hotline.mail.SecretBox.fromKeyFile(secrets.resolve("ivr-db.key")).decrypt(dbEnc)).isEqualTo(IVR_DB_SECRET);
     }
 
     static void badFiles(TestServer b, ApiClient operator, byte[] file) throws Exception {

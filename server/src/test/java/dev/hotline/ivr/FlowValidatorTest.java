@@ -137,4 +137,38 @@ class FlowValidatorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> graph("{'start':'a','nodes':{'a':{'type':'teleport'}}}"))
                 .isInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class);
     }
+
+    @Test
+    void aDatabaseLookupIsOneReadOnlyQueryOnAKnownSourceWithKnownVariables() throws Exception {
+        var ctx = new FlowValidator.Context(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, Set.of(), Set.of("crm"));
+        java.util.function.Function<String, List<String>> check = q -> {
+            var g = new Flow.Graph("c", java.util.Map.of(
+                    "c", new Flow.Collect(null, "pin", null, null, null, "d"),
+                    "d", new Flow.Db("crm", q, java.util.Map.of("tier", "TIER"), "e", "e", "e"),
+                    "e", new Flow.Db("crm", "SELECT 1 AS x FROM t WHERE tier = ${tier}", null, "b", "b", "b"),
+                    "b", new Flow.Hangup()), null);
+            return FlowValidator.validate(g, ctx).stream().map(p -> p.node() + "." + p.field() + ": " + p.message()).toList();
+        };
+        assertThat(check.apply("SELECT tier FROM customer WHERE phone = ${caller} AND pin = ${pin}")).isEmpty();
+        assertThat(check.apply("  -- the tier\nWITH c AS (SELECT * FROM customer) SELECT tier FROM c WHERE phone = ${caller};")).isEmpty();
+        assertThat(check.apply("SELECT tier FROM customer WHERE note = 'it''s; fine' AND phone = ${caller}")).isEmpty();
+        assertThat(check.apply("DELETE FROM customer")).containsExactly("d.query: only a SELECT (or WITH … SELECT) query");
+        assertThat(check.apply("SELECT 1; DROP TABLE customer")).containsExactly("d.query: a single statement (no ';' between statements)");
+        assertThat(check.apply("WITH x AS (DELETE FROM customer RETURNING *) SELECT * FROM x")).containsExactly("d.query: only reads: DELETE is not allowed");
+        assertThat(check.apply("SELECT * INTO copy FROM customer")).containsExactly("d.query: only reads: INTO is not allowed");
+        assertThat(check.apply("SELECT tier FROM customer FOR UPDATE")).containsExactly("d.query: only reads: UPDATE is not allowed");
+        assertThat(check.apply("SELECT tier FROM customer WHERE phone = '${caller}'")).containsExactly("d.query: write ${variable} without quotes: it is bound as a parameter");
+        assertThat(check.apply("SELECT tier FROM customer WHERE phone = ${nobody}")).containsExactly("d.query: unknown variable nobody");
+        assertThat(check.apply("SELECT 'unclosed FROM customer")).containsExactly("d.query: an unclosed quote or comment");
+        assertThat(check.apply("")).containsExactly("d.query: required");
+        assertThat(problems("{'start':'d','nodes':{'d':{'type':'db','source':'crm','query':'SELECT 1 AS x','found':'b','notFound':'b'},'b':{'type':'hangup'}}}"))
+                .contains("d.source: no such data source", "d.error: not connected");
+    }
+
+    @Test
+    void aDatabaseQuerysVariablesBecomeParametersInOrder() {
+        var b = DataSources.bind("SELECT a FROM t WHERE x = ${caller} AND y = ${pin} OR z = ${caller}");
+        assertThat(b.sql()).isEqualTo("SELECT a FROM t WHERE x = ? AND y = ? OR z = ?");
+        assertThat(b.variables()).containsExactly("caller", "pin", "caller");
+    }
 }

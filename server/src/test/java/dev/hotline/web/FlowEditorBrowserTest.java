@@ -284,6 +284,56 @@ class FlowEditorBrowserTest {
                 .doesNotContain("node:hangup_1");
     }
 
+    /**
+     * IVR-1: an admin adds an external database under the flows (its password never shown again), then a database lookup
+     * node in the editor with that source and a query; a query that writes is refused with the problem beside the field.
+     */
+    @Test
+    void aDatabaseLookupNodeIsAddedWithItsDataSource() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-flows");
+        ui.waitText("page-title", ui.en("flows.title"));
+        ui.waitText("datasource-title", ui.en("dataSources.title"));
+        ui.click("datasource-new");
+        ui.type("datasource-form-name", "crm");
+        ui.type("datasource-form-url", "jdbc:mysql://nowhere/crm");
+        ui.type("datasource-form-username", "reader");
+        ui.type("datasource-form-password", "pw-never-shown");
+        ui.click("datasource-save");
+        ui.el("datasource-form-url-error");
+        ui.type("datasource-form-url", "jdbc:h2:tcp://127.0.0.1:9/mem:crm");
+        ui.click("datasource-save");
+        ui.el("datasource-row-crm");
+        assertThat(ui.text("datasource-row-crm")).contains("jdbc:h2:tcp://127.0.0.1:9/mem:crm", ui.en("dataSources.passwordSet"))
+                .doesNotContain("pw-never-shown");
+
+        ui.click("flow-new");
+        ui.type("flow-form-name", "db_lookup");
+        ui.click("flow-save");
+        ui.el("flow-editor");
+        ui.waitText("page-title", "db_lookup");
+        long flowId = Long.parseLong(ui.driver().getCurrentUrl().replaceAll(".*#/flows/", ""));
+        ui.click("palette-db");
+        ui.el("flow-node-db_1");
+        new Select(ui.el("node-source")).selectByValue("crm");
+        ui.type("node-query", "SELECT tier FROM customer WHERE phone = ${caller}");
+        for (String exit : List.of("exit-found", "exit-notFound", "exit-error")) new Select(ui.el(exit)).selectByValue("start");
+        ui.click("node-set-start");
+        ui.click("flow-save-draft");
+        ui.el("flow-ok");
+        Map<String, Object> db = map(map(map(ui.fetchJson("/api/v1/flows/" + flowId).get("draft")).get("nodes")).get("db_1"));
+        assertThat(db).containsEntry("type", "db").containsEntry("source", "crm")
+                .containsEntry("query", "SELECT tier FROM customer WHERE phone = ${caller}")
+                .containsEntry("found", "start").containsEntry("notFound", "start").containsEntry("error", "start");
+        ui.screenshot("flow-node-db-en");
+
+        ui.type("node-query", "DELETE FROM customer");
+        ui.click("flow-save-draft");
+        ui.waitFor(d -> ui.text("node-query-error").contains("only a SELECT"));
+    }
+
     @Test
     void theDemoMenuTransfersToQueuesWithAPriorityEditedInTheEditor() {
         ui.login("demo", "admin", ui.server().demoPassword());

@@ -192,6 +192,60 @@ class IvrPagesBrowserTest {
         assertThat(ui.fetchJson("/api/v1/voicemail/boxes/extension/1002/greeting").get("code")).isEqualTo("not_found");
     }
 
+    /**
+     * MSG-1: an agent sets their own voicemail greeting on the desk (a 3 s 400 Hz tone uploaded as a 16 kHz WAV), it is the
+     * box's greeting in the API, a caller to the box hears it (the tone, not the default words) before the beep, and the
+     * agent goes back to the default. (agent2's box 1002: agent1's box is counted by another test.)
+     */
+    @Test
+    void anAgentSetsTheirOwnGreetingOnTheDeskAndCallersHearIt() throws Exception {
+        english();
+        ui.login("demo", "agent2", ui.server().demoPassword());
+        ui.el("agent-voicemail");
+        ui.waitText("agent-greeting-none", ui.en("agent.greeting.none"));
+        assertThat(ui.el("agent-greeting-record").isDisplayed()).isTrue();
+        ui.click("agent-greeting-upload");
+        ui.waitText("agent-greeting-error", ui.en("agent.greeting.chooseFile"));
+        Path tone = Files.write(work.resolve("my-greeting.wav"), dev.hotline.testing.TestAudio.toneWav(16000, 1, 3000, 400));
+        ui.el("agent-greeting-file").sendKeys(tone.toString());
+        ui.click("agent-greeting-upload");
+        ui.waitText("agent-greeting-own", ui.en("agent.greeting.own").replace("{length}", "0:03"));
+        Map<String, Object> g = ui.fetchJson("/api/v1/voicemail/boxes/extension/1002/greeting");
+        assertThat(((Number) g.get("durationMs")).longValue()).isBetween(2900L, 3100L);
+        Map<String, Object> played = fetchHead(ui.el("agent-greeting-audio").getAttribute("src"));
+        assertThat(played.get("status")).isEqualTo(200L);
+        assertThat((String) played.get("type")).startsWith("audio/wav");
+        ui.screenshot("ivr-agent-greeting-en");
+        ui.click("lang-zh");
+        ui.waitText("agent-greeting-default", ui.zh("voicemail.greeting.useDefault"));
+        ui.screenshot("ivr-agent-greeting-zh");
+        ui.click("lang-en");
+
+        // A caller to the box hears the agent's greeting: 3 s of the 400 Hz tone, then the beep; they hang up at once (no message).
+        ApiClient admin = admin();
+        long flowId = admin.post("/api/v1/flows", Map.of("name", "vm_agent2")).json().get("id").asLong();
+        admin.raw("PUT", "/api/v1/flows/" + flowId + "/draft",
+                "{\"start\":\"vm\",\"nodes\":{\"vm\":{\"type\":\"voicemail\",\"boxType\":\"extension\",\"box\":\"1002\"}}}", "application/json");
+        assertThat(admin.post("/api/v1/flows/" + flowId + "/publish", null).status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4702", "destinationType", "flow", "destination", "vm_agent2")).status()).isEqualTo(201);
+        long heardTone;
+        String pattern;
+        try (dev.hotline.testing.RtpCaller caller = dev.hotline.testing.RtpCaller.call(ui.server().hotline().engine().sipPort(), "13600000022", "4702")) {
+            int upTo = caller.awaitSoundThenQuiet(0, 400);
+            var heard = caller.heard().subList(0, upTo);
+            heardTone = dev.hotline.testing.RtpCaller.toneMs(heard);
+            pattern = dev.hotline.testing.RtpCaller.pattern(heard);
+            caller.bye();
+        }
+        assertThat(heardTone).as(pattern).isBetween(2700L, 3100L);
+
+        // Back to the default greeting.
+        ui.click("agent-greeting-default");
+        ui.click("confirm-ok");
+        ui.waitText("agent-greeting-none", ui.en("agent.greeting.none"));
+        assertThat(ui.fetchJson("/api/v1/voicemail/boxes/extension/1002/greeting").get("code")).isEqualTo("not_found");
+    }
+
     @Test
     void promptsAreUploadedPreviewedAndPickedAsAWelcomePrompt() throws Exception {
         english();

@@ -480,6 +480,34 @@ class TelephonyPagesBrowserTest {
                 .containsEntry("destination", "front-desk");
     }
 
+    /** PBX-2: the enterprise-wide channel limit (all trunks, both directions) is set on the trunks page; a bad value is named. */
+    @Test
+    void adminSetsTheEnterpriseWideChannelLimitOnTheTrunksPage() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-trunks");
+        ui.waitText("page-title", ui.en("trunks.title"));
+        ui.waitText("enterprise-max-channels-now", ui.en("trunks.unlimited"));
+        assertThat(ui.el("enterprise-max-channels").getAttribute("value")).isEqualTo("0");
+        ui.type("enterprise-max-channels", "100001");
+        ui.click("enterprise-max-channels-save");
+        ui.waitFor(d -> ui.text("enterprise-max-channels-error").contains("100000"));
+        assertThat(((Number) ui.fetchJson("/api/v1/trunk-settings").get("maxChannels")).intValue()).isZero();
+        ui.type("enterprise-max-channels", "7");
+        ui.click("enterprise-max-channels-save");
+        ui.waitText("enterprise-max-channels-now", ui.en("trunks.limitNow").replace("{n}", "7"));
+        assertThat(((Number) ui.fetchJson("/api/v1/trunk-settings").get("maxChannels")).intValue()).isEqualTo(7);
+        ui.screenshot("tel-trunks-enterprise-limit-en");
+        // Shown again after a reload; then back to none for the other tests of the class.
+        ui.driver().navigate().refresh();
+        ui.waitFor(d -> "7".equals(ui.el("enterprise-max-channels").getAttribute("value")));
+        ui.type("enterprise-max-channels", "0");
+        ui.click("enterprise-max-channels-save");
+        ui.waitText("enterprise-max-channels-now", ui.en("trunks.unlimited"));
+        assertThat(((Number) ui.fetchJson("/api/v1/trunk-settings").get("maxChannels")).intValue()).isZero();
+    }
+
     @Test
     void supervisorSeesTelephonyPagesWithoutEditing() {
         ui.click("lang-zh");
@@ -492,6 +520,8 @@ class TelephonyPagesBrowserTest {
         assertThat(ui.driver().findElements(tid("trunk-new"))).as("read-only: no new-trunk button").isEmpty();
         assertThat(ui.driver().findElements(tid("trunk-edit-loopback"))).isEmpty();
         assertThat(ui.driver().findElements(tid("trunk-delete-loopback"))).isEmpty();
+        assertThat(ui.driver().findElements(tid("enterprise-max-channels-save"))).as("read-only: no saving the channel limit").isEmpty();
+        assertThat(ui.el("enterprise-max-channels").isEnabled()).isFalse();
         ui.screenshot("tel-trunks-readonly-zh");
 
         ui.click("nav-numbers");

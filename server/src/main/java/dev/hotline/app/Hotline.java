@@ -270,9 +270,9 @@ public final class Hotline implements AutoCloseable {
             return k instanceof Tickets.Keyed.Invalid ? new Ivr.TicketAnswer.Invalid() : new Ivr.TicketAnswer.Unknown();
         });
         // OUT-1: the dialer places campaign calls and follows their events on a thread of its own.
-        this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, clock);
+        this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, sms, clock); // MSG-3: SMS campaigns and the SMS after an outcome
         switchboard.follow(dialer::onEvent);
-        CampaignRoutes.register(api, jdbi, audit, clock, dialer, masking);
+        CampaignRoutes.register(api, jdbi, audit, clock, dialer, masking, sms);
         // OUT-4: web callbacks, stored first, placed customer-first into the callback queue on a thread of their own.
         this.webCallbacks = new WebCallbacks(jdbi, acd, calls, routing, clock);
         switchboard.follow(webCallbacks::onEvent);

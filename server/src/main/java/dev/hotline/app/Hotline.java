@@ -205,7 +205,8 @@ public final class Hotline implements AutoCloseable {
         CrmRoutes.register(api, jdbi, audit, masking, new Customers(clock), customerImports, new AddressBook(clock));
         Tickets tickets = new Tickets(clock);
         KbRoutes.register(api, jdbi, new Kb(clock));
-        BrandingRoutes.register(api, jdbi, new Branding(config.dataDir(), clock)); // ADM-4
+        Branding branding = new Branding(config.dataDir(), clock);
+        BrandingRoutes.register(api, jdbi, branding); // ADM-4
         OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
@@ -319,7 +320,7 @@ public final class Hotline implements AutoCloseable {
                 cti.sendTo(to.key(), "monitor.alerts", Map.of("alerts", alerts, "raised", raised));
             }
         });
-        MonitorRoutes.register(api, monitor, jdbi, audit, masking);
+        MonitorRoutes.register(api, monitor, jdbi, audit, masking, branding);
         FlowRoutes.register(api, jdbi, audit, ivr, clock);
         VoicemailRoutes.register(api, jdbi, audit, clock, masking);
         PromptRoutes.register(api, jdbi, audit, ivr);

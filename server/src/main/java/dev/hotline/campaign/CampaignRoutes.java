@@ -273,7 +273,7 @@ public final class CampaignRoutes {
         if (s.outboundRouteId() != null && !owned(h, "outbound_route", enterpriseId, s.outboundRouteId())) {
             v.add("settings.outboundRouteId", "no such outbound route");
         }
-        v.check(!calls && s.callerIds() == null || s.callerIds() != null && !s.callerIds().isEmpty() && s.callerIds().size() <= 50
+        v.check(!calls && (s.callerIds() == null || s.callerIds().isEmpty()) || s.callerIds() != null && !s.callerIds().isEmpty() && s.callerIds().size() <= 50
                 && s.callerIds().stream().allMatch(n -> ContactList.normalise(n).isPresent()), "settings.callerIds", "1 to 50 phone numbers");
         if (s.timeZone() != null) {
             try {

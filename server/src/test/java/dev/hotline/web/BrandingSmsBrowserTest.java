@@ -17,7 +17,7 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * ADM-4 in the browser: the console's branding page sets the company name and uploads a PNG logo (the header shows both
  * at once; an SVG is refused with the server's reason under the field), and the wallboard opened with its token link shows
- * them. MSG-3: the ticket page's "Send SMS" dialog queues an SMS to the ticket's caller with the ticket's tracking number,
+ * them, as do the supervisor page's and an agent's desk's headers. MSG-3: the ticket page's "Send SMS" dialog queues an SMS to the ticket's caller with the ticket's tracking number,
  * and shows a refused empty text under its field.
  */
 class BrandingSmsBrowserTest {
@@ -77,6 +77,21 @@ class BrandingSmsBrowserTest {
             ui.waitFor(d -> d.getTitle().startsWith("Acme 热线中心"));
             ui.screenshot("wallboard-branding-zh");
             assertThat(new ApiClient(ui.server().baseUrl()).get("/api/v1/wallboard/branding?token=1.bad").status()).isEqualTo(401);
+
+            // the supervisor page's header, and the desk's for an agent
+            ui.open("/supervisor.html");
+            ui.waitText("app-company", "Acme 热线中心");
+            ui.waitFor(d -> imageLoaded("app-logo", 48));
+            ui.click("logout");
+            ui.el("login-submit");
+            ui.login("demo", "agent1", ui.server().demoPassword());
+            ui.waitFor(ExpectedConditions.urlContains("/agent.html"));
+            ui.waitText("app-company", "Acme 热线中心");
+            ui.waitFor(d -> imageLoaded("app-logo", 48));
+            ui.click("logout");
+            ui.el("login-submit");
+            ui.login("demo", "admin", ui.server().demoPassword());
+            ui.waitFor(ExpectedConditions.urlContains("#/"));
 
             // the product's mark again once the logo is removed
             ui.open("/#/branding");

@@ -18,7 +18,8 @@ import org.openqa.selenium.support.ui.Select;
  * ADM-4 in the browser: the console's branding page sets the company name and uploads a PNG logo (the header shows both
  * at once; an SVG is refused with the server's reason under the field), and the wallboard opened with its token link shows
  * them, as do the supervisor page's and an agent's desk's headers. MSG-3: the ticket page's "Send SMS" dialog queues an SMS to the ticket's caller with the ticket's tracking number,
- * and shows a refused empty text under its field.
+ * and shows a refused empty text under its field; the campaign page makes an SMS campaign (no trunk, caller ID or queue)
+ * whose numbers' SMS state shows in the list once it runs.
  */
 class BrandingSmsBrowserTest {
     @RegisterExtension
@@ -147,5 +148,44 @@ class BrandingSmsBrowserTest {
         ui.click("ticket-sms-send");
         ui.waitFor(d -> ui.text("ticket-sms-sent").contains("13900000078"));
         ui.screenshot("ticket-sms-zh");
+    }
+
+    @Test
+    void theCampaignPageMakesAnSmsCampaignAndShowsEachNumbersSmsState() throws Exception {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitFor(ExpectedConditions.urlContains("#/"));
+        ui.click("lang-en");
+        ui.click("nav-campaigns");
+        ui.waitText("page-title", ui.en("campaigns.title"));
+        new Select(ui.el("campaign-mode")).selectByValue("sms");
+        assertThat(ui.driver().findElements(ConsoleDriver.tid("campaign-trunk"))).as("no trunk for an SMS campaign").isEmpty();
+        ui.type("campaign-name", "sms-notice");
+        ui.type("campaign-windows", ""); // any hour
+        ui.type("campaign-sms-text", "{name}，您的包裹已发出。");
+        ui.click("campaign-create");
+        ui.waitFor(d -> ui.text("campaign-state-sms-notice").equals(ui.en("campaigns.states.draft")));
+        Path csv = Files.createTempFile("sms-campaign", ".csv");
+        Files.writeString(csv, "number,name\n13800000011,Zhang San\n", StandardCharsets.UTF_8);
+        ui.el("campaign-file").sendKeys(csv.toAbsolutePath().toString());
+        ui.click("campaign-import");
+        ui.waitFor(d -> ui.text("campaign-import-result").contains("1 imported"));
+        ui.click("campaign-start");
+        ui.waitFor(d -> ui.text("campaign-state-sms-notice").equals(ui.en("campaigns.states.running")));
+        // no gateway in this server: the SMS stays queued once the dialer's thread queued it
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        long id = -1;
+        for (var c : admin.get("/api/v1/campaigns").json()) if (c.get("name").asText().equals("sms-notice")) id = c.get("id").asLong();
+        String contacts = "/api/v1/campaigns/" + id + "/contacts";
+        ui.waitFor(d -> "queued".equals(admin.get(contacts).json().get(0).path("smsStatus").asText()));
+        ui.click(ui.driver().findElement(ConsoleDriver.tid("campaign-row-sms-notice")).findElement(org.openqa.selenium.By.tagName("button")));
+        ui.waitText("campaign-sms-13800000011", ui.en("sms.status.queued"));
+        ui.screenshot("campaign-sms-en");
+        JsonNode m = null;
+        for (var x : admin.get("/api/v1/sms/messages?kind=campaign").json()) {
+            if (x.get("number").asText().equals("13800000011")) m = x;
+        }
+        assertThat(m).isNotNull();
+        assertThat(m.get("text").asText()).isEqualTo("Zhang San，您的包裹已发出。");
     }
 }

@@ -136,8 +136,12 @@ export const AppHeader = {
   data() { return { pw: null, brand: null }; },
   async created() {
     // ADM-4: the enterprise's company name and logo.
+    // The console's branding page tells of a change (hotline:branding) so the header shows it at once.
+    this.onBranding = (e) => { this.brand = e.detail; };
+    window.addEventListener('hotline:branding', this.onBranding);
     if (this.me) { try { this.brand = await api.get('/branding'); } catch (e) { this.brand = null; } }
   },
+  beforeUnmount() { window.removeEventListener('hotline:branding', this.onBranding); },
   methods: {
     logout,
     openPassword() { this.pw = { form: { oldPassword: '', newPassword: '', confirm: '' }, errors: {}, error: null, saving: false }; },

@@ -44,6 +44,7 @@ import { KbQuestionsPage } from './pages/kb-questions.js';
 import { TollPage } from './pages/toll.js';
 import { BusinessReportsPage } from './pages/business-reports.js';
 import { TicketTypesPage } from './pages/ticket-types.js';
+import { BrandingPage } from './pages/branding.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -144,6 +145,9 @@ const MENU = [
   // nobody's landing page; the sidebar shows it in the platform group.
   { id: 'backup', perms: ['config.backup', 'enterprise.manage'], group: 'platform', component: BackupPage,
     icon: I('<path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3"/>') },
+  // ADM-4: the company name and logo, listed last so that it is nobody's landing page.
+  { id: 'branding', perm: 'branding.manage', group: 'system', component: BrandingPage,
+    icon: I('<rect x="3" y="3" width="18" height="18" rx="2"/><circle cx="8.5" cy="8.5" r="1.5"/><path d="M21 15l-5-5L5 21"/>') },
 ];
 const LINKS = [
   { id: 'agent', perm: 'agent.desk', href: '/agent.html',

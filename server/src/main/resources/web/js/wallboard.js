@@ -1,6 +1,6 @@
 // Wallboard (SUP-3): a full-screen page for a TV, opened with a read-only link (?token=...), no login. The server pushes
 // the queues' figures, their green / amber / red level and the alerts as server-sent events. Language: ?lang=zh|en, else
-// the browser's.
+// the browser's. The enterprise's company name and logo (ADM-4) head the board.
 
 import { i18n, t, loadLang, LANGS } from './i18n.js';
 import { alertText, clock, pct } from './format.js';
@@ -12,8 +12,11 @@ if (LANGS.includes(lang)) i18n.lang = lang;
 await loadLang(i18n.lang);
 
 const Wallboard = {
-  data() { return { board: null, live: false, refused: false }; },
+  data() { return { board: null, live: false, refused: false, brand: null }; },
   created() {
+    fetch('/api/v1/wallboard/branding?token=' + encodeURIComponent(token))
+      .then((r) => (r.ok ? r.json() : null)).then((b) => { this.brand = b; if (b) document.title = b.companyName + ' · ' + t('wallboard.title'); })
+      .catch(() => { this.brand = null; });
     const source = new EventSource('/api/v1/wallboard/stream?token=' + encodeURIComponent(token));
     source.addEventListener('snapshot', (e) => { this.board = JSON.parse(e.data); this.live = true; });
     source.onerror = async () => {
@@ -33,7 +36,10 @@ const Wallboard = {
     <div class="wb" data-testid="wallboard" :data-live="live">
       <div v-if="refused" class="wb-off" data-testid="wallboard-refused">{{ t('wallboard.refused') }}</div>
       <template v-else-if="board">
-        <div class="wb-head"><span>{{ t('wallboard.title') }}</span><span :class="{ 'wb-off': !live }">{{ live ? board.day : t('wallboard.reconnecting') }}</span></div>
+        <div class="wb-head"><span class="wb-brand">
+          <img v-if="brand && brand.logoUrl" :src="brand.logoUrl" alt="" class="wb-logo" data-testid="wb-logo">
+          <span v-if="brand" class="wb-company" data-testid="wb-company">{{ brand.companyName }}</span>
+          <span>{{ t('wallboard.title') }}</span></span><span :class="{ 'wb-off': !live }">{{ live ? board.day : t('wallboard.reconnecting') }}</span></div>
         <div class="wb-total">
           <div><div class="l">{{ t('wallboard.waiting') }}</div><div class="v" data-testid="wb-total-waiting">{{ board.queues.reduce((a, q) => a + q.waiting, 0) }}</div></div>
           <div><div class="l">{{ t('wallboard.answered') }}</div><div class="v" data-testid="wb-total-answered">{{ board.total.answered }}</div></div>

@@ -208,7 +208,8 @@ public final class Hotline implements AutoCloseable {
         CrmRoutes.register(api, jdbi, audit, masking, new Customers(clock), customerImports, new AddressBook(clock));
         Tickets tickets = new Tickets(clock);
         KbRoutes.register(api, jdbi, new Kb(clock));
-        BrandingRoutes.register(api, jdbi, new Branding(config.dataDir(), clock)); // ADM-4
+        Branding branding = new Branding(config.dataDir(), clock);
+        BrandingRoutes.register(api, jdbi, branding); // ADM-4
         OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
@@ -280,9 +281,9 @@ public final class Hotline implements AutoCloseable {
             return k instanceof Tickets.Keyed.Invalid ? new Ivr.TicketAnswer.Invalid() : new Ivr.TicketAnswer.Unknown();
         });
         // OUT-1: the dialer places campaign calls and follows their events on a thread of its own.
-        this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, clock);
+        this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, sms, clock); // MSG-3: SMS campaigns and the SMS after an outcome
         switchboard.follow(dialer::onEvent);
-        CampaignRoutes.register(api, jdbi, audit, clock, dialer, masking);
+        CampaignRoutes.register(api, jdbi, audit, clock, dialer, masking, sms);
         // OUT-4: web callbacks, stored first, placed customer-first into the callback queue on a thread of their own.
         this.webCallbacks = new WebCallbacks(jdbi, acd, calls, routing, clock);
         switchboard.follow(webCallbacks::onEvent);
@@ -329,7 +330,7 @@ public final class Hotline implements AutoCloseable {
                 cti.sendTo(to.key(), "monitor.alerts", Map.of("alerts", alerts, "raised", raised));
             }
         });
-        MonitorRoutes.register(api, monitor, jdbi, audit, masking);
+        MonitorRoutes.register(api, monitor, jdbi, audit, masking, branding);
         FlowRoutes.register(api, jdbi, audit, ivr, clock);
         VoicemailRoutes.register(api, jdbi, audit, clock, masking);
         PromptRoutes.register(api, jdbi, audit, ivr);

@@ -7,6 +7,7 @@ import dev.hotline.domain.Validator;
 import dev.hotline.masking.Masking;
 import dev.hotline.report.ReportExport;
 import dev.hotline.report.ReportTable;
+import dev.hotline.sms.Sms;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
@@ -30,6 +31,8 @@ public final class CampaignRoutes {
     static final Set<String> RETRYABLE = Set.of("busy", "no_answer", "machine", "failed");
     static final Set<String> AMD_ACTIONS = Set.of("hangup", "message", "agent");
     static final Set<String> ANSWERS = Set.of("confirm", "refuse", "agent");
+    /** When a calling campaign's SMS goes: after one of these outcomes, or after the number's last attempt. */
+    static final Set<String> SMS_ON = Set.of("answered", "busy", "no_answer", "machine", "failed", "abandoned", "exhausted");
 
     /** A campaign as created or changed. */
     public record CampaignInput(String name, String mode, CampaignSettings settings) {}
@@ -47,7 +50,7 @@ public final class CampaignRoutes {
     /** An agent's choice on a preview record: {@code dial} or {@code skip}. */
     public record PreviewInput(Long campaignId, Long contactId, String action) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer, Masking masking) {
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer, Masking masking, Sms sms) {
         Api r = root.tagged("campaigns");
         r.get("/campaigns", "The enterprise's outbound campaigns").returnsList(Campaign.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> CampaignStore.list(h, me.enterpriseId()))));
@@ -55,7 +58,7 @@ public final class CampaignRoutes {
                 .body(CampaignInput.class).returns(Campaign.class).handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
                     CampaignInput in = Json.body(ctx, CampaignInput.class);
                     Campaign saved = jdbi.inTransaction(h -> {
-                        validate(h, me.enterpriseId(), in, 0);
+                        validate(h, me.enterpriseId(), in, 0, sms);
                         long id = CampaignStore.insert(h, me.enterpriseId(), in.name().strip(), DialMode.parse(in.mode()).orElseThrow(),
                                 in.settings(), clock.instant());
                         audit.record(h, me, ctx.ip(), "campaign.create", in.name(), in.mode());
@@ -76,7 +79,7 @@ public final class CampaignRoutes {
                         Campaign c = find(h, me.enterpriseId(), id);
                         CampaignInput in = Json.body(ctx, CampaignInput.class);
                         if (!c.state().editable()) throw DomainException.conflict("a " + c.state().key() + " campaign cannot be changed");
-                        validate(h, me.enterpriseId(), in, id);
+                        validate(h, me.enterpriseId(), in, id, sms);
                         CampaignStore.update(h, me.enterpriseId(), id, in.name().strip(), DialMode.parse(in.mode()).orElseThrow(), in.settings());
                         audit.record(h, me, ctx.ip(), "campaign.update", in.name(), in.mode());
                         return CampaignStore.byId(h, me.enterpriseId(), id).orElseThrow();
@@ -155,7 +158,11 @@ public final class CampaignRoutes {
                     int offset = intParam(ctx.queryParam("offset"), 0, 0, Integer.MAX_VALUE, "offset");
                     ctx.json(masking.forViewer(me).json(jdbi.withHandle(h -> {
                         find(h, me.enterpriseId(), id);
-                        return CampaignStore.contacts(h, me.enterpriseId(), id, state, limit, offset);
+                        List<CampaignStore.Contact> contacts = CampaignStore.contacts(h, me.enterpriseId(), id, state, limit, offset);
+                        // MSG-3: each number's SMS state is its message's, read through the SMS feature
+                        Map<Long, String> sent = sms.statuses(h, me.enterpriseId(),
+                                contacts.stream().map(CampaignStore.Contact::smsId).filter(java.util.Objects::nonNull).toList());
+                        return contacts.stream().map(c -> c.smsId() == null ? c : c.withSmsStatus(sent.get(c.smsId()))).toList();
                     })));
                 });
         r.get("/campaigns/{id}/events", "A campaign's attempts and outcomes from the event log, oldest first (limit, offset)")
@@ -246,26 +253,27 @@ public final class CampaignRoutes {
     }
 
     /** Checks a campaign's fields; objects it names (trunk, route, queue, agents, prompt) must be the enterprise's own. */
-    static void validate(Handle h, long enterpriseId, CampaignInput in, long exceptId) {
+    static void validate(Handle h, long enterpriseId, CampaignInput in, long exceptId, Sms sms) {
         if (in == null) throw DomainException.badRequest("a JSON body is required");
         Validator v = Validator.of();
         String name = Validator.clean(in.name());
         v.required("name", name).maxLength("name", name, 128);
         if (name != null && CampaignStore.nameTaken(h, enterpriseId, name, exceptId)) v.add("name", "already used by another campaign");
         DialMode mode = DialMode.parse(in.mode()).orElse(null);
-        v.check(mode != null, "mode", "preview, progressive, predictive or notification");
+        v.check(mode != null, "mode", "preview, progressive, predictive, notification or sms");
         CampaignSettings s = in.settings();
         if (s == null) {
             v.add("settings", "required");
             v.throwIfInvalid();
             return;
         }
-        v.check((s.trunkId() == null) != (s.outboundRouteId() == null), "settings.trunkId", "give a trunkId or an outboundRouteId (one of them)");
+        boolean calls = mode == null || mode.calls();
+        v.check(!calls || (s.trunkId() == null) != (s.outboundRouteId() == null), "settings.trunkId", "give a trunkId or an outboundRouteId (one of them)");
         if (s.trunkId() != null && !owned(h, "trunk", enterpriseId, s.trunkId())) v.add("settings.trunkId", "no such trunk");
         if (s.outboundRouteId() != null && !owned(h, "outbound_route", enterpriseId, s.outboundRouteId())) {
             v.add("settings.outboundRouteId", "no such outbound route");
         }
-        v.check(s.callerIds() != null && !s.callerIds().isEmpty() && s.callerIds().size() <= 50
+        v.check(!calls && (s.callerIds() == null || s.callerIds().isEmpty()) || s.callerIds() != null && !s.callerIds().isEmpty() && s.callerIds().size() <= 50
                 && s.callerIds().stream().allMatch(n -> ContactList.normalise(n).isPresent()), "settings.callerIds", "1 to 50 phone numbers");
         if (s.timeZone() != null) {
             try {
@@ -313,6 +321,21 @@ public final class CampaignRoutes {
                 MachineDetection.params(s.amd());
             } catch (IllegalArgumentException e) {
                 v.add("settings.amd.params", e.getMessage());
+            }
+        }
+        CampaignSettings.Sms smsOf = s.sms();
+        if (mode == DialMode.SMS && smsOf == null) v.add("settings.sms", "required for an SMS campaign");
+        if (smsOf != null) {
+            boolean template = smsOf.templateId() != null;
+            boolean own = Validator.clean(smsOf.text()) != null;
+            v.check(template != own, "settings.sms.text", "a text or a templateId (one of them)");
+            v.check(!own || smsOf.text().length() <= 1000, "settings.sms.text", "at most 1000 characters");
+            if (template && !sms.templateExists(h, enterpriseId, smsOf.templateId())) v.add("settings.sms.templateId", "no such SMS template");
+            if (mode == DialMode.SMS) {
+                v.check(smsOf.on() == null || smsOf.on().isEmpty(), "settings.sms.on", "not used by an SMS campaign (every number gets the SMS)");
+            } else {
+                v.check(smsOf.on() != null && !smsOf.on().isEmpty() && SMS_ON.containsAll(smsOf.on()), "settings.sms.on",
+                        "after which outcomes: answered, busy, no_answer, machine, failed, abandoned or exhausted");
             }
         }
         if (mode == DialMode.NOTIFICATION) {

@@ -19,11 +19,12 @@ import java.util.Map;
  * @param ringSeconds     how long a number rings before no_answer (at least 15)
  * @param amd             answering-machine detection on answered calls (off when null)
  * @param notification    what a notification campaign plays and which keys answer (notification mode only)
+ * @param sms             the SMS an SMS campaign sends every number, or a calling campaign sends after the outcomes named
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CampaignSettings(Long trunkId, Long outboundRouteId, List<String> callerIds, String timeZone, List<Window> windows,
                                Map<String, Retry> retries, Integer maxAttempts, Long queueId, List<Long> agentIds, Integer ringSeconds,
-                               Amd amd, Notification notification) {
+                               Amd amd, Notification notification, Sms sms) {
 
     public static final int MIN_RING_SECONDS = 15;
     public static final int DEFAULT_RING_SECONDS = 25;
@@ -65,6 +66,16 @@ public record CampaignSettings(Long trunkId, Long outboundRouteId, List<String> 
             return keys == null || keys.isEmpty() ? NotificationMessage.DEFAULT_KEYS : keys;
         }
     }
+
+    /**
+     * A campaign's SMS (MSG-3), at most one per number, through the enterprise's SMS gateway and quotas.
+     *
+     * @param templateId an SMS template of the enterprise, or
+     * @param text       the text, with {name}, {number}, {company}, {date}, {time} and the list's other columns filled in
+     * @param on         calling campaigns: after which outcomes (answered, busy, no_answer, machine, failed, abandoned) or
+     *                   {@code exhausted} (the number's last attempt, never reached); SMS campaigns: not used
+     */
+    public record Sms(Long templateId, String text, List<String> on) {}
 
     public int ringSecondsOrDefault() {
         return ringSeconds == null ? DEFAULT_RING_SECONDS : ringSeconds;

@@ -19,10 +19,18 @@ import org.jdbi.v3.core.mapper.RowMapper;
 final class CampaignStore {
     private CampaignStore() {}
 
-    /** A number of a campaign's list with where it stands. */
+    /**
+     * A number of a campaign's list with where it stands; {@code smsId} the SMS the campaign queued for it (MSG-3) and
+     * {@code smsStatus} that message's state (filled in by the routes from the SMS log; null from the store).
+     */
     record Contact(long id, String number, String name, Map<String, String> vars, String state, int attempts, Instant nextAt,
                    String lastOutcome, String answer, Map<String, Integer> outcomes, Instant lastAttemptAt, String answerKey,
-                   Instant answeredAt) {}
+                   Instant answeredAt, Long smsId, String smsStatus) {
+        Contact withSmsStatus(String status) {
+            return new Contact(id, number, name, vars, state, attempts, nextAt, lastOutcome, answer, outcomes, lastAttemptAt, answerKey, answeredAt,
+                    smsId, status);
+        }
+    }
 
     /** A running campaign and its enterprise (the dialer's list). */
     record Running(long enterpriseId, Campaign campaign) {}
@@ -41,7 +49,8 @@ final class CampaignStore {
             rs.getString("last_outcome"), rs.getString("answer"),
             rs.getString("outcome_counts") == null ? Map.of() : read(rs.getString("outcome_counts"), new TypeReference<LinkedHashMap<String, Integer>>() {}),
             rs.getTimestamp("last_attempt_at") == null ? null : rs.getTimestamp("last_attempt_at").toInstant(), rs.getString("answer_key"),
-            rs.getTimestamp("answered_at") == null ? null : rs.getTimestamp("answered_at").toInstant());
+            rs.getTimestamp("answered_at") == null ? null : rs.getTimestamp("answered_at").toInstant(),
+            rs.getObject("sms_id") == null ? null : rs.getLong("sms_id"), null);
 
     private static final RowMapper<Dnc> DNC = (rs, c) -> new Dnc(rs.getLong("id"), rs.getString("number"), rs.getString("note"),
             rs.getTimestamp("created_at").toInstant());
@@ -152,6 +161,11 @@ final class CampaignStore {
     static void answer(Handle h, long contactId, String key, String answer, Instant now) {
         h.createUpdate("UPDATE campaign_contact SET answer = :a, answer_key = :k, answered_at = :at WHERE id = :id").bind("id", contactId)
                 .bind("a", answer).bind("k", key).bind("at", Timestamp.from(now)).execute();
+    }
+
+    /** The SMS queued for the number (MSG-3). */
+    static void sms(Handle h, long contactId, long smsId) {
+        h.createUpdate("UPDATE campaign_contact SET sms_id = :s WHERE id = :id").bind("id", contactId).bind("s", smsId).execute();
     }
 
     static Optional<String> queueName(Handle h, long enterpriseId, long queueId) {

@@ -13,7 +13,9 @@ public enum DialMode {
     /** Calls paced ahead of agents from the measured answer rate and handle time, under the abandon-rate cap. */
     PREDICTIVE("predictive"),
     /** No agent: a recorded or spoken message, a key collected as the answer (OUT-2). */
-    NOTIFICATION("notification");
+    NOTIFICATION("notification"),
+    /** No call: every number gets the campaign's SMS through the enterprise's SMS gateway (MSG-3). */
+    SMS("sms");
 
     private final String key;
 
@@ -28,7 +30,12 @@ public enum DialMode {
 
     /** Whether answered calls go to agents (notification campaigns only pass a caller who asks for one). */
     public boolean needsAgents() {
-        return this != NOTIFICATION;
+        return this != NOTIFICATION && this != SMS;
+    }
+
+    /** Whether the campaign places calls (through a trunk or route, showing its caller IDs). */
+    public boolean calls() {
+        return this != SMS;
     }
 
     public static Optional<DialMode> parse(String s) {

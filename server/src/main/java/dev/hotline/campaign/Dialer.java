@@ -18,6 +18,7 @@ import dev.hotline.report.CallLogEvent;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.OutboundPlan;
 import dev.hotline.routing.RoutingData;
+import dev.hotline.sms.Sms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * held agent, else to any free agent of the campaign; none within {@link #AGENT_WAIT}: the call is abandoned, hears a short
  * message naming the enterprise and is hung up. Each attempt and outcome is written to the event log and the number's state
  * ({@link Retries}).
+ *
+ * <p>SMS campaigns (MSG-3) place no call: every tick queues the SMS of up to {@link #SMS_BATCH} due numbers through
+ * {@link Sms} (its quotas: a quota used up leaves the rest pending until it allows more). A calling campaign with an SMS
+ * queues it after the outcomes it names, in the transaction that records the outcome, at most once per number.
  */
 public final class Dialer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dialer.class);
@@ -68,6 +73,8 @@ public final class Dialer implements AutoCloseable {
     static final Duration KEY_WAIT = Duration.ofSeconds(5);
     /** Mean handle time assumed before one is measured (talk, seconds). */
     private static final double DEFAULT_HANDLE_SECONDS = 120;
+    /** An SMS campaign queues at most this many messages a tick. */
+    static final int SMS_BATCH = 20;
 
     /**
      * What the campaign view shows of a campaign's dialling (OUT-1 item 2): the dial level and why, since when that reason
@@ -82,6 +89,7 @@ public final class Dialer implements AutoCloseable {
     private final CallBook book;
     private final RoutingData routing;
     private final Ivr ivr;
+    private final Sms sms;
     private final Clock clock;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hotline-dialer");
@@ -94,8 +102,9 @@ public final class Dialer implements AutoCloseable {
     private final Map<Long, Run> runs = new HashMap<>();
     private volatile Map<Long, Live> published = Map.of();
 
-    public Dialer(Jdbi jdbi, Acd acd, CallBook book, RoutingData routing, Ivr ivr, Clock clock) {
+    public Dialer(Jdbi jdbi, Acd acd, CallBook book, RoutingData routing, Ivr ivr, Sms sms, Clock clock) {
         this.jdbi = jdbi;
+        this.sms = sms;
         this.acd = acd;
         this.book = book;
         this.routing = routing;
@@ -362,6 +371,10 @@ public final class Dialer implements AutoCloseable {
             dialNotifications(run, now);
             return;
         }
+        if (mode == DialMode.SMS) {
+            sendSms(run, now);
+            return;
+        }
         Acd.Pool pool = acd.pool(run.enterpriseId, s.agentIds(), s.queueId(), run.holder);
         run.agentsSignedIn = pool.signedIn();
         run.agentsFree = pool.free().size();
@@ -401,6 +414,61 @@ public final class Dialer implements AutoCloseable {
         for (CampaignStore.Contact c : due) place(run, c, null, now);
         decide(run, run.calls.size() / (double) lines, due.isEmpty() && run.calls.isEmpty() ? "waiting: no number of the list is due now"
                 : "notification: up to " + lines + " calls at once, no agent needed", now);
+    }
+
+    /**
+     * SMS campaigns (MSG-3): up to {@link #SMS_BATCH} due numbers get the campaign's SMS queued, each number done with
+     * outcome {@code sms} in the same transaction; a number on the do-not-call list is skipped; a quota used up stops the
+     * batch and leaves the numbers pending.
+     */
+    private void sendSms(Run run, Instant now) {
+        CampaignSettings.Sms s = run.campaign.settings().sms();
+        List<CallLogEvent.CampaignOutcome> events = new ArrayList<>();
+        String refused = jdbi.inTransaction(h -> {
+            for (CampaignStore.Contact c : CampaignStore.due(h, run.id, now, SMS_BATCH)) {
+                if (CampaignStore.onDnc(h, run.enterpriseId, c.number())) {
+                    if (!CampaignStore.claim(h, c.id(), now)) continue;
+                    finishNow(h, c, Outcome.SKIPPED, new Retries.Next("skipped", null), now);
+                    events.add(new CallLogEvent.CampaignOutcome(run.enterpriseId, "campaign-" + run.id + "-" + c.id(), now, null, run.id, c.id(),
+                            c.number(), Outcome.SKIPPED.key(), "reason=do_not_call"));
+                    continue;
+                }
+                Sms.CampaignSms queued = sms.queueForCampaign(h, run.enterpriseId, c.number(), s.templateId(), s.text(), variables(c), false);
+                if (queued.messageId() == null) return queued.refused();
+                if (!CampaignStore.claim(h, c.id(), now)) continue;
+                finishNow(h, c, Outcome.SMS, new Retries.Next("done", null), now);
+                CampaignStore.sms(h, c.id(), queued.messageId());
+                events.add(new CallLogEvent.CampaignOutcome(run.enterpriseId, "campaign-" + run.id + "-" + c.id(), now, null, run.id, c.id(),
+                        c.number(), Outcome.SMS.key(), "sms=" + queued.messageId()));
+            }
+            return null;
+        });
+        events.forEach(book::log);
+        run.dials += events.size();
+        if (refused != null) {
+            decide(run, 0, "waiting: " + refused, now);
+        } else {
+            decide(run, 0, events.isEmpty() ? "waiting: no number of the list is due now" : "sms: the numbers' SMS queued, " + SMS_BATCH + " a tick", now);
+        }
+    }
+
+    private static void finishNow(org.jdbi.v3.core.Handle h, CampaignStore.Contact c, Outcome o, Retries.Next next, Instant now) {
+        Map<String, Integer> counts = new LinkedHashMap<>(c.outcomes());
+        counts.merge(o.key(), 1, Integer::sum);
+        CampaignStore.finish(h, c.id(), o, next, counts, now);
+    }
+
+    /** A number's SMS variables: its name and the list's other columns. */
+    private static Map<String, String> variables(CampaignStore.Contact c) {
+        Map<String, String> vars = new HashMap<>(c.vars());
+        if (c.name() != null) vars.put("name", c.name());
+        return vars;
+    }
+
+    /** Whether a calling campaign's SMS goes after this outcome (or after the number's last attempt, "exhausted"). */
+    static boolean smsAfter(CampaignSettings.Sms s, Outcome o, Retries.Next next) {
+        if (s == null || s.on() == null) return false;
+        return s.on().contains(o.key()) || ("exhausted".equals(next.state()) && s.on().contains("exhausted"));
     }
 
     /** What pacing needs: agents, their expected remaining handle time, calls ringing, measured rates, the abandon windows. */
@@ -741,9 +809,16 @@ public final class Dialer implements AutoCloseable {
         Map<String, Integer> counts = new LinkedHashMap<>(a.contact.outcomes());
         counts.merge(o.key(), 1, Integer::sum);
         Retries.Next next = Retries.after(o, a.attempt, counts, run.campaign.settings(), now);
-        jdbi.useHandle(h -> {
+        CampaignSettings.Sms s = run.campaign.settings().sms();
+        jdbi.useTransaction(h -> {
             CampaignStore.finish(h, a.contact.id(), o, next, counts, now);
             if (a.answer != null) CampaignStore.answer(h, a.contact.id(), a.answerKey, a.answer, now);
+            if (a.contact.smsId() == null && smsAfter(s, o, next)) {
+                // MSG-3: the SMS after this outcome, with the outcome; over a quota it is logged as failed naming the quota.
+                Sms.CampaignSms queued = sms.queueForCampaign(h, run.enterpriseId, a.contact.number(), s.templateId(), s.text(), variables(a.contact), true);
+                if (queued.messageId() != null) CampaignStore.sms(h, a.contact.id(), queued.messageId());
+                else log.warn("campaign {}: no SMS for {}: {}", run.id, a.contact.number(), queued.refused());
+            }
         });
     }
 }

@@ -12,7 +12,9 @@ public enum Outcome {
     /** A person answered and no agent took the call within 2 s: counts in the abandon rate; not dialled again for 72 h. */
     ABANDONED("abandoned", false),
     /** The agent skipped the record in preview, or the number was on the do-not-call list when its turn came. */
-    SKIPPED("skipped", false);
+    SKIPPED("skipped", false),
+    /** An SMS campaign queued the number's SMS (MSG-3); how it went is the message's state. */
+    SMS("sms", false);
 
     private final String key;
     private final boolean retryable;

@@ -27,6 +27,7 @@ public final class Retries {
         return switch (outcome) {
             case ANSWERED -> new Next("done", null);
             case SKIPPED -> new Next("skipped", null);
+            case SMS -> new Next("done", null);
             case ABANDONED -> attemptsLeft ? new Next("pending", now.plus(AFTER_ABANDON)) : new Next("exhausted", null);
             case BUSY, NO_ANSWER, MACHINE, FAILED -> {
                 CampaignSettings.Retry r = s.retries() == null ? null : s.retries().get(outcome.key());

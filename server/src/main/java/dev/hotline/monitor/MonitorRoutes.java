@@ -2,6 +2,7 @@ package dev.hotline.monitor;
 
 import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
+import dev.hotline.branding.Branding;
 import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.ApiException;
@@ -20,7 +21,7 @@ public final class MonitorRoutes {
     /** A wallboard link: the token, and the page's address (relative to the server). */
     public record Link(String token, String url) {}
 
-    public static void register(Api root, Monitor monitor, Jdbi jdbi, AuditLog audit, Masking masking) {
+    public static void register(Api root, Monitor monitor, Jdbi jdbi, AuditLog audit, Masking masking, Branding branding) {
         Api r = root.tagged("monitor");
         r.get("/monitor", "The live monitor now: queues (live and today's figures, the same as the reports), agents, calls, supervisions")
                 .returns(Monitor.Snapshot.class).handle(Permission.MONITOR_READ, (ctx, me) -> ctx.json(masking.forViewer(me).json(monitor.snapshot(me.enterpriseId()))));
@@ -92,6 +93,12 @@ public final class MonitorRoutes {
         Api wb = root.tagged("wallboard");
         wb.get("/wallboard", "The wallboard now, for a wallboard link's token (no login)").returns(Monitor.Wallboard.class)
                 .handlePublic(ctx -> ctx.json(Monitor.wallboard(monitor.snapshot(enterprise(jdbi, ctx)))));
+        wb.get("/wallboard/branding", "The company name and logo address heading the wallboard, for a wallboard link's token (no login; ADM-4)")
+                .returns(Branding.View.class)
+                .handlePublic(ctx -> {
+                    long e = enterprise(jdbi, ctx);
+                    ctx.json(jdbi.withHandle(h -> branding.view(h, e)));
+                });
         wb.get("/wallboard/stream", "The wallboard as server-sent `snapshot` events, for a wallboard link's token (no login)")
                 .handlePublic(ctx -> {
                     long e = enterprise(jdbi, ctx);

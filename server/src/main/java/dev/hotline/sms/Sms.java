@@ -282,6 +282,56 @@ public final class Sms {
         return MessageView.of(SmsStore.byId(h, e, id).orElseThrow());
     }
 
+    /**
+     * What {@link #queueForCampaign} did: the message queued (or stored as failed over a quota), or nothing stored and why
+     * ({@code refused}: a quota used up, the template gone, an empty text).
+     */
+    public record CampaignSms(Long messageId, String refused) {}
+
+    /**
+     * Queues the SMS a campaign sends one number of its list (kind {@code campaign}): the template's body or {@code text}
+     * with {@code {name}}, {@code {number}}, {@code {company}}, {@code {date}}, {@code {time}} and the list's other columns
+     * filled in, counted against the quotas like every message. Over a quota: stored as failed naming it when
+     * {@code failOverQuota} (an SMS after a call outcome, like the after-call SMS), else nothing is stored and the quota's
+     * reason returned (an SMS campaign waits for the quota).
+     */
+    public CampaignSms queueForCampaign(Handle h, long enterpriseId, String to, Long templateId, String text, Map<String, String> variables,
+                                        boolean failOverQuota) {
+        String number = to == null ? "" : to.replaceAll("[\\s()-]", "");
+        if (!number.matches(NUMBER)) return new CampaignSms(null, "not a phone number: " + to);
+        String body = text;
+        if (templateId != null) {
+            Optional<SmsStore.Template> t = SmsStore.template(h, enterpriseId, templateId);
+            if (t.isEmpty()) return new CampaignSms(null, "the SMS template " + templateId + " is gone");
+            body = t.get().body();
+        }
+        if (body == null || body.isBlank()) return new CampaignSms(null, "no text");
+        Map<String, String> vars = new HashMap<>(variables);
+        vars.put("number", number);
+        h.createQuery("SELECT name FROM enterprise WHERE id = :e").bind("e", enterpriseId).mapTo(String.class).findOne().ifPresent(n -> vars.put("company", n));
+        Instant now = clock.instant();
+        String rendered = SmsStore.clip(render(body, vars, now), MAX_TEXT);
+        if (rendered.isBlank()) return new CampaignSms(null, "empty once the variables are filled in");
+        SmsText.Encoded enc = SmsText.encode(rendered, 0);
+        Optional<String> over = quotaExceeded(h, enterpriseId, enc.count());
+        if (over.isPresent() && !failOverQuota) return new CampaignSms(null, over.get());
+        String source = SmsStore.settings(h, enterpriseId).map(SmsStore.Row::sourceAddress).orElse(null);
+        long id = SmsStore.insert(h, enterpriseId, new SmsStore.NewMessage("campaign", number, PhoneNumbers.matchingForm(number), source, rendered,
+                enc.encoding().key(), enc.count(), over.isPresent() ? SmsStatus.FAILED : SmsStatus.QUEUED, customerByNumber(h, enterpriseId, number)
+                .orElse(null), null, null, templateId, null, over.orElse(null)), now);
+        return new CampaignSms(id, null);
+    }
+
+    /** Whether the enterprise has this SMS template (a campaign names one). */
+    public boolean templateExists(Handle h, long enterpriseId, long templateId) {
+        return SmsStore.template(h, enterpriseId, templateId).isPresent();
+    }
+
+    /** The state (queued, sent, delivered, failed) of each of the enterprise's messages named, by id. */
+    public Map<Long, String> statuses(Handle h, long enterpriseId, java.util.Collection<Long> ids) {
+        return SmsStore.statuses(h, enterpriseId, ids);
+    }
+
     /** The text of {@code body} with its variables filled in (unknown ones and missing values: empty). */
     static String render(String body, Map<String, String> vars, Instant now) {
         Map<String, String> all = new HashMap<>(vars);

@@ -301,6 +301,16 @@ final class SmsStore {
                 .bind("m", messageId).map((rs, c) -> new PartCounts(rs.getInt("n"), rs.getInt("d"), rs.getInt("f"))).one();
     }
 
+    /** The status of each of the enterprise's messages named (unknown ids are left out). */
+    static Map<Long, String> statuses(Handle h, long enterpriseId, java.util.Collection<Long> ids) {
+        Map<Long, String> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) return out;
+        h.createQuery("SELECT id, status FROM sms_message WHERE enterprise_id = :e AND id IN (<ids>)").bind("e", enterpriseId)
+                .bindList("ids", List.copyOf(ids)).map((rs, c) -> Map.entry(rs.getLong("id"), rs.getString("status")))
+                .forEach(en -> out.put(en.getKey(), en.getValue()));
+        return out;
+    }
+
     static Optional<SmsStatus> status(Handle h, long messageId) {
         return h.createQuery("SELECT status FROM sms_message WHERE id = :m").bind("m", messageId).mapTo(String.class).findOne()
                 .flatMap(SmsStatus::parse);

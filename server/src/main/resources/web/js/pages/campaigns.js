@@ -5,7 +5,7 @@
 import { api, t, errorText, confirmDialog, toast, i18n } from '../common.js';
 import { fmtTime } from '../format.js';
 
-const MODES = ['preview', 'progressive', 'predictive', 'notification'];
+const MODES = ['preview', 'progressive', 'predictive', 'notification', 'sms'];
 
 /** "09:00-12:00, 18:30-20:30" → [{from, to}, ...]; null when a part is not HH:mm-HH:mm. */
 export function parseWindows(s) {
@@ -21,7 +21,7 @@ export function parseWindows(s) {
 
 function blank() {
   return { name: '', mode: 'progressive', trunkId: '', callerIds: '', timeZone: 'Asia/Shanghai', windows: '09:00-12:00, 18:30-20:30',
-    queueId: '', maxAttempts: 3, text: '' };
+    queueId: '', maxAttempts: 3, text: '', smsText: '' };
 }
 
 export const CampaignsPage = {
@@ -56,6 +56,10 @@ export const CampaignsPage = {
         maxAttempts: Number(f.maxAttempts) || null };
       if (f.mode === 'notification') settings.notification = { text: f.text, repeat: 2, keys: { 1: 'confirm', 2: 'refuse', 0: 'agent' } };
       settings.queueId = f.queueId ? Number(f.queueId) : null;
+      if (f.mode === 'sms') { // MSG-3: no call, every number gets the SMS (the list's columns filled in)
+        settings.trunkId = null; settings.callerIds = null; settings.queueId = null;
+        settings.sms = { text: f.smsText };
+      }
       return { name: f.name.trim(), mode: f.mode, settings };
     },
     async create() {
@@ -175,9 +179,10 @@ export const CampaignsPage = {
           <ul><li v-for="e in importResult.errors" :key="e.line">{{ t('campaigns.rowError', { line: e.line, field: e.field, message: e.message }) }}</li></ul>
         </div>
         <table class="grid" data-testid="campaign-contacts">
-          <thead><tr><th>{{ t('campaigns.number') }}</th><th>{{ t('campaigns.name') }}</th><th>{{ t('campaigns.state') }}</th><th>{{ t('campaigns.attempts') }}</th><th>{{ t('campaigns.outcome') }}</th><th v-if="view.campaign.mode === 'notification'">{{ t('campaigns.answer') }}</th></tr></thead>
+          <thead><tr><th>{{ t('campaigns.number') }}</th><th>{{ t('campaigns.name') }}</th><th>{{ t('campaigns.state') }}</th><th>{{ t('campaigns.attempts') }}</th><th>{{ t('campaigns.outcome') }}</th><th v-if="view.campaign.mode === 'notification'">{{ t('campaigns.answer') }}</th><th v-if="view.campaign.settings.sms">{{ t('campaigns.sms') }}</th></tr></thead>
           <tbody><tr v-for="x in contacts" :key="x.id"><td class="mono">{{ x.number }}</td><td>{{ x.name }}</td><td>{{ t('campaigns.contactStates.' + x.state) }}</td><td>{{ x.attempts }}</td><td>{{ x.lastOutcome || '—' }}</td>
-            <td v-if="view.campaign.mode === 'notification'" :data-testid="'campaign-answer-' + x.number">{{ x.answer ? t('campaigns.answers.' + x.answer) + (x.answerKey ? ' (' + x.answerKey + ')' : '') : '—' }}</td></tr></tbody>
+            <td v-if="view.campaign.mode === 'notification'" :data-testid="'campaign-answer-' + x.number">{{ x.answer ? t('campaigns.answers.' + x.answer) + (x.answerKey ? ' (' + x.answerKey + ')' : '') : '—' }}</td>
+            <td v-if="view.campaign.settings.sms" :data-testid="'campaign-sms-' + x.number">{{ x.smsStatus ? t('sms.status.' + x.smsStatus) : '—' }}</td></tr></tbody>
         </table>
         <div class="toolbar">
           <a class="btn" :href="exportUrl('xlsx')" download data-testid="campaign-export-xlsx">{{ t('campaigns.exportXlsx') }}</a>
@@ -195,14 +200,19 @@ export const CampaignsPage = {
         <label class="field"><span class="field-label">{{ t('campaigns.name') }}</span><input v-model="form.name" data-testid="campaign-name"></label>
         <label class="field"><span class="field-label">{{ t('campaigns.mode') }}</span>
           <select v-model="form.mode" data-testid="campaign-mode"><option v-for="m in modes" :key="m" :value="m">{{ t('campaigns.modes.' + m) }}</option></select></label>
+        <template v-if="form.mode !== 'sms'">
         <label class="field"><span class="field-label">{{ t('campaigns.trunk') }}</span>
           <select v-model="form.trunkId" data-testid="campaign-trunk"><option v-for="x in trunks" :key="x.id" :value="x.id">{{ x.name }}</option></select></label>
         <label class="field"><span class="field-label">{{ t('campaigns.callerIds') }}</span><input v-model="form.callerIds" data-testid="campaign-callerids"></label>
+        </template>
         <label class="field"><span class="field-label">{{ t('campaigns.timeZone') }}</span><input v-model="form.timeZone"></label>
         <label class="field"><span class="field-label">{{ t('campaigns.windows') }}</span><input v-model="form.windows" data-testid="campaign-windows"></label>
         <label class="field"><span class="field-label">{{ t('campaigns.maxAttempts') }}</span><input v-model="form.maxAttempts" type="number" min="1" max="20"></label>
-        <label class="field"><span class="field-label">{{ t('campaigns.queue') }}</span>
+        <label v-if="form.mode !== 'sms'" class="field"><span class="field-label">{{ t('campaigns.queue') }}</span>
           <select v-model="form.queueId" data-testid="campaign-queue"><option v-for="q in queues" :key="q.id" :value="q.id">{{ q.name }}</option></select></label>
+        <label v-if="form.mode === 'sms'" class="field"><span class="field-label">{{ t('campaigns.smsText') }}</span>
+          <textarea v-model="form.smsText" rows="3" maxlength="1000" data-testid="campaign-sms-text"></textarea>
+          <span class="field-hint">{{ t('campaigns.smsTextHint') }}</span></label>
         <label v-if="form.mode === 'notification'" class="field"><span class="field-label">{{ t('campaigns.text') }}</span><input v-model="form.text" data-testid="campaign-text">
           <span class="field-hint">{{ t('campaigns.textHint') }}</span></label>
         <div v-if="formError" class="alert alert-error" role="alert" data-testid="campaign-form-error">{{ formError }}</div>

@@ -1,6 +1,8 @@
 // Tickets (BIZ-1, BIZ-2, docs/tickets.md): the list with filters (state, type, open only, mine, text or tracking
 // number), opening a ticket with its type's form, and one ticket (#/tickets?id=12): tracking number, SLA due time,
-// edit with the type's form, state changes (the server refuses an illegal move: 409 shown), comments and the timeline.
+// edit with the type's form, state changes (the server refuses an illegal move: 409 shown), comments and the timeline;
+// an SMS to the ticket's caller or customer (MSG-3: a template or a text, sent with the ticket's id; the server fills
+// {ticket} and picks the recipient when the number is left empty).
 
 import { api, t, toast } from '../common.js';
 import { TicketForm, blankValues, cleanValues } from '../components/ticket-form.js';
@@ -22,6 +24,7 @@ export const TicketsPage = {
       status: '', typeId: '', q: '', openOnly: true, mine: false,
       dialog: null, detailId: idFromHash(), detail: null, detailError: null, edit: null, move: { status: '', note: '' }, comment: '',
       callback: { callId: null, result: 'reached', note: '', error: null },
+      sms: null, smsTemplates: [], smsSent: null,
     };
   },
   async created() {
@@ -125,6 +128,23 @@ export const TicketsPage = {
       } catch (e) { this.detailError = e; }
     },
     closeDetail() { location.hash = '#/tickets'; },
+    /** MSG-3: the SMS dialog; the recipient defaults to the ticket's caller or customer (server side). */
+    async openSms() {
+      this.sms = { to: '', templateId: '', text: '', errors: {}, error: null, sending: false };
+      try { this.smsTemplates = await api.get('/sms/templates'); } catch (e) { this.smsTemplates = []; }
+    },
+    async sendSms() {
+      const d = this.sms;
+      d.errors = {}; d.error = null; d.sending = true;
+      try {
+        const body = { ticketId: this.detail.ticket.id, to: d.to.trim() || null };
+        if (d.templateId) body.templateId = Number(d.templateId); else body.text = d.text.trim() || null;
+        const m = await api.post('/sms/send', body);
+        this.sms = null;
+        this.smsSent = m;
+        toast(t('tickets.smsQueued', { number: m.number }));
+      } catch (e) { d.error = e; d.errors = e.fields ? e.fields() : {}; d.sending = false; }
+    },
   },
   template: `
     <div class="page-head">
@@ -169,12 +189,15 @@ export const TicketsPage = {
         </form>
         <form v-if="can('ticket.write')" class="toolbar" @submit.prevent="saveCallbackResult" data-testid="ticket-callback">
           <button v-if="can('agent.desk')" type="button" class="btn" data-testid="ticket-call-back" @click="callBack">{{ t('tickets.callBack') }}</button>
+          <button v-if="can('sms.send')" type="button" class="btn" data-testid="ticket-sms" @click="openSms">{{ t('tickets.sms') }}</button>
           <select v-model="callback.result" data-testid="ticket-callback-result">
             <option v-for="r in ['reached', 'no_answer', 'busy', 'wrong_number', 'resolved']" :key="r" :value="r">{{ t('tickets.callbackResult.' + r) }}</option></select>
           <input class="grow" v-model="callback.note" :placeholder="t('tickets.callbackNote')" data-testid="ticket-callback-note">
           <button class="btn" type="submit" data-testid="ticket-callback-save">{{ t('tickets.callbackSave') }}</button>
           <span v-if="callback.error" class="field-error" data-testid="ticket-callback-error">{{ errorText(callback.error) }}</span>
         </form>
+        <p v-if="smsSent && smsSent.ticketId === detail.ticket.id" class="muted" data-testid="ticket-sms-sent" :data-sms-id="smsSent.id">
+          {{ t('tickets.smsSent', { number: smsSent.number, status: t('sms.status.' + smsSent.status) }) }} <span class="mono">{{ smsSent.text }}</span></p>
         <form v-if="can('ticket.write')" class="toolbar" @submit.prevent="addComment">
           <input class="grow" v-model="comment" :placeholder="t('tickets.commentHint')" data-testid="ticket-comment">
           <button class="btn" type="submit" data-testid="ticket-comment-add">{{ t('tickets.comment') }}</button>
@@ -214,6 +237,25 @@ export const TicketsPage = {
       </table>
     </div>
 
+    <modal v-if="sms" size="small" :title="t('tickets.sms')" testid="ticket-sms-dialog" @close="sms = null">
+      <form @submit.prevent="sendSms" novalidate style="display:flex;flex-direction:column;gap:14px">
+        <form-field :label="t('tickets.smsTo')" :error="sms.errors.to" testid="ticket-sms-to-error" :hint="t('tickets.smsToHint')">
+          <input v-model="sms.to" inputmode="tel" data-testid="ticket-sms-to"></form-field>
+        <form-field :label="t('tickets.smsTemplate')" :error="sms.errors.templateId" testid="ticket-sms-template-error">
+          <select v-model="sms.templateId" data-testid="ticket-sms-template">
+            <option value="">{{ t('tickets.smsOwnText') }}</option>
+            <option v-for="tp in smsTemplates" :key="tp.id" :value="tp.id">{{ tp.name }}</option>
+          </select></form-field>
+        <form-field v-if="!sms.templateId" :label="t('tickets.smsText')" :error="sms.errors.text" testid="ticket-sms-text-error">
+          <textarea v-model="sms.text" rows="3" maxlength="1000" data-testid="ticket-sms-text"></textarea></form-field>
+        <form-alert :error="sms.error" :known="['to', 'templateId', 'text']" testid="ticket-sms-alert"></form-alert>
+        <button type="submit" hidden></button>
+      </form>
+      <template #footer>
+        <button class="btn" @click="sms = null">{{ t('common.cancel') }}</button>
+        <button class="btn btn-primary" data-testid="ticket-sms-send" :disabled="sms.sending" @click="sendSms">{{ t('tickets.smsSend') }}</button>
+      </template>
+    </modal>
     <modal v-if="dialog" :title="t('tickets.new')" testid="ticket-dialog" @close="dialog = null">
       <form @submit.prevent="create" novalidate class="form-grid">
         <form-field :label="t('tickets.type')" required :error="dialog.errors.typeId">

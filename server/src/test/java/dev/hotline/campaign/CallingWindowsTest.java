@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class CallingWindowsTest {
     final CallingWindows w = CallingWindows.of(new CampaignSettings(1L, null, List.of("1"), "Asia/Shanghai",
             List.of(new CampaignSettings.Window("18:30", "20:30"), new CampaignSettings.Window("09:00", "12:00")), null, null, 1L, null,
-            null, null, null));
+            null, null, null, null));
 
     @Test
     void openInsideEachWindowAndClosedBetween() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class NotificationMessageTest {
     static CampaignStore.Contact contact(String amount) {
         return new CampaignStore.Contact(1, "13900000001", "张三", Map.of("amount", amount, "date", "2026-12-20"), "dialling", 1, null, null,
-                null, Map.of(), null, null, null);
+                null, Map.of(), null, null, null, null, null);
     }
 
     static short[] render(Ivr ivr, String text, CampaignStore.Contact c) throws Exception {

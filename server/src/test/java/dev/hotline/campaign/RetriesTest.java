@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RetriesTest {
     static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
     static final CampaignSettings S = new CampaignSettings(1L, null, null, null, null,
-            Map.of("busy", new CampaignSettings.Retry(2, 10), "no_answer", new CampaignSettings.Retry(1, 60)), 4, null, null, null, null, null);
+            Map.of("busy", new CampaignSettings.Retry(2, 10), "no_answer", new CampaignSettings.Retry(1, 60)), 4, null, null, null, null, null, null);
 
     @Test
     void answeredIsDoneAndSkippedIsSkipped() {

@@ -295,7 +295,7 @@ public final class Hotline implements AutoCloseable {
         Config.Turn turn = config.turn();
         IceServers iceServers = new IceServers(turn.urls(), turn.username(), turn.password(), turn.secret(),
                 Duration.ofSeconds(turn.ttlSeconds()), clock);
-        IceServerRoutes.register(api, iceServers);
+        IceServerRoutes.register(api, iceServers, jdbi, audit, cti::webRtcSettingsChanged);
         WidgetRoutes.register(api, jdbi, audit, widgetCalls, iceServers);
         Supervision supervision = new Supervision(routing, calls, acd, cti, jdbi, ringTimeout);
         switchboard.follow(supervision::onEvent);

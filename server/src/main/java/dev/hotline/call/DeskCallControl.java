@@ -202,8 +202,13 @@ public final class DeskCallControl implements CtiHub.Calls {
     // --- the browser phone
 
     @Override
-    public String webRtcConnect(String key, String offerSdp) {
-        return data.engine().webRtcConnect(key, offerSdp).answerSdp();
+    public String webRtcConnect(String key, String offerSdp, boolean opus) {
+        return data.engine().webRtcConnect(key, offerSdp, opus).answerSdp();
+    }
+
+    @Override
+    public Optional<String> webRtcCodec(String key) {
+        return data.engine().webRtcConnection(key).map(WebRtcConnection::codec);
     }
 
     @Override

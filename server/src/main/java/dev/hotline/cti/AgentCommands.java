@@ -65,10 +65,10 @@ public final class AgentCommands {
         return desk.changeState(enterpriseId, userId, state, reason, "agent");
     }
 
-    /** Opens (or replaces) the browser phone's connection; returns the SDP answer. */
-    public String webRtcOffer(long userId, String sdp) {
+    /** Opens (or replaces) the browser phone's connection; returns the SDP answer. {@code opus}: the enterprise's MEDIA-6 switch. */
+    public String webRtcOffer(long userId, String sdp, boolean opus) {
         if (sdp.length() > 20_000) throw DomainException.badRequest("sdp: too long");
-        return calls.webRtcConnect(Acd.webRtcKey(userId), sdp);
+        return calls.webRtcConnect(Acd.webRtcKey(userId), sdp, opus);
     }
 
     // ================================================================ calls

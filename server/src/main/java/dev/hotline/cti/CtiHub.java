@@ -9,6 +9,7 @@ import dev.hotline.acd.Device;
 import dev.hotline.auth.Permission;
 import dev.hotline.auth.Principal;
 import dev.hotline.domain.DomainException;
+import dev.hotline.ice.WebRtcSettings;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.login.Auth;
@@ -74,8 +75,14 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         /** The user behind a job number or extension of the enterprise, if any. */
         Optional<Long> userOf(long enterpriseId, String jobOrExtension);
 
-        /** Opens (or replaces, after a reload) the browser's persistent connection; returns the SDP answer. */
-        String webRtcConnect(String key, String offerSdp);
+        /**
+         * Opens (or replaces, after a reload) the browser's persistent connection; returns the SDP answer. {@code opus}:
+         * Opus when the browser offers it, else G.711 (MEDIA-6 switch).
+         */
+        String webRtcConnect(String key, String offerSdp, boolean opus);
+
+        /** The audio format of the browser's connection ({@code opus}, {@code PCMU}, {@code PCMA}), if one is open. */
+        Optional<String> webRtcCodec(String key);
 
         boolean webRtcConnected(String key);
 
@@ -112,6 +119,7 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
      */
     public record VerificationNews(String legId, String callId, String flow, String status, String result, Map<String, String> variables) {}
 
+    private final Jdbi jdbi;
     private final Auth auth;
     private final DeskCalls deskCalls;
     private final Masking masking;
@@ -129,6 +137,7 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
     private final Map<String, String> supervisedLegs = new ConcurrentHashMap<>();
 
     public CtiHub(Jdbi jdbi, Auth auth, Acd acd, AgentDesk desk, Masking masking) {
+        this.jdbi = jdbi;
         this.auth = auth;
         this.masking = masking;
         this.deskCalls = new DeskCalls(jdbi, out, this);
@@ -231,6 +240,24 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         m.set("call", Json.MAPPER.valueToTree(call));
         m.put("device", device).put("reason", why);
         toUser(userId, m);
+    }
+
+    /**
+     * MEDIA-6: the enterprise switched Opus on or off. Each of its desks whose browser phone is connected with the other
+     * codec is told {@code webrtc.reoffer}: the phone offers again when it has no call, so its next call has the codec
+     * now in force (a call in progress keeps its own).
+     */
+    public void webRtcSettingsChanged(long enterpriseId) {
+        boolean opus = jdbi.withHandle(h -> WebRtcSettings.load(h, enterpriseId)).opus();
+        out.execute(() -> {
+            Calls c = calls;
+            if (c == null) return;
+            for (Principal p : java.util.Set.copyOf(bySession.values())) {
+                if (p.enterpriseId() != enterpriseId) continue;
+                boolean stale = c.webRtcCodec(Acd.webRtcKey(p.userId())).map(codec -> codec.equals("opus") != opus).orElse(false);
+                if (stale) toUser(p.userId(), message("webrtc.reoffer").put("opus", opus));
+            }
+        });
     }
 
     @Override
@@ -424,7 +451,8 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
             }
             case "webrtc.offer" -> {
                 String offer = text(in, "sdp");
-                String answer = commands.webRtcOffer(u, offer);
+                boolean opus = jdbi.withHandle(h -> WebRtcSettings.load(h, e)).opus();
+                String answer = commands.webRtcOffer(u, offer, opus);
                 // The answer goes out once, as the webrtc.answer event of docs/cti.md, naming the offer's ICE ufrag: a page
                 // that made a newer offer meanwhile (a retry while this one was slow) knows the answer is not for it.
                 Matcher ufrag = OFFER_UFRAG.matcher(offer);

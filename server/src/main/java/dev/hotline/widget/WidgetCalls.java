@@ -109,8 +109,11 @@ public final class WidgetCalls implements AutoCloseable {
         thread.shutdownNow();
     }
 
-    /** Places a visitor's call into {@code widget}'s queue from the browser's {@code offerSdp}. */
-    Started call(long enterpriseId, Widget widget, String offerSdp, String origin, String page) {
+    /**
+     * Places a visitor's call into {@code widget}'s queue from the browser's {@code offerSdp}, answered with Opus when
+     * offered and {@code opus} (the enterprise's MEDIA-6 switch), else G.711.
+     */
+    Started call(long enterpriseId, Widget widget, String offerSdp, boolean opus, String origin, String page) {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         String token = HexFormat.of().formatHex(b);
@@ -118,7 +121,7 @@ public final class WidgetCalls implements AutoCloseable {
         Visit v = new Visit(token, "web:" + token.substring(0, 6), enterpriseId, widget.key(), widget.queue(), now);
         WebRtcConnection conn;
         try {
-            conn = engine.get().webRtcConnect(v.connectionKey(), offerSdp);
+            conn = engine.get().webRtcConnect(v.connectionKey(), offerSdp, opus);
         } catch (IllegalArgumentException e) {
             throw DomainException.invalid("sdp", "not a usable WebRTC offer: " + e.getMessage());
         } catch (IllegalStateException e) {

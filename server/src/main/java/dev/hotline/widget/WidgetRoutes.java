@@ -5,6 +5,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import dev.hotline.ice.IceServers;
+import dev.hotline.ice.WebRtcSettings;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
@@ -113,7 +114,8 @@ public final class WidgetRoutes {
                     v.check(pageOf(in.page(), origin), "page", "the address (http or https, up to " + MAX_PAGE
                             + " characters, no spaces) of the page the widget is on, on the calling site");
                     v.throwIfInvalid();
-                    ctx.status(201).json(calls.call(w.enterpriseId(), widget, in.sdp(), origin, in.page()));
+                    boolean opus = jdbi.withHandle(h -> WebRtcSettings.load(h, w.enterpriseId())).opus(); // MEDIA-6 switch
+                    ctx.status(201).json(calls.call(w.enterpriseId(), widget, in.sdp(), opus, origin, in.page()));
                 });
         p.get(base + "/calls/{token}", "The state of a visitor's call (connecting, queued, talking, ended); the page polls it")
                 .returns(WidgetCalls.Status.class).handlePublic(ctx -> {

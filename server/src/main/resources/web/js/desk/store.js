@@ -148,6 +148,15 @@ cti.on('hello', (m) => {
   syncRinger();
 });
 cti.on('agent.state', (m) => { desk.agent = m.agent || desk.agent; syncPhone(); });
+// MEDIA-6: the enterprise switched Opus on or off: the browser phone offers again (the server answers with the codec now in
+// force) at once when no call is up, else once the last call ended, so that a call in progress keeps its audio.
+let reofferPending = false;
+function reofferWhenIdle() {
+  if (!reofferPending || !phone.state.active || desk.calls.length > 0) return;
+  reofferPending = false;
+  phone.connect().catch(() => {});
+}
+cti.on('webrtc.reoffer', () => { reofferPending = true; reofferWhenIdle(); });
 cti.on('call.offered', (m) => {
   const c = m.call;
   if (!c) return;
@@ -183,6 +192,7 @@ cti.on('call.ended', (m) => {
   desk.recent.splice(RECENT_MAX);
   saveRecent();
   syncRinger();
+  reofferWhenIdle();
 });
 // AGENT-3: the call moved to another of our devices: the same call on its new leg (timer, notes kept).
 cti.on('call.moved', (m) => {

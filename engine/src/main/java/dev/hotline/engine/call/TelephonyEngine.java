@@ -94,7 +94,16 @@ public interface TelephonyEngine extends AutoCloseable {
      * @throws IllegalArgumentException when the offer is unusable (the message says why)
      * @throws IllegalStateException    when no media port is free
      */
-    WebRtcConnection webRtcConnect(String key, String offerSdp);
+    default WebRtcConnection webRtcConnect(String key, String offerSdp) {
+        return webRtcConnect(key, offerSdp, true);
+    }
+
+    /**
+     * {@link #webRtcConnect(String, String)} with the choice of Opus (MEDIA-6): {@code opus} false answers G.711 even
+     * when the browser offers Opus (no Opus encoding and decoding for this connection's calls). The codec holds for
+     * the connection's life: a browser that offers again (a reload, a reconnection) gets the choice in force then.
+     */
+    WebRtcConnection webRtcConnect(String key, String offerSdp, boolean opus);
 
     /**
      * Closes the WebRTC connection of {@code key} (agent logout): its call channels end with

@@ -16,4 +16,7 @@ public interface WebRtcConnection {
 
     /** True while ICE and DTLS are done and packets keep coming (see {@link CallEvent.WebRtcConnectionChanged}). */
     boolean connected();
+
+    /** The audio format answered to the browser for the connection's life: {@code opus}, {@code PCMU} or {@code PCMA}. */
+    String codec();
 }

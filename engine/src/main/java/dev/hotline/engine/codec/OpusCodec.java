@@ -37,6 +37,11 @@ final class OpusCodec implements AudioCodec {
             return encoder.encode(pcm, off, samples, out, outOff, Math.min(MAX_PAYLOAD, out.length - outOff));
         } catch (OpusException | RuntimeException e) {
             return 0;
+        } catch (AssertionError e) {
+            // Concentus checks its internal arithmetic with AssertionErrors (always on), e.g. an overflow in SILK's LPC
+            // analysis on some inputs: that frame is not sent, and a fresh encoder takes the next one.
+            encoder = null;
+            return 0;
         }
     }
 
@@ -48,6 +53,9 @@ final class OpusCodec implements AudioCodec {
             }
             return Math.max(0, decoder.decode(in, off, len, pcm, pcmOff, Math.min(MAX_FRAME, pcm.length - pcmOff), false));
         } catch (OpusException | RuntimeException e) {
+            return 0;
+        } catch (AssertionError e) {
+            decoder = null; // see encode
             return 0;
         }
     }

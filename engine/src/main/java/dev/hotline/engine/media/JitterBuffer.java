@@ -7,8 +7,8 @@ package dev.hotline.engine.media;
  * media clock calls {@link #get} every 20 ms for the next frame. Frames are placed by
  * timestamp, so reordering within the buffer's window is undone; duplicates are dropped,
  * and so are packets arriving after their play-out time (late). A missing frame is
- * concealed by repeating the last frame with a falling gain (75 %, 50 %, 25 %), then
- * silence.
+ * concealed by a {@link Concealer} ({@link Concealment#PITCH} by default: pitch periods
+ * repeated after G.711 Appendix I, the output 3.75 ms late; silence after 60 ms of loss).
  *
  * <p>The play-out delay starts at {@code minDepth} frames. When adaptive, each late packet
  * adds a frame of delay (up to {@code maxDepth}) and 10 s without a late packet take one
@@ -43,7 +43,6 @@ public final class JitterBuffer {
     public record Stats(long received, long lost, long late, long duplicated, long concealed, int depthFrames) {
     }
 
-    private static final int[] CONCEAL_GAIN_Q15 = {24576, 16384, 8192};
     private static final int ADAPT_WINDOW_FRAMES = 500;
     /** Late packets in a row, each the newest so far, after which the buffer follows the sender's new timeline. */
     private static final int RESYNC_AFTER_LATE = 3;
@@ -58,14 +57,14 @@ public final class JitterBuffer {
     /** Set when a slot's frame was played (kept to tell a late copy from a late original). */
     private final boolean[] played;
     private final int[] slotTs;
-    private final short[] last;
+    private final Concealer concealer;
 
     private boolean started;
     /** Timestamp of the next frame to play, and its slot. */
     private int nextTs;
     private int head;
     private int depth;
-    private int concealRun;
+    /** Whether a frame of the stream has played (before that, nothing is concealed). */
     private boolean haveLast;
     private int growPending;
     private int shrinkPending;
@@ -91,6 +90,13 @@ public final class JitterBuffer {
      * @param adaptive     whether the delay follows late packets
      */
     public JitterBuffer(int frameSamples, int minDepth, int maxDepth, boolean adaptive) {
+        this(frameSamples, minDepth, maxDepth, adaptive, Concealment.PITCH);
+    }
+
+    /**
+     * @param concealment what fills missing frames (frames of a multiple of 10 ms for {@link Concealment#PITCH})
+     */
+    public JitterBuffer(int frameSamples, int minDepth, int maxDepth, boolean adaptive, Concealment concealment) {
         if (frameSamples <= 0 || minDepth < 1 || maxDepth < minDepth) {
             throw new IllegalArgumentException("bad jitter buffer geometry");
         }
@@ -103,13 +109,18 @@ public final class JitterBuffer {
         this.present = new boolean[slots];
         this.played = new boolean[slots];
         this.slotTs = new int[slots];
-        this.last = new short[frameSamples];
+        this.concealer = concealment.create(frameSamples);
         this.depth = minDepth;
     }
 
-    /** 20 ms frames at 8 kHz, 40 ms initial delay, adaptive up to 120 ms. */
+    /** 20 ms frames at 8 kHz, 40 ms initial delay, adaptive up to 120 ms, pitch concealment. */
     public static JitterBuffer standard() {
-        return new JitterBuffer(160, 2, 6, true);
+        return standard(Concealment.PITCH);
+    }
+
+    /** {@link #standard()} with another concealment (to measure one against another). */
+    public static JitterBuffer standard(Concealment concealment) {
+        return new JitterBuffer(160, 2, 6, true, concealment);
     }
 
     /**
@@ -228,9 +239,8 @@ public final class JitterBuffer {
             present[slot] = false;
             played[slot] = true;
             System.arraycopy(ring, slot * frameSamples, out, off, frameSamples);
-            System.arraycopy(ring, slot * frameSamples, last, 0, frameSamples);
+            concealer.received(out, off, frameSamples);
             haveLast = true;
-            concealRun = 0;
             advance();
             return Frame.AUDIO;
         }
@@ -249,7 +259,7 @@ public final class JitterBuffer {
     public void reset() {
         started = false;
         haveLast = false;
-        concealRun = 0;
+        concealer.reset();
         growPending = 0;
         shrinkPending = 0;
         java.util.Arrays.fill(present, false);
@@ -267,26 +277,27 @@ public final class JitterBuffer {
         return depth;
     }
 
+    /** Samples by which the play-out lags the received audio (the concealer's look-back; 0 or 30). */
+    public int concealmentDelaySamples() {
+        return concealer.delaySamples();
+    }
+
     /** Frames that were missing at their play-out time. */
     public long missingAtPlayout() {
         return playoutMissing;
     }
 
     private Frame conceal(short[] out, int off, boolean count) {
-        if (haveLast && concealRun < CONCEAL_GAIN_Q15.length) {
-            int g = CONCEAL_GAIN_Q15[concealRun++];
-            for (int i = 0; i < frameSamples; i++) {
-                out[off + i] = (short) ((last[i] * g) >> 15);
-            }
+        if (!haveLast) {
+            java.util.Arrays.fill(out, off, off + frameSamples, (short) 0);
+            return Frame.SILENCE;
+        }
+        if (concealer.conceal(out, off, frameSamples)) {
             if (count) {
                 concealed++;
             }
             return Frame.CONCEALED;
         }
-        if (haveLast) {
-            concealRun++;
-        }
-        java.util.Arrays.fill(out, off, off + frameSamples, (short) 0);
         return Frame.SILENCE;
     }
 

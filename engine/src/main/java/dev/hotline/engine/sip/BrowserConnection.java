@@ -125,6 +125,11 @@ final class BrowserConnection implements WebRtcConnection, MediaSocket.Handler {
         return up && !closed;
     }
 
+    @Override
+    public String codec() {
+        return codec.encoding();
+    }
+
     int port() {
         return socket.port();
     }

@@ -37,12 +37,15 @@ final class BrowserConnections {
         this.callPool = callPool;
     }
 
-    /** Opens the connection of {@code key}; an open one is replaced and its calls move over. */
-    BrowserConnection connect(String key, String offerSdp) {
+    /**
+     * Opens the connection of {@code key}; an open one is replaced and its calls move over (taking the new one's
+     * codec). {@code opus}: answer Opus when the browser offers it, else G.711 only.
+     */
+    BrowserConnection connect(String key, String offerSdp, boolean opus) {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("key is required");
         }
-        WebRtcSdp.Offer offer = WebRtcSdp.parseOffer(offerSdp);
+        WebRtcSdp.Offer offer = WebRtcSdp.parseOffer(offerSdp, opus);
         BrowserConnection conn;
         try {
             conn = new BrowserConnection(engine, key, offer, certificate(), relay, new SerialExecutor(callPool));

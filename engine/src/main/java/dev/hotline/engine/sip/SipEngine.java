@@ -263,8 +263,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     }
 
     @Override
-    public WebRtcConnection webRtcConnect(String key, String offerSdp) {
-        return browsers.connect(key, offerSdp);
+    public WebRtcConnection webRtcConnect(String key, String offerSdp, boolean opus) {
+        return browsers.connect(key, offerSdp, opus);
     }
 
     @Override

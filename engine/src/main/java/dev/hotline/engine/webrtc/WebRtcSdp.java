@@ -184,7 +184,8 @@ public final class WebRtcSdp {
             codec = g711;
         }
         if (codec == null) {
-            throw new IllegalArgumentException("the offer has neither Opus nor PCMU nor PCMA");
+            throw new IllegalArgumentException(preferOpus ? "the offer has neither Opus nor PCMU nor PCMA"
+                    : "the offer has neither PCMU nor PCMA (Opus is switched off)");
         }
         // RFC 4733 §2.1: the events count at the audio's clock rate
         int te = codec.isOpus() ? te48000 : te8000;

@@ -22,7 +22,10 @@ class JitterBufferTest {
     record Pkt(int n, double arrival) {
     }
 
-    /** The play-out: per tick, the first sample value and the kind of frame. */
+    /**
+     * The play-out: per tick, the last sample of the frame and the kind of frame. The last, not the first: pitch
+     * concealment plays 30 samples late (a frame's first samples are the end of the one before it).
+     */
     record Out(List<Integer> values, List<JitterBuffer.Frame> kinds) {
     }
 
@@ -43,7 +46,7 @@ class JitterBufferTest {
                 jb.put((SEQ0 + p.n()) & 0xFFFF, TS0 + p.n() * F, frame(1000 + p.n()), 0, F);
             }
             kinds.add(jb.get(out, 0));
-            values.add((int) out[0]);
+            values.add((int) out[F - 1]);
         }
         return new Out(values, kinds);
     }
@@ -112,20 +115,44 @@ class JitterBufferTest {
         }
         JitterBuffer jb = new JitterBuffer(F, 2, 6, false);
         Out o = run(jb, l, 42);
-        // frame 10 plays at tick 12: frame 9 at 75 %
+        // frame 10 plays at tick 12: frame 9's level (a constant repeats as itself), 20 % down per 10 ms after the
+        // first 10 ms: its last sample (129 samples into the loss) at ~88 %
         assertThat(o.kinds().get(12)).isEqualTo(JitterBuffer.Frame.CONCEALED);
-        assertThat(o.values().get(12)).isEqualTo((1009 * 24576) >> 15);
+        assertThat(o.values().get(12)).isBetween((int) (1009 * 0.87), (int) (1009 * 0.885));
         assertThat(o.values().get(13)).isEqualTo(1011);
-        // frames 20..25 at ticks 22..27: 75 %, 50 %, 25 % of frame 19, then silence
+        // frames 20..25 at ticks 22..27: 60 ms concealed (falling to nothing), then silence
         assertThat(o.kinds().subList(22, 28)).containsExactly(JitterBuffer.Frame.CONCEALED, JitterBuffer.Frame.CONCEALED,
                 JitterBuffer.Frame.CONCEALED, JitterBuffer.Frame.SILENCE, JitterBuffer.Frame.SILENCE, JitterBuffer.Frame.SILENCE);
-        assertThat(o.values().subList(22, 28)).containsExactly((1019 * 24576) >> 15, (1019 * 16384) >> 15,
-                (1019 * 8192) >> 15, 0, 0, 0);
+        assertThat(o.values().get(22)).isBetween((int) (1019 * 0.87), (int) (1019 * 0.885));
+        assertThat(o.values().get(23)).isBetween((int) (1019 * 0.47), (int) (1019 * 0.485));
+        assertThat(o.values().get(24)).isBetween((int) (1019 * 0.07), (int) (1019 * 0.085));
+        assertThat(o.values().subList(25, 28)).containsExactly(0, 0, 0);
         assertThat(o.values().get(28)).isEqualTo(1026);
         JitterBuffer.Stats s = jb.stats();
         assertThat(s.lost()).isEqualTo(7);
         assertThat(s.concealed()).isEqualTo(4);
         assertThat(jb.missingAtPlayout()).isEqualTo(7);
+    }
+
+    @Test
+    void frameRepeatConcealmentRepeatsTheLastFrameFadingOut() {
+        List<Pkt> l = new ArrayList<>();
+        for (int n = 0; n < 40; n++) {
+            if (n == 10 || (n >= 20 && n < 26)) {
+                continue;
+            }
+            l.add(new Pkt(n, n));
+        }
+        JitterBuffer jb = new JitterBuffer(F, 2, 6, false, Concealment.FRAME_REPEAT);
+        Out o = run(jb, l, 42);
+        assertThat(o.values().get(12)).isEqualTo((1009 * 24576) >> 15);
+        assertThat(o.values().subList(22, 28)).containsExactly((1019 * 24576) >> 15, (1019 * 16384) >> 15,
+                (1019 * 8192) >> 15, 0, 0, 0);
+        assertThat(jb.stats().concealed()).isEqualTo(4);
+        JitterBuffer none = new JitterBuffer(F, 2, 6, false, Concealment.NONE);
+        Out silent = run(none, l, 42);
+        assertThat(silent.values().get(12)).isZero();
+        assertThat(silent.kinds().get(12)).isEqualTo(JitterBuffer.Frame.SILENCE);
     }
 
     @Test
@@ -178,7 +205,7 @@ class JitterBufferTest {
         }
         jb.get(out, 0);
         jb.get(out, 0);
-        assertThat(out[0]).isEqualTo((short) 109);
+        assertThat(out[F - 1]).isEqualTo((short) 109);
     }
 
     @Test
@@ -193,7 +220,7 @@ class JitterBufferTest {
             for (int n = 0; n < 200; n++) {
                 int ts = n < 50 ? n * F : (n - 10) * F; // from packet 50 on, 10 frames behind
                 jb.put(n, ts, frame(1000 + n), 0, F);
-                if (jb.get(out, 0) == JitterBuffer.Frame.AUDIO) played.add((int) out[0]);
+                if (jb.get(out, 0) == JitterBuffer.Frame.AUDIO) played.add((int) out[F - 1]);
             }
             assertThat(played).as("adaptive %s", adaptive).contains(1045).contains(1190);
             int resumed = played.stream().filter(v -> v >= 1050).findFirst().orElseThrow();
@@ -230,9 +257,9 @@ class JitterBufferTest {
             java.util.Arrays.fill(two, F, 2 * F, (short) (n + 1));
             jb.put(n / 2, 1000 + n * F, two, 0, 2 * F);
             jb.get(out, 0);
-            values.add((int) out[0]);
+            values.add((int) out[F - 1]);
             jb.get(out, 0);
-            values.add((int) out[0]);
+            values.add((int) out[F - 1]);
         }
         assertThat(values).containsExactly(0, 0, 0, 1, 2, 3, 4, 5, 6, 7);
     }

@@ -106,6 +106,13 @@ final class BrowserSim implements AutoCloseable {
                 "") ;
     }
 
+    /** The offer with Opus first, as Chromium lists it (RFC 7587), telephone-event/48000 (110) being there already. */
+    static String withOpus(String offer) {
+        return offer.replace("UDP/TLS/RTP/SAVPF 9 0 8 13", "UDP/TLS/RTP/SAVPF 111 9 0 8 13")
+                .replace("a=rtpmap:9 G722/8000", "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"
+                        + "a=rtpmap:9 G722/8000");
+    }
+
     private static String find(String sdp, String regex) {
         Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(sdp);
         if (!m.find()) {

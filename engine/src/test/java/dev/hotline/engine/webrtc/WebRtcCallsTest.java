@@ -222,6 +222,59 @@ class WebRtcCallsTest {
                 && w.key().equals("42") && !w.up()));
     }
 
+    /**
+     * MEDIA-6 switch: one offer that lists Opus (as every browser's does) is answered with Opus while Opus is on, and
+     * with G.711 once it is off; the browser that offers again then takes its next call in G.711 (no Opus anywhere).
+     */
+    @Test
+    void opusSwitchedOffAnswersG711AndTheNextCallIsG711() throws Exception {
+        BrowserSim sim = new BrowserSim();
+        sims.add(sim);
+        String offer = BrowserSim.withOpus(sim.offer());
+        WebRtcConnection on = engine.webRtcConnect("opus-switch", offer, true);
+        assertThat(on.codec()).isEqualTo("opus");
+        assertThat(on.answerSdp()).containsPattern("m=audio \\d+ UDP/TLS/RTP/SAVPF 111 110\r\n")
+                .contains("a=rtpmap:111 opus/48000/2", "a=rtpmap:110 telephone-event/48000").doesNotContain("PCMU");
+        assertThat(engine.webRtcConnect("opus-default", offer).codec()).as("on unless said otherwise").isEqualTo("opus");
+        engine.webRtcDisconnect("opus-default");
+
+        // switched off: the same browser offers again (the desk is told to), the answer is G.711
+        WebRtcConnection off = engine.webRtcConnect("opus-switch", offer, false);
+        assertThat(off.codec()).isEqualTo("PCMU");
+        assertThat(off.answerSdp()).containsPattern("m=audio \\d+ UDP/TLS/RTP/SAVPF 0 126\r\n")
+                .contains("a=rtpmap:0 PCMU/8000", "a=rtpmap:126 telephone-event/8000").doesNotContain("opus");
+        assertThatThrownBy(() -> engine.webRtcConnect("bad", offer.replaceAll("a=rtpmap:(0|8) PCM[UA]/8000\r\n", "")
+                .replace(" 111 9 0 8 13", " 111 9 13"), false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Opus is switched off");
+        sim.connect(off.answerSdp());
+        await().atMost(WAIT).until(off::connected);
+        sim.startMedia();
+
+        // the next call: a SIPp caller (A-law) to the browser, which hears PCMU
+        Channel[] legs = new Channel[2];
+        handler.onIncoming = c -> {
+            legs[0] = c.channel();
+            legs[1] = engine.dial(c.channel(), DialRequest.to(new Target.WebRtc("opus-switch")));
+        };
+        handler.onEvent = e -> {
+            if (e instanceof CallEvent.ChannelRinging r && legs[1] != null && r.channelId().equals(legs[1].id())) {
+                legs[1].answer();
+            }
+        };
+        Sipp.Run run = uac("uac_wait_bye", "500", vars());
+        await().atMost(WAIT).until(() -> legs[1] != null && !handler.events(CallEvent.ChannelBridged.class, legs[0].id()).isEmpty());
+        long got0 = sim.audioReceived.get();
+        await().atMost(WAIT).until(() -> sim.audioReceived.get() > got0 + 25);
+        assertThat(sim.lastPayloadType).isEqualTo(0);
+        assertThat(sim.rejected.get()).isZero();
+        long toSipp = legs[0].counters().packetsOut();
+        await().atMost(WAIT).until(() -> legs[0].counters().packetsOut() > toSipp + 25);
+        engine.webRtcDisconnect("opus-switch");
+        awaitHangup(legs[1]);
+        awaitHangup(legs[0]);
+        assertThat(run.await(SIPP_TIMEOUT)).as(run.logs()).isZero();
+    }
+
     /** (c) no connection: 480 at once; the agent rejects: CALL_REJECTED; nobody answers: NO_ANSWER. */
     @Test
     void dialFailures() throws Exception {

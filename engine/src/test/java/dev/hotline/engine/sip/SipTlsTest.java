@@ -11,6 +11,8 @@ import dev.hotline.engine.call.SipTls;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.TestCallHandler;
+import dev.hotline.engine.testing.TlsUa;
+import java.util.concurrent.CompletableFuture;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,8 +83,8 @@ class SipTlsTest {
                 .withRtpPorts(rtp, rtp + 39).withAuthThrottle(1000, Duration.ofMinutes(1), Duration.ofMinutes(1))
                 .withTls(SipTls.on(tlsPort, keyStore, "secret", "PKCS12"));
         TestCallHandler handler = new TestCallHandler(DOMAIN);
-        engine = Engines.start(config, (domain, user) -> DOMAIN.equals(domain) && user.equals("3001")
-                ? Optional.of(new SipAccount("acct-3001", "pw-3001")) : Optional.empty(),
+        engine = Engines.start(config, (domain, user) -> DOMAIN.equals(domain) && user.matches("[23]00[0-9]")
+                ? Optional.of(new SipAccount("acct-" + user, "pw-" + user)) : Optional.empty(),
                 s -> InboundPolicy.Decision.AUTHENTICATE, handler);
         handler.engine = engine;
     }
@@ -96,138 +98,55 @@ class SipTlsTest {
 
     @Test
     void aPhoneRegistersOverTlsWithDigestAndAWrongPasswordGets403() throws Exception {
-        try (TlsPhone phone = new TlsPhone()) {
-            Response first = phone.register("3001", null);
+        try (TlsUa phone = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort)) {
+            Response first = phone.sendRegister("3001", null, null);
             assertThat(first.getStatusCode()).isEqualTo(Response.UNAUTHORIZED);
-            Response ok = phone.register("3001", digest(first, "3001", "pw-3001"));
+            Response ok = phone.sendRegister("3001", first, "pw-3001");
             assertThat(ok.getStatusCode()).isEqualTo(Response.OK);
             List<Registration> regs = engine.locations().lookup(DOMAIN, "3001");
             assertThat(regs).hasSize(1);
             assertThat(regs.get(0).transport()).isEqualTo("tls");
             assertThat(regs.get(0).contact()).contains("transport=tls");
 
-            Response again = phone.register("3001", null);
-            Response bad = phone.register("3001", digest(again, "3001", "wrong"));
+            Response again = phone.sendRegister("3001", null, null);
+            Response bad = phone.sendRegister("3001", again, "wrong");
             assertThat(bad.getStatusCode()).isEqualTo(Response.FORBIDDEN);
         }
     }
 
-    private String[] digest(Response challenge, String user, String password) throws Exception {
-        WWWAuthenticateHeader w = (WWWAuthenticateHeader) challenge.getHeader(WWWAuthenticateHeader.NAME);
-        String uri = "sip:" + DOMAIN;
-        String ha1 = md5(user + ":" + w.getRealm() + ":" + password);
-        String ha2 = md5("REGISTER:" + uri);
-        return new String[] {user, w.getRealm(), w.getNonce(), uri, md5(ha1 + ":" + w.getNonce() + ":" + ha2)};
+    /** A phone registered over TLS calls another one registered over TLS: INVITE, ACK and BYE over TLS both ways. */
+    @Test
+    void aTlsPhoneCallsATlsPhoneAndBothHangUp() throws Exception {
+        try (TlsUa caller = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort);
+             TlsUa callee = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort)) {
+            assertThat(caller.register("3002", "pw-3002").getStatusCode()).isEqualTo(Response.OK);
+            assertThat(callee.register("2002", "pw-2002").getStatusCode()).isEqualTo(Response.OK);
+            CompletableFuture<TlsUa.Call> placed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return caller.call("3002", "pw-3002", "2002", sdp(4000));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            TlsUa.Incoming in = callee.invites.poll(15, TimeUnit.SECONDS);
+            if (in == null && placed.isDone()) {
+                placed.join(); // the caller's failure says more than a missing INVITE
+            }
+            assertThat(in).as("INVITE at the TLS phone").isNotNull();
+            ViaHeader via = (ViaHeader) in.request().getHeader(ViaHeader.NAME);
+            assertThat(via.getTransport()).isEqualToIgnoringCase("tls");
+            assertThat(via.getPort()).isEqualTo(tlsPort);
+            TlsUa.Call answered = callee.answer(in, "2002", sdp(4002));
+            TlsUa.Call call = placed.get(15, TimeUnit.SECONDS);
+            assertThat(call.answer().getStatusCode()).isEqualTo(Response.OK);
+            assertThat(callee.acks.poll(10, TimeUnit.SECONDS)).as("ACK at the TLS phone").isNotNull();
+            assertThat(caller.bye(call)).isEqualTo(Response.OK);
+            assertThat(callee.byes.poll(10, TimeUnit.SECONDS)).as("BYE relayed to the TLS phone").isNotNull();
+        }
     }
 
-    private static String md5(String s) throws Exception {
-        byte[] d = MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8));
-        return String.format("%032x", new BigInteger(1, d));
-    }
-
-    /** A phone speaking SIP over TLS only, trusting the engine's self-signed certificate. */
-    final class TlsPhone implements SipListener, AutoCloseable {
-        final SipStack stack;
-        final SipProvider provider;
-        final HeaderFactory hf;
-        final AddressFactory af;
-        final MessageFactory mf;
-        final int port = Ports.free();
-        final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
-        long cseq;
-
-        TlsPhone() throws Exception {
-            SipFactory f = SipFactory.getInstance();
-            f.setPathName("gov.nist");
-            Properties p = new Properties();
-            p.setProperty("javax.sip.STACK_NAME", "tls-phone-" + STACKS.incrementAndGet());
-            p.setProperty("javax.net.ssl.keyStore", keyStore.toString());
-            p.setProperty("javax.net.ssl.keyStorePassword", "secret");
-            p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
-            p.setProperty("javax.net.ssl.trustStore", keyStore.toString());
-            p.setProperty("javax.net.ssl.trustStorePassword", "secret");
-            p.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
-            p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", SipTlsStores.CIPHER_SUITES);
-            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", SipTlsStores.PROTOCOLS);
-            stack = f.createSipStack(p);
-            hf = f.createHeaderFactory();
-            af = f.createAddressFactory();
-            mf = f.createMessageFactory();
-            provider = stack.createSipProvider(stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TLS));
-            try {
-                provider.addSipListener(this);
-            } catch (TooManyListenersException e) {
-                throw new IllegalStateException(e);
-            }
-            stack.start();
-        }
-
-        Response register(String user, String[] auth) throws Exception {
-            SipURI registrar = af.createSipURI(null, DOMAIN);
-            SipURI aor = af.createSipURI(user, DOMAIN);
-            SipURI next = af.createSipURI(null, "127.0.0.1");
-            next.setPort(tlsPort);
-            next.setTransportParam("tls");
-            next.setLrParam();
-            Request r = mf.createRequest(registrar, Request.REGISTER, provider.getNewCallId(),
-                    hf.createCSeqHeader(++cseq, Request.REGISTER), hf.createFromHeader(af.createAddress(aor), "t" + cseq),
-                    hf.createToHeader(af.createAddress(aor), null),
-                    List.of(hf.createViaHeader("127.0.0.1", port, "tls", null)), hf.createMaxForwardsHeader(70));
-            r.addHeader(hf.createRouteHeader(af.createAddress(next)));
-            SipURI contact = af.createSipURI(user, "127.0.0.1");
-            contact.setPort(port);
-            contact.setTransportParam("tls");
-            r.addHeader(hf.createContactHeader(af.createAddress(contact)));
-            r.addHeader(hf.createExpiresHeader(600));
-            if (auth != null) {
-                AuthorizationHeader a = hf.createAuthorizationHeader("Digest");
-                a.setUsername(auth[0]);
-                a.setRealm(auth[1]);
-                a.setNonce(auth[2]);
-                a.setURI(af.createURI(auth[3]));
-                a.setResponse(auth[4]);
-                a.setAlgorithm("MD5");
-                r.addHeader(a);
-            }
-            ClientTransaction ct = provider.getNewClientTransaction(r);
-            ct.sendRequest();
-            Response resp = responses.poll(10, TimeUnit.SECONDS);
-            assertThat(resp).as("response over TLS").isNotNull();
-            assertThat(((ViaHeader) resp.getHeader(ViaHeader.NAME)).getTransport()).isEqualToIgnoringCase("tls");
-            return resp;
-        }
-
-        @Override
-        public void processResponse(ResponseEvent e) {
-            if (e.getResponse().getStatusCode() >= 200) {
-                responses.add(e.getResponse());
-            }
-        }
-
-        @Override
-        public void processRequest(RequestEvent e) {
-        }
-
-        @Override
-        public void processTimeout(TimeoutEvent e) {
-        }
-
-        @Override
-        public void processIOException(IOExceptionEvent e) {
-        }
-
-        @Override
-        public void processTransactionTerminated(TransactionTerminatedEvent e) {
-        }
-
-        @Override
-        public void processDialogTerminated(DialogTerminatedEvent e) {
-        }
-
-        @Override
-        public void close() {
-            stack.stop();
-        }
+    static String sdp(int port) {
+        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio " + port + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
     }
 }

@@ -3,6 +3,7 @@ package dev.hotline.routing;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.SipAccountDirectory;
+import dev.hotline.engine.call.SrtpMode;
 import dev.hotline.tenant.Enterprise;
 import java.util.Optional;
 
@@ -53,5 +54,17 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
         boolean registeredPhone = data.engine().locations().all().stream().anyMatch(r -> r.user().equals(source.fromUser())
                 && r.source() != null && r.source().getAddress().getHostAddress().equals(ip));
         return registeredPhone ? Decision.AUTHENTICATE : Decision.TRUSTED;
+    }
+
+    /**
+     * SEC-4: a trunk's SRTP setting for the INVITEs trusted as its own (RFC 4568), else optional (an extension gets
+     * SRTP when it asks for it over TLS, even from a trunk's address).
+     */
+    @Override
+    public SrtpMode srtp(InviteSource source) {
+        if (admit(source) != Decision.TRUSTED) return SrtpMode.OPTIONAL;
+        String ip = source.source().getAddress().getHostAddress();
+        return data.snapshot().ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).findFirst()
+                .map(t -> t.trunk().srtpMode()).orElse(SrtpMode.OPTIONAL);
     }
 }

@@ -12,6 +12,7 @@ import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.TestCallHandler;
 import dev.hotline.engine.testing.RtpPeer;
+import dev.hotline.engine.testing.TlsCalls;
 import dev.hotline.engine.testing.TlsUa;
 import dev.hotline.engine.call.SrtpMode;
 import dev.hotline.engine.call.Target;
@@ -149,20 +150,20 @@ class SipTlsTest {
              RtpPeer b = new RtpPeer(0x2222)) {
             assertThat(caller.register("3002", "pw-3002").getStatusCode()).isEqualTo(Response.OK);
             assertThat(callee.register("2002", "pw-2002").getStatusCode()).isEqualTo(Response.OK);
-            Connected c = connect(caller, "3002", "2002", callee, sdp(a.port, false, null), offer -> sdp(b.port, false, null));
-            ViaHeader via = (ViaHeader) c.incoming.request().getHeader(ViaHeader.NAME);
+            TlsCalls.Connected c = TlsCalls.connect(caller, "3002", "pw-3002", "2002", callee, TlsCalls.sdp(a.port, false, null), offer -> TlsCalls.sdp(b.port, false, null));
+            ViaHeader via = (ViaHeader) c.incoming().request().getHeader(ViaHeader.NAME);
             assertThat(via.getTransport()).isEqualToIgnoringCase("tls");
             assertThat(via.getPort()).isEqualTo(tlsPort);
-            assertThat(c.incoming.request().getHeader(ContactHeader.NAME).toString()).contains("transport=tls");
-            assertThat(c.offer.crypto()).as("best-effort SDES offer to a TLS phone").isPresent();
-            assertThat(c.offer.savp()).isFalse();
-            assertThat(c.answer.crypto()).as("plain RTP answered to a plain offer").isEmpty();
-            assertAudioBothWays(a, c.answer, b, c.offer, false);
-            assertThat(caller.bye(c.call)).isEqualTo(Response.OK);
+            assertThat(c.incoming().request().getHeader(ContactHeader.NAME).toString()).contains("transport=tls");
+            assertThat(c.offer().crypto()).as("best-effort SDES offer to a TLS phone").isPresent();
+            assertThat(c.offer().savp()).isFalse();
+            assertThat(c.answer().crypto()).as("plain RTP answered to a plain offer").isEmpty();
+            TlsCalls.assertAudioBothWays(a, c.answer(), b, c.offer(), false);
+            assertThat(caller.bye(c.call())).isEqualTo(Response.OK);
             assertThat(callee.byes.poll(10, TimeUnit.SECONDS)).as("BYE relayed to the TLS phone").isNotNull();
 
-            Connected again = connect(caller, "3002", "2002", callee, sdp(a.port, false, null), offer -> sdp(b.port, false, null));
-            assertThat(callee.bye(again.answered)).isEqualTo(Response.OK);
+            TlsCalls.Connected again = TlsCalls.connect(caller, "3002", "pw-3002", "2002", callee, TlsCalls.sdp(a.port, false, null), offer -> TlsCalls.sdp(b.port, false, null));
+            assertThat(callee.bye(again.answered())).isEqualTo(Response.OK);
             assertThat(caller.byes.poll(10, TimeUnit.SECONDS)).as("BYE relayed to the calling TLS phone").isNotNull();
         }
     }
@@ -182,26 +183,26 @@ class SipTlsTest {
             assertThat(callee.register("2003", "pw-2003").getStatusCode()).isEqualTo(Response.OK);
             SdesCrypto keyA = SdesCrypto.generate(1, SdesCrypto.AES_CM_128_HMAC_SHA1_80);
             SdesCrypto[] keyB = new SdesCrypto[1];
-            Connected c = connect(caller, "3003", "2003", callee, sdp(a.port, true, keyA), offer -> {
+            TlsCalls.Connected c = TlsCalls.connect(caller, "3003", "pw-3003", "2003", callee, TlsCalls.sdp(a.port, true, keyA), offer -> {
                 keyB[0] = offer.crypto().orElseThrow().answer();
-                return sdp(b.port, false, keyB[0]);
+                return TlsCalls.sdp(b.port, false, keyB[0]);
             });
-            assertThat(c.answer.savp()).isTrue();
-            SdesCrypto engineToA = c.answer.crypto(1).orElseThrow();
-            SdesCrypto engineToB = c.offer.crypto().orElseThrow();
+            assertThat(c.answer().savp()).isTrue();
+            SdesCrypto engineToA = c.answer().crypto(1).orElseThrow();
+            SdesCrypto engineToB = c.offer().crypto().orElseThrow();
             assertThat(engineToA.key()).isNotEqualTo(keyA.key()).isNotEqualTo(engineToB.key());
-            SrtpContext aIn = context(engineToA);
-            a.secure(aIn, context(keyA));
-            b.secure(context(engineToB), context(keyB[0]));
-            assertAudioBothWays(a, c.answer, b, c.offer, true);
+            SrtpContext aIn = TlsCalls.context(engineToA);
+            a.secure(aIn, TlsCalls.context(keyA));
+            b.secure(TlsCalls.context(engineToB), TlsCalls.context(keyB[0]));
+            TlsCalls.assertAudioBothWays(a, c.answer(), b, c.offer(), true);
             // a packet protected with another key fails authentication and is not relayed (RFC 3711 §3.3)
-            InetSocketAddress engineA = new InetSocketAddress(c.answer.address(), c.answer.port());
-            a.secure(aIn, context(SdesCrypto.generate(1, SdesCrypto.AES_CM_128_HMAC_SHA1_80)));
-            a.send(engineA, 800, payload(800));
-            a.secure(aIn, context(keyA));
-            a.send(engineA, 900, payload(900));
-            assertThat(b.receive(Duration.ofSeconds(5))).isEqualTo(payload(900));
-            assertThat(caller.bye(c.call)).isEqualTo(Response.OK);
+            InetSocketAddress engineA = new InetSocketAddress(c.answer().address(), c.answer().port());
+            a.secure(aIn, TlsCalls.context(SdesCrypto.generate(1, SdesCrypto.AES_CM_128_HMAC_SHA1_80)));
+            a.send(engineA, 800, TlsCalls.payload(800));
+            a.secure(aIn, TlsCalls.context(keyA));
+            a.send(engineA, 900, TlsCalls.payload(900));
+            assertThat(b.receive(Duration.ofSeconds(5))).isEqualTo(TlsCalls.payload(900));
+            assertThat(caller.bye(c.call())).isEqualTo(Response.OK);
             assertThat(callee.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
         }
     }
@@ -217,23 +218,23 @@ class SipTlsTest {
                     new Target.TrunkAccount("trunk-tls", null, null), SrtpMode.REQUIRED));
             assertThat(phone.register("3004", "pw-3004").getStatusCode()).isEqualTo(Response.OK);
             SdesCrypto[] keyB = new SdesCrypto[1];
-            Connected c = connect(phone, "3004", "9001", carrier, sdp(a.port, false, null), offer -> {
+            TlsCalls.Connected c = TlsCalls.connect(phone, "3004", "pw-3004", "9001", carrier, TlsCalls.sdp(a.port, false, null), offer -> {
                 keyB[0] = offer.crypto().orElseThrow().answer();
-                return sdp(b.port, true, keyB[0]);
+                return TlsCalls.sdp(b.port, true, keyB[0]);
             });
-            assertThat(((SipURI) c.incoming.request().getRequestURI()).getTransportParam()).isEqualToIgnoringCase("tls");
-            assertThat(((ViaHeader) c.incoming.request().getHeader(ViaHeader.NAME)).getTransport()).isEqualToIgnoringCase("tls");
-            assertThat(c.offer.savp()).as("RTP/SAVP to a trunk requiring SRTP").isTrue();
-            b.secure(context(c.offer.crypto().orElseThrow()), context(keyB[0]));
-            assertAudioBothWays(a, c.answer, b, c.offer, false);
-            assertThat(phone.bye(c.call)).isEqualTo(Response.OK);
+            assertThat(((SipURI) c.incoming().request().getRequestURI()).getTransportParam()).isEqualToIgnoringCase("tls");
+            assertThat(((ViaHeader) c.incoming().request().getHeader(ViaHeader.NAME)).getTransport()).isEqualToIgnoringCase("tls");
+            assertThat(c.offer().savp()).as("RTP/SAVP to a trunk requiring SRTP").isTrue();
+            b.secure(TlsCalls.context(c.offer().crypto().orElseThrow()), TlsCalls.context(keyB[0]));
+            TlsCalls.assertAudioBothWays(a, c.answer(), b, c.offer(), false);
+            assertThat(phone.bye(c.call())).isEqualTo(Response.OK);
             assertThat(carrier.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
 
             // the carrier answers without a key: the call cannot be SRTP and fails
-            CompletableFuture<TlsUa.Call> placed = place(phone, "3004", "9001", sdp(a.port, false, null));
+            CompletableFuture<TlsUa.Call> placed = TlsCalls.place(phone, "3004", "pw-3004", "9001", TlsCalls.sdp(a.port, false, null));
             TlsUa.Incoming in = carrier.invites.poll(15, TimeUnit.SECONDS);
             assertThat(in).isNotNull();
-            carrier.answer(in, "carrier", sdp(b.port, false, null));
+            carrier.answer(in, "carrier", TlsCalls.sdp(b.port, false, null));
             assertThat(carrier.byes.poll(10, TimeUnit.SECONDS)).as("plain answer to RTP/SAVP ended").isNotNull();
             assertThat(placed.get(15, TimeUnit.SECONDS).answer().getStatusCode()).isGreaterThanOrEqualTo(400);
         } finally {
@@ -245,76 +246,12 @@ class SipTlsTest {
     @Test
     void aPlainOfferFromATrunkRequiringSrtpIsRefused488() throws Exception {
         try (TlsUa carrier = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort)) {
-            TlsUa.Call refused = carrier.call("carrier", null, "3001", sdp(40000, false, null));
+            TlsUa.Call refused = carrier.call("carrier", null, "3001", TlsCalls.sdp(40000, false, null));
             assertThat(refused.answer().getStatusCode()).isEqualTo(Response.NOT_ACCEPTABLE_HERE);
             TlsUa.Call savpNoKey = carrier.call("carrier", null, "3001",
-                    sdp(40000, true, null));
+                    TlsCalls.sdp(40000, true, null));
             assertThat(savpNoKey.answer().getStatusCode()).isEqualTo(Response.NOT_ACCEPTABLE_HERE);
         }
     }
 
-    record Connected(TlsUa.Call call, TlsUa.Incoming incoming, TlsUa.Call answered, MediaDescription offer,
-                     MediaDescription answer) {
-    }
-
-    private static CompletableFuture<TlsUa.Call> place(TlsUa caller, String from, String to, String sdp) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return caller.call(from, "pw-" + from, to, sdp);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    /** Places a call through the engine and answers it at {@code callee} with the SDP {@code answer} makes. */
-    private static Connected connect(TlsUa caller, String from, String to, TlsUa callee, String offerSdp,
-                                     java.util.function.Function<MediaDescription, String> answer) throws Exception {
-        CompletableFuture<TlsUa.Call> placed = place(caller, from, to, offerSdp);
-        TlsUa.Incoming in = callee.invites.poll(15, TimeUnit.SECONDS);
-        if (in == null && placed.isDone()) {
-            placed.join(); // the caller's failure says more than a missing INVITE
-        }
-        assertThat(in).as("INVITE over TLS at the callee").isNotNull();
-        MediaDescription offer = Sdp.parse(in.sdp());
-        TlsUa.Call answered = callee.answer(in, "callee", answer.apply(offer));
-        TlsUa.Call call = placed.get(15, TimeUnit.SECONDS);
-        assertThat(call.answer().getStatusCode()).isEqualTo(Response.OK);
-        assertThat(callee.acks.poll(10, TimeUnit.SECONDS)).as("ACK over TLS at the callee").isNotNull();
-        return new Connected(call, in, answered, offer, Sdp.parse(call.remoteSdp()));
-    }
-
-    /** 20 packets each way; every payload arrives as sent (and, when {@code encrypted}, not in clear on the wire). */
-    private static void assertAudioBothWays(RtpPeer a, MediaDescription toA, RtpPeer b, MediaDescription toB,
-                                            boolean encrypted) throws Exception {
-        InetSocketAddress engineA = new InetSocketAddress(toA.address(), toA.port());
-        InetSocketAddress engineB = new InetSocketAddress(toB.address(), toB.port());
-        for (int i = 0; i < 20; i++) {
-            a.send(engineA, i, payload(i));
-            assertThat(b.receive(Duration.ofSeconds(5))).as("A→B packet %d", i).isEqualTo(payload(i));
-            if (encrypted) {
-                assertThat(java.util.Arrays.copyOfRange(b.lastWire, 12, 172)).isNotEqualTo(payload(i));
-            }
-            b.send(engineB, 500 + i, payload(500 + i));
-            assertThat(a.receive(Duration.ofSeconds(5))).as("B→A packet %d", i).isEqualTo(payload(500 + i));
-        }
-    }
-
-    private static byte[] payload(int seq) {
-        byte[] p = new byte[160];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (byte) (seq * 7 + i);
-        }
-        return p;
-    }
-
-    private static SrtpContext context(SdesCrypto c) {
-        return new SrtpContext(SrtpProfile.AES128_CM_HMAC_SHA1_80, c.key(), c.salt());
-    }
-
-    static String sdp(int port, boolean savp, SdesCrypto crypto) {
-        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                + "m=audio " + port + (savp ? " RTP/SAVP" : " RTP/AVP") + " 0\r\na=rtpmap:0 PCMU/8000\r\n"
-                + (crypto == null ? "" : "a=crypto:" + crypto.attribute() + "\r\n") + "a=sendrecv\r\n";
-    }
 }

@@ -58,13 +58,16 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
 
     /**
      * SEC-4: a trunk's SRTP setting for the INVITEs trusted as its own (RFC 4568), else optional (an extension gets
-     * SRTP when it asks for it over TLS, even from a trunk's address).
+     * SRTP when it asks for it over TLS, even from a trunk's address). The registrations are only looked through when
+     * the answer depends on it: optional is optional either way, and off changes nothing for a UDP or TCP INVITE
+     * (SDES keys are only ever taken over TLS) — the common trunk call pays no second scan.
      */
     @Override
     public SrtpMode srtp(InviteSource source) {
-        if (admit(source) != Decision.TRUSTED) return SrtpMode.OPTIONAL;
         String ip = source.source().getAddress().getHostAddress();
-        return data.snapshot().ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).findFirst()
+        SrtpMode mode = data.snapshot().ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).findFirst()
                 .map(t -> t.trunk().srtpMode()).orElse(SrtpMode.OPTIONAL);
+        if (mode == SrtpMode.OPTIONAL || (mode == SrtpMode.OFF && !"tls".equals(source.transport()))) return mode;
+        return admit(source) == Decision.TRUSTED ? mode : SrtpMode.OPTIONAL;
     }
 }

@@ -109,7 +109,7 @@ final class DemoData {
             // PBX-2 demo: an IP trunk accepting calls from this machine, DID 4000 to extension 1001, and
             // an outbound route sending every other number to the same trunk (a SIP peer on 127.0.0.1:5080).
             long trunk = RoutingStore.insertTrunk(h, e, new RoutingStore.TrunkFields("loopback", "ip", "127.0.0.1", 5080, "udp",
-                    "127.0.0.1", null, 600, "4000", 0, true), null);
+                    "127.0.0.1", null, 600, "4000", 0, true, "off"), null);
             // IVR-1/2: DID 4000 runs the demo flow `main`; DID 4010 rings extension 1001 directly.
             long flow = dev.hotline.ivr.FlowStore.create(h, e, "main", "演示主菜单 Demo main menu", "demo", clock.instant());
             dev.hotline.ivr.FlowStore.saveDraft(h, dev.hotline.ivr.FlowStore.byId(h, e, flow).orElseThrow(), mainFlow(), "demo", clock.instant());

@@ -30,7 +30,7 @@ public record OutboundPlan(RoutingStore.OutboundRoute route, Trunk trunk, String
     }
 
     public Target.Uri target() {
-        return new Target.Uri(number, trunk.host(), trunk.port(), trunk.transport(), account);
+        return new Target.Uri(number, trunk.host(), trunk.port(), trunk.transport(), account, trunk.srtpMode());
     }
 
     /** How the leg is named in the call's events. */

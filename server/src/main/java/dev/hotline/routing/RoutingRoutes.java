@@ -5,6 +5,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import dev.hotline.engine.call.LocationService;
+import dev.hotline.engine.call.SrtpMode;
 import dev.hotline.ivr.FlowStore;
 import dev.hotline.masking.Masking;
 import dev.hotline.store.EnterpriseSettings;
@@ -30,7 +31,8 @@ public final class RoutingRoutes {
     static final String NUMBER = "\\+?[0-9*#]{1,32}";
 
     public record TrunkInput(String name, String kind, String host, Integer port, String transport, List<String> allowedIps,
-                             String username, String secret, Integer registerExpires, String callerId, Integer maxChannels, Boolean enabled) {}
+                             String username, String secret, Integer registerExpires, String callerId, Integer maxChannels, Boolean enabled,
+                             String srtp) {}
 
     public record DidInput(String number, Long trunkId, String destinationType, String destination, String description,
                            String welcomePrompt) {}
@@ -374,13 +376,17 @@ public final class RoutingRoutes {
         String host = Validator.clean(in.host());
         String kindKey = in.kind() == null ? "ip" : in.kind();
         var kind = Trunk.Kind.parse(kindKey);
-        String transport = in.transport() == null ? "udp" : in.transport().toLowerCase();
+        String transport = in.transport() == null ? "udp" : in.transport().toLowerCase(java.util.Locale.ROOT);
+        String srtp = in.srtp() == null ? "off" : in.srtp().toLowerCase(java.util.Locale.ROOT);
         List<String> ips = in.allowedIps() == null ? List.of() : in.allowedIps().stream().map(Validator::clean).filter(x -> x != null).toList();
         Validator v = Validator.of().required("name", name).maxLength("name", name, 64)
                 .check(kind.isPresent(), "kind", "ip or register")
                 .required("host", host).matches("host", host, HOST, "a host name or IP address")
                 .check(in.port() == null || (in.port() > 0 && in.port() < 65536), "port", "1..65535")
-                .check(transport.equals("udp") || transport.equals("tcp"), "transport", "udp or tcp")
+                .check(transport.equals("udp") || transport.equals("tcp") || transport.equals("tls"), "transport", "udp, tcp or tls")
+                .check(SrtpMode.parse(srtp).isPresent(), "srtp", "off, optional or required")
+                // RFC 4568 §8.3: SDES keys travel in the SDP, so only over TLS
+                .check(srtp.equals("off") || transport.equals("tls"), "srtp", "needs transport tls")
                 .check(ips.stream().allMatch(ip -> ip.matches("[0-9a-fA-F.:]{2,45}")), "allowedIps", "IP addresses")
                 .matches("callerId", in.callerId(), NUMBER, "a phone number")
                 .check(in.maxChannels() == null || in.maxChannels() >= 0, "maxChannels", "0 (unlimited) or more")
@@ -397,7 +403,7 @@ public final class RoutingRoutes {
                 });
         var f = new RoutingStore.TrunkFields(name, kind.get().key(), host, in.port() == null ? 5060 : in.port(), transport, String.join(",", ips),
                 Validator.clean(in.username()), in.registerExpires() == null ? 600 : in.registerExpires(), Validator.clean(in.callerId()),
-                in.maxChannels() == null ? 0 : in.maxChannels(), in.enabled() == null || in.enabled());
+                in.maxChannels() == null ? 0 : in.maxChannels(), in.enabled() == null || in.enabled(), srtp);
         String secret = in.secret() == null || in.secret().isEmpty() ? null : in.secret();
         if (id == null) return RoutingStore.trunk(h, enterpriseId, RoutingStore.insertTrunk(h, enterpriseId, f, secret)).orElseThrow();
         RoutingStore.trunk(h, enterpriseId, id).orElseThrow(() -> ApiException.notFound("trunk"));

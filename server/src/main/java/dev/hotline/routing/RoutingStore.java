@@ -20,7 +20,7 @@ public final class RoutingStore {
                 rs.getString("host"), rs.getInt("port"), rs.getString("transport"),
                 ips == null || ips.isBlank() ? List.of() : Arrays.stream(ips.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 rs.getString("username"), rs.getInt("register_expires"), rs.getString("caller_id"), rs.getInt("max_channels"),
-                rs.getBoolean("enabled"));
+                rs.getBoolean("enabled"), rs.getString("srtp"));
     }
 
     public static List<Trunk> trunks(Handle h, long enterpriseId) {
@@ -47,14 +47,14 @@ public final class RoutingStore {
     }
 
     public record TrunkFields(String name, String kind, String host, int port, String transport, String allowedIps, String username,
-                              int registerExpires, String callerId, int maxChannels, boolean enabled) {}
+                              int registerExpires, String callerId, int maxChannels, boolean enabled, String srtp) {}
 
     public static long insertTrunk(Handle h, long enterpriseId, TrunkFields f, String secret) {
         return h.createUpdate("""
                 INSERT INTO trunk (enterprise_id, name, kind, host, port, transport, allowed_ips, username, secret, register_expires,
-                                   caller_id, max_channels, enabled)
+                                   caller_id, max_channels, enabled, srtp)
                 VALUES (:e, :name, :kind, :host, :port, :transport, :allowedIps, :username, :secret, :registerExpires, :callerId,
-                        :maxChannels, :enabled)""")
+                        :maxChannels, :enabled, :srtp)""")
                 .bind("e", enterpriseId).bindMethods(f).bind("secret", secret).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 
@@ -62,7 +62,7 @@ public final class RoutingStore {
         h.createUpdate("""
                 UPDATE trunk SET name = :name, kind = :kind, host = :host, port = :port, transport = :transport, allowed_ips = :allowedIps,
                        username = :username, register_expires = :registerExpires, caller_id = :callerId, max_channels = :maxChannels,
-                       enabled = :enabled, secret = COALESCE(:secret, secret)
+                       enabled = :enabled, srtp = :srtp, secret = COALESCE(:secret, secret)
                 WHERE id = :id AND enterprise_id = :e""")
                 .bindMethods(f).bind("secret", secretOrNull).bind("id", id).bind("e", enterpriseId).execute();
     }

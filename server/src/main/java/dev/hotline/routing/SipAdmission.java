@@ -3,6 +3,7 @@ package dev.hotline.routing;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.SipAccountDirectory;
+import dev.hotline.engine.call.SrtpMode;
 import dev.hotline.tenant.Enterprise;
 import java.time.Duration;
 import java.util.List;
@@ -91,5 +92,20 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
         boolean registeredPhone = data.engine().locations().all().stream().anyMatch(r -> r.user().equals(source.fromUser())
                 && r.source() != null && r.source().getAddress().getHostAddress().equals(ip));
         return registeredPhone ? Decision.AUTHENTICATE : Decision.TRUSTED;
+    }
+
+    /**
+     * SEC-4: a trunk's SRTP setting for the INVITEs trusted as its own (RFC 4568), else optional (an extension gets
+     * SRTP when it asks for it over TLS, even from a trunk's address). The registrations are only looked through when
+     * the answer depends on it: optional is optional either way, and off changes nothing for a UDP or TCP INVITE
+     * (SDES keys are only ever taken over TLS) — the common trunk call pays no second scan.
+     */
+    @Override
+    public SrtpMode srtp(InviteSource source) {
+        String ip = source.source().getAddress().getHostAddress();
+        SrtpMode mode = data.snapshot().ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).findFirst()
+                .map(t -> t.trunk().srtpMode()).orElse(SrtpMode.OPTIONAL);
+        if (mode == SrtpMode.OPTIONAL || (mode == SrtpMode.OFF && !"tls".equals(source.transport()))) return mode;
+        return admit(source) == Decision.TRUSTED ? mode : SrtpMode.OPTIONAL;
     }
 }

@@ -6,7 +6,9 @@ import { blankToNull, enabledLabel, intOrNull, splitList } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 
 export const TRUNK_KINDS = ['ip', 'register'];
-export const TRANSPORTS = ['udp', 'tcp'];
+export const TRANSPORTS = ['udp', 'tcp', 'tls'];
+/** SEC-4: SDES-SRTP with the carrier (RFC 4568), only over TLS. */
+export const SRTP_MODES = ['off', 'optional', 'required'];
 
 export const TrunksPage = {
   components: { CrudTable },
@@ -33,6 +35,8 @@ export const TrunksPage = {
         { key: 'kind' },
         { key: 'host', label: t('trunks.host'), required: true, hint: t('trunks.hostHint'), placeholder: 'sip.example.com' },
         { key: 'port' },
+        { key: 'srtp', type: 'select', label: t('trunks.srtp'), hint: t('trunks.srtpHint'), show: (d) => d.form.transport === 'tls',
+          options: SRTP_MODES.map((m) => ({ value: m, label: t('trunks.srtp.' + m) })) },
         { key: 'allowedIps', testid: 'allowed-ips', label: t('trunks.allowedIps'), span: true, hint: t('trunks.allowedIpsHint'),
           placeholder: '203.0.113.10, 203.0.113.11', show: ip },
         { key: 'username', label: t('trunks.username'), required: true, autocomplete: 'off', show: register },
@@ -76,21 +80,25 @@ export const TrunksPage = {
     regOf(x) { return x.kind === 'register' ? this.regs.find((r) => r.trunkId === x.id) : null; },
     regClass(r) { return r.state === 'registered' ? 'badge-ok' : r.state === 'failed' ? 'badge-warn' : 'badge-blue'; },
     kindLabel(k) { return this.tOr('trunks.kind.' + k, k); },
-    address(x) { return x.host + ':' + x.port + ' / ' + String(x.transport || '').toUpperCase(); },
+    address(x) {
+      const srtp = x.transport === 'tls' && x.srtp && x.srtp !== 'off' ? ' · SRTP ' + t('trunks.srtp.' + x.srtp) : '';
+      return x.host + ':' + x.port + ' / ' + String(x.transport || '').toUpperCase() + srtp;
+    },
     blank() {
       return { name: '', kind: 'ip', host: '', port: '5060', transport: 'udp', allowedIps: '', username: '', secret: '',
-        registerExpires: '600', callerId: '', maxChannels: '0', enabled: true };
+        registerExpires: '600', callerId: '', maxChannels: '0', enabled: true, srtp: 'off' };
     },
     toForm(x) {
       return { name: x.name, kind: x.kind, host: x.host, port: String(x.port), transport: x.transport || 'udp',
         allowedIps: (x.allowedIps || []).join(', '), username: x.username || '', secret: '',
         registerExpires: String(x.registerExpires || 600), callerId: x.callerId || '', maxChannels: String(x.maxChannels || 0),
-        enabled: x.enabled !== false };
+        enabled: x.enabled !== false, srtp: x.srtp || 'off' };
     },
     toBody(f) {
       const body = {
         name: f.name.trim(), kind: f.kind, host: f.host.trim(), port: intOrNull(f.port), transport: f.transport,
         callerId: blankToNull(f.callerId), maxChannels: intOrNull(f.maxChannels), enabled: !!f.enabled,
+        srtp: f.transport === 'tls' ? f.srtp : 'off',
       };
       if (f.kind === 'ip') {
         body.allowedIps = splitList(f.allowedIps);
@@ -114,7 +122,7 @@ export const TrunksPage = {
       :title="t('trunks.title')" :subtitle="t('trunks.subtitle')" :new-label="t('trunks.new')" :edit-title="t('trunks.edit')"
       :columns="columns" :fields="fields" :blank="blank" :to-form="toForm" :to-body="toBody" :row-id="(x) => x.name"
       :confirm-text="confirmText" :on-delete-error="deleteRefused" @action="actionError = null" @loaded="loadRegistrations"
-      :known="['name', 'kind', 'host', 'port', 'transport', 'allowedIps', 'username', 'secret', 'registerExpires', 'callerId', 'maxChannels']">
+      :known="['name', 'kind', 'host', 'port', 'transport', 'srtp', 'allowedIps', 'username', 'secret', 'registerExpires', 'callerId', 'maxChannels']">
       <template #alerts>
         <div v-if="actionError" class="alert alert-error alert-row" role="alert">
           <span data-testid="trunk-action-error">{{ actionError }}</span><button type="button" class="icon-btn" :aria-label="t('common.close')" @click="actionError = null">×</button>

@@ -121,7 +121,7 @@ class RatingTest {
 
     @Test
     void theTrunkAndNumberAreReadFromTheDiallingTargetRoutingWrites() {
-        Trunk trunk = new Trunk(1, "China Telecom 2", Trunk.Kind.IP, "10.0.0.1", 5060, "udp", List.of(), null, 600, null, 0, true);
+        Trunk trunk = new Trunk(1, "China Telecom 2", Trunk.Kind.IP, "10.0.0.1", 5060, "udp", List.of(), null, 600, null, 0, true, "off");
         var route = new RoutingStore.OutboundRoute(1, "national", "9", 1, null, 1, null, false, 1, true);
         String label = new OutboundPlan(route, trunk, "013800138000", null, 0, null).label();
         assertThat(CallRating.trunkTarget(label)).contains(new CallRating.TrunkTarget("China Telecom 2", "013800138000"));

@@ -86,8 +86,15 @@ class TelephonyPagesBrowserTest {
         ui.type("trunk-form-name", "carrier-ip");
         ui.type("trunk-form-host", "203.0.113.5");
         ui.type("trunk-form-allowed-ips", "203.0.113.6, 203.0.113.7");
+        // SEC-4: SRTP is chosen only with transport TLS (its keys travel in the signalling)
+        assertThat(ui.driver().findElements(tid("trunk-form-srtp"))).isEmpty();
+        new Select(ui.el("trunk-form-transport")).selectByValue("tls");
+        new Select(ui.el("trunk-form-srtp")).selectByValue("required");
         ui.click("trunk-save");
         ui.waitFor(d -> ui.text("trunk-row-carrier-ip").contains("203.0.113.6") && ui.text("trunk-row-carrier-ip").contains("203.0.113.7"));
+        assertThat(ui.text("trunk-row-carrier-ip")).contains("203.0.113.5:5060 / TLS · SRTP " + ui.en("trunks.srtp.required"));
+        assertThat(find(ui.fetchList("/api/v1/trunks"), "name", "carrier-ip")).containsEntry("transport", "tls")
+                .containsEntry("srtp", "required");
         ui.screenshot("tel-trunks-en");
 
         // A trunk in use cannot be deleted, and the page says why.

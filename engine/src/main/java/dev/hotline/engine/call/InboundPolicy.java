@@ -20,6 +20,14 @@ public interface InboundPolicy {
 
     Decision admit(InviteSource source);
 
+    /**
+     * SDES-SRTP (RFC 4568) for an INVITE admitted from {@code source}: a trunk's own setting (mutual choice with its
+     * carrier), OPTIONAL otherwise (a phone gets SRTP when it asks for it over TLS). Only TLS legs ever use SRTP.
+     */
+    default SrtpMode srtp(InviteSource source) {
+        return SrtpMode.OPTIONAL;
+    }
+
     /** Every INVITE must authenticate. */
     static InboundPolicy authenticateAll() {
         return s -> Decision.AUTHENTICATE;

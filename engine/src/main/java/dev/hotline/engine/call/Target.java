@@ -10,19 +10,30 @@ public sealed interface Target {
 
     /**
      * Any SIP URI, e.g. {@code sip:4000@10.0.0.5:5060} for an IP trunk; {@code transport} may be
-     * "udp" or "tcp". {@code account} (may be null) names the carrier trunk the call goes through and the
-     * digest credentials that answer its 401/407 challenge (RFC 3261 §22.2).
+     * "udp", "tcp" or "tls" (RFC 3261 §26.2: {@code sip:...;transport=tls}, hop by hop; never {@code sips:}, which
+     * would demand TLS end to end, RFC 5630 §3.1). {@code account} (may be null) names the carrier trunk the call goes
+     * through and the digest credentials that answer its 401/407 challenge (RFC 3261 §22.2). {@code srtp}: SDES-SRTP
+     * of the leg (RFC 4568), only used over TLS.
      */
-    record Uri(String user, String host, int port, String transport, TrunkAccount account) implements Target {
+    record Uri(String user, String host, int port, String transport, TrunkAccount account, SrtpMode srtp)
+            implements Target {
         public Uri {
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("host is required");
             }
             transport = transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
+            srtp = srtp == null ? SrtpMode.OFF : srtp;
+            if (srtp != SrtpMode.OFF && !transport.equals("tls")) {
+                throw new IllegalArgumentException("SRTP (SDES keys) needs transport tls (RFC 4568 §8.3)");
+            }
+        }
+
+        public Uri(String user, String host, int port, String transport, TrunkAccount account) {
+            this(user, host, port, transport, account, SrtpMode.OFF);
         }
 
         public Uri(String user, String host, int port, String transport) {
-            this(user, host, port, transport, null);
+            this(user, host, port, transport, null, SrtpMode.OFF);
         }
 
         public static Uri udp(String user, String host, int port) {

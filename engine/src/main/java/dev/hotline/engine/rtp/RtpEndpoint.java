@@ -6,6 +6,7 @@ import dev.hotline.engine.dtmf.TelephoneEventReceiver;
 import dev.hotline.engine.call.LegCounters;
 import dev.hotline.engine.call.MediaQuality;
 import dev.hotline.engine.sdp.PayloadType;
+import dev.hotline.engine.webrtc.SrtpContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -58,6 +59,14 @@ public final class RtpEndpoint {
     private InetSocketAddress latchedRtp;
     private InetSocketAddress latchedRtcp;
     volatile boolean closed;
+    /**
+     * SDES-SRTP of this leg (RFC 4568, RFC 3711), null for plain RTP: {@link #srtpIn} unprotects what the party sends
+     * (reactor thread), {@link #srtpOut} protects what we send, in {@link #srtpScratch} under its lock (the peer's
+     * reactor and the media clock may send at once).
+     */
+    private volatile SrtpContext srtpIn;
+    private volatile SrtpContext srtpOut;
+    private final byte[] srtpScratch = new byte[2048];
 
     volatile long packetsIn;
     volatile long bytesIn;
@@ -121,6 +130,19 @@ public final class RtpEndpoint {
         if (old != null && !old.equals(newRtp)) {
             reactor.execute(this::unlatch);
         }
+    }
+
+    /**
+     * SRTP on this leg from now on (SDES keys, RFC 4568 §6.1: {@code in} is the party's key, {@code out} ours); both
+     * null for plain RTP. Packets that fail authentication are dropped (RFC 3711 §3.3).
+     */
+    public void secure(SrtpContext in, SrtpContext out) {
+        this.srtpOut = out;
+        this.srtpIn = in;
+    }
+
+    public boolean isSecure() {
+        return srtpIn != null;
     }
 
     /** The negotiated audio format and telephone-event payload type for this leg (-1 when none). */
@@ -235,6 +257,17 @@ public final class RtpEndpoint {
             }
             buf.flip();
             boolean rtcpPacket = isRtcpPort || (rtcpMux && isRtcp(buf));
+            SrtpContext in = srtpIn;
+            if (in != null) {
+                // RFC 3711 §3.3: authenticated before anything else (latching included) looks at it
+                int n = rtcpPacket ? in.unprotectRtcp(buf.array(), 0, buf.limit())
+                        : in.unprotectRtp(buf.array(), 0, buf.limit());
+                if (n < 0) {
+                    packetsDropped++;
+                    continue;
+                }
+                buf.limit(n);
+            }
             if (!latchOrCheck(src, rtcpPacket)) {
                 packetsDropped++;
                 continue;
@@ -524,9 +557,27 @@ public final class RtpEndpoint {
             if (to == null) {
                 return false;
             }
+            SrtpContext out = srtpOut;
+            if (out != null) {
+                return sendProtected(out, ch, to, buf, ch == rtcp || (rtcpMux && isRtcp(buf)));
+            }
             return ch.send(buf, to) > 0;
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /** Protects a copy of {@code buf} (left untouched) and sends it (RFC 3711 §3.3, §3.4). */
+    private boolean sendProtected(SrtpContext out, DatagramChannel ch, InetSocketAddress to, ByteBuffer buf, boolean rtcpPacket)
+            throws IOException {
+        int len = buf.remaining();
+        if (len + SrtpContext.RTCP_OVERHEAD > srtpScratch.length) {
+            return false;
+        }
+        synchronized (srtpScratch) {
+            buf.duplicate().get(srtpScratch, 0, len);
+            int n = rtcpPacket ? out.protectRtcp(srtpScratch, 0, len) : out.protectRtp(srtpScratch, 0, len);
+            return n > 0 && ch.send(ByteBuffer.wrap(srtpScratch, 0, n), to) > 0;
         }
     }
 

@@ -14,10 +14,29 @@ public record MediaDescription(
         boolean rtcpMux,
         List<PayloadType> payloads,
         MediaDirection direction,
-        int ptime) {
+        int ptime,
+        boolean savp,
+        List<SdesCrypto> cryptos) {
 
     public MediaDescription {
         payloads = List.copyOf(payloads);
+        cryptos = List.copyOf(cryptos);
+    }
+
+    /** An RTP/AVP stream without SDES keys. */
+    public MediaDescription(String address, int port, int rtcpPort, boolean rtcpMux, List<PayloadType> payloads,
+                            MediaDirection direction, int ptime) {
+        this(address, port, rtcpPort, rtcpMux, payloads, direction, ptime, false, List.of());
+    }
+
+    /** The first usable a=crypto line (RFC 4568 §7.1.1: in the offerer's order of preference). */
+    public Optional<SdesCrypto> crypto() {
+        return cryptos.isEmpty() ? Optional.empty() : Optional.of(cryptos.get(0));
+    }
+
+    /** The a=crypto line answering our offer's {@code tag} (RFC 4568 §7.1.3), if any. */
+    public Optional<SdesCrypto> crypto(int tag) {
+        return cryptos.stream().filter(c -> c.tag() == tag).findFirst();
     }
 
     /** The first offered G.711 format, in the offerer's order of preference. */
@@ -50,6 +69,6 @@ public record MediaDescription(
     }
 
     public MediaDescription withDirection(MediaDirection d) {
-        return new MediaDescription(address, port, rtcpPort, rtcpMux, payloads, d, ptime);
+        return new MediaDescription(address, port, rtcpPort, rtcpMux, payloads, d, ptime, savp, cryptos);
     }
 }

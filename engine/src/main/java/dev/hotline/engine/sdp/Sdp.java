@@ -100,6 +100,7 @@ public final class Sdp {
             boolean mux = false;
             int rtcpPort = port + 1;
             int ptime = 20;
+            List<SdesCrypto> cryptos = new ArrayList<>();
             Vector<Attribute> attrs = audio.getAttributes(false);
             if (attrs != null) {
                 for (Attribute a : attrs) {
@@ -119,6 +120,7 @@ public final class Sdp {
                         case "rtcp-mux" -> mux = true;
                         case "rtcp" -> rtcpPort = parseInt(value.trim().split("\\s+")[0], "a=rtcp port");
                         case "ptime" -> ptime = parseInt(value.trim(), "a=ptime");
+                        case "crypto" -> SdesCrypto.parse(value).ifPresent(cryptos::add); // RFC 4568 §9.1
                         default -> {
                         }
                     }
@@ -147,8 +149,10 @@ public final class Sdp {
             if (rtcpPort <= 0 || rtcpPort > 65535) {
                 throw new dev.hotline.engine.sdp.SdpException("bad a=rtcp port " + rtcpPort);
             }
+            // RFC 4568 §4: SDES keys belong to RTP/SAVP; on RTP/AVP they are a best-effort offer (RFC 8643 style)
+            boolean savp = proto.equalsIgnoreCase("RTP/SAVP");
             return new dev.hotline.engine.sdp.MediaDescription(address, port, mux ? port : rtcpPort, mux,
-                    payloads, direction, ptime);
+                    payloads, direction, ptime, savp, cryptos);
         } catch (SdpException e) {
             throw new dev.hotline.engine.sdp.SdpException("bad SDP: " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -203,13 +207,22 @@ public final class Sdp {
      */
     public static String write(long sessionId, long version, String address, int port,
                                List<PayloadType> payloads, MediaDirection direction, boolean rtcpMux) {
+        return write(sessionId, version, address, port, payloads, direction, rtcpMux, false, null);
+    }
+
+    /**
+     * As {@link #write(long, long, String, int, List, MediaDirection, boolean)}, with the transport RTP/SAVP when
+     * {@code savp} and our SDES key in an a=crypto line when {@code crypto} is not null (RFC 4568 §9.1).
+     */
+    public static String write(long sessionId, long version, String address, int port, List<PayloadType> payloads,
+                               MediaDirection direction, boolean rtcpMux, boolean savp, SdesCrypto crypto) {
         StringBuilder sb = new StringBuilder(256);
         sb.append("v=0\r\n");
         sb.append("o=hotline ").append(sessionId).append(' ').append(version).append(" IN IP4 ").append(address).append("\r\n");
         sb.append("s=hotline\r\n");
         sb.append("c=IN IP4 ").append(address).append("\r\n");
         sb.append("t=0 0\r\n");
-        sb.append("m=audio ").append(port).append(" RTP/AVP");
+        sb.append("m=audio ").append(port).append(savp ? " RTP/SAVP" : " RTP/AVP");
         for (PayloadType p : payloads) {
             sb.append(' ').append(p.number());
         }
@@ -224,6 +237,9 @@ public final class Sdp {
         }
         if (rtcpMux) {
             sb.append("a=rtcp-mux\r\n");
+        }
+        if (crypto != null) {
+            sb.append("a=crypto:").append(crypto.attribute()).append("\r\n");
         }
         sb.append("a=ptime:20\r\n");
         sb.append("a=").append(direction.attribute()).append("\r\n");

@@ -7,6 +7,7 @@ import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.Registration;
+import dev.hotline.engine.call.SrtpMode;
 import dev.hotline.engine.call.Target;
 import dev.hotline.engine.rtp.MediaRelay;
 import dev.hotline.engine.rtp.RtpEndpoint;
@@ -175,6 +176,9 @@ final class Dialer {
             if (requestUri instanceof SipURI su && su.getTransportParam() != null) {
                 transport = su.getTransportParam().toLowerCase(Locale.ROOT);
             }
+            // RFC 4568 §8.3: SDES keys only over TLS; a phone registered over TLS gets a best-effort offer
+            boolean tls = "tls".equals(transport);
+            out.sdp().offerSrtp(!tls ? SrtpMode.OFF : target instanceof Target.Uri u ? u.srtp() : SrtpMode.OPTIONAL);
             String fromHost = target instanceof Target.Registered r ? r.domain() : config.advertisedAddress();
             SipURI fromUri = msg.af.createSipURI(cid.user(), fromHost);
             Address fromAddr = msg.af.createAddress(fromUri);

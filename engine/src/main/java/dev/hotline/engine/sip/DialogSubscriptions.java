@@ -367,7 +367,7 @@ final class DialogSubscriptions implements Presence {
         if (target instanceof SipURI sip && !"udp".equals(s.transport) && sip.getTransportParam() == null) {
             sip.setTransportParam(s.transport);
         }
-        List<ViaHeader> vias = List.of(msg.hf.createViaHeader(config.advertisedAddress(), config.sipPort(), s.transport,
+        List<ViaHeader> vias = List.of(msg.hf.createViaHeader(config.advertisedAddress(), config.portFor(s.transport), s.transport,
                 SipMessages.newBranch()));
         Request n = msg.mf.createRequest(target, Request.NOTIFY, msg.hf.createCallIdHeader(s.callId),
                 msg.hf.createCSeqHeader(s.nextCseq(), Request.NOTIFY), msg.hf.createFromHeader(s.local, s.localTag),

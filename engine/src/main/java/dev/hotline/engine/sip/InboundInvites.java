@@ -6,9 +6,11 @@ import dev.hotline.engine.call.CallParty;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
+import dev.hotline.engine.call.SrtpMode;
 import dev.hotline.engine.rtp.MediaRelay;
 import dev.hotline.engine.rtp.RtpEndpoint;
 import dev.hotline.engine.sdp.MediaDescription;
+import dev.hotline.engine.sdp.SdesCrypto;
 import dev.hotline.engine.sdp.Sdp;
 import dev.hotline.engine.sdp.SdpException;
 import gov.nist.javax.sip.RequestEventExt;
@@ -127,6 +129,14 @@ final class InboundInvites {
             case TRUSTED -> {
             }
         }
+        SdesCrypto srtpKey;
+        try {
+            srtpKey = srtpOf(offer, transport, policy.srtp(new InboundPolicy.InviteSource(source, transport, domain,
+                    fromUser, msg.domainOf(fromHost), toUser)));
+        } catch (SdpException ex) {
+            msg.send(st, msg.notAcceptable(req, ex.getMessage()));
+            return;
+        }
         if (sessionTimers.refusedTooSmall(req, st)) {
             return; // RFC 4028 §8.1: 422 Session Interval Too Small
         }
@@ -152,6 +162,9 @@ final class InboundInvites {
         }
         SipLeg leg = SipLeg.inbound(engine, engine.newId(), new SerialExecutor(callPool), caller, callee, ep,
                 new SipLeg.InboundInvite(st, req, dialog, callId, engine.newTag(), from.getTag(), transport, offer));
+        if (srtpKey != null) {
+            leg.sdp().acceptSrtp(srtpKey);
+        }
         dialog.setApplicationData(leg);
         legs.add(leg);
         legs.addDialog(leg);
@@ -166,6 +179,29 @@ final class InboundInvites {
                 leg.terminate(HangupCause.INTERWORKING, Response.SERVER_INTERNAL_ERROR, true);
             }
         });
+    }
+
+    /**
+     * The party's SDES key when this leg is to be SRTP, null for plain RTP; an offer the engine must refuse (488,
+     * RFC 4568 §7.1.2) throws. Keys are only taken over TLS: elsewhere they would have crossed the network in clear
+     * text (RFC 4568 §8.3).
+     */
+    static SdesCrypto srtpOf(MediaDescription offer, String transport, SrtpMode mode) throws SdpException {
+        boolean tls = "tls".equals(transport);
+        SdesCrypto key = offer.crypto().orElse(null);
+        if (offer.savp() && key == null) {
+            throw new SdpException("RTP/SAVP offer without a usable a=crypto (AES_CM_128_HMAC_SHA1_80 or _32, inline key)");
+        }
+        if (offer.savp() && !tls) {
+            throw new SdpException("SRTP keys (a=crypto) are only accepted over SIP TLS");
+        }
+        if (offer.savp() && mode == SrtpMode.OFF) {
+            throw new SdpException("SRTP is off for this peer");
+        }
+        if (mode == SrtpMode.REQUIRED && (key == null || !tls)) {
+            throw new SdpException("SRTP (RTP/SAVP with a=crypto over TLS) is required");
+        }
+        return tls && mode != SrtpMode.OFF ? key : null;
     }
 
     /** True unless Accept headers are present and none of them admits application/sdp (RFC 3261 §20.1). */

@@ -1,11 +1,15 @@
 package dev.hotline.engine.sip;
 
+import dev.hotline.engine.call.SrtpMode;
 import dev.hotline.engine.rtp.RtpEndpoint;
 import dev.hotline.engine.sdp.MediaDescription;
 import dev.hotline.engine.sdp.MediaDirection;
 import dev.hotline.engine.sdp.PayloadType;
 import dev.hotline.engine.sdp.Sdp;
+import dev.hotline.engine.sdp.SdesCrypto;
 import dev.hotline.engine.sdp.SdpException;
+import dev.hotline.engine.webrtc.SrtpContext;
+import dev.hotline.engine.webrtc.SrtpProfile;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,6 +31,12 @@ final class SdpNegotiation {
     private PayloadType codec;
     private int telephoneEventPt = -1;
     private boolean rtcpMux;
+    /** SDES-SRTP (RFC 4568): what this leg may do, our m-line's profile, our key and the party's (null: none). */
+    private SrtpMode srtpMode = SrtpMode.OFF;
+    private boolean savp;
+    private SdesCrypto localCrypto;
+    private SdesCrypto remoteCrypto;
+    private SrtpContext outContext;
 
     /** {@code remote} is the offer of an inbound INVITE, null for an outbound leg until its answer. */
     SdpNegotiation(String legId, RtpEndpoint media, String advertisedAddress, MediaDescription remote) {
@@ -55,7 +65,70 @@ final class SdpNegotiation {
         if (telephoneEventPt >= 0) {
             pts.add(new PayloadType(telephoneEventPt, "telephone-event", codec.clockRate()));
         }
-        return Sdp.write(sessionId, version, address, media.localPort(), pts, dir, rtcpMux);
+        return Sdp.write(sessionId, version, address, media.localPort(), pts, dir, rtcpMux, savp,
+                remoteCrypto == null ? null : localCrypto);
+    }
+
+    /** True when this leg's media is SRTP (SDES keys exchanged). */
+    boolean srtp() {
+        return remoteCrypto != null;
+    }
+
+    /**
+     * An inbound leg takes the party's SDES key {@code theirs} from its offer and answers with a key of its own on
+     * the same tag and suite (RFC 4568 §7.1.2), on the offer's profile.
+     */
+    void acceptSrtp(SdesCrypto theirs) {
+        localCrypto = theirs.answer();
+        savp = remote.savp();
+        srtpMode = SrtpMode.OPTIONAL;
+        outContext = context(localCrypto);
+        remoteCrypto = theirs;
+        media.secure(context(theirs), outContext);
+    }
+
+    /**
+     * What an outbound leg will offer (before {@link #offerSdp}): with {@code mode} OPTIONAL a best-effort a=crypto on
+     * RTP/AVP (a party without SRTP ignores it and answers plain RTP), with REQUIRED RTP/SAVP (RFC 4568 §3.1.4).
+     */
+    void offerSrtp(SrtpMode mode) {
+        srtpMode = mode;
+        savp = mode == SrtpMode.REQUIRED;
+        localCrypto = mode == SrtpMode.OFF ? null : SdesCrypto.generate(1, SdesCrypto.AES_CM_128_HMAC_SHA1_80);
+    }
+
+    private static SrtpContext context(SdesCrypto c) {
+        return new SrtpContext(c.is32BitTag() ? SrtpProfile.AES128_CM_HMAC_SHA1_32 : SrtpProfile.AES128_CM_HMAC_SHA1_80,
+                c.key(), c.salt());
+    }
+
+    /**
+     * The SDES answer to our offer (RFC 4568 §7.1.3): the a=crypto on our tag and suite starts SRTP; without one the
+     * call is plain RTP, or fails when SRTP is required. False when the answer cannot be taken.
+     */
+    private boolean takeSrtpAnswer(MediaDescription ans) {
+        if (localCrypto == null) {
+            return !ans.savp(); // we offered RTP/AVP: an RTP/SAVP answer is no answer to it (RFC 3264 §6)
+        }
+        SdesCrypto theirs = ans.crypto(localCrypto.tag()).filter(c -> c.suite().equals(localCrypto.suite())).orElse(null);
+        if (theirs == null) {
+            if (srtpMode == SrtpMode.REQUIRED || ans.savp()) {
+                log.info("channel {}: SRTP required but the answer has no usable a=crypto", legId);
+                return false;
+            }
+            savp = false;
+            remoteCrypto = null;
+            media.secure(null, null);
+            return true;
+        }
+        if (!theirs.equals(remoteCrypto)) {
+            if (outContext == null) {
+                outContext = context(localCrypto);
+            }
+            remoteCrypto = theirs;
+            media.secure(context(theirs), outContext);
+        }
+        return true;
     }
 
     /** Our answer to the remote description: the direction that answers its own (RFC 3264 §6.1). */
@@ -91,7 +164,8 @@ final class SdpNegotiation {
         if (te >= 0) {
             pts.add(new PayloadType(te, "telephone-event", 8000));
         }
-        return Sdp.write(sessionId, version, address, media.localPort(), pts, MediaDirection.SENDRECV, false);
+        return Sdp.write(sessionId, version, address, media.localPort(), pts, MediaDirection.SENDRECV, false, savp,
+                localCrypto);
     }
 
     /**
@@ -117,6 +191,9 @@ final class SdpNegotiation {
         try {
             MediaDescription ans = Sdp.parse(body);
             PayloadType pt = ans.firstSupported().orElseThrow(() -> new SdpException("no G.711, G.722 or Opus in answer"));
+            if (!takeSrtpAnswer(ans)) {
+                return false;
+            }
             remote = ans;
             codec = pt;
             telephoneEventPt = ans.telephoneEvent(pt).map(PayloadType::number).orElse(-1);
@@ -132,6 +209,18 @@ final class SdpNegotiation {
     /** A re-INVITE's offer (RFC 3264 §8): new address unless on hold, the same codec while offered, a new version. */
     void takeReOffer(MediaDescription offer) {
         remote = offer;
+        if (remoteCrypto != null) {
+            // RFC 4568 §7.1.4: a new offer may carry a new key; without a=crypto the party fell back to plain RTP
+            SdesCrypto theirs = offer.crypto().orElse(null);
+            if (theirs == null) {
+                remoteCrypto = null;
+                savp = false;
+                media.secure(null, null);
+            } else if (!theirs.equals(remoteCrypto)) {
+                remoteCrypto = theirs;
+                media.secure(context(theirs), outContext);
+            }
+        }
         if (!offer.isHold()) {
             media.setRemote(offer.address(), offer.port(), offer.rtcpPort(), offer.rtcpMux());
         }

@@ -11,6 +11,19 @@ import dev.hotline.engine.call.SipTls;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.TestCallHandler;
+import dev.hotline.engine.testing.RtpPeer;
+import dev.hotline.engine.testing.TlsCalls;
+import dev.hotline.engine.testing.TlsUa;
+import dev.hotline.engine.call.SrtpMode;
+import dev.hotline.engine.call.Target;
+import dev.hotline.engine.sdp.MediaDescription;
+import dev.hotline.engine.sdp.Sdp;
+import dev.hotline.engine.sdp.SdesCrypto;
+import dev.hotline.engine.webrtc.SrtpContext;
+import dev.hotline.engine.webrtc.SrtpProfile;
+import java.net.InetSocketAddress;
+import javax.sip.header.ContactHeader;
+import java.util.concurrent.CompletableFuture;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,6 +76,7 @@ class SipTlsTest {
     static Path dir;
     static Path keyStore;
     static TelephonyEngine engine;
+    static TestCallHandler handler;
     static int tlsPort;
 
     @BeforeAll
@@ -80,10 +94,21 @@ class SipTlsTest {
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withDefaultDomain(DOMAIN)
                 .withRtpPorts(rtp, rtp + 39).withAuthThrottle(1000, Duration.ofMinutes(1), Duration.ofMinutes(1))
                 .withTls(SipTls.on(tlsPort, keyStore, "secret", "PKCS12"));
-        TestCallHandler handler = new TestCallHandler(DOMAIN);
-        engine = Engines.start(config, (domain, user) -> DOMAIN.equals(domain) && user.equals("3001")
-                ? Optional.of(new SipAccount("acct-3001", "pw-3001")) : Optional.empty(),
-                s -> InboundPolicy.Decision.AUTHENTICATE, handler);
+        handler = new TestCallHandler(DOMAIN);
+        // "carrier" calls as a trunk (trusted) whose SRTP setting is required; phones authenticate
+        InboundPolicy policy = new InboundPolicy() {
+            @Override
+            public Decision admit(InviteSource s) {
+                return "carrier".equals(s.fromUser()) ? Decision.TRUSTED : Decision.AUTHENTICATE;
+            }
+
+            @Override
+            public SrtpMode srtp(InviteSource s) {
+                return "carrier".equals(s.fromUser()) ? SrtpMode.REQUIRED : SrtpMode.OPTIONAL;
+            }
+        };
+        engine = Engines.start(config, (domain, user) -> DOMAIN.equals(domain) && user.matches("[23]00[0-9]")
+                ? Optional.of(new SipAccount("acct-" + user, "pw-" + user)) : Optional.empty(), policy, handler);
         handler.engine = engine;
     }
 
@@ -96,138 +121,137 @@ class SipTlsTest {
 
     @Test
     void aPhoneRegistersOverTlsWithDigestAndAWrongPasswordGets403() throws Exception {
-        try (TlsPhone phone = new TlsPhone()) {
-            Response first = phone.register("3001", null);
+        try (TlsUa phone = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort)) {
+            Response first = phone.sendRegister("3001", null, null);
             assertThat(first.getStatusCode()).isEqualTo(Response.UNAUTHORIZED);
-            Response ok = phone.register("3001", digest(first, "3001", "pw-3001"));
+            Response ok = phone.sendRegister("3001", first, "pw-3001");
             assertThat(ok.getStatusCode()).isEqualTo(Response.OK);
             List<Registration> regs = engine.locations().lookup(DOMAIN, "3001");
             assertThat(regs).hasSize(1);
             assertThat(regs.get(0).transport()).isEqualTo("tls");
             assertThat(regs.get(0).contact()).contains("transport=tls");
 
-            Response again = phone.register("3001", null);
-            Response bad = phone.register("3001", digest(again, "3001", "wrong"));
+            Response again = phone.sendRegister("3001", null, null);
+            Response bad = phone.sendRegister("3001", again, "wrong");
             assertThat(bad.getStatusCode()).isEqualTo(Response.FORBIDDEN);
         }
     }
 
-    private String[] digest(Response challenge, String user, String password) throws Exception {
-        WWWAuthenticateHeader w = (WWWAuthenticateHeader) challenge.getHeader(WWWAuthenticateHeader.NAME);
-        String uri = "sip:" + DOMAIN;
-        String ha1 = md5(user + ":" + w.getRealm() + ":" + password);
-        String ha2 = md5("REGISTER:" + uri);
-        return new String[] {user, w.getRealm(), w.getNonce(), uri, md5(ha1 + ":" + w.getNonce() + ":" + ha2)};
-    }
+    /**
+     * A phone registered over TLS calls another one registered over TLS: INVITE, ACK and BYE over TLS both ways
+     * (RFC 3261 §26.2, Via and Contact with transport=tls), and plain RTP relayed both ways. Then the callee hangs up
+     * a second call.
+     */
+    @Test
+    void aTlsPhoneCallsATlsPhoneWithRtpAndEitherHangsUp() throws Exception {
+        try (TlsUa caller = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort);
+             TlsUa callee = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort);
+             RtpPeer a = new RtpPeer(0x1111);
+             RtpPeer b = new RtpPeer(0x2222)) {
+            assertThat(caller.register("3002", "pw-3002").getStatusCode()).isEqualTo(Response.OK);
+            assertThat(callee.register("2002", "pw-2002").getStatusCode()).isEqualTo(Response.OK);
+            TlsCalls.Connected c = TlsCalls.connect(caller, "3002", "pw-3002", "2002", callee, TlsCalls.sdp(a.port, false, null), offer -> TlsCalls.sdp(b.port, false, null));
+            ViaHeader via = (ViaHeader) c.incoming().request().getHeader(ViaHeader.NAME);
+            assertThat(via.getTransport()).isEqualToIgnoringCase("tls");
+            assertThat(via.getPort()).isEqualTo(tlsPort);
+            assertThat(c.incoming().request().getHeader(ContactHeader.NAME).toString()).contains("transport=tls");
+            assertThat(c.offer().crypto()).as("best-effort SDES offer to a TLS phone").isPresent();
+            assertThat(c.offer().savp()).isFalse();
+            assertThat(c.answer().crypto()).as("plain RTP answered to a plain offer").isEmpty();
+            TlsCalls.assertAudioBothWays(a, c.answer(), b, c.offer(), false);
+            assertThat(caller.bye(c.call())).isEqualTo(Response.OK);
+            assertThat(callee.byes.poll(10, TimeUnit.SECONDS)).as("BYE relayed to the TLS phone").isNotNull();
 
-    private static String md5(String s) throws Exception {
-        byte[] d = MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8));
-        return String.format("%032x", new BigInteger(1, d));
-    }
-
-    /** A phone speaking SIP over TLS only, trusting the engine's self-signed certificate. */
-    final class TlsPhone implements SipListener, AutoCloseable {
-        final SipStack stack;
-        final SipProvider provider;
-        final HeaderFactory hf;
-        final AddressFactory af;
-        final MessageFactory mf;
-        final int port = Ports.free();
-        final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
-        long cseq;
-
-        TlsPhone() throws Exception {
-            SipFactory f = SipFactory.getInstance();
-            f.setPathName("gov.nist");
-            Properties p = new Properties();
-            p.setProperty("javax.sip.STACK_NAME", "tls-phone-" + STACKS.incrementAndGet());
-            p.setProperty("javax.net.ssl.keyStore", keyStore.toString());
-            p.setProperty("javax.net.ssl.keyStorePassword", "secret");
-            p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
-            p.setProperty("javax.net.ssl.trustStore", keyStore.toString());
-            p.setProperty("javax.net.ssl.trustStorePassword", "secret");
-            p.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
-            p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", SipTlsStores.CIPHER_SUITES);
-            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", SipTlsStores.PROTOCOLS);
-            stack = f.createSipStack(p);
-            hf = f.createHeaderFactory();
-            af = f.createAddressFactory();
-            mf = f.createMessageFactory();
-            provider = stack.createSipProvider(stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TLS));
-            try {
-                provider.addSipListener(this);
-            } catch (TooManyListenersException e) {
-                throw new IllegalStateException(e);
-            }
-            stack.start();
-        }
-
-        Response register(String user, String[] auth) throws Exception {
-            SipURI registrar = af.createSipURI(null, DOMAIN);
-            SipURI aor = af.createSipURI(user, DOMAIN);
-            SipURI next = af.createSipURI(null, "127.0.0.1");
-            next.setPort(tlsPort);
-            next.setTransportParam("tls");
-            next.setLrParam();
-            Request r = mf.createRequest(registrar, Request.REGISTER, provider.getNewCallId(),
-                    hf.createCSeqHeader(++cseq, Request.REGISTER), hf.createFromHeader(af.createAddress(aor), "t" + cseq),
-                    hf.createToHeader(af.createAddress(aor), null),
-                    List.of(hf.createViaHeader("127.0.0.1", port, "tls", null)), hf.createMaxForwardsHeader(70));
-            r.addHeader(hf.createRouteHeader(af.createAddress(next)));
-            SipURI contact = af.createSipURI(user, "127.0.0.1");
-            contact.setPort(port);
-            contact.setTransportParam("tls");
-            r.addHeader(hf.createContactHeader(af.createAddress(contact)));
-            r.addHeader(hf.createExpiresHeader(600));
-            if (auth != null) {
-                AuthorizationHeader a = hf.createAuthorizationHeader("Digest");
-                a.setUsername(auth[0]);
-                a.setRealm(auth[1]);
-                a.setNonce(auth[2]);
-                a.setURI(af.createURI(auth[3]));
-                a.setResponse(auth[4]);
-                a.setAlgorithm("MD5");
-                r.addHeader(a);
-            }
-            ClientTransaction ct = provider.getNewClientTransaction(r);
-            ct.sendRequest();
-            Response resp = responses.poll(10, TimeUnit.SECONDS);
-            assertThat(resp).as("response over TLS").isNotNull();
-            assertThat(((ViaHeader) resp.getHeader(ViaHeader.NAME)).getTransport()).isEqualToIgnoringCase("tls");
-            return resp;
-        }
-
-        @Override
-        public void processResponse(ResponseEvent e) {
-            if (e.getResponse().getStatusCode() >= 200) {
-                responses.add(e.getResponse());
-            }
-        }
-
-        @Override
-        public void processRequest(RequestEvent e) {
-        }
-
-        @Override
-        public void processTimeout(TimeoutEvent e) {
-        }
-
-        @Override
-        public void processIOException(IOExceptionEvent e) {
-        }
-
-        @Override
-        public void processTransactionTerminated(TransactionTerminatedEvent e) {
-        }
-
-        @Override
-        public void processDialogTerminated(DialogTerminatedEvent e) {
-        }
-
-        @Override
-        public void close() {
-            stack.stop();
+            TlsCalls.Connected again = TlsCalls.connect(caller, "3002", "pw-3002", "2002", callee, TlsCalls.sdp(a.port, false, null), offer -> TlsCalls.sdp(b.port, false, null));
+            assertThat(callee.bye(again.answered())).isEqualTo(Response.OK);
+            assertThat(caller.byes.poll(10, TimeUnit.SECONDS)).as("BYE relayed to the calling TLS phone").isNotNull();
         }
     }
+
+    /**
+     * SDES-SRTP (RFC 4568) on both TLS legs: the caller offers RTP/SAVP with its key, the engine answers with its own;
+     * the engine offers the callee a best-effort key, which it answers with its key. Each leg has its own keys; the
+     * engine decrypts and re-encrypts, and each phone decodes exactly the audio the other sent.
+     */
+    @Test
+    void srtpWithSdesKeysOnBothTlsLegsCarriesTheAudio() throws Exception {
+        try (TlsUa caller = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort);
+             TlsUa callee = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort);
+             RtpPeer a = new RtpPeer(0x3333);
+             RtpPeer b = new RtpPeer(0x4444)) {
+            assertThat(caller.register("3003", "pw-3003").getStatusCode()).isEqualTo(Response.OK);
+            assertThat(callee.register("2003", "pw-2003").getStatusCode()).isEqualTo(Response.OK);
+            SdesCrypto keyA = SdesCrypto.generate(1, SdesCrypto.AES_CM_128_HMAC_SHA1_80);
+            SdesCrypto[] keyB = new SdesCrypto[1];
+            TlsCalls.Connected c = TlsCalls.connect(caller, "3003", "pw-3003", "2003", callee, TlsCalls.sdp(a.port, true, keyA), offer -> {
+                keyB[0] = offer.crypto().orElseThrow().answer();
+                return TlsCalls.sdp(b.port, false, keyB[0]);
+            });
+            assertThat(c.answer().savp()).isTrue();
+            SdesCrypto engineToA = c.answer().crypto(1).orElseThrow();
+            SdesCrypto engineToB = c.offer().crypto().orElseThrow();
+            assertThat(engineToA.key()).isNotEqualTo(keyA.key()).isNotEqualTo(engineToB.key());
+            SrtpContext aIn = TlsCalls.context(engineToA);
+            a.secure(aIn, TlsCalls.context(keyA));
+            b.secure(TlsCalls.context(engineToB), TlsCalls.context(keyB[0]));
+            TlsCalls.assertAudioBothWays(a, c.answer(), b, c.offer(), true);
+            // a packet protected with another key fails authentication and is not relayed (RFC 3711 §3.3)
+            InetSocketAddress engineA = new InetSocketAddress(c.answer().address(), c.answer().port());
+            a.secure(aIn, TlsCalls.context(SdesCrypto.generate(1, SdesCrypto.AES_CM_128_HMAC_SHA1_80)));
+            a.send(engineA, 800, TlsCalls.payload(800));
+            a.secure(aIn, TlsCalls.context(keyA));
+            a.send(engineA, 900, TlsCalls.payload(900));
+            assertThat(b.receive(Duration.ofSeconds(5))).isEqualTo(TlsCalls.payload(900));
+            assertThat(caller.bye(c.call())).isEqualTo(Response.OK);
+            assertThat(callee.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    /** A TLS trunk with SRTP required: the INVITE goes to the carrier over TLS with RTP/SAVP and a key. */
+    @Test
+    void aTlsTrunkGetsItsInviteOverTlsWithSrtpRequired() throws Exception {
+        try (TlsUa phone = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort);
+             TlsUa carrier = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort);
+             RtpPeer a = new RtpPeer(0x5555);
+             RtpPeer b = new RtpPeer(0x6666)) {
+            handler.targets.put("9001", new Target.Uri("0101234567", "127.0.0.1", carrier.port, "tls",
+                    new Target.TrunkAccount("trunk-tls", null, null), SrtpMode.REQUIRED));
+            assertThat(phone.register("3004", "pw-3004").getStatusCode()).isEqualTo(Response.OK);
+            SdesCrypto[] keyB = new SdesCrypto[1];
+            TlsCalls.Connected c = TlsCalls.connect(phone, "3004", "pw-3004", "9001", carrier, TlsCalls.sdp(a.port, false, null), offer -> {
+                keyB[0] = offer.crypto().orElseThrow().answer();
+                return TlsCalls.sdp(b.port, true, keyB[0]);
+            });
+            assertThat(((SipURI) c.incoming().request().getRequestURI()).getTransportParam()).isEqualToIgnoringCase("tls");
+            assertThat(((ViaHeader) c.incoming().request().getHeader(ViaHeader.NAME)).getTransport()).isEqualToIgnoringCase("tls");
+            assertThat(c.offer().savp()).as("RTP/SAVP to a trunk requiring SRTP").isTrue();
+            b.secure(TlsCalls.context(c.offer().crypto().orElseThrow()), TlsCalls.context(keyB[0]));
+            TlsCalls.assertAudioBothWays(a, c.answer(), b, c.offer(), false);
+            assertThat(phone.bye(c.call())).isEqualTo(Response.OK);
+            assertThat(carrier.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
+
+            // the carrier answers without a key: the call cannot be SRTP and fails
+            CompletableFuture<TlsUa.Call> placed = TlsCalls.place(phone, "3004", "pw-3004", "9001", TlsCalls.sdp(a.port, false, null));
+            TlsUa.Incoming in = carrier.invites.poll(15, TimeUnit.SECONDS);
+            assertThat(in).isNotNull();
+            carrier.answer(in, "carrier", TlsCalls.sdp(b.port, false, null));
+            assertThat(carrier.byes.poll(10, TimeUnit.SECONDS)).as("plain answer to RTP/SAVP ended").isNotNull();
+            assertThat(placed.get(15, TimeUnit.SECONDS).answer().getStatusCode()).isGreaterThanOrEqualTo(400);
+        } finally {
+            handler.targets.clear();
+        }
+    }
+
+    /** A carrier whose trunk requires SRTP sends an INVITE with plain RTP: 488 (RFC 4568 §7.1.2). */
+    @Test
+    void aPlainOfferFromATrunkRequiringSrtpIsRefused488() throws Exception {
+        try (TlsUa carrier = new TlsUa(keyStore, keyStore, "secret", DOMAIN, tlsPort)) {
+            TlsUa.Call refused = carrier.call("carrier", null, "3001", TlsCalls.sdp(40000, false, null));
+            assertThat(refused.answer().getStatusCode()).isEqualTo(Response.NOT_ACCEPTABLE_HERE);
+            TlsUa.Call savpNoKey = carrier.call("carrier", null, "3001",
+                    TlsCalls.sdp(40000, true, null));
+            assertThat(savpNoKey.answer().getStatusCode()).isEqualTo(Response.NOT_ACCEPTABLE_HERE);
+        }
+    }
+
 }

@@ -23,6 +23,8 @@ public final class TestCallHandler implements CallHandler {
     public volatile TelephonyEngine engine;
     private final String domain;
     public final Map<String, Integer> routes = new ConcurrentHashMap<>();
+    /** Users dialled to a target of the test's own (a TLS carrier...), before any other rule. */
+    public final Map<String, Target> targets = new ConcurrentHashMap<>();
     /** Users answered by the engine itself, as a queue or an IVR would (no bridge); the caller hangs up. */
     public final Set<String> answerLocally = ConcurrentHashMap.newKeySet();
     public final Map<String, Channel> channels = new ConcurrentHashMap<>();
@@ -47,7 +49,9 @@ public final class TestCallHandler implements CallHandler {
             return;
         }
         DialRequest req;
-        if (user.startsWith("2")) {
+        if (targets.containsKey(user)) {
+            req = DialRequest.to(targets.get(user));
+        } else if (user.startsWith("2")) {
             req = DialRequest.to(new Target.Registered(domain, user));
         } else if (routes.containsKey(user)) {
             req = DialRequest.to(Target.Uri.udp(user, "127.0.0.1", routes.get(user)));
@@ -100,6 +104,7 @@ public final class TestCallHandler implements CallHandler {
         events.clear();
         channels.clear();
         routes.clear();
+        targets.clear();
         answerLocally.clear();
     }
 }

@@ -4,7 +4,8 @@
 // moves (the server refuses an illegal one: 409 shown). Orders are placed from the desk during a call.
 // Approval (seed 001 "提交给组长坐席"): the agent submits a new or rejected order to the team leader, who approves it
 // (confirmed: its products are taken out of stock; a line short of stock is refused on that line) or rejects it with a
-// note. Until it is approved its lines and note may be edited; every edit is listed under "Changes".
+// note. Until it is approved its lines and note may be edited; every edit is listed under "Changes". "New order" places
+// one for a customer found by name (the desk places them during a call).
 
 import { api, t, toast, confirmDialog } from '../common.js';
 import { i18n } from '../i18n.js';
@@ -26,7 +27,7 @@ export const OrdersPage = {
   data() {
     return { items: [], total: 0, loading: true, loadError: null, status: '', q: '', day: '',
       detailId: idFromHash(), detail: null, detailError: null, move: { status: '', note: '' },
-      decisionNote: '', editing: null, editError: null, products: [] };
+      decisionNote: '', editing: null, editError: null, products: [], customers: [], customerQ: '' };
   },
   created() {
     window.addEventListener('hashchange', this.syncDetail);
@@ -106,16 +107,34 @@ export const OrdersPage = {
       this.editing = { note: this.detail.order.note || '', lines: this.detail.lines.map((l) => ({ productId: l.productId, quantity: l.quantity,
         unitPrice: Number(l.unitPrice).toFixed(2) })) };
     },
+    async startNew() {
+      this.editError = null;
+      if (!this.products.length) this.products = await api.get('/products', { onSale: 'true' }).catch(() => []);
+      this.customers = []; this.customerQ = '';
+      this.editing = { isNew: true, customerId: '', note: '', lines: [{ productId: '', quantity: 1, unitPrice: '' }] };
+    },
+    async findCustomers() {
+      this.customers = (await api.get('/customers', { q: this.customerQ.trim(), limit: 20 }).catch(() => ({ items: [] }))).items;
+      if (this.customers.length === 1) this.editing.customerId = this.customers[0].id;
+    },
     addLine() { this.editing.lines.push({ productId: '', quantity: 1, unitPrice: '' }); },
     lineError(i, f) { return this.editError ? this.editError.fields()['lines[' + i + '].' + f] : null; },
     async saveEdit() {
       this.editError = null;
       const lines = this.editing.lines.map((l) => ({ productId: l.productId === '' ? null : Number(l.productId),
         quantity: l.quantity === '' ? null : Number(l.quantity), unitPrice: l.unitPrice === '' || l.unitPrice == null ? null : String(l.unitPrice).trim() }));
+      const note = this.editing.note.trim() || null;
       try {
-        this.detail = await api.put('/orders/' + this.detail.order.id, { note: this.editing.note.trim() || null, lines });
-        this.editing = null;
-        toast(t('orders.saved'));
+        if (this.editing.isNew) {
+          const placed = await api.post('/orders', { customerId: this.editing.customerId === '' ? null : Number(this.editing.customerId), note, lines });
+          this.editing = null;
+          toast(t('orders.saved'));
+          location.hash = '#/orders?id=' + placed.order.id;
+        } else {
+          this.detail = await api.put('/orders/' + this.detail.order.id, { note, lines });
+          this.editing = null;
+          toast(t('orders.saved'));
+        }
         await this.load();
       } catch (e) { this.editError = e; }
     },
@@ -135,6 +154,7 @@ export const OrdersPage = {
       <div class="spacer"></div>
       <a class="btn" :href="'/api/v1/orders/export?format=csv&' + exportQuery" data-testid="orders-export-csv">CSV</a>
       <a class="btn" :href="'/api/v1/orders/export?format=xlsx&' + exportQuery" data-testid="orders-export-xlsx">Excel</a>
+      <button v-if="can('order.write')" class="btn btn-primary" data-testid="order-new" @click="startNew">{{ t('orders.new') }}</button>
     </div>
     <div v-if="detailError" class="alert alert-error" data-testid="order-detail-error">{{ errorText(detailError) }}</div>
     <div v-if="detail" class="panel" style="margin-bottom:16px" data-testid="order-detail" :data-status="detail.order.status">
@@ -168,30 +188,6 @@ export const OrdersPage = {
           <button v-if="canDecide" class="btn btn-primary" data-testid="order-approve" @click="decide('approve')">{{ t('orders.approve') }}</button>
           <button v-if="canDecide" class="btn btn-danger" data-testid="order-reject" @click="decide('reject')">{{ t('orders.reject') }}</button>
         </div>
-        <form v-if="editing" class="panel" style="margin-top:12px;padding:12px" data-testid="order-edit-form" @submit.prevent="saveEdit" novalidate>
-          <form-alert :error="editError" :known="editing.lines.flatMap((l, i) => ['lines[' + i + '].productId', 'lines[' + i + '].quantity', 'lines[' + i + '].unitPrice'])"
-            testid="order-edit-error"></form-alert>
-          <table class="grid compact">
-            <thead><tr><th>{{ t('products.name') }}</th><th>{{ t('orders.quantity') }}</th><th>{{ t('orders.unitPrice') }}</th><th></th></tr></thead>
-            <tbody><tr v-for="(l, i) in editing.lines" :key="i">
-              <td><select v-model="l.productId" :data-testid="'order-edit-product-' + i"><option value="">—</option>
-                <option v-for="p in products" :key="p.id" :value="p.id">{{ p.code }} · {{ p.name }}</option></select>
-                <div v-if="lineError(i, 'productId')" class="field-error">{{ fieldErrorText(lineError(i, 'productId')) }}</div></td>
-              <td><input type="number" min="1" v-model="l.quantity" style="width:80px" :data-testid="'order-edit-quantity-' + i">
-                <div v-if="lineError(i, 'quantity')" class="field-error" :data-testid="'order-edit-quantity-' + i + '-error'">{{ fieldErrorText(lineError(i, 'quantity')) }}</div></td>
-              <td><input v-model="l.unitPrice" inputmode="decimal" style="width:100px" :data-testid="'order-edit-price-' + i">
-                <div v-if="lineError(i, 'unitPrice')" class="field-error">{{ fieldErrorText(lineError(i, 'unitPrice')) }}</div></td>
-              <td><button type="button" class="btn btn-sm" @click="editing.lines.splice(i, 1)" :data-testid="'order-edit-remove-' + i">×</button></td>
-            </tr></tbody>
-          </table>
-          <div class="toolbar">
-            <button type="button" class="btn btn-sm" data-testid="order-edit-add" @click="addLine">{{ t('orders.addLine') }}</button>
-            <span class="mono" data-testid="order-edit-total">{{ t('orders.total') }} {{ money(editTotal) }}</span>
-            <input class="grow" v-model="editing.note" :placeholder="t('orders.note')" data-testid="order-edit-note">
-            <button type="button" class="btn" @click="editing = null">{{ t('common.cancel') }}</button>
-            <button type="submit" class="btn btn-primary" data-testid="order-edit-save">{{ t('common.save') }}</button>
-          </div>
-        </form>
         <form v-if="can('order.write') && nextMoves.length" class="toolbar" style="margin-top:12px" @submit.prevent="doMove">
           <select v-model="move.status" data-testid="order-move-status">
             <option value="">{{ t('orders.moveTo') }}</option>
@@ -216,6 +212,39 @@ export const OrdersPage = {
       </div>
     </div>
 
+    <form v-if="editing" class="panel" style="margin-bottom:16px;padding:12px" data-testid="order-edit-form" @submit.prevent="saveEdit" novalidate>
+      <h3>{{ editing.isNew ? t('orders.new') : t('orders.editTitle') }}</h3>
+      <div v-if="editing.isNew" class="toolbar">
+        <input type="search" class="grow" v-model="customerQ" :placeholder="t('customers.searchHint')" data-testid="order-new-customer-search"
+          @keydown.enter.prevent="findCustomers">
+        <button type="button" class="btn btn-sm" data-testid="order-new-customer-find" @click="findCustomers">{{ t('common.search') }}</button>
+        <select v-model="editing.customerId" data-testid="order-new-customer"><option value="">{{ t('orders.customer') }}…</option>
+          <option v-for="c in customers" :key="c.id" :value="c.id">{{ c.name }}</option></select>
+        <span v-if="editError && editError.fields().customerId" class="field-error" data-testid="order-new-customer-error">{{ fieldErrorText(editError.fields().customerId) }}</span>
+      </div>
+      <form-alert :error="editError" :known="['customerId'].concat(editing.lines.flatMap((l, i) => ['lines[' + i + '].productId', 'lines[' + i + '].quantity', 'lines[' + i + '].unitPrice']))"
+        testid="order-edit-error"></form-alert>
+      <table class="grid compact">
+        <thead><tr><th>{{ t('products.name') }}</th><th>{{ t('orders.quantity') }}</th><th>{{ t('orders.unitPrice') }}</th><th></th></tr></thead>
+        <tbody><tr v-for="(l, i) in editing.lines" :key="i">
+          <td><select v-model="l.productId" :data-testid="'order-edit-product-' + i"><option value="">—</option>
+            <option v-for="p in products" :key="p.id" :value="p.id">{{ p.code }} · {{ p.name }}</option></select>
+            <div v-if="lineError(i, 'productId')" class="field-error">{{ fieldErrorText(lineError(i, 'productId')) }}</div></td>
+          <td><input type="number" min="1" v-model="l.quantity" style="width:80px" :data-testid="'order-edit-quantity-' + i">
+            <div v-if="lineError(i, 'quantity')" class="field-error" :data-testid="'order-edit-quantity-' + i + '-error'">{{ fieldErrorText(lineError(i, 'quantity')) }}</div></td>
+          <td><input v-model="l.unitPrice" inputmode="decimal" style="width:100px" :data-testid="'order-edit-price-' + i">
+            <div v-if="lineError(i, 'unitPrice')" class="field-error">{{ fieldErrorText(lineError(i, 'unitPrice')) }}</div></td>
+          <td><button type="button" class="btn btn-sm" @click="editing.lines.splice(i, 1)" :data-testid="'order-edit-remove-' + i">×</button></td>
+        </tr></tbody>
+      </table>
+      <div class="toolbar">
+        <button type="button" class="btn btn-sm" data-testid="order-edit-add" @click="addLine">{{ t('orders.addLine') }}</button>
+        <span class="mono" data-testid="order-edit-total">{{ t('orders.total') }} {{ money(editTotal) }}</span>
+        <input class="grow" v-model="editing.note" :placeholder="t('orders.note')" data-testid="order-edit-note">
+        <button type="button" class="btn" @click="editing = null">{{ t('common.cancel') }}</button>
+        <button type="submit" class="btn btn-primary" data-testid="order-edit-save">{{ t('common.save') }}</button>
+      </div>
+    </form>
     <form class="toolbar" @submit.prevent="load">
       <input type="search" class="grow" v-model="q" :placeholder="t('orders.searchHint')" data-testid="orders-search">
       <select v-model="status" data-testid="orders-status" @change="load">

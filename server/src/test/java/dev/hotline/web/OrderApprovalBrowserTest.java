@@ -29,7 +29,7 @@ class OrderApprovalBrowserTest {
         assertThat(admin.post("/api/v1/products/" + lamp + "/stock", Map.of("delta", 10, "note", "opening")).status()).isEqualTo(200);
         ApiClient agentApi = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "agent1", pw);
         long customer = agentApi.post("/api/v1/customers", Map.of("name", "Browser Bai", "phones", List.of(Map.of("number", "13700000991")),
-                "fields", Map.of(), "sharing", "private")).json().get("id").asLong();
+                "fields", Map.of(), "sharing", "department")).json().get("id").asLong();
 
         // The agent places the order in the console and submits it.
         ui.click("lang-en");

@@ -201,12 +201,13 @@ public final class Orders {
         Instant now = clock.instant();
         if (!OrderStore.updateContent(h, e, id, s, note, total, now)) throw DomainException.conflict("the order changed meanwhile", "status", "changed meanwhile");
         if (!java.util.Objects.equals(note, o.note())) OrderStore.change(h, id, now, user, "note", o.note(), note);
-        String was = describe(before);
-        String now2 = describe(checked);
-        if (!was.equals(now2)) {
+        String linesBefore = describe(before);
+        String linesAfter = describe(checked);
+        if (!linesBefore.equals(linesAfter)) {
             OrderStore.deleteLines(h, id);
             for (Order.Line l : checked) OrderStore.insertLine(h, id, l);
-            OrderStore.change(h, id, now, user, "lines", was + " = " + o.total().setScale(2, RoundingMode.UNNECESSARY).toPlainString(), now2 + " = " + total.toPlainString());
+            OrderStore.change(h, id, now, user, "lines", linesBefore + " = " + o.total().setScale(2, RoundingMode.UNNECESSARY).toPlainString(),
+                    linesAfter + " = " + total.toPlainString());
         }
         return detail(h, scope, id);
     }

@@ -39,6 +39,8 @@ import { SmsPage } from './pages/sms.js';
 import { TicketsPage } from './pages/tickets.js';
 import { OrdersPage } from './pages/orders.js';
 import { ProductsPage } from './pages/products.js';
+import { ContractsPage } from './pages/contracts.js';
+import { StockPage } from './pages/stock.js';
 import { KbPage } from './pages/kb.js';
 import { KbQuestionsPage } from './pages/kb-questions.js';
 import { TollPage } from './pages/toll.js';
@@ -131,6 +133,11 @@ const MENU = [
     icon: I('<path d="M6 2l-2 4v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V6l-2-4z"/><path d="M4 6h16M16 10a4 4 0 0 1-8 0"/>') },
   { id: 'products', perm: 'order.read', group: 'crm', component: ProductsPage,
     icon: I('<path d="M21 16V8l-9-5-9 5v8l9 5z"/><path d="M3.3 7L12 12l8.7-5M12 22V12"/>') },
+  // BIZ-4: stock per product and customers' contracts.
+  { id: 'stock', perm: 'order.read', group: 'crm', component: StockPage,
+    icon: I('<rect x="3" y="12" width="8" height="8"/><rect x="13" y="12" width="8" height="8"/><rect x="8" y="3" width="8" height="8"/>') },
+  { id: 'contracts', perm: 'contract.read', group: 'crm', component: ContractsPage,
+    icon: I('<path d="M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9z"/><path d="M14 3v6h6M8 13h8M8 17h5"/>') },
   // Every console user with a desk or the recordings sees the inbox; the server filters the boxes. Listed last so
   // that it is nobody's landing page; the sidebar shows it in a group of its own (issue 14).
   { id: 'voicemail', perms: ['agent.desk', 'recording.read'], group: 'messages', component: VoicemailPage,

@@ -22,6 +22,8 @@ import dev.hotline.call.DeskCallControl;
 import dev.hotline.call.Switchboard;
 import dev.hotline.campaign.CampaignRoutes;
 import dev.hotline.campaign.Dialer;
+import dev.hotline.contract.ContractRoutes;
+import dev.hotline.contract.Contracts;
 import dev.hotline.crm.AddressBook;
 import dev.hotline.crm.CrmRoutes;
 import dev.hotline.crm.CrmSettings;
@@ -211,6 +213,7 @@ public final class Hotline implements AutoCloseable {
         Branding branding = new Branding(config.dataDir(), clock);
         BrandingRoutes.register(api, jdbi, branding); // ADM-4
         OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
+        ContractRoutes.register(api, jdbi, new Contracts(config.dataDir(), clock)); // BIZ-4 contracts
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
         this.seeded = DemoData.seed(jdbi, enterprises, passwords, config, clock);

@@ -53,6 +53,10 @@ public enum Permission {
     NUMBER_UNMASKED("number.unmasked"),
     /** Orders (BIZ-4): read the catalog and the orders of the customers one may see; place orders and move their status; edit the catalog. */
     ORDER_READ("order.read"), ORDER_WRITE("order.write"), PRODUCT_MANAGE("product.manage"),
+    /** Orders (BIZ-4): approve or reject the orders submitted to one as team leader (组长); confirm an order without a submission. */
+    ORDER_APPROVE("order.approve"),
+    /** Contracts (BIZ-4, seed 002 4.2.13): read the contracts of the customers one may see; add, change, move and delete them. */
+    CONTRACT_READ("contract.read"), CONTRACT_WRITE("contract.write"),
     /** SMS (MSG-3): send SMS (desk, ticket, API) and see one's own; the gateway, templates, quotas, after-call switch and whole log. */
     SMS_SEND("sms.send"), SMS_MANAGE("sms.manage"),
     /** ADM-4: the enterprise's company name and logo. */
@@ -91,9 +95,10 @@ public enum Permission {
         SUPERVISOR("supervisor", EnumSet.of(USER_READ, DEPARTMENT_READ, ROLE_READ, EXTENSION_READ, QUEUE_READ,
                 AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ, CAMPAIGN_MANAGE,
                 CUSTOMER_READ, CUSTOMER_WRITE, CUSTOMER_IMPORT, CUSTOMER_EXPORT, ADDRESS_BOOK,
-                TICKET_READ, TICKET_WRITE, TICKET_MANAGE, KB_READ, KB_WRITE, KB_REVIEW, ORDER_READ, ORDER_WRITE, PRODUCT_MANAGE, SMS_SEND)),
+                TICKET_READ, TICKET_WRITE, TICKET_MANAGE, KB_READ, KB_WRITE, KB_REVIEW, ORDER_READ, ORDER_WRITE, PRODUCT_MANAGE, ORDER_APPROVE,
+                CONTRACT_READ, CONTRACT_WRITE, SMS_SEND)),
         AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE, CUSTOMER_READ, CUSTOMER_WRITE, ADDRESS_BOOK, TICKET_READ, TICKET_WRITE, KB_READ, KB_WRITE,
-                ORDER_READ, ORDER_WRITE, SMS_SEND)),
+                ORDER_READ, ORDER_WRITE, CONTRACT_READ, CONTRACT_WRITE, SMS_SEND)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));
 
         private final String roleName;

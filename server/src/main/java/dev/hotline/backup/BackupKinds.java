@@ -122,7 +122,8 @@ final class BackupKinds {
             "customer", "customer_phone", "customer_value", "customer_import", "customer_import_error", "personal_contact",
             "webhook_delivery", "campaign", "campaign_contact", "ticket", "ticket_event", "notification", "memo",
             "kb_category", "kb_article", "kb_token", "kb_question", "mail_outbox", "event_stream", "web_callback",
-            "customer_order", "order_line", "order_event", "sip_ban", "flyway_schema_history");
+            "customer_order", "order_line", "order_event", "sip_ban", "flyway_schema_history",
+            "stock_movement", "order_change", "contract", "contract_order");
 
     /** The folders under the data folder holding an enterprise's files (audio; the branding logo), each in a sub-folder named by the enterprise id. */
     static final List<String> AUDIO_FOLDERS = List.of("prompts", "greetings", "moh", "branding");

@@ -9,7 +9,7 @@ import java.util.List;
  * amounts), the call it was taken on, who placed it and when.
  */
 public record Order(long id, String orderNumber, long customerId, String customerName, String status, BigDecimal total, String callId,
-                    String note, Long creatorId, String creator, Instant createdAt, Instant updatedAt) {
+                    String note, Long creatorId, String creator, Long submitterId, String submitter, Instant createdAt, Instant updatedAt) {
 
     /** One line: the product as it was when ordered, quantity × unit price = amount. */
     public record Line(int lineNo, Long productId, String productCode, String productName, int quantity, BigDecimal unitPrice, BigDecimal amount) {}
@@ -17,6 +17,12 @@ public record Order(long id, String orderNumber, long customerId, String custome
     /** One status change: from (null when placed) and to, by whom and when. */
     public record Event(long id, Instant at, Long userId, String user, String from, String to, String note) {}
 
-    /** An order with its lines and its status history, oldest first. */
-    public record Detail(Order order, List<Line> lines, List<Event> history) {}
+    /** One edit while the order was not yet approved: the field (note, lines), its value before and after, by whom and when. */
+    public record Change(long id, Instant at, Long userId, String user, String field, String oldValue, String newValue) {}
+
+    /**
+     * An order with its lines, its status history and its edits (oldest first), the moves allowed from its status and whether
+     * its lines and note may still be edited.
+     */
+    public record Detail(Order order, List<Line> lines, List<Event> history, List<Change> changes, List<String> next, boolean editable) {}
 }

@@ -1,7 +1,6 @@
 package dev.hotline.order;
 
 import dev.hotline.auth.Permission;
-import dev.hotline.crm.Scope;
 import dev.hotline.domain.Validator;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
@@ -20,7 +19,8 @@ public final class OrderRoutes {
 
     public static void register(Api root, Jdbi jdbi, Orders orders) {
         Api api = root.tagged("orders");
-        api.get("/products", "The product catalog by category and code. Parameters: q (code or name), category, onSale (true, false)")
+        api.get("/products", "The product catalog by category and code, with stock. Parameters: q (code or name), category, onSale (true,"
+                + " false), lowStock (true: only the products at or under their low-stock threshold)")
                 .returnsList(Product.class).handle(Permission.ORDER_READ, (ctx, me) -> {
                     var f = productFilter(ctx);
                     ctx.json(jdbi.withHandle(h -> orders.products(h, me.enterpriseId(), f)));
@@ -57,11 +57,29 @@ public final class OrderRoutes {
             ctx.status(204);
         });
 
+        api.get("/products/{id}/stock", "A product's stock: on hand (null: not tracked), the low-stock threshold and flag, the latest 200"
+                + " movements (receive, adjust, reserve when an order is confirmed, release when it is cancelled or returned)")
+                .returns(Product.Stock.class).handle(Permission.ORDER_READ, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.withHandle(h -> orders.stock(h, me.enterpriseId(), id)));
+                });
+        api.post("/products/{id}/stock", "Receive (delta > 0) or write off (delta < 0) stock: delta, reason (receive, adjust), note;"
+                + " below zero is a 409. The first movement starts tracking the product's stock")
+                .body(Orders.StockInput.class).returns(Product.Stock.class).handle(Permission.PRODUCT_MANAGE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> orders.adjust(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Orders.StockInput.class))));
+                });
+        api.put("/products/{id}/stock", "Set the low-stock threshold: lowStock (null: none); a product at or under it is flagged lowOnStock")
+                .body(Orders.ThresholdInput.class).returns(Product.Stock.class).handle(Permission.PRODUCT_MANAGE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> orders.threshold(h, me.enterpriseId(), id, Json.body(ctx, Orders.ThresholdInput.class))));
+                });
+
         api.get("/orders", "Orders of the customers the caller may see, newest first. Parameters: status, customerId, callId, q (order number"
                 + " or customer name), from, to (ISO instants, placed in [from, to)), limit (1..500, default 50), offset")
                 .returns(Orders.Page.class).handle(Permission.ORDER_READ, (ctx, me) -> {
                     var f = orderFilter(ctx);
-                    ctx.json(jdbi.withHandle(h -> orders.list(h, Scope.of(h, me), f)));
+                    ctx.json(jdbi.withHandle(h -> orders.list(h, OrderScope.of(h, me), f)));
                 });
         api.get("/orders/export", "The orders of the list's filters as a file: format (csv (default), xlsx), lang (en, zh)")
                 .handle(Permission.ORDER_READ, (ctx, me) -> {
@@ -69,42 +87,66 @@ public final class OrderRoutes {
                     String format = format(ctx);
                     String lang = lang(ctx);
                     var out = new ByteArrayOutputStream();
-                    jdbi.useHandle(h -> orders.exportOrders(h, Scope.of(h, me), f, format, lang, out));
+                    jdbi.useHandle(h -> orders.exportOrders(h, OrderScope.of(h, me), f, format, lang, out));
                     send(ctx, out, format, "orders");
                 });
         api.post("/orders", "Place an order: customerId, callId (the call it is taken on), note, lines (productId, quantity, unitPrice"
                 + " optional: the catalog's price). Returns it with its number, exact total and history")
                 .body(Orders.PlaceInput.class).returns(Order.Detail.class).handle(Permission.ORDER_WRITE, (ctx, me) -> {
                     var in = Json.body(ctx, Orders.PlaceInput.class);
-                    ctx.status(201).json(jdbi.inTransaction(h -> orders.place(h, Scope.of(h, me), me.userId(), in)));
+                    ctx.status(201).json(jdbi.inTransaction(h -> orders.place(h, OrderScope.of(h, me), me.userId(), in)));
                 });
         api.get("/orders/{id}", "An order with its lines and status history (who, when)").returns(Order.Detail.class)
                 .handle(Permission.ORDER_READ, (ctx, me) -> {
                     long id = WebServer.id(ctx);
-                    ctx.json(jdbi.withHandle(h -> orders.detail(h, Scope.of(h, me), id)));
+                    ctx.json(jdbi.withHandle(h -> orders.detail(h, OrderScope.of(h, me), id)));
                 });
         api.post("/orders/{id}/status", "Move an order: new → confirmed → shipped → completed, cancelled (from new or confirmed), returned"
                 + " (from shipped or completed); an illegal move is a 409").body(Orders.MoveInput.class).returns(Order.Detail.class)
                 .handle(Permission.ORDER_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     ctx.json(jdbi.inTransaction(h -> {
-                        Scope scope = Scope.of(h, me);
+                        OrderScope scope = OrderScope.of(h, me);
                         orders.get(h, scope, id);
                         return orders.move(h, scope, me.userId(), id, Json.body(ctx, Orders.MoveInput.class));
                     }));
                 });
+        api.put("/orders/{id}", "Edit an order not yet approved (new, submitted, rejected): note and lines replace the order's; the total is"
+                + " recomputed and each change logged (changes). An approved order is a 409").body(Orders.EditInput.class).returns(Order.Detail.class)
+                .handle(Permission.ORDER_WRITE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    ctx.json(jdbi.inTransaction(h -> orders.edit(h, OrderScope.of(h, me), me.userId(), id, Json.body(ctx, Orders.EditInput.class))));
+                });
+        decision(api, jdbi, orders, "submit", OrderStatus.SUBMITTED, Permission.ORDER_WRITE,
+                "Submit a new or rejected order to the team leader for approval (the leaders of one's department are notified)");
+        decision(api, jdbi, orders, "approve", OrderStatus.CONFIRMED, Permission.ORDER_APPROVE,
+                "Approve a submitted order (team leaders, order.approve): it is confirmed and its products taken out of stock (409 naming the line short of stock)");
+        decision(api, jdbi, orders, "reject", OrderStatus.REJECTED, Permission.ORDER_APPROVE,
+                "Reject a submitted order with a note (required): the submitter is notified and may edit and submit it again");
         api.delete("/orders/{id}", "Delete an order that is new or cancelled (others are a 409)").handle(Permission.ORDER_WRITE, (ctx, me) -> {
             long id = WebServer.id(ctx);
-            jdbi.useTransaction(h -> orders.delete(h, Scope.of(h, me), id));
+            jdbi.useTransaction(h -> orders.delete(h, OrderScope.of(h, me), id));
             ctx.status(204);
         });
     }
 
+    /** POST /orders/{id}/{name}: a move of the approval flow with a note, through {@link Orders#move}. */
+    private static void decision(Api api, Jdbi jdbi, Orders orders, String name, OrderStatus to, Permission permission, String summary) {
+        api.post("/orders/{id}/" + name, summary + ". Body: note").body(Orders.NoteInput.class).returns(Order.Detail.class)
+                .handle(permission, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    var in = ctx.body().isBlank() ? new Orders.NoteInput(null) : Json.body(ctx, Orders.NoteInput.class);
+                    ctx.json(jdbi.inTransaction(h -> orders.move(h, OrderScope.of(h, me), me.userId(), id, new Orders.MoveInput(to.key(), in.note()))));
+                });
+    }
+
     private static OrderStore.ProductFilter productFilter(Context ctx) {
         String onSale = Validator.clean(ctx.queryParam("onSale"));
-        Validator.of().check(onSale == null || onSale.equals("true") || onSale.equals("false"), "onSale", "true or false").throwIfInvalid();
+        String low = Validator.clean(ctx.queryParam("lowStock"));
+        Validator.of().check(onSale == null || onSale.equals("true") || onSale.equals("false"), "onSale", "true or false")
+                .check(low == null || low.equals("true") || low.equals("false"), "lowStock", "true or false").throwIfInvalid();
         return new OrderStore.ProductFilter(Validator.clean(ctx.queryParam("q")), Validator.clean(ctx.queryParam("category")),
-                onSale == null ? null : Boolean.valueOf(onSale));
+                onSale == null ? null : Boolean.valueOf(onSale), "true".equals(low));
     }
 
     private static OrderStore.OrderFilter orderFilter(Context ctx) {

@@ -9,10 +9,14 @@ import java.util.Set;
 
 /**
  * An order's state (BIZ-4): new → confirmed → shipped → completed, cancelled before it ships, returned once shipped or
- * completed. {@link #moveTo} is the one place a state changes and it refuses illegal moves.
+ * completed. An agent submits a new order to the team leader (submitted), who approves it (confirmed) or rejects it
+ * (rejected: edited and submitted again, or cancelled). {@link #moveTo} is the one place a state changes and it refuses
+ * illegal moves; {@link #byApprover} names the moves only an approver makes, {@link #holdsStock} the states that hold
+ * the ordered quantities out of stock.
  */
 public enum OrderStatus {
-    NEW("new"), CONFIRMED("confirmed"), SHIPPED("shipped"), COMPLETED("completed"), CANCELLED("cancelled"), RETURNED("returned");
+    NEW("new"), SUBMITTED("submitted"), REJECTED("rejected"), CONFIRMED("confirmed"), SHIPPED("shipped"), COMPLETED("completed"),
+    CANCELLED("cancelled"), RETURNED("returned");
 
     private final String key;
 
@@ -28,7 +32,9 @@ public enum OrderStatus {
     /** The states one may move to from this one; cancelled and returned are final. */
     public Set<OrderStatus> next() {
         return switch (this) {
-            case NEW -> EnumSet.of(CONFIRMED, CANCELLED);
+            case NEW -> EnumSet.of(SUBMITTED, CONFIRMED, CANCELLED);
+            case SUBMITTED -> EnumSet.of(CONFIRMED, REJECTED, CANCELLED);
+            case REJECTED -> EnumSet.of(SUBMITTED, CANCELLED);
             case CONFIRMED -> EnumSet.of(SHIPPED, CANCELLED);
             case SHIPPED -> EnumSet.of(COMPLETED, RETURNED);
             case COMPLETED -> EnumSet.of(RETURNED);
@@ -42,6 +48,21 @@ public enum OrderStatus {
             throw DomainException.conflict("an order cannot go from " + key + " to " + to.key, "status", "not allowed from " + key);
         }
         return to;
+    }
+
+    /** Whether moving here is an approver's decision (order.approve): confirming an order, or rejecting a submitted one. */
+    public boolean byApprover() {
+        return this == CONFIRMED || this == REJECTED;
+    }
+
+    /** Whether an order in this state holds its quantities out of stock (reserved when confirmed, released when cancelled or returned). */
+    public boolean holdsStock() {
+        return this == CONFIRMED || this == SHIPPED || this == COMPLETED;
+    }
+
+    /** Whether its lines and note may still change: not yet approved. */
+    public boolean editable() {
+        return this == NEW || this == SUBMITTED || this == REJECTED;
     }
 
     /** Whether the order may still be deleted: nothing has happened to it yet, or it was cancelled. */

@@ -275,7 +275,7 @@ public final class TicketStore {
      * A notice in the user's inbox; when the enterprise sends ticket notifications by e-mail (MSG-2) and the user has an
      * address, also a message in the mail outbox, in the same transaction.
      */
-    static void notify(Handle h, long e, long user, Instant at, String kind, Long ticket, String text) {
+    public static void notify(Handle h, long e, long user, Instant at, String kind, Long ticket, String text) {
         h.createUpdate("INSERT INTO notification (enterprise_id, user_id, created_at, kind, ticket_id, text) VALUES (:e, :u, :at, :k, :t, :x)")
                 .bind("e", e).bind("u", user).bind("at", ts(at)).bind("k", kind).bind("t", ticket).bind("x", text).execute();
         if (!MailStore.ticketNotifications(h, e)) return;
@@ -286,6 +286,9 @@ public final class TicketStore {
                     String what = switch (kind) {
                         case "ticket.assigned" -> zh ? "工单已分配给您" : "Ticket assigned to you";
                         case "ticket.escalated" -> zh ? "工单升级" : "Ticket escalated";
+                        case "order.submitted" -> zh ? "订单待您审批" : "Order submitted for your approval";
+                        case "order.approved" -> zh ? "订单已审批通过" : "Order approved";
+                        case "order.rejected" -> zh ? "订单被驳回" : "Order rejected";
                         default -> zh ? "工单通知" : "Ticket notification";
                     };
                     MailStore.enqueue(h, e, new MailStore.Mail("ticket", to.getKey(), what + ": " + text, text + "\n", null, null), at);

@@ -39,7 +39,7 @@ export const CustomersPage = {
   data() {
     return {
       fields: [], users: [], q: '', number: '', offset: 0, total: 0, items: [], loading: true, loadError: null,
-      dialog: null, transfer: null, detailId: idFromHash(), detail: null, detailError: null,
+      dialog: null, transfer: null, detailId: idFromHash(), detail: null, detailError: null, contracts: [],
       importFile: null, onDuplicate: 'skip', importSharing: 'private', job: null, importError: null, importing: false,
     };
   },
@@ -73,6 +73,9 @@ export const CustomersPage = {
       this.detail = null; this.detailError = null;
       if (!this.detailId) return;
       try { this.detail = await api.get('/customers/' + this.detailId); } catch (e) { this.detailError = e; }
+      // BIZ-4: the customer's contracts (the server lists only those of customers one may see).
+      this.contracts = this.detail && this.can('contract.read')
+        ? (await api.get('/contracts', { customerId: this.detailId, limit: 50 }).catch(() => ({ items: [] }))).items : [];
     },
     closeDetail() { location.hash = '#/customers'; },
     prev() { this.offset = Math.max(0, this.offset - PAGE); this.load(); },
@@ -182,6 +185,15 @@ export const CustomersPage = {
           <dt>{{ t('customers.owner') }}</dt><dd>{{ dash(detail.ownerName) }}</dd>
           <template v-for="f in fields" :key="f.key"><dt>{{ f.label }}</dt><dd>{{ valueText(detail, f) }}</dd></template>
         </dl>
+        <template v-if="can('contract.read')">
+          <h3>{{ t('contracts.title') }} <a class="btn btn-sm" :href="'#/contracts?customerId=' + detail.id" data-testid="customer-contracts-all">{{ t('contracts.manage') }}</a></h3>
+          <table class="grid compact" data-testid="customer-contracts">
+            <tbody><tr v-for="k in contracts" :key="k.id"><td class="mono"><a :href="'#/contracts?id=' + k.id">{{ k.contractNumber }}</a></td><td>{{ k.title }}</td>
+              <td><span class="badge">{{ t('contracts.status.' + k.status) }}</span></td><td class="mono">{{ Number(k.amount).toFixed(2) }}</td>
+              <td class="mono">{{ k.startDate }} – {{ k.endDate }}</td></tr>
+              <empty-row v-if="!contracts.length" :cols="5"></empty-row></tbody>
+          </table>
+        </template>
         <h3>{{ t('timeline.title') }}</h3>
         <customer-timeline :customer-id="detail.id" testid="customer-timeline"></customer-timeline>
       </div>

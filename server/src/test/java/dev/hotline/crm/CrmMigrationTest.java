@@ -46,12 +46,13 @@ class CrmMigrationTest {
                     .filter(k -> k.startsWith("customer.") || k.equals("addressbook.use")).toList();
             assertThat(got).as(role.roleName()).containsExactlyInAnyOrderElementsOf(expected).isNotEmpty();
         }
-        // BIZ-4 (V41): the order and product permissions as the built-in roles define them; the enterprise gets its order counter.
+        // BIZ-4 (V41, V52): the order, product and contract permissions as the built-in roles define them; the enterprise gets its order counter.
         for (Permission.BuiltinRole role : List.of(Permission.BuiltinRole.ADMIN, Permission.BuiltinRole.SUPERVISOR, Permission.BuiltinRole.AGENT)) {
             List<String> got = jdbi.withHandle(h -> h.createQuery("SELECT p.permission FROM role_permission p JOIN app_role r ON r.id = p.role_id"
-                    + " WHERE r.name = :n AND (p.permission LIKE 'order.%' OR p.permission LIKE 'product.%')")
+                    + " WHERE r.name = :n AND (p.permission LIKE 'order.%' OR p.permission LIKE 'product.%' OR p.permission LIKE 'contract.%')")
                     .bind("n", role.roleName()).mapTo(String.class).list());
-            List<String> expected = role.permissions().stream().map(Permission::key).filter(k -> k.startsWith("order.") || k.startsWith("product.")).toList();
+            List<String> expected = role.permissions().stream().map(Permission::key).filter(k -> k.startsWith("order.") || k.startsWith("product.")
+                    || k.startsWith("contract.")).toList();
             assertThat(got).as(role.roleName()).containsExactlyInAnyOrderElementsOf(expected).isNotEmpty();
         }
         long counters = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM order_counter c JOIN enterprise e ON e.id = c.enterprise_id"

@@ -37,6 +37,7 @@ class OrdersApiTest {
     ApiClient agent2;    // customer service, built-in agent role
     ApiClient insider;   // customer service, crm-orders role
     ApiClient outsider;  // sales, same role
+    ApiClient outsideLeader; // sales, built-in supervisor role (order.approve)
     long kettle;
     long cup;
 
@@ -57,6 +58,11 @@ class OrdersApiTest {
             var r = admin.post("/api/v1/users", Map.of("username", u.getKey(), "password", "order-pass-1", "roleId", role, "departmentId", u.getValue()));
             assertThat(r.status()).as(r.toString()).isEqualTo(201);
         }
+        long supervisor = 0;
+        for (JsonNode r : admin.get("/api/v1/roles").json()) if (r.get("name").asText().equals("supervisor")) supervisor = r.get("id").asLong();
+        var lead = admin.post("/api/v1/users", Map.of("username", "outlead", "password", "order-pass-1", "roleId", supervisor, "departmentId", sales));
+        assertThat(lead.status()).as(lead.toString()).isEqualTo(201);
+        outsideLeader = ApiClient.loggedIn(server.baseUrl(), "demo", "outlead", "order-pass-1");
         insider = ApiClient.loggedIn(server.baseUrl(), "demo", "insider", "order-pass-1");
         outsider = ApiClient.loggedIn(server.baseUrl(), "demo", "outsider", "order-pass-1");
         kettle = product("K-100", "Kettle 电水壶", "kitchen", "199.90");
@@ -158,29 +164,33 @@ class OrdersApiTest {
 
         // The flow: illegal moves are 409 naming the state, legal ones logged.
         assertField(agent2.post("/api/v1/orders/" + id + "/status", Map.of("status", "lost")), "status");
-        for (String illegal : List.of("shipped", "completed", "returned", "new")) {
+        for (String illegal : List.of("shipped", "completed", "returned", "new", "rejected")) {
             var bad = agent2.post("/api/v1/orders/" + id + "/status", Map.of("status", illegal));
             assertThat(bad.status()).as(illegal + " " + bad).isEqualTo(409);
             assertThat(bad.body()).contains("from new to " + illegal);
         }
-        for (String next : List.of("confirmed", "shipped", "completed", "returned")) {
-            var ok = agent2.post("/api/v1/orders/" + id + "/status", Map.of("status", next, "note", "to " + next));
+        for (String next : List.of("submitted", "confirmed", "shipped", "completed", "returned")) {
+            // Confirming is the team leader's (order.approve): the agent submits, the admin approves.
+            ApiClient who = next.equals("confirmed") ? admin : agent2;
+            var ok = who.post("/api/v1/orders/" + id + "/status", Map.of("status", next, "note", "to " + next));
             assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
             assertThat(ok.json().get("order").get("status").asText()).isEqualTo(next);
         }
         assertThat(agent2.post("/api/v1/orders/" + id + "/status", Map.of("status", "cancelled")).status()).as("returned is final").isEqualTo(409);
         assertThat(agent2.delete("/api/v1/orders/" + id).status()).as("only new or cancelled orders are deleted").isEqualTo(409);
         JsonNode history = agent2.get("/api/v1/orders/" + id).json().get("history");
-        assertThat(history).hasSize(5);
+        assertThat(history).hasSize(6);
         assertThat(history.get(0).get("from").isNull()).isTrue();
-        assertThat(history.findValuesAsText("to")).containsExactly("new", "confirmed", "shipped", "completed", "returned");
+        assertThat(history.findValuesAsText("to")).containsExactly("new", "submitted", "confirmed", "shipped", "completed", "returned");
+        long agentId = agent2.get("/api/v1/me").json().get("id").asLong();
+        long adminId = admin.get("/api/v1/me").json().get("id").asLong();
         for (JsonNode h : history) {
-            assertThat(h.get("userId").asLong()).isEqualTo(agent2.get("/api/v1/me").json().get("id").asLong());
+            assertThat(h.get("userId").asLong()).isEqualTo(h.get("to").asText().equals("confirmed") ? adminId : agentId);
             assertThat(h.get("user").asText()).isNotBlank();
             assertThat(h.get("at").asText()).isNotBlank();
         }
-        assertThat(history.get(4).get("from").asText()).isEqualTo("completed");
-        assertThat(history.get(4).get("note").asText()).isEqualTo("to returned");
+        assertThat(history.get(5).get("from").asText()).isEqualTo("completed");
+        assertThat(history.get(5).get("note").asText()).isEqualTo("to returned");
 
         // Cancelled from new, then deleted.
         long other = place(agent2, c, List.of(Map.of("productId", kettle, "quantity", 1))).get("order").get("id").asLong();
@@ -221,6 +231,8 @@ class OrdersApiTest {
             hiddenNumbers.add(o.get("orderNumber").asText());
         }
         String seen = place(insider, everyoneC, List.of(Map.of("productId", cup, "quantity", 2))).get("order").get("orderNumber").asText();
+        // The department-shared customer's order goes to the service team's leader for approval.
+        assertThat(insider.post("/api/v1/orders/" + hidden.get(1) + "/submit", Map.of()).status()).isEqualTo(200);
         String before = snapshot(hidden);
 
         TreeSet<String> routes = new TreeSet<>();
@@ -231,11 +243,13 @@ class OrdersApiTest {
             String m = r.method().name();
             routes.add(m + " " + p);
             if (p.startsWith("/api/v1/products")) {
-                // The catalog is the enterprise's, the same for everyone; only product.manage changes it.
+                // The catalog and its stock are the enterprise's, the same for everyone; only product.manage changes them.
                 var resp = switch (m) {
                     case "GET" -> outsider.get(p.replace("{id}", String.valueOf(kettle)) + (p.endsWith("/export") ? "?format=csv" : ""));
-                    case "POST" -> outsider.post(p, Map.of("code", "Z-1", "name", "z", "price", 1));
-                    case "PUT" -> outsider.put(p.replace("{id}", String.valueOf(kettle)), Map.of("code", "K-100", "name", "hijacked", "price", 1));
+                    case "POST" -> p.endsWith("/stock") ? outsider.post(p.replace("{id}", String.valueOf(kettle)), Map.of("delta", 5))
+                            : outsider.post(p, Map.of("code", "Z-1", "name", "z", "price", 1));
+                    case "PUT" -> p.endsWith("/stock") ? outsider.put(p.replace("{id}", String.valueOf(kettle)), Map.of("lowStock", 1))
+                            : outsider.put(p.replace("{id}", String.valueOf(kettle)), Map.of("code", "K-100", "name", "hijacked", "price", 1));
                     case "DELETE" -> outsider.delete(p.replace("{id}", String.valueOf(kettle)));
                     default -> throw new AssertionError(m);
                 };
@@ -246,10 +260,13 @@ class OrdersApiTest {
             if (p.contains("{id}")) {
                 for (long id : hidden) {
                     String path = p.replace("{id}", String.valueOf(id));
+                    // Approving and rejecting are the team leaders': the sales leader may not see the service team's orders.
+                    ApiClient who = p.endsWith("/approve") || p.endsWith("/reject") ? outsideLeader : outsider;
                     var resp = switch (m) {
-                        case "GET" -> outsider.get(path);
-                        case "POST" -> outsider.post(path, Map.of("status", "cancelled"));
-                        case "DELETE" -> outsider.delete(path);
+                        case "GET" -> who.get(path);
+                        case "POST" -> who.post(path, Map.of("status", "cancelled", "note", "hijacked"));
+                        case "PUT" -> who.put(path, Map.of("note", "hijacked", "lines", List.of(Map.of("productId", cup, "quantity", 9))));
+                        case "DELETE" -> who.delete(path);
                         default -> throw new AssertionError(m);
                     };
                     assertThat(resp.status()).as(m + " " + path + " → " + resp).isEqualTo(404);

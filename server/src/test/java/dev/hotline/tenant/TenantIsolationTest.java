@@ -248,6 +248,15 @@ class TenantIsolationTest {
                 "lines", List.of(Map.of("productId", demoIds.get("products"), "quantity", 2))));
         assertThat(o.status()).as(o.toString()).isEqualTo(201);
         demoIds.put("orders", o.json().get("order").get("id").asLong());
+        // BIZ-4 contracts: a contract of demo's customer covering the order, with a file attached.
+        var k = demoAdmin.post("/api/v1/contracts", Map.of("customerId", demoIds.get("customers"), "contractNumber", "DEMO-HT-1",
+                "title", "demo contract", "amount", 25, "startDate", "2026-01-01", "endDate", "2026-12-31", "orderIds", List.of(demoIds.get("orders"))));
+        assertThat(k.status()).as(k.toString()).isEqualTo(201);
+        demoIds.put("contracts", k.json().get("contract").get("id").asLong());
+        assertThat(demoAdmin.upload("PUT", "/api/v1/contracts/" + demoIds.get("contracts") + "/file", "demo-contract.pdf",
+                "%PDF-1.4 demo".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status()).isEqualTo(200);
+        // BIZ-4 stock: demo's product has stock (a movement) to read and not to change.
+        assertThat(demoAdmin.post("/api/v1/products/" + demoIds.get("products") + "/stock", Map.of("delta", 9)).status()).isEqualTo(200);
     }
 
     /** An uploaded prompt, a music-on-hold file and a voicemail greeting of demo's. */
@@ -298,7 +307,9 @@ class TenantIsolationTest {
             case "customer-fields" -> Map.of("key", "hijacked", "label", "hijacked", "type", "text");
             case "contacts" -> Map.of("name", "hijacked", "number", "13800000000");
             case "products" -> Map.of("code", "HIJACK", "name", "hijacked", "price", 1);
-            case "orders" -> Map.of("status", "cancelled");
+            case "orders" -> Map.of("status", "cancelled", "note", "hijacked");
+            case "contracts" -> Map.of("contractNumber", "HIJACK", "title", "hijacked", "amount", 1, "startDate", "2026-01-01",
+                    "endDate", "2026-12-31", "status", "terminated");
             default -> Map.of("name", "hijacked");
         };
     }
@@ -321,13 +332,15 @@ class TenantIsolationTest {
                 "/api/v1/campaigns/" + demoIds.get("campaigns"), "/api/v1/campaigns/" + demoIds.get("campaigns") + "/contacts",
                 "/api/v1/tickets/" + demoIds.get("tickets"), "/api/v1/ticket-types", "/api/v1/ticket-settings", "/api/v1/kb-articles",
                 "/api/v1/kb-categories", "/api/v1/kb-questions", "/api/v1/memos?callId=" + DEMO_CALL, "/api/v1/notifications",
-                "/api/v1/products", "/api/v1/orders", "/api/v1/orders/" + demoIds.get("orders"))) {
+                "/api/v1/products", "/api/v1/orders", "/api/v1/orders/" + demoIds.get("orders"),
+                "/api/v1/products/" + demoIds.get("products") + "/stock", "/api/v1/contracts", "/api/v1/contracts/" + demoIds.get("contracts"))) {
             var r = demoAdmin.get(path);
             assertThat(r.status()).as("demo reads " + path).isEqualTo(200);
             sb.append(path).append(' ').append(r.body()).append('\n');
         }
         for (String audio : List.of("/api/v1/recordings/" + demoIds.get("recordings") + "/audio", "/api/v1/voicemail/" + demoIds.get("voicemail") + "/audio",
-                "/api/v1/prompts/" + DEMO_PROMPT + "/audio", "/api/v1/voicemail/boxes/extension/" + DEMO_BOX + "/greeting/audio")) {
+                "/api/v1/prompts/" + DEMO_PROMPT + "/audio", "/api/v1/voicemail/boxes/extension/" + DEMO_BOX + "/greeting/audio",
+                "/api/v1/contracts/" + demoIds.get("contracts") + "/file")) {
             var b = demoAdmin.getBytes(audio);
             assertThat(b.status()).as("demo plays " + audio).isEqualTo(200);
             sb.append(audio).append(' ').append(sha256(b.body())).append('\n');
@@ -597,6 +610,14 @@ class TenantIsolationTest {
         field.put("order of demo's product", "lines[0].productId");
         refused.put("order of demo's product", acmeAdmin.post("/api/v1/orders", Map.of("customerId", acmeCustomer,
                 "lines", List.of(Map.of("productId", demoIds.get("products"), "quantity", 1)))));
+        // BIZ-4 contracts: a contract for demo's customer, or covering demo's order for acme's own customer.
+        field.put("contract for demo's customer", "customerId");
+        refused.put("contract for demo's customer", acmeAdmin.post("/api/v1/contracts", Map.of("customerId", demoIds.get("customers"),
+                "contractNumber", "ACME-1", "title", "x", "amount", 1, "startDate", "2026-01-01", "endDate", "2026-12-31")));
+        field.put("contract covering demo's order", "orderIds[0]");
+        refused.put("contract covering demo's order", acmeAdmin.post("/api/v1/contracts", Map.of("customerId", acmeCustomer,
+                "contractNumber", "ACME-2", "title", "x", "amount", 1, "startDate", "2026-01-01", "endDate", "2026-12-31",
+                "orderIds", List.of(demoIds.get("orders")))));
         for (var e : refused.entrySet()) {
             assertThat(e.getValue().status()).as(e.getKey() + " → " + e.getValue()).isIn(400, 404);
             assertThat(e.getValue().body()).as(e.getKey()).doesNotContain("no such route");

@@ -115,9 +115,9 @@ class TicketNoticesTest {
     @Test
     void switchedOffNothingGoesOutSwitchedOnTheAssigneeIsMailedAndTheCallerGetsTheTrackingNumberBySms() throws Exception {
         long agent2 = setEmail("agent2", "agent2@notices.test");
-        ok(admin.post("/api/v1/customer-fields", Map.of("key", "contactMail", "label", "E-mail", "type", "email")));
+        ok(admin.post("/api/v1/customer-fields", Map.of("key", "contact_mail", "label", "E-mail", "type", "email")));
         long customer = ok(admin.post("/api/v1/customers", Map.of("name", "Zhao Liu", "sharing", "enterprise",
-                "phones", List.of(Map.of("number", "13900000551")), "fields", Map.of("contactMail", "zhao@customer.test")))).json().get("id").asLong();
+                "phones", List.of(Map.of("number", "13900000551")), "fields", Map.of("contact_mail", "zhao@customer.test")))).json().get("id").asLong();
         JsonNode defaults = admin.get("/api/v1/ticket-settings").json().get("notices");
         assertThat(defaults.get("smsCustomer").asBoolean()).isFalse();
         assertThat(defaults.get("emailCustomer").asBoolean()).isFalse();

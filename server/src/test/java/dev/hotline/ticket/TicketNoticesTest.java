@@ -124,7 +124,7 @@ class TicketNoticesTest {
         assertThat(defaults.get("emailAssignee").asBoolean()).isFalse();
 
         // Switched off (the default): opened with an assignee, resolved, closed: no mail, no SMS queued.
-        JsonNode quiet = ok(admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Quiet one", "assigneeId", agent2,
+        JsonNode quiet = ok(admin.post("/api/v1/tickets", Map.of("type", "consultation", "form", Map.of("topic", "network"), "title", "Quiet one", "assigneeId", agent2,
                 "customerId", customer, "callerNumber", "13900000551"))).json();
         ok(admin.post("/api/v1/tickets/" + quiet.get("id").asLong() + "/status", Map.of("status", "resolved")));
         ok(admin.post("/api/v1/tickets/" + quiet.get("id").asLong() + "/status", Map.of("status", "closed")));
@@ -142,7 +142,7 @@ class TicketNoticesTest {
         assertThat(admin.get("/api/v1/mail/settings").json().get("ticketNotifications").asBoolean())
                 .as("the assignee's switch is the e-mail settings' one").isTrue();
 
-        JsonNode t = ok(admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Router broken", "assigneeId", agent2,
+        JsonNode t = ok(admin.post("/api/v1/tickets", Map.of("type", "consultation", "form", Map.of("topic", "network"), "title", "Router broken", "assigneeId", agent2,
                 "customerId", customer, "callerNumber", "13900000551"))).json();
         String number = t.get("trackingNumber").asText();
         assertThat(nextSms("13900000551")).isEqualTo("Ticket " + number + " (Router broken) is assigned");
@@ -165,7 +165,7 @@ class TicketNoticesTest {
         // zh with the default text; a ticket without a caller number texts the customer's first phone.
         s.put("notices", Map.of("emailAssignee", false, "emailCustomer", false, "smsCustomer", true, "language", "zh"));
         ok(admin.put("/api/v1/ticket-settings", s));
-        JsonNode zh = ok(admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "发票", "customerId", customer))).json();
+        JsonNode zh = ok(admin.post("/api/v1/tickets", Map.of("type", "consultation", "form", Map.of("topic", "network"), "title", "发票", "customerId", customer))).json();
         assertThat(nextSms("13900000551")).isEqualTo("您的工单 " + zh.get("trackingNumber").asText() + "（发票）已受理。");
 
         // Off again: nothing more.
@@ -173,7 +173,7 @@ class TicketNoticesTest {
         ok(admin.put("/api/v1/ticket-settings", s));
         int sms = admin.get("/api/v1/sms/messages?kind=ticket").json().size();
         int mails = ticketMails().size();
-        JsonNode off = ok(admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Off", "assigneeId", agent2,
+        JsonNode off = ok(admin.post("/api/v1/tickets", Map.of("type", "consultation", "form", Map.of("topic", "network"), "title", "Off", "assigneeId", agent2,
                 "customerId", customer, "callerNumber", "13900000551"))).json();
         ok(admin.post("/api/v1/tickets/" + off.get("id").asLong() + "/status", Map.of("status", "resolved")));
         assertThat(admin.get("/api/v1/sms/messages?kind=ticket").json()).hasSize(sms);

@@ -31,6 +31,8 @@ class CrmTicketSettingsBrowserTest {
 
         ui.click("lang-en");
         ui.login("demo", "admin", ui.server().demoPassword());
+        ui.el("page-title");
+        ui.click("lang-en"); // the other test leaves the admin's language zh
         ui.waitText("page-title", ui.en("users.title"));
         ui.click("nav-crm-settings");
         ui.waitText("page-title", ui.en("crmSettings.title"));
@@ -75,6 +77,8 @@ class CrmTicketSettingsBrowserTest {
         ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
         ui.click("lang-en");
         ui.login("demo", "admin", ui.server().demoPassword());
+        ui.el("page-title");
+        ui.click("lang-en"); // the other test leaves the admin's language zh
         ui.waitText("page-title", ui.en("users.title"));
         ui.click("nav-ticket-settings");
         ui.waitText("page-title", ui.en("ticketSettings.title"));

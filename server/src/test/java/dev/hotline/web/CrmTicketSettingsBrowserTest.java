@@ -45,7 +45,7 @@ class CrmTicketSettingsBrowserTest {
         new Select(ui.el("crm-pop-queue-0")).selectByValue(queue);
         ui.type("crm-pop-url-0", "ftp://crm.example.com/{caller}");
         ui.click("crm-settings-save");
-        ui.waitText("crm-tier-priority-error-0", "0..50");
+        ui.waitFor(d -> ui.text("crm-tier-priority-error-0").contains("50")); // "0..50", translated ("From 0 to 50")
         assertThat(ui.text("crm-pop-url-error-0")).contains("http://");
         assertThat(admin.get("/api/v1/crm-settings").json().get("tierField").isNull()).as("nothing saved").isTrue();
         ui.screenshot("agent4-crm-settings-errors-en");

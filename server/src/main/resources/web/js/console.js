@@ -47,6 +47,8 @@ import { TollPage } from './pages/toll.js';
 import { BusinessReportsPage } from './pages/business-reports.js';
 import { TicketTypesPage } from './pages/ticket-types.js';
 import { BrandingPage } from './pages/branding.js';
+import { TicketSettingsPage } from './pages/ticket-settings.js';
+import { CrmSettingsPage } from './pages/crm-settings.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -113,6 +115,9 @@ const MENU = [
     icon: I('<circle cx="12" cy="8" r="4"/><path d="M4 21v-1a8 8 0 0 1 16 0v1"/><path d="M17 3l2 2-2 2"/>') },
   { id: 'customer-fields', perm: 'customer.manage', group: 'crm', component: CustomerFieldsPage,
     icon: I('<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M7 9h10M7 13h6M7 17h8"/>') },
+  // ACD-3, AGENT-4: the tier field, tier priorities and per-queue pop URLs.
+  { id: 'crm-settings', perm: 'customer.manage', group: 'crm', component: CrmSettingsPage,
+    icon: I('<circle cx="12" cy="12" r="3"/><path d="M12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1"/>') },
   { id: 'addressbook', perm: 'addressbook.use', group: 'crm', component: AddressBookPage,
     icon: I('<path d="M5 3h13a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H5z"/><path d="M5 3v18M3 7h4M3 12h4M3 17h4"/><circle cx="12" cy="10" r="2.5"/><path d="M8.5 16a3.5 3.5 0 0 1 7 0"/>') },
   { id: 'tickets', perm: 'ticket.read', group: 'crm', component: TicketsPage,
@@ -125,6 +130,9 @@ const MENU = [
   // BIZ-2: the ticket types' form designer.
   { id: 'ticket-types', perm: 'ticket.manage', group: 'crm', component: TicketTypesPage,
     icon: I('<rect x="4" y="3" width="16" height="18" rx="2"/><path d="M8 8h8M8 12h8M8 16h5"/><path d="M17 15l2 2-2 2"/>') },
+  // BIZ-1: prefix, business hours, escalation and the notices by e-mail and SMS.
+  { id: 'ticket-settings', perm: 'ticket.manage', group: 'crm', component: TicketSettingsPage,
+    icon: I('<rect x="4" y="3" width="16" height="18" rx="2"/><circle cx="12" cy="12" r="3"/><path d="M12 7v2M12 15v2M7 12h2M15 12h2"/>') },
   // RPT-4: customers, regions and tickets over time; after the CRM pages so that nobody's landing page changes.
   { id: 'business-reports', perms: ['customer.read', 'ticket.read'], group: 'crm', component: BusinessReportsPage,
     icon: I('<path d="M3 3v18h18"/><path d="M7 15l4-5 3 3 5-7"/><circle cx="19" cy="6" r="1.5"/>') },

@@ -208,7 +208,12 @@ public final class Hotline implements AutoCloseable {
         // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
         CrmRoutes.register(api, jdbi, audit, masking, new Customers(clock), customerImports, new AddressBook(clock));
-        Tickets tickets = new Tickets(clock);
+        // MSG-3: SMS through the enterprise's SMPP or HTTP gateway, sent by threads of their own; the after-call SMS is queued
+        // by the event log's projection, a ticket's notices to its customer (BIZ-1) by the ticket's change.
+        SecretBox smsSecrets = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("sms.key"));
+        this.smsSender = new SmsSender(jdbi, clock, smsSecrets, Duration.ofSeconds(10));
+        Sms sms = new Sms(clock, smsSecrets, reportZone, new Customers(clock), smsSender);
+        Tickets tickets = new Tickets(clock, sms);
         KbRoutes.register(api, jdbi, new Kb(clock));
         Branding branding = new Branding(config.dataDir(), clock);
         BrandingRoutes.register(api, jdbi, branding); // ADM-4
@@ -222,17 +227,12 @@ public final class Hotline implements AutoCloseable {
         SecretBox mailKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key"));
         this.mailer = new Mailer(jdbi, clock, mailKey, serverSmtp(config));
         // OPS-2: configuration backup and restore (the SMTP password is re-sealed under the passphrase and back).
-        SecretBox smsSecrets = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("sms.key"));
         SecretBox archiveKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("archive.key"));
         SecretBox ivrDbKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("ivr-db.key"));
         BackupRoutes.register(api, new ConfigBackup(jdbi, config.dataDir(),
                         Map.of("mail", mailKey, "sms", smsSecrets, "archive", archiveKey, "ivr-db", ivrDbKey), clock),
                 jdbi, audit);
         MailRoutes.register(api, jdbi, audit, mailer, clock);
-        // MSG-3: SMS through the enterprise's SMPP or HTTP gateway, sent by threads of their own; the after-call SMS is queued
-        // by the event log's projection.
-        this.smsSender = new SmsSender(jdbi, clock, smsSecrets, Duration.ofSeconds(10));
-        Sms sms = new Sms(clock, smsSecrets, reportZone, new Customers(clock), smsSender);
         SmsRoutes.register(api, jdbi, audit, sms, masking);
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         this.eventStream = new EventStream(jdbi, clock); // API-2: the enterprise-wide WebSocket event stream

@@ -66,6 +66,13 @@ public final class MailStore {
         return settings(h, enterpriseId).map(Row::ticketNotifications).orElse(false);
     }
 
+    /** Turns the switch on or off (the ticket settings page shows it too), keeping the rest of the settings. */
+    public static void setTicketNotifications(Handle h, long enterpriseId, boolean on, Instant now) {
+        int n = h.createUpdate("UPDATE mail_settings SET ticket_notifications = :on, updated_at = :at WHERE enterprise_id = :e")
+                .bind("e", enterpriseId).bind("on", on).bind("at", Timestamp.from(now)).execute();
+        if (n == 0) saveSettings(h, enterpriseId, new Row(null, null, null, null, null, null, on, now));
+    }
+
     /** Puts {@code mail} in the outbox, due now; returns its id. Runs in the caller's transaction. */
     public static long enqueue(Handle h, long enterpriseId, Mail mail, Instant now) {
         return h.createUpdate("""

@@ -402,6 +402,23 @@ public final class Sms {
                 over.orElse(null)), clock.instant());
     }
 
+    /**
+     * BIZ-1: a ticket's notice to its customer, queued in the ticket's transaction (the sender's threads send it and retry);
+     * over a quota it is logged as failed, never refused: the ticket's change goes on. False when {@code to} is no phone number.
+     */
+    public boolean queueTicketNotice(Handle h, long enterpriseId, String to, Long customerId, long ticketId, String callId, String text) {
+        String number = to == null ? null : to.replaceAll("[\\s()-]", "");
+        if (number == null || !number.matches(NUMBER) || text == null || text.isBlank()) return false;
+        String body = SmsStore.clip(text.strip(), MAX_TEXT);
+        SmsText.Encoded enc = SmsText.encode(body, 0);
+        Optional<String> over = quotaExceeded(h, enterpriseId, enc.count());
+        String source = SmsStore.settings(h, enterpriseId).map(SmsStore.Row::sourceAddress).orElse(null);
+        SmsStore.insert(h, enterpriseId, new SmsStore.NewMessage("ticket", number, PhoneNumbers.matchingForm(number), source, body,
+                enc.encoding().key(), enc.count(), over.isPresent() ? SmsStatus.FAILED : SmsStatus.QUEUED, customerId, ticketId, callId, null, null,
+                over.orElse(null)), clock.instant());
+        return true;
+    }
+
     /** The enterprise's oldest customer with a number of the same matching form as {@code number}. */
     static Optional<Long> customerByNumber(Handle h, long enterpriseId, String number) {
         String match = PhoneNumbers.matchingForm(number);

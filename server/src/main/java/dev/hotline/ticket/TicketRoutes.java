@@ -38,9 +38,10 @@ public final class TicketRoutes {
     public static void register(Api root, Jdbi jdbi, Tickets tickets, Masking masking, CallBack callBack) {
         Api api = root.tagged("tickets");
         api.get("/ticket-settings", "Tracking-number prefix, business-hours calendar (zone, working days 1..7, HH:mm start and end) and"
-                + " escalation stages (percent of the SLA, target assignee or supervisor)").returns(TicketSettings.class)
+                + " escalation stages (percent of the SLA, target assignee or supervisor) and the notices by e-mail and SMS (BIZ-1)")
+                .returns(TicketSettings.class)
                 .handle(Permission.TICKET_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> tickets.settings(h, me.enterpriseId()))));
-        api.put("/ticket-settings", "Change the ticket settings").body(TicketSettings.class).returns(TicketSettings.class)
+        api.put("/ticket-settings", "Change the ticket settings (notices left out: unchanged)").body(TicketSettings.class).returns(TicketSettings.class)
                 .handle(Permission.TICKET_MANAGE, (ctx, me) -> {
                     var in = Json.body(ctx, TicketSettings.class);
                     ctx.json(jdbi.inTransaction(h -> tickets.saveSettings(h, me.enterpriseId(), in)));

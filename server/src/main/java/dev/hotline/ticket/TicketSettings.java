@@ -8,14 +8,48 @@ import java.util.List;
 
 /**
  * An enterprise's ticket settings: the tracking-number prefix, the business-hours calendar (zone, ISO working days 1..7,
- * start and end as HH:mm, holidays as yyyy-MM-dd, whole days off) and the escalation stages (percent of the SLA used and target to notify: assignee or supervisor).
+ * start and end as HH:mm, holidays as yyyy-MM-dd, whole days off), the escalation stages (percent of the SLA used and target to notify:
+ * assignee or supervisor) and the notices sent outside the console (null in a PUT: unchanged).
  */
 public record TicketSettings(String prefix, String zone, List<Integer> workDays, String workStart, String workEnd, List<Escalation> escalations,
-                             List<String> holidays) {
+                             List<String> holidays, Notices notices) {
     public record Escalation(Integer percent, String target) {}
 
+    /**
+     * BIZ-1 notices by e-mail and SMS, queued in the ticket's transaction and sent by the outboxes (which retry).
+     *
+     * @param emailAssignee  the assignee (and an escalation's targets) also get their notifications by e-mail; the same switch
+     *                       as the e-mail settings' {@code ticketNotifications}
+     * @param emailCustomer  the customer gets an e-mail (their record's first e-mail field) on {@code customerEvents}
+     * @param smsCustomer    the customer gets an SMS (the ticket's caller number, else their first phone) on {@code customerEvents}
+     * @param customerEvents {@code opened} (the tracking number to the caller) and/or states entered: assigned, in_progress,
+     *                       waiting_customer, resolved, closed, reopened
+     * @param language       zh or en: the words of {status} and the customer's e-mail
+     * @param smsText        the SMS with {ticket}, {status}, {title}; blank: the language's default
+     */
+    public record Notices(Boolean emailAssignee, Boolean emailCustomer, Boolean smsCustomer, List<String> customerEvents, String language,
+                          String smsText) {
+        static final List<String> EVENTS = List.of("opened", "assigned", "in_progress", "waiting_customer", "resolved", "closed", "reopened");
+        static final List<String> VARIABLES = List.of("ticket", "status", "title");
+        static final Notices DEFAULTS = new Notices(false, false, false, List.of("opened", "resolved", "closed"), "zh", null);
+
+        boolean english() {
+            return "en".equals(language);
+        }
+
+        /** The SMS text before its variables are filled in. */
+        String smsTemplate() {
+            if (smsText != null && !smsText.isBlank()) return smsText;
+            return english() ? "Your ticket {ticket} ({title}): {status}." : "您的工单 {ticket}（{title}）{status}。";
+        }
+    }
+
     static final TicketSettings DEFAULTS = new TicketSettings("GD", "Asia/Shanghai", List.of(1, 2, 3, 4, 5), "09:00", "18:00",
-            List.of(new Escalation(80, "assignee"), new Escalation(100, "supervisor")), List.of());
+            List.of(new Escalation(80, "assignee"), new Escalation(100, "supervisor")), List.of(), Notices.DEFAULTS);
+
+    TicketSettings withNotices(Notices n) {
+        return new TicketSettings(prefix, zone, workDays, workStart, workEnd, escalations, holidays, n);
+    }
 
     BusinessCalendar calendar() {
         var days = new LinkedHashSet<DayOfWeek>();

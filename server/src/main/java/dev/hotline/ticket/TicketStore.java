@@ -59,25 +59,36 @@ public final class TicketStore {
     // ---- settings
 
     static TicketSettings settings(Handle h, long e) {
+        boolean emailAssignee = MailStore.ticketNotifications(h, e);
         return h.createQuery("SELECT * FROM ticket_settings WHERE enterprise_id = :e").bind("e", e).map((rs, c) -> new TicketSettings(
                 rs.getString("prefix"), rs.getString("zone"),
                 Arrays.stream(rs.getString("work_days").split(",")).map(String::strip).map(Integer::parseInt).toList(),
                 TicketSettings.hhmm(rs.getInt("work_start")), TicketSettings.hhmm(rs.getInt("work_end")),
                 Arrays.stream(rs.getString("escalations").split(",")).filter(x -> !x.isBlank()).map(x -> x.split(":"))
                         .map(p -> new TicketSettings.Escalation(Integer.parseInt(p[0]), p[1])).toList(),
-                Arrays.stream(rs.getString("holidays").split(",")).filter(x -> !x.isBlank()).toList()))
-                .findOne().orElse(TicketSettings.DEFAULTS);
+                Arrays.stream(rs.getString("holidays").split(",")).filter(x -> !x.isBlank()).toList(),
+                new TicketSettings.Notices(emailAssignee, rs.getBoolean("notify_email_customer"), rs.getBoolean("notify_sms_customer"),
+                        Arrays.stream(rs.getString("notify_events").split(",")).filter(x -> !x.isBlank()).toList(),
+                        rs.getString("notify_language"), rs.getString("notify_sms_text"))))
+                .findOne().orElse(TicketSettings.DEFAULTS.withNotices(new TicketSettings.Notices(emailAssignee, false, false,
+                        TicketSettings.Notices.DEFAULTS.customerEvents(), TicketSettings.Notices.DEFAULTS.language(), null)));
     }
 
-    static void saveSettings(Handle h, long e, TicketSettings s) {
+    /** Stores {@code s}; its notices are complete (the caller filled in what a PUT left out). */
+    static void saveSettings(Handle h, long e, TicketSettings s, Instant now) {
+        TicketSettings.Notices n = s.notices();
         h.createUpdate("DELETE FROM ticket_settings WHERE enterprise_id = :e").bind("e", e).execute();
         h.createUpdate("""
-                INSERT INTO ticket_settings (enterprise_id, prefix, zone, work_days, work_start, work_end, escalations, holidays)
-                VALUES (:e, :p, :z, :d, :s, :en, :esc, :hol)""").bind("e", e).bind("p", s.prefix()).bind("z", s.zone())
+                INSERT INTO ticket_settings (enterprise_id, prefix, zone, work_days, work_start, work_end, escalations, holidays,
+                    notify_email_customer, notify_sms_customer, notify_events, notify_language, notify_sms_text)
+                VALUES (:e, :p, :z, :d, :s, :en, :esc, :hol, :nec, :nsc, :nev, :nl, :nst)""").bind("e", e).bind("p", s.prefix()).bind("z", s.zone())
                 .bind("d", String.join(",", s.workDays().stream().map(String::valueOf).toList()))
                 .bind("s", TicketSettings.minutes(s.workStart())).bind("en", TicketSettings.minutes(s.workEnd()))
                 .bind("esc", String.join(",", s.escalations().stream().map(x -> x.percent() + ":" + x.target()).toList()))
-                .bind("hol", String.join(",", s.holidays() == null ? List.of() : s.holidays().stream().sorted().distinct().toList())).execute();
+                .bind("hol", String.join(",", s.holidays() == null ? List.of() : s.holidays().stream().sorted().distinct().toList()))
+                .bind("nec", n.emailCustomer()).bind("nsc", n.smsCustomer()).bind("nev", String.join(",", n.customerEvents()))
+                .bind("nl", n.language()).bind("nst", n.smsText()).execute();
+        if (n.emailAssignee() != MailStore.ticketNotifications(h, e)) MailStore.setTicketNotifications(h, e, n.emailAssignee(), now);
     }
 
     // ---- counters

@@ -3,6 +3,7 @@ package dev.hotline.ticket;
 import dev.hotline.crm.Scope;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.sms.Sms;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -16,13 +17,15 @@ import org.jdbi.v3.core.Handle;
 /**
  * Tickets (BIZ-1, BIZ-2): types and their forms, opening with a tracking number, assignment, the state machine with the SLA
  * clock on the enterprise's business-hours calendar, comments, call-backs, notifications and memos. Every change lands on the
- * ticket's timeline in the same transaction.
+ * ticket's timeline in the same transaction; the customer's notices by SMS and e-mail (BIZ-1) are queued in it too.
  */
 public final class Tickets {
     private final Clock clock;
+    private final TicketNotices notices;
 
-    public Tickets(Clock clock) {
+    public Tickets(Clock clock, Sms sms) {
         this.clock = clock;
+        this.notices = new TicketNotices(sms);
     }
 
     public record TypeInput(String code, String name, Integer slaMinutes, List<FormField> fields, Boolean enabled) {}
@@ -125,9 +128,34 @@ public final class Tickets {
                 if (ok) last = s.percent();
             }
         }
+        TicketSettings.Notices n = in.notices() == null ? TicketStore.settings(h, e).notices() : checkNotices(v, in.notices());
         v.throwIfInvalid();
-        TicketStore.saveSettings(h, e, in);
+        TicketStore.saveSettings(h, e, in.withNotices(n), clock.instant());
         return TicketStore.settings(h, e);
+    }
+
+    /** The notices as stored: what is left out takes its default; refusals name notices.<field>. */
+    private static TicketSettings.Notices checkNotices(Validator v, TicketSettings.Notices in) {
+        var d = TicketSettings.Notices.DEFAULTS;
+        List<String> events = in.customerEvents() == null ? d.customerEvents() : in.customerEvents();
+        for (int i = 0; i < events.size(); i++) {
+            v.check(TicketSettings.Notices.EVENTS.contains(events.get(i)), "notices.customerEvents[" + i + "]", "one of "
+                    + String.join(", ", TicketSettings.Notices.EVENTS));
+        }
+        v.check(new HashSet<>(events).size() == events.size(), "notices.customerEvents", "each event once");
+        String language = in.language() == null ? d.language() : in.language();
+        v.check(language.equals("zh") || language.equals("en"), "notices.language", "zh or en");
+        String text = Validator.clean(in.smsText());
+        v.maxLength("notices.smsText", text, 500);
+        if (text != null) {
+            var m = java.util.regex.Pattern.compile("\\{([^{}]*)}").matcher(text);
+            while (m.find()) {
+                v.check(TicketSettings.Notices.VARIABLES.contains(m.group(1)), "notices.smsText",
+                        "unknown variable {" + m.group(1) + "}: use {ticket}, {status}, {title}");
+            }
+        }
+        return new TicketSettings.Notices(Boolean.TRUE.equals(in.emailAssignee()), Boolean.TRUE.equals(in.emailCustomer()),
+                Boolean.TRUE.equals(in.smsCustomer()), List.copyOf(events.stream().filter(x -> x != null).toList()), language, text);
     }
 
     public TicketType saveType(Handle h, long e, Long id, TypeInput in) {
@@ -249,6 +277,7 @@ public final class Tickets {
             TicketStore.event(h, e, id, now, user, "assigned", who(in.departmentId(), in.assigneeId()));
             if (in.assigneeId() != null) TicketStore.notify(h, e, in.assigneeId(), now, "ticket.assigned", id, number + " " + row.title());
         }
+        notices.customer(h, e, get(h, e, id), "opened", settings.notices(), now);
         return view(h, e, get(h, e, id));
     }
 
@@ -313,7 +342,8 @@ public final class Tickets {
     private void transition(Handle h, long e, long user, TicketStore.Row r, TicketStatus to, Long dep, Long assignee, String note) {
         TicketStatus next = r.status().moveTo(to);
         Instant now = clock.instant();
-        BusinessCalendar cal = TicketStore.settings(h, e).calendar();
+        TicketSettings settings = TicketStore.settings(h, e);
+        BusinessCalendar cal = settings.calendar();
         long used = used(r, cal, now);
         Instant since = next.slaRunning() ? now : null;
         Instant due = next.slaRunning() ? cal.plus(now, Math.max(0, r.slaSeconds() - used)) : null;
@@ -323,6 +353,7 @@ public final class Tickets {
         String detail = r.status().key() + " → " + next.key() + (next == TicketStatus.ASSIGNED ? " (" + who(dep, assignee) + ")" : "")
                 + (note != null ? ": " + note : "");
         TicketStore.event(h, e, r.id(), now, user, next == TicketStatus.ASSIGNED ? "assigned" : "status", detail);
+        if (next != r.status()) notices.customer(h, e, get(h, e, r.id()), next.key(), settings.notices(), now);
     }
 
     public Ticket comment(Handle h, long e, long user, long id, NoteInput in) {

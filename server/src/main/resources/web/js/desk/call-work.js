@@ -13,6 +13,11 @@ export const CallTicket = {
   computed: {
     type() { return this.form && this.types ? this.types.find((x) => x.id === this.form.typeId) || null : null; },
     mine() { return this.opened.filter((x) => x.callId === this.call.callId); },
+    /** Who the ticket is for, as the desk fills it in: the customer the pop found and the caller's number (as shown, masked or not). */
+    forWhom() {
+      const name = desk.customerNameOf[this.call.callId];
+      return name ? t('desk.ticket.forCustomer', { customer: name, number: other(this.call) }) : t('desk.ticket.forNumber', { number: other(this.call) });
+    },
     known() { return ['title', 'typeId', 'callerNumber', 'description'].concat((this.type ? this.type.fields : []).map((f) => 'form.' + f.key)); },
   },
   watch: { 'call.callId'() { this.form = null; } },
@@ -63,6 +68,7 @@ export const CallTicket = {
       </div>
       <button v-if="!form" type="button" class="btn btn-sm" data-testid="desk-ticket-new" @click="start">{{ t('desk.ticket.new') }}</button>
       <form v-else class="form-grid" data-testid="desk-ticket-form" @submit.prevent="save">
+        <div class="small muted span-2" data-testid="desk-ticket-for">{{ forWhom }}</div>
         <form-field :label="t('tickets.type')" required :error="form.errors.typeId">
           <select v-model="form.typeId" @change="pick" data-testid="desk-ticket-type">
             <option v-for="ty in types" :key="ty.id" :value="ty.id">{{ ty.name }}</option></select></form-field>

@@ -23,6 +23,7 @@ export const CustomerPanel = {
     onMatched(m) {
       this.matched = m;
       if (this.call) desk.customerOf[this.call.callId] = m.length ? m[0].id : null;
+      if (this.call) desk.customerNameOf[this.call.callId] = m.length ? m[0].name : null;
     },
   },
   template: `

@@ -46,6 +46,7 @@ export const desk = reactive({
   autoAnswer: {},   // legId → true: our own dial / consult, the browser answers by itself
   pendingDial: 0,   // ms until which a call offered to us is the one we dialled
   customerOf: {},   // callId → the id of the customer the screen pop found (a ticket opened from the call is theirs)
+  customerNameOf: {}, // callId → that customer's name (shown on the ticket form opened from the call)
   recent: [],
   ended: null,      // the last ended call, shown until the next one
   error: null,      // the last refused command { type, text }

@@ -174,6 +174,9 @@ class ScreenPopTest {
                     // input); it carries the real number (sent by reference), the call and the popped customer.
                     d.findElement(tid("desk-ticket-new")).click();
                     new Select(wait.until(x -> x.findElement(tid("desk-ticket-type")))).selectByValue(String.valueOf(consultation));
+                    // AGENT-4: the form says who the ticket is for, as filled in from the pop: the customer and the (masked) number.
+                    wait.until(x -> x.findElement(tid("desk-ticket-for")).getText().contains("Wang Wu"));
+                    assertThat(d.findElement(tid("desk-ticket-for")).getText()).contains("138****0001").doesNotContain("13800000001");
                     wait.until(x -> !x.findElements(tid("desk-ticket-form-topic")).isEmpty());
                     assertThat(d.findElements(tid("desk-ticket-form-category"))).as("another type's field").isEmpty();
                     new Select(d.findElement(tid("desk-ticket-type"))).selectByValue(String.valueOf(complaint));

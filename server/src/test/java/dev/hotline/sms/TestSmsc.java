@@ -51,12 +51,12 @@ import org.jsmpp.util.MessageId;
  * submit_sm, answers with a message id and (asynchronously) a delivery receipt, DELIVRD unless the destination matches
  * {@link #undeliverable}; {@link #deliver} sends an inbound message to the bound client.
  */
-final class TestSmsc implements AutoCloseable {
+public final class TestSmsc implements AutoCloseable {
     /** A submit_sm as the SMSC got it. */
-    record Submitted(String messageId, String source, String dest, byte destTon, byte esmClass, byte dataCoding, byte registeredDelivery,
+    public record Submitted(String messageId, String source, String dest, byte destTon, byte esmClass, byte dataCoding, byte registeredDelivery,
                      byte[] shortMessage) {}
 
-    final BlockingQueue<Submitted> submitted = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Submitted> submitted = new LinkedBlockingQueue<>();
     final List<String> binds = new CopyOnWriteArrayList<>();
     volatile Predicate<String> undeliverable = d -> false;
     private final String systemId;
@@ -71,7 +71,7 @@ final class TestSmsc implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger(1000);
     private volatile boolean closed;
 
-    TestSmsc(int port, String systemId, String password) throws IOException {
+    public TestSmsc(int port, String systemId, String password) throws IOException {
         this.systemId = systemId;
         this.password = password;
         this.listener = new SMPPServerSessionListener(port);

@@ -70,7 +70,8 @@ class TicketsTest {
     Database db;
     Jdbi jdbi;
     TestClock clock = new TestClock(MONDAY_9);
-    Tickets tickets = new Tickets(clock);
+    // No SMS gateway: the notices' switches are off here (TicketNoticesTest covers them end to end).
+    Tickets tickets = new Tickets(clock, new dev.hotline.sms.Sms(clock, null, ZoneId.of("UTC"), new dev.hotline.crm.Customers(clock), null));
     long e;
     long admin;
     long agent;
@@ -222,11 +223,11 @@ class TicketsTest {
         // Through the settings: a holiday saved moves a new ticket's due time past it; a bad date is refused on its index.
         var s = jdbi.withHandle(h -> tickets.settings(h, e));
         var ex = org.assertj.core.api.Assertions.catchThrowableOfType(() -> jdbi.inTransaction(h -> tickets.saveSettings(h, e,
-                new TicketSettings(s.prefix(), s.zone(), s.workDays(), s.workStart(), s.workEnd(), s.escalations(), List.of("2026-12-07", "2026-13-01")))),
+                new TicketSettings(s.prefix(), s.zone(), s.workDays(), s.workStart(), s.workEnd(), s.escalations(), List.of("2026-12-07", "2026-13-01"), null))),
                 dev.hotline.domain.DomainException.class);
         assertThat(ex.fieldErrors()).extracting(f -> f.field()).containsExactly("holidays[1]");
         var saved = jdbi.inTransaction(h -> tickets.saveSettings(h, e, new TicketSettings(s.prefix(), s.zone(), s.workDays(), s.workStart(),
-                s.workEnd(), s.escalations(), List.of("2026-12-07"))));
+                s.workEnd(), s.escalations(), List.of("2026-12-07"), null)));
         assertThat(saved.holidays()).containsExactly("2026-12-07");
         var t = openComplaint(null); // the test clock is Monday 2026-12-07 09:00, now a holiday: 4 business hours from Tuesday 09:00
         assertThat(t.dueAt()).isEqualTo(ZonedDateTime.of(2026, 12, 8, 13, 0, 0, 0, SHANGHAI).toInstant());

@@ -41,6 +41,8 @@ final class BusyLamps implements PresencePolicy {
 
     /** Channel id → its lamp. */
     private final Map<String, Lamp> lamps = new ConcurrentHashMap<>();
+    /** Resource → its lamps by channel id (changed under this): a change reads its own resource's, never every lamp. */
+    private final Map<String, Map<String, Lamp>> byResource = new ConcurrentHashMap<>();
     /** Slot resource → the dialog its parked call shows (guarded by this). */
     private final Map<String, DialogInfo> slots = new HashMap<>();
 
@@ -111,16 +113,22 @@ final class BusyLamps implements PresencePolicy {
     /** Applies a lamp's new state and tells the subscribers; a terminated dialog is shown once, then forgotten. */
     private synchronized void change(Lamp lamp) {
         lamps.put(lamp.channelId(), lamp);
+        Map<String, Lamp> ofResource = byResource.computeIfAbsent(lamp.resource(), r -> new ConcurrentHashMap<>());
+        ofResource.put(lamp.channelId(), lamp);
         List<DialogInfo> now = dialogs(lamp.resource());
-        if (lamp.state() == DialogInfo.State.TERMINATED) lamps.remove(lamp.channelId(), lamp);
+        if (lamp.state() == DialogInfo.State.TERMINATED) {
+            lamps.remove(lamp.channelId(), lamp);
+            ofResource.remove(lamp.channelId(), lamp);
+            if (ofResource.isEmpty()) byResource.remove(lamp.resource(), ofResource);
+        }
         data.engine().presence().update(lamp.resource(), now);
     }
 
     private List<DialogInfo> dialogs(String resource) {
-        List<DialogInfo> out = new ArrayList<>();
-        for (Lamp l : lamps.values()) {
-            if (l.resource().equals(resource)) out.add(l.info());
-        }
+        Map<String, Lamp> ofResource = byResource.get(resource);
+        if (ofResource == null) return List.of();
+        List<DialogInfo> out = new ArrayList<>(ofResource.size());
+        for (Lamp l : ofResource.values()) out.add(l.info());
         out.sort(Comparator.comparing(DialogInfo::id));
         return out;
     }
@@ -130,9 +138,9 @@ final class BusyLamps implements PresencePolicy {
      * ACD, a forward, a pickup).
      */
     boolean busy(long enterpriseId, String extension) {
-        String resource = RoutingData.accountKey(enterpriseId, extension);
-        for (Lamp l : lamps.values()) {
-            if (!l.resource().equals(resource)) continue;
+        Map<String, Lamp> ofResource = byResource.get(RoutingData.accountKey(enterpriseId, extension));
+        if (ofResource == null) return false;
+        for (Lamp l : ofResource.values()) {
             if (l.state() == DialogInfo.State.CONFIRMED || l.role() == DialogInfo.Role.INITIATOR && l.state().live()) return true;
         }
         return false;

@@ -489,8 +489,12 @@ final class PbxFeatures {
         return out;
     }
 
+    /** Compiled once: the slot and feature-code checks run for numbers dialled on every call. */
+    private static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("[0-9]{3}");
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("\\*(7[0-3]|7[89]|9[0-5])[0-9+]*|\\*8|\\*\\*[0-9]{1,6}");
+
     static boolean isSlot(String dialled) {
-        if (!dialled.matches("[0-9]{3}")) return false;
+        if (!SLOT.matcher(dialled).matches()) return false;
         int n = Integer.parseInt(dialled);
         return n >= FIRST_SLOT && n <= LAST_SLOT;
     }
@@ -632,7 +636,7 @@ final class PbxFeatures {
 
     /** True when {@code dialled} is one of the codes below. */
     static boolean isCode(String dialled) {
-        return dialled.matches("\\*(7[0-3]|7[89]|9[0-5])[0-9+]*|\\*8|\\*\\*[0-9]{1,6}");
+        return CODE.matcher(dialled).matches();
     }
 
     /**

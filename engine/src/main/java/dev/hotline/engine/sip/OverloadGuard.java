@@ -6,7 +6,9 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,6 +54,11 @@ final class OverloadGuard implements OverloadControl, RawMessageGuard.Admission 
 
     /** Call-IDs of INVITEs admitted in the last 32 s: their retransmissions pass to the stack, which absorbs them. */
     private final Map<String, Long> admittedCalls = new ConcurrentHashMap<>();
+    /** The same calls in the order they were admitted: forgotten from the head, without scanning the map. */
+    private final Queue<Admitted> admittedOrder = new ConcurrentLinkedQueue<>();
+
+    private record Admitted(String callId, long at) {
+    }
 
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong refusedRate = new AtomicLong();
@@ -194,7 +201,9 @@ final class OverloadGuard implements OverloadControl, RawMessageGuard.Admission 
             return OptionalInt.of((int) limits.retryAfter().toSeconds());
         }
         if (callId != null) {
-            admittedCalls.put(callId, nanos.getAsLong());
+            long at = nanos.getAsLong();
+            admittedCalls.put(callId, at);
+            admittedOrder.add(new Admitted(callId, at));
         }
         return OptionalInt.empty();
     }
@@ -202,7 +211,10 @@ final class OverloadGuard implements OverloadControl, RawMessageGuard.Admission 
     /** Forgets admitted calls older than {@link #ADMITTED_MEMORY_NANOS}; called by the engine's sweep. */
     void forgetAdmitted() {
         long oldest = nanos.getAsLong() - ADMITTED_MEMORY_NANOS;
-        admittedCalls.values().removeIf(at -> at - oldest < 0);
+        for (Admitted a = admittedOrder.peek(); a != null && a.at() - oldest < 0; a = admittedOrder.peek()) {
+            admittedOrder.poll();
+            admittedCalls.remove(a.callId(), a.at());
+        }
     }
 
     /** Empty when a new call may be taken (and counts it), else why not. */

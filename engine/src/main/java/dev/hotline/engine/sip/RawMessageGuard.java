@@ -146,17 +146,19 @@ public final class RawMessageGuard implements MessageParserFactory {
         }
     }
 
+    private static final Verdict PASS = new Verdict.Pass();
+
     static Verdict check(byte[] msg) {
         return check(msg, null);
     }
 
     static Verdict check(byte[] msg, Admission admission) {
+        if (msg.length >= 4 && msg[0] == 'S' && msg[1] == 'I' && msg[2] == 'P' && msg[3] == '/') {
+            return PASS; // a response: passes unchanged, without scanning its headers
+        }
         int end = headerEnd(msg);
         int firstEol = lineEnd(msg, 0, end);
         String first = new String(msg, 0, firstEol, StandardCharsets.US_ASCII);
-        if (first.startsWith("SIP/")) {
-            return new Verdict.Pass();
-        }
         EnumSet<Single> seen = EnumSet.noneOf(Single.class);
         List<String> copied = new ArrayList<>();
         boolean via = false;
@@ -229,7 +231,7 @@ public final class RawMessageGuard implements MessageParserFactory {
         }
         StringBuilder added = new StringBuilder();
         if (!rfc2543) {
-            return new Verdict.Pass();
+            return PASS;
         }
         if (!seen.contains(Single.MAX_FORWARDS)) {
             added.append("Max-Forwards: 70\r\n");
@@ -238,7 +240,7 @@ public final class RawMessageGuard implements MessageParserFactory {
             added.append("Contact: <").append(fromUri).append(">\r\n");
         }
         if (added.isEmpty()) {
-            return new Verdict.Pass();
+            return PASS;
         }
         int afterFirst = next(msg, firstEol, msg.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream(msg.length + added.length());

@@ -94,6 +94,10 @@ class TenantIsolationTest {
         demoIds.put("ring-groups", demoAdmin.post("/api/v1/ring-groups", Map.of("name", "demo-ring", "members", List.of("1002")))
                 .json().get("id").asLong());
         demoIds.put("disa", demoAdmin.post("/api/v1/disa", Map.of("name", "demo-disa")).json().get("id").asLong());
+        var source = demoAdmin.post("/api/v1/ivr/data-sources", Map.of("name", "demo-db", "url", "jdbc:postgresql://127.0.0.1:5432/demo",
+                "username", "reader", "password", "demo-db-pass", "maxRows", 5, "timeoutMs", 1000));
+        assertThat(source.status()).as(source.toString()).isEqualTo(201);
+        demoIds.put("data-sources", source.json().get("id").asLong());
         assertThat(demoAdmin.put("/api/v1/extensions/" + demoIds.get("extensions") + "/disa-pin", Map.of("pin", "4711")).status()).isEqualTo(200);
         assertThat(demoAdmin.put("/api/v1/users/" + demoIds.get("users") + "/skills", Map.of("english", 7)).status()).isEqualTo(200);
         // A webhook of demo's (to a closed port: its deliveries wait), made before the demo call so that it has deliveries.
@@ -366,6 +370,7 @@ class TenantIsolationTest {
             resource = template.startsWith(Api.PREFIX + "/sms/messages/") ? "sms-messages"
                     : template.startsWith(Api.PREFIX + "/sms/after-call/") ? "queues" : "sms-templates";
         }
+        if (template.startsWith(Api.PREFIX + "/ivr/data-sources/")) resource = "data-sources"; // IVR-1
         if (path.contains("{id}")) {
             Long id = demoIds.get(resource);
             assertThat(id).as("test knows a demo object for " + template).isNotNull();

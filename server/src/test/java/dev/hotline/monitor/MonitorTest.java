@@ -389,10 +389,12 @@ class MonitorTest {
                 assertThat(view.get("states")).hasSize(admin.get("/api/v1/reports/states?agent=" + id + "&" + tz).json().get("page").get("total").asInt());
                 assertThat(view.get("agent").get("state").asText()).isEqualTo("logged_out");
                 wait.until(x -> "logged_out".equals(chrome.attr("av-state-value", "data-state")));
-                wait.until(x -> page.findElement(tid("av-value-talk")).getAttribute("data-seconds").equals(view.get("today").get("talkSeconds").asText()));
                 // After the call the page's live figures are the report's again: the call's talk counted once.
                 // (waited for: the view pushed once the log has written the sign-out may come a moment after the state)
-                wait.until(x -> seconds(chrome, "av-value-signedIn") == report.get("signedIn").asDouble());
+                await("the page's talk").atMost(Duration.ofSeconds(15)).until(() -> seconds(chrome, "av-value-talk"),
+                        v -> v == view.get("today").get("talkSeconds").asDouble());
+                await("the page's time signed in").atMost(Duration.ofSeconds(15)).until(() -> seconds(chrome, "av-value-signedIn"),
+                        v -> v == report.get("signedIn").asDouble());
                 assertThat(seconds(chrome, "av-value-talk")).isEqualTo(report.get("talk").asDouble());
                 assertThat(Double.parseDouble(chrome.attr("av-value-occupancy", "data-value"))).isEqualTo(report.get("occupancy").asDouble());
                 assertThat(seconds(chrome, "av-value-onCall")).isEqualTo(report.get("onCall").asDouble());

@@ -384,7 +384,7 @@ class MonitorTest {
                 JsonNode view = lead.get("/api/v1/monitor/agents/" + id).json();
                 assertThat(view.get("today").get("offered").asLong()).isEqualTo(report.get("offered").asLong()).isEqualTo(1);
                 assertThat(view.get("today").get("answered").asLong()).isEqualTo(report.get("answered").asLong()).isEqualTo(1);
-                assertThat(view.get("today").get("talkSeconds").asDouble()).isEqualTo(report.get("talk").asDouble()).isBetween(0.5, 12.0);
+                assertThat(view.get("today").get("talkSeconds").asDouble()).isEqualTo(report.get("talk").asDouble()).isBetween(0.5, 16.0);
                 assertThat(view.get("today").get("occupancy").asDouble()).isEqualTo(report.get("occupancy").asDouble());
                 assertThat(view.get("states")).hasSize(admin.get("/api/v1/reports/states?agent=" + id + "&" + tz).json().get("page").get("total").asInt());
                 assertThat(view.get("agent").get("state").asText()).isEqualTo("logged_out");

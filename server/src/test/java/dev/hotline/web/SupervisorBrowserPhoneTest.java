@@ -8,6 +8,7 @@ import dev.hotline.acd.AgentState;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
 import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
@@ -40,10 +41,35 @@ class SupervisorBrowserPhoneTest {
         return all.subList(Math.min(from, all.size()), all.size()).stream().filter(h -> h.rms() >= RtpCaller.SOUND_RMS).count();
     }
 
+    /** 10 s of 16-bit mono 48 kHz: 250 ms bursts of 600 Hz and 1000 Hz in turn, each followed by 250 ms of silence. */
+    static byte[] bursts() throws Exception {
+        int rate = 48_000;
+        int frames = rate * 10;
+        byte[] pcm = new byte[frames * 2];
+        for (int i = 0; i < frames; i++) {
+            int slot = i / (rate / 4);
+            double hz = slot % 4 == 0 ? 600 : slot % 4 == 2 ? 1000 : 0;
+            short v = hz == 0 ? 0 : (short) (12000 * Math.sin(2 * Math.PI * hz * i / rate));
+            pcm[2 * i] = (byte) v;
+            pcm[2 * i + 1] = (byte) (v >> 8);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.sound.sampled.AudioSystem.write(new javax.sound.sampled.AudioInputStream(new java.io.ByteArrayInputStream(pcm),
+                new javax.sound.sampled.AudioFormat(rate, 16, 1, true, false), frames), javax.sound.sampled.AudioFileFormat.Type.WAVE, out);
+        return out.toByteArray();
+    }
+
     @Test
     void theLeadsBrowserPhoneIsRungAnswersListensAndBargesIn() throws Exception {
         Path dir = Files.createTempDirectory("supervisor-webrtc");
-        try (TestServer server = TestServer.start(); DeskBrowserTest.Desk lead = new DeskBrowserTest.Desk(null, "lead")) {
+        // The lead's microphone: Chromium's fake capture device playing a file of tone bursts (250 ms of 600 or 1000 Hz, 250 ms
+        // of silence; looped), loud enough and not steady, so the browser's noise suppression lets it through.
+        Path voice = dir.resolve("lead-voice.wav");
+        Files.write(voice, bursts());
+        Chromium browser = Chromium.start(List.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required", "--use-file-for-fake-audio-capture=" + voice),
+                List.of("WebRtcHideLocalIpsWithMdns"));
+        try (TestServer server = TestServer.start(); DeskBrowserTest.Desk lead = new DeskBrowserTest.Desk(null, "lead", browser)) {
             ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
             ApiClient leadApi = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
             long enterprise = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
@@ -115,7 +141,7 @@ class SupervisorBrowserPhoneTest {
                     assertThat(barge.status()).as(barge.toString()).isEqualTo(200);
                     assertThat(supervision(leadApi, id).get("mode").asText()).isEqualTo("barge");
                     int bargedAt = customer.heard().size();
-                    // Chromium's fake microphone beeps (a short tone every half second): the customer hears it now.
+                    // The lead's microphone (the bursts): the customer hears it now.
                     await("barged in: the customer hears the lead").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                             .until(() -> loud(customer, bargedAt) >= 2);
                     assertThat(lead.chrome.scriptErrors()).as("errors in the lead's browser console").isEmpty();

@@ -17,7 +17,7 @@ if (me) {
     },
     data() {
       return { queues: [], agents: [], supervisions: [], calls: [], alerts: [], total: null, reasons: [], now: Date.now(), error: null, force: null,
-        source: null, live: false, ticker: null, queueFilter: '', agentId: '', agentNow: null, agentSource: null };
+        source: null, live: false, ticker: null, queueFilter: '', agentId: '', agentNow: null, agentReceived: 0, agentSource: null };
     },
     async created() {
       if (!this.can('monitor.read')) return;
@@ -31,6 +31,31 @@ if (me) {
       clearInterval(this.ticker);
     },
     computed: {
+      /**
+       * The agent view's today's figures now: the server's (the agents report's up to the instant it counted them) plus the
+       * seconds since it sent them, added to the state that still runs and, on a queue call whose talk runs, to its talk
+       * (counted by this page's clock from the moment they came: a browser clock set wrong changes nothing).
+       */
+      avToday() {
+        const n = this.agentNow;
+        if (!n) return null;
+        const today = { ...n.today };
+        const r = n.running;
+        if (!r) return today;
+        const dt = Math.max(0, (this.now - this.agentReceived) / 1000);
+        const field = { ready: 'readySeconds', ringing: 'ringingSeconds', on_call: 'onCallSeconds', wrap_up: 'wrapUpSeconds', not_ready: 'notReadySeconds' }[r.state];
+        if (field) {
+          today[field] += dt;
+          today.signedInSeconds += dt;
+        }
+        if (r.talkSeconds != null) today.talkSeconds += r.talkSeconds + (r.state === 'on_call' ? dt : 0);
+        // Occupancy as the report defines it: on call and wrap-up ÷ (that + ready + ringing), rounded as it rounds.
+        const busy = today.onCallSeconds + today.wrapUpSeconds;
+        const whole = busy + today.readySeconds + today.ringingSeconds;
+        if (field || r.talkSeconds != null) today.occupancy = whole > 0 ? Math.round(10000 * busy / whole) / 10000 : null;
+        today.talkSeconds = Math.round(today.talkSeconds * 10) / 10;
+        return today;
+      },
       /** The queue view: one queue, its agents and its calls; the enterprise's otherwise. */
       shownQueues() { return this.queueFilter ? this.queues.filter((q) => q.name === this.queueFilter) : this.queues; },
       shownAgents() { return this.queueFilter ? this.agents.filter((a) => a.queues && this.queueFilter in a.queues) : this.agents; },
@@ -82,7 +107,10 @@ if (me) {
         const id = this.agentId;
         const source = new EventSource('/api/v1/monitor/agents/' + encodeURIComponent(id) + '/stream');
         source.addEventListener('agent', (e) => {
-          if (String(this.agentId) === id) this.agentNow = JSON.parse(e.data);
+          if (String(this.agentId) !== id) return;
+          this.agentNow = JSON.parse(e.data);
+          this.agentReceived = Date.now();
+          this.now = this.agentReceived;
         });
         this.agentSource = source;
       },
@@ -175,9 +203,13 @@ if (me) {
             <div v-for="k in ['offered', 'answered']" :key="k" class="panel kpi" :data-testid="'av-' + k"><div class="label">{{ t('supervisor.av.' + k) }}</div>
               <div class="value" :data-testid="'av-value-' + k">{{ agentNow.today[k] }}</div></div>
             <div class="panel kpi" data-testid="av-talk"><div class="label">{{ t('supervisor.av.talk') }}</div>
-              <div class="value" data-testid="av-value-talk" :data-seconds="agentNow.today.talkSeconds">{{ seconds(agentNow.today.talkSeconds) }}</div></div>
+              <div class="value" data-testid="av-value-talk" :data-seconds="avToday.talkSeconds">{{ seconds(avToday.talkSeconds) }}</div></div>
             <div class="panel kpi" data-testid="av-occupancy"><div class="label">{{ t('supervisor.av.occupancy') }}</div>
-              <div class="value" data-testid="av-value-occupancy">{{ pct(agentNow.today.occupancy) }}</div></div>
+              <div class="value" data-testid="av-value-occupancy" :data-value="avToday.occupancy">{{ pct(avToday.occupancy) }}</div></div>
+          </div>
+          <div class="kpis">
+            <div v-for="k in ['signedIn', 'ready', 'onCall', 'wrapUp', 'notReady']" :key="k" class="panel kpi" :data-testid="'av-' + k"><div class="label">{{ t('supervisor.av.' + k) }}</div>
+              <div class="value" :data-testid="'av-value-' + k" :data-seconds="avToday[k + 'Seconds']">{{ seconds(avToday[k + 'Seconds']) }}</div></div>
           </div>
           <div class="panel-head"><h2>{{ t('supervisor.col.call') }}</h2></div>
           <div v-if="agentNow.call" data-testid="av-call" :data-caller="agentNow.call.caller">

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * ACD-6 call back, on the dispatcher thread: a caller presses the queue's callback key, hears the
  * confirmation and hangs up, keeping their place; when an agent is free the agent's device is rung
- * first (the entry is dispatched like any caller), then the customer is dialled in the agent's call.
+ * first (the entry is dispatched like any caller), then the customer is dialled in the agent's call; where the queue's
+ * survey is on (MSG-4) the customer is surveyed after the agent hangs up, as a caller of the queue is.
  */
 final class Callbacks {
     private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
@@ -86,7 +87,14 @@ final class Callbacks {
             boolean connected = false;
             if (customer.isPresent()) {
                 try {
-                    ctx.host.bridge(w.agentLeg, customer.get());
+                    // MSG-4: a queue whose survey is on surveys the called-back customer when the agent hangs up (the
+                    // customer's leg outlives the agent's), in the call back's own call (the agent's leg began it).
+                    if (q != null && q.settings().survey().enabled() && w.request == null) {
+                        ctx.host.bridgeForSurvey(customer.get(), w.agentLeg, w.enterpriseId, w.agentLeg.id(), q.name(), w.agent.userId,
+                                q.settings().survey());
+                    } else {
+                        ctx.host.bridge(w.agentLeg, customer.get());
+                    }
                     connected = true;
                 } catch (RuntimeException ex) {
                     log.warn("call back {}: cannot connect: {}", w.callerNumber, ex.toString());

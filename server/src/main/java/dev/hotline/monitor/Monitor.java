@@ -311,13 +311,14 @@ public final class Monitor implements AutoCloseable {
      * seconds; occupancy and calls per hour as that report defines them.
      */
     public record AgentToday(long offered, long answered, long missed, long transfers, double talkSeconds, double holdSeconds,
-                             Double ahtSeconds, double signedInSeconds, double readySeconds, double onCallSeconds, double wrapUpSeconds,
-                             double notReadySeconds, Map<String, Long> notReadyByReasonSeconds, Double occupancy, Double callsPerHour) {
+                             Double ahtSeconds, double signedInSeconds, double readySeconds, double ringingSeconds, double onCallSeconds,
+                             double wrapUpSeconds, double notReadySeconds, Map<String, Long> notReadyByReasonSeconds, Double occupancy,
+                             Double callsPerHour) {
         static AgentToday of(AgentFigures f) {
             Map<String, Long> reasons = new java.util.TreeMap<>();
             f.notReadyByReason().forEach((k, v) -> reasons.put(k, v / 1000));
             return new AgentToday(f.offered(), f.answered(), f.missed(), f.transfers(), s(f.talkMs()), s(f.holdMs()), f.ahtSeconds(),
-                    s(f.signedInMs()), s(f.readyMs()), s(f.onCallMs()), s(f.wrapUpMs()), s(f.notReadyMs()), reasons, f.occupancy(), f.callsPerHour());
+                    s(f.signedInMs()), s(f.readyMs()), s(f.ringingMs()), s(f.onCallMs()), s(f.wrapUpMs()), s(f.notReadyMs()), reasons, f.occupancy(), f.callsPerHour());
         }
 
         private static double s(long ms) {
@@ -328,8 +329,13 @@ public final class Monitor implements AutoCloseable {
     /** One change of the agent's state today: when, to what, why, until when (null while it lasts), who changed it. */
     public record StateChange(String state, String reason, String start, String end, Double seconds, String previous, String cause) {}
 
-    /** The agent view: the agent now, the call they are on (null: none), today's figures and state log. */
-    public record AgentNow(String day, AgentView agent, CallNow call, AgentToday today, List<StateChange> states) {}
+    /**
+     * The agent view: the agent now, the call they are on (null: none), today's figures (the agents report's, counted up to
+     * {@code at}) and state log, and what of those figures still runs after {@code at}: the state whose time grows and the
+     * talk of the answered queue call so far, which the report counts only once it ended (the page adds the seconds since).
+     */
+    public record AgentNow(String day, AgentView agent, CallNow call, AgentToday today, List<StateChange> states, Instant at,
+                           Reports.Running running) {}
 
     /** The agent view of {@code userId}, an agent of the enterprise (else not found). */
     public AgentNow agent(long enterpriseId, long userId) {
@@ -342,6 +348,10 @@ public final class Monitor implements AutoCloseable {
         Reports.Query q = new Reports.Query(period, null, userId, now, reportZone);
         AgentFigures f = jdbi.withHandle(h -> Reports.agentFigures(h, enterpriseId, q)).values().stream()
                 .map(byAgent -> byAgent.getOrDefault(userId, AgentFigures.ZERO)).reduce(AgentFigures.ZERO, AgentFigures::plus);
+        // After the figures: what they counted up to now and still runs (a change written in between undercounts a moment).
+        String callId = a.callId() != null ? a.callId() : book.live(enterpriseId).stream().filter(r -> Objects.equals(r.agentUserId(), userId))
+                .map(dev.hotline.report.CallRecord::callId).findFirst().orElse(null);
+        Reports.Running running = jdbi.withHandle(h -> Reports.running(h, enterpriseId, userId, callId, now));
         Reports.Query log = new Reports.Query(period, null, userId, now, reportZone, null, null, null, 1000, 0);
         List<StateChange> states = jdbi.withHandle(h -> ListReports.states(h, enterpriseId, log)).rows().stream()
                 .map(r -> new StateChange((String) r.get("state"), (String) r.get("reason"), (String) r.get("start"), (String) r.get("end"),
@@ -356,7 +366,7 @@ public final class Monitor implements AutoCloseable {
                         queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
                         r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt()))
                 .findFirst().orElse(null);
-        return new AgentNow(day.toString(), a, call, AgentToday.of(f), states);
+        return new AgentNow(day.toString(), a, call, AgentToday.of(f), states, now, running);
     }
 
     private static void above(List<Alert> out, String kind, String queue, double value, int amber, int red) {

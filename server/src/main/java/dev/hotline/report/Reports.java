@@ -93,6 +93,29 @@ public final class Reports {
         return out;
     }
 
+    /**
+     * SUP-1: what of an agent's day still runs after {@link #agentFigures} counted it up to {@code now}: the state the agent is
+     * in ({@code agent_state_now}, whose time those figures count up to {@code now}; null: none) and, on call {@code callId},
+     * the talk of its answered queue visit whose talk has not ended (no report counts it yet): seconds up to {@code now}
+     * without the holds that ended (null: no such talk). Read after the figures, a change written in between can only make
+     * the sum smaller for a moment, never count an interval twice.
+     */
+    public record Running(String state, Double talkSeconds) {}
+
+    public static Running running(Handle h, long enterpriseId, long userId, String callId, Instant now) {
+        String state = ReportStore.openStates(h, enterpriseId, userId, null).stream().map(ReportStore.AgentEvent::state).findFirst().orElse(null);
+        Double talk = null;
+        if (callId != null) {
+            talk = h.createQuery("""
+                            SELECT ended_at, hold_ms FROM queue_visit WHERE call_id = :c AND enterprise_id = :e AND agent_user_id = :u
+                                AND result = 'answered' AND talk_ms = 0 ORDER BY seq DESC""")
+                    .bind("c", callId).bind("e", enterpriseId).bind("u", userId)
+                    .map((rs, c) -> Math.max(0, now.toEpochMilli() - rs.getTimestamp(1).toInstant().toEpochMilli() - rs.getLong(2)) / 1000.0)
+                    .findFirst().orElse(null);
+        }
+        return new Running(state, talk);
+    }
+
     /** Time in each state of one agent in one bucket. */
     private static final class StateTimes {
         long signedIn, ready, ringing, onCall, wrapUp, notReady;

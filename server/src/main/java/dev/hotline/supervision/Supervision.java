@@ -140,15 +140,18 @@ public final class Supervision {
         String callId = book.find(agentLeg.id()).map(CallBook.Call::callId).orElseThrow(() -> DomainException.conflict("the agent is not on a call"));
         boolean already = sessions.values().stream().anyMatch(s -> s.agentLeg.id().equals(agentLeg.id()) && s.supervisorUserId == supervisorUserId);
         if (already) throw DomainException.conflict("you are already on this call");
-        Target target = supervisorPhone(enterpriseId, supervisorUserId);
+        Phone phone = supervisorPhone(enterpriseId, supervisorUserId);
         String shown = agent.jobNumber() != null ? agent.jobNumber() : agent.extension() != null ? agent.extension() : String.valueOf(agentUserId);
-        DialRequest req = DialRequest.to(target).withTimeout(ringTimeout).withCallerId(CallerId.of(shown));
+        DialRequest req = DialRequest.to(phone.target()).withTimeout(ringTimeout).withCallerId(CallerId.of(shown));
         boolean tell = jdbi.withHandle(h -> SupervisionSettings.load(h, enterpriseId)).tellAgent();
         Session[] made = new Session[1];
-        data.engine().originate(req, leg -> {
-            made[0] = new Session(enterpriseId, supervisorUserId, agentUserId, callId, agentLeg, leg, mode, tell);
-            sessions.put(leg.id(), made[0]);
+        Channel leg = data.engine().originate(req, l -> {
+            if (phone.desk()) cti.expectLeg(l.id());
+            made[0] = new Session(enterpriseId, supervisorUserId, agentUserId, callId, agentLeg, l, mode, tell);
+            sessions.put(l.id(), made[0]);
         });
+        // The supervisor's desk follows the leg of its device: a browser phone is answered from the desk's banner.
+        if (phone.desk()) cti.ownCall(enterpriseId, supervisorUserId, leg.id(), leg.id(), "internal", shown);
         return made[0].view();
     }
 
@@ -273,13 +276,16 @@ public final class Supervision {
         return leg;
     }
 
+    /** Where the supervisor is called: {@code desk}, the device they are signed in on at the desk (which then shows the leg). */
+    private record Phone(Target target, boolean desk) {}
+
     /** The supervisor's desk device when they are signed in on one that can ring, else their extension's registered phone. */
-    private Target supervisorPhone(long enterpriseId, long userId) {
+    private Phone supervisorPhone(long enterpriseId, long userId) {
         Optional<Target> desk = acd.agentView(enterpriseId, userId).filter(v -> v.device() != null)
                 .flatMap(v -> Device.Kind.parse(v.device()).map(k -> new Device(k, v.deviceNumber())))
                 .flatMap(d -> devices.target(enterpriseId, d));
-        if (desk.isPresent()) return desk.get();
-        return data.extensionOfUser(enterpriseId, userId).flatMap(x -> data.registered(enterpriseId, x).map(t -> (Target) t))
+        if (desk.isPresent()) return new Phone(desk.get(), true);
+        return data.extensionOfUser(enterpriseId, userId).flatMap(x -> data.registered(enterpriseId, x).map(t -> new Phone(t, false)))
                 .orElseThrow(() -> DomainException.conflict("no phone to supervise from: sign in on the desk or register your extension's phone"));
     }
 

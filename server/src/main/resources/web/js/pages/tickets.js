@@ -224,7 +224,7 @@ export const TicketsPage = {
     <div class="panel table-wrap">
       <table class="grid" data-testid="tickets-table">
         <thead><tr><th>{{ t('tickets.number') }}</th><th>{{ t('tickets.titleLabel') }}</th><th>{{ t('tickets.type') }}</th>
-          <th>{{ t('tickets.statusLabel') }}</th><th>{{ t('tickets.due') }}</th><th>{{ t('tickets.created') }}</th></tr></thead>
+          <th>{{ t('tickets.statusLabel') }}</th><th>{{ t('tickets.due') }}</th><th>{{ t('tickets.createdAt') }}</th></tr></thead>
         <tbody>
           <tr v-for="tk in items" :key="tk.id" :data-testid="'ticket-row-' + tk.id" :data-status="tk.status">
             <td class="mono"><a :href="'#/tickets?id=' + tk.id" :data-testid="'ticket-open-' + tk.id">{{ tk.trackingNumber }}</a></td>

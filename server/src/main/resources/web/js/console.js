@@ -210,7 +210,12 @@ function start(me) {
     methods: {
       sync() {
         const r = routeFromHash();
-        if (menu.some((m) => m.id === r)) { this.route = r; return; }
+        if (menu.some((m) => m.id === r)) {
+          // A page opened from the (long) menu starts at its top, not where the menu was scrolled to.
+          if (r !== this.route) window.scrollTo(0, 0);
+          this.route = r;
+          return;
+        }
         if (menu.length) { location.replace('#/' + menu[0].id); this.route = menu[0].id; } else { this.route = ''; }
       },
     },

@@ -52,6 +52,8 @@ public final class DeskCalls {
     private final Out out;
     /** agent leg id → the call as the desk sees it. */
     private final Map<String, CallView> legs = new ConcurrentHashMap<>();
+    /** Offers the ACD made whose call.offered the desk's thread has not announced yet (see {@link #offered}). */
+    private final Map<String, CallView> offering = new ConcurrentHashMap<>();
     /** call id → notes (AGENT-5: they travel with a transfer). */
     private final Map<String, String> notes = new ConcurrentHashMap<>();
     /** Consulted leg → the agent's leg consulting it. */
@@ -73,6 +75,10 @@ public final class DeskCalls {
     /** The ACD offers a queue call to the agent (on the ACD's thread: handed off at once). */
     public void offered(long enterpriseId, long userId, Acd.Offered o) {
         Instant at = Instant.now();
+        // Known at once, before the desk's thread announces it: a phone may answer (and the call be bridged) first, and
+        // whoever asks meanwhile (the survey, about the agent's user and queue) must find the offer.
+        offering.put(o.legId(), new CallView(enterpriseId, userId, o.callId(), o.legId(), "inbound", "ringing", o.caller(), null,
+                o.queue(), o.waitedSeconds(), false, false, CallView.Customer.UNKNOWN, o.transfer(), null, null, null, at, null));
         thread.execute(() -> {
             // The call records are read only for an agent whose desk is open (no query per call otherwise).
             CallView.Customer who = out.watching(userId) ? customer(enterpriseId, o.caller()) : CallView.Customer.UNKNOWN;
@@ -93,7 +99,8 @@ public final class DeskCalls {
 
     /** The call of an agent leg the desk follows. */
     Optional<CallView> deskCall(String legId) {
-        return Optional.ofNullable(legs.get(legId));
+        CallView c = legs.get(legId);
+        return Optional.ofNullable(c != null ? c : offering.get(legId));
     }
 
     /** Called before a consulted leg is placed, so that its answer or end reaches the consulting agent's desk. */
@@ -186,6 +193,7 @@ public final class DeskCalls {
     /** Registers the desk's view of a leg and replays what happened to it before (on the CTI thread). */
     private void announce(CallView c) {
         legs.put(c.legId(), c);
+        offering.remove(c.legId());
         out.call(c.userId(), "call.offered", c, null);
         expectedAt.remove(c.legId());
         List<CallEvent> before = early.remove(c.legId());

@@ -54,10 +54,11 @@ export const ExtensionsPage = {
         this.park = { timeoutSeconds: String(p.timeoutSeconds), destinationType: p.destinationType || '', destination: p.destination || '' };
       } catch (e) { this.park = null; }
     },
-    parkFieldError(field) {
-      const fe = this.parkError && (this.parkError.fieldErrors || []).find((x) => x.field === field);
-      return fe ? fe.message : null;
+    /** The message of an API error for one field (ApiError.fields), or null. */
+    fieldError(err, field) {
+      return (err && err.fields && err.fields()[field]) || null;
     },
+    parkFieldError(field) { return this.fieldError(this.parkError, field); },
     async savePark() {
       this.parkError = null;
       this.parkSaving = true;
@@ -81,10 +82,7 @@ export const ExtensionsPage = {
         this.feat = { id: x.id, number: f.number, registered: f.registered, busy: f.busy, watchedBy: f.watchedBy || [], form, error: null, saving: false };
       } catch (e) { toast(this.errorText(e), 'error'); }
     },
-    featError(field) {
-      const fe = this.feat && this.feat.error && (this.feat.error.fieldErrors || []).find((x) => x.field === field);
-      return fe ? fe.message : null;
-    },
+    featError(field) { return this.fieldError(this.feat && this.feat.error, field); },
     async saveFeatures() {
       const f = this.feat.form;
       const body = { forwardAlways: f.forwardAlways.trim(), forwardBusy: f.forwardBusy.trim(), forwardNoAnswer: f.forwardNoAnswer.trim(),

@@ -202,7 +202,7 @@ public final class SmsSender implements SmppLink.Listener, AutoCloseable {
         receipt(enterpriseId, gatewayId, delivered, receipt, 0);
     }
 
-    /** A receipt may overtake the recording of its part's id (submit_sm_resp, then the row): tried again for a few seconds. */
+    /** A receipt may overtake the recording of its part's id (submit_sm_resp, then the row): tried again for 30 s. */
     private void receipt(long enterpriseId, String gatewayId, boolean delivered, String receipt, int tries) {
         boolean known = jdbi.inTransaction(h -> {
             Optional<Long> message = SmsStore.receipt(h, enterpriseId, gatewayId, delivered, receipt);
@@ -212,7 +212,7 @@ public final class SmsSender implements SmppLink.Listener, AutoCloseable {
             return true;
         });
         if (!known) {
-            if (tries < 20) {
+            if (tries < 120) { // 30 s: the part's row may be written late on a loaded machine
                 smpp.schedule(() -> receipt(enterpriseId, gatewayId, delivered, receipt, tries + 1), 250, TimeUnit.MILLISECONDS);
             } else {
                 log.info("SMPP enterprise {}: receipt for unknown message id {}", enterpriseId, gatewayId);

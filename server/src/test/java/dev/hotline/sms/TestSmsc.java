@@ -9,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jsmpp.PDUStringException;
@@ -106,10 +108,12 @@ public final class TestSmsc implements AutoCloseable {
         }
     }
 
-    /** The bound session (the last one). */
+    /** The newest session still bound (a client that re-binds leaves its closed sessions behind). */
     SMPPServerSession session() {
-        if (sessions.isEmpty()) throw new IllegalStateException("nobody bound");
-        return sessions.get(sessions.size() - 1);
+        for (int i = sessions.size() - 1; i >= 0; i--) {
+            if (sessions.get(i).getSessionState().isBound()) return sessions.get(i);
+        }
+        throw new IllegalStateException("nobody bound");
     }
 
     /** Sends an inbound message (one part, or a part with its concatenation header when {@code udhi}) to the client. */
@@ -119,12 +123,29 @@ public final class TestSmsc implements AutoCloseable {
                 DataCodings.newInstance(dataCoding), shortMessage);
     }
 
-    private void receipt(Submitted s) {
+    /**
+     * Sends the receipt on the session that submitted the message, or, when the client re-bound meanwhile (a settings
+     * change), on its newest bound session; like an SMSC that keeps receipts until the client is back, it tries for 15 s.
+     */
+    private void receipt(Submitted s, SMPPServerSession via) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                receiptOn(s, via.getSessionState().isBound() ? via : session());
+                return;
+            } catch (RuntimeException e) {
+                if (closed || System.nanoTime() > deadline) throw e;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+    }
+
+    private void receiptOn(Submitted s, SMPPServerSession session) {
         try {
             boolean ok = !undeliverable.test(s.dest());
             DeliveryReceipt r = new DeliveryReceipt(s.messageId(), 1, ok ? 1 : 0, new Date(), new Date(),
                     ok ? DeliveryReceiptState.DELIVRD : DeliveryReceiptState.UNDELIV, ok ? "000" : "001", "");
-            session().deliverShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.ISDN, s.dest(), TypeOfNumber.UNKNOWN,
+            session.deliverShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.ISDN, s.dest(), TypeOfNumber.UNKNOWN,
                     NumberingPlanIndicator.ISDN, s.source(), new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT),
                     (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, r.toString().getBytes(StandardCharsets.US_ASCII));
         } catch (Exception e) {
@@ -139,7 +160,7 @@ public final class TestSmsc implements AutoCloseable {
             Submitted s = new Submitted(id, sm.getSourceAddr(), sm.getDestAddress(), sm.getDestAddrTon(), sm.getEsmClass(), sm.getDataCoding(),
                     sm.getRegisteredDelivery(), sm.getShortMessage());
             submitted.add(s);
-            if ((sm.getRegisteredDelivery() & 0x03) != 0) executor.execute(() -> receipt(s));
+            if ((sm.getRegisteredDelivery() & 0x03) != 0) executor.execute(() -> receipt(s, source));
             try {
                 return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
             } catch (PDUStringException e) {

@@ -73,7 +73,7 @@ start_hotline() {
   HOTLINE_DATA_DIR="$OUT/data" HOTLINE_DEMO_PASSWORD=$1 \
     java -Xms1g -Xmx1g -Dlogback.configurationFile=bench/logback-bench.xml -jar "$OUT/hotline.jar" >"$OUT/hotline.out" 2>&1 &
   HOT_PID=$!; PIDS+=("$HOT_PID")
-  for _ in $(seq 1 150); do grep -q "Hotline is ready" "$OUT/hotline.out" && break; sleep 0.2; done
+  for _ in $(seq 1 600); do grep -q "Hotline is ready" "$OUT/hotline.out" && break; sleep 0.2; done
   grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
 }
 

@@ -115,13 +115,16 @@ final class BusyLamps implements PresencePolicy {
         lamps.put(lamp.channelId(), lamp);
         Map<String, Lamp> ofResource = byResource.computeIfAbsent(lamp.resource(), r -> new ConcurrentHashMap<>());
         ofResource.put(lamp.channelId(), lamp);
-        List<DialogInfo> now = dialogs(lamp.resource());
+        // The list is built only for a lamp a phone watches: a busy extension without one (a trunk's DID target taking
+        // hundreds of calls) would otherwise cost a sorted copy of all its dialogs per call event.
+        boolean watched = data.engine().presence().watched(lamp.resource());
+        List<DialogInfo> now = watched ? dialogs(lamp.resource()) : List.of();
         if (lamp.state() == DialogInfo.State.TERMINATED) {
             lamps.remove(lamp.channelId(), lamp);
             ofResource.remove(lamp.channelId(), lamp);
             if (ofResource.isEmpty()) byResource.remove(lamp.resource(), ofResource);
         }
-        data.engine().presence().update(lamp.resource(), now);
+        if (watched) data.engine().presence().update(lamp.resource(), now);
     }
 
     private List<DialogInfo> dialogs(String resource) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,8 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CallBook {
 
-    /** One call in progress: its enterprise, inbound leg (its id), direction and record so far. */
-    public record Call(long enterpriseId, String callId, String direction, CallTracker tracker) {}
+    /** One call in progress: its enterprise, inbound leg (its id), direction, record so far and the ids of its legs. */
+    public record Call(long enterpriseId, String callId, String direction, CallTracker tracker, Set<String> channels) {
+        Call(long enterpriseId, String callId, String direction) {
+            this(enterpriseId, callId, direction, new CallTracker(), ConcurrentHashMap.newKeySet());
+        }
+    }
 
     private final EventLog events;
     private final Clock clock;
@@ -40,16 +45,21 @@ public final class CallBook {
 
     /** A new call whose first leg is {@code inbound}; logged as arrived. */
     public Call begin(long enterpriseId, Channel inbound, String direction, String caller, String callee, String trunk, String extension) {
-        Call c = new Call(enterpriseId, inbound.id(), direction, new CallTracker());
-        byChannel.put(inbound.id(), c);
+        Call c = new Call(enterpriseId, inbound.id(), direction);
+        file(inbound.id(), c);
         record(c, new CallLogEvent.Arrived(enterpriseId, c.callId(), clock.instant(), inbound.id(), direction, caller, callee, trunk, extension));
         return c;
     }
 
     /** Files leg {@code out} under the call, logged as dialling {@code target}. */
     public void join(Call c, Channel out, String target) {
-        byChannel.put(out.id(), c);
+        file(out.id(), c);
         record(c, new CallLogEvent.Dialing(c.enterpriseId(), c.callId(), clock.instant(), out.id(), target));
+    }
+
+    private void file(String channelId, Call c) {
+        c.channels().add(channelId);
+        byChannel.put(channelId, c);
     }
 
     /** The call a channel belongs to. */
@@ -67,7 +77,7 @@ public final class CallBook {
             events.append(e);
             if (!closedBefore && c.tracker().finished() && !(e instanceof CallLogEvent.Closed)) {
                 events.append(new CallLogEvent.Closed(c.enterpriseId(), c.callId(), e.at(), null, c.tracker().record()));
-                byChannel.values().removeIf(x -> x == c);
+                for (String channel : c.channels()) byChannel.remove(channel, c); // its own legs, not a scan of every call's
             }
         }
     }

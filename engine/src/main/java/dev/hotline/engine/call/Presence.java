@@ -19,6 +19,9 @@ public interface Presence {
      */
     void update(String resource, List<DialogInfo> dialogs);
 
+    /** True when a phone watches the resource now: a caller may skip building an update nobody would get. */
+    boolean watched(String resource);
+
     /** The subscriptions alive now. */
     List<Watcher> watchers();
 

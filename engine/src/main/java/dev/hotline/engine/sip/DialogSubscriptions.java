@@ -13,6 +13,7 @@ import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -64,6 +65,8 @@ final class DialogSubscriptions implements Presence {
     private final Supplier<String> tags;
     private final ScheduledExecutorService worker;
     private final Map<String, Subscription> byDialog = new ConcurrentHashMap<>();
+    /** The same subscriptions by watched resource: an update reads its resource's, and one nobody watches costs nothing. */
+    private final Map<String, Set<Subscription>> byResource = new ConcurrentHashMap<>();
     private volatile PresencePolicy policy = PresencePolicy.REFUSE_ALL;
 
     DialogSubscriptions(EngineConfig config, SipMessages msg, SipAuth auth, Clock clock, Supplier<String> tags) {
@@ -89,14 +92,40 @@ final class DialogSubscriptions implements Presence {
 
     @Override
     public void update(String resource, List<DialogInfo> dialogs) {
+        if (!watched(resource)) {
+            return;
+        }
         List<DialogInfo> now = List.copyOf(dialogs);
         post(() -> {
-            for (Subscription s : byDialog.values()) {
-                if (s.resource.equals(resource) && s.state().notifies()) {
+            for (Subscription s : byResource.getOrDefault(resource, Set.of())) {
+                if (s.state().notifies()) {
                     notify(s, now, null);
                 }
             }
         });
+    }
+
+    @Override
+    public boolean watched(String resource) {
+        Set<Subscription> watching = byResource.get(resource);
+        return watching != null && !watching.isEmpty();
+    }
+
+    private void add(Subscription s) {
+        byDialog.put(s.key(), s);
+        byResource.computeIfAbsent(s.resource, r -> ConcurrentHashMap.newKeySet()).add(s);
+    }
+
+    /** Forgets a subscription; false when it was gone already. */
+    private boolean remove(Subscription s) {
+        if (!byDialog.remove(s.key(), s)) {
+            return false;
+        }
+        byResource.computeIfPresent(s.resource, (r, set) -> {
+            set.remove(s);
+            return set.isEmpty() ? null : set;
+        });
+        return true;
     }
 
     @Override
@@ -241,7 +270,7 @@ final class DialogSubscriptions implements Presence {
             return;
         }
         s.move(SubscriptionState.ACTIVE);
-        byDialog.put(s.key(), s);
+        add(s);
         msg.send(st, ok);
         log.info("{} watches {} ({}) for {} s", s.subscriber, s.entity, s.resource, expires);
         notify(s, allowed.now(), null);
@@ -327,7 +356,7 @@ final class DialogSubscriptions implements Presence {
             return;
         }
         s.move(SubscriptionState.TERMINATED);
-        byDialog.remove(s.key(), s);
+        remove(s);
         log.info("{} no longer watches {} ({})", s.subscriber, s.entity, reason);
         notify(s, s.shown(), reason);
     }
@@ -357,7 +386,7 @@ final class DialogSubscriptions implements Presence {
             log.info("NOTIFY to {} for {} failed: {}", s.subscriber, s.entity, ex.toString());
             if (s.state().notifies()) {
                 s.move(SubscriptionState.TERMINATED);
-                byDialog.remove(s.key(), s);
+                remove(s);
             }
         }
     }
@@ -395,7 +424,7 @@ final class DialogSubscriptions implements Presence {
     }
 
     private void drop(Subscription s, String why) {
-        if (byDialog.remove(s.key(), s)) {
+        if (remove(s)) {
             s.move(SubscriptionState.TERMINATED);
             log.info("{} no longer watches {}: {}", s.subscriber, s.entity, why);
         }

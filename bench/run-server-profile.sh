@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# CPU per call and a JFR profile of the full server on the run-server-cps.sh path (SIPp carrier -> DID 4010 ->
+# extension 1001 registered at a SIPp UAS, no media), at a rate the server passes, so the figure does not depend on
+# overload. CPU per call is process CPU time / completed calls: it holds on a loaded machine, unlike calls/s.
+# One JSON document on stdout (with the hottest threads and frames); progress on stderr.
+#   RATE=300 CALLS=9000 bench/run-server-profile.sh        JAR=path/to/hotline.jar skips the build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATE=${RATE:-300}
+CALLS=${CALLS:-9000}
+OUT=$(mktemp -d /tmp/hotline-server-profile.XXXXXX)
+. bench/lib.sh
+need_sipp
+command -v jfr >/dev/null || { echo "jfr (the JDK's tool) is needed: install a full JDK 17 (openjdk-17-jdk-headless)" >&2; exit 1; }
+if [ -n "${JAR:-}" ]; then cp "$JAR" "$OUT/hotline.jar"; else build_server_jar; fi
+bench_begin
+# Profiling wants every call completed: on a machine busy with other work the call threads' queue delay passes the
+# overload guard's 500 ms and new calls get 503 (that is run-server-cps.sh's subject); here the guard waits 10 s.
+export HOTLINE_SIP_OVERLOAD_MAX_DELAY_MS=${HOTLINE_SIP_OVERLOAD_MAX_DELAY_MS:-10000}
+
+UAS_PORT=$(free_port)
+sipp -sn uas -i 127.0.0.1 -p "$UAS_PORT" -buff_size $BUFF -nostdin >/dev/null 2>&1 &
+PIDS+=("$!")
+start_hotline bench-pass-123
+sed -e 's/@EXPECT@/200/' -e 's/@EXPIRES@/3600/' engine/src/test/resources/sipp/register.xml > "$OUT/register.xml"
+sipp "127.0.0.1:$SIP_PORT" -sf "$OUT/register.xml" -s 1001 -au 1001 -ap bench-pass-123 -set contactport "$UAS_PORT" \
+  -i 127.0.0.1 -p "$(free_port)" -m 1 -nostdin -timeout 10 >"$OUT/register.out" 2>&1 \
+  || { log "extension 1001 did not register"; cat "$OUT/register.out" >&2; exit 1; }
+log "warm-up: 3000 calls at 200 cps"
+sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4010 -i 127.0.0.1 -p "$(free_port)" -r 200 -m 3000 -d 0 -buff_size $BUFF -nostdin \
+  -timeout 60 >/dev/null 2>&1 || true
+jcmd "$HOT_PID" JFR.start name=p settings=profile filename="$OUT/rec.jfr" >/dev/null
+log "measured: $CALLS calls at $RATE cps"
+c0=$(cpu_ticks "$HOT_PID"); t0=$(date +%s.%N)
+sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4010 -i 127.0.0.1 -p "$(free_port)" -r "$RATE" -m "$CALLS" -d 0 -l $((RATE * 8)) \
+  -buff_size $BUFF -trace_err -error_file "$OUT/errors.log" -nostdin -timeout $((CALLS / RATE + 40)) -trace_stat -stf "$OUT/stat.csv" -fd 1 >"$OUT/uac.out" 2>&1 || true
+t1=$(date +%s.%N); c1=$(cpu_ticks "$HOT_PID")
+jcmd "$HOT_PID" JFR.stop name=p >/dev/null
+# Why calls were refused, from the server's own counters (operator session).
+curl -sf -c "$OUT/cj" -H 'Content-Type: application/json' \
+  -d '{"enterprise":"system","username":"operator","password":"bench-pass-123"}' "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null \
+  && curl -sf -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/metrics" > "$OUT/metrics.txt" || log "metrics not read"
+jfr print --events jdk.ExecutionSample "$OUT/rec.jfr" > "$OUT/samples.txt"
+python3 - "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" <<'PY'
+import collections, csv, json, os, re, sys
+out, rate, t0, t1, c0, c1, hz, rss, commit = sys.argv[1:]
+rows = list(csv.reader(open(os.path.join(out, "stat.csv")), delimiter=';'))
+head, last = rows[0], rows[-1]
+col = lambda n: int(last[head.index(n)])
+succ, fail, retr = col("SuccessfulCall(C)"), col("FailedCall(C)"), col("Retransmissions(C)")
+cpu = (int(c1) - int(c0)) / int(hz)
+threads, top, incl = collections.Counter(), collections.Counter(), collections.Counter()
+for e in open(os.path.join(out, "samples.txt")).read().split("jdk.ExecutionSample")[1:]:
+    m = re.search(r'sampledThread = "([^"]*)"', e)
+    threads[re.sub(r"\d+", "N", m.group(1) if m else "?")] += 1
+    frames = re.findall(r"^\s+([\w$.<>]+)\(", e, flags=re.M)
+    if frames:
+        top[frames[0]] += 1
+    for f in set(frames):
+        if f.startswith("dev.hotline"):
+            incl[f] += 1
+n = max(1, sum(threads.values()))
+def refused():
+    p = os.path.join(out, "metrics.txt")
+    if not os.path.exists(p):
+        return None
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r'^hotline_sip_overload_refused_total\{reason="(\w+)"[^}]*\} (\S+)', open(p).read(), flags=re.M)}
+def first_errors():
+    p = os.path.join(out, "errors.log")
+    if not os.path.exists(p):
+        return []
+    firsts = re.findall(r"^(SIP/2\.0 \d{3} [^\r\n]*|Aborting call[^\r\n]*)", open(p, errors="replace").read(), flags=re.M)
+    return [{"line": k, "count": v} for k, v in collections.Counter(firsts).most_common(5)]
+pct = lambda c: [{"name": k, "pct": round(v * 100 / n, 1)} for k, v in c.most_common(20)]
+print(json.dumps({"benchmark": "server-profile", "commit": commit, "cores": os.cpu_count(),
+                  "load_avg_1m_at_end": os.getloadavg()[0], "rate": int(rate), "successful": succ, "failed": fail,
+                  "retransmissions": retr, "refused": refused(), "first_errors": first_errors(), "elapsed_s": round(float(t1) - float(t0), 2), "cpu_s": round(cpu, 2),
+                  "cpu_ms_per_call": round(cpu * 1000 / max(1, succ), 3), "rss_mb": round(int(rss) / 1024, 1),
+                  "samples": n, "threads": pct(threads), "top_frames": pct(top), "hotline_inclusive": pct(incl),
+                  "jfr": os.path.join(out, "rec.jfr")}, indent=1))
+PY
+log "raw files in $OUT"

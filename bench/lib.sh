@@ -38,12 +38,12 @@ build_server_jar() {
   cp server/target/hotline.jar "$OUT/hotline.jar"
 }
 
-# Builds engine and server with their test classes in one offline reactor (nothing installed: the engine is read from
+# Builds engine and server with their test classes in one reactor (nothing installed: the engine is read from
 # this tree, never from a stale ~/.m2 snapshot), copies the classes to $OUT (a later build in the tree cannot change the
 # running JVM's) and sets CP to them and every dependency. Works on a fresh clone (no target/ yet).
 build_test_classpath() {
   log "building engine and server with their test classes (the database benchmarks' mains live there)"
-  mvn -q -B -o -ntp -pl server -am -DskipTests test-compile \
+  mvn -q -B -ntp -pl server -am -DskipTests test-compile \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$OUT/cp.txt" >&2
   local m root; root=$(pwd)
@@ -54,6 +54,16 @@ build_test_classpath() {
   # In the reactor the engine is its target folders: point at the copies.
   CP="$OUT/server-classes:$OUT/server-test-classes:$(sed -e "s#$root/engine/target/test-classes#$OUT/engine-test-classes#g" \
     -e "s#$root/engine/target/classes#$OUT/engine-classes#g" "$OUT/cp.txt")"
+}
+
+# Builds the engine with its test classes, copies them to $OUT and sets ENGINE_CP to them and every
+# dependency the engine's tests see, as Maven resolves them (no jar path written by hand). Works on a fresh clone.
+build_engine_test_classpath() {
+  log "building the engine's test classes"
+  mvn -q -B -ntp -pl engine test-compile org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/engine-cp.txt" >&2
+  cp -r engine/target/classes "$OUT/engine-classes" && cp -r engine/target/test-classes "$OUT/engine-test-classes"
+  ENGINE_CP="$OUT/engine-classes:$OUT/engine-test-classes:$(cat "$OUT/engine-cp.txt")"
 }
 
 # run_bench_main CLASS: a database benchmark's main (server test classes) with CALLS, REPEATS and URL (empty: an H2 file

@@ -14,12 +14,9 @@ SEED=${SEED:-1}
 CACHE=${CACHE:-${TMPDIR:-/tmp}/hotline-amd-tts}
 OUT=$(mktemp -d /tmp/hotline-amd-bench.XXXXXX)
 command -v espeak-ng >/dev/null || { echo "espeak-ng missing: apt-get install -y espeak-ng" >&2; exit 2; }
-echo "[bench] building the engine's test classes" >&2
-mvn -o -q -B -pl engine test-compile >&2
-mvn -o -q -B -pl engine org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$OUT/cp.txt" >&2
-cp -r engine/target/classes "$OUT/classes" && cp -r engine/target/test-classes "$OUT/test-classes"
+. bench/lib.sh
+build_engine_test_classpath
 echo "[bench] $PER_CLASS people + $PER_CLASS machines, seed $SEED, speech cache $CACHE" >&2
-java -Xmx1g -cp "$OUT/classes:$OUT/test-classes:$(cat "$OUT/cp.txt")" dev.hotline.engine.amd.AmdBenchMain \
+java -Xmx1g -cp "$ENGINE_CP" dev.hotline.engine.amd.AmdBenchMain \
   "$PER_CLASS" "$SEED" "$CACHE"
 rm -rf "$OUT"

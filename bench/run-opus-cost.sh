@@ -10,12 +10,8 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-7}
 OUT=$(mktemp -d /tmp/hotline-opus-bench.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
-echo "[bench] building the engine's test classes" >&2
-mvn -o -q -B -pl engine test-compile >&2
-cp -r engine/target/classes "$OUT/classes" && cp -r engine/target/test-classes "$OUT/test-classes"
-M2=${M2_REPO:-$HOME/.m2/repository}
-OPUS="$M2/io/github/jaredmdobson/concentus/1.0.2/concentus-1.0.2.jar"
-[ -f "$OPUS" ] || { echo "concentus not in $M2 (set M2_REPO)" >&2; exit 2; }
+. bench/lib.sh
+build_engine_test_classpath
 echo "[bench] $ROUNDS rounds" >&2
-java -Xmx512m -cp "$OUT/classes:$OUT/test-classes:$OPUS" dev.hotline.engine.codec.OpusCostBenchMain \
+java -Xmx512m -cp "$ENGINE_CP" dev.hotline.engine.codec.OpusCostBenchMain \
   engine/src/main/resources/prompts "$ROUNDS"

@@ -13,13 +13,8 @@ LOSS=${LOSS:-0.03}
 SEED=${SEED:-20}
 OUT=$(mktemp -d /tmp/hotline-plc-bench.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
-echo "[bench] building the engine's test classes" >&2
-mvn -o -q -B -pl engine test-compile >&2
-cp -r engine/target/classes "$OUT/classes" && cp -r engine/target/test-classes "$OUT/test-classes"
-# The measurement needs the engine and commons-math3 (its FFT) only; test-compile has put the jar in the local repository.
-M2=${M2_REPO:-$HOME/.m2/repository}
-MATH="$M2/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar"
-[ -f "$MATH" ] || { echo "commons-math3 not in $M2 (set M2_REPO)" >&2; exit 2; }
+. bench/lib.sh
+build_engine_test_classpath
 echo "[bench] loss $LOSS, seed $SEED" >&2
-java -Xmx512m -cp "$OUT/classes:$OUT/test-classes:$MATH" dev.hotline.engine.media.PlcBenchMain \
+java -Xmx512m -cp "$ENGINE_CP" dev.hotline.engine.media.PlcBenchMain \
   engine/src/main/resources/prompts "$LOSS" "$SEED"

@@ -26,7 +26,6 @@ import javax.sip.ServerTransaction;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
-import javax.sip.header.AcceptHeader;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
@@ -212,7 +211,7 @@ final class DialogSubscriptions implements Presence {
         if (badEvent(req, st)) {
             return;
         }
-        if (!acceptsDialogInfo(req)) {
+        if (!SipMessages.accepts(req, DialogInfoXml.CONTENT_TYPE, DialogInfoXml.CONTENT_SUBTYPE)) {
             msg.send(st, msg.response(Response.NOT_ACCEPTABLE, req, null, "Only application/dialog-info+xml"));
             return;
         }
@@ -312,23 +311,6 @@ final class DialogSubscriptions implements Presence {
         }
         msg.send(st, r);
         return true;
-    }
-
-    private static boolean acceptsDialogInfo(Request req) {
-        ListIterator<?> it = req.getHeaders(AcceptHeader.NAME);
-        if (it == null || !it.hasNext()) {
-            return true;
-        }
-        while (it.hasNext()) {
-            AcceptHeader a = (AcceptHeader) it.next();
-            String type = a.getContentType() == null ? "*" : a.getContentType();
-            String sub = a.getContentSubType() == null ? "*" : a.getContentSubType();
-            if ((type.equals("*") || type.equalsIgnoreCase(DialogInfoXml.CONTENT_TYPE))
-                    && (sub.equals("*") || sub.equalsIgnoreCase(DialogInfoXml.CONTENT_SUBTYPE))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The granted expiry (0 un-subscribes), or -1 after answering 423 for one too brief. */

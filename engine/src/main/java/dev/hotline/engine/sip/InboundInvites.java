@@ -17,7 +17,6 @@ import gov.nist.javax.sip.RequestEventExt;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -85,7 +84,7 @@ final class InboundInvites {
             msg.send(st, r);
             return;
         }
-        if (!acceptsSdp(req)) {
+        if (!SipMessages.accepts(req, "application", "sdp")) {
             // RFC 3261 §21.4.7: our answer is SDP, and the Accept header rules it out
             msg.send(st, msg.notAcceptable(req, Response.NOT_ACCEPTABLE, "the answer is application/sdp"));
             return;
@@ -202,22 +201,5 @@ final class InboundInvites {
             throw new SdpException("SRTP (RTP/SAVP with a=crypto over TLS) is required");
         }
         return tls && mode != SrtpMode.OFF ? key : null;
-    }
-
-    /** True unless Accept headers are present and none of them admits application/sdp (RFC 3261 §20.1). */
-    private static boolean acceptsSdp(Request req) {
-        ListIterator<?> it = req.getHeaders(AcceptHeader.NAME);
-        if (it == null || !it.hasNext()) {
-            return true;
-        }
-        while (it.hasNext()) {
-            AcceptHeader a = (AcceptHeader) it.next();
-            String type = a.getContentType() == null ? "*" : a.getContentType();
-            String sub = a.getContentSubType() == null ? "*" : a.getContentSubType();
-            if ((type.equals("*") || type.equalsIgnoreCase("application")) && (sub.equals("*") || sub.equalsIgnoreCase("sdp"))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

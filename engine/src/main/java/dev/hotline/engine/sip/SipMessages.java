@@ -5,6 +5,7 @@ import dev.hotline.engine.call.SipStats;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,6 +15,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.SipProvider;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
+import javax.sip.header.AcceptHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.Header;
@@ -76,6 +78,26 @@ final class SipMessages {
 
     static String newBranch() {
         return gov.nist.javax.sip.Utils.getInstance().generateBranchId();
+    }
+
+    /**
+     * True unless Accept headers are present and none of them admits {@code type/subtype} (RFC 3261 §20.1; no Accept
+     * means the method's default, which is what we send).
+     */
+    static boolean accepts(Request req, String type, String subtype) {
+        ListIterator<?> it = req.getHeaders(AcceptHeader.NAME);
+        if (it == null || !it.hasNext()) {
+            return true;
+        }
+        while (it.hasNext()) {
+            AcceptHeader a = (AcceptHeader) it.next();
+            String t = a.getContentType() == null ? "*" : a.getContentType();
+            String sub = a.getContentSubType() == null ? "*" : a.getContentSubType();
+            if ((t.equals("*") || t.equalsIgnoreCase(type)) && (sub.equals("*") || sub.equalsIgnoreCase(subtype))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Request withBranch(Request r) throws ParseException {

@@ -103,6 +103,9 @@ public record Config(
                 throw new IllegalArgumentException("sip.tls.port must differ from sip.port (TCP and TLS cannot share a port): " + sipTlsPort);
             }
         }
+        if (cluster.enabled() && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("cluster.node.id needs a shared PostgreSQL (db.url jdbc:postgresql:...), not " + dbUrl);
+        }
         checkPort("rtp.port.min", rtpPortMin, false);
         checkPort("rtp.port.max", rtpPortMax, false);
         if (rtpPortMin > rtpPortMax || rtpPortMin % 2 != 0) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.ChildServer;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
@@ -114,6 +115,14 @@ class KamailioNodesPostgresTest {
                     .until(() -> closed(jdbi, open).size() == open.size());
             assertThat(closed(jdbi, open)).allSatisfy(cause -> assertThat(cause).isEqualTo("system_restart"));
             assertThat(openCalls(jdbi, demo)).doesNotContainAnyElementsOf(open);
+
+            // The operator sees "a" dead and "b" live; the demo's admin signs in at "b".
+            ApiClient operator = ApiClient.loggedIn(b.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
+            ApiClient.Response nodes = operator.get("/api/v1/cluster/nodes");
+            assertThat(nodes.status()).as(nodes.body()).isEqualTo(200);
+            assertThat(nodes.json().findValuesAsText("id")).containsExactly("a", "b");
+            assertThat(nodes.json().findValues("live")).extracting(j -> j.asBoolean()).containsExactly(false, true);
+            assertThat(new ApiClient(b.baseUrl()).login("demo", "admin", TestServer.DEMO_PASSWORD).status()).isEqualTo(200);
         } finally {
             if (first != null) first.kill();
             if (kamailio != null) {

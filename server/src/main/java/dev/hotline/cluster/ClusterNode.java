@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
 
-    /** What a claimer does before it serves an enterprise: close the calls the previous owner left without a record. */
+    /**
+     * What a claimer does before it serves an enterprise: close the calls the previous owner ({@code previousNode}, null:
+     * never placed) left without a record.
+     */
     @FunctionalInterface
     public interface Takeover {
         void adopt(long enterpriseId, String previousNode);
@@ -237,7 +240,8 @@ public final class ClusterNode implements AutoCloseable {
         if (epoch.isPresent()) {
             log.warn("node {} claimed enterprise {} (epoch {}, previously {})", nodeId, enterpriseId, epoch.get(),
                     seenNode == null ? "unplaced" : seenNode);
-            if (seenNode != null) takeover.adopt(enterpriseId, seenNode);
+            // Also for an enterprise never placed: calls a single server left open before it became a cluster node.
+            takeover.adopt(enterpriseId, seenNode);
         }
         return epoch;
     }

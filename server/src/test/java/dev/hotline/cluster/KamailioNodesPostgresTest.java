@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * OPS-3 end to end: Kamailio (Debian package, dispatcher + http_client) on loopback in front of two Hotline nodes sharing
  * one PostgreSQL schema. Node "a" (a JVM of its own) serves the demo enterprise; a SIPp call to Kamailio for DID 4000 is
  * answered by it. Node "a" is killed (SIGKILL); within seconds node "b" (in this JVM) takes the enterprise over: a new
- * SIPp call through Kamailio is answered by "b", and the call "a" left open is closed in the records.
+ * SIPp call through Kamailio is answered by "b", and the call "a" left open is closed in the records. Before that, "b"
+ * refuses (403) a carrier call for the demo sent straight to it: two nodes never serve one enterprise.
  */
 class KamailioNodesPostgresTest {
     static final Path KAMAILIO = Path.of("/usr/sbin/kamailio");
@@ -89,6 +90,9 @@ class KamailioNodesPostgresTest {
                         return !open.isEmpty();
                     });
 
+            // Fencing: "b" refuses a carrier's call for the demo straight to it while "a" serves the demo.
+            SipPeers.ok(new SipPeers(dir, bSip).uac("uac_fail", "4000", SipPeers.vars("13500000003", "CODE", "403")));
+
             // Node "a" dies.
             a.kill();
             long killedAt = System.nanoTime();
@@ -130,6 +134,7 @@ class KamailioNodesPostgresTest {
                 if (!kamailio.waitFor(10, TimeUnit.SECONDS)) kamailio.destroyForcibly();
             }
             if (a.process().isAlive()) a.kill();
+            deleteTree(dir);
         }
     }
 
@@ -161,6 +166,14 @@ class KamailioNodesPostgresTest {
     static List<String> closed(Jdbi jdbi, List<String> calls) {
         return jdbi.withHandle(h -> h.createQuery("SELECT hangup_cause FROM call_record WHERE call_id IN (<ids>)")
                 .bindList("ids", calls).mapTo(String.class).list());
+    }
+
+    static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary folder
+        }
     }
 
     static String kamailioLog(Path file) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on Debian: SIPp, Chromium + driver, espeak-ng, sox with MP3,
-# a CJK font for screenshots, coturn (the TURN tests start their own turnserver; never the system service), and
+# a CJK font for screenshots, coturn (the TURN tests start their own turnserver; never the system service), Kamailio
+# with its utils modules (OPS-3; likewise its own), and
 # PostgreSQL 15 with the test database. Idempotent; run as root.
 set -euo pipefail
 
@@ -16,6 +17,9 @@ sox -h 2>/dev/null | grep -q 'AUDIO FILE FORMATS:.*\bmp3\b' || need+=(libsox-fmt
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 # MEDIA-6: Coturn.java (server tests) runs /usr/bin/turnserver on loopback with a temporary config.
 [ -x /usr/bin/turnserver ] || need+=(coturn)
+# OPS-3: KamailioNodesPostgresTest runs /usr/sbin/kamailio (dispatcher, and http_client from the utils modules) on loopback.
+[ -x /usr/sbin/kamailio ] || need+=(kamailio)
+[ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/http_client.so ] || need+=(kamailio-utils-modules)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt-get update -qq
@@ -33,6 +37,13 @@ if [[ " ${need[*]} " == *" coturn "* ]]; then
     systemctl disable --now coturn >/dev/null 2>&1 || true
   fi
   if [ -x /etc/init.d/coturn ]; then /etc/init.d/coturn stop >/dev/null 2>&1 || true; fi
+fi
+# Likewise Kamailio: the test starts its own on a free port; the system service would listen on 5060.
+if [[ " ${need[*]} " == *" kamailio "* ]]; then
+  if command -v systemctl >/dev/null && systemctl is-enabled kamailio >/dev/null 2>&1; then
+    systemctl disable --now kamailio >/dev/null 2>&1 || true
+  fi
+  if [ -x /etc/init.d/kamailio ]; then /etc/init.d/kamailio stop >/dev/null 2>&1 || true; fi
 fi
 
 # PostgreSQL for the store tests: cluster 15/main on 127.0.0.1:5432, user/db hotline_test.

@@ -44,7 +44,26 @@ public record Config(
         String logFormat,
         Overload overload,
         Turn turn,
-        int sipTlsPort) {
+        int sipTlsPort,
+        Cluster cluster) {
+
+    /**
+     * OPS-3 (docs/adr/0004-nodes-behind-kamailio.md): this node's id among the nodes sharing one PostgreSQL (blank: a single
+     * server, no cluster), the SIP URI and HTTP URL Kamailio and browsers reach it at (blank: made from sip/http host and
+     * port), and the lease (seconds) after which a silent node's enterprises are taken over; renewed every third of it.
+     */
+    public record Cluster(String nodeId, String sipUri, String httpUrl, int leaseSeconds) {
+        public Cluster {
+            if (!nodeId.isBlank() && !nodeId.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw new IllegalArgumentException("cluster.node.id must be 1-64 letters, digits, '.', '_' or '-': " + nodeId);
+            }
+            if (leaseSeconds < 3 || leaseSeconds > 600) throw new IllegalArgumentException("cluster.lease.seconds must be 3-600");
+        }
+
+        public boolean enabled() {
+            return !nodeId.isBlank();
+        }
+    }
 
     /**
      * MEDIA-6: STUN/TURN servers handed to the browsers' peer connections (browser agents and widget visitors off the
@@ -83,6 +102,9 @@ public record Config(
             if (sipTlsPort == sipPort) {
                 throw new IllegalArgumentException("sip.tls.port must differ from sip.port (TCP and TLS cannot share a port): " + sipTlsPort);
             }
+        }
+        if (cluster.enabled() && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("cluster.node.id needs a shared PostgreSQL (db.url jdbc:postgresql:...), not " + dbUrl);
         }
         checkPort("rtp.port.min", rtpPortMin, false);
         checkPort("rtp.port.max", rtpPortMax, false);
@@ -159,7 +181,14 @@ public record Config(
             Map.entry("turn.username", ""),
             Map.entry("turn.password", ""),
             Map.entry("turn.secret", ""),
-            Map.entry("turn.ttl.seconds", "43200"));
+            Map.entry("turn.ttl.seconds", "43200"),
+            // OPS-3: several nodes behind Kamailio sharing one PostgreSQL (docs/adr/0004-nodes-behind-kamailio.md). node.id
+            // blank: a single server. sip.uri / http.url: how Kamailio and browsers reach this node (blank: from sip/http host
+            // and port). lease.seconds: a node silent that long loses its enterprises to the others.
+            Map.entry("cluster.node.id", ""),
+            Map.entry("cluster.sip.uri", ""),
+            Map.entry("cluster.http.url", ""),
+            Map.entry("cluster.lease.seconds", "6"));
 
     /** Loads defaults ← file ← environment ← explicit overrides (used by tests and CLI flags). */
     public static Config load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
@@ -222,7 +251,9 @@ public record Config(
                 new Turn(Arrays.stream(p.getProperty("turn.urls").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
                         p.getProperty("turn.username"), p.getProperty("turn.password"), p.getProperty("turn.secret"),
                         intOf(p, "turn.ttl.seconds")),
-                intOf(p, "sip.tls.port"));
+                intOf(p, "sip.tls.port"),
+                new Cluster(p.getProperty("cluster.node.id"), p.getProperty("cluster.sip.uri"), p.getProperty("cluster.http.url"),
+                        intOf(p, "cluster.lease.seconds")));
     }
 
     private static Optional<String> nonBlank(String s) {

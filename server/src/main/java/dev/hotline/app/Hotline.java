@@ -16,6 +16,8 @@ import dev.hotline.billing.BillingRoutes;
 import dev.hotline.billing.CallRating;
 import dev.hotline.branding.Branding;
 import dev.hotline.branding.BrandingRoutes;
+import dev.hotline.cluster.ClusterNode;
+import dev.hotline.cluster.ClusterRoutes;
 import dev.hotline.call.AcdHost;
 import dev.hotline.call.AgentsForRouting;
 import dev.hotline.call.DeskCallControl;
@@ -166,6 +168,8 @@ public final class Hotline implements AutoCloseable {
     private final DemoData.Seeded seeded;
     private final Api api;
     private final TicketEscalation ticketEscalation;
+    /** OPS-3: this node among several sharing the database; null on a single server. */
+    private ClusterNode cluster;
 
     public Hotline(Config config) {
         this.config = config;
@@ -240,7 +244,7 @@ public final class Hotline implements AutoCloseable {
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
                 List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project,
                         eventStream, sms::project), queueTargets,
-                reportZone);
+                reportZone, !config.cluster().enabled()); // OPS-3: a node closes only the calls of enterprises it takes over
         if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
         if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
@@ -385,6 +389,16 @@ public final class Hotline implements AutoCloseable {
         smsSender.start();
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
+        // OPS-3 (docs/adr/0004-nodes-behind-kamailio.md): several nodes behind Kamailio; this one serves the enterprises
+        // placed on it, takes over those of a node whose lease ran out (closing the calls it left open), refuses the others'.
+        if (config.cluster().enabled()) {
+            Config.Cluster c = config.cluster();
+            String sipUri = c.sipUri().isBlank() ? "sip:" + advertisedAddress(config) + ":" + engine.sipPort() : c.sipUri();
+            this.cluster = new ClusterNode(jdbi, c.nodeId(), sipUri, c.httpUrl(), Duration.ofSeconds(c.leaseSeconds()),
+                    (enterpriseId, previous) -> eventLog.closeUnfinishedCalls(enterpriseId, "system_restart"));
+            admission.servedBy(cluster::serves);
+            ClusterRoutes.register(api, cluster, admission::enterpriseOf);
+        }
         SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
         // SEC-1: bans survive a restart; written on the housekeeping thread.
         new SipBanStore(jdbi, housekeeping).attach(engine.sipBans(), clock.instant());
@@ -491,6 +505,13 @@ public final class Hotline implements AutoCloseable {
 
     public Hotline start() {
         web.start();
+        if (cluster != null) {
+            Config.Cluster c = config.cluster();
+            String httpUrl = c.httpUrl().isBlank()
+                    ? "http://" + (config.httpHost().equals("0.0.0.0") ? advertisedAddress(config) : config.httpHost()) + ":" + web.port()
+                    : c.httpUrl();
+            cluster.httpUrl(httpUrl).start();
+        }
         return this;
     }
 
@@ -558,6 +579,8 @@ public final class Hotline implements AutoCloseable {
         dataSources.close();
         customerImports.close();
         eventLog.close();
+        // OPS-3: after the records of this node's calls are written, so that the node taking over finds none open.
+        if (cluster != null) cluster.close();
         webhooks.close();
         mailer.close();
         smsSender.close();

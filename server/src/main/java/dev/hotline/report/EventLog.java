@@ -75,6 +75,15 @@ public final class EventLog implements AutoCloseable {
      */
     public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile, List<Projection> projections, QueueTargets.Source targets,
                     java.time.ZoneId reportZone) {
+        this(jdbi, clock, rejectedFile, projections, targets, reportZone, true);
+    }
+
+    /**
+     * @param closeAllAtStart close every call left without a record at start (one server); false for a node of several
+     *                        (OPS-3), which closes only the calls of the enterprises it takes over ({@link #closeUnfinishedCalls(long, String)})
+     */
+    public EventLog(Jdbi jdbi, Clock clock, java.nio.file.Path rejectedFile, List<Projection> projections, QueueTargets.Source targets,
+                    java.time.ZoneId reportZone, boolean closeAllAtStart) {
         this.reports = new ReportProjection(targets, reportZone);
         this.jdbi = jdbi;
         this.clock = clock;
@@ -84,7 +93,7 @@ public final class EventLog implements AutoCloseable {
         // V31) or after the report zone changed; the survey roll-up from survey_result likewise (V31).
         AgentStateRollup.rebuildIfZoneChanged(jdbi, reportZone);
         SurveyRollup.rebuildIfZoneChanged(jdbi, reportZone);
-        int closed = closeUnfinishedCalls();
+        int closed = closeAllAtStart ? closeUnfinishedCalls(null, "system_restart") : 0;
         if (closed > 0) log.warn("closed {} call(s) left unfinished by the last run (cause system_restart)", closed);
         this.writer = new Thread(this::run, "event-log-writer");
         writer.setDaemon(true);
@@ -313,12 +322,23 @@ public final class EventLog implements AutoCloseable {
         for (Projection p : projections) p.flush(h);
     }
 
-    /** Folds the logged events of every call without a record into one, closed as system_restart. */
-    private int closeUnfinishedCalls() {
+    /**
+     * OPS-3: closes the calls of {@code enterpriseId} that a failed node left without a record (a node taking the enterprise
+     * over, before it serves it), with {@code cause}. Returns how many were closed.
+     */
+    public int closeUnfinishedCalls(long enterpriseId, String cause) {
+        int closed = closeUnfinishedCalls(Long.valueOf(enterpriseId), cause);
+        if (closed > 0) log.warn("closed {} call(s) of enterprise {} left unfinished (cause {})", closed, enterpriseId, cause);
+        return closed;
+    }
+
+    /** Folds the logged events of every call without a record (of one enterprise, or all: null) into one, closed with {@code cause}. */
+    private int closeUnfinishedCalls(Long enterpriseId, String cause) {
         return jdbi.inTransaction(h -> {
             List<String> open = h.createQuery("""
                     SELECT DISTINCT call_id FROM call_event e
-                    WHERE NOT EXISTS (SELECT 1 FROM call_record r WHERE r.call_id = e.call_id)""").mapTo(String.class).list();
+                    WHERE NOT EXISTS (SELECT 1 FROM call_record r WHERE r.call_id = e.call_id)
+                    AND (CAST(:e AS BIGINT) IS NULL OR e.enterprise_id = :e)""").bind("e", enterpriseId).mapTo(String.class).list();
             int closed = 0;
             for (String callId : open) {
                 CallTracker t = new CallTracker();
@@ -335,14 +355,14 @@ public final class EventLog implements AutoCloseable {
                 reports.write(h, visits);
                 if (record.isPresent()) {
                     CallRecord r = record.get();
-                    CallRecord ended = r.closedBySystem(clock.instant(), "system_restart");
+                    CallRecord ended = r.closedBySystem(clock.instant(), cause);
                     CallRecordStore.insert(h, enterprise[0], ended);
                     reports.recorded(h, enterprise[0], ended);
                     int seqNo = events.size() + 1;
                     h.createUpdate("""
                             INSERT INTO call_event (enterprise_id, call_id, seq, at, type, channel_id, data)
-                            VALUES (:e, :call, :seq, :at, 'closed', NULL, 'outcome=' || :o || ' cause=system_restart')""")
-                            .bind("e", enterprise[0]).bind("call", callId).bind("seq", seqNo).bind("at", Timestamp.from(clock.instant()))
+                            VALUES (:e, :call, :seq, :at, 'closed', NULL, 'outcome=' || :o || ' cause=' || :cause)""")
+                            .bind("cause", cause).bind("e", enterprise[0]).bind("call", callId).bind("seq", seqNo).bind("at", Timestamp.from(clock.instant()))
                             .bind("o", ended.outcome().key()).execute();
                     closed++;
                 }

@@ -23,9 +23,41 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
     private final RoutingData data;
     private final String defaultEnterprise;
 
+    /** OPS-3: whether this node serves an enterprise now (always, on a single server); memory only. */
+    private volatile java.util.function.LongPredicate serves = e -> true;
+
     public SipAdmission(RoutingData data, String defaultEnterprise) {
         this.data = data;
         this.defaultEnterprise = defaultEnterprise;
+    }
+
+    /**
+     * OPS-3 fencing: an INVITE of an enterprise this node does not serve is refused (403) and its phones' digests fail, so
+     * that two nodes never serve one enterprise even if a request reaches the wrong one.
+     */
+    public void servedBy(java.util.function.LongPredicate serves) {
+        this.serves = serves;
+    }
+
+    /**
+     * OPS-3: the enterprise a request is for, as Kamailio asks (docs/adr/0004-nodes-behind-kamailio.md): the enterprise with
+     * DID {@code requestUser}, else the one of {@code requestDomain} or {@code fromDomain} (its SIP domain or the default),
+     * else the only one with extension {@code fromUser}.
+     */
+    public Optional<Long> enterpriseOf(String requestUser, String requestDomain, String fromUser, String fromDomain) {
+        RoutingSnapshot s = data.snapshot();
+        if (requestUser != null && !requestUser.isBlank()) {
+            List<Long> byDid = s.tenants().stream().filter(t -> s.tenant(t.id()).map(x -> x.dids().containsKey(requestUser)).orElse(false))
+                    .map(Enterprise::id).toList();
+            if (byDid.size() == 1) return Optional.of(byDid.get(0));
+        }
+        for (String domain : new String[] {requestDomain, fromDomain}) {
+            Enterprise byDomain = s.enterprisesByDomain().get(domain == null ? "" : domain.toLowerCase());
+            if (byDomain != null) return Optional.of(byDomain.id());
+        }
+        Optional<Enterprise> e = enterpriseOfDomain(s, fromDomain);
+        if (e.isEmpty()) e = onlyEnterpriseWith(s, fromDomain, fromUser);
+        return e.map(Enterprise::id);
     }
 
     /**
@@ -51,7 +83,7 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
         RoutingSnapshot s = data.snapshot();
         Optional<Enterprise> e = enterpriseOfDomain(s, domain);
         if (e.isEmpty()) e = onlyEnterpriseWith(s, domain, user);
-        if (e.isEmpty()) return Optional.empty();
+        if (e.isEmpty() || !serves.test(e.get().id())) return Optional.empty();
         String password = s.tenant(e.get().id()).map(t -> t.sipPasswords().get(user)).orElse(null);
         return password == null ? Optional.empty() : Optional.of(new SipAccount(RoutingData.accountKey(e.get().id(), user), password));
     }
@@ -87,8 +119,10 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
     @Override
     public Decision admit(InviteSource source) {
         String ip = source.source().getAddress().getHostAddress();
-        boolean fromTrunk = data.snapshot().ipTrunks().stream().anyMatch(t -> t.trunk().accepts(ip));
-        if (!fromTrunk) return Decision.AUTHENTICATE;
+        List<RoutingStore.OwnedTrunk> trunks = data.snapshot().ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).toList();
+        if (trunks.isEmpty()) return Decision.AUTHENTICATE;
+        // OPS-3: the trunks' enterprises are all served by another node
+        if (trunks.stream().noneMatch(t -> serves.test(t.enterpriseId()))) return Decision.REJECT;
         boolean registeredPhone = data.engine().locations().all().stream().anyMatch(r -> r.user().equals(source.fromUser())
                 && r.source() != null && r.source().getAddress().getHostAddress().equals(ip));
         return registeredPhone ? Decision.AUTHENTICATE : Decision.TRUSTED;

@@ -50,6 +50,21 @@ class ConfigTest {
     }
 
     @Test
+    void aClusterNodeNeedsPostgresAndAValidIdAndLease() {
+        Map<String, String> pg = Map.of("db.url", "jdbc:postgresql://db/hotline", "cluster.node.id", "node-1");
+        Config c = Config.load(none(), Map.of(), pg);
+        assertThat(c.cluster().enabled()).isTrue();
+        assertThat(c.cluster().leaseSeconds()).isEqualTo(6);
+        assertThat(Config.load(none(), Map.of(), Map.of()).cluster().enabled()).isFalse();
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_CLUSTER_NODE_ID", "n1"), Map.of()))
+                .hasMessageContaining("cluster.node.id needs a shared PostgreSQL");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_CLUSTER_NODE_ID", "a b"), Map.of("db.url", "jdbc:postgresql://db/h")))
+                .hasMessageContaining("cluster.node.id must be");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_CLUSTER_LEASE_SECONDS", "1"), Map.of()))
+                .hasMessageContaining("cluster.lease.seconds must be 3-600");
+    }
+
+    @Test
     void badSettingsSayWhatIsWrong() throws Exception {
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_HTTP_PORT", "eighty"), Map.of()))
                 .hasMessageContaining("HOTLINE_HTTP_PORT").hasMessageContaining("eighty");

@@ -1,0 +1,187 @@
+package dev.hotline.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.ChildServer;
+import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestDatabases;
+import dev.hotline.testing.TestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OPS-3 end to end: Kamailio (Debian package, dispatcher + http_client) on loopback in front of two Hotline nodes sharing
+ * one PostgreSQL schema. Node "a" (a JVM of its own) serves the demo enterprise; a SIPp call to Kamailio for DID 4000 is
+ * answered by it. Node "a" is killed (SIGKILL); within seconds node "b" (in this JVM) takes the enterprise over: a new
+ * SIPp call through Kamailio is answered by "b", and the call "a" left open is closed in the records. Before that, "b"
+ * refuses (403) a carrier call for the demo sent straight to it: two nodes never serve one enterprise.
+ */
+class KamailioNodesPostgresTest {
+    static final Path KAMAILIO = Path.of("/usr/sbin/kamailio");
+    static final Path MODULES = Path.of("/usr/lib/x86_64-linux-gnu/kamailio/modules");
+    /** The lease of the test's nodes (seconds): a dead node's enterprises move after it. */
+    static final int LEASE = 4;
+
+    @Test
+    void aKilledNodesEnterpriseIsTakenOverAndItsOpenCallClosed() throws Exception {
+        assertThat(Files.isExecutable(KAMAILIO)).as("Kamailio is not installed: apt-get install -y kamailio kamailio-utils-modules"
+                + " (or sudo bash scripts/test-deps.sh)").isTrue();
+        assertThat(MODULES.resolve("http_client.so")).as("Kamailio's http_client module is missing: apt-get install -y"
+                + " kamailio-utils-modules").exists();
+        String db = TestDatabases.fresh(TestDatabases.Kind.POSTGRES);
+        Jdbi jdbi = Jdbi.create(db);
+        Path dir = Files.createTempDirectory("ops3-nodes");
+        int aSip = ChildServer.freePort();
+        int aHttp = ChildServer.freePort();
+        ChildServer a = ChildServer.start(dir.resolve("a"), TestServer.DEMO_PASSWORD, Map.of(
+                "HOTLINE_DB_URL", db, "HOTLINE_SIP_PORT", String.valueOf(aSip), "HOTLINE_HTTP_PORT", String.valueOf(aHttp),
+                "HOTLINE_HTTPS_PORT", "-1", "HOTLINE_BCRYPT_COST", "6", "HOTLINE_SIP_TRUSTED", "127.0.0.1",
+                "HOTLINE_CLUSTER_NODE_ID", "a", "HOTLINE_CLUSTER_LEASE_SECONDS", String.valueOf(LEASE)));
+        Process kamailio = null;
+        Sipp.Run first = null;
+        try (TestServer b = TestServer.start(TestDatabases.Kind.H2, Map.of("db.url", db, "https.port", "-1",
+                "sip.trusted", "127.0.0.1", "cluster.node.id", "b", "cluster.lease.seconds", String.valueOf(LEASE)))) {
+            long demo = jdbi.withHandle(h -> h.createQuery("SELECT id FROM enterprise WHERE code = 'demo'").mapTo(Long.class).one());
+            // "a" started first on an empty database and placed every enterprise on itself; "b" has none.
+            assertThat(placement(jdbi, demo)).contains("a");
+            int bSip = b.hotline().engine().sipPort();
+            int bHttp = b.hotline().httpPort();
+
+            int kamPort = ChildServer.freePort();
+            Path list = dir.resolve("nodes.list");
+            Files.writeString(list, "1 sip:127.0.0.1:" + aSip + " 0 0 http=127.0.0.1:" + aHttp + "\n"
+                    + "1 sip:127.0.0.1:" + bSip + " 0 0 http=127.0.0.1:" + bHttp + "\n");
+            Path cfg = Path.of("..", "ops", "kamailio", "kamailio.cfg").toAbsolutePath().normalize();
+            assertThat(cfg).exists();
+            Path kamLog = dir.resolve("kamailio.log");
+            kamailio = new ProcessBuilder(KAMAILIO.toString(), "-f", cfg.toString(), "-DD", "-E", "-m", "32", "-M", "8",
+                    "-Y", dir.toString(), "-A", "LISTEN=udp:127.0.0.1:" + kamPort, "-A", "DISPATCHER_LIST=\"" + list + "\"",
+                    "-A", "MODULES=\"" + MODULES + "/\"")
+                    .redirectErrorStream(true).redirectOutput(kamLog.toFile()).start();
+            Sipp.awaitUdpBound(kamPort);
+            SipPeers peers = new SipPeers(dir, kamPort);
+
+            // A call through Kamailio to the demo hotline is answered by node "a", and stays up.
+            first = peers.uac("uac_call", "4000", SipPeers.vars("13500000001", "PAUSE", "25000"));
+            Sipp.Run firstCall = first;
+            await("the first call answered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> answeredBy(firstCall.messages()).isPresent() || !firstCall.isAlive());
+            assertThat(answeredBy(first.messages())).as(first.logs() + kamailioLog(kamLog)).contains(aSip);
+            List<String> open = new ArrayList<>();
+            await("the first call's events in the shared database").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        open.clear();
+                        open.addAll(openCalls(jdbi, demo));
+                        return !open.isEmpty();
+                    });
+
+            // Fencing: "b" refuses a carrier's call for the demo straight to it while "a" serves the demo.
+            SipPeers.ok(new SipPeers(dir, bSip).uac("uac_fail", "4000", SipPeers.vars("13500000003", "CODE", "403")));
+
+            // Node "a" dies.
+            a.kill();
+            long killedAt = System.nanoTime();
+
+            // New calls reach node "b" within seconds (503 or a timeout while "a"'s lease still runs: the caller retries).
+            Sipp.Run second = null;
+            long deadline = killedAt + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                Sipp.Run run = peers.uac("uac_call", "4000", SipPeers.vars("13500000002", "PAUSE", "500"));
+                if (run.await(Duration.ofSeconds(40)) == 0) {
+                    second = run;
+                    break;
+                }
+            }
+            double seconds = (System.nanoTime() - killedAt) / 1e9;
+            assertThat(second).as("no call through Kamailio succeeded within 30 s of the kill" + kamailioLog(kamLog)).isNotNull();
+            System.out.printf("OPS-3: a new call answered by node b %.1f s after node a was killed (lease %d s)%n", seconds, LEASE);
+            assertThat(seconds).as("takeover time").isLessThan(3.0 * LEASE + 5);
+            assertThat(answeredBy(second.messages())).contains(bSip);
+            assertThat(placement(jdbi, demo)).contains("b");
+
+            // The call node "a" left open is closed in the records by "b".
+            await("the dead node's call closed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> closed(jdbi, open).size() == open.size());
+            assertThat(closed(jdbi, open)).allSatisfy(cause -> assertThat(cause).isEqualTo("system_restart"));
+            assertThat(openCalls(jdbi, demo)).doesNotContainAnyElementsOf(open);
+
+            // The operator sees "a" dead and "b" live; the demo's admin signs in at "b".
+            ApiClient operator = ApiClient.loggedIn(b.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
+            ApiClient.Response nodes = operator.get("/api/v1/cluster/nodes");
+            assertThat(nodes.status()).as(nodes.body()).isEqualTo(200);
+            assertThat(nodes.json().findValuesAsText("id")).containsExactly("a", "b");
+            assertThat(nodes.json().findValues("live")).extracting(j -> j.asBoolean()).containsExactly(false, true);
+            assertThat(new ApiClient(b.baseUrl()).login("demo", "admin", TestServer.DEMO_PASSWORD).status()).isEqualTo(200);
+        } finally {
+            if (first != null) first.kill();
+            if (kamailio != null) {
+                kamailio.destroy();
+                if (!kamailio.waitFor(10, TimeUnit.SECONDS)) kamailio.destroyForcibly();
+            }
+            if (a.process().isAlive()) a.kill();
+            deleteTree(dir);
+        }
+    }
+
+    /** The SIP port of the node whose 200 OK to the INVITE the caller received (its Contact), if any yet. */
+    static Optional<Integer> answeredBy(String sippMessages) {
+        Pattern contact = Pattern.compile("(?im)^(?:Contact|m):.*?127\\.0\\.0\\.1:(\\d+)");
+        for (String msg : sippMessages.split("-{10,}")) {
+            if (msg.contains("SIP/2.0 200 ") && Pattern.compile("CSeq: *\\d+ INVITE").matcher(msg).find()) {
+                Matcher c = contact.matcher(msg);
+                if (c.find()) return Optional.of(Integer.parseInt(c.group(1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<String> placement(Jdbi jdbi, long enterprise) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT node_id FROM enterprise_placement WHERE enterprise_id = :e")
+                .bind("e", enterprise).mapTo(String.class).findOne());
+    }
+
+    static List<String> openCalls(Jdbi jdbi, long enterprise) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT DISTINCT call_id FROM call_event e WHERE enterprise_id = :e
+                        AND NOT EXISTS (SELECT 1 FROM call_record r WHERE r.call_id = e.call_id)""")
+                .bind("e", enterprise).mapTo(String.class).list());
+    }
+
+    /** The hang-up causes of those of {@code calls} that have a record. */
+    static List<String> closed(Jdbi jdbi, List<String> calls) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT hangup_cause FROM call_record WHERE call_id IN (<ids>)")
+                .bindList("ids", calls).mapTo(String.class).list());
+    }
+
+    static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary folder
+        }
+    }
+
+    static String kamailioLog(Path file) {
+        try {
+            String s = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            return "\n---- kamailio ----\n" + (s.length() > 6000 ? s.substring(s.length() - 6000) : s);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

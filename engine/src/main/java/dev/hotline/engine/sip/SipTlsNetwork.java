@@ -19,6 +19,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManagerFactory;
@@ -43,7 +44,9 @@ import javax.net.ssl.TrustManagerFactory;
  * address), checked by the JDK during the handshake (endpoint identification, RFC 2818 rules) with the host also sent
  * as SNI. A mismatch fails the handshake: the request is not sent and the caller gets the handshake's reason. Phones
  * called on their Contact address are checked against the trust store only (they seldom have a certificate naming
- * their address); usually no new connection is opened to them anyway ({@link SipFlowRouter}).
+ * their address); usually no new connection is opened to them anyway ({@link SipFlowRouter}). JAIN-SIP keeps one
+ * connection per address and port: a second trunk name on the address of a connection already open shares it
+ * without a check of its own, and a connection a peer opened to us is used for requests back to it unchecked.
  */
 public final class SipTlsNetwork implements NetworkLayer {
 
@@ -67,7 +70,7 @@ public final class SipTlsNetwork implements NetworkLayer {
     }
 
     /** The SIP stack's properties that name this network layer and the TLS settings JAIN-SIP reads itself. */
-    static void configure(java.util.Properties p, SipTls tls) {
+    static void configure(Properties p, SipTls tls) {
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", SipTlsNetwork.class.getName());
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", tls.clientAuth());
         p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", CIPHER_SUITES);

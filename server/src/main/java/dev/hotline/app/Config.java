@@ -45,6 +45,8 @@ public record Config(
         Overload overload,
         Turn turn,
         int sipTlsPort,
+        String sipTlsTruststore,
+        String sipTlsTruststorePassword,
         Cluster cluster) {
 
     /**
@@ -106,6 +108,9 @@ public record Config(
         if (cluster.enabled() && !dbUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("cluster.node.id needs a shared PostgreSQL (db.url jdbc:postgresql:...), not " + dbUrl);
         }
+        if (!sipTlsTruststore.isBlank() && sipTlsPort == 0) {
+            throw new IllegalArgumentException("sip.tls.truststore is set but SIP over TLS is off: set sip.tls.port too");
+        }
         checkPort("rtp.port.min", rtpPortMin, false);
         checkPort("rtp.port.max", rtpPortMax, false);
         if (rtpPortMin > rtpPortMax || rtpPortMin % 2 != 0) {
@@ -156,9 +161,13 @@ public record Config(
             // addresses or CIDR blocks, comma-separated, never banned by the scanner and password-guessing rules.
             Map.entry("sip.product", ""),
             // SIP over TLS (PBX-1, SEC-4) on its own port, 0: off (5061 is the usual one). Its certificate is HTTPS's
-            // (https.keystore, or the self-signed one in the data folder); trunks' certificates are checked against
-            // the JDK's certificate authorities; phones need no client certificate.
+            // (https.keystore, or the self-signed one in the data folder); phones need no client certificate.
             Map.entry("sip.tls.port", "0"),
+            // The certificates trusted when Hotline connects over TLS to carriers (trunks, registrars) and phones: a
+            // PKCS12 (or JKS) file, e.g. a carrier's private CA; empty: the JDK's certificate authorities plus
+            // Hotline's own certificate. A trunk's certificate must also name the trunk's host (RFC 5922 §7.2).
+            Map.entry("sip.tls.truststore", ""),
+            Map.entry("sip.tls.truststore.password", ""),
             Map.entry("sip.trusted", ""),
             // Overload control: new calls per second admitted (0: no cap), the longest wait of the call threads' work
             // and the event-log backlog above which new calls get 503, and the Retry-After sent with it (seconds).
@@ -252,6 +261,7 @@ public record Config(
                         p.getProperty("turn.username"), p.getProperty("turn.password"), p.getProperty("turn.secret"),
                         intOf(p, "turn.ttl.seconds")),
                 intOf(p, "sip.tls.port"),
+                p.getProperty("sip.tls.truststore"), p.getProperty("sip.tls.truststore.password"),
                 new Cluster(p.getProperty("cluster.node.id"), p.getProperty("cluster.sip.uri"), p.getProperty("cluster.http.url"),
                         intOf(p, "cluster.lease.seconds")));
     }

@@ -354,8 +354,7 @@ public final class Hotline implements AutoCloseable {
                 .withRtpPorts(config.rtpPortMin(), config.rtpPortMax())
                 .withProduct(config.sipProduct())
                 .withShield(10, 10, config.sipTrusted())
-                .withTls(config.sipTlsPort() == 0 ? SipTls.OFF
-                        : SipTls.on(config.sipTlsPort(), tlsKeys.file(), tlsKeys.password(), "PKCS12"));
+                .withTls(sipTls(config, tlsKeys));
         try {
             this.engine = Engines.start(engineConfig, admission, admission, switchboard);
         } catch (IOException e) {
@@ -467,6 +466,16 @@ public final class Hotline implements AutoCloseable {
     }
 
     /** The address phones and trunks reach us at: configured, else the bind address, else this host's first LAN address. */
+    /** SIP over TLS with HTTPS's key store, and the trust store of {@code sip.tls.truststore} when set. */
+    private static SipTls sipTls(Config config, Tls.Keys keys) {
+        if (config.sipTlsPort() == 0) {
+            return SipTls.OFF;
+        }
+        SipTls tls = SipTls.on(config.sipTlsPort(), keys.file(), keys.password(), "PKCS12");
+        return config.sipTlsTruststore().isBlank() ? tls
+                : tls.withTrustStore(Path.of(config.sipTlsTruststore()), config.sipTlsTruststorePassword(), "PKCS12");
+    }
+
     static String advertisedAddress(Config config) {
         if (!config.sipExternalAddress().isBlank()) return config.sipExternalAddress();
         if (!config.sipHost().equals("0.0.0.0")) return config.sipHost();

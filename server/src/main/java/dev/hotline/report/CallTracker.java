@@ -263,8 +263,9 @@ public final class CallTracker {
 
     private static boolean systemCause(String cause) {
         // Ended by Hotline itself: dead media or session, a browser gone (consent expired), a stop or restart of the
-        // server, a failed network path.
+        // server, a failed network path (a TLS peer's certificate refused included).
         return cause.equals("MEDIA_TIMEOUT") || cause.equals("SESSION_TIMEOUT") || cause.equals("CONSENT_EXPIRED") || cause.equals("SYSTEM_RESTART")
-                || cause.equals("SERVICE_UNAVAILABLE") || cause.equals("NETWORK_OUT_OF_ORDER");
+                || cause.equals("SERVICE_UNAVAILABLE") || cause.equals("NETWORK_OUT_OF_ORDER")
+                || cause.equals("TLS_CERTIFICATE_REFUSED");
     }
 }

@@ -25,6 +25,11 @@ class ConfigTest {
         assertThat(c.sipPort()).isEqualTo(5060);
         assertThat(c.sipTlsPort()).isZero(); // SIP over TLS off unless asked for
         assertThat(Config.load(none(), Map.of("HOTLINE_SIP_TLS_PORT", "5061"), Map.of()).sipTlsPort()).isEqualTo(5061);
+        assertThat(c.sipTlsTruststore()).isEmpty(); // the JDK's authorities plus Hotline's own certificate
+        Config trust = Config.load(none(), Map.of("HOTLINE_SIP_TLS_PORT", "5061", "HOTLINE_SIP_TLS_TRUSTSTORE", "/etc/hotline/carriers.p12",
+                "HOTLINE_SIP_TLS_TRUSTSTORE_PASSWORD", "pw"), Map.of());
+        assertThat(trust.sipTlsTruststore()).isEqualTo("/etc/hotline/carriers.p12");
+        assertThat(trust.sipTlsTruststorePassword()).isEqualTo("pw");
         assertThat(c.rtpPortMin()).isEqualTo(20000);
         assertThat(c.rtpPortMax()).isEqualTo(29999);
         assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("MODE=PostgreSQL");
@@ -71,6 +76,8 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SIP_PORT", "70000"), Map.of())).hasMessageContaining("sip.port");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SIP_TLS_PORT", "5060"), Map.of()))
                 .hasMessageContaining("sip.tls.port must differ from sip.port");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SIP_TLS_TRUSTSTORE", "/etc/hotline/carriers.p12"), Map.of()))
+                .hasMessageContaining("sip.tls.truststore").hasMessageContaining("sip.tls.port");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_RTP_PORT_MIN", "30001"), Map.of())).hasMessageContaining("rtp.port.min");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_DEMO", "maybe"), Map.of())).hasMessageContaining("true or false");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SMTP_SECURITY", "ssl"), Map.of())).hasMessageContaining("smtp.security");

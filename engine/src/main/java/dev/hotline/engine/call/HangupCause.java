@@ -16,6 +16,11 @@ public enum HangupCause {
     FORBIDDEN(21, 403),
     INCOMPATIBLE_DESTINATION(88, 488),
     NETWORK_OUT_OF_ORDER(38, 502),
+    /**
+     * A TLS peer's certificate was refused: not signed by a trusted authority, or not naming the host dialled
+     * (RFC 5922 §7.2); nothing was sent to it.
+     */
+    TLS_CERTIFICATE_REFUSED(38, 502),
     NORMAL_TEMPORARY_FAILURE(41, 503),
     SERVICE_UNAVAILABLE(63, 503),
     MEDIA_TIMEOUT(102, 408),

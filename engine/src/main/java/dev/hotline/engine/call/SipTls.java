@@ -11,7 +11,8 @@ import java.util.Set;
  * @param keyStore           key store holding the server's certificate and key (the same one HTTPS uses)
  * @param keyStorePassword   its password
  * @param keyStoreType       PKCS12 or JKS
- * @param trustStore         certificates trusted when Hotline is the TLS client (trunks); null uses the JDK's cacerts
+ * @param trustStore         certificates trusted when Hotline is the TLS client (trunks, registrars, phones called on a
+ *                           new connection), the whole set; null: the JDK's cacerts plus the key store's certificates
  * @param trustStorePassword its password
  * @param trustStoreType     PKCS12 or JKS
  * @param clientAuth         JAIN-SIP's TLS_CLIENT_AUTH_TYPE for phones and trunks connecting to us: Disabled (default,

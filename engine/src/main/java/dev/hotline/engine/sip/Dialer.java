@@ -12,6 +12,7 @@ import dev.hotline.engine.call.Target;
 import dev.hotline.engine.rtp.MediaRelay;
 import dev.hotline.engine.rtp.RtpEndpoint;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -144,11 +145,13 @@ final class Dialer {
             browsers.start(out);
             return;
         }
+        String boundCallId = null;
         try {
             URI requestUri;
             String transport;
             SipURI toUri;
             Target target = out.dialRequest().target();
+            InetSocketAddress flow = null;
             if (target instanceof Target.Registered r) {
                 List<Registration> regs = registrar.lookup(r.domain(), r.user());
                 if (regs.isEmpty()) {
@@ -158,6 +161,7 @@ final class Dialer {
                 Registration reg = regs.get(0);
                 requestUri = msg.af.createURI(reg.contact());
                 transport = reg.transport();
+                flow = "tls".equals(reg.transport()) ? reg.source() : null; // RFC 5626 §5.3: its own connection
                 toUri = msg.af.createSipURI(r.user(), r.domain());
             } else {
                 Target.Uri u = (Target.Uri) target;
@@ -170,6 +174,9 @@ final class Dialer {
                 }
                 requestUri = uri;
                 transport = u.transport();
+                if ("tls".equals(transport) && engine.tlsNetwork != null) {
+                    engine.tlsNetwork.checkNameOf(u.host()); // RFC 5922 §7.2: the carrier's certificate names it
+                }
                 toUri = (SipURI) uri.clone();
                 toUri.removeParameter("transport");
             }
@@ -203,6 +210,10 @@ final class Dialer {
             }
             msg.identify(invite);
             sessionTimers.offer(invite, config.sessionExpires().toSeconds()); // RFC 4028 §7.1
+            if (flow != null) {
+                boundCallId = callId.getCallId();
+                legs.bindFlow(boundCallId, flow);
+            }
             ClientTransaction ct = msg.provider.getNewClientTransaction(invite);
             ct.setApplicationData(out);
             Dialog dialog = msg.provider.getNewDialog(ct);
@@ -212,8 +223,23 @@ final class Dialer {
             out.armRingTimer();
             ct.sendRequest();
         } catch (Exception ex) {
-            log.info("channel {}: cannot send INVITE: {}", out.id, ex.toString());
-            out.terminateSilently(HangupCause.NETWORK_OUT_OF_ORDER, Response.SERVICE_UNAVAILABLE);
+            if (boundCallId != null && out.sip().callId() == null) {
+                legs.unbindFlow(boundCallId); // not filed with the leg's dialog: not forgotten with it
+            }
+            boolean refused = certificateRefused(ex);
+            log.info("channel {}: cannot send INVITE{}: {}", out.id, refused ? " (TLS certificate refused)" : "", ex.toString());
+            out.terminateSilently(refused ? HangupCause.TLS_CERTIFICATE_REFUSED : HangupCause.NETWORK_OUT_OF_ORDER,
+                    Response.SERVICE_UNAVAILABLE);
         }
+    }
+
+    /** The failure was a TLS handshake that refused the peer's certificate (untrusted, or naming another host). */
+    static boolean certificateRefused(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -165,6 +165,9 @@ final class InboundInvites {
             leg.sdp().acceptSrtp(srtpKey);
         }
         dialog.setApplicationData(leg);
+        if ("tls".equals(transport)) {
+            legs.bindFlow(callId, source); // requests back to the caller over its own connection (RFC 5626 §5.3)
+        }
         legs.add(leg);
         legs.addDialog(leg);
         legs.addPendingInbound(leg);

@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,8 @@ final class LegTable {
      * instead of scanning every dialog of the last 32 s (tens of thousands at a few hundred calls per second).
      */
     private final Queue<SipLeg> endedOrder = new ConcurrentLinkedQueue<>();
+    /** Key: Call-ID of a leg whose requests go over a TLS connection of the phone's (RFC 5626 §5.3, SipFlowRouter). */
+    private final Map<String, InetSocketAddress> flows = new ConcurrentHashMap<>();
     private static final long DIALOG_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(32);
 
     /** A new leg is live. */
@@ -45,6 +48,20 @@ final class LegTable {
     /** An inbound leg waits for its answer: a CANCEL may come for it (RFC 3261 §9.2). */
     void addPendingInbound(SipLeg leg) {
         pendingInbound.put(leg.sip().callId() + ";" + leg.sip().remoteTag(), leg);
+    }
+
+    /** The requests of the call {@code callId} go over the TLS connection with {@code peer} while it is open. */
+    void bindFlow(String callId, InetSocketAddress peer) {
+        flows.put(callId, peer);
+    }
+
+    void unbindFlow(String callId) {
+        flows.remove(callId);
+    }
+
+    /** The TLS connection the requests of call {@code callId} go over, or null. */
+    InetSocketAddress flow(String callId) {
+        return flows.get(callId);
     }
 
     SipLeg byId(String id) {
@@ -76,6 +93,7 @@ final class LegTable {
             endedOrder.poll();
             if (l.sip().callId() != null) {
                 byDialog.remove(dialogKey(l), l);
+                flows.remove(l.sip().callId());
             }
         }
     }

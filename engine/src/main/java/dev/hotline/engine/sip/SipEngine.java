@@ -26,7 +26,9 @@ import dev.hotline.engine.call.TrunkRegistrations;
 import dev.hotline.engine.call.WebRtcConnection;
 import dev.hotline.engine.media.AudioClipCache;
 import dev.hotline.engine.rtp.MediaRelay;
+import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.RequestEventExt;
+import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -123,6 +125,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final DialogSubscriptions subscriptions;
     private final OverloadGuard overload = new OverloadGuard(System::nanoTime);
     private final DatagramSocket probeSocket;
+    /** TLS sockets and certificate checks; null when SIP over TLS is off. */
+    final SipTlsNetwork tlsNetwork;
 
     private SipEngine(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy, CallHandler handler)
             throws Exception {
@@ -150,10 +154,20 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", RawMessageGuard.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", SipTransports.class.getName()); // TLS: see there
         p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000"); // a datagram queued 2 s: its sender retransmitted
+        p.setProperty("javax.sip.ROUTER_PATH", SipFlowRouter.class.getName()); // TLS flows: see there
         if (config.tls().enabled()) {
-            SipTlsStores.configure(p, config.tls());
+            SipTlsNetwork.configure(p, config.tls());
         }
         this.stack = factory.createSipStack(p);
+        this.tlsNetwork = config.tls().enabled() ? (SipTlsNetwork) ((SipStackImpl) stack).getNetworkLayer() : null;
+        if (tlsNetwork != null) {
+            try {
+                tlsNetwork.use(config.tls());
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                stack.stop();
+                throw e;
+            }
+        }
         RawMessageGuard.admission(stack, overload);
         this.relay = new MediaRelay(config.bindAddress(), config.rtpPortMin(), config.rtpPortMax(), config.mediaThreads());
         SipProvider prov = null;
@@ -171,7 +185,10 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             }
             if (config.tls().enabled()) {
                 // its own port: a TCP and a TLS listening point cannot share one
-                prov.addListeningPoint(stack.createListeningPoint(config.bindAddress(), config.tls().port(), ListeningPoint.TLS));
+                ListeningPoint tls = stack.createListeningPoint(config.bindAddress(), config.tls().port(), ListeningPoint.TLS);
+                prov.addListeningPoint(tls);
+                SipTransports.Tls processor = (SipTransports.Tls) ((ListeningPointImpl) tls).getMessageProcessor();
+                ((SipFlowRouter) stack.getRouter()).use(legs::flow, processor::isOpen);
             }
             prov.addSipListener(this);
         } catch (Exception e) {

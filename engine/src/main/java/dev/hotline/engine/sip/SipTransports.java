@@ -1,17 +1,19 @@
 package dev.hotline.engine.sip;
 
+import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.MessageProcessorFactory;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
-import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.TLSMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import javax.sip.ListeningPoint;
 
 /**
  * The stack's transports (property {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): UDP and TCP on JAIN-SIP's
- * NIO processors, TLS on its blocking one (a thread per connection).
+ * NIO processors, TLS on its blocking one (a thread per connection), as {@link Tls}.
  * <p>
  * Why not NIO for TLS: in JAIN-SIP 1.3.0-91 {@code NIOHandler.openOutgoingConnection} drops the socket it has just
  * connected from its table (its {@code connected} flag is never set), so the first send on a new client connection
@@ -22,13 +24,27 @@ import javax.sip.ListeningPoint;
  */
 public final class SipTransports implements MessageProcessorFactory {
     private final MessageProcessorFactory nio = new NioMessageProcessorFactory();
-    private final MessageProcessorFactory blocking = new OIOMessageProcessorFactory();
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
                                                    String transport) throws IOException {
         return ListeningPoint.TLS.equalsIgnoreCase(transport)
-                ? blocking.createMessageProcessor(stack, address, port, transport)
+                ? new Tls(address, stack, port)
                 : nio.createMessageProcessor(stack, address, port, transport);
+    }
+
+    /**
+     * JAIN-SIP's blocking TLS processor, which can tell whether a connection with a peer is open. A connection a peer
+     * opened is filed under the peer's address and source port once its first request is read (JAIN-SIP caches it
+     * for sending, RFC 3261 §18.2.2), and dropped when it closes.
+     */
+    static final class Tls extends TLSMessageProcessor {
+        Tls(InetAddress address, SIPTransactionStack stack, int port) {
+            super(address, stack, port);
+        }
+
+        boolean isOpen(InetSocketAddress peer) {
+            return messageChannels.containsKey(MessageChannel.getKey(peer.getAddress(), peer.getPort(), "TLS"));
+        }
     }
 }

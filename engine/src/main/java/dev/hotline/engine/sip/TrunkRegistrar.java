@@ -127,6 +127,9 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
             synchronized (e) {
                 if (e.stopped && !unregister) return;
                 TrunkRegistration r = e.reg;
+                if (r.transport().equals("tls") && engine.tlsNetwork != null) {
+                    engine.tlsNetwork.checkNameOf(r.host()); // RFC 5922 §7.2: the registrar's certificate names it
+                }
                 SipURI registrar = engine.msg.af.createSipURI(null, r.host());
                 registrar.setPort(r.port());
                 if (!r.transport().equals("udp")) registrar.setTransportParam(r.transport());
@@ -149,7 +152,10 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
             ct.setApplicationData(new Attempt(e, unregister));
             ct.sendRequest();
         } catch (Exception ex) {
-            if (!unregister) failed(e, "cannot send REGISTER: " + ex.getMessage());
+            if (!unregister) {
+                failed(e, (Dialer.certificateRefused(ex) ? "TLS certificate refused: " : "cannot send REGISTER: ")
+                        + ex.getMessage());
+            }
         }
     }
 

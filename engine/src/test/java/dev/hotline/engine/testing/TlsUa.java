@@ -63,7 +63,14 @@ public final class TlsUa implements SipListener, AutoCloseable {
     /** ACKs and BYEs received inside dialogs. */
     public final BlockingQueue<Request> acks = new LinkedBlockingQueue<>();
     public final BlockingQueue<Request> byes = new LinkedBlockingQueue<>();
+    /** REGISTERs received (answered 200), with the source port of the connection they came on. */
+    public final BlockingQueue<Received> registers = new LinkedBlockingQueue<>();
+    /** The port our Contact advertises: our listening port, unless a test makes it one nobody answers on (NAT). */
+    public volatile int contactPort = port;
     private long cseq;
+
+    public record Received(Request request, int remotePort) {
+    }
 
     public record Incoming(Request request, ServerTransaction transaction) {
         public String sdp() {
@@ -139,10 +146,19 @@ public final class TlsUa implements SipListener, AutoCloseable {
 
     /** INVITE {@code to}@domain through the engine's TLS port as {@code from}, answering a 407; returns the call. */
     public Call call(String from, String password, String to, String sdp) throws Exception {
-        Request invite = invite(from, to, sdp, ++cseq);
+        return call(serverTlsPort, from, password, to, sdp);
+    }
+
+    /**
+     * INVITE sent to the engine at 127.0.0.1:{@code hopPort} over TLS: its TLS port, or the source port of a
+     * connection the engine opened to us (a registrar calling a registered trunk on its registration connection;
+     * nothing else listens there).
+     */
+    public Call call(int hopPort, String from, String password, String to, String sdp) throws Exception {
+        Request invite = invite(from, to, sdp, ++cseq, hopPort);
         Response r = transact(invite);
         if (r.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED || r.getStatusCode() == Response.UNAUTHORIZED) {
-            Request again = invite(from, to, sdp, ++cseq);
+            Request again = invite(from, to, sdp, ++cseq, hopPort);
             again.addHeader(authorization(r, from, password, Request.INVITE,
                     invite.getRequestURI().toString(), r.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED));
             r = transact(again);
@@ -158,7 +174,7 @@ public final class TlsUa implements SipListener, AutoCloseable {
 
     private volatile Dialog lastDialog;
 
-    private Request invite(String from, String to, String sdp, long seq) throws Exception {
+    private Request invite(String from, String to, String sdp, long seq, int hopPort) throws Exception {
         SipURI target = af.createSipURI(to, domain);
         SipURI fromUri = af.createSipURI(from, domain);
         Request r = mf.createRequest(target, Request.INVITE, provider.getNewCallId(),
@@ -166,7 +182,7 @@ public final class TlsUa implements SipListener, AutoCloseable {
                 hf.createToHeader(af.createAddress(af.createSipURI(to, domain)), null),
                 List.of(hf.createViaHeader("127.0.0.1", port, "tls", null)), hf.createMaxForwardsHeader(70),
                 hf.createContentTypeHeader("application", "sdp"), sdp);
-        r.addHeader(hf.createRouteHeader(af.createAddress(serverHop())));
+        r.addHeader(hf.createRouteHeader(af.createAddress(hop(hopPort))));
         r.addHeader(contact(from));
         return r;
     }
@@ -200,8 +216,12 @@ public final class TlsUa implements SipListener, AutoCloseable {
     }
 
     private SipURI serverHop() throws Exception {
+        return hop(serverTlsPort);
+    }
+
+    private SipURI hop(int hopPort) throws Exception {
         SipURI next = af.createSipURI(null, "127.0.0.1");
-        next.setPort(serverTlsPort);
+        next.setPort(hopPort);
         next.setTransportParam("tls");
         next.setLrParam();
         return next;
@@ -209,7 +229,7 @@ public final class TlsUa implements SipListener, AutoCloseable {
 
     private ContactHeader contact(String user) throws Exception {
         SipURI contact = af.createSipURI(user, "127.0.0.1");
-        contact.setPort(port);
+        contact.setPort(contactPort);
         contact.setTransportParam("tls");
         return hf.createContactHeader(af.createAddress(contact));
     }
@@ -276,6 +296,12 @@ public final class TlsUa implements SipListener, AutoCloseable {
                     invites.add(new Incoming(req, st));
                 }
                 case Request.ACK -> acks.add(req);
+                case Request.REGISTER -> {
+                    ServerTransaction st = e.getServerTransaction() != null ? e.getServerTransaction()
+                            : provider.getNewServerTransaction(req);
+                    st.sendResponse(mf.createResponse(Response.OK, req));
+                    registers.add(new Received(req, ((gov.nist.javax.sip.RequestEventExt) e).getRemotePort()));
+                }
                 case Request.BYE -> {
                     ServerTransaction st = e.getServerTransaction() != null ? e.getServerTransaction()
                             : provider.getNewServerTransaction(req);

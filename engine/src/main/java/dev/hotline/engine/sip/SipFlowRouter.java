@@ -1,0 +1,46 @@
+package dev.hotline.engine.sip;
+
+import gov.nist.javax.sip.stack.DefaultRouter;
+import gov.nist.javax.sip.stack.HopImpl;
+import java.net.InetSocketAddress;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import javax.sip.ListeningPoint;
+import javax.sip.SipException;
+import javax.sip.SipStack;
+import javax.sip.address.Hop;
+import javax.sip.header.CallIdHeader;
+import javax.sip.message.Request;
+
+/**
+ * The SIP stack's router (property {@code javax.sip.ROUTER_PATH}): JAIN-SIP's default routing (Route, else the
+ * Request-URI, RFC 3261 §8.1.2), except that a request of a call whose leg is bound to a TLS flow goes over that flow
+ * while it is open: the connection a phone registered on (for calls to it) or the one its INVITE came on (for
+ * requests back to a caller). RFC 5626 §5.3 / RFC 3261 §18.2.2 connection reuse: a TLS phone behind a NAT advertises
+ * a Contact nobody can reach, but its own connection to us stays open.
+ */
+public final class SipFlowRouter extends DefaultRouter {
+    private volatile Function<String, InetSocketAddress> flowOfCall = callId -> null;
+    private volatile Predicate<InetSocketAddress> isOpen = flow -> false;
+
+    /** JAIN-SIP makes it by reflection; {@link #use} gives it the engine's flows. */
+    public SipFlowRouter(SipStack stack, String outboundProxy) {
+        super(stack, outboundProxy);
+    }
+
+    /** {@code flowOfCall}: the flow a call's leg is bound to (or null); {@code isOpen}: whether a TLS flow is open. */
+    void use(Function<String, InetSocketAddress> flowOfCall, Predicate<InetSocketAddress> isOpen) {
+        this.flowOfCall = flowOfCall;
+        this.isOpen = isOpen;
+    }
+
+    @Override
+    public Hop getNextHop(Request request) throws SipException {
+        CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
+        InetSocketAddress flow = callId == null ? null : flowOfCall.apply(callId.getCallId());
+        if (flow != null && isOpen.test(flow)) {
+            return new HopImpl(flow.getAddress().getHostAddress(), flow.getPort(), ListeningPoint.TLS);
+        }
+        return super.getNextHop(request);
+    }
+}

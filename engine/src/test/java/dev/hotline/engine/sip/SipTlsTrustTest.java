@@ -1,0 +1,217 @@
+package dev.hotline.engine.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hotline.engine.Engines;
+import dev.hotline.engine.call.CallEvent;
+import dev.hotline.engine.call.EngineConfig;
+import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.InboundPolicy;
+import dev.hotline.engine.call.Registration;
+import dev.hotline.engine.call.SipAccount;
+import dev.hotline.engine.call.SipTls;
+import dev.hotline.engine.call.SrtpMode;
+import dev.hotline.engine.call.Target;
+import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.engine.call.TrunkRegistration;
+import dev.hotline.engine.call.TrunkRegistrationStatus;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.PrivateCa;
+import dev.hotline.engine.testing.TestCallHandler;
+import dev.hotline.engine.testing.TlsCalls;
+import dev.hotline.engine.testing.TlsUa;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.address.SipURI;
+import javax.sip.message.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIP over TLS with a separate trust store (SEC-4: carriers under a private CA), the host-name check of a carrier's or
+ * registrar's certificate (RFC 5922 §7.2), a trunk registering over TLS and called on that connection (PBX-2), and
+ * calls to a TLS phone behind a NAT over the connection it registered on (PBX-1, RFC 5626 §5.3). The engine's own
+ * certificate and the carriers' are signed by the test's private CA, the only certificate the engine trusts.
+ */
+class SipTlsTrustTest {
+    static final String DOMAIN = "tls.local";
+    static final String PW = "secret";
+
+    @TempDir
+    static Path dir;
+    static PrivateCa ca;
+    static Path caTrust;
+    static TelephonyEngine engine;
+    static TestCallHandler handler;
+    static int tlsPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ca = new PrivateCa("Carrier Private CA", PW);
+        caTrust = ca.trustStore(dir.resolve("ca-trust.p12"));
+        Path engineKeys = ca.keyStore(dir.resolve("engine.p12"), "127.0.0.1", "localhost");
+        int port = Ports.free();
+        tlsPort = Ports.free();
+        int rtp = Ports.free(40);
+        EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withDefaultDomain(DOMAIN)
+                .withRtpPorts(rtp, rtp + 39).withAuthThrottle(1000, Duration.ofMinutes(1), Duration.ofMinutes(1))
+                .withTls(SipTls.on(tlsPort, engineKeys, PW, "PKCS12").withTrustStore(caTrust, PW, "PKCS12"));
+        handler = new TestCallHandler(DOMAIN);
+        InboundPolicy policy = new InboundPolicy() {
+            @Override
+            public Decision admit(InviteSource s) {
+                return "carrier".equals(s.fromUser()) ? Decision.TRUSTED : Decision.AUTHENTICATE;
+            }
+
+            @Override
+            public SrtpMode srtp(InviteSource s) {
+                return SrtpMode.OPTIONAL;
+            }
+        };
+        engine = Engines.start(config, (domain, user) -> DOMAIN.equals(domain) && user.matches("[23]10[0-9]")
+                ? Optional.of(new SipAccount("acct-" + user, "pw-" + user)) : Optional.empty(), policy, handler);
+        handler.engine = engine;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @AfterEach
+    void reset() {
+        handler.targets.clear();
+        handler.answerLocally.clear();
+        engine.trunkRegistrations().configure(List.of());
+    }
+
+    /** A carrier whose certificate the private CA signed for the trunk's host name gets the INVITE over TLS. */
+    @Test
+    void aCarrierUnderThePrivateCaNamingTheTrunkHostGetsTheCall() throws Exception {
+        try (TlsUa phone = ua(ca.keyStore(dir.resolve("phone1.p12"), "127.0.0.1"));
+             TlsUa carrier = ua(ca.keyStore(dir.resolve("carrier-ok.p12"), "localhost"))) {
+            handler.targets.put("9101", new Target.Uri("0101", "localhost", carrier.port, "tls",
+                    new Target.TrunkAccount("trunk-ca", null, null), SrtpMode.OFF));
+            assertThat(phone.register("3101", "pw-3101").getStatusCode()).isEqualTo(Response.OK);
+            TlsCalls.Connected c = TlsCalls.connect(phone, "3101", "pw-3101", "9101", carrier,
+                    TlsCalls.sdp(40000, false, null), offer -> TlsCalls.sdp(40002, false, null));
+            SipURI ruri = (SipURI) c.incoming().request().getRequestURI();
+            assertThat(ruri.getHost()).isEqualTo("localhost");
+            assertThat(ruri.getTransportParam()).isEqualToIgnoringCase("tls");
+            assertThat(phone.bye(c.call())).isEqualTo(Response.OK);
+            assertThat(carrier.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    /**
+     * A certificate of the trusted CA naming another host, or one naming the host but signed by a CA the trust store
+     * does not hold: the handshake fails, nothing reaches the carrier, the trunk leg ends TLS_CERTIFICATE_REFUSED.
+     */
+    @Test
+    void aCarrierCertificateNamingAnotherHostOrFromAnotherCaIsRefused() throws Exception {
+        PrivateCa other = new PrivateCa("Someone Else's CA", PW);
+        try (TlsUa phone = ua(ca.keyStore(dir.resolve("phone2.p12"), "127.0.0.1"));
+             TlsUa wrongName = ua(ca.keyStore(dir.resolve("carrier-wrong.p12"), "carrier.example"));
+             TlsUa otherCa = new TlsUa(other.keyStore(dir.resolve("carrier-other.p12"), "localhost"),
+                     other.trustStore(dir.resolve("other-trust.p12")), PW, DOMAIN, tlsPort)) {
+            assertThat(phone.register("3102", "pw-3102").getStatusCode()).isEqualTo(Response.OK);
+            for (TlsUa carrier : List.of(wrongName, otherCa)) {
+                int before = refusals();
+                handler.targets.put("9102", new Target.Uri("0102", "localhost", carrier.port, "tls",
+                        new Target.TrunkAccount("trunk-bad", null, null), SrtpMode.OFF));
+                TlsUa.Call call = phone.call("3102", "pw-3102", "9102", TlsCalls.sdp(40000, false, null));
+                assertThat(call.answer().getStatusCode()).isGreaterThanOrEqualTo(500);
+                // the trunk leg, and the phone's leg that followed it
+                await().atMost(Duration.ofSeconds(10)).until(() -> refusals() == before + 2);
+                assertThat(carrier.invites).as("nothing sent to a carrier whose certificate is refused").isEmpty();
+            }
+        }
+    }
+
+    private static int refusals() {
+        return (int) handler.events(CallEvent.ChannelHungUp.class).stream()
+                .filter(h -> h.cause() == HangupCause.TLS_CERTIFICATE_REFUSED).count();
+    }
+
+    /**
+     * A trunk registers to its carrier over TLS (private CA, host name checked), and the carrier calls in on the
+     * connection that registration opened: the INVITE goes to the source port of the engine's REGISTER connection,
+     * where nothing else listens. A registrar whose certificate names another host leaves the registration FAILED with
+     * the reason.
+     */
+    @Test
+    void aTrunkRegistersOverTlsAndIsCalledOnThatConnection() throws Exception {
+        try (TlsUa registrar = ua(ca.keyStore(dir.resolve("registrar.p12"), "localhost"));
+             TlsUa wrong = ua(ca.keyStore(dir.resolve("registrar-wrong.p12"), "sip.carrier.example"))) {
+            engine.trunkRegistrations().configure(List.of(new TrunkRegistration("reg-tls", "localhost", registrar.port,
+                    "tls", "trunk77", "pw", "carrier.test", Duration.ofSeconds(600), Duration.ofSeconds(30))));
+            await().atMost(Duration.ofSeconds(15)).until(() -> state("reg-tls") == TrunkRegistrationStatus.State.REGISTERED);
+            TlsUa.Received reg = registrar.registers.poll(5, TimeUnit.SECONDS);
+            assertThat(reg).isNotNull();
+            assertThat(reg.request().getRequestURI().toString()).contains("transport=tls");
+
+            handler.answerLocally.add("7100");
+            TlsUa.Call in = registrar.call(reg.remotePort(), "carrier", null, "7100", TlsCalls.sdp(40000, false, null));
+            assertThat(in.answer().getStatusCode()).as("INVITE on the registration connection answered").isEqualTo(Response.OK);
+            assertThat(registrar.bye(in)).isEqualTo(Response.OK);
+
+            engine.trunkRegistrations().configure(List.of(new TrunkRegistration("reg-wrong", "localhost", wrong.port,
+                    "tls", "trunk78", "pw", "carrier.test", Duration.ofSeconds(600), Duration.ofSeconds(30))));
+            await().atMost(Duration.ofSeconds(15)).until(() -> state("reg-wrong") == TrunkRegistrationStatus.State.FAILED);
+            TrunkRegistrationStatus failed = status("reg-wrong");
+            assertThat(failed.detail()).contains("TLS certificate refused").containsIgnoringCase("localhost");
+            assertThat(wrong.registers).isEmpty();
+        }
+    }
+
+    private static TrunkRegistrationStatus.State state(String key) {
+        TrunkRegistrationStatus s = status(key);
+        return s == null ? null : s.state();
+    }
+
+    private static TrunkRegistrationStatus status(String key) {
+        return engine.trunkRegistrations().status().stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
+    }
+
+    /**
+     * A TLS phone behind a NAT: its Contact names a port where nothing listens. The INVITE, the ACK and the caller's
+     * BYE reach it over the connection it registered on; its own BYE of a second call reaches the caller.
+     */
+    @Test
+    void aTlsPhoneWhoseContactCannotBeReachedIsCalledOverItsRegistrationConnection() throws Exception {
+        try (TlsUa caller = ua(ca.keyStore(dir.resolve("phone3.p12"), "127.0.0.1"));
+             TlsUa natted = ua(ca.keyStore(dir.resolve("phone4.p12"), "127.0.0.1"))) {
+            natted.contactPort = Ports.free(); // nothing listens there
+            assertThat(caller.register("3103", "pw-3103").getStatusCode()).isEqualTo(Response.OK);
+            assertThat(natted.register("2103", "pw-2103").getStatusCode()).isEqualTo(Response.OK);
+            Registration binding = engine.locations().lookup(DOMAIN, "2103").get(0);
+            assertThat(binding.contact()).contains(":" + natted.contactPort);
+            assertThat(binding.source().getPort()).isNotEqualTo(natted.contactPort).isNotEqualTo(natted.port);
+
+            TlsCalls.Connected c = TlsCalls.connect(caller, "3103", "pw-3103", "2103", natted,
+                    TlsCalls.sdp(40000, false, null), offer -> TlsCalls.sdp(40002, false, null));
+            assertThat(c.incoming().request().getRequestURI().toString()).contains(":" + natted.contactPort);
+            assertThat(caller.bye(c.call())).isEqualTo(Response.OK);
+            assertThat(natted.byes.poll(10, TimeUnit.SECONDS)).as("BYE over the registration connection").isNotNull();
+
+            TlsCalls.Connected again = TlsCalls.connect(caller, "3103", "pw-3103", "2103", natted,
+                    TlsCalls.sdp(40000, false, null), offer -> TlsCalls.sdp(40002, false, null));
+            assertThat(natted.bye(again.answered())).isEqualTo(Response.OK);
+            assertThat(caller.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    private static TlsUa ua(Path keyStore) throws Exception {
+        return new TlsUa(keyStore, caTrust, PW, DOMAIN, tlsPort);
+    }
+}

@@ -211,6 +211,7 @@ class BrandingSmsBrowserTest {
         ui.type("campaign-callerids", "4000100");
         ui.type("campaign-windows", "");
         ui.type("campaign-text", "您好");
+        new Select(ui.el("campaign-queue")).selectByIndex(0); // key 0 of a notification goes to an agent of this queue
         assertThat(ui.driver().findElements(ConsoleDriver.tid("campaign-sms-template"))).as("no SMS until an outcome is ticked").isEmpty();
         ui.click("campaign-sms-on-answered");
         ui.click("campaign-sms-on-exhausted");
@@ -220,7 +221,13 @@ class BrandingSmsBrowserTest {
         new Select(ui.el("campaign-sms-template")).selectByVisibleText("thanks-for-answering");
         assertThat(ui.driver().findElements(ConsoleDriver.tid("campaign-sms-text"))).as("a template needs no text").isEmpty();
         ui.click("campaign-create");
-        ui.waitFor(d -> ui.text("campaign-state-sms-after-answer").equals(ui.en("campaigns.states.draft")));
+        try {
+            ui.waitFor(d -> ui.text("campaign-state-sms-after-answer").equals(ui.en("campaigns.states.draft")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            ui.screenshot("campaign-sms-after-failed-en");
+            throw new AssertionError("not created: " + ui.driver().findElements(ConsoleDriver.tid("campaign-form-error")).stream()
+                    .map(org.openqa.selenium.WebElement::getText).toList(), e);
+        }
         ui.screenshot("campaign-sms-after-en");
         JsonNode sms = null;
         for (var c : admin.get("/api/v1/campaigns").json()) {

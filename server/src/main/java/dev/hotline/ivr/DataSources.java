@@ -224,6 +224,8 @@ public final class DataSources implements AutoCloseable {
             if (url != null && !url.isEmpty()) {
                 v.check(URL_PREFIXES.stream().anyMatch(url::startsWith), "url", "a database server address: " + String.join(", ", URL_PREFIXES) + "…");
                 v.check(!url.toUpperCase(Locale.ROOT).contains("INIT="), "url", "INIT= is not allowed in the address");
+                // the lookups' read-only transactions rest on the driver honouring setReadOnly (PostgreSQL: BEGIN READ ONLY)
+                v.check(!url.toUpperCase(Locale.ROOT).contains("READONLYMODE"), "url", "readOnlyMode is not allowed in the address");
             }
         }
         v.maxLength("username", in.username(), 100).maxLength("password", in.password(), 200);
@@ -377,6 +379,12 @@ public final class DataSources implements AutoCloseable {
             if (r.username() != null) cfg.setUsername(r.username());
             if (r.passwordEnc() != null) cfg.setPassword(secrets.decrypt(r.passwordEnc()));
             cfg.setReadOnly(true);
+            if (r.url().startsWith("jdbc:postgresql:")) {
+                // Variables are bound as text; sent untyped, PostgreSQL gives each the type its place in the query needs
+                // (WHERE id = ${caller} on a bigint column) instead of refusing "bigint = character varying".
+                cfg.addDataSourceProperty("stringtype", "unspecified");
+                cfg.addDataSourceProperty("readOnlyMode", "always"); // BEGIN READ ONLY on every transaction, whatever the URL says
+            }
             cfg.setAutoCommit(false);
             cfg.setMaximumPoolSize(4);
             cfg.setMinimumIdle(0);

@@ -6,6 +6,8 @@ import { api, t, errorText, confirmDialog, toast, i18n } from '../common.js';
 import { fmtTime } from '../format.js';
 
 const MODES = ['preview', 'progressive', 'predictive', 'notification', 'sms'];
+/** MSG-3: the outcomes a calling campaign may send its SMS after (settings.sms.on). */
+const SMS_OUTCOMES = ['answered', 'busy', 'no_answer', 'machine', 'failed', 'abandoned', 'exhausted'];
 
 /** "09:00-12:00, 18:30-20:30" → [{from, to}, ...]; null when a part is not HH:mm-HH:mm. */
 export function parseWindows(s) {
@@ -21,14 +23,14 @@ export function parseWindows(s) {
 
 function blank() {
   return { name: '', mode: 'progressive', trunkId: '', callerIds: '', timeZone: 'Asia/Shanghai', windows: '09:00-12:00, 18:30-20:30',
-    queueId: '', maxAttempts: 3, text: '', smsText: '' };
+    queueId: '', maxAttempts: 3, text: '', smsText: '', smsTemplateId: '', smsOn: [] };
 }
 
 export const CampaignsPage = {
   data() {
     return { items: [], trunks: [], queues: [], dnc: [], loading: true, loadError: null, form: blank(), formError: null, fieldErrors: {},
       selected: null, view: null, contacts: [], events: [], file: null, importResult: null, importError: null, dncNumber: '', dncError: null,
-      modes: MODES };
+      modes: MODES, smsOutcomes: SMS_OUTCOMES, smsTemplates: [] };
   },
   created() { this.load(); },
   // The dialling of the campaign shown (dial level, reason, abandon windows) changes by itself: looked at again every 3 s.
@@ -40,6 +42,8 @@ export const CampaignsPage = {
       try {
         [this.items, this.trunks, this.queues, this.dnc] = await Promise.all([api.get('/campaigns'), api.get('/trunks'), api.get('/queues'),
           api.get('/dnc')]);
+        // MSG-3: the SMS templates a campaign's SMS may use (none offered to one who may not send SMS)
+        this.smsTemplates = await api.get('/sms/templates').catch(() => []);
         this.loadError = null;
         if (this.selected) await this.open(this.selected);
       } catch (e) { this.loadError = e; } finally { this.loading = false; }
@@ -56,9 +60,13 @@ export const CampaignsPage = {
         maxAttempts: Number(f.maxAttempts) || null };
       if (f.mode === 'notification') settings.notification = { text: f.text, repeat: 2, keys: { 1: 'confirm', 2: 'refuse', 0: 'agent' } };
       settings.queueId = f.queueId ? Number(f.queueId) : null;
-      if (f.mode === 'sms') { // MSG-3: no call, every number gets the SMS (the list's columns filled in)
+      // MSG-3: a template or an own text; an SMS campaign sends it to every number, a calling one after the outcomes ticked
+      const sms = f.smsTemplateId ? { templateId: Number(f.smsTemplateId) } : { text: f.smsText };
+      if (f.mode === 'sms') { // no call, every number gets the SMS (the list's columns filled in)
         settings.trunkId = null; settings.callerIds = null; settings.queueId = null;
-        settings.sms = { text: f.smsText };
+        settings.sms = sms;
+      } else if (f.smsOn.length) {
+        settings.sms = { ...sms, on: SMS_OUTCOMES.filter((o) => f.smsOn.includes(o)) };
       }
       return { name: f.name.trim(), mode: f.mode, settings };
     },
@@ -210,9 +218,19 @@ export const CampaignsPage = {
         <label class="field"><span class="field-label">{{ t('campaigns.maxAttempts') }}</span><input v-model="form.maxAttempts" type="number" min="1" max="20"></label>
         <label v-if="form.mode !== 'sms'" class="field"><span class="field-label">{{ t('campaigns.queue') }}</span>
           <select v-model="form.queueId" data-testid="campaign-queue"><option v-for="q in queues" :key="q.id" :value="q.id">{{ q.name }}</option></select></label>
-        <label v-if="form.mode === 'sms'" class="field"><span class="field-label">{{ t('campaigns.smsText') }}</span>
+        <div v-if="form.mode !== 'sms'" class="field" data-testid="campaign-sms-on"><span class="field-label">{{ t('campaigns.smsAfter') }}</span>
+          <span class="upload-row"><label v-for="o in smsOutcomes" :key="o" class="check"><input type="checkbox" :value="o" v-model="form.smsOn"
+            :data-testid="'campaign-sms-on-' + o"> {{ t('campaigns.smsOn.' + o) }}</label></span>
+          <span class="field-hint">{{ t('campaigns.smsAfterHint') }}</span>
+          <span v-if="fieldErrors['settings.sms.on']" class="field-error" role="alert" data-testid="campaign-sms-on-error">{{ fieldErrors['settings.sms.on'] }}</span></div>
+        <label v-if="form.mode === 'sms' || form.smsOn.length" class="field"><span class="field-label">{{ t('campaigns.smsTemplate') }}</span>
+          <select v-model="form.smsTemplateId" data-testid="campaign-sms-template"><option value="">{{ t('campaigns.smsOwnText') }}</option>
+            <option v-for="x in smsTemplates" :key="x.id" :value="x.id">{{ x.name }}</option></select>
+          <span v-if="fieldErrors['settings.sms.templateId']" class="field-error" role="alert">{{ fieldErrors['settings.sms.templateId'] }}</span></label>
+        <label v-if="(form.mode === 'sms' || form.smsOn.length) && !form.smsTemplateId" class="field"><span class="field-label">{{ t('campaigns.smsText') }}</span>
           <textarea v-model="form.smsText" rows="3" maxlength="1000" data-testid="campaign-sms-text"></textarea>
-          <span class="field-hint">{{ t('campaigns.smsTextHint') }}</span></label>
+          <span class="field-hint">{{ t('campaigns.smsTextHint') }}</span>
+          <span v-if="fieldErrors['settings.sms.text']" class="field-error" role="alert" data-testid="campaign-sms-text-error">{{ fieldErrors['settings.sms.text'] }}</span></label>
         <label v-if="form.mode === 'notification'" class="field"><span class="field-label">{{ t('campaigns.text') }}</span><input v-model="form.text" data-testid="campaign-text">
           <span class="field-hint">{{ t('campaigns.textHint') }}</span></label>
         <div v-if="formError" class="alert alert-error" role="alert" data-testid="campaign-form-error">{{ formError }}</div>

@@ -11,6 +11,9 @@ import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SftpTestServer;
 import dev.hotline.testing.SipPeers;
 import java.io.ByteArrayOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -517,17 +520,131 @@ class MediaCallsTest extends ServerCallTest {
      * MSG-5: a T.38 re-INVITE (audio port 0, m=image udptl t38) from the caller is refused with 488 (T.38 is not relayed);
      * the call goes on in G.711 and ends normally (the caller's BYE finds the dialog: 200).
      */
+    /**
+     * MSG-5: caller and callee both T.38-capable. The caller's T.38 re-INVITE reaches the callee with the engine's own
+     * anchored m=image port and the caller's T.38 attributes; the callee's image answer comes back to the caller with the
+     * engine's other anchored port; UDPTL datagrams sent to each anchored port arrive at the other party's image port
+     * byte for byte, from the engine's port; then the caller's audio re-INVITE takes both legs back to audio and the call
+     * ends normally.
+     */
     @Test
-    void aT38ReInviteIsRefused488AndTheCallGoesOn() throws Exception {
+    void aT38ReInviteIsRelayedToTheOtherLegAndUdptlPassesUntouched() throws Exception {
+        assertThat(admin.post("/api/v1/extensions", Map.of("number", "5991", "sipPassword", PW)).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4831", "destination", "5991")).status()).isEqualTo(201);
+        int phone = Ports.free();
+        register("5991", phone);
+        try (DatagramSocket aAudio = udp(); DatagramSocket aFax = udp(); DatagramSocket bAudio = udp(); DatagramSocket bFax = udp()) {
+            Path aPort = work.resolve("a-port");
+            Path bPort = work.resolve("b-port");
+            Sipp.Run callee = uas("uas_t38_accept", phone, vars("AUDIOPORT", port(bAudio), "IMAGEPORT", port(bFax), "PORTFILE", bPort.toString()));
+            Sipp.Run caller = uac("uac_t38_relay", "4831", vars("FROM", "13700000031", "AUDIOPORT", port(aAudio), "IMAGEPORT", port(aFax),
+                    "PORTFILE", aPort.toString(), "FAXMS", "4000"));
+            int towardCallee = portIn(bPort);
+            int towardCaller = portIn(aPort);
+            assertThat(towardCaller).as("the engine's own port, not the callee's").isNotEqualTo(bFax.getLocalPort());
+            assertThat(towardCallee).as("the engine's own port, not the caller's").isNotEqualTo(aFax.getLocalPort());
+
+            // UDPTL (T.38 Annex D): seq 0, a primary IFP packet (t30-indicator CNG) and an empty redundancy list; then a
+            // larger data packet. Each arrives untouched, from the engine's anchored port.
+            byte[] cng = {0x00, 0x00, 0x01, 0x00, 0x00};
+            byte[] data = new byte[120];
+            new java.util.Random(38).nextBytes(data);
+            data[0] = 0x00;
+            data[1] = 0x01;
+            for (byte[] udptl : java.util.List.of(cng, data)) {
+                aFax.send(new DatagramPacket(udptl, udptl.length, InetAddress.getLoopbackAddress(), towardCaller));
+                DatagramPacket got = receive(bFax);
+                assertThat(java.util.Arrays.copyOf(got.getData(), got.getLength())).isEqualTo(udptl);
+                assertThat(got.getPort()).isEqualTo(towardCallee);
+            }
+            byte[] back = {0x00, 0x07, 0x02, 0x40, 0x11, 0x22, 0x33};
+            bFax.send(new DatagramPacket(back, back.length, InetAddress.getLoopbackAddress(), towardCallee));
+            DatagramPacket got = receive(aFax);
+            assertThat(java.util.Arrays.copyOf(got.getData(), got.getLength())).isEqualTo(back);
+            assertThat(got.getPort()).isEqualTo(towardCaller);
+            ok(caller);
+            ok(callee);
+        }
+        JsonNode r = callRecord("13700000031");
+        assertThat(r.get("outcome").asText()).isEqualTo("answered");
+        assertThat(r.get("hangupBy").asText()).isEqualTo("caller");
+    }
+
+    /**
+     * MSG-5: the callee refuses T.38 (488, a fax machine without it): the caller gets 488, the call stays on G.711
+     * pass-through (an A-law packet sent afterwards reaches the callee byte for byte) and ends normally.
+     */
+    @Test
+    void aT38ReInviteRefusedByTheOtherPartyGets488AndTheCallStaysOnG711() throws Exception {
         assertThat(admin.post("/api/v1/extensions", Map.of("number", "5990", "sipPassword", PW)).status()).isEqualTo(201);
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4830", "destination", "5990")).status()).isEqualTo(201);
         int phone = Ports.free();
         register("5990", phone);
-        Sipp.Run callee = uas("uas_answer", phone, vars());
-        ok(uac("uac_t38_reinvite", "4830", vars("FROM", "13700000030")));
-        ok(callee);
+        try (DatagramSocket aAudio = udp(); DatagramSocket aFax = udp(); DatagramSocket bAudio = udp()) {
+            Path aPort = work.resolve("a-port");
+            Path bPort = work.resolve("b-port");
+            Sipp.Run callee = uas("uas_t38_refuse", phone, vars("AUDIOPORT", port(bAudio), "PORTFILE", bPort.toString()));
+            Sipp.Run caller = uac("uac_t38_reinvite", "4830", vars("FROM", "13700000030", "AUDIOPORT", port(aAudio), "IMAGEPORT", port(aFax),
+                    "PORTFILE", aPort.toString(), "FAXMS", "4000"));
+            assertThat(portIn(bPort)).as("the offer reached the callee with an engine port").isNotEqualTo(aFax.getLocalPort());
+            await("488 to the caller").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(work.resolve("a-port.refused")));
+            int audio = portIn(work.resolve("a-port.audio"));
+            byte[] rtp = new byte[172];
+            new java.util.Random(8).nextBytes(rtp);
+            rtp[0] = (byte) 0x80;
+            rtp[1] = 8; // PCMA, the law of both legs
+            aAudio.send(new DatagramPacket(rtp, rtp.length, InetAddress.getLoopbackAddress(), audio));
+            DatagramPacket got = receive(bAudio);
+            assertThat(java.util.Arrays.copyOf(got.getData(), got.getLength())).as("G.711 relayed byte for byte").isEqualTo(rtp);
+            ok(caller);
+            ok(callee);
+        }
         JsonNode r = callRecord("13700000030");
         assertThat(r.get("outcome").asText()).isEqualTo("answered");
         assertThat(r.get("hangupBy").asText()).isEqualTo("caller");
+    }
+
+    /** MSG-5: a call through the engine's own media (a conference room) refuses T.38 with 488 and stays in the room. */
+    @Test
+    void aT38ReInviteOnACallThroughTheEnginesMediaIsRefused488AndTheCallStays() throws Exception {
+        var room = admin.post("/api/v1/conference-rooms", Map.of("number", "8820", "name", "Fax test"));
+        assertThat(room.status()).as(room.toString()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4820", "destinationType", "conference", "destination", "8820")).status()).isEqualTo(201);
+        long id = room.json().get("id").asLong();
+        try (DatagramSocket aAudio = udp(); DatagramSocket aFax = udp()) {
+            Path aPort = work.resolve("c-port");
+            Sipp.Run caller = uac("uac_t38_reinvite", "4820", vars("FROM", "13700000032", "AUDIOPORT", port(aAudio), "IMAGEPORT", port(aFax),
+                    "PORTFILE", aPort.toString(), "FAXMS", "1500"));
+            await("488 to the caller").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(work.resolve("c-port.refused")));
+            assertThat(admin.get("/api/v1/conference-rooms/" + id + "/live").json().get("participants").size()).as("still in the room").isEqualTo(1);
+            ok(caller);
+        }
+        JsonNode r = callRecord("13700000032");
+        assertThat(r.get("hangupBy").asText()).isEqualTo("caller");
+    }
+
+    static DatagramSocket udp() throws Exception {
+        DatagramSocket s = new DatagramSocket(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    static String port(DatagramSocket s) {
+        return Integer.toString(s.getLocalPort());
+    }
+
+    static DatagramPacket receive(DatagramSocket s) throws Exception {
+        DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+        s.receive(in);
+        return in;
+    }
+
+    /** The port a SIPp scenario wrote into {@code file} (its exec action), once it is there. */
+    static int portIn(Path file) {
+        return await("port in " + file.getFileName()).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            if (!Files.exists(file)) return -1;
+            String t = Files.readString(file).trim();
+            return t.matches("[0-9]+") ? Integer.parseInt(t) : -1;
+        }, p -> p > 0);
     }
 }

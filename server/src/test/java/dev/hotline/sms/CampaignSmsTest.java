@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * MSG-3 campaign SMS against the in-process SMSC: an SMS campaign sends each number of its list the text with the list's
  * columns filled in, skips a do-not-call number, and shows each number's SMS state (delivered by the SMSC's receipt); a
  * daily quota stops it with the numbers left pending until the quota allows more; a calling campaign sends its SMS after the
- * outcome it names (a number exhausted by failed calls) and none after outcomes it does not name; bad settings are refused
+ * outcome it names (a number exhausted by failed calls; an answered SIPp call) and none after outcomes it does not name; bad settings are refused
  * naming the field.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -201,6 +206,37 @@ class CampaignSmsTest {
         assertThat(m.get("kind").asText()).isEqualTo("campaign");
         assertThat(got.stream().map(TestSmsc.Submitted::dest)).doesNotContain("13500000001");
         state(exhausted, "stopped");
+    }
+
+    /**
+     * An answered call (a SIPp carrier answering the notification campaign's call, which plays its message and hangs up):
+     * outcome answered, and the SMS the campaign names for answered reaches the SMSC with the list's columns filled in.
+     */
+    @Test
+    void aCallingCampaignSendsItsSmsAfterAnAnsweredCall() throws Exception {
+        Path dir = Files.createTempDirectory("campaign-sms");
+        int carrier = Ports.free();
+        var t = admin.post("/api/v1/trunks", Map.of("name", "carrier-sms", "host", "127.0.0.1", "port", carrier, "allowedIps", List.of()));
+        assertThat(t.status()).as(t.toString()).isEqualTo(201);
+        Map<String, String> vars = SipPeers.vars("x", "PAUSE", "500", "DTMFACTIONS", "", "AFTER", "30000", "FROMCHECK", "sip:4000100@");
+        vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
+        Sipp.Run far = Sipp.start(dir, "uas_answer_keys", vars, null, carrier, List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)),
+                "-m", "1", "-recv_timeout", "60000", "-timeout", "120"));
+        Sipp.awaitUdpBound(carrier);
+
+        long id = campaign("sms-after-answered", "notification", Map.of("text", "{name}您好，感谢接听，账单金额{amount}元。", "on", List.of("answered")),
+                t.json().get("id").asLong());
+        importRows(id, "13500000004,孙八,66.5,");
+        state(id, "running");
+        TestSmsc.Submitted s = awaitSubmitted("13500000004");
+        assertThat(SmsText.decode(s.shortMessage(), s.dataCoding())).isEqualTo("孙八您好，感谢接听，账单金额66.5元。");
+        SipPeers.ok(far);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "delivered".equals(contacts(id).get("13500000004").path("smsStatus").asText()));
+        JsonNode c = contacts(id).get("13500000004");
+        assertThat(c.get("lastOutcome").asText()).isEqualTo("answered");
+        JsonNode m = admin.get("/api/v1/sms/messages/" + c.get("smsId").asLong()).json();
+        assertThat(m.get("kind").asText()).isEqualTo("campaign");
+        state(id, "stopped");
     }
 
     @Test

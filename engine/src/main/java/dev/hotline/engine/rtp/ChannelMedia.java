@@ -43,6 +43,14 @@ public final class ChannelMedia {
     /** False while this leg's audio must not reach its peer (muted, held, mixed). */
     volatile boolean forwardIn = true;
 
+    /**
+     * True while this leg is pure pass-through: the engine sends nothing of its own to it (prompt, music, mix) and its
+     * party's packets reach the peer (not muted, held or mixed). What a T.38 relay needs (MSG-5).
+     */
+    public boolean passThrough() {
+        return forwardIn && !generating;
+    }
+
     // ---- clock thread only
     boolean listed;
     boolean closed;

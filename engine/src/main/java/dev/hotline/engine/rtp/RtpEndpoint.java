@@ -60,6 +60,11 @@ public final class RtpEndpoint {
     private InetSocketAddress latchedRtcp;
     volatile boolean closed;
     /**
+     * T.38 (RFC 3362, T.38 Annex D): the port carries UDPTL datagrams instead of RTP. Each one is relayed to the peer
+     * endpoint as it came, at once; no RTP parsing, no RTCP, no SRTP. Set by the call thread on both legs.
+     */
+    private volatile boolean udptl;
+    /**
      * SDES-SRTP of this leg (RFC 4568, RFC 3711), null for plain RTP: {@link #srtpIn} unprotects what the party sends
      * (reactor thread), {@link #srtpOut} protects what we send, in {@link #srtpScratch} under its lock (the peer's
      * reactor and the media clock may send at once).
@@ -139,6 +144,15 @@ public final class RtpEndpoint {
     public void secure(SrtpContext in, SrtpContext out) {
         this.srtpOut = out;
         this.srtpIn = in;
+    }
+
+    /** UDPTL relay (fax) on this port from now on, or RTP again ({@code false}). */
+    public void udptl(boolean on) {
+        udptl = on;
+    }
+
+    public boolean isUdptl() {
+        return udptl;
     }
 
     public boolean isSecure() {
@@ -256,6 +270,15 @@ public final class RtpEndpoint {
                 return;
             }
             buf.flip();
+            if (udptl) {
+                if (isRtcpPort || !latchOrCheck(src, false)) {
+                    packetsDropped++;
+                    continue;
+                }
+                lastReceivedNanos = System.nanoTime();
+                relayUdptl(buf);
+                continue;
+            }
             boolean rtcpPacket = isRtcpPort || (rtcpMux && isRtcp(buf));
             SrtpContext in = srtpIn;
             if (in != null) {
@@ -405,6 +428,22 @@ public final class RtpEndpoint {
         }
     }
 
+    /** A UDPTL datagram (T.38 Annex D) goes to the peer's party untouched, whatever it holds (reactor thread). */
+    private void relayUdptl(ByteBuffer buf) {
+        int len = buf.remaining();
+        packetsIn++;
+        bytesIn += len;
+        RtpEndpoint dst = peer;
+        if (dst == null || dst.closed || !dst.udptl || dst.outlet != null) {
+            packetsDropped++;
+            return;
+        }
+        if (dst.send(dst.rtp, dst.remoteRtp, buf)) {
+            dst.packetsOut++;
+            dst.bytesOut += len;
+        }
+    }
+
     /** The two legs speak different formats (G.711, G.722, Opus): decoded and encoded again (receiving thread). */
     private void relayTranscoded(byte[] a, int headerLen, int len, PayloadType in, PayloadType out, RtpEndpoint dst) {
         int payload = len - headerLen;
@@ -493,7 +532,7 @@ public final class RtpEndpoint {
      * party sent us when it sent anything.
      */
     void rtcpTick(long now) {
-        if (closed || now - nextRtcpNanos < 0) {
+        if (closed || udptl || now - nextRtcpNanos < 0) {
             return;
         }
         nextRtcpNanos = now + (long) (RTCP_INTERVAL_NANOS * (0.5 + ThreadLocalRandom.current().nextDouble()));

@@ -160,6 +160,80 @@ public final class Sdp {
         }
     }
 
+    /**
+     * The T.38 stream of an offer or answer that moves the call to fax (T.38 Annex D): an active {@code m=image <port>
+     * udptl t38} line and no active audio stream (the audio line, if kept, has port 0). Empty for any other SDP (an
+     * audio offer, a declined image stream, something unparsable).
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.Optional<ImageDescription> t38(byte[] body) {
+        if (body == null || body.length == 0 || body.length > MAX_SDP_BYTES) {
+            return java.util.Optional.empty();
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (!text.startsWith("v=0")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            SessionDescription sd = SdpFactory.getInstance().createSessionDescription(text);
+            Vector<MediaDescription> medias = sd.getMediaDescriptions(false);
+            if (medias == null) {
+                return java.util.Optional.empty();
+            }
+            MediaDescription image = null;
+            for (MediaDescription md : medias) {
+                Media m = md.getMedia();
+                if ("audio".equalsIgnoreCase(m.getMediaType()) && m.getMediaPort() > 0) {
+                    return java.util.Optional.empty();
+                }
+                Vector<String> formats = m.getMediaFormats(false);
+                if (image == null && "image".equalsIgnoreCase(m.getMediaType()) && m.getMediaPort() > 0
+                        && m.getMediaPort() <= 65535 && "udptl".equalsIgnoreCase(m.getProtocol())
+                        && formats != null && formats.stream().anyMatch(f -> "t38".equalsIgnoreCase(f.trim()))) {
+                    image = md;
+                }
+            }
+            if (image == null) {
+                return java.util.Optional.empty();
+            }
+            Connection c = image.getConnection() != null ? image.getConnection() : sd.getConnection();
+            if (c == null || c.getAddress() == null || !isIpv4Literal(c.getAddress().trim())) {
+                return java.util.Optional.empty();
+            }
+            List<String> attributes = new ArrayList<>();
+            Vector<Attribute> attrs = image.getAttributes(false);
+            if (attrs != null) {
+                for (Attribute a : attrs) {
+                    String value = a.getValue();
+                    attributes.add(value == null ? a.getName() : a.getName() + ":" + value.trim());
+                }
+            }
+            return java.util.Optional.of(new ImageDescription(c.getAddress().trim(), image.getMedia().getMediaPort(), attributes));
+        } catch (SdpException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The engine's own T.38 description (RFC 3362 §3, T.38 Annex D.2.3): one {@code m=image} stream on our anchored port
+     * in place of the audio one (the same number of m-lines as before, RFC 3264 §8), with the T.38 attributes given.
+     */
+    public static String writeT38(long sessionId, long version, String address, int port, List<String> attributes) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("v=0\r\n");
+        sb.append("o=hotline ").append(sessionId).append(' ').append(version).append(" IN IP4 ").append(address).append("\r\n");
+        sb.append("s=hotline\r\n");
+        sb.append("c=IN IP4 ").append(address).append("\r\n");
+        sb.append("t=0 0\r\n");
+        sb.append("m=image ").append(port).append(" udptl t38\r\n");
+        for (String a : attributes) {
+            if (a.indexOf('\r') < 0 && a.indexOf('\n') < 0) {
+                sb.append("a=").append(a).append("\r\n");
+            }
+        }
+        return sb.toString();
+    }
+
     private static MediaDirection directionOf(Vector<?> attrs, MediaDirection fallback) throws SdpException {
         if (attrs == null) {
             return fallback;

@@ -6,13 +6,16 @@ import dev.hotline.engine.call.DtmfSource;
 import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.dtmf.SipInfoDtmf;
+import dev.hotline.engine.sdp.ImageDescription;
 import dev.hotline.engine.sdp.MediaDescription;
+import dev.hotline.engine.sdp.MediaDirection;
 import dev.hotline.engine.sdp.Sdp;
 import dev.hotline.engine.sdp.SdpException;
 import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.RequestEvent;
@@ -50,6 +53,18 @@ final class LegSignalling {
     private boolean cancelPending;
     private boolean remoteEnded;
     private boolean challengeAnswered;
+    /** A T.38 re-INVITE of our party waiting for the other leg's answer (MSG-5); null when none. */
+    private PendingT38 relaying;
+    /** A re-INVITE we sent for the other leg (T.38 offer, or back to audio) until its final answer; null when none. */
+    private OutgoingReInvite outgoing;
+
+    /** Our party's T.38 re-INVITE, answered once the other leg answered ours. */
+    private record PendingT38(Request request, ServerTransaction st, ImageDescription offer) {
+    }
+
+    /** Our re-INVITE: {@code from} is the leg whose T.38 offer it carries, null when it takes the leg back to audio. */
+    private record OutgoingReInvite(long cseq, SipLeg from) {
+    }
 
 
     LegSignalling(SipLeg leg, SipMessages msg, SessionTimers sessionTimers, SipLeg.InboundInvite invite) {
@@ -162,14 +177,23 @@ final class LegSignalling {
         leg.terminate(HangupCause.NORMAL_CLEARING, 0, true);
     }
 
-    /** Re-INVITE: hold/resume or session refresh, answered locally (RFC 3264 §8, RFC 4028 §9). */
+    /**
+     * Re-INVITE: hold/resume or session refresh, answered locally (RFC 3264 §8, RFC 4028 §9); a T.38 offer is relayed
+     * to the other leg ({@link #relayT38}); an audio offer while in T.38 takes both legs back to audio.
+     */
     void onReInvite(RequestEvent e, ServerTransaction st) {
         Request req = e.getRequest();
-        if (leg.state() != ChannelState.UP) {
-            msg.send(st, msg.response(Response.REQUEST_PENDING, req, null));
+        if (leg.state() != ChannelState.UP || relaying != null) {
+            msg.send(st, msg.response(Response.REQUEST_PENDING, req, null)); // RFC 3261 §14.2
             return;
         }
         byte[] body = req.getRawContent();
+        Optional<ImageDescription> fax = Sdp.t38(body);
+        if (fax.isPresent()) {
+            relayT38(req, st, fax.get());
+            return;
+        }
+        boolean leavingT38 = false;
         if (body != null && body.length > 0) {
             MediaDescription offer;
             try {
@@ -181,6 +205,10 @@ final class LegSignalling {
                 msg.send(st, msg.notAcceptable(req, ex.getMessage()));
                 return;
             }
+            leavingT38 = leg.sdp().t38();
+            if (leavingT38) {
+                leg.sdp().stopT38();
+            }
             leg.sdp().takeReOffer(offer);
         }
         Response r = msg.response(Response.OK, req, null);
@@ -189,6 +217,114 @@ final class LegSignalling {
         sessionTimers.onRefresh(leg.sessionTimer(), req, r);
         msg.send(st, r);
         leg.holdChanged(leg.sdp().remote().isHold());
+        SipLeg p = leg.partner();
+        if (leavingT38 && p != null) {
+            p.post(() -> p.sip().backToAudio());
+        }
+    }
+
+    /**
+     * Our party offers T.38 (ITU-T T.38 Annex D.2.3, RFC 3362): the other leg is asked with our own anchored port for it
+     * ({@link #offerT38}), and our party gets its answer. Refused here (488) when the call is not a plain bridge of two
+     * SIP legs: through a conference, a prompt, music, a tap, a browser or SRTP, the engine's media is on the path.
+     */
+    private void relayT38(Request req, ServerTransaction st, ImageDescription offer) {
+        SipLeg p = leg.partner();
+        String refusal = t38Refusal(p);
+        if (refusal != null) {
+            log.info("channel {}: T.38 re-INVITE refused: {}", leg.id, refusal);
+            msg.send(st, msg.notAcceptable(req, refusal));
+            return;
+        }
+        relaying = new PendingT38(req, st, offer);
+        p.post(() -> p.sip().offerT38(leg, offer));
+    }
+
+    /** Why T.38 cannot be relayed to {@code p} now, null when it can. */
+    private String t38Refusal(SipLeg p) {
+        if (p == null || p.state() != ChannelState.UP || leg.media == null || p.media == null || leg.media.peer() != p.media) {
+            return "T.38 only between two bridged phones; this call goes through the engine's own media";
+        }
+        if (p.webRtcKey() != null) {
+            return "T.38 is not relayed to a browser";
+        }
+        if (leg.sdp().srtp() || p.sdp().srtp()) {
+            return "T.38 is not relayed on an SRTP call";
+        }
+        if (leg.tap() != null || p.tap() != null) {
+            return "T.38 is not relayed on a monitored call";
+        }
+        if (!leg.media.media().passThrough() || !p.media.media().passThrough()) {
+            return "T.38 is not relayed while the engine plays, mixes or holds the call";
+        }
+        return null;
+    }
+
+    /** The other leg {@code from} asks for T.38 (call executor): our re-INVITE offers it to this leg's party. */
+    void offerT38(SipLeg from, ImageDescription offer) {
+        if (leg.state() != ChannelState.UP || outgoing != null) {
+            from.post(() -> from.sip().t38Refused("the other party is busy with another offer"));
+            return;
+        }
+        if (!sendReInvite(leg.sdp().t38Offer(offer), from)) {
+            from.post(() -> from.sip().t38Refused("the other party cannot be asked"));
+        }
+    }
+
+    /** The other leg went back to audio: our party is asked to as well, with this leg's codec (RFC 3264 §8). */
+    void backToAudio() {
+        if (leg.state() != ChannelState.UP || !leg.sdp().t38()) {
+            return;
+        }
+        leg.sdp().stopT38();
+        if (!sendReInvite(leg.sdp().audioReOffer(), null)) {
+            leg.terminate(HangupCause.NORMAL_TEMPORARY_FAILURE, 0, true);
+        }
+    }
+
+    private boolean sendReInvite(String sdpBody, SipLeg from) {
+        try {
+            Request reinvite = dialog.createRequest(Request.INVITE);
+            reinvite.setContent(sdpBody, msg.hf.createContentTypeHeader("application", "sdp"));
+            reinvite.addHeader(msg.contact(transport));
+            SipMessages.withBranch(reinvite);
+            ClientTransaction ct = msg.provider.getNewClientTransaction(reinvite);
+            ct.setApplicationData(leg);
+            outgoing = new OutgoingReInvite(((CSeqHeader) reinvite.getHeader(CSeqHeader.NAME)).getSeqNumber(), from);
+            dialog.sendRequest(ct);
+            return true;
+        } catch (Exception ex) {
+            outgoing = null;
+            log.info("channel {}: re-INVITE not sent: {}", leg.id, ex.toString());
+            return false;
+        }
+    }
+
+    /** The other leg's party took T.38 (call executor): our party's re-INVITE is answered with our T.38 stream. */
+    void t38Accepted(ImageDescription answer) {
+        PendingT38 r = relaying;
+        relaying = null;
+        if (r == null || leg.state() != ChannelState.UP) {
+            return;
+        }
+        leg.sdp().startT38(r.offer(), answer.attributes(), true);
+        Response resp = msg.response(Response.OK, r.request(), null);
+        resp.addHeader(msg.contact(transport));
+        msg.setSdp(resp, leg.sdp().localSdp(MediaDirection.SENDRECV));
+        sessionTimers.onRefresh(leg.sessionTimer(), r.request(), resp);
+        msg.send(r.st(), resp);
+        log.info("channel {}: T.38 relayed, UDPTL on port {}", leg.id, leg.media.localPort());
+    }
+
+    /** The other leg could not or would not take T.38: our party gets 488 and the call stays on audio. */
+    void t38Refused(String why) {
+        PendingT38 r = relaying;
+        relaying = null;
+        if (r == null || leg.state() != ChannelState.UP) {
+            return;
+        }
+        log.info("channel {}: T.38 re-INVITE refused: {}", leg.id, why);
+        msg.send(r.st(), msg.notAcceptable(r.request(), why));
     }
 
     /** SIP INFO inside the dialog: DTMF bodies become keys; anything else is just acknowledged. */
@@ -320,13 +456,44 @@ final class LegSignalling {
     }
 
     private void onReInviteResponse(ResponseEvent e, int status, CSeqHeader cseq) {
+        OutgoingReInvite out = outgoing;
+        boolean ours = out != null && status >= 200 && cseq.getSeqNumber() == out.cseq();
+        if (ours) {
+            outgoing = null;
+        }
         if (status >= 200 && status < 300) {
             Dialog d = e.getDialog() != null ? e.getDialog() : dialog;
             msg.ack(d, cseq.getSeqNumber());
-        } else if (status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || status == Response.REQUEST_TIMEOUT) {
+            if (ours) {
+                reInviteAnswered(out, e.getResponse().getRawContent());
+            }
+            return;
+        }
+        if (ours && out.from() != null) {
+            SipLeg from = out.from();
+            from.post(() -> from.sip().t38Refused("the other party refused T.38 (" + status + ")"));
+        }
+        if (status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || status == Response.REQUEST_TIMEOUT) {
             // RFC 4028 §10: a failed refresh ends the session.
             remoteEnded = status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST;
             leg.terminate(HangupCause.SESSION_TIMEOUT, 0, true);
+        }
+    }
+
+    /** The 2xx of our re-INVITE for the other leg: T.38 taken (both legs relay UDPTL), or back on audio. */
+    private void reInviteAnswered(OutgoingReInvite out, byte[] body) {
+        SipLeg from = out.from();
+        Optional<ImageDescription> image = from == null ? Optional.empty() : Sdp.t38(body);
+        if (image.isPresent()) {
+            leg.sdp().startT38(image.get(), image.get().attributes(), false);
+            from.post(() -> from.sip().t38Accepted(image.get()));
+            return;
+        }
+        if (body == null || body.length == 0 || !leg.sdp().takeAnswer(body)) {
+            log.info("channel {}: no usable SDP in the answer to our re-INVITE", leg.id);
+        }
+        if (from != null) {
+            from.post(() -> from.sip().t38Refused("the other party answered without T.38"));
         }
     }
 

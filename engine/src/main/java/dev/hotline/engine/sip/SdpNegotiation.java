@@ -3,6 +3,7 @@ package dev.hotline.engine.sip;
 import dev.hotline.engine.call.SrtpMode;
 import dev.hotline.engine.rtp.RtpEndpoint;
 import dev.hotline.engine.sdp.MediaDescription;
+import dev.hotline.engine.sdp.ImageDescription;
 import dev.hotline.engine.sdp.MediaDirection;
 import dev.hotline.engine.sdp.PayloadType;
 import dev.hotline.engine.sdp.Sdp;
@@ -37,6 +38,9 @@ final class SdpNegotiation {
     private SdesCrypto localCrypto;
     private SdesCrypto remoteCrypto;
     private SrtpContext outContext;
+    /** T.38 (MSG-5): the party's image stream while this leg relays UDPTL, and the attributes we announce; else null. */
+    private ImageDescription image;
+    private List<String> imageAttributes;
 
     /** {@code remote} is the offer of an inbound INVITE, null for an outbound leg until its answer. */
     SdpNegotiation(String legId, RtpEndpoint media, String advertisedAddress, MediaDescription remote) {
@@ -58,8 +62,11 @@ final class SdpNegotiation {
         return telephoneEventPt;
     }
 
-    /** Our SDP for the codec already chosen (RFC 3264 §6). */
+    /** Our SDP for the codec already chosen (RFC 3264 §6), or our T.38 stream while the leg relays fax. */
     String localSdp(MediaDirection dir) {
+        if (image != null) {
+            return Sdp.writeT38(sessionId, version, address, media.localPort(), imageAttributes);
+        }
         List<PayloadType> pts = new ArrayList<>(2);
         pts.add(codec);
         if (telephoneEventPt >= 0) {
@@ -229,6 +236,47 @@ final class SdpNegotiation {
             chooseCodec(keep);
         }
         version++;
+    }
+
+    /** True while this leg relays T.38 (UDPTL) instead of audio. */
+    boolean t38() {
+        return image != null;
+    }
+
+    /**
+     * The T.38 offer made on this leg for its partner's re-INVITE (T.38 Annex D.2.3): our anchored port and the
+     * offerer's T.38 attributes, in a new version of our session (RFC 3264 §8).
+     */
+    String t38Offer(ImageDescription theirs) {
+        version++;
+        return Sdp.writeT38(sessionId, version, address, media.localPort(), theirs.attributes());
+    }
+
+    /**
+     * The leg moves to T.38: UDPTL from and to the party's image stream {@code party} on our anchored port, relayed
+     * untouched by the media reactor; {@code ours} are the attributes we announce (the negotiated ones).
+     */
+    void startT38(ImageDescription party, List<String> ours, boolean answering) {
+        if (answering) {
+            version++;
+        }
+        image = party;
+        imageAttributes = List.copyOf(ours);
+        media.setRemote(party.address(), party.port(), party.port() + 1, false);
+        media.udptl(true);
+    }
+
+    /** The leg leaves T.38 (back to audio, which the caller negotiates next): RTP on the port again. */
+    void stopT38() {
+        image = null;
+        imageAttributes = null;
+        media.udptl(false);
+    }
+
+    /** The audio offer that takes this leg back from T.38 to its codec (RFC 3264 §8), a new version. */
+    String audioReOffer() {
+        version++;
+        return offerSdp(this);
     }
 
     /** A browser leg takes the codec and description of the agent's connection it goes through. */

@@ -182,6 +182,38 @@ class MediaRelayTest {
         b.close();
     }
 
+    /** MSG-5: in UDPTL mode (T.38) any datagram, even one that is no RTP, is relayed as it came, both ways; RTP again after. */
+    @Test
+    void udptlDatagramsAreRelayedUntouchedBothWays() throws Exception {
+        RtpEndpoint a = relay.allocate();
+        RtpEndpoint b = relay.allocate();
+        a.setRemote("127.0.0.1", phoneA.getLocalPort(), phoneA.getLocalPort() + 1, false);
+        b.setRemote("127.0.0.1", phoneB.getLocalPort(), phoneB.getLocalPort() + 1, false);
+        a.setCodec(PayloadType.PCMU, -1);
+        b.setCodec(PayloadType.PCMA, -1);
+        RtpEndpoint.link(a, b);
+        a.udptl(true);
+        b.udptl(true);
+        byte[] short3 = {0x00, 0x01, 0x06};
+        byte[] looksLikeRtp = rtp(0, 7, (byte) 0x80, 40); // μ-law toward A-law would be converted on the RTP path
+        for (byte[] d : new byte[][] {short3, looksLikeRtp}) {
+            phoneA.send(new DatagramPacket(d, d.length, lo, a.localPort()));
+            DatagramPacket got = receive(phoneB);
+            assertThat(Arrays.copyOf(got.getData(), got.getLength())).isEqualTo(d);
+            assertThat(got.getPort()).isEqualTo(b.localPort());
+        }
+        byte[] back = {0x00, 0x02, 0x40, 0x7F};
+        phoneB.send(new DatagramPacket(back, back.length, lo, b.localPort()));
+        assertThat(Arrays.copyOf(receive(phoneA).getData(), back.length)).isEqualTo(back);
+        // Back to audio: junk is dropped again and RTP is transcoded as before.
+        a.udptl(false);
+        b.udptl(false);
+        phoneA.send(new DatagramPacket(looksLikeRtp, looksLikeRtp.length, lo, a.localPort()));
+        assertThat(receive(phoneB).getData()[12]).isEqualTo(G711.ulawToAlaw((byte) 0x80));
+        a.close();
+        b.close();
+    }
+
     @Test
     void countsLossFromSequenceGapsAndDropsJunk() throws Exception {
         RtpEndpoint a = relay.allocate();

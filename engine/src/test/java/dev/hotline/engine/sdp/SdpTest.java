@@ -25,6 +25,26 @@ class SdpTest {
             a=ptime:20\r
             """;
 
+    /** MSG-5: a T.38 offer (T.38 Annex D) is an active m=image udptl t38 stream without active audio. */
+    @Test
+    void readsAT38StreamAndWritesOurs() {
+        String head = "v=0\r\no=- 1 2 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n";
+        var t38 = Sdp.t38((head + "m=audio 0 RTP/AVP 8\r\nm=image 4002 udptl t38\r\na=T38FaxVersion:0\r\na=T38MaxBitRate:14400\r\n"
+                + "a=T38FaxUdpEC:t38UDPRedundancy\r\n").getBytes()).orElseThrow();
+        assertThat(t38.address()).isEqualTo("192.0.2.10");
+        assertThat(t38.port()).isEqualTo(4002);
+        assertThat(t38.attributes()).containsExactly("T38FaxVersion:0", "T38MaxBitRate:14400", "T38FaxUdpEC:t38UDPRedundancy");
+        assertThat(Sdp.t38((head + "m=image 4002 udptl t38\r\n").getBytes())).isPresent();
+        assertThat(Sdp.t38((head + "m=audio 4000 RTP/AVP 8\r\nm=image 4002 udptl t38\r\n").getBytes())).as("audio still active").isEmpty();
+        assertThat(Sdp.t38((head + "m=audio 4000 RTP/AVP 8\r\nm=image 0 udptl t38\r\n").getBytes())).as("image declined").isEmpty();
+        assertThat(Sdp.t38((head + "m=image 4002 udptl t37\r\n").getBytes())).isEmpty();
+        assertThat(Sdp.t38("junk".getBytes())).isEmpty();
+        String ours = Sdp.writeT38(7, 3, "203.0.113.5", 20000, t38.attributes());
+        assertThat(ours).contains("o=hotline 7 3 IN IP4 203.0.113.5\r\n", "c=IN IP4 203.0.113.5\r\n", "m=image 20000 udptl t38\r\n",
+                "a=T38MaxBitRate:14400\r\n").doesNotContain("m=audio");
+        assertThat(Sdp.t38(ours.getBytes()).orElseThrow().port()).isEqualTo(20000);
+    }
+
     @Test
     void parsesAnAudioOffer() throws Exception {
         MediaDescription md = Sdp.parse(OFFER);

@@ -354,7 +354,10 @@ class DeskBrowserTest {
      * AGENT-3, a device switch mid-call: agent1 talks to a SIPp customer on the browser phone and moves the call to their
      * SIP phone (a SIPp phone registered as extension 1001, answering and echoing), then back to the browser. The
      * customer's leg stays all along (no BYE reaches SIPp until the final hang-up); each time the new device is called,
-     * answers, is bridged with the customer and the old device's leg ends; the desk follows the call to its new leg.
+     * answers, is bridged with the customer and the old device's leg ends; the desk follows the call to its new leg; after
+     * the move back the browser hears the customer's echo of its microphone again. Audio on a device other than the browser
+     * is measured by {@link #aLiveCallMovesToTheMobileAndBackWithAudioBothWaysAndNoByeToTheCustomer} (both SIPp ends here
+     * only echo, so nothing is sent once the browser left).
      */
     @Test
     void aLiveCallMovesFromTheBrowserToTheSipPhoneAndBackWithoutAByeToTheCustomer() throws Exception {
@@ -398,7 +401,6 @@ class DeskBrowserTest {
         assertThat(customer.isAlive()).as("no BYE to the customer: " + customer.messages()).isTrue();
         assertThat(agent1.text("desk-call-state")).isNotEmpty();
         assertThat(agent1.el("desk-call-state").getAttribute("data-state")).isEqualTo("talking");
-        // Audio on the SIP phone is not measured here: both SIPp ends only echo, so nothing is sent once the browser left.
 
         // Back to the browser: it is answered by itself (the agent asked for it) and the customer's echo is heard there.
         t0 = System.nanoTime();

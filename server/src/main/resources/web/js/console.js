@@ -49,6 +49,7 @@ import { TicketTypesPage } from './pages/ticket-types.js';
 import { BrandingPage } from './pages/branding.js';
 import { TicketSettingsPage } from './pages/ticket-settings.js';
 import { CrmSettingsPage } from './pages/crm-settings.js';
+import { WebRtcSettingsPage } from './pages/webrtc-settings.js';
 
 const I = (d) => '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' + d + '</svg>';
 const MENU = [
@@ -90,6 +91,9 @@ const MENU = [
     icon: I('<circle cx="12" cy="7" r="3"/><circle cx="5" cy="10" r="2"/><circle cx="19" cy="10" r="2"/><path d="M7 21v-2a5 5 0 0 1 10 0v2M1 21v-1a4 4 0 0 1 4-4M23 21v-1a4 4 0 0 0-4-4"/>') },
   { id: 'disa', perm: 'routing.read', group: 'telephony', component: DisaPage,
     icon: I('<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4M12 15v2"/>') },
+  // MEDIA-6: Opus or G.711 for browsers (browser phones, the widget); after the routing pages of the same permission.
+  { id: 'webrtc-settings', perm: 'routing.read', group: 'telephony', component: WebRtcSettingsPage,
+    icon: I('<path d="M12 2a3 3 0 0 0-3 3v7a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3z"/><path d="M19 10v2a7 7 0 0 1-14 0v-2M12 19v3"/>') },
   { id: 'moh', perm: 'recording.read', group: 'telephony', component: MohPage,
     icon: I('<path d="M9 18V5l12-2v13"/><circle cx="6" cy="18" r="3"/><circle cx="18" cy="16" r="3"/>') },
   { id: 'campaigns', perm: 'campaign.manage', group: 'telephony', component: CampaignsPage,

@@ -338,7 +338,7 @@ export class BrowserPhone {
   /** Audio byte counters of the current connection (for the agent's diagnostics and the tests). */
   async stats() {
     const out = { inboundBytes: 0, outboundBytes: 0, inboundPackets: 0, outboundPackets: 0, audioEnergy: 0, connection: this.state.connection,
-      localCandidate: null, remoteCandidate: null, relayProtocol: null };
+      localCandidate: null, remoteCandidate: null, relayProtocol: null, inboundCodec: null, outboundCodec: null };
     if (!this.pc) return out;
     const report = await this.pc.getStats();
     // The selected candidate pair: "relay" as the local type means the media goes through TURN.
@@ -353,10 +353,14 @@ export class BrowserPhone {
     report.forEach((s) => {
       const audio = s.kind === 'audio' || s.mediaType === 'audio';
       if (s.type === 'inbound-rtp' && audio) {
+        const codec = s.codecId && report.get(s.codecId);
+        if (codec) out.inboundCodec = codec.mimeType; // e.g. audio/opus, audio/PCMU: what the server sends this connection
         out.inboundBytes += s.bytesReceived || 0;
         out.inboundPackets += s.packetsReceived || 0;
         out.audioEnergy += s.totalAudioEnergy || 0;
       } else if (s.type === 'outbound-rtp' && audio) {
+        const codec = s.codecId && report.get(s.codecId);
+        if (codec) out.outboundCodec = codec.mimeType;
         out.outboundBytes += s.bytesSent || 0;
         out.outboundPackets += s.packetsSent || 0;
       }

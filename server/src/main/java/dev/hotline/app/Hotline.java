@@ -266,7 +266,8 @@ public final class Hotline implements AutoCloseable {
         CallBook calls = new CallBook(eventLog, clock);
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording, id -> routing.engine().channel(id));
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
-        DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock);
+        Surveys surveys = new Surveys(calls, routing, ivr, cti);
+        DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock, surveys);
         cti.attach(desk);
         CallControlRoutes.register(api, cti, masking, recorder); // API-1: the desk's call control over HTTP
         // BIZ-1: tickets; a call-back from a ticket is the desk's click-to-dial.
@@ -275,7 +276,6 @@ public final class Hotline implements AutoCloseable {
             String callId = cti.run(c -> c.calls(userId).stream().filter(v -> v.legId().equals(leg)).map(CallView::callId).findFirst().orElse(null));
             return new TicketRoutes.CallBack.Placed(leg, callId);
         });
-        Surveys surveys = new Surveys(calls, routing, ivr, cti);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
         switchboard.follow(surveys::onEvent);

@@ -19,6 +19,7 @@ import dev.hotline.routing.CallBook.Call;
 import dev.hotline.routing.CallRouter;
 import dev.hotline.routing.OutboundPlan;
 import dev.hotline.routing.RoutingData;
+import dev.hotline.survey.Surveys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +51,7 @@ public final class DeskCallControl implements CtiHub.Calls {
     private final Map<String, String> clickToDial = new ConcurrentHashMap<>();
 
     public DeskCallControl(RoutingData data, CallBook book, CallRouter router, Acd acd, CtiHub cti, MediaFiles files,
-                     Duration ringTimeout, Ivr ivr, Clock clock) {
+                     Duration ringTimeout, Ivr ivr, Clock clock, Surveys surveys) {
         this.data = data;
         this.book = book;
         this.router = router;
@@ -63,7 +64,7 @@ public final class DeskCallControl implements CtiHub.Calls {
         this.splitter = new LegSplitter(data);
         this.consultations = new Consultations(data, book, acd, cti, files, colleagues, splitter, ringTimeout);
         this.verifications = new Verifications(data, book, cti, files, splitter, ivr, clock);
-        this.switches = new DeviceSwitches(data, book, acd, cti, devices, ringTimeout);
+        this.switches = new DeviceSwitches(data, book, acd, cti, devices, ringTimeout, surveys);
     }
 
     @Override

@@ -9,11 +9,13 @@ import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.HangupCause;
+import dev.hotline.engine.call.PeerHangup;
 import dev.hotline.engine.call.Target;
 import dev.hotline.report.CallLogEvent;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallBook.Call;
 import dev.hotline.routing.RoutingData;
+import dev.hotline.survey.Surveys;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -92,18 +94,20 @@ final class DeviceSwitches {
     private final CtiHub cti;
     private final Devices devices;
     private final Duration ringTimeout;
+    private final Surveys surveys;
     /** The agent's current leg → its switch in progress. */
     private final Map<String, Switch> byAgentLeg = new ConcurrentHashMap<>();
     /** The new device's leg → its switch, until done or failed. */
     private final Map<String, Switch> byNewLeg = new ConcurrentHashMap<>();
 
-    DeviceSwitches(RoutingData data, CallBook book, Acd acd, CtiHub cti, Devices devices, Duration ringTimeout) {
+    DeviceSwitches(RoutingData data, CallBook book, Acd acd, CtiHub cti, Devices devices, Duration ringTimeout, Surveys surveys) {
         this.data = data;
         this.book = book;
         this.acd = acd;
         this.cti = cti;
         this.devices = devices;
         this.ringTimeout = ringTimeout;
+        this.surveys = surveys;
     }
 
     /** Calls the agent's {@code device} for the call on {@code agentLeg}; returns the new leg's id. */
@@ -189,7 +193,9 @@ final class DeviceSwitches {
         if (!s.move(Phase.DONE)) return;
         byNewLeg.remove(leg.id());
         byAgentLeg.remove(s.agent.id(), s);
-        data.engine().bridge(s.customer, leg);
+        // MSG-4: a customer waiting for the queue's survey outlives the new device's hang-up as it did the old one's.
+        boolean surveyed = surveys.agentMoved(s.customer.id(), s.agent.id(), leg.id());
+        data.engine().bridge(s.customer, leg, surveyed ? PeerHangup.STAY : PeerHangup.FOLLOW);
         // The ACD and the desk follow the new leg before the old one ends (the agent stays on the call, no wrap-up).
         acd.moveLeg(s.enterpriseId, s.userId, s.agent.id(), leg.id());
         cti.legMoved(s.agent.id(), leg.id(), s.to.key());

@@ -78,6 +78,16 @@ public final class Surveys {
                 new QueueSettings.Survey(true, "en".equals(language) ? "en" : "zh", null, null, null)));
     }
 
+    /**
+     * AGENT-3: the agent moved the call from {@code oldAgentLeg} to {@code newAgentLeg} (another of their devices). A
+     * survey waiting for the old leg's hang-up now waits for the new one's; true when one waits (the customer must then be
+     * bridged so that it outlives the new leg). Called on the call's event thread before the new bridge is made.
+     */
+    public boolean agentMoved(String customerLeg, String oldAgentLeg, String newAgentLeg) {
+        Session s = byCaller.get(customerLeg);
+        return s != null && s.moved(oldAgentLeg, newAgentLeg);
+    }
+
     /** Every call event (wired by the app through the switchboard). */
     public void onEvent(CallEvent e) {
         Session s = byCaller.get(e.channelId());
@@ -188,6 +198,13 @@ public final class Surveys {
                 agentUserId = view.get().userId();
             }
             data.engine().channel(peerId).ifPresent(peer -> data.engine().stayAfter(caller, peer));
+        }
+
+        /** The agent's call moved to {@code newLeg} on another device: the same agent, surveyed after that leg. */
+        synchronized boolean moved(String oldLeg, String newLeg) {
+            if (step != Step.WAITING || !oldLeg.equals(agentLegId)) return false;
+            agentLegId = newLeg;
+            return true;
         }
 
         /** The one way the step changes: an illegal move is a bug and fails loudly. */

@@ -9,6 +9,8 @@ import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.Chromium;
 import dev.hotline.testing.CtiClient;
+import dev.hotline.testing.RtpCallee;
+import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.io.ByteArrayInputStream;
@@ -325,7 +327,7 @@ class SurveyCallsTest {
      * after a reload); the console's queue form turns the survey on, and the satisfaction report tab shows the counts.
      */
     @Test
-    @Order(Integer.MAX_VALUE - 1) // late: it changes the queue and adds a call to the counts the other tests assert
+    @Order(Integer.MAX_VALUE - 2) // late: it changes the queue and adds a call to the counts the other tests assert
     void theDeskShowsTheScoreAndTheConsoleSetsTheSurveyAndShowsTheReport() throws Exception {
         try (Chromium chrome = Chromium.start()) {
             var d = chrome.driver();
@@ -397,6 +399,67 @@ class SurveyCallsTest {
         }
     }
 
+    /**
+     * AGENT-3 and MSG-4: a call moved to another of the agent's devices is still surveyed when the agent hangs up there. K
+     * (a caller of the test's own, {@link RtpCaller}) is answered by agent 3 on their mobile (login device {@code external}:
+     * an outside number through an outbound route to a far end of the test's own, {@link RtpCallee}); agent 3 moves the call
+     * to a second mobile (CTI {@code device.switch}), which answers and hangs up 2.5 s later. The caller stays for the
+     * survey, hears the score prompt, presses 1: surveyed for agent 3, then thanked and hung up (the server's BYE). Last:
+     * the counts of the other tests do not include it.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aCallMovedToTheAgentsMobileIsSurveyedWhenTheAgentHangsUpThere() throws Exception {
+        queue(true);
+        long agent3 = userId("agent3");
+        for (String other : List.of("agent1", "agent2")) { // only agent 3 takes K (whatever ran before)
+            ApiClient.loggedIn(server.baseUrl(), "demo", other, PW).delete("/api/v1/agent/session");
+        }
+        String first = "13700001113";
+        String second = "13700001112";
+        try (RtpCallee mobile = RtpCallee.start(server.hotline().engine().sipPort(),
+                n -> new RtpCallee.Script(300, null, n.equals(second) ? 2500 : 0));
+             CtiClient three = CtiClient.connect(ApiClient.loggedIn(server.baseUrl(), "demo", "agent3", PW), server.baseUrl())) {
+            long trunk = admin.post("/api/v1/trunks", Map.of("name", "mobile-carrier", "host", "127.0.0.1", "port", mobile.port(),
+                    "allowedIps", List.of())).json().get("id").asLong();
+            var route = admin.post("/api/v1/outbound-routes", Map.of("name", "mobiles", "prefix", "1370", "trunkId", trunk, "priority", 1));
+            assertThat(route.status()).as(route.toString()).isEqualTo(201);
+            three.next("hello");
+            three.command("logout", Map.of());
+            JsonNode login = three.command("login", Map.of("device", "external", "number", first));
+            assertThat(login.get("type").asText()).as(login.toString()).isEqualTo("ok");
+            assertThat(three.command("state", Map.of("state", "ready")).get("type").asText()).isEqualTo("ok");
+
+            RtpCaller k = RtpCaller.call(server.hotline().engine().sipPort(), "13900000112", "4697");
+            try {
+                JsonNode offered = three.next("call.offered").get("call");
+                String leg = offered.get("legId").asText();
+                String callId = offered.get("callId").asText();
+                three.next(n -> n.path("type").asText().equals("call.answered") && n.at("/call/legId").asText().equals(leg), "K answered");
+                JsonNode moving = three.command("device.switch", Map.of("legId", leg, "device", "external", "number", second));
+                assertThat(moving.get("type").asText()).as(moving.toString()).isEqualTo("ok");
+                JsonNode moved = three.next("call.moved");
+                assertThat(moved.get("device").asText()).isEqualTo("external");
+                // The mobile hangs up 2.5 s after answering: the survey starts, the caller hears the score prompt.
+                await("survey_start of " + callId).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> eventTypes(callId).contains("survey_start"));
+                assertThat(mobile.calls()).extracting(c -> c.number).containsExactly(first, second);
+                assertThat(mobile.calls().get(0).endedBy).as("the first mobile's leg ended by the move").isEqualTo("server");
+                assertThat(mobile.calls().get(1).endedBy).as("the second mobile hung up").isEqualTo("callee");
+                k.awaitSoundThenQuiet(0, 700);
+                k.keys("1");
+                k.awaitServerBye(); // thanks, then the call ends
+            } finally {
+                k.close();
+                admin.delete("/api/v1/outbound-routes/" + route.json().get("id").asLong());
+            }
+            assertThat(surveyData("13900000112")).isEqualTo("queue=sales agent=" + agent3 + " result=answered score=1");
+            String kCall = record("13900000112").get("callId").asText();
+            assertThat(eventTypes(kCall)).containsSubsequence("transfer", "transfer", "survey_start", "survey");
+            assertThat(admin.get("/api/v1/calls/" + kCall + "/events").body()).contains("kind=device_done target=external");
+        }
+    }
+
     /** A SIP phone of {@code extension} answering every call and hanging up after {@code talkMs}. */
     void phone(String extension, int talkMs) throws Exception {
         int port = Ports.free();
@@ -425,7 +488,7 @@ class SurveyCallsTest {
      * J: a flow's survey node (English) sends the caller on to sales, whose own survey is now off: surveyed for agent 3, 1.
      */
     @Test
-    @Order(Integer.MAX_VALUE) // last: it signs agent 2 out
+    @Order(Integer.MAX_VALUE - 1) // late: it signs agent 2 out
     void aColleagueAfterATransferAnAgentBackFromAConsultationAndAFlowsSurveyNodeAreSurveyed() throws Exception {
         queue(true);
         long agent1 = userId("agent1");

@@ -359,6 +359,12 @@ public final class RtpCaller implements AutoCloseable {
         ua.await(m -> m.status() == 200 && m.header("CSeq").endsWith("BYE"), "200 to BYE");
     }
 
+    /** Waits (10 s at most) for the server's BYE, the call ended from its side, and answers it 200. */
+    public void awaitServerBye() throws Exception {
+        RawUa.Msg bye = ua.await(m -> m.isRequest("BYE"), "the server's BYE");
+        ua.respond(bye, 200, "OK", null, null, null);
+    }
+
     @Override
     public void close() {
         sender.shutdownNow();

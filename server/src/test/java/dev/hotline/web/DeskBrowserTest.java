@@ -11,6 +11,8 @@ import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.Chromium;
 import dev.hotline.testing.Coturn;
+import dev.hotline.testing.RtpCallee;
+import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
@@ -352,7 +354,10 @@ class DeskBrowserTest {
      * AGENT-3, a device switch mid-call: agent1 talks to a SIPp customer on the browser phone and moves the call to their
      * SIP phone (a SIPp phone registered as extension 1001, answering and echoing), then back to the browser. The
      * customer's leg stays all along (no BYE reaches SIPp until the final hang-up); each time the new device is called,
-     * answers, is bridged with the customer and the old device's leg ends; the desk follows the call to its new leg.
+     * answers, is bridged with the customer and the old device's leg ends; the desk follows the call to its new leg; after
+     * the move back the browser hears the customer's echo of its microphone again. Audio on a device other than the browser
+     * is measured by {@link #aLiveCallMovesToTheMobileAndBackWithAudioBothWaysAndNoByeToTheCustomer} (both SIPp ends here
+     * only echo, so nothing is sent once the browser left).
      */
     @Test
     void aLiveCallMovesFromTheBrowserToTheSipPhoneAndBackWithoutAByeToTheCustomer() throws Exception {
@@ -396,7 +401,6 @@ class DeskBrowserTest {
         assertThat(customer.isAlive()).as("no BYE to the customer: " + customer.messages()).isTrue();
         assertThat(agent1.text("desk-call-state")).isNotEmpty();
         assertThat(agent1.el("desk-call-state").getAttribute("data-state")).isEqualTo("talking");
-        // Audio on the SIP phone is not measured here: both SIPp ends only echo, so nothing is sent once the browser left.
 
         // Back to the browser: it is answered by itself (the agent asked for it) and the customer's echo is heard there.
         t0 = System.nanoTime();
@@ -406,7 +410,13 @@ class DeskBrowserTest {
         String backLeg = agent1.state().get("calls").get(0).get("legId").asText();
         org.awaitility.Awaitility.await("the SIP phone's leg ended").atMost(DEADLINE)
                 .until(() -> server.hotline().engine().channel(sipLeg).map(ch -> ch.state().isFinal()).orElse(true));
-        // Not asserted yet: the one run of this test saw no inbound audio in the browser after the move back (to investigate).
+        try {
+            agent1.awaitInboundAudioRising();
+        } catch (AssertionError e) {
+            Channel b = server.hotline().engine().channel(backLeg).orElse(null);
+            throw new AssertionError("no audio after the move back: stats " + agent1.stats() + " back leg " + (b == null ? null
+                    : b.counters()) + " customer " + customerLeg.counters(), e);
+        }
         assertThat(customer.isAlive()).as("no BYE to the customer: " + customer.messages()).isTrue();
         assertThat(server.hotline().engine().channel(backLeg).flatMap(Channel::bridgedWith).map(Channel::id)).contains(customerLeg.id());
         assertThat(agent1.agentState()).as("the agent stays on the call").isEqualTo("on_call");
@@ -419,6 +429,231 @@ class DeskBrowserTest {
                 "kind=device_done target=webrtc");
         System.out.println(JSON.writeValueAsString(Map.of("test", "desk.deviceSwitch", "clickToMovedToSipPhoneMs", toSipMs,
                 "clickToMovedBackToBrowserMs", toBrowserMs)));
+    }
+
+    /**
+     * AGENT-3 to the agent's mobile and back, with audio. The customer is a caller of the test's own ({@link RtpCaller}: A-law
+     * RTP, a 400 Hz tone on demand, keeps what it hears); the mobile is an outside number reached through an outbound route
+     * over a trunk to a far end of the test's own ({@link RtpCallee}: answers, says a 400 Hz tone, keeps what it hears).
+     * agent1 answers on the browser phone and moves the call to the mobile from the desk: the mobile rings with the
+     * customer's number and answers, the customer hears the mobile's tone and the mobile hears the customer's; then back to
+     * the browser: the browser's inbound audio (WebRTC stats: bytes, packets and audio energy) rises while the customer speaks
+     * and the customer hears the browser's (fake) microphone. The customer never gets a BYE: the test's own BYE at the end is
+     * answered 200 in the dialog that was set up at the start.
+     */
+    @Test
+    void aLiveCallMovesToTheMobileAndBackWithAudioBothWaysAndNoByeToTheCustomer() throws Exception {
+        short[] mobileSays = tone(400, 30_000);
+        try (RtpCallee mobile = RtpCallee.start(server.hotline().engine().sipPort(), n -> new RtpCallee.Script(300, mobileSays, 0))) {
+            var trunk = admin.post("/api/v1/trunks", Map.of("name", "mobile-carrier", "host", "127.0.0.1", "port", mobile.port(), "allowedIps", List.of()));
+            assertThat(trunk.status()).as(trunk.toString()).isEqualTo(201);
+            var route = admin.post("/api/v1/outbound-routes", Map.of("name", "mobiles", "prefix", "1370", "trunkId",
+                    trunk.json().get("id").asLong(), "priority", 1));
+            assertThat(route.status()).as(route.toString()).isEqualTo(201);
+            String mobileNumber = "13700001111";
+
+            agent1.signIn();
+            agent1.checkInWebRtc();
+            agent1.ready();
+            String caller = nextCaller();
+            RtpCaller customer = RtpCaller.call(server.hotline().engine().sipPort(), caller, QUEUE_NUMBER);
+            try {
+                agent1.waitFor(d -> caller.equals(agent1.text("desk-incoming-number")));
+                JsonNode offered = agent1.state().get("calls").get(0);
+                String callId = offered.get("callId").asText();
+                String browserLeg = offered.get("legId").asText();
+                agent1.click("desk-banner-answer");
+                agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
+                agent1.awaitInboundAudioRising();
+                Channel customerLeg = server.hotline().engine().channel(browserLeg).flatMap(Channel::bridgedWith).orElseThrow();
+                // On the browser: the customer speaks and is heard there, and hears the browser's microphone.
+                customer.tone(3000);
+                agent1.awaitInboundAudioEnergyRising();
+                int heard0 = customer.heard().size();
+                awaitSound(customer, heard0, "the browser's microphone at the customer");
+
+                // To the mobile, from the desk.
+                agent1.type("desk-move-number", mobileNumber);
+                long t0 = System.nanoTime();
+                agent1.click("desk-btn-move-external");
+                agent1.waitFor(d -> "external".equals(agent1.el("desk-move").getAttribute("data-device")));
+                long toMobileMs = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+                assertThat(mobile.calls()).hasSize(1);
+                RtpCallee.Call onMobile = mobile.calls().get(0);
+                assertThat(onMobile.number).as("the number dialled").isEqualTo(mobileNumber);
+                assertThat(onMobile.from).as("the mobile shows the customer's number").isEqualTo(caller);
+                String mobileLeg = agent1.state().get("calls").get(0).get("legId").asText();
+                assertThat(mobileLeg).isNotEqualTo(browserLeg);
+                await("the customer bridged with the mobile").atMost(DEADLINE).until(() -> server.hotline().engine().channel(mobileLeg)
+                        .flatMap(Channel::bridgedWith).map(Channel::id).orElse("").equals(customerLeg.id()));
+                await("the browser's leg ended").atMost(DEADLINE)
+                        .until(() -> server.hotline().engine().channel(browserLeg).map(ch -> ch.state().isFinal()).orElse(true));
+                assertThat(customerLeg.state().isFinal()).as("the customer's leg stays").isFalse();
+                // Audio both ways on the mobile: the customer hears the mobile's tone, the mobile hears the customer's.
+                int heard1 = customer.heard().size();
+                await("the mobile's tone at the customer").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> RtpCaller.toneMs(since(customer.heard(), heard1)) >= 1000);
+                int mobileHeard0 = onMobile.heard.size();
+                customer.tone(3000);
+                await("the customer's tone at the mobile").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> RtpCaller.toneMs(since(List.copyOf(onMobile.heard), mobileHeard0)) >= 1000);
+
+                // Back to the browser: answered by itself; the customer's voice reaches it and the browser's reaches the customer.
+                t0 = System.nanoTime();
+                agent1.click("desk-btn-move-webrtc");
+                agent1.waitFor(d -> "webrtc".equals(agent1.el("desk-move").getAttribute("data-device")));
+                long toBrowserMs = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+                String backLeg = agent1.state().get("calls").get(0).get("legId").asText();
+                await("the mobile's leg ended").atMost(DEADLINE).until(() -> onMobile.ended);
+                assertThat(onMobile.endedBy).isEqualTo("server");
+                assertThat(server.hotline().engine().channel(backLeg).flatMap(Channel::bridgedWith).map(Channel::id)).contains(customerLeg.id());
+                customer.tone(4000);
+                try {
+                    agent1.awaitInboundAudioRising();
+                    agent1.awaitInboundAudioEnergyRising();
+                } catch (AssertionError e) {
+                    Channel b = server.hotline().engine().channel(backLeg).orElse(null);
+                    throw new AssertionError("no audio in the browser after the move back: stats " + agent1.stats() + " back leg "
+                            + (b == null ? null : b.counters()) + " customer " + customerLeg.counters(), e);
+                }
+                int heard2 = customer.heard().size();
+                awaitSound(customer, heard2, "the browser's microphone at the customer after the move back");
+                assertThat(customerLeg.state().isFinal()).as("the customer's leg stays").isFalse();
+                assertThat(agent1.agentState()).as("the agent stays on the call").isEqualTo("on_call");
+
+                // The customer hangs up: its BYE is answered in the dialog of the start (none came from the server).
+                customer.bye();
+                agent1.el("desk-no-call");
+                String events = admin.get("/api/v1/calls/" + callId + "/events").body();
+                assertThat(events).contains("kind=device target=external", "kind=device_done target=external", "kind=device target=webrtc",
+                        "kind=device_done target=webrtc");
+                System.out.println(JSON.writeValueAsString(Map.of("test", "desk.deviceSwitch.mobile", "clickToMovedToMobileMs", toMobileMs,
+                        "clickToMovedBackToBrowserMs", toBrowserMs)));
+            } finally {
+                customer.close();
+                admin.delete("/api/v1/outbound-routes/" + route.json().get("id").asLong());
+                admin.delete("/api/v1/trunks/" + trunk.json().get("id").asLong());
+            }
+        }
+    }
+
+    /** {@code ms} of a sine of {@code hz} at about a quarter of full scale, 8 kHz. */
+    static short[] tone(int hz, int ms) {
+        short[] pcm = new short[ms * 8];
+        for (int i = 0; i < pcm.length; i++) pcm[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * i / 8000.0));
+        return pcm;
+    }
+
+    /** Waits until {@code who} has heard 200 ms of sound (not silence) since its packet {@code from}. */
+    static void awaitSound(RtpCaller who, int from, String what) {
+        try {
+            await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> since(who.heard(), from).stream().filter(x -> x.rms() >= RtpCaller.SOUND_RMS).count() >= 10);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(what + ": heard " + RtpCaller.pattern(since(who.heard(), from)), e);
+        }
+    }
+
+    /** The frames of {@code heard} from index {@code from} on. */
+    static List<RtpCaller.Heard> since(List<RtpCaller.Heard> heard, int from) {
+        return heard.subList(Math.min(from, heard.size()), heard.size());
+    }
+
+    /**
+     * MEDIA-6, the switch in the console and the desk's re-offer. With Opus off, agent1's browser phone connects with G.711
+     * and a queue call reaches it as G.711 (WebRTC stats: the inbound codec's mimeType). The admin opens "Browser media" in
+     * the console (another Chromium): Opus off is shown; a request the server refuses shows the server's field error on the
+     * field (the page's PUT altered to {@code {"opus":null}} on its way: a 400 naming {@code opus}) and changes nothing;
+     * Opus on is saved. The connected desk is told {@code webrtc.reoffer}, offers again by itself, and its next call is
+     * Opus both ways. The page in Chinese; the supervisor (routing read, not write) sees it read-only.
+     */
+    @Test
+    void theBrowserMediaPageSwitchesOpusOnAndTheConnectedDeskOffersAgainSoItsNextCallIsOpus() throws Exception {
+        Map<String, String> en = I18nBundlesTest.load("en");
+        Map<String, String> zh = I18nBundlesTest.load("zh");
+        assertThat(admin.put("/api/v1/settings/webrtc", Map.of("opus", false)).status()).isEqualTo(200);
+        try {
+            agent1.signIn();
+            agent1.checkInWebRtc();
+            agent1.ready();
+            JsonNode g711 = talkAndHangUp(agent1);
+            assertThat(g711.get("inboundCodec").asText()).as("codec with Opus off " + g711).isIn("audio/PCMU", "audio/PCMA");
+            int offers = agent1.state().path("webrtc").path("offers").asInt();
+
+            try (Desk console = new Desk(server.baseUrl(), "admin")) {
+                console.signInToConsole("admin", "/index.html#/webrtc-settings");
+                console.waitFor(d -> en.get("webrtcSettings.title").equals(console.text("page-title")));
+                console.waitFor(d -> console.el("webrtc-opus-off").isSelected());
+                assertThat(console.el("webrtc-opus-on").isSelected()).isFalse();
+                assertThat(console.text("webrtc-reoffer-note")).isEqualTo(en.get("webrtcSettings.inForce"));
+                console.screenshot("webrtc-settings-en");
+
+                // A refusal: the server's 400 is shown on the field it names; nothing changes.
+                console.click("webrtc-opus-on");
+                console.js().executeScript("const orig = window.fetch; window.fetch = (u, o) => {"
+                        + " if (String(u).includes('/settings/webrtc') && o && o.method === 'PUT') { window.fetch = orig; o = Object.assign({}, o, {body: '{\"opus\":null}'}); }"
+                        + " return orig(u, o); };");
+                console.click("webrtc-settings-save");
+                console.waitFor(d -> !console.text("webrtc-opus-error").isEmpty());
+                assertThat(console.driver().findElement(By.cssSelector("fieldset.invalid [data-testid='webrtc-opus-on']"))).isNotNull();
+                assertThat(admin.get("/api/v1/settings/webrtc").json().get("opus").asBoolean()).isFalse();
+                console.screenshot("webrtc-settings-error-en");
+                assertThat(agent1.state().path("webrtc").path("offers").asInt()).as("no re-offer for a refused change").isEqualTo(offers);
+
+                // Opus on, saved: the desk connected with G.711 offers again by itself.
+                console.click("webrtc-settings-save");
+                console.waitFor(d -> console.driver().findElements(Desk.tid("webrtc-opus-error")).isEmpty());
+                await("opus saved").atMost(DEADLINE).until(() -> admin.get("/api/v1/settings/webrtc").json().get("opus").asBoolean());
+                agent1.waitFor(d -> agent1.state().path("webrtc").path("offers").asInt() > offers);
+                agent1.waitFor(d -> {
+                    WebElement st = agent1.el("desk-webrtc-state");
+                    return "connected".equals(st.getAttribute("data-connection")) && "true".equals(st.getAttribute("data-server"));
+                });
+
+                console.click("lang-zh");
+                console.waitFor(d -> zh.get("webrtcSettings.title").equals(console.text("page-title")));
+                assertThat(console.text("webrtc-reoffer-note")).isEqualTo(zh.get("webrtcSettings.inForce"));
+                assertThat(console.el("webrtc-opus-on").isSelected()).isTrue();
+                console.screenshot("webrtc-settings-zh");
+                console.click("lang-en");
+                assertThat(console.chrome.scriptErrors()).as("errors in the console's browser").isEmpty();
+            }
+
+            // The next call is Opus both ways.
+            JsonNode opus = talkAndHangUp(agent1);
+            assertThat(opus.get("inboundCodec").asText()).as("codec after the re-offer " + opus).isEqualTo("audio/opus");
+            assertThat(opus.get("outboundCodec").asText()).isEqualTo("audio/opus");
+
+            // Read-only for the supervisor (routing read, no write).
+            try (Desk lead = new Desk(server.baseUrl(), "lead")) {
+                lead.signInToConsole("lead", "/index.html#/webrtc-settings");
+                lead.waitFor(d -> en.get("webrtcSettings.title").equals(lead.text("page-title")));
+                lead.waitFor(d -> lead.el("webrtc-opus-on").isSelected());
+                assertThat(lead.el("webrtc-opus-on").isEnabled()).isFalse();
+                assertThat(lead.el("webrtc-opus-off").isEnabled()).isFalse();
+                assertThat(lead.text("webrtc-read-only")).isEqualTo(en.get("webrtcSettings.readOnly"));
+                assertThat(lead.driver().findElements(Desk.tid("webrtc-settings-save"))).isEmpty();
+                lead.screenshot("webrtc-settings-read-only-en");
+                assertThat(lead.chrome.scriptErrors()).as("errors in the supervisor's browser").isEmpty();
+            }
+        } finally {
+            admin.put("/api/v1/settings/webrtc", Map.of("opus", true));
+        }
+    }
+
+    /** A queue call answered on {@code desk}'s browser phone, audio flowing, hung up; returns the stats during the call. */
+    JsonNode talkAndHangUp(Desk desk) throws Exception {
+        String caller = nextCaller();
+        Sipp.Run customer = call(caller);
+        desk.waitFor(d -> caller.equals(desk.text("desk-incoming-number")));
+        desk.click("desk-banner-answer");
+        desk.waitFor(d -> "talking".equals(desk.el("desk-call-state").getAttribute("data-state")));
+        desk.awaitInboundAudioRising();
+        JsonNode stats = desk.stats();
+        desk.click("desk-btn-hangup");
+        desk.el("desk-no-call");
+        SipPeers.ok(customer);
+        return stats;
     }
 
     /**
@@ -804,6 +1039,20 @@ class DeskBrowserTest {
             waitFor(d -> "open".equals(el("cti-status").getAttribute("data-status")));
         }
 
+        /** Signs in as the demo user {@code username} and opens {@code path} of the console, in English. */
+        void signInToConsole(String username, String path) {
+            driver().get(base + "/login.html");
+            js().executeScript("localStorage.clear(); localStorage.setItem('hotline.lang', 'en')");
+            driver().manage().deleteAllCookies();
+            driver().get(base + "/login.html");
+            type("login-enterprise", "demo");
+            type("login-username", username);
+            type("login-password", PW);
+            click("login-submit");
+            waitFor(d -> !d.getCurrentUrl().contains("/login.html"));
+            driver().get(base + path);
+        }
+
         String agentState() {
             JsonNode s = state();
             return s.path("agent").path("state").asText("");
@@ -860,6 +1109,12 @@ class DeskBrowserTest {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        /** The browser phone's inbound audio energy (WebRTC stats totalAudioEnergy: decoded sound, not just packets) rises. */
+        void awaitInboundAudioEnergyRising() {
+            double before = stats().get("audioEnergy").asDouble();
+            waitFor(d -> stats().get("audioEnergy").asDouble() - before > 0.01);
         }
 
         /** Inbound audio bytes of the browser phone rise by a second's worth of G.711 within the deadline. */

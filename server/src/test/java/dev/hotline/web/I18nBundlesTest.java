@@ -49,7 +49,8 @@ class I18nBundlesTest {
     static final Map<String, List<String>> DYNAMIC = new LinkedHashMap<>();
     static {
         DYNAMIC.put("nav.", List.of("enterprises", "users", "departments", "roles", "extensions", "queues", "audit", "tokens", "agent", "supervisor",
-                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows", "prompts", "voicemail", "skills"));
+                "trunks", "numbers", "routes", "blacklist", "calls", "recordings", "moh", "conferences", "flows", "prompts", "voicemail", "skills",
+                "webrtc-settings"));
         DYNAMIC.put("nav.group.", List.of("platform", "org", "telephony", "messages", "reports", "system", "workspace"));
         // From the server's own enums, so a new permission, role or strategy needs its texts here.
         DYNAMIC.put("role.builtin.", Arrays.stream(Permission.BuiltinRole.values()).map(Permission.BuiltinRole::roleName).toList());

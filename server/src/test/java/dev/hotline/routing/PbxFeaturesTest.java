@@ -116,6 +116,12 @@ class PbxFeaturesTest extends ServerCallTest {
                 .filter(c -> callerUser.equals(c.caller().user()) && calleeUser.equals(c.callee().user())).findFirst();
     }
 
+    /** Every channel from {@code callerUser} to {@code calleeUser} (an extension's call: its own leg and the leg dialled). */
+    List<Channel> channels(String callerUser, String calleeUser) {
+        return server.hotline().engine().channels().stream()
+                .filter(c -> callerUser.equals(c.caller().user()) && calleeUser.equals(c.callee().user())).toList();
+    }
+
     boolean ringing(String extension) {
         return server.hotline().engine().channels().stream()
                 .anyMatch(c -> extension.equals(c.callee().user()) && c.state() == ChannelState.RINGING);
@@ -271,6 +277,59 @@ class PbxFeaturesTest extends ServerCallTest {
         ok(callee);
         code("2141", "*70");
         assertThat(features(a).get("callWaiting").asBoolean()).isTrue();
+    }
+
+    @Test
+    void holdAndAnswerTheWaitingCallFromThePhone() throws Exception {
+        long a = ext("2241");
+        ext("2242");
+        did("4834", "2241");
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2241", PW, p1, "200");
+        register("2242", PW, p2, "200");
+        // 2241's phone calls 2242, then holds that call with its own re-INVITE (a=sendonly): 2242 hears the music.
+        Sipp.Run held = uas("uas_answer", p2, vars());
+        Sipp.Run first = uac("uac_auth_hold_resume", "2242", vars("FROM", "2241", "HOLDAFTER", "500", "HELD", "8000", "PAUSE", "1500"),
+                "-au", "2241", "-ap", PW);
+        Channel heldLeg;
+        try {
+            heldLeg = await("2242 on hold").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> channels("2241", "2242").stream().filter(Channel::musicOnHold).findFirst(), Optional::isPresent).get();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + first.logs(), e);
+        }
+        assertThat(features(a).get("busy").asBoolean()).as("a held call keeps the phone busy").isTrue();
+
+        // A second call rings 2241 with the call-waiting alert; the phone answers it while call 1 stays held.
+        Sipp.Run waiting = uas("uas_answer_alert", p1, vars("ALERT", "call-waiting", "FROMCHECK", "sip:13900000025@"));
+        Sipp.Run caller = uac("uac_call", "4834", vars("FROM", "13900000025", "PAUSE", "2000"));
+        Channel second = await("the waiting call bridged with 2241's phone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channel("13900000025", "4834").filter(c -> c.bridgedWith().map(p -> "2241".equals(p.callee().user())).orElse(false)),
+                        Optional::isPresent).get();
+        Channel secondLeg = second.bridgedWith().orElseThrow();
+        await("audio both ways on the second call").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> secondLeg.counters().packetsIn() > 10 && second.counters().packetsOut() > 10);
+        assertThat(heldLeg.state()).as("call 1 still up while call 2 talks").isEqualTo(ChannelState.UP);
+        assertThat(heldLeg.musicOnHold()).as("and still held").isTrue();
+        ok(caller);
+        ok(waiting);
+
+        // Call 2 over, the phone resumes call 1 (a=sendrecv): the music stops, 2241 and 2242 talk again.
+        await("call 1 resumed").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> !heldLeg.musicOnHold());
+        assertThat(heldLeg.state()).isEqualTo(ChannelState.UP);
+        assertThat(heldLeg.bridgedWith().map(p -> p.caller().user() + ">" + p.callee().user())).as("still bridged with the phone")
+                .contains("2241>2242");
+        long before = heldLeg.counters().packetsIn();
+        await("2242's audio flows again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> heldLeg.counters().packetsIn() > before + 10);
+        ok(first);
+        ok(held);
+        assertThat(events(record("13900000025", "4834"))).contains("pbx feature=call-waiting detail=2241");
+        List<String> holds = events(record("2241", "2242")).stream().filter(e -> e.startsWith("hold") || e.startsWith("unhold")).toList();
+        assertThat(holds).as("the phone's hold and resume in call 1's events").hasSize(2);
+        assertThat(holds.get(0)).startsWith("hold");
+        assertThat(holds.get(1)).startsWith("unhold");
     }
 
     @Test

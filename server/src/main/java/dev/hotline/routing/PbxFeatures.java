@@ -71,6 +71,12 @@ final class PbxFeatures {
         void send(Call c, Channel caller, Destination to);
     }
 
+    /** The ACD's "the picker takes the queue call ringing that extension" (PBX-4 pickup of an ACD offer). */
+    interface OfferPickup {
+        Optional<CallRouter.PickedOffer> take(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension);
+    }
+
+    private final OfferPickup offerPickup;
     private final Onward onward;
     /** Ring-group calls ringing a member's phone can be picked up too. */
     private final RingGroups ringGroups;
@@ -143,7 +149,8 @@ final class PbxFeatures {
     private final Map<String, Join> joins = new ConcurrentHashMap<>();
 
     PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls,
-                BusyLamps lamps, Onward onward, RingGroups ringGroups) {
+                BusyLamps lamps, Onward onward, RingGroups ringGroups, OfferPickup offerPickup) {
+        this.offerPickup = offerPickup;
         this.lamps = lamps;
         this.ringGroups = ringGroups;
         this.onward = onward;
@@ -364,7 +371,7 @@ final class PbxFeatures {
         if (found.isEmpty()) {
             Optional<RingGroups.Picked> g = ringGroups.pickup(pc.enterpriseId(), member, caller -> join(caller, ch));
             if (g.isEmpty()) {
-                reject(pc, ch, 480, none);
+                takeOffer(pc, ch, picker, member, none);
                 return;
             }
             book.find(g.get().callId()).ifPresent(c -> event(c, g.get().legId(), "pickup", g.get().extension() + ">" + picker));
@@ -382,6 +389,21 @@ final class PbxFeatures {
         event(r.call, r.leg.id(), "pickup", r.extension + ">" + picker);
         event(pc, ch.id(), "pickup", r.extension + ">" + picker + " call=" + r.call.callId());
         r.leg.hangup(HangupCause.ORIGINATOR_CANCEL); // its end connects the caller with the picker (ringEnded)
+    }
+
+    /**
+     * Last: a queue call the ACD offers to a phone {@code member} accepts; the ACD ends the offer as picked up and the caller
+     * is bridged with the picker's phone once it is answered.
+     */
+    private void takeOffer(Call pc, Channel ch, String picker, Predicate<String> member, String none) {
+        Optional<CallRouter.PickedOffer> o = offerPickup.take(pc.enterpriseId(), member, ch, picker);
+        if (o.isEmpty()) {
+            reject(pc, ch, 480, none);
+            return;
+        }
+        book.find(o.get().callId()).ifPresent(c -> event(c, o.get().offerLegId(), "pickup", o.get().extension() + ">" + picker + " acd"));
+        event(pc, ch.id(), "pickup", o.get().extension() + ">" + picker + " call=" + o.get().callId() + " acd");
+        join(o.get().caller(), ch);
     }
 
     // --- park

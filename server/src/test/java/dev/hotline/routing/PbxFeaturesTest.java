@@ -8,6 +8,7 @@ import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -451,6 +452,89 @@ class PbxFeaturesTest extends ServerCallTest {
         assertThat(events(r)).contains("pbx feature=pickup detail=2231>2233");
         assertThat(legs(r).get("ringgroup pickme extension 2231")).isEqualTo(new Leg(false, "ORIGINATOR_CANCEL"));
         assertThat(events(record("2233", "**2231"))).anyMatch(e -> e.startsWith("pbx feature=pickup detail=2231>2233"));
+    }
+
+    String agentState(ApiClient agent) {
+        return agent.get("/api/v1/agent/state").json().get("state").asText();
+    }
+
+    long extensionId(String number) {
+        for (JsonNode x : admin.get("/api/v1/extensions").json()) if (x.get("number").asText().equals(number)) return x.get("id").asLong();
+        throw new AssertionError("no extension " + number);
+    }
+
+    @Test
+    void aQueueCallOfferedToAnAgentsPhoneIsPickedUpDirectedAndByGroup() throws Exception {
+        ext("2251");
+        var n = admin.post("/api/v1/numbers", Map.of("number", "4835", "destinationType", "queue", "destination", "sales"));
+        assertThat(n.status()).as(n.toString()).isEqualTo(201);
+        ApiClient agent1 = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        ApiClient agent2 = ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW);
+        int p1 = Ports.free();
+        register("1001", PW, p1, "200");
+        register("1002", PW, Ports.free(), "200");
+        register("2251", PW, Ports.free(), "200");
+        try {
+            // agent1 (extension 1001) is the only ready agent: the sales queue offers the caller to 1001's phone, which rings.
+            assertThat(agent1.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(agent1.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            Sipp.Run rings = uas("uas_ring_cancel", p1, vars());
+            Sipp.Run caller = uac("uac_wait_bye", "4835", vars("FROM", "13900000026"));
+            await("1001 rings with the offer").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ringing("1001") && agentState(agent1).equals("ringing"));
+
+            // **1001 from 2251 (an extension of nobody): the offer ends as picked up, the caller talks to 2251.
+            Sipp.Run picker = uac("uac_call", "**1001", vars("FROM", "2251", "PAUSE", "2000"), "-au", "2251", "-ap", PW);
+            Channel callerLeg = await("the caller bridged with 2251").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> channel("13900000026", "4835").filter(c -> c.bridgedWith().map(p -> "2251".equals(p.caller().user())).orElse(false)),
+                            Optional::isPresent).get();
+            Channel pickerLeg = callerLeg.bridgedWith().orElseThrow();
+            await("audio both ways").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> pickerLeg.counters().packetsIn() > 10 && callerLeg.counters().packetsOut() > 10);
+            assertThat(agentState(agent1)).as("the offered agent is free again, not ringing nor on a call").isEqualTo("ready");
+            ok(rings);
+            ok(picker);
+            ok(caller);
+            JsonNode r = record("13900000026", "4835");
+            assertThat(r.get("outcome").asText()).isEqualTo("answered");
+            assertThat(r.get("queueResult").asText()).isEqualTo("answered");
+            List<String> ev = events(r);
+            assertThat(ev).contains("pbx feature=pickup detail=1001>2251 acd");
+            assertThat(ev).anyMatch(e -> e.startsWith("queue_offer_end") && e.contains("picked_up"));
+            assertThat(ev).noneMatch(e -> e.startsWith("queue_offer_end") && (e.contains("cancelled") || e.contains("no_answer")));
+            assertThat(ev).anyMatch(e -> e.startsWith("queue_leave") && e.contains("answered") && e.contains("extension:2251"));
+            assertThat(events(record("2251", "**1001"))).anyMatch(e -> e.startsWith("pbx feature=pickup detail=1001>2251 call="));
+            assertThat(agentState(agent1)).isEqualTo("ready");
+
+            // *8 from 1002 (agent2, ready, 1001's pickup group): agent2 is on the queue call as if they had answered it.
+            setFeatures(extensionId("1001"), Map.of("pickupGroup", "acd"));
+            setFeatures(extensionId("1002"), Map.of("pickupGroup", "acd"));
+            rings = uas("uas_ring_cancel", p1, vars());
+            caller = uac("uac_wait_bye", "4835", vars("FROM", "13900000027"));
+            await("1001 rings with the offer").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ringing("1001") && agentState(agent1).equals("ringing"));
+            assertThat(agent2.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            picker = uac("uac_call", "*8", vars("FROM", "1002", "PAUSE", "2000"), "-au", "1002", "-ap", PW);
+            await("agent2 on the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> agentState(agent2).equals("on_call"));
+            assertThat(agentState(agent1)).isEqualTo("ready");
+            ok(rings);
+            ok(picker);
+            ok(caller);
+            await("agent2 off the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !agentState(agent2).equals("on_call"));
+            JsonNode r2 = record("13900000027", "4835");
+            assertThat(r2.get("queueResult").asText()).isEqualTo("answered");
+            assertThat(r2.get("agentJob").asText()).as("answered by agent2").isEqualTo("8002");
+            assertThat(events(r2)).contains("pbx feature=pickup detail=1001>1002 acd");
+            assertThat(agentState(agent1)).isEqualTo("ready");
+        } finally {
+            agent1.delete("/api/v1/agent/session");
+            agent2.delete("/api/v1/agent/session");
+            setFeatures(extensionId("1001"), Map.of());
+            setFeatures(extensionId("1002"), Map.of());
+        }
     }
 
     @Test

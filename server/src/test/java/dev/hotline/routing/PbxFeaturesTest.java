@@ -334,6 +334,61 @@ class PbxFeaturesTest extends ServerCallTest {
     }
 
     @Test
+    void threePartyFromAPhoneJoinsTheHeldCallAndOneHangUpKeepsTheOtherTwo() throws Exception {
+        ext("2261");
+        ext("2262");
+        ext("2263");
+        int pb = Ports.free();
+        int pc = Ports.free();
+        register("2261", PW, Ports.free(), "200");
+        register("2262", PW, pb, "200");
+        register("2263", PW, pc, "200");
+        // 2261's phone calls 2262 and holds it; 2262 hangs up by itself after 14 s (once 2261 has left the three of them).
+        Sipp.Run b = uas("uas_bye", pb, vars("PAUSE", "14000"));
+        Sipp.Run c = uas("uas_answer", pc, vars());
+        Sipp.Run call1 = uac("uac_auth_hold_wait_bye", "2262", vars("FROM", "2261", "HOLDAFTER", "500"), "-au", "2261", "-ap", PW);
+        Channel bLeg = await("2262 on hold").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channels("2261", "2262").stream().filter(Channel::musicOnHold).findFirst(), Optional::isPresent).get();
+        // Then it calls 2263 and, talking to it, keys *3 (SIP INFO): the held call, the phone and 2263 are joined; the
+        // phone's held call ends (its BYE), its other call goes on in the conference.
+        Sipp.Run call2 = uac("uac_auth_keys_bye", "2263", vars("FROM", "2261", "KEYSAFTER", "1000", "KEY1", "*", "KEY2", "3", "PAUSE", "3000"),
+                "-au", "2261", "-ap", PW);
+        Channel cLeg = await("2263 answered").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channels("2261", "2263").stream().filter(x -> x.direction() == dev.hotline.engine.call.Direction.OUTBOUND
+                        && x.state() == ChannelState.UP).findFirst(), Optional::isPresent).get();
+        Channel aLeg = cLeg.bridgedWith().orElseThrow();
+        ok(call1);
+        await("joined: nobody bridged, nobody on hold, all up").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bLeg.bridgedWith().isEmpty() && cLeg.bridgedWith().isEmpty() && aLeg.bridgedWith().isEmpty() && !bLeg.musicOnHold()
+                        && bLeg.state() == ChannelState.UP && cLeg.state() == ChannelState.UP && aLeg.state() == ChannelState.UP);
+        long bOut = bLeg.counters().packetsOut();
+        long cOut = cLeg.counters().packetsOut();
+        long aOut = aLeg.counters().packetsOut();
+        await("the conference's mix reaches all three").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bLeg.counters().packetsOut() > bOut + 10 && cLeg.counters().packetsOut() > cOut + 10
+                        && aLeg.counters().packetsOut() > aOut + 10);
+
+        // 2261 hangs up: 2262 and 2263 go on talking.
+        ok(call2);
+        await("2261 gone").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> aLeg.state().isFinal());
+        assertThat(bLeg.state()).as("2262 still up").isEqualTo(ChannelState.UP);
+        assertThat(cLeg.state()).as("2263 still up").isEqualTo(ChannelState.UP);
+        long bAfter = bLeg.counters().packetsOut();
+        long cAfter = cLeg.counters().packetsOut();
+        long bIn = bLeg.counters().packetsIn();
+        await("2262 and 2263 still talk").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bLeg.counters().packetsOut() > bAfter + 10 && cLeg.counters().packetsOut() > cAfter + 10
+                        && bLeg.counters().packetsIn() > bIn + 10);
+        assertThat(bLeg.state()).isEqualTo(ChannelState.UP);
+        assertThat(cLeg.state()).isEqualTo(ChannelState.UP);
+        // 2262 hangs up: 2263, the last one left, is hung up on.
+        ok(b);
+        ok(c);
+        assertThat(events(record("2261", "2262"))).contains("pbx feature=three-way detail=2261 2262+2263");
+        assertThat(events(record("2261", "2263"))).contains("pbx feature=three-way detail=2261 2262+2263");
+    }
+
+    @Test
     void aParkedCallIsPickedUpFromAnotherExtension() throws Exception {
         long parker = ext("2151");
         ext("2152");

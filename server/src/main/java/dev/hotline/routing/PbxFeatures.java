@@ -710,11 +710,11 @@ final class PbxFeatures {
      * RFC 3264 §8.4) is found among the extension's legs; both own legs leave their bridges (the engine confirms each by a
      * {@link CallEvent.ChannelUnbridged}, then {@link #startThreeWay}). Nothing held, nothing happens.
      */
-    private void threeWay(Line l, String ownId) {
-        if (threeWays.containsKey(ownId)) return;
+    private boolean threeWay(Line l, String ownId) {
+        if (threeWays.containsKey(ownId)) return false;
         Channel own = data.engine().channel(ownId).orElse(null);
         Channel other = own == null ? null : own.bridgedWith().orElse(null);
-        if (other == null || own.state() != dev.hotline.engine.call.ChannelState.UP) return;
+        if (other == null || own.state() != dev.hotline.engine.call.ChannelState.UP) return false;
         Channel heldOwn = null;
         for (var e : lines.entrySet()) {
             Line x = e.getValue();
@@ -728,7 +728,7 @@ final class PbxFeatures {
         }
         if (heldOwn == null) {
             log.info("three-party from {}: no call held by the phone", l.extension());
-            return;
+            return false;
         }
         ThreeWay t = new ThreeWay(l.extension(), heldOwn, heldOwn.bridgedWith().get(), own, other);
         t.unbridging.add(heldOwn.id());
@@ -737,6 +737,22 @@ final class PbxFeatures {
         threeWays.put(own.id(), t);
         data.engine().unbridge(heldOwn);
         data.engine().unbridge(own);
+        return true;
+    }
+
+    /**
+     * API: three-party for extension {@code extension}'s phone, as if it keyed {@value #THREE_WAY_KEYS} on its active call
+     * (answered, bridged, not held). Throws conflict when the phone has no active call and no call it holds.
+     */
+    void threeWay(long enterpriseId, String extension) {
+        for (var e : lines.entrySet()) {
+            Line l = e.getValue();
+            if (l.enterpriseId() != enterpriseId || !l.extension().equals(extension)) continue;
+            Channel ch = data.engine().channel(e.getKey()).orElse(null);
+            if (ch == null || ch.state() != dev.hotline.engine.call.ChannelState.UP || ch.onHold() || ch.bridgedWith().isEmpty()) continue;
+            if (threeWay(l, ch.id())) return;
+        }
+        throw DomainException.conflict("extension " + extension + " has no active call and no call it holds");
     }
 
     /** Both own legs are out of their bridges: the held party, the phone and the other party meet in a conference. */

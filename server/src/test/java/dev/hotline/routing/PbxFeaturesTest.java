@@ -386,6 +386,34 @@ class PbxFeaturesTest extends ServerCallTest {
         ok(c);
         assertThat(events(record("2261", "2262"))).contains("pbx feature=three-way detail=2261 2262+2263");
         assertThat(events(record("2261", "2263"))).contains("pbx feature=three-way detail=2261 2262+2263");
+
+        // The same through the API: 2261 holds 2262 and talks to 2263 (its keys 1 2 mean nothing); POST three-way joins them.
+        long a = extensionId("2261");
+        assertThat(admin.post("/api/v1/extensions/" + a + "/three-way", Map.of()).status()).as("no call: 409").isEqualTo(409);
+        assertThat(admin.post("/api/v1/extensions/999999/three-way", Map.of()).status()).isEqualTo(404);
+        b = uas("uas_bye", pb, vars("PAUSE", "12000"));
+        c = uas("uas_answer", pc, vars());
+        call1 = uac("uac_auth_hold_wait_bye", "2262", vars("FROM", "2261", "HOLDAFTER", "500"), "-au", "2261", "-ap", PW);
+        Channel bLeg2 = await("2262 on hold").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channels("2261", "2262").stream().filter(x -> x.musicOnHold() && x.state() == ChannelState.UP).findFirst(),
+                        Optional::isPresent).get();
+        call2 = uac("uac_auth_keys_bye", "2263", vars("FROM", "2261", "KEYSAFTER", "500", "KEY1", "1", "KEY2", "2", "PAUSE", "4000"),
+                "-au", "2261", "-ap", PW);
+        Channel cLeg2 = await("2263 answered").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channels("2261", "2263").stream().filter(x -> x.direction() == dev.hotline.engine.call.Direction.OUTBOUND
+                        && x.state() == ChannelState.UP && x.bridgedWith().isPresent()).findFirst(), Optional::isPresent).get();
+        var joined = admin.post("/api/v1/extensions/" + a + "/three-way", Map.of());
+        assertThat(joined.status()).as(joined.toString()).isEqualTo(202);
+        ok(call1);
+        await("joined through the API").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bLeg2.bridgedWith().isEmpty() && cLeg2.bridgedWith().isEmpty() && !bLeg2.musicOnHold()
+                        && bLeg2.state() == ChannelState.UP && cLeg2.state() == ChannelState.UP);
+        ok(call2);
+        assertThat(bLeg2.state()).isEqualTo(ChannelState.UP);
+        assertThat(cLeg2.state()).isEqualTo(ChannelState.UP);
+        ok(b);
+        ok(c);
+        assertThat(admin.get("/api/v1/audit?limit=50").body()).contains("call.three-way");
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -303,7 +304,7 @@ public final class Acd implements AutoCloseable {
      * the queue call ringing an agent's SIP phone whose extension {@code ringing} accepts. See
      * {@link QueueDispatcher#pickup}; the caller is to be bridged with {@code picker} by the caller of this method.
      */
-    public Optional<PickedOffer> pickup(long enterpriseId, java.util.function.Predicate<String> ringing, Channel picker, String pickerExtension,
+    public Optional<PickedOffer> pickup(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
                                         Long pickerUserId) {
         watched.add(picker.id()); // a picker who is an agent talks on it: its hang-up ends their call
         Optional<PickedOffer> p = ctx.thread.call(() -> queues.pickup(enterpriseId, ringing, picker, pickerExtension, pickerUserId));

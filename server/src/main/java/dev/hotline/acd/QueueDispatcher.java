@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -546,7 +547,7 @@ final class QueueDispatcher implements AgentBoard.Queues {
      * not bridged here: the router bridges it with the picker once the picker's phone is answered. Offers of transfers,
      * campaigns and call backs are not picked up. Empty when nothing matches.
      */
-    Optional<Acd.PickedOffer> pickup(long enterpriseId, java.util.function.Predicate<String> ringing, Channel picker, String pickerExtension,
+    Optional<Acd.PickedOffer> pickup(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
                                      Long pickerUserId) {
         Waiting.Offer o = offers.values().stream().filter(x -> {
             Waiting w = x.waiting();

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ public final class CallRouter {
          * {@code ringing} accepts; the ACD ends that offer as picked up and connects the caller to the picker (answered by
          * the picker). Empty when no such offer rings. The caller is then bridged with {@code picker} by the router.
          */
-        Optional<PickedOffer> pickupOffer(long enterpriseId, java.util.function.Predicate<String> ringing, Channel picker,
+        Optional<PickedOffer> pickupOffer(long enterpriseId, Predicate<String> ringing, Channel picker,
                                           String pickerExtension, Long pickerUserId);
 
         /** AGENT-1: true when {@code dialled} is an agent feature code (*21..*24). */

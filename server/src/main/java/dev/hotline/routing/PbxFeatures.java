@@ -4,8 +4,10 @@ import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.call.Conference;
 import dev.hotline.engine.call.DialRequest;
+import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.Target;
 import dev.hotline.engine.tts.PromptKey;
@@ -696,11 +698,11 @@ final class PbxFeatures {
         Line l = lines.get(channelId);
         if (l == null) return;
         if (digit == '*') {
-            starPressed.put(channelId, Instant.now());
+            starPressed.put(channelId, book.now());
             return;
         }
         Instant star = starPressed.remove(channelId);
-        if (digit == THREE_WAY_KEYS.charAt(1) && star != null && Duration.between(star, Instant.now()).compareTo(THREE_WAY_KEY_GAP) <= 0) {
+        if (digit == THREE_WAY_KEYS.charAt(1) && star != null && Duration.between(star, book.now()).compareTo(THREE_WAY_KEY_GAP) <= 0) {
             threeWay(l, channelId);
         }
     }
@@ -714,13 +716,13 @@ final class PbxFeatures {
         if (threeWays.containsKey(ownId)) return false;
         Channel own = data.engine().channel(ownId).orElse(null);
         Channel other = own == null ? null : own.bridgedWith().orElse(null);
-        if (other == null || own.state() != dev.hotline.engine.call.ChannelState.UP) return false;
+        if (other == null || own.state() != ChannelState.UP) return false;
         Channel heldOwn = null;
         for (var e : lines.entrySet()) {
             Line x = e.getValue();
             if (e.getKey().equals(ownId) || x.enterpriseId() != l.enterpriseId() || !x.extension().equals(l.extension())) continue;
             Channel ch = data.engine().channel(e.getKey()).orElse(null);
-            if (ch != null && ch.state() == dev.hotline.engine.call.ChannelState.UP && ch.onHold() && ch.bridgedWith().isPresent()
+            if (ch != null && ch.state() == ChannelState.UP && ch.onHold() && ch.bridgedWith().isPresent()
                     && !threeWays.containsKey(ch.id())) {
                 heldOwn = ch;
                 break;
@@ -749,7 +751,7 @@ final class PbxFeatures {
             Line l = e.getValue();
             if (l.enterpriseId() != enterpriseId || !l.extension().equals(extension)) continue;
             Channel ch = data.engine().channel(e.getKey()).orElse(null);
-            if (ch == null || ch.state() != dev.hotline.engine.call.ChannelState.UP || ch.onHold() || ch.bridgedWith().isEmpty()) continue;
+            if (ch == null || ch.state() != ChannelState.UP || ch.onHold() || ch.bridgedWith().isEmpty()) continue;
             if (threeWay(l, ch.id())) return;
         }
         throw DomainException.conflict("extension " + extension + " has no active call and no call it holds");
@@ -760,7 +762,7 @@ final class PbxFeatures {
         threeWays.remove(t.heldOwn.id(), t);
         threeWays.remove(t.own.id(), t);
         List<Channel> parties = new ArrayList<>();
-        for (Channel ch : List.of(t.held, t.own, t.other)) if (ch.state() == dev.hotline.engine.call.ChannelState.UP) parties.add(ch);
+        for (Channel ch : List.of(t.held, t.own, t.other)) if (ch.state() == ChannelState.UP) parties.add(ch);
         t.held.stopPlayback();
         if (t.held.musicOnHold()) t.held.unhold();
         try {
@@ -783,8 +785,8 @@ final class PbxFeatures {
     }
 
     private static String user(Channel ch) {
-        if (ch.callee() != null && ch.caller() != null) return ch.direction() == dev.hotline.engine.call.Direction.INBOUND ? ch.caller().user() : ch.callee().user();
-        return ch.id();
+        if (ch.callee() == null || ch.caller() == null) return ch.id();
+        return ch.direction() == Direction.INBOUND ? ch.caller().user() : ch.callee().user();
     }
 
     /** A party left a three-party call: the two others go on talking; the last one left is hung up. */

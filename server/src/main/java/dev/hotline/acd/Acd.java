@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -104,6 +105,9 @@ public final class Acd implements AutoCloseable {
      * colleague transferred the call (AGENT-5).
      */
     public record Offered(String callId, String legId, String caller, String queue, long waitedSeconds, Transfer transfer) {}
+
+    /** PBX-4: a queue call picked up from another phone: its call, the offer leg that rang, that phone's extension, the caller. */
+    public record PickedOffer(String callId, String offerLegId, String extension, Channel caller) {}
 
     /** Who transferred a call, with their notes (AGENT-5: the data travels with the call). */
     public record Transfer(long fromUserId, String fromJob, String fromName, String notes) {}
@@ -293,6 +297,19 @@ public final class Acd implements AutoCloseable {
     public void moveLeg(long enterpriseId, long userId, String oldLeg, String newLeg) {
         watched.add(newLeg);
         ctx.thread.execute(() -> board.moveLeg(enterpriseId, userId, oldLeg, newLeg));
+    }
+
+    /**
+     * PBX-4: the picker's phone ({@code picker}, extension {@code pickerExtension}, of user {@code pickerUserId} if any) takes
+     * the queue call ringing an agent's SIP phone whose extension {@code ringing} accepts. See
+     * {@link QueueDispatcher#pickup}; the caller is to be bridged with {@code picker} by the caller of this method.
+     */
+    public Optional<PickedOffer> pickup(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
+                                        Long pickerUserId) {
+        watched.add(picker.id()); // a picker who is an agent talks on it: its hang-up ends their call
+        Optional<PickedOffer> p = ctx.thread.call(() -> queues.pickup(enterpriseId, ringing, picker, pickerExtension, pickerUserId));
+        if (p.isEmpty()) watched.remove(picker.id());
+        return p;
     }
 
     /** Follow {@code channelId} from now on; called before a leg the ACD asked for is placed. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -534,6 +535,66 @@ final class QueueDispatcher implements AgentBoard.Queues {
         c.answered++;
         c.avgWaitSeconds = c.avgWaitSeconds < 0 ? waitMs / 1000.0 : 0.8 * c.avgWaitSeconds + 0.2 * waitMs / 1000.0;
         remove(w);
+    }
+
+    // ================================================================ PBX-4: pickup of an offer from another phone
+
+    /**
+     * PBX-4: a phone picks up the queue call ringing an agent's SIP phone whose extension {@code ringing} accepts (the oldest
+     * such caller first). The offer ends as {@code picked_up} (the offered agent back to ready, no missed offer counted), the
+     * other offers of the caller are cancelled and the caller leaves the queue as answered by the picker: a signed-in agent
+     * ({@code pickerUserId}) ready or in wrap-up is on the call on {@code picker} like an agent who answered. The caller is
+     * not bridged here: the router bridges it with the picker once the picker's phone is answered. Offers of transfers,
+     * campaigns and call backs are not picked up. Empty when nothing matches.
+     */
+    Optional<Acd.PickedOffer> pickup(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
+                                     Long pickerUserId) {
+        Waiting.Offer o = offers.values().stream().filter(x -> {
+            Waiting w = x.waiting();
+            Agent a = x.agent();
+            return w.enterpriseId == enterpriseId && !w.callback && w.campaign == null && w.pinnedAgent == null && w.channel != null
+                    && isWaiting(w) && !w.connecting && a.state == AgentState.RINGING && x.leg().id().equals(a.legId)
+                    && a.device != null && a.device.kind() == Device.Kind.SIP && ringing.test(a.device.number());
+        }).min(Comparator.comparing(x -> x.waiting().enqueuedAt)).orElse(null);
+        if (o == null) return Optional.empty();
+        Waiting w = o.waiting();
+        Agent offered = o.agent();
+        Queue q = ctx.queue(w.enterpriseId, w.queueId);
+        String queueName = q == null ? "?" : q.name();
+        Instant now = ctx.now();
+        ctx.host.log(new CallLogEvent.QueueOfferEnded(w.enterpriseId, w.callId, now, o.leg().id(), queueName, offered.userId, "picked_up"));
+        w.connecting = true;
+        for (Waiting.Offer other : List.copyOf(w.offers.values())) { // the picked offer too: it stops ringing
+            offers.remove(other.leg().id());
+            other.leg().hangup(HangupCause.ORIGINATOR_CANCEL);
+            if (other.agent().state == AgentState.RINGING) board.move(other.agent(), AgentState.READY, null, "call");
+        }
+        w.offers.clear();
+        w.cancelTimers();
+        Agent taker = pickerUserId == null ? null : board.get(pickerUserId);
+        if (taker != null && taker.enterpriseId == w.enterpriseId && (taker.state == AgentState.READY || taker.state == AgentState.WRAP_UP)) {
+            board.answered(taker, w.callId, picker.id(), w.queueId);
+            w.agent = taker;
+        } else {
+            taker = null;
+        }
+        w.agentLeg = picker;
+        long waitMs = Duration.between(w.enqueuedAt, now).toMillis();
+        Long takerId = taker != null ? Long.valueOf(taker.userId) : pickerUserId;
+        if (takerId != null) { // answered by the picker's user (an agent or not): their call in the reports
+            ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.callId, now, picker.id(), queueName, takerId,
+                    taker == null ? null : taker.jobNumber, waitMs));
+        } else { // an extension of nobody: answered, without an agent
+            ctx.host.log(new CallLogEvent.QueueLeft(w.enterpriseId, w.callId, now, w.channel.id(), queueName, "answered", "pickup",
+                    "extension:" + pickerExtension, waitMs));
+        }
+        Counters c = counters(w.queueId);
+        c.answered++;
+        c.avgWaitSeconds = c.avgWaitSeconds < 0 ? waitMs / 1000.0 : 0.8 * c.avgWaitSeconds + 0.2 * waitMs / 1000.0;
+        ctx.host.record(w.enterpriseId, w.callId, q != null && q.settings().record(), pickerExtension);
+        remove(w);
+        dispatch(w.enterpriseId);
+        return Optional.of(new Acd.PickedOffer(w.callId, o.leg().id(), offered.device.number(), w.channel));
     }
 
     // ================================================================ leaving the queue

@@ -6,6 +6,8 @@ import dev.hotline.cti.CtiHub;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.routing.CallBook.Call;
 import dev.hotline.routing.CallRouter;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /** What routing asks of the ACD and the agents' desks: queue entry, agents busy on their own calls, feature codes. */
 public final class AgentsForRouting implements CallRouter.Agents {
@@ -34,6 +36,13 @@ public final class AgentsForRouting implements CallRouter.Agents {
             cti.expectLeg(leg.id());
             cti.ownCall(c.enterpriseId(), userId, c.callId(), leg.id(), c.direction(), c.tracker().inboundCaller());
         }
+    }
+
+    @Override
+    public Optional<CallRouter.PickedOffer> pickupOffer(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
+                                                        Long pickerUserId) {
+        return acd.pickup(enterpriseId, ringing, picker, pickerExtension, pickerUserId)
+                .map(p -> new CallRouter.PickedOffer(p.callId(), p.offerLegId(), p.extension(), p.caller()));
     }
 
     @Override

@@ -205,6 +205,14 @@ public final class Directory {
                     .matches("sipPassword", in.sipPassword(), "[\\x21-\\x7e]+", "printable ASCII without spaces");
         }
         if (in.userId() != null) v.check(UserStore.byId(h, enterpriseId, in.userId()).isPresent(), "userId", "no such user");
+        // PBX-3/5: a number dialled from a phone means one thing (ring groups and rooms refuse extensions' numbers too);
+        // an extension keeping its number is not refused for it
+        boolean newNumber = number != null && (id == null
+                || ExtensionStore.byId(h, enterpriseId, id).map(x -> !x.number().equals(number)).orElse(true));
+        if (newNumber) {
+            v.check(!numberTaken(h, "ring_group", enterpriseId, number), "number", "is a ring group's number");
+            v.check(!numberTaken(h, "conference_room", enterpriseId, number), "number", "is a conference room's number");
+        }
         v.throwIfInvalid();
         ExtensionStore.byNumber(h, enterpriseId, number).filter(x -> !Long.valueOf(x.id()).equals(id)).ifPresent(x -> {
             throw DomainException.conflict("extension number already exists", "number", "already exists");
@@ -227,6 +235,12 @@ public final class Directory {
         if (given != null) ExtensionStore.setPassword(h, enterpriseId, id, given);
         if (in.outboundAllowed() != null) ExtensionStore.setOutboundAllowed(h, enterpriseId, id, in.outboundAllowed());
         return SavedExtension.of(ExtensionStore.byId(h, enterpriseId, id).orElseThrow(), null);
+    }
+
+    /** True when {@code table} (ring_group, conference_room: both have enterprise_id and number) has the number. */
+    private static boolean numberTaken(Handle h, String table, long enterpriseId, String number) {
+        return h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE enterprise_id = :e AND number = :n")
+                .bind("e", enterpriseId).bind("n", number).mapTo(Integer.class).one() > 0;
     }
 
     public void deleteExtension(Handle h, long enterpriseId, long id) {

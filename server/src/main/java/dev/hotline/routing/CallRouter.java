@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,12 +48,23 @@ public final class CallRouter {
         /** ACD-8 / AGENT-4: a direct call rings agent {@code userId}'s extension on {@code leg}: busy, and their desk shows it. */
         void directCall(Call c, Channel leg, long userId);
 
+        /**
+         * PBX-4: the picker's phone {@code picker} takes the queue call ringing an agent's SIP phone whose extension
+         * {@code ringing} accepts; the ACD ends that offer as picked up and connects the caller to the picker (answered by
+         * the picker). Empty when no such offer rings. The caller is then bridged with {@code picker} by the router.
+         */
+        Optional<PickedOffer> pickupOffer(long enterpriseId, Predicate<String> ringing, Channel picker,
+                                          String pickerExtension, Long pickerUserId);
+
         /** AGENT-1: true when {@code dialled} is an agent feature code (*21..*24). */
         boolean isFeatureCode(String dialled);
 
         /** Applies a feature code for the agent; throws when refused. */
         void featureCode(long enterpriseId, long userId, String dialled);
     }
+
+    /** A queue call picked up from a phone (PBX-4): its call, the offer leg that rang, that phone's extension, the caller. */
+    public record PickedOffer(String callId, String offerLegId, String extension, Channel caller) {}
 
     private final RoutingData data;
     private final CallBook book;
@@ -92,7 +104,8 @@ public final class CallRouter {
         this.disa = new DisaCalls(data, book, this::dialAs);
         this.lamps = new BusyLamps(data);
         this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall, lamps,
-                (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"), ringGroups);
+                (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"), ringGroups,
+                (e, ringing, picker, extension) -> agents.pickupOffer(e, ringing, picker, extension, data.userOfExtension(e, extension).orElse(null)));
         // PBX-2: a trunk leg refused at its start (the last channel taken meanwhile) is logged on its call.
         data.onRefusal(r -> book.find(r.channelId()).ifPresent(c -> book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(),
                 book.now(), r.channelId(), 503, r.reason()))));

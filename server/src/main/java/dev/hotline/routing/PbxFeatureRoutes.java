@@ -68,6 +68,14 @@ public final class PbxFeatureRoutes {
                         return view(h, features, me.enterpriseId(), id);
                     }));
                 });
+        x.post("/extensions/{id}/three-way", "Three-party from the extension's phone: join the call it holds with its active call (PBX-4)")
+                .handle(Permission.EXTENSION_WRITE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    String number = jdbi.withHandle(h -> number(h, me.enterpriseId(), id));
+                    features.threeWay(me.enterpriseId(), number);
+                    jdbi.useHandle(h -> audit.record(h, me, ctx.ip(), "call.three-way", number, null));
+                    ctx.status(202).json(Map.of("extension", number));
+                });
         Api p = root.tagged("parked-calls");
         p.get("/park-settings", "Park timeout: seconds (0: never), then the parker is rung back, then the destination (PBX-4)")
                 .returns(ParkSettings.class).handle(Permission.EXTENSION_READ, (ctx, me) ->

@@ -4,7 +4,10 @@ import dev.hotline.domain.DomainException;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.CallerId;
 import dev.hotline.engine.call.Channel;
+import dev.hotline.engine.call.ChannelState;
+import dev.hotline.engine.call.Conference;
 import dev.hotline.engine.call.DialRequest;
+import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.Target;
 import dev.hotline.engine.tts.PromptKey;
@@ -71,6 +74,12 @@ final class PbxFeatures {
         void send(Call c, Channel caller, Destination to);
     }
 
+    /** The ACD's "the picker takes the queue call ringing that extension" (PBX-4 pickup of an ACD offer). */
+    interface OfferPickup {
+        Optional<CallRouter.PickedOffer> take(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension);
+    }
+
+    private final OfferPickup offerPickup;
     private final Onward onward;
     /** Ring-group calls ringing a member's phone can be picked up too. */
     private final RingGroups ringGroups;
@@ -142,8 +151,43 @@ final class PbxFeatures {
     private final Map<String, Parked> announce = new ConcurrentHashMap<>();
     private final Map<String, Join> joins = new ConcurrentHashMap<>();
 
+    /** The keys a phone presses on a call to join it with the call it holds (three-party, PBX-4): '*' then '3' within 3 s. */
+    static final String THREE_WAY_KEYS = "*3";
+    private static final Duration THREE_WAY_KEY_GAP = Duration.ofSeconds(3);
+
+    /**
+     * A phone's three-party call (PBX-4): its own leg of the held call ({@code heldOwn}, hung up once joined), the held party,
+     * its own leg of the active call and the active call's other party. The two own legs are unbridged first; once the engine
+     * confirmed both, the held party, the phone and the other party meet in a conference; anyone may leave, the last is
+     * hung up.
+     */
+    private static final class ThreeWay {
+        final String extension;
+        final Channel heldOwn;
+        final Channel held;
+        final Channel own;
+        final Channel other;
+        final Set<String> unbridging = ConcurrentHashMap.newKeySet();
+        final Set<String> members = ConcurrentHashMap.newKeySet();
+        Conference room;
+
+        ThreeWay(String extension, Channel heldOwn, Channel held, Channel own, Channel other) {
+            this.extension = extension;
+            this.heldOwn = heldOwn;
+            this.held = held;
+            this.own = own;
+            this.other = other;
+        }
+    }
+
+    /** Phone legs whose '*' was pressed → when. */
+    private final Map<String, Instant> starPressed = new ConcurrentHashMap<>();
+    /** Own legs being unbridged for a three-party call, then its members → the three-party call. */
+    private final Map<String, ThreeWay> threeWays = new ConcurrentHashMap<>();
+
     PbxFeatures(RoutingData data, CallBook book, FlowCalls flows, MediaFiles files, Jdbi jdbi, Duration ringTimeout, DirectCalls directCalls,
-                BusyLamps lamps, Onward onward, RingGroups ringGroups) {
+                BusyLamps lamps, Onward onward, RingGroups ringGroups, OfferPickup offerPickup) {
+        this.offerPickup = offerPickup;
         this.lamps = lamps;
         this.ringGroups = ringGroups;
         this.onward = onward;
@@ -364,7 +408,7 @@ final class PbxFeatures {
         if (found.isEmpty()) {
             Optional<RingGroups.Picked> g = ringGroups.pickup(pc.enterpriseId(), member, caller -> join(caller, ch));
             if (g.isEmpty()) {
-                reject(pc, ch, 480, none);
+                takeOffer(pc, ch, picker, member, none);
                 return;
             }
             book.find(g.get().callId()).ifPresent(c -> event(c, g.get().legId(), "pickup", g.get().extension() + ">" + picker));
@@ -382,6 +426,21 @@ final class PbxFeatures {
         event(r.call, r.leg.id(), "pickup", r.extension + ">" + picker);
         event(pc, ch.id(), "pickup", r.extension + ">" + picker + " call=" + r.call.callId());
         r.leg.hangup(HangupCause.ORIGINATOR_CANCEL); // its end connects the caller with the picker (ringEnded)
+    }
+
+    /**
+     * Last: a queue call the ACD offers to a phone {@code member} accepts; the ACD ends the offer as picked up and the caller
+     * is bridged with the picker's phone once it is answered.
+     */
+    private void takeOffer(Call pc, Channel ch, String picker, Predicate<String> member, String none) {
+        Optional<CallRouter.PickedOffer> o = offerPickup.take(pc.enterpriseId(), member, ch, picker);
+        if (o.isEmpty()) {
+            reject(pc, ch, 480, none);
+            return;
+        }
+        book.find(o.get().callId()).ifPresent(c -> event(c, o.get().offerLegId(), "pickup", o.get().extension() + ">" + picker + " acd"));
+        event(pc, ch.id(), "pickup", o.get().extension() + ">" + picker + " call=" + o.get().callId() + " acd");
+        join(o.get().caller(), ch);
     }
 
     // --- park
@@ -602,6 +661,13 @@ final class PbxFeatures {
         } else if (event instanceof CallEvent.ChannelHungUp h) {
             lines.remove(id);
             announce.remove(id);
+            starPressed.remove(id);
+            ThreeWay t = threeWays.get(id);
+            if (t != null && t.members.contains(id)) threeWayLeft(t, id);
+            else if (t != null && t.unbridging.remove(id)) { // gone before the join: the join goes on without it
+                threeWays.remove(id, t);
+                if (t.unbridging.isEmpty()) startThreeWay(t);
+            }
             for (Parked p : List.copyOf(parked.values())) {
                 if (p.caller().id().equals(id) && parked.remove(p.enterpriseId() + ":" + p.slot(), p)) {
                     lamps.slot(p.enterpriseId(), p.slot(), Optional.empty());
@@ -612,12 +678,130 @@ final class PbxFeatures {
         } else if (event instanceof CallEvent.TransferCompleted t) {
             Parked p = announce.remove(id);
             if (p != null && t.sipStatus() == 200) announceSlot(p, id);
+        } else if (event instanceof CallEvent.ChannelUnbridged u && threeWays.get(id) != null && threeWays.get(id).unbridging.remove(id)) {
+            ThreeWay t = threeWays.get(id);
+            if (t.unbridging.isEmpty()) startThreeWay(t);
+        } else if (event instanceof CallEvent.DtmfReceived d) {
+            key(id, d.digit());
         } else if (event instanceof CallEvent.ChannelUnbridged u) {
             parked.values().stream().filter(p -> p.caller().id().equals(id)).findFirst()
                     .ifPresent(p -> p.caller().hold(files.musicFolder(p.enterpriseId())));
         }
         Join j = joins.get(id);
         if (j != null && (event instanceof CallEvent.ChannelAnswered || event instanceof CallEvent.ChannelHungUp)) tryJoin(j);
+    }
+
+    // --- three-party from a phone (PBX-4)
+
+    /** A key from a phone leg: {@value #THREE_WAY_KEYS} within {@link #THREE_WAY_KEY_GAP} joins it with the call the phone holds. */
+    private void key(String channelId, char digit) {
+        Line l = lines.get(channelId);
+        if (l == null) return;
+        if (digit == '*') {
+            starPressed.put(channelId, book.now());
+            return;
+        }
+        Instant star = starPressed.remove(channelId);
+        if (digit == THREE_WAY_KEYS.charAt(1) && star != null && Duration.between(star, book.now()).compareTo(THREE_WAY_KEY_GAP) <= 0) {
+            threeWay(l, channelId);
+        }
+    }
+
+    /**
+     * The phone on {@code ownId} (talking to someone) asks for three-party: its other call that it holds (its own re-INVITE,
+     * RFC 3264 §8.4) is found among the extension's legs; both own legs leave their bridges (the engine confirms each by a
+     * {@link CallEvent.ChannelUnbridged}, then {@link #startThreeWay}). Nothing held, nothing happens.
+     */
+    private boolean threeWay(Line l, String ownId) {
+        if (threeWays.containsKey(ownId)) return false;
+        Channel own = data.engine().channel(ownId).orElse(null);
+        Channel other = own == null ? null : own.bridgedWith().orElse(null);
+        if (other == null || own.state() != ChannelState.UP) return false;
+        Channel heldOwn = null;
+        for (var e : lines.entrySet()) {
+            Line x = e.getValue();
+            if (e.getKey().equals(ownId) || x.enterpriseId() != l.enterpriseId() || !x.extension().equals(l.extension())) continue;
+            Channel ch = data.engine().channel(e.getKey()).orElse(null);
+            if (ch != null && ch.state() == ChannelState.UP && ch.onHold() && ch.bridgedWith().isPresent()
+                    && !threeWays.containsKey(ch.id())) {
+                heldOwn = ch;
+                break;
+            }
+        }
+        if (heldOwn == null) {
+            log.info("three-party from {}: no call held by the phone", l.extension());
+            return false;
+        }
+        ThreeWay t = new ThreeWay(l.extension(), heldOwn, heldOwn.bridgedWith().get(), own, other);
+        t.unbridging.add(heldOwn.id());
+        t.unbridging.add(own.id());
+        threeWays.put(heldOwn.id(), t);
+        threeWays.put(own.id(), t);
+        data.engine().unbridge(heldOwn);
+        data.engine().unbridge(own);
+        return true;
+    }
+
+    /**
+     * API: three-party for extension {@code extension}'s phone, as if it keyed {@value #THREE_WAY_KEYS} on its active call
+     * (answered, bridged, not held). Throws conflict when the phone has no active call and no call it holds.
+     */
+    void threeWay(long enterpriseId, String extension) {
+        for (var e : lines.entrySet()) {
+            Line l = e.getValue();
+            if (l.enterpriseId() != enterpriseId || !l.extension().equals(extension)) continue;
+            Channel ch = data.engine().channel(e.getKey()).orElse(null);
+            if (ch == null || ch.state() != ChannelState.UP || ch.onHold() || ch.bridgedWith().isEmpty()) continue;
+            if (threeWay(l, ch.id())) return;
+        }
+        throw DomainException.conflict("extension " + extension + " has no active call and no call it holds");
+    }
+
+    /** Both own legs are out of their bridges: the held party, the phone and the other party meet in a conference. */
+    private void startThreeWay(ThreeWay t) {
+        threeWays.remove(t.heldOwn.id(), t);
+        threeWays.remove(t.own.id(), t);
+        List<Channel> parties = new ArrayList<>();
+        for (Channel ch : List.of(t.held, t.own, t.other)) if (ch.state() == ChannelState.UP) parties.add(ch);
+        t.held.stopPlayback();
+        if (t.held.musicOnHold()) t.held.unhold();
+        try {
+            t.room = data.engine().createConference("3way-" + t.own.id());
+            for (Channel ch : parties) {
+                t.room.add(ch);
+                t.members.add(ch.id());
+                threeWays.put(ch.id(), t);
+            }
+        } catch (RuntimeException ex) {
+            log.info("three-party from {} failed: {}", t.extension, ex.toString());
+            parties.forEach(ch -> ch.hangup(HangupCause.NORMAL_CLEARING));
+        }
+        String detail = t.extension + " " + user(t.held) + "+" + user(t.other);
+        book.find(t.heldOwn.id()).ifPresent(c -> event(c, t.held.id(), "three-way", detail));
+        book.find(t.own.id()).filter(c -> book.find(t.heldOwn.id()).map(h -> !h.callId().equals(c.callId())).orElse(true))
+                .ifPresent(c -> event(c, t.own.id(), "three-way", detail));
+        t.heldOwn.hangup(HangupCause.NORMAL_CLEARING); // the phone's held call is now part of its active one
+        if (t.members.size() < 2) threeWayLeft(t, null);
+    }
+
+    private static String user(Channel ch) {
+        if (ch.callee() == null || ch.caller() == null) return ch.id();
+        return ch.direction() == Direction.INBOUND ? ch.caller().user() : ch.callee().user();
+    }
+
+    /** A party left a three-party call: the two others go on talking; the last one left is hung up. */
+    private void threeWayLeft(ThreeWay t, String channelId) {
+        if (channelId != null) {
+            t.members.remove(channelId);
+            threeWays.remove(channelId, t);
+        }
+        if (t.members.size() > 1) return;
+        for (String id : List.copyOf(t.members)) {
+            threeWays.remove(id, t);
+            data.engine().channel(id).ifPresent(ch -> ch.hangup(HangupCause.NORMAL_CLEARING));
+        }
+        t.members.clear();
+        if (t.room != null) t.room.close();
     }
 
     /** The parker hears the slot (the Say node, digit by digit), then is hung up on. */

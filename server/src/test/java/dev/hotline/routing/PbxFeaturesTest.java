@@ -8,6 +8,7 @@ import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.ChannelState;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
+import dev.hotline.testing.ApiClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,6 +115,12 @@ class PbxFeaturesTest extends ServerCallTest {
     Optional<Channel> channel(String callerUser, String calleeUser) {
         return server.hotline().engine().channels().stream()
                 .filter(c -> callerUser.equals(c.caller().user()) && calleeUser.equals(c.callee().user())).findFirst();
+    }
+
+    /** Every channel from {@code callerUser} to {@code calleeUser} (an extension's call: its own leg and the leg dialled). */
+    List<Channel> channels(String callerUser, String calleeUser) {
+        return server.hotline().engine().channels().stream()
+                .filter(c -> callerUser.equals(c.caller().user()) && calleeUser.equals(c.callee().user())).toList();
     }
 
     boolean ringing(String extension) {
@@ -274,6 +281,142 @@ class PbxFeaturesTest extends ServerCallTest {
     }
 
     @Test
+    void holdAndAnswerTheWaitingCallFromThePhone() throws Exception {
+        long a = ext("2241");
+        ext("2242");
+        did("4834", "2241");
+        int p1 = Ports.free();
+        int p2 = Ports.free();
+        register("2241", PW, p1, "200");
+        register("2242", PW, p2, "200");
+        // 2241's phone calls 2242, then holds that call with its own re-INVITE (a=sendonly): 2242 hears the music.
+        Sipp.Run held = uas("uas_answer", p2, vars());
+        Sipp.Run first = uac("uac_auth_hold_resume", "2242", vars("FROM", "2241", "HOLDAFTER", "500", "HELD", "8000", "PAUSE", "1500"),
+                "-au", "2241", "-ap", PW);
+        Channel heldLeg;
+        try {
+            heldLeg = await("2242 on hold").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> channels("2241", "2242").stream().filter(Channel::musicOnHold).findFirst(), Optional::isPresent).get();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + first.logs(), e);
+        }
+        assertThat(features(a).get("busy").asBoolean()).as("a held call keeps the phone busy").isTrue();
+
+        // A second call rings 2241 with the call-waiting alert; the phone answers it while call 1 stays held.
+        Sipp.Run waiting = uas("uas_answer_alert", p1, vars("ALERT", "call-waiting", "FROMCHECK", "sip:13900000025@"));
+        Sipp.Run caller = uac("uac_call", "4834", vars("FROM", "13900000025", "PAUSE", "2000"));
+        Channel second = await("the waiting call bridged with 2241's phone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channel("13900000025", "4834").filter(c -> c.bridgedWith().map(p -> "2241".equals(p.callee().user())).orElse(false)),
+                        Optional::isPresent).get();
+        Channel secondLeg = second.bridgedWith().orElseThrow();
+        await("audio both ways on the second call").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> secondLeg.counters().packetsIn() > 10 && second.counters().packetsOut() > 10);
+        assertThat(heldLeg.state()).as("call 1 still up while call 2 talks").isEqualTo(ChannelState.UP);
+        assertThat(heldLeg.musicOnHold()).as("and still held").isTrue();
+        ok(caller);
+        ok(waiting);
+
+        // Call 2 over, the phone resumes call 1 (a=sendrecv): the music stops, 2241 and 2242 talk again.
+        await("call 1 resumed").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> !heldLeg.musicOnHold());
+        assertThat(heldLeg.state()).isEqualTo(ChannelState.UP);
+        assertThat(heldLeg.bridgedWith().map(p -> p.caller().user() + ">" + p.callee().user())).as("still bridged with the phone")
+                .contains("2241>2242");
+        long before = heldLeg.counters().packetsIn();
+        await("2242's audio flows again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> heldLeg.counters().packetsIn() > before + 10);
+        ok(first);
+        ok(held);
+        assertThat(events(record("13900000025", "4834"))).contains("pbx feature=call-waiting detail=2241");
+        List<String> holds = events(record("2241", "2242")).stream().filter(e -> e.startsWith("hold") || e.startsWith("unhold")).toList();
+        assertThat(holds).as("the phone's hold and resume in call 1's events").hasSize(2);
+        assertThat(holds.get(0)).startsWith("hold");
+        assertThat(holds.get(1)).startsWith("unhold");
+    }
+
+    @Test
+    void threePartyFromAPhoneJoinsTheHeldCallAndOneHangUpKeepsTheOtherTwo() throws Exception {
+        ext("2261");
+        ext("2262");
+        ext("2263");
+        int pb = Ports.free();
+        int pc = Ports.free();
+        register("2261", PW, Ports.free(), "200");
+        register("2262", PW, pb, "200");
+        register("2263", PW, pc, "200");
+        // 2261's phone calls 2262 and holds it; 2262 hangs up by itself after 14 s (once 2261 has left the three of them).
+        Sipp.Run b = uas("uas_bye", pb, vars("PAUSE", "14000"));
+        Sipp.Run c = uas("uas_answer", pc, vars());
+        Sipp.Run call1 = uac("uac_auth_hold_wait_bye", "2262", vars("FROM", "2261", "HOLDAFTER", "500"), "-au", "2261", "-ap", PW);
+        Channel bLeg = await("2262 on hold").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channels("2261", "2262").stream().filter(Channel::musicOnHold).findFirst(), Optional::isPresent).get();
+        // Then it calls 2263 and, talking to it, keys *3 (SIP INFO): the held call, the phone and 2263 are joined; the
+        // phone's held call ends (its BYE), its other call goes on in the conference.
+        Sipp.Run call2 = uac("uac_auth_keys_bye", "2263", vars("FROM", "2261", "KEYSAFTER", "1000", "KEY1", "*", "KEY2", "3", "PAUSE", "3000"),
+                "-au", "2261", "-ap", PW);
+        Channel cLeg = await("2263 answered").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channels("2261", "2263").stream().filter(x -> x.direction() == dev.hotline.engine.call.Direction.OUTBOUND
+                        && x.state() == ChannelState.UP).findFirst(), Optional::isPresent).get();
+        Channel aLeg = cLeg.bridgedWith().orElseThrow();
+        ok(call1);
+        await("joined: nobody bridged, nobody on hold, all up").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bLeg.bridgedWith().isEmpty() && cLeg.bridgedWith().isEmpty() && aLeg.bridgedWith().isEmpty() && !bLeg.musicOnHold()
+                        && bLeg.state() == ChannelState.UP && cLeg.state() == ChannelState.UP && aLeg.state() == ChannelState.UP);
+        long bOut = bLeg.counters().packetsOut();
+        long cOut = cLeg.counters().packetsOut();
+        long aOut = aLeg.counters().packetsOut();
+        await("the conference's mix reaches all three").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bLeg.counters().packetsOut() > bOut + 10 && cLeg.counters().packetsOut() > cOut + 10
+                        && aLeg.counters().packetsOut() > aOut + 10);
+
+        // 2261 hangs up: 2262 and 2263 go on talking.
+        ok(call2);
+        await("2261 gone").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> aLeg.state().isFinal());
+        assertThat(bLeg.state()).as("2262 still up").isEqualTo(ChannelState.UP);
+        assertThat(cLeg.state()).as("2263 still up").isEqualTo(ChannelState.UP);
+        long bAfter = bLeg.counters().packetsOut();
+        long cAfter = cLeg.counters().packetsOut();
+        long bIn = bLeg.counters().packetsIn();
+        await("2262 and 2263 still talk").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bLeg.counters().packetsOut() > bAfter + 10 && cLeg.counters().packetsOut() > cAfter + 10
+                        && bLeg.counters().packetsIn() > bIn + 10);
+        assertThat(bLeg.state()).isEqualTo(ChannelState.UP);
+        assertThat(cLeg.state()).isEqualTo(ChannelState.UP);
+        // 2262 hangs up: 2263, the last one left, is hung up on.
+        ok(b);
+        ok(c);
+        assertThat(events(record("2261", "2262"))).contains("pbx feature=three-way detail=2261 2262+2263");
+        assertThat(events(record("2261", "2263"))).contains("pbx feature=three-way detail=2261 2262+2263");
+
+        // The same through the API: 2261 holds 2262 and talks to 2263 (its keys 1 2 mean nothing); POST three-way joins them.
+        long a = extensionId("2261");
+        assertThat(admin.post("/api/v1/extensions/" + a + "/three-way", Map.of()).status()).as("no call: 409").isEqualTo(409);
+        assertThat(admin.post("/api/v1/extensions/999999/three-way", Map.of()).status()).isEqualTo(404);
+        b = uas("uas_bye", pb, vars("PAUSE", "12000"));
+        c = uas("uas_answer", pc, vars());
+        call1 = uac("uac_auth_hold_wait_bye", "2262", vars("FROM", "2261", "HOLDAFTER", "500"), "-au", "2261", "-ap", PW);
+        Channel bLeg2 = await("2262 on hold").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channels("2261", "2262").stream().filter(x -> x.musicOnHold() && x.state() == ChannelState.UP).findFirst(),
+                        Optional::isPresent).get();
+        call2 = uac("uac_auth_keys_bye", "2263", vars("FROM", "2261", "KEYSAFTER", "500", "KEY1", "1", "KEY2", "2", "PAUSE", "4000"),
+                "-au", "2261", "-ap", PW);
+        Channel cLeg2 = await("2263 answered").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> channels("2261", "2263").stream().filter(x -> x.direction() == dev.hotline.engine.call.Direction.OUTBOUND
+                        && x.state() == ChannelState.UP && x.bridgedWith().isPresent()).findFirst(), Optional::isPresent).get();
+        var joined = admin.post("/api/v1/extensions/" + a + "/three-way", Map.of());
+        assertThat(joined.status()).as(joined.toString()).isEqualTo(202);
+        ok(call1);
+        await("joined through the API").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bLeg2.bridgedWith().isEmpty() && cLeg2.bridgedWith().isEmpty() && !bLeg2.musicOnHold()
+                        && bLeg2.state() == ChannelState.UP && cLeg2.state() == ChannelState.UP);
+        ok(call2);
+        assertThat(bLeg2.state()).isEqualTo(ChannelState.UP);
+        assertThat(cLeg2.state()).isEqualTo(ChannelState.UP);
+        ok(b);
+        ok(c);
+        assertThat(admin.get("/api/v1/audit?limit=50").body()).contains("call.three-way");
+    }
+
+    @Test
     void aParkedCallIsPickedUpFromAnotherExtension() throws Exception {
         long parker = ext("2151");
         ext("2152");
@@ -392,6 +535,89 @@ class PbxFeaturesTest extends ServerCallTest {
         assertThat(events(r)).contains("pbx feature=pickup detail=2231>2233");
         assertThat(legs(r).get("ringgroup pickme extension 2231")).isEqualTo(new Leg(false, "ORIGINATOR_CANCEL"));
         assertThat(events(record("2233", "**2231"))).anyMatch(e -> e.startsWith("pbx feature=pickup detail=2231>2233"));
+    }
+
+    String agentState(ApiClient agent) {
+        return agent.get("/api/v1/agent/state").json().get("state").asText();
+    }
+
+    long extensionId(String number) {
+        for (JsonNode x : admin.get("/api/v1/extensions").json()) if (x.get("number").asText().equals(number)) return x.get("id").asLong();
+        throw new AssertionError("no extension " + number);
+    }
+
+    @Test
+    void aQueueCallOfferedToAnAgentsPhoneIsPickedUpDirectedAndByGroup() throws Exception {
+        ext("2251");
+        var n = admin.post("/api/v1/numbers", Map.of("number", "4835", "destinationType", "queue", "destination", "sales"));
+        assertThat(n.status()).as(n.toString()).isEqualTo(201);
+        ApiClient agent1 = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        ApiClient agent2 = ApiClient.loggedIn(server.baseUrl(), "demo", "agent2", PW);
+        int p1 = Ports.free();
+        register("1001", PW, p1, "200");
+        register("1002", PW, Ports.free(), "200");
+        register("2251", PW, Ports.free(), "200");
+        try {
+            // agent1 (extension 1001) is the only ready agent: the sales queue offers the caller to 1001's phone, which rings.
+            assertThat(agent1.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(agent1.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            Sipp.Run rings = uas("uas_ring_cancel", p1, vars());
+            Sipp.Run caller = uac("uac_wait_bye", "4835", vars("FROM", "13900000026"));
+            await("1001 rings with the offer").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ringing("1001") && agentState(agent1).equals("ringing"));
+
+            // **1001 from 2251 (an extension of nobody): the offer ends as picked up, the caller talks to 2251.
+            Sipp.Run picker = uac("uac_call", "**1001", vars("FROM", "2251", "PAUSE", "2000"), "-au", "2251", "-ap", PW);
+            Channel callerLeg = await("the caller bridged with 2251").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> channel("13900000026", "4835").filter(c -> c.bridgedWith().map(p -> "2251".equals(p.caller().user())).orElse(false)),
+                            Optional::isPresent).get();
+            Channel pickerLeg = callerLeg.bridgedWith().orElseThrow();
+            await("audio both ways").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> pickerLeg.counters().packetsIn() > 10 && callerLeg.counters().packetsOut() > 10);
+            assertThat(agentState(agent1)).as("the offered agent is free again, not ringing nor on a call").isEqualTo("ready");
+            ok(rings);
+            ok(picker);
+            ok(caller);
+            JsonNode r = record("13900000026", "4835");
+            assertThat(r.get("outcome").asText()).isEqualTo("answered");
+            assertThat(r.get("queueResult").asText()).isEqualTo("answered");
+            List<String> ev = events(r);
+            assertThat(ev).contains("pbx feature=pickup detail=1001>2251 acd");
+            assertThat(ev).anyMatch(e -> e.startsWith("queue_offer_end") && e.contains("picked_up"));
+            assertThat(ev).noneMatch(e -> e.startsWith("queue_offer_end") && (e.contains("cancelled") || e.contains("no_answer")));
+            assertThat(ev).anyMatch(e -> e.startsWith("queue_leave") && e.contains("answered") && e.contains("extension:2251"));
+            assertThat(events(record("2251", "**1001"))).anyMatch(e -> e.startsWith("pbx feature=pickup detail=1001>2251 call="));
+            assertThat(agentState(agent1)).isEqualTo("ready");
+
+            // *8 from 1002 (agent2, ready, 1001's pickup group): agent2 is on the queue call as if they had answered it.
+            setFeatures(extensionId("1001"), Map.of("pickupGroup", "acd"));
+            setFeatures(extensionId("1002"), Map.of("pickupGroup", "acd"));
+            rings = uas("uas_ring_cancel", p1, vars());
+            caller = uac("uac_wait_bye", "4835", vars("FROM", "13900000027"));
+            await("1001 rings with the offer").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ringing("1001") && agentState(agent1).equals("ringing"));
+            assertThat(agent2.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            picker = uac("uac_call", "*8", vars("FROM", "1002", "PAUSE", "2000"), "-au", "1002", "-ap", PW);
+            await("agent2 on the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> agentState(agent2).equals("on_call"));
+            assertThat(agentState(agent1)).isEqualTo("ready");
+            ok(rings);
+            ok(picker);
+            ok(caller);
+            await("agent2 off the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !agentState(agent2).equals("on_call"));
+            JsonNode r2 = record("13900000027", "4835");
+            assertThat(r2.get("queueResult").asText()).isEqualTo("answered");
+            assertThat(r2.get("agentJob").asText()).as("answered by agent2").isEqualTo("8002");
+            assertThat(events(r2)).contains("pbx feature=pickup detail=1001>1002 acd");
+            assertThat(agentState(agent1)).isEqualTo("ready");
+        } finally {
+            agent1.delete("/api/v1/agent/session");
+            agent2.delete("/api/v1/agent/session");
+            setFeatures(extensionId("1001"), Map.of());
+            setFeatures(extensionId("1002"), Map.of());
+        }
     }
 
     @Test

@@ -199,6 +199,15 @@ class RingGroupsTest extends ServerCallTest {
         assertThat(admin.post("/api/v1/ring-groups", Map.of("name", "API-team", "members", List.of("1001"))).status()).isEqualTo(409);
         assertThat(admin.post("/api/v1/ring-groups", Map.of("name", "other", "members", List.of("1001"), "number", "652")).status()).isEqualTo(409);
         assertThat(admin.post("/api/v1/conference-rooms", Map.of("number", "652", "name", "clash")).status()).isEqualTo(400);
+        // the reverse: an extension created (or renumbered) later with the group's number is refused, naming the field
+        var ext = admin.post("/api/v1/extensions", Map.of("number", "652", "sipPassword", "ext-652-pw-long"));
+        assertThat(ext.status()).as(ext.toString()).isEqualTo(400);
+        assertThat(ext.json().get("fieldErrors").findValuesAsText("field")).containsExactly("number");
+        assertThat(ext.body()).contains("ring group");
+        long renumbered = admin.post("/api/v1/extensions", Map.of("number", "2309", "sipPassword", "ext-2309-pw-long")).json().get("id").asLong();
+        assertThat(admin.put("/api/v1/extensions/" + renumbered, Map.of("number", "652")).status()).isEqualTo(400);
+        assertThat(admin.put("/api/v1/extensions/" + renumbered, Map.of("number", "2309", "enabled", false)).status()).isEqualTo(200);
+        assertThat(admin.delete("/api/v1/extensions/" + renumbered).status()).isEqualTo(204);
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4790", "destinationType", "ringgroup", "destination", "nope")).status())
                 .isEqualTo(400);
 

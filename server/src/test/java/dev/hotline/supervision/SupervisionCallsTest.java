@@ -295,6 +295,13 @@ class SupervisionCallsTest {
             hearsNothing(customer, "listening: agent 1 does not hear the lead");
             assertThat(lead.put("/api/v1/supervision/" + id, Map.of("mode", "whisper")).status()).isEqualTo(200);
             hearsTheSupervisor(customer, "whispering: agent 1 hears the lead (and sends it back)");
+            // The lead leaves and comes back whispering from the start: agent 1 hears the lead again.
+            assertThat(lead.delete("/api/v1/supervision/" + id).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(5)).until(() -> lead.get("/api/v1/supervision").json().isEmpty());
+            hearsNothing(customer, "the lead left");
+            String again = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "whisper")).json().get("id").asText();
+            assertThat(active(again).get("mode").asText()).isEqualTo("whisper");
+            hearsTheSupervisor(customer, "whispering again");
             customer.bye();
         }
     }

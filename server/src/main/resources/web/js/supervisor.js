@@ -48,12 +48,16 @@ if (me) {
           today[field] += dt;
           today.signedInSeconds += dt;
         }
-        if (r.talkSeconds != null) today.talkSeconds += r.talkSeconds + (r.state === 'on_call' ? dt : 0);
+        // On hold the hold grows, not the talk (the server says whether a hold is open; its hold so far is in holdSeconds).
+        const on = r.state === 'on_call' ? dt : 0;
+        if (r.talkSeconds != null) today.talkSeconds += r.talkSeconds + (r.onHold ? 0 : on);
+        if (r.holdSeconds != null) today.holdSeconds += r.holdSeconds + (r.onHold ? on : 0);
         // Occupancy as the report defines it: on call and wrap-up ÷ (that + ready + ringing), rounded as it rounds.
         const busy = today.onCallSeconds + today.wrapUpSeconds;
         const whole = busy + today.readySeconds + today.ringingSeconds;
         if (field || r.talkSeconds != null) today.occupancy = whole > 0 ? Math.round(10000 * busy / whole) / 10000 : null;
         today.talkSeconds = Math.round(today.talkSeconds * 10) / 10;
+        today.holdSeconds = Math.round(today.holdSeconds * 10) / 10;
         return today;
       },
       /** The queue view: one queue, its agents and its calls; the enterprise's otherwise. */
@@ -204,6 +208,8 @@ if (me) {
               <div class="value" :data-testid="'av-value-' + k">{{ agentNow.today[k] }}</div></div>
             <div class="panel kpi" data-testid="av-talk"><div class="label">{{ t('supervisor.av.talk') }}</div>
               <div class="value" data-testid="av-value-talk" :data-seconds="avToday.talkSeconds">{{ seconds(avToday.talkSeconds) }}</div></div>
+            <div class="panel kpi" data-testid="av-hold"><div class="label">{{ t('supervisor.av.hold') }}</div>
+              <div class="value" data-testid="av-value-hold" :data-seconds="avToday.holdSeconds">{{ seconds(avToday.holdSeconds) }}</div></div>
             <div class="panel kpi" data-testid="av-occupancy"><div class="label">{{ t('supervisor.av.occupancy') }}</div>
               <div class="value" data-testid="av-value-occupancy" :data-value="avToday.occupancy">{{ pct(avToday.occupancy) }}</div></div>
           </div>

@@ -287,7 +287,17 @@ public final class Acd implements AutoCloseable {
      */
     public void busy(long enterpriseId, long userId, String callId, String legId) {
         watched.add(legId);
-        ctx.thread.execute(() -> board.busy(enterpriseId, userId, callId, legId));
+        ctx.thread.execute(() -> board.busy(enterpriseId, userId, callId, legId, "call"));
+    }
+
+    /**
+     * SUP-2: the supervisor {@code userId} is on {@code callId} (listening, whispering, barging, or having taken it over) on
+     * their own leg {@code legId}: a ready supervisor is on a call until that leg ends, so that the queues do not offer them
+     * one meanwhile; logged with cause "supervision". Called before the leg is placed, so that its end is never missed.
+     */
+    public void supervising(long enterpriseId, long userId, String callId, String legId) {
+        watched.add(legId);
+        ctx.thread.execute(() -> board.busy(enterpriseId, userId, callId, legId, "supervision"));
     }
 
     /**

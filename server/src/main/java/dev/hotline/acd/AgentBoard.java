@@ -141,14 +141,14 @@ final class AgentBoard {
     }
 
     /** A call of the agent's own on {@code legId}: a ready agent is on a call until it ends (ACD-8). */
-    void busy(long enterpriseId, long userId, String callId, String legId) {
+    void busy(long enterpriseId, long userId, String callId, String legId, String cause) {
         Agent a = agents.get(userId);
         if (a == null || a.enterpriseId != enterpriseId || !a.state.signedIn()) return;
         if (a.state == AgentState.READY) {
             a.callId = callId;
             a.legId = legId;
             a.queueId = null;
-            move(a, AgentState.ON_CALL, null, "call");
+            move(a, AgentState.ON_CALL, null, cause);
             talking.put(legId, a);
         }
     }

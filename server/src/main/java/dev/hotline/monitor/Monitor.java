@@ -423,8 +423,8 @@ public final class Monitor implements AutoCloseable {
         if (a == null) return "gone";
         String call = book.live(enterpriseId).stream()
                 .filter(r -> (a.callId() != null && a.callId().equals(r.callId())) || Objects.equals(r.agentUserId(), userId))
-                .map(r -> r.callId() + "/" + r.answeredAt()).findFirst().orElse("");
-        return json(a) + call;
+                .map(r -> r.callId() + "/" + r.answeredAt() + "/holds=" + book.holdsOpen(enterpriseId, r.callId())).findFirst().orElse("");
+        return json(a) + call; // a hold or its end changes it: the view is built again once the log holds the event
     }
 
     /** Builds and sends the agent view of {@code s} (on the monitor thread). */

@@ -186,6 +186,11 @@ public final class CallTracker {
         return arrived != null;
     }
 
+    /** How many of the call's channels are on hold now (a hold without its unhold yet). */
+    public int holdsOpen() {
+        return heldSince.size();
+    }
+
     /** True once the inbound leg and every leg dialled for it have ended. */
     public boolean finished() {
         return arrived != null && !legsOpen.containsValue(true);

@@ -96,24 +96,40 @@ public final class Reports {
     /**
      * SUP-1: what of an agent's day still runs after {@link #agentFigures} counted it up to {@code now}: the state the agent is
      * in ({@code agent_state_now}, whose time those figures count up to {@code now}; null: none) and, on call {@code callId},
-     * the talk of its answered queue visit whose talk has not ended (no report counts it yet): seconds up to {@code now}
-     * without the holds that ended (null: no such talk). Read after the figures, a change written in between can only make
-     * the sum smaller for a moment, never count an interval twice.
+     * the talk and hold of its answered queue visit whose talk has not ended (no report counts them yet): talk seconds up to
+     * {@code now} without its holds (null: no such talk), hold seconds (the holds that ended, in {@code queue_visit}, and the
+     * one still open, from the call's {@code hold} / {@code unhold} events since the agent answered; null: no such talk) and
+     * whether a hold is open now (then the hold grows, not the talk). Read after the figures, a change written in between can
+     * only make the sum smaller for a moment, never count an interval twice.
      */
-    public record Running(String state, Double talkSeconds) {}
+    public record Running(String state, Double talkSeconds, Double holdSeconds, boolean onHold) {}
+
+    /** The answered visit whose talk runs: when the agent answered and its holds that ended. */
+    private record OpenVisit(Instant connected, long holdMs) {}
 
     public static Running running(Handle h, long enterpriseId, long userId, String callId, Instant now) {
         String state = ReportStore.openStates(h, enterpriseId, userId, null).stream().map(ReportStore.AgentEvent::state).findFirst().orElse(null);
-        Double talk = null;
-        if (callId != null) {
-            talk = h.createQuery("""
-                            SELECT ended_at, hold_ms FROM queue_visit WHERE call_id = :c AND enterprise_id = :e AND agent_user_id = :u
-                                AND result = 'answered' AND talk_ms = 0 ORDER BY seq DESC""")
-                    .bind("c", callId).bind("e", enterpriseId).bind("u", userId)
-                    .map((rs, c) -> Math.max(0, now.toEpochMilli() - rs.getTimestamp(1).toInstant().toEpochMilli() - rs.getLong(2)) / 1000.0)
-                    .findFirst().orElse(null);
-        }
-        return new Running(state, talk);
+        if (callId == null) return new Running(state, null, null, false);
+        OpenVisit v = h.createQuery("""
+                        SELECT ended_at, hold_ms FROM queue_visit WHERE call_id = :c AND enterprise_id = :e AND agent_user_id = :u
+                            AND result = 'answered' AND talk_ms = 0 ORDER BY seq DESC""")
+                .bind("c", callId).bind("e", enterpriseId).bind("u", userId)
+                .map((rs, c) -> new OpenVisit(rs.getTimestamp(1).toInstant(), rs.getLong(2))).findFirst().orElse(null);
+        if (v == null) return new Running(state, null, null, false);
+        // The hold still open: the earliest hold of a channel with no unhold after it, since the agent answered (as QueueVisits counts).
+        Map<String, Instant> held = new HashMap<>();
+        h.createQuery("""
+                        SELECT type, channel_id, at FROM call_event WHERE call_id = :c AND enterprise_id = :e AND type IN ('hold', 'unhold')
+                            AND at >= :since ORDER BY seq""")
+                .bind("c", callId).bind("e", enterpriseId).bind("since", java.sql.Timestamp.from(v.connected()))
+                .map((rs, c) -> {
+                    if (rs.getString(1).equals("hold")) held.putIfAbsent(String.valueOf(rs.getString(2)), rs.getTimestamp(3).toInstant());
+                    else held.remove(String.valueOf(rs.getString(2)));
+                    return 0;
+                }).list();
+        long openHoldMs = held.values().stream().mapToLong(at -> Math.max(0, now.toEpochMilli() - at.toEpochMilli())).sum();
+        long talkMs = Math.max(0, now.toEpochMilli() - v.connected().toEpochMilli() - v.holdMs() - openHoldMs);
+        return new Running(state, talkMs / 1000.0, (v.holdMs() + openHoldMs) / 1000.0, !held.isEmpty());
     }
 
     /** Time in each state of one agent in one bucket. */

@@ -107,6 +107,18 @@ public final class CallBook {
         return out;
     }
 
+    /** SUP-1: how many channels of call {@code callId} of the enterprise are on hold now (0 also when no such call is in progress). */
+    public int holdsOpen(long enterpriseId, String callId) {
+        for (Call c : byChannel.values()) {
+            if (c.enterpriseId() == enterpriseId && c.callId().equals(callId)) {
+                synchronized (c) {
+                    return c.tracker().holdsOpen();
+                }
+            }
+        }
+        return 0;
+    }
+
     /** Calls in progress (for tests and monitoring). */
     public int activeCalls() {
         return (int) byChannel.values().stream().map(Call::callId).distinct().count();

@@ -147,6 +147,8 @@ public final class Supervision {
         Session[] made = new Session[1];
         Channel leg = data.engine().originate(req, l -> {
             if (phone.desk()) cti.expectLeg(l.id());
+            // A ready supervisor is busy until their leg ends: no queue call is offered to them meanwhile (ACD-8).
+            acd.supervising(enterpriseId, supervisorUserId, callId, l.id());
             made[0] = new Session(enterpriseId, supervisorUserId, agentUserId, callId, agentLeg, l, mode, tell);
             sessions.put(l.id(), made[0]);
         });

@@ -310,8 +310,8 @@ class MonitorTest {
                 await("the page's agent stream").atMost(Duration.ofSeconds(5)).until(() -> server.hotline().monitor().subscribers() == 3);
                 assertThat(page.findElement(tid("av-no-call")).getText()).isEqualTo("Not on a call");
 
-                // 16 s: the page's checks below run while the call lasts (6 s ran out under two test JVMs: the state log ended in wrap-up)
-                Sipp.Run caller = peers.uac("uac_call", "4692", SipPeers.vars("13500000079", "PAUSE", "16000"));
+                // 26 s (16 s, and 10 s for the hold): the page's checks below run while the call lasts (6 s ran out under two test JVMs: the state log ended in wrap-up)
+                Sipp.Run caller = peers.uac("uac_call", "4692", SipPeers.vars("13500000079", "PAUSE", "26000"));
                 wait.until(x -> "13500000079".equals(chrome.attr("av-call", "data-caller")));
                 wait.until(x -> "on_call".equals(chrome.attr("av-state-value", "data-state")));
                 await().atMost(Duration.ofSeconds(1)).until(() -> agentStream.last().get("agent").get("state").asText().equals("on_call"));
@@ -343,6 +343,29 @@ class MonitorTest {
                 assertThat(grewTwiceMs).as("two increases of the talk on the page").isLessThanOrEqualTo(3500);
                 assertThat(seconds(chrome, "av-value-onCall")).isGreaterThan(onCall0);
                 assertThat(page.findElement(tid("av-state-time")).getText()).matches("0:[0-5][0-9].*");
+                // A hold during the live count (the desk's hold): the view is built again once the log holds the event, the
+                // page's talk stands still and its hold grows; after the resume the talk grows again and the hold stands still.
+                long enterpriseId = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+                String leg = server.hotline().acd().talkingLeg(enterpriseId, id).orElseThrow();
+                assertThat(agent.post("/api/v1/live-calls/" + leg + "/hold", null).status()).isEqualTo(200);
+                await("the hold on the stream").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> agentStream.last().get("running").path("onHold").asBoolean());
+                await("the hold on the page").atMost(Duration.ofSeconds(5)).until(() -> seconds(chrome, "av-value-hold") > 0);
+                double held0 = seconds(chrome, "av-value-hold");
+                double talkHeld = seconds(chrome, "av-value-talk");
+                await("the hold grows on the page").atMost(Duration.ofMillis(3500)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> seconds(chrome, "av-value-hold") > held0);
+                await("the talk stands still while on hold").during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(4))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> seconds(chrome, "av-value-talk") == talkHeld);
+                assertThat(agent.post("/api/v1/live-calls/" + leg + "/resume", null).status()).isEqualTo(200);
+                await("the resume on the stream").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> !agentStream.last().get("running").path("onHold").asBoolean()
+                                && agentStream.last().get("running").path("holdSeconds").asDouble() > 0);
+                await("the talk grows again on the page").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> seconds(chrome, "av-value-talk") > talkHeld);
+                double heldDone = seconds(chrome, "av-value-hold");
+                await("the hold stands still after the resume").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> seconds(chrome, "av-value-hold") == heldDone);
                 // The state log is read from the event log, a moment behind the live state: the view is built again as soon as
                 // the log has written the change, so the call's on_call row is there while the call lasts (stream and page).
                 await("the state log's on_call row during the call").atMost(Duration.ofSeconds(5))
@@ -384,7 +407,8 @@ class MonitorTest {
                 JsonNode view = lead.get("/api/v1/monitor/agents/" + id).json();
                 assertThat(view.get("today").get("offered").asLong()).isEqualTo(report.get("offered").asLong()).isEqualTo(1);
                 assertThat(view.get("today").get("answered").asLong()).isEqualTo(report.get("answered").asLong()).isEqualTo(1);
-                assertThat(view.get("today").get("talkSeconds").asDouble()).isEqualTo(report.get("talk").asDouble()).isBetween(0.5, 16.0);
+                assertThat(view.get("today").get("talkSeconds").asDouble()).isEqualTo(report.get("talk").asDouble()).isBetween(0.5, 26.0);
+                assertThat(view.get("today").get("holdSeconds").asDouble()).isEqualTo(report.get("hold").asDouble()).isBetween(1.0, 26.0);
                 assertThat(view.get("today").get("occupancy").asDouble()).isEqualTo(report.get("occupancy").asDouble());
                 assertThat(view.get("states")).hasSize(admin.get("/api/v1/reports/states?agent=" + id + "&" + tz).json().get("page").get("total").asInt());
                 assertThat(view.get("agent").get("state").asText()).isEqualTo("logged_out");
@@ -396,6 +420,7 @@ class MonitorTest {
                 await("the page's time signed in").atMost(Duration.ofSeconds(15)).until(() -> seconds(chrome, "av-value-signedIn"),
                         v -> v == report.get("signedIn").asDouble());
                 assertThat(seconds(chrome, "av-value-talk")).isEqualTo(report.get("talk").asDouble());
+                assertThat(seconds(chrome, "av-value-hold")).as("the page's hold, the report's").isEqualTo(report.get("hold").asDouble());
                 assertThat(Double.parseDouble(chrome.attr("av-value-occupancy", "data-value"))).isEqualTo(report.get("occupancy").asDouble());
                 assertThat(seconds(chrome, "av-value-onCall")).isEqualTo(report.get("onCall").asDouble());
                 assertThat(seconds(chrome, "av-value-signedIn")).isEqualTo(report.get("signedIn").asDouble());

@@ -93,10 +93,12 @@ class SupervisionCallsTest {
                 .noneMatch(a -> a.state() == AgentState.ON_CALL || a.state() == AgentState.RINGING));
         phones.forEach(Sipp.Run::kill);
         phones.clear();
-        try {
-            acd.logout(enterprise, agent1, "agent");
-        } catch (RuntimeException e) {
-            // not signed in
+        for (long user : List.of(agent1, userId("lead"))) {
+            try {
+                acd.logout(enterprise, user, "agent");
+            } catch (RuntimeException e) {
+                // not signed in
+            }
         }
     }
 
@@ -293,6 +295,13 @@ class SupervisionCallsTest {
             hearsNothing(customer, "listening: agent 1 does not hear the lead");
             assertThat(lead.put("/api/v1/supervision/" + id, Map.of("mode", "whisper")).status()).isEqualTo(200);
             hearsTheSupervisor(customer, "whispering: agent 1 hears the lead (and sends it back)");
+            // The lead leaves and comes back whispering from the start: agent 1 hears the lead again.
+            assertThat(lead.delete("/api/v1/supervision/" + id).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(5)).until(() -> lead.get("/api/v1/supervision").json().isEmpty());
+            hearsNothing(customer, "the lead left");
+            String again = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "whisper")).json().get("id").asText();
+            assertThat(active(again).get("mode").asText()).isEqualTo("whisper");
+            hearsTheSupervisor(customer, "whispering again");
             customer.bye();
         }
     }
@@ -325,6 +334,69 @@ class SupervisionCallsTest {
         }
         assertThat(supervisionEvents(caller)).containsExactly("action=hangup supervisor=" + userId("lead"));
         assertThat(admin.get("/api/v1/audit?action=call.hangup&limit=5").json().get("items").get(0).get("target").asText()).isEqualTo("agent1");
+    }
+
+    /**
+     * SUP-2 and ACD-8: the lead is a ready member of sales; while supervising agent 1's call the lead is on a call in the
+     * ACD (cause "supervision"), so a second caller of sales waits rather than being offered to the lead; once the lead
+     * leaves, the lead is ready again and that caller is offered to (and answered by) the lead's phone.
+     */
+    @Test
+    void aSupervisingSupervisorIsBusyInTheAcdAndFreeAgainAfterwards() throws Exception {
+        String caller = "13600000004";
+        String second = "13600000005";
+        long leadId = userId("lead");
+        long salesId = -1;
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) salesId = q.get("id").asLong();
+        var member = admin.put("/api/v1/queues/" + salesId + "/members/" + leadId, Map.of("penalty", 0));
+        assertThat(member.status()).as(member.toString()).isEqualTo(200);
+        acd.settle();
+        try (RtpCaller customer = customerTalkingWithAgent1(caller)) {
+            String firstCall = acd.agentView(enterprise, agent1).orElseThrow().callId();
+            // The lead signs in on the desk with the SIP phone of extension 1009 and is ready: a queue member free for calls.
+            assertThat(lead.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(lead.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            await("the lead ready").atMost(Duration.ofSeconds(5))
+                    .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.READY).orElse(false));
+
+            String id = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).json().get("id").asText();
+            active(id);
+            var supervising = acd.agentView(enterprise, leadId).orElseThrow();
+            assertThat(supervising.state()).as("the supervising lead is on a call").isEqualTo(AgentState.ON_CALL);
+            assertThat(supervising.callId()).as("the call the lead supervises").isEqualTo(firstCall);
+            assertThat(lead.put("/api/v1/supervision/" + id, Map.of("mode", "whisper")).status()).isEqualTo(200);
+
+            try (RtpCaller waiting = RtpCaller.call(server.hotline().engine().sipPort(), second, QUEUE_NUMBER)) {
+                waiting.quiet(60_000);
+                await("the second caller queued").atMost(Duration.ofSeconds(10))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(second)));
+                await("the second caller is not offered to the supervising lead").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(second))
+                                && acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && firstCall.equals(a.callId()))
+                                .orElse(false));
+
+                assertThat(lead.delete("/api/v1/supervision/" + id).status()).isEqualTo(204);
+                await("the lead, free again, takes the second caller").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).isEmpty() && acd.agentView(enterprise, leadId)
+                                .map(a -> a.state() == AgentState.ON_CALL && a.callId() != null && !a.callId().equals(firstCall)).orElse(false));
+                assertThat(acd.agentView(enterprise, agent1).orElseThrow().state()).as("agent 1 still with the customer").isEqualTo(AgentState.ON_CALL);
+                waiting.bye();
+            }
+            customer.bye();
+        } finally {
+            assertThat(admin.delete("/api/v1/queues/" + salesId + "/members/" + leadId).status()).isEqualTo(204);
+            acd.settle();
+        }
+        // The lead's state log: every change through the ACD's one state change, the supervision's with its own cause.
+        List<String> log = await("the lead's state log").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<String> out = new ArrayList<>();
+            for (JsonNode r : admin.get("/api/v1/reports/states?agent=" + leadId + "&limit=50").json().get("rows")) {
+                out.add(r.get("state").asText() + "/" + r.get("cause").asText());
+            }
+            return out;
+        }, l -> l.contains("ringing/call") && l.stream().filter(x -> x.startsWith("on_call/")).count() == 2);
+        assertThat(log).as("the lead's state log").containsSubsequence("ready/agent", "on_call/supervision", "ready/call", "ringing/call", "on_call/call");
     }
 
     /** SUP-2 from the supervisor's page in Chromium: listen, barge in (the customer hears the supervisor), take over; in zh and en. */

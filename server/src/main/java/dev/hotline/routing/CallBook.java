@@ -109,14 +109,11 @@ public final class CallBook {
 
     /** SUP-1: how many channels of call {@code callId} of the enterprise are on hold now (0 also when no such call is in progress). */
     public int holdsOpen(long enterpriseId, String callId) {
-        for (Call c : byChannel.values()) {
-            if (c.enterpriseId() == enterpriseId && c.callId().equals(callId)) {
-                synchronized (c) {
-                    return c.tracker().holdsOpen();
-                }
-            }
+        Call c = byChannel.get(callId); // a call's id is its first leg's
+        if (c == null || c.enterpriseId() != enterpriseId || !c.callId().equals(callId)) return 0;
+        synchronized (c) {
+            return c.tracker().holdsOpen();
         }
-        return 0;
     }
 
     /** Calls in progress (for tests and monitoring). */

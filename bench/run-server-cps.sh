@@ -3,7 +3,7 @@
 # demo enterprise's DID 4010, blacklist check, call records through the event log into H2) -> SIPp UAS
 # registered as extension 1001. No media: INVITE/100/180/200/ACK then BYE at once. Same rates SIPp -> SIPp
 # directly as the baseline. One JSON document on stdout; progress on stderr.
-#   RATES="500 1000 1500" DURATION=30 bench/run-server-cps.sh
+#   RATES="500 1000 1500" DURATION=30 bench/run-server-cps.sh      JAR=path/to/hotline.jar: that build (an older commit's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATES=${RATES:-"500 1000 1500"}
@@ -11,7 +11,7 @@ DURATION=${DURATION:-25}
 OUT=$(mktemp -d /tmp/hotline-server-bench.XXXXXX)
 . bench/lib.sh
 need_sipp
-build_server_jar
+if [ -n "${JAR:-}" ]; then cp "$JAR" "$OUT/hotline.jar"; else build_server_jar; fi
 bench_begin
 
 # run_one NAME TARGET_PORT RATE CPU_PID SERVICE -> JSON object

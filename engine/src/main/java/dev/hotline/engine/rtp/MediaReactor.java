@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,8 @@ final class MediaReactor implements Runnable {
     private static final long RTCP_SCAN_NANOS = 100_000_000L;
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** A wake-up was asked since the loop last looked at the tasks (cleared before it drains them). */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final ByteBuffer buffer = ByteBuffer.allocate(2048);
     private final Thread thread;
     private volatile boolean running = true;
@@ -35,7 +38,11 @@ final class MediaReactor implements Runnable {
 
     void execute(Runnable task) {
         tasks.add(task);
-        selector.wakeup();
+        // One wake-up per turn of the loop: Selector.wakeup() takes a lock the selecting thread holds around each poll,
+        // and call threads registering legs at hundreds of calls a second waited on it (JFR: ~20 ms a registration).
+        if (wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
     }
 
     void register(RtpEndpoint endpoint) {
@@ -87,6 +94,7 @@ final class MediaReactor implements Runnable {
         while (running) {
             try {
                 selector.select(this::onKey, 200);
+                wakeupPending.set(false); // before draining: a task queued from here on wakes the next select
                 Runnable t;
                 while ((t = tasks.poll()) != null) {
                     t.run();

@@ -87,6 +87,25 @@ start_hotline() {
   grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
 }
 
+# jit_seconds PID: seconds the JVM's JIT compilers have spent so far (jstat; 0 when it cannot tell).
+jit_seconds() { jstat -compiler "$1" 2>/dev/null | awk 'NR==2{print $4}' | grep . || echo 0; }
+
+# warm_up_until_jit_settles TARGET SERVICE PID: SIPp calls at 200 cps in rounds of 3000 until one round costs the JIT under
+# 1 s (at most 8 rounds). On a slow 2-core box the JIT spent ~80 s compiling over the first 8 000 calls: a run measured
+# before it settles counts the compilers' CPU as the calls' and loses calls to their competition.
+warm_up_until_jit_settles() {
+  local target=$1 service=$2 pid=$3 round j0 j1
+  for round in 1 2 3 4 5 6 7 8; do
+    j0=$(jit_seconds "$pid")
+    sipp "$target" -sn uac -s "$service" -i 127.0.0.1 -p "$(free_port)" -r 200 -m 3000 -d 0 -buff_size $BUFF -nostdin \
+      -timeout 60 >/dev/null 2>&1 || true
+    j1=$(jit_seconds "$pid")
+    log "warm-up round $round: JIT $(python3 -c "print(round($j1 - $j0, 1))") s"
+    python3 -c "import sys; sys.exit(0 if $j1 - $j0 < 1.0 else 1)" && return 0
+  done
+  log "the JIT did not settle in 8 warm-up rounds"
+}
+
 # api_login PASSWORD: a session of the demo admin in the cookie jar $OUT/cj (enough for GETs; writes need the CSRF header).
 api_login() {
   curl -sf -c "$OUT/cj" -H 'Content-Type: application/json' \

@@ -19,14 +19,14 @@ run_one() {
   local name=$1 target=$2 rate=$3 cpupid=$4 service=$5
   local calls=$((rate * DURATION)) stf="$OUT/$name-$rate.csv"
   local t0 c0 c1 t1
-  t0=$(date +%s.%N); c0=$(cpu_ticks "$cpupid")
+  t0=$(date +%s.%N); c0=$(cpu_ticks "$cpupid"); j0=$(jit_seconds "$cpupid")
   sipp "127.0.0.1:$target" -sn uac -s "$service" -i 127.0.0.1 -p "$(free_port)" -r "$rate" -m "$calls" -d 0 -l $((rate * 8)) \
     -buff_size $BUFF -nostdin -timeout $((DURATION + 40)) -trace_stat -stf "$stf" -fd 1 \
     -trace_rtt -rtt_freq 1000000 >"$OUT/$name-$rate.out" 2>&1 || true
-  t1=$(date +%s.%N); c1=$(cpu_ticks "$cpupid")
-  python3 - "$stf" "$name" "$rate" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$cpupid")" <<'PY'
+  t1=$(date +%s.%N); c1=$(cpu_ticks "$cpupid"); j1=$(jit_seconds "$cpupid")
+  python3 - "$stf" "$name" "$rate" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$cpupid")" "$j0" "$j1" <<'PY'
 import csv, json, sys
-path, name, rate, t0, t1, c0, c1, hz, rss = sys.argv[1:]
+path, name, rate, t0, t1, c0, c1, hz, rss, j0, j1 = sys.argv[1:]
 rows = list(csv.reader(open(path), delimiter=';'))
 head, last = rows[0], rows[-1]
 col = lambda n: last[head.index(n)]
@@ -45,6 +45,8 @@ def ms(v):
 print(json.dumps({"target": name, "rate": int(rate), "calls": succ + fail, "successful": succ, "failed": fail,
                   "retransmissions": retr, "achieved_cps": round(succ / secs, 1) if secs else 0,
                   "elapsed_s": round(secs, 2), "cpu_s_of_system_under_test": round(cpu, 2),
+                  "jit_s_during_run": round(float(j1) - float(j0), 2),
+                  "cpu_ms_per_completed_call": round(cpu * 1000 / succ, 3) if succ else None,
                   "rss_mb_of_system_under_test": round(int(rss) / 1024, 1),
                   "setup_ms_mean": ms(rt) if rt else None}))
 PY
@@ -67,8 +69,7 @@ sipp "127.0.0.1:$SIP_PORT" -sf "$OUT/register.xml" -s 1001 -au 1001 -ap bench-pa
   -i 127.0.0.1 -p "$(free_port)" -m 1 -nostdin -timeout 10 >"$OUT/register.out" 2>&1 \
   || { log "extension 1001 did not register"; cat "$OUT/register.out" >&2; exit 1; }
 
-sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4010 -i 127.0.0.1 -p "$(free_port)" -r 200 -m 2000 -d 0 -buff_size $BUFF -nostdin \
-  -timeout 60 >/dev/null 2>&1 || true
+warm_up_until_jit_settles "127.0.0.1:$SIP_PORT" 4010 "$HOT_PID"
 for r in $RATES; do
   log "hotline server at $r cps for ${DURATION}s"
   RESULTS+=("$(run_one hotline-server "$SIP_PORT" "$r" "$HOT_PID" 4010)")

@@ -26,24 +26,22 @@ sed -e 's/@EXPECT@/200/' -e 's/@EXPIRES@/3600/' engine/src/test/resources/sipp/r
 sipp "127.0.0.1:$SIP_PORT" -sf "$OUT/register.xml" -s 1001 -au 1001 -ap bench-pass-123 -set contactport "$UAS_PORT" \
   -i 127.0.0.1 -p "$(free_port)" -m 1 -nostdin -timeout 10 >"$OUT/register.out" 2>&1 \
   || { log "extension 1001 did not register"; cat "$OUT/register.out" >&2; exit 1; }
-log "warm-up: 3000 calls at 200 cps"
-sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4010 -i 127.0.0.1 -p "$(free_port)" -r 200 -m 3000 -d 0 -buff_size $BUFF -nostdin \
-  -timeout 60 >/dev/null 2>&1 || true
+warm_up_until_jit_settles "127.0.0.1:$SIP_PORT" 4010 "$HOT_PID"
 jcmd "$HOT_PID" JFR.start name=p settings=profile filename="$OUT/rec.jfr" >/dev/null
 log "measured: $CALLS calls at $RATE cps"
-c0=$(cpu_ticks "$HOT_PID"); t0=$(date +%s.%N)
+c0=$(cpu_ticks "$HOT_PID"); t0=$(date +%s.%N); j0=$(jit_seconds "$HOT_PID")
 sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4010 -i 127.0.0.1 -p "$(free_port)" -r "$RATE" -m "$CALLS" -d 0 -l $((RATE * 8)) \
   -buff_size $BUFF -trace_err -error_file "$OUT/errors.log" -nostdin -timeout $((CALLS / RATE + 40)) -trace_stat -stf "$OUT/stat.csv" -fd 1 >"$OUT/uac.out" 2>&1 || true
-t1=$(date +%s.%N); c1=$(cpu_ticks "$HOT_PID")
+t1=$(date +%s.%N); c1=$(cpu_ticks "$HOT_PID"); j1=$(jit_seconds "$HOT_PID")
 jcmd "$HOT_PID" JFR.stop name=p >/dev/null
 # Why calls were refused, from the server's own counters (operator session).
 curl -sf -c "$OUT/cj" -H 'Content-Type: application/json' \
   -d '{"enterprise":"system","username":"operator","password":"bench-pass-123"}' "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null \
   && curl -sf -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/metrics" > "$OUT/metrics.txt" || log "metrics not read"
 jfr print --events jdk.ExecutionSample "$OUT/rec.jfr" > "$OUT/samples.txt"
-python3 - "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" <<'PY'
+python3 - "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" "$j0" "$j1" <<'PY'
 import collections, csv, json, os, re, sys
-out, rate, t0, t1, c0, c1, hz, rss, commit = sys.argv[1:]
+out, rate, t0, t1, c0, c1, hz, rss, commit, j0, j1 = sys.argv[1:]
 rows = list(csv.reader(open(os.path.join(out, "stat.csv")), delimiter=';'))
 head, last = rows[0], rows[-1]
 col = lambda n: int(last[head.index(n)])
@@ -74,7 +72,7 @@ def first_errors():
 pct = lambda c: [{"name": k, "pct": round(v * 100 / n, 1)} for k, v in c.most_common(20)]
 print(json.dumps({"benchmark": "server-profile", "commit": commit, "cores": os.cpu_count(),
                   "load_avg_1m_at_end": os.getloadavg()[0], "rate": int(rate), "successful": succ, "failed": fail,
-                  "retransmissions": retr, "refused": refused(), "first_errors": first_errors(), "elapsed_s": round(float(t1) - float(t0), 2), "cpu_s": round(cpu, 2),
+                  "retransmissions": retr, "refused": refused(), "first_errors": first_errors(), "elapsed_s": round(float(t1) - float(t0), 2), "cpu_s": round(cpu, 2), "jit_s_during_run": round(float(j1) - float(j0), 2),
                   "cpu_ms_per_call": round(cpu * 1000 / max(1, succ), 3), "rss_mb": round(int(rss) / 1024, 1),
                   "samples": n, "threads": pct(threads), "top_frames": pct(top), "hotline_inclusive": pct(incl),
                   "jfr": os.path.join(out, "rec.jfr")}, indent=1))

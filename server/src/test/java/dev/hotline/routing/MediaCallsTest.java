@@ -607,13 +607,13 @@ class MediaCallsTest extends ServerCallTest {
     /** MSG-5: a call through the engine's own media (a conference room) refuses T.38 with 488 and stays in the room. */
     @Test
     void aT38ReInviteOnACallThroughTheEnginesMediaIsRefused488AndTheCallStays() throws Exception {
-        var room = admin.post("/api/v1/conference-rooms", Map.of("number", "8820", "name", "Fax test"));
+        var room = admin.post("/api/v1/conference-rooms", Map.of("number", "8832", "name", "Fax test"));
         assertThat(room.status()).as(room.toString()).isEqualTo(201);
-        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4820", "destinationType", "conference", "destination", "8820")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4832", "destinationType", "conference", "destination", "8832")).status()).isEqualTo(201);
         long id = room.json().get("id").asLong();
         try (DatagramSocket aAudio = udp(); DatagramSocket aFax = udp()) {
             Path aPort = work.resolve("c-port");
-            Sipp.Run caller = uac("uac_t38_reinvite", "4820", vars("FROM", "13700000032", "AUDIOPORT", port(aAudio), "IMAGEPORT", port(aFax),
+            Sipp.Run caller = uac("uac_t38_reinvite", "4832", vars("FROM", "13700000032", "AUDIOPORT", port(aAudio), "IMAGEPORT", port(aFax),
                     "PORTFILE", aPort.toString(), "FAXMS", "1500"));
             await("488 to the caller").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(work.resolve("c-port.refused")));
             assertThat(admin.get("/api/v1/conference-rooms/" + id + "/live").json().get("participants").size()).as("still in the room").isEqualTo(1);

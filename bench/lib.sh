@@ -81,7 +81,7 @@ start_hotline() {
   log "starting Hotline (SIP $SIP_PORT, HTTP $HTTP_PORT)"
   HOTLINE_HTTP_HOST=127.0.0.1 HOTLINE_HTTP_PORT=$HTTP_PORT HOTLINE_SIP_HOST=127.0.0.1 HOTLINE_SIP_PORT=$SIP_PORT \
   HOTLINE_DATA_DIR="$OUT/data" HOTLINE_DEMO_PASSWORD=$1 \
-    java -Xms1g -Xmx1g -Dlogback.configurationFile=bench/logback-bench.xml -jar "$OUT/hotline.jar" >"$OUT/hotline.out" 2>&1 &
+    java -Xms1g -Xmx1g ${JAVA_OPTS:-} -Dlogback.configurationFile=bench/logback-bench.xml -jar "$OUT/hotline.jar" >"$OUT/hotline.out" 2>&1 &
   HOT_PID=$!; PIDS+=("$HOT_PID")
   for _ in $(seq 1 600); do grep -q "Hotline is ready" "$OUT/hotline.out" && break; sleep 0.2; done
   grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
@@ -91,11 +91,11 @@ start_hotline() {
 jit_seconds() { jstat -compiler "$1" 2>/dev/null | awk 'NR==2{print $4}' | grep . || echo 0; }
 
 # warm_up_until_jit_settles TARGET SERVICE PID: SIPp calls at 200 cps in rounds of 3000 until one round costs the JIT under
-# 1 s (at most 8 rounds). On a slow 2-core box the JIT spent ~80 s compiling over the first 8 000 calls: a run measured
-# before it settles counts the compilers' CPU as the calls' and loses calls to their competition.
+# 1 s (at most 4 rounds). On a slow 2-core box the JIT spent ~80 s compiling over the first 8 000 calls: a run measured
+# before it settles counts the compilers' CPU as the calls' (each run reports jit_s_during_run). JAVA_OPTS= passes JVM flags.
 warm_up_until_jit_settles() {
   local target=$1 service=$2 pid=$3 round j0 j1
-  for round in 1 2 3 4 5 6 7 8; do
+  for round in 1 2 3 4; do
     j0=$(jit_seconds "$pid")
     sipp "$target" -sn uac -s "$service" -i 127.0.0.1 -p "$(free_port)" -r 200 -m 3000 -d 0 -buff_size $BUFF -nostdin \
       -timeout 60 >/dev/null 2>&1 || true
@@ -103,7 +103,7 @@ warm_up_until_jit_settles() {
     log "warm-up round $round: JIT $(python3 -c "print(round($j1 - $j0, 1))") s"
     python3 -c "import sys; sys.exit(0 if $j1 - $j0 < 1.0 else 1)" && return 0
   done
-  log "the JIT did not settle in 8 warm-up rounds"
+  log "the JIT did not settle in 4 warm-up rounds (its CPU during each run is in jit_s_during_run)"
 }
 
 # api_login PASSWORD: a session of the demo admin in the cookie jar $OUT/cj (enough for GETs; writes need the CSRF header).

@@ -5,26 +5,51 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Random free loopback ports (UDP and TCP both free), never handed out twice in one JVM. They come from 10000-19999,
- * below Linux's ephemeral range (32768-60999), where any socket of any process (an HTTP client's, a SIPp's own) could
- * take one between our check and the peer's bind; each surefire fork of the server's tests ({@code hotline.test.fork}
- * 1 or 2) draws from its own half, so the two JVMs never hand out the same port. Hotline's RTP range (20000-29999) is
- * above it.
+ * Random free loopback ports (UDP and TCP both free), never handed out twice in one JVM, from 31000-58999 (above
+ * Hotline's RTP range, 20000-29999). Test JVMs running at once (the server's two surefire forks, another checkout's
+ * build) each hold a file lock on one half of that range and draw only from it, so two JVMs never hand out the same
+ * port (each checked a port free, then both peers bound it: a SIPp phone that never started); with both halves taken,
+ * the whole range. Most of it is inside Linux's ephemeral range (32768-60999), so another socket can still take a port
+ * between the check and the peer's bind; rare, and the peer's start then fails loudly.
  */
 public final class Ports {
     private static final Set<Integer> GIVEN = new HashSet<>();
     private static final int LOW;
     private static final int SIZE;
+    @SuppressWarnings("unused")
+    private static FileLock held;
 
     static {
-        int fork = Integer.getInteger("hotline.test.fork", 0);
-        LOW = fork == 1 ? 10000 : fork == 2 ? 15000 : 10000;
-        SIZE = fork == 1 || fork == 2 ? 5000 : 10000;
+        int low = 31000;
+        int size = 28000;
+        for (int slice = 0; slice < 2; slice++) {
+            try {
+                FileChannel ch = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "hotline-test-ports-" + slice + ".lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = ch.tryLock();
+                if (lock != null) {
+                    held = lock; // kept (and the channel open) until the JVM exits
+                    low = 31000 + slice * 14000;
+                    size = 14000;
+                    break;
+                }
+                ch.close();
+            } catch (IOException | OverlappingFileLockException e) {
+                // try the next slice
+            }
+        }
+        LOW = low;
+        SIZE = size;
     }
 
     private Ports() {

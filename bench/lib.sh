@@ -87,11 +87,11 @@ start_hotline() {
   grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
 }
 
-# jit_seconds PID: seconds the JVM's JIT compilers have spent so far (jstat; 0 when it cannot tell).
+# jit_seconds PID: the elapsed seconds of the JVM's JIT compilations so far (jstat -compiler; not CPU; 0 when it cannot tell).
 jit_seconds() { jstat -compiler "$1" 2>/dev/null | awk 'NR==2{print $4}' | grep . || echo 0; }
 
 # warm_up_until_jit_settles TARGET SERVICE PID: SIPp calls at 200 cps in rounds of 3000 until one round costs the JIT under
-# 1 s (at most 4 rounds). On a slow 2-core box the JIT spent ~80 s compiling over the first 8 000 calls: a run measured
+# 1 s (at most 4 rounds). On a slow 2-core box jstat counted ~80 s of compiling over the first 8 000 calls: a run measured
 # before it settles counts the compilers' CPU as the calls' (each run reports jit_s_during_run). JAVA_OPTS= passes JVM flags.
 warm_up_until_jit_settles() {
   local target=$1 service=$2 pid=$3 round j0 j1

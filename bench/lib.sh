@@ -87,6 +87,15 @@ start_hotline() {
   grep -q "Hotline is ready" "$OUT/hotline.out" || { cat "$OUT/hotline.out" >&2; exit 1; }
 }
 
+# register_1001 PASSWORD UAS_PORT: demo extension 1001 registers with its contact at the SIPp UAS on UAS_PORT, as a phone
+# would (the full-server benchmarks' calls to DID 4010 ring it there); exits when it does not.
+register_1001() {
+  sed -e 's/@EXPECT@/200/' -e 's/@EXPIRES@/3600/' engine/src/test/resources/sipp/register.xml > "$OUT/register.xml"
+  sipp "127.0.0.1:$SIP_PORT" -sf "$OUT/register.xml" -s 1001 -au 1001 -ap "$1" -set contactport "$2" \
+    -i 127.0.0.1 -p "$(free_port)" -m 1 -nostdin -timeout 10 >"$OUT/register.out" 2>&1 \
+    || { log "extension 1001 did not register"; cat "$OUT/register.out" >&2; exit 1; }
+}
+
 # jit_seconds PID: the elapsed seconds of the JVM's JIT compilations so far (jstat -compiler; not CPU; 0 when it cannot tell).
 jit_seconds() { jstat -compiler "$1" 2>/dev/null | awk 'NR==2{print $4}' | grep . || echo 0; }
 

@@ -64,10 +64,7 @@ done
 start_hotline bench-pass-123
 
 # Extension 1001 registers with its contact at the SIPp UAS, as a phone would.
-sed -e 's/@EXPECT@/200/' -e 's/@EXPIRES@/3600/' engine/src/test/resources/sipp/register.xml > "$OUT/register.xml"
-sipp "127.0.0.1:$SIP_PORT" -sf "$OUT/register.xml" -s 1001 -au 1001 -ap bench-pass-123 -set contactport "$UAS_PORT" \
-  -i 127.0.0.1 -p "$(free_port)" -m 1 -nostdin -timeout 10 >"$OUT/register.out" 2>&1 \
-  || { log "extension 1001 did not register"; cat "$OUT/register.out" >&2; exit 1; }
+register_1001 bench-pass-123 "$UAS_PORT"
 
 warm_up_until_jit_settles "127.0.0.1:$SIP_PORT" 4010 "$HOT_PID"
 for r in $RATES; do

@@ -214,17 +214,23 @@ public final class Sdp {
         }
     }
 
-    /**
-     * The engine's own T.38 description (RFC 3362 §3, T.38 Annex D.2.3): one {@code m=image} stream on our anchored port
-     * in place of the audio one (the same number of m-lines as before, RFC 3264 §8), with the T.38 attributes given.
-     */
-    public static String writeT38(long sessionId, long version, String address, int port, List<String> attributes) {
+    /** The session-level lines of every description we write (RFC 4566 §5: v, o, s, c, t). */
+    private static StringBuilder sessionLines(long sessionId, long version, String address) {
         StringBuilder sb = new StringBuilder(256);
         sb.append("v=0\r\n");
         sb.append("o=hotline ").append(sessionId).append(' ').append(version).append(" IN IP4 ").append(address).append("\r\n");
         sb.append("s=hotline\r\n");
         sb.append("c=IN IP4 ").append(address).append("\r\n");
         sb.append("t=0 0\r\n");
+        return sb;
+    }
+
+    /**
+     * The engine's own T.38 description (RFC 3362 §3, T.38 Annex D.2.3): one {@code m=image} stream on our anchored port
+     * in place of the audio one (the same number of m-lines as before, RFC 3264 §8), with the T.38 attributes given.
+     */
+    public static String writeT38(long sessionId, long version, String address, int port, List<String> attributes) {
+        StringBuilder sb = sessionLines(sessionId, version, address);
         sb.append("m=image ").append(port).append(" udptl t38\r\n");
         for (String a : attributes) {
             if (a.indexOf('\r') < 0 && a.indexOf('\n') < 0) {
@@ -290,12 +296,7 @@ public final class Sdp {
      */
     public static String write(long sessionId, long version, String address, int port, List<PayloadType> payloads,
                                MediaDirection direction, boolean rtcpMux, boolean savp, SdesCrypto crypto) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("v=0\r\n");
-        sb.append("o=hotline ").append(sessionId).append(' ').append(version).append(" IN IP4 ").append(address).append("\r\n");
-        sb.append("s=hotline\r\n");
-        sb.append("c=IN IP4 ").append(address).append("\r\n");
-        sb.append("t=0 0\r\n");
+        StringBuilder sb = sessionLines(sessionId, version, address);
         sb.append("m=audio ").append(port).append(savp ? " RTP/SAVP" : " RTP/AVP");
         for (PayloadType p : payloads) {
             sb.append(' ').append(p.number());

@@ -133,6 +133,7 @@ public final class SmsSender implements SmppLink.Listener, AutoCloseable {
         }
         Instant now = clock.instant();
         jdbi.useTransaction(h -> {
+            SmsStore.lock(h, m.id()); // against a receipt settling the message at the same time
             SmsStore.attempted(h, m.id());
             SmsStore.move(h, m.id(), SmsStatus.QUEUED, SmsStatus.SENT, now, null, null);
             settle(h, m.id(), m.parts(), now);

@@ -285,10 +285,20 @@ final class SmsStore {
                 .bind("e", enterpriseId).bind("g", gatewayId).mapToMap().findOne();
         if (part.isEmpty()) return Optional.empty();
         long message = ((Number) part.get().get("message_id")).longValue();
+        lock(h, message);
         h.createUpdate("UPDATE sms_part SET status = :s, receipt = :r WHERE message_id = :m AND part = :p")
                 .bind("m", message).bind("p", ((Number) part.get().get("part")).intValue()).bind("s", delivered ? "delivered" : "failed")
                 .bind("r", clip(receipt, 200)).execute();
         return Optional.of(message);
+    }
+
+    /**
+     * Locks the message's row until the transaction ends. A receipt and the sender's own "sent" step both decide whether the
+     * message is settled; without the lock each could read the other's change as not yet made (write skew) and neither
+     * would settle it, leaving it "sent" for ever.
+     */
+    static void lock(Handle h, long messageId) {
+        h.createQuery("SELECT id FROM sms_message WHERE id = :m FOR UPDATE").bind("m", messageId).mapTo(Long.class).findOne();
     }
 
     /** How a message's parts stand: how many there are recorded, delivered and failed. */

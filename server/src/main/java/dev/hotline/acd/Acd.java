@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link AgentBoard}: agents and their states, and the self-check that corrects them;</li>
  *   <li>{@link Callbacks} (ACD-6 call back) and {@link Announcements} (position, periodic message, agent number);</li>
  *   <li>{@link AgentBoard#restore}: agents signed in again after a restart.</li>
+ *   <li>{@link Callbacks#restore}: ACD-6 call backs still owed put back in their queues after a restart.</li>
  * </ul>
  * Everything runs on one thread ({@link AcdThread}): engine events, API commands and timers are
  * posted to it, so there are no locks and no lock order to get wrong, and a queue cannot deadlock.
@@ -188,14 +189,18 @@ public final class Acd implements AutoCloseable {
         ctx.listeners.add(l);
     }
 
-    /** Loads the configuration, restores the agents signed in before a restart, and starts the self-check. */
+    /** Loads the configuration, restores the agents signed in and the call backs owed before a restart, and starts the self-check. */
     public void start(Host host) {
         ctx.host = host;
         AcdConfig c = data.config();
         List<AgentStore.LastState> last = data.lastStates();
+        List<CallbackStore.Kept> callbacks = data.keptCallbacks();
         ctx.thread.call(() -> {
             apply(c);
             board.restore(last);
+            // In the order their callers joined: the dispatcher's own order keeps it among equal priorities.
+            callbacks.forEach(queues.callbacks::restore);
+            queues.dispatchAll();
             return null;
         });
         ctx.thread.everyAfter(CHECK_EVERY, this::selfCheck);

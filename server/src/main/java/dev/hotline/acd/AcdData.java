@@ -22,6 +22,17 @@ interface AcdData {
         return Optional.empty();
     }
 
+    /** ACD-6: a call back now owed (kept across a restart until {@link #callbackEnded}). */
+    default void keepCallback(CallbackStore.Kept k, Instant askedAt) {}
+
+    /** ACD-6: the call back {@code callId} is no longer owed ({@code result}: how it ended). */
+    default void callbackEnded(String callId, String result, Instant at) {}
+
+    /** ACD-6: the call backs still owed (what a restart puts back in the queues). */
+    default List<CallbackStore.Kept> keptCallbacks() {
+        return List.of();
+    }
+
     /** True when {@link #customer} may answer something: every queued caller is then looked up before being offered. */
     default boolean knowsCustomers() {
         return false;
@@ -47,6 +58,21 @@ interface AcdData {
             @Override
             public List<AgentStore.LastState> lastStates() {
                 return jdbi.withHandle(AgentStore::lastStates);
+            }
+
+            @Override
+            public void keepCallback(CallbackStore.Kept k, Instant askedAt) {
+                jdbi.useHandle(h -> CallbackStore.keep(h, k, askedAt));
+            }
+
+            @Override
+            public void callbackEnded(String callId, String result, Instant at) {
+                jdbi.useHandle(h -> CallbackStore.ended(h, callId, result, at));
+            }
+
+            @Override
+            public List<CallbackStore.Kept> keptCallbacks() {
+                return jdbi.withHandle(CallbackStore::waiting);
             }
 
             @Override

@@ -28,12 +28,14 @@ final class Callbacks {
 
     private final AcdContext ctx;
     private final QueueDispatcher queues;
+    private final AcdData data;
     /** Customer leg of a call back → its entry. */
     private final Map<String, Waiting> customerLegs = new HashMap<>();
 
-    Callbacks(AcdContext ctx, QueueDispatcher queues) {
+    Callbacks(AcdContext ctx, QueueDispatcher queues, AcdData data) {
         this.ctx = ctx;
         this.queues = queues;
+        this.data = data;
     }
 
     /** The caller asked for a call back: the entry stays in the queue in its place, without the caller's channel. */
@@ -46,11 +48,47 @@ final class Callbacks {
         Channel caller = w.channel;
         w.callback = true;
         w.cancelTimers();
+        keep(w);
         caller.unhold();
         caller.play(new PlaybackRequest(List.of(new PlaybackRequest.Item.Clip(ctx.ivr.shipped(Language.ZH, PromptKey.CALLBACK_REGISTERED))),
                 false, false));
         // The caller hangs up or we do after the confirmation.
         ctx.thread.schedule(HANG_UP_AFTER, () -> caller.hangup(HangupCause.NORMAL_CLEARING));
+    }
+
+    /** The call back is written down (off this thread, in order with its end) so that a restart keeps the caller's place. */
+    private void keep(Waiting w) {
+        CallbackStore.Kept k = new CallbackStore.Kept(w.callId, w.enterpriseId, w.queueId, w.callerNumber, w.priority, w.enqueuedAt);
+        java.time.Instant at = ctx.now();
+        ctx.thread.offload(() -> {
+            try {
+                data.keepCallback(k, at);
+            } catch (RuntimeException ex) {
+                log.error("call back {} of {}: not written down, a restart would lose it", w.callId, w.callerNumber, ex);
+            }
+        });
+    }
+
+    /** After a restart: a call back still owed is back in its queue, in its place (its caller's priority and join time). */
+    void restore(CallbackStore.Kept k) {
+        Waiting w = queues.restoreCallback(k);
+        if (w == null) {
+            log.warn("call back {} of {}: its queue {} is gone; dropped", k.callId(), k.callerNumber(), k.queueId());
+            written(k.callId(), "no_queue");
+        } else {
+            log.info("call back {} of {}: back in queue {} as before the restart", k.callId(), k.callerNumber(), k.queueId());
+        }
+    }
+
+    private void written(String callId, String result) {
+        java.time.Instant at = ctx.now();
+        ctx.thread.offload(() -> {
+            try {
+                data.callbackEnded(callId, result, at);
+            } catch (RuntimeException ex) {
+                log.error("call back {}: its end ({}) not written down", callId, result, ex);
+            }
+        });
     }
 
     /** The agent answered the call back's offer: now the customer is called in the agent's call. */
@@ -114,9 +152,13 @@ final class Callbacks {
         return true;
     }
 
-    /** Tells a call back's requester how it ended (OUT-4); ACD-6 call backs have none. */
-    private static void end(Waiting w, Acd.CallbackEnd how) {
-        if (w.request == null) return;
+    /** Tells a call back's requester how it ended (OUT-4); an ACD-6 call back (no requester) is written down as no longer owed. */
+    private void end(Waiting w, Acd.CallbackEnd how) {
+        if (w.request == null) {
+            written(w.callId, how instanceof Acd.CallbackEnd.Connected ? "connected" : how instanceof Acd.CallbackEnd.NotReached ? "not_reached"
+                    : how instanceof Acd.CallbackEnd.NotDialled ? "not_dialled" : "agent_left");
+            return;
+        }
         try {
             w.request.ended(how);
         } catch (RuntimeException ex) {

@@ -67,7 +67,7 @@ final class QueueDispatcher implements AgentBoard.Queues {
         this.ctx = ctx;
         this.data = data;
         this.random = random;
-        this.callbacks = new Callbacks(ctx, this);
+        this.callbacks = new Callbacks(ctx, this, data);
         this.announcements = new Announcements(ctx, this);
     }
 
@@ -147,6 +147,17 @@ final class QueueDispatcher implements AgentBoard.Queues {
         add(w);
         dispatch(enterpriseId);
         return Optional.of(position);
+    }
+
+    /** ACD-6 after a restart: the kept call back joins its queue again in its place; null when the queue is gone. */
+    Waiting restoreCallback(CallbackStore.Kept k) {
+        if (waiting.containsKey(k.callId())) return waiting.get(k.callId());
+        Queue q = ctx.queue(k.enterpriseId(), k.queueId());
+        if (q == null) return null;
+        Waiting w = new Waiting(k.enterpriseId(), k.callId(), q.id(), k.callerNumber(), k.enqueuedAt(), ++seq, k.priority(), null);
+        w.callback = true;
+        add(w);
+        return w;
     }
 
     Acd.CallbackCancel cancelCallback(long enterpriseId, String key) {

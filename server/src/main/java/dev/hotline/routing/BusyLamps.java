@@ -62,7 +62,9 @@ final class BusyLamps implements PresencePolicy {
         long enterpriseId = Long.parseLong(key[0]);
         if (data.isExtension(enterpriseId, user)) {
             String resource = RoutingData.accountKey(enterpriseId, user);
-            return new Decision.Allowed(resource, dialogs(resource));
+            synchronized (this) {
+                return new Decision.Allowed(resource, dialogs(resource));
+            }
         }
         if (PbxFeatures.isSlot(user)) {
             String resource = slotResource(enterpriseId, Integer.parseInt(user));
@@ -72,6 +74,15 @@ final class BusyLamps implements PresencePolicy {
             }
         }
         return new Decision.Refused(404);
+    }
+
+    @Override
+    public synchronized List<DialogInfo> now(String resource) {
+        if (resource.contains(":park:")) {
+            DialogInfo parked = slots.get(resource);
+            return parked == null ? List.of() : List.of(parked);
+        }
+        return dialogs(resource);
     }
 
     // --- extensions

@@ -19,6 +19,15 @@ public interface PresencePolicy {
      */
     Decision watch(String subscriberAccountKey, String domain, String user);
 
+    /**
+     * The dialogs of {@code resource} now, as a later {@link Presence#update} would give them; null when the policy cannot
+     * tell. Read once more after a new subscription is in place: a change between {@link #watch} and then found nobody
+     * watching and was not sent.
+     */
+    default List<DialogInfo> now(String resource) {
+        return null;
+    }
+
     /** The answer to a subscription request. */
     sealed interface Decision {
         /**

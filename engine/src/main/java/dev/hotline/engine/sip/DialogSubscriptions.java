@@ -273,6 +273,19 @@ final class DialogSubscriptions implements Presence {
         msg.send(st, ok);
         log.info("{} watches {} ({}) for {} s", s.subscriber, s.entity, s.resource, expires);
         notify(s, allowed.now(), null);
+        // A change made between the policy's answer and add(s) found nobody watching and was not sent: look again, behind
+        // any update posted since (this thread runs them in order), and send the state if it moved meanwhile.
+        post(() -> recheck(s));
+    }
+
+    private void recheck(Subscription s) {
+        if (!s.state().notifies()) {
+            return;
+        }
+        List<DialogInfo> now = policy.now(s.resource);
+        if (now != null && !now.equals(s.shown())) {
+            notify(s, List.copyOf(now), null);
+        }
     }
 
     private void refresh(Subscription s, Request req, ServerTransaction st) {

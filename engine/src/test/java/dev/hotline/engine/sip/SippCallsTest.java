@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hotline.engine.call.CallEvent;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.ChannelState;
+import dev.hotline.engine.call.DialogInfo;
 import dev.hotline.engine.call.Direction;
 import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.HangupCause;
@@ -14,6 +15,7 @@ import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.call.LegCounters;
+import dev.hotline.engine.call.PresencePolicy;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.engine.testing.TestCallHandler;
@@ -324,6 +326,36 @@ class SippCallsTest {
             assertThat(handler.events(CallEvent.ChannelBridged.class)).anySatisfy(br -> assertThat(br.channelId()).isEqualTo(aId));
             assertThat(handler.events(CallEvent.TransferCompleted.class)).singleElement()
                     .extracting(CallEvent.TransferCompleted::sipStatus).isEqualTo(200);
+        }
+    }
+
+    /**
+     * PBX-8 (RFC 4235): the watched phone answers a call while a subscription to it is being made, after the policy gave
+     * the subscription its first state and before the subscription is in place; that change found nobody watching. The
+     * subscriber still gets it: the first NOTIFY shows the resource idle, the next one the confirmed dialog.
+     */
+    @Test
+    void aDialogThatChangesWhileASubscriptionIsMadeIsNotifiedOnceTheSubscriptionIsInPlace() throws Exception {
+        DialogInfo talking = new DialogInfo("race-1", DialogInfo.State.CONFIRMED, DialogInfo.Role.RECIPIENT, "13900000001");
+        java.util.concurrent.atomic.AtomicReference<List<DialogInfo>> state = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+        engine.presence().policy(new PresencePolicy() {
+            @Override
+            public Decision watch(String subscriber, String domain, String user) {
+                Decision idle = new Decision.Allowed("race:" + user, state.get());
+                state.set(List.of(talking));
+                engine.presence().update("race:" + user, state.get()); // nobody watches yet: not sent
+                return idle;
+            }
+
+            @Override
+            public List<DialogInfo> now(String resource) {
+                return state.get();
+            }
+        });
+        try {
+            assertOk(uac("uac_blf_race", "2001", vars("FROM", "1001", "WATCHED", "2001"), "-au", "1001", "-ap", PASSWORDS.get("1001")));
+        } finally {
+            engine.presence().policy(null);
         }
     }
 }

@@ -187,6 +187,13 @@ const FIELD_MESSAGES = {
   'extension, conference or external': 'validation.flow.transferTarget',
   'extension or queue': 'validation.flow.boxType',
   'no such queue': 'validation.noSuchQueue',
+  // ACD-3 / ACD-4 flow nodes (queue priority, caller condition) and number lists
+  '0..100 or a ${variable}': 'validation.flow.priority',
+  'required: 0..100 or a ${variable}': 'validation.flow.priorityRequired',
+  'an area code or a number list is required': 'validation.flow.callerNeedsAreaOrList',
+  'an area code such as 010 or 0755, or a mobile prefix such as 138': 'validation.flow.area',
+  'no such number list': 'validation.flow.noSuchNumberList',
+  'a phone number, or an area code or prefix ending in * (0755*, 138*)': 'validation.numberListEntry',
   // ACD: queue settings, skills, reason codes, agent states
   'queue:<name> or extension:<number> of an existing box': 'validation.voicemailBox',
   'cannot be the queue itself': 'validation.notItself',

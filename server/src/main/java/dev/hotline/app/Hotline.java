@@ -51,6 +51,8 @@ import dev.hotline.ivr.DataSources;
 import dev.hotline.ivr.FlowRoutes;
 import dev.hotline.ivr.GreetingRoutes;
 import dev.hotline.ivr.Ivr;
+import dev.hotline.ivr.NumberListRoutes;
+import dev.hotline.ivr.NumberLists;
 import dev.hotline.ivr.PromptRoutes;
 import dev.hotline.kb.Kb;
 import dev.hotline.kb.KbRoutes;
@@ -257,6 +259,8 @@ public final class Hotline implements AutoCloseable {
         // IVR-1: the enterprises' external databases for the flows' lookup nodes (passwords sealed under their own key).
         this.dataSources = new DataSources(jdbi, ivrDbKey, clock);
         ivr.dataSources(dataSources);
+        NumberLists numberLists = new NumberLists(jdbi, clock); // ACD-4: the lists the flows' caller condition nodes route by
+        ivr.numberLists(numberLists);
         this.acd = new Acd(jdbi, eventLog, clock, ivr, new Random(), crmRouting);
         AgentDesk agentDesk = new AgentDesk(jdbi, acd);
         this.cti = new CtiHub(jdbi, auth, acd, agentDesk, masking);
@@ -343,6 +347,7 @@ public final class Hotline implements AutoCloseable {
         PromptRoutes.register(api, jdbi, audit, ivr);
         GreetingRoutes.register(api, jdbi, audit, ivr);
         DataSourceRoutes.register(api, jdbi, audit, dataSources);
+        NumberListRoutes.register(api, jdbi, audit, numberLists);
         ivr.warmPublished(jdbi);
         // one key store for HTTPS and SIP over TLS
         Tls.Keys tlsKeys = config.httpsPort() < 0 && config.sipTlsPort() == 0 ? null

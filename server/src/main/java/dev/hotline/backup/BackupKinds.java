@@ -102,7 +102,9 @@ final class BackupKinds {
             new Kind("sms_settings", Owner.ENTERPRISE, null, false, Map.of(), Set.of(), Map.of("smpp_password_enc", SMS_KEY)),
             own("sms_template", true, Map.of()),
             own("sms_after_call", false, Map.of("queue_id", "acd_queue", "template_id", "sms_template")),
-            new Kind("ivr_data_source", Owner.ENTERPRISE, null, true, Map.of(), Set.of(), Map.of("password_enc", IVR_DB_KEY)));
+            new Kind("ivr_data_source", Owner.ENTERPRISE, null, true, Map.of(), Set.of(), Map.of("password_enc", IVR_DB_KEY)),
+            own("ivr_number_list", true, Map.of()),
+            child("ivr_number_list_entry", "list_id", Map.of("list_id", "ivr_number_list")));
 
     /**
      * Configuration tables NOT in a backup yet (a known gap, to be named in docs/features.md OPS-2); empty now. A feature

@@ -55,6 +55,8 @@ public final class Flow {
             @JsonSubTypes.Type(value = Return.class, name = "return"),
             @JsonSubTypes.Type(value = Survey.class, name = "survey"),
             @JsonSubTypes.Type(value = TicketStatus.class, name = "ticket"),
+            @JsonSubTypes.Type(value = Priority.class, name = "priority"),
+            @JsonSubTypes.Type(value = CallerMatch.class, name = "caller"),
             @JsonSubTypes.Type(value = Hangup.class, name = "hangup")})
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -235,6 +237,32 @@ public final class Flow {
         }
     }
 
+    /**
+     * ACD-3: the call's queue priority from here on: a number 0..100 or a variable such as {@code ${tier}} (anything else
+     * counts as 0). A later transfer to a queue enqueues the caller with it (a transfer's own {@code priority} wins), where
+     * it is added to like any caller's (VIP numbers, a transferred call, the CRM tier); higher is served first.
+     */
+    public record Priority(String value, String next) implements Node {
+        public Map<String, String> exits() {
+            return exitsOf("next", next);
+        }
+    }
+
+    /**
+     * ACD-4: routes by the caller's number: exit {@code match} when it lies in one of {@code areas} (fixed-line area codes
+     * such as {@code 010}, {@code 0755}, or mobile prefixes such as {@code 138}; the number read as the CRM reads it, so
+     * +86, 0086 and a leading 0 agree, see {@link CallerNumbers}) or is on the enterprise's number list {@code list}
+     * (exact numbers or prefixes ending in *), {@code noMatch} otherwise. Sets {@code callerArea} (e.g. 0755 or 138).
+     */
+    public record CallerMatch(List<String> areas, String list, String match, String noMatch) implements Node {
+        public Map<String, String> exits() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("match", match);
+            m.put("noMatch", noMatch);
+            return m;
+        }
+    }
+
     /** MSG-1: the caller leaves a message in the box of an extension or a queue. */
     public record Voicemail(String boxType, String box, String next) implements Node {
         public Map<String, String> exits() {
@@ -337,6 +365,7 @@ public final class Flow {
             case "LanguageChoice" -> "language";
             case "CustomerCheck" -> "customer";
             case "TicketStatus" -> "ticket";
+            case "CallerMatch" -> "caller";
             default -> n.getClass().getSimpleName().toLowerCase();
         };
     }

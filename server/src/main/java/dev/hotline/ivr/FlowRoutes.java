@@ -180,6 +180,6 @@ public final class FlowRoutes {
         Set<String> ringGroups = new HashSet<>(h.createQuery("SELECT name FROM ring_group WHERE enterprise_id = :e").bind("e", enterpriseId)
                 .mapTo(String.class).list());
         return new FlowValidator.Context(extensions, rooms, flows, queues, ivr.promptFiles(enterpriseId), ivr.ttsAvailable(), ringGroups,
-                DataSources.names(h, enterpriseId));
+                DataSources.names(h, enterpriseId), NumberLists.names(h, enterpriseId));
     }
 }

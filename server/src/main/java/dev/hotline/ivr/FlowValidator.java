@@ -20,21 +20,29 @@ import java.util.regex.Pattern;
 public final class FlowValidator {
     static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
     static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
+    /** A queue priority (ACD-3): 0..100 or a variable. */
+    static final Pattern PRIORITY = Pattern.compile("(100|[1-9]?[0-9])|\\$\\{[A-Za-z0-9_.]+\\}");
     static final Set<String> KEYS = Set.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#");
 
     /** What a flow may refer to in its enterprise. */
     public record Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
-                          boolean ttsAvailable, Set<String> ringGroups, Set<String> dataSources) {
+                          boolean ttsAvailable, Set<String> ringGroups, Set<String> dataSources, Set<String> numberLists) {
+        /** Without number lists (ACD-4). */
+        public Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
+                       boolean ttsAvailable, Set<String> ringGroups, Set<String> dataSources) {
+            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, ringGroups, dataSources, Set.of());
+        }
+
         /** Without data sources (IVR-1 database lookups). */
         public Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
                        boolean ttsAvailable, Set<String> ringGroups) {
-            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, ringGroups, Set.of());
+            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, ringGroups, Set.of(), Set.of());
         }
 
         /** Without ring groups (PBX-3). */
         public Context(Set<String> extensions, Set<String> rooms, Set<String> flows, Set<String> queues, Set<String> promptFiles,
                        boolean ttsAvailable) {
-            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, Set.of(), Set.of());
+            this(extensions, rooms, flows, queues, promptFiles, ttsAvailable, Set.of(), Set.of(), Set.of());
         }
     }
 
@@ -152,6 +160,21 @@ public final class FlowValidator {
             range(id, "retries", x.retries(), 0, 5, p);
             range(id, "timeoutSeconds", x.timeoutSeconds(), 3, 60, p);
             if (!ctx.ttsAvailable()) p.add(new Flow.Problem(id, "type", "speaking a ticket's status needs espeak-ng on the server (apt-get install espeak-ng)"));
+        } else if (n instanceof Flow.Priority x) {
+            if (x.value() == null || x.value().isBlank()) p.add(new Flow.Problem(id, "value", "required: 0..100 or a ${variable}"));
+            else if (!PRIORITY.matcher(x.value().strip()).matches()) p.add(new Flow.Problem(id, "value", "0..100 or a ${variable}"));
+        } else if (n instanceof Flow.CallerMatch x) {
+            boolean noAreas = x.areas() == null || x.areas().isEmpty();
+            boolean noList = x.list() == null || x.list().isBlank();
+            if (noAreas && noList) p.add(new Flow.Problem(id, "areas", "an area code or a number list is required"));
+            if (!noAreas) {
+                for (int i = 0; i < x.areas().size(); i++) {
+                    if (CallerNumbers.prefix(x.areas().get(i)) == null) {
+                        p.add(new Flow.Problem(id, "areas." + i, "an area code such as 010 or 0755, or a mobile prefix such as 138"));
+                    }
+                }
+            }
+            if (!noList && !ctx.numberLists().contains(x.list())) p.add(new Flow.Problem(id, "list", "no such number list"));
         } else if (n instanceof Flow.Survey x) {
             if (x.language() != null && !Set.of("zh", "en").contains(x.language())) p.add(new Flow.Problem(id, "language", "zh, en or none"));
         } else if (n instanceof Flow.Return x) {
@@ -183,7 +206,7 @@ public final class FlowValidator {
                 }
                 case "queue" -> {
                     if (!ctx.queues().contains(x.value())) p.add(new Flow.Problem(id, "value", "no such queue"));
-                    if (x.priority() != null && !x.priority().isBlank() && !x.priority().matches("(100|[1-9]?[0-9])|\\$\\{[A-Za-z0-9_.]+\\}")) {
+                    if (x.priority() != null && !x.priority().isBlank() && !PRIORITY.matcher(x.priority()).matches()) {
                         p.add(new Flow.Problem(id, "priority", "0..100 or a ${variable}"));
                     }
                 }
@@ -194,7 +217,7 @@ public final class FlowValidator {
 
     /** Variables every call has or that the IVR's nodes set themselves. */
     static final Set<String> BUILT_IN_VARIABLES = Set.of("caller", "callee", "language", "lastKey", "httpStatus", "customerFound",
-            "ticketFound", "ticketNumber", "ticketStatus", "dbStatus", "dbRows");
+            "ticketFound", "ticketNumber", "ticketStatus", "dbStatus", "dbRows", "callerArea");
 
     /** The variables a flow can have: the built-in ones and those its nodes set (collect, set, HTTP and database assignments). */
     static Set<String> knownVariables(Flow.Graph g) {

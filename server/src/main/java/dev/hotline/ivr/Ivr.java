@@ -118,6 +118,20 @@ public final class Ivr implements AutoCloseable {
         return d.lookup(enterpriseId, source, query, vars);
     }
 
+    private volatile NumberLists numberLists;
+
+    /** Wires the enterprises' number lists (ACD-4) for the flows' caller condition nodes. */
+    public void numberLists(NumberLists numberLists) {
+        this.numberLists = numberLists;
+    }
+
+    /** ACD-4: whether the caller's number is on the enterprise's list, looked up off the call threads (false when none is wired). */
+    CompletableFuture<Boolean> onNumberList(long enterpriseId, String list, String caller) {
+        NumberLists l = numberLists;
+        if (l == null) return CompletableFuture.completedFuture(false);
+        return CompletableFuture.supplyAsync(() -> l.contains(enterpriseId, list, caller), workers);
+    }
+
     public Ivr(Path dataDir) {
         this(dataDir, CustomerLookup.NONE);
     }

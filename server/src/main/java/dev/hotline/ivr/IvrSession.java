@@ -75,6 +75,8 @@ final class IvrSession {
     private boolean done;
     /** What to do when the current playback ends. */
     private Runnable afterPlayback;
+    /** ACD-3: the queue priority a priority node gave the call (0 until one does). */
+    private int queuePriority;
 
     IvrSession(long enterpriseId, String callId, Channel channel, String flowName, Flow.Graph graph, IvrHost host, Ivr ivr, Clock clock) {
         this.enterpriseId = enterpriseId;
@@ -207,6 +209,11 @@ final class IvrSession {
             customerCheck(x);
         } else if (n instanceof Flow.TicketStatus x) {
             play(ticketAsk(x), true, () -> collect(20, '#', x.timeout()));
+        } else if (n instanceof Flow.Priority x) {
+            queuePriority = priorityOf(x.value());
+            run(x.next());
+        } else if (n instanceof Flow.CallerMatch x) {
+            callerMatch(x);
         } else if (n instanceof Flow.Survey x) {
             ivr.surveyAfterAgent(enterpriseId, callId, channel, flowName, x.language() != null ? x.language() : vars.get("language"));
             run(x.next());
@@ -398,14 +405,45 @@ final class IvrSession {
         host.saveVoicemail(callId, channel.id(), vm.boxType(), vm.box(), vars.get("caller"), callback, vmRecording, spoken);
     }
 
-    /** ACD-3: the transfer's priority, a number or a filled variable; anything else is 0. */
+    /** ACD-3: the transfer's own priority when it has one, else the one a priority node gave the call. */
     private int priority(Flow.Transfer x) {
-        if (x.priority() == null) return 0;
+        return x.priority() == null || x.priority().isBlank() ? queuePriority : priorityOf(x.priority());
+    }
+
+    /** A priority, a number or a filled variable, kept to 0..100; anything else is 0. */
+    private int priorityOf(String template) {
         try {
-            return Math.max(0, Math.min(100, Integer.parseInt(fill(x.priority()).trim())));
+            return Math.max(0, Math.min(100, Integer.parseInt(fill(template).trim())));
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * ACD-4: the caller's number against the node's areas (at once) and number list (looked up off the call thread); sets
+     * {@code callerArea}.
+     */
+    private void callerMatch(Flow.CallerMatch x) {
+        String national = CallerNumbers.national(vars.get("caller")).orElse(null);
+        vars.put("callerArea", CallerNumbers.area(national));
+        boolean inArea = x.areas() != null && x.areas().stream().map(CallerNumbers::prefix).anyMatch(a -> CallerNumbers.inArea(national, a));
+        if (inArea || x.list() == null || x.list().isBlank()) {
+            host.logKey(callId, channel.id(), flowName, nodeId, inArea ? "match" : "noMatch");
+            run(inArea ? x.match() : x.noMatch());
+            return;
+        }
+        waiting = Waiting.ASYNC;
+        String atNode = nodeId;
+        ivr.onNumberList(enterpriseId, x.list(), vars.get("caller")).whenComplete((listed, err) -> {
+            synchronized (this) {
+                if (done || !atNode.equals(nodeId) || waiting != Waiting.ASYNC) return;
+                waiting = Waiting.NOTHING;
+                if (err != null) log.warn("call {}: number list lookup of node {} failed: {}", callId, nodeId, err.toString());
+                boolean match = err == null && listed;
+                host.logKey(callId, channel.id(), flowName, nodeId, match ? "match" : "noMatch");
+                run(match ? x.match() : x.noMatch());
+            }
+        });
     }
 
     private void say(Flow.Say x) {

@@ -17,7 +17,7 @@ const { reactive } = window.Vue;
 /** The enterprise's uploaded prompts (GET /prompts), for the "file" prompt selects. */
 const promptStore = reactive({ files: [], loaded: false });
 
-export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'db', 'say', 'language', 'goto', 'transfer', 'voicemail', 'survey', 'customer', 'ticket', 'return', 'hangup'];
+export const NODE_TYPES = ['play', 'menu', 'collect', 'time', 'set', 'http', 'db', 'say', 'language', 'goto', 'caller', 'priority', 'transfer', 'voicemail', 'survey', 'customer', 'ticket', 'return', 'hangup'];
 export const BOX_TYPES = ['extension', 'queue'];
 export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 export const PROMPT_KINDS = ['tts', 'prompt', 'file'];
@@ -52,6 +52,8 @@ function newNode(type) {
     case 'customer': return { type, field: '', value: '${pin}' };
     case 'ticket': return { type, prompts: [], retries: 2, timeoutSeconds: 10 };
     case 'return': return { type, result: '' };
+    case 'priority': return { type, value: '10' };
+    case 'caller': return { type, areas: [], list: '' };
     default: return { type };
   }
 }
@@ -64,6 +66,7 @@ function normalizeNode(n) {
   if ((n.type === 'menu' || n.type === 'language') && (!n.options || typeof n.options !== 'object')) n.options = {};
   if ((n.type === 'http' || n.type === 'db') && (!n.assign || typeof n.assign !== 'object')) n.assign = {};
   if (n.type === 'time') for (const w of n.weekly) if (!Array.isArray(w.days)) w.days = [];
+  if (n.type === 'caller' && !Array.isArray(n.areas)) n.areas = [];
   return n;
 }
 
@@ -78,8 +81,9 @@ export function exitsOf(n) {
     case 'http': return [{ name: 'next' }, { name: 'error' }];
     case 'db': return [{ name: 'found' }, { name: 'notFound' }, { name: 'error' }];
     case 'transfer': return [{ name: 'fail' }];
-    case 'voicemail': case 'survey': return [{ name: 'next' }];
+    case 'voicemail': case 'survey': case 'priority': return [{ name: 'next' }];
     case 'customer': return [{ name: 'match' }, { name: 'mismatch' }];
+    case 'caller': return [{ name: 'match' }, { name: 'noMatch' }];
     case 'ticket': return [{ name: 'next' }, { name: 'fail' }];
     default: return [];
   }
@@ -159,7 +163,7 @@ export const FlowEditor = {
   },
   data() {
     return {
-      flow: null, graph: null, loadError: null, versions: [], flowNames: [], ringGroupNames: [], queueNames: [], dataSourceNames: [],
+      flow: null, graph: null, loadError: null, versions: [], flowNames: [], ringGroupNames: [], queueNames: [], dataSourceNames: [], numberListNames: [],
       selected: null, renameError: null, dirty: false, busy: false,
       problems: [], checked: false, publishRefused: false,
       drag: null, link: null, tab: 'editor',
@@ -220,6 +224,7 @@ export const FlowEditor = {
         try { this.ringGroupNames = (await api.get('/ring-groups')).map((x) => x.name); } catch (e) { this.ringGroupNames = []; }
       }
       try { this.dataSourceNames = (await api.get('/ivr/data-sources')).map((x) => x.name); } catch (e) { this.dataSourceNames = []; }
+      try { this.numberListNames = (await api.get('/ivr/number-lists')).map((x) => x.name); } catch (e) { this.numberListNames = []; }
       if (this.can('queue.read')) {
         try { this.queueNames = (await api.get('/queues')).map((x) => x.name); } catch (e) { this.queueNames = []; }
       }
@@ -294,6 +299,8 @@ export const FlowEditor = {
         case 'customer': return n.field ? n.field + ' = ' + (n.value || '') : '';
         case 'ticket': return t('flows.ticketSummary');
         case 'return': return t('flows.returnSummary') + (n.result ? ' (' + n.result + ')' : '');
+        case 'priority': return t('flows.prioritySummary', { value: n.value || '' });
+        case 'caller': return [(n.areas || []).join(' '), n.list ? t('flows.callerListSummary', { list: n.list }) : ''].filter((x) => x).join(' · ');
         default: return '';
       }
     },
@@ -309,7 +316,9 @@ export const FlowEditor = {
       if (!f || f === 'id' || f === 'type') return '';
       let m = /^options\.(.+)$/.exec(f);
       if (m) return t('flows.exit.key', { key: m[1] });
-      if (['next', 'fail', 'open', 'closed', 'error'].includes(f)) return t('flows.exit.' + f);
+      if (['next', 'fail', 'open', 'closed', 'error', 'match', 'mismatch', 'noMatch'].includes(f)) return t('flows.exit.' + f);
+      m = /^areas\.(\d+)$/.exec(f);
+      if (m) return t('flows.callerAreas') + ' #' + (Number(m[1]) + 1);
       if (f === 'start') return t('flows.startNode');
       m = /^(prompts|invalidPrompts|timeoutPrompts)\.(\d+)$/.exec(f);
       if (m) return t('flows.' + m[1]) + ' #' + (Number(m[2]) + 1);
@@ -442,6 +451,9 @@ export const FlowEditor = {
       n.assign = out;
     },
     removeAssign(n, v) { delete n.assign[v]; },
+    // caller condition (ACD-4): area codes typed as one text, separated by spaces or commas
+    areasText(n) { return (n.areas || []).join(' '); },
+    setAreas(n, v) { n.areas = String(v || '').split(/[\s,，、]+/).map((x) => x.trim()).filter((x) => x); },
     // time condition
     toggleDay(w, d) { const i = w.days.indexOf(d); if (i >= 0) w.days.splice(i, 1); else { w.days.push(d); w.days.sort((a, b) => a - b); } },
 
@@ -453,6 +465,7 @@ export const FlowEditor = {
         if (Array.isArray(n.specialDays)) n.specialDays = n.specialDays.filter((x) => x && x.date);
         if (n.type === 'http' && n.method !== 'POST') delete n.body;
         if (n.type === 'db' && n.assign && !Object.keys(n.assign).length) delete n.assign; // every column then, by its label
+        if (n.type === 'caller' && !n.list) delete n.list;
       }
       return g;
     },
@@ -870,6 +883,25 @@ export const FlowEditor = {
                   </form-field>
                   <form-field v-if="node.target === 'queue'" :label="t('flows.transferPriority')" :hint="t('flows.transferPriorityHint')" :error="perr('priority')" testid="node-priority-error">
                     <input type="text" v-model="node.priority" data-testid="node-priority" inputmode="numeric">
+                  </form-field>
+                </template>
+
+                <!-- queue priority (ACD-3) -->
+                <form-field v-if="node.type === 'priority'" :label="t('flows.priorityValue')" :hint="t('flows.priorityValueHint')" required :error="perr('value')" testid="node-value-error">
+                  <input type="text" v-model="node.value" data-testid="node-value" inputmode="numeric">
+                </form-field>
+
+                <!-- caller condition: area codes and a number list (ACD-4) -->
+                <template v-if="node.type === 'caller'">
+                  <form-field :label="t('flows.callerAreas')" :hint="t('flows.callerAreasHint')" :error="perrs('areas').join(' · ') || null" testid="node-areas-error">
+                    <input type="text" :value="areasText(node)" data-testid="node-areas" inputmode="tel" placeholder="010 021 0755 138" @change="setAreas(node, $event.target.value)">
+                  </form-field>
+                  <form-field :label="t('flows.callerList')" :hint="t('flows.callerListHint')" :error="perr('list')" testid="node-list-error">
+                    <select :value="node.list || ''" data-testid="node-list" @change="node.list = $event.target.value">
+                      <option value="">{{ numberListNames.length ? t('flows.callerListNone') : t('flows.callerListNoLists') }}</option>
+                      <option v-if="node.list && !numberListNames.includes(node.list)" :value="node.list">{{ node.list }} ({{ t('flows.missing') }})</option>
+                      <option v-for="l in numberListNames" :key="l" :value="l">{{ l }}</option>
+                    </select>
                   </form-field>
                 </template>
 

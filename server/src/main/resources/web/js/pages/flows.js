@@ -1,7 +1,7 @@
 // IVR flows (IVR-1..3): the list of an enterprise's flows (create, delete, open) and, under
 // #/flows/<id>, the visual editor of one flow (components/flow-editor.js).
 
-import { t, errorText } from '../common.js';
+import { t, errorText, fieldErrorText } from '../common.js';
 import { blankToNull, byName, fmtTime } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 import { FlowEditor } from '../components/flow-editor.js';
@@ -13,10 +13,13 @@ function flowIdFromHash() {
   return m ? Number(m[1]) : null;
 }
 
+/** The fields of a number list whose errors its form shows (a line's: "entries.N"), not the alert. */
+const NL_KNOWN = ['name', 'description', 'entries'].concat(Array.from({ length: 20000 }, (_, i) => 'entries.' + i));
+
 export const FlowsPage = {
   components: { CrudTable, FlowEditor, FlowHours },
-  setup() { return { byName }; },
-  data() { return { flowId: flowIdFromHash(), actionError: null }; },
+  setup() { return { byName, NL_KNOWN }; },
+  data() { return { flowId: flowIdFromHash(), actionError: null, nlError: null }; },
   created() { window.addEventListener('hashchange', this.sync); },
   unmounted() { window.removeEventListener('hashchange', this.sync); },
   computed: {
@@ -58,6 +61,22 @@ export const FlowsPage = {
         { key: 'timeoutMs', label: t('dataSources.timeoutMs'), inputmode: 'numeric', hint: t('dataSources.timeoutMsHint') },
       ];
     },
+    // ACD-4: the number lists the flows' caller condition nodes route by.
+    nlColumns() {
+      return [
+        { key: 'name', label: t('numberLists.name'), span: 'name mono' },
+        { key: 'description', label: t('numberLists.description') },
+        { key: 'entries', label: t('numberLists.entries'), text: (x) => t('numberLists.count', { n: x.entries.length }), testid: (x) => 'numberlist-count-' + x.name },
+        { key: 'updatedAt', label: t('flows.updatedAt'), text: (x) => fmtTime(x.updatedAt) },
+      ];
+    },
+    nlFields() {
+      return [
+        { key: 'name', label: t('numberLists.name'), required: true, hint: t('flows.nameHint'), autocomplete: 'off' },
+        { key: 'description', label: t('numberLists.description') },
+        { key: 'entries', label: t('numberLists.entries') },
+      ];
+    },
   },
   methods: {
     sync() {
@@ -77,6 +96,21 @@ export const FlowsPage = {
       const b = { name: f.name.trim(), url: f.url.trim(), username: f.username.trim(), maxRows: num(f.maxRows), timeoutMs: num(f.timeoutMs) };
       if (f.password) b.password = f.password;
       return b;
+    },
+    nlBlank() { return { name: '', description: '', entries: '' }; },
+    nlToForm(x) { return { name: x.name, description: x.description || '', entries: x.entries.join('\n') }; },
+    nlToBody(f) {
+      return { name: f.name.trim(), description: f.description.trim(), entries: String(f.entries || '').split(/[\r\n]+/).map((x) => x.trim()).filter((x) => x) };
+    },
+    /** The server's problems with lines of the list ("entries.3": the 4th line sent), numbered from 1. */
+    nlEntryErrors(errors) {
+      return Object.keys(errors || {}).filter((k) => /^entries(\.\d+)?$/.test(k))
+        .map((k) => { const m = /\.(\d+)$/.exec(k); return (m ? t('numberLists.line', { n: Number(m[1]) + 1 }) + ': ' : '') + fieldErrorText(errors[k]); }).join(' · ') || null;
+    },
+    nlConfirm(x) { return t('numberLists.confirmDelete', { name: x.name }); },
+    nlDeleteRefused(e, x) {
+      this.nlError = e.status === 409 ? t('numberLists.inUse', { name: x.name, flows: String(e.message || '').replace(/^.*: /, '') }) : errorText(e);
+      return true;
     },
     dsConfirm(x) { return t('dataSources.confirmDelete', { name: x.name }); },
     toBody(f) { return { name: f.name.trim(), description: blankToNull(f.description) }; },
@@ -120,5 +154,20 @@ export const FlowsPage = {
       :title="t('dataSources.title')" :subtitle="t('dataSources.subtitle')" :new-label="t('dataSources.new')"
       :columns="dsColumns" :fields="dsFields" :blank="dsBlank" :to-form="dsToForm" :to-body="dsToBody" :sort="byName" :row-id="(x) => x.name"
       :confirm-text="dsConfirm" empty-testid="datasources-empty" :empty-text="t('dataSources.empty')">
+    </crud-table>
+    <crud-table v-if="flowId === null" secondary path="/ivr/number-lists" name="numberlist" table-testid="numberlists-table" write-perm="ivr.write"
+      :title="t('numberLists.title')" :subtitle="t('numberLists.subtitle')" :new-label="t('numberLists.new')"
+      :columns="nlColumns" :fields="nlFields" :blank="nlBlank" :to-form="nlToForm" :to-body="nlToBody" :sort="byName" :row-id="(x) => x.name"
+      :known="NL_KNOWN" :confirm-text="nlConfirm" :on-delete-error="nlDeleteRefused" empty-testid="numberlists-empty" :empty-text="t('numberLists.empty')" @action="nlError = null">
+      <template #alerts>
+        <div v-if="nlError" class="alert alert-error alert-row" role="alert">
+          <span data-testid="numberlist-action-error">{{ nlError }}</span><button type="button" class="icon-btn" :aria-label="t('common.close')" @click="nlError = null">×</button>
+        </div>
+      </template>
+      <template #field-entries="{ dialog }">
+        <form-field :label="t('numberLists.entries')" span :error="nlEntryErrors(dialog.errors)" testid="numberlist-form-entries-error" :hint="t('numberLists.entriesHint')">
+          <textarea rows="8" v-model="dialog.form.entries" data-testid="numberlist-form-entries" placeholder="13800138000&#10;0755*"></textarea>
+        </form-field>
+      </template>
     </crud-table>`,
 };

@@ -68,7 +68,7 @@ class ConfigBackupTest {
                     .containsEntry("trunk", 2).containsEntry("department", 3).containsEntry("mail_settings", 1)
                     .containsEntry("sms_settings", 1).containsEntry("sms_template", 1).containsEntry("sms_after_call", 1).containsEntry("disa", 1)
                     .containsEntry("disa_pin", 1).containsEntry("enterprise_branding", 1).containsEntry("recording_archive_settings", 1)
-                    .containsEntry("ivr_data_source", 1);
+                    .containsEntry("ivr_data_source", 1).containsEntry("ivr_number_list", 1).containsEntry("ivr_number_list_entry", 2);
             assertThat(new String(entries(file).get("enterprises/demo/sms_settings.json"), StandardCharsets.UTF_8)).doesNotContain(SMS_SECRET);
             assertThat(entries(file).get("enterprises/demo/audio/branding/logo")).isEqualTo(LOGO);
             String ext = new String(entries(file).get("enterprises/demo/extension.json"), StandardCharsets.UTF_8);
@@ -216,6 +216,7 @@ class ConfigBackupTest {
         ok(admin.put("/api/v1/settings/recording/archive", archive));
         ok(admin.post("/api/v1/ivr/data-sources", Map.of("name", "crm", "url", "jdbc:postgresql://127.0.0.1:5432/crm", "username", "reader",
                 "password", IVR_DB_SECRET, "maxRows", 5, "timeoutMs", 1500)));
+        ok(admin.post("/api/v1/ivr/number-lists", Map.of("name", "vip", "entries", List.of("13800138000", "0755*")))); // ACD-4
     }
 
     static final String SMS_SECRET = "smpp#s9x", ARCHIVE_SECRET = "sftp-secret-7", IVR_DB_SECRET = "crm-reader-5";
@@ -258,6 +259,8 @@ class ConfigBackupTest {
                 .bind("e", enterpriseId).mapTo(String.class).one());
         assertThat(dev.hotline.mail.SecretBox.fromKeyFile(secrets.resolve("archive.key")).decrypt(archiveEnc)).isEqualTo(ARCHIVE_SECRET);
         assertThat(admin.get("/api/v1/ivr/data-sources").body()).contains("jdbc:postgresql://127.0.0.1:5432/crm").doesNotContain(IVR_DB_SECRET);
+        assertThat(admin.get("/api/v1/ivr/number-lists").json().get(0).get("entries").toString()).as("ACD-4 number list restored")
+                .isEqualTo("[\"0755*\",\"13800138000\"]");
         String dbEnc = b.database().withHandle(h -> h.createQuery("SELECT password_enc FROM ivr_data_source WHERE enterprise_id = :e")
                 .bind("e", enterpriseId).mapTo(String.class).one());
         assertThat(dev.hotline.mail.SecretBox.fromKeyFile(secrets.resolve("ivr-db.key")).decrypt(dbEnc)).isEqualTo(IVR_DB_SECRET);

@@ -46,6 +46,42 @@ class FlowValidatorTest {
     }
 
     @Test
+    void aPriorityNodeTakesANumberOrAVariable() throws Exception {
+        for (String ok : List.of("0", "30", "100", "${tier}")) {
+            assertThat(problems("{'start':'p','nodes':{'p':{'type':'priority','value':'" + ok + "','next':'b'},'b':{'type':'hangup'}}}")).as(ok).isEmpty();
+        }
+        assertThat(problems("{'start':'p','nodes':{'p':{'type':'priority','value':'101','next':'b'},'b':{'type':'hangup'}}}"))
+                .containsExactly("p.value: 0..100 or a ${variable}");
+        assertThat(problems("{'start':'p','nodes':{'p':{'type':'priority','next':'b'},'b':{'type':'hangup'}}}"))
+                .containsExactly("p.value: required: 0..100 or a ${variable}");
+        assertThat(problems("{'start':'p','nodes':{'p':{'type':'priority','value':'5'}}}")).containsExactly("p.next: not connected");
+        assertThat(Flow.typeOf(graph("{'start':'p','nodes':{'p':{'type':'priority','value':'5','next':'p'}}}").nodes().get("p"))).isEqualTo("priority");
+    }
+
+    @Test
+    void aCallerNodeNeedsValidAreasOrAnExistingListAndBothExits() throws Exception {
+        var ctx = new FlowValidator.Context(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, Set.of(), Set.of(), Set.of("vip"));
+        java.util.function.Function<String, List<String>> check = json -> {
+            try {
+                return FlowValidator.validate(graph(json), ctx).stream().map(p -> p.node() + "." + p.field() + ": " + p.message()).toList();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(check.apply("{'start':'c','nodes':{'c':{'type':'caller','areas':['010','021','0755','+86 755','138','1390'],'list':'vip',"
+                + "'match':'b','noMatch':'b'},'b':{'type':'hangup'}}}")).isEmpty();
+        assertThat(check.apply("{'start':'c','nodes':{'c':{'type':'caller','areas':['10','0','12','abc'],'list':'gold','match':'b'},'b':{'type':'hangup'}}}"))
+                .containsExactlyInAnyOrder("c.noMatch: not connected", "c.list: no such number list",
+                        "c.areas.0: an area code such as 010 or 0755, or a mobile prefix such as 138",
+                        "c.areas.1: an area code such as 010 or 0755, or a mobile prefix such as 138",
+                        "c.areas.2: an area code such as 010 or 0755, or a mobile prefix such as 138",
+                        "c.areas.3: an area code such as 010 or 0755, or a mobile prefix such as 138");
+        assertThat(check.apply("{'start':'c','nodes':{'c':{'type':'caller','areas':[],'list':'','match':'b','noMatch':'b'},'b':{'type':'hangup'}}}"))
+                .containsExactly("c.areas: an area code or a number list is required");
+        assertThat(Flow.typeOf(graph("{'start':'c','nodes':{'c':{'type':'caller','list':'vip'}}}").nodes().get("c"))).isEqualTo("caller");
+    }
+
+    @Test
     void startMustExist() throws Exception {
         assertThat(problems("{'start':'nope','nodes':{'a':{'type':'hangup'}}}")).anyMatch(p -> p.contains("start node does not exist"));
         assertThat(problems("{'start':'a','nodes':{}}")).anyMatch(p -> p.contains("at least one node"));

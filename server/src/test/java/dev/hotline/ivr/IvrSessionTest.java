@@ -38,7 +38,8 @@ class IvrSessionTest {
         public String id() { return "ch-1"; }
         public Direction direction() { return Direction.INBOUND; }
         public ChannelState state() { return ChannelState.UP; }
-        public CallParty caller() { return new CallParty("13800000000", "x", ""); }
+        String callerNumber = "13800000000";
+        public CallParty caller() { return new CallParty(callerNumber, "x", ""); }
         public CallParty callee() { return new CallParty("4000", "x", ""); }
         public Optional<Channel> bridgedWith() { return Optional.empty(); }
         public LegCounters counters() { return null; }
@@ -79,6 +80,11 @@ class IvrSessionTest {
         public boolean transfer(String c, Channel ch, String target, String value) {
             steps.add("transfer " + target + " " + value);
             return !value.equals("9999");
+        }
+        public boolean transfer(String c, Channel ch, String target, String value, int priority) {
+            if (priority == 0) return transfer(c, ch, target, value);
+            steps.add("transfer " + target + " " + value + " priority " + priority);
+            return true;
         }
         public Flow.Graph publishedFlow(long e, String name) { return null; }
         public void ended(String ch) { steps.add("ended"); }
@@ -175,6 +181,45 @@ class IvrSessionTest {
         session(flow, Clock.fixed(java.time.ZonedDateTime.of(2026, 10, 10, 11, 0, 0, 0, sh).toInstant(), sh));
         assertThat(host.steps.stream().filter(x -> x.equals("node day") || x.equals("node night")).toList())
                 .containsExactly("node day", "node night", "node night", "node day");
+    }
+
+    @Test
+    void aPriorityNodeGivesTheCallsQueueTransferItsPriorityUnlessTheTransferHasItsOwn() throws Exception {
+        session("{'start':'s','nodes':{'s':{'type':'set','variable':'tier','value':'40','next':'p'},"
+                + "'p':{'type':'priority','value':'${tier}','next':'q'},'q':{'type':'transfer','target':'queue','value':'sales'}}}", Clock.systemUTC());
+        session("{'start':'p','nodes':{'p':{'type':'priority','value':'20','next':'q'},"
+                + "'q':{'type':'transfer','target':'queue','value':'support','priority':'7'}}}", Clock.systemUTC());
+        session("{'start':'p','nodes':{'p':{'type':'priority','value':'${nothing}','next':'q'},"
+                + "'q':{'type':'transfer','target':'queue','value':'sales'}}}", Clock.systemUTC());
+        session("{'start':'p','nodes':{'p':{'type':'priority','value':'500','next':'q'},"
+                + "'q':{'type':'transfer','target':'queue','value':'sales','priority':''}}}", Clock.systemUTC());
+        assertThat(host.steps.stream().filter(x -> x.startsWith("transfer")).toList()).containsExactly(
+                "transfer queue sales priority 40", "transfer queue support priority 7", "transfer queue sales", "transfer queue sales priority 100");
+    }
+
+    @Test
+    void aCallerNodeMatchesAreasWhateverPrefixTheNumberHasAndSetsTheCallersArea() throws Exception {
+        String flow = "{'start':'c','nodes':{'c':{'type':'caller','areas':['010','+86755','139'],'match':'yes','noMatch':'no'},"
+                + "'yes':{'type':'hangup'},'no':{'type':'hangup'}}}";
+        List<String> seen = new ArrayList<>();
+        for (String caller : List.of("01088886666", "+861088886666", "008675512345678", "075512345678", "013900000001", "13900000001",
+                "02188886666", "13800000000", "1001")) {
+            host.steps.clear();
+            ch.callerNumber = caller;
+            IvrSession s = session(flow, Clock.systemUTC());
+            seen.add(caller + " " + host.steps.get(1) + " " + s.variable("callerArea"));
+        }
+        assertThat(seen).containsExactly("01088886666 key match 010", "+861088886666 key match 010", "008675512345678 key match 0755",
+                "075512345678 key match 0755", "013900000001 key match 139", "13900000001 key match 139", "02188886666 key noMatch 021",
+                "13800000000 key noMatch 138", "1001 key noMatch ");
+    }
+
+    @Test
+    void aCallerNodeWithAListButNoListsWiredTakesNoMatch() throws Exception {
+        session("{'start':'c','nodes':{'c':{'type':'caller','list':'vip','match':'yes','noMatch':'no'},'yes':{'type':'hangup'},'no':{'type':'hangup'}}}",
+                Clock.systemUTC());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> host.steps.contains("node no"));
+        assertThat(host.steps).containsExactly("node c", "key noMatch", "node no", "ended");
     }
 
     @Test

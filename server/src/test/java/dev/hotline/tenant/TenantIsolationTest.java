@@ -98,6 +98,9 @@ class TenantIsolationTest {
                 "username", "reader", "password", "demo-db-pass", "maxRows", 5, "timeoutMs", 1000));
         assertThat(source.status()).as(source.toString()).isEqualTo(201);
         demoIds.put("data-sources", source.json().get("id").asLong());
+        var numberList = demoAdmin.post("/api/v1/ivr/number-lists", Map.of("name", "demo-vip", "entries", List.of("13800138000")));
+        assertThat(numberList.status()).as(numberList.toString()).isEqualTo(201);
+        demoIds.put("number-lists", numberList.json().get("id").asLong()); // ACD-4
         assertThat(demoAdmin.put("/api/v1/extensions/" + demoIds.get("extensions") + "/disa-pin", Map.of("pin", "4711")).status()).isEqualTo(200);
         assertThat(demoAdmin.put("/api/v1/users/" + demoIds.get("users") + "/skills", Map.of("english", 7)).status()).isEqualTo(200);
         // A webhook of demo's (to a closed port: its deliveries wait), made before the demo call so that it has deliveries.
@@ -371,6 +374,7 @@ class TenantIsolationTest {
                     : template.startsWith(Api.PREFIX + "/sms/after-call/") ? "queues" : "sms-templates";
         }
         if (template.startsWith(Api.PREFIX + "/ivr/data-sources/")) resource = "data-sources"; // IVR-1
+        if (template.startsWith(Api.PREFIX + "/ivr/number-lists/")) resource = "number-lists"; // ACD-4
         if (path.contains("{id}")) {
             Long id = demoIds.get(resource);
             assertThat(id).as("test knows a demo object for " + template).isNotNull();

@@ -364,6 +364,72 @@ class FlowEditorBrowserTest {
     }
 
     /**
+     * ACD-3 / ACD-4: a number list made on the flows page (a bad line refused on its line), a caller condition node routing
+     * by area codes and that list and a queue priority node, added from the palette and edited in the side panel (a bad
+     * area code shown on the node), published; the list a published flow routes by cannot be deleted (zh/en).
+     */
+    @Test
+    void callerConditionAndPriorityNodesWithANumberListFromTheFlowsPage() {
+        ui.click("lang-en");
+        ui.login("demo", "admin", ui.server().demoPassword());
+        ui.waitText("page-title", ui.en("users.title"));
+        ui.click("nav-flows");
+        ui.waitText("page-title", ui.en("flows.title"));
+        ui.waitText("numberlist-title", ui.en("numberLists.title"));
+        ui.click("numberlist-new");
+        ui.type("numberlist-form-name", "vip");
+        ui.type("numberlist-form-entries", "13800138000\nnot a number");
+        ui.click("numberlist-save");
+        ui.waitFor(d -> ui.text("numberlist-form-entries-error").startsWith(ui.en("numberLists.line").replace("{n}", "2")));
+        ui.type("numberlist-form-entries", "+86 138 0013 8000\n0755*");
+        ui.click("numberlist-save");
+        ui.el("numberlist-row-vip");
+        ui.waitText("numberlist-count-vip", ui.en("numberLists.count").replace("{n}", "2"));
+
+        ui.click("flow-new");
+        ui.type("flow-form-name", "vip_route");
+        ui.click("flow-save");
+        ui.el("flow-editor");
+        ui.waitText("page-title", "vip_route");
+        long flowId = Long.parseLong(ui.driver().getCurrentUrl().replaceAll(".*#/flows/", ""));
+        ui.click("palette-priority");
+        ui.el("flow-node-priority_1");
+        ui.type("node-value", "30");
+        new Select(ui.el("exit-next")).selectByValue("start");
+        ui.click("palette-caller");
+        ui.el("flow-node-caller_1");
+        ui.type("node-areas", "010, 0755 12");
+        ui.el("node-areas").sendKeys(org.openqa.selenium.Keys.TAB);
+        new Select(ui.el("node-list")).selectByValue("vip");
+        new Select(ui.el("exit-match")).selectByValue("priority_1");
+        new Select(ui.el("exit-noMatch")).selectByValue("start");
+        ui.click("node-set-start");
+        ui.click("flow-save-draft");
+        ui.waitFor(d -> ui.text("node-areas-error").contains(ui.en("validation.flow.area")));
+        ui.type("node-areas", "010 0755");
+        ui.el("node-areas").sendKeys(org.openqa.selenium.Keys.TAB);
+        ui.click("flow-save-draft");
+        ui.el("flow-ok");
+        Map<String, Object> nodes = map(map(ui.fetchJson("/api/v1/flows/" + flowId).get("draft")).get("nodes"));
+        assertThat(map(nodes.get("caller_1"))).containsEntry("type", "caller").containsEntry("areas", List.of("010", "0755"))
+                .containsEntry("list", "vip").containsEntry("match", "priority_1").containsEntry("noMatch", "start");
+        assertThat(map(nodes.get("priority_1"))).containsEntry("type", "priority").containsEntry("value", "30").containsEntry("next", "start");
+        ui.click("flow-publish");
+        ui.waitFor(d -> ui.text("flow-published-version").startsWith(ui.en("flows.liveVersion").replace("{n}", "").strip()));
+        ui.screenshot("flow-caller-priority-en");
+        ui.click("lang-zh");
+        ui.waitFor(d -> ui.text("palette-caller").equals(ui.zh("flows.type.caller")) && ui.text("palette-priority").equals(ui.zh("flows.type.priority")));
+        ui.click("lang-en");
+
+        ui.click("flow-back");
+        ui.el("numberlist-row-vip");
+        ui.click("numberlist-delete-vip");
+        ui.click("confirm-ok");
+        ui.waitFor(d -> ui.text("numberlist-action-error").contains("vip_route"));
+        ui.el("numberlist-row-vip");
+    }
+
+    /**
      * Issue 14: the demo flow says whether it is open now, with its hours, on the flows list, on the number pointing
      * at it and in the editor; the editor's canvas shows shipped prompts by their text, node names whole, fits a
      * 1 440 px window (every node reachable by scrolling) and its time node takes "until end of day" as 24:00.

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * hangs up after 4 s and the customer, kept on the line, hears the survey and presses 1. Customer first: the customer is
  * dialled first, answers, is queued to support and answered by agent 1, who hangs up after 4 s; the customer presses 2.
  * Each call's survey events, agent 1's results (the survey_result rows), the per-agent and per-queue satisfaction reports
- * say so.
+ * say so; both customers' legs through the carrier are in the bill (RPT-5).
  */
 class WebCallbackSurveyTest {
     static final String PW = TestServer.DEMO_PASSWORD;
@@ -97,6 +97,20 @@ class WebCallbackSurveyTest {
             JsonNode total = admin.get("/api/v1/reports/satisfaction?queue=support&" + tz).json().get("total");
             assertThat(total.get("surveyed").asLong()).as(total.toString()).isEqualTo(2);
             assertThat(total.get("surveyAnswered").asLong()).as(total.toString()).isEqualTo(2);
+
+            // RPT-5: both customers' legs went out through the carrier and are in the bill (unrated: the trunk has no rate
+            // table): the agent-first one dialled in the agent's call, the customer-first one the leg its call began with.
+            JsonNode bill = admin.get("/api/v1/billing/calls?from=" + java.time.Instant.now().minus(Duration.ofHours(1)) + "&to="
+                    + java.time.Instant.now().plus(Duration.ofHours(1))).json();
+            Map<String, JsonNode> charged = new java.util.HashMap<>();
+            bill.get("rows").forEach(r -> charged.put(r.get("number").asText(), r));
+            assertThat(charged).as(bill.toString()).containsKeys("13600000031", "13600000032");
+            for (String n : List.of("13600000031", "13600000032")) {
+                assertThat(charged.get(n).get("trunk").asText()).isEqualTo("carrier");
+                assertThat(charged.get(n).get("direction").asText()).isEqualTo("outbound");
+                assertThat(charged.get(n).get("rated").asBoolean()).isFalse();
+                assertThat(charged.get(n).get("talkSeconds").asInt()).isPositive();
+            }
         } finally {
             runs.forEach(Sipp.Run::kill);
         }

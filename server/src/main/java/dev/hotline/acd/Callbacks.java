@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * ACD-6 call back, on the dispatcher thread: a caller presses the queue's callback key, hears the
  * confirmation and hangs up, keeping their place; when an agent is free the agent's device is rung
  * first (the entry is dispatched like any caller), then the customer is dialled in the agent's call; where the queue's
- * survey is on (MSG-4) the customer is surveyed after the agent hangs up, as a caller of the queue is.
+ * survey is on (MSG-4) the customer is surveyed after the agent hangs up, as a caller of the queue is. An agent-first web
+ * call-back request (OUT-4, {@link Waiting#request}) is the same entry with its own way of dialling the customer.
  */
 final class Callbacks {
     private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
@@ -126,8 +127,10 @@ final class Callbacks {
             if (customer.isPresent()) {
                 try {
                     // MSG-4: a queue whose survey is on surveys the called-back customer when the agent hangs up (the
-                    // customer's leg outlives the agent's), in the call back's own call (the agent's leg began it).
-                    if (q != null && q.settings().survey().enabled() && w.request == null) {
+                    // customer's leg outlives the agent's), in the call back's own call (the agent's leg began it): an
+                    // ACD-6 call back and an agent-first web call-back request (OUT-4) alike, since both dial the customer
+                    // in that call (a customer-first web request is queued as a caller and surveyed by QueueDispatcher).
+                    if (q != null && q.settings().survey().enabled()) {
                         ctx.host.bridgeForSurvey(customer.get(), w.agentLeg, w.enterpriseId, w.agentLeg.id(), q.name(), w.agent.userId,
                                 q.settings().survey());
                     } else {

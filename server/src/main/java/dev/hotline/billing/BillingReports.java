@@ -23,7 +23,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The billing reports (RPT-5) as {@link ReportTable}s, so that the JSON and the CSV and xlsx exports carry the same numbers:
- * totals per enterprise, department, agent or trunk, and the charge of every call (the detailed bill). Unrated calls are
+ * totals per enterprise, department, agent, trunk or direction, and the charge of every call (the detailed bill, with each
+ * call's direction and the period of its rate). Unrated calls are
  * counted (column {@code unrated}) with their talk, and cost nothing.
  */
 public final class BillingReports {
@@ -32,7 +33,7 @@ public final class BillingReports {
     /** What totals are grouped by. */
     public enum By {
         ENTERPRISE("enterprise_id", "Enterprise", "企业"), DEPARTMENT("department_id", "Department", "部门"),
-        AGENT("agent_user_id", "Agent", "坐席"), TRUNK("trunk", "Trunk", "中继");
+        AGENT("agent_user_id", "Agent", "坐席"), TRUNK("trunk", "Trunk", "中继"), DIRECTION("direction", "Direction", "方向");
 
         /** The column of {@code call_charge} that tells the group. */
         final String column;
@@ -118,9 +119,11 @@ public final class BillingReports {
 
     /** The detailed bill's columns. */
     static final List<Column> CHARGE_COLUMNS = List.of(new Column("callId", Kind.TEXT, "Call", "通话"),
-            new Column("answeredAt", Kind.TEXT, "Answered at", "接通时间"), new Column("trunk", Kind.TEXT, "Trunk", "中继"),
+            new Column("answeredAt", Kind.TEXT, "Answered at", "接通时间"), new Column("direction", Kind.TEXT, "Direction", "方向"),
+            new Column("trunk", Kind.TEXT, "Trunk", "中继"),
             new Column("number", Kind.TEXT, "Number", "号码"), new Column("agent", Kind.TEXT, "Agent", "坐席"),
-            new Column("department", Kind.TEXT, "Department", "部门"), new Column("prefix", Kind.TEXT, "Prefix", "前缀"), CURRENCY,
+            new Column("department", Kind.TEXT, "Department", "部门"), new Column("prefix", Kind.TEXT, "Prefix", "前缀"),
+            new Column("period", Kind.TEXT, "Period", "时段"), CURRENCY,
             new Column("pricePerMinute", Kind.MONEY, "Price per minute", "每分钟价格"),
             new Column("increments", Kind.TEXT, "Increments (s)", "计费单位(秒)"),
             new Column("connectionFee", Kind.MONEY, "Connection fee", "接通费"), TALK, BILLED, AMOUNT);
@@ -167,6 +170,7 @@ public final class BillingReports {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("callId", c.callId());
         row.put("answeredAt", c.answeredAt().toString());
+        row.put("direction", c.direction());
         row.put("trunk", c.trunk());
         row.put("number", c.number());
         row.put("agentUserId", c.agentUserId());
@@ -175,6 +179,7 @@ public final class BillingReports {
         row.put("department", c.departmentId() == null ? null : names.of(By.DEPARTMENT, String.valueOf(c.departmentId())));
         row.put("rated", c.rated());
         row.put("prefix", c.rated() ? c.rate().prefix() : null);
+        row.put("period", c.period());
         row.put("currency", c.currency());
         row.put("pricePerMinute", c.rated() ? c.rate().pricePerMinute() : null);
         row.put("increments", c.rated() ? c.rate().firstIncrement() + "/" + c.rate().increment() : null);
@@ -253,7 +258,7 @@ public final class BillingReports {
                 case ENTERPRISE -> enterprise;
                 case DEPARTMENT -> departments.getOrDefault(Long.parseLong(id), "#" + id);
                 case AGENT -> users.getOrDefault(Long.parseLong(id), "#" + id);
-                case TRUNK -> id;
+                case TRUNK, DIRECTION -> id;
             };
         }
     }

@@ -44,15 +44,17 @@ public final class BillingRoutes {
     /** {@code reportZone}: the server's zone, the day roll-up's (whole days of it are read from the roll-up). */
     public static void register(Api root, Jdbi jdbi, AuditLog audit, Masking masking, Clock clock, ZoneId reportZone) {
         Api api = root.tagged("billing");
-        api.get("/billing/rate-tables", "Rate tables, one per trunk: currency and rates (prefix, price per minute, first increment and"
-                + " increment in seconds, connection fee)").returnsList(RateTable.class)
+        api.get("/billing/rate-tables", "Rate tables, one per trunk and direction (outbound: numbers dialled out; inbound: calls"
+                + " arriving through the trunk, by the number called): currency, periods (name, days 1-7, from, to in the enterprise's"
+                + " time zone) and rates (prefix, period or none, price per minute, first increment and increment in seconds, connection fee)").returnsList(RateTable.class)
                 .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> BillingStore.tables(h, me.enterpriseId()))));
         api.get("/billing/rate-tables/{id}", "One rate table").returns(RateTable.class).handle(Permission.ROUTING_READ, (ctx, me) -> {
             long id = WebServer.id(ctx);
             ctx.json(jdbi.withHandle(h -> BillingStore.table(h, me.enterpriseId(), id)).orElseThrow(() -> ApiException.notFound("rate table")));
         });
-        api.post("/billing/rate-tables", "Create the rate table of a trunk (prefixes of digits, longest prefix wins; money with at most 4"
-                + " decimals, not negative; increments 1..3600 s)").body(RateTables.Input.class).returns(RateTable.class)
+        api.post("/billing/rate-tables", "Create the rate table of a trunk for one direction (prefixes of digits, longest prefix wins,"
+                + " a period's rate over the one for any time of the same prefix; the period is chosen by the answer time in the enterprise's"
+                + " time zone, the monitor's setting, else the server's; money with at most 4 decimals, not negative; increments 1..3600 s)").body(RateTables.Input.class).returns(RateTable.class)
                 .handle(Permission.ROUTING_WRITE, (ctx, me) -> {
                     var in = Json.body(ctx, RateTables.Input.class);
                     ctx.status(201).json(jdbi.inTransaction(h -> {
@@ -82,12 +84,12 @@ public final class BillingRoutes {
                     ctx.status(204);
                 });
         api.get("/billing/totals", "Billing totals of answered calls through trunks, grouped by (parameter by) enterprise, department,"
-                + " agent or trunk, per currency: calls, unrated calls, talk and billed seconds, amount." + RANGE)
+                + " agent, trunk or direction (outbound, inbound), per currency: calls, unrated calls, talk and billed seconds, amount." + RANGE)
                 .returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
                     Range r = range(ctx, clock);
                     String byKey = Validator.clean(ctx.queryParam("by"));
                     var by = BillingReports.By.parse(byKey == null ? "enterprise" : byKey);
-                    if (by.isEmpty()) throw ApiException.invalid("by", "one of enterprise, department, agent, trunk");
+                    if (by.isEmpty()) throw ApiException.invalid("by", "one of enterprise, department, agent, trunk, direction");
                     send(ctx, jdbi.withHandle(h -> BillingReports.totals(h, me.enterpriseId(), reportZone, by.get(), r.from, r.to)), masking.forViewer(me), r);
                 });
         api.get("/billing/calls", "The detailed bill, a page at a time: every answered call leg through a trunk with its rate and amount"

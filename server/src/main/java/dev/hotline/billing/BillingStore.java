@@ -1,5 +1,8 @@
 package dev.hotline.billing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.hotline.domain.JsonMapper;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,42 +21,71 @@ public final class BillingStore {
     private BillingStore() {}
 
     private static final String TABLES = """
-            SELECT t.id, t.trunk_id, k.name AS trunk, t.currency FROM rate_table t JOIN trunk k ON k.id = t.trunk_id
+            SELECT t.id, t.trunk_id, k.name AS trunk, t.direction, t.currency, t.periods FROM rate_table t JOIN trunk k ON k.id = t.trunk_id
             WHERE t.enterprise_id = :e""";
 
     /** The enterprise's rate tables by trunk name, each with its rates by prefix. */
     public static List<RateTable> tables(Handle h, long enterpriseId) {
-        return load(h, enterpriseId, TABLES + " ORDER BY k.name", Map.of());
+        return load(h, enterpriseId, TABLES + " ORDER BY k.name, t.direction DESC", Map.of());
     }
 
     public static Optional<RateTable> table(Handle h, long enterpriseId, long id) {
         return load(h, enterpriseId, TABLES + " AND t.id = :id", Map.of("id", id)).stream().findFirst();
     }
 
-    /** The rate table of the enterprise's trunk named {@code trunk}, if it has one. */
+    /** The outbound rate table of the enterprise's trunk named {@code trunk}, if it has one. */
     public static Optional<RateTable> tableOfTrunk(Handle h, long enterpriseId, String trunk) {
-        return load(h, enterpriseId, TABLES + " AND k.name = :trunk", Map.of("trunk", trunk)).stream().findFirst();
+        return tableOfTrunk(h, enterpriseId, trunk, RateTable.OUTBOUND);
     }
 
-    public static Optional<RateTable> tableOfTrunkId(Handle h, long enterpriseId, long trunkId) {
-        return load(h, enterpriseId, TABLES + " AND t.trunk_id = :trunk", Map.of("trunk", trunkId)).stream().findFirst();
+    /** The rate table of the enterprise's trunk named {@code trunk} for calls in {@code direction}, if it has one. */
+    public static Optional<RateTable> tableOfTrunk(Handle h, long enterpriseId, String trunk, String direction) {
+        return load(h, enterpriseId, TABLES + " AND k.name = :trunk AND t.direction = :dir", Map.of("trunk", trunk, "dir", direction))
+                .stream().findFirst();
+    }
+
+    public static Optional<RateTable> tableOfTrunkId(Handle h, long enterpriseId, long trunkId, String direction) {
+        return load(h, enterpriseId, TABLES + " AND t.trunk_id = :trunk AND t.direction = :dir", Map.of("trunk", trunkId, "dir", direction))
+                .stream().findFirst();
+    }
+
+    private static final TypeReference<List<RatePeriod>> PERIODS = new TypeReference<>() {};
+
+    /** A table's periods as stored (a JSON array; null when none). */
+    static String periodsJson(List<RatePeriod> periods) {
+        if (periods.isEmpty()) return null;
+        try {
+            return JsonMapper.MAPPER.writeValueAsString(periods);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<RatePeriod> periods(String json) {
+        if (json == null || json.isBlank()) return List.of();
+        try {
+            return JsonMapper.MAPPER.readValue(json, PERIODS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("rate_table.periods: " + e.getMessage(), e);
+        }
     }
 
     private static List<RateTable> load(Handle h, long enterpriseId, String sql, Map<String, Object> binds) {
-        record Head(long id, long trunkId, String trunk, String currency) {}
+        record Head(long id, long trunkId, String trunk, String direction, String currency, String periods) {}
         var q = h.createQuery(sql).bind("e", enterpriseId);
         binds.forEach(q::bind);
-        List<Head> heads = q.map((rs, c) -> new Head(rs.getLong("id"), rs.getLong("trunk_id"), rs.getString("trunk"), rs.getString("currency")))
+        List<Head> heads = q.map((rs, c) -> new Head(rs.getLong("id"), rs.getLong("trunk_id"), rs.getString("trunk"), rs.getString("direction"),
+                        rs.getString("currency"), rs.getString("periods")))
                 .list();
         List<RateTable> out = new ArrayList<>();
         for (Head t : heads) {
             List<Rate> rates = h.createQuery("""
-                    SELECT id, prefix, description, price_per_minute, first_increment, increment_seconds, connection_fee
-                    FROM rate WHERE rate_table_id = :t ORDER BY prefix""").bind("t", t.id())
+                    SELECT id, prefix, description, price_per_minute, first_increment, increment_seconds, connection_fee, period
+                    FROM rate WHERE rate_table_id = :t ORDER BY prefix, period""").bind("t", t.id())
                     .map((rs, c) -> new Rate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getInt(5), rs.getInt(6),
-                            rs.getBigDecimal(7)))
+                            rs.getBigDecimal(7), rs.getString(8)))
                     .list();
-            out.add(new RateTable(t.id(), t.trunkId(), t.trunk(), t.currency(), rates));
+            out.add(new RateTable(t.id(), t.trunkId(), t.trunk(), t.direction(), t.currency(), periods(t.periods()), rates));
         }
         return out;
     }
@@ -64,18 +96,31 @@ public final class BillingStore {
                 .mapTo(String.class).findOne();
     }
 
+    /** An outbound table without periods. */
     public static long insertTable(Handle h, long enterpriseId, long trunkId, String currency, List<Rate> rates) {
-        long id = h.createUpdate("INSERT INTO rate_table (enterprise_id, trunk_id, currency) VALUES (:e, :t, :c)")
-                .bind("e", enterpriseId).bind("t", trunkId).bind("c", currency)
+        return insertTable(h, enterpriseId, trunkId, RateTable.OUTBOUND, currency, List.of(), rates);
+    }
+
+    /** An outbound table without periods, replaced. */
+    public static void updateTable(Handle h, long enterpriseId, long id, long trunkId, String currency, List<Rate> rates) {
+        updateTable(h, enterpriseId, id, trunkId, RateTable.OUTBOUND, currency, List.of(), rates);
+    }
+
+    public static long insertTable(Handle h, long enterpriseId, long trunkId, String direction, String currency, List<RatePeriod> periods,
+                                   List<Rate> rates) {
+        long id = h.createUpdate("INSERT INTO rate_table (enterprise_id, trunk_id, direction, currency, periods) VALUES (:e, :t, :d, :c, :p)")
+                .bind("e", enterpriseId).bind("t", trunkId).bind("d", direction).bind("c", currency).bind("p", periodsJson(periods))
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
         insertRates(h, id, rates);
         return id;
     }
 
-    /** Replaces the table's trunk, currency and every rate. */
-    public static void updateTable(Handle h, long enterpriseId, long id, long trunkId, String currency, List<Rate> rates) {
-        h.createUpdate("UPDATE rate_table SET trunk_id = :t, currency = :c WHERE id = :id AND enterprise_id = :e")
-                .bind("t", trunkId).bind("c", currency).bind("id", id).bind("e", enterpriseId).execute();
+    /** Replaces the table's trunk, direction, currency, periods and every rate. */
+    public static void updateTable(Handle h, long enterpriseId, long id, long trunkId, String direction, String currency,
+                                   List<RatePeriod> periods, List<Rate> rates) {
+        h.createUpdate("UPDATE rate_table SET trunk_id = :t, direction = :d, currency = :c, periods = :p WHERE id = :id AND enterprise_id = :e")
+                .bind("t", trunkId).bind("d", direction).bind("c", currency).bind("p", periodsJson(periods)).bind("id", id)
+                .bind("e", enterpriseId).execute();
         h.createUpdate("DELETE FROM rate WHERE rate_table_id = :id").bind("id", id).execute();
         insertRates(h, id, rates);
     }
@@ -88,11 +133,13 @@ public final class BillingStore {
 
     private static void insertRates(Handle h, long tableId, List<Rate> rates) {
         var batch = h.prepareBatch("""
-                INSERT INTO rate (rate_table_id, prefix, description, price_per_minute, first_increment, increment_seconds, connection_fee)
-                VALUES (:t, :p, :d, :price, :first, :inc, :fee)""");
+                INSERT INTO rate (rate_table_id, prefix, description, price_per_minute, first_increment, increment_seconds, connection_fee,
+                    period)
+                VALUES (:t, :p, :d, :price, :first, :inc, :fee, :period)""");
         for (Rate r : rates) {
             batch.bind("t", tableId).bind("p", r.prefix()).bind("d", r.description()).bind("price", r.pricePerMinute())
-                    .bind("first", r.firstIncrement()).bind("inc", r.increment()).bind("fee", r.connectionFee()).add();
+                    .bind("first", r.firstIncrement()).bind("inc", r.increment()).bind("fee", r.connectionFee())
+                    .bind("period", r.period() == null ? "" : r.period()).add();
         }
         if (!rates.isEmpty()) batch.execute();
     }
@@ -116,16 +163,17 @@ public final class BillingStore {
         h.createUpdate("""
                 INSERT INTO call_charge (call_id, leg_id, enterprise_id, trunk, number, answered_at, ended_at, talk_seconds, agent_user_id,
                     department_id, rated, prefix, currency, price_per_minute, first_increment, increment_seconds, connection_fee,
-                    billed_seconds, amount)
+                    billed_seconds, amount, direction, period)
                 VALUES (:c, :l, :e, :trunk, :number, :ans, :end, :talk, :agent, :dept, :rated, :prefix, :cur, :price, :first, :inc, :fee,
-                    :billed, :amount)""")
+                    :billed, :amount, :dir, :period)""")
                 .bind("c", c.callId()).bind("l", c.legId()).bind("e", enterpriseId).bind("trunk", cut(c.trunk(), 64))
                 .bind("number", cut(c.number(), 64)).bind("ans", Timestamp.from(c.answeredAt())).bind("end", Timestamp.from(c.endedAt()))
                 .bind("talk", c.talkSeconds()).bind("agent", c.agentUserId()).bind("dept", c.departmentId()).bind("rated", c.rated())
                 .bind("prefix", r == null ? null : r.prefix()).bind("cur", c.currency())
                 .bind("price", r == null ? null : r.pricePerMinute()).bind("first", r == null ? null : r.firstIncrement())
                 .bind("inc", r == null ? null : r.increment()).bind("fee", r == null ? null : r.connectionFee())
-                .bind("billed", c.billedSeconds()).bind("amount", c.amount()).execute();
+                .bind("billed", c.billedSeconds()).bind("amount", c.amount())
+                .bind("dir", c.direction()).bind("period", c.period()).execute();
     }
 
     static String cut(String s, int max) {
@@ -187,12 +235,12 @@ public final class BillingStore {
     private static Charge charge(ResultSet rs) throws SQLException {
         boolean rated = rs.getBoolean("rated");
         Rate rate = rated ? new Rate(0, rs.getString("prefix"), null, rs.getBigDecimal("price_per_minute"), rs.getInt("first_increment"),
-                rs.getInt("increment_seconds"), rs.getBigDecimal("connection_fee")) : null;
+                rs.getInt("increment_seconds"), rs.getBigDecimal("connection_fee"), rs.getString("period")) : null;
         BigDecimal amount = rs.getBigDecimal("amount");
         return new Charge(rs.getString("call_id"), rs.getString("leg_id"), rs.getString("trunk"), rs.getString("number"),
                 rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("ended_at").toInstant(), rs.getInt("talk_seconds"),
                 rs.getObject("agent_user_id", Long.class), rs.getObject("department_id", Long.class), rs.getString("currency"), rate,
-                rs.getInt("billed_seconds"), amount == null ? null : amount.setScale(Rate.SCALE));
+                rs.getInt("billed_seconds"), amount == null ? null : amount.setScale(Rate.SCALE), rs.getString("direction"));
     }
 
     /** Names for the report: users (display name and job number) and departments of the enterprise by id. */

@@ -1,5 +1,6 @@
 package dev.hotline.billing;
 
+import dev.hotline.monitor.MonitorSettings;
 import dev.hotline.report.CallLogEvent;
 import dev.hotline.report.CallRecord;
 import dev.hotline.report.CallRecordStore;
@@ -20,8 +21,12 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Rates calls when they end (RPT-5), as a projection of the call event log: it runs on the log's writer thread, in the
  * transaction that writes the events, never on a call's thread. It follows each leg dialled through a trunk (the
- * {@code dialing} event names the trunk and the number sent to it), its answer and its hang-up; when the call closes, every
- * answered trunk leg is rated with the trunk's rate table and stored in {@code call_charge}, unrated when no rate matches.
+ * {@code dialing} event names the trunk and the number sent to it; a call that begins with a leg placed through a trunk, such
+ * as a campaign's or a web call-back's, names them in its {@code arrived} event), and each call that came in through a trunk
+ * ({@code arrived}, inbound: the number called), its answer and its hang-up; when the call closes, every answered outbound
+ * trunk leg is rated with the trunk's outbound rate table and stored in {@code call_charge}, unrated when no rate matches; an
+ * inbound call is rated and stored only when its trunk has an inbound rate table. The rate's period is chosen by the leg's
+ * answer in the enterprise's time zone (the monitor's setting, else the server's).
  * Legs that were never answered cost nothing and are not stored. Each charge is added to the day roll-up ({@link ChargeDays},
  * days in the server's zone) in the same transaction.
  */
@@ -35,12 +40,14 @@ public final class CallRating implements Projection {
 
     /** A leg dialled through a trunk. */
     private static final class Leg {
+        final String direction;
         final String trunk;
         final String number;
         Instant answeredAt;
         Instant endedAt;
 
-        Leg(String trunk, String number) {
+        Leg(String direction, String trunk, String number) {
+            this.direction = direction;
             this.trunk = trunk;
             this.number = number;
         }
@@ -68,7 +75,10 @@ public final class CallRating implements Projection {
     public void apply(Handle h, LogEvent event) {
         if (event instanceof CallLogEvent.Dialing d) {
             trunkTarget(d.target()).ifPresent(t -> calls.computeIfAbsent(d.callId(), k -> new LinkedHashMap<>())
-                    .put(d.channelId(), new Leg(t.trunk(), t.number())));
+                    .put(d.channelId(), new Leg(RateTable.OUTBOUND, t.trunk(), t.number())));
+        } else if (event instanceof CallLogEvent.Arrived a && a.trunk() != null && a.callee() != null
+                && (a.direction().equals(RateTable.INBOUND) || a.direction().equals(RateTable.OUTBOUND))) {
+            calls.computeIfAbsent(a.callId(), k -> new LinkedHashMap<>()).put(a.channelId(), new Leg(a.direction(), a.trunk(), a.callee()));
         } else if (event instanceof CallLogEvent.Answered a) {
             Leg leg = leg(a.callId(), a.channelId());
             if (leg != null && leg.answeredAt == null) leg.answeredAt = a.at();
@@ -90,12 +100,17 @@ public final class CallRating implements Projection {
         Long agent = record.agentUserId();
         if (agent == null && record.extension() != null) agent = BillingStore.userOfExtension(h, enterpriseId, record.extension()).orElse(null);
         Long department = agent == null ? null : BillingStore.departmentOf(h, enterpriseId, agent).orElse(null);
+        ZoneId local = null;
         for (Map.Entry<String, Leg> en : legs.entrySet()) {
             Leg leg = en.getValue();
             if (leg.answeredAt == null) continue;
+            Optional<RateTable> table = BillingStore.tableOfTrunk(h, enterpriseId, leg.trunk, leg.direction);
+            // An inbound call costs the enterprise only where its trunk's inbound calls are priced (toll-free numbers).
+            if (leg.direction.equals(RateTable.INBOUND) && table.isEmpty()) continue;
+            if (local == null) local = MonitorSettings.load(h, enterpriseId).zone(zone);
             Instant ended = leg.endedAt != null ? leg.endedAt : closedAt;
-            Charge charge = Charge.rate(record.callId(), en.getKey(), leg.trunk, leg.number, leg.answeredAt, ended, agent, department,
-                    BillingStore.tableOfTrunk(h, enterpriseId, leg.trunk));
+            Charge charge = Charge.rate(record.callId(), en.getKey(), leg.direction, leg.trunk, leg.number, leg.answeredAt, ended,
+                    Charge.talk(leg.answeredAt, ended), agent, department, table, local);
             ChargeDays.save(h, enterpriseId, zone, charge);
         }
     }
@@ -124,6 +139,7 @@ public final class CallRating implements Projection {
 
     private static int rateReadBack(Handle h, ZoneId zone, long enterpriseId, String callId) {
         CallRating fold = new CallRating(zone);
+        Optional<CallRecord> record = CallRecordStore.byId(h, enterpriseId, callId);
         Instant last = null;
         for (CallRecordStore.LoggedEvent e : CallRecordStore.timeline(h, enterpriseId, callId)) {
             if (e.type().equals("closed")) continue;
@@ -131,13 +147,14 @@ public final class CallRating implements Projection {
             switch (e.type()) {
                 case "dialing" -> fold.apply(h, new CallLogEvent.Dialing(enterpriseId, callId, e.at(), e.channelId(),
                         e.data() != null && e.data().startsWith("target=") ? e.data().substring("target=".length()) : null));
+                case "arrived" -> record.ifPresent(r -> fold.apply(h, new CallLogEvent.Arrived(enterpriseId, callId,
+                        e.at(), e.channelId(), r.direction(), r.caller(), r.callee(), r.trunk(), r.extension())));
                 case "answered" -> fold.apply(h, new CallLogEvent.Answered(enterpriseId, callId, e.at(), e.channelId()));
                 case "hangup" -> fold.apply(h, new CallLogEvent.HungUp(enterpriseId, callId, e.at(), e.channelId(), null, 0));
                 default -> { }
             }
         }
         Map<String, Leg> legs = fold.calls.get(callId);
-        Optional<CallRecord> record = CallRecordStore.byId(h, enterpriseId, callId);
         if (legs == null || last == null || record.isEmpty()) return 0;
         rate(h, zone, enterpriseId, record.get(), last, legs);
         return (int) legs.values().stream().filter(l -> l.answeredAt != null).count();
@@ -150,12 +167,14 @@ public final class CallRating implements Projection {
      */
     public static int rerate(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to) {
         ChargeDays.lock(h, enterpriseId);
+        ZoneId local = MonitorSettings.load(h, enterpriseId).zone(zone);
         Map<String, Optional<RateTable>> tables = new HashMap<>();
         int n = 0;
         for (Charge c : BillingStore.charges(h, enterpriseId, from, to, 0, Integer.MAX_VALUE)) {
-            var table = tables.computeIfAbsent(c.trunk(), t -> BillingStore.tableOfTrunk(h, enterpriseId, t));
-            BillingStore.saveCharge(h, enterpriseId, Charge.rate(c.callId(), c.legId(), c.trunk(), c.number(), c.answeredAt(), c.endedAt(),
-                    c.talkSeconds(), c.agentUserId(), c.departmentId(), table));
+            var table = tables.computeIfAbsent(c.direction() + " " + c.trunk(), k -> BillingStore.tableOfTrunk(h, enterpriseId, c.trunk(),
+                    c.direction()));
+            BillingStore.saveCharge(h, enterpriseId, Charge.rate(c.callId(), c.legId(), c.direction(), c.trunk(), c.number(), c.answeredAt(),
+                    c.endedAt(), c.talkSeconds(), c.agentUserId(), c.departmentId(), table, local));
             n++;
         }
         ChargeDays.rebuild(h, enterpriseId, zone, from, to);

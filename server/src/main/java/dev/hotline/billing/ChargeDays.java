@@ -16,7 +16,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The day roll-up of charges ({@code charge_day}, RPT-5, issue 15): per enterprise, local day in the server's zone, trunk,
- * agent, department and currency, the legs (rated and unrated), talk and billed seconds and amount. Every charge is added
+ * agent, department, currency and direction (outbound, inbound), the legs (rated and unrated), talk and billed seconds and amount. Every charge is added
  * in the transaction that stores it ({@link #save}); a re-rate builds the days it touches again from {@code call_charge}
  * ({@link #rebuild}). Totals read whole days from here and the partial days at a range's ends from {@code call_charge}
  * ({@link #sums}), so they are exact for any range and any zone.
@@ -56,17 +56,19 @@ final class ChargeDays {
         key.put("a", c.agentUserId() == null ? 0L : c.agentUserId());
         key.put("dep", c.departmentId() == null ? 0L : c.departmentId());
         key.put("cur", c.currency() == null ? "" : c.currency());
+        key.put("dir", c.direction());
         int updated = h.createUpdate("""
                 UPDATE charge_day SET legs = legs + :n, rated_legs = rated_legs + :r, unrated_legs = unrated_legs + :u,
                     talk_seconds = talk_seconds + :talk, billed_seconds = billed_seconds + :billed, amount = amount + :amount
-                WHERE enterprise_id = :e AND local_day = :d AND trunk = :t AND agent_user_id = :a AND department_id = :dep AND currency = :cur""")
+                WHERE enterprise_id = :e AND local_day = :d AND trunk = :t AND agent_user_id = :a AND department_id = :dep AND currency = :cur
+                    AND direction = :dir""")
                 .bindMap(key).bind("n", sign).bind("r", c.rated() ? sign : 0).bind("u", c.rated() ? 0 : sign)
                 .bind("talk", (long) sign * c.talkSeconds()).bind("billed", (long) sign * c.billedSeconds()).bind("amount", amount).execute();
         if (updated == 0) {
             h.createUpdate("""
-                    INSERT INTO charge_day (enterprise_id, local_day, trunk, agent_user_id, department_id, currency, legs, rated_legs, unrated_legs,
-                        talk_seconds, billed_seconds, amount)
-                    VALUES (:e, :d, :t, :a, :dep, :cur, :n, :r, :u, :talk, :billed, :amount)""")
+                    INSERT INTO charge_day (enterprise_id, local_day, trunk, agent_user_id, department_id, currency, direction, legs, rated_legs,
+                        unrated_legs, talk_seconds, billed_seconds, amount)
+                    VALUES (:e, :d, :t, :a, :dep, :cur, :dir, :n, :r, :u, :talk, :billed, :amount)""")
                     .bindMap(key).bind("n", sign).bind("r", c.rated() ? sign : 0).bind("u", c.rated() ? 0 : sign)
                     .bind("talk", (long) sign * c.talkSeconds()).bind("billed", (long) sign * c.billedSeconds()).bind("amount", amount).execute();
         }
@@ -83,13 +85,13 @@ final class ChargeDays {
                 .bind("e", enterpriseId).bind("d0", first).bind("d1", last).execute();
         for (long day = first; day <= last; day++) {
             h.createUpdate("""
-                    INSERT INTO charge_day (enterprise_id, local_day, trunk, agent_user_id, department_id, currency, legs, rated_legs, unrated_legs,
-                        talk_seconds, billed_seconds, amount)
-                    SELECT enterprise_id, :d, trunk, COALESCE(agent_user_id, 0), COALESCE(department_id, 0), COALESCE(currency, ''), COUNT(*),
+                    INSERT INTO charge_day (enterprise_id, local_day, trunk, agent_user_id, department_id, currency, direction, legs, rated_legs,
+                        unrated_legs, talk_seconds, billed_seconds, amount)
+                    SELECT enterprise_id, :d, trunk, COALESCE(agent_user_id, 0), COALESCE(department_id, 0), COALESCE(currency, ''), direction, COUNT(*),
                         SUM(CASE WHEN rated THEN 1 ELSE 0 END), SUM(CASE WHEN rated THEN 0 ELSE 1 END), SUM(talk_seconds),
                         SUM(billed_seconds), COALESCE(SUM(amount), 0)
                     FROM call_charge WHERE enterprise_id = :e AND answered_at >= :from AND answered_at < :to
-                    GROUP BY enterprise_id, trunk, agent_user_id, department_id, currency""")
+                    GROUP BY enterprise_id, trunk, agent_user_id, department_id, currency, direction""")
                     .bind("e", enterpriseId).bind("d", day).bind("from", Timestamp.from(start(day, zone)))
                     .bind("to", Timestamp.from(start(day + 1, zone))).execute();
         }
@@ -153,6 +155,7 @@ final class ChargeDays {
             case DEPARTMENT -> "NULLIF(department_id, 0)";
             case AGENT -> "NULLIF(agent_user_id, 0)";
             case TRUNK -> "trunk";
+            case DIRECTION -> "direction";
         };
         String column = by == BillingReports.By.DEPARTMENT ? "department_id" : by == BillingReports.By.AGENT ? "agent_user_id" : by.column;
         return h.createQuery("SELECT " + id + " AS id, NULLIF(currency, '') AS currency, SUM(legs) AS calls, SUM(unrated_legs) AS unrated,"

@@ -7,9 +7,10 @@ import java.math.RoundingMode;
  * One line of a rate table (RPT-5): numbers starting with {@code prefix} cost {@code pricePerMinute}; the talk is billed
  * {@code firstIncrement} seconds, then in steps of {@code increment} seconds (60/60, 6/6, 1/1, 30/6 ...), plus the
  * {@code connectionFee} once per answered call. Money is exact ({@link BigDecimal}, 4 decimals), never floating point.
+ * {@code period}: the name of the table's period ({@link RatePeriod}) the rate holds in; null: at any time.
  */
 public record Rate(long id, String prefix, String description, BigDecimal pricePerMinute, int firstIncrement, int increment,
-                   BigDecimal connectionFee) {
+                   BigDecimal connectionFee, String period) {
     /** Decimals kept of money: prices, fees and amounts. */
     public static final int SCALE = 4;
     private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
@@ -17,6 +18,13 @@ public record Rate(long id, String prefix, String description, BigDecimal priceP
     public Rate {
         if (firstIncrement <= 0 || increment <= 0) throw new IllegalArgumentException("increments must be positive");
         if (pricePerMinute.signum() < 0 || connectionFee.signum() < 0) throw new IllegalArgumentException("money must not be negative");
+        period = period == null || period.isEmpty() ? null : period;
+    }
+
+    /** A rate that holds at any time. */
+    public Rate(long id, String prefix, String description, BigDecimal pricePerMinute, int firstIncrement, int increment,
+                BigDecimal connectionFee) {
+        this(id, prefix, description, pricePerMinute, firstIncrement, increment, connectionFee, null);
     }
 
     /**

@@ -1,7 +1,9 @@
 // Billing (RPT-5): totals of the rated calls by enterprise, department, agent or trunk for a date range, the detailed
 // bill (every answered call out through a trunk with its rate and amount, unrated calls marked), exports to xlsx and
-// CSV (the same tables, written by the server), rating a range again; and the rate tables, one per trunk (prefix,
-// price per minute, first increment and increment in seconds, connection fee), edited by an admin.
+// CSV (the same tables, written by the server), rating a range again; and the rate tables, one per trunk and direction
+// (outbound: numbers dialled out; inbound: calls arriving, e.g. toll-free numbers) with their periods (peak, off-peak ...:
+// days of the week and hours) and rates (prefix, period or any time, price per minute, first increment and increment in
+// seconds, connection fee), edited by an admin.
 
 import { api, t, i18n, errorText, fieldErrorText, confirmDialog, toast, toastError } from '../common.js';
 import { ymd, fmtTime } from '../format.js';
@@ -10,7 +12,9 @@ const TABS = ['totals', 'calls', 'rates'];
 /** Rows of the detailed bill a page shows (the API's most), and an export holds (its most: a longer bill is exported in parts). */
 const PAGE = 1000;
 const EXPORT_ROWS = 50000;
-const BY = ['enterprise', 'department', 'agent', 'trunk'];
+const BY = ['enterprise', 'department', 'agent', 'trunk', 'direction'];
+const DIRECTIONS = ['outbound', 'inbound'];
+const DAYS = [1, 2, 3, 4, 5, 6, 7];
 
 /** "YYYY-MM-DD" (local) → the instant of that local midnight, plus days; null when not a date. */
 function dayStart(s, plusDays) {
@@ -38,14 +42,23 @@ const MESSAGES = {
   'no such trunk': 'billing.err.noTrunk',
   'has a rate table already': 'billing.err.hasTable',
   'a three-letter ISO 4217 code such as CNY': 'billing.err.currency',
+  'outbound or inbound': 'billing.err.direction',
+  'not a period of this table': 'billing.err.period',
+  'one or more of 1 (Monday) .. 7 (Sunday), each once': 'billing.err.days',
+  'a time HH:mm such as 08:00': 'billing.err.time',
+  'a time HH:mm such as 20:00': 'billing.err.time',
 };
 
+function blankPeriod() {
+  return { name: '', days: [1, 2, 3, 4, 5], from: '08:00', to: '20:00' };
+}
+
 function blankRate() {
-  return { prefix: '', description: '', pricePerMinute: '', firstIncrement: 60, increment: 60, connectionFee: '0' };
+  return { prefix: '', description: '', pricePerMinute: '', firstIncrement: 60, increment: 60, connectionFee: '0', period: '' };
 }
 
 export const BillingPage = {
-  setup() { return { TABS, BY, i18n, EXPORT_ROWS }; },
+  setup() { return { TABS, BY, DIRECTIONS, DAYS, i18n, EXPORT_ROWS }; },
   data() {
     const today = new Date();
     return { tab: 'totals', from: ymd(new Date(today.getFullYear(), today.getMonth(), 1)), to: ymd(today), by: 'enterprise',
@@ -70,15 +83,22 @@ export const BillingPage = {
     exportOffset() { return Math.floor(this.offset / EXPORT_ROWS) * EXPORT_ROWS; },
     /** The fields the form shows its errors beside. */
     knownFields() {
-      const f = ['trunkId', 'currency'];
-      (this.form ? this.form.rates : []).forEach((r, i) => ['prefix', 'pricePerMinute', 'firstIncrement', 'increment', 'connectionFee']
+      const f = ['trunkId', 'currency', 'direction', 'periods'];
+      (this.form ? this.form.periods : []).forEach((p, i) => ['name', 'days', 'from', 'to'].forEach((k) => f.push('periods[' + i + '].' + k)));
+      (this.form ? this.form.rates : []).forEach((r, i) => ['prefix', 'pricePerMinute', 'firstIncrement', 'increment', 'connectionFee', 'period']
         .forEach((k) => f.push('rates[' + i + '].' + k)));
       return f;
     },
+    /** Trunks without a table for the form's direction (the form's own table aside). */
     freeTrunks() {
-      const used = new Set(this.tables.filter((x) => !this.form || x.id !== this.form.id).map((x) => x.trunkId));
+      const dir = this.form ? this.form.direction : 'outbound';
+      const used = new Set(this.tables.filter((x) => (!this.form || x.id !== this.form.id) && x.direction === dir).map((x) => x.trunkId));
       return this.trunks.filter((k) => !used.has(k.id));
     },
+    /** Whether some trunk still lacks a table for some direction. */
+    anyFree() { return this.trunks.length * DIRECTIONS.length > this.tables.length; },
+    /** The names of the form's periods, for the rates' period choice. */
+    periodNames() { return (this.form ? this.form.periods : []).map((p) => p.name.trim()).filter((n) => n); },
   },
   methods: {
     errorText,
@@ -92,6 +112,8 @@ export const BillingPage = {
       if (c.key === 'name' && row.id === null && this.report.report === 'billing-department' && v !== 'total') return t('billing.noDepartment');
       if (c.key === 'name' && row.id === null && this.report.report === 'billing-agent' && v !== 'total') return t('billing.noAgent');
       if (c.key === 'answeredAt' && v) return fmtTime(v);
+      if (c.key === 'direction' && v) return t('billing.dir.' + v);
+      if (c.key === 'name' && this.report.report === 'billing-direction' && v !== 'total' && v) return t('billing.dir.' + v);
       if (c.kind === 'money') return money(v);
       if (v === null || v === undefined || v === '') return c.kind === 'text' ? '' : '—';
       return String(v);
@@ -136,22 +158,30 @@ export const BillingPage = {
     edit(table) {
       this.formError = null;
       this.form = table
-        ? { id: table.id, trunkId: table.trunkId, currency: table.currency,
+        ? { id: table.id, trunkId: table.trunkId, direction: table.direction || 'outbound', currency: table.currency,
+          periods: (table.periods || []).map((p) => ({ name: p.name, days: [...p.days], from: p.from, to: p.to })),
           rates: table.rates.map((r) => ({ prefix: r.prefix, description: r.description || '', pricePerMinute: String(r.pricePerMinute),
-            firstIncrement: r.firstIncrement, increment: r.increment, connectionFee: String(r.connectionFee) })) }
-        : { id: null, trunkId: this.freeTrunks.length ? this.freeTrunks[0].id : null, currency: 'CNY', rates: [blankRate()] };
+            firstIncrement: r.firstIncrement, increment: r.increment, connectionFee: String(r.connectionFee), period: r.period || '' })) }
+        : { id: null, trunkId: null, direction: 'outbound', currency: 'CNY', periods: [], rates: [blankRate()] };
+      if (!table) this.form.trunkId = this.freeTrunks.length ? this.freeTrunks[0].id : (this.trunks[0] || {}).id || null;
     },
     fieldError(field) {
       const fe = this.formError && (this.formError.fieldErrors || []).find((x) => x.field === field);
       if (!fe) return null;
+      if (fe.message.startsWith('appears twice in period ')) return t('billing.err.twicePeriod');
       return MESSAGES[fe.message] ? t(MESSAGES[fe.message]) : fieldErrorText(fe.message);
     },
     body() {
       const num = (v) => (v === '' || v === null || v === undefined ? null : v);
-      return { trunkId: this.form.trunkId, currency: this.form.currency,
+      return { trunkId: this.form.trunkId, direction: this.form.direction, currency: this.form.currency,
+        periods: this.form.periods.map((p) => ({ name: p.name.trim(), days: [...p.days].sort(), from: p.from, to: p.to })),
         rates: this.form.rates.map((r) => ({ prefix: String(r.prefix).trim(), description: r.description.trim() || null,
           pricePerMinute: num(String(r.pricePerMinute).trim()), firstIncrement: num(r.firstIncrement), increment: num(r.increment),
-          connectionFee: num(String(r.connectionFee).trim()) })) };
+          connectionFee: num(String(r.connectionFee).trim()), period: r.period || null })) };
+    },
+    toggleDay(p, d) {
+      const i = p.days.indexOf(d);
+      if (i >= 0) p.days.splice(i, 1); else p.days.push(d);
     },
     async save() {
       this.saving = true;
@@ -225,25 +255,30 @@ export const BillingPage = {
       <div class="toolbar">
         <span class="muted">{{ t('billing.ratesNote') }}</span>
         <div class="grow"></div>
-        <button v-if="can('routing.write')" type="button" class="btn btn-primary" data-testid="rate-new" :disabled="!freeTrunks.length" @click="edit(null)">{{ t('billing.newTable') }}</button>
+        <button v-if="can('routing.write')" type="button" class="btn btn-primary" data-testid="rate-new" :disabled="!anyFree" @click="edit(null)">{{ t('billing.newTable') }}</button>
       </div>
       <div v-if="!tables.length" class="panel muted" data-testid="rate-empty">{{ t('billing.noTables') }}</div>
-      <div v-for="x in tables" :key="x.id" class="panel table-wrap" data-testid="rate-table" :data-trunk="x.trunk">
+      <div v-for="x in tables" :key="x.id" class="panel table-wrap" data-testid="rate-table" :data-trunk="x.trunk" :data-direction="x.direction">
         <div class="toolbar">
-          <b>{{ t('billing.trunk') }}: {{ x.trunk }}</b><span class="badge">{{ x.currency }}</span>
+          <b>{{ t('billing.trunk') }}: {{ x.trunk }}</b><span class="badge" data-testid="rate-table-direction">{{ t('billing.dir.' + x.direction) }}</span>
+          <span class="badge">{{ x.currency }}</span>
           <div class="grow"></div>
           <button v-if="can('routing.write')" type="button" class="btn" data-testid="rate-edit" @click="edit(x)">{{ t('common.edit') }}</button>
           <button v-if="can('routing.write')" type="button" class="btn btn-danger" data-testid="rate-delete" @click="remove(x)">{{ t('common.delete') }}</button>
         </div>
+        <div v-if="x.periods && x.periods.length" class="muted" data-testid="rate-periods">{{ t('billing.periods') }}:
+          <span v-for="p in x.periods" :key="p.name" class="badge" data-testid="rate-period" :data-period="p.name">{{ p.name }} {{ dayList(p.days) }} {{ p.from }}–{{ p.to }}</span>
+        </div>
         <table class="grid">
-          <thead><tr><th>{{ t('billing.prefix') }}</th><th>{{ t('billing.description') }}</th><th>{{ t('billing.price') }}</th>
+          <thead><tr><th>{{ t('billing.prefix') }}</th><th>{{ t('billing.period') }}</th><th>{{ t('billing.description') }}</th><th>{{ t('billing.price') }}</th>
             <th>{{ t('billing.increments') }}</th><th>{{ t('billing.fee') }}</th></tr></thead>
           <tbody>
-            <tr v-for="r in x.rates" :key="r.prefix" data-testid="rate-row" :data-prefix="r.prefix">
-              <td class="mono">{{ r.prefix }}</td><td>{{ r.description }}</td><td class="mono" data-col="price">{{ money(r.pricePerMinute) }}</td>
+            <tr v-for="r in x.rates" :key="r.prefix + '/' + (r.period || '')" data-testid="rate-row" :data-prefix="r.prefix" :data-period="r.period || ''">
+              <td class="mono">{{ r.prefix }}</td><td data-col="period">{{ r.period || t('billing.anyTime') }}</td><td>{{ r.description }}</td>
+              <td class="mono" data-col="price">{{ money(r.pricePerMinute) }}</td>
               <td class="mono">{{ r.firstIncrement }}/{{ r.increment }}</td><td class="mono">{{ money(r.connectionFee) }}</td>
             </tr>
-            <tr v-if="!x.rates.length"><td colspan="5" class="muted">{{ t('billing.noRates') }}</td></tr>
+            <tr v-if="!x.rates.length"><td colspan="6" class="muted">{{ t('billing.noRates') }}</td></tr>
           </tbody>
         </table>
       </div>
@@ -255,18 +290,49 @@ export const BillingPage = {
             <option v-for="k in freeTrunks" :key="k.id" :value="k.id">{{ k.name }}</option>
           </select>
         </form-field>
+        <form-field :label="t('billing.direction')" :error="fieldError('direction')" testid="rate-direction-error" required>
+          <select v-model="form.direction" data-testid="rate-direction">
+            <option v-for="d in DIRECTIONS" :key="d" :value="d">{{ t('billing.dir.' + d) }}</option>
+          </select>
+        </form-field>
         <form-field :label="t('billing.currency')" :error="fieldError('currency')" testid="rate-currency-error" required>
           <input v-model="form.currency" maxlength="3" data-testid="rate-currency">
         </form-field>
       </form>
+      <p class="muted">{{ t(form.direction === 'inbound' ? 'billing.inboundNote' : 'billing.periodsNote') }}</p>
+      <div class="table-wrap">
+      <table class="grid" data-testid="rate-form-periods">
+        <thead><tr><th>{{ t('billing.period') }}</th><th>{{ t('billing.days') }}</th><th>{{ t('billing.periodFrom') }}</th><th>{{ t('billing.periodTo') }}</th><th></th></tr></thead>
+        <tbody>
+          <tr v-for="(p, i) in form.periods" :key="i" data-testid="rate-form-period">
+            <td><input v-model="p.name" size="10" maxlength="32" :data-testid="'period-name-' + i">
+              <div v-if="fieldError('periods[' + i + '].name')" class="field-error" :data-testid="'period-name-error-' + i">{{ fieldError('periods[' + i + '].name') }}</div></td>
+            <td><label v-for="d in DAYS" :key="d" class="check-inline"><input type="checkbox" :checked="p.days.includes(d)" @change="toggleDay(p, d)"
+                :data-testid="'period-day-' + i + '-' + d">{{ t('billing.day.' + d) }}</label>
+              <div v-if="fieldError('periods[' + i + '].days')" class="field-error" :data-testid="'period-days-error-' + i">{{ fieldError('periods[' + i + '].days') }}</div></td>
+            <td><input v-model="p.from" type="time" :data-testid="'period-from-' + i">
+              <div v-if="fieldError('periods[' + i + '].from')" class="field-error">{{ fieldError('periods[' + i + '].from') }}</div></td>
+            <td><input v-model="p.to" type="time" :data-testid="'period-to-' + i">
+              <div v-if="fieldError('periods[' + i + '].to')" class="field-error">{{ fieldError('periods[' + i + '].to') }}</div></td>
+            <td><button type="button" class="icon-btn" :aria-label="t('common.delete')" @click="form.periods.splice(i, 1)">×</button></td>
+          </tr>
+        </tbody>
+      </table>
+      </div>
+      <button type="button" class="btn" data-testid="period-add" @click="form.periods.push(blankPeriod())">{{ t('billing.addPeriod') }}</button>
       <div class="table-wrap">
       <table class="grid">
-        <thead><tr><th>{{ t('billing.prefix') }}</th><th>{{ t('billing.description') }}</th><th>{{ t('billing.price') }}</th>
+        <thead><tr><th>{{ t('billing.prefix') }}</th><th>{{ t('billing.period') }}</th><th>{{ t('billing.description') }}</th><th>{{ t('billing.price') }}</th>
           <th>{{ t('billing.firstIncrement') }}</th><th>{{ t('billing.increment') }}</th><th>{{ t('billing.fee') }}</th><th></th></tr></thead>
         <tbody>
           <tr v-for="(r, i) in form.rates" :key="i" data-testid="rate-form-row">
             <td><input v-model="r.prefix" inputmode="numeric" size="8" :data-testid="'rate-prefix-' + i">
               <div v-if="fieldError('rates[' + i + '].prefix')" class="field-error" :data-testid="'rate-prefix-error-' + i">{{ fieldError('rates[' + i + '].prefix') }}</div></td>
+            <td><select v-model="r.period" :data-testid="'rate-period-' + i">
+                <option value="">{{ t('billing.anyTime') }}</option>
+                <option v-for="n in periodNames" :key="n" :value="n">{{ n }}</option>
+              </select>
+              <div v-if="fieldError('rates[' + i + '].period')" class="field-error" :data-testid="'rate-period-error-' + i">{{ fieldError('rates[' + i + '].period') }}</div></td>
             <td><input v-model="r.description" size="12" :data-testid="'rate-description-' + i"></td>
             <td><input v-model="r.pricePerMinute" inputmode="decimal" size="7" :data-testid="'rate-price-' + i">
               <div v-if="fieldError('rates[' + i + '].pricePerMinute')" class="field-error" :data-testid="'rate-price-error-' + i">{{ fieldError('rates[' + i + '].pricePerMinute') }}</div></td>
@@ -291,3 +357,5 @@ export const BillingPage = {
   `,
 };
 BillingPage.methods.blankRate = blankRate;
+BillingPage.methods.blankPeriod = blankPeriod;
+BillingPage.methods.dayList = (days) => days.map((d) => t('billing.day.' + d)).join(' ');

@@ -8,11 +8,17 @@ import dev.hotline.routing.RoutingStore;
 import dev.hotline.routing.Trunk;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** RPT-5: the rating arithmetic — increments, first increment, connection fee, longest prefix, zero-length and unrated calls. */
+/**
+ * RPT-5: the rating arithmetic — increments, first increment, connection fee, longest prefix, zero-length and unrated calls;
+ * periods of the week (past midnight, whole days, the enterprise's zone) and the rate a period chooses.
+ */
 class RatingTest {
     static Rate rate(String prefix, String price, int first, int inc, String fee) {
         return new Rate(0, prefix, null, new BigDecimal(price), first, inc, new BigDecimal(fee));
@@ -127,5 +133,61 @@ class RatingTest {
         assertThat(CallRating.trunkTarget(label)).contains(new CallRating.TrunkTarget("China Telecom 2", "013800138000"));
         assertThat(CallRating.trunkTarget("extension 1001@demo")).isEmpty();
         assertThat(CallRating.trunkTarget("trunk x")).isEmpty();
+    }
+
+    static Rate rate(String prefix, String price, int first, int inc, String fee, String period) {
+        return new Rate(0, prefix, null, new BigDecimal(price), first, inc, new BigDecimal(fee), period);
+    }
+
+    @Test
+    void aPeriodHoldsOnItsDaysAndHoursAlsoPastMidnightAndAllDay() {
+        RatePeriod day = new RatePeriod("peak", List.of(1, 2, 3, 4, 5), "08:00", "20:00");
+        // 2026-03-02 is a Monday, 2026-03-07 a Saturday.
+        assertThat(day.contains(LocalDateTime.parse("2026-03-02T08:00"))).isTrue();
+        assertThat(day.contains(LocalDateTime.parse("2026-03-02T19:59"))).isTrue();
+        assertThat(day.contains(LocalDateTime.parse("2026-03-02T20:00"))).as("the end is not in it").isFalse();
+        assertThat(day.contains(LocalDateTime.parse("2026-03-02T07:59"))).isFalse();
+        assertThat(day.contains(LocalDateTime.parse("2026-03-07T12:00"))).as("Saturday is not listed").isFalse();
+        RatePeriod night = new RatePeriod("night", List.of(5), "22:00", "07:00"); // Friday night into Saturday morning
+        assertThat(night.contains(LocalDateTime.parse("2026-03-06T23:30"))).isTrue();
+        assertThat(night.contains(LocalDateTime.parse("2026-03-07T06:59"))).as("the morning after Friday").isTrue();
+        assertThat(night.contains(LocalDateTime.parse("2026-03-07T22:30"))).as("Saturday night is not listed").isFalse();
+        assertThat(night.contains(LocalDateTime.parse("2026-03-06T06:00"))).as("Friday morning follows Thursday").isFalse();
+        RatePeriod weekend = new RatePeriod("weekend", List.of(6, 7), "00:00", "00:00");
+        assertThat(weekend.contains(LocalDateTime.parse("2026-03-07T00:00"))).isTrue();
+        assertThat(weekend.contains(LocalDateTime.parse("2026-03-08T23:59"))).isTrue();
+        assertThat(weekend.contains(LocalDateTime.parse("2026-03-09T00:00"))).isFalse();
+    }
+
+    @Test
+    void theLongestPrefixStillWinsAndForOnePrefixThePeriodsRateWins() {
+        RateTable t = new RateTable(1, 1, "carrier", RateTable.OUTBOUND, "CNY",
+                List.of(new RatePeriod("peak", List.of(1, 2, 3, 4, 5), "08:00", "20:00")),
+                List.of(rate("138", "0.12", 6, 6, "0"), rate("138", "0.60", 6, 6, "0", "peak"), rate("1", "0.45", 60, 60, "0", "peak"),
+                        rate("1", "0.30", 60, 60, "0"), rate("139", "0.20", 60, 60, "0")));
+        assertThat(t.match("13800138000", "peak").orElseThrow().pricePerMinute()).isEqualByComparingTo("0.60");
+        assertThat(t.match("13800138000", null).orElseThrow().pricePerMinute()).isEqualByComparingTo("0.12");
+        assertThat(t.match("13900138000", "peak").orElseThrow().prefix()).as("139 for any time beats 1 of the period").isEqualTo("139");
+        assertThat(t.match("15900001111", "peak").orElseThrow().pricePerMinute()).isEqualByComparingTo("0.45");
+        assertThat(t.match("15900001111", null).orElseThrow().pricePerMinute()).isEqualByComparingTo("0.30");
+        assertThat(t.match("15900001111", "night").orElseThrow().period()).as("another period's rate never applies").isNull();
+
+        // Monday 2026-03-02 09:00 in Shanghai is 01:00 UTC: peak there, not in UTC.
+        Instant at = Instant.parse("2026-03-02T01:00:00Z");
+        ZoneId shanghai = ZoneId.of("Asia/Shanghai");
+        assertThat(t.periodAt(at, shanghai)).contains("peak");
+        assertThat(t.periodAt(at, ZoneOffset.UTC)).isEmpty();
+        Charge peak = Charge.rate("c", "l", RateTable.OUTBOUND, "carrier", "13800138000", at, at.plusSeconds(10), 10, null, null,
+                Optional.of(t), shanghai);
+        assertThat(peak.period()).isEqualTo("peak");
+        assertThat(peak.amount()).isEqualByComparingTo("0.1200"); // 12 s at 0.60
+        Charge offPeak = Charge.rate("c", "l", RateTable.OUTBOUND, "carrier", "13800138000", at, at.plusSeconds(10), 10, null, null,
+                Optional.of(t), ZoneOffset.UTC);
+        assertThat(offPeak.period()).isNull();
+        assertThat(offPeak.amount()).isEqualByComparingTo("0.0240"); // 12 s at 0.12
+        Charge inbound = Charge.rate("c", "l", RateTable.INBOUND, "carrier", "4008001234", at, at.plusSeconds(10), 10, null, null,
+                Optional.of(t), shanghai);
+        assertThat(inbound.direction()).isEqualTo(RateTable.INBOUND);
+        assertThat(inbound.rated()).isFalse();
     }
 }

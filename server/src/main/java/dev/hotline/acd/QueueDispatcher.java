@@ -287,20 +287,37 @@ final class QueueDispatcher implements AgentBoard.Queues {
 
     // ================================================================ serving order and offers
 
-    /** Callers of the enterprise in serving order: priority (higher first), then who came first. */
+    /**
+     * Callers of the enterprise in serving order: higher priority first, then who came first. With a queue's aging (ACD-3)
+     * a priority point is worth that many seconds of waiting, so a long waiter overtakes a later caller of a slightly higher
+     * priority; without it a point is worth a day (priority is strict for any real wait). One key for every caller keeps
+     * the order total across queues with and without aging.
+     */
     List<Waiting> order(long enterpriseId) {
         List<Waiting> ws = new ArrayList<>();
         for (Waiting w : waiting.values()) if (w.enterpriseId == enterpriseId) ws.add(w);
-        ws.sort(Comparator.comparingInt((Waiting w) -> -w.priority).thenComparingLong(w -> w.seq));
+        ws.sort(Comparator.comparingLong(this::servingKey).thenComparingLong(w -> w.seq));
         return ws;
     }
+
+    /** ACD-3: when the caller counts as having joined, for the serving order: their join, moved earlier by their priority. */
+    long servingKey(Waiting w) {
+        Queue q = w.queueId < 0 ? null : ctx.queue(w.enterpriseId, w.queueId);
+        long pointMs = q != null && q.settings().priorityAgingSeconds() > 0 ? q.settings().priorityAgingSeconds() * 1000L : STRICT_POINT_MS;
+        return w.enqueuedAt.toEpochMilli() - w.priority * pointMs;
+    }
+
+    /** Without aging a priority point outweighs a day of waiting. */
+    private static final long STRICT_POINT_MS = Duration.ofDays(1).toMillis();
 
     /** 1-based place of {@code w} among the callers of its queue (counting it when it is not listed yet). */
     int position(Waiting w) {
         int p = 1;
+        long mine = servingKey(w);
         for (Waiting x : waiting.values()) {
             if (x == w || x.queueId != w.queueId || x.connecting) continue;
-            if (x.priority > w.priority || x.priority == w.priority && x.seq < w.seq) p++;
+            long theirs = servingKey(x);
+            if (theirs < mine || theirs == mine && x.seq < w.seq) p++;
         }
         return p;
     }

@@ -112,6 +112,7 @@ public final class QueueRoutes {
         }
         range(v, "widenSkillsAfterSeconds", s.widenSkillsAfterSeconds(), 0, 86400);
         range(v, "stickySeconds", s.stickySeconds(), 0, 600);
+        range(v, "priorityAgingSeconds", s.priorityAgingSeconds(), 0, 3600);
         range(v, "serviceLevelSeconds", s.serviceLevelSeconds(), 1, 3600);
         range(v, "shortAbandonSeconds", s.shortAbandonSeconds(), 0, 600);
         v.check(s.survey().language().matches("zh|en"), "settings.survey.language", "zh or en");

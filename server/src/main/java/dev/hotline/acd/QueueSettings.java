@@ -28,6 +28,8 @@ import java.util.List;
  * @param serviceLevelSeconds     RPT-3 service level target X: a call answered within X seconds of joining counts as within service
  * @param shortAbandonSeconds     RPT-3: a caller who hangs up within this many seconds of joining is a short abandon (shown apart)
  * @param survey                  MSG-4: after the agent hangs up, the caller hears the satisfaction survey (off when null)
+ * @param priorityAgingSeconds    ACD-3: 0: off (priority is strict); otherwise a priority point is worth this many seconds of
+ *                                waiting: a caller who has waited that much longer than a caller one point above them goes first
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, Integer maxCallers, Destination overflow,
@@ -35,13 +37,13 @@ public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, 
                             Integer announcePositionSeconds, String periodicText, Integer periodicSeconds, String voicemailKey,
                             String callbackKey, Boolean agentAnnounce, Boolean record, List<SkillRequirement> skills,
                             Integer widenSkillsAfterSeconds, List<String> vipNumbers, Integer stickySeconds,
-                            Integer serviceLevelSeconds, Integer shortAbandonSeconds, Survey survey) {
+                            Integer serviceLevelSeconds, Integer shortAbandonSeconds, Survey survey, Integer priorityAgingSeconds) {
 
     public static final int DEFAULT_SERVICE_LEVEL_SECONDS = 20;
     public static final int DEFAULT_SHORT_ABANDON_SECONDS = 5;
 
     public static final QueueSettings DEFAULTS = new QueueSettings(15, 0, 0, null, null, 0, 0, 0, null, 0, null, null, false, false,
-            List.of(), 0, List.of(), 0, null, null, Survey.OFF);
+            List.of(), 0, List.of(), 0, null, null, Survey.OFF, 0);
 
     /** The settings without report targets (those take their defaults). */
     public QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, Integer maxCallers, Destination overflow, Destination noAgents,
@@ -50,7 +52,7 @@ public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, 
                          List<SkillRequirement> skills, Integer widenSkillsAfterSeconds, List<String> vipNumbers, Integer stickySeconds) {
         this(ringTimeoutSeconds, maxWaitSeconds, maxCallers, overflow, noAgents, wrapUpSeconds, autoPauseAfterMissed,
                 announcePositionSeconds, periodicText, periodicSeconds, voicemailKey, callbackKey, agentAnnounce, record, skills,
-                widenSkillsAfterSeconds, vipNumbers, stickySeconds, null, null, Survey.OFF);
+                widenSkillsAfterSeconds, vipNumbers, stickySeconds, null, null, Survey.OFF, 0);
     }
 
     public QueueSettings {
@@ -73,6 +75,7 @@ public record QueueSettings(Integer ringTimeoutSeconds, Integer maxWaitSeconds, 
         callbackKey = callbackKey == null || callbackKey.isBlank() ? null : callbackKey;
         periodicText = periodicText == null || periodicText.isBlank() ? null : periodicText;
         survey = survey == null ? Survey.OFF : survey;
+        priorityAgingSeconds = priorityAgingSeconds == null ? 0 : priorityAgingSeconds;
     }
 
     /**

@@ -10,7 +10,7 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 const SURVEY_DEFAULTS = { scorePrompt: 'SURVEY_SCORE', reasonPrompt: 'SURVEY_REASON', thanksPrompt: 'SURVEY_THANKS' };
 const SECTIONS = ['basics', 'ringing', 'waiting', 'overflow', 'skills', 'vip', 'survey'];
 const NUMBERS = ['ringTimeoutSeconds', 'maxWaitSeconds', 'maxCallers', 'wrapUpSeconds', 'autoPauseAfterMissed', 'announcePositionSeconds',
-  'periodicSeconds', 'widenSkillsAfterSeconds', 'serviceLevelSeconds', 'shortAbandonSeconds'];
+  'periodicSeconds', 'widenSkillsAfterSeconds', 'serviceLevelSeconds', 'shortAbandonSeconds', 'priorityAgingSeconds'];
 
 function toForm(q) {
   const s = (q && q.settings) || {};
@@ -106,7 +106,7 @@ export const QueuesPage = {
         waiting: ['settings.maxWaitSeconds', 'settings.maxCallers', 'settings.announcePositionSeconds', 'settings.periodicSeconds',
           'settings.periodicText', 'settings.voicemailKey', 'settings.callbackKey', 'settings.serviceLevelSeconds', 'settings.shortAbandonSeconds'],
         overflow: ['settings.overflow', 'settings.noAgents'], skills: ['settings.skills', 'settings.widenSkillsAfterSeconds'],
-        vip: ['settings.vipNumbers'],
+        vip: ['settings.vipNumbers', 'settings.priorityAgingSeconds'],
         survey: ['settings.survey.language', 'settings.survey.scorePrompt', 'settings.survey.reasonPrompt', 'settings.survey.thanksPrompt'] }[sec];
       return of.some((f) => this.dialog.errors[f]);
     },
@@ -303,6 +303,9 @@ export const QueuesPage = {
         <div v-show="dialog.section === 'vip'">
           <form-field :label="t('queues.vipNumbers')" :hint="t('queues.hint.vipNumbers')" :error="err('vipNumbers')" testid="queue-form-vipNumbers-error">
             <textarea rows="5" v-model="dialog.form.vipNumbers" data-testid="queue-form-vipNumbers"></textarea>
+          </form-field>
+          <form-field :label="t('queues.priorityAgingSeconds')" :hint="t('queues.hint.priorityAgingSeconds')" :error="err('priorityAgingSeconds')" testid="queue-form-priorityAgingSeconds-error">
+            <input type="number" min="0" max="3600" v-model="dialog.form.priorityAgingSeconds" data-testid="queue-form-priorityAgingSeconds">
           </form-field>
         </div>
         <form-alert :error="dialog.error" :known="['name', 'strategy', 'description'].concat(Object.keys(dialog.errors).filter((k) => k.startsWith('settings.')))"></form-alert>

@@ -154,7 +154,7 @@ class AcdDispatchTest {
         s = new QueueSettings(s.ringTimeoutSeconds(), s.maxWaitSeconds(), s.maxCallers(), s.overflow(), s.noAgents(), s.wrapUpSeconds(),
                 s.autoPauseAfterMissed(), s.announcePositionSeconds(), s.periodicText(), s.periodicSeconds(), s.voicemailKey(), s.callbackKey(),
                 true, s.record(), s.skills(), s.widenSkillsAfterSeconds(), s.vipNumbers(), s.stickySeconds(), s.serviceLevelSeconds(),
-                s.shortAbandonSeconds(), s.survey());
+                s.shortAbandonSeconds(), s.survey(), s.priorityAgingSeconds());
         start(Queue.Strategy.LINEAR, s, new Ivr(Files.createTempDirectory("acd-ivr")));
         ready(1);
         call("c1", "13800000001", 0);
@@ -209,6 +209,33 @@ class AcdDispatchTest {
 
         acd.setState(E, 1, AgentState.READY, null, "agent");
         assertThat(host.lastOfferTo(1).callId()).isEqualTo("vip");
+    }
+
+    /** ACD-3: with aging (a point worth 10 s here) a long waiter goes before a later caller of a slightly higher priority. */
+    @Test
+    void withTheQueuesAgingALongWaiterGoesBeforeALaterCallerOfASlightlyHigherPriority() {
+        QueueSettings s = settings(15, 0, 0, 0, List.of(), 0);
+        s = new QueueSettings(s.ringTimeoutSeconds(), s.maxWaitSeconds(), s.maxCallers(), s.overflow(), s.noAgents(), s.wrapUpSeconds(),
+                s.autoPauseAfterMissed(), s.announcePositionSeconds(), s.periodicText(), s.periodicSeconds(), s.voicemailKey(), s.callbackKey(),
+                s.agentAnnounce(), s.record(), s.skills(), s.widenSkillsAfterSeconds(), s.vipNumbers(), s.stickySeconds(), s.serviceLevelSeconds(),
+                s.shortAbandonSeconds(), s.survey(), 10);
+        start(Queue.Strategy.LINEAR, s);
+        acd.login(E, 1, new Device(Device.Kind.SIP, null), "agent");
+        call("early", "13800000001", 0);
+        thread.advanceSeconds(25);
+        // Three points are worth 30 s: the early caller has waited only 25 s longer, the later one goes first.
+        call("urgent", "13800000002", 3);
+        assertThat(acd.waiting(E)).extracting(Acd.WaitingView::callId).containsExactly("urgent", "early");
+        thread.advanceSeconds(20);
+        // 45 s after the early caller: they go before this one, and stay before whatever the wait.
+        call("later", "13800000003", 3);
+        assertThat(acd.waiting(E)).extracting(Acd.WaitingView::callId).containsExactly("urgent", "early", "later");
+        assertThat(acd.waiting(E)).extracting(Acd.WaitingView::priority).containsExactly(3, 0, 3);
+        thread.advanceSeconds(600);
+        assertThat(acd.waiting(E)).extracting(Acd.WaitingView::callId).containsExactly("urgent", "early", "later");
+        acd.setState(E, 1, AgentState.READY, null, "agent");
+        thread.drain();
+        assertThat(host.lastOfferTo(1).callId()).isEqualTo("urgent");
     }
 
     @Test

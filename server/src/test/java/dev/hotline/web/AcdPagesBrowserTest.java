@@ -59,6 +59,7 @@ class AcdPagesBrowserTest {
         ui.type("queue-skill-level-0", "4");
         ui.click("queue-tab-vip");
         ui.type("queue-form-vipNumbers", "13900000000\n1380*");
+        ui.type("queue-form-priorityAgingSeconds", "5000");
 
         // Errors on other sections: the form goes to the first section with one and marks the others.
         ui.click("queue-save");
@@ -69,6 +70,10 @@ class AcdPagesBrowserTest {
         ui.waitText("queue-form-callbackKey-error", ui.en("validation.keysDiffer"));
         new Select(ui.el("queue-form-callbackKey")).selectByValue("*");
         ui.click("queue-save");
+        // ACD-3 aging out of range: refused on its own field in the VIP section.
+        ui.waitText("queue-form-priorityAgingSeconds-error", ui.en("validation.range").replace("{min}", "0").replace("{max}", "3600"));
+        ui.type("queue-form-priorityAgingSeconds", "30");
+        ui.click("queue-save");
         ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("queue-dialog")));
         ui.waitFor(d -> ui.text("queue-row-vip_line").contains("30 s"));
         assertThat(ui.text("queue-row-vip_line")).contains(ui.en("strategy.longest_idle"), ui.en("destination.queue") + " sales");
@@ -77,7 +82,8 @@ class AcdPagesBrowserTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> s = (Map<String, Object>) q.get("settings");
         assertThat(s).containsEntry("ringTimeoutSeconds", 30L).containsEntry("wrapUpSeconds", 20L).containsEntry("maxWaitSeconds", 300L)
-                .containsEntry("voicemailKey", "9").containsEntry("callbackKey", "*").containsEntry("agentAnnounce", true);
+                .containsEntry("voicemailKey", "9").containsEntry("callbackKey", "*").containsEntry("agentAnnounce", true)
+                .containsEntry("priorityAgingSeconds", 30L);
         assertThat(s.get("vipNumbers")).isEqualTo(List.of("13900000000", "1380*"));
         assertThat(s.get("skills").toString()).contains("english").contains("4");
 

@@ -305,7 +305,7 @@ export const QueuesPage = {
             <textarea rows="5" v-model="dialog.form.vipNumbers" data-testid="queue-form-vipNumbers"></textarea>
           </form-field>
           <form-field :label="t('queues.priorityAgingSeconds')" :hint="t('queues.hint.priorityAgingSeconds')" :error="err('priorityAgingSeconds')" testid="queue-form-priorityAgingSeconds-error">
-            <input type="number" min="0" max="3600" v-model="dialog.form.priorityAgingSeconds" data-testid="queue-form-priorityAgingSeconds">
+            <input type="number" v-model="dialog.form.priorityAgingSeconds" data-testid="queue-form-priorityAgingSeconds">
           </form-field>
         </div>
         <form-alert :error="dialog.error" :known="['name', 'strategy', 'description'].concat(Object.keys(dialog.errors).filter((k) => k.startsWith('settings.')))"></form-alert>

@@ -173,6 +173,34 @@ class CrmRoutingCallsTest {
                 wait.until(ExpectedConditions.elementToBeClickable(tid("desk-tab-caller"))).click(); // re-rendered in English
                 caller.bye();
             }
+
+            // AGENT-4: a browser that blocks the pop-up window (window.open gives nothing back, as a blocker does): the desk shows
+            // the page inside itself, with the link and a close button, in en and zh.
+            awaitReady(agent2);
+            assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            d.executeScript("window.open = function () { return null; };");
+            try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), OWNED, QUEUE_NUMBER)) {
+                caller.quiet(20_000);
+                String src = wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty() ? null
+                        : x.findElement(tid("desk-url-pop-frame")).getAttribute("src"));
+                String callId = acd.agentView(enterprise, agent2.get("/api/v1/me").json().get("id").asLong()).orElseThrow().callId();
+                String expected = server.baseUrl() + "/favicon.svg?caller=" + enc(OWNED) + "&called=" + QUEUE_NUMBER + "&callId=" + enc(callId);
+                assertThat(src).isEqualTo(expected);
+                assertThat(d.findElement(tid("desk-url-pop")).getAttribute("href")).as("the link too").isEqualTo(expected);
+                wait.until(x -> expected.equals(d.executeScript(
+                        "return document.querySelector('[data-testid=desk-url-pop-frame]').contentWindow.location.href")));
+                assertThat(d.getWindowHandles()).as("no window was opened").hasSize(1);
+                assertThat(text(d, "desk-url-pop-blocked")).isEqualTo("The browser blocked the pop-up window: the page is shown here");
+                chrome.screenshot("agent4-blocked-pop-en");
+                d.findElement(tid("lang-zh")).click();
+                wait.until(x -> text(x, "desk-url-pop-blocked").equals("浏览器拦截了弹出窗口，页面显示在此处"));
+                assertThat(text(d, "desk-url-pop-close")).isEqualTo("关闭");
+                d.findElement(tid("lang-en")).click();
+                wait.until(ExpectedConditions.elementToBeClickable(tid("desk-url-pop-close"))).click();
+                wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty());
+                assertThat(d.findElements(tid("desk-url-pop"))).as("the link stays").hasSize(1);
+                caller.bye();
+            }
             assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
         } finally {
             phones.forEach(Sipp.Run::kill);

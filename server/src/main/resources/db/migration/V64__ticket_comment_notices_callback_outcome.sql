@@ -5,7 +5,7 @@ ALTER TABLE ticket_settings ADD COLUMN notify_assignee_comments BOOLEAN DEFAULT 
 -- the key of a customer field holding the customer's language (zh / en, 中文 / English); null: notify_language for everyone
 ALTER TABLE ticket_settings ADD COLUMN notify_language_field VARCHAR(64);
 -- a message's HTML alternative (sent as multipart/alternative with body as the plain text); null: plain text only
-ALTER TABLE mail_outbox ADD COLUMN html_body VARCHAR(16000);
+ALTER TABLE mail_outbox ADD COLUMN html_body VARCHAR(32000);
 -- the call an event is about (a call-back placed, its outcome): the call-back's outcome is found by its call
 ALTER TABLE ticket_event ADD COLUMN call_id VARCHAR(64);
 CREATE INDEX ix_ticket_event_call ON ticket_event (call_id);

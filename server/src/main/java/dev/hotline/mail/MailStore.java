@@ -88,7 +88,7 @@ public final class MailStore {
                 VALUES (:e, :k, :to, :s, :b, :ap, :an, :at, 0, :at, :html)""")
                 .bind("e", enterpriseId).bind("k", mail.kind()).bind("to", mail.to()).bind("s", clip(mail.subject(), 500))
                 .bind("b", clip(mail.body(), 8000)).bind("ap", mail.attachment() == null ? null : mail.attachment().toString())
-                .bind("an", mail.attachmentName()).bind("at", Timestamp.from(now)).bind("html", clip(mail.html(), 16000))
+                .bind("an", mail.attachmentName()).bind("at", Timestamp.from(now)).bind("html", clip(mail.html(), 32000))
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 

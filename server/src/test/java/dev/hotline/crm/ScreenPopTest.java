@@ -163,7 +163,7 @@ class ScreenPopTest {
                     return st == AgentState.READY;
                 });
                 try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13800000001", QUEUE_NUMBER)) {
-                    caller.quiet(20_000);
+                    caller.quiet(60_000); // media for the whole ticket and memo steps (the server hangs up a call without media)
                     wait.until(x -> "known".equals(chrome.attr("desk-crm", "data-state")));
                     assertThat(d.findElement(tid("desk-crm-name")).getText()).isEqualTo("Wang Wu");
                     wait.until(x -> !x.findElements(tid("desk-caller-number")).isEmpty()

@@ -261,8 +261,8 @@ class TicketNoticesTest {
         assertThat(parts.getCount()).isEqualTo(2);
         assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain");
         assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
-        String text = (String) parts.getBodyPart(0).getContent();
-        String html = (String) parts.getBodyPart(1).getContent();
+        String text = ((String) parts.getBodyPart(0).getContent()).replace("\r\n", "\n"); // lines end in CRLF on the wire
+        String html = ((String) parts.getBodyPart(1).getContent()).replace("\r\n", "\n");
         assertThat(text).contains("Subject: Bill <wrong> & \"late\"", "Reply: Refund of <b>50</b> & more\nsee you", "Ticket: " + number);
         assertThat(html).contains("<html lang=\"en\">", "Bill &lt;wrong&gt; &amp; &quot;late&quot;", "Refund of &lt;b&gt;50&lt;/b&gt; &amp; more<br>")
                 .doesNotContain("<b>50", "<wrong>");

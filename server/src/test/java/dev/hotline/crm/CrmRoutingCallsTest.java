@@ -173,37 +173,67 @@ class CrmRoutingCallsTest {
                 wait.until(ExpectedConditions.elementToBeClickable(tid("desk-tab-caller"))).click(); // re-rendered in English
                 caller.bye();
             }
-
-            // AGENT-4: a browser that blocks the pop-up window (window.open gives nothing back, as a blocker does): the desk shows
-            // the page inside itself, with the link and a close button, in en and zh.
-            awaitReady(agent2);
-            assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
-            d.executeScript("window.open = function () { return null; };");
-            try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), OWNED, QUEUE_NUMBER)) {
-                caller.quiet(20_000);
-                String src = wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty() ? null
-                        : x.findElement(tid("desk-url-pop-frame")).getAttribute("src"));
-                String callId = acd.agentView(enterprise, agent2.get("/api/v1/me").json().get("id").asLong()).orElseThrow().callId();
-                String expected = server.baseUrl() + "/favicon.svg?caller=" + enc(OWNED) + "&called=" + QUEUE_NUMBER + "&callId=" + enc(callId);
-                assertThat(src).isEqualTo(expected);
-                assertThat(d.findElement(tid("desk-url-pop")).getAttribute("href")).as("the link too").isEqualTo(expected);
-                wait.until(x -> expected.equals(d.executeScript(
-                        "return document.querySelector('[data-testid=desk-url-pop-frame]').contentWindow.location.href")));
-                assertThat(d.getWindowHandles()).as("no window was opened").hasSize(1);
-                assertThat(text(d, "desk-url-pop-blocked")).isEqualTo("The browser blocked the pop-up window: the page is shown here");
-                chrome.screenshot("agent4-blocked-pop-en");
-                d.findElement(tid("lang-zh")).click();
-                wait.until(x -> text(x, "desk-url-pop-blocked").equals("浏览器拦截了弹出窗口，页面显示在此处"));
-                assertThat(text(d, "desk-url-pop-close")).isEqualTo("关闭");
-                d.findElement(tid("lang-en")).click();
-                wait.until(ExpectedConditions.elementToBeClickable(tid("desk-url-pop-close"))).click();
-                wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty());
-                assertThat(d.findElements(tid("desk-url-pop"))).as("the link stays").hasSize(1);
-                caller.bye();
-            }
             assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
         } finally {
             phones.forEach(Sipp.Run::kill);
+        }
+    }
+
+    @Test
+    void aBlockedPopUpWindowIsShownInsideTheDesk() throws Exception {
+        // AGENT-4: a browser that blocks the pop-up window (window.open gives nothing back, as a blocker does): the desk shows the
+        // queue's external page inside its customer panel, with the link and a close button, in en and zh.
+        Path dir = Files.createTempDirectory("crm-blocked-pop");
+        try (TestServer server = TestServer.start(TestDatabases.Kind.H2, Map.of("sip.default.enterprise", "demo"));
+             Chromium chrome = Chromium.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", QUEUE_NUMBER, "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            String popTemplate = server.baseUrl() + "/favicon.svg?caller={caller}&called={called}&callId={callId}";
+            assertThat(admin.put("/api/v1/crm-settings", Map.of("popUrls", Map.of("sales", popTemplate))).status()).isEqualTo(200);
+            server.hotline().acd().settle();
+            int phonePort = Ports.free();
+            SipPeers peers = new SipPeers(dir, server.hotline().engine().sipPort());
+            Sipp.Run phone = peers.phone(phonePort);
+            try {
+                peers.register("1001", PW, phonePort, "200");
+                assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                ChromeDriver d = chrome.driver();
+                chrome.signInEnglish(server.baseUrl(), "demo", "agent1", PW);
+                WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(20));
+                wait.until(ExpectedConditions.urlContains("/agent.html"));
+                wait.until(x -> "true".equals(String.valueOf(d.executeScript("return !!document.querySelector('[data-testid=agent-desk]')"))));
+                d.executeScript("window.open = function () { return null; };");
+                try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), PLAIN, QUEUE_NUMBER)) {
+                    caller.quiet(60_000);
+                    String src = wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty() ? null
+                            : x.findElement(tid("desk-url-pop-frame")).getAttribute("src"));
+                    String callId = agent.get("/api/v1/live-calls").json().at("/0/call/callId").asText();
+                    String expected = server.baseUrl() + "/favicon.svg?caller=" + enc(PLAIN) + "&called=" + QUEUE_NUMBER + "&callId=" + enc(callId);
+                    assertThat(src).isEqualTo(expected);
+                    assertThat(d.findElement(tid("desk-customer")).findElement(tid("desk-url-pop")).getAttribute("href")).as("the link too")
+                            .isEqualTo(expected);
+                    wait.until(x -> expected.equals(d.executeScript(
+                            "return document.querySelector('[data-testid=desk-url-pop-frame]').contentWindow.location.href")));
+                    assertThat(d.getWindowHandles()).as("no window was opened").hasSize(1);
+                    assertThat(text(d, "desk-url-pop-blocked")).isEqualTo("The browser blocked the pop-up window: the page is shown here");
+                    chrome.screenshot("agent4-blocked-pop-en");
+                    d.findElement(tid("lang-zh")).click();
+                    wait.until(x -> text(x, "desk-url-pop-blocked").equals("浏览器拦截了弹出窗口，页面显示在此处"));
+                    assertThat(text(d, "desk-url-pop-close")).isEqualTo("关闭");
+                    chrome.screenshot("agent4-blocked-pop-zh");
+                    d.findElement(tid("lang-en")).click();
+                    wait.until(ExpectedConditions.elementToBeClickable(tid("desk-url-pop-close"))).click();
+                    wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty());
+                    assertThat(d.findElements(tid("desk-url-pop"))).as("the link stays").hasSize(1);
+                    caller.bye();
+                }
+                assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+            } finally {
+                phone.kill();
+            }
         }
     }
 

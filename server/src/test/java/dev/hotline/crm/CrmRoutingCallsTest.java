@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.hotline.acd.Acd;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
@@ -14,6 +15,8 @@ import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -182,16 +185,30 @@ class CrmRoutingCallsTest {
     @Test
     void aBlockedPopUpWindowIsShownInsideTheDesk() throws Exception {
         // AGENT-4: a browser that blocks the pop-up window (window.open gives nothing back, as a blocker does): the desk shows the
-        // queue's external page inside its customer panel, with the link and a close button, in en and zh.
+        // queue's external page (a CRM of the test's own, another origin) inside its customer panel, with the link and a close
+        // button, in en and zh.
         Path dir = Files.createTempDirectory("crm-blocked-pop");
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer crm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        crm.createContext("/pop", ex -> {
+            asked.add(ex.getRequestURI().getRawQuery());
+            byte[] page = "<!DOCTYPE html><html><body><h1 id=\"crm\">External CRM record</h1></body></html>".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, page.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(page);
+            }
+        });
+        crm.start();
         try (TestServer server = TestServer.start(TestDatabases.Kind.H2, Map.of("sip.default.enterprise", "demo"));
              Chromium chrome = Chromium.start()) {
             ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
             ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
             assertThat(admin.post("/api/v1/numbers", Map.of("number", QUEUE_NUMBER, "destinationType", "queue", "destination", "sales")).status())
                     .isEqualTo(201);
-            String popTemplate = server.baseUrl() + "/favicon.svg?caller={caller}&called={called}&callId={callId}";
-            assertThat(admin.put("/api/v1/crm-settings", Map.of("popUrls", Map.of("sales", popTemplate))).status()).isEqualTo(200);
+            String crmBase = "http://127.0.0.1:" + crm.getAddress().getPort() + "/pop";
+            assertThat(admin.put("/api/v1/crm-settings", Map.of("popUrls", Map.of("sales", crmBase + "?caller={caller}&called={called}&callId={callId}")))
+                    .status()).isEqualTo(200);
             server.hotline().acd().settle();
             int phonePort = Ports.free();
             SipPeers peers = new SipPeers(dir, server.hotline().engine().sipPort());
@@ -211,12 +228,16 @@ class CrmRoutingCallsTest {
                     String src = wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty() ? null
                             : x.findElement(tid("desk-url-pop-frame")).getAttribute("src"));
                     String callId = agent.get("/api/v1/live-calls").json().at("/0/call/callId").asText();
-                    String expected = server.baseUrl() + "/favicon.svg?caller=" + enc(PLAIN) + "&called=" + QUEUE_NUMBER + "&callId=" + enc(callId);
-                    assertThat(src).isEqualTo(expected);
+                    String query = "caller=" + enc(PLAIN) + "&called=" + QUEUE_NUMBER + "&callId=" + enc(callId);
+                    assertThat(src).isEqualTo(crmBase + "?" + query);
                     assertThat(d.findElement(tid("desk-customer")).findElement(tid("desk-url-pop")).getAttribute("href")).as("the link too")
-                            .isEqualTo(expected);
-                    wait.until(x -> expected.equals(d.executeScript(
-                            "return document.querySelector('[data-testid=desk-url-pop-frame]').contentWindow.location.href")));
+                            .isEqualTo(crmBase + "?" + query);
+                    // The external CRM was asked for the page and the frame shows it.
+                    await().atMost(Duration.ofSeconds(20)).until(() -> asked.contains(query));
+                    d.switchTo().frame(d.findElement(tid("desk-url-pop-frame")));
+                    wait.until(x -> !x.findElements(org.openqa.selenium.By.id("crm")).isEmpty());
+                    assertThat(d.findElement(org.openqa.selenium.By.id("crm")).getText()).isEqualTo("External CRM record");
+                    d.switchTo().defaultContent();
                     assertThat(d.getWindowHandles()).as("no window was opened").hasSize(1);
                     assertThat(text(d, "desk-url-pop-blocked")).isEqualTo("The browser blocked the pop-up window: the page is shown here");
                     chrome.screenshot("agent4-blocked-pop-en");
@@ -234,6 +255,8 @@ class CrmRoutingCallsTest {
             } finally {
                 phone.kill();
             }
+        } finally {
+            crm.stop(0);
         }
     }
 

@@ -100,6 +100,7 @@ import dev.hotline.survey.SurveyStore;
 import dev.hotline.survey.Surveys;
 import dev.hotline.tenant.EnterpriseRoutes;
 import dev.hotline.tenant.Enterprises;
+import dev.hotline.ticket.CallBackOutcomes;
 import dev.hotline.ticket.TicketEscalation;
 import dev.hotline.ticket.TicketRoutes;
 import dev.hotline.ticket.Tickets;
@@ -245,7 +246,7 @@ public final class Hotline implements AutoCloseable {
         Instant startedAt = clock.instant();
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
                 List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project,
-                        eventStream, sms::project), queueTargets,
+                        eventStream, sms::project, new CallBackOutcomes()), queueTargets,
                 reportZone, !config.cluster().enabled()); // OPS-3: a node closes only the calls of enterprises it takes over
         if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished

@@ -65,6 +65,14 @@ public final class FieldStore {
                 .bind("id", fieldId).bind("e", enterpriseId).mapTo(Long.class).one();
     }
 
+    /** The value of field {@code key} of customer {@code customerId} as stored; empty when none or blank. */
+    public static Optional<String> value(Handle h, long enterpriseId, long customerId, String key) {
+        return h.createQuery("""
+                        SELECT v.field_value FROM customer_value v JOIN customer_field f ON f.id = v.field_id
+                        WHERE v.enterprise_id = :e AND v.customer_id = :c AND f.field_key = :k""")
+                .bind("e", enterpriseId).bind("c", customerId).bind("k", key).mapTo(String.class).findOne().filter(v -> !v.isBlank());
+    }
+
     private static String json(List<String> options) {
         if (options == null || options.isEmpty()) return null;
         try {

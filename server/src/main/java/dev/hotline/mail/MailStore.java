@@ -23,7 +23,7 @@ public final class MailStore {
 
     /** One message of the outbox and how its sending went. */
     public record Outgoing(long id, String kind, String to, String subject, String body, String attachmentPath, String attachmentName,
-                           Instant createdAt, int attempts, Instant nextAt, Instant sentAt, Instant failedAt, String lastError) {
+                           Instant createdAt, int attempts, Instant nextAt, Instant sentAt, Instant failedAt, String lastError, String html) {
 
         /** pending (to be sent or retried), sent, or failed (gave up). */
         public String status() {
@@ -31,8 +31,15 @@ public final class MailStore {
         }
     }
 
-    /** Something to send: the attachment (a file of the server's) may be null. */
-    public record Mail(String kind, String to, String subject, String body, Path attachment, String attachmentName) {}
+    /**
+     * Something to send: the attachment (a file of the server's) may be null; {@code html}, when not null, is sent with
+     * {@code body} as its plain-text alternative (multipart/alternative). Whoever builds the HTML escapes every value in it.
+     */
+    public record Mail(String kind, String to, String subject, String body, Path attachment, String attachmentName, String html) {
+        public Mail(String kind, String to, String subject, String body, Path attachment, String attachmentName) {
+            this(kind, to, subject, body, attachment, attachmentName, null);
+        }
+    }
 
     private static Instant instant(ResultSet rs, String col) throws SQLException {
         Timestamp t = rs.getTimestamp(col);
@@ -42,7 +49,7 @@ public final class MailStore {
     private static final RowMapper<Outgoing> OUT = (rs, c) -> new Outgoing(rs.getLong("id"), rs.getString("kind"), rs.getString("to_address"),
             rs.getString("subject"), rs.getString("body"), rs.getString("attachment_path"), rs.getString("attachment_name"),
             instant(rs, "created_at"), rs.getInt("attempts"), instant(rs, "next_at"), instant(rs, "sent_at"), instant(rs, "failed_at"),
-            rs.getString("last_error"));
+            rs.getString("last_error"), rs.getString("html_body"));
 
     static Optional<Row> settings(Handle h, long enterpriseId) {
         return h.createQuery("SELECT * FROM mail_settings WHERE enterprise_id = :e").bind("e", enterpriseId)
@@ -76,11 +83,12 @@ public final class MailStore {
     /** Puts {@code mail} in the outbox, due now; returns its id. Runs in the caller's transaction. */
     public static long enqueue(Handle h, long enterpriseId, Mail mail, Instant now) {
         return h.createUpdate("""
-                INSERT INTO mail_outbox (enterprise_id, kind, to_address, subject, body, attachment_path, attachment_name, created_at, attempts, next_at)
-                VALUES (:e, :k, :to, :s, :b, :ap, :an, :at, 0, :at)""")
+                INSERT INTO mail_outbox (enterprise_id, kind, to_address, subject, body, attachment_path, attachment_name, created_at, attempts, next_at,
+                    html_body)
+                VALUES (:e, :k, :to, :s, :b, :ap, :an, :at, 0, :at, :html)""")
                 .bind("e", enterpriseId).bind("k", mail.kind()).bind("to", mail.to()).bind("s", clip(mail.subject(), 500))
                 .bind("b", clip(mail.body(), 8000)).bind("ap", mail.attachment() == null ? null : mail.attachment().toString())
-                .bind("an", mail.attachmentName()).bind("at", Timestamp.from(now))
+                .bind("an", mail.attachmentName()).bind("at", Timestamp.from(now)).bind("html", clip(mail.html(), 32000))
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 

@@ -183,7 +183,7 @@ public final class Mailer implements AutoCloseable {
         } else {
             try {
                 send(s.get(), new MailStore.Mail(m.kind(), m.to(), m.subject(), m.body(),
-                        m.attachmentPath() == null ? null : Path.of(m.attachmentPath()), m.attachmentName()));
+                        m.attachmentPath() == null ? null : Path.of(m.attachmentPath()), m.attachmentName(), m.html()));
                 jdbi.useHandle(h -> MailStore.sent(h, m.id(), clock.instant()));
                 return;
             } catch (MessagingException | RuntimeException e) {
@@ -211,11 +211,14 @@ public final class Mailer implements AutoCloseable {
         msg.setRecipients(Message.RecipientType.TO, InternetAddress.parse(mail.to(), true));
         msg.setSubject(mail.subject(), "UTF-8");
         msg.setSentDate(new Date());
-        if (mail.attachment() == null) {
+        if (mail.attachment() == null && mail.html() == null) {
             msg.setText(mail.body(), "UTF-8");
+        } else if (mail.attachment() == null) {
+            msg.setContent(alternative(mail));
         } else {
             MimeBodyPart text = new MimeBodyPart();
-            text.setText(mail.body(), "UTF-8");
+            if (mail.html() == null) text.setText(mail.body(), "UTF-8");
+            else text.setContent(alternative(mail));
             MimeBodyPart file = new MimeBodyPart();
             file.setDataHandler(new DataHandler(new FileDataSource(mail.attachment().toFile()) {
                 @Override
@@ -232,6 +235,15 @@ public final class Mailer implements AutoCloseable {
             else t.connect(s.host(), s.port(), null, null);
             t.sendMessage(msg, msg.getAllRecipients());
         }
+    }
+
+    /** RFC 2046 5.1.4: the plain text first, the HTML last (the richer one a reader prefers). */
+    private static MimeMultipart alternative(MailStore.Mail mail) throws MessagingException {
+        MimeBodyPart plain = new MimeBodyPart();
+        plain.setText(mail.body(), "UTF-8");
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText(mail.html(), "UTF-8", "html");
+        return new MimeMultipart("alternative", plain, html);
     }
 
     private static String describe(Exception e) {

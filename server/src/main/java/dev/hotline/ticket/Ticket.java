@@ -9,8 +9,8 @@ public record Ticket(long id, String trackingNumber, long typeId, String typeCod
                      Map<String, Object> form, Instant createdAt, Instant updatedAt, long slaSeconds, long slaUsedSeconds,
                      boolean slaRunning, Instant dueAt, boolean overdue, int escalated) {
 
-    /** One entry of a ticket's timeline. */
-    public record Event(long id, Instant at, Long userId, String user, String kind, String detail) {}
+    /** One entry of a ticket's timeline; {@code callId}: the call it is about (a call-back placed, its outcome), else null. */
+    public record Event(long id, Instant at, Long userId, String user, String kind, String detail, String callId) {}
 
     /** A ticket with its timeline, oldest first. */
     public record Detail(Ticket ticket, java.util.List<Event> timeline) {}

@@ -132,7 +132,8 @@ public final class TicketRoutes {
                         return tickets.assign(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.AssignInput.class));
                     })));
                 });
-        api.post("/tickets/{id}/comments", "Add a comment to a ticket's timeline").body(Tickets.NoteInput.class).returns(Ticket.class)
+        api.post("/tickets/{id}/comments", "Add a comment to a ticket's timeline (text; forCustomer=true: a reply sent to the customer"
+                + " when the notices choose the comment event; the assignee is notified when the notices say so)").body(Tickets.NoteInput.class).returns(Ticket.class)
                 .handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
@@ -140,8 +141,8 @@ public final class TicketRoutes {
                         return tickets.comment(h, me.enterpriseId(), me.userId(), id, Json.body(ctx, Tickets.NoteInput.class));
                     })));
                 });
-        api.post("/tickets/{id}/callbacks", "Record the result of calling the customer back (reached, no_answer, busy, wrong_number,"
-                + " resolved) on the timeline").body(Tickets.CallbackInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+        api.post("/tickets/{id}/callbacks", "Note on the timeline what the agent says of a call-back: result (reached, no_answer, busy,"
+                + " wrong_number, resolved) and/or note; the call's own outcome is written by the server when it ends").body(Tickets.CallbackInput.class).returns(Ticket.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     ctx.json(masking.forViewer(me).json(jdbi.inTransaction(h -> {
                         tickets.visible(h, Scope.of(h, me), id);
@@ -150,8 +151,9 @@ public final class TicketRoutes {
                 });
 
         api.post("/tickets/{id}/call-back", "Close the loop: ring your device (log in as an agent first), then the ticket's caller number (else"
-                + " its customer's first phone); the call is noted on the timeline. Record its result with POST /tickets/{id}/callbacks and the"
-                + " callId returned").returns(CallBackPlaced.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
+                + " its customer's first phone); the call is noted on the timeline and, when it ends, its outcome (answered with the"
+                + " talk seconds, no_answer, busy, failed) by the server, linked to the callId returned. Add a note with POST"
+                + " /tickets/{id}/callbacks").returns(CallBackPlaced.class).handle(Permission.TICKET_WRITE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
                     String number = jdbi.withHandle(h -> tickets.callbackNumber(h, me.enterpriseId(), tickets.visible(h, Scope.of(h, me), id)));
                     if (!me.can(Permission.AGENT_DESK)) throw ApiException.forbidden("calling back needs agent.desk");

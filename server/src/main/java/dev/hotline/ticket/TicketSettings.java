@@ -22,25 +22,29 @@ public record TicketSettings(String prefix, String zone, List<Integer> workDays,
      *                       as the e-mail settings' {@code ticketNotifications}
      * @param emailCustomer  the customer gets an e-mail (their record's first e-mail field) on {@code customerEvents}
      * @param smsCustomer    the customer gets an SMS (the ticket's caller number, else their first phone) on {@code customerEvents}
-     * @param customerEvents {@code opened} (the tracking number to the caller) and/or states entered: assigned, in_progress,
-     *                       waiting_customer, resolved, closed, reopened
-     * @param language       zh or en: the words of {status} and the customer's e-mail
+     * @param customerEvents {@code opened} (the tracking number to the caller), states entered (assigned, in_progress,
+     *                       waiting_customer, resolved, closed, reopened) and/or {@code comment} (a comment marked for the customer)
+     * @param language       zh or en: the words of {status} and the customer's e-mail, for a customer without a language
      * @param smsText        the SMS with {ticket}, {status}, {title}; blank: the language's default
+     * @param assigneeComments the assignee is notified (inbox, and e-mail with {@code emailAssignee}) of a comment by someone else
+     * @param languageField  the key of a customer field holding the customer's language (zh or en; 中文, English and zh-CN
+     *                       are read too): their notices are in it; null: {@code language} for everyone
      */
     public record Notices(Boolean emailAssignee, Boolean emailCustomer, Boolean smsCustomer, List<String> customerEvents, String language,
-                          String smsText) {
-        static final List<String> EVENTS = List.of("opened", "assigned", "in_progress", "waiting_customer", "resolved", "closed", "reopened");
+                          String smsText, Boolean assigneeComments, String languageField) {
+        static final List<String> EVENTS = List.of("opened", "assigned", "in_progress", "waiting_customer", "resolved", "closed", "reopened",
+                "comment");
         static final List<String> VARIABLES = List.of("ticket", "status", "title");
-        static final Notices DEFAULTS = new Notices(false, false, false, List.of("opened", "resolved", "closed"), "zh", null);
+        static final Notices DEFAULTS = new Notices(false, false, false, List.of("opened", "resolved", "closed"), "zh", null, false, null);
 
         boolean english() {
             return "en".equals(language);
         }
 
-        /** The SMS text before its variables are filled in. */
-        String smsTemplate() {
+        /** The SMS text before its variables are filled in, in {@code english} or Chinese when it is the default. */
+        String smsTemplate(boolean english) {
             if (smsText != null && !smsText.isBlank()) return smsText;
-            return english() ? "Your ticket {ticket} ({title}): {status}." : "您的工单 {ticket}（{title}）{status}。";
+            return english ? "Your ticket {ticket} ({title}): {status}." : "您的工单 {ticket}（{title}）{status}。";
         }
     }
 

@@ -69,9 +69,10 @@ public final class TicketStore {
                 Arrays.stream(rs.getString("holidays").split(",")).filter(x -> !x.isBlank()).toList(),
                 new TicketSettings.Notices(emailAssignee, rs.getBoolean("notify_email_customer"), rs.getBoolean("notify_sms_customer"),
                         Arrays.stream(rs.getString("notify_events").split(",")).filter(x -> !x.isBlank()).toList(),
-                        rs.getString("notify_language"), rs.getString("notify_sms_text"))))
+                        rs.getString("notify_language"), rs.getString("notify_sms_text"), rs.getBoolean("notify_assignee_comments"),
+                        rs.getString("notify_language_field"))))
                 .findOne().orElse(TicketSettings.DEFAULTS.withNotices(new TicketSettings.Notices(emailAssignee, false, false,
-                        TicketSettings.Notices.DEFAULTS.customerEvents(), TicketSettings.Notices.DEFAULTS.language(), null)));
+                        TicketSettings.Notices.DEFAULTS.customerEvents(), TicketSettings.Notices.DEFAULTS.language(), null, false, null)));
     }
 
     /** Stores {@code s}; its notices are complete (the caller filled in what a PUT left out). */
@@ -80,14 +81,15 @@ public final class TicketStore {
         h.createUpdate("DELETE FROM ticket_settings WHERE enterprise_id = :e").bind("e", e).execute();
         h.createUpdate("""
                 INSERT INTO ticket_settings (enterprise_id, prefix, zone, work_days, work_start, work_end, escalations, holidays,
-                    notify_email_customer, notify_sms_customer, notify_events, notify_language, notify_sms_text)
-                VALUES (:e, :p, :z, :d, :s, :en, :esc, :hol, :nec, :nsc, :nev, :nl, :nst)""").bind("e", e).bind("p", s.prefix()).bind("z", s.zone())
+                    notify_email_customer, notify_sms_customer, notify_events, notify_language, notify_sms_text, notify_assignee_comments,
+                    notify_language_field)
+                VALUES (:e, :p, :z, :d, :s, :en, :esc, :hol, :nec, :nsc, :nev, :nl, :nst, :nac, :nlf)""").bind("e", e).bind("p", s.prefix()).bind("z", s.zone())
                 .bind("d", String.join(",", s.workDays().stream().map(String::valueOf).toList()))
                 .bind("s", TicketSettings.minutes(s.workStart())).bind("en", TicketSettings.minutes(s.workEnd()))
                 .bind("esc", String.join(",", s.escalations().stream().map(x -> x.percent() + ":" + x.target()).toList()))
                 .bind("hol", String.join(",", s.holidays() == null ? List.of() : s.holidays().stream().sorted().distinct().toList()))
                 .bind("nec", n.emailCustomer()).bind("nsc", n.smsCustomer()).bind("nev", String.join(",", n.customerEvents()))
-                .bind("nl", n.language()).bind("nst", n.smsText()).execute();
+                .bind("nl", n.language()).bind("nst", n.smsText()).bind("nac", n.assigneeComments()).bind("nlf", n.languageField()).execute();
         if (n.emailAssignee() != MailStore.ticketNotifications(h, e)) MailStore.setTicketNotifications(h, e, n.emailAssignee(), now);
     }
 
@@ -236,9 +238,29 @@ public final class TicketStore {
     }
 
     static void event(Handle h, long e, long ticket, Instant at, Long user, String kind, String detail) {
-        h.createUpdate("INSERT INTO ticket_event (enterprise_id, ticket_id, created_at, user_id, kind, detail) VALUES (:e, :t, :at, :u, :k, :d)")
+        event(h, e, ticket, at, user, kind, detail, null);
+    }
+
+    /** A timeline entry about call {@code callId} (null: none). */
+    static void event(Handle h, long e, long ticket, Instant at, Long user, String kind, String detail, String callId) {
+        h.createUpdate("""
+                INSERT INTO ticket_event (enterprise_id, ticket_id, created_at, user_id, kind, detail, call_id)
+                VALUES (:e, :t, :at, :u, :k, :d, :call)""")
                 .bind("e", e).bind("t", ticket).bind("at", ts(at)).bind("u", user).bind("k", kind)
-                .bind("d", detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail).execute();
+                .bind("d", detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail).bind("call", callId).execute();
+    }
+
+    /** A call-back placed from a ticket: the ticket and the number dialled (the event's detail starts with it). */
+    record PlacedCallBack(long ticketId, String number) {}
+
+    /** The call-back whose call is {@code callId}, unless its outcome is on the timeline already. */
+    static Optional<PlacedCallBack> callBackOfCall(Handle h, long e, String callId) {
+        return h.createQuery("""
+                        SELECT d.ticket_id, d.detail FROM ticket_event d WHERE d.call_id = :c AND d.enterprise_id = :e AND d.kind = 'callback_dialled'
+                        AND NOT EXISTS (SELECT 1 FROM ticket_event o WHERE o.call_id = :c AND o.kind = 'callback_outcome')
+                        ORDER BY d.id LIMIT 1""")
+                .bind("c", callId).bind("e", e)
+                .map((rs, c) -> new PlacedCallBack(rs.getLong(1), rs.getString(2) == null ? "" : rs.getString(2).split(" ", 2)[0])).findOne();
     }
 
     static List<Ticket.Event> timeline(Handle h, long e, long ticket) {
@@ -246,7 +268,7 @@ public final class TicketStore {
                 SELECT v.*, u.display_name FROM ticket_event v LEFT JOIN app_user u ON u.id = v.user_id
                 WHERE v.enterprise_id = :e AND v.ticket_id = :t ORDER BY v.id""").bind("e", e).bind("t", ticket)
                 .map((rs, c) -> new Ticket.Event(rs.getLong("id"), instant(rs, "created_at"), optLong(rs, "user_id"), rs.getString("display_name"),
-                        rs.getString("kind"), rs.getString("detail"))).list();
+                        rs.getString("kind"), rs.getString("detail"), rs.getString("call_id"))).list();
     }
 
     // ---- people
@@ -297,6 +319,7 @@ public final class TicketStore {
                     String what = switch (kind) {
                         case "ticket.assigned" -> zh ? "工单已分配给您" : "Ticket assigned to you";
                         case "ticket.escalated" -> zh ? "工单升级" : "Ticket escalated";
+                        case "ticket.commented" -> zh ? "您的工单有新评论" : "New comment on your ticket";
                         case "order.submitted" -> zh ? "订单待您审批" : "Order submitted for your approval";
                         case "order.approved" -> zh ? "订单已审批通过" : "Order approved";
                         case "order.rejected" -> zh ? "订单被驳回" : "Order rejected";

@@ -1,5 +1,7 @@
 package dev.hotline.ticket;
 
+import dev.hotline.crm.FieldStore;
+import dev.hotline.crm.FieldType;
 import dev.hotline.crm.Scope;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
@@ -39,9 +41,19 @@ public final class Tickets {
 
     public record AssignInput(Long departmentId, Long assigneeId, String note) {}
 
-    public record NoteInput(String text) {}
+    /** @param forCustomer a reply for the customer: on the timeline as {@code reply}, sent to them when the notices choose {@code comment} */
+    public record NoteInput(String text, Boolean forCustomer) {
+        public NoteInput(String text) {
+            this(text, null);
+        }
+    }
 
-    /** @param callId the call-back's call (from POST /tickets/{id}/call-back), noted with the result */
+    /**
+     * The agent's word on a call-back (the server writes the call's own outcome itself, {@link CallBackOutcomes}): a result
+     * and/or a note, at least one.
+     *
+     * @param callId the call-back's call (from POST /tickets/{id}/call-back), noted with the result
+     */
     public record CallbackInput(String result, String note, String callId) {
         public CallbackInput(String result, String note) {
             this(result, note, null);
@@ -128,14 +140,14 @@ public final class Tickets {
                 if (ok) last = s.percent();
             }
         }
-        TicketSettings.Notices n = in.notices() == null ? TicketStore.settings(h, e).notices() : checkNotices(v, in.notices());
+        TicketSettings.Notices n = in.notices() == null ? TicketStore.settings(h, e).notices() : checkNotices(h, e, v, in.notices());
         v.throwIfInvalid();
         TicketStore.saveSettings(h, e, in.withNotices(n), clock.instant());
         return TicketStore.settings(h, e);
     }
 
     /** The notices as stored: what is left out takes its default; refusals name notices.<field>. */
-    private static TicketSettings.Notices checkNotices(Validator v, TicketSettings.Notices in) {
+    private static TicketSettings.Notices checkNotices(Handle h, long e, Validator v, TicketSettings.Notices in) {
         var d = TicketSettings.Notices.DEFAULTS;
         List<String> events = in.customerEvents() == null ? d.customerEvents() : in.customerEvents();
         for (int i = 0; i < events.size(); i++) {
@@ -154,8 +166,16 @@ public final class Tickets {
                         "unknown variable {" + m.group(1) + "}: use {ticket}, {status}, {title}");
             }
         }
+        String languageField = Validator.clean(in.languageField());
+        if (languageField != null) {
+            var f = FieldStore.list(h, e).stream().filter(x -> x.key().equals(languageField)).findFirst();
+            v.check(f.isPresent(), "notices.languageField", "no such customer field");
+            v.check(f.isEmpty() || f.get().type() == FieldType.SINGLE_CHOICE || f.get().type() == FieldType.TEXT, "notices.languageField",
+                    "a single choice or text field");
+        }
         return new TicketSettings.Notices(Boolean.TRUE.equals(in.emailAssignee()), Boolean.TRUE.equals(in.emailCustomer()),
-                Boolean.TRUE.equals(in.smsCustomer()), List.copyOf(events.stream().filter(x -> x != null).toList()), language, text);
+                Boolean.TRUE.equals(in.smsCustomer()), List.copyOf(events.stream().filter(x -> x != null).toList()), language, text,
+                Boolean.TRUE.equals(in.assigneeComments()), languageField);
     }
 
     public TicketType saveType(Handle h, long e, Long id, TypeInput in) {
@@ -356,22 +376,37 @@ public final class Tickets {
         if (next != r.status()) notices.customer(h, e, get(h, e, r.id()), next.key(), settings.notices(), now);
     }
 
+    /**
+     * A comment on the timeline: {@code comment}, or {@code reply} when it is for the customer (sent to them by the chosen
+     * notices). The assignee is notified of another's comment when the notices say so.
+     */
     public Ticket comment(Handle h, long e, long user, long id, NoteInput in) {
-        get(h, e, id);
+        var r = get(h, e, id);
         Validator.of().required("text", Validator.clean(in.text())).maxLength("text", in.text(), 4000).throwIfInvalid();
-        TicketStore.event(h, e, id, clock.instant(), user, "comment", in.text().strip());
+        boolean forCustomer = Boolean.TRUE.equals(in.forCustomer());
+        String text = in.text().strip();
+        Instant now = clock.instant();
+        TicketStore.event(h, e, id, now, user, forCustomer ? "reply" : "comment", text);
+        TicketSettings.Notices n = TicketStore.settings(h, e).notices();
+        if (n.assigneeComments() && r.assigneeId() != null && r.assigneeId() != user) {
+            TicketStore.notify(h, e, r.assigneeId(), now, "ticket.commented", id, r.trackingNumber() + " " + r.title() + ": "
+                    + (text.length() > 400 ? text.substring(0, 400) + "…" : text));
+        }
+        if (forCustomer) notices.reply(h, e, r, text, n, now);
         return view(h, e, get(h, e, id));
     }
 
     /** Closing the loop: the result of calling the customer back, on the timeline (the dialing itself is the desk's click-to-dial). */
     public Ticket callback(Handle h, long e, long user, long id, CallbackInput in) {
         var r = get(h, e, id);
-        Validator v = Validator.of().required("result", in.result()).maxLength("note", in.note(), 2000).maxLength("callId", in.callId(), 64);
+        Validator v = Validator.of().maxLength("note", in.note(), 2000).maxLength("callId", in.callId(), 64)
+                .check(in.result() != null || Validator.clean(in.note()) != null, "result", "a result or a note is required");
         if (in.result() != null) v.check(CALLBACK_RESULTS.contains(in.result()), "result", "one of " + String.join(", ", CALLBACK_RESULTS));
         v.throwIfInvalid();
-        TicketStore.event(h, e, id, clock.instant(), user, "callback", in.result() + (r.callerNumber() != null ? " " + r.callerNumber() : "")
-                + (Validator.clean(in.callId()) != null ? " call " + in.callId().strip() : "")
-                + (Validator.clean(in.note()) != null ? ": " + in.note().strip() : ""));
+        String call = Validator.clean(in.callId());
+        String words = (in.result() != null ? in.result() : "note") + (r.callerNumber() != null ? " " + r.callerNumber() : "")
+                + (call != null ? " call " + call : "") + (Validator.clean(in.note()) != null ? ": " + in.note().strip() : "");
+        TicketStore.event(h, e, id, clock.instant(), user, "callback", words, call);
         return view(h, e, get(h, e, id));
     }
 
@@ -386,7 +421,7 @@ public final class Tickets {
     /** The call-back was placed (the agent's device rings, then the customer): on the timeline with its call, before its result. */
     public Ticket callbackDialled(Handle h, long e, long user, long id, String number, String callId) {
         get(h, e, id);
-        TicketStore.event(h, e, id, clock.instant(), user, "callback_dialled", number + (callId != null ? " call " + callId : ""));
+        TicketStore.event(h, e, id, clock.instant(), user, "callback_dialled", number + (callId != null ? " call " + callId : ""), callId);
         return view(h, e, get(h, e, id));
     }
 

@@ -1,11 +1,14 @@
 import { clock } from '../format.js';
 import { desk, current, other, otherRef, command, callTimer, shownState } from './store.js';
 import { DialLink } from './dial-link.js';
-import { CallTicket, CallMemos } from './call-work.js';
+import { CallMemos } from './call-work.js';
 
-/** The current call: who, from which queue, how long they waited, the transferring colleague's notes; our notes. */
+/**
+ * The current call: who, from which queue, how long they waited, the transferring colleague's notes; our notes and memos. The
+ * ticket opened from the call sits in the customer panel, under the pop it is filled in from.
+ */
 export const CallPanel = {
-  components: { DialLink, CallTicket, CallMemos },
+  components: { DialLink, CallMemos },
   setup() { return { desk, current, clock }; },
   data() { return { drafts: {}, saving: false }; },
   computed: {
@@ -61,7 +64,6 @@ export const CallPanel = {
           <button class="btn btn-sm" :disabled="!dirty || saving" data-testid="desk-notes-save" @click="saveNotes">{{ t('common.save') }}</button>
         </div>
         <call-memos v-if="can('ticket.read')" :call="call"></call-memos>
-        <call-ticket v-if="can('ticket.write')" :call="call"></call-ticket>
       </div>
       <div v-else class="placeholder" data-testid="desk-no-call">
         <div>{{ t('agent.noCall') }}</div>

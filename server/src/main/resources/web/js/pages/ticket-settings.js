@@ -1,17 +1,18 @@
 // Ticket settings (BIZ-1): the tracking-number prefix, the business-hours calendar of the SLA clock (zone, working days,
 // hours, holidays), the escalation stages, and the notices outside the console: the assignee by e-mail (the same switch as
-// the e-mail settings'), the customer by e-mail and SMS on the chosen events, with the SMS text's {ticket}, {status}, {title}.
+// the e-mail settings'), the customer by e-mail and SMS on the chosen events (a reply for them among them), with the SMS
+// text's {ticket}, {status}, {title}; the assignee told of comments; the customer field holding a customer's own language.
 
 import { api, t, toast, toastError } from '../common.js';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7];
-const EVENTS = ['opened', 'assigned', 'in_progress', 'waiting_customer', 'resolved', 'closed', 'reopened'];
+const EVENTS = ['opened', 'assigned', 'in_progress', 'waiting_customer', 'resolved', 'closed', 'reopened', 'comment'];
 const KNOWN = ['prefix', 'zone', 'workDays', 'workStart', 'workEnd', 'holidays', 'escalations', 'notices.language', 'notices.smsText',
-  'notices.customerEvents'];
+  'notices.customerEvents', 'notices.languageField'];
 
 export const TicketSettingsPage = {
   setup() { return { DAYS, EVENTS }; },
-  data() { return { form: null, errors: {}, error: null, saving: false }; },
+  data() { return { form: null, errors: {}, error: null, saving: false, fields: [] }; },
   computed: {
     known() {
       return KNOWN.concat(Object.keys(this.errors).filter((k) => /^(holidays|escalations|notices\.customerEvents)\[/.test(k)));
@@ -24,6 +25,8 @@ export const TicketSettingsPage = {
     async load() {
       try {
         const s = await api.get('/ticket-settings');
+        // The customer fields that may hold a language (single choice or text); without customer.read only the one chosen.
+        try { this.fields = (await api.get('/customer-fields')).filter((f) => f.type === 'single_choice' || f.type === 'text'); } catch (e) { this.fields = []; }
         const n = s.notices || {};
         this.form = {
           prefix: s.prefix, zone: s.zone, workDays: s.workDays.slice(), workStart: s.workStart, workEnd: s.workEnd,
@@ -31,6 +34,7 @@ export const TicketSettingsPage = {
           escalations: s.escalations.map((x) => ({ percent: x.percent, target: x.target })),
           emailAssignee: !!n.emailAssignee, emailCustomer: !!n.emailCustomer, smsCustomer: !!n.smsCustomer,
           customerEvents: (n.customerEvents || []).slice(), language: n.language || 'zh', smsText: n.smsText || '',
+          assigneeComments: !!n.assigneeComments, languageField: n.languageField || '',
         };
       } catch (e) { toastError(e); }
     },
@@ -52,6 +56,7 @@ export const TicketSettingsPage = {
         notices: {
           emailAssignee: f.emailAssignee, emailCustomer: f.emailCustomer, smsCustomer: f.smsCustomer,
           customerEvents: EVENTS.filter((x) => f.customerEvents.includes(x)), language: f.language, smsText: f.smsText.trim() || null,
+          assigneeComments: f.assigneeComments, languageField: f.languageField || null,
         },
       };
       try {
@@ -111,16 +116,22 @@ export const TicketSettingsPage = {
         <div class="panel-head"><h2>{{ t('ticketSettings.notices') }}</h2><span class="muted small">{{ t('ticketSettings.noticesHint') }}</span></div>
         <div class="panel-body form-grid">
           <label class="check span-2"><input type="checkbox" v-model="form.emailAssignee" data-testid="ts-email-assignee"> {{ t('ticketSettings.emailAssignee') }}</label>
+          <label class="check span-2"><input type="checkbox" v-model="form.assigneeComments" data-testid="ts-assignee-comments"> {{ t('ticketSettings.assigneeComments') }}</label>
           <label class="check span-2"><input type="checkbox" v-model="form.emailCustomer" data-testid="ts-email-customer"> {{ t('ticketSettings.emailCustomer') }}</label>
           <label class="check span-2"><input type="checkbox" v-model="form.smsCustomer" data-testid="ts-sms-customer"> {{ t('ticketSettings.smsCustomer') }}</label>
           <form-field :label="t('ticketSettings.events')" :error="eventsError" testid="ts-events-error" span>
             <div class="checks">
               <label v-for="ev in EVENTS" :key="ev" class="check"><input type="checkbox" :value="ev" v-model="form.customerEvents" :data-testid="'ts-event-' + ev">
-                {{ ev === 'opened' ? t('ticketSettings.event.opened') : t('tickets.status.' + ev) }}</label>
+                {{ ev === 'opened' || ev === 'comment' ? t('ticketSettings.event.' + ev) : t('tickets.status.' + ev) }}</label>
             </div>
           </form-field>
           <form-field :label="t('ticketSettings.language')" :error="errors['notices.language']" testid="ts-language-error">
             <select v-model="form.language" data-testid="ts-language"><option value="zh">中文</option><option value="en">English</option></select></form-field>
+          <form-field :label="t('ticketSettings.languageField')" :error="errors['notices.languageField']" testid="ts-language-field-error"
+            :hint="t('ticketSettings.languageFieldHint')">
+            <select v-model="form.languageField" data-testid="ts-language-field"><option value="">{{ t('ticketSettings.languageFieldNone') }}</option>
+              <option v-if="form.languageField && !fields.some((f) => f.key === form.languageField)" :value="form.languageField">{{ form.languageField }}</option>
+              <option v-for="f in fields" :key="f.key" :value="f.key">{{ f.label }} ({{ f.key }})</option></select></form-field>
           <form-field :label="t('ticketSettings.smsText')" :error="errors['notices.smsText']" testid="ts-sms-text-error" :hint="t('ticketSettings.smsTextHint')" span>
             <textarea v-model="form.smsText" rows="2" maxlength="500" data-testid="ts-sms-text"></textarea></form-field>
         </div>

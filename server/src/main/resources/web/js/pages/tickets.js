@@ -22,8 +22,8 @@ export const TicketsPage = {
     return {
       types: [], items: [], loading: true, loadError: null,
       status: '', typeId: '', q: '', openOnly: true, mine: false,
-      dialog: null, detailId: idFromHash(), detail: null, detailError: null, edit: null, move: { status: '', note: '' }, comment: '',
-      callback: { callId: null, result: 'reached', note: '', error: null },
+      dialog: null, detailId: idFromHash(), detail: null, detailError: null, edit: null, move: { status: '', note: '' }, comment: '', commentForCustomer: false,
+      callback: { callId: null, result: '', note: '', error: null },
       sms: null, smsTemplates: [], smsSent: null,
     };
   },
@@ -100,7 +100,10 @@ export const TicketsPage = {
         await this.load();
       } catch (e) { this.detailError = e; }
     },
-    /** BIZ-1: rings the agent's device, then the ticket's caller (the desk's click-to-dial); the result is recorded after. */
+    /**
+     * BIZ-1: rings the agent's device, then the ticket's caller (the desk's click-to-dial); the server writes the call's outcome on
+     * the timeline when it ends, the agent may add a result or a note.
+     */
     async callBack() {
       this.callback.error = null;
       try {
@@ -113,17 +116,25 @@ export const TicketsPage = {
     async saveCallbackResult() {
       this.callback.error = null;
       try {
-        await api.post('/tickets/' + this.detail.ticket.id + '/callbacks', { result: this.callback.result, note: this.callback.note.trim() || null,
-          callId: this.callback.callId });
-        this.callback = { callId: null, result: 'reached', note: '', error: null };
+        await api.post('/tickets/' + this.detail.ticket.id + '/callbacks', { result: this.callback.result || null,
+          note: this.callback.note.trim() || null, callId: this.callback.callId });
+        this.callback = { callId: null, result: '', note: '', error: null };
         await this.loadDetail();
       } catch (e) { this.callback.error = e; }
+    },
+    /** The server's call-back outcome ("answered 12 s 138… call …") with its first word in the page's language. */
+    eventDetail(ev) {
+      if (ev.kind !== 'callback_outcome' || !ev.detail) return ev.detail;
+      const i = ev.detail.indexOf(' ');
+      const word = i < 0 ? ev.detail : ev.detail.slice(0, i);
+      return this.tOr('tickets.callbackOutcome.' + word, word) + (i < 0 ? '' : ev.detail.slice(i));
     },
     async addComment() {
       if (!this.comment.trim()) return;
       try {
-        await api.post('/tickets/' + this.detail.ticket.id + '/comments', { text: this.comment.trim() });
+        await api.post('/tickets/' + this.detail.ticket.id + '/comments', { text: this.comment.trim(), forCustomer: this.commentForCustomer });
         this.comment = '';
+        this.commentForCustomer = false;
         await this.loadDetail();
       } catch (e) { this.detailError = e; }
     },
@@ -191,6 +202,7 @@ export const TicketsPage = {
           <button v-if="can('agent.desk')" type="button" class="btn" data-testid="ticket-call-back" @click="callBack">{{ t('tickets.callBack') }}</button>
           <button v-if="can('sms.send')" type="button" class="btn" data-testid="ticket-sms" @click="openSms">{{ t('tickets.sms') }}</button>
           <select v-model="callback.result" data-testid="ticket-callback-result">
+            <option value="">{{ t('tickets.callbackResultNone') }}</option>
             <option v-for="r in ['reached', 'no_answer', 'busy', 'wrong_number', 'resolved']" :key="r" :value="r">{{ t('tickets.callbackResult.' + r) }}</option></select>
           <input class="grow" v-model="callback.note" :placeholder="t('tickets.callbackNote')" data-testid="ticket-callback-note">
           <button class="btn" type="submit" data-testid="ticket-callback-save">{{ t('tickets.callbackSave') }}</button>
@@ -200,12 +212,14 @@ export const TicketsPage = {
           {{ t('tickets.smsSent', { number: smsSent.number, status: t('sms.status.' + smsSent.status) }) }} <span class="mono">{{ smsSent.text }}</span></p>
         <form v-if="can('ticket.write')" class="toolbar" @submit.prevent="addComment">
           <input class="grow" v-model="comment" :placeholder="t('tickets.commentHint')" data-testid="ticket-comment">
+          <label class="check" :title="t('tickets.forCustomerHint')"><input type="checkbox" v-model="commentForCustomer" data-testid="ticket-comment-for-customer">
+            {{ t('tickets.forCustomer') }}</label>
           <button class="btn" type="submit" data-testid="ticket-comment-add">{{ t('tickets.comment') }}</button>
         </form>
         <h3>{{ t('tickets.timeline') }}</h3>
         <ul class="timeline-list" data-testid="ticket-timeline">
           <li v-for="ev in detail.timeline" :key="ev.id" :data-kind="ev.kind"><span class="muted small">{{ fmtTime(ev.at) }}</span>
-            <span class="badge">{{ tOr('tickets.event.' + ev.kind, ev.kind) }}</span><span>{{ dash(ev.user) }}</span><span class="muted">{{ ev.detail }}</span></li>
+            <span class="badge">{{ tOr('tickets.event.' + ev.kind, ev.kind) }}</span><span>{{ dash(ev.user) }}</span><span class="muted">{{ eventDetail(ev) }}</span></li>
         </ul>
       </div>
     </div>

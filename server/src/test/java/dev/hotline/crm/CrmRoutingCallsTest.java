@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.hotline.acd.Acd;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
@@ -14,6 +15,8 @@ import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -176,6 +179,84 @@ class CrmRoutingCallsTest {
             assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
         } finally {
             phones.forEach(Sipp.Run::kill);
+        }
+    }
+
+    @Test
+    void aBlockedPopUpWindowIsShownInsideTheDesk() throws Exception {
+        // AGENT-4: a browser that blocks the pop-up window (window.open gives nothing back, as a blocker does): the desk shows the
+        // queue's external page (a CRM of the test's own, another origin) inside its customer panel, with the link and a close
+        // button, in en and zh.
+        Path dir = Files.createTempDirectory("crm-blocked-pop");
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer crm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        crm.createContext("/pop", ex -> {
+            asked.add(ex.getRequestURI().getRawQuery());
+            byte[] page = "<!DOCTYPE html><html><body><h1 id=\"crm\">External CRM record</h1></body></html>".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, page.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(page);
+            }
+        });
+        crm.start();
+        try (TestServer server = TestServer.start(TestDatabases.Kind.H2, Map.of("sip.default.enterprise", "demo"));
+             Chromium chrome = Chromium.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", QUEUE_NUMBER, "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            String crmBase = "http://127.0.0.1:" + crm.getAddress().getPort() + "/pop";
+            assertThat(admin.put("/api/v1/crm-settings", Map.of("popUrls", Map.of("sales", crmBase + "?caller={caller}&called={called}&callId={callId}")))
+                    .status()).isEqualTo(200);
+            server.hotline().acd().settle();
+            int phonePort = Ports.free();
+            SipPeers peers = new SipPeers(dir, server.hotline().engine().sipPort());
+            Sipp.Run phone = peers.phone(phonePort);
+            try {
+                peers.register("1001", PW, phonePort, "200");
+                assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                ChromeDriver d = chrome.driver();
+                chrome.signInEnglish(server.baseUrl(), "demo", "agent1", PW);
+                WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(20));
+                wait.until(ExpectedConditions.urlContains("/agent.html"));
+                wait.until(x -> "true".equals(String.valueOf(d.executeScript("return !!document.querySelector('[data-testid=agent-desk]')"))));
+                d.executeScript("window.open = function () { return null; };");
+                try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), PLAIN, QUEUE_NUMBER)) {
+                    caller.quiet(60_000);
+                    String src = wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty() ? null
+                            : x.findElement(tid("desk-url-pop-frame")).getAttribute("src"));
+                    String callId = agent.get("/api/v1/live-calls").json().at("/0/call/callId").asText();
+                    String query = "caller=" + enc(PLAIN) + "&called=" + QUEUE_NUMBER + "&callId=" + enc(callId);
+                    assertThat(src).isEqualTo(crmBase + "?" + query);
+                    assertThat(d.findElement(tid("desk-customer")).findElement(tid("desk-url-pop")).getAttribute("href")).as("the link too")
+                            .isEqualTo(crmBase + "?" + query);
+                    // The external CRM was asked for the page and the frame shows it.
+                    await().atMost(Duration.ofSeconds(20)).until(() -> asked.contains(query));
+                    d.switchTo().frame(d.findElement(tid("desk-url-pop-frame")));
+                    wait.until(x -> !x.findElements(org.openqa.selenium.By.id("crm")).isEmpty());
+                    assertThat(d.findElement(org.openqa.selenium.By.id("crm")).getText()).isEqualTo("External CRM record");
+                    d.switchTo().defaultContent();
+                    assertThat(d.getWindowHandles()).as("no window was opened").hasSize(1);
+                    assertThat(text(d, "desk-url-pop-blocked")).isEqualTo("The browser blocked the pop-up window: the page is shown here");
+                    chrome.screenshot("agent4-blocked-pop-en");
+                    d.findElement(tid("lang-zh")).click();
+                    wait.until(x -> text(x, "desk-url-pop-blocked").equals("浏览器拦截了弹出窗口，页面显示在此处"));
+                    assertThat(text(d, "desk-url-pop-close")).isEqualTo("关闭");
+                    chrome.screenshot("agent4-blocked-pop-zh");
+                    d.findElement(tid("lang-en")).click();
+                    wait.until(ExpectedConditions.elementToBeClickable(tid("desk-url-pop-close"))).click();
+                    wait.until(x -> x.findElements(tid("desk-url-pop-frame")).isEmpty());
+                    assertThat(d.findElements(tid("desk-url-pop"))).as("the link stays").hasSize(1);
+                    caller.bye();
+                }
+                assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+            } finally {
+                phone.kill();
+            }
+        } finally {
+            crm.stop(0);
         }
     }
 

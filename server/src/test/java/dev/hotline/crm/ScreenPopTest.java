@@ -163,7 +163,7 @@ class ScreenPopTest {
                     return st == AgentState.READY;
                 });
                 try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13800000001", QUEUE_NUMBER)) {
-                    caller.quiet(20_000);
+                    caller.quiet(60_000); // media for the whole ticket and memo steps (the server hangs up a call without media)
                     wait.until(x -> "known".equals(chrome.attr("desk-crm", "data-state")));
                     assertThat(d.findElement(tid("desk-crm-name")).getText()).isEqualTo("Wang Wu");
                     wait.until(x -> !x.findElements(tid("desk-caller-number")).isEmpty()
@@ -172,8 +172,10 @@ class ScreenPopTest {
 
                     // BIZ-2: a ticket opened from the call uses its type's designed form (the required field refused on its
                     // input); it carries the real number (sent by reference), the call and the popped customer.
-                    d.findElement(tid("desk-ticket-new")).click();
-                    new Select(wait.until(x -> x.findElement(tid("desk-ticket-type")))).selectByValue(String.valueOf(consultation));
+                    // AGENT-4: the ticket form is in the customer panel, under the pop it is filled in from, not in the call panel.
+                    assertThat(d.findElement(tid("desk-call-panel")).findElements(tid("desk-ticket-new"))).isEmpty();
+                    d.findElement(tid("desk-customer")).findElement(tid("desk-ticket-new")).click();
+                    new Select(wait.until(x -> x.findElement(tid("desk-customer")).findElement(tid("desk-ticket-type")))).selectByValue(String.valueOf(consultation));
                     // AGENT-4: the form says who the ticket is for, as filled in from the pop: the customer and the (masked) number.
                     wait.until(x -> x.findElement(tid("desk-ticket-for")).getText().contains("Wang Wu"));
                     assertThat(d.findElement(tid("desk-ticket-for")).getText()).contains("138****0001").doesNotContain("13800000001");

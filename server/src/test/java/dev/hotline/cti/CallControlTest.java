@@ -157,10 +157,11 @@ class CallControlTest {
     }
 
     @Test
-    void callingBackFromATicketDialsTheCustomerFromTheAgentsPhoneAndTheResultLandsOnTheTicket() throws Exception {
-        // BIZ-1: close the loop. The ticket's caller number is dialled from agent 1's phone; the call and its result are on the timeline.
+    void callingBackFromATicketDialsTheCustomerFromTheAgentsPhoneAndTheCallsOutcomeLandsOnTheTicket() throws Exception {
+        // BIZ-1: close the loop. The ticket's caller number is dialled from agent 1's phone; when the call ends the server writes
+        // its outcome on the timeline, linked to the call (answered with the customer's talk seconds; busy); the agent's note is optional.
         ApiClient api = agentOneByToken();
-        Sipp.Run carrier = peers().uas("uas_answer", carrierPort, SipPeers.vars("x"));
+        Sipp.Run carrier = peers().uas("uas_bye", carrierPort, SipPeers.vars("x", "PAUSE", "2500"));
         long id = admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Call me back", "callerNumber", "13770000041",
                 "form", Map.of("topic", "refund"))).json().get("id").asLong();
         long bare = admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "No number", "form", Map.of("topic", "x"))).json().get("id").asLong();
@@ -174,15 +175,47 @@ class CallControlTest {
         assertThat(callId).isNotBlank();
         assertThat(liveCall(api, leg, "talking").at("/call/callId").asText()).isEqualTo(callId);
         await("the carrier is called").atMost(Duration.ofSeconds(10)).until(() -> carrier.logs().contains("INVITE sip:13770000041@"));
-        assertThat(api.delete("/api/v1/live-calls/" + leg).status()).isEqualTo(200);
-        SipPeers.ok(carrier);
+        SipPeers.ok(carrier); // the customer answered, talked 2.5 s and hung up
+        await("the call-back ended").atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/live-calls").json().isEmpty());
+        JsonNode answered = outcome(id, callId);
+        assertThat(answered.get("userId").isNull()).as("written by the server").isTrue();
+        assertThat(answered.get("detail").asText()).matches("answered [1-4] s 13770000041 call " + callId);
+        // The agent's word stays, as an optional note: a result or a note, not nothing; a bad result refused.
         assertField(api.post("/api/v1/tickets/" + id + "/callbacks", Map.of("result", "maybe")), "result");
-        assertThat(api.post("/api/v1/tickets/" + id + "/callbacks", Map.of("result", "resolved", "note", "refund confirmed", "callId", callId)).status())
-                .isEqualTo(200);
+        assertField(api.post("/api/v1/tickets/" + id + "/callbacks", Map.of("callId", callId)), "result");
+        assertThat(api.post("/api/v1/tickets/" + id + "/callbacks", Map.of("note", "refund confirmed", "callId", callId)).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/tickets/" + id + "/callbacks", Map.of("result", "resolved", "callId", callId)).status()).isEqualTo(200);
+
+        // Busy: the carrier refuses with 486; the outcome says so, for the second call.
+        Sipp.Run busy = peers().uas("uas_reject", carrierPort, SipPeers.vars("x", "CODE", "486"));
+        var again = api.post("/api/v1/tickets/" + id + "/call-back", null);
+        assertThat(again.status()).as(again.toString()).isEqualTo(201);
+        String busyCall = again.json().get("callId").asText();
+        assertThat(busyCall).isNotEqualTo(callId);
+        SipPeers.ok(busy);
+        assertThat(busy.logs()).contains("INVITE sip:13770000041@");
+        // The agent hangs up on the busy tone (when the server has not ended the call already).
+        String busyLeg = again.json().get("legId").asText();
+        if (api.get("/api/v1/live-calls/" + busyLeg).status() == 200) api.delete("/api/v1/live-calls/" + busyLeg);
+        assertThat(outcome(id, busyCall).get("detail").asText()).isEqualTo("busy 13770000041 call " + busyCall);
+
         JsonNode timeline = admin.get("/api/v1/tickets/" + id).json().get("timeline");
-        assertThat(timeline.findValuesAsText("kind")).containsSubsequence("opened", "callback_dialled", "callback");
-        assertThat(timeline.findValuesAsText("detail")).contains("13770000041 call " + callId, "resolved 13770000041 call " + callId + ": refund confirmed");
+        assertThat(timeline.findValuesAsText("kind")).containsSubsequence("opened", "callback_dialled", "callback_outcome", "callback", "callback",
+                "callback_dialled", "callback_outcome");
+        assertThat(timeline.findValuesAsText("detail")).contains("13770000041 call " + callId, "note 13770000041 call " + callId + ": refund confirmed",
+                "resolved 13770000041 call " + callId);
+        assertThat(timeline.findValuesAsText("kind").stream().filter("callback_outcome"::equals)).as("one outcome per call").hasSize(2);
         // Another enterprise's ticket is 404 here too: TenantIsolationTest walks this route (a second enterprise breaks this class's registrations).
+    }
+
+    /** The server's outcome entry of call {@code callId} on ticket {@code id}, once the call's record is written. */
+    JsonNode outcome(long id, String callId) {
+        return await("the outcome of " + callId).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (JsonNode ev : admin.get("/api/v1/tickets/" + id).json().get("timeline")) {
+                if (ev.get("kind").asText().equals("callback_outcome") && callId.equals(ev.path("callId").asText(null))) return ev;
+            }
+            return null;
+        }, ev -> ev != null);
     }
 
     @Test

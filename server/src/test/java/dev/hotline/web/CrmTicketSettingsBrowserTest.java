@@ -75,6 +75,9 @@ class CrmTicketSettingsBrowserTest {
     @Test
     void adminSwitchesTicketNoticesOnWithTheSmsTextChecked() {
         ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        var field = admin.post("/api/v1/customer-fields", Map.of("key", "notice_lang", "label", "Language", "type", "single_choice",
+                "options", List.of("中文", "English")));
+        assertThat(field.status()).as(field.toString()).isEqualTo(201);
         ui.click("lang-en");
         ui.login("demo", "admin", ui.server().demoPassword());
         ui.el("page-title");
@@ -85,7 +88,10 @@ class CrmTicketSettingsBrowserTest {
         ui.click("ts-sms-customer");
         ui.click("ts-email-assignee");
         ui.click("ts-event-in_progress");
+        ui.click("ts-event-comment");
+        ui.click("ts-assignee-comments");
         new Select(ui.el("ts-language")).selectByValue("en");
+        new Select(ui.el("ts-language-field")).selectByValue("notice_lang");
         ui.type("ts-sms-text", "Hello {name}, ticket {ticket}");
         ui.click("ts-save");
         ui.waitFor(d -> ui.text("ts-sms-text-error").contains("{name}"));
@@ -101,13 +107,17 @@ class CrmTicketSettingsBrowserTest {
         assertThat(n.get("language").asText()).isEqualTo("en");
         assertThat(n.get("emailCustomer").asBoolean()).isFalse();
         assertThat(n.get("emailAssignee").asBoolean()).isTrue();
-        assertThat(n.get("customerEvents").toString()).isEqualTo("[\"opened\",\"in_progress\",\"resolved\",\"closed\"]");
+        assertThat(n.get("customerEvents").toString()).isEqualTo("[\"opened\",\"in_progress\",\"resolved\",\"closed\",\"comment\"]");
+        assertThat(n.get("assigneeComments").asBoolean()).isTrue();
+        assertThat(n.get("languageField").asText()).isEqualTo("notice_lang");
         assertThat(admin.get("/api/v1/mail/settings").json().get("ticketNotifications").asBoolean()).isTrue();
         assertThat(admin.get("/api/v1/ticket-settings").json().get("prefix").asText()).as("the rest kept").isEqualTo("GD");
 
         ui.click("lang-zh");
         ui.waitText("page-title", ui.zh("ticketSettings.title"));
-        assertThat(ui.driver().findElement(tid("ts-notices")).getText()).contains(ui.zh("ticketSettings.event.opened"));
+        assertThat(ui.driver().findElement(tid("ts-notices")).getText()).contains(ui.zh("ticketSettings.event.opened"),
+                ui.zh("ticketSettings.event.comment"), ui.zh("ticketSettings.assigneeComments"), ui.zh("ticketSettings.languageField"));
+        assertThat(new Select(ui.el("ts-language-field")).getFirstSelectedOption().getAttribute("value")).as("after a reload").isEqualTo("notice_lang");
         ui.screenshot("biz1-ticket-notices-zh");
     }
 }

@@ -74,6 +74,15 @@ class TicketsKbBrowserTest {
         ui.type("ticket-comment", "courier called");
         ui.click("ticket-comment-add");
         ui.waitFor(d -> ui.text("ticket-timeline").contains("courier called"));
+        // BIZ-1: a comment marked for the customer is a reply on the timeline (sent to them per the notices: TicketNoticesTest).
+        ui.type("ticket-comment", "a new one is on its way");
+        ui.click("ticket-comment-for-customer");
+        ui.click("ticket-comment-add");
+        ui.waitFor(d -> ui.text("ticket-timeline").contains("a new one is on its way"));
+        assertThat(ui.driver().findElements(ConsoleDriver.tid("ticket-timeline")).get(0)
+                .findElements(org.openqa.selenium.By.cssSelector("li[data-kind=reply]"))).hasSize(1)
+                .allSatisfy(li -> assertThat(li.getText()).contains(ui.en("tickets.event.reply"), "a new one is on its way"));
+        assertThat(ui.el("ticket-comment-for-customer").isSelected()).as("unticked for the next comment").isFalse();
         new Select(ui.el("ticket-move-status")).selectByValue("resolved");
         ui.click("ticket-move-go");
         ui.waitText("ticket-detail-status", ui.en("tickets.status.resolved"));

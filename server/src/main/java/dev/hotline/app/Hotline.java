@@ -453,7 +453,7 @@ public final class Hotline implements AutoCloseable {
         }, routes -> {
             cti.mount(routes);
             EventStreamRoutes.mount(routes, auth, eventStream, masking);
-        });
+        }, cluster == null ? null : cluster::httpHomeOf); // OPS-3: HTTP for an enterprise served elsewhere is sent to its node
     }
 
     /** The configured default SMTP server (smtp.host set), if any. */

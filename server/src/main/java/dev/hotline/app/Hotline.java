@@ -504,6 +504,11 @@ public final class Hotline implements AutoCloseable {
         return router;
     }
 
+    /** IVR-1: the enterprises' external databases the lookup node reads. */
+    public DataSources dataSources() {
+        return dataSources;
+    }
+
     public Monitor monitor() {
         return monitor;
     }

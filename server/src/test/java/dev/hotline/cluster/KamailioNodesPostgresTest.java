@@ -219,9 +219,8 @@ class KamailioNodesPostgresTest {
         var refused = org.assertj.core.api.Assertions.catchThrowable(() -> HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Authorization", bearer).buildAsync(URI.create(ws), new java.net.http.WebSocket.Listener() { })
                 .get(10, TimeUnit.SECONDS));
-        assertThat(refused).hasRootCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
-        HttpResponse<?> handshake = ((java.net.http.WebSocketHandshakeException) org.assertj.core.util.Throwables.getRootCause(refused))
-                .getResponse();
+        assertThat(refused).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+        HttpResponse<?> handshake = ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse();
         assertThat(handshake.statusCode()).isEqualTo(421);
         assertThat(handshake.headers().firstValue("Location")).contains(owner + "/api/v1/cti");
     }

@@ -71,7 +71,7 @@ public class DbLookupCallsTest {
     @BeforeAll
     void start() throws Exception {
         server = TestServer.start();
-        flows = new DbLookupFlows(server, work, 4700);
+        flows = new DbLookupFlows(server, () -> work, 4700);
         admin = flows.admin;
         int port = Ports.free();
         h2 = Server.createTcpServer("-tcpPort", Integer.toString(port), "-tcpAllowOthers", "-ifNotExists").start();

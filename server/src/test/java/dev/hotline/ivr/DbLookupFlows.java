@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What the IVR-1 database lookup tests share ({@link DbLookupCallsTest} on an H2 server source,
@@ -23,10 +24,11 @@ import java.util.Optional;
 final class DbLookupFlows {
     final TestServer server;
     final ApiClient admin;
-    private final Path work;
+    /** The test's folder for SIPp's files (a supplier: JUnit fills a @TempDir field after @BeforeAll ran). */
+    private final Supplier<Path> work;
     private int nextNumber;
 
-    DbLookupFlows(TestServer server, Path work, int firstNumber) {
+    DbLookupFlows(TestServer server, Supplier<Path> work, int firstNumber) {
         this.server = server;
         this.admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
         this.work = work;
@@ -62,7 +64,7 @@ final class DbLookupFlows {
     }
 
     SipPeers peers() {
-        return new SipPeers(work, server.hotline().engine().sipPort());
+        return new SipPeers(work.get(), server.hotline().engine().sipPort());
     }
 
     /** A SIPp caller {@code from} to {@code number} who stays {@code stayMs} unless the flow hangs up first. */

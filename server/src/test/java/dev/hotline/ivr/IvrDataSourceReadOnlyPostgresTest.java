@@ -50,7 +50,7 @@ class IvrDataSourceReadOnlyPostgresTest {
             s.execute("CREATE FUNCTION take_ticket() RETURNS BIGINT LANGUAGE sql AS $$ SELECT nextval('ticket_seq') $$");
         }
         server = TestServer.start();
-        flows = new DbLookupFlows(server, work, 4750);
+        flows = new DbLookupFlows(server, () -> work, 4750);
         admin = flows.admin;
         flows.source(admin, Map.of("name", "pg", "url", url, "maxRows", 5, "timeoutMs", 5000));
     }

@@ -152,7 +152,8 @@ public final class WebServer implements AutoCloseable {
                 ctx.header("Location", e.location);
                 // A page's script (fetch, WebSocket) cannot follow a redirect to another origin: 421 and the URL, the page goes there.
                 String mode = ctx.header("Sec-Fetch-Mode");
-                if (mode == null || mode.equals("navigate")) {
+                boolean upgrade = "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
+                if (!upgrade && (mode == null || mode.equals("navigate"))) {
                     ctx.status(307).contentType("text/plain").result("served by another node: " + e.location);
                 } else {
                     refuse(ctx, 421, new ErrorBody("other_node", e.getMessage(), java.util.List.of()));

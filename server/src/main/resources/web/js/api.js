@@ -57,6 +57,11 @@ export async function request(method, path, body) {
   if (text) { try { data = JSON.parse(text); } catch (e) { data = null; } }
   if (!res.ok) {
     const err = new ApiError(res.status, data);
+    // OPS-3: this enterprise is served by another node (Location: the same request there); the page moves to that node.
+    if (res.status === 421 && res.headers.get('Location')) {
+      err.nodeOrigin = new URL(res.headers.get('Location')).origin;
+      if (path !== '/auth/login') location.assign(err.nodeOrigin + location.pathname + location.search + location.hash);
+    }
     if (res.status === 401 && path !== '/auth/login' && onUnauthenticated) onUnauthenticated(err);
     throw err;
   }

@@ -17,7 +17,8 @@ const Login = {
   data() {
     let ent = new URLSearchParams(location.search).get('e') || '';
     if (!ent) { try { ent = localStorage.getItem(LAST_ENTERPRISE) || ''; } catch (e) { /* ignore */ } }
-    return { form: { enterprise: ent, username: '', password: '' }, error: null, busy: false, brand: null };
+    const moved = new URLSearchParams(location.search).get('moved') === '1';
+    return { form: { enterprise: ent, username: '', password: '' }, error: null, busy: false, brand: null, moved };
   },
   async created() {
     // ADM-4: the company name and logo of the enterprise named by ?e= (else the host name's first label); Hotline by default.
@@ -45,6 +46,13 @@ const Login = {
         const next = safeNext();
         location.replace(next && !(me.role === 'agent' && !next.startsWith('/agent')) ? next : landingFor(me));
       } catch (e) {
+        if (e.nodeOrigin) {
+          // OPS-3: the enterprise is served by another node: sign in there (its login page, the enterprise filled in).
+          const q = new URLSearchParams({ e: f.enterprise.trim(), moved: '1' });
+          if (safeNext()) q.set('next', safeNext());
+          location.assign(e.nodeOrigin + '/login.html?' + q);
+          return;
+        }
         this.error = errorText(e);
         this.form.password = '';
         this.busy = false;
@@ -61,6 +69,7 @@ const Login = {
           <p class="tagline" data-testid="login-tagline">{{ t('login.tagline') }}</p>
           <form @submit.prevent="submit" novalidate>
             <div v-if="error" class="alert alert-error" role="alert" data-testid="login-error">{{ error }}</div>
+            <div v-else-if="moved" class="alert alert-info" data-testid="login-moved">{{ t('login.otherNode') }}</div>
             <form-field :label="t('login.enterprise')">
               <input type="text" v-model="form.enterprise" data-testid="login-enterprise" autocomplete="organization" :placeholder="t('login.enterpriseHint')">
             </form-field>

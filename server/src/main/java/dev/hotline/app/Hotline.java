@@ -459,7 +459,7 @@ public final class Hotline implements AutoCloseable {
         }, routes -> {
             cti.mount(routes);
             EventStreamRoutes.mount(routes, auth, eventStream, masking);
-        });
+        }, cluster == null ? null : cluster::httpHomeOf); // OPS-3: HTTP for an enterprise served elsewhere is sent to its node
     }
 
     /** The configured default SMTP server (smtp.host set), if any. */
@@ -508,6 +508,11 @@ public final class Hotline implements AutoCloseable {
 
     public CallRouter router() {
         return router;
+    }
+
+    /** IVR-1: the enterprises' external databases the lookup node reads. */
+    public DataSources dataSources() {
+        return dataSources;
     }
 
     public Monitor monitor() {

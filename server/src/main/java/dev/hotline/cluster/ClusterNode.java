@@ -1,5 +1,6 @@
 package dev.hotline.cluster;
 
+import dev.hotline.domain.DomainException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,6 +112,20 @@ public final class ClusterNode implements AutoCloseable {
         if (serves(enterpriseId)) return Optional.of(self());
         claimOrphans();
         return served.containsKey(enterpriseId) ? Optional.of(self()) : Optional.empty();
+    }
+
+    /**
+     * Where HTTP for {@code enterpriseId} belongs: empty when this node serves it, else the HTTP URL of the live node that
+     * does (browsers and API clients are sent there). Refused (503) while no live node serves it (a dead owner's lease runs).
+     */
+    public Optional<String> httpHomeOf(long enterpriseId) {
+        if (serves(enterpriseId)) return Optional.empty();
+        Optional<Node> owner = ownerOf(enterpriseId);
+        if (owner.isPresent() && owner.get().id().equals(nodeId) && serves(enterpriseId)) return Optional.empty();
+        if (owner.isEmpty() || owner.get().id().equals(nodeId) || owner.get().httpUrl() == null || owner.get().httpUrl().isBlank()) {
+            throw DomainException.unavailable("no_node", "no live node serves enterprise " + enterpriseId + " yet: try again in a few seconds");
+        }
+        return Optional.of(owner.get().httpUrl());
     }
 
     /** Every node stored, live or not. */

@@ -77,10 +77,6 @@ public final class DataSources implements AutoCloseable {
     public record Bound(String sql, List<String> variables) {}
 
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Pattern FORBIDDEN = Pattern.compile("\\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|"
-            + "CALL|EXEC|EXECUTE|COPY|LOCK|INTO|SET|COMMIT|ROLLBACK|SAVEPOINT|SHUTDOWN|RUNSCRIPT|SCRIPT|BACKUP|CHECKPOINT|"
-            + "FILE_WRITE|CSVWRITE|LINK_SCHEMA|LO_IMPORT|LO_EXPORT|DBLINK_EXEC)\\b", Pattern.CASE_INSENSITIVE);
-
     private final Jdbi jdbi;
     private final SecretBox secrets;
     private final Clock clock;
@@ -121,64 +117,9 @@ public final class DataSources implements AutoCloseable {
         return bind(query).variables();
     }
 
-    /**
-     * Why {@code query} is not one read-only statement, or null when it is: a single SELECT or WITH (a trailing ';' allowed),
-     * no word that writes or changes the session outside quoted text, no {@code ${var}} inside quotes (it is bound, not pasted).
-     */
+    /** Why {@code query} is not one read-only statement, or null when it is ({@link ReadOnlyQuery}). */
     static String readOnlyProblem(String query) {
-        if (query == null || query.isBlank()) return "required";
-        if (query.length() > 4000) return "at most 4000 characters";
-        String code = unquoted(query);
-        if (code == null) return "an unclosed quote or comment";
-        if (code.contains("'${") || code.contains("\"${")) return "write ${variable} without quotes: it is bound as a parameter";
-        String s = code.strip();
-        if (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
-        if (s.contains(";")) return "a single statement (no ';' between statements)";
-        String first = s.split("[\\s(]+", 2)[0].toUpperCase(Locale.ROOT);
-        if (!first.equals("SELECT") && !first.equals("WITH")) return "only a SELECT (or WITH … SELECT) query";
-        Matcher m = FORBIDDEN.matcher(s);
-        if (m.find()) return "only reads: " + m.group(1).toUpperCase(Locale.ROOT) + " is not allowed";
-        return null;
-    }
-
-    /**
-     * The query with its quoted text ('…', "…") replaced by an empty pair of quotes and its comments by a space (a {@code ${var}}
-     * inside quotes is kept as {@code '${}'} so that it can be reported); null when a quote or comment is not closed.
-     */
-    private static String unquoted(String q) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < q.length()) {
-            char c = q.charAt(i);
-            if (c == '\'' || c == '"') {
-                int end = i + 1;
-                while (true) {
-                    end = q.indexOf(c, end);
-                    if (end < 0) return null;
-                    if (end + 1 < q.length() && q.charAt(end + 1) == c) { // '' inside '…'
-                        end += 2;
-                        continue;
-                    }
-                    break;
-                }
-                String inside = q.substring(i + 1, end);
-                out.append(c).append(inside.contains("${") ? "${}" : "").append(c);
-                i = end + 1;
-            } else if (c == '-' && i + 1 < q.length() && q.charAt(i + 1) == '-') {
-                int end = q.indexOf('\n', i);
-                out.append(' ');
-                i = end < 0 ? q.length() : end + 1;
-            } else if (c == '/' && i + 1 < q.length() && q.charAt(i + 1) == '*') {
-                int end = q.indexOf("*/", i + 2);
-                if (end < 0) return null;
-                out.append(' ');
-                i = end + 2;
-            } else {
-                out.append(c);
-                i++;
-            }
-        }
-        return out.toString();
+        return ReadOnlyQuery.problem(query);
     }
 
     // --- the sources
@@ -313,6 +254,13 @@ public final class DataSources implements AutoCloseable {
                         out.complete(new Result.Failed("no data source " + source));
                         return;
                     }
+                    // The same check as at publish, again before every run: a flow stored before it, or changed in the
+                    // database, never gets a statement that writes to the source.
+                    String problem = readOnlyProblem(query);
+                    if (problem != null) {
+                        out.complete(new Result.Failed("refused: " + problem));
+                        return;
+                    }
                     out.orTimeout(r.get().timeoutMs(), TimeUnit.MILLISECONDS); // from now on, the source's own timeout
                     out.complete(run(r.get(), bind(query), vars, running));
                 } catch (SQLException | RuntimeException e) {
@@ -349,23 +297,39 @@ public final class DataSources implements AutoCloseable {
                     String v = vars.apply(b.variables().get(i));
                     st.setString(i + 1, v == null ? "" : v);
                 }
+                Result result;
                 try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) return new Result.NotFound();
-                    ResultSetMetaData md = rs.getMetaData();
-                    Map<String, String> cols = new LinkedHashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        String v = rs.getString(i);
-                        cols.put(md.getColumnLabel(i).toLowerCase(Locale.ROOT), v == null ? "" : v);
+                    if (!rs.next()) {
+                        result = new Result.NotFound();
+                    } else {
+                        ResultSetMetaData md = rs.getMetaData();
+                        Map<String, String> cols = new LinkedHashMap<>();
+                        for (int i = 1; i <= md.getColumnCount(); i++) {
+                            String v = rs.getString(i);
+                            cols.put(md.getColumnLabel(i).toLowerCase(Locale.ROOT), v == null ? "" : v);
+                        }
+                        int rows = 1;
+                        while (rows < r.maxRows() && rs.next()) rows++;
+                        result = new Result.Found(cols, rows);
                     }
-                    int rows = 1;
-                    while (rows < r.maxRows() && rs.next()) rows++;
-                    return new Result.Found(cols, rows);
                 }
+                // H2 ignores setReadOnly: a function that wrote leaves uncommitted changes in the session. They are rolled
+                // back below, and the lookup fails (its error exit) rather than answer as if it had only read.
+                if (r.url().startsWith("jdbc:h2:") && wroteOnH2(c)) return new Result.Failed("the query wrote to the database (rolled back)");
+                return result;
             } finally {
                 running.set(null);
                 c.rollback(); // nothing a lookup did is ever kept
                 if (log.isDebugEnabled()) log.debug("lookup on {} took {} ms", r.name(), (System.nanoTime() - started) / 1_000_000);
             }
+        }
+    }
+
+    /** H2 2.x: whether this session holds changes not yet committed (INFORMATION_SCHEMA.SESSIONS.CONTAINS_UNCOMMITTED). */
+    private static boolean wroteOnH2(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT CONTAINS_UNCOMMITTED FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = SESSION_ID()")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 

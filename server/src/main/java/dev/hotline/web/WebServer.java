@@ -34,8 +34,31 @@ public final class WebServer implements AutoCloseable {
 
     private final Javalin app;
 
+    /**
+     * OPS-3 (docs/adr/0004-nodes-behind-kamailio.md): which node serves an enterprise's HTTP. Empty: this node; else the base
+     * URL of the node that does. A {@link dev.hotline.domain.DomainException} (503) while no live node serves it.
+     */
+    @FunctionalInterface
+    public interface Placement {
+        Optional<String> elsewhere(long enterpriseId);
+    }
+
+    /** A request that belongs on another node: {@code location} is the same request's URL there. */
+    private static final class Misplaced extends RuntimeException {
+        final String location;
+
+        Misplaced(String location) {
+            super("served by another node: " + location, null, false, false);
+            this.location = location;
+        }
+    }
+
+    /** Paths every node answers itself: its own health, metrics and API description, the cluster lookups, logging out. */
+    private static final java.util.List<String> NODE_LOCAL = java.util.List.of(Api.PREFIX + "/health", Api.PREFIX + "/metrics",
+            Api.PREFIX + "/server-info", Api.PREFIX + "/openapi.json", Api.PREFIX + "/cluster/", Api.PREFIX + "/auth/logout");
+
     public WebServer(String host, int port, Api api, Auth auth, Runnable afterChange) {
-        this(host, port, api, auth, afterChange, routes -> { });
+        this(host, port, null, api, auth, afterChange, routes -> { }, null);
     }
 
     /** HTTPS beside HTTP: a port (0: any free one) and the key store. */
@@ -45,12 +68,15 @@ public final class WebServer implements AutoCloseable {
 
     /** @param more routes that are not plain HTTP API routes (the CTI WebSocket) */
     public WebServer(String host, int port, Api api, Auth auth, Runnable afterChange, java.util.function.Consumer<io.javalin.config.RoutesConfig> more) {
-        this(host, port, null, api, auth, afterChange, more);
+        this(host, port, null, api, auth, afterChange, more, null);
     }
 
-    /** @param https null: HTTP only */
+    /**
+     * @param https null: HTTP only
+     * @param placement null: a single server, every enterprise served here
+     */
     public WebServer(String host, int port, Https https, Api api, Auth auth, Runnable afterChange,
-                     java.util.function.Consumer<io.javalin.config.RoutesConfig> more) {
+                     java.util.function.Consumer<io.javalin.config.RoutesConfig> more, Placement placement) {
         OpenApi openApi = new OpenApi(api);
         this.app = Javalin.create(cfg -> {
             cfg.jetty.host = host;
@@ -92,17 +118,47 @@ public final class WebServer implements AutoCloseable {
                 ctx.header("X-Frame-Options", "DENY");
                 ctx.header("Referrer-Policy", "same-origin");
             });
-            cfg.routes.before(Api.PREFIX + "/*", ctx -> ctx.attribute(PRINCIPAL, resolve(ctx, auth).orElse(null)));
+            cfg.routes.before(Api.PREFIX + "/*", ctx -> {
+                Principal p = resolve(ctx, auth).orElse(null);
+                ctx.attribute(PRINCIPAL, p);
+                if (placement != null) place(ctx, placement, p == null ? loginEnterprise(ctx, auth) : Optional.of(p.enterpriseId()));
+            });
+            if (placement != null) {
+                // OPS-3: a console page of an enterprise served elsewhere is sent there (the page's API calls then stay there).
+                cfg.routes.before(ctx -> {
+                    if (ctx.method() == HandlerType.GET && (ctx.path().equals("/") || ctx.path().endsWith(".html"))) {
+                        String sid = ctx.cookie(SESSION_COOKIE);
+                        if (sid != null && !sid.isBlank()) place(ctx, placement, auth.bySession(sid).map(Principal::enterpriseId));
+                    }
+                });
+                // The CTI and event WebSockets: refused (421, naming the node) on a node that does not serve the enterprise.
+                cfg.routes.addHttpHandler(HandlerType.WEBSOCKET_BEFORE_UPGRADE, Api.PREFIX + "/*", ctx -> {
+                    Optional<Principal> p = ctx.header("Authorization") != null ? resolve(ctx, auth)
+                            : Optional.ofNullable(ctx.cookie(SESSION_COOKIE)).filter(s -> !s.isBlank()).flatMap(auth::bySession);
+                    place(ctx, placement, p.map(Principal::enterpriseId));
+                });
+            }
             for (Api.Route r : api.routes()) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
             more.accept(cfg.routes);
             // Caches derived from the database (e.g. the call router's snapshot) follow every successful change.
             cfg.routes.after(Api.PREFIX + "/*", ctx -> {
-                if (ctx.method() != HandlerType.GET && ctx.status().getCode() < 400) afterChange.run();
+                if (ctx.method() != HandlerType.GET && ctx.status().getCode() < 300) afterChange.run();
             });
             cfg.routes.get(Api.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi.json()));
             cfg.routes.get(Api.PREFIX + "/health", ctx -> ctx.json(java.util.Map.of("status", "UP")));
             // Issue 14: what an unauthenticated page needs to know about the server (the desk on plain HTTP links to HTTPS).
             cfg.routes.get(Api.PREFIX + "/server-info", ctx -> ctx.json(java.util.Map.of("httpsPort", httpsPort())));
+            cfg.routes.exception(Misplaced.class, (e, ctx) -> {
+                ctx.header("Location", e.location);
+                // A page's script (fetch, WebSocket) cannot follow a redirect to another origin: 421 and the URL, the page goes there.
+                String mode = ctx.header("Sec-Fetch-Mode");
+                boolean upgrade = "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
+                if (!upgrade && (mode == null || mode.equals("navigate"))) {
+                    ctx.status(307).contentType("text/plain").result("served by another node: " + e.location);
+                } else {
+                    refuse(ctx, 421, new ErrorBody("other_node", e.getMessage(), java.util.List.of()));
+                }
+            });
             cfg.routes.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.status(), ErrorBody.of(e)));
             cfg.routes.exception(dev.hotline.domain.DomainException.class, (e, ctx) -> refuse(ctx, status(e.kind()), ErrorBody.of(e)));
             cfg.routes.exception(UnableToExecuteStatementException.class, (e, ctx) -> {
@@ -150,6 +206,29 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+    }
+
+    /**
+     * OPS-3: sends the request to the node serving {@code enterprise} when that is not this one (307 to the same path and
+     * query there; see {@link Misplaced}). Paths in {@link #NODE_LOCAL} are always answered here.
+     */
+    private static void place(Context ctx, Placement placement, Optional<Long> enterprise) {
+        if (enterprise.isEmpty() || NODE_LOCAL.stream().anyMatch(ctx.path()::startsWith)) return;
+        Optional<String> home = placement.elsewhere(enterprise.get());
+        if (home.isEmpty()) return;
+        String base = home.get().endsWith("/") ? home.get().substring(0, home.get().length() - 1) : home.get();
+        throw new Misplaced(base + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+    }
+
+    /** The enterprise a login names (POST /auth/login before any session exists), if it exists. */
+    private static Optional<Long> loginEnterprise(Context ctx, Auth auth) {
+        if (ctx.method() != HandlerType.POST || !ctx.path().equals(Api.PREFIX + "/auth/login")) return Optional.empty();
+        try {
+            String code = Json.MAPPER.readTree(ctx.body()).path("enterprise").asText("").strip();
+            return code.isEmpty() ? Optional.empty() : auth.enterpriseId(code);
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty(); // the login itself answers 400
+        }
     }
 
     private static Optional<Principal> resolve(Context ctx, Auth auth) {

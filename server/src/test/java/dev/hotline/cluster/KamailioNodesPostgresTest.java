@@ -10,6 +10,11 @@ import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
 import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +81,13 @@ class KamailioNodesPostgresTest {
             Sipp.awaitUdpBound(kamPort);
             SipPeers peers = new SipPeers(dir, kamPort);
 
+            // Each node's first route lookup is slow while its JIT warms up (seconds on a loaded box; Kamailio waits 1 s).
+            HttpClient warm = HttpClient.newHttpClient();
+            for (int port : new int[] {aHttp, bHttp}) {
+                warm.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/cluster/route?ruser=4000&rdomain=127.0.0.1"
+                        + "&fuser=13500000001&fdomain=127.0.0.1")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
+            }
+
             // A call through Kamailio to the demo hotline is answered by node "a", and stays up.
             first = peers.uac("uac_call", "4000", SipPeers.vars("13500000001", "PAUSE", "25000"));
             Sipp.Run firstCall = first;
@@ -92,6 +104,10 @@ class KamailioNodesPostgresTest {
 
             // Fencing: "b" refuses a carrier's call for the demo straight to it while "a" serves the demo.
             SipPeers.ok(new SipPeers(dir, bSip).uac("uac_fail", "4000", SipPeers.vars("13500000003", "CODE", "403")));
+
+            // HTTP follows the placement: at "b" a login, API calls (session and token), a console page and the CTI socket
+            // of the demo are sent to "a" (the advertised URL in its cluster_node row).
+            wrongNodeSendsToOwner(b.baseUrl(), "http://127.0.0.1:" + aHttp);
 
             // Node "a" dies.
             a.kill();
@@ -120,6 +136,18 @@ class KamailioNodesPostgresTest {
             assertThat(closed(jdbi, open)).allSatisfy(cause -> assertThat(cause).isEqualTo("system_restart"));
             assertThat(openCalls(jdbi, demo)).doesNotContainAnyElementsOf(open);
 
+            // After the takeover "b" serves the demo's HTTP itself: a login and an API call followed end at "b" with no redirect.
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL).build();
+            HttpResponse<String> login = browser.send(loginRequest(b.baseUrl()), HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+            assertThat(login.uri().getPort()).isEqualTo(bHttp);
+            assertThat(login.previousResponse()).isEmpty();
+            HttpResponse<String> me = browser.send(HttpRequest.newBuilder(URI.create(b.baseUrl() + "/api/v1/me")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(me.statusCode()).isEqualTo(200);
+            assertThat(me.uri().getPort()).isEqualTo(bHttp);
+            assertThat(me.previousResponse()).isEmpty();
+
             // The operator sees "a" dead and "b" live; the demo's admin signs in at "b".
             ApiClient operator = ApiClient.loggedIn(b.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
             ApiClient.Response nodes = operator.get("/api/v1/cluster/nodes");
@@ -136,6 +164,71 @@ class KamailioNodesPostgresTest {
             if (a.process().isAlive()) a.kill();
             deleteTree(dir);
         }
+    }
+
+    /**
+     * At {@code wrongNode} (which does not serve the demo) requests of the demo end at {@code owner}: a login and API calls
+     * followed as a client that follows redirects does (307, method and body kept), a page's script told 421 with the URL,
+     * a console page redirected, the CTI WebSocket refused naming the owner.
+     */
+    static void wrongNodeSendsToOwner(String wrongNode, String owner) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpResponse<String> login = browser.send(loginRequest(wrongNode), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        assertThat(login.uri().toString()).isEqualTo(owner + "/api/v1/auth/login");
+        assertThat(login.previousResponse()).get().extracting(HttpResponse::statusCode).isEqualTo(307);
+        String csrf = dev.hotline.web.Json.MAPPER.readTree(login.body()).path("csrfToken").asText();
+
+        // An API call with the session (the cookie is the host's, so it reaches both nodes on 127.0.0.1).
+        HttpResponse<String> me = browser.send(HttpRequest.newBuilder(URI.create(wrongNode + "/api/v1/me")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+        assertThat(me.uri().toString()).isEqualTo(owner + "/api/v1/me");
+        assertThat(me.previousResponse()).get().extracting(HttpResponse::statusCode).isEqualTo(307);
+        // A change: POST with its body and CSRF header kept.
+        HttpResponse<String> token = browser.send(HttpRequest.newBuilder(URI.create(wrongNode + "/api/v1/tokens"))
+                .header("Content-Type", "application/json").header("X-CSRF-Token", csrf)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ops3\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
+        assertThat(token.uri().getPort()).isEqualTo(URI.create(owner).getPort());
+        // An API token (a program's client, no cookies).
+        String bearer = "Bearer " + dev.hotline.web.Json.MAPPER.readTree(token.body()).path("token").asText();
+        HttpResponse<String> byToken = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build().send(
+                HttpRequest.newBuilder(URI.create(wrongNode + "/api/v1/me?x=1")).header("Authorization", bearer).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(byToken.statusCode()).as(byToken.body()).isEqualTo(200);
+        assertThat(byToken.uri().toString()).isEqualTo(owner + "/api/v1/me?x=1");
+
+        HttpClient noFollow = HttpClient.newBuilder().cookieHandler(browser.cookieHandler().orElseThrow()).build();
+        // A page's script (fetch) cannot follow a redirect to another origin: 421 and Location, the console moves there.
+        HttpResponse<String> script = noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + "/api/v1/me"))
+                .header("Sec-Fetch-Mode", "cors").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).isEqualTo(421);
+        assertThat(dev.hotline.web.Json.MAPPER.readTree(script.body()).path("code").asText()).isEqualTo("other_node");
+        assertThat(script.headers().firstValue("Location")).contains(owner + "/api/v1/me");
+        // A console page (the desk) opened at the wrong node.
+        HttpResponse<String> page = noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + "/agent.html")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(307);
+        assertThat(page.headers().firstValue("Location")).contains(owner + "/agent.html");
+        // What every node answers itself: its health.
+        assertThat(noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + "/api/v1/health/live")).header("Authorization", bearer)
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        // The CTI WebSocket: refused, naming the node.
+        String ws = wrongNode.replaceFirst("^http", "ws") + "/api/v1/cti";
+        var refused = org.assertj.core.api.Assertions.catchThrowable(() -> HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", bearer).buildAsync(URI.create(ws), new java.net.http.WebSocket.Listener() { })
+                .get(10, TimeUnit.SECONDS));
+        assertThat(refused).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+        HttpResponse<?> handshake = ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse();
+        assertThat(handshake.statusCode()).isEqualTo(421);
+        assertThat(handshake.headers().firstValue("Location")).contains(owner + "/api/v1/cti");
+    }
+
+    static HttpRequest loginRequest(String node) {
+        return HttpRequest.newBuilder(URI.create(node + "/api/v1/auth/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"enterprise\":\"demo\",\"username\":\"admin\",\"password\":\""
+                        + TestServer.DEMO_PASSWORD + "\"}")).build();
     }
 
     /** The SIP port of the node whose 200 OK to the INVITE the caller received (its Contact), if any yet. */

@@ -11,11 +11,16 @@ import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,11 +46,11 @@ public class DbLookupCallsTest {
     static final CountDownLatch SLOW = new CountDownLatch(1);
 
     TestServer server;
+    DbLookupFlows flows;
     ApiClient admin;
     Server h2;
     Connection keepAlive;
     String url;
-    int nextNumber = 4700;
     @TempDir
     Path work;
 
@@ -55,10 +60,19 @@ public class DbLookupCallsTest {
         return 1;
     }
 
+    /** Called by the external database (an alias taking the session's connection): writes, then answers as a read would. */
+    public static int bump(Connection c, String who) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE hits SET n = n + 1");
+        }
+        return 1;
+    }
+
     @BeforeAll
     void start() throws Exception {
         server = TestServer.start();
-        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+        flows = new DbLookupFlows(server, () -> work, 4700);
+        admin = flows.admin;
         int port = Ports.free();
         h2 = Server.createTcpServer("-tcpPort", Integer.toString(port), "-tcpAllowOthers", "-ifNotExists").start();
         url = "jdbc:h2:tcp://127.0.0.1:" + port + "/mem:crm";
@@ -68,7 +82,12 @@ public class DbLookupCallsTest {
             s.execute("INSERT INTO customer VALUES ('13500000801', 'gold', 'Li'), ('13500000802', 'silver', 'Wang')");
             s.execute("CREATE TABLE tier_route (tier VARCHAR(10), ext VARCHAR(10))");
             s.execute("INSERT INTO tier_route VALUES ('gold', '1002')");
+            s.execute("CREATE TABLE account (id BIGINT PRIMARY KEY, balance DECIMAL(10, 2))");
+            s.execute("INSERT INTO account VALUES (13500000821, 12.50)");
+            s.execute("CREATE TABLE hits (n INT NOT NULL)");
+            s.execute("INSERT INTO hits VALUES (0)");
             s.execute("CREATE ALIAS SLOW FOR 'dev.hotline.ivr.DbLookupCallsTest.slow'");
+            s.execute("CREATE ALIAS BUMP FOR 'dev.hotline.ivr.DbLookupCallsTest.bump'");
         }
     }
 
@@ -81,46 +100,24 @@ public class DbLookupCallsTest {
     }
 
     SipPeers peers() {
-        return new SipPeers(work, server.hotline().engine().sipPort());
+        return flows.peers();
     }
 
     long source(ApiClient as, String name, String url, int timeoutMs) {
-        Map<String, Object> in = new HashMap<>(Map.of("name", name, "url", url, "username", "sa", "password", DB_PASSWORD, "maxRows", 5,
+        return flows.source(as, Map.of("name", name, "url", url, "username", "sa", "password", DB_PASSWORD, "maxRows", 5,
                 "timeoutMs", timeoutMs));
-        var r = as.post("/api/v1/ivr/data-sources", in);
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        return r.json().get("id").asLong();
     }
 
     String publish(String name, String graphJson) {
-        long id = admin.post("/api/v1/flows", Map.of("name", name)).json().get("id").asLong();
-        var saved = admin.raw("PUT", "/api/v1/flows/" + id + "/draft", graphJson.replace('\'', '"'), "application/json");
-        assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
-        assertThat(saved.json().get("problems")).as(saved.toString()).isEmpty();
-        var pub = admin.post("/api/v1/flows/" + id + "/publish", null);
-        assertThat(pub.status()).as(pub.toString()).isEqualTo(200);
-        String number = Integer.toString(nextNumber++);
-        assertThat(admin.post("/api/v1/numbers", Map.of("number", number, "destinationType", "flow", "destination", name)).status()).isEqualTo(201);
-        return number;
+        return flows.publish(name, graphJson);
     }
 
     Sipp.Run call(String number, String from, int stayMs) throws Exception {
-        return peers().uac("uac_digits", number, SipPeers.vars(from, "PAUSE", Integer.toString(stayMs), "AFTER", "200", "DTMFACTIONS", SipPeers.dtmf("")));
+        return flows.call(number, from, stayMs);
     }
 
-    /** The logged IVR steps of the caller's call: "node:<id>" and "key:<key>". */
     List<String> steps(String caller) {
-        JsonNode call = await("call of " + caller).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            for (JsonNode r : admin.get("/api/v1/calls?number=" + caller).json().get("items")) return Optional.of(r);
-            return Optional.<JsonNode>empty();
-        }, Optional::isPresent).get();
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : admin.get("/api/v1/calls/" + call.get("callId").asText() + "/events").json()) {
-            String data = e.path("data").asText();
-            if (e.get("type").asText().equals("ivr_node")) out.add("node:" + data.replaceAll(".*node=(\\S+).*", "$1"));
-            if (e.get("type").asText().equals("ivr_key")) out.add("key:" + data.replaceAll(".*key=(\\S+).*", "$1"));
-        }
-        return out;
+        return flows.steps(caller);
     }
 
     static final String WAIT = "'wait':{'type':'collect','variable':'x','maxDigits':1,'timeoutSeconds':30,'next':'bye'},'bye':{'type':'hangup'}";
@@ -237,5 +234,89 @@ public class DbLookupCallsTest {
         assertThat(admin.get("/api/v1/ivr/data-sources/" + id).json().get("passwordSet").asBoolean()).isTrue();
         // A password change keeps it unreadable; "" removes it.
         assertThat(admin.put("/api/v1/ivr/data-sources/" + id, Map.of("password", "")).json().get("passwordSet").asBoolean()).isFalse();
+    }
+
+    int hits() throws SQLException {
+        try (Statement s = keepAlive.createStatement(); ResultSet rs = s.executeQuery("SELECT n FROM hits")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    Set<String> tables() throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (ResultSet rs = keepAlive.getMetaData().getTables(null, "PUBLIC", "%", null)) {
+            while (rs.next()) out.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+
+    /**
+     * H2 ignores setReadOnly, so the lookup does not rely on it: statements that write (INSERT, UPDATE, DELETE, DDL, which H2
+     * would commit at once) are refused before they reach the source, also at run time for a flow that was stored without the
+     * publish-time check; a SELECT whose function writes is rolled back and fails. Every time the node takes its error exit and
+     * the source is unchanged. Variables compared with typed columns (BIGINT) work: H2 converts the bound text.
+     */
+    @Test
+    void statementsThatWriteChangeNothingOnAnH2SourceAndTakeTheErrorExit() throws Exception {
+        source(admin, "h2w", url, 3000);
+        long enterprise = flows.enterpriseOf("h2w");
+        Set<String> before = tables();
+        DataSources sources = server.hotline().dataSources();
+        for (String write : List.of("INSERT INTO customer VALUES (${caller}, 'gold', 'Mallory')", "UPDATE customer SET tier = 'gold'",
+                "DELETE FROM customer", "CREATE TABLE stolen (a INT)", "DROP TABLE tier_route", "TRUNCATE TABLE customer",
+                "SELECT 1 AS x; DELETE FROM customer", "SELECT * FROM FINAL TABLE (INSERT INTO customer VALUES (${caller}, 'gold', 'M'))",
+                "SELECT NEXT VALUE FOR no_seq AS n", "CALL BUMP('x')")) {
+            DataSources.Result r = sources.lookup(enterprise, "h2w", write, v -> "13500000829").get(10, TimeUnit.SECONDS);
+            assertThat(r).as(write).isInstanceOf(DataSources.Result.Failed.class);
+            assertThat(((DataSources.Result.Failed) r).reason()).as(write).startsWith("refused: ");
+        }
+        assertThat(tables()).isEqualTo(before);
+        try (Statement s = keepAlive.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(CASE WHEN tier = 'gold' THEN 1 ELSE 0 END) FROM customer")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getInt(2)).isEqualTo(1);
+        }
+
+        // A flow stored without the publish-time check (older, or changed in the database): the run-time check refuses it.
+        String tampered = publish("db_tampered", DbLookupFlows.oneLookup("h2w", "SELECT tier FROM customer WHERE phone = ${caller}"));
+        int changed = server.database().withHandle(h -> h.createUpdate("""
+                        UPDATE ivr_flow_version SET graph = REPLACE(graph, 'SELECT tier FROM customer WHERE phone = ${caller}',
+                        'INSERT INTO customer VALUES (${caller}, ''gold'', ''Mallory'')')
+                        WHERE flow_id = (SELECT id FROM ivr_flow WHERE name = 'db_tampered')""").execute());
+        assertThat(changed).isEqualTo(1);
+        // any successful change through the API makes routing read the flows again
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4799", "destinationType", "flow", "destination", "db_tampered")).status())
+                .isEqualTo(201);
+        call(tampered, "13500000822", 3500).await(SipPeers.TIMEOUT); // the flow hangs up by itself on every exit
+        assertThat(steps("13500000822")).containsSubsequence("node:q", "key:error", "node:err").doesNotContain("node:hit", "node:miss");
+        try (Statement s = keepAlive.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM customer")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the INSERT never ran").isEqualTo(2);
+        }
+
+        // A SELECT whose function writes passes the statement check; the write is rolled back and the lookup fails.
+        String writes = publish("db_h2_write", DbLookupFlows.oneLookup("h2w", "SELECT BUMP(${caller}) AS n"));
+        call(writes, "13500000823", 3500).await(SipPeers.TIMEOUT); // the flow hangs up by itself on every exit
+        assertThat(steps("13500000823")).containsSubsequence("node:q", "key:error", "node:err").doesNotContain("node:hit", "node:miss");
+        assertThat(sources.lookup(enterprise, "h2w", "SELECT BUMP(${caller}) AS n", v -> "x").get(10, TimeUnit.SECONDS))
+                .isEqualTo(new DataSources.Result.Failed("the query wrote to the database (rolled back)"));
+        assertThat(hits()).as("the function's UPDATE was not kept").isZero();
+        try (Statement s = keepAlive.createStatement(); ResultSet rs = s.executeQuery("SELECT BUMP('direct')")) {
+            rs.next();
+        }
+        assertThat(hits()).as("the same function writes on an ordinary connection").isEqualTo(1);
+
+        // Typed columns: the caller's number against a BIGINT key, a DECIMAL read back as text.
+        String typed = publish("db_h2_typed", "{'start':'q','nodes':{'q':{'type':'db','source':'h2w',"
+                + "'query':'SELECT balance FROM account WHERE id = ${caller}','assign':{'balance':'BAL'},"
+                + "'found':'hit','notFound':'miss','error':'err'},'hit':{'type':'hangup'},'miss':{'type':'hangup'},"
+                + "'err':{'type':'play','prompts':[{'prompt':'TRY_LATER'}],'next':'bye'},'bye':{'type':'hangup'}}}");
+        call(typed, "13500000821", 3500).await(SipPeers.TIMEOUT); // the flow hangs up by itself on every exit
+        assertThat(steps("13500000821")).containsSubsequence("node:q", "key:found", "node:hit").doesNotContain("node:err");
+        assertThat(sources.lookup(enterprise, "h2w", "SELECT balance, id + 1 AS next FROM account WHERE id = ${caller}",
+                v -> "13500000821").get(10, TimeUnit.SECONDS))
+                .isEqualTo(new DataSources.Result.Found(Map.of("balance", "12.50", "next", "13500000822"), 1));
     }
 }

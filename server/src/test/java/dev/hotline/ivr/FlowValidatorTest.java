@@ -192,10 +192,18 @@ class FlowValidatorTest {
         assertThat(check.apply("SELECT 1; DROP TABLE customer")).containsExactly("d.query: a single statement (no ';' between statements)");
         assertThat(check.apply("WITH x AS (DELETE FROM customer RETURNING *) SELECT * FROM x")).containsExactly("d.query: only reads: DELETE is not allowed");
         assertThat(check.apply("SELECT * INTO copy FROM customer")).containsExactly("d.query: only reads: INTO is not allowed");
-        assertThat(check.apply("SELECT tier FROM customer FOR UPDATE")).containsExactly("d.query: only reads: UPDATE is not allowed");
+        assertThat(check.apply("SELECT tier FROM customer FOR UPDATE")).containsExactly("d.query: only reads: FOR UPDATE is not allowed");
+        assertThat(check.apply("SELECT nextval('ticket_seq') AS n")).containsExactly("d.query: only reads: NEXTVAL is not allowed");
+        assertThat(check.apply("SELECT NEXT VALUE FOR ticket_seq AS n")).containsExactly("d.query: only reads: NEXT VALUE FOR is not allowed");
+        assertThat(check.apply("SELECT x FROM (SELECT CSVWRITE('/tmp/x', 'SELECT 1') AS x) t")).containsExactly("d.query: only reads: CSVWRITE is not allowed");
+        assertThat(check.apply("SELECT * FROM FINAL TABLE (INSERT INTO customer (tier) VALUES ('x'))")).singleElement().asString().startsWith("d.query: ");
+        assertThat(check.apply("INSERT INTO customer (tier) VALUES (${caller})")).containsExactly("d.query: only a SELECT (or WITH … SELECT) query");
+        assertThat(check.apply("CREATE TABLE x (a INT)")).containsExactly("d.query: only a SELECT (or WITH … SELECT) query");
+        assertThat(check.apply("SELECT tier FROM customer WHERE phone = ${caller} AND note = 'a ${caller} b'"))
+                .containsExactly("d.query: write ${variable} without quotes: it is bound as a parameter");
         assertThat(check.apply("SELECT tier FROM customer WHERE phone = '${caller}'")).containsExactly("d.query: write ${variable} without quotes: it is bound as a parameter");
         assertThat(check.apply("SELECT tier FROM customer WHERE phone = ${nobody}")).containsExactly("d.query: unknown variable nobody");
-        assertThat(check.apply("SELECT 'unclosed FROM customer")).containsExactly("d.query: an unclosed quote or comment");
+        assertThat(check.apply("SELECT 'unclosed FROM customer")).singleElement().asString().startsWith("d.query: not SQL that can be read: ");
         assertThat(check.apply("")).containsExactly("d.query: required");
         assertThat(problems("{'start':'d','nodes':{'d':{'type':'db','source':'crm','query':'SELECT 1 AS x','found':'b','notFound':'b'},'b':{'type':'hangup'}}}"))
                 .contains("d.source: no such data source", "d.error: not connected");

@@ -1,10 +1,7 @@
 package dev.hotline.ivr;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
@@ -15,11 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,18 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * IVR-1 database lookup node against PostgreSQL as the enterprise's data source (a fresh schema of the test PostgreSQL;
- * Hotline itself on H2): a query that writes yet passes the publish-time check (a function that UPDATEs, nextval) fails at
+ * Hotline itself on H2): a query that writes yet passes the publish-time check (a function that UPDATEs, one that calls nextval) fails at
  * run time because the lookup's transaction is read-only, the node's error exit is taken and nothing is written; a
  * variable compared with a bigint column is bound untyped (stringtype=unspecified), so PostgreSQL takes it as a number.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IvrDataSourceReadOnlyPostgresTest {
-    static final String PW = TestServer.DEMO_PASSWORD;
     TestServer server;
+    DbLookupFlows flows;
     ApiClient admin;
     String url;
     Connection pg;
-    int nextNumber = 4750;
     @TempDir
     Path work;
 
@@ -55,11 +47,12 @@ class IvrDataSourceReadOnlyPostgresTest {
             s.execute("INSERT INTO hits VALUES (0)");
             s.execute("CREATE FUNCTION bump(who TEXT) RETURNS INT LANGUAGE plpgsql AS $$ BEGIN UPDATE hits SET n = n + 1; RETURN 1; END $$");
             s.execute("CREATE SEQUENCE ticket_seq");
+            s.execute("CREATE FUNCTION take_ticket() RETURNS BIGINT LANGUAGE sql AS $$ SELECT nextval('ticket_seq') $$");
         }
         server = TestServer.start();
-        admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
-        var r = admin.post("/api/v1/ivr/data-sources", Map.of("name", "pg", "url", url, "maxRows", 5, "timeoutMs", 5000));
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        flows = new DbLookupFlows(server, () -> work, 4750);
+        admin = flows.admin;
+        flows.source(admin, Map.of("name", "pg", "url", url, "maxRows", 5, "timeoutMs", 5000));
     }
 
     @AfterAll
@@ -68,44 +61,9 @@ class IvrDataSourceReadOnlyPostgresTest {
         if (pg != null) pg.close();
     }
 
-    String publish(String name, String graphJson) {
-        long id = admin.post("/api/v1/flows", Map.of("name", name)).json().get("id").asLong();
-        var saved = admin.raw("PUT", "/api/v1/flows/" + id + "/draft", graphJson.replace('\'', '"'), "application/json");
-        assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
-        assertThat(saved.json().get("problems")).as(saved.toString()).isEmpty();
-        var pub = admin.post("/api/v1/flows/" + id + "/publish", null);
-        assertThat(pub.status()).as("the publish-time check lets it through: " + pub).isEqualTo(200);
-        String number = Integer.toString(nextNumber++);
-        assertThat(admin.post("/api/v1/numbers", Map.of("number", number, "destinationType", "flow", "destination", name)).status()).isEqualTo(201);
-        return number;
-    }
-
-    static String flow(String query) {
-        return "{'start':'q','nodes':{'q':{'type':'db','source':'pg','query':'" + query + "','found':'hit','notFound':'miss','error':'err'},"
-                + "'hit':{'type':'hangup'},'miss':{'type':'hangup'},"
-                + "'err':{'type':'play','prompts':[{'prompt':'TRY_LATER'}],'next':'bye'},'bye':{'type':'hangup'}}}";
-    }
-
+    /** A caller; the flow hangs up by itself (found / not found at once, the error exit after its prompt): either way SIPp ends. */
     void call(String number, String from) throws Exception {
-        Sipp.Run run = new SipPeers(work, server.hotline().engine().sipPort())
-                .uac("uac_digits", number, SipPeers.vars(from, "PAUSE", "2500", "AFTER", "200", "DTMFACTIONS", SipPeers.dtmf("")));
-        // the flow hangs up by itself (found / not found at once, the error exit after its prompt): either way SIPp ends
-        run.await(SipPeers.TIMEOUT);
-    }
-
-    /** The logged IVR steps of the caller's call: "node:<id>" and "key:<key>". */
-    List<String> steps(String caller) {
-        JsonNode c = await("call of " + caller).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            for (JsonNode r : admin.get("/api/v1/calls?number=" + caller).json().get("items")) return Optional.of(r);
-            return Optional.<JsonNode>empty();
-        }, Optional::isPresent).get();
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : admin.get("/api/v1/calls/" + c.get("callId").asText() + "/events").json()) {
-            String data = e.path("data").asText();
-            if (e.get("type").asText().equals("ivr_node")) out.add("node:" + data.replaceAll(".*node=(\\S+).*", "$1"));
-            if (e.get("type").asText().equals("ivr_key")) out.add("key:" + data.replaceAll(".*key=(\\S+).*", "$1"));
-        }
-        return out;
+        flows.call(number, from, 2500).await(SipPeers.TIMEOUT);
     }
 
     int hits() throws Exception {
@@ -116,15 +74,14 @@ class IvrDataSourceReadOnlyPostgresTest {
     }
 
     long enterpriseId() {
-        return server.database().withHandle(h -> h.createQuery("SELECT enterprise_id FROM ivr_data_source WHERE name = 'pg'")
-                .mapTo(Long.class).one());
+        return flows.enterpriseOf("pg");
     }
 
     @Test
     void aQueryThatWritesFailsAtRunTimeOnTheReadOnlyConnectionAndTakesTheErrorExit() throws Exception {
-        String number = publish("pg_write", flow("SELECT bump(${caller}) AS n"));
+        String number = flows.publish("pg_write", DbLookupFlows.oneLookup("pg", "SELECT bump(${caller}) AS n"));
         call(number, "13500000911");
-        assertThat(steps("13500000911")).containsSubsequence("node:q", "key:error", "node:err").doesNotContain("node:hit", "node:miss");
+        assertThat(flows.steps("13500000911")).containsSubsequence("node:q", "key:error", "node:err").doesNotContain("node:hit", "node:miss");
         assertThat(hits()).as("the function's UPDATE was not kept").isZero();
 
         // The reason is the read-only transaction (not some other failure), for the function and for nextval.
@@ -132,7 +89,10 @@ class IvrDataSourceReadOnlyPostgresTest {
             var r = sources.lookup(enterpriseId(), "pg", "SELECT bump(${caller}) AS n", v -> "13500000912").get(10, TimeUnit.SECONDS);
             assertThat(r).isInstanceOf(DataSources.Result.Failed.class);
             assertThat(((DataSources.Result.Failed) r).reason()).contains("read-only transaction");
-            var seq = sources.lookup(enterpriseId(), "pg", "SELECT nextval('ticket_seq') AS n", v -> "").get(10, TimeUnit.SECONDS);
+            // nextval itself is refused by the statement check; through a function it is stopped by the read-only transaction.
+            var next = sources.lookup(enterpriseId(), "pg", "SELECT nextval('ticket_seq') AS n", v -> "").get(10, TimeUnit.SECONDS);
+            assertThat(next).isEqualTo(new DataSources.Result.Failed("refused: only reads: NEXTVAL is not allowed"));
+            var seq = sources.lookup(enterpriseId(), "pg", "SELECT take_ticket() AS n", v -> "").get(10, TimeUnit.SECONDS);
             assertThat(seq).isInstanceOf(DataSources.Result.Failed.class);
             assertThat(((DataSources.Result.Failed) seq).reason()).contains("read-only transaction");
         }
@@ -150,11 +110,11 @@ class IvrDataSourceReadOnlyPostgresTest {
 
     @Test
     void aVariableComparedWithABigintColumnIsBoundAsANumber() throws Exception {
-        String number = publish("pg_typed", flow("SELECT tier FROM customer WHERE id = ${caller}"));
+        String number = flows.publish("pg_typed", DbLookupFlows.oneLookup("pg", "SELECT tier FROM customer WHERE id = ${caller}"));
         call(number, "13500000901");
-        assertThat(steps("13500000901")).containsSubsequence("node:q", "key:found", "node:hit").doesNotContain("node:err");
+        assertThat(flows.steps("13500000901")).containsSubsequence("node:q", "key:found", "node:hit").doesNotContain("node:err");
         call(number, "13500000902");
-        assertThat(steps("13500000902")).containsSubsequence("node:q", "key:notfound", "node:miss").doesNotContain("node:err");
+        assertThat(flows.steps("13500000902")).containsSubsequence("node:q", "key:notfound", "node:miss").doesNotContain("node:err");
         try (DataSources sources = new DataSources(server.database(), null, Clock.systemUTC())) {
             var r = sources.lookup(enterpriseId(), "pg", "SELECT tier, ${caller} AS said FROM customer WHERE id = ${caller}",
                     v -> "13500000901").get(10, TimeUnit.SECONDS);

@@ -490,7 +490,10 @@ class MonitorTest {
                 }
                 // After the call: today's hold equals the queue report's (the report counts the hold once the visit ended).
                 JsonNode[] row = new JsonNode[1];
-                await("today's hold as the report's").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                await("today's hold as the report's").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                        .conditionEvaluationListener(c -> {
+                            if (c.getRemainingTimeInMS() <= 100) System.out.println("hold: report " + row[0] + " monitor " + stream.last());
+                        }).until(() -> {
                     row[0] = reportRow(admin, "sales");
                     JsonNode now = stream.last();
                     return row[0].get("hold").asDouble() > 0 && queue(now, "sales").get("today").get("holdSeconds").asDouble() == row[0].get("hold").asDouble()

@@ -160,9 +160,14 @@ class SupervisorBrowserPhoneTest {
         assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
     }
 
+    /** Agent 1 talking (on a call, on a leg) within 15 s. */
     void awaitAgent1Talking() {
-        await("agent 1 talking").atMost(Duration.ofSeconds(15)).until(() -> server.hotline().acd().agentView(enterprise, agent1)
-                .map(a -> a.state() == AgentState.ON_CALL).orElse(false));
+        try {
+            await("agent 1 talking").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> server.hotline().acd().talkingLeg(enterprise, agent1).isPresent());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("agent 1 not talking: " + server.hotline().acd().agentView(enterprise, agent1), e);
+        }
     }
 
     /** The lead's desk rings with supervision {@code id}'s leg; the lead answers it from the banner; it is active and talking. */

@@ -13,10 +13,10 @@ if (me) {
   const Monitor = {
     components: { WallboardSettings },
     setup() {
-      return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'serviceLevel', 'agentsReady'], consoleLink: hasConsoleAccess(me), clock };
+      return { me, kpis: ['waiting', 'longestWait', 'answered', 'abandoned', 'serviceLevel', 'onHold', 'holdToday', 'agentsReady'], consoleLink: hasConsoleAccess(me), clock };
     },
     data() {
-      return { queues: [], agents: [], supervisions: [], calls: [], alerts: [], total: null, reasons: [], now: Date.now(), error: null, force: null,
+      return { queues: [], agents: [], supervisions: [], calls: [], alerts: [], total: null, onHold: 0, reasons: [], now: Date.now(), error: null, force: null,
         source: null, live: false, ticker: null, queueFilter: '', agentId: '', agentNow: null, agentReceived: 0, agentSource: null };
     },
     async created() {
@@ -75,6 +75,9 @@ if (me) {
           answered: total.answered || 0,
           abandoned: total.abandoned || 0,
           serviceLevel: this.pct(total.serviceLevel),
+          // Calls on hold now (live) and today's hold of the answered calls (the queue report's "hold").
+          onHold: this.queueFilter ? sum((q) => q.onHold) : this.onHold,
+          holdToday: clock(total.holdSeconds || 0),
           // Issue 14: the ACD offers nothing to a ready agent whose phone cannot ring, so neither does this count.
           agentsReady: this.shownAgents.filter((a) => a.state === 'ready' && a.deviceReachable !== false).length,
         };
@@ -90,6 +93,7 @@ if (me) {
           this.agents = m.agents;
           this.calls = m.calls;
           this.total = m.total;
+          this.onHold = m.onHold || 0;
           this.supervisions = m.supervisions;
           this.alerts = m.alerts || [];
           this.live = true;
@@ -252,15 +256,17 @@ if (me) {
             <thead><tr>
               <th>{{ t('supervisor.col.queue') }}</th><th>{{ t('supervisor.col.waiting') }}</th><th>{{ t('supervisor.col.longestWait') }}</th>
               <th>{{ t('supervisor.col.entered') }}</th><th>{{ t('supervisor.col.answered') }}</th><th>{{ t('supervisor.col.abandoned') }}</th>
-              <th>{{ t('supervisor.col.overflowed') }}</th><th>{{ t('supervisor.col.serviceLevel') }}</th><th>{{ t('supervisor.col.agents') }}</th>
+              <th>{{ t('supervisor.col.overflowed') }}</th><th>{{ t('supervisor.col.serviceLevel') }}</th>
+              <th>{{ t('supervisor.col.onHold') }}</th><th>{{ t('supervisor.col.holdToday') }}</th><th>{{ t('supervisor.col.agents') }}</th>
             </tr></thead>
             <tbody>
               <tr v-for="q in shownQueues" :key="q.queueId" :data-testid="'live-queue-' + q.name">
                 <td><span class="name">{{ q.name }}</span></td><td>{{ q.waiting }}</td><td>{{ clock(q.longestWaitSeconds) }}</td>
                 <td>{{ q.today.entered }}</td><td>{{ q.today.answered }}</td><td>{{ q.today.abandoned }}</td><td>{{ q.today.overflowed }}</td>
-                <td>{{ pct(q.today.serviceLevel) }}</td><td>{{ agentsOf(q) }}</td>
+                <td>{{ pct(q.today.serviceLevel) }}</td><td :data-testid="'live-queue-on-hold-' + q.name">{{ q.onHold }}</td>
+                <td :data-testid="'live-queue-hold-today-' + q.name">{{ clock(q.today.holdSeconds) }}</td><td>{{ agentsOf(q) }}</td>
               </tr>
-              <empty-row v-if="!shownQueues.length" :cols="9"></empty-row>
+              <empty-row v-if="!shownQueues.length" :cols="11"></empty-row>
             </tbody>
           </table>
         </div>

@@ -297,12 +297,14 @@ public final class Acd implements AutoCloseable {
 
     /**
      * SUP-2: the supervisor {@code userId} is on {@code callId} (listening, whispering, barging, or having taken it over) on
-     * their own leg {@code legId}: a ready supervisor is on a call until that leg ends, so that the queues do not offer them
-     * one meanwhile; logged with cause "supervision". Called before the leg is placed, so that its end is never missed.
+     * their own leg {@code legId}: until that leg ends no queue call is offered to them. A ready supervisor is on that call
+     * now; one not ready, in wrap-up, ringing or on a call keeps that state and is on the supervised call as soon as they
+     * would be ready (e.g. when their wrap-up ends); logged with cause "supervision". Called before the leg is placed, so
+     * that its end is never missed.
      */
     public void supervising(long enterpriseId, long userId, String callId, String legId) {
         watched.add(legId);
-        ctx.thread.execute(() -> board.busy(enterpriseId, userId, callId, legId, "supervision"));
+        ctx.thread.execute(() -> board.supervising(enterpriseId, userId, callId, legId));
     }
 
     /**

@@ -36,6 +36,13 @@ final class Agent {
     String pendingNotReady;
     /** Wrap-up ends at this instant (null: no timer). */
     Instant wrapUntil;
+    /**
+     * SUP-2: the leg on which this user supervises a call (listening, whispering, barging, or having taken it over) and
+     * that call; null when none. While it lasts the user is never ready for the queues: a move to ready makes them on
+     * that call instead ({@link AgentBoard#move}).
+     */
+    String supervisingLeg;
+    String supervisingCall;
     /** An outbound campaign holds this ready agent for a number it dials (OUT-1): no queue offers meanwhile. */
     String reservedBy;
     Instant reservedAt;

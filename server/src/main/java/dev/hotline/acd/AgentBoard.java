@@ -50,6 +50,8 @@ final class AgentBoard {
     private final Map<Long, Agent> agents = new HashMap<>();
     /** Agent leg id → the agent talking on it (after answer, or a call of their own). */
     private final Map<String, Agent> talking = new HashMap<>();
+    /** A supervisor's leg → the supervisor (SUP-2), until the leg ends. */
+    private final Map<String, Agent> supervisors = new HashMap<>();
 
     AgentBoard(AcdContext ctx, Queues queues) {
         this.ctx = ctx;
@@ -144,12 +146,42 @@ final class AgentBoard {
     void busy(long enterpriseId, long userId, String callId, String legId, String cause) {
         Agent a = agents.get(userId);
         if (a == null || a.enterpriseId != enterpriseId || !a.state.signedIn()) return;
-        if (a.state == AgentState.READY) {
-            a.callId = callId;
-            a.legId = legId;
-            a.queueId = null;
-            move(a, AgentState.ON_CALL, null, cause);
-            talking.put(legId, a);
+        if (a.state == AgentState.READY) onOwnCall(a, callId, legId, cause);
+    }
+
+    private void onOwnCall(Agent a, String callId, String legId, String cause) {
+        a.callId = callId;
+        a.legId = legId;
+        a.queueId = null;
+        move(a, AgentState.ON_CALL, null, cause);
+        talking.put(legId, a);
+    }
+
+    /**
+     * SUP-2: {@code userId} supervises {@code callId} on {@code legId} until that leg ends. In any state: a ready supervisor
+     * is on that call now; one not ready, in wrap-up, ringing or on another call keeps their state, and whenever they would
+     * become ready before the leg ends (wrap-up over, ready asked for, an offer not taken, their own call ended) they are on
+     * the supervised call instead ({@link #move}), so no queue call is offered to them meanwhile.
+     */
+    void supervising(long enterpriseId, long userId, String callId, String legId) {
+        Agent a;
+        try {
+            a = agent(enterpriseId, userId);
+        } catch (DomainException e) {
+            return; // no user of the enterprise's ACD
+        }
+        a.supervisingLeg = legId;
+        a.supervisingCall = callId;
+        supervisors.put(legId, a);
+        if (a.state == AgentState.READY) onOwnCall(a, callId, legId, "supervision");
+    }
+
+    /** The supervisor's leg ended (or is gone): the supervision no longer keeps them from the queues. */
+    private void supervisionEnded(Agent a, String legId) {
+        supervisors.remove(legId);
+        if (legId.equals(a.supervisingLeg)) {
+            a.supervisingLeg = null;
+            a.supervisingCall = null;
         }
     }
 
@@ -271,6 +303,10 @@ final class AgentBoard {
     void move(Agent a, AgentState to, String reason, String cause) {
         AgentState from = a.moveTo(to, reason, ctx.now());
         logAgent(a, from, to, cause);
+        if (to == AgentState.READY && a.supervisingLeg != null) {
+            // SUP-2: ready while supervising: on the supervised call until the supervisor's leg ends, never offered one.
+            onOwnCall(a, a.supervisingCall, a.supervisingLeg, "supervision");
+        }
     }
 
     private void logAgent(Agent a, AgentState from, AgentState to, String cause) {
@@ -308,8 +344,10 @@ final class AgentBoard {
 
     /** An event of a leg an agent talks on; false when it is no such leg. */
     boolean onAgentLeg(CallEvent e) {
+        Agent supervisor = supervisors.get(e.channelId());
+        if (supervisor != null && e instanceof CallEvent.ChannelHungUp) supervisionEnded(supervisor, e.channelId());
         Agent talker = talking.get(e.channelId());
-        if (talker == null) return false;
+        if (talker == null) return supervisor != null;
         if (e instanceof CallEvent.ChannelHungUp) callEnded(talker, e.channelId());
         return true;
     }
@@ -419,11 +457,23 @@ final class AgentBoard {
                 }
                 log.warn("agent {} was {} but their call is gone: corrected", a.userId, a.state.key());
                 if (a.legId != null) talking.remove(a.legId);
+                if (a.legId != null && a.legId.equals(a.supervisingLeg)) supervisionEnded(a, a.legId);
                 seen.remove(a.legId);
                 queues.forget(a);
                 String pending = a.pendingNotReady;
                 a.pendingNotReady = null;
                 move(a, pending != null ? AgentState.NOT_READY : AgentState.READY, pending, "correction");
+            }
+        }
+        // A supervision whose leg is gone without its hang-up event (not on that call: not ready, in wrap-up, ...) ends too.
+        for (Map.Entry<String, Agent> s : List.copyOf(supervisors.entrySet())) {
+            String leg = s.getKey();
+            if (ctx.host.channel(leg).isPresent() || s.getValue().state == AgentState.ON_CALL && leg.equals(s.getValue().legId)) continue;
+            Instant first = goneSince.getOrDefault(leg, now);
+            seen.put(leg, first);
+            if (Duration.between(first, now).compareTo(GRACE) >= 0) {
+                seen.remove(leg);
+                supervisionEnded(s.getValue(), leg);
             }
         }
         goneSince.clear();

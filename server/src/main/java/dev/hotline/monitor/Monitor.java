@@ -8,6 +8,7 @@ import dev.hotline.acd.QueueLive;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.JsonMapper;
 import dev.hotline.report.AgentFigures;
+import dev.hotline.report.CallRecord;
 import dev.hotline.report.EventLog;
 import dev.hotline.report.ListReports;
 import dev.hotline.report.Period;
@@ -53,9 +54,12 @@ public final class Monitor implements AutoCloseable {
     /** A comment line this often keeps proxies from closing a quiet stream. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
 
-    /** One queue now: live figures from the ACD, today's from the event log (the same numbers as the reports). */
+    /**
+     * One queue now: live figures from the ACD, today's from the event log (the same numbers as the reports); {@code onHold}:
+     * its calls on hold now (put on hold from the desk or by the agent's own phone).
+     */
     public record QueueNow(long queueId, String name, int waiting, long longestWaitSeconds, Map<AgentState, Integer> agents, int unreachable,
-                           Today today, String level) {}
+                           int onHold, Today today, String level) {}
 
     /**
      * SUP-3: a figure past its threshold ({@link WallboardSettings}): {@code kind} waiting, longest_wait, service_level (of
@@ -70,22 +74,29 @@ public final class Monitor implements AutoCloseable {
     /**
      * Today's figures of a queue or of the enterprise (the sum of its queues), from midnight in the enterprise's zone
      * ({@link MonitorSettings}; the server's report zone when it has none).
-     * {@code entered} is the number of calls that joined (offered).
+     * {@code entered} is the number of calls that joined (offered); {@code holdSeconds} the hold of its answered calls (the
+     * queue report's "hold": holds that ended, counted when the call's visit ends).
      */
     public record Today(long entered, long answered, long abandoned, long shortAbandoned, long overflowed, long voicemail, long callback,
-                        Double serviceLevel, Double abandonRate, Double asaSeconds, Double ahtSeconds) {
+                        Double serviceLevel, Double abandonRate, Double asaSeconds, Double ahtSeconds, double holdSeconds) {
         static Today of(QueueFigures f) {
             return new Today(f.offered(), f.answered(), f.abandoned(), f.shortAbandoned(), f.overflowed(), f.voicemail(), f.callback(),
-                    f.serviceLevel(), f.abandonRate(), f.asaSeconds(), f.ahtSeconds());
+                    f.serviceLevel(), f.abandonRate(), f.asaSeconds(), f.ahtSeconds(), QueueFigures.round1(f.holdMs() / 1000.0));
         }
     }
 
-    /** A call in progress; {@code state}: queued (waiting in a queue now), answered (by a person or the IVR) or ringing. */
+    /**
+     * A call in progress; {@code state}: queued (waiting in a queue now), answered (by a person or the IVR) or ringing;
+     * {@code onHold}: one of its legs is on hold now.
+     */
     public record CallNow(String callId, String direction, String caller, String callee, String state, String queue, Long agentUserId,
-                          String agentJob, Instant startedAt, Instant answeredAt) {}
+                          String agentJob, Instant startedAt, Instant answeredAt, boolean onHold) {}
 
-    /** What the monitor page shows. {@code day}: the date today's figures count from (the enterprise's zone). */
-    public record Snapshot(String day, Today total, List<QueueNow> queues, List<AgentView> agents, List<CallNow> calls,
+    /**
+     * What the monitor page shows. {@code day}: the date today's figures count from (the enterprise's zone); {@code onHold}:
+     * the enterprise's calls on hold now.
+     */
+    public record Snapshot(String day, Today total, int onHold, List<QueueNow> queues, List<AgentView> agents, List<CallNow> calls,
                            List<Supervision.View> supervisions, List<Alert> alerts) {}
 
     /**
@@ -213,6 +224,10 @@ public final class Monitor implements AutoCloseable {
         List<QueueNow> queues = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
         QueueFigures total = QueueFigures.ZERO;
+        Map<String, Integer> held = new HashMap<>();
+        for (CallRecord c : book.live(enterpriseId)) {
+            if (c.queue() != null && book.holdsOpen(enterpriseId, c.callId()) > 0) held.merge(c.queue(), 1, Integer::sum);
+        }
         for (QueueLive l : acd.live(enterpriseId)) {
             QueueFigures f = today.getOrDefault(l.name(), QueueFigures.ZERO);
             total = total.plus(f);
@@ -220,7 +235,8 @@ public final class Monitor implements AutoCloseable {
             List<Alert> mine = queueAlerts(l.name(), l.waiting(), l.longestWaitSeconds(), f.serviceLevel(), t);
             alerts.addAll(mine);
             String level = mine.stream().anyMatch(a -> a.level().equals("red")) ? "red" : mine.isEmpty() ? "green" : "amber";
-            queues.add(new QueueNow(l.queueId(), l.name(), l.waiting(), l.longestWaitSeconds(), l.agents(), l.unreachable(), Today.of(f), level));
+            queues.add(new QueueNow(l.queueId(), l.name(), l.waiting(), l.longestWaitSeconds(), l.agents(), l.unreachable(),
+                    held.getOrDefault(l.name(), 0), Today.of(f), level));
         }
         // Queues deleted today still count in the enterprise's total (the reports keep them too).
         for (var e : today.entrySet()) if (queues.stream().noneMatch(x -> x.name().equals(e.getKey()))) total = total.plus(e.getValue());
@@ -283,7 +299,7 @@ public final class Monitor implements AutoCloseable {
         List<CallNow> calls = book.live(enterpriseId).stream()
                 .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(),
                         queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
-                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt()))
+                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt(), book.holdsOpen(enterpriseId, r.callId()) > 0))
                 .sorted(Comparator.comparing(CallNow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
         // Offered and answered today from the event log, like the agents' report (the ACD's own counts start with the server).
         Map<Long, AgentFigures> agentsToday = new HashMap<>();
@@ -297,7 +313,8 @@ public final class Monitor implements AutoCloseable {
         List<Alert> alerts = new ArrayList<>(qs.alerts());
         alerts.addAll(agentAlerts(agents, s.rules(), now));
         alerts.addAll(otherAlerts.apply(enterpriseId));
-        return new Snapshot(q.period().from().atZone(s.zone()).toLocalDate().toString(), Today.of(qs.total()), qs.queues(), agents, calls,
+        int onHold = (int) calls.stream().filter(CallNow::onHold).count();
+        return new Snapshot(q.period().from().atZone(s.zone()).toLocalDate().toString(), Today.of(qs.total()), onHold, qs.queues(), agents, calls,
                 supervision.list(enterpriseId), List.copyOf(alerts));
     }
 
@@ -364,7 +381,7 @@ public final class Monitor implements AutoCloseable {
                 .filter(r -> (a.callId() != null && a.callId().equals(r.callId())) || Objects.equals(r.agentUserId(), userId))
                 .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(),
                         queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
-                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt()))
+                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt(), book.holdsOpen(enterpriseId, r.callId()) > 0))
                 .findFirst().orElse(null);
         return new AgentNow(day.toString(), a, call, AgentToday.of(f), states, now, running);
     }

@@ -87,7 +87,7 @@ public record QueueFigures(long offered, long answered, long answeredInTarget, l
         return whole <= 0 ? null : Math.round(10000.0 * part / whole) / 10000.0;
     }
 
-    static double round1(double v) {
+    public static double round1(double v) {
         return Math.round(v * 10) / 10.0;
     }
 }

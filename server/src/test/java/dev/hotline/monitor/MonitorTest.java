@@ -444,6 +444,75 @@ class MonitorTest {
      * snapshot for it (no agents' time in state, calls or supervisions: only what the rules need); a changed threshold
      * applies at once.
      */
+    /**
+     * SUP-1 hold on the enterprise and queue views: agent 1's own SIP phone (SIPp) answers a queue call, holds it by re-INVITE
+     * (a=sendonly) 1.5 s later and resumes it 3 s after that. The monitor's stream and the page in Chromium show the call on
+     * hold live (the enterprise's and the queue's calls on hold 1, the call marked), then 0 again after the resume; after the
+     * call, today's hold of the queue and of the enterprise equal the queue report's "hold" of the day (0 today: the report
+     * does not count a phone's own hold yet, see docs/features.md SUP-1).
+     */
+    @Test
+    void aHoldByTheAgentsOwnPhoneShowsLiveAndTodaysHoldEqualsTheReport() throws Exception {
+        Path sippDir = Files.createTempDirectory("monitor-hold-sipp");
+        try (TestServer server = TestServer.start(); Chromium chrome = Chromium.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            ApiClient lead = ApiClient.loggedIn(server.baseUrl(), "demo", "lead", PW);
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4691", "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            server.hotline().acd().settle();
+            SipPeers peers = new SipPeers(sippDir, server.hotline().engine().sipPort());
+            int port = dev.hotline.engine.testing.Ports.free();
+            Sipp.Run phone = peers.uas("uas_answer_hold", port, SipPeers.vars("x", "HOLDAFTER", "1500", "HELD", "3000"));
+            try (Stream stream = new Stream(server.baseUrl(), lead)) {
+                peers.register("1001", PW, port, "200");
+                ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+                assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                ChromeDriver page = chrome.driver();
+                chrome.signInEnglish(server.baseUrl(), "demo", "lead", PW);
+                WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
+                wait.until(ExpectedConditions.urlContains("/supervisor.html"));
+                wait.until(x -> "true".equals(page.findElement(tid("monitor-live")).getAttribute("data-live")));
+                assertThat(page.findElement(tid("kpi-value-onHold")).getText()).isEqualTo("0");
+
+                try (dev.hotline.testing.RtpCaller caller = dev.hotline.testing.RtpCaller.call(server.hotline().engine().sipPort(), "13700000001", "4691")) {
+                    caller.quiet(30_000);
+                    await("on hold by the agent's phone, on the stream").atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(20))
+                            .until(() -> !stream.snapshots.isEmpty() && stream.last().get("onHold").asInt() == 1
+                                    && queue(stream.last(), "sales").get("onHold").asInt() == 1
+                                    && stream.last().get("calls").get(0).get("onHold").asBoolean());
+                    wait.until(x -> page.findElement(tid("kpi-value-onHold")).getText().equals("1")
+                            && page.findElement(tid("live-queue-on-hold-sales")).getText().equals("1"));
+                    await("resumed by the agent's phone").atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(20))
+                            .until(() -> stream.last().get("onHold").asInt() == 0 && queue(stream.last(), "sales").get("onHold").asInt() == 0
+                                    && stream.last().get("calls").size() == 1);
+                    wait.until(x -> page.findElement(tid("kpi-value-onHold")).getText().equals("0"));
+                    caller.bye();
+                }
+                // After the call: today's hold of the queue and of the enterprise equal the queue report's, on the stream and on the
+                // page. The report counts no hold for this call today (0.0, and its talk ends at the phone's re-INVITE: an open
+                // report defect, docs/features.md SUP-1), so this checks the equality, not a hold time.
+                JsonNode[] row = new JsonNode[1];
+                await("today's hold as the report's").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                        .conditionEvaluationListener(c -> {
+                            if (c.getRemainingTimeInMS() <= 100) System.out.println("hold: report " + row[0] + " monitor " + stream.last());
+                        }).until(() -> {
+                            row[0] = reportRow(admin, "sales");
+                            JsonNode now = stream.last();
+                            return row[0].get("answered").asLong() == 1 && queue(now, "sales").get("today").get("answered").asLong() == 1
+                                    && queue(now, "sales").get("today").get("holdSeconds").asDouble() == row[0].get("hold").asDouble()
+                                    && now.get("total").get("holdSeconds").asDouble() == row[0].get("hold").asDouble();
+                        });
+                String shown = "0:" + String.format("%02d", (int) Math.floor(row[0].get("hold").asDouble()));
+                wait.until(x -> page.findElement(tid("live-queue-hold-today-sales")).getText().equals(shown)
+                        && page.findElement(tid("kpi-value-holdToday")).getText().equals(shown));
+                assertThat(chrome.scriptErrors()).isEmpty();
+            } finally {
+                phone.kill();
+            }
+        }
+    }
+
     @Test
     void alertsReachASupervisorsDeskWithoutBuildingSnapshots() throws Exception {
         Path sippDir = Files.createTempDirectory("monitor-alert-sipp");

@@ -399,6 +399,83 @@ class SupervisionCallsTest {
         assertThat(log).as("the lead's state log").containsSubsequence("ready/agent", "on_call/supervision", "ready/call", "ringing/call", "on_call/call");
     }
 
+    /**
+     * SUP-2 and ACD-8: a supervisor in wrap-up when the supervision starts is kept from the queues like a ready one. The
+     * lead, the only member of a queue with 3 s of wrap-up, answers a call of it and is in wrap-up when they start listening
+     * to agent 1's call; the supervision leaves the lead in wrap-up; when the wrap-up ends during the supervision the lead is
+     * on the supervised call (cause "supervision"), not ready: a caller of that queue waits 2 s unoffered. Once the lead
+     * leaves, the lead is ready and that caller is offered to and answered by the lead's phone. Fails without the change:
+     * the wrap-up ends in ready and the caller is offered to the supervising lead.
+     */
+    @Test
+    void aSupervisorInWrapUpIsNotOfferedACallWhenTheWrapUpEndsDuringTheSupervision() throws Exception {
+        String caller = "13600000006";
+        String first = "13600000007";
+        String second = "13600000008";
+        String number = "4698";
+        long leadId = userId("lead");
+        var made = admin.post("/api/v1/queues", Map.of("name", "wrapped", "strategy", "linear",
+                "settings", Map.of("ringTimeoutSeconds", 30, "wrapUpSeconds", 3)));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        long queueId = made.json().get("id").asLong();
+        assertThat(admin.put("/api/v1/queues/" + queueId + "/members/" + leadId, Map.of("penalty", 0)).status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", number, "destinationType", "queue", "destination", "wrapped")).status())
+                .isEqualTo(201);
+        acd.settle();
+        try (RtpCaller customer = customerTalkingWithAgent1(caller)) {
+            String supervised = acd.agentView(enterprise, agent1).orElseThrow().callId();
+            assertThat(lead.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(lead.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            // The lead answers a call of "wrapped"; it ends: the lead is in wrap-up.
+            try (RtpCaller one = RtpCaller.call(server.hotline().engine().sipPort(), first, number)) {
+                one.quiet(60_000);
+                await("the lead talking").atMost(Duration.ofSeconds(15))
+                        .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL).orElse(false));
+                one.bye();
+            }
+            await("the lead in wrap-up").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.WRAP_UP).orElse(false));
+
+            String id = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).json().get("id").asText();
+            active(id);
+            assertThat(acd.agentView(enterprise, leadId).orElseThrow().state()).as("the supervision leaves the wrap-up as it is")
+                    .isEqualTo(AgentState.WRAP_UP);
+            await("the wrap-up over: the lead on the supervised call").atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && supervised.equals(a.callId()))
+                            .orElse(false));
+
+            try (RtpCaller waiting = RtpCaller.call(server.hotline().engine().sipPort(), second, number)) {
+                waiting.quiet(60_000);
+                await("the caller queued").atMost(Duration.ofSeconds(10))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(second)));
+                await("the caller is not offered to the supervising lead").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(second))
+                                && acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && supervised.equals(a.callId()))
+                                .orElse(false));
+
+                assertThat(lead.delete("/api/v1/supervision/" + id).status()).isEqualTo(204);
+                await("the lead, free again, takes the caller").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).isEmpty() && acd.agentView(enterprise, leadId)
+                                .map(a -> a.state() == AgentState.ON_CALL && a.callId() != null && !a.callId().equals(supervised)).orElse(false));
+                waiting.bye();
+            }
+            customer.bye();
+        } finally {
+            assertThat(admin.delete("/api/v1/queues/" + queueId + "/members/" + leadId).status()).isEqualTo(204);
+            acd.settle();
+        }
+        List<String> log = await("the lead's state log").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<String> out = new ArrayList<>();
+            for (JsonNode r : admin.get("/api/v1/reports/states?agent=" + leadId + "&limit=50").json().get("rows")) {
+                out.add(r.get("state").asText() + "/" + r.get("cause").asText());
+            }
+            return out;
+        }, l -> l.stream().filter(x -> x.startsWith("on_call/")).count() >= 3);
+        assertThat(log).as("the lead's state log").containsSubsequence("on_call/call", "wrap_up/call", "ready/system", "on_call/supervision",
+                "ready/call", "ringing/call", "on_call/call");
+    }
+
     /** SUP-2 from the supervisor's page in Chromium: listen, barge in (the customer hears the supervisor), take over; in zh and en. */
     @Test
     void fromTheSupervisorsPageTheLeadListensBargesInAndTakesOver() throws Exception {

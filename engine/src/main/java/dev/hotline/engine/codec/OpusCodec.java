@@ -10,14 +10,23 @@ import io.github.jaredmdobson.concentus.OpusException;
  * 8 kHz audio as mono VoIP Opus (narrowband, 20 kbit/s, complexity 1, in-band FEC on) and decodes any Opus packet (mono or
  * stereo, any bandwidth) to 8 kHz mono. The encoder and the decoder are made at first use (a leg that only
  * relays never needs them). Frames of 2.5, 5, 10, 20, 40 or 60 ms encode; other sizes give 0 bytes.
+ *
+ * <p>Packets are decoded at 48 kHz and brought to 8 kHz by a {@link Decimator}: Concentus decoding straight to 8 or 16 kHz
+ * gives silence for hybrid packets (RFC 6716 §3.1, SILK plus CELT, what a browser sends for speech at 32 kbit/s), so a
+ * browser phone's voice went silent once its encoder moved to hybrid — and stayed so for the later calls of the same
+ * persistent connection, whose encoder goes on in that mode.
  */
 final class OpusCodec implements AudioCodec {
     /** The largest payload the encoder is allowed (RFC 6716 §3.4: a frame of at most 1275 bytes). */
     static final int MAX_PAYLOAD = 400;
-    /** The longest packet (120 ms) at 8 kHz. */
-    private static final int MAX_FRAME = 960;
+    /** The rate packets are decoded at (see the class comment). */
+    private static final int DECODE_RATE = 48_000;
+    /** The longest packet (120 ms) at the decoding rate. */
+    private static final int MAX_FRAME = 5760;
     private OpusEncoder encoder;
     private OpusDecoder decoder;
+    private short[] wide;
+    private Decimator decimator;
 
     @Override
     public CodecType type() {
@@ -49,9 +58,13 @@ final class OpusCodec implements AudioCodec {
     public int decode(byte[] in, int off, int len, short[] pcm, int pcmOff) {
         try {
             if (decoder == null) {
-                decoder = new OpusDecoder(CodecType.CLOCK_RATE, 1);
+                decoder = new OpusDecoder(DECODE_RATE, 1);
+                wide = new short[MAX_FRAME];
+                decimator = new Decimator(MAX_FRAME);
             }
-            return Math.max(0, decoder.decode(in, off, len, pcm, pcmOff, Math.min(MAX_FRAME, pcm.length - pcmOff), false));
+            int room = Math.min(MAX_FRAME, (pcm.length - pcmOff) * Decimator.FACTOR);
+            int n = decoder.decode(in, off, len, wide, 0, room, false);
+            return n <= 0 ? 0 : decimator.process(wide, n - n % Decimator.FACTOR, pcm, pcmOff);
         } catch (OpusException | RuntimeException e) {
             return 0;
         } catch (AssertionError e) {

@@ -3,6 +3,11 @@ package dev.hotline.engine.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hotline.engine.media.Signals;
+import io.github.jaredmdobson.concentus.OpusApplication;
+import io.github.jaredmdobson.concentus.OpusBandwidth;
+import io.github.jaredmdobson.concentus.OpusEncoder;
+import io.github.jaredmdobson.concentus.OpusMode;
+import io.github.jaredmdobson.concentus.OpusPacketInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,5 +112,64 @@ class WidebandCodecTest {
         assertThat(CodecType.of("opus", 8000)).isNull();
         assertThat(CodecType.OPUS.rtpClockRate()).isEqualTo(48_000);
         assertThat(d.decode(new byte[] {1, 2, 3}, 0, 3, out, 0)).as("garbage").isGreaterThanOrEqualTo(0);
+    }
+
+    /** {@code seconds} of a voice-like 48 kHz signal: a 300 Hz tone swelling at 3 Hz with a weaker 900 Hz one, or a pure tone of {@code hz}. */
+    static short[] wide(int seconds, double hz) {
+        short[] x = new short[48_000 * seconds];
+        for (int i = 0; i < x.length; i++) {
+            double t = i / 48_000.0;
+            x[i] = (short) (hz > 0 ? 8000 * Math.sin(2 * Math.PI * hz * t)
+                    : 8000 * Math.sin(2 * Math.PI * 300 * t) * (0.5 + 0.5 * Math.sin(2 * Math.PI * 3 * t)) + 3000 * Math.sin(2 * Math.PI * 900 * t));
+        }
+        return x;
+    }
+
+    static double rms(short[] x, int from, int to) {
+        double e = 0;
+        for (int i = from; i < to; i++) e += (double) x[i] * x[i];
+        return Math.sqrt(e / (to - from));
+    }
+
+    /**
+     * A browser's Opus (48 kHz fullband, 32 kbit/s) in each of its modes decodes to 8 kHz with the signal's level: hybrid
+     * (SILK + CELT, what Chrome sends for speech) gave silence when Concentus decoded straight to 8 kHz — the browser phone's
+     * voice lost once its encoder moved to hybrid (SUP-2 whisper on a later call). A 6 kHz tone, above 8 kHz's band, does
+     * not fold back into it.
+     */
+    @Test
+    void opusFromABrowserDecodesToEightKilohertzInEveryMode() throws Exception {
+        for (OpusMode mode : new OpusMode[] {OpusMode.MODE_HYBRID, OpusMode.MODE_CELT_ONLY, OpusMode.MODE_SILK_ONLY}) {
+            short[] in = wide(2, 0);
+            OpusEncoder browser = new OpusEncoder(48_000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+            browser.setBitrate(mode == OpusMode.MODE_SILK_ONLY ? 16_000 : 32_000);
+            browser.setForceMode(mode);
+            if (mode == OpusMode.MODE_SILK_ONLY) browser.setMaxBandwidth(OpusBandwidth.OPUS_BANDWIDTH_WIDEBAND);
+            AudioCodec engine = CodecType.OPUS.newCodec();
+            byte[] packet = new byte[1500];
+            short[] out = new short[16_000];
+            int at = 0;
+            for (int f = 0; f < 100; f++) {
+                int n = browser.encode(in, f * 960, 960, packet, 0, packet.length);
+                if (f == 50) assertThat(OpusPacketInfo.getEncoderMode(packet, 0)).as("the packets' mode").isEqualTo(mode);
+                int got = engine.decode(packet, 0, n, out, at);
+                assertThat(got).as(mode + ": 20 ms at 8 kHz").isEqualTo(160);
+                at += got;
+            }
+            // The same signal at 8 kHz has an RMS of about 4300 (the 300 Hz swell and the 900 Hz tone).
+            assertThat(rms(out, 4000, 16_000)).as(mode + ": decoded level").isBetween(3000.0, 6000.0);
+        }
+        OpusEncoder celt = new OpusEncoder(48_000, 1, OpusApplication.OPUS_APPLICATION_AUDIO);
+        celt.setBitrate(64_000);
+        celt.setForceMode(OpusMode.MODE_CELT_ONLY);
+        short[] high = wide(1, 6000);
+        AudioCodec engine = CodecType.OPUS.newCodec();
+        byte[] packet = new byte[1500];
+        short[] out = new short[8000];
+        for (int f = 0; f < 50; f++) {
+            int n = celt.encode(high, f * 960, 960, packet, 0, packet.length);
+            engine.decode(packet, 0, n, out, f * 160);
+        }
+        assertThat(rms(out, 2000, 8000)).as("a 6 kHz tone of RMS 5700 at 8 kHz: filtered out, not aliased to 2 kHz").isLessThan(100.0);
     }
 }

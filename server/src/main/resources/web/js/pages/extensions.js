@@ -213,7 +213,7 @@ export const ExtensionsPage = {
           <label class="check span-2"><input type="checkbox" v-model="feat.form.callWaiting" data-testid="feat-callWaiting" :disabled="!can('extension.write')"> {{ t('extensions.features.callWaiting') }}</label>
         </div>
         <form-alert :error="feat.error" :known="['forwardAlways', 'forwardBusy', 'forwardNoAnswer', 'forwardUnregistered', 'noAnswerSeconds', 'pickupGroup']"></form-alert>
-        <p class="muted">{{ t('extensions.features.codes') }}</p>
+        <p class="muted" data-testid="feat-codes">{{ t('extensions.features.codes') }}</p>
       </form>
       <template #footer>
         <button class="btn" @click="feat = null">{{ t('common.cancel') }}</button>

@@ -265,8 +265,59 @@ class PickupApiTest extends ServerCallTest {
         assertThat(lines).anyMatch(e -> e.startsWith("transfer") && e.contains("kind=agent") && e.contains("8003"));
     }
 
+    /** OUT-1: an answered progressive campaign number ringing agent 1 is picked up through the API by agent 2 (ready, not the campaign's). */
     @Test
     @Order(4)
+    void aCampaignCallRingingAnAgentIsPickedUpByAnotherReadyAgentThroughTheApi() throws Exception {
+        int carrier = Ports.free();
+        var t = admin.post("/api/v1/trunks", Map.of("name", "pickup-carrier", "host", "127.0.0.1", "port", carrier, "allowedIps", List.of()));
+        assertThat(t.status()).as(t.toString()).isEqualTo(201);
+        ApiClient agent1 = agent(1);
+        ApiClient agent2 = agent(2);
+        long agent1Id = agent1.get("/api/v1/me").json().get("id").asLong();
+        var made = admin.post("/api/v1/campaigns", Map.of("name", "pickup-campaign", "mode", "progressive", "settings", Map.of(
+                "trunkId", t.json().get("id").asLong(), "callerIds", List.of("02188886666"), "agentIds", List.of(agent1Id), "ringSeconds", 20,
+                "maxAttempts", 1)));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        long id = made.json().get("id").asLong();
+        var list = admin.upload("POST", "/api/v1/campaigns/" + id + "/contacts", "list.csv",
+                "number,name\n13900000306,Campaign Customer\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(list.status()).as(list.toString()).isEqualTo(201);
+        int p1001 = Ports.free();
+        int p1002 = Ports.free();
+        register("1001", PW, p1001, "200");
+        register("1002", PW, p1002, "200");
+        Sipp.Run customer = uas("uas_answer", carrier, vars());
+        Sipp.Run rings = uas("uas_ring_cancel", p1001, vars());
+        assertThat(agent1.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent1.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        assertThat(agent2.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/campaigns/" + id + "/state", Map.of("state", "running")).status()).isEqualTo(200);
+        try {
+            await("the answered number rings agent 1").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ringing("1001") && agentState(agent1).equals("ringing"));
+            Sipp.Run phone = uas("uas_bye", p1002, vars("PAUSE", "1500"));
+            var picked = agent2.post("/api/v1/live-calls/pickup", Map.of("extension", "1001"));
+            assertThat(picked.status()).as(picked.toString()).isEqualTo(201);
+            await("agent 2 on the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> agentState(agent2).equals("on_call"));
+            ok(rings);
+            ok(phone);
+            ok(customer); // agent 2 hung up: the customer got the BYE
+            assertThat(agentState(agent1)).isIn("ready", "wrap_up");
+            JsonNode r = record("13900000306");
+            assertThat(r.get("agentJob").asText()).as("the campaign call's agent is agent 2").isEqualTo("8002");
+            List<String> lines = eventLines(r);
+            assertThat(lines).contains("pbx feature=pickup detail=1001>1002 acd");
+            assertThat(lines).anyMatch(e -> e.startsWith("queue_offer_end") && e.contains("picked_up"));
+        } finally {
+            admin.post("/api/v1/campaigns/" + id + "/state", Map.of("state", "stopped"));
+        }
+    }
+
+    @Test
+    @Order(5)
     void anotherEnterpriseCannotPickUpAndAUserWithoutTheDeskIsRefused() throws Exception {
         ext("2302");
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4904", "destinationType", "extension", "destination", "2302")).status())

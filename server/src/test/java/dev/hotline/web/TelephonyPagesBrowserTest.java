@@ -363,6 +363,8 @@ class TelephonyPagesBrowserTest {
         ui.el("parked-empty");
         ui.click("extension-features-1002");
         ui.el("extension-features-dialog");
+        // PBX-4: the phone's codes, three-party (*3) and the pickups of offers among them
+        assertThat(ui.text("feat-codes")).isEqualTo(ui.en("extensions.features.codes")).contains("then key *3", "**<ext>", "*8");
         assertThat(ui.el("feat-callWaiting").isSelected()).isTrue();
         ui.type("feat-forwardBusy", "12ab");
         ui.click("feat-save");
@@ -410,6 +412,14 @@ class TelephonyPagesBrowserTest {
         new org.openqa.selenium.support.ui.Select(ui.el("park-type")).selectByValue("");
         ui.click("park-save");
         ui.waitFor(d -> Long.valueOf(0).equals(ui.fetchJson("/api/v1/park-settings").get("timeoutSeconds")));
+
+        // the codes in Chinese: three-party's *3 and the pickups
+        ui.click("lang-zh");
+        ui.waitText("page-title", ui.zh("extensions.title"));
+        ui.click("extension-features-1002");
+        ui.waitFor(d -> ui.text("feat-codes").equals(ui.zh("extensions.features.codes")));
+        assertThat(ui.text("feat-codes")).contains("按 *3", "**<分机>", "*8 组内代接");
+        ui.screenshot("tel-extension-codes-zh");
     }
 
     @Test

@@ -216,7 +216,7 @@ export const ExtensionsPage = {
         <p class="muted" data-testid="feat-codes">{{ t('extensions.features.codes') }}</p>
       </form>
       <template #footer>
-        <button class="btn" @click="feat = null">{{ t('common.cancel') }}</button>
+        <button class="btn" data-testid="feat-cancel" @click="feat = null">{{ t('common.cancel') }}</button>
         <button v-if="can('extension.write')" class="btn btn-primary" data-testid="feat-save" :disabled="feat.saving" @click="saveFeatures">{{ t('common.save') }}</button>
       </template>
     </modal>

@@ -420,6 +420,10 @@ class TelephonyPagesBrowserTest {
         ui.waitFor(d -> ui.text("feat-codes").equals(ui.zh("extensions.features.codes")));
         assertThat(ui.text("feat-codes")).contains("按 *3", "**<分机>", "*8 组内代接");
         ui.screenshot("tel-extension-codes-zh");
+        ui.click("feat-cancel");
+        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("extension-features-dialog")));
+        ui.click("lang-en"); // the next test starts in English
+        ui.waitText("page-title", ui.en("extensions.title"));
     }
 
     @Test

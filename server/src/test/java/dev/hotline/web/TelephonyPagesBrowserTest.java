@@ -412,18 +412,6 @@ class TelephonyPagesBrowserTest {
         new org.openqa.selenium.support.ui.Select(ui.el("park-type")).selectByValue("");
         ui.click("park-save");
         ui.waitFor(d -> Long.valueOf(0).equals(ui.fetchJson("/api/v1/park-settings").get("timeoutSeconds")));
-
-        // the codes in Chinese: three-party's *3 and the pickups
-        ui.click("lang-zh");
-        ui.waitText("page-title", ui.zh("extensions.title"));
-        ui.click("extension-features-1002");
-        ui.waitFor(d -> ui.text("feat-codes").equals(ui.zh("extensions.features.codes")));
-        assertThat(ui.text("feat-codes")).contains("按 *3", "**<分机>", "*8 组内代接");
-        ui.screenshot("tel-extension-codes-zh");
-        ui.click("feat-cancel");
-        ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("extension-features-dialog")));
-        ui.click("lang-en"); // the next test starts in English
-        ui.waitText("page-title", ui.en("extensions.title"));
     }
 
     @Test

@@ -107,8 +107,8 @@ public final class Acd implements AutoCloseable {
      */
     public record Offered(String callId, String legId, String caller, String queue, long waitedSeconds, Transfer transfer) {}
 
-    /** PBX-4: a queue call picked up from another phone: its call, the offer leg that rang, that phone's extension, the caller. */
-    public record PickedOffer(String callId, String offerLegId, String extension, Channel caller) {}
+    /** PBX-4: a call an offer rang picked up from another phone: its call, the offer leg that rang, that phone's extension. */
+    public record PickedOffer(String callId, String offerLegId, String extension) {}
 
     /** Who transferred a call, with their notes (AGENT-5: the data travels with the call). */
     public record Transfer(long fromUserId, String fromJob, String fromName, String notes) {}
@@ -318,8 +318,9 @@ public final class Acd implements AutoCloseable {
 
     /**
      * PBX-4: the picker's phone ({@code picker}, extension {@code pickerExtension}, of user {@code pickerUserId} if any) takes
-     * the queue call ringing an agent's SIP phone whose extension {@code ringing} accepts. See
-     * {@link QueueDispatcher#pickup}; the caller is to be bridged with {@code picker} by the caller of this method.
+     * the call an offer rings at an agent's SIP phone whose extension {@code ringing} accepts. See
+     * {@link QueueDispatcher#pickup}: the ACD connects the caller once {@code picker} is answered (answering it is the
+     * caller's of this method).
      */
     public Optional<PickedOffer> pickup(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
                                         Long pickerUserId) {
@@ -327,6 +328,11 @@ public final class Acd implements AutoCloseable {
         Optional<PickedOffer> p = ctx.thread.call(() -> queues.pickup(enterpriseId, ringing, picker, pickerExtension, pickerUserId));
         if (p.isEmpty()) watched.remove(picker.id());
         return p;
+    }
+
+    /** PBX-4: true when {@link #pickup} with these arguments would find an offer ringing now. */
+    public boolean offerRinging(long enterpriseId, Predicate<String> ringing, Long pickerUserId) {
+        return ctx.thread.call(() -> queues.offerRinging(enterpriseId, ringing, pickerUserId));
     }
 
     /** Follow {@code channelId} from now on; called before a leg the ACD asked for is placed. */
@@ -344,6 +350,7 @@ public final class Acd implements AutoCloseable {
 
     /** An event of a followed channel: an offer leg, an agent's call, a called-back customer, or a waiting caller. */
     private void handle(CallEvent e) {
+        queues.onPickerLeg(e);
         if (queues.onOfferLeg(e)) return;
         if (board.onAgentLeg(e)) return;
         if (queues.callbacks.onCustomerLeg(e)) return;

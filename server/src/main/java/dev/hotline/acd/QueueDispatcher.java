@@ -49,6 +49,8 @@ final class QueueDispatcher implements AgentBoard.Queues {
     private final Map<String, Waiting> byChannel = new HashMap<>();
     /** Agent leg id → the offer ringing it. */
     private final Map<String, Waiting.Offer> offers = new HashMap<>();
+    /** PBX-4: a picker's leg not answered yet → the caller it picked up. */
+    private final Map<String, Waiting> pickers = new HashMap<>();
     private final Map<Long, Strategies.Memory> memory = new HashMap<>();
     private final Map<Long, Counters> counters = new HashMap<>();
     private long seq;
@@ -479,7 +481,7 @@ final class QueueDispatcher implements AgentBoard.Queues {
         if (!w.connecting) counters(w.queueId).abandoned++;
         // An agent who answered but is not bridged with the caller yet (hearing the job-number announcement, or the
         // bridge still being made) would stay on a call with nobody: their leg ends here. A bridged leg ends with the caller.
-        if (w.connecting && w.agentLeg != null && w.agent != null
+        if (w.connecting && w.agentLeg != null && (w.agent != null || w.picked)
                 && w.agentLeg.bridgedWith().map(p -> !p.id().equals(w.channel.id())).orElse(true)) {
             w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);
         }
@@ -527,10 +529,15 @@ final class QueueDispatcher implements AgentBoard.Queues {
         Queue q = ctx.queue(w.enterpriseId, w.queueId);
         String queueName = q == null ? "?" : q.name();
         long waitMs = Duration.between(w.enqueuedAt, now).toMillis();
+        // PBX-4: a picker who is no signed-in agent answers as their user (null: an extension of nobody) on their extension.
+        Long userId = w.agent != null ? Long.valueOf(w.agent.userId) : w.pickerUserId;
+        String jobNumber = w.agent != null ? w.agent.jobNumber : null;
+        String extension = w.agent != null ? w.agent.extension : w.pickerExtension;
         try {
             w.channel.unhold(); // the queue's music ends (the bridge stops it too; this also clears the channel's hold mark)
             if (q != null && q.settings().survey().enabled() && w.pinnedAgent == null) {
-                ctx.host.bridgeForSurvey(w.channel, w.agentLeg, w.enterpriseId, w.callId, queueName, w.agent.userId, q.settings().survey());
+                ctx.host.bridgeForSurvey(w.channel, w.agentLeg, w.enterpriseId, w.callId, queueName, userId == null ? 0 : userId,
+                        q.settings().survey());
             } else {
                 ctx.host.bridge(w.channel, w.agentLeg);
             }
@@ -542,7 +549,7 @@ final class QueueDispatcher implements AgentBoard.Queues {
             return;
         }
         ctx.host.record(w.enterpriseId, w.callId, w.campaign == null && w.pinnedAgent == null && q != null && q.settings().record(),
-                w.agent.extension);
+                extension);
         if (w.campaign != null) {
             // An outbound campaign's answered number reached its agent: the call's record gets the agent (outbound report).
             ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.callId, now, w.agentLeg.id(), w.campaign, w.agent.userId,
@@ -557,8 +564,12 @@ final class QueueDispatcher implements AgentBoard.Queues {
             remove(w);
             return;
         }
-        ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.callId, now, w.agentLeg.id(), queueName, w.agent.userId,
-                w.agent.jobNumber, waitMs));
+        if (userId != null) {
+            ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.callId, now, w.agentLeg.id(), queueName, userId, jobNumber, waitMs));
+        } else { // picked up by an extension of nobody: answered, without an agent
+            ctx.host.log(new CallLogEvent.QueueLeft(w.enterpriseId, w.callId, now, w.channel.id(), queueName, "answered", "pickup",
+                    "extension:" + w.pickerExtension, waitMs));
+        }
         Counters c = counters(w.queueId);
         c.answered++;
         c.avgWaitSeconds = c.avgWaitSeconds < 0 ? waitMs / 1000.0 : 0.8 * c.avgWaitSeconds + 0.2 * waitMs / 1000.0;
@@ -568,29 +579,25 @@ final class QueueDispatcher implements AgentBoard.Queues {
     // ================================================================ PBX-4: pickup of an offer from another phone
 
     /**
-     * PBX-4: a phone picks up the queue call ringing an agent's SIP phone whose extension {@code ringing} accepts (the oldest
-     * such caller first). The offer ends as {@code picked_up} (the offered agent back to ready, no missed offer counted), the
-     * other offers of the caller are cancelled and the caller leaves the queue as answered by the picker: a signed-in agent
-     * ({@code pickerUserId}) ready or in wrap-up is on the call on {@code picker} like an agent who answered. The caller is
-     * not bridged here: the router bridges it with the picker once the picker's phone is answered. Offers of transfers,
-     * campaigns and call backs are not picked up. Empty when nothing matches.
+     * PBX-4: a phone picks up the call an offer rings at an agent's SIP phone whose extension {@code ringing} accepts (the
+     * oldest such caller first): a queue call, and, when the picker is a signed-in agent ({@code pickerUserId}) ready or in
+     * wrap-up, also an AGENT-5 transfer to a colleague, an answered campaign number or a call back (those carry an agent's
+     * data: the reports' agent, the call back dialled from the agent). The offer ends as {@code picked_up} (the offered
+     * agent back to ready, no missed offer counted), the caller's other offers are cancelled and the picker takes the
+     * call as if its phone had been offered it and answered ({@link #pickerAnswered}): an agent picker is on the call at
+     * once; once the picker's leg is answered the caller hears the picker's job number when the queue announces it, and is
+     * then bridged with it (with the queue's survey when on). Empty when nothing matches.
      */
     Optional<Acd.PickedOffer> pickup(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
                                      Long pickerUserId) {
-        Waiting.Offer o = offers.values().stream().filter(x -> {
-            Waiting w = x.waiting();
-            Agent a = x.agent();
-            return w.enterpriseId == enterpriseId && !w.callback && w.campaign == null && w.pinnedAgent == null && w.channel != null
-                    && isWaiting(w) && !w.connecting && a.state == AgentState.RINGING && x.leg().id().equals(a.legId)
-                    && a.device != null && a.device.kind() == Device.Kind.SIP && ringing.test(a.device.number());
-        }).min(Comparator.comparing(x -> x.waiting().enqueuedAt)).orElse(null);
+        Agent taker = taker(enterpriseId, pickerUserId);
+        Waiting.Offer o = pickable(enterpriseId, ringing, taker).orElse(null);
         if (o == null) return Optional.empty();
         Waiting w = o.waiting();
         Agent offered = o.agent();
         Queue q = ctx.queue(w.enterpriseId, w.queueId);
-        String queueName = q == null ? "?" : q.name();
-        Instant now = ctx.now();
-        ctx.host.log(new CallLogEvent.QueueOfferEnded(w.enterpriseId, w.callId, now, o.leg().id(), queueName, offered.userId, "picked_up"));
+        String queueName = q != null ? q.name() : w.campaign != null ? w.campaign : TRANSFER_QUEUE;
+        ctx.host.log(new CallLogEvent.QueueOfferEnded(w.enterpriseId, w.callId, ctx.now(), o.leg().id(), queueName, offered.userId, "picked_up"));
         w.connecting = true;
         for (Waiting.Offer other : List.copyOf(w.offers.values())) { // the picked offer too: it stops ringing
             offers.remove(other.leg().id());
@@ -599,30 +606,78 @@ final class QueueDispatcher implements AgentBoard.Queues {
         }
         w.offers.clear();
         w.cancelTimers();
-        Agent taker = pickerUserId == null ? null : board.get(pickerUserId);
-        if (taker != null && taker.enterpriseId == w.enterpriseId && (taker.state == AgentState.READY || taker.state == AgentState.WRAP_UP)) {
-            board.answered(taker, w.callId, picker.id(), w.queueId);
-            w.agent = taker;
-        } else {
-            taker = null;
-        }
+        w.picked = true;
+        w.pickerExtension = pickerExtension;
+        w.pickerUserId = pickerUserId;
         w.agentLeg = picker;
-        long waitMs = Duration.between(w.enqueuedAt, now).toMillis();
-        Long takerId = taker != null ? Long.valueOf(taker.userId) : pickerUserId;
-        if (takerId != null) { // answered by the picker's user (an agent or not): their call in the reports
-            ctx.host.log(new CallLogEvent.QueueConnected(w.enterpriseId, w.callId, now, picker.id(), queueName, takerId,
-                    taker == null ? null : taker.jobNumber, waitMs));
-        } else { // an extension of nobody: answered, without an agent
-            ctx.host.log(new CallLogEvent.QueueLeft(w.enterpriseId, w.callId, now, w.channel.id(), queueName, "answered", "pickup",
-                    "extension:" + pickerExtension, waitMs));
-        }
-        Counters c = counters(w.queueId);
-        c.answered++;
-        c.avgWaitSeconds = c.avgWaitSeconds < 0 ? waitMs / 1000.0 : 0.8 * c.avgWaitSeconds + 0.2 * waitMs / 1000.0;
-        ctx.host.record(w.enterpriseId, w.callId, q != null && q.settings().record(), pickerExtension);
-        remove(w);
+        w.agent = taker;
+        if (taker != null) board.answered(taker, w.callId, picker.id(), q == null ? null : q.id());
+        pickers.put(picker.id(), w);
+        if (picker.state().isAnswered()) pickerAnswered(w);
         dispatch(w.enterpriseId);
-        return Optional.of(new Acd.PickedOffer(w.callId, o.leg().id(), offered.device.number(), w.channel));
+        return Optional.of(new Acd.PickedOffer(w.callId, o.leg().id(), offered.device.number()));
+    }
+
+    /** True when {@link #pickup} would find an offer to take now. */
+    boolean offerRinging(long enterpriseId, Predicate<String> ringing, Long pickerUserId) {
+        return pickable(enterpriseId, ringing, taker(enterpriseId, pickerUserId)).isPresent();
+    }
+
+    /** The picker's user as an agent who may take a call now (signed in to the enterprise, ready or in wrap-up), else null. */
+    private Agent taker(long enterpriseId, Long pickerUserId) {
+        Agent a = pickerUserId == null ? null : board.get(pickerUserId);
+        return a != null && a.enterpriseId == enterpriseId && (a.state == AgentState.READY || a.state == AgentState.WRAP_UP) ? a : null;
+    }
+
+    /** The oldest caller's offer ringing an agent's SIP phone that {@code ringing} accepts, that {@code taker} may pick up. */
+    private Optional<Waiting.Offer> pickable(long enterpriseId, Predicate<String> ringing, Agent taker) {
+        return offers.values().stream().filter(x -> {
+            Waiting w = x.waiting();
+            Agent a = x.agent();
+            boolean plainQueueCall = !w.callback && w.campaign == null && w.pinnedAgent == null;
+            return w.enterpriseId == enterpriseId && (plainQueueCall || taker != null && a != taker) && (w.callback || w.channel != null)
+                    && isWaiting(w) && !w.connecting && a.state == AgentState.RINGING && x.leg().id().equals(a.legId)
+                    && a.device != null && a.device.kind() == Device.Kind.SIP && ringing.test(a.device.number());
+        }).min(Comparator.comparing(x -> x.waiting().enqueuedAt));
+    }
+
+    /**
+     * An event of a picker's leg not answered yet (PBX-4): its answer goes on as an agent's answer of the offer would; its
+     * end before that puts the caller back in line (a call back keeps its place).
+     */
+    void onPickerLeg(CallEvent e) {
+        Waiting w = pickers.get(e.channelId());
+        if (w == null) return;
+        if (e instanceof CallEvent.ChannelAnswered) {
+            pickerAnswered(w);
+        } else if (e instanceof CallEvent.ChannelHungUp) {
+            pickers.remove(e.channelId());
+            if (!isWaiting(w) || w.agentLeg == null || !w.agentLeg.id().equals(e.channelId())) return;
+            w.connecting = false;
+            w.picked = false;
+            w.agentLeg = null;
+            w.agent = null;
+            dispatch(w.enterpriseId);
+        }
+    }
+
+    /** The picker's leg is up: a call back dials the customer; else the job-number announcement (ACD-7) if due, then the bridge. */
+    private void pickerAnswered(Waiting w) {
+        if (w.agentLeg == null || pickers.remove(w.agentLeg.id()) == null) return;
+        if (!isWaiting(w)) { // the caller went meanwhile
+            w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);
+            return;
+        }
+        if (w.callback) {
+            callbacks.agentAnswered(w, w.agentLeg);
+            return;
+        }
+        Queue q = ctx.queue(w.enterpriseId, w.queueId);
+        if (q != null && q.settings().agentAnnounce() && w.agent != null && w.agent.jobNumber != null && !w.agent.jobNumber.isBlank()) {
+            announcements.agentNumber(w, w.agent);
+            return;
+        }
+        connect(w);
     }
 
     // ================================================================ leaving the queue
@@ -670,6 +725,7 @@ final class QueueDispatcher implements AgentBoard.Queues {
 
     void remove(Waiting w) {
         waiting.remove(w.callId);
+        if (w.picked && w.agentLeg != null) pickers.remove(w.agentLeg.id(), w);
         if (w.channel != null) byChannel.remove(w.channel.id());
         w.cancelTimers();
         if (!w.connecting) cancelOffers(w);

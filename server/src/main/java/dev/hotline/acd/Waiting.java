@@ -43,6 +43,13 @@ final class Waiting {
     /** An answered outbound campaign call (OUT-1): the label its queue events carry, and the campaign's reservation key. */
     String campaign;
     String holder;
+    /**
+     * PBX-4: picked up from another phone ({@link QueueDispatcher#pickup}): the picker's extension and user (null: an
+     * extension of nobody, then {@link #agent} is null too); set while the picker's leg ({@link #agentLeg}) is answered.
+     */
+    boolean picked;
+    String pickerExtension;
+    Long pickerUserId;
     /** Max wait, announcements, the sticky wait: cancelled when the caller leaves. */
     final List<AcdThread.Timer> timers = new ArrayList<>();
 

@@ -42,7 +42,12 @@ public final class AgentsForRouting implements CallRouter.Agents {
     public Optional<CallRouter.PickedOffer> pickupOffer(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
                                                         Long pickerUserId) {
         return acd.pickup(enterpriseId, ringing, picker, pickerExtension, pickerUserId)
-                .map(p -> new CallRouter.PickedOffer(p.callId(), p.offerLegId(), p.extension(), p.caller()));
+                .map(p -> new CallRouter.PickedOffer(p.callId(), p.offerLegId(), p.extension()));
+    }
+
+    @Override
+    public boolean offerRinging(long enterpriseId, Predicate<String> ringing, Long pickerUserId) {
+        return acd.offerRinging(enterpriseId, ringing, pickerUserId);
     }
 
     @Override

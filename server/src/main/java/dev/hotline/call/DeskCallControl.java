@@ -153,6 +153,27 @@ public final class DeskCallControl implements CtiHub.Calls {
         return leg.id();
     }
 
+    /**
+     * PBX-4 pickup through the API: the user's device (a signed-in agent's, else their extension's phone) rings; answered,
+     * it takes the call ringing {@code extension} (null: the longest-ringing one of the user's pickup group). The desk
+     * follows the leg as one of the user's own calls.
+     */
+    @Override
+    public String pickup(long enterpriseId, long userId, Device device, String extension) {
+        if (!data.knows(enterpriseId)) throw DomainException.notFound("enterprise");
+        // the enterprise's own extensions only (another enterprise's is none of its): before anything about the user's device
+        if (extension != null && !data.isExtension(enterpriseId, extension)) throw DomainException.notFound("extension");
+        String ownExtension = data.extensionOfUser(enterpriseId, userId).orElse(null);
+        Device d = device != null ? device : ownExtension == null ? null : new Device(Device.Kind.SIP, ownExtension);
+        if (d == null) throw DomainException.conflict("you have no extension: log in as an agent with a device first");
+        var target = devices.target(enterpriseId, d)
+                .orElseThrow(() -> DomainException.conflict("your " + d.kind().key() + " phone cannot be reached"));
+        String shown = extension == null ? "*8" : "**" + extension;
+        String leg = router.pickupTo(enterpriseId, ownExtension, userId, target, extension, ch -> cti.expectLeg(ch.id()));
+        cti.ownCall(enterpriseId, userId, leg, leg, "internal", shown);
+        return leg;
+    }
+
     /** The agent answered their own leg of a click-to-dial: now the number. */
     private void dialFromAgent(Call c, String agentLeg, String number) {
         Channel leg = data.engine().channel(agentLeg).orElse(null);

@@ -86,6 +86,30 @@ public final class CampaignRoutes {
                     });
                     ctx.json(saved);
                 });
+        r.put("/campaigns/{id}/sms", "MSG-3: change a campaign's SMS in any state but stopped (a running one sends the new text from its "
+                        + "next number): text or templateId, after which outcomes (calling campaigns; on empty and no text: no SMS), "
+                        + "perMinute (SMS campaigns: 1-6000 a minute, default 2400)")
+                .body(CampaignSettings.Sms.class).returns(Campaign.class).handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    Campaign saved = jdbi.inTransaction(h -> {
+                        Campaign c = find(h, me.enterpriseId(), id);
+                        if (c.state() == CampaignState.STOPPED) throw DomainException.conflict("a stopped campaign cannot be changed");
+                        CampaignSettings.Sms in = Json.body(ctx, CampaignSettings.Sms.class);
+                        // nothing given: no SMS (refused for an SMS campaign, which must have one)
+                        boolean none = in == null || in.templateId() == null && Validator.clean(in.text()) == null
+                                && (in.on() == null || in.on().isEmpty()) && in.perMinute() == null;
+                        CampaignSettings.Sms next = none ? null : new CampaignSettings.Sms(in.templateId(), in.text(), in.on(), in.perMinute());
+                        Validator v = Validator.of();
+                        validateSms(h, me.enterpriseId(), c.mode(), next, sms, v, "");
+                        v.throwIfInvalid();
+                        CampaignStore.update(h, me.enterpriseId(), id, c.name(), c.mode(), c.settings().withSms(next));
+                        audit.record(h, me, ctx.ip(), "campaign.sms", c.name(), next == null ? "none"
+                                : (next.templateId() != null ? "template " + next.templateId() : "text") + (next.on() == null ? "" : " on " + next.on())
+                                + (next.perMinute() == null ? "" : " " + next.perMinute() + "/min"));
+                        return CampaignStore.byId(h, me.enterpriseId(), id).orElseThrow();
+                    });
+                    ctx.json(saved);
+                });
         r.delete("/campaigns/{id}", "Delete a campaign that is not running, with its list").handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> {
             long id = WebServer.id(ctx);
             jdbi.useTransaction(h -> {
@@ -252,6 +276,31 @@ public final class CampaignRoutes {
         }
     }
 
+    /**
+     * MSG-3: checks a campaign's SMS ({@code smsOf}, null: none) for a campaign of {@code mode}; errors are named
+     * {@code prefix} + ".text" and so on ({@code prefix} alone for a missing SMS; "" names the bare fields).
+     */
+    static void validateSms(Handle h, long enterpriseId, DialMode mode, CampaignSettings.Sms smsOf, Sms sms, Validator v, String prefix) {
+        String p = prefix.isEmpty() ? "" : prefix + ".";
+        if (mode == DialMode.SMS && smsOf == null) v.add(prefix.isEmpty() ? "text" : prefix, "required for an SMS campaign");
+        if (smsOf == null) return;
+        boolean template = smsOf.templateId() != null;
+        boolean own = Validator.clean(smsOf.text()) != null;
+        v.check(template != own, p + "text", "a text or a templateId (one of them)");
+        v.check(!own || smsOf.text().length() <= 1000, p + "text", "at most 1000 characters");
+        if (template && !sms.templateExists(h, enterpriseId, smsOf.templateId())) v.add(p + "templateId", "no such SMS template");
+        if (mode == DialMode.SMS) {
+            v.check(smsOf.on() == null || smsOf.on().isEmpty(), p + "on", "not used by an SMS campaign (every number gets the SMS)");
+        } else {
+            v.check(smsOf.on() != null && !smsOf.on().isEmpty() && SMS_ON.containsAll(smsOf.on()), p + "on",
+                    "after which outcomes: answered, busy, no_answer, machine, failed, abandoned or exhausted");
+        }
+        Integer rate = smsOf.perMinute();
+        v.check(rate == null || rate >= CampaignSettings.Sms.MIN_PER_MINUTE && rate <= CampaignSettings.Sms.MAX_PER_MINUTE, p + "perMinute",
+                CampaignSettings.Sms.MIN_PER_MINUTE + " to " + CampaignSettings.Sms.MAX_PER_MINUTE + " messages a minute");
+        v.check(rate == null || mode == DialMode.SMS, p + "perMinute", "only an SMS campaign has a rate (a calling campaign's SMS follow its calls)");
+    }
+
     /** Checks a campaign's fields; objects it names (trunk, route, queue, agents, prompt) must be the enterprise's own. */
     static void validate(Handle h, long enterpriseId, CampaignInput in, long exceptId, Sms sms) {
         if (in == null) throw DomainException.badRequest("a JSON body is required");
@@ -323,21 +372,7 @@ public final class CampaignRoutes {
                 v.add("settings.amd.params", e.getMessage());
             }
         }
-        CampaignSettings.Sms smsOf = s.sms();
-        if (mode == DialMode.SMS && smsOf == null) v.add("settings.sms", "required for an SMS campaign");
-        if (smsOf != null) {
-            boolean template = smsOf.templateId() != null;
-            boolean own = Validator.clean(smsOf.text()) != null;
-            v.check(template != own, "settings.sms.text", "a text or a templateId (one of them)");
-            v.check(!own || smsOf.text().length() <= 1000, "settings.sms.text", "at most 1000 characters");
-            if (template && !sms.templateExists(h, enterpriseId, smsOf.templateId())) v.add("settings.sms.templateId", "no such SMS template");
-            if (mode == DialMode.SMS) {
-                v.check(smsOf.on() == null || smsOf.on().isEmpty(), "settings.sms.on", "not used by an SMS campaign (every number gets the SMS)");
-            } else {
-                v.check(smsOf.on() != null && !smsOf.on().isEmpty() && SMS_ON.containsAll(smsOf.on()), "settings.sms.on",
-                        "after which outcomes: answered, busy, no_answer, machine, failed, abandoned or exhausted");
-            }
-        }
+        validateSms(h, enterpriseId, mode, s.sms(), sms, v, "settings.sms");
         if (mode == DialMode.NOTIFICATION) {
             CampaignSettings.Notification n = s.notification();
             if (n == null) {

@@ -74,8 +74,24 @@ public record CampaignSettings(Long trunkId, Long outboundRouteId, List<String> 
      * @param text       the text, with {name}, {number}, {company}, {date}, {time} and the list's other columns filled in
      * @param on         calling campaigns: after which outcomes (answered, busy, no_answer, machine, failed, abandoned) or
      *                   {@code exhausted} (the number's last attempt, never reached); SMS campaigns: not used
+     * @param perMinute  SMS campaigns: how many numbers' SMS are queued a minute at most ({@value #MIN_PER_MINUTE}..{@value
+     *                   #MAX_PER_MINUTE}; null: {@value #DEFAULT_PER_MINUTE}, 20 each half-second tick), spread evenly
      */
-    public record Sms(Long templateId, String text, List<String> on) {}
+    public record Sms(Long templateId, String text, List<String> on, Integer perMinute) {
+        public static final int MIN_PER_MINUTE = 1;
+        public static final int MAX_PER_MINUTE = 6000;
+        public static final int DEFAULT_PER_MINUTE = 2400;
+
+        public int perMinuteOrDefault() {
+            return perMinute == null ? DEFAULT_PER_MINUTE : perMinute;
+        }
+    }
+
+    /** The same settings with another SMS (null: none). */
+    public CampaignSettings withSms(Sms s) {
+        return new CampaignSettings(trunkId, outboundRouteId, callerIds, timeZone, windows, retries, maxAttempts, queueId, agentIds, ringSeconds,
+                amd, notification, s);
+    }
 
     public int ringSecondsOrDefault() {
         return ringSeconds == null ? DEFAULT_RING_SECONDS : ringSeconds;

@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * message naming the enterprise and is hung up. Each attempt and outcome is written to the event log and the number's state
  * ({@link Retries}).
  *
- * <p>SMS campaigns (MSG-3) place no call: every tick queues the SMS of up to {@link #SMS_BATCH} due numbers through
- * {@link Sms} (its quotas: a quota used up leaves the rest pending until it allows more). A calling campaign with an SMS
+ * <p>SMS campaigns (MSG-3) place no call: every tick queues the SMS of the due numbers its rate allows (messages a minute,
+ * spread evenly; at most {@link #SMS_BATCH} a tick) through {@link Sms} (its quotas: a quota used up leaves the rest pending
+ * until it allows more). A calling campaign with an SMS
  * queues it after the outcomes it names, in the transaction that records the outcome, at most once per number.
  */
 public final class Dialer implements AutoCloseable {
@@ -73,8 +74,8 @@ public final class Dialer implements AutoCloseable {
     static final Duration KEY_WAIT = Duration.ofSeconds(5);
     /** Mean handle time assumed before one is measured (talk, seconds). */
     private static final double DEFAULT_HANDLE_SECONDS = 120;
-    /** An SMS campaign queues at most this many messages a tick. */
-    static final int SMS_BATCH = 20;
+    /** An SMS campaign queues at most this many messages a tick (its rate, {@link CampaignSettings.Sms#perMinute}, may allow fewer). */
+    static final int SMS_BATCH = 100;
 
     /**
      * What the campaign view shows of a campaign's dialling (OUT-1 item 2): the dial level and why, since when that reason
@@ -248,6 +249,9 @@ public final class Dialer implements AutoCloseable {
         int agentsSignedIn;
         int agentsFree;
         CompletableFuture<AudioClip> abandonMessage;
+        /** MSG-3: SMS the campaign may queue now (its rate a minute, refilled every tick, at most a second's worth saved up). */
+        double smsAllowance = -1;
+        Instant smsRefilledAt;
 
         Run(long enterpriseId, Campaign campaign, String enterpriseName, Instant now) {
             this.enterpriseId = enterpriseId;
@@ -417,15 +421,21 @@ public final class Dialer implements AutoCloseable {
     }
 
     /**
-     * SMS campaigns (MSG-3): up to {@link #SMS_BATCH} due numbers get the campaign's SMS queued, each number done with
-     * outcome {@code sms} in the same transaction; a number on the do-not-call list is skipped; a quota used up stops the
-     * batch and leaves the numbers pending.
+     * SMS campaigns (MSG-3): as many due numbers as the campaign's rate allows this tick ({@link #smsAllowed}) get the
+     * campaign's SMS queued, each number done with outcome {@code sms} in the same transaction; a number on the
+     * do-not-call list is skipped; a quota used up stops the batch and leaves the numbers pending.
      */
     private void sendSms(Run run, Instant now) {
         CampaignSettings.Sms s = run.campaign.settings().sms();
+        int perMinute = s.perMinuteOrDefault();
+        int allowed = smsAllowed(run, perMinute, now);
+        if (allowed == 0) {
+            decide(run, 0, "sms: " + perMinute + " a minute", now);
+            return;
+        }
         List<CallLogEvent.CampaignOutcome> events = new ArrayList<>();
         String refused = jdbi.inTransaction(h -> {
-            for (CampaignStore.Contact c : CampaignStore.due(h, run.id, now, SMS_BATCH)) {
+            for (CampaignStore.Contact c : CampaignStore.due(h, run.id, now, allowed)) {
                 if (CampaignStore.onDnc(h, run.enterpriseId, c.number())) {
                     if (!CampaignStore.claim(h, c.id(), now)) continue;
                     finishNow(h, c, Outcome.SKIPPED, new Retries.Next("skipped", null), now);
@@ -445,11 +455,28 @@ public final class Dialer implements AutoCloseable {
         });
         events.forEach(book::log);
         run.dials += events.size();
+        run.smsAllowance -= events.stream().filter(e -> Outcome.SMS.key().equals(e.outcome())).count();
         if (refused != null) {
             decide(run, 0, "waiting: " + refused, now);
         } else {
-            decide(run, 0, events.isEmpty() ? "waiting: no number of the list is due now" : "sms: the numbers' SMS queued, " + SMS_BATCH + " a tick", now);
+            decide(run, 0, events.isEmpty() ? "waiting: no number of the list is due now" : "sms: the numbers' SMS queued, " + perMinute + " a minute", now);
         }
+    }
+
+    /**
+     * How many SMS the campaign may queue now: its allowance grows by {@code perMinute} a minute (from the last tick) up to
+     * a second's worth (at least 1), so that the messages go out evenly; a new run starts with a full allowance.
+     */
+    private static int smsAllowed(Run run, int perMinute, Instant now) {
+        double most = Math.max(1, perMinute / 60.0);
+        if (run.smsAllowance < 0 || run.smsRefilledAt == null) {
+            run.smsAllowance = most;
+        } else {
+            double seconds = Math.max(0, Duration.between(run.smsRefilledAt, now).toMillis() / 1000.0);
+            run.smsAllowance = Math.min(most, run.smsAllowance + perMinute / 60.0 * seconds);
+        }
+        run.smsRefilledAt = now;
+        return (int) Math.min(SMS_BATCH, Math.floor(run.smsAllowance));
     }
 
     private static void finishNow(org.jdbi.v3.core.Handle h, CampaignStore.Contact c, Outcome o, Retries.Next next, Instant now) {

@@ -211,6 +211,16 @@ public final class AgentCommands {
         return calls.dial(enterpriseId, userId, d, number);
     }
 
+    /**
+     * PBX-4 pickup (API-1): a signed-in agent's device, else the user's extension's phone, takes the call ringing
+     * {@code extension} (null: any ringing in the user's pickup group); returns the user's leg id.
+     */
+    public String pickup(long enterpriseId, long userId, String extension) {
+        AgentView a = acd.agentView(enterpriseId, userId).orElse(null);
+        Device d = a == null || a.device() == null ? null : new Device(Device.Kind.parse(a.device()).orElseThrow(), a.deviceNumber());
+        return calls.pickup(enterpriseId, userId, d, extension);
+    }
+
     /** API-1: the calls the user's desk shows now (their legs), whether or not a desk is open. */
     public List<CallView> calls(long userId) {
         return deskCalls.of(userId);

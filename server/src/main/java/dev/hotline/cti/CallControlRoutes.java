@@ -35,6 +35,12 @@ public final class CallControlRoutes {
 
     public record Dialled(String legId) {}
 
+    /**
+     * @param extension directed pickup: the extension whose ringing call you take
+     * @param group     true for a group pickup: the longest-ringing call of another extension of your extension's pickup group
+     */
+    public record PickupInput(String extension, Boolean group) {}
+
     /** @param flow the name of a published flow of the enterprise with a 'return to agent' node */
     public record VerifyInput(String flow) {}
 
@@ -77,6 +83,21 @@ public final class CallControlRoutes {
                     Validator.of().required("number", number).matches("number", number, "\\+?[0-9*#]{2,32}", "a phone number, extension or job number")
                             .throwIfInvalid();
                     ctx.status(201).json(new Dialled(cti.run(c -> c.dial(me.enterpriseId(), me.userId(), number))));
+                });
+        r.post("/live-calls/pickup", "PBX-4 pickup: your device (as an agent, the device you logged in with; else your extension's "
+                        + "phone) rings and, answered, takes the call ringing an extension (directed) or the longest-ringing one of your "
+                        + "pickup group (group: true): a call to the extension, a ring group's or a queue's offer, and as a ready agent "
+                        + "also a transfer, campaign call or call back offered to a colleague. 409 when nothing rings")
+                .body(PickupInput.class).returns(Dialled.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    PickupInput in = Json.body(ctx, PickupInput.class);
+                    String ext = in == null ? null : Validator.clean(in.extension());
+                    if (ext != null && ext.isEmpty()) ext = null;
+                    boolean group = in != null && Boolean.TRUE.equals(in.group());
+                    Validator.of().check(ext != null || group, "extension", "the extension to pick up from, or group: true")
+                            .check(ext == null || !group, "group", "either an extension or group: true, not both")
+                            .matches("extension", ext, "[0-9]{1,6}", "an extension number (1-6 digits)").throwIfInvalid();
+                    String extension = ext;
+                    ctx.status(201).json(new Dialled(cti.run(c -> c.pickup(me.enterpriseId(), me.userId(), extension))));
                 });
         r.post(LEG + "/transfer", "Blind transfer of the other party to an extension, job number or outside number; your leg ends")
                 .body(TransferInput.class).returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {

@@ -72,6 +72,13 @@ public final class CtiHub implements Acd.Listener, DeskCalls.Out {
         /** Click-to-dial: rings the agent's device, then {@code number}; returns the agent's leg id. */
         String dial(long enterpriseId, long userId, Device device, String number);
 
+        /**
+         * PBX-4 pickup for user {@code userId}: rings their {@code device} (null: their extension's phone) and gives it the call
+         * ringing {@code extension} once answered, or with {@code extension} null the longest-ringing one of their extension's
+         * pickup group; returns the user's leg id.
+         */
+        String pickup(long enterpriseId, long userId, Device device, String extension);
+
         /** The user behind a job number or extension of the enterprise, if any. */
         Optional<Long> userOf(long enterpriseId, String jobOrExtension);
 

@@ -49,12 +49,16 @@ public final class CallRouter {
         void directCall(Call c, Channel leg, long userId);
 
         /**
-         * PBX-4: the picker's phone {@code picker} takes the queue call ringing an agent's SIP phone whose extension
-         * {@code ringing} accepts; the ACD ends that offer as picked up and connects the caller to the picker (answered by
-         * the picker). Empty when no such offer rings. The caller is then bridged with {@code picker} by the router.
+         * PBX-4: the picker's phone {@code picker} takes the call an ACD offer rings at an agent's SIP phone whose extension
+         * {@code ringing} accepts (queue calls; transfers, campaign calls and call backs for a picker who is a ready agent);
+         * the ACD ends that offer as picked up and connects the caller to {@code picker} once it is answered (job-number
+         * announcement and survey as the queue says). Empty when no such offer rings. The router answers {@code picker}.
          */
         Optional<PickedOffer> pickupOffer(long enterpriseId, Predicate<String> ringing, Channel picker,
                                           String pickerExtension, Long pickerUserId);
+
+        /** PBX-4: true when {@link #pickupOffer} would find an offer to take now (the API's check before it rings the picker). */
+        boolean offerRinging(long enterpriseId, Predicate<String> ringing, Long pickerUserId);
 
         /** AGENT-1: true when {@code dialled} is an agent feature code (*21..*24). */
         boolean isFeatureCode(String dialled);
@@ -63,8 +67,8 @@ public final class CallRouter {
         void featureCode(long enterpriseId, long userId, String dialled);
     }
 
-    /** A queue call picked up from a phone (PBX-4): its call, the offer leg that rang, that phone's extension, the caller. */
-    public record PickedOffer(String callId, String offerLegId, String extension, Channel caller) {}
+    /** A call an ACD offer rang, picked up from a phone (PBX-4): its call, the offer leg that rang, that phone's extension. */
+    public record PickedOffer(String callId, String offerLegId, String extension) {}
 
     private final RoutingData data;
     private final CallBook book;
@@ -105,10 +109,27 @@ public final class CallRouter {
         this.lamps = new BusyLamps(data);
         this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall, lamps,
                 (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"), ringGroups,
-                (e, ringing, picker, extension) -> agents.pickupOffer(e, ringing, picker, extension, data.userOfExtension(e, extension).orElse(null)));
+                new PbxFeatures.OfferPickup() {
+                    public Optional<PickedOffer> take(long e, Predicate<String> ringing, Channel picker, String extension, Long userId) {
+                        return agents.pickupOffer(e, ringing, picker, extension, userId);
+                    }
+
+                    public boolean ringing(long e, Predicate<String> ringing, Long userId) {
+                        return agents.offerRinging(e, ringing, userId);
+                    }
+                });
         // PBX-2: a trunk leg refused at its start (the last channel taken meanwhile) is logged on its call.
         data.onRefusal(r -> book.find(r.channelId()).ifPresent(c -> book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(),
                 book.now(), r.channelId(), 503, r.reason()))));
+    }
+
+    /**
+     * PBX-4 pickup through the API: rings {@code device} and gives it, once answered, the call ringing {@code extension}
+     * (null: the longest-ringing call of {@code picker}'s pickup group). See {@link PbxFeatures#pickupTo}.
+     */
+    public String pickupTo(long enterpriseId, String picker, Long userId, Target device, String extension,
+                           java.util.function.Consumer<Channel> placed) {
+        return features.pickupTo(enterpriseId, picker, userId, device, extension, placed);
     }
 
     /** PBX-3/4: forwarding, DND, call waiting, park and pickup. */

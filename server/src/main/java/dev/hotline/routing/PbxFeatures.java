@@ -74,9 +74,13 @@ final class PbxFeatures {
         void send(Call c, Channel caller, Destination to);
     }
 
-    /** The ACD's "the picker takes the queue call ringing that extension" (PBX-4 pickup of an ACD offer). */
+    /** The ACD's "the picker takes the call an offer rings at that extension" (PBX-4 pickup of an ACD offer). */
     interface OfferPickup {
-        Optional<CallRouter.PickedOffer> take(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension);
+        Optional<CallRouter.PickedOffer> take(long enterpriseId, Predicate<String> ringing, Channel picker, String pickerExtension,
+                                              Long pickerUserId);
+
+        /** True when {@link #take} would find an offer now. */
+        boolean ringing(long enterpriseId, Predicate<String> ringing, Long pickerUserId);
     }
 
     private final OfferPickup offerPickup;
@@ -206,7 +210,8 @@ final class PbxFeatures {
 
     private void reject(Call c, Channel ch, int status, String reason) {
         book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(), book.now(), ch.id(), status, reason));
-        ch.reject(status);
+        if (ch.state().isAnswered()) ch.hangup(HangupCause.NORMAL_CLEARING); // an API picker's answered leg (pickupTo)
+        else if (!ch.state().isFinal()) ch.reject(status);
     }
 
     /** Ends a caller that could not be connected: an answered one hangs up, one still ringing gets {@code status}. */
@@ -381,38 +386,101 @@ final class PbxFeatures {
 
     // --- pickup
 
+    /** What a pickup takes (PBX-4): the call ringing one extension (directed), else any ringing in the picker's pickup group. */
+    private record Wanted(String extension, String group, String picker) {
+        Predicate<String> member(PbxFeatures f, long enterpriseId) {
+            if (extension != null) return x -> x.equals(extension);
+            return x -> group != null && !x.equals(picker) && group.equals(f.features(enterpriseId, x).pickupGroup());
+        }
+
+        String none() {
+            if (extension != null) return "nothing ringing at " + extension;
+            return group == null ? "extension " + picker + " is in no pickup group" : "nothing ringing in group " + group;
+        }
+    }
+
+    private Wanted wanted(long enterpriseId, String picker, String extension) {
+        return new Wanted(extension, extension != null || picker == null ? null : features(enterpriseId, picker).pickupGroup(), picker);
+    }
+
+    /** The longest-ringing call the router placed that {@code w} wants. */
+    private Optional<Ring> ringingFor(long enterpriseId, Wanted w) {
+        Predicate<String> member = w.member(this, enterpriseId);
+        return ringing.values().stream()
+                .filter(x -> x.call.enterpriseId() == enterpriseId && x.pickedBy == null && member.test(x.extension))
+                .min(Comparator.comparing(x -> x.since));
+    }
+
     /** Directed pickup ({@code **<ext>}): the call ringing {@code extension} comes to the picker's phone {@code ch}. */
     void pickup(Call pc, Channel ch, String picker, String extension) {
-        Optional<Ring> r = ringing.values().stream()
-                .filter(x -> x.call.enterpriseId() == pc.enterpriseId() && x.extension.equals(extension) && x.pickedBy == null)
-                .min(Comparator.comparing(x -> x.since));
-        take(pc, ch, picker, r, x -> x.equals(extension), "nothing ringing at " + extension);
+        take(pc, ch, picker, data.userOfExtension(pc.enterpriseId(), picker).orElse(null), wanted(pc.enterpriseId(), picker, extension));
     }
 
     /** Group pickup ({@code *8}): the longest-ringing call of another extension of the picker's pickup group. */
     void groupPickup(Call pc, Channel ch, String picker) {
-        String group = features(pc.enterpriseId(), picker).pickupGroup();
-        Optional<Ring> r = group == null ? Optional.empty() : ringing.values().stream()
-                .filter(x -> x.call.enterpriseId() == pc.enterpriseId() && x.pickedBy == null && !x.extension.equals(picker)
-                        && group.equals(features(pc.enterpriseId(), x.extension).pickupGroup()))
-                .min(Comparator.comparing(x -> x.since));
-        take(pc, ch, picker, r, x -> group != null && !x.equals(picker) && group.equals(features(pc.enterpriseId(), x).pickupGroup()),
-                group == null ? "extension " + picker + " is in no pickup group" : "nothing ringing in group " + group);
+        take(pc, ch, picker, data.userOfExtension(pc.enterpriseId(), picker).orElse(null), wanted(pc.enterpriseId(), picker, null));
+    }
+
+    /** A pickup asked through the API: the picker's device is rung; its answer takes the call ({@link #pickupTo}). */
+    private record ApiPickup(String picker, Long userId, Wanted wanted) {}
+
+    /** Picker legs of API pickups ringing → what they take once answered. */
+    private final Map<String, ApiPickup> apiPickups = new ConcurrentHashMap<>();
+
+    /**
+     * PBX-4 through the API (call control): rings {@code device} (the picking user's) and, once it is answered, gives it the
+     * call ringing extension {@code extension} (directed), or with {@code extension} null the longest-ringing call of the
+     * picker's pickup group (group) — as {@code **<ext>} and {@code *8} from the picker's phone would, ACD offers included.
+     * {@code picker} is the user's extension (null: none; a group pickup then has no group). Throws not found for an
+     * extension the enterprise does not have, conflict when nothing rings now. Returns the picker's leg; {@code placed} is
+     * given it before it is placed.
+     */
+    String pickupTo(long enterpriseId, String picker, Long userId, Target device, String extension, java.util.function.Consumer<Channel> placed) {
+        if (extension != null && !data.isExtension(enterpriseId, extension)) throw DomainException.notFound("extension");
+        if (extension == null && picker == null) throw DomainException.conflict("you have no extension, so no pickup group");
+        Wanted w = wanted(enterpriseId, picker, extension);
+        if (extension == null && w.group() == null) throw DomainException.conflict(w.none());
+        Predicate<String> member = w.member(this, enterpriseId);
+        if (ringingFor(enterpriseId, w).isEmpty() && !ringGroups.ringing(enterpriseId, member) && !offerPickup.ringing(enterpriseId, member, userId)) {
+            throw DomainException.conflict(w.none());
+        }
+        String dialled = extension == null ? "*8" : "**" + extension;
+        Channel leg = data.engine().originate(DialRequest.to(device).withTimeout(ringTimeout).withCallerId(CallerId.of(dialled)), l -> {
+            placed.accept(l);
+            Call pc = book.begin(enterpriseId, l, "internal", picker != null ? picker : "user:" + userId, dialled, null, picker);
+            event(pc, l.id(), "pickup-request", (extension == null ? "group=" + w.group() : extension) + " by=api");
+            if (picker != null) lines.put(l.id(), new Line(enterpriseId, picker, true));
+            apiPickups.put(l.id(), new ApiPickup(picker, userId, w));
+        });
+        return leg.id();
+    }
+
+    /** An API picker's leg answered: it takes the call now (or is hung up on when nothing rings any more). */
+    private void apiPickerAnswered(String channelId) {
+        ApiPickup p = apiPickups.remove(channelId);
+        if (p == null) return;
+        Channel ch = data.engine().channel(channelId).orElse(null);
+        Call pc = book.find(channelId).orElse(null);
+        if (ch == null || pc == null) return;
+        take(pc, ch, p.picker(), p.userId(), p.wanted());
     }
 
     /**
-     * Takes the call {@code found} (a call the router placed), else a ring-group call ringing an extension {@code member}
-     * accepts, to the picker's phone {@code ch}.
+     * Takes the call the router placed that {@code w} wants, else a ring-group call ringing an extension it wants, else an
+     * ACD offer, to the picker's phone {@code ch} ({@code picker}'s, of user {@code userId}).
      */
-    private void take(Call pc, Channel ch, String picker, Optional<Ring> found, Predicate<String> member, String none) {
+    private void take(Call pc, Channel ch, String picker, Long userId, Wanted w) {
+        String by = picker != null ? picker : "user:" + userId;
+        Optional<Ring> found = ringingFor(pc.enterpriseId(), w);
         if (found.isEmpty()) {
+            Predicate<String> member = w.member(this, pc.enterpriseId());
             Optional<RingGroups.Picked> g = ringGroups.pickup(pc.enterpriseId(), member, caller -> join(caller, ch));
             if (g.isEmpty()) {
-                takeOffer(pc, ch, picker, member, none);
+                takeOffer(pc, ch, picker, userId, member, w.none());
                 return;
             }
-            book.find(g.get().callId()).ifPresent(c -> event(c, g.get().legId(), "pickup", g.get().extension() + ">" + picker));
-            event(pc, ch.id(), "pickup", g.get().extension() + ">" + picker + " call=" + g.get().callId());
+            book.find(g.get().callId()).ifPresent(c -> event(c, g.get().legId(), "pickup", g.get().extension() + ">" + by));
+            event(pc, ch.id(), "pickup", g.get().extension() + ">" + by + " call=" + g.get().callId());
             return;
         }
         Ring r = found.get();
@@ -423,24 +491,25 @@ final class PbxFeatures {
             }
             r.pickedBy = ch;
         }
-        event(r.call, r.leg.id(), "pickup", r.extension + ">" + picker);
-        event(pc, ch.id(), "pickup", r.extension + ">" + picker + " call=" + r.call.callId());
+        event(r.call, r.leg.id(), "pickup", r.extension + ">" + by);
+        event(pc, ch.id(), "pickup", r.extension + ">" + by + " call=" + r.call.callId());
         r.leg.hangup(HangupCause.ORIGINATOR_CANCEL); // its end connects the caller with the picker (ringEnded)
     }
 
     /**
-     * Last: a queue call the ACD offers to a phone {@code member} accepts; the ACD ends the offer as picked up and the caller
-     * is bridged with the picker's phone once it is answered.
+     * Last: a call an ACD offer rings at a phone {@code member} accepts; the ACD ends the offer as picked up and connects the
+     * caller once the picker's phone is answered (answered here, when it is not yet).
      */
-    private void takeOffer(Call pc, Channel ch, String picker, Predicate<String> member, String none) {
-        Optional<CallRouter.PickedOffer> o = offerPickup.take(pc.enterpriseId(), member, ch, picker);
+    private void takeOffer(Call pc, Channel ch, String picker, Long userId, Predicate<String> member, String none) {
+        Optional<CallRouter.PickedOffer> o = offerPickup.take(pc.enterpriseId(), member, ch, picker, userId);
         if (o.isEmpty()) {
             reject(pc, ch, 480, none);
             return;
         }
-        book.find(o.get().callId()).ifPresent(c -> event(c, o.get().offerLegId(), "pickup", o.get().extension() + ">" + picker + " acd"));
-        event(pc, ch.id(), "pickup", o.get().extension() + ">" + picker + " call=" + o.get().callId() + " acd");
-        join(o.get().caller(), ch);
+        String by = picker != null ? picker : "user:" + userId;
+        book.find(o.get().callId()).ifPresent(c -> event(c, o.get().offerLegId(), "pickup", o.get().extension() + ">" + by + " acd"));
+        event(pc, ch.id(), "pickup", o.get().extension() + ">" + by + " call=" + o.get().callId() + " acd");
+        if (!ch.state().isAnswered() && !ch.state().isFinal()) ch.answer();
     }
 
     // --- park
@@ -658,8 +727,10 @@ final class PbxFeatures {
         String id = event.channelId();
         if (event instanceof CallEvent.ChannelAnswered) {
             ringing.remove(id);
+            apiPickerAnswered(id);
         } else if (event instanceof CallEvent.ChannelHungUp h) {
             lines.remove(id);
+            apiPickups.remove(id);
             announce.remove(id);
             starPressed.remove(id);
             ThreeWay t = threeWays.get(id);

@@ -421,6 +421,21 @@ final class RingGroups {
         return Optional.empty();
     }
 
+    /** PBX-4: true when a ring-group call (not a page) rings a member's phone that {@code ringing} accepts ({@link #pickup} would take one). */
+    boolean ringing(long enterpriseId, Predicate<String> ringing) {
+        for (Attempt a : byCaller.values()) {
+            if (a.enterpriseId != enterpriseId || a.group.page()) continue;
+            synchronized (a) {
+                if (a.done || a.pickedUp != null) continue;
+                if (a.legs.entrySet().stream().anyMatch(e -> ringing.test(e.getValue())
+                        && host.engine().channel(e.getKey()).map(ch -> !ch.state().isAnswered() && !ch.state().isFinal()).orElse(false))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Calls ringing a group now (for tests and monitoring). */
     int active() {
         return byCaller.size();

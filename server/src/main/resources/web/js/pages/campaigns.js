@@ -26,11 +26,17 @@ function blank() {
     queueId: '', maxAttempts: 3, text: '', smsText: '', smsTemplateId: '', smsOn: [] };
 }
 
+/** MSG-3: the edit form of a campaign's SMS, filled from its settings.sms (null: none). */
+function smsEditOf(sms) {
+  return { templateId: sms && sms.templateId ? sms.templateId : '', text: (sms && sms.text) || '', on: (sms && sms.on) ? [...sms.on] : [],
+    perMinute: sms && sms.perMinute ? String(sms.perMinute) : '' };
+}
+
 export const CampaignsPage = {
   data() {
     return { items: [], trunks: [], queues: [], dnc: [], loading: true, loadError: null, form: blank(), formError: null, fieldErrors: {},
       selected: null, view: null, contacts: [], events: [], file: null, importResult: null, importError: null, dncNumber: '', dncError: null,
-      modes: MODES, smsOutcomes: SMS_OUTCOMES, smsTemplates: [] };
+      modes: MODES, smsOutcomes: SMS_OUTCOMES, smsTemplates: [], smsEdit: smsEditOf(null), smsEditErrors: {}, smsEditError: null };
   },
   created() { this.load(); },
   // The dialling of the campaign shown (dial level, reason, abandon windows) changes by itself: looked at again every 3 s.
@@ -90,6 +96,30 @@ export const CampaignsPage = {
       this.importError = null;
       [this.view, this.contacts, this.events] = await Promise.all([api.get('/campaigns/' + id), api.get('/campaigns/' + id + '/contacts'),
         api.get('/campaigns/' + id + '/events')]);
+      this.smsEdit = smsEditOf(this.view.campaign.settings.sms);
+      this.smsEditErrors = {};
+      this.smsEditError = null;
+    },
+    /** MSG-3: saves the shown campaign's SMS (text or template, the outcomes that send it, an SMS campaign's rate). */
+    async saveSms() {
+      this.smsEditErrors = {};
+      this.smsEditError = null;
+      const e = this.smsEdit;
+      const sms = e.templateId ? { templateId: Number(e.templateId) } : { text: e.text };
+      if (this.view.campaign.mode === 'sms') {
+        if (String(e.perMinute).trim() !== '') sms.perMinute = Number(e.perMinute);
+      } else {
+        sms.on = SMS_OUTCOMES.filter((o) => e.on.includes(o));
+      }
+      try {
+        const c = await api.put('/campaigns/' + this.selected + '/sms', sms);
+        this.view = { ...this.view, campaign: c };
+        this.smsEdit = smsEditOf(c.settings.sms);
+        toast(t('campaigns.smsSaved', { name: c.name }));
+      } catch (err) {
+        for (const fe of err.fieldErrors || []) this.smsEditErrors[fe.field] = fe.message;
+        this.smsEditError = errorText(err);
+      }
     },
     async refreshLive() {
       if (!this.selected || !this.view) return;
@@ -173,6 +203,28 @@ export const CampaignsPage = {
           <dt>{{ t('campaigns.live.abandon30d') }}</dt><dd data-testid="campaign-live-30d">{{ pct(view.live.abandonRate30d) }} ({{ t('campaigns.live.counts', { abandons: view.live.abandons30d, answers: view.live.answers30d }) }})</dd>
           <dt>{{ t('campaigns.live.calls') }}</dt><dd data-testid="campaign-live-calls">{{ t('campaigns.live.callsValue', { ringing: view.live.inFlight, free: view.live.agentsFree, signedIn: view.live.agentsSignedIn, dials: view.live.dials, rate: pct(view.live.answerRate) }) }}</dd>
         </dl>
+        <form v-if="view.campaign.state !== 'stopped'" data-testid="campaign-sms-edit" @submit.prevent="saveSms" novalidate>
+          <h3>{{ t('campaigns.smsEdit') }}</h3>
+          <div v-if="view.campaign.mode !== 'sms'" class="field"><span class="field-label">{{ t('campaigns.smsAfter') }}</span>
+            <span class="upload-row"><label v-for="o in smsOutcomes" :key="o" class="check"><input type="checkbox" :value="o" v-model="smsEdit.on"
+              :data-testid="'campaign-sms-edit-on-' + o"> {{ t('campaigns.smsOn.' + o) }}</label></span>
+            <span class="field-hint">{{ t('campaigns.smsEditHint') }}</span>
+            <span v-if="smsEditErrors.on" class="field-error" role="alert" data-testid="campaign-sms-edit-on-error">{{ smsEditErrors.on }}</span></div>
+          <label class="field"><span class="field-label">{{ t('campaigns.smsTemplate') }}</span>
+            <select v-model="smsEdit.templateId" data-testid="campaign-sms-edit-template"><option value="">{{ t('campaigns.smsOwnText') }}</option>
+              <option v-for="x in smsTemplates" :key="x.id" :value="x.id">{{ x.name }}</option></select>
+            <span v-if="smsEditErrors.templateId" class="field-error" role="alert">{{ smsEditErrors.templateId }}</span></label>
+          <label v-if="!smsEdit.templateId" class="field"><span class="field-label">{{ t('campaigns.smsText') }}</span>
+            <textarea v-model="smsEdit.text" rows="3" maxlength="1000" data-testid="campaign-sms-edit-text"></textarea>
+            <span class="field-hint">{{ t('campaigns.smsTextHint') }}</span>
+            <span v-if="smsEditErrors.text" class="field-error" role="alert" data-testid="campaign-sms-edit-text-error">{{ smsEditErrors.text }}</span></label>
+          <label v-if="view.campaign.mode === 'sms'" class="field"><span class="field-label">{{ t('campaigns.smsPerMinute') }}</span>
+            <input v-model="smsEdit.perMinute" inputmode="numeric" data-testid="campaign-sms-edit-rate">
+            <span class="field-hint">{{ t('campaigns.smsPerMinuteHint') }}</span>
+            <span v-if="smsEditErrors.perMinute" class="field-error" role="alert" data-testid="campaign-sms-edit-rate-error">{{ smsEditErrors.perMinute }}</span></label>
+          <div v-if="smsEditError" class="alert alert-error" role="alert" data-testid="campaign-sms-edit-error">{{ smsEditError }}</div>
+          <button type="submit" class="btn" data-testid="campaign-sms-edit-save">{{ t('campaigns.smsSave') }}</button>
+        </form>
         <form class="upload-row" @submit.prevent="importList" novalidate>
           <label class="field grow">
             <span class="field-label">{{ t('campaigns.list') }}</span>

@@ -213,10 +213,10 @@ export const ExtensionsPage = {
           <label class="check span-2"><input type="checkbox" v-model="feat.form.callWaiting" data-testid="feat-callWaiting" :disabled="!can('extension.write')"> {{ t('extensions.features.callWaiting') }}</label>
         </div>
         <form-alert :error="feat.error" :known="['forwardAlways', 'forwardBusy', 'forwardNoAnswer', 'forwardUnregistered', 'noAnswerSeconds', 'pickupGroup']"></form-alert>
-        <p class="muted">{{ t('extensions.features.codes') }}</p>
+        <p class="muted" data-testid="feat-codes">{{ t('extensions.features.codes') }}</p>
       </form>
       <template #footer>
-        <button class="btn" @click="feat = null">{{ t('common.cancel') }}</button>
+        <button class="btn" data-testid="feat-cancel" @click="feat = null">{{ t('common.cancel') }}</button>
         <button v-if="can('extension.write')" class="btn btn-primary" data-testid="feat-save" :disabled="feat.saving" @click="saveFeatures">{{ t('common.save') }}</button>
       </template>
     </modal>

@@ -598,7 +598,8 @@ class PbxFeaturesTest extends ServerCallTest {
                     .until(() -> ringing("1001") && agentState(agent1).equals("ringing"));
             assertThat(agent2.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
             assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
-            picker = uac("uac_call", "*8", vars("FROM", "1002", "PAUSE", "2000"), "-au", "1002", "-ap", PW);
+            // the demo sales queue announces the job number (ACD-7): 8002 plays to the caller before the bridge, so 1002 stays on longer
+            picker = uac("uac_call", "*8", vars("FROM", "1002", "PAUSE", "4500"), "-au", "1002", "-ap", PW);
             await("agent2 on the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                     .until(() -> agentState(agent2).equals("on_call"));
             assertThat(agentState(agent1)).isEqualTo("ready");

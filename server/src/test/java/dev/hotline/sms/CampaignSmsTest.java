@@ -239,6 +239,86 @@ class CampaignSmsTest {
         state(id, "stopped");
     }
 
+    /** The campaign's SMS outcome events' times, in order. */
+    List<java.time.Instant> smsTimes(long id) {
+        List<java.time.Instant> out = new ArrayList<>();
+        for (JsonNode e : admin.get("/api/v1/campaigns/" + id + "/events").json()) {
+            if (e.path("data").asText().contains("outcome=sms")) out.add(java.time.Instant.parse(e.get("at").asText()));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * The rate of an SMS campaign (settings.sms.perMinute) spreads its messages; its SMS is changed while it runs through
+     * {@code PUT /campaigns/{id}/sms}: the numbers after the change get the new text at the new rate.
+     */
+    @Test
+    void anSmsCampaignsRateSpreadsItsMessagesAndItsTextIsChangedWhileItRuns() throws Exception {
+        // 6 a minute: one at once, the next only 10 s later
+        long id = campaign("sms-rate", "sms", Map.of("text", "First text {name}", "perMinute", 6), null);
+        importRows(id, "13400000001,A1,,", "13400000002,A2,,", "13400000003,A3,,", "13400000004,A4,,");
+        state(id, "running");
+        TestSmsc.Submitted first = awaitSubmitted("13400000001");
+        assertThat(SmsText.decode(first.shortMessage(), first.dataCoding())).isEqualTo("First text A1");
+        assertThat(smsTimes(id)).as("6 a minute: one SMS in the first seconds").hasSize(1);
+        assertThat(admin.get("/api/v1/campaigns/" + id).json().path("live").path("reason").asText()).contains("6 a minute");
+        var changed = admin.put("/api/v1/campaigns/" + id + "/sms", Map.of("text", "Second text {name}", "perMinute", 60));
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        assertThat(changed.json().at("/settings/sms/perMinute").asInt()).isEqualTo(60);
+        assertThat(changed.json().get("state").asText()).isEqualTo("running");
+        for (String n : List.of("13400000002", "13400000003", "13400000004")) {
+            TestSmsc.Submitted s = awaitSubmitted(n);
+            assertThat(SmsText.decode(s.shortMessage(), s.dataCoding())).as("after the change").startsWith("Second text A");
+        }
+        List<java.time.Instant> at = smsTimes(id);
+        assertThat(at).hasSize(4);
+        // 60 a minute: one a second; three messages span at least about two seconds (never faster than the rate)
+        assertThat(Duration.between(at.get(1), at.get(3))).as(at.toString()).isGreaterThanOrEqualTo(Duration.ofMillis(1800));
+        state(id, "stopped");
+        assertThat(admin.put("/api/v1/campaigns/" + id + "/sms", Map.of("text", "x")).status()).as("a stopped campaign").isEqualTo(409);
+    }
+
+    @Test
+    void aCampaignsSmsIsChangedThroughPutNamingTheFieldsItRefuses() {
+        long smsCampaign = campaign("sms-edit", "sms", Map.of("text", "Hi {name}"), null);
+        String path = "/api/v1/campaigns/" + smsCampaign + "/sms";
+        SmsTest.assertField(admin.put(path, Map.of()), 400, "text");
+        SmsTest.assertField(admin.put(path, Map.of("text", "a", "templateId", 1)), 400, "text");
+        SmsTest.assertField(admin.put(path, Map.of("templateId", 999999)), 400, "templateId");
+        SmsTest.assertField(admin.put(path, Map.of("text", "a", "on", List.of("answered"))), 400, "on");
+        SmsTest.assertField(admin.put(path, Map.of("text", "a", "perMinute", 0)), 400, "perMinute");
+        SmsTest.assertField(admin.put(path, Map.of("text", "a", "perMinute", 6001)), 400, "perMinute");
+        SmsTest.assertField(admin.put(path, Map.of("text", "y".repeat(1001))), 400, "text");
+        SmsTest.assertField(admin.post("/api/v1/campaigns", Map.of("name", "x-rate", "mode", "sms", "settings",
+                Map.of("sms", Map.of("text", "a", "perMinute", 0)))), 400, "settings.sms.perMinute");
+        var ok = admin.put(path, Map.of("text", "Hello again {name}", "perMinute", 300));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(ok.json().at("/settings/sms/text").asText()).isEqualTo("Hello again {name}");
+        assertThat(ok.json().at("/settings/sms/perMinute").asInt()).isEqualTo(300);
+
+        long trunk = admin.get("/api/v1/trunks").json().get(0).get("id").asLong();
+        long calling = campaign("sms-edit-calls", "notification", Map.of("text", "Sorry we missed you", "on", List.of("busy")), trunk);
+        String callingPath = "/api/v1/campaigns/" + calling + "/sms";
+        SmsTest.assertField(admin.put(callingPath, Map.of("text", "a", "on", List.of("ringing"))), 400, "on");
+        SmsTest.assertField(admin.put(callingPath, Map.of("text", "a")), 400, "on");
+        SmsTest.assertField(admin.put(callingPath, Map.of("text", "a", "on", List.of("busy"), "perMinute", 10)), 400, "perMinute");
+        var tpl = admin.post("/api/v1/sms/templates", Map.of("name", "edit-tpl", "body", "{name}: we will call again."));
+        long template = tpl.json().get("id").asLong();
+        var changed = admin.put(callingPath, Map.of("templateId", template, "on", List.of("no_answer", "exhausted")));
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        JsonNode sms = admin.get("/api/v1/campaigns/" + calling).json().at("/campaign/settings/sms");
+        assertThat(sms.get("templateId").asLong()).isEqualTo(template);
+        assertThat(sms.get("on").toString()).isEqualTo("[\"no_answer\",\"exhausted\"]");
+        assertThat(admin.get("/api/v1/campaigns/" + calling).json().at("/campaign/settings/notification/text").asText())
+                .as("the rest of the settings kept").isEqualTo("您好");
+        var removed = admin.put(callingPath, Map.of());
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+        assertThat(removed.json().at("/settings/sms").isNull() || removed.json().at("/settings/sms").isMissingNode()).as("no SMS any more").isTrue();
+        ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", TestServer.DEMO_PASSWORD);
+        assertThat(agent.put(path, Map.of("text", "a")).status()).isEqualTo(403);
+    }
+
     @Test
     void badCampaignSmsSettingsAreRefusedNamingTheField() {
         SmsTest.assertField(admin.post("/api/v1/campaigns", Map.of("name", "x1", "mode", "sms", "settings", Map.of())), 400, "settings.sms");

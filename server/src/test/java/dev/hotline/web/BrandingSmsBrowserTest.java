@@ -181,6 +181,14 @@ class BrandingSmsBrowserTest {
         ui.click(ui.driver().findElement(ConsoleDriver.tid("campaign-row-sms-notice")).findElement(org.openqa.selenium.By.tagName("button")));
         ui.waitText("campaign-sms-13800000011", ui.en("sms.status.queued"));
         ui.screenshot("campaign-sms-en");
+        // MSG-3: the running SMS campaign's rate: 0 refused under the field, 120 a minute saved.
+        ui.type("campaign-sms-edit-rate", "0");
+        ui.click("campaign-sms-edit-save");
+        ui.waitFor(d -> !ui.text("campaign-sms-edit-rate-error").isEmpty());
+        ui.type("campaign-sms-edit-rate", "120");
+        ui.click("campaign-sms-edit-save");
+        long campaign = id;
+        ui.waitFor(d -> admin.get("/api/v1/campaigns/" + campaign).json().at("/campaign/settings/sms/perMinute").asInt() == 120);
         JsonNode m = null;
         for (var x : admin.get("/api/v1/sms/messages?kind=campaign").json()) {
             if (x.get("number").asText().equals("13800000011")) m = x;
@@ -237,5 +245,26 @@ class BrandingSmsBrowserTest {
         assertThat(settings.get("templateId").asLong()).isEqualTo(template);
         assertThat(settings.path("text").isNull() || settings.path("text").isMissingNode()).as(settings.toString()).isTrue();
         assertThat(settings.get("on").toString()).isEqualTo("[\"answered\",\"exhausted\"]");
+
+        // The campaign's own SMS form changes it afterwards: busy instead of answered, an own text instead of the template;
+        // an empty text is refused under its field first.
+        long id = sms.get("campaign").get("id").asLong();
+        ui.click(ui.driver().findElement(ConsoleDriver.tid("campaign-row-sms-after-answer")).findElement(org.openqa.selenium.By.tagName("button")));
+        ui.waitFor(d -> ui.el("campaign-sms-edit-on-answered").isSelected());
+        assertThat(new Select(ui.el("campaign-sms-edit-template")).getFirstSelectedOption().getText()).isEqualTo("thanks-for-answering");
+        ui.click("campaign-sms-edit-on-answered");
+        ui.click("campaign-sms-edit-on-busy");
+        new Select(ui.el("campaign-sms-edit-template")).selectByValue("");
+        ui.click("campaign-sms-edit-save");
+        ui.waitFor(d -> !ui.text("campaign-sms-edit-text-error").isEmpty());
+        ui.screenshot("campaign-sms-edit-refused-en");
+        ui.type("campaign-sms-edit-text", "{name}，稍后再联系您。");
+        ui.click("campaign-sms-edit-save");
+        ui.waitFor(d -> admin.get("/api/v1/campaigns/" + id).json().at("/campaign/settings/sms/text").asText().equals("{name}，稍后再联系您。"));
+        JsonNode edited = admin.get("/api/v1/campaigns/" + id).json().at("/campaign/settings/sms");
+        assertThat(edited.get("on").toString()).isEqualTo("[\"busy\",\"exhausted\"]");
+        assertThat(edited.path("templateId").isNull() || edited.path("templateId").isMissingNode()).as(edited.toString()).isTrue();
+        assertThat(ui.driver().findElements(ConsoleDriver.tid("campaign-sms-edit-text-error"))).as("the error is gone").isEmpty();
+        ui.screenshot("campaign-sms-edit-en");
     }
 }

@@ -363,6 +363,8 @@ class TelephonyPagesBrowserTest {
         ui.el("parked-empty");
         ui.click("extension-features-1002");
         ui.el("extension-features-dialog");
+        // PBX-4: the phone's codes, three-party (*3) and the pickups of offers among them
+        assertThat(ui.text("feat-codes")).isEqualTo(ui.en("extensions.features.codes")).contains("then key *3", "**<ext>", "*8");
         assertThat(ui.el("feat-callWaiting").isSelected()).isTrue();
         ui.type("feat-forwardBusy", "12ab");
         ui.click("feat-save");

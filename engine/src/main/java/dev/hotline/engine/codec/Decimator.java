@@ -47,33 +47,19 @@ final class Decimator {
         float[] k = new float[TAPS];
         int mid = (TAPS - 1) / 2;
         double fc = CUTOFF_HZ / 48_000;
-        double i0Beta = besselI0(BETA);
+        double i0Beta = Kaiser.besselI0(BETA);
         double sum = 0;
         double[] raw = new double[TAPS];
         for (int i = 0; i < TAPS; i++) {
             int m = i - mid;
             double sinc = m == 0 ? 2 * fc : Math.sin(2 * Math.PI * fc * m) / (Math.PI * m);
             double r = (double) m / mid;
-            raw[i] = sinc * besselI0(BETA * Math.sqrt(1 - r * r)) / i0Beta;
+            raw[i] = sinc * Kaiser.besselI0(BETA * Math.sqrt(1 - r * r)) / i0Beta;
             sum += raw[i];
         }
         for (int i = 0; i < TAPS; i++) {
             k[i] = (float) (raw[i] / sum); // unity gain at 0 Hz
         }
         return k;
-    }
-
-    private static double besselI0(double x) {
-        double sum = 1;
-        double term = 1;
-        double q = x * x / 4;
-        for (int n = 1; n < 50; n++) {
-            term *= q / ((double) n * n);
-            sum += term;
-            if (term < 1e-12 * sum) {
-                break;
-            }
-        }
-        return sum;
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotline.engine.media;
 
+import dev.hotline.engine.codec.Kaiser;
+
 /**
  * Sample-rate conversion by band-limited (Kaiser-windowed sinc) interpolation, for preparing
  * prompts and TTS output at 8 kHz. The low-pass cut-off sits at 92 % of the lower Nyquist
@@ -16,7 +18,7 @@ public final class Resampler {
     private static final float[] KERNEL = new float[ZERO_CROSSINGS * RESOLUTION + 2];
 
     static {
-        double i0Beta = besselI0(KAISER_BETA);
+        double i0Beta = Kaiser.besselI0(KAISER_BETA);
         for (int i = 0; i < KERNEL.length; i++) {
             double u = (double) i / RESOLUTION;
             if (u > ZERO_CROSSINGS) {
@@ -25,7 +27,7 @@ public final class Resampler {
             }
             double sinc = u == 0 ? 1 : Math.sin(Math.PI * u) / (Math.PI * u);
             double r = u / ZERO_CROSSINGS;
-            double w = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - r * r))) / i0Beta;
+            double w = Kaiser.besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - r * r))) / i0Beta;
             KERNEL[i] = (float) (sinc * w);
         }
     }
@@ -72,19 +74,5 @@ public final class Resampler {
             out[n] = (short) (v > Short.MAX_VALUE ? Short.MAX_VALUE : (v < Short.MIN_VALUE ? Short.MIN_VALUE : v));
         }
         return out;
-    }
-
-    private static double besselI0(double x) {
-        double sum = 1;
-        double term = 1;
-        double q = x * x / 4;
-        for (int k = 1; k < 50; k++) {
-            term *= q / ((double) k * k);
-            sum += term;
-            if (term < 1e-12 * sum) {
-                break;
-            }
-        }
-        return sum;
     }
 }

@@ -21,17 +21,27 @@ import java.util.concurrent.ThreadLocalRandom;
  * port (each checked a port free, then both peers bound it: a SIPp phone that never started); with both halves taken,
  * the whole range. Most of it is inside Linux's ephemeral range (32768-60999), so another socket can still take a port
  * between the check and the peer's bind; rare, and the peer's start then fails loudly.
+ * <p>
+ * Wide spans (an engine's RTP range) come from 10000-19999, below the ephemeral range and Hotline's RTP range, split
+ * the same way: in the ephemeral range a few hundred short-lived sockets of other tests (HTTP clients, SIPp, JDBC)
+ * land at random and leave no 400 consecutive free ports (CI failed once with "no free port").
  */
 public final class Ports {
     private static final Set<Integer> GIVEN = new HashSet<>();
     private static final int LOW;
     private static final int SIZE;
+    private static final int WIDE_LOW;
+    private static final int WIDE_SIZE;
+    /** Spans at least this wide come from the low band. */
+    private static final int WIDE = 16;
     @SuppressWarnings("unused")
     private static FileLock held;
 
     static {
         int low = 31000;
         int size = 28000;
+        int wideLow = 10000;
+        int wideSize = 10000;
         for (int slice = 0; slice < 2; slice++) {
             try {
                 FileChannel ch = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "hotline-test-ports-" + slice + ".lock"),
@@ -41,6 +51,8 @@ public final class Ports {
                     held = lock; // kept (and the channel open) until the JVM exits
                     low = 31000 + slice * 14000;
                     size = 14000;
+                    wideLow = 10000 + slice * 5000;
+                    wideSize = 5000;
                     break;
                 }
                 ch.close();
@@ -50,6 +62,8 @@ public final class Ports {
         }
         LOW = low;
         SIZE = size;
+        WIDE_LOW = wideLow;
+        WIDE_SIZE = wideSize;
     }
 
     private Ports() {
@@ -57,8 +71,23 @@ public final class Ports {
 
     /** A free port whose neighbours up to {@code span - 1} are free too. */
     public static synchronized int free(int span) {
+        if (span >= WIDE) {
+            int base = draw(WIDE_LOW, WIDE_SIZE, span);
+            if (base > 0) {
+                return base;
+            }
+        }
+        int base = draw(LOW, SIZE, span);
+        if (base > 0) {
+            return base;
+        }
+        throw new IllegalStateException("no free port: no " + span + " consecutive free loopback ports in " + LOW + "-"
+                + (LOW + SIZE - 1) + (span >= WIDE ? " or " + WIDE_LOW + "-" + (WIDE_LOW + WIDE_SIZE - 1) : ""));
+    }
+
+    private static int draw(int low, int size, int span) {
         for (int attempt = 0; attempt < 2000; attempt++) {
-            int base = LOW + 2 * ThreadLocalRandom.current().nextInt(SIZE / 2 - span);
+            int base = low + 2 * ThreadLocalRandom.current().nextInt(size / 2 - span);
             boolean ok = true;
             for (int p = base; p < base + span && ok; p++) {
                 ok = !GIVEN.contains(p) && isFree(p);
@@ -70,7 +99,7 @@ public final class Ports {
                 return base;
             }
         }
-        throw new IllegalStateException("no free port");
+        return -1;
     }
 
     public static int free() {

@@ -206,6 +206,14 @@ public final class Acd implements AutoCloseable {
         ctx.thread.everyAfter(CHECK_EVERY, this::selfCheck);
     }
 
+    /** How long a call back that ended stays in {@code queue_callback} (its story is in the event log for good). */
+    static final Duration CALLBACKS_KEPT = Duration.ofDays(30);
+
+    /** Housekeeping: forgets call backs that ended more than {@link #CALLBACKS_KEPT} ago; answers how many. */
+    public int pruneCallbacks() {
+        return data.pruneCallbacks(ctx.clock.instant().minus(CALLBACKS_KEPT));
+    }
+
     /** Configuration may have changed (any API write): reload it off the dispatcher thread, then apply it there. */
     public void invalidate() {
         // Many writes in a burst (agents clicking ready) coalesce into one reload.

@@ -29,6 +29,11 @@ interface AcdData {
     default void callbackEnded(String callId, String result, Instant at) {}
 
     /** ACD-6: the call backs still owed (what a restart puts back in the queues). */
+    /** Forgets call backs done before {@code before}; answers how many. */
+    default int pruneCallbacks(Instant before) {
+        return 0;
+    }
+
     default List<CallbackStore.Kept> keptCallbacks() {
         return List.of();
     }
@@ -68,6 +73,11 @@ interface AcdData {
             @Override
             public void callbackEnded(String callId, String result, Instant at) {
                 jdbi.useHandle(h -> CallbackStore.ended(h, callId, result, at));
+            }
+
+            @Override
+            public int pruneCallbacks(Instant before) {
+                return jdbi.withHandle(h -> CallbackStore.prune(h, before));
             }
 
             @Override

@@ -28,6 +28,12 @@ final class CallbackStore {
                 .bind("c", callId).bind("r", result).bind("at", Timestamp.from(at)).execute();
     }
 
+    /** Ends the memory of call backs done before {@code before} (the event log keeps their story); owed ones stay. */
+    static int prune(Handle h, Instant before) {
+        return h.createUpdate("DELETE FROM queue_callback WHERE state = 'done' AND ended_at < :t")
+                .bind("t", Timestamp.from(before)).execute();
+    }
+
     /** The call backs still owed, in the order their callers joined their queues. */
     static List<Kept> waiting(Handle h) {
         return h.createQuery("""

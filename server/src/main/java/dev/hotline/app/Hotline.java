@@ -429,6 +429,7 @@ public final class Hotline implements AutoCloseable {
                 eventStream.prune();
                 webhooks.prune(); // API-2: delivered deliveries kept 7 days
                 mailer.prune(); // MSG-2: sent and given-up messages kept 30 days
+                acd.pruneCallbacks(); // ACD-6: call backs that ended kept 30 days
             } catch (RuntimeException e) {
                 log.error("event stream pruning failed", e);
             }

@@ -1,5 +1,6 @@
 package dev.hotline.engine.tts;
 
+import dev.hotline.engine.media.Resampler;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -27,6 +27,27 @@ class ResamplerTest {
         }
     }
 
+    /** Speech rendered by espeak-ng (22.05 kHz) keeps the telephone band within 0.5 dB. */
+    @Test
+    void passesTheTelephoneBandFromTtsRate() {
+        for (int hz : new int[] {300, 1000, 3000}) {
+            short[] out = Resampler.resample(Signals.sine(hz, 10000, 22050, 22050), 22050, 8000);
+            assertThat(out).hasSize(8000);
+            double gainDb = 20 * Math.log10(rms(out, 800) / (10000 / Math.sqrt(2)));
+            assertThat(Math.abs(gainDb)).as("%d Hz gain, dB", hz).isLessThan(0.5);
+        }
+    }
+
+    /** Just above the new Nyquist (4.2 kHz would fold to 3.8 kHz) is removed too, not only far above. */
+    @Test
+    void removesWhatWouldAliasJustAboveTheNewNyquist() {
+        for (int hz : new int[] {4200, 5000, 7000, 10000}) {
+            short[] out = Resampler.resample(Signals.sine(hz, 20000, 22050, 22050), 22050, 8000);
+            double attenuationDb = 20 * Math.log10(rms(out, 800) / (20000 / Math.sqrt(2)));
+            assertThat(attenuationDb).as("%d Hz", hz).isLessThan(-60);
+        }
+    }
+
     @Test
     void downsamplingRemovesWhatWouldAlias() {
         for (int rate : new int[] {16000, 44100, 48000}) {

@@ -155,7 +155,8 @@ class OpsTest {
                 double burstExpected = expectedJitterMs(sent);
                 String figures = String.format("server/expected: regular %.3f/%.3f, alternating %.3f/%.3f, burst %.3f/%.3f ms",
                         regular, regularExpected, alternating, alternatingExpected, burst, burstExpected);
-                assertThat(regular).as(figures).isCloseTo(regularExpected, within(JITTER_BAND)).isLessThan(1.0);
+                // Near 0: 0.1-0.3 ms on this box when quiet, its send times' own wobble under a load of 20+ (which the server sees too).
+                assertThat(regular).as(figures).isCloseTo(regularExpected, within(JITTER_BAND)).isLessThan(3.0);
                 // The pattern's 10 ms at least (a loaded machine's late wake-ups only add to it).
                 assertThat(alternatingExpected).as("the sender kept to its pattern: " + figures).isGreaterThan(9.0);
                 assertThat(alternating).as(figures).isCloseTo(alternatingExpected, within(JITTER_BAND));

@@ -278,11 +278,11 @@ final class DialogSubscriptions implements Presence {
             return;
         }
         s.move(SubscriptionState.ACTIVE);
-        InetSocketAddress source = new InetSocketAddress(ip, ((RequestEventExt) e).getRemotePort());
         if ("tls".equals(transport)) {
-            flows.put(s.callId, SipFlowRouter.Flow.tls(source)); // its own connection (RFC 5626 §5.3)
+            // its own connection (RFC 5626 §5.3)
+            flows.put(s.callId, SipFlowRouter.Flow.tls(new InetSocketAddress(ip, ((RequestEventExt) e).getRemotePort())));
         } else {
-            InetSocketAddress nat = NatTraversal.natedSource(req, source, contact.getAddress().getURI());
+            InetSocketAddress nat = NatTraversal.natedSource(req, contact.getAddress().getURI());
             if (nat != null) {
                 flows.put(s.callId, SipFlowRouter.Flow.udp(nat)); // a subscriber behind a NAT (RFC 3581)
             }

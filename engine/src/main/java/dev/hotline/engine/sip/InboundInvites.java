@@ -170,7 +170,7 @@ final class InboundInvites {
             legs.bindFlow(callId, SipFlowRouter.Flow.tls(source)); // requests back to the caller over its own connection (RFC 5626 §5.3)
         } else {
             ContactHeader contact = (ContactHeader) req.getHeader(ContactHeader.NAME);
-            InetSocketAddress nat = contact == null ? null : NatTraversal.natedSource(req, source, contact.getAddress().getURI());
+            InetSocketAddress nat = contact == null ? null : NatTraversal.natedSource(req, contact.getAddress().getURI());
             if (nat != null) {
                 legs.bindFlow(callId, SipFlowRouter.Flow.udp(nat)); // a UDP caller behind a NAT: back to where it sent from
             }

@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import gov.nist.javax.sip.message.SIPMessage;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -18,6 +19,17 @@ import javax.sip.message.Request;
  */
 final class NatTraversal {
     private NatTraversal() {
+    }
+
+    /**
+     * Where requests for {@code contact} must go when the phone that sent {@code req} is behind a NAT: the address and port
+     * the datagram came from (not the Via's sent-by port, which JAIN-SIP reports as the remote port of a UDP request).
+     */
+    static InetSocketAddress natedSource(Request req, URI contact) {
+        if (!(req instanceof SIPMessage m) || m.getPeerPacketSourceAddress() == null || m.getPeerPacketSourcePort() <= 0) {
+            return null;
+        }
+        return natedSource(req, new InetSocketAddress(m.getPeerPacketSourceAddress(), m.getPeerPacketSourcePort()), contact);
     }
 
     /**

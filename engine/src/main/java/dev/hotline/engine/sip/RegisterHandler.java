@@ -83,7 +83,7 @@ final class RegisterHandler {
                 return;
             }
             updates.add(new Registrar.ContactUpdate(c.getAddress().getURI().toString(), Math.min(exp, max),
-                    NatTraversal.natedSource(req, new InetSocketAddress(ip, ((RequestEventExt) e).getRemotePort()), c.getAddress().getURI())));
+                    NatTraversal.natedSource(req, c.getAddress().getURI())));
         }
         if (wildcard) {
             // RFC 3261 §10.3 step 6: "*" only alone and with Expires: 0

@@ -17,6 +17,7 @@ import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.call.LegCounters;
 import dev.hotline.engine.call.PresencePolicy;
 import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.RawUa;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.engine.testing.TestCallHandler;
 import java.nio.file.Path;

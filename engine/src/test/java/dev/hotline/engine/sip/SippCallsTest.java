@@ -163,6 +163,30 @@ class SippCallsTest {
         }
     }
 
+    /** PBX-1: a UDP caller behind a NAT (private Via and Contact, rport): the callee's BYE reaches it where its INVITE came from. */
+    @Test
+    void aUdpCallerBehindANatGetsTheByeWhereItsInviteCameFrom() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("9013", uasPort);
+        Sipp.Run callee = uas("uas_bye", uasPort, vars("PAUSE", "500"));
+        String privateContact = "sip:13500000013@192.168.77.11:5060";
+        try (RawUa caller = new RawUa(port).contactAs(privateContact)) {
+            String dialog = "From: <sip:13500000013@192.168.77.11>;tag=natcaller\r\nCall-ID: nat-caller-" + caller.port() + "\r\n";
+            caller.send("INVITE sip:9013@" + DOMAIN + " SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.77.11:5060;rport;branch=" + RawUa.branch() + "\r\n"
+                    + dialog + "To: <sip:9013@" + DOMAIN + ">\r\nCSeq: 1 INVITE\r\nContact: <" + privateContact + ">\r\nMax-Forwards: 70\r\n"
+                    + "Content-Type: application/sdp\r\n\r\n" + RawUa.sdp(Ports.free()));
+            RawUa.Msg ok = caller.await(m -> m.status() >= 200 && m.header("CSeq").endsWith("INVITE"), "the answer to the INVITE");
+            assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+            String target = ok.header("Contact").replaceAll("^.*<([^>]+)>.*$", "$1");
+            caller.send("ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.77.11:5060;rport;branch=" + RawUa.branch() + "\r\n"
+                    + dialog + "To: " + ok.header("To") + "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n\r\n");
+            RawUa.Msg bye = caller.await(m -> m.isRequest("BYE"), "the callee's BYE at the NAT's public address");
+            assertThat(bye.firstLine()).startsWith("BYE " + privateContact);
+            caller.respond(bye, 200, "OK", null, null, null);
+        }
+        assertOk(callee);
+    }
+
     /** PBX-1 / PBX-8: the NOTIFYs of a subscriber behind a NAT (private Via and Contact, rport) reach it where it sent from. */
     @Test
     void aSubscriberBehindANatGetsItsNotifiesWhereItSentFrom() throws Exception {

@@ -79,7 +79,13 @@
       init.headers = { 'Content-Type': 'text/plain' };
       init.body = JSON.stringify(body);
     }
-    return fetch(api + path, init);
+    return fetch(api + path, init).then(function (r) {
+      // OPS-3: the widget's company is served by another Hotline node (421, Location: this request there); ask that one.
+      var to = r.status === 421 && r.headers.get('Location');
+      if (!to) return r;
+      api = new URL(to).origin + '/api/v1/public/widget/' + encodeURIComponent(key);
+      return fetch(api + path, init);
+    });
   }
 
   function gathered(conn) {

@@ -11,11 +11,18 @@ const lang = params.get('lang');
 if (LANGS.includes(lang)) i18n.lang = lang;
 await loadLang(i18n.lang);
 
+// OPS-3: the enterprise is served by another Hotline node (421 with the same request there): the board opens there.
+function moved(r) {
+  const to = r.status === 421 && r.headers.get('Location');
+  if (to) location.assign(new URL(to).origin + location.pathname + location.search);
+  return !!to;
+}
+
 const Wallboard = {
   data() { return { board: null, live: false, refused: false, brand: null }; },
   created() {
     fetch('/api/v1/wallboard/branding?token=' + encodeURIComponent(token))
-      .then((r) => (r.ok ? r.json() : null)).then((b) => { this.brand = b; if (b) document.title = b.companyName + ' · ' + t('wallboard.title'); })
+      .then((r) => (r.ok ? r.json() : (moved(r), null))).then((b) => { this.brand = b; if (b) document.title = b.companyName + ' · ' + t('wallboard.title'); })
       .catch(() => { this.brand = null; });
     const source = new EventSource('/api/v1/wallboard/stream?token=' + encodeURIComponent(token));
     source.addEventListener('snapshot', (e) => { this.board = JSON.parse(e.data); this.live = true; });
@@ -24,6 +31,7 @@ const Wallboard = {
       // A refused link is final: say so instead of retrying for ever.
       const r = await fetch('/api/v1/wallboard?token=' + encodeURIComponent(token));
       if (r.status === 401) { this.refused = true; source.close(); }
+      if (moved(r)) source.close();
     };
   },
   methods: {

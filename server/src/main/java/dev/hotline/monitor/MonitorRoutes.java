@@ -110,10 +110,13 @@ public final class MonitorRoutes {
                 });
     }
 
+    /** The enterprise of the wallboard link's token, on the node that serves it (OPS-3: elsewhere 307, or 421 for the page's script). */
     private static long enterprise(Jdbi jdbi, Context ctx) {
         String token = ctx.queryParam("token");
-        return jdbi.withHandle(h -> WallboardSettings.enterpriseOf(h, token))
+        long e = jdbi.withHandle(h -> WallboardSettings.enterpriseOf(h, token))
                 .orElseThrow(() -> new ApiException(401, "unauthenticated", "invalid or revoked wallboard link"));
+        WebServer.servedHere(ctx, e);
+        return e;
     }
 
     private static Monitor.Sink sink(SseClient client, UnaryOperator<String> shown) {

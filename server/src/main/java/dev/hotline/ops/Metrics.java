@@ -82,6 +82,11 @@ public final class Metrics implements AutoCloseable {
             var m = e.mediaStats();
             return m.legsWithAudio() == 0 ? 0 : m.jitterMsSum() / m.legsWithAudio();
         }).baseUnit("milliseconds").description("Mean interarrival jitter (RFC 3550) of the legs that ended").register(registry);
+        // The sum and the count, so that a window's mean is rate(sum) / rate(count) (the gauge above is the mean since start).
+        FunctionCounter.builder("hotline.rtp.jitter", engine, e -> e.mediaStats().jitterMsSum()).baseUnit("milliseconds")
+                .description("Sum of the interarrival jitter (RFC 3550) of the legs that ended with audio received").register(registry);
+        FunctionCounter.builder("hotline.rtp.legs.with.audio", engine, e -> e.mediaStats().legsWithAudio())
+                .description("Call legs that ended having received RTP").register(registry);
         Gauge.builder("hotline.rtp.live.legs", engine, e -> e.mediaStats().liveLegs())
                 .description("Call legs with media up now").register(registry);
         Gauge.builder("hotline.rtp.live.packets.received", engine, e -> e.mediaStats().livePacketsIn())

@@ -31,6 +31,8 @@ public final class WebServer implements AutoCloseable {
     private static final String PRINCIPAL = "hotline.principal";
     /** Set when a handler's refusal wrote the error body, which the status-code error pages then leave alone. */
     private static final String REFUSED = "hotline.refused";
+    /** The placement, for the public routes that learn their enterprise from a key or link (see {@link #servedHere}). */
+    private static final String PLACEMENT = "hotline.placement";
 
     private final Javalin app;
 
@@ -121,7 +123,10 @@ public final class WebServer implements AutoCloseable {
             cfg.routes.before(Api.PREFIX + "/*", ctx -> {
                 Principal p = resolve(ctx, auth).orElse(null);
                 ctx.attribute(PRINCIPAL, p);
-                if (placement != null) place(ctx, placement, p == null ? loginEnterprise(ctx, auth) : Optional.of(p.enterpriseId()));
+                if (placement != null) {
+                    ctx.attribute(PLACEMENT, placement);
+                    place(ctx, placement, p == null ? loginEnterprise(ctx, auth) : Optional.of(p.enterpriseId()));
+                }
             });
             if (placement != null) {
                 // OPS-3: a console page of an enterprise served elsewhere is sent there (the page's API calls then stay there).
@@ -218,6 +223,16 @@ public final class WebServer implements AutoCloseable {
         if (home.isEmpty()) return;
         String base = home.get().endsWith("/") ? home.get().substring(0, home.get().length() - 1) : home.get();
         throw new Misplaced(base + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+    }
+
+    /**
+     * OPS-3: a public route (no login: the widget, the web callback, a wallboard link) calls this once its key or link told it
+     * the enterprise; on a node that does not serve that enterprise the request is sent to the node that does, as a logged-in
+     * user's is (307, or 421 with Location for a page's script; 503 while no live node serves it). A no-op on a single server.
+     */
+    public static void servedHere(Context ctx, long enterpriseId) {
+        Placement placement = ctx.attribute(PLACEMENT);
+        if (placement != null) place(ctx, placement, Optional.of(enterpriseId));
     }
 
     /** The enterprise a login names (POST /auth/login before any session exists), if it exists. */

@@ -10,6 +10,7 @@ import dev.hotline.masking.Masking;
 import dev.hotline.web.Api;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
+import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -113,14 +114,14 @@ public final class WebCallbackRoutes {
         Api p = root.tagged("public");
         p.get("/public/callback/{key}/challenge", "A challenge to solve before requesting a callback (proof of work; no login)")
                 .returns(Challenge.Issued.class).handlePublic(ctx -> {
-                    WebCallbackStore.Site site = site(jdbi, ctx.pathParam("key"));
+                    WebCallbackStore.Site site = site(jdbi, ctx);
                     ctx.header("Cache-Control", "no-store");
                     ctx.json(callbacks.challenges.issue(site.secret(), Instant.now()));
                 });
         p.post("/public/callback/{key}", "Request a callback (no login): number, optional name and time, the solved challenge; "
                         + "answers the position and expected wait; 429 past the limits per address and per number")
                 .body(RequestInput.class).returns(WebCallbacks.Accepted.class).handlePublic(ctx -> {
-                    WebCallbackStore.Site site = site(jdbi, ctx.pathParam("key"));
+                    WebCallbackStore.Site site = site(jdbi, ctx);
                     RequestInput in = Json.body(ctx, RequestInput.class);
                     if (in == null) throw DomainException.badRequest("a JSON body is required");
                     WebCallbackSettings s = site.settings();
@@ -157,14 +158,14 @@ public final class WebCallbackRoutes {
         p.post("/public/callback/{key}/requests/{id}/cancel", "The visitor cancels their callback request with the token they were given "
                         + "(no login); 403 with another token, 409 once a try is under way").body(CancelInput.class)
                 .returns(WebCallbackStore.Request.class).handlePublic(ctx -> {
-                    WebCallbackStore.Site site = site(jdbi, ctx.pathParam("key"));
+                    WebCallbackStore.Site site = site(jdbi, ctx);
                     CancelInput in = Json.body(ctx, CancelInput.class);
                     if (in == null || Validator.clean(in.token()) == null) throw DomainException.invalid("token", "the cancel token given with the request");
                     WebCallbackStore.Request done = callbacks.cancelByVisitor(site.enterpriseId(), WebServer.id(ctx), in.token().strip());
                     ctx.json(Map.of("id", done.id(), "state", done.state()));
                 });
         p.get("/public/callback/{key}/form", "The embeddable callback form (HTML, for an iframe on the company's site)").handlePublic(ctx -> {
-            site(jdbi, ctx.pathParam("key"));
+            site(jdbi, ctx);
             ctx.header("Cache-Control", "no-store");
             ctx.html(FORM);
         });
@@ -195,10 +196,16 @@ public final class WebCallbackRoutes {
         return new SiteView(site.publicKey(), Api.PREFIX + "/public/callback/" + site.publicKey() + "/form", site.settings());
     }
 
-    /** The enterprise of a public key, while its web callback is enabled; 404 otherwise (no hint which). */
-    private static WebCallbackStore.Site site(Jdbi jdbi, String key) {
-        return jdbi.withHandle(h -> WebCallbackStore.siteByKey(h, key)).filter(s -> s.settings().enabled())
+    /**
+     * The enterprise of the request's public key, while its web callback is enabled; 404 otherwise (no hint which). On a node
+     * that does not serve that enterprise the request is sent to the one that does (OPS-3: the form's page 307, its script 421).
+     */
+    private static WebCallbackStore.Site site(Jdbi jdbi, Context ctx) {
+        String key = ctx.pathParam("key");
+        WebCallbackStore.Site site = jdbi.withHandle(h -> WebCallbackStore.siteByKey(h, key)).filter(s -> s.settings().enabled())
                 .orElseThrow(() -> DomainException.notFound("callback service"));
+        WebServer.servedHere(ctx, site.enterpriseId());
+        return site;
     }
 
     static void validate(Handle h, long enterpriseId, WebCallbackSettings s) {

@@ -89,14 +89,14 @@ public final class WidgetRoutes {
         p.options(base + "/calls/{token}/hangup", "CORS preflight of a hang-up").handlePublic(ctx -> preflight(ctx, jdbi));
         p.get(base, "The widget's name, for its script on a listed site (no login; 403 from any other site, 404 when off)")
                 .returns(Info.class).handlePublic(ctx -> {
-                    WidgetStore.Owned w = site(ctx, jdbi);
+                    WidgetStore.Owned w = served(ctx, jdbi);
                     ctx.header("Cache-Control", "no-store");
                     ctx.json(new Info(w.widget().name(), iceServers.forBrowser("widget-" + w.widget().key()).iceServers()));
                 });
         p.post(base + "/calls", "A visitor calls into the widget's queue: the browser's WebRTC offer and the page; answers the SDP "
                         + "answer and the call's token (no login; listed sites only; 429 with Retry-After past the limits per address and widget)")
                 .body(CallInput.class).returns(WidgetCalls.Started.class).handlePublic(ctx -> {
-                    WidgetStore.Owned w = site(ctx, jdbi);
+                    WidgetStore.Owned w = served(ctx, jdbi);
                     Widget widget = w.widget();
                     RateLimits.Verdict verdict = calls.limits.admit(List.of(
                             new RateLimits.Limit("address:" + widget.key() + ":" + ctx.ip(), widget.perAddressPerMinute()),
@@ -119,15 +119,26 @@ public final class WidgetRoutes {
                 });
         p.get(base + "/calls/{token}", "The state of a visitor's call (connecting, queued, talking, ended); the page polls it")
                 .returns(WidgetCalls.Status.class).handlePublic(ctx -> {
-                    WidgetStore.Owned w = site(ctx, jdbi);
+                    WidgetStore.Owned w = served(ctx, jdbi);
                     ctx.header("Cache-Control", "no-store");
                     ctx.json(calls.status(w.widget().key(), ctx.pathParam("token")).orElseThrow(() -> DomainException.notFound("call")));
                 });
         p.post(base + "/calls/{token}/hangup", "The visitor hangs up").handlePublic(ctx -> {
-            WidgetStore.Owned w = site(ctx, jdbi);
+            WidgetStore.Owned w = served(ctx, jdbi);
             if (!calls.hangup(w.widget().key(), ctx.pathParam("token"))) throw DomainException.notFound("call");
             ctx.status(204);
         });
+    }
+
+    /**
+     * {@link #site}, on the node that serves the widget's enterprise (OPS-3): on another node the widget's script is told
+     * 421 with the Location there (its requests are cross-origin: a redirect would reach the other node with Origin null).
+     * Preflights are answered by any node (a preflight may not be redirected).
+     */
+    private static WidgetStore.Owned served(Context ctx, Jdbi jdbi) {
+        WidgetStore.Owned w = site(ctx, jdbi);
+        WebServer.servedHere(ctx, w.enterpriseId());
+        return w;
     }
 
     /** The widget of the key, on, called from one of its sites; the answer then allows that site (CORS). */
@@ -140,7 +151,7 @@ public final class WidgetRoutes {
                     : "the site " + origin + " is not allowed to use this widget");
         }
         ctx.header("Access-Control-Allow-Origin", origin.strip());
-        ctx.header("Access-Control-Expose-Headers", "Retry-After");
+        ctx.header("Access-Control-Expose-Headers", "Retry-After, Location");
         ctx.header("Vary", "Origin");
         return w;
     }

@@ -108,6 +108,7 @@ class KamailioNodesPostgresTest {
             // HTTP follows the placement: at "b" a login, API calls (session and token), a console page and the CTI socket
             // of the demo are sent to "a" (the advertised URL in its cluster_node row).
             wrongNodeSendsToOwner(b.baseUrl(), "http://127.0.0.1:" + aHttp);
+            String widgetKey = publicRoutesFollowThePlacement(b.baseUrl(), "http://127.0.0.1:" + aHttp, jdbi, demo);
 
             // Node "a" dies.
             a.kill();
@@ -147,6 +148,11 @@ class KamailioNodesPostgresTest {
             assertThat(me.statusCode()).isEqualTo(200);
             assertThat(me.uri().getPort()).isEqualTo(bHttp);
             assertThat(me.previousResponse()).isEmpty();
+            // and the widget's requests.
+            HttpResponse<String> widgetAtB = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(b.baseUrl() + "/api/v1/public/widget/" + widgetKey)).header("Origin", SHOP).header("Sec-Fetch-Mode", "cors")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(widgetAtB.statusCode()).as(widgetAtB.body()).isEqualTo(200);
 
             // The operator sees "a" dead and "b" live; the demo's admin signs in at "b".
             ApiClient operator = ApiClient.loggedIn(b.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
@@ -223,6 +229,90 @@ class KamailioNodesPostgresTest {
         HttpResponse<?> handshake = ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse();
         assertThat(handshake.statusCode()).isEqualTo(421);
         assertThat(handshake.headers().firstValue("Location")).contains(owner + "/api/v1/cti");
+    }
+
+    /** The site the test's widget is on. */
+    static final String SHOP = "https://shop.example";
+
+    /**
+     * At {@code wrongNode} (which does not serve the demo) the public routes of the demo (no login: the widget, the web
+     * callback, a wallboard link) are sent to {@code owner} too: the widget's script (cross-origin) told 421 with Location and
+     * the CORS headers it needs to read it, its preflight answered here; the callback form's page 307, its script 421; the
+     * wallboard's data 307 (followed), its stream 421; the login page's branding (the database only) answered here. Returns
+     * the widget's key.
+     */
+    static String publicRoutesFollowThePlacement(String wrongNode, String owner, Jdbi jdbi, long demo) throws Exception {
+        ApiClient admin = ApiClient.loggedIn(owner, "demo", "admin", TestServer.DEMO_PASSWORD);
+        long sales = jdbi.withHandle(h -> h.createQuery("SELECT id FROM acd_queue WHERE enterprise_id = :e AND name = 'sales'")
+                .bind("e", demo).mapTo(Long.class).one());
+        long trunk = jdbi.withHandle(h -> h.createQuery("SELECT MIN(id) FROM trunk WHERE enterprise_id = :e").bind("e", demo)
+                .mapTo(Long.class).one());
+        ApiClient.Response widget = admin.post("/api/v1/widgets", Map.of("name", "ops3", "queueId", sales, "origins", List.of(SHOP)));
+        assertThat(widget.status()).as(widget.body()).isEqualTo(201);
+        String key = widget.json().get("key").asText();
+        HttpClient noFollow = HttpClient.newHttpClient();
+        HttpClient follow = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+        // The widget: its script's requests (cross-origin, Sec-Fetch-Mode: cors) get 421, readable by the shop's page.
+        String widgetPath = "/api/v1/public/widget/" + key;
+        HttpResponse<String> info = noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + widgetPath)).header("Origin", SHOP)
+                .header("Sec-Fetch-Mode", "cors").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(info.statusCode()).as(info.body()).isEqualTo(421);
+        assertThat(info.headers().firstValue("Location")).contains(owner + widgetPath);
+        assertThat(info.headers().firstValue("Access-Control-Allow-Origin")).contains(SHOP);
+        assertThat(info.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("Location");
+        HttpResponse<String> call = noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + widgetPath + "/calls")).header("Origin", SHOP)
+                .header("Sec-Fetch-Mode", "cors").header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(call.statusCode()).as("a visitor's call is placed on the owner only: " + call.body()).isEqualTo(421);
+        assertThat(call.headers().firstValue("Location")).contains(owner + widgetPath + "/calls");
+        // A preflight may not be redirected: any node answers it.
+        assertThat(noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + widgetPath + "/calls")).header("Origin", SHOP)
+                .header("Access-Control-Request-Method", "POST").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(204);
+        // A program (no Sec-Fetch-Mode) gets 307 and, following it, the owner's answer.
+        HttpResponse<String> program = follow.send(HttpRequest.newBuilder(URI.create(wrongNode + widgetPath)).header("Origin", SHOP).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(program.statusCode()).as(program.body()).isEqualTo(200);
+        assertThat(program.uri().toString()).isEqualTo(owner + widgetPath);
+        assertThat(program.previousResponse()).get().extracting(HttpResponse::statusCode).isEqualTo(307);
+        // A key nobody has is answered here (nothing to follow).
+        assertThat(noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + "/api/v1/public/widget/0123456789abcdef")).header("Origin", SHOP)
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
+        // The web callback: the form's page (an iframe's navigation) is redirected; its script's requests get 421.
+        ApiClient.Response site = admin.put("/api/v1/webcallback/settings", Map.of("enabled", true, "mode", "customer_first", "queueId", sales,
+                "trunkId", trunk, "callerId", "4000100", "allowedPrefixes", List.of("139")));
+        assertThat(site.status()).as(site.body()).isEqualTo(200);
+        String callback = "/api/v1/public/callback/" + site.json().get("publicKey").asText();
+        HttpResponse<String> form = follow.send(HttpRequest.newBuilder(URI.create(wrongNode + callback + "/form"))
+                .header("Sec-Fetch-Mode", "navigate").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.uri().toString()).isEqualTo(owner + callback + "/form");
+        assertThat(form.previousResponse()).get().extracting(HttpResponse::statusCode).isEqualTo(307);
+        HttpResponse<String> challenge = noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + callback + "/challenge"))
+                .header("Sec-Fetch-Mode", "cors").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(challenge.statusCode()).as(challenge.body()).isEqualTo(421);
+        assertThat(challenge.headers().firstValue("Location")).contains(owner + callback + "/challenge");
+
+        // A wallboard link: its data followed to the owner; its stream (EventSource) told 421.
+        ApiClient.Response link = admin.post("/api/v1/settings/wallboard/link", Map.of());
+        assertThat(link.status()).as(link.body()).isIn(200, 201);
+        String board = "/api/v1/wallboard?token=" + link.json().get("token").asText();
+        HttpResponse<String> data = follow.send(HttpRequest.newBuilder(URI.create(wrongNode + board)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(data.statusCode()).as(data.body()).isEqualTo(200);
+        assertThat(data.uri().toString()).isEqualTo(owner + board);
+        String stream = board.replace("/wallboard?", "/wallboard/stream?");
+        HttpResponse<String> events = noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + stream)).header("Sec-Fetch-Mode", "cors")
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(events.statusCode()).isEqualTo(421);
+        assertThat(events.headers().firstValue("Location")).contains(owner + stream);
+
+        // The login page's branding reads only the database: the node asked answers.
+        HttpResponse<String> brand = noFollow.send(HttpRequest.newBuilder(URI.create(wrongNode + "/api/v1/branding/public?e=demo")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(brand.statusCode()).isEqualTo(200);
+        return key;
     }
 
     static HttpRequest loginRequest(String node) {

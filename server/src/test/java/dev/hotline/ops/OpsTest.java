@@ -1,6 +1,7 @@
 package dev.hotline.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -99,6 +102,9 @@ class OpsTest {
             String after = await("the metrics caught up").atMost(Duration.ofSeconds(5)).until(() -> operator.get("/api/v1/metrics").body(),
                     t -> sample(t, "hotline_calls_total", "direction=\"inbound\",outcome=\"answered\"") == 3);
             assertThat(sample(after, "hotline_calls_total", "")).as("every call record counted once").isEqualTo(calls.size());
+            assertThat(plain(after, "hotline_event_log_written_total")).as("the calls' events written")
+                    .isGreaterThan(plain(before, "hotline_event_log_written_total") + 4);
+            assertThat(plain(after, "hotline_event_log_lag_seconds")).as("the event log's lag when idle").isLessThan(5);
             // SIP: at least a 200 per answered call and one for each REGISTER, and the 404.
             assertThat(sample(after, "hotline_sip_responses_total", "direction=\"sent\",class=\"2xx\"")
                     - sample(before, "hotline_sip_responses_total", "direction=\"sent\",class=\"2xx\"")).isGreaterThanOrEqualTo(4);
@@ -124,7 +130,73 @@ class OpsTest {
                 caller.bye();
             }
             await("no leg up").atMost(Duration.ofSeconds(10)).until(() -> plain(operator.get("/api/v1/metrics").body(), "hotline_rtp_live_legs") == 0);
+
+            // Jitter: a caller waiting in the sales queue (no agent logged in) sends on a clock of its own: regularly, then every
+            // other packet 10 ms late, then 16 packets at once (a burst after a stall). RFC 3550 A.8's estimate (J += (|D| - J) / 16)
+            // of that is about 0, then rises to 10 ms (|D| = 10 ms on every packet), then towards 20 ms (D = -20 ms on each packet of
+            // the burst). The test computes it from the moments its packets left; the server's figure, from their arrivals, must
+            // follow within JITTER_BAND (the rest is loopback and the scheduling of the two threads).
+            assertThat(admin.post("/api/v1/numbers", Map.of("number", "4696", "destinationType", "queue", "destination", "sales")).status())
+                    .isEqualTo(201);
+            double endedJitterBefore = plain(operator.get("/api/v1/metrics").body(), "hotline_rtp_jitter_milliseconds_total");
+            double endedLegsBefore = plain(operator.get("/api/v1/metrics").body(), "hotline_rtp_legs_with_audio_total");
+            try (RtpCaller caller = RtpCaller.call(server.hotline().engine().sipPort(), "13500000097", "4696")) {
+                List<RtpCaller.Sent> sent = new ArrayList<>(caller.sendOnSchedule(100, i -> 0));
+                double regular = liveJitterOnceReceived(operator, caller);
+                double regularExpected = expectedJitterMs(sent);
+                await("the caller counted waiting in sales for a second").atMost(Duration.ofSeconds(10)).until(() -> operator.get("/api/v1/metrics").body(),
+                        t -> sample(t, "hotline_queue_waiting", "enterprise=\"demo\",queue=\"sales\"") == 1
+                                && sample(t, "hotline_queue_longest_wait_seconds", "enterprise=\"demo\",queue=\"sales\"") >= 1);
+                sent.addAll(caller.sendOnSchedule(150, i -> i % 2 == 1 ? 10_000_000L : 0));
+                double alternating = liveJitterOnceReceived(operator, caller);
+                double alternatingExpected = expectedJitterMs(sent);
+                sent.addAll(caller.sendOnSchedule(17, i -> -20_000_000L * i));
+                double burst = liveJitterOnceReceived(operator, caller);
+                double burstExpected = expectedJitterMs(sent);
+                String figures = String.format("server/expected: regular %.3f/%.3f, alternating %.3f/%.3f, burst %.3f/%.3f ms",
+                        regular, regularExpected, alternating, alternatingExpected, burst, burstExpected);
+                // Near 0: 0.1-0.3 ms on this box when quiet, its send times' own wobble under a load of 20+ (which the server sees too).
+                assertThat(regular).as(figures).isCloseTo(regularExpected, within(JITTER_BAND)).isLessThan(3.0);
+                // The pattern's 10 ms at least (a loaded machine's late wake-ups only add to it).
+                assertThat(alternatingExpected).as("the sender kept to its pattern: " + figures).isGreaterThan(9.0);
+                assertThat(alternating).as(figures).isCloseTo(alternatingExpected, within(JITTER_BAND));
+                // 16 x D = -20 ms after the alternating 10 ms: 20 - (20 - 10) x (15/16)^16 = 16.4 ms
+                assertThat(burstExpected).as("the sender kept to its pattern: " + figures).isBetween(15.5, 19.0);
+                assertThat(burst).as(figures).isCloseTo(burstExpected, within(JITTER_BAND));
+                caller.bye();
+
+                // The leg ended: its last jitter joins the ended legs' sum (one more leg with audio).
+                String ended = await("the leg ended").atMost(Duration.ofSeconds(10)).until(() -> operator.get("/api/v1/metrics").body(),
+                        t -> plain(t, "hotline_rtp_legs_with_audio_total") == endedLegsBefore + 1);
+                assertThat(plain(ended, "hotline_rtp_jitter_milliseconds_total") - endedJitterBefore).isCloseTo(burst, within(0.01));
+            }
         }
+    }
+
+    /** How far the server's jitter figure may be from the test's own RFC 3550 computation over its send times, in ms. */
+    static final double JITTER_BAND = 1.0;
+
+    /** The live legs' mean jitter once the server has received every packet the caller sent (its only live leg with audio). */
+    static double liveJitterOnceReceived(ApiClient operator, RtpCaller caller) {
+        String t = await("every packet received").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> operator.get("/api/v1/metrics").body(), x -> plain(x, "hotline_rtp_live_packets_received") == caller.sent());
+        assertThat(plain(t, "hotline_rtp_live_legs")).isEqualTo(1);
+        assertThat(plain(t, "hotline_rtp_live_packets_lost")).isZero();
+        return plain(t, "hotline_rtp_live_jitter_mean_milliseconds");
+    }
+
+    /**
+     * RFC 3550 §6.4.1 / A.8 over what the caller sent, in ms: D the change of (time sent - RTP timestamp) between two packets,
+     * J += (|D| - J) / 16, from 0 at the first packet (what came before decays to nothing within the first 100).
+     */
+    static double expectedJitterMs(List<RtpCaller.Sent> sent) {
+        double j = 0;
+        for (int i = 1; i < sent.size(); i++) {
+            double d = (sent.get(i).sentNanos() - sent.get(i - 1).sentNanos()) / 1e6
+                    - (int) (sent.get(i).timestamp() - sent.get(i - 1).timestamp()) / 8.0;
+            j += (Math.abs(d) - j) / 16;
+        }
+        return j;
     }
 
     /** Overload control set from the configuration: a burst over the rate cap gets 503 with Retry-After, counted in the metrics. */

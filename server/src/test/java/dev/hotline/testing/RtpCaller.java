@@ -217,6 +217,52 @@ public final class RtpCaller implements AutoCloseable {
         }
     }
 
+    /** One packet sent by {@link #sendOnSchedule}: when it left (System.nanoTime, just before the send) and its RTP timestamp. */
+    public record Sent(long sentNanos, long timestamp) {}
+
+    private long slotZeroNanos;
+    private long slotZeroTimestamp;
+    private boolean scheduled;
+    private long nextSlot;
+
+    /**
+     * OPS-4: stops the regular 20 ms stream (for good: {@link #keys}, {@link #tone} and {@link #quiet} no longer go out) and
+     * sends {@code count} A-law silence packets on a clock of its own: 20 ms slots, a slot's RTP timestamp 160 after the
+     * previous slot's, packet {@code i} of this call sent at its slot's time plus {@code deviationNanos(i)} (a delay the network
+     * could have caused; negative: early, e.g. {@code -20 ms * i} sends them all at once, a burst after a stall). A later call
+     * carries on with the first slot still ahead, so a pause between two calls is a gap in RTP time as long as the pause (a
+     * sender's silence suppression) and adds no jitter. Returns when each packet left.
+     */
+    public List<Sent> sendOnSchedule(int count, java.util.function.IntToLongFunction deviationNanos) throws InterruptedException {
+        if (!scheduled) {
+            sender.shutdownNow();
+            if (!sender.awaitTermination(5, TimeUnit.SECONDS)) throw new AssertionError("the 20 ms sender did not stop");
+            scheduled = true;
+            slotZeroNanos = System.nanoTime() + 20_000_000L;
+            slotZeroTimestamp = timestamp;
+        }
+        long slot = Math.max(nextSlot, (System.nanoTime() - slotZeroNanos) / 20_000_000L + 2);
+        List<Sent> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++, slot++) {
+            long due = slotZeroNanos + slot * 20_000_000L + deviationNanos.applyAsLong(i);
+            long wait;
+            while ((wait = due - System.nanoTime()) > 1_000_000L) java.util.concurrent.locks.LockSupport.parkNanos(wait - 1_000_000L);
+            while (System.nanoTime() < due) Thread.onSpinWait(); // the last millisecond spun: parking wakes late on a loaded machine
+            long ts = (slotZeroTimestamp + slot * 160) & 0xffffffffL;
+            byte[] p = packet(8, false, ts, silentFrame());
+            long now = System.nanoTime();
+            try {
+                rtp.send(new DatagramPacket(p, p.length, media));
+            } catch (java.io.IOException e) {
+                throw new AssertionError("RTP send failed", e);
+            }
+            sent++;
+            out.add(new Sent(now, ts));
+        }
+        nextSlot = slot;
+        return out;
+    }
+
     private static byte[] silentFrame() {
         byte[] b = new byte[160];
         java.util.Arrays.fill(b, (byte) 0xD5); // A-law zero

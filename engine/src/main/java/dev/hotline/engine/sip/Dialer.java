@@ -151,7 +151,7 @@ final class Dialer {
             String transport;
             SipURI toUri;
             Target target = out.dialRequest().target();
-            InetSocketAddress flow = null;
+            SipFlowRouter.Flow flow = null;
             if (target instanceof Target.Registered r) {
                 List<Registration> regs = registrar.lookup(r.domain(), r.user());
                 if (regs.isEmpty()) {
@@ -161,7 +161,11 @@ final class Dialer {
                 Registration reg = regs.get(0);
                 requestUri = msg.af.createURI(reg.contact());
                 transport = reg.transport();
-                flow = "tls".equals(reg.transport()) ? reg.source() : null; // RFC 5626 §5.3: its own connection
+                if ("tls".equals(reg.transport())) {
+                    flow = SipFlowRouter.Flow.tls(reg.source()); // RFC 5626 §5.3: its own connection
+                } else if (reg.natAddress() != null) {
+                    flow = SipFlowRouter.Flow.udp(reg.natAddress()); // RFC 3581: its NAT's public address and port
+                }
                 toUri = msg.af.createSipURI(r.user(), r.domain());
             } else {
                 Target.Uri u = (Target.Uri) target;

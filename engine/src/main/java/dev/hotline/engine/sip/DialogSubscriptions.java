@@ -5,6 +5,8 @@ import dev.hotline.engine.call.EngineConfig;
 import dev.hotline.engine.call.Presence;
 import dev.hotline.engine.call.PresencePolicy;
 import dev.hotline.engine.call.SipAccount;
+import gov.nist.javax.sip.RequestEventExt;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,6 +66,8 @@ final class DialogSubscriptions implements Presence {
     private final Supplier<String> tags;
     private final ScheduledExecutorService worker;
     private final Map<String, Subscription> byDialog = new ConcurrentHashMap<>();
+    /** Key: Call-ID of a subscription whose NOTIFYs go over the subscriber's TLS connection or to its NAT (SipFlowRouter). */
+    private final Map<String, SipFlowRouter.Flow> flows = new ConcurrentHashMap<>();
     /** The same subscriptions by watched resource: an update reads its resource's, and one nobody watches costs nothing. */
     private final Map<String, Set<Subscription>> byResource = new ConcurrentHashMap<>();
     private volatile PresencePolicy policy = PresencePolicy.REFUSE_ALL;
@@ -102,6 +106,11 @@ final class DialogSubscriptions implements Presence {
                 }
             }
         });
+    }
+
+    /** The flow the NOTIFYs of the subscription with Call-ID {@code callId} go over, or null (its Contact). */
+    SipFlowRouter.Flow flow(String callId) {
+        return flows.get(callId);
     }
 
     @Override
@@ -269,6 +278,15 @@ final class DialogSubscriptions implements Presence {
             return;
         }
         s.move(SubscriptionState.ACTIVE);
+        if ("tls".equals(transport)) {
+            // its own connection (RFC 5626 §5.3)
+            flows.put(s.callId, SipFlowRouter.Flow.tls(new InetSocketAddress(ip, ((RequestEventExt) e).getRemotePort())));
+        } else {
+            InetSocketAddress nat = NatTraversal.natedSource(req, contact.getAddress().getURI());
+            if (nat != null) {
+                flows.put(s.callId, SipFlowRouter.Flow.udp(nat)); // a subscriber behind a NAT (RFC 3581)
+            }
+        }
         add(s);
         msg.send(st, ok);
         log.info("{} watches {} ({}) for {} s", s.subscriber, s.entity, s.resource, expires);
@@ -354,6 +372,7 @@ final class DialogSubscriptions implements Presence {
         remove(s);
         log.info("{} no longer watches {} ({})", s.subscriber, s.entity, reason);
         notify(s, s.shown(), reason);
+        flows.remove(s.callId); // after the last NOTIFY: it went the same way
     }
 
     private void expire() {
@@ -382,6 +401,7 @@ final class DialogSubscriptions implements Presence {
             if (s.state().notifies()) {
                 s.move(SubscriptionState.TERMINATED);
                 remove(s);
+                flows.remove(s.callId);
             }
         }
     }
@@ -420,6 +440,7 @@ final class DialogSubscriptions implements Presence {
 
     private void drop(Subscription s, String why) {
         if (remove(s)) {
+            flows.remove(s.callId);
             s.move(SubscriptionState.TERMINATED);
             log.info("{} no longer watches {}: {}", s.subscriber, s.entity, why);
         }

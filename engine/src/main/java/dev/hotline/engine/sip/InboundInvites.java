@@ -26,6 +26,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.header.AcceptHeader;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
@@ -166,7 +167,13 @@ final class InboundInvites {
         }
         dialog.setApplicationData(leg);
         if ("tls".equals(transport)) {
-            legs.bindFlow(callId, source); // requests back to the caller over its own connection (RFC 5626 §5.3)
+            legs.bindFlow(callId, SipFlowRouter.Flow.tls(source)); // requests back to the caller over its own connection (RFC 5626 §5.3)
+        } else {
+            ContactHeader contact = (ContactHeader) req.getHeader(ContactHeader.NAME);
+            InetSocketAddress nat = contact == null ? null : NatTraversal.natedSource(req, contact.getAddress().getURI());
+            if (nat != null) {
+                legs.bindFlow(callId, SipFlowRouter.Flow.udp(nat)); // a UDP caller behind a NAT: back to where it sent from
+            }
         }
         legs.add(leg);
         legs.addDialog(leg);

@@ -1,6 +1,5 @@
 package dev.hotline.engine.sip;
 
-import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +23,8 @@ final class LegTable {
      * instead of scanning every dialog of the last 32 s (tens of thousands at a few hundred calls per second).
      */
     private final Queue<SipLeg> endedOrder = new ConcurrentLinkedQueue<>();
-    /** Key: Call-ID of a leg whose requests go over a TLS connection of the phone's (RFC 5626 §5.3, SipFlowRouter). */
-    private final Map<String, InetSocketAddress> flows = new ConcurrentHashMap<>();
+    /** Key: Call-ID of a leg whose requests go over a TLS connection of the phone's (RFC 5626 §5.3) or to its NAT (SipFlowRouter). */
+    private final Map<String, SipFlowRouter.Flow> flows = new ConcurrentHashMap<>();
     private static final long DIALOG_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(32);
 
     /** A new leg is live. */
@@ -50,17 +49,17 @@ final class LegTable {
         pendingInbound.put(leg.sip().callId() + ";" + leg.sip().remoteTag(), leg);
     }
 
-    /** The requests of the call {@code callId} go over the TLS connection with {@code peer} while it is open. */
-    void bindFlow(String callId, InetSocketAddress peer) {
-        flows.put(callId, peer);
+    /** The requests of the call {@code callId} go over {@code flow} (a TLS connection: while it is open). */
+    void bindFlow(String callId, SipFlowRouter.Flow flow) {
+        flows.put(callId, flow);
     }
 
     void unbindFlow(String callId) {
         flows.remove(callId);
     }
 
-    /** The TLS connection the requests of call {@code callId} go over, or null. */
-    InetSocketAddress flow(String callId) {
+    /** The flow the requests of call {@code callId} go over, or null. */
+    SipFlowRouter.Flow flow(String callId) {
         return flows.get(callId);
     }
 

@@ -82,7 +82,8 @@ final class RegisterHandler {
                 msg.send(st, r);
                 return;
             }
-            updates.add(new Registrar.ContactUpdate(c.getAddress().getURI().toString(), Math.min(exp, max)));
+            updates.add(new Registrar.ContactUpdate(c.getAddress().getURI().toString(), Math.min(exp, max),
+                    NatTraversal.natedSource(req, c.getAddress().getURI())));
         }
         if (wildcard) {
             // RFC 3261 §10.3 step 6: "*" only alone and with Expires: 0

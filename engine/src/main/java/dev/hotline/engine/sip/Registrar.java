@@ -17,8 +17,14 @@ public final class Registrar implements LocationService {
     private final Clock clock;
     private final Map<String, List<Binding>> bindings = new HashMap<>();
 
-    /** One contact to add, refresh (expires > 0) or remove (expires == 0). */
-    public record ContactUpdate(String contact, int expires) {
+    /**
+     * One contact to add, refresh (expires > 0) or remove (expires == 0); {@code natAddress}: where to reach it instead
+     * (a phone behind a NAT, {@link Registration#natAddress()}), or null.
+     */
+    public record ContactUpdate(String contact, int expires, InetSocketAddress natAddress) {
+        public ContactUpdate(String contact, int expires) {
+            this(contact, expires, null);
+        }
     }
 
     private record Binding(Registration registration, String callId, long cseq) {
@@ -58,7 +64,7 @@ public final class Registrar implements LocationService {
             }
             if (u.expires() > 0) {
                 list.add(new Binding(new Registration(accountKey, domain, user, u.contact(), source, transport,
-                        now.plusSeconds(u.expires()), userAgent), callId, cseq));
+                        now.plusSeconds(u.expires()), userAgent, u.natAddress()), callId, cseq));
             }
         }
         if (list.isEmpty()) {

@@ -188,7 +188,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 ListeningPoint tls = stack.createListeningPoint(config.bindAddress(), config.tls().port(), ListeningPoint.TLS);
                 prov.addListeningPoint(tls);
                 SipTransports.Tls processor = (SipTransports.Tls) ((ListeningPointImpl) tls).getMessageProcessor();
-                ((SipFlowRouter) stack.getRouter()).use(legs::flow, processor::isOpen);
+                ((SipFlowRouter) stack.getRouter()).use(this::flowOf, processor::isOpen);
+            } else {
+                ((SipFlowRouter) stack.getRouter()).use(this::flowOf, peer -> false); // UDP phones behind NATs
             }
             prov.addSipListener(this);
         } catch (Exception e) {
@@ -341,6 +343,13 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     @Override
     public Presence presence() {
         return subscriptions;
+    }
+
+    /** Where the requests of call {@code callId} go instead of their Request-URI (SipFlowRouter): a leg's flow, else a subscription's. */
+    private SipFlowRouter.Flow flowOf(String callId) {
+        SipFlowRouter.Flow flow = legs.flow(callId);
+        DialogSubscriptions subs = subscriptions; // null while the constructor runs
+        return flow != null || subs == null ? flow : subs.flow(callId);
     }
 
     @Override

@@ -14,13 +14,25 @@ import javax.sip.message.Request;
 
 /**
  * The SIP stack's router (property {@code javax.sip.ROUTER_PATH}): JAIN-SIP's default routing (Route, else the
- * Request-URI, RFC 3261 §8.1.2), except that a request of a call whose leg is bound to a TLS flow goes over that flow
- * while it is open: the connection a phone registered on (for calls to it) or the one its INVITE came on (for
- * requests back to a caller). RFC 5626 §5.3 / RFC 3261 §18.2.2 connection reuse: a TLS phone behind a NAT advertises
- * a Contact nobody can reach, but its own connection to us stays open.
+ * Request-URI, RFC 3261 §8.1.2), except that a request of a call whose leg is bound to a flow goes there: over a TLS
+ * flow while it is open (the connection a phone registered on, for calls to it, or the one its INVITE came on, for
+ * requests back to a caller: RFC 5626 §5.3 / RFC 3261 §18.2.2 connection reuse; a TLS phone behind a NAT advertises a
+ * Contact nobody can reach, but its own connection to us stays open), and to the public address and port a UDP phone
+ * behind a NAT sent from ({@link NatTraversal}, RFC 3581).
  */
 public final class SipFlowRouter extends DefaultRouter {
-    private volatile Function<String, InetSocketAddress> flowOfCall = callId -> null;
+    /** Where a call's requests go instead of their Request-URI / Route: a TLS connection, or a NAT's UDP mapping. */
+    record Flow(InetSocketAddress peer, String transport) {
+        static Flow tls(InetSocketAddress peer) {
+            return new Flow(peer, ListeningPoint.TLS);
+        }
+
+        static Flow udp(InetSocketAddress peer) {
+            return new Flow(peer, ListeningPoint.UDP);
+        }
+    }
+
+    private volatile Function<String, Flow> flowOfCall = callId -> null;
     private volatile Predicate<InetSocketAddress> isOpen = flow -> false;
 
     /** JAIN-SIP makes it by reflection; {@link #use} gives it the engine's flows. */
@@ -28,8 +40,8 @@ public final class SipFlowRouter extends DefaultRouter {
         super(stack, outboundProxy);
     }
 
-    /** {@code flowOfCall}: the flow a call's leg is bound to (or null); {@code isOpen}: whether a TLS flow is open. */
-    void use(Function<String, InetSocketAddress> flowOfCall, Predicate<InetSocketAddress> isOpen) {
+    /** {@code flowOfCall}: the flow a call's leg is bound to (or null); {@code isOpen}: whether a TLS connection is open. */
+    void use(Function<String, Flow> flowOfCall, Predicate<InetSocketAddress> isOpen) {
         this.flowOfCall = flowOfCall;
         this.isOpen = isOpen;
     }
@@ -37,9 +49,9 @@ public final class SipFlowRouter extends DefaultRouter {
     @Override
     public Hop getNextHop(Request request) throws SipException {
         CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
-        InetSocketAddress flow = callId == null ? null : flowOfCall.apply(callId.getCallId());
-        if (flow != null && isOpen.test(flow)) {
-            return new HopImpl(flow.getAddress().getHostAddress(), flow.getPort(), ListeningPoint.TLS);
+        Flow flow = callId == null ? null : flowOfCall.apply(callId.getCallId());
+        if (flow != null && (ListeningPoint.UDP.equals(flow.transport()) || isOpen.test(flow.peer()))) {
+            return new HopImpl(flow.peer().getAddress().getHostAddress(), flow.peer().getPort(), flow.transport());
         }
         return super.getNextHop(request);
     }

@@ -17,6 +17,7 @@ import dev.hotline.engine.call.TelephonyEngine;
 import dev.hotline.engine.call.LegCounters;
 import dev.hotline.engine.call.PresencePolicy;
 import dev.hotline.engine.testing.Ports;
+import dev.hotline.engine.testing.RawUa;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.engine.testing.TestCallHandler;
 import java.nio.file.Path;
@@ -131,6 +132,107 @@ class SippCallsTest {
                 List.of("-t", "t1", "-s", "1001", "-au", "1001", "-ap", "pw-1001", "-set", "contactport", Integer.toString(contact)));
         assertOk(reg);
         assertThat(engine.locations().lookup(DOMAIN, "1001")).anySatisfy(r -> assertThat(r.transport()).isEqualTo("tcp"));
+    }
+
+    /**
+     * PBX-1: a UDP phone behind a NAT (RFC 3581): its Contact (REGISTER and 200 OK) names a private address where nobody
+     * listens, its requests come from its NAT's public address (here its own socket). The INVITE, the ACK and the BYE
+     * reach it there.
+     */
+    @Test
+    void aUdpPhoneBehindANatIsCalledWhereItsRegisterCameFrom() throws Exception {
+        String privateContact = "sip:2001@192.168.77.10:5060";
+        try (RawUa phone = new RawUa(port).contactAs(privateContact)) {
+            assertThat(registerBehindNat(phone, privateContact, 1, 600).status()).isEqualTo(200);
+            assertThat(engine.locations().lookup(DOMAIN, "2001")).singleElement().satisfies(r -> {
+                assertThat(r.contact()).isEqualTo(privateContact);
+                assertThat(r.natAddress()).isEqualTo(new java.net.InetSocketAddress("127.0.0.1", phone.port()));
+            });
+            try {
+                Sipp.Run caller = uac("uac_call", "2001", vars("FROM", "1001", "PAUSE", "1000"), "-au", "1001", "-ap", "pw-1001");
+                RawUa.Msg invite = phone.await(m -> m.isRequest("INVITE"), "the INVITE at the NAT's public address");
+                assertThat(invite.firstLine()).startsWith("INVITE " + privateContact);
+                phone.respond(invite, 200, "OK", "natphone", null, RawUa.sdp(Ports.free()));
+                phone.await(m -> m.isRequest("ACK"), "the ACK at the NAT's public address");
+                RawUa.Msg bye = phone.await(m -> m.isRequest("BYE"), "the BYE at the NAT's public address");
+                phone.respond(bye, 200, "OK", null, null, null);
+                assertOk(caller);
+            } finally {
+                registerBehindNat(phone, privateContact, 3, 0); // no binding left for the other tests
+            }
+        }
+    }
+
+    /** PBX-1: a UDP caller behind a NAT (private Via and Contact, rport): the callee's BYE reaches it where its INVITE came from. */
+    @Test
+    void aUdpCallerBehindANatGetsTheByeWhereItsInviteCameFrom() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("9013", uasPort);
+        Sipp.Run callee = uas("uas_bye", uasPort, vars("PAUSE", "500"));
+        String privateContact = "sip:13500000013@192.168.77.11:5060";
+        try (RawUa caller = new RawUa(port).contactAs(privateContact)) {
+            String dialog = "From: <sip:13500000013@192.168.77.11>;tag=natcaller\r\nCall-ID: nat-caller-" + caller.port() + "\r\n";
+            caller.send("INVITE sip:9013@" + DOMAIN + " SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.77.11:5060;rport;branch=" + RawUa.branch() + "\r\n"
+                    + dialog + "To: <sip:9013@" + DOMAIN + ">\r\nCSeq: 1 INVITE\r\nContact: <" + privateContact + ">\r\nMax-Forwards: 70\r\n"
+                    + "Content-Type: application/sdp\r\n\r\n" + RawUa.sdp(Ports.free()));
+            RawUa.Msg ok = caller.await(m -> m.status() >= 200 && m.header("CSeq").endsWith("INVITE"), "the answer to the INVITE");
+            assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+            String target = ok.header("Contact").replaceAll("^.*<([^>]+)>.*$", "$1");
+            caller.send("ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.77.11:5060;rport;branch=" + RawUa.branch() + "\r\n"
+                    + dialog + "To: " + ok.header("To") + "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n\r\n");
+            RawUa.Msg bye = caller.await(m -> m.isRequest("BYE"), "the callee's BYE at the NAT's public address");
+            assertThat(bye.firstLine()).startsWith("BYE " + privateContact);
+            caller.respond(bye, 200, "OK", null, null, null);
+        }
+        assertOk(callee);
+    }
+
+    /** PBX-1 / PBX-8: the NOTIFYs of a subscriber behind a NAT (private Via and Contact, rport) reach it where it sent from. */
+    @Test
+    void aSubscriberBehindANatGetsItsNotifiesWhereItSentFrom() throws Exception {
+        engine.presence().policy(new PresencePolicy() {
+            @Override
+            public Decision watch(String subscriber, String domain, String user) {
+                return new Decision.Allowed("nat:" + user, List.of());
+            }
+
+            @Override
+            public List<DialogInfo> now(String resource) {
+                return List.of();
+            }
+        });
+        try {
+            assertOk(uac("uac_blf_nat", "2002", vars("FROM", "1001", "PRIVATE", "10.20.30.40:5060"), "-au", "1001", "-ap", PASSWORDS.get("1001")));
+        } finally {
+            engine.presence().policy(null);
+        }
+    }
+
+    /** 2001 registers {@code contact} from {@code phone}'s socket with digest (its Via names the private address, with rport). */
+    private static RawUa.Msg registerBehindNat(RawUa phone, String contact, int cseq, int expires) throws Exception {
+        String register = "REGISTER sip:" + DOMAIN + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 192.168.77.10:5060;rport;branch=%s\r\n"
+                + "From: <sip:2001@" + DOMAIN + ">;tag=nat1\r\nTo: <sip:2001@" + DOMAIN + ">\r\n"
+                + "Call-ID: nat-register-" + phone.port() + "\r\nCSeq: %d REGISTER\r\n"
+                + "Contact: <" + contact + ">\r\nExpires: " + expires + "\r\nMax-Forwards: 70\r\n%s\r\n";
+        phone.send(String.format(register, RawUa.branch(), cseq, ""));
+        RawUa.Msg challenge = phone.await(m -> m.status() == 401, "the REGISTER's challenge");
+        java.util.regex.Matcher nonce = java.util.regex.Pattern.compile("nonce=\"([^\"]+)\"").matcher(challenge.header("WWW-Authenticate"));
+        java.util.regex.Matcher realm = java.util.regex.Pattern.compile("realm=\"([^\"]+)\"").matcher(challenge.header("WWW-Authenticate"));
+        assertThat(nonce.find() && realm.find()).as(challenge.text()).isTrue();
+        String ha1 = md5("2001:" + realm.group(1) + ":pw-2001");
+        String ha2 = md5("REGISTER:sip:" + DOMAIN);
+        phone.send(String.format(register, RawUa.branch(), cseq + 1, "Authorization: Digest username=\"2001\",realm=\"" + realm.group(1)
+                + "\",nonce=\"" + nonce.group(1) + "\",uri=\"sip:" + DOMAIN + "\",response=\"" + md5(ha1 + ":" + nonce.group(1) + ":" + ha2)
+                + "\",algorithm=MD5\r\n"));
+        RawUa.Msg answer = phone.await(m -> m.status() >= 200 && m.header("CSeq").startsWith((cseq + 1) + " "), "the REGISTER's answer");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        return answer;
+    }
+
+    private static String md5(String s) throws Exception {
+        byte[] d = java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return String.format("%032x", new java.math.BigInteger(1, d));
     }
 
     @Test

@@ -55,6 +55,14 @@ public final class RawUa implements AutoCloseable {
         this.remotePort = remotePort;
     }
 
+    private volatile String contact;
+
+    /** The Contact its answers give (default: its own socket); e.g. a private address, as a phone behind a NAT says. */
+    public RawUa contactAs(String uri) {
+        this.contact = uri;
+        return this;
+    }
+
     public int port() {
         return socket.getLocalPort();
     }
@@ -110,7 +118,7 @@ public final class RawUa implements AutoCloseable {
                 + "To: " + to + "\r\n"
                 + "Call-ID: " + req.header("Call-ID") + "\r\n"
                 + "CSeq: " + req.header("CSeq") + "\r\n"
-                + "Contact: <sip:b@127.0.0.1:" + port() + ">\r\n"
+                + "Contact: <" + (contact != null ? contact : "sip:b@127.0.0.1:" + port()) + ">\r\n"
                 + (extra == null ? "" : extra)
                 + (body == null || body.isEmpty() ? "" : "Content-Type: application/sdp\r\n")
                 + "\r\n" + (body == null ? "" : body));

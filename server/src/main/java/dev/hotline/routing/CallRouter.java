@@ -81,6 +81,7 @@ public final class CallRouter {
     private final ReturnCalls returnCalls;
     private final PbxFeatures features;
     private final DisaCalls disa;
+    private final Ivr ivr;
     private final BusyLamps lamps;
     /** Callers answered before they go on to a destination: channel → what to do once the answer is confirmed. */
     private final Map<String, Runnable> answering = new ConcurrentHashMap<>();
@@ -105,7 +106,8 @@ public final class CallRouter {
                 book.now(), channelId, "conference", detail))), clock);
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
-        this.disa = new DisaCalls(data, book, this::dialAs);
+        this.disa = new DisaCalls(data, book, ivr, this::dialAs);
+        this.ivr = ivr;
         this.lamps = new BusyLamps(data);
         this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall, lamps,
                 (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"), ringGroups,
@@ -130,6 +132,11 @@ public final class CallRouter {
     public String pickupTo(long enterpriseId, String picker, Long userId, Target device, String extension,
                            java.util.function.Consumer<Channel> placed) {
         return features.pickupTo(enterpriseId, picker, userId, device, extension, placed);
+    }
+
+    /** Whether text to speech can run here (what a DISA entry's welcome text needs). */
+    boolean speaks() {
+        return ivr.ttsAvailable();
     }
 
     /** PBX-3/4: forwarding, DND, call waiting, park and pickup. */
@@ -488,11 +495,16 @@ public final class CallRouter {
 
     /**
      * PBX-6 DISA: an answered caller authorised as {@code extension} dials {@code dialled} as that extension's phone would:
-     * a room, a ring group, another extension (with its forwarding), or out through the routes with the extension's
-     * permission (PBX-7), the toll-fraud limits (SEC-1) and the trunk limits (PBX-2). Refused: logged and hung up.
+     * one of its PBX feature codes (forwarding, DND, call waiting, directed and group pickup: {@link PbxFeatures#featureCall},
+     * as from the phone), a room, a ring group, another extension (with its forwarding), or out through the routes with the
+     * extension's permission (PBX-7), the toll-fraud limits (SEC-1) and the trunk limits (PBX-2). Refused: logged and hung up.
      */
     private void dialAs(Call c, Channel ch, String extension, String dialled) {
         long e = c.enterpriseId();
+        if (PbxFeatures.isCode(dialled)) {
+            features.featureCall(c, ch, extension, dialled);
+            return;
+        }
         if (data.tenant(e).map(t -> t.rooms().containsKey(dialled)).orElse(false)) {
             enterRoom(c, ch, dialled);
             return;

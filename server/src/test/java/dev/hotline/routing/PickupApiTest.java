@@ -234,7 +234,7 @@ class PickupApiTest extends ServerCallTest {
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4903", "destinationType", "queue", "destination", "sales")).status())
                 .isEqualTo(201);
         // The caller called once before (nobody there, hung up): a known customer with a past call.
-        ok(uac("uac_digits_bye", "4903", vars("FROM", "13900000304", "PAUSE", "500", "DTMFACTIONS", "")));
+        ok(uac("uac_call", "4903", vars("FROM", "13900000304", "PAUSE", "500")));
         String earlier = record("13900000304").get("callId").asText();
         int p1001 = Ports.free();
         int p1002 = Ports.free();

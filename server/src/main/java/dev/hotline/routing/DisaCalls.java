@@ -34,9 +34,12 @@ final class DisaCalls {
     static final int MAX_NUMBER_DIGITS = 32;
     static final Duration FIRST_DIGIT = Duration.ofSeconds(10);
 
-    /** The router's side: place {@code dialled} (a number or a feature code) for an answered caller as extension {@code extension} would. */
+    /**
+     * The router's side: place {@code dialled} (a number or a feature code) for an answered caller as extension
+     * {@code extension} would; what it plays is in {@code language} where it can be.
+     */
     interface Dialler {
-        void dialAs(Call c, Channel ch, String extension, String dialled);
+        void dialAs(Call c, Channel ch, String extension, String dialled, Language language);
     }
 
     /** Where a DISA caller is; each stage allows only the moves listed. */
@@ -208,13 +211,14 @@ final class DisaCalls {
         ch.stopPlayback();
         move(s, ch, Stage.DIALLED, s.wrongPins(), s.extension());
         // a number, or a feature code of the extension (PBX-3/4: *78, *72<n>, **<ext>, *8 ...)
-        if (digits == null || !digits.matches("\\+?[0-9]{1," + MAX_NUMBER_DIGITS + "}") && !PbxFeatures.isCode(digits)) {
+        if (digits == null || !digits.matches("\\+?[0-9]{1," + MAX_NUMBER_DIGITS + "}") && !PbxFeatures.isCode(digits)
+                && !VoicemailAccess.CODE.equals(digits)) {
             book.record(c, new CallLogEvent.Rejected(c.enterpriseId(), c.callId(), book.now(), ch.id(), 484,
                     "DISA " + s.entry().name() + ": no number keyed"));
             ch.hangup(HangupCause.NORMAL_CLEARING);
             return;
         }
         book.record(c, new CallLogEvent.PbxFeature(c.enterpriseId(), c.callId(), book.now(), ch.id(), "disa-dial", s.extension() + ">" + digits));
-        dialler.dialAs(c, ch, s.extension(), digits);
+        dialler.dialAs(c, ch, s.extension(), digits, s.language());
     }
 }

@@ -438,19 +438,19 @@ class PbxCallsTest extends ServerCallTest {
         assertThat(admin.upload("POST", "/api/v1/prompts", "disa-welcome.wav", TestAudio.toneWav(8000, 1, 1500, 400)).status()).isEqualTo(201);
         // field errors
         for (var bad : List.of(Map.of("name", "x1", "language", "fr"), Map.of("name", "x2", "welcomePrompt", "nope"),
-                Map.of("name", "x3", "welcomePrompt", "disa-welcome", "welcomeText", "hello"), Map.of("name", "x4", "welcomeText", "w".repeat(501)))) {
+                Map.of("name", "x3", "welcomePrompt", "disa-welcome.wav", "welcomeText", "hello"), Map.of("name", "x4", "welcomeText", "w".repeat(501)))) {
             var r = admin.post("/api/v1/disa", bad);
             assertThat(r.status()).as(r.toString()).isEqualTo(400);
             assertThat(r.json().get("fieldErrors").findValuesAsText("field")).as(r.toString()).containsAnyOf("language", "welcomePrompt", "welcomeText")
                     .hasSize(1);
         }
-        var toned = admin.post("/api/v1/disa", Map.of("name", "abroad", "digitTimeoutSeconds", 2, "language", "en", "welcomePrompt", "disa-welcome"));
+        var toned = admin.post("/api/v1/disa", Map.of("name", "abroad", "digitTimeoutSeconds", 2, "language", "en", "welcomePrompt", "disa-welcome.wav"));
         assertThat(toned.status()).as(toned.toString()).isEqualTo(201);
         assertThat(toned.json().get("language").asText()).isEqualTo("en");
         String text = "Welcome to the Hotline office line.";
         var spoken = admin.post("/api/v1/disa", Map.of("name", "abroad-tts", "digitTimeoutSeconds", 2, "language", "en", "welcomeText", text));
         assertThat(spoken.status()).as(spoken.toString()).isEqualTo(201);
-        assertThat(admin.delete("/api/v1/prompts/disa-welcome").status()).as("a DISA entry uses it").isEqualTo(409);
+        assertThat(admin.delete("/api/v1/prompts/disa-welcome.wav").status()).as("a DISA entry uses it").isEqualTo(409);
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4062", "destinationType", "disa", "destination", "abroad")).status()).isEqualTo(201);
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4063", "destinationType", "disa", "destination", "abroad-tts")).status())
                 .isEqualTo(201);
@@ -497,6 +497,36 @@ class PbxCallsTest extends ServerCallTest {
         } finally {
             admin.put("/api/v1/extensions/" + ext1002 + "/features", Map.of());
         }
+
+        // MSG-1 from DISA: *97 plays 1002's new voicemail (a message of a 3 s 400 Hz tone) and marks it handled.
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4065", "destinationType", "voicemail", "destination", "extension:1002"))
+                .status()).isEqualTo(201);
+        try (RtpCaller caller = RtpCaller.call(sip, "13800138074", "4065")) {
+            caller.awaitSoundThenQuiet(0, 900); // the greeting and the tone: recording
+            caller.tone(3000);
+            caller.quiet(400);
+            await("the message sent").atMost(Duration.ofSeconds(10)).until(() -> caller.queued() == 0);
+            caller.bye();
+        }
+        JsonNode left = await("1002's new message").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin.get("/api/v1/voicemail?boxType=extension&box=1002&handled=false").json(), m -> m.size() >= 1);
+        try (RtpCaller caller = RtpCaller.call(sip, "13800138075", "4062")) {
+            int end = caller.awaitSoundThenQuiet(0, 1200);
+            caller.keys("24680");
+            await("the dial tone after the PIN").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> RtpCaller.toneMs(caller.heard().subList(end, caller.heard().size())) >= 600);
+            int before = caller.heard().size();
+            caller.keys("*97#");
+            await("the messages played, then goodbye").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> admin.get("/api/v1/voicemail?boxType=extension&box=1002&handled=false").json().isEmpty());
+            caller.awaitServerBye();
+            List<RtpCaller.Heard> after = caller.heard().subList(before, caller.heard().size());
+            // the dial tone (450 Hz reads as the tone too) lasts only while the keys go: about 1.5 s
+            assertThat(RtpCaller.toneMs(after)).as("the message heard: %s", RtpCaller.pattern(after)).isGreaterThan(2400);
+        }
+        assertThat(admin.get("/api/v1/voicemail?boxType=extension&box=1002").json().findValuesAsText("handledBy")).contains("phone:1002");
+        assertThat(events(record("13800138075", "4062"))).contains("disa-dial detail=1002>*97", "feature=voicemail-access detail=1002 new="
+                + left.size());
 
         // **<ext> from DISA: a call ringing extension 5679 is picked up by the DISA caller acting as 1002.
         var created = admin.post("/api/v1/extensions", Map.of("number", "5679", "sipPassword", PW));

@@ -350,8 +350,70 @@ class PickupApiTest extends ServerCallTest {
         }
     }
 
+    /**
+     * ACD-6: a call back (the caller keyed * in the queue) offered to agent 1's phone is picked up by agent 2, ready, with
+     * **1001 from their phone: the customer is dialled from agent 2's leg, agent 2's desk gets the call back's customer.
+     */
     @Test
     @Order(5)
+    void aCallBackRingingAnAgentIsPickedUpByAnotherReadyAgentFromTheirPhone() throws Exception {
+        long sales = 0;
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) sales = q.get("id").asLong();
+        assertThat(admin.put("/api/v1/queues/" + sales, Map.of("name", "sales", "strategy", "linear", "settings",
+                Map.of("ringTimeoutSeconds", 30, "callbackKey", "*"))).status()).isEqualTo(200);
+        server.hotline().acd().settle();
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4905", "destinationType", "queue", "destination", "sales")).status())
+                .isEqualTo(201);
+        int carrier = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "pickup-cb-carrier", "host", "127.0.0.1", "port", carrier, "allowedIps",
+                List.of())).json().get("id").asLong();
+        assertThat(admin.post("/api/v1/outbound-routes", Map.of("name", "pickup-cb", "prefix", "139", "trunkId", trunk, "priority", 1)).status())
+                .isEqualTo(201);
+        long demo = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+        // Nobody is ready: the caller keys * after 1.5 s, hears the confirmation and hangs up; the call back keeps the place.
+        ok(uac("uac_digits", "4905", vars("FROM", "13900000307", "PAUSE", "1500", "AFTER", "1500", "DTMFACTIONS", SipPeers.dtmf("*"))));
+        await("the call back waits").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> server.hotline().acd().waiting(demo).stream().anyMatch(w -> w.callback()));
+        int p1001 = Ports.free();
+        int p1002 = Ports.free();
+        register("1001", PW, p1001, "200");
+        register("1002", PW, p1002, "200");
+        ApiClient agent1 = agent(1);
+        ApiClient agent2 = agent(2);
+        Sipp.Run rings = uas("uas_ring_cancel", p1001, vars());
+        Sipp.Run customer = uas("uas_answer", carrier, vars());
+        assertThat(agent2.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent1.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent1.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        await("the call back rings agent 1").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ringing("1001") && agentState(agent1).equals("ringing"));
+        assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        try (CtiClient desk2 = CtiClient.connect(agent2, server.baseUrl())) {
+            desk2.next("hello");
+            Sipp.Run picker = uac("uac_call", "**1001", vars("FROM", "1002", "PAUSE", "3000"), "-au", "1002", "-ap", PW);
+            await("agent 2 on the call back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> agentState(agent2).equals("on_call"));
+            assertThat(agentState(agent1)).isEqualTo("ready");
+            JsonNode taken = desk2.next("call.offered").get("call");
+            assertThat(taken.get("caller").asText()).as("the call back's customer").isEqualTo("13900000307");
+            ok(rings);
+            ok(picker); // agent 2 talked to the customer and hung up
+            ok(customer); // the customer was dialled from agent 2's leg and got the BYE
+        }
+        JsonNode back = await("the call back's record").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (JsonNode r : admin.get("/api/v1/calls?limit=100&number=13900000307").json().get("items")) {
+                if (r.get("direction").asText().equals("outbound")) return java.util.Optional.of(r);
+            }
+            return java.util.Optional.<JsonNode>empty();
+        }, java.util.Optional::isPresent).get();
+        assertThat(back.get("callee").asText()).isEqualTo("13900000307");
+        assertThat(back.get("agentJob").asText()).as("the call back is agent 2's").isEqualTo("8002");
+        assertThat(eventLines(back)).contains("pbx feature=pickup detail=1001>1002 acd")
+                .anyMatch(e -> e.startsWith("queue_offer_end") && e.contains("picked_up"));
+    }
+
+    @Test
+    @Order(6)
     void anotherEnterpriseCannotPickUpAndAUserWithoutTheDeskIsRefused() throws Exception {
         ext("2302");
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4904", "destinationType", "extension", "destination", "2302")).status())

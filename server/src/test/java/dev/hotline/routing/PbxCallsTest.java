@@ -527,6 +527,10 @@ class PbxCallsTest extends ServerCallTest {
         assertThat(admin.get("/api/v1/voicemail?boxType=extension&box=1002").json().findValuesAsText("handledBy")).contains("phone:1002");
         assertThat(events(record("13800138075", "4062"))).contains("disa-dial detail=1002>*97", "feature=voicemail-access detail=1002 new="
                 + left.size());
+        // *97 from 1002's own phone: nothing new now ("zero", goodbye), then the server hangs up.
+        register("1002", PW, Ports.free(), "200");
+        ok(uac("uac_auth_wait_bye", "*97", vars("FROM", "1002"), "-au", "1002", "-ap", PW));
+        assertThat(events(record("1002", "*97"))).contains("feature=voicemail-access detail=1002 new=0");
 
         // **<ext> from DISA: a call ringing extension 5679 is picked up by the DISA caller acting as 1002.
         var created = admin.post("/api/v1/extensions", Map.of("number", "5679", "sipPassword", PW));

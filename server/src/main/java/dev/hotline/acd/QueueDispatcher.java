@@ -395,9 +395,18 @@ final class QueueDispatcher implements AgentBoard.Queues {
         w.offers.put(a.legId, o);
         offers.put(a.legId, o);
         if (q != null) memory.computeIfAbsent(q.id(), k -> new Strategies.Memory()).lastOffered = a.userId;
-        Acd.Offered info = new Acd.Offered(w.callId, a.legId, w.callerNumber, queueName,
+        tellOffered(w, a.userId, a.legId, queueName);
+    }
+
+    /**
+     * The desk of user {@code userId} is told of the call on its leg {@code legId}, as offered by queue {@code queueName}: the
+     * caller's number (the customer panel and screen pop) and an AGENT-5 transfer's data. For an offer, and for a pickup
+     * (PBX-4), whose picker's desk gets what the offered agent's had.
+     */
+    private void tellOffered(Waiting w, long userId, String legId, String queueName) {
+        Acd.Offered info = new Acd.Offered(w.callId, legId, w.callerNumber, queueName,
                 Duration.between(w.enqueuedAt, ctx.now()).toSeconds(), w.transfer);
-        for (Acd.Listener l : ctx.listeners) l.offered(w.enterpriseId, a.userId, info);
+        for (Acd.Listener l : ctx.listeners) l.offered(w.enterpriseId, userId, info);
     }
 
     @Override
@@ -612,6 +621,7 @@ final class QueueDispatcher implements AgentBoard.Queues {
         w.agentLeg = picker;
         w.agent = taker;
         if (taker != null) board.answered(taker, w.callId, picker.id(), q == null ? null : q.id());
+        if (pickerUserId != null) tellOffered(w, pickerUserId, picker.id(), queueName); // the picker's desk pops as the offered one's would
         pickers.put(picker.id(), w);
         if (picker.state().isAnswered()) pickerAnswered(w);
         dispatch(w.enterpriseId);

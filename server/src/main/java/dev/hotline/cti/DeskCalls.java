@@ -72,7 +72,12 @@ public final class DeskCalls {
 
     // ================================================================ calls announced
 
-    /** The ACD offers a queue call to the agent (on the ACD's thread: handed off at once). */
+    /**
+     * The ACD offers a queue call to the agent (on the ACD's thread: handed off at once); or the agent picked up (PBX-4) a
+     * call offered to a colleague on their leg {@code o.legId()}: the desk is told the same (caller, customer, transfer and
+     * notes). A leg the desk follows already (an API pickup's, shown as the user's own call until it took the call) keeps
+     * its state: answered, it is talking.
+     */
     public void offered(long enterpriseId, long userId, Acd.Offered o) {
         Instant at = Instant.now();
         // Known at once, before the desk's thread announces it: a phone may answer (and the call be bridged) first, and
@@ -82,8 +87,10 @@ public final class DeskCalls {
         thread.execute(() -> {
             // The call records are read only for an agent whose desk is open (no query per call otherwise).
             CallView.Customer who = out.watching(userId) ? customer(enterpriseId, o.caller()) : CallView.Customer.UNKNOWN;
-            announce(new CallView(enterpriseId, userId, o.callId(), o.legId(), "inbound", "ringing", o.caller(), null,
-                    o.queue(), o.waitedSeconds(), false, false, who, o.transfer(), notes.get(o.callId()), null, out.path(o.callId()), at, null));
+            CallView view = new CallView(enterpriseId, userId, o.callId(), o.legId(), "inbound", "ringing", o.caller(), null,
+                    o.queue(), o.waitedSeconds(), false, false, who, o.transfer(), notes.get(o.callId()), null, out.path(o.callId()), at, null);
+            CallView before = legs.get(o.legId());
+            announce(before != null && before.answeredAt() != null ? view.answered(before.answeredAt()) : view);
         });
     }
 
@@ -178,11 +185,12 @@ public final class DeskCalls {
                 }
             });
         }
-        if (!legs.containsKey(id) && !early.containsKey(id)) return;
+        if (!legs.containsKey(id) && !early.containsKey(id) && !offering.containsKey(id)) return;
         thread.execute(() -> {
             CallView cur = legs.get(id);
             if (cur == null) {
-                List<CallEvent> buffered = early.get(id);
+                // Not announced yet (a picker's phone answers at once, PBX-4): kept until it is.
+                List<CallEvent> buffered = offering.containsKey(id) ? early.computeIfAbsent(id, k -> new ArrayList<>()) : early.get(id);
                 if (buffered != null) buffered.add(e);
                 return;
             }

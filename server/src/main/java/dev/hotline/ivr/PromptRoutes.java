@@ -69,9 +69,12 @@ public final class PromptRoutes {
             boolean used = jdbi.withHandle(h -> FlowStore.published(h, me.enterpriseId()).values().stream()
                     .flatMap(g -> g.nodes().values().stream()).flatMap(n -> Ivr.promptsOf(n).stream())
                     .anyMatch(pr -> name.equals(pr.file())));
-            boolean welcome = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM did WHERE enterprise_id = :e AND welcome_prompt = :n")
+            // a number's welcome (IVR-2) or a DISA entry's (PBX-6)
+            boolean welcome = jdbi.withHandle(h -> h.createQuery("""
+                    SELECT (SELECT COUNT(*) FROM did WHERE enterprise_id = :e AND welcome_prompt = :n)
+                         + (SELECT COUNT(*) FROM disa WHERE enterprise_id = :e AND welcome_prompt = :n)""")
                     .bind("e", me.enterpriseId()).bind("n", name).mapTo(Long.class).one() > 0);
-            if (used || welcome) throw ApiException.conflict("a published flow or a number uses this prompt");
+            if (used || welcome) throw ApiException.conflict("a published flow, a number or a DISA entry uses this prompt");
             Files.delete(p);
             jdbi.useTransaction(h -> audit.record(h, me, ctx.ip(), "prompt.delete", name, null));
             ctx.status(204);

@@ -8,6 +8,7 @@ import dev.hotline.engine.call.DialRequest;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.Target;
 import dev.hotline.engine.call.TelephonyEngine;
+import dev.hotline.engine.tts.Language;
 import dev.hotline.engine.tts.PromptKey;
 import dev.hotline.ivr.Flow;
 import dev.hotline.ivr.Ivr;
@@ -81,6 +82,8 @@ public final class CallRouter {
     private final ReturnCalls returnCalls;
     private final PbxFeatures features;
     private final DisaCalls disa;
+    private final VoicemailAccess voicemail;
+    private final Ivr ivr;
     private final BusyLamps lamps;
     /** Callers answered before they go on to a destination: channel → what to do once the answer is confirmed. */
     private final Map<String, Runnable> answering = new ConcurrentHashMap<>();
@@ -105,7 +108,9 @@ public final class CallRouter {
                 book.now(), channelId, "conference", detail))), clock);
         this.ringGroups = new RingGroups(ringGroupHost(jdbi));
         this.returnCalls = new ReturnCalls(data, book, jdbi, clock, ringTimeout);
-        this.disa = new DisaCalls(data, book, this::dialAs);
+        this.disa = new DisaCalls(data, book, ivr, this::dialAs);
+        this.voicemail = new VoicemailAccess(data, book, jdbi);
+        this.ivr = ivr;
         this.lamps = new BusyLamps(data);
         this.features = new PbxFeatures(data, book, flows, files, jdbi, ringTimeout, agents::directCall, lamps,
                 (c, ch, to) -> sendAnswered(c, ch, to, true, "park-timeout"), ringGroups,
@@ -130,6 +135,11 @@ public final class CallRouter {
     public String pickupTo(long enterpriseId, String picker, Long userId, Target device, String extension,
                            java.util.function.Consumer<Channel> placed) {
         return features.pickupTo(enterpriseId, picker, userId, device, extension, placed);
+    }
+
+    /** Whether text to speech can run here (what a DISA entry's welcome text needs). */
+    boolean speaks() {
+        return ivr.ttsAvailable();
     }
 
     /** PBX-3/4: forwarding, DND, call waiting, park and pickup. */
@@ -294,6 +304,11 @@ public final class CallRouter {
             return;
         }
         features.calling(enterpriseId, extension, ch);
+        if (VoicemailAccess.CODE.equals(dialled)) { // MSG-1: the extension's new voicemail
+            Call c = book.begin(enterpriseId, ch, "internal", extension, dialled, null, extension);
+            voicemail.listen(c, ch, extension, Language.ZH);
+            return;
+        }
         if (PbxFeatures.isCode(dialled)) { // PBX-3/4: forwarding, DND, call waiting, pickup
             Call c = book.begin(enterpriseId, ch, "internal", extension, dialled, null, extension);
             features.featureCall(c, ch, extension, dialled);
@@ -488,11 +503,20 @@ public final class CallRouter {
 
     /**
      * PBX-6 DISA: an answered caller authorised as {@code extension} dials {@code dialled} as that extension's phone would:
-     * a room, a ring group, another extension (with its forwarding), or out through the routes with the extension's
-     * permission (PBX-7), the toll-fraud limits (SEC-1) and the trunk limits (PBX-2). Refused: logged and hung up.
+     * one of its PBX feature codes (forwarding, DND, call waiting, directed and group pickup: {@link PbxFeatures#featureCall},
+     * as from the phone; its voicemail {@value VoicemailAccess#CODE} in the entry's {@code language}), a room, a ring group, another extension (with its forwarding), or out through the routes with the
+     * extension's permission (PBX-7), the toll-fraud limits (SEC-1) and the trunk limits (PBX-2). Refused: logged and hung up.
      */
-    private void dialAs(Call c, Channel ch, String extension, String dialled) {
+    private void dialAs(Call c, Channel ch, String extension, String dialled, Language language) {
         long e = c.enterpriseId();
+        if (VoicemailAccess.CODE.equals(dialled)) {
+            voicemail.listen(c, ch, extension, language);
+            return;
+        }
+        if (PbxFeatures.isCode(dialled)) {
+            features.featureCall(c, ch, extension, dialled);
+            return;
+        }
         if (data.tenant(e).map(t -> t.rooms().containsKey(dialled)).orElse(false)) {
             enterRoom(c, ch, dialled);
             return;
@@ -530,7 +554,7 @@ public final class CallRouter {
 
     /** Gives an event to rooms and flows; true when it belongs only to them (PIN entry, playback, digits). */
     public boolean takes(CallEvent event) {
-        return rooms.onEvent(event) || disa.onEvent(event) || flows.onEvent(event);
+        return rooms.onEvent(event) || disa.onEvent(event) || voicemail.onEvent(event) || flows.onEvent(event);
     }
 
     /** A finished recording: true when it was a voicemail left in a flow (then logged). */

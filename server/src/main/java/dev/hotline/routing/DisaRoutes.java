@@ -8,6 +8,8 @@ import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 
 /** HTTP routes of PBX-6 DISA: the entries a number can point to, and the extensions' DISA PINs (write only). */
@@ -18,13 +20,21 @@ public final class DisaRoutes {
      * @param name                letters, digits, space, _ . - (at most 64); what a number's destination "disa" names
      * @param enabled             default on; a number pointing to a disabled entry refuses its callers (404)
      * @param digitTimeoutSeconds 2..15 (default 4): a pause this long ends the PIN and the number, like #
+     * @param language            zh (default) or en: the language of the entry's prompts (PIN, wrong PIN) and welcome text
+     * @param welcomePrompt       the name of an uploaded prompt played before the PIN is asked for
+     * @param welcomeText         or a text (at most 500 characters) spoken by TTS in {@code language} instead; not both
      */
-    public record EntryInput(String name, Boolean enabled, Integer digitTimeoutSeconds) {}
+    public record EntryInput(String name, Boolean enabled, Integer digitTimeoutSeconds, String language, String welcomePrompt,
+                             String welcomeText) {}
 
     /** @param pin 4..12 digits, unique within the enterprise */
     public record PinInput(String pin) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock) {
+    /**
+     * @param uploaded whether an enterprise has an uploaded prompt of a name (a welcome prompt)
+     * @param speaks   whether TTS can run here (a welcome text)
+     */
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, BiPredicate<Long, String> uploaded, BooleanSupplier speaks) {
         Api d = root.tagged("disa");
         d.get("/disa", "DISA entries (PBX-6)").returnsList(DisaStore.Entry.class)
                 .handle(Permission.ROUTING_READ, (ctx, me) -> ctx.json(jdbi.withHandle(h -> DisaStore.list(h, me.enterpriseId()))));
@@ -32,7 +42,8 @@ public final class DisaRoutes {
                 .handle(Permission.ROUTING_WRITE, (ctx, me) -> {
                     var in = body(ctx);
                     ctx.status(201).json(jdbi.inTransaction(h -> {
-                        var saved = DisaStore.save(h, me.enterpriseId(), null, in.name(), in.enabled(), in.digitTimeoutSeconds());
+                        var saved = DisaStore.save(h, me.enterpriseId(), null, in, n -> uploaded.test(me.enterpriseId(), n),
+                                speaks.getAsBoolean());
                         audit.record(h, me, ctx.ip(), "disa.create", saved.name(), detail(saved));
                         return saved;
                     }));
@@ -42,7 +53,8 @@ public final class DisaRoutes {
                     var in = body(ctx);
                     long id = WebServer.id(ctx);
                     ctx.json(jdbi.inTransaction(h -> {
-                        var saved = DisaStore.save(h, me.enterpriseId(), id, in.name(), in.enabled(), in.digitTimeoutSeconds());
+                        var saved = DisaStore.save(h, me.enterpriseId(), id, in, n -> uploaded.test(me.enterpriseId(), n),
+                                speaks.getAsBoolean());
                         audit.record(h, me, ctx.ip(), "disa.update", saved.name(), detail(saved));
                         return saved;
                     }));
@@ -83,6 +95,7 @@ public final class DisaRoutes {
     }
 
     private static String detail(DisaStore.Entry e) {
-        return "enabled=" + e.enabled() + " timeout=" + e.digitTimeoutSeconds();
+        return "enabled=" + e.enabled() + " timeout=" + e.digitTimeoutSeconds() + " language=" + e.language()
+                + (e.welcomePrompt() != null ? " welcome=prompt:" + e.welcomePrompt() : e.welcomeText() != null ? " welcome=text" : "");
     }
 }

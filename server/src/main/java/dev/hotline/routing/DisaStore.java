@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -24,8 +26,17 @@ public final class DisaStore {
     static final String SALT = "disa.salt";
     static final String PIN_PATTERN = "[0-9]{4,12}";
 
-    /** A DISA entry: reached from a number (DID) with destination type "disa" and this name. */
-    public record Entry(long id, String name, boolean enabled, int digitTimeoutSeconds) {}
+    /**
+     * A DISA entry: reached from a number (DID) with destination type "disa" and this name. {@code language} (zh / en) is
+     * that of its prompts; the welcome played before the PIN is asked for is the uploaded prompt {@code welcomePrompt} or
+     * the text {@code welcomeText} spoken by TTS in that language (at most one of them; neither: no welcome).
+     */
+    public record Entry(long id, String name, boolean enabled, int digitTimeoutSeconds, String language, String welcomePrompt,
+                        String welcomeText) {}
+
+    /** The languages a DISA entry's prompts can be in (the shipped prompts' and espeak-ng's voices). */
+    static final Set<String> LANGUAGES = Set.of("zh", "en");
+    static final int MAX_WELCOME_TEXT = 500;
 
     /** An extension that has a DISA PIN (never the PIN). */
     public record PinHolder(long extensionId, String number, Instant setAt) {}
@@ -55,8 +66,11 @@ public final class DisaStore {
     }
 
     public static List<Entry> list(Handle h, long enterpriseId) {
-        return h.createQuery("SELECT id, name, enabled, digit_timeout_seconds FROM disa WHERE enterprise_id = :e ORDER BY name")
-                .bind("e", enterpriseId).map((rs, c) -> new Entry(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getInt(4))).list();
+        return h.createQuery("""
+                SELECT id, name, enabled, digit_timeout_seconds, language, welcome_prompt, welcome_text FROM disa
+                WHERE enterprise_id = :e ORDER BY name""")
+                .bind("e", enterpriseId).map((rs, c) -> new Entry(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getInt(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7))).list();
     }
 
     public static Optional<Entry> byId(Handle h, long enterpriseId, long id) {
@@ -67,25 +81,44 @@ public final class DisaStore {
         return list(h, enterpriseId).stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
-    /** Creates ({@code id} null) or changes an entry; 400 naming the field, 409 for a name taken, 404 for another's. */
-    public static Entry save(Handle h, long enterpriseId, Long id, String name, Boolean enabled, Integer digitTimeoutSeconds) {
-        String n = Validator.clean(name);
-        int timeout = digitTimeoutSeconds == null ? 4 : digitTimeoutSeconds;
-        Validator.of().required("name", n).maxLength("name", n, 64)
+    /**
+     * Creates ({@code id} null) or changes an entry; 400 naming the field, 409 for a name taken, 404 for another's.
+     * {@code uploaded}: whether the enterprise has an uploaded prompt of a name; {@code speaks}: whether TTS can run (a
+     * welcome text is refused when it cannot, rather than failing mid-call).
+     */
+    public static Entry save(Handle h, long enterpriseId, Long id, DisaRoutes.EntryInput in, Predicate<String> uploaded, boolean speaks) {
+        String n = Validator.clean(in.name());
+        int timeout = in.digitTimeoutSeconds() == null ? 4 : in.digitTimeoutSeconds();
+        String language = in.language() == null ? "zh" : in.language().strip();
+        String prompt = Validator.clean(in.welcomePrompt());
+        String text = Validator.clean(in.welcomeText());
+        var v = Validator.of().required("name", n).maxLength("name", n, 64)
                 .matches("name", n, "[\\p{L}\\p{N}_. \\-]+", "letters, digits, space, _ . -")
-                .check(timeout >= 2 && timeout <= 15, "digitTimeoutSeconds", "2..15").throwIfInvalid();
+                .check(timeout >= 2 && timeout <= 15, "digitTimeoutSeconds", "2..15")
+                .check(LANGUAGES.contains(language), "language", "zh or en")
+                .maxLength("welcomeText", text, MAX_WELCOME_TEXT)
+                .check(prompt == null || text == null, "welcomeText", "an uploaded prompt or a text, not both");
+        if (prompt != null) v.check(uploaded.test(prompt), "welcomePrompt", "no such uploaded prompt");
+        if (text != null && prompt == null) v.check(speaks, "welcomeText", "text to speech (espeak-ng) is not installed on the server");
+        v.throwIfInvalid();
         if (id != null && byId(h, enterpriseId, id).isEmpty()) throw DomainException.notFound("DISA entry");
         byName(h, enterpriseId, n).filter(e -> !Long.valueOf(e.id()).equals(id)).ifPresent(e -> {
             throw DomainException.conflict("DISA entry name already exists", "name", "already exists");
         });
-        boolean on = enabled == null || enabled;
+        boolean on = in.enabled() == null || in.enabled();
         if (id == null) {
-            long newId = h.createUpdate("INSERT INTO disa (enterprise_id, name, enabled, digit_timeout_seconds) VALUES (:e, :n, :on, :t)")
-                    .bind("e", enterpriseId).bind("n", n).bind("on", on).bind("t", timeout).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+            long newId = h.createUpdate("""
+                    INSERT INTO disa (enterprise_id, name, enabled, digit_timeout_seconds, language, welcome_prompt, welcome_text)
+                    VALUES (:e, :n, :on, :t, :l, :wp, :wt)""")
+                    .bind("e", enterpriseId).bind("n", n).bind("on", on).bind("t", timeout).bind("l", language).bind("wp", prompt)
+                    .bind("wt", text).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
             return byId(h, enterpriseId, newId).orElseThrow();
         }
-        h.createUpdate("UPDATE disa SET name = :n, enabled = :on, digit_timeout_seconds = :t WHERE id = :id AND enterprise_id = :e")
-                .bind("e", enterpriseId).bind("id", id).bind("n", n).bind("on", on).bind("t", timeout).execute();
+        h.createUpdate("""
+                UPDATE disa SET name = :n, enabled = :on, digit_timeout_seconds = :t, language = :l, welcome_prompt = :wp,
+                welcome_text = :wt WHERE id = :id AND enterprise_id = :e""")
+                .bind("e", enterpriseId).bind("id", id).bind("n", n).bind("on", on).bind("t", timeout).bind("l", language).bind("wp", prompt)
+                .bind("wt", text).execute();
         return byId(h, enterpriseId, id).orElseThrow();
     }
 

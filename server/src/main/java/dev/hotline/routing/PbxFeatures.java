@@ -960,7 +960,8 @@ final class PbxFeatures {
         }
         PromptKey key = ok ? PromptKey.BEEP : PromptKey.INVALID_INPUT;
         var node = new Flow.Play(List.of(new Flow.Prompt(null, key.name(), null)), "bye");
-        flows.start(c, ch, "feature-code", new Flow.Graph("code", Map.of("code", node, "bye", new Flow.Hangup()), null), false);
+        // A DISA caller (PBX-6) keys codes on a call already answered; a phone's code call is answered here.
+        flows.start(c, ch, "feature-code", new Flow.Graph("code", Map.of("code", node, "bye", new Flow.Hangup()), null), ch.state().isAnswered());
     }
 
     /** For tests and monitoring: phone legs followed, calls ringing, parked, joins waiting. */

@@ -289,7 +289,7 @@ public final class RoutingRoutes {
 
         RingGroupRoutes.register(root, jdbi, audit, queues); // PBX-3
         PbxFeatureRoutes.register(root, jdbi, audit, router.features(), masking); // PBX-3/4
-        DisaRoutes.register(root, jdbi, audit, clock); // PBX-6 DISA
+        DisaRoutes.register(root, jdbi, audit, clock, prompts, router::speaks); // PBX-6 DISA
         ConferenceModerationRoutes.register(root, jdbi, audit, router.rooms(), masking); // PBX-5 moderation
 
         root.tagged("extensions").get("/registrations", "Live SIP registrations of the enterprise's extensions")

@@ -1,5 +1,6 @@
 // DISA (PBX-6): entries a number (DID) points to; a caller keys the DISA PIN of an extension, hears an internal dial
 // tone and dials as that extension would. The extensions' PINs are set here (write only: stored hashed, never shown).
+// Each entry has the language of its prompts and a welcome (an uploaded prompt or a text spoken by TTS) played first.
 
 import { api, t, toast, toastError, confirmDialog } from '../common.js';
 import { byName, byNumber, fmtTime } from '../format.js';
@@ -8,8 +9,8 @@ import { CrudTable } from '../components/crud-table.js';
 export const DisaPage = {
   components: { CrudTable },
   setup() { return { byName, fmtTime }; },
-  data() { return { holders: [], extensions: [], pinForm: { extensionId: '', pin: '' }, pinErrors: {}, pinError: null, saving: false }; },
-  created() { this.loadPins(); },
+  data() { return { holders: [], extensions: [], prompts: [], pinForm: { extensionId: '', pin: '' }, pinErrors: {}, pinError: null, saving: false }; },
+  created() { this.loadPins(); this.loadPrompts(); },
   computed: {
     canWritePins() { return this.can('extension.write'); },
     extensionChoices() { return [...this.extensions].sort(byNumber); },
@@ -18,22 +19,37 @@ export const DisaPage = {
         { key: 'name', label: t('disa.name'), span: 'name' },
         { key: 'enabled', label: t('disa.enabled') },
         { key: 'digitTimeoutSeconds', label: t('disa.digitTimeout'), text: (x) => t('disa.seconds', { n: x.digitTimeoutSeconds }) },
+        { key: 'language', label: t('disa.language'), text: (x) => t('disa.language.' + (x.language || 'zh')) },
+        { key: 'welcome', label: t('disa.welcome'), text: (x) => x.welcomePrompt || x.welcomeText || '', testid: (x) => 'disa-welcome-' + x.name },
       ];
     },
     fields() {
       return [
         { key: 'name', label: t('disa.name'), required: true, hint: t('disa.nameHint') },
         { key: 'digitTimeoutSeconds', label: t('disa.digitTimeout'), hint: t('disa.digitTimeoutHint'), inputmode: 'numeric' },
+        { key: 'language', label: t('disa.language'), hint: t('disa.languageHint'), type: 'select',
+          options: ['zh', 'en'].map((l) => ({ value: l, label: t('disa.language.' + l) })) },
+        { key: 'welcomePrompt' },
+        { key: 'welcomeText', label: t('disa.welcomeText'), hint: t('disa.welcomeTextHint') },
         { key: 'enabled', label: t('disa.enabled'), type: 'checkbox' },
       ];
     },
   },
   methods: {
-    blank() { return { name: '', digitTimeoutSeconds: '4', enabled: true }; },
-    toForm(x) { return { name: x.name, digitTimeoutSeconds: String(x.digitTimeoutSeconds), enabled: !!x.enabled }; },
+    blank() { return { name: '', digitTimeoutSeconds: '4', enabled: true, language: 'zh', welcomePrompt: '', welcomeText: '' }; },
+    toForm(x) {
+      return { name: x.name, digitTimeoutSeconds: String(x.digitTimeoutSeconds), enabled: !!x.enabled, language: x.language || 'zh',
+        welcomePrompt: x.welcomePrompt || '', welcomeText: x.welcomeText || '' };
+    },
     toBody(f) {
       const n = String(f.digitTimeoutSeconds).trim();
-      return { name: f.name.trim(), enabled: !!f.enabled, digitTimeoutSeconds: n === '' ? null : (Number.isInteger(Number(n)) ? Number(n) : n) };
+      const text = (f.welcomeText || '').trim();
+      return { name: f.name.trim(), enabled: !!f.enabled, digitTimeoutSeconds: n === '' ? null : (Number.isInteger(Number(n)) ? Number(n) : n),
+        language: f.language || 'zh', welcomePrompt: f.welcomePrompt || null, welcomeText: text === '' ? null : text };
+    },
+    async loadPrompts() {
+      if (!this.can('ivr.read')) return;
+      try { this.prompts = await api.get('/prompts'); } catch (e) { this.prompts = []; }
     },
     confirmText(x) { return t('disa.confirmDelete', { name: x.name }); },
     inUse(e, x) {
@@ -79,6 +95,17 @@ export const DisaPage = {
       :columns="columns" :fields="fields" :blank="blank" :to-form="toForm" :to-body="toBody" :sort="byName" :row-id="(x) => x.name"
       :confirm-text="confirmText" :on-delete-error="inUse" empty-testid="disa-empty">
       <template #cell-enabled="{ row }"><span class="badge" :class="row.enabled ? 'badge-ok' : 'badge-off'" :data-testid="'disa-enabled-' + row.name">{{ row.enabled ? t('disa.on') : t('disa.disabled') }}</span></template>
+      <template #field-welcomePrompt="{ dialog }">
+        <form-field :label="t('disa.welcomePrompt')" :error="dialog.errors.welcomePrompt" testid="disa-form-welcomePrompt-error"
+                    :hint="can('ivr.read') && !prompts.length ? t('numbers.noPrompts') : t('disa.welcomePromptHint')">
+          <select v-if="can('ivr.read')" v-model="dialog.form.welcomePrompt" data-testid="disa-form-welcomePrompt">
+            <option value="">{{ t('numbers.noWelcome') }}</option>
+            <option v-if="dialog.form.welcomePrompt && !prompts.some((p) => p.name === dialog.form.welcomePrompt)" :value="dialog.form.welcomePrompt">{{ dialog.form.welcomePrompt }}</option>
+            <option v-for="p in prompts" :key="p.name" :value="p.name">{{ p.name }}</option>
+          </select>
+          <input v-else type="text" v-model="dialog.form.welcomePrompt" data-testid="disa-form-welcomePrompt">
+        </form-field>
+      </template>
       <template #below><div class="field-hint page-note">{{ t('disa.howTo') }}</div></template>
     </crud-table>
     <div class="panel" v-if="can('extension.read')" data-testid="disa-pins">

@@ -6,7 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
+import dev.hotline.engine.tts.Language;
+import dev.hotline.engine.tts.PromptKey;
+import dev.hotline.engine.tts.PromptLibrary;
+import dev.hotline.engine.tts.Utterance;
+import dev.hotline.testing.RtpCaller;
 import dev.hotline.testing.SipPeers;
+import dev.hotline.testing.TestAudio;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -386,6 +392,172 @@ class PbxCallsTest extends ServerCallTest {
             deny.put("outboundAllowed", true);
             admin.put("/api/v1/extensions/" + ext1003, deny);
         }
+    }
+
+    /** 8 kHz samples of a WAV (the first channel). */
+    static short[] samples(byte[] wavBytes) throws Exception {
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(wavBytes))) {
+            var pcm16 = javax.sound.sampled.AudioSystem.getAudioInputStream(new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), in);
+            byte[] b = pcm16.readAllBytes();
+            short[] out = new short[b.length / 2];
+            for (int i = 0; i < out.length; i++) out[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
+            return out;
+        }
+    }
+
+    /** 20 ms frames of 8 kHz samples, as {@link RtpCaller} keeps what it hears (for lengths of speech, RTP time). */
+    static List<RtpCaller.Heard> frames(short[] pcm) {
+        List<RtpCaller.Heard> out = new ArrayList<>();
+        for (int i = 0; i + 160 <= pcm.length; i += 160) out.add(new RtpCaller.Heard(i, 0, java.util.Arrays.copyOfRange(pcm, i, i + 160)));
+        return out;
+    }
+
+    /** The length of the first stretch of sound (pauses under 1 s inside it) in {@code frames}, in ms. */
+    static long firstSpeechMs(List<RtpCaller.Heard> frames) {
+        List<long[]> spans = RtpCaller.spans(frames, 1000);
+        assertThat(spans).as(RtpCaller.pattern(frames)).isNotEmpty();
+        return spans.get(0)[1] - spans.get(0)[0];
+    }
+
+    /** The shipped PIN prompt of DISA ("please enter ... end with #") in {@code language}, as the server renders it. */
+    static short[] pinPrompt(Language language) {
+        return PromptLibrary.shipped().render(Utterance.of(language, PromptKey.PLEASE_ENTER, PromptKey.END_WITH_POUND));
+    }
+
+    /**
+     * PBX-6 DISA leftovers (issue 18): an entry's welcome (an uploaded prompt, or a text spoken by TTS) plays before the PIN
+     * is asked for, and the prompts are in the entry's language (English here): heard by a caller keeping the audio (RTP
+     * time); after the PIN, the extension's feature codes work as from its phone (the same code path): *78 sets DND, and
+     * **&lt;ext&gt; picks up a call ringing another extension.
+     */
+    @Test
+    void disaPlaysItsWelcomeInItsLanguageAndTakesTheExtensionsFeatureCodes() throws Exception {
+        long en = firstSpeechMs(frames(pinPrompt(Language.EN)));
+        long zh = firstSpeechMs(frames(pinPrompt(Language.ZH)));
+        assertThat(Math.abs(en - zh)).as("the English and Chinese prompts tell apart by length: en %d ms, zh %d ms", en, zh).isGreaterThan(150);
+        assertThat(admin.upload("POST", "/api/v1/prompts", "disa-welcome.wav", TestAudio.toneWav(8000, 1, 1500, 400)).status()).isEqualTo(201);
+        // field errors
+        for (var bad : List.of(Map.of("name", "x1", "language", "fr"), Map.of("name", "x2", "welcomePrompt", "nope"),
+                Map.of("name", "x3", "welcomePrompt", "disa-welcome.wav", "welcomeText", "hello"), Map.of("name", "x4", "welcomeText", "w".repeat(501)))) {
+            var r = admin.post("/api/v1/disa", bad);
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+            assertThat(r.json().get("fieldErrors").findValuesAsText("field")).as(r.toString()).containsAnyOf("language", "welcomePrompt", "welcomeText")
+                    .hasSize(1);
+        }
+        var toned = admin.post("/api/v1/disa", Map.of("name", "abroad", "digitTimeoutSeconds", 2, "language", "en", "welcomePrompt", "disa-welcome.wav"));
+        assertThat(toned.status()).as(toned.toString()).isEqualTo(201);
+        assertThat(toned.json().get("language").asText()).isEqualTo("en");
+        String text = "Welcome to the Hotline office line.";
+        var spoken = admin.post("/api/v1/disa", Map.of("name", "abroad-tts", "digitTimeoutSeconds", 2, "language", "en", "welcomeText", text));
+        assertThat(spoken.status()).as(spoken.toString()).isEqualTo(201);
+        assertThat(admin.delete("/api/v1/prompts/disa-welcome.wav").status()).as("a DISA entry uses it").isEqualTo(409);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4062", "destinationType", "disa", "destination", "abroad")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4063", "destinationType", "disa", "destination", "abroad-tts")).status())
+                .isEqualTo(201);
+        long ext1002 = extensionId("1002");
+        assertThat(admin.put("/api/v1/extensions/" + ext1002 + "/disa-pin", Map.of("pin", "24680")).status()).isEqualTo(200);
+        int sip = server.hotline().engine().sipPort();
+
+        // TTS welcome: what the caller hears first is the preview of the text followed by the English PIN prompt, as one stretch.
+        var preview = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl()
+                        + "/api/v1/tts/preview?language=en&text=" + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Cookie", admin.cookieHeader()).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(preview.statusCode()).isEqualTo(200);
+        short[] welcome = samples(preview.body());
+        short[] both = java.util.Arrays.copyOf(welcome, welcome.length + pinPrompt(Language.EN).length);
+        System.arraycopy(pinPrompt(Language.EN), 0, both, welcome.length, pinPrompt(Language.EN).length);
+        long expected = firstSpeechMs(frames(both));
+        try (RtpCaller caller = RtpCaller.call(sip, "13800138070", "4063")) {
+            int end = caller.awaitSoundThenQuiet(0, 1200);
+            List<RtpCaller.Heard> heard = caller.heard().subList(0, end);
+            assertThat(firstSpeechMs(heard)).as("welcome text then the English PIN prompt (expected %d ms): %s", expected, RtpCaller.pattern(heard))
+                    .isBetween(expected - 60, expected + 60);
+            caller.bye();
+        }
+
+        // Uploaded welcome (a 1.5 s 400 Hz tone), the English PIN prompt, the PIN, the dial tone, then *78#: 1002's DND is on.
+        try (RtpCaller caller = RtpCaller.call(sip, "13800138071", "4062")) {
+            int end = caller.awaitSoundThenQuiet(0, 1200);
+            List<RtpCaller.Heard> heard = caller.heard().subList(0, end);
+            assertThat(RtpCaller.toneMs(heard)).as("the welcome prompt: %s", RtpCaller.pattern(heard)).isBetween(1400L, 1560L);
+            int lastTone = 0;
+            for (int i = 0; i < heard.size(); i++) if (heard.get(i).tone()) lastTone = i;
+            assertThat(firstSpeechMs(heard.subList(lastTone + 1, heard.size()))).as("the English PIN prompt (%d ms; Chinese %d ms): %s", en, zh,
+                    RtpCaller.pattern(heard)).isBetween(en - 60, en + 60);
+            caller.keys("24680");
+            await("the dial tone after the PIN").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> RtpCaller.toneMs(caller.heard().subList(end, caller.heard().size())) >= 600);
+            caller.keys("*78#");
+            caller.awaitServerBye(); // the beep, then the code call ends
+        }
+        try {
+            assertThat(admin.get("/api/v1/extensions/" + ext1002 + "/features").json().get("dnd").asBoolean()).as("DND set from DISA").isTrue();
+            String events = events(record("13800138071", "4062"));
+            assertThat(events).contains("feature=disa detail=abroad", "ok abroad as 1002", "disa-dial detail=1002>*78", "feature=code detail=*78");
+        } finally {
+            admin.put("/api/v1/extensions/" + ext1002 + "/features", Map.of());
+        }
+
+        // MSG-1 from DISA: *97 plays 1002's new voicemail (a message of a 3 s 400 Hz tone) and marks it handled.
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4065", "destinationType", "voicemail", "destination", "extension:1002"))
+                .status()).isEqualTo(201);
+        try (RtpCaller caller = RtpCaller.call(sip, "13800138074", "4065")) {
+            caller.awaitSoundThenQuiet(0, 900); // the greeting and the tone: recording
+            caller.tone(3000);
+            caller.quiet(400);
+            await("the message sent").atMost(Duration.ofSeconds(10)).until(() -> caller.queued() == 0);
+            caller.bye();
+        }
+        JsonNode left = await("1002's new message").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin.get("/api/v1/voicemail?boxType=extension&box=1002&handled=false").json(), m -> m.size() >= 1);
+        try (RtpCaller caller = RtpCaller.call(sip, "13800138075", "4062")) {
+            int end = caller.awaitSoundThenQuiet(0, 1200);
+            caller.keys("24680");
+            await("the dial tone after the PIN").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> RtpCaller.toneMs(caller.heard().subList(end, caller.heard().size())) >= 600);
+            int before = caller.heard().size();
+            caller.keys("*97#");
+            await("the messages played, then goodbye").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> admin.get("/api/v1/voicemail?boxType=extension&box=1002&handled=false").json().isEmpty());
+            caller.awaitServerBye();
+            List<RtpCaller.Heard> after = caller.heard().subList(before, caller.heard().size());
+            // the dial tone (450 Hz reads as the tone too) lasts only while the keys go: about 1.5 s
+            assertThat(RtpCaller.toneMs(after)).as("the message heard: %s", RtpCaller.pattern(after)).isGreaterThan(2400);
+        }
+        assertThat(admin.get("/api/v1/voicemail?boxType=extension&box=1002").json().findValuesAsText("handledBy")).contains("phone:1002");
+        assertThat(events(record("13800138075", "4062"))).contains("disa-dial detail=1002>*97", "feature=voicemail-access detail=1002 new="
+                + left.size());
+        // *97 from 1002's own phone: nothing new now ("zero", goodbye), then the server hangs up.
+        register("1002", PW, Ports.free(), "200");
+        ok(uac("uac_auth_wait_bye", "*97", vars("FROM", "1002"), "-au", "1002", "-ap", PW));
+        assertThat(events(record("1002", "*97"))).contains("feature=voicemail-access detail=1002 new=0");
+
+        // **<ext> from DISA: a call ringing extension 5679 is picked up by the DISA caller acting as 1002.
+        var created = admin.post("/api/v1/extensions", Map.of("number", "5679", "sipPassword", PW));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4064", "destinationType", "extension", "destination", "5679")).status())
+                .isEqualTo(201);
+        int phone = Ports.free();
+        register("5679", PW, phone, "200");
+        Sipp.Run rings = uas("uas_ring_cancel", phone, vars());
+        Sipp.Run ringingCaller = uac("uac_wait_bye", "4064", vars("FROM", "13800138072"));
+        await("5679 rings").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> server.hotline().engine().channels()
+                .stream().anyMatch(c -> "5679".equals(c.callee().user()) && c.state() == dev.hotline.engine.call.ChannelState.RINGING));
+        try (RtpCaller caller = RtpCaller.call(sip, "13800138073", "4062")) {
+            int end = caller.awaitSoundThenQuiet(0, 1200);
+            caller.keys("24680");
+            await("the dial tone after the PIN").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> RtpCaller.toneMs(caller.heard().subList(end, caller.heard().size())) >= 600);
+            caller.keys("**5679#");
+            ok(rings); // 5679 stopped ringing (CANCEL): the call is the DISA caller's
+            await("the ringing caller connected to the DISA caller").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> server.hotline().engine().channels().stream().anyMatch(c -> c.caller() != null
+                            && "13800138072".equals(c.caller().user()) && c.bridgedWith().isPresent()));
+            caller.bye();
+        }
+        ok(ringingCaller); // the DISA caller's BYE ended the picked call
+        assertThat(events(record("13800138072", "4064"))).contains("feature=pickup detail=5679>1002");
+        assertThat(events(record("13800138073", "4062"))).contains("disa-dial detail=1002>**5679");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.CtiClient;
 import dev.hotline.testing.SipPeers;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,11 +179,22 @@ class PickupApiTest extends ServerCallTest {
         assertThat(agent2.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
         assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
         Sipp.Run phone = uas("uas_bye", p1002, vars("PAUSE", "4500"));
-        var picked = agent2.post("/api/v1/live-calls/pickup", Map.of("extension", "1001"));
-        assertThat(picked.status()).as(picked.toString()).isEqualTo(201);
-        String leg = picked.json().get("legId").asText();
-        await("agent 2 on the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> agentState(agent2).equals("on_call"));
+        String leg;
+        try (CtiClient desk2 = CtiClient.connect(agent2, server.baseUrl())) {
+            desk2.next("hello");
+            var picked = agent2.post("/api/v1/live-calls/pickup", Map.of("extension", "1001"));
+            assertThat(picked.status()).as(picked.toString()).isEqualTo(201);
+            leg = picked.json().get("legId").asText();
+            await("agent 2 on the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> agentState(agent2).equals("on_call"));
+            // PBX-4: once the call is taken, agent 2's desk shows the caller's call on the pickup leg, as the offer would have.
+            JsonNode taken = desk2.next(m -> m.path("type").asText().equals("call.offered") && m.at("/call/caller").asText().equals("13900000303"),
+                    "the picked call on agent 2's desk").get("call");
+            assertThat(taken.get("legId").asText()).isEqualTo(leg);
+            assertThat(taken.get("queue").asText()).isEqualTo("sales");
+            assertThat(taken.get("internal").asBoolean()).isFalse();
+            assertThat(taken.has("customer")).isTrue();
+        }
         assertThat(agentState(agent1)).as("the offered agent is free again").isEqualTo("ready");
         ok(rings);
         ok(phone);
@@ -221,6 +233,9 @@ class PickupApiTest extends ServerCallTest {
         server.hotline().acd().settle();
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4903", "destinationType", "queue", "destination", "sales")).status())
                 .isEqualTo(201);
+        // The caller called once before (nobody there, hung up): a known customer with a past call.
+        ok(uac("uac_call", "4903", vars("FROM", "13900000304", "PAUSE", "500")));
+        String earlier = record("13900000304").get("callId").asText();
         int p1001 = Ports.free();
         int p1002 = Ports.free();
         int p1003 = Ports.free();
@@ -237,6 +252,10 @@ class PickupApiTest extends ServerCallTest {
         JsonNode live = await("agent 1 talks to the caller").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
                 .until(() -> agent1.get("/api/v1/live-calls").json(), l -> l.size() == 1 && l.at("/0/call/state").asText().equals("talking"));
         String leg1 = live.at("/0/call/legId").asText();
+        try (CtiClient desk1 = CtiClient.connect(agent1, server.baseUrl())) {
+            desk1.next("hello");
+            assertThat(desk1.command("notes", Map.of("legId", leg1, "notes", "VIP, wants a refund")).get("type").asText()).isEqualTo("ok");
+        }
 
         // AGENT-5: agent 1 transfers the caller to agent 2 (job number 8002); agent 2's phone rings with the transfer.
         assertThat(agent2.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
@@ -251,14 +270,29 @@ class PickupApiTest extends ServerCallTest {
         // Agent 3, ready, keys **1002 on their phone: the transfer is theirs, agent 2 is free again.
         assertThat(agent3.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
         assertThat(agent3.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
-        Sipp.Run picker = uac("uac_call", "**1002", vars("FROM", "1003", "PAUSE", "2500"), "-au", "1003", "-ap", PW);
-        await("agent 3 on the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> agentState(agent3).equals("on_call"));
-        assertThat(agentState(agent2)).isEqualTo("ready");
-        ok(rings2);
-        ok(picker);
-        ok(caller);
-        JsonNode r = record("13900000304");
+        try (CtiClient desk3 = CtiClient.connect(agent3, server.baseUrl())) {
+            desk3.next("hello");
+            Sipp.Run picker = uac("uac_call", "**1002", vars("FROM", "1003", "PAUSE", "2500"), "-au", "1003", "-ap", PW);
+            await("agent 3 on the call").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> agentState(agent3).equals("on_call"));
+            assertThat(agentState(agent2)).isEqualTo("ready");
+            // PBX-4: agent 3's desk gets what agent 2's had: the caller with their history, agent 1's transfer and notes.
+            JsonNode taken = desk3.next("call.offered").get("call");
+            assertThat(taken.get("caller").asText()).isEqualTo("13900000304");
+            assertThat(taken.at("/customer/known").asBoolean()).as("%s", taken).isTrue();
+            assertThat(taken.at("/customer/lastCalls").findValuesAsText("callId")).contains(earlier);
+            assertThat(taken.at("/transfer/fromJob").asText()).isEqualTo("8001");
+            assertThat(taken.at("/transfer/notes").asText()).isEqualTo("VIP, wants a refund");
+            assertThat(taken.get("notes").asText()).isEqualTo("VIP, wants a refund");
+            JsonNode talking = desk3.next("call.answered").get("call");
+            assertThat(talking.get("legId").asText()).isEqualTo(taken.get("legId").asText());
+            ok(rings2);
+            ok(picker);
+            ok(caller);
+            desk3.next("call.ended");
+        }
+        JsonNode r = await("the picked call's record").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> admin.get("/api/v1/calls?number=13900000304").json().get("items"), items -> items.size() >= 2).get(0);
         List<String> lines = eventLines(r);
         assertThat(lines).contains("pbx feature=pickup detail=1002>1003 acd");
         assertThat(lines).anyMatch(e -> e.startsWith("queue_offer_end") && e.contains("picked_up"));
@@ -316,8 +350,72 @@ class PickupApiTest extends ServerCallTest {
         }
     }
 
+    /**
+     * ACD-6: a call back (the caller keyed * in the queue) offered to agent 1's phone is picked up by agent 2, ready, with
+     * **1001 from their phone: the customer is dialled from agent 2's leg, agent 2's desk gets the call back's customer.
+     */
     @Test
     @Order(5)
+    void aCallBackRingingAnAgentIsPickedUpByAnotherReadyAgentFromTheirPhone() throws Exception {
+        long sales = 0;
+        for (JsonNode q : admin.get("/api/v1/queues").json()) if (q.get("name").asText().equals("sales")) sales = q.get("id").asLong();
+        assertThat(admin.put("/api/v1/queues/" + sales, Map.of("name", "sales", "strategy", "linear", "settings",
+                Map.of("ringTimeoutSeconds", 30, "callbackKey", "*"))).status()).isEqualTo(200);
+        server.hotline().acd().settle();
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "4905", "destinationType", "queue", "destination", "sales")).status())
+                .isEqualTo(201);
+        int carrier = Ports.free();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "pickup-cb-carrier", "host", "127.0.0.1", "port", carrier, "allowedIps",
+                List.of())).json().get("id").asLong();
+        assertThat(admin.post("/api/v1/outbound-routes", Map.of("name", "pickup-cb", "prefix", "139", "trunkId", trunk, "priority", 1)).status())
+                .isEqualTo(201);
+        long demo = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+        // Nobody is ready: the caller keys * after 1.5 s, hears the confirmation and hangs up; the call back keeps the place.
+        ok(uac("uac_digits", "4905", vars("FROM", "13900000307", "PAUSE", "1500", "AFTER", "1500", "DTMFACTIONS", SipPeers.dtmf("*"))));
+        await("the call back waits").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> server.hotline().acd().waiting(demo).stream().anyMatch(w -> w.callback()));
+        int p1001 = Ports.free();
+        int p1002 = Ports.free();
+        register("1001", PW, p1001, "200");
+        register("1002", PW, p1002, "200");
+        ApiClient agent1 = agent(1);
+        ApiClient agent2 = agent(2);
+        Sipp.Run rings = uas("uas_ring_cancel", p1001, vars());
+        Sipp.Run customer = uas("uas_answer", carrier, vars());
+        assertThat(agent2.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent1.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+        assertThat(agent1.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        await("the call back rings agent 1").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ringing("1001") && agentState(agent1).equals("ringing"));
+        assertThat(agent2.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        try (CtiClient desk2 = CtiClient.connect(agent2, server.baseUrl())) {
+            desk2.next("hello");
+            Sipp.Run picker = uac("uac_call", "**1001", vars("FROM", "1002", "PAUSE", "3000"), "-au", "1002", "-ap", PW);
+            await("agent 2 on the call back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> agentState(agent2).equals("on_call"));
+            assertThat(agentState(agent1)).isEqualTo("ready");
+            JsonNode taken = desk2.next("call.offered").get("call");
+            assertThat(taken.get("caller").asText()).as("the call back's customer").isEqualTo("13900000307");
+            ok(rings);
+            ok(picker); // agent 2 talked to the customer and hung up
+            ok(customer); // the customer was dialled from agent 2's leg and got the BYE
+        }
+        // The call back goes on in the picker's call (1002 dialled **1001): its agent is agent 2, the customer's leg is in it.
+        JsonNode back = await("the picker's call record").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (JsonNode r : admin.get("/api/v1/calls?limit=100").json().get("items")) {
+                if (r.get("caller").asText().equals("1002") && r.get("callee").asText().equals("**1001")) return java.util.Optional.of(r);
+            }
+            return java.util.Optional.<JsonNode>empty();
+        }, java.util.Optional::isPresent).get();
+        assertThat(back.get("agentJob").asText()).as("the call back is agent 2's").isEqualTo("8002");
+        List<String> lines = eventLines(back);
+        assertThat(lines).as("%s", lines).anyMatch(e -> e.startsWith("pbx") && e.contains("feature=pickup detail=1001>1002")
+                && e.contains("acd")).anyMatch(e -> e.startsWith("queue_connect") && e.contains("queue=sales"))
+                .anyMatch(e -> e.startsWith("dialing") && e.contains("pickup-cb-carrier"));
+    }
+
+    @Test
+    @Order(6)
     void anotherEnterpriseCannotPickUpAndAUserWithoutTheDeskIsRefused() throws Exception {
         ext("2302");
         assertThat(admin.post("/api/v1/numbers", Map.of("number", "4904", "destinationType", "extension", "destination", "2302")).status())

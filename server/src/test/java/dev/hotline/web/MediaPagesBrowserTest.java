@@ -422,10 +422,15 @@ class MediaPagesBrowserTest {
         ui.click("disa-save");
         ui.waitFor(d -> !ui.text("disa-form-digitTimeoutSeconds-error").isBlank());
         ui.type("disa-form-digitTimeoutSeconds", "3");
+        // PBX-6 (issue 18): the prompts' language and a welcome text spoken before the PIN is asked for
+        new Select(ui.el("disa-form-language")).selectByValue("en");
+        ui.type("disa-form-welcomeText", "Welcome to the office line");
         ui.click("disa-save");
         ui.waitFor(ExpectedConditions.invisibilityOfElementLocated(tid("disa-dialog")));
         ui.waitFor(d -> ui.text("disa-row-road").contains("3"));
-        assertThat(find(ui.fetchList("/api/v1/disa"), "name", "road")).containsEntry("digitTimeoutSeconds", 3L).containsEntry("enabled", true);
+        assertThat(ui.text("disa-row-road")).contains(ui.en("disa.language.en"), "Welcome to the office line");
+        assertThat(find(ui.fetchList("/api/v1/disa"), "name", "road")).containsEntry("digitTimeoutSeconds", 3L).containsEntry("enabled", true)
+                .containsEntry("language", "en").containsEntry("welcomeText", "Welcome to the office line");
 
         ui.waitFor(d -> new Select(ui.el("disa-pin-extension")).getOptions().size() > 1);
         new Select(ui.el("disa-pin-extension")).selectByVisibleText(new Select(ui.el("disa-pin-extension")).getOptions().stream()

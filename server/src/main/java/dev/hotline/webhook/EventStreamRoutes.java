@@ -6,6 +6,7 @@ import dev.hotline.auth.Principal;
 import dev.hotline.login.Auth;
 import dev.hotline.masking.Masking;
 import dev.hotline.web.ApiException;
+import dev.hotline.web.ErrorBody;
 import dev.hotline.web.Json;
 import dev.hotline.web.WebServer;
 import io.javalin.config.RoutesConfig;
@@ -48,7 +49,18 @@ public final class EventStreamRoutes {
             }
             ctx.attribute(PRINCIPAL, p);
             ctx.attribute(AFTER, after == null ? null : Long.valueOf(after));
-            ctx.attribute(TYPES, types(ctx.queryParam("types")));
+            try {
+                ctx.attribute(TYPES, types(ctx.queryParam("types")));
+            } catch (ApiException e) {
+                // The refused upgrade's answer carries the error body (the field, the unknown type), not only its status.
+                byte[] body = Json.MAPPER.writeValueAsBytes(ErrorBody.of(e));
+                ctx.res().setStatus(e.status());
+                ctx.res().setContentType("application/json");
+                ctx.res().setContentLength(body.length);
+                ctx.res().getOutputStream().write(body);
+                ctx.res().flushBuffer();
+                throw e;
+            }
         });
         routes.addWsHandler(WsHandlerType.WEBSOCKET, PATH, ws -> {
             ws.onConnect(ctx -> {

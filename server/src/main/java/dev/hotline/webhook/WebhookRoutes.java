@@ -87,6 +87,17 @@ public final class WebhookRoutes {
                         return WebhookStore.deliveries(h, me.enterpriseId(), id, limit, offset).stream().map(DeliveryView::of).toList();
                     }));
                 });
+        r.post("/webhooks/{id}/test", "Send the webhook a test event (type webhook.test), after its pending deliveries; it shows in "
+                + "the delivery log like any other").handle(Permission.WEBHOOK_MANAGE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    jdbi.useTransaction(h -> {
+                        Webhook w = WebhookStore.byId(h, me.enterpriseId(), id).orElseThrow(() -> DomainException.notFound("webhook"));
+                        WebhookStore.enqueue(h, me.enterpriseId(), id, Webhooks.TEST, Webhooks.testBody(me.enterpriseId(), id, clock.instant()),
+                                clock.instant());
+                        audit.record(h, me, ctx.ip(), "webhook.test", w.url(), null);
+                    });
+                    ctx.status(202);
+                });
         r.post("/webhooks/{id}/deliveries/{delivery}/resend", "Send a delivery again (after the webhook's pending ones)")
                 .handle(Permission.WEBHOOK_MANAGE, (ctx, me) -> {
                     long id = WebServer.id(ctx);

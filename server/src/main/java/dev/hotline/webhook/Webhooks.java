@@ -179,6 +179,15 @@ public final class Webhooks implements AutoCloseable {
         }
     }
 
+    /** The type of the test event an admin sends one webhook ({@code POST /webhooks/{id}/test}); no subscription names it. */
+    static final String TEST = "webhook.test";
+
+    /** The test event's body: the envelope of every event, {@code data} naming the webhook. */
+    static String testBody(long enterpriseId, long webhookId, java.time.Instant at) {
+        return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"" + TEST + "\",\"at\":\"" + at + "\",\"enterpriseId\":" + enterpriseId
+                + ",\"data\":{\"webhookId\":" + webhookId + ",\"message\":\"a test event from Hotline\"}}";
+    }
+
     /** The signature header's value for {@code body} sent at {@code unixSeconds}. */
     public static String signature(String secret, long unixSeconds, String body) {
         try {

@@ -318,6 +318,39 @@ class CallControlTest {
         assertThat(timeline).contains("kind=consult target=8002", "kind=attended target=8002", "\"type\":\"hold\"");
     }
 
+    @Test
+    void aConsultationThroughTheApiBecomesAThreePartyCallThatOutlivesTheFirstAgent() throws Exception {
+        ApiClient one = agentOneByToken();
+        ApiClient two = agentByToken(2);
+        assertThat(one.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4697", SipPeers.vars("13966660052"));
+        JsonNode live = await("the queue call reaches agent 1").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> one.get("/api/v1/live-calls").json(), l -> l.size() == 1 && l.at("/0/call/state").asText().equals("talking"));
+        String leg = live.at("/0/call/legId").asText();
+        String path = "/api/v1/live-calls/" + leg;
+        var customer = server.hotline().engine().channels().stream()
+                .filter(ch -> ch.caller().user().equals("13966660052") && ch.direction() == dev.hotline.engine.call.Direction.INBOUND)
+                .findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> customer.counters().packetsIn() > 0);
+        var consult = one.post(path + "/consult", Map.of("to", "8002"));
+        assertThat(consult.status()).as(consult.toString()).isEqualTo(201);
+        String consulted = consult.json().get("consultLegId").asText();
+        liveCall(two, consulted, "talking");
+        await("consult answered").atMost(Duration.ofSeconds(10)).until(() -> one.get(path).json().at("/call/consult/state").asText().equals("talking"));
+        var conference = one.post(path + "/consult/conference", null);
+        assertThat(conference.status()).as(conference.toString()).isEqualTo(200);
+        await("the customer hears the others, not music").atMost(Duration.ofSeconds(5)).until(() -> !customer.musicOnHold());
+        JsonNode three = liveCall(one, leg, "talking").get("call");
+        assertThat(three.path("consult").isNull() || three.path("consult").isMissingNode()).as(three.toString()).isTrue();
+        // Agent 1 leaves: the customer and agent 2 still talk; agent 2 leaves: the customer, alone, is hung up.
+        assertThat(one.delete(path).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> one.get("/api/v1/live-calls").json().isEmpty());
+        assertThat(customer.state().isFinal()).isFalse();
+        assertThat(two.get("/api/v1/live-calls/" + consulted).status()).isEqualTo(200);
+        assertThat(two.delete("/api/v1/live-calls/" + consulted).status()).isEqualTo(200);
+        SipPeers.ok(caller);
+    }
+
     String timeline(String number) {
         JsonNode r = await().atMost(Duration.ofSeconds(15)).until(() -> {
             for (JsonNode x : admin.get("/api/v1/calls?number=" + number).json().get("items")) return x;

@@ -35,6 +35,7 @@ import { CampaignsPage } from './pages/campaigns.js';
 import { WebCallbackPage } from './pages/webcallback.js';
 import { WidgetsPage } from './pages/widgets.js';
 import { MailPage } from './pages/mail.js';
+import { WebhooksPage } from './pages/webhooks.js';
 import { SmsPage } from './pages/sms.js';
 import { TicketsPage } from './pages/tickets.js';
 import { OrdersPage } from './pages/orders.js';
@@ -114,6 +115,9 @@ const MENU = [
     icon: I('<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6M8 13h8M8 17h8"/>') },
   { id: 'tokens', perm: 'token.write', group: 'system', component: TokensPage,
     icon: I('<circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3L21 2M16 7l3 3M18 5l2 2"/>') },
+  // API-2: the webhooks, their test event and their deliveries (admins: webhook.manage), beside the API tokens.
+  { id: 'webhooks', perm: 'webhook.manage', group: 'system', component: WebhooksPage,
+    icon: I('<path d="M18 16.98h-5.99c-1.1 0-1.95.94-2.48 1.9A4 4 0 0 1 2 17c.01-.7.2-1.4.57-2"/><path d="M6 17l3.13-5.78c.53-.97.1-2.18-.5-3.1a4 4 0 1 1 6.89-4.06"/><path d="M12 6l3.13 5.73C15.66 12.7 16.9 13 18 13a4 4 0 0 1 0 8"/>') },
   // CRM (issue 16): listed after the tokens so that no one's landing page changes; shown in a group of their own.
   { id: 'customers', perm: 'customer.read', group: 'crm', component: CustomersPage,
     icon: I('<circle cx="12" cy="8" r="4"/><path d="M4 21v-1a8 8 0 0 1 16 0v1"/><path d="M17 3l2 2-2 2"/>') },

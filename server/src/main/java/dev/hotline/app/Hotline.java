@@ -220,11 +220,9 @@ public final class Hotline implements AutoCloseable {
         SecretBox smsSecrets = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("sms.key"));
         this.smsSender = new SmsSender(jdbi, clock, smsSecrets, Duration.ofSeconds(10));
         Sms sms = new Sms(clock, smsSecrets, reportZone, new Customers(clock), smsSender);
-        Tickets tickets = new Tickets(clock, sms);
         KbRoutes.register(api, jdbi, new Kb(clock));
         Branding branding = new Branding(config.dataDir(), clock);
         BrandingRoutes.register(api, jdbi, branding); // ADM-4
-        OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
         ContractRoutes.register(api, jdbi, new Contracts(config.dataDir(), clock)); // BIZ-4 contracts
         this.ticketEscalation = new TicketEscalation(jdbi, clock);
 
@@ -248,6 +246,9 @@ public final class Hotline implements AutoCloseable {
                 List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project,
                         eventStream, sms::project, new CallBackOutcomes()), queueTargets,
                 reportZone, !config.cluster().enabled()); // OPS-3: a node closes only the calls of enterprises it takes over
+        // BIZ-1 tickets; their events go to webhooks and the event stream through the event log (API-2), as calls' do.
+        Tickets tickets = new Tickets(clock, sms, eventLog::append);
+        OrderRoutes.register(api, jdbi, new Orders(clock, tickets)); // BIZ-4
         if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
         if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
@@ -295,7 +296,7 @@ public final class Hotline implements AutoCloseable {
         // OUT-1: the dialer places campaign calls and follows their events on a thread of its own.
         this.dialer = new Dialer(jdbi, acd, calls, routing, ivr, sms, clock); // MSG-3: SMS campaigns and the SMS after an outcome
         switchboard.follow(dialer::onEvent);
-        CampaignRoutes.register(api, jdbi, audit, clock, dialer, masking, sms);
+        CampaignRoutes.register(api, jdbi, audit, clock, dialer, masking, sms, eventLog::append); // API-2: its events through the log
         // OUT-4: web callbacks, stored first, placed customer-first into the callback queue on a thread of their own.
         this.webCallbacks = new WebCallbacks(jdbi, acd, calls, routing, clock);
         switchboard.follow(webCallbacks::onEvent);

@@ -5,6 +5,7 @@ import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import dev.hotline.masking.Masking;
+import dev.hotline.report.CampaignLogEvent;
 import dev.hotline.report.ReportExport;
 import dev.hotline.report.ReportTable;
 import dev.hotline.sms.Sms;
@@ -20,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -50,7 +52,12 @@ public final class CampaignRoutes {
     /** An agent's choice on a preview record: {@code dial} or {@code skip}. */
     public record PreviewInput(Long campaignId, Long contactId, String action) {}
 
-    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer, Masking masking, Sms sms) {
+    /**
+     * @param events where a campaign's start, pause and end go (API-2: the event log, for webhooks and the event stream), once
+     *               the change committed
+     */
+    public static void register(Api root, Jdbi jdbi, AuditLog audit, Clock clock, Dialer dialer, Masking masking, Sms sms,
+                                Consumer<CampaignLogEvent> events) {
         Api r = root.tagged("campaigns");
         r.get("/campaigns", "The enterprise's outbound campaigns").returnsList(Campaign.class)
                 .handle(Permission.CAMPAIGN_MANAGE, (ctx, me) -> ctx.json(jdbi.withHandle(h -> CampaignStore.list(h, me.enterpriseId()))));
@@ -135,6 +142,9 @@ public final class CampaignRoutes {
                         }
                         CampaignStore.setState(h, me.enterpriseId(), id, next, clock.instant());
                         audit.record(h, me, ctx.ip(), "campaign.state", c.name(), c.state().key() + " -> " + next.key());
+                        CampaignLogEvent ev = new CampaignLogEvent(me.enterpriseId(), clock.instant(), next.eventAction(), id, c.name(),
+                                c.mode().key(), next.key(), c.state().key(), me.userId());
+                        h.afterCommit(() -> events.accept(ev)); // API-2: nothing of a change rolled back
                         return CampaignStore.byId(h, me.enterpriseId(), id).orElseThrow();
                     });
                     dialer.changed(); // dialling starts or stops now, not at the next tick

@@ -36,6 +36,16 @@ public enum CampaignState {
         return target;
     }
 
+    /** API-2: the campaign event of moving into this state: {@code campaign.started}, {@code .paused} or {@code .finished}. */
+    public String eventAction() {
+        return switch (this) {
+            case RUNNING -> "started";
+            case PAUSED -> "paused";
+            case STOPPED -> "finished";
+            case DRAFT -> throw new IllegalStateException("no campaign moves back to draft");
+        };
+    }
+
     /** Whether the list and settings may still change (not while dialling, never once stopped). */
     public boolean editable() {
         return this == DRAFT || this == PAUSED;

@@ -55,6 +55,15 @@ public final class CallControlRoutes {
 
     public record Done(boolean ok) {}
 
+    /** @param muted true: the other party no longer hears you; false: they hear you again */
+    public record MuteInput(Boolean muted) {}
+
+    /** @param digits the keys to send to the other party: 0-9 * #, up to 32 */
+    public record DtmfInput(String digits) {}
+
+    /** The consulted party's leg (ringing; the consultation follows it on your call's {@code consult} field). */
+    public record Consulting(String consultLegId) {}
+
     /** @param action start, stop, pause or resume */
     public record RecordingInput(String action) {}
 
@@ -112,6 +121,57 @@ public final class CallControlRoutes {
                         return true;
                     })));
                 });
+        r.post(LEG + "/answer", "Answer your ringing call on the browser phone (a SIP or outside phone is answered on the phone: 409)")
+                .returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    ctx.json(done(cti.run(c -> {
+                        c.answer(me.enterpriseId(), me.userId(), leg);
+                        return true;
+                    })));
+                });
+        r.post(LEG + "/mute", "Mute (muted: true) or unmute your side of the call: the other party no longer hears you")
+                .body(MuteInput.class).returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    cti.run(c -> c.call(me.userId(), leg)); // someone else's call is 404 before the body is looked at
+                    MuteInput in = Json.body(ctx, MuteInput.class);
+                    Validator.of().check(in != null && in.muted() != null, "muted", "true or false").throwIfInvalid();
+                    ctx.json(done(cti.run(c -> {
+                        c.mute(me.userId(), leg, in.muted());
+                        return true;
+                    })));
+                });
+        r.post(LEG + "/dtmf", "Send keys (RFC 4733) to the other party, e.g. to a third party's IVR").body(DtmfInput.class)
+                .returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    cti.run(c -> c.call(me.userId(), leg));
+                    DtmfInput in = Json.body(ctx, DtmfInput.class);
+                    String digits = in == null ? null : in.digits();
+                    Validator.of().required("digits", digits).matches("digits", digits, "[0-9*#]{1,32}", "0-9 * #, up to 32").throwIfInvalid();
+                    ctx.json(done(cti.run(c -> {
+                        c.dtmf(me.userId(), leg, digits);
+                        return true;
+                    })));
+                });
+        r.post(LEG + "/consult", "Attended transfer, first step: the other party hears music while you call an extension, a "
+                        + "colleague's job number or an outside number; then complete, conference or cancel (DELETE) the consultation")
+                .body(TransferInput.class).returns(Consulting.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
+                    String leg = leg(ctx.pathParam("legId"));
+                    cti.run(c -> c.call(me.userId(), leg));
+                    TransferInput in = Json.body(ctx, TransferInput.class);
+                    String to = masking.real(me.enterpriseId(), Validator.clean(in == null ? null : in.to()), "to");
+                    Validator.of().required("to", to).matches("to", to, "\\+?[0-9*#]{2,32}", "an extension, job number or phone number")
+                            .throwIfInvalid();
+                    ctx.status(201).json(new Consulting(cti.run(c -> c.consult(me.enterpriseId(), me.userId(), leg, to))));
+                });
+        r.post(LEG + "/consult/complete", "Attended transfer: the other party talks with the consulted one; your leg ends (409 until the "
+                + "consulted party answered)").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) ->
+                ctx.json(done(endConsult(cti, me, ctx.pathParam("legId"), AgentCommands.ConsultEnd.COMPLETE))));
+        r.post(LEG + "/consult/conference", "Three-party call: you, the other party and the consulted one all talk; anyone may leave, "
+                + "the last one left is hung up").returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) ->
+                ctx.json(done(endConsult(cti, me, ctx.pathParam("legId"), AgentCommands.ConsultEnd.CONFERENCE))));
+        r.delete(LEG + "/consult", "Cancel the consultation: the consulted leg ends and you are back with the other party")
+                .returns(Done.class).handle(Permission.AGENT_DESK, (ctx, me) ->
+                        ctx.json(done(endConsult(cti, me, ctx.pathParam("legId"), AgentCommands.ConsultEnd.CANCEL))));
         r.get(LEG + "/recording", "REC-1: the recording of your call: on or not, paused or not, its silent gaps")
                 .returns(CallRecorder.State.class).handle(Permission.AGENT_DESK, (ctx, me) -> {
                     String leg = leg(ctx.pathParam("legId"));
@@ -171,6 +231,15 @@ public final class CallControlRoutes {
         String leg = leg(legId);
         return cti.run(c -> {
             c.hold(me.userId(), leg, held);
+            return true;
+        });
+    }
+
+    /** The desk's complete, conference and cancel commands ({@link AgentCommands#endConsult}). */
+    private static boolean endConsult(CtiHub cti, Principal me, String legId, AgentCommands.ConsultEnd how) {
+        String leg = leg(legId);
+        return cti.run(c -> {
+            c.endConsult(me.userId(), leg, how);
             return true;
         });
     }

@@ -246,8 +246,9 @@ public final class EventLog implements AutoCloseable {
     }
 
     private void rejected(LogEvent ev, RuntimeException e) {
-        String subject = ev instanceof CallLogEvent c ? c.callId() : "agent-" + ((AgentLogEvent) ev).userId();
-        String type = ev instanceof CallLogEvent c ? c.type() : "agent_state";
+        String subject = subjectOf(ev);
+        String type = ev instanceof CallLogEvent c ? c.type() : ev instanceof AgentLogEvent ? "agent_state"
+                : ev instanceof TicketLogEvent t ? "ticket_" + t.action() : "campaign_" + ((CampaignLogEvent) ev).action();
         String data = ev instanceof CallLogEvent c ? c.data() : ev.toString();
         log.error("event log: the database refused {} of {}; kept in {}", type, subject, rejectedFile, e);
         if (rejectedFile == null) return;
@@ -258,6 +259,13 @@ public final class EventLog implements AutoCloseable {
         } catch (java.io.IOException io) {
             log.error("cannot keep refused event in {}", rejectedFile, io);
         }
+    }
+
+    private static String subjectOf(LogEvent ev) {
+        if (ev instanceof CallLogEvent c) return c.callId();
+        if (ev instanceof AgentLogEvent a) return "agent-" + a.userId();
+        if (ev instanceof TicketLogEvent t) return "ticket-" + t.ticketId();
+        return "campaign-" + ((CampaignLogEvent) ev).campaignId();
     }
 
     private void insert(Handle h, List<LogEvent> batch) {
@@ -287,6 +295,12 @@ public final class EventLog implements AutoCloseable {
                 reports.apply(h, a);
                 for (Projection p : projections) p.apply(h, a);
                 anyAgent = true;
+                continue;
+            }
+            if (le instanceof TicketLogEvent || le instanceof CampaignLogEvent) {
+                // API-2: no table of the log's own (the ticket's timeline, the campaign's row keep them): only the projections
+                // (webhook deliveries, the event stream) write them, in this transaction and in the log's order.
+                for (Projection p : projections) p.apply(h, le);
                 continue;
             }
             CallLogEvent e = (CallLogEvent) le;

@@ -2,8 +2,8 @@ package dev.hotline.report;
 
 import java.time.Instant;
 
-/** Anything the append-only event log stores: call events and agent state changes. */
-public sealed interface LogEvent permits CallLogEvent, AgentLogEvent {
+/** Anything the append-only event log carries: call events and agent state changes (stored), ticket and campaign events (API-2: for its projections only). */
+public sealed interface LogEvent permits CallLogEvent, AgentLogEvent, TicketLogEvent, CampaignLogEvent {
     long enterpriseId();
 
     Instant at();

@@ -5,6 +5,7 @@ import dev.hotline.crm.FieldType;
 import dev.hotline.crm.Scope;
 import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
+import dev.hotline.report.TicketLogEvent;
 import dev.hotline.sms.Sms;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -14,6 +15,7 @@ import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -24,10 +26,26 @@ import org.jdbi.v3.core.Handle;
 public final class Tickets {
     private final Clock clock;
     private final TicketNotices notices;
+    private final Consumer<TicketLogEvent> events;
 
-    public Tickets(Clock clock, Sms sms) {
+    /**
+     * @param events where the ticket events integrators hear of go (API-2: the event log, which hands them to webhooks and
+     *               the event stream), once the change committed
+     */
+    public Tickets(Clock clock, Sms sms, Consumer<TicketLogEvent> events) {
         this.clock = clock;
         this.notices = new TicketNotices(sms);
+        this.events = events;
+    }
+
+    /** API-2: the change's event, handed on once its transaction commits (nothing of a change rolled back). */
+    private void emit(Handle h, long e, long id, Instant at, String action, TicketStatus previous, Long user, String text, Boolean forCustomer) {
+        TicketStore.Row r = get(h, e, id);
+        TicketLogEvent ev = new TicketLogEvent(e, at, action, r.id(), r.trackingNumber(), r.typeCode(), r.title(), r.status().key(),
+                previous == null ? null : previous.key(), r.departmentId(), r.assigneeId(), user, r.customerId(), r.callerNumber(), r.callId(),
+                text, forCustomer);
+        if (h.isInTransaction()) h.afterCommit(() -> events.accept(ev));
+        else events.accept(ev);
     }
 
     public record TypeInput(String code, String name, Integer slaMinutes, List<FormField> fields, Boolean enabled) {}
@@ -297,6 +315,8 @@ public final class Tickets {
             TicketStore.event(h, e, id, now, user, "assigned", who(in.departmentId(), in.assigneeId()));
             if (in.assigneeId() != null) TicketStore.notify(h, e, in.assigneeId(), now, "ticket.assigned", id, number + " " + row.title());
         }
+        emit(h, e, id, now, "created", null, user, null, null);
+        if (status == TicketStatus.ASSIGNED) emit(h, e, id, now, "assigned", TicketStatus.NEW, user, null, null);
         notices.customer(h, e, get(h, e, id), "opened", settings.notices(), now);
         return view(h, e, get(h, e, id));
     }
@@ -373,6 +393,8 @@ public final class Tickets {
         String detail = r.status().key() + " → " + next.key() + (next == TicketStatus.ASSIGNED ? " (" + who(dep, assignee) + ")" : "")
                 + (note != null ? ": " + note : "");
         TicketStore.event(h, e, r.id(), now, user, next == TicketStatus.ASSIGNED ? "assigned" : "status", detail);
+        emit(h, e, r.id(), now, next == TicketStatus.ASSIGNED ? "assigned" : next == TicketStatus.CLOSED ? "closed" : "status", r.status(), user,
+                note, null);
         if (next != r.status()) notices.customer(h, e, get(h, e, r.id()), next.key(), settings.notices(), now);
     }
 
@@ -387,6 +409,7 @@ public final class Tickets {
         String text = in.text().strip();
         Instant now = clock.instant();
         TicketStore.event(h, e, id, now, user, forCustomer ? "reply" : "comment", text);
+        emit(h, e, id, now, "commented", r.status(), user, text, forCustomer);
         TicketSettings.Notices n = TicketStore.settings(h, e).notices();
         if (n.assigneeComments() && r.assigneeId() != null && r.assigneeId() != user) {
             TicketStore.notify(h, e, r.assigneeId(), now, "ticket.commented", id, r.trackingNumber() + " " + r.title() + ": "

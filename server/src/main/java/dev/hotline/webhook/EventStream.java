@@ -39,7 +39,8 @@ public final class EventStream implements Projection, AutoCloseable {
         boolean send(String json);
     }
 
-    private record Subscriber(long enterpriseId, Sink sink, AtomicLong cursor) {}
+    /** @param types the patterns of the events it wants ({@code *}, {@code ticket.*}, {@code call.closed}, …) */
+    private record Subscriber(long enterpriseId, List<String> types, Sink sink, AtomicLong cursor) {}
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -124,7 +125,17 @@ public final class EventStream implements Projection, AutoCloseable {
 
     /** Subscribes {@code key} (its connection) to the enterprise's events after number {@code after}. */
     public void subscribe(Object key, long enterpriseId, long after, Sink sink) {
-        subscribers.put(key, new Subscriber(enterpriseId, sink, new AtomicLong(after)));
+        subscribe(key, enterpriseId, after, List.of("*"), sink);
+    }
+
+    /**
+     * Subscribes {@code key} (its connection) to the enterprise's events of {@code types} after number {@code after}; the
+     * others are passed over (numbers of a filtered stream have gaps).
+     *
+     * @param types patterns as subscriptions name them ({@link Webhooks#knownPattern}); the caller has checked them
+     */
+    public void subscribe(Object key, long enterpriseId, long after, List<String> types, Sink sink) {
+        subscribers.put(key, new Subscriber(enterpriseId, List.copyOf(types), sink, new AtomicLong(after)));
     }
 
     public void unsubscribe(Object key) {
@@ -136,6 +147,8 @@ public final class EventStream implements Projection, AutoCloseable {
         return subscribers.size();
     }
 
+    private record Row(long id, String type, String body) {}
+
     private void pumpOnce() {
         if (subscribers.isEmpty()) return;
         try {
@@ -143,16 +156,16 @@ public final class EventStream implements Projection, AutoCloseable {
             for (Map.Entry<Object, Subscriber> en : subscribers.entrySet()) {
                 Subscriber s = en.getValue();
                 if (s.cursor().get() >= last) continue;
-                List<Map.Entry<Long, String>> rows = jdbi.withHandle(h -> h.createQuery(
-                                "SELECT id, body FROM event_stream WHERE enterprise_id = :e AND id > :after ORDER BY id LIMIT :l")
+                List<Row> rows = jdbi.withHandle(h -> h.createQuery(
+                                "SELECT id, event_type, body FROM event_stream WHERE enterprise_id = :e AND id > :after ORDER BY id LIMIT :l")
                         .bind("e", s.enterpriseId()).bind("after", s.cursor().get()).bind("l", BATCH)
-                        .map((rs, c) -> Map.entry(rs.getLong("id"), rs.getString("body"))).list());
-                for (Map.Entry<Long, String> row : rows) {
-                    if (!s.sink().send(message(row.getKey(), row.getValue()))) {
+                        .map((rs, c) -> new Row(rs.getLong("id"), rs.getString("event_type"), rs.getString("body"))).list());
+                for (Row row : rows) {
+                    if (Webhooks.matches(s.types(), row.type()) && !s.sink().send(message(row.id(), row.body()))) {
                         subscribers.remove(en.getKey());
                         break;
                     }
-                    s.cursor().set(row.getKey());
+                    s.cursor().set(row.id());
                 }
                 // Nothing of this enterprise up to the last number: the next read starts there.
                 if (rows.size() < BATCH) s.cursor().accumulateAndGet(last, Math::max);

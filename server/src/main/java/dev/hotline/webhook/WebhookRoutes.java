@@ -12,19 +12,16 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /** API-2 over HTTP: an enterprise's webhooks (create, change, delete), their delivery log, and sending one again. */
 public final class WebhookRoutes {
     private WebhookRoutes() {}
 
-    /** The categories and types a subscription may name (besides {@code *}). */
-    static final Set<String> CATEGORIES = Set.of("call", "queue", "agent");
-
     /**
      * @param url     where events are posted (http or https)
-     * @param events  patterns: {@code *}, {@code call.*}, {@code queue.*}, {@code agent.*} or one type ({@code call.closed})
+     * @param events  patterns: {@code *}, {@code call.*}, {@code queue.*}, {@code agent.*}, {@code ticket.*}, {@code campaign.*} or one
+     *                type ({@code call.closed}, {@code ticket.created}); docs/webhooks.md lists them
      * @param enabled default true
      */
     public record WebhookInput(String url, List<String> events, Boolean enabled, String description) {}
@@ -90,6 +87,17 @@ public final class WebhookRoutes {
                         return WebhookStore.deliveries(h, me.enterpriseId(), id, limit, offset).stream().map(DeliveryView::of).toList();
                     }));
                 });
+        r.post("/webhooks/{id}/test", "Send the webhook a test event (type webhook.test), after its pending deliveries; it shows in "
+                + "the delivery log like any other").handle(Permission.WEBHOOK_MANAGE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    jdbi.useTransaction(h -> {
+                        Webhook w = WebhookStore.byId(h, me.enterpriseId(), id).orElseThrow(() -> DomainException.notFound("webhook"));
+                        WebhookStore.enqueue(h, me.enterpriseId(), id, Webhooks.TEST, Webhooks.testBody(me.enterpriseId(), id, clock.instant()),
+                                clock.instant());
+                        audit.record(h, me, ctx.ip(), "webhook.test", w.url(), null);
+                    });
+                    ctx.status(202);
+                });
         r.post("/webhooks/{id}/deliveries/{delivery}/resend", "Send a delivery again (after the webhook's pending ones)")
                 .handle(Permission.WEBHOOK_MANAGE, (ctx, me) -> {
                     long id = WebServer.id(ctx);
@@ -118,17 +126,16 @@ public final class WebhookRoutes {
         v.check(urlOk && in.url().length() <= 1000, "url", "an http or https URL of at most 1000 characters");
         boolean eventsOk = in.events() != null && !in.events().isEmpty() && in.events().size() <= 50
                 && in.events().stream().allMatch(WebhookRoutes::pattern);
-        v.check(eventsOk, "events", "one or more of *, call.*, queue.*, agent.* or an event type such as call.closed");
+        v.check(eventsOk, "events", "one or more of *, call.*, queue.*, agent.*, ticket.*, campaign.* or an event type such as call.closed"
+                + (in.events() == null ? "" : in.events().stream().filter(p -> !Webhooks.knownPattern(p)).findFirst()
+                        .map(p -> " (unknown: " + p + ")").orElse("")));
         v.check(in.description() == null || in.description().length() <= 128, "description", "at most 128 characters");
         v.throwIfInvalid();
         return in;
     }
 
     static boolean pattern(String p) {
-        if (p == null) return false;
-        if (p.equals("*")) return true;
-        int dot = p.indexOf('.');
-        return dot > 0 && CATEGORIES.contains(p.substring(0, dot)) && p.substring(dot + 1).matches("\\*|[a-z_]{1,40}");
+        return Webhooks.knownPattern(p);
     }
 
     private static int intParam(String s, int dflt, int min, int max, String field) {

@@ -7,7 +7,9 @@ import dev.hotline.domain.JsonMapper;
 import dev.hotline.masking.Masking;
 import dev.hotline.report.AgentLogEvent;
 import dev.hotline.report.CallLogEvent;
+import dev.hotline.report.CampaignLogEvent;
 import dev.hotline.report.LogEvent;
+import dev.hotline.report.TicketLogEvent;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * API-2 webhooks. Every call, queue and agent event of the event log that a subscription wants becomes a delivery row
+ * API-2 webhooks. Every call, queue, agent, ticket and campaign event of the event log that a subscription wants becomes a delivery row
  * written in the same transaction as the event ({@link #project}), so nothing is lost across a restart; one sender
  * thread posts each subscription's deliveries in order, the next only after the previous one was taken (a 2xx),
  * retrying with back-off (1 s doubling up to 5 min). Bodies are signed: {@code X-Hotline-Signature: t=<unix
@@ -84,11 +86,56 @@ public final class Webhooks implements AutoCloseable {
         cache = null;
     }
 
-    /** The event's type as subscriptions name it: call.arrived, queue.join, agent.state, ... */
+    /** The event's type as subscriptions name it: call.arrived, queue.join, agent.state, ticket.created, campaign.outcome, ... */
     static String typeOf(LogEvent e) {
         if (e instanceof AgentLogEvent) return "agent.state";
+        if (e instanceof TicketLogEvent t) return "ticket." + t.action();
+        if (e instanceof CampaignLogEvent c) return "campaign." + c.action();
         String t = ((CallLogEvent) e).type();
-        return t.startsWith("queue_") ? "queue." + t.substring(6) : "call." + t;
+        if (t.startsWith("queue_")) return "queue." + t.substring(6);
+        if (t.startsWith("campaign_")) return "campaign." + t.substring(9); // a contact's attempt and its result
+        return "call." + t;
+    }
+
+    /**
+     * Every event type there is (docs/webhooks.md), by category: what subscriptions and the event stream's filter may name.
+     * {@code WebhookBodyTest} checks that every call event's type is here.
+     */
+    public static final Map<String, List<String>> TYPES = typesByCategory();
+
+    private static Map<String, List<String>> typesByCategory() {
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        m.put("call", List.of("call.arrived", "call.blocked", "call.rejected", "call.dialing", "call.ringing", "call.answered", "call.hold",
+                "call.unhold", "call.transfer", "call.pbx", "call.supervision", "call.hangup", "call.media", "call.recorded", "call.recording",
+                "call.ivr_node", "call.ivr_key", "call.voicemail", "call.survey_start", "call.survey", "call.verification", "call.widget",
+                "call.web_callback", "call.closed"));
+        m.put("queue", List.of("queue.join", "queue.offer", "queue.announce", "queue.offer_end", "queue.connect", "queue.leave"));
+        m.put("agent", List.of("agent.state"));
+        m.put("ticket", TicketLogEvent.ACTIONS.stream().map(a -> "ticket." + a).toList());
+        m.put("campaign", java.util.stream.Stream.concat(CampaignLogEvent.ACTIONS.stream(), java.util.stream.Stream.of("attempt", "outcome"))
+                .map(a -> "campaign." + a).toList());
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Whether {@code pattern} names events: {@code *}, {@code <category>.*} or a known type; how subscriptions and the event
+     * stream's filter name what they want.
+     */
+    static boolean knownPattern(String pattern) {
+        if (pattern == null) return false;
+        if (pattern.equals("*")) return true;
+        if (pattern.endsWith(".*")) return TYPES.containsKey(pattern.substring(0, pattern.length() - 2));
+        int dot = pattern.indexOf('.');
+        return dot > 0 && TYPES.getOrDefault(pattern.substring(0, dot), List.of()).contains(pattern);
+    }
+
+    /** Whether an event of {@code type} matches one of {@code patterns} ({@code *}, {@code call.*}, or one type). */
+    static boolean matches(List<String> patterns, String type) {
+        for (String p : patterns) {
+            if (p.equals("*") || p.equals(type)) return true;
+            if (p.endsWith(".*") && type.startsWith(p.substring(0, p.length() - 1))) return true;
+        }
+        return false;
     }
 
     /** The event log's projection: a delivery per subscription that wants the event, in the event's transaction. */
@@ -130,6 +177,15 @@ public final class Webhooks implements AutoCloseable {
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("event not serialisable: " + e, ex);
         }
+    }
+
+    /** The type of the test event an admin sends one webhook ({@code POST /webhooks/{id}/test}); no subscription names it. */
+    static final String TEST = "webhook.test";
+
+    /** The test event's body: the envelope of every event, {@code data} naming the webhook. */
+    static String testBody(long enterpriseId, long webhookId, java.time.Instant at) {
+        return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"" + TEST + "\",\"at\":\"" + at + "\",\"enterpriseId\":" + enterpriseId
+                + ",\"data\":{\"webhookId\":" + webhookId + ",\"message\":\"a test event from Hotline\"}}";
     }
 
     /** The signature header's value for {@code body} sent at {@code unixSeconds}. */

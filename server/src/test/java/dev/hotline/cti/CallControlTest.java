@@ -65,7 +65,7 @@ class CallControlTest {
     void cleanUp() {
         server.hotline().engine().channels().forEach(ch -> ch.hangup(HangupCause.NORMAL_CLEARING));
         await().atMost(Duration.ofSeconds(10)).until(() -> server.hotline().engine().channels().isEmpty());
-        ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW).delete("/api/v1/agent/session");
+        for (int n = 1; n <= 2; n++) ApiClient.loggedIn(server.baseUrl(), "demo", "agent" + n, PW).delete("/api/v1/agent/session");
         phones.forEach(Sipp.Run::kill);
         phones.clear();
     }
@@ -76,6 +76,11 @@ class CallControlTest {
 
     /** Agent 1's SIP phone (answers every call) registered, agent 1 logged in on it, and an API token of theirs. */
     ApiClient agentOneByToken() throws Exception {
+        return agentByToken(1);
+    }
+
+    /** Agent n's SIP phone (answers every call) registered, agent n logged in on it (not ready), and an API token of theirs. */
+    ApiClient agentByToken(int n) throws Exception {
         int port = Ports.free();
         Map<String, String> vars = SipPeers.vars("x");
         vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
@@ -83,8 +88,8 @@ class CallControlTest {
                 List.of("-rtp_echo", "-mp", Integer.toString(Ports.free(4)), "-m", "100", "-timeout", "120"));
         Sipp.awaitUdpBound(port);
         phones.add(phone);
-        peers().register("1001", PW, port, "200");
-        ApiClient session = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        peers().register("100" + n, PW, port, "200");
+        ApiClient session = ApiClient.loggedIn(server.baseUrl(), "demo", "agent" + n, PW);
         var token = session.post("/api/v1/tokens", Map.of("name", "crm-" + System.nanoTime()));
         assertThat(token.status()).as(token.toString()).isEqualTo(201);
         ApiClient api = new ApiClient(server.baseUrl()).withBearer(token.json().get("token").asText());
@@ -238,6 +243,112 @@ class CallControlTest {
         assertThat(outside.logs()).contains("INVITE sip:13770000042@");
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/live-calls").json().isEmpty());
         assertThat(timeline("13966660041")).contains("kind=blind target=13770000042");
+    }
+
+    @Test
+    void aConsultationThroughTheApiIsCancelledThenCompletedAndTheCustomerEndsUpTalkingToTheSecondAgent() throws Exception {
+        // API-1: the desk's consult / cancel / complete, mute, keys and answer over HTTP with API tokens, run by the CTI's own commands.
+        ApiClient one = agentOneByToken();
+        ApiClient two = agentByToken(2);
+        assertThat(one.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4697", SipPeers.vars("13966660051"));
+        JsonNode live = await("the queue call reaches agent 1").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> one.get("/api/v1/live-calls").json(), l -> l.size() == 1 && l.at("/0/call/state").asText().equals("talking"));
+        String leg = live.at("/0/call/legId").asText();
+        String path = "/api/v1/live-calls/" + leg;
+        var customer = server.hotline().engine().channels().stream()
+                .filter(ch -> ch.caller().user().equals("13966660051") && ch.direction() == dev.hotline.engine.call.Direction.INBOUND)
+                .findFirst().orElseThrow();
+        // The caller has ACKed and its audio flows before anything changes the call (a re-INVITE racing SIPp's ACK aborts its scenario).
+        await().atMost(Duration.ofSeconds(10)).until(() -> customer.counters().packetsIn() > 0);
+
+        // Answer is for a ringing call on the browser phone; mute and keys on the talking one; bad input named; another agent 404.
+        assertThat(one.post(path + "/answer", null).status()).as("not ringing").isEqualTo(409);
+        assertField(one.post(path + "/mute", Map.of()), "muted");
+        assertThat(one.post(path + "/mute", Map.of("muted", true)).status()).isEqualTo(200);
+        assertThat(one.get(path).json().at("/call/muted").asBoolean()).isTrue();
+        assertThat(one.post(path + "/mute", Map.of("muted", false)).status()).isEqualTo(200);
+        assertThat(one.get(path).json().at("/call/muted").asBoolean()).isFalse();
+        assertField(one.post(path + "/dtmf", Map.of("digits", "12a")), "digits");
+        assertThat(one.post(path + "/dtmf", Map.of("digits", "1#")).status()).isEqualTo(200);
+        assertField(one.post(path + "/consult", Map.of("to", "nobody")), "to");
+        assertThat(one.post(path + "/consult/complete", null).status()).as("no consultation yet").isEqualTo(409);
+        for (String[] op : new String[][] {{"POST", "/consult"}, {"POST", "/consult/complete"}, {"POST", "/consult/conference"},
+                {"DELETE", "/consult"}, {"POST", "/mute"}, {"POST", "/dtmf"}, {"POST", "/answer"}}) {
+            var r = op[0].equals("DELETE") ? two.delete(path + op[1])
+                    : two.post(path + op[1], Map.of("to", "8002", "muted", true, "digits", "1"));
+            assertThat(r.status()).as("agent 2 on agent 1's call: " + op[0] + " " + op[1]).isEqualTo(404);
+        }
+
+        // Consult agent 2 (job number 8002), then cancel: agent 1 is back with the customer, agent 2's leg ends.
+        var first = one.post(path + "/consult", Map.of("to", "8002"));
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        String cancelled = first.json().get("consultLegId").asText();
+        liveCall(two, cancelled, "talking");
+        await("consult answered").atMost(Duration.ofSeconds(10)).until(() -> one.get(path).json().at("/call/consult/state").asText().equals("talking"));
+        assertThat(one.get(path).json().at("/call/state").asText()).isEqualTo("held");
+        await().atMost(Duration.ofSeconds(5)).until(customer::musicOnHold);
+        assertThat(one.delete(path + "/consult").status()).isEqualTo(200);
+        JsonNode back = liveCall(one, leg, "talking").get("call");
+        assertThat(back.path("consult").isMissingNode() || back.path("consult").isNull()).as(back.toString()).isTrue();
+        await("the consulted leg ended").atMost(Duration.ofSeconds(10))
+                .until(() -> two.get("/api/v1/live-calls").json().findValuesAsText("legId"), legs -> !legs.contains(cancelled));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !customer.musicOnHold());
+
+        // Consult again and complete: agent 1's leg ends, the customer talks with agent 2's leg.
+        var second = one.post(path + "/consult", Map.of("to", "8002"));
+        assertThat(second.status()).as(second.toString()).isEqualTo(201);
+        String consulted = second.json().get("consultLegId").asText();
+        liveCall(two, consulted, "talking");
+        await("consult answered").atMost(Duration.ofSeconds(10)).until(() -> one.get(path).json().at("/call/consult/state").asText().equals("talking"));
+        var completed = one.post(path + "/consult/complete", null);
+        assertThat(completed.status()).as(completed.toString()).isEqualTo(200);
+        await("agent 1's leg ended").atMost(Duration.ofSeconds(10)).until(() -> one.get("/api/v1/live-calls").json().isEmpty());
+        await("the customer is bridged with agent 2").atMost(Duration.ofSeconds(5))
+                .until(() -> customer.bridgedWith().map(dev.hotline.engine.call.Channel::id).orElse("").equals(consulted));
+        assertThat(customer.musicOnHold()).isFalse();
+        assertThat(customer.state().isFinal()).isFalse();
+        assertThat(two.get("/api/v1/live-calls/" + consulted).json().at("/call/state").asText()).isEqualTo("talking");
+        long audioBefore = customer.counters().packetsIn();
+        await("the customer's audio still flows").atMost(Duration.ofSeconds(5)).until(() -> customer.counters().packetsIn() > audioBefore + 10);
+        // Agent 2 hangs up through the API: the customer gets the BYE and its scenario ends well.
+        assertThat(two.delete("/api/v1/live-calls/" + consulted).status()).isEqualTo(200);
+        SipPeers.ok(caller);
+        String timeline = timeline("13966660051");
+        assertThat(timeline).contains("kind=consult target=8002", "kind=attended target=8002", "\"type\":\"hold\"");
+    }
+
+    @Test
+    void aConsultationThroughTheApiBecomesAThreePartyCallThatOutlivesTheFirstAgent() throws Exception {
+        ApiClient one = agentOneByToken();
+        ApiClient two = agentByToken(2);
+        assertThat(one.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+        Sipp.Run caller = peers().uac("uac_wait_bye", "4697", SipPeers.vars("13966660052"));
+        JsonNode live = await("the queue call reaches agent 1").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> one.get("/api/v1/live-calls").json(), l -> l.size() == 1 && l.at("/0/call/state").asText().equals("talking"));
+        String leg = live.at("/0/call/legId").asText();
+        String path = "/api/v1/live-calls/" + leg;
+        var customer = server.hotline().engine().channels().stream()
+                .filter(ch -> ch.caller().user().equals("13966660052") && ch.direction() == dev.hotline.engine.call.Direction.INBOUND)
+                .findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> customer.counters().packetsIn() > 0);
+        var consult = one.post(path + "/consult", Map.of("to", "8002"));
+        assertThat(consult.status()).as(consult.toString()).isEqualTo(201);
+        String consulted = consult.json().get("consultLegId").asText();
+        liveCall(two, consulted, "talking");
+        await("consult answered").atMost(Duration.ofSeconds(10)).until(() -> one.get(path).json().at("/call/consult/state").asText().equals("talking"));
+        var conference = one.post(path + "/consult/conference", null);
+        assertThat(conference.status()).as(conference.toString()).isEqualTo(200);
+        await("the customer hears the others, not music").atMost(Duration.ofSeconds(5)).until(() -> !customer.musicOnHold());
+        JsonNode three = liveCall(one, leg, "talking").get("call");
+        assertThat(three.path("consult").isNull() || three.path("consult").isMissingNode()).as(three.toString()).isTrue();
+        // Agent 1 leaves: the customer and agent 2 still talk; agent 2 leaves: the customer, alone, is hung up.
+        assertThat(one.delete(path).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> one.get("/api/v1/live-calls").json().isEmpty());
+        assertThat(customer.state().isFinal()).isFalse();
+        assertThat(two.get("/api/v1/live-calls/" + consulted).status()).isEqualTo(200);
+        assertThat(two.delete("/api/v1/live-calls/" + consulted).status()).isEqualTo(200);
+        SipPeers.ok(caller);
     }
 
     String timeline(String number) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hotline.auth.Passwords;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.DomainException;
+import dev.hotline.report.TicketLogEvent;
 import dev.hotline.store.Database;
 import dev.hotline.tenant.Enterprises;
 import dev.hotline.testing.TestDatabases;
@@ -71,7 +72,10 @@ class TicketsTest {
     Jdbi jdbi;
     TestClock clock = new TestClock(MONDAY_9);
     // No SMS gateway: the notices' switches are off here (TicketNoticesTest covers them end to end).
-    Tickets tickets = new Tickets(clock, new dev.hotline.sms.Sms(clock, null, ZoneId.of("UTC"), new dev.hotline.crm.Customers(clock), null));
+    /** API-2: the ticket events handed to the event log, in order. */
+    final List<TicketLogEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Tickets tickets = new Tickets(clock, new dev.hotline.sms.Sms(clock, null, ZoneId.of("UTC"), new dev.hotline.crm.Customers(clock), null),
+            events::add);
     long e;
     long admin;
     long agent;
@@ -133,6 +137,38 @@ class TicketsTest {
         assertThat(timeline).extracting(Ticket.Event::kind).containsExactly("opened", "status", "status", "status", "status");
         assertThat(timeline.get(4).detail()).isEqualTo("closed → reopened");
         assertThat(timeline.get(4).userId()).isEqualTo(admin);
+    }
+
+    @Test
+    void everyChangeIsAnEventForWebhooksOnceItCommittedAndNoneOfARolledBackOne() {
+        // API-2: created + assigned, a comment, status changes, the close; each with the ticket's state after it.
+        Ticket t = openComplaint(agent);
+        jdbi.useTransaction(h -> tickets.comment(h, e, admin, t.id(), new Tickets.NoteInput("called the bank", true)));
+        move(t.id(), "in_progress");
+        move(t.id(), "resolved");
+        move(t.id(), "closed");
+        assertThat(events).extracting(TicketLogEvent::action).containsExactly("created", "assigned", "commented", "status", "status", "closed");
+        assertThat(events).allSatisfy(ev -> {
+            assertThat(ev.ticketId()).isEqualTo(t.id());
+            assertThat(ev.enterpriseId()).isEqualTo(e);
+            assertThat(ev.trackingNumber()).isEqualTo(t.trackingNumber());
+            assertThat(ev.userId()).isEqualTo(admin);
+            assertThat(ev.callerNumber()).isEqualTo("13900000001");
+        });
+        assertThat(events.get(1).assigneeId()).isEqualTo(agent);
+        assertThat(events.get(2).text()).isEqualTo("called the bank");
+        assertThat(events.get(2).forCustomer()).isTrue();
+        assertThat(events.get(5).previousStatus()).isEqualTo("resolved");
+        assertThat(events.get(5).status()).isEqualTo("closed");
+
+        // A change whose transaction rolls back is no event; a refused move none either.
+        events.clear();
+        assertThatThrownBy(() -> jdbi.useTransaction(h -> {
+            tickets.comment(h, e, admin, t.id(), new Tickets.NoteInput("never seen"));
+            throw new IllegalStateException("rolled back");
+        })).hasMessageContaining("rolled back");
+        assertThatThrownBy(() -> move(t.id(), "in_progress")).isInstanceOf(DomainException.class);
+        assertThat(events).isEmpty();
     }
 
     @Test

@@ -23,6 +23,17 @@ class OpenApiTest {
             assertThat(doc.at("/components/schemas/User/properties/username/type").asText()).isEqualTo("string");
             assertThat(doc.at("/components/schemas/ErrorBody/properties/fieldErrors/type").asText()).isEqualTo("array");
             assertThat(doc.at("/paths/~1api~1v1~1auth~1login/post/security").isArray()).as("login is public").isTrue();
+            // API-1: the desk's attended transfer, answer, mute and keys are call control for integrators too.
+            JsonNode paths = doc.get("paths");
+            for (String[] op : new String[][] {{"post", "/consult"}, {"delete", "/consult"}, {"post", "/consult/complete"},
+                    {"post", "/consult/conference"}, {"post", "/answer"}, {"post", "/mute"}, {"post", "/dtmf"}}) {
+                JsonNode o = paths.path("/api/v1/live-calls/{legId}" + op[1]).path(op[0]);
+                assertThat(o.isMissingNode()).as(op[0] + " " + op[1]).isFalse();
+                assertThat(o.get("tags").toString()).as(op[0] + " " + op[1]).contains("call-control");
+            }
+            assertThat(paths.at("/~1api~1v1~1live-calls~1{legId}~1consult/post/requestBody").toString()).contains("TransferInput");
+            assertThat(paths.at("/~1api~1v1~1live-calls~1{legId}~1mute/post/requestBody").toString()).contains("MuteInput");
+            assertThat(paths.at("/~1api~1v1~1live-calls~1{legId}~1dtmf/post/requestBody").toString()).contains("DtmfInput");
             assertThat(new ApiClient(server.baseUrl()).get("/api/v1/health").json().get("status").asText()).isEqualTo("UP");
         }
     }

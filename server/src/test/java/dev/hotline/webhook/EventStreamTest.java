@@ -60,8 +60,13 @@ class EventStreamTest {
         final WebSocket ws;
 
         Stream(String baseUrl, String token, Long after) throws Exception {
+            this(baseUrl, token, after, null);
+        }
+
+        Stream(String baseUrl, String token, Long after, String types) throws Exception {
             StringBuilder buf = new StringBuilder();
-            String url = baseUrl.replaceFirst("^http", "ws") + "/api/v1/events" + (after == null ? "" : "?after=" + after);
+            String url = baseUrl.replaceFirst("^http", "ws") + "/api/v1/events" + (after == null ? "" : "?after=" + after)
+                    + (types == null ? "" : (after == null ? "?" : "&") + "types=" + types);
             ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
                     .buildAsync(URI.create(url), new WebSocket.Listener() {
                         @Override
@@ -179,5 +184,50 @@ class EventStreamTest {
         var bad = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + lead)
                 .buildAsync(URI.create(server.baseUrl().replaceFirst("^http", "ws") + "/api/v1/events?after=minus"), new WebSocket.Listener() { });
         assertThat(bad).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class).withStackTraceContaining("400");
+    }
+
+    /** The answer to a WebSocket upgrade of {@code pathAndQuery} refused before it happens: status line, headers and body. */
+    String refusedUpgrade(String pathAndQuery, String token) throws Exception {
+        URI u = URI.create(server.baseUrl());
+        try (java.net.Socket socket = new java.net.Socket(u.getHost(), u.getPort())) {
+            socket.setSoTimeout(10_000);
+            String req = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + u.getHost() + ":" + u.getPort() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: Bearer " + token + "\r\n\r\n";
+            socket.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var in = new java.io.DataInputStream(socket.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
+            var m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            byte[] body = new byte[m.find() ? Integer.parseInt(m.group(1)) : 0];
+            in.readFully(body);
+            return head + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aStreamFilteredByTypeCarriesOnlyThoseAndAnUnknownTypeIsRefusedByName() throws Exception {
+        // API-2: ?types= takes the patterns of webhook subscriptions; the call made first never reaches a ticket-only stream.
+        String lead = token("demo", "lead", PW);
+        try (Stream tickets = new Stream(server.baseUrl(), lead, null, "ticket.*,agent.state");
+             Stream closed = new Stream(server.baseUrl(), lead, null, "call.closed")) {
+            tickets.until(n -> true, "hello");
+            closed.until(n -> true, "hello");
+            call("13700000093");
+            List<JsonNode> calls = closed.until(closedCallOf("13700000093"), "the call's record");
+            assertThat(calls.subList(1, calls.size())).as("only call.closed").allMatch(n -> n.get("type").asText().equals("call.closed"));
+            var opened = admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Stream me", "form", Map.of("topic", "x")));
+            assertThat(opened.status()).as(opened.toString()).isEqualTo(201);
+            List<JsonNode> got = tickets.until(n -> n.path("type").asText().equals("ticket.created"), "the ticket's event");
+            assertThat(got.subList(1, got.size())).extracting(n -> n.get("type").asText()).allMatch(t -> t.equals("ticket.created")
+                    || t.equals("agent.state"));
+            JsonNode created = got.get(got.size() - 1);
+            assertThat(created.at("/data/ticketId").asLong()).isEqualTo(opened.json().get("id").asLong());
+            assertThat(created.at("/data/title").asText()).isEqualTo("Stream me");
+            assertThat(created.get("seq").asLong()).isGreaterThan(calls.get(calls.size() - 1).get("seq").asLong());
+        }
+        String refused = refusedUpgrade("/api/v1/events?types=call.closed,ticket.opened", lead);
+        assertThat(refused).startsWith("HTTP/1.1 400").contains("\"field\":\"types\"", "ticket.opened");
+        assertThat(refusedUpgrade("/api/v1/events?types=call.closed,,", lead)).startsWith("HTTP/1.1 400").contains("\"types\"");
     }
 }

@@ -32,4 +32,57 @@ class WebhookBodyTest {
         assertThat(data.get("at").asText()).isEqualTo("2026-12-06T10:15:30.123456Z");
         assertThat(Webhooks.body(e, "call.recorded")).as("a new id per body").isNotEqualTo(text);
     }
+
+    /** An event of {@code type} with default values (nulls, zeros), enough to ask its type. */
+    static Object instance(Class<?> type, boolean flag) throws Exception {
+        var components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            Class<?> t = components[i].getType();
+            types[i] = t;
+            Object v = null;
+            if (t == boolean.class) v = flag;
+            else if (t == int.class) v = 0;
+            else if (t == long.class) v = 0L;
+            else if (t == double.class) v = 0.0;
+            args[i] = v;
+        }
+        return type.getDeclaredConstructor(types).newInstance(args);
+    }
+
+    @Test
+    void everyEventTypeIsOneSubscriptionsAndTheStreamMayNameAndUnknownOnesAreRefused() throws Exception {
+        // Every call event there is (and both sides of a flag: hold / unhold) has a listed type: a new one cannot be forgotten.
+        var all = Webhooks.TYPES.values().stream().flatMap(java.util.List::stream).toList();
+        for (Class<?> c : CallLogEvent.class.getPermittedSubclasses()) {
+            for (boolean flag : new boolean[] {true, false}) {
+                if (c == CallLogEvent.Closed.class) continue; // its data needs the record; its type is call.closed
+                String type = Webhooks.typeOf((dev.hotline.report.LogEvent) instance(c, flag));
+                assertThat(all).as(c.getSimpleName()).contains(type);
+                assertThat(Webhooks.knownPattern(type)).isTrue();
+            }
+        }
+        assertThat(all).contains("call.closed", "agent.state", "ticket.created", "ticket.assigned", "ticket.status", "ticket.commented",
+                "ticket.closed", "campaign.started", "campaign.paused", "campaign.finished", "campaign.attempt", "campaign.outcome");
+        assertThat(all).doesNotHaveDuplicates();
+        var outcome = new CallLogEvent.CampaignOutcome(1, "c", Instant.EPOCH, null, 3, 4, "13800000000", "busy", null);
+        assertThat(Webhooks.typeOf(outcome)).isEqualTo("campaign.outcome");
+        var ticket = new dev.hotline.report.TicketLogEvent(1, Instant.EPOCH, "closed", 5, "T1", "complaint", "t", "closed", "resolved", null,
+                null, 2L, null, "13800000000", null, null, null);
+        assertThat(Webhooks.typeOf(ticket)).isEqualTo("ticket.closed");
+        JsonNode data = JsonMapper.MAPPER.readTree(Webhooks.body(ticket, "ticket.closed")).get("data");
+        assertThat(data.get("ticketId").asLong()).isEqualTo(5);
+        assertThat(data.get("previousStatus").asText()).isEqualTo("resolved");
+        assertThat(data.has("enterpriseId")).isFalse();
+
+        for (String ok : java.util.List.of("*", "call.*", "ticket.*", "campaign.*", "queue.join", "ticket.commented")) {
+            assertThat(Webhooks.knownPattern(ok)).as(ok).isTrue();
+        }
+        for (String bad : java.util.List.of("", "ticket", "tickets.*", "ticket.opened", "call.nothing", ".*", "call.**")) {
+            assertThat(Webhooks.knownPattern(bad)).as(bad).isFalse();
+        }
+        assertThat(Webhooks.matches(java.util.List.of("ticket.*"), "ticket.closed")).isTrue();
+        assertThat(Webhooks.matches(java.util.List.of("ticket.*"), "call.closed")).isFalse();
+    }
 }

@@ -141,4 +141,95 @@ class WebhookTest {
             receiver.stop(0);
         }
     }
+
+    @Test
+    void ticketAndCampaignEventsReachTheirSubscribersSignedAndInOrder() throws Exception {
+        // API-2: tickets (created, assigned, commented, status, closed) and campaigns (started, paused, finished) go through the
+        // event log to the webhooks that want them, like calls' events; a subscription to other types gets none of them.
+        List<Received> received = new CopyOnWriteArrayList<>();
+        List<Received> callsOnly = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        for (var ctx : Map.of("/business", received, "/calls", callsOnly).entrySet()) {
+            receiver.createContext(ctx.getKey(), ex -> {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                ctx.getValue().add(new Received(ex.getRequestHeaders().getFirst("X-Hotline-Signature"),
+                        ex.getRequestHeaders().getFirst("X-Hotline-Event"), new String(body, StandardCharsets.UTF_8)));
+                ex.sendResponseHeaders(204, -1);
+                ex.close();
+            });
+        }
+        receiver.start();
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        try (TestServer server = TestServer.start()) {
+            ApiClient admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", PW);
+            var unknown = admin.post("/api/v1/webhooks", Map.of("url", base + "/business", "events", List.of("ticket.opened")));
+            assertThat(unknown.status()).isEqualTo(400);
+            assertThat(unknown.body()).contains("\"events\"", "ticket.opened");
+            var made = admin.post("/api/v1/webhooks", Map.of("url", base + "/business", "events",
+                    List.of("ticket.*", "campaign.started", "campaign.paused", "campaign.finished")));
+            assertThat(made.status()).as(made.toString()).isEqualTo(201);
+            String secret = made.json().get("secret").asText();
+            assertThat(admin.post("/api/v1/webhooks", Map.of("url", base + "/calls", "events", List.of("call.*", "agent.*"))).status())
+                    .isEqualTo(201);
+            long agent = admin.get("/api/v1/users?q=agent1").json().get(0).get("id").asLong();
+
+            var opened = admin.post("/api/v1/tickets", Map.of("type", "consultation", "title", "Refund", "callerNumber", "13500000081",
+                    "assigneeId", agent, "form", Map.of("topic", "refund")));
+            assertThat(opened.status()).as(opened.toString()).isEqualTo(201);
+            long ticket = opened.json().get("id").asLong();
+            String tracking = opened.json().get("trackingNumber").asText();
+            assertThat(admin.post("/api/v1/tickets/" + ticket + "/comments", Map.of("text", "called the bank")).status()).isEqualTo(200);
+            assertThat(admin.post("/api/v1/tickets/" + ticket + "/status", Map.of("status", "in_progress")).status()).isEqualTo(200);
+            assertThat(admin.post("/api/v1/tickets/" + ticket + "/status", Map.of("status", "resolved", "note", "paid")).status()).isEqualTo(200);
+            assertThat(admin.post("/api/v1/tickets/" + ticket + "/status", Map.of("status", "closed")).status()).isEqualTo(200);
+            assertThat(admin.post("/api/v1/tickets/" + ticket + "/status", Map.of("status", "in_progress")).status())
+                    .as("a refused move is no event").isEqualTo(409);
+
+            long trunk = admin.get("/api/v1/trunks").json().get(0).get("id").asLong();
+            long queue = admin.get("/api/v1/queues").json().get(0).get("id").asLong();
+            var campaign = admin.post("/api/v1/campaigns", Map.of("name", "wh-campaign", "mode", "progressive", "settings", Map.of("trunkId",
+                    trunk, "callerIds", List.of("4000100"), "queueId", queue, "timeZone", "UTC",
+                    "windows", List.of(Map.of("from", "00:00", "to", "00:01")))));
+            assertThat(campaign.status()).as(campaign.toString()).isEqualTo(201);
+            long cid = campaign.json().get("id").asLong();
+            admin.upload("POST", "/api/v1/campaigns/" + cid + "/contacts", "l.csv", "number\n13500000082\n".getBytes(StandardCharsets.UTF_8));
+            for (String state : List.of("running", "paused", "running", "stopped")) {
+                var moved = admin.post("/api/v1/campaigns/" + cid + "/state", Map.of("state", state));
+                assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+            }
+
+            await("every ticket and campaign event delivered").atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 10);
+            List<String> types = new ArrayList<>();
+            List<JsonNode> bodies = new ArrayList<>();
+            for (Received r : received) {
+                long t = Long.parseLong(r.signature().substring(2, r.signature().indexOf(',')));
+                assertThat(r.signature()).as("signed").isEqualTo(Webhooks.signature(secret, t, r.body()));
+                JsonNode b = JSON.readTree(r.body());
+                assertThat(r.deliveryHeader()).as("X-Hotline-Event").isEqualTo(b.get("type").asText());
+                types.add(b.get("type").asText());
+                bodies.add(b);
+            }
+            assertThat(types).containsExactly("ticket.created", "ticket.assigned", "ticket.commented", "ticket.status", "ticket.status",
+                    "ticket.closed", "campaign.started", "campaign.paused", "campaign.started", "campaign.finished");
+            for (JsonNode b : bodies.subList(0, 6)) {
+                assertThat(b.at("/data/ticketId").asLong()).isEqualTo(ticket);
+                assertThat(b.at("/data/trackingNumber").asText()).isEqualTo(tracking);
+                assertThat(b.get("enterpriseId").asLong()).isEqualTo(admin.get("/api/v1/me").json().at("/enterprise/id").asLong());
+            }
+            assertThat(bodies.get(1).at("/data/assigneeId").asLong()).isEqualTo(agent);
+            assertThat(bodies.get(2).at("/data/text").asText()).isEqualTo("called the bank");
+            assertThat(bodies.get(4).at("/data/status").asText()).isEqualTo("resolved");
+            assertThat(bodies.get(4).at("/data/text").asText()).isEqualTo("paid");
+            assertThat(bodies.get(5).at("/data/previousStatus").asText()).isEqualTo("resolved");
+            assertThat(bodies.get(6).at("/data/campaignId").asLong()).isEqualTo(cid);
+            assertThat(bodies.get(6).at("/data/previousState").asText()).isEqualTo("draft");
+            assertThat(bodies.get(8).at("/data/previousState").asText()).isEqualTo("paused");
+            assertThat(bodies.get(9).at("/data/state").asText()).isEqualTo("stopped");
+            assertThat(bodies.get(9).at("/data/name").asText()).isEqualTo("wh-campaign");
+            assertThat(callsOnly).as("call.* and agent.* want none of them")
+                    .noneMatch(r -> r.deliveryHeader().startsWith("ticket.") || r.deliveryHeader().startsWith("campaign."));
+        } finally {
+            receiver.stop(0);
+        }
+    }
 }

@@ -231,8 +231,9 @@ public final class ScheduledReports implements AutoCloseable {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Recurrence when = new Recurrence(frequency.get(), LocalTime.parse(time), weekly ? weekday.get() : null, monthly ? in.dayOfMonth() : null);
         boolean enabled = in.enabled() == null || in.enabled();
-        // A schedule sends the occurrences after it was made; one turned on again, those after it was turned on.
-        Instant lastDue = old.map(o -> o.enabled() || !enabled ? o.lastDueAt() : now).orElse(now);
+        // A schedule sends the occurrences after it was made or last changed (a change of its days or hour, or turning it on
+        // again, does not send the occurrences the new rule would have had before); a period sent already is not sent again.
+        Instant lastDue = now;
         ReportSchedule s = new ReportSchedule(id == null ? 0 : id, enterpriseId, name, report, queue, in.agent(), in.department(), realNumber,
                 outcome, period.get(), group.get(), format, lang, recipients, when, enabled, old.map(ReportSchedule::createdAt).orElse(now), now,
                 lastDue, old.map(ReportSchedule::lastPeriodFrom).orElse(null), old.map(ReportSchedule::lastPeriodTo).orElse(null));

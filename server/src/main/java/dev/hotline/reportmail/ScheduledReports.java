@@ -154,6 +154,11 @@ public final class ScheduledReports implements AutoCloseable {
         Instant anchor = s.lastDueAt() == null ? s.createdAt() : s.lastDueAt();
         Instant now = clock.instant();
         Instant next = s.when().next(anchor.isBefore(now.minus(MAX_CATCH_UP)) ? now.minus(MAX_CATCH_UP) : anchor, zone);
+        // The next occurrence that will send: one whose period was sent already is passed over.
+        for (int i = 0; i < 40 && s.lastPeriodTo() != null
+                && !s.period().of(next.atZone(zone).toLocalDate(), zone).to().isAfter(s.lastPeriodTo()); i++) {
+            next = s.when().next(next, zone);
+        }
         Recurrence w = s.when();
         return new View(s.id(), s.name(), s.report(), s.queue(), s.agent(), s.department(), s.number(), s.outcome(), s.period().key(),
                 s.group().key(), s.format(), s.lang(), s.recipients(), w.frequency().key(), w.at().toString(),

@@ -55,7 +55,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * MSG-2 scheduled reports end to end: calls written through the server's event log the day before, the server's clock
  * moved to 08:00 of the enterprise's zone (Asia/Shanghai, the SUP-1 setting), and GreenMail receives the report once, as
  * xlsx or CSV with the very numbers of the report route for that period, with an HTML part of the totals (escaped).
- * Then the server is down at the next 08:00 and sends that day's report when it is back, and never twice.
+ * A schedule moved to a later hour does not send the same period again. Then the server is down at the next morning's
+ * hour and sends that day's report when it is back, and never twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -256,6 +257,14 @@ class ScheduledReportsTest {
         assertThat(view.get("lastSend").get("status").asText()).isEqualTo("sent");
         assertThat(Instant.parse(view.get("nextAt").asText())).isEqualTo(at(day.plusDays(1), "08:00"));
 
+        // Moved to 08:10 after today's was sent: 08:10 comes and yesterday's report is not sent again; the next is tomorrow's.
+        Map<String, Object> later = schedule(SUMMARY, "summary", "xlsx", "en", List.of("boss@demo.test", "ops@demo.test"));
+        later.put("time", "08:10");
+        var moved = admin.put("/api/v1/report-schedules/" + summaryId, later);
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+        assertThat(Instant.parse(moved.json().get("nextAt").asText())).isEqualTo(at(day.plusDays(1), "08:10"));
+        clock.set(at(day, "08:11"));
+
         // Never twice: more rounds, no more mail.
         twoRounds(server);
         assertThat(received(SUMMARY)).hasSize(2);
@@ -367,7 +376,7 @@ class ScheduledReportsTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> received(QUEUES).size() == 2);
         JsonNode sends = admin2.get("/api/v1/report-sends?schedule=" + summaryId).json();
         assertThat(sends).hasSize(2);
-        assertThat(Instant.parse(sends.get(0).get("dueAt").asText())).isEqualTo(at(day.plusDays(1), "08:00"));
+        assertThat(Instant.parse(sends.get(0).get("dueAt").asText())).isEqualTo(at(day.plusDays(1), "08:10"));
         twoRounds(second);
         second.close();
         server = null;

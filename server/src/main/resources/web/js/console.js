@@ -36,6 +36,7 @@ import { WebCallbackPage } from './pages/webcallback.js';
 import { WidgetsPage } from './pages/widgets.js';
 import { MailPage } from './pages/mail.js';
 import { WebhooksPage } from './pages/webhooks.js';
+import { ReportSchedulesPage } from './pages/report-schedules.js';
 import { SmsPage } from './pages/sms.js';
 import { TicketsPage } from './pages/tickets.js';
 import { OrdersPage } from './pages/orders.js';
@@ -161,6 +162,9 @@ const MENU = [
   // MSG-2: the e-mail settings and outbox, after the inbox in the messages group.
   { id: 'mail', perm: 'mail.manage', group: 'messages', component: MailPage,
     icon: I('<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M3 7l9 6 9-6"/>') },
+  // MSG-2 with RPT-2: reports e-mailed on schedules, after the e-mail settings.
+  { id: 'report-schedules', perms: ['mail.manage'], group: 'messages', component: ReportSchedulesPage,
+    icon: I('<rect x="3" y="4" width="18" height="17" rx="2"/><path d="M3 9h18M8 2v4M16 2v4M8 14h3M8 17h6"/>') },
   // MSG-3: the SMS gateway, templates, after-call switch and message log, after the e-mail.
   { id: 'sms', perm: 'sms.manage', group: 'messages', component: SmsPage,
     icon: I('<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/><path d="M8 9h8M8 13h5"/>') },

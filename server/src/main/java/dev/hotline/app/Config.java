@@ -77,9 +77,11 @@ public record Config(
 
     /**
      * The server's default SMTP server for e-mail (MSG-2), used by enterprises without their own; host blank: none.
-     * {@code security}: none, starttls or tls.
+     * {@code security}: none, starttls or tls. {@code truststore} (a PKCS12 file; blank: the JDK's authorities): the
+     * certificates SMTP servers reached over TLS or STARTTLS are checked against, for the default and every enterprise's.
      */
-    public record Smtp(String host, int port, String security, String user, String password, String from) {}
+    public record Smtp(String host, int port, String security, String user, String password, String from, String truststore,
+                       String truststorePassword) {}
 
     /**
      * Overload control (issue 19): new calls beyond these are refused with 503 and Retry-After before any routing.
@@ -122,6 +124,9 @@ public record Config(
         checkPort("smtp.port", smtp.port(), false);
         if (!List.of("none", "starttls", "tls").contains(smtp.security())) {
             throw new IllegalArgumentException("smtp.security must be none, starttls or tls: " + smtp.security());
+        }
+        if (!smtp.truststore().isBlank() && !Files.isRegularFile(Path.of(smtp.truststore()))) {
+            throw new IllegalArgumentException("smtp.truststore is not a file: " + smtp.truststore());
         }
     }
 
@@ -182,6 +187,8 @@ public record Config(
             Map.entry("smtp.user", ""),
             Map.entry("smtp.password", ""),
             Map.entry("smtp.from", ""),
+            Map.entry("smtp.truststore", ""),
+            Map.entry("smtp.truststore.password", ""),
             // OPS-4: "json" writes one JSON object per log line (for a log collector); "text" is for people.
             Map.entry("log.format", "text"),
             // MEDIA-6: STUN/TURN for browsers off the LAN: comma-separated stun:/turn:/turns: URLs, and either a static
@@ -253,7 +260,8 @@ public record Config(
                 p.getProperty("sip.product"),
                 Arrays.stream(p.getProperty("sip.trusted").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
                 new Smtp(p.getProperty("smtp.host"), intOf(p, "smtp.port"), p.getProperty("smtp.security").toLowerCase(Locale.ROOT),
-                        p.getProperty("smtp.user"), p.getProperty("smtp.password"), p.getProperty("smtp.from")),
+                        p.getProperty("smtp.user"), p.getProperty("smtp.password"), p.getProperty("smtp.from"),
+                        p.getProperty("smtp.truststore").strip(), p.getProperty("smtp.truststore.password")),
                 p.getProperty("log.format").strip().toLowerCase(Locale.ROOT),
                 new Overload(intOf(p, "sip.overload.max.cps"), intOf(p, "sip.overload.max.delay.ms"),
                         intOf(p, "sip.overload.retry.after"), intOf(p, "sip.overload.max.backlog")),

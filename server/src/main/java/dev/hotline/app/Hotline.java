@@ -63,6 +63,7 @@ import dev.hotline.mail.MailRoutes;
 import dev.hotline.mail.Mailer;
 import dev.hotline.mail.SecretBox;
 import dev.hotline.mail.SmtpSettings;
+import dev.hotline.mail.SmtpTrust;
 import dev.hotline.masking.Masking;
 import dev.hotline.masking.MaskingRoutes;
 import dev.hotline.monitor.Monitor;
@@ -82,7 +83,10 @@ import dev.hotline.recording.SftpArchive;
 import dev.hotline.report.CallRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.report.QueueTargets;
+import dev.hotline.report.ReportCatalog;
 import dev.hotline.report.ReportRoutes;
+import dev.hotline.reportmail.ReportScheduleRoutes;
+import dev.hotline.reportmail.ScheduledReports;
 import dev.hotline.report.business.BusinessReportRoutes;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
@@ -165,6 +169,7 @@ public final class Hotline implements AutoCloseable {
     private final Metrics metrics;
     private final Webhooks webhooks;
     private final Mailer mailer;
+    private final ScheduledReports scheduledReports;
     private final SmsSender smsSender;
     private final EventStream eventStream;
     private final CustomerImports customerImports;
@@ -175,8 +180,12 @@ public final class Hotline implements AutoCloseable {
     private ClusterNode cluster;
 
     public Hotline(Config config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** @param clock the server's time (tests move it to reach a scheduled report's hour without waiting for it) */
+    public Hotline(Config config, Clock clock) {
         this.config = config;
-        Clock clock = Clock.systemUTC();
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -208,9 +217,10 @@ public final class Hotline implements AutoCloseable {
                         q.settings().shortAbandonSeconds())));
         // Day roll-ups are kept in the server's time zone: reports by day, week or month in it read them.
         java.time.ZoneId reportZone = java.time.ZoneId.systemDefault();
-        ReportRoutes.register(api, jdbi, masking, clock, reportZone);
+        ReportCatalog reportCatalog = new ReportCatalog(); // the reports by name: their routes, and scheduled reports (MSG-2)
+        ReportRoutes.register(api, reportCatalog, jdbi, masking, clock, reportZone);
         BusinessReportRoutes.register(api, jdbi, clock); // RPT-4
-        SurveyRoutes.register(api, jdbi, masking, clock, reportZone);
+        SurveyRoutes.register(api, reportCatalog, jdbi, masking, clock, reportZone);
         BillingRoutes.register(api, jdbi, audit, masking, clock, reportZone);
         // CRM (issue 16): customers, their import jobs (on a thread of their own) and the address books.
         this.customerImports = new CustomerImports(jdbi, clock, config.dataDir());
@@ -230,7 +240,12 @@ public final class Hotline implements AutoCloseable {
         this.webhooks = new Webhooks(jdbi, clock, masking);
         // MSG-2: e-mail through the enterprise's SMTP server or the configured default, sent from the outbox by a thread of its own.
         SecretBox mailKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("mail.key"));
-        this.mailer = new Mailer(jdbi, clock, mailKey, serverSmtp(config));
+        this.mailer = new Mailer(jdbi, clock, mailKey, serverSmtp(config), config.smtp().truststore().isBlank() ? null
+                : SmtpTrust.fromTrustStore(Path.of(config.smtp().truststore()), config.smtp().truststorePassword()));
+        // MSG-2 with RPT-2: reports sent by e-mail on schedules, through the outbox (OPS-3: by the node serving the enterprise).
+        this.scheduledReports = new ScheduledReports(jdbi, clock, reportCatalog, masking, reportZone, config.dataDir(),
+                e -> cluster == null || cluster.serves(e));
+        ReportScheduleRoutes.register(api, jdbi, audit, scheduledReports);
         // OPS-2: configuration backup and restore (the SMTP password is re-sealed under the passphrase and back).
         SecretBox archiveKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("archive.key"));
         SecretBox ivrDbKey = SecretBox.fromKeyFile(config.dataDir().resolve("secrets").resolve("ivr-db.key"));
@@ -370,6 +385,7 @@ public final class Hotline implements AutoCloseable {
             eventLog.close();
             webhooks.close();
             mailer.close();
+            scheduledReports.close();
             smsSender.close();
             eventStream.close();
             db.close();
@@ -393,6 +409,7 @@ public final class Hotline implements AutoCloseable {
             return acd.talkingLeg(e, agent).flatMap(calls::find).map(c -> c.callId());
         }, clock);
         smsSender.start();
+        scheduledReports.start();
         this.metrics = new Metrics(engine, eventLog, acd, jdbi);
         OpsRoutes.register(api, metrics, jdbi, config.sipHost(), engine.sipPort());
         // OPS-3 (docs/adr/0004-nodes-behind-kamailio.md): several nodes behind Kamailio; this one serves the enterprises
@@ -431,6 +448,7 @@ public final class Hotline implements AutoCloseable {
                 webhooks.prune(); // API-2: delivered deliveries kept 7 days
                 mailer.prune(); // MSG-2: sent and given-up messages kept 30 days
                 acd.pruneCallbacks(); // ACD-6: call backs that ended kept 30 days
+                scheduledReports.prune(); // MSG-2: reports sent (and their files) kept 90 days
             } catch (RuntimeException e) {
                 log.error("event stream pruning failed", e);
             }
@@ -604,9 +622,15 @@ public final class Hotline implements AutoCloseable {
         // OPS-3: after the records of this node's calls are written, so that the node taking over finds none open.
         if (cluster != null) cluster.close();
         webhooks.close();
+        scheduledReports.close();
         mailer.close();
         smsSender.close();
         eventStream.close();
         db.close();
+    }
+
+    /** MSG-2's scheduled reports (tests wait for a round of the scheduler). */
+    public ScheduledReports scheduledReports() {
+        return scheduledReports;
     }
 }

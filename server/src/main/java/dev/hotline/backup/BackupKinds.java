@@ -91,6 +91,7 @@ final class BackupKinds {
             own("product", true, Map.of()),
             own("order_counter", false, Map.of()),
             new Kind("mail_settings", Owner.ENTERPRISE, null, false, Map.of(), Set.of(), Map.of("password_enc", MAIL_KEY)),
+            own("report_schedule", true, Map.of("agent_id", "app_user", "department_id", "department")), // MSG-2 scheduled reports
             new Kind("webhook", Owner.ENTERPRISE, null, true, Map.of(), Set.of("secret"), Map.of()),
             new Kind("web_callback_site", Owner.ENTERPRISE, null, false, Map.of(), Set.of("secret"), Map.of()),
             own("widget", true, Map.of("queue_id", "acd_queue")),
@@ -123,7 +124,7 @@ final class BackupKinds {
             "number_stat", "number_day", "tolerance_stat", "tolerance_day", "outbound_stat", "outbound_day",
             "customer", "customer_phone", "customer_value", "customer_import", "customer_import_error", "personal_contact",
             "webhook_delivery", "campaign", "campaign_contact", "ticket", "ticket_event", "notification", "memo",
-            "kb_category", "kb_article", "kb_token", "kb_question", "mail_outbox", "event_stream", "web_callback",
+            "kb_category", "kb_article", "kb_token", "kb_question", "mail_outbox", "report_send", "event_stream", "web_callback",
             "customer_order", "order_line", "order_event", "sip_ban", "flyway_schema_history",
             "stock_movement", "order_change", "contract", "contract_order",
             // OPS-3: which node runs now and where each enterprise is placed: the running cluster's state, not configuration.

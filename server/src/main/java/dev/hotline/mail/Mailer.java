@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class Mailer implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
     static final int TIMEOUT_MILLIS = 10_000;
-    static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
+    public static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
     private static final String HOST = "[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]";
 
     private final Jdbi jdbi;
@@ -50,6 +51,8 @@ public final class Mailer implements AutoCloseable {
     private final SecretBox secrets;
     /** The server's default SMTP server, if the configuration names one. */
     private final Optional<SmtpSettings> serverDefault;
+    /** The certificates SMTP servers over TLS / STARTTLS are checked against; null: the JDK's authorities. */
+    private final SSLSocketFactory trust;
     private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mail-sender");
         t.setDaemon(true);
@@ -57,7 +60,13 @@ public final class Mailer implements AutoCloseable {
     });
 
     public Mailer(Jdbi jdbi, Clock clock, SecretBox secrets, Optional<SmtpSettings> serverDefault) {
+        this(jdbi, clock, secrets, serverDefault, null);
+    }
+
+    /** @param trust the certificates SMTP servers reached over TLS or STARTTLS must chain to (null: the JDK's authorities) */
+    public Mailer(Jdbi jdbi, Clock clock, SecretBox secrets, Optional<SmtpSettings> serverDefault, SSLSocketFactory trust) {
         this.jdbi = jdbi;
+        this.trust = trust;
         this.clock = clock;
         this.secrets = secrets;
         this.serverDefault = serverDefault;
@@ -204,8 +213,10 @@ public final class Mailer implements AutoCloseable {
         return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
     }
 
-    private static void send(SmtpSettings s, MailStore.Mail mail) throws MessagingException {
-        Session session = Session.getInstance(s.properties(TIMEOUT_MILLIS));
+    private void send(SmtpSettings s, MailStore.Mail mail) throws MessagingException {
+        java.util.Properties props = s.properties(TIMEOUT_MILLIS);
+        if (trust != null && s.security() != SmtpSettings.Security.NONE) props.put("mail.smtp.ssl.socketFactory", trust);
+        Session session = Session.getInstance(props);
         MimeMessage msg = new MimeMessage(session);
         msg.setFrom(new InternetAddress(s.from()));
         msg.setRecipients(Message.RecipientType.TO, InternetAddress.parse(mail.to(), true));
@@ -223,7 +234,7 @@ public final class Mailer implements AutoCloseable {
             file.setDataHandler(new DataHandler(new FileDataSource(mail.attachment().toFile()) {
                 @Override
                 public String getContentType() {
-                    return mail.attachmentName() != null && mail.attachmentName().endsWith(".wav") ? "audio/wav" : "application/octet-stream";
+                    return contentType(mail.attachmentName());
                 }
             }));
             file.setFileName(mail.attachmentName() == null ? mail.attachment().getFileName().toString() : mail.attachmentName());
@@ -235,6 +246,15 @@ public final class Mailer implements AutoCloseable {
             else t.connect(s.host(), s.port(), null, null);
             t.sendMessage(msg, msg.getAllRecipients());
         }
+    }
+
+    /** The MIME type of an attachment by its name: the WAV of a voicemail, a report's xlsx or CSV. */
+    static String contentType(String name) {
+        if (name == null) return "application/octet-stream";
+        if (name.endsWith(".wav")) return "audio/wav";
+        if (name.endsWith(".xlsx")) return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        if (name.endsWith(".csv")) return "text/csv; charset=utf-8";
+        return "application/octet-stream";
     }
 
     /** RFC 2046 5.1.4: the plain text first, the HTML last (the richer one a reader prefers). */

@@ -26,6 +26,7 @@ public record SmtpSettings(String host, int port, Security security, String user
             void apply(Properties p) {
                 p.put("mail.smtp.starttls.enable", "true");
                 p.put("mail.smtp.starttls.required", "true");
+                p.put("mail.smtp.ssl.checkserveridentity", "true");
             }
         },
         /** TLS from the first byte (SMTPS, port 465). */

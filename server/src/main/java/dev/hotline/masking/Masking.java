@@ -64,6 +64,14 @@ public final class Masking {
         return new NumberMask(p.enterpriseId(), policy, masked, names::nameOf, refs);
     }
 
+    /**
+     * The mask of reports sent by e-mail (MSG-2 scheduled reports): numbers masked wherever the policy masks them for any
+     * role, since the mail leaves the server and its readers are not users.
+     */
+    public NumberMask forMail(long enterpriseId) {
+        return new NumberMask(enterpriseId, policy(enterpriseId), true, names::nameOf, null);
+    }
+
     /** The mask of the enterprise's webhook deliveries: masked unless the policy lets webhooks see numbers. */
     public NumberMask forWebhooks(long enterpriseId) {
         MaskPolicy policy = policy(enterpriseId);

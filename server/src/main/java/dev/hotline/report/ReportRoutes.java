@@ -5,6 +5,7 @@ import dev.hotline.domain.DomainException;
 import dev.hotline.domain.Validator;
 import dev.hotline.masking.Masking;
 import dev.hotline.masking.NumberMask;
+import dev.hotline.report.ReportCatalog.Filter;
 import dev.hotline.web.Api;
 import dev.hotline.web.WebServer;
 import io.javalin.http.Context;
@@ -16,7 +17,6 @@ import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -26,64 +26,40 @@ import org.jdbi.v3.core.Jdbi;
 public final class ReportRoutes {
     private ReportRoutes() {}
 
-    @FunctionalInterface
-    public interface Build {
-        ReportTable build(Handle h, long enterpriseId, Reports.Query q);
-    }
-
     public static final String PARAMS = " Parameters: from, to (ISO-8601 instants on a quarter hour, from < to, at most 400 days apart;"
             + " both absent: today in tz;"
             + " 62 when grouped by hour), group (hour, day, week, month; default day), tz (IANA zone of the buckets and times; default UTC),"
             + " format (json, csv, xlsx; default json), lang (en, zh: the export's headers)";
 
-    /** The filters a report takes besides the period; any other is a 400 naming it. */
-    private enum Filter {
-        QUEUE("queue (name)"), AGENT("agent (user id)"), DEPARTMENT("department (id: its agents and those of its sub-departments)"),
-        NUMBER("number (called or calling)"),
-        OUTCOME("outcome (answered, voicemail, ivr_only, left_ivr, abandoned_queued, abandoned_ringing, not_answered, or lost: the four"
-                + " ways of loss)"),
-        PAGE("limit (1-1000, default 50; exports: every row, at most 100 000) and offset");
-
-        final String doc;
-
-        Filter(String doc) {
-            this.doc = doc;
-        }
-
-        String key() {
-            return name().toLowerCase();
-        }
-    }
-
     /** The most rows a list report exports at once. */
-    static final int EXPORT_MAX_ROWS = 100_000;
+    public static final int EXPORT_MAX_ROWS = 100_000;
 
-    public static void register(Api root, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone) {
+    public static void register(Api root, ReportCatalog catalog, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone) {
         Api api = root.tagged("reports");
-        route(api, jdbi, masking, clock, reportZone, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
+        route(api, catalog, jdbi, masking, clock, reportZone, "summary", "Enterprise summary: the queues' figures and KPIs added up per period, with inbound"
                 + " calls and the agents' occupancy.", Reports::summary, Filter.QUEUE);
-        route(api, jdbi, masking, clock, reportZone, "numbers", "By called number (media measurement): inbound calls per number dialled and period,"
+        route(api, catalog, jdbi, masking, clock, reportZone, "numbers", "By called number (media measurement): inbound calls per number dialled and period,"
                 + " answered by a person, abandoned, not answered by the system, voicemail or IVR only, answer rate, talk.", Reports::numbers,
                 Filter.NUMBER);
-        route(api, jdbi, masking, clock, reportZone, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
+        route(api, catalog, jdbi, masking, clock, reportZone, "queues", "By queue: offered, answered, abandoned (short abandons apart), overflowed,"
                 + " voicemail, callback, still waiting, service level, answer and abandon rate, ASA, AHT per period and queue.", Reports::queues,
                 Filter.QUEUE);
-        route(api, jdbi, masking, clock, reportZone, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
+        route(api, catalog, jdbi, masking, clock, reportZone, "agents", "By agent: offers, answered, missed, transfers, talk, hold, wrap-up, time signed in,"
                 + " ready, not ready by reason, occupancy and calls per hour per period and agent.", Reports::agents, Filter.QUEUE, Filter.AGENT,
                 Filter.DEPARTMENT);
-        route(api, jdbi, masking, clock, reportZone, "tracking", "Inbound call tracking: one row per inbound call (a page of them) with its path"
+        route(api, catalog, jdbi, masking, clock, reportZone, "tracking", "Inbound call tracking: one row per inbound call (a page of them) with its path"
                 + " (IVR, queues), wait, agent, talk and final outcome.", ListReports::tracking, Filter.QUEUE, Filter.AGENT, Filter.NUMBER,
                 Filter.OUTCOME, Filter.PAGE);
-        route(api, jdbi, masking, clock, reportZone, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
+        route(api, catalog, jdbi, masking, clock, reportZone, "unanswered", "Unanswered inbound calls by the four ways of loss (left in the IVR, abandoned"
                 + " queued, abandoned ringing, not answered by the system) per period.", Reports::unanswered, Filter.QUEUE);
-        route(api, jdbi, masking, clock, reportZone, "callbacks", "Lost callers: one row per lost inbound call (a page of them) with its call-back"
+        route(api, catalog, jdbi, masking, clock, reportZone, "callbacks", "Lost callers: one row per lost inbound call (a page of them) with its call-back"
                 + " status: not called back, or when and by whom a later answered call reached the number.", ListReports::callbacks,
                 Filter.QUEUE, Filter.NUMBER, Filter.PAGE);
-        route(api, jdbi, masking, clock, reportZone, "tolerance", "Caller tolerance: per period and queue, calls answered and abandoned by wait"
+        route(api, catalog, jdbi, masking, clock, reportZone, "tolerance", "Caller tolerance: per period and queue, calls answered and abandoned by wait"
                 + " (0-5, 5-10, 10-20, 20-30, 30-60, 60-120, 120+ s).", Reports::tolerance, Filter.QUEUE);
-        route(api, jdbi, masking, clock, reportZone, "states", "Agent state log: every state change (a page of them) with reason, start, end and"
+        route(api, catalog, jdbi, masking, clock, reportZone, "states", "Agent state log: every state change (a page of them) with reason, start, end and"
                 + " duration.", ListReports::states, Filter.AGENT, Filter.DEPARTMENT, Filter.PAGE);
-        route(api, jdbi, masking, clock, reportZone, "outbound", "Outbound: per period and agent, calls placed, answered, answer rate, talk and"
+        route(api, catalog, jdbi, masking, clock, reportZone, "outbound", "Outbound: per period and agent, calls placed, answered, answer rate, talk and"
                 + " average talk.", Reports::outbound, Filter.AGENT, Filter.DEPARTMENT);
     }
 
@@ -92,14 +68,15 @@ public final class ReportRoutes {
      * package's reports (a feature that keeps its own report table, e.g. the satisfaction survey, adds its report so): it
      * takes the queue filter, and the agent filter when {@code agentFilter}.
      */
-    public static void route(Api api, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone, String name, String summary, boolean agentFilter,
-                             Build build) {
-        if (agentFilter) route(api, jdbi, masking, clock, reportZone, name, summary, build, Filter.QUEUE, Filter.AGENT);
-        else route(api, jdbi, masking, clock, reportZone, name, summary, build, Filter.QUEUE);
+    public static void route(Api api, ReportCatalog catalog, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone, String name,
+                             String summary, boolean agentFilter, ReportCatalog.Build build) {
+        if (agentFilter) route(api, catalog, jdbi, masking, clock, reportZone, name, summary, build, Filter.QUEUE, Filter.AGENT);
+        else route(api, catalog, jdbi, masking, clock, reportZone, name, summary, build, Filter.QUEUE);
     }
 
-    private static void route(Api api, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone, String name, String summary, Build build,
-                              Filter... filters) {
+    private static void route(Api api, ReportCatalog catalog, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone, String name,
+                              String summary, ReportCatalog.Build build, Filter... filters) {
+        catalog.add(name, build, filters);
         Set<Filter> takes = EnumSet.noneOf(Filter.class);
         takes.addAll(List.of(filters));
         StringBuilder doc = new StringBuilder(summary).append(PARAMS);
@@ -207,7 +184,7 @@ public final class ReportRoutes {
     /** Writes the report as asked, its numbers as the viewer may see them (CRM-5): masked in the JSON and the files alike. */
     private static void send(Context ctx, ReportTable table, NumberMask mask, String format, String lang) throws java.io.IOException {
         ReportTable t = format.equals("json") ? table : masked(table, mask);
-        String file = "hotline-" + t.report() + "-" + t.from().substring(0, 10) + "-" + t.to().substring(0, 10);
+        String file = fileName(t);
         switch (format) {
             case "csv" -> {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -223,6 +200,11 @@ public final class ReportRoutes {
             }
             default -> ctx.json(mask.json(t));
         }
+    }
+
+    /** The name an export of {@code t} is downloaded (or mailed) as, without its extension: hotline-queues-2026-12-01-2026-12-02. */
+    public static String fileName(ReportTable t) {
+        return "hotline-" + t.report() + "-" + t.from().substring(0, 10) + "-" + t.to().substring(0, 10);
     }
 
     /** The table with its rows and total as {@code mask} shows them. */

@@ -3,6 +3,7 @@ package dev.hotline.survey;
 import dev.hotline.auth.Permission;
 import dev.hotline.domain.Validator;
 import dev.hotline.masking.Masking;
+import dev.hotline.report.ReportCatalog;
 import dev.hotline.report.ReportRoutes;
 import dev.hotline.web.Api;
 import java.time.Clock;
@@ -21,12 +22,12 @@ public final class SurveyRoutes {
     /** The desk's view of one surveyed call of the agent's. */
     public record MySurvey(String callId, String queue, String result, Integer score, Integer reason, String at) {}
 
-    public static void register(Api root, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone) {
+    public static void register(Api root, ReportCatalog catalog, Jdbi jdbi, Masking masking, Clock clock, ZoneId reportZone) {
         Api reports = root.tagged("reports");
-        ReportRoutes.route(reports, jdbi, masking, clock, reportZone, "satisfaction", "Satisfaction survey (MSG-4) by queue: calls surveyed,"
+        ReportRoutes.route(reports, catalog, jdbi, masking, clock, reportZone, "satisfaction", "Satisfaction survey (MSG-4) by queue: calls surveyed,"
                 + " answered, very satisfied / satisfied / unsatisfied counts and rates (÷ answered), the reasons of the unsatisfied,"
                 + " per period and queue.", false, SatisfactionReport::byQueue);
-        ReportRoutes.route(reports, jdbi, masking, clock, reportZone, "satisfaction-agents", "Satisfaction survey (MSG-4) by agent: the same"
+        ReportRoutes.route(reports, catalog, jdbi, masking, clock, reportZone, "satisfaction-agents", "Satisfaction survey (MSG-4) by agent: the same"
                 + " figures per period and agent who answered the surveyed call.", true, SatisfactionReport::byAgent);
         Api desk = root.tagged("agent");
         desk.get("/agent/surveys", "The survey results of your own calls (the desk's call history). Parameter: calls (call ids,"

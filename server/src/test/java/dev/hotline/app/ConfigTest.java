@@ -82,6 +82,8 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_DEMO", "maybe"), Map.of())).hasMessageContaining("true or false");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SMTP_SECURITY", "ssl"), Map.of())).hasMessageContaining("smtp.security");
         assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SMTP_PORT", "0"), Map.of())).hasMessageContaining("smtp.port");
+        assertThatThrownBy(() -> Config.load(none(), Map.of("HOTLINE_SMTP_TRUSTSTORE", "/nowhere/smtp-ca.p12"), Map.of()))
+                .hasMessageContaining("smtp.truststore");
         Path f = dir.resolve("typo.properties");
         Files.writeString(f, "http.prot=9000\n");
         assertThatThrownBy(() -> Config.load(Optional.of(f), Map.of(), Map.of())).hasMessageContaining("unknown setting 'http.prot'");

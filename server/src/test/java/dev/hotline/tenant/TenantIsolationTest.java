@@ -106,6 +106,11 @@ class TenantIsolationTest {
         // A webhook of demo's (to a closed port: its deliveries wait), made before the demo call so that it has deliveries.
         demoIds.put("webhooks", demoAdmin.post("/api/v1/webhooks", Map.of("url", "http://127.0.0.1:9/demo-hook", "events", List.of("*")))
                 .json().get("id").asLong());
+        // MSG-2: a scheduled report of demo's (its queue support).
+        var reportSchedule = demoAdmin.post("/api/v1/report-schedules", Map.of("name", "demo-schedule", "report", "queues", "queue", "support",
+                "period", "yesterday", "recipients", List.of("boss@demo.test"), "frequency", "daily", "time", "08:00"));
+        assertThat(reportSchedule.status()).as(reportSchedule.toString()).isEqualTo(201);
+        demoIds.put("report-schedules", reportSchedule.json().get("id").asLong());
         demoCrm();
         // OUT-1: a campaign of demo's (demo's trunk and queue) with a list, and a do-not-call number.
         var campaign = demoAdmin.post("/api/v1/campaigns", Map.of("name", "demo-campaign", "mode", "progressive", "settings", Map.of(
@@ -307,6 +312,8 @@ class TenantIsolationTest {
             case "ring-groups" -> Map.of("name", "hijacked", "members", List.of("1001"));
             case "outbound-routes" -> Map.of("name", "hijacked", "prefix", "9", "trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()));
             case "agents" -> Map.of("state", "logged_out");
+            case "report-schedules" -> Map.of("name", "hijacked", "report", "summary", "period", "yesterday", "recipients", List.of("x@acme.test"),
+                    "frequency", "daily", "time", "09:00");
             case "webhooks" -> Map.of("url", "http://127.0.0.1:9/hijacked", "events", List.of("*"));
             case "billing" -> Map.of("trunkId", firstId(acmeAdmin.get("/api/v1/trunks").json()), "currency", "CNY");
             case "customers" -> Map.of("name", "hijacked", "phones", List.of(), "fields", Map.of(), "sharing", "enterprise",
@@ -329,7 +336,7 @@ class TenantIsolationTest {
                 "/api/v1/tokens", "/api/v1/trunks", "/api/v1/numbers", "/api/v1/outbound-routes", "/api/v1/blacklist",
                 "/api/v1/conference-rooms", "/api/v1/settings/recording", "/api/v1/flows", "/api/v1/voicemail", "/api/v1/callback-list",
                 "/api/v1/skills", "/api/v1/reason-codes", "/api/v1/ring-groups", "/api/v1/agents", "/api/v1/webhooks", "/api/v1/agents/" + user + "/events",
-                "/api/v1/disa", "/api/v1/disa-pins",
+                "/api/v1/disa", "/api/v1/disa-pins", "/api/v1/report-schedules",
                 "/api/v1/sms/templates", "/api/v1/sms/after-call",
                 "/api/v1/users/" + user, "/api/v1/users/" + user + "/skills", "/api/v1/queues/" + demoIds.get("queues") + "/members",
                 "/api/v1/flows/" + demoIds.get("flows"), "/api/v1/flows/" + demoIds.get("flows") + "/versions",

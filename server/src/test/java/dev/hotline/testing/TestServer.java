@@ -31,6 +31,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(TestDatabases.Kind db, Map<String, String> settings) {
+        return start(db, settings, java.time.Clock.systemUTC());
+    }
+
+    /** A server whose time is {@code clock} (a {@link ShiftedClock} takes it to a scheduled hour at once). */
+    public static TestServer start(TestDatabases.Kind db, Map<String, String> settings, java.time.Clock clock) {
         try {
             Path dir = Files.createTempDirectory("hotline-test");
             Map<String, String> o = new HashMap<>();
@@ -45,7 +50,7 @@ public final class TestServer implements AutoCloseable {
             o.put("bcrypt.cost", "6");
             o.putAll(settings);
             Config cfg = Config.load(Optional.of(dir.resolve("none.properties")).filter(Files::exists), Map.of(), o);
-            return new TestServer(new Hotline(cfg).start(), dir);
+            return new TestServer(new Hotline(cfg, clock).start(), dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

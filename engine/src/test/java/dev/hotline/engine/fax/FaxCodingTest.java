@@ -179,7 +179,7 @@ class FaxCodingTest {
         g.fillRect(1700, 200, 28, height / 3);
         g.dispose();
         Random r = new Random(seed);
-        for (int y = height / 2; y < height / 2 + 40 && y < height; y++) {
+        for (int y = height / 2; y < height / 2 + 12 && y < height; y++) {
             for (int x = 0; x < 1728; x++) {
                 if (r.nextInt(5) == 0) {
                     page.setRGB(x, y, 0);

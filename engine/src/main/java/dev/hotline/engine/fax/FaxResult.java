@@ -5,11 +5,11 @@ package dev.hotline.engine.fax;
  * receiver, the document; else the reason. {@code remoteId} is the far end's TSI or CSI when it sent one.
  */
 public record FaxResult(boolean ok, int pages, FaxDocument received, String error, String remoteId) {
-    static FaxResult success(int pages, FaxDocument received, String remoteId) {
+    public static FaxResult success(int pages, FaxDocument received, String remoteId) {
         return new FaxResult(true, pages, received, null, remoteId);
     }
 
-    static FaxResult failure(int pages, FaxDocument received, String error, String remoteId) {
+    public static FaxResult failure(int pages, FaxDocument received, String error, String remoteId) {
         return new FaxResult(false, pages, received, error, remoteId);
     }
 }

@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -168,12 +169,20 @@ public final class FaxTerminal {
     /** A UDPTL datagram from the far end; any thread. */
     public void datagram(byte[] data, int length) {
         byte[] copy = java.util.Arrays.copyOf(data, length);
-        thread.execute(() -> receive(copy));
+        post(() -> receive(copy));
     }
 
-    /** Ends the session now (the call went away); the listener hears the failure. */
+    /** Ends the session now (the call went away); the listener hears the failure unless it ended already. */
     public void cancel(String why) {
-        thread.execute(() -> fail(why));
+        post(() -> fail(why));
+    }
+
+    private void post(Runnable r) {
+        try {
+            thread.execute(r);
+        } catch (RejectedExecutionException e) {
+            // the session ended and its thread is gone: nothing is left to do
+        }
     }
 
     // ---- state

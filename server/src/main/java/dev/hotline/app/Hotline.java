@@ -86,6 +86,9 @@ import dev.hotline.report.ReportRoutes;
 import dev.hotline.report.business.BusinessReportRoutes;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
+import dev.hotline.fax.FaxRoutes;
+import dev.hotline.fax.Faxes;
+import dev.hotline.engine.fax.FaxTimers;
 import dev.hotline.routing.RoutingData;
 import dev.hotline.routing.RoutingRoutes;
 import dev.hotline.routing.SipAdmission;
@@ -271,6 +274,10 @@ public final class Hotline implements AutoCloseable {
         CallBook calls = new CallBook(eventLog, clock);
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording, id -> routing.engine().channel(id));
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
+        // MSG-5: fax to and from a file, a T.38 fax terminal on the call's leg; numbers of destination "fax" reach it.
+        Faxes faxes = new Faxes(jdbi, routing, calls, config.dataDir(), clock, FaxTimers.T30);
+        router.faxLine(faxes);
+        FaxRoutes.register(api, jdbi, audit, faxes);
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock, surveys);
         cti.attach(desk);

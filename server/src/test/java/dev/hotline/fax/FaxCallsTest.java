@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * from the API, equals the page sent pel for pel. Bad uploads get 400 naming the field, and a user without the fax
  * permissions gets 403.
  */
-class FaxCallsTest {
+public class FaxCallsTest {
     static final String PW = TestServer.DEMO_PASSWORD;
     static TestServer server;
     static ApiClient admin;
@@ -119,7 +119,7 @@ class FaxCallsTest {
     }
 
     /** A letter-like page: text, a rule and a speckled band, 850 × 300 (scaled to 1728 pels across). */
-    static byte[] png() throws Exception {
+    public static byte[] png() throws Exception {
         BufferedImage img = new BufferedImage(850, 300, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);

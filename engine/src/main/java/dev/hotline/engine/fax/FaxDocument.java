@@ -29,6 +29,8 @@ import javax.imageio.stream.ImageOutputStream;
  * into A4 lengths; written as a multi-page TIFF with CCITT T.6 compression and the fax resolutions.
  */
 public record FaxDocument(List<BufferedImage> pages, boolean fine) {
+    /** Pixels of one source page at most (an A4 page at 600 dpi is 35 million). */
+    static final long MAX_PIXELS = 40_000_000L;
     /** Pages of a document we send at most. */
     public static final int MAX_PAGES = 50;
     /** T.4 §2.3: 297 mm at 3.85 lines/mm (standard) and 7.7 lines/mm (fine). */
@@ -63,6 +65,11 @@ public record FaxDocument(List<BufferedImage> pages, boolean fine) {
                 r.setInput(in);
                 int n = r.getNumImages(true);
                 for (int i = 0; i < n; i++) {
+                    // the header's size first: a small file may declare a huge image (a decompression bomb)
+                    if ((long) r.getWidth(i) * r.getHeight(i) > MAX_PIXELS) {
+                        throw new IllegalArgumentException("page " + (i + 1) + " is too large (" + r.getWidth(i) + " × "
+                                + r.getHeight(i) + " pixels, at most " + MAX_PIXELS / 1_000_000 + " million)");
+                    }
                     for (BufferedImage p : toFaxPages(r.read(i), fine)) {
                         pages.add(p);
                         if (pages.size() > MAX_PAGES) {

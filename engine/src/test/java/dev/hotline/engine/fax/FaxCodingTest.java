@@ -164,6 +164,26 @@ class FaxCodingTest {
         }
         assertThatThrownBy(() -> FaxDocument.read("%PDF-1.4 not an image".getBytes(), false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an image");
+        // a PNG whose header declares 30000 × 30000 pixels is refused before any pixel is read
+        assertThatThrownBy(() -> FaxDocument.read(pngHeader(30000, 30000), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too large");
+    }
+
+    /** A PNG signature, an IHDR chunk (8-bit grey) declaring {@code w} × {@code h}, and IEND: no pixel data. */
+    static byte[] pngHeader(int w, int h) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25 + 12);
+        b.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        chunk(b, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0).array());
+        chunk(b, "IEND", new byte[0]);
+        return b.array();
+    }
+
+    private static void chunk(java.nio.ByteBuffer b, String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(StandardCharsets.US_ASCII));
+        crc.update(data);
+        b.putInt(data.length).put(type.getBytes(StandardCharsets.US_ASCII)).put(data).putInt((int) crc.getValue());
     }
 
     /** A page with text, lines and noise: every run length of MH shows up. */

@@ -277,6 +277,7 @@ public final class Hotline implements AutoCloseable {
         // MSG-5: fax to and from a file, a T.38 fax terminal on the call's leg; numbers of destination "fax" reach it.
         Faxes faxes = new Faxes(jdbi, routing, calls, config.dataDir(), clock, FaxTimers.T30);
         router.faxLine(faxes);
+        if (!config.cluster().enabled() && faxes.failInterrupted() > 0) log.info("faxes left in progress by the last run marked failed");
         FaxRoutes.register(api, jdbi, audit, faxes);
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock, surveys);

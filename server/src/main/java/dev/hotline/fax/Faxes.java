@@ -59,6 +59,15 @@ public final class Faxes implements CallRouter.FaxLine {
     }
 
     /**
+     * At start, when this node is the only one: faxes the last run left queued, sending or receiving ended with it (their
+     * calls did); they fail with that reason instead of staying in progress for ever. Returns how many.
+     */
+    public int failInterrupted() {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE fax SET status = 'failed', error = 'interrupted by a restart', done_at = :at "
+                + "WHERE status IN ('queued', 'sending', 'receiving')").bind("at", clock.instant()).execute());
+    }
+
+    /**
      * Sends {@code file} to {@code number}: refused at once (400 naming the field) when the number is no phone number
      * or the file is no readable image of at most {@link FaxDocument#MAX_PAGES} pages; otherwise stored (queued) and
      * placed. A number the routes cannot call fails the fax with the routes' reason.

@@ -104,6 +104,17 @@ public class FaxCallsTest {
         assertThat(admin.get("/api/v1/faxes/999999").status()).isEqualTo(404);
         assertThat(admin.get("/api/v1/faxes/999999/document").status()).isEqualTo(404);
 
+        // a fax the last run left in progress (its call is gone) fails at the next start instead of staying "sending"
+        long demo = server.database().withHandle(h -> h.createQuery("SELECT id FROM enterprise WHERE code = 'demo'")
+                .mapTo(Long.class).one());
+        long stuck = server.database().withHandle(h -> FaxStore.insert(h, demo, "outbound", "88889999", null, FaxStatus.SENDING,
+                true, null, java.time.Instant.now()));
+        assertThat(new Faxes(server.database(), null, null, server.dataDir(), java.time.Clock.systemUTC(),
+                dev.hotline.engine.fax.FaxTimers.T30).failInterrupted()).isGreaterThanOrEqualTo(1);
+        JsonNode interrupted = admin.get("/api/v1/faxes/" + stuck).json();
+        assertThat(interrupted.get("status").asText()).isEqualTo("failed");
+        assertThat(interrupted.get("error").asText()).isEqualTo("interrupted by a restart");
+
         ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
         assertThat(agent.upload("POST", "/api/v1/faxes?number=88880001", "letter.png", png()).status()).isEqualTo(403);
         assertThat(agent.get("/api/v1/faxes").status()).isEqualTo(403);

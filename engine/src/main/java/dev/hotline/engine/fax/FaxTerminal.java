@@ -152,6 +152,9 @@ public final class FaxTerminal {
 
     public void start() {
         thread.execute(() -> {
+            if (state != null) {
+                throw new IllegalStateException("fax terminal started twice");
+            }
             if (calling) {
                 // T.30 §5.1 phase A: the calling tone, then wait for the called terminal's DIS for T1
                 state = State.WAIT_DIS;
@@ -187,8 +190,10 @@ public final class FaxTerminal {
 
     // ---- state
 
+    /** The one place the state changes: FAILED from any state not ended, else only to a state {@code next} names. */
     private void move(State to) {
-        if (state.ended() || !state.next.contains(to)) {
+        boolean allowed = !state.ended() && (to == State.FAILED || state.next.contains(to));
+        if (!allowed) {
             throw new IllegalStateException("fax " + (calling ? "sender" : "receiver") + ": " + state + " -> " + to);
         }
         log.debug("fax {}: {} -> {}", calling ? "sender" : "receiver", state, to);
@@ -222,7 +227,7 @@ public final class FaxTerminal {
         if (state != State.WAIT_DIS && state != State.WAIT_DCS) {
             sendFrames(List.of(new T30Frame(true, Fcf.DCN, calling)));
         }
-        state = State.FAILED;
+        move(State.FAILED);
         end(FaxResult.failure(calling ? page : received.size(), receivedDocument(), why, remoteId));
     }
 
@@ -358,7 +363,7 @@ public final class FaxTerminal {
             }
             if (f.fcf() == Fcf.DCN && !(state == State.WAIT_DCN || state == State.CLOSING)) {
                 String during = state.name();
-                state = State.FAILED;
+                move(State.FAILED);
                 end(FaxResult.failure(calling ? page : received.size(), receivedDocument(),
                         "the far end disconnected (DCN) in " + during, remoteId));
                 return;

@@ -38,6 +38,7 @@ import { MailPage } from './pages/mail.js';
 import { WebhooksPage } from './pages/webhooks.js';
 import { ReportSchedulesPage } from './pages/report-schedules.js';
 import { SmsPage } from './pages/sms.js';
+import { FaxesPage } from './pages/faxes.js';
 import { TicketsPage } from './pages/tickets.js';
 import { OrdersPage } from './pages/orders.js';
 import { ProductsPage } from './pages/products.js';
@@ -168,6 +169,9 @@ const MENU = [
   // MSG-3: the SMS gateway, templates, after-call switch and message log, after the e-mail.
   { id: 'sms', perm: 'sms.manage', group: 'messages', component: SmsPage,
     icon: I('<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/><path d="M8 9h8M8 13h5"/>') },
+  // MSG-5: faxes sent and received, and a document to send, after the SMS.
+  { id: 'faxes', perm: 'fax.read', group: 'messages', component: FaxesPage,
+    icon: I('<path d="M6 9V3h12v6"/><rect x="3" y="9" width="18" height="9" rx="2"/><path d="M6 14h12v7H6z"/>') },
   // OPS-2: configuration backup and restore (admin: the enterprise; operator: every enterprise), listed last so that it is
   // nobody's landing page; the sidebar shows it in the platform group.
   { id: 'backup', perms: ['config.backup', 'enterprise.manage'], group: 'platform', component: BackupPage,

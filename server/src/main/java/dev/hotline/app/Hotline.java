@@ -90,6 +90,9 @@ import dev.hotline.reportmail.ScheduledReports;
 import dev.hotline.report.business.BusinessReportRoutes;
 import dev.hotline.routing.CallBook;
 import dev.hotline.routing.CallRouter;
+import dev.hotline.fax.FaxRoutes;
+import dev.hotline.fax.Faxes;
+import dev.hotline.engine.fax.FaxTimers;
 import dev.hotline.routing.RoutingData;
 import dev.hotline.routing.RoutingRoutes;
 import dev.hotline.routing.SipAdmission;
@@ -287,6 +290,11 @@ public final class Hotline implements AutoCloseable {
         CallBook calls = new CallBook(eventLog, clock);
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording, id -> routing.engine().channel(id));
         this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
+        // MSG-5: fax to and from a file, a T.38 fax terminal on the call's leg; numbers of destination "fax" reach it.
+        Faxes faxes = new Faxes(jdbi, routing, calls, config.dataDir(), clock, FaxTimers.T30);
+        router.faxLine(faxes);
+        if (!config.cluster().enabled() && faxes.failInterrupted() > 0) log.info("faxes left in progress by the last run marked failed");
+        FaxRoutes.register(api, jdbi, audit, faxes);
         Surveys surveys = new Surveys(calls, routing, ivr, cti);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock, surveys);
         cti.attach(desk);

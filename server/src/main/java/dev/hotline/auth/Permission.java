@@ -59,6 +59,8 @@ public enum Permission {
     CONTRACT_READ("contract.read"), CONTRACT_WRITE("contract.write"),
     /** SMS (MSG-3): send SMS (desk, ticket, API) and see one's own; the gateway, templates, quotas, after-call switch and whole log. */
     SMS_SEND("sms.send"), SMS_MANAGE("sms.manage"),
+    /** MSG-5: see the enterprise's faxes (sent and received) and download their documents; send a fax. */
+    FAX_READ("fax.read"), FAX_SEND("fax.send"),
     /** ADM-4: the enterprise's company name and logo. */
     BRANDING_MANAGE("branding.manage"),
     /** OPS-2: export the enterprise's configuration to a backup file and restore one into it. */
@@ -96,7 +98,7 @@ public enum Permission {
                 AUDIT_READ, TOKEN_WRITE, MONITOR_READ, AGENT_DESK, AGENT_MANAGE, CALL_SUPERVISE, ROUTING_READ, CALL_READ, RECORDING_READ, IVR_READ, CAMPAIGN_MANAGE,
                 CUSTOMER_READ, CUSTOMER_WRITE, CUSTOMER_IMPORT, CUSTOMER_EXPORT, ADDRESS_BOOK,
                 TICKET_READ, TICKET_WRITE, TICKET_MANAGE, KB_READ, KB_WRITE, KB_REVIEW, ORDER_READ, ORDER_WRITE, PRODUCT_MANAGE, ORDER_APPROVE,
-                CONTRACT_READ, CONTRACT_WRITE, SMS_SEND)),
+                CONTRACT_READ, CONTRACT_WRITE, SMS_SEND, FAX_READ, FAX_SEND)),
         AGENT("agent", EnumSet.of(AGENT_DESK, TOKEN_WRITE, CUSTOMER_READ, CUSTOMER_WRITE, ADDRESS_BOOK, TICKET_READ, TICKET_WRITE, KB_READ, KB_WRITE,
                 ORDER_READ, ORDER_WRITE, CONTRACT_READ, CONTRACT_WRITE, SMS_SEND)),
         OPERATOR("operator", EnumSet.of(ENTERPRISE_MANAGE, AUDIT_READ, TOKEN_WRITE));

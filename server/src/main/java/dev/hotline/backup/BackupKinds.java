@@ -126,7 +126,7 @@ final class BackupKinds {
             "webhook_delivery", "campaign", "campaign_contact", "ticket", "ticket_event", "notification", "memo",
             "kb_category", "kb_article", "kb_token", "kb_question", "mail_outbox", "report_send", "event_stream", "web_callback",
             "customer_order", "order_line", "order_event", "sip_ban", "flyway_schema_history",
-            "stock_movement", "order_change", "contract", "contract_order",
+            "stock_movement", "order_change", "contract", "contract_order", "fax",
             // OPS-3: which node runs now and where each enterprise is placed: the running cluster's state, not configuration.
             "cluster_node", "enterprise_placement");
 

@@ -248,7 +248,7 @@ public final class CallRouter {
             reject(c, ch, 404, "no such number " + dialled);
             return;
         }
-        if (did.welcomePrompt() != null && !(to instanceof Destination.Disa)) {
+        if (did.welcomePrompt() != null && !(to instanceof Destination.Disa || to instanceof Destination.Fax)) {
             welcomeThen(c, ch, did, to);
             return;
         }
@@ -271,6 +271,10 @@ public final class CallRouter {
             var entry = disa.entry(c.enterpriseId(), d.name());
             if (entry.isPresent()) disa.enter(c, ch, entry.get());
             else reject(c, ch, 404, "no enabled DISA entry " + d.name());
+        } else if (to instanceof Destination.Fax) {
+            FaxLine line = faxLine;
+            if (line != null) line.receive(c, ch, did.number());
+            else reject(c, ch, 404, "no fax service");
         } else {
             reject(c, ch, 404, "destination type " + did.destinationType() + " not routable yet");
         }
@@ -563,6 +567,19 @@ public final class CallRouter {
     }
 
     /** A leg of the call answered: a caller waiting for its answer goes on; a call back is connected. */
+    /** MSG-5: the fax service, which answers the calls to numbers whose destination is "fax". */
+    public interface FaxLine {
+        /** Caller {@code ch} of call {@code c} dialled fax number {@code number}: answer it and receive the document. */
+        void receive(Call c, Channel ch, String number);
+    }
+
+    private volatile FaxLine faxLine;
+
+    /** Wiring: where fax numbers' calls go. */
+    public void faxLine(FaxLine line) {
+        this.faxLine = line;
+    }
+
     public void answered(Call c, String channelId) {
         Runnable next = answering.remove(channelId);
         if (next != null) next.run();

@@ -33,12 +33,15 @@ public sealed interface Destination {
     /** PBX-6: a DISA entry, by name: PIN, internal dial tone, a call as the PIN's extension. */
     record Disa(String name) implements Destination {}
 
+    /** MSG-5: the number is a fax line: the call is answered by a T.38 fax terminal and the document stored. */
+    record Fax() implements Destination {}
+
     /** The caller is hung up on. */
     record Hangup() implements Destination {}
 
     /**
      * The destination stored as {@code type} and {@code value}: "extension", "queue", "flow",
-     * "ringgroup", "conference", "disa", "voicemail" (value "queue:support", "extension:1001" or a bare
+     * "ringgroup", "conference", "disa", "fax", "voicemail" (value "queue:support", "extension:1001" or a bare
      * extension number), "external" (a flow's outside number) or "hangup"; empty for any other type.
      */
     static Optional<Destination> parse(String type, String value) {
@@ -52,6 +55,7 @@ public sealed interface Destination {
             case "voicemail" -> voicemail(value);
             case "external" -> new Outside(value);
             case "disa" -> new Disa(value);
+            case "fax" -> new Fax();
             case "hangup" -> new Hangup();
             default -> null;
         });

@@ -415,10 +415,11 @@ public final class RoutingRoutes {
                                     BiPredicate<Long, String> prompts, QueueNames queues) {
         String number = Validator.clean(in.number());
         String type = in.destinationType() == null ? "extension" : in.destinationType();
-        String dest = Validator.clean(in.destination());
+        String cleaned = Validator.clean(in.destination());
+        String dest = cleaned == null && type.equals("fax") ? "fax" : cleaned; // MSG-5: a fax number needs no target
         Validator v = Validator.of().required("number", number).matches("number", number, NUMBER, "a phone number")
-                .check(List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup", "disa").contains(type), "destinationType",
-                        "extension, conference, flow, queue, voicemail, ringgroup or disa")
+                .check(List.of("extension", "conference", "flow", "queue", "voicemail", "ringgroup", "disa", "fax").contains(type), "destinationType",
+                        "extension, conference, flow, queue, voicemail, ringgroup, disa or fax")
                 .required("destination", dest).maxLength("description", in.description(), 128);
         if (in.trunkId() != null) v.check(RoutingStore.trunk(h, enterpriseId, in.trunkId()).isPresent(), "trunkId", "no such trunk");
         if (dest != null && type.equals("extension")) v.check(RoutingStore.extension(h, enterpriseId, dest).isPresent(), "destination", "no such extension");

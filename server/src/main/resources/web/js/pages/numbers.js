@@ -7,7 +7,7 @@ import { blankToNull, byName, byNumber } from '../format.js';
 import { CrudTable } from '../components/crud-table.js';
 import { FlowHours } from '../components/flow-hours.js';
 
-export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup', 'disa'];
+export const DEST_TYPES = ['extension', 'conference', 'flow', 'ringgroup', 'disa', 'fax'];
 
 export const NumbersPage = {
   components: { CrudTable, FlowHours },
@@ -84,7 +84,7 @@ export const NumbersPage = {
       const x = this.extensions.find((e) => String(e.number) === String(number));
       return x && x.userName ? x.userName : null;
     },
-    setDestType(d, v) { if (d.form.destinationType !== v) { d.form.destinationType = v; d.form.destination = ''; } },
+    setDestType(d, v) { if (d.form.destinationType !== v) { d.form.destinationType = v; d.form.destination = v === 'fax' ? 'fax' : ''; } },
     blank() { return { number: '', trunkId: '', destinationType: 'extension', destination: '', description: '', welcomePrompt: '' }; },
     toForm(x) {
       return { number: x.number, trunkId: x.trunkId === null || x.trunkId === undefined ? '' : x.trunkId, destinationType: x.destinationType || 'extension',
@@ -132,6 +132,9 @@ export const NumbersPage = {
             <option v-if="dialog.form.destination && !disas.some((g) => g.name === dialog.form.destination)" :value="dialog.form.destination">{{ dialog.form.destination }}</option>
             <option v-for="g in disas" :key="g.id" :value="g.name">{{ g.name }}{{ g.enabled ? '' : ' (' + t('disa.disabled') + ')' }}</option>
           </select>
+        </form-field>
+        <form-field v-else-if="dialog.form.destinationType === 'fax'" :label="t('numbers.destinationFax')" testid="number-form-destination-error">
+          <span class="muted" data-testid="number-form-destination-fax">{{ t('numbers.faxHint') }}</span>
         </form-field>
         <form-field v-else-if="dialog.form.destinationType === 'ringgroup'" :label="t('numbers.destinationRingGroup')" required
                     :error="dialog.errors.destination" testid="number-form-destination-error" :hint="ringGroups.length ? '' : t('numbers.noRingGroups')">

@@ -15,6 +15,7 @@ class DestinationTest {
         assertThat(Destination.parse("conference", "8800")).contains(new Destination.Room("8800"));
         assertThat(Destination.parse("external", "13900001111")).contains(new Destination.Outside("13900001111"));
         assertThat(Destination.parse("hangup", null)).contains(new Destination.Hangup());
+        assertThat(Destination.parse("fax", "fax")).contains(new Destination.Fax());
     }
 
     @Test
@@ -26,7 +27,7 @@ class DestinationTest {
 
     @Test
     void anUnknownTypeIsNoDestination() {
-        assertThat(Destination.parse("fax", "1")).isEmpty();
+        assertThat(Destination.parse("telex", "1")).isEmpty();
         assertThat(Destination.parse(null, "1")).isEmpty();
     }
 }

@@ -141,6 +141,10 @@ class TenantIsolationTest {
         var sms = demoAdmin.post("/api/v1/sms/send", Map.of("to", DEMO_CALLER, "text", "demo sms"));
         assertThat(sms.status()).as(sms.toString()).isEqualTo(202);
         demoIds.put("sms-messages", sms.json().get("id").asLong());
+        // MSG-5: a fax of demo's (its call goes to the demo trunk's absent peer; the fax and its document stay demo's).
+        var fax = demoAdmin.upload("POST", "/api/v1/faxes?number=13900000077", "demo.png", dev.hotline.fax.FaxCallsTest.png());
+        assertThat(fax.status()).as(fax.toString()).isEqualTo(201);
+        demoIds.put("faxes", fax.json().get("id").asLong());
         demoRecordedCallWithVoicemail();
         demoIds.put("mail", firstId(demoAdmin.get("/api/v1/mail/outbox").json()));
         demoIds.put("deliveries", firstId(demoAdmin.get("/api/v1/webhooks/" + demoIds.get("webhooks") + "/deliveries").json()));

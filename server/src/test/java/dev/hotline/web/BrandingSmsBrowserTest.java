@@ -105,6 +105,66 @@ class BrandingSmsBrowserTest {
         }
     }
 
+    /**
+     * MSG-5 in the browser: the faxes page sends a PNG to a fax number of the same server (a trunk back to itself), shows
+     * the sent and the received fax with their pages and a TIFF link; a file that is no image is refused under its field.
+     */
+    @Test
+    void theFaxPageSendsADocumentAndListsTheFaxSentAndReceived() throws Exception {
+        ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());
+        int sip = ui.server().hotline().engine().sipPort();
+        long trunk = admin.post("/api/v1/trunks", Map.of("name", "fax-loop", "host", "127.0.0.1", "port", sip,
+                "allowedIps", java.util.List.of())).json().get("id").asLong();
+        assertThat(admin.post("/api/v1/outbound-routes", Map.of("name", "fax-out", "prefix", "7788", "stripDigits", 0,
+                "trunkId", trunk, "priority", 1)).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", "77880001", "destinationType", "fax")).status()).isEqualTo(201);
+        Path dir = Files.createTempDirectory("fax");
+        Path png = Files.write(dir.resolve("letter.png"), dev.hotline.fax.FaxCallsTest.png());
+        Path pdf = Files.writeString(dir.resolve("letter.pdf"), "%PDF-1.4 not an image", StandardCharsets.UTF_8);
+        try {
+            ui.click("lang-en");
+            ui.login("demo", "admin", ui.server().demoPassword());
+            ui.waitFor(ExpectedConditions.urlContains("#/"));
+            ui.click("lang-en");
+            ui.click("nav-faxes");
+            ui.waitText("page-title", ui.en("faxes.title"));
+            ui.type("fax-number", "77880001");
+            ui.el("fax-file").sendKeys(pdf.toString());
+            ui.click("fax-send-go");
+            ui.waitFor(d -> ui.text("fax-file-error").contains("not an image"));
+            ui.el("fax-file").sendKeys(png.toString());
+            new Select(ui.el("fax-resolution")).selectByValue("standard");
+            ui.click("fax-send-go");
+            JsonNode sent = org.awaitility.Awaitility.await("the fax sent").atMost(java.time.Duration.ofSeconds(90))
+                    .pollInterval(java.time.Duration.ofMillis(500)).until(() -> {
+                        for (JsonNode f : admin.get("/api/v1/faxes").json()) {
+                            if (f.get("direction").asText().equals("outbound") && f.get("status").asText().equals("sent")) return f;
+                        }
+                        return null;
+                    }, java.util.Objects::nonNull);
+            JsonNode received = org.awaitility.Awaitility.await("the fax received").atMost(java.time.Duration.ofSeconds(90))
+                    .pollInterval(java.time.Duration.ofMillis(500)).until(() -> {
+                        for (JsonNode f : admin.get("/api/v1/faxes").json()) {
+                            if (f.get("direction").asText().equals("inbound") && f.get("status").asText().equals("received")) return f;
+                        }
+                        return null;
+                    }, java.util.Objects::nonNull);
+            ui.click("fax-refresh");
+            ui.waitText("fax-status-" + sent.get("id").asText(), ui.en("faxes.status.sent"));
+            ui.waitText("fax-status-" + received.get("id").asText(), ui.en("faxes.status.received"));
+            assertThat(ui.text("fax-pages-" + received.get("id").asText())).isEqualTo("1");
+            assertThat(ui.el("fax-document-" + received.get("id").asText()).getAttribute("href"))
+                    .endsWith("/api/v1/faxes/" + received.get("id").asText() + "/document");
+            ui.screenshot("faxes-en");
+            ui.click("lang-zh");
+            ui.waitText("page-title", ui.zh("faxes.title"));
+            ui.waitText("fax-status-" + received.get("id").asText(), ui.zh("faxes.status.received"));
+            ui.screenshot("faxes-zh");
+        } finally {
+            ui.click("lang-en");
+        }
+    }
+
     @Test
     void theTicketPageSendsAnSmsToTheTicketsCaller() {
         ApiClient admin = ApiClient.loggedIn(ui.server().baseUrl(), "demo", "admin", ui.server().demoPassword());

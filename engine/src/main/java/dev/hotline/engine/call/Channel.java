@@ -2,9 +2,13 @@ package dev.hotline.engine.call;
 
 import dev.hotline.engine.amd.AmdParams;
 import dev.hotline.engine.amd.AmdResult;
+import dev.hotline.engine.fax.FaxDocument;
+import dev.hotline.engine.fax.FaxResult;
+import dev.hotline.engine.fax.FaxTimers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** One call leg as the server sees it (no SIP message, no SDP). All operations are asynchronous. */
@@ -119,5 +123,16 @@ public interface Channel {
      */
     default CompletionStage<AmdResult> detectMachine(AmdParams params) {
         throw new UnsupportedOperationException("answering-machine detection needs a channel with engine media");
+    }
+
+    /**
+     * Fax (MSG-5): this SIP leg becomes a T.38 fax terminal (ITU-T T.38, T.30) that sends {@code document}, or receives
+     * one when it is null; {@code ident} is our TSI or CSI. Called on a leg not bridged: at once when it is up, or
+     * before an outbound leg is answered (it starts on the answer). The leg moves to T.38 by the party's re-INVITE or
+     * ours; completes with the session's result (a refused T.38 offer or the leg's end is a failure). The leg stays
+     * up: the caller hangs up.
+     */
+    default CompletionStage<FaxResult> fax(FaxDocument document, String ident, FaxTimers timers) {
+        return CompletableFuture.completedFuture(FaxResult.failure(0, null, "this channel cannot fax", null));
     }
 }

@@ -64,6 +64,13 @@ public final class RtpEndpoint {
      * endpoint as it came, at once; no RTP parsing, no RTCP, no SRTP. Set by the call thread on both legs.
      */
     private volatile boolean udptl;
+    /** A fax terminal on this leg (MSG-5): while set, UDPTL datagrams go to it instead of the peer. */
+    private volatile UdptlSink udptlSink;
+
+    /** Takes the UDPTL datagrams of a leg that ends T.38 itself (a fax terminal); must not block. */
+    public interface UdptlSink {
+        void datagram(byte[] data, int length);
+    }
     /**
      * SDES-SRTP of this leg (RFC 4568, RFC 3711), null for plain RTP: {@link #srtpIn} unprotects what the party sends
      * (reactor thread), {@link #srtpOut} protects what we send, in {@link #srtpScratch} under its lock (the peer's
@@ -149,6 +156,24 @@ public final class RtpEndpoint {
     /** UDPTL relay (fax) on this port from now on, or RTP again ({@code false}). */
     public void udptl(boolean on) {
         udptl = on;
+    }
+
+    /** UDPTL datagrams of this leg to {@code sink} from now on (null: relayed to the peer again). */
+    public void udptlTerminal(UdptlSink sink) {
+        udptlSink = sink;
+    }
+
+    /** Sends a UDPTL datagram we made to the party's image port (any thread; the channel is thread-safe). */
+    public boolean sendUdptl(byte[] datagram) {
+        if (!udptl || closed) {
+            return false;
+        }
+        boolean ok = send(rtp, remoteRtp, ByteBuffer.wrap(datagram));
+        if (ok) {
+            packetsOut++;
+            bytesOut += datagram.length;
+        }
+        return ok;
     }
 
     public boolean isUdptl() {
@@ -276,7 +301,14 @@ public final class RtpEndpoint {
                     continue;
                 }
                 lastReceivedNanos = System.nanoTime();
-                relayUdptl(buf);
+                UdptlSink sink = udptlSink;
+                if (sink != null) {
+                    packetsIn++;
+                    bytesIn += buf.remaining();
+                    sink.datagram(buf.array(), buf.limit());
+                } else {
+                    relayUdptl(buf);
+                }
                 continue;
             }
             boolean rtcpPacket = isRtcpPort || (rtcpMux && isRtcp(buf));
@@ -474,6 +506,9 @@ public final class RtpEndpoint {
 
     /** Media clock: sends a packet the engine made (prompt, mix, DTMF) to this leg's remote party. */
     void sendGenerated(ByteBuffer buf) {
+        if (udptl) {
+            return; // the party's port takes UDPTL now, not the engine's audio
+        }
         int len = buf.remaining();
         if (sendRtp(buf)) {
             packetsOut++;

@@ -62,8 +62,11 @@ final class LegSignalling {
     private record PendingT38(Request request, ServerTransaction st, ImageDescription offer) {
     }
 
-    /** Our re-INVITE: {@code from} is the leg whose T.38 offer it carries, null when it takes the leg back to audio. */
-    private record OutgoingReInvite(long cseq, SipLeg from) {
+    /**
+     * Our re-INVITE: {@code from} is the leg whose T.38 offer it carries, null when it takes the leg back to audio;
+     * {@code fax}: our own T.38 offer for this leg's fax terminal ({@link LegFax}).
+     */
+    private record OutgoingReInvite(long cseq, SipLeg from, boolean fax) {
     }
 
 
@@ -189,6 +192,10 @@ final class LegSignalling {
         }
         byte[] body = req.getRawContent();
         Optional<ImageDescription> fax = Sdp.t38(body);
+        if (fax.isPresent() && leg.fax() != null) {
+            acceptFax(req, st, fax.get());
+            return;
+        }
         if (fax.isPresent()) {
             relayT38(req, st, fax.get());
             return;
@@ -240,6 +247,29 @@ final class LegSignalling {
         p.post(() -> p.sip().offerT38(leg, offer));
     }
 
+    /** Our party offers T.38 to this leg's fax terminal: answered with our image stream, and the terminal starts. */
+    private void acceptFax(Request req, ServerTransaction st, ImageDescription offer) {
+        if (leg.media == null || leg.sdp().srtp() || leg.media.peer() != null) {
+            msg.send(st, msg.notAcceptable(req, "T.38 only on a fax leg of its own"));
+            return;
+        }
+        leg.sdp().startT38(offer, LegFax.T38_ATTRIBUTES, true);
+        Response resp = msg.response(Response.OK, req, null);
+        resp.addHeader(msg.contact(transport));
+        msg.setSdp(resp, leg.sdp().localSdp(MediaDirection.SENDRECV));
+        sessionTimers.onRefresh(leg.sessionTimer(), req, resp);
+        msg.send(st, resp);
+        leg.fax().t38Up();
+    }
+
+    /** Our own T.38 offer for this leg's fax terminal (T.38 Annex D.2.3); false when it could not be sent. */
+    boolean offerFax() {
+        if (outgoing != null) {
+            return true; // an offer is on its way; its answer decides
+        }
+        return sendReInvite(leg.sdp().t38Offer(new ImageDescription("", 0, LegFax.T38_ATTRIBUTES)), null, true);
+    }
+
     /** Why T.38 cannot be relayed to {@code p} now, null when it can. */
     private String t38Refusal(SipLeg p) {
         if (p == null || p.state() != ChannelState.UP || leg.media == null || p.media == null || leg.media.peer() != p.media) {
@@ -283,6 +313,10 @@ final class LegSignalling {
     }
 
     private boolean sendReInvite(String sdpBody, SipLeg from) {
+        return sendReInvite(sdpBody, from, false);
+    }
+
+    private boolean sendReInvite(String sdpBody, SipLeg from, boolean fax) {
         try {
             Request reinvite = dialog.createRequest(Request.INVITE);
             reinvite.setContent(sdpBody, msg.hf.createContentTypeHeader("application", "sdp"));
@@ -290,7 +324,7 @@ final class LegSignalling {
             SipMessages.withBranch(reinvite);
             ClientTransaction ct = msg.provider.getNewClientTransaction(reinvite);
             ct.setApplicationData(leg);
-            outgoing = new OutgoingReInvite(((CSeqHeader) reinvite.getHeader(CSeqHeader.NAME)).getSeqNumber(), from);
+            outgoing = new OutgoingReInvite(((CSeqHeader) reinvite.getHeader(CSeqHeader.NAME)).getSeqNumber(), from, fax);
             dialog.sendRequest(ct);
             return true;
         } catch (Exception ex) {
@@ -469,6 +503,13 @@ final class LegSignalling {
             }
             return;
         }
+        if (ours && out.fax() && leg.fax() != null) {
+            if (status == Response.REQUEST_PENDING) {
+                leg.fax().glare();
+            } else {
+                leg.fax().fail("the party refused T.38 (" + status + ")");
+            }
+        }
         if (ours && out.from() != null) {
             SipLeg from = out.from();
             from.post(() -> from.sip().t38Refused("the other party refused T.38 (" + status + ")"));
@@ -482,6 +523,17 @@ final class LegSignalling {
 
     /** The 2xx of our re-INVITE for the other leg: T.38 taken (both legs relay UDPTL), or back on audio. */
     private void reInviteAnswered(OutgoingReInvite out, byte[] body) {
+        if (out.fax()) {
+            Optional<ImageDescription> image = Sdp.t38(body);
+            LegFax fax = leg.fax();
+            if (image.isPresent() && fax != null) {
+                leg.sdp().startT38(image.get(), LegFax.T38_ATTRIBUTES, false);
+                fax.t38Up();
+            } else if (fax != null) {
+                fax.fail("the party answered our T.38 offer without T.38");
+            }
+            return;
+        }
         SipLeg from = out.from();
         Optional<ImageDescription> image = from == null ? Optional.empty() : Sdp.t38(body);
         if (image.isPresent()) {

@@ -27,7 +27,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import dev.hotline.engine.fax.FaxDocument;
+import dev.hotline.engine.fax.FaxResult;
+import dev.hotline.engine.fax.FaxTimers;
 import java.util.concurrent.TimeUnit;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
@@ -84,6 +88,9 @@ final class SipLeg implements Channel, MediaListener {
     private volatile SipTap tap;
     /** The bridged peer whose hang-up this leg outlives ({@link dev.hotline.engine.call.PeerHangup#STAY}); null: it follows. */
     private SipLeg staysAfter;
+
+    /** The fax terminal of this leg (MSG-5), null when it is no fax leg. Call executor. */
+    private LegFax fax;
 
     // browser legs (Target.WebRtc): no SIP at all, media through the agent's BrowserConnection
     /** The agent key of a browser leg; null for SIP legs. */
@@ -299,6 +306,33 @@ final class SipLeg implements Channel, MediaListener {
         return audio.detectMachine(params).thenApplyAsync(r -> r, this::post);
     }
 
+    @Override
+    public CompletionStage<FaxResult> fax(FaxDocument document, String ident, FaxTimers timers) {
+        CompletableFuture<FaxResult> done = new CompletableFuture<>();
+        post(() -> {
+            String refusal = webRtcKey != null || media == null ? "a browser leg cannot fax"
+                    : state.isFinal() ? "the call has ended"
+                    : fax != null ? "this leg already faxes"
+                    : sdp.srtp() ? "no T.38 on an SRTP call"
+                    : media.peer() != null ? "the leg is bridged" : null;
+            if (refusal != null) {
+                done.complete(FaxResult.failure(0, null, refusal, null));
+                return;
+            }
+            stopGenerating();
+            fax = new LegFax(this, document, ident, timers);
+            fax.result.whenComplete((r, e) -> done.complete(r));
+            if (state == ChannelState.UP) {
+                fax.begin();
+            }
+        });
+        return done;
+    }
+
+    LegFax fax() {
+        return fax;
+    }
+
     /**
      * Stops what the engine itself sends to this party (playback, music on hold) so that the clock
      * no longer generates to it and the bridged peer's packets are relayed. Any thread.
@@ -391,6 +425,10 @@ final class SipLeg implements Channel, MediaListener {
     void moveTo(ChannelState next) {
         ChannelState prev = state;
         state = prev.checkMove(next, id);
+        if (next == ChannelState.UP && fax != null) {
+            LegFax f = fax;
+            post(f::begin);
+        }
         if (next == ChannelState.UP) {
             answeredNanos = System.nanoTime();
             if (media != null) {
@@ -515,6 +553,9 @@ final class SipLeg implements Channel, MediaListener {
         endStatus = status;
         moveTo(ChannelState.TERMINATED);
         digits.hungUp();
+        if (fax != null) {
+            fax.fail("the call ended");
+        }
         terminatedNanos = System.nanoTime();
         if (media != null) {
             media.close();

@@ -542,7 +542,8 @@ class MonitorTest {
                 assertThat(row[0].get("hold").asDouble()).as("the queue report's hold " + row[0]).isCloseTo(holdWant, org.assertj.core.data.Offset.offset(0.11));
                 assertThat(row[0].get("talk").asDouble() + row[0].get("hold").asDouble()).as("talk + hold: connect → hang-up, unbroken")
                         .isCloseTo(handled, org.assertj.core.data.Offset.offset(0.21));
-                assertThat(row[0].get("talk").asDouble()).isGreaterThan(0.5);
+                double talkWant = java.time.Duration.between(at.get("unhold"), at.get("hangup")).toMillis() / 1000.0;
+                assertThat(row[0].get("talk").asDouble()).as("the talk: the resume → hang-up").isCloseTo(talkWant, org.assertj.core.data.Offset.offset(0.11));
                 JsonNode agentRow = admin.get("/api/v1/reports/agents?tz=" + java.time.ZoneId.systemDefault().getId()).json().get("total");
                 assertThat(agentRow.get("hold").asDouble()).as("the agents report's hold").isEqualTo(row[0].get("hold").asDouble());
                 assertThat(agentRow.get("talk").asDouble()).as("the agents report's talk").isEqualTo(row[0].get("talk").asDouble());

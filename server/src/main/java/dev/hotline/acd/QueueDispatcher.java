@@ -541,9 +541,6 @@ final class QueueDispatcher implements AgentBoard.Queues {
             } else {
                 ctx.host.bridge(w.channel, w.agentLeg);
             }
-            // PBX-4: the agent's phone put the call on hold before it was connected (during the announcement): the caller
-            // hears the music until the phone resumes (its re-INVITE then ends it, CallRouter.musicOnHold).
-            if (w.agentLeg.onHold()) w.channel.hold(ctx.host.musicFolder(w.enterpriseId));
         } catch (RuntimeException e) {
             log.warn("call {}: cannot connect caller and agent: {}", w.callId, e.toString());
             w.agentLeg.hangup(HangupCause.NORMAL_CLEARING);

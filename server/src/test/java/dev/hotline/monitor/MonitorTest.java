@@ -525,6 +525,7 @@ class MonitorTest {
                         .conditionEvaluationListener(c -> {
                             if (c.getRemainingTimeInMS() <= 100) System.out.println("hold: report " + row[0] + " monitor " + stream.last());
                         }).until(() -> {
+                            if (!events(admin, callId[0]).contains("closed")) return false; // the call's end logged (and its visit)
                             row[0] = reportRow(admin, "sales");
                             JsonNode now = stream.last();
                             return row[0].get("answered").asLong() == 1 && queue(now, "sales").get("today").get("answered").asLong() == 1

@@ -691,6 +691,12 @@ class SupervisionCallsTest {
             assertThat(chrome.attr("agent-supervising-" + leadId, "data-agent")).isEqualTo(String.valueOf(agent1));
             assertThat(d.findElement(tid("agent-supervising-" + leadId)).getText()).isEqualTo("Supervising " + agent1Name + " (Listen)");
             assertThat(chrome.attr("agent-state-" + leadId, "class")).as("still not ready").contains("st-not_ready");
+            // The lead's agent view says it too.
+            new org.openqa.selenium.support.ui.Select(d.findElement(tid("monitor-agent-filter"))).selectByValue(String.valueOf(leadId));
+            wait.until(x -> "listen".equals(chrome.attr("av-supervising", "data-mode")));
+            assertThat(d.findElement(tid("av-supervising")).getText()).isEqualTo("Supervising " + agent1Name + " (Listen)");
+            assertThat(chrome.attr("av-state-value", "data-state")).isEqualTo("not_ready");
+            d.findElement(tid("agent-view-close")).click();
             hearsNothing(customer, "listening from the page");
             agentWait.until(x -> "listen".equals(agentChrome.attr("desk-supervised", "data-mode")));
             assertThat(ad.findElement(tid("desk-supervised")).getText()).isEqualTo("A supervisor is listening to this call");

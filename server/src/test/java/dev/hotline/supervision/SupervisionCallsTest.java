@@ -549,6 +549,8 @@ class SupervisionCallsTest {
                 assertThat(row.get("supervising").get("agentUserId").asLong()).isEqualTo(agent1);
                 assertThat(row.get("supervising").get("callId").asText()).isEqualTo(supervised);
                 assertThat(row.get("supervising").get("mode").asText()).isEqualTo("listen");
+                assertThat(row.get("supervising").get("state").asText()).as("the lead's phone rings 8 s").isEqualTo("ringing");
+                assertThat(row.get("state").asText()).isEqualTo("ringing");
 
                 await("the offer rang out: the lead on the supervised call, not ready for the queue").atMost(Duration.ofSeconds(8))
                         .pollInterval(Duration.ofMillis(20))

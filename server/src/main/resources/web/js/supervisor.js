@@ -158,6 +158,11 @@ if (me) {
           await this.refresh();
         } catch (e) { toastError(e); }
       },
+      /** SUP-1: what an agent who is a supervisor supervises now: whose call, in which mode (their phone may still ring). */
+      supervisingText(s) {
+        const name = s.agentName || s.agentJob || s.agentUserId;
+        return t('supervisor.supervising.' + (s.state === 'ringing' ? 'ringing' : 'active'), { name, mode: t('supervisor.sup.' + s.mode) });
+      },
       /** My supervision of this agent's call, if any (SUP-2). */
       mine(a) { return this.supervisions.find((s) => s.agentUserId === a.userId && s.supervisorUserId === me.id); },
       async supervise(a, mode) {
@@ -207,7 +212,9 @@ if (me) {
           <div class="kpis">
             <div class="panel kpi" data-testid="av-state"><div class="label">{{ t('supervisor.col.state') }}</div>
               <div class="value"><span class="state-chip" :class="'st-' + agentNow.agent.state" data-testid="av-state-value" :data-state="agentNow.agent.state"><span class="dot"></span>{{ stateWord(agentNow.agent.state) }}</span></div>
-              <div class="muted" data-testid="av-state-time">{{ agentNow.agent.state === 'logged_out' ? '—' : inState(agentNow.agent) }}<span v-if="agentNow.agent.state === 'not_ready'" data-testid="av-reason"> · {{ reasonName(agentNow.agent.reason) }}</span></div></div>
+              <div class="muted" data-testid="av-state-time">{{ agentNow.agent.state === 'logged_out' ? '—' : inState(agentNow.agent) }}<span v-if="agentNow.agent.state === 'not_ready'" data-testid="av-reason"> · {{ reasonName(agentNow.agent.reason) }}</span></div>
+              <div v-if="agentNow.agent.supervising" class="muted" data-testid="av-supervising" :data-mode="agentNow.agent.supervising.mode"
+                :data-agent="agentNow.agent.supervising.agentUserId">{{ supervisingText(agentNow.agent.supervising) }}</div></div>
             <div v-for="k in ['offered', 'answered']" :key="k" class="panel kpi" :data-testid="'av-' + k"><div class="label">{{ t('supervisor.av.' + k) }}</div>
               <div class="value" :data-testid="'av-value-' + k">{{ agentNow.today[k] }}</div></div>
             <div class="panel kpi" data-testid="av-talk"><div class="label">{{ t('supervisor.av.talk') }}</div>
@@ -282,7 +289,9 @@ if (me) {
               <tr v-for="a in shownAgents" :key="a.userId" :data-testid="'agent-row-' + a.userId">
                 <td><span class="name">{{ dash(a.name) }}</span></td><td>{{ dash(a.jobNumber) }}</td><td>{{ device(a) }}</td>
                 <td><span class="state-chip" :class="'st-' + a.state" :data-testid="'agent-state-' + a.userId"><span class="dot"></span>{{ t('agentState.' + a.state) }}</span>
-                  <span v-if="unreachable(a)" class="badge badge-warn" :data-testid="'agent-unreachable-' + a.userId">{{ unreachableText(a) }}</span></td>
+                  <span v-if="unreachable(a)" class="badge badge-warn" :data-testid="'agent-unreachable-' + a.userId">{{ unreachableText(a) }}</span>
+                  <span v-if="a.supervising" class="badge" :data-testid="'agent-supervising-' + a.userId" :data-mode="a.supervising.mode"
+                    :data-agent="a.supervising.agentUserId" :data-state="a.supervising.state">{{ supervisingText(a.supervising) }}</span></td>
                 <td :data-testid="'agent-reason-' + a.userId">{{ a.state === 'not_ready' ? reasonName(a.reason) : '' }}</td>
                 <td :data-testid="'agent-time-' + a.userId">{{ a.state === 'logged_out' ? '—' : inState(a) }}</td>
                 <td class="mono">{{ dash(a.callId) }}</td>

@@ -94,6 +94,6 @@ final class Agent {
         Map<String, Integer> qs = new LinkedHashMap<>();
         queues.forEach((q, p) -> qs.put(queueNames.getOrDefault(q, String.valueOf(q)), p));
         return new AgentView(userId, name, jobNumber, extension, state, reason, since, device == null ? null : device.kind().key(),
-                device == null ? null : device.number(), callId, offered, answered, missedInRow, qs, Map.copyOf(skills), deviceReachable);
+                device == null ? null : device.number(), callId, offered, answered, missedInRow, qs, Map.copyOf(skills), deviceReachable, null);
     }
 }

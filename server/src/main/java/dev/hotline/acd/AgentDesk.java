@@ -58,7 +58,7 @@ public final class AgentDesk {
         return acd.agentView(enterpriseId, userId).orElseGet(() -> {
             User u = jdbi.withHandle(h -> UserStore.byId(h, enterpriseId, userId)).orElseThrow(() -> DomainException.notFound("user"));
             return new AgentView(u.id(), u.displayName() == null ? u.username() : u.displayName(), u.jobNumber(), u.extension(),
-                    AgentState.LOGGED_OUT, null, null, null, null, null, 0, 0, 0, Map.of(), Map.of(), null);
+                    AgentState.LOGGED_OUT, null, null, null, null, null, 0, 0, 0, Map.of(), Map.of(), null, null);
         });
     }
 

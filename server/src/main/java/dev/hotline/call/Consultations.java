@@ -72,7 +72,8 @@ final class Consultations {
         Target target = colleagues.reach(enterpriseId, to, ownExtension);
         splitter.split(agent, "the call could not be split");
         customer.hold(files.musicFolder(enterpriseId));
-        book.record(c, new CallLogEvent.Hold(enterpriseId, c.callId(), book.now(), customer.id(), true));
+        // Logged on the agent's leg: the party who holds (as a phone's or the desk's hold), so the reports count it as the agent's.
+        book.record(c, new CallLogEvent.Hold(enterpriseId, c.callId(), book.now(), agent.id(), true));
         var room = data.engine().createConference("consult-" + agentLeg);
         room.add(agent);
         Consult k = new Consult(enterpriseId, c.callId(), agent, customer, room, to, new AtomicReference<>());
@@ -126,6 +127,7 @@ final class Consultations {
         consultLegs.remove(other.id());
         k.customer().unhold();
         k.room().add(k.customer());
+        log(k, new CallLogEvent.Hold(k.enterpriseId(), k.callId(), book.now(), k.agent().id(), false));
         Set<String> members = ConcurrentHashMap.newKeySet();
         members.addAll(List.of(k.customer().id(), k.agent().id(), other.id()));
         threeParty.put(k.room().id(), new ThreeParty(k.room(), members));
@@ -149,7 +151,7 @@ final class Consultations {
         }
         k.customer().unhold();
         data.engine().bridge(k.customer(), k.agent());
-        log(k, new CallLogEvent.Hold(k.enterpriseId(), k.callId(), book.now(), k.customer().id(), false));
+        log(k, new CallLogEvent.Hold(k.enterpriseId(), k.callId(), book.now(), k.agent().id(), false));
     }
 
     private void log(Consult k, CallLogEvent e) {

@@ -110,6 +110,8 @@ public final class Switchboard implements CallHandler {
             book.record(c, new CallLogEvent.HungUp(e, c.callId(), h.at(), h.channelId(), h.cause().name(), h.sipStatus()));
         } else if (event instanceof CallEvent.TransferRequested t) {
             router.phoneTransfer(c, t);
+        } else if (event instanceof CallEvent.ChannelBridged b) {
+            router.bridgedToHeld(c, b);
         }
     }
 }

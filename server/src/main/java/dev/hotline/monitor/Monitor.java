@@ -305,17 +305,34 @@ public final class Monitor implements AutoCloseable {
         Map<Long, AgentFigures> agentsToday = new HashMap<>();
         jdbi.useHandle(h -> Reports.agentFigures(h, enterpriseId, q).values()
                 .forEach(byAgent -> byAgent.forEach((id, f) -> agentsToday.merge(id, f, AgentFigures::plus))));
-        List<AgentView> agents = acd.agents(enterpriseId).stream().map(a -> {
+        List<AgentView> all = acd.agents(enterpriseId);
+        List<Supervision.View> supervisions = supervision.list(enterpriseId);
+        List<AgentView> agents = all.stream().map(a -> {
             AgentFigures f = agentsToday.getOrDefault(a.userId(), AgentFigures.ZERO);
             return new AgentView(a.userId(), a.name(), a.jobNumber(), a.extension(), a.state(), a.reason(), a.since(), a.device(), a.deviceNumber(),
-                    a.callId(), (int) f.offered(), (int) f.answered(), a.missedInRow(), a.queues(), a.skills(), a.deviceReachable());
+                    a.callId(), (int) f.offered(), (int) f.answered(), a.missedInRow(), a.queues(), a.skills(), a.deviceReachable(),
+                    supervising(a, supervisions, all));
         }).toList();
         List<Alert> alerts = new ArrayList<>(qs.alerts());
         alerts.addAll(agentAlerts(agents, s.rules(), now));
         alerts.addAll(otherAlerts.apply(enterpriseId));
         int onHold = (int) calls.stream().filter(CallNow::onHold).count();
         return new Snapshot(q.period().from().atZone(s.zone()).toLocalDate().toString(), Today.of(qs.total()), onHold, qs.queues(), agents, calls,
-                supervision.list(enterpriseId), List.copyOf(alerts));
+                supervisions, List.copyOf(alerts));
+    }
+
+    /**
+     * SUP-1: what agent {@code a} supervises now (a supervisor is an agent too, whatever their state): the supervised agent,
+     * the mode and whether the supervisor's phone still rings, from the supervisions in progress; null: none.
+     */
+    static AgentView.Supervising supervising(AgentView a, List<Supervision.View> supervisions, List<AgentView> agents) {
+        for (Supervision.View v : supervisions) {
+            if (v.supervisorUserId() != a.userId()) continue;
+            AgentView of = agents.stream().filter(x -> x.userId() == v.agentUserId()).findFirst().orElse(null);
+            return new AgentView.Supervising(v.callId(), v.agentUserId(), of == null ? null : of.name(), of == null ? null : of.jobNumber(),
+                    v.mode(), v.state());
+        }
+        return null;
     }
 
     /** Snapshots built since the start (tests: the alert path builds none). */
@@ -356,8 +373,9 @@ public final class Monitor implements AutoCloseable {
 
     /** The agent view of {@code userId}, an agent of the enterprise (else not found). */
     public AgentNow agent(long enterpriseId, long userId) {
-        AgentView a = acd.agents(enterpriseId).stream().filter(x -> x.userId() == userId).findFirst()
-                .orElseThrow(() -> DomainException.notFound("agent"));
+        List<AgentView> all = acd.agents(enterpriseId);
+        AgentView found = all.stream().filter(x -> x.userId() == userId).findFirst().orElseThrow(() -> DomainException.notFound("agent"));
+        AgentView a = found.supervising(supervising(found, supervision.list(enterpriseId), all));
         Instant now = clock.instant();
         ZoneId zone = settings(enterpriseId).zone();
         Period period = today(now, zone).period();
@@ -441,7 +459,10 @@ public final class Monitor implements AutoCloseable {
         String call = book.live(enterpriseId).stream()
                 .filter(r -> (a.callId() != null && a.callId().equals(r.callId())) || Objects.equals(r.agentUserId(), userId))
                 .map(r -> r.callId() + "/" + r.answeredAt() + "/holds=" + book.holdsOpen(enterpriseId, r.callId())).findFirst().orElse("");
-        return json(a) + call; // a hold or its end changes it: the view is built again once the log holds the event
+        // A hold or its end changes it (the view is built again once the log holds the event), so does a supervision's mode.
+        String supervising = supervision.list(enterpriseId).stream().filter(v -> v.supervisorUserId() == userId).map(Supervision.View::toString)
+                .findFirst().orElse("");
+        return json(a) + call + supervising;
     }
 
     /** Builds and sends the agent view of {@code s} (on the monitor thread). */

@@ -3,7 +3,7 @@ package dev.hotline.report;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +17,13 @@ import java.util.Set;
  * <p>Every visit starts at a {@code queue_join} and ends in exactly one result: answered ({@code queue_connect}),
  * overflow, voicemail, callback or abandoned ({@code queue_leave}), or abandoned when the call ends without one
  * (the server stopped); until then it is still waiting. This one rule is what makes the reports reconcile.
+ *
+ * <p>Hold (RPT-3, as Amazon Connect's "customer hold time"): the time the agent's side held the customer after the visit
+ * was answered, i.e. the {@code hold} / {@code unhold} events of the visit's agent leg (the agent's own phone by re-INVITE,
+ * the desk's hold, a consultation: each is logged on the leg of the party who holds). A hold the agent's phone made before
+ * the caller was connected (while the caller still heard the queue's announcement) counts from the connect. The customer's
+ * own phone holding the agent (a re-INVITE on the caller's leg) is not the agent's hold: that time stays talk (the agent
+ * is held on the call; AHT = talk + hold + wrap-up is the same either way).
  */
 public final class QueueVisits {
     /** One queue visit as the {@code queue_visit} table keeps it. {@code result} null: the caller still waits. */
@@ -34,6 +41,8 @@ public final class QueueVisits {
     /** Events already folded (by identity): an event written again after a failed batch is not counted twice. */
     private final Set<CallLogEvent> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private String callerChannel;
+    /** Every leg of the call on hold now (a hold without its unhold yet). */
+    private final Set<String> legsHeld = new HashSet<>();
     private long enterpriseId;
     private String callId;
 
@@ -51,7 +60,8 @@ public final class QueueVisits {
         Instant talkEnded;
         long holdMs;
         int transfers;
-        final Map<String, Instant> heldSince = new HashMap<>();
+        /** When the agent leg's open hold began (counted from the connect at the earliest); null: not on hold. */
+        Instant heldSince;
     }
 
     private static final class MutableOffer {
@@ -113,6 +123,8 @@ public final class QueueVisits {
                 v.agent = c.agentUserId();
                 v.agentLeg = c.channelId();
                 v.connectedAt = c.at();
+                // The agent's phone held before the caller was connected: the hold runs from the connect.
+                if (legsHeld.contains(c.channelId())) v.heldSince = c.at();
             }
         } else if (e instanceof CallLogEvent.QueueLeft l) {
             MutableVisit v = current();
@@ -122,10 +134,12 @@ public final class QueueVisits {
                 end(v, l.result(), reason, l.at(), l.waitMs());
             }
         } else if (e instanceof CallLogEvent.Hold h) {
+            if (h.held()) legsHeld.add(h.channelId());
+            else legsHeld.remove(h.channelId());
             MutableVisit v = talking();
-            if (v != null) {
-                if (h.held()) v.heldSince.putIfAbsent(h.channelId(), h.at());
-                else endHold(v, h.channelId(), h.at());
+            if (v != null && h.channelId().equals(v.agentLeg)) {
+                if (!h.held()) endHold(v, h.at());
+                else if (v.heldSince == null) v.heldSince = h.at();
             }
         } else if (e instanceof CallLogEvent.Transfer t) {
             MutableOffer taken = offers.get(t.channelId());
@@ -140,6 +154,7 @@ public final class QueueVisits {
                 dirtyVisits.add(v);
             }
         } else if (e instanceof CallLogEvent.HungUp h) {
+            legsHeld.remove(h.channelId());
             MutableOffer of = offers.get(h.channelId());
             if (of != null && of.result == null) {
                 // The leg ended without an offer_end (it is logged before the hang-up when it is): the caller left.
@@ -197,15 +212,15 @@ public final class QueueVisits {
 
     private void endTalk(MutableVisit v, Instant at) {
         if (v.connectedAt == null || v.talkEnded != null) return;
-        for (String ch : List.copyOf(v.heldSince.keySet())) endHold(v, ch, at);
+        endHold(v, at);
         v.talkEnded = at;
         dirtyVisits.add(v);
     }
 
-    private void endHold(MutableVisit v, String channel, Instant at) {
-        Instant since = v.heldSince.remove(channel);
-        if (since != null) {
-            v.holdMs += Math.max(0, Duration.between(since, at).toMillis());
+    private void endHold(MutableVisit v, Instant at) {
+        if (v.heldSince != null) {
+            v.holdMs += Math.max(0, Duration.between(v.heldSince, at).toMillis());
+            v.heldSince = null;
             dirtyVisits.add(v);
         }
     }

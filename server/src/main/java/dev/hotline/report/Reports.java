@@ -98,7 +98,8 @@ public final class Reports {
      * in ({@code agent_state_now}, whose time those figures count up to {@code now}; null: none) and, on call {@code callId},
      * the talk and hold of its answered queue visit whose talk has not ended (no report counts them yet): talk seconds up to
      * {@code now} without its holds (null: no such talk), hold seconds (the holds that ended, in {@code queue_visit}, and the
-     * one still open, from the call's {@code hold} / {@code unhold} events since the agent answered; null: no such talk) and
+     * one still open, from the {@code hold} / {@code unhold} events of the agent's leg, counted from the connect at the earliest,
+     * as {@link QueueVisits} counts it; null: no such talk) and
      * whether a hold is open now (then the hold grows, not the talk). Read after the figures, a change written in between can
      * only make the sum smaller for a moment, never count an interval twice.
      */
@@ -116,20 +117,25 @@ public final class Reports {
                 .bind("c", callId).bind("e", enterpriseId).bind("u", userId)
                 .map((rs, c) -> new OpenVisit(rs.getTimestamp(1).toInstant(), rs.getLong(2))).findFirst().orElse(null);
         if (v == null) return new Running(state, null, null, false);
-        // The hold still open: the earliest hold of a channel with no unhold after it, since the agent answered (as QueueVisits counts).
-        Map<String, Instant> held = new HashMap<>();
+        // The hold still open (as QueueVisits counts it): of the visit's agent leg (the leg the queue connected), from when it
+        // began or from the connect if the agent's phone held before it.
+        String agentLeg = h.createQuery("""
+                        SELECT channel_id FROM call_event WHERE call_id = :c AND enterprise_id = :e AND type = 'queue_connect' ORDER BY seq DESC""")
+                .bind("c", callId).bind("e", enterpriseId).mapTo(String.class).findFirst().orElse(null);
+        Instant[] heldSince = new Instant[1];
         h.createQuery("""
-                        SELECT type, channel_id, at FROM call_event WHERE call_id = :c AND enterprise_id = :e AND type IN ('hold', 'unhold')
-                            AND at >= :since ORDER BY seq""")
-                .bind("c", callId).bind("e", enterpriseId).bind("since", java.sql.Timestamp.from(v.connected()))
+                        SELECT type, at FROM call_event WHERE call_id = :c AND enterprise_id = :e AND channel_id = :leg
+                            AND type IN ('hold', 'unhold') ORDER BY seq""")
+                .bind("c", callId).bind("e", enterpriseId).bind("leg", agentLeg)
                 .map((rs, c) -> {
-                    if (rs.getString(1).equals("hold")) held.putIfAbsent(String.valueOf(rs.getString(2)), rs.getTimestamp(3).toInstant());
-                    else held.remove(String.valueOf(rs.getString(2)));
+                    if (!rs.getString(1).equals("hold")) heldSince[0] = null;
+                    else if (heldSince[0] == null) heldSince[0] = rs.getTimestamp(2).toInstant();
                     return 0;
                 }).list();
-        long openHoldMs = held.values().stream().mapToLong(at -> Math.max(0, now.toEpochMilli() - at.toEpochMilli())).sum();
+        boolean onHold = agentLeg != null && heldSince[0] != null;
+        long openHoldMs = onHold ? Math.max(0, now.toEpochMilli() - Math.max(heldSince[0].toEpochMilli(), v.connected().toEpochMilli())) : 0;
         long talkMs = Math.max(0, now.toEpochMilli() - v.connected().toEpochMilli() - v.holdMs() - openHoldMs);
-        return new Running(state, talkMs / 1000.0, (v.holdMs() + openHoldMs) / 1000.0, !held.isEmpty());
+        return new Running(state, talkMs / 1000.0, (v.holdMs() + openHoldMs) / 1000.0, onHold);
     }
 
     /** Time in each state of one agent in one bucket. */

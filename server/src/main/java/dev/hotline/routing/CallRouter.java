@@ -606,6 +606,19 @@ public final class CallRouter {
         });
     }
 
+    /**
+     * PBX-4: a party bridged to a phone that already holds the call (e.g. an agent's phone that held while the queue still
+     * announced the agent to the caller) hears the music at once, until that phone resumes ({@link #musicOnHold}). Done on
+     * the bridge's event: the bridge itself stops what a leg played before it.
+     */
+    public void bridgedToHeld(Call c, CallEvent.ChannelBridged b) {
+        Channel a = data.engine().channel(b.channelId()).orElse(null);
+        Channel other = data.engine().channel(b.otherChannelId()).orElse(null);
+        if (a == null || other == null) return;
+        if (other.onHold()) a.hold(files.musicFolder(c.enterpriseId()));
+        if (a.onHold()) other.hold(files.musicFolder(c.enterpriseId()));
+    }
+
     /** PBX-4 from a phone: blind transfer to an extension of the same enterprise, or attended transfer by Replaces. */
     public void phoneTransfer(Call c, CallEvent.TransferRequested t) {
         if (t.replacesChannelId().isPresent()) {

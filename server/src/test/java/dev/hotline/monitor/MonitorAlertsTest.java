@@ -53,7 +53,7 @@ class MonitorAlertsTest {
     }
 
     static AgentView agent(long id, AgentState state, Instant since) {
-        return new AgentView(id, "Agent " + id, "00" + id, null, state, null, since, "sip", "100" + id, null, 0, 0, 0, Map.of(), Map.of(), true);
+        return new AgentView(id, "Agent " + id, "00" + id, null, state, null, since, "sip", "100" + id, null, 0, 0, 0, Map.of(), Map.of(), true, null);
     }
 
     @Test

@@ -99,6 +99,14 @@ class MonitorTest {
     }
 
     /** The report's row of queue {@code name} for today (GET /api/v1/reports/queues in the server's zone). */
+    /** The types of a call's logged events, in order. */
+    static List<String> events(ApiClient admin, String callId) {
+        List<String> out = new java.util.ArrayList<>();
+        var r = admin.get("/api/v1/calls/" + callId + "/events");
+        if (r.status() == 200) for (JsonNode ev : r.json()) out.add(ev.get("type").asText());
+        return out;
+    }
+
     static JsonNode reportRow(ApiClient admin, String name) {
         JsonNode t = admin.get("/api/v1/reports/queues?tz=" + java.time.ZoneId.systemDefault().getId()).json();
         for (JsonNode row : t.get("rows")) if (row.path("queue").asText().equals(name)) return row;
@@ -462,7 +470,10 @@ class MonitorTest {
             server.hotline().acd().settle();
             SipPeers peers = new SipPeers(sippDir, server.hotline().engine().sipPort());
             int port = dev.hotline.engine.testing.Ports.free();
-            Sipp.Run phone = peers.uas("uas_answer_hold", port, SipPeers.vars("x", "HOLDAFTER", "1500", "HELD", "3000"));
+            // The phone holds 1.5 s after it answered, while the caller still hears agent 1's job number (sales announces it,
+            // ~3.5 s), and resumes 5 s later, about 3 s after the caller was connected.
+            String[] callId = new String[1];
+            Sipp.Run phone = peers.uas("uas_answer_hold", port, SipPeers.vars("x", "HOLDAFTER", "1500", "HELD", "5000"));
             try (Stream stream = new Stream(server.baseUrl(), lead)) {
                 peers.register("1001", PW, port, "200");
                 ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
@@ -477,6 +488,22 @@ class MonitorTest {
 
                 try (dev.hotline.testing.RtpCaller caller = dev.hotline.testing.RtpCaller.call(server.hotline().engine().sipPort(), "13700000001", "4691")) {
                     caller.quiet(30_000);
+                    await("connected").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                            .until(() -> !stream.snapshots.isEmpty() && stream.last().get("calls").size() == 1
+                                    && events(admin, stream.last().get("calls").get(0).get("callId").asText()).contains("queue_connect"));
+                    callId[0] = stream.last().get("calls").get(0).get("callId").asText();
+                    // PBX-4: connected to a phone that already holds, the caller hears the music on hold (not silence: the
+                    // phone sends nothing) until it resumes.
+                    int connectedAt = caller.heard().size();
+                    await("music on hold after the connect").atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(50))
+                            .conditionEvaluationListener(c -> {
+                                if (c.getRemainingTimeInMS() <= 50) System.out.println("heard: " + caller.summary());
+                            })
+                            .until(() -> {
+                                List<dev.hotline.testing.RtpCaller.Heard> all = caller.heard();
+                                return all.subList(connectedAt, all.size()).stream()
+                                        .filter(f -> f.rms() >= dev.hotline.testing.RtpCaller.SOUND_RMS).count() >= 25;
+                            });
                     await("on hold by the agent's phone, on the stream").atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(20))
                             .until(() -> !stream.snapshots.isEmpty() && stream.last().get("onHold").asInt() == 1
                                     && queue(stream.last(), "sales").get("onHold").asInt() == 1
@@ -489,20 +516,38 @@ class MonitorTest {
                     wait.until(x -> page.findElement(tid("kpi-value-onHold")).getText().equals("0"));
                     caller.bye();
                 }
-                // After the call: today's hold of the queue and of the enterprise equal the queue report's, on the stream and on the
-                // page. The report counts no hold for this call today (0.0, and its talk ends at the phone's re-INVITE: an open
-                // report defect, docs/features.md SUP-1), so this checks the equality, not a hold time.
+                // After the call: the queue report counts the phone's hold from the connect (the phone held before it) to its
+                // resume, and the talk from the connect to the hang-up without it (before the fix: hold 0, the time held
+                // counted as talk); the agents report the same for agent 1; today's hold of the queue and of the enterprise
+                // equal the queue report's, on the stream and on the page.
                 JsonNode[] row = new JsonNode[1];
                 await("today's hold as the report's").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                         .conditionEvaluationListener(c -> {
                             if (c.getRemainingTimeInMS() <= 100) System.out.println("hold: report " + row[0] + " monitor " + stream.last());
                         }).until(() -> {
+                            if (!events(admin, callId[0]).contains("closed")) return false; // the call's end logged (and its visit)
                             row[0] = reportRow(admin, "sales");
                             JsonNode now = stream.last();
                             return row[0].get("answered").asLong() == 1 && queue(now, "sales").get("today").get("answered").asLong() == 1
                                     && queue(now, "sales").get("today").get("holdSeconds").asDouble() == row[0].get("hold").asDouble()
                                     && now.get("total").get("holdSeconds").asDouble() == row[0].get("hold").asDouble();
                         });
+                Map<String, java.time.Instant> at = new HashMap<>();
+                for (JsonNode ev : admin.get("/api/v1/calls/" + callId[0] + "/events").json()) {
+                    at.putIfAbsent(ev.get("type").asText(), java.time.Instant.parse(ev.get("at").asText()));
+                }
+                double holdWant = java.time.Duration.between(at.get("queue_connect"), at.get("unhold")).toMillis() / 1000.0;
+                double handled = java.time.Duration.between(at.get("queue_connect"), at.get("hangup")).toMillis() / 1000.0;
+                assertThat(at.get("hold")).as("the phone held before the connect").isBefore(at.get("queue_connect"));
+                assertThat(holdWant).as("held after the connect").isGreaterThan(1.0);
+                assertThat(row[0].get("hold").asDouble()).as("the queue report's hold " + row[0]).isCloseTo(holdWant, org.assertj.core.data.Offset.offset(0.11));
+                assertThat(row[0].get("talk").asDouble() + row[0].get("hold").asDouble()).as("talk + hold: connect → hang-up, unbroken")
+                        .isCloseTo(handled, org.assertj.core.data.Offset.offset(0.21));
+                double talkWant = java.time.Duration.between(at.get("unhold"), at.get("hangup")).toMillis() / 1000.0;
+                assertThat(row[0].get("talk").asDouble()).as("the talk: the resume → hang-up").isCloseTo(talkWant, org.assertj.core.data.Offset.offset(0.11));
+                JsonNode agentRow = admin.get("/api/v1/reports/agents?tz=" + java.time.ZoneId.systemDefault().getId()).json().get("total");
+                assertThat(agentRow.get("hold").asDouble()).as("the agents report's hold").isEqualTo(row[0].get("hold").asDouble());
+                assertThat(agentRow.get("talk").asDouble()).as("the agents report's talk").isEqualTo(row[0].get("talk").asDouble());
                 String shown = "0:" + String.format("%02d", (int) Math.floor(row[0].get("hold").asDouble()));
                 wait.until(x -> page.findElement(tid("live-queue-hold-today-sales")).getText().equals(shown)
                         && page.findElement(tid("kpi-value-holdToday")).getText().equals(shown));

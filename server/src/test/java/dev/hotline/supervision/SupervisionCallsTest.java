@@ -125,8 +125,14 @@ class SupervisionCallsTest {
 
     /** As {@link #phone(String, String, boolean)}, running {@code scenario} for each call. */
     void phone(String extension, String password, String scenario, boolean echo) throws Exception {
+        phone(extension, password, scenario, echo, Map.of());
+    }
+
+    /** As {@link #phone(String, String, String, boolean)}, with the scenario's own variables {@code extra}. */
+    void phone(String extension, String password, String scenario, boolean echo, Map<String, String> extra) throws Exception {
         int port = Ports.free();
         var vars = SipPeers.vars("x");
+        vars.putAll(extra);
         vars.put("ENGINE", "127.0.0.1:" + server.hotline().engine().sipPort());
         List<String> args = new ArrayList<>(List.of("-mp", Integer.toString(Ports.free(4)), "-m", "1000", "-timeout", "300"));
         if (echo) args.add("-rtp_echo");
@@ -138,8 +144,13 @@ class SupervisionCallsTest {
 
     /** Agent 1 on a silent SIP phone, ready; the lead's echoing phone registered; a customer talking with agent 1. */
     RtpCaller customerTalkingWithAgent1(String number) throws Exception {
+        return customerTalkingWithAgent1(number, "uas_answer", Map.of());
+    }
+
+    /** As {@link #customerTalkingWithAgent1(String)}, the lead's phone running {@code leadScenario} with {@code vars}. */
+    RtpCaller customerTalkingWithAgent1(String number, String leadScenario, Map<String, String> vars) throws Exception {
         phone("1001", PW, false);
-        phone(LEAD_EXTENSION, LEAD_SIP_PW, true);
+        phone(LEAD_EXTENSION, LEAD_SIP_PW, leadScenario, true, vars);
         ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
         assertThat(agent.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
         assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
@@ -391,7 +402,7 @@ class SupervisionCallsTest {
         // The lead's state log: every change through the ACD's one state change, the supervision's with its own cause.
         List<String> log = await("the lead's state log").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
             List<String> out = new ArrayList<>();
-            for (JsonNode r : admin.get("/api/v1/reports/states?agent=" + leadId + "&limit=50").json().get("rows")) {
+            for (JsonNode r : admin.get("/api/v1/reports/states?agent=" + leadId + "&limit=1000").json().get("rows")) {
                 out.add(r.get("state").asText() + "/" + r.get("cause").asText());
             }
             return out;
@@ -467,13 +478,185 @@ class SupervisionCallsTest {
         }
         List<String> log = await("the lead's state log").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
             List<String> out = new ArrayList<>();
-            for (JsonNode r : admin.get("/api/v1/reports/states?agent=" + leadId + "&limit=50").json().get("rows")) {
+            for (JsonNode r : admin.get("/api/v1/reports/states?agent=" + leadId + "&limit=1000").json().get("rows")) {
                 out.add(r.get("state").asText() + "/" + r.get("cause").asText());
             }
             return out;
         }, l -> l.stream().filter(x -> x.startsWith("on_call/")).count() >= 3);
         assertThat(log).as("the lead's state log").containsSubsequence("on_call/call", "wrap_up/call", "ready/system", "on_call/supervision",
                 "ready/call", "ringing/call", "on_call/call");
+    }
+
+    /** A queue of {@code name} whose only member is the lead, reached at {@code number}; its id. */
+    long leadsOwnQueue(String name, String number, int ringTimeoutSeconds) {
+        var made = admin.post("/api/v1/queues", Map.of("name", name, "strategy", "linear", "settings", Map.of("ringTimeoutSeconds", ringTimeoutSeconds)));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        long queueId = made.json().get("id").asLong();
+        assertThat(admin.put("/api/v1/queues/" + queueId + "/members/" + userId("lead"), Map.of("penalty", 0)).status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/numbers", Map.of("number", number, "destinationType", "queue", "destination", name)).status()).isEqualTo(201);
+        acd.settle();
+        return queueId;
+    }
+
+    /** The lead's state log today, oldest first, as state/cause, once it holds at least {@code atLeast} rows. */
+    List<String> leadsStateLog(int atLeast) {
+        long leadId = userId("lead");
+        return await("the lead's state log").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<String> out = new ArrayList<>();
+            for (JsonNode r : admin.get("/api/v1/reports/states?agent=" + leadId + "&limit=1000").json().get("rows")) {
+                out.add(r.get("state").asText() + "/" + r.get("cause").asText());
+            }
+            return out;
+        }, l -> l.size() >= atLeast);
+    }
+
+    /** SUP-1: the lead's row of the monitor now (GET /api/v1/monitor). */
+    JsonNode leadsMonitorRow() {
+        long leadId = userId("lead");
+        for (JsonNode a : lead.get("/api/v1/monitor").json().get("agents")) if (a.get("userId").asLong() == leadId) return a;
+        throw new AssertionError("the lead is not on the monitor");
+    }
+
+    /**
+     * SUP-2: the lead's phone rings with an offered queue call when the supervision starts: the lead stays ringing; the offer
+     * rings out (the phone answers nothing within the queue's 5 s) and the lead, who would be ready, is on the supervised call
+     * instead, so the caller is not offered again while the supervision lasts; once the lead leaves, the caller rings the
+     * lead again. The monitor shows the lead supervising agent 1 (ringing, then on the call) in the lead's row.
+     */
+    @Test
+    void aSupervisorWhosePhoneRingsWithAnOfferKeepsRingingAndIsNotOfferedTheCallAgainWhileSupervising() throws Exception {
+        String caller = "13600000011";
+        String offered = "13600000012";
+        long leadId = userId("lead");
+        long queueId = leadsOwnQueue("ringy", "4699", 5);
+        // The lead's phone rings 8 s before it answers (a CANCEL within that ends the call): offers of "ringy" ring out, the
+        // supervision's call is answered after 8 s.
+        try (RtpCaller customer = customerTalkingWithAgent1(caller, "uas_ring_or_answer", Map.of("RINGMS", "8000"))) {
+            String supervised = acd.agentView(enterprise, agent1).orElseThrow().callId();
+            assertThat(lead.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(lead.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            try (RtpCaller waiting = RtpCaller.call(server.hotline().engine().sipPort(), offered, "4699")) {
+                waiting.quiet(60_000);
+                await("the lead's phone rings with the offer").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.RINGING).orElse(false));
+                String offeredCall = acd.agentView(enterprise, leadId).orElseThrow().callId();
+
+                String id = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).json().get("id").asText();
+                assertThat(acd.agentView(enterprise, leadId).orElseThrow().state()).as("the supervision leaves the ringing as it is")
+                        .isEqualTo(AgentState.RINGING);
+                JsonNode row = await("the monitor: the lead's phone rings to supervise agent 1").atMost(Duration.ofSeconds(5))
+                        .pollInterval(Duration.ofMillis(50)).until(this::leadsMonitorRow, r -> r.get("supervising").isObject());
+                assertThat(row.get("supervising").get("agentUserId").asLong()).isEqualTo(agent1);
+                assertThat(row.get("supervising").get("callId").asText()).isEqualTo(supervised);
+                assertThat(row.get("supervising").get("mode").asText()).isEqualTo("listen");
+                assertThat(row.get("supervising").get("state").asText()).as("the lead's phone rings 8 s").isEqualTo("ringing");
+                assertThat(row.get("state").asText()).isEqualTo("ringing");
+
+                await("the offer rang out: the lead on the supervised call, not ready for the queue").atMost(Duration.ofSeconds(8))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && supervised.equals(a.callId()))
+                                .orElse(false));
+                await("the caller is not offered to the supervising lead").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(offered))
+                                && acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && supervised.equals(a.callId()))
+                                .orElse(false));
+                JsonNode active = active(id);
+                assertThat(active.get("mode").asText()).isEqualTo("listen");
+                await("the monitor: the lead supervises agent 1's call").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> leadsMonitorRow().at("/supervising/state").asText().equals("active"));
+
+                assertThat(lead.delete("/api/v1/supervision/" + id).status()).isEqualTo(204);
+                await("the lead, free again, is offered the caller").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.agentView(enterprise, leadId)
+                                .map(a -> a.state() == AgentState.RINGING && offeredCall.equals(a.callId())).orElse(false));
+                assertThat(leadsMonitorRow().get("supervising").isNull()).as("no longer supervising on the monitor").isTrue();
+                waiting.bye();
+            }
+            customer.bye();
+        } finally {
+            assertThat(admin.delete("/api/v1/queues/" + queueId + "/members/" + leadId).status()).isEqualTo(204);
+            acd.settle();
+        }
+        assertThat(leadsStateLog(5)).as("the lead's state log").containsSubsequence("ready/agent", "ringing/call", "ready/call",
+                "on_call/supervision", "ready/call", "ringing/call");
+    }
+
+    /**
+     * SUP-2: a not-ready supervisor stays not ready while supervising and after (no state change at all); asking for ready
+     * during a supervision puts them on the supervised call instead, so a caller of their queue waits unoffered until they
+     * leave, then is offered to and answered by them. The monitor's row and agent view show the lead (not ready, then on the
+     * supervised call) supervising agent 1, in the mode of the moment.
+     */
+    @Test
+    void aNotReadySupervisorStaysNotReadyAndIsOnTheSupervisedCallWhenAskingForReady() throws Exception {
+        String caller = "13600000013";
+        String queued = "13600000014";
+        long leadId = userId("lead");
+        long queueId = leadsOwnQueue("notready", "4700", 30);
+        try (RtpCaller customer = customerTalkingWithAgent1(caller)) {
+            String supervised = acd.agentView(enterprise, agent1).orElseThrow().callId();
+            assertThat(lead.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(acd.agentView(enterprise, leadId).orElseThrow().state()).isEqualTo(AgentState.NOT_READY);
+            int logBefore = leadsStateLog(1).size();
+
+            // Not ready throughout one supervision: nothing changes.
+            String first = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).json().get("id").asText();
+            active(first);
+            JsonNode row = await("the monitor: the not-ready lead supervises agent 1").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(this::leadsMonitorRow, r -> r.at("/supervising/state").asText().equals("active"));
+            assertThat(row.get("state").asText()).isEqualTo("not_ready");
+            assertThat(row.get("supervising").get("agentUserId").asLong()).isEqualTo(agent1);
+            assertThat(row.get("supervising").get("agentJob").asText()).isEqualTo(leadsAgent1Job());
+            assertThat(row.get("supervising").get("mode").asText()).isEqualTo("listen");
+            assertThat(lead.put("/api/v1/supervision/" + first, Map.of("mode", "whisper")).status()).isEqualTo(200);
+            await("the monitor shows the new mode").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> leadsMonitorRow().at("/supervising/mode").asText().equals("whisper"));
+            JsonNode view = lead.get("/api/v1/monitor/agents/" + leadId).json();
+            assertThat(view.at("/agent/state").asText()).isEqualTo("not_ready");
+            assertThat(view.at("/agent/supervising/agentUserId").asLong()).as("the agent view").isEqualTo(agent1);
+            assertThat(view.at("/agent/supervising/mode").asText()).isEqualTo("whisper");
+            assertThat(lead.delete("/api/v1/supervision/" + first).status()).isEqualTo(204);
+            await("the supervision over").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> leadsMonitorRow().get("supervising").isNull());
+            assertThat(acd.agentView(enterprise, leadId).orElseThrow().state()).as("still not ready").isEqualTo(AgentState.NOT_READY);
+            assertThat(leadsStateLog(1)).as("no state change for a not-ready supervisor").hasSize(logBefore);
+
+            // Not ready when it starts, ready asked for during it: on the supervised call, offered nothing until the lead leaves.
+            String second = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen")).json().get("id").asText();
+            active(second);
+            try (RtpCaller waiting = RtpCaller.call(server.hotline().engine().sipPort(), queued, "4700")) {
+                waiting.quiet(60_000);
+                await("the caller queued").atMost(Duration.ofSeconds(10))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(queued)));
+                assertThat(lead.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                await("ready asked for: the lead on the supervised call").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && supervised.equals(a.callId()))
+                                .orElse(false));
+                await("the caller is not offered to the supervising lead").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(queued))
+                                && acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && supervised.equals(a.callId()))
+                                .orElse(false));
+                assertThat(leadsMonitorRow().at("/supervising/agentUserId").asLong()).isEqualTo(agent1);
+                assertThat(lead.delete("/api/v1/supervision/" + second).status()).isEqualTo(204);
+                await("the lead, free again, takes the caller").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).isEmpty() && acd.agentView(enterprise, leadId)
+                                .map(a -> a.state() == AgentState.ON_CALL && a.callId() != null && !a.callId().equals(supervised)).orElse(false));
+                waiting.bye();
+            }
+            customer.bye();
+        } finally {
+            assertThat(admin.delete("/api/v1/queues/" + queueId + "/members/" + leadId).status()).isEqualTo(204);
+            acd.settle();
+        }
+        List<String> log = leadsStateLog(4);
+        assertThat(log).as("the lead's state log").containsSubsequence("ready/agent", "on_call/supervision", "ready/call",
+                "ringing/call", "on_call/call");
+    }
+
+    String leadsAgent1Job() {
+        return acd.agentView(enterprise, agent1).orElseThrow().jobNumber();
     }
 
     /** SUP-2 from the supervisor's page in Chromium: listen, barge in (the customer hears the supervisor), take over; in zh and en. */
@@ -489,16 +672,33 @@ class SupervisionCallsTest {
             agentWait.until(ExpectedConditions.urlContains("/agent.html"));
             agentWait.until(x -> !ad.findElements(tid("desk-call-panel-state")).isEmpty());
             assertThat(ad.findElements(tid("desk-supervised"))).isEmpty();
+            // The lead is an agent too, signed in on the same phone and not ready: their row shows what they supervise (SUP-1).
+            long leadId = userId("lead");
+            assertThat(lead.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            String agent1Name = acd.agentView(enterprise, agent1).orElseThrow().name();
             ChromeDriver d = chrome.driver();
             chrome.signInEnglish(server.baseUrl(), "demo", "lead", PW);
             WebDriverWait wait = chrome.waitAtMost(Duration.ofSeconds(15));
             wait.until(ExpectedConditions.urlContains("/supervisor.html"));
             wait.until(x -> "on_call".equals(chrome.attr("agent-state-" + agent1, "class").replaceAll(".*st-(\\S+).*", "$1")));
+            wait.until(x -> "not_ready".equals(chrome.attr("agent-state-" + leadId, "class").replaceAll(".*st-(\\S+).*", "$1")));
+            assertThat(d.findElements(tid("agent-supervising-" + leadId))).isEmpty();
             assertThat(d.findElements(tid("supervise-listen-" + agent2))).as("no call, nothing to supervise").isEmpty();
 
             d.findElement(tid("supervise-listen-" + agent1)).click();
             wait.until(x -> "active".equals(chrome.attr("supervision-state-" + agent1, "data-state")));
             assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("Listen: on the call");
+            wait.until(x -> "active".equals(chrome.attr("agent-supervising-" + leadId, "data-state")));
+            assertThat(chrome.attr("agent-supervising-" + leadId, "data-mode")).isEqualTo("listen");
+            assertThat(chrome.attr("agent-supervising-" + leadId, "data-agent")).isEqualTo(String.valueOf(agent1));
+            assertThat(d.findElement(tid("agent-supervising-" + leadId)).getText()).isEqualTo("Supervising " + agent1Name + " (Listen)");
+            assertThat(chrome.attr("agent-state-" + leadId, "class")).as("still not ready").contains("st-not_ready");
+            // The lead's agent view says it too.
+            new org.openqa.selenium.support.ui.Select(d.findElement(tid("monitor-agent-filter"))).selectByValue(String.valueOf(leadId));
+            wait.until(x -> "listen".equals(chrome.attr("av-supervising", "data-mode")));
+            assertThat(d.findElement(tid("av-supervising")).getText()).isEqualTo("Supervising " + agent1Name + " (Listen)");
+            assertThat(chrome.attr("av-state-value", "data-state")).isEqualTo("not_ready");
+            d.findElement(tid("agent-view-close")).click();
             hearsNothing(customer, "listening from the page");
             agentWait.until(x -> "listen".equals(agentChrome.attr("desk-supervised", "data-mode")));
             assertThat(ad.findElement(tid("desk-supervised")).getText()).isEqualTo("A supervisor is listening to this call");
@@ -508,6 +708,7 @@ class SupervisionCallsTest {
             d.findElement(tid("supervise-barge-" + agent1)).click();
             wait.until(x -> "barge".equals(chrome.attr("supervision-state-" + agent1, "data-mode")));
             assertThat(d.findElement(tid("supervision-state-" + agent1)).getText()).isEqualTo("强插中");
+            wait.until(x -> d.findElement(tid("agent-supervising-" + leadId)).getText().equals("正在监控 " + agent1Name + "（强插）"));
             hearsTheSupervisor(customer, "barged in from the page");
             agentWait.until(x -> "barge".equals(agentChrome.attr("desk-supervised", "data-mode")));
             // A reload of the agent's desk is told again (the notice comes with the CTI hello).
@@ -520,6 +721,7 @@ class SupervisionCallsTest {
 
             d.findElement(tid("supervise-takeover-" + agent1)).click();
             wait.until(x -> d.findElements(tid("supervision-state-" + agent1)).isEmpty());
+            wait.until(x -> d.findElements(tid("agent-supervising-" + leadId)).isEmpty()); // the call is the lead's own now
             hearsTheSupervisor(customer, "taken over from the page");
             await("agent 1 freed").atMost(Duration.ofSeconds(5))
                     .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() != AgentState.ON_CALL).orElse(false));

@@ -112,6 +112,18 @@ class ReportReconciliationTest {
             }
         }
         assertThat(byQueue.keySet()).isEqualTo(want.keySet());
+        // Each visit is offered in the bucket it joined in: the roll-up rows' units mapped to the period's buckets (added up
+        // by the database on PostgreSQL, streamed and added up in Java on H2) put it there, not in a neighbour.
+        Map<LocalDateTime, Map<String, Long>> offeredWant = new TreeMap<>();
+        for (Expected x : expected) {
+            if (x.joinedAt().isBefore(p.from()) || !x.joinedAt().isBefore(p.to())) continue;
+            offeredWant.computeIfAbsent(p.bucket(x.joinedAt()), k -> new TreeMap<>()).merge(x.queue(), 1L, Long::sum);
+        }
+        Map<LocalDateTime, Map<String, Long>> offeredGot = new TreeMap<>();
+        figures.forEach((bucket, byQ) -> byQ.forEach((queue, f) -> {
+            if (f.offered() > 0) offeredGot.computeIfAbsent(bucket, k -> new TreeMap<>()).put(queue, f.offered());
+        }));
+        assertThat(offeredGot).as("offered by bucket of %s", p).isEqualTo(offeredWant);
         for (var en : byQueue.entrySet()) {
             Map<String, Long> w = want.get(en.getKey());
             QueueFigures f = en.getValue();

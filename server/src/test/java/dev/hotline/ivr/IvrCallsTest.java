@@ -344,23 +344,7 @@ class IvrCallsTest {
         assertThat(admin.delete("/api/v1/voicemail/" + box.get(0).get("id").asLong()).status()).isEqualTo(204);
     }
 
-    /** 8 kHz samples of a WAV (the first channel). */
-    static short[] samples(byte[] wavBytes) throws Exception {
-        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(wavBytes))) {
-            var pcm16 = javax.sound.sampled.AudioSystem.getAudioInputStream(new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), in);
-            byte[] b = pcm16.readAllBytes();
-            short[] out = new short[b.length / 2];
-            for (int i = 0; i < out.length; i++) out[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
-            return out;
-        }
-    }
 
-    /** Samples cut in 20 ms frames as the call's RTP would carry them. */
-    static List<RtpCaller.Heard> frames(short[] pcm) {
-        List<RtpCaller.Heard> out = new ArrayList<>();
-        for (int i = 0; i + 160 <= pcm.length; i += 160) out.add(new RtpCaller.Heard(i, 0, java.util.Arrays.copyOfRange(pcm, i, i + 160)));
-        return out;
-    }
 
     byte[] download(String path) throws Exception {
         var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path))
@@ -405,7 +389,7 @@ class IvrCallsTest {
     void aTtsPromptIsSpokenInALiveCall() throws Exception {
         // MEDIA-4 / IVR-2: a play node with TTS text. What espeak-ng makes of it is what the editor's preview gives.
         String text = "您好，欢迎致电热线服务中心";
-        List<long[]> expected = RtpCaller.spans(frames(samples(download("/api/v1/tts/preview?language=zh&text="
+        List<long[]> expected = RtpCaller.spans(RtpCaller.frames(RtpCaller.samples(download("/api/v1/tts/preview?language=zh&text="
                 + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8)))), 1000);
         assertThat(expected).as("the preview speaks").hasSize(1);
         long expectedMs = expected.get(0)[1] - expected.get(0)[0];
@@ -474,7 +458,7 @@ class IvrCallsTest {
             return null;
         }, m -> m != null);
         // 2: the saved message is the second recording (2 s of tone), not the first (1 s) nor both.
-        List<RtpCaller.Heard> savedFrames = frames(samples(download("/api/v1/voicemail/" + message.get("id").asLong() + "/audio")));
+        List<RtpCaller.Heard> savedFrames = RtpCaller.frames(RtpCaller.samples(download("/api/v1/voicemail/" + message.get("id").asLong() + "/audio")));
         assertThat(RtpCaller.toneMs(savedFrames)).as("tone in the saved message %s: %s", message, RtpCaller.pattern(savedFrames))
                 .isBetween(1960L, 2040L);
         assertThat(steps("13500000060")).containsSubsequence("node:vm", "key:1", "key:2", "key:3");

@@ -394,23 +394,7 @@ class PbxCallsTest extends ServerCallTest {
         }
     }
 
-    /** 8 kHz samples of a WAV (the first channel). */
-    static short[] samples(byte[] wavBytes) throws Exception {
-        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(wavBytes))) {
-            var pcm16 = javax.sound.sampled.AudioSystem.getAudioInputStream(new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), in);
-            byte[] b = pcm16.readAllBytes();
-            short[] out = new short[b.length / 2];
-            for (int i = 0; i < out.length; i++) out[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
-            return out;
-        }
-    }
 
-    /** 20 ms frames of 8 kHz samples, as {@link RtpCaller} keeps what it hears (for lengths of speech, RTP time). */
-    static List<RtpCaller.Heard> frames(short[] pcm) {
-        List<RtpCaller.Heard> out = new ArrayList<>();
-        for (int i = 0; i + 160 <= pcm.length; i += 160) out.add(new RtpCaller.Heard(i, 0, java.util.Arrays.copyOfRange(pcm, i, i + 160)));
-        return out;
-    }
 
     /** The length of the first stretch of sound (pauses under 1 s inside it) in {@code frames}, in ms. */
     static long firstSpeechMs(List<RtpCaller.Heard> frames) {
@@ -432,8 +416,8 @@ class PbxCallsTest extends ServerCallTest {
      */
     @Test
     void disaPlaysItsWelcomeInItsLanguageAndTakesTheExtensionsFeatureCodes() throws Exception {
-        long en = firstSpeechMs(frames(pinPrompt(Language.EN)));
-        long zh = firstSpeechMs(frames(pinPrompt(Language.ZH)));
+        long en = firstSpeechMs(RtpCaller.frames(pinPrompt(Language.EN)));
+        long zh = firstSpeechMs(RtpCaller.frames(pinPrompt(Language.ZH)));
         assertThat(Math.abs(en - zh)).as("the English and Chinese prompts tell apart by length: en %d ms, zh %d ms", en, zh).isGreaterThan(150);
         assertThat(admin.upload("POST", "/api/v1/prompts", "disa-welcome.wav", TestAudio.toneWav(8000, 1, 1500, 400)).status()).isEqualTo(201);
         // field errors
@@ -463,10 +447,10 @@ class PbxCallsTest extends ServerCallTest {
                         + "/api/v1/tts/preview?language=en&text=" + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)))
                 .header("Cookie", admin.cookieHeader()).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertThat(preview.statusCode()).isEqualTo(200);
-        short[] welcome = samples(preview.body());
+        short[] welcome = RtpCaller.samples(preview.body());
         short[] both = java.util.Arrays.copyOf(welcome, welcome.length + pinPrompt(Language.EN).length);
         System.arraycopy(pinPrompt(Language.EN), 0, both, welcome.length, pinPrompt(Language.EN).length);
-        long expected = firstSpeechMs(frames(both));
+        long expected = firstSpeechMs(RtpCaller.frames(both));
         try (RtpCaller caller = RtpCaller.call(sip, "13800138070", "4063")) {
             int end = caller.awaitSoundThenQuiet(0, 1200);
             List<RtpCaller.Heard> heard = caller.heard().subList(0, end);

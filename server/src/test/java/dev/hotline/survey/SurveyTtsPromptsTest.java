@@ -103,26 +103,10 @@ class SurveyTtsPromptsTest {
                         + "/api/v1/tts/preview?language=zh&text=" + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8)))
                 .header("Cookie", admin.cookieHeader()).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
-        List<long[]> spans = RtpCaller.spans(frames(samples(r.body())), 1000);
+        List<long[]> spans = RtpCaller.spans(RtpCaller.frames(RtpCaller.samples(r.body())), 1000);
         assertThat(spans).as("the preview of " + text + " is one stretch of speech").hasSize(1);
         return spans.get(0)[1] - spans.get(0)[0];
     }
 
-    /** 8 kHz samples of a WAV (the first channel). */
-    static short[] samples(byte[] wavBytes) throws Exception {
-        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(wavBytes))) {
-            var pcm16 = javax.sound.sampled.AudioSystem.getAudioInputStream(new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), in);
-            byte[] b = pcm16.readAllBytes();
-            short[] out = new short[b.length / 2];
-            for (int i = 0; i < out.length; i++) out[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
-            return out;
-        }
-    }
 
-    /** Samples cut in 20 ms frames as the call's RTP would carry them. */
-    static List<RtpCaller.Heard> frames(short[] pcm) {
-        List<RtpCaller.Heard> out = new ArrayList<>();
-        for (int i = 0; i + 160 <= pcm.length; i += 160) out.add(new RtpCaller.Heard(i, 0, java.util.Arrays.copyOfRange(pcm, i, i + 160)));
-        return out;
-    }
 }

@@ -417,4 +417,22 @@ public final class RtpCaller implements AutoCloseable {
         rtp.close();
         ua.close();
     }
+
+    /** 8 kHz 16-bit samples of a WAV (the first channel), e.g. a TTS preview or a voicemail download. */
+    public static short[] samples(byte[] wavBytes) throws Exception {
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(wavBytes))) {
+            var pcm16 = javax.sound.sampled.AudioSystem.getAudioInputStream(new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), in);
+            byte[] b = pcm16.readAllBytes();
+            short[] out = new short[b.length / 2];
+            for (int i = 0; i < out.length; i++) out[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
+            return out;
+        }
+    }
+
+    /** Samples cut in 20 ms frames as a call's RTP would carry them (as this caller keeps what it hears: RTP time). */
+    public static List<Heard> frames(short[] pcm) {
+        List<Heard> out = new ArrayList<>();
+        for (int i = 0; i + 160 <= pcm.length; i += 160) out.add(new Heard(i, 0, java.util.Arrays.copyOfRange(pcm, i, i + 160)));
+        return out;
+    }
 }

@@ -4,7 +4,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
@@ -23,8 +22,7 @@ import org.jdbi.v3.core.statement.Query;
  * SQL of the reports. Each query reads a roll-up over its index on (enterprise, slot) and aggregates in the database to
  * one row per key and bucket of the period (or per key and unit where a period has more than {@link #MAX_SQL_BUCKETS}
  * buckets), so the rows read back are at most keys × buckets however many calls the range holds; {@link Reports} puts
- * them in the period's buckets. On H2 the queue, agent, call and state roll-ups are streamed and added up here instead
- * ({@link #unitRows}), by the same mapping of rows to buckets.
+ * them in the period's buckets.
  */
 final class ReportStore {
     private ReportStore() {}
@@ -62,46 +60,19 @@ final class ReportStore {
      * numbers computed here, never text from a request.
      */
     static String unitOf(Period p, Period.Unit u, long rowSeconds) {
-        return unitMap(p, u, rowSeconds).sql();
-    }
-
-    /**
-     * How a roll-up row's {@code slot} maps to the unit its bucket is keyed by: plain (the row's own unit), one bucket, or
-     * the first unit of the bucket whose first row is the last one at or before the slot ({@code starts}: per bucket its
-     * first row and its first unit). {@link #sql()} is that as SQL, {@link #of(long)} the same in Java.
-     */
-    record UnitMap(Period.Unit unit, long rowSeconds, List<long[]> starts) {
-        String sql() {
-            if (starts == null) return unit.daily() ? "slot" : "((slot * " + rowSeconds + " + " + unit.shift() + ") / " + unit.seconds() + ")";
-            // A single bucket: an expression of the column, never a bare number (PostgreSQL reads GROUP BY 7 as a column position).
-            return starts.size() == 1 ? "(slot * 0 + " + starts.get(0)[1] + ")" : bucketCase(starts, 0, starts.size() - 1);
-        }
-
-        long of(long slot) {
-            if (starts == null) return unit.daily() ? slot : Math.floorDiv(slot * rowSeconds + unit.shift(), unit.seconds());
-            int lo = 0;
-            int hi = starts.size() - 1;
-            while (lo < hi) { // as the CASE: the last bucket whose first row is at or before the slot (the first one below it)
-                int mid = (lo + hi + 1) / 2;
-                if (slot < starts.get(mid)[0]) hi = mid - 1;
-                else lo = mid;
-            }
-            return starts.get(lo)[1];
-        }
-    }
-
-    static UnitMap unitMap(Period p, Period.Unit u, long rowSeconds) {
+        String plain = u.daily() ? "slot" : "((slot * " + rowSeconds + " + " + u.shift() + ") / " + u.seconds() + ")";
         List<long[]> starts = new ArrayList<>(); // per bucket: its first row and its first unit
         for (Instant a = p.from(); a.isBefore(p.to()); a = p.nextBucketStart(p.bucket(a))) {
-            if (starts.size() == MAX_SQL_BUCKETS) return new UnitMap(u, rowSeconds, null);
+            if (starts.size() == MAX_SQL_BUCKETS) return plain;
             starts.add(u.daily() ? new long[] {p.dayOf(a), p.dayOf(a)}
                     : new long[] {Math.floorDiv(a.getEpochSecond(), rowSeconds), Math.floorDiv(a.getEpochSecond() + u.shift(), u.seconds())});
         }
-        if (starts.isEmpty()) return new UnitMap(u, rowSeconds, null);
+        if (starts.isEmpty()) return plain;
         Instant last = p.to().minusNanos(1);
         long lastUnit = u.daily() ? p.dayOf(last) : Math.floorDiv(last.getEpochSecond() + u.shift(), u.seconds());
-        if (lastUnit - starts.get(0)[1] + 1 <= starts.size()) return new UnitMap(u, rowSeconds, null); // one unit per bucket
-        return new UnitMap(u, rowSeconds, starts);
+        if (lastUnit - starts.get(0)[1] + 1 <= starts.size()) return plain; // one unit per bucket: nothing to add up
+        // A single bucket: an expression of the column, never a bare number (PostgreSQL reads GROUP BY 7 as a column position).
+        return starts.size() == 1 ? "(slot * 0 + " + starts.get(0)[1] + ")" : bucketCase(starts, 0, starts.size() - 1);
     }
 
     private static String bucketCase(List<long[]> starts, int lo, int hi) {
@@ -111,81 +82,6 @@ final class ReportStore {
                 + " END";
     }
 
-    /** An aggregate of a roll-up's column: {@code SUM} or {@code MAX}. */
-    record Agg(boolean max, String column) {
-        static Agg sum(String column) {
-            return new Agg(false, column);
-        }
-    }
-
-    /** One row read from a roll-up: its keys in the order asked (text or whole numbers), its unit, its aggregates in order. */
-    record UnitRow(Object[] keys, long unit, long[] values) {
-        long number(int key) {
-            return ((Number) keys[key]).longValue();
-        }
-
-        String text(int key) {
-            return (String) keys[key];
-        }
-    }
-
-    /**
-     * The rows of roll-up {@code table} of the enterprise from slot {@code s0} to {@code s1} (and {@code where}, its
-     * parameters bound by {@code bind}) added up per {@code keys} and unit ({@code units}). PostgreSQL adds them up itself
-     * (GROUP BY the keys and the unit expression). H2 streams the rows and they are added up here: over 1 000 000 calls,
-     * H2's GROUP BY of a quarter's 200 000 agent_stat rows took 360–610 ms however the unit was written, streaming them
-     * 170 ms (docs/reports.md); a report reads several such tables.
-     */
-    static List<UnitRow> unitRows(Handle h, long enterpriseId, String table, List<String> keys, UnitMap units, List<Agg> aggs, long s0, long s1,
-                                  String where, java.util.function.Consumer<Query> bind) {
-        String keyList = keys.isEmpty() ? "" : String.join(", ", keys) + ", ";
-        boolean here = isH2(h);
-        StringBuilder sql = new StringBuilder("SELECT ").append(keyList).append(here ? "slot" : units.sql());
-        for (Agg a : aggs) sql.append(", ").append(here ? a.column() : (a.max() ? "MAX(" : "SUM(") + a.column() + ")");
-        sql.append(" FROM ").append(table).append(" WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1").append(where);
-        // A constant key (0: all agents as one) is not grouped by: PostgreSQL reads GROUP BY 0 as a column position.
-        if (!here) {
-            sql.append(" GROUP BY ");
-            for (String key : keys) if (!key.chars().allMatch(Character::isDigit)) sql.append(key).append(", ");
-            sql.append(units.sql());
-        }
-        Query q = h.createQuery(sql.toString()).bind("e", enterpriseId).bind("s0", s0).bind("s1", s1);
-        bind.accept(q);
-        int k = keys.size();
-        int n = aggs.size();
-        Map<List<Object>, UnitRow> added = new LinkedHashMap<>();
-        List<UnitRow> out = new ArrayList<>();
-        q.map((rs, c) -> {
-            Object[] key = new Object[k];
-            for (int i = 0; i < k; i++) key[i] = rs.getObject(i + 1);
-            long unit = here ? units.of(rs.getLong(k + 1)) : rs.getLong(k + 1);
-            long[] v = new long[n];
-            for (int i = 0; i < n; i++) v[i] = rs.getLong(k + 2 + i);
-            if (!here) {
-                out.add(new UnitRow(key, unit, v));
-                return 0;
-            }
-            List<Object> id = new ArrayList<>(Arrays.asList(key));
-            id.add(unit);
-            UnitRow r = added.get(id);
-            if (r == null) {
-                added.put(id, new UnitRow(key, unit, v));
-            } else {
-                for (int i = 0; i < n; i++) r.values()[i] = aggs.get(i).max() ? Math.max(r.values()[i], v[i]) : r.values()[i] + v[i];
-            }
-            return 0;
-        }).forEach(x -> {});
-        return here ? new ArrayList<>(added.values()) : out;
-    }
-
-    private static boolean isH2(Handle h) {
-        try {
-            return "H2".equals(h.getConnection().getMetaData().getDatabaseProductName());
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot tell the database: " + e.getMessage(), e);
-        }
-    }
-
     /** The roll-up table a unit reads: per 15-minute slot, or per day of the report zone. */
     private static String table(String stat, Period.Unit u) {
         return u.daily() ? stat.replace("_stat", "_day") : stat;
@@ -193,51 +89,55 @@ final class ReportStore {
 
     /** Queue figures of the range by queue and unit, from the queue_stat roll-up. */
     static List<QueueUnit> queueUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
-        List<Agg> aggs = new ArrayList<>();
-        for (String c : List.of("offered", "answered", "answered_in_target", "abandoned", "short_abandoned", "abandoned_ringing", "overflowed",
-                "voicemail", "callback", "answer_wait_ms", "abandon_wait_ms")) aggs.add(Agg.sum(c));
-        aggs.add(new Agg(true, "longest_wait_ms"));
-        for (String c : List.of("talk_ms", "hold_ms", "wrap_ms", "transfers")) aggs.add(Agg.sum(c));
-        return unitRows(h, enterpriseId, table("queue_stat", u), List.of("queue"), unitMap(p, u, ReportProjection.SLOT_SECONDS), aggs,
-                p.firstRow(u), p.endRow(u), queue == null ? "" : " AND queue = :queue", q -> {
-                    if (queue != null) q.bind("queue", queue);
-                }).stream().map(row -> {
-                    long[] r = row.values();
-                    long offered = r[0];
-                    long ended = r[1] + r[3] + r[6] + r[7] + r[8];
-                    return new QueueUnit(row.text(0), row.unit(), new QueueFigures(offered, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-                            offered - ended, r[9], r[10], r[11], r[12], r[13], r[14], r[15]));
-                }).toList();
+        String unit = unitOf(p, u);
+        Query q = h.createQuery("""
+                SELECT queue, %1$s AS u, SUM(offered), SUM(answered), SUM(answered_in_target), SUM(abandoned), SUM(short_abandoned),
+                    SUM(abandoned_ringing), SUM(overflowed), SUM(voicemail), SUM(callback), SUM(answer_wait_ms), SUM(abandon_wait_ms),
+                    MAX(longest_wait_ms), SUM(talk_ms), SUM(hold_ms), SUM(wrap_ms), SUM(transfers)
+                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY queue, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue", "", table("queue_stat", u)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+        if (queue != null) q.bind("queue", queue);
+        return q.map((rs, c) -> {
+            long offered = rs.getLong(3);
+            long[] r = new long[16];
+            for (int i = 0; i < 16; i++) r[i] = rs.getLong(3 + i);
+            long ended = r[1] + r[3] + r[6] + r[7] + r[8];
+            return new QueueUnit(rs.getString(1), rs.getLong(2), new QueueFigures(offered, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+                    offered - ended, r[9], r[10], r[11], r[12], r[13], r[14], r[15]));
+        }).list();
     }
 
     /** Agents' offers and handling of the range by agent (or all agents as one, 0: {@code perAgent} false) and unit, from agent_stat. */
     static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents,
                                       boolean perAgent) {
-        List<Agg> aggs = List.of("offered", "answered", "missed", "transfers", "talk_ms", "hold_ms", "wrap_ms").stream().map(Agg::sum).toList();
-        return unitRows(h, enterpriseId, table("agent_stat", u), List.of(perAgent ? "agent_user_id" : "0"),
-                unitMap(p, u, ReportProjection.SLOT_SECONDS), aggs, p.firstRow(u), p.endRow(u),
-                (queue == null ? "" : " AND queue = :queue") + (agent == null ? "" : " AND agent_user_id = :agent") + among("agent_user_id", agents),
-                q -> {
-                    if (queue != null) q.bind("queue", queue);
-                    if (agent != null) q.bind("agent", agent);
-                }).stream().map(row -> {
-                    long[] r = row.values();
-                    return new AgentUnit(row.number(0), row.unit(), new AgentFigures(r[0], r[1], r[2], r[3], r[4], r[5], r[6], 0, 0, 0, 0, 0, 0,
-                            Map.of()));
-                }).toList();
+        String unit = unitOf(p, u);
+        Query q = h.createQuery("""
+                SELECT %6$s, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
+                    SUM(wrap_ms)
+                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s%5$s
+                GROUP BY %7$s%1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
+                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u), among("agent_user_id", agents),
+                        perAgent ? "agent_user_id" : "0", perAgent ? "agent_user_id, " : ""))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+        if (queue != null) q.bind("queue", queue);
+        if (agent != null) q.bind("agent", agent);
+        return q.map((rs, c) -> new AgentUnit(rs.getLong(1), rs.getLong(2), new AgentFigures(rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), 0, 0, 0, 0, 0, 0, Map.of()))).list();
     }
 
     /** Inbound calls and the four ways of loss of the range by unit, from the call_stat roll-up. */
     static List<CallUnit> callUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
-        List<Agg> aggs = List.of("inbound", "left_ivr", "abandoned_queued", "abandoned_ringing", "not_answered", "callback", "overflow_no_agents",
-                "overflow_full", "overflow_max_wait").stream().map(Agg::sum).toList();
-        return unitRows(h, enterpriseId, table("call_stat", u), List.of(), unitMap(p, u, ReportProjection.SLOT_SECONDS), aggs,
-                p.firstRow(u), p.endRow(u), queue == null ? "" : " AND queue = :queue", q -> {
-                    if (queue != null) q.bind("queue", queue);
-                }).stream().map(row -> {
-                    long[] r = row.values();
-                    return new CallUnit(row.unit(), r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]);
-                }).toList();
+        String unit = unitOf(p, u);
+        Query q = h.createQuery("""
+                SELECT %1$s AS u, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered),
+                    SUM(callback), SUM(overflow_no_agents), SUM(overflow_full), SUM(overflow_max_wait)
+                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue", "", table("call_stat", u)))
+                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+        if (queue != null) q.bind("queue", queue);
+        return q.map((rs, c) -> new CallUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10))).list();
     }
 
     record StateUnit(long agent, long unit, String state, String reason, long ms) {}
@@ -248,12 +148,17 @@ final class ReportStore {
      */
     static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents, boolean perAgent) {
         boolean hourly = hourly(p, u);
-        return unitRows(h, enterpriseId, hourly ? "agent_time_hour" : table("agent_time_stat", u),
-                List.of(perAgent ? "agent_user_id" : "0", "state", "reason"), unitMap(p, u, hourly ? 3600 : ReportProjection.SLOT_SECONDS),
-                List.of(Agg.sum("ms")), hourly ? p.from().getEpochSecond() / 3600 : p.firstRow(u), hourly ? p.to().getEpochSecond() / 3600 : p.endRow(u),
-                (agent == null ? "" : " AND agent_user_id = :agent") + among("agent_user_id", agents), q -> {
-                    if (agent != null) q.bind("agent", agent);
-                }).stream().map(row -> new StateUnit(row.number(0), row.unit(), row.text(1), row.text(2), row.values()[0])).toList();
+        String unit = unitOf(p, u, hourly ? 3600 : ReportProjection.SLOT_SECONDS);
+        Query q = h.createQuery("""
+                SELECT %5$s, %1$s AS u, state, reason, SUM(ms)
+                FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
+                GROUP BY %6$s%1$s, state, reason""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
+                        hourly ? "agent_time_hour" : table("agent_time_stat", u), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
+                        perAgent ? "agent_user_id, " : ""))
+                .bind("e", enterpriseId)
+                .bind("s0", hourly ? p.from().getEpochSecond() / 3600 : p.firstRow(u)).bind("s1", hourly ? p.to().getEpochSecond() / 3600 : p.endRow(u));
+        if (agent != null) q.bind("agent", agent);
+        return q.map((rs, c) -> new StateUnit(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).list();
     }
 
     /**

@@ -113,7 +113,7 @@ class ReportReconciliationTest {
         }
         assertThat(byQueue.keySet()).isEqualTo(want.keySet());
         // Each visit is offered in the bucket it joined in: the roll-up rows' units mapped to the period's buckets (added up
-        // by the database on PostgreSQL, streamed and added up in Java on H2) put it there, not in a neighbour.
+        // by the database, ReportStore.unitOf) put it there, not in a neighbour.
         Map<LocalDateTime, Map<String, Long>> offeredWant = new TreeMap<>();
         for (Expected x : expected) {
             if (x.joinedAt().isBefore(p.from()) || !x.joinedAt().isBefore(p.to())) continue;

@@ -26,17 +26,11 @@ public record FaxCapabilities(boolean v17, boolean v29, boolean fine, boolean un
 
     /** The DIS facsimile information field. */
     byte[] toDis() {
-        byte[] b = new byte[3];
-        set(b, 10, true); // receiver fax operation
+        byte[] b = fields(fine, unlimitedLength);
         // bits 11..14: 1,1,0,1 = V.27 ter, V.29, V.33 and V.17; 1,1,0,0 = V.27 ter and V.29; 0,1,0,0 = V.27 ter only
         set(b, 11, v29 || v17);
         set(b, 12, true);
         set(b, 14, v17);
-        set(b, 15, fine);
-        set(b, 19, unlimitedLength);
-        set(b, 21, true);
-        set(b, 22, true);
-        set(b, 23, true);
         return b;
     }
 
@@ -55,11 +49,17 @@ public record FaxCapabilities(boolean v17, boolean v29, boolean fine, boolean un
 
     /** The DCS the sender writes for its choice of modem and resolution. */
     static byte[] toDcs(Modem modem, boolean fine, boolean unlimitedLength) {
-        byte[] b = new byte[3];
-        set(b, 10, true); // receiver fax operation
+        byte[] b = fields(fine, unlimitedLength);
         for (int i = 0; i < 4; i++) {
             set(b, 11 + i, modem.dcsBits.charAt(i) == '1');
         }
+        return b;
+    }
+
+    /** The bits a DIS and a DCS write alike: receiver fax operation (10), resolution (15), page length (19), 0 ms scan line time (21..23). */
+    private static byte[] fields(boolean fine, boolean unlimitedLength) {
+        byte[] b = new byte[3];
+        set(b, 10, true);
         set(b, 15, fine);
         set(b, 19, unlimitedLength);
         set(b, 21, true);

@@ -56,7 +56,8 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * One queue now: live figures from the ACD, today's from the event log (the same numbers as the reports); {@code onHold}:
-     * its calls on hold now (put on hold from the desk or by the agent's own phone).
+     * its calls on hold by the agent's side now ({@link CallBook#onHold}: from the desk, the agent's own phone, a consultation;
+     * not the caller's own phone holding the agent, which is talk, as the hold time counts it, RPT-3).
      */
     public record QueueNow(long queueId, String name, int waiting, long longestWaitSeconds, Map<AgentState, Integer> agents, int unreachable,
                            int onHold, Today today, String level) {}
@@ -87,7 +88,7 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * A call in progress; {@code state}: queued (waiting in a queue now), answered (by a person or the IVR) or ringing;
-     * {@code onHold}: one of its legs is on hold now.
+     * {@code onHold}: on hold by the agent's side now ({@link CallBook#onHold}).
      */
     public record CallNow(String callId, String direction, String caller, String callee, String state, String queue, Long agentUserId,
                           String agentJob, Instant startedAt, Instant answeredAt, boolean onHold) {}
@@ -226,7 +227,7 @@ public final class Monitor implements AutoCloseable {
         QueueFigures total = QueueFigures.ZERO;
         Map<String, Integer> held = new HashMap<>();
         for (CallRecord c : book.live(enterpriseId)) {
-            if (c.queue() != null && book.holdsOpen(enterpriseId, c.callId()) > 0) held.merge(c.queue(), 1, Integer::sum);
+            if (c.queue() != null && book.onHold(enterpriseId, c.callId())) held.merge(c.queue(), 1, Integer::sum);
         }
         for (QueueLive l : acd.live(enterpriseId)) {
             QueueFigures f = today.getOrDefault(l.name(), QueueFigures.ZERO);
@@ -299,7 +300,7 @@ public final class Monitor implements AutoCloseable {
         List<CallNow> calls = book.live(enterpriseId).stream()
                 .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(),
                         queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
-                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt(), book.holdsOpen(enterpriseId, r.callId()) > 0))
+                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt(), book.onHold(enterpriseId, r.callId())))
                 .sorted(Comparator.comparing(CallNow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
         // Offered and answered today from the event log, like the agents' report (the ACD's own counts start with the server).
         Map<Long, AgentFigures> agentsToday = new HashMap<>();
@@ -386,7 +387,9 @@ public final class Monitor implements AutoCloseable {
         // After the figures: what they counted up to now and still runs (a change written in between undercounts a moment).
         String callId = a.callId() != null ? a.callId() : book.live(enterpriseId).stream().filter(r -> Objects.equals(r.agentUserId(), userId))
                 .map(dev.hotline.report.CallRecord::callId).findFirst().orElse(null);
-        Reports.Running running = jdbi.withHandle(h -> Reports.running(h, enterpriseId, userId, callId, now));
+        // The talk and hold of the call from memory, once: the call's onHold below is the same read (the agent's side).
+        dev.hotline.report.QueueVisits.OpenTalk talk = book.openTalk(enterpriseId, callId);
+        Reports.Running running = jdbi.withHandle(h -> Reports.running(h, enterpriseId, userId, talk, now));
         Reports.Query log = new Reports.Query(period, null, userId, now, reportZone, null, null, null, 1000, 0);
         List<StateChange> states = jdbi.withHandle(h -> ListReports.states(h, enterpriseId, log)).rows().stream()
                 .map(r -> new StateChange((String) r.get("state"), (String) r.get("reason"), (String) r.get("start"), (String) r.get("end"),
@@ -399,7 +402,8 @@ public final class Monitor implements AutoCloseable {
                 .filter(r -> (a.callId() != null && a.callId().equals(r.callId())) || Objects.equals(r.agentUserId(), userId))
                 .map(r -> new CallNow(r.callId(), r.direction(), r.caller(), r.callee(),
                         queued.contains(r.callId()) ? "queued" : r.answeredAt() != null ? "answered" : "ringing",
-                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt(), book.holdsOpen(enterpriseId, r.callId()) > 0))
+                        r.queue(), r.agentUserId(), r.agentJob(), r.startedAt(), r.answeredAt(),
+                        talk != null && talk.agentUserId() == userId && r.callId().equals(callId) ? talk.onHold() : book.onHold(enterpriseId, r.callId())))
                 .findFirst().orElse(null);
         return new AgentNow(day.toString(), a, call, AgentToday.of(f), states, now, running);
     }
@@ -458,8 +462,8 @@ public final class Monitor implements AutoCloseable {
         if (a == null) return "gone";
         String call = book.live(enterpriseId).stream()
                 .filter(r -> (a.callId() != null && a.callId().equals(r.callId())) || Objects.equals(r.agentUserId(), userId))
-                .map(r -> r.callId() + "/" + r.answeredAt() + "/holds=" + book.holdsOpen(enterpriseId, r.callId())).findFirst().orElse("");
-        // A hold or its end changes it (the view is built again once the log holds the event), so does a supervision's mode.
+                .map(r -> r.callId() + "/" + r.answeredAt() + "/held=" + book.onHold(enterpriseId, r.callId())).findFirst().orElse("");
+        // A hold by the agent's side or its end changes it (the view shows it at once, from memory), so does a supervision's mode.
         String supervising = supervision.list(enterpriseId).stream().filter(v -> v.supervisorUserId() == userId).map(Supervision.View::toString)
                 .findFirst().orElse("");
         return json(a) + call + supervising;

@@ -186,9 +186,9 @@ public final class CallTracker {
         return arrived != null;
     }
 
-    /** How many of the call's channels are on hold now (a hold without its unhold yet). */
-    public int holdsOpen() {
-        return heldSince.size();
+    /** The call's channels on hold now (a hold without its unhold yet). */
+    public java.util.Set<String> legsHeld() {
+        return java.util.Set.copyOf(heldSince.keySet());
     }
 
     /** True once the inbound leg and every leg dialled for it have ended. */

@@ -234,6 +234,35 @@ public final class QueueVisits {
                 v.holdMs, v.transfers);
     }
 
+    /**
+     * SUP-1: the answered visit whose agent's talk runs now, as this fold counts it for the reports (RPT-3): its agent and
+     * agent leg, the connect, the holds of that leg that ended and when its open hold began (counted from the connect at the
+     * earliest; null: not on hold). The caller's own hold is not in it.
+     */
+    public record OpenTalk(String queue, Instant joinedAt, long agentUserId, String agentLeg, Instant connectedAt, long holdMs,
+                           Instant heldSince) {
+        public boolean onHold() {
+            return heldSince != null;
+        }
+
+        /** The hold up to {@code now}: the holds that ended and the open one. */
+        public long holdMs(Instant now) {
+            return holdMs + (heldSince == null ? 0 : Math.max(0, Duration.between(heldSince, now).toMillis()));
+        }
+
+        /** The talk up to {@code now}: connect to now without the hold. */
+        public long talkMs(Instant now) {
+            return Math.max(0, Duration.between(connectedAt, now).toMillis() - holdMs(now));
+        }
+    }
+
+    /** The answered visit whose talk runs now; null: none (still waiting, ended, or no queue). */
+    public OpenTalk openTalk() {
+        MutableVisit v = talking();
+        if (v == null || v.agent == null) return null;
+        return new OpenTalk(v.queue, v.joinedAt, v.agent, v.agentLeg, v.connectedAt, v.holdMs, v.heldSince);
+    }
+
     /** Marks every visit and offer changed (their rows must be written again: a transaction writing them rolled back). */
     public void markAllChanged() {
         dirtyVisits.addAll(visits);

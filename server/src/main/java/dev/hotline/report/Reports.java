@@ -95,47 +95,20 @@ public final class Reports {
 
     /**
      * SUP-1: what of an agent's day still runs after {@link #agentFigures} counted it up to {@code now}: the state the agent is
-     * in ({@code agent_state_now}, whose time those figures count up to {@code now}; null: none) and, on call {@code callId},
-     * the talk and hold of its answered queue visit whose talk has not ended (no report counts them yet): talk seconds up to
-     * {@code now} without its holds (null: no such talk), hold seconds (the holds that ended, in {@code queue_visit}, and the
-     * one still open, from the {@code hold} / {@code unhold} events of the agent's leg, counted from the connect at the earliest,
-     * as {@link QueueVisits} counts it; null: no such talk) and
-     * whether a hold is open now (then the hold grows, not the talk). Read after the figures, a change written in between can
-     * only make the sum smaller for a moment, never count an interval twice.
+     * in ({@code agent_state_now}, whose time those figures count up to {@code now}; null: none) and the talk and hold of the
+     * agent's answered queue visit whose talk runs ({@code talk}, as the call book folds it in memory the moment each event
+     * happens, with {@link QueueVisits}, the fold the reports count it with once it ended): talk seconds up to {@code now}
+     * without its holds and hold seconds (the holds that ended and the open one, of the agent's leg, from the connect at the
+     * earliest; both null: no such talk) and whether a hold is open now (then the hold grows, not the talk). The memory leads
+     * the event log's tables: a talk still open in memory is not yet counted by the figures read before it, so no interval is
+     * counted twice, and a hold shows the moment it happens (no talk running on, then stepping back once the log has it).
      */
     public record Running(String state, Double talkSeconds, Double holdSeconds, boolean onHold) {}
 
-    /** The answered visit whose talk runs: when the agent answered and its holds that ended. */
-    private record OpenVisit(Instant connected, long holdMs) {}
-
-    public static Running running(Handle h, long enterpriseId, long userId, String callId, Instant now) {
+    public static Running running(Handle h, long enterpriseId, long userId, QueueVisits.OpenTalk talk, Instant now) {
         String state = ReportStore.openStates(h, enterpriseId, userId, null).stream().map(ReportStore.AgentEvent::state).findFirst().orElse(null);
-        if (callId == null) return new Running(state, null, null, false);
-        OpenVisit v = h.createQuery("""
-                        SELECT ended_at, hold_ms FROM queue_visit WHERE call_id = :c AND enterprise_id = :e AND agent_user_id = :u
-                            AND result = 'answered' AND talk_ms = 0 ORDER BY seq DESC""")
-                .bind("c", callId).bind("e", enterpriseId).bind("u", userId)
-                .map((rs, c) -> new OpenVisit(rs.getTimestamp(1).toInstant(), rs.getLong(2))).findFirst().orElse(null);
-        if (v == null) return new Running(state, null, null, false);
-        // The hold still open (as QueueVisits counts it): of the visit's agent leg (the leg the queue connected), from when it
-        // began or from the connect if the agent's phone held before it.
-        String agentLeg = h.createQuery("""
-                        SELECT channel_id FROM call_event WHERE call_id = :c AND enterprise_id = :e AND type = 'queue_connect' ORDER BY seq DESC""")
-                .bind("c", callId).bind("e", enterpriseId).mapTo(String.class).findFirst().orElse(null);
-        Instant[] heldSince = new Instant[1];
-        h.createQuery("""
-                        SELECT type, at FROM call_event WHERE call_id = :c AND enterprise_id = :e AND channel_id = :leg
-                            AND type IN ('hold', 'unhold') ORDER BY seq""")
-                .bind("c", callId).bind("e", enterpriseId).bind("leg", agentLeg)
-                .map((rs, c) -> {
-                    if (!rs.getString(1).equals("hold")) heldSince[0] = null;
-                    else if (heldSince[0] == null) heldSince[0] = rs.getTimestamp(2).toInstant();
-                    return 0;
-                }).list();
-        boolean onHold = agentLeg != null && heldSince[0] != null;
-        long openHoldMs = onHold ? Math.max(0, now.toEpochMilli() - Math.max(heldSince[0].toEpochMilli(), v.connected().toEpochMilli())) : 0;
-        long talkMs = Math.max(0, now.toEpochMilli() - v.connected().toEpochMilli() - v.holdMs() - openHoldMs);
-        return new Running(state, talkMs / 1000.0, (v.holdMs() + openHoldMs) / 1000.0, onHold);
+        if (talk == null || talk.agentUserId() != userId) return new Running(state, null, null, false);
+        return new Running(state, talk.talkMs(now) / 1000.0, talk.holdMs(now) / 1000.0, talk.onHold());
     }
 
     /** Time in each state of one agent in one bucket. */

@@ -5,6 +5,7 @@ import dev.hotline.report.CallLogEvent;
 import dev.hotline.report.CallRecord;
 import dev.hotline.report.CallTracker;
 import dev.hotline.report.EventLog;
+import dev.hotline.report.QueueVisits;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,10 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CallBook {
 
-    /** One call in progress: its enterprise, inbound leg (its id), direction, record so far and the ids of its legs. */
-    public record Call(long enterpriseId, String callId, String direction, CallTracker tracker, Set<String> channels) {
+    /**
+     * One call in progress: its enterprise, inbound leg (its id), direction, record so far, its queue visits so far (folded
+     * as the reports fold them, SUP-1) and the ids of its legs.
+     */
+    public record Call(long enterpriseId, String callId, String direction, CallTracker tracker, QueueVisits visits, Set<String> channels) {
         Call(long enterpriseId, String callId, String direction) {
-            this(enterpriseId, callId, direction, new CallTracker(), ConcurrentHashMap.newKeySet());
+            this(enterpriseId, callId, direction, new CallTracker(), new QueueVisits(), ConcurrentHashMap.newKeySet());
         }
     }
 
@@ -74,6 +78,7 @@ public final class CallBook {
             // kept, the call is not closed twice.
             boolean closedBefore = c.tracker().finished();
             c.tracker().apply(e);
+            c.visits().apply(e);
             events.append(e);
             if (!closedBefore && c.tracker().finished() && !(e instanceof CallLogEvent.Closed)) {
                 events.append(new CallLogEvent.Closed(c.enterpriseId(), c.callId(), e.at(), null, c.tracker().record()));
@@ -107,13 +112,38 @@ public final class CallBook {
         return out;
     }
 
-    /** SUP-1: how many channels of call {@code callId} of the enterprise are on hold now (0 also when no such call is in progress). */
-    public int holdsOpen(long enterpriseId, String callId) {
-        Call c = byChannel.get(callId); // a call's id is its first leg's
-        if (c == null || c.enterpriseId() != enterpriseId || !c.callId().equals(callId)) return 0;
+    /**
+     * SUP-1: whether call {@code callId} of the enterprise is on hold by our side now, as the hold time counts it (RPT-3,
+     * docs/reports.md): while an agent of a queue talks with the caller, their leg holds the caller ({@link QueueVisits}: the
+     * desk's hold, the agent's own phone, a consultation; from the connect at the earliest); a caller still waiting in a queue
+     * is not on hold; any other call (an extension's, outbound, internal, after the queue's agent left it): a leg other than
+     * an inbound caller's own holds. The caller's own phone holding the agent is never "on hold" (that time is talk).
+     * False when no such call is in progress.
+     */
+    public boolean onHold(long enterpriseId, String callId) {
+        Call c = inProgress(enterpriseId, callId);
+        if (c == null) return false;
         synchronized (c) {
-            return c.tracker().holdsOpen();
+            QueueVisits.OpenTalk talk = c.visits().openTalk();
+            if (talk != null) return talk.onHold();
+            if (c.tracker().waitingInQueue().isPresent()) return false;
+            String caller = "inbound".equals(c.direction()) ? c.callId() : null;
+            return c.tracker().legsHeld().stream().anyMatch(leg -> !leg.equals(caller));
         }
+    }
+
+    /** SUP-1: the answered queue visit of call {@code callId} whose talk runs now (null: none, or no such call in progress). */
+    public QueueVisits.OpenTalk openTalk(long enterpriseId, String callId) {
+        Call c = inProgress(enterpriseId, callId);
+        if (c == null) return null;
+        synchronized (c) {
+            return c.visits().openTalk();
+        }
+    }
+
+    private Call inProgress(long enterpriseId, String callId) {
+        Call c = callId == null ? null : byChannel.get(callId); // a call's id is its first leg's
+        return c == null || c.enterpriseId() != enterpriseId || !c.callId().equals(callId) ? null : c;
     }
 
     /** Calls in progress (for tests and monitoring). */

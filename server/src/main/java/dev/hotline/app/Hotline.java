@@ -289,7 +289,8 @@ public final class Hotline implements AutoCloseable {
         this.routing = new RoutingData(jdbi);
         CallBook calls = new CallBook(eventLog, clock);
         this.recorder = new CallRecorder(mediaFiles, eventLog, clock, routing::recording, id -> routing.engine().channel(id));
-        this.router = new CallRouter(routing, calls, new AgentsForRouting(acd, cti), recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
+        AgentsForRouting agentsForRouting = new AgentsForRouting(acd, cti);
+        this.router = new CallRouter(routing, calls, agentsForRouting, recorder, mediaFiles, ivr, jdbi, clock, ringTimeout);
         // MSG-5: fax to and from a file, a T.38 fax terminal on the call's leg; numbers of destination "fax" reach it.
         Faxes faxes = new Faxes(jdbi, routing, calls, config.dataDir(), clock, FaxTimers.T30);
         router.faxLine(faxes);
@@ -308,6 +309,7 @@ public final class Hotline implements AutoCloseable {
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
         switchboard.follow(surveys::onEvent);
+        switchboard.follow(agentsForRouting::onEvent); // a phone's transfer to a colleague, handed to the ACD once unbridged
         ivr.surveys(surveys::expectAfterAgent);
         ivr.tickets((enterpriseId, keys, language) -> { // BIZ-1: the flows' ticket-status node
             Tickets.Keyed k = jdbi.withHandle(h -> tickets.keyed(h, enterpriseId, keys));

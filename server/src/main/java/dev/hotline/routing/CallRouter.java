@@ -61,6 +61,16 @@ public final class CallRouter {
         /** PBX-4: true when {@link #pickupOffer} would find an offer to take now (the API's check before it rings the picker). */
         boolean offerRinging(long enterpriseId, Predicate<String> ringing, Long pickerUserId);
 
+        /**
+         * AGENT-5 / MSG-4 from a phone: the phone on {@code referrer} blind-transfers (REFER) the caller on {@code transferee}
+         * to the extension of user {@code colleague}. True when that colleague is signed in as an agent and ready now: the
+         * ACD takes the caller once the engine has taken them off the referrer (the router then answers the REFER with
+         * {@link dev.hotline.engine.call.Transfer#keep}), offering the call to that colleague alone with the transferring
+         * agent's job number and notes, as the desk's transfer does (connected, wrap-up, survey of the final agent);
+         * {@code otherwise} runs when the colleague is no longer free by then. False: not such a colleague (rung as before).
+         */
+        boolean referToColleague(Call c, Channel referrer, Channel transferee, long colleague, Runnable otherwise);
+
         /** AGENT-1: true when {@code dialled} is an agent feature code (*21..*24). */
         boolean isFeatureCode(String dialled);
 
@@ -639,6 +649,16 @@ public final class CallRouter {
         if (phone.isEmpty()) {
             book.record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind-refused", target));
             t.transfer().reject();
+            return;
+        }
+        Channel referrer = data.engine().channel(t.channelId()).orElse(null);
+        Channel transferee = data.engine().channel(t.peerChannelId()).orElse(null);
+        Optional<Long> colleague = data.userOfExtension(c.enterpriseId(), target);
+        if (referrer != null && transferee != null && colleague.isPresent()
+                && agents.referToColleague(c, referrer, transferee, colleague.get(), () -> dialExtension(c, transferee, target, null))) {
+            // To a signed-in colleague through the ACD, as the desk's transfer (AGENT-5): surveyed about them (MSG-4).
+            book.record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind", target));
+            t.transfer().keep();
             return;
         }
         book.record(c, new CallLogEvent.Transfer(c.enterpriseId(), c.callId(), t.at(), t.channelId(), "blind", target));

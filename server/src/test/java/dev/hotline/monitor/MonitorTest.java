@@ -374,6 +374,26 @@ class MonitorTest {
                 double heldDone = seconds(chrome, "av-value-hold");
                 await("the hold stands still after the resume").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
                         .pollInterval(Duration.ofMillis(100)).until(() -> seconds(chrome, "av-value-hold") == heldDone);
+                // The hold is shown the moment it is seen in memory, not once the event log has written it: no view says the call
+                // is on hold without its running hold, and the call's talk (counted up to the view's `at`) never steps back
+                // (before: the view built on the hold had the talk running on, the next one, once the log held the hold, less).
+                List<JsonNode> views = List.copyOf(agentStream.snapshots);
+                assertThat(views).as("views with the call on hold").anySatisfy(v -> assertThat(v.path("call").path("onHold").asBoolean()).isTrue());
+                JsonNode previous = null;
+                for (JsonNode v : views) {
+                    if (v.path("call").path("onHold").asBoolean()) {
+                        assertThat(v.get("running").get("onHold").asBoolean()).as("on hold with its running hold: " + v).isTrue();
+                    }
+                    if (v.path("running").path("talkSeconds").isNumber()) {
+                        if (previous != null && previous.path("call").path("callId").equals(v.path("call").path("callId"))) {
+                            assertThat(v.get("running").get("talkSeconds").asDouble()).as("the talk never steps back: " + previous + " then " + v)
+                                    .isGreaterThanOrEqualTo(previous.get("running").get("talkSeconds").asDouble());
+                            assertThat(v.get("running").get("holdSeconds").asDouble()).as("nor the hold")
+                                    .isGreaterThanOrEqualTo(previous.get("running").get("holdSeconds").asDouble());
+                        }
+                        previous = v;
+                    }
+                }
                 // The state log is read from the event log, a moment behind the live state: the view is built again as soon as
                 // the log has written the change, so the call's on_call row is there while the call lasts (stream and page).
                 await("the state log's on_call row during the call").atMost(Duration.ofSeconds(5))
@@ -552,6 +572,58 @@ class MonitorTest {
                 wait.until(x -> page.findElement(tid("live-queue-hold-today-sales")).getText().equals(shown)
                         && page.findElement(tid("kpi-value-holdToday")).getText().equals(shown));
                 assertThat(chrome.scriptErrors()).isEmpty();
+
+                // The caller's own phone holds agent 1 (re-INVITE a=sendonly on the caller's leg, after the connect): that is
+                // talk, not hold (RPT-3), so the call is not "on hold" on the monitor (enterprise, queue, call, page) nor in the
+                // agent view, and the day's hold stays the report's (before: the enterprise's and the queue's onHold were 1).
+                phone.kill();
+                int port2 = dev.hotline.engine.testing.Ports.free();
+                Sipp.Run phone2 = peers.phone(port2);
+                try {
+                    peers.register("1001", PW, port2, "200");
+                    long agentId = agent.get("/api/v1/me").json().get("id").asLong();
+                    await("agent 1 ready again").atMost(Duration.ofSeconds(20))
+                            .until(() -> lead.get("/api/v1/monitor/agents/" + agentId).json().get("agent").get("state").asText().equals("ready"));
+                    double holdBefore = row[0].get("hold").asDouble();
+                    Sipp.Run holder = peers.uac("uac_auth_hold_resume", "4691",
+                            SipPeers.vars("13700000002", "HOLDAFTER", "7000", "HELD", "5000", "PAUSE", "1000"));
+                    String second = await("the caller's call").atMost(Duration.ofSeconds(10)).until(() -> {
+                        for (JsonNode c : stream.last().get("calls")) if (c.get("caller").asText().equals("13700000002")) return c.get("callId").asText();
+                        return null;
+                    }, java.util.Objects::nonNull);
+                    await("the caller's own hold logged").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> events(admin, second).contains("hold"));
+                    java.time.Instant checked = java.time.Instant.now();
+                    await("not on hold while the caller holds").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                            .pollInterval(Duration.ofMillis(50)).until(() -> {
+                                JsonNode now = stream.last();
+                                JsonNode view = lead.get("/api/v1/monitor/agents/" + agentId).json();
+                                return now.get("onHold").asInt() == 0 && queue(now, "sales").get("onHold").asInt() == 0
+                                        && now.get("calls").size() == 1 && !now.get("calls").get(0).get("onHold").asBoolean()
+                                        && !view.get("call").get("onHold").asBoolean() && !view.get("running").get("onHold").asBoolean()
+                                        && view.get("running").get("talkSeconds").isNumber();
+                            });
+                    assertThat(page.findElement(tid("kpi-value-onHold")).getText()).isEqualTo("0");
+                    assertThat(page.findElement(tid("live-queue-on-hold-sales")).getText()).isEqualTo("0");
+                    SipPeers.ok(holder);
+                    await("the second call written").atMost(Duration.ofSeconds(10)).until(() -> events(admin, second).contains("closed"));
+                    Map<String, java.time.Instant> at2 = new HashMap<>();
+                    Map<String, String> leg2 = new HashMap<>();
+                    for (JsonNode ev : admin.get("/api/v1/calls/" + second + "/events").json()) {
+                        at2.putIfAbsent(ev.get("type").asText(), java.time.Instant.parse(ev.get("at").asText()));
+                        leg2.putIfAbsent(ev.get("type").asText(), ev.path("channelId").asText());
+                    }
+                    assertThat(leg2.get("hold")).as("held on the caller's leg").isEqualTo(second);
+                    assertThat(at2.get("hold")).as("the caller held after the connect").isAfter(at2.get("queue_connect"));
+                    assertThat(at2.get("unhold")).as("still held through the check").isAfter(checked.plusMillis(1500));
+                    await("the day's hold unchanged: the caller's hold is talk").atMost(Duration.ofSeconds(10)).until(() -> {
+                        JsonNode r = reportRow(admin, "sales");
+                        return r.get("answered").asLong() == 2 && r.get("hold").asDouble() == holdBefore
+                                && queue(stream.last(), "sales").get("today").get("holdSeconds").asDouble() == holdBefore;
+                    });
+                } finally {
+                    phone2.kill();
+                }
             } finally {
                 phone.kill();
             }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.acd.Acd;
 import dev.hotline.acd.AgentState;
+import dev.hotline.acd.AgentView;
 import dev.hotline.engine.call.Channel;
 import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.testing.Ports;
@@ -653,6 +654,94 @@ class SupervisionCallsTest {
         List<String> log = leadsStateLog(4);
         assertThat(log).as("the lead's state log").containsSubsequence("ready/agent", "on_call/supervision", "ready/call",
                 "ringing/call", "on_call/call");
+    }
+
+    /**
+     * SUP-2: a supervisor on a call of their own when the supervision starts is not refused: the supervision's call reaches
+     * their SIP phone as a second call (call waiting; this SIPp phone answers it at once) and the supervision is active while
+     * the ACD keeps them on their own call (that call's id, no state change). Both orders of ending are right:
+     * (1) their own call ends first: the lead is on the supervised call (on_call, cause supervision), not ready for the queue
+     * (a caller of the lead's queue waits 2 s unoffered); the lead leaves and is ready and takes that caller;
+     * (2) on that next own call the lead supervises again, and the supervised call ends first (its customer hangs up): the
+     * supervision ends and the lead stays on their own call, neither made ready nor offered anything, until it ends: ready.
+     * After both calls agent 1 and the lead are ready, the monitor shows no supervision, and the lead's state log reads
+     * ringing/call, on_call/call, ready/call, on_call/supervision, ready/call, ringing/call, on_call/call, ready/call.
+     */
+    @Test
+    void aSupervisorOnACallOfTheirOwnSupervisesAsASecondCallAndIsRightAfterBothEndInEitherOrder() throws Exception {
+        String caller = "13600000015";
+        String own = "13600000016";
+        String next = "13600000017";
+        long leadId = userId("lead");
+        long queueId = leadsOwnQueue("own", "4701", 30);
+        int logBefore = leadsStateLog(0).size();
+        try (RtpCaller customer = customerTalkingWithAgent1(caller)) {
+            String supervised = acd.agentView(enterprise, agent1).orElseThrow().callId();
+            assertThat(lead.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(lead.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            RtpCaller ownCaller = RtpCaller.call(server.hotline().engine().sipPort(), own, "4701");
+            ownCaller.quiet(60_000);
+            String ownCall = await("the lead on a call of their own").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> acd.agentView(enterprise, leadId).filter(a -> a.state() == AgentState.ON_CALL).map(AgentView::callId).orElse(null),
+                            java.util.Objects::nonNull);
+            assertThat(ownCall).isNotEqualTo(supervised);
+
+            // (1) The supervision starts during the lead's own call: a second call to the lead's phone, active; the lead stays on
+            // their own call.
+            var started = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "listen"));
+            assertThat(started.status()).as(started.toString()).isEqualTo(201);
+            String id = started.json().get("id").asText();
+            active(id);
+            assertThat(acd.agentView(enterprise, leadId).orElseThrow()).as("still on their own call")
+                    .satisfies(a -> assertThat(a.state()).isEqualTo(AgentState.ON_CALL))
+                    .satisfies(a -> assertThat(a.callId()).isEqualTo(ownCall));
+            assertThat(leadsMonitorRow().at("/supervising/callId").asText()).as("the monitor: supervising agent 1's call").isEqualTo(supervised);
+            ownCaller.bye();
+            ownCaller.close();
+            await("their own call over: the lead on the supervised call").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && supervised.equals(a.callId()))
+                            .orElse(false));
+            try (RtpCaller waiting = RtpCaller.call(server.hotline().engine().sipPort(), next, "4701")) {
+                waiting.quiet(60_000);
+                await("the caller queued").atMost(Duration.ofSeconds(10))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(next)));
+                await("the caller is not offered to the supervising lead").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).stream().anyMatch(w -> w.caller().equals(next))
+                                && acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && supervised.equals(a.callId()))
+                                .orElse(false));
+                assertThat(lead.delete("/api/v1/supervision/" + id).status()).isEqualTo(204);
+                String nextCall = await("the lead, free again, takes the caller").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.waiting(enterprise).isEmpty() ? acd.agentView(enterprise, leadId)
+                                .filter(a -> a.state() == AgentState.ON_CALL && a.callId() != null && !a.callId().equals(supervised))
+                                .map(AgentView::callId).orElse(null) : null, java.util.Objects::nonNull);
+
+                // (2) Supervising again from that own call; this time the supervised call ends first.
+                String again = lead.post("/api/v1/supervision", Map.of("agentId", agent1, "mode", "whisper")).json().get("id").asText();
+                active(again);
+                assertThat(acd.agentView(enterprise, leadId).orElseThrow().callId()).as("on their own call").isEqualTo(nextCall);
+                customer.bye();
+                await("the supervised call over: the supervision ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> lead.get("/api/v1/supervision").json().isEmpty() && leadsMonitorRow().get("supervising").isNull());
+                await("the lead stays on their own call").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.ON_CALL && nextCall.equals(a.callId()))
+                                .orElse(false));
+                await("agent 1 free").atMost(Duration.ofSeconds(5))
+                        .until(() -> acd.agentView(enterprise, agent1).map(a -> a.state() == AgentState.READY).orElse(false));
+                waiting.bye();
+            }
+            await("the lead ready after both calls").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> acd.agentView(enterprise, leadId).map(a -> a.state() == AgentState.READY && a.callId() == null).orElse(false));
+            assertThat(leadsMonitorRow().get("state").asText()).isEqualTo("ready");
+            assertThat(leadsMonitorRow().get("supervising").isNull()).isTrue();
+        } finally {
+            assertThat(admin.delete("/api/v1/queues/" + queueId + "/members/" + leadId).status()).isEqualTo(204);
+            acd.settle();
+        }
+        List<String> log = leadsStateLog(logBefore + 9);
+        assertThat(log.subList(logBefore, log.size())).as("the lead's state log").containsSubsequence("ready/agent", "ringing/call",
+                "on_call/call", "ready/call", "on_call/supervision", "ready/call", "ringing/call", "on_call/call", "ready/call");
     }
 
     String leadsAgent1Job() {

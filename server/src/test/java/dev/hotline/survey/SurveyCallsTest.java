@@ -575,4 +575,172 @@ class SurveyCallsTest {
         assertValues(report("satisfaction", "&queue=sales").get("total"), counts("surveyed", 9, "surveyAnswered", 7, "verySatisfied", 3, "satisfied", 2));
         assertThat(report("satisfaction", "&queue=support").get("rows")).isEmpty();
     }
+
+    /**
+     * MSG-4 after a transfer agent 3's own SIP phone makes (a {@link RawUa} registered as 1003, agent 3 signed in with it):
+     * L, blind (REFER to 1001, RFC 3515): the server takes the caller off agent 3's phone (NOTIFY 200, then BYE) and, agent 1
+     * being a signed-in, ready agent, the ACD offers the call to agent 1 alone as the desk's transfer does; agent 1's phone
+     * answers and hangs up 2.5 s later: L is surveyed for agent 1 and presses 2 (before: the phone's leg was rung directly,
+     * not an agent's leg for the survey: not surveyed). M, attended: the phone calls 1001 on a second dialog (digest
+     * authenticated), agent 1's phone answers, the phone REFERs the caller with Replaces (RFC 3891) naming that dialog: the
+     * caller is bridged with agent 1's leg (a direct call agent 1's open desk follows), agent 1 hangs up 2.5 s after answering:
+     * M is surveyed for agent 1 and presses 1. Both end with agents 1 and 3 ready.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aTransferByTheAgentsOwnPhoneBlindOrAttendedIsSurveyedForTheColleague() throws Exception {
+        queue(true);
+        long agent1 = userId("agent1");
+        long agent3 = userId("agent3");
+        var acd = server.hotline().acd();
+        long enterprise = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+        ApiClient one = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        ApiClient three = ApiClient.loggedIn(server.baseUrl(), "demo", "agent3", PW);
+        for (String other : List.of("agent1", "agent2", "agent3")) ApiClient.loggedIn(server.baseUrl(), "demo", other, PW).delete("/api/v1/agent/session");
+        int sipPort = server.hotline().engine().sipPort();
+        phone("1001", 2500);
+        try (dev.hotline.engine.testing.RawUa phone3 = new dev.hotline.engine.testing.RawUa(sipPort);
+             CtiClient oneDesk = CtiClient.connect(one, server.baseUrl())) {
+            oneDesk.next("hello");
+            peers().register("1003", PW, phone3.port(), "200");
+            assertThat(three.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(three.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+
+            // L: blind.
+            try (RtpCaller l = RtpCaller.call(sipPort, "13900000113", "4697")) {
+                var inv = answeredBy(phone3, "a3l");
+                String callId = connected(acd, enterprise, agent3);
+                // Agent 1 signs in only now, so that the queue offered L to agent 3.
+                assertThat(one.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                assertThat(one.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+                refer(phone3, inv, "a3l", "<sip:1001@127.0.0.1>", 1);
+                surveyed(l, callId, "2");
+                assertThat(surveyData("13900000113")).isEqualTo("queue=sales agent=" + agent1 + " result=answered score=2");
+                assertThat(admin.get("/api/v1/calls/" + callId + "/events").body()).contains("kind=blind target=1001");
+            }
+            assertThat(one.delete("/api/v1/agent/session").status()).isEqualTo(200);
+            agentReadyAgain(acd, enterprise, agent3);
+
+            // M: attended (agent 1's phone answers the consultation and hangs up 2.5 s later, after the REFER).
+            try (RtpCaller m = RtpCaller.call(sipPort, "13900000114", "4697")) {
+                var inv = answeredBy(phone3, "a3m");
+                String callId = connected(acd, enterprise, agent3);
+                assertThat(one.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                String[] consult = consult(phone3, sipPort, "1001", "a3c");
+                refer(phone3, inv, "a3m", "<sip:1001@127.0.0.1?Replaces=" + consult[0] + "%3Bto-tag%3D" + consult[1] + "%3Bfrom-tag%3Da3c>", 2);
+                surveyed(m, callId, "1");
+                assertThat(surveyData("13900000114")).isEqualTo("queue=sales agent=" + agent1 + " result=answered score=1");
+                assertThat(admin.get("/api/v1/calls/" + callId + "/events").body()).contains("kind=attended");
+            }
+            agentReadyAgain(acd, enterprise, agent3);
+            await("agent 1 free again").atMost(Duration.ofSeconds(10))
+                    .until(() -> acd.agentView(enterprise, agent1).map(a -> a.callId() == null && a.state() != dev.hotline.acd.AgentState.ON_CALL)
+                            .orElse(false));
+        }
+        assertThat(server.hotline().eventLog().flush(10, TimeUnit.SECONDS)).isTrue();
+        JsonNode mine = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW)
+                .get("/api/v1/agent/surveys?calls=" + record("13900000113").get("callId").asText() + "," + record("13900000114").get("callId").asText())
+                .json();
+        assertThat(mine).as("agent 1's own results").hasSize(2);
+    }
+
+    /** Answers the next INVITE the phone gets (a queue offer) with {@code tag}; the INVITE. */
+    static dev.hotline.engine.testing.RawUa.Msg answeredBy(dev.hotline.engine.testing.RawUa phone, String tag) throws Exception {
+        var inv = phone.await(x -> x.isRequest("INVITE"), "the offer to the phone");
+        phone.respond(inv, 200, "OK", tag, null, dev.hotline.engine.testing.RawUa.sdp(Ports.free(2)));
+        phone.await(x -> x.isRequest("ACK") && inv.header("Call-ID").equals(x.header("Call-ID")), "the ACK of the offer");
+        return inv;
+    }
+
+    /** The call agent {@code userId} talks on once the queue connected the caller to them. */
+    String connected(dev.hotline.acd.Acd acd, long enterprise, long userId) {
+        String callId = await("on the call").atMost(Duration.ofSeconds(10)).until(() -> acd.agentView(enterprise, userId)
+                .filter(a -> a.state() == dev.hotline.acd.AgentState.ON_CALL).map(dev.hotline.acd.AgentView::callId).orElse(null), java.util.Objects::nonNull);
+        await("connected").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> eventTypes(callId).contains("queue_connect"));
+        return callId;
+    }
+
+    static void agentReadyAgain(dev.hotline.acd.Acd acd, long enterprise, long userId) {
+        await("ready again").atMost(Duration.ofSeconds(15))
+                .until(() -> acd.agentView(enterprise, userId).map(a -> a.state() == dev.hotline.acd.AgentState.READY).orElse(false));
+    }
+
+    /**
+     * The phone REFERs the caller of dialog {@code inv} (where it answered with {@code tag}) to {@code referTo}; answers the
+     * NOTIFYs and BYEs until the transfer succeeded (NOTIFY 200) and {@code byes} of its dialogs were ended by the server.
+     */
+    static void refer(dev.hotline.engine.testing.RawUa phone, dev.hotline.engine.testing.RawUa.Msg inv, String tag, String referTo, int byes)
+            throws Exception {
+        String callId = inv.header("Call-ID");
+        phone.send("REFER " + inv.header("Contact").replaceAll("^.*<|>.*$", "") + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + phone.port() + ";branch=" + dev.hotline.engine.testing.RawUa.branch() + "\r\n"
+                + "From: " + inv.header("To") + ";tag=" + tag + "\r\nTo: " + inv.header("From") + "\r\n"
+                + "Call-ID: " + callId + "\r\nCSeq: 5 REFER\r\nMax-Forwards: 70\r\n"
+                + "Contact: <sip:1003@127.0.0.1:" + phone.port() + ">\r\n"
+                + "Refer-To: " + referTo + "\r\n\r\n");
+        var answer = phone.await(x -> x.status() > 0 && x.header("CSeq").contains("REFER"), "the REFER's answer");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(202);
+        boolean done = false;
+        int ended = 0;
+        while (!done || ended < byes) {
+            var req = phone.await(x -> x.isRequest("NOTIFY") || x.isRequest("BYE"), "NOTIFY and BYE");
+            phone.respond(req, 200, "OK", null, null, null);
+            if (req.isRequest("NOTIFY")) {
+                assertThat(req.body()).as("the transfer's outcome").doesNotContain("SIP/2.0 4", "SIP/2.0 5", "SIP/2.0 6");
+                done |= req.body().contains("SIP/2.0 200");
+            } else {
+                ended++;
+            }
+        }
+    }
+
+    /**
+     * The phone (extension 1003, digest-authenticated) calls {@code extension} on a second dialog with from-tag {@code tag};
+     * once answered: that dialog's Call-ID and the server's tag in it.
+     */
+    static String[] consult(dev.hotline.engine.testing.RawUa phone, int sipPort, String extension, String tag) throws Exception {
+        String callId = "consult-" + java.util.UUID.randomUUID();
+        String uri = "sip:" + extension + "@127.0.0.1:" + sipPort;
+        String invite = "INVITE " + uri + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + phone.port() + ";branch=%s\r\n"
+                + "From: <sip:1003@127.0.0.1>;tag=" + tag + "\r\nTo: <sip:" + extension + "@127.0.0.1>\r\nCall-ID: " + callId + "\r\n"
+                + "CSeq: %d INVITE\r\nMax-Forwards: 70\r\nContact: <sip:1003@127.0.0.1:" + phone.port() + ">\r\n%s"
+                + "Content-Type: application/sdp\r\n\r\n" + dev.hotline.engine.testing.RawUa.sdp(Ports.free(2));
+        String branch1 = dev.hotline.engine.testing.RawUa.branch();
+        phone.send(String.format(invite, branch1, 1, ""));
+        var challenge = phone.await(x -> callId.equals(x.header("Call-ID")) && (x.status() == 401 || x.status() == 407), "the challenge");
+        phone.send("ACK " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + phone.port() + ";branch=" + branch1 + "\r\n"
+                + "From: <sip:1003@127.0.0.1>;tag=" + tag + "\r\nTo: " + challenge.header("To") + "\r\nCall-ID: " + callId
+                + "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n\r\n");
+        boolean proxy = challenge.status() == 407;
+        String header = challenge.header(proxy ? "Proxy-Authenticate" : "WWW-Authenticate");
+        var nonce = java.util.regex.Pattern.compile("nonce=\"([^\"]+)\"").matcher(header);
+        var realm = java.util.regex.Pattern.compile("realm=\"([^\"]+)\"").matcher(header);
+        assertThat(nonce.find() && realm.find()).as(challenge.text()).isTrue();
+        String response = md5(md5("1003:" + realm.group(1) + ":" + PW) + ":" + nonce.group(1) + ":" + md5("INVITE:" + uri));
+        phone.send(String.format(invite, dev.hotline.engine.testing.RawUa.branch(), 2, (proxy ? "Proxy-Authorization" : "Authorization")
+                + ": Digest username=\"1003\",realm=\"" + realm.group(1) + "\",nonce=\"" + nonce.group(1) + "\",uri=\"" + uri
+                + "\",response=\"" + response + "\",algorithm=MD5\r\n"));
+        var ok = phone.await(x -> callId.equals(x.header("Call-ID")) && x.status() >= 200 && x.header("CSeq").startsWith("2 "), "the consulted answer");
+        assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+        phone.send("ACK " + ok.header("Contact").replaceAll("^.*<|>.*$", "") + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + phone.port()
+                + ";branch=" + dev.hotline.engine.testing.RawUa.branch() + "\r\n"
+                + "From: <sip:1003@127.0.0.1>;tag=" + tag + "\r\nTo: " + ok.header("To") + "\r\nCall-ID: " + callId
+                + "\r\nCSeq: 2 ACK\r\nMax-Forwards: 70\r\n\r\n");
+        return new String[] {callId, ok.tag("To")};
+    }
+
+    static String md5(String s) throws Exception {
+        byte[] d = java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8));
+        return String.format("%032x", new java.math.BigInteger(1, d));
+    }
+
+    /** The survey of {@code callId} starts after the final agent hung up; the caller presses {@code key} and is thanked and hung up. */
+    void surveyed(RtpCaller caller, String callId, String key) throws Exception {
+        await("survey_start of " + callId).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> eventTypes(callId).contains("survey_start"));
+        caller.awaitSoundThenQuiet(Math.max(0, caller.heard().size() - 50), 700);
+        caller.keys(key);
+        caller.awaitServerBye();
+    }
 }

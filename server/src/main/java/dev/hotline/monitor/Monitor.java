@@ -76,7 +76,8 @@ public final class Monitor implements AutoCloseable {
      * Today's figures of a queue or of the enterprise (the sum of its queues), from midnight in the enterprise's zone
      * ({@link MonitorSettings}; the server's report zone when it has none).
      * {@code entered} is the number of calls that joined (offered); {@code holdSeconds} the hold of its answered calls (the
-     * queue report's "hold": holds that ended, counted when the call's visit ends).
+     * queue report's "hold": holds that ended, once the event log has written their end, also while the call goes on;
+     * a hold in progress is not in it: it shows as a call on hold, {@link QueueNow#onHold}).
      */
     public record Today(long entered, long answered, long abandoned, long shortAbandoned, long overflowed, long voicemail, long callback,
                         Double serviceLevel, Double abandonRate, Double asaSeconds, Double ahtSeconds, double holdSeconds) {

@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * between the three during the call, takes the call over, or hangs it up. The supervisor's phone is
  * called first; once it answers, the engine taps the agent's leg. Every step is an event of the call
  * ({@link CallLogEvent.Supervised}); the routes log them in the operation log.
+ *
+ * <p>A supervisor on a call of their own when they start is not refused: their phone gets the supervision's call as a
+ * second call (call waiting), and the ACD keeps them on their own call ({@link Acd#supervising}); if that call ends first
+ * they are on the supervised call until they leave, if the supervised call ends first they stay on their own call; either
+ * way they are ready (or in wrap-up / not ready as asked) once both ended.
  */
 public final class Supervision {
     private static final Logger log = LoggerFactory.getLogger(Supervision.class);

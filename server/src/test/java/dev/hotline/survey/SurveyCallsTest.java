@@ -616,7 +616,8 @@ class SurveyCallsTest {
                 refer(phone3, inv, "a3l", "<sip:1001@127.0.0.1>", 1);
                 surveyed(l, callId, "2");
                 assertThat(surveyData("13900000113")).isEqualTo("queue=sales agent=" + agent1 + " result=answered score=2");
-                assertThat(admin.get("/api/v1/calls/" + callId + "/events").body()).contains("kind=blind target=1001");
+                assertThat(admin.get("/api/v1/calls/" + callId + "/events").body()).as("the phone's transfer, then the ACD's to agent 1")
+                        .contains("kind=blind target=1001", "kind=agent");
             }
             assertThat(one.delete("/api/v1/agent/session").status()).isEqualTo(200);
             agentReadyAgain(acd, enterprise, agent3);

@@ -169,14 +169,31 @@ class TortureTest {
         assertThat(files).as("the 49 messages of RFC 4475").hasSize(49).containsExactlyInAnyOrderElementsOf(TABLE.keySet());
         List<String> failures = new ArrayList<>();
         StringBuilder report = new StringBuilder();
+        // Every message from a port of its own, all held open until the end: a port the system hands out again within a
+        // transaction's 32 s would make a later message sharing a branch and method a retransmission of an earlier one
+        // (RFC 3261 §17.2.3), answered with the earlier message's response (aRequestFromAPortUsedAgain... covers that case).
+        List<DatagramSocket> held = new ArrayList<>();
+        try {
+            runTable(failures, report, held);
+        } finally {
+            held.forEach(DatagramSocket::close);
+        }
+        System.out.print(report);
+        assertThat(failures).as("torture messages handled against RFC 4475").isEmpty();
+        // The server keeps answering normal requests after all of them.
+        try (DatagramSocket s = socket()) {
+            assertThat(exchange(s, options(s.getLocalPort()).getBytes(StandardCharsets.UTF_8))).startsWith("SIP/2.0 200");
+        }
+    }
+
+    private void runTable(List<String> failures, StringBuilder report, List<DatagramSocket> held) throws Exception {
         for (Map.Entry<String, Expect> t : TABLE.entrySet()) {
             byte[] raw = Files.readAllBytes(DIR.resolve(t.getKey() + ".dat"));
-            String answer;
-            try (DatagramSocket s = socket()) {
-                // A message that must be answered is waited for longer: a REGISTER's answer (the registrar reads the database)
-                // once took over 3 s; one that may be dropped costs the whole wait, so it keeps the short one.
-                answer = exchange(s, viaToSocket(raw, s.getLocalPort()), t.getValue().noAnswerAllowed() ? 3000 : 10000);
-            }
+            DatagramSocket s = socket();
+            held.add(s);
+            // A message that must be answered is waited for longer: a REGISTER's answer (the registrar reads the database)
+            // once took over 3 s; one that may be dropped costs the whole wait, so it keeps the short one.
+            String answer = exchange(s, viaToSocket(raw, s.getLocalPort()), t.getValue().noAnswerAllowed() ? 3000 : 10000);
             Integer code = answer == null ? null : Integer.valueOf(answer.substring(8, 11));
             boolean ok = t.getValue().accepts(code);
             if (ok && code != null && code == 420) {
@@ -192,12 +209,60 @@ class TortureTest {
                         + (answer == null ? "no answer" : answer.lines().findFirst().orElse("")));
             }
         }
-        System.out.print(report);
-        assertThat(failures).as("torture messages handled against RFC 4475").isEmpty();
-        // The server keeps answering normal requests after all of them.
-        try (DatagramSocket s = socket()) {
-            assertThat(exchange(s, options(s.getLocalPort()).getBytes(StandardCharsets.UTF_8))).startsWith("SIP/2.0 200");
+    }
+
+    /**
+     * RFC 3261 §17.2.2: a server transaction in "Completed" passes its final response to the transport again for every
+     * retransmission of the request. A client whose first response was lost sends the same datagram again (same branch,
+     * same sent-by) after it had been answered; it must get the final response again, not silence.
+     */
+    @Test
+    void aRetransmissionOfAnAnsweredRequestGetsTheFinalResponseAgain() throws Exception {
+        for (String method : List.of("OPTIONS", "REGISTER")) {
+            try (DatagramSocket s = socket()) {
+                String branch = "z9hG4bK" + UUID.randomUUID();
+                String req = method + " sip:127.0.0.1:" + sipPort + " SIP/2.0\r\n"
+                        + "Via: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort() + ";branch=" + branch + "\r\n"
+                        + "From: <sip:nobody@127.0.0.1>;tag=r1\r\nTo: <sip:nobody@127.0.0.1>\r\n"
+                        + "Call-ID: " + UUID.randomUUID() + "\r\nCSeq: 1 " + method + "\r\nMax-Forwards: 70\r\n"
+                        + "Contact: <sip:nobody@127.0.0.1:" + s.getLocalPort() + ">\r\nContent-Length: 0\r\n\r\n";
+                byte[] out = req.getBytes(StandardCharsets.UTF_8);
+                String first = exchange(s, out, 10000);
+                assertThat(first).as("%s answered", method).isNotNull();
+                String again = exchange(s, out, 10000);
+                assertThat(again).as("%s retransmitted after its answer", method).isNotNull();
+                assertThat(again.lines().findFirst()).isEqualTo(first.lines().findFirst());
+            }
         }
+    }
+
+    /**
+     * RFC 3261 §17.2.3 with a port number used again: a request from the same address and port as an earlier, answered
+     * one, with the same branch and method but another Call-ID (a client restarted on the port the system gave it again,
+     * or the RFC 4475 messages, which share branches) must get an answer, not silence for the old transaction's 32 s.
+     * By §17.2.3 it matches the old transaction, so the old final response sent again is right; so is a fresh answer.
+     */
+    @Test
+    void aRequestFromAPortUsedAgainWithAnAnsweredBranchIsAnswered() throws Exception {
+        String branch = "z9hG4bK" + UUID.randomUUID();
+        int port;
+        try (DatagramSocket first = socket()) {
+            port = first.getLocalPort();
+            assertThat(exchange(first, register(port, branch, "first-" + UUID.randomUUID()), 10000)).as("first REGISTER").isNotNull();
+        }
+        try (DatagramSocket again = new DatagramSocket(new InetSocketAddress(LO, port))) {
+            again.setSoTimeout(300);
+            String answer = exchange(again, register(port, branch, "again-" + UUID.randomUUID()), 10000);
+            assertThat(answer).as("a REGISTER from the same port with the same branch and another Call-ID").isNotNull();
+        }
+    }
+
+    byte[] register(int port, String branch, String callId) {
+        return ("REGISTER sip:example.com SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + port + ";branch=" + branch + "\r\n"
+                + "From: <sip:watson@example.com>;tag=" + callId.hashCode() + "\r\nTo: <sip:watson@example.com>\r\n"
+                + "Call-ID: " + callId + "\r\nCSeq: 1 REGISTER\r\nMax-Forwards: 70\r\n"
+                + "Contact: <sip:watson@127.0.0.1:" + port + ">\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static final InetAddress FUZZER = address("127.0.0.21");

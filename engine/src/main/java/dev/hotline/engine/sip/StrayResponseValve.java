@@ -8,7 +8,6 @@ import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransaction;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
-import java.util.Objects;
 import javax.sip.SipStack;
 import javax.sip.TransactionState;
 import javax.sip.message.Request;
@@ -42,7 +41,7 @@ public final class StrayResponseValve implements SIPMessageValve {
             return true; // ACK and CANCEL match their INVITE's transaction by design
         }
         SIPTransaction old = stack.findTransaction(request.getTransactionId(), true);
-        if (old == null || sameTransaction(old, request, channel)) {
+        if (old == null || sameTransaction(old, request)) {
             return true; // new, or a true retransmission the transaction absorbs
         }
         TransactionState state = old.getState();
@@ -55,20 +54,15 @@ public final class StrayResponseValve implements SIPMessageValve {
     }
 
     /**
-     * RFC 3261 §17.2.3: same branch (the stack's key), same sent-by, same method. Once a transaction
-     * has answered, JAIN-SIP's aggressive clean-up drops its request: the packet source stands in for
-     * the sent-by then.
+     * RFC 3261 §17.2.3: same branch (the stack's key), same sent-by, same method. The sent-by is compared by the
+     * transaction itself, as the stack will compare it next: once a non-INVITE transaction has answered, JAIN-SIP's
+     * aggressive clean-up drops its request and keeps only the sent-by, or nothing. Judging "same" here by another rule
+     * (the packet's source, say) let a request through that the stack then took for a duplicate of a transaction it
+     * could not match and dropped without an answer: a client that happened to get the same port number as an earlier
+     * one lost its request for the old transaction's 32 s.
      */
-    private static boolean sameTransaction(SIPTransaction old, SIPRequest request, MessageChannel channel) {
-        if (!request.getMethod().equals(old.getMethod())) {
-            return false;
-        }
-        SIPRequest original = old.getOriginalRequest();
-        if (original != null && original.getTopmostVia() != null) {
-            return original.getTopmostVia().getSentBy().encode().equalsIgnoreCase(request.getTopmostVia().getSentBy().encode());
-        }
-        return Objects.equals(old.getPeerPacketSourceAddress(), channel.getPeerPacketSourceAddress())
-                && old.getPeerPacketSourcePort() == channel.getPeerPacketSourcePort();
+    private static boolean sameTransaction(SIPTransaction old, SIPRequest request) {
+        return request.getMethod().equals(old.getMethod()) && old.isMessagePartOfTransaction(request);
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.jdbi.v3.core.Handle;
 /**
  * The billing reports (RPT-5) as {@link ReportTable}s, so that the JSON and the CSV and xlsx exports carry the same numbers:
  * totals per enterprise, department, agent, trunk or direction, and the charge of every call (the detailed bill, with each
- * call's direction and the period of its rate). Unrated calls are
+ * call's direction, the period of its rate and, for a call billed per period, its parts). Unrated calls are
  * counted (column {@code unrated}) with their talk, and cost nothing.
  */
 public final class BillingReports {
@@ -126,7 +126,8 @@ public final class BillingReports {
             new Column("period", Kind.TEXT, "Period", "时段"), CURRENCY,
             new Column("pricePerMinute", Kind.MONEY, "Price per minute", "每分钟价格"),
             new Column("increments", Kind.TEXT, "Increments (s)", "计费单位(秒)"),
-            new Column("connectionFee", Kind.MONEY, "Connection fee", "接通费"), TALK, BILLED, AMOUNT);
+            new Column("connectionFee", Kind.MONEY, "Connection fee", "接通费"), TALK, BILLED, AMOUNT,
+            new Column("periodParts", Kind.TEXT, "Billed by period", "分时段计费"));
 
     /**
      * A page of the charges of the calls answered in [from, to), oldest first: at most {@code limit} after skipping
@@ -187,7 +188,23 @@ public final class BillingReports {
         row.put("talkSeconds", c.talkSeconds());
         row.put("billedSeconds", c.billedSeconds());
         row.put("amount", c.amount());
+        row.put("periodParts", c.split() ? partsText(c.parts()) : null);
         return row;
+    }
+
+    /**
+     * A call billed per period, part by part in time order: "[period/]prefix seconds s × price per minute = amount", e.g.
+     * "peak/138 60 s × 0.6000 = 0.6000; 138 120 s × 0.1200 = 0.2400" (no period: the prefix's rate for any time).
+     */
+    static String partsText(List<Charge.Part> parts) {
+        StringBuilder b = new StringBuilder();
+        for (Charge.Part p : parts) {
+            if (b.length() > 0) b.append("; ");
+            if (p.period() != null) b.append(p.period()).append('/');
+            b.append(p.prefix()).append(' ').append(p.billedSeconds()).append(" s × ").append(p.pricePerMinute().toPlainString())
+                    .append(" = ").append(p.amount().toPlainString());
+        }
+        return b.toString();
     }
 
     /** The bill's total row: the whole range (from the totals' path), and which page the rows are. */

@@ -163,9 +163,9 @@ public final class BillingStore {
         h.createUpdate("""
                 INSERT INTO call_charge (call_id, leg_id, enterprise_id, trunk, number, answered_at, ended_at, talk_seconds, agent_user_id,
                     department_id, rated, prefix, currency, price_per_minute, first_increment, increment_seconds, connection_fee,
-                    billed_seconds, amount, direction, period)
+                    billed_seconds, amount, direction, period, period_parts)
                 VALUES (:c, :l, :e, :trunk, :number, :ans, :end, :talk, :agent, :dept, :rated, :prefix, :cur, :price, :first, :inc, :fee,
-                    :billed, :amount, :dir, :period)""")
+                    :billed, :amount, :dir, :period, :parts)""")
                 .bind("c", c.callId()).bind("l", c.legId()).bind("e", enterpriseId).bind("trunk", cut(c.trunk(), 64))
                 .bind("number", cut(c.number(), 64)).bind("ans", Timestamp.from(c.answeredAt())).bind("end", Timestamp.from(c.endedAt()))
                 .bind("talk", c.talkSeconds()).bind("agent", c.agentUserId()).bind("dept", c.departmentId()).bind("rated", c.rated())
@@ -173,7 +173,29 @@ public final class BillingStore {
                 .bind("price", r == null ? null : r.pricePerMinute()).bind("first", r == null ? null : r.firstIncrement())
                 .bind("inc", r == null ? null : r.increment()).bind("fee", r == null ? null : r.connectionFee())
                 .bind("billed", c.billedSeconds()).bind("amount", c.amount())
-                .bind("dir", c.direction()).bind("period", c.period()).execute();
+                .bind("dir", c.direction()).bind("period", c.period()).bind("parts", partsJson(c.parts())).execute();
+    }
+
+    private static final TypeReference<List<Charge.Part>> PARTS = new TypeReference<>() {};
+
+    /** A charge's parts by period as stored (a JSON array; null when the call was billed at one rate). */
+    static String partsJson(List<Charge.Part> parts) {
+        if (parts.size() <= 1) return null;
+        try {
+            return JsonMapper.MAPPER.writeValueAsString(parts);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Charge.Part> parts(String json) {
+        if (json == null || json.isBlank()) return List.of();
+        try {
+            return JsonMapper.MAPPER.readValue(json, PARTS).stream().map(p -> new Charge.Part(p.period(), p.prefix(),
+                    p.pricePerMinute().setScale(Rate.SCALE), p.fromSecond(), p.billedSeconds(), p.amount().setScale(Rate.SCALE))).toList();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("call_charge.period_parts: " + e.getMessage(), e);
+        }
     }
 
     static String cut(String s, int max) {
@@ -240,7 +262,8 @@ public final class BillingStore {
         return new Charge(rs.getString("call_id"), rs.getString("leg_id"), rs.getString("trunk"), rs.getString("number"),
                 rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("ended_at").toInstant(), rs.getInt("talk_seconds"),
                 rs.getObject("agent_user_id", Long.class), rs.getObject("department_id", Long.class), rs.getString("currency"), rate,
-                rs.getInt("billed_seconds"), amount == null ? null : amount.setScale(Rate.SCALE), rs.getString("direction"));
+                rs.getInt("billed_seconds"), amount == null ? null : amount.setScale(Rate.SCALE), rs.getString("direction"),
+                parts(rs.getString("period_parts")));
     }
 
     /** Names for the report: users (display name and job number) and departments of the enterprise by id. */

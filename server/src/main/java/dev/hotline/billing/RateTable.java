@@ -3,8 +3,11 @@ package dev.hotline.billing;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,5 +60,40 @@ public record RateTable(long id, long trunkId, String trunk, String direction, S
     public Optional<Match> matchAt(String number, Instant at, ZoneId zone) {
         String period = periodAt(at, zone).orElse(null);
         return match(number, period).map(r -> new Match(r, r.period()));
+    }
+
+    /**
+     * The billed seconds of a call answered at {@code answeredAt} split by period: the call's billing units (the first
+     * increment, then each increment, of {@code answered}, the rate chosen at the answer) are each priced at the rate that
+     * {@code number} has in the period holding the moment the unit begins (in {@code zone}); a unit in a period where no
+     * rate matches the number keeps {@code answered}. Consecutive units at one rate make one part, in time order; a call
+     * that stays in one rate is one part. Each part's amount is its price per minute × its seconds ÷ 60, rounded half up to
+     * 4 decimals (the connection fee is not in the parts).
+     */
+    public List<Charge.Part> split(String number, Rate answered, Instant answeredAt, int billedSeconds, ZoneId zone) {
+        List<Charge.Part> parts = new ArrayList<>();
+        if (billedSeconds <= 0) return parts;
+        // A period holds whole local minutes (HH:mm) and zones' offsets are whole minutes: one look-up per minute of the call.
+        Map<Long, Rate> byMinute = new HashMap<>();
+        Rate current = null;
+        int partFrom = 0;
+        int unit = 0;
+        while (unit < billedSeconds) {
+            int next = unit == 0 ? answered.firstIncrement() : unit + answered.increment();
+            Rate r = answered;
+            if (!periods.isEmpty()) {
+                Instant at = answeredAt.plusSeconds(unit);
+                r = byMinute.computeIfAbsent(Math.floorDiv(at.getEpochSecond(), 60L),
+                        m -> match(number, periodAt(at, zone).orElse(null)).orElse(answered));
+            }
+            if (current != null && !r.equals(current)) {
+                parts.add(Charge.Part.of(current, partFrom, unit - partFrom));
+                partFrom = unit;
+            }
+            current = r;
+            unit = Math.min(next, billedSeconds);
+        }
+        parts.add(Charge.Part.of(current, partFrom, billedSeconds - partFrom));
+        return parts;
     }
 }

@@ -13,6 +13,8 @@ import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +51,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * (one per rule: a period's rate of the same prefix, a period's rate of a shorter prefix, a longer prefix for any time that
  * still wins), a caller calls in to 4008001234 through the carrier (rated inbound) and to a number of another trunk without
  * an inbound table (not billed). The bill, the totals by direction and trunk, the CSV export, a re-rate in the server's zone
- * (every call off-peak then), the 400s naming the field and 409s, and the console page in en and zh.
+ * (every call off-peak then), the 400s naming the field and 409s, the console page in en and zh, and a call that runs from
+ * the peak into off-peak billed per period.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -301,6 +304,67 @@ class BillingPeriodsInboundTest {
         assertThat(saved.get("periods").get(1).get("name").asText()).isEqualTo("weekend");
         assertThat(saved.get("periods").get(1).get("days").toString()).isEqualTo("[6,7]");
         assertThat(saved.toString()).contains("\"period\":\"weekend\"");
+    }
+
+    @Test
+    @Order(4)
+    void aCallThatRunsFromThePeakIntoOffPeakIsBilledPerPeriod() throws Exception {
+        // Extension 1003 registered, the carrier's far end waiting (it hangs up 8 s after its answer).
+        SipPeers p = new SipPeers(work, sipPort);
+        p.register("1003", PW, Ports.free(), "200");
+        Sipp.Run far = p.uas("uas_bye", carrier, SipPeers.vars("1003", "PAUSE", "8000"));
+        // The peak now ends at the next whole minute B at least 9 s ahead (in Kiritimati, the enterprise's zone); rates per second.
+        Instant boundary = Instant.now().plusSeconds(9).truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+        DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
+        Map<String, Object> shortPeak = Map.of("name", "peak", "days", List.of(1, 2, 3, 4, 5, 6, 7), "from",
+                boundary.minus(2, ChronoUnit.HOURS).atZone(KIRITIMATI).format(hhmm), "to", boundary.atZone(KIRITIMATI).format(hhmm));
+        var put = admin.put("/api/v1/billing/rate-tables/" + outboundTable, table(trunkId, "outbound", List.of(shortPeak), List.of(
+                rate("138", null, "0.12", 1, 1, "0"), rate("138", "peak", "0.60", 1, 1, "0.10"))));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        // 1003 calls 138… 5 s before B.
+        await("5 s before " + boundary).atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !Instant.now().isBefore(boundary.minusSeconds(5)));
+        Sipp.Run caller = p.uac("uac_auth_wait_bye", "913800138077", SipPeers.vars("1003"), "-au", "1003", "-ap", PW);
+        SipPeers.ok(caller);
+        SipPeers.ok(far);
+
+        JsonNode row = await("the call billed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(
+                () -> rowOf(exact(admin.get("/api/v1/billing/calls?" + range)), "13800138077"), r -> r != null);
+        Instant answered = Instant.parse(row.get("answeredAt").asText());
+        int talk = row.get("talkSeconds").asInt();
+        assertThat(answered).as("answered before the peak's end " + boundary + " (a loaded machine?)").isBefore(boundary);
+        // Every second begun before B at the peak's 0.60, the rest at 0.12; the fee of the answer's (peak) rate once.
+        int peakSeconds = (int) ((Duration.between(answered, boundary).toNanos() + 999_999_999L) / 1_000_000_000L);
+        int offPeakSeconds = talk - peakSeconds;
+        assertThat(offPeakSeconds).as(row.toString()).isPositive();
+        BigDecimal peakAmount = new BigDecimal("0.60").multiply(BigDecimal.valueOf(peakSeconds))
+                .divide(BigDecimal.valueOf(60), 4, RoundingMode.HALF_UP);
+        BigDecimal offAmount = new BigDecimal("0.12").multiply(BigDecimal.valueOf(offPeakSeconds))
+                .divide(BigDecimal.valueOf(60), 4, RoundingMode.HALF_UP);
+        String parts = "peak/138 " + peakSeconds + " s × 0.6000 = " + peakAmount.toPlainString() + "; 138 " + offPeakSeconds + " s × 0.1200 = "
+                + offAmount.toPlainString();
+        check(row, "outbound", "138", "peak", talk, new BigDecimal("0.10").add(peakAmount).add(offAmount).toPlainString());
+        assertThat(row.get("periodParts").asText()).isEqualTo(parts);
+
+        // The same after a re-rate, and in the CSV export (Chinese headers).
+        var rerate = admin.post("/api/v1/billing/rerate", Map.of("from", range.split("&")[0].substring(5), "to", range.split("&to=")[1]));
+        assertThat(rerate.status()).as(rerate.toString()).isEqualTo(200);
+        JsonNode again = rowOf(exact(admin.get("/api/v1/billing/calls?" + range)), "13800138077");
+        assertThat(again.get("periodParts").asText()).isEqualTo(parts);
+        BillingCallsTest.money(again.get("amount"), row.get("amount").decimalValue().toPlainString());
+        var csv = admin.getBytes("/api/v1/billing/calls?" + range + "&format=csv&lang=zh");
+        String text = new String(csv.body(), StandardCharsets.UTF_8).substring(1);
+        List<CSVRecord> records = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new InputStreamReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8)).getRecords();
+        assertThat(records).anySatisfy(r -> {
+            assertThat(r.get("号码")).isEqualTo("13800138077");
+            assertThat(r.get("分时段计费")).isEqualTo(parts);
+        });
+    }
+
+    static JsonNode rowOf(JsonNode bill, String number) {
+        for (JsonNode r : bill.get("rows")) if (r.get("number").asText().equals(number)) return r;
+        return null;
     }
 
     /** Opens the outbound table's form, adds a period "weekend" and unticks all its days, and saves. */

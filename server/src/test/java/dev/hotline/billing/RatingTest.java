@@ -13,6 +13,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -189,5 +190,71 @@ class RatingTest {
                 Optional.of(t), shanghai);
         assertThat(inbound.direction()).isEqualTo(RateTable.INBOUND);
         assertThat(inbound.rated()).isFalse();
+    }
+
+    /** Peak Monday to Friday 08:00–22:00 in Shanghai: 138 at 0.60 (6/6, fee 0.10) then, else 0.12; 1… at 0.45 then, else 0.30 (60/60). */
+    static final RateTable PEAK_TABLE = new RateTable(1, 1, "carrier", RateTable.OUTBOUND, "CNY",
+            List.of(new RatePeriod("peak", List.of(1, 2, 3, 4, 5), "08:00", "22:00")),
+            List.of(rate("138", "0.12", 6, 6, "0"), rate("138", "0.60", 6, 6, "0.10", "peak"), rate("1", "0.45", 60, 60, "0", "peak"),
+                    rate("1", "0.30", 60, 60, "0")));
+    static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+
+    static Charge rateAt(String number, String localAnswer, int talk) {
+        Instant at = LocalDateTime.parse(localAnswer).atZone(SHANGHAI).toInstant();
+        return Charge.rate("c", "l", RateTable.OUTBOUND, "carrier", number, at, at.plusSeconds(talk), talk, null, null,
+                Optional.of(PEAK_TABLE), SHANGHAI);
+    }
+
+    @Test
+    void aCallThatRunsFromPeakIntoOffPeakIsBilledPerPeriodEachIncrementAtTheRateOfThePeriodItBeginsIn() {
+        // Monday 2026-03-02 21:59:30, 100 s: billed 6 + 16 × 6 = 102 s by the answer's 6/6; the increments beginning before 22:00
+        // (0, 6 … 24: 30 s) at the peak's 0.60, the 72 s after at 0.12; the connection fee (of the answer's rate) once.
+        Charge c = rateAt("13800138000", "2026-03-02T21:59:30", 100);
+        assertThat(c.split()).isTrue();
+        assertThat(c.billedSeconds()).isEqualTo(102);
+        assertThat(c.parts()).containsExactly(
+                new Charge.Part("peak", "138", new BigDecimal("0.60"), 0, 30, new BigDecimal("0.3000")),
+                new Charge.Part(null, "138", new BigDecimal("0.12"), 30, 72, new BigDecimal("0.1440")));
+        assertThat(c.amount()).isEqualByComparingTo("0.5440").isNotEqualByComparingTo(rate("138", "0.60", 6, 6, "0.10").amount(102));
+        assertThat(c.period()).as("the rate of the answer").isEqualTo("peak");
+        assertThat(BillingReports.partsText(c.parts())).isEqualTo("peak/138 30 s × 0.60 = 0.3000; 138 72 s × 0.12 = 0.1440");
+
+        // 60/60: the first minute begins in the peak (0.45) though it ends after 22:00; the second begins off-peak (0.30).
+        Charge perMinute = rateAt("15900001111", "2026-03-02T21:59:30", 100);
+        assertThat(perMinute.parts()).extracting(Charge.Part::period, Charge.Part::billedSeconds).containsExactly(
+                Tuple.tuple("peak", 60), Tuple.tuple(null, 60));
+        assertThat(perMinute.amount()).isEqualByComparingTo("0.7500");
+    }
+
+    @Test
+    void aCallFromOffPeakIntoPeakAndOneThatStaysInAPeriodAndOneOverANightAndADay() {
+        // 07:59:50 off-peak (0.12, 6/6, no fee) for 20 s: 12 s before 08:00, 12 s after at the peak's 0.60, no fee (the answer's).
+        Charge morning = rateAt("13800138000", "2026-03-02T07:59:50", 20);
+        assertThat(morning.parts()).extracting(Charge.Part::period, Charge.Part::fromSecond, Charge.Part::billedSeconds, Charge.Part::amount)
+                .containsExactly(Tuple.tuple(null, 0, 12, new BigDecimal("0.0240")),
+                        Tuple.tuple("peak", 12, 12, new BigDecimal("0.1200")));
+        assertThat(morning.amount()).isEqualByComparingTo("0.1440");
+
+        // Within one period: one rate, no parts, the amount as ever.
+        Charge inPeak = rateAt("13800138000", "2026-03-02T21:58:00", 60);
+        assertThat(inPeak.split()).isFalse();
+        assertThat(inPeak.parts()).isEmpty();
+        assertThat(inPeak.amount()).isEqualByComparingTo("0.7000"); // 0.10 + 0.60 × 60/60
+
+        // Friday 21:00 for 12 hours: 1 h of Friday's peak, the night and Saturday (no peak on the weekend) at 0.12.
+        Charge night = rateAt("13800138000", "2026-03-06T21:00:00", 12 * 3600);
+        assertThat(night.parts()).extracting(Charge.Part::period, Charge.Part::billedSeconds)
+                .containsExactly(Tuple.tuple("peak", 3600), Tuple.tuple(null, 11 * 3600));
+        assertThat(night.amount()).isEqualByComparingTo("115.3000"); // 0.10 + 3 600 s × 0.60 + 39 600 s × 0.12, per minute
+    }
+
+    @Test
+    void anIncrementInAPeriodWithoutARateForTheNumberKeepsTheRateOfTheAnswer() {
+        // Toll-free 400… priced only in the peak: a call from the peak into the evening stays at the peak's rate, in one part.
+        RateTable t = new RateTable(2, 1, "carrier", RateTable.INBOUND, "CNY", PEAK_TABLE.periods(), List.of(rate("400", "0.50", 6, 6, "0", "peak")));
+        Instant at = LocalDateTime.parse("2026-03-02T21:59:30").atZone(SHANGHAI).toInstant();
+        Charge c = Charge.rate("c", "l", RateTable.INBOUND, "carrier", "4008001234", at, at.plusSeconds(60), 60, null, null, Optional.of(t), SHANGHAI);
+        assertThat(c.split()).isFalse();
+        assertThat(c.amount()).isEqualByComparingTo("0.5000");
     }
 }

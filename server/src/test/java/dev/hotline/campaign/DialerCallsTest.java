@@ -11,6 +11,7 @@ import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.TestInstance;
  * OUT-1, OUT-3 end to end: a progressive campaign dials through its trunk (a SIPp carrier) with its caller ID, one number per
  * ready agent (a SIPp phone); the answered number reaches the agent; busy and unanswered numbers are retried per outcome;
  * every attempt and outcome is in the event log, the number's state, the call records and the outbound report; nothing is
- * dialled with no agent signed in (Issabel callcenter#49), while paused, or outside the calling windows.
+ * dialled with no agent signed in (Issabel callcenter#49), while paused, or outside the calling windows. RPT-5: the answered
+ * campaign calls are priced with the trunk's rate table and in the bill with their agent; the others cost nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DialerCallsTest {
@@ -136,6 +139,11 @@ class DialerCallsTest {
         Sipp.Run phone = peers.phone(phonePort);
         try {
             peers.register("1001", PW, phonePort, "200");
+            // RPT-5: the carrier's calls out cost 0.12 a started minute plus 0.10 for 138…; the campaign's calls are billed.
+            Instant billFrom = Instant.now().minus(Duration.ofMinutes(1));
+            var rates = admin.post("/api/v1/billing/rate-tables", Map.of("trunkId", trunk, "currency", "CNY", "rates", List.of(Map.of("prefix",
+                    "138", "pricePerMinute", new BigDecimal("0.12"), "firstIncrement", 60, "increment", 60, "connectionFee", new BigDecimal("0.10")))));
+            assertThat(rates.status()).as(rates.toString()).isEqualTo(201);
             var made = admin.post("/api/v1/campaigns", campaign("progressive-e2e", Map.of()));
             assertThat(made.status()).as(made.toString()).isEqualTo(201);
             long id = made.json().get("id").asLong();
@@ -183,6 +191,30 @@ class DialerCallsTest {
                 assertThat(row.get("outboundAnswered").asLong()).isGreaterThanOrEqualTo(2);
             });
             await("agent ready again").atMost(Duration.ofSeconds(10)).until(this::agentState, s -> s == AgentState.READY);
+
+            // RPT-5: both answered campaign calls are in the bill, through the carrier, priced (about 3 s: one minute, 0.22), with
+            // the agent who took them; the agent's total adds them up.
+            String billRange = "from=" + billFrom + "&to=" + Instant.now().plus(Duration.ofHours(1));
+            JsonNode bill = await("the campaign's calls billed").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> admin.get("/api/v1/billing/calls?" + billRange).json(), b -> b.get("rows").size() >= 2);
+            assertThat(bill.get("rows")).as(bill.toString()).hasSize(2);
+            for (JsonNode row : bill.get("rows")) {
+                assertThat(row.get("number").asText()).as(row.toString()).isIn("13800000001", "13800000002");
+                assertThat(row.get("direction").asText()).isEqualTo("outbound");
+                assertThat(row.get("trunk").asText()).isEqualTo("carrier");
+                assertThat(row.get("rated").asBoolean()).isTrue();
+                assertThat(row.get("prefix").asText()).isEqualTo("138");
+                assertThat(row.get("talkSeconds").asInt()).as(row.toString()).isBetween(3, 10);
+                assertThat(row.get("billedSeconds").asInt()).isEqualTo(60);
+                assertThat(row.get("amount").decimalValue()).isEqualByComparingTo("0.22");
+                assertThat(row.get("agentUserId").asLong()).isEqualTo(agent1);
+            }
+            assertThat(bill.get("rows").findValuesAsText("number")).containsExactlyInAnyOrder("13800000001", "13800000002");
+            JsonNode byAgent = admin.get("/api/v1/billing/totals?by=agent&" + billRange).json().get("rows");
+            assertThat(byAgent).as(byAgent.toString()).hasSize(1);
+            assertThat(byAgent.get(0).get("id").asLong()).isEqualTo(agent1);
+            assertThat(byAgent.get(0).get("calls").asInt()).isEqualTo(2);
+            assertThat(byAgent.get(0).get("amount").decimalValue()).isEqualByComparingTo("0.44");
 
             // Busy: retried after the busy interval (30 min), not now.
             state(id, "paused");
@@ -251,6 +283,11 @@ class DialerCallsTest {
             await("outside: nothing dialled").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                     .until(() -> contact(id, "13800000007").get("attempts").asInt() == 0);
             state(id, "stopped");
+
+            // Numbers that were busy, not answered or skipped cost nothing: the bill still holds the two answered calls.
+            assertThat(server.hotline().eventLog().flush(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(admin.get("/api/v1/billing/calls?" + billRange).json().get("rows").findValuesAsText("number"))
+                    .containsExactlyInAnyOrder("13800000001", "13800000002");
         } finally {
             phone.kill();
         }

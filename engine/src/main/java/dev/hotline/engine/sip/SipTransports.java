@@ -4,6 +4,7 @@ import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.MessageProcessorFactory;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.TLSMessageProcessor;
 import java.io.IOException;
@@ -13,7 +14,9 @@ import javax.sip.ListeningPoint;
 
 /**
  * The stack's transports (property {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): UDP and TCP on JAIN-SIP's
- * NIO processors, TLS on its blocking one (a thread per connection), as {@link Tls}.
+ * NIO processors (TCP as {@link Tcp}), TLS on its blocking one (a thread per connection), as {@link Tls}. Both
+ * connection-oriented ones tell whether a connection with a peer is open ({@link Connections}), for
+ * {@link SipFlowRouter}'s connection reuse.
  * <p>
  * Why not NIO for TLS: in JAIN-SIP 1.3.0-91 {@code NIOHandler.openOutgoingConnection} drops the socket it has just
  * connected from its table (its {@code connected} flag is never set), so the first send on a new client connection
@@ -28,22 +31,42 @@ public final class SipTransports implements MessageProcessorFactory {
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
                                                    String transport) throws IOException {
-        return ListeningPoint.TLS.equalsIgnoreCase(transport)
-                ? new Tls(address, stack, port)
+        if (ListeningPoint.TLS.equalsIgnoreCase(transport)) {
+            return new Tls(address, stack, port);
+        }
+        return ListeningPoint.TCP.equalsIgnoreCase(transport)
+                ? new Tcp(address, stack, port)
                 : nio.createMessageProcessor(stack, address, port, transport);
     }
 
     /**
-     * JAIN-SIP's blocking TLS processor, which can tell whether a connection with a peer is open. A connection a peer
-     * opened is filed under the peer's address and source port once its first request is read (JAIN-SIP caches it
-     * for sending, RFC 3261 §18.2.2), and dropped when it closes.
+     * A transport's open connections. A connection a peer opened is filed under the peer's address and source port once
+     * its first request is read (JAIN-SIP caches it for sending, RFC 3261 §18.2.2), and dropped when it closes.
      */
-    static final class Tls extends TLSMessageProcessor {
+    interface Connections {
+        boolean isOpen(InetSocketAddress peer);
+    }
+
+    /** JAIN-SIP's NIO TCP processor, which can tell whether a connection with a peer is open. */
+    static final class Tcp extends NioTcpMessageProcessor implements Connections {
+        Tcp(InetAddress address, SIPTransactionStack stack, int port) {
+            super(address, stack, port);
+        }
+
+        @Override
+        public boolean isOpen(InetSocketAddress peer) {
+            return messageChannels.containsKey(MessageChannel.getKey(peer.getAddress(), peer.getPort(), "TCP"));
+        }
+    }
+
+    /** JAIN-SIP's blocking TLS processor, which can tell whether a connection with a peer is open. */
+    static final class Tls extends TLSMessageProcessor implements Connections {
         Tls(InetAddress address, SIPTransactionStack stack, int port) {
             super(address, stack, port);
         }
 
-        boolean isOpen(InetSocketAddress peer) {
+        @Override
+        public boolean isOpen(InetSocketAddress peer) {
             return messageChannels.containsKey(MessageChannel.getKey(peer.getAddress(), peer.getPort(), "TLS"));
         }
     }

@@ -10,6 +10,9 @@ import gov.nist.javax.sip.stack.TLSMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.ListeningPoint;
 
 /**
@@ -23,7 +26,11 @@ import javax.sip.ListeningPoint;
  * opens a second one; the TLS channel then re-wraps the ClientHello it had already encrypted as application data and
  * the peer's handshake fails ("Remote host terminated the handshake"). Hotline as TLS client (calls to a phone
  * registered over TLS, TLS trunks, RFC 3261 §26.2) therefore never got its INVITE through. The blocking processor
- * connects once and handshakes before the first write. Over TCP the same bug only costs an extra connection.
+ * connects once and handshakes before the first write.
+ * <p>
+ * Over TCP the same bug lost the first request on every new client connection (a call to a TCP phone at its Contact,
+ * a TCP trunk): the second connect replaces the channel's socket by one no channel is filed under, and the selector
+ * drops the queued write as "dead". {@link Tcp} hands the socket it has just connected back to that second connect.
  */
 public final class SipTransports implements MessageProcessorFactory {
     private final MessageProcessorFactory nio = new NioMessageProcessorFactory();
@@ -47,10 +54,29 @@ public final class SipTransports implements MessageProcessorFactory {
         boolean isOpen(InetSocketAddress peer);
     }
 
-    /** JAIN-SIP's NIO TCP processor, which can tell whether a connection with a peer is open. */
+    /**
+     * JAIN-SIP's NIO TCP processor, which can tell whether a connection with a peer is open, and which connects once
+     * per destination: {@code NIOHandler} asks again for every send on a client connection (it forgot the socket), and
+     * gets the open one back instead of a second connection.
+     */
     static final class Tcp extends NioTcpMessageProcessor implements Connections {
+        /** The client connections this processor made, by destination; NIOHandler serialises connects per destination. */
+        private final Map<InetSocketAddress, SocketChannel> connected = new ConcurrentHashMap<>();
+
         Tcp(InetAddress address, SIPTransactionStack stack, int port) {
             super(address, stack, port);
+        }
+
+        @Override
+        public SocketChannel connect(InetSocketAddress address, InetAddress localAddress, int timeout) throws IOException {
+            SocketChannel open = connected.get(address);
+            if (open != null && open.isOpen() && open.isConnected()) {
+                return open;
+            }
+            connected.values().removeIf(c -> !c.isOpen());
+            SocketChannel fresh = super.connect(address, localAddress, timeout);
+            connected.put(address, fresh);
+            return fresh;
         }
 
         @Override

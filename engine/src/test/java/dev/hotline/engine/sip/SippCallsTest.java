@@ -238,6 +238,47 @@ class SippCallsTest {
         }
     }
 
+    /**
+     * PBX-1: a phone that registered over TCP and closed that connection (SIPp's REGISTER run ended) is called at its
+     * Contact, over a new TCP connection to it: the flow is only used while it is open.
+     */
+    @Test
+    void aTcpPhoneWhoseConnectionClosedIsCalledAtItsContact() throws Exception {
+        int contact = Ports.free();
+        Sipp.Run reg = Sipp.start(work, "register", vars("EXPECT", "200", "EXPIRES", "600"), remote(), Ports.free(),
+                List.of("-t", "t1", "-s", "2003", "-au", "2003", "-ap", PASSWORDS.get("2003"), "-set", "contactport", Integer.toString(contact)));
+        assertOk(reg);
+        var registration = engine.locations().lookup(DOMAIN, "2003").get(0);
+        assertThat(registration.transport()).isEqualTo("tcp");
+        await("the engine closed the REGISTER's connection").atMost(Duration.ofSeconds(10))
+                .until(() -> !tcpConnectionOpen(port, registration.source().getPort()));
+        try {
+            Sipp.Run callee = Sipp.start(work, "uas_answer", vars(), null, contact,
+                    List.of("-t", "t1", "-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
+            Sipp.awaitTcpBound(contact);
+            Sipp.Run caller = uac("uac_call", "2003", vars("FROM", "1001", "PAUSE", "500"), "-au", "1001", "-ap", "pw-1001");
+            assertOk(caller);
+            assertOk(callee);
+            assertThat(callee.messages()).contains("TCP message received").containsIgnoringCase("INVITE sip:2003@127.0.0.1:" + contact);
+        } finally {
+            register("2003", "pw-2003", contact, 0, "200");
+        }
+    }
+
+    /** Whether the TCP connection from 127.0.0.1:{@code localPort} to port {@code remotePort} is still up on our side (Linux). */
+    private static boolean tcpConnectionOpen(int localPort, int remotePort) throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(Path.of("/proc/net/tcp"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+            int rem = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
+            if (local == localPort && rem == remotePort && (f[3].equals("01") || f[3].equals("08"))) { // ESTABLISHED, CLOSE_WAIT
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** PBX-1: a TCP caller behind a NAT (private Via and Contact): the callee's BYE reaches it over its INVITE's connection. */
     @Test
     void aTcpCallerBehindANatGetsTheByeOverItsInvitesConnection() throws Exception {

@@ -167,6 +167,22 @@ public final class Sipp {
                 .pollInterval(Duration.ofMillis(20)).until(() -> udpInUse(port));
     }
 
+    /** Waits until something listens on the TCP port (a SIPp UAS run with -t t1 or tn is ready). */
+    public static void awaitTcpBound(int port) {
+        Awaitility.await("SIPp listening on tcp/" + port).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20)).until(() -> tcpInUse(port));
+    }
+
+    static boolean tcpInUse(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     static boolean udpInUse(int port) {
         try (DatagramSocket s = new DatagramSocket(null)) {
             s.setReuseAddress(false);

@@ -210,7 +210,7 @@ final class Dialer {
                     msg.hf.createToHeader(msg.af.createAddress(toUri), null), vias, msg.hf.createMaxForwardsHeader(70),
                     msg.hf.createContentTypeHeader("application", "sdp"),
                     out.sdp().offerSdp(partner != null ? partner.sdp() : out.sdp()));
-            invite.addHeader(msg.contact(transport));
+            invite.addHeader(msg.contact(transport, tls && requestUri instanceof SipURI su && su.isSecure())); // RFC 3261 §8.1.1.8
             invite.addHeader(msg.hf.createAllowHeader(SipMessages.ALLOW));
             invite.addHeader(msg.hf.createSupportedHeader("timer, replaces"));
             for (var h : out.dialRequest().headers().entrySet()) {

@@ -161,9 +161,13 @@ final class Dialer {
                 Registration reg = regs.get(0);
                 requestUri = msg.af.createURI(reg.contact());
                 transport = reg.transport();
-                if ("tls".equals(reg.transport())) {
-                    flow = SipFlowRouter.Flow.tls(reg.source()); // RFC 5626 §5.3: its own connection
-                } else if (reg.natAddress() != null) {
+                String contactTransport = requestUri instanceof SipURI su && su.getTransportParam() != null
+                        ? su.getTransportParam().toLowerCase(Locale.ROOT) : reg.transport();
+                if (contactTransport.equals(reg.transport())) {
+                    // RFC 5626 §5.3 / RFC 5923: over the TCP or TLS connection it registered on, while that is open
+                    flow = SipFlowRouter.Flow.connectionOf(reg.transport(), reg.source());
+                }
+                if (flow == null && reg.natAddress() != null) {
                     flow = SipFlowRouter.Flow.udp(reg.natAddress()); // RFC 3581: its NAT's public address and port
                 }
                 toUri = msg.af.createSipURI(r.user(), r.domain());
@@ -206,7 +210,7 @@ final class Dialer {
                     msg.hf.createToHeader(msg.af.createAddress(toUri), null), vias, msg.hf.createMaxForwardsHeader(70),
                     msg.hf.createContentTypeHeader("application", "sdp"),
                     out.sdp().offerSdp(partner != null ? partner.sdp() : out.sdp()));
-            invite.addHeader(msg.contact(transport));
+            invite.addHeader(msg.contact(transport, tls && requestUri instanceof SipURI su && su.isSecure())); // RFC 3261 §8.1.1.8
             invite.addHeader(msg.hf.createAllowHeader(SipMessages.ALLOW));
             invite.addHeader(msg.hf.createSupportedHeader("timer, replaces"));
             for (var h : out.dialRequest().headers().entrySet()) {

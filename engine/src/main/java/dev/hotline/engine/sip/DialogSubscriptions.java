@@ -66,7 +66,7 @@ final class DialogSubscriptions implements Presence {
     private final Supplier<String> tags;
     private final ScheduledExecutorService worker;
     private final Map<String, Subscription> byDialog = new ConcurrentHashMap<>();
-    /** Key: Call-ID of a subscription whose NOTIFYs go over the subscriber's TLS connection or to its NAT (SipFlowRouter). */
+    /** Key: Call-ID of a subscription whose NOTIFYs go over the subscriber's TCP or TLS connection or to its NAT (SipFlowRouter). */
     private final Map<String, SipFlowRouter.Flow> flows = new ConcurrentHashMap<>();
     /** The same subscriptions by watched resource: an update reads its resource's, and one nobody watches costs nothing. */
     private final Map<String, Set<Subscription>> byResource = new ConcurrentHashMap<>();
@@ -278,9 +278,9 @@ final class DialogSubscriptions implements Presence {
             return;
         }
         s.move(SubscriptionState.ACTIVE);
-        if ("tls".equals(transport)) {
-            // its own connection (RFC 5626 §5.3)
-            flows.put(s.callId, SipFlowRouter.Flow.tls(new InetSocketAddress(ip, ((RequestEventExt) e).getRemotePort())));
+        SipFlowRouter.Flow connection = SipFlowRouter.Flow.connectionOf(transport, new InetSocketAddress(ip, ((RequestEventExt) e).getRemotePort()));
+        if (connection != null) {
+            flows.put(s.callId, connection); // its own TCP or TLS connection (RFC 5626 §5.3)
         } else {
             InetSocketAddress nat = NatTraversal.natedSource(req, contact.getAddress().getURI());
             if (nat != null) {

@@ -166,8 +166,9 @@ final class InboundInvites {
             leg.sdp().acceptSrtp(srtpKey);
         }
         dialog.setApplicationData(leg);
-        if ("tls".equals(transport)) {
-            legs.bindFlow(callId, SipFlowRouter.Flow.tls(source)); // requests back to the caller over its own connection (RFC 5626 §5.3)
+        SipFlowRouter.Flow connection = SipFlowRouter.Flow.connectionOf(transport, source);
+        if (connection != null) {
+            legs.bindFlow(callId, connection); // requests back to the caller over its own TCP/TLS connection (RFC 5626 §5.3)
         } else {
             ContactHeader contact = (ContactHeader) req.getHeader(ContactHeader.NAME);
             InetSocketAddress nat = contact == null ? null : NatTraversal.natedSource(req, contact.getAddress().getURI());

@@ -23,7 +23,7 @@ final class LegTable {
      * instead of scanning every dialog of the last 32 s (tens of thousands at a few hundred calls per second).
      */
     private final Queue<SipLeg> endedOrder = new ConcurrentLinkedQueue<>();
-    /** Key: Call-ID of a leg whose requests go over a TLS connection of the phone's (RFC 5626 §5.3) or to its NAT (SipFlowRouter). */
+    /** Key: Call-ID of a leg whose requests go over a TCP or TLS connection of the phone's (RFC 5626 §5.3) or to its NAT (SipFlowRouter). */
     private final Map<String, SipFlowRouter.Flow> flows = new ConcurrentHashMap<>();
     private static final long DIALOG_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(32);
 
@@ -49,7 +49,7 @@ final class LegTable {
         pendingInbound.put(leg.sip().callId() + ";" + leg.sip().remoteTag(), leg);
     }
 
-    /** The requests of the call {@code callId} go over {@code flow} (a TLS connection: while it is open). */
+    /** The requests of the call {@code callId} go over {@code flow} (a TCP or TLS connection: while it is open). */
     void bindFlow(String callId, SipFlowRouter.Flow flow) {
         flows.put(callId, flow);
     }

@@ -15,7 +15,8 @@ import javax.sip.message.Request;
  * A UDP phone behind a NAT: its Contact names its private address, which the server cannot reach, while its requests come
  * from the NAT's public address and port (RFC 3581 §4: the "received"/"rport" of its Via). Requests to it go to that source
  * instead, as Kamailio's fix_nated_contact and Asterisk's nat=force_rport do; the NAT keeps the mapping open as long as the
- * phone re-registers (or sends keep-alives) often enough.
+ * phone re-registers (or sends keep-alives) often enough. A phone behind a NAT on TCP or TLS needs none of this: requests for
+ * it go over the connection it opened ({@link SipFlowRouter}, RFC 5626 §5.3 / RFC 5923).
  */
 final class NatTraversal {
     private NatTraversal() {

@@ -172,11 +172,14 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         this.relay = new MediaRelay(config.bindAddress(), config.rtpPortMin(), config.rtpPortMax(), config.mediaThreads());
         SipProvider prov = null;
         try {
+            SipTransports.Connections tcpConnections = peer -> false;
+            SipTransports.Connections tlsConnections = peer -> false;
             if (config.udp()) {
                 prov = stack.createSipProvider(stack.createListeningPoint(config.bindAddress(), config.sipPort(), ListeningPoint.UDP));
             }
             if (config.tcp()) {
                 ListeningPoint tcp = stack.createListeningPoint(config.bindAddress(), config.sipPort(), ListeningPoint.TCP);
+                tcpConnections = (SipTransports.Tcp) ((ListeningPointImpl) tcp).getMessageProcessor();
                 if (prov == null) {
                     prov = stack.createSipProvider(tcp);
                 } else {
@@ -187,11 +190,15 @@ public final class SipEngine implements TelephonyEngine, SipListener {
                 // its own port: a TCP and a TLS listening point cannot share one
                 ListeningPoint tls = stack.createListeningPoint(config.bindAddress(), config.tls().port(), ListeningPoint.TLS);
                 prov.addListeningPoint(tls);
-                SipTransports.Tls processor = (SipTransports.Tls) ((ListeningPointImpl) tls).getMessageProcessor();
-                ((SipFlowRouter) stack.getRouter()).use(this::flowOf, processor::isOpen);
-            } else {
-                ((SipFlowRouter) stack.getRouter()).use(this::flowOf, peer -> false); // UDP phones behind NATs
+                tlsConnections = (SipTransports.Tls) ((ListeningPointImpl) tls).getMessageProcessor();
             }
+            SipTransports.Connections tcpOpen = tcpConnections;
+            SipTransports.Connections tlsOpen = tlsConnections;
+            ((SipFlowRouter) stack.getRouter()).use(this::flowOf, flow -> switch (flow.transport()) {
+                case ListeningPoint.TCP -> tcpOpen.isOpen(flow.peer());
+                case ListeningPoint.TLS -> tlsOpen.isOpen(flow.peer());
+                default -> false;
+            });
             prov.addSipListener(this);
         } catch (Exception e) {
             relay.close();

@@ -14,17 +14,30 @@ import javax.sip.message.Request;
 
 /**
  * The SIP stack's router (property {@code javax.sip.ROUTER_PATH}): JAIN-SIP's default routing (Route, else the
- * Request-URI, RFC 3261 §8.1.2), except that a request of a call whose leg is bound to a flow goes there: over a TLS
- * flow while it is open (the connection a phone registered on, for calls to it, or the one its INVITE came on, for
- * requests back to a caller: RFC 5626 §5.3 / RFC 3261 §18.2.2 connection reuse; a TLS phone behind a NAT advertises a
- * Contact nobody can reach, but its own connection to us stays open), and to the public address and port a UDP phone
- * behind a NAT sent from ({@link NatTraversal}, RFC 3581).
+ * Request-URI, RFC 3261 §8.1.2), except that a request of a call whose leg is bound to a flow goes there: over a TCP or
+ * TLS connection while it is open (the connection a phone registered on, for calls to it, or the one its INVITE or
+ * SUBSCRIBE came on, for requests back to it: RFC 5626 §5.3 / RFC 3261 §18.2.2 / RFC 5923 connection reuse; a phone
+ * behind a NAT advertises a Contact nobody can reach, but its own connection to us stays open), and to the public
+ * address and port a UDP phone behind a NAT sent from ({@link NatTraversal}, RFC 3581). Once the connection closed,
+ * the request goes to its Request-URI (the phone's Contact) again.
  */
 public final class SipFlowRouter extends DefaultRouter {
-    /** Where a call's requests go instead of their Request-URI / Route: a TLS connection, or a NAT's UDP mapping. */
+    /** Where a call's requests go instead of their Request-URI / Route: a TCP or TLS connection, or a NAT's UDP mapping. */
     record Flow(InetSocketAddress peer, String transport) {
         static Flow tls(InetSocketAddress peer) {
             return new Flow(peer, ListeningPoint.TLS);
+        }
+
+        static Flow tcp(InetSocketAddress peer) {
+            return new Flow(peer, ListeningPoint.TCP);
+        }
+
+        /** The connection a request came on ({@code transport} tcp or tls, any case), or null for UDP (no connection). */
+        static Flow connectionOf(String transport, InetSocketAddress peer) {
+            if (ListeningPoint.TLS.equalsIgnoreCase(transport)) {
+                return tls(peer);
+            }
+            return ListeningPoint.TCP.equalsIgnoreCase(transport) ? tcp(peer) : null;
         }
 
         static Flow udp(InetSocketAddress peer) {
@@ -33,15 +46,15 @@ public final class SipFlowRouter extends DefaultRouter {
     }
 
     private volatile Function<String, Flow> flowOfCall = callId -> null;
-    private volatile Predicate<InetSocketAddress> isOpen = flow -> false;
+    private volatile Predicate<Flow> isOpen = flow -> false;
 
     /** JAIN-SIP makes it by reflection; {@link #use} gives it the engine's flows. */
     public SipFlowRouter(SipStack stack, String outboundProxy) {
         super(stack, outboundProxy);
     }
 
-    /** {@code flowOfCall}: the flow a call's leg is bound to (or null); {@code isOpen}: whether a TLS connection is open. */
-    void use(Function<String, Flow> flowOfCall, Predicate<InetSocketAddress> isOpen) {
+    /** {@code flowOfCall}: the flow a call's leg is bound to (or null); {@code isOpen}: whether a TCP or TLS flow's connection is open. */
+    void use(Function<String, Flow> flowOfCall, Predicate<Flow> isOpen) {
         this.flowOfCall = flowOfCall;
         this.isOpen = isOpen;
     }
@@ -50,7 +63,7 @@ public final class SipFlowRouter extends DefaultRouter {
     public Hop getNextHop(Request request) throws SipException {
         CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
         Flow flow = callId == null ? null : flowOfCall.apply(callId.getCallId());
-        if (flow != null && (ListeningPoint.UDP.equals(flow.transport()) || isOpen.test(flow.peer()))) {
+        if (flow != null && (ListeningPoint.UDP.equals(flow.transport()) || isOpen.test(flow))) {
             return new HopImpl(flow.peer().getAddress().getHostAddress(), flow.peer().getPort(), flow.transport());
         }
         return super.getNextHop(request);

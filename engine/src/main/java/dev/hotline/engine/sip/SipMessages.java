@@ -197,10 +197,17 @@ final class SipMessages {
     }
 
     ContactHeader contact(String transport) {
+        return contact(transport, false);
+    }
+
+    /** Our Contact for {@code transport}; {@code sips}: a {@code sips:} URI (TLS), as a request to a sips: URI needs (RFC 3261 §8.1.1.8). */
+    ContactHeader contact(String transport, boolean sips) {
         try {
             SipURI uri = af.createSipURI(null, config.advertisedAddress());
             uri.setPort(config.portFor(transport));
-            if (!"udp".equalsIgnoreCase(transport)) {
+            if (sips) {
+                uri.setSecure(true);
+            } else if (!"udp".equalsIgnoreCase(transport)) {
                 uri.setTransportParam(transport);
             }
             return hf.createContactHeader(af.createAddress(uri));

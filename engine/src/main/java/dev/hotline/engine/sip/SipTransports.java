@@ -4,23 +4,33 @@ import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.MessageProcessorFactory;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.TLSMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.ListeningPoint;
 
 /**
  * The stack's transports (property {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): UDP and TCP on JAIN-SIP's
- * NIO processors, TLS on its blocking one (a thread per connection), as {@link Tls}.
+ * NIO processors (TCP as {@link Tcp}), TLS on its blocking one (a thread per connection), as {@link Tls}. Both
+ * connection-oriented ones tell whether a connection with a peer is open ({@link Connections}), for
+ * {@link SipFlowRouter}'s connection reuse.
  * <p>
  * Why not NIO for TLS: in JAIN-SIP 1.3.0-91 {@code NIOHandler.openOutgoingConnection} drops the socket it has just
  * connected from its table (its {@code connected} flag is never set), so the first send on a new client connection
  * opens a second one; the TLS channel then re-wraps the ClientHello it had already encrypted as application data and
  * the peer's handshake fails ("Remote host terminated the handshake"). Hotline as TLS client (calls to a phone
  * registered over TLS, TLS trunks, RFC 3261 §26.2) therefore never got its INVITE through. The blocking processor
- * connects once and handshakes before the first write. Over TCP the same bug only costs an extra connection.
+ * connects once and handshakes before the first write.
+ * <p>
+ * Over TCP the same bug lost the first request on every new client connection (a call to a TCP phone at its Contact,
+ * a TCP trunk): the second connect replaces the channel's socket by one no channel is filed under, and the selector
+ * drops the queued write as "dead". {@link Tcp} hands the socket it has just connected back to that second connect.
  */
 public final class SipTransports implements MessageProcessorFactory {
     private final MessageProcessorFactory nio = new NioMessageProcessorFactory();
@@ -28,22 +38,61 @@ public final class SipTransports implements MessageProcessorFactory {
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
                                                    String transport) throws IOException {
-        return ListeningPoint.TLS.equalsIgnoreCase(transport)
-                ? new Tls(address, stack, port)
+        if (ListeningPoint.TLS.equalsIgnoreCase(transport)) {
+            return new Tls(address, stack, port);
+        }
+        return ListeningPoint.TCP.equalsIgnoreCase(transport)
+                ? new Tcp(address, stack, port)
                 : nio.createMessageProcessor(stack, address, port, transport);
     }
 
     /**
-     * JAIN-SIP's blocking TLS processor, which can tell whether a connection with a peer is open. A connection a peer
-     * opened is filed under the peer's address and source port once its first request is read (JAIN-SIP caches it
-     * for sending, RFC 3261 §18.2.2), and dropped when it closes.
+     * A transport's open connections. A connection a peer opened is filed under the peer's address and source port once
+     * its first request is read (JAIN-SIP caches it for sending, RFC 3261 §18.2.2), and dropped when it closes.
      */
-    static final class Tls extends TLSMessageProcessor {
+    interface Connections {
+        boolean isOpen(InetSocketAddress peer);
+    }
+
+    /**
+     * JAIN-SIP's NIO TCP processor, which can tell whether a connection with a peer is open, and which connects once
+     * per destination: {@code NIOHandler} asks again for every send on a client connection (it forgot the socket), and
+     * gets the open one back instead of a second connection.
+     */
+    static final class Tcp extends NioTcpMessageProcessor implements Connections {
+        /** The client connections this processor made, by destination; NIOHandler serialises connects per destination. */
+        private final Map<InetSocketAddress, SocketChannel> connected = new ConcurrentHashMap<>();
+
+        Tcp(InetAddress address, SIPTransactionStack stack, int port) {
+            super(address, stack, port);
+        }
+
+        @Override
+        public SocketChannel connect(InetSocketAddress address, InetAddress localAddress, int timeout) throws IOException {
+            SocketChannel open = connected.get(address);
+            if (open != null && open.isOpen() && open.isConnected()) {
+                return open;
+            }
+            connected.values().removeIf(c -> !c.isOpen());
+            SocketChannel fresh = super.connect(address, localAddress, timeout);
+            connected.put(address, fresh);
+            return fresh;
+        }
+
+        @Override
+        public boolean isOpen(InetSocketAddress peer) {
+            return messageChannels.containsKey(MessageChannel.getKey(peer.getAddress(), peer.getPort(), "TCP"));
+        }
+    }
+
+    /** JAIN-SIP's blocking TLS processor, which can tell whether a connection with a peer is open. */
+    static final class Tls extends TLSMessageProcessor implements Connections {
         Tls(InetAddress address, SIPTransactionStack stack, int port) {
             super(address, stack, port);
         }
 
-        boolean isOpen(InetSocketAddress peer) {
+        @Override
+        public boolean isOpen(InetSocketAddress peer) {
             return messageChannels.containsKey(MessageChannel.getKey(peer.getAddress(), peer.getPort(), "TLS"));
         }
     }

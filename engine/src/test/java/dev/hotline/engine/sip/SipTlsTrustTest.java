@@ -211,6 +211,33 @@ class SipTlsTrustTest {
         }
     }
 
+    /**
+     * A TLS phone that registers a {@code sips:} Contact (RFC 3261 §26.2) naming a port where nothing listens: the binding
+     * keeps the sips: URI, the INVITE (Request-URI that sips: URI, Hotline's Contact a sips: URI too), the ACK and the BYE
+     * reach it over its registration connection.
+     */
+    @Test
+    void aPhoneRegisteringASipsContactIsCalledOverItsTlsConnection() throws Exception {
+        try (TlsUa caller = ua(ca.keyStore(dir.resolve("phone5.p12"), "127.0.0.1"));
+             TlsUa secure = ua(ca.keyStore(dir.resolve("phone6.p12"), "127.0.0.1"))) {
+            secure.sipsContact = true;
+            secure.contactPort = Ports.free(); // nothing listens there
+            assertThat(caller.register("3104", "pw-3104").getStatusCode()).isEqualTo(Response.OK);
+            assertThat(secure.register("2104", "pw-2104").getStatusCode()).isEqualTo(Response.OK);
+            assertThat(engine.locations().lookup(DOMAIN, "2104")).singleElement().satisfies(r -> {
+                assertThat(r.contact()).isEqualTo("sips:2104@127.0.0.1:" + secure.contactPort);
+                assertThat(r.transport()).isEqualTo("tls");
+            });
+            TlsCalls.Connected c = TlsCalls.connect(caller, "3104", "pw-3104", "2104", secure,
+                    TlsCalls.sdp(40000, false, null), offer -> TlsCalls.sdp(40002, false, null));
+            assertThat(c.incoming().request().getRequestURI().toString()).isEqualTo("sips:2104@127.0.0.1:" + secure.contactPort);
+            assertThat(c.incoming().request().getHeader("Contact").toString()).as("RFC 3261 §8.1.1.8").contains("<sips:")
+                    .doesNotContain("transport=");
+            assertThat(caller.bye(c.call())).isEqualTo(Response.OK);
+            assertThat(secure.byes.poll(10, TimeUnit.SECONDS)).as("BYE over the registration connection").isNotNull();
+        }
+    }
+
     private static TlsUa ua(Path keyStore) throws Exception {
         return new TlsUa(keyStore, caTrust, PW, DOMAIN, tlsPort);
     }

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The engine in-process against SIPp peers over 127.0.0.1. */
 class SippCallsTest {
     static final String DOMAIN = "test.local";
-    static final Map<String, String> PASSWORDS = Map.of("1001", "pw-1001", "2001", "pw-2001", "2002", "pw-2002");
+    static final Map<String, String> PASSWORDS = Map.of("1001", "pw-1001", "2001", "pw-2001", "2002", "pw-2002", "2003", "pw-2003");
     static final Duration SIPP_TIMEOUT = Duration.ofSeconds(40);
+    /** A private address (RFC 1918) where nothing answers: only a flow the phone opened reaches it. */
+    static final String UNREACHABLE = "10.255.255.1:5060";
 
     static TelephonyEngine engine;
     static TestCallHandler handler;
@@ -203,6 +205,109 @@ class SippCallsTest {
         });
         try {
             assertOk(uac("uac_blf_nat", "2002", vars("FROM", "1001", "PRIVATE", "10.20.30.40:5060"), "-au", "1001", "-ap", PASSWORDS.get("1001")));
+        } finally {
+            engine.presence().policy(null);
+        }
+    }
+
+    /**
+     * PBX-1 (RFC 5626 §5.3 / RFC 5923 connection reuse): a phone behind a NAT registers over one TCP connection (SIPp
+     * -t t1), its Via and Contact naming 10.255.255.1:5060, where nothing can be reached. The INVITE, the ACK and the BYE
+     * of a call to it come over that connection (SIPp's out-of-call scenario answers them on it); it unregisters last.
+     */
+    @Test
+    void aTcpPhoneBehindANatIsCalledOverTheConnectionItRegisteredOn() throws Exception {
+        Map<String, String> v = vars("PRIVATE", UNREACHABLE, "SERVICE", "2003");
+        Path answer = Sipp.scenarioFile(work, "phone_nat_answer", "phone_nat_answer-2003", v);
+        Sipp.Run phone = Sipp.start(work, "phone_nat_register", v, remote(), Ports.free(), List.of("-t", "t1", "-s", "2003",
+                "-au", "2003", "-ap", PASSWORDS.get("2003"), "-oocsf", answer.toString(), "-mp", Integer.toString(Ports.free(4))));
+        try {
+            await("2003 registered over TCP").atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(engine.locations().lookup(DOMAIN, "2003")).singleElement().satisfies(r -> {
+                        assertThat(r.contact()).isEqualToIgnoringCase("sip:2003@" + UNREACHABLE + ";transport=tcp");
+                        assertThat(r.transport()).isEqualTo("tcp");
+                    }));
+            Sipp.Run caller = uac("uac_call", "2003", vars("FROM", "1001", "PAUSE", "1000"), "-au", "1001", "-ap", "pw-1001");
+            assertOk(caller);
+            assertOk(phone);
+            String target = "sip:2003@" + UNREACHABLE + ";transport=tcp sip/2.0";
+            assertThat(phone.messages().toLowerCase(java.util.Locale.ROOT)).contains("invite " + target, "ack " + target, "bye " + target);
+            assertThat(engine.locations().isRegistered(DOMAIN, "2003")).isFalse();
+        } finally {
+            phone.kill();
+        }
+    }
+
+    /**
+     * PBX-1: a phone that registered over TCP and closed that connection (SIPp's REGISTER run ended) is called at its
+     * Contact, over a new TCP connection to it: the flow is only used while it is open.
+     */
+    @Test
+    void aTcpPhoneWhoseConnectionClosedIsCalledAtItsContact() throws Exception {
+        int contact = Ports.free();
+        Sipp.Run reg = Sipp.start(work, "register", vars("EXPECT", "200", "EXPIRES", "600"), remote(), Ports.free(),
+                List.of("-t", "t1", "-s", "2003", "-au", "2003", "-ap", PASSWORDS.get("2003"), "-set", "contactport", Integer.toString(contact)));
+        assertOk(reg);
+        var registration = engine.locations().lookup(DOMAIN, "2003").get(0);
+        assertThat(registration.transport()).isEqualTo("tcp");
+        await("the engine closed the REGISTER's connection").atMost(Duration.ofSeconds(10))
+                .until(() -> !tcpConnectionOpen(port, registration.source().getPort()));
+        try {
+            Sipp.Run callee = Sipp.start(work, "uas_answer", vars(), null, contact,
+                    List.of("-t", "t1", "-rtp_echo", "-mp", Integer.toString(Ports.free(4))));
+            Sipp.awaitTcpBound(contact);
+            Sipp.Run caller = uac("uac_call", "2003", vars("FROM", "1001", "PAUSE", "500"), "-au", "1001", "-ap", "pw-1001");
+            assertOk(caller);
+            assertOk(callee);
+            assertThat(callee.messages()).contains("TCP message received").containsIgnoringCase("INVITE sip:2003@127.0.0.1:" + contact);
+        } finally {
+            register("2003", "pw-2003", contact, 0, "200");
+        }
+    }
+
+    /** Whether the TCP connection from 127.0.0.1:{@code localPort} to port {@code remotePort} is still up on our side (Linux). */
+    private static boolean tcpConnectionOpen(int localPort, int remotePort) throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(Path.of("/proc/net/tcp"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+            int rem = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
+            if (local == localPort && rem == remotePort && (f[3].equals("01") || f[3].equals("08"))) { // ESTABLISHED, CLOSE_WAIT
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** PBX-1: a TCP caller behind a NAT (private Via and Contact): the callee's BYE reaches it over its INVITE's connection. */
+    @Test
+    void aTcpCallerBehindANatGetsTheByeOverItsInvitesConnection() throws Exception {
+        int uasPort = Ports.free();
+        handler.routes.put("9014", uasPort);
+        Sipp.Run callee = uas("uas_bye", uasPort, vars("PAUSE", "500"));
+        Sipp.Run caller = uac("uac_nat_wait_bye", "9014", vars("FROM", "13500000014", "PRIVATE", UNREACHABLE), "-t", "t1");
+        assertOk(caller);
+        assertOk(callee);
+        assertThat(caller.messages()).containsIgnoringCase("BYE sip:13500000014@" + UNREACHABLE + ";transport=tcp SIP/2.0");
+    }
+
+    /** PBX-1 / PBX-8: the NOTIFYs of a TCP subscriber behind a NAT (private Via and Contact) come over its connection. */
+    @Test
+    void aTcpSubscriberBehindANatGetsItsNotifiesOverItsConnection() throws Exception {
+        engine.presence().policy(new PresencePolicy() {
+            @Override
+            public Decision watch(String subscriber, String domain, String user) {
+                return new Decision.Allowed("nat:" + user, List.of());
+            }
+
+            @Override
+            public List<DialogInfo> now(String resource) {
+                return List.of();
+            }
+        });
+        try {
+            assertOk(uac("uac_blf_nat", "2002", vars("FROM", "1001", "PRIVATE", UNREACHABLE), "-t", "t1",
+                    "-au", "1001", "-ap", PASSWORDS.get("1001")));
         } finally {
             engine.presence().policy(null);
         }

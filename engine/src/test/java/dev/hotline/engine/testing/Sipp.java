@@ -121,22 +121,8 @@ public final class Sipp {
     public static Run start(Path workDir, String scenario, Map<String, String> vars, String remote, int localPort,
                             List<String> extraArgs) throws IOException {
         String bin = binary();
-        String text;
-        try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + scenario + ".xml")) {
-            if (in == null) {
-                throw new IOException("no scenario " + scenario);
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-        for (Map.Entry<String, String> e : vars.entrySet()) {
-            text = text.replace("@" + e.getKey() + "@", e.getValue());
-        }
-        if (text.matches("(?s).*@[A-Z]+@.*")) {
-            throw new IllegalArgumentException("unreplaced placeholder in " + scenario + ": " + text.replaceAll("(?s).*?(@[A-Z]+@).*", "$1"));
-        }
         String name = scenario + "-" + RUNS.incrementAndGet();
-        Path file = workDir.resolve(name + ".xml");
-        Files.writeString(file, text, StandardCharsets.ISO_8859_1);
+        Path file = scenarioFile(workDir, scenario, name, vars);
         List<String> cmd = new ArrayList<>(List.of(bin));
         if (remote != null) {
             cmd.add(remote);
@@ -152,10 +138,49 @@ public final class Sipp {
         return new Run(pb.start(), workDir, name);
     }
 
+    /**
+     * Writes the scenario {@code /sipp/<scenario>.xml} with its {@code @KEY@} placeholders replaced to
+     * {@code <workDir>/<name>.xml} (for {@link #start}, or for an option naming a second scenario, e.g. -oocsf).
+     */
+    public static Path scenarioFile(Path workDir, String scenario, String name, Map<String, String> vars) throws IOException {
+        String text;
+        try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + scenario + ".xml")) {
+            if (in == null) {
+                throw new IOException("no scenario " + scenario);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        for (Map.Entry<String, String> e : vars.entrySet()) {
+            text = text.replace("@" + e.getKey() + "@", e.getValue());
+        }
+        if (text.matches("(?s).*@[A-Z]+@.*")) {
+            throw new IllegalArgumentException("unreplaced placeholder in " + scenario + ": " + text.replaceAll("(?s).*?(@[A-Z]+@).*", "$1"));
+        }
+        Path file = workDir.resolve(name + ".xml");
+        Files.writeString(file, text, StandardCharsets.ISO_8859_1);
+        return file;
+    }
+
     /** Waits until something listens on the UDP port (the SIPp UAS is ready). */
     public static void awaitUdpBound(int port) {
         Awaitility.await("SIPp listening on udp/" + port).atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(20)).until(() -> udpInUse(port));
+    }
+
+    /** Waits until something listens on the TCP port (a SIPp UAS run with -t t1 or tn is ready). */
+    public static void awaitTcpBound(int port) {
+        Awaitility.await("SIPp listening on tcp/" + port).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20)).until(() -> tcpInUse(port));
+    }
+
+    static boolean tcpInUse(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     static boolean udpInUse(int port) {

@@ -67,6 +67,8 @@ public final class TlsUa implements SipListener, AutoCloseable {
     public final BlockingQueue<Received> registers = new LinkedBlockingQueue<>();
     /** The port our Contact advertises: our listening port, unless a test makes it one nobody answers on (NAT). */
     public volatile int contactPort = port;
+    /** Whether our Contact is a {@code sips:} URI (RFC 3261 §26.2) instead of {@code sip:...;transport=tls}. */
+    public volatile boolean sipsContact;
     private long cseq;
 
     public record Received(Request request, int remotePort) {
@@ -230,7 +232,11 @@ public final class TlsUa implements SipListener, AutoCloseable {
     private ContactHeader contact(String user) throws Exception {
         SipURI contact = af.createSipURI(user, "127.0.0.1");
         contact.setPort(contactPort);
-        contact.setTransportParam("tls");
+        if (sipsContact) {
+            contact.setSecure(true);
+        } else {
+            contact.setTransportParam("tls");
+        }
         return hf.createContactHeader(af.createAddress(contact));
     }
 

@@ -55,9 +55,9 @@ public final class StrayResponseValve implements SIPMessageValve {
     }
 
     /**
-     * RFC 3261 §17.2.3: same branch (the stack's key), same sent-by, same method. Once a transaction
-     * has answered, JAIN-SIP's aggressive clean-up drops its request: the packet source stands in for
-     * the sent-by then.
+     * RFC 3261 §17.2.3: same branch (the stack's key), same sent-by, same method. Should the stack have dropped the
+     * transaction's request (a reference-release strategy other than the engine's "None"), the packet source stands in
+     * for the sent-by.
      */
     private static boolean sameTransaction(SIPTransaction old, SIPRequest request, MessageChannel channel) {
         if (!request.getMethod().equals(old.getMethod())) {

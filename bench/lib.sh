@@ -9,6 +9,15 @@ log() { echo "[bench] $*" >&2; }
 need_sipp() { command -v sipp >/dev/null || { echo "sipp missing: apt-get install -y sip-tester" >&2; exit 2; }; }
 free_port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# compiler_ticks PID: CPU ticks (utime+stime) of the JVM's JIT compiler threads (C1/C2 CompilerThreadN).
+compiler_ticks() {
+  local t n sum=0
+  for t in /proc/"$1"/task/*; do
+    n=$(cat "$t/comm" 2>/dev/null) || continue
+    case "$n" in C1\ Compiler*|C2\ Compiler*) sum=$((sum + $(awk '{print $14+$15}' "$t/stat" 2>/dev/null || echo 0)));; esac
+  done
+  echo "$sum"
+}
 rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 bench_cleanup() {

@@ -19,14 +19,14 @@ run_one() {
   local name=$1 target=$2 rate=$3 cpupid=$4 service=$5
   local calls=$((rate * DURATION)) stf="$OUT/$name-$rate.csv"
   local t0 c0 c1 t1
-  t0=$(date +%s.%N); c0=$(cpu_ticks "$cpupid"); j0=$(jit_seconds "$cpupid")
+  t0=$(date +%s.%N); c0=$(cpu_ticks "$cpupid"); j0=$(jit_seconds "$cpupid"); k0=$(compiler_ticks "$cpupid")
   sipp "127.0.0.1:$target" -sn uac -s "$service" -i 127.0.0.1 -p "$(free_port)" -r "$rate" -m "$calls" -d 0 -l $((rate * 8)) \
     -buff_size $BUFF -nostdin -timeout $((DURATION + 40)) -trace_stat -stf "$stf" -fd 1 \
     -trace_rtt -rtt_freq 1000000 >"$OUT/$name-$rate.out" 2>&1 || true
-  t1=$(date +%s.%N); c1=$(cpu_ticks "$cpupid"); j1=$(jit_seconds "$cpupid")
-  python3 - "$stf" "$name" "$rate" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$cpupid")" "$j0" "$j1" <<'PY'
+  t1=$(date +%s.%N); c1=$(cpu_ticks "$cpupid"); j1=$(jit_seconds "$cpupid"); k1=$(compiler_ticks "$cpupid")
+  python3 - "$stf" "$name" "$rate" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$cpupid")" "$j0" "$j1" "$k0" "$k1" <<'PY'
 import csv, json, sys
-path, name, rate, t0, t1, c0, c1, hz, rss, j0, j1 = sys.argv[1:]
+path, name, rate, t0, t1, c0, c1, hz, rss, j0, j1, k0, k1 = sys.argv[1:]
 rows = list(csv.reader(open(path), delimiter=';'))
 head, last = rows[0], rows[-1]
 col = lambda n: last[head.index(n)]
@@ -46,6 +46,7 @@ print(json.dumps({"target": name, "rate": int(rate), "calls": succ + fail, "succ
                   "retransmissions": retr, "achieved_cps": round(succ / secs, 1) if secs else 0,
                   "elapsed_s": round(secs, 2), "cpu_s_of_system_under_test": round(cpu, 2),
                   "jit_s_during_run": round(float(j1) - float(j0), 2),
+                  "jit_cpu_s": round((int(k1) - int(k0)) / int(hz), 2),
                   "cpu_ms_per_completed_call": round(cpu * 1000 / succ, 3) if succ else None,
                   "rss_mb_of_system_under_test": round(int(rss) / 1024, 1),
                   "setup_ms_mean": ms(rt) if rt else None}))

@@ -97,9 +97,8 @@ public final class CallRating implements Projection {
     }
 
     private static void rate(Handle h, ZoneId zone, long enterpriseId, CallRecord record, Instant closedAt, Map<String, Leg> legs) {
-        Long agent = record.agentUserId();
-        if (agent == null && record.extension() != null) agent = BillingStore.userOfExtension(h, enterpriseId, record.extension()).orElse(null);
-        Long department = agent == null ? null : BillingStore.departmentOf(h, enterpriseId, agent).orElse(null);
+        Long agent = null;
+        Long department = null;
         ZoneId local = null;
         for (Map.Entry<String, Leg> en : legs.entrySet()) {
             Leg leg = en.getValue();
@@ -107,7 +106,13 @@ public final class CallRating implements Projection {
             Optional<RateTable> table = BillingStore.tableOfTrunk(h, enterpriseId, leg.trunk, leg.direction);
             // An inbound call costs the enterprise only where its trunk's inbound calls are priced (toll-free numbers).
             if (leg.direction.equals(RateTable.INBOUND) && table.isEmpty()) continue;
-            if (local == null) local = MonitorSettings.load(h, enterpriseId).zone(zone);
+            if (local == null) {
+                // Looked up once a leg is charged: most inbound calls have none, and these were two queries for each.
+                local = MonitorSettings.load(h, enterpriseId).zone(zone);
+                agent = record.agentUserId();
+                if (agent == null && record.extension() != null) agent = BillingStore.userOfExtension(h, enterpriseId, record.extension()).orElse(null);
+                department = agent == null ? null : BillingStore.departmentOf(h, enterpriseId, agent).orElse(null);
+            }
             Instant ended = leg.endedAt != null ? leg.endedAt : closedAt;
             Charge charge = Charge.rate(record.callId(), en.getKey(), leg.direction, leg.trunk, leg.number, leg.answeredAt, ended,
                     Charge.talk(leg.answeredAt, ended), agent, department, table, local);

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -84,18 +85,21 @@ public final class RawMessageGuard implements MessageParserFactory {
 
         final String name;
         final String compact;
+        private final String lower;
 
         Single(String name, String compact) {
             this.name = name;
             this.compact = compact;
+            this.lower = name.toLowerCase(Locale.ROOT);
         }
 
         /** values() copies the array on every call; this runs for every header of every request. */
         private static final Single[] ALL = values();
 
-        static Single of(String lowerName) {
+        /** The header named by the bytes {@code m[from, to)} (any case), or null. */
+        static Single of(byte[] m, int from, int to) {
             for (Single s : ALL) {
-                if (s.name.equalsIgnoreCase(lowerName) || lowerName.equals(s.compact)) {
+                if (named(m, from, to, s.lower) || (s.compact != null && named(m, from, to, s.compact))) {
                     return s;
                 }
             }
@@ -156,17 +160,22 @@ public final class RawMessageGuard implements MessageParserFactory {
         if (msg.length >= 4 && msg[0] == 'S' && msg[1] == 'I' && msg[2] == 'P' && msg[3] == '/') {
             return PASS; // a response: passes unchanged, without scanning its headers
         }
+        // Runs for every request: header names are compared as bytes, and the lines a refusal repeats, the Call-ID and
+        // the From URI become strings only when they are needed.
         int end = headerEnd(msg);
         int firstEol = lineEnd(msg, 0, end);
         String first = new String(msg, 0, firstEol, StandardCharsets.US_ASCII);
         EnumSet<Single> seen = EnumSet.noneOf(Single.class);
-        List<String> copied = new ArrayList<>();
+        int[] copied = new int[10]; // start and end of each line a refusal repeats
+        int nCopied = 0;
         boolean via = false;
         boolean rfc2543 = false;
         boolean contact = false;
         boolean toTag = false;
-        String callId = null;
-        String fromUri = null;
+        int callIdFrom = -1;
+        int callIdTo = -1;
+        int fromLine = -1;
+        int fromEol = -1;
         int i = next(msg, firstEol, end);
         while (i < end) {
             int eol = lineEnd(msg, i, end);
@@ -174,32 +183,42 @@ public final class RawMessageGuard implements MessageParserFactory {
             while (next(msg, eol, end) < end && isWsp(msg[next(msg, eol, end)])) {
                 eol = lineEnd(msg, next(msg, eol, end), end);
             }
-            String line = new String(msg, i, eol - i, StandardCharsets.UTF_8);
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                Single s = Single.of(name);
+            int colon = indexOf(msg, i, eol, (byte) ':');
+            if (colon > i) {
+                int ns = i;
+                int ne = colon;
+                while (ns < ne && (msg[ns] & 0xff) <= ' ') {
+                    ns++;
+                }
+                while (ne > ns && (msg[ne - 1] & 0xff) <= ' ') {
+                    ne--;
+                }
+                Single s = Single.of(msg, ns, ne);
                 if (s != null && !seen.add(s)) {
                     return new Verdict.Malformed(s.name + " appears twice");
                 }
-                boolean isVia = name.equals("via") || name.equals("v");
+                boolean isVia = named(msg, ns, ne, "via") || named(msg, ns, ne, "v");
                 if (isVia && !via) {
                     // RFC 3261 §8.1.1.7: a top Via branch without the magic cookie marks an RFC 2543 sender
-                    rfc2543 = !line.toLowerCase(Locale.ROOT).contains("branch=z9hg4bk");
+                    rfc2543 = !containsIgnoreCase(msg, i, eol, "branch=z9hg4bk");
                 }
                 via |= isVia;
-                contact |= name.equals("contact") || name.equals("m");
+                contact |= named(msg, ns, ne, "contact") || named(msg, ns, ne, "m");
                 if (isVia || s == Single.CSEQ || s == Single.CALL_ID || s == Single.FROM || s == Single.TO) {
-                    copied.add(line);
+                    if (nCopied + 2 > copied.length) {
+                        copied = Arrays.copyOf(copied, copied.length * 2);
+                    }
+                    copied[nCopied++] = i;
+                    copied[nCopied++] = eol;
                 }
                 if (s == Single.TO) {
-                    toTag = TO_TAG.matcher(line).find();
+                    toTag = hasTagParameter(msg, i, eol);
                 } else if (s == Single.CALL_ID) {
-                    callId = line.substring(colon + 1).trim();
-                }
-                if (s == Single.FROM) {
-                    Matcher m = FROM_URI.matcher(line);
-                    fromUri = m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
+                    callIdFrom = colon + 1;
+                    callIdTo = eol;
+                } else if (s == Single.FROM) {
+                    fromLine = i;
+                    fromEol = eol;
                 }
             }
             i = next(msg, eol, end);
@@ -211,7 +230,7 @@ public final class RawMessageGuard implements MessageParserFactory {
         String requestLine = first.strip();
         String version = requestLine.substring(requestLine.lastIndexOf(' ') + 1);
         if (!version.equalsIgnoreCase("SIP/2.0")) {
-            return new Verdict.Refuse(505, "Version Not Supported", copied, ack);
+            return new Verdict.Refuse(505, "Version Not Supported", lines(msg, copied, nCopied), ack);
         }
         List<String> missing = new ArrayList<>();
         for (Single s : List.of(Single.CALL_ID, Single.FROM, Single.TO)) {
@@ -220,21 +239,28 @@ public final class RawMessageGuard implements MessageParserFactory {
             }
         }
         if (!missing.isEmpty()) {
-            return new Verdict.Refuse(400, "Missing " + String.join(", ", missing), copied, ack);
+            return new Verdict.Refuse(400, "Missing " + String.join(", ", missing), lines(msg, copied, nCopied), ack);
         }
         if (admission != null && !toTag && first.startsWith("INVITE ")) {
+            String callId = new String(msg, callIdFrom, callIdTo - callIdFrom, StandardCharsets.UTF_8).trim();
             OptionalInt retryAfter = admission.refuseInvite(callId);
             if (retryAfter.isPresent()) {
-                copied.add("Retry-After: " + retryAfter.getAsInt());
-                return new Verdict.Refuse(503, "Service Unavailable", copied, false);
+                List<String> lines = lines(msg, copied, nCopied);
+                lines.add("Retry-After: " + retryAfter.getAsInt());
+                return new Verdict.Refuse(503, "Service Unavailable", lines, false);
             }
         }
-        StringBuilder added = new StringBuilder();
         if (!rfc2543) {
             return PASS;
         }
+        StringBuilder added = new StringBuilder();
         if (!seen.contains(Single.MAX_FORWARDS)) {
             added.append("Max-Forwards: 70\r\n");
+        }
+        String fromUri = null;
+        if (fromLine >= 0) {
+            Matcher m = FROM_URI.matcher(new String(msg, fromLine, fromEol - fromLine, StandardCharsets.UTF_8));
+            fromUri = m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
         }
         if (first.startsWith("INVITE ") && !contact && fromUri != null) {
             added.append("Contact: <").append(fromUri).append(">\r\n");
@@ -248,6 +274,73 @@ public final class RawMessageGuard implements MessageParserFactory {
         out.writeBytes(added.toString().getBytes(StandardCharsets.UTF_8));
         out.write(msg, afterFirst, msg.length - afterFirst);
         return new Verdict.Rewrite(out.toByteArray());
+    }
+
+    /** The header lines at {@code spans} (start, end pairs), as text. */
+    private static List<String> lines(byte[] msg, int[] spans, int n) {
+        List<String> lines = new ArrayList<>(n / 2 + 1);
+        for (int k = 0; k < n; k += 2) {
+            lines.add(new String(msg, spans[k], spans[k + 1] - spans[k], StandardCharsets.UTF_8));
+        }
+        return lines;
+    }
+
+    /** True when {@code m[from, to)} is {@code lower} (lower-case ASCII) in any case. */
+    private static boolean named(byte[] m, int from, int to, String lower) {
+        if (to - from != lower.length()) {
+            return false;
+        }
+        for (int k = 0; k < lower.length(); k++) {
+            if (lowerAscii(m[from + k]) != lower.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int lowerAscii(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b & 0xff;
+    }
+
+    private static boolean containsIgnoreCase(byte[] m, int from, int to, String lower) {
+        for (int i = from; i + lower.length() <= to; i++) {
+            if (named(m, i, i + lower.length(), lower)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] m, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (m[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A {@code tag} parameter in the To line {@code m[from, to)}: what {@link #TO_TAG} finds, without a string. */
+    private static boolean hasTagParameter(byte[] m, int from, int to) {
+        for (int i = indexOf(m, from, to, (byte) ';'); i >= 0; i = indexOf(m, i + 1, to, (byte) ';')) {
+            int k = skipSpace(m, i + 1, to);
+            if (k + 3 <= to && named(m, k, k + 3, "tag")) {
+                k = skipSpace(m, k + 3, to);
+                if (k < to && m[k] == '=') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Past the white space a regular expression's {@code \s} takes (space, tab, line breaks, vertical tab, form feed). */
+    private static int skipSpace(byte[] m, int from, int to) {
+        int k = from;
+        while (k < to && (m[k] == ' ' || m[k] == '\t' || m[k] == '\n' || m[k] == '\r' || m[k] == 0x0B || m[k] == '\f')) {
+            k++;
+        }
+        return k;
     }
 
     /** RFC 3261 §18.2.2: a response goes to the source address, at the top Via's sent-by port (5060 by default). */

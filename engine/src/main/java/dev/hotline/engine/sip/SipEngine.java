@@ -143,7 +143,11 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "100000");
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "100000");
-        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        // Requests and responses stay with their transactions until those are collected. The "Normal" strategy (what
+        // AGGRESSIVE_CLEANUP=true selects) encodes every transaction's request and last response to bytes when it ends and
+        // parses the request again when the stack forgets it: in a JFR profile at 200 calls/s that re-parse alone was
+        // 12 % of the process's samples, for memory the collector takes back 32 s later anyway.
+        p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "None");
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "4194304");
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");

@@ -55,11 +55,11 @@ public final class StrayResponseValve implements SIPMessageValve {
 
     /**
      * RFC 3261 §17.2.3: same branch (the stack's key), same sent-by, same method. The sent-by is compared by the
-     * transaction itself, as the stack will compare it next: once a non-INVITE transaction has answered, JAIN-SIP's
-     * aggressive clean-up drops its request and keeps only the sent-by, or nothing. Judging "same" here by another rule
-     * (the packet's source, say) let a request through that the stack then took for a duplicate of a transaction it
-     * could not match and dropped without an answer: a client that happened to get the same port number as an earlier
-     * one lost its request for the old transaction's 32 s.
+     * transaction itself, as the stack will compare it next (its request, kept under the engine's reference-release
+     * strategy "None", or the sent-by JAIN-SIP keeps when a strategy drops the request). Judging "same" here by another
+     * rule (the packet's source, as before 2026-12-07) let a request through that the stack then could not match and
+     * dropped without an answer: a client given the same port number as an earlier one lost its request for the old
+     * transaction's 32 s.
      */
     private static boolean sameTransaction(SIPTransaction old, SIPRequest request) {
         return request.getMethod().equals(old.getMethod()) && old.isMessagePartOfTransaction(request);

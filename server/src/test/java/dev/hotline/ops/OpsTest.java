@@ -155,8 +155,10 @@ class OpsTest {
                 double burstExpected = expectedJitterMs(sent);
                 String figures = String.format("server/expected: regular %.3f/%.3f, alternating %.3f/%.3f, burst %.3f/%.3f ms",
                         regular, regularExpected, alternating, alternatingExpected, burst, burstExpected);
-                // Near 0: 0.1-0.3 ms on this box when quiet, its send times' own wobble under a load of 20+ (which the server sees too).
-                assertThat(regular).as(figures).isCloseTo(regularExpected, within(JITTER_BAND)).isLessThan(3.0);
+                // Near 0: 0.1-0.3 ms on this box when quiet; under load the sender's own late wake-ups add to it (3.5 ms once
+                // in a full suite beside a benchmark), which the server sees too and the expected figure includes. So the bound is
+                // relative: well under the alternating pattern's figure, which the same wake-ups raise alike.
+                assertThat(regular).as(figures).isCloseTo(regularExpected, within(JITTER_BAND)).isLessThan(alternatingExpected / 2);
                 // The pattern's 10 ms at least (a loaded machine's late wake-ups only add to it).
                 assertThat(alternatingExpected).as("the sender kept to its pattern: " + figures).isGreaterThan(9.0);
                 assertThat(alternating).as(figures).isCloseTo(alternatingExpected, within(JITTER_BAND));

@@ -349,17 +349,39 @@ final class ReportProjection {
      */
     private final Map<Row, Pending> pending = new LinkedHashMap<>();
 
+    /** An hour table (V76) of a 15-minute roll-up, and the key column it adds up over (null: none). */
+    private record HourTable(String table, String summedOver) {}
+
+    /** The roll-ups with an hour table, by their 15-minute table; agent_hour holds an agent's figures of all queues, as agent_time_hour does. */
+    private static final Map<String, HourTable> HOUR_TABLES = Map.of(
+            "queue_stat", new HourTable("queue_hour", null),
+            "agent_stat", new HourTable("agent_hour", "queue"),
+            "call_stat", new HourTable("call_hour", null));
+
     /**
-     * Adds {@code delta} to the roll-up row with that key and to its day row (the slot's local day in the report zone),
-     * creating them (zeros) first if needed, when the batch is {@linkplain #flush flushed}; {@code longest} ≥ 0 raises the
-     * longest wait.
+     * Adds {@code delta} to the roll-up row with that key, to its day row (the slot's local day in the report zone) and,
+     * for the tables of {@link #HOUR_TABLES}, to its UTC hour row, creating them (zeros) first if needed, when the batch is
+     * {@linkplain #flush flushed}; {@code longest} ≥ 0 raises the longest wait.
      */
     void add(Handle h, String table, List<String> keys, List<Object> key, String[] cols, long[] delta, long longest) {
         List<String> c = List.of(cols);
         addPending(new Row(table, keys, key, c, longest >= 0), delta, longest);
+        long slot = ((Number) key.get(1)).longValue();
         List<Object> dayKey = new java.util.ArrayList<>(key);
-        dayKey.set(1, day(((Number) key.get(1)).longValue()));
+        dayKey.set(1, day(slot));
         addPending(new Row(table.replace("_stat", "_day"), keys, List.copyOf(dayKey), c, longest >= 0), delta, longest);
+        var hour = HOUR_TABLES.get(table);
+        if (hour != null) {
+            List<String> hourKeys = new java.util.ArrayList<>(keys);
+            List<Object> hourKey = new java.util.ArrayList<>(key);
+            hourKey.set(1, AgentStateRollup.hour(slot));
+            int dropped = hour.summedOver() == null ? -1 : hourKeys.indexOf(hour.summedOver());
+            if (dropped >= 0) {
+                hourKeys.remove(dropped);
+                hourKey.remove(dropped);
+            }
+            addPending(new Row(hour.table(), List.copyOf(hourKeys), List.copyOf(hourKey), c, longest >= 0), delta, longest);
+        }
     }
 
     private void addPending(Row row, long[] delta, long longest) {

@@ -87,16 +87,31 @@ final class ReportStore {
         return u.daily() ? stat.replace("_stat", "_day") : stat;
     }
 
+    /** Where a period's rows of a roll-up are read: the table, the unit expression, and the rows [first, end) in its numbering. */
+    record Source(String table, String unit, long first, long end) {}
+
+    /**
+     * The rows to read of the 15-minute roll-up {@code stat}: its day table when the unit is daily; its UTC hour table
+     * ({@code hourTable}; null: none may be read) when {@link #hourly} allows it; else the 15-minute table.
+     */
+    static Source source(String stat, String hourTable, Period p, Period.Unit u) {
+        if (u.daily()) return new Source(table(stat, u), unitOf(p, u), p.firstRow(u), p.endRow(u));
+        if (hourTable != null && hourly(p, u)) {
+            return new Source(hourTable, unitOf(p, u, 3600), p.from().getEpochSecond() / 3600, p.to().getEpochSecond() / 3600);
+        }
+        return new Source(stat, unitOf(p, u), p.firstRow(u), p.endRow(u));
+    }
+
     /** Queue figures of the range by queue and unit, from the queue_stat roll-up. */
     static List<QueueUnit> queueUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
-        String unit = unitOf(p, u);
+        Source rows = source("queue_stat", "queue_hour", p, u);
         Query q = h.createQuery("""
                 SELECT queue, %1$s AS u, SUM(offered), SUM(answered), SUM(answered_in_target), SUM(abandoned), SUM(short_abandoned),
                     SUM(abandoned_ringing), SUM(overflowed), SUM(voicemail), SUM(callback), SUM(answer_wait_ms), SUM(abandon_wait_ms),
                     MAX(longest_wait_ms), SUM(talk_ms), SUM(hold_ms), SUM(wrap_ms), SUM(transfers)
-                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
-                GROUP BY queue, %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue", "", table("queue_stat", u)))
-                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+                FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY queue, %1$s""".formatted(rows.unit(), queue == null ? "" : " AND queue = :queue", rows.table()))
+                .bind("e", enterpriseId).bind("s0", rows.first()).bind("s1", rows.end());
         if (queue != null) q.bind("queue", queue);
         return q.map((rs, c) -> {
             long offered = rs.getLong(3);
@@ -108,18 +123,21 @@ final class ReportStore {
         }).list();
     }
 
-    /** Agents' offers and handling of the range by agent (or all agents as one, 0: {@code perAgent} false) and unit, from agent_stat. */
+    /**
+     * Agents' offers and handling of the range by agent (or all agents as one, 0: {@code perAgent} false) and unit, from
+     * agent_stat (or its day table, or agent_hour, which has no queue: not when a queue filters).
+     */
     static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents,
                                       boolean perAgent) {
-        String unit = unitOf(p, u);
+        Source rows = source("agent_stat", queue == null ? "agent_hour" : null, p, u);
         Query q = h.createQuery("""
                 SELECT %6$s, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
                     SUM(wrap_ms)
                 FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%3$s%5$s
-                GROUP BY %7$s%1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue",
-                        agent == null ? "" : " AND agent_user_id = :agent", table("agent_stat", u), among("agent_user_id", agents),
+                GROUP BY %7$s%1$s""".formatted(rows.unit(), queue == null ? "" : " AND queue = :queue",
+                        agent == null ? "" : " AND agent_user_id = :agent", rows.table(), among("agent_user_id", agents),
                         perAgent ? "agent_user_id" : "0", perAgent ? "agent_user_id, " : ""))
-                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+                .bind("e", enterpriseId).bind("s0", rows.first()).bind("s1", rows.end());
         if (queue != null) q.bind("queue", queue);
         if (agent != null) q.bind("agent", agent);
         return q.map((rs, c) -> new AgentUnit(rs.getLong(1), rs.getLong(2), new AgentFigures(rs.getLong(3), rs.getLong(4), rs.getLong(5),
@@ -128,13 +146,13 @@ final class ReportStore {
 
     /** Inbound calls and the four ways of loss of the range by unit, from the call_stat roll-up. */
     static List<CallUnit> callUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue) {
-        String unit = unitOf(p, u);
+        Source rows = source("call_stat", "call_hour", p, u);
         Query q = h.createQuery("""
                 SELECT %1$s AS u, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered),
                     SUM(callback), SUM(overflow_no_agents), SUM(overflow_full), SUM(overflow_max_wait)
-                FROM %4$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
-                GROUP BY %1$s""".formatted(unit, queue == null ? "" : " AND queue = :queue", "", table("call_stat", u)))
-                .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
+                FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s
+                GROUP BY %1$s""".formatted(rows.unit(), queue == null ? "" : " AND queue = :queue", rows.table()))
+                .bind("e", enterpriseId).bind("s0", rows.first()).bind("s1", rows.end());
         if (queue != null) q.bind("queue", queue);
         return q.map((rs, c) -> new CallUnit(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
                 rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10))).list();
@@ -147,24 +165,23 @@ final class ReportStore {
      * unit, from agent_time_day (whole days of the server's zone), agent_time_hour (see {@link #hourly}) or agent_time_stat.
      */
     static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents, boolean perAgent) {
-        boolean hourly = hourly(p, u);
-        String unit = unitOf(p, u, hourly ? 3600 : ReportProjection.SLOT_SECONDS);
+        Source rows = source("agent_time_stat", "agent_time_hour", p, u);
         Query q = h.createQuery("""
                 SELECT %5$s, %1$s AS u, state, reason, SUM(ms)
                 FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
-                GROUP BY %6$s%1$s, state, reason""".formatted(unit, agent == null ? "" : " AND agent_user_id = :agent",
-                        hourly ? "agent_time_hour" : table("agent_time_stat", u), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
+                GROUP BY %6$s%1$s, state, reason""".formatted(rows.unit(), agent == null ? "" : " AND agent_user_id = :agent",
+                        rows.table(), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
                         perAgent ? "agent_user_id, " : ""))
-                .bind("e", enterpriseId)
-                .bind("s0", hourly ? p.from().getEpochSecond() / 3600 : p.firstRow(u)).bind("s1", hourly ? p.to().getEpochSecond() / 3600 : p.endRow(u));
+                .bind("e", enterpriseId).bind("s0", rows.first()).bind("s1", rows.end());
         if (agent != null) q.bind("agent", agent);
         return q.map((rs, c) -> new StateUnit(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).list();
     }
 
     /**
-     * Whether the time in states of this range can be read from the UTC hours of agent_time_hour: units of whole hours
-     * that start on a whole UTC hour (zones whose offsets in the range are whole hours) and a range from a whole hour to a
-     * whole hour. Otherwise (a zone of half-hour or 45-minute offset, a range cut at a quarter hour) the 15-minute table.
+     * Whether this range can be read from the UTC hour tables (agent_time_hour, V31; queue_hour, agent_hour, call_hour, V76):
+     * units of whole hours that start on a whole UTC hour (zones whose offsets in the range are whole hours) and a range from
+     * a whole hour to a whole hour. Otherwise (a zone of half-hour or 45-minute offset, a range cut at a quarter hour) the
+     * 15-minute tables.
      */
     static boolean hourly(Period p, Period.Unit u) {
         return !u.daily() && u.seconds() % 3600 == 0 && u.shift() % 3600 == 0 && p.from().getEpochSecond() % 3600 == 0

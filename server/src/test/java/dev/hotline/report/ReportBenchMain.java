@@ -23,7 +23,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * agent_event), then every report timed over a day, a month and the whole year. One JSON document on stdout.
  * Not a test: run by {@code bench/run-reports.sh}.
  *
- * <p>Method: roll-ups per 15-minute slot (queue_stat, agent_stat, call_stat). The server keeps them in step with the
+ * <p>Method: roll-ups per 15-minute slot (queue_stat, agent_stat, call_stat) and per UTC hour (queue_hour, agent_hour,
+ * call_hour, V76). The server keeps them in step with the
  * event log (ReportProjection); here they are filled once from the generated rows with the same definitions, then the
  * reports read them as they do in the server.
  */
@@ -31,12 +32,13 @@ public final class ReportBenchMain {
     public static void main(String[] args) throws Exception {
         int calls = Integer.parseInt(System.getProperty("calls", "1000000"));
         int repeats = Integer.parseInt(System.getProperty("repeats", "5"));
+        long t0 = System.nanoTime();
         try (BenchKit kit = new BenchKit(System.getProperty("url", ""), "report", "1".equals(System.getProperty("keep")))) {
-            run(kit, calls, repeats);
+            run(kit, calls, repeats, (System.nanoTime() - t0) / 1e9);
         }
     }
 
-    private static void run(BenchKit kit, int calls, int repeats) throws Exception {
+    private static void run(BenchKit kit, int calls, int repeats, double openSeconds) throws Exception {
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("bench", "reports");
         setup.put("database", kit.postgres() ? "postgresql" : "h2");
@@ -45,6 +47,14 @@ public final class ReportBenchMain {
         setup.put("machine", BenchKit.machine());
         setup.put("method", METHOD);
         Database db = kit.db();
+        // Opening the database applies the migrations it lacks (a kept database of an earlier schema: V76 back-fills the hour
+        // roll-ups from the 15-minute ones): how long the open took, and the latest migrations with when and how long each ran.
+        setup.put("open_seconds", Math.round(openSeconds * 10) / 10.0);
+        setup.put("latest_migrations", db.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT version, installed_on, execution_time FROM flyway_schema_history WHERE version IS NOT NULL
+                        ORDER BY installed_rank DESC LIMIT 3""")
+                .map((rs, c) -> Map.of("version", rs.getString(1), "installed_on", String.valueOf(rs.getTimestamp(2)), "ms", rs.getLong(3)))
+                .list()));
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
         // A database kept from an earlier run (URL naming an H2 file or a PostgreSQL schema that holds the bench's
         // enterprise): its data is timed again as it is, nothing generated.
@@ -75,7 +85,7 @@ public final class ReportBenchMain {
         }
         Map<String, Object> rows = new LinkedHashMap<>();
         for (String table : List.of("call_record", "queue_visit", "queue_offer", "agent_event", "queue_stat", "agent_stat", "call_stat",
-                "queue_day", "agent_day", "call_day", "number_stat", "number_day", "tolerance_stat", "tolerance_day", "outbound_stat",
+                "queue_day", "agent_day", "call_day", "queue_hour", "agent_hour", "call_hour", "number_stat", "number_day", "tolerance_stat", "tolerance_day", "outbound_stat",
                 "outbound_day", "agent_time_stat", "agent_time_hour", "agent_time_day", "survey_result", "survey_queue_stat", "survey_queue_day",
                 "survey_agent_stat", "survey_agent_day")) {
             Database d = db;
@@ -147,7 +157,8 @@ public final class ReportBenchMain {
         BenchKit.print(end);
     }
 
-    static final String METHOD = "roll-ups per 15-minute slot and per day of the report zone (queue_stat/_day, agent_stat/_day, call_stat/_day,"
+    static final String METHOD = "roll-ups per 15-minute slot, per UTC hour and per day of the report zone (queue_stat/_hour/_day,"
+            + " agent_stat/_day with agent_hour per agent, call_stat/_hour/_day,"
             + " number_stat/_day, tolerance_stat/_day, outbound_stat/_day, agent_time_stat/_hour/_day, survey_queue_stat/_day, survey_agent_stat/_day; kept by the event log's projection in"
             + " the same transaction as the events, here filled once from the generated rows), read by primary key (enterprise_id,"
             + " slot, ...) and added up in SQL to the coarsest unit inside one bucket, buckets in Java; the list reports (tracking,"
@@ -409,6 +420,26 @@ public final class ReportBenchMain {
                     SELECT enterprise_id, %1$s, queue, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing), SUM(not_answered),
                         SUM(callback), SUM(overflow_no_agents), SUM(overflow_full), SUM(overflow_max_wait)
                     FROM call_stat WHERE enterprise_id = :e GROUP BY enterprise_id, %1$s, queue""".formatted(day)).bind("e", e).execute();
+            // The UTC hour roll-ups (V76) as the projection keeps them: each hour the sum of its four slots (agent_hour of all queues).
+            h.createUpdate("""
+                    INSERT INTO queue_hour (enterprise_id, slot, queue, offered, answered, answered_in_target, abandoned, short_abandoned,
+                        abandoned_ringing, overflowed, voicemail, callback, answer_wait_ms, abandon_wait_ms, longest_wait_ms, talk_ms, hold_ms,
+                        wrap_ms, transfers)
+                    SELECT enterprise_id, slot / 4, queue, SUM(offered), SUM(answered), SUM(answered_in_target), SUM(abandoned), SUM(short_abandoned),
+                        SUM(abandoned_ringing), SUM(overflowed), SUM(voicemail), SUM(callback), SUM(answer_wait_ms), SUM(abandon_wait_ms),
+                        MAX(longest_wait_ms), SUM(talk_ms), SUM(hold_ms), SUM(wrap_ms), SUM(transfers)
+                    FROM queue_stat WHERE enterprise_id = :e GROUP BY enterprise_id, slot / 4, queue""").bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO agent_hour (enterprise_id, slot, agent_user_id, offered, answered, missed, transfers, talk_ms, hold_ms, wrap_ms)
+                    SELECT enterprise_id, slot / 4, agent_user_id, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms),
+                        SUM(hold_ms), SUM(wrap_ms)
+                    FROM agent_stat WHERE enterprise_id = :e GROUP BY enterprise_id, slot / 4, agent_user_id""").bind("e", e).execute();
+            h.createUpdate("""
+                    INSERT INTO call_hour (enterprise_id, slot, queue, inbound, left_ivr, abandoned_queued, abandoned_ringing, not_answered,
+                        callback, overflow_no_agents, overflow_full, overflow_max_wait)
+                    SELECT enterprise_id, slot / 4, queue, SUM(inbound), SUM(left_ivr), SUM(abandoned_queued), SUM(abandoned_ringing),
+                        SUM(not_answered), SUM(callback), SUM(overflow_no_agents), SUM(overflow_full), SUM(overflow_max_wait)
+                    FROM call_stat WHERE enterprise_id = :e GROUP BY enterprise_id, slot / 4, queue""").bind("e", e).execute();
         });
     }
 }

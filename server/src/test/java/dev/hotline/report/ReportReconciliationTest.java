@@ -154,7 +154,7 @@ class ReportReconciliationTest {
     }
 
     /** One random call: arrives, maybe passes the IVR, visits one or two queues, and ends in a random way (or is still waiting). */
-    private void generateCall(long e, String id, Random rnd, EventLog log, List<Expected> expected) {
+    static void generateCall(long e, String id, Random rnd, EventLog log, List<Expected> expected) {
         List<LogEvent> out = new ArrayList<>();
         CallTracker tracker = new CallTracker();
         Instant[] t = {T0.plusMillis((long) (rnd.nextDouble() * Duration.ofDays(3).toMillis()))};

@@ -153,18 +153,22 @@ class OpsTest {
                 sent.addAll(caller.sendOnSchedule(17, i -> -20_000_000L * i));
                 double burst = liveJitterOnceReceived(operator, caller);
                 double burstExpected = expectedJitterMs(sent);
-                String figures = String.format("server/expected: regular %.3f/%.3f, alternating %.3f/%.3f, burst %.3f/%.3f ms",
-                        regular, regularExpected, alternating, alternatingExpected, burst, burstExpected);
+                // The band: 1 ms, widened to half the regular stream's own figure when the sender wobbled (a loaded machine: its
+                // late wake-ups are the test's measure of the scheduling noise that the server's receiving thread sees too;
+                // 0.1-0.3 ms when quiet, so the band stays 1 ms there). Once at load 11: sent 2.81 ms, the server saw 3.88.
+                double band = Math.max(JITTER_BAND, regularExpected / 2);
+                String figures = String.format("server/expected: regular %.3f/%.3f, alternating %.3f/%.3f, burst %.3f/%.3f ms, band %.2f ms",
+                        regular, regularExpected, alternating, alternatingExpected, burst, burstExpected, band);
                 // Near 0: 0.1-0.3 ms on this box when quiet; under load the sender's own late wake-ups add to it (3.5 ms once
                 // in a full suite beside a benchmark), which the server sees too and the expected figure includes. So the bound is
                 // relative: well under the alternating pattern's figure, which the same wake-ups raise alike.
-                assertThat(regular).as(figures).isCloseTo(regularExpected, within(JITTER_BAND)).isLessThan(alternatingExpected / 2);
+                assertThat(regular).as(figures).isCloseTo(regularExpected, within(band)).isLessThan(alternatingExpected / 2);
                 // The pattern's 10 ms at least (a loaded machine's late wake-ups only add to it).
                 assertThat(alternatingExpected).as("the sender kept to its pattern: " + figures).isGreaterThan(9.0);
-                assertThat(alternating).as(figures).isCloseTo(alternatingExpected, within(JITTER_BAND));
+                assertThat(alternating).as(figures).isCloseTo(alternatingExpected, within(band));
                 // 16 x D = -20 ms after the alternating 10 ms: 20 - (20 - 10) x (15/16)^16 = 16.4 ms
                 assertThat(burstExpected).as("the sender kept to its pattern: " + figures).isBetween(15.5, 19.0);
-                assertThat(burst).as(figures).isCloseTo(burstExpected, within(JITTER_BAND));
+                assertThat(burst).as(figures).isCloseTo(burstExpected, within(band));
                 caller.bye();
 
                 // The leg ended: its last jitter joins the ended legs' sum (one more leg with audio).

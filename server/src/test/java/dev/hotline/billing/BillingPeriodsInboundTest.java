@@ -309,10 +309,9 @@ class BillingPeriodsInboundTest {
     @Test
     @Order(4)
     void aCallThatRunsFromThePeakIntoOffPeakIsBilledPerPeriod() throws Exception {
-        // Extension 1003 registered, the carrier's far end waiting (it hangs up 8 s after its answer).
+        // Extension 1003 registered; the carrier's far end (it hangs up 8 s after its answer) starts just before the call.
         SipPeers p = new SipPeers(work, sipPort);
         p.register("1003", PW, Ports.free(), "200");
-        Sipp.Run far = p.uas("uas_bye", carrier, SipPeers.vars("1003", "PAUSE", "8000"));
         // The peak now ends at the next whole minute B at least 9 s ahead (in Kiritimati, the enterprise's zone); rates per second.
         Instant boundary = Instant.now().plusSeconds(9).truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
         DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
@@ -324,6 +323,8 @@ class BillingPeriodsInboundTest {
         // 1003 calls 138… 5 s before B.
         await("5 s before " + boundary).atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !Instant.now().isBefore(boundary.minusSeconds(5)));
+        // Started only now: SIPp quits after its global -timeout (30 s), and the wait above can be longer.
+        Sipp.Run far = p.uas("uas_bye", carrier, SipPeers.vars("1003", "PAUSE", "8000"));
         Sipp.Run caller = p.uac("uac_auth_wait_bye", "913800138077", SipPeers.vars("1003"), "-au", "1003", "-ap", PW);
         SipPeers.ok(caller);
         SipPeers.ok(far);

@@ -21,6 +21,8 @@ import org.awaitility.Awaitility;
 /** Runs SIPp (Debian package sip-tester) as a real SIP peer over loopback. */
 public final class Sipp {
     private static final AtomicInteger RUNS = new AtomicInteger();
+    /** The last run started on each local port, for {@link #awaitUdpBound}. */
+    private static final Map<Integer, Run> BY_PORT = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Sipp() {
     }
@@ -132,10 +134,17 @@ public final class Sipp {
                 "-error_file", workDir.resolve(name + "-err.log").toString(), "-trace_msg",
                 "-message_file", workDir.resolve(name + "-msg.log").toString()));
         cmd.addAll(extraArgs);
+        if (!extraArgs.contains("-mp")) {
+            // Without -mp every SIPp binds its RTP sockets in 6000-6199: at most 50 runs at once on the machine (both
+            // surefire forks and lingering phones), the 51st exits "Unable to bind audio RTP socket".
+            cmd.addAll(List.of("-mp", Integer.toString(Ports.free(4))));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(workDir.resolve(name + "-out.log").toFile());
         pb.environment().put("TERM", "dumb");
-        return new Run(pb.start(), workDir, name);
+        Run run = new Run(pb.start(), workDir, name);
+        BY_PORT.put(localPort, run);
+        return run;
     }
 
     /**
@@ -161,16 +170,37 @@ public final class Sipp {
         return file;
     }
 
-    /** Waits until something listens on the UDP port (the SIPp UAS is ready). */
+    /**
+     * Waits until something listens on the UDP port (the SIPp UAS is ready). When the port is a SIPp run's own
+     * ({@code -p}), a run that has already ended fails at once with its logs (it could not bind, or a scenario error),
+     * rather than after the deadline; the deadline is generous for a loaded machine, and its failure shows the logs too.
+     */
     public static void awaitUdpBound(int port) {
-        Awaitility.await("SIPp listening on udp/" + port).atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(20)).until(() -> udpInUse(port));
+        awaitBound(port, "udp", () -> udpInUse(port));
     }
 
-    /** Waits until something listens on the TCP port (a SIPp UAS run with -t t1 or tn is ready). */
+    /** Waits until something listens on the TCP port (a SIPp UAS run with -t t1 or tn is ready); as {@link #awaitUdpBound}. */
     public static void awaitTcpBound(int port) {
-        Awaitility.await("SIPp listening on tcp/" + port).atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(20)).until(() -> tcpInUse(port));
+        awaitBound(port, "tcp", () -> tcpInUse(port));
+    }
+
+    private static void awaitBound(int port, String transport, java.util.concurrent.Callable<Boolean> bound) {
+        Run run = BY_PORT.get(port);
+        try {
+            Awaitility.await("SIPp listening on " + transport + "/" + port).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> {
+                        if (bound.call()) {
+                            return true;
+                        }
+                        if (run != null && !run.isAlive()) {
+                            throw new AssertionError("SIPp " + run.name + " on " + transport + "/" + port + " ended (exit "
+                                    + run.process.exitValue() + ") before it listened\n" + run.logs());
+                        }
+                        return false;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + (run == null ? "" : "\n" + run.logs()), e);
+        }
     }
 
     static boolean tcpInUse(int port) {

@@ -108,14 +108,14 @@ register_1001() {
 # jit_seconds PID: the elapsed seconds of the JVM's JIT compilations so far (jstat -compiler; not CPU; 0 when it cannot tell).
 jit_seconds() { jstat -compiler "$1" 2>/dev/null | awk 'NR==2{print $4}' | grep . || echo 0; }
 
-# warm_up_until_jit_settles TARGET SERVICE PID: SIPp calls at 200 cps in rounds of 3000 until one round costs the JIT under
+# warm_up_until_jit_settles TARGET SERVICE PID: SIPp calls at WARM_RATE (default 200) cps in rounds of 3000 until one round costs the JIT under
 # 1 s (at most 4 rounds). On a slow 2-core box jstat counted ~80 s of compiling over the first 8 000 calls: a run measured
 # before it settles counts the compilers' CPU as the calls' (each run reports jit_s_during_run). JAVA_OPTS= passes JVM flags.
 warm_up_until_jit_settles() {
   local target=$1 service=$2 pid=$3 round j0 j1
   for round in 1 2 3 4; do
     j0=$(jit_seconds "$pid")
-    sipp "$target" -sn uac -s "$service" -i 127.0.0.1 -p "$(free_port)" -r 200 -m 3000 -d 0 -buff_size $BUFF -nostdin \
+    sipp "$target" -sn uac -s "$service" -i 127.0.0.1 -p "$(free_port)" -r "${WARM_RATE:-200}" -m 3000 -d 0 -buff_size $BUFF -nostdin \
       -timeout 60 >/dev/null 2>&1 || true
     j1=$(jit_seconds "$pid")
     log "warm-up round $round: JIT $(python3 -c "print(round($j1 - $j0, 1))") s"

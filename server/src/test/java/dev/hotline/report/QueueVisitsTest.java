@@ -100,4 +100,57 @@ class QueueVisitsTest {
         assertThat(v.holdMs()).isZero();
         assertThat(v.talkMs()).isEqualTo(4000);
     }
+
+    /**
+     * SUP-1: the agent view's running talk and hold come from this fold in memory ({@code openTalk}, through
+     * {@code Reports.running}, which reads no event of the call): a hold shows the moment it is folded, the talk stands
+     * still while it lasts and runs again after the resume, and at the hang-up the visit the reports count has exactly
+     * what the live figures said (no talk running on, then stepping back once the event log has written the hold).
+     */
+    @Test
+    void theOpenTalkHoldsTheMomentTheHoldIsFoldedAndEndsEqualToTheReportsVisit() {
+        QueueVisits v = new QueueVisits();
+        List<CallLogEvent> l = answeredAt(5);
+        l.forEach(v::apply);
+        assertThat(v.openTalk()).as("answered by the agent's phone, not yet connected by the queue").isNull();
+        v.apply(connected(5));
+        QueueVisits.OpenTalk talking = v.openTalk();
+        assertThat(talking.agentUserId()).isEqualTo(7);
+        assertThat(talking.agentLeg()).isEqualTo("ag");
+        assertThat(talking.onHold()).isFalse();
+        assertThat(talking.talkMs(T.plusSeconds(9))).isEqualTo(4000);
+
+        v.apply(hold("ag", 10, true));
+        QueueVisits.OpenTalk held = v.openTalk();
+        assertThat(held.onHold()).isTrue();
+        assertThat(held.talkMs(T.plusSeconds(12))).as("the talk stops at the hold").isEqualTo(5000);
+        assertThat(held.talkMs(T.plusSeconds(18))).as("and stands still while it lasts").isEqualTo(5000);
+        assertThat(held.holdMs(T.plusSeconds(18))).isEqualTo(8000);
+
+        v.apply(hold("in", 19, true)); // the caller's own phone holding the agent: still the agent's hold, nothing more
+        v.apply(hold("in", 19, false));
+        v.apply(hold("ag", 20, false));
+        QueueVisits.OpenTalk resumed = v.openTalk();
+        assertThat(resumed.onHold()).isFalse();
+        assertThat(resumed.talkMs(T.plusSeconds(25))).as("the talk runs again after the resume").isEqualTo(10_000);
+        assertThat(resumed.holdMs(T.plusSeconds(25))).as("the hold stands still").isEqualTo(10_000);
+
+        v.apply(new CallLogEvent.HungUp(1, "c", T.plusSeconds(25), "in", "NORMAL_CLEARING", 0));
+        v.apply(new CallLogEvent.HungUp(1, "c", T.plusSeconds(25), "ag", "NORMAL_CLEARING", 0));
+        assertThat(v.openTalk()).as("ended: nothing runs").isNull();
+        QueueVisits.Visit done = v.visits().get(0);
+        assertThat(done.talkMs()).as("the report's talk = the live talk at the end").isEqualTo(resumed.talkMs(T.plusSeconds(25)));
+        assertThat(done.holdMs()).as("the report's hold = the live hold at the end").isEqualTo(resumed.holdMs(T.plusSeconds(25)));
+    }
+
+    @Test
+    void theCustomersOwnHoldLeavesTheOpenTalkRunning() {
+        QueueVisits v = new QueueVisits();
+        List<CallLogEvent> l = answeredAt(5);
+        l.add(connected(5));
+        l.add(hold("in", 8, true));
+        l.forEach(v::apply);
+        assertThat(v.openTalk().onHold()).isFalse();
+        assertThat(v.openTalk().talkMs(T.plusSeconds(12))).isEqualTo(7000);
+    }
 }

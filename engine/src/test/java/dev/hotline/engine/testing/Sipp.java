@@ -55,12 +55,15 @@ public final class Sipp {
 
     /** A running or finished SIPp process with its logs. */
     public static final class Run {
-        private final Process process;
+        private volatile Process process;
         private final Path dir;
         private final String name;
+        private final ProcessBuilder builder;
+        private int mediaRetries;
 
-        Run(Process process, Path dir, String name) {
-            this.process = process;
+        Run(ProcessBuilder builder, Path dir, String name) throws IOException {
+            this.builder = builder;
+            this.process = builder.start();
             this.dir = dir;
             this.name = name;
         }
@@ -68,15 +71,56 @@ public final class Sipp {
         /** Waits for the exit code (0 = all calls succeeded). */
         public int await(Duration timeout) {
             try {
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("SIPp " + name + " did not finish within " + timeout + "\n" + logs());
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (true) {
+                    if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        process.destroyForcibly();
+                        throw new AssertionError("SIPp " + name + " did not finish within " + timeout + "\n" + logs());
+                    }
+                    if (process.exitValue() == 0 || !startAgainOnMediaPortClash()) {
+                        return process.exitValue();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
-            return process.exitValue();
+        }
+
+        /**
+         * When this run ended at its start because its RTP port was taken (another socket of the machine took one of the
+         * -mp ports between {@link Ports#free} and SIPp's bind; they lie in the kernel's ephemeral range) and it sent
+         * nothing yet, starts it again with other media ports (at most 3 times) and says so; otherwise false.
+         */
+        boolean startAgainOnMediaPortClash() {
+            if (process.isAlive() || mediaRetries >= 3 || !messages().isEmpty()) {
+                return false;
+            }
+            String err = read(name + "-err.log") + read(name + "-out.log");
+            if (!err.contains("Unable to bind audio RTP socket") && !err.contains("Unable to bind video RTP socket")
+                    && !err.contains("Unable to bind RTP")) {
+                return false;
+            }
+            mediaRetries++;
+            List<String> cmd = builder.command();
+            int i = cmd.indexOf("-mp");
+            cmd.set(i + 1, Integer.toString(Ports.free(4)));
+            try {
+                Files.deleteIfExists(dir.resolve(name + "-err.log"));
+                process = builder.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return true;
+        }
+
+        private String read(String file) {
+            try {
+                Path p = dir.resolve(file);
+                return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
+            } catch (IOException e) {
+                return "";
+            }
         }
 
         public void kill() {
@@ -142,7 +186,7 @@ public final class Sipp {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(workDir.resolve(name + "-out.log").toFile());
         pb.environment().put("TERM", "dumb");
-        Run run = new Run(pb.start(), workDir, name);
+        Run run = new Run(pb, workDir, name);
         BY_PORT.put(localPort, run);
         return run;
     }
@@ -192,7 +236,7 @@ public final class Sipp {
                         if (bound.call()) {
                             return true;
                         }
-                        if (run != null && !run.isAlive()) {
+                        if (run != null && !run.isAlive() && !run.startAgainOnMediaPortClash()) {
                             throw new AssertionError("SIPp " + run.name + " on " + transport + "/" + port + " ended (exit "
                                     + run.process.exitValue() + ") before it listened\n" + run.logs());
                         }

@@ -16,10 +16,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Random free loopback ports (UDP and TCP both free), never handed out twice in one JVM, from 31000-58999 (above
- * Hotline's RTP range, 20000-29999). Test JVMs running at once (the server's two surefire forks, another checkout's
- * build) each hold a file lock on one half of that range and draw only from it, so two JVMs never hand out the same
- * port (each checked a port free, then both peers bound it: a SIPp phone that never started); with both halves taken,
- * the whole range. Most of it is inside Linux's ephemeral range (32768-60999), so another socket can still take a port
+ * Hotline's RTP range, 20000-29999). Test JVMs running at once (the server's surefire forks, another checkout's
+ * build) each hold a file lock on one of four slices of that range and draw only from it, so two JVMs never hand out
+ * the same port (each checked a port free, then both peers bound it: a SIPp phone that never started); with every
+ * slice taken, the whole range. Most of it is inside Linux's ephemeral range (32768-60999), so another socket can still take a port
  * between the check and the peer's bind; rare, and the peer's start then fails loudly.
  * <p>
  * Wide spans (an engine's RTP range) come from 10000-19999, below the ephemeral range and Hotline's RTP range, split
@@ -34,6 +34,8 @@ public final class Ports {
     private static final int WIDE_SIZE;
     /** Spans at least this wide come from the low band. */
     private static final int WIDE = 16;
+    /** Test JVMs that can run at once each with a slice of their own (the server's surefire forks, another build). */
+    private static final int SLICES = 4;
     @SuppressWarnings("unused")
     private static FileLock held;
 
@@ -42,16 +44,16 @@ public final class Ports {
         int size = 28000;
         int wideLow = 10000;
         int wideSize = 10000;
-        for (int slice = 0; slice < 2; slice++) {
+        for (int slice = 0; slice < SLICES; slice++) {
             try {
                 FileChannel ch = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "hotline-test-ports-" + slice + ".lock"),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = ch.tryLock();
                 if (lock != null) {
                     held = lock; // kept (and the channel open) until the JVM exits
-                    low = 31000 + slice * 14000;
-                    size = 14000;
-                    wideLow = 10000 + slice * 5000;
+                    low = 31000 + slice * (28000 / SLICES);
+                    size = 28000 / SLICES;
+                    wideLow = 10000 + (slice % 2) * 5000; // halves: an engine's 400-port spans need room (slices 0 and 2 share one)
                     wideSize = 5000;
                     break;
                 }

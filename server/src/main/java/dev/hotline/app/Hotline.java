@@ -296,7 +296,7 @@ public final class Hotline implements AutoCloseable {
         router.faxLine(faxes);
         if (!config.cluster().enabled() && faxes.failInterrupted() > 0) log.info("faxes left in progress by the last run marked failed");
         FaxRoutes.register(api, jdbi, audit, faxes);
-        Surveys surveys = new Surveys(calls, routing, ivr, cti);
+        Surveys surveys = new Surveys(calls, routing, ivr, cti, acd);
         DeskCallControl desk = new DeskCallControl(routing, calls, router, acd, cti, mediaFiles, ringTimeout, ivr, clock, surveys);
         cti.attach(desk);
         CallControlRoutes.register(api, cti, masking, recorder); // API-1: the desk's call control over HTTP

@@ -144,6 +144,19 @@ public final class RoutingData {
         return tenant(enterpriseId).map(t -> t.extensions().get(extension)).map(RoutingStore.ExtensionLine::userId);
     }
 
+    /**
+     * The user whose extension's phone leg {@code channelId} is: a leg the engine dialled to a phone registered for an
+     * extension of the enterprise that belongs to a user, whatever placed it (a direct call, a phone's transfer, a forward).
+     */
+    public Optional<Long> userOfPhoneLeg(long enterpriseId, String channelId) {
+        Channel ch = engine().channel(channelId).orElse(null);
+        if (ch == null || !(ch.target().orElse(null) instanceof Target.Registered phone)) return Optional.empty();
+        String prefix = enterpriseId + ":";
+        return engine().locations().lookup(phone.domain(), phone.user()).stream().map(Registration::accountKey)
+                .filter(k -> k != null && k.startsWith(prefix)).findFirst()
+                .flatMap(k -> userOfExtension(enterpriseId, k.substring(prefix.length())));
+    }
+
     /** SEC-1: the toll-fraud limits every call out through a trunk is checked against, once its route is chosen. */
     public void tollCheck(TollCheck check) {
         this.toll = check;

@@ -1,5 +1,7 @@
 package dev.hotline.survey;
 
+import dev.hotline.acd.Acd;
+import dev.hotline.acd.AgentState;
 import dev.hotline.acd.QueueSettings;
 import dev.hotline.cti.CallView;
 import dev.hotline.cti.CtiHub;
@@ -49,14 +51,33 @@ public final class Surveys {
     private final RoutingData data;
     private final Ivr ivr;
     private final CtiHub cti;
+    private final Acd acd;
     /** Surveys by the caller's channel, from the bridge until the caller's leg ends. */
     private final Map<String, Session> byCaller = new ConcurrentHashMap<>();
 
-    public Surveys(CallBook book, RoutingData data, Ivr ivr, CtiHub cti) {
+    public Surveys(CallBook book, RoutingData data, Ivr ivr, CtiHub cti, Acd acd) {
         this.book = book;
         this.data = data;
         this.ivr = ivr;
         this.cti = cti;
+        this.acd = acd;
+    }
+
+    /** The agent on a leg the caller was bridged with, and the queue their desk knows the call from (null if none). */
+    private record AgentLeg(long userId, String queue) {}
+
+    /**
+     * The agent whose leg {@code legId} is: one their desk follows (a queue offer, a transfer, a consultation, a direct call
+     * while their desk is open), else a leg to the phone of an extension of a user signed in as an agent, in any state (a
+     * phone's transfer, blind or attended, to a colleague who is not ready or whose desk is closed). Empty for anyone else
+     * (an outside number, an extension of a user not signed in). On the call's event thread; asks the ACD only in the second case.
+     */
+    private Optional<AgentLeg> agentOn(long enterpriseId, String legId) {
+        Optional<CallView> view = cti.deskCall(legId);
+        if (view.isPresent()) return Optional.of(new AgentLeg(view.get().userId(), view.get().queue()));
+        return data.userOfPhoneLeg(enterpriseId, legId)
+                .filter(user -> acd.agentView(enterpriseId, user).map(a -> a.state() != AgentState.LOGGED_OUT).orElse(false))
+                .map(user -> new AgentLeg(user, null));
     }
 
     /**
@@ -181,21 +202,22 @@ public final class Surveys {
 
         /**
          * The caller was bridged with {@code peerId}: with the same agent again (back from a consultation or a verification
-         * flow), or with a colleague after a transfer (blind, through the ACD, or attended), who becomes the agent surveyed
-         * for. Either way the caller outlives that peer's hang-up. A peer that is no agent's leg (an outside number, an
-         * extension of a user not signed in as an agent) is followed as usual: the caller is not surveyed.
+         * flow), or with a colleague after a transfer (blind, through the ACD or straight to their extension's phone, or
+         * attended), who becomes the agent surveyed for ({@link #agentOn}). Either way the caller outlives that peer's
+         * hang-up. A peer that is no agent's leg (an outside number, an extension of a user not signed in as an agent) is
+         * followed as usual: the caller is not surveyed.
          */
         synchronized void bridged(String peerId) {
             if (step != Step.WAITING) return;
             if (!peerId.equals(agentLegId)) {
-                Optional<CallView> view = cti.deskCall(peerId);
-                if (view.isEmpty()) {
+                Optional<AgentLeg> agent = agentOn(enterpriseId, peerId);
+                if (agent.isEmpty()) {
                     log.info("call {}: the caller went on to {}, no agent's leg: not surveyed", callId, peerId);
                     return;
                 }
-                if (agentLegId == null && view.get().queue() != null) queue = view.get().queue(); // a flow's survey
+                if (agentLegId == null && agent.get().queue() != null) queue = agent.get().queue(); // a flow's survey
                 agentLegId = peerId;
-                agentUserId = view.get().userId();
+                agentUserId = agent.get().userId();
             }
             data.engine().channel(peerId).ifPresent(peer -> data.engine().stayAfter(caller, peer));
         }

@@ -17,7 +17,9 @@ export const Softphone = {
     call() { return current.value; },
     live() { return this.call && (this.call.state === 'talking' || this.call.state === 'held') ? this.call : null; },
     partner() { return this.call && this.call.state === 'held' ? consultPartner(this.call) : null; },
-    consulting() { return !!this.partner && (desk.consultOf[this.call.legId] || this.call.consult || desk.calls.length > 1); },
+    /** AGENT-2: the server's consultation of the held call ({to, legId, state}: the consulted leg is not on this desk). */
+    consultation() { return this.call && this.call.state === 'held' && this.call.consult ? this.call.consult : null; },
+    consulting() { return !!this.consultation || (!!this.partner && (desk.consultOf[this.call.legId] || desk.calls.length > 1)); },
     phoneStatus() {
       if (!this.signedIn) return 'offline';
       if (this.agent.device !== 'webrtc') return 'device';
@@ -81,6 +83,7 @@ export const Softphone = {
     },
     verify() { return this.act('verify', { legId: this.live.legId, flow: this.verifyFlow }); },
     complete() { return this.act('complete', { legId: this.call.legId }); },
+    cancelConsult() { return this.consultation ? this.act('cancel', { legId: this.call.legId }) : this.hangup(this.partner); },
     conference() { return this.act('conference', { legId: this.call.legId }); },
     select(c) { desk.selected = c.legId; },
     async move(device) {
@@ -176,11 +179,11 @@ export const Softphone = {
           <div v-for="x in verificationVars" :key="x.k" class="small mono">{{ x.k }} = {{ x.v }}</div>
         </div>
         <div v-if="consulting" class="transfer-box" data-testid="desk-consulting">
-          <div class="muted">{{ t('desk.consultWith', { number: other(partner) }) }}</div>
+          <div class="muted" data-testid="desk-consult-with" :data-state="consultation ? consultation.state : 'talking'">{{ t('desk.consultWith', { number: consultation ? consultation.to : other(partner) }) }}</div>
           <div class="phone-actions">
-            <button class="btn btn-primary" :disabled="busy" data-testid="desk-btn-complete" @click="complete">{{ t('desk.complete') }}</button>
-            <button class="btn" :disabled="busy" data-testid="desk-btn-conference" @click="conference">{{ t('desk.conference') }}</button>
-            <button class="btn btn-danger span-2" :disabled="busy" data-testid="desk-btn-cancel-consult" @click="hangup(partner)">{{ t('desk.cancelConsult') }}</button>
+            <button class="btn btn-primary" :disabled="busy || consultation && consultation.state !== 'talking'" data-testid="desk-btn-complete" @click="complete">{{ t('desk.complete') }}</button>
+            <button class="btn" :disabled="busy || consultation && consultation.state !== 'talking'" data-testid="desk-btn-conference" @click="conference">{{ t('desk.conference') }}</button>
+            <button class="btn btn-danger span-2" :disabled="busy" data-testid="desk-btn-cancel-consult" @click="cancelConsult">{{ t('desk.cancelConsult') }}</button>
           </div>
         </div>
         <div v-if="desk.error" class="alert alert-error" style="margin-top:12px" data-testid="desk-error" :data-code="desk.error.code">{{ desk.error.text }}

@@ -645,6 +645,78 @@ class SurveyCallsTest {
         assertThat(mine).as("agent 1's own results").hasSize(2);
     }
 
+    /**
+     * MSG-4 after a transfer agent 3's own phone (a {@link RawUa} registered as 1003) makes to a colleague the ACD does not
+     * take the call to: the caller goes straight to the colleague's extension, a leg no desk follows, and is surveyed about
+     * the colleague when that extension is a user's who is signed in as an agent, in any state. N, blind (REFER to 1001):
+     * agent 1 signed in but not ready, no desk open; the engine rings 1001 itself, agent 1's phone (SIPp) answers and hangs
+     * up 2.5 s later: N is surveyed for agent 1 and presses 2 (before: the caller was hung up with the colleague, no
+     * survey). O, attended (a consultation call from the phone to 1001, then REFER with Replaces): agent 1 still not ready
+     * and without a desk: surveyed for agent 1, presses 1. P, blind to 1001 with agent 1 signed out: not surveyed, the
+     * caller is hung up when agent 1's phone hangs up.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aPhonesTransferStraightToAColleaguesExtensionIsSurveyedWhenTheyAreSignedInInAnyState() throws Exception {
+        queue(true);
+        long agent1 = userId("agent1");
+        long agent3 = userId("agent3");
+        var acd = server.hotline().acd();
+        long enterprise = admin.get("/api/v1/me").json().get("enterprise").get("id").asLong();
+        ApiClient one = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+        ApiClient three = ApiClient.loggedIn(server.baseUrl(), "demo", "agent3", PW);
+        for (String other : List.of("agent1", "agent2", "agent3")) ApiClient.loggedIn(server.baseUrl(), "demo", other, PW).delete("/api/v1/agent/session");
+        int sipPort = server.hotline().engine().sipPort();
+        phone("1001", 2500);
+        try (dev.hotline.engine.testing.RawUa phone3 = new dev.hotline.engine.testing.RawUa(sipPort)) {
+            peers().register("1003", PW, phone3.port(), "200");
+            assertThat(three.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+            assertThat(three.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+
+            // N: blind, to a colleague signed in but not ready (the ACD would not offer them the call), desk closed.
+            try (RtpCaller n = RtpCaller.call(sipPort, "13900000115", "4697")) {
+                var inv = answeredBy(phone3, "a3n");
+                String callId = connected(acd, enterprise, agent3);
+                assertThat(one.post("/api/v1/agent/session", Map.of("device", "sip")).status()).isEqualTo(200);
+                assertThat(acd.agentView(enterprise, agent1).orElseThrow().state()).isEqualTo(dev.hotline.acd.AgentState.NOT_READY);
+                refer(phone3, inv, "a3n", "<sip:1001@127.0.0.1>", 1);
+                surveyed(n, callId, "2");
+                assertThat(surveyData("13900000115")).isEqualTo("queue=sales agent=" + agent1 + " result=answered score=2");
+                assertThat(admin.get("/api/v1/calls/" + callId + "/events").body()).as("straight to the extension, not through the ACD")
+                        .contains("kind=blind target=1001").doesNotContain("kind=agent");
+            }
+            agentReadyAgain(acd, enterprise, agent3);
+
+            // O: attended, to the same colleague (not ready, desk closed).
+            try (RtpCaller o = RtpCaller.call(sipPort, "13900000116", "4697")) {
+                var inv = answeredBy(phone3, "a3o");
+                String callId = connected(acd, enterprise, agent3);
+                assertThat(acd.agentView(enterprise, agent1).orElseThrow().state()).isNotEqualTo(dev.hotline.acd.AgentState.LOGGED_OUT);
+                String[] consult = consult(phone3, sipPort, "1001", "a3p");
+                refer(phone3, inv, "a3o", "<sip:1001@127.0.0.1?Replaces=" + consult[0] + "%3Bto-tag%3D" + consult[1] + "%3Bfrom-tag%3Da3p>", 2);
+                surveyed(o, callId, "1");
+                assertThat(surveyData("13900000116")).isEqualTo("queue=sales agent=" + agent1 + " result=answered score=1");
+                assertThat(admin.get("/api/v1/calls/" + callId + "/events").body()).contains("kind=attended");
+            }
+            agentReadyAgain(acd, enterprise, agent3);
+
+            // P: blind, to the colleague signed out: their extension is no agent's, the caller is not surveyed.
+            assertThat(one.delete("/api/v1/agent/session").status()).isEqualTo(200);
+            try (RtpCaller p = RtpCaller.call(sipPort, "13900000117", "4697")) {
+                var inv = answeredBy(phone3, "a3q");
+                String callId = connected(acd, enterprise, agent3);
+                refer(phone3, inv, "a3q", "<sip:1001@127.0.0.1>", 1);
+                p.awaitServerBye(); // hung up with agent 1's phone
+                assertThat(eventTypes(callId)).doesNotContain("survey_start", "survey");
+            }
+            agentReadyAgain(acd, enterprise, agent3);
+        }
+        assertThat(server.hotline().eventLog().flush(10, TimeUnit.SECONDS)).isTrue();
+        JsonNode mine = one.get("/api/v1/agent/surveys?calls=" + record("13900000115").get("callId").asText() + ","
+                + record("13900000116").get("callId").asText() + "," + record("13900000117").get("callId").asText()).json();
+        assertThat(mine).as("agent 1's own results").hasSize(2);
+    }
+
     /** Answers the next INVITE the phone gets (a queue offer) with {@code tag}; the INVITE. */
     static dev.hotline.engine.testing.RawUa.Msg answeredBy(dev.hotline.engine.testing.RawUa phone, String tag) throws Exception {
         var inv = phone.await(x -> x.isRequest("INVITE"), "the offer to the phone");

@@ -237,6 +237,125 @@ class DeskBrowserTest {
         assertThat(offerToRingMs).as("queue offer to desk ringing").isBetween(0L, 2000L);
     }
 
+    /**
+     * MSG-4 with browser phones (sales' survey on, in Chinese, for this test only). A: agent 1 answers a SIPp caller in the
+     * browser and hangs up from the desk; the caller stays, is asked for a score and keys 2 (RFC 4733): surveyed for agent 1
+     * (the call's survey event, the satisfaction reports per queue and per agent), "Satisfied" on agent 1's call history. B,
+     * the desk's attended transfer: agent 1 answers, consults agent 2 (job number 8002, not ready, browser phone), agent 2
+     * answers in the browser, agent 1 completes (the caller now bridged with agent 2's leg) and agent 2 hangs up from the
+     * desk: the caller is surveyed for agent 2 and keys 1, "Very satisfied" on agent 2's call history.
+     *
+     * <p>SIPp keys at a fixed time after its call is answered (the queue answers at once): 20 s (A) and 30 s (B). The
+     * Chinese score prompt lasts 9.5 s and is asked twice with 8 s for a key each time, so a key up to 35 s after the
+     * agent's hang-up counts: any hang-up before the key does.
+     */
+    @Test
+    void aBrowserPhoneAgentsCallerIsSurveyedAfterTheDesksHangUpAndAfterTheDesksAttendedTransfer() throws Exception {
+        Instant from = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 900 * 900);
+        String range = "from=" + from + "&to=" + from.plus(Duration.ofDays(1)) + "&group=day&tz=UTC";
+        long agent1Id = userId("agent1");
+        long agent2Id = userId("agent2");
+        salesSurvey(true);
+        try {
+            agent1.signIn();
+            agent2.signIn();
+            agent1.checkInWebRtc();
+            agent2.checkInWebRtc();
+            agent1.ready();
+
+            // A: answered in the browser, hung up from the desk.
+            String a = nextCaller();
+            Sipp.Run callerA = surveyedCaller(a, 20_000, "2");
+            agent1.waitFor(d -> a.equals(agent1.text("desk-incoming-number")));
+            String callA = agent1.state().get("calls").get(0).get("callId").asText();
+            agent1.click("desk-banner-answer");
+            agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
+            agent1.click("desk-btn-hangup");
+            agent1.el("desk-no-call");
+            SipPeers.ok(callerA); // keyed 2, thanked, hung up by the server
+            assertThat(surveyData(callA)).isEqualTo("queue=sales agent=" + agent1Id + " result=answered score=2");
+            String cellA = "[data-testid='agent-recent-survey'][data-call='" + callA + "']";
+            agent1.waitFor(d -> d.findElements(By.cssSelector(cellA)).stream().anyMatch(e -> "2".equals(e.getAttribute("data-score"))));
+            assertThat(agent1.driver().findElement(By.cssSelector(cellA)).getText()).isEqualTo("Satisfied");
+
+            // B: consult agent 2, complete, agent 2 hangs up.
+            agent1.waitFor(d -> !agent1.agentState().equals("on_call"));
+            if (!agent1.agentState().equals("ready")) agent1.ready();
+            String b = nextCaller();
+            Sipp.Run callerB = surveyedCaller(b, 30_000, "1");
+            agent1.waitFor(d -> b.equals(agent1.text("desk-incoming-number")));
+            String callB = agent1.state().get("calls").get(0).get("callId").asText();
+            agent1.click("desk-banner-answer");
+            agent1.waitFor(d -> "talking".equals(agent1.el("desk-call-state").getAttribute("data-state")));
+            agent1.type("desk-transfer-to", "8002");
+            agent1.click("desk-btn-consult");
+            agent2.el("desk-incoming");
+            agent2.click("desk-banner-answer");
+            agent2.waitFor(d -> "talking".equals(agent2.el("desk-call-state").getAttribute("data-state")));
+            // Agent 1's desk shows the consultation (the colleague's leg is not on agent 1's desk) and completes it.
+            agent1.waitFor(d -> "talking".equals(agent1.el("desk-consult-with").getAttribute("data-state")));
+            assertThat(agent1.text("desk-consult-with")).contains("8002");
+            agent1.screenshot("desk-consulting-en");
+            agent1.click("desk-btn-complete");
+            agent1.el("desk-no-call");
+            assertThat(agent2.el("desk-call-state").getAttribute("data-state")).isEqualTo("talking");
+            agent2.click("desk-btn-hangup");
+            agent2.el("desk-no-call");
+            SipPeers.ok(callerB); // stayed after agent 2's hang-up, keyed 1, thanked, hung up by the server
+            assertThat(surveyData(callB)).isEqualTo("queue=sales agent=" + agent2Id + " result=answered score=1");
+            assertThat(admin.get("/api/v1/calls/" + callB + "/events").body()).contains("kind=consult target=8002", "kind=attended target=8002");
+            String cellB = "[data-testid='agent-recent-survey'][data-call='" + callB + "']";
+            agent2.waitFor(d -> d.findElements(By.cssSelector(cellB)).stream().anyMatch(e -> "1".equals(e.getAttribute("data-score"))));
+            assertThat(agent2.driver().findElement(By.cssSelector(cellB)).getText()).isEqualTo("Very satisfied");
+
+            // The satisfaction reports count both, each for its final agent.
+            assertThat(server.hotline().eventLog().flush(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            JsonNode sales = admin.get("/api/v1/reports/satisfaction?" + range + "&queue=sales").json().get("total");
+            assertThat(sales.get("surveyed").asInt()).as(sales.toString()).isEqualTo(2);
+            assertThat(sales.get("verySatisfied").asInt()).isEqualTo(1);
+            assertThat(sales.get("satisfied").asInt()).isEqualTo(1);
+            JsonNode one = admin.get("/api/v1/reports/satisfaction-agents?" + range + "&agent=" + agent1Id).json().get("rows");
+            assertThat(one).hasSize(1);
+            assertThat(one.get(0).get("satisfied").asInt()).as(one.toString()).isEqualTo(1);
+            assertThat(one.get(0).get("surveyed").asInt()).isEqualTo(1);
+            JsonNode two = admin.get("/api/v1/reports/satisfaction-agents?" + range + "&agent=" + agent2Id).json().get("rows");
+            assertThat(two).hasSize(1);
+            assertThat(two.get(0).get("verySatisfied").asInt()).as(two.toString()).isEqualTo(1);
+            assertThat(two.get(0).get("surveyed").asInt()).isEqualTo(1);
+        } finally {
+            salesSurvey(false);
+        }
+    }
+
+    /** Turns sales' survey (MSG-4, Chinese prompts) on or off; the rest of the class's settings stay. */
+    void salesSurvey(boolean on) {
+        var put = admin.put("/api/v1/queues/" + salesId, Map.of("name", "sales", "strategy", "linear", "settings",
+                Map.of("ringTimeoutSeconds", 30, "survey", Map.of("enabled", on, "language", "zh"))));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        server.hotline().acd().settle();
+    }
+
+    /** A caller of the queue's number who keys {@code key} (RFC 4733) {@code keyAfterMs} after the answer, then waits for our BYE. */
+    Sipp.Run surveyedCaller(String caller, int keyAfterMs, String key) throws Exception {
+        Sipp.Run run = peers().uac("uac_survey", QUEUE_NUMBER, SipPeers.vars(caller, "PAUSE", Integer.toString(keyAfterMs),
+                "DTMFACTIONS", SipPeers.dtmf(key)), "-timeout", "120");
+        callers.add(run);
+        return run;
+    }
+
+    /** The data of the survey event of {@code callId} (MSG-4), once there is one. */
+    String surveyData(String callId) {
+        return await("the survey of " + callId).atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (JsonNode e : events(callId)) if (e.get("type").asText().equals("survey")) return e.get("data").asText();
+            return null;
+        }, java.util.Objects::nonNull);
+    }
+
+    long userId(String username) {
+        for (JsonNode u : admin.get("/api/v1/users").json()) if (u.get("username").asText().equals(username)) return u.get("id").asLong();
+        throw new AssertionError(username);
+    }
+
     @Test
     void aReloadDuringACallKeepsTheCallAndThePageReattaches() throws Exception {
         agent1.signIn();

@@ -12,6 +12,7 @@
 #   H2:  H2_FILE=/var/tmp/rpt/bench bench/run-reports.sh   (the first run generates into that file, later runs re-time it)
 #   PostgreSQL: KEEP=1 URL='jdbc:postgresql://…/db?…' bench/run-reports.sh prints the schema kept (bench_<millis>); then
 #        URL='jdbc:postgresql://…/db?…&currentSchema=bench_<millis>' bench/run-reports.sh
+# ONLY='agents:year_by_day,summary:year_by_month' times only these report:period runs (in the bench's order).
 # An H2 database (temporary or H2_FILE) runs in PostgreSQL mode without query cache (a repeated report does its work
 # again) with a 512 MB page cache.
 set -euo pipefail

@@ -130,6 +130,7 @@ final class ReportStore {
     static List<AgentUnit> agentUnits(Handle h, long enterpriseId, Period p, Period.Unit u, String queue, Long agent, Set<Long> agents,
                                       boolean perAgent) {
         Source rows = source("agent_stat", queue == null ? "agent_hour" : null, p, u);
+        if (perAgent && rows.unit().equals(PER_ROW)) return agentDays(h, enterpriseId, rows, queue, agent, agents);
         Query q = h.createQuery("""
                 SELECT %6$s, %1$s AS u, SUM(offered), SUM(answered), SUM(missed), SUM(transfers), SUM(talk_ms), SUM(hold_ms),
                     SUM(wrap_ms)
@@ -142,6 +143,51 @@ final class ReportStore {
         if (agent != null) q.bind("agent", agent);
         return q.map((rs, c) -> new AgentUnit(rs.getLong(1), rs.getLong(2), new AgentFigures(rs.getLong(3), rs.getLong(4), rs.getLong(5),
                 rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), 0, 0, 0, 0, 0, 0, Map.of()))).list();
+    }
+
+    /**
+     * The unit expression {@link #unitOf} gives when a row's slot is its unit (one local day per unit, from a day table): a
+     * group of a key and that unit is the rows of one primary key, or (agent_day, keyed by queue too) rows next to each
+     * other in its order.
+     */
+    static final String PER_ROW = "slot";
+
+    /**
+     * {@link #agentUnits} per agent and local day (a day table, each day its own unit: a year by day): the rows in the order of
+     * agent_day's key (enterprise, day, agent, queue), each agent's day (one row per queue) added up as the rows come. No
+     * GROUP BY: on H2 it put the ~5 rows of every agent and day in a tree of groups and added them up as NUMERIC values,
+     * most of the year by day's time.
+     */
+    private static List<AgentUnit> agentDays(Handle h, long enterpriseId, Source rows, String queue, Long agent, Set<Long> agents) {
+        Query q = h.createQuery("""
+                SELECT agent_user_id, slot, offered, answered, missed, transfers, talk_ms, hold_ms, wrap_ms
+                FROM %s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%s%s%s
+                ORDER BY enterprise_id, slot, agent_user_id""".formatted(rows.table(), queue == null ? "" : " AND queue = :queue",
+                        agent == null ? "" : " AND agent_user_id = :agent", among("agent_user_id", agents)))
+                .bind("e", enterpriseId).bind("s0", rows.first()).bind("s1", rows.end());
+        if (queue != null) q.bind("queue", queue);
+        if (agent != null) q.bind("agent", agent);
+        List<AgentUnit> out = new ArrayList<>();
+        long[] key = null;
+        long[] sum = new long[7];
+        try (var it = q.map((rs, c) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                rs.getLong(7), rs.getLong(8), rs.getLong(9)}).iterator()) {
+            while (it.hasNext()) {
+                long[] r = it.next();
+                if (key != null && (key[0] != r[0] || key[1] != r[1])) {
+                    out.add(agentDay(key, sum));
+                    sum = new long[7];
+                }
+                key = r;
+                for (int i = 0; i < 7; i++) sum[i] += r[2 + i];
+            }
+        }
+        if (key != null) out.add(agentDay(key, sum));
+        return out;
+    }
+
+    private static AgentUnit agentDay(long[] key, long[] s) {
+        return new AgentUnit(key[0], key[1], new AgentFigures(s[0], s[1], s[2], s[3], s[4], s[5], s[6], 0, 0, 0, 0, 0, 0, Map.of()));
     }
 
     /** Inbound calls and the four ways of loss of the range by unit, from the call_stat roll-up. */
@@ -166,12 +212,15 @@ final class ReportStore {
      */
     static List<StateUnit> stateUnits(Handle h, long enterpriseId, Period p, Period.Unit u, Long agent, Set<Long> agents, boolean perAgent) {
         Source rows = source("agent_time_stat", "agent_time_hour", p, u);
+        // Per agent and local day (a year by day) each group is one row of agent_time_day's key: read as it is, no GROUP BY.
+        boolean perRow = perAgent && rows.unit().equals(PER_ROW);
         Query q = h.createQuery("""
-                SELECT %5$s, %1$s AS u, state, reason, SUM(ms)
+                SELECT %5$s, %1$s AS u, state, reason, %7$s
                 FROM %3$s WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1%2$s%4$s
-                GROUP BY %6$s%1$s, state, reason""".formatted(rows.unit(), agent == null ? "" : " AND agent_user_id = :agent",
+                %6$s""".formatted(rows.unit(), agent == null ? "" : " AND agent_user_id = :agent",
                         rows.table(), among("agent_user_id", agents), perAgent ? "agent_user_id" : "0",
-                        perAgent ? "agent_user_id, " : ""))
+                        perRow ? "" : "GROUP BY " + (perAgent ? "agent_user_id, " : "") + rows.unit() + ", state, reason",
+                        perRow ? "ms" : "SUM(ms)"))
                 .bind("e", enterpriseId).bind("s0", rows.first()).bind("s1", rows.end());
         if (agent != null) q.bind("agent", agent);
         return q.map((rs, c) -> new StateUnit(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))).list();

@@ -51,10 +51,12 @@ public final class SurveyRollup {
         String key = byAgent ? "agent_user_id" : "queue";
         String table = (byAgent ? "survey_agent" : "survey_queue") + (u.daily() ? "_day" : "_stat");
         String unit = ReportStore.unitOf(p, u);
-        Query q = h.createQuery("SELECT " + key + ", " + unit + " AS u, score, reason, SUM(calls) FROM " + table
+        // Each local day its own unit (a year by day): a group is one row of the day table's key, read as it is (no GROUP BY).
+        boolean perRow = unit.equals(ReportStore.PER_ROW);
+        Query q = h.createQuery("SELECT " + key + ", " + unit + " AS u, score, reason, " + (perRow ? "calls" : "SUM(calls)") + " FROM " + table
                         + " WHERE enterprise_id = :e AND slot >= :s0 AND slot < :s1"
                         + (queue == null ? "" : " AND queue = :q") + (agent == null ? "" : " AND agent_user_id = :a")
-                        + " GROUP BY " + key + ", " + unit + ", score, reason")
+                        + (perRow ? "" : " GROUP BY " + key + ", " + unit + ", score, reason"))
                 .bind("e", enterpriseId).bind("s0", p.firstRow(u)).bind("s1", p.endRow(u));
         if (queue != null) q.bind("q", queue);
         if (agent != null) q.bind("a", agent);

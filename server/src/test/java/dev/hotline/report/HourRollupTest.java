@@ -75,6 +75,8 @@ class HourRollupTest {
                 read.add(ReportStore.source("queue_stat", "queue_hour", p, u).table());
                 read.add(ReportStore.source("agent_stat", "agent_hour", p, u).table());
                 read.add(ReportStore.source("call_stat", "call_hour", p, u).table());
+                // Shanghai by day, the server's zone: each day its own unit, agent_day added up per agent in key order (no GROUP BY).
+                if (ReportStore.unitOf(p, u).equals(ReportStore.PER_ROW)) read.add("per-row");
                 for (String queue : new String[] {null, "sales"}) {
                     var q = new Reports.Query(p, queue, null, T0.plus(Duration.ofDays(10)), SHANGHAI);
                     db.jdbi().useHandle(h -> {
@@ -87,7 +89,7 @@ class HourRollupTest {
                 }
             }
             assertThat(read).as("every kind of table read").contains("queue_hour", "agent_hour", "call_hour", "queue_stat", "agent_stat",
-                    "call_stat", "queue_day", "agent_day", "call_day");
+                    "call_stat", "queue_day", "agent_day", "call_day", "per-row");
         }
     }
 

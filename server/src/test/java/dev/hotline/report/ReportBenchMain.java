@@ -121,9 +121,13 @@ public final class ReportBenchMain {
         double worst = 0;
         String worstOf = null;
         int n = 0;
+        // ONLY="agents:year_by_day,summary:quarter_by_week_utc": time only these (report:period) runs, in the bench's order.
+        String only = System.getenv().getOrDefault("ONLY", "");
+        List<String> onlyRuns = only.isBlank() ? null : List.of(only.split(","));
         for (var p : periods.entrySet()) {
             var q = new Reports.Query(p.getValue(), null, null, start.plus(Duration.ofDays(400)), zone);
             for (var r : reports.entrySet()) {
+                if (onlyRuns != null && !onlyRuns.contains(r.getKey() + ":" + p.getKey())) continue;
                 Database d = db;
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("report", r.getKey());

@@ -89,9 +89,11 @@ public final class CallBackOutcomes implements Projection {
         if (callId != null) dialled.put(callId, new TicketStore.PlacedCallBack(enterpriseId, ticketId, number));
     }
 
-    /** Call-backs waiting for their call to close (tests). */
-    int waiting() {
-        return dialled.size();
+    /** The calls of call-backs waiting for their call to close (tests). */
+    java.util.Set<String> waiting() {
+        synchronized (dialled) {
+            return java.util.Set.copyOf(dialled.keySet());
+        }
     }
 
     @Override
@@ -101,8 +103,11 @@ public final class CallBackOutcomes implements Projection {
             if (!"inbound".equals(a.direction()) && calls.size() < MAX_CALLS) calls.put(a.callId(), new Legs(a.channelId()));
         } else if (c instanceof CallLogEvent.Closed closed) {
             Legs legs = calls.remove(closed.callId());
-            TicketStore.PlacedCallBack placed = dialled.remove(closed.callId());
-            if (placed != null && placed.enterpriseId() == closed.enterpriseId()) record(h, closed, legs, placed);
+            TicketStore.PlacedCallBack placed = dialled.get(closed.callId());
+            if (placed != null && placed.enterpriseId() == closed.enterpriseId()) {
+                dialled.remove(closed.callId());
+                record(h, closed, legs, placed);
+            }
         } else {
             Legs legs = calls.get(c.callId());
             if (legs == null) return;

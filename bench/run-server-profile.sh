@@ -28,25 +28,26 @@ start_hotline bench-pass-123
 register_1001 bench-pass-123 "$UAS_PORT"
 warm_up_until_jit_settles "127.0.0.1:$SIP_PORT" 4010 "$HOT_PID"
 log "measured: $CALLS calls at $RATE cps"
-c0=$(cpu_ticks "$HOT_PID"); t0=$(date +%s.%N); j0=$(jit_seconds "$HOT_PID"); k0=$(compiler_ticks "$HOT_PID"); begin=$(date +%H:%M:%S)
+c0=$(cpu_ticks "$HOT_PID"); t0=$(date +%s.%N); j0=$(jit_seconds "$HOT_PID"); k0=$(compiler_ticks "$HOT_PID"); w0=$(thread_ticks "$HOT_PID" event-log-write); begin=$(date +%H:%M:%S)
 sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4010 -i 127.0.0.1 -p "$(free_port)" -r "$RATE" -m "$CALLS" -d 0 -l $((RATE * 8)) \
   -buff_size $BUFF -trace_err -error_file "$OUT/errors.log" -nostdin -timeout $((CALLS / RATE + 40)) -trace_stat -stf "$OUT/stat.csv" -fd 1 >"$OUT/uac.out" 2>&1 || true
-t1=$(date +%s.%N); c1=$(cpu_ticks "$HOT_PID"); j1=$(jit_seconds "$HOT_PID"); k1=$(compiler_ticks "$HOT_PID")
+t1=$(date +%s.%N); c1=$(cpu_ticks "$HOT_PID"); j1=$(jit_seconds "$HOT_PID"); k1=$(compiler_ticks "$HOT_PID"); w1=$(thread_ticks "$HOT_PID" event-log-write)
 jcmd "$HOT_PID" JFR.dump name=p begin="$begin" filename="$OUT/rec.jfr" >/dev/null
 # Why calls were refused, from the server's own counters (operator session).
 curl -sf -c "$OUT/cj" -H 'Content-Type: application/json' \
   -d '{"enterprise":"system","username":"operator","password":"bench-pass-123"}' "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null \
   && curl -sf -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/metrics" > "$OUT/metrics.txt" || log "metrics not read"
 jfr print --stack-depth 64 --events jdk.ExecutionSample "$OUT/rec.jfr" > "$OUT/samples.txt"
-python3 - "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" "$j0" "$j1" "$k0" "$k1" "$begin" <<'PY'
+python3 - "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" "$j0" "$j1" "$k0" "$k1" "$begin" "$w0" "$w1" <<'PY'
 import collections, csv, json, os, re, sys
-out, rate, t0, t1, c0, c1, hz, rss, commit, j0, j1, k0, k1, begin = sys.argv[1:]
+out, rate, t0, t1, c0, c1, hz, rss, commit, j0, j1, k0, k1, begin, w0, w1 = sys.argv[1:]
 rows = list(csv.reader(open(os.path.join(out, "stat.csv")), delimiter=';'))
 head, last = rows[0], rows[-1]
 col = lambda n: int(last[head.index(n)])
 succ, fail, retr = col("SuccessfulCall(C)"), col("FailedCall(C)"), col("Retransmissions(C)")
 cpu = (int(c1) - int(c0)) / int(hz)
 jit_cpu = (int(k1) - int(k0)) / int(hz)
+writer_cpu = (int(w1) - int(w0)) / int(hz)  # the event log's writer thread ("event-log-writer", cut to 15 characters by Linux)
 threads, top, incl = collections.Counter(), collections.Counter(), collections.Counter()
 for e in open(os.path.join(out, "samples.txt")).read().split("jdk.ExecutionSample")[1:]:
     at = re.search(r"startTime = (\d\d:\d\d:\d\d)", e)
@@ -77,7 +78,8 @@ print(json.dumps({"benchmark": "server-profile", "commit": commit, "cores": os.c
                   "load_avg_1m_at_end": os.getloadavg()[0], "rate": int(rate), "successful": succ, "failed": fail,
                   "retransmissions": retr, "refused": refused(), "first_errors": first_errors(), "elapsed_s": round(float(t1) - float(t0), 2), "cpu_s": round(cpu, 2), "jit_s_during_run": round(float(j1) - float(j0), 2),
                   "cpu_ms_per_call": round(cpu * 1000 / max(1, succ), 3),
-                  "jit_cpu_s": round(jit_cpu, 2), "cpu_ms_per_call_without_jit": round((cpu - jit_cpu) * 1000 / max(1, succ), 3), "rss_mb": round(int(rss) / 1024, 1),
+                  "jit_cpu_s": round(jit_cpu, 2), "cpu_ms_per_call_without_jit": round((cpu - jit_cpu) * 1000 / max(1, succ), 3),
+                  "event_log_writer_cpu_s": round(writer_cpu, 2), "event_log_writer_cpu_ms_per_call": round(writer_cpu * 1000 / max(1, succ), 3), "rss_mb": round(int(rss) / 1024, 1),
                   "samples": n, "threads": pct(threads), "top_frames": pct(top), "hotline_inclusive": pct(incl),
                   "jfr": os.path.join(out, "rec.jfr")}, indent=1))
 PY

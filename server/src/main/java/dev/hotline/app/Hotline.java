@@ -260,9 +260,10 @@ public final class Hotline implements AutoCloseable {
         WebhookRoutes.register(api, jdbi, audit, webhooks, clock);
         this.eventStream = new EventStream(jdbi, clock); // API-2: the enterprise-wide WebSocket event stream
         Instant startedAt = clock.instant();
+        CallBackOutcomes callBackOutcomes = new CallBackOutcomes(); // BIZ-1: a ticket call-back's outcome on its timeline
         this.eventLog = new EventLog(jdbi, clock, config.dataDir().resolve("event-log-refused.tsv"),
                 List.of(VoicemailStore::project, RecordingStore::project, SurveyStore::project, new CallRating(reportZone), webhooks::project,
-                        eventStream, sms::project, new CallBackOutcomes()), queueTargets,
+                        eventStream, sms::project, callBackOutcomes), queueTargets,
                 reportZone, !config.cluster().enabled()); // OPS-3: a node closes only the calls of enterprises it takes over
         // BIZ-1 tickets; their events go to webhooks and the event stream through the event log (API-2), as calls' do.
         Tickets tickets = new Tickets(clock, sms, eventLog::append);
@@ -305,7 +306,7 @@ public final class Hotline implements AutoCloseable {
             String leg = cti.run(c -> c.dial(enterpriseId, userId, number));
             String callId = cti.run(c -> c.calls(userId).stream().filter(v -> v.legId().equals(leg)).map(CallView::callId).findFirst().orElse(null));
             return new TicketRoutes.CallBack.Placed(leg, callId);
-        });
+        }, callBackOutcomes);
         AcdHost acdHost = new AcdHost(acd, cti, calls, routing, router, recorder, mediaFiles, ringTimeout, surveys);
         Switchboard switchboard = new Switchboard(calls, routing, router, recorder, desk, acdHost, acd, cti);
         switchboard.follow(surveys::onEvent);

@@ -35,7 +35,7 @@ public final class TicketRoutes {
     /** @param number the number dialled (masked for a viewer under CRM-5) */
     public record CallBackPlaced(String legId, String callId, String number) {}
 
-    public static void register(Api root, Jdbi jdbi, Tickets tickets, Masking masking, CallBack callBack) {
+    public static void register(Api root, Jdbi jdbi, Tickets tickets, Masking masking, CallBack callBack, CallBackOutcomes outcomes) {
         Api api = root.tagged("tickets");
         api.get("/ticket-settings", "Tracking-number prefix, business-hours calendar (zone, working days 1..7, HH:mm start and end) and"
                 + " escalation stages (percent of the SLA, target assignee or supervisor) and the notices by e-mail and SMS (BIZ-1)")
@@ -159,6 +159,7 @@ public final class TicketRoutes {
                     if (!me.can(Permission.AGENT_DESK)) throw ApiException.forbidden("calling back needs agent.desk");
                     CallBack.Placed placed = callBack.dial(me.enterpriseId(), me.userId(), number);
                     jdbi.useTransaction(h -> tickets.callbackDialled(h, me.enterpriseId(), me.userId(), id, number, placed.callId()));
+                    outcomes.dialled(me.enterpriseId(), id, number, placed.callId()); // committed: its outcome is written when the call closes
                     ctx.status(201).json(masking.forViewer(me).json(new CallBackPlaced(placed.legId(), placed.callId(), number)));
                 });
 

@@ -250,18 +250,8 @@ public final class TicketStore {
                 .bind("d", detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail).bind("call", callId).execute();
     }
 
-    /** A call-back placed from a ticket: the ticket and the number dialled (the event's detail starts with it). */
-    record PlacedCallBack(long ticketId, String number) {}
-
-    /** The call-back whose call is {@code callId}, unless its outcome is on the timeline already. */
-    static Optional<PlacedCallBack> callBackOfCall(Handle h, long e, String callId) {
-        return h.createQuery("""
-                        SELECT d.ticket_id, d.detail FROM ticket_event d WHERE d.call_id = :c AND d.enterprise_id = :e AND d.kind = 'callback_dialled'
-                        AND NOT EXISTS (SELECT 1 FROM ticket_event o WHERE o.call_id = :c AND o.kind = 'callback_outcome')
-                        ORDER BY d.id LIMIT 1""")
-                .bind("c", callId).bind("e", e)
-                .map((rs, c) -> new PlacedCallBack(rs.getLong(1), rs.getString(2) == null ? "" : rs.getString(2).split(" ", 2)[0])).findOne();
-    }
+    /** A call-back placed from a ticket: its enterprise, the ticket and the number dialled. */
+    record PlacedCallBack(long enterpriseId, long ticketId, String number) {}
 
     static List<Ticket.Event> timeline(Handle h, long e, long ticket) {
         return h.createQuery("""

@@ -16,10 +16,12 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The day roll-up of charges ({@code charge_day}, RPT-5, issue 15): per enterprise, local day in the server's zone, trunk,
- * agent, department, currency and direction (outbound, inbound), the legs (rated and unrated), talk and billed seconds and amount. Every charge is added
- * in the transaction that stores it ({@link #save}); a re-rate builds the days it touches again from {@code call_charge}
- * ({@link #rebuild}). Totals read whole days from here and the partial days at a range's ends from {@code call_charge}
- * ({@link #sums}), so they are exact for any range and any zone.
+ * agent, department, currency and direction (outbound, inbound), the legs (rated and unrated), talk and billed seconds and amount; and
+ * the month roll-up ({@code charge_month}, V78) with the same key by local month. Every charge is added to both in the
+ * transaction that stores it ({@link #save}); a re-rate builds the days it touches again from {@code call_charge}, then their
+ * months from the days ({@link #rebuild}). Totals read whole months from the month roll-up, the other whole days from the day
+ * roll-up and the partial days at a range's ends from {@code call_charge} ({@link #sums}), so they are exact for any range
+ * and any zone, and a year reads 12 months' rows, not 365 days'.
  *
  * <p>Both writers first take the enterprise's billing lock ({@link #lock}): the event log's writer thread rating a call
  * and a re-rate from the API never interleave, so a day being rebuilt never misses or counts twice a charge stored meanwhile.

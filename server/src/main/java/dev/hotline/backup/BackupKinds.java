@@ -119,7 +119,7 @@ final class BackupKinds {
             "enterprise", "web_session", "api_token", "audit_log", "call_event", "call_record", "recording", "voicemail",
             "agent_event", "agent_state_now", "agent_time_stat", "agent_time_day", "agent_time_hour", "agent_time_zone",
             "pending_callback", "queue_callback", "direct_line_memory", "queue_visit", "queue_offer", "queue_stat", "agent_stat", "call_stat",
-            "queue_day", "agent_day", "call_day", "queue_hour", "agent_hour", "call_hour", "call_charge", "charge_day", "charge_day_zone", "survey_result",
+            "queue_day", "agent_day", "call_day", "queue_hour", "agent_hour", "call_hour", "call_charge", "charge_day", "charge_month", "charge_day_zone", "survey_result",
             "survey_queue_stat", "survey_queue_day", "survey_agent_stat", "survey_agent_day", "survey_rollup_zone",
             "number_stat", "number_day", "tolerance_stat", "tolerance_day", "outbound_stat", "outbound_day",
             "customer", "customer_phone", "customer_value", "customer_import", "customer_import_error", "personal_contact",

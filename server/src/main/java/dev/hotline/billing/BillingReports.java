@@ -129,17 +129,37 @@ public final class BillingReports {
             new Column("connectionFee", Kind.MONEY, "Connection fee", "接通费"), TALK, BILLED, AMOUNT,
             new Column("periodParts", Kind.TEXT, "Billed by period", "分时段计费"));
 
-    /**
-     * A page of the charges of the calls answered in [from, to), oldest first: at most {@code limit} after skipping
-     * {@code offset}. The total row adds up the whole range, not the page (its {@code calls} is the number of rows of the
-     * bill), from the day roll-up like the totals; it also tells the page ({@code offset}, {@code limit}).
-     */
+    /** A page of the bill by offset (no cursor): see {@link #charges(Handle, long, ZoneId, Instant, Instant, BillCursor, long, int)}. */
     public static ReportTable charges(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to, long offset, int limit) {
+        return charges(h, enterpriseId, zone, from, to, null, offset, limit);
+    }
+
+    /**
+     * A page of the charges of the calls answered in [from, to), oldest first: those after the cursor {@code after} (none:
+     * from the first), {@code offset} of them skipped, then at most {@code limit}. Its {@code page} tells the cursor of the
+     * next page ({@code next}, absent on the last page). The total row adds up the whole range, not the page (its
+     * {@code calls} is the number of rows of the bill), from the roll-ups like the totals; it also tells {@code offset}
+     * and {@code limit}.
+     */
+    public static ReportTable charges(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to, BillCursor after, long offset,
+                                      int limit) {
         Names names = Names.load(h, enterpriseId);
         List<Map<String, Object>> rows = new ArrayList<>();
-        BillingStore.eachCharge(h, enterpriseId, from, to, offset, limit, c -> rows.add(row(c, names)));
-        return new ReportTable("billing-calls", from.toString(), to.toString(), "UTC", null, CHARGE_COLUMNS, rows,
-                chargesTotal(h, enterpriseId, zone, from, to, offset, limit));
+        Charge[] last = {null};
+        boolean[] more = {false};
+        // One row more than the page, to know whether there is a next page.
+        BillingStore.eachCharge(h, enterpriseId, from, to, after, offset, limit + 1, c -> {
+            if (rows.size() < limit) {
+                rows.add(row(c, names));
+                last[0] = c;
+            } else {
+                more[0] = true;
+            }
+        });
+        Map<String, Object> total = chargesTotal(h, enterpriseId, zone, from, to, offset, limit);
+        String next = more[0] ? BillCursor.after(last[0]).text() : null;
+        return new ReportTable("billing-calls", from.toString(), to.toString(), "UTC", null, CHARGE_COLUMNS, rows, total,
+                new ReportTable.Paging(((Number) total.get("calls")).longValue(), limit, (int) Math.min(offset, Integer.MAX_VALUE), next));
     }
 
     /**
@@ -148,11 +168,17 @@ public final class BillingReports {
      */
     public static long exportCharges(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to, long offset, int limit,
                                      ReportExport.RowWriter out) throws IOException {
+        return exportCharges(h, enterpriseId, zone, from, to, null, offset, limit, out);
+    }
+
+    /** The export of the rows after the cursor {@code after} (none: from the first), {@code offset} skipped, at most {@code limit}. */
+    public static long exportCharges(Handle h, long enterpriseId, ZoneId zone, Instant from, Instant to, BillCursor after, long offset,
+                                     int limit, ReportExport.RowWriter out) throws IOException {
         Names names = Names.load(h, enterpriseId);
         Map<String, Object> total = chargesTotal(h, enterpriseId, zone, from, to, offset, limit);
         long[] n = {0};
         try (out) {
-            BillingStore.eachCharge(h, enterpriseId, from, to, offset, limit, c -> {
+            BillingStore.eachCharge(h, enterpriseId, from, to, after, offset, limit, c -> {
                 try {
                     out.row(row(c, names));
                     n[0]++;

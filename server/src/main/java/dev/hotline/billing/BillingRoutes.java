@@ -94,19 +94,24 @@ public final class BillingRoutes {
                 });
         api.get("/billing/calls", "The detailed bill, a page at a time: every answered call leg through a trunk with its rate and amount"
                 + " (unrated calls too), oldest first, limit rows (JSON: default and most " + BillingReports.MAX_PAGE + "; CSV and xlsx:"
-                + " default and most " + BillingReports.MAX_EXPORT + ") after the first offset (default 0). The total row adds up the"
-                + " whole range: its calls is the number of rows of the bill." + RANGE)
+                + " default and most " + BillingReports.MAX_EXPORT + ") after the cursor after (page.next of the page before: keyset paging,"
+                + " every page as fast as the first), skipping the first offset of them (default 0). page.next is the next page's cursor"
+                + " (absent on the last page). The total row adds up the whole range: its calls is the number of rows of the bill." + RANGE)
                 .returns(ReportTable.class).handle(Permission.CALL_READ, (ctx, me) -> {
                     Range r = range(ctx, clock);
                     int most = r.format.equals("json") ? BillingReports.MAX_PAGE : BillingReports.MAX_EXPORT;
                     Long limit = WebServer.longParam(ctx, "limit");
                     Long offset = WebServer.longParam(ctx, "offset");
+                    String afterText = ctx.queryParam("after");
+                    BillCursor after = afterText == null || afterText.isEmpty() ? null : BillCursor.parse(afterText).orElse(null);
                     Validator.of().check(limit == null || (limit >= 1 && limit <= most), "limit", "1.." + most)
-                            .check(offset == null || offset >= 0, "offset", "0 or more").throwIfInvalid();
+                            .check(offset == null || offset >= 0, "offset", "0 or more")
+                            .check(afterText == null || afterText.isEmpty() || after != null, "after", "a cursor of the bill (page.next)")
+                            .throwIfInvalid();
                     int max = limit == null ? most : limit.intValue();
                     long skip = offset == null ? 0 : offset;
                     if (r.format.equals("json")) {
-                        send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max)), masking.forViewer(me), r);
+                        send(ctx, jdbi.withHandle(h -> BillingReports.charges(h, me.enterpriseId(), reportZone, r.from, r.to, after, skip, max)), masking.forViewer(me), r);
                         return;
                     }
                     // An export streams: each row goes out as it is read, so a bill of 50 000 calls is never held in memory.
@@ -125,7 +130,7 @@ public final class BillingRoutes {
                             file.close();
                         }
                     };
-                    jdbi.useHandle(h -> BillingReports.exportCharges(h, me.enterpriseId(), reportZone, r.from, r.to, skip, max, out));
+                    jdbi.useHandle(h -> BillingReports.exportCharges(h, me.enterpriseId(), reportZone, r.from, r.to, after, skip, max, out));
                 });
         api.post("/billing/rerate", "Rate again the calls answered in [from, to) with the rate tables as they are now")
                 .body(RerateInput.class).returns(Rerated.class).handle(Permission.ROUTING_WRITE, (ctx, me) -> {

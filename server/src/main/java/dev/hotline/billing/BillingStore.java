@@ -205,22 +205,28 @@ public final class BillingStore {
     /** The enterprise's charges of legs answered in [from, to), oldest first, at most {@code limit} after skipping {@code offset}. */
     static List<Charge> charges(Handle h, long enterpriseId, Instant from, Instant to, long offset, int limit) {
         List<Charge> out = new ArrayList<>();
-        eachCharge(h, enterpriseId, from, to, offset, limit, out::add);
+        eachCharge(h, enterpriseId, from, to, null, offset, limit, out::add);
         return out;
     }
 
     /**
      * The same charges handed to {@code each} as they are read, in the order of the index ix_call_charge_bill (no sort of the
-     * range), a few thousand rows fetched at a time (PostgreSQL streams them only inside a transaction: the caller's, or
-     * one opened here).
+     * range): those after the cursor {@code after} (if any: keyset paging, the index is entered at the cursor, so a deep page
+     * costs as the first), then {@code offset} of them skipped, then at most {@code limit}; a few thousand rows fetched at a
+     * time (PostgreSQL streams them only inside a transaction: the caller's, or one opened here).
      */
-    static void eachCharge(Handle h, long enterpriseId, Instant from, Instant to, long offset, int limit, Consumer<Charge> each) {
+    static void eachCharge(Handle h, long enterpriseId, Instant from, Instant to, BillCursor after, long offset, int limit, Consumer<Charge> each) {
+        // After the cursor: a later answer, or the same answer and a later call, or the same call and a later leg. The first
+        // condition (answered_at >= the cursor's) is the index range's start; the rest drops the rows of that instant already read.
+        String seek = after == null ? "" : " AND answered_at >= :a AND (answered_at > :a OR call_id > :c OR (call_id = :c AND leg_id > :l))";
         Runnable read = () -> {
-            try (var rows = h.createQuery("""
-                    SELECT * FROM call_charge WHERE enterprise_id = :e AND answered_at >= :from AND answered_at < :to
-                    ORDER BY enterprise_id, answered_at, call_id, leg_id LIMIT :limit OFFSET :offset""")
+            var q = h.createQuery("""
+                    SELECT * FROM call_charge WHERE enterprise_id = :e AND answered_at >= :from AND answered_at < :to%s
+                    ORDER BY enterprise_id, answered_at, call_id, leg_id LIMIT :limit OFFSET :offset""".formatted(seek))
                     .bind("e", enterpriseId).bind("from", Timestamp.from(from)).bind("to", Timestamp.from(to)).bind("limit", limit)
-                    .bind("offset", offset).setFetchSize(2_000).map((rs, c) -> charge(rs)).stream()) {
+                    .bind("offset", offset);
+            if (after != null) q.bind("a", Timestamp.from(after.answeredAt())).bind("c", after.callId()).bind("l", after.legId());
+            try (var rows = q.setFetchSize(2_000).map((rs, c) -> charge(rs)).stream()) {
                 rows.forEach(each);
             }
         };

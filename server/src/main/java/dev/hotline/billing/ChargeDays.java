@@ -16,10 +16,12 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The day roll-up of charges ({@code charge_day}, RPT-5, issue 15): per enterprise, local day in the server's zone, trunk,
- * agent, department, currency and direction (outbound, inbound), the legs (rated and unrated), talk and billed seconds and amount. Every charge is added
- * in the transaction that stores it ({@link #save}); a re-rate builds the days it touches again from {@code call_charge}
- * ({@link #rebuild}). Totals read whole days from here and the partial days at a range's ends from {@code call_charge}
- * ({@link #sums}), so they are exact for any range and any zone.
+ * agent, department, currency and direction (outbound, inbound), the legs (rated and unrated), talk and billed seconds and amount; and
+ * the month roll-up ({@code charge_month}, V78) with the same key by local month. Every charge is added to both in the
+ * transaction that stores it ({@link #save}); a re-rate builds the days it touches again from {@code call_charge}, then their
+ * months from the days ({@link #rebuild}). Totals read whole months from the month roll-up, the other whole days from the day
+ * roll-up and the partial days at a range's ends from {@code call_charge} ({@link #sums}), so they are exact for any range
+ * and any zone, and a year reads 12 months' rows, not 365 days'.
  *
  * <p>Both writers first take the enterprise's billing lock ({@link #lock}): the event log's writer thread rating a call
  * and a re-rate from the API never interleave, so a day being rebuilt never misses or counts twice a charge stored meanwhile.
@@ -44,31 +46,49 @@ final class ChargeDays {
         add(h, enterpriseId, zone, c, 1);
     }
 
-    /** Adds ({@code sign} 1) or takes away (-1) one charge to its day's row. */
+    /** Adds ({@code sign} 1) or takes away (-1) one charge to its day's row and its month's row. */
     private static void add(Handle h, long enterpriseId, ZoneId zone, Charge c, int sign) {
-        long day = c.answeredAt().atZone(zone).toLocalDate().toEpochDay();
+        LocalDate day = c.answeredAt().atZone(zone).toLocalDate();
+        addTo(h, Table.DAY, day.toEpochDay(), enterpriseId, c, sign);
+        addTo(h, Table.MONTH, day.withDayOfMonth(1).toEpochDay(), enterpriseId, c, sign);
+    }
+
+    /** The two roll-ups: a row per local day, a row per local month (keyed by the day number of its first day). */
+    private enum Table {
+        DAY("charge_day", "local_day"), MONTH("charge_month", "local_month");
+
+        final String name;
+        final String period;
+
+        Table(String name, String period) {
+            this.name = name;
+            this.period = period;
+        }
+    }
+
+    private static void addTo(Handle h, Table table, long period, long enterpriseId, Charge c, int sign) {
         BigDecimal amount = c.amount() == null ? BigDecimal.ZERO : c.amount();
         if (sign < 0) amount = amount.negate();
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("e", enterpriseId);
-        key.put("d", day);
+        key.put("d", period);
         key.put("t", BillingStore.cut(c.trunk(), 64));
         key.put("a", c.agentUserId() == null ? 0L : c.agentUserId());
         key.put("dep", c.departmentId() == null ? 0L : c.departmentId());
         key.put("cur", c.currency() == null ? "" : c.currency());
         key.put("dir", c.direction());
         int updated = h.createUpdate("""
-                UPDATE charge_day SET legs = legs + :n, rated_legs = rated_legs + :r, unrated_legs = unrated_legs + :u,
+                UPDATE %s SET legs = legs + :n, rated_legs = rated_legs + :r, unrated_legs = unrated_legs + :u,
                     talk_seconds = talk_seconds + :talk, billed_seconds = billed_seconds + :billed, amount = amount + :amount
-                WHERE enterprise_id = :e AND local_day = :d AND trunk = :t AND agent_user_id = :a AND department_id = :dep AND currency = :cur
-                    AND direction = :dir""")
+                WHERE enterprise_id = :e AND %s = :d AND trunk = :t AND agent_user_id = :a AND department_id = :dep AND currency = :cur
+                    AND direction = :dir""".formatted(table.name, table.period))
                 .bindMap(key).bind("n", sign).bind("r", c.rated() ? sign : 0).bind("u", c.rated() ? 0 : sign)
                 .bind("talk", (long) sign * c.talkSeconds()).bind("billed", (long) sign * c.billedSeconds()).bind("amount", amount).execute();
         if (updated == 0) {
             h.createUpdate("""
-                    INSERT INTO charge_day (enterprise_id, local_day, trunk, agent_user_id, department_id, currency, direction, legs, rated_legs,
+                    INSERT INTO %s (enterprise_id, %s, trunk, agent_user_id, department_id, currency, direction, legs, rated_legs,
                         unrated_legs, talk_seconds, billed_seconds, amount)
-                    VALUES (:e, :d, :t, :a, :dep, :cur, :dir, :n, :r, :u, :talk, :billed, :amount)""")
+                    VALUES (:e, :d, :t, :a, :dep, :cur, :dir, :n, :r, :u, :talk, :billed, :amount)""".formatted(table.name, table.period))
                     .bindMap(key).bind("n", sign).bind("r", c.rated() ? sign : 0).bind("u", c.rated() ? 0 : sign)
                     .bind("talk", (long) sign * c.talkSeconds()).bind("billed", (long) sign * c.billedSeconds()).bind("amount", amount).execute();
         }
@@ -95,6 +115,29 @@ final class ChargeDays {
                     .bind("e", enterpriseId).bind("d", day).bind("from", Timestamp.from(start(day, zone)))
                     .bind("to", Timestamp.from(start(day + 1, zone))).execute();
         }
+        rebuildMonths(h, enterpriseId, first, last);
+    }
+
+    /**
+     * Builds again from {@code charge_day} the month rows of every month holding a day of [firstDay, lastDay] (day numbers),
+     * after those days were built again; the caller holds the billing lock.
+     */
+    private static void rebuildMonths(Handle h, long enterpriseId, long firstDay, long lastDay) {
+        LocalDate month = LocalDate.ofEpochDay(firstDay).withDayOfMonth(1);
+        LocalDate lastMonth = LocalDate.ofEpochDay(lastDay).withDayOfMonth(1);
+        h.createUpdate("DELETE FROM charge_month WHERE enterprise_id = :e AND local_month >= :m0 AND local_month <= :m1")
+                .bind("e", enterpriseId).bind("m0", month.toEpochDay()).bind("m1", lastMonth.toEpochDay()).execute();
+        for (; !month.isAfter(lastMonth); month = month.plusMonths(1)) {
+            h.createUpdate("""
+                    INSERT INTO charge_month (enterprise_id, local_month, trunk, agent_user_id, department_id, currency, direction, legs,
+                        rated_legs, unrated_legs, talk_seconds, billed_seconds, amount)
+                    SELECT enterprise_id, :m, trunk, agent_user_id, department_id, currency, direction, SUM(legs), SUM(rated_legs),
+                        SUM(unrated_legs), SUM(talk_seconds), SUM(billed_seconds), SUM(amount)
+                    FROM charge_day WHERE enterprise_id = :e AND local_day >= :d0 AND local_day < :d1
+                    GROUP BY enterprise_id, trunk, agent_user_id, department_id, currency, direction""")
+                    .bind("e", enterpriseId).bind("m", month.toEpochDay()).bind("d0", month.toEpochDay())
+                    .bind("d1", month.plusMonths(1).toEpochDay()).execute();
+        }
     }
 
     /**
@@ -108,6 +151,7 @@ final class ChargeDays {
             for (long e : h.createQuery("SELECT id FROM enterprise").mapTo(Long.class).list()) {
                 lock(h, e);
                 h.createUpdate("DELETE FROM charge_day WHERE enterprise_id = :e").bind("e", e).execute();
+                h.createUpdate("DELETE FROM charge_month WHERE enterprise_id = :e").bind("e", e).execute();
                 var span = h.createQuery("SELECT MIN(answered_at), MAX(answered_at) FROM call_charge WHERE enterprise_id = :e").bind("e", e)
                         .map((rs, c) -> rs.getTimestamp(1) == null ? null : new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()})
                         .one();
@@ -137,7 +181,16 @@ final class ChargeDays {
         if (!wholeFrom.isBefore(wholeTo)) return BillingStore.sums(h, enterpriseId, by.column, from, to);
         List<BillingStore.GroupSum> parts = new ArrayList<>();
         if (from.isBefore(wholeFrom)) parts.addAll(BillingStore.sums(h, enterpriseId, by.column, from, wholeFrom));
-        parts.addAll(daySums(h, enterpriseId, by, firstDay.toEpochDay(), endDay.toEpochDay()));
+        // Whole months [firstMonth, endMonth) from the month roll-up, the whole days around them from the day roll-up.
+        LocalDate firstMonth = firstDay.getDayOfMonth() == 1 ? firstDay : firstDay.withDayOfMonth(1).plusMonths(1);
+        LocalDate endMonth = endDay.withDayOfMonth(1);
+        if (firstMonth.isBefore(endMonth)) {
+            if (firstDay.isBefore(firstMonth)) parts.addAll(rollupSums(h, Table.DAY, enterpriseId, by, firstDay.toEpochDay(), firstMonth.toEpochDay()));
+            parts.addAll(rollupSums(h, Table.MONTH, enterpriseId, by, firstMonth.toEpochDay(), endMonth.toEpochDay()));
+            if (endMonth.isBefore(endDay)) parts.addAll(rollupSums(h, Table.DAY, enterpriseId, by, endMonth.toEpochDay(), endDay.toEpochDay()));
+        } else {
+            parts.addAll(rollupSums(h, Table.DAY, enterpriseId, by, firstDay.toEpochDay(), endDay.toEpochDay()));
+        }
         if (wholeTo.isBefore(to)) parts.addAll(BillingStore.sums(h, enterpriseId, by.column, wholeTo, to));
         record Key(String id, String currency) {}
         Map<Key, BillingStore.GroupSum> merged = new LinkedHashMap<>();
@@ -148,8 +201,12 @@ final class ChargeDays {
         return new ArrayList<>(merged.values());
     }
 
-    /** Sums of the local days [firstDay, endDay) by group and currency, from the roll-up (groups whose legs add up to none left out). */
-    private static List<BillingStore.GroupSum> daySums(Handle h, long enterpriseId, BillingReports.By by, long firstDay, long endDay) {
+    /**
+     * Sums of the local days [firstDay, endDay) (day numbers; for {@link Table#MONTH} the first days of whole months) by group and
+     * currency, from a roll-up (groups whose legs add up to none left out).
+     */
+    private static List<BillingStore.GroupSum> rollupSums(Handle h, Table table, long enterpriseId, BillingReports.By by, long firstDay,
+                                                          long endDay) {
         String id = switch (by) {
             case ENTERPRISE -> "enterprise_id";
             case DEPARTMENT -> "NULLIF(department_id, 0)";
@@ -159,8 +216,8 @@ final class ChargeDays {
         };
         String column = by == BillingReports.By.DEPARTMENT ? "department_id" : by == BillingReports.By.AGENT ? "agent_user_id" : by.column;
         return h.createQuery("SELECT " + id + " AS id, NULLIF(currency, '') AS currency, SUM(legs) AS calls, SUM(unrated_legs) AS unrated,"
-                        + " SUM(talk_seconds) AS talk, SUM(billed_seconds) AS billed, SUM(amount) AS amount FROM charge_day"
-                        + " WHERE enterprise_id = :e AND local_day >= :d0 AND local_day < :d1 GROUP BY " + column + ", currency HAVING SUM(legs) > 0")
+                        + " SUM(talk_seconds) AS talk, SUM(billed_seconds) AS billed, SUM(amount) AS amount FROM " + table.name
+                        + " WHERE enterprise_id = :e AND " + table.period + " >= :d0 AND " + table.period + " < :d1 GROUP BY " + column + ", currency HAVING SUM(legs) > 0")
                 .bind("e", enterpriseId).bind("d0", firstDay).bind("d1", endDay)
                 .map((rs, c) -> new BillingStore.GroupSum(rs.getString("id"), rs.getString("currency"), rs.getLong("calls"), rs.getLong("unrated"),
                         rs.getLong("talk"), rs.getLong("billed"), Objects.requireNonNullElse(rs.getBigDecimal("amount"), BigDecimal.ZERO)

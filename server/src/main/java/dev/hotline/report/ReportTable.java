@@ -20,8 +20,15 @@ public record ReportTable(String report, String from, String to, String zone, St
         this(report, from, to, zone, group, columns, rows, total, null);
     }
 
-    /** The rows of a list report (one row per call or state change) are a page: {@code total} rows in all, these from {@code offset}. */
-    public record Paging(long total, int limit, int offset) {}
+    /**
+     * The rows of a list report (one row per call or state change) are a page: {@code total} rows in all, these from {@code offset};
+     * {@code next}, for a report paged by cursor (the detailed bill), the cursor of the page after this one (none on the last page).
+     */
+    public record Paging(long total, int limit, int offset, @JsonInclude(JsonInclude.Include.NON_NULL) String next) {
+        public Paging(long total, int limit, int offset) {
+            this(total, limit, offset, null);
+        }
+    }
 
     /** A column: its key in the rows, its kind of value, and its header in English and Chinese. */
     public record Column(String key, Kind kind, String en, String zh) {

@@ -62,22 +62,29 @@ export const BillingPage = {
   data() {
     const today = new Date();
     return { tab: 'totals', from: ymd(new Date(today.getFullYear(), today.getMonth(), 1)), to: ymd(today), by: 'enterprise',
-      report: null, offset: 0, loading: false, error: null, rangeError: null, tables: [], trunks: [], form: null, formError: null, saving: false };
+      report: null, offset: 0, after: null, cursors: [], loading: false, error: null, rangeError: null, tables: [], trunks: [], form: null, formError: null, saving: false };
   },
   created() { this.load(); this.loadTables(); },
   watch: {
-    tab(v) { this.offset = 0; if (v !== 'rates') this.load(); else this.loadTables(); },
+    tab(v) { this.firstPage(); if (v !== 'rates') this.load(); else this.loadTables(); },
   },
   computed: {
     columns() { return (this.report && this.report.columns) || []; },
     rows() { return (this.report && this.report.rows) || []; },
     params() { return { from: dayStart(this.from, 0), to: dayStart(this.to, 1) }; },
     path() { return this.tab === 'calls' ? '/billing/calls' : '/billing/totals'; },
-    query() { return this.tab === 'calls' ? { ...this.params, limit: PAGE, offset: this.offset } : { ...this.params, by: this.by }; },
-    /** The detailed bill's page: every call of the range, PAGE at a time (the total row's calls counts them all). */
+    /** The bill's page is asked for by the cursor of the page before it (keyset paging: a deep page costs as the first). */
+    query() {
+      if (this.tab !== 'calls') return { ...this.params, by: this.by };
+      return this.after ? { ...this.params, limit: PAGE, after: this.after } : { ...this.params, limit: PAGE };
+    },
+    /**
+     * The detailed bill's page: every call of the range, PAGE at a time (the total row's calls counts them all); offset is
+     * where the page starts (pages turned times PAGE), next the API's cursor of the page after it (none on the last).
+     */
     page() {
       if (this.tab !== 'calls' || !this.report || !this.report.total) return null;
-      return { total: Number(this.report.total.calls) || 0, offset: this.offset };
+      return { total: Number(this.report.total.calls) || 0, offset: this.offset, next: (this.report.page && this.report.page.next) || null };
     },
     /** The part of the bill an export holds: the EXPORT_ROWS rows from the one that holds the page shown. */
     exportOffset() { return Math.floor(this.offset / EXPORT_ROWS) * EXPORT_ROWS; },
@@ -123,8 +130,23 @@ export const BillingPage = {
       const q = new URLSearchParams({ ...query, format, lang: i18n.lang === 'zh' ? 'zh' : 'en' });
       return '/api/v1' + this.path + '?' + q.toString();
     },
-    apply() { this.offset = 0; this.load(); },
-    turn(delta) { this.offset = Math.max(0, this.offset + delta * PAGE); this.load(); },
+    apply() { this.firstPage(); this.load(); },
+    /** Back to the bill's first page (a new range or tab): no cursor, none kept. */
+    firstPage() { this.offset = 0; this.after = null; this.cursors = []; },
+    /** Next: the page after the cursor the API gave (the one shown is remembered); previous: the cursor remembered last. */
+    turn(delta) {
+      if (delta > 0) {
+        if (!this.page || !this.page.next) return;
+        this.cursors.push(this.after);
+        this.after = this.page.next;
+        this.offset += PAGE;
+      } else {
+        if (!this.cursors.length) return;
+        this.after = this.cursors.pop();
+        this.offset = Math.max(0, this.offset - PAGE);
+      }
+      this.load();
+    },
     async load() {
       if (this.tab === 'rates') return;
       this.rangeError = null;
@@ -245,8 +267,8 @@ export const BillingPage = {
       </div>
       <div v-if="page" class="toolbar report-noprint" data-testid="billing-pager">
         <span class="muted" data-testid="billing-page-info" :data-total="page.total">{{ t('reports.pageInfo', { from: page.total ? page.offset + 1 : 0, to: page.offset + rows.length, total: page.total }) }}</span>
-        <button type="button" class="btn" data-testid="billing-prev" :disabled="loading || page.offset === 0" @click="turn(-1)">{{ t('reports.prev') }}</button>
-        <button type="button" class="btn" data-testid="billing-next" :disabled="loading || page.offset + rows.length >= page.total" @click="turn(1)">{{ t('reports.next') }}</button>
+        <button type="button" class="btn" data-testid="billing-prev" :disabled="loading || !cursors.length" @click="turn(-1)">{{ t('reports.prev') }}</button>
+        <button type="button" class="btn" data-testid="billing-next" :disabled="loading || !page.next" @click="turn(1)">{{ t('reports.next') }}</button>
         <span v-if="page.total > EXPORT_ROWS" class="muted" data-testid="billing-export-part">{{ t('billing.exportPart', { from: exportOffset + 1, to: Math.min(exportOffset + EXPORT_ROWS, page.total), total: page.total }) }}</span>
       </div>
       <p class="muted">{{ t('billing.note') }}</p>

@@ -465,6 +465,24 @@ class BillingCallsTest {
         JsonNode last = exact(admin.get("/api/v1/billing/calls?" + oldRange + "&offset=2000&limit=1000"));
         assertThat(last.get("rows")).hasSize(500);
         assertThat(last.get("rows").get(499).get("callId").asText()).isEqualTo("long-" + old.getEpochSecond() + "-2499");
+        // Keyset paging: each page after the cursor of the one before (page.next) until there is none: every row once, in order.
+        List<String> paged = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < 10; pages++) {
+            JsonNode p = exact(admin.get("/api/v1/billing/calls?" + oldRange + "&limit=700" + (after == null ? "" : "&after=" + after)));
+            p.get("rows").forEach(r -> paged.add(r.get("callId").asText()));
+            assertThat(p.get("page").get("total").asLong()).isEqualTo(2500);
+            after = p.get("page").has("next") ? p.get("page").get("next").asText() : null;
+            if (after == null) break;
+        }
+        assertThat(paged).as("4 pages of 700, 700, 700, 400").hasSize(2500).doesNotHaveDuplicates();
+        for (int i = 0; i < 2500; i++) assertThat(paged.get(i)).isEqualTo("long-" + old.getEpochSecond() + "-" + i);
+        assertThat(first.get("page").get("next").asText()).as("the first page's cursor").isNotEmpty();
+        JsonNode second = exact(admin.get("/api/v1/billing/calls?" + oldRange + "&after=" + first.get("page").get("next").asText()));
+        assertThat(second.get("rows").get(0).get("callId").asText()).isEqualTo("long-" + old.getEpochSecond() + "-1000");
+        var badCursor = admin.get("/api/v1/billing/calls?" + oldRange + "&after=not-a-cursor");
+        assertThat(badCursor.status()).isEqualTo(400);
+        assertThat(badCursor.json().get("fieldErrors").findValuesAsText("field")).as(badCursor.toString()).containsExactly("after");
 
         var csv = admin.getBytes("/api/v1/billing/calls?" + oldRange + "&format=csv");
         assertThat(csv.status()).isEqualTo(200);
@@ -508,8 +526,19 @@ class BillingCallsTest {
             wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("2001–" + all + " of " + all));
             assertThat(page.findElements(tid("billing-row"))).hasSize((int) (all - 2000));
             assertThat(page.findElement(tid("billing-next")).isEnabled()).as("the last page").isFalse();
+            String lastFirstRow = page.findElements(tid("billing-row")).get(0).getText();
             click(page, "billing-prev");
             wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("1001–2000 of " + all));
+            wait.until(d -> d.findElements(tid("billing-row")).size() == 1000);
+            String secondFirstRow = page.findElements(tid("billing-row")).get(0).getText();
+            assertThat(secondFirstRow).as("another page than the last").isNotEqualTo(lastFirstRow);
+            click(page, "billing-prev");
+            wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("1–1000 of " + all));
+            assertThat(page.findElement(tid("billing-prev")).isEnabled()).as("the first page").isFalse();
+            // Forward again by the cursors the API gave: the same second page.
+            click(page, "billing-next");
+            wait.until(d -> d.findElement(tid("billing-page-info")).getText().equals("1001–2000 of " + all));
+            wait.until(d -> page.findElements(tid("billing-row")).get(0).getText().equals(secondFirstRow));
             assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
         }
     }

@@ -18,15 +18,19 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
 /**
- * RPT-5 day roll-up (issue 15), a property: whatever charges are stored, rated again one by one, or re-rated by range after
- * a rate change, the totals read through the roll-up ({@link ChargeDays#sums}: whole days from {@code charge_day}, the ends
- * from {@code call_charge}) equal the same sums over {@code call_charge} alone, by every grouping, for random ranges of whole
- * days, partial days and within one day. Seeded; the days are Berlin's, across the change to summer time (a 23-hour day).
+ * RPT-5 day and month roll-ups (issue 15), a property: whatever charges are stored, rated again one by one, or re-rated by
+ * range after a rate change, the totals read through the roll-ups ({@link ChargeDays#sums}: whole months from
+ * {@code charge_month}, the other whole days from {@code charge_day}, the ends from {@code call_charge}) equal the same sums over
+ * {@code call_charge} alone, by every grouping, for random ranges of whole months, whole days, partial days and within one
+ * day; every month row equals its days' rows added up; and after the whole roll-up is built again (a start in another zone,
+ * then back) the same holds. Seeded; the days are Berlin's, February to May 2026, across the change to summer time (a
+ * 23-hour day).
  */
 class BillingRollupTest {
     static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
-    static final Instant START = LocalDate.of(2026, 3, 20).atStartOfDay(ZONE).toInstant();
-    static final int DAYS = 20;
+    static final LocalDate FIRST = LocalDate.of(2026, 2, 17);
+    static final Instant START = FIRST.atStartOfDay(ZONE).toInstant();
+    static final int DAYS = 80;
     static final List<String> TRUNKS = List.of("alpha", "beta", "gamma"); // gamma has no rate table
     static final List<String> NUMBERS = List.of("0101", "0202", "9999", "0303");
 
@@ -53,7 +57,7 @@ class BillingRollupTest {
         });
         List<Charge> stored = new ArrayList<>();
         int checks = 0;
-        for (int op = 0; op < 600; op++) {
+        for (int op = 0; op < 700; op++) {
             int roll = rnd.nextInt(100);
             if (roll < 80 || stored.isEmpty()) {
                 Instant at = START.plusSeconds(rnd.nextInt(DAYS * 86_400));
@@ -87,35 +91,80 @@ class BillingRollupTest {
                 checks++;
             }
         }
-        // Finally every day, every whole-day range ending on each day, and the whole span.
+        finalChecks(jdbi, e, seed);
+        // The whole roll-up built again at a start in another zone, then back in the server's: still exact.
+        assertThat(ChargeDays.rebuildIfZoneChanged(jdbi, ZoneId.of("UTC"))).isTrue();
+        assertThat(ChargeDays.rebuildIfZoneChanged(jdbi, ZONE)).isTrue();
+        finalChecks(jdbi, e, seed);
+        assertThat(checks).isPositive();
+        for (String table : List.of("charge_day", "charge_month")) {
+            long rows = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE enterprise_id = :e").bind("e", e)
+                    .mapTo(Long.class).one());
+            assertThat(rows).as("the roll-up %s has rows", table).isPositive();
+        }
+    }
+
+    /** Every third day, the whole-day range ending on it, partial days, whole months, the whole span; months equal their days. */
+    private static void finalChecks(Jdbi jdbi, long e, long seed) {
         jdbi.useHandle(h -> {
-            for (int d = 0; d < DAYS; d++) {
+            for (int d = 0; d < DAYS; d += 3) { // every third day (80 days, twice, times 3 seeds)
                 Instant from = day(d);
                 assertSame(h, e, from, day(d + 1), seed);
                 assertSame(h, e, day(0), day(d + 1), seed);
                 assertSame(h, e, from.plusSeconds(3600), day(d + 2).minusSeconds(1), seed);
             }
             assertSame(h, e, START.minusSeconds(86_400), day(DAYS + 1), seed);
+            for (int m = 0; m < 4; m++) {
+                LocalDate month = LocalDate.of(2026, 2 + m, 1);
+                Instant from = month.atStartOfDay(ZONE).toInstant();
+                assertSame(h, e, from, month.plusMonths(1).atStartOfDay(ZONE).toInstant(), seed);
+                assertSame(h, e, from, month.plusMonths(2).atStartOfDay(ZONE).toInstant().plusSeconds(7_000), seed);
+                assertSame(h, e, from.minusSeconds(5_000), month.plusMonths(3).atStartOfDay(ZONE).toInstant(), seed);
+            }
+            // Each month row is its days' rows added up (by the whole key).
+            String key = "trunk, agent_user_id, department_id, currency, direction";
+            String days = "SELECT %s, SUM(legs), SUM(unrated_legs), SUM(talk_seconds), SUM(billed_seconds), SUM(amount) FROM charge_day"
+                    .formatted(key) + " WHERE enterprise_id = :e AND local_day >= :d0 AND local_day < :d1 GROUP BY " + key;
+            String months = "SELECT %s, legs, unrated_legs, talk_seconds, billed_seconds, amount FROM charge_month".formatted(key)
+                    + " WHERE enterprise_id = :e AND local_month = :d0";
+            for (int m = 0; m < 4; m++) {
+                LocalDate month = LocalDate.of(2026, 2 + m, 1);
+                assertThat(rows(h, months, e, month)).as("seed %d, month %s", seed, month).isEqualTo(rows(h, days, e, month));
+            }
         });
-        assertThat(checks).isPositive();
-        long rows = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM charge_day WHERE enterprise_id = :e").bind("e", e)
-                .mapTo(Long.class).one());
-        assertThat(rows).as("the roll-up has rows").isPositive();
+    }
+
+    /** The rows of {@code sql} for a month as text, without those that count no leg, sorted. */
+    private static List<String> rows(Handle h, String sql, long e, LocalDate month) {
+        return h.createQuery(sql).bind("e", e).bind("d0", month.toEpochDay()).bind("d1", month.plusMonths(1).toEpochDay())
+                .map((rs, c) -> rs.getLong(6) == 0 ? null : rs.getString(1) + " " + rs.getLong(2) + " " + rs.getLong(3) + " " + rs.getString(4)
+                        + " " + rs.getString(5) + " " + rs.getLong(6) + " " + rs.getLong(7) + " " + rs.getLong(8) + " " + rs.getLong(9) + " "
+                        + rs.getBigDecimal(10).setScale(Rate.SCALE))
+                .list().stream().filter(java.util.Objects::nonNull).sorted().toList();
     }
 
     private static Instant day(int d) {
-        return LocalDate.of(2026, 3, 20).plusDays(d).atStartOfDay(ZONE).toInstant();
+        return FIRST.plusDays(d).atStartOfDay(ZONE).toInstant();
     }
 
-    /** A random range: whole local days, or random instants (partial days at both ends), or a piece of one day. */
+    /**
+     * A random range: whole local days, or random instants (partial days at both ends, up to 50 days: whole months inside some),
+     * or a piece of one day, or from a month's first day to another's (whole months), maybe with partial days at the ends.
+     */
     private static Instant[] range(Random rnd) {
-        int kind = rnd.nextInt(3);
+        int kind = rnd.nextInt(4);
+        if (kind == 3) {
+            LocalDate a = LocalDate.of(2026, 2 + rnd.nextInt(3), 1);
+            LocalDate b = a.plusMonths(1 + rnd.nextInt(3));
+            long ends = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(86_400);
+            return new Instant[] {a.atStartOfDay(ZONE).toInstant().minusSeconds(ends), b.atStartOfDay(ZONE).toInstant().plusSeconds(ends)};
+        }
         if (kind == 0) {
             int a = rnd.nextInt(DAYS);
             return new Instant[] {day(a), day(a + 1 + rnd.nextInt(DAYS - a))};
         }
         Instant a = START.minusSeconds(86_400).plusSeconds(rnd.nextInt((DAYS + 1) * 86_400));
-        long span = kind == 1 ? 1 + rnd.nextInt(8 * 86_400) : 1 + rnd.nextInt(6 * 3600);
+        long span = kind == 1 ? 1 + rnd.nextInt(50 * 86_400) : 1 + rnd.nextInt(6 * 3600);
         return new Instant[] {a, a.plus(Duration.ofSeconds(span))};
     }
 

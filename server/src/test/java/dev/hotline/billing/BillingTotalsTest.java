@@ -70,6 +70,60 @@ class BillingTotalsTest {
         }
     }
 
+    /**
+     * Keyset paging of the bill: charges with many equal answer times (several calls, and two legs of one call, at one instant),
+     * of two enterprises, paged by cursor ({@code page.next}) with random page sizes, give every row of the range exactly once
+     * in the order of (answer time, call, leg), and no cursor after the last page; a text that is no cursor is refused. Seeded.
+     */
+    @Test
+    void billPagedByCursorGivesEveryRowOnceInOrder() {
+        try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+            var jdbi = db.jdbi();
+            long e = enterprise(jdbi, "a");
+            long other = enterprise(jdbi, "b");
+            java.util.Random rnd = new java.util.Random(15);
+            record Stored(Instant at, String call, String leg, String number) {}
+            List<Stored> mine = new java.util.ArrayList<>();
+            jdbi.useTransaction(h -> {
+                for (int i = 0; i < 400; i++) {
+                    Instant at = T.plusSeconds(rnd.nextInt(40) * 900L).plusMillis(rnd.nextInt(3) * 250L); // ties: 120 instants
+                    String call = "call-" + (char) ('a' + rnd.nextInt(26)) + i; // unique, in no order of i
+                    long owner = rnd.nextInt(8) == 0 ? other : e;
+                    for (String leg : rnd.nextInt(4) == 0 ? List.of("leg-b", "leg-a") : List.of("leg-a")) {
+                        String number = "0" + (100_000 + i * 10L) + (leg.equals("leg-a") ? 1 : 2);
+                        ChargeDays.save(h, owner, UTC, Charge.rate(call, leg, "alpha", number, at, at.plusSeconds(30), 30, null, null,
+                                Optional.of(table("CNY"))));
+                        if (owner == e) mine.add(new Stored(at, call, leg, number));
+                    }
+                }
+            });
+            for (Instant[] range : List.of(new Instant[] {T.minusSeconds(1), T.plusSeconds(86_400)},
+                    new Instant[] {T.plusSeconds(3_600), T.plusSeconds(7 * 3_600)})) {
+                List<String> expected = mine.stream().filter(m -> !m.at().isBefore(range[0]) && m.at().isBefore(range[1]))
+                        .sorted(java.util.Comparator.comparing(Stored::at).thenComparing(Stored::call).thenComparing(Stored::leg))
+                        .map(Stored::number).toList();
+                List<String> paged = new java.util.ArrayList<>();
+                BillCursor after = null;
+                for (int pages = 0; pages <= expected.size(); pages++) {
+                    int limit = 1 + rnd.nextInt(40);
+                    BillCursor cursor = after;
+                    ReportTable page = jdbi.withHandle(h -> BillingReports.charges(h, e, UTC, range[0], range[1], cursor, 0, limit));
+                    page.rows().forEach(r -> paged.add((String) r.get("number")));
+                    assertThat(page.page().total()).isEqualTo(expected.size());
+                    if (page.page().next() == null) break;
+                    assertThat(page.rows()).as("a page before the last is full").hasSize(limit);
+                    after = BillCursor.parse(page.page().next()).orElseThrow();
+                }
+                assertThat(expected).as("ties in the range").hasSizeGreaterThan(20);
+                assertThat(paged).as("every row once, in order").isEqualTo(expected);
+            }
+            assertThat(BillCursor.parse("not a cursor!")).isEmpty();
+            assertThat(BillCursor.parse(java.util.Base64.getUrlEncoder().encodeToString("2026-13-01\nc\nl".getBytes()))).isEmpty();
+            BillCursor c = new BillCursor(T.plusMillis(250), "call-1", "leg-a");
+            assertThat(BillCursor.parse(c.text())).contains(c);
+        }
+    }
+
     static long enterprise(org.jdbi.v3.core.Jdbi jdbi, String code) {
         return jdbi.withHandle(h -> h.createUpdate("INSERT INTO enterprise (code, name, sip_domain, created_at) VALUES (:c, :c, :d, CURRENT_TIMESTAMP)")
                 .bind("c", code).bind("d", code + ".local").executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());

@@ -33,8 +33,13 @@ public final class EventLog implements AutoCloseable {
      * per table and one set of roll-up updates for all the events of this window instead of a few events each. At
      * 100 calls/s the writer otherwise committed every few events and spent most of its time on what each transaction
      * costs whatever its size. Events reach the database at most this much later.
+     * <p>
+     * 0: no gathering beyond what waits in the queue (a batch still takes every event queued while the last one was
+     * written, so a busy log batches by itself). 50 ms was tried (2026-12-07) and broke reading one's own writes through
+     * the API: a state forced by a supervisor, a recording paused, a web call-back's step, read back at once, were not
+     * there yet (AcdApiTest, RecordingOnDemandTest, WebCallbackTest failed in the whole suite).
      */
-    static final long LINGER_MS = 50;
+    static final long LINGER_MS = 0;
 
     private final Jdbi jdbi;
     private final Clock clock;

@@ -28,18 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class EventLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
     private static final int BATCH = 500;
-    /**
-     * How long the writer lets a batch gather after its first event (unless it is full): one transaction, one JDBC batch
-     * per table and one set of roll-up updates for all the events of this window instead of a few events each. At
-     * 100 calls/s the writer otherwise committed every few events and spent most of its time on what each transaction
-     * costs whatever its size. Events reach the database at most this much later.
-     * <p>
-     * 0: no gathering beyond what waits in the queue (a batch still takes every event queued while the last one was
-     * written, so a busy log batches by itself). 50 ms was tried (2026-12-07) and broke reading one's own writes through
-     * the API: a state forced by a supervisor, a recording paused, a web call-back's step, read back at once, were not
-     * there yet (AcdApiTest, RecordingOnDemandTest, WebCallbackTest failed in the whole suite).
-     */
-    static final long LINGER_MS = 0;
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -192,7 +180,10 @@ public final class EventLog implements AutoCloseable {
                 if (first == null) continue;
                 inFlight = true;
                 batch.add(first);
-                gather(batch);
+                // Every event queued while the last batch was written joins this one (a busy log batches by itself). Waiting
+                // 50 ms more for a batch to gather was tried (2026-12-07) and reverted: an API reading back its own write at
+                // once (a supervisor's forced state, a recording's pause, a web call-back's step) did not find it yet.
+                queue.drainTo(batch, BATCH - 1);
                 write(batch);
                 batch.clear();
                 inFlight = false;
@@ -204,19 +195,6 @@ public final class EventLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             stopped.countDown();
-        }
-    }
-
-    /** Adds to {@code batch} what arrives within {@link #LINGER_MS} of its first event, up to {@link #BATCH} events. */
-    private void gather(List<LogEvent> batch) {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
-        queue.drainTo(batch, BATCH - batch.size());
-        // One wait for the window, not a wake-up per event; a full queue ends it at once. Closing the log does not wait.
-        while (batch.size() < BATCH && running) {
-            long left = until - System.nanoTime();
-            if (left <= 0) break;
-            java.util.concurrent.locks.LockSupport.parkNanos(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
-            queue.drainTo(batch, BATCH - batch.size());
         }
     }
 

@@ -114,6 +114,7 @@ public final class Sipp {
             return true;
         }
 
+        /** The text of this run's file {@code file}; empty when it is missing or cannot be read (best effort, for failures). */
         private String read(String file) {
             try {
                 Path p = dir.resolve(file);
@@ -145,15 +146,9 @@ public final class Sipp {
         public String logs() {
             StringBuilder sb = new StringBuilder("---- SIPp " + name + " logs ----\n");
             for (String f : List.of("err.log", "msg.log", "out.log")) {
-                Path p = dir.resolve(name + "-" + f);
-                try {
-                    if (Files.exists(p)) {
-                        String s = Files.readString(p, StandardCharsets.ISO_8859_1);
-                        sb.append("== ").append(f).append(" ==\n").append(s.length() > 6000 ? s.substring(s.length() - 6000) : s).append('\n');
-                    }
-                } catch (IOException ignored) {
-                    // best effort
-                }
+                if (!Files.exists(dir.resolve(name + "-" + f))) continue;
+                String s = read(name + "-" + f);
+                sb.append("== ").append(f).append(" ==\n").append(s.length() > 6000 ? s.substring(s.length() - 6000) : s).append('\n');
             }
             return sb.toString();
         }

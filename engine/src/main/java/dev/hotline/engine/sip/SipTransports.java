@@ -1,5 +1,6 @@
 package dev.hotline.engine.sip;
 
+import gov.nist.javax.sip.stack.ExactUdpMessageProcessor;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.MessageProcessorFactory;
@@ -16,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.ListeningPoint;
 
 /**
- * The stack's transports (property {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): UDP and TCP on JAIN-SIP's
- * NIO processors (TCP as {@link Tcp}), TLS on its blocking one (a thread per connection), as {@link Tls}. Both
+ * The stack's transports (property {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): UDP on JAIN-SIP's processor
+ * with one receive buffer ({@link ExactUdpMessageProcessor}), TCP on its NIO processor (as {@link Tcp}), TLS on its blocking one (a thread per connection), as {@link Tls}. Both
  * connection-oriented ones tell whether a connection with a peer is open ({@link Connections}), for
  * {@link SipFlowRouter}'s connection reuse.
  * <p>
@@ -40,6 +41,9 @@ public final class SipTransports implements MessageProcessorFactory {
                                                    String transport) throws IOException {
         if (ListeningPoint.TLS.equalsIgnoreCase(transport)) {
             return new Tls(address, stack, port);
+        }
+        if (ListeningPoint.UDP.equalsIgnoreCase(transport)) {
+            return new ExactUdpMessageProcessor(address, stack, port); // one receive buffer, not 64 KiB a datagram
         }
         return ListeningPoint.TCP.equalsIgnoreCase(transport)
                 ? new Tcp(address, stack, port)

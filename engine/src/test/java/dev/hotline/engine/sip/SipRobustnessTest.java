@@ -142,6 +142,19 @@ class SipRobustnessTest {
     }
 
     @Test
+    void datagramsOfAnySizeUpTo64KiBAreReadWholeAndEachApart() throws Exception {
+        // ExactUdpMessageProcessor reads every datagram into one buffer: a large one is read whole, and the small one
+        // after it gets nothing of it (its copy is exactly its own length).
+        try (DatagramSocket s = socket("127.0.0.1")) {
+            for (int pad : new int[] {20_000, 50_000, 0, 9_000, 0}) {
+                String extra = pad == 0 ? "" : "X-Pad: " + "p".repeat(pad) + "\r\n";
+                String r = exchange(s, request("OPTIONS", extra, "", null, s.getLocalPort()));
+                assertThat(r).as("OPTIONS with a %d-byte header", pad).startsWith("SIP/2.0 200");
+            }
+        }
+    }
+
+    @Test
     void unknownDialogGets481() throws Exception {
         try (DatagramSocket s = socket("127.0.0.1")) {
             String bye = request("BYE", "", "", null, s.getLocalPort()).replace("To: <sip:4000@127.0.0.1>", "To: <sip:4000@127.0.0.1>;tag=nope");

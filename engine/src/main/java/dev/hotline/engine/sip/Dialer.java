@@ -158,7 +158,7 @@ final class Dialer {
                     out.terminateSilently(HangupCause.SUBSCRIBER_ABSENT, Response.TEMPORARILY_UNAVAILABLE);
                     return;
                 }
-                Registration reg = regs.get(0);
+                Registration reg = reachable(regs);
                 requestUri = msg.af.createURI(reg.contact());
                 transport = reg.transport();
                 String contactTransport = requestUri instanceof SipURI su && su.getTransportParam() != null
@@ -239,6 +239,26 @@ final class Dialer {
             out.terminateSilently(refused ? HangupCause.TLS_CERTIFICATE_REFUSED : HangupCause.NETWORK_OUT_OF_ORDER,
                     Response.SERVICE_UNAVAILABLE);
         }
+    }
+
+    /**
+     * The binding a call to a registered user goes to: the most recent one (RFC 3261 §10.3 bindings, as before), except
+     * that an RFC 5626 flow whose connection is gone is passed over for the next (§5.3: the proxy picks a flow that is
+     * alive; §11.1: a UA keeps a second flow for this). When none is alive, the most recent (tried at its Contact).
+     */
+    private Registration reachable(List<Registration> regs) {
+        for (Registration reg : regs) {
+            SipFlowRouter.Flow flow = reg.outbound() ? SipFlowRouter.Flow.connectionOf(reg.transport(), reg.source()) : null;
+            if (flow == null || router().usable(flow)) {
+                return reg;
+            }
+            log.debug("flow {} of {}@{} (reg-id {}) is closed: the next binding", flow, reg.user(), reg.domain(), reg.regId());
+        }
+        return regs.get(0);
+    }
+
+    private SipFlowRouter router() {
+        return (SipFlowRouter) engine.stack().getRouter();
     }
 
     /** The failure was a TLS handshake that refused the peer's certificate (untrusted, or naming another host). */

@@ -12,18 +12,39 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The location service behind the registrar (RFC 3261 §10.3): bindings per address-of-record. */
+/**
+ * The location service behind the registrar (RFC 3261 §10.3): bindings per address-of-record, each keyed by its Contact,
+ * or, for an RFC 5626 flow, by the instance and reg-id it was registered with (§6: a second flow of the same instance has
+ * another reg-id and is a binding of its own; the same instance and reg-id over a new connection replaces the old flow).
+ */
 public final class Registrar implements LocationService {
     private final Clock clock;
     private final Map<String, List<Binding>> bindings = new HashMap<>();
 
     /**
      * One contact to add, refresh (expires > 0) or remove (expires == 0); {@code natAddress}: where to reach it instead
-     * (a phone behind a NAT, {@link Registration#natAddress()}), or null.
+     * (a phone behind a NAT, or an RFC 5626 UDP flow, {@link Registration#natAddress()}), or null; {@code instanceId} and
+     * {@code regId}: the flow it is bound to (RFC 5626 §6), or null and 0 for a binding keyed by its Contact.
      */
-    public record ContactUpdate(String contact, int expires, InetSocketAddress natAddress) {
+    public record ContactUpdate(String contact, int expires, InetSocketAddress natAddress, String instanceId, int regId) {
+        public ContactUpdate(String contact, int expires, InetSocketAddress natAddress) {
+            this(contact, expires, natAddress, null, 0);
+        }
+
         public ContactUpdate(String contact, int expires) {
             this(contact, expires, null);
+        }
+
+        boolean outbound() {
+            return regId > 0;
+        }
+
+        /** The binding this update refreshes or removes: the same flow (RFC 5626 §6), else the same Contact (RFC 3261 §10.3). */
+        boolean matches(Registration r) {
+            if (outbound()) {
+                return r.outbound() && r.regId() == regId && r.instanceId().equals(instanceId);
+            }
+            return !r.outbound() && r.contact().equals(contact);
         }
     }
 
@@ -52,7 +73,7 @@ public final class Registrar implements LocationService {
         for (ContactUpdate u : updates) {
             Binding existing = null;
             for (Binding b : list) {
-                if (b.registration().contact().equals(u.contact())) {
+                if (u.matches(b.registration())) {
                     existing = b;
                 }
             }
@@ -60,11 +81,11 @@ public final class Registrar implements LocationService {
                 continue;
             }
             if (existing != null) {
-                list.remove(existing);
+                list.remove(existing); // RFC 5626 §6: a new flow of the same instance and reg-id replaces the old one
             }
             if (u.expires() > 0) {
                 list.add(new Binding(new Registration(accountKey, domain, user, u.contact(), source, transport,
-                        now.plusSeconds(u.expires()), userAgent, u.natAddress()), callId, cseq));
+                        now.plusSeconds(u.expires()), userAgent, u.natAddress(), u.instanceId(), u.regId()), callId, cseq));
             }
         }
         if (list.isEmpty()) {

@@ -159,6 +159,7 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", SipTransports.class.getName()); // TLS: see there
         p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000"); // a datagram queued 2 s: its sender retransmitted
         p.setProperty("javax.sip.ROUTER_PATH", SipFlowRouter.class.getName()); // TLS flows: see there
+        SipTlsNetwork.install(p); // the UDP socket answers STUN keep-alives (RFC 5626 §4.4.2)
         if (config.tls().enabled()) {
             SipTlsNetwork.configure(p, config.tls());
         }

@@ -59,11 +59,16 @@ public final class SipFlowRouter extends DefaultRouter {
         this.isOpen = isOpen;
     }
 
+    /** Whether requests can go over {@code flow} now: a TCP or TLS connection while it is open; a UDP flow always. */
+    boolean usable(Flow flow) {
+        return ListeningPoint.UDP.equals(flow.transport()) || isOpen.test(flow);
+    }
+
     @Override
     public Hop getNextHop(Request request) throws SipException {
         CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
         Flow flow = callId == null ? null : flowOfCall.apply(callId.getCallId());
-        if (flow != null && (ListeningPoint.UDP.equals(flow.transport()) || isOpen.test(flow))) {
+        if (flow != null && usable(flow)) {
             return new HopImpl(flow.peer().getAddress().getHostAddress(), flow.peer().getPort(), flow.transport());
         }
         return super.getNextHop(request);

@@ -38,7 +38,7 @@ final class SipMessages {
     /** The methods the engine answers (Allow header). */
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, UPDATE, INFO, SUBSCRIBE";
     /** The option tags the engine supports (RFC 3261 §19.2): a Require of any other gets 420. */
-    static final Set<String> SUPPORTED = Set.of("timer", "replaces");
+    static final Set<String> SUPPORTED = Set.of("timer", "replaces", "outbound");
 
     final SipProvider provider;
     final HeaderFactory hf;

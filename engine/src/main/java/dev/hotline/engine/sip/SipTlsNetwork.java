@@ -30,8 +30,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The sockets of the SIP stack (JAIN-SIP property {@code gov.nist.javax.sip.NETWORK_LAYER}): plain UDP/TCP sockets as
- * JAIN-SIP's default network layer makes them, and TLS sockets from Hotline's own {@link SSLContext}, built from the
+ * The sockets of the SIP stack (JAIN-SIP property {@code gov.nist.javax.sip.NETWORK_LAYER}): plain TCP sockets as
+ * JAIN-SIP's default network layer makes them, a UDP socket that answers STUN keep-alives ({@link StunKeepAliveSocket},
+ * RFC 5626 §4.4.2; installed whether TLS is on or not), and TLS sockets from Hotline's own {@link SSLContext}, built from the
  * key store of {@link SipTls} and its trust store, never from the JVM's {@code javax.net.ssl} system properties
  * (HTTPS and other stacks share those).
  * <p>
@@ -69,9 +70,13 @@ public final class SipTlsNetwork implements NetworkLayer {
     public SipTlsNetwork() {
     }
 
-    /** The SIP stack's properties that name this network layer and the TLS settings JAIN-SIP reads itself. */
-    static void configure(Properties p, SipTls tls) {
+    /** The SIP stack's property that names this network layer: always, for the UDP socket's STUN answers. */
+    static void install(Properties p) {
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", SipTlsNetwork.class.getName());
+    }
+
+    /** The TLS settings JAIN-SIP reads itself. */
+    static void configure(Properties p, SipTls tls) {
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", tls.clientAuth());
         p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", CIPHER_SUITES);
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", PROTOCOLS);
@@ -209,9 +214,13 @@ public final class SipTlsNetwork implements NetworkLayer {
         return plain.createDatagramSocket();
     }
 
+    /** The SIP UDP port's socket: it answers STUN keep-alives itself (RFC 5626 §4.4.2, {@link StunKeepAliveSocket}). */
     @Override
     public DatagramSocket createDatagramSocket(int port, InetAddress bindAddress) throws SocketException {
-        return plain.createDatagramSocket(port, bindAddress);
+        if (bindAddress.isMulticastAddress()) {
+            return plain.createDatagramSocket(port, bindAddress);
+        }
+        return new StunKeepAliveSocket(port, bindAddress);
     }
 
     @Override

@@ -7,14 +7,21 @@ import gov.nist.javax.sip.stack.MessageProcessorFactory;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.TLSMessageChannel;
 import gov.nist.javax.sip.stack.TLSMessageProcessor;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
 import javax.sip.ListeningPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stack's transports (property {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): UDP on JAIN-SIP's processor
@@ -89,8 +96,14 @@ public final class SipTransports implements MessageProcessorFactory {
         }
     }
 
-    /** JAIN-SIP's blocking TLS processor, which can tell whether a connection with a peer is open. */
+    /**
+     * JAIN-SIP's blocking TLS processor, which can tell whether a connection with a peer is open, and whose connections
+     * answer a keep-alive ping on themselves ({@link TlsChannel}). Its accept loop is JAIN-SIP's, with
+     * {@link TlsChannel} for the channel (and without the stack's connection limit, which the engine does not set).
+     */
     static final class Tls extends TLSMessageProcessor implements Connections {
+        private static final Logger log = LoggerFactory.getLogger(Tls.class);
+
         Tls(InetAddress address, SIPTransactionStack stack, int port) {
             super(address, stack, port);
         }
@@ -98,6 +111,67 @@ public final class SipTransports implements MessageProcessorFactory {
         @Override
         public boolean isOpen(InetSocketAddress peer) {
             return messageChannels.containsKey(MessageChannel.getKey(peer.getAddress(), peer.getPort(), "TLS"));
+        }
+
+        @Override
+        public void run() {
+            while (isRunning) {
+                Socket accepted;
+                try {
+                    synchronized (this) {
+                        nConnections++;
+                    }
+                    accepted = sock.accept();
+                } catch (SocketException | SSLException e) {
+                    if (isRunning) {
+                        log.error("SIP TLS port stops accepting connections", e);
+                        isRunning = false;
+                    }
+                    return;
+                } catch (IOException e) {
+                    log.warn("SIP TLS: a connection could not be accepted: {}", e.toString());
+                    continue;
+                }
+                if (!isRunning) {
+                    return;
+                }
+                try {
+                    TlsChannel channel = new TlsChannel(accepted, sipStack, this, "TLSMessageChannelThread-" + nConnections);
+                    if (channel.isHandshakeCompleted()) {
+                        incomingMessageChannels.put(channel.getKey(), channel); // as JAIN-SIP: once the handshake passed
+                    }
+                } catch (IOException | RuntimeException e) {
+                    log.debug("SIP TLS: a connection failed at its start: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * A TLS connection a peer opened, which writes the pong of a keep-alive (RFC 5626 §4.4.1: a single CRLF for a
+     * double CRLF) on itself. JAIN-SIP's channel sends it through the stack's socket table, where a connection is filed
+     * only once its first SIP message was read: a ping before that made it connect to the peer's source port instead
+     * (no pong, and the connection's reader waited for that connect).
+     */
+    static final class TlsChannel extends TLSMessageChannel {
+        private static final byte[] PONG = {'\r', '\n'};
+
+        TlsChannel(Socket socket, SIPTransactionStack stack, TLSMessageProcessor processor, String threadName)
+                throws IOException {
+            super(socket, stack, processor, threadName);
+        }
+
+        @Override
+        public void sendSingleCLRF() throws Exception {
+            Socket socket = mySock;
+            if (socket == null || socket.isClosed()) {
+                return;
+            }
+            OutputStream out = socket.getOutputStream();
+            synchronized (out) { // JAIN-SIP's IOHandler writes SIP messages under the same lock
+                out.write(PONG);
+                out.flush();
+            }
         }
     }
 }

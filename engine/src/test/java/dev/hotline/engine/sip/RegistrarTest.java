@@ -53,4 +53,28 @@ class RegistrarTest {
         apply("sip:1001@10.0.0.5:5060", 0, "a", 4); // RFC 3261 §10.3 step 7
         assertThat(registrar.isRegistered("acme.example", "1001")).isTrue();
     }
+
+    private List<Registration> flow(String contact, int expires, String callId, long cseq, int port, String instance, int regId) {
+        return registrar.apply("k-1001", "acme.example", "1001",
+                List.of(new Registrar.ContactUpdate(contact, expires, null, instance, regId)), callId, cseq,
+                new InetSocketAddress("10.0.0.5", port), "tcp", "phone");
+    }
+
+    /** RFC 5626 §6: flows are keyed by (AOR, instance, reg-id), not by their (here identical) Contact. */
+    @Test
+    void flowsAreKeyedByInstanceAndRegId() {
+        String contact = "sip:1001@10.0.0.5:5060;transport=tcp;ob";
+        flow(contact, 60, "a", 1, 40001, "<urn:uuid:1>", 1);
+        clock.advance(Duration.ofSeconds(1));
+        flow(contact, 60, "b", 1, 40002, "<urn:uuid:1>", 2);
+        clock.advance(Duration.ofSeconds(1));
+        List<Registration> now = flow(contact, 60, "c", 1, 40003, "<urn:uuid:1>", 1); // flow 1 over a new connection
+        assertThat(now).extracting(r -> r.source().getPort()).containsExactly(40003, 40002);
+        assertThat(now).extracting(Registration::regId).containsExactly(1, 2);
+        flow(contact, 60, "d", 1, 40004, "<urn:uuid:2>", 1); // another instance: a binding of its own
+        apply(contact, 60, "e", 1); // no reg-id: keyed by its Contact, beside the flows
+        assertThat(registrar.lookup("acme.example", "1001")).hasSize(4);
+        flow(contact, 0, "f", 1, 40005, "<urn:uuid:1>", 2);
+        assertThat(registrar.lookup("acme.example", "1001")).extracting(Registration::regId).containsExactlyInAnyOrder(1, 1, 0);
+    }
 }

@@ -18,11 +18,8 @@ public sealed interface CallEvent {
      *
      * @param accountKey the authenticated account (digest-authenticated extension), empty for trusted peers
      * @param trusted    true when the policy accepted the source without digest authentication (trunk)
-     */
-    /**
-     * A new inbound call. {@code trusted}: admitted without digest (a trunk's); {@code accountKey}: the extension that
-     * authenticated; {@code trunkRegistration}: SEC-4, the trunk registration whose connection it came on (see
-     * {@link InboundPolicy.InviteSource}).
+     * @param trunkRegistration SEC-4: the key of the trunk registration whose TCP or TLS connection the INVITE came on
+     *                   (see {@link InboundPolicy.InviteSource}), empty otherwise
      */
     record IncomingCall(Channel channel, CallParty caller, CallParty callee, String requestDomain,
                         InetSocketAddress source, boolean trusted, Optional<String> accountKey,

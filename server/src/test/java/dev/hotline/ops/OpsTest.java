@@ -258,8 +258,9 @@ class OpsTest {
                             && plain(t, "hotline_event_log_lag_seconds") < 1);
             assertThat(plain(caughtUp, "hotline_event_log_written_total")).as("the held change and the one behind it, written")
                     .isGreaterThanOrEqualTo(writtenBefore + 2);
-            assertThat(db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM agent_event WHERE user_id = :u AND state = 'logged_out'")
-                    .bind("u", userId).mapTo(Integer.class).one())).as("the held change written, not lost").isEqualTo(1);
+            int loggedOut = db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM agent_event WHERE user_id = :u AND state = 'logged_out'")
+                    .bind("u", userId).mapTo(Integer.class).one());
+            assertThat(loggedOut).as("the held change written, not lost").isEqualTo(1);
         }
     }
 

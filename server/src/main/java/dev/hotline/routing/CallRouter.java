@@ -213,17 +213,26 @@ public final class CallRouter {
         record Match(long enterpriseId, Trunk trunk, RoutingStore.Did did) {}
         RoutingSnapshot s = data.snapshot();
         Optional<Match> match = Optional.empty();
-        for (RoutingStore.OwnedTrunk t : s.ipTrunks()) {
-            if (!t.trunk().accepts(ip)) continue;
+        // SEC-4: a registering trunk's carrier calling over that trunk's registration connection: the trunk's own numbers
+        Optional<RoutingStore.OwnedTrunk> registered = s.registeringTrunk(call.trunkRegistration());
+        if (registered.isPresent()) {
+            RoutingStore.OwnedTrunk t = registered.get();
             var did = s.tenant(t.enterpriseId()).map(x -> x.dids().get(dialled))
                     .filter(d -> d.trunkId() == null || d.trunkId() == t.trunk().id());
-            if (did.isPresent()) {
-                match = Optional.of(new Match(t.enterpriseId(), t.trunk(), did.get()));
-                break;
+            match = Optional.of(new Match(t.enterpriseId(), t.trunk(), did.orElse(null)));
+        } else {
+            for (RoutingStore.OwnedTrunk t : s.ipTrunks()) {
+                if (!t.trunk().accepts(ip)) continue;
+                var did = s.tenant(t.enterpriseId()).map(x -> x.dids().get(dialled))
+                        .filter(d -> d.trunkId() == null || d.trunkId() == t.trunk().id());
+                if (did.isPresent()) {
+                    match = Optional.of(new Match(t.enterpriseId(), t.trunk(), did.get()));
+                    break;
+                }
             }
-        }
-        if (match.isEmpty()) {
-            match = s.ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).findFirst().map(t -> new Match(t.enterpriseId(), t.trunk(), null));
+            if (match.isEmpty()) {
+                match = s.ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).findFirst().map(t -> new Match(t.enterpriseId(), t.trunk(), null));
+            }
         }
         if (match.isEmpty()) {
             ch.reject(403);

@@ -25,7 +25,8 @@ record RoutingSnapshot(
         List<Enterprise> tenants,
         List<RoutingStore.OwnedTrunk> ipTrunks,
         Map<Long, Tenant> byEnterprise,
-        List<TrunkRegistration> registrations) {
+        List<TrunkRegistration> registrations,
+        Map<String, RoutingStore.OwnedTrunk> registeringTrunks) {
 
     /** One enterprise's routing data. */
     record Tenant(Map<String, RoutingStore.Did> dids, List<RoutingStore.OutboundRoute> routes, Map<Long, String> routePins,
@@ -92,17 +93,27 @@ record RoutingSnapshot(
                 .filter(t -> t.trunk().kind() == Trunk.Kind.IP).toList();
         List<Enterprise> tenantList = all.stream().filter(e -> !e.code().equals(Enterprise.SYSTEM) && e.enabled()).toList();
         // PBX-2: every enabled registering trunk of an enabled enterprise keeps a registration with its carrier.
-        List<TrunkRegistration> regs = RoutingStore.allEnabledTrunks(h).stream()
-                .filter(t -> t.trunk().kind() == Trunk.Kind.REGISTER)
+        List<RoutingStore.OwnedTrunk> registering = RoutingStore.allEnabledTrunks(h).stream()
+                .filter(t -> t.trunk().kind() == Trunk.Kind.REGISTER).toList();
+        // SEC-4: a registering trunk by its registration's key, for the INVITEs its carrier sends over that registration's connection
+        Map<String, RoutingStore.OwnedTrunk> byRegistration = new HashMap<>();
+        registering.forEach(t -> byRegistration.put(registrationKey(t.trunk().id()), t));
+        List<TrunkRegistration> regs = registering.stream()
                 .map(t -> new TrunkRegistration(registrationKey(t.trunk().id()), t.trunk().host(), t.trunk().port(),
                         t.trunk().transport(), t.trunk().username(), RoutingStore.trunkSecret(h, t.enterpriseId(), t.trunk().id()).orElse(""),
                         t.trunk().host(), Duration.ofSeconds(t.trunk().registerExpires()), Duration.ofSeconds(30)))
                 .toList();
-        return new RoutingSnapshot(Map.copyOf(byDomain), Map.copyOf(byId), tenantList, ipTrunks, Map.copyOf(tenants), regs);
+        return new RoutingSnapshot(Map.copyOf(byDomain), Map.copyOf(byId), tenantList, ipTrunks, Map.copyOf(tenants), regs,
+                Map.copyOf(byRegistration));
     }
 
     static String registrationKey(long trunkId) {
         return "trunk-" + trunkId;
+    }
+
+    /** SEC-4: the enabled registering trunk whose registration has key {@code registration}, if any. */
+    Optional<RoutingStore.OwnedTrunk> registeringTrunk(Optional<String> registration) {
+        return registration.map(registeringTrunks::get);
     }
 
     Optional<Tenant> tenant(long enterpriseId) {

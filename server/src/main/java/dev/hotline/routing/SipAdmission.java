@@ -115,9 +115,16 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
      * An INVITE from an IP trunk's address is trusted, unless it comes from a phone registered at that
      * same address under its From user: then it is an extension calling and must authenticate. (On one
      * machine, or behind one NAT, phones and the carrier share an address.)
+     * <p>
+     * SEC-4: an INVITE on the very TCP or TLS connection a registering trunk registered over is its carrier's and is
+     * trusted as that trunk's (RFC 3261 §26.3.2.1: requests over a connection whose server we authenticated come from
+     * it; over TLS its certificate named the trunk's host, RFC 5922 §7.2). An INVITE from anywhere else that claims to
+     * be that carrier is not: a registering trunk has no addresses of its own to trust.
      */
     @Override
     public Decision admit(InviteSource source) {
+        Optional<RoutingStore.OwnedTrunk> registered = data.snapshot().registeringTrunk(source.trunkRegistration());
+        if (registered.isPresent()) return serves.test(registered.get().enterpriseId()) ? Decision.TRUSTED : Decision.REJECT;
         String ip = source.source().getAddress().getHostAddress();
         List<RoutingStore.OwnedTrunk> trunks = data.snapshot().ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).toList();
         if (trunks.isEmpty()) return Decision.AUTHENTICATE;
@@ -136,6 +143,8 @@ public final class SipAdmission implements InboundPolicy, SipAccountDirectory {
      */
     @Override
     public SrtpMode srtp(InviteSource source) {
+        Optional<RoutingStore.OwnedTrunk> registered = data.snapshot().registeringTrunk(source.trunkRegistration());
+        if (registered.isPresent()) return registered.get().trunk().srtpMode();
         String ip = source.source().getAddress().getHostAddress();
         SrtpMode mode = data.snapshot().ipTrunks().stream().filter(t -> t.trunk().accepts(ip)).findFirst()
                 .map(t -> t.trunk().srtpMode()).orElse(SrtpMode.OPTIONAL);

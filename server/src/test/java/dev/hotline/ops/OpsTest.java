@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 /** OPS-4: liveness and readiness probes, and Prometheus metrics that agree with the call records of a SIPp run. */
@@ -206,6 +207,63 @@ class OpsTest {
     }
 
     /** Overload control set from the configuration: a burst over the rate cap gets 503 with Retry-After, counted in the metrics. */
+    /**
+     * OPS-4: the event log's backlog and lag follow its writer. An agent's state row (agent_state_now, which the writer
+     * updates for every change of that agent) is held by an open transaction of another connection: the writer takes the
+     * agent's next change and waits on that row, so the change after it stays queued. The scrape shows a backlog and a
+     * lag that grows while the row is held; once the transaction ends, both fall back to 0 and both changes are written.
+     */
+    @Test
+    void theEventLogsBacklogAndLagRiseWhileItsWriterIsHeldAndFallOnceItIsFree() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            ApiClient operator = ApiClient.loggedIn(server.baseUrl(), "system", "operator", PW);
+            ApiClient agent = ApiClient.loggedIn(server.baseUrl(), "demo", "agent1", PW);
+            var log = server.hotline().eventLog();
+            var db = server.database();
+            long userId = db.withHandle(h -> h.createQuery("SELECT id FROM app_user WHERE username = 'agent1'").mapTo(Long.class).one());
+            assertThat(agent.post("/api/v1/agent/session", Map.of("device", "webrtc")).status()).isEqualTo(200);
+            assertThat(agent.put("/api/v1/agent/state", Map.of("state", "ready")).status()).isEqualTo(200);
+            await("the agent's state written").atMost(Duration.ofSeconds(10)).until(() -> log.backlog() == 0 && log.settled() == log.appended()
+                    && db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM agent_state_now WHERE user_id = :u AND state = 'ready'")
+                    .bind("u", userId).mapTo(Integer.class).one()) == 1);
+            String idle = operator.get("/api/v1/metrics").body();
+            assertThat(plain(idle, "hotline_event_log_backlog")).isZero();
+            double writtenBefore = plain(idle, "hotline_event_log_written_total");
+
+            Handle holder = db.open();
+            try {
+                holder.begin();
+                holder.createUpdate("UPDATE agent_state_now SET reason = reason WHERE user_id = :u").bind("u", userId).execute();
+                // the writer takes the agent's next change and waits on the row held here
+                assertThat(agent.put("/api/v1/agent/state", Map.of("state", "logged_out")).status()).isEqualTo(200);
+                await("the writer waiting on the held row").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> holder.createQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = SESSION_ID()")
+                                .mapTo(Integer.class).one() > 0);
+                // ... so the change after it waits in the queue
+                assertThat(agent.post("/api/v1/agent/session", Map.of("device", "webrtc")).status()).isEqualTo(200);
+                String behind = await("a backlog").atMost(Duration.ofSeconds(5)).until(() -> operator.get("/api/v1/metrics").body(),
+                        t -> plain(t, "hotline_event_log_backlog") >= 1);
+                double lag = plain(behind, "hotline_event_log_lag_seconds");
+                String later = await("the lag growing").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> operator.get("/api/v1/metrics").body(), t -> plain(t, "hotline_event_log_lag_seconds") >= lag + 1);
+                assertThat(plain(later, "hotline_event_log_backlog")).as("still queued while the row is held").isGreaterThanOrEqualTo(1);
+                assertThat(plain(later, "hotline_event_log_written_total")).as("nothing written past the held change")
+                        .isEqualTo(writtenBefore);
+            } finally {
+                holder.rollback();
+                holder.close();
+            }
+            String caughtUp = await("the writer caught up").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> operator.get("/api/v1/metrics").body(), t -> plain(t, "hotline_event_log_backlog") == 0
+                            && plain(t, "hotline_event_log_lag_seconds") < 1);
+            assertThat(plain(caughtUp, "hotline_event_log_written_total")).as("the held change and the one behind it, written")
+                    .isGreaterThanOrEqualTo(writtenBefore + 2);
+            int loggedOut = db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM agent_event WHERE user_id = :u AND state = 'logged_out'")
+                    .bind("u", userId).mapTo(Integer.class).one());
+            assertThat(loggedOut).as("the held change written, not lost").isEqualTo(1);
+        }
+    }
+
     @Test
     void newCallsOverTheConfiguredRateGet503AndAreCounted() throws Exception {
         try (TestServer server = TestServer.start(TestDatabases.Kind.H2,

@@ -4,19 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.PrivateCa;
+import dev.hotline.engine.testing.SipDatagrams;
 import dev.hotline.engine.testing.TlsCalls;
 import dev.hotline.engine.testing.TlsUa;
 import dev.hotline.testing.ApiClient;
 import dev.hotline.testing.TestDatabases;
 import dev.hotline.testing.TestServer;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sip.address.SipURI;
 import javax.sip.message.Response;
@@ -111,6 +116,146 @@ class SipTlsTrustStoreTest {
             assertThat(admin.delete("/api/v1/trunks/" + ok).status()).isEqualTo(204);
             assertThat(admin.delete("/api/v1/trunks/" + bad).status()).isEqualTo(204);
         }
+    }
+
+    /**
+     * SEC-4 with PBX-2: a carrier calls a number of a registering trunk on the very connection the trunk registered over,
+     * over TLS (the registrar's certificate names the trunk's host) and over TCP: no digest is asked, the call reaches
+     * the number's extension as that trunk's inbound call (its record names the trunk). Over TCP the carrier addresses
+     * the Contact the trunk registered (its account name) and names the number in To, as carriers do. The same carrier
+     * calling the same number on a connection of its own is challenged (401). The demo's IP trunk trusting 127.0.0.1 is
+     * switched off meanwhile, so that nothing else vouches for this machine's address.
+     */
+    @Test
+    void aRegisteringTrunksCarrierCallsInOverTheConnectionItRegisteredOnAndNowhereElse() throws Exception {
+        JsonNode loopback = trunkNamed("loopback");
+        enable(loopback, false);
+        int sipPort = server.hotline().engine().sipPort();
+        try (TlsUa phone = ua(ca.keyStore(dir.resolve("phone-in.p12"), "127.0.0.1"));
+             TlsUa tlsCarrier = ua(ca.keyStore(dir.resolve("carrier-in.p12"), "localhost"));
+             TlsUa tcpCarrier = TlsUa.tcp("127.0.0.1", sipPort)) {
+            assertThat(phone.register("1002", PW).getStatusCode()).isEqualTo(Response.OK);
+            try {
+                inboundOverRegistration(phone, tlsCarrier, "tls", "6100", tlsPort);
+                inboundOverRegistration(phone, tcpCarrier, "tcp", "6200", sipPort);
+            } finally {
+                phone.unregister("1002", PW);
+            }
+        } finally {
+            enable(loopback, true);
+        }
+    }
+
+    private void inboundOverRegistration(TlsUa phone, TlsUa carrier, String transport, String number, int hotlinePort)
+            throws Exception {
+        String name = "in-" + transport;
+        var created = admin.post("/api/v1/trunks", Map.of("name", name, "kind", "register", "host", "localhost",
+                "port", carrier.port, "transport", transport, "username", "acct-" + name, "secret", "carrier-pw",
+                "registerExpires", 600));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        long trunk = created.json().get("id").asLong();
+        var did = admin.post("/api/v1/numbers", Map.of("number", number, "trunkId", trunk, "destinationType", "extension",
+                "destination", "1002"));
+        assertThat(did.status()).as(did.toString()).isEqualTo(201);
+        try {
+            await(transport + " trunk registered").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> statusOf(trunk), s -> s != null && s.get("state").asText().equals("registered"));
+            TlsUa.Received reg = carrier.registers.poll(5, TimeUnit.SECONDS);
+            assertThat(reg).isNotNull();
+            assertThat(reg.request().getRequestURI().toString()).contains("transport=" + transport);
+
+            carrier.requestUser = transport.equals("tcp") ? "acct-" + name : null;
+            CompletableFuture<TlsUa.Call> placed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    // a wrong password: a challenge would fail the call
+                    return carrier.call(reg.remotePort(), "13900000001", "not-the-carriers", number, TlsCalls.sdp(40000, false, null));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            TlsUa.Incoming in = phone.invites.poll(15, TimeUnit.SECONDS);
+            assertThat(in).as(transport + ": the number's extension rings").isNotNull();
+            phone.answer(in, "1002", TlsCalls.sdp(40002, false, null));
+            TlsUa.Call call = placed.get(15, TimeUnit.SECONDS);
+            assertThat(call.answer().getStatusCode()).as(transport + ": answered without a challenge").isEqualTo(Response.OK);
+            assertThat(phone.acks.poll(10, TimeUnit.SECONDS)).isNotNull();
+            assertThat(carrier.bye(call)).isEqualTo(Response.OK);
+            assertThat(phone.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
+            JsonNode record = await("the record").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> recordTo(number), Optional::isPresent).get();
+            assertThat(record.get("direction").asText()).isEqualTo("inbound");
+            assertThat(record.get("trunk").asText()).as(record.toString()).isEqualTo(name);
+            assertThat(record.get("outcome").asText()).isEqualTo("answered");
+
+            // the same carrier and number on another connection (to Hotline's own port): challenged like anyone
+            Response elsewhere = carrier.inviteOnce(hotlinePort, "13900000001", number, TlsCalls.sdp(40000, false, null));
+            assertThat(elsewhere.getStatusCode()).as(transport + ": from another connection").isEqualTo(Response.UNAUTHORIZED);
+            assertThat(phone.invites.poll(1, TimeUnit.SECONDS)).isNull();
+        } finally {
+            carrier.requestUser = null;
+            assertThat(admin.delete("/api/v1/numbers/" + did.json().get("id").asLong()).status()).isEqualTo(204);
+            assertThat(admin.delete("/api/v1/trunks/" + trunk).status()).isEqualTo(204);
+        }
+    }
+
+    /**
+     * PBX-1: a caller over TLS dialling a {@code sips:} Request-URI reaches the extension; Hotline's answer carries a
+     * {@code sips:} Contact (RFC 3261 §12.1.1) and the call ends normally. The same Request-URI over UDP is refused 480
+     * with Warning 380 "SIPS Not Allowed" (RFC 3261 §26.2.2: each hop to a sips: URI is TLS; RFC 5630).
+     */
+    @Test
+    void aSipsRequestUriIsCalledOverTlsAndRefusedOverUdp() throws Exception {
+        try (TlsUa caller = ua(ca.keyStore(dir.resolve("sips-caller.p12"), "127.0.0.1"));
+             TlsUa callee = ua(ca.keyStore(dir.resolve("sips-callee.p12"), "127.0.0.1"))) {
+            assertThat(caller.register("1001", PW).getStatusCode()).isEqualTo(Response.OK);
+            assertThat(callee.register("1002", PW).getStatusCode()).isEqualTo(Response.OK);
+            try {
+                caller.sipsRequestUri = true;
+                TlsCalls.Connected c = TlsCalls.connect(caller, "1001", PW, "1002", callee,
+                        TlsCalls.sdp(40000, false, null), offer -> TlsCalls.sdp(40002, false, null));
+                assertThat(c.call().answer().getHeader("Contact").toString()).as("RFC 3261 §12.1.1").contains("<sips:");
+                assertThat(caller.bye(c.call())).isEqualTo(Response.OK);
+                assertThat(callee.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
+            } finally {
+                caller.sipsRequestUri = false;
+                caller.unregister("1001", PW);
+                callee.unregister("1002", PW);
+            }
+        }
+        String offer = TlsCalls.sdp(40000, false, null);
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout(1500);
+            String answer = SipDatagrams.exchange(udp, server.hotline().engine().sipPort(), String.join("\r\n",
+                    "INVITE sips:1002@127.0.0.1 SIP/2.0",
+                    "Via: SIP/2.0/UDP 127.0.0.1:" + udp.getLocalPort() + ";branch=z9hG4bK-sips-udp;rport",
+                    "Max-Forwards: 70",
+                    "From: <sip:13900000002@127.0.0.1>;tag=sipsudp",
+                    "To: <sips:1002@127.0.0.1>",
+                    "Call-ID: sips-over-udp-" + udp.getLocalPort(),
+                    "CSeq: 1 INVITE",
+                    "Contact: <sip:13900000002@127.0.0.1:" + udp.getLocalPort() + ">",
+                    "Content-Type: application/sdp",
+                    "Content-Length: " + offer.length(),
+                    "",
+                    offer));
+            assertThat(answer).startsWith("SIP/2.0 480 SIPS Not Allowed Over UDP").contains("Warning: 380 hotline");
+        }
+    }
+
+    private JsonNode trunkNamed(String name) {
+        for (JsonNode t : admin.get("/api/v1/trunks").json()) {
+            if (t.get("name").asText().equals(name)) return t;
+        }
+        throw new AssertionError("no trunk " + name);
+    }
+
+    /** Puts {@code trunk} back as it was, enabled or not. */
+    private void enable(JsonNode trunk, boolean enabled) {
+        ObjectNode in = trunk.deepCopy();
+        in.remove("id");
+        in.put("enabled", enabled);
+        var r = admin.put("/api/v1/trunks/" + trunk.get("id").asLong(), in);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
     }
 
     private TlsUa ua(Path keyStore) throws Exception {

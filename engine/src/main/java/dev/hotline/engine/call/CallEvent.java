@@ -18,10 +18,12 @@ public sealed interface CallEvent {
      *
      * @param accountKey the authenticated account (digest-authenticated extension), empty for trusted peers
      * @param trusted    true when the policy accepted the source without digest authentication (trunk)
+     * @param trunkRegistration SEC-4: the key of the trunk registration whose TCP or TLS connection the INVITE came on
+     *                   (see {@link InboundPolicy.InviteSource}), empty otherwise
      */
     record IncomingCall(Channel channel, CallParty caller, CallParty callee, String requestDomain,
                         InetSocketAddress source, boolean trusted, Optional<String> accountKey,
-                        Instant at) implements CallEvent {
+                        Optional<String> trunkRegistration, Instant at) implements CallEvent {
         @Override
         public String channelId() {
             return channel.id();

@@ -1,6 +1,7 @@
 package dev.hotline.engine.call;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /** Server-provided: decides how an out-of-dialog INVITE is admitted. */
 @FunctionalInterface
@@ -14,8 +15,13 @@ public interface InboundPolicy {
         REJECT
     }
 
+    /**
+     * Where an INVITE comes from. {@code trunkRegistration}: SEC-4, the key of the engine's trunk registration whose
+     * TCP or TLS connection to its registrar the INVITE came on ({@link TrunkRegistrations#registeredOver}), empty
+     * otherwise.
+     */
     record InviteSource(InetSocketAddress source, String transport, String requestDomain, String fromUser,
-                        String fromDomain, String toUser) {
+                        String fromDomain, String toUser, Optional<String> trunkRegistration) {
     }
 
     Decision admit(InviteSource source);

@@ -7,6 +7,7 @@ import dev.hotline.engine.call.HangupCause;
 import dev.hotline.engine.call.InboundPolicy;
 import dev.hotline.engine.call.SipAccount;
 import dev.hotline.engine.call.SrtpMode;
+import dev.hotline.engine.call.TrunkRegistration;
 import dev.hotline.engine.rtp.MediaRelay;
 import dev.hotline.engine.rtp.RtpEndpoint;
 import dev.hotline.engine.sdp.MediaDescription;
@@ -17,7 +18,6 @@ import gov.nist.javax.sip.RequestEventExt;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import javax.sip.Dialog;
@@ -30,7 +30,6 @@ import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -107,12 +106,22 @@ final class InboundInvites {
         String toUser = ruri.getUser() != null ? ruri.getUser()
                 : to.getAddress().getURI() instanceof SipURI t ? t.getUser() : null;
         String domain = msg.domainOf(ruri.getHost());
-        ViaHeader via = (ViaHeader) req.getHeader(ViaHeader.NAME);
-        String transport = via.getTransport().toLowerCase(Locale.ROOT);
+        // the transport the INVITE really came over (a datagram's Via can claim TLS): SDES keys, flows and SEC-4 go by it
+        String transport = SipsScheme.receivedOver(req);
         int port = ((RequestEventExt) e).getRemotePort();
         InetSocketAddress source = new InetSocketAddress(ip, port);
-        InboundPolicy.Decision decision = policy.admit(new InboundPolicy.InviteSource(source, transport, domain,
-                fromUser, msg.domainOf(fromHost), toUser));
+        // SEC-4: on a registering trunk's own TCP/TLS connection to its carrier
+        Optional<TrunkRegistration> registration = engine.trunkRegistrations().registeredOver(transport, source);
+        Optional<String> trunkRegistration = registration.map(TrunkRegistration::key);
+        if (registration.isPresent() && registration.get().username().equals(toUser)
+                && to.getAddress().getURI() instanceof SipURI t && t.getUser() != null) {
+            // The carrier addressed the Contact the trunk registered (its user is the trunk's account name, RFC 3261
+            // §10.2.1) and names the number called in To, as carriers do: that number is the one dialled.
+            toUser = t.getUser();
+        }
+        InboundPolicy.InviteSource origin = new InboundPolicy.InviteSource(source, transport, domain, fromUser,
+                msg.domainOf(fromHost), toUser, trunkRegistration);
+        InboundPolicy.Decision decision = policy.admit(origin);
         Optional<String> accountKey = Optional.empty();
         switch (decision) {
             case REJECT -> {
@@ -131,8 +140,7 @@ final class InboundInvites {
         }
         SdesCrypto srtpKey;
         try {
-            srtpKey = srtpOf(offer, transport, policy.srtp(new InboundPolicy.InviteSource(source, transport, domain,
-                    fromUser, msg.domainOf(fromHost), toUser)));
+            srtpKey = srtpOf(offer, transport, policy.srtp(origin));
         } catch (SdpException ex) {
             msg.send(st, msg.notAcceptable(req, ex.getMessage()));
             return;
@@ -180,7 +188,7 @@ final class InboundInvites {
         legs.addDialog(leg);
         legs.addPendingInbound(leg);
         CallEvent.IncomingCall event = new CallEvent.IncomingCall(leg, caller, callee, domain, source,
-                decision == InboundPolicy.Decision.TRUSTED, accountKey, Instant.now());
+                decision == InboundPolicy.Decision.TRUSTED, accountKey, trunkRegistration, Instant.now());
         leg.post(() -> {
             try {
                 handler.onIncomingCall(event);

@@ -21,7 +21,9 @@ import javax.sip.Dialog;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -101,6 +103,17 @@ final class LegSignalling {
         return transport;
     }
 
+    /**
+     * Our Contact in this dialog: a {@code sips:} URI when it was set up over TLS towards a {@code sips:} Request-URI (the
+     * caller's, or ours to a phone that registered one), so that the dialog stays SIPS (RFC 3261 §12.1.1 for our answers,
+     * §8.1.1.8 for our requests; RFC 5630 §5.1.2: target refreshes too), else {@code sip:}.
+     */
+    ContactHeader ourContact() {
+        boolean sips = "tls".equalsIgnoreCase(transport) && inviteRequest != null
+                && inviteRequest.getRequestURI() instanceof SipURI u && u.isSecure();
+        return msg.contact(transport, sips);
+    }
+
     String callId() {
         return callId;
     }
@@ -128,7 +141,7 @@ final class LegSignalling {
             msg.setSdp(r, sdpBody);
         }
         if (code != Response.TRYING) {
-            r.addHeader(msg.contact(transport));
+            r.addHeader(ourContact());
         }
         msg.send(inviteSt, r);
         ChannelState next = sdpBody != null ? ChannelState.EARLY_MEDIA : ChannelState.RINGING;
@@ -145,7 +158,7 @@ final class LegSignalling {
         if (r == null) {
             return;
         }
-        r.addHeader(msg.contact(transport));
+        r.addHeader(ourContact());
         msg.setSdp(r, leg.sdp().localAnswer());
         sessionTimers.onAnswer(leg.sessionTimer(), inviteRequest, r);
         msg.send(inviteSt, r);
@@ -219,7 +232,7 @@ final class LegSignalling {
             leg.sdp().takeReOffer(offer);
         }
         Response r = msg.response(Response.OK, req, null);
-        r.addHeader(msg.contact(transport));
+        r.addHeader(ourContact());
         msg.setSdp(r, leg.sdp().localAnswer());
         sessionTimers.onRefresh(leg.sessionTimer(), req, r);
         msg.send(st, r);
@@ -255,7 +268,7 @@ final class LegSignalling {
         }
         leg.sdp().startT38(offer, LegFax.T38_ATTRIBUTES, true);
         Response resp = msg.response(Response.OK, req, null);
-        resp.addHeader(msg.contact(transport));
+        resp.addHeader(ourContact());
         msg.setSdp(resp, leg.sdp().localSdp(MediaDirection.SENDRECV));
         sessionTimers.onRefresh(leg.sessionTimer(), req, resp);
         msg.send(st, resp);
@@ -320,7 +333,7 @@ final class LegSignalling {
         try {
             Request reinvite = dialog.createRequest(Request.INVITE);
             reinvite.setContent(sdpBody, msg.hf.createContentTypeHeader("application", "sdp"));
-            reinvite.addHeader(msg.contact(transport));
+            reinvite.addHeader(ourContact());
             SipMessages.withBranch(reinvite);
             ClientTransaction ct = msg.provider.getNewClientTransaction(reinvite);
             ct.setApplicationData(leg);
@@ -343,7 +356,7 @@ final class LegSignalling {
         }
         leg.sdp().startT38(r.offer(), answer.attributes(), true);
         Response resp = msg.response(Response.OK, r.request(), null);
-        resp.addHeader(msg.contact(transport));
+        resp.addHeader(ourContact());
         msg.setSdp(resp, leg.sdp().localSdp(MediaDirection.SENDRECV));
         sessionTimers.onRefresh(leg.sessionTimer(), r.request(), resp);
         msg.send(r.st(), resp);

@@ -149,7 +149,7 @@ final class SessionTimers {
                     : leg.sdp().remote().direction().answer()), msg.hf.createContentTypeHeader("application", "sdp"));
             reinvite.addHeader(msg.hf.createHeader("Session-Expires", timer.interval() + ";refresher=uac"));
             reinvite.addHeader(msg.hf.createSupportedHeader("timer"));
-            reinvite.addHeader(msg.contact(leg.sip().transport()));
+            reinvite.addHeader(leg.sip().ourContact());
             SipMessages.withBranch(reinvite);
             ClientTransaction ct = msg.provider.getNewClientTransaction(reinvite);
             ct.setApplicationData(leg);

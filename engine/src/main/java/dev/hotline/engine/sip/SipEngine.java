@@ -127,6 +127,9 @@ public final class SipEngine implements TelephonyEngine, SipListener {
     private final DatagramSocket probeSocket;
     /** TLS sockets and certificate checks; null when SIP over TLS is off. */
     final SipTlsNetwork tlsNetwork;
+    /** Which TCP and TLS connections are open ({@link SipTransports}); nothing is while the transport is off. */
+    private volatile SipTransports.Connections tcpOpen = peer -> false;
+    private volatile SipTransports.Connections tlsOpen = peer -> false;
 
     private SipEngine(EngineConfig config, SipAccountDirectory accounts, InboundPolicy policy, CallHandler handler)
             throws Exception {
@@ -199,6 +202,8 @@ public final class SipEngine implements TelephonyEngine, SipListener {
             }
             SipTransports.Connections tcpOpen = tcpConnections;
             SipTransports.Connections tlsOpen = tlsConnections;
+            this.tcpOpen = tcpOpen;
+            this.tlsOpen = tlsOpen;
             ((SipFlowRouter) stack.getRouter()).use(this::flowOf, flow -> switch (flow.transport()) {
                 case ListeningPoint.TCP -> tcpOpen.isOpen(flow.peer());
                 case ListeningPoint.TLS -> tlsOpen.isOpen(flow.peer());
@@ -644,13 +649,25 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         return overload;
     }
 
+    /** Whether the {@code transport} ("tcp" or "tls") connection with {@code peer} is open; false for anything else. */
+    boolean connectionOpen(String transport, InetSocketAddress peer) {
+        return switch (transport.toLowerCase(Locale.ROOT)) {
+            case "tcp" -> tcpOpen.isOpen(peer);
+            case "tls" -> tlsOpen.isOpen(peer);
+            default -> false;
+        };
+    }
+
     private boolean rejectedUpFront(RequestEvent e) {
         SIPRequest req = (SIPRequest) e.getRequest();
         int code;
         Response r;
         // another SIP version (505) is answered by RawMessageGuard: the parser reads every version as 2.0
+        Optional<SipsScheme.Refusal> sips = Optional.empty();
         if (!(req.getRequestURI() instanceof SipURI)) {
             code = Response.UNSUPPORTED_URI_SCHEME; // RFC 3261 §8.2.2.1
+        } else if ((sips = SipsScheme.refusal(req, SipsScheme.receivedOver(req))).isPresent()) {
+            code = sips.get().code(); // PBX-1: a sips: URI over UDP or TCP (RFC 3261 §26.2.2, RFC 5630)
         } else if (!Request.CANCEL.equals(req.getMethod()) && !unsupportedExtensions(req).isEmpty()) {
             code = Response.BAD_EXTENSION; // RFC 3261 §8.2.2.3
         } else {
@@ -660,7 +677,14 @@ public final class SipEngine implements TelephonyEngine, SipListener {
         if (st == null) {
             return true;
         }
-        r = msg.response(code, req, null);
+        r = sips.isPresent() ? msg.response(code, req, null, sips.get().reason()) : msg.response(code, req, null);
+        if (sips.isPresent() && r != null) {
+            try {
+                r.addHeader(msg.hf.createWarningHeader("hotline", SipsScheme.SIPS_NOT_ALLOWED, sips.get().warning()));
+            } catch (Exception ex) {
+                log.debug("Warning header: {}", ex.toString());
+            }
+        }
         if (code == Response.BAD_EXTENSION && r != null) {
             try {
                 r.addHeader(msg.hf.createUnsupportedHeader(String.join(", ", unsupportedExtensions(req))));

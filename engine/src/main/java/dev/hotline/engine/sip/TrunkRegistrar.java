@@ -5,18 +5,22 @@ import dev.hotline.engine.call.TrunkRegistrationStatus;
 import dev.hotline.engine.call.TrunkRegistrations;
 import java.time.Clock;
 import java.time.Duration;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import gov.nist.javax.sip.ResponseEventExt;
 import javax.sip.ClientTransaction;
 import javax.sip.ResponseEvent;
 import javax.sip.address.SipURI;
@@ -54,6 +58,12 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
         int failures;
         boolean stopped;
         volatile TrunkRegistrationStatus status;
+        /**
+         * SEC-4: over TCP or TLS, the peer (address and port) of the connection the last 2xx came back on: the connection
+         * this registration holds to its registrar (RFC 3261 §18.1.2, responses come back on the request's connection),
+         * over which the carrier sends its calls (RFC 5626 §5.3). Null over UDP, before the first 2xx and once failed.
+         */
+        volatile InetSocketAddress connection;
         ScheduledFuture<?> next;
 
         Entry(TrunkRegistration reg, String callId) {
@@ -105,10 +115,33 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
         return out;
     }
 
+    /**
+     * SEC-4: the registration registered over this very connection. Over TCP the handshake means a peer cannot send
+     * from an address and port it does not hold (unlike a UDP datagram's source); over TLS the registrar's certificate
+     * was checked to name the trunk's host when the connection was opened (RFC 5922 §7.2). What comes over that
+     * connection therefore comes from the carrier the trunk names: RFC 3261 §26.3.2.1, "because the UA has already
+     * authenticated the server on the other side of the TLS connection, all requests that come over this connection are
+     * known to have passed through the proxy server"; its INVITEs need no digest of ours. Another connection from the
+     * same host is not this one.
+     */
+    @Override
+    public Optional<TrunkRegistration> registeredOver(String transport, InetSocketAddress peer) {
+        String t = transport.toLowerCase(Locale.ROOT);
+        if (!t.equals("tcp") && !t.equals("tls")) return Optional.empty();
+        for (Entry e : entries.values()) {
+            if (e.reg.transport().equalsIgnoreCase(t) && peer.equals(e.connection)
+                    && e.status.state() == TrunkRegistrationStatus.State.REGISTERED && engine.connectionOpen(t, peer)) {
+                return Optional.of(e.reg);
+            }
+        }
+        return Optional.empty();
+    }
+
     private void stop(Entry e, boolean unregister) {
         boolean wasRegistered;
         synchronized (e) {
             e.stopped = true;
+            e.connection = null;
             if (e.next != null) e.next.cancel(false);
             wasRegistered = e.status.state() == TrunkRegistrationStatus.State.REGISTERED;
         }
@@ -198,6 +231,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
             Instant now = clock.instant();
             // Refresh well before expiry: halfway for short grants, a minute early for long ones.
             long refreshIn = granted <= 120 ? Math.max(1, granted / 2) : granted - 60;
+            e.connection = connectionOf(ev, e.reg.transport());
             e.status = new TrunkRegistrationStatus(e.reg.key(), TrunkRegistrationStatus.State.REGISTERED, code + " " + resp.getReasonPhrase(),
                     now, now.plusSeconds(granted), now.plusSeconds(refreshIn), 0);
             e.next = timer.schedule(() -> send(e, false), refreshIn, TimeUnit.SECONDS);
@@ -208,6 +242,12 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
     /** The transaction timed out: the carrier did not answer. */
     void onTimeout(Attempt a) {
         if (!a.unregister()) failed(a.entry(), "no response from " + a.entry().reg.host() + ":" + a.entry().reg.port());
+    }
+
+    /** The peer of the TCP or TLS connection a response came on; null over UDP. */
+    private static InetSocketAddress connectionOf(ResponseEvent ev, String transport) {
+        if (transport.equalsIgnoreCase("udp") || !(ev instanceof ResponseEventExt x) || x.getRemoteIpAddress() == null) return null;
+        return new InetSocketAddress(x.getRemoteIpAddress(), x.getRemotePort());
     }
 
     /** RFC 3261 §10.2.4: the expiry the registrar granted, from our Contact's expires or the Expires header. */
@@ -224,6 +264,7 @@ final class TrunkRegistrar implements TrunkRegistrations, AutoCloseable {
     private void failed(Entry e, String why) {
         synchronized (e) {
             if (e.stopped) return;
+            e.connection = null;
             e.failures++;
             long base = e.reg.retryBase().toMillis();
             long delay = Math.min(MAX_BACKOFF.toMillis(), base << Math.min(10, e.failures - 1));

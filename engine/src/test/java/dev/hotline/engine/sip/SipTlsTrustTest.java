@@ -18,15 +18,23 @@ import dev.hotline.engine.call.TrunkRegistration;
 import dev.hotline.engine.call.TrunkRegistrationStatus;
 import dev.hotline.engine.testing.Ports;
 import dev.hotline.engine.testing.PrivateCa;
+import dev.hotline.engine.testing.SipDatagrams;
 import dev.hotline.engine.testing.TestCallHandler;
 import dev.hotline.engine.testing.TlsCalls;
 import dev.hotline.engine.testing.TlsUa;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sip.address.SipURI;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +60,10 @@ class SipTlsTrustTest {
     static TelephonyEngine engine;
     static TestCallHandler handler;
     static int tlsPort;
+    /** The engine's UDP and TCP port. */
+    static int sipPort;
+    /** The last INVITE the policy was asked about. */
+    static final AtomicReference<InboundPolicy.InviteSource> asked = new AtomicReference<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,6 +71,7 @@ class SipTlsTrustTest {
         caTrust = ca.trustStore(dir.resolve("ca-trust.p12"));
         Path engineKeys = ca.keyStore(dir.resolve("engine.p12"), "127.0.0.1", "localhost");
         int port = Ports.free();
+        sipPort = port;
         tlsPort = Ports.free();
         int rtp = Ports.free(40);
         EngineConfig config = EngineConfig.defaults().withBind("127.0.0.1", port).withDefaultDomain(DOMAIN)
@@ -68,6 +81,7 @@ class SipTlsTrustTest {
         InboundPolicy policy = new InboundPolicy() {
             @Override
             public Decision admit(InviteSource s) {
+                asked.set(s);
                 return "carrier".equals(s.fromUser()) ? Decision.TRUSTED : Decision.AUTHENTICATE;
             }
 
@@ -163,7 +177,15 @@ class SipTlsTrustTest {
             handler.answerLocally.add("7100");
             TlsUa.Call in = registrar.call(reg.remotePort(), "carrier", null, "7100", TlsCalls.sdp(40000, false, null));
             assertThat(in.answer().getStatusCode()).as("INVITE on the registration connection answered").isEqualTo(Response.OK);
+            assertThat(asked.get().trunkRegistration()).as("SEC-4: the policy is told which registration's connection")
+                    .contains("reg-tls");
             assertThat(registrar.bye(in)).isEqualTo(Response.OK);
+
+            // the same carrier on a connection of its own (to the engine's TLS port): no registration's
+            TlsUa.Call other = registrar.call("carrier", null, "7100", TlsCalls.sdp(40000, false, null));
+            assertThat(other.answer().getStatusCode()).isEqualTo(Response.OK);
+            assertThat(asked.get().trunkRegistration()).as("another connection of the same host").isEmpty();
+            assertThat(registrar.bye(other)).isEqualTo(Response.OK);
 
             engine.trunkRegistrations().configure(List.of(new TrunkRegistration("reg-wrong", "localhost", wrong.port,
                     "tls", "trunk78", "pw", "carrier.test", Duration.ofSeconds(600), Duration.ofSeconds(30))));
@@ -236,6 +258,68 @@ class SipTlsTrustTest {
             assertThat(caller.bye(c.call())).isEqualTo(Response.OK);
             assertThat(secure.byes.poll(10, TimeUnit.SECONDS)).as("BYE over the registration connection").isNotNull();
         }
+    }
+
+    /**
+     * PBX-1: a sips: URI only over TLS (RFC 3261 §26.2.2, RFC 5630). A REGISTER over UDP or TCP binding a sips: Contact,
+     * or for a sips: address-of-record, is refused 400 before any challenge, with Warning 380 "SIPS Not Allowed"; an
+     * INVITE to a sips: Request-URI over UDP is refused 480 with the same warning and reaches no call handler; nothing is
+     * bound.
+     */
+    @Test
+    void aSipsUriOverUdpOrTcpIsRefused() throws Exception {
+        String offer = TlsCalls.sdp(40000, false, null);
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout(1500);
+            String contactOverUdp = SipDatagrams.exchange(udp, sipPort, register(udp.getLocalPort(), "UDP", "sip", "sips"));
+            assertThat(contactOverUdp).as("sips: Contact over UDP").startsWith("SIP/2.0 400 SIPS Not Allowed Over UDP")
+                    .contains("Warning: 380 hotline");
+            String aorOverUdp = SipDatagrams.exchange(udp, sipPort, register(udp.getLocalPort(), "UDP", "sips", "sip"));
+            assertThat(aorOverUdp).as("sips: address-of-record over UDP").startsWith("SIP/2.0 400").contains("Warning: 380");
+
+            int before = handler.events(CallEvent.IncomingCall.class).size();
+            String invite = SipDatagrams.exchange(udp, sipPort, String.join("\r\n",
+                    "INVITE sips:3105@" + DOMAIN + " SIP/2.0",
+                    "Via: SIP/2.0/UDP 127.0.0.1:" + udp.getLocalPort() + ";branch=z9hG4bK-sips-inv;rport",
+                    "Max-Forwards: 70",
+                    "From: <sip:3104@" + DOMAIN + ">;tag=sips1",
+                    "To: <sips:3105@" + DOMAIN + ">",
+                    "Call-ID: sips-invite-over-udp",
+                    "CSeq: 1 INVITE",
+                    "Contact: <sip:3104@127.0.0.1:" + udp.getLocalPort() + ">",
+                    "Content-Type: application/sdp",
+                    "Content-Length: " + offer.length(),
+                    "",
+                    offer));
+            assertThat(invite).as("sips: Request-URI over UDP").startsWith("SIP/2.0 480 SIPS Not Allowed Over UDP")
+                    .contains("Warning: 380 hotline");
+            assertThat(handler.events(CallEvent.IncomingCall.class)).hasSize(before);
+        }
+        try (Socket tcp = new Socket(InetAddress.getLoopbackAddress(), sipPort)) {
+            tcp.setSoTimeout(5000);
+            tcp.getOutputStream().write(register(tcp.getLocalPort(), "TCP", "sip", "sips").getBytes(StandardCharsets.UTF_8));
+            String status = new BufferedReader(new InputStreamReader(tcp.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertThat(status).as("sips: Contact over TCP").isEqualTo("SIP/2.0 400 SIPS Not Allowed Over TCP");
+        }
+        assertThat(engine.locations().lookup(DOMAIN, "2105")).isEmpty();
+    }
+
+    /** A REGISTER for 2105 over {@code transport} from {@code port}, its address-of-record and Contact of the schemes given. */
+    private static String register(int port, String transport, String aorScheme, String contactScheme) {
+        String tag = transport + "-" + aorScheme + "-" + contactScheme;
+        return String.join("\r\n",
+                "REGISTER sip:" + DOMAIN + " SIP/2.0",
+                "Via: SIP/2.0/" + transport + " 127.0.0.1:" + port + ";branch=z9hG4bK-sips-" + tag + ";rport",
+                "Max-Forwards: 70",
+                "From: <" + aorScheme + ":2105@" + DOMAIN + ">;tag=sipsreg",
+                "To: <" + aorScheme + ":2105@" + DOMAIN + ">",
+                "Call-ID: sips-register-" + tag,
+                "CSeq: 1 REGISTER",
+                "Contact: <" + contactScheme + ":2105@127.0.0.1:" + port + ">",
+                "Expires: 600",
+                "Content-Length: 0",
+                "",
+                "");
     }
 
     private static TlsUa ua(Path keyStore) throws Exception {

@@ -15,7 +15,6 @@ import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
-import javax.sip.ListeningPoint;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -44,7 +43,8 @@ import javax.sip.message.Response;
  * A SIP user agent speaking SIP over TLS only (RFC 3261 §26.2), on a JAIN-SIP stack of its own: Debian's SIPp has no
  * TLS. It registers (answering the digest challenge), places calls through the engine's TLS port (answering 407),
  * answers calls sent to it, and sends or answers BYE. It trusts the certificates of {@code trustStore} and presents
- * the key store's own certificate when it is the TLS server (a phone's or carrier's listening port).
+ * the key store's own certificate when it is the TLS server (a phone's or carrier's listening port). {@link #tcp} makes
+ * the same agent over plain TCP (a carrier whose registering trunk uses TCP).
  */
 public final class TlsUa implements SipListener, AutoCloseable {
     private static final AtomicInteger STACKS = new AtomicInteger();
@@ -57,6 +57,8 @@ public final class TlsUa implements SipListener, AutoCloseable {
     public final int port = Ports.free();
     private final String domain;
     private final int serverTlsPort;
+    /** "tls", or "tcp" for an agent made by {@link #tcp}. */
+    private final String transport;
     private final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
     /** INVITEs received (out of dialog), with their server transaction. */
     public final BlockingQueue<Incoming> invites = new LinkedBlockingQueue<>();
@@ -69,6 +71,10 @@ public final class TlsUa implements SipListener, AutoCloseable {
     public volatile int contactPort = port;
     /** Whether our Contact is a {@code sips:} URI (RFC 3261 §26.2) instead of {@code sip:...;transport=tls}. */
     public volatile boolean sipsContact;
+    /** Whether our INVITEs' Request-URI is a {@code sips:} URI (their Contact too then, RFC 3261 §8.1.1.8). */
+    public volatile boolean sipsRequestUri;
+    /** The user of our INVITEs' Request-URI when it is not the number called (which stays in To); null: that number. */
+    public volatile String requestUser;
     private long cseq;
 
     public record Received(Request request, int remotePort) {
@@ -91,12 +97,40 @@ public final class TlsUa implements SipListener, AutoCloseable {
      * @param serverTlsPort the engine's TLS port
      */
     public TlsUa(Path keyStore, Path trustStore, String password, String domain, int serverTlsPort) throws Exception {
+        this(keyStore, trustStore, password, domain, serverTlsPort, "tls");
+    }
+
+    /** The same agent over plain TCP, reaching the engine at {@code serverPort} (its SIP port). */
+    public static TlsUa tcp(String domain, int serverPort) throws Exception {
+        return new TlsUa(null, null, null, domain, serverPort, "tcp");
+    }
+
+    private TlsUa(Path keyStore, Path trustStore, String password, String domain, int serverTlsPort, String transport)
+            throws Exception {
         this.domain = domain;
         this.serverTlsPort = serverTlsPort;
+        this.transport = transport;
         SipFactory f = SipFactory.getInstance();
         f.setPathName("gov.nist");
         Properties p = new Properties();
-        p.setProperty("javax.sip.STACK_NAME", "tls-ua-" + STACKS.incrementAndGet());
+        p.setProperty("javax.sip.STACK_NAME", (transport.equals("tls") ? "tls-ua-" : "tcp-ua-") + STACKS.incrementAndGet());
+        if (transport.equals("tls")) {
+            tlsProperties(p, keyStore, trustStore, password);
+        }
+        stack = f.createSipStack(p);
+        hf = f.createHeaderFactory();
+        af = f.createAddressFactory();
+        mf = f.createMessageFactory();
+        provider = stack.createSipProvider(stack.createListeningPoint("127.0.0.1", port, transport));
+        try {
+            provider.addSipListener(this);
+        } catch (TooManyListenersException e) {
+            throw new IllegalStateException(e);
+        }
+        stack.start();
+    }
+
+    private static void tlsProperties(Properties p, Path keyStore, Path trustStore, String password) {
         p.setProperty("javax.net.ssl.keyStore", keyStore.toString());
         p.setProperty("javax.net.ssl.keyStorePassword", password);
         p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
@@ -107,17 +141,6 @@ public final class TlsUa implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,"
                 + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
-        stack = f.createSipStack(p);
-        hf = f.createHeaderFactory();
-        af = f.createAddressFactory();
-        mf = f.createMessageFactory();
-        provider = stack.createSipProvider(stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TLS));
-        try {
-            provider.addSipListener(this);
-        } catch (TooManyListenersException e) {
-            throw new IllegalStateException(e);
-        }
-        stack.start();
     }
 
     /** REGISTER over TLS, answering one digest challenge; the final response. */
@@ -129,17 +152,27 @@ public final class TlsUa implements SipListener, AutoCloseable {
         return sendRegister(user, first, password);
     }
 
+    /** Removes our binding (Expires: 0), answering one digest challenge; the final response. */
+    public Response unregister(String user, String password) throws Exception {
+        Response first = sendRegister(user, null, password, 0);
+        return first.getStatusCode() == Response.UNAUTHORIZED ? sendRegister(user, first, password, 0) : first;
+    }
+
     /** REGISTER with an Authorization for {@code challenge} (null: none). */
     public Response sendRegister(String user, Response challenge, String password) throws Exception {
+        return sendRegister(user, challenge, password, 600);
+    }
+
+    private Response sendRegister(String user, Response challenge, String password, int expires) throws Exception {
         SipURI registrar = af.createSipURI(null, domain);
         SipURI aor = af.createSipURI(user, domain);
         Request r = mf.createRequest(registrar, Request.REGISTER, provider.getNewCallId(),
                 hf.createCSeqHeader(++cseq, Request.REGISTER), hf.createFromHeader(af.createAddress(aor), "t" + cseq),
                 hf.createToHeader(af.createAddress(aor), null),
-                List.of(hf.createViaHeader("127.0.0.1", port, "tls", null)), hf.createMaxForwardsHeader(70));
+                List.of(hf.createViaHeader("127.0.0.1", port, transport, null)), hf.createMaxForwardsHeader(70));
         r.addHeader(hf.createRouteHeader(af.createAddress(serverHop())));
         r.addHeader(contact(user));
-        r.addHeader(hf.createExpiresHeader(600));
+        r.addHeader(hf.createExpiresHeader(expires));
         if (challenge != null) {
             r.addHeader(authorization(challenge, user, password, Request.REGISTER, "sip:" + domain, false));
         }
@@ -174,18 +207,31 @@ public final class TlsUa implements SipListener, AutoCloseable {
         return new Call(d, r.getRawContent() == null ? "" : new String(r.getRawContent(), StandardCharsets.UTF_8), r);
     }
 
+    /**
+     * One INVITE to the engine at 127.0.0.1:{@code hopPort}, its final response as it is (a challenge is not answered;
+     * a 2xx is ACKed).
+     */
+    public Response inviteOnce(int hopPort, String from, String to, String sdp) throws Exception {
+        Response r = transact(invite(from, to, sdp, ++cseq, hopPort));
+        if (r.getStatusCode() == Response.OK) {
+            lastDialog.sendAck(lastDialog.createAck(((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber()));
+        }
+        return r;
+    }
+
     private volatile Dialog lastDialog;
 
     private Request invite(String from, String to, String sdp, long seq, int hopPort) throws Exception {
-        SipURI target = af.createSipURI(to, domain);
+        SipURI target = af.createSipURI(requestUser != null ? requestUser : to, domain);
+        target.setSecure(sipsRequestUri);
         SipURI fromUri = af.createSipURI(from, domain);
         Request r = mf.createRequest(target, Request.INVITE, provider.getNewCallId(),
                 hf.createCSeqHeader(seq, Request.INVITE), hf.createFromHeader(af.createAddress(fromUri), "f" + seq),
                 hf.createToHeader(af.createAddress(af.createSipURI(to, domain)), null),
-                List.of(hf.createViaHeader("127.0.0.1", port, "tls", null)), hf.createMaxForwardsHeader(70),
+                List.of(hf.createViaHeader("127.0.0.1", port, transport, null)), hf.createMaxForwardsHeader(70),
                 hf.createContentTypeHeader("application", "sdp"), sdp);
         r.addHeader(hf.createRouteHeader(af.createAddress(hop(hopPort))));
-        r.addHeader(contact(from));
+        r.addHeader(contact(from, sipsContact || sipsRequestUri)); // RFC 3261 §8.1.1.8
         return r;
     }
 
@@ -224,18 +270,22 @@ public final class TlsUa implements SipListener, AutoCloseable {
     private SipURI hop(int hopPort) throws Exception {
         SipURI next = af.createSipURI(null, "127.0.0.1");
         next.setPort(hopPort);
-        next.setTransportParam("tls");
+        next.setTransportParam(transport);
         next.setLrParam();
         return next;
     }
 
     private ContactHeader contact(String user) throws Exception {
+        return contact(user, sipsContact);
+    }
+
+    private ContactHeader contact(String user, boolean sips) throws Exception {
         SipURI contact = af.createSipURI(user, "127.0.0.1");
         contact.setPort(contactPort);
-        if (sipsContact) {
+        if (sips) {
             contact.setSecure(true);
         } else {
-            contact.setTransportParam("tls");
+            contact.setTransportParam(transport);
         }
         return hf.createContactHeader(af.createAddress(contact));
     }
@@ -272,8 +322,8 @@ public final class TlsUa implements SipListener, AutoCloseable {
         if (resp == null) {
             throw new AssertionError("no final response to " + r.getMethod() + " over TLS");
         }
-        if (!"tls".equalsIgnoreCase(((ViaHeader) resp.getHeader(ViaHeader.NAME)).getTransport())) {
-            throw new AssertionError("response not over TLS: " + resp);
+        if (!transport.equalsIgnoreCase(((ViaHeader) resp.getHeader(ViaHeader.NAME)).getTransport())) {
+            throw new AssertionError("response not over " + transport + ": " + resp);
         }
         return resp;
     }

@@ -10,6 +10,7 @@ OLD_RMEM=""; OLD_RMEM_MAX=""
 log() { echo "[bench] $*" >&2; }
 need_sipp() { command -v sipp >/dev/null || { echo "sipp missing: apt-get install -y sip-tester" >&2; exit 2; }; }
 free_port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+free_tcp_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # compiler_ticks PID: CPU ticks (utime+stime) of the JVM's JIT compiler threads (C1/C2 CompilerThreadN).
 compiler_ticks() {
@@ -94,11 +95,12 @@ run_bench_main() {
 }
 
 # start_hotline PASSWORD: Hotline with its demo enterprise (admin, agents and extensions with PASSWORD), H2 in
-# $OUT/data, on free ports bound to 127.0.0.1. Sets HTTP_PORT, SIP_PORT and HOT_PID; exits when it does not come up.
+# $OUT/data, on free ports bound to 127.0.0.1, HTTPS off (its default port 8443 may be another server's on a shared box).
+# Sets HTTP_PORT, SIP_PORT and HOT_PID; exits when it does not come up.
 start_hotline() {
-  HTTP_PORT=$(free_port); SIP_PORT=$(free_port)
+  HTTP_PORT=$(free_tcp_port); SIP_PORT=$(free_port)
   log "starting Hotline (SIP $SIP_PORT, HTTP $HTTP_PORT)"
-  HOTLINE_HTTP_HOST=127.0.0.1 HOTLINE_HTTP_PORT=$HTTP_PORT HOTLINE_SIP_HOST=127.0.0.1 HOTLINE_SIP_PORT=$SIP_PORT \
+  HOTLINE_HTTP_HOST=127.0.0.1 HOTLINE_HTTP_PORT=$HTTP_PORT HOTLINE_HTTPS_PORT=-1 HOTLINE_SIP_HOST=127.0.0.1 HOTLINE_SIP_PORT=$SIP_PORT \
   HOTLINE_DATA_DIR="$OUT/data" HOTLINE_DEMO_PASSWORD=$1 \
     java -Xms1g -Xmx1g ${JAVA_OPTS:-} -Dlogback.configurationFile=bench/logback-bench.xml -jar "$OUT/hotline.jar" >"$OUT/hotline.out" 2>&1 &
   HOT_PID=$!; PIDS+=("$HOT_PID")

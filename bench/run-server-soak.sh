@@ -33,7 +33,6 @@ log "soak: $RATE calls/s for ${DURATION}s, a sample every ${INTERVAL}s"
 python3 - "$HOT_PID" "$INTERVAL" "$OUT/samples.jsonl" "$OUT/stop" "$OUT/gc.log" <<'PY' &
 import json, os, re, sys, time
 pid, interval, path, stop, gclog = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-hz = os.sysconf("SC_CLK_TCK")
 after = re.compile(r"Pause .*? \d+M->(\d+)M\(\d+M\)")
 heap, gc_offset, first = None, 0, None
 with open(path, "w") as out:

@@ -14,8 +14,8 @@ command -v sipp >/dev/null || { echo "sipp missing: apt-get install -y sip-teste
 log() { echo "[bench] $*" >&2; }
 
 # Build the engine and its test classes (the bench main lives there), and get the class path.
-mvn -q -B -pl engine test-compile >&2
-mvn -q -B -pl engine org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt" >&2
+mvn -o -q -B -pl engine test-compile >&2
+mvn -o -q -B -pl engine org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt" >&2
 # Copy the classes away: another build (mvn clean) in the same tree must not pull them from under the JVM.
 cp -r engine/target/classes "$OUT/classes" && cp -r engine/target/test-classes "$OUT/test-classes"
 CP="$OUT/classes:$OUT/test-classes:$(cat "$OUT/cp.txt")"

@@ -13,34 +13,27 @@ DURATION=${DURATION:-20}
 LEVELS=${LEVELS:-"1 2 4"}
 OUT=$(mktemp -d /tmp/hotline-overload-bench.XXXXXX)
 . bench/lib.sh
-need_sipp
-if [ -n "${JAR:-}" ]; then cp "$JAR" "$OUT/hotline.jar"; else build_server_jar; fi
-bench_begin
+server_bench_begin
 
 # run_one NAME TARGET_PORT LEVEL CPU_PID -> JSON object
 run_one() {
-  local name=$1 target=$2 level=$3 cpupid=$4
-  local rate=$((RATED * level)) calls=$((RATED * level * DURATION)) stf="$OUT/$name-$level.csv"
-  local t0 t1 c0 c1
-  t0=$(date +%s.%N); c0=$(cpu_ticks "$cpupid")
-  sipp "127.0.0.1:$target" -sf bench/scenarios/uac_overload.xml -s 4010 -i 127.0.0.1 -p "$(free_port)" -r "$rate" \
-    -m "$calls" -l $((rate * 8)) -buff_size $BUFF -nostdin -timeout $((DURATION + 40)) -trace_stat -stf "$stf" -fd 1 \
-    >"$OUT/$name-$level.out" 2>&1 || true
-  t1=$(date +%s.%N); c1=$(cpu_ticks "$cpupid")
-  python3 - "$stf" "$name" "$level" "$rate" "$RATED" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$cpupid")" <<'PY'
-import csv, json, sys
-path, name, level, rate, rated, c0, c1, hz, rss = sys.argv[1:]
-rows = list(csv.reader(open(path), delimiter=';'))
-head, last = rows[0], rows[-1]
-col = lambda n: int(last[head.index(n)]) if n in head else 0
-succ, fail, retr = col("SuccessfulCall(C)"), col("FailedCall(C)"), col("Retransmissions(C)")
-refused = col("FailedTimeoutOnRecv(C)")
-parts = [int(x) for x in last[head.index("ElapsedTime(C)")].split(":")]
-secs = parts[0] * 3600 + parts[1] * 60 + parts[2] + (parts[3] / 1e6 if len(parts) > 3 else 0)
+  local name=$1 target=$2 level=$3 cpupid=$4 c0 c1
+  local rate=$((RATED * level))
+  c0=$(cpu_ticks "$cpupid")
+  sipp_calls "$name-$level" "$target" "$rate" $((rate * DURATION)) $((DURATION + 40)) \
+    -sf "$PWD/bench/scenarios/uac_overload.xml" -s 4010
+  c1=$(cpu_ticks "$cpupid")
+  python3 - "$(sipp_stats "$OUT/$name-$level.csv")" "$name" "$level" "$rate" "$c0" "$c1" "$(getconf CLK_TCK)" \
+    "$(rss_kb "$cpupid")" <<'PY'
+import json, sys
+st, name, level, rate, c0, c1, hz, rss = sys.argv[1:]
+st = json.loads(st)
+succ, fail, secs = st["successful"], st["failed"], st["elapsed_s"]
+refused = st["failed_timeout_on_recv"]
 cpu = (int(c1) - int(c0)) / int(hz)
 calls = succ + fail
 print(json.dumps({"target": name, "level": int(level), "offered_cps": int(rate), "calls": calls, "completed": succ,
-                  "refused_503": refused, "other_failures": fail - refused, "retransmissions": retr,
+                  "refused_503": refused, "other_failures": fail - refused, "retransmissions": st["retransmissions"],
                   "completed_cps": round(succ / secs, 1) if secs else 0, "elapsed_s": round(secs, 2),
                   "cpu_s_of_system_under_test": round(cpu, 2),
                   "cpu_ms_per_offered_call": round(cpu * 1000 / calls, 3) if calls else None,
@@ -50,9 +43,6 @@ PY
 }
 
 RESULTS=()
-UAS_PORT=$(free_port)
-sipp -sn uas -i 127.0.0.1 -p "$UAS_PORT" -buff_size $BUFF -nostdin >/dev/null 2>&1 &
-UAS_PID=$!; PIDS+=("$UAS_PID")
 for l in $LEVELS; do
   log "baseline sipp->sipp at ${l}x $RATED cps for ${DURATION}s"
   RESULTS+=("$(run_one sipp-direct "$UAS_PORT" "$l" "$UAS_PID")")
@@ -60,9 +50,7 @@ done
 
 # The rating is the cap (read at start); the JIT warm-up runs at the rated rate, under it.
 export HOTLINE_SIP_OVERLOAD_MAX_CPS=$RATED
-start_hotline bench-pass-123
-register_1001 bench-pass-123 "$UAS_PORT"
-WARM_RATE=$RATED warm_up_until_jit_settles "127.0.0.1:$SIP_PORT" 4010 "$HOT_PID"
+WARM_RATE=$RATED start_warm_hotline bench-pass-123
 for l in $LEVELS; do
   log "hotline server at ${l}x $RATED cps for ${DURATION}s (cap $RATED)"
   RESULTS+=("$(run_one hotline-server "$SIP_PORT" "$l" "$HOT_PID")")

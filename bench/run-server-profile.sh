@@ -10,27 +10,19 @@ RATE=${RATE:-300}
 CALLS=${CALLS:-9000}
 OUT=$(mktemp -d /tmp/hotline-server-profile.XXXXXX)
 . bench/lib.sh
-need_sipp
 command -v jfr >/dev/null || { echo "jfr (the JDK's tool) is needed: install a full JDK 17 (openjdk-17-jdk-headless)" >&2; exit 1; }
-if [ -n "${JAR:-}" ]; then cp "$JAR" "$OUT/hotline.jar"; else build_server_jar; fi
-bench_begin
+server_bench_begin
 # Profiling wants every call completed: on a machine busy with other work the call threads' queue delay passes the
 # overload guard's 500 ms and new calls get 503 (that is run-server-cps.sh's subject); here the guard waits 10 s.
 export HOTLINE_SIP_OVERLOAD_MAX_DELAY_MS=${HOTLINE_SIP_OVERLOAD_MAX_DELAY_MS:-10000}
 
-UAS_PORT=$(free_port)
-sipp -sn uas -i 127.0.0.1 -p "$UAS_PORT" -buff_size $BUFF -nostdin >/dev/null 2>&1 &
-PIDS+=("$!")
 # The recording runs from the JVM's start and only the measured window is dumped: a recording started later through jcmd
 # (JFR.start) made the JIT compile again 4 495 methods in the next 20 s (723 without it), whose CPU was counted as the calls'.
 JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=name=p,settings=profile,disk=true,maxage=30m,dumponexit=false"
-start_hotline bench-pass-123
-register_1001 bench-pass-123 "$UAS_PORT"
-warm_up_until_jit_settles "127.0.0.1:$SIP_PORT" 4010 "$HOT_PID"
+start_warm_hotline bench-pass-123
 log "measured: $CALLS calls at $RATE cps"
 c0=$(cpu_ticks "$HOT_PID"); t0=$(date +%s.%N); j0=$(jit_seconds "$HOT_PID"); k0=$(compiler_ticks "$HOT_PID"); w0=$(thread_ticks "$HOT_PID" event-log-write); begin=$(date +%H:%M:%S)
-sipp "127.0.0.1:$SIP_PORT" -sn uac -s 4010 -i 127.0.0.1 -p "$(free_port)" -r "$RATE" -m "$CALLS" -d 0 -l $((RATE * 8)) \
-  -buff_size $BUFF -trace_err -error_file "$OUT/errors.log" -nostdin -timeout $((CALLS / RATE + 40)) -trace_stat -stf "$OUT/stat.csv" -fd 1 >"$OUT/uac.out" 2>&1 || true
+sipp_calls uac "$SIP_PORT" "$RATE" "$CALLS" $((CALLS / RATE + 40)) -sn uac -s 4010 -d 0 -trace_err -error_file "$OUT/errors.log"
 t1=$(date +%s.%N); c1=$(cpu_ticks "$HOT_PID"); j1=$(jit_seconds "$HOT_PID"); k1=$(compiler_ticks "$HOT_PID"); w1=$(thread_ticks "$HOT_PID" event-log-write)
 jcmd "$HOT_PID" JFR.dump name=p begin="$begin" filename="$OUT/rec.jfr" >/dev/null
 # Why calls were refused, from the server's own counters (operator session).
@@ -38,13 +30,11 @@ curl -sf -c "$OUT/cj" -H 'Content-Type: application/json' \
   -d '{"enterprise":"system","username":"operator","password":"bench-pass-123"}' "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" >/dev/null \
   && curl -sf -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/metrics" > "$OUT/metrics.txt" || log "metrics not read"
 jfr print --stack-depth 64 --events jdk.ExecutionSample "$OUT/rec.jfr" > "$OUT/samples.txt"
-python3 - "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" "$j0" "$j1" "$k0" "$k1" "$begin" "$w0" "$w1" <<'PY'
-import collections, csv, json, os, re, sys
-out, rate, t0, t1, c0, c1, hz, rss, commit, j0, j1, k0, k1, begin, w0, w1 = sys.argv[1:]
-rows = list(csv.reader(open(os.path.join(out, "stat.csv")), delimiter=';'))
-head, last = rows[0], rows[-1]
-col = lambda n: int(last[head.index(n)])
-succ, fail, retr = col("SuccessfulCall(C)"), col("FailedCall(C)"), col("Retransmissions(C)")
+python3 - "$(sipp_stats "$OUT/uac.csv")" "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" "$j0" "$j1" "$k0" "$k1" "$begin" "$w0" "$w1" <<'PY'
+import collections, json, os, re, sys
+st, out, rate, t0, t1, c0, c1, hz, rss, commit, j0, j1, k0, k1, begin, w0, w1 = sys.argv[1:]
+st = json.loads(st)
+succ, fail, retr = st["successful"], st["failed"], st["retransmissions"]
 cpu = (int(c1) - int(c0)) / int(hz)
 jit_cpu = (int(k1) - int(k0)) / int(hz)
 writer_cpu = (int(w1) - int(w0)) / int(hz)  # the event log's writer thread ("event-log-writer", cut to 15 characters by Linux)

@@ -29,8 +29,8 @@ command -v sipp >/dev/null || { echo "sipp missing: apt-get install -y sip-teste
 command -v sox >/dev/null || { echo "sox missing: apt-get install -y sox" >&2; exit 2; }
 log() { echo "[bench] $*" >&2; }
 
-mvn -q -B -pl engine test-compile >&2
-mvn -q -B -pl engine org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt" >&2
+mvn -o -q -B -pl engine test-compile >&2
+mvn -o -q -B -pl engine org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt" >&2
 cp -r engine/target/classes "$OUT/classes" && cp -r engine/target/test-classes "$OUT/test-classes"
 CP="$OUT/classes:$OUT/test-classes:$(cat "$OUT/cp.txt")"
 sox -n -r 8000 -c 1 -e a-law -t raw "$OUT/tone.alaw" synth 10 sine 440 vol 0.5

@@ -56,10 +56,11 @@ public final class ClusterNode implements AutoCloseable {
     public record Node(String id, String sipUri, String httpUrl, Instant leaseUntil, boolean live) {}
 
     /**
-     * Where an enterprise is served, as the operator sees it: {@code node} (null: never placed), {@code movingTo} while an
-     * operator's move is under way (the node it goes to), and how many calls a node that handed it over still drains.
+     * Where an enterprise is served, as the operator sees it: {@code id} (the enterprise's), {@code node} (null: never placed),
+     * {@code movingTo} while an operator's move is under way (the node it goes to), and how many calls a node that handed it
+     * over still drains.
      */
-    public record Placement(long enterpriseId, String code, String name, String node, String movingTo, long epoch, int drainingCalls) {}
+    public record Placement(long id, String code, String name, String node, String movingTo, long epoch, int drainingCalls) {}
 
     /** A placement on this node as a heartbeat reads it. */
     private record Placed(long epoch, String movingTo) {}
@@ -188,7 +189,7 @@ public final class ClusterNode implements AutoCloseable {
 
     /** The placement of one enterprise (404 when there is no such enterprise). */
     public Placement placement(long enterpriseId) {
-        return placements().stream().filter(p -> p.enterpriseId() == enterpriseId).findFirst()
+        return placements().stream().filter(p -> p.id() == enterpriseId).findFirst()
                 .orElseThrow(() -> DomainException.notFound("enterprise"));
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
 import dev.hotline.testing.ChildServer;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
@@ -29,6 +30,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * OPS-3 end to end: Kamailio (Debian package, dispatcher + http_client) on loopback in front of two Hotline nodes sharing
@@ -206,7 +209,7 @@ class KamailioNodesPostgresTest {
      * (the drained call) is answered by "a"; the operator moves the demo to "b": "a" hands it over at once, listing that call as
      * drained, and "b" takes it up; a new call through Kamailio is answered by "b"; "a" refuses a carrier's call for the demo
      * and sends a login to "b"; the drained call ends normally at "a", which records it, and its drain row goes. Then the demo
-     * is moved back to "a" ("b" hands it over at its next heartbeat). Also the refusals: unknown enterprise or node, no node, an
+     * is moved back to "a" in the console ("b" hands it over at its next heartbeat). Also the refusals: unknown enterprise or node, no node, an
      * enterprise's admin. Returns the trunk name of the drained call's record.
      */
     static String operatorMovesTheDemo(ApiClient operator, SipPeers peers, Path dir, Jdbi jdbi, long demo, int aSip, int bSip, int aHttp,
@@ -264,10 +267,9 @@ class KamailioNodesPostgresTest {
             await("the drain row gone once the call is recorded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                     .until(() -> placementOf(operator, demo).path("drainingCalls").asInt() == 0);
 
-            // Back to "a" for the takeover: asked at "a", so "b" hands it over at its next heartbeat.
-            ApiClient.Response back = operator.put(placements + "/" + demo, Map.of("node", "a"));
-            assertThat(back.status()).as(back.body()).isEqualTo(200);
-            assertThat(back.json().path("movingTo").asText()).as(back.body()).isEqualTo("a");
+            // Back to "a" for the takeover, in the console's Cluster page at "a" (which serves the system enterprise): "b" hands
+            // it over at its next heartbeat.
+            movesBackInTheConsole("http://127.0.0.1:" + aHttp);
             await("the demo taken up by a").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> placementOf(operator, demo), p -> p.path("node").asText().equals("a") && p.path("movingTo").isNull());
             assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = 'cluster.move'").mapTo(Integer.class)
@@ -279,10 +281,45 @@ class KamailioNodesPostgresTest {
         }
     }
 
+    /**
+     * The operator signs in to the console at {@code node}, opens the Cluster page: both nodes live, the demo served by "b";
+     * moves the demo to "a" in its dialog (only live nodes offered) and sees the move under way in the table.
+     */
+    static void movesBackInTheConsole(String node) throws IOException {
+        Map<String, String> en;
+        try (var in = KamailioNodesPostgresTest.class.getResourceAsStream("/web/i18n/en.json")) {
+            en = new com.fasterxml.jackson.databind.ObjectMapper().readValue(in,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+        }
+        try (Chromium chrome = Chromium.start()) {
+            var driver = chrome.driver();
+            var wait = chrome.waitAtMost(Duration.ofSeconds(20));
+            chrome.signInEnglish(node, "system", "operator", TestServer.DEMO_PASSWORD);
+            wait.until(ExpectedConditions.urlContains("#/enterprises"));
+            wait.until(ExpectedConditions.elementToBeClickable(Chromium.tid("nav-cluster"))).click();
+            wait.until(ExpectedConditions.textToBe(Chromium.tid("page-title"), en.get("cluster.title")));
+            wait.until(d -> d.findElement(Chromium.tid("node-row-a")).getText().contains(en.get("cluster.live"))
+                    && d.findElement(Chromium.tid("node-row-b")).getText().contains(en.get("cluster.live")));
+            wait.until(ExpectedConditions.textToBe(Chromium.tid("placement-node-demo"), "b"));
+            assertThat(driver.findElement(Chromium.tid("placement-moving-demo")).getText()).isEqualTo("—");
+            chrome.screenshot("console-cluster-en");
+            wait.until(ExpectedConditions.elementToBeClickable(Chromium.tid("placement-move-demo"))).click();
+            var select = new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(Chromium.tid("placement-form-node"))));
+            assertThat(select.getOptions()).extracting(o -> o.getAttribute("value")).containsExactly("a", "b");
+            select.selectByValue("a");
+            driver.findElement(Chromium.tid("placement-save")).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(Chromium.tid("placement-dialog")));
+            // The table read again: the demo on its way to "a" (or there already).
+            wait.until(d -> d.findElement(Chromium.tid("placement-moving-demo")).getText().equals("a")
+                    || d.findElement(Chromium.tid("placement-node-demo")).getText().equals("a"));
+            assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+        }
+    }
+
     static JsonNode placementOf(ApiClient operator, long enterprise) {
         ApiClient.Response all = operator.get("/api/v1/cluster/placements");
         assertThat(all.status()).as(all.body()).isEqualTo(200);
-        for (JsonNode p : all.json()) if (p.path("enterpriseId").asLong() == enterprise) return p;
+        for (JsonNode p : all.json()) if (p.path("id").asLong() == enterprise) return p;
         throw new AssertionError("no placement row for enterprise " + enterprise + ": " + all.body());
     }
 

@@ -243,8 +243,9 @@ class KamailioNodesPostgresTest {
             System.out.printf("OPS-3: the demo taken up by b %.1f s after the operator's request at a (lease %d s)%n",
                     (System.nanoTime() - movedAt) / 1e9, LEASE);
             assertThat(demoPlacement.path("drainingCalls").asInt()).as("the call in progress at a, drained there").isEqualTo(1);
-            assertThat(jdbi.withHandle(h -> h.createQuery("SELECT call_id FROM cluster_drain WHERE node_id = 'a'").mapTo(String.class).list()))
-                    .containsExactlyElementsOf(inProgress);
+            List<String> drainedAtA = jdbi.withHandle(h -> h.createQuery("SELECT call_id FROM cluster_drain WHERE node_id = 'a'")
+                    .mapTo(String.class).list());
+            assertThat(drainedAtA).containsExactlyElementsOf(inProgress);
             assertThat(drained.isAlive()).as("the drained call still up when the move is done: make its PAUSE longer").isTrue();
 
             // A new call through Kamailio reaches "b" (the route lookup answers b's URI).
@@ -272,8 +273,9 @@ class KamailioNodesPostgresTest {
             movesBackInTheConsole("http://127.0.0.1:" + aHttp);
             await("the demo taken up by a").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> placementOf(operator, demo), p -> p.path("node").asText().equals("a") && p.path("movingTo").isNull());
-            assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = 'cluster.move'").mapTo(Integer.class)
-                    .one())).as("both moves audited").isEqualTo(2);
+            int audited = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = 'cluster.move'")
+                    .mapTo(Integer.class).one());
+            assertThat(audited).as("both moves audited").isEqualTo(2);
             return jdbi.withHandle(h -> h.createQuery("SELECT trunk FROM call_record WHERE call_id = :c").bind("c", inProgress.get(0))
                     .mapTo(String.class).one());
         } finally {

@@ -11,6 +11,7 @@ import { AuditPage } from './pages/audit.js';
 import { TokensPage } from './pages/tokens.js';
 import { EnterprisesPage } from './pages/enterprises.js';
 import { SipBansPage } from './pages/sip-bans.js';
+import { ClusterPage } from './pages/cluster.js';
 import { BackupPage } from './pages/backup.js';
 import { TrunksPage } from './pages/trunks.js';
 import { NumbersPage } from './pages/numbers.js';
@@ -60,6 +61,8 @@ const MENU = [
     icon: I('<path d="M3 21h18M5 21V7l7-4 7 4v14M9 9h1M14 9h1M9 13h1M14 13h1M9 17h1M14 17h1"/>') },
   { id: 'sip-bans', perm: 'enterprise.manage', group: 'platform', component: SipBansPage,
     icon: I('<circle cx="12" cy="12" r="9"/><path d="M5.6 5.6l12.8 12.8"/>') },
+  { id: 'cluster', perm: 'enterprise.manage', group: 'platform', component: ClusterPage,
+    icon: I('<rect x="3" y="3" width="7" height="7" rx="1"/><rect x="14" y="3" width="7" height="7" rx="1"/><rect x="8.5" y="14" width="7" height="7" rx="1"/><path d="M6.5 10v2h11v-2M12 12v2"/>') },
   { id: 'users', perm: 'user.read', group: 'org', component: UsersPage,
     icon: I('<circle cx="9" cy="8" r="4"/><path d="M1 21v-1a7 7 0 0 1 14 0v1M17 11a3 3 0 1 0 0-6M23 21v-1a6 6 0 0 0-4-5.6"/>') },
   { id: 'departments', perm: 'department.read', group: 'org', component: DepartmentsPage,

@@ -80,6 +80,7 @@ import dev.hotline.recording.RecordingArchive;
 import dev.hotline.recording.RecordingRoutes;
 import dev.hotline.recording.RecordingStore;
 import dev.hotline.recording.SftpArchive;
+import dev.hotline.report.CallRecord;
 import dev.hotline.report.CallRoutes;
 import dev.hotline.report.EventLog;
 import dev.hotline.report.QueueTargets;
@@ -271,6 +272,8 @@ public final class Hotline implements AutoCloseable {
         if (CallRating.rebuildDaysIfZoneChanged(jdbi, reportZone)) log.info("built the billing day roll-up in zone {}", reportZone);
         int rated = CallRating.rateCallsClosedByRestart(jdbi, startedAt, reportZone); // RPT-5: calls the last run left unfinished
         if (rated > 0) log.info("rated {} trunk call leg(s) left unfinished by the last run", rated);
+        // RPT-5 with OPS-3: the calls a node taking an enterprise over closes are rated as they are closed.
+        eventLog.onClosedBySystem((h, enterpriseId, record) -> CallRating.rateClosedCall(h, reportZone, enterpriseId, record.callId()));
         MediaFiles mediaFiles = new MediaFiles(config.dataDir(), clock);
         this.ivr = new Ivr(config.dataDir(),
                 (enterpriseId, number, field) -> jdbi.withHandle(h -> CrmSettings.callerField(h, enterpriseId, number, field)));
@@ -429,9 +432,18 @@ public final class Hotline implements AutoCloseable {
             Config.Cluster c = config.cluster();
             String sipUri = c.sipUri().isBlank() ? "sip:" + advertisedAddress(config) + ":" + engine.sipPort() : c.sipUri();
             this.cluster = new ClusterNode(jdbi, c.nodeId(), sipUri, c.httpUrl(), Duration.ofSeconds(c.leaseSeconds()),
-                    (enterpriseId, previous) -> eventLog.closeUnfinishedCalls(enterpriseId, "system_restart"));
+                    (enterpriseId, which) -> eventLog.closeUnfinishedCalls(enterpriseId, "system_restart", which),
+                    enterpriseId -> { // an operator's move: the calls that go on here; every one that ended recorded first
+                        java.util.Set<String> inProgress = calls.live(enterpriseId).stream().map(CallRecord::callId)
+                                .collect(java.util.stream.Collectors.toSet());
+                        if (!eventLog.awaitSettled(eventLog.appended(), Duration.ofSeconds(10))) {
+                            log.warn("the event log is behind: calls of enterprise {} that ended may be closed again by the node it moves to",
+                                    enterpriseId);
+                        }
+                        return inProgress;
+                    });
             admission.servedBy(cluster::serves);
-            ClusterRoutes.register(api, cluster, admission::enterpriseOf);
+            ClusterRoutes.register(api, cluster, admission::enterpriseOf, jdbi, audit);
         }
         SipBanRoutes.register(api, engine.sipBans(), jdbi, audit);
         // SEC-1: bans survive a restart; written on the housekeeping thread.

@@ -128,7 +128,7 @@ final class BackupKinds {
             "customer_order", "order_line", "order_event", "sip_ban", "flyway_schema_history",
             "stock_movement", "order_change", "contract", "contract_order", "fax",
             // OPS-3: which node runs now and where each enterprise is placed: the running cluster's state, not configuration.
-            "cluster_node", "enterprise_placement");
+            "cluster_node", "enterprise_placement", "cluster_drain");
 
     /** The folders under the data folder holding an enterprise's files (audio; the branding logo), each in a sub-folder named by the enterprise id. */
     static final List<String> AUDIO_FOLDERS = List.of("prompts", "greetings", "moh", "branding");

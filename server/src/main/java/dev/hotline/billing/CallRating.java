@@ -166,6 +166,15 @@ public final class CallRating implements Projection {
         });
     }
 
+    /**
+     * Rates the trunk legs of one call the system closed after start (OPS-3: a node taking an enterprise over closes the calls
+     * a failed node left open), from its logged events, in the caller's transaction, as {@link #rateCallsClosedByRestart} does
+     * at start. Returns how many legs were rated.
+     */
+    public static int rateClosedCall(Handle h, ZoneId zone, long enterpriseId, String callId) {
+        return rateReadBack(h, zone, enterpriseId, callId);
+    }
+
     private static int rateReadBack(Handle h, ZoneId zone, long enterpriseId, String callId) {
         CallRating fold = new CallRating(zone);
         Optional<CallRecord> record = CallRecordStore.byId(h, enterpriseId, callId);

@@ -1,13 +1,18 @@
 package dev.hotline.cluster;
 
+import dev.hotline.audit.AuditLog;
 import dev.hotline.auth.Permission;
+import dev.hotline.domain.DomainException;
 import dev.hotline.web.Api;
+import dev.hotline.web.Json;
+import dev.hotline.web.WebServer;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * OPS-3 over HTTP: the lookup Kamailio makes for every new dialog (which node serves the enterprise of this request, as a
- * SIP URI in plain text), and the nodes for the operator.
+ * SIP URI in plain text), and for the operator the nodes, where each enterprise is served, and moving an enterprise to a node.
  */
 public final class ClusterRoutes {
     private ClusterRoutes() {}
@@ -21,7 +26,10 @@ public final class ClusterRoutes {
     /** A node as the operator sees it. */
     public record NodeView(String id, String sipUri, String httpUrl, String leaseUntil, boolean live) {}
 
-    public static void register(Api root, ClusterNode node, EnterpriseOfRequest enterprises) {
+    /** The operator's move: the id of the live node the enterprise goes to. */
+    public record MoveRequest(String node) {}
+
+    public static void register(Api root, ClusterNode node, EnterpriseOfRequest enterprises, Jdbi jdbi, AuditLog audit) {
         Api r = root.tagged("operations");
         // Public: Kamailio has no login. It names only a node's SIP URI; nodes' HTTP ports belong on the internal network.
         r.get("/cluster/route", "OPS-3: the SIP URI of the node serving the enterprise of a SIP request"
@@ -47,6 +55,28 @@ public final class ClusterRoutes {
                     List<NodeView> nodes = node.nodes().stream().map(n -> new NodeView(n.id(), n.sipUri(), n.httpUrl(),
                             n.leaseUntil().toString(), n.live())).toList();
                     ctx.json(nodes);
+                });
+        r.get("/cluster/placements", "OPS-3: each enterprise's node, a move under way (movingTo) and the calls a node that handed it"
+                        + " over still drains (operator)")
+                .returnsList(ClusterNode.Placement.class)
+                .handle(Permission.ENTERPRISE_MANAGE, (ctx, me) -> ctx.json(node.placements()));
+        r.put("/cluster/placements/{id}", "OPS-3: move an enterprise to a live node (operator). Its node stops taking its new calls"
+                        + " and logins and hands it over at its next heartbeat; its calls in progress go on there to their end; the named"
+                        + " node takes it up (404: no such enterprise or node; 409: the node is not live, or another move is under way)")
+                .body(MoveRequest.class).returns(ClusterNode.Placement.class)
+                .handle(Permission.ENTERPRISE_MANAGE, (ctx, me) -> {
+                    long id = WebServer.id(ctx);
+                    MoveRequest in = Json.body(ctx, MoveRequest.class);
+                    if (in.node() == null || in.node().isBlank()) throw DomainException.invalid("node", "required: the id of a live node");
+                    ClusterNode.Placement before = jdbi.inTransaction(h -> {
+                        ClusterNode.Placement was = node.placement(id);
+                        node.move(h, id, in.node());
+                        audit.record(h, me, ctx.ip(), "cluster.move", was.code(), "from=" + was.node() + " to=" + in.node());
+                        return was;
+                    });
+                    // This node hands the enterprise over (or takes it up) at once when the move concerns it.
+                    if (node.nodeId().equals(before.node()) || node.nodeId().equals(in.node())) node.beat();
+                    ctx.json(node.placement(id));
                 });
     }
 }

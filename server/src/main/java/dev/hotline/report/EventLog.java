@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -47,6 +48,13 @@ public final class EventLog implements AutoCloseable {
     private final AtomicLong settled = new AtomicLong();
     private volatile boolean running = true;
     private volatile Consumer<CallRecord> recorded = r -> { };
+    private volatile ClosedBySystem closedBySystem = (h, e, r) -> { };
+
+    /** What else is written with a call record the system closes after start (OPS-3 takeover): in its transaction. */
+    @FunctionalInterface
+    public interface ClosedBySystem {
+        void closed(Handle h, long enterpriseId, CallRecord record);
+    }
 
     private final java.nio.file.Path rejectedFile;
     private final List<Projection> projections;
@@ -93,7 +101,7 @@ public final class EventLog implements AutoCloseable {
         // V31) or after the report zone changed; the survey roll-up from survey_result likewise (V31).
         AgentStateRollup.rebuildIfZoneChanged(jdbi, reportZone);
         SurveyRollup.rebuildIfZoneChanged(jdbi, reportZone);
-        int closed = closeAllAtStart ? closeUnfinishedCalls(null, "system_restart") : 0;
+        int closed = closeAllAtStart ? closeUnfinishedCalls(null, "system_restart", call -> true, (h, e, r) -> { }) : 0;
         if (closed > 0) log.warn("closed {} call(s) left unfinished by the last run (cause system_restart)", closed);
         this.writer = new Thread(this::run, "event-log-writer");
         writer.setDaemon(true);
@@ -117,6 +125,27 @@ public final class EventLog implements AutoCloseable {
     /** Events the writer is done with, in the order they were appended (see {@link #appended()}). */
     public long settled() {
         return settled.get();
+    }
+
+    /**
+     * Waits (at most {@code max}) until every event appended before {@code mark} (a value of {@link #appended()}) is settled;
+     * returns whether they are.
+     */
+    public boolean awaitSettled(long mark, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (settled.get() < mark) {
+            if (System.nanoTime() > deadline || !writer.isAlive()) return false;
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        return true;
+    }
+
+    /**
+     * Called in the transaction of each call record {@link #closeUnfinishedCalls(long, String, Predicate)} writes (RPT-5: the
+     * rating of its trunk legs, which the log's projections do for calls that end). Not for those closed at start.
+     */
+    public void onClosedBySystem(ClosedBySystem listener) {
+        this.closedBySystem = listener;
     }
 
     /** Called on the writer thread with each call record once it is committed (OPS-4 metrics); must return at once. */
@@ -341,21 +370,23 @@ public final class EventLog implements AutoCloseable {
 
     /**
      * OPS-3: closes the calls of {@code enterpriseId} that a failed node left without a record (a node taking the enterprise
-     * over, before it serves it), with {@code cause}. Returns how many were closed.
+     * over, before it serves it), those {@code which} selects by call id, with {@code cause}; each record is rated in its
+     * transaction ({@link #onClosedBySystem}). Returns how many were closed.
      */
-    public int closeUnfinishedCalls(long enterpriseId, String cause) {
-        int closed = closeUnfinishedCalls(Long.valueOf(enterpriseId), cause);
+    public int closeUnfinishedCalls(long enterpriseId, String cause, Predicate<String> which) {
+        int closed = closeUnfinishedCalls(Long.valueOf(enterpriseId), cause, which, closedBySystem);
         if (closed > 0) log.warn("closed {} call(s) of enterprise {} left unfinished (cause {})", closed, enterpriseId, cause);
         return closed;
     }
 
     /** Folds the logged events of every call without a record (of one enterprise, or all: null) into one, closed with {@code cause}. */
-    private int closeUnfinishedCalls(Long enterpriseId, String cause) {
+    private int closeUnfinishedCalls(Long enterpriseId, String cause, Predicate<String> which, ClosedBySystem also) {
         return jdbi.inTransaction(h -> {
             List<String> open = h.createQuery("""
                     SELECT DISTINCT call_id FROM call_event e
                     WHERE NOT EXISTS (SELECT 1 FROM call_record r WHERE r.call_id = e.call_id)
-                    AND (CAST(:e AS BIGINT) IS NULL OR e.enterprise_id = :e)""").bind("e", enterpriseId).mapTo(String.class).list();
+                    AND (CAST(:e AS BIGINT) IS NULL OR e.enterprise_id = :e)""").bind("e", enterpriseId).mapTo(String.class)
+                    .filter(which).list();
             int closed = 0;
             for (String callId : open) {
                 CallTracker t = new CallTracker();
@@ -381,6 +412,7 @@ public final class EventLog implements AutoCloseable {
                             VALUES (:e, :call, :seq, :at, 'closed', NULL, 'outcome=' || :o || ' cause=' || :cause)""")
                             .bind("cause", cause).bind("e", enterprise[0]).bind("call", callId).bind("seq", seqNo).bind("at", Timestamp.from(clock.instant()))
                             .bind("o", ended.outcome().key()).execute();
+                    also.closed(h, enterprise[0], ended);
                     closed++;
                 }
                 reports.flush(h);

@@ -3,8 +3,10 @@ package dev.hotline.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hotline.engine.testing.Sipp;
 import dev.hotline.testing.ApiClient;
+import dev.hotline.testing.Chromium;
 import dev.hotline.testing.ChildServer;
 import dev.hotline.testing.SipPeers;
 import dev.hotline.testing.TestDatabases;
@@ -28,6 +30,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * OPS-3 end to end: Kamailio (Debian package, dispatcher + http_client) on loopback in front of two Hotline nodes sharing
@@ -88,6 +92,28 @@ class KamailioNodesPostgresTest {
                         + "&fuser=13500000001&fdomain=127.0.0.1")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
             }
 
+            // Fencing: "b" refuses a carrier's call for the demo straight to it while "a" serves the demo.
+            SipPeers.ok(new SipPeers(dir, bSip).uac("uac_fail", "4000", SipPeers.vars("13500000003", "CODE", "403")));
+
+            // HTTP follows the placement: at "b" a login, API calls (session and token), a console page and the CTI socket
+            // of the demo are sent to "a" (the advertised URL in its cluster_node row).
+            wrongNodeSendsToOwner(b.baseUrl(), "http://127.0.0.1:" + aHttp);
+            String widgetKey = publicRoutesFollowThePlacement(b.baseUrl(), "http://127.0.0.1:" + aHttp, jdbi, demo);
+
+            // The operator moves the demo to "b" while "a" has a call of it in progress: new calls reach "b", the call goes on at
+            // "a" to its end and "a" records it. Then back to "a", for the takeover below.
+            // (The operator signs in at "a", which serves the system enterprise; the cluster routes are answered by any node.)
+            ApiClient operatorAtA = ApiClient.loggedIn("http://127.0.0.1:" + aHttp, "system", "operator", TestServer.DEMO_PASSWORD);
+            String trunk = operatorMovesTheDemo(operatorAtA, peers, dir, jdbi, demo, aSip, bSip, aHttp, bHttp, kamLog);
+            // A rate for the calls of that trunk to the demo's numbers: the call the takeover closes below is billed.
+            ApiClient admin = ApiClient.loggedIn("http://127.0.0.1:" + aHttp, "demo", "admin", TestServer.DEMO_PASSWORD);
+            long trunkId = jdbi.withHandle(h -> h.createQuery("SELECT id FROM trunk WHERE enterprise_id = :e AND name = :n")
+                    .bind("e", demo).bind("n", trunk).mapTo(Long.class).one());
+            ApiClient.Response table = admin.post("/api/v1/billing/rate-tables", Map.of("trunkId", trunkId, "direction", "inbound",
+                    "currency", "CNY", "periods", List.of(), "rates", List.of(Map.of("prefix", "4", "pricePerMinute", new java.math.BigDecimal("0.60"),
+                            "firstIncrement", 60, "increment", 60, "connectionFee", new java.math.BigDecimal("0.10")))));
+            assertThat(table.status()).as(table.body()).isEqualTo(201);
+
             // A call through Kamailio to the demo hotline is answered by node "a", and stays up.
             first = peers.uac("uac_call", "4000", SipPeers.vars("13500000001", "PAUSE", "25000"));
             Sipp.Run firstCall = first;
@@ -101,14 +127,6 @@ class KamailioNodesPostgresTest {
                         open.addAll(openCalls(jdbi, demo));
                         return !open.isEmpty();
                     });
-
-            // Fencing: "b" refuses a carrier's call for the demo straight to it while "a" serves the demo.
-            SipPeers.ok(new SipPeers(dir, bSip).uac("uac_fail", "4000", SipPeers.vars("13500000003", "CODE", "403")));
-
-            // HTTP follows the placement: at "b" a login, API calls (session and token), a console page and the CTI socket
-            // of the demo are sent to "a" (the advertised URL in its cluster_node row).
-            wrongNodeSendsToOwner(b.baseUrl(), "http://127.0.0.1:" + aHttp);
-            String widgetKey = publicRoutesFollowThePlacement(b.baseUrl(), "http://127.0.0.1:" + aHttp, jdbi, demo);
 
             // Node "a" dies.
             a.kill();
@@ -136,6 +154,17 @@ class KamailioNodesPostgresTest {
                     .until(() -> closed(jdbi, open).size() == open.size());
             assertThat(closed(jdbi, open)).allSatisfy(cause -> assertThat(cause).isEqualTo("system_restart"));
             assertThat(openCalls(jdbi, demo)).doesNotContainAnyElementsOf(open);
+            // and billed like any call (RPT-5): the inbound leg of the trunk rated with its table, in the closing transaction.
+            // The leg is billed up to the last event "a" logged (as its record's talk): 0.10 + 0.60 a minute from the first second.
+            List<Map<String, Object>> charged = jdbi.withHandle(h -> h.createQuery("""
+                            SELECT prefix, talk_seconds, billed_seconds, amount FROM call_charge
+                            WHERE call_id IN (<ids>) AND rated AND trunk = :t AND direction = 'inbound'""")
+                    .bindList("ids", open).bind("t", trunk).mapToMap().list());
+            assertThat(charged).as("the charges of the calls the takeover closed").hasSize(1);
+            assertThat(charged.get(0)).containsEntry("prefix", "4");
+            int talk = ((Number) charged.get(0).get("talk_seconds")).intValue();
+            assertThat((java.math.BigDecimal) charged.get(0).get("amount")).as(charged.toString())
+                    .isEqualByComparingTo(talk == 0 ? "0" : "0.70");
 
             // After the takeover "b" serves the demo's HTTP itself: a login and an API call followed end at "b" with no redirect.
             HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL).build();
@@ -154,8 +183,11 @@ class KamailioNodesPostgresTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(widgetAtB.statusCode()).as(widgetAtB.body()).isEqualTo(200);
 
-            // The operator sees "a" dead and "b" live; the demo's admin signs in at "b".
+            // The operator sees "a" dead and "b" live, and cannot move an enterprise to "a"; the demo's admin signs in at "b".
             ApiClient operator = ApiClient.loggedIn(b.baseUrl(), "system", "operator", TestServer.DEMO_PASSWORD);
+            ApiClient.Response toDead = operator.put("/api/v1/cluster/placements/" + demo, Map.of("node", "a"));
+            assertThat(toDead.status()).as(toDead.body()).isEqualTo(409);
+            assertThat(toDead.body()).contains("not live");
             ApiClient.Response nodes = operator.get("/api/v1/cluster/nodes");
             assertThat(nodes.status()).as(nodes.body()).isEqualTo(200);
             assertThat(nodes.json().findValuesAsText("id")).containsExactly("a", "b");
@@ -170,6 +202,129 @@ class KamailioNodesPostgresTest {
             if (a.process().isAlive()) a.kill();
             deleteTree(dir);
         }
+    }
+
+    /**
+     * The operator's move of the demo from "a" to "b" and back, asked at "a". While "a" serves the demo, a call through Kamailio
+     * (the drained call) is answered by "a"; the operator moves the demo to "b": "a" hands it over at once, listing that call as
+     * drained, and "b" takes it up; a new call through Kamailio is answered by "b"; "a" refuses a carrier's call for the demo
+     * and sends a login to "b"; the drained call ends normally at "a", which records it, and its drain row goes. Then the demo
+     * is moved back to "a" in the console ("b" hands it over at its next heartbeat). Also the refusals: unknown enterprise or node, no node, an
+     * enterprise's admin. Returns the trunk name of the drained call's record.
+     */
+    static String operatorMovesTheDemo(ApiClient operator, SipPeers peers, Path dir, Jdbi jdbi, long demo, int aSip, int bSip, int aHttp,
+                                       int bHttp, Path kamLog) throws Exception {
+        String placements = "/api/v1/cluster/placements";
+        assertThat(operator.put(placements + "/" + demo, Map.of("node", "c")).status()).as("unknown node").isEqualTo(404);
+        assertThat(operator.put(placements + "/999999", Map.of("node", "b")).status()).as("unknown enterprise").isEqualTo(404);
+        ApiClient.Response noNode = operator.put(placements + "/" + demo, Map.of());
+        assertThat(noNode.status()).as(noNode.body()).isEqualTo(400);
+        assertThat(noNode.body()).contains("node");
+        ApiClient.Response asAdmin = ApiClient.loggedIn("http://127.0.0.1:" + aHttp, "demo", "admin", TestServer.DEMO_PASSWORD)
+                .put(placements + "/" + demo, Map.of("node", "b"));
+        assertThat(asAdmin.status()).as("an enterprise's admin may not move it").isEqualTo(403);
+
+        // A caller that follows the dialog's route set (as RFC 3261 asks): its BYE reaches "a" after the move. (uac_call's BYE
+        // names Kamailio, which looks the enterprise up again and would send it to "b": 481.)
+        Sipp.Run drained = peers.uac("uac_call_rr", "4000", SipPeers.vars("13500000004", "PAUSE", "12000"));
+        try {
+            await("the drained call answered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> answeredBy(drained.messages()).isPresent() || !drained.isAlive());
+            assertThat(answeredBy(drained.messages())).as(drained.logs() + kamailioLog(kamLog)).contains(aSip);
+            List<String> inProgress = await("the drained call's events in the shared database").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> openCalls(jdbi, demo), calls -> !calls.isEmpty());
+
+            // Asked at "a", which serves the demo: it stops serving it and hands it over before it answers.
+            ApiClient.Response moved = operator.put(placements + "/" + demo, Map.of("node", "b"));
+            assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+            assertThat(moved.json().path("node").asText()).as(moved.body()).isEqualTo("b");
+            long movedAt = System.nanoTime();
+            JsonNode demoPlacement = await("the demo handed over to b and taken up").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> placementOf(operator, demo),
+                            p -> p.path("node").asText().equals("b") && p.path("movingTo").isNull());
+            System.out.printf("OPS-3: the demo taken up by b %.1f s after the operator's request at a (lease %d s)%n",
+                    (System.nanoTime() - movedAt) / 1e9, LEASE);
+            assertThat(demoPlacement.path("drainingCalls").asInt()).as("the call in progress at a, drained there").isEqualTo(1);
+            List<String> drainedAtA = jdbi.withHandle(h -> h.createQuery("SELECT call_id FROM cluster_drain WHERE node_id = 'a'")
+                    .mapTo(String.class).list());
+            assertThat(drainedAtA).containsExactlyElementsOf(inProgress);
+            assertThat(drained.isAlive()).as("the drained call still up when the move is done: make its PAUSE longer").isTrue();
+
+            // A new call through Kamailio reaches "b" (the route lookup answers b's URI).
+            Sipp.Run next = peers.uac("uac_call", "4000", SipPeers.vars("13500000005", "PAUSE", "300"));
+            SipPeers.ok(next);
+            assertThat(answeredBy(next.messages())).as(next.logs() + kamailioLog(kamLog)).contains(bSip);
+            // "a" takes no new call or login of the demo: a carrier's call straight to it is refused, a login sent to "b".
+            SipPeers.ok(new SipPeers(dir, aSip).uac("uac_fail", "4000", SipPeers.vars("13500000006", "CODE", "403")));
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL).build();
+            HttpResponse<String> login = browser.send(loginRequest("http://127.0.0.1:" + aHttp), HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+            assertThat(login.uri().getPort()).isEqualTo(bHttp);
+
+            // The drained call goes on at "a" to its end (the caller's BYE answered there) and "a" records it: not closed by "b".
+            SipPeers.ok(drained);
+            assertThat(answeredBy(drained.messages())).contains(aSip);
+            List<String> causes = await("the drained call recorded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> closed(jdbi, inProgress), c -> c.size() == inProgress.size());
+            assertThat(causes).doesNotContain("system_restart");
+            await("the drain row gone once the call is recorded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> placementOf(operator, demo).path("drainingCalls").asInt() == 0);
+
+            // Back to "a" for the takeover, in the console's Cluster page at "a" (which serves the system enterprise): "b" hands
+            // it over at its next heartbeat.
+            movesBackInTheConsole("http://127.0.0.1:" + aHttp);
+            await("the demo taken up by a").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> placementOf(operator, demo), p -> p.path("node").asText().equals("a") && p.path("movingTo").isNull());
+            int audited = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = 'cluster.move'")
+                    .mapTo(Integer.class).one());
+            assertThat(audited).as("both moves audited").isEqualTo(2);
+            return jdbi.withHandle(h -> h.createQuery("SELECT trunk FROM call_record WHERE call_id = :c").bind("c", inProgress.get(0))
+                    .mapTo(String.class).one());
+        } finally {
+            drained.kill();
+        }
+    }
+
+    /**
+     * The operator signs in to the console at {@code node}, opens the Cluster page: both nodes live, the demo served by "b";
+     * moves the demo to "a" in its dialog (only live nodes offered) and sees the move under way in the table.
+     */
+    static void movesBackInTheConsole(String node) throws IOException {
+        Map<String, String> en;
+        try (var in = KamailioNodesPostgresTest.class.getResourceAsStream("/web/i18n/en.json")) {
+            en = new com.fasterxml.jackson.databind.ObjectMapper().readValue(in,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+        }
+        try (Chromium chrome = Chromium.start()) {
+            var driver = chrome.driver();
+            var wait = chrome.waitAtMost(Duration.ofSeconds(20));
+            chrome.signInEnglish(node, "system", "operator", TestServer.DEMO_PASSWORD);
+            wait.until(ExpectedConditions.urlContains("#/enterprises"));
+            wait.until(ExpectedConditions.elementToBeClickable(Chromium.tid("nav-cluster"))).click();
+            wait.until(ExpectedConditions.textToBe(Chromium.tid("page-title"), en.get("cluster.title")));
+            wait.until(d -> d.findElement(Chromium.tid("node-row-a")).getText().contains(en.get("cluster.live"))
+                    && d.findElement(Chromium.tid("node-row-b")).getText().contains(en.get("cluster.live")));
+            wait.until(ExpectedConditions.textToBe(Chromium.tid("placement-node-demo"), "b"));
+            assertThat(driver.findElement(Chromium.tid("placement-moving-demo")).getText()).isEqualTo("—");
+            chrome.screenshot("console-cluster-en");
+            wait.until(ExpectedConditions.elementToBeClickable(Chromium.tid("placement-move-demo"))).click();
+            var select = new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(Chromium.tid("placement-form-node"))));
+            assertThat(select.getOptions()).extracting(o -> o.getAttribute("value")).containsExactly("a", "b");
+            select.selectByValue("a");
+            driver.findElement(Chromium.tid("placement-save")).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(Chromium.tid("placement-dialog")));
+            // The table read again: the demo on its way to "a" (or there already).
+            wait.until(d -> d.findElement(Chromium.tid("placement-moving-demo")).getText().equals("a")
+                    || d.findElement(Chromium.tid("placement-node-demo")).getText().equals("a"));
+            assertThat(chrome.scriptErrors()).as("errors in the browser console").isEmpty();
+        }
+    }
+
+    static JsonNode placementOf(ApiClient operator, long enterprise) {
+        ApiClient.Response all = operator.get("/api/v1/cluster/placements");
+        assertThat(all.status()).as(all.body()).isEqualTo(200);
+        for (JsonNode p : all.json()) if (p.path("id").asLong() == enterprise) return p;
+        throw new AssertionError("no placement row for enterprise " + enterprise + ": " + all.body());
     }
 
     /**

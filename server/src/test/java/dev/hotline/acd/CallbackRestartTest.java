@@ -30,7 +30,7 @@ class CallbackRestartTest {
 
     @Test
     void callBacksAskedByKeyKeepTheirPlaceAcrossARestartAndAreCalledBackAfterIt() throws Exception {
-        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        String db = TestDatabases.migrated(TestDatabases.Kind.H2);
         Path data = Files.createTempDirectory("callback-restart-data");
         Path work = Files.createTempDirectory("callback-restart");
         Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString());

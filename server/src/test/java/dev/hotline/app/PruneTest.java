@@ -32,7 +32,7 @@ class PruneTest {
 
     @Test
     void deliveredWebhooksAfterAWeekAndDoneMailAfterAMonthArePrunedNothingElse() throws Exception {
-        try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(TestDatabases.Kind.H2), "", "")) {
             long e = db.jdbi().withHandle(h -> h.createUpdate("INSERT INTO enterprise (code, name, sip_domain, enabled, created_at) "
                     + "VALUES ('p1', 'P1', 'p1.hotline', TRUE, :at)").bind("at", NOW).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
             db.jdbi().useHandle(h -> {

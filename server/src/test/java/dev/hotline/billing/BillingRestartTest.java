@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class BillingRestartTest {
     @Test
     void aCallCutByACrashIsRatedAtTheNextStart() throws Exception {
-        Map<String, String> settings = Map.of("db.url", TestDatabases.fresh(TestDatabases.Kind.H2), "data.dir",
+        Map<String, String> settings = Map.of("db.url", TestDatabases.migrated(TestDatabases.Kind.H2), "data.dir",
                 Files.createTempDirectory("hotline-billing-restart").toString());
         Instant t = Instant.now().minusSeconds(120).truncatedTo(ChronoUnit.SECONDS);
         String range = "?from=" + t.minusSeconds(3600) + "&to=" + t.plusSeconds(3600);

@@ -37,7 +37,7 @@ class BillingRollupTest {
     @Test
     void rollupTotalsAlwaysEqualTheChargesSums() {
         for (long seed : new long[] {1, 2, 3}) {
-            try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+            try (Database db = new Database(TestDatabases.migrated(TestDatabases.Kind.H2), "", "")) {
                 check(db.jdbi(), seed);
             }
         }

@@ -33,7 +33,7 @@ class BillingTotalsTest {
 
     @Test
     void totalsKeepCurrenciesApartAndCountUnratedCalls() {
-        try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(TestDatabases.Kind.H2), "", "")) {
             var jdbi = db.jdbi();
             long e = enterprise(jdbi, "a");
             long other = enterprise(jdbi, "b");
@@ -77,7 +77,7 @@ class BillingTotalsTest {
      */
     @Test
     void billPagedByCursorGivesEveryRowOnceInOrder() {
-        try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(TestDatabases.Kind.H2), "", "")) {
             var jdbi = db.jdbi();
             long e = enterprise(jdbi, "a");
             long other = enterprise(jdbi, "b");

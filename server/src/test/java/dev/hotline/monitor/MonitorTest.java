@@ -115,7 +115,7 @@ class MonitorTest {
 
     @Test
     void aWaitingCallerIsPushedWithinASecondTodaysFiguresEqualTheReportAndSurviveARestart() throws Exception {
-        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        String db = TestDatabases.migrated(TestDatabases.Kind.H2);
         Path data = Files.createTempDirectory("hotline-monitor");
         Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString());
         Path sippDir = Files.createTempDirectory("monitor-sipp");

@@ -40,7 +40,7 @@ class SipScannerTest {
 
     @BeforeAll
     void start() throws Exception {
-        settings = Map.of("db.url", TestDatabases.fresh(TestDatabases.Kind.H2),
+        settings = Map.of("db.url", TestDatabases.migrated(TestDatabases.Kind.H2),
                 "data.dir", java.nio.file.Files.createTempDirectory("sip-scanner").toString());
         server = TestServer.start(TestDatabases.Kind.H2, settings);
         sipPort = server.hotline().engine().sipPort();

@@ -53,7 +53,7 @@ class RetentionSweepTest {
 
     @Test
     void recordingsOlderThanTheEnterprisesRetentionAreDeletedAndYoungerOnesKept() throws Exception {
-        try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(TestDatabases.Kind.H2), "", "")) {
             Jdbi jdbi = db.jdbi();
             long shortKeep = enterprise(jdbi, "e30", 30);
             long longKeep = enterprise(jdbi, "e365", 365);
@@ -97,7 +97,7 @@ class RetentionSweepTest {
      */
     @Test
     void retentionDeletesArchivedCopiesAndKeepsARecordingWhoseCopyCannotBeDeletedYet() throws Exception {
-        try (Database db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(TestDatabases.Kind.H2), "", "")) {
             Jdbi jdbi = db.jdbi();
             long e = enterprise(jdbi, "e30a", 30);
             MediaFiles files = new MediaFiles(dir, Clock.fixed(NOW, ZoneOffset.UTC));

@@ -20,7 +20,7 @@ class EventLogTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void everyEventAppendedBeforeCloseIsWrittenWithItsCallRecord(TestDatabases.Kind kind) throws Exception {
-        try (Database db = new Database(TestDatabases.fresh(kind), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(kind), "", "")) {
             long e = enterprise(db);
             EventLog log = new EventLog(db.jdbi(), Clock.systemUTC());
             Instant t = Instant.parse("2026-11-25T10:00:00Z");
@@ -57,7 +57,7 @@ class EventLogTest {
     @EnumSource(TestDatabases.Kind.class)
     void anEventTheDatabaseRefusesIsKeptAsideAndHoldsNothingBack(TestDatabases.Kind kind, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        try (Database db = new Database(TestDatabases.fresh(kind), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(kind), "", "")) {
             long e = enterprise(db);
             java.nio.file.Path refused = dir.resolve("refused.tsv");
             EventLog log = new EventLog(db.jdbi(), Clock.systemUTC(), refused);
@@ -77,7 +77,7 @@ class EventLogTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void callsLeftUnfinishedByACrashAreClosedAtStart(TestDatabases.Kind kind) throws Exception {
-        try (Database db = new Database(TestDatabases.fresh(kind), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(kind), "", "")) {
             long e = enterprise(db);
             EventLog first = new EventLog(db.jdbi(), Clock.systemUTC());
             Instant t = Instant.now().minusSeconds(30);

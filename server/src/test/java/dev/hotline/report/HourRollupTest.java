@@ -44,7 +44,7 @@ class HourRollupTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void hourRollupsEqualTheQuarterHoursAndTheRowsInEveryZone(TestDatabases.Kind kind) throws Exception {
-        try (Database db = new Database(TestDatabases.fresh(kind), "", "")) {
+        try (Database db = new Database(TestDatabases.migrated(kind), "", "")) {
             long e = EventLogTest.enterprise(db);
             Random rnd = new Random(76);
             EventLog log = new EventLog(db.jdbi(), Clock.systemUTC(), null, List.of(), (h, en) -> ReportReconciliationTest.TARGETS, SHANGHAI);

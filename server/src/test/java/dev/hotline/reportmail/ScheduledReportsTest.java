@@ -75,7 +75,7 @@ class ScheduledReportsTest {
     @BeforeAll
     void start() throws Exception {
         clock.set(at(day, "07:58"));
-        settings = Map.of("db.url", TestDatabases.fresh(TestDatabases.Kind.H2), "data.dir", Files.createTempDirectory("report-mail").toString());
+        settings = Map.of("db.url", TestDatabases.migrated(TestDatabases.Kind.H2), "data.dir", Files.createTempDirectory("report-mail").toString());
         server = TestServer.start(TestDatabases.Kind.H2, settings, clock);
         admin = ApiClient.loggedIn(server.baseUrl(), "demo", "admin", TestServer.DEMO_PASSWORD);
         int port = freePort();

@@ -28,7 +28,7 @@ class Pbx6RestartTest {
     @Test
     void pendingCallBacksAndTheDirectLineMemorySurviveARestart() throws Exception {
         int sip = Ports.free();
-        Map<String, String> settings = Map.of("db.url", TestDatabases.fresh(TestDatabases.Kind.H2),
+        Map<String, String> settings = Map.of("db.url", TestDatabases.migrated(TestDatabases.Kind.H2),
                 "data.dir", Files.createTempDirectory("hotline-pbx6").toString(), "sip.port", Integer.toString(sip));
         SipPeers peers = new SipPeers(work, sip);
         int carrier = Ports.free();

@@ -25,7 +25,7 @@ class RestartTest {
 
     @Test
     void aStopMidCallClosesTheCallRecordAndFinalisesTheRecording() throws Exception {
-        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        String db = TestDatabases.migrated(TestDatabases.Kind.H2);
         Path data = Files.createTempDirectory("hotline-restart");
         Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString());
         TestServer first = TestServer.start(TestDatabases.Kind.H2, settings);
@@ -75,7 +75,7 @@ class RestartTest {
 
     @Test
     void agentsSignedInBeforeAStopAreSignedInAgainAfterItOnTheSameDeviceAndState() throws Exception {
-        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        String db = TestDatabases.migrated(TestDatabases.Kind.H2);
         Path data = Files.createTempDirectory("hotline-restart-agents");
         Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString());
         TestServer first = TestServer.start(TestDatabases.Kind.H2, settings);

@@ -45,7 +45,7 @@ public final class TestServer implements AutoCloseable {
             o.put("sip.host", "127.0.0.1");
             o.put("sip.port", String.valueOf(freePort()));
             o.put("data.dir", dir.toString());
-            o.put("db.url", TestDatabases.fresh(db));
+            o.put("db.url", TestDatabases.migrated(db));
             o.put("demo.password", DEMO_PASSWORD);
             o.put("bcrypt.cost", "6");
             o.putAll(settings);

@@ -82,7 +82,7 @@ class TicketsTest {
 
     @BeforeEach
     void setUp() {
-        db = new Database(TestDatabases.fresh(TestDatabases.Kind.H2), "", "");
+        db = new Database(TestDatabases.migrated(TestDatabases.Kind.H2), "", "");
         jdbi = db.jdbi();
         Enterprises enterprises = new Enterprises(new Passwords(4), clock, List.of(Tickets::seedTypes));
         jdbi.useTransaction(h -> {

@@ -359,7 +359,7 @@ class WebCallbackTest {
     @Test
     void aRequestScheduledAheadAndAnAgentFirstRequestWaitingInTheQueueSurviveARestartAndArePlacedAfterIt() throws Exception {
         Path dir = Files.createTempDirectory("webcallback-restart");
-        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        String db = TestDatabases.migrated(TestDatabases.Kind.H2);
         Path data = Files.createTempDirectory("webcallback-restart-data");
         int carrier = Ports.free();
         Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString(), "sip.default.enterprise", "demo");

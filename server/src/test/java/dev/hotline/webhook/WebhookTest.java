@@ -53,7 +53,7 @@ class WebhookTest {
         });
         receiver.start();
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-        String db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        String db = TestDatabases.migrated(TestDatabases.Kind.H2);
         Path data = Files.createTempDirectory("hotline-webhooks");
         Path sippDir = Files.createTempDirectory("webhook-sipp");
         Map<String, String> settings = Map.of("db.url", db, "data.dir", data.toString());

@@ -29,6 +29,22 @@ thread_ticks() {
   done
   echo "$sum"
 }
+# thread_cpu_snapshot PID FILE: CPU ticks (utime+stime) of every thread of PID, summed by name with digits as N (JSON in FILE).
+thread_cpu_snapshot() {
+  python3 - "$1" "$2" <<'PY'
+import collections, json, os, re, sys
+pid, out = sys.argv[1:]
+d = collections.Counter()
+for tid in os.listdir(f"/proc/{pid}/task"):
+    try:
+        st = open(f"/proc/{pid}/task/{tid}/stat").read()
+    except OSError:
+        continue  # the thread ended meanwhile
+    f = st[st.rindex(")") + 2:].split()
+    d[re.sub(r"\d+", "N", st[st.index("(") + 1:st.rindex(")")])] += int(f[11]) + int(f[12])
+json.dump(d, open(out, "w"))
+PY
+}
 rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 bench_cleanup() {

@@ -67,19 +67,22 @@ public final class RawUa implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /** {@code message} with a Content-Length header for its body added, unless it has one. */
+    public static String withContentLength(String message) {
+        if (message.contains("Content-Length:")) {
+            return message;
+        }
+        int i = message.indexOf("\r\n\r\n");
+        String body = message.substring(i + 4);
+        return message.substring(0, i) + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
     public static String branch() {
         return "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
     }
 
     public void send(String message) throws Exception {
-        String withLength = message;
-        if (!message.contains("Content-Length:")) {
-            int i = message.indexOf("\r\n\r\n");
-            String body = message.substring(i + 4);
-            withLength = message.substring(0, i) + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
-                    + "\r\n\r\n" + body;
-        }
-        byte[] b = withLength.getBytes(StandardCharsets.UTF_8);
+        byte[] b = withContentLength(message).getBytes(StandardCharsets.UTF_8);
         socket.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), remotePort));
     }
 

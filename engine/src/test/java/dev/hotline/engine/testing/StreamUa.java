@@ -69,14 +69,7 @@ public final class StreamUa implements AutoCloseable {
 
     /** Sends a message, adding Content-Length when it has none. */
     public void send(String message) throws IOException {
-        String withLength = message;
-        if (!message.contains("Content-Length:")) {
-            int i = message.indexOf("\r\n\r\n");
-            String body = message.substring(i + 4);
-            withLength = message.substring(0, i) + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
-                    + "\r\n\r\n" + body;
-        }
-        out.write(withLength.getBytes(StandardCharsets.UTF_8));
+        out.write(RawUa.withContentLength(message).getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 

@@ -21,14 +21,6 @@ compiler_ticks() {
   done
   echo "$sum"
 }
-# thread_ticks PID NAME: CPU ticks (utime+stime) of the process's threads named NAME (as /proc shows it: cut to 15 characters).
-thread_ticks() {
-  local t sum=0
-  for t in /proc/"$1"/task/*; do
-    [ "$(cat "$t/comm" 2>/dev/null)" = "$2" ] && sum=$((sum + $(awk '{print $14+$15}' "$t/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$sum"
-}
 # thread_cpu_snapshot PID FILE: CPU ticks (utime+stime) of every thread of PID, summed by name with digits as N (JSON in FILE).
 thread_cpu_snapshot() {
   python3 - "$1" "$2" <<'PY'

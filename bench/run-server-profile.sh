@@ -21,10 +21,10 @@ export HOTLINE_SIP_OVERLOAD_MAX_DELAY_MS=${HOTLINE_SIP_OVERLOAD_MAX_DELAY_MS:-10
 JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=name=p,settings=profile,disk=true,maxage=30m,dumponexit=false"
 start_warm_hotline bench-pass-123
 log "measured: $CALLS calls at $RATE cps"
-c0=$(cpu_ticks "$HOT_PID"); t0=$(date +%s.%N); j0=$(jit_seconds "$HOT_PID"); k0=$(compiler_ticks "$HOT_PID"); w0=$(thread_ticks "$HOT_PID" event-log-write); begin=$(date +%H:%M:%S)
+c0=$(cpu_ticks "$HOT_PID"); t0=$(date +%s.%N); j0=$(jit_seconds "$HOT_PID"); begin=$(date +%H:%M:%S)
 thread_cpu_snapshot "$HOT_PID" "$OUT/threads0.json"
 sipp_calls uac "$SIP_PORT" "$RATE" "$CALLS" $((CALLS / RATE + 40)) -sn uac -s 4010 -d 0 -trace_err -error_file "$OUT/errors.log"
-t1=$(date +%s.%N); c1=$(cpu_ticks "$HOT_PID"); j1=$(jit_seconds "$HOT_PID"); k1=$(compiler_ticks "$HOT_PID"); w1=$(thread_ticks "$HOT_PID" event-log-write)
+t1=$(date +%s.%N); c1=$(cpu_ticks "$HOT_PID"); j1=$(jit_seconds "$HOT_PID");
 thread_cpu_snapshot "$HOT_PID" "$OUT/threads1.json"
 jcmd "$HOT_PID" JFR.dump name=p begin="$begin" filename="$OUT/rec.jfr" >/dev/null
 # Why calls were refused, from the server's own counters (operator session).
@@ -33,14 +33,18 @@ curl -sf -c "$OUT/cj" -H 'Content-Type: application/json' \
   && curl -sf -b "$OUT/cj" "http://127.0.0.1:$HTTP_PORT/api/v1/metrics" > "$OUT/metrics.txt" || log "metrics not read"
 jfr print --stack-depth 64 --events jdk.ExecutionSample "$OUT/rec.jfr" > "$OUT/samples.txt"
 jfr print --stack-depth 24 --events jdk.ObjectAllocationSample "$OUT/rec.jfr" > "$OUT/alloc.txt"
-python3 - "$(sipp_stats "$OUT/uac.csv")" "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" "$j0" "$j1" "$k0" "$k1" "$begin" "$w0" "$w1" <<'PY'
+python3 - "$(sipp_stats "$OUT/uac.csv")" "$OUT" "$RATE" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" "$(rss_kb "$HOT_PID")" "$(git rev-parse --short HEAD)" "$j0" "$j1" "$begin" <<'PY'
 import collections, json, os, re, sys
-st, out, rate, t0, t1, c0, c1, hz, rss, commit, j0, j1, k0, k1, begin, w0, w1 = sys.argv[1:]
+st, out, rate, t0, t1, c0, c1, hz, rss, commit, j0, j1, begin = sys.argv[1:]
 st = json.loads(st)
 succ, fail, retr = st["successful"], st["failed"], st["retransmissions"]
 cpu = (int(c1) - int(c0)) / int(hz)
-jit_cpu = (int(k1) - int(k0)) / int(hz)
-writer_cpu = (int(w1) - int(w0)) / int(hz)  # the event log's writer thread ("event-log-writer", cut to 15 characters by Linux)
+# CPU by thread from /proc (what each thread really used; JFR's samples count threads in Java code, runnable or not),
+# by name with digits as N (Linux cuts names to 15 characters)
+a, b = (collections.Counter(json.load(open(os.path.join(out, f)))) for f in ("threads0.json", "threads1.json"))
+used = b - a
+jit_cpu = (used["CN CompilerThre"]) / int(hz)  # the JIT's C1 and C2 compiler threads
+writer_cpu = used["event-log-write"] / int(hz)  # the event log's writer thread ("event-log-writer")
 threads, top, incl = collections.Counter(), collections.Counter(), collections.Counter()
 for e in open(os.path.join(out, "samples.txt")).read().split("jdk.ExecutionSample")[1:]:
     at = re.search(r"startTime = (\d\d:\d\d:\d\d)", e)
@@ -67,9 +71,7 @@ def first_errors():
     firsts = re.findall(r"^(SIP/2\.0 \d{3} [^\r\n]*|Aborting call[^\r\n]*)", open(p, errors="replace").read(), flags=re.M)
     return [{"line": k, "count": v} for k, v in collections.Counter(firsts).most_common(5)]
 pct = lambda c: [{"name": k, "pct": round(v * 100 / n, 1)} for k, v in c.most_common(20)]
-# CPU by thread from /proc (what each thread really used; JFR's samples count threads in Java code, runnable or not)
-a, b = (collections.Counter(json.load(open(os.path.join(out, f)))) for f in ("threads0.json", "threads1.json"))
-thread_cpu = [{"name": k, "cpu_ms_per_call": round(v * 1000 / int(hz) / max(1, succ), 3)} for k, v in (b - a).most_common(15)]
+thread_cpu = [{"name": k, "cpu_ms_per_call": round(v * 1000 / int(hz) / max(1, succ), 3)} for k, v in used.most_common(15)]
 # Bytes allocated (JFR's weighted samples) by thread and by the innermost frame of Hotline, JAIN-SIP or H2 on the stack
 UNIT = {"bytes": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
 by_thread, by_frame, total = collections.Counter(), collections.Counter(), 0.0

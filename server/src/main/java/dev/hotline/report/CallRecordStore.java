@@ -38,13 +38,15 @@ public final class CallRecordStore {
      * round (plain JDBC, positional: per row it costs a fraction of a named Jdbi statement).
      */
     static PreparedStatement prepareInsert(Connection c) throws SQLException {
-        return c.prepareStatement("""
-                INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, extension, started_at,
-                    answered_at, ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status, queue, agent_user_id, agent_job,
-                    wait_ms, queue_result, disposition, ivr_path, hold_count, hold_seconds, transfers, media_quality, rtp_loss_pct,
-                    rtp_jitter_ms, rtt_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+        return c.prepareStatement(INSERT);
     }
+
+    static final String INSERT = """
+            INSERT INTO call_record (call_id, enterprise_id, direction, caller, callee, trunk, extension, started_at,
+                answered_at, ended_at, talk_seconds, outcome, hangup_cause, hangup_by, sip_status, queue, agent_user_id, agent_job,
+                wait_ms, queue_result, disposition, ivr_path, hold_count, hold_seconds, transfers, media_quality, rtp_loss_pct,
+                rtp_jitter_ms, rtt_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** Sets the parameters of {@link #prepareInsert}'s statement to {@code r}. */
     static void bindInsert(PreparedStatement ps, long enterpriseId, CallRecord r) throws SQLException {

@@ -410,7 +410,13 @@ final class ReportProjection {
         byShape.forEach((shape, rows) -> flush(h, shape, rows));
     }
 
-    private static void flush(Handle h, Row shape, List<Map.Entry<Row, Pending>> rows) {
+    /** A roll-up shape's two statements: add the batch's differences to existing rows, insert the rows not there yet. */
+    private record ShapeSql(String update, String insert) {}
+
+    /** The statements of each shape seen (a handful of tables and column lists): built once, not for every batch. */
+    private static final Map<Row, ShapeSql> SHAPE_SQL = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static ShapeSql sqlOf(Row shape) {
         List<String> keys = shape.keys();
         List<String> cols = shape.cols();
         StringBuilder set = new StringBuilder();
@@ -418,9 +424,6 @@ final class ReportProjection {
         if (shape.longest()) set.append(", longest_wait_ms = GREATEST(longest_wait_ms, :longest)");
         StringBuilder where = new StringBuilder();
         for (int i = 0; i < keys.size(); i++) where.append(i == 0 ? "" : " AND ").append(keys.get(i)).append(" = :k").append(i);
-        PreparedBatch update = h.prepareBatch("UPDATE " + shape.table() + " SET " + set + " WHERE " + where);
-        for (var r : rows) bind(update, r.getKey(), r.getValue()).add();
-        int[] found = update.execute();
         StringBuilder names = new StringBuilder(String.join(", ", keys));
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < keys.size(); i++) values.append(i == 0 ? "" : ", ").append(":k").append(i);
@@ -432,7 +435,16 @@ final class ReportProjection {
             names.append(", longest_wait_ms");
             values.append(", :longest");
         }
-        PreparedBatch insert = h.prepareBatch("INSERT INTO " + shape.table() + " (" + names + ") VALUES (" + values + ")");
+        return new ShapeSql("UPDATE " + shape.table() + " SET " + set + " WHERE " + where,
+                "INSERT INTO " + shape.table() + " (" + names + ") VALUES (" + values + ")");
+    }
+
+    private static void flush(Handle h, Row shape, List<Map.Entry<Row, Pending>> rows) {
+        ShapeSql sql = SHAPE_SQL.computeIfAbsent(shape, ReportProjection::sqlOf);
+        PreparedBatch update = h.prepareBatch(sql.update());
+        for (var r : rows) bind(update, r.getKey(), r.getValue()).add();
+        int[] found = update.execute();
+        PreparedBatch insert = h.prepareBatch(sql.insert());
         boolean any = false;
         for (int i = 0; i < rows.size(); i++) {
             if (found[i] != 0) continue; // updated (H2 and PostgreSQL both count a batch's rows)
@@ -442,10 +454,24 @@ final class ReportProjection {
         if (any) insert.execute();
     }
 
+    /** The parameter names :d0.. and :k0.. (made once: a batch binds several per row). */
+    private static final String[] D = names("d", 32);
+    private static final String[] K = names("k", 16);
+
+    private static String[] names(String prefix, int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) out[i] = prefix + i;
+        return out;
+    }
+
+    private static String name(String[] names, String prefix, int i) {
+        return i < names.length ? names[i] : prefix + i;
+    }
+
     private static PreparedBatch bind(PreparedBatch b, Row row, Pending p) {
-        for (int i = 0; i < p.delta.length; i++) b.bind("d" + i, p.delta[i]);
+        for (int i = 0; i < p.delta.length; i++) b.bind(name(D, "d", i), p.delta[i]);
         if (row.longest()) b.bind("longest", p.longest);
-        for (int i = 0; i < row.key().size(); i++) b.bind("k" + i, row.key().get(i));
+        for (int i = 0; i < row.key().size(); i++) b.bind(name(K, "k", i), row.key().get(i));
         return b;
     }
 

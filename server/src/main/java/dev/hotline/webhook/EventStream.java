@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hotline.domain.JsonMapper;
 import dev.hotline.report.LogEvent;
 import dev.hotline.report.Projection;
+import dev.hotline.store.StatementCache;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -68,8 +69,7 @@ public final class EventStream implements Projection, AutoCloseable {
         try {
             if (pending == null || pendingHandle != h) { // a new transaction (a failed batch's rows went with its rollback)
                 closePending();
-                pending = h.getConnection().prepareStatement(
-                        "INSERT INTO event_stream (enterprise_id, event_type, body, created_at) VALUES (?, ?, ?, ?)");
+                pending = StatementCache.prepare(h, INSERT);
                 pendingHandle = h;
                 pendingRows = 0;
             }
@@ -98,10 +98,12 @@ public final class EventStream implements Projection, AutoCloseable {
         }
     }
 
+    private static final String INSERT = "INSERT INTO event_stream (enterprise_id, event_type, body, created_at) VALUES (?, ?, ?, ?)";
+
     private void closePending() {
         if (pending != null) {
             try {
-                pending.close();
+                StatementCache.release(pendingHandle, pending); // kept for the next batch on the event log's own connection
             } catch (SQLException ignored) {
                 // its transaction is gone already
             }

@@ -111,14 +111,14 @@ public final class Sdp {
                             if (value == null) {
                                 throw new dev.hotline.engine.sdp.SdpException("empty a=rtpmap");
                             }
-                            String[] sp = value.trim().split("\\s+", 2);
+                            String[] sp = SPACES.split(value.trim(), 2);
                             if (sp.length != 2) {
                                 throw new dev.hotline.engine.sdp.SdpException("bad a=rtpmap: " + value);
                             }
                             rtpmap.put(parseInt(sp[0], "rtpmap payload type"), sp[1].split("/"));
                         }
                         case "rtcp-mux" -> mux = true;
-                        case "rtcp" -> rtcpPort = parseInt(value.trim().split("\\s+")[0], "a=rtcp port");
+                        case "rtcp" -> rtcpPort = parseInt(SPACES.split(value.trim())[0], "a=rtcp port");
                         case "ptime" -> ptime = parseInt(value.trim(), "a=ptime");
                         case "crypto" -> SdesCrypto.parse(value).ifPresent(cryptos::add); // RFC 4568 §9.1
                         default -> {
@@ -267,6 +267,9 @@ public final class Sdp {
             throw new dev.hotline.engine.sdp.SdpException("bad " + what + ": " + s);
         }
     }
+
+    /** Whitespace between an attribute's fields (compiled once: an offer is parsed on every call's signalling path). */
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
 
     static boolean isIpv4Literal(String s) {
         String[] parts = s.split("\\.", -1);

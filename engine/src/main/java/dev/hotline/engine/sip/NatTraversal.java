@@ -65,14 +65,18 @@ final class NatTraversal {
         return source;
     }
 
+    // compiled once: every INVITE and REGISTER's Contact is looked at
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.%a-zA-Z]+");
+
     /** The address an IP literal names (IPv6 in brackets or not); null for a host name (never resolved here). */
     static InetAddress literal(String host) {
         if (host == null || host.isEmpty()) {
             return null;
         }
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        boolean v4 = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = h.contains(":") && h.matches("[0-9A-Fa-f:.%a-zA-Z]+");
+        boolean v4 = IPV4.matcher(h).matches();
+        boolean v6 = h.contains(":") && IPV6.matcher(h).matches();
         if (!v4 && !v6) {
             return null;
         }

@@ -68,7 +68,8 @@ public final class StatementCache implements StatementBuilder {
 
     private PreparedStatement take(Connection c, String sql) throws SQLException {
         PreparedStatement ps = cached.get(sql);
-        if (ps != null && !ps.isClosed() && !inUse.containsKey(ps)) {
+        boolean usable = ps != null && !ps.isClosed();
+        if (usable && !inUse.containsKey(ps)) {
             ps.clearBatch(); // a failed batch may have left rows behind
             ps.clearParameters();
             inUse.put(ps, Boolean.TRUE);
@@ -76,7 +77,8 @@ public final class StatementCache implements StatementBuilder {
         }
         PreparedStatement fresh = c.prepareStatement(sql);
         prepared++;
-        if ((ps == null || ps.isClosed()) && cached.size() < MAX) {
+        // kept: in place of a closed one (whatever the cache's size), or as a new text while there is room
+        if (!usable && (ps != null || cached.size() < MAX)) {
             cached.put(sql, fresh);
             inUse.put(fresh, Boolean.TRUE);
         }
